@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs what wgmesh needs to build, test and run the demo on Debian 12, as root.
+# Idempotent: packages already present are left alone; apt-get runs only when one is missing.
+set -euo pipefail
+
+PACKAGES=(
+  openjdk-17-jdk-headless maven            # build
+  wireguard-tools wireguard-go             # wg, and userspace WireGuard where the kernel has no module
+  bird2                                    # BGP + BFD
+  shorewall shorewall6 iptables            # firewall, DNAT into the mesh namespace
+  knot knot-dnsutils bind9-dnsutils        # authoritative DNS for tests and the demo (knotd, kdig, nsupdate)
+  iproute2 util-linux procps psmisc        # ip, nsenter/unshare, pkill-free process handling
+  fping iputils-ping nftables              # probes and the lab's link cuts
+)
+
+if [ "$(id -u)" != 0 ]; then
+  echo "error: setup: must run as root (it installs Debian packages)" >&2
+  exit 2
+fi
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q >/dev/null
+  apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# Debian starts no daemons in a container without systemd, but be sure none of the packaged
+# services runs with the default configuration: the tests start their own instances.
+for s in knot bird; do
+  if command -v systemctl >/dev/null && systemctl is-active --quiet "$s" 2>/dev/null; then
+    systemctl stop "$s" || true
+  fi
+done
+echo "setup: all packages present" >&2

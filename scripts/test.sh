@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The whole test suite: unit, golden, property and fuzz-regression tests, then the privileged
+# integration tests (real Knot, wireguard-go, BIRD, Shorewall in namespaces the tests create).
+# Run as root on Debian 12: sudo scripts/test.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup-debian.sh
+mvn -B -ntp verify -Dwgmesh.privileged=true "$@"

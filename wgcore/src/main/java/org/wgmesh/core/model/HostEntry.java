@@ -1,0 +1,37 @@
+package org.wgmesh.core.model;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import org.wgmesh.core.crypto.X25519PublicKey;
+import org.wgmesh.core.net.IpAddress;
+import org.wgmesh.core.net.IpPrefix;
+
+/**
+ * One admitted host as every member of the mesh sees it: what the site file holds for it and what
+ * its (encrypted) host record carries.
+ *
+ * @param uuid chosen by the host at registration; stable across key rotation
+ * @param hostname for people; not an identifier
+ * @param number the host number (1..65535) from which ports, interfaces and link addresses derive
+ * @param asn its private BGP AS number
+ * @param publicKey its WireGuard public key
+ * @param endpoints public addresses peers send to, best first; may be empty (then it only dials out)
+ * @param lanPrefixes the LAN prefixes it announces into the mesh
+ */
+public record HostEntry(
+    UUID uuid,
+    String hostname,
+    int number,
+    long asn,
+    X25519PublicKey publicKey,
+    List<IpAddress> endpoints,
+    List<IpPrefix> lanPrefixes) {
+  public HostEntry {
+    Objects.requireNonNull(uuid, "uuid");
+    Objects.requireNonNull(hostname, "hostname");
+    Objects.requireNonNull(publicKey, "publicKey");
+    endpoints = List.copyOf(endpoints);
+    lanPrefixes = List.copyOf(lanPrefixes);
+  }
+}

@@ -1,0 +1,33 @@
+package org.wgmesh.core.model;
+
+import java.util.List;
+import java.util.Objects;
+import org.wgmesh.core.net.IpPrefix;
+
+/**
+ * The mesh-wide parameters that every endpoint needs, published in the signed mesh record.
+ *
+ * @param domain the DNS name of the mesh record, e.g. {@code mesh.example.com}
+ * @param locus short mesh name; the default network namespace name on endpoints
+ * @param tunnelPrefix the IPv6 /48 that link addresses derive from
+ * @param portbase UDP port base: the interface towards host n listens on portbase + n
+ * @param allowedLanPrefixes the prefixes hosts may announce; BGP import filters accept only these
+ * @param topology the topology policy; "full-mesh" is the one implemented
+ */
+public record MeshSettings(
+    String domain,
+    String locus,
+    IpPrefix tunnelPrefix,
+    int portbase,
+    List<IpPrefix> allowedLanPrefixes,
+    String topology) {
+  public static final String FULL_MESH = "full-mesh";
+
+  public MeshSettings {
+    Objects.requireNonNull(domain, "domain");
+    Objects.requireNonNull(locus, "locus");
+    Objects.requireNonNull(tunnelPrefix, "tunnelPrefix");
+    allowedLanPrefixes = List.copyOf(allowedLanPrefixes);
+    Objects.requireNonNull(topology, "topology");
+  }
+}

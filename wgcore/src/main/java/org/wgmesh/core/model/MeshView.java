@@ -1,0 +1,32 @@
+package org.wgmesh.core.model;
+
+import java.time.Instant;
+import java.util.List;
+import org.wgmesh.core.crypto.Ed25519PublicKey;
+import org.wgmesh.core.crypto.X25519PublicKey;
+
+/**
+ * What an endpoint knows after reading and verifying the mesh from DNS: the input of the deploy
+ * planner. Only produced by the record verifier, so holding one means every part was checked
+ * against the pinned site key, serials and expiry.
+ *
+ * @param settings the mesh-wide parameters
+ * @param serial the mesh record serial
+ * @param expires when the mesh record expires
+ * @param siteSigningKey the site's Ed25519 key (pinned)
+ * @param siteBoxKey the site's X25519 key (registration blobs are sealed to it)
+ * @param self this endpoint's own entry
+ * @param peers every other member, ordered by host number
+ */
+public record MeshView(
+    MeshSettings settings,
+    long serial,
+    Instant expires,
+    Ed25519PublicKey siteSigningKey,
+    X25519PublicKey siteBoxKey,
+    HostEntry self,
+    List<HostEntry> peers) {
+  public MeshView {
+    peers = List.copyOf(peers);
+  }
+}
