@@ -107,9 +107,12 @@ public final class YamlNode {
    */
   public Map<String, YamlNode> entries(Set<String> allowed) {
     Map<String, YamlNode> e = entries();
-    for (Map.Entry<String, YamlNode> en : e.entrySet()) {
-      if (!allowed.contains(en.getKey())) {
-        throw en.getValue().error("unknown key", "allowed here: " + String.join(", ", new TreeSet<>(allowed)));
+    for (NodeTuple t : ((MappingNode) node).getValue()) {
+      String key = ((ScalarNode) t.getKeyNode()).getValue();
+      if (!allowed.contains(key)) {
+        String childPath = path.isEmpty() ? key : path + "." + key;
+        throw new YamlNode(t.getKeyNode(), source, childPath)
+            .error("unknown key", "allowed here: " + String.join(", ", new TreeSet<>(allowed)));
       }
     }
     return e;
