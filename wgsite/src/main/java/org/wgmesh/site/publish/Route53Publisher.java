@@ -123,7 +123,10 @@ public final class Route53Publisher implements Publisher {
   /** Every TXT RRset of the hosted zone at or below {@code domain} (the whole zone is listed). */
   @Override
   public Map<String, TxtRecordSet> readCurrent(String domain, Collection<String> candidateNames) {
-    return DomainNames.atOrBelow(listTxt("list the records").stream().map(this::toTxt).toList(), domain);
+    // Filter by name before parsing values: other TXT records of the zone are none of our business.
+    List<TxtRecordSet> sets = listTxt("list the records").stream()
+        .filter(rr -> DomainNames.isAtOrBelow(fromRoute53Name(rr.name()), domain)).map(this::toTxt).toList();
+    return DomainNames.atOrBelow(sets, domain);
   }
 
   @Override
