@@ -28,7 +28,6 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     sortOptions = false,
-    usageHelpAutoWidth = true,
     description = {
       "Create, validate and edit the wgmesh site file.",
       "",
