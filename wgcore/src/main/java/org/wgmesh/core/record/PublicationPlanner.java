@@ -47,6 +47,8 @@ import org.wgmesh.core.record.PublicationState.Member;
  */
 public final class PublicationPlanner {
   private final SiteKeys keys;
+  private final Ed25519PublicKey sitePublic;
+  private final X25519PublicKey siteBoxPublic;
   private final int ttl;
   private final Duration lifetime;
   private final Duration renewBefore;
@@ -67,6 +69,8 @@ public final class PublicationPlanner {
   /** With the randomness (group keys, nonces, HPKE ephemeral keys) from {@code random}: tests. */
   PublicationPlanner(SiteKeys keys, int ttl, Duration lifetime, Duration renewBefore, Random random) {
     this.keys = Objects.requireNonNull(keys, "keys");
+    this.sitePublic = keys.signing().publicKey();
+    this.siteBoxPublic = keys.box().publicKey();
     if (ttl < 0 || lifetime.isNegative() || lifetime.isZero() || renewBefore.isNegative()
         || renewBefore.compareTo(lifetime) >= 0) {
       throw new IllegalArgumentException("need ttl >= 0 and 0 <= renewBefore < lifetime");
@@ -96,7 +100,6 @@ public final class PublicationPlanner {
     String domain = TxtRecordSet.normalize(settings.domain());
     checkSettings(domain, settings);
     checkHosts(domain, hosts);
-    Ed25519PublicKey sitePublic = keys.signing().publicKey();
     Map<String, TxtRecordSet> ours = new TreeMap<>();
     for (TxtRecordSet rrset : published.values()) {
       if (RecordNames.isOurs(rrset.name(), domain)) {
@@ -170,7 +173,7 @@ public final class PublicationPlanner {
         publishedMesh != null
             && ours.get(domain).ttl() == ttl
             && publishedMesh.settings().equals(withDomain(settings, domain))
-            && publishedMesh.siteBoxKey().equals(keys.box().publicKey())
+            && publishedMesh.siteBoxKey().equals(siteBoxPublic)
             && publishedMesh.members().equals(numbers)
             && publishedMesh.epoch() == groupKey.epoch()
             && publishedMesh.expires().isAfter(renewLimit);
@@ -179,7 +182,7 @@ public final class PublicationPlanner {
     } else {
       MeshRecord mesh =
           new MeshRecord(
-              withDomain(settings, domain), sitePublic, keys.box().publicKey(), ++counter, now,
+              withDomain(settings, domain), sitePublic, siteBoxPublic, ++counter, now,
               now.plus(lifetime), numbers, groupKey.epoch());
       meshRrset = mesh.encode(keys.signing(), ttl);
       desired.add(meshRrset);
@@ -220,7 +223,7 @@ public final class PublicationPlanner {
       return false;
     }
     try {
-      HostRecord r = HostRecord.decode(current, keys.signing().publicKey(), groupKey, domain, now);
+      HostRecord r = HostRecord.decode(current, sitePublic, groupKey, domain, now);
       return r.entry().equals(host) && r.epoch() == groupKey.epoch() && r.expires().isAfter(renewLimit);
     } catch (RecordException e) {
       return false;
