@@ -133,6 +133,9 @@ public final class PublicationPlanner {
     boolean rotate = state.groupKey() == null || someoneLeft;
     GroupKey groupKey = rotate ? GroupKey.generate(highestEpoch + 1, random) : state.groupKey();
 
+    // Key records cannot be opened here; they are only trusted while the published mesh record
+    // shows they were sealed with the current box key (a rotated site box key reseals them all).
+    boolean keyRecordsFromThisBoxKey = publishedMesh != null && publishedMesh.siteBoxKey().equals(siteBoxPublic);
     List<TxtRecordSet> upserts = new ArrayList<>();
     List<TxtRecordSet> desired = new ArrayList<>();
     List<HostEntry> byNumber = new ArrayList<>(hosts);
@@ -155,6 +158,7 @@ public final class PublicationPlanner {
       Member before = state.members().get(host.uuid());
       boolean keep =
           !rotate
+              && keyRecordsFromThisBoxKey
               && currentKey != null
               && currentKey.ttl() == ttl
               && members.get(host.uuid()).equals(before)

@@ -186,6 +186,28 @@ class PublicationPlannerTest {
   }
 
   @Test
+  void plan_newSiteBoxKeyResealsKeyRecords() {
+    Run first = publish(Fixtures.hosts(2), PublicationState.empty(), Map.of(), NOW);
+    SiteKeys rotated = new SiteKeys(site.signing(), Fixtures.otherSiteKeys().box());
+    PublicationPlanner other = new PublicationPlanner(rotated, 300, LIFETIME, RENEW, new Random(1));
+    PublicationPlan plan = other.plan(Fixtures.settings(), Fixtures.hosts(2), first.plan().newState(), first.published(), NOW);
+    assertThat(plan.upsertsBeforeMesh()).extracting(TxtRecordSet::name).allMatch(n -> n.startsWith("_key.")).hasSize(2);
+    assertThat(MeshRecord.decode(plan.meshRecord(), null, DOMAIN, NOW).siteBoxKey()).isEqualTo(rotated.box().publicKey());
+    KeyRecord k = KeyRecord.decode(plan.upsertsBeforeMesh().get(0), keyOwner(plan.upsertsBeforeMesh().get(0)),
+        rotated.box().publicKey(), DOMAIN);
+    assertThat(k.groupKey()).isEqualTo(first.plan().newState().groupKey());
+  }
+
+  private static org.wgmesh.core.crypto.X25519PrivateKey keyOwner(TxtRecordSet keyRecord) {
+    for (int n = 1; n <= 2; n++) {
+      if (keyRecord.name().equals(RecordNames.keyRecordName(DOMAIN, Fixtures.hostKey(n).publicKey()))) {
+        return Fixtures.hostKey(n);
+      }
+    }
+    throw new AssertionError("no fixture host owns " + keyRecord.name());
+  }
+
+  @Test
   void plan_duplicateNumberIsConfigError() {
     HostEntry h = Fixtures.host(2);
     HostEntry clash = new HostEntry(UUID.randomUUID(), "clash", 1, 1, Fixtures.hostKey(50).publicKey(), List.of(), List.of());
