@@ -37,15 +37,25 @@ public final class PublishService {
     return publisher.readCurrent(domain, candidateNames);
   }
 
+  /** {@link #apply(RecordDiff, Runnable)} with nothing to do once the mesh record is out. */
+  public void apply(RecordDiff diff) {
+    apply(diff, () -> {});
+  }
+
   /**
-   * Writes {@code diff} in the safe order; does nothing for an empty diff.
+   * Writes {@code diff} in the safe order; does nothing for an empty diff (but still runs {@code
+   * meshPublished}).
    *
+   * @param meshPublished run once the host, key and mesh records are written and before the
+   *     deletions: from then on DNS holds the new publication, so this is where its state may be
+   *     persisted; not run when writing them fails
    * @throws PublishException when a step fails: the message says which steps were done and which
    *     not, and the hint says that running wgpub again completes it
    */
-  public void apply(RecordDiff diff) {
+  public void apply(RecordDiff diff, Runnable meshPublished) {
     if (diff.isEmpty()) {
       reporter.detail("nothing to write");
+      meshPublished.run();
       return;
     }
     List<String> done = new ArrayList<>();
@@ -58,6 +68,9 @@ public final class PublishService {
             () -> publisher.delete(diff.deletes())));
     for (int i = 0; i < steps.size(); i++) {
       Step step = steps.get(i);
+      if (i == 2) {
+        meshPublished.run();
+      }
       if (step.empty) {
         continue;
       }
