@@ -35,10 +35,18 @@ ml__check_prefix() {
 # Start time of a process (field 22 of /proc/PID/stat) - with the PID it identifies a process across PID reuse.
 ml__starttime() {
     local s
-    s=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+    { read -r s <"/proc/$1/stat"; } 2>/dev/null || return 1
     s=${s##*) }
     set -- $s
     printf '%s' "${20}"
+}
+
+# True if PID is a live process (a zombie waiting for its reaper is not).
+ml__alive() {
+    local s
+    { read -r s <"/proc/$1/stat"; } 2>/dev/null || return 1
+    s=${s##*) }
+    [ "${s%% *}" != Z ]
 }
 
 # Append a line to a record file in the state dir (written before the thing is created).
@@ -371,7 +379,7 @@ ml__lab_pids() {
     declare -A want=()
     if [ -s "$S/pids" ]; then
         while read -r pid st name; do
-            [ -d "/proc/$pid" ] || continue
+            ml__alive "$pid" || continue
             [ "$(ml__starttime "$pid")" = "$st" ] && want[$pid]=1
         done <"$S/pids"
     fi
@@ -381,7 +389,7 @@ ml__lab_pids() {
     for f in "$S"/hosts/h*/holder.pid; do
         [ -e "$f" ] || continue
         hp=$(cat "$f")
-        [ -d "/proc/$hp" ] || continue
+        ml__alive "$hp" || continue
         grep -qz "^MESHLAB_LAB=$P\$" "/proc/$hp/environ" 2>/dev/null || continue
         mnts+=" $(readlink "/proc/$hp/ns/mnt" | tr -dc 0-9)"
         inodes+=" $(nsenter -t "$hp" -m -- sh -c 'for f in /run/netns/*; do [ -e "$f" ] && stat -L -c %i "$f"; done' 2>/dev/null | tr '\n' ' ')"
@@ -393,6 +401,7 @@ ml__lab_pids() {
         n=$(readlink "$p/ns/net" 2>/dev/null | tr -dc 0-9)
         f=$(readlink "$p/ns/mnt" 2>/dev/null | tr -dc 0-9)
         [ -n "$n" ] || continue
+        ml__alive "$pid" || continue
         if [[ " $inodes " == *" $n "* ]] || [[ " $mnts " == *" $f "* ]] ||
             grep -qz "^MESHLAB_LAB=$P\$" "$p/environ" 2>/dev/null; then
             want[$pid]=1
@@ -416,11 +425,11 @@ ml_down() {
         kill -TERM $pids 2>/dev/null
         for i in $(seq 1 100); do
             n=0
-            for pid in $pids; do [ -d "/proc/$pid" ] && n=1; done
+            for pid in $pids; do ml__alive "$pid" && n=1; done
             [ $n = 0 ] && break
             sleep 0.02
         done
-        for pid in $pids; do [ -d "/proc/$pid" ] && kill -KILL "$pid" 2>/dev/null; done
+        for pid in $pids; do ml__alive "$pid" && kill -KILL "$pid" 2>/dev/null; done
         # Anything that a dying process started meanwhile.
         pids=$(ml__lab_pids)
         [ -n "$pids" ] && kill -KILL $pids 2>/dev/null
