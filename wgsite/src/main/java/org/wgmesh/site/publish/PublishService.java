@@ -60,11 +60,11 @@ public final class PublishService {
     }
     List<String> done = new ArrayList<>();
     List<Step> steps = List.of(
-        new Step(diff.beforeMesh().size() + " host/key RRset(s) written", diff.beforeMesh().isEmpty(),
+        new Step(diff.beforeMesh().size() + " host/key RRset(s)", diff.beforeMesh().isEmpty(),
             () -> publisher.upsert(diff.beforeMesh())),
-        new Step("mesh record written", diff.mesh().isEmpty(),
+        new Step("the mesh record", diff.mesh().isEmpty(),
             () -> publisher.upsert(diff.mesh().stream().toList())),
-        new Step(diff.deletes().size() + " RRset(s) deleted", diff.deletes().isEmpty(),
+        new Step("deletion of " + diff.deletes().size() + " RRset(s)", diff.deletes().isEmpty(),
             () -> publisher.delete(diff.deletes())));
     for (int i = 0; i < steps.size(); i++) {
       Step step = steps.get(i);
@@ -79,17 +79,17 @@ public final class PublishService {
       } catch (WgmeshException e) {
         throw halfWay(e, done, steps.subList(i, steps.size()));
       }
-      reporter.detail("%s: %s", publisher.describe(), step.label);
+      reporter.detail("%s: done: %s", publisher.describe(), step.label);
       done.add(step.label);
     }
-    reporter.info("%s: %s", publisher.describe(), String.join(", ", done));
+    reporter.info("%s: written: %s", publisher.describe(), String.join(", ", done));
   }
 
   private PublishException halfWay(WgmeshException e, List<String> done, List<Step> remaining) {
-    List<String> notDone = remaining.stream().filter(s -> !s.empty).map(s -> "not " + s.label).toList();
-    String progress = (done.isEmpty() ? "nothing was completed" : "done: " + String.join(", ", done))
-        + "; " + String.join(", ", notDone)
-        + (remaining.get(0).empty ? "" : " (the failed step may be partly written)");
+    List<String> notStarted = remaining.subList(1, remaining.size()).stream().filter(s -> !s.empty).map(s -> s.label).toList();
+    String progress = (done.isEmpty() ? "done: nothing" : "done: " + String.join(", ", done))
+        + "; failed: " + remaining.get(0).label + " (may be partly written)"
+        + (notStarted.isEmpty() ? "" : "; not started: " + String.join(", ", notStarted));
     String hint = e.hint().map(h -> h + "; then ").orElse("") + "run wgpub again: it writes what is still missing";
     return new PublishException(e.what(), e.why() + "; " + progress, hint, e);
   }
