@@ -51,6 +51,8 @@ final class Route53Fake implements AutoCloseable {
   /** How many GetChange answers say PENDING before INSYNC. */
   final AtomicInteger pendingPolls = new AtomicInteger();
   volatile int pageSize = 300;
+  /** The Authorization header of the last request (SigV4 names the access key id in it). */
+  volatile String lastAuthorization;
   private final AtomicInteger changeIds = new AtomicInteger();
   private final HttpServer server;
 
@@ -77,6 +79,7 @@ final class Route53Fake implements AutoCloseable {
 
   private void handle(HttpExchange ex) throws IOException {
     try {
+      lastAuthorization = ex.getRequestHeaders().getFirst("Authorization");
       String path = ex.getRequestURI().getPath();
       String prefix = "/2013-04-01/hostedzone/" + zoneId + "/rrset";
       if (path.startsWith("/2013-04-01/hostedzone/") && !path.startsWith(prefix)) {

@@ -3,6 +3,7 @@ package org.wgmesh.site.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -168,6 +169,23 @@ class Route53PublisherTest {
           .hasMessageContaining("NoSuchHostedZone")
           .satisfies(e -> assertThat(((PublishException) e).hint()).isPresent());
     }
+  }
+
+  @Test
+  void fromUri_signsWithCredentialsFromTheDefaultChain() {
+    // System properties are the first link of the SDK's default chain (environment, profile and
+    // roles follow); the site file never holds credentials.
+    System.setProperty("aws.accessKeyId", "AKIDFROMCHAIN");
+    System.setProperty("aws.secretAccessKey", "chain-secret");
+    try (Publisher p = Publishers.fromUri("route53:ZFAKE123?wait=false&endpoint=" + fake.endpoint(), Path.of("."), Map.of())) {
+      p.upsert(List.of(set("", "m")));
+    } finally {
+      System.clearProperty("aws.accessKeyId");
+      System.clearProperty("aws.secretAccessKey");
+    }
+
+    assertThat(fake.zone).containsKey(DOMAIN + ". TXT");
+    assertThat(fake.lastAuthorization).startsWith("AWS4-HMAC-SHA256 Credential=AKIDFROMCHAIN/");
   }
 
   @Test
