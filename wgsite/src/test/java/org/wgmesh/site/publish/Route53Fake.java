@@ -48,6 +48,8 @@ final class Route53Fake implements AutoCloseable {
   final AtomicInteger listRequests = new AtomicInteger();
   /** How many of the next ChangeResourceRecordSets requests to answer with Throttling. */
   final AtomicInteger throttleNext = new AtomicInteger();
+  /** How many ChangeResourceRecordSets requests to accept before {@link #throttleNext} applies. */
+  final AtomicInteger acceptBeforeThrottling = new AtomicInteger();
   /** How many GetChange answers say PENDING before INSYNC. */
   final AtomicInteger pendingPolls = new AtomicInteger();
   volatile int pageSize = 300;
@@ -108,7 +110,7 @@ final class Route53Fake implements AutoCloseable {
       f.setNamespaceAware(true);
       doc = f.newDocumentBuilder().parse(in);
     }
-    if (throttleNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+    if (acceptBeforeThrottling.getAndUpdate(n -> Math.max(0, n - 1)) == 0 && throttleNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       error(ex, 400, "Throttling", "Rate exceeded");
       return;
     }
