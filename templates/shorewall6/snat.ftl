@@ -1,0 +1,3 @@
+# Rendered by wgdeploy for ${mesh.domain}; changes are overwritten.
+#ACTION	SOURCE	DEST
+MASQUERADE	${veth.v6Network}	${publicInterface}
