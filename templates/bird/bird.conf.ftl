@@ -1,4 +1,4 @@
-# Rendered by wgdeploy for ${mesh.domain} (serial ${mesh.serial?c}) on ${self.hostname}; changes are overwritten.
+# Rendered by wgdeploy for ${mesh.domain} on ${self.hostname}; changes are overwritten.
 # Site-specific additions go to ${bgp.localIncludeDir}/*.conf.
 log syslog all;
 router id ${self.routerId};

@@ -1,4 +1,4 @@
-# Rendered by wgdeploy for ${mesh.domain} (serial ${mesh.serial?c}); changes are overwritten.
+# Rendered by wgdeploy for ${mesh.domain}; changes are overwritten.
 # Format of `wg setconf` (not wg-quick): the link address is set with `ip addr`.
 [Interface]
 PrivateKey = ${privateKey}
