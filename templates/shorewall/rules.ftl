@@ -2,11 +2,10 @@
 #ACTION	SOURCE	DEST	PROTO	DEST_PORT(S)
 ?SECTION NEW
 <#if ports?has_content>
-# WireGuard: one port per peer, forwarded into namespace ${namespace}.
+# WireGuard: one UDP port per peer (port base + peer number), forwarded into namespace ${namespace}.
 DNAT	net	loc:${veth.nsV4Address}	udp	${ports?join(",")}
 </#if>
-Invalid(DROP)	net	all	tcp
-Invalid(DROP)	net	all	udp
 Ping(ACCEPT)	net	$FW
-# Management access; replace this template (override directory) to restrict it.
-SSH(ACCEPT)	net	$FW
+Ping(ACCEPT)	loc	$FW
+# Management from the LAN side only; replace this template (override directory) to change it.
+SSH(ACCEPT)	loc	$FW

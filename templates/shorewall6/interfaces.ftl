@@ -2,5 +2,5 @@
 # net: the public NIC; loc: the veth into namespace ${namespace}.
 ?FORMAT 2
 #ZONE	INTERFACE	OPTIONS
-net	${publicInterface}	tcpflags,nosmurfs,sourceroute=0
+net	${publicInterface}	tcpflags,sourceroute=0
 loc	${veth.hostName}	tcpflags

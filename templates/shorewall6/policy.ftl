@@ -2,6 +2,5 @@
 #SOURCE	DEST	POLICY	LOGLEVEL
 $FW	all	ACCEPT
 loc	net	ACCEPT
-loc	$FW	ACCEPT
 net	all	DROP	info
 all	all	REJECT	info

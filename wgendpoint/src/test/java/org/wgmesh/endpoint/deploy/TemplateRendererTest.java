@@ -75,10 +75,13 @@ class TemplateRendererTest {
   void render_bird_oneSessionPerLinkWithBfdAndFilters() {
     String bird = render(Optional.empty()).stream().filter(f -> f.component() == Component.BIRD)
         .findFirst().orElseThrow().content();
-    assertThat(bird).contains("router id 1.0.0.1;", "local as 64601;", "bfd graceful;",
-        "neighbor fd12:3456:789a:1:2::2 as 64602 external;",
-        "neighbor fd12:3456:789a:1:5::2 as 64605 external;",
-        "if net ~ [ 198.18.0.0/15+ ] then accept;",
+    assertThat(bird).contains("router id 1.0.0.1;", "define MESH_ASN = 64601;", "bfd on;",
+        "neighbor fd12:3456:789a:1:2::2 as 64602;",
+        "source address fd12:3456:789a:1:5::1;",
+        "neighbor fd12:3456:789a:1:5::2 as 64605;",
+        "return net ~ [ 198.18.0.0/15+ ] && net.len > 0;",
+        "return net ~ [ fd00:18::/32+ ] && net.len > 0;",
+        "interface \"lan0\";",
         "include \"/srv/h1/etc/bird/wgmesh-lab.d/*.conf\";");
     assertThat(bird.split("protocol bgp wg", -1)).hasSize(4);
   }

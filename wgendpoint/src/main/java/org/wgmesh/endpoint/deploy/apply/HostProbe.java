@@ -39,24 +39,26 @@ public final class HostProbe {
     Map<String, LinkInfo> inNs = Map.of();
     Set<String> wg = Set.of();
     boolean forwarding = false;
-    boolean v4 = false;
-    boolean v6 = false;
+    Set<String> nsRoutes = new HashSet<>();
     if (nsExists) {
       inNs = parseLinks(runner.run(Command.query("ip", "-n", ns, "-j", "addr", "show")).stdout());
       CommandResult w = runner.execute(Command.query("ip", "netns", "exec", ns, "wg", "show", "interfaces"));
       wg = w.ok() ? Set.of(w.stdout().strip().split("\\s+")) : Set.of();
       wg = new HashSet<>(wg);
       wg.remove("");
-      CommandResult f = runner.execute(Command.query(
-          "ip", "netns", "exec", ns, "sysctl", "-n", "net.ipv4.ip_forward", "net.ipv6.conf.all.forwarding"));
-      forwarding = f.ok() && f.stdout().strip().replaceAll("\\s+", " ").equals("1 1");
-      v4 = hasDefault(ns, "-4");
-      v6 = hasDefault(ns, "-6");
+      List<String> sysctl = new java.util.ArrayList<>(List.of("ip", "netns", "exec", ns, "sysctl", "-n"));
+      sysctl.addAll(List.of(RuntimeApplier.SYSCTL_KEYS));
+      CommandResult f = runner.execute(new Command(sysctl, null, false));
+      forwarding = f.ok() && f.stdout().strip().replaceAll("\\s+", " ").equals(RuntimeApplier.SYSCTL_VALUES);
+      nsRoutes.addAll(routes("-4", "-n", ns));
+      nsRoutes.addAll(routes("-6", "-n", ns));
     }
+    Set<String> hostRoutes = new HashSet<>(routes("-4"));
+    hostRoutes.addAll(routes("-6"));
     Layout l = plan.layout();
     boolean bird = runner.execute(Command.query("birdc", "-s", l.birdSocket().toString(), "show", "status"))
         .stdout().contains("Daemon is up");
-    return new HostState(nsExists, host, inNs, wg, forwarding, v4, v6, bird,
+    return new HostState(nsExists, host, inNs, wg, forwarding, nsRoutes, hostRoutes, bird,
         shorewallRunning("shorewall"), shorewallRunning("shorewall6"));
   }
 
@@ -79,9 +81,34 @@ public final class HostProbe {
     return r.ok() ? java.util.Optional.ofNullable(parseLinks(r.stdout()).get(name)) : java.util.Optional.empty();
   }
 
-  private boolean hasDefault(String ns, String family) {
-    CommandResult r = runner.execute(Command.query("ip", family, "-n", ns, "-j", "route", "show", "default"));
-    return r.ok() && r.stdout().contains("\"gateway\"");
+  /** Routes of the main table as {@link #routeKey} strings. */
+  @SuppressWarnings("unchecked")
+  private Set<String> routes(String family, String... nsArgs) {
+    List<String> argv = new java.util.ArrayList<>(List.of("ip", family));
+    argv.addAll(List.of(nsArgs));
+    argv.addAll(List.of("-j", "route", "show"));
+    CommandResult r = runner.execute(new Command(argv, null, false));
+    Set<String> out = new HashSet<>();
+    if (!r.ok() || r.stdout().isBlank()) {
+      return out;
+    }
+    if (new Yaml().load(r.stdout()) instanceof List<?> list) {
+      for (Object o : list) {
+        if (o instanceof Map<?, ?> m && m.get("dst") instanceof String dst) {
+          Object type = m.get("type");
+          Object gw = m.get("gateway");
+          out.add(routeKey(type == null ? "unicast" : type.toString(), dst, gw == null ? "" : gw.toString()));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** A route as compared between plan and live state: {@code type dst via gateway}, canonical. */
+  static String routeKey(String type, String dst, String gateway) {
+    String d = dst.contains("/") ? canonical(dst) : dst;
+    String g = gateway.isEmpty() ? "" : org.wgmesh.core.net.IpAddress.parse(gateway, "gateway").toString();
+    return type + " " + d + (g.isEmpty() ? "" : " via " + g);
   }
 
   private boolean shorewallRunning(String tool) {

@@ -13,8 +13,8 @@ import java.util.Set;
  * @param nsLinks every interface inside the namespace, by name
  * @param wireguardInterfaces interfaces inside the namespace that answer {@code wg show}
  * @param forwarding whether IPv4 and IPv6 forwarding are on inside the namespace
- * @param routesV4 whether the namespace has its IPv4 default route
- * @param routesV6 whether the namespace has its IPv6 default route
+ * @param nsRoutes routes inside the namespace, as {@link HostProbe#routeKey} strings
+ * @param hostRoutes routes in the default namespace, likewise
  * @param birdRunning whether BIRD answers on its control socket
  * @param shorewallRunning whether Shorewall is started
  * @param shorewall6Running whether Shorewall6 is started
@@ -25,8 +25,8 @@ public record HostState(
     Map<String, LinkInfo> nsLinks,
     Set<String> wireguardInterfaces,
     boolean forwarding,
-    boolean routesV4,
-    boolean routesV6,
+    Set<String> nsRoutes,
+    Set<String> hostRoutes,
     boolean birdRunning,
     boolean shorewallRunning,
     boolean shorewall6Running) {
@@ -34,6 +34,8 @@ public record HostState(
     hostLinks = Map.copyOf(hostLinks);
     nsLinks = Map.copyOf(nsLinks);
     wireguardInterfaces = Set.copyOf(wireguardInterfaces);
+    nsRoutes = Set.copyOf(nsRoutes);
+    hostRoutes = Set.copyOf(hostRoutes);
   }
 
   public Optional<LinkInfo> hostLink(String name) {

@@ -22,6 +22,22 @@ import org.wgmesh.endpoint.deploy.plan.VethPair;
 final class RuntimeApplier {
   /** The interfaces wgdeploy owns inside its namespace. */
   static final Pattern WG_NAME = Pattern.compile("wg[0-9]+");
+  /**
+   * Kernel settings inside the namespace: it routes (forwarding), replies may leave by another
+   * WireGuard interface than the request came in (no reverse-path filter), and link addresses are
+   * usable at once (no duplicate address detection on point-to-point links).
+   */
+  static final String[] SYSCTL_KEYS = {
+    "net.ipv4.ip_forward", "net.ipv6.conf.all.forwarding", "net.ipv4.conf.all.rp_filter",
+    "net.ipv4.conf.default.rp_filter", "net.ipv6.conf.default.accept_dad"
+  };
+  /** The values of {@link #SYSCTL_KEYS}, as {@code sysctl -n} prints them joined by spaces. */
+  static final String SYSCTL_VALUES = "1 1 0 0 0";
+  /**
+   * Metric of the unreachable routes for the mesh prefixes: the highest, so any BGP route wins,
+   * and with none a mesh destination is refused instead of leaving in clear through the veth.
+   */
+  static final String UNREACHABLE_METRIC = "4278198272";
 
   private final CommandRunner runner;
   private final WireGuardBackend backend;
@@ -49,21 +65,31 @@ final class RuntimeApplier {
       runner.run(Command.change("ip", "-n", ns, "link", "set", "lo", "up"));
     }
     if (!live.forwarding()) {
-      step(p, "enable forwarding in " + ns);
-      runner.run(Command.change("ip", "netns", "exec", ns, "sysctl", "-q", "-w",
-          "net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1"));
+      step(p, "kernel settings in " + ns);
+      List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", ns, "sysctl", "-q", "-w"));
+      String[] values = SYSCTL_VALUES.split(" ");
+      for (int i = 0; i < SYSCTL_KEYS.length; i++) {
+        argv.add(SYSCTL_KEYS[i] + "=" + values[i]);
+      }
+      runner.run(new Command(argv, null, true));
     }
     veth(plan, live, p);
     trust(plan, live, p);
+    routes(plan, live, p);
+    // The firewall (with the DNAT of the WireGuard ports) before WireGuard: packets of peers that
+    // arrive before the DNAT rule exists leave conntrack entries that bypass it (docs/lab.md).
+    boolean sw = shorewall("shorewall", plan.layout().shorewallDir().toString(), live.shorewallRunning(),
+        t.reloadShorewall(), p);
+    boolean sw6 = shorewall("shorewall6", plan.layout().shorewall6Dir().toString(), live.shorewall6Running(),
+        t.reloadShorewall6(), p);
+    if (sw || sw6) {
+      flushConntrack(plan, p);
+    }
     // New interfaces first, so traffic to peers that stay is never interrupted.
     for (Map.Entry<String, String> e : t.wireguard().entrySet()) {
       wireguard(plan, e.getKey(), e.getValue(), live, t.reloadInterfaces().contains(e.getKey()), p);
     }
     bird(plan.layout(), ns, live, t.reloadBird(), p);
-    shorewall("shorewall", plan.layout().shorewallDir().toString(), live.shorewallRunning(),
-        t.reloadShorewall(), p);
-    shorewall("shorewall6", plan.layout().shorewall6Dir().toString(), live.shorewall6Running(),
-        t.reloadShorewall6(), p);
     // Last: interfaces of peers that left (BIRD has already dropped their sessions).
     List<String> stale = new ArrayList<>();
     live.nsLinks().keySet().stream().filter(n -> WG_NAME.matcher(n).matches()).forEach(stale::add);
@@ -101,14 +127,57 @@ final class RuntimeApplier {
     if (!inner.map(LinkInfo::up).orElse(false)) {
       runner.run(Command.change("ip", "-n", ns, "link", "set", v.nsName(), "up"));
     }
-    // Everything the mesh does not route leaves through the veth (and Shorewall's masquerade).
-    if (!live.routesV4()) {
-      runner.run(Command.change("ip", "-4", "-n", ns, "route", "replace", "default",
-          "via", v.hostV4().network().toString(), "dev", v.nsName()));
+  }
+
+  /**
+   * Inside the namespace: a default route out through the veth (Shorewall masquerades it), and
+   * unreachable routes for the mesh prefixes. In the default namespace: the LAN via the veth.
+   */
+  private void routes(DeployPlan plan, HostState live, Progress p) {
+    VethPair v = plan.veth();
+    String ns = plan.namespace();
+    step(p, "routes in " + ns);
+    String gw4 = v.hostV4().network().toString();
+    String gw6 = v.hostV6().network().toString();
+    if (!live.nsRoutes().contains(HostProbe.routeKey("unicast", "default", gw4))) {
+      runner.run(Command.change("ip", "-4", "-n", ns, "route", "replace", "default", "via", gw4, "dev", v.nsName()));
     }
-    if (!live.routesV6()) {
-      runner.run(Command.change("ip", "-6", "-n", ns, "route", "replace", "default",
-          "via", v.hostV6().network().toString(), "dev", v.nsName()));
+    if (!live.nsRoutes().contains(HostProbe.routeKey("unicast", "default", gw6))) {
+      runner.run(Command.change("ip", "-6", "-n", ns, "route", "replace", "default", "via", gw6, "dev", v.nsName()));
+    }
+    List<org.wgmesh.core.net.IpPrefix> mesh = new ArrayList<>(plan.allowedV4());
+    mesh.addAll(plan.allowedV6());
+    for (var prefix : mesh) {
+      if (prefix.length() > 0 && !live.nsRoutes().contains(HostProbe.routeKey("unreachable", prefix.toString(), ""))) {
+        runner.run(Command.change("ip", prefix.isV6() ? "-6" : "-4", "-n", ns, "route", "replace",
+            "unreachable", prefix.toString(), "metric", UNREACHABLE_METRIC));
+      }
+    }
+    step(p, "routes to the LAN in the default namespace");
+    for (boolean v6 : new boolean[] {false, true}) {
+      String via = (v6 ? v.nsV6() : v.nsV4()).network().toString();
+      for (var net : plan.trustNetworks(v6)) {
+        if (!live.hostRoutes().contains(HostProbe.routeKey("unicast", net.toString(), via))) {
+          runner.run(Command.change("ip", v6 ? "-6" : "-4", "route", "replace", net.toString(),
+              "via", via, "dev", v.hostName()));
+        }
+      }
+    }
+  }
+
+  /**
+   * Drops conntrack entries of the WireGuard ports made before the DNAT rules were loaded (they
+   * would keep bypassing the DNAT). Needs the {@code conntrack} tool; skipped without it.
+   */
+  private void flushConntrack(DeployPlan plan, Progress p) {
+    if (plan.links().isEmpty() || !runner.execute(Command.query("conntrack", "--version")).ok()) {
+      return;
+    }
+    step(p, "flush stale conntrack entries of the WireGuard ports");
+    for (var link : plan.links()) {
+      // Exit status 1 means "no entry": fine.
+      runner.execute(Command.change("conntrack", "-D", "-p", "udp", "--orig-port-dst",
+          Integer.toString(link.listenPort())));
     }
   }
 
@@ -198,7 +267,8 @@ final class RuntimeApplier {
     }
   }
 
-  private void shorewall(String tool, String dir, boolean running, boolean changed, Progress p) {
+  /** Starts or reloads {@code tool}; returns whether it did either. */
+  private boolean shorewall(String tool, String dir, boolean running, boolean changed, Progress p) {
     if (!running) {
       step(p, tool + " start");
       runner.run(Command.change(tool, "start", dir));
@@ -207,10 +277,13 @@ final class RuntimeApplier {
       } else {
         p.startedShorewall6 = true;
       }
+      return true;
     } else if (changed) {
       step(p, tool + " reload");
       runner.run(Command.change(tool, "reload", dir));
+      return true;
     }
+    return false;
   }
 
   /** {@code ip addr add} unless {@code present} has it already. */

@@ -52,6 +52,11 @@ public record DeployPlan(
     Objects.requireNonNull(layout, "layout");
   }
 
+  /** The LAN networks of the trust interface (its addresses with host bits cleared) of one family. */
+  public List<IpPrefix> trustNetworks(boolean v6) {
+    return trustAddresses.stream().filter(a -> a.isV6() == v6).map(IpPrefix::masked).distinct().toList();
+  }
+
   /** The link named {@code interfaceName}, if planned. */
   public java.util.Optional<WireGuardLink> link(String interfaceName) {
     return links.stream().filter(l -> l.interfaceName().equals(interfaceName)).findFirst();

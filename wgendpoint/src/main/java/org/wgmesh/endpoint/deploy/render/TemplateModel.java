@@ -32,7 +32,9 @@ final class TemplateModel {
     m.put("veth", veth(p.veth()));
     m.put("trust", map(
         "interface", p.trustInterface(),
-        "addresses", p.trustAddresses().stream().map(IpPrefix::toString).toList()));
+        "addresses", p.trustAddresses().stream().map(IpPrefix::toString).toList(),
+        "v4Networks", strings(p.trustNetworks(false)),
+        "v6Networks", strings(p.trustNetworks(true))));
     m.put("links", p.links().stream().map(TemplateModel::link).toList());
     m.put("ports", p.links().stream().map(k -> String.valueOf(k.listenPort())).toList());
     m.put("bgp", map(
