@@ -118,11 +118,12 @@ final class Teardown {
 
   /**
    * Moves {@code iface} from {@code ns} back to the default namespace (the one wgdeploy runs in,
-   * named by the PID of the shell, not PID 1, so it also works inside a simulated host) and gives
+   * named by the PID of the shell, which stays there while {@code ip -n} switches; not PID 1, so it
+   * also works inside a simulated host) and gives
    * it back its addresses.
    */
   static void moveBack(CommandRunner r, String ns, String iface, List<String> addresses, boolean up) {
-    r.run(Command.change("sh", "-c", "exec ip -n \"$0\" link set \"$1\" netns $$", ns, iface));
+    r.run(Command.change("sh", "-c", "ip -n \"$0\" link set \"$1\" netns $$", ns, iface));
     for (String a : addresses) {
       List<String> argv = new ArrayList<>(List.of("ip", "addr", "add", a, "dev", iface));
       if (a.contains(":")) {
