@@ -30,6 +30,20 @@ public final class Aead {
   public static byte[] seal(byte[] key, byte[] aad, byte[] plaintext) {
     byte[] nonce = new byte[NONCE_LENGTH];
     RANDOM.nextBytes(nonce);
+    return seal(key, aad, plaintext, nonce);
+  }
+
+  /**
+   * {@code nonce || ciphertext || tag} with a nonce the caller chose. A nonce must never repeat
+   * under one key: production code draws it from a {@link SecureRandom}; fixed nonces are for
+   * test vectors only.
+   *
+   * @throws IllegalArgumentException when the key or nonce has the wrong length
+   */
+  public static byte[] seal(byte[] key, byte[] aad, byte[] plaintext, byte[] nonce) {
+    if (key == null || key.length != KEY_LENGTH || nonce == null || nonce.length != NONCE_LENGTH) {
+      throw new IllegalArgumentException("ChaCha20-Poly1305 needs a 32-byte key and a 12-byte nonce");
+    }
     try {
       Cipher c = Cipher.getInstance("ChaCha20-Poly1305");
       c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "ChaCha20"), new IvParameterSpec(nonce));

@@ -1,0 +1,506 @@
+#!/bin/bash
+# meshlab.sh: simulate several Linux hosts on one machine with network + mount namespaces.
+#
+# Use as a command:   lab/meshlab.sh [-p PREFIX] [-s STATEDIR] up [-n N] | down | status
+#                     lab/meshlab.sh exec TARGET -- CMD...      TARGET: hN, hN/NETNS, hN-lan, inet, dns, site
+#                     lab/meshlab.sh spawn TARGET NAME -- CMD... (background, PID recorded, log in STATEDIR/logs)
+#                     lab/meshlab.sh block hA hB | unblock hA hB | knot-start ZONE | knot-stop
+# Or source it:       . lab/meshlab.sh; meshlab up -n 3; meshlab exec h1 -- ip addr
+#
+# Everything the lab creates is recorded in the state dir (default /tmp/wgl-PREFIX) *before* it is
+# created, so `down` removes exactly that, also after the creator crashed. See docs/lab.md.
+# Network safety: only 203.0.113.0/24, 2001:db8:ff::/64, 198.18.0.0/15 and fd00:18::/32 are used,
+# all inside namespaces made here; the root namespace's interfaces, routes and firewall are never touched.
+
+# ---------------------------------------------------------------- settings
+
+ML_PREFIX=${ML_PREFIX:-wgl}
+ML_STATE=${ML_STATE:-}
+ML_MAX_HOSTS=8
+# Directories bind-mounted per host (relative to /); created in the host's private overlay of /etc and /var/lib.
+ML_BIND_DIRS="etc/wireguard etc/bird etc/shorewall etc/shorewall6 etc/wgmesh var/lib/shorewall var/lib/shorewall6 var/lib/wgmesh run/bird"
+
+ml_log() { printf 'meshlab: %s\n' "$*" >&2; }
+ml_die() { printf 'meshlab: error: %s\n' "$*" >&2; return 1; }
+
+ml__state() {
+    [ -n "$ML_STATE" ] || ML_STATE=/tmp/wgl-$ML_PREFIX
+    printf '%s' "$ML_STATE"
+}
+
+ml__check_prefix() {
+    [[ $ML_PREFIX =~ ^[a-z][a-z0-9]{0,7}$ ]] || ml_die "prefix '$ML_PREFIX' must match [a-z][a-z0-9]{0,7}"
+}
+
+# Start time of a process (field 22 of /proc/PID/stat) - with the PID it identifies a process across PID reuse.
+ml__starttime() {
+    local s
+    { read -r s <"/proc/$1/stat"; } 2>/dev/null || return 1
+    s=${s##*) }
+    set -- $s
+    printf '%s' "${20}"
+}
+
+# True if PID is a live process (a zombie waiting for its reaper is not).
+ml__alive() {
+    local s
+    { read -r s <"/proc/$1/stat"; } 2>/dev/null || return 1
+    s=${s##*) }
+    [ "${s%% *}" != Z ]
+}
+
+# Append a line to a record file in the state dir (written before the thing is created).
+ml__rec() { printf '%s\n' "$2" >>"$(ml__state)/$1"; }
+
+ml__record_pid() { # PID NAME
+    local st
+    st=$(ml__starttime "$1") || st=0
+    ml__rec pids "$1 $st $2"
+}
+
+ml__netns_add() { # NAME
+    ml__rec netns "$1"
+    ip netns add "$1"
+    ip -n "$1" link set lo up
+}
+
+# ---------------------------------------------------------------- up
+
+ml_up() {
+    local n=3 S
+    while [ $# -gt 0 ]; do
+        case $1 in
+            -n) n=$2; shift 2 ;;
+            *) ml_die "up: unknown argument $1"; return 1 ;;
+        esac
+    done
+    ml__check_prefix || return 1
+    [[ $n =~ ^[1-9]$ ]] && [ "$n" -le $ML_MAX_HOSTS ] || { ml_die "up: -n must be 1..$ML_MAX_HOSTS"; return 1; }
+    [ "$(id -u)" = 0 ] || { ml_die "must run as root"; return 1; }
+    S=$(ml__state)
+    if [ -e "$S/lab.env" ]; then
+        ml_die "lab '$ML_PREFIX' already exists (state $S); run: $0 -p $ML_PREFIX down"
+        return 1
+    fi
+    mkdir -p "$S/logs" "$S/hosts"
+    chmod 0755 "$S"
+    : >"$S/netns"; : >"$S/pids"; : >"$S/mounts"; : >"$S/blocks"
+    # /run/netns is created and bind-mounted by the first `ip netns add` on a machine; remember whether
+    # that is us, so `down` can unmount it again when no namespace is left in it.
+    if ! mountpoint -q /run/netns 2>/dev/null; then
+        [ -d /run/netns ] && ml__rec mounts "/run/netns bind" || ml__rec mounts "/run/netns bind+dir"
+    fi
+    printf 'ML_PREFIX=%s\nML_HOSTS=%s\nML_CREATED=%s\n' "$ML_PREFIX" "$n" "$(date +%s)" >"$S/lab.env"
+
+    local P=$ML_PREFIX
+    # "internet": one bridge in its own namespace; every host gets a veth port on it.
+    ml__netns_add "$P-inet" || return 1
+    ip -n "$P-inet" link add br0 type bridge stp_state 0 mcast_snooping 0 || return 1
+    ip -n "$P-inet" link set br0 up
+    ml__attach dns "$P-dns" 203.0.113.53 2001:db8:ff::53 || return 1
+    ml__attach site "$P-site" 203.0.113.250 2001:db8:ff::250 || return 1
+    local i
+    for i in $(seq 1 "$n"); do
+        ml__host_up "$i" || return 1
+    done
+    ml_log "lab '$P' up: $n hosts, state $S"
+}
+
+# Make netns NS with interface pub0 on the internet bridge (port v-NAME) holding V4/24 and V6/64.
+ml__attach() { # NAME NS V4 V6
+    local P=$ML_PREFIX
+    ml__netns_add "$2" || return 1
+    ip -n "$P-inet" link add "v-$1" type veth peer name pub0 netns "$2" || return 1
+    ip -n "$P-inet" link set "v-$1" master br0 up
+    ip -n "$2" addr add "$3/24" dev pub0
+    ip -n "$2" addr add "$4/64" dev pub0 nodad
+    ip -n "$2" link set pub0 up
+}
+
+# The setup that runs inside a host's new mount namespace (propagation private, so nothing here can
+# reach the root mount namespace), then becomes the holder process (sleep infinity).
+ml__holder_setup() { # DIR HOSTNAME BINDDIRS...
+    set -e
+    local D=$1 hn=$2 t
+    shift 2
+    hostname "$hn"
+    # sysfs that shows this host's network namespace (as `ip netns exec` does).
+    umount -l /sys
+    mount -t sysfs -o nosuid,nodev,noexec sysfs /sys
+    # Private copy-on-write /etc and /var/lib: missing mount targets (e.g. /etc/wgmesh) and any stray
+    # write land in the host's overlay upper dir, never in the real /etc or /var/lib.
+    mount -t overlay overlay -o "lowerdir=/etc,upperdir=$D/ovl/etc.upper,workdir=$D/ovl/etc.work" /etc
+    mount -t overlay overlay -o "lowerdir=/var/lib,upperdir=$D/ovl/varlib.upper,workdir=$D/ovl/varlib.work" /var/lib
+    # Private /run: /run/netns (nested namespaces), /run/wireguard (wireguard-go sockets),
+    # /run/xtables.lock and /run/lock are per host. /var/run is a symlink to /run on Debian 12.
+    # Drop the copies of the root's /run/netns mounts first, so a host does not pin the lab's namespaces.
+    for t in $(awk '$5 ~ "^/run/." {print $5}' /proc/self/mountinfo | sort -r); do umount -l "$t"; done
+    mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs /run
+    mkdir -p /run/netns /run/wireguard /run/lock
+    if [ ! -L /var/run ]; then
+        mkdir -p /var/run/netns /var/run/wireguard
+        mount -t tmpfs -o mode=0755 tmpfs /var/run/wireguard
+        mount -t tmpfs -o mode=0755 tmpfs /var/run/netns
+    fi
+    for t in "$@"; do
+        mkdir -p "/$t"
+        mount --bind "$D/$t" "/$t"
+    done
+    # Name resolution inside a host goes to the lab DNS host only.
+    rm -f /etc/resolv.conf
+    printf 'nameserver 203.0.113.53\n' >/etc/resolv.conf
+    printf '127.0.0.1 localhost\n127.0.1.1 %s\n::1 localhost\n' "$hn" >/etc/hosts
+    printf '%s\n' "$hn" >/etc/hostname
+    printf '%s\n' "$$" >"$D/holder.pid"
+    : >"$D/ready"
+    exec sleep infinity
+}
+
+ml__host_up() { # N
+    local i=$1 P=$ML_PREFIX S D H t pid
+    S=$(ml__state)
+    H="$P-h$i"
+    D="$S/hosts/h$i"
+    ml__attach "h$i" "$H" "203.0.113.$i" "2001:db8:ff::$i" || return 1
+    # LAN: lan0 in the host, eth0 in the LAN client namespace.
+    ml__netns_add "$H-lan" || return 1
+    ip -n "$H" link add lan0 type veth peer name eth0 netns "$H-lan" || return 1
+    ip -n "$H" addr add "198.18.$i.1/24" dev lan0
+    ip -n "$H" addr add "fd00:18:$i::1/64" dev lan0 nodad
+    ip -n "$H" link set lan0 up
+    ip -n "$H-lan" addr add "198.18.$i.100/24" dev eth0
+    ip -n "$H-lan" addr add "fd00:18:$i::100/64" dev eth0 nodad
+    ip -n "$H-lan" link set eth0 up
+    ip -n "$H-lan" route add default via "198.18.$i.1"
+    ip -n "$H-lan" -6 route add default via "fd00:18:$i::1"
+    # Per-host directories (bind-mounted over the real paths inside the host).
+    mkdir -p "$D/ovl/etc.upper" "$D/ovl/etc.work" "$D/ovl/varlib.upper" "$D/ovl/varlib.work"
+    for t in $ML_BIND_DIRS; do mkdir -p "$D/$t"; done
+    chmod 0700 "$D/etc/wireguard" "$D/var/lib/wgmesh"
+    cp -a /etc/shorewall/. "$D/etc/shorewall/" 2>/dev/null || true
+    cp -a /etc/shorewall6/. "$D/etc/shorewall6/" 2>/dev/null || true
+    if getent group bird >/dev/null; then
+        chown root:bird "$D/etc/bird" && chmod 0750 "$D/etc/bird"
+        chown bird:bird "$D/run/bird" && chmod 0750 "$D/run/bird"
+    fi
+    # The holder: joins the host netns, gets its own mount and UTS namespace, mounts, then sleeps.
+    MESHLAB_LAB=$P MESHLAB_HOST=h$i setsid nsenter --net="/run/netns/$H" -- \
+        unshare --mount --uts --propagation private -- \
+        bash -c "$(declare -f ml__holder_setup); ml__holder_setup \"\$@\"" holder "$D" "$H" $ML_BIND_DIRS \
+        >"$S/logs/h$i-holder.log" 2>&1 </dev/null &
+    pid=$!
+    ml__record_pid "$pid" "h$i-holder-launch"
+    for t in $(seq 1 500); do
+        [ -e "$D/ready" ] && break
+        kill -0 "$pid" 2>/dev/null || { cat "$S/logs/h$i-holder.log" >&2; ml_die "holder of h$i died"; return 1; }
+        sleep 0.01
+    done
+    [ -e "$D/ready" ] || { ml_die "holder of h$i not ready"; return 1; }
+    # The holder wrote its own PID (the process that became `sleep infinity`).
+    ml__record_pid "$(cat "$D/holder.pid")" "h$i-holder"
+}
+
+# ---------------------------------------------------------------- exec / spawn
+
+# Resolve TARGET into a command prefix in ML__CMD (array).
+ml__target() { # TARGET
+    local P=$ML_PREFIX S D t=$1 host ns pid
+    S=$(ml__state)
+    [ -e "$S/lab.env" ] || { ml_die "no lab '$P' (state $S)"; return 1; }
+    case $t in
+        inet|dns|site|h[0-9]-lan) ML__CMD=(ip netns exec "$P-$t") ;;
+        h[0-9]|h[0-9]/*)
+            host=${t%%/*}
+            ns=${t#*/}; [ "$ns" = "$t" ] && ns=
+            D="$S/hosts/$host"
+            pid=$(cat "$D/holder.pid" 2>/dev/null) || { ml_die "no host $host"; return 1; }
+            kill -0 "$pid" 2>/dev/null || { ml_die "holder of $host (pid $pid) is gone"; return 1; }
+            ML__CMD=(nsenter -t "$pid" -m -n -u --)
+            [ -n "$ns" ] && ML__CMD+=(ip netns exec "$ns")
+            ;;
+        *) ml_die "unknown target '$t' (hN, hN/NETNS, hN-lan, inet, dns, site)"; return 1 ;;
+    esac
+    ML__CMD=(env "MESHLAB_LAB=$P" "MESHLAB_HOST=${t%%/*}" "${ML__CMD[@]}")
+}
+
+ml_exec() { # TARGET -- CMD...
+    local t=$1; shift
+    [ "${1:-}" = -- ] && shift
+    [ $# -gt 0 ] || { ml_die "exec: no command"; return 1; }
+    ml__target "$t" || return 1
+    "${ML__CMD[@]}" "$@"
+}
+
+# Start CMD in the background inside TARGET, record its PID, print it. Output goes to logs/NAME.log.
+ml_spawn() { # TARGET NAME -- CMD...
+    local t=$1 name=$2 S pid
+    shift 2
+    [ "${1:-}" = -- ] && shift
+    ml__target "$t" || return 1
+    S=$(ml__state)
+    local pf="$S/logs/$name.pid" i
+    rm -f "$pf"
+    # The innermost shell writes its PID and execs CMD, so the recorded PID is CMD's whatever forks
+    # setsid (with job control), nsenter or ip netns exec make on the way.
+    setsid "${ML__CMD[@]}" sh -c 'echo $$ >"$0.tmp" && mv "$0.tmp" "$0" && exec "$@"' "$pf" "$@" \
+        >>"$S/logs/$name.log" 2>&1 </dev/null &
+    ml__record_pid "$!" "$name-launch"
+    for i in $(seq 1 500); do [ -s "$pf" ] && break; sleep 0.01; done
+    [ -s "$pf" ] || { ml_die "spawn $name: no pid"; return 1; }
+    pid=$(cat "$pf")
+    ml__record_pid "$pid" "$name"
+    printf '%s\n' "$pid"
+}
+
+# ---------------------------------------------------------------- link cuts
+
+ml__block_rules() { # OP A B  (hosts as numbers); drops UDP between their public addresses, both directions
+    local op=$1 a=$2 b=$3 x y
+    for x in "$a $b" "$b $a"; do
+        set -- $x
+        ml_exec inet -- ebtables -t filter "$op" FORWARD -p IPv4 --ip-src "203.0.113.$1" --ip-dst "203.0.113.$2" --ip-proto udp -j DROP || return 1
+        ml_exec inet -- ebtables -t filter "$op" FORWARD -p IPv6 --ip6-src "2001:db8:ff::$1" --ip6-dst "2001:db8:ff::$2" --ip6-proto udp -j DROP || return 1
+    done
+}
+
+ml__hostnum() { [[ $1 =~ ^h([0-9])$ ]] && printf '%s' "${BASH_REMATCH[1]}" || ml_die "not a host: $1"; }
+
+ml_block() { # hA hB
+    local a b S key
+    a=$(ml__hostnum "$1") && b=$(ml__hostnum "$2") || return 1
+    S=$(ml__state)
+    key="h$a h$b"; [ "$a" -gt "$b" ] && key="h$b h$a"
+    grep -qx "$key" "$S/blocks" 2>/dev/null && return 0
+    ml__rec blocks "$key"
+    ml__block_rules -A "$a" "$b"
+}
+
+ml_unblock() { # hA hB
+    local a b S key
+    a=$(ml__hostnum "$1") && b=$(ml__hostnum "$2") || return 1
+    S=$(ml__state)
+    key="h$a h$b"; [ "$a" -gt "$b" ] && key="h$b h$a"
+    grep -qx "$key" "$S/blocks" 2>/dev/null || return 0
+    ml__block_rules -D "$a" "$b" || return 1
+    grep -vx "$key" "$S/blocks" >"$S/blocks.new" || true
+    mv "$S/blocks.new" "$S/blocks"
+}
+
+# ---------------------------------------------------------------- Knot DNS in the dns netns
+
+ml_knot_start() { # ZONE
+    local zone=${1:?knot-start ZONE} S K secret pid i
+    zone=${zone%.}
+    S=$(ml__state)
+    [ -e "$S/lab.env" ] || { ml_die "no lab"; return 1; }
+    K="$S/knot"
+    [ -e "$K/knotd.pid" ] && kill -0 "$(cat "$K/knotd.pid")" 2>/dev/null && { ml_die "knotd already running"; return 1; }
+    mkdir -p "$K/run" "$K/db" "$K/zones"
+    secret=$(head -c 32 /dev/urandom | base64)
+    cat >"$K/knot.conf" <<CONF
+server:
+    rundir: "$K/run"
+    listen: [ 203.0.113.53@53, 2001:db8:ff::53@53 ]
+database:
+    storage: "$K/db"
+log:
+  - target: stderr
+    any: info
+key:
+  - id: upd.key
+    algorithm: hmac-sha256
+    secret: $secret
+acl:
+  - id: upd
+    key: upd.key
+    action: update
+zone:
+  - domain: $zone
+    storage: "$K/zones"
+    file: "$zone.zone"
+    acl: upd
+CONF
+    printf '$ORIGIN %s.\n$TTL 60\n@ SOA ns1 hostmaster 1 3600 900 604800 60\n@ NS ns1\nns1 A 203.0.113.53\nns1 AAAA 2001:db8:ff::53\n' \
+        "$zone" >"$K/zones/$zone.zone"
+    printf '%s\n' "$secret" >"$K/tsig.secret"
+    printf 'hmac-sha256:upd.key:%s\n' "$secret" >"$K/tsig.key"
+    printf 'key "upd.key" {\n    algorithm hmac-sha256;\n    secret "%s";\n};\n' "$secret" >"$K/tsig.nsupdate"
+    chmod 0600 "$K/tsig.secret" "$K/tsig.key" "$K/tsig.nsupdate"
+    printf '%s\n' "$zone" >"$K/zone"
+    knotc -c "$K/knot.conf" conf-check >/dev/null || return 1
+    chown -R nobody:nogroup "$K/run" "$K/db" "$K/zones"
+    chmod 0644 "$K/knot.conf"
+    # nobody may bind port 53 in this namespace only (per-netns sysctl).
+    ml_exec dns -- sysctl -qw net.ipv4.ip_unprivileged_port_start=53
+    pid=$(ml_spawn dns knotd -- setpriv --reuid=65534 --regid=65534 --clear-groups knotd -c "$K/knot.conf") || return 1
+    printf '%s\n' "$pid" >"$K/knotd.pid"
+    for i in $(seq 1 300); do
+        ml_exec dns -- kdig @203.0.113.53 +tcp +short +timeout=1 +retry=0 "$zone" SOA 2>/dev/null | grep -q hostmaster && break
+        kill -0 "$pid" 2>/dev/null || { cat "$S/logs/knotd.log" >&2; ml_die "knotd died"; return 1; }
+        sleep 0.02
+    done
+    ml_log "knotd pid $pid serves $zone on 203.0.113.53 / 2001:db8:ff::53; TSIG key in $K/tsig.key (nsupdate -y), $K/tsig.nsupdate (nsupdate -k)"
+}
+
+ml_knot_stop() {
+    local S pid
+    S=$(ml__state)
+    pid=$(cat "$S/knot/knotd.pid" 2>/dev/null) || return 0
+    if kill -0 "$pid" 2>/dev/null; then
+        kill -TERM "$pid"
+        for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.02; done
+    fi
+    rm -f "$S/knot/knotd.pid"
+}
+
+# ---------------------------------------------------------------- status
+
+ml_status() {
+    local S P=$ML_PREFIX line pid st name now
+    S=$(ml__state)
+    if [ ! -e "$S/lab.env" ]; then echo "lab '$P': not up (no $S/lab.env)"; fi
+    echo "namespaces:"
+    ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^$P-" | sed 's/^/  /'
+    echo "processes:"
+    ml__lab_pids | while read -r pid; do
+        printf '  %-7s %-14s net:%s\n' "$pid" "$(cat /proc/$pid/comm 2>/dev/null)" "$(readlink /proc/$pid/ns/net 2>/dev/null | tr -dc 0-9)"
+    done
+    if [ -s "$S/blocks" ]; then echo "blocked links:"; sed 's/^/  /' "$S/blocks"; fi
+}
+
+# ---------------------------------------------------------------- down
+
+# Every process that belongs to the lab: recorded PIDs (checked against their start time), processes
+# whose network namespace is a lab namespace or a namespace made inside a host (e.g. mesh1), whose
+# mount namespace is a host's, or whose environment carries MESHLAB_LAB=PREFIX.
+ml__lab_pids() {
+    local S P=$ML_PREFIX inodes="" mnts="" n f pid st name hp p self
+    S=$(ml__state)
+    declare -A want=()
+    if [ -s "$S/pids" ]; then
+        while read -r pid st name; do
+            ml__alive "$pid" || continue
+            [ "$(ml__starttime "$pid")" = "$st" ] && want[$pid]=1
+        done <"$S/pids"
+    fi
+    for n in $( { cat "$S/netns" 2>/dev/null; ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^$P-(inet|dns|site|h[0-9]|h[0-9]-lan)$"; } | sort -u); do
+        [ -e "/run/netns/$n" ] && inodes+=" $(stat -L -c %i "/run/netns/$n" 2>/dev/null)"
+    done
+    for f in "$S"/hosts/h*/holder.pid; do
+        [ -e "$f" ] || continue
+        hp=$(cat "$f")
+        ml__alive "$hp" || continue
+        grep -qz "^MESHLAB_LAB=$P\$" "/proc/$hp/environ" 2>/dev/null || continue
+        mnts+=" $(readlink "/proc/$hp/ns/mnt" | tr -dc 0-9)"
+        inodes+=" $(nsenter -t "$hp" -m -- sh -c 'for f in /run/netns/*; do [ -e "$f" ] && stat -L -c %i "$f"; done' 2>/dev/null | tr '\n' ' ')"
+    done
+    self=$$
+    for p in /proc/[0-9]*; do
+        pid=${p#/proc/}
+        [ "$pid" = "$self" ] || [ "$pid" = "$BASHPID" ] && continue
+        n=$(readlink "$p/ns/net" 2>/dev/null | tr -dc 0-9)
+        f=$(readlink "$p/ns/mnt" 2>/dev/null | tr -dc 0-9)
+        [ -n "$n" ] || continue
+        ml__alive "$pid" || continue
+        if [[ " $inodes " == *" $n "* ]] || [[ " $mnts " == *" $f "* ]] ||
+            grep -qz "^MESHLAB_LAB=$P\$" "$p/environ" 2>/dev/null; then
+            want[$pid]=1
+        fi
+    done
+    # Never our own ancestors (e.g. `down` run from a shell inside the lab).
+    p=$$
+    while [ "$p" -gt 1 ] 2>/dev/null; do
+        unset "want[$p]"
+        p=$(awk '{print $4}' "/proc/$p/stat" 2>/dev/null) || break
+    done
+    for pid in "${!want[@]}"; do printf '%s\n' "$pid"; done | sort -n
+}
+
+ml_down() {
+    local S P=$ML_PREFIX pids pid i n line
+    ml__check_prefix || return 1
+    S=$(ml__state)
+    pids=$(ml__lab_pids)
+    if [ -n "$pids" ]; then
+        kill -TERM $pids 2>/dev/null
+        for i in $(seq 1 100); do
+            n=0
+            for pid in $pids; do ml__alive "$pid" && n=1; done
+            [ $n = 0 ] && break
+            sleep 0.02
+        done
+        for pid in $pids; do ml__alive "$pid" && kill -KILL "$pid" 2>/dev/null; done
+        # Anything that a dying process started meanwhile.
+        pids=$(ml__lab_pids)
+        [ -n "$pids" ] && kill -KILL $pids 2>/dev/null
+        sleep 0.05
+    fi
+    # Namespaces: recorded ones, plus any leftover with exactly our naming scheme.
+    for n in $( { cat "$S/netns" 2>/dev/null; ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^$P-(inet|dns|site|h[0-9]|h[0-9]-lan)$"; } | sort -u); do
+        [ -e "/run/netns/$n" ] && { ip netns del "$n" || ml_log "could not delete netns $n"; }
+    done
+    # The /run/netns bind mount, if we made it and nobody else uses it now.
+    if [ -s "$S/mounts" ]; then
+        while read -r line; do
+            set -- $line
+            if [ "$1" = /run/netns ] && mountpoint -q /run/netns && [ -z "$(ls -A /run/netns)" ]; then
+                umount /run/netns && [ "$2" = "bind+dir" ] && rmdir /run/netns 2>/dev/null
+            fi
+        done <"$S/mounts"
+    fi
+    if grep -q " $S" /proc/self/mountinfo; then
+        ml_die "mounts below $S still present in this mount namespace; not removing it"
+        return 1
+    fi
+    [ -d "$S" ] && rm -rf --one-file-system "$S"
+    return 0
+}
+
+# ---------------------------------------------------------------- dispatcher
+
+# Global options -p PREFIX and -s STATEDIR; leaves the rest in ML__ARGS.
+ml__globals() {
+    ML__ARGS=()
+    while [ $# -gt 0 ]; do
+        case $1 in
+            -p) ML_PREFIX=$2; shift 2 ;;
+            -s) ML_STATE=$2; shift 2 ;;
+            *) break ;;
+        esac
+    done
+    ML__ARGS=("$@")
+}
+
+meshlab() {
+    ml__globals "$@"
+    set -- "${ML__ARGS[@]}"
+    local cmd=${1:-}
+    [ $# -gt 0 ] && shift
+    case $cmd in
+        up) ml_up "$@" ;;
+        down) ml_down "$@" ;;
+        status) ml_status "$@" ;;
+        exec) ml_exec "$@" ;;
+        spawn) ml_spawn "$@" ;;
+        block) ml_block "$@" ;;
+        unblock) ml_unblock "$@" ;;
+        knot-start) ml_knot_start "$@" ;;
+        knot-stop) ml_knot_stop "$@" ;;
+        pids) ml__lab_pids ;;
+        state) ml__state; echo ;;
+        *) sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; return 2 ;;
+    esac
+}
+
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+    set -o pipefail
+    ml__globals "$@"
+    if [ "${ML__ARGS[0]:-}" = up ]; then
+        # `up` from the command line: on failure or interrupt remove what was made so far.
+        trap 'trap - INT TERM; ml_log "interrupted; cleaning up"; ml_down; exit 130' INT TERM
+        ml_up "${ML__ARGS[@]:1}" || { rc=$?; ml_log "up failed; cleaning up"; ml_down; exit $rc; }
+        exit 0
+    fi
+    meshlab "$@"
+    exit $?
+fi

@@ -1,0 +1,178 @@
+package org.wgmesh.core.record;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Objects;
+import java.util.Random;
+import java.util.UUID;
+import org.wgmesh.core.crypto.Aead;
+import org.wgmesh.core.crypto.Ed25519PrivateKey;
+import org.wgmesh.core.crypto.Ed25519PublicKey;
+import org.wgmesh.core.crypto.X25519PublicKey;
+import org.wgmesh.core.dns.TxtRecordSet;
+import org.wgmesh.core.error.RecordException;
+import org.wgmesh.core.model.HostEntry;
+
+/**
+ * A host record at {@code h<number>.<domain>}: one member's {@link HostEntry}, encrypted under the
+ * group key of {@code epoch} and signed by the site. Serial, times, epoch and number travel in
+ * clear (signed) so the site can judge a published record without decrypting it; everything about
+ * the host itself is inside the ciphertext. Times are whole seconds.
+ *
+ * @param entry the host
+ * @param serial increases with every new record at this name
+ * @param issued when it was signed
+ * @param expires after this instant the record is refused
+ * @param epoch the group-key epoch it is encrypted under
+ */
+public record HostRecord(HostEntry entry, long serial, Instant issued, Instant expires, long epoch) {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** @throws IllegalArgumentException for values the format cannot carry */
+  public HostRecord {
+    Objects.requireNonNull(entry, "entry");
+    RecordNames.checkNumber(entry.number());
+    issued = issued.truncatedTo(ChronoUnit.SECONDS);
+    expires = expires.truncatedTo(ChronoUnit.SECONDS);
+    if (serial < 0) {
+      throw new IllegalArgumentException("serial must not be negative");
+    }
+    if (!expires.isAfter(issued)) {
+      throw new IllegalArgumentException("expiry must be after issue");
+    }
+    if (epoch < 0 || epoch > GroupKey.MAX_EPOCH) {
+      throw new IllegalArgumentException("epoch out of range: " + epoch);
+    }
+    if (entry.asn() < 0 || entry.asn() > 0xffff_ffffL) {
+      throw new IllegalArgumentException("ASN out of range: " + entry.asn());
+    }
+  }
+
+  /**
+   * Encrypts and signs this record for {@code domain}.
+   *
+   * @param groupKey must be of {@link #epoch()}
+   * @throws IllegalArgumentException when the group key is of another epoch
+   */
+  public TxtRecordSet encode(String domain, GroupKey groupKey, Ed25519PrivateKey siteSigning, int ttl) {
+    return encode(domain, groupKey, siteSigning, ttl, RANDOM);
+  }
+
+  /** As {@link #encode(String, GroupKey, Ed25519PrivateKey, int)}, with the nonce from {@code random} (tests). */
+  TxtRecordSet encode(String domain, GroupKey groupKey, Ed25519PrivateKey siteSigning, int ttl, Random random) {
+    if (groupKey.epoch() != epoch) {
+      throw new IllegalArgumentException("group key epoch " + groupKey.epoch() + " is not the record's epoch " + epoch);
+    }
+    String d = TxtRecordSet.normalize(domain);
+    String name = RecordNames.hostRecordName(d, entry.number());
+    byte[] nonce = new byte[Aead.NONCE_LENGTH];
+    random.nextBytes(nonce);
+    byte[] sealed = Aead.seal(groupKey.key(), aad(name, d, epoch), plaintext(), nonce);
+    WireWriter w = new WireWriter();
+    w.u32(epoch).u16(entry.number()).u63(serial).time(issued).time(expires).bytes16(sealed);
+    byte[] envelope = Envelope.build(name, Envelope.TYPE_HOST, w.toByteArray(), siteSigning);
+    return new TxtRecordSet(name, ttl, TxtChunks.split(envelope));
+  }
+
+  /** {@link #decode(TxtRecordSet, Ed25519PublicKey, GroupKey, String, Instant)} at the current time. */
+  public static HostRecord decode(TxtRecordSet rrset, Ed25519PublicKey siteSigning, GroupKey groupKey, String domain) {
+    return decode(rrset, siteSigning, groupKey, domain, Instant.now());
+  }
+
+  /**
+   * Verifies the signature, then the clear header (name, epoch, expiry), then decrypts and checks
+   * that the entry's number matches the record name.
+   *
+   * @throws RecordException naming the record and the failing field; never anything unchecked
+   */
+  public static HostRecord decode(
+      TxtRecordSet rrset, Ed25519PublicKey siteSigning, GroupKey groupKey, String domain, Instant now) {
+    Header h = header(rrset, siteSigning, domain);
+    WireReader r = h.reader;
+    if (h.epoch != groupKey.epoch()) {
+      throw r.error("epoch", "encrypted under group key epoch " + h.epoch + ", the key held is of epoch " + groupKey.epoch());
+    }
+    if (!now.isBefore(h.expires)) {
+      throw r.error("expires", "record expired at " + h.expires + " (now " + now.truncatedTo(ChronoUnit.SECONDS) + ")");
+    }
+    byte[] plain = Aead.open(groupKey.key(), aad(h.name, TxtRecordSet.normalize(domain), h.epoch), h.sealed);
+    if (plain == null) {
+      throw r.error("ciphertext", "does not decrypt under the group key of epoch " + h.epoch);
+    }
+    WireReader p = new WireReader(h.name, plain);
+    byte[] uuidBytes = p.raw(16, "entry.uuid");
+    ByteBuffer ub = ByteBuffer.wrap(uuidBytes);
+    UUID uuid = new UUID(ub.getLong(), ub.getLong());
+    String hostname = p.str8("entry.hostname");
+    int number = p.u16("entry.number");
+    if (number != h.number) {
+      throw p.error("entry.number", "host number " + number + " inside, " + h.number + " in the header");
+    }
+    long asn = p.u32("entry.asn");
+    X25519PublicKey key = new X25519PublicKey(p.raw(32, "entry.publicKey"));
+    var endpoints = p.addresses("entry.endpoints");
+    var lans = p.prefixes("entry.lanPrefixes");
+    p.end("entry");
+    HostEntry entry = new HostEntry(uuid, hostname, number, asn, key, endpoints, lans);
+    return new HostRecord(entry, h.serial, h.issued, h.expires, h.epoch);
+  }
+
+  /**
+   * The signed clear part of a published host record, without decrypting it: lets the site see
+   * serial, epoch and expiry of what is published.
+   *
+   * @throws RecordException when it is malformed or not signed by {@code siteSigning}
+   */
+  static Header header(TxtRecordSet rrset, Ed25519PublicKey siteSigning, String domain) {
+    String name = rrset.name();
+    int labelNumber = RecordNames.hostNumberOf(name, domain);
+    if (labelNumber < 0) {
+      throw new RecordException(name, "field 'name': not a host record name of " + TxtRecordSet.normalize(domain));
+    }
+    Envelope.Parsed env = Envelope.parse(name, TxtChunks.join(rrset), Envelope.TYPE_HOST, true);
+    if (!env.verifiedBy(siteSigning)) {
+      throw new RecordException(
+          name, "field 'signature': not signed by the site key " + siteSigning.fingerprint());
+    }
+    WireReader r = new WireReader(name, env.body());
+    long epoch = r.u32("epoch");
+    int number = r.u16("number");
+    if (number != labelNumber) {
+      throw r.error("number", "record for host " + number + " published at " + name);
+    }
+    long serial = r.u63("serial");
+    Instant issued = r.time("issued");
+    Instant expires = r.time("expires");
+    byte[] sealed = r.bytes16("ciphertext");
+    r.end("ciphertext");
+    if (!expires.isAfter(issued)) {
+      throw r.error("expires", "expiry " + expires + " is not after issue " + issued);
+    }
+    return new Header(name, r, epoch, number, serial, issued, expires, sealed);
+  }
+
+  /** The clear, signed part of a host record. */
+  record Header(
+      String name, WireReader reader, long epoch, int number, long serial, Instant issued, Instant expires, byte[] sealed) {}
+
+  private byte[] plaintext() {
+    ByteBuffer ub = ByteBuffer.allocate(16);
+    ub.putLong(entry.uuid().getMostSignificantBits()).putLong(entry.uuid().getLeastSignificantBits());
+    WireWriter p = new WireWriter();
+    p.raw(ub.array()).str8(entry.hostname()).u16(entry.number()).u32(entry.asn()).raw(entry.publicKey().bytes());
+    p.addresses(entry.endpoints()).prefixes(entry.lanPrefixes());
+    return p.toByteArray();
+  }
+
+  /** {@code "wgmesh-host-v1" 0x00 name 0x00 domain 0x00 epoch(u32)}. */
+  private static byte[] aad(String name, String domain, long epoch) {
+    ByteArrayOutputStream a = new ByteArrayOutputStream();
+    a.writeBytes(("wgmesh-host-v1\0" + name + "\0" + domain + "\0").getBytes(StandardCharsets.UTF_8));
+    a.writeBytes(new WireWriter().u32(epoch).toByteArray());
+    return a.toByteArray();
+  }
+}

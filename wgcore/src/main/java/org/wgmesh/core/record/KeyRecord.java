@@ -1,0 +1,103 @@
+package org.wgmesh.core.record;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import org.wgmesh.core.crypto.Hpke;
+import org.wgmesh.core.crypto.X25519PrivateKey;
+import org.wgmesh.core.crypto.X25519PublicKey;
+import org.wgmesh.core.dns.TxtRecordSet;
+import org.wgmesh.core.error.RecordException;
+
+/**
+ * A key record at {@code _key.<kid>.<domain>}: the group key and the host's own number, sealed to
+ * that host's WireGuard public key with HPKE in authenticated mode from the site's box key. Only
+ * that host can open it, and opening it proves the site sealed it, so it needs no signature.
+ * The name derives from the host's public key ({@link RecordNames#keyRecordName}), so an endpoint
+ * finds it knowing nothing but its own key.
+ *
+ * @param hostNumber the number of the host it is sealed to
+ * @param groupKey the current group key
+ */
+public record KeyRecord(int hostNumber, GroupKey groupKey) {
+  /** @throws IllegalArgumentException when the number is not 1..65535 */
+  public KeyRecord {
+    RecordNames.checkNumber(hostNumber);
+    Objects.requireNonNull(groupKey, "groupKey");
+  }
+
+  /**
+   * Seals this record to {@code hostPublic}.
+   *
+   * @throws IllegalArgumentException when {@code hostPublic} is a low-order point (no shared secret)
+   */
+  public TxtRecordSet encode(X25519PrivateKey siteBox, X25519PublicKey hostPublic, String domain, int ttl) {
+    return encode(siteBox, hostPublic, domain, ttl, X25519PrivateKey.generate());
+  }
+
+  /** As {@link #encode(X25519PrivateKey, X25519PublicKey, String, int)} with a given HPKE ephemeral key (tests). */
+  TxtRecordSet encode(
+      X25519PrivateKey siteBox, X25519PublicKey hostPublic, String domain, int ttl, X25519PrivateKey ephemeral) {
+    String d = TxtRecordSet.normalize(domain);
+    String name = RecordNames.keyRecordName(d, hostPublic);
+    byte[] plain = new WireWriter().u32(groupKey.epoch()).raw(groupKey.key()).u16(hostNumber).toByteArray();
+    Hpke.Sealed sealed = Hpke.seal(siteBox, hostPublic, info(d, name), aad(name), plain, ephemeral);
+    byte[] body = new WireWriter().raw(sealed.enc()).bytes16(sealed.ciphertext()).toByteArray();
+    byte[] envelope = Envelope.build(name, Envelope.TYPE_KEY, body, null);
+    return new TxtRecordSet(name, ttl, TxtChunks.split(envelope));
+  }
+
+  /**
+   * Opens the key record of the host holding {@code hostPrivate}.
+   *
+   * @param siteBoxPublic the site's box key, from the verified mesh record
+   * @throws RecordException naming the record and field: malformed, at another host's name, not
+   *     sealed to this host or not sealed by this site; never anything unchecked
+   */
+  public static KeyRecord decode(
+      TxtRecordSet rrset, X25519PrivateKey hostPrivate, X25519PublicKey siteBoxPublic, String domain) {
+    String d = TxtRecordSet.normalize(domain);
+    String expected = RecordNames.keyRecordName(d, hostPrivate.publicKey());
+    if (!rrset.name().equals(expected)) {
+      throw new RecordException(
+          rrset.name(), "field 'name': this host's key record is " + expected + " (a key record for another host)");
+    }
+    Envelope.Parsed env = Envelope.parse(expected, TxtChunks.join(rrset), Envelope.TYPE_KEY, false);
+    WireReader r = new WireReader(expected, env.body());
+    byte[] enc = r.raw(Hpke.ENC_LENGTH, "enc");
+    byte[] ct = r.bytes16("ciphertext");
+    r.end("ciphertext");
+    byte[] plain =
+        Hpke.open(hostPrivate, siteBoxPublic, info(d, expected), aad(expected), new Hpke.Sealed(enc, ct));
+    if (plain == null) {
+      throw r.error(
+          "ciphertext",
+          "does not open with this host's key from site box key " + siteBoxPublic.fingerprint()
+              + " (sealed to another host, by another site, or tampered)");
+    }
+    WireReader p = new WireReader(expected, plain);
+    long epoch = p.u32("groupKey.epoch");
+    byte[] key = p.raw(32, "groupKey.key");
+    int number = p.u16("hostNumber");
+    p.end("hostNumber");
+    if (number < 1) {
+      throw p.error("hostNumber", "host number 0 is not allowed");
+    }
+    return new KeyRecord(number, new GroupKey(epoch, key));
+  }
+
+  /** HPKE info: {@code "wgmesh-key-v1" 0x00 domain 0x00 kid}. */
+  private static byte[] info(String domain, String name) {
+    String kid = name.substring("_key.".length(), name.indexOf('.', "_key.".length()));
+    return ("wgmesh-key-v1\0" + domain + "\0" + kid).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** HPKE aad: the record name. */
+  private static byte[] aad(String name) {
+    return name.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public String toString() {
+    return "KeyRecord[hostNumber=" + hostNumber + ", groupKey=" + groupKey + "]";
+  }
+}

@@ -1,0 +1,184 @@
+package org.wgmesh.core.record;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Collections;
+import java.util.Objects;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import org.wgmesh.core.crypto.Ed25519PrivateKey;
+import org.wgmesh.core.crypto.Ed25519PublicKey;
+import org.wgmesh.core.crypto.X25519PublicKey;
+import org.wgmesh.core.dns.TxtRecordSet;
+import org.wgmesh.core.error.RecordException;
+import org.wgmesh.core.model.MeshSettings;
+
+/**
+ * The public, signed mesh record at {@code <domain>}: mesh settings, the site's public keys, a
+ * serial that only increases, issue and expiry times, the members (host numbers) and the current
+ * group-key epoch. Times are whole seconds (the constructor truncates).
+ *
+ * @param settings mesh-wide parameters; {@code settings.domain()} is the record name
+ * @param siteSigningKey the Ed25519 key that signs every mesh and host record
+ * @param siteBoxKey the X25519 key that seals key records and opens registration blobs
+ * @param serial increases with every new mesh record
+ * @param issued when it was signed
+ * @param expires after this instant the record is refused
+ * @param members the host numbers (1..65535) in the mesh, ascending
+ * @param epoch the group-key epoch that host records are encrypted under
+ */
+public record MeshRecord(
+    MeshSettings settings,
+    Ed25519PublicKey siteSigningKey,
+    X25519PublicKey siteBoxKey,
+    long serial,
+    Instant issued,
+    Instant expires,
+    SortedSet<Integer> members,
+    long epoch) {
+
+  /**
+   * @throws IllegalArgumentException when a value cannot be carried by the format (domain not
+   *     lower case without a trailing dot, numbers out of range, expiry not after issue)
+   */
+  public MeshRecord {
+    Objects.requireNonNull(settings, "settings");
+    Objects.requireNonNull(siteSigningKey, "siteSigningKey");
+    Objects.requireNonNull(siteBoxKey, "siteBoxKey");
+    issued = issued.truncatedTo(ChronoUnit.SECONDS);
+    expires = expires.truncatedTo(ChronoUnit.SECONDS);
+    if (!TxtRecordSet.normalize(settings.domain()).equals(settings.domain())) {
+      throw new IllegalArgumentException("domain must be lower case without a trailing dot: " + settings.domain());
+    }
+    if (serial < 0) {
+      throw new IllegalArgumentException("serial must not be negative");
+    }
+    if (!expires.isAfter(issued)) {
+      throw new IllegalArgumentException("expiry must be after issue");
+    }
+    if (epoch < 0 || epoch > GroupKey.MAX_EPOCH) {
+      throw new IllegalArgumentException("epoch out of range: " + epoch);
+    }
+    TreeSet<Integer> copy = new TreeSet<>(members);
+    copy.forEach(RecordNames::checkNumber);
+    members = Collections.unmodifiableSortedSet(copy);
+  }
+
+  /** The record name: the mesh domain. */
+  public String name() {
+    return settings.domain();
+  }
+
+  /**
+   * Encodes and signs this record as the RRset at {@link #name()}.
+   *
+   * @param siteSigning the private key of {@link #siteSigningKey()}
+   * @throws IllegalArgumentException when {@code siteSigning} does not match {@link #siteSigningKey()}
+   */
+  public TxtRecordSet encode(Ed25519PrivateKey siteSigning, int ttl) {
+    if (!siteSigning.publicKey().equals(siteSigningKey)) {
+      throw new IllegalArgumentException("the signing key does not match the record's site key");
+    }
+    WireWriter w = new WireWriter();
+    w.str8(settings.domain()).str8(settings.locus());
+    w.raw(siteSigningKey.bytes()).raw(siteBoxKey.bytes());
+    w.u63(serial).time(issued).time(expires);
+    w.prefix(settings.tunnelPrefix()).u16(settings.portbase()).str8(settings.topology());
+    w.prefixes(settings.allowedLanPrefixes());
+    w.u32(epoch);
+    int highest = members.isEmpty() ? 0 : members.last();
+    w.u16(highest).raw(bitmap(highest));
+    byte[] envelope = Envelope.build(name(), Envelope.TYPE_MESH, w.toByteArray(), siteSigning);
+    return new TxtRecordSet(name(), ttl, TxtChunks.split(envelope));
+  }
+
+  /** {@link #decode(TxtRecordSet, Ed25519PublicKey, String, Instant)} at the current time. */
+  public static MeshRecord decode(TxtRecordSet rrset, Ed25519PublicKey pinnedOrNull, String expectedDomain) {
+    return decode(rrset, pinnedOrNull, expectedDomain, Instant.now());
+  }
+
+  /**
+   * Decodes and verifies the mesh record. With a pinned key the signature is checked before the
+   * body is parsed, and the record must carry that same key. Without one (first contact) the
+   * record must be signed by the key it carries; the caller then shows its fingerprint and pins it.
+   *
+   * @param expectedDomain the domain the endpoint asked for; the RRset name and the record's
+   *     domain field must both equal it
+   * @param now the record must not have expired at this instant
+   * @throws RecordException naming {@code expectedDomain} and the failing field; never anything
+   *     unchecked, whatever the input
+   */
+  public static MeshRecord decode(
+      TxtRecordSet rrset, Ed25519PublicKey pinnedOrNull, String expectedDomain, Instant now) {
+    String domain = TxtRecordSet.normalize(expectedDomain);
+    if (!rrset.name().equals(domain)) {
+      throw new RecordException(domain, "field 'name': RRset is for " + rrset.name() + ", not " + domain);
+    }
+    Envelope.Parsed env = Envelope.parse(domain, TxtChunks.join(rrset), Envelope.TYPE_MESH, true);
+    if (pinnedOrNull != null && !env.verifiedBy(pinnedOrNull)) {
+      throw new RecordException(
+          domain,
+          "field 'signature': not signed by the pinned site key " + pinnedOrNull.fingerprint(),
+          "a forged record, or the site key changed: compare the site fingerprint with the admin");
+    }
+    WireReader r = new WireReader(domain, env.body());
+    String recordDomain = r.str8("domain");
+    if (!recordDomain.equals(domain)) {
+      throw r.error("domain", "record is for '" + recordDomain + "', expected '" + domain + "'");
+    }
+    String locus = r.str8("locus");
+    Ed25519PublicKey signing = new Ed25519PublicKey(r.raw(32, "siteSigningKey"));
+    X25519PublicKey box = new X25519PublicKey(r.raw(32, "siteBoxKey"));
+    if (pinnedOrNull != null && !pinnedOrNull.equals(signing)) {
+      throw r.error("siteSigningKey", "carries key " + signing.fingerprint() + ", pinned is " + pinnedOrNull.fingerprint());
+    }
+    if (pinnedOrNull == null && !env.verifiedBy(signing)) {
+      throw new RecordException(domain, "field 'signature': not signed by the site key the record carries");
+    }
+    long serial = r.u63("serial");
+    Instant issued = r.time("issued");
+    Instant expires = r.time("expires");
+    var tunnel = r.prefix("tunnelPrefix");
+    int portbase = r.u16("portbase");
+    String topology = r.str8("topology");
+    var allowed = r.prefixes("allowedLanPrefixes");
+    long epoch = r.u32("epoch");
+    SortedSet<Integer> members = readMembers(r);
+    r.end("members");
+    if (!expires.isAfter(issued)) {
+      throw r.error("expires", "expiry " + expires + " is not after issue " + issued);
+    }
+    if (!now.isBefore(expires)) {
+      throw r.error("expires", "record expired at " + expires + " (now " + now.truncatedTo(ChronoUnit.SECONDS) + ")");
+    }
+    MeshSettings settings = new MeshSettings(domain, locus, tunnel, portbase, allowed, topology);
+    return new MeshRecord(settings, signing, box, serial, issued, expires, members, epoch);
+  }
+
+  /** Bit for host n: byte (n-1)/8, bit 7-((n-1)%8), most significant first. */
+  private byte[] bitmap(int highest) {
+    byte[] map = new byte[(highest + 7) / 8];
+    for (int n : members) {
+      map[(n - 1) >>> 3] |= (byte) (0x80 >>> ((n - 1) & 7));
+    }
+    return map;
+  }
+
+  private static SortedSet<Integer> readMembers(WireReader r) {
+    int highest = r.u16("members.highest");
+    byte[] map = r.raw((highest + 7) / 8, "members.bitmap");
+    TreeSet<Integer> members = new TreeSet<>();
+    for (int i = 0; i < map.length * 8; i++) {
+      if ((map[i >>> 3] & (0x80 >>> (i & 7))) != 0) {
+        if (i + 1 > highest) {
+          throw r.error("members.bitmap", "bit set past the highest member " + highest);
+        }
+        members.add(i + 1);
+      }
+    }
+    if (highest > 0 && !members.contains(highest)) {
+      throw r.error("members.highest", "highest member " + highest + " is not in the bitmap");
+    }
+    return members;
+  }
+}

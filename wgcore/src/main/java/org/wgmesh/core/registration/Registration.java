@@ -1,0 +1,93 @@
+package org.wgmesh.core.registration;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.wgmesh.core.crypto.X25519PublicKey;
+import org.wgmesh.core.error.InputException;
+import org.wgmesh.core.net.IpAddress;
+import org.wgmesh.core.net.IpPrefix;
+
+/**
+ * What a host asks the site to admit: the content of a registration blob.
+ *
+ * @param uuid chosen by the host; its identity across key rotation
+ * @param hostname a DNS-style host name (letters, digits, hyphens, dots), lower-cased
+ * @param publicKey its WireGuard public key (also the key that sealed the blob)
+ * @param endpoints public addresses peers should send to, best first (at most {@link #MAX_ENDPOINTS})
+ * @param lanPrefixes LAN prefixes behind it (at most {@link #MAX_LAN_PREFIXES})
+ * @param created when the host made the blob (second precision)
+ */
+public record Registration(
+    UUID uuid,
+    String hostname,
+    X25519PublicKey publicKey,
+    List<IpAddress> endpoints,
+    List<IpPrefix> lanPrefixes,
+    Instant created) {
+  /** Most endpoint addresses one host may list. */
+  public static final int MAX_ENDPOINTS = 16;
+  /** Most LAN prefixes one host may announce. */
+  public static final int MAX_LAN_PREFIXES = 64;
+
+  private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+
+  /**
+   * @throws InputException naming the field when a value is missing or out of bounds
+   */
+  public Registration {
+    if (uuid == null) {
+      throw new InputException("registration: uuid", "missing");
+    }
+    hostname = checkHostname(hostname, "registration: hostname");
+    if (publicKey == null) {
+      throw new InputException("registration: public key", "missing");
+    }
+    endpoints = List.copyOf(Objects.requireNonNullElse(endpoints, List.of()));
+    lanPrefixes = List.copyOf(Objects.requireNonNullElse(lanPrefixes, List.of()));
+    if (endpoints.size() > MAX_ENDPOINTS) {
+      throw new InputException("registration: endpoints", "more than " + MAX_ENDPOINTS + " addresses");
+    }
+    if (lanPrefixes.size() > MAX_LAN_PREFIXES) {
+      throw new InputException("registration: LAN prefixes", "more than " + MAX_LAN_PREFIXES + " prefixes");
+    }
+    if (created == null) {
+      throw new InputException("registration: created", "missing");
+    }
+    created = Instant.ofEpochSecond(created.getEpochSecond());
+  }
+
+  /**
+   * Checks a host name: 1..253 characters, dot-separated labels of letters, digits and inner
+   * hyphens (RFC 1123), and returns it lower-cased.
+   *
+   * @param what names the field in an error
+   * @throws InputException when it is not such a name
+   */
+  public static String checkHostname(String hostname, String what) {
+    if (hostname == null || hostname.isEmpty()) {
+      throw new InputException(what, "missing host name");
+    }
+    String h = hostname.toLowerCase(java.util.Locale.ROOT);
+    if (h.length() > 253) {
+      throw new InputException(what, "host name longer than 253 characters");
+    }
+    for (String label : h.split("\\.", -1)) {
+      if (!LABEL.matcher(label).matches()) {
+        throw new InputException(
+            what,
+            "'" + printable(hostname) + "' is not a host name",
+            "use letters, digits and hyphens, labels separated by dots (RFC 1123)");
+      }
+    }
+    return h;
+  }
+
+  private static String printable(String s) {
+    StringBuilder sb = new StringBuilder();
+    s.codePoints().limit(80).forEach(c -> sb.append(c >= 0x20 && c < 0x7f ? (char) c : '?'));
+    return sb.toString();
+  }
+}

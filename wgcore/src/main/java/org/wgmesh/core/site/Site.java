@@ -1,0 +1,149 @@
+package org.wgmesh.core.site;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.wgmesh.core.crypto.SiteKeys;
+import org.wgmesh.core.error.ConfigException;
+import org.wgmesh.core.error.ConflictException;
+import org.wgmesh.core.model.HostEntry;
+import org.wgmesh.core.model.MeshSettings;
+import org.wgmesh.core.net.Addressing;
+import org.wgmesh.core.net.AsnRange;
+
+/**
+ * A whole site, validated: what the site file says plus the site's private keys. Immutable; the
+ * {@code with*} methods return a new, again fully validated, site. Hosts are ordered by number.
+ *
+ * <p>Read it with {@link SiteFile#load}, write it with {@link SiteFile#save}.
+ *
+ * @param settings mesh-wide parameters (domain, locus, tunnel prefix, port base, allowed LANs)
+ * @param hosts the admitted hosts, ordered by host number
+ * @param keys the site's private keys
+ * @param asnRange the private ASNs hosts get theirs from
+ * @param publishTarget where wgpub publishes, a URI such as {@code zonefile:/etc/wgmesh/mesh.example.com.zone}
+ * @param ttl the DNS TTL of published records
+ * @param recordLifetime how long a published record stays valid (its expiry is publish time plus this)
+ * @param retired removed hosts whose removal is not yet published; their numbers stay reserved
+ */
+public record Site(
+    MeshSettings settings,
+    List<HostEntry> hosts,
+    SiteKeys keys,
+    AsnRange asnRange,
+    String publishTarget,
+    Duration ttl,
+    Duration recordLifetime,
+    List<RetiredHost> retired) {
+
+  /**
+   * @throws ConfigException when hosts collide or break a rule (see {@code docs/site-file.md})
+   */
+  public Site {
+    Objects.requireNonNull(settings, "settings");
+    Objects.requireNonNull(keys, "keys");
+    Objects.requireNonNull(asnRange, "asnRange");
+    Objects.requireNonNull(publishTarget, "publishTarget");
+    Objects.requireNonNull(ttl, "ttl");
+    Objects.requireNonNull(recordLifetime, "recordLifetime");
+    List<HostEntry> sorted = new ArrayList<>(hosts);
+    sorted.sort(Comparator.comparingInt(HostEntry::number));
+    hosts = List.copyOf(sorted);
+    List<RetiredHost> r = new ArrayList<>(retired);
+    r.sort(Comparator.comparingInt(RetiredHost::number));
+    retired = List.copyOf(r);
+    SiteRules.check("site " + settings.domain(), SiteRules.NO_LINES, settings, asnRange, hosts, retired);
+  }
+
+  /** The host with this uuid. */
+  public Optional<HostEntry> host(UUID uuid) {
+    return hosts.stream().filter(h -> h.uuid().equals(uuid)).findFirst();
+  }
+
+  /** The host with this hostname (case-insensitive). */
+  public Optional<HostEntry> hostNamed(String hostname) {
+    String n = hostname.toLowerCase(Locale.ROOT);
+    return hosts.stream().filter(h -> h.hostname().equals(n)).findFirst();
+  }
+
+  /**
+   * The lowest host number neither in use nor retired.
+   *
+   * @throws ConflictException when every number is taken (or the port base leaves no room)
+   */
+  public int nextFreeNumber() {
+    Set<Integer> used = new HashSet<>();
+    hosts.forEach(h -> used.add(h.number()));
+    retired.forEach(r -> used.add(r.number()));
+    int max = Math.min(Addressing.MAX_HOST, 65535 - settings.portbase());
+    for (int n = 1; n <= max; n++) {
+      if (!used.contains(n)) {
+        return n;
+      }
+    }
+    throw new ConflictException(
+        "site " + settings.domain(),
+        "no free host number left (1.." + max + " with portbase " + settings.portbase() + ")",
+        "publish pending removals with 'wgpub' to free retired numbers, or lower 'portbase'");
+  }
+
+  /**
+   * The lowest ASN of the range no host uses.
+   *
+   * @throws ConflictException when the range is exhausted
+   */
+  public long nextFreeAsn() {
+    Set<Long> used = new HashSet<>();
+    hosts.forEach(h -> used.add(h.asn()));
+    long asn = asnRange.lowestFree(used);
+    if (asn < 0) {
+      throw new ConflictException(
+          "site " + settings.domain(),
+          "every AS number of asn-range " + asnRange + " is in use (" + asnRange.size() + " hosts)",
+          "widen 'asn-range', e.g. add the 4-byte private range 4200000000:4294967294");
+    }
+    return asn;
+  }
+
+  /** This site with {@code host} added, or replacing the host with the same uuid. */
+  public Site withHost(HostEntry host) {
+    List<HostEntry> next = new ArrayList<>(hosts);
+    next.removeIf(h -> h.uuid().equals(host.uuid()));
+    next.add(host);
+    return new Site(settings, next, keys, asnRange, publishTarget, ttl, recordLifetime, retired);
+  }
+
+  /**
+   * This site without the host {@code uuid}; its number goes to {@link #retired()} until the
+   * removal is published. Unchanged when there is no such host.
+   */
+  public Site withoutHost(UUID uuid) {
+    Optional<HostEntry> gone = host(uuid);
+    if (gone.isEmpty()) {
+      return this;
+    }
+    List<HostEntry> next = new ArrayList<>(hosts);
+    next.remove(gone.get());
+    List<RetiredHost> ret = new ArrayList<>(retired);
+    ret.add(new RetiredHost(gone.get().number(), uuid));
+    return new Site(settings, next, keys, asnRange, publishTarget, ttl, recordLifetime, ret);
+  }
+
+  /**
+   * This site with the given retired numbers freed: for the publisher, once the removal of those
+   * hosts is published. Numbers not in the retired list are ignored.
+   */
+  public Site withoutRetired(Collection<Integer> numbers) {
+    List<RetiredHost> ret = new ArrayList<>(retired);
+    ret.removeIf(r -> numbers.contains(r.number()));
+    return new Site(settings, hosts, keys, asnRange, publishTarget, ttl, recordLifetime, ret);
+  }
+}

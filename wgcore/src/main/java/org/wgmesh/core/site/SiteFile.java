@@ -1,0 +1,219 @@
+package org.wgmesh.core.site;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.wgmesh.core.crypto.Ed25519PrivateKey;
+import org.wgmesh.core.crypto.KeyFiles;
+import org.wgmesh.core.crypto.SiteKeys;
+import org.wgmesh.core.crypto.X25519PrivateKey;
+import org.wgmesh.core.error.ConfigException;
+import org.wgmesh.core.error.FileException;
+import org.wgmesh.core.error.InputException;
+import org.wgmesh.core.io.AtomicFiles;
+import org.wgmesh.core.model.HostEntry;
+import org.wgmesh.core.model.MeshSettings;
+import org.wgmesh.core.net.AsnRange;
+import org.wgmesh.core.net.IpPrefix;
+import org.wgmesh.core.yaml.YamlDocuments;
+
+/**
+ * Reads and writes the site file ({@code wgmesh.yaml}) and its two key files beside it
+ * ({@code wgmesh.sign.key}, {@code wgmesh.box.key}, mode 0600). Private keys never go into the
+ * YAML; the YAML holds the public keys so a swapped or damaged key file is noticed. The format is
+ * documented in {@code docs/site-file.md}.
+ */
+public final class SiteFile {
+  /** Suffix of the backup kept of the previous version on every write. */
+  public static final String BACKUP_SUFFIX = ".bak";
+
+  private SiteFile() {}
+
+  /**
+   * Where the key files of a site file live.
+   *
+   * @param signing the Ed25519 signing key file
+   * @param box the X25519 box key file
+   */
+  public record KeyPaths(Path signing, Path box) {}
+
+  /** The key files for {@code yaml}: {@code <name>.sign.key} and {@code <name>.box.key}, beside it. */
+  public static KeyPaths keyPaths(Path yaml) {
+    String name = yaml.getFileName().toString().replaceFirst("\\.ya?ml$", "");
+    return new KeyPaths(yaml.resolveSibling(name + ".sign.key"), yaml.resolveSibling(name + ".box.key"));
+  }
+
+  /**
+   * Reads, validates and returns the site, with its private keys loaded and checked against the
+   * public keys in the file.
+   *
+   * @throws FileException when the file or a key file cannot be read (or a key file is not 0600)
+   * @throws ConfigException naming the property and line of the first problem, or a mismatching key file
+   */
+  public static Site load(Path yaml) {
+    SiteSpec spec = SiteSpec.parse(YamlDocuments.read(yaml));
+    KeyPaths kp = keyPaths(yaml);
+    Ed25519PrivateKey signing = readKey(kp.signing(), Ed25519PrivateKey::parse);
+    X25519PrivateKey box = readKey(kp.box(), X25519PrivateKey::parse);
+    if (!signing.publicKey().equals(spec.signingPublic())) {
+      throw spec.signingNode()
+          .error(
+              "does not match the private key in " + kp.signing(),
+              "restore the right " + kp.signing().getFileName() + " (e.g. from a backup); never edit site-keys by hand");
+    }
+    if (!box.publicKey().equals(spec.boxPublic())) {
+      throw spec.boxNode()
+          .error(
+              "does not match the private key in " + kp.box(),
+              "restore the right " + kp.box().getFileName() + " (e.g. from a backup); never edit site-keys by hand");
+    }
+    return new Site(
+        spec.settings(),
+        spec.hosts(),
+        new SiteKeys(signing, box),
+        spec.asnRange(),
+        spec.publishTarget(),
+        spec.ttl(),
+        spec.recordLifetime(),
+        spec.retired());
+  }
+
+  private interface KeyParser<K> {
+    K parse(String base64, String what);
+  }
+
+  private static <K> K readKey(Path file, KeyParser<K> parser) {
+    String text = KeyFiles.readSecret(file);
+    try {
+      return parser.parse(text, file.toString());
+    } catch (InputException e) {
+      throw new ConfigException(file.toString(), "not a key file: " + e.why(), "restore it from a backup");
+    }
+  }
+
+  /**
+   * Writes {@code site} to {@code yaml} atomically, after copying the previous version to
+   * {@code yaml.bak}. Nothing is written when the content would not change.
+   *
+   * @return true when the file changed
+   * @throws FileException when it cannot be written (the old file is then intact)
+   */
+  public static boolean save(Site site, Path yaml) {
+    String text = render(site);
+    try {
+      if (Files.isRegularFile(yaml) && Files.readString(yaml).equals(text)) {
+        return false;
+      }
+    } catch (IOException e) {
+      // unreadable or not UTF-8: fall through and replace it, keeping a backup
+    }
+    AtomicFiles.backup(yaml, BACKUP_SUFFIX);
+    return AtomicFiles.write(yaml, text, AtomicFiles.GROUP);
+  }
+
+  /**
+   * Creates a new site: key files (0600, refusing to overwrite existing ones) and the site file.
+   *
+   * @throws FileException when the site file or a key file already exists
+   */
+  public static Site create(Path yaml, MeshSettings settings, AsnRange asnRange, String publishTarget) {
+    if (Files.exists(yaml)) {
+      throw new FileException(yaml.toString(), "already exists");
+    }
+    KeyPaths kp = keyPaths(yaml);
+    for (Path p : List.of(kp.signing(), kp.box())) {
+      if (Files.exists(p)) {
+        throw new FileException(
+            p.toString(),
+            "a key file exists but the site file does not",
+            "move the old key files away (they may belong to a site whose file was lost) and run again");
+      }
+    }
+    SiteKeys keys = SiteKeys.generate();
+    Site site =
+        new Site(
+            settings,
+            List.of(),
+            keys,
+            asnRange,
+            publishTarget,
+            SiteSpec.DEFAULT_TTL,
+            SiteSpec.DEFAULT_RECORD_LIFETIME,
+            List.of());
+    KeyFiles.createSecret(kp.signing(), keys.signing().toBase64());
+    KeyFiles.createSecret(kp.box(), keys.box().toBase64());
+    save(site, yaml);
+    return site;
+  }
+
+  /** The default publish target: a zone file named after the domain, beside the site file. */
+  public static String defaultPublishTarget(Path yaml, String domain) {
+    return "zonefile:" + yaml.toAbsolutePath().normalize().resolveSibling(domain + ".zone");
+  }
+
+  /** The default port base (51000). */
+  public static int defaultPortbase() {
+    return SiteSpec.DEFAULT_PORTBASE;
+  }
+
+  /** The default allowed LAN prefixes: RFC 1918, RFC 2544 benchmarking and ULA. */
+  public static List<IpPrefix> defaultAllowedLanPrefixes() {
+    List<IpPrefix> out = new ArrayList<>();
+    SiteSpec.DEFAULT_ALLOWED_LAN.forEach(t -> out.add(IpPrefix.parse(t, "default")));
+    return out;
+  }
+
+  /** Checks a locus name (1-15 lower-case letters, digits, hyphens, starting with a letter). */
+  public static String checkLocus(String locus) {
+    return SiteSpec.checkLocus(locus);
+  }
+
+  /** The YAML text for {@code site}: keys in a fixed order, hosts by number. */
+  public static String render(Site site) {
+    MeshSettings s = site.settings();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("version", SiteSpec.VERSION);
+    m.put("domain", s.domain());
+    m.put("locus", s.locus());
+    m.put("tunnel-prefix", s.tunnelPrefix().toString());
+    m.put("portbase", s.portbase());
+    m.put("asn-range", site.asnRange().toString());
+    m.put("allowed-lan-prefixes", s.allowedLanPrefixes().stream().map(Object::toString).toList());
+    m.put("topology", s.topology());
+    m.put("publish", site.publishTarget());
+    m.put("ttl", site.ttl().getSeconds());
+    m.put("record-lifetime", Durations.format(site.recordLifetime()));
+    Map<String, Object> keys = new LinkedHashMap<>();
+    keys.put("signing-public", site.keys().signing().publicKey().toBase64());
+    keys.put("box-public", site.keys().box().publicKey().toBase64());
+    m.put("site-keys", keys);
+    List<Object> hosts = new ArrayList<>();
+    for (HostEntry h : site.hosts()) {
+      Map<String, Object> e = new LinkedHashMap<>();
+      e.put("uuid", h.uuid().toString());
+      e.put("hostname", h.hostname());
+      e.put("number", h.number());
+      e.put("asn", h.asn());
+      e.put("public-key", h.publicKey().toBase64());
+      e.put("endpoints", h.endpoints().stream().map(Object::toString).toList());
+      e.put("lan-prefixes", h.lanPrefixes().stream().map(Object::toString).toList());
+      hosts.add(e);
+    }
+    m.put("hosts", hosts);
+    List<Object> retired = new ArrayList<>();
+    for (RetiredHost r : site.retired()) {
+      Map<String, Object> e = new LinkedHashMap<>();
+      e.put("number", r.number());
+      e.put("uuid", r.uuid().toString());
+      retired.add(e);
+    }
+    m.put("retired", retired);
+    return "# wgmesh site file: see docs/site-file.md. Private keys are in the .sign.key and .box.key\n"
+        + "# files beside this one (never in here). Edit with care; 'wgsite FILE' validates.\n"
+        + YamlDocuments.dump(m);
+  }
+}

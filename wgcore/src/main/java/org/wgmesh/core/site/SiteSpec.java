@@ -1,0 +1,254 @@
+package org.wgmesh.core.site;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.wgmesh.core.crypto.Ed25519PublicKey;
+import org.wgmesh.core.crypto.X25519PublicKey;
+import org.wgmesh.core.error.ConfigException;
+import org.wgmesh.core.error.InputException;
+import org.wgmesh.core.model.HostEntry;
+import org.wgmesh.core.model.MeshSettings;
+import org.wgmesh.core.net.Addressing;
+import org.wgmesh.core.net.AsnRange;
+import org.wgmesh.core.net.IpPrefix;
+import org.wgmesh.core.registration.Registration;
+import org.wgmesh.core.yaml.YamlNode;
+
+/**
+ * The site file as written, validated property by property with the line of each: every error
+ * reads {@code Property 'x' at line N: ...}. {@link #parse} also runs the cross-host rules with line
+ * numbers, so a {@link Site} built from a spec is known good. Keys are in {@link SiteFile}.
+ *
+ * @param settings mesh-wide parameters
+ * @param asnRange the ASN range
+ * @param publishTarget the publish URI
+ * @param ttl record TTL
+ * @param recordLifetime record validity
+ * @param signingPublic the stored public signing key
+ * @param boxPublic the stored public box key
+ * @param hosts admitted hosts, in file order
+ * @param retired retired numbers, in file order
+ * @param signingNode the {@code site-keys.signing-public} node, for errors about key files
+ * @param boxNode the {@code site-keys.box-public} node, for errors about key files
+ */
+record SiteSpec(
+    MeshSettings settings,
+    AsnRange asnRange,
+    String publishTarget,
+    Duration ttl,
+    Duration recordLifetime,
+    Ed25519PublicKey signingPublic,
+    X25519PublicKey boxPublic,
+    List<HostEntry> hosts,
+    List<RetiredHost> retired,
+    YamlNode signingNode,
+    YamlNode boxNode) {
+
+  /** Format version of the site file; written as {@code version: 1}. */
+  static final int VERSION = 1;
+  static final int DEFAULT_PORTBASE = 51000;
+  static final Duration DEFAULT_TTL = Duration.ofSeconds(300);
+  static final Duration DEFAULT_RECORD_LIFETIME = Duration.ofDays(7);
+  static final List<String> DEFAULT_ALLOWED_LAN =
+      List.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "198.18.0.0/15", "fd00::/8");
+
+  static final Set<String> TOP_KEYS =
+      Set.of(
+          "version", "domain", "locus", "tunnel-prefix", "portbase", "asn-range",
+          "allowed-lan-prefixes", "topology", "publish", "ttl", "record-lifetime",
+          "site-keys", "hosts", "retired");
+  static final Set<String> KEY_KEYS = Set.of("signing-public", "box-public");
+  static final Set<String> HOST_KEYS =
+      Set.of("uuid", "hostname", "number", "asn", "public-key", "endpoints", "lan-prefixes");
+  static final Set<String> RETIRED_KEYS = Set.of("number", "uuid");
+
+  private static final Pattern LOCUS = Pattern.compile("[a-z][a-z0-9-]{0,14}");
+  private static final Pattern URI_FORM = Pattern.compile("[a-z][a-z0-9+.-]*:\\S.*");
+
+  /**
+   * Validates a parsed site file.
+   *
+   * @throws ConfigException naming the property and line of the first problem
+   */
+  static SiteSpec parse(YamlNode root) {
+    Map<String, YamlNode> top = root.entries(TOP_KEYS);
+    YamlNode.optional(top, "version")
+        .ifPresent(
+            v -> {
+              if (v.number(0, Integer.MAX_VALUE) != VERSION) {
+                throw v.error("this wgsite reads site files of version " + VERSION, "upgrade wgsite");
+              }
+            });
+    String domain = convert(root.require(top, "domain"), t -> Registration.checkHostname(t, "domain"));
+    String locus = convert(root.require(top, "locus"), SiteSpec::checkLocus);
+    YamlNode tp = root.require(top, "tunnel-prefix");
+    IpPrefix tunnel = convert(tp, t -> IpPrefix.parse(t, "tunnel-prefix"));
+    if (!tunnel.isV6() || tunnel.length() != Addressing.TUNNEL_PREFIX_LENGTH) {
+      throw tp.error("must be an IPv6 /48, is " + tunnel, "e.g. a random ULA such as fd12:3456:789a::/48");
+    }
+    int portbase =
+        YamlNode.optional(top, "portbase").map(n -> (int) n.number(1, 65534)).orElse(DEFAULT_PORTBASE);
+    AsnRange asn =
+        YamlNode.optional(top, "asn-range")
+            .map(n -> convert(n, t -> AsnRange.parse(t, "asn-range")))
+            .orElseGet(() -> AsnRange.parse(AsnRange.DEFAULT, "asn-range"));
+    List<IpPrefix> allowed = allowedLan(top);
+    String topology =
+        YamlNode.optional(top, "topology")
+            .map(
+                n -> {
+                  if (!n.text().equals(MeshSettings.FULL_MESH)) {
+                    throw n.error("unknown topology '" + n.text() + "'", "the one implemented is " + MeshSettings.FULL_MESH);
+                  }
+                  return n.text();
+                })
+            .orElse(MeshSettings.FULL_MESH);
+    YamlNode pub = root.require(top, "publish");
+    if (!URI_FORM.matcher(pub.text()).matches()) {
+      throw pub.error("'" + pub.text() + "' is not a URI", "e.g. zonefile:/etc/wgmesh/" + domain + ".zone");
+    }
+    Duration ttl = YamlNode.optional(top, "ttl").map(n -> duration(n, 1, 86400)).orElse(DEFAULT_TTL);
+    Duration lifetime =
+        YamlNode.optional(top, "record-lifetime")
+            .map(n -> duration(n, 3600, 366L * 86400))
+            .orElse(DEFAULT_RECORD_LIFETIME);
+    YamlNode keysNode = root.require(top, "site-keys");
+    Map<String, YamlNode> keys = keysNode.entries(KEY_KEYS);
+    YamlNode signNode = keysNode.require(keys, "signing-public");
+    YamlNode boxNode = keysNode.require(keys, "box-public");
+    Ed25519PublicKey sign = convert(signNode, t -> Ed25519PublicKey.parse(t, "signing-public"));
+    X25519PublicKey box = convert(boxNode, t -> X25519PublicKey.parse(t, "box-public"));
+
+    MeshSettings settings = new MeshSettings(domain, locus, tunnel, portbase, allowed, topology);
+    List<YamlNode> hostNodes = YamlNode.optional(top, "hosts").map(YamlNode::items).orElse(List.of());
+    List<HostEntry> hosts = new ArrayList<>();
+    for (YamlNode h : hostNodes) {
+      hosts.add(host(h));
+    }
+    List<YamlNode> retiredNodes = YamlNode.optional(top, "retired").map(YamlNode::items).orElse(List.of());
+    List<RetiredHost> retired = new ArrayList<>();
+    for (YamlNode r : retiredNodes) {
+      Map<String, YamlNode> e = r.entries(RETIRED_KEYS);
+      retired.add(
+          new RetiredHost(
+              (int) r.require(e, "number").number(1, Addressing.MAX_HOST),
+              convert(r.require(e, "uuid"), t -> uuid(t))));
+    }
+    Map<String, Integer> lines = new HashMap<>();
+    collectLines(root, lines);
+    SiteRules.check(
+        root.source(),
+        path -> lines.containsKey(path) ? "Property '" + path + "' at line " + lines.get(path) : "Property '" + path + "'",
+        settings,
+        asn,
+        hosts,
+        retired);
+    return new SiteSpec(settings, asn, pub.text(), ttl, lifetime, sign, box, hosts, retired, signNode, boxNode);
+  }
+
+  private static HostEntry host(YamlNode h) {
+    Map<String, YamlNode> e = h.entries(HOST_KEYS);
+    List<org.wgmesh.core.net.IpAddress> endpoints = new ArrayList<>();
+    for (YamlNode a : YamlNode.optional(e, "endpoints").map(YamlNode::items).orElse(List.of())) {
+      endpoints.add(convert(a, t -> org.wgmesh.core.net.IpAddress.parse(t, "endpoint")));
+    }
+    List<IpPrefix> lans = new ArrayList<>();
+    for (YamlNode p : YamlNode.optional(e, "lan-prefixes").map(YamlNode::items).orElse(List.of())) {
+      lans.add(convert(p, t -> IpPrefix.parse(t, "LAN prefix")));
+    }
+    return new HostEntry(
+        convert(h.require(e, "uuid"), SiteSpec::uuid),
+        convert(h.require(e, "hostname"), t -> Registration.checkHostname(t, "hostname")),
+        (int) h.require(e, "number").number(1, Addressing.MAX_HOST),
+        convert(h.require(e, "asn"), SiteSpec::asnNumber),
+        convert(h.require(e, "public-key"), t -> X25519PublicKey.parse(t, "public-key")),
+        endpoints,
+        lans);
+  }
+
+  private static List<IpPrefix> allowedLan(Map<String, YamlNode> top) {
+    YamlNode n = top.get("allowed-lan-prefixes");
+    List<IpPrefix> out = new ArrayList<>();
+    if (n == null || n.isNull()) {
+      DEFAULT_ALLOWED_LAN.forEach(t -> out.add(IpPrefix.parse(t, "default")));
+      return out;
+    }
+    List<YamlNode> items = n.items();
+    List<YamlNode> seen = new ArrayList<>();
+    for (YamlNode i : items) {
+      IpPrefix p = convert(i, t -> IpPrefix.parse(t, "allowed LAN prefix"));
+      for (int j = 0; j < out.size(); j++) {
+        if (out.get(j).overlaps(p)) {
+          throw i.error(p + " overlaps " + out.get(j) + " (line " + seen.get(j).line() + ")", "list each range once");
+        }
+      }
+      out.add(p);
+      seen.add(i);
+    }
+    return out;
+  }
+
+  private static long asnNumber(String t) {
+    long v;
+    try {
+      v = Long.parseLong(t);
+    } catch (NumberFormatException e) {
+      throw new InputException("asn", "'" + t + "' is not a number");
+    }
+    if (!AsnRange.isPrivate(v)) {
+      throw new InputException("asn", v + " is not a private AS number", "use one from the site's asn-range");
+    }
+    return v;
+  }
+
+  private static Duration duration(YamlNode n, long minSeconds, long maxSeconds) {
+    Duration d = convert(n, t -> Durations.parse(t, n.path()));
+    if (d.getSeconds() < minSeconds || d.getSeconds() > maxSeconds) {
+      throw n.error(
+          Durations.format(d) + " is out of range " + Durations.format(Duration.ofSeconds(minSeconds))
+              + ".." + Durations.format(Duration.ofSeconds(maxSeconds)));
+    }
+    return d;
+  }
+
+  static String checkLocus(String t) {
+    if (!LOCUS.matcher(t).matches()) {
+      throw new InputException(
+          "locus",
+          "'" + t + "' is not a locus name",
+          "use 1-15 lower-case letters, digits or hyphens, starting with a letter (it names a network namespace)");
+    }
+    return t;
+  }
+
+  private static java.util.UUID uuid(String t) {
+    if (!t.matches("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")) {
+      throw new InputException("uuid", "'" + t + "' is not a UUID");
+    }
+    return java.util.UUID.fromString(t);
+  }
+
+  /** Runs a value parser on a scalar, turning its InputException into a ConfigException at the node's line. */
+  static <T> T convert(YamlNode n, Function<String, T> parser) {
+    try {
+      return parser.apply(n.text());
+    } catch (InputException e) {
+      throw n.error(e.why(), e.hint().orElse(null));
+    }
+  }
+
+  private static void collectLines(YamlNode n, Map<String, Integer> lines) {
+    lines.put(n.path(), n.line());
+    if (n.isMap()) {
+      n.entries().values().forEach(c -> collectLines(c, lines));
+    } else if (n.isList()) {
+      n.items().forEach(c -> collectLines(c, lines));
+    }
+  }
+}

@@ -1,0 +1,175 @@
+package org.wgmesh.core.record;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.wgmesh.core.record.Fixtures.DOMAIN;
+import static org.wgmesh.core.record.Fixtures.NOW;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.wgmesh.core.crypto.SiteKeys;
+import org.wgmesh.core.dns.TxtRecordSet;
+import org.wgmesh.core.error.RecordException;
+import org.wgmesh.core.model.HostEntry;
+
+class RecordCodecTest {
+  private final SiteKeys site = Fixtures.siteKeys();
+
+  @Test
+  void meshRecord_roundTrips() {
+    MeshRecord m = Fixtures.meshRecord(7, 3, 1, 2, 5, 9, 1000);
+    TxtRecordSet rrset = m.encode(site.signing(), 300);
+    assertThat(rrset.name()).isEqualTo(DOMAIN);
+    assertThat(MeshRecord.decode(rrset, site.signing().publicKey(), DOMAIN, NOW)).isEqualTo(m);
+    assertThat(MeshRecord.decode(rrset, null, DOMAIN, NOW)).isEqualTo(m);
+  }
+
+  @Test
+  void meshRecord_reorderedChunksDecode() {
+    MeshRecord m = Fixtures.meshRecord(7, 3, 1, 2, 5, 9, 1000, 4000, 65535);
+    TxtRecordSet rrset = m.encode(site.signing(), 300);
+    assertThat(rrset.strings()).hasSizeGreaterThan(1);
+    List<String> reversed = new ArrayList<>(rrset.strings());
+    Collections.reverse(reversed);
+    assertThat(MeshRecord.decode(new TxtRecordSet(DOMAIN, 300, reversed), site.signing().publicKey(), DOMAIN, NOW))
+        .isEqualTo(m);
+  }
+
+  @Test
+  void meshRecord_otherSiteKeyRejected() {
+    TxtRecordSet rrset = Fixtures.meshRecord(7, 3, 1).encode(site.signing(), 300);
+    assertThatThrownBy(() -> MeshRecord.decode(rrset, Fixtures.otherSiteKeys().signing().publicKey(), DOMAIN, NOW))
+        .isInstanceOfSatisfying(RecordException.class, e -> {
+          assertThat(e.what()).isEqualTo(DOMAIN);
+          assertThat(e.why()).contains("signature");
+        });
+  }
+
+  @Test
+  void meshRecord_expiredRejected() {
+    MeshRecord m = Fixtures.meshRecord(7, 3, 1);
+    TxtRecordSet rrset = m.encode(site.signing(), 300);
+    assertThatThrownBy(() -> MeshRecord.decode(rrset, site.signing().publicKey(), DOMAIN, m.expires()))
+        .isInstanceOfSatisfying(RecordException.class, e -> assertThat(e.why()).contains("expires"));
+  }
+
+  @Test
+  void meshRecord_otherDomainRejected() {
+    TxtRecordSet rrset = Fixtures.meshRecord(7, 3, 1).encode(site.signing(), 300);
+    TxtRecordSet moved = new TxtRecordSet("other.example.com", 300, rrset.strings());
+    assertThatThrownBy(() -> MeshRecord.decode(moved, site.signing().publicKey(), "other.example.com", NOW))
+        .isInstanceOfSatisfying(RecordException.class, e -> {
+          assertThat(e.what()).isEqualTo("other.example.com");
+          assertThat(e.why()).contains("signature");
+        });
+    assertThatThrownBy(() -> MeshRecord.decode(moved, null, "other.example.com", NOW))
+        .isInstanceOfSatisfying(RecordException.class, e -> assertThat(e.why()).contains("domain"));
+  }
+
+  @Test
+  void hostRecord_roundTrips() {
+    HostEntry e = Fixtures.host(42);
+    GroupKey g = Fixtures.groupKey(3);
+    HostRecord h = new HostRecord(e, 11, NOW, NOW.plusSeconds(3600), 3);
+    TxtRecordSet rrset = h.encode(DOMAIN, g, site.signing(), 300);
+    assertThat(rrset.name()).isEqualTo("h42." + DOMAIN);
+    assertThat(HostRecord.decode(rrset, site.signing().publicKey(), g, DOMAIN, NOW)).isEqualTo(h);
+  }
+
+  @Test
+  void hostRecord_movedToAnotherNameRejected() {
+    GroupKey g = Fixtures.groupKey(3);
+    TxtRecordSet rrset = new HostRecord(Fixtures.host(42), 11, NOW, NOW.plusSeconds(3600), 3)
+        .encode(DOMAIN, g, site.signing(), 300);
+    TxtRecordSet moved = new TxtRecordSet("h43." + DOMAIN, 300, rrset.strings());
+    assertThatThrownBy(() -> HostRecord.decode(moved, site.signing().publicKey(), g, DOMAIN, NOW))
+        .isInstanceOfSatisfying(RecordException.class, e -> {
+          assertThat(e.what()).isEqualTo("h43." + DOMAIN);
+          assertThat(e.why()).contains("signature");
+        });
+  }
+
+  @Test
+  void hostRecord_wrongEpochRejected() {
+    TxtRecordSet rrset = new HostRecord(Fixtures.host(42), 11, NOW, NOW.plusSeconds(3600), 3)
+        .encode(DOMAIN, Fixtures.groupKey(3), site.signing(), 300);
+    assertThatThrownBy(() -> HostRecord.decode(rrset, site.signing().publicKey(), Fixtures.groupKey(4), DOMAIN, NOW))
+        .isInstanceOfSatisfying(RecordException.class, e -> assertThat(e.why()).contains("epoch"));
+  }
+
+  @Test
+  void hostRecord_wrongGroupKeyRejected() {
+    TxtRecordSet rrset = new HostRecord(Fixtures.host(42), 11, NOW, NOW.plusSeconds(3600), 3)
+        .encode(DOMAIN, Fixtures.groupKey(3), site.signing(), 300);
+    GroupKey other = new GroupKey(3, new byte[32]);
+    assertThatThrownBy(() -> HostRecord.decode(rrset, site.signing().publicKey(), other, DOMAIN, NOW))
+        .isInstanceOfSatisfying(RecordException.class, e -> assertThat(e.why()).contains("ciphertext"));
+  }
+
+  @Test
+  void hostRecord_expiredRejected() {
+    TxtRecordSet rrset = new HostRecord(Fixtures.host(42), 11, NOW, NOW.plusSeconds(3600), 3)
+        .encode(DOMAIN, Fixtures.groupKey(3), site.signing(), 300);
+    Instant later = NOW.plusSeconds(3600);
+    assertThatThrownBy(() -> HostRecord.decode(rrset, site.signing().publicKey(), Fixtures.groupKey(3), DOMAIN, later))
+        .isInstanceOfSatisfying(RecordException.class, e -> assertThat(e.why()).contains("expired"));
+  }
+
+  @Test
+  void keyRecord_roundTrips() {
+    GroupKey g = Fixtures.groupKey(5);
+    KeyRecord k = new KeyRecord(42, g);
+    var hostKey = Fixtures.hostKey(42);
+    TxtRecordSet rrset = k.encode(site.box(), hostKey.publicKey(), DOMAIN, 300);
+    assertThat(rrset.name()).isEqualTo(RecordNames.keyRecordName(DOMAIN, hostKey.publicKey()));
+    assertThat(KeyRecord.decode(rrset, hostKey, site.box().publicKey(), DOMAIN)).isEqualTo(k);
+  }
+
+  @Test
+  void keyRecord_forAnotherHostRejected() {
+    TxtRecordSet rrset = new KeyRecord(42, Fixtures.groupKey(5))
+        .encode(site.box(), Fixtures.hostKey(42).publicKey(), DOMAIN, 300);
+    assertThatThrownBy(() -> KeyRecord.decode(rrset, Fixtures.hostKey(43), site.box().publicKey(), DOMAIN))
+        .isInstanceOfSatisfying(RecordException.class, e -> assertThat(e.why()).contains("another host"));
+    // Same bytes served at the right name for host 43: does not open.
+    TxtRecordSet moved =
+        new TxtRecordSet(RecordNames.keyRecordName(DOMAIN, Fixtures.hostKey(43).publicKey()), 300, rrset.strings());
+    assertThatThrownBy(() -> KeyRecord.decode(moved, Fixtures.hostKey(43), site.box().publicKey(), DOMAIN))
+        .isInstanceOfSatisfying(RecordException.class, e -> assertThat(e.why()).contains("ciphertext"));
+  }
+
+  @Test
+  void keyRecord_fromAnotherSiteRejected() {
+    TxtRecordSet rrset = new KeyRecord(42, Fixtures.groupKey(5))
+        .encode(Fixtures.otherSiteKeys().box(), Fixtures.hostKey(42).publicKey(), DOMAIN, 300);
+    assertThatThrownBy(() -> KeyRecord.decode(rrset, Fixtures.hostKey(42), site.box().publicKey(), DOMAIN))
+        .isInstanceOf(RecordException.class);
+  }
+
+  @Test
+  void keyId_isSixteenBase32Characters() {
+    String kid = RecordNames.keyId(Fixtures.hostKey(1).publicKey());
+    assertThat(kid).matches("[a-z2-7]{16}");
+    assertThat(RecordNames.keyRecordName("Mesh.Example.COM.", Fixtures.hostKey(1).publicKey()))
+        .isEqualTo("_key." + kid + ".mesh.example.com");
+  }
+
+  @Test
+  void isOurs_matchesLabelsNotSubstrings() {
+    assertThat(RecordNames.isOurs(DOMAIN, DOMAIN)).isTrue();
+    assertThat(RecordNames.isOurs("h12." + DOMAIN, DOMAIN)).isTrue();
+    assertThat(RecordNames.isOurs("H12." + DOMAIN + ".", DOMAIN)).isTrue();
+    assertThat(RecordNames.isOurs("_key.abcdefghijklmnop." + DOMAIN, DOMAIN)).isTrue();
+    assertThat(RecordNames.isOurs("h12.x" + DOMAIN, DOMAIN)).isFalse();
+    assertThat(RecordNames.isOurs("h12.sub." + DOMAIN, DOMAIN)).isFalse();
+    assertThat(RecordNames.isOurs("www." + DOMAIN, DOMAIN)).isFalse();
+    assertThat(RecordNames.isOurs("h012." + DOMAIN, DOMAIN)).isFalse();
+    assertThat(RecordNames.isOurs("h65536." + DOMAIN, DOMAIN)).isFalse();
+    assertThat(RecordNames.isOurs("_key.short." + DOMAIN, DOMAIN)).isFalse();
+    assertThat(RecordNames.isOurs("example.com", DOMAIN)).isFalse();
+    assertThat(RecordNames.isOurs("x" + DOMAIN, DOMAIN)).isFalse();
+  }
+}

@@ -1,0 +1,167 @@
+package org.wgmesh.core.registration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.wgmesh.core.crypto.X25519PrivateKey;
+import org.wgmesh.core.error.InputException;
+import org.wgmesh.core.net.IpAddress;
+import org.wgmesh.core.net.IpPrefix;
+
+class RegistrationBlobTest {
+  static final String DOMAIN = "mesh.example.com";
+  final X25519PrivateKey site = X25519PrivateKey.generate();
+  final X25519PrivateKey host = X25519PrivateKey.generate();
+
+  Registration registration(X25519PrivateKey key) {
+    return new Registration(
+        UUID.fromString("6f1c1d1e-0000-4000-8000-000000000001"),
+        "Router-1.lan",
+        key.publicKey(),
+        List.of(IpAddress.parse("198.51.100.7", "t"), IpAddress.parse("2001:db8::7", "t")),
+        List.of(IpPrefix.parse("10.1.0.0/24", "t"), IpPrefix.parse("fd00:1::/64", "t")),
+        Instant.parse("2026-11-22T08:00:00.123Z"));
+  }
+
+  String seal() {
+    return RegistrationBlob.seal(registration(host), host, site.publicKey(), DOMAIN);
+  }
+
+  @Test
+  void open_roundTrip_returnsEveryField() {
+    String blob = seal();
+    assertThat(blob).matches("[A-Za-z0-9_-]+");
+    Registration r = RegistrationBlob.open(blob, site, DOMAIN);
+    assertThat(r).isEqualTo(registration(host));
+    assertThat(r.hostname()).isEqualTo("router-1.lan");
+    assertThat(r.created()).isEqualTo(Instant.parse("2026-11-22T08:00:00Z"));
+  }
+
+  @Test
+  void open_surroundingWhitespace_isIgnored() {
+    assertThat(RegistrationBlob.open("  " + seal() + "\n", site, DOMAIN).hostname()).isEqualTo("router-1.lan");
+  }
+
+  @Test
+  void open_otherDomain_namesBothSites() {
+    String blob = RegistrationBlob.seal(registration(host), host, site.publicKey(), "other.example.org");
+    assertThatThrownBy(() -> RegistrationBlob.open(blob, site, DOMAIN))
+        .isInstanceOf(InputException.class)
+        .hasMessageContaining("registration blob: domain")
+        .hasMessageContaining("other.example.org")
+        .hasMessageContaining(DOMAIN);
+  }
+
+  @Test
+  void open_otherSiteKey_doesNotDecrypt() {
+    String blob = RegistrationBlob.seal(registration(host), host, X25519PrivateKey.generate().publicKey(), DOMAIN);
+    assertThatThrownBy(() -> RegistrationBlob.open(blob, site, DOMAIN))
+        .isInstanceOf(InputException.class)
+        .hasMessageContaining("ciphertext")
+        .hasMessageContaining("does not decrypt");
+  }
+
+  @Test
+  void seal_keyNotTheHostKey_isRefused() {
+    assertThatThrownBy(
+            () -> RegistrationBlob.seal(registration(X25519PrivateKey.generate()), host, site.publicKey(), DOMAIN))
+        .isInstanceOf(InputException.class)
+        .hasMessageContaining("public key");
+  }
+
+  @Test
+  void open_swappedSenderKey_doesNotDecrypt() {
+    byte[] raw = Base64.getUrlDecoder().decode(seal());
+    byte[] other = X25519PrivateKey.generate().publicKey().bytes();
+    int keyAt = 4 + 1 + 1 + DOMAIN.length();
+    System.arraycopy(other, 0, raw, keyAt, 32);
+    String blob = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+    assertThatThrownBy(() -> RegistrationBlob.open(blob, site, DOMAIN)).hasMessageContaining("does not decrypt");
+  }
+
+  @Test
+  void open_everyFlippedByte_isRejected() {
+    byte[] raw = Base64.getUrlDecoder().decode(seal());
+    for (int i = 0; i < raw.length; i++) {
+      byte[] t = raw.clone();
+      t[i] ^= 0x01;
+      String blob = Base64.getUrlEncoder().withoutPadding().encodeToString(t);
+      assertThatThrownBy(() -> RegistrationBlob.open(blob, site, DOMAIN))
+          .as("byte %d", i)
+          .isInstanceOf(InputException.class);
+    }
+  }
+
+  @Test
+  void open_everyTruncation_isRejected() {
+    byte[] raw = Base64.getUrlDecoder().decode(seal());
+    for (int n = 0; n < raw.length; n++) {
+      String blob = Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(raw, n));
+      assertThatThrownBy(() -> RegistrationBlob.open(blob, site, DOMAIN))
+          .as("length %d", n)
+          .isInstanceOf(InputException.class);
+    }
+  }
+
+  @Test
+  void open_notBase64_namesTheBlob() {
+    assertThatThrownBy(() -> RegistrationBlob.open("not a blob!", site, DOMAIN))
+        .isInstanceOf(InputException.class)
+        .hasMessageContaining("not base64url");
+    assertThatThrownBy(() -> RegistrationBlob.open(seal() + "==", site, DOMAIN))
+        .hasMessageContaining("padding");
+  }
+
+  @Test
+  void open_badMagicOrVersion_isNamed() {
+    byte[] raw = Base64.getUrlDecoder().decode(seal());
+    byte[] m = raw.clone();
+    m[0] = 'X';
+    assertThatThrownBy(() -> RegistrationBlob.open(enc(m), site, DOMAIN)).hasMessageContaining("magic");
+    byte[] v = raw.clone();
+    v[4] = 2;
+    assertThatThrownBy(() -> RegistrationBlob.open(enc(v), site, DOMAIN))
+        .hasMessageContaining("version 2 is not supported");
+  }
+
+  @Test
+  void decodeBody_trailingBytes_areRejected() {
+    byte[] body = RegistrationBlob.encodeBody(registration(host));
+    byte[] longer = java.util.Arrays.copyOf(body, body.length + 1);
+    assertThatThrownBy(() -> RegistrationBlob.decodeBody(longer)).hasMessageContaining("unexpected bytes");
+  }
+
+  @Test
+  void decodeBody_hostBitsOrBadFamily_areNamed() {
+    byte[] body = RegistrationBlob.encodeBody(registration(host));
+    // last prefix: family 6, 16 bytes, length 64 -> set a host bit in the last address byte
+    byte[] hostBits = body.clone();
+    hostBits[body.length - 2] = 1;
+    assertThatThrownBy(() -> RegistrationBlob.decodeBody(hostBits))
+        .hasMessageContaining("LAN prefixes[1]")
+        .hasMessageContaining("host bits");
+    byte[] family = body.clone();
+    family[body.length - 18] = 5;
+    assertThatThrownBy(() -> RegistrationBlob.decodeBody(family))
+        .hasMessageContaining("LAN prefixes[1]")
+        .hasMessageContaining("family");
+  }
+
+  @Test
+  void registration_badHostname_isNamed() {
+    assertThatThrownBy(
+            () -> new Registration(UUID.randomUUID(), "bad_name", host.publicKey(), List.of(), List.of(), Instant.now()))
+        .isInstanceOf(InputException.class)
+        .hasMessageContaining("hostname")
+        .hasMessageContaining("bad_name");
+  }
+
+  private static String enc(byte[] b) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+  }
+}

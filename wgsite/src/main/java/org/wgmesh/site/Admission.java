@@ -1,0 +1,166 @@
+package org.wgmesh.site;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.wgmesh.core.error.ConflictException;
+import org.wgmesh.core.error.InputException;
+import org.wgmesh.core.model.HostEntry;
+import org.wgmesh.core.net.IpAddress;
+import org.wgmesh.core.net.IpPrefix;
+import org.wgmesh.core.registration.Registration;
+import org.wgmesh.core.site.Site;
+
+/**
+ * Decides what admitting registrations does to a site, without touching any file: a pure
+ * function from (site, registrations) to the new site and one line of intent per host. The new
+ * host gets the lowest free number and ASN; a re-registration keeps both.
+ *
+ * @param before the site as it was
+ * @param after the site with every registration applied
+ * @param steps one step per registration, in order
+ */
+public record Admission(Site before, Site after, List<Step> steps) {
+  /** What happens to one host. */
+  public enum Kind {
+    /** A host the site did not know: new number, ASN and ports. */
+    NEW,
+    /** A known uuid with a new key ({@code --replace}): key and addresses change, number and ASN stay. */
+    REPLACED,
+    /** A known uuid and key whose hostname or addresses changed ({@code --replace}). */
+    UPDATED,
+    /** Exactly what the site already has: nothing changes. */
+    UNCHANGED
+  }
+
+  /**
+   * @param registration what the host sent
+   * @param entry the host entry after this step
+   * @param previous the entry before, when the host was known
+   * @param kind what happens
+   * @param note a remark for the operator, or null
+   */
+  public record Step(Registration registration, HostEntry entry, HostEntry previous, Kind kind, String note) {}
+
+  public Admission {
+    steps = List.copyOf(steps);
+  }
+
+  /** Whether any step changes the site. */
+  public boolean changes() {
+    return steps.stream().anyMatch(s -> s.kind() != Kind.UNCHANGED);
+  }
+
+  /**
+   * Plans the admission of {@code registrations}, all or nothing.
+   *
+   * @param replace allow a known uuid to change its key (and its details)
+   * @throws ConflictException when a uuid has another key (without replace), or a hostname, key or
+   *     LAN prefix belongs to another host, or numbers or ASNs are exhausted
+   * @throws InputException when a LAN prefix is outside the allowed ones or an endpoint is unusable
+   */
+  public static Admission plan(Site site, List<Registration> registrations, boolean replace) {
+    Site s = site;
+    List<Step> steps = new ArrayList<>();
+    for (Registration r : registrations) {
+      Step step = step(s, r, replace);
+      steps.add(step);
+      if (step.kind() != Kind.UNCHANGED) {
+        s = s.withHost(step.entry());
+      }
+    }
+    return new Admission(site, s, steps);
+  }
+
+  private static Step step(Site s, Registration r, boolean replace) {
+    String who = "host " + r.hostname() + " (" + r.uuid() + ")";
+    checkEndpoints(r, who);
+    checkAgainstOthers(s, r, who);
+    Optional<HostEntry> known = s.host(r.uuid());
+    if (known.isEmpty()) {
+      HostEntry e =
+          new HostEntry(
+              r.uuid(), r.hostname(), s.nextFreeNumber(), s.nextFreeAsn(), r.publicKey(), r.endpoints(), r.lanPrefixes());
+      return new Step(r, e, null, Kind.NEW, null);
+    }
+    HostEntry old = known.get();
+    HostEntry updated =
+        new HostEntry(r.uuid(), r.hostname(), old.number(), old.asn(), r.publicKey(), r.endpoints(), r.lanPrefixes());
+    if (!old.publicKey().equals(r.publicKey())) {
+      if (!replace) {
+        throw new ConflictException(
+            who,
+            "already admitted with key " + old.publicKey().fingerprint() + ", the blob has key "
+                + r.publicKey().fingerprint(),
+            "if the host's key was changed on purpose, run again with --replace (its number and AS stay)");
+      }
+      return new Step(r, updated, old, Kind.REPLACED, null);
+    }
+    if (updated.equals(old)) {
+      return new Step(r, old, old, Kind.UNCHANGED, "already admitted with the same key and details");
+    }
+    if (!replace) {
+      return new Step(
+          r, old, old, Kind.UNCHANGED, "already admitted with the same key; its hostname or addresses differ (use --replace to update them)");
+    }
+    return new Step(r, updated, old, Kind.UPDATED, null);
+  }
+
+  private static void checkEndpoints(Registration r, String who) {
+    for (int i = 0; i < r.endpoints().size(); i++) {
+      IpAddress a = r.endpoints().get(i);
+      var ia = a.address();
+      if (ia.isAnyLocalAddress() || ia.isLoopbackAddress() || ia.isMulticastAddress() || ia.isLinkLocalAddress()) {
+        throw new InputException(
+            who + ": endpoints[" + i + "]",
+            a + " cannot be reached by peers (unspecified, loopback, multicast or link-local)",
+            "re-create the blob on the host with its public addresses");
+      }
+    }
+  }
+
+  private static void checkAgainstOthers(Site s, Registration r, String who) {
+    for (HostEntry h : s.hosts()) {
+      if (h.uuid().equals(r.uuid())) {
+        continue;
+      }
+      String other = "host " + h.hostname() + " (number " + h.number() + ", " + h.uuid() + ")";
+      if (h.publicKey().equals(r.publicKey())) {
+        throw new ConflictException(who, "its key " + r.publicKey().fingerprint() + " already belongs to " + other,
+            "each host needs its own key; was the host cloned? Create a new key on it with wghost");
+      }
+      if (h.hostname().equals(r.hostname())) {
+        throw new ConflictException(who, "hostname " + r.hostname() + " already belongs to " + other,
+            "remove the old host first (wgsite --remove) or give this one another name");
+      }
+    }
+    List<IpPrefix> allowed = s.settings().allowedLanPrefixes();
+    for (int i = 0; i < r.lanPrefixes().size(); i++) {
+      IpPrefix p = r.lanPrefixes().get(i);
+      String field = who + ": LAN prefixes[" + i + "]";
+      if (allowed.stream().noneMatch(a -> a.contains(p))) {
+        throw new InputException(field, p + " is not inside the site's allowed-lan-prefixes " + allowed,
+            "add a covering prefix to allowed-lan-prefixes in the site file if this LAN belongs in the mesh");
+      }
+      if (p.overlaps(s.settings().tunnelPrefix())) {
+        throw new InputException(field, p + " overlaps the tunnel prefix " + s.settings().tunnelPrefix());
+      }
+      for (int j = 0; j < i; j++) {
+        if (r.lanPrefixes().get(j).overlaps(p)) {
+          throw new InputException(field, p + " overlaps " + r.lanPrefixes().get(j) + " of the same host");
+        }
+      }
+      for (HostEntry h : s.hosts()) {
+        if (h.uuid().equals(r.uuid())) {
+          continue;
+        }
+        for (IpPrefix q : h.lanPrefixes()) {
+          if (q.overlaps(p)) {
+            throw new ConflictException(field, p + " overlaps " + q + " of host " + h.hostname() + " (number " + h.number() + ")",
+                "two hosts may not announce overlapping LANs");
+          }
+        }
+      }
+    }
+  }
+}

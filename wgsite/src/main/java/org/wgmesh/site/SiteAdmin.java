@@ -1,0 +1,231 @@
+package org.wgmesh.site;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.wgmesh.core.cli.Reporter;
+import org.wgmesh.core.error.ConflictException;
+import org.wgmesh.core.error.ExitCode;
+import org.wgmesh.core.error.InputException;
+import org.wgmesh.core.error.WgmeshException;
+import org.wgmesh.core.error.UsageException;
+import org.wgmesh.core.error.DeclinedException;
+import org.wgmesh.core.model.HostEntry;
+import org.wgmesh.core.model.MeshSettings;
+import org.wgmesh.core.net.Addressing;
+import org.wgmesh.core.net.AsnRange;
+import org.wgmesh.core.net.IpPrefix;
+import org.wgmesh.core.registration.Registration;
+import org.wgmesh.core.registration.RegistrationBlob;
+import org.wgmesh.core.site.Site;
+import org.wgmesh.core.site.SiteFile;
+
+/**
+ * The admin's operations on a site file: create, validate, admit hosts, remove hosts. Every
+ * change is shown through the {@link Reporter}, approved through the {@link Confirmation}, and
+ * then written atomically with a backup; a failed or declined run leaves the file byte for byte
+ * as it was.
+ */
+public final class SiteAdmin {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final Reporter reporter;
+  private final Confirmation confirmation;
+
+  public SiteAdmin(Reporter reporter, Confirmation confirmation) {
+    this.reporter = reporter;
+    this.confirmation = confirmation;
+  }
+
+  /**
+   * Loads the site, or creates it when the file does not exist and {@code create} names at least
+   * the domain and locus.
+   *
+   * @throws WgmeshException (usage) when the file is missing and domain or locus are not given
+   * @throws ConflictException when the file exists and a creation option contradicts it
+   */
+  public Site openOrCreate(Path yaml, NewSite create) {
+    if (Files.exists(yaml)) {
+      Site site = SiteFile.load(yaml);
+      checkMatches(site, create, yaml);
+      return site;
+    }
+    if (create.domain() == null || create.locus() == null) {
+      throw new UsageException(
+          yaml.toString(),
+          "the site file does not exist",
+          "to create a site, give --domain and --locus, e.g. wgsite --domain mesh.example.com --locus mesh1 " + yaml);
+    }
+    String domain = Registration.checkHostname(create.domain(), "--domain");
+    String locus = SiteFile.checkLocus(create.locus());
+    IpPrefix tunnel = create.tunnelPrefix() == null ? randomUla() : IpPrefix.parse(create.tunnelPrefix(), "--tunnel-prefix");
+    if (!tunnel.isV6() || tunnel.length() != Addressing.TUNNEL_PREFIX_LENGTH) {
+      throw new InputException("--tunnel-prefix", "must be an IPv6 /48, is " + tunnel, "omit it to get a random ULA /48");
+    }
+    int portbase = create.portbase() == null ? SiteFile.defaultPortbase() : create.portbase();
+    if (portbase < 1 || portbase > 65534) {
+      throw new InputException("--portbase", portbase + " is out of range 1..65534");
+    }
+    AsnRange asn = AsnRange.parse(create.asnRange() == null ? AsnRange.DEFAULT : create.asnRange(), "--asn-range");
+    String publish = create.publish() == null ? SiteFile.defaultPublishTarget(yaml, domain) : create.publish();
+    if (!publish.matches("[a-z][a-z0-9+.-]*:\\S.*")) {
+      throw new InputException("--publish", "'" + publish + "' is not a URI", "e.g. zonefile:/etc/wgmesh/" + domain + ".zone");
+    }
+    MeshSettings settings =
+        new MeshSettings(domain, locus, tunnel, portbase, SiteFile.defaultAllowedLanPrefixes(), MeshSettings.FULL_MESH);
+    Site site = SiteFile.create(yaml, settings, asn, publish);
+    SiteFile.KeyPaths kp = SiteFile.keyPaths(yaml);
+    reporter.info("created %s with site keys in %s and %s (mode 0600)", yaml, kp.signing(), kp.box());
+    return site;
+  }
+
+  private static void checkMatches(Site site, NewSite c, Path yaml) {
+    MeshSettings s = site.settings();
+    List<String> diffs = new ArrayList<>();
+    if (c.domain() != null && !c.domain().equalsIgnoreCase(s.domain())) {
+      diffs.add("--domain " + c.domain() + " (file: " + s.domain() + ")");
+    }
+    if (c.locus() != null && !c.locus().equals(s.locus())) {
+      diffs.add("--locus " + c.locus() + " (file: " + s.locus() + ")");
+    }
+    if (c.tunnelPrefix() != null && !c.tunnelPrefix().equals(s.tunnelPrefix().toString())) {
+      diffs.add("--tunnel-prefix " + c.tunnelPrefix() + " (file: " + s.tunnelPrefix() + ")");
+    }
+    if (c.portbase() != null && c.portbase() != s.portbase()) {
+      diffs.add("--portbase " + c.portbase() + " (file: " + s.portbase() + ")");
+    }
+    if (c.asnRange() != null && !c.asnRange().equals(site.asnRange().toString())) {
+      diffs.add("--asn-range " + c.asnRange() + " (file: " + site.asnRange() + ")");
+    }
+    if (c.publish() != null && !c.publish().equals(site.publishTarget())) {
+      diffs.add("--publish " + c.publish() + " (file: " + site.publishTarget() + ")");
+    }
+    if (!diffs.isEmpty()) {
+      throw new ConflictException(
+          yaml.toString(),
+          "the site exists and differs from " + String.join(", ", diffs),
+          "creation options only apply to a new site; edit the file to change an existing one");
+    }
+  }
+
+  /** A random RFC 4193 unique local /48: fd00::/8 plus 40 random bits. */
+  static IpPrefix randomUla() {
+    byte[] b = new byte[16];
+    byte[] r = new byte[5];
+    RANDOM.nextBytes(r);
+    b[0] = (byte) 0xfd;
+    System.arraycopy(r, 0, b, 1, 5);
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < 6; i += 2) {
+      sb.append(Integer.toHexString(((b[i] & 0xff) << 8) | (b[i + 1] & 0xff))).append(':');
+    }
+    return IpPrefix.parse(sb + ":/48", "random ULA");
+  }
+
+  /**
+   * Opens every blob, plans their admission, shows it, asks, and writes the site file once. All
+   * or nothing: any bad blob or conflict changes nothing.
+   *
+   * @return the admission that was applied (or found to change nothing)
+   * @throws InputException naming the blob (and file line) that is malformed or for another site
+   * @throws ConflictException for a uuid with another key (without replace) or a clash with another host
+   * @throws WgmeshException with {@link ExitCode#DECLINED} when the operator says no
+   */
+  public Admission admit(Path yaml, List<BlobSource.Blob> blobs, boolean replace) {
+    Site site = SiteFile.load(yaml);
+    List<Registration> regs = new ArrayList<>();
+    for (BlobSource.Blob b : blobs) {
+      try {
+        regs.add(RegistrationBlob.open(b.text(), site.keys().box(), site.settings().domain()));
+      } catch (InputException e) {
+        String what = blobs.size() == 1 && b.where().equals("command line") ? e.what() : b.where() + ": " + e.what();
+        throw new InputException(what, e.why(), e.hint().orElse(null), e);
+      }
+    }
+    Admission plan = Admission.plan(site, regs, replace);
+    for (Admission.Step st : plan.steps()) {
+      describe(st, site);
+    }
+    if (!plan.changes()) {
+      reporter.info("nothing changed in %s", yaml);
+      return plan;
+    }
+    long n = plan.steps().stream().filter(s -> s.kind() != Admission.Kind.UNCHANGED).count();
+    ask("Admit " + n + (n == 1 ? " host" : " hosts") + " into " + site.settings().domain() + "?");
+    SiteFile.save(plan.after(), yaml);
+    reporter.info("saved %s (previous version in %s%s); run 'wgpub %s' to publish", yaml, yaml.getFileName(), SiteFile.BACKUP_SUFFIX, yaml);
+    return plan;
+  }
+
+  private void describe(Admission.Step st, Site site) {
+    Registration r = st.registration();
+    HostEntry e = st.entry();
+    int portbase = site.settings().portbase();
+    String kind =
+        switch (st.kind()) {
+          case NEW -> "new host";
+          case REPLACED -> "REPLACES the key of host number " + e.number();
+          case UPDATED -> "updates host number " + e.number();
+          case UNCHANGED -> "unchanged";
+        };
+    reporter.info("host:       %s (%s)", r.hostname(), kind);
+    reporter.info("uuid:       %s", r.uuid());
+    reporter.info("key:        %s", r.publicKey().fingerprint());
+    if (st.kind() == Admission.Kind.REPLACED) {
+      reporter.info("old key:    %s", st.previous().publicKey().fingerprint());
+    }
+    reporter.info("endpoints:  %s", r.endpoints().isEmpty() ? "(none: dials out only)" : join(r.endpoints()));
+    reporter.info("LANs:       %s", r.lanPrefixes().isEmpty() ? "(none)" : join(r.lanPrefixes()));
+    reporter.info("created:    %s", r.created());
+    reporter.info("number:     %d (port %d, AS %d)", e.number(), portbase + e.number(), e.asn());
+    if (st.note() != null) {
+      reporter.info("note:       %s", st.note());
+    }
+    reporter.info("");
+  }
+
+  private static String join(List<?> items) {
+    return String.join(", ", items.stream().map(Object::toString).toList());
+  }
+
+  /**
+   * Removes a host by uuid or hostname after confirmation; its number is retired until the
+   * removal is published.
+   *
+   * @return the removed host
+   * @throws InputException when no host matches
+   * @throws WgmeshException with {@link ExitCode#DECLINED} when the operator says no
+   */
+  public HostEntry remove(Path yaml, String who) {
+    Site site = SiteFile.load(yaml);
+    Optional<HostEntry> h = Optional.empty();
+    if (who.matches("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")) {
+      h = site.host(UUID.fromString(who));
+    }
+    if (h.isEmpty()) {
+      h = site.hostNamed(who);
+    }
+    HostEntry host =
+        h.orElseThrow(
+            () -> new InputException("--remove " + who, "no host with this uuid or hostname in " + yaml, "see 'wgsite --list " + yaml + "'"));
+    reporter.info("host:       %s (number %d, AS %d)", host.hostname(), host.number(), host.asn());
+    reporter.info("uuid:       %s", host.uuid());
+    reporter.info("key:        %s", host.publicKey().fingerprint());
+    reporter.info("");
+    ask("Remove " + host.hostname() + " from " + site.settings().domain() + "?");
+    SiteFile.save(site.withoutHost(host.uuid()), yaml);
+    reporter.info(
+        "removed %s; number %d stays reserved until 'wgpub %s' has published the removal", host.hostname(), host.number(), yaml);
+    return host;
+  }
+
+  private void ask(String question) {
+    if (!confirmation.confirm(question)) {
+      throw new DeclinedException(question.replaceFirst("\\?$", ""), "not confirmed; nothing changed");
+    }
+  }
+}

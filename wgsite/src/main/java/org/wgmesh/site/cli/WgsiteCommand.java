@@ -1,0 +1,148 @@
+package org.wgmesh.site.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.wgmesh.core.cli.Cli;
+import org.wgmesh.core.cli.CommonOptions;
+import org.wgmesh.core.cli.Io;
+import org.wgmesh.core.cli.VersionProvider;
+import org.wgmesh.core.error.ExitCode;
+import org.wgmesh.core.error.WgmeshException;
+import org.wgmesh.core.error.UsageException;
+import org.wgmesh.core.error.DeclinedException;
+import org.wgmesh.core.site.Site;
+import org.wgmesh.core.site.SiteFile;
+import org.wgmesh.site.BlobSource;
+import org.wgmesh.site.NewSite;
+import org.wgmesh.site.SiteAdmin;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code wgsite}: create the site file, validate it and print the site fingerprint, admit hosts
+ * from their registration blobs, list and remove hosts. Options become one {@link SiteAdmin} call.
+ */
+@Command(
+    name = "wgsite",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    description = {
+      "Create, validate and edit the wgmesh site file.",
+      "",
+      "  wgsite --domain D --locus L FILE   create the site (keys beside FILE, mode 0600)",
+      "  wgsite FILE                        validate and print the site report and fingerprint",
+      "  wgsite -i BLOB|@BLOBFILE FILE      admit hosts from their registration blobs",
+      "  wgsite --list [--json] FILE        list the hosts",
+      "  wgsite --remove UUID|HOSTNAME FILE remove a host",
+      ""
+    },
+    exitCodeListHeading = "%nExit codes (see docs/exit-codes.md):%n",
+    exitCodeList = {
+      "0:success", "2:bad command line, or confirmation needed and --yes not given", "3:invalid site file",
+      "4:invalid input (blob, option value)", "9:declined at the prompt", "10:conflict with the site (key, hostname, LAN)",
+      "11:file error"
+    })
+public final class WgsiteCommand implements Callable<Integer> {
+  private final Io io;
+
+  @Mixin CommonOptions common = new CommonOptions();
+
+  @Parameters(index = "0", paramLabel = "FILE", description = "The site file, e.g. wgmesh.yaml.")
+  Path file;
+
+  static final class Action {
+    @Option(
+        names = {"-i", "--import"},
+        paramLabel = "BLOB|@FILE",
+        description = "Admit the host of a registration blob; @FILE reads one blob per line (# comments), all or nothing.")
+    String blob;
+
+    @Option(names = "--list", description = "List the hosts (a table; --json for machines).")
+    boolean list;
+
+    @Option(names = "--remove", paramLabel = "UUID|HOSTNAME", description = "Remove a host; its number is reused only after wgpub published the removal.")
+    String remove;
+  }
+
+  @ArgGroup(exclusive = true, multiplicity = "0..1")
+  Action action = new Action();
+
+  @Option(names = "--yes", description = "Do not ask for confirmation (for scripts).")
+  boolean yes;
+
+  @Option(names = "--replace", description = "With -i: accept a new key for a known uuid (number and AS stay).")
+  boolean replace;
+
+  @Option(names = "--json", description = "With --list: print JSON.")
+  boolean json;
+
+  @Option(names = "--domain", paramLabel = "DOMAIN", description = "New site: the DNS name of the mesh record.")
+  String domain;
+
+  @Option(names = "--locus", paramLabel = "NAME", description = "New site: the short mesh name (the endpoints' namespace).")
+  String locus;
+
+  @Option(names = "--asn-range", paramLabel = "LOW:HIGH", description = "New site: private ASNs for hosts (default 64512:65534).")
+  String asnRange;
+
+  @Option(names = "--tunnel-prefix", paramLabel = "PREFIX", description = "New site: IPv6 /48 for link addresses (default: a random ULA /48).")
+  String tunnelPrefix;
+
+  @Option(names = "--portbase", paramLabel = "PORT", description = "New site: UDP port base (default 51000).")
+  Integer portbase;
+
+  @Option(names = "--publish", paramLabel = "URI", description = "New site: publish target (default zonefile:<dir of FILE>/<domain>.zone).")
+  String publish;
+
+  public WgsiteCommand(Io io) {
+    this.io = io;
+  }
+
+  public static void main(String[] args) {
+    Cli.main(WgsiteCommand::new, args);
+  }
+
+  @Override
+  public Integer call() {
+    NewSite create = new NewSite(domain, locus, asnRange, tunnelPrefix, portbase, publish);
+    checkCombinations(create);
+    SiteAdmin admin = new SiteAdmin(common.reporter(io), new PromptConfirmation(io, yes));
+    if (action.blob != null) {
+      admin.admit(file, BlobSource.read(action.blob), replace);
+    } else if (action.remove != null) {
+      admin.remove(file, action.remove);
+    } else if (action.list) {
+      Site site = SiteFile.load(file);
+      if (json) {
+        SiteOutput.json(site, io.out());
+      } else {
+        SiteOutput.table(site, io.out());
+      }
+    } else {
+      SiteOutput.report(admin.openOrCreate(file, create), io.out());
+    }
+    return ExitCode.OK.code();
+  }
+
+  private void checkCombinations(NewSite create) {
+    boolean editing = action.blob != null || action.remove != null || action.list;
+    if (editing && create.any()) {
+      throw usage("--domain, --locus, --asn-range, --tunnel-prefix, --portbase and --publish only create a site");
+    }
+    if (json && !action.list) {
+      throw usage("--json goes with --list");
+    }
+    if (replace && action.blob == null) {
+      throw usage("--replace goes with -i");
+    }
+  }
+
+  private static UsageException usage(String why) {
+    return new UsageException("wgsite", why, "see 'wgsite --help'");
+  }
+}

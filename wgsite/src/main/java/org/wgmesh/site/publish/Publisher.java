@@ -1,0 +1,53 @@
+package org.wgmesh.site.publish;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import org.wgmesh.core.dns.TxtRecordSet;
+
+/**
+ * A place wgmesh publishes its TXT records to: a zone file, a DNS server by RFC 2136 dynamic
+ * update, or AWS Route53. A publisher knows nothing of the record format; it stores and reads
+ * whole TXT RRsets by name. {@link Publishers#fromUri} makes one from a target URI.
+ *
+ * <p>Every write is idempotent: upserting an RRset that is already there or deleting a name that
+ * is not there changes nothing, so a run cut short is completed by running again.
+ */
+public interface Publisher extends AutoCloseable {
+  /** The target as the operator wrote it, without secrets, for messages. */
+  String describe();
+
+  /**
+   * Reads the TXT RRsets that are ours: names equal to {@code domain} or ending in {@code
+   * "." + domain}. A target that can list its records (a zone file, Route53) returns every such
+   * set; one that can only be queried (RFC 2136) returns those of {@code candidateNames} that
+   * exist.
+   *
+   * @param domain the mesh domain, without trailing dot
+   * @param candidateNames every name the caller may have published (desired and previously
+   *     published names); names outside {@code domain} are ignored
+   * @return name (normalized) to RRset; absent names are simply missing
+   * @throws org.wgmesh.core.error.PublishException when the target cannot be read
+   */
+  Map<String, TxtRecordSet> readCurrent(String domain, Collection<String> candidateNames);
+
+  /**
+   * Creates or replaces each RRset whole (all strings, the TTL). Writes in as few atomic steps
+   * as the target allows, in list order.
+   *
+   * @throws org.wgmesh.core.error.PublishException when the target refuses or fails; RRsets of
+   *     earlier steps may then already be written (the message says how far it got)
+   */
+  void upsert(List<TxtRecordSet> sets);
+
+  /**
+   * Deletes the TXT RRsets at these names; names without TXT records are skipped.
+   *
+   * @throws org.wgmesh.core.error.PublishException when the target refuses or fails
+   */
+  void delete(List<String> names);
+
+  /** Releases connections; never throws. */
+  @Override
+  default void close() {}
+}

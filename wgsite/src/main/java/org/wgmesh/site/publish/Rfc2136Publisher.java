@@ -1,0 +1,347 @@
+package org.wgmesh.site.publish;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Optional;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import org.wgmesh.core.dns.TxtRecordSet;
+import org.wgmesh.core.error.PublishException;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TSIG;
+import org.xbill.DNS.TSIGRecord;
+import org.xbill.DNS.TXTRecord;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+import org.xbill.DNS.Update;
+
+/**
+ * Publishes by RFC 2136 dynamic update, signed with a TSIG key (RFC 8945), to an authoritative
+ * server such as Knot, BIND or PowerDNS. Updates go over TCP, one message per batch; each message
+ * is applied by the server all or nothing. Reads are plain TXT queries of the names the caller
+ * names (zone transfers are usually not allowed, and not needed).
+ *
+ * <p>Made by {@link Publishers#fromUri} from {@code rfc2136://HOST:PORT?zone=..&tsig=..}; see
+ * docs/publishing.md.
+ */
+public final class Rfc2136Publisher implements Publisher {
+  /** Room left in a 64 KB TCP message for the header, zone section and TSIG. */
+  static final int MAX_UPDATE_BYTES = 48_000;
+  private static final int QUERY_WINDOW = 32;
+
+  private final InetSocketAddress server;
+  private final String zoneOrNull;
+  private final TSIG tsigOrNull;
+  private final String keyName;
+  private final Duration timeout;
+  private Name zone;
+
+  /**
+   * @param server the primary's address (its port included)
+   * @param zoneOrNull the zone to update; null to find it from the server's SOA answer
+   * @param keyNameOrNull the TSIG key's name, for messages
+   * @param tsigOrNull the TSIG key, or null for unsigned updates (address-based ACLs)
+   * @param timeout per message
+   */
+  public Rfc2136Publisher(InetSocketAddress server, String zoneOrNull, String keyNameOrNull, TSIG tsigOrNull, Duration timeout) {
+    this.server = server;
+    this.zoneOrNull = zoneOrNull == null ? null : TxtRecordSet.normalize(zoneOrNull);
+    this.tsigOrNull = tsigOrNull;
+    this.keyName = keyNameOrNull == null ? null : TxtRecordSet.normalize(keyNameOrNull);
+    this.timeout = timeout;
+  }
+
+  /**
+   * Makes the publisher for {@code rfc2136://HOST[:PORT]?zone=ZONE&tsig=KEYNAME&algorithm=ALG&secret-file=PATH&timeout=SECONDS}.
+   * The secret comes from {@code secret-file} (mode 0600, relative to {@code siteDir}) or, when
+   * that is not given, from the environment variable {@code WGMESH_TSIG_SECRET}.
+   *
+   * @throws org.wgmesh.core.error.ConfigException for a bad URI or secret
+   */
+  static Rfc2136Publisher fromUri(TargetUri uri, Path siteDir, Map<String, String> env) {
+    uri.allowOnly(Set.of("zone", "tsig", "algorithm", "secret-file", "timeout"));
+    URI parsed;
+    try {
+      parsed = new URI("dns:" + uri.body());
+    } catch (URISyntaxException e) {
+      throw uri.error("bad host and port: " + e.getMessage(), "write rfc2136://HOST:PORT?zone=ZONE&tsig=KEYNAME&secret-file=PATH");
+    }
+    String host = parsed.getHost();
+    if (host == null || !uri.body().startsWith("//")) {
+      throw uri.error("no server host", "write rfc2136://HOST:PORT?...; IPv6 addresses go in brackets");
+    }
+    host = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+    int port = parsed.getPort() < 0 ? 53 : parsed.getPort();
+    TSIG tsig = null;
+    String keyName = null;
+    if (uri.param("tsig").isPresent()) {
+      keyName = uri.param("tsig").get();
+      String algorithm = uri.param("algorithm").orElse("hmac-sha256");
+      Name alg = TSIG.algorithmToName(algorithm);
+      if (alg == null) {
+        throw uri.error("unknown TSIG algorithm '" + algorithm + "'", "use hmac-sha256, hmac-sha384 or hmac-sha512");
+      }
+      String secret = uri.param("secret-file").map(f -> SecretFiles.readTsigSecret(siteDir.resolve(f)))
+          .or(() -> Optional.ofNullable(env.get("WGMESH_TSIG_SECRET")).filter(v -> !v.isBlank()).map(String::strip))
+          .orElseThrow(() -> uri.error("TSIG key '" + uri.param("tsig").get() + "' has no secret",
+              "add secret-file=PATH (a file of mode 0600 holding the base64 secret) or set WGMESH_TSIG_SECRET"));
+      try {
+        tsig = new TSIG(alg, dnsName(keyName), Base64.getDecoder().decode(secret));
+      } catch (IllegalArgumentException e) {
+        throw uri.error("the TSIG secret is not base64", "copy the secret exactly as the DNS server's key configuration has it");
+      }
+    } else if (uri.param("secret-file").isPresent()) {
+      throw uri.error("secret-file given without tsig=KEYNAME", "add tsig=KEYNAME, the key's name on the server");
+    }
+    int seconds;
+    try {
+      seconds = Integer.parseInt(uri.param("timeout").orElse("10"));
+    } catch (NumberFormatException e) {
+      throw uri.error("timeout is not a number of seconds", "write timeout=10");
+    }
+    return new Rfc2136Publisher(new InetSocketAddress(host, port), uri.param("zone").orElse(null), keyName, tsig, Duration.ofSeconds(seconds));
+  }
+
+  @Override
+  public String describe() {
+    String host = server.getHostString().contains(":") ? "[" + server.getHostString() + "]" : server.getHostString();
+    return "rfc2136://" + host + ":" + server.getPort() + (zoneOrNull == null ? "" : "?zone=" + zoneOrNull);
+  }
+
+  @Override
+  public Map<String, TxtRecordSet> readCurrent(String domain, Collection<String> candidateNames) {
+    Set<String> names = new LinkedHashSet<>();
+    names.add(TxtRecordSet.normalize(domain));
+    for (String n : candidateNames) {
+      if (DomainNames.isAtOrBelow(n, domain)) {
+        names.add(TxtRecordSet.normalize(n));
+      }
+    }
+    SimpleResolver resolver = resolver(false);
+    Map<String, TxtRecordSet> found = new LinkedHashMap<>();
+    List<String> all = new ArrayList<>(names);
+    // A window of parallel queries: fast for a thousand hosts, gentle on the server.
+    for (int start = 0; start < all.size(); start += QUERY_WINDOW) {
+      List<String> window = all.subList(start, Math.min(all.size(), start + QUERY_WINDOW));
+      List<CompletableFuture<Message>> answers = new ArrayList<>();
+      for (String name : window) {
+        Message query = Message.newQuery(Record.newRecord(dnsName(name), Type.TXT, DClass.IN));
+        answers.add(resolver.sendAsync(query).toCompletableFuture());
+      }
+      for (int i = 0; i < window.size(); i++) {
+        Message response = await(answers.get(i), "query TXT " + window.get(i));
+        txtOf(window.get(i), response).ifPresent(set -> found.put(set.name(), set));
+      }
+    }
+    return found;
+  }
+
+  @Override
+  public void upsert(List<TxtRecordSet> sets) {
+    if (sets.isEmpty()) {
+      return;
+    }
+    Name z = zone(sets.get(0).name());
+    List<Update> batches = new ArrayList<>();
+    Update update = null;
+    int bytes = 0;
+    for (TxtRecordSet set : sets) {
+      int size = estimate(set);
+      if (update == null || bytes + size > MAX_UPDATE_BYTES) {
+        update = new Update(z);
+        batches.add(update);
+        bytes = 0;
+      }
+      Name name = dnsName(set.name());
+      // Delete-RRset then add: replaces the whole RRset, strings that went away included.
+      update.delete(name, Type.TXT);
+      for (String s : set.strings()) {
+        update.add(txt(name, set.ttl(), s));
+      }
+      bytes += size;
+    }
+    send(batches, sets.size() + " RRset(s)");
+  }
+
+  @Override
+  public void delete(List<String> names) {
+    if (names.isEmpty()) {
+      return;
+    }
+    Name z = zone(names.get(0));
+    List<Update> batches = new ArrayList<>();
+    Update update = null;
+    int bytes = 0;
+    for (String n : names) {
+      if (update == null || bytes > MAX_UPDATE_BYTES) {
+        update = new Update(z);
+        batches.add(update);
+        bytes = 0;
+      }
+      update.delete(dnsName(n), Type.TXT);
+      bytes += n.length() + 12;
+    }
+    send(batches, "deletion of " + names.size() + " RRset(s)");
+  }
+
+  private void send(List<Update> batches, String what) {
+    SimpleResolver resolver = resolver(true);
+    for (int i = 0; i < batches.size(); i++) {
+      String step = batches.size() == 1 ? what : what + ", batch " + (i + 1) + " of " + batches.size();
+      Message response;
+      try {
+        response = resolver.send(batches.get(i));
+      } catch (IOException e) {
+        throw unreachable(step, e, i);
+      }
+      checkUpdateResponse(response, step, i);
+    }
+  }
+
+  private void checkUpdateResponse(Message response, String step, int batchesDone) {
+    int rcode = response.getRcode();
+    TSIGRecord tsig = response.getTSIG();
+    int tsigError = tsig == null ? Rcode.NOERROR : tsig.getError();
+    String progress = batchesDone == 0 ? "" : " (" + batchesDone + " earlier batch(es) were written)";
+    if (rcode == Rcode.NOERROR && tsigError == Rcode.NOERROR) {
+      if (tsigOrNull != null && !response.isVerified()) {
+        throw new PublishException(describe(), step + ": the server's answer carries no valid TSIG signature" + progress,
+            "the change may or may not be applied; check that key '" + keyName + "' is the server's");
+      }
+      return;
+    }
+    if (tsigError != Rcode.NOERROR) {
+      String err = Rcode.TSIGstring(tsigError);
+      String hint = switch (err) {
+        case "BADSIG" -> "the secret does not match the server's key '" + keyName + "'; check the secret file or WGMESH_TSIG_SECRET";
+        case "BADKEY" -> "the server has no key '" + keyName + "' with this algorithm; check tsig= and algorithm=";
+        case "BADTIME" -> "the clocks of this machine and the server differ by more than 5 minutes; fix time sync";
+        default -> "check the TSIG key configuration on both sides";
+      };
+      throw new PublishException(describe(), step + ": TSIG key '" + keyName + "' refused (" + Rcode.string(rcode) + ", " + err + "); nothing of this batch was written" + progress, hint);
+    }
+    String hint = switch (rcode) {
+      case Rcode.REFUSED -> "the server does not allow this update; allow key '" + keyName + "' to update the zone (Knot: an acl with action: update)";
+      case Rcode.NOTAUTH -> "the server is not authoritative (primary) for zone " + zone + "; point the URI at the primary or set zone=";
+      case Rcode.NOTZONE -> "a name is outside zone " + zone + "; set zone= to the zone that holds the mesh domain";
+      case Rcode.SERVFAIL -> "see the DNS server's log";
+      default -> null;
+    };
+    throw new PublishException(describe(), step + ": the server answered " + Rcode.string(rcode) + "; nothing of this batch was written" + progress, hint);
+  }
+
+  private Name zone(String anyName) {
+    if (zone != null) {
+      return zone;
+    }
+    if (zoneOrNull != null) {
+      zone = dnsName(zoneOrNull);
+      return zone;
+    }
+    // No zone= given: ask the server which zone holds the name (the SOA in answer or authority).
+    Message response = await(resolver(false).sendAsync(Message.newQuery(Record.newRecord(dnsName(anyName), Type.SOA, DClass.IN))).toCompletableFuture(), "query SOA " + anyName);
+    for (int section : new int[] {Section.ANSWER, Section.AUTHORITY}) {
+      for (Record r : response.getSection(section)) {
+        if (r instanceof SOARecord) {
+          zone = r.getName();
+          return zone;
+        }
+      }
+    }
+    throw new PublishException(describe(), "the server gave no SOA for " + anyName + " (" + Rcode.string(response.getRcode()) + ")", "add zone=ZONE to the URI");
+  }
+
+  private java.util.Optional<TxtRecordSet> txtOf(String name, Message response) {
+    int rcode = response.getRcode();
+    if (rcode == Rcode.NXDOMAIN) {
+      return java.util.Optional.empty();
+    }
+    if (rcode != Rcode.NOERROR) {
+      throw new PublishException(describe(), "query TXT " + name + ": the server answered " + Rcode.string(rcode),
+          rcode == Rcode.REFUSED ? "the server must answer queries for the zone from this machine" : null);
+    }
+    List<String> strings = new ArrayList<>();
+    long ttl = -1;
+    Name qname = dnsName(name);
+    for (Record r : response.getSection(Section.ANSWER)) {
+      if (r instanceof TXTRecord t && r.getName().equals(qname)) {
+        ttl = r.getTTL();
+        for (byte[] b : t.getStringsAsByteArrays()) {
+          strings.add(new String(b, StandardCharsets.UTF_8));
+        }
+      }
+    }
+    return ttl < 0 ? java.util.Optional.empty() : java.util.Optional.of(new TxtRecordSet(name, (int) ttl, strings));
+  }
+
+  private Message await(CompletableFuture<Message> future, String step) {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PublishException(describe(), step + ": interrupted");
+    } catch (ExecutionException | CompletionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw unreachable(step, cause, 0);
+    }
+  }
+
+  private PublishException unreachable(String step, Throwable e, int batchesDone) {
+    String progress = batchesDone == 0 ? "" : " after " + batchesDone + " batch(es) were written";
+    return new PublishException(describe(), step + ": no answer from " + server + progress + " (" + e.getClass().getSimpleName()
+        + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")",
+        "is the DNS server running and listening on that address and port (TCP and UDP)?", e);
+  }
+
+  private SimpleResolver resolver(boolean signed) {
+    SimpleResolver r = new SimpleResolver(server);
+    r.setTimeout(timeout);
+    if (signed) {
+      r.setTCP(true); // updates can be large
+      if (tsigOrNull != null) {
+        r.setTSIGKey(tsigOrNull);
+      }
+    }
+    return r;
+  }
+
+  private static int estimate(TxtRecordSet set) {
+    int nameBytes = set.name().length() + 2;
+    return nameBytes + 11 + set.strings().size() * (nameBytes + 11) + set.dataBytes();
+  }
+
+  private static TXTRecord txt(Name name, int ttl, String s) {
+    // TXTRecord(String) parses presentation form, so hand it the escaped string without quotes.
+    String escaped = QuotedStrings.quote(s, QuotedStrings.ZONE_FILE);
+    return new TXTRecord(name, DClass.IN, ttl, escaped.substring(1, escaped.length() - 1));
+  }
+
+  static Name dnsName(String name) {
+    try {
+      return Name.fromString(TxtRecordSet.normalize(name) + ".");
+    } catch (TextParseException e) {
+      throw new PublishException(name, "not a valid DNS name: " + e.getMessage());
+    }
+  }
+}

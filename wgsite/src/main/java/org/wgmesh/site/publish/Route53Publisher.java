@@ -1,0 +1,295 @@
+package org.wgmesh.site.publish;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.wgmesh.core.dns.TxtRecordSet;
+import org.wgmesh.core.error.PublishException;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.retries.api.RetryStrategy;
+import software.amazon.awssdk.services.route53.Route53Client;
+import software.amazon.awssdk.services.route53.Route53ClientBuilder;
+import software.amazon.awssdk.services.route53.model.Change;
+import software.amazon.awssdk.services.route53.model.ChangeAction;
+import software.amazon.awssdk.services.route53.model.ChangeInfo;
+import software.amazon.awssdk.services.route53.model.ChangeStatus;
+import software.amazon.awssdk.services.route53.model.ResourceRecord;
+import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
+import software.amazon.awssdk.services.route53.model.Route53Exception;
+import software.amazon.awssdk.services.route53.model.RRType;
+
+/**
+ * Publishes to an AWS Route53 hosted zone ({@code route53:ZONE_ID}). Credentials come from the
+ * AWS SDK's standard chain (environment, system properties, profile, container or instance role),
+ * never from the site file. Changes are sent in batches within Route53's limits (1000 records and
+ * 32,000 characters of values per request, an UPSERT counting twice); each batch is applied by
+ * Route53 all or nothing. Throttling ({@code Throttling}, {@code PriorRequestNotComplete}) is
+ * retried with exponential backoff by the SDK's retry strategy. By default every batch is
+ * followed until Route53 reports it {@code INSYNC}, so the mesh record never becomes visible
+ * before the host records it lists.
+ *
+ * <p>This is the only class that imports the AWS SDK.
+ */
+public final class Route53Publisher implements Publisher {
+  static final int MAX_RECORDS_PER_BATCH = 1000;
+  static final int MAX_VALUE_CHARS_PER_BATCH = 32_000;
+
+  private final Route53Client client;
+  private final String zoneId;
+  private final boolean waitForSync;
+  private final Duration pollInterval;
+  private final Duration maxWait;
+  private int batchesSent;
+
+  /**
+   * @param client a client from {@link #newClient}
+   * @param zoneId the hosted zone id, with or without the {@code /hostedzone/} prefix
+   * @param waitForSync whether to wait for each batch to reach INSYNC before the next
+   * @param pollInterval how often to ask for a batch's status
+   * @param maxWait how long to wait for one batch
+   */
+  public Route53Publisher(Route53Client client, String zoneId, boolean waitForSync, Duration pollInterval, Duration maxWait) {
+    this.client = client;
+    this.zoneId = zoneId.replaceFirst("^/?hostedzone/", "");
+    this.waitForSync = waitForSync;
+    this.pollInterval = pollInterval;
+    this.maxWait = maxWait;
+  }
+
+  /**
+   * A Route53 client with the JDK's HTTP client, the global region, and a retry strategy for
+   * throttling: up to 8 attempts, exponential backoff from {@code baseDelay} up to 20 seconds.
+   *
+   * @param endpointOrNull an endpoint other than AWS's (tests use a local fake), or null
+   * @param credentials where credentials come from (production: the default chain)
+   */
+  public static Route53Client newClient(URI endpointOrNull, AwsCredentialsProvider credentials, Duration baseDelay) {
+    BackoffStrategy backoff = BackoffStrategy.exponentialDelay(baseDelay, Duration.ofSeconds(20));
+    RetryStrategy retry = AwsRetryStrategy.standardRetryStrategy().toBuilder()
+        .maxAttempts(8)
+        .backoffStrategy(backoff)
+        .throttlingBackoffStrategy(backoff)
+        // The token bucket would stop retrying a long publish that meets many throttles.
+        .circuitBreakerEnabled(false)
+        .build();
+    Route53ClientBuilder b = Route53Client.builder()
+        .httpClient(UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(10)).socketTimeout(Duration.ofSeconds(60)).build())
+        .region(Region.AWS_GLOBAL)
+        .credentialsProvider(credentials)
+        .overrideConfiguration(c -> c.retryStrategy(retry));
+    if (endpointOrNull != null) {
+      b.endpointOverride(endpointOrNull);
+    }
+    return b.build();
+  }
+
+  /**
+   * Makes the publisher for {@code route53:ZONE_ID[?wait=false&endpoint=URL]} with the AWS default
+   * credential chain. {@code endpoint} points at another Route53-compatible endpoint.
+   *
+   * @throws org.wgmesh.core.error.ConfigException for a bad URI
+   */
+  static Route53Publisher fromUri(TargetUri uri) {
+    uri.allowOnly(Set.of("wait", "endpoint"));
+    if (!uri.body().matches("(/?hostedzone/)?[A-Za-z0-9]+")) {
+      throw uri.error("'" + uri.body() + "' is not a hosted zone id", "write route53:ZONE_ID, e.g. route53:Z0123456789ABCDEFGHIJ");
+    }
+    String wait = uri.param("wait").orElse("true");
+    if (!wait.equals("true") && !wait.equals("false")) {
+      throw uri.error("wait must be true or false", "write wait=false to skip waiting for INSYNC");
+    }
+    URI endpoint = uri.param("endpoint").map(URI::create).orElse(null);
+    Route53Client client = newClient(endpoint, DefaultCredentialsProvider.builder().build(), Duration.ofMillis(500));
+    return new Route53Publisher(client, uri.body(), Boolean.parseBoolean(wait), Duration.ofSeconds(2), Duration.ofMinutes(5));
+  }
+
+  @Override
+  public String describe() {
+    return "route53:" + zoneId;
+  }
+
+  /** Every TXT RRset of the hosted zone at or below {@code domain} (the whole zone is listed). */
+  @Override
+  public Map<String, TxtRecordSet> readCurrent(String domain, Collection<String> candidateNames) {
+    // Filter by name before parsing values: other TXT records of the zone are none of our business.
+    List<TxtRecordSet> sets = listTxt("list the records").stream()
+        .filter(rr -> DomainNames.isAtOrBelow(fromRoute53Name(rr.name()), domain)).map(this::toTxt).toList();
+    return DomainNames.atOrBelow(sets, domain);
+  }
+
+  @Override
+  public void upsert(List<TxtRecordSet> sets) {
+    List<Change> changes = new ArrayList<>();
+    for (TxtRecordSet set : sets) {
+      changes.add(Change.builder().action(ChangeAction.UPSERT).resourceRecordSet(toRoute53(set)).build());
+    }
+    submit(changes, "write of " + sets.size() + " RRset(s)");
+  }
+
+  @Override
+  public void delete(List<String> names) {
+    if (names.isEmpty()) {
+      return;
+    }
+    // Route53 deletes only an exact match of the current values and TTL, so read them first.
+    Set<String> wanted = new HashSet<>();
+    names.forEach(n -> wanted.add(TxtRecordSet.normalize(n)));
+    List<Change> changes = new ArrayList<>();
+    for (ResourceRecordSet rr : listTxt("read the records to delete")) {
+      if (wanted.contains(fromRoute53Name(rr.name()))) {
+        changes.add(Change.builder().action(ChangeAction.DELETE).resourceRecordSet(rr).build());
+      }
+    }
+    submit(changes, "deletion of " + changes.size() + " RRset(s)");
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+
+  /** Splits {@code changes} into batches within Route53's limits. */
+  static List<List<Change>> batches(List<Change> changes) {
+    List<List<Change>> batches = new ArrayList<>();
+    List<Change> batch = new ArrayList<>();
+    int records = 0;
+    int chars = 0;
+    for (Change c : changes) {
+      int weight = c.action() == ChangeAction.UPSERT ? 2 : 1; // Route53 counts an UPSERT twice
+      int r = c.resourceRecordSet().resourceRecords().size() * weight;
+      int ch = c.resourceRecordSet().resourceRecords().stream().mapToInt(v -> v.value().length()).sum() * weight;
+      if (!batch.isEmpty() && (records + r > MAX_RECORDS_PER_BATCH || chars + ch > MAX_VALUE_CHARS_PER_BATCH)) {
+        batches.add(batch);
+        batch = new ArrayList<>();
+        records = 0;
+        chars = 0;
+      }
+      batch.add(c);
+      records += r;
+      chars += ch;
+    }
+    if (!batch.isEmpty()) {
+      batches.add(batch);
+    }
+    return batches;
+  }
+
+  /** Batches sent so far (for tests and reports). */
+  int batchesSent() {
+    return batchesSent;
+  }
+
+  private void submit(List<Change> changes, String what) {
+    List<List<Change>> batches = batches(changes);
+    for (int i = 0; i < batches.size(); i++) {
+      String step = batches.size() == 1 ? what : what + ", batch " + (i + 1) + " of " + batches.size();
+      List<Change> batch = batches.get(i);
+      int done = i;
+      ChangeInfo info = call(step, done, () -> client.changeResourceRecordSets(r -> r.hostedZoneId(zoneId)
+          .changeBatch(cb -> cb.comment("wgpub").changes(batch))).changeInfo());
+      batchesSent++;
+      if (waitForSync) {
+        awaitInSync(info, step, i + 1);
+      }
+    }
+  }
+
+  private void awaitInSync(ChangeInfo info, String step, int batchesDone) {
+    long deadline = System.nanoTime() + maxWait.toNanos();
+    ChangeInfo current = info;
+    while (current.status() != ChangeStatus.INSYNC) {
+      if (System.nanoTime() > deadline) {
+        throw new PublishException(describe(), step + ": written, but Route53 change " + info.id() + " is not INSYNC after " + maxWait.toSeconds() + " s (" + batchesDone + " batch(es) written)",
+            "run wgpub again later: it writes what is still missing");
+      }
+      try {
+        Thread.sleep(pollInterval.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new PublishException(describe(), step + ": interrupted while waiting for INSYNC");
+      }
+      String id = info.id();
+      current = call(step, batchesDone, () -> client.getChange(r -> r.id(id)).changeInfo());
+    }
+  }
+
+  private List<ResourceRecordSet> listTxt(String step) {
+    return call(step, 0, () -> {
+      List<ResourceRecordSet> out = new ArrayList<>();
+      client.listResourceRecordSetsPaginator(r -> r.hostedZoneId(zoneId)).resourceRecordSets().forEach(rr -> {
+        if (rr.type() == RRType.TXT && rr.resourceRecords() != null && !rr.resourceRecords().isEmpty()) {
+          out.add(rr);
+        }
+      });
+      return out;
+    });
+  }
+
+  private <T> T call(String step, int batchesDone, java.util.function.Supplier<T> request) {
+    String progress = batchesDone == 0 ? "" : " (" + batchesDone + " earlier batch(es) were written)";
+    try {
+      return request.get();
+    } catch (Route53Exception e) {
+      String code = e.awsErrorDetails() == null ? "error" : e.awsErrorDetails().errorCode();
+      String message = e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage();
+      String hint = switch (String.valueOf(code)) {
+        case "Throttling", "PriorRequestNotComplete" -> "Route53 kept throttling after 8 attempts; run wgpub again in a minute";
+        case "NoSuchHostedZone" -> "check the zone id in the publish target (aws route53 list-hosted-zones)";
+        case "AccessDenied", "InvalidClientTokenId", "SignatureDoesNotMatch" -> "the AWS credentials may not change this zone; check the credential chain (AWS_PROFILE, environment, role) and its IAM policy";
+        default -> null;
+      };
+      throw new PublishException(describe(), step + ": Route53 answered " + code + ": " + message + progress, hint, e);
+    } catch (SdkClientException e) {
+      throw new PublishException(describe(), step + ": " + e.getMessage() + progress,
+          "check the AWS credentials (environment, ~/.aws profile, instance or container role) and the network path to Route53", e);
+    } catch (SdkException e) {
+      throw new PublishException(describe(), step + ": " + e.getMessage() + progress, null, e);
+    }
+  }
+
+  private static ResourceRecordSet toRoute53(TxtRecordSet set) {
+    List<ResourceRecord> values = set.strings().stream().sorted()
+        .map(s -> ResourceRecord.builder().value(QuotedStrings.quote(s, QuotedStrings.ROUTE53)).build()).toList();
+    return ResourceRecordSet.builder().name(set.name() + ".").type(RRType.TXT).ttl((long) set.ttl()).resourceRecords(values).build();
+  }
+
+  private TxtRecordSet toTxt(ResourceRecordSet rr) {
+    String name = fromRoute53Name(rr.name());
+    List<String> strings = new ArrayList<>();
+    for (ResourceRecord v : rr.resourceRecords()) {
+      try {
+        strings.addAll(QuotedStrings.parseAll(v.value(), QuotedStrings.ROUTE53));
+      } catch (IllegalArgumentException e) {
+        throw new PublishException(describe(), "TXT " + name + " value " + v.value() + ": " + e.getMessage());
+      }
+    }
+    return new TxtRecordSet(name, rr.ttl() == null ? 0 : rr.ttl().intValue(), strings);
+  }
+
+  /** Route53 writes some characters of names as {@code \ooo} octal escapes. */
+  static String fromRoute53Name(String name) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c == '\\' && i + 3 < name.length() + 0 && name.substring(i + 1, i + 4).chars().allMatch(d -> d >= '0' && d <= '7')) {
+        b.append((char) Integer.parseInt(name.substring(i + 1, i + 4), 8));
+        i += 3;
+      } else {
+        b.append(c);
+      }
+    }
+    return TxtRecordSet.normalize(b.toString());
+  }
+}

@@ -1,0 +1,389 @@
+package org.wgmesh.site.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.wgmesh.core.cli.Cli;
+import org.wgmesh.core.cli.Io;
+import org.wgmesh.core.crypto.X25519PrivateKey;
+import org.wgmesh.core.error.ExitCode;
+import org.wgmesh.core.model.HostEntry;
+import org.wgmesh.core.net.IpAddress;
+import org.wgmesh.core.net.IpPrefix;
+import org.wgmesh.core.registration.Registration;
+import org.wgmesh.core.registration.RegistrationBlob;
+import org.wgmesh.core.site.Site;
+import org.wgmesh.core.site.SiteFile;
+
+class WgsiteCommandTest {
+  static final String DOMAIN = "mesh.example.com";
+
+  @TempDir Path dir;
+  Path yaml;
+
+  record Result(int rc, String out, String err) {}
+
+  Result run(String stdin, boolean interactive, String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    Io io = new Io(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), out, err, interactive);
+    int rc = Cli.run(WgsiteCommand::new, io, args);
+    return new Result(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  Result run(String... args) {
+    return run("", false, args);
+  }
+
+  @BeforeEach
+  void setUp() {
+    yaml = dir.resolve("wgmesh.yaml");
+  }
+
+  void create() {
+    Result r = run("--domain", DOMAIN, "--locus", "mesh1", "--tunnel-prefix", "fd12:3456:789a::/48", yaml.toString());
+    assertThat(r.rc()).as(r.err()).isZero();
+  }
+
+  record HostKey(X25519PrivateKey key, UUID uuid, String name) {}
+
+  HostKey newHost(String name) {
+    return new HostKey(X25519PrivateKey.generate(), UUID.randomUUID(), name);
+  }
+
+  String blob(HostKey h, String... lans) {
+    return blob(h, h.key(), DOMAIN, lans);
+  }
+
+  String blob(HostKey h, X25519PrivateKey key, String domain, String... lans) {
+    Site site = SiteFile.load(yaml);
+    Registration r =
+        new Registration(
+            h.uuid(),
+            h.name(),
+            key.publicKey(),
+            List.of(IpAddress.parse("198.51.100.9", "t"), IpAddress.parse("2001:db8::9", "t")),
+            java.util.Arrays.stream(lans).map(l -> IpPrefix.parse(l, "t")).toList(),
+            Instant.parse("2026-11-22T08:00:00Z"));
+    return RegistrationBlob.seal(r, key, site.keys().box().publicKey(), domain);
+  }
+
+  byte[] bytes() throws Exception {
+    return Files.readAllBytes(yaml);
+  }
+
+  @Test
+  void create_newFile_writesDefaultsKeysAndReport() throws Exception {
+    Result r = run("--domain", DOMAIN, "--locus", "mesh1", yaml.toString());
+    assertThat(r.rc()).as(r.err()).isZero();
+    Site site = SiteFile.load(yaml);
+    assertThat(site.settings().tunnelPrefix().toString()).matches("fd[0-9a-f]{2}:[0-9a-f]{1,4}:[0-9a-f]{1,4}::/48");
+    assertThat(site.settings().portbase()).isEqualTo(51000);
+    assertThat(site.asnRange().toString()).isEqualTo("64512:65534");
+    assertThat(site.publishTarget()).isEqualTo("zonefile:" + dir.toAbsolutePath().resolve(DOMAIN + ".zone"));
+    assertThat(r.out()).contains("fingerprint:     " + site.keys().fingerprint()).matches("(?s).*SHA256:[A-Za-z0-9+/]{43}.*");
+    assertThat(r.err()).contains("created");
+    for (Path k : List.of(dir.resolve("wgmesh.sign.key"), dir.resolve("wgmesh.box.key"))) {
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(k))).isEqualTo("rw-------");
+    }
+  }
+
+  @Test
+  void create_explicitOptions_areStored() {
+    Result r =
+        run("--domain", DOMAIN, "--locus", "mesh1", "--asn-range", "64512:64999", "--tunnel-prefix", "fd00:1:2::/48",
+            "--portbase", "40000", "--publish", "rfc2136://127.0.0.1:53", yaml.toString());
+    assertThat(r.rc()).as(r.err()).isZero();
+    Site site = SiteFile.load(yaml);
+    assertThat(site.asnRange().toString()).isEqualTo("64512:64999");
+    assertThat(site.settings().tunnelPrefix().toString()).isEqualTo("fd00:1:2::/48");
+    assertThat(site.settings().portbase()).isEqualTo(40000);
+    assertThat(site.publishTarget()).isEqualTo("rfc2136://127.0.0.1:53");
+  }
+
+  @Test
+  void create_badTunnelPrefix_createsNothing() {
+    Result r = run("--domain", DOMAIN, "--locus", "mesh1", "--tunnel-prefix", "fd00::/64", yaml.toString());
+    assertThat(r.rc()).isEqualTo(ExitCode.INPUT.code());
+    assertThat(r.err()).startsWith("error: --tunnel-prefix: must be an IPv6 /48");
+    assertThat(dir).isEmptyDirectory();
+  }
+
+  @Test
+  void run_missingFileWithoutDomain_isUsageErrorWithHint() {
+    Result r = run(yaml.toString());
+    assertThat(r.rc()).isEqualTo(ExitCode.USAGE.code());
+    assertThat(r.err()).contains("error: " + yaml + ": the site file does not exist").contains("hint: to create a site, give --domain and --locus");
+  }
+
+  @Test
+  void run_existingFile_validatesWithoutChangingIt() throws Exception {
+    create();
+    byte[] before = bytes();
+    Result r = run(yaml.toString());
+    assertThat(r.rc()).isZero();
+    assertThat(r.out()).contains("status:          valid").contains("site:            " + DOMAIN);
+    assertThat(bytes()).isEqualTo(before);
+    Result again = run("--domain", DOMAIN, "--locus", "mesh1", yaml.toString());
+    assertThat(again.rc()).isZero();
+    Result differs = run("--domain", "other.example.com", "--locus", "mesh1", yaml.toString());
+    assertThat(differs.rc()).isEqualTo(ExitCode.CONFLICT.code());
+    assertThat(differs.err()).contains("--domain other.example.com (file: mesh.example.com)");
+    assertThat(bytes()).isEqualTo(before);
+  }
+
+  @Test
+  void run_invalidFile_namesLineAndKeepsFile() throws Exception {
+    create();
+    Files.writeString(yaml, Files.readString(yaml).replace("locus: mesh1", "locus: mesh1\ncolour: blue"));
+    byte[] before = bytes();
+    Result r = run(yaml.toString());
+    assertThat(r.rc()).isEqualTo(ExitCode.CONFIG.code());
+    assertThat(r.err()).contains("error: " + yaml + ": Property 'colour' at line 6: unknown key").contains("hint: allowed here:");
+    assertThat(r.out()).isEmpty();
+    assertThat(bytes()).isEqualTo(before);
+  }
+
+  @Test
+  void import_withYes_admitsHostWithFirstNumberAsnAndPort() throws Exception {
+    create();
+    HostKey h = newHost("router1");
+    Result r = run("-i", blob(h, "10.1.0.0/24"), "--yes", yaml.toString());
+    assertThat(r.rc()).as(r.err()).isZero();
+    assertThat(r.err())
+        .contains("host:       router1 (new host)")
+        .contains("uuid:       " + h.uuid())
+        .contains("key:        " + h.key().publicKey().fingerprint())
+        .contains("endpoints:  198.51.100.9, 2001:db8::9")
+        .contains("LANs:       10.1.0.0/24")
+        .contains("number:     1 (port 51001, AS 64512)");
+    HostEntry e = SiteFile.load(yaml).hosts().get(0);
+    assertThat(e.uuid()).isEqualTo(h.uuid());
+    assertThat(e.number()).isEqualTo(1);
+    assertThat(e.asn()).isEqualTo(64512);
+    assertThat(dir.resolve("wgmesh.yaml.bak")).exists();
+  }
+
+  @Test
+  void import_promptAnsweredYes_admits() {
+    create();
+    Result r = run("y\n", true, "-i", blob(newHost("router1")), yaml.toString());
+    assertThat(r.rc()).as(r.err()).isZero();
+    assertThat(r.err()).contains("Admit 1 host into mesh.example.com? [y/N]");
+    assertThat(SiteFile.load(yaml).hosts()).hasSize(1);
+  }
+
+  @Test
+  void import_promptAnsweredNo_isDeclinedAndChangesNothing() throws Exception {
+    create();
+    byte[] before = bytes();
+    Result r = run("n\n", true, "-i", blob(newHost("router1")), yaml.toString());
+    assertThat(r.rc()).isEqualTo(ExitCode.DECLINED.code());
+    assertThat(r.err()).contains("not confirmed; nothing changed");
+    assertThat(bytes()).isEqualTo(before);
+  }
+
+  @Test
+  void import_noTerminalNoYes_refusesWithHint() throws Exception {
+    create();
+    byte[] before = bytes();
+    Result r = run("y\n", false, "-i", blob(newHost("router1")), yaml.toString());
+    assertThat(r.rc()).isEqualTo(ExitCode.USAGE.code());
+    assertThat(r.err()).contains("error: confirmation: no terminal to ask on and --yes not given").contains("hint: check the details above, then run again with --yes");
+    assertThat(bytes()).isEqualTo(before);
+  }
+
+  @Test
+  void import_sameUuidSameKey_changesNothingAndSaysSo() throws Exception {
+    create();
+    HostKey h = newHost("router1");
+    String b = blob(h);
+    assertThat(run("-i", b, "--yes", yaml.toString()).rc()).isZero();
+    byte[] before = bytes();
+    Result r = run("-i", b, yaml.toString());
+    assertThat(r.rc()).isZero();
+    assertThat(r.err()).contains("already admitted with the same key and details").contains("nothing changed");
+    assertThat(bytes()).isEqualTo(before);
+  }
+
+  @Test
+  void import_sameUuidOtherKey_isConflictUnlessReplace() throws Exception {
+    create();
+    HostKey h = newHost("router1");
+    run("-i", blob(h, "10.1.0.0/24"), "--yes", yaml.toString());
+    run("-i", blob(newHost("router2")), "--yes", yaml.toString());
+    X25519PrivateKey rotated = X25519PrivateKey.generate();
+    String b = blob(h, rotated, DOMAIN, "10.1.0.0/24");
+    byte[] before = bytes();
+    Result r = run("-i", b, "--yes", yaml.toString());
+    assertThat(r.rc()).isEqualTo(ExitCode.CONFLICT.code());
+    assertThat(r.err()).contains("already admitted with key").contains("hint: if the host's key was changed on purpose, run again with --replace");
+    assertThat(bytes()).isEqualTo(before);
+
+    Result ok = run("-i", b, "--yes", "--replace", yaml.toString());
+    assertThat(ok.rc()).as(ok.err()).isZero();
+    HostEntry e = SiteFile.load(yaml).host(h.uuid()).orElseThrow();
+    assertThat(e.publicKey()).isEqualTo(rotated.publicKey());
+    assertThat(e.number()).isEqualTo(1);
+    assertThat(e.asn()).isEqualTo(64512);
+  }
+
+  @Test
+  void import_badBlobs_changeNothing() throws Exception {
+    create();
+    run("-i", blob(newHost("router1"), "10.1.0.0/24"), "--yes", yaml.toString());
+    byte[] before = bytes();
+    HostKey other = newHost("router2");
+    String foreign = blob(other, other.key(), "other.example.org");
+    String notOurs = RegistrationBlob.seal(
+        new Registration(other.uuid(), "router2", other.key().publicKey(), List.of(), List.of(), Instant.now()),
+        other.key(), X25519PrivateKey.generate().publicKey(), DOMAIN);
+    String good = blob(other);
+    String tampered = good.substring(0, good.length() - 3) + (good.endsWith("A") ? "BBB" : "AAA");
+    Object[][] cases = {
+      {"garbage!", ExitCode.INPUT, "not base64url"},
+      {foreign, ExitCode.INPUT, "the blob is for site 'other.example.org', this site is 'mesh.example.com'"},
+      {notOurs, ExitCode.INPUT, "does not decrypt with this site's key"},
+      {tampered, ExitCode.INPUT, "registration blob"},
+      {good.substring(0, 40), ExitCode.INPUT, "truncated"},
+      {blob(other, "203.0.113.0/24"), ExitCode.INPUT, "LAN prefixes[0]: 203.0.113.0/24 is not inside the site's allowed-lan-prefixes"},
+      {blob(other, "10.1.0.0/16"), ExitCode.CONFLICT, "10.1.0.0/16 overlaps 10.1.0.0/24 of host router1"},
+      {blob(new HostKey(other.key(), other.uuid(), "router1")), ExitCode.CONFLICT, "hostname router1 already belongs to host router1"},
+    };
+    for (Object[] c : cases) {
+      Result r = run("-i", (String) c[0], "--yes", yaml.toString());
+      assertThat(r.rc()).as("%s: %s", c[2], r.err()).isEqualTo(((ExitCode) c[1]).code());
+      assertThat(r.err()).as("%s", c[2]).startsWith("error: ").contains((String) c[2]);
+      assertThat(bytes()).as("%s", c[2]).isEqualTo(before);
+    }
+  }
+
+  @Test
+  void import_sameKeyAsAnotherHost_isConflict() throws Exception {
+    create();
+    HostKey h = newHost("router1");
+    run("-i", blob(h), "--yes", yaml.toString());
+    byte[] before = bytes();
+    HostKey clone = new HostKey(h.key(), UUID.randomUUID(), "router9");
+    Result r = run("-i", blob(clone), "--yes", yaml.toString());
+    assertThat(r.rc()).isEqualTo(ExitCode.CONFLICT.code());
+    assertThat(r.err()).contains("already belongs to host router1");
+    assertThat(bytes()).isEqualTo(before);
+  }
+
+  @Test
+  void import_fileOfBlobs_isAllOrNothing() throws Exception {
+    create();
+    Path blobs = dir.resolve("blobs.txt");
+    Files.writeString(blobs, "# hosts of rack 1\n\n" + blob(newHost("r1"), "10.1.0.0/24") + "\n  " + blob(newHost("r2"), "10.2.0.0/24") + "\n");
+    Result ok = run("-i", "@" + blobs, "--yes", yaml.toString());
+    assertThat(ok.rc()).as(ok.err()).isZero();
+    assertThat(SiteFile.load(yaml).hosts()).extracting(HostEntry::hostname).containsExactly("r1", "r2");
+
+    byte[] before = bytes();
+    Files.writeString(blobs, blob(newHost("r3")) + "\n# comment\nnot-a-blob\n");
+    Result bad = run("-i", "@" + blobs, "--yes", yaml.toString());
+    assertThat(bad.rc()).isEqualTo(ExitCode.INPUT.code());
+    assertThat(bad.err()).contains(blobs + " line 3: registration blob");
+    assertThat(bytes()).isEqualTo(before);
+
+    Files.writeString(blobs, blob(newHost("r4"), "10.4.0.0/24") + "\n" + blob(newHost("r5"), "10.4.0.0/25") + "\n");
+    Result overlap = run("-i", "@" + blobs, "--yes", yaml.toString());
+    assertThat(overlap.rc()).isEqualTo(ExitCode.CONFLICT.code());
+    assertThat(bytes()).isEqualTo(before);
+  }
+
+  @Test
+  void list_tableAndJson_showHosts() {
+    create();
+    HostKey h = newHost("router1");
+    run("-i", blob(h, "10.1.0.0/24"), "--yes", yaml.toString());
+    Result t = run("--list", yaml.toString());
+    assertThat(t.rc()).isZero();
+    assertThat(t.out().lines().toList())
+        .hasSize(2)
+        .first()
+        .asString()
+        .startsWith("NUMBER  HOSTNAME");
+    assertThat(t.out()).contains("1       router1   " + h.uuid() + "  64512  51001  198.51.100.9,2001:db8::9  10.1.0.0/24");
+    Result j = run("--list", "--json", yaml.toString());
+    assertThat(j.rc()).isZero();
+    assertThat(j.out())
+        .startsWith("{\"domain\":\"mesh.example.com\"")
+        .contains("\"hosts\":[{\"number\":1,\"hostname\":\"router1\",\"uuid\":\"" + h.uuid() + "\",\"asn\":64512,\"port\":51001")
+        .contains("\"lan_prefixes\":[\"10.1.0.0/24\"]")
+        .contains("\"retired\":[]");
+  }
+
+  @Test
+  void remove_byHostname_retiresNumberUntilPublished() throws Exception {
+    create();
+    run("-i", blob(newHost("router1")), "--yes", yaml.toString());
+    run("-i", blob(newHost("router2")), "--yes", yaml.toString());
+    Result r = run("--remove", "router1", "--yes", yaml.toString());
+    assertThat(r.rc()).as(r.err()).isZero();
+    Site s = SiteFile.load(yaml);
+    assertThat(s.hosts()).extracting(HostEntry::hostname).containsExactly("router2");
+    assertThat(s.retired()).extracting(rh -> rh.number()).containsExactly(1);
+    run("-i", blob(newHost("router3")), "--yes", yaml.toString());
+    assertThat(SiteFile.load(yaml).hostNamed("router3").orElseThrow().number()).isEqualTo(3);
+  }
+
+  @Test
+  void remove_byUuidDeclinedOrUnknown_changesNothing() throws Exception {
+    create();
+    HostKey h = newHost("router1");
+    run("-i", blob(h), "--yes", yaml.toString());
+    byte[] before = bytes();
+    Result no = run("no\n", true, "--remove", h.uuid().toString(), yaml.toString());
+    assertThat(no.rc()).isEqualTo(ExitCode.DECLINED.code());
+    Result unknown = run("--remove", "router7", "--yes", yaml.toString());
+    assertThat(unknown.rc()).isEqualTo(ExitCode.INPUT.code());
+    assertThat(unknown.err()).contains("error: --remove router7: no host with this uuid or hostname");
+    assertThat(bytes()).isEqualTo(before);
+    Result yes = run("y\n", true, "--remove", h.uuid().toString(), yaml.toString());
+    assertThat(yes.rc()).isZero();
+    assertThat(SiteFile.load(yaml).hosts()).isEmpty();
+  }
+
+  @Test
+  void options_misused_areUsageErrors() {
+    create();
+    assertThat(run("--json", yaml.toString()).rc()).isEqualTo(ExitCode.USAGE.code());
+    assertThat(run("--replace", yaml.toString()).rc()).isEqualTo(ExitCode.USAGE.code());
+    assertThat(run("--list", "--domain", DOMAIN, yaml.toString()).rc()).isEqualTo(ExitCode.USAGE.code());
+    Result both = run("--list", "--remove", "x", yaml.toString());
+    assertThat(both.rc()).isEqualTo(ExitCode.USAGE.code());
+    assertThat(both.err()).startsWith("error: ").contains("hint: see 'wgsite --help'");
+    assertThat(run("--bogus", yaml.toString()).rc()).isEqualTo(ExitCode.USAGE.code());
+  }
+
+  @Test
+  void helpAndVersion_goToStdout() {
+    Result h = run("--help");
+    assertThat(h.rc()).isZero();
+    assertThat(h.out()).contains("Usage: wgsite").contains("--import").contains("--remove").contains("-q, --quiet");
+    Result v = run("--version");
+    assertThat(v.rc()).isZero();
+    assertThat(v.out()).startsWith("wgmesh ");
+  }
+
+  @Test
+  void quiet_suppressesInfoButNotData() {
+    Result r = run("-q", "--domain", DOMAIN, "--locus", "mesh1", yaml.toString());
+    assertThat(r.rc()).isZero();
+    assertThat(r.err()).isEmpty();
+    assertThat(r.out()).contains("fingerprint:");
+  }
+}
