@@ -76,6 +76,11 @@ public record EndpointSettings(
         b, supervisor, roots, templateOverrides, persistentKeepalive);
   }
 
+  public EndpointSettings withSupervisor(Supervisor s) {
+    return new EndpointSettings(namespace, publicInterface, trustInterface, trustAddresses,
+        backend, s, roots, templateOverrides, persistentKeepalive);
+  }
+
   public EndpointSettings withTemplateOverrides(Path dir) {
     return new EndpointSettings(namespace, publicInterface, trustInterface, trustAddresses,
         backend, supervisor, roots, Optional.ofNullable(dir), persistentKeepalive);
