@@ -96,7 +96,29 @@ class DeployServicePrivilegedTest {
       assertThat(host.sh("birdc", "-s", socket, "show", "protocols")).contains("wg2", "wg5");
       assertThat(Files.exists(dir.resolve("root/var/lib/wgmesh/mesh/journal.properties"))).isFalse();
 
-      // 5. Down: everything goes, lan0 comes back with its address.
+      // 5. Failure after the swap: BIRD refuses the reload once (as if the file were bad at run
+      // time). Files come back, the new interface goes, BIRD runs the previous config.
+      java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean(true);
+      RecordingCommandRunner failing = RecordingCommandRunner.delegatingTo(host.runner()).respond(
+          c -> c.argv().contains("configure") && once.getAndSet(false),
+          c -> org.wgmesh.core.exec.CommandResult.success("bird.conf:1:1 simulated error\n"));
+      assertThatThrownBy(() -> new DeployService(failing, Reporter.silent())
+              .deploy(withFour, settings, Fixtures.key(1), DeployOptions.apply()))
+          .isInstanceOf(DeployException.class)
+          .hasMessageContaining("birdc configure")
+          .hasMessageContaining("previous configuration was restored");
+      assertThat(failing.mutations()).extracting(Command::display)
+          .contains("ip netns exec mesh wg setconf wg4 " + dir.resolve("root/etc/wireguard/mesh/wg4.conf"));
+      assertThat(Files.readString(birdConf)).isEqualTo(before);
+      assertThat(Files.exists(dir.resolve("root/etc/wireguard/mesh/wg4.conf"))).isFalse();
+      assertThat(host.status("ip", "-n", "mesh", "link", "show", "wg4")).isNotZero();
+      assertThat(host.sh("birdc", "-s", socket, "show", "protocols")).contains("wg2", "wg5").doesNotContain("wg4");
+      assertThat(host.sh("iptables", "-t", "nat", "-S")).contains("51822,51825");
+      // And the next run applies the change for real.
+      service.deploy(withFour, settings, Fixtures.key(1), DeployOptions.apply());
+      assertThat(host.sh("birdc", "-s", socket, "show", "protocols")).contains("wg4");
+
+      // 6. Down: everything goes, lan0 comes back with its address.
       service.down(Fixtures.DOMAIN, Fixtures.endpoint(dir.resolve("root"))
           .withBackend(WireGuardBackendChoice.USERSPACE), DeployOptions.apply());
       assertThat(host.sh("ip", "netns", "list")).doesNotContain("mesh");
