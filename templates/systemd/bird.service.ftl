@@ -1,7 +1,8 @@
 # Rendered by wgdeploy for ${mesh.domain}; changes are overwritten.
+# Started by `wgdeploy --supervisor systemd` once namespace ${namespace} exists (so no ordering on
+# ${units.namespace}: that unit runs wgdeploy, which starts this one).
 [Unit]
 Description=BIRD in wgmesh namespace ${namespace}
-After=${units.namespace}
 PartOf=${units.namespace}
 
 [Service]
@@ -10,6 +11,3 @@ ExecStart=/usr/bin/ip netns exec ${namespace} /usr/sbin/bird -f -c ${paths.birdC
 ExecReload=/usr/sbin/birdc -s ${paths.birdSocket} configure
 ExecStop=/usr/sbin/birdc -s ${paths.birdSocket} down
 Restart=on-failure
-
-[Install]
-WantedBy=${units.namespace}
