@@ -42,7 +42,7 @@ trap 'rm -rf -- "$work"' EXIT
 
 # The helpers (blob generator, zone statistics) are test sources of wgsite; compiled here against
 # the shaded jar, so no Maven test class path is needed.
-"$javac" -nowarn -d "$work/classes" -cp "$dist/lib/wgsite.jar" "$root"/wgsite/src/test/java/org/wgmesh/site/bench/*.java
+"$javac" -nowarn -d "$work/classes" -cp "$dist/lib/wgsite.jar" "$root"/wgsite/src/test/java/org/wgmesh/site/bench/{BlobGenerator,ZoneStats}.java
 helper() { "$java" -XX:TieredStopAtLevel=1 -cp "$dist/lib/wgsite.jar:$work/classes" "org.wgmesh.site.bench.$1" "${@:2}"; }
 wgsite=$dist/bin/wgsite
 wgpub=$dist/bin/wgpub
