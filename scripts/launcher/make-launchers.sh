@@ -15,29 +15,48 @@ set -eu
 
 here=$(cd -P -- "$(dirname -- "$0")" && pwd)
 
-# cds DIST JAR CMD: (re)create DIST/lib/JAR.jsa by running "CMD --help" once. Best effort: without
-# an archive the launcher still works, only slower to start.
+# cds DIST JAR CMD...: (re)create DIST/lib/JAR.jsa, a static class-data-sharing archive of the
+# classes that "CMD --help" loads, for every command CMD of that jar. Static, not dynamic
+# (-XX:ArchiveClassesAtExit): picocli is compiled for Java 5 and JDK 17 leaves such classes out of
+# a dynamic archive, but a static dump (-Xshare:dump) takes them, which halves the start-up work
+# left after the JVM's own (docs/benchmarks.md). Best effort: without an archive the launcher still
+# works, only slower to start.
 cds() {
-  rm -f "$1/lib/$2.jsa"
-  if WGMESH_CDS=create "$1/bin/$3" --help >/dev/null 2>"$1/lib/$2.jsa.log" && [ -s "$1/lib/$2.jsa" ]; then
-    rm -f "$1/lib/$2.jsa.log"
+  cds_dist=$1 cds_jar=$2
+  shift 2
+  cds_lib=$(cd -P -- "$cds_dist/lib" && pwd)  # the path the launcher puts on the class path
+  rm -f "$cds_lib/$cds_jar.jsa" "$cds_lib/$cds_jar.classlist"
+  if [ -n "${WGMESH_JAVA:-}" ]; then cds_java=$WGMESH_JAVA
+  elif [ -n "${JAVA_HOME:-}" ]; then cds_java=$JAVA_HOME/bin/java
+  else cds_java=java; fi
+  cds_ok=true
+  for cds_cmd in "$@"; do
+    # The launcher's own flags, no archive, plus the class list of this run.
+    WGMESH_CDS=off WGMESH_JAVA_OPTS="-XX:DumpLoadedClassList=$cds_lib/$cds_jar.classlist.$cds_cmd" \
+      "$cds_dist/bin/$cds_cmd" --help >/dev/null 2>>"$cds_lib/$cds_jar.jsa.log" || cds_ok=false
+  done
+  # One list, first occurrence of each line kept (the order is the load order), comments dropped.
+  cat "$cds_lib/$cds_jar.classlist."* 2>/dev/null | awk '!/^#/ && !seen[$0]++' >"$cds_lib/$cds_jar.classlist"
+  rm -f "$cds_lib/$cds_jar.classlist."*
+  if $cds_ok && [ -s "$cds_lib/$cds_jar.classlist" ] \
+      && "$cds_java" -Xshare:dump -XX:SharedClassListFile="$cds_lib/$cds_jar.classlist" \
+        -XX:SharedArchiveFile="$cds_lib/$cds_jar.jsa" -cp "$cds_lib/$cds_jar.jar" \
+        -Xlog:disable -Xlog:all=error:stderr >/dev/null 2>>"$cds_lib/$cds_jar.jsa.log" \
+      && [ -s "$cds_lib/$cds_jar.jsa" ]; then
+    rm -f "$cds_lib/$cds_jar.jsa.log" "$cds_lib/$cds_jar.classlist"
   else
-    echo "warning: no class-data-sharing archive for $2.jar (see $1/lib/$2.jsa.log); start-up will be slower" >&2
-    rm -f "$1/lib/$2.jsa"
+    echo "warning: no class-data-sharing archive for $cds_jar.jar (see $cds_lib/$cds_jar.jsa.log); start-up will be slower" >&2
+    rm -f "$cds_lib/$cds_jar.jsa" "$cds_lib/$cds_jar.classlist"
   fi
 }
 
 if [ "${1:-}" = cds ]; then
-  # Re-create the archive of every jar that has a launcher, using the first launcher found per jar.
+  # Re-create the archive of every jar that has a launcher, from all of that jar's launchers.
   dist=$2
-  done_jars=" "
-  for launcher in "$dist"/bin/*; do
-    [ -f "$launcher" ] || continue
-    jar=$(sed -n 's/^# jar=//p' "$launcher")
-    [ -n "$jar" ] || continue
-    case $done_jars in *" $jar "*) continue ;; esac
-    cds "$dist" "$jar" "$(basename -- "$launcher")"
-    done_jars="$done_jars$jar "
+  jars=$(for launcher in "$dist"/bin/*; do [ -f "$launcher" ] && sed -n 's/^# jar=//p' "$launcher"; done | sort -u)
+  for jar in $jars; do
+    # shellcheck disable=SC2046
+    cds "$dist" "$jar" $(grep -l "^# jar=$jar\$" "$dist"/bin/* | xargs -n 1 basename)
   done
   exit 0
 fi
@@ -66,4 +85,5 @@ for d in "$descriptors"/*; do
   mv -f "$dist/bin/.$name.tmp" "$dist/bin/$name"
   [ -n "$first" ] || first=$name
 done
-[ -z "$first" ] || cds "$dist" "$jarname" "$first"
+# shellcheck disable=SC2046
+[ -z "$first" ] || cds "$dist" "$jarname" $(for d in "$descriptors"/*; do [ -f "$d" ] && basename -- "$d"; done)
