@@ -128,10 +128,10 @@ public final class EndpointFile {
     UUID uuid = value(root.require(e, "uuid"), UUID::fromString);
 
     Optional<Path> zoneFile = YamlNode.optional(e, "zone-file").map(n -> Path.of(n.text()));
-    Optional<String> resolver = YamlNode.optional(e, "resolver").map(n -> {
-      DnsjavaSource.parseResolver(n.text());
-      return n.text();
-    });
+    Optional<String> resolver = YamlNode.optional(e, "resolver").map(n -> value(n, t -> {
+      DnsjavaSource.parseResolver(t);
+      return t;
+    }));
     if (resolver.isPresent() && zoneFile.isPresent()) {
       throw e.get("zone-file").error("both resolver and zone-file are set", "keep one of them");
     }
