@@ -38,8 +38,7 @@ import picocli.CommandLine.Parameters;
     versionProvider = VersionProvider.class,
     sortOptions = false,
     description = {
-      "Create or update this endpoint's configuration for the mesh DOMAIN: read the mesh record,",
-      "verify it, pin the site key (check it with --site-fingerprint), and store the local settings.",
+      "Create or update this endpoint's configuration for the mesh DOMAIN: read the mesh record, verify it, pin the site key (check it with --site-fingerprint), and store the local settings.",
       "Options not given keep their stored values. Prints what changed; writes nothing if nothing did."
     })
 public final class WgconfigCommand implements Callable<Integer> {

@@ -28,8 +28,8 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = {
-      "Create this host's WireGuard key if it has none, and print its registration blob for the mesh",
-      "DOMAIN on stdout (alone, one line), to be imported on the site controller with 'wgsite -i BLOB'.",
+      "Create this host's WireGuard key if it has none, and print its registration blob for the mesh DOMAIN on stdout, alone on one line.",
+      "Import it on the site controller: wgsite -i \"$(ssh HOST wghost DOMAIN)\" wgmesh.yaml",
       "Run wgconfig first: the blob is sealed to the site key pinned there."
     })
 public final class WghostCommand implements Callable<Integer> {

@@ -56,6 +56,14 @@ public final class EndpointFile {
 
   private EndpointFile() {}
 
+  /** Every key the file may hold (the site keys without their {@code site.} prefix, not {@code site} itself): for the docs test. */
+  static Set<String> keysForDocs() {
+    Set<String> all = new java.util.HashSet<>(KEYS);
+    all.addAll(SITE_KEYS);
+    all.remove("site");
+    return all;
+  }
+
   /**
    * The configuration directory: {@code option} when given, else {@code $WGMESH_CONFIG_DIR}, else
    * {@link #DEFAULT_DIR}.
