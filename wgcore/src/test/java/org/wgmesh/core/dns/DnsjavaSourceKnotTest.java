@@ -64,6 +64,7 @@ class DnsjavaSourceKnotTest {
     l.add("c3 60 TXT \"end of chain\"");
     l.add("tobig 60 CNAME big");
     l.add("dangling 60 CNAME nowhere");
+    l.add("outside 60 CNAME mesh.other.test.");
     l.add("loop1 60 CNAME loop2");
     l.add("loop2 60 CNAME loop1");
     for (int i = 0; i < 12; i++) {
@@ -175,6 +176,16 @@ class DnsjavaSourceKnotTest {
           assertThat(e.why()).contains("REFUSED");
           assertThat(e.what()).contains("mesh.other.test").contains("127.0.0.1:" + knot.port());
           assertThat(e.hint()).get().asString().contains("--resolver");
+        });
+  }
+
+  @Test
+  void lookup_cnameOutOfTheServersZone_asksForTheTargetAndReportsItsFailure() {
+    // knotd answers only the CNAME; the target is asked for in a second query, which it refuses.
+    assertThatThrownBy(() -> dns.lookup(n("outside")))
+        .isInstanceOfSatisfying(DnsException.class, e -> {
+          assertThat(e.why()).contains("REFUSED");
+          assertThat(e.what()).contains("outside.dns.test");
         });
   }
 

@@ -182,6 +182,20 @@ class WgconfigCommandTest {
   }
 
   @Test
+  void zoneFile_enrolsOfflineFromTheFragmentWgpubWrites() throws Exception {
+    Path zone = dir.resolve("mesh.zone");
+    new org.wgmesh.site.publish.ZoneFilePublisher(zone).upsert(java.util.List.of(mesh.meshRecord()));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    Io io = new Io(new ByteArrayInputStream(new byte[0]), out, err, false);
+    int rc = Cli.run(WgconfigCommand::new, io, "--config-dir", dir.toString(), "--zone-file", zone.toString(),
+        "--site-fingerprint", mesh.site.fingerprint(), D);
+    assertThat(rc).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    assertThat(stored().zoneFile()).contains(zone.toAbsolutePath());
+    assertThat(stored().resolver()).isEmpty();
+  }
+
+  @Test
   void configDir_fromEnvironment() {
     Run r = run(Map.of("WGMESH_CONFIG_DIR", dir.resolve("env").toString()), D);
     assertThat(r.rc()).as(r.err()).isZero();
