@@ -131,21 +131,34 @@ public final class Enrolment {
     return new Result(next, file, created, changes, pinnedOnFirstUse);
   }
 
-  private MeshRecord decodePinned(TxtRecordSet rrset, Ed25519PublicKey pinned, String domain, Path file) {
+  /**
+   * Verifies against the pinned key. When that fails but the record is a valid one of another site
+   * key (a key change, or a forgery), says so with both fingerprints and the way to re-pin.
+   */
+  private static MeshRecord decodePinned(TxtRecordSet rrset, Ed25519PublicKey pinned, String domain, Path file) {
     try {
       return MeshRecord.decode(rrset, pinned, domain);
     } catch (RecordException e) {
-      String why = e.why();
-      if (why.contains("signature") || why.contains("siteSigningKey")) {
+      Optional<MeshRecord> selfSigned = selfSigned(rrset, domain);
+      if (selfSigned.isPresent() && !selfSigned.get().siteSigningKey().equals(pinned)) {
         throw new RecordException(
-            e.what(),
-            why,
-            "nothing was changed. The record is forged, or the site key really changed: get the new site"
+            domain,
+            "the mesh record is signed by site key " + selfSigned.get().siteSigningKey().fingerprint()
+                + ", not by the pinned site key " + pinned.fingerprint(),
+            "nothing was changed. Either the record is forged, or the site key really changed: then get the new"
                 + " fingerprint from the admin and run 'wgconfig --site-fingerprint SHA256:... " + domain
-                + "' (pinned now: " + pinned.fingerprint() + ", in " + file + ")",
+                + "' (the pinned key is in " + file + ")",
             e);
       }
       throw e;
+    }
+  }
+
+  private static Optional<MeshRecord> selfSigned(TxtRecordSet rrset, String domain) {
+    try {
+      return Optional.of(MeshRecord.decode(rrset, null, domain));
+    } catch (RecordException notEvenThat) {
+      return Optional.empty();
     }
   }
 

@@ -131,8 +131,9 @@ class WgconfigCommandTest {
     mesh.dns.put(impostor.meshRecord());
     Run r = run("-i", "eth9", D);
     assertThat(r.rc()).isEqualTo(ExitCode.RECORD.code());
-    assertThat(r.err()).contains("not signed by the pinned site key").contains("--site-fingerprint")
-        .contains(mesh.site.fingerprint());
+    assertThat(r.err()).contains("signed by site key " + impostor.site.fingerprint())
+        .contains("not by the pinned site key " + mesh.site.fingerprint()).contains("hint: nothing was changed")
+        .contains("--site-fingerprint");
     assertThat(Files.readString(file())).isEqualTo(before);
   }
 
