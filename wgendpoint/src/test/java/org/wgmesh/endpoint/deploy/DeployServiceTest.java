@@ -156,6 +156,31 @@ class DeployServiceTest {
   }
 
   @Test
+  void deploy_crashRightAfterMovingTrust_nextRunKeepsItsOriginalAddressesForDown() throws Exception {
+    AtomicBoolean crash = new AtomicBoolean(true);
+    host.respond(c -> crash.get() && c.display().equals("ip -n lab addr add 198.18.1.1/24 dev lan0"),
+        c -> {
+          throw new Error("simulated crash");
+        });
+    assertThatThrownBy(() -> service().deploy(Fixtures.view(), settings, Fixtures.key(1), DeployOptions.apply()))
+        .isInstanceOf(Error.class);
+    assertThat(Files.readString(dir.resolve("var/lib/wgmesh/lab/journal.properties")))
+        .contains("trust.moved=lan0").contains("trust.addresses=198.18.1.1/24");
+    // Now lan0 is inside the namespace, without its address.
+    crash.set(false);
+    host.clear();
+    host.respond(CommandResult.success("lab\n"), "ip", "netns", "list")
+        .respond(FAIL, "ip", "-j", "addr", "show", "dev", "lan0")
+        .respond(CommandResult.success("[{\"ifname\":\"lan0\",\"flags\":[\"UP\"],\"addr_info\":[]}]"),
+            "ip", "-n", "lab", "-j", "addr", "show");
+    DeployResult r = service().deploy(Fixtures.view(), settings, Fixtures.key(1), DeployOptions.apply());
+    assertThat(r.recovered()).isTrue();
+    assertThat(host.mutations()).extracting(Command::display).doesNotContain("ip link set lan0 netns lab");
+    assertThat(Files.readString(dir.resolve("var/lib/wgmesh/lab/manifest.properties")))
+        .contains("trust.moved=lan0").contains("trust.addresses=198.18.1.1/24").contains("trust.wasUp=true");
+  }
+
+  @Test
   void down_unknownDomain_isDeployError() {
     assertThatThrownBy(() -> service().down("other.example.com", settings, DeployOptions.apply()))
         .isInstanceOf(DeployException.class).hasMessageContaining("no deploy state");

@@ -195,6 +195,7 @@ final class RuntimeApplier {
       step(p, "move " + trust + " into " + ns);
       p.trustOriginalAddresses = List.copyOf(outside.get().addresses());
       p.trustWasUp = outside.get().up();
+      p.beforeTrustMove.accept(p);
       runner.run(Command.change("ip", "link", "set", trust, "netns", ns));
       p.movedTrust = true;
     }
