@@ -16,7 +16,6 @@ import org.wgmesh.core.error.UsageException;
 import org.wgmesh.core.error.DeclinedException;
 import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.model.MeshSettings;
-import org.wgmesh.core.net.Addressing;
 import org.wgmesh.core.net.AsnRange;
 import org.wgmesh.core.net.IpPrefix;
 import org.wgmesh.core.registration.Registration;
@@ -62,19 +61,19 @@ public final class SiteAdmin {
     }
     String domain = Registration.checkHostname(create.domain(), "--domain");
     String locus = SiteFile.checkLocus(create.locus());
-    IpPrefix tunnel = create.tunnelPrefix() == null ? randomUla() : IpPrefix.parse(create.tunnelPrefix(), "--tunnel-prefix");
-    if (!tunnel.isV6() || tunnel.length() != Addressing.TUNNEL_PREFIX_LENGTH) {
-      throw new InputException("--tunnel-prefix", "must be an IPv6 /48, is " + tunnel, "omit it to get a random ULA /48");
-    }
+    IpPrefix tunnel =
+        create.tunnelPrefix() == null
+            ? randomUla()
+            : SiteFile.checkTunnelPrefix(IpPrefix.parse(create.tunnelPrefix(), "--tunnel-prefix"), "--tunnel-prefix");
     int portbase = create.portbase() == null ? SiteFile.defaultPortbase() : create.portbase();
     if (portbase < 1 || portbase > 65534) {
       throw new InputException("--portbase", portbase + " is out of range 1..65534");
     }
     AsnRange asn = AsnRange.parse(create.asnRange() == null ? AsnRange.DEFAULT : create.asnRange(), "--asn-range");
-    String publish = create.publish() == null ? SiteFile.defaultPublishTarget(yaml, domain) : create.publish();
-    if (!publish.matches("[a-z][a-z0-9+.-]*:\\S.*")) {
-      throw new InputException("--publish", "'" + publish + "' is not a URI", "e.g. zonefile:/etc/wgmesh/" + domain + ".zone");
-    }
+    String publish =
+        create.publish() == null
+            ? SiteFile.defaultPublishTarget(yaml, domain)
+            : SiteFile.checkPublishTarget(create.publish(), domain, "--publish");
     MeshSettings settings =
         new MeshSettings(domain, locus, tunnel, portbase, SiteFile.defaultAllowedLanPrefixes(), MeshSettings.FULL_MESH);
     Site site = SiteFile.create(yaml, settings, asn, publish);

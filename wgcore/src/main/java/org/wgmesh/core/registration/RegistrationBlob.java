@@ -32,7 +32,7 @@ public final class RegistrationBlob {
   static final int VERSION = 1;
   /** HPKE info prefix; the domain follows, so a blob for one site never opens for another. */
   static final String INFO_PREFIX = "wgmesh-registration-v1";
-  /** Longest blob text accepted (a full blob with every list at its maximum is about 3.5 KB). */
+  /** Longest blob text accepted (the largest valid blob is 2,767 characters). */
   static final int MAX_TEXT = 8192;
 
   private static final int KEY = 32;

@@ -167,6 +167,24 @@ public final class SiteFile {
     return out;
   }
 
+  /**
+   * Checks a tunnel prefix: an IPv6 /48.
+   *
+   * @throws InputException naming {@code what} otherwise
+   */
+  public static IpPrefix checkTunnelPrefix(IpPrefix prefix, String what) {
+    return SiteSpec.checkTunnelPrefix(prefix, what);
+  }
+
+  /**
+   * Checks a publish target: a URI {@code scheme:rest}.
+   *
+   * @throws InputException naming {@code what} otherwise
+   */
+  public static String checkPublishTarget(String target, String domain, String what) {
+    return SiteSpec.checkPublishTarget(target, domain, what);
+  }
+
   /** Checks a locus name (1-15 lower-case letters, digits, hyphens, starting with a letter). */
   public static String checkLocus(String locus) {
     return SiteSpec.checkLocus(locus);

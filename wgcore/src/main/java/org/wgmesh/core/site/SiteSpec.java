@@ -87,11 +87,8 @@ record SiteSpec(
             });
     String domain = convert(root.require(top, "domain"), t -> Registration.checkHostname(t, "domain"));
     String locus = convert(root.require(top, "locus"), SiteSpec::checkLocus);
-    YamlNode tp = root.require(top, "tunnel-prefix");
-    IpPrefix tunnel = convert(tp, t -> IpPrefix.parse(t, "tunnel-prefix"));
-    if (!tunnel.isV6() || tunnel.length() != Addressing.TUNNEL_PREFIX_LENGTH) {
-      throw tp.error("must be an IPv6 /48, is " + tunnel, "e.g. a random ULA such as fd12:3456:789a::/48");
-    }
+    IpPrefix tunnel =
+        convert(root.require(top, "tunnel-prefix"), t -> checkTunnelPrefix(IpPrefix.parse(t, "tunnel-prefix"), "tunnel-prefix"));
     int portbase =
         YamlNode.optional(top, "portbase").map(n -> (int) n.number(1, 65534)).orElse(DEFAULT_PORTBASE);
     AsnRange asn =
@@ -110,9 +107,7 @@ record SiteSpec(
                 })
             .orElse(MeshSettings.FULL_MESH);
     YamlNode pub = root.require(top, "publish");
-    if (!URI_FORM.matcher(pub.text()).matches()) {
-      throw pub.error("'" + pub.text() + "' is not a URI", "e.g. zonefile:/etc/wgmesh/" + domain + ".zone");
-    }
+    convert(pub, t -> checkPublishTarget(t, domain, "publish"));
     Duration ttl = YamlNode.optional(top, "ttl").map(n -> duration(n, 1, 86400)).orElse(DEFAULT_TTL);
     Duration lifetime =
         YamlNode.optional(top, "record-lifetime")
@@ -215,6 +210,22 @@ record SiteSpec(
               + ".." + Durations.format(Duration.ofSeconds(maxSeconds)));
     }
     return d;
+  }
+
+  /** A tunnel prefix must be an IPv6 /48 (link addresses use the next two 16-bit groups). */
+  static IpPrefix checkTunnelPrefix(IpPrefix p, String what) {
+    if (!p.isV6() || p.length() != Addressing.TUNNEL_PREFIX_LENGTH) {
+      throw new InputException(what, "must be an IPv6 /48, is " + p, "e.g. a random ULA such as fd12:3456:789a::/48");
+    }
+    return p;
+  }
+
+  /** A publish target is a URI {@code scheme:rest}; the publisher interprets the scheme. */
+  static String checkPublishTarget(String t, String domain, String what) {
+    if (!URI_FORM.matcher(t).matches()) {
+      throw new InputException(what, "'" + t + "' is not a URI", "e.g. zonefile:/etc/wgmesh/" + domain + ".zone");
+    }
+    return t;
   }
 
   static String checkLocus(String t) {

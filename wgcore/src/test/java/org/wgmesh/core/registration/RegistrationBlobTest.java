@@ -161,6 +161,31 @@ class RegistrationBlobTest {
         .hasMessageContaining("bad_name");
   }
 
+  @Test
+  void seal_largestRegistration_fitsTextLimitAndOpens() {
+    String name = "a".repeat(63) + "." + "b".repeat(63) + "." + "c".repeat(63) + "." + "d".repeat(61);
+    java.util.List<IpAddress> eps = new java.util.ArrayList<>();
+    for (int i = 0; i < Registration.MAX_ENDPOINTS; i++) {
+      eps.add(IpAddress.parse("2001:db8::" + Integer.toHexString(i + 1), "t"));
+    }
+    java.util.List<IpPrefix> lans = new java.util.ArrayList<>();
+    for (int i = 0; i < Registration.MAX_LAN_PREFIXES; i++) {
+      lans.add(IpPrefix.parse("fd00:" + Integer.toHexString(i + 1) + "::/64", "t"));
+    }
+    Registration big = new Registration(UUID.randomUUID(), name, host.publicKey(), eps, lans, Instant.now());
+    String blob = RegistrationBlob.seal(big, host, site.publicKey(), name);
+    assertThat(blob).hasSize(2767);
+    assertThat(blob.length()).isLessThanOrEqualTo(RegistrationBlob.MAX_TEXT);
+    assertThat(RegistrationBlob.open(blob, site, name)).isEqualTo(big);
+    assertThat(seal().length()).isBetween(250, 350);
+  }
+
+  @Test
+  void open_overlongText_isRefusedBeforeDecoding() {
+    assertThatThrownBy(() -> RegistrationBlob.open("A".repeat(RegistrationBlob.MAX_TEXT + 1), site, DOMAIN))
+        .hasMessageContaining("longer than 8192");
+  }
+
   private static String enc(byte[] b) {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
   }

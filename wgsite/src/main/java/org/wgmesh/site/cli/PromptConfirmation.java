@@ -3,11 +3,8 @@ package org.wgmesh.site.cli;
 import java.io.IOException;
 import java.util.Locale;
 import org.wgmesh.core.cli.Io;
-import org.wgmesh.core.error.ExitCode;
 import org.wgmesh.core.error.FileException;
-import org.wgmesh.core.error.WgmeshException;
 import org.wgmesh.core.error.UsageException;
-import org.wgmesh.core.error.DeclinedException;
 import org.wgmesh.site.Confirmation;
 
 /**

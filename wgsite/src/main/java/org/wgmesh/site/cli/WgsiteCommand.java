@@ -7,9 +7,7 @@ import org.wgmesh.core.cli.CommonOptions;
 import org.wgmesh.core.cli.Io;
 import org.wgmesh.core.cli.VersionProvider;
 import org.wgmesh.core.error.ExitCode;
-import org.wgmesh.core.error.WgmeshException;
 import org.wgmesh.core.error.UsageException;
-import org.wgmesh.core.error.DeclinedException;
 import org.wgmesh.core.site.Site;
 import org.wgmesh.core.site.SiteFile;
 import org.wgmesh.site.BlobSource;
@@ -30,7 +28,6 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     sortOptions = false,
-    usageHelpAutoWidth = true,
     description = {
       "Create, validate and edit the wgmesh site file.",
       "",
