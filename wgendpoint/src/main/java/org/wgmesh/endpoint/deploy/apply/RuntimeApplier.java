@@ -193,7 +193,7 @@ final class RuntimeApplier {
             "check the interface name in the endpoint config (wgconfig -T)");
       }
       step(p, "move " + trust + " into " + ns);
-      p.trustOriginalAddresses = List.copyOf(outside.get().addresses());
+      p.trustOriginalAddresses = outside.get().addresses().stream().sorted().toList();
       p.trustWasUp = outside.get().up();
       p.beforeTrustMove.accept(p);
       runner.run(Command.change("ip", "link", "set", trust, "netns", ns));
