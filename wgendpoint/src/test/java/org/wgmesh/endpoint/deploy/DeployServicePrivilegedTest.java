@@ -121,7 +121,7 @@ class DeployServicePrivilegedTest {
       // 6. Down: everything goes, lan0 comes back with its address.
       List<Long> daemons = recordedPids(dir.resolve("root/run/wgmesh"));
       assertThat(daemons).hasSize(4); // bird and wireguard-go for wg2, wg4, wg5
-      assertThat(daemons).allMatch(pid -> Files.exists(Path.of("/proc", pid.toString())));
+      assertThat(daemons).allMatch(DeployServicePrivilegedTest::alive);
       service.down(Fixtures.DOMAIN, Fixtures.endpoint(dir.resolve("root"))
           .withBackend(WireGuardBackendChoice.USERSPACE), DeployOptions.apply());
       assertThat(host.sh("ip", "netns", "list")).doesNotContain("mesh");
@@ -131,7 +131,17 @@ class DeployServicePrivilegedTest {
       assertThat(host.sh("iptables", "-t", "nat", "-S")).doesNotContain("169.254.0.2");
       assertThat(Files.exists(wgConf)).isFalse();
       assertThat(Files.exists(dir.resolve("root/var/lib/wgmesh/mesh"))).isFalse();
-      assertThat(daemons).noneMatch(pid -> Files.exists(Path.of("/proc", pid.toString())));
+      assertThat(daemons).noneMatch(DeployServicePrivilegedTest::alive);
+    }
+  }
+
+  /** Whether a process exists and is not a zombie (PID 1 may reap late). */
+  private static boolean alive(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      return !stat.substring(stat.lastIndexOf(')') + 1).strip().startsWith("Z");
+    } catch (java.io.IOException e) {
+      return false;
     }
   }
 
