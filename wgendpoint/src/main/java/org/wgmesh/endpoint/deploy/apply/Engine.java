@@ -126,6 +126,7 @@ public final class Engine {
       backup(state, diff, old);
     }
     Progress progress = new Progress();
+    progress.onStep = s -> reporter.detail("step: %s", s);
     progress.beforeTrustMove = p -> state.writeJournal(
         j.movingTrust(plan.trustInterface(), p.trustOriginalAddresses, p.trustWasUp));
     try {

@@ -301,6 +301,9 @@ final class RuntimeApplier {
   }
 
   private static void step(Progress p, String s) {
+    if (!s.equals(p.step)) {
+      p.onStep.accept(s);
+    }
     p.step = s;
   }
 }
