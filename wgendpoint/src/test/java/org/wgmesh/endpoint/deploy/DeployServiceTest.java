@@ -255,6 +255,34 @@ class DeployServiceTest {
   }
 
   @Test
+  void down_afterDeploy_undoesInOrderAndRemovesFilesAndState() {
+    service().deploy(Fixtures.view(), settings, Fixtures.key(1), DeployOptions.apply());
+    playDeployedHost("wg2 wg3 wg5");
+    host.respond(CommandResult.success(""), "ip", "-n", "lab", "link", "show", "lan0")
+        .respond(CommandResult.success(""), "ip", "link", "show", "lab-vh");
+    host.clear();
+    DeployResult dry = service().down(Fixtures.DOMAIN, settings, DeployOptions.apply().withDryRun(true));
+    assertThat(dry.commands()).extracting(Command::display).containsSubsequence(
+        "birdc -s " + dir.resolve("run/wgmesh/bird-lab.ctl") + " down",
+        "ip -n lab link del wg2",
+        "ip -n lab link del wg5",
+        "shorewall clear",
+        "sh -c ip -n \"$0\" link set \"$1\" netns $$ lab lan0",
+        "ip addr add 198.18.1.1/24 dev lan0",
+        "ip link set lan0 up",
+        "ip link del lab-vh",
+        "ip netns del lab");
+    assertThat(host.mutations()).isEmpty();
+    assertThat(dir.resolve("etc/bird/wgmesh-lab.conf")).exists();
+
+    service().down(Fixtures.DOMAIN, settings, DeployOptions.apply());
+    assertThat(dir.resolve("etc/bird/wgmesh-lab.conf")).doesNotExist();
+    assertThat(dir.resolve("etc/wireguard/lab")).doesNotExist();
+    assertThat(dir.resolve("etc/shorewall/rules")).doesNotExist();
+    assertThat(dir.resolve("var/lib/wgmesh/lab")).doesNotExist();
+  }
+
+  @Test
   void down_unknownDomain_isDeployError() {
     assertThatThrownBy(() -> service().down("other.example.com", settings, DeployOptions.apply()))
         .isInstanceOf(DeployException.class).hasMessageContaining("no deploy state");
