@@ -50,6 +50,9 @@ public final class SiteAdmin {
   public Site openOrCreate(Path yaml, NewSite create) {
     if (Files.exists(yaml)) {
       Site site = SiteFile.load(yaml);
+      SiteFile.KeyPaths kp = SiteFile.keyPaths(yaml);
+      reporter.detail(
+          "loaded %s: %d hosts, %d retired; keys %s and %s", yaml, site.hosts().size(), site.retired().size(), kp.signing(), kp.box());
       checkMatches(site, create, yaml);
       return site;
     }
@@ -139,6 +142,7 @@ public final class SiteAdmin {
     List<Registration> regs = new ArrayList<>();
     for (BlobSource.Blob b : blobs) {
       try {
+        reporter.detail("opening the blob from %s (%d characters)", b.where(), b.text().length());
         regs.add(RegistrationBlob.open(b.text(), site.keys().box(), site.settings().domain()));
       } catch (InputException e) {
         String what = blobs.size() == 1 && b.where().equals("command line") ? e.what() : b.where() + ": " + e.what();

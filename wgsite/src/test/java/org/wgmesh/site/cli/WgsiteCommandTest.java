@@ -422,6 +422,15 @@ class WgsiteCommandTest {
   }
 
   @Test
+  void verbose_addsDetailOnStderr() {
+    create();
+    Result r = run("-v", yaml.toString());
+    assertThat(r.rc()).isZero();
+    assertThat(r.err()).contains("loaded " + yaml + ": 0 hosts, 0 retired");
+    assertThat(r.out()).doesNotContain("loaded");
+  }
+
+  @Test
   void quiet_suppressesInfoButNotData() {
     Result r = run("-q", "--domain", DOMAIN, "--locus", "mesh1", yaml.toString());
     assertThat(r.rc()).isZero();
