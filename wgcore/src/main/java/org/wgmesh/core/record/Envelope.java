@@ -24,6 +24,8 @@ final class Envelope {
   static final int TYPE_KEY = 3;
   static final int FLAG_DEFLATE = 1;
   static final int HEADER = 3;
+  /** The header of every key record: version 1, type key, no flags. */
+  static final byte[] KEY_HEADER = {VERSION, TYPE_KEY, 0};
   /** A body never inflates beyond this: bounds the work a hostile record can cause. */
   static final int MAX_BODY = 65536;
 
@@ -31,11 +33,15 @@ final class Envelope {
 
   private Envelope() {}
 
-  /** Builds the envelope; signs it when {@code signer} is not null. */
+  /**
+   * Builds the envelope; signs it when {@code signer} is not null. The body is deflated when that
+   * makes it shorter, except for key records, whose header is bound into the HPKE aad instead of
+   * a signature and must therefore be known before sealing ({@link #KEY_HEADER}).
+   */
   static byte[] build(String name, int type, byte[] body, Ed25519PrivateKey signer) {
     byte[] payload = body;
     int flags = 0;
-    byte[] deflated = deflate(body);
+    byte[] deflated = type == TYPE_KEY ? body : deflate(body);
     if (deflated.length < body.length) {
       payload = deflated;
       flags = FLAG_DEFLATE;
@@ -94,6 +100,9 @@ final class Envelope {
     int flags = r.u8("flags");
     if ((flags & ~FLAG_DEFLATE) != 0) {
       throw new RecordException(name, "field 'flags': unknown flag bits " + Integer.toBinaryString(flags));
+    }
+    if (type == TYPE_KEY && flags != 0) {
+      throw new RecordException(name, "field 'flags': key records are never compressed");
     }
     int sigLength = signed ? Ed25519PublicKey.SIGNATURE_LENGTH : 0;
     if (bytes.length - HEADER < sigLength + 1) {

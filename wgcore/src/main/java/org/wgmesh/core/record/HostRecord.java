@@ -169,7 +169,7 @@ public record HostRecord(HostEntry entry, long serial, Instant issued, Instant e
   }
 
   /** {@code "wgmesh-host-v1" 0x00 name 0x00 domain 0x00 epoch(u32)}. */
-  private static byte[] aad(String name, String domain, long epoch) {
+  static byte[] aad(String name, String domain, long epoch) {
     ByteArrayOutputStream a = new ByteArrayOutputStream();
     a.writeBytes(("wgmesh-host-v1\0" + name + "\0" + domain + "\0").getBytes(StandardCharsets.UTF_8));
     a.writeBytes(new WireWriter().u32(epoch).toByteArray());

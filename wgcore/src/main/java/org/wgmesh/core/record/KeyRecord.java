@@ -86,14 +86,18 @@ public record KeyRecord(int hostNumber, GroupKey groupKey) {
   }
 
   /** HPKE info: {@code "wgmesh-key-v1" 0x00 domain 0x00 kid}. */
-  private static byte[] info(String domain, String name) {
+  static byte[] info(String domain, String name) {
     String kid = name.substring("_key.".length(), name.indexOf('.', "_key.".length()));
     return ("wgmesh-key-v1\0" + domain + "\0" + kid).getBytes(StandardCharsets.UTF_8);
   }
 
-  /** HPKE aad: the record name. */
-  private static byte[] aad(String name) {
-    return name.getBytes(StandardCharsets.UTF_8);
+  /** HPKE aad: the envelope header (so it cannot be altered unnoticed), then the record name. */
+  static byte[] aad(String name) {
+    byte[] n = name.getBytes(StandardCharsets.UTF_8);
+    byte[] a = new byte[Envelope.KEY_HEADER.length + n.length];
+    System.arraycopy(Envelope.KEY_HEADER, 0, a, 0, Envelope.KEY_HEADER.length);
+    System.arraycopy(n, 0, a, Envelope.KEY_HEADER.length, n.length);
+    return a;
   }
 
   @Override

@@ -1,6 +1,5 @@
 package org.wgmesh.core.record;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -96,6 +95,6 @@ final class TxtChunks {
     for (char c : t.toCharArray()) {
       sb.append(c >= 0x20 && c < 0x7f ? c : '?');
     }
-    return new String(sb.toString().getBytes(StandardCharsets.US_ASCII), StandardCharsets.US_ASCII);
+    return sb.toString();
   }
 }

@@ -85,6 +85,20 @@ public final class KnotServer implements AutoCloseable {
     throw last;
   }
 
+  /**
+   * Whether knotd is installed here; tests use it with {@code
+   * @EnabledIf("org.wgmesh.core.testing.KnotServer#isAvailable")} so that a machine without Knot
+   * skips them (scripts/setup-debian.sh installs it).
+   */
+  public static boolean isAvailable() {
+    for (String dir : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin").split(":")) {
+      if (Files.isExecutable(Path.of(dir, "knotd"))) {
+        return true;
+      }
+    }
+    return Files.isExecutable(Path.of("/usr/sbin/knotd"));
+  }
+
   /** The UDP and TCP port on 127.0.0.1. */
   public int port() {
     return port;

@@ -20,9 +20,10 @@ public final class DryRunPublisher implements Publisher {
     this.reporter = reporter;
   }
 
+  /** The target's own description: output says elsewhere that this is a dry run. */
   @Override
   public String describe() {
-    return target.describe() + " (dry run)";
+    return target.describe();
   }
 
   @Override

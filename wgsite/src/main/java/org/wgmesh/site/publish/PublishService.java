@@ -37,27 +37,40 @@ public final class PublishService {
     return publisher.readCurrent(domain, candidateNames);
   }
 
+  /** {@link #apply(RecordDiff, Runnable)} with nothing to do once the mesh record is out. */
+  public void apply(RecordDiff diff) {
+    apply(diff, () -> {});
+  }
+
   /**
-   * Writes {@code diff} in the safe order; does nothing for an empty diff.
+   * Writes {@code diff} in the safe order; does nothing for an empty diff (but still runs {@code
+   * meshPublished}).
    *
+   * @param meshPublished run once the host, key and mesh records are written and before the
+   *     deletions: from then on DNS holds the new publication, so this is where its state may be
+   *     persisted; not run when writing them fails
    * @throws PublishException when a step fails: the message says which steps were done and which
    *     not, and the hint says that running wgpub again completes it
    */
-  public void apply(RecordDiff diff) {
+  public void apply(RecordDiff diff, Runnable meshPublished) {
     if (diff.isEmpty()) {
       reporter.detail("nothing to write");
+      meshPublished.run();
       return;
     }
     List<String> done = new ArrayList<>();
     List<Step> steps = List.of(
-        new Step(diff.beforeMesh().size() + " host/key RRset(s) written", diff.beforeMesh().isEmpty(),
+        new Step(diff.beforeMesh().size() + " host/key RRset(s)", diff.beforeMesh().isEmpty(),
             () -> publisher.upsert(diff.beforeMesh())),
-        new Step("mesh record written", diff.mesh().isEmpty(),
+        new Step("the mesh record", diff.mesh().isEmpty(),
             () -> publisher.upsert(diff.mesh().stream().toList())),
-        new Step(diff.deletes().size() + " RRset(s) deleted", diff.deletes().isEmpty(),
+        new Step("deletion of " + diff.deletes().size() + " RRset(s)", diff.deletes().isEmpty(),
             () -> publisher.delete(diff.deletes())));
     for (int i = 0; i < steps.size(); i++) {
       Step step = steps.get(i);
+      if (i == 2) {
+        meshPublished.run();
+      }
       if (step.empty) {
         continue;
       }
@@ -66,17 +79,17 @@ public final class PublishService {
       } catch (WgmeshException e) {
         throw halfWay(e, done, steps.subList(i, steps.size()));
       }
-      reporter.detail("%s: %s", publisher.describe(), step.label);
+      reporter.detail("%s: done: %s", publisher.describe(), step.label);
       done.add(step.label);
     }
-    reporter.info("%s: %s", publisher.describe(), String.join(", ", done));
+    reporter.info("%s: written: %s", publisher.describe(), String.join(", ", done));
   }
 
   private PublishException halfWay(WgmeshException e, List<String> done, List<Step> remaining) {
-    List<String> notDone = remaining.stream().filter(s -> !s.empty).map(s -> "not " + s.label).toList();
-    String progress = (done.isEmpty() ? "nothing was completed" : "done: " + String.join(", ", done))
-        + "; " + String.join(", ", notDone)
-        + (remaining.get(0).empty ? "" : " (the failed step may be partly written)");
+    List<String> notStarted = remaining.subList(1, remaining.size()).stream().filter(s -> !s.empty).map(s -> s.label).toList();
+    String progress = (done.isEmpty() ? "done: nothing" : "done: " + String.join(", ", done))
+        + "; failed: " + remaining.get(0).label + " (may be partly written)"
+        + (notStarted.isEmpty() ? "" : "; not started: " + String.join(", ", notStarted));
     String hint = e.hint().map(h -> h + "; then ").orElse("") + "run wgpub again: it writes what is still missing";
     return new PublishException(e.what(), e.why() + "; " + progress, hint, e);
   }

@@ -30,10 +30,10 @@ class PublishServiceTest {
     RecordChanges changes = new RecordChanges(List.of(set("h1", "a"), set("_key.h1", "k")),
         Optional.of(set("", "m")), List.of(set("old").name()));
 
-    service.apply(diff(changes));
+    service.apply(diff(changes), () -> publisher.log.add("mesh published"));
 
     assertThat(publisher.log).containsExactly(
-        "upsert h1." + DOMAIN, "upsert _key.h1." + DOMAIN, "upsert " + DOMAIN, "delete old." + DOMAIN);
+        "upsert h1." + DOMAIN, "upsert _key.h1." + DOMAIN, "upsert " + DOMAIN, "mesh published", "delete old." + DOMAIN);
   }
 
   @Test
@@ -73,15 +73,14 @@ class PublishServiceTest {
     RecordChanges changes = new RecordChanges(List.of(set("h1", "a")), Optional.of(set("", "m-new")), List.of("h9." + DOMAIN));
     publisher.failOnWrite = 1; // the mesh record write fails
 
-    assertThatThrownBy(() -> service.apply(diff(changes)))
+    assertThatThrownBy(() -> service.apply(diff(changes), () -> publisher.log.add("mesh published")))
         .isInstanceOf(PublishException.class)
         .hasMessageContaining("server down")
-        .hasMessageContaining("done: 1 host/key RRset(s) written")
-        .hasMessageContaining("not mesh record written")
-        .hasMessageContaining("not 1 RRset(s) deleted")
+        .hasMessageContaining("done: 1 host/key RRset(s); failed: the mesh record (may be partly written); not started: deletion of 1 RRset(s)")
         .satisfies(e -> assertThat(((PublishException) e).hint()).hasValueSatisfying(h -> assertThat(h).contains("run wgpub again")));
     assertThat(publisher.zone.get(DOMAIN)).isEqualTo(set("", "m-old"));
     assertThat(publisher.zone).containsKey("h9." + DOMAIN);
+    assertThat(publisher.log).doesNotContain("mesh published");
 
     publisher.failOnWrite = -1;
     publisher.log.clear();
@@ -89,6 +88,18 @@ class PublishServiceTest {
 
     assertThat(publisher.log).containsExactly("upsert " + DOMAIN, "delete h9." + DOMAIN);
     assertThat(diff(changes).isEmpty()).isTrue();
+  }
+
+  @Test
+  void apply_failureInTheDeletions_hasAlreadyReportedTheMeshAsPublished() {
+    publisher.zone.put("h9." + DOMAIN, set("h9", "nine"));
+    publisher.failOnWrite = 1; // the deletion fails
+    RecordChanges changes = new RecordChanges(List.of(), Optional.of(set("", "m")), List.of("h9." + DOMAIN));
+
+    assertThatThrownBy(() -> service.apply(diff(changes), () -> publisher.log.add("mesh published")))
+        .isInstanceOf(PublishException.class)
+        .hasMessageContaining("done: the mesh record; failed: deletion of 1 RRset(s)");
+    assertThat(publisher.log).containsExactly("upsert " + DOMAIN, "mesh published");
   }
 
   @Test

@@ -1,0 +1,10 @@
+# Rendered by wgdeploy for ${mesh.domain}; changes are overwritten.
+#ACTION	SOURCE	DEST	PROTO	DEST_PORT(S)
+?SECTION NEW
+<#if ports?has_content>
+# WireGuard over IPv6: the same ports, forwarded into namespace ${namespace}.
+DNAT	net	loc:[${veth.nsV6Address}]	udp	${ports?join(",")}
+</#if>
+Ping(ACCEPT)	net	$FW
+Ping(ACCEPT)	loc	$FW
+SSH(ACCEPT)	loc	$FW

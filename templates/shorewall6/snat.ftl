@@ -1,0 +1,4 @@
+# Rendered by wgdeploy for ${mesh.domain}; changes are overwritten.
+# What leaves namespace ${namespace} for the Internet (the veth and the LAN) is masqueraded.
+#ACTION	SOURCE	DEST
+MASQUERADE	${([veth.v6Network] + trust.v6Networks)?join(",")}	${publicInterface}

@@ -1,0 +1,13 @@
+# Rendered by wgdeploy for ${mesh.domain}; changes are overwritten.
+# Started by `wgdeploy --supervisor systemd` once namespace ${namespace} exists (so no ordering on
+# ${units.namespace}: that unit runs wgdeploy, which starts this one).
+[Unit]
+Description=BIRD in wgmesh namespace ${namespace}
+PartOf=${units.namespace}
+
+[Service]
+Type=simple
+ExecStart=/usr/bin/ip netns exec ${namespace} /usr/sbin/bird -f -c ${paths.birdConf} -s ${paths.birdSocket} -P ${paths.birdPidFile}
+ExecReload=/usr/sbin/birdc -s ${paths.birdSocket} configure
+ExecStop=/usr/sbin/birdc -s ${paths.birdSocket} down
+Restart=on-failure

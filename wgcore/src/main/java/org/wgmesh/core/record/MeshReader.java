@@ -1,0 +1,183 @@
+package org.wgmesh.core.record;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.wgmesh.core.crypto.Ed25519PublicKey;
+import org.wgmesh.core.crypto.X25519PrivateKey;
+import org.wgmesh.core.crypto.X25519PublicKey;
+import org.wgmesh.core.dns.DnsSource;
+import org.wgmesh.core.dns.TxtRecordSet;
+import org.wgmesh.core.error.RecordException;
+import org.wgmesh.core.model.HostEntry;
+import org.wgmesh.core.model.MeshView;
+
+/**
+ * Endpoint side: reads the mesh from DNS and verifies all of it. Order: the mesh record (pinned
+ * site key, not expired, serial not below one seen), this host's key record (found from its own
+ * public key), then every member's host record, read in parallel, each signed by the site,
+ * encrypted under the current epoch, not expired and not older than seen. Nothing is returned,
+ * and {@code seen} is not changed, unless every part verifies.
+ */
+public final class MeshReader {
+  private static final String NOT_MEMBER_HINT =
+      "this host is not a member yet: has the admin imported your registration blob (wgsite -i) and run wgpub?";
+
+  private final Clock clock;
+  private final int parallelism;
+
+  /** Reads with the system clock and up to 8 parallel lookups. */
+  public MeshReader() {
+    this(Clock.systemUTC(), 8);
+  }
+
+  /**
+   * @param clock decides what has expired
+   * @param parallelism the most host records looked up at once (at least 1)
+   */
+  public MeshReader(Clock clock, int parallelism) {
+    if (parallelism < 1) {
+      throw new IllegalArgumentException("parallelism must be at least 1");
+    }
+    this.clock = clock;
+    this.parallelism = parallelism;
+  }
+
+  /**
+   * Reads and verifies the mesh at {@code domain}; on success raises {@code seen} to the serials read.
+   *
+   * @param pinned the site's signing key, pinned at first contact or given out of band
+   * @param hostKey this endpoint's WireGuard private key
+   * @param seen the highest serials accepted before
+   * @throws RecordException naming the record and field that failed (a missing record included;
+   *     "not a member yet" comes with a hint)
+   * @throws org.wgmesh.core.error.DnsException from {@code source}, unchanged
+   */
+  public MeshView read(
+      DnsSource source, String domain, Ed25519PublicKey pinned, X25519PrivateKey hostKey, SeenSerials seen) {
+    String d = TxtRecordSet.normalize(domain);
+    Instant now = clock.instant();
+    MeshRecord mesh = MeshRecord.decode(require(source, d, "no mesh record (TXT) at this name",
+        "check the domain, or run wgpub on the site"), pinned, d, now);
+    if (mesh.serial() < seen.mesh()) {
+      throw new RecordException(
+          d,
+          "field 'serial': serial " + mesh.serial() + " is older than " + seen.mesh() + " already seen (a replay or a stale cache)",
+          "wait for DNS caches to expire (TTL) and retry");
+    }
+
+    X25519PublicKey self = hostKey.publicKey();
+    String keyName = RecordNames.keyRecordName(d, self);
+    KeyRecord key = KeyRecord.decode(require(source, keyName, "no key record for this host's public key", NOT_MEMBER_HINT),
+        hostKey, mesh.siteBoxKey(), d);
+    if (key.groupKey().epoch() != mesh.epoch()) {
+      throw new RecordException(
+          keyName,
+          "field 'groupKey.epoch': group key of epoch " + key.groupKey().epoch() + ", mesh record is at epoch " + mesh.epoch(),
+          "a publication is in progress or a cache is stale: retry after the TTL");
+    }
+    if (!mesh.members().contains(key.hostNumber())) {
+      throw new RecordException(
+          d, "field 'members': this host (number " + key.hostNumber() + ") is not listed", NOT_MEMBER_HINT);
+    }
+
+    Map<Integer, HostRecord> records = readHosts(source, d, mesh, key.groupKey(), now);
+    HostEntry selfEntry = null;
+    List<HostEntry> peers = new ArrayList<>();
+    Set<UUID> uuids = new HashSet<>();
+    Set<X25519PublicKey> keys = new HashSet<>();
+    Map<Integer, Long> serials = new TreeMap<>();
+    for (HostRecord r : records.values()) {
+      String name = RecordNames.hostRecordName(d, r.entry().number());
+      if (r.serial() < seen.host(r.entry().number())) {
+        throw new RecordException(
+            name,
+            "field 'serial': serial " + r.serial() + " is older than " + seen.host(r.entry().number()) + " already seen",
+            "wait for DNS caches to expire (TTL) and retry");
+      }
+      if (!uuids.add(r.entry().uuid()) || !keys.add(r.entry().publicKey())) {
+        throw new RecordException(name, "field 'entry': uuid or WireGuard key of another member");
+      }
+      serials.put(r.entry().number(), r.serial());
+      if (r.entry().number() == key.hostNumber()) {
+        if (!r.entry().publicKey().equals(self)) {
+          throw new RecordException(
+              name,
+              "field 'entry.publicKey': the record for this host's number carries another WireGuard key",
+              "the host key changed since registration: register again (wghost) and have the admin import it");
+        }
+        selfEntry = r.entry();
+      } else {
+        peers.add(r.entry());
+      }
+    }
+    seen.accept(mesh.serial(), serials);
+    return new MeshView(mesh.settings(), mesh.serial(), mesh.expires(), mesh.siteSigningKey(), mesh.siteBoxKey(),
+        selfEntry, peers);
+  }
+
+  private Map<Integer, HostRecord> readHosts(
+      DnsSource source, String domain, MeshRecord mesh, GroupKey groupKey, Instant now) {
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            Math.max(1, Math.min(parallelism, mesh.members().size())),
+            r -> {
+              Thread t = new Thread(r, "wgmesh-dns");
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      List<CompletableFuture<HostRecord>> futures = new ArrayList<>();
+      for (int n : mesh.members()) {
+        String name = RecordNames.hostRecordName(domain, n);
+        futures.add(
+            CompletableFuture.supplyAsync(
+                () -> readHost(source, name, n, mesh, groupKey, domain, now),
+                pool));
+      }
+      Map<Integer, HostRecord> out = new TreeMap<>();
+      for (CompletableFuture<HostRecord> f : futures) {
+        HostRecord r = join(f);
+        out.put(r.entry().number(), r);
+      }
+      return out;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static HostRecord readHost(
+      DnsSource source, String name, int number, MeshRecord mesh, GroupKey groupKey, String domain, Instant now) {
+    TxtRecordSet rrset = require(source, name, "no host record for member " + number, "run wgpub on the site");
+    if (!rrset.name().equals(name)) {
+      throw new RecordException(name, "field 'name': the DNS source answered for " + rrset.name());
+    }
+    return HostRecord.decode(rrset, mesh.siteSigningKey(), groupKey, domain, now);
+  }
+
+  private static HostRecord join(CompletableFuture<HostRecord> f) {
+    try {
+      return f.join();
+    } catch (CompletionException e) {
+      // Let the typed error (RecordException, DnsException) through as it was thrown.
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw e;
+    }
+  }
+
+  private static TxtRecordSet require(DnsSource source, String name, String why, String hint) {
+    return source.lookup(name).orElseThrow(() -> new RecordException(name, why, hint));
+  }
+}

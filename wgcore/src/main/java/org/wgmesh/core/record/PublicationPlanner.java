@@ -1,0 +1,310 @@
+package org.wgmesh.core.record;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import org.wgmesh.core.crypto.Ed25519PublicKey;
+import org.wgmesh.core.crypto.SiteKeys;
+import org.wgmesh.core.crypto.X25519PrivateKey;
+import org.wgmesh.core.crypto.X25519PublicKey;
+import org.wgmesh.core.dns.TxtRecordSet;
+import org.wgmesh.core.error.ConfigException;
+import org.wgmesh.core.error.RecordException;
+import org.wgmesh.core.model.HostEntry;
+import org.wgmesh.core.model.MeshSettings;
+import org.wgmesh.core.record.PublicationState.Member;
+
+/**
+ * Site side: works out which RRsets a publication must write and delete. Pure apart from the
+ * randomness of new keys and nonces: it reads nothing and writes nothing.
+ *
+ * <p>Guarantees:
+ *
+ * <ul>
+ *   <li>Idempotent: a published record that decodes to the wanted content and epoch, has the
+ *       wanted TTL and does not expire within the renew window is kept byte for byte, so
+ *       planning again right after applying a plan gives an empty plan.
+ *   <li>Serials come from one counter that only grows (the state's, raised above every serial
+ *       still published), so the mesh serial grows only when the mesh record is rewritten.
+ *   <li>A member that left (uuid gone or its key changed) starts a new group-key epoch: every
+ *       host and key record is rewritten. A join writes exactly its host record, its key record
+ *       and the mesh record.
+ *   <li>Only names that are ours ({@link RecordNames#isOurs}) are ever deleted.
+ * </ul>
+ */
+public final class PublicationPlanner {
+  private final SiteKeys keys;
+  private final Ed25519PublicKey sitePublic;
+  private final X25519PublicKey siteBoxPublic;
+  private final int ttl;
+  private final Duration lifetime;
+  private final Duration renewBefore;
+  private final Random random;
+
+  /**
+   * @param keys the site keys that sign and seal
+   * @param ttl TTL of every RRset, seconds
+   * @param lifetime how long a new record is valid
+   * @param renewBefore records expiring within this window of {@code now} are re-signed
+   * @throws IllegalArgumentException when the durations are not positive or the window is not
+   *     shorter than the lifetime
+   */
+  public PublicationPlanner(SiteKeys keys, int ttl, Duration lifetime, Duration renewBefore) {
+    this(keys, ttl, lifetime, renewBefore, new SecureRandom());
+  }
+
+  /** With the randomness (group keys, nonces, HPKE ephemeral keys) from {@code random}: tests. */
+  PublicationPlanner(SiteKeys keys, int ttl, Duration lifetime, Duration renewBefore, Random random) {
+    this.keys = Objects.requireNonNull(keys, "keys");
+    this.sitePublic = keys.signing().publicKey();
+    this.siteBoxPublic = keys.box().publicKey();
+    if (ttl < 0 || lifetime.isNegative() || lifetime.isZero() || renewBefore.isNegative()
+        || renewBefore.compareTo(lifetime) >= 0) {
+      throw new IllegalArgumentException("need ttl >= 0 and 0 <= renewBefore < lifetime");
+    }
+    this.ttl = ttl;
+    this.lifetime = lifetime;
+    this.renewBefore = renewBefore;
+    this.random = random;
+  }
+
+  /**
+   * Plans a publication.
+   *
+   * @param settings the mesh settings (its domain names every record)
+   * @param hosts every member
+   * @param state what the previous run stored ({@link PublicationState#empty()} the first time)
+   * @param published the TXT RRsets the target holds now (any names; only ours are considered)
+   * @param now the current time
+   * @throws ConfigException when hosts share a number, uuid or key, or a number is out of range
+   */
+  public PublicationPlan plan(
+      MeshSettings settings,
+      List<HostEntry> hosts,
+      PublicationState state,
+      Map<String, TxtRecordSet> published,
+      Instant now) {
+    String domain = TxtRecordSet.normalize(settings.domain());
+    checkSettings(domain, settings);
+    checkHosts(domain, hosts);
+    Map<String, TxtRecordSet> ours = new TreeMap<>();
+    for (TxtRecordSet rrset : published.values()) {
+      if (RecordNames.isOurs(rrset.name(), domain)) {
+        ours.put(rrset.name(), rrset);
+      }
+    }
+    Instant renewLimit = now.plus(renewBefore);
+
+    MeshRecord publishedMesh = ours.containsKey(domain) ? tryDecodeMesh(ours.get(domain), sitePublic, domain, now) : null;
+    long counter = state.lastSerial();
+    long highestEpoch = state.groupKey() == null ? -1 : state.groupKey().epoch();
+    if (publishedMesh != null) {
+      counter = Math.max(counter, publishedMesh.serial());
+      highestEpoch = Math.max(highestEpoch, publishedMesh.epoch());
+    }
+    for (TxtRecordSet rrset : ours.values()) {
+      HostRecord.Header h = tryHeader(rrset, sitePublic, domain);
+      if (h != null) {
+        counter = Math.max(counter, h.serial());
+        highestEpoch = Math.max(highestEpoch, h.epoch());
+      }
+    }
+
+    Map<UUID, Member> members = new TreeMap<>();
+    for (HostEntry h : hosts) {
+      members.put(h.uuid(), new Member(h.number(), h.publicKey()));
+    }
+    boolean someoneLeft =
+        state.members().entrySet().stream()
+            .anyMatch(e -> members.get(e.getKey()) == null || !members.get(e.getKey()).publicKey().equals(e.getValue().publicKey()));
+    boolean rotate = state.groupKey() == null || someoneLeft;
+    GroupKey groupKey = rotate ? GroupKey.generate(highestEpoch + 1, random) : state.groupKey();
+
+    // Key records cannot be opened here; they are only trusted while the published mesh record
+    // shows they were sealed with the current box key (a rotated site box key reseals them all).
+    boolean keyRecordsFromThisBoxKey = publishedMesh != null && publishedMesh.siteBoxKey().equals(siteBoxPublic);
+    List<TxtRecordSet> upserts = new ArrayList<>();
+    List<TxtRecordSet> desired = new ArrayList<>();
+    List<HostEntry> byNumber = new ArrayList<>(hosts);
+    byNumber.sort(Comparator.comparingInt(HostEntry::number));
+    for (HostEntry host : byNumber) {
+      String name = RecordNames.hostRecordName(domain, host.number());
+      TxtRecordSet current = ours.get(name);
+      TxtRecordSet hostRrset;
+      if (current != null && hostRecordStillGood(current, host, groupKey, domain, now, renewLimit)) {
+        hostRrset = current;
+      } else {
+        HostRecord record = new HostRecord(host, ++counter, now, now.plus(lifetime), groupKey.epoch());
+        hostRrset = record.encode(domain, groupKey, keys.signing(), ttl, random);
+        upserts.add(hostRrset);
+      }
+      desired.add(hostRrset);
+
+      String keyName = RecordNames.keyRecordName(domain, host.publicKey());
+      TxtRecordSet currentKey = ours.get(keyName);
+      Member before = state.members().get(host.uuid());
+      boolean keep =
+          !rotate
+              && keyRecordsFromThisBoxKey
+              && currentKey != null
+              && currentKey.ttl() == ttl
+              && members.get(host.uuid()).equals(before)
+              && looksLikeKeyRecord(currentKey);
+      TxtRecordSet keyRrset = keep ? currentKey : sealKey(host, groupKey, domain);
+      if (!keep) {
+        upserts.add(keyRrset);
+      }
+      desired.add(keyRrset);
+    }
+
+    TreeSet<Integer> numbers = new TreeSet<>();
+    hosts.forEach(h -> numbers.add(h.number()));
+    TxtRecordSet meshRrset = null;
+    boolean keepMesh =
+        publishedMesh != null
+            && ours.get(domain).ttl() == ttl
+            && publishedMesh.settings().equals(withDomain(settings, domain))
+            && publishedMesh.siteBoxKey().equals(siteBoxPublic)
+            && publishedMesh.members().equals(numbers)
+            && publishedMesh.epoch() == groupKey.epoch()
+            && publishedMesh.expires().isAfter(renewLimit);
+    if (keepMesh) {
+      desired.add(ours.get(domain));
+    } else {
+      MeshRecord mesh =
+          new MeshRecord(
+              withDomain(settings, domain), sitePublic, siteBoxPublic, ++counter, now,
+              now.plus(lifetime), numbers, groupKey.epoch());
+      meshRrset = mesh.encode(keys.signing(), ttl);
+      desired.add(meshRrset);
+    }
+
+    Set<String> desiredNames = new HashSet<>();
+    desired.forEach(r -> desiredNames.add(r.name()));
+    List<String> deletes = new ArrayList<>();
+    for (String name : ours.keySet()) {
+      if (!desiredNames.contains(name)) {
+        deletes.add(name);
+      }
+    }
+    upserts.sort(Comparator.comparing(TxtRecordSet::name));
+    desired.sort(Comparator.comparing(TxtRecordSet::name));
+    return new PublicationPlan(
+        upserts, meshRrset, deletes, desired, new PublicationState(counter, groupKey, members));
+  }
+
+  private TxtRecordSet sealKey(HostEntry host, GroupKey groupKey, String domain) {
+    byte[] ephemeral = new byte[32];
+    random.nextBytes(ephemeral);
+    try {
+      return new KeyRecord(host.number(), groupKey)
+          .encode(keys.box(), host.publicKey(), domain, ttl, new X25519PrivateKey(ephemeral));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(
+          "host " + host.hostname() + " (" + host.uuid() + ")",
+          "its WireGuard public key is not usable (" + e.getMessage() + ")",
+          "remove the host and import a fresh registration",
+          e);
+    }
+  }
+
+  private boolean hostRecordStillGood(
+      TxtRecordSet current, HostEntry host, GroupKey groupKey, String domain, Instant now, Instant renewLimit) {
+    if (current.ttl() != ttl) {
+      return false;
+    }
+    try {
+      HostRecord r = HostRecord.decode(current, sitePublic, groupKey, domain, now);
+      return r.entry().equals(host) && r.epoch() == groupKey.epoch() && r.expires().isAfter(renewLimit);
+    } catch (RecordException e) {
+      return false;
+    }
+  }
+
+  private static MeshRecord tryDecodeMesh(TxtRecordSet rrset, Ed25519PublicKey site, String domain, Instant now) {
+    try {
+      return MeshRecord.decode(rrset, site, domain, now);
+    } catch (RecordException e) {
+      return null;
+    }
+  }
+
+  private static HostRecord.Header tryHeader(TxtRecordSet rrset, Ed25519PublicKey site, String domain) {
+    if (RecordNames.hostNumberOf(rrset.name(), domain) < 0) {
+      return null;
+    }
+    try {
+      return HostRecord.header(rrset, site, domain);
+    } catch (RecordException e) {
+      return null;
+    }
+  }
+
+  /** The site cannot open a key record (only its host can): it checks the outer layer only. */
+  private static boolean looksLikeKeyRecord(TxtRecordSet rrset) {
+    try {
+      Envelope.parse(rrset.name(), TxtChunks.join(rrset), Envelope.TYPE_KEY, false);
+      return true;
+    } catch (RecordException e) {
+      return false;
+    }
+  }
+
+  private static MeshSettings withDomain(MeshSettings s, String domain) {
+    return new MeshSettings(domain, s.locus(), s.tunnelPrefix(), s.portbase(), s.allowedLanPrefixes(), s.topology());
+  }
+
+  private static void checkSettings(String domain, MeshSettings s) {
+    if (domain.getBytes(StandardCharsets.UTF_8).length > 253
+        || s.locus().getBytes(StandardCharsets.UTF_8).length > 255
+        || s.topology().getBytes(StandardCharsets.UTF_8).length > 255
+        || s.allowedLanPrefixes().size() > 255
+        || s.portbase() < 0
+        || s.portbase() > 65535) {
+      throw new ConfigException(
+          domain, "mesh settings out of range (domain, locus or topology too long, over 255 LAN prefixes, or portbase outside 0..65535)");
+    }
+  }
+
+  private static void checkHosts(String domain, List<HostEntry> hosts) {
+    Map<Integer, HostEntry> numbers = new HashMap<>();
+    Set<UUID> uuids = new HashSet<>();
+    Set<X25519PublicKey> keys = new HashSet<>();
+    for (HostEntry h : hosts) {
+      String what = domain + ": host " + h.hostname() + " (" + h.uuid() + ")";
+      if (h.number() < 1 || h.number() > 65535) {
+        throw new ConfigException(what, "host number " + h.number() + " is outside 1..65535");
+      }
+      if (h.asn() < 0 || h.asn() > 0xffff_ffffL) {
+        throw new ConfigException(what, "ASN " + h.asn() + " is outside 0..4294967295");
+      }
+      if (h.hostname().getBytes(StandardCharsets.UTF_8).length > 255
+          || h.endpoints().size() > 255
+          || h.lanPrefixes().size() > 255) {
+        throw new ConfigException(what, "hostname over 255 bytes, or over 255 endpoints or LAN prefixes");
+      }
+      if (numbers.put(h.number(), h) != null) {
+        throw new ConfigException(what, "host number " + h.number() + " is used twice");
+      }
+      if (!uuids.add(h.uuid())) {
+        throw new ConfigException(what, "uuid is used twice");
+      }
+      if (!keys.add(h.publicKey())) {
+        throw new ConfigException(what, "WireGuard public key " + h.publicKey().fingerprint() + " is used twice");
+      }
+    }
+  }
+}

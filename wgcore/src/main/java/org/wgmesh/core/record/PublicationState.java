@@ -1,0 +1,146 @@
+package org.wgmesh.core.record;
+
+import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.wgmesh.core.crypto.X25519PublicKey;
+import org.wgmesh.core.error.ConfigException;
+import org.wgmesh.core.error.WgmeshException;
+
+/**
+ * What the publisher remembers between runs: the last serial it used, the current group key and
+ * the members that hold it (uuid, number, WireGuard key). The publisher stores it beside the site
+ * file, mode 0600, because it holds the group key. Losing it is safe but costly: the next run
+ * rotates the group key and rewrites every record (serials continue above those still published).
+ *
+ * @param lastSerial the highest serial used for any record so far (0 before the first run)
+ * @param groupKey the current group key, or null before the first run
+ * @param members uuid to member of the current epoch
+ */
+public record PublicationState(long lastSerial, GroupKey groupKey, Map<UUID, Member> members) {
+  private static final String HEADER =
+      "# wgmesh publication state, written by wgpub. Secret (holds the group key): keep it 0600.";
+
+  /**
+   * A member that holds the current group key.
+   *
+   * @param number its host number
+   * @param publicKey its WireGuard key (the key record was sealed to it)
+   */
+  public record Member(int number, X25519PublicKey publicKey) {
+    public Member {
+      RecordNames.checkNumber(number);
+      Objects.requireNonNull(publicKey, "publicKey");
+    }
+  }
+
+  public PublicationState {
+    if (lastSerial < 0) {
+      throw new IllegalArgumentException("serial must not be negative");
+    }
+    members = Collections.unmodifiableMap(new TreeMap<>(members));
+  }
+
+  /** The state before the first publication. */
+  public static PublicationState empty() {
+    return new PublicationState(0, null, Map.of());
+  }
+
+  /** The text form, one setting per line; {@link #parse} reads it back. */
+  public String toText() {
+    StringBuilder sb = new StringBuilder(HEADER).append('\n');
+    sb.append("format 1\n");
+    sb.append("serial ").append(lastSerial).append('\n');
+    if (groupKey != null) {
+      sb.append("group-key ").append(groupKey.epoch()).append(' ').append(groupKey.keyBase64()).append('\n');
+    }
+    members.forEach(
+        (uuid, m) -> sb.append("member ").append(uuid).append(' ').append(m.number()).append(' ')
+            .append(m.publicKey().toBase64()).append('\n'));
+    return sb.toString();
+  }
+
+  /**
+   * Parses {@link #toText()} output.
+   *
+   * @param what names the source (the file) in errors, which add the line number
+   * @throws ConfigException naming the line and what is wrong with it
+   */
+  public static PublicationState parse(String text, String what) {
+    long serial = -1;
+    GroupKey key = null;
+    Map<UUID, Member> members = new LinkedHashMap<>();
+    boolean format = false;
+    String[] lines = text.split("\n", -1);
+    for (int i = 0; i < lines.length; i++) {
+      String line = lines[i].strip();
+      String where = what + ":" + (i + 1);
+      if (line.isEmpty() || line.startsWith("#")) {
+        continue;
+      }
+      String[] f = line.split("\\s+");
+      try {
+        switch (f[0]) {
+          case "format" -> {
+            expect(f, 2, where);
+            if (!f[1].equals("1")) {
+              throw new ConfigException(where, "unknown state format " + f[1], "was it written by a newer wgpub?");
+            }
+            format = true;
+          }
+          case "serial" -> {
+            expect(f, 2, where);
+            serial = Long.parseLong(f[1]);
+            if (serial < 0) {
+              throw new ConfigException(where, "serial must not be negative");
+            }
+          }
+          case "group-key" -> {
+            expect(f, 3, where);
+            long epoch = Long.parseLong(f[1]);
+            byte[] k = Base64.getDecoder().decode(f[2]);
+            if (epoch < 0 || epoch > GroupKey.MAX_EPOCH || k.length != 32) {
+              throw new ConfigException(where, "group-key needs an epoch 0.." + GroupKey.MAX_EPOCH + " and 32 bytes in base64");
+            }
+            key = new GroupKey(epoch, k);
+          }
+          case "member" -> {
+            expect(f, 4, where);
+            UUID uuid = UUID.fromString(f[1]);
+            int number = Integer.parseInt(f[2]);
+            if (number < 1 || number > 65535) {
+              throw new ConfigException(where, "host number must be 1..65535");
+            }
+            if (members.put(uuid, new Member(number, X25519PublicKey.parse(f[3], where))) != null) {
+              throw new ConfigException(where, "member " + uuid + " appears twice");
+            }
+          }
+          default -> throw new ConfigException(where, "unknown setting '" + f[0] + "'");
+        }
+      } catch (WgmeshException e) {
+        throw e instanceof ConfigException c ? c : new ConfigException(where, e.why(), null, e);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(where, "malformed '" + f[0] + "' line: " + e.getMessage());
+      }
+    }
+    if (!format || serial < 0) {
+      throw new ConfigException(what, "not a wgmesh publication state (needs 'format 1' and 'serial' lines)");
+    }
+    return new PublicationState(serial, key, members);
+  }
+
+  private static void expect(String[] f, int n, String where) {
+    if (f.length != n) {
+      throw new ConfigException(where, "'" + f[0] + "' takes " + (n - 1) + " value(s), found " + (f.length - 1));
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "PublicationState[lastSerial=" + lastSerial + ", groupKey=" + groupKey + ", members=" + members.size() + "]";
+  }
+}

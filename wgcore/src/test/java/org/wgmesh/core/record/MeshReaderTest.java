@@ -1,0 +1,192 @@
+package org.wgmesh.core.record;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.wgmesh.core.record.Fixtures.DOMAIN;
+import static org.wgmesh.core.record.Fixtures.NOW;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.wgmesh.core.crypto.SiteKeys;
+import org.wgmesh.core.dns.TxtRecordSet;
+import org.wgmesh.core.error.DnsException;
+import org.wgmesh.core.error.RecordException;
+import org.wgmesh.core.model.HostEntry;
+import org.wgmesh.core.model.MeshView;
+import org.wgmesh.core.testing.InMemoryDnsSource;
+
+class MeshReaderTest {
+  private final SiteKeys site = Fixtures.siteKeys();
+  private final PublicationPlanner planner =
+      new PublicationPlanner(site, 300, Duration.ofDays(7), Duration.ofDays(2), new Random(5));
+  private final MeshReader reader = new MeshReader(Clock.fixed(NOW.plusSeconds(60), ZoneOffset.UTC), 4);
+
+  private PublicationPlan publish(List<HostEntry> hosts, PublicationState state, InMemoryDnsSource dns, Instant now) {
+    PublicationPlan plan = planner.plan(Fixtures.settings(), hosts, state, dns.snapshot(), now);
+    plan.upsertsBeforeMesh().forEach(dns::put);
+    if (plan.meshRecord() != null) {
+      dns.put(plan.meshRecord());
+    }
+    plan.deletesAfterMesh().forEach(dns::remove);
+    return plan;
+  }
+
+  @Test
+  void read_returnsVerifiedViewForEachHost() {
+    InMemoryDnsSource dns = new InMemoryDnsSource();
+    publish(Fixtures.hosts(5), PublicationState.empty(), dns, NOW);
+    for (int n = 1; n <= 5; n++) {
+      SeenSerials seen = SeenSerials.empty();
+      MeshView view = reader.read(dns, DOMAIN, site.signing().publicKey(), Fixtures.hostKey(n), seen);
+      assertThat(view.self()).isEqualTo(Fixtures.host(n));
+      assertThat(view.peers()).extracting(HostEntry::number).hasSize(4).doesNotContain(n).isSorted();
+      assertThat(view.settings()).isEqualTo(Fixtures.settings());
+      assertThat(view.siteBoxKey()).isEqualTo(site.box().publicKey());
+      assertThat(seen.mesh()).isEqualTo(view.serial());
+      assertThat(seen.host(n)).isPositive();
+    }
+  }
+
+  @Test
+  void read_replayedOlderMeshRecordRejected() {
+    InMemoryDnsSource dns = new InMemoryDnsSource();
+    PublicationPlan first = publish(Fixtures.hosts(2), PublicationState.empty(), dns, NOW);
+    TxtRecordSet oldMesh = first.meshRecord();
+    publish(Fixtures.hosts(3), first.newState(), dns, NOW.plusSeconds(10));
+    SeenSerials seen = SeenSerials.empty();
+    reader.read(dns, DOMAIN, site.signing().publicKey(), Fixtures.hostKey(1), seen);
+    String before = seen.toText();
+    dns.put(oldMesh);
+    assertThatThrownBy(() -> reader.read(dns, DOMAIN, site.signing().publicKey(), Fixtures.hostKey(1), seen))
+        .isInstanceOfSatisfying(RecordException.class, e -> {
+          assertThat(e.what()).isEqualTo(DOMAIN);
+          assertThat(e.why()).contains("serial").contains("older");
+        });
+    assertThat(seen.toText()).isEqualTo(before);
+  }
+
+  @Test
+  void read_replayedOlderHostRecordRejected() {
+    InMemoryDnsSource dns = new InMemoryDnsSource();
+    PublicationPlan first = publish(Fixtures.hosts(2), PublicationState.empty(), dns, NOW);
+    TxtRecordSet oldH2 = dns.lookup("h2." + DOMAIN).orElseThrow();
+    HostEntry h2 = Fixtures.host(2);
+    HostEntry moved = new HostEntry(h2.uuid(), h2.hostname(), 2, h2.asn(), h2.publicKey(), List.of(), h2.lanPrefixes());
+    publish(List.of(Fixtures.host(1), moved), first.newState(), dns, NOW.plusSeconds(10));
+    SeenSerials seen = SeenSerials.empty();
+    assertThat(reader.read(dns, DOMAIN, site.signing().publicKey(), Fixtures.hostKey(1), seen).peers()).containsExactly(moved);
+    dns.put(oldH2);
+    assertThatThrownBy(() -> reader.read(dns, DOMAIN, site.signing().publicKey(), Fixtures.hostKey(1), seen))
+        .isInstanceOfSatisfying(RecordException.class, e -> {
+          assertThat(e.what()).isEqualTo("h2." + DOMAIN);
+          assertThat(e.why()).contains("serial");
+        });
+  }
+
+  @Test
+  void read_notYetMemberGetsHint() {
+    InMemoryDnsSource dns = new InMemoryDnsSource();
+    publish(Fixtures.hosts(2), PublicationState.empty(), dns, NOW);
+    assertThatThrownBy(() -> reader.read(dns, DOMAIN, site.signing().publicKey(), Fixtures.hostKey(7), SeenSerials.empty()))
+        .isInstanceOfSatisfying(RecordException.class, e -> {
+          assertThat(e.what()).isEqualTo(RecordNames.keyRecordName(DOMAIN, Fixtures.hostKey(7).publicKey()));
+          assertThat(e.hint()).hasValueSatisfying(h -> assertThat(h).contains("not a member yet").contains("wgpub"));
+        });
+  }
+
+  @Test
+  void read_removedHostCanNoLongerRead() {
+    InMemoryDnsSource dns = new InMemoryDnsSource();
+    PublicationPlan first = publish(Fixtures.hosts(3), PublicationState.empty(), dns, NOW);
+    TxtRecordSet oldKey2 = dns.lookup(RecordNames.keyRecordName(DOMAIN, Fixtures.hostKey(2).publicKey())).orElseThrow();
+    publish(List.of(Fixtures.host(1), Fixtures.host(3)), first.newState(), dns, NOW.plusSeconds(10));
+    // Even with its old key record served again, host 2 holds a key of a past epoch.
+    dns.put(oldKey2);
+    assertThatThrownBy(() -> reader.read(dns, DOMAIN, site.signing().publicKey(), Fixtures.hostKey(2), SeenSerials.empty()))
+        .isInstanceOfSatisfying(RecordException.class, e -> assertThat(e.why()).contains("epoch"));
+    MeshView view = reader.read(dns, DOMAIN, site.signing().publicKey(), Fixtures.hostKey(1), SeenSerials.empty());
+    assertThat(view.peers()).extracting(HostEntry::number).containsExactly(3);
+  }
+
+  @Test
+  void read_missingHostRecordNamesIt() {
+    InMemoryDnsSource dns = new InMemoryDnsSource();
+    publish(Fixtures.hosts(3), PublicationState.empty(), dns, NOW);
+    dns.remove("h3." + DOMAIN);
+    assertThatThrownBy(() -> reader.read(dns, DOMAIN, site.signing().publicKey(), Fixtures.hostKey(1), SeenSerials.empty()))
+        .isInstanceOfSatisfying(RecordException.class, e -> assertThat(e.what()).isEqualTo("h3." + DOMAIN));
+  }
+
+  @Test
+  void read_missingMeshRecordNamesIt() {
+    assertThatThrownBy(() -> reader.read(new InMemoryDnsSource(), DOMAIN, site.signing().publicKey(), Fixtures.hostKey(1),
+            SeenSerials.empty()))
+        .isInstanceOfSatisfying(RecordException.class, e -> assertThat(e.what()).isEqualTo(DOMAIN));
+  }
+
+  @Test
+  void read_dnsFailurePassesThrough() {
+    InMemoryDnsSource dns = new InMemoryDnsSource();
+    publish(Fixtures.hosts(3), PublicationState.empty(), dns, NOW);
+    DnsException timeout = new DnsException("h2." + DOMAIN, "timed out");
+    dns.failWith("h2." + DOMAIN, timeout);
+    assertThatThrownBy(() -> reader.read(dns, DOMAIN, site.signing().publicKey(), Fixtures.hostKey(1), SeenSerials.empty()))
+        .isSameAs(timeout);
+  }
+
+  @Test
+  void read_tamperedHostRecordRejectedAndSeenUnchanged() {
+    InMemoryDnsSource dns = new InMemoryDnsSource();
+    publish(Fixtures.hosts(3), PublicationState.empty(), dns, NOW);
+    dns.modify("h3." + DOMAIN, r -> {
+      List<String> s = new ArrayList<>(r.strings());
+      String first = s.stream().filter(x -> x.startsWith("0:")).findFirst().orElseThrow();
+      s.set(s.indexOf(first), first.substring(0, 10) + (first.charAt(10) == 'A' ? 'B' : 'A') + first.substring(11));
+      return new TxtRecordSet(r.name(), r.ttl(), s);
+    });
+    SeenSerials seen = SeenSerials.empty();
+    assertThatThrownBy(() -> reader.read(dns, DOMAIN, site.signing().publicKey(), Fixtures.hostKey(1), seen))
+        .isInstanceOfSatisfying(RecordException.class, e -> assertThat(e.what()).isEqualTo("h3." + DOMAIN));
+    assertThat(seen.mesh()).isEqualTo(-1);
+  }
+
+  @Test
+  void read_expiredMeshRecordRejected() {
+    InMemoryDnsSource dns = new InMemoryDnsSource();
+    publish(Fixtures.hosts(2), PublicationState.empty(), dns, NOW);
+    MeshReader late = new MeshReader(Clock.fixed(NOW.plus(Duration.ofDays(8)), ZoneOffset.UTC), 2);
+    assertThatThrownBy(() -> late.read(dns, DOMAIN, site.signing().publicKey(), Fixtures.hostKey(1), SeenSerials.empty()))
+        .isInstanceOfSatisfying(RecordException.class, e -> assertThat(e.why()).contains("expired"));
+  }
+
+  @Test
+  void read_otherSiteRejected() {
+    InMemoryDnsSource dns = new InMemoryDnsSource();
+    publish(Fixtures.hosts(2), PublicationState.empty(), dns, NOW);
+    assertThatThrownBy(() -> reader.read(dns, DOMAIN, Fixtures.otherSiteKeys().signing().publicKey(), Fixtures.hostKey(1),
+            SeenSerials.empty()))
+        .isInstanceOfSatisfying(RecordException.class, e -> assertThat(e.why()).contains("pinned"));
+  }
+
+  @Test
+  void seenSerials_textRoundTrips() {
+    SeenSerials seen = SeenSerials.empty();
+    seen.accept(42, Map.of(1, 7L, 300, 41L));
+    SeenSerials back = SeenSerials.parse(seen.toText(), "seen");
+    assertThat(back.mesh()).isEqualTo(42);
+    assertThat(back.host(300)).isEqualTo(41);
+    assertThat(back.host(2)).isEqualTo(-1);
+    assertThat(back.toText()).isEqualTo(seen.toText());
+    seen.accept(40, Map.of(1, 3L));
+    assertThat(seen.mesh()).isEqualTo(42);
+    assertThat(seen.host(1)).isEqualTo(7);
+    assertThat(seen.host(300)).isEqualTo(-1);
+  }
+}

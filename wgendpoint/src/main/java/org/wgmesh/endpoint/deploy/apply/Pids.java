@@ -1,0 +1,32 @@
+package org.wgmesh.endpoint.deploy.apply;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** PID files of the daemons wgdeploy starts itself; a PID counts only if its process name matches. */
+final class Pids {
+  private Pids() {}
+
+  static Optional<Long> read(Path pidFile) {
+    try {
+      String t = Files.readString(pidFile, StandardCharsets.US_ASCII).strip();
+      return Optional.of(Long.parseLong(t));
+    } catch (IOException | NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Whether {@code pid} is alive and its command name starts with {@code name} (guards against PID reuse). */
+  static boolean isRunning(long pid, String name) {
+    try {
+      String comm = Files.readString(Path.of("/proc", Long.toString(pid), "comm")).strip();
+      // /proc/PID/comm is cut to 15 characters ("wireguard-go" fits).
+      return name.startsWith(comm) || comm.startsWith(name);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,23 @@
+package org.wgmesh.endpoint.deploy.apply;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the current run has done to the running system so far, kept up to date step by step so a
+ * failure half-way knows exactly what to undo. Mutable, confined to one run.
+ */
+final class Progress {
+  boolean createdNamespace;
+  boolean createdVeth;
+  boolean movedTrust;
+  List<String> trustOriginalAddresses = List.of();
+  boolean trustWasUp;
+  final List<String> createdInterfaces = new ArrayList<>();
+  final List<String> removedInterfaces = new ArrayList<>();
+  boolean startedBird;
+  boolean startedShorewall;
+  boolean startedShorewall6;
+  /** The step being run, for the error message. */
+  String step = "";
+}

@@ -1,0 +1,64 @@
+package org.wgmesh.endpoint.deploy.plan;
+
+import java.util.List;
+import java.util.Objects;
+import org.wgmesh.core.net.IpPrefix;
+
+/**
+ * The desired state of one endpoint: a pure function of the verified mesh view and the endpoint
+ * settings (see {@link Planner}). Everything the templates and the applier need, nothing they must
+ * derive again.
+ *
+ * @param domain the mesh domain
+ * @param locus the mesh locus
+ * @param serial the mesh serial this plan comes from
+ * @param selfNumber this host's number
+ * @param selfHostname this host's name
+ * @param namespace the network namespace
+ * @param publicInterface the public NIC (default namespace)
+ * @param veth the veth pair
+ * @param trustInterface the LAN NIC, moved into the namespace
+ * @param trustAddresses its addresses (interface form)
+ * @param links one WireGuard link per peer, ordered by peer number
+ * @param routerId the BGP router id
+ * @param localAsn this host's AS number
+ * @param allowedV4 IPv4 LAN prefixes BGP may import and export (the mesh's allowed list)
+ * @param allowedV6 IPv6 LAN prefixes likewise
+ * @param layout the paths every file and socket goes to
+ */
+public record DeployPlan(
+    String domain,
+    String locus,
+    long serial,
+    int selfNumber,
+    String selfHostname,
+    String namespace,
+    String publicInterface,
+    VethPair veth,
+    String trustInterface,
+    List<IpPrefix> trustAddresses,
+    List<WireGuardLink> links,
+    String routerId,
+    long localAsn,
+    List<IpPrefix> allowedV4,
+    List<IpPrefix> allowedV6,
+    Layout layout) {
+  public DeployPlan {
+    Objects.requireNonNull(namespace, "namespace");
+    trustAddresses = List.copyOf(trustAddresses);
+    links = List.copyOf(links);
+    allowedV4 = List.copyOf(allowedV4);
+    allowedV6 = List.copyOf(allowedV6);
+    Objects.requireNonNull(layout, "layout");
+  }
+
+  /** The LAN networks of the trust interface (its addresses with host bits cleared) of one family. */
+  public List<IpPrefix> trustNetworks(boolean v6) {
+    return trustAddresses.stream().filter(a -> a.isV6() == v6).map(IpPrefix::masked).distinct().toList();
+  }
+
+  /** The link named {@code interfaceName}, if planned. */
+  public java.util.Optional<WireGuardLink> link(String interfaceName) {
+    return links.stream().filter(l -> l.interfaceName().equals(interfaceName)).findFirst();
+  }
+}

@@ -1,0 +1,126 @@
+package org.wgmesh.endpoint.deploy.plan;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.wgmesh.core.error.ConfigException;
+import org.wgmesh.core.model.HostEntry;
+import org.wgmesh.core.model.MeshSettings;
+import org.wgmesh.core.model.MeshView;
+import org.wgmesh.core.net.Addressing;
+import org.wgmesh.core.net.IpAddress;
+import org.wgmesh.core.net.IpPrefix;
+import org.wgmesh.endpoint.deploy.EndpointSettings;
+
+/**
+ * Turns the verified mesh view and the endpoint settings into the desired state. Pure: no I/O, no
+ * clock, the same inputs always give an equal plan. Every number comes from {@link Addressing}.
+ */
+public final class Planner {
+  /** Host end of the veth pair (link-local range: never routed, never announced). */
+  public static final IpPrefix VETH_HOST_V4 = IpPrefix.parseInterface("169.254.0.1/30", "veth");
+  /** Namespace end of the veth pair: the DNAT target of the WireGuard ports. */
+  public static final IpPrefix VETH_NS_V4 = IpPrefix.parseInterface("169.254.0.2/30", "veth");
+  /** IPv6 host end of the veth pair (a fixed ULA /64 local to each host, excluded from BGP). */
+  public static final IpPrefix VETH_HOST_V6 = IpPrefix.parseInterface("fdff:a9fe::1/64", "veth");
+  /** IPv6 namespace end of the veth pair. */
+  public static final IpPrefix VETH_NS_V6 = IpPrefix.parseInterface("fdff:a9fe::2/64", "veth");
+
+  private Planner() {}
+
+  /**
+   * Plans the endpoint.
+   *
+   * @throws ConfigException when the mesh and the local settings cannot be combined (an
+   *     unsupported topology, duplicate host numbers, an empty trust address list)
+   */
+  public static DeployPlan plan(MeshView view, EndpointSettings settings) {
+    MeshSettings mesh = view.settings();
+    if (!MeshSettings.FULL_MESH.equals(mesh.topology())) {
+      throw new ConfigException(
+          "mesh " + mesh.domain() + " topology", "'" + mesh.topology() + "' is not supported",
+          "this wgdeploy implements '" + MeshSettings.FULL_MESH + "'");
+    }
+    if (settings.trustAddresses().isEmpty()) {
+      throw new ConfigException(
+          "endpoint trust addresses", "none configured",
+          "give the LAN interface its address(es), e.g. wgconfig -I 198.51.100.1/24");
+    }
+    HostEntry self = view.self();
+    String ns = settings.namespace().orElse(mesh.locus());
+    List<WireGuardLink> links = new ArrayList<>();
+    Set<Integer> seen = new HashSet<>();
+    seen.add(self.number());
+    for (HostEntry peer : view.peers().stream()
+        .sorted(java.util.Comparator.comparingInt(HostEntry::number)).toList()) {
+      if (!seen.add(peer.number())) {
+        throw new ConfigException(
+            "mesh " + mesh.domain() + " host " + peer.hostname(),
+            "host number " + peer.number() + " is used twice",
+            "the site file must give every host its own number");
+      }
+      links.add(link(mesh, self, peer, settings.persistentKeepalive()));
+    }
+    List<IpPrefix> v4 = mesh.allowedLanPrefixes().stream().filter(p -> !p.isV6()).sorted().toList();
+    List<IpPrefix> v6 = mesh.allowedLanPrefixes().stream().filter(IpPrefix::isV6).sorted().toList();
+    return new DeployPlan(
+        mesh.domain(),
+        mesh.locus(),
+        view.serial(),
+        self.number(),
+        self.hostname(),
+        ns,
+        settings.publicInterface(),
+        veth(ns),
+        settings.trustInterface(),
+        settings.trustAddresses(),
+        links,
+        Addressing.routerId(self.number()),
+        self.asn(),
+        v4,
+        v6,
+        new Layout(settings.roots(), ns));
+  }
+
+  private static WireGuardLink link(MeshSettings mesh, HostEntry self, HostEntry peer, int keepalive) {
+    int port = Addressing.remotePort(mesh.portbase(), self.number());
+    Optional<String> endpoint =
+        chooseEndpoint(self, peer).map(a -> a.forEndpoint() + ":" + port);
+    return new WireGuardLink(
+        Addressing.interfaceName(peer.number()),
+        Addressing.listenPort(mesh.portbase(), peer.number()),
+        peer.number(),
+        peer.hostname(),
+        peer.publicKey(),
+        endpoint,
+        keepalive,
+        Addressing.linkAddress(mesh.tunnelPrefix(), self.number(), peer.number()),
+        Addressing.linkAddress(mesh.tunnelPrefix(), peer.number(), self.number()),
+        Addressing.LINK_PREFIX_LENGTH,
+        peer.asn());
+  }
+
+  /**
+   * WireGuard takes exactly one endpoint per peer. The peer's list is best first; take the first
+   * address of a family this host also has a public address in (it can reach it), else the first.
+   */
+  static Optional<IpAddress> chooseEndpoint(HostEntry self, HostEntry peer) {
+    if (peer.endpoints().isEmpty()) {
+      return Optional.empty();
+    }
+    Set<Boolean> families = new HashSet<>();
+    self.endpoints().forEach(a -> families.add(a.isV6()));
+    return peer.endpoints().stream()
+        .filter(a -> families.contains(a.isV6()))
+        .findFirst()
+        .or(() -> Optional.of(peer.endpoints().get(0)));
+  }
+
+  /** veth names: the namespace name cut to 12 characters plus a 3-character suffix (15 max). */
+  static VethPair veth(String ns) {
+    String base = ns.length() > 12 ? ns.substring(0, 12) : ns;
+    return new VethPair(base + "-vh", base + "-vn", VETH_HOST_V4, VETH_NS_V4, VETH_HOST_V6, VETH_NS_V6);
+  }
+}

@@ -1,0 +1,49 @@
+package org.wgmesh.endpoint.deploy.plan;
+
+import java.util.Objects;
+import java.util.Optional;
+import org.wgmesh.core.crypto.X25519PublicKey;
+import org.wgmesh.core.net.IpAddress;
+
+/**
+ * One WireGuard interface towards one peer, with everything the config file, the link address and
+ * the BGP session need.
+ *
+ * @param interfaceName {@code wg<peer number>}
+ * @param listenPort portbase + peer number
+ * @param peerNumber the peer's host number
+ * @param peerHostname for comments and BGP descriptions
+ * @param peerPublicKey the peer's WireGuard key
+ * @param endpoint {@code address:port} with IPv6 in brackets; empty when the peer has no public
+ *     address (it dials us)
+ * @param persistentKeepalive seconds, 0 for off
+ * @param localAddress this host's address on the link (prefix length {@link #prefixLength})
+ * @param peerAddress the peer's address on the link: the BGP neighbor
+ * @param prefixLength the link prefix length (80)
+ * @param peerAsn the peer's AS number
+ */
+public record WireGuardLink(
+    String interfaceName,
+    int listenPort,
+    int peerNumber,
+    String peerHostname,
+    X25519PublicKey peerPublicKey,
+    Optional<String> endpoint,
+    int persistentKeepalive,
+    IpAddress localAddress,
+    IpAddress peerAddress,
+    int prefixLength,
+    long peerAsn) {
+  public WireGuardLink {
+    Objects.requireNonNull(interfaceName, "interfaceName");
+    Objects.requireNonNull(peerPublicKey, "peerPublicKey");
+    Objects.requireNonNull(endpoint, "endpoint");
+    Objects.requireNonNull(localAddress, "localAddress");
+    Objects.requireNonNull(peerAddress, "peerAddress");
+  }
+
+  /** The local interface address in CIDR form, as {@code ip addr add} takes it. */
+  public String localCidr() {
+    return localAddress + "/" + prefixLength;
+  }
+}

@@ -1,0 +1,107 @@
+package org.wgmesh.endpoint.deploy.render;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.wgmesh.core.net.IpPrefix;
+import org.wgmesh.endpoint.deploy.plan.DeployPlan;
+import org.wgmesh.endpoint.deploy.plan.Layout;
+import org.wgmesh.endpoint.deploy.plan.VethPair;
+import org.wgmesh.endpoint.deploy.plan.WireGuardLink;
+
+/**
+ * The variables templates see, as plain maps, lists, strings and numbers (so a template cannot
+ * reach into Java objects). {@code docs/deploy.md} lists them; keep the two in step.
+ */
+final class TemplateModel {
+  /** BFD timers: 100 ms x 3 detects a dead link in 300 ms (target: loss under 0.5 s). */
+  static final int BFD_INTERVAL_MS = 100;
+  static final int BFD_MULTIPLIER = 3;
+
+  private TemplateModel() {}
+
+  static Map<String, Object> of(DeployPlan p, String wgdeployCommand) {
+    Layout l = p.layout();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("mesh", map("domain", p.domain(), "locus", p.locus(), "serial", p.serial()));
+    m.put("self", map(
+        "number", p.selfNumber(), "hostname", p.selfHostname(),
+        "routerId", p.routerId(), "asn", p.localAsn()));
+    m.put("namespace", p.namespace());
+    m.put("publicInterface", p.publicInterface());
+    m.put("veth", veth(p.veth()));
+    m.put("trust", map(
+        "interface", p.trustInterface(),
+        "addresses", p.trustAddresses().stream().map(IpPrefix::toString).toList(),
+        "v4Networks", strings(p.trustNetworks(false)),
+        "v6Networks", strings(p.trustNetworks(true))));
+    m.put("links", p.links().stream().map(TemplateModel::link).toList());
+    m.put("ports", p.links().stream().map(k -> String.valueOf(k.listenPort())).toList());
+    m.put("bgp", map(
+        "allowedV4", strings(p.allowedV4()),
+        "allowedV6", strings(p.allowedV6()),
+        "localIncludeDir", l.birdLocalDir().toString(),
+        "bfdIntervalMs", BFD_INTERVAL_MS,
+        "bfdMultiplier", BFD_MULTIPLIER));
+    m.put("paths", map(
+        "birdConf", l.birdConf().toString(),
+        "birdSocket", l.birdSocket().toString(),
+        "birdPidFile", l.birdPidFile().toString(),
+        "wireguardDir", l.wireguardDir().toString(),
+        "shorewallDir", l.shorewallDir().toString(),
+        "shorewall6Dir", l.shorewall6Dir().toString(),
+        "stateDir", l.stateDir().toString()));
+    m.put("units", map(
+        "namespace", l.namespaceUnit(),
+        "bird", l.birdUnit(),
+        "wireguardGo", l.wireguardGoUnitTemplate(),
+        "deploy", l.deployUnit(),
+        "timer", l.deployTimer()));
+    m.put("wgdeploy", map("command", wgdeployCommand));
+    return m;
+  }
+
+  static Map<String, Object> link(WireGuardLink k) {
+    return map(
+        "interfaceName", k.interfaceName(),
+        "listenPort", k.listenPort(),
+        "peerNumber", k.peerNumber(),
+        "peerHostname", k.peerHostname(),
+        "peerPublicKey", k.peerPublicKey().toBase64(),
+        "endpoint", k.endpoint().orElse(""),
+        "persistentKeepalive", k.persistentKeepalive(),
+        "localAddress", k.localAddress().toString(),
+        "localCidr", k.localCidr(),
+        "peerAddress", k.peerAddress().toString(),
+        "prefixLength", k.prefixLength(),
+        "peerAsn", k.peerAsn());
+  }
+
+  private static Map<String, Object> veth(VethPair v) {
+    return map(
+        "hostName", v.hostName(),
+        "nsName", v.nsName(),
+        "hostV4", v.hostV4().toString(),
+        "nsV4", v.nsV4().toString(),
+        "hostV4Address", v.hostV4().network().toString(),
+        "nsV4Address", v.nsV4().network().toString(),
+        "v4Network", v.nsV4().masked().toString(),
+        "hostV6", v.hostV6().toString(),
+        "nsV6", v.nsV6().toString(),
+        "hostV6Address", v.hostV6().network().toString(),
+        "nsV6Address", v.nsV6().network().toString(),
+        "v6Network", v.nsV6().masked().toString());
+  }
+
+  private static List<String> strings(List<IpPrefix> prefixes) {
+    return prefixes.stream().map(IpPrefix::toString).toList();
+  }
+
+  private static Map<String, Object> map(Object... kv) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < kv.length; i += 2) {
+      m.put((String) kv[i], kv[i + 1]);
+    }
+    return m;
+  }
+}

@@ -1,0 +1,109 @@
+package org.wgmesh.endpoint.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.wgmesh.core.cli.Cli;
+import org.wgmesh.core.cli.Io;
+import org.wgmesh.core.error.DnsException;
+import org.wgmesh.core.error.ExitCode;
+import org.wgmesh.core.exec.CommandResult;
+import org.wgmesh.core.exec.CommandRunner;
+import org.wgmesh.core.testing.RecordingCommandRunner;
+import org.wgmesh.endpoint.deploy.EndpointInputs;
+import org.wgmesh.endpoint.deploy.Fixtures;
+import org.wgmesh.endpoint.deploy.MeshViewSource;
+import org.wgmesh.endpoint.deploy.WireGuardBackendChoice;
+
+class WgdeployCommandTest {
+  @TempDir Path dir;
+  final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  final RecordingCommandRunner runner = new RecordingCommandRunner()
+      .respond(new CommandResult(1, "", "no such device"), "ip", "-j", "addr", "show", "dev")
+      .respond(CommandResult.success("[{\"ifname\":\"lan0\",\"flags\":[\"UP\"],\"addr_info\":[]}]"),
+          "ip", "-j", "addr", "show", "dev", "lan0")
+      .respond(new CommandResult(1, "", ""), "birdc");
+  final AtomicReference<String> askedDomain = new AtomicReference<>();
+  final AtomicReference<Optional<String>> askedResolver = new AtomicReference<>();
+
+  int run(MeshViewSource source, String... args) {
+    WgdeployCommand.Wiring wiring = new WgdeployCommand.Wiring() {
+      @Override
+      public MeshViewSource meshSource(Path configDir, Optional<String> resolver) {
+        askedResolver.set(resolver);
+        return d -> {
+          askedDomain.set(d);
+          return source.fetch(d);
+        };
+      }
+
+      @Override
+      public EndpointInputs endpoint(Path configDir, String domain) {
+        return new EndpointInputs(Fixtures.endpoint(dir), () -> Fixtures.key(1));
+      }
+
+      @Override
+      public CommandRunner runner() {
+        return runner;
+      }
+    };
+    Io io = new Io(new ByteArrayInputStream(new byte[0]), out, err, false);
+    return Cli.run(i -> new WgdeployCommand(i, wiring), io, args);
+  }
+
+  String out() {
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void dryRun_printsDiffAndCommandsChangesNothing() {
+    int rc = run(d -> Fixtures.view(), "--dry-run", "--backend", "kernel", "--resolver", "127.0.0.1:5353",
+        Fixtures.DOMAIN);
+    assertThat(rc).isEqualTo(ExitCode.OK.code());
+    assertThat(askedDomain.get()).isEqualTo(Fixtures.DOMAIN);
+    assertThat(askedResolver.get()).contains("127.0.0.1:5353");
+    assertThat(out()).contains("added " + dir.resolve("etc/bird/wgmesh-lab.conf"))
+        .contains("would run: ip netns add lab")
+        .contains("would run: ip -n lab link add wg2 type wireguard")
+        .doesNotContain(Fixtures.key(1).toBase64());
+    assertThat(runner.mutations()).isEmpty();
+    assertThat(dir.resolve("etc")).doesNotExist();
+  }
+
+  @Test
+  void fetchFails_exitCodeOfTheErrorAndMessageOnStderr() {
+    int rc = run(d -> {
+      throw new DnsException(d + " TXT", "timed out", "check --resolver");
+    }, Fixtures.DOMAIN);
+    assertThat(rc).isEqualTo(ExitCode.DNS.code());
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("error: mesh.example.com TXT: timed out");
+    assertThat(runner.mutations()).isEmpty();
+  }
+
+  @Test
+  void unknownBackend_isUsageError() {
+    assertThat(run(d -> Fixtures.view(), "--backend", "magic", Fixtures.DOMAIN)).isEqualTo(ExitCode.USAGE.code());
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("magic");
+  }
+
+  @Test
+  void downWithoutState_isDeployError() {
+    assertThat(run(d -> Fixtures.view(), "--down", Fixtures.DOMAIN)).isEqualTo(ExitCode.DEPLOY.code());
+    assertThat(askedDomain.get()).isNull(); // --down needs no DNS
+  }
+
+  @Test
+  void backendValues_listedInHelp() {
+    assertThat(run(d -> Fixtures.view(), "--help")).isZero();
+    assertThat(out()).contains("--dry-run").contains("--down").contains("--supervisor");
+    assertThat(WireGuardBackendChoice.values()).hasSize(3);
+  }
+}

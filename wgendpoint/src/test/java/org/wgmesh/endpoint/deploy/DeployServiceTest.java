@@ -1,0 +1,172 @@
+package org.wgmesh.endpoint.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.wgmesh.core.cli.Reporter;
+import org.wgmesh.core.error.DeployException;
+import org.wgmesh.core.exec.Command;
+import org.wgmesh.core.exec.CommandResult;
+import org.wgmesh.core.testing.RecordingCommandRunner;
+import org.wgmesh.endpoint.deploy.apply.Waiter;
+
+/**
+ * The transaction logic against a recording runner that plays a fresh host: no namespace, lan0 in
+ * the default namespace, nothing running. Which commands run, in which order, what is written and
+ * what is undone. (The same engine against the real tools: {@link DeployServicePrivilegedTest}.)
+ */
+class DeployServiceTest {
+  static final CommandResult FAIL = new CommandResult(1, "", "refused");
+
+  @TempDir Path dir;
+  RecordingCommandRunner host;
+  EndpointSettings settings;
+
+  @BeforeEach
+  void freshHost() {
+    host = new RecordingCommandRunner()
+        .respond(CommandResult.success(""), "ip", "netns", "list")
+        .respond(FAIL, "ip", "-j", "addr", "show", "dev")
+        .respond(CommandResult.success("[{\"ifname\":\"lan0\",\"flags\":[\"BROADCAST\",\"UP\"],\"addr_info\":"
+            + "[{\"family\":\"inet\",\"local\":\"198.18.1.1\",\"prefixlen\":24,\"scope\":\"global\"}]}]"),
+            "ip", "-j", "addr", "show", "dev", "lan0")
+        .respond(new CommandResult(4, "Shorewall is stopped", ""), "shorewall", "status")
+        .respond(new CommandResult(4, "Shorewall6 is stopped", ""), "shorewall6", "status")
+        .respond(new CommandResult(1, "", "Unable to connect"), "birdc")
+        .respond(c -> c.argv().contains("configure"), c -> CommandResult.success("Reconfigured\n"))
+        .respond(FAIL, "conntrack");
+    settings = Fixtures.endpoint(dir).withBackend(WireGuardBackendChoice.KERNEL);
+  }
+
+  DeployService service() {
+    // BIRD "comes up" at once in this play; nothing to wait for.
+    return new DeployService(host, Reporter.silent(), Waiter.NONE);
+  }
+
+  @Test
+  void deploy_dryRunOnFreshHost_listsCommandsAndFilesChangesNothing() {
+    DeployResult r = service().deploy(Fixtures.view(), settings, Fixtures.key(1),
+        DeployOptions.apply().withDryRun(true));
+    assertThat(host.mutations()).isEmpty();
+    assertThat(r.dryRun()).isTrue();
+    assertThat(r.commands()).extracting(Command::display).containsSubsequence(
+        "ip netns add lab",
+        "ip link add lab-vh type veth peer name lab-vn netns lab",
+        "ip link set lan0 netns lab",
+        "ip -n lab addr add 198.18.1.1/24 dev lan0",
+        "shorewall start " + dir.resolve("etc/shorewall"),
+        "ip -n lab link add wg2 type wireguard",
+        "ip netns exec lab wg setconf wg2 " + dir.resolve("etc/wireguard/lab/wg2.conf"),
+        "ip -n lab addr add fd12:3456:789a:1:2::1/80 dev wg2 nodad");
+    assertThat(r.files()).hasSize(21);
+    assertThat(dir.resolve("etc")).doesNotExist();
+    assertThat(dir.resolve("var/lib/wgmesh")).doesNotExist();
+    List<String> report = r.describe();
+    assertThat(report).contains("added " + dir.resolve("etc/wireguard/lab/wg2.conf"),
+        "  (holds a private key: content not shown)");
+    assertThat(String.join("\n", report)).doesNotContain(Fixtures.key(1).toBase64())
+        .contains("+DNAT\tnet\tloc:169.254.0.2\tudp\t51822,51823,51825");
+  }
+
+  @Test
+  void deploy_freshHost_writesFilesWithModesAndStartsInOrder() throws Exception {
+    DeployResult r = service().deploy(Fixtures.view(), settings, Fixtures.key(1), DeployOptions.apply());
+    assertThat(r.unchanged()).isFalse();
+    Path wg2 = dir.resolve("etc/wireguard/lab/wg2.conf");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(wg2))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(wg2.getParent()))).isEqualTo("rwx------");
+    assertThat(dir.resolve("etc/bird/wgmesh-lab.d")).isDirectory();
+    assertThat(dir.resolve("var/lib/wgmesh/lab/manifest.properties")).exists();
+    assertThat(dir.resolve("var/lib/wgmesh/lab/journal.properties")).doesNotExist();
+    assertThat(Files.readString(dir.resolve("var/lib/wgmesh/lab/manifest.properties")))
+        .contains("trust.addresses=198.18.1.1/24").contains("trust.moved=lan0");
+    // Validation ran on the staged files before the first change.
+    List<Command> all = host.commands();
+    int check = indexOf(all, "bird", "-p", "-c");
+    int firstChange = all.indexOf(host.mutations().get(0));
+    assertThat(check).isNotNegative().isLessThan(firstChange);
+    assertThat(all.get(check).argv().get(3)).contains("/staging/");
+    // Firewall (DNAT) before WireGuard, WireGuard before BIRD.
+    assertThat(indexOf(all, "shorewall", "start")).isLessThan(indexOf(all, "ip", "-n", "lab", "link", "add", "wg2"));
+    assertThat(indexOf(all, "ip", "-n", "lab", "link", "add", "wg5")).isLessThan(indexOf(all, "ip", "netns", "exec", "lab", "bird"));
+    assertThat(all).noneMatch(c -> c.display().contains(Fixtures.key(1).toBase64()));
+  }
+
+  @Test
+  void deploy_birdRejectsStagedConfig_noChangeAndClearError() {
+    host.respond(new CommandResult(1, "", "bird: wgmesh-lab.conf:3:1 syntax error"), "bird", "-p", "-c");
+    assertThatThrownBy(() -> service().deploy(Fixtures.view(), settings, Fixtures.key(1), DeployOptions.apply()))
+        .isInstanceOf(DeployException.class)
+        .hasMessageContaining("syntax error")
+        .hasMessageContaining("nothing was changed");
+    assertThat(host.mutations()).isEmpty();
+    assertThat(dir.resolve("etc/wireguard/lab/wg2.conf")).doesNotExist();
+    assertThat(dir.resolve("var/lib/wgmesh/lab/journal.properties")).doesNotExist();
+  }
+
+  @Test
+  void deploy_stepFailsAfterSwap_filesAndRuntimeRolledBack() {
+    host.respond(FAIL, "ip", "-n", "lab", "link", "add", "wg3");
+    assertThatThrownBy(() -> service().deploy(Fixtures.view(), settings, Fixtures.key(1), DeployOptions.apply()))
+        .isInstanceOf(DeployException.class)
+        .hasMessageContaining("create wg3")
+        .hasMessageContaining("previous configuration was restored");
+    List<String> undo = host.mutations().stream().map(Command::display).toList();
+    assertThat(undo).containsSubsequence(
+        "ip -n lab link add wg2 type wireguard",
+        "ip -n lab link del wg2",
+        "shorewall clear",
+        "sh -c ip -n \"$0\" link set \"$1\" netns $$ lab lan0",
+        "ip addr add 198.18.1.1/24 dev lan0",
+        "ip link del lab-vh",
+        "ip netns del lab");
+    assertThat(dir.resolve("etc/wireguard/lab/wg2.conf")).doesNotExist();
+    assertThat(dir.resolve("etc/bird/wgmesh-lab.conf")).doesNotExist();
+    assertThat(dir.resolve("var/lib/wgmesh/lab/journal.properties")).doesNotExist();
+  }
+
+  @Test
+  void deploy_interruptedRun_nextRunRestoresAndRecovers() throws Exception {
+    // A first run that dies (like a kill -9) while starting BIRD: the journal stays behind.
+    AtomicBoolean crash = new AtomicBoolean(true);
+    host.respond(c -> crash.get() && RecordingCommandRunner.startsWith(c, "ip", "netns", "exec", "lab", "bird"),
+        c -> {
+          throw new Error("simulated crash");
+        });
+    assertThatThrownBy(() -> service().deploy(Fixtures.view(), settings, Fixtures.key(1), DeployOptions.apply()))
+        .isInstanceOf(Error.class);
+    assertThat(dir.resolve("var/lib/wgmesh/lab/journal.properties")).exists();
+    crash.set(false);
+    host.clear();
+    DeployResult r = service().deploy(Fixtures.view(), settings, Fixtures.key(1), DeployOptions.apply());
+    assertThat(r.recovered()).isTrue();
+    assertThat(dir.resolve("var/lib/wgmesh/lab/journal.properties")).doesNotExist();
+    assertThat(Files.readString(dir.resolve("etc/bird/wgmesh-lab.conf"))).contains("protocol bgp wg5");
+    assertThat(host.commands()).extracting(Command::display).contains("ip netns exec lab bird -c "
+        + dir.resolve("etc/bird/wgmesh-lab.conf") + " -s " + dir.resolve("run/wgmesh/bird-lab.ctl")
+        + " -P " + dir.resolve("run/wgmesh/bird-lab.pid"));
+  }
+
+  @Test
+  void down_unknownDomain_isDeployError() {
+    assertThatThrownBy(() -> service().down("other.example.com", settings, DeployOptions.apply()))
+        .isInstanceOf(DeployException.class).hasMessageContaining("no deploy state");
+  }
+
+  private static int indexOf(List<Command> all, String... prefix) {
+    for (int i = 0; i < all.size(); i++) {
+      if (RecordingCommandRunner.startsWith(all.get(i), prefix)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+}

@@ -1,0 +1,69 @@
+package org.wgmesh.endpoint.deploy;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import org.wgmesh.core.crypto.Ed25519PublicKey;
+import org.wgmesh.core.crypto.X25519PrivateKey;
+import org.wgmesh.core.model.HostEntry;
+import org.wgmesh.core.model.MeshSettings;
+import org.wgmesh.core.model.MeshView;
+import org.wgmesh.core.net.IpAddress;
+import org.wgmesh.core.net.IpPrefix;
+
+/** A fixed mesh for planner, renderer and applier tests: deterministic keys, documentation addresses. */
+public final class Fixtures {
+  public static final String DOMAIN = "mesh.example.com";
+
+  private Fixtures() {}
+
+  /** The private key of host {@code n} (32 bytes of n: fixed, so golden files are stable). */
+  public static X25519PrivateKey key(int n) {
+    byte[] b = new byte[32];
+    Arrays.fill(b, (byte) n);
+    return new X25519PrivateKey(b);
+  }
+
+  public static MeshSettings settings() {
+    return new MeshSettings(
+        DOMAIN, "lab", IpPrefix.parse("fd12:3456:789a::/48", "t"), 51820,
+        List.of(IpPrefix.parse("198.18.0.0/15", "t"), IpPrefix.parse("fd00:18::/32", "t")),
+        MeshSettings.FULL_MESH);
+  }
+
+  /** Host {@code n}: endpoints as given ("" for none), LAN 198.18.n.0/24. */
+  public static HostEntry host(int n, String... endpoints) {
+    List<IpAddress> eps = new ArrayList<>();
+    for (String e : endpoints) {
+      eps.add(IpAddress.parse(e, "t"));
+    }
+    return new HostEntry(
+        UUID.nameUUIDFromBytes(("host" + n).getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+        "host" + n, n, 64600L + n, key(n).publicKey(), eps,
+        List.of(IpPrefix.parse("198.18." + n + ".0/24", "t")));
+  }
+
+  /** Host 1's view with peers 2 (v4 and v6), 3 (v6 only) and 5 (no endpoint: it dials in). */
+  public static MeshView view() {
+    return view(List.of(
+        host(2, "203.0.113.2", "2001:db8:ff::2"),
+        host(3, "2001:db8:ff::3"),
+        host(5)));
+  }
+
+  public static MeshView view(List<HostEntry> peers) {
+    return new MeshView(settings(), 7, Instant.parse("2030-01-01T00:00:00Z"),
+        new Ed25519PublicKey(new byte[32]), key(99).publicKey(),
+        host(1, "203.0.113.1", "2001:db8:ff::1"), peers);
+  }
+
+  /** Endpoint settings with every root below {@code root}. */
+  public static EndpointSettings endpoint(Path root) {
+    return EndpointSettings.of("pub0", "lan0",
+        List.of(IpPrefix.parseInterface("198.18.1.1/24", "t"), IpPrefix.parseInterface("fd00:18:1::1/64", "t")),
+        Roots.under(root));
+  }
+}

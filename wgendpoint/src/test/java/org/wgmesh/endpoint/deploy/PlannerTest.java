@@ -1,0 +1,119 @@
+package org.wgmesh.endpoint.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.wgmesh.core.error.ConfigException;
+import org.wgmesh.core.model.MeshSettings;
+import org.wgmesh.core.model.MeshView;
+import org.wgmesh.endpoint.deploy.plan.DeployPlan;
+import org.wgmesh.endpoint.deploy.plan.Planner;
+import org.wgmesh.endpoint.deploy.plan.WireGuardLink;
+
+class PlannerTest {
+  private static final Path ROOT = Path.of("/srv/h1");
+
+  @Test
+  void plan_fixtureMesh_oneLinkPerPeerWithDerivedNumbers() {
+    DeployPlan p = Planner.plan(Fixtures.view(), Fixtures.endpoint(ROOT));
+    assertThat(p.namespace()).isEqualTo("lab");
+    assertThat(p.routerId()).isEqualTo("1.0.0.1");
+    assertThat(p.localAsn()).isEqualTo(64601);
+    assertThat(p.links()).extracting(WireGuardLink::interfaceName).containsExactly("wg2", "wg3", "wg5");
+    assertThat(p.links()).extracting(WireGuardLink::listenPort).containsExactly(51822, 51823, 51825);
+    WireGuardLink wg2 = p.link("wg2").orElseThrow();
+    assertThat(wg2.localCidr()).isEqualTo("fd12:3456:789a:1:2::1/80");
+    assertThat(wg2.peerAddress().toString()).isEqualTo("fd12:3456:789a:1:2::2");
+    assertThat(wg2.peerAsn()).isEqualTo(64602);
+    assertThat(wg2.peerPublicKey()).isEqualTo(Fixtures.key(2).publicKey());
+    assertThat(p.allowedV4()).extracting(Object::toString).containsExactly("198.18.0.0/15");
+    assertThat(p.allowedV6()).extracting(Object::toString).containsExactly("fd00:18::/32");
+    assertThat(p.layout().birdConf()).isEqualTo(ROOT.resolve("etc/bird/wgmesh-lab.conf"));
+  }
+
+  @Test
+  void plan_endpoints_exactlyOneSendPortIsPortbasePlusSelfAndV6InBrackets() {
+    DeployPlan p = Planner.plan(Fixtures.view(), Fixtures.endpoint(ROOT));
+    // host 2 has v4 first: taken; host 3 only v6: bracketed; host 5 none: it dials in.
+    assertThat(p.link("wg2").orElseThrow().endpoint()).contains("203.0.113.2:51821");
+    assertThat(p.link("wg3").orElseThrow().endpoint()).contains("[2001:db8:ff::3]:51821");
+    assertThat(p.link("wg5").orElseThrow().endpoint()).isEmpty();
+  }
+
+  @Test
+  void plan_peerV6FirstButSelfV4Only_takesReachableFamily() {
+    MeshView v = Fixtures.view(List.of(Fixtures.host(4, "2001:db8:ff::4", "203.0.113.4")));
+    MeshView v4only = new MeshView(v.settings(), v.serial(), v.expires(), v.siteSigningKey(),
+        v.siteBoxKey(), Fixtures.host(1, "203.0.113.1"), v.peers());
+    assertThat(Planner.plan(v4only, Fixtures.endpoint(ROOT)).link("wg4").orElseThrow().endpoint())
+        .contains("203.0.113.4:51821");
+  }
+
+  @Test
+  void plan_peersOutOfOrder_sortedByNumber() {
+    MeshView v = Fixtures.view(List.of(Fixtures.host(9), Fixtures.host(2)));
+    assertThat(Planner.plan(v, Fixtures.endpoint(ROOT)).links())
+        .extracting(WireGuardLink::interfaceName).containsExactly("wg2", "wg9");
+  }
+
+  @Test
+  void plan_namespaceSetting_overridesLocusAndNamesVeth() {
+    DeployPlan p = Planner.plan(Fixtures.view(), Fixtures.endpoint(ROOT).withNamespace("averylongnamespace"));
+    assertThat(p.namespace()).isEqualTo("averylongnamespace");
+    assertThat(p.veth().hostName()).isEqualTo("averylongnam-vh").hasSizeLessThanOrEqualTo(15);
+    assertThat(p.veth().nsName()).isEqualTo("averylongnam-vn");
+  }
+
+  @Test
+  void plan_samePeerNumberTwice_isConfigError() {
+    MeshView v = Fixtures.view(List.of(Fixtures.host(2), Fixtures.host(2)));
+    assertThatThrownBy(() -> Planner.plan(v, Fixtures.endpoint(ROOT)))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("host number 2 is used twice");
+  }
+
+  @Test
+  void plan_peerWithSelfNumber_isConfigError() {
+    MeshView v = Fixtures.view(List.of(Fixtures.host(1)));
+    assertThatThrownBy(() -> Planner.plan(v, Fixtures.endpoint(ROOT))).isInstanceOf(ConfigException.class);
+  }
+
+  @Test
+  void plan_unknownTopology_isConfigError() {
+    MeshView f = Fixtures.view();
+    MeshSettings s = f.settings();
+    MeshView v = new MeshView(new MeshSettings(s.domain(), s.locus(), s.tunnelPrefix(), s.portbase(),
+        s.allowedLanPrefixes(), "hub-and-spoke"), f.serial(), f.expires(), f.siteSigningKey(),
+        f.siteBoxKey(), f.self(), f.peers());
+    assertThatThrownBy(() -> Planner.plan(v, Fixtures.endpoint(ROOT)))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("hub-and-spoke");
+  }
+
+  @Test
+  void plan_noTrustAddress_isConfigError() {
+    EndpointSettings e = EndpointSettings.of("pub0", "lan0", List.of(), Roots.under(ROOT));
+    assertThatThrownBy(() -> Planner.plan(Fixtures.view(), e)).isInstanceOf(ConfigException.class);
+  }
+
+  @Test
+  void settings_trustEqualsPublic_isConfigError() {
+    assertThatThrownBy(() -> EndpointSettings.of("eth0", "eth0", List.of(), Roots.under(ROOT)))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("public interface");
+  }
+
+  @Test
+  void settings_badNamespace_isConfigError() {
+    assertThatThrownBy(() -> Fixtures.endpoint(ROOT).withNamespace("../etc"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("namespace");
+  }
+
+  @Test
+  void plan_isPure_sameInputsEqualPlans() {
+    assertThat(Planner.plan(Fixtures.view(), Fixtures.endpoint(ROOT)))
+        .isEqualTo(Planner.plan(Fixtures.view(), Fixtures.endpoint(ROOT)));
+    assertThat(Fixtures.endpoint(ROOT).namespace()).isEqualTo(Optional.empty());
+  }
+}

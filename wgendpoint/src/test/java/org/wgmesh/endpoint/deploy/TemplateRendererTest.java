@@ -1,0 +1,157 @@
+package org.wgmesh.endpoint.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
+import org.junit.jupiter.api.io.TempDir;
+import org.wgmesh.core.error.ConfigException;
+import org.wgmesh.core.exec.Command;
+import org.wgmesh.core.exec.CommandResult;
+import org.wgmesh.core.exec.ProcessCommandRunner;
+import org.wgmesh.core.io.AtomicFiles;
+import org.wgmesh.endpoint.deploy.plan.Planner;
+import org.wgmesh.endpoint.deploy.render.Component;
+import org.wgmesh.endpoint.deploy.render.RenderedFile;
+import org.wgmesh.endpoint.deploy.render.TemplateRenderer;
+
+/**
+ * Golden tests: the fixture mesh rendered with roots below {@code /srv/h1} must equal the files in
+ * {@code src/test/resources/golden/}. Run with {@code -Dwgmesh.updateGolden=true} to rewrite them
+ * after an intended template change (then review the diff).
+ */
+class TemplateRendererTest {
+  static final Path ROOT = Path.of("/srv/h1");
+  static final Path GOLDEN = Path.of("src/test/resources/golden");
+
+  static List<RenderedFile> render(Optional<Path> overrides) {
+    EndpointSettings s = Fixtures.endpoint(ROOT);
+    return new TemplateRenderer(overrides, "/usr/bin/wgdeploy")
+        .render(Planner.plan(Fixtures.view(), s), Fixtures.key(1));
+  }
+
+  @Test
+  void render_fixtureMesh_equalsGoldenFiles() throws IOException {
+    boolean update = Boolean.getBoolean("wgmesh.updateGolden");
+    List<RenderedFile> files = render(Optional.empty());
+    assertThat(files).hasSize(3 + 1 + 6 + 6 + 5);
+    for (RenderedFile f : files) {
+      Path golden = GOLDEN.resolve(ROOT.relativize(f.path()));
+      if (update) {
+        Files.createDirectories(golden.getParent());
+        Files.writeString(golden, f.content());
+      }
+      assertThat(f.content()).as(f.path().toString()).isEqualTo(Files.readString(golden));
+    }
+  }
+
+  @Test
+  void render_wireguard_secretModeOneEndpointBracketedV6() {
+    List<RenderedFile> files = render(Optional.empty());
+    RenderedFile wg3 = files.stream().filter(f -> f.path().endsWith("wg3.conf")).findFirst().orElseThrow();
+    assertThat(wg3.mode()).isEqualTo(AtomicFiles.SECRET);
+    assertThat(wg3.secret()).isTrue();
+    assertThat(wg3.content()).contains("PrivateKey = " + Fixtures.key(1).toBase64())
+        .contains("ListenPort = 51823")
+        .contains("Endpoint = [2001:db8:ff::3]:51821")
+        .doesNotContain("Address");
+    assertThat(wg3.content().lines().filter(l -> l.startsWith("Endpoint"))).hasSize(1);
+    assertThat(wg3.toString()).doesNotContain(Fixtures.key(1).toBase64());
+    RenderedFile wg5 = files.stream().filter(f -> f.path().endsWith("wg5.conf")).findFirst().orElseThrow();
+    assertThat(wg5.content()).doesNotContain("Endpoint");
+    // The private key is in the WireGuard files only.
+    assertThat(files.stream().filter(f -> f.component() != Component.WIREGUARD))
+        .allSatisfy(f -> assertThat(f.content()).doesNotContain(Fixtures.key(1).toBase64()));
+  }
+
+  @Test
+  void render_bird_oneSessionPerLinkWithBfdAndFilters() {
+    String bird = render(Optional.empty()).stream().filter(f -> f.component() == Component.BIRD)
+        .findFirst().orElseThrow().content();
+    assertThat(bird).contains("router id 1.0.0.1;", "define MESH_ASN = 64601;", "bfd on;",
+        "neighbor fd12:3456:789a:1:2::2 as 64602;",
+        "source address fd12:3456:789a:1:5::1;",
+        "neighbor fd12:3456:789a:1:5::2 as 64605;",
+        "return net ~ [ 198.18.0.0/15+ ] && net.len > 0;",
+        "return net ~ [ fd00:18::/32+ ] && net.len > 0;",
+        "interface \"lan0\";",
+        "include \"/srv/h1/etc/bird/wgmesh-lab.d/*.conf\";");
+    assertThat(bird.split("protocol bgp wg", -1)).hasSize(4);
+  }
+
+  @Test
+  void render_overrideFile_replacesOnlyThatTemplate(@TempDir Path dir) throws IOException {
+    Files.createDirectories(dir.resolve("shorewall"));
+    Files.writeString(dir.resolve("shorewall/rules.ftl"), "# custom for ${namespace}\n");
+    List<RenderedFile> files = render(Optional.of(dir));
+    assertThat(files.stream().filter(f -> f.path().endsWith("shorewall/rules")).findFirst().orElseThrow()
+        .content()).isEqualTo("# custom for lab\n");
+    assertThat(files.stream().filter(f -> f.path().endsWith("shorewall/zones")).findFirst().orElseThrow()
+        .content()).contains("loc\tipv4");
+  }
+
+  @Test
+  void render_overrideWithUnknownVariable_isErrorNamingTemplateLineAndVariable(@TempDir Path dir)
+      throws IOException {
+    Files.createDirectories(dir.resolve("bird"));
+    Files.writeString(dir.resolve("bird/bird.conf.ftl"), "router id ${self.routerId};\n# ${self.nosuch}\n");
+    assertThatThrownBy(() -> render(Optional.of(dir)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("bird/bird.conf.ftl")
+        .hasMessageContaining("line 2")
+        .hasMessageContaining("self.nosuch");
+  }
+
+  @Test
+  void render_missingOverrideDirectory_isConfigError(@TempDir Path dir) {
+    assertThatThrownBy(() -> render(Optional.of(dir.resolve("nope"))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("override");
+  }
+
+  static boolean toolsPresent() {
+    return Files.isExecutable(Path.of("/usr/sbin/bird")) && Files.isExecutable(Path.of("/usr/sbin/shorewall"))
+        && "root".equals(System.getProperty("user.name"));
+  }
+
+  /** The golden BIRD config passes {@code bird -p -c} (its include directory must exist). */
+  @Test
+  @EnabledIf("toolsPresent")
+  void golden_bird_passesBirdParse(@TempDir Path dir) throws IOException {
+    List<RenderedFile> files = renderInto(dir);
+    Files.createDirectories(Roots.under(dir).bird().resolve("wgmesh-lab.d"));
+    Path conf = files.stream().filter(f -> f.component() == Component.BIRD).findFirst().orElseThrow().path();
+    CommandResult r = new ProcessCommandRunner().execute(Command.query("bird", "-p", "-c", conf.toString()));
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+  }
+
+  /** The golden Shorewall and Shorewall6 configs pass {@code shorewall check}. */
+  @Test
+  @EnabledIf("toolsPresent")
+  void golden_shorewall_passesShorewallCheck(@TempDir Path dir) throws IOException {
+    renderInto(dir);
+    Roots roots = Roots.under(dir);
+    for (var c : List.of(List.of("shorewall", roots.shorewall()), List.of("shorewall6", roots.shorewall6()))) {
+      CommandResult r = new ProcessCommandRunner().execute(
+          Command.query((String) c.get(0), "check", c.get(1).toString()));
+      assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isZero();
+      assertThat(r.stdout()).contains("configuration verified");
+    }
+  }
+
+  private static List<RenderedFile> renderInto(Path dir) throws IOException {
+    List<RenderedFile> files = new TemplateRenderer(Optional.empty(), "/usr/bin/wgdeploy")
+        .render(Planner.plan(Fixtures.view(), Fixtures.endpoint(dir)), Fixtures.key(1));
+    for (RenderedFile f : files) {
+      Files.createDirectories(f.path().getParent());
+      Files.write(f.path(), f.content().getBytes(StandardCharsets.UTF_8));
+    }
+    return files;
+  }
+}

@@ -1,0 +1,273 @@
+package org.wgmesh.site.publish;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+/**
+ * A local FAKE of the Route53 REST-XML API (no emulator can be installed here): one hosted zone in
+ * memory, served by the JDK's HTTP server on 127.0.0.1. It answers ChangeResourceRecordSets (with
+ * Route53's batch limits and its exact-match rule for DELETE, all or nothing),
+ * ListResourceRecordSets (in Route53's order, paginated), and GetChange; it can answer with
+ * {@code Throttling} a given number of times. Element names and error codes follow the Route53
+ * API reference (version 2013-04-01).
+ */
+final class Route53Fake implements AutoCloseable {
+  private static final String NS = "https://route53.amazonaws.com/doc/2013-04-01/";
+
+  /** One RRset as Route53 stores it: values in presentation form (TXT quoted). */
+  record RRset(String name, String type, long ttl, List<String> values) {}
+
+  /** One accepted change batch: its actions and the limits it used. */
+  record Batch(int changes, int recordCount, int valueChars) {}
+
+  final String zoneId;
+  final Map<String, RRset> zone = Collections.synchronizedMap(new TreeMap<>());
+  final List<Batch> batches = Collections.synchronizedList(new ArrayList<>());
+  final AtomicInteger changeRequests = new AtomicInteger();
+  final AtomicInteger getChangeRequests = new AtomicInteger();
+  final AtomicInteger listRequests = new AtomicInteger();
+  /** How many of the next ChangeResourceRecordSets requests to answer with Throttling. */
+  final AtomicInteger throttleNext = new AtomicInteger();
+  /** How many ChangeResourceRecordSets requests to accept before {@link #throttleNext} applies. */
+  final AtomicInteger acceptBeforeThrottling = new AtomicInteger();
+  /** How many GetChange answers say PENDING before INSYNC. */
+  final AtomicInteger pendingPolls = new AtomicInteger();
+  volatile int pageSize = 300;
+  /** The Authorization header of the last request (SigV4 names the access key id in it). */
+  volatile String lastAuthorization;
+  private final AtomicInteger changeIds = new AtomicInteger();
+  private final HttpServer server;
+
+  Route53Fake(String zoneId) throws IOException {
+    this.zoneId = zoneId;
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/", this::handle);
+    server.start();
+  }
+
+  URI endpoint() {
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+  }
+
+  /** Puts an RRset straight into the zone, as if made by someone else. */
+  void put(String name, String type, long ttl, String... values) {
+    zone.put(key(name, type), new RRset(name, type, ttl, List.of(values)));
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+
+  private void handle(HttpExchange ex) throws IOException {
+    try {
+      lastAuthorization = ex.getRequestHeaders().getFirst("Authorization");
+      String path = ex.getRequestURI().getPath();
+      String prefix = "/2013-04-01/hostedzone/" + zoneId + "/rrset";
+      if (path.startsWith("/2013-04-01/hostedzone/") && !path.startsWith(prefix)) {
+        error(ex, 404, "NoSuchHostedZone", "No hosted zone found with ID: " + path);
+      } else if (path.startsWith(prefix) && ex.getRequestMethod().equals("POST")) {
+        change(ex);
+      } else if (path.startsWith(prefix) && ex.getRequestMethod().equals("GET")) {
+        list(ex);
+      } else if (path.startsWith("/2013-04-01/change/")) {
+        getChange(ex);
+      } else {
+        error(ex, 400, "InvalidInput", "unsupported by the fake: " + ex.getRequestMethod() + " " + path);
+      }
+    } catch (Exception e) {
+      error(ex, 500, "InternalFailure", String.valueOf(e));
+    } finally {
+      ex.close();
+    }
+  }
+
+  private void change(HttpExchange ex) throws Exception {
+    changeRequests.incrementAndGet();
+    Document doc;
+    try (InputStream in = ex.getRequestBody()) {
+      DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+      f.setNamespaceAware(true);
+      doc = f.newDocumentBuilder().parse(in);
+    }
+    if (acceptBeforeThrottling.getAndUpdate(n -> Math.max(0, n - 1)) == 0 && throttleNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      error(ex, 400, "Throttling", "Rate exceeded");
+      return;
+    }
+    NodeList changes = doc.getElementsByTagNameNS("*", "Change");
+    int records = 0;
+    int chars = 0;
+    List<String[]> actions = new ArrayList<>();
+    List<RRset> sets = new ArrayList<>();
+    for (int i = 0; i < changes.getLength(); i++) {
+      Element c = (Element) changes.item(i);
+      String action = text(c, "Action");
+      Element rrs = (Element) c.getElementsByTagNameNS("*", "ResourceRecordSet").item(0);
+      List<String> values = new ArrayList<>();
+      NodeList v = rrs.getElementsByTagNameNS("*", "Value");
+      for (int j = 0; j < v.getLength(); j++) {
+        values.add(v.item(j).getTextContent());
+      }
+      int weight = action.equals("UPSERT") ? 2 : 1;
+      records += values.size() * weight;
+      chars += values.stream().mapToInt(String::length).sum() * weight;
+      actions.add(new String[] {action});
+      sets.add(new RRset(text(rrs, "Name"), text(rrs, "Type"), Long.parseLong(text(rrs, "TTL")), values));
+    }
+    if (records > 1000 || chars > 32_000) {
+      error(ex, 400, "InvalidChangeBatch", "Number of records limit of 1000 or characters limit of 32000 exceeded (" + records + ", " + chars + ")");
+      return;
+    }
+    synchronized (zone) {
+      Map<String, RRset> next = new TreeMap<>(zone);
+      for (int i = 0; i < sets.size(); i++) {
+        RRset s = sets.get(i);
+        String k = key(s.name(), s.type());
+        switch (actions.get(i)[0]) {
+          case "UPSERT" -> next.put(k, s);
+          case "CREATE" -> {
+            if (next.putIfAbsent(k, s) != null) {
+              error(ex, 400, "InvalidChangeBatch", "Tried to create resource record set " + s.name() + " but it already exists");
+              return;
+            }
+          }
+          case "DELETE" -> {
+            RRset old = next.get(k);
+            if (old == null || old.ttl() != s.ttl() || !new java.util.HashSet<>(old.values()).equals(new java.util.HashSet<>(s.values()))) {
+              error(ex, 400, "InvalidChangeBatch", "Tried to delete resource record set " + s.name() + " type " + s.type() + " but the values provided do not match the current values");
+              return;
+            }
+            next.remove(k);
+          }
+          default -> {
+            error(ex, 400, "InvalidInput", "bad action " + actions.get(i)[0]);
+            return;
+          }
+        }
+      }
+      zone.clear();
+      zone.putAll(next);
+    }
+    batches.add(new Batch(sets.size(), records, chars));
+    String id = "C" + changeIds.incrementAndGet();
+    respond(ex, 200, "<ChangeResourceRecordSetsResponse xmlns=\"" + NS + "\">" + changeInfo(id, "PENDING") + "</ChangeResourceRecordSetsResponse>");
+  }
+
+  private void list(HttpExchange ex) throws IOException {
+    listRequests.incrementAndGet();
+    Map<String, String> q = query(ex.getRequestURI());
+    List<RRset> all;
+    synchronized (zone) {
+      all = new ArrayList<>(zone.values());
+    }
+    Comparator<RRset> order = Comparator.comparing((RRset r) -> reversedLabels(r.name())).thenComparing(RRset::type);
+    all.sort(order);
+    int from = 0;
+    if (q.containsKey("name")) {
+      RRset start = new RRset(q.get("name"), q.getOrDefault("type", ""), 0, List.of());
+      while (from < all.size() && order.compare(all.get(from), start) < 0) {
+        from++;
+      }
+    }
+    int max = Math.min(pageSize, Integer.parseInt(q.getOrDefault("maxitems", "300")));
+    List<RRset> page = all.subList(from, Math.min(all.size(), from + max));
+    StringBuilder b = new StringBuilder("<ListResourceRecordSetsResponse xmlns=\"" + NS + "\"><ResourceRecordSets>");
+    for (RRset r : page) {
+      b.append("<ResourceRecordSet><Name>").append(xml(r.name())).append("</Name><Type>").append(r.type())
+          .append("</Type><TTL>").append(r.ttl()).append("</TTL><ResourceRecords>");
+      for (String v : r.values()) {
+        b.append("<ResourceRecord><Value>").append(xml(v)).append("</Value></ResourceRecord>");
+      }
+      b.append("</ResourceRecords></ResourceRecordSet>");
+    }
+    b.append("</ResourceRecordSets>");
+    boolean truncated = from + max < all.size();
+    b.append("<IsTruncated>").append(truncated).append("</IsTruncated><MaxItems>").append(max).append("</MaxItems>");
+    if (truncated) {
+      RRset next = all.get(from + max);
+      b.append("<NextRecordName>").append(xml(next.name())).append("</NextRecordName><NextRecordType>").append(next.type()).append("</NextRecordType>");
+    }
+    respond(ex, 200, b.append("</ListResourceRecordSetsResponse>").toString());
+  }
+
+  private void getChange(HttpExchange ex) throws IOException {
+    getChangeRequests.incrementAndGet();
+    String id = ex.getRequestURI().getPath().substring("/2013-04-01/change/".length());
+    String status = pendingPolls.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? "PENDING" : "INSYNC";
+    respond(ex, 200, "<GetChangeResponse xmlns=\"" + NS + "\">" + changeInfo(id, status) + "</GetChangeResponse>");
+  }
+
+  private static String changeInfo(String id, String status) {
+    return "<ChangeInfo><Id>/change/" + id + "</Id><Status>" + status + "</Status><SubmittedAt>2026-01-01T00:00:00.000Z</SubmittedAt></ChangeInfo>";
+  }
+
+  private static void error(HttpExchange ex, int status, String code, String message) throws IOException {
+    respond(ex, status, "<ErrorResponse xmlns=\"" + NS + "\"><Error><Type>Sender</Type><Code>" + code + "</Code><Message>"
+        + xml(message) + "</Message></Error><RequestId>fake-request</RequestId></ErrorResponse>");
+  }
+
+  private static void respond(HttpExchange ex, int status, String body) throws IOException {
+    byte[] bytes = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + body).getBytes(StandardCharsets.UTF_8);
+    ex.getResponseHeaders().set("Content-Type", "text/xml");
+    ex.getResponseHeaders().set("x-amzn-RequestId", "fake-request");
+    ex.sendResponseHeaders(status, bytes.length);
+    ex.getResponseBody().write(bytes);
+  }
+
+  private static String text(Element e, String tag) {
+    return e.getElementsByTagNameNS("*", tag).item(0).getTextContent();
+  }
+
+  private static String key(String name, String type) {
+    return TxtRecordSetNames.absolute(name) + " " + type;
+  }
+
+  private static String reversedLabels(String name) {
+    List<String> labels = new ArrayList<>(Arrays.asList(TxtRecordSetNames.absolute(name).split("\\.")));
+    Collections.reverse(labels);
+    return String.join("\u0000", labels);
+  }
+
+  private static Map<String, String> query(URI uri) {
+    Map<String, String> q = new HashMap<>();
+    if (uri.getRawQuery() != null) {
+      for (String p : uri.getRawQuery().split("&")) {
+        int eq = p.indexOf('=');
+        q.put(p.substring(0, eq), URLDecoder.decode(p.substring(eq + 1), StandardCharsets.UTF_8));
+      }
+    }
+    return q;
+  }
+
+  private static String xml(String s) {
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+  }
+
+  /** Route53 keeps names lower case with a trailing dot. */
+  private static final class TxtRecordSetNames {
+    static String absolute(String name) {
+      String n = name.toLowerCase(java.util.Locale.ROOT);
+      return n.endsWith(".") ? n : n + ".";
+    }
+  }
+}

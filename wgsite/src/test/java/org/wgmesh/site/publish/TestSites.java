@@ -1,0 +1,39 @@
+package org.wgmesh.site.publish;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import org.wgmesh.core.crypto.X25519PrivateKey;
+import org.wgmesh.core.model.HostEntry;
+import org.wgmesh.core.model.MeshSettings;
+import org.wgmesh.core.net.AsnRange;
+import org.wgmesh.core.net.IpAddress;
+import org.wgmesh.core.net.IpPrefix;
+import org.wgmesh.core.site.Site;
+import org.wgmesh.core.site.SiteFile;
+
+/** Site files for publishing tests: domain {@value #DOMAIN}, hosts 1..n with fixed uuids. */
+public final class TestSites {
+  public static final String DOMAIN = "mesh.example.com";
+
+  private TestSites() {}
+
+  /** Host {@code n}: uuid, name, number and ASN from {@code n}, a fresh key, LAN 10.n.0.0/24. */
+  public static HostEntry host(int n) {
+    return new HostEntry(new UUID(0x6f1c000000004000L, 0x8000000000000000L + n), "router" + n, n, 64511 + n,
+        X25519PrivateKey.generate().publicKey(), List.of(IpAddress.parse("198.51.100." + n, "t")),
+        List.of(IpPrefix.parse("10." + n + ".0.0/24", "t")));
+  }
+
+  /** Creates {@code yaml} (and its keys) with hosts 1..{@code hosts}, publishing to {@code publish}. */
+  public static Site create(Path yaml, String publish, int hosts) {
+    MeshSettings settings = new MeshSettings(DOMAIN, "mesh1", IpPrefix.parse("fd12:3456:789a::/48", "t"), 51000,
+        SiteFile.defaultAllowedLanPrefixes(), MeshSettings.FULL_MESH);
+    Site site = SiteFile.create(yaml, settings, AsnRange.parse(AsnRange.DEFAULT, "t"), publish);
+    for (int n = 1; n <= hosts; n++) {
+      site = site.withHost(host(n));
+    }
+    SiteFile.save(site, yaml);
+    return site;
+  }
+}
