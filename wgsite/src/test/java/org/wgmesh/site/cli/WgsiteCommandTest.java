@@ -412,6 +412,21 @@ class WgsiteCommandTest {
   }
 
   @Test
+  void help_exitCodeList_matchesExitCodeTable() {
+    String help = run("--help").out();
+    String list = help.substring(help.indexOf("Exit codes"));
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^\\s+(\\d+)\\s+(.+)$").matcher(list);
+    int n = 0;
+    while (m.find()) {
+      int code = Integer.parseInt(m.group(1));
+      ExitCode c = java.util.Arrays.stream(ExitCode.values()).filter(e -> e.code() == code).findFirst().orElseThrow();
+      assertThat(m.group(2)).as("exit code %d", code).startsWith(c.meaning());
+      n++;
+    }
+    assertThat(n).isEqualTo(8);
+  }
+
+  @Test
   void helpAndVersion_goToStdout() {
     Result h = run("--help");
     assertThat(h.rc()).isZero();
