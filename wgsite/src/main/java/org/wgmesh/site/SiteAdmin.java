@@ -32,6 +32,9 @@ import org.wgmesh.core.site.SiteFile;
 public final class SiteAdmin {
   private static final SecureRandom RANDOM = new SecureRandom();
 
+  /** How long a command waits for another one that is changing the same site file. */
+  static final java.time.Duration LOCK_WAIT = java.time.Duration.ofSeconds(10);
+
   private final Reporter reporter;
   private final Confirmation confirmation;
 
@@ -138,6 +141,15 @@ public final class SiteAdmin {
    * @throws WgmeshException with {@link ExitCode#DECLINED} when the operator says no
    */
   public Admission admit(Path yaml, List<BlobSource.Blob> blobs, boolean replace) {
+    if (!Files.exists(yaml)) {
+      SiteFile.load(yaml); // the usual "does not exist" error, without creating a lock file
+    }
+    try (SiteFile.Lock lock = SiteFile.lock(yaml, LOCK_WAIT)) {
+      return admitLocked(yaml, blobs, replace);
+    }
+  }
+
+  private Admission admitLocked(Path yaml, List<BlobSource.Blob> blobs, boolean replace) {
     Site site = SiteFile.load(yaml);
     List<Registration> regs = new ArrayList<>();
     for (BlobSource.Blob b : blobs) {
@@ -204,6 +216,15 @@ public final class SiteAdmin {
    * @throws WgmeshException with {@link ExitCode#DECLINED} when the operator says no
    */
   public HostEntry remove(Path yaml, String who) {
+    if (!Files.exists(yaml)) {
+      SiteFile.load(yaml); // the usual "does not exist" error, without creating a lock file
+    }
+    try (SiteFile.Lock lock = SiteFile.lock(yaml, LOCK_WAIT)) {
+      return removeLocked(yaml, who);
+    }
+  }
+
+  private HostEntry removeLocked(Path yaml, String who) {
     Site site = SiteFile.load(yaml);
     Optional<HostEntry> h = Optional.empty();
     if (who.matches("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")) {
