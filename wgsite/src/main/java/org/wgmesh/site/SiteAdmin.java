@@ -162,21 +162,24 @@ public final class SiteAdmin {
       }
     }
     Admission plan = Admission.plan(site, regs, replace);
+    List<String> details = new ArrayList<>();
     for (Admission.Step st : plan.steps()) {
-      describe(st, site);
+      details.addAll(describe(st, site));
     }
     if (!plan.changes()) {
+      details.forEach(d -> reporter.info("%s", d));
       reporter.info("nothing changed in %s", yaml);
       return plan;
     }
     long n = plan.steps().stream().filter(s -> s.kind() != Admission.Kind.UNCHANGED).count();
-    ask("Admit " + n + (n == 1 ? " host" : " hosts") + " into " + site.settings().domain() + "?");
+    ask("Admit " + n + (n == 1 ? " host" : " hosts") + " into " + site.settings().domain() + "?", details);
     SiteFile.save(plan.after(), yaml);
     reporter.info("saved %s (previous version in %s%s); run 'wgpub %s' to publish", yaml, yaml.getFileName(), SiteFile.BACKUP_SUFFIX, yaml);
     return plan;
   }
 
-  private void describe(Admission.Step st, Site site) {
+  private static List<String> describe(Admission.Step st, Site site) {
+    List<String> out = new ArrayList<>();
     Registration r = st.registration();
     HostEntry e = st.entry();
     int portbase = site.settings().portbase();
@@ -187,20 +190,21 @@ public final class SiteAdmin {
           case UPDATED -> "updates host number " + e.number();
           case UNCHANGED -> "unchanged";
         };
-    reporter.info("host:       %s (%s)", r.hostname(), kind);
-    reporter.info("uuid:       %s", r.uuid());
-    reporter.info("key:        %s", r.publicKey().fingerprint());
+    out.add(String.format("host:       %s (%s)", r.hostname(), kind));
+    out.add(String.format("uuid:       %s", r.uuid()));
+    out.add(String.format("key:        %s", r.publicKey().fingerprint()));
     if (st.kind() == Admission.Kind.REPLACED) {
-      reporter.info("old key:    %s", st.previous().publicKey().fingerprint());
+      out.add(String.format("old key:    %s", st.previous().publicKey().fingerprint()));
     }
-    reporter.info("endpoints:  %s", r.endpoints().isEmpty() ? "(none: dials out only)" : join(r.endpoints()));
-    reporter.info("LANs:       %s", r.lanPrefixes().isEmpty() ? "(none)" : join(r.lanPrefixes()));
-    reporter.info("created:    %s", r.created());
-    reporter.info("number:     %d (port %d, AS %d)", e.number(), portbase + e.number(), e.asn());
+    out.add(String.format("endpoints:  %s", r.endpoints().isEmpty() ? "(none: dials out only)" : join(r.endpoints())));
+    out.add(String.format("LANs:       %s", r.lanPrefixes().isEmpty() ? "(none)" : join(r.lanPrefixes())));
+    out.add(String.format("created:    %s", r.created()));
+    out.add(String.format("number:     %d (port %d, AS %d)", e.number(), portbase + e.number(), e.asn()));
     if (st.note() != null) {
-      reporter.info("note:       %s", st.note());
+      out.add(String.format("note:       %s", st.note()));
     }
-    reporter.info("");
+    out.add("");
+    return out;
   }
 
   private static String join(List<?> items) {
@@ -236,19 +240,21 @@ public final class SiteAdmin {
     HostEntry host =
         h.orElseThrow(
             () -> new InputException("--remove " + who, "no host with this uuid or hostname in " + yaml, "see 'wgsite --list " + yaml + "'"));
-    reporter.info("host:       %s (number %d, AS %d)", host.hostname(), host.number(), host.asn());
-    reporter.info("uuid:       %s", host.uuid());
-    reporter.info("key:        %s", host.publicKey().fingerprint());
-    reporter.info("");
-    ask("Remove " + host.hostname() + " from " + site.settings().domain() + "?");
+    List<String> details =
+        List.of(
+            String.format("host:       %s (number %d, AS %d)", host.hostname(), host.number(), host.asn()),
+            "uuid:       " + host.uuid(),
+            "key:        " + host.publicKey().fingerprint(),
+            "");
+    ask("Remove " + host.hostname() + " from " + site.settings().domain() + "?", details);
     SiteFile.save(site.withoutHost(host.uuid()), yaml);
     reporter.info(
         "removed %s; number %d stays reserved until 'wgpub %s' has published the removal", host.hostname(), host.number(), yaml);
     return host;
   }
 
-  private void ask(String question) {
-    if (!confirmation.confirm(question)) {
+  private void ask(String question, List<String> details) {
+    if (!confirmation.confirm(question, details)) {
       throw new DeclinedException(question.replaceFirst("\\?$", ""), "not confirmed; nothing changed");
     }
   }

@@ -114,7 +114,8 @@ public final class WgsiteCommand implements Callable<Integer> {
   public Integer call() {
     NewSite create = new NewSite(domain, locus, asnRange, tunnelPrefix, portbase, publish);
     checkCombinations(create);
-    SiteAdmin admin = new SiteAdmin(common.reporter(io), new PromptConfirmation(io, yes));
+    var reporter = common.reporter(io);
+    SiteAdmin admin = new SiteAdmin(reporter, new PromptConfirmation(io, yes, reporter));
     if (action.blob != null) {
       admin.admit(file, BlobSource.read(action.blob), replace);
     } else if (action.remove != null) {

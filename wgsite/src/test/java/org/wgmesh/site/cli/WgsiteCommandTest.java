@@ -446,6 +446,18 @@ class WgsiteCommandTest {
   }
 
   @Test
+  void quiet_prompt_stillShowsWhatIsApproved() {
+    create();
+    HostKey h = newHost("router1");
+    Result r = run("y\n", true, "-q", "-i", blob(h), yaml.toString());
+    assertThat(r.rc()).as(r.err()).isZero();
+    assertThat(r.err()).contains("uuid:       " + h.uuid()).contains("[y/N]").doesNotContain("saved");
+    Result yes = run("-q", "--yes", "--remove", "router1", yaml.toString());
+    assertThat(yes.rc()).isZero();
+    assertThat(yes.err()).isEmpty();
+  }
+
+  @Test
   void quiet_suppressesInfoButNotData() {
     Result r = run("-q", "--domain", DOMAIN, "--locus", "mesh1", yaml.toString());
     assertThat(r.rc()).isZero();
