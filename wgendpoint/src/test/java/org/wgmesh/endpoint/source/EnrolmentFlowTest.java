@@ -11,11 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,13 +27,7 @@ import org.wgmesh.core.dns.TxtRecordSet;
 import org.wgmesh.core.error.DnsException;
 import org.wgmesh.core.error.ExitCode;
 import org.wgmesh.core.error.RecordException;
-import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.model.MeshView;
-import org.wgmesh.core.record.PublicationPlan;
-import org.wgmesh.core.record.PublicationPlanner;
-import org.wgmesh.core.record.PublicationState;
-import org.wgmesh.core.record.RecordNames;
-import org.wgmesh.core.site.Site;
 import org.wgmesh.core.site.SiteFile;
 import org.wgmesh.core.testing.KnotServer;
 import org.wgmesh.endpoint.cli.WgconfigCommand;
@@ -43,9 +35,8 @@ import org.wgmesh.endpoint.cli.WghostCommand;
 import org.wgmesh.endpoint.config.EndpointConfig;
 import org.wgmesh.endpoint.config.EndpointFile;
 import org.wgmesh.endpoint.config.TestMesh;
+import org.wgmesh.site.cli.WgpubCommand;
 import org.wgmesh.site.cli.WgsiteCommand;
-import org.wgmesh.site.publish.Publisher;
-import org.wgmesh.site.publish.Publishers;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -57,7 +48,7 @@ import org.xbill.DNS.Update;
 
 /**
  * The whole enrolment, through the commands, against a real knotd on 127.0.0.1 updated by RFC 2136
- * with TSIG: the site is created and published; endpoint A enrols with the site fingerprint (a
+ * with TSIG: the site is created (wgsite) and published (wgpub); endpoint A enrols with the site fingerprint (a
  * wrong one is refused first), endpoint B on first use; both register with wghost; the site imports
  * the blobs and publishes; each endpoint then reads and verifies its peers from DNS. Then the bad
  * cases: a tampered mesh record in the zone, and DNS down.
@@ -71,7 +62,6 @@ class EnrolmentFlowTest {
   KnotServer knot;
   Path yaml;
   String resolver;
-  PublicationState publicationState = PublicationState.empty();
 
   record Run(int rc, String out, String err) {}
 
@@ -115,28 +105,10 @@ class EnrolmentFlowTest {
     }
   }
 
-  /**
-   * What wgpub does (plan against what is published, upsert before the mesh record, delete after),
-   * through the site's own publisher. TODO: call WgpubCommand once the publish branch is on main.
-   */
+  /** wgpub: publish the site file's mesh to its target (knotd, by RFC 2136 with TSIG). */
   void publish() {
-    Site site = SiteFile.load(yaml);
-    PublicationPlanner planner = new PublicationPlanner(
-        site.keys(), (int) site.ttl().getSeconds(), site.recordLifetime(), site.recordLifetime().dividedBy(4));
-    try (Publisher p = Publishers.fromUri(site.publishTarget(), yaml.getParent(), Map.of())) {
-      List<String> names = new ArrayList<>(List.of(D));
-      for (HostEntry h : site.hosts()) {
-        names.add(RecordNames.hostRecordName(D, h.number()));
-        names.add(RecordNames.keyRecordName(D, h.publicKey()));
-      }
-      PublicationPlan plan = planner.plan(site.settings(), site.hosts(), publicationState, p.readCurrent(D, names), Instant.now());
-      p.upsert(plan.upsertsBeforeMesh());
-      if (plan.meshRecord() != null) {
-        p.upsert(List.of(plan.meshRecord()));
-      }
-      p.delete(plan.deletesAfterMesh());
-      publicationState = plan.newState();
-    }
+    Run r = run(WgpubCommand::new, yaml.toString());
+    assertThat(r.rc()).as(r.err()).isZero();
   }
 
   String siteFingerprint() {
