@@ -37,7 +37,12 @@ import org.xbill.DNS.Type;
  * carries the name that was asked for, whatever CNAMEs led to the data, so a verifier that binds a
  * record to its name sees the name it expects.
  *
- * <p>Only the servers given are asked ({@link #of}); {@link #system()} uses the system's
+ * <p>Each TXT record becomes one string: its character-strings concatenated as dnsjava's
+ * {@link TXTRecord#getStrings()} gives them (presentation form: printable ASCII as is, {@code "}
+ * and {@code \} escaped, other bytes as {@code \DDD}). wgmesh records are plain base64 text with
+ * an index prefix, one character-string per record, so for them this is the published text.
+ *
+ * <p>Only the servers given are asked ({@link #of}); {@link #system(Options)} uses the system's
  * {@code /etc/resolv.conf} servers and is meant for production use without {@code --resolver}.
  *
  * <p>Thread-safe: every lookup builds its own query.
