@@ -65,15 +65,15 @@ public final class EndpointFile {
   }
 
   /**
-   * The configuration directory: {@code option} when given, else {@code $WGMESH_CONFIG_DIR}, else
-   * {@link #DEFAULT_DIR}.
+   * The configuration directory, absolute: {@code option} when given, else {@code
+   * $WGMESH_CONFIG_DIR}, else {@link #DEFAULT_DIR}.
    */
   public static Path configDir(Optional<Path> option, Map<String, String> env) {
     if (option.isPresent()) {
-      return option.get();
+      return option.get().toAbsolutePath();
     }
     String fromEnv = env.get(DIR_ENV);
-    return fromEnv != null && !fromEnv.isBlank() ? Path.of(fromEnv) : DEFAULT_DIR;
+    return fromEnv != null && !fromEnv.isBlank() ? Path.of(fromEnv).toAbsolutePath() : DEFAULT_DIR;
   }
 
   /** {@code dir/<domain>.yaml}. */

@@ -15,6 +15,7 @@ import org.wgmesh.core.dns.DnsSources;
 import org.wgmesh.core.dns.TxtRecordSet;
 import org.wgmesh.core.error.RecordException;
 import org.wgmesh.core.error.UsageException;
+import org.wgmesh.core.net.IpPrefix;
 import org.wgmesh.core.record.MeshRecord;
 import org.wgmesh.endpoint.deploy.Roots;
 import org.wgmesh.endpoint.deploy.Supervisor;
@@ -124,6 +125,7 @@ public final class Enrolment {
     if (pinnedOnFirstUse) {
       warnTrustOnFirstUse(domain, carried, file);
     }
+    warnOutsideAllowed(next, mesh);
     if (repin) {
       reporter.warn("site key for %s replaced: %s -> %s (confirmed by --site-fingerprint)",
           domain, pinned.get().fingerprint(), carried);
@@ -170,6 +172,18 @@ public final class Enrolment {
     reporter.warn("If they differ, remove %s and run again with", file);
     reporter.warn("    wgconfig --site-fingerprint SHA256:... %s", domain);
     reporter.warn("**************************************************************************");
+  }
+
+  /** A LAN prefix the mesh does not allow would be registered but filtered out by every peer. */
+  private void warnOutsideAllowed(EndpointConfig config, MeshRecord mesh) {
+    List<IpPrefix> allowed = mesh.settings().allowedLanPrefixes();
+    for (IpPrefix p : config.effectiveLanPrefixes()) {
+      if (allowed.stream().noneMatch(a -> a.contains(p))) {
+        reporter.warn("LAN prefix %s is outside the mesh's allowed LAN prefixes (%s): peers will not accept routes to it;"
+            + " set the prefixes to announce with --lan-prefix, or ask the admin to allow it", p,
+            String.join(", ", allowed.stream().map(IpPrefix::toString).toList()));
+      }
+    }
   }
 
   /** The options with the resolver or zone file of the existing file when none is given. */

@@ -197,6 +197,15 @@ class WgconfigCommandTest {
   }
 
   @Test
+  void lanPrefixOutsideTheMeshsAllowedPrefixes_isWarnedAbout() {
+    Run r = run("-I", "192.0.2.1/24", D);
+    assertThat(r.rc()).as(r.err()).isZero();
+    assertThat(r.err()).contains("warning: LAN prefix 192.0.2.0/24 is outside the mesh's allowed LAN prefixes (198.18.0.0/15, fd00::/8)");
+    Run fixed = run("--lan-prefix", "198.19.7.0/24", D);
+    assertThat(fixed.err()).doesNotContain("outside");
+  }
+
+  @Test
   void configDir_fromEnvironment() {
     Run r = run(Map.of("WGMESH_CONFIG_DIR", dir.resolve("env").toString()), D);
     assertThat(r.rc()).as(r.err()).isZero();
