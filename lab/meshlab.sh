@@ -60,7 +60,7 @@ ml__record_pid() { # PID NAME
 
 ml__netns_add() { # NAME
     ml__rec netns "$1"
-    ip netns add "$1"
+    ip netns add "$1" || return 1
     ip -n "$1" link set lo up
 }
 
@@ -83,6 +83,7 @@ ml_up() {
         return 1
     fi
     mkdir -p "$S/logs" "$S/hosts"
+    ML__CREATED=1   # from here on, a failure of this `up` leaves something to remove
     chmod 0755 "$S"
     : >"$S/netns"; : >"$S/pids"; : >"$S/mounts"; : >"$S/blocks"
     # /run/netns is created and bind-mounted by the first `ip netns add` on a machine; remember whether
@@ -127,10 +128,12 @@ ml__holder_setup() { # DIR HOSTNAME BINDDIRS...
     # sysfs that shows this host's network namespace (as `ip netns exec` does).
     umount -l /sys
     mount -t sysfs -o nosuid,nodev,noexec sysfs /sys
-    # Private copy-on-write /etc and /var/lib: missing mount targets (e.g. /etc/wgmesh) and any stray
+    # Private copy-on-write /etc, /var/lib and /var/log: missing mount targets (e.g. /etc/wgmesh) and any stray
     # write land in the host's overlay upper dir, never in the real /etc or /var/lib.
     mount -t overlay overlay -o "lowerdir=/etc,upperdir=$D/ovl/etc.upper,workdir=$D/ovl/etc.work" /etc
     mount -t overlay overlay -o "lowerdir=/var/lib,upperdir=$D/ovl/varlib.upper,workdir=$D/ovl/varlib.work" /var/lib
+    # ... and /var/log (Shorewall appends its STARTUP_LOG /var/log/shorewall*-init.log on every start).
+    mount -t overlay overlay -o "lowerdir=/var/log,upperdir=$D/ovl/varlog.upper,workdir=$D/ovl/varlog.work" /var/log
     # Private /run: /run/netns (nested namespaces), /run/wireguard (wireguard-go sockets),
     # /run/xtables.lock and /run/lock are per host. /var/run is a symlink to /run on Debian 12.
     # Drop the copies of the root's /run/netns mounts first, so a host does not pin the lab's namespaces.
@@ -174,7 +177,8 @@ ml__host_up() { # N
     ip -n "$H-lan" route add default via "198.18.$i.1"
     ip -n "$H-lan" -6 route add default via "fd00:18:$i::1"
     # Per-host directories (bind-mounted over the real paths inside the host).
-    mkdir -p "$D/ovl/etc.upper" "$D/ovl/etc.work" "$D/ovl/varlib.upper" "$D/ovl/varlib.work"
+    mkdir -p "$D/ovl/etc.upper" "$D/ovl/etc.work" "$D/ovl/varlib.upper" "$D/ovl/varlib.work" \
+        "$D/ovl/varlog.upper" "$D/ovl/varlog.work"
     for t in $ML_BIND_DIRS; do mkdir -p "$D/$t"; done
     chmod 0700 "$D/etc/wireguard" "$D/var/lib/wgmesh"
     cp -a /etc/shorewall/. "$D/etc/shorewall/" 2>/dev/null || true
@@ -497,8 +501,14 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
     ml__globals "$@"
     if [ "${ML__ARGS[0]:-}" = up ]; then
         # `up` from the command line: on failure or interrupt remove what was made so far.
-        trap 'trap - INT TERM; ml_log "interrupted; cleaning up"; ml_down; exit 130' INT TERM
-        ml_up "${ML__ARGS[@]:1}" || { rc=$?; ml_log "up failed; cleaning up"; ml_down; exit $rc; }
+        # Never removes a lab that this invocation did not create (e.g. `up` on an existing lab).
+        ML__CREATED=0
+        trap 'trap - INT TERM; [ "$ML__CREATED" = 1 ] && { ml_log "interrupted; cleaning up"; ml_down; }; exit 130' INT TERM
+        ml_up "${ML__ARGS[@]:1}" || {
+            rc=$?
+            [ "$ML__CREATED" = 1 ] && { ml_log "up failed; cleaning up"; ml_down; }
+            exit $rc
+        }
         exit 0
     fi
     meshlab "$@"

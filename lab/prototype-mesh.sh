@@ -367,10 +367,7 @@ for i in $(seq 1 "$NHOSTS"); do
     render_sw6_rules | put $h 0644 $S/rules
 done
 
-say "mesh netns plumbing ($MESH_NS-netns.sh start) on every host"
-for i in $(seq 1 "$NHOSTS"); do X h$i -- /etc/wgmesh/$MESH_NS-netns.sh start; done
-
-say "validate: bird -p, shorewall check, shorewall6 check (staging dirs)"
+say "validate before changing anything: bird -p, shorewall check, shorewall6 check (staging dirs)"
 for i in $(seq 1 "$NHOSTS"); do
     X h$i -- bird -p -c "$BIRD_CONF"
     X h$i -- shorewall -q check /etc/wgmesh/staging/shorewall >"$ML_STATE/logs/h$i-shorewall-check.log" 2>&1 ||
@@ -378,6 +375,9 @@ for i in $(seq 1 "$NHOSTS"); do
     X h$i -- shorewall6 -q check /etc/wgmesh/staging/shorewall6 >"$ML_STATE/logs/h$i-shorewall6-check.log" 2>&1 ||
         { cat "$ML_STATE/logs/h$i-shorewall6-check.log"; exit 1; }
 done
+
+say "mesh netns plumbing ($MESH_NS-netns.sh start) on every host"
+for i in $(seq 1 "$NHOSTS"); do X h$i -- /etc/wgmesh/$MESH_NS-netns.sh start; done
 
 # Shorewall v4 + v6 from the validated staging dirs into /etc, then start (or reload) in the host netns.
 shorewall_start() { # hN start|reload

@@ -10,7 +10,7 @@ PACKAGES=(
   shorewall shorewall6 iptables            # firewall, DNAT into the mesh namespace
   knot knot-dnsutils bind9-dnsutils        # authoritative DNS for tests and the demo (knotd, kdig, nsupdate)
   iproute2 util-linux procps psmisc        # ip, nsenter/unshare, pkill-free process handling
-  fping iputils-ping nftables              # probes and the lab's link cuts
+  fping iputils-ping nftables conntrack    # probes, the lab's link cuts, stale-NAT cleanup
 )
 
 if [ "$(id -u)" != 0 ]; then

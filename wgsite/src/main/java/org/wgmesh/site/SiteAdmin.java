@@ -32,6 +32,9 @@ import org.wgmesh.core.site.SiteFile;
 public final class SiteAdmin {
   private static final SecureRandom RANDOM = new SecureRandom();
 
+  /** How long a command waits for another one that is changing the same site file. */
+  static final java.time.Duration LOCK_WAIT = java.time.Duration.ofSeconds(10);
+
   private final Reporter reporter;
   private final Confirmation confirmation;
 
@@ -50,6 +53,9 @@ public final class SiteAdmin {
   public Site openOrCreate(Path yaml, NewSite create) {
     if (Files.exists(yaml)) {
       Site site = SiteFile.load(yaml);
+      SiteFile.KeyPaths kp = SiteFile.keyPaths(yaml);
+      reporter.detail(
+          "loaded %s: %d hosts, %d retired; keys %s and %s", yaml, site.hosts().size(), site.retired().size(), kp.signing(), kp.box());
       checkMatches(site, create, yaml);
       return site;
     }
@@ -135,10 +141,20 @@ public final class SiteAdmin {
    * @throws WgmeshException with {@link ExitCode#DECLINED} when the operator says no
    */
   public Admission admit(Path yaml, List<BlobSource.Blob> blobs, boolean replace) {
+    if (!Files.exists(yaml)) {
+      SiteFile.load(yaml); // the usual "does not exist" error, without creating a lock file
+    }
+    try (SiteFile.Lock lock = SiteFile.lock(yaml, LOCK_WAIT)) {
+      return admitLocked(yaml, blobs, replace);
+    }
+  }
+
+  private Admission admitLocked(Path yaml, List<BlobSource.Blob> blobs, boolean replace) {
     Site site = SiteFile.load(yaml);
     List<Registration> regs = new ArrayList<>();
     for (BlobSource.Blob b : blobs) {
       try {
+        reporter.detail("opening the blob from %s (%d characters)", b.where(), b.text().length());
         regs.add(RegistrationBlob.open(b.text(), site.keys().box(), site.settings().domain()));
       } catch (InputException e) {
         String what = blobs.size() == 1 && b.where().equals("command line") ? e.what() : b.where() + ": " + e.what();
@@ -146,21 +162,24 @@ public final class SiteAdmin {
       }
     }
     Admission plan = Admission.plan(site, regs, replace);
+    List<String> details = new ArrayList<>();
     for (Admission.Step st : plan.steps()) {
-      describe(st, site);
+      details.addAll(describe(st, site));
     }
     if (!plan.changes()) {
+      details.forEach(d -> reporter.info("%s", d));
       reporter.info("nothing changed in %s", yaml);
       return plan;
     }
     long n = plan.steps().stream().filter(s -> s.kind() != Admission.Kind.UNCHANGED).count();
-    ask("Admit " + n + (n == 1 ? " host" : " hosts") + " into " + site.settings().domain() + "?");
+    ask("Admit " + n + (n == 1 ? " host" : " hosts") + " into " + site.settings().domain() + "?", details);
     SiteFile.save(plan.after(), yaml);
     reporter.info("saved %s (previous version in %s%s); run 'wgpub %s' to publish", yaml, yaml.getFileName(), SiteFile.BACKUP_SUFFIX, yaml);
     return plan;
   }
 
-  private void describe(Admission.Step st, Site site) {
+  private static List<String> describe(Admission.Step st, Site site) {
+    List<String> out = new ArrayList<>();
     Registration r = st.registration();
     HostEntry e = st.entry();
     int portbase = site.settings().portbase();
@@ -171,20 +190,21 @@ public final class SiteAdmin {
           case UPDATED -> "updates host number " + e.number();
           case UNCHANGED -> "unchanged";
         };
-    reporter.info("host:       %s (%s)", r.hostname(), kind);
-    reporter.info("uuid:       %s", r.uuid());
-    reporter.info("key:        %s", r.publicKey().fingerprint());
+    out.add(String.format("host:       %s (%s)", r.hostname(), kind));
+    out.add(String.format("uuid:       %s", r.uuid()));
+    out.add(String.format("key:        %s", r.publicKey().fingerprint()));
     if (st.kind() == Admission.Kind.REPLACED) {
-      reporter.info("old key:    %s", st.previous().publicKey().fingerprint());
+      out.add(String.format("old key:    %s", st.previous().publicKey().fingerprint()));
     }
-    reporter.info("endpoints:  %s", r.endpoints().isEmpty() ? "(none: dials out only)" : join(r.endpoints()));
-    reporter.info("LANs:       %s", r.lanPrefixes().isEmpty() ? "(none)" : join(r.lanPrefixes()));
-    reporter.info("created:    %s", r.created());
-    reporter.info("number:     %d (port %d, AS %d)", e.number(), portbase + e.number(), e.asn());
+    out.add(String.format("endpoints:  %s", r.endpoints().isEmpty() ? "(none: dials out only)" : join(r.endpoints())));
+    out.add(String.format("LANs:       %s", r.lanPrefixes().isEmpty() ? "(none)" : join(r.lanPrefixes())));
+    out.add(String.format("created:    %s", r.created()));
+    out.add(String.format("number:     %d (port %d, AS %d)", e.number(), portbase + e.number(), e.asn()));
     if (st.note() != null) {
-      reporter.info("note:       %s", st.note());
+      out.add(String.format("note:       %s", st.note()));
     }
-    reporter.info("");
+    out.add("");
+    return out;
   }
 
   private static String join(List<?> items) {
@@ -200,6 +220,15 @@ public final class SiteAdmin {
    * @throws WgmeshException with {@link ExitCode#DECLINED} when the operator says no
    */
   public HostEntry remove(Path yaml, String who) {
+    if (!Files.exists(yaml)) {
+      SiteFile.load(yaml); // the usual "does not exist" error, without creating a lock file
+    }
+    try (SiteFile.Lock lock = SiteFile.lock(yaml, LOCK_WAIT)) {
+      return removeLocked(yaml, who);
+    }
+  }
+
+  private HostEntry removeLocked(Path yaml, String who) {
     Site site = SiteFile.load(yaml);
     Optional<HostEntry> h = Optional.empty();
     if (who.matches("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")) {
@@ -211,19 +240,21 @@ public final class SiteAdmin {
     HostEntry host =
         h.orElseThrow(
             () -> new InputException("--remove " + who, "no host with this uuid or hostname in " + yaml, "see 'wgsite --list " + yaml + "'"));
-    reporter.info("host:       %s (number %d, AS %d)", host.hostname(), host.number(), host.asn());
-    reporter.info("uuid:       %s", host.uuid());
-    reporter.info("key:        %s", host.publicKey().fingerprint());
-    reporter.info("");
-    ask("Remove " + host.hostname() + " from " + site.settings().domain() + "?");
+    List<String> details =
+        List.of(
+            String.format("host:       %s (number %d, AS %d)", host.hostname(), host.number(), host.asn()),
+            "uuid:       " + host.uuid(),
+            "key:        " + host.publicKey().fingerprint(),
+            "");
+    ask("Remove " + host.hostname() + " from " + site.settings().domain() + "?", details);
     SiteFile.save(site.withoutHost(host.uuid()), yaml);
     reporter.info(
         "removed %s; number %d stays reserved until 'wgpub %s' has published the removal", host.hostname(), host.number(), yaml);
     return host;
   }
 
-  private void ask(String question) {
-    if (!confirmation.confirm(question)) {
+  private void ask(String question, List<String> details) {
+    if (!confirmation.confirm(question, details)) {
       throw new DeclinedException(question.replaceFirst("\\?$", ""), "not confirmed; nothing changed");
     }
   }

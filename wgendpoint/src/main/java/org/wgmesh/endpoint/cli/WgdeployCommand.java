@@ -8,7 +8,6 @@ import org.wgmesh.core.cli.CommonOptions;
 import org.wgmesh.core.cli.Io;
 import org.wgmesh.core.cli.Reporter;
 import org.wgmesh.core.cli.VersionProvider;
-import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.error.ExitCode;
 import org.wgmesh.core.exec.CommandRunner;
 import org.wgmesh.core.exec.ProcessCommandRunner;
@@ -22,6 +21,7 @@ import org.wgmesh.endpoint.deploy.Supervisor;
 import org.wgmesh.endpoint.deploy.WireGuardBackendChoice;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import org.wgmesh.endpoint.source.EndpointWiring;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -52,24 +52,6 @@ public final class WgdeployCommand implements Callable<Integer> {
       return new ProcessCommandRunner();
     }
   }
-
-  /** Until the DNS reader and the endpoint config are wired in, say so clearly. */
-  static final Wiring UNWIRED = new Wiring() {
-    @Override
-    public MeshViewSource meshSource(Path configDir, Optional<String> resolver) {
-      throw notWired();
-    }
-
-    @Override
-    public EndpointInputs endpoint(Path configDir, String domain) {
-      throw notWired();
-    }
-
-    private ConfigException notWired() {
-      return new ConfigException("wgdeploy", "this build has no mesh reader or endpoint config wired in",
-          "use a build that includes wgconfig and the DNS mesh reader");
-    }
-  };
 
   private final Io io;
   private final Wiring wiring;
@@ -114,7 +96,7 @@ public final class WgdeployCommand implements Callable<Integer> {
 
   /** The process entry point. */
   public static void main(String[] args) {
-    Cli.main(io -> new WgdeployCommand(io, UNWIRED), args);
+    Cli.main(io -> new WgdeployCommand(io, new EndpointWiring()), args);
   }
 
   @Override

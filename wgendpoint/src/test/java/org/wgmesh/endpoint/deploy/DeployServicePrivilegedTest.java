@@ -119,6 +119,9 @@ class DeployServicePrivilegedTest {
       assertThat(host.sh("birdc", "-s", socket, "show", "protocols")).contains("wg4");
 
       // 6. Down: everything goes, lan0 comes back with its address.
+      List<Long> daemons = recordedPids(dir.resolve("root/run/wgmesh"));
+      assertThat(daemons).hasSize(4); // bird and wireguard-go for wg2, wg4, wg5
+      assertThat(daemons).allMatch(DeployServicePrivilegedTest::alive);
       service.down(Fixtures.DOMAIN, Fixtures.endpoint(dir.resolve("root"))
           .withBackend(WireGuardBackendChoice.USERSPACE), DeployOptions.apply());
       assertThat(host.sh("ip", "netns", "list")).doesNotContain("mesh");
@@ -128,21 +131,30 @@ class DeployServicePrivilegedTest {
       assertThat(host.sh("iptables", "-t", "nat", "-S")).doesNotContain("169.254.0.2");
       assertThat(Files.exists(wgConf)).isFalse();
       assertThat(Files.exists(dir.resolve("root/var/lib/wgmesh/mesh"))).isFalse();
-      assertThat(processesNamed("wireguard-go", host)).isZero();
+      assertThat(daemons).noneMatch(DeployServicePrivilegedTest::alive);
     }
   }
 
-  /** wireguard-go processes whose command line names this test's directory? They have none: count by PID files instead. */
-  private long processesNamed(String name, HostSandbox host) {
-    return host.runner().execute(Command.query("pgrep", "-f", "^wireguard-go -f wg[0-9]+$"))
-        .stdout().lines().filter(pid -> {
-          try {
-            String net = Files.readSymbolicLink(Path.of("/proc", pid.strip(), "ns", "net")).toString();
-            String sandboxNet = Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString();
-            return !net.equals(sandboxNet) && name.equals(Files.readString(Path.of("/proc", pid.strip(), "comm")).strip());
-          } catch (Exception e) {
-            return false;
-          }
-        }).count();
+  /** Whether a process exists and is not a zombie (PID 1 may reap late). */
+  private static boolean alive(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      return !stat.substring(stat.lastIndexOf(')') + 1).strip().startsWith("Z");
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
+  /** PIDs recorded in the run root's PID files (bird and wireguard-go started by wgdeploy). */
+  private static List<Long> recordedPids(Path run) throws java.io.IOException {
+    try (var files = Files.list(run)) {
+      return files.filter(f -> f.getFileName().toString().endsWith(".pid")).map(f -> {
+        try {
+          return Long.parseLong(Files.readString(f).strip());
+        } catch (java.io.IOException | NumberFormatException e) {
+          return -1L;
+        }
+      }).filter(pid -> pid > 0).toList();
+    }
   }
 }

@@ -156,6 +156,133 @@ class DeployServiceTest {
   }
 
   @Test
+  void deploy_crashRightAfterMovingTrust_nextRunKeepsItsOriginalAddressesForDown() throws Exception {
+    AtomicBoolean crash = new AtomicBoolean(true);
+    host.respond(c -> crash.get() && c.display().equals("ip -n lab addr add 198.18.1.1/24 dev lan0"),
+        c -> {
+          throw new Error("simulated crash");
+        });
+    assertThatThrownBy(() -> service().deploy(Fixtures.view(), settings, Fixtures.key(1), DeployOptions.apply()))
+        .isInstanceOf(Error.class);
+    assertThat(Files.readString(dir.resolve("var/lib/wgmesh/lab/journal.properties")))
+        .contains("trust.moved=lan0").contains("trust.addresses=198.18.1.1/24");
+    // Now lan0 is inside the namespace, without its address.
+    crash.set(false);
+    host.clear();
+    host.respond(CommandResult.success("lab\n"), "ip", "netns", "list")
+        .respond(FAIL, "ip", "-j", "addr", "show", "dev", "lan0")
+        .respond(CommandResult.success("[{\"ifname\":\"lan0\",\"flags\":[\"UP\"],\"addr_info\":[]}]"),
+            "ip", "-n", "lab", "-j", "addr", "show");
+    DeployResult r = service().deploy(Fixtures.view(), settings, Fixtures.key(1), DeployOptions.apply());
+    assertThat(r.recovered()).isTrue();
+    assertThat(host.mutations()).extracting(Command::display).doesNotContain("ip link set lan0 netns lab");
+    assertThat(Files.readString(dir.resolve("var/lib/wgmesh/lab/manifest.properties")))
+        .contains("trust.moved=lan0").contains("trust.addresses=198.18.1.1/24").contains("trust.wasUp=true");
+  }
+
+  /** The recording runner now plays the host as the first deploy left it. */
+  private void playDeployedHost(String wireguardInterfaces) {
+    String link = "{\"ifname\":\"%s\",\"flags\":[\"UP\"],\"addr_info\":[%s]}";
+    String addr = "{\"family\":\"inet%s\",\"local\":\"%s\",\"prefixlen\":%d,\"scope\":\"global\"}";
+    host.respond(CommandResult.success("lab\n"), "ip", "netns", "list")
+        .respond(FAIL, "ip", "-j", "addr", "show", "dev", "lan0")
+        .respond(CommandResult.success("[" + link.formatted("lab-vh",
+            addr.formatted("", "169.254.0.1", 30) + "," + addr.formatted("6", "fdff:a9fe::1", 64)) + "]"),
+            "ip", "-j", "addr", "show", "dev", "lab-vh")
+        .respond(CommandResult.success("[" + String.join(",",
+            link.formatted("lab-vn", addr.formatted("", "169.254.0.2", 30) + "," + addr.formatted("6", "fdff:a9fe::2", 64)),
+            link.formatted("lan0", addr.formatted("", "198.18.1.1", 24) + "," + addr.formatted("6", "fd00:18:1::1", 64)),
+            link.formatted("wg2", addr.formatted("6", "fd12:3456:789a:1:2::1", 80)),
+            link.formatted("wg3", addr.formatted("6", "fd12:3456:789a:1:3::1", 80)),
+            link.formatted("wg5", addr.formatted("6", "fd12:3456:789a:1:5::1", 80))) + "]"),
+            "ip", "-n", "lab", "-j", "addr", "show")
+        .respond(CommandResult.success(wireguardInterfaces + "\n"), "ip", "netns", "exec", "lab", "wg", "show", "interfaces")
+        .respond(CommandResult.success("1\n1\n0\n0\n0\n"), "ip", "netns", "exec", "lab", "sysctl", "-n")
+        .respond(CommandResult.success("[{\"dst\":\"default\",\"gateway\":\"169.254.0.1\",\"dev\":\"lab-vn\"},"
+            + "{\"type\":\"unreachable\",\"dst\":\"198.18.0.0/15\"}]"), "ip", "-4", "-n", "lab", "-j", "route", "show")
+        .respond(CommandResult.success("[{\"dst\":\"default\",\"gateway\":\"fdff:a9fe::1\",\"dev\":\"lab-vn\"},"
+            + "{\"type\":\"unreachable\",\"dst\":\"fd00:18::/32\"}]"), "ip", "-6", "-n", "lab", "-j", "route", "show")
+        .respond(CommandResult.success("[{\"dst\":\"198.18.1.0/24\",\"gateway\":\"169.254.0.2\"}]"),
+            "ip", "-4", "-j", "route", "show")
+        .respond(CommandResult.success("[{\"dst\":\"fd00:18:1::/64\",\"gateway\":\"fdff:a9fe::2\"}]"),
+            "ip", "-6", "-j", "route", "show")
+        .respond(CommandResult.success("BIRD 2.0.12 ready.\nDaemon is up and running\n"), "birdc")
+        .respond(c -> c.argv().contains("configure"), c -> CommandResult.success("Reconfigured\n"))
+        .respond(CommandResult.success("Shorewall is running"), "shorewall", "status")
+        .respond(CommandResult.success("Shorewall6 is running"), "shorewall6", "status");
+  }
+
+  @Test
+  void deploy_hostAlreadyMatches_onlyQueriesRun() {
+    service().deploy(Fixtures.view(), settings, Fixtures.key(1), DeployOptions.apply());
+    playDeployedHost("wg2 wg3 wg5");
+    host.clear();
+    DeployResult r = service().deploy(Fixtures.view(), settings, Fixtures.key(1), DeployOptions.apply());
+    assertThat(r.unchanged()).isTrue();
+    assertThat(host.mutations()).isEmpty();
+    assertThat(host.commands()).isNotEmpty().noneMatch(c -> RecordingCommandRunner.startsWith(c, "bird", "-p"));
+  }
+
+  @Test
+  void deploy_oneInterfaceDiedOtherwiseUnchanged_recreatesOnlyThatOne() {
+    service().deploy(Fixtures.view(), settings, Fixtures.key(1), DeployOptions.apply());
+    playDeployedHost("wg2 wg5");
+    host.clear();
+    DeployResult r = service().deploy(Fixtures.view(), settings, Fixtures.key(1), DeployOptions.apply());
+    assertThat(r.files()).isEmpty();
+    assertThat(host.mutations()).extracting(Command::display).containsExactly(
+        "ip -n lab link del wg3",
+        "ip -n lab link add wg3 type wireguard",
+        "ip netns exec lab wg setconf wg3 " + dir.resolve("etc/wireguard/lab/wg3.conf"),
+        "ip -n lab addr add fd12:3456:789a:1:3::1/80 dev wg3 nodad",
+        "ip -n lab link set wg3 up");
+  }
+
+  @Test
+  void deploy_peerLeft_birdReloadedBeforeItsInterfaceIsRemoved() {
+    service().deploy(Fixtures.view(), settings, Fixtures.key(1), DeployOptions.apply());
+    playDeployedHost("wg2 wg3 wg5");
+    host.clear();
+    service().deploy(Fixtures.view(List.of(Fixtures.host(2, "203.0.113.2"), Fixtures.host(5))),
+        settings, Fixtures.key(1), DeployOptions.apply());
+    List<String> m = host.mutations().stream().map(Command::display).toList();
+    assertThat(m).containsSubsequence(
+        "shorewall reload " + dir.resolve("etc/shorewall"),
+        "birdc -s " + dir.resolve("run/wgmesh/bird-lab.ctl") + " configure",
+        "ip -n lab link del wg3");
+    assertThat(m).noneMatch(c -> c.contains("wg2") || c.contains("wg5"));
+    assertThat(dir.resolve("etc/wireguard/lab/wg3.conf")).doesNotExist();
+  }
+
+  @Test
+  void down_afterDeploy_undoesInOrderAndRemovesFilesAndState() {
+    service().deploy(Fixtures.view(), settings, Fixtures.key(1), DeployOptions.apply());
+    playDeployedHost("wg2 wg3 wg5");
+    host.respond(CommandResult.success(""), "ip", "-n", "lab", "link", "show", "lan0")
+        .respond(CommandResult.success(""), "ip", "link", "show", "lab-vh");
+    host.clear();
+    DeployResult dry = service().down(Fixtures.DOMAIN, settings, DeployOptions.apply().withDryRun(true));
+    assertThat(dry.commands()).extracting(Command::display).containsSubsequence(
+        "birdc -s " + dir.resolve("run/wgmesh/bird-lab.ctl") + " down",
+        "ip -n lab link del wg2",
+        "ip -n lab link del wg5",
+        "shorewall clear",
+        "sh -c ip -n \"$0\" link set \"$1\" netns $$ lab lan0",
+        "ip addr add 198.18.1.1/24 dev lan0",
+        "ip link set lan0 up",
+        "ip link del lab-vh",
+        "ip netns del lab");
+    assertThat(host.mutations()).isEmpty();
+    assertThat(dir.resolve("etc/bird/wgmesh-lab.conf")).exists();
+
+    service().down(Fixtures.DOMAIN, settings, DeployOptions.apply());
+    assertThat(dir.resolve("etc/bird/wgmesh-lab.conf")).doesNotExist();
+    assertThat(dir.resolve("etc/wireguard/lab")).doesNotExist();
+    assertThat(dir.resolve("etc/shorewall/rules")).doesNotExist();
+    assertThat(dir.resolve("var/lib/wgmesh/lab")).doesNotExist();
+  }
+
+  @Test
   void down_unknownDomain_isDeployError() {
     assertThatThrownBy(() -> service().down("other.example.com", settings, DeployOptions.apply()))
         .isInstanceOf(DeployException.class).hasMessageContaining("no deploy state");

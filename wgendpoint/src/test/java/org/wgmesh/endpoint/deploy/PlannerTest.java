@@ -54,6 +54,22 @@ class PlannerTest {
   }
 
   @Test
+  void plan_peerV6FirstSelfDualStack_prefersV4() {
+    MeshView v = Fixtures.view(List.of(Fixtures.host(4, "2001:db8:ff::4", "203.0.113.4")));
+    assertThat(Planner.plan(v, Fixtures.endpoint(ROOT)).link("wg4").orElseThrow().endpoint())
+        .contains("203.0.113.4:51821");
+  }
+
+  @Test
+  void plan_selfV6Only_takesPeersV6() {
+    MeshView v = Fixtures.view(List.of(Fixtures.host(4, "203.0.113.4", "2001:db8:ff::4")));
+    MeshView v6only = new MeshView(v.settings(), v.serial(), v.expires(), v.siteSigningKey(),
+        v.siteBoxKey(), Fixtures.host(1, "2001:db8:ff::1"), v.peers());
+    assertThat(Planner.plan(v6only, Fixtures.endpoint(ROOT)).link("wg4").orElseThrow().endpoint())
+        .contains("[2001:db8:ff::4]:51821");
+  }
+
+  @Test
   void plan_peersOutOfOrder_sortedByNumber() {
     MeshView v = Fixtures.view(List.of(Fixtures.host(9), Fixtures.host(2)));
     assertThat(Planner.plan(v, Fixtures.endpoint(ROOT)).links())

@@ -2,7 +2,9 @@ package org.wgmesh.site.cli;
 
 import java.io.IOException;
 import java.util.Locale;
+import java.util.List;
 import org.wgmesh.core.cli.Io;
+import org.wgmesh.core.cli.Reporter;
 import org.wgmesh.core.error.FileException;
 import org.wgmesh.core.error.UsageException;
 import org.wgmesh.site.Confirmation;
@@ -14,17 +16,22 @@ import org.wgmesh.site.Confirmation;
 final class PromptConfirmation implements Confirmation {
   private final Io io;
   private final boolean yes;
+  private final Reporter reporter;
 
-  PromptConfirmation(Io io, boolean yes) {
+  PromptConfirmation(Io io, boolean yes, Reporter reporter) {
     this.io = io;
     this.yes = yes;
+    this.reporter = reporter;
   }
 
   @Override
-  public boolean confirm(String question) {
+  public boolean confirm(String question, List<String> details) {
     if (yes) {
+      details.forEach(d -> reporter.info("%s", d));
       return true;
     }
+    // Shown even with -q: this is what the operator approves (or, without a terminal, what was refused).
+    details.forEach(io.err()::println);
     if (!io.interactive()) {
       throw new UsageException(
           "confirmation",

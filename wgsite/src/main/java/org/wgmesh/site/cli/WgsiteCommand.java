@@ -39,9 +39,15 @@ import picocli.CommandLine.Parameters;
       ""
     },
     exitCodeListHeading = "%nExit codes (see docs/exit-codes.md):%n",
+    // Each entry starts with ExitCode.meaning(); WgsiteCommandTest keeps them in step.
     exitCodeList = {
-      "0:success", "2:bad command line, or confirmation needed and --yes not given", "3:invalid site file",
-      "4:invalid input (blob, option value)", "9:declined at the prompt", "10:conflict with the site (key, hostname, LAN)",
+      "0:success",
+      "1:internal error (a bug)",
+      "2:bad command line (also: a confirmation is needed but there is no terminal and no --yes)",
+      "3:invalid configuration file (the site file or its key files)",
+      "4:invalid input (a blob, an option value, an unknown host)",
+      "9:declined (answered no; nothing changed)",
+      "10:conflict (a uuid with another key, a hostname, key or LAN of another host)",
       "11:file error"
     })
 public final class WgsiteCommand implements Callable<Integer> {
@@ -108,7 +114,8 @@ public final class WgsiteCommand implements Callable<Integer> {
   public Integer call() {
     NewSite create = new NewSite(domain, locus, asnRange, tunnelPrefix, portbase, publish);
     checkCombinations(create);
-    SiteAdmin admin = new SiteAdmin(common.reporter(io), new PromptConfirmation(io, yes));
+    var reporter = common.reporter(io);
+    SiteAdmin admin = new SiteAdmin(reporter, new PromptConfirmation(io, yes, reporter));
     if (action.blob != null) {
       admin.admit(file, BlobSource.read(action.blob), replace);
     } else if (action.remove != null) {

@@ -48,7 +48,7 @@ import org.xbill.DNS.Update;
 public final class Rfc2136Publisher implements Publisher {
   /** Room left in a 64 KB TCP message for the header, zone section and TSIG. */
   static final int MAX_UPDATE_BYTES = 48_000;
-  private static final int QUERY_WINDOW = 32;
+  private static final int QUERY_WINDOW = 64;
 
   private final InetSocketAddress server;
   private final String zoneOrNull;

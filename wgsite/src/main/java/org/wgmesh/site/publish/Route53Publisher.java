@@ -283,7 +283,7 @@ public final class Route53Publisher implements Publisher {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
-      if (c == '\\' && i + 3 < name.length() + 0 && name.substring(i + 1, i + 4).chars().allMatch(d -> d >= '0' && d <= '7')) {
+      if (c == '\\' && i + 3 < name.length() && name.substring(i + 1, i + 4).chars().allMatch(d -> d >= '0' && d <= '7')) {
         b.append((char) Integer.parseInt(name.substring(i + 1, i + 4), 8));
         i += 3;
       } else {

@@ -240,6 +240,48 @@ class WgsiteCommandTest {
   }
 
   @Test
+  void import_sameKeyNewDetails_needsReplaceToUpdate() throws Exception {
+    create();
+    HostKey h = newHost("router1");
+    run("-i", blob(h, "10.1.0.0/24"), "--yes", yaml.toString());
+    byte[] before = bytes();
+    String moved = blob(h, "10.1.0.0/24", "10.9.0.0/24");
+    Result r = run("-i", moved, yaml.toString());
+    assertThat(r.rc()).isZero();
+    assertThat(r.err()).contains("its hostname or addresses differ (use --replace to update them)").contains("nothing changed");
+    assertThat(bytes()).isEqualTo(before);
+    Result u = run("-i", moved, "--replace", "--yes", yaml.toString());
+    assertThat(u.rc()).as(u.err()).isZero();
+    assertThat(u.err()).contains("(updates host number 1)");
+    HostEntry e = SiteFile.load(yaml).host(h.uuid()).orElseThrow();
+    assertThat(e.lanPrefixes()).hasSize(2);
+    assertThat(e.number()).isEqualTo(1);
+  }
+
+  @Test
+  void import_unreachableEndpoint_isRefused() throws Exception {
+    create();
+    byte[] before = bytes();
+    HostKey h = newHost("router1");
+    Site site = SiteFile.load(yaml);
+    Registration r = new Registration(h.uuid(), h.name(), h.key().publicKey(),
+        List.of(IpAddress.parse("127.0.0.1", "t")), List.of(), Instant.now());
+    String b = RegistrationBlob.seal(r, h.key(), site.keys().box().publicKey(), DOMAIN);
+    Result res = run("-i", b, "--yes", yaml.toString());
+    assertThat(res.rc()).isEqualTo(ExitCode.INPUT.code());
+    assertThat(res.err()).contains("endpoints[0]: 127.0.0.1 cannot be reached by peers");
+    assertThat(bytes()).isEqualTo(before);
+  }
+
+  @Test
+  void import_missingSiteFile_isAFileError() {
+    Result r = run("-i", "abc", "--yes", yaml.toString());
+    assertThat(r.rc()).isEqualTo(ExitCode.IO.code());
+    assertThat(r.err()).contains("does not exist");
+    assertThat(dir).isEmptyDirectory();
+  }
+
+  @Test
   void import_badBlobs_changeNothing() throws Exception {
     create();
     run("-i", blob(newHost("router1"), "10.1.0.0/24"), "--yes", yaml.toString());
@@ -370,6 +412,21 @@ class WgsiteCommandTest {
   }
 
   @Test
+  void help_exitCodeList_matchesExitCodeTable() {
+    String help = run("--help").out();
+    String list = help.substring(help.indexOf("Exit codes"));
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^\\s+(\\d+)\\s+(.+)$").matcher(list);
+    int n = 0;
+    while (m.find()) {
+      int code = Integer.parseInt(m.group(1));
+      ExitCode c = java.util.Arrays.stream(ExitCode.values()).filter(e -> e.code() == code).findFirst().orElseThrow();
+      assertThat(m.group(2)).as("exit code %d", code).startsWith(c.meaning());
+      n++;
+    }
+    assertThat(n).isEqualTo(8);
+  }
+
+  @Test
   void helpAndVersion_goToStdout() {
     Result h = run("--help");
     assertThat(h.rc()).isZero();
@@ -377,6 +434,27 @@ class WgsiteCommandTest {
     Result v = run("--version");
     assertThat(v.rc()).isZero();
     assertThat(v.out()).startsWith("wgmesh ");
+  }
+
+  @Test
+  void verbose_addsDetailOnStderr() {
+    create();
+    Result r = run("-v", yaml.toString());
+    assertThat(r.rc()).isZero();
+    assertThat(r.err()).contains("loaded " + yaml + ": 0 hosts, 0 retired");
+    assertThat(r.out()).doesNotContain("loaded");
+  }
+
+  @Test
+  void quiet_prompt_stillShowsWhatIsApproved() {
+    create();
+    HostKey h = newHost("router1");
+    Result r = run("y\n", true, "-q", "-i", blob(h), yaml.toString());
+    assertThat(r.rc()).as(r.err()).isZero();
+    assertThat(r.err()).contains("uuid:       " + h.uuid()).contains("[y/N]").doesNotContain("saved");
+    Result yes = run("-q", "--yes", "--remove", "router1", yaml.toString());
+    assertThat(yes.rc()).isZero();
+    assertThat(yes.err()).isEmpty();
   }
 
   @Test

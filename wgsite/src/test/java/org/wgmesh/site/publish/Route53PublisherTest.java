@@ -85,6 +85,12 @@ class Route53PublisherTest {
   }
 
   @Test
+  void fromRoute53Name_decodesOctalEscapesAndNormalizes() {
+    assertThat(Route53Publisher.fromRoute53Name("\\052.Mesh.Example.Test.")).isEqualTo("*.mesh.example.test");
+    assertThat(Route53Publisher.fromRoute53Name("_key.h1.mesh.example.test.")).isEqualTo("_key.h1.mesh.example.test");
+  }
+
+  @Test
   void upsert_throttledOnce_isRetriedAndSucceeds() {
     fake.throttleNext.set(1);
 

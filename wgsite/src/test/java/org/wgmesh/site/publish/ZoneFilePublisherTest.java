@@ -3,15 +3,29 @@ package org.wgmesh.site.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
 import org.wgmesh.core.dns.TxtRecordSet;
 import org.wgmesh.core.error.PublishException;
+import org.wgmesh.core.testing.KnotServer;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TXTRecord;
+import org.xbill.DNS.Type;
 
 class ZoneFilePublisherTest {
   @TempDir Path dir;
@@ -69,6 +83,28 @@ class ZoneFilePublisherTest {
 
     assertThat(p.readCurrent("mesh.example.test", List.of()).keySet())
         .containsExactlyInAnyOrder("mesh.example.test", "h2.mesh.example.test");
+  }
+
+  @Test
+  @EnabledIf("org.wgmesh.core.testing.KnotServer#isAvailable")
+  void render_isLoadedByKnotThroughInclude() throws Exception {
+    // knotd runs as nobody: the directory and the file must be readable by others.
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path file = dir.resolve("mesh.zone");
+    TxtRecordSet mesh = set("mesh.example.test", "0:abc", "1:\"quoted\" back\\slash caf\u00e9");
+    new ZoneFilePublisher(file).upsert(List.of(mesh, set("h1.mesh.example.test", "0:xyz")));
+
+    try (KnotServer knot = KnotServer.start("example.test", List.of("$INCLUDE " + file))) {
+      SimpleResolver r = new SimpleResolver(new InetSocketAddress("127.0.0.1", knot.port()));
+      Message answer = r.send(Message.newQuery(Record.newRecord(Name.fromString("mesh.example.test."), Type.TXT, DClass.IN)));
+      List<String> strings = new ArrayList<>();
+      for (Record rr : answer.getSection(Section.ANSWER)) {
+        for (byte[] b : ((TXTRecord) rr).getStringsAsByteArrays()) {
+          strings.add(new String(b, StandardCharsets.UTF_8));
+        }
+      }
+      assertThat(strings).containsExactlyInAnyOrderElementsOf(mesh.strings());
+    }
   }
 
   @Test

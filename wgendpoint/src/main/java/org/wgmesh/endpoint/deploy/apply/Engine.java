@@ -73,7 +73,15 @@ public final class Engine {
     Optional<Journal> journal = state.journal();
     if (journal.isPresent() && !dryRun) {
       reporter.warn("an earlier wgdeploy run was interrupted; restoring its previous files first");
-      restoreFiles(state, journal.get());
+      Journal crashed = journal.get();
+      restoreFiles(state, crashed);
+      Manifest m = state.manifest();
+      if (!crashed.trustMoved().isEmpty() && m.trustMoved().isEmpty()) {
+        // The crashed run moved the trust interface: remember its original addresses for --down.
+        state.writeManifest(new Manifest(m.domain(), plan.namespace(), plan.veth().hostName(), m.files(),
+            m.wireguard(), crashed.trustMoved(), crashed.trustAddresses(), crashed.trustWasUp(),
+            m.shorewallStarted()));
+      }
       state.clearJournal();
       recovered = true;
     }
@@ -118,6 +126,9 @@ public final class Engine {
       backup(state, diff, old);
     }
     Progress progress = new Progress();
+    progress.onStep = s -> reporter.detail("step: %s", s);
+    progress.beforeTrustMove = p -> state.writeJournal(
+        j.movingTrust(plan.trustInterface(), p.trustOriginalAddresses, p.trustWasUp));
     try {
       swap(diff);
       applier.apply(target, live, progress);

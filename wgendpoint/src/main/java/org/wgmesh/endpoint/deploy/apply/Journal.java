@@ -13,11 +13,31 @@ import java.util.Properties;
  * @param replaced files the run changed or removed (each has a copy in {@code backup/})
  * @param added files the run created (they did not exist before)
  * @param createdNamespace whether the run created the namespace
+ * @param trustMoved the trust interface, once the run is about to move it into the namespace
+ *     (written before the move, so --down can give it back its addresses after a crash)
+ * @param trustAddresses its addresses before the move
+ * @param trustWasUp whether it was up before the move
  */
-public record Journal(List<Path> replaced, List<Path> added, boolean createdNamespace) {
+public record Journal(
+    List<Path> replaced,
+    List<Path> added,
+    boolean createdNamespace,
+    String trustMoved,
+    List<String> trustAddresses,
+    boolean trustWasUp) {
   public Journal {
     replaced = List.copyOf(replaced);
     added = List.copyOf(added);
+    trustAddresses = List.copyOf(trustAddresses);
+  }
+
+  public Journal(List<Path> replaced, List<Path> added, boolean createdNamespace) {
+    this(replaced, added, createdNamespace, "", List.of(), false);
+  }
+
+  /** This journal, noting that {@code iface} with {@code addresses} is being moved. */
+  public Journal movingTrust(String iface, List<String> addresses, boolean up) {
+    return new Journal(replaced, added, createdNamespace, iface, addresses, up);
   }
 
   Properties toProperties() {
@@ -29,12 +49,19 @@ public record Journal(List<Path> replaced, List<Path> added, boolean createdName
       p.setProperty("added." + i, added.get(i).toString());
     }
     p.setProperty("namespace.created", Boolean.toString(createdNamespace));
+    p.setProperty("trust.moved", trustMoved);
+    p.setProperty("trust.addresses", String.join(",", trustAddresses));
+    p.setProperty("trust.wasUp", Boolean.toString(trustWasUp));
     return p;
   }
 
   static Journal fromProperties(Properties p) {
+    String addrs = p.getProperty("trust.addresses", "");
     return new Journal(list(p, "replaced."), list(p, "added."),
-        Boolean.parseBoolean(p.getProperty("namespace.created", "false")));
+        Boolean.parseBoolean(p.getProperty("namespace.created", "false")),
+        p.getProperty("trust.moved", ""),
+        addrs.isEmpty() ? List.of() : List.of(addrs.split(",")),
+        Boolean.parseBoolean(p.getProperty("trust.wasUp", "false")));
   }
 
   private static List<Path> list(Properties p, String prefix) {

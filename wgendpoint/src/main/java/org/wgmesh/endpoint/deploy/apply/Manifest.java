@@ -34,7 +34,7 @@ public record Manifest(
     boolean shorewallStarted) {
   public Manifest {
     files = List.copyOf(files);
-    wireguard = Map.copyOf(new TreeMap<>(wireguard));
+    wireguard = java.util.Collections.unmodifiableMap(new TreeMap<>(wireguard));
     trustOriginalAddresses = List.copyOf(trustOriginalAddresses);
   }
 

@@ -19,9 +19,17 @@ final class Pids {
     }
   }
 
-  /** Whether {@code pid} is alive and its command name starts with {@code name} (guards against PID reuse). */
+  /**
+   * Whether {@code pid} is alive (a zombie, which PID 1 may take a while to reap, counts as gone)
+   * and its command name starts with {@code name} (guards against PID reuse).
+   */
   static boolean isRunning(long pid, String name) {
     try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      String state = stat.substring(stat.lastIndexOf(')') + 1).strip();
+      if (state.startsWith("Z") || state.startsWith("X")) {
+        return false;
+      }
       String comm = Files.readString(Path.of("/proc", Long.toString(pid), "comm")).strip();
       // /proc/PID/comm is cut to 15 characters ("wireguard-go" fits).
       return name.startsWith(comm) || comm.startsWith(name);

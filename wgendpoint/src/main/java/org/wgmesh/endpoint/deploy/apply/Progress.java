@@ -18,6 +18,10 @@ final class Progress {
   boolean startedBird;
   boolean startedShorewall;
   boolean startedShorewall6;
+  /** Called with this progress just before the trust interface moves (persists what to undo). */
+  java.util.function.Consumer<Progress> beforeTrustMove = x -> {};
+  /** Told each step as it starts (the -v progress). */
+  java.util.function.Consumer<String> onStep = s -> {};
   /** The step being run, for the error message. */
   String step = "";
 }

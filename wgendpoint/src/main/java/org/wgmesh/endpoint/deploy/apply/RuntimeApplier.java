@@ -193,8 +193,9 @@ final class RuntimeApplier {
             "check the interface name in the endpoint config (wgconfig -T)");
       }
       step(p, "move " + trust + " into " + ns);
-      p.trustOriginalAddresses = List.copyOf(outside.get().addresses());
+      p.trustOriginalAddresses = outside.get().addresses().stream().sorted().toList();
       p.trustWasUp = outside.get().up();
+      p.beforeTrustMove.accept(p);
       runner.run(Command.change("ip", "link", "set", trust, "netns", ns));
       p.movedTrust = true;
     }
@@ -300,6 +301,9 @@ final class RuntimeApplier {
   }
 
   private static void step(Progress p, String s) {
+    if (!s.equals(p.step)) {
+      p.onStep.accept(s);
+    }
     p.step = s;
   }
 }

@@ -2,14 +2,13 @@ package org.wgmesh.endpoint.deploy.apply;
 
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import org.wgmesh.endpoint.deploy.plan.DeployPlan;
 
 /**
  * What the running system should look like, and which components must re-read their files.
  *
  * @param plan the namespace, veth, trust interface and paths
- * @param wireguard the WireGuard interfaces to have, each with its link address (CIDR); their
+ * @param wireguard the WireGuard interfaces to have, in peer-number order, each with its link address (CIDR); their
  *     config files are already in place
  * @param reloadInterfaces interfaces whose config file changed ({@code wg syncconf})
  * @param reloadBird BIRD's config changed ({@code birdc configure})
@@ -26,7 +25,8 @@ public record RuntimeTarget(
     boolean reloadShorewall6,
     boolean reloadUnits) {
   public RuntimeTarget {
-    wireguard = Map.copyOf(new TreeMap<>(wireguard));
+    // Keep the plan's order (by peer number): interfaces are created in that order.
+    wireguard = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(wireguard));
     reloadInterfaces = Set.copyOf(reloadInterfaces);
   }
 }

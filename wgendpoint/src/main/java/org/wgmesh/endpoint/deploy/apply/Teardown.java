@@ -15,7 +15,7 @@ import org.wgmesh.endpoint.deploy.plan.Layout;
 
 /**
  * {@code wgdeploy --down}: stops BIRD and the WireGuard interfaces, clears Shorewall if wgdeploy
- * started it, moves the trust interface back to the default namespace with its original addresses,
+ * started it (else reloads it with the files that were there before wgdeploy), moves the trust interface back to the default namespace with its original addresses,
  * removes the veth pair and the namespace, deletes the managed files and puts back the files that
  * were there before wgdeploy (e.g. the distribution's {@code shorewall.conf}). Every step runs even
  * when an earlier one fails; the failures are reported together. Running it twice is harmless.
@@ -80,6 +80,15 @@ final class Teardown {
     }
     if (!dryRun) {
       u.run("remove files", () -> removeFiles(l, m, state));
+    }
+    if (!m.shorewallStarted() && !m.isEmpty()) {
+      // Shorewall ran before wgdeploy: reload it with the operator's restored files.
+      for (var tool : List.of(List.of("shorewall", l.shorewallDir().toString()),
+          List.of("shorewall6", l.shorewall6Dir().toString()))) {
+        if (runner.execute(Command.query(tool.get(0), "status")).ok()) {
+          u.run(tool.get(0) + " reload", () -> runner.run(Command.change(tool.get(0), "reload", tool.get(1))));
+        }
+      }
     }
     if (!failures.isEmpty()) {
       throw new DeployException("wgdeploy --down for namespace " + ns,

@@ -103,8 +103,11 @@ public final class Planner {
   }
 
   /**
-   * WireGuard takes exactly one endpoint per peer. The peer's list is best first; take the first
-   * address of a family this host also has a public address in (it can reach it), else the first.
+   * WireGuard takes exactly one endpoint per peer. IPv4 first when this host has a public IPv4
+   * address (or lists none): the namespace reaches the outside over IPv4 through the masquerade,
+   * while IPv6 out of it needs IPv6 forwarding in the default namespace, which is the operator's
+   * choice (docs/deploy.md). Then IPv6 when this host has a public IPv6 address. Within a family,
+   * the peer's order (best first). Else the peer's first address.
    */
   static Optional<IpAddress> chooseEndpoint(HostEntry self, HostEntry peer) {
     if (peer.endpoints().isEmpty()) {
@@ -112,9 +115,12 @@ public final class Planner {
     }
     Set<Boolean> families = new HashSet<>();
     self.endpoints().forEach(a -> families.add(a.isV6()));
-    return peer.endpoints().stream()
-        .filter(a -> families.contains(a.isV6()))
-        .findFirst()
+    boolean v4 = families.isEmpty() || families.contains(false);
+    boolean v6 = families.contains(true);
+    Optional<IpAddress> first4 = peer.endpoints().stream().filter(a -> !a.isV6()).findFirst();
+    Optional<IpAddress> first6 = peer.endpoints().stream().filter(IpAddress::isV6).findFirst();
+    return (v4 ? first4 : Optional.<IpAddress>empty())
+        .or(() -> v6 ? first6 : Optional.empty())
         .or(() -> Optional.of(peer.endpoints().get(0)));
   }
 

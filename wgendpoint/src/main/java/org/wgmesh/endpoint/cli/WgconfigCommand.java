@@ -1,0 +1,172 @@
+package org.wgmesh.endpoint.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.function.BiFunction;
+import org.wgmesh.core.cli.Cli;
+import org.wgmesh.core.cli.CommonOptions;
+import org.wgmesh.core.cli.Io;
+import org.wgmesh.core.cli.Reporter;
+import org.wgmesh.core.cli.VersionProvider;
+import org.wgmesh.core.error.ExitCode;
+import org.wgmesh.core.net.IpAddress;
+import org.wgmesh.core.net.IpPrefix;
+import org.wgmesh.endpoint.config.EndpointFile;
+import org.wgmesh.endpoint.config.EnrolOptions;
+import org.wgmesh.endpoint.config.Enrolment;
+import org.wgmesh.endpoint.deploy.Roots;
+import org.wgmesh.endpoint.deploy.Supervisor;
+import org.wgmesh.endpoint.deploy.WireGuardBackendChoice;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code wgconfig [-i PUBLIC_IF] [-T TRUST_IF] [-I TRUST_CIDR]... [--public-address ADDR]...
+ * [--site-fingerprint SHA256:...] [--resolver IP:PORT | --zone-file PATH] DOMAIN}: reads and verifies
+ * the mesh record, pins the site key, and creates or updates {@code DIR/<domain>.yaml}. Thin:
+ * options, one {@link Enrolment} call, exit code. Changed settings go to stdout, one per line.
+ */
+@Command(
+    name = "wgconfig",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    sortOptions = false,
+    description = {
+      "Create or update this endpoint's configuration for the mesh DOMAIN: read the mesh record, verify it, pin the site key (check it with --site-fingerprint), and store the local settings.",
+      "Options not given keep their stored values. Prints what changed; writes nothing if nothing did."
+    })
+public final class WgconfigCommand implements Callable<Integer> {
+  private final Io io;
+  private final Map<String, String> env;
+  private final BiFunction<Reporter, EnrolOptions, Enrolment.Result> service;
+
+  @Mixin CommonOptions common;
+
+  @Option(names = {"-i", "--public-interface"}, paramLabel = "PUBLIC_IF",
+      description = "The Internet-facing interface (stays in the default namespace).")
+  String publicInterface;
+
+  @Option(names = {"-T", "--trust-interface"}, paramLabel = "TRUST_IF",
+      description = "The LAN interface (moved into the mesh namespace).")
+  String trustInterface;
+
+  @Option(names = {"-I", "--trust-address"}, paramLabel = "TRUST_CIDR",
+      description = "An address of the LAN interface with its prefix length, e.g. 198.18.1.1/24 (repeat for more; IPv6 too).")
+  List<String> trustAddresses;
+
+  @Option(names = "--public-address", paramLabel = "ADDR",
+      description = "A public address peers send to, best first (repeat for more; '' for none).")
+  List<String> publicAddresses;
+
+  @Option(names = "--lan-prefix", paramLabel = "PREFIX",
+      description = "A LAN prefix to announce (repeat for more; '' for the default: the networks of the trust addresses).")
+  List<String> lanPrefixes;
+
+  @Option(names = "--netns", paramLabel = "NAME", description = "Network namespace name (default: the mesh locus).")
+  String netns;
+
+  @Option(names = "--hostname", paramLabel = "NAME", description = "Host name to register (default: the system's).")
+  String hostname;
+
+  @Option(names = "--host-key", paramLabel = "FILE", description = "WireGuard private key file (default: DIR/DOMAIN.key).")
+  Path hostKey;
+
+  @Option(names = "--site-fingerprint", paramLabel = "SHA256:...",
+      description = "The site fingerprint from the admin; the record's key must match it. Without it the key is pinned on first use.")
+  String siteFingerprint;
+
+  @Option(names = "--resolver", paramLabel = "IP:PORT",
+      description = "DNS server to read the records from, now and later (default: the system's).")
+  String resolver;
+
+  @Option(names = "--zone-file", paramLabel = "PATH", description = "Read the records from this zone file instead of DNS, now and later.")
+  Path zoneFile;
+
+  @Option(names = "--backend", paramLabel = "auto|kernel|userspace", description = "WireGuard implementation (default: auto).")
+  WireGuardBackendChoice backend;
+
+  @Option(names = "--supervisor", paramLabel = "direct|systemd", description = "Who runs BIRD and wireguard-go (default: direct).")
+  Supervisor supervisor;
+
+  @Option(names = "--root", paramLabel = "DIR",
+      description = "Put every deployed file below DIR (DIR/etc/wireguard, ...), for tests and simulated hosts.")
+  Path root;
+
+  @Option(names = "--config-dir", paramLabel = "DIR",
+      description = "Endpoint configuration directory (default: $WGMESH_CONFIG_DIR, else /etc/wgmesh).")
+  Path configDir;
+
+  @Parameters(index = "0", paramLabel = "DOMAIN", description = "The mesh domain, e.g. mesh.example.com.")
+  String domain;
+
+  /** The command with the process environment. */
+  public WgconfigCommand(Io io) {
+    this(io, System.getenv(), (reporter, options) -> new Enrolment(reporter).enrol(options));
+  }
+
+  /** For tests: a given environment and enrolment service. */
+  WgconfigCommand(Io io, Map<String, String> env, BiFunction<Reporter, EnrolOptions, Enrolment.Result> service) {
+    this.io = io;
+    this.env = env;
+    this.service = service;
+  }
+
+  /** The process entry point. */
+  public static void main(String[] args) {
+    Cli.main(WgconfigCommand::new, args);
+  }
+
+  @Override
+  public Integer call() {
+    Reporter reporter = common.reporter(io);
+    Path dir = EndpointFile.configDir(Optional.ofNullable(configDir), env);
+    EnrolOptions options = new EnrolOptions(
+        domain, dir,
+        Optional.ofNullable(siteFingerprint),
+        Optional.ofNullable(publicInterface),
+        Optional.ofNullable(trustInterface),
+        parsed(trustAddresses, t -> IpPrefix.parseInterface(t, "-I/--trust-address")),
+        parsed(publicAddresses, t -> IpAddress.parse(t, "--public-address")),
+        parsed(lanPrefixes, t -> IpPrefix.parse(t, "--lan-prefix")),
+        Optional.ofNullable(netns),
+        Optional.ofNullable(hostname),
+        Optional.ofNullable(hostKey),
+        Optional.ofNullable(resolver),
+        Optional.ofNullable(zoneFile),
+        Optional.ofNullable(backend),
+        Optional.ofNullable(supervisor),
+        Optional.ofNullable(root).map(r -> Roots.under(r.toAbsolutePath())));
+    Enrolment.Result result = service.apply(reporter, options);
+    if (result.created()) {
+      io.out().println("created " + result.file());
+    } else if (result.changes().isEmpty()) {
+      reporter.info("%s: nothing changed", result.file());
+    } else {
+      io.out().println("updated " + result.file() + ":");
+      result.changes().forEach(line -> io.out().println("  " + line));
+    }
+    reporter.info("site %s, key %s, locus %s", result.config().domain(), result.config().siteFingerprint(),
+        result.config().locus());
+    return ExitCode.OK.code();
+  }
+
+  /** A repeated option: absent, or its values; a single '' means "none". */
+  private static <T> Optional<List<T>> parsed(List<String> values, java.util.function.Function<String, T> parse) {
+    if (values == null) {
+      return Optional.empty();
+    }
+    List<T> out = new ArrayList<>();
+    for (String v : values) {
+      if (!v.isBlank()) {
+        out.add(parse.apply(v.strip()));
+      }
+    }
+    return Optional.of(out);
+  }
+}

@@ -1,0 +1,73 @@
+package org.wgmesh.endpoint.cli;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import org.wgmesh.core.cli.Cli;
+import org.wgmesh.core.cli.CommonOptions;
+import org.wgmesh.core.cli.Io;
+import org.wgmesh.core.cli.VersionProvider;
+import org.wgmesh.core.cli.Reporter;
+import org.wgmesh.core.error.ExitCode;
+import org.wgmesh.endpoint.config.EndpointFile;
+import org.wgmesh.endpoint.config.HostRegistration;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code wghost [--config-dir DIR] DOMAIN}: creates the host key (0600) if missing and prints the
+ * registration blob, alone, on stdout, so {@code wgsite -i "$(ssh host wghost DOMAIN)"} works.
+ * Everything else goes to stderr.
+ */
+@Command(
+    name = "wghost",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = {
+      "Create this host's WireGuard key if it has none, and print its registration blob for the mesh DOMAIN on stdout, alone on one line.",
+      "Import it on the site controller: wgsite -i \"$(ssh HOST wghost DOMAIN)\" wgmesh.yaml",
+      "Run wgconfig first: the blob is sealed to the site key pinned there."
+    })
+public final class WghostCommand implements Callable<Integer> {
+  private final Io io;
+  private final Map<String, String> env;
+  private final Function<Reporter, HostRegistration> service;
+
+  @Mixin CommonOptions common;
+
+  @Option(names = "--config-dir", paramLabel = "DIR",
+      description = "Endpoint configuration directory (default: $WGMESH_CONFIG_DIR, else /etc/wgmesh).")
+  Path configDir;
+
+  @Parameters(index = "0", paramLabel = "DOMAIN", description = "The mesh domain, e.g. mesh.example.com.")
+  String domain;
+
+  /** The command with the process environment. */
+  public WghostCommand(Io io) {
+    this(io, System.getenv(), HostRegistration::new);
+  }
+
+  /** For tests: a given environment and service. */
+  WghostCommand(Io io, Map<String, String> env, Function<Reporter, HostRegistration> service) {
+    this.io = io;
+    this.env = env;
+    this.service = service;
+  }
+
+  /** The process entry point. */
+  public static void main(String[] args) {
+    Cli.main(WghostCommand::new, args);
+  }
+
+  @Override
+  public Integer call() {
+    Path dir = EndpointFile.configDir(Optional.ofNullable(configDir), env);
+    HostRegistration.Result result = service.apply(common.reporter(io)).register(dir, domain);
+    io.out().println(result.blob());
+    return ExitCode.OK.code();
+  }
+}

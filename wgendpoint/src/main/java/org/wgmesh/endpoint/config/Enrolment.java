@@ -1,0 +1,251 @@
+package org.wgmesh.endpoint.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.wgmesh.core.cli.Reporter;
+import org.wgmesh.core.crypto.Ed25519PublicKey;
+import org.wgmesh.core.dns.DnsSource;
+import org.wgmesh.core.dns.DnsSources;
+import org.wgmesh.core.dns.TxtRecordSet;
+import org.wgmesh.core.error.RecordException;
+import org.wgmesh.core.error.UsageException;
+import org.wgmesh.core.net.IpPrefix;
+import org.wgmesh.core.record.MeshRecord;
+import org.wgmesh.endpoint.deploy.Roots;
+import org.wgmesh.endpoint.deploy.Supervisor;
+import org.wgmesh.endpoint.deploy.WireGuardBackendChoice;
+
+/**
+ * {@code wgconfig}'s service: reads the mesh record, verifies it, pins the site key, and creates
+ * or updates the endpoint file.
+ *
+ * <p>Trust: with {@code --site-fingerprint} the key the record carries must have that
+ * fingerprint before anything is accepted. Without it, the first run pins the key the record
+ * carries (trust on first use) and says so loudly, with the fingerprint to compare; later runs
+ * verify against the pinned key and refuse a record signed by another. A pinned key is replaced
+ * only when the operator gives the new key's fingerprint.
+ *
+ * <p>Idempotent: re-running with the same options and an unchanged mesh record writes nothing.
+ */
+public final class Enrolment {
+  private static final Pattern FINGERPRINT = Pattern.compile("SHA256:[A-Za-z0-9+/]{43}");
+
+  private final Reporter reporter;
+  private final Function<EnrolOptions, DnsSource> sources;
+
+  /** An enrolment reading DNS (or a zone file) as the options say. */
+  public Enrolment(Reporter reporter) {
+    this(reporter, Enrolment::defaultSource);
+  }
+
+  /** An enrolment reading records through {@code sources} (tests). */
+  public Enrolment(Reporter reporter, Function<EnrolOptions, DnsSource> sources) {
+    this.reporter = Objects.requireNonNull(reporter, "reporter");
+    this.sources = Objects.requireNonNull(sources, "sources");
+  }
+
+  /**
+   * What one run did.
+   *
+   * @param config the configuration now in the file
+   * @param file the endpoint file
+   * @param created true when the file did not exist before
+   * @param changes the settings that changed, one line each ({@code key: old -> new}); empty when nothing changed
+   * @param pinnedOnFirstUse true when the site key was pinned now without a fingerprint to check
+   */
+  public record Result(EndpointConfig config, Path file, boolean created, List<String> changes, boolean pinnedOnFirstUse) {
+    public Result {
+      changes = List.copyOf(changes);
+    }
+
+    /** Whether the file was written. */
+    public boolean written() {
+      return created || !changes.isEmpty();
+    }
+  }
+
+  /**
+   * Enrols (first run) or updates (later runs) the endpoint for {@code options.domain()}.
+   *
+   * @throws UsageException for a malformed fingerprint or conflicting options
+   * @throws RecordException when the mesh record is missing, invalid, expired, not signed by the
+   *     pinned key, or carries a key with another fingerprint than the one given
+   * @throws org.wgmesh.core.error.DnsException when DNS cannot be read
+   * @throws org.wgmesh.core.error.ConfigException when the existing file or a new setting is invalid
+   */
+  public Result enrol(EnrolOptions options) {
+    String domain = checkDomain(options.domain());
+    Optional<String> wantedFingerprint = options.siteFingerprint().map(Enrolment::checkFingerprint);
+    if (options.resolver().isPresent() && options.zoneFile().isPresent()) {
+      throw new UsageException("--resolver and --zone-file", "cannot be used together", "give one of them");
+    }
+    Path file = EndpointFile.path(options.configDir(), domain);
+    Optional<EndpointConfig> existing =
+        EndpointFile.exists(options.configDir(), domain)
+            ? Optional.of(EndpointFile.load(file, domain))
+            : Optional.empty();
+
+    TxtRecordSet rrset = sources.apply(withStoredSource(options, existing)).lookup(domain)
+        .orElseThrow(() -> new RecordException(domain, "no mesh record (TXT) at this name",
+            "check the domain name, the resolver, and that the site has published (wgpub)"));
+    Optional<Ed25519PublicKey> pinned = existing.map(EndpointConfig::siteSigningKey);
+    boolean repin = pinned.isPresent() && wantedFingerprint.isPresent()
+        && !pinned.get().fingerprint().equals(wantedFingerprint.get());
+    MeshRecord mesh;
+    if (pinned.isPresent() && !repin) {
+      mesh = decodePinned(rrset, pinned.get(), domain, file);
+    } else {
+      mesh = MeshRecord.decode(rrset, null, domain);
+    }
+    String carried = mesh.siteSigningKey().fingerprint();
+    if (wantedFingerprint.isPresent() && !carried.equals(wantedFingerprint.get())) {
+      throw new RecordException(
+          domain,
+          "the mesh record carries site key " + carried + ", not " + wantedFingerprint.get() + " (--site-fingerprint)",
+          "nothing was changed; compare the fingerprint with the one 'wgsite' prints on the site controller:"
+              + " a mismatch means a mistyped fingerprint or a forged record");
+    }
+    boolean pinnedOnFirstUse = pinned.isEmpty() && wantedFingerprint.isEmpty();
+
+    EndpointConfig next = apply(options, existing, mesh, domain);
+    Map<String, Object> before = existing.map(c -> EndpointFile.toMap(c, options.configDir())).orElse(Map.of());
+    List<String> changes = existing.isPresent()
+        ? SettingsDiff.between(before, EndpointFile.toMap(next, options.configDir()))
+        : List.of();
+    boolean created = existing.isEmpty();
+    if (created || !changes.isEmpty()) {
+      EndpointFile.save(next, file);
+    }
+    if (pinnedOnFirstUse) {
+      warnTrustOnFirstUse(domain, carried, file);
+    }
+    warnOutsideAllowed(next, mesh);
+    if (repin) {
+      reporter.warn("site key for %s replaced: %s -> %s (confirmed by --site-fingerprint)",
+          domain, pinned.get().fingerprint(), carried);
+    }
+    return new Result(next, file, created, changes, pinnedOnFirstUse);
+  }
+
+  /**
+   * Verifies against the pinned key. When that fails but the record is a valid one of another site
+   * key (a key change, or a forgery), says so with both fingerprints and the way to re-pin.
+   */
+  private static MeshRecord decodePinned(TxtRecordSet rrset, Ed25519PublicKey pinned, String domain, Path file) {
+    try {
+      return MeshRecord.decode(rrset, pinned, domain);
+    } catch (RecordException e) {
+      Optional<MeshRecord> selfSigned = selfSigned(rrset, domain);
+      if (selfSigned.isPresent() && !selfSigned.get().siteSigningKey().equals(pinned)) {
+        throw new RecordException(
+            domain,
+            "the mesh record is signed by site key " + selfSigned.get().siteSigningKey().fingerprint()
+                + ", not by the pinned site key " + pinned.fingerprint(),
+            "nothing was changed. Either the record is forged, or the site key really changed: then get the new"
+                + " fingerprint from the admin and run 'wgconfig --site-fingerprint SHA256:... " + domain
+                + "' (the pinned key is in " + file + ")",
+            e);
+      }
+      throw e;
+    }
+  }
+
+  private static Optional<MeshRecord> selfSigned(TxtRecordSet rrset, String domain) {
+    try {
+      return Optional.of(MeshRecord.decode(rrset, null, domain));
+    } catch (RecordException notEvenThat) {
+      return Optional.empty();
+    }
+  }
+
+  private void warnTrustOnFirstUse(String domain, String fingerprint, Path file) {
+    reporter.warn("**************************************************************************");
+    reporter.warn("site key for %s PINNED ON FIRST USE, without verification:", domain);
+    reporter.warn("    %s", fingerprint);
+    reporter.warn("compare it with the fingerprint 'wgsite' prints on the site controller.");
+    reporter.warn("If they differ, remove %s and run again with", file);
+    reporter.warn("    wgconfig --site-fingerprint SHA256:... %s", domain);
+    reporter.warn("**************************************************************************");
+  }
+
+  /** A LAN prefix the mesh does not allow would be registered but filtered out by every peer. */
+  private void warnOutsideAllowed(EndpointConfig config, MeshRecord mesh) {
+    List<IpPrefix> allowed = mesh.settings().allowedLanPrefixes();
+    for (IpPrefix p : config.effectiveLanPrefixes()) {
+      if (allowed.stream().noneMatch(a -> a.contains(p))) {
+        reporter.warn("LAN prefix %s is outside the mesh's allowed LAN prefixes (%s): peers will not accept routes to it;"
+            + " set the prefixes to announce with --lan-prefix, or ask the admin to allow it", p,
+            String.join(", ", allowed.stream().map(IpPrefix::toString).toList()));
+      }
+    }
+  }
+
+  /** The options with the resolver or zone file of the existing file when none is given. */
+  private static EnrolOptions withStoredSource(EnrolOptions o, Optional<EndpointConfig> existing) {
+    if (o.resolver().isPresent() || o.zoneFile().isPresent() || existing.isEmpty()) {
+      return o;
+    }
+    EndpointConfig c = existing.get();
+    return new EnrolOptions(o.domain(), o.configDir(), o.siteFingerprint(), o.publicInterface(),
+        o.trustInterface(), o.trustAddresses(), o.publicAddresses(), o.lanPrefixes(), o.netns(),
+        o.hostname(), o.hostKey(), c.resolver(), c.zoneFile(), o.backend(), o.supervisor(), o.roots());
+  }
+
+  private static DnsSource defaultSource(EnrolOptions o) {
+    return DnsSources.fromOptions(o.resolver(), o.zoneFile());
+  }
+
+  private static EndpointConfig apply(
+      EnrolOptions o, Optional<EndpointConfig> existing, MeshRecord mesh, String domain) {
+    EndpointConfig base = existing.orElseGet(() -> new EndpointConfig(
+        domain, mesh.siteSigningKey(), mesh.siteBoxKey(), mesh.settings().locus(), UUID.randomUUID(),
+        Optional.empty(), Optional.empty(), Optional.empty(), List.of(), Optional.empty(), List.of(),
+        List.of(), EndpointFile.defaultHostKey(o.configDir(), domain), Optional.empty(), Optional.empty(),
+        WireGuardBackendChoice.AUTO, Supervisor.DIRECT, Roots.system()));
+    return base.with(b -> {
+      b.siteSigningKey = mesh.siteSigningKey();
+      b.siteBoxKey = mesh.siteBoxKey();
+      b.locus = mesh.settings().locus();
+      o.publicInterface().ifPresent(v -> b.publicInterface = Optional.of(v));
+      o.trustInterface().ifPresent(v -> b.trustInterface = Optional.of(v));
+      o.trustAddresses().ifPresent(v -> b.trustAddresses = v);
+      o.publicAddresses().ifPresent(v -> b.publicAddresses = v);
+      o.lanPrefixes().ifPresent(v -> b.lanPrefixes = v);
+      o.netns().ifPresent(v -> b.netns = Optional.of(v));
+      o.hostname().ifPresent(v -> b.hostname = Optional.of(
+          org.wgmesh.core.registration.Registration.checkHostname(v, "--hostname")));
+      o.hostKey().ifPresent(v -> b.hostKey = v.toAbsolutePath());
+      if (o.resolver().isPresent() || o.zoneFile().isPresent()) {
+        b.resolver = o.resolver();
+        b.zoneFile = o.zoneFile().map(Path::toAbsolutePath);
+      }
+      o.backend().ifPresent(v -> b.backend = v);
+      o.supervisor().ifPresent(v -> b.supervisor = v);
+      o.roots().ifPresent(v -> b.roots = v);
+    });
+  }
+
+  /** Checks a {@code SHA256:} fingerprint as wgsite prints it. */
+  static String checkFingerprint(String text) {
+    String t = text.strip();
+    if (!FINGERPRINT.matcher(t).matches()) {
+      throw new UsageException(
+          "--site-fingerprint '" + text + "'",
+          "not a site fingerprint",
+          "copy it as 'wgsite' prints it: SHA256: followed by 43 base64 characters");
+    }
+    return t;
+  }
+
+  private static String checkDomain(String domain) {
+    String d = TxtRecordSet.normalize(domain.strip());
+    org.wgmesh.core.registration.Registration.checkHostname(d, "domain");
+    return d;
+  }
+}

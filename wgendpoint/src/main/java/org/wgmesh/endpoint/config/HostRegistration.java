@@ -1,0 +1,110 @@
+package org.wgmesh.endpoint.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.wgmesh.core.cli.Reporter;
+import org.wgmesh.core.crypto.Fingerprint;
+import org.wgmesh.core.crypto.X25519PrivateKey;
+import org.wgmesh.core.error.ConfigException;
+import org.wgmesh.core.net.IpAddress;
+import org.wgmesh.core.net.IpPrefix;
+import org.wgmesh.core.registration.Registration;
+import org.wgmesh.core.registration.RegistrationBlob;
+
+/**
+ * {@code wghost}'s service: makes sure the host key exists (creating it, 0600, on first use) and
+ * seals this host's registration (uuid, host name, public key, public addresses, LAN prefixes) to
+ * the pinned site's box key. Works offline: everything comes from the endpoint file.
+ */
+public final class HostRegistration {
+  private final Reporter reporter;
+  private final Clock clock;
+  private final Supplier<String> systemHostname;
+
+  /** With the system clock and the kernel's host name. */
+  public HostRegistration(Reporter reporter) {
+    this(reporter, Clock.systemUTC(), HostRegistration::kernelHostname);
+  }
+
+  /** For tests: a fixed clock and host name. */
+  public HostRegistration(Reporter reporter, Clock clock, Supplier<String> systemHostname) {
+    this.reporter = Objects.requireNonNull(reporter, "reporter");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.systemHostname = Objects.requireNonNull(systemHostname, "systemHostname");
+  }
+
+  /**
+   * What one run made.
+   *
+   * @param registration what the blob holds
+   * @param blob the registration blob (base64url, one line)
+   * @param keyCreated whether the host key was created now
+   */
+  public record Result(Registration registration, String blob, boolean keyCreated) {}
+
+  /**
+   * Creates the host key if missing and returns the registration blob for {@code domain}.
+   *
+   * @throws org.wgmesh.core.error.FileException when the endpoint file is missing (hint: wgconfig)
+   *     or the key file cannot be read or written
+   * @throws ConfigException when the endpoint file is invalid or the host name cannot be used
+   */
+  public Result register(Path configDir, String domain) {
+    EndpointConfig config = EndpointFile.load(EndpointFile.path(configDir, domain), domain);
+    HostKeys.Loaded key = HostKeys.readOrCreate(config.hostKey(), config.domain());
+    if (key.created()) {
+      reporter.info("created host key %s (mode 0600)", config.hostKey());
+    }
+    X25519PrivateKey hostKey = key.key();
+    Registration r = new Registration(
+        config.uuid(),
+        hostname(config),
+        hostKey.publicKey(),
+        config.publicAddresses(),
+        config.effectiveLanPrefixes(),
+        clock.instant());
+    String blob = RegistrationBlob.seal(r, hostKey, config.siteBoxKey(), config.domain());
+    reporter.info("registration for site %s (site key %s):", config.domain(), config.siteFingerprint());
+    reporter.info("  hostname:     %s", r.hostname());
+    reporter.info("  uuid:         %s", r.uuid());
+    reporter.info("  key:          %s", Fingerprint.of(r.publicKey().bytes()));
+    reporter.info("  addresses:    %s", r.endpoints().isEmpty() ? "(none: this host only dials out)"
+        : String.join(", ", r.endpoints().stream().map(IpAddress::toString).toList()));
+    reporter.info("  LAN prefixes: %s", r.lanPrefixes().isEmpty() ? "(none)"
+        : String.join(", ", r.lanPrefixes().stream().map(IpPrefix::toString).toList()));
+    reporter.info("hand the line on stdout to the site admin: wgsite -i BLOB wgmesh.yaml");
+    return new Result(r, blob, key.created());
+  }
+
+  private String hostname(EndpointConfig config) {
+    if (config.hostname().isPresent()) {
+      return config.hostname().get();
+    }
+    String system = systemHostname.get();
+    try {
+      return Registration.checkHostname(system, "system host name");
+    } catch (org.wgmesh.core.error.InputException e) {
+      throw new ConfigException("hostname", "the system host name cannot be used: " + e.why(),
+          "set one: wgconfig --hostname NAME " + config.domain());
+    }
+  }
+
+  /** The kernel's host name ({@code /proc/sys/kernel/hostname}); never a DNS lookup. */
+  static String kernelHostname() {
+    for (Path p : new Path[] {Path.of("/proc/sys/kernel/hostname"), Path.of("/etc/hostname")}) {
+      try {
+        String h = Files.readString(p).strip();
+        if (!h.isEmpty()) {
+          return h;
+        }
+      } catch (IOException e) {
+        // try the next source
+      }
+    }
+    return "";
+  }
+}

@@ -1,0 +1,91 @@
+package org.wgmesh.endpoint.source;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import org.wgmesh.core.dns.DnsSource;
+import org.wgmesh.core.dns.DnsSources;
+import org.wgmesh.core.error.FileException;
+import org.wgmesh.core.io.AtomicFiles;
+import org.wgmesh.core.model.MeshView;
+import org.wgmesh.core.record.MeshReader;
+import org.wgmesh.core.record.SeenSerials;
+import org.wgmesh.endpoint.config.EndpointConfig;
+import org.wgmesh.endpoint.config.HostKeys;
+
+/**
+ * Reads and verifies the mesh for an enrolled endpoint: the records come from the resolver or zone
+ * file of its endpoint file (or an override), are verified against its pinned site key and opened
+ * with its host key, and must not be older than what it accepted before. The serials accepted are
+ * kept in {@code <state>/<domain>.seen} and are written only after a read verified completely.
+ */
+public final class EndpointMeshSource {
+  private final MeshReader reader;
+  private final Function<EndpointConfig, DnsSource> sources;
+
+  /** Reads through the source the endpoint file names (resolver, zone file, or the system's). */
+  public EndpointMeshSource() {
+    this(new MeshReader(), EndpointMeshSource::configuredSource);
+  }
+
+  /**
+   * @param reader verifies the records (its clock decides expiry)
+   * @param sources the DNS source for an endpoint configuration
+   */
+  public EndpointMeshSource(MeshReader reader, Function<EndpointConfig, DnsSource> sources) {
+    this.reader = Objects.requireNonNull(reader, "reader");
+    this.sources = Objects.requireNonNull(sources, "sources");
+  }
+
+  /** Reads through {@code resolver} when given, else as the endpoint file says. */
+  public static EndpointMeshSource withResolver(Optional<String> resolver) {
+    if (resolver.isEmpty()) {
+      return new EndpointMeshSource();
+    }
+    return new EndpointMeshSource(new MeshReader(), c -> DnsSources.fromOptions(resolver, Optional.empty()));
+  }
+
+  /** The source an endpoint file asks for. */
+  public static DnsSource configuredSource(EndpointConfig config) {
+    return DnsSources.fromOptions(config.resolver(), config.zoneFile());
+  }
+
+  /** {@code <state>/<domain>.seen}. */
+  public static Path seenFile(EndpointConfig config) {
+    return config.roots().state().resolve(config.domain() + ".seen");
+  }
+
+  /**
+   * Fetches and verifies the mesh view of {@code config.domain()}.
+   *
+   * @throws org.wgmesh.core.error.RecordException when a record is missing, forged, expired,
+   *     replayed, or this host is not a member yet
+   * @throws org.wgmesh.core.error.DnsException when DNS cannot be read
+   * @throws FileException when the host key or the serials file cannot be read or written
+   * @throws org.wgmesh.core.error.ConfigException when the serials file is malformed
+   */
+  public MeshView fetch(EndpointConfig config) {
+    Path seenFile = seenFile(config);
+    SeenSerials seen = readSeen(seenFile);
+    MeshView view = reader.read(
+        sources.apply(config), config.domain(), config.siteSigningKey(),
+        HostKeys.read(config.hostKey(), config.domain()), seen);
+    // Only a complete, verified read moves the serials forward.
+    AtomicFiles.write(seenFile, seen.toText(), AtomicFiles.PUBLIC);
+    return view;
+  }
+
+  static SeenSerials readSeen(Path file) {
+    if (!Files.exists(file)) {
+      return SeenSerials.empty();
+    }
+    try {
+      return SeenSerials.parse(Files.readString(file), file.toString());
+    } catch (IOException e) {
+      throw new FileException(file.toString(), "cannot read: " + e.getMessage(), null, e);
+    }
+  }
+}

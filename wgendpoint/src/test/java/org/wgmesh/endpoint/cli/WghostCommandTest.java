@@ -1,0 +1,127 @@
+package org.wgmesh.endpoint.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.wgmesh.core.cli.Cli;
+import org.wgmesh.core.cli.Io;
+import org.wgmesh.core.crypto.KeyFiles;
+import org.wgmesh.core.crypto.X25519PrivateKey;
+import org.wgmesh.core.error.ExitCode;
+import org.wgmesh.core.net.IpAddress;
+import org.wgmesh.core.net.IpPrefix;
+import org.wgmesh.core.registration.Registration;
+import org.wgmesh.core.registration.RegistrationBlob;
+import org.wgmesh.endpoint.config.EndpointConfig;
+import org.wgmesh.endpoint.config.EndpointFile;
+import org.wgmesh.endpoint.config.Enrolment;
+import org.wgmesh.endpoint.config.EnrolOptions;
+import org.wgmesh.endpoint.config.HostRegistration;
+import org.wgmesh.endpoint.config.TestMesh;
+
+class WghostCommandTest {
+  static final String D = TestMesh.DOMAIN;
+  @TempDir Path dir;
+  TestMesh mesh;
+  String systemHostname = "Router-7";
+
+  record Run(int rc, String out, String err) {}
+
+  Run run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    Io io = new Io(new ByteArrayInputStream(new byte[0]), out, err, false);
+    int rc = Cli.run(i -> new WghostCommand(i, Map.of(), reporter -> new HostRegistration(reporter,
+        Clock.fixed(Instant.parse("2026-11-22T08:00:00Z"), ZoneOffset.UTC), () -> systemHostname)), io, args);
+    return new Run(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @BeforeEach
+  void enrol() {
+    mesh = new TestMesh().publishEmpty();
+    EnrolOptions base = EnrolOptions.of(D, dir);
+    new Enrolment(org.wgmesh.core.cli.Reporter.silent(), o -> mesh.dns).enrol(new EnrolOptions(
+        D, dir, base.siteFingerprint(), java.util.Optional.of("eth0"), java.util.Optional.of("eth1"),
+        java.util.Optional.of(List.of(IpPrefix.parseInterface("198.18.7.1/24", "t"))),
+        java.util.Optional.of(List.of(IpAddress.parse("203.0.113.7", "t"))),
+        base.lanPrefixes(), base.netns(), base.hostname(), base.hostKey(), base.resolver(), base.zoneFile(),
+        base.backend(), base.supervisor(), base.roots()));
+  }
+
+  Path keyFile() {
+    return dir.resolve(D + ".key");
+  }
+
+  @Test
+  void firstRun_createsKey0600_andPrintsOnlyTheBlob_whichTheSiteOpens() throws Exception {
+    Run r = run("--config-dir", dir.toString(), D);
+    assertThat(r.rc()).as(r.err()).isZero();
+    assertThat(keyFile()).exists();
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile()))).isEqualTo("rw-------");
+    assertThat(r.out().lines().toList()).hasSize(1);
+    String blob = r.out().strip();
+    assertThat(blob).matches("[A-Za-z0-9_-]+");
+    assertThat(r.err()).contains("created host key").contains("router-7").contains("198.18.7.0/24").doesNotContain(blob);
+
+    Registration reg = RegistrationBlob.open(blob, mesh.site.box(), D);
+    EndpointConfig c = EndpointFile.load(EndpointFile.path(dir, D), D);
+    X25519PrivateKey key = X25519PrivateKey.parse(KeyFiles.readSecret(keyFile()), "k");
+    assertThat(reg.publicKey()).isEqualTo(key.publicKey());
+    assertThat(reg.uuid()).isEqualTo(c.uuid());
+    assertThat(reg.hostname()).isEqualTo("router-7");
+    assertThat(reg.endpoints()).containsExactly(IpAddress.parse("203.0.113.7", "t"));
+    assertThat(reg.lanPrefixes()).containsExactly(IpPrefix.parse("198.18.7.0/24", "t"));
+    assertThat(r.err()).doesNotContain(key.toBase64());
+  }
+
+  @Test
+  void secondRun_keepsTheKey() throws Exception {
+    Run first = run("--config-dir", dir.toString(), D);
+    String keyText = Files.readString(keyFile());
+    Run second = run("--config-dir", dir.toString(), D);
+    assertThat(second.rc()).isZero();
+    assertThat(second.err()).doesNotContain("created host key");
+    assertThat(Files.readString(keyFile())).isEqualTo(keyText);
+    assertThat(RegistrationBlob.open(second.out().strip(), mesh.site.box(), D).publicKey())
+        .isEqualTo(RegistrationBlob.open(first.out().strip(), mesh.site.box(), D).publicKey());
+  }
+
+  @Test
+  void keyReadableByOthers_isRefused() throws Exception {
+    run("--config-dir", dir.toString(), D);
+    Files.setPosixFilePermissions(keyFile(), PosixFilePermissions.fromString("rw-r--r--"));
+    Run r = run("--config-dir", dir.toString(), D);
+    assertThat(r.rc()).isEqualTo(ExitCode.IO.code());
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err()).contains("chmod 600");
+  }
+
+  @Test
+  void notEnrolled_saysToRunWgconfig() {
+    Run r = run("--config-dir", dir.resolve("empty").toString(), D);
+    assertThat(r.rc()).isEqualTo(ExitCode.IO.code());
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err()).contains("hint: enrol this host first: wgconfig");
+  }
+
+  @Test
+  void unusableSystemHostname_asksForOne() {
+    systemHostname = "under_score";
+    Run r = run("--config-dir", dir.toString(), D);
+    assertThat(r.rc()).isEqualTo(ExitCode.CONFIG.code());
+    assertThat(r.err()).contains("wgconfig --hostname");
+  }
+}

@@ -1,0 +1,166 @@
+package org.wgmesh.endpoint.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.wgmesh.core.crypto.SiteKeys;
+import org.wgmesh.core.error.ConfigException;
+import org.wgmesh.core.error.ExitCode;
+import org.wgmesh.core.error.FileException;
+import org.wgmesh.core.net.IpAddress;
+import org.wgmesh.core.net.IpPrefix;
+import org.wgmesh.endpoint.deploy.Roots;
+import org.wgmesh.endpoint.deploy.Supervisor;
+import org.wgmesh.endpoint.deploy.WireGuardBackendChoice;
+
+class EndpointFileTest {
+  @TempDir Path dir;
+  final SiteKeys site = SiteKeys.generate();
+
+  EndpointConfig sample() {
+    return new EndpointConfig("Mesh.Example.Test.", site.signing().publicKey(), site.box().publicKey(), "lab",
+        UUID.fromString("00000000-0000-0007-0000-000000000001"), Optional.of("r1"), Optional.empty(),
+        Optional.of("eth0"), List.of(IpAddress.parse("203.0.113.1", "t"), IpAddress.parse("2001:db8::1", "t")),
+        Optional.of("eth1"), List.of(IpPrefix.parseInterface("198.18.1.1/24", "t"), IpPrefix.parseInterface("fd00:1::1/64", "t")),
+        List.of(), EndpointFile.defaultHostKey(dir, "mesh.example.test"), Optional.of("127.0.0.1:5353"), Optional.empty(),
+        WireGuardBackendChoice.USERSPACE, Supervisor.DIRECT, Roots.under(dir.resolve("root")));
+  }
+
+  Path write(String yaml) throws Exception {
+    Path f = EndpointFile.path(dir, "mesh.example.test");
+    Files.writeString(f, yaml);
+    return f;
+  }
+
+  String valid() {
+    return EndpointFile.render(sample(), dir);
+  }
+
+  @Test
+  void saveAndLoad_roundTripsEverySetting() {
+    EndpointConfig c = sample();
+    Path f = EndpointFile.path(dir, c.domain());
+    assertThat(EndpointFile.save(c, f)).isTrue();
+    assertThat(EndpointFile.load(f, "mesh.example.test")).isEqualTo(c);
+    assertThat(EndpointFile.save(c, f)).as("identical content is not rewritten").isFalse();
+    assertThat(c.domain()).isEqualTo("mesh.example.test");
+  }
+
+  @Test
+  void render_omitsDefaultsAndIsReadable() {
+    String text = valid();
+    assertThat(text).startsWith("# wgmesh endpoint configuration").contains("fingerprint: " + site.fingerprint())
+        .contains("- 198.18.1.1/24").doesNotContain("host-key").doesNotContain("lan-prefixes").doesNotContain("netns");
+  }
+
+  @Test
+  void effectiveValues_defaultToLocusAndTrustNetworks() {
+    EndpointConfig c = sample();
+    assertThat(c.effectiveNetns()).isEqualTo("lab");
+    assertThat(c.effectiveLanPrefixes()).containsExactly(IpPrefix.parse("198.18.1.0/24", "t"), IpPrefix.parse("fd00:1::/64", "t"));
+    EndpointConfig set = c.with(b -> {
+      b.netns = Optional.of("mesh0");
+      b.lanPrefixes = List.of(IpPrefix.parse("198.19.0.0/16", "t"));
+    });
+    assertThat(set.effectiveNetns()).isEqualTo("mesh0");
+    assertThat(set.effectiveLanPrefixes()).containsExactly(IpPrefix.parse("198.19.0.0/16", "t"));
+  }
+
+  @Test
+  void load_unknownKey_namesKeyAndLine() throws Exception {
+    Path f = write(valid() + "colour: blue\n");
+    int line = (int) valid().lines().count() + 1;
+    assertThatThrownBy(() -> EndpointFile.load(f, "mesh.example.test"))
+        .isInstanceOfSatisfying(ConfigException.class, e -> {
+          assertThat(e.exitCode()).isEqualTo(ExitCode.CONFIG);
+          assertThat(e.what()).isEqualTo(f.toString());
+          assertThat(e.why()).contains("'colour'").contains("line " + line).contains("unknown key");
+        });
+  }
+
+  @Test
+  void load_badValues_nameKeyAndLine() throws Exception {
+    Map<String, String> cases = Map.of(
+        "public-interface: eth0", "public-interface: this-name-is-far-too-long",
+        "- 198.18.1.1/24", "- 198.18.1.1",
+        "- 203.0.113.1", "- gateway.example.com",
+        "backend: userspace", "backend: quantum",
+        "resolver: 127.0.0.1:5353", "resolver: resolver.example.com",
+        "trust-interface: eth1", "trust-interface: eth0");
+    for (Map.Entry<String, String> c : cases.entrySet()) {
+      String text = valid();
+      assertThat(text).contains(c.getKey());
+      Path f = write(text.replace(c.getKey(), c.getValue()));
+      int line = lineOf(text, c.getKey());
+      assertThatThrownBy(() -> EndpointFile.load(f, null))
+          .as(c.getValue())
+          .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.why()).contains("at line " + line));
+    }
+  }
+
+  static int lineOf(String text, String needle) {
+    List<String> lines = text.lines().toList();
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).contains(needle)) {
+        return i + 1;
+      }
+    }
+    throw new AssertionError(needle);
+  }
+
+  @Test
+  void load_fingerprintNotMatchingTheKey_isRefused() throws Exception {
+    String other = SiteKeys.generate().fingerprint();
+    Path f = write(valid().replace(site.fingerprint(), other));
+    assertThatThrownBy(() -> EndpointFile.load(f, null))
+        .isInstanceOfSatisfying(ConfigException.class, e -> {
+          assertThat(e.why()).contains("site.fingerprint").contains("does not match");
+          assertThat(e.hint()).get().asString().contains("--site-fingerprint");
+        });
+  }
+
+  @Test
+  void load_fileForAnotherDomain_isRefused() throws Exception {
+    Path f = write(valid());
+    assertThatThrownBy(() -> EndpointFile.load(f, "other.example.test"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("not 'other.example.test'");
+  }
+
+  @Test
+  void load_missingFile_hintsAtWgconfig() {
+    assertThatThrownBy(() -> EndpointFile.load(EndpointFile.path(dir, "x.test"), "x.test"))
+        .isInstanceOfSatisfying(FileException.class, e -> assertThat(e.hint()).get().asString().contains("wgconfig"));
+  }
+
+  @Test
+  void load_rootsPrefixAndRelativeHostKey_areResolved() throws Exception {
+    Path f = write(valid().replaceAll("(?s)roots:.*", "roots:\n  prefix: /srv/h1\n  state: /tmp/state\nhost-key: keys/h1.key\n"));
+    EndpointConfig c = EndpointFile.load(f, null);
+    assertThat(c.roots().bird()).isEqualTo(Path.of("/srv/h1/etc/bird"));
+    assertThat(c.roots().state()).isEqualTo(Path.of("/tmp/state"));
+    assertThat(c.hostKey()).isEqualTo(dir.resolve("keys/h1.key"));
+  }
+
+  @Test
+  void configDir_optionThenEnvironmentThenDefault() {
+    assertThat(EndpointFile.configDir(Optional.of(Path.of("/a")), Map.of("WGMESH_CONFIG_DIR", "/b"))).isEqualTo(Path.of("/a"));
+    assertThat(EndpointFile.configDir(Optional.empty(), Map.of("WGMESH_CONFIG_DIR", "/b"))).isEqualTo(Path.of("/b"));
+    assertThat(EndpointFile.configDir(Optional.empty(), Map.of())).isEqualTo(Path.of("/etc/wgmesh"));
+  }
+
+  @Test
+  void save_isWorldReadableButNotWritable() throws Exception {
+    Path f = EndpointFile.path(dir, "mesh.example.test");
+    EndpointFile.save(sample(), f);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-r--r--");
+  }
+}

@@ -1,0 +1,140 @@
+package org.wgmesh.endpoint.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.wgmesh.core.cli.Reporter;
+import org.wgmesh.core.crypto.KeyFiles;
+import org.wgmesh.core.crypto.X25519PrivateKey;
+import org.wgmesh.core.dns.TxtRecordSet;
+import org.wgmesh.core.error.ConfigException;
+import org.wgmesh.core.error.DnsException;
+import org.wgmesh.core.error.RecordException;
+import org.wgmesh.core.model.HostEntry;
+import org.wgmesh.core.model.MeshView;
+import org.wgmesh.core.record.MeshReader;
+import org.wgmesh.core.record.RecordNames;
+import org.wgmesh.endpoint.config.EndpointConfig;
+import org.wgmesh.endpoint.config.EndpointFile;
+import org.wgmesh.endpoint.config.EnrolOptions;
+import org.wgmesh.endpoint.config.Enrolment;
+import org.wgmesh.endpoint.config.TestMesh;
+import org.wgmesh.endpoint.deploy.EndpointSettings;
+import org.wgmesh.endpoint.deploy.Roots;
+
+/** The endpoint-side reader over records the real planner published. */
+class EndpointMeshSourceTest {
+  static final String D = TestMesh.DOMAIN;
+  @TempDir Path dir;
+  TestMesh mesh;
+  EndpointConfig config;
+  X25519PrivateKey self;
+  final X25519PrivateKey peer2 = X25519PrivateKey.generate();
+  final X25519PrivateKey peer3 = X25519PrivateKey.generate();
+  EndpointMeshSource source;
+
+  @BeforeEach
+  void enrolAndAdmit() {
+    mesh = new TestMesh().publishEmpty();
+    EnrolOptions o = EnrolOptions.of(D, dir);
+    config = new Enrolment(Reporter.silent(), x -> mesh.dns).enrol(o).config()
+        .with(b -> b.roots = Roots.under(dir.resolve("root")));
+    EndpointFile.save(config, EndpointFile.path(dir, D));
+    self = X25519PrivateKey.generate();
+    KeyFiles.createSecret(config.hostKey(), self.toBase64());
+    mesh.publish(List.of(TestMesh.host(1, self), TestMesh.host(2, peer2), TestMesh.host(3, peer3)));
+    source = new EndpointMeshSource(new MeshReader(), c -> mesh.dns);
+  }
+
+  Path seen() {
+    return EndpointMeshSource.seenFile(config);
+  }
+
+  @Test
+  void fetch_verifiesEveryPeerAndRemembersTheSerials() throws Exception {
+    MeshView view = source.fetch(config);
+    assertThat(view.self()).isEqualTo(TestMesh.host(1, self));
+    assertThat(view.peers()).extracting(HostEntry::number).containsExactly(2, 3);
+    assertThat(view.peers().get(0).publicKey()).isEqualTo(peer2.publicKey());
+    assertThat(view.siteSigningKey()).isEqualTo(mesh.site.signing().publicKey());
+    assertThat(seen()).isEqualTo(dir.resolve("root/var/lib/wgmesh/" + D + ".seen"));
+    assertThat(Files.readString(seen())).contains("mesh " + view.serial()).contains("host 1 ").contains("host 3 ");
+  }
+
+  @Test
+  void fetch_replayOfAnOlderMeshRecord_isRefusedAndSerialsStay() throws Exception {
+    TxtRecordSet old = mesh.meshRecord();
+    mesh.publish(List.of(TestMesh.host(1, self), TestMesh.host(2, peer2)));
+    source.fetch(config);
+    String remembered = Files.readString(seen());
+    mesh.dns.put(old);
+    assertThatThrownBy(() -> source.fetch(config))
+        .isInstanceOfSatisfying(RecordException.class, e -> assertThat(e.why()).contains("older"));
+    assertThat(Files.readString(seen())).isEqualTo(remembered);
+  }
+
+  @Test
+  void fetch_tamperedPeerRecord_isRefusedAndNothingIsRemembered() {
+    String h3 = RecordNames.hostRecordName(D, 3);
+    mesh.dns.modify(h3, TestMesh::tampered);
+    assertThatThrownBy(() -> source.fetch(config))
+        .isInstanceOfSatisfying(RecordException.class, e -> assertThat(e.what()).isEqualTo(h3));
+    assertThat(seen()).doesNotExist();
+  }
+
+  @Test
+  void fetch_meshRecordFromAnotherSite_isRefused() {
+    mesh.dns.put(new TestMesh().publishEmpty().meshRecord());
+    assertThatThrownBy(() -> source.fetch(config))
+        .isInstanceOfSatisfying(RecordException.class, e -> assertThat(e.why()).contains("pinned"));
+  }
+
+  @Test
+  void fetch_hostNotAdmittedYet_saysSo() {
+    mesh.publish(List.of(TestMesh.host(2, peer2)));
+    assertThatThrownBy(() -> source.fetch(config))
+        .isInstanceOfSatisfying(RecordException.class, e -> assertThat(e.hint()).get().asString().contains("wgsite -i"));
+  }
+
+  @Test
+  void fetch_dnsDown_passesTheDnsErrorThrough() {
+    mesh.dns.failWith(D, new DnsException("TXT " + D, "timeout"));
+    assertThatThrownBy(() -> source.fetch(config)).isInstanceOf(DnsException.class);
+    assertThat(seen()).doesNotExist();
+  }
+
+  @Test
+  void fetch_malformedSerialsFile_isAConfigError() throws Exception {
+    Files.createDirectories(seen().getParent());
+    Files.writeString(seen(), "mesh banana\n");
+    assertThatThrownBy(() -> source.fetch(config)).isInstanceOf(ConfigException.class).hasMessageContaining(":1");
+  }
+
+  @Test
+  void wiring_readsTheEndpointFileForDeploy() {
+    EndpointConfig full = config.with(b -> {
+      b.publicInterface = Optional.of("eth0");
+      b.trustInterface = Optional.of("eth1");
+      b.netns = Optional.of("mesh0");
+    });
+    EndpointFile.save(full, EndpointFile.path(dir, D));
+    EndpointSettings s = new EndpointWiring().endpoint(dir, D).settings();
+    assertThat(s.publicInterface()).isEqualTo("eth0");
+    assertThat(s.namespace()).contains("mesh0");
+    assertThat(s.roots()).isEqualTo(Roots.under(dir.resolve("root")));
+    assertThat(new EndpointWiring().endpoint(dir, D).privateKey().get().publicKey()).isEqualTo(self.publicKey());
+  }
+
+  @Test
+  void wiring_interfacesNotSet_hintsAtWgconfig() {
+    assertThatThrownBy(() -> new EndpointWiring().endpoint(dir, D))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.hint()).get().asString().contains("wgconfig -i"));
+  }
+}

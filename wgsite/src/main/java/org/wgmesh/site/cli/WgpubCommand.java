@@ -1,0 +1,89 @@
+package org.wgmesh.site.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.wgmesh.core.cli.Cli;
+import org.wgmesh.core.cli.CommonOptions;
+import org.wgmesh.core.cli.Io;
+import org.wgmesh.core.cli.VersionProvider;
+import org.wgmesh.core.error.ExitCode;
+import org.wgmesh.site.publish.DiffFormat;
+import org.wgmesh.site.publish.SitePublication;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code wgpub}: publish the mesh of a site file to DNS. Prints the record difference on stdout,
+ * then writes it (unless {@code --dry-run}). Thin: options become two {@link SitePublication}
+ * calls.
+ */
+@Command(
+    name = "wgpub",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    description = {
+      "Publish the mesh of a site file as DNS TXT records: writes only what changed or is close to expiry.",
+      "",
+      "Targets (site file 'publish:', or --publish): zonefile:PATH,",
+      "rfc2136://HOST:PORT?zone=ZONE&tsig=KEY&secret-file=PATH, route53:ZONE_ID (see docs/publishing.md).",
+      ""
+    },
+    exitCodeListHeading = "%nExit codes (see docs/exit-codes.md):%n",
+    exitCodeList = {
+      "0:success (also when nothing needed writing)", "2:bad command line", "3:invalid site file, state file or target URI",
+      "7:publishing failed half-way; run wgpub again to complete it", "11:file error"
+    })
+public final class WgpubCommand implements Callable<Integer> {
+  private final Io io;
+  private final SitePublicationFactory services;
+
+  /** Makes the service for a reporter: tests swap publishers and the clock. */
+  @FunctionalInterface
+  public interface SitePublicationFactory {
+    SitePublication create(org.wgmesh.core.cli.Reporter reporter);
+  }
+
+  @Mixin CommonOptions common = new CommonOptions();
+
+  @Parameters(index = "0", paramLabel = "FILE", description = "The site file, e.g. wgmesh.yaml.")
+  Path file;
+
+  @Option(names = "--publish", paramLabel = "URI", description = "Publish to this target instead of the site file's 'publish:'.")
+  String publish;
+
+  @Option(names = {"-n", "--dry-run"}, description = "Read the target and print the difference; write nothing.")
+  boolean dryRun;
+
+  @Option(names = "--json", description = "Print the difference as JSON.")
+  boolean json;
+
+  public WgpubCommand(Io io) {
+    this(io, SitePublication::new);
+  }
+
+  public WgpubCommand(Io io, SitePublicationFactory services) {
+    this.io = io;
+    this.services = services;
+  }
+
+  public static void main(String[] args) {
+    Cli.main(WgpubCommand::new, args);
+  }
+
+  @Override
+  public Integer call() {
+    SitePublication publication = services.create(common.reporter(io));
+    try (SitePublication.Prepared prepared = publication.prepare(file, publish, dryRun)) {
+      io.out().print(json
+          ? DiffFormat.json(prepared.diff(), prepared.target(), dryRun)
+          : DiffFormat.text(prepared.diff(), prepared.target()));
+      io.out().flush();
+      publication.apply(prepared);
+    }
+    return ExitCode.OK.code();
+  }
+}

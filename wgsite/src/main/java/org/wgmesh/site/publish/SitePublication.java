@@ -1,0 +1,197 @@
+package org.wgmesh.site.publish;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.BiFunction;
+import org.wgmesh.core.cli.Reporter;
+import org.wgmesh.core.dns.TxtRecordSet;
+import org.wgmesh.core.error.FileException;
+import org.wgmesh.core.io.AtomicFiles;
+import org.wgmesh.core.model.HostEntry;
+import org.wgmesh.core.record.PublicationPlan;
+import org.wgmesh.core.record.PublicationPlanner;
+import org.wgmesh.core.record.PublicationState;
+import org.wgmesh.core.record.RecordNames;
+import org.wgmesh.core.site.RetiredHost;
+import org.wgmesh.core.site.Site;
+import org.wgmesh.core.site.SiteFile;
+
+/**
+ * The {@code wgpub} service: publishes a site file's mesh to its target. {@link #prepare} reads
+ * the site, its publication state and what the target holds, plans the records and computes the
+ * difference (so the caller can show it); {@link #apply} writes it in the safe order, saves the
+ * state once the mesh record is out, and frees the numbers of removed hosts once their records
+ * are deleted.
+ *
+ * <p>Idempotent: a second run with nothing changed finds an empty difference and writes nothing.
+ * A run that fails half-way is completed by the next one (see {@link PublishService}).
+ */
+public final class SitePublication {
+  /** Records are re-signed when less than this part of their lifetime is left. */
+  static final int RENEW_WHEN_LEFT_DIVISOR = 3;
+
+  private final Reporter reporter;
+  private final BiFunction<String, Path, Publisher> publishers;
+  private final Clock clock;
+
+  /** With the real publishers ({@link Publishers#fromUri(String, Path)}) and the system clock. */
+  public SitePublication(Reporter reporter) {
+    this(reporter, Publishers::fromUri, Clock.systemUTC());
+  }
+
+  /** With another publisher factory (uri, site directory) and clock: tests. */
+  public SitePublication(Reporter reporter, BiFunction<String, Path, Publisher> publishers, Clock clock) {
+    this.reporter = reporter;
+    this.publishers = publishers;
+    this.clock = clock;
+  }
+
+  /** Where the publication state of {@code siteFile} lives: {@code <name>.publish-state} beside it, mode 0600. */
+  public static Path statePath(Path siteFile) {
+    String name = siteFile.getFileName().toString().replaceFirst("\\.ya?ml$", "");
+    return siteFile.resolveSibling(name + ".publish-state");
+  }
+
+  /**
+   * Reads and plans; writes nothing.
+   *
+   * @param publishOverride a target URI instead of the site file's {@code publish:}, or null
+   * @param dryRun whether {@link #apply} must only report
+   * @return the prepared publication; close it when done
+   * @throws org.wgmesh.core.error.ConfigException for an invalid site file, state file or target URI
+   * @throws org.wgmesh.core.error.PublishException when the target cannot be read
+   */
+  public Prepared prepare(Path siteFile, String publishOverride, boolean dryRun) {
+    Site site = SiteFile.load(siteFile);
+    String uri = publishOverride != null ? publishOverride : site.publishTarget();
+    Path siteDir = siteFile.toAbsolutePath().getParent();
+    Publisher target = publishers.apply(uri, siteDir);
+    Publisher publisher = dryRun ? new DryRunPublisher(target, reporter) : target;
+    try {
+      Path statePath = statePath(siteFile);
+      PublicationState state = readState(statePath);
+      String domain = TxtRecordSet.normalize(site.settings().domain());
+      PublishService service = new PublishService(publisher, reporter);
+      Map<String, TxtRecordSet> current = service.readCurrent(domain, candidateNames(domain, site, state));
+      Duration lifetime = site.recordLifetime();
+      PublicationPlanner planner = new PublicationPlanner(
+          site.keys(), Math.toIntExact(site.ttl().toSeconds()), lifetime, lifetime.dividedBy(RENEW_WHEN_LEFT_DIVISOR));
+      PublicationPlan plan = planner.plan(site.settings(), site.hosts(), state, current, clock.instant());
+      RecordDiff diff = RecordDiff.between(current,
+          new RecordChanges(plan.upsertsBeforeMesh(), Optional.ofNullable(plan.meshRecord()), plan.deletesAfterMesh()));
+      List<Integer> retired = site.retired().stream().map(RetiredHost::number).toList();
+      return new Prepared(siteFile, statePath, publisher, service, diff, plan.newState(), retired, dryRun);
+    } catch (RuntimeException e) {
+      publisher.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Writes the prepared difference (nothing in a dry run), saves the publication state once the
+   * host, key and mesh records are written, and after the deletions removes the published
+   * removals from the site file's {@code retired} list.
+   *
+   * @throws org.wgmesh.core.error.PublishException when the target fails; the message says how
+   *     far it got and the next run completes it
+   * @throws FileException when the state or site file cannot be written
+   */
+  public void apply(Prepared p) {
+    p.service.apply(p.diff, () -> {
+      if (!p.dryRun && AtomicFiles.write(p.statePath, p.newState.toText(), AtomicFiles.SECRET)) {
+        reporter.detail("saved publication state %s", p.statePath);
+      }
+    });
+    if (!p.dryRun && !p.retiredNumbers.isEmpty()) {
+      // Re-read: the site file may have been edited since prepare; change only the retired list.
+      Site now = SiteFile.load(p.siteFile);
+      SiteFile.save(now.withoutRetired(p.retiredNumbers), p.siteFile);
+      reporter.info("freed the numbers of %d removed host(s): %s", p.retiredNumbers.size(), p.retiredNumbers);
+    }
+  }
+
+  /**
+   * Every name this site may have published: the mesh record, current hosts' host and key
+   * records, and those of the members the state remembers and of retired hosts. Targets that
+   * cannot list their records (RFC 2136) read exactly these.
+   */
+  static Set<String> candidateNames(String domain, Site site, PublicationState state) {
+    Set<String> names = new TreeSet<>();
+    names.add(domain);
+    for (HostEntry h : site.hosts()) {
+      names.add(RecordNames.hostRecordName(domain, h.number()));
+      names.add(RecordNames.keyRecordName(domain, h.publicKey()));
+    }
+    for (PublicationState.Member m : state.members().values()) {
+      names.add(RecordNames.hostRecordName(domain, m.number()));
+      names.add(RecordNames.keyRecordName(domain, m.publicKey()));
+    }
+    for (RetiredHost r : site.retired()) {
+      names.add(RecordNames.hostRecordName(domain, r.number()));
+    }
+    return names;
+  }
+
+  private static PublicationState readState(Path statePath) {
+    try {
+      return PublicationState.parse(Files.readString(statePath, StandardCharsets.UTF_8), statePath.toString());
+    } catch (NoSuchFileException e) {
+      return PublicationState.empty();
+    } catch (IOException e) {
+      throw new FileException(statePath.toString(), "cannot read: " + e.getMessage(), null, e);
+    }
+  }
+
+  /** A planned publication, ready to show and apply. */
+  public static final class Prepared implements AutoCloseable {
+    private final Path siteFile;
+    private final Path statePath;
+    private final Publisher publisher;
+    private final PublishService service;
+    private final RecordDiff diff;
+    private final PublicationState newState;
+    private final List<Integer> retiredNumbers;
+    private final boolean dryRun;
+
+    Prepared(Path siteFile, Path statePath, Publisher publisher, PublishService service, RecordDiff diff,
+        PublicationState newState, List<Integer> retiredNumbers, boolean dryRun) {
+      this.siteFile = siteFile;
+      this.statePath = statePath;
+      this.publisher = publisher;
+      this.service = service;
+      this.diff = diff;
+      this.newState = newState;
+      this.retiredNumbers = List.copyOf(retiredNumbers);
+      this.dryRun = dryRun;
+    }
+
+    /** What will change. */
+    public RecordDiff diff() {
+      return diff;
+    }
+
+    /** The target, for messages (no secrets). */
+    public String target() {
+      return publisher.describe();
+    }
+
+    public boolean dryRun() {
+      return dryRun;
+    }
+
+    @Override
+    public void close() {
+      publisher.close();
+    }
+  }
+}
