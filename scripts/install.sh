@@ -50,7 +50,8 @@ for old in "$prefix"/bin/*; do
     if [ -L "$bindir/$name" ] && [ "$(readlink -- "$bindir/$name")" = "$old" ]; then rm -f "$bindir/$name"; fi
   fi
 done
-for f in "$dist"/lib/*.jar; do
+for f in "$dist"/lib/*.jar "$dist"/lib/*.cds-training.sh; do
+  [ -f "$f" ] || continue
   install -m 0644 "$f" "$prefix/lib/.$(basename -- "$f").tmp"
   mv -f "$prefix/lib/.$(basename -- "$f").tmp" "$prefix/lib/$(basename -- "$f")"
 done

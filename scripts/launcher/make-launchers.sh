@@ -9,6 +9,10 @@
 #     main=org.wgmesh.site.cli.WgsiteCommand
 # The launcher runs that main class from DIST/lib/JAR_NAME.jar. A missing or empty
 # DESCRIPTOR_DIR is fine (a module that ships no command yet).
+# An optional DESCRIPTOR_DIR/cds-training.sh (not a command) is copied to DIST/lib/JAR_NAME.cds-training.sh
+# and run when the archive is made: "sh cds-training.sh BIN WORKDIR" runs typical commands from BIN
+# (an empty site, a publication...) so that the archive holds the classes real runs load, not only
+# those of --help. It must write only below WORKDIR and need no network.
 # Called by Maven (maven-antrun-plugin, package phase, after shade) and by scripts/install.sh
 # (with only DIST, to re-create the archives at the installed location: "cds DIST").
 set -eu
@@ -30,14 +34,22 @@ cds() {
   elif [ -n "${JAVA_HOME:-}" ]; then cds_java=$JAVA_HOME/bin/java
   else cds_java=java; fi
   cds_ok=true
+  # Training launchers: the real one with its own flags, no archive, and a class list per run.
+  cds_work=$(mktemp -d "${TMPDIR:-/tmp}/wgmesh-cds.XXXXXX")
+  mkdir -p "$cds_work/bin" "$cds_work/run"
   for cds_cmd in "$@"; do
-    # The launcher's own flags, no archive, plus the class list of this run.
-    WGMESH_CDS=off WGMESH_JAVA_OPTS="-XX:DumpLoadedClassList=$cds_lib/$cds_jar.classlist.$cds_cmd" \
-      "$cds_dist/bin/$cds_cmd" --help >/dev/null 2>>"$cds_lib/$cds_jar.jsa.log" || cds_ok=false
+    printf '#!/bin/sh\nWGMESH_CDS=off WGMESH_JAVA_OPTS="-XX:DumpLoadedClassList=%s.$$" exec "%s" "$@"\n' \
+      "$cds_work/classlist" "$cds_dist/bin/$cds_cmd" >"$cds_work/bin/$cds_cmd"
+    chmod 755 "$cds_work/bin/$cds_cmd"
+    "$cds_work/bin/$cds_cmd" --help >/dev/null 2>>"$cds_lib/$cds_jar.jsa.log" || cds_ok=false
   done
+  if [ -f "$cds_lib/$cds_jar.cds-training.sh" ]; then
+    sh "$cds_lib/$cds_jar.cds-training.sh" "$cds_work/bin" "$cds_work/run" >/dev/null 2>>"$cds_lib/$cds_jar.jsa.log" \
+      || echo "warning: CDS training of $cds_jar.jar failed (see $cds_lib/$cds_jar.jsa.log); the archive covers --help only" >&2
+  fi
   # One list, first occurrence of each line kept (the order is the load order), comments dropped.
-  cat "$cds_lib/$cds_jar.classlist."* 2>/dev/null | awk '!/^#/ && !seen[$0]++' >"$cds_lib/$cds_jar.classlist"
-  rm -f "$cds_lib/$cds_jar.classlist."*
+  cat "$cds_work/classlist."* 2>/dev/null | awk '!/^#/ && !seen[$0]++' >"$cds_lib/$cds_jar.classlist"
+  rm -rf "$cds_work"
   if $cds_ok && [ -s "$cds_lib/$cds_jar.classlist" ] \
       && "$cds_java" -Xshare:dump -XX:SharedClassListFile="$cds_lib/$cds_jar.classlist" \
         -XX:SharedArchiveFile="$cds_lib/$cds_jar.jsa" -cp "$cds_lib/$cds_jar.jar" \
@@ -67,9 +79,14 @@ dist=$3
 [ -d "$descriptors" ] || exit 0
 mkdir -p "$dist/bin"
 first=
+rm -f "$dist/lib/$jarname.cds-training.sh"
+if [ -f "$descriptors/cds-training.sh" ]; then
+  cp "$descriptors/cds-training.sh" "$dist/lib/$jarname.cds-training.sh"
+fi
 for d in "$descriptors"/*; do
   [ -f "$d" ] || continue
   name=$(basename -- "$d")
+  [ "$name" != cds-training.sh ] || continue
   main=$(sed -n 's/^main=//p' "$d")
   summary=$(sed -n 's/^summary=//p' "$d")
   if [ -z "$main" ]; then
@@ -86,4 +103,4 @@ for d in "$descriptors"/*; do
   [ -n "$first" ] || first=$name
 done
 # shellcheck disable=SC2046
-[ -z "$first" ] || cds "$dist" "$jarname" $(for d in "$descriptors"/*; do [ -f "$d" ] && basename -- "$d"; done)
+[ -z "$first" ] || cds "$dist" "$jarname" $(for d in "$descriptors"/*; do [ -f "$d" ] && [ "${d##*/}" != cds-training.sh ] && basename -- "$d"; done)

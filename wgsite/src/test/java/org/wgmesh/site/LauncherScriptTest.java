@@ -63,26 +63,41 @@ class LauncherScriptTest {
   }
 
   void buildTinyDist(Path dist) throws Exception {
+    buildTinyDist(dist, null);
+  }
+
+  /** A dist with the command demo-echo; {@code training} is the jar's cds-training.sh, or null for none. */
+  void buildTinyDist(Path dist, String training) throws Exception {
     Path src = tmp.resolve("src/demo/Echo.java");
     Files.createDirectories(src.getParent());
+    // "train" as first argument also loads demo.Trained: a class only a training run sees.
     Files.writeString(
         src,
         "package demo; public class Echo { public static void main(String[] a) {"
+            + " if (a.length > 0 && a[0].equals(\"train\")) { new Trained(); }"
             + " for (String s : a) System.out.println(\"<\" + s + \">\"); } }");
+    Files.writeString(src.resolveSibling("Trained.java"), "package demo; class Trained {}");
     Path classes = tmp.resolve("classes");
     Files.createDirectories(classes);
-    int rc = ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", classes.toString(), src.toString());
+    int rc = ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", classes.toString(), src.toString(),
+        src.resolveSibling("Trained.java").toString());
     assertThat(rc).isZero();
     Files.createDirectories(dist.resolve("lib"));
     try (JarOutputStream j = new JarOutputStream(Files.newOutputStream(dist.resolve("lib/demo.jar")))) {
-      j.putNextEntry(new JarEntry("demo/Echo.class"));
-      j.write(Files.readAllBytes(classes.resolve("demo/Echo.class")));
-      j.closeEntry();
+      for (String c : List.of("demo/Echo.class", "demo/Trained.class")) {
+        j.putNextEntry(new JarEntry(c));
+        j.write(Files.readAllBytes(classes.resolve(c)));
+        j.closeEntry();
+      }
     }
     Path descriptors = tmp.resolve("launchers");
     Files.createDirectories(descriptors);
     Files.deleteIfExists(descriptors.resolve("demo-echo"));
+    Files.deleteIfExists(descriptors.resolve("cds-training.sh"));
     Files.writeString(descriptors.resolve("demo-echo"), "summary=prints its arguments\nmain=demo.Echo\n");
+    if (training != null) {
+      Files.writeString(descriptors.resolve("cds-training.sh"), training);
+    }
     Run make = sh(java.util.Map.of(), "sh", root.resolve("scripts/launcher/make-launchers.sh").toString(),
         descriptors.toString(), "demo", dist.toString());
     assertThat(make.rc()).as(make.err()).isZero();
@@ -131,6 +146,22 @@ class LauncherScriptTest {
     Run off = sh(java.util.Map.of("WGMESH_CDS", "off", "WGMESH_JAVA_OPTS", "-Xlog:class+load=info:stderr"),
         dist.resolve("bin/demo-echo").toString());
     assertThat(off.err()).containsPattern("demo\\.Echo source: file:");
+  }
+
+  @Test
+  void trainingScript_putsClassesOfItsRunsIntoTheArchive() throws Exception {
+    Path trained = tmp.resolve("trained");
+    buildTinyDist(trained, "set -eu\n\"$1/demo-echo\" train\ntouch \"$2/ran\"\n");
+    assertThat(trained.resolve("bin/cds-training.sh")).doesNotExist();
+    assertThat(trained.resolve("lib/demo.cds-training.sh")).isRegularFile();
+    java.util.Map<String, String> log = java.util.Map.of("WGMESH_JAVA_OPTS", "-Xlog:class+load=info:stderr");
+
+    Run r = sh(log, trained.resolve("bin/demo-echo").toString(), "train");
+    assertThat(r.rc()).isZero();
+    assertThat(r.err()).containsPattern("demo\\.Trained source: shared objects file");
+    // Without a training script the archive holds only what --help loads.
+    Run untrained = sh(log, dist.resolve("bin/demo-echo").toString(), "train");
+    assertThat(untrained.err()).containsPattern("demo\\.Trained source: file:");
   }
 
   @Test

@@ -24,7 +24,7 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     sortOptions = false,
-    usageHelpAutoWidth = true,
+    usageHelpAutoWidth = false,
     description = {
       "Publish the mesh of a site file as DNS TXT records: writes only what changed or is close to expiry.",
       "",
