@@ -38,15 +38,7 @@ public record HostRecord(HostEntry entry, long serial, Instant issued, Instant e
     RecordNames.checkNumber(entry.number());
     issued = issued.truncatedTo(ChronoUnit.SECONDS);
     expires = expires.truncatedTo(ChronoUnit.SECONDS);
-    if (serial < 0) {
-      throw new IllegalArgumentException("serial must not be negative");
-    }
-    if (!expires.isAfter(issued)) {
-      throw new IllegalArgumentException("expiry must be after issue");
-    }
-    if (epoch < 0 || epoch > GroupKey.MAX_EPOCH) {
-      throw new IllegalArgumentException("epoch out of range: " + epoch);
-    }
+    RecordChecks.header(serial, issued, expires, epoch);
     if (entry.asn() < 0 || entry.asn() > 0xffff_ffffL) {
       throw new IllegalArgumentException("ASN out of range: " + entry.asn());
     }

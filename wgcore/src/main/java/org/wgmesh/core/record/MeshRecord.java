@@ -50,15 +50,7 @@ public record MeshRecord(
     if (!TxtRecordSet.normalize(settings.domain()).equals(settings.domain())) {
       throw new IllegalArgumentException("domain must be lower case without a trailing dot: " + settings.domain());
     }
-    if (serial < 0) {
-      throw new IllegalArgumentException("serial must not be negative");
-    }
-    if (!expires.isAfter(issued)) {
-      throw new IllegalArgumentException("expiry must be after issue");
-    }
-    if (epoch < 0 || epoch > GroupKey.MAX_EPOCH) {
-      throw new IllegalArgumentException("epoch out of range: " + epoch);
-    }
+    RecordChecks.header(serial, issued, expires, epoch);
     TreeSet<Integer> copy = new TreeSet<>(members);
     copy.forEach(RecordNames::checkNumber);
     members = Collections.unmodifiableSortedSet(copy);
