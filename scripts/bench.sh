@@ -105,7 +105,7 @@ publish_copies() {
     walls+=("$WALL") cpus+=("$CPU")
   done
 }
-declare -A publish_wall publish_cpu total_bytes
+declare -A publish_wall publish_cpu total_bytes join_changed stats_max stats_answer
 
 # ---- publish N hosts ------------------------------------------------------------------------
 
@@ -162,8 +162,7 @@ for n in $sizes; do
   record "join_${n}_publish_wall_s" "$(median "${walls[@]}")"
   record "join_${n}_publish_cpu_s" "$(median "${cpus[@]}")"
   echo "   join: $changed RRset(s) written: $(grep '^[-+~] ' "$d/join1.out" | cut -c1-60 | tr '\n' ';')" >&2
-  eval "join_changed_$n=$changed"
-  eval "stats_max_$n=$(stat_ max_rrset_wire) stats_answer_$n=$(stat_ max_answer)"
+  join_changed[$n]=$changed stats_max[$n]=$(stat_ max_rrset_wire) stats_answer[$n]=$(stat_ max_answer)
   rm -rf "$d"/run[2-9]* "$d"/join*
 done
 
@@ -241,7 +240,7 @@ for n in $sizes; do
   row "publish $n hosts to a zone file" "${original[$n]:--}" "$target" "$w s (cpu $c s)" "$met"
 done
 for n in $sizes; do
-  eval "mx=\$stats_max_$n ans=\$stats_answer_$n"
+  mx=${stats_max[$n]} ans=${stats_answer[$n]}
   case $n in
     400) orig="146 KB answer" ;;
     *) orig="-" ;;
@@ -261,7 +260,7 @@ for n in $sizes; do
   row "zone file total, $n hosts" "$orig" "linear in N" "${total_bytes[$n]} bytes ($per/host)" "$lin"
 done
 for n in $sizes; do
-  eval "c=\$join_changed_$n"
+  c=${join_changed[$n]}
   row "RRsets written by a join, $n+1 hosts" "every host record" "<= 3" "$c" "$( [ "$c" -le 3 ] && echo yes || echo no)"
 done
 row "admit one host into a site of 399" "1.10 s" "< 0.3 s" "$admit_wall s (cpu $admit_cpu s)" "$(verdict "$admit_wall" 0.299 "$admit_cpu")"
