@@ -38,7 +38,7 @@ ERRS=()
 LAB_UP=0
 FIG_CONVERGE=- FIG_FAILOVER=- FIG_JOIN=-
 
-log() { printf '[%5.1fs] %s\n' "$(echo "scale=1; ($(mf_now_ms) - $T_START) / 1000" | bc)" "$*" >&2; }
+log() { local t=$(( ($(mf_now_ms) - T_START) / 100 )); printf '[%4d.%ds] %s\n' $((t / 10)) $((t % 10)) "$*" >&2; }
 # Records a failed sub-check of the current scenario.
 bad() { ERRS+=("$*"); log "  problem: $*"; }
 # Ends a scenario: PASS if no sub-check failed. Figures go on the line.
