@@ -87,6 +87,7 @@ deploy_refused() { # WANT N...
             bad "wgdeploy on h$n gave no error message"
         else
             LAST_REFUSAL=$(grep -m1 '^error: ' <<<"$MF_ERR")
+            grep -q '^hint: ' <<<"$MF_ERR" && LAST_REFUSAL+=" ($(grep -m1 '^hint: ' <<<"$MF_ERR"))"
         fi
     done
 }
