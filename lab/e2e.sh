@@ -168,23 +168,35 @@ FIG_FAILOVER="v4 $G4 ms ($L4 of $N4 lost), v6 $G6 ms ($L6 lost)"
 verdict failover "route moved to wg3 in ${ms_move:-?} ms; loss window $FIG_FAILOVER; direct path back ${ms_back:-?} ms after unblock"
 
 # ---------------------------------------------------------------- 3. join
-log "join: h4 enrols, is admitted and deployed under a 50 ms probe h1-lan -> h2-lan"
+log "join: h4 enrols, is admitted and deployed under 50 ms probes h1-lan -> h2-lan -> h3-lan -> h1-lan"
 mf_txt_get "$MF_DOMAIN" >"$(ml__state)/replay-mesh.txt"    # an older mesh record, for scenario 5
 [ -s "$(ml__state)/replay-mesh.txt" ] || bad "could not save the mesh record"
-mf_probe_start j4 1 198.18.2.100 0.05 && mf_probe_start j6 1 fd00:18:2::100 0.05 || bad "probe did not start"
-wait_replies j4 5 10 || bad "probe gets no replies before the join"
+# Every pair of existing hosts, IPv4 and IPv6 (ping is a round trip: both directions are covered).
+JOIN_PROBES="1:2 2:3 3:1"
+for pr in $JOIN_PROBES; do
+    a=${pr%:*} b=${pr#*:}
+    mf_probe_start "j$a$b-4" "$a" "198.18.$b.100" 0.05 && mf_probe_start "j$a$b-6" "$a" "fd00:18:$b::100" 0.05 ||
+        bad "probe h$a-lan -> h$b-lan did not start"
+done
+for pr in $JOIN_PROBES; do wait_replies "j${pr/:/}-4" 5 10 || bad "probe h${pr%:*}-lan -> h${pr#*:}-lan gets no replies before the join"; done
 TJ=$(mf_now_ms)
 mf_enrol 4 || bad "enrol h4: $MF_ERR"
 mf_admit 4 || bad "wgsite -i h4: $MF_ERR"
 mf_publish || bad "wgpub: $MF_ERR"
 deploy_all 1 2 3 4
 if ms=$(mf_wait_converged 60 1 2 3 4); then J_MS=$(( $(mf_now_ms) - TJ )); else bad "4 hosts not converged: $MF_ERR"; J_MS=-; fi
-mf_probe_stop j4; JL4=$PROBE_LOST; JN4=$PROBE_SENT; JG4=$PROBE_GAP_MS
-mf_probe_stop j6; JL6=$PROBE_LOST; JN6=$PROBE_SENT
-[ "$JL4" = 0 ] && [ "$JL6" = 0 ] || bad "probes lost during the join: v4 $JL4 of $JN4, v6 $JL6 of $JN6"
-[ "$JN4" -gt 20 ] || bad "probe sent only $JN4 requests"
-FIG_JOIN="v4 $JL4 of $JN4 lost, v6 $JL6 of $JN6 lost"
-verdict join "enrol -> 4 hosts converged in $J_MS ms; $FIG_JOIN (longest reply gap $JG4 ms)"
+JL=0 JN=0 JG=0 JPROBES=0
+for pr in $JOIN_PROBES; do
+    for f in 4 6; do
+        mf_probe_stop "j${pr/:/}-$f"
+        JPROBES=$((JPROBES + 1)); JL=$((JL + PROBE_LOST)); JN=$((JN + PROBE_SENT))
+        [ "$PROBE_GAP_MS" -gt "$JG" ] && JG=$PROBE_GAP_MS
+        [ "$PROBE_LOST" = 0 ] || bad "IPv$f probe h${pr%:*}-lan -> h${pr#*:}-lan lost $PROBE_LOST of $PROBE_SENT during the join"
+        [ "$PROBE_SENT" -gt 20 ] || bad "IPv$f probe h${pr%:*}-lan -> h${pr#*:}-lan sent only $PROBE_SENT requests"
+    done
+done
+FIG_JOIN="$JL of $JN probes lost ($JPROBES probes: 3 pairs x v4+v6)"
+verdict join "enrol -> 4 hosts converged in $J_MS ms; $FIG_JOIN; longest reply gap $JG ms"
 
 # ---------------------------------------------------------------- 4. removal
 log "removal of h4"
