@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # The whole test suite: unit, golden, property and fuzz-regression tests, then the privileged
 # integration tests (real Knot, wireguard-go, BIRD, Shorewall in namespaces the tests create).
+# Then the end-to-end scenarios (lab/e2e.sh, docs/e2e.md): a real mesh of simulated hosts built
+# with the commands, failover, join, removal, bad records, DNS outage.
 # Run as root on Debian 12: sudo scripts/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup-debian.sh
 mvn -B -ntp verify -Dwgmesh.privileged=true "$@"
+bash lab/e2e.sh

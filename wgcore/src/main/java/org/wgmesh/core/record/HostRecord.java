@@ -128,7 +128,9 @@ public record HostRecord(HostEntry entry, long serial, Instant issued, Instant e
     Envelope.Parsed env = Envelope.parse(name, TxtChunks.join(rrset), Envelope.TYPE_HOST, true);
     if (!env.verifiedBy(siteSigning)) {
       throw new RecordException(
-          name, "field 'signature': not signed by the site key " + siteSigning.fingerprint());
+          name, "field 'signature': not signed by the site key " + siteSigning.fingerprint(),
+          "the record was altered after the site signed it (tampered or damaged): run wgpub on the site"
+              + " to publish it again");
     }
     WireReader r = new WireReader(name, env.body());
     long epoch = r.u32("epoch");

@@ -153,7 +153,11 @@ class MeshReaderTest {
     });
     SeenSerials seen = SeenSerials.empty();
     assertThatThrownBy(() -> reader.read(dns, DOMAIN, site.signing().publicKey(), Fixtures.hostKey(1), seen))
-        .isInstanceOfSatisfying(RecordException.class, e -> assertThat(e.what()).isEqualTo("h3." + DOMAIN));
+        .isInstanceOfSatisfying(RecordException.class, e -> {
+          assertThat(e.what()).isEqualTo("h3." + DOMAIN);
+          assertThat(e.why()).contains("signature");
+          assertThat(e.hint()).hasValueSatisfying(h -> assertThat(h).contains("tampered").contains("wgpub"));
+        });
     assertThat(seen.mesh()).isEqualTo(-1);
   }
 

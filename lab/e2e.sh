@@ -1,0 +1,270 @@
+#!/bin/bash
+# e2e.sh: the end-to-end proof that wgmesh works (docs/e2e.md). Run as root.
+#
+#   lab/e2e.sh [-p PREFIX] [--keep]
+#
+# One lab (lab/meshlab.sh) with 4 simulated hosts and Knot; the mesh is built and changed only
+# through wgsite, wgpub, wgconfig, wghost and wgdeploy (lab/meshflow.sh). Checks, in order:
+# isolation, convergence, failover, join, removal, bad records, DNS outage, teardown. Prints one
+# PASS/FAIL line per check with its figures, then "N passed, N failed"; exit 1 if any failed.
+# A trap tears the lab down on exit, error, INT and TERM (unless --keep).
+set -uo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ML_PREFIX=wge2e
+ML_STATE=
+KEEP=0
+while [ $# -gt 0 ]; do
+    case $1 in
+        -p) ML_PREFIX=$2; shift 2 ;;
+        --keep) KEEP=1; shift ;;
+        *) echo "usage: $0 [-p PREFIX] [--keep]" >&2; exit 2 ;;
+    esac
+done
+# shellcheck source=meshlab.sh
+. "$HERE/meshlab.sh"
+# shellcheck source=meshflow.sh
+. "$HERE/meshflow.sh"
+
+[ "$(id -u)" = 0 ] || { echo "e2e: must run as root" >&2; exit 2; }
+for c in wgsite wgpub wgconfig wghost wgdeploy; do
+    [ -x "$MF_BIN/$c" ] || { echo "e2e: $MF_BIN/$c missing: build first (mvn -B package -DskipTests)" >&2; exit 2; }
+done
+
+T_START=$(mf_now_ms)
+PASSED=0
+FAILED=0
+ERRS=()
+LAB_UP=0
+FIG_CONVERGE=- FIG_FAILOVER=- FIG_JOIN=-
+
+log() { local t=$(( ($(mf_now_ms) - T_START) / 100 )); printf '[%4d.%ds] %s\n' $((t / 10)) $((t % 10)) "$*" >&2; }
+# Records a failed sub-check of the current scenario.
+bad() { ERRS+=("$*"); log "  problem: $*"; }
+# Ends a scenario: PASS if no sub-check failed. Figures go on the line.
+verdict() { # NAME FIGURES
+    if [ ${#ERRS[@]} = 0 ]; then
+        PASSED=$((PASSED + 1))
+        printf 'PASS %-12s %s\n' "$1" "$2"
+    else
+        FAILED=$((FAILED + 1))
+        printf 'FAIL %-12s %s\n' "$1" "$2"
+        printf '     - %s\n' "${ERRS[@]}"
+    fi
+    ERRS=()
+}
+
+teardown() {
+    [ "$LAB_UP" = 1 ] || return 0
+    LAB_UP=0
+    if [ "$KEEP" = 1 ]; then
+        echo "lab kept: $HERE/meshlab.sh -p $ML_PREFIX exec h1/$MF_LOCUS -- wg show; tear down: $HERE/meshlab.sh -p $ML_PREFIX down" >&2
+        return 0
+    fi
+    ml_down >/dev/null 2>&1 || ml_down
+}
+trap 'teardown' EXIT
+trap 'log "interrupted"; exit 130' INT TERM
+
+# Deploys on every host listed; each must exit 0.
+deploy_all() { # N...
+    local n
+    for n in "$@"; do
+        mf_deploy "$n" || { bad "wgdeploy on h$n failed (exit $?): $MF_ERR"; return 1; }
+    done
+}
+
+# Runs wgdeploy on the hosts listed, each must exit with code WANT and say 'error:'.
+deploy_refused() { # WANT N...
+    local want=$1 n rc
+    shift
+    for n in "$@"; do
+        mf_deploy "$n"
+        rc=$?
+        if [ "$rc" != "$want" ]; then
+            bad "wgdeploy on h$n exited $rc, want $want: $MF_ERR"
+        elif ! grep -q '^error: ' <<<"$MF_ERR"; then
+            bad "wgdeploy on h$n gave no error message"
+        else
+            LAST_REFUSAL=$(grep -m1 '^error: ' <<<"$MF_ERR")
+            grep -q '^hint: ' <<<"$MF_ERR" && LAST_REFUSAL+=" ($(grep -m1 '^hint: ' <<<"$MF_ERR"))"
+        fi
+    done
+}
+
+snapshots() { local n; for n in "$@"; do echo "== h$n"; mf_snapshot "$n"; done; }
+
+# ---------------------------------------------------------------- 0. isolation
+log "lab up (4 hosts) and Knot for $MF_ZONE"
+LAB_UP=1
+if ! ml_up -n 4 >/dev/null || ! ml_knot_start "$MF_ZONE" >/dev/null 2>&1; then
+    bad "lab did not come up"
+    verdict isolation ""
+    echo "$PASSED passed, $((FAILED + 7)) failed"
+    exit 1
+fi
+# Every path wgdeploy writes must be private to the simulated host: a marker written inside h1
+# must not appear on the machine.
+ISO_PATHS="/etc/wireguard /etc/bird /etc/shorewall /etc/shorewall6 /etc/systemd/system /etc/wgmesh
+/var/lib/wgmesh /var/lib/shorewall /var/lib/shorewall6 /var/log /run/wgmesh /run/bird /run/wireguard /run/netns"
+MARK=.wgmesh-e2e-marker-$$
+ml_exec h1 -- sh -c "for p in $(echo $ISO_PATHS); do mkdir -p \$p && touch \$p/$MARK || exit 1; done" ||
+    bad "could not write markers inside h1"
+for p in $ISO_PATHS; do
+    [ -e "$p/$MARK" ] && { bad "$p is not private to the simulated host"; rm -f "$p/$MARK"; }
+done
+ml_exec h1 -- sh -c "for p in $(echo $ISO_PATHS); do rm -f \$p/$MARK; done"
+verdict isolation "$(echo $ISO_PATHS | wc -w) paths private to each host"
+
+# ---------------------------------------------------------------- 1. convergence
+log "site, enrolment of h1..h3, admission, publication, deployment"
+T_DEPLOY_END=
+{
+    mf_site_init || bad "site init: $MF_ERR"
+    for n in 1 2 3; do mf_enrol "$n" || bad "enrol h$n: $MF_ERR"; done
+    mf_admit 1 2 3 || bad "wgsite -i: $MF_ERR"
+    mf_publish || bad "wgpub: $MF_ERR"
+    T0=$(mf_now_ms)
+    deploy_all 1 2 3
+    T_DEPLOY_END=$(mf_now_ms)
+}
+if [ ${#ERRS[@]} = 0 ]; then
+    if ms=$(mf_wait_converged 60 1 2 3); then
+        FIG_CONVERGE="$ms ms"
+    else
+        bad "not converged 60 s after the last wgdeploy: $MF_ERR"
+    fi
+fi
+verdict convergence "3 hosts deployed in $(( ${T_DEPLOY_END:-$T0} - T0 )) ms; last wgdeploy -> all BGP Established, BFD Up, 6 LAN pairs x v4+v6 reachable: $FIG_CONVERGE"
+
+# ---------------------------------------------------------------- 2. failover
+log "failover: UDP h1<->h2 blocked under a 20 ms probe"
+mf_probe_start f4 1 198.18.2.100 0.02 && mf_probe_start f6 1 fd00:18:2::100 0.02 || bad "probe did not start"
+probe_replies() { grep -c ' bytes from ' "$(ml__state)/logs/probe-$1.log" 2>/dev/null || echo 0; }
+wait_replies() { # NAME COUNT SECS
+    local end=$(( $(mf_now_ms) + $3 * 1000 ))
+    while [ "$(probe_replies "$1")" -lt "$2" ]; do
+        [ "$(mf_now_ms)" -lt "$end" ] || return 1
+        sleep 0.05
+    done
+}
+wait_replies f4 25 10 || bad "probe h1-lan -> h2-lan gets no replies before the cut"
+[ "$(mf_route_dev 1 198.18.2.100)" = wg2 ] || bad "h1 does not route to h2's LAN over wg2 before the cut"
+ml_block h1 h2
+if ms_move=$(mf_wait_route 10 1 198.18.2.100 wg3); then :; else bad "h1's route to h2's LAN did not move to wg3"; fi
+[ "$(mf_route_dev 1 fd00:18:2::100)" = wg3 ] || bad "h1's IPv6 route to h2's LAN is not via wg3"
+# Traffic keeps flowing through h3: new replies while cut, and h3's counters grow.
+rx_h3() { ml_exec h3/$MF_LOCUS -- wg show wg1 transfer | awk '{s += $2} END {print s + 0}'; }
+r4=$(probe_replies f4); c3=$(rx_h3)
+wait_replies f4 $((r4 + 50)) 10 || bad "no traffic h1-lan -> h2-lan while the link is cut"
+[ "$(rx_h3)" -gt "$c3" ] || bad "h3 relayed nothing (its wg1 counters did not grow)"
+mf_probe_stop f4; G4=$PROBE_GAP_MS; L4=$PROBE_LOST; N4=$PROBE_SENT
+mf_probe_stop f6; G6=$PROBE_GAP_MS; L6=$PROBE_LOST
+[ "$G4" -lt 1000 ] && [ "$G6" -lt 1000 ] || bad "loss window v4 $G4 ms / v6 $G6 ms, target under 1000 ms"
+ml_unblock h1 h2
+if ms_back=$(mf_wait_route 60 1 198.18.2.100 wg2); then :; else bad "direct route h1 -> h2 not back 60 s after unblocking"; fi
+mf_wait_converged 30 1 2 3 >/dev/null || bad "mesh not whole again after unblocking: $MF_ERR"
+FIG_FAILOVER="v4 $G4 ms ($L4 of $N4 lost), v6 $G6 ms ($L6 lost)"
+verdict failover "route moved to wg3 in ${ms_move:-?} ms; loss window $FIG_FAILOVER; direct path back ${ms_back:-?} ms after unblock"
+
+# ---------------------------------------------------------------- 3. join
+log "join: h4 enrols, is admitted and deployed under 50 ms probes h1-lan -> h2-lan -> h3-lan -> h1-lan"
+mf_txt_get "$MF_DOMAIN" >"$(ml__state)/replay-mesh.txt"    # an older mesh record, for scenario 5
+[ -s "$(ml__state)/replay-mesh.txt" ] || bad "could not save the mesh record"
+# Every pair of existing hosts, IPv4 and IPv6 (ping is a round trip: both directions are covered).
+JOIN_PROBES="1:2 2:3 3:1"
+for pr in $JOIN_PROBES; do
+    a=${pr%:*} b=${pr#*:}
+    mf_probe_start "j$a$b-4" "$a" "198.18.$b.100" 0.05 && mf_probe_start "j$a$b-6" "$a" "fd00:18:$b::100" 0.05 ||
+        bad "probe h$a-lan -> h$b-lan did not start"
+done
+for pr in $JOIN_PROBES; do wait_replies "j${pr/:/}-4" 5 10 || bad "probe h${pr%:*}-lan -> h${pr#*:}-lan gets no replies before the join"; done
+TJ=$(mf_now_ms)
+mf_enrol 4 || bad "enrol h4: $MF_ERR"
+mf_admit 4 || bad "wgsite -i h4: $MF_ERR"
+mf_publish || bad "wgpub: $MF_ERR"
+deploy_all 1 2 3 4
+if ms=$(mf_wait_converged 60 1 2 3 4); then J_MS=$(( $(mf_now_ms) - TJ )); else bad "4 hosts not converged: $MF_ERR"; J_MS=-; fi
+JL=0 JN=0 JG=0 JPROBES=0
+for pr in $JOIN_PROBES; do
+    for f in 4 6; do
+        mf_probe_stop "j${pr/:/}-$f"
+        JPROBES=$((JPROBES + 1)); JL=$((JL + PROBE_LOST)); JN=$((JN + PROBE_SENT))
+        [ "$PROBE_GAP_MS" -gt "$JG" ] && JG=$PROBE_GAP_MS
+        [ "$PROBE_LOST" = 0 ] || bad "IPv$f probe h${pr%:*}-lan -> h${pr#*:}-lan lost $PROBE_LOST of $PROBE_SENT during the join"
+        [ "$PROBE_SENT" -gt 20 ] || bad "IPv$f probe h${pr%:*}-lan -> h${pr#*:}-lan sent only $PROBE_SENT requests"
+    done
+done
+FIG_JOIN="$JL of $JN probes lost ($JPROBES probes: 3 pairs x v4+v6)"
+verdict join "enrol -> 4 hosts converged in $J_MS ms; $FIG_JOIN; longest reply gap $JG ms"
+
+# ---------------------------------------------------------------- 4. removal
+log "removal of h4"
+mf_remove 4 || bad "wgsite --remove h4: $MF_ERR"
+mf_publish || bad "wgpub: $MF_ERR"
+deploy_all 1 2 3
+for n in 1 2 3; do
+    ml_exec "h$n/$MF_LOCUS" -- ip link show wg4 >/dev/null 2>&1 && bad "h$n still has interface wg4"
+    mf_bgp_list "$n" | grep -q '^wg4 ' && bad "h$n still has BGP session wg4"
+    ml_exec "h$n/$MF_LOCUS" -- sh -c 'ip -4 route; ip -6 route' | grep -qE '198\.18\.4\.|fd00:18:4:' && bad "h$n still routes to h4's LAN"
+    ml_exec "h$n" -- ls "/etc/wireguard/$MF_LOCUS/wg4.conf" >/dev/null 2>&1 && bad "h$n still has wg4.conf"
+done
+mf_wait_converged 30 1 2 3 >/dev/null || bad "h1..h3 not intact: $MF_ERR"
+mf__run h4 -- "$MF_BIN/wgdeploy" --down "$MF_DOMAIN" || bad "wgdeploy --down on h4: $MF_ERR"
+ml_exec h4 -- ip -br addr show lan0 2>/dev/null | grep -q '198.18.4.1/24' || bad "h4's lan0 not back in its default namespace"
+verdict removal "h1..h3: no wg4 interface, BGP session or route to h4; mesh intact; h4 torn down by wgdeploy --down"
+
+# ---------------------------------------------------------------- 5. bad records
+log "bad records: tampered host record, replayed mesh record"
+BEFORE=$(snapshots 1 2 3)
+LAST_REFUSAL=
+mf_tamper "h2.$MF_DOMAIN" || bad "could not tamper with h2's record: $MF_ERR"
+deploy_refused 5 1 2 3
+R1=$LAST_REFUSAL
+[ "$(snapshots 1 2 3)" = "$BEFORE" ] || bad "the running mesh changed after the tampered record"
+mf_publish || bad "wgpub (restore): $MF_ERR"
+LAST_REFUSAL=
+mf_txt_put "$MF_DOMAIN" "$(ml__state)/replay-mesh.txt" >/dev/null || bad "could not write the old mesh record"
+deploy_refused 5 1 2 3
+R2=$LAST_REFUSAL
+[ "$(snapshots 1 2 3)" = "$BEFORE" ] || bad "the running mesh changed after the replayed record"
+mf_wait_converged 10 1 2 3 >/dev/null || bad "mesh not intact (sessions, reachability): $MF_ERR"
+mf_publish || bad "wgpub (restore): $MF_ERR"
+mf_deploy 1 || bad "wgdeploy after the restore: $MF_ERR"
+verdict bad-records "exit 5 on h1..h3 for both, mesh unchanged; tampered: '${R1#error: }'; replay: '${R2#error: }'"
+
+# ---------------------------------------------------------------- 6. DNS outage
+log "DNS outage: Knot stopped"
+BEFORE=$(snapshots 1 2 3)
+LAST_REFUSAL=
+ml_knot_stop
+TD=$(mf_now_ms)
+deploy_refused 6 1 2 3
+TD=$(( ($(mf_now_ms) - TD) / 3 ))
+[ "$(snapshots 1 2 3)" = "$BEFORE" ] || bad "the running mesh changed during the DNS outage"
+mf_wait_converged 10 1 2 3 >/dev/null || bad "mesh not intact (sessions, reachability): $MF_ERR"
+verdict dns-outage "exit 6 on h1..h3 (about $TD ms each), mesh unchanged: '${LAST_REFUSAL#error: }'"
+
+# ---------------------------------------------------------------- teardown
+if [ "$KEEP" = 1 ]; then
+    log "--keep: lab left up"
+else
+    log "teardown"
+    LAB_UP=0
+    ml_down >/dev/null 2>&1 || bad "meshlab down failed"
+    ip netns list 2>/dev/null | grep -q "^$ML_PREFIX-" && bad "namespaces left: $(ip netns list | grep "^$ML_PREFIX-" | tr '\n' ' ')"
+    left=$(grep -lz "^MESHLAB_LAB=$ML_PREFIX\$" /proc/[0-9]*/environ 2>/dev/null | grep -v "^/proc/$$/" | while read -r f; do
+        p=${f#/proc/}; p=${p%/environ}; ml__alive "$p" && cat "/proc/$p/comm"; done)
+    [ -z "$left" ] || bad "processes left: $left"
+    grep -q " /tmp/wgl-$ML_PREFIX" /proc/self/mountinfo && bad "mounts left under /tmp/wgl-$ML_PREFIX"
+    [ -e "/tmp/wgl-$ML_PREFIX" ] && bad "state dir left"
+    for f in "/etc/bird/wgmesh-$MF_LOCUS.conf" "/etc/systemd/system/wgmesh-$MF_LOCUS.service" "/etc/wgmesh/$MF_DOMAIN.yaml" /run/wgmesh; do
+        [ -e "$f" ] && bad "$f exists on the machine"
+    done
+    verdict teardown "no namespace, process, mount or file of the lab left"
+fi
+
+WALL=$(( ($(mf_now_ms) - T_START) / 1000 ))
+echo "figures: convergence $FIG_CONVERGE; failover loss window $FIG_FAILOVER; join $FIG_JOIN; e2e wall time ${WALL} s"
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" = 0 ]
