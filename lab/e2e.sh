@@ -5,7 +5,7 @@
 #
 # One lab (lab/meshlab.sh) with 4 simulated hosts and Knot; the mesh is built and changed only
 # through wgsite, wgpub, wgconfig, wghost and wgdeploy (lab/meshflow.sh). Checks, in order:
-# isolation, convergence, failover, join, removal, bad records, DNS outage, teardown. Prints one
+# isolation, convergence, no-op, failover, join, removal, bad records, DNS outage, teardown. Prints one
 # PASS/FAIL line per check with its figures, then "N passed, N failed"; exit 1 if any failed.
 # A trap tears the lab down on exit, error, INT and TERM (unless --keep).
 set -uo pipefail
@@ -36,7 +36,7 @@ PASSED=0
 FAILED=0
 ERRS=()
 LAB_UP=0
-FIG_CONVERGE=- FIG_FAILOVER=- FIG_JOIN=-
+FIG_CONVERGE=- FIG_NOOP=- FIG_FAILOVER=- FIG_JOIN=-
 
 log() { local t=$(( ($(mf_now_ms) - T_START) / 100 )); printf '[%4d.%ds] %s\n' $((t / 10)) $((t % 10)) "$*" >&2; }
 # Records a failed sub-check of the current scenario.
@@ -100,7 +100,7 @@ LAB_UP=1
 if ! ml_up -n 4 >/dev/null || ! ml_knot_start "$MF_ZONE" >/dev/null 2>&1; then
     bad "lab did not come up"
     verdict isolation ""
-    echo "$PASSED passed, $((FAILED + 7)) failed"
+    echo "$PASSED passed, $((FAILED + 8)) failed"
     exit 1
 fi
 # Every path wgdeploy writes must be private to the simulated host: a marker written inside h1
@@ -136,6 +136,27 @@ if [ ${#ERRS[@]} = 0 ]; then
     fi
 fi
 verdict convergence "3 hosts deployed in $(( ${T_DEPLOY_END:-$T0} - T0 )) ms; last wgdeploy -> all BGP Established, BFD Up, 6 LAN pairs x v4+v6 reachable: $FIG_CONVERGE"
+
+# ---------------------------------------------------------------- 1b. no-op
+# A second wgdeploy with nothing changed must change nothing: its dry run plans no file and no
+# command, the real run reports none ("ran:" lines under -v), and BIRD's PID, the rendered files and
+# the WireGuard state are as they were. Its duration is the "nothing to change" figure.
+log "no-op: wgdeploy again on h1..h3 with nothing changed"
+BEFORE=$(snapshots 1 2 3)
+NOOP_MAX=0
+for n in 1 2 3; do
+    mf_deploy "$n" --dry-run || bad "wgdeploy --dry-run on h$n failed (exit $?): $MF_ERR"
+    [ "$MF_OUT" = "nothing to change" ] || bad "wgdeploy --dry-run on h$n plans changes: $(head -c 300 <<<"$MF_OUT")"
+    t=$(mf_now_ms)
+    mf_deploy "$n" -v || bad "wgdeploy on h$n failed (exit $?): $MF_ERR"
+    t=$(( $(mf_now_ms) - t ))
+    [ "$t" -gt "$NOOP_MAX" ] && NOOP_MAX=$t
+    grep -qE '^(ran: |(added|changed|removed) /)' <<<"$MF_ERR" &&
+        bad "wgdeploy on h$n changed something: $(grep -m3 -E '^(ran: |(added|changed|removed) /)' <<<"$MF_ERR" | tr '\n' ';')"
+done
+[ "$(snapshots 1 2 3)" = "$BEFORE" ] || bad "the running mesh changed after a no-op wgdeploy"
+FIG_NOOP="$NOOP_MAX ms"
+verdict no-op "dry run plans nothing, real run changes nothing (BIRD PID, files, WireGuard, BGP as before); slowest of 3: $FIG_NOOP"
 
 # ---------------------------------------------------------------- 2. failover
 log "failover: UDP h1<->h2 blocked under a 20 ms probe"
@@ -265,6 +286,6 @@ else
 fi
 
 WALL=$(( ($(mf_now_ms) - T_START) / 1000 ))
-echo "figures: convergence $FIG_CONVERGE; failover loss window $FIG_FAILOVER; join $FIG_JOIN; e2e wall time ${WALL} s"
+echo "figures: convergence $FIG_CONVERGE; no-op wgdeploy $FIG_NOOP; failover loss window $FIG_FAILOVER; join $FIG_JOIN; e2e wall time ${WALL} s"
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" = 0 ]
