@@ -80,6 +80,9 @@ protocol bfd mesh_bfd {
 
 template bgp mesh_peer {
   local as MESH_ASN;
+  # Each neighbour puts its own AS first: a forged path must name the forger, one hop longer than
+  # the owner's own announcement (see the origin filters above).
+  enforce first as on;
   bfd on;
   hold time 9;
   keepalive time 3;
