@@ -5,26 +5,49 @@ router id ${self.routerId};
 
 define MESH_ASN = ${self.asn};
 
-# Only the mesh's allowed LAN prefixes (and longer) travel over the mesh, in either direction;
-# never a default route.
-function mesh_v4() {
-<#if bgp.allowedV4?has_content>
-  return net ~ [ <#list bgp.allowedV4 as p>${p}+<#sep>, </#sep></#list> ] && net.len > 0;
-<#else>
-  return false;
-</#if>
+# Route origin filters. Every host is its own AS and may originate only its own LAN prefixes, as
+# the signed mesh view lists them, or longer ones. A route is accepted only when its prefix lies
+# within a LAN prefix of the host whose AS ends its AS path (bgp_path.last): no host can take over
+# another host's LAN, or a more specific of it, under its own AS. Rejected as well: link and
+# tunnel prefixes, default routes, and our own prefixes coming back (MESH_ASN is not listed).
+# Transit still works: host C's route relayed by host B has the path "B C", origin C.
+# BGP does not authenticate the path, so a host can still forge one that ends in another host's
+# AS (docs/security.md).
+<#macro within prefixes><#if prefixes?has_content>net ~ [ <#list prefixes as p>${p}+<#sep>, </#sep></#list> ]<#else>false</#if></#macro>
+function mesh_origin_v4() {
+  case bgp_path.last {
+<#list bgp.origins as o>
+    ${o.asn}: return <@within o.v4/>; # ${o.hostname}
+</#list>
+    else: return false;
+  }
 }
 
-function mesh_v6() {
-<#if bgp.allowedV6?has_content>
-  return net ~ [ <#list bgp.allowedV6 as p>${p}+<#sep>, </#sep></#list> ] && net.len > 0;
-<#else>
-  return false;
-</#if>
+function mesh_origin_v6() {
+  case bgp_path.last {
+<#list bgp.origins as o>
+    ${o.asn}: return <@within o.v6/>; # ${o.hostname}
+</#list>
+    else: return false;
+  }
 }
 
-filter mesh_v4_only { if mesh_v4() then accept; reject; }
-filter mesh_v6_only { if mesh_v6() then accept; reject; }
+# Our own LAN prefixes (and longer) when originated here: connected or static, never learned.
+function mesh_own_v4() {
+  if source = RTS_BGP then return false;
+  return <@within bgp.ownV4/>;
+}
+
+function mesh_own_v6() {
+  if source = RTS_BGP then return false;
+  return <@within bgp.ownV6/>;
+}
+
+# Never a default route, whatever a LAN prefix says.
+filter mesh_v4_in { if net.len > 0 && mesh_origin_v4() then accept; reject; }
+filter mesh_v6_in { if net.len > 0 && mesh_origin_v6() then accept; reject; }
+filter mesh_v4_out { if net.len > 0 && (mesh_own_v4() || mesh_origin_v4()) then accept; reject; }
+filter mesh_v6_out { if net.len > 0 && (mesh_own_v6() || mesh_origin_v6()) then accept; reject; }
 
 protocol device {
   scan time 10;
@@ -57,6 +80,9 @@ protocol bfd mesh_bfd {
 
 template bgp mesh_peer {
   local as MESH_ASN;
+  # Each neighbour puts its own AS first: a forged path must name the forger, one hop longer than
+  # the owner's own announcement (see the origin filters above).
+  enforce first as on;
   bfd on;
   hold time 9;
   keepalive time 3;
@@ -65,12 +91,12 @@ template bgp mesh_peer {
   error wait time 1, 2;
   ipv4 {
     extended next hop on;
-    import filter mesh_v4_only;
-    export filter mesh_v4_only;
+    import filter mesh_v4_in;
+    export filter mesh_v4_out;
   };
   ipv6 {
-    import filter mesh_v6_only;
-    export filter mesh_v6_only;
+    import filter mesh_v6_in;
+    export filter mesh_v6_out;
   };
 }
 <#list links as link>

@@ -34,7 +34,7 @@ public final class Fixtures {
         MeshSettings.FULL_MESH);
   }
 
-  /** Host {@code n}: endpoints as given ("" for none), LAN 198.18.n.0/24. */
+  /** Host {@code n}: endpoints as given, LANs 198.18.n.0/24 and fd00:18:n::/64 (as in lab/e2e.sh). */
   public static HostEntry host(int n, String... endpoints) {
     List<IpAddress> eps = new ArrayList<>();
     for (String e : endpoints) {
@@ -43,15 +43,27 @@ public final class Fixtures {
     return new HostEntry(
         UUID.nameUUIDFromBytes(("host" + n).getBytes(java.nio.charset.StandardCharsets.UTF_8)),
         "host" + n, n, 64600L + n, key(n).publicKey(), eps,
-        List.of(IpPrefix.parse("198.18." + n + ".0/24", "t")));
+        List.of(IpPrefix.parse("198.18." + n + ".0/24", "t"), IpPrefix.parse("fd00:18:" + n + "::/64", "t")));
   }
 
-  /** Host 1's view with peers 2 (v4 and v6), 3 (v6 only) and 5 (no endpoint: it dials in). */
+  /** {@code h} with other LAN prefixes (none when empty). */
+  public static HostEntry withLans(HostEntry h, String... prefixes) {
+    List<IpPrefix> lans = new ArrayList<>();
+    for (String p : prefixes) {
+      lans.add(IpPrefix.parse(p, "t"));
+    }
+    return new HostEntry(h.uuid(), h.hostname(), h.number(), h.asn(), h.publicKey(), h.endpoints(), lans);
+  }
+
+  /**
+   * Host 1's view with peers 2 (v4 and v6 endpoints and LANs), 3 (v6 endpoint, only an IPv6 LAN)
+   * and 5 (no endpoint: it dials in; no LAN).
+   */
   public static MeshView view() {
     return view(List.of(
         host(2, "203.0.113.2", "2001:db8:ff::2"),
-        host(3, "2001:db8:ff::3"),
-        host(5)));
+        withLans(host(3, "2001:db8:ff::3"), "fd00:18:3::/64"),
+        withLans(host(5))));
   }
 
   public static MeshView view(List<HostEntry> peers) {

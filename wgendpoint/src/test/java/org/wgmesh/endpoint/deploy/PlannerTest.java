@@ -2,15 +2,19 @@ package org.wgmesh.endpoint.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.wgmesh.core.error.ConfigException;
+import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.model.MeshSettings;
 import org.wgmesh.core.model.MeshView;
+import org.wgmesh.core.net.IpPrefix;
 import org.wgmesh.endpoint.deploy.plan.DeployPlan;
+import org.wgmesh.endpoint.deploy.plan.LanOrigin;
 import org.wgmesh.endpoint.deploy.plan.Planner;
 import org.wgmesh.endpoint.deploy.plan.WireGuardLink;
 
@@ -33,6 +37,36 @@ class PlannerTest {
     assertThat(p.allowedV4()).extracting(Object::toString).containsExactly("198.18.0.0/15");
     assertThat(p.allowedV6()).extracting(Object::toString).containsExactly("fd00:18::/32");
     assertThat(p.layout().birdConf()).isEqualTo(ROOT.resolve("etc/bird/wgmesh-lab.conf"));
+  }
+
+  @Test
+  void plan_lanOrigins_eachPeersPrefixesWithItsAsnByFamily() {
+    MeshView v = Fixtures.view(List.of(
+        Fixtures.withLans(Fixtures.host(7), "fd00:18:7::/64", "198.18.7.0/24", "198.18.70.0/24"),
+        Fixtures.withLans(Fixtures.host(2), "198.18.2.0/24"),
+        Fixtures.withLans(Fixtures.host(3), "fd00:18:3::/64"),
+        Fixtures.withLans(Fixtures.host(5))));
+    DeployPlan p = Planner.plan(v, Fixtures.endpoint(ROOT));
+    assertThat(p.peerLans()).extracting(LanOrigin::number, LanOrigin::hostname, LanOrigin::asn)
+        .containsExactly(tuple(2, "host2", 64602L), tuple(3, "host3", 64603L),
+            tuple(5, "host5", 64605L), tuple(7, "host7", 64607L));
+    assertThat(p.peerLans()).extracting(o -> o.v4().toString(), o -> o.v6().toString())
+        .containsExactly(
+            tuple("[198.18.2.0/24]", "[]"),
+            tuple("[]", "[fd00:18:3::/64]"),
+            tuple("[]", "[]"),
+            tuple("[198.18.7.0/24, 198.18.70.0/24]", "[fd00:18:7::/64]"));
+    assertThat(p.ownLans()).isEqualTo(new LanOrigin(1, "host1", 64601L,
+        List.of(IpPrefix.parse("198.18.1.0/24", "t")), List.of(IpPrefix.parse("fd00:18:1::/64", "t"))));
+  }
+
+  @Test
+  void plan_peerWithSelfAsn_isConfigError() {
+    HostEntry h = Fixtures.host(2);
+    MeshView v = Fixtures.view(List.of(new HostEntry(h.uuid(), h.hostname(), h.number(), 64601L,
+        h.publicKey(), h.endpoints(), h.lanPrefixes())));
+    assertThatThrownBy(() -> Planner.plan(v, Fixtures.endpoint(ROOT)))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("AS 64601 is used twice");
   }
 
   @Test

@@ -17,6 +17,7 @@ import org.wgmesh.core.exec.Command;
 import org.wgmesh.core.exec.CommandResult;
 import org.wgmesh.core.exec.ProcessCommandRunner;
 import org.wgmesh.core.io.AtomicFiles;
+import org.wgmesh.core.model.MeshView;
 import org.wgmesh.endpoint.deploy.plan.Planner;
 import org.wgmesh.endpoint.deploy.render.Component;
 import org.wgmesh.endpoint.deploy.render.RenderedFile;
@@ -79,8 +80,13 @@ class TemplateRendererTest {
         "neighbor fd12:3456:789a:1:2::2 as 64602;",
         "source address fd12:3456:789a:1:5::1;",
         "neighbor fd12:3456:789a:1:5::2 as 64605;",
-        "return net ~ [ 198.18.0.0/15+ ] && net.len > 0;",
-        "return net ~ [ fd00:18::/32+ ] && net.len > 0;",
+        "64602: return net ~ [ 198.18.2.0/24+ ]; # host2",
+        "64603: return false; # host3",
+        "64603: return net ~ [ fd00:18:3::/64+ ]; # host3",
+        "64605: return false; # host5",
+        "return net ~ [ 198.18.1.0/24+ ];",
+        "return net ~ [ fd00:18:1::/64+ ];",
+        "import filter mesh_v4_in;", "export filter mesh_v6_out;",
         "interface \"lan0\";",
         "include \"/srv/h1/etc/bird/wgmesh-lab.d/*.conf\";");
     assertThat(bird.split("protocol bgp wg", -1)).hasSize(4);
@@ -129,6 +135,35 @@ class TemplateRendererTest {
     Path conf = files.stream().filter(f -> f.component() == Component.BIRD).findFirst().orElseThrow().path();
     CommandResult r = new ProcessCommandRunner().execute(Command.query("bird", "-p", "-c", conf.toString()));
     assertThat(r.exitCode()).as(r.stderr()).isZero();
+  }
+
+  /**
+   * Hosts without LAN prefixes of a family (here: this host without any, peers with IPv4 only, IPv6
+   * only, none) and a host without peers still give a config {@code bird -p -c} accepts: BIRD
+   * refuses empty prefix sets, so those render {@code false}.
+   */
+  @Test
+  @EnabledIf("toolsPresent")
+  void bird_hostsWithoutPrefixesOfAFamily_passBirdParse(@TempDir Path dir) throws IOException {
+    MeshView f = Fixtures.view();
+    MeshView partial = new MeshView(f.settings(), f.serial(), f.expires(), f.siteSigningKey(), f.siteBoxKey(),
+        Fixtures.withLans(f.self()), List.of(
+            Fixtures.withLans(Fixtures.host(2), "198.18.2.0/24", "198.18.20.0/24"),
+            Fixtures.withLans(Fixtures.host(3), "fd00:18:3::/64"),
+            Fixtures.withLans(Fixtures.host(4))));
+    MeshView alone = new MeshView(f.settings(), f.serial(), f.expires(), f.siteSigningKey(), f.siteBoxKey(),
+        f.self(), List.of());
+    for (MeshView v : List.of(partial, alone)) {
+      Path root = Files.createTempDirectory(dir, "h");
+      RenderedFile conf = new TemplateRenderer(Optional.empty(), "/usr/bin/wgdeploy")
+          .render(Planner.plan(v, Fixtures.endpoint(root)), Fixtures.key(1)).stream()
+          .filter(r -> r.component() == Component.BIRD).findFirst().orElseThrow();
+      Files.createDirectories(conf.path().getParent());
+      Files.writeString(conf.path(), conf.content());
+      Files.createDirectories(Roots.under(root).bird().resolve("wgmesh-lab.d"));
+      CommandResult r = new ProcessCommandRunner().execute(Command.query("bird", "-p", "-c", conf.path().toString()));
+      assertThat(r.exitCode()).as(conf.content() + r.stderr()).isZero();
+    }
   }
 
   /** The golden Shorewall and Shorewall6 configs pass {@code shorewall check}. */

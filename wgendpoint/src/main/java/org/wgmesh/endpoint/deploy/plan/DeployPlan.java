@@ -24,6 +24,8 @@ import org.wgmesh.core.net.IpPrefix;
  * @param localAsn this host's AS number
  * @param allowedV4 IPv4 LAN prefixes BGP may import and export (the mesh's allowed list)
  * @param allowedV6 IPv6 LAN prefixes likewise
+ * @param ownLans this host as a BGP origin: the LAN prefixes it may announce
+ * @param peerLans every peer as a BGP origin, ordered by peer number: what BGP accepts from each
  * @param layout the paths every file and socket goes to
  */
 public record DeployPlan(
@@ -42,6 +44,8 @@ public record DeployPlan(
     long localAsn,
     List<IpPrefix> allowedV4,
     List<IpPrefix> allowedV6,
+    LanOrigin ownLans,
+    List<LanOrigin> peerLans,
     Layout layout) {
   public DeployPlan {
     Objects.requireNonNull(namespace, "namespace");
@@ -49,6 +53,8 @@ public record DeployPlan(
     links = List.copyOf(links);
     allowedV4 = List.copyOf(allowedV4);
     allowedV6 = List.copyOf(allowedV6);
+    Objects.requireNonNull(ownLans, "ownLans");
+    peerLans = List.copyOf(peerLans);
     Objects.requireNonNull(layout, "layout");
   }
 

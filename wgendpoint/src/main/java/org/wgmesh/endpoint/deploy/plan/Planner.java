@@ -51,8 +51,12 @@ public final class Planner {
     HostEntry self = view.self();
     String ns = settings.namespace().orElse(mesh.locus());
     List<WireGuardLink> links = new ArrayList<>();
+    List<LanOrigin> peerLans = new ArrayList<>();
     Set<Integer> seen = new HashSet<>();
     seen.add(self.number());
+    // BIRD tells route origins apart by AS number alone (bgp_path.last).
+    Set<Long> asns = new HashSet<>();
+    asns.add(self.asn());
     for (HostEntry peer : view.peers().stream()
         .sorted(java.util.Comparator.comparingInt(HostEntry::number)).toList()) {
       if (!seen.add(peer.number())) {
@@ -61,7 +65,14 @@ public final class Planner {
             "host number " + peer.number() + " is used twice",
             "the site file must give every host its own number");
       }
+      if (!asns.add(peer.asn())) {
+        throw new ConfigException(
+            "mesh " + mesh.domain() + " host " + peer.hostname(),
+            "AS " + peer.asn() + " is used twice",
+            "the site file must give every host its own AS number");
+      }
       links.add(link(mesh, self, peer, settings.persistentKeepalive()));
+      peerLans.add(LanOrigin.of(peer.number(), peer.hostname(), peer.asn(), peer.lanPrefixes()));
     }
     List<IpPrefix> v4 = mesh.allowedLanPrefixes().stream().filter(p -> !p.isV6()).sorted().toList();
     List<IpPrefix> v6 = mesh.allowedLanPrefixes().stream().filter(IpPrefix::isV6).sorted().toList();
@@ -81,6 +92,8 @@ public final class Planner {
         self.asn(),
         v4,
         v6,
+        LanOrigin.of(self.number(), self.hostname(), self.asn(), self.lanPrefixes()),
+        peerLans,
         new Layout(settings.roots(), ns));
   }
 

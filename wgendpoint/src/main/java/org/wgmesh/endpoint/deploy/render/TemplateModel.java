@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.wgmesh.core.net.IpPrefix;
 import org.wgmesh.endpoint.deploy.plan.DeployPlan;
+import org.wgmesh.endpoint.deploy.plan.LanOrigin;
 import org.wgmesh.endpoint.deploy.plan.Layout;
 import org.wgmesh.endpoint.deploy.plan.VethPair;
 import org.wgmesh.endpoint.deploy.plan.WireGuardLink;
@@ -40,6 +41,9 @@ final class TemplateModel {
     m.put("bgp", map(
         "allowedV4", strings(p.allowedV4()),
         "allowedV6", strings(p.allowedV6()),
+        "ownV4", strings(p.ownLans().v4()),
+        "ownV6", strings(p.ownLans().v6()),
+        "origins", p.peerLans().stream().map(TemplateModel::origin).toList(),
         "localIncludeDir", l.birdLocalDir().toString(),
         "bfdIntervalMs", BFD_INTERVAL_MS,
         "bfdMultiplier", BFD_MULTIPLIER));
@@ -75,6 +79,15 @@ final class TemplateModel {
         "peerAddress", k.peerAddress().toString(),
         "prefixLength", k.prefixLength(),
         "peerAsn", k.peerAsn());
+  }
+
+  static Map<String, Object> origin(LanOrigin o) {
+    return map(
+        "number", o.number(),
+        "hostname", o.hostname(),
+        "asn", o.asn(),
+        "v4", strings(o.v4()),
+        "v6", strings(o.v6()));
   }
 
   private static Map<String, Object> veth(VethPair v) {
