@@ -17,6 +17,7 @@ import org.wgmesh.core.dns.TxtRecordSet;
 import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.error.DnsException;
 import org.wgmesh.core.error.RecordException;
+import org.wgmesh.core.io.AtomicFiles;
 import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.model.MeshView;
 import org.wgmesh.core.record.MeshReader;
@@ -66,6 +67,15 @@ class EndpointMeshSourceTest {
     assertThat(view.siteSigningKey()).isEqualTo(mesh.site.signing().publicKey());
     assertThat(seen()).isEqualTo(dir.resolve("root/var/lib/wgmesh/" + D + ".seen"));
     assertThat(Files.readString(seen())).contains("mesh " + view.serial()).contains("host 1 ").contains("host 3 ");
+  }
+
+  @Test
+  void fetch_writesTheSerialsFileOwnerOnly_alsoTighteningAnOldWorldReadableOne() throws Exception {
+    source.fetch(config);
+    assertThat(Files.getPosixFilePermissions(seen())).isEqualTo(AtomicFiles.SECRET);
+    Files.setPosixFilePermissions(seen(), AtomicFiles.PUBLIC); // as written by older releases
+    source.fetch(config);
+    assertThat(Files.getPosixFilePermissions(seen())).isEqualTo(AtomicFiles.SECRET);
   }
 
   @Test
