@@ -11,6 +11,7 @@ import org.wgmesh.core.cli.VersionProvider;
 import org.wgmesh.core.error.ExitCode;
 import org.wgmesh.core.exec.CommandRunner;
 import org.wgmesh.core.exec.ProcessCommandRunner;
+import org.wgmesh.core.io.LockFile;
 import org.wgmesh.endpoint.deploy.DeployOptions;
 import org.wgmesh.endpoint.deploy.DeployResult;
 import org.wgmesh.endpoint.deploy.DeployService;
@@ -112,10 +113,15 @@ public final class WgdeployCommand implements Callable<Integer> {
     }
     DeployOptions options = new DeployOptions(dryRun, wgdeployPath);
     DeployService service = new DeployService(wiring.runner(), reporter);
-    DeployResult result = down
-        ? service.down(domain, settings, options)
-        : service.deploy(wiring.meshSource(configDir, Optional.ofNullable(resolver)).fetch(domain),
-            settings, inputs.privateKey().get(), options);
+    DeployResult result;
+    // One run per mesh at a time (the timer, the boot unit and an operator may start one together);
+    // the lock also covers the fetch, which moves the accepted serials forward.
+    try (LockFile lock = DeployService.lock(settings.roots(), domain)) {
+      result = down
+          ? service.down(domain, settings, options)
+          : service.deploy(wiring.meshSource(configDir, Optional.ofNullable(resolver)).fetch(domain),
+              settings, inputs.privateKey().get(), options);
+    }
     if (dryRun) {
       result.describe().forEach(io.out()::println);
       if (result.unchanged()) {

@@ -16,7 +16,9 @@ import org.wgmesh.core.error.DnsException;
 import org.wgmesh.core.error.ExitCode;
 import org.wgmesh.core.exec.CommandResult;
 import org.wgmesh.core.exec.CommandRunner;
+import org.wgmesh.core.io.LockFile;
 import org.wgmesh.core.testing.RecordingCommandRunner;
+import org.wgmesh.endpoint.deploy.DeployService;
 import org.wgmesh.endpoint.deploy.EndpointInputs;
 import org.wgmesh.endpoint.deploy.Fixtures;
 import org.wgmesh.endpoint.deploy.MeshViewSource;
@@ -98,6 +100,23 @@ class WgdeployCommandTest {
   void downWithoutState_isDeployError() {
     assertThat(run(d -> Fixtures.view(), "--down", Fixtures.DOMAIN)).isEqualTo(ExitCode.DEPLOY.code());
     assertThat(askedDomain.get()).isNull(); // --down needs no DNS
+  }
+
+  @Test
+  void anotherRunHoldsTheLock_isConflictForDeployAndDown_andTouchesNothing() {
+    Path lockFile = dir.resolve("var/lib/wgmesh/" + Fixtures.DOMAIN + ".lock");
+    try (LockFile held = DeployService.lock(Fixtures.endpoint(dir).roots(), Fixtures.DOMAIN)) {
+      assertThat(held.path()).isEqualTo(lockFile);
+      assertThat(run(d -> Fixtures.view(), "--backend", "kernel", Fixtures.DOMAIN)).isEqualTo(ExitCode.CONFLICT.code());
+      assertThat(err.toString(StandardCharsets.UTF_8))
+          .contains("error: " + lockFile + ": another wgdeploy for " + Fixtures.DOMAIN + " is running")
+          .contains("hint: wait for it to finish");
+      assertThat(askedDomain.get()).isNull(); // not even the serials were read
+      assertThat(run(d -> Fixtures.view(), "--down", Fixtures.DOMAIN)).isEqualTo(ExitCode.CONFLICT.code());
+      assertThat(runner.commands()).isEmpty();
+    }
+    // Released: the next run gets past the lock (and finds nothing to take down).
+    assertThat(run(d -> Fixtures.view(), "--down", Fixtures.DOMAIN)).isEqualTo(ExitCode.DEPLOY.code());
   }
 
   @Test
