@@ -58,7 +58,7 @@ public final class DeployService {
   public DeployResult deploy(MeshView view, EndpointSettings settings, X25519PrivateKey key, DeployOptions options) {
     DeployPlan plan = Planner.plan(view, settings);
     List<RenderedFile> files =
-        new TemplateRenderer(settings.templateOverrides(), options.wgdeployCommand()).render(plan, key);
+        renderer(settings, options).render(plan, key);
     reporter.detail("planned %d WireGuard links in namespace %s", plan.links().size(), plan.namespace());
     DeployResult result = new Engine(runner, reporter, waiter).deploy(plan, files, settings, options.dryRun());
     if (!options.dryRun()) {
@@ -73,7 +73,7 @@ public final class DeployService {
    * Renders and returns the files of a plan without touching the host (for inspection and tests).
    */
   public List<RenderedFile> render(MeshView view, EndpointSettings settings, X25519PrivateKey key, DeployOptions options) {
-    return new TemplateRenderer(settings.templateOverrides(), options.wgdeployCommand())
+    return renderer(settings, options)
         .render(Planner.plan(view, settings), key);
   }
 
@@ -93,6 +93,10 @@ public final class DeployService {
       reporter.info("%s: removed namespace %s", domain, ns);
     }
     return r;
+  }
+
+  private static TemplateRenderer renderer(EndpointSettings settings, DeployOptions options) {
+    return new TemplateRenderer(settings.templateOverrides(), options.wgdeployCommand(), settings.sshFromNet());
   }
 
   /** {@code <state>/<domain>.lock}: held by one wgdeploy run of a mesh at a time. */

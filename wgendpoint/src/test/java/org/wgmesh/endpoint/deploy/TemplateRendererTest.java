@@ -53,6 +53,20 @@ class TemplateRendererTest {
   }
 
   @Test
+  void render_sshFromNet_onByDefault_offLeavesTheLanSideOnly() {
+    for (String rules : List.of("shorewall/rules", "shorewall6/rules")) {
+      assertThat(rulesOf(render(Optional.empty()), rules)).contains("SSH(ACCEPT)\tnet\t$FW").contains("SSH(ACCEPT)\tloc\t$FW");
+      List<RenderedFile> off = new TemplateRenderer(Optional.empty(), "/usr/local/bin/wgdeploy", false)
+          .render(Planner.plan(Fixtures.view(), Fixtures.endpoint(ROOT).withSshFromNet(false)), Fixtures.key(1));
+      assertThat(rulesOf(off, rules)).doesNotContain("SSH(ACCEPT)\tnet").contains("SSH(ACCEPT)\tloc\t$FW");
+    }
+  }
+
+  static String rulesOf(List<RenderedFile> files, String suffix) {
+    return files.stream().filter(f -> f.path().endsWith(suffix)).findFirst().orElseThrow().content();
+  }
+
+  @Test
   void render_wireguard_secretModeOneEndpointBracketedV6() {
     List<RenderedFile> files = render(Optional.empty());
     RenderedFile wg3 = files.stream().filter(f -> f.path().endsWith("wg3.conf")).findFirst().orElseThrow();
