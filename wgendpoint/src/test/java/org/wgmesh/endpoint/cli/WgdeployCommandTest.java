@@ -6,6 +6,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -35,6 +36,8 @@ class WgdeployCommandTest {
       .respond(new CommandResult(1, "", ""), "birdc");
   final AtomicReference<String> askedDomain = new AtomicReference<>();
   final AtomicReference<Optional<String>> askedResolver = new AtomicReference<>();
+  final AtomicReference<Path> askedConfigDir = new AtomicReference<>();
+  Map<String, String> env = Map.of();
 
   int run(MeshViewSource source, String... args) {
     WgdeployCommand.Wiring wiring = new WgdeployCommand.Wiring() {
@@ -49,6 +52,7 @@ class WgdeployCommandTest {
 
       @Override
       public EndpointInputs endpoint(Path configDir, String domain) {
+        askedConfigDir.set(configDir);
         return new EndpointInputs(Fixtures.endpoint(dir), () -> Fixtures.key(1));
       }
 
@@ -58,7 +62,7 @@ class WgdeployCommandTest {
       }
     };
     Io io = new Io(new ByteArrayInputStream(new byte[0]), out, err, false);
-    return Cli.run(i -> new WgdeployCommand(i, wiring), io, args);
+    return Cli.run(i -> new WgdeployCommand(i, wiring, env), io, args);
   }
 
   String out() {
@@ -78,6 +82,34 @@ class WgdeployCommandTest {
         .doesNotContain(Fixtures.key(1).toBase64());
     assertThat(runner.mutations()).isEmpty();
     assertThat(dir.resolve("etc")).doesNotExist();
+  }
+
+  @Test
+  void configDir_optionThenEnvironmentThenDefault() {
+    env = Map.of("WGMESH_CONFIG_DIR", dir.resolve("env").toString());
+    assertThat(run(d -> Fixtures.view(), "--dry-run", "--config-dir", dir.resolve("opt").toString(), Fixtures.DOMAIN)).isZero();
+    assertThat(askedConfigDir.get()).isEqualTo(dir.resolve("opt"));
+    assertThat(run(d -> Fixtures.view(), "--dry-run", Fixtures.DOMAIN)).isZero();
+    assertThat(askedConfigDir.get()).isEqualTo(dir.resolve("env"));
+    env = Map.of();
+    assertThat(run(d -> Fixtures.view(), "--dry-run", Fixtures.DOMAIN)).isZero();
+    assertThat(askedConfigDir.get()).isEqualTo(Path.of("/etc/wgmesh"));
+  }
+
+  @Test
+  void units_runTheLauncherWithTheSameConfigDirResolverAndBackend() {
+    env = Map.of("WGMESH_LAUNCHER_DIR", "/opt/wgmesh/bin", "WGMESH_CONFIG_DIR", "/srv/cfg");
+    assertThat(run(d -> Fixtures.view(), "--dry-run", "--resolver", "127.0.0.1:5353", "--backend", "kernel",
+        Fixtures.DOMAIN)).isZero();
+    String command = "/opt/wgmesh/bin/wgdeploy --config-dir /srv/cfg --resolver 127.0.0.1:5353 --backend kernel";
+    assertThat(out()).contains("+ExecStart=" + command + " --supervisor systemd " + Fixtures.DOMAIN)
+        .contains("+ExecStop=" + command + " --supervisor systemd --down " + Fixtures.DOMAIN);
+
+    out.reset();
+    env = Map.of();
+    assertThat(run(d -> Fixtures.view(), "--dry-run", Fixtures.DOMAIN)).isZero();
+    assertThat(out()).contains("+ExecStart=/usr/local/bin/wgdeploy --config-dir /etc/wgmesh --supervisor systemd "
+        + Fixtures.DOMAIN);
   }
 
   @Test

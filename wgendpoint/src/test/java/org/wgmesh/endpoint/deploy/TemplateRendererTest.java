@@ -33,7 +33,7 @@ class TemplateRendererTest {
 
   static List<RenderedFile> render(Optional<Path> overrides) {
     EndpointSettings s = Fixtures.endpoint(ROOT);
-    return new TemplateRenderer(overrides, "/usr/bin/wgdeploy")
+    return new TemplateRenderer(overrides, "/usr/local/bin/wgdeploy --config-dir /etc/wgmesh")
         .render(Planner.plan(Fixtures.view(), s), Fixtures.key(1));
   }
 
@@ -160,7 +160,7 @@ class TemplateRendererTest {
   }
 
   private static List<RenderedFile> renderInto(Path dir) throws IOException {
-    List<RenderedFile> files = new TemplateRenderer(Optional.empty(), "/usr/bin/wgdeploy")
+    List<RenderedFile> files = new TemplateRenderer(Optional.empty(), "/usr/local/bin/wgdeploy")
         .render(Planner.plan(Fixtures.view(), Fixtures.endpoint(dir)), Fixtures.key(1));
     for (RenderedFile f : files) {
       Files.createDirectories(f.path().getParent());
