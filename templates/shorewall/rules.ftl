@@ -7,5 +7,11 @@ DNAT	net	loc:${veth.nsV4Address}	udp	${ports?join(",")}
 </#if>
 Ping(ACCEPT)	net	$FW
 Ping(ACCEPT)	loc	$FW
-# Management from the LAN side only; replace this template (override directory) to change it.
+<#if firewall.sshFromNet>
+# SSH from both sides: the policy drops the rest from net, and an operator deploying over SSH to
+# the public address must not be cut off (wgconfig --allow-ssh-from-net false: LAN side only).
+SSH(ACCEPT)	net	$FW
+<#else>
+# SSH from the LAN side only (wgconfig --allow-ssh-from-net false).
+</#if>
 SSH(ACCEPT)	loc	$FW

@@ -7,4 +7,8 @@ DNAT	net	loc:[${veth.nsV6Address}]	udp	${ports?join(",")}
 </#if>
 Ping(ACCEPT)	net	$FW
 Ping(ACCEPT)	loc	$FW
+<#if firewall.sshFromNet>
+# SSH from both sides, as for IPv4 (wgconfig --allow-ssh-from-net false: LAN side only).
+SSH(ACCEPT)	net	$FW
+</#if>
 SSH(ACCEPT)	loc	$FW

@@ -14,6 +14,7 @@ import org.wgmesh.core.error.InputException;
 import org.wgmesh.core.error.WgmeshException;
 import org.wgmesh.core.error.UsageException;
 import org.wgmesh.core.error.DeclinedException;
+import org.wgmesh.core.io.LockFile;
 import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.model.MeshSettings;
 import org.wgmesh.core.net.AsnRange;
@@ -32,9 +33,6 @@ import org.wgmesh.core.site.SiteFile;
 public final class SiteAdmin {
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  /** How long a command waits for another one that is changing the same site file. */
-  static final java.time.Duration LOCK_WAIT = java.time.Duration.ofSeconds(10);
-
   private final Reporter reporter;
   private final Confirmation confirmation;
 
@@ -52,12 +50,7 @@ public final class SiteAdmin {
    */
   public Site openOrCreate(Path yaml, NewSite create) {
     if (Files.exists(yaml)) {
-      Site site = SiteFile.load(yaml);
-      SiteFile.KeyPaths kp = SiteFile.keyPaths(yaml);
-      reporter.detail(
-          "loaded %s: %d hosts, %d retired; keys %s and %s", yaml, site.hosts().size(), site.retired().size(), kp.signing(), kp.box());
-      checkMatches(site, create, yaml);
-      return site;
+      return open(yaml, create);
     }
     if (create.domain() == null || create.locus() == null) {
       throw new UsageException(
@@ -65,6 +58,34 @@ public final class SiteAdmin {
           "the site file does not exist",
           "to create a site, give --domain and --locus, e.g. wgsite --domain mesh.example.com --locus mesh1 " + yaml);
     }
+    // Options are checked before the lock, so a refused creation leaves nothing behind.
+    NewSiteValues v = checked(yaml, create);
+    // Creating writes the site file and its keys under the lock, so two creations cannot mix the
+    // keys of one with the file of the other; the second one then finds the site and checks it.
+    try (LockFile lock = SiteFile.lock(yaml, SiteFile.LOCK_WAIT)) {
+      if (Files.exists(yaml)) {
+        return open(yaml, create);
+      }
+      Site site = SiteFile.create(yaml, v.settings(), v.asn(), v.publish());
+      SiteFile.KeyPaths kp = SiteFile.keyPaths(yaml);
+      reporter.info("created %s with site keys in %s and %s (mode 0600)", yaml, kp.signing(), kp.box());
+      return site;
+    }
+  }
+
+  private Site open(Path yaml, NewSite create) {
+    Site site = SiteFile.load(yaml);
+    SiteFile.KeyPaths kp = SiteFile.keyPaths(yaml);
+    reporter.detail(
+        "loaded %s: %d hosts, %d retired; keys %s and %s", yaml, site.hosts().size(), site.retired().size(), kp.signing(), kp.box());
+    checkMatches(site, create, yaml);
+    return site;
+  }
+
+  /** The checked creation options of a new site. */
+  private record NewSiteValues(MeshSettings settings, AsnRange asn, String publish) {}
+
+  private static NewSiteValues checked(Path yaml, NewSite create) {
     String domain = Registration.checkHostname(create.domain(), "--domain");
     String locus = SiteFile.checkLocus(create.locus());
     IpPrefix tunnel =
@@ -82,10 +103,7 @@ public final class SiteAdmin {
             : SiteFile.checkPublishTarget(create.publish(), domain, "--publish");
     MeshSettings settings =
         new MeshSettings(domain, locus, tunnel, portbase, SiteFile.defaultAllowedLanPrefixes(), MeshSettings.FULL_MESH);
-    Site site = SiteFile.create(yaml, settings, asn, publish);
-    SiteFile.KeyPaths kp = SiteFile.keyPaths(yaml);
-    reporter.info("created %s with site keys in %s and %s (mode 0600)", yaml, kp.signing(), kp.box());
-    return site;
+    return new NewSiteValues(settings, asn, publish);
   }
 
   private static void checkMatches(Site site, NewSite c, Path yaml) {
@@ -144,7 +162,7 @@ public final class SiteAdmin {
     if (!Files.exists(yaml)) {
       SiteFile.load(yaml); // the usual "does not exist" error, without creating a lock file
     }
-    try (SiteFile.Lock lock = SiteFile.lock(yaml, LOCK_WAIT)) {
+    try (LockFile lock = SiteFile.lock(yaml, SiteFile.LOCK_WAIT)) {
       return admitLocked(yaml, blobs, replace);
     }
   }
@@ -223,7 +241,7 @@ public final class SiteAdmin {
     if (!Files.exists(yaml)) {
       SiteFile.load(yaml); // the usual "does not exist" error, without creating a lock file
     }
-    try (SiteFile.Lock lock = SiteFile.lock(yaml, LOCK_WAIT)) {
+    try (LockFile lock = SiteFile.lock(yaml, SiteFile.LOCK_WAIT)) {
       return removeLocked(yaml, who);
     }
   }

@@ -75,6 +75,7 @@ class LauncherScriptTest {
         src,
         "package demo; public class Echo { public static void main(String[] a) {"
             + " if (a.length > 0 && a[0].equals(\"train\")) { new Trained(); }"
+            + " if (a.length > 0 && a[0].equals(\"launcher-dir\")) { System.out.println(System.getenv(\"WGMESH_LAUNCHER_DIR\")); return; }"
             + " for (String s : a) System.out.println(\"<\" + s + \">\"); } }");
     Files.writeString(src.resolveSibling("Trained.java"), "package demo; class Trained {}");
     Path classes = tmp.resolve("classes");
@@ -194,6 +195,10 @@ class LauncherScriptTest {
     assertThat(r.rc()).isZero();
     assertThat(r.out()).isEqualTo("<ok>\n");
     assertThat(r.err()).containsPattern("demo\\.Echo source: shared objects file");
+    // Run through the link, the launcher names the directory it really lives in (wgdeploy puts
+    // its own path into the systemd units that way).
+    Run dirRun = sh(java.util.Map.of("WGMESH_LAUNCHER_DIR", "/elsewhere"), bin.resolve("demo-echo").toString(), "launcher-dir");
+    assertThat(dirRun.out()).isEqualTo(prefix.resolve("bin").toRealPath() + "\n");
   }
 
   private static void copyTree(Path from, Path to) throws Exception {

@@ -15,6 +15,7 @@ import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.error.FileException;
 import org.wgmesh.core.error.InputException;
 import org.wgmesh.core.io.AtomicFiles;
+import org.wgmesh.core.io.LockFile;
 import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.model.MeshSettings;
 import org.wgmesh.core.net.AsnRange;
@@ -150,82 +151,28 @@ public final class SiteFile {
     return site;
   }
 
-  /**
-   * An exclusive advisory lock on a site file, held while a command reads, changes and writes it,
-   * so two admins (or wgsite and wgpub) cannot lose each other's change. The lock lives on
-   * {@code <file>.lock} beside the site file, which is left in place (removing a lock file races).
-   */
-  public static final class Lock implements AutoCloseable {
-    private final java.nio.channels.FileChannel channel;
-    private final java.nio.channels.FileLock lock;
+  /** How long a command waits for another one that is changing the same site file. */
+  public static final java.time.Duration LOCK_WAIT = java.time.Duration.ofSeconds(10);
 
-    private Lock(java.nio.channels.FileChannel channel, java.nio.channels.FileLock lock) {
-      this.channel = channel;
-      this.lock = lock;
-    }
-
-    @Override
-    public void close() {
-      try {
-        lock.release();
-        channel.close();
-      } catch (IOException e) {
-        // closing the channel releases the lock in any case
-      }
-    }
+  /** The lock file of a site file: {@code <file>.lock} beside it. */
+  public static Path lockPath(Path yaml) {
+    return yaml.resolveSibling(yaml.getFileName() + ".lock");
   }
 
   /**
-   * Takes the site file's lock, waiting up to {@code wait} for another holder to finish.
+   * Takes the site file's exclusive lock ({@code <file>.lock}, mode 0600, left in place), held
+   * while a command reads, changes and writes the site, so two admins (or wgsite and wgpub) cannot
+   * lose each other's change. Waits up to {@code wait} for another holder to finish.
    *
-   * @throws org.wgmesh.core.error.ConflictException when another process still holds it after {@code wait}
+   * @throws org.wgmesh.core.error.ConflictException when another run still holds it after {@code wait}
    * @throws FileException when the lock file cannot be created
    */
-  public static Lock lock(Path yaml, java.time.Duration wait) {
-    Path lockFile = yaml.resolveSibling(yaml.getFileName() + ".lock");
-    java.nio.channels.FileChannel ch = null;
-    try {
-      Path dir = yaml.toAbsolutePath().getParent();
-      Files.createDirectories(dir);
-      ch =
-          java.nio.channels.FileChannel.open(
-              lockFile, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
-      long deadline = System.nanoTime() + wait.toNanos();
-      while (true) {
-        java.nio.channels.FileLock l = ch.tryLock();
-        if (l != null) {
-          return new Lock(ch, l);
-        }
-        if (System.nanoTime() >= deadline) {
-          ch.close();
-          throw new org.wgmesh.core.error.ConflictException(
-              yaml.toString(),
-              "another wgsite or wgpub is changing this site file (" + lockFile.getFileName() + " is locked)",
-              "wait for it to finish and run again");
-        }
-        Thread.sleep(50);
-      }
-    } catch (java.nio.channels.OverlappingFileLockException e) {
-      closeQuietly(ch);
-      throw new org.wgmesh.core.error.ConflictException(yaml.toString(), "this process already holds the site file lock");
-    } catch (IOException e) {
-      closeQuietly(ch);
-      throw new FileException(lockFile.toString(), "cannot lock: " + e.getMessage(), null, e);
-    } catch (InterruptedException e) {
-      closeQuietly(ch);
-      Thread.currentThread().interrupt();
-      throw new FileException(lockFile.toString(), "interrupted while waiting for the lock");
-    }
-  }
-
-  private static void closeQuietly(java.nio.channels.FileChannel ch) {
-    if (ch != null) {
-      try {
-        ch.close();
-      } catch (IOException ignored) {
-        // nothing to release
-      }
-    }
+  public static LockFile lock(Path yaml, java.time.Duration wait) {
+    Path lockFile = lockPath(yaml);
+    return LockFile.acquire(lockFile, wait, () -> new org.wgmesh.core.error.ConflictException(
+        yaml.toString(),
+        "another wgsite or wgpub is changing this site file (" + lockFile.getFileName() + " is locked)",
+        "wait for it to finish and run again"));
   }
 
   /** The default publish target: a zone file named after the domain, beside the site file. */

@@ -98,6 +98,14 @@ public final class WgconfigCommand implements Callable<Integer> {
       description = "Put every deployed file below DIR (DIR/etc/wireguard, ...), for tests and simulated hosts.")
   Path root;
 
+  @Option(names = "--template-dir", paramLabel = "DIR",
+      description = "Templates here replace the built-in ones file by file, e.g. DIR/shorewall/rules.ftl ('' for none).")
+  String templateDir;
+
+  @Option(names = "--allow-ssh-from-net", paramLabel = "true|false", arity = "1",
+      description = "Whether Shorewall accepts SSH from the Internet side to this router (default: true).")
+  Boolean allowSshFromNet;
+
   @Option(names = "--config-dir", paramLabel = "DIR",
       description = "Endpoint configuration directory (default: $WGMESH_CONFIG_DIR, else /etc/wgmesh).")
   Path configDir;
@@ -141,7 +149,9 @@ public final class WgconfigCommand implements Callable<Integer> {
         Optional.ofNullable(zoneFile),
         Optional.ofNullable(backend),
         Optional.ofNullable(supervisor),
-        Optional.ofNullable(root).map(r -> Roots.under(r.toAbsolutePath())));
+        Optional.ofNullable(root).map(r -> Roots.under(r.toAbsolutePath())),
+        Optional.ofNullable(templateDir).map(t -> t.isBlank() ? Optional.<Path>empty() : Optional.of(Path.of(t.strip()))),
+        Optional.ofNullable(allowSshFromNet));
     Enrolment.Result result = service.apply(reporter, options);
     if (result.created()) {
       io.out().println("created " + result.file());

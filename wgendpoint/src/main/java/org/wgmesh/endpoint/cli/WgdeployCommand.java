@@ -1,6 +1,7 @@
 package org.wgmesh.endpoint.cli;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.wgmesh.core.cli.Cli;
@@ -11,6 +12,8 @@ import org.wgmesh.core.cli.VersionProvider;
 import org.wgmesh.core.error.ExitCode;
 import org.wgmesh.core.exec.CommandRunner;
 import org.wgmesh.core.exec.ProcessCommandRunner;
+import org.wgmesh.core.io.LockFile;
+import org.wgmesh.endpoint.config.EndpointFile;
 import org.wgmesh.endpoint.deploy.DeployOptions;
 import org.wgmesh.endpoint.deploy.DeployResult;
 import org.wgmesh.endpoint.deploy.DeployService;
@@ -18,6 +21,7 @@ import org.wgmesh.endpoint.deploy.EndpointInputs;
 import org.wgmesh.endpoint.deploy.EndpointSettings;
 import org.wgmesh.endpoint.deploy.MeshViewSource;
 import org.wgmesh.endpoint.deploy.Supervisor;
+import org.wgmesh.endpoint.deploy.UnitCommand;
 import org.wgmesh.endpoint.deploy.WireGuardBackendChoice;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -55,11 +59,12 @@ public final class WgdeployCommand implements Callable<Integer> {
 
   private final Io io;
   private final Wiring wiring;
+  private final Map<String, String> env;
 
   @Mixin CommonOptions common;
 
-  @Option(names = "--config-dir", paramLabel = "DIR", defaultValue = "/etc/wgmesh",
-      description = "Endpoint configuration directory (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--config-dir", paramLabel = "DIR",
+      description = "Endpoint configuration directory (default: $WGMESH_CONFIG_DIR, else /etc/wgmesh).")
   Path configDir;
 
   @Option(names = "--resolver", paramLabel = "IP:PORT",
@@ -82,16 +87,23 @@ public final class WgdeployCommand implements Callable<Integer> {
       description = "Who runs BIRD and wireguard-go: wgdeploy itself (direct, PID files) or the rendered systemd units.")
   Supervisor supervisor;
 
-  @Option(names = "--wgdeploy-path", paramLabel = "PATH", defaultValue = "/usr/bin/wgdeploy",
-      description = "The wgdeploy command the rendered systemd units run (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--wgdeploy-path", paramLabel = "PATH",
+      description = "The wgdeploy the rendered systemd units run (default: the launcher this run started from, else /usr/local/bin/wgdeploy).")
   String wgdeployPath;
 
   @Parameters(index = "0", paramLabel = "DOMAIN", description = "The mesh domain, e.g. mesh.example.com.")
   String domain;
 
+  /** The command with the process environment. */
   public WgdeployCommand(Io io, Wiring wiring) {
+    this(io, wiring, System.getenv());
+  }
+
+  /** For tests: a given environment ({@code WGMESH_CONFIG_DIR}, {@code WGMESH_LAUNCHER_DIR}). */
+  public WgdeployCommand(Io io, Wiring wiring, Map<String, String> env) {
     this.io = io;
     this.wiring = wiring;
+    this.env = env;
   }
 
   /** The process entry point. */
@@ -102,7 +114,12 @@ public final class WgdeployCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Reporter reporter = common.reporter(io);
-    EndpointInputs inputs = wiring.endpoint(configDir, domain);
+    // The option wins over WGMESH_CONFIG_DIR, as for wgconfig and wghost.
+    Path dir = EndpointFile.configDir(Optional.ofNullable(configDir), env);
+    UnitCommand unitCommand = new UnitCommand(
+        wgdeployPath != null ? wgdeployPath : UnitCommand.defaultExecutable(env), dir,
+        Optional.ofNullable(resolver), Optional.ofNullable(backend), wgdeployPath != null);
+    EndpointInputs inputs = wiring.endpoint(dir, domain);
     EndpointSettings settings = inputs.settings();
     if (backend != null) {
       settings = settings.withBackend(backend);
@@ -110,12 +127,17 @@ public final class WgdeployCommand implements Callable<Integer> {
     if (supervisor != null) {
       settings = settings.withSupervisor(supervisor);
     }
-    DeployOptions options = new DeployOptions(dryRun, wgdeployPath);
+    DeployOptions options = new DeployOptions(dryRun, unitCommand.render());
     DeployService service = new DeployService(wiring.runner(), reporter);
-    DeployResult result = down
-        ? service.down(domain, settings, options)
-        : service.deploy(wiring.meshSource(configDir, Optional.ofNullable(resolver)).fetch(domain),
-            settings, inputs.privateKey().get(), options);
+    DeployResult result;
+    // One run per mesh at a time (the timer, the boot unit and an operator may start one together);
+    // the lock also covers the fetch, which moves the accepted serials forward.
+    try (LockFile lock = DeployService.lock(settings.roots(), domain)) {
+      result = down
+          ? service.down(domain, settings, options)
+          : service.deploy(wiring.meshSource(dir, Optional.ofNullable(resolver)).fetch(domain),
+              settings, inputs.privateKey().get(), options);
+    }
     if (dryRun) {
       result.describe().forEach(io.out()::println);
       if (result.unchanged()) {

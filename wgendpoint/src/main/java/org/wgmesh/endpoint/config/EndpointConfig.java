@@ -40,6 +40,8 @@ import org.wgmesh.endpoint.deploy.WireGuardBackendChoice;
  * @param backend WireGuard implementation
  * @param supervisor who runs BIRD and wireguard-go
  * @param roots where deployed files go (the system paths, or below a prefix for tests)
+ * @param templateDir a directory whose templates replace the built-in ones file by file (absolute)
+ * @param allowSshFromNet whether Shorewall accepts SSH from the Internet side to the router
  */
 public record EndpointConfig(
     String domain,
@@ -59,7 +61,9 @@ public record EndpointConfig(
     Optional<Path> zoneFile,
     WireGuardBackendChoice backend,
     Supervisor supervisor,
-    Roots roots) {
+    Roots roots,
+    Optional<Path> templateDir,
+    boolean allowSshFromNet) {
 
   /** Linux interface names: at most 15 characters, no slash, colon or white space. */
   static final Pattern IFNAME = Pattern.compile("[A-Za-z0-9_.-]{1,15}");
@@ -95,6 +99,7 @@ public record EndpointConfig(
     Objects.requireNonNull(backend, "backend");
     Objects.requireNonNull(supervisor, "supervisor");
     Objects.requireNonNull(roots, "roots");
+    Objects.requireNonNull(templateDir, "templateDir");
   }
 
   private static void check(Pattern p, String value, String key, String form) {
@@ -148,6 +153,8 @@ public record EndpointConfig(
     public WireGuardBackendChoice backend;
     public Supervisor supervisor;
     public Roots roots;
+    public Optional<Path> templateDir;
+    public boolean allowSshFromNet;
 
     Builder(EndpointConfig c) {
       domain = c.domain;
@@ -168,13 +175,15 @@ public record EndpointConfig(
       backend = c.backend;
       supervisor = c.supervisor;
       roots = c.roots;
+      templateDir = c.templateDir;
+      allowSshFromNet = c.allowSshFromNet;
     }
 
     /** @throws ConfigException naming the setting that is invalid */
     public EndpointConfig build() {
       return new EndpointConfig(domain, siteSigningKey, siteBoxKey, locus, uuid, hostname, netns,
           publicInterface, publicAddresses, trustInterface, trustAddresses, lanPrefixes, hostKey,
-          resolver, zoneFile, backend, supervisor, roots);
+          resolver, zoneFile, backend, supervisor, roots, templateDir, allowSshFromNet);
     }
   }
 }

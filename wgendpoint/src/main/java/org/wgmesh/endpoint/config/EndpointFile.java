@@ -49,7 +49,7 @@ public final class EndpointFile {
   private static final Set<String> KEYS = Set.of(
       "version", "domain", "site", "locus", "uuid", "hostname", "netns", "public-interface",
       "public-addresses", "trust-interface", "trust-addresses", "lan-prefixes", "host-key",
-      "resolver", "zone-file", "backend", "supervisor", "roots");
+      "resolver", "zone-file", "backend", "supervisor", "roots", "template-dir", "allow-ssh-from-net");
   private static final Set<String> SITE_KEYS = Set.of("signing-key", "fingerprint", "box-key");
   private static final Set<String> ROOT_KEYS = Set.of(
       "prefix", "wireguard", "bird", "shorewall", "shorewall6", "systemd", "state", "run");
@@ -144,7 +144,7 @@ public final class EndpointFile {
       throw e.get("zone-file").error("both resolver and zone-file are set", "keep one of them");
     }
     Path hostKey = YamlNode.optional(e, "host-key")
-        .map(n -> dir == null ? Path.of(n.text()) : dir.resolve(n.text()))
+        .map(n -> inConfigDir(n, dir))
         .orElse(defaultHostKey(dir == null ? DEFAULT_DIR : dir, domain));
     try {
       return new EndpointConfig(
@@ -160,7 +160,9 @@ public final class EndpointFile {
           hostKey, resolver, zoneFile,
           choice(e, "backend", WireGuardBackendChoice.class, WireGuardBackendChoice.AUTO),
           choice(e, "supervisor", Supervisor.class, Supervisor.DIRECT),
-          roots(e));
+          roots(e),
+          YamlNode.optional(e, "template-dir").map(n -> inConfigDir(n, dir)),
+          flag(e, "allow-ssh-from-net", true));
     } catch (ConfigException ce) {
       // The record names the key; add where it is.
       YamlNode at = e.get(ce.what());
@@ -179,6 +181,25 @@ public final class EndpointFile {
     } catch (IllegalArgumentException ex) {
       throw n.error("'" + n.text() + "' is not valid: " + ex.getMessage());
     }
+  }
+
+  /** A path that is absolute, or relative to the directory of the endpoint file. */
+  private static Path inConfigDir(YamlNode n, Path dir) {
+    Path p = value(n, Path::of);
+    return dir == null ? p : dir.resolve(p);
+  }
+
+  /** {@code true} or {@code false}, nothing else (YAML's yes/no/on/off would be a surprise). */
+  private static boolean flag(Map<String, YamlNode> e, String key, boolean fallback) {
+    Optional<YamlNode> n = YamlNode.optional(e, key);
+    if (n.isEmpty()) {
+      return fallback;
+    }
+    String t = n.get().text();
+    if (!t.equals("true") && !t.equals("false")) {
+      throw n.get().error("'" + t + "' is not true or false");
+    }
+    return Boolean.parseBoolean(t);
   }
 
   private static Optional<String> text(Map<String, YamlNode> e, String key) {
@@ -311,6 +332,8 @@ public final class EndpointFile {
       roots.put("run", r.run().toString());
       m.put("roots", roots);
     }
+    c.templateDir().ifPresent(t -> m.put("template-dir", t.toString()));
+    m.put("allow-ssh-from-net", c.allowSshFromNet());
     return m;
   }
 

@@ -30,6 +30,9 @@ import org.wgmesh.endpoint.deploy.WireGuardBackendChoice;
  * @param backend {@code --backend}
  * @param supervisor {@code --supervisor}
  * @param roots {@code --root}: every deployed path below a prefix (tests, simulated hosts)
+ * @param templateDir {@code --template-dir}: an absolute directory of override templates, or
+ *     (inner empty, from {@code ''}) none any more
+ * @param allowSshFromNet {@code --allow-ssh-from-net}
  */
 public record EnrolOptions(
     String domain,
@@ -47,7 +50,9 @@ public record EnrolOptions(
     Optional<Path> zoneFile,
     Optional<WireGuardBackendChoice> backend,
     Optional<Supervisor> supervisor,
-    Optional<Roots> roots) {
+    Optional<Roots> roots,
+    Optional<Optional<Path>> templateDir,
+    Optional<Boolean> allowSshFromNet) {
   public EnrolOptions {
     Objects.requireNonNull(domain, "domain");
     Objects.requireNonNull(configDir, "configDir");
@@ -61,6 +66,6 @@ public record EnrolOptions(
     return new EnrolOptions(domain, configDir, Optional.empty(), Optional.empty(), Optional.empty(),
         Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
         Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-        Optional.empty());
+        Optional.empty(), Optional.empty(), Optional.empty());
   }
 }

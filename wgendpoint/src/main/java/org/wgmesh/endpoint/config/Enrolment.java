@@ -1,5 +1,6 @@
 package org.wgmesh.endpoint.config;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import org.wgmesh.core.crypto.Ed25519PublicKey;
 import org.wgmesh.core.dns.DnsSource;
 import org.wgmesh.core.dns.DnsSources;
 import org.wgmesh.core.dns.TxtRecordSet;
+import org.wgmesh.core.error.InputException;
 import org.wgmesh.core.error.RecordException;
 import org.wgmesh.core.error.UsageException;
 import org.wgmesh.core.net.IpPrefix;
@@ -194,7 +196,8 @@ public final class Enrolment {
     EndpointConfig c = existing.get();
     return new EnrolOptions(o.domain(), o.configDir(), o.siteFingerprint(), o.publicInterface(),
         o.trustInterface(), o.trustAddresses(), o.publicAddresses(), o.lanPrefixes(), o.netns(),
-        o.hostname(), o.hostKey(), c.resolver(), c.zoneFile(), o.backend(), o.supervisor(), o.roots());
+        o.hostname(), o.hostKey(), c.resolver(), c.zoneFile(), o.backend(), o.supervisor(), o.roots(),
+        o.templateDir(), o.allowSshFromNet());
   }
 
   private static DnsSource defaultSource(EnrolOptions o) {
@@ -207,7 +210,7 @@ public final class Enrolment {
         domain, mesh.siteSigningKey(), mesh.siteBoxKey(), mesh.settings().locus(), UUID.randomUUID(),
         Optional.empty(), Optional.empty(), Optional.empty(), List.of(), Optional.empty(), List.of(),
         List.of(), EndpointFile.defaultHostKey(o.configDir(), domain), Optional.empty(), Optional.empty(),
-        WireGuardBackendChoice.AUTO, Supervisor.DIRECT, Roots.system()));
+        WireGuardBackendChoice.AUTO, Supervisor.DIRECT, Roots.system(), Optional.empty(), true));
     return base.with(b -> {
       b.siteSigningKey = mesh.siteSigningKey();
       b.siteBoxKey = mesh.siteBoxKey();
@@ -228,7 +231,22 @@ public final class Enrolment {
       o.backend().ifPresent(v -> b.backend = v);
       o.supervisor().ifPresent(v -> b.supervisor = v);
       o.roots().ifPresent(v -> b.roots = v);
+      o.templateDir().ifPresent(v -> b.templateDir = v.map(Enrolment::checkTemplateDir));
+      o.allowSshFromNet().ifPresent(v -> b.allowSshFromNet = v);
     });
+  }
+
+  /**
+   * An override directory must exist when it is set (wgdeploy would fail on every run); it is
+   * not checked when the file is read, so a removed one can still be cleared with {@code ''}.
+   */
+  private static Path checkTemplateDir(Path dir) {
+    Path abs = dir.toAbsolutePath().normalize();
+    if (!Files.isDirectory(abs)) {
+      throw new InputException("--template-dir " + dir, "is not a directory",
+          "create it and put the templates to replace there (e.g. shorewall/rules.ftl), or give '' for none");
+    }
+    return abs;
   }
 
   /** Checks a {@code SHA256:} fingerprint as wgsite prints it. */

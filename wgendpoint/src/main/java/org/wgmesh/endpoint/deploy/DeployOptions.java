@@ -13,9 +13,9 @@ public record DeployOptions(boolean dryRun, String wgdeployCommand) {
     Objects.requireNonNull(wgdeployCommand, "wgdeployCommand");
   }
 
-  /** A real run with the installed {@code /usr/bin/wgdeploy} in the units. */
+  /** A real run with the default installed {@code /usr/local/bin/wgdeploy} in the units. */
   public static DeployOptions apply() {
-    return new DeployOptions(false, "/usr/bin/wgdeploy");
+    return new DeployOptions(false, UnitCommand.INSTALLED);
   }
 
   public DeployOptions withDryRun(boolean d) {

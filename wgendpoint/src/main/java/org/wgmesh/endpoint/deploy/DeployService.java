@@ -4,13 +4,17 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.wgmesh.core.cli.Reporter;
 import org.wgmesh.core.crypto.X25519PrivateKey;
+import org.wgmesh.core.dns.TxtRecordSet;
 import org.wgmesh.core.error.ConfigException;
+import org.wgmesh.core.error.ConflictException;
 import org.wgmesh.core.error.DeployException;
 import org.wgmesh.core.exec.CommandRunner;
+import org.wgmesh.core.io.LockFile;
 import org.wgmesh.core.model.MeshView;
 import org.wgmesh.endpoint.deploy.apply.Engine;
 import org.wgmesh.endpoint.deploy.apply.StateStore;
@@ -54,7 +58,7 @@ public final class DeployService {
   public DeployResult deploy(MeshView view, EndpointSettings settings, X25519PrivateKey key, DeployOptions options) {
     DeployPlan plan = Planner.plan(view, settings);
     List<RenderedFile> files =
-        new TemplateRenderer(settings.templateOverrides(), options.wgdeployCommand()).render(plan, key);
+        renderer(settings, options).render(plan, key);
     reporter.detail("planned %d WireGuard links in namespace %s", plan.links().size(), plan.namespace());
     DeployResult result = new Engine(runner, reporter, waiter).deploy(plan, files, settings, options.dryRun());
     if (!options.dryRun()) {
@@ -69,7 +73,7 @@ public final class DeployService {
    * Renders and returns the files of a plan without touching the host (for inspection and tests).
    */
   public List<RenderedFile> render(MeshView view, EndpointSettings settings, X25519PrivateKey key, DeployOptions options) {
-    return new TemplateRenderer(settings.templateOverrides(), options.wgdeployCommand())
+    return renderer(settings, options)
         .render(Planner.plan(view, settings), key);
   }
 
@@ -89,6 +93,29 @@ public final class DeployService {
       reporter.info("%s: removed namespace %s", domain, ns);
     }
     return r;
+  }
+
+  private static TemplateRenderer renderer(EndpointSettings settings, DeployOptions options) {
+    return new TemplateRenderer(settings.templateOverrides(), options.wgdeployCommand(), settings.sshFromNet());
+  }
+
+  /** {@code <state>/<domain>.lock}: held by one wgdeploy run of a mesh at a time. */
+  public static Path lockPath(Roots roots, String domain) {
+    return roots.state().resolve(TxtRecordSet.normalize(domain) + ".lock");
+  }
+
+  /**
+   * Takes the exclusive lock of {@code domain}'s deploys without waiting: a second run would
+   * interleave its file swaps, journal and reloads with the first one's.
+   *
+   * @throws ConflictException when another wgdeploy for {@code domain} holds it
+   * @throws org.wgmesh.core.error.FileException when the lock file cannot be created
+   */
+  public static LockFile lock(Roots roots, String domain) {
+    String d = TxtRecordSet.normalize(domain);
+    return LockFile.acquire(lockPath(roots, d), Duration.ZERO, () -> new ConflictException(
+        lockPath(roots, d).toString(), "another wgdeploy for " + d + " is running",
+        "wait for it to finish (the timer runs one every few minutes), then run again"));
   }
 
   /** The namespace whose manifest names {@code domain}. */

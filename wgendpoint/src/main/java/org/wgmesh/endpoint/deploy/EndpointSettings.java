@@ -22,6 +22,7 @@ import org.wgmesh.core.net.IpPrefix;
  * @param templateOverrides a directory whose files replace the built-in templates file by file;
  *     empty for none
  * @param persistentKeepalive WireGuard keepalive in seconds (0 turns it off)
+ * @param sshFromNet whether the firewall accepts SSH from the Internet side to the router
  */
 public record EndpointSettings(
     Optional<String> namespace,
@@ -32,7 +33,8 @@ public record EndpointSettings(
     Supervisor supervisor,
     Roots roots,
     Optional<Path> templateOverrides,
-    int persistentKeepalive) {
+    int persistentKeepalive,
+    boolean sshFromNet) {
   /** Linux interface names: at most 15 characters, no slash, colon or white space. */
   private static final Pattern IFNAME = Pattern.compile("[A-Za-z0-9_.-]{1,15}");
   /** Namespace names become file names under /run/netns and parts of unit names. */
@@ -58,32 +60,41 @@ public record EndpointSettings(
     }
   }
 
-  /** Settings with the defaults: namespace = locus, automatic backend, direct supervision, keepalive 25 s. */
+  /**
+   * Settings with the defaults: namespace = locus, automatic backend, direct supervision, keepalive
+   * 25 s, SSH accepted from the Internet side (so a first deploy over SSH does not lock the
+   * operator out).
+   */
   public static EndpointSettings of(
       String publicInterface, String trustInterface, List<IpPrefix> trustAddresses, Roots roots) {
     return new EndpointSettings(
         Optional.empty(), publicInterface, trustInterface, trustAddresses,
-        WireGuardBackendChoice.AUTO, Supervisor.DIRECT, roots, Optional.empty(), 25);
+        WireGuardBackendChoice.AUTO, Supervisor.DIRECT, roots, Optional.empty(), 25, true);
   }
 
   public EndpointSettings withNamespace(String ns) {
     return new EndpointSettings(Optional.of(ns), publicInterface, trustInterface, trustAddresses,
-        backend, supervisor, roots, templateOverrides, persistentKeepalive);
+        backend, supervisor, roots, templateOverrides, persistentKeepalive, sshFromNet);
   }
 
   public EndpointSettings withBackend(WireGuardBackendChoice b) {
     return new EndpointSettings(namespace, publicInterface, trustInterface, trustAddresses,
-        b, supervisor, roots, templateOverrides, persistentKeepalive);
+        b, supervisor, roots, templateOverrides, persistentKeepalive, sshFromNet);
   }
 
   public EndpointSettings withSupervisor(Supervisor s) {
     return new EndpointSettings(namespace, publicInterface, trustInterface, trustAddresses,
-        backend, s, roots, templateOverrides, persistentKeepalive);
+        backend, s, roots, templateOverrides, persistentKeepalive, sshFromNet);
   }
 
   public EndpointSettings withTemplateOverrides(Path dir) {
     return new EndpointSettings(namespace, publicInterface, trustInterface, trustAddresses,
-        backend, supervisor, roots, Optional.ofNullable(dir), persistentKeepalive);
+        backend, supervisor, roots, Optional.ofNullable(dir), persistentKeepalive, sshFromNet);
+  }
+
+  public EndpointSettings withSshFromNet(boolean allow) {
+    return new EndpointSettings(namespace, publicInterface, trustInterface, trustAddresses,
+        backend, supervisor, roots, templateOverrides, persistentKeepalive, allow);
   }
 
   private static void check(Pattern p, String value, String what, String form) {

@@ -20,7 +20,8 @@ import org.wgmesh.endpoint.config.HostKeys;
  * Reads and verifies the mesh for an enrolled endpoint: the records come from the resolver or zone
  * file of its endpoint file (or an override), are verified against its pinned site key and opened
  * with its host key, and must not be older than what it accepted before. The serials accepted are
- * kept in {@code <state>/<domain>.seen} and are written only after a read verified completely.
+ * kept in {@code <state>/<domain>.seen} (mode 0600) and are written only after a read verified
+ * completely.
  */
 public final class EndpointMeshSource {
   private final MeshReader reader;
@@ -73,8 +74,10 @@ public final class EndpointMeshSource {
     MeshView view = reader.read(
         sources.apply(config), config.domain(), config.siteSigningKey(),
         HostKeys.read(config.hostKey(), config.domain()), seen);
-    // Only a complete, verified read moves the serials forward.
-    AtomicFiles.write(seenFile, seen.toText(), AtomicFiles.PUBLIC);
+    // Only a complete, verified read moves the serials forward. 0600: nobody else needs it, and a
+    // local user able to rewrite it (e.g. through a loosened parent directory) could lower the
+    // serials and have a replayed record accepted; AtomicFiles also tightens an older 0644 file.
+    AtomicFiles.write(seenFile, seen.toText(), AtomicFiles.SECRET);
     return view;
   }
 

@@ -40,7 +40,9 @@ public final class EndpointWiring implements WgdeployCommand.Wiring {
         "trust-interface", "not set for " + c.domain(), "set it: wgconfig -T IFACE -I ADDRESS/LEN " + c.domain()));
     EndpointSettings s = EndpointSettings.of(pub, trust, c.trustAddresses(), c.roots())
         .withBackend(c.backend())
-        .withSupervisor(c.supervisor());
+        .withSupervisor(c.supervisor())
+        .withTemplateOverrides(c.templateDir().orElse(null))
+        .withSshFromNet(c.allowSshFromNet());
     return c.netns().map(s::withNamespace).orElse(s);
   }
 

@@ -211,4 +211,38 @@ class WgconfigCommandTest {
     assertThat(r.rc()).as(r.err()).isZero();
     assertThat(EndpointFile.path(dir.resolve("env"), D)).exists();
   }
+
+  @Test
+  void templateDir_setCheckedAndClearedWithEmptyValue() throws Exception {
+    assertThat(run(D).rc()).isZero();
+    Path templates = Files.createDirectories(dir.resolve("templates"));
+
+    Run missing = run("--template-dir", dir.resolve("nowhere").toString(), D);
+    assertThat(missing.rc()).isEqualTo(ExitCode.INPUT.code());
+    assertThat(missing.err()).contains("is not a directory").contains("hint:");
+    assertThat(stored().templateDir()).isEmpty();
+
+    Run set = run("--template-dir", templates.toString(), D);
+    assertThat(set.rc()).as(set.err()).isZero();
+    assertThat(set.out()).contains("template-dir: (unset) -> " + templates);
+    assertThat(stored().templateDir()).contains(templates);
+
+    Run cleared = run("--template-dir", "", D);
+    assertThat(cleared.out()).contains("template-dir: " + templates + " -> (unset)");
+    assertThat(stored().templateDir()).isEmpty();
+  }
+
+  @Test
+  void allowSshFromNet_defaultTrue_setFalse_otherValuesRefused() {
+    assertThat(run(D).rc()).isZero();
+    assertThat(stored().allowSshFromNet()).isTrue();
+
+    Run off = run("--allow-ssh-from-net", "false", D);
+    assertThat(off.rc()).as(off.err()).isZero();
+    assertThat(off.out()).contains("allow-ssh-from-net: true -> false");
+    assertThat(stored().allowSshFromNet()).isFalse();
+
+    assertThat(run("--allow-ssh-from-net", "maybe", D).rc()).isEqualTo(ExitCode.USAGE.code());
+    assertThat(stored().allowSshFromNet()).isFalse();
+  }
 }

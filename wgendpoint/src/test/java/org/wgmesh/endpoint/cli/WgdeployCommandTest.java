@@ -6,6 +6,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,9 @@ import org.wgmesh.core.error.DnsException;
 import org.wgmesh.core.error.ExitCode;
 import org.wgmesh.core.exec.CommandResult;
 import org.wgmesh.core.exec.CommandRunner;
+import org.wgmesh.core.io.LockFile;
 import org.wgmesh.core.testing.RecordingCommandRunner;
+import org.wgmesh.endpoint.deploy.DeployService;
 import org.wgmesh.endpoint.deploy.EndpointInputs;
 import org.wgmesh.endpoint.deploy.Fixtures;
 import org.wgmesh.endpoint.deploy.MeshViewSource;
@@ -33,6 +36,8 @@ class WgdeployCommandTest {
       .respond(new CommandResult(1, "", ""), "birdc");
   final AtomicReference<String> askedDomain = new AtomicReference<>();
   final AtomicReference<Optional<String>> askedResolver = new AtomicReference<>();
+  final AtomicReference<Path> askedConfigDir = new AtomicReference<>();
+  Map<String, String> env = Map.of();
 
   int run(MeshViewSource source, String... args) {
     WgdeployCommand.Wiring wiring = new WgdeployCommand.Wiring() {
@@ -47,6 +52,7 @@ class WgdeployCommandTest {
 
       @Override
       public EndpointInputs endpoint(Path configDir, String domain) {
+        askedConfigDir.set(configDir);
         return new EndpointInputs(Fixtures.endpoint(dir), () -> Fixtures.key(1));
       }
 
@@ -56,7 +62,7 @@ class WgdeployCommandTest {
       }
     };
     Io io = new Io(new ByteArrayInputStream(new byte[0]), out, err, false);
-    return Cli.run(i -> new WgdeployCommand(i, wiring), io, args);
+    return Cli.run(i -> new WgdeployCommand(i, wiring, env), io, args);
   }
 
   String out() {
@@ -79,6 +85,34 @@ class WgdeployCommandTest {
   }
 
   @Test
+  void configDir_optionThenEnvironmentThenDefault() {
+    env = Map.of("WGMESH_CONFIG_DIR", dir.resolve("env").toString());
+    assertThat(run(d -> Fixtures.view(), "--dry-run", "--config-dir", dir.resolve("opt").toString(), Fixtures.DOMAIN)).isZero();
+    assertThat(askedConfigDir.get()).isEqualTo(dir.resolve("opt"));
+    assertThat(run(d -> Fixtures.view(), "--dry-run", Fixtures.DOMAIN)).isZero();
+    assertThat(askedConfigDir.get()).isEqualTo(dir.resolve("env"));
+    env = Map.of();
+    assertThat(run(d -> Fixtures.view(), "--dry-run", Fixtures.DOMAIN)).isZero();
+    assertThat(askedConfigDir.get()).isEqualTo(Path.of("/etc/wgmesh"));
+  }
+
+  @Test
+  void units_runTheLauncherWithTheSameConfigDirResolverAndBackend() {
+    env = Map.of("WGMESH_LAUNCHER_DIR", "/opt/wgmesh/bin", "WGMESH_CONFIG_DIR", "/srv/cfg");
+    assertThat(run(d -> Fixtures.view(), "--dry-run", "--resolver", "127.0.0.1:5353", "--backend", "kernel",
+        Fixtures.DOMAIN)).isZero();
+    String command = "/opt/wgmesh/bin/wgdeploy --config-dir /srv/cfg --resolver 127.0.0.1:5353 --backend kernel";
+    assertThat(out()).contains("+ExecStart=" + command + " --supervisor systemd " + Fixtures.DOMAIN)
+        .contains("+ExecStop=" + command + " --supervisor systemd --down " + Fixtures.DOMAIN);
+
+    out.reset();
+    env = Map.of();
+    assertThat(run(d -> Fixtures.view(), "--dry-run", Fixtures.DOMAIN)).isZero();
+    assertThat(out()).contains("+ExecStart=/usr/local/bin/wgdeploy --config-dir /etc/wgmesh --supervisor systemd "
+        + Fixtures.DOMAIN);
+  }
+
+  @Test
   void fetchFails_exitCodeOfTheErrorAndMessageOnStderr() {
     int rc = run(d -> {
       throw new DnsException(d + " TXT", "timed out", "check --resolver");
@@ -98,6 +132,23 @@ class WgdeployCommandTest {
   void downWithoutState_isDeployError() {
     assertThat(run(d -> Fixtures.view(), "--down", Fixtures.DOMAIN)).isEqualTo(ExitCode.DEPLOY.code());
     assertThat(askedDomain.get()).isNull(); // --down needs no DNS
+  }
+
+  @Test
+  void anotherRunHoldsTheLock_isConflictForDeployAndDown_andTouchesNothing() {
+    Path lockFile = dir.resolve("var/lib/wgmesh/" + Fixtures.DOMAIN + ".lock");
+    try (LockFile held = DeployService.lock(Fixtures.endpoint(dir).roots(), Fixtures.DOMAIN)) {
+      assertThat(held.path()).isEqualTo(lockFile);
+      assertThat(run(d -> Fixtures.view(), "--backend", "kernel", Fixtures.DOMAIN)).isEqualTo(ExitCode.CONFLICT.code());
+      assertThat(err.toString(StandardCharsets.UTF_8))
+          .contains("error: " + lockFile + ": another wgdeploy for " + Fixtures.DOMAIN + " is running")
+          .contains("hint: wait for it to finish");
+      assertThat(askedDomain.get()).isNull(); // not even the serials were read
+      assertThat(run(d -> Fixtures.view(), "--down", Fixtures.DOMAIN)).isEqualTo(ExitCode.CONFLICT.code());
+      assertThat(runner.commands()).isEmpty();
+    }
+    // Released: the next run gets past the lock (and finds nothing to take down).
+    assertThat(run(d -> Fixtures.view(), "--down", Fixtures.DOMAIN)).isEqualTo(ExitCode.DEPLOY.code());
   }
 
   @Test

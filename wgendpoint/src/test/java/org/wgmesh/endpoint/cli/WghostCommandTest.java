@@ -58,7 +58,7 @@ class WghostCommandTest {
         java.util.Optional.of(List.of(IpPrefix.parseInterface("198.18.7.1/24", "t"))),
         java.util.Optional.of(List.of(IpAddress.parse("203.0.113.7", "t"))),
         base.lanPrefixes(), base.netns(), base.hostname(), base.hostKey(), base.resolver(), base.zoneFile(),
-        base.backend(), base.supervisor(), base.roots()));
+        base.backend(), base.supervisor(), base.roots(), base.templateDir(), base.allowSshFromNet()));
   }
 
   Path keyFile() {

@@ -32,7 +32,8 @@ class EndpointFileTest {
         Optional.of("eth0"), List.of(IpAddress.parse("203.0.113.1", "t"), IpAddress.parse("2001:db8::1", "t")),
         Optional.of("eth1"), List.of(IpPrefix.parseInterface("198.18.1.1/24", "t"), IpPrefix.parseInterface("fd00:1::1/64", "t")),
         List.of(), EndpointFile.defaultHostKey(dir, "mesh.example.test"), Optional.of("127.0.0.1:5353"), Optional.empty(),
-        WireGuardBackendChoice.USERSPACE, Supervisor.DIRECT, Roots.under(dir.resolve("root")));
+        WireGuardBackendChoice.USERSPACE, Supervisor.DIRECT, Roots.under(dir.resolve("root")),
+        Optional.of(dir.resolve("templates")), false);
   }
 
   Path write(String yaml) throws Exception {
@@ -95,7 +96,9 @@ class EndpointFileTest {
         "- 203.0.113.1", "- gateway.example.com",
         "backend: userspace", "backend: quantum",
         "resolver: 127.0.0.1:5353", "resolver: resolver.example.com",
-        "trust-interface: eth1", "trust-interface: eth0");
+        "trust-interface: eth1", "trust-interface: eth0",
+        "allow-ssh-from-net: false", "allow-ssh-from-net: no",
+        "template-dir: " + dir.resolve("templates"), "template-dir: [a, b]");
     for (Map.Entry<String, String> c : cases.entrySet()) {
       String text = valid();
       assertThat(text).contains(c.getKey());
@@ -148,6 +151,20 @@ class EndpointFileTest {
     assertThat(c.roots().bird()).isEqualTo(Path.of("/srv/h1/etc/bird"));
     assertThat(c.roots().state()).isEqualTo(Path.of("/tmp/state"));
     assertThat(c.hostKey()).isEqualTo(dir.resolve("keys/h1.key"));
+  }
+
+  @Test
+  void load_templateDirRelativeToTheConfigDir_andSshFromNetByDefault() throws Exception {
+    String text = valid();
+    assertThat(text).contains("template-dir: " + dir.resolve("templates") + "\n").contains("allow-ssh-from-net: false\n");
+    Path f = write(text.replace("template-dir: " + dir.resolve("templates"), "template-dir: site/templates")
+        .replace("allow-ssh-from-net: false\n", ""));
+    EndpointConfig c = EndpointFile.load(f, null);
+    assertThat(c.templateDir()).contains(dir.resolve("site/templates"));
+    assertThat(c.allowSshFromNet()).isTrue();
+    // Written back absolute, like host-key; the default true is written too, so it can be seen.
+    assertThat(EndpointFile.render(c, dir)).contains("template-dir: " + dir.resolve("site/templates"))
+        .contains("allow-ssh-from-net: true");
   }
 
   @Test

@@ -34,7 +34,7 @@ class TemplateRendererTest {
 
   static List<RenderedFile> render(Optional<Path> overrides) {
     EndpointSettings s = Fixtures.endpoint(ROOT);
-    return new TemplateRenderer(overrides, "/usr/bin/wgdeploy")
+    return new TemplateRenderer(overrides, "/usr/local/bin/wgdeploy --config-dir /etc/wgmesh")
         .render(Planner.plan(Fixtures.view(), s), Fixtures.key(1));
   }
 
@@ -51,6 +51,20 @@ class TemplateRendererTest {
       }
       assertThat(f.content()).as(f.path().toString()).isEqualTo(Files.readString(golden));
     }
+  }
+
+  @Test
+  void render_sshFromNet_onByDefault_offLeavesTheLanSideOnly() {
+    for (String rules : List.of("shorewall/rules", "shorewall6/rules")) {
+      assertThat(rulesOf(render(Optional.empty()), rules)).contains("SSH(ACCEPT)\tnet\t$FW").contains("SSH(ACCEPT)\tloc\t$FW");
+      List<RenderedFile> off = new TemplateRenderer(Optional.empty(), "/usr/local/bin/wgdeploy", false)
+          .render(Planner.plan(Fixtures.view(), Fixtures.endpoint(ROOT).withSshFromNet(false)), Fixtures.key(1));
+      assertThat(rulesOf(off, rules)).doesNotContain("SSH(ACCEPT)\tnet").contains("SSH(ACCEPT)\tloc\t$FW");
+    }
+  }
+
+  static String rulesOf(List<RenderedFile> files, String suffix) {
+    return files.stream().filter(f -> f.path().endsWith(suffix)).findFirst().orElseThrow().content();
   }
 
   @Test
@@ -181,7 +195,7 @@ class TemplateRendererTest {
   }
 
   private static List<RenderedFile> renderInto(Path dir) throws IOException {
-    List<RenderedFile> files = new TemplateRenderer(Optional.empty(), "/usr/bin/wgdeploy")
+    List<RenderedFile> files = new TemplateRenderer(Optional.empty(), "/usr/local/bin/wgdeploy")
         .render(Planner.plan(Fixtures.view(), Fixtures.endpoint(dir)), Fixtures.key(1));
     for (RenderedFile f : files) {
       Files.createDirectories(f.path().getParent());

@@ -17,17 +17,22 @@ import org.wgmesh.core.dns.TxtRecordSet;
 import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.error.DnsException;
 import org.wgmesh.core.error.RecordException;
+import org.wgmesh.core.io.AtomicFiles;
 import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.model.MeshView;
 import org.wgmesh.core.record.MeshReader;
 import org.wgmesh.core.record.RecordNames;
+import org.wgmesh.core.testing.RecordingCommandRunner;
 import org.wgmesh.endpoint.config.EndpointConfig;
 import org.wgmesh.endpoint.config.EndpointFile;
 import org.wgmesh.endpoint.config.EnrolOptions;
 import org.wgmesh.endpoint.config.Enrolment;
 import org.wgmesh.endpoint.config.TestMesh;
+import org.wgmesh.endpoint.deploy.DeployOptions;
+import org.wgmesh.endpoint.deploy.DeployService;
 import org.wgmesh.endpoint.deploy.EndpointSettings;
 import org.wgmesh.endpoint.deploy.Roots;
+import org.wgmesh.endpoint.deploy.render.RenderedFile;
 
 /** The endpoint-side reader over records the real planner published. */
 class EndpointMeshSourceTest {
@@ -66,6 +71,15 @@ class EndpointMeshSourceTest {
     assertThat(view.siteSigningKey()).isEqualTo(mesh.site.signing().publicKey());
     assertThat(seen()).isEqualTo(dir.resolve("root/var/lib/wgmesh/" + D + ".seen"));
     assertThat(Files.readString(seen())).contains("mesh " + view.serial()).contains("host 1 ").contains("host 3 ");
+  }
+
+  @Test
+  void fetch_writesTheSerialsFileOwnerOnly_alsoTighteningAnOldWorldReadableOne() throws Exception {
+    source.fetch(config);
+    assertThat(Files.getPosixFilePermissions(seen())).isEqualTo(AtomicFiles.SECRET);
+    Files.setPosixFilePermissions(seen(), AtomicFiles.PUBLIC); // as written by older releases
+    source.fetch(config);
+    assertThat(Files.getPosixFilePermissions(seen())).isEqualTo(AtomicFiles.SECRET);
   }
 
   @Test
@@ -130,6 +144,34 @@ class EndpointMeshSourceTest {
     assertThat(s.namespace()).contains("mesh0");
     assertThat(s.roots()).isEqualTo(Roots.under(dir.resolve("root")));
     assertThat(new EndpointWiring().endpoint(dir, D).privateKey().get().publicKey()).isEqualTo(self.publicKey());
+  }
+
+  @Test
+  void wiring_templateDirAndSshSetting_reachTheRenderer() throws Exception {
+    Path templates = dir.resolve("templates");
+    Files.createDirectories(templates.resolve("shorewall"));
+    Files.writeString(templates.resolve("shorewall/rules.ftl"), "# mine for ${mesh.domain}\n");
+    EndpointConfig full = config.with(b -> {
+      b.publicInterface = Optional.of("eth0");
+      b.trustInterface = Optional.of("eth1");
+      b.trustAddresses = List.of(org.wgmesh.core.net.IpPrefix.parseInterface("198.18.1.1/24", "t"));
+      b.templateDir = Optional.of(templates);
+      b.allowSshFromNet = false;
+    });
+    EndpointFile.save(full, EndpointFile.path(dir, D));
+    EndpointSettings s = new EndpointWiring().endpoint(dir, D).settings();
+    assertThat(s.templateOverrides()).contains(templates);
+    assertThat(s.sshFromNet()).isFalse();
+
+    List<RenderedFile> files = new DeployService(new RecordingCommandRunner(), Reporter.silent())
+        .render(source.fetch(full), s, self, DeployOptions.apply());
+    assertThat(content(files, "shorewall/rules")).isEqualTo("# mine for " + D + "\n");
+    // Not overridden: the built-in IPv6 rules, rendered with SSH from the LAN side only.
+    assertThat(content(files, "shorewall6/rules")).contains("SSH(ACCEPT)\tloc\t$FW").doesNotContain("SSH(ACCEPT)\tnet");
+  }
+
+  static String content(List<RenderedFile> files, String suffix) {
+    return files.stream().filter(f -> f.path().endsWith(suffix)).findFirst().orElseThrow().content();
   }
 
   @Test

@@ -17,6 +17,7 @@ import org.wgmesh.core.cli.Reporter;
 import org.wgmesh.core.dns.TxtRecordSet;
 import org.wgmesh.core.error.FileException;
 import org.wgmesh.core.io.AtomicFiles;
+import org.wgmesh.core.io.LockFile;
 import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.record.PublicationPlan;
 import org.wgmesh.core.record.PublicationPlanner;
@@ -43,6 +44,7 @@ public final class SitePublication {
   private final Reporter reporter;
   private final BiFunction<String, Path, Publisher> publishers;
   private final Clock clock;
+  private final Duration lockWait;
 
   /** With the real publishers ({@link Publishers#fromUri(String, Path)}) and the system clock. */
   public SitePublication(Reporter reporter) {
@@ -51,9 +53,19 @@ public final class SitePublication {
 
   /** With another publisher factory (uri, site directory) and clock: tests. */
   public SitePublication(Reporter reporter, BiFunction<String, Path, Publisher> publishers, Clock clock) {
+    this(reporter, publishers, clock, SiteFile.LOCK_WAIT);
+  }
+
+  private SitePublication(Reporter reporter, BiFunction<String, Path, Publisher> publishers, Clock clock, Duration lockWait) {
     this.reporter = reporter;
     this.publishers = publishers;
     this.clock = clock;
+    this.lockWait = lockWait;
+  }
+
+  /** The same service waiting at most {@code wait} for the site file's lock (tests). */
+  public SitePublication withLockWait(Duration wait) {
+    return new SitePublication(reporter, publishers, clock, wait);
   }
 
   /** Where the publication state of {@code siteFile} lives: {@code <name>.publish-state} beside it, mode 0600. */
@@ -72,6 +84,22 @@ public final class SitePublication {
    * @throws org.wgmesh.core.error.PublishException when the target cannot be read
    */
   public Prepared prepare(Path siteFile, String publishOverride, boolean dryRun) {
+    // A real run holds the site file's lock from this read until close(), so a wgsite -i/--remove
+    // cannot slip between reading the site and writing its retired list back (and two wgpub runs
+    // do not publish over each other). A dry run writes nothing and takes no lock. A missing site
+    // file gets the usual error from load, without a lock file created beside it.
+    LockFile lock = !dryRun && Files.exists(siteFile) ? SiteFile.lock(siteFile, lockWait) : null;
+    try {
+      return prepareLocked(siteFile, publishOverride, dryRun, lock);
+    } catch (RuntimeException e) {
+      if (lock != null) {
+        lock.close();
+      }
+      throw e;
+    }
+  }
+
+  private Prepared prepareLocked(Path siteFile, String publishOverride, boolean dryRun, LockFile lock) {
     Site site = SiteFile.load(siteFile);
     String uri = publishOverride != null ? publishOverride : site.publishTarget();
     Path siteDir = siteFile.toAbsolutePath().getParent();
@@ -90,7 +118,7 @@ public final class SitePublication {
       RecordDiff diff = RecordDiff.between(current,
           new RecordChanges(plan.upsertsBeforeMesh(), Optional.ofNullable(plan.meshRecord()), plan.deletesAfterMesh()));
       List<Integer> retired = site.retired().stream().map(RetiredHost::number).toList();
-      return new Prepared(siteFile, statePath, publisher, service, diff, plan.newState(), retired, dryRun);
+      return new Prepared(siteFile, statePath, publisher, service, diff, plan.newState(), retired, dryRun, lock);
     } catch (RuntimeException e) {
       publisher.close();
       throw e;
@@ -162,9 +190,10 @@ public final class SitePublication {
     private final PublicationState newState;
     private final List<Integer> retiredNumbers;
     private final boolean dryRun;
+    private final LockFile lock;
 
     Prepared(Path siteFile, Path statePath, Publisher publisher, PublishService service, RecordDiff diff,
-        PublicationState newState, List<Integer> retiredNumbers, boolean dryRun) {
+        PublicationState newState, List<Integer> retiredNumbers, boolean dryRun, LockFile lock) {
       this.siteFile = siteFile;
       this.statePath = statePath;
       this.publisher = publisher;
@@ -173,6 +202,7 @@ public final class SitePublication {
       this.newState = newState;
       this.retiredNumbers = List.copyOf(retiredNumbers);
       this.dryRun = dryRun;
+      this.lock = lock;
     }
 
     /** What will change. */
@@ -191,7 +221,13 @@ public final class SitePublication {
 
     @Override
     public void close() {
-      publisher.close();
+      try {
+        publisher.close();
+      } finally {
+        if (lock != null) {
+          lock.close();
+        }
+      }
     }
   }
 }

@@ -118,6 +118,27 @@ class WgpubCommandTest {
   }
 
   @Test
+  void run_whileTheSiteFileIsLocked_isAConflict_butADryRunStillWorks() throws Exception {
+    try (var held = SiteFile.lock(yaml, java.time.Duration.ZERO)) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      Io io = new Io(new ByteArrayInputStream(new byte[0]), out, err, false);
+      Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
+      int rc = Cli.run(i -> new WgpubCommand(i, r -> new SitePublication(r,
+          (uri, d) -> Publishers.fromUri(uri, d, Map.of()), clock).withLockWait(java.time.Duration.ofMillis(100))),
+          io, yaml.toString());
+
+      assertThat(rc).isEqualTo(org.wgmesh.core.error.ExitCode.CONFLICT.code());
+      assertThat(err.toString(StandardCharsets.UTF_8))
+          .contains("another wgsite or wgpub is changing this site file").contains("hint: wait");
+      assertThat(zone).doesNotExist();
+      assertThat(run("--dry-run", yaml.toString()).rc()).isZero();
+    }
+    assertThat(run(yaml.toString()).rc()).isZero();
+    assertThat(zone).exists();
+  }
+
+  @Test
   void run_dryRun_printsTheDiffAndWritesNothing() {
     Result r = run("--dry-run", yaml.toString());
 

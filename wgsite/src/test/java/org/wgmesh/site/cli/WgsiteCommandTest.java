@@ -97,6 +97,9 @@ class WgsiteCommandTest {
     for (Path k : List.of(dir.resolve("wgmesh.sign.key"), dir.resolve("wgmesh.box.key"))) {
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(k))).isEqualTo("rw-------");
     }
+    // Created under the site file's lock, which stays (empty, owner only) for later runs.
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("wgmesh.yaml.lock"))))
+        .isEqualTo("rw-------");
   }
 
   @Test

@@ -21,7 +21,7 @@ final class TemplateModel {
 
   private TemplateModel() {}
 
-  static Map<String, Object> of(DeployPlan p, String wgdeployCommand) {
+  static Map<String, Object> of(DeployPlan p, String wgdeployCommand, boolean sshFromNet) {
     Layout l = p.layout();
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("mesh", map("domain", p.domain(), "locus", p.locus(), "serial", p.serial()));
@@ -62,6 +62,7 @@ final class TemplateModel {
         "deploy", l.deployUnit(),
         "timer", l.deployTimer()));
     m.put("wgdeploy", map("command", wgdeployCommand));
+    m.put("firewall", map("sshFromNet", sshFromNet));
     return m;
   }
 
