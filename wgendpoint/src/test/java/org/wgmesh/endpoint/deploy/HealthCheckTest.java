@@ -68,7 +68,7 @@ class HealthCheckTest {
     assertThat(r.summary()).isEqualTo("mesh.example.com: healthy (namespace lab, 7 checks passed)");
     assertThat(host.commands()).extracting(Command::display).containsExactly(
         "ip netns list",
-        "ip -n lab -j link show",
+        "ip -n lab -j addr show",
         "ip netns exec lab wg show all latest-handshakes",
         "birdc -s " + sock + " show protocols",
         "birdc -s " + sock + " show bfd sessions",
@@ -100,10 +100,20 @@ class HealthCheckTest {
   @Test
   void linkDownOrMissing_fail() {
     host.respond(CommandResult.success(HealthyHost.links(Map.of("wg2", false, "wg3", true))),
-        "ip", "-n", "lab", "-j", "link", "show");
+        "ip", "-n", "lab", "-j", "addr", "show");
     assertThat(check().lines(true)).containsExactly(
         "FAIL wg2 (host2): link down",
         "FAIL wg5 (host5): link missing");
+  }
+
+  @Test
+  void linkAddressMissing_fails() {
+    // What `ip link set wg3 down; ip link set wg3 up` leaves: up, without its IPv6 address.
+    String links = HealthyHost.links(Map.of("wg2", true, "wg3", true, "wg5", true))
+        .replace("\"local\":\"fd12:3456:789a:1:3::1\",\"prefixlen\":80,\"scope\":\"global\"",
+            "\"local\":\"fe80::1\",\"prefixlen\":64,\"scope\":\"link\"");
+    host.respond(CommandResult.success(links), "ip", "-n", "lab", "-j", "addr", "show");
+    assertThat(check().lines(true)).containsExactly("FAIL wg3 (host3): address fd12:3456:789a:1:3::1/80 missing");
   }
 
   @Test

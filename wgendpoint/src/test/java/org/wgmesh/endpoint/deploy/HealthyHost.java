@@ -58,7 +58,7 @@ public final class HealthyHost {
     return new RecordingCommandRunner()
         .respond(CommandResult.success("lab (id: 0)\n"), "ip", "netns", "list")
         .respond(CommandResult.success(links(Map.of("wg2", true, "wg3", true, "wg5", true))),
-            "ip", "-n", "lab", "-j", "link", "show")
+            "ip", "-n", "lab", "-j", "addr", "show")
         .respond(CommandResult.success(handshakes(Map.of("wg2", now - 12, "wg3", now - 95, "wg5", now - 3))),
             "ip", "netns", "exec", "lab", "wg", "show", "all", "latest-handshakes")
         .respond(CommandResult.success(protocols(Map.of("wg2", "Established", "wg3", "Established", "wg5", "Established"))),
@@ -69,12 +69,14 @@ public final class HealthyHost {
         .respond(CommandResult.success("Shorewall6 is running\n"), "shorewall6", "status");
   }
 
-  /** {@code ip -j link show}: lan0 and the given WireGuard interfaces, up or down. */
+  /** {@code ip -j addr show}: lan0 and the given WireGuard interfaces with their link address, up or down. */
   public static String links(Map<String, Boolean> up) {
     StringBuilder b = new StringBuilder("[{\"ifindex\":1,\"ifname\":\"lo\",\"flags\":[\"LOOPBACK\",\"UP\",\"LOWER_UP\"]}"
         + ",{\"ifindex\":4,\"ifname\":\"lan0\",\"flags\":[\"BROADCAST\",\"UP\",\"LOWER_UP\"]}");
     new java.util.TreeMap<>(up).forEach((name, isUp) -> b.append(",{\"ifname\":\"").append(name)
-        .append("\",\"flags\":[\"POINTOPOINT\",\"NOARP\"").append(isUp ? ",\"UP\",\"LOWER_UP\"" : "").append("]}"));
+        .append("\",\"flags\":[\"POINTOPOINT\",\"NOARP\"").append(isUp ? ",\"UP\",\"LOWER_UP\"" : "")
+        .append("],\"addr_info\":[{\"family\":\"inet6\",\"local\":\"fd12:3456:789a:1:").append(name.substring(2))
+        .append("::1\",\"prefixlen\":80,\"scope\":\"global\"}]}"));
     return b.append("]").toString();
   }
 

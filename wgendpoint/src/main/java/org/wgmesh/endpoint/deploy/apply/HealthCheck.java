@@ -20,7 +20,7 @@ import org.wgmesh.endpoint.deploy.plan.Layout;
 
 /**
  * Checks that what the last deploy left ({@link Manifest}) is alive: the namespace, each WireGuard
- * interface (up, a recent handshake), its BGP session (Established) and BFD session (Up) in BIRD,
+ * interface (up, its link address, a recent handshake), its BGP session (Established) and BFD session (Up) in BIRD,
  * and Shorewall and Shorewall6 (started). Query commands only, and no DNS: a monitor must be able
  * to run it every minute, also while DNS is down, without changing anything.
  */
@@ -53,7 +53,7 @@ public final class HealthCheck {
     Map<String, LinkInfo> links = Map.of();
     Map<String, Long> handshakes = Map.of();
     if (nsExists) {
-      links = HostProbe.parseLinks(runner.execute(Command.query("ip", "-n", ns, "-j", "link", "show")).stdout());
+      links = HostProbe.parseLinks(runner.execute(Command.query("ip", "-n", ns, "-j", "addr", "show")).stdout());
       handshakes = handshakes(runner.execute(
           Command.query("ip", "netns", "exec", ns, "wg", "show", "all", "latest-handshakes")));
     }
@@ -71,6 +71,11 @@ public final class HealthCheck {
       LinkCheck c = new LinkCheck();
       LinkInfo link = links.get(iface);
       c.add(link != null && link.up(), link == null ? "link missing" : link.up() ? "link up" : "link down");
+      // A link set down and up again has lost its IPv6 address, and BGP cannot come back without it.
+      String cidr = manifest.wireguard().get(iface);
+      if (link != null && !cidr.isEmpty() && !link.addresses().contains(HostProbe.canonical(cidr))) {
+        c.add(false, "address " + cidr + " missing");
+      }
       Long at = handshakes.get(iface);
       if (at == null) {
         c.add(false, "no peer");
