@@ -140,7 +140,8 @@ verdict convergence "3 hosts deployed in $(( ${T_DEPLOY_END:-$T0} - T0 )) ms; la
 # ---------------------------------------------------------------- 1b. no-op
 # A second wgdeploy with nothing changed must change nothing: its dry run plans no file and no
 # command, the real run reports none ("ran:" lines under -v), and BIRD's PID, the rendered files and
-# the WireGuard state are as they were. Its duration is the "nothing to change" figure.
+# the WireGuard state are as they were. Its duration is the "nothing to change" figure. The health
+# check finds the converged mesh healthy (and changes nothing either).
 log "no-op: wgdeploy again on h1..h3 with nothing changed"
 BEFORE=$(snapshots 1 2 3)
 NOOP_MAX=0
@@ -153,10 +154,11 @@ for n in 1 2 3; do
     [ "$t" -gt "$NOOP_MAX" ] && NOOP_MAX=$t
     grep -qE '^(ran: |(added|changed|removed) /)' <<<"$MF_ERR" &&
         bad "wgdeploy on h$n changed something: $(grep -m3 -E '^(ran: |(added|changed|removed) /)' <<<"$MF_ERR" | tr '\n' ';')"
+    mf_check "$n" || bad "wgdeploy --check on h$n exited $?: $(grep -E '^FAIL|^error' <<<"$MF_OUT"$'\n'"$MF_ERR" | tr '\n' ';')"
 done
 [ "$(snapshots 1 2 3)" = "$BEFORE" ] || bad "the running mesh changed after a no-op wgdeploy"
 FIG_NOOP="$NOOP_MAX ms"
-verdict no-op "dry run plans nothing, real run changes nothing (BIRD PID, files, WireGuard, BGP as before); slowest of 3: $FIG_NOOP"
+verdict no-op "dry run plans nothing, real run changes nothing (BIRD PID, files, WireGuard, BGP as before), --check exits 0; slowest of 3: $FIG_NOOP"
 
 # ---------------------------------------------------------------- 2. failover
 log "failover: UDP h1<->h2 blocked under a 20 ms probe"
@@ -182,11 +184,20 @@ wait_replies f4 $((r4 + 50)) 10 || bad "no traffic h1-lan -> h2-lan while the li
 mf_probe_stop f4; G4=$PROBE_GAP_MS; L4=$PROBE_LOST; N4=$PROBE_SENT
 mf_probe_stop f6; G6=$PROBE_GAP_MS; L6=$PROBE_LOST
 [ "$G4" -lt 1000 ] && [ "$G6" -lt 1000 ] || bad "loss window v4 $G4 ms / v6 $G6 ms, target under 1000 ms"
+# Still cut (after the probes, so the check's JVM does not weigh on the loss window): the health
+# check on h1 must fail and name wg2, not wg3.
+mf_check 1
+rc=$?
+[ "$rc" = 12 ] || bad "wgdeploy --check on h1 exited $rc while wg2 is cut, want 12: $MF_ERR"
+grep -q '^FAIL wg2 ' <<<"$MF_OUT" || bad "wgdeploy --check on h1 does not name wg2: $(tr '\n' ';' <<<"$MF_OUT")"
+grep -q '^ok   wg3 ' <<<"$MF_OUT" || bad "wgdeploy --check on h1 does not find wg3 healthy: $(tr '\n' ';' <<<"$MF_OUT")"
+CHECK_CUT=$(grep -m1 '^FAIL wg2 ' <<<"$MF_OUT")
 ml_unblock h1 h2
 if ms_back=$(mf_wait_route 60 1 198.18.2.100 wg2); then :; else bad "direct route h1 -> h2 not back 60 s after unblocking"; fi
 mf_wait_converged 30 1 2 3 >/dev/null || bad "mesh not whole again after unblocking: $MF_ERR"
+mf_check 1 || bad "wgdeploy --check on h1 exited $? after reconvergence: $(grep -E '^FAIL|^error' <<<"$MF_OUT"$'\n'"$MF_ERR" | tr '\n' ';')"
 FIG_FAILOVER="v4 $G4 ms ($L4 of $N4 lost), v6 $G6 ms ($L6 lost)"
-verdict failover "route moved to wg3 in ${ms_move:-?} ms; loss window $FIG_FAILOVER; direct path back ${ms_back:-?} ms after unblock"
+verdict failover "route moved to wg3 in ${ms_move:-?} ms; loss window $FIG_FAILOVER; direct path back ${ms_back:-?} ms after unblock; --check while cut: '${CHECK_CUT:-?}' (exit 12), after: exit 0"
 
 # ---------------------------------------------------------------- 3. join
 log "join: h4 enrols, is admitted and deployed under 50 ms probes h1-lan -> h2-lan -> h3-lan -> h1-lan"

@@ -7,6 +7,7 @@
 #   mf_admit N...                wgsite -i @blobs --yes
 #   mf_publish                   wgpub
 #   mf_deploy N                  on hN: wgdeploy (direct supervisor)
+#   mf_check N                   on hN: wgdeploy --check (no DNS, queries only); its report in $MF_OUT
 #   mf_remove N                  wgsite --remove hN --yes
 #   mf_sessions_ok N...          every BGP session to the other listed hosts Established, every BFD Up
 #   mf_matrix_ok N...            every LAN client reaches every other one, IPv4 and IPv6
@@ -82,6 +83,13 @@ mf_admit() { # N...
     : >"$D/admit.txt"
     for n in "$@"; do cat "$D/blob-h$n" >>"$D/admit.txt" || return 1; done
     mf__run site -- "$MF_BIN/wgsite" -i "@$D/admit.txt" --yes "$D/wgmesh.yaml"
+}
+
+# wgdeploy --check on host N; returns its exit code (0 healthy, 12 not), MF_OUT holds the report.
+mf_check() { # N [extra options]
+    local n=$1
+    shift
+    mf__run "h$n" -- "$MF_BIN/wgdeploy" --check "$@" "$MF_DOMAIN"
 }
 
 mf_remove() { # N

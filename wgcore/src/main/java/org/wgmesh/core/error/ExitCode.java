@@ -29,7 +29,7 @@ public enum ExitCode {
   CONFLICT(10, "conflict"),
   /** A file could not be read or written. */
   IO(11, "file error"),
-  /** The health check found problems. */
+  /** The health check ({@code wgdeploy --check}) found problems, or found nothing deployed to check. */
   UNHEALTHY(12, "unhealthy");
 
   private final int code;

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -13,10 +14,13 @@ import org.wgmesh.core.dns.TxtRecordSet;
 import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.error.ConflictException;
 import org.wgmesh.core.error.DeployException;
+import org.wgmesh.core.error.UnhealthyException;
 import org.wgmesh.core.exec.CommandRunner;
 import org.wgmesh.core.io.LockFile;
 import org.wgmesh.core.model.MeshView;
 import org.wgmesh.endpoint.deploy.apply.Engine;
+import org.wgmesh.endpoint.deploy.apply.HealthCheck;
+import org.wgmesh.endpoint.deploy.apply.Manifest;
 import org.wgmesh.endpoint.deploy.apply.StateStore;
 import org.wgmesh.endpoint.deploy.apply.Waiter;
 import org.wgmesh.endpoint.deploy.plan.DeployPlan;
@@ -93,6 +97,25 @@ public final class DeployService {
       reporter.info("%s: removed namespace %s", domain, ns);
     }
     return r;
+  }
+
+  /**
+   * Checks the mesh deployed for {@code domain} against the live host ({@link HealthCheck}): needs
+   * no DNS (the namespace and interfaces come from the settings and the manifest of the last
+   * deploy) and runs query commands only.
+   *
+   * @throws UnhealthyException when {@code domain} was never deployed on this host
+   */
+  public HealthReport check(String domain, EndpointSettings settings, Duration maxHandshakeAge) {
+    String d = TxtRecordSet.normalize(domain);
+    Roots roots = settings.roots();
+    Optional<Layout> layout = settings.namespace().or(() -> findNamespace(roots, d)).map(ns -> new Layout(roots, ns));
+    Manifest m = layout.map(l -> new StateStore(l.stateDir()).manifest()).orElse(Manifest.empty());
+    if (m.isEmpty() || !TxtRecordSet.normalize(m.domain()).equals(d)) {
+      throw new UnhealthyException(d, "this mesh is not deployed on this host (no wgdeploy state for it in "
+          + roots.state() + ")", "deploy it first: wgdeploy " + d);
+    }
+    return new HealthCheck(runner, Clock.systemUTC()).check(layout.get(), m, maxHandshakeAge);
   }
 
   private static TemplateRenderer renderer(EndpointSettings settings, DeployOptions options) {

@@ -6,6 +6,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -22,6 +23,7 @@ import org.wgmesh.core.testing.RecordingCommandRunner;
 import org.wgmesh.endpoint.deploy.DeployService;
 import org.wgmesh.endpoint.deploy.EndpointInputs;
 import org.wgmesh.endpoint.deploy.Fixtures;
+import org.wgmesh.endpoint.deploy.HealthyHost;
 import org.wgmesh.endpoint.deploy.MeshViewSource;
 import org.wgmesh.endpoint.deploy.WireGuardBackendChoice;
 
@@ -29,7 +31,7 @@ class WgdeployCommandTest {
   @TempDir Path dir;
   final ByteArrayOutputStream out = new ByteArrayOutputStream();
   final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  final RecordingCommandRunner runner = new RecordingCommandRunner()
+  RecordingCommandRunner runner = new RecordingCommandRunner()
       .respond(new CommandResult(1, "", "no such device"), "ip", "-j", "addr", "show", "dev")
       .respond(CommandResult.success("[{\"ifname\":\"lan0\",\"flags\":[\"UP\"],\"addr_info\":[]}]"),
           "ip", "-j", "addr", "show", "dev", "lan0")
@@ -151,10 +153,75 @@ class WgdeployCommandTest {
     assertThat(run(d -> Fixtures.view(), "--down", Fixtures.DOMAIN)).isEqualTo(ExitCode.DEPLOY.code());
   }
 
+  /** Host 1 deployed and healthy; the check's clock is the real one. */
+  void deployedHealthyHost() {
+    HealthyHost.deploy(dir);
+    runner = HealthyHost.runner(dir, Instant.now().getEpochSecond());
+  }
+
+  @Test
+  void check_healthy_exit0_withoutDnsLockOrChange() {
+    deployedHealthyHost();
+    // No lock: a check must not fail (or block a deploy) while the timer's wgdeploy runs.
+    try (LockFile held = DeployService.lock(Fixtures.endpoint(dir).roots(), Fixtures.DOMAIN)) {
+      assertThat(run(d -> Fixtures.view(), "--check", Fixtures.DOMAIN)).isEqualTo(ExitCode.OK.code());
+    }
+    assertThat(out()).startsWith("ok   namespace lab: exists\n")
+        .containsPattern("ok   wg2 \\(host2\\): link up, handshake 1[23] s ago, BGP Established, BFD Up")
+        .endsWith("mesh.example.com: healthy (namespace lab, 7 checks passed)\n");
+    assertThat(askedDomain.get()).isNull();
+    assertThat(runner.mutations()).isEmpty();
+
+    out.reset();
+    assertThat(run(d -> Fixtures.view(), "--check", "-q", Fixtures.DOMAIN)).isZero();
+    assertThat(out()).isEmpty();
+  }
+
+  @Test
+  void check_failure_exit12_quietPrintsOnlyTheFailures() {
+    deployedHealthyHost();
+    runner.respond(CommandResult.success(HealthyHost.protocols(Map.of("wg2", "Active", "wg3", "Established", "wg5", "Established"))),
+        "birdc", "-s", HealthyHost.layout(dir).birdSocket().toString(), "show", "protocols");
+    assertThat(run(d -> Fixtures.view(), "--check", Fixtures.DOMAIN)).isEqualTo(ExitCode.UNHEALTHY.code());
+    assertThat(out()).contains("FAIL wg2 (host2): BGP Active\n", "ok   wg3 (host3)")
+        .endsWith("mesh.example.com: UNHEALTHY: 1 of 7 checks failed: wg2 (host2)\n");
+
+    out.reset();
+    assertThat(run(d -> Fixtures.view(), "--check", "-q", Fixtures.DOMAIN)).isEqualTo(12);
+    assertThat(out()).isEqualTo("FAIL wg2 (host2): BGP Active\n");
+    assertThat(runner.mutations()).isEmpty();
+  }
+
+  @Test
+  void check_notDeployed_exit12_errorAndHint() {
+    assertThat(run(d -> Fixtures.view(), "--check", Fixtures.DOMAIN)).isEqualTo(ExitCode.UNHEALTHY.code());
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("error: mesh.example.com: this mesh is not deployed on this host")
+        .contains("hint: deploy it first: wgdeploy mesh.example.com");
+    assertThat(runner.commands()).isEmpty();
+  }
+
+  @Test
+  void check_withDownOrDryRun_orThresholdAlone_isUsageError() {
+    deployedHealthyHost();
+    assertThat(run(d -> Fixtures.view(), "--check", "--down", Fixtures.DOMAIN)).isEqualTo(ExitCode.USAGE.code());
+    assertThat(run(d -> Fixtures.view(), "--check", "--dry-run", Fixtures.DOMAIN)).isEqualTo(ExitCode.USAGE.code());
+    assertThat(run(d -> Fixtures.view(), "--max-handshake-age", "60", Fixtures.DOMAIN)).isEqualTo(ExitCode.USAGE.code());
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("error: wgdeploy: --check cannot be used with --down")
+        .contains("error: wgdeploy: --check cannot be used with --dry-run")
+        .contains("error: wgdeploy: --max-handshake-age goes with --check");
+    assertThat(run(d -> Fixtures.view(), "--check", "--max-handshake-age", "0", Fixtures.DOMAIN))
+        .isEqualTo(ExitCode.INPUT.code());
+    assertThat(runner.commands()).isEmpty();
+    assertThat(askedDomain.get()).isNull();
+  }
+
   @Test
   void backendValues_listedInHelp() {
     assertThat(run(d -> Fixtures.view(), "--help")).isZero();
-    assertThat(out()).contains("--dry-run").contains("--down").contains("--supervisor");
+    assertThat(out()).contains("--dry-run").contains("--down").contains("--supervisor")
+        .contains("--check").contains("--max-handshake-age");
     assertThat(WireGuardBackendChoice.values()).hasSize(3);
   }
 }

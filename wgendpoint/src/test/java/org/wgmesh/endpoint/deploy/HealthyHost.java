@@ -1,0 +1,117 @@
+package org.wgmesh.endpoint.deploy;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.wgmesh.core.exec.CommandResult;
+import org.wgmesh.core.testing.RecordingCommandRunner;
+import org.wgmesh.endpoint.deploy.apply.Manifest;
+import org.wgmesh.endpoint.deploy.apply.StateStore;
+import org.wgmesh.endpoint.deploy.plan.Layout;
+import org.wgmesh.endpoint.deploy.render.RenderedFile;
+
+/**
+ * Host 1 of the fixture mesh (peers 2, 3 and 5, namespace {@code lab}, roots below a temp dir) as
+ * a deploy left it, running well: the manifest and the rendered BIRD config on disk, and a
+ * recording runner answering the health check's queries. Tests break one answer at a time
+ * (later responses win).
+ */
+public final class HealthyHost {
+  public static final List<String> LINKS = List.of("wg2", "wg3", "wg5");
+
+  private HealthyHost() {}
+
+  public static Layout layout(Path root) {
+    return new Layout(Roots.under(root), "lab");
+  }
+
+  /** Writes what a deploy of the fixture mesh leaves in the state dir and the BIRD config. */
+  public static Manifest deploy(Path root) {
+    EndpointSettings settings = Fixtures.endpoint(root);
+    Layout l = layout(root);
+    RenderedFile bird = new DeployService(new RecordingCommandRunner(), org.wgmesh.core.cli.Reporter.silent())
+        .render(Fixtures.view(), settings, Fixtures.key(1), DeployOptions.apply()).stream()
+        .filter(f -> f.path().equals(l.birdConf())).findFirst().orElseThrow();
+    try {
+      Files.createDirectories(l.birdConf().getParent());
+      Files.writeString(l.birdConf(), bird.content());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Map<String, String> wg = new LinkedHashMap<>();
+    wg.put("wg2", "fd12:3456:789a:1:2::1/80");
+    wg.put("wg3", "fd12:3456:789a:1:3::1/80");
+    wg.put("wg5", "fd12:3456:789a:1:5::1/80");
+    Manifest m = new Manifest(Fixtures.DOMAIN, "lab", "lab-vh", List.of(l.birdConf()), wg, "lan0",
+        List.of("198.18.1.1/24"), true, true);
+    new StateStore(l.stateDir()).writeManifest(m);
+    return m;
+  }
+
+  /** Answers every query of the check as a healthy host would, at unix time {@code now}. */
+  public static RecordingCommandRunner runner(Path root, long now) {
+    String sock = layout(root).birdSocket().toString();
+    return new RecordingCommandRunner()
+        .respond(CommandResult.success("lab (id: 0)\n"), "ip", "netns", "list")
+        .respond(CommandResult.success(links(Map.of("wg2", true, "wg3", true, "wg5", true))),
+            "ip", "-n", "lab", "-j", "addr", "show")
+        .respond(CommandResult.success(handshakes(Map.of("wg2", now - 12, "wg3", now - 95, "wg5", now - 3))),
+            "ip", "netns", "exec", "lab", "wg", "show", "all", "latest-handshakes")
+        .respond(CommandResult.success(protocols(Map.of("wg2", "Established", "wg3", "Established", "wg5", "Established"))),
+            "birdc", "-s", sock, "show", "protocols")
+        .respond(CommandResult.success(bfdSessions(Map.of("wg2", "Up", "wg3", "Up", "wg5", "Up"))),
+            "birdc", "-s", sock, "show", "bfd", "sessions")
+        .respond(CommandResult.success("Shorewall is running\n"), "shorewall", "status")
+        .respond(CommandResult.success("Shorewall6 is running\n"), "shorewall6", "status");
+  }
+
+  /** {@code ip -j addr show}: lan0 and the given WireGuard interfaces with their link address, up or down. */
+  public static String links(Map<String, Boolean> up) {
+    StringBuilder b = new StringBuilder("[{\"ifindex\":1,\"ifname\":\"lo\",\"flags\":[\"LOOPBACK\",\"UP\",\"LOWER_UP\"]}"
+        + ",{\"ifindex\":4,\"ifname\":\"lan0\",\"flags\":[\"BROADCAST\",\"UP\",\"LOWER_UP\"]}");
+    new java.util.TreeMap<>(up).forEach((name, isUp) -> b.append(",{\"ifname\":\"").append(name)
+        .append("\",\"flags\":[\"POINTOPOINT\",\"NOARP\"").append(isUp ? ",\"UP\",\"LOWER_UP\"" : "")
+        .append("],\"addr_info\":[{\"family\":\"inet6\",\"local\":\"fd12:3456:789a:1:").append(name.substring(2))
+        .append("::1\",\"prefixlen\":80,\"scope\":\"global\"}]}"));
+    return b.append("]").toString();
+  }
+
+  /** {@code wg show all latest-handshakes}: one peer per interface (0: never). */
+  public static String handshakes(Map<String, Long> at) {
+    StringBuilder b = new StringBuilder();
+    new java.util.TreeMap<>(at).forEach((name, t) -> b.append(name).append('\t')
+        .append("pqTy2ZSzVYdgXjS1oqDuMkZKUvuwxEgOoXm7mJhLt2k=").append('\t').append(t).append('\n'));
+    return b.toString();
+  }
+
+  /** {@code birdc show protocols} as BIRD 2.0 prints it; a BGP state per interface. */
+  public static String protocols(Map<String, String> bgp) {
+    StringBuilder b = new StringBuilder("""
+        BIRD 2.0.12 ready.
+        Name       Proto      Table      State  Since         Info
+        device1    Device     ---        up     06:30:08.065
+        direct1    Direct     ---        up     06:30:08.065
+        kernel4    Kernel     master4    up     06:30:08.065
+        bfd1       BFD        ---        up     06:30:08.065
+        """);
+    new java.util.TreeMap<>(bgp).forEach((name, state) -> b.append(String.format("%-10s BGP        ---        %-6s 06:30:09.120  %s%n",
+        name, state.equals("Established") ? "up" : "start", state)));
+    return b.toString();
+  }
+
+  /** {@code birdc show bfd sessions}; a state per interface. */
+  public static String bfdSessions(Map<String, String> bfd) {
+    StringBuilder b = new StringBuilder("""
+        BIRD 2.0.12 ready.
+        bfd1:
+        IP address                Interface  State      Since         Interval  Timeout
+        """);
+    new java.util.TreeMap<>(bfd).forEach((name, state) -> b.append(String.format(
+        "fd12:3456:789a:1:%s::2     %-10s %-10s 06:30:09.200    0.100    0.300%n", name.substring(2), name, state)));
+    return b.toString();
+  }
+}
