@@ -83,7 +83,17 @@ public record HostRecord(HostEntry entry, long serial, Instant issued, Instant e
    */
   public static HostRecord decode(
       TxtRecordSet rrset, Ed25519PublicKey siteSigning, GroupKey groupKey, String domain, Instant now) {
-    Header h = header(rrset, siteSigning, domain);
+    return open(header(rrset, siteSigning, domain), groupKey, domain, now);
+  }
+
+  /**
+   * The rest of {@link #decode}: checks epoch and expiry of a header whose signature {@link #header}
+   * has verified, decrypts and checks the entry. For the site, which reads every published header
+   * first and should not verify each signature twice.
+   *
+   * @throws RecordException naming the record and the failing field
+   */
+  static HostRecord open(Header h, GroupKey groupKey, String domain, Instant now) {
     WireReader r = h.reader;
     if (h.epoch != groupKey.epoch()) {
       throw r.error("epoch", "encrypted under group key epoch " + h.epoch + ", the key held is of epoch " + groupKey.epoch());
