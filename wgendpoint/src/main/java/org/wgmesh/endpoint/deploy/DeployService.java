@@ -88,7 +88,7 @@ public final class DeployService {
    * @throws DeployException when no deploy of {@code domain} is known or a step fails
    */
   public DeployResult down(String domain, EndpointSettings settings, DeployOptions options) {
-    String ns = settings.namespace().or(() -> findNamespace(settings.roots(), domain))
+    String ns = deployedNamespace(domain, settings)
         .orElseThrow(() -> new DeployException(
             "wgdeploy --down " + domain, "no deploy state for this domain in " + settings.roots().state(),
             "name the namespace in the endpoint config if it was deployed elsewhere"));
@@ -109,7 +109,7 @@ public final class DeployService {
   public HealthReport check(String domain, EndpointSettings settings, Duration maxHandshakeAge) {
     String d = TxtRecordSet.normalize(domain);
     Roots roots = settings.roots();
-    Optional<Layout> layout = settings.namespace().or(() -> findNamespace(roots, d)).map(ns -> new Layout(roots, ns));
+    Optional<Layout> layout = deployedNamespace(d, settings).map(ns -> new Layout(roots, ns));
     Manifest m = layout.map(l -> new StateStore(l.stateDir()).manifest()).orElse(Manifest.empty());
     if (m.isEmpty() || !TxtRecordSet.normalize(m.domain()).equals(d)) {
       throw new UnhealthyException(d, "this mesh is not deployed on this host (no wgdeploy state for it in "
@@ -139,6 +139,14 @@ public final class DeployService {
     return LockFile.acquire(lockPath(roots, d), Duration.ZERO, () -> new ConflictException(
         lockPath(roots, d).toString(), "another wgdeploy for " + d + " is running",
         "wait for it to finish (the timer runs one every few minutes), then run again"));
+  }
+
+  /**
+   * Where {@code domain} is deployed, without DNS: the namespace the endpoint config names, else
+   * the one whose manifest names the domain (the default, the locus, is known only to DNS).
+   */
+  private static Optional<String> deployedNamespace(String domain, EndpointSettings settings) {
+    return settings.namespace().or(() -> findNamespace(settings.roots(), TxtRecordSet.normalize(domain)));
   }
 
   /** The namespace whose manifest names {@code domain}. */

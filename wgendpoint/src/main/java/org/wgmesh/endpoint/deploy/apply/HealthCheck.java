@@ -47,7 +47,8 @@ public final class HealthCheck {
   public HealthReport check(Layout layout, Manifest manifest, Duration maxHandshakeAge) {
     String ns = layout.namespace();
     List<HealthReport.Item> items = new ArrayList<>();
-    boolean nsExists = new HostProbe(runner).namespaces().contains(ns);
+    HostProbe probe = new HostProbe(runner);
+    boolean nsExists = probe.namespaces().contains(ns);
     items.add(new HealthReport.Item(nsExists, "namespace " + ns, nsExists ? "exists" : "missing"));
 
     Map<String, LinkInfo> links = Map.of();
@@ -100,8 +101,7 @@ public final class HealthCheck {
     items.add(new HealthReport.Item(bird, "BIRD",
         bird ? "answers on " + socket : "does not answer on " + socket + firstLine(protocols)));
     for (String tool : List.of("shorewall", "shorewall6")) {
-      // `shorewall status` exits 0 only when the firewall is started (as in HostProbe).
-      boolean started = runner.execute(Command.query(tool, "status")).ok();
+      boolean started = probe.shorewallRunning(tool);
       items.add(new HealthReport.Item(started, tool, started ? "started" : "not started"));
     }
     return new HealthReport(manifest.domain(), ns, items);

@@ -5,10 +5,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.wgmesh.core.exec.Command;
 import org.wgmesh.core.exec.CommandResult;
 import org.wgmesh.core.exec.CommandRunner;
@@ -29,27 +25,8 @@ public final class HostProbe {
     this.runner = runner;
   }
 
-  /**
-   * Reads what {@code plan} cares about. The two {@code shorewall status} queries are shell scripts
-   * that take about as long as all the other queries together, and a deploy that changes nothing
-   * (every timer tick) is mostly this probe: they run beside the others, on their own threads.
-   */
+  /** Reads what {@code plan} cares about. */
   public HostState probe(DeployPlan plan) {
-    ExecutorService background = Executors.newFixedThreadPool(2, r -> {
-      Thread t = new Thread(r, "wgdeploy-probe");
-      t.setDaemon(true);
-      return t;
-    });
-    try {
-      Future<Boolean> shorewall = background.submit(() -> shorewallRunning("shorewall"));
-      Future<Boolean> shorewall6 = background.submit(() -> shorewallRunning("shorewall6"));
-      return probe(plan, shorewall, shorewall6);
-    } finally {
-      background.shutdownNow();
-    }
-  }
-
-  private HostState probe(DeployPlan plan, Future<Boolean> shorewall, Future<Boolean> shorewall6) {
     String ns = plan.namespace();
     boolean nsExists = namespaces().contains(ns);
     Map<String, LinkInfo> host = new HashMap<>();
@@ -82,22 +59,7 @@ public final class HostProbe {
     boolean bird = runner.execute(Command.query("birdc", "-s", l.birdSocket().toString(), "show", "status"))
         .stdout().contains("Daemon is up");
     return new HostState(nsExists, host, inNs, wg, forwarding, nsRoutes, hostRoutes, bird,
-        result(shorewall), result(shorewall6));
-  }
-
-  /** The answer of a background query; its exception, if it threw one, as if it ran here. */
-  private static boolean result(Future<Boolean> query) {
-    try {
-      return query.get();
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw new IllegalStateException(e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while probing the host", e);
-    }
+        shorewallRunning("shorewall"), shorewallRunning("shorewall6"));
   }
 
   /** Names of the existing network namespaces. */
@@ -149,7 +111,8 @@ public final class HostProbe {
     return type + " " + d + (g.isEmpty() ? "" : " via " + g);
   }
 
-  private boolean shorewallRunning(String tool) {
+  /** Whether {@code tool} ({@code shorewall} or {@code shorewall6}) has its firewall started. */
+  boolean shorewallRunning(String tool) {
     // `shorewall status` exits 0 only when the firewall is started.
     return runner.execute(Command.query(tool, "status")).ok();
   }
