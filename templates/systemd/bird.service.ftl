@@ -1,9 +1,8 @@
 # Rendered by wgdeploy for ${mesh.domain}; changes are overwritten.
-# Started by `wgdeploy --supervisor systemd` once namespace ${namespace} exists (so no ordering on
-# ${units.namespace}: that unit runs wgdeploy, which starts this one).
+# Started by `wgdeploy --supervisor systemd` once namespace ${namespace} exists; the packaged
+# wgdeploy@${mesh.domain}.timer runs that deploy at boot and every few minutes.
 [Unit]
 Description=BIRD in wgmesh namespace ${namespace}
-PartOf=${units.namespace}
 
 [Service]
 Type=simple

@@ -3,7 +3,6 @@
 # used only when the kernel has no WireGuard module. Started by `wgdeploy --supervisor systemd`.
 [Unit]
 Description=wireguard-go %i in wgmesh namespace ${namespace}
-PartOf=${units.namespace}
 
 [Service]
 Type=simple

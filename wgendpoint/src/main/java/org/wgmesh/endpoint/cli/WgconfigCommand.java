@@ -1,6 +1,9 @@
 package org.wgmesh.endpoint.cli;
 
 import java.nio.file.Path;
+import org.wgmesh.core.net.DomainName;
+import org.wgmesh.endpoint.settings.InterfaceName;
+import org.wgmesh.endpoint.settings.NamespaceName;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,9 +21,9 @@ import org.wgmesh.core.net.IpPrefix;
 import org.wgmesh.endpoint.config.EndpointFile;
 import org.wgmesh.endpoint.config.EnrolOptions;
 import org.wgmesh.endpoint.config.Enrolment;
-import org.wgmesh.endpoint.deploy.Roots;
-import org.wgmesh.endpoint.deploy.Supervisor;
-import org.wgmesh.endpoint.deploy.WireGuardBackendChoice;
+import org.wgmesh.endpoint.settings.Roots;
+import org.wgmesh.endpoint.settings.Supervisor;
+import org.wgmesh.endpoint.settings.WireGuardBackendChoice;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -135,14 +138,14 @@ public final class WgconfigCommand implements Callable<Integer> {
     Reporter reporter = common.reporter(io);
     Path dir = EndpointFile.configDir(Optional.ofNullable(configDir), env);
     EnrolOptions options = new EnrolOptions(
-        domain, dir,
+        DomainName.parse(domain, "DOMAIN"), dir,
         Optional.ofNullable(siteFingerprint),
-        Optional.ofNullable(publicInterface),
-        Optional.ofNullable(trustInterface),
+        Optional.ofNullable(publicInterface).map(t -> InterfaceName.parse(t, "-i/--public-interface")),
+        Optional.ofNullable(trustInterface).map(t -> InterfaceName.parse(t, "-T/--trust-interface")),
         parsed(trustAddresses, t -> IpPrefix.parseInterface(t, "-I/--trust-address")),
         parsed(publicAddresses, t -> IpAddress.parse(t, "--public-address")),
         parsed(lanPrefixes, t -> IpPrefix.parse(t, "--lan-prefix")),
-        Optional.ofNullable(netns),
+        Optional.ofNullable(netns).map(t -> NamespaceName.parse(t, "--netns")),
         Optional.ofNullable(hostname),
         Optional.ofNullable(hostKey),
         Optional.ofNullable(resolver),

@@ -1,10 +1,12 @@
 package org.wgmesh.endpoint.cli;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.wgmesh.core.cli.Cli;
 import org.wgmesh.core.cli.CommonOptions;
 import org.wgmesh.core.cli.Io;
@@ -15,29 +17,29 @@ import org.wgmesh.core.error.InputException;
 import org.wgmesh.core.error.UsageException;
 import org.wgmesh.core.exec.CommandRunner;
 import org.wgmesh.core.exec.ProcessCommandRunner;
-import org.wgmesh.core.io.LockFile;
+import org.wgmesh.core.net.DomainName;
 import org.wgmesh.endpoint.config.EndpointFile;
-import org.wgmesh.endpoint.deploy.DeployOptions;
 import org.wgmesh.endpoint.deploy.DeployResult;
 import org.wgmesh.endpoint.deploy.DeployService;
-import org.wgmesh.endpoint.deploy.EndpointInputs;
-import org.wgmesh.endpoint.deploy.EndpointSettings;
-import org.wgmesh.endpoint.deploy.HealthReport;
-import org.wgmesh.endpoint.deploy.MeshViewSource;
-import org.wgmesh.endpoint.deploy.Supervisor;
-import org.wgmesh.endpoint.deploy.UnitCommand;
-import org.wgmesh.endpoint.deploy.WireGuardBackendChoice;
-import org.wgmesh.endpoint.deploy.apply.HealthCheck;
+import org.wgmesh.endpoint.deploy.health.HealthCheck;
+import org.wgmesh.endpoint.deploy.health.HealthReport;
+import org.wgmesh.endpoint.deploy.steps.DryRunTransactions;
+import org.wgmesh.endpoint.deploy.steps.HostTransactions;
+import org.wgmesh.endpoint.deploy.steps.Transactions;
+import org.wgmesh.endpoint.deploy.steps.Waiter;
+import org.wgmesh.endpoint.settings.Supervisor;
+import org.wgmesh.endpoint.settings.WireGuardBackendChoice;
+import org.wgmesh.endpoint.source.EndpointMeshSource;
+import org.wgmesh.endpoint.source.MeshSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import org.wgmesh.endpoint.source.EndpointWiring;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
  * {@code wgdeploy [--config-dir DIR] [--resolver IP:PORT] [--dry-run] [--down | --check] DOMAIN}:
  * fetch and verify the mesh, plan, render and apply it (or remove it, or check what runs). Thin:
- * options, one service call, exit code. Where the mesh view and the endpoint configuration come from is the {@link Wiring}.
+ * options, one service call, exit code.
  */
 @Command(
     name = "wgdeploy",
@@ -49,23 +51,10 @@ import picocli.CommandLine.Parameters;
       "With --check: check the deployed mesh without DNS and change nothing (exit 0 healthy, 12 not)."
     })
 public final class WgdeployCommand implements Callable<Integer> {
-  /** What the command needs from the rest of wgendpoint, built from its options. */
-  public interface Wiring {
-    /** The source of the verified mesh view (DNS via {@code --resolver}). */
-    MeshViewSource meshSource(Path configDir, Optional<String> resolver);
-
-    /** The endpoint's settings and key for {@code domain} (written by wgconfig/wghost). */
-    EndpointInputs endpoint(Path configDir, String domain);
-
-    /** Runs external processes. */
-    default CommandRunner runner() {
-      return new ProcessCommandRunner();
-    }
-  }
-
   private final Io io;
-  private final Wiring wiring;
   private final Map<String, String> env;
+  private final CommandRunner runner;
+  private final Function<Optional<String>, MeshSource> sources;
 
   @Mixin CommonOptions common;
 
@@ -74,11 +63,11 @@ public final class WgdeployCommand implements Callable<Integer> {
   Path configDir;
 
   @Option(names = "--resolver", paramLabel = "IP:PORT",
-      description = "DNS server to read the mesh records from (default: the system's).")
+      description = "DNS server to read the mesh records from (default: the endpoint file's, else the system's).")
   String resolver;
 
   @Option(names = {"-n", "--dry-run"},
-      description = "Print the file diff and the commands that would run; change nothing.")
+      description = "Print the file diff and the steps with the commands that would run; change no file and nothing on the host.")
   boolean dryRun;
 
   @Option(names = "--down",
@@ -103,28 +92,29 @@ public final class WgdeployCommand implements Callable<Integer> {
       description = "Who runs BIRD and wireguard-go: wgdeploy itself (direct, PID files) or the rendered systemd units.")
   Supervisor supervisor;
 
-  @Option(names = "--wgdeploy-path", paramLabel = "PATH",
-      description = "The wgdeploy the rendered systemd units run (default: the launcher this run started from, else /usr/local/bin/wgdeploy).")
-  String wgdeployPath;
-
   @Parameters(index = "0", paramLabel = "DOMAIN", description = "The mesh domain, e.g. mesh.example.com.")
   String domain;
 
-  /** The command with the process environment. */
-  public WgdeployCommand(Io io, Wiring wiring) {
-    this(io, wiring, System.getenv());
+  /** The command with the process environment, real processes and DNS. */
+  public WgdeployCommand(Io io) {
+    this(io, System.getenv(), new ProcessCommandRunner(), EndpointMeshSource::withResolver);
   }
 
-  /** For tests: a given environment ({@code WGMESH_CONFIG_DIR}, {@code WGMESH_LAUNCHER_DIR}). */
-  public WgdeployCommand(Io io, Wiring wiring, Map<String, String> env) {
+  /**
+   * For tests: a given environment ({@code WGMESH_CONFIG_DIR}), command runner and mesh source
+   * (from the {@code --resolver} option).
+   */
+  public WgdeployCommand(Io io, Map<String, String> env, CommandRunner runner,
+      Function<Optional<String>, MeshSource> sources) {
     this.io = io;
-    this.wiring = wiring;
     this.env = env;
+    this.runner = runner;
+    this.sources = sources;
   }
 
   /** The process entry point. */
   public static void main(String[] args) {
-    Cli.main(io -> new WgdeployCommand(io, new EndpointWiring()), args);
+    Cli.main(WgdeployCommand::new, args);
   }
 
   @Override
@@ -132,35 +122,20 @@ public final class WgdeployCommand implements Callable<Integer> {
     Reporter reporter = common.reporter(io);
     // The option wins over WGMESH_CONFIG_DIR, as for wgconfig and wghost.
     Path dir = EndpointFile.configDir(Optional.ofNullable(configDir), env);
+    DomainName mesh = DomainName.parse(domain, "DOMAIN");
     if (check) {
-      return check(reporter, dir);
+      return check(reporter, dir, mesh);
     }
     if (maxHandshakeAge != null) {
       throw usage("--max-handshake-age goes with --check");
     }
-    UnitCommand unitCommand = new UnitCommand(
-        wgdeployPath != null ? wgdeployPath : UnitCommand.defaultExecutable(env), dir,
-        Optional.ofNullable(resolver), Optional.ofNullable(backend), wgdeployPath != null);
-    EndpointInputs inputs = wiring.endpoint(dir, domain);
-    EndpointSettings settings = inputs.settings();
-    if (backend != null) {
-      settings = settings.withBackend(backend);
-    }
-    if (supervisor != null) {
-      settings = settings.withSupervisor(supervisor);
-    }
-    DeployOptions options = new DeployOptions(dryRun, unitCommand.render());
-    DeployService service = new DeployService(wiring.runner(), reporter);
-    DeployResult result;
-    // One run per mesh at a time (the timer, the boot unit and an operator may start one together);
-    // the lock also covers the fetch, which moves the accepted serials forward.
-    try (LockFile lock = DeployService.lock(settings.roots(), domain)) {
-      result = down
-          ? service.down(domain, settings, options)
-          : service.deploy(wiring.meshSource(dir, Optional.ofNullable(resolver)).fetch(domain),
-              settings, inputs.privateKey().get(), options);
-    }
-    if (dryRun) {
+    // The one place a dry run differs: its transactions run no step, take no lock, write no file.
+    Transactions transactions = dryRun ? new DryRunTransactions() : new HostTransactions(runner, reporter, Waiter.POLLING);
+    DeployService service = new DeployService(dir, sources.apply(Optional.ofNullable(resolver)), runner,
+        transactions, reporter, Clock.systemUTC());
+    DeployService.Overrides overrides = new DeployService.Overrides(Optional.ofNullable(backend), Optional.ofNullable(supervisor));
+    DeployResult result = down ? service.down(mesh, overrides) : service.deploy(mesh, overrides);
+    if (result.dryRun()) {
       result.describe().forEach(io.out()::println);
       if (result.unchanged()) {
         io.out().println("nothing to change");
@@ -177,7 +152,7 @@ public final class WgdeployCommand implements Callable<Integer> {
    * timer's deploy, or made that deploy fail, would be worse than one that sometimes sees a link
    * being added.
    */
-  private int check(Reporter reporter, Path dir) {
+  private int check(Reporter reporter, Path dir, DomainName mesh) {
     if (down || dryRun) {
       throw usage("--check cannot be used with " + (down ? "--down" : "--dry-run"));
     }
@@ -186,8 +161,8 @@ public final class WgdeployCommand implements Callable<Integer> {
     }
     Duration maxAge = maxHandshakeAge == null
         ? HealthCheck.DEFAULT_MAX_HANDSHAKE_AGE : Duration.ofSeconds(maxHandshakeAge);
-    HealthReport report = new DeployService(wiring.runner(), reporter)
-        .check(domain, wiring.endpoint(dir, domain).settings(), maxAge);
+    HealthReport report = new DeployService(dir, sources.apply(Optional.ofNullable(resolver)), runner,
+        new DryRunTransactions(), reporter, Clock.systemUTC()).check(mesh, maxAge);
     // -q: only what is wrong, so that cron mails (and log lines) appear only then.
     boolean quiet = reporter.verbosity() == Reporter.Verbosity.QUIET;
     report.lines(quiet).forEach(io.out()::println);

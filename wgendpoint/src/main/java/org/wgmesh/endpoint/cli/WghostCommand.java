@@ -1,6 +1,7 @@
 package org.wgmesh.endpoint.cli;
 
 import java.nio.file.Path;
+import org.wgmesh.core.net.DomainName;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -66,7 +67,7 @@ public final class WghostCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Path dir = EndpointFile.configDir(Optional.ofNullable(configDir), env);
-    HostRegistration.Result result = service.apply(common.reporter(io)).register(dir, domain);
+    HostRegistration.Result result = service.apply(common.reporter(io)).register(dir, DomainName.parse(domain, "DOMAIN"));
     io.out().println(result.blob());
     return ExitCode.OK.code();
   }

@@ -15,7 +15,7 @@ import java.util.function.Function;
 import org.wgmesh.core.crypto.Ed25519PublicKey;
 import org.wgmesh.core.crypto.X25519PublicKey;
 import org.wgmesh.core.dns.DnsjavaSource;
-import org.wgmesh.core.dns.TxtRecordSet;
+import org.wgmesh.core.net.DomainName;
 import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.error.FileException;
 import org.wgmesh.core.error.WgmeshException;
@@ -24,9 +24,12 @@ import org.wgmesh.core.net.IpAddress;
 import org.wgmesh.core.net.IpPrefix;
 import org.wgmesh.core.yaml.YamlDocuments;
 import org.wgmesh.core.yaml.YamlNode;
-import org.wgmesh.endpoint.deploy.Roots;
-import org.wgmesh.endpoint.deploy.Supervisor;
-import org.wgmesh.endpoint.deploy.WireGuardBackendChoice;
+import org.wgmesh.endpoint.settings.EndpointConfig;
+import org.wgmesh.endpoint.settings.InterfaceName;
+import org.wgmesh.endpoint.settings.NamespaceName;
+import org.wgmesh.endpoint.settings.Roots;
+import org.wgmesh.endpoint.settings.Supervisor;
+import org.wgmesh.endpoint.settings.WireGuardBackendChoice;
 
 /**
  * Reads and writes the endpoint file {@code DIR/<domain>.yaml} (format: {@code
@@ -77,17 +80,17 @@ public final class EndpointFile {
   }
 
   /** {@code dir/<domain>.yaml}. */
-  public static Path path(Path dir, String domain) {
-    return dir.resolve(TxtRecordSet.normalize(domain) + ".yaml");
+  public static Path path(Path dir, DomainName domain) {
+    return dir.resolve(domain + ".yaml");
   }
 
   /** The default host key file: {@code dir/<domain>.key}. */
-  public static Path defaultHostKey(Path dir, String domain) {
-    return dir.resolve(TxtRecordSet.normalize(domain) + ".key");
+  public static Path defaultHostKey(Path dir, DomainName domain) {
+    return dir.resolve(domain + ".key");
   }
 
   /** Whether the endpoint file for {@code domain} exists in {@code dir}. */
-  public static boolean exists(Path dir, String domain) {
+  public static boolean exists(Path dir, DomainName domain) {
     return Files.isRegularFile(path(dir, domain));
   }
 
@@ -98,9 +101,9 @@ public final class EndpointFile {
    * @throws FileException when it cannot be read (a missing file comes with a hint to run wgconfig)
    * @throws ConfigException naming file, key and line of the first problem
    */
-  public static EndpointConfig load(Path file, String expectedDomain) {
+  public static EndpointConfig load(Path file, DomainName expectedDomain) {
     if (!Files.exists(file)) {
-      String d = expectedDomain == null ? "DOMAIN" : expectedDomain;
+      String d = expectedDomain == null ? "DOMAIN" : expectedDomain.toString();
       throw new FileException(file.toString(), "no endpoint configuration",
           "enrol this host first: wgconfig [--config-dir " + file.getParent() + "] " + d);
     }
@@ -108,7 +111,7 @@ public final class EndpointFile {
   }
 
   /** Parses a document; {@code dir} resolves a relative {@code host-key}. */
-  static EndpointConfig parse(YamlNode root, Path dir, String expectedDomain) {
+  static EndpointConfig parse(YamlNode root, Path dir, DomainName expectedDomain) {
     Map<String, YamlNode> e = root.entries(KEYS);
     YamlNode versionNode = root.require(e, "version");
     long version = versionNode.number(0, Integer.MAX_VALUE);
@@ -117,9 +120,9 @@ public final class EndpointFile {
           "use the wgmesh release that wrote this file, or re-create it with wgconfig");
     }
     YamlNode domainNode = root.require(e, "domain");
-    String domain = TxtRecordSet.normalize(domainNode.text());
-    if (expectedDomain != null && !domain.equals(TxtRecordSet.normalize(expectedDomain))) {
-      throw domainNode.error("the file is for '" + domain + "', not '" + TxtRecordSet.normalize(expectedDomain) + "'",
+    DomainName domain = value(domainNode, t -> DomainName.parse(t, "domain"));
+    if (expectedDomain != null && !domain.equals(expectedDomain)) {
+      throw domainNode.error("the file is for '" + domain + "', not '" + expectedDomain + "'",
           "each mesh has its own file DIR/<domain>.yaml");
     }
     YamlNode siteNode = root.require(e, "site");
@@ -151,10 +154,10 @@ public final class EndpointFile {
           domain, signing, box, locus, uuid,
           YamlNode.optional(e, "hostname").map(n -> value(n,
               t -> org.wgmesh.core.registration.Registration.checkHostname(t, "hostname"))),
-          text(e, "netns"),
-          text(e, "public-interface"),
+          YamlNode.optional(e, "netns").map(n -> value(n, t -> NamespaceName.parse(t, "netns"))),
+          interfaceName(e, "public-interface"),
           list(e, "public-addresses", t -> IpAddress.parse(t, "address")),
-          text(e, "trust-interface"),
+          interfaceName(e, "trust-interface"),
           list(e, "trust-addresses", t -> IpPrefix.parseInterface(t, "address")),
           list(e, "lan-prefixes", t -> IpPrefix.parse(t, "prefix")),
           hostKey, resolver, zoneFile,
@@ -202,8 +205,8 @@ public final class EndpointFile {
     return Boolean.parseBoolean(t);
   }
 
-  private static Optional<String> text(Map<String, YamlNode> e, String key) {
-    return YamlNode.optional(e, key).map(YamlNode::text);
+  private static Optional<InterfaceName> interfaceName(Map<String, YamlNode> e, String key) {
+    return YamlNode.optional(e, key).map(n -> value(n, t -> InterfaceName.parse(t, key)));
   }
 
   private static <T> List<T> list(Map<String, YamlNode> e, String key, Function<String, T> parse) {
@@ -295,7 +298,7 @@ public final class EndpointFile {
   public static Map<String, Object> toMap(EndpointConfig c, Path dir) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("version", VERSION);
-    m.put("domain", c.domain());
+    m.put("domain", c.domain().toString());
     Map<String, Object> site = new LinkedHashMap<>();
     site.put("signing-key", c.siteSigningKey().toBase64());
     site.put("fingerprint", c.siteFingerprint());
@@ -304,10 +307,10 @@ public final class EndpointFile {
     m.put("locus", c.locus());
     m.put("uuid", c.uuid().toString());
     c.hostname().ifPresent(h -> m.put("hostname", h));
-    c.netns().ifPresent(n -> m.put("netns", n));
-    c.publicInterface().ifPresent(n -> m.put("public-interface", n));
+    c.netns().ifPresent(n -> m.put("netns", n.toString()));
+    c.publicInterface().ifPresent(n -> m.put("public-interface", n.toString()));
     m.put("public-addresses", c.publicAddresses().stream().map(IpAddress::toString).toList());
-    c.trustInterface().ifPresent(n -> m.put("trust-interface", n));
+    c.trustInterface().ifPresent(n -> m.put("trust-interface", n.toString()));
     m.put("trust-addresses", c.trustAddresses().stream().map(IpPrefix::toString).toList());
     if (!c.lanPrefixes().isEmpty()) {
       m.put("lan-prefixes", c.lanPrefixes().stream().map(IpPrefix::toString).toList());

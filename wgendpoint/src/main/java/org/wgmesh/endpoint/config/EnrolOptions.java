@@ -1,14 +1,17 @@
 package org.wgmesh.endpoint.config;
 
 import java.nio.file.Path;
+import org.wgmesh.core.net.DomainName;
+import org.wgmesh.endpoint.settings.InterfaceName;
+import org.wgmesh.endpoint.settings.NamespaceName;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.wgmesh.core.net.IpAddress;
 import org.wgmesh.core.net.IpPrefix;
-import org.wgmesh.endpoint.deploy.Roots;
-import org.wgmesh.endpoint.deploy.Supervisor;
-import org.wgmesh.endpoint.deploy.WireGuardBackendChoice;
+import org.wgmesh.endpoint.settings.Roots;
+import org.wgmesh.endpoint.settings.Supervisor;
+import org.wgmesh.endpoint.settings.WireGuardBackendChoice;
 
 /**
  * What {@code wgconfig} was asked to set. Every setting is optional: an empty one keeps the value
@@ -35,15 +38,15 @@ import org.wgmesh.endpoint.deploy.WireGuardBackendChoice;
  * @param allowSshFromNet {@code --allow-ssh-from-net}
  */
 public record EnrolOptions(
-    String domain,
+    DomainName domain,
     Path configDir,
     Optional<String> siteFingerprint,
-    Optional<String> publicInterface,
-    Optional<String> trustInterface,
+    Optional<InterfaceName> publicInterface,
+    Optional<InterfaceName> trustInterface,
     Optional<List<IpPrefix>> trustAddresses,
     Optional<List<IpAddress>> publicAddresses,
     Optional<List<IpPrefix>> lanPrefixes,
-    Optional<String> netns,
+    Optional<NamespaceName> netns,
     Optional<String> hostname,
     Optional<Path> hostKey,
     Optional<String> resolver,
@@ -62,7 +65,7 @@ public record EnrolOptions(
   }
 
   /** Only the domain and directory: re-reads the mesh record and keeps every setting. */
-  public static EnrolOptions of(String domain, Path configDir) {
+  public static EnrolOptions of(DomainName domain, Path configDir) {
     return new EnrolOptions(domain, configDir, Optional.empty(), Optional.empty(), Optional.empty(),
         Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
         Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),

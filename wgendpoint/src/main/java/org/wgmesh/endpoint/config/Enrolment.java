@@ -2,6 +2,8 @@ package org.wgmesh.endpoint.config;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.wgmesh.core.net.DomainName;
+import org.wgmesh.endpoint.settings.EndpointConfig;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -19,9 +21,9 @@ import org.wgmesh.core.error.RecordException;
 import org.wgmesh.core.error.UsageException;
 import org.wgmesh.core.net.IpPrefix;
 import org.wgmesh.core.record.MeshRecord;
-import org.wgmesh.endpoint.deploy.Roots;
-import org.wgmesh.endpoint.deploy.Supervisor;
-import org.wgmesh.endpoint.deploy.WireGuardBackendChoice;
+import org.wgmesh.endpoint.settings.Roots;
+import org.wgmesh.endpoint.settings.Supervisor;
+import org.wgmesh.endpoint.settings.WireGuardBackendChoice;
 
 /**
  * {@code wgconfig}'s service: reads the mesh record, verifies it, pins the site key, and creates
@@ -82,7 +84,7 @@ public final class Enrolment {
    * @throws org.wgmesh.core.error.ConfigException when the existing file or a new setting is invalid
    */
   public Result enrol(EnrolOptions options) {
-    String domain = checkDomain(options.domain());
+    DomainName domain = options.domain();
     Optional<String> wantedFingerprint = options.siteFingerprint().map(Enrolment::checkFingerprint);
     if (options.resolver().isPresent() && options.zoneFile().isPresent()) {
       throw new UsageException("--resolver and --zone-file", "cannot be used together", "give one of them");
@@ -93,22 +95,22 @@ public final class Enrolment {
             ? Optional.of(EndpointFile.load(file, domain))
             : Optional.empty();
 
-    TxtRecordSet rrset = sources.apply(withStoredSource(options, existing)).lookup(domain)
-        .orElseThrow(() -> new RecordException(domain, "no mesh record (TXT) at this name",
+    TxtRecordSet rrset = sources.apply(withStoredSource(options, existing)).lookup(domain.toString())
+        .orElseThrow(() -> new RecordException(domain.toString(), "no mesh record (TXT) at this name",
             "check the domain name, the resolver, and that the site has published (wgpub)"));
     Optional<Ed25519PublicKey> pinned = existing.map(EndpointConfig::siteSigningKey);
     boolean repin = pinned.isPresent() && wantedFingerprint.isPresent()
         && !pinned.get().fingerprint().equals(wantedFingerprint.get());
     MeshRecord mesh;
     if (pinned.isPresent() && !repin) {
-      mesh = decodePinned(rrset, pinned.get(), domain, file);
+      mesh = decodePinned(rrset, pinned.get(), domain.toString(), file);
     } else {
-      mesh = MeshRecord.decode(rrset, null, domain);
+      mesh = MeshRecord.decode(rrset, null, domain.toString());
     }
     String carried = mesh.siteSigningKey().fingerprint();
     if (wantedFingerprint.isPresent() && !carried.equals(wantedFingerprint.get())) {
       throw new RecordException(
-          domain,
+          domain.toString(),
           "the mesh record carries site key " + carried + ", not " + wantedFingerprint.get() + " (--site-fingerprint)",
           "nothing was changed; compare the fingerprint with the one 'wgsite' prints on the site controller:"
               + " a mismatch means a mistyped fingerprint or a forged record");
@@ -125,7 +127,7 @@ public final class Enrolment {
       EndpointFile.save(next, file);
     }
     if (pinnedOnFirstUse) {
-      warnTrustOnFirstUse(domain, carried, file);
+      warnTrustOnFirstUse(domain.toString(), carried, file);
     }
     warnOutsideAllowed(next, mesh);
     if (repin) {
@@ -205,7 +207,7 @@ public final class Enrolment {
   }
 
   private static EndpointConfig apply(
-      EnrolOptions o, Optional<EndpointConfig> existing, MeshRecord mesh, String domain) {
+      EnrolOptions o, Optional<EndpointConfig> existing, MeshRecord mesh, DomainName domain) {
     EndpointConfig base = existing.orElseGet(() -> new EndpointConfig(
         domain, mesh.siteSigningKey(), mesh.siteBoxKey(), mesh.settings().locus(), UUID.randomUUID(),
         Optional.empty(), Optional.empty(), Optional.empty(), List.of(), Optional.empty(), List.of(),
@@ -261,9 +263,4 @@ public final class Enrolment {
     return t;
   }
 
-  private static String checkDomain(String domain) {
-    String d = TxtRecordSet.normalize(domain.strip());
-    org.wgmesh.core.registration.Registration.checkHostname(d, "domain");
-    return d;
-  }
 }

@@ -2,6 +2,7 @@ package org.wgmesh.endpoint.config;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.wgmesh.core.net.DomainName;
 import org.wgmesh.core.crypto.KeyFiles;
 import org.wgmesh.core.crypto.X25519PrivateKey;
 import org.wgmesh.core.error.ConfigException;
@@ -18,7 +19,7 @@ public final class HostKeys {
    *     unreadable, or readable by others
    * @throws ConfigException when it does not hold a key
    */
-  public static X25519PrivateKey read(Path file, String domain) {
+  public static X25519PrivateKey read(Path file, DomainName domain) {
     if (!Files.exists(file)) {
       throw new org.wgmesh.core.error.FileException(
           file.toString(), "host key file does not exist", "create it and register this host: wghost " + domain);
@@ -37,7 +38,7 @@ public final class HostKeys {
    *
    * @return the key and whether it was created now
    */
-  public static Loaded readOrCreate(Path file, String domain) {
+  public static Loaded readOrCreate(Path file, DomainName domain) {
     if (Files.exists(file)) {
       return new Loaded(read(file, domain), false);
     }

@@ -3,6 +3,8 @@ package org.wgmesh.endpoint.config;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.wgmesh.core.net.DomainName;
+import org.wgmesh.endpoint.settings.EndpointConfig;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -53,7 +55,7 @@ public final class HostRegistration {
    *     or the key file cannot be read or written
    * @throws ConfigException when the endpoint file is invalid or the host name cannot be used
    */
-  public Result register(Path configDir, String domain) {
+  public Result register(Path configDir, DomainName domain) {
     EndpointConfig config = EndpointFile.load(EndpointFile.path(configDir, domain), domain);
     HostKeys.Loaded key = HostKeys.readOrCreate(config.hostKey(), config.domain());
     if (key.created()) {
@@ -67,7 +69,7 @@ public final class HostRegistration {
         config.publicAddresses(),
         config.effectiveLanPrefixes(),
         clock.instant());
-    String blob = RegistrationBlob.seal(r, hostKey, config.siteBoxKey(), config.domain());
+    String blob = RegistrationBlob.seal(r, hostKey, config.siteBoxKey(), config.domain().toString());
     reporter.info("registration for site %s (site key %s):", config.domain(), config.siteFingerprint());
     reporter.info("  hostname:     %s", r.hostname());
     reporter.info("  uuid:         %s", r.uuid());

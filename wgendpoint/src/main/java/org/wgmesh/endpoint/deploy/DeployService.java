@@ -6,162 +6,241 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.wgmesh.core.cli.Reporter;
 import org.wgmesh.core.crypto.X25519PrivateKey;
-import org.wgmesh.core.dns.TxtRecordSet;
-import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.error.ConflictException;
 import org.wgmesh.core.error.DeployException;
 import org.wgmesh.core.error.UnhealthyException;
 import org.wgmesh.core.exec.CommandRunner;
-import org.wgmesh.core.io.LockFile;
-import org.wgmesh.core.model.MeshView;
-import org.wgmesh.endpoint.deploy.apply.Engine;
-import org.wgmesh.endpoint.deploy.apply.HealthCheck;
-import org.wgmesh.endpoint.deploy.apply.Manifest;
-import org.wgmesh.endpoint.deploy.apply.StateStore;
-import org.wgmesh.endpoint.deploy.apply.Waiter;
+import org.wgmesh.core.net.DomainName;
+import org.wgmesh.endpoint.config.EndpointFile;
+import org.wgmesh.endpoint.config.HostKeys;
+import org.wgmesh.endpoint.deploy.health.HealthCheck;
+import org.wgmesh.endpoint.deploy.health.HealthReport;
+import org.wgmesh.endpoint.deploy.host.HostProbe;
+import org.wgmesh.endpoint.deploy.host.HostState;
 import org.wgmesh.endpoint.deploy.plan.DeployPlan;
 import org.wgmesh.endpoint.deploy.plan.Layout;
 import org.wgmesh.endpoint.deploy.plan.Planner;
 import org.wgmesh.endpoint.deploy.render.RenderedFile;
 import org.wgmesh.endpoint.deploy.render.TemplateRenderer;
+import org.wgmesh.endpoint.deploy.state.Manifest;
+import org.wgmesh.endpoint.deploy.state.StateStore;
+import org.wgmesh.endpoint.deploy.steps.DeploySteps;
+import org.wgmesh.endpoint.deploy.steps.Desired;
+import org.wgmesh.endpoint.deploy.steps.LiveState;
+import org.wgmesh.endpoint.deploy.steps.LiveStateReader;
+import org.wgmesh.endpoint.deploy.steps.Step;
+import org.wgmesh.endpoint.deploy.steps.Teardown;
+import org.wgmesh.endpoint.deploy.steps.Transactions;
+import org.wgmesh.endpoint.settings.EndpointConfig;
+import org.wgmesh.endpoint.settings.Supervisor;
+import org.wgmesh.endpoint.settings.WireGuardBackendChoice;
+import org.wgmesh.endpoint.source.MeshSource;
 
 /**
- * The endpoint deploy engine: plan, render, apply as one transaction, and tear down. Every
- * external process goes through the injected {@link CommandRunner}; progress goes to the
- * {@link Reporter}; nothing is printed.
+ * The endpoint deploy: read the endpoint file and host key (once), take the mesh's lock, read and
+ * verify the mesh, plan, render, probe the host, plan the steps and hand them to {@link
+ * Transactions} (the host, or a dry run that only reports them). Also {@code --down} and {@code
+ * --check}. Every external process goes through the injected {@link CommandRunner}; progress goes
+ * to the {@link Reporter}; nothing is printed.
  */
 public final class DeployService {
+  private final Path configDir;
+  private final MeshSource source;
   private final CommandRunner runner;
+  private final Transactions transactions;
   private final Reporter reporter;
-  private final Waiter waiter;
+  private final Clock clock;
 
-  public DeployService(CommandRunner runner, Reporter reporter) {
-    this(runner, reporter, Waiter.POLLING);
-  }
-
-  DeployService(CommandRunner runner, Reporter reporter, Waiter waiter) {
-    this.runner = runner;
-    this.reporter = reporter;
-    this.waiter = waiter;
+  /**
+   * @param configDir the endpoint configuration directory ({@code /etc/wgmesh})
+   * @param source where the verified mesh comes from
+   * @param runner runs the probes (queries) and, through {@code transactions}, the changes
+   * @param transactions carries out the planned steps, or in a dry run does not
+   */
+  public DeployService(Path configDir, MeshSource source, CommandRunner runner, Transactions transactions,
+      Reporter reporter, Clock clock) {
+    this.configDir = Objects.requireNonNull(configDir, "configDir");
+    this.source = Objects.requireNonNull(source, "source");
+    this.runner = Objects.requireNonNull(runner, "runner");
+    this.transactions = Objects.requireNonNull(transactions, "transactions");
+    this.reporter = Objects.requireNonNull(reporter, "reporter");
+    this.clock = Objects.requireNonNull(clock, "clock");
   }
 
   /**
-   * Brings the endpoint to the state {@code view} describes. Idempotent: when the host already
-   * matches, only query commands run and no file is written. Under dry-run nothing changes; the
-   * result lists the file diff and the commands that would run.
+   * Settings given on the command line for one run, over the endpoint file's.
    *
-   * @param key this endpoint's WireGuard private key (goes only into 0600 files)
-   * @throws ConfigException when the mesh and the settings cannot be combined or a template fails
+   * @param backend {@code --backend}
+   * @param supervisor {@code --supervisor}
+   */
+  public record Overrides(Optional<WireGuardBackendChoice> backend, Optional<Supervisor> supervisor) {
+    /** No override. */
+    public static Overrides none() {
+      return new Overrides(Optional.empty(), Optional.empty());
+    }
+
+    EndpointConfig applyTo(EndpointConfig c) {
+      return c.with(b -> {
+        backend.ifPresent(v -> b.backend = v);
+        supervisor.ifPresent(v -> b.supervisor = v);
+      });
+    }
+  }
+
+  /**
+   * Brings the endpoint to the state the verified mesh of {@code domain} describes. Idempotent:
+   * when the host already matches, only query commands run and no file is written.
+   *
+   * @throws ConflictException when another wgdeploy of this mesh runs
+   * @throws org.wgmesh.core.error.ConfigException when the endpoint file, the mesh and the
+   *     settings cannot be combined or a template fails
+   * @throws org.wgmesh.core.error.RecordException when a record is missing, forged, expired or replayed
    * @throws DeployException when validation or applying fails; the previous files and running
    *     state are then restored
    */
-  public DeployResult deploy(MeshView view, EndpointSettings settings, X25519PrivateKey key, DeployOptions options) {
-    DeployPlan plan = Planner.plan(view, settings);
-    List<RenderedFile> files =
-        renderer(settings, options).render(plan, key);
+  public DeployResult deploy(DomainName domain, Overrides overrides) {
+    EndpointConfig config = overrides.applyTo(load(domain));
+    try (Transactions.Lock lock = lock(config)) {
+      X25519PrivateKey key = HostKeys.read(config.hostKey(), config.domain());
+      return deploy(config, key, source.read(config, key));
+    }
+  }
+
+  /**
+   * The deploy for a configuration, key and verified read already in hand (the caller holds the
+   * lock).
+   */
+  public DeployResult deploy(EndpointConfig config, X25519PrivateKey key, MeshSource.Read read) {
+    DeployPlan plan = Planner.plan(read.view(), config);
+    List<RenderedFile> files = new TemplateRenderer(config.templateDir()).render(plan, key);
     reporter.detail("planned %d WireGuard links in namespace %s", plan.links().size(), plan.namespace());
-    DeployResult result = new Engine(runner, reporter, waiter).deploy(plan, files, settings, options.dryRun());
-    if (!options.dryRun()) {
-      reporter.info(result.unchanged()
-          ? "%s: nothing to change (serial %d)"
-          : "%s: deployed serial %d", plan.domain(), plan.serial());
+    Layout l = plan.layout();
+    HostState host = new HostProbe(runner).probe(l, plan.veth().hostName(), plan.trustInterface());
+    List<Path> paths = new ArrayList<>(files.stream().map(RenderedFile::path).toList());
+    paths.add(read.seenFile());
+    LiveState live = LiveStateReader.read(host, new StateStore(l.stateDir()), paths);
+    DeploySteps.Plan steps = DeploySteps.plan(new Desired(plan, files, config.backend(), config.supervisor(),
+        Optional.of(new Desired.StateFile(read.seenFile(), read.seenText()))), live);
+    Transactions.Outcome done = transactions.transaction(
+        "deploy of " + plan.domain() + " in namespace " + plan.namespace(), steps.steps());
+    DeployResult result = new DeployResult(done.applied(), plan.namespace(), steps.backend(), steps.files(),
+        done.steps(), steps.recovers());
+    if (steps.recovers()) {
+      reporter.warn("an earlier wgdeploy run was interrupted; its previous files are restored first");
+    }
+    if (done.applied()) {
+      reporter.info(result.unchanged() ? "%s: nothing to change (serial %d)" : "%s: deployed serial %d",
+          plan.domain(), plan.serial());
     }
     return result;
   }
 
   /**
-   * Renders and returns the files of a plan without touching the host (for inspection and tests).
-   */
-  public List<RenderedFile> render(MeshView view, EndpointSettings settings, X25519PrivateKey key, DeployOptions options) {
-    return renderer(settings, options)
-        .render(Planner.plan(view, settings), key);
-  }
-
-  /**
    * Removes everything wgdeploy created for {@code domain}, and restores what it moved. Needs no
-   * DNS: the namespace comes from the settings or from the state wgdeploy left.
+   * DNS: the namespace comes from the endpoint file or from the state wgdeploy left.
    *
    * @throws DeployException when no deploy of {@code domain} is known or a step fails
    */
-  public DeployResult down(String domain, EndpointSettings settings, DeployOptions options) {
-    String ns = deployedNamespace(domain, settings)
-        .orElseThrow(() -> new DeployException(
-            "wgdeploy --down " + domain, "no deploy state for this domain in " + settings.roots().state(),
-            "name the namespace in the endpoint config if it was deployed elsewhere"));
-    DeployResult r = new Engine(runner, reporter, waiter).down(new Layout(settings.roots(), ns), settings, options.dryRun());
-    if (!options.dryRun()) {
-      reporter.info("%s: removed namespace %s", domain, ns);
+  public DeployResult down(DomainName domain, Overrides overrides) {
+    EndpointConfig config = overrides.applyTo(load(domain));
+    try (Transactions.Lock lock = lock(config)) {
+      String ns = deployedNamespace(config).orElseThrow(() -> new DeployException(
+          "wgdeploy --down " + domain, "no deploy state for this domain in " + config.roots().state(),
+          "name the namespace in the endpoint config if it was deployed elsewhere"));
+      Layout l = new Layout(config.roots(), ns);
+      StateStore state = new StateStore(l.stateDir());
+      Manifest m = state.manifest();
+      String trust = config.trustInterface().map(Object::toString).orElse(m.trustMoved());
+      HostState host = new HostProbe(runner).probe(l, m.vethHost().isEmpty() ? ns + "-vh" : m.vethHost(), trust);
+      LiveState live = LiveStateReader.read(host, state, m.files());
+      List<Step> steps = Teardown.plan(l, m, host, trust, config.backend(), config.supervisor(), live.pristine());
+      if (steps.isEmpty()) {
+        reporter.info("nothing to remove: no deploy state in %s and no namespace %s", l.stateDir(), ns);
+        return new DeployResult(true, ns, "", List.of(), List.of(), false);
+      }
+      Transactions.Outcome done = transactions.bestEffort("wgdeploy --down for namespace " + ns, steps);
+      Transactions.Outcome forget = transactions.transaction("wgdeploy --down for namespace " + ns,
+          List.of(Teardown.forgetState(l)));
+      if (done.applied()) {
+        reporter.info("%s: removed namespace %s", domain, ns);
+      }
+      List<Step> all = new ArrayList<>(done.steps());
+      all.addAll(forget.steps());
+      return new DeployResult(done.applied(), ns, "", List.of(), all, false);
     }
-    return r;
   }
 
   /**
    * Checks the mesh deployed for {@code domain} against the live host ({@link HealthCheck}): needs
-   * no DNS (the namespace and interfaces come from the settings and the manifest of the last
-   * deploy) and runs query commands only.
+   * no DNS (the namespace and interfaces come from the endpoint file and the manifest of the last
+   * deploy), takes no lock and runs query commands only.
    *
-   * @throws UnhealthyException when {@code domain} was never deployed on this host
+   * @throws UnhealthyException when this host has no deploy of {@code domain} to check
    */
-  public HealthReport check(String domain, EndpointSettings settings, Duration maxHandshakeAge) {
-    String d = TxtRecordSet.normalize(domain);
-    Roots roots = settings.roots();
-    Optional<Layout> layout = deployedNamespace(d, settings).map(ns -> new Layout(roots, ns));
+  public HealthReport check(DomainName domain, Duration maxHandshakeAge) {
+    EndpointConfig config = load(domain);
+    Optional<Layout> layout = deployedNamespace(config).map(ns -> new Layout(config.roots(), ns));
     Manifest m = layout.map(l -> new StateStore(l.stateDir()).manifest()).orElse(Manifest.empty());
-    if (m.isEmpty() || !TxtRecordSet.normalize(m.domain()).equals(d)) {
-      throw new UnhealthyException(d, "this mesh is not deployed on this host (no wgdeploy state for it in "
-          + roots.state() + ")", "deploy it first: wgdeploy " + d);
+    if (m.isEmpty() || !m.domain().equals(domain.toString())) {
+      throw new UnhealthyException(domain.toString(), "this mesh is not deployed on this host (no wgdeploy state for it in "
+          + config.roots().state() + ")", "deploy it first: wgdeploy " + domain);
     }
-    return new HealthCheck(runner, Clock.systemUTC()).check(layout.get(), m, maxHandshakeAge);
+    return new HealthCheck(runner, clock).check(layout.get(), m, maxHandshakeAge);
   }
 
-  private static TemplateRenderer renderer(EndpointSettings settings, DeployOptions options) {
-    return new TemplateRenderer(settings.templateOverrides(), options.wgdeployCommand(), settings.sshFromNet());
+  private EndpointConfig load(DomainName domain) {
+    return EndpointFile.load(EndpointFile.path(configDir, domain), domain);
   }
 
   /** {@code <state>/<domain>.lock}: held by one wgdeploy run of a mesh at a time. */
-  public static Path lockPath(Roots roots, String domain) {
-    return roots.state().resolve(TxtRecordSet.normalize(domain) + ".lock");
+  public static Path lockPath(EndpointConfig config) {
+    return config.roots().state().resolve(config.domain() + ".lock");
   }
 
   /**
-   * Takes the exclusive lock of {@code domain}'s deploys without waiting: a second run would
-   * interleave its file swaps, journal and reloads with the first one's.
-   *
-   * @throws ConflictException when another wgdeploy for {@code domain} holds it
-   * @throws org.wgmesh.core.error.FileException when the lock file cannot be created
+   * One run per mesh at a time (the timer and an operator may start one together): a second run
+   * would interleave its file swaps, journal and reloads with the first one's. The lock also
+   * covers the read, whose accepted serials the deploy records.
    */
-  public static LockFile lock(Roots roots, String domain) {
-    String d = TxtRecordSet.normalize(domain);
-    return LockFile.acquire(lockPath(roots, d), Duration.ZERO, () -> new ConflictException(
-        lockPath(roots, d).toString(), "another wgdeploy for " + d + " is running",
+  private Transactions.Lock lock(EndpointConfig config) {
+    Path p = lockPath(config);
+    return transactions.lock(p, () -> new ConflictException(
+        p.toString(), "another wgdeploy for " + config.domain() + " is running",
         "wait for it to finish (the timer runs one every few minutes), then run again"));
   }
 
   /**
-   * Where {@code domain} is deployed, without DNS: the namespace the endpoint config names, else
-   * the one whose manifest names the domain (the default, the locus, is known only to DNS).
+   * Where the mesh is deployed, without DNS: the namespace the endpoint config names, else the one
+   * whose manifest names the domain (the default, the locus, is in the endpoint file too).
    */
-  private static Optional<String> deployedNamespace(String domain, EndpointSettings settings) {
-    return settings.namespace().or(() -> findNamespace(settings.roots(), TxtRecordSet.normalize(domain)));
+  private static Optional<String> deployedNamespace(EndpointConfig config) {
+    if (config.netns().isPresent()) {
+      return Optional.of(config.netns().get().name());
+    }
+    return findNamespace(config).or(() -> Optional.of(config.effectiveNetns().name())
+        .filter(ns -> !new StateStore(config.roots().state().resolve(ns)).manifest().isEmpty()));
   }
 
-  /** The namespace whose manifest names {@code domain}. */
-  static Optional<String> findNamespace(Roots roots, String domain) {
-    if (!Files.isDirectory(roots.state())) {
+  /** The namespace whose manifest names the domain. */
+  static Optional<String> findNamespace(EndpointConfig config) {
+    Path root = config.roots().state();
+    if (!Files.isDirectory(root)) {
       return Optional.empty();
     }
-    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(roots.state(), Files::isDirectory)) {
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root, Files::isDirectory)) {
       for (Path d : dirs) {
-        if (new StateStore(d).manifest().domain().equals(domain)) {
+        if (new StateStore(d).manifest().domain().equals(config.domain().toString())) {
           return Optional.of(d.getFileName().toString());
         }
       }
     } catch (IOException e) {
-      throw new DeployException(roots.state().toString(), "cannot list: " + e.getMessage());
+      throw new DeployException(root.toString(), "cannot list: " + e.getMessage());
     }
     return Optional.empty();
   }

@@ -9,21 +9,20 @@ import java.util.function.Function;
 import org.wgmesh.core.dns.DnsSource;
 import org.wgmesh.core.dns.DnsSources;
 import org.wgmesh.core.error.FileException;
-import org.wgmesh.core.io.AtomicFiles;
 import org.wgmesh.core.model.MeshView;
 import org.wgmesh.core.record.MeshReader;
 import org.wgmesh.core.record.SeenSerials;
-import org.wgmesh.endpoint.config.EndpointConfig;
-import org.wgmesh.endpoint.config.HostKeys;
+import org.wgmesh.endpoint.settings.EndpointConfig;
+import org.wgmesh.core.crypto.X25519PrivateKey;
 
 /**
  * Reads and verifies the mesh for an enrolled endpoint: the records come from the resolver or zone
  * file of its endpoint file (or an override), are verified against its pinned site key and opened
  * with its host key, and must not be older than what it accepted before. The serials accepted are
- * kept in {@code <state>/<domain>.seen} (mode 0600) and are written only after a read verified
- * completely.
+ * kept in {@code <state>/<domain>.seen} (mode 0600); this class only reads that file, and the
+ * deploy writes the new serials after a read verified completely (a dry run does not).
  */
-public final class EndpointMeshSource {
+public final class EndpointMeshSource implements MeshSource {
   private final MeshReader reader;
   private final Function<EndpointConfig, DnsSource> sources;
 
@@ -65,20 +64,18 @@ public final class EndpointMeshSource {
    * @throws org.wgmesh.core.error.RecordException when a record is missing, forged, expired,
    *     replayed, or this host is not a member yet
    * @throws org.wgmesh.core.error.DnsException when DNS cannot be read
-   * @throws FileException when the host key or the serials file cannot be read or written
+   * @throws FileException when the host key or the serials file cannot be read
    * @throws org.wgmesh.core.error.ConfigException when the serials file is malformed
    */
-  public MeshView fetch(EndpointConfig config) {
+  @Override
+  public Read read(EndpointConfig config, X25519PrivateKey hostKey) {
     Path seenFile = seenFile(config);
     SeenSerials seen = readSeen(seenFile);
     MeshView view = reader.read(
-        sources.apply(config), config.domain(), config.siteSigningKey(),
-        HostKeys.read(config.hostKey(), config.domain()), seen);
-    // Only a complete, verified read moves the serials forward. 0600: nobody else needs it, and a
-    // local user able to rewrite it (e.g. through a loosened parent directory) could lower the
-    // serials and have a replayed record accepted; AtomicFiles also tightens an older 0644 file.
-    AtomicFiles.write(seenFile, seen.toText(), AtomicFiles.SECRET);
-    return view;
+        sources.apply(config), config.domain().toString(), config.siteSigningKey(),
+        hostKey, seen);
+    // Only a complete, verified read moves the serials forward (the reader updated `seen`).
+    return new Read(view, seenFile, seen.toText());
   }
 
   static SeenSerials readSeen(Path file) {

@@ -1,5 +1,6 @@
 package org.wgmesh.endpoint.cli;
 
+import org.wgmesh.core.net.DomainName;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
@@ -17,7 +18,7 @@ import org.wgmesh.core.crypto.SiteKeys;
 import org.wgmesh.core.error.DnsException;
 import org.wgmesh.core.error.ExitCode;
 import org.wgmesh.core.net.IpPrefix;
-import org.wgmesh.endpoint.config.EndpointConfig;
+import org.wgmesh.endpoint.settings.EndpointConfig;
 import org.wgmesh.endpoint.config.EndpointFile;
 import org.wgmesh.endpoint.config.Enrolment;
 import org.wgmesh.endpoint.config.TestMesh;
@@ -25,6 +26,7 @@ import org.wgmesh.endpoint.config.TestMesh;
 /** wgconfig in-process, reading a mesh published by the real planner into an in-memory DNS source. */
 class WgconfigCommandTest {
   static final String D = TestMesh.DOMAIN;
+  static final DomainName DN = DomainName.parse(D, "test");
   @TempDir Path dir;
   TestMesh mesh;
 
@@ -48,11 +50,11 @@ class WgconfigCommandTest {
   }
 
   Path file() {
-    return EndpointFile.path(dir, D);
+    return EndpointFile.path(dir, DN);
   }
 
   EndpointConfig stored() {
-    return EndpointFile.load(file(), D);
+    return EndpointFile.load(file(), DN);
   }
 
   @BeforeEach
@@ -70,7 +72,7 @@ class WgconfigCommandTest {
     assertThat(c.siteSigningKey()).isEqualTo(mesh.site.signing().publicKey());
     assertThat(c.siteBoxKey()).isEqualTo(mesh.site.box().publicKey());
     assertThat(c.locus()).isEqualTo("lab");
-    assertThat(c.publicInterface()).contains("eth0");
+    assertThat(c.publicInterface().map(Object::toString)).contains("eth0");
     assertThat(c.trustAddresses()).hasSize(2);
     assertThat(c.effectiveLanPrefixes()).containsExactly(IpPrefix.parse("198.18.1.0/24", "t"), IpPrefix.parse("fd00:1::/64", "t"));
     assertThat(c.hostKey()).isEqualTo(dir.resolve(D + ".key"));
@@ -117,7 +119,7 @@ class WgconfigCommandTest {
     assertThat(changed.out()).contains("updated").contains("public-interface: eth0 -> eth2")
         .contains("public-addresses: [] -> [203.0.113.9]").contains("netns: (unset) -> mesh0");
     assertThat(Files.readString(file())).isNotEqualTo(before);
-    assertThat(stored().trustInterface()).as("kept").contains("eth1");
+    assertThat(stored().trustInterface().map(Object::toString)).as("kept").contains("eth1");
 
     Run cleared = run("--public-address", "", D);
     assertThat(cleared.out()).contains("public-addresses: [203.0.113.9] -> []");
@@ -209,7 +211,7 @@ class WgconfigCommandTest {
   void configDir_fromEnvironment() {
     Run r = run(Map.of("WGMESH_CONFIG_DIR", dir.resolve("env").toString()), D);
     assertThat(r.rc()).as(r.err()).isZero();
-    assertThat(EndpointFile.path(dir.resolve("env"), D)).exists();
+    assertThat(EndpointFile.path(dir.resolve("env"), DN)).exists();
   }
 
   @Test

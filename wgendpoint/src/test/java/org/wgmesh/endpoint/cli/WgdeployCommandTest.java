@@ -17,15 +17,20 @@ import org.wgmesh.core.cli.Io;
 import org.wgmesh.core.error.DnsException;
 import org.wgmesh.core.error.ExitCode;
 import org.wgmesh.core.exec.CommandResult;
-import org.wgmesh.core.exec.CommandRunner;
 import org.wgmesh.core.io.LockFile;
 import org.wgmesh.core.testing.RecordingCommandRunner;
 import org.wgmesh.endpoint.deploy.DeployService;
-import org.wgmesh.endpoint.deploy.EndpointInputs;
+import java.time.Duration;
+import java.util.function.Function;
+import org.junit.jupiter.api.BeforeEach;
+import org.wgmesh.core.crypto.KeyFiles;
+import org.wgmesh.core.model.MeshView;
+import org.wgmesh.endpoint.config.EndpointFile;
 import org.wgmesh.endpoint.deploy.Fixtures;
 import org.wgmesh.endpoint.deploy.HealthyHost;
-import org.wgmesh.endpoint.deploy.MeshViewSource;
-import org.wgmesh.endpoint.deploy.WireGuardBackendChoice;
+import org.wgmesh.endpoint.settings.EndpointConfig;
+import org.wgmesh.endpoint.source.MeshSource;
+import org.wgmesh.endpoint.settings.WireGuardBackendChoice;
 
 class WgdeployCommandTest {
   @TempDir Path dir;
@@ -38,33 +43,38 @@ class WgdeployCommandTest {
       .respond(new CommandResult(1, "", ""), "birdc");
   final AtomicReference<String> askedDomain = new AtomicReference<>();
   final AtomicReference<Optional<String>> askedResolver = new AtomicReference<>();
-  final AtomicReference<Path> askedConfigDir = new AtomicReference<>();
-  Map<String, String> env = Map.of();
+  Map<String, String> env;
 
-  int run(MeshViewSource source, String... args) {
-    WgdeployCommand.Wiring wiring = new WgdeployCommand.Wiring() {
-      @Override
-      public MeshViewSource meshSource(Path configDir, Optional<String> resolver) {
-        askedResolver.set(resolver);
-        return d -> {
-          askedDomain.set(d);
-          return source.fetch(d);
-        };
-      }
+  /** The views a test's DNS serves, by domain. */
+  interface Views {
+    MeshView fetch(String domain);
+  }
 
-      @Override
-      public EndpointInputs endpoint(Path configDir, String domain) {
-        askedConfigDir.set(configDir);
-        return new EndpointInputs(Fixtures.endpoint(dir), () -> Fixtures.key(1));
-      }
+  /** Host 1's endpoint file and key in {@code dir/etc/wgmesh}, which WGMESH_CONFIG_DIR names. */
+  @BeforeEach
+  void enrolled() {
+    EndpointConfig c = Fixtures.endpoint(dir);
+    Path configDir = dir.resolve("etc/wgmesh");
+    EndpointFile.save(c, EndpointFile.path(configDir, c.domain()));
+    KeyFiles.createSecret(c.hostKey(), Fixtures.key(1).toBase64());
+    env = Map.of("WGMESH_CONFIG_DIR", configDir.toString());
+  }
 
-      @Override
-      public CommandRunner runner() {
-        return runner;
-      }
+  int run(Views views, String... args) {
+    Function<Optional<String>, MeshSource> sources = resolver -> {
+      askedResolver.set(resolver);
+      return (c, key) -> {
+        askedDomain.set(c.domain().toString());
+        assertThat(key.publicKey()).isEqualTo(Fixtures.key(1).publicKey());
+        return Fixtures.read(views.fetch(c.domain().toString()), c);
+      };
     };
     Io io = new Io(new ByteArrayInputStream(new byte[0]), out, err, false);
-    return Cli.run(i -> new WgdeployCommand(i, wiring, env), io, args);
+    return Cli.run(i -> new WgdeployCommand(i, env, runner, sources), io, args);
+  }
+
+  String err() {
+    return err.toString(StandardCharsets.UTF_8);
   }
 
   String out() {
@@ -83,35 +93,30 @@ class WgdeployCommandTest {
         .contains("would run: ip -n lab link add wg2 type wireguard")
         .doesNotContain(Fixtures.key(1).toBase64());
     assertThat(runner.mutations()).isEmpty();
-    assertThat(dir.resolve("etc")).doesNotExist();
+    assertThat(dir.resolve("etc/bird")).doesNotExist();
+    assertThat(dir.resolve("var")).doesNotExist(); // no lock, no serials, no state
   }
 
   @Test
   void configDir_optionThenEnvironmentThenDefault() {
     env = Map.of("WGMESH_CONFIG_DIR", dir.resolve("env").toString());
-    assertThat(run(d -> Fixtures.view(), "--dry-run", "--config-dir", dir.resolve("opt").toString(), Fixtures.DOMAIN)).isZero();
-    assertThat(askedConfigDir.get()).isEqualTo(dir.resolve("opt"));
-    assertThat(run(d -> Fixtures.view(), "--dry-run", Fixtures.DOMAIN)).isZero();
-    assertThat(askedConfigDir.get()).isEqualTo(dir.resolve("env"));
+    assertThat(run(d -> Fixtures.view(), "--dry-run", "--config-dir", dir.resolve("opt").toString(), Fixtures.DOMAIN))
+        .isEqualTo(ExitCode.IO.code());
+    assertThat(err()).contains("error: " + dir.resolve("opt/" + Fixtures.DOMAIN + ".yaml") + ": no endpoint configuration");
+    assertThat(run(d -> Fixtures.view(), "--dry-run", Fixtures.DOMAIN)).isEqualTo(ExitCode.IO.code());
+    assertThat(err()).contains("error: " + dir.resolve("env/" + Fixtures.DOMAIN + ".yaml"));
     env = Map.of();
-    assertThat(run(d -> Fixtures.view(), "--dry-run", Fixtures.DOMAIN)).isZero();
-    assertThat(askedConfigDir.get()).isEqualTo(Path.of("/etc/wgmesh"));
+    assertThat(run(d -> Fixtures.view(), "--dry-run", Fixtures.DOMAIN)).isEqualTo(ExitCode.IO.code());
+    assertThat(err()).contains("error: /etc/wgmesh/" + Fixtures.DOMAIN + ".yaml");
+    assertThat(askedDomain.get()).isNull();
   }
 
   @Test
-  void units_runTheLauncherWithTheSameConfigDirResolverAndBackend() {
-    env = Map.of("WGMESH_LAUNCHER_DIR", "/opt/wgmesh/bin", "WGMESH_CONFIG_DIR", "/srv/cfg");
-    assertThat(run(d -> Fixtures.view(), "--dry-run", "--resolver", "127.0.0.1:5353", "--backend", "kernel",
-        Fixtures.DOMAIN)).isZero();
-    String command = "/opt/wgmesh/bin/wgdeploy --config-dir /srv/cfg --resolver 127.0.0.1:5353 --backend kernel";
-    assertThat(out()).contains("+ExecStart=" + command + " --supervisor systemd " + Fixtures.DOMAIN)
-        .contains("+ExecStop=" + command + " --supervisor systemd --down " + Fixtures.DOMAIN);
-
-    out.reset();
-    env = Map.of();
-    assertThat(run(d -> Fixtures.view(), "--dry-run", Fixtures.DOMAIN)).isZero();
-    assertThat(out()).contains("+ExecStart=/usr/local/bin/wgdeploy --config-dir /etc/wgmesh --supervisor systemd "
-        + Fixtures.DOMAIN);
+  void dryRun_rendersTheDaemonUnitsOnly_thePackageShipsTheWgdeployTimer() {
+    assertThat(run(d -> Fixtures.view(), "--dry-run", "--backend", "kernel", Fixtures.DOMAIN)).isZero();
+    assertThat(out()).contains("added " + dir.resolve("etc/systemd/system/wgmesh-lab-bird.service"))
+        .contains("added " + dir.resolve("etc/systemd/system/wgmesh-lab-wg@.service"))
+        .doesNotContain("wgdeploy-lab").doesNotContain("ExecStart=/usr/local/bin/wgdeploy");
   }
 
   @Test
@@ -139,7 +144,7 @@ class WgdeployCommandTest {
   @Test
   void anotherRunHoldsTheLock_isConflictForDeployAndDown_andTouchesNothing() {
     Path lockFile = dir.resolve("var/lib/wgmesh/" + Fixtures.DOMAIN + ".lock");
-    try (LockFile held = DeployService.lock(Fixtures.endpoint(dir).roots(), Fixtures.DOMAIN)) {
+    try (LockFile held = hold()) {
       assertThat(held.path()).isEqualTo(lockFile);
       assertThat(run(d -> Fixtures.view(), "--backend", "kernel", Fixtures.DOMAIN)).isEqualTo(ExitCode.CONFLICT.code());
       assertThat(err.toString(StandardCharsets.UTF_8))
@@ -153,6 +158,12 @@ class WgdeployCommandTest {
     assertThat(run(d -> Fixtures.view(), "--down", Fixtures.DOMAIN)).isEqualTo(ExitCode.DEPLOY.code());
   }
 
+  /** Holds the mesh's lock as another wgdeploy would. */
+  LockFile hold() {
+    return LockFile.acquire(DeployService.lockPath(Fixtures.endpoint(dir)), Duration.ZERO,
+        () -> new org.wgmesh.core.error.ConflictException("test", "lock already held"));
+  }
+
   /** Host 1 deployed and healthy; the check's clock is the real one. */
   void deployedHealthyHost() {
     HealthyHost.deploy(dir);
@@ -163,7 +174,7 @@ class WgdeployCommandTest {
   void check_healthy_exit0_withoutDnsLockOrChange() {
     deployedHealthyHost();
     // No lock: a check must not fail (or block a deploy) while the timer's wgdeploy runs.
-    try (LockFile held = DeployService.lock(Fixtures.endpoint(dir).roots(), Fixtures.DOMAIN)) {
+    try (LockFile held = hold()) {
       assertThat(run(d -> Fixtures.view(), "--check", Fixtures.DOMAIN)).isEqualTo(ExitCode.OK.code());
     }
     assertThat(out()).startsWith("ok   namespace lab: exists\n")

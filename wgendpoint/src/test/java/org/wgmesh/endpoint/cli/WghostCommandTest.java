@@ -1,5 +1,7 @@
 package org.wgmesh.endpoint.cli;
 
+import org.wgmesh.core.net.DomainName;
+import org.wgmesh.endpoint.settings.InterfaceName;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
@@ -25,7 +27,7 @@ import org.wgmesh.core.net.IpAddress;
 import org.wgmesh.core.net.IpPrefix;
 import org.wgmesh.core.registration.Registration;
 import org.wgmesh.core.registration.RegistrationBlob;
-import org.wgmesh.endpoint.config.EndpointConfig;
+import org.wgmesh.endpoint.settings.EndpointConfig;
 import org.wgmesh.endpoint.config.EndpointFile;
 import org.wgmesh.endpoint.config.Enrolment;
 import org.wgmesh.endpoint.config.EnrolOptions;
@@ -34,6 +36,7 @@ import org.wgmesh.endpoint.config.TestMesh;
 
 class WghostCommandTest {
   static final String D = TestMesh.DOMAIN;
+  static final DomainName DN = DomainName.parse(D, "test");
   @TempDir Path dir;
   TestMesh mesh;
   String systemHostname = "Router-7";
@@ -52,9 +55,10 @@ class WghostCommandTest {
   @BeforeEach
   void enrol() {
     mesh = new TestMesh().publishEmpty();
-    EnrolOptions base = EnrolOptions.of(D, dir);
+    EnrolOptions base = EnrolOptions.of(DN, dir);
     new Enrolment(org.wgmesh.core.cli.Reporter.silent(), o -> mesh.dns).enrol(new EnrolOptions(
-        D, dir, base.siteFingerprint(), java.util.Optional.of("eth0"), java.util.Optional.of("eth1"),
+        DN, dir, base.siteFingerprint(), java.util.Optional.of(InterfaceName.parse("eth0", "t")),
+        java.util.Optional.of(InterfaceName.parse("eth1", "t")),
         java.util.Optional.of(List.of(IpPrefix.parseInterface("198.18.7.1/24", "t"))),
         java.util.Optional.of(List.of(IpAddress.parse("203.0.113.7", "t"))),
         base.lanPrefixes(), base.netns(), base.hostname(), base.hostKey(), base.resolver(), base.zoneFile(),
@@ -77,7 +81,7 @@ class WghostCommandTest {
     assertThat(r.err()).contains("created host key").contains("router-7").contains("198.18.7.0/24").doesNotContain(blob);
 
     Registration reg = RegistrationBlob.open(blob, mesh.site.box(), D);
-    EndpointConfig c = EndpointFile.load(EndpointFile.path(dir, D), D);
+    EndpointConfig c = EndpointFile.load(EndpointFile.path(dir, DN), DN);
     X25519PrivateKey key = X25519PrivateKey.parse(KeyFiles.readSecret(keyFile()), "k");
     assertThat(reg.publicKey()).isEqualTo(key.publicKey());
     assertThat(reg.uuid()).isEqualTo(c.uuid());

@@ -1,5 +1,7 @@
 package org.wgmesh.endpoint.config;
 
+import org.wgmesh.core.net.DomainName;
+import org.wgmesh.endpoint.settings.EndpointConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -23,8 +25,8 @@ class EndpointFileDocTest {
     String text = Files.readString(doc());
     Matcher m = Pattern.compile("```yaml\n(.*?)```", Pattern.DOTALL).matcher(text);
     assertThat(m.find()).isTrue();
-    EndpointConfig c = EndpointFile.parse(YamlDocuments.parse(m.group(1), "example"), Path.of("/etc/wgmesh"), "mesh.example.com");
-    assertThat(c.effectiveNetns()).isEqualTo("mesh0");
+    EndpointConfig c = EndpointFile.parse(YamlDocuments.parse(m.group(1), "example"), Path.of("/etc/wgmesh"), DomainName.parse("mesh.example.com", "t"));
+    assertThat(c.effectiveNetns()).hasToString("mesh0");
     assertThat(c.hostKey()).isEqualTo(Path.of("/etc/wgmesh/mesh.example.com.key"));
     assertThat(EndpointFile.render(c, Path.of("/etc/wgmesh"))).isEqualTo(m.group(1));
   }

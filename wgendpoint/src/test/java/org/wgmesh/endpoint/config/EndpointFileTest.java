@@ -1,5 +1,9 @@
 package org.wgmesh.endpoint.config;
 
+import org.wgmesh.endpoint.settings.NamespaceName;
+import org.wgmesh.core.net.DomainName;
+import org.wgmesh.endpoint.settings.InterfaceName;
+import org.wgmesh.endpoint.settings.EndpointConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -18,26 +22,26 @@ import org.wgmesh.core.error.ExitCode;
 import org.wgmesh.core.error.FileException;
 import org.wgmesh.core.net.IpAddress;
 import org.wgmesh.core.net.IpPrefix;
-import org.wgmesh.endpoint.deploy.Roots;
-import org.wgmesh.endpoint.deploy.Supervisor;
-import org.wgmesh.endpoint.deploy.WireGuardBackendChoice;
+import org.wgmesh.endpoint.settings.Roots;
+import org.wgmesh.endpoint.settings.Supervisor;
+import org.wgmesh.endpoint.settings.WireGuardBackendChoice;
 
 class EndpointFileTest {
   @TempDir Path dir;
   final SiteKeys site = SiteKeys.generate();
 
   EndpointConfig sample() {
-    return new EndpointConfig("Mesh.Example.Test.", site.signing().publicKey(), site.box().publicKey(), "lab",
+    return new EndpointConfig(DomainName.parse("Mesh.Example.Test.", "t"), site.signing().publicKey(), site.box().publicKey(), "lab",
         UUID.fromString("00000000-0000-0007-0000-000000000001"), Optional.of("r1"), Optional.empty(),
-        Optional.of("eth0"), List.of(IpAddress.parse("203.0.113.1", "t"), IpAddress.parse("2001:db8::1", "t")),
-        Optional.of("eth1"), List.of(IpPrefix.parseInterface("198.18.1.1/24", "t"), IpPrefix.parseInterface("fd00:1::1/64", "t")),
-        List.of(), EndpointFile.defaultHostKey(dir, "mesh.example.test"), Optional.of("127.0.0.1:5353"), Optional.empty(),
+        Optional.of(InterfaceName.parse("eth0", "t")), List.of(IpAddress.parse("203.0.113.1", "t"), IpAddress.parse("2001:db8::1", "t")),
+        Optional.of(InterfaceName.parse("eth1", "t")), List.of(IpPrefix.parseInterface("198.18.1.1/24", "t"), IpPrefix.parseInterface("fd00:1::1/64", "t")),
+        List.of(), EndpointFile.defaultHostKey(dir, DomainName.parse("mesh.example.test", "t")), Optional.of("127.0.0.1:5353"), Optional.empty(),
         WireGuardBackendChoice.USERSPACE, Supervisor.DIRECT, Roots.under(dir.resolve("root")),
         Optional.of(dir.resolve("templates")), false);
   }
 
   Path write(String yaml) throws Exception {
-    Path f = EndpointFile.path(dir, "mesh.example.test");
+    Path f = EndpointFile.path(dir, DomainName.parse("mesh.example.test", "t"));
     Files.writeString(f, yaml);
     return f;
   }
@@ -51,9 +55,9 @@ class EndpointFileTest {
     EndpointConfig c = sample();
     Path f = EndpointFile.path(dir, c.domain());
     assertThat(EndpointFile.save(c, f)).isTrue();
-    assertThat(EndpointFile.load(f, "mesh.example.test")).isEqualTo(c);
+    assertThat(EndpointFile.load(f, DomainName.parse("mesh.example.test", "t"))).isEqualTo(c);
     assertThat(EndpointFile.save(c, f)).as("identical content is not rewritten").isFalse();
-    assertThat(c.domain()).isEqualTo("mesh.example.test");
+    assertThat(c.domain()).hasToString("mesh.example.test");
   }
 
   @Test
@@ -66,13 +70,13 @@ class EndpointFileTest {
   @Test
   void effectiveValues_defaultToLocusAndTrustNetworks() {
     EndpointConfig c = sample();
-    assertThat(c.effectiveNetns()).isEqualTo("lab");
+    assertThat(c.effectiveNetns().name()).isEqualTo("lab");
     assertThat(c.effectiveLanPrefixes()).containsExactly(IpPrefix.parse("198.18.1.0/24", "t"), IpPrefix.parse("fd00:1::/64", "t"));
     EndpointConfig set = c.with(b -> {
-      b.netns = Optional.of("mesh0");
+      b.netns = Optional.of(NamespaceName.parse("mesh0", "t"));
       b.lanPrefixes = List.of(IpPrefix.parse("198.19.0.0/16", "t"));
     });
-    assertThat(set.effectiveNetns()).isEqualTo("mesh0");
+    assertThat(set.effectiveNetns().name()).isEqualTo("mesh0");
     assertThat(set.effectiveLanPrefixes()).containsExactly(IpPrefix.parse("198.19.0.0/16", "t"));
   }
 
@@ -80,7 +84,7 @@ class EndpointFileTest {
   void load_unknownKey_namesKeyAndLine() throws Exception {
     Path f = write(valid() + "colour: blue\n");
     int line = (int) valid().lines().count() + 1;
-    assertThatThrownBy(() -> EndpointFile.load(f, "mesh.example.test"))
+    assertThatThrownBy(() -> EndpointFile.load(f, DomainName.parse("mesh.example.test", "t")))
         .isInstanceOfSatisfying(ConfigException.class, e -> {
           assertThat(e.exitCode()).isEqualTo(ExitCode.CONFIG);
           assertThat(e.what()).isEqualTo(f.toString());
@@ -104,7 +108,7 @@ class EndpointFileTest {
       assertThat(text).contains(c.getKey());
       Path f = write(text.replace(c.getKey(), c.getValue()));
       int line = lineOf(text, c.getKey());
-      assertThatThrownBy(() -> EndpointFile.load(f, null))
+      assertThatThrownBy(() -> EndpointFile.load(f, (DomainName) null))
           .as(c.getValue())
           .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.why()).contains("at line " + line));
     }
@@ -124,7 +128,7 @@ class EndpointFileTest {
   void load_fingerprintNotMatchingTheKey_isRefused() throws Exception {
     String other = SiteKeys.generate().fingerprint();
     Path f = write(valid().replace(site.fingerprint(), other));
-    assertThatThrownBy(() -> EndpointFile.load(f, null))
+    assertThatThrownBy(() -> EndpointFile.load(f, (DomainName) null))
         .isInstanceOfSatisfying(ConfigException.class, e -> {
           assertThat(e.why()).contains("site.fingerprint").contains("does not match");
           assertThat(e.hint()).get().asString().contains("--site-fingerprint");
@@ -134,20 +138,20 @@ class EndpointFileTest {
   @Test
   void load_fileForAnotherDomain_isRefused() throws Exception {
     Path f = write(valid());
-    assertThatThrownBy(() -> EndpointFile.load(f, "other.example.test"))
+    assertThatThrownBy(() -> EndpointFile.load(f, DomainName.parse("other.example.test", "t")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("not 'other.example.test'");
   }
 
   @Test
   void load_missingFile_hintsAtWgconfig() {
-    assertThatThrownBy(() -> EndpointFile.load(EndpointFile.path(dir, "x.test"), "x.test"))
+    assertThatThrownBy(() -> EndpointFile.load(EndpointFile.path(dir, DomainName.parse("x.test", "t")), DomainName.parse("x.test", "t")))
         .isInstanceOfSatisfying(FileException.class, e -> assertThat(e.hint()).get().asString().contains("wgconfig"));
   }
 
   @Test
   void load_rootsPrefixAndRelativeHostKey_areResolved() throws Exception {
     Path f = write(valid().replaceAll("(?s)roots:.*", "roots:\n  prefix: /srv/h1\n  state: /tmp/state\nhost-key: keys/h1.key\n"));
-    EndpointConfig c = EndpointFile.load(f, null);
+    EndpointConfig c = EndpointFile.load(f, (DomainName) null);
     assertThat(c.roots().bird()).isEqualTo(Path.of("/srv/h1/etc/bird"));
     assertThat(c.roots().state()).isEqualTo(Path.of("/tmp/state"));
     assertThat(c.hostKey()).isEqualTo(dir.resolve("keys/h1.key"));
@@ -159,7 +163,7 @@ class EndpointFileTest {
     assertThat(text).contains("template-dir: " + dir.resolve("templates") + "\n").contains("allow-ssh-from-net: false\n");
     Path f = write(text.replace("template-dir: " + dir.resolve("templates"), "template-dir: site/templates")
         .replace("allow-ssh-from-net: false\n", ""));
-    EndpointConfig c = EndpointFile.load(f, null);
+    EndpointConfig c = EndpointFile.load(f, (DomainName) null);
     assertThat(c.templateDir()).contains(dir.resolve("site/templates"));
     assertThat(c.allowSshFromNet()).isTrue();
     // Written back absolute, like host-key; the default true is written too, so it can be seen.
@@ -176,7 +180,7 @@ class EndpointFileTest {
 
   @Test
   void save_isWorldReadableButNotWritable() throws Exception {
-    Path f = EndpointFile.path(dir, "mesh.example.test");
+    Path f = EndpointFile.path(dir, DomainName.parse("mesh.example.test", "t"));
     EndpointFile.save(sample(), f);
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-r--r--");
   }

@@ -131,7 +131,7 @@ class BirdFilterTest {
 
   /** The rendered config from {@code define MESH_ASN} up to the first protocol: the filters. */
   static String filterSection() {
-    String c = new TemplateRenderer(Optional.empty(), "/usr/bin/wgdeploy")
+    String c = new TemplateRenderer(Optional.empty())
         .render(Planner.plan(Fixtures.view(), Fixtures.endpoint(Path.of("/srv/h1"))), Fixtures.key(1))
         .stream().filter(f -> f.component() == Component.BIRD).findFirst().orElseThrow().content();
     return c.substring(c.indexOf("define MESH_ASN"), c.indexOf("protocol device"));

@@ -16,6 +16,12 @@ import org.wgmesh.core.error.DeployException;
 import org.wgmesh.core.exec.Command;
 import org.wgmesh.core.model.MeshView;
 import org.wgmesh.core.testing.RecordingCommandRunner;
+import java.time.Clock;
+import org.wgmesh.endpoint.config.EndpointFile;
+import org.wgmesh.endpoint.deploy.steps.HostTransactions;
+import org.wgmesh.endpoint.deploy.steps.Waiter;
+import org.wgmesh.endpoint.settings.EndpointConfig;
+import org.wgmesh.endpoint.settings.WireGuardBackendChoice;
 
 /**
  * The deploy engine on a simulated host ({@link HostSandbox}) with the real wireguard-go, BIRD and
@@ -31,14 +37,14 @@ class DeployServicePrivilegedTest {
   @Test
   void deploy_noop_change_failure_down_onSimulatedHost() throws Exception {
     try (HostSandbox host = new HostSandbox(dir)) {
-      EndpointSettings settings = Fixtures.endpoint(dir.resolve("root")).withNamespace("mesh")
-          .withBackend(WireGuardBackendChoice.USERSPACE);
-      DeployService service = new DeployService(host.runner(), Reporter.silent());
+      EndpointConfig settings = Fixtures.withBackend(
+          Fixtures.inNamespace(Fixtures.endpoint(dir.resolve("root")), "mesh"), WireGuardBackendChoice.USERSPACE);
+      DeployService service = service(host.runner(), settings);
       MeshView two = Fixtures.view(List.of(
           Fixtures.host(2, "203.0.113.2", "2001:db8:ff::2"), Fixtures.host(3, "2001:db8:ff::3")));
 
       // 1. First deploy.
-      DeployResult first = service.deploy(two, settings, Fixtures.key(1), DeployOptions.apply());
+      DeployResult first = service.deploy(settings, Fixtures.key(1), Fixtures.read(two, settings));
       assertThat(first.unchanged()).isFalse();
       assertThat(first.backend()).isEqualTo("wireguard-go");
       assertThat(host.sh("ip", "-n", "mesh", "-br", "link", "show", "wg2")).contains("UP");
@@ -58,8 +64,7 @@ class DeployServicePrivilegedTest {
 
       // 2. Nothing changed: only queries run.
       RecordingCommandRunner recorder = RecordingCommandRunner.delegatingTo(host.runner());
-      DeployResult again = new DeployService(recorder, Reporter.silent())
-          .deploy(two, settings, Fixtures.key(1), DeployOptions.apply());
+      DeployResult again = service(recorder, settings).deploy(settings, Fixtures.key(1), Fixtures.read(two, settings));
       assertThat(again.unchanged()).isTrue();
       assertThat(recorder.mutations()).isEmpty();
       assertThat(recorder.commands()).isNotEmpty();
@@ -67,7 +72,7 @@ class DeployServicePrivilegedTest {
       // 3. A change: host 5 joins, host 3 leaves (add before delete).
       MeshView changed = Fixtures.view(List.of(
           Fixtures.host(2, "203.0.113.2", "2001:db8:ff::2"), Fixtures.host(5, "203.0.113.5")));
-      DeployResult third = service.deploy(changed, settings, Fixtures.key(1), DeployOptions.apply());
+      DeployResult third = service.deploy(settings, Fixtures.key(1), Fixtures.read(changed, settings));
       assertThat(third.files()).isNotEmpty();
       assertThat(host.sh("ip", "-n", "mesh", "-br", "link", "show", "wg5")).contains("UP");
       assertThat(host.status("ip", "-n", "mesh", "link", "show", "wg3")).isNotZero();
@@ -86,8 +91,8 @@ class DeployServicePrivilegedTest {
           "router id ${self.routerId};\nthis is not a BIRD statement;\n");
       MeshView withFour = Fixtures.view(List.of(
           Fixtures.host(2, "203.0.113.2"), Fixtures.host(4, "203.0.113.4"), Fixtures.host(5, "203.0.113.5")));
-      assertThatThrownBy(() -> service.deploy(withFour, settings.withTemplateOverrides(overrides),
-              Fixtures.key(1), DeployOptions.apply()))
+      EndpointConfig overridden = settings.with(b -> b.templateDir = java.util.Optional.of(overrides));
+      assertThatThrownBy(() -> service.deploy(overridden, Fixtures.key(1), Fixtures.read(withFour, overridden)))
           .isInstanceOf(DeployException.class)
           .hasMessageContaining("bird -p -c")
           .hasMessageContaining("previous configuration keeps running");
@@ -102,8 +107,7 @@ class DeployServicePrivilegedTest {
       RecordingCommandRunner failing = RecordingCommandRunner.delegatingTo(host.runner()).respond(
           c -> c.argv().contains("configure") && once.getAndSet(false),
           c -> org.wgmesh.core.exec.CommandResult.success("bird.conf:1:1 simulated error\n"));
-      assertThatThrownBy(() -> new DeployService(failing, Reporter.silent())
-              .deploy(withFour, settings, Fixtures.key(1), DeployOptions.apply()))
+      assertThatThrownBy(() -> service(failing, settings).deploy(settings, Fixtures.key(1), Fixtures.read(withFour, settings)))
           .isInstanceOf(DeployException.class)
           .hasMessageContaining("birdc configure")
           .hasMessageContaining("previous configuration was restored");
@@ -115,15 +119,14 @@ class DeployServicePrivilegedTest {
       assertThat(host.sh("birdc", "-s", socket, "show", "protocols")).contains("wg2", "wg5").doesNotContain("wg4");
       assertThat(host.sh("iptables", "-t", "nat", "-S")).contains("51822,51825");
       // And the next run applies the change for real.
-      service.deploy(withFour, settings, Fixtures.key(1), DeployOptions.apply());
+      service.deploy(settings, Fixtures.key(1), Fixtures.read(withFour, settings));
       assertThat(host.sh("birdc", "-s", socket, "show", "protocols")).contains("wg4");
 
       // 6. Down: everything goes, lan0 comes back with its address.
       List<Long> daemons = recordedPids(dir.resolve("root/run/wgmesh"));
       assertThat(daemons).hasSize(4); // bird and wireguard-go for wg2, wg4, wg5
       assertThat(daemons).allMatch(DeployServicePrivilegedTest::alive);
-      service.down(Fixtures.DOMAIN, Fixtures.endpoint(dir.resolve("root"))
-          .withBackend(WireGuardBackendChoice.USERSPACE), DeployOptions.apply());
+      service.down(settings.domain(), DeployService.Overrides.none());
       assertThat(host.sh("ip", "netns", "list")).doesNotContain("mesh");
       assertThat(host.sh("ip", "-br", "addr", "show", "lan0")).contains("198.18.1.1/24").contains("UP");
       assertThat(host.status("ip", "link", "show", "mesh-vh")).isNotZero();
@@ -133,6 +136,15 @@ class DeployServicePrivilegedTest {
       assertThat(Files.exists(dir.resolve("root/var/lib/wgmesh/mesh"))).isFalse();
       assertThat(daemons).noneMatch(DeployServicePrivilegedTest::alive);
     }
+  }
+
+  /** The service of host 1 with {@code settings} as its endpoint file (for --down); no DNS. */
+  private DeployService service(org.wgmesh.core.exec.CommandRunner runner, EndpointConfig settings) {
+    Path configDir = dir.resolve("root/etc/wgmesh");
+    EndpointFile.save(settings, EndpointFile.path(configDir, settings.domain()));
+    return new DeployService(configDir, (c, k) -> {
+      throw new AssertionError("no DNS here: the tests pass the view");
+    }, runner, new HostTransactions(runner, Reporter.silent(), Waiter.POLLING), Reporter.silent(), Clock.systemUTC());
   }
 
   /** Whether a process exists and is not a zombie (PID 1 may reap late). */

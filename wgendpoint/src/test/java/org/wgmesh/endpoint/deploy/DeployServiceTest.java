@@ -16,7 +16,15 @@ import org.wgmesh.core.error.DeployException;
 import org.wgmesh.core.exec.Command;
 import org.wgmesh.core.exec.CommandResult;
 import org.wgmesh.core.testing.RecordingCommandRunner;
-import org.wgmesh.endpoint.deploy.apply.Waiter;
+import java.time.Clock;
+import org.wgmesh.core.model.MeshView;
+import org.wgmesh.endpoint.config.EndpointFile;
+import org.wgmesh.endpoint.deploy.steps.DryRunTransactions;
+import org.wgmesh.endpoint.deploy.steps.HostTransactions;
+import org.wgmesh.endpoint.deploy.steps.Transactions;
+import org.wgmesh.endpoint.deploy.steps.Waiter;
+import org.wgmesh.endpoint.settings.EndpointConfig;
+import org.wgmesh.endpoint.settings.WireGuardBackendChoice;
 
 /**
  * The transaction logic against a recording runner that plays a fresh host: no namespace, lan0 in
@@ -28,7 +36,7 @@ class DeployServiceTest {
 
   @TempDir Path dir;
   RecordingCommandRunner host;
-  EndpointSettings settings;
+  EndpointConfig settings;
 
   @BeforeEach
   void freshHost() {
@@ -43,18 +51,36 @@ class DeployServiceTest {
         .respond(new CommandResult(1, "", "Unable to connect"), "birdc")
         .respond(c -> c.argv().contains("configure"), c -> CommandResult.success("Reconfigured\n"))
         .respond(FAIL, "conntrack");
-    settings = Fixtures.endpoint(dir).withBackend(WireGuardBackendChoice.KERNEL);
+    settings = Fixtures.withBackend(Fixtures.endpoint(dir), WireGuardBackendChoice.KERNEL);
   }
 
-  DeployService service() {
+  Transactions transactions() {
     // BIRD "comes up" at once in this play; nothing to wait for.
-    return new DeployService(host, Reporter.silent(), Waiter.NONE);
+    return new HostTransactions(host, Reporter.silent(), Waiter.NONE);
+  }
+
+  DeployService service(Transactions t) {
+    return new DeployService(dir.resolve("etc/wgmesh"), (c, k) -> Fixtures.read(Fixtures.view(), c), host, t,
+        Reporter.silent(), Clock.systemUTC());
+  }
+
+  DeployResult deploy(MeshView view) {
+    return service(transactions()).deploy(settings, Fixtures.key(1), Fixtures.read(view, settings));
+  }
+
+  DeployResult dryRun(MeshView view) {
+    return service(new DryRunTransactions()).deploy(settings, Fixtures.key(1), Fixtures.read(view, settings));
+  }
+
+  /** {@code wgdeploy --down}, which reads the endpoint file. */
+  DeployResult down(Transactions t) {
+    EndpointFile.save(settings, EndpointFile.path(dir.resolve("etc/wgmesh"), settings.domain()));
+    return service(t).down(settings.domain(), DeployService.Overrides.none());
   }
 
   @Test
   void deploy_dryRunOnFreshHost_listsCommandsAndFilesChangesNothing() {
-    DeployResult r = service().deploy(Fixtures.view(), settings, Fixtures.key(1),
-        DeployOptions.apply().withDryRun(true));
+    DeployResult r = dryRun(Fixtures.view());
     assertThat(host.mutations()).isEmpty();
     assertThat(r.dryRun()).isTrue();
     assertThat(r.commands()).extracting(Command::display).containsSubsequence(
@@ -66,7 +92,7 @@ class DeployServiceTest {
         "ip -n lab link add wg2 type wireguard",
         "ip netns exec lab wg setconf wg2 " + dir.resolve("etc/wireguard/lab/wg2.conf"),
         "ip -n lab addr add fd12:3456:789a:1:2::1/80 dev wg2 nodad");
-    assertThat(r.files()).hasSize(21);
+    assertThat(r.files()).hasSize(18);
     assertThat(dir.resolve("etc")).doesNotExist();
     assertThat(dir.resolve("var/lib/wgmesh")).doesNotExist();
     List<String> report = r.describe();
@@ -78,7 +104,7 @@ class DeployServiceTest {
 
   @Test
   void deploy_freshHost_writesFilesWithModesAndStartsInOrder() throws Exception {
-    DeployResult r = service().deploy(Fixtures.view(), settings, Fixtures.key(1), DeployOptions.apply());
+    DeployResult r = deploy(Fixtures.view());
     assertThat(r.unchanged()).isFalse();
     Path wg2 = dir.resolve("etc/wireguard/lab/wg2.conf");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(wg2))).isEqualTo("rw-------");
@@ -103,7 +129,7 @@ class DeployServiceTest {
   @Test
   void deploy_birdRejectsStagedConfig_noChangeAndClearError() {
     host.respond(new CommandResult(1, "", "bird: wgmesh-lab.conf:3:1 syntax error"), "bird", "-p", "-c");
-    assertThatThrownBy(() -> service().deploy(Fixtures.view(), settings, Fixtures.key(1), DeployOptions.apply()))
+    assertThatThrownBy(() -> deploy(Fixtures.view()))
         .isInstanceOf(DeployException.class)
         .hasMessageContaining("syntax error")
         .hasMessageContaining("nothing was changed");
@@ -115,7 +141,7 @@ class DeployServiceTest {
   @Test
   void deploy_stepFailsAfterSwap_filesAndRuntimeRolledBack() {
     host.respond(FAIL, "ip", "-n", "lab", "link", "add", "wg3");
-    assertThatThrownBy(() -> service().deploy(Fixtures.view(), settings, Fixtures.key(1), DeployOptions.apply()))
+    assertThatThrownBy(() -> deploy(Fixtures.view()))
         .isInstanceOf(DeployException.class)
         .hasMessageContaining("create wg3")
         .hasMessageContaining("previous configuration was restored");
@@ -141,12 +167,12 @@ class DeployServiceTest {
         c -> {
           throw new Error("simulated crash");
         });
-    assertThatThrownBy(() -> service().deploy(Fixtures.view(), settings, Fixtures.key(1), DeployOptions.apply()))
+    assertThatThrownBy(() -> deploy(Fixtures.view()))
         .isInstanceOf(Error.class);
     assertThat(dir.resolve("var/lib/wgmesh/lab/journal.properties")).exists();
     crash.set(false);
     host.clear();
-    DeployResult r = service().deploy(Fixtures.view(), settings, Fixtures.key(1), DeployOptions.apply());
+    DeployResult r = deploy(Fixtures.view());
     assertThat(r.recovered()).isTrue();
     assertThat(dir.resolve("var/lib/wgmesh/lab/journal.properties")).doesNotExist();
     assertThat(Files.readString(dir.resolve("etc/bird/wgmesh-lab.conf"))).contains("protocol bgp wg5");
@@ -162,7 +188,7 @@ class DeployServiceTest {
         c -> {
           throw new Error("simulated crash");
         });
-    assertThatThrownBy(() -> service().deploy(Fixtures.view(), settings, Fixtures.key(1), DeployOptions.apply()))
+    assertThatThrownBy(() -> deploy(Fixtures.view()))
         .isInstanceOf(Error.class);
     assertThat(Files.readString(dir.resolve("var/lib/wgmesh/lab/journal.properties")))
         .contains("trust.moved=lan0").contains("trust.addresses=198.18.1.1/24");
@@ -173,7 +199,7 @@ class DeployServiceTest {
         .respond(FAIL, "ip", "-j", "addr", "show", "dev", "lan0")
         .respond(CommandResult.success("[{\"ifname\":\"lan0\",\"flags\":[\"UP\"],\"addr_info\":[]}]"),
             "ip", "-n", "lab", "-j", "addr", "show");
-    DeployResult r = service().deploy(Fixtures.view(), settings, Fixtures.key(1), DeployOptions.apply());
+    DeployResult r = deploy(Fixtures.view());
     assertThat(r.recovered()).isTrue();
     assertThat(host.mutations()).extracting(Command::display).doesNotContain("ip link set lan0 netns lab");
     assertThat(Files.readString(dir.resolve("var/lib/wgmesh/lab/manifest.properties")))
@@ -214,10 +240,10 @@ class DeployServiceTest {
 
   @Test
   void deploy_hostAlreadyMatches_onlyQueriesRun() {
-    service().deploy(Fixtures.view(), settings, Fixtures.key(1), DeployOptions.apply());
+    deploy(Fixtures.view());
     playDeployedHost("wg2 wg3 wg5");
     host.clear();
-    DeployResult r = service().deploy(Fixtures.view(), settings, Fixtures.key(1), DeployOptions.apply());
+    DeployResult r = deploy(Fixtures.view());
     assertThat(r.unchanged()).isTrue();
     assertThat(host.mutations()).isEmpty();
     assertThat(host.commands()).isNotEmpty().noneMatch(c -> RecordingCommandRunner.startsWith(c, "bird", "-p"));
@@ -225,10 +251,10 @@ class DeployServiceTest {
 
   @Test
   void deploy_oneInterfaceDiedOtherwiseUnchanged_recreatesOnlyThatOne() {
-    service().deploy(Fixtures.view(), settings, Fixtures.key(1), DeployOptions.apply());
+    deploy(Fixtures.view());
     playDeployedHost("wg2 wg5");
     host.clear();
-    DeployResult r = service().deploy(Fixtures.view(), settings, Fixtures.key(1), DeployOptions.apply());
+    DeployResult r = deploy(Fixtures.view());
     assertThat(r.files()).isEmpty();
     assertThat(host.mutations()).extracting(Command::display).containsExactly(
         "ip -n lab link del wg3",
@@ -240,11 +266,10 @@ class DeployServiceTest {
 
   @Test
   void deploy_peerLeft_birdReloadedBeforeItsInterfaceIsRemoved() {
-    service().deploy(Fixtures.view(), settings, Fixtures.key(1), DeployOptions.apply());
+    deploy(Fixtures.view());
     playDeployedHost("wg2 wg3 wg5");
     host.clear();
-    service().deploy(Fixtures.view(List.of(Fixtures.host(2, "203.0.113.2"), Fixtures.host(5))),
-        settings, Fixtures.key(1), DeployOptions.apply());
+    deploy(Fixtures.view(List.of(Fixtures.host(2, "203.0.113.2"), Fixtures.host(5))));
     List<String> m = host.mutations().stream().map(Command::display).toList();
     assertThat(m).containsSubsequence(
         "shorewall reload " + dir.resolve("etc/shorewall"),
@@ -256,12 +281,12 @@ class DeployServiceTest {
 
   @Test
   void down_afterDeploy_undoesInOrderAndRemovesFilesAndState() {
-    service().deploy(Fixtures.view(), settings, Fixtures.key(1), DeployOptions.apply());
+    deploy(Fixtures.view());
     playDeployedHost("wg2 wg3 wg5");
     host.respond(CommandResult.success(""), "ip", "-n", "lab", "link", "show", "lan0")
         .respond(CommandResult.success(""), "ip", "link", "show", "lab-vh");
     host.clear();
-    DeployResult dry = service().down(Fixtures.DOMAIN, settings, DeployOptions.apply().withDryRun(true));
+    DeployResult dry = down(new DryRunTransactions());
     assertThat(dry.commands()).extracting(Command::display).containsSubsequence(
         "birdc -s " + dir.resolve("run/wgmesh/bird-lab.ctl") + " down",
         "ip -n lab link del wg2",
@@ -275,7 +300,7 @@ class DeployServiceTest {
     assertThat(host.mutations()).isEmpty();
     assertThat(dir.resolve("etc/bird/wgmesh-lab.conf")).exists();
 
-    service().down(Fixtures.DOMAIN, settings, DeployOptions.apply());
+    down(transactions());
     assertThat(dir.resolve("etc/bird/wgmesh-lab.conf")).doesNotExist();
     assertThat(dir.resolve("etc/wireguard/lab")).doesNotExist();
     assertThat(dir.resolve("etc/shorewall/rules")).doesNotExist();
@@ -284,7 +309,7 @@ class DeployServiceTest {
 
   @Test
   void down_unknownDomain_isDeployError() {
-    assertThatThrownBy(() -> service().down("other.example.com", settings, DeployOptions.apply()))
+    assertThatThrownBy(() -> down(transactions()))
         .isInstanceOf(DeployException.class).hasMessageContaining("no deploy state");
   }
 

@@ -5,7 +5,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
+import org.wgmesh.core.net.DomainName;
+import org.wgmesh.endpoint.settings.EndpointConfig;
+import org.wgmesh.endpoint.settings.InterfaceName;
+import org.wgmesh.endpoint.settings.NamespaceName;
+import org.wgmesh.endpoint.settings.Roots;
+import org.wgmesh.endpoint.settings.Supervisor;
+import org.wgmesh.endpoint.settings.WireGuardBackendChoice;
+import org.wgmesh.endpoint.source.MeshSource;
 import org.wgmesh.core.crypto.Ed25519PublicKey;
 import org.wgmesh.core.crypto.X25519PrivateKey;
 import org.wgmesh.core.model.HostEntry;
@@ -72,10 +81,34 @@ public final class Fixtures {
         host(1, "203.0.113.1", "2001:db8:ff::1"), peers);
   }
 
-  /** Endpoint settings with every root below {@code root}. */
-  public static EndpointSettings endpoint(Path root) {
-    return EndpointSettings.of("pub0", "lan0",
+  /**
+   * Host 1's endpoint configuration with every root below {@code root}: public interface pub0,
+   * trust interface lan0 (198.18.1.1/24, fd00:18:1::1/64), namespace = the locus {@code lab},
+   * automatic backend, direct supervision.
+   */
+  public static EndpointConfig endpoint(Path root) {
+    return new EndpointConfig(
+        DomainName.parse(DOMAIN, "t"), new Ed25519PublicKey(new byte[32]), key(99).publicKey(), "lab",
+        UUID.nameUUIDFromBytes("host1".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+        Optional.empty(), Optional.empty(), Optional.of(InterfaceName.parse("pub0", "t")), List.of(),
+        Optional.of(InterfaceName.parse("lan0", "t")),
         List.of(IpPrefix.parseInterface("198.18.1.1/24", "t"), IpPrefix.parseInterface("fd00:18:1::1/64", "t")),
-        Roots.under(root));
+        List.of(), root.resolve("etc/wgmesh/" + DOMAIN + ".key"), Optional.empty(), Optional.empty(),
+        WireGuardBackendChoice.AUTO, Supervisor.DIRECT, Roots.under(root), Optional.empty(), true);
+  }
+
+  /** {@code c} with another namespace. */
+  public static EndpointConfig inNamespace(EndpointConfig c, String ns) {
+    return c.with(b -> b.netns = Optional.of(NamespaceName.parse(ns, "t")));
+  }
+
+  /** {@code c} with a forced WireGuard backend. */
+  public static EndpointConfig withBackend(EndpointConfig c, WireGuardBackendChoice backend) {
+    return c.with(b -> b.backend = backend);
+  }
+
+  /** A verified read of {@code view} as the DNS source would return it for {@code c}. */
+  public static MeshSource.Read read(MeshView view, EndpointConfig c) {
+    return new MeshSource.Read(view, c.roots().state().resolve(DOMAIN + ".seen"), "mesh " + view.serial() + "\n");
   }
 }

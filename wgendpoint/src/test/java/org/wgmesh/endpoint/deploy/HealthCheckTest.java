@@ -19,8 +19,11 @@ import org.wgmesh.core.error.UnhealthyException;
 import org.wgmesh.core.exec.Command;
 import org.wgmesh.core.exec.CommandResult;
 import org.wgmesh.core.testing.RecordingCommandRunner;
-import org.wgmesh.endpoint.deploy.apply.HealthCheck;
-import org.wgmesh.endpoint.deploy.apply.Manifest;
+import org.wgmesh.core.net.DomainName;
+import org.wgmesh.endpoint.deploy.health.HealthCheck;
+import org.wgmesh.endpoint.deploy.health.HealthReport;
+import org.wgmesh.endpoint.deploy.state.Manifest;
+import org.wgmesh.endpoint.settings.EndpointConfig;
 
 /**
  * {@code wgdeploy --check} against a recording runner playing host 1 of the fixture mesh as a
@@ -168,9 +171,9 @@ class HealthCheckTest {
   @Test
   void notDeployed_isUnhealthyWithClearMessageAndRunsNothing() throws Exception {
     Files.delete(HealthyHost.layout(dir).stateDir().resolve("manifest.properties"));
-    DeployService service = new DeployService(host, Reporter.silent());
-    EndpointSettings settings = Fixtures.endpoint(dir);
-    assertThatThrownBy(() -> service.check(Fixtures.DOMAIN, settings, HealthCheck.DEFAULT_MAX_HANDSHAKE_AGE))
+    EndpointConfig settings = Fixtures.endpoint(dir);
+    DomainName d = settings.domain();
+    assertThatThrownBy(() -> HealthyHost.service(dir, settings, host).check(d, HealthCheck.DEFAULT_MAX_HANDSHAKE_AGE))
         .isInstanceOfSatisfying(UnhealthyException.class, e -> {
           assertThat(e.exitCode()).isEqualTo(ExitCode.UNHEALTHY);
           assertThat(e.what()).isEqualTo(Fixtures.DOMAIN);
@@ -178,15 +181,16 @@ class HealthCheckTest {
           assertThat(e.hint()).contains("deploy it first: wgdeploy " + Fixtures.DOMAIN);
         });
     // A namespace named in the settings whose state belongs to no deploy of this mesh: the same.
-    assertThatThrownBy(() -> service.check(Fixtures.DOMAIN, settings.withNamespace("lab"), HealthCheck.DEFAULT_MAX_HANDSHAKE_AGE))
+    assertThatThrownBy(() -> HealthyHost.service(dir, Fixtures.inNamespace(settings, "lab"), host)
+            .check(d, HealthCheck.DEFAULT_MAX_HANDSHAKE_AGE))
         .isInstanceOf(UnhealthyException.class);
     assertThat(host.commands()).isEmpty();
   }
 
   @Test
   void service_findsTheNamespaceFromTheStateLikeDown() {
-    HealthReport r = new DeployService(host, Reporter.silent())
-        .check("Mesh.Example.com.", Fixtures.endpoint(dir), HealthCheck.DEFAULT_MAX_HANDSHAKE_AGE);
+    HealthReport r = HealthyHost.service(dir, Fixtures.endpoint(dir), host)
+        .check(DomainName.parse("Mesh.Example.com.", "t"), HealthCheck.DEFAULT_MAX_HANDSHAKE_AGE);
     assertThat(r.namespace()).isEqualTo("lab");
     assertThat(r.domain()).isEqualTo(Fixtures.DOMAIN);
     assertThat(host.mutations()).isEmpty();

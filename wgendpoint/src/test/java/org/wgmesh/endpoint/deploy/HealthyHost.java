@@ -9,10 +9,18 @@ import java.util.List;
 import java.util.Map;
 import org.wgmesh.core.exec.CommandResult;
 import org.wgmesh.core.testing.RecordingCommandRunner;
-import org.wgmesh.endpoint.deploy.apply.Manifest;
-import org.wgmesh.endpoint.deploy.apply.StateStore;
+import java.time.Clock;
+import java.util.Optional;
+import org.wgmesh.endpoint.config.EndpointFile;
 import org.wgmesh.endpoint.deploy.plan.Layout;
+import org.wgmesh.endpoint.deploy.plan.Planner;
 import org.wgmesh.endpoint.deploy.render.RenderedFile;
+import org.wgmesh.endpoint.deploy.render.TemplateRenderer;
+import org.wgmesh.endpoint.deploy.state.Manifest;
+import org.wgmesh.endpoint.deploy.state.StateStore;
+import org.wgmesh.endpoint.deploy.steps.DryRunTransactions;
+import org.wgmesh.endpoint.settings.EndpointConfig;
+import org.wgmesh.endpoint.settings.Roots;
 
 /**
  * Host 1 of the fixture mesh (peers 2, 3 and 5, namespace {@code lab}, roots below a temp dir) as
@@ -31,10 +39,10 @@ public final class HealthyHost {
 
   /** Writes what a deploy of the fixture mesh leaves in the state dir and the BIRD config. */
   public static Manifest deploy(Path root) {
-    EndpointSettings settings = Fixtures.endpoint(root);
+    EndpointConfig settings = Fixtures.endpoint(root);
     Layout l = layout(root);
-    RenderedFile bird = new DeployService(new RecordingCommandRunner(), org.wgmesh.core.cli.Reporter.silent())
-        .render(Fixtures.view(), settings, Fixtures.key(1), DeployOptions.apply()).stream()
+    RenderedFile bird = new TemplateRenderer(Optional.empty())
+        .render(Planner.plan(Fixtures.view(), settings), Fixtures.key(1)).stream()
         .filter(f -> f.path().equals(l.birdConf())).findFirst().orElseThrow();
     try {
       Files.createDirectories(l.birdConf().getParent());
@@ -48,8 +56,26 @@ public final class HealthyHost {
     wg.put("wg5", "fd12:3456:789a:1:5::1/80");
     Manifest m = new Manifest(Fixtures.DOMAIN, "lab", "lab-vh", List.of(l.birdConf()), wg, "lan0",
         List.of("198.18.1.1/24"), true, true);
-    new StateStore(l.stateDir()).writeManifest(m);
+    try {
+      StateStore state = new StateStore(l.stateDir());
+      Files.createDirectories(state.dir());
+      Files.writeString(state.manifestFile(), StateStore.text(m.toProperties()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     return m;
+  }
+
+  /**
+   * The deploy service of host 1 with {@code settings} saved as its endpoint file below {@code
+   * root}; it has no DNS (the check needs none).
+   */
+  public static DeployService service(Path root, EndpointConfig settings, RecordingCommandRunner runner) {
+    Path dir = root.resolve("etc/wgmesh");
+    EndpointFile.save(settings, EndpointFile.path(dir, settings.domain()));
+    return new DeployService(dir, (c, k) -> {
+      throw new AssertionError("the check reads no DNS");
+    }, runner, new DryRunTransactions(), org.wgmesh.core.cli.Reporter.silent(), Clock.systemUTC());
   }
 
   /** Answers every query of the check as a healthy host would, at unix time {@code now}. */

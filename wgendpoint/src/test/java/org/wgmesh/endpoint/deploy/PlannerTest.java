@@ -1,5 +1,6 @@
 package org.wgmesh.endpoint.deploy;
 
+import org.wgmesh.endpoint.settings.EndpointConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
@@ -112,7 +113,7 @@ class PlannerTest {
 
   @Test
   void plan_namespaceSetting_overridesLocusAndNamesVeth() {
-    DeployPlan p = Planner.plan(Fixtures.view(), Fixtures.endpoint(ROOT).withNamespace("averylongnamespace"));
+    DeployPlan p = Planner.plan(Fixtures.view(), Fixtures.inNamespace(Fixtures.endpoint(ROOT), "averylongnamespace"));
     assertThat(p.namespace()).isEqualTo("averylongnamespace");
     assertThat(p.veth().hostName()).isEqualTo("averylongnam-vh").hasSizeLessThanOrEqualTo(15);
     assertThat(p.veth().nsName()).isEqualTo("averylongnam-vn");
@@ -144,19 +145,19 @@ class PlannerTest {
 
   @Test
   void plan_noTrustAddress_isConfigError() {
-    EndpointSettings e = EndpointSettings.of("pub0", "lan0", List.of(), Roots.under(ROOT));
+    EndpointConfig e = Fixtures.endpoint(ROOT).with(b -> b.trustAddresses = List.of());
     assertThatThrownBy(() -> Planner.plan(Fixtures.view(), e)).isInstanceOf(ConfigException.class);
   }
 
   @Test
   void settings_trustEqualsPublic_isConfigError() {
-    assertThatThrownBy(() -> EndpointSettings.of("eth0", "eth0", List.of(), Roots.under(ROOT)))
+    assertThatThrownBy(() -> Fixtures.endpoint(ROOT).with(b -> b.trustInterface = b.publicInterface))
         .isInstanceOf(ConfigException.class).hasMessageContaining("public interface");
   }
 
   @Test
   void settings_badNamespace_isConfigError() {
-    assertThatThrownBy(() -> Fixtures.endpoint(ROOT).withNamespace("../etc"))
+    assertThatThrownBy(() -> Fixtures.inNamespace(Fixtures.endpoint(ROOT), "../etc"))
         .isInstanceOf(ConfigException.class).hasMessageContaining("namespace");
   }
 
@@ -164,6 +165,6 @@ class PlannerTest {
   void plan_isPure_sameInputsEqualPlans() {
     assertThat(Planner.plan(Fixtures.view(), Fixtures.endpoint(ROOT)))
         .isEqualTo(Planner.plan(Fixtures.view(), Fixtures.endpoint(ROOT)));
-    assertThat(Fixtures.endpoint(ROOT).namespace()).isEqualTo(Optional.empty());
+    assertThat(Fixtures.endpoint(ROOT).netns()).isEqualTo(Optional.empty());
   }
 }

@@ -1,5 +1,7 @@
 package org.wgmesh.endpoint.deploy;
 
+import org.wgmesh.endpoint.settings.Roots;
+import org.wgmesh.endpoint.settings.EndpointConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -33,8 +35,8 @@ class TemplateRendererTest {
   static final Path GOLDEN = Path.of("src/test/resources/golden");
 
   static List<RenderedFile> render(Optional<Path> overrides) {
-    EndpointSettings s = Fixtures.endpoint(ROOT);
-    return new TemplateRenderer(overrides, "/usr/local/bin/wgdeploy --config-dir /etc/wgmesh")
+    EndpointConfig s = Fixtures.endpoint(ROOT);
+    return new TemplateRenderer(overrides)
         .render(Planner.plan(Fixtures.view(), s), Fixtures.key(1));
   }
 
@@ -42,7 +44,7 @@ class TemplateRendererTest {
   void render_fixtureMesh_equalsGoldenFiles() throws IOException {
     boolean update = Boolean.getBoolean("wgmesh.updateGolden");
     List<RenderedFile> files = render(Optional.empty());
-    assertThat(files).hasSize(3 + 1 + 6 + 6 + 5);
+    assertThat(files).hasSize(3 + 1 + 6 + 6 + 2);
     for (RenderedFile f : files) {
       Path golden = GOLDEN.resolve(ROOT.relativize(f.path()));
       if (update) {
@@ -57,8 +59,8 @@ class TemplateRendererTest {
   void render_sshFromNet_onByDefault_offLeavesTheLanSideOnly() {
     for (String rules : List.of("shorewall/rules", "shorewall6/rules")) {
       assertThat(rulesOf(render(Optional.empty()), rules)).contains("SSH(ACCEPT)\tnet\t$FW").contains("SSH(ACCEPT)\tloc\t$FW");
-      List<RenderedFile> off = new TemplateRenderer(Optional.empty(), "/usr/local/bin/wgdeploy", false)
-          .render(Planner.plan(Fixtures.view(), Fixtures.endpoint(ROOT).withSshFromNet(false)), Fixtures.key(1));
+      List<RenderedFile> off = new TemplateRenderer(Optional.empty())
+          .render(Planner.plan(Fixtures.view(), Fixtures.endpoint(ROOT).with(b -> b.allowSshFromNet = false)), Fixtures.key(1));
       assertThat(rulesOf(off, rules)).doesNotContain("SSH(ACCEPT)\tnet").contains("SSH(ACCEPT)\tloc\t$FW");
     }
   }
@@ -169,7 +171,7 @@ class TemplateRendererTest {
         f.self(), List.of());
     for (MeshView v : List.of(partial, alone)) {
       Path root = Files.createTempDirectory(dir, "h");
-      RenderedFile conf = new TemplateRenderer(Optional.empty(), "/usr/bin/wgdeploy")
+      RenderedFile conf = new TemplateRenderer(Optional.empty())
           .render(Planner.plan(v, Fixtures.endpoint(root)), Fixtures.key(1)).stream()
           .filter(r -> r.component() == Component.BIRD).findFirst().orElseThrow();
       Files.createDirectories(conf.path().getParent());
@@ -195,7 +197,7 @@ class TemplateRendererTest {
   }
 
   private static List<RenderedFile> renderInto(Path dir) throws IOException {
-    List<RenderedFile> files = new TemplateRenderer(Optional.empty(), "/usr/local/bin/wgdeploy")
+    List<RenderedFile> files = new TemplateRenderer(Optional.empty())
         .render(Planner.plan(Fixtures.view(), Fixtures.endpoint(dir)), Fixtures.key(1));
     for (RenderedFile f : files) {
       Files.createDirectories(f.path().getParent());

@@ -1,5 +1,14 @@
 package org.wgmesh.endpoint.source;
 
+import java.time.Clock;
+import org.wgmesh.core.exec.CommandResult;
+import org.wgmesh.core.net.DomainName;
+import org.wgmesh.endpoint.deploy.DeployResult;
+import org.wgmesh.endpoint.deploy.DeployService;
+import org.wgmesh.endpoint.deploy.plan.Planner;
+import org.wgmesh.endpoint.deploy.steps.DryRunTransactions;
+import org.wgmesh.endpoint.settings.InterfaceName;
+import org.wgmesh.endpoint.settings.WireGuardBackendChoice;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -23,16 +32,13 @@ import org.wgmesh.core.model.MeshView;
 import org.wgmesh.core.record.MeshReader;
 import org.wgmesh.core.record.RecordNames;
 import org.wgmesh.core.testing.RecordingCommandRunner;
-import org.wgmesh.endpoint.config.EndpointConfig;
+import org.wgmesh.endpoint.settings.EndpointConfig;
 import org.wgmesh.endpoint.config.EndpointFile;
 import org.wgmesh.endpoint.config.EnrolOptions;
 import org.wgmesh.endpoint.config.Enrolment;
 import org.wgmesh.endpoint.config.TestMesh;
-import org.wgmesh.endpoint.deploy.DeployOptions;
 import org.wgmesh.endpoint.deploy.DeployService;
-import org.wgmesh.endpoint.deploy.EndpointSettings;
-import org.wgmesh.endpoint.deploy.Roots;
-import org.wgmesh.endpoint.deploy.render.RenderedFile;
+import org.wgmesh.endpoint.settings.Roots;
 
 /** The endpoint-side reader over records the real planner published. */
 class EndpointMeshSourceTest {
@@ -48,10 +54,10 @@ class EndpointMeshSourceTest {
   @BeforeEach
   void enrolAndAdmit() {
     mesh = new TestMesh().publishEmpty();
-    EnrolOptions o = EnrolOptions.of(D, dir);
+    EnrolOptions o = EnrolOptions.of(DomainName.parse(D, "t"), dir);
     config = new Enrolment(Reporter.silent(), x -> mesh.dns).enrol(o).config()
         .with(b -> b.roots = Roots.under(dir.resolve("root")));
-    EndpointFile.save(config, EndpointFile.path(dir, D));
+    EndpointFile.save(config, EndpointFile.path(dir, DomainName.parse(D, "t")));
     self = X25519PrivateKey.generate();
     KeyFiles.createSecret(config.hostKey(), self.toBase64());
     mesh.publish(List.of(TestMesh.host(1, self), TestMesh.host(2, peer2), TestMesh.host(3, peer3)));
@@ -62,9 +68,17 @@ class EndpointMeshSourceTest {
     return EndpointMeshSource.seenFile(config);
   }
 
+  /** A read as wgdeploy does it: the serials it accepted are recorded after the read verified. */
+  MeshView fetch(EndpointConfig c) {
+    MeshSource.Read r = source.read(c, self);
+    assertThat(r.seenFile()).isEqualTo(seen());
+    AtomicFiles.write(r.seenFile(), r.seenText(), AtomicFiles.SECRET);
+    return r.view();
+  }
+
   @Test
   void fetch_verifiesEveryPeerAndRemembersTheSerials() throws Exception {
-    MeshView view = source.fetch(config);
+    MeshView view = fetch(config);
     assertThat(view.self()).isEqualTo(TestMesh.host(1, self));
     assertThat(view.peers()).extracting(HostEntry::number).containsExactly(2, 3);
     assertThat(view.peers().get(0).publicKey()).isEqualTo(peer2.publicKey());
@@ -74,22 +88,20 @@ class EndpointMeshSourceTest {
   }
 
   @Test
-  void fetch_writesTheSerialsFileOwnerOnly_alsoTighteningAnOldWorldReadableOne() throws Exception {
-    source.fetch(config);
-    assertThat(Files.getPosixFilePermissions(seen())).isEqualTo(AtomicFiles.SECRET);
-    Files.setPosixFilePermissions(seen(), AtomicFiles.PUBLIC); // as written by older releases
-    source.fetch(config);
-    assertThat(Files.getPosixFilePermissions(seen())).isEqualTo(AtomicFiles.SECRET);
+  void read_writesNothing_theSerialsComeBackToRecord() throws Exception {
+    MeshSource.Read r = source.read(config, self);
+    assertThat(seen()).doesNotExist();
+    assertThat(r.seenText()).contains("mesh " + r.view().serial());
   }
 
   @Test
   void fetch_replayOfAnOlderMeshRecord_isRefusedAndSerialsStay() throws Exception {
     TxtRecordSet old = mesh.meshRecord();
     mesh.publish(List.of(TestMesh.host(1, self), TestMesh.host(2, peer2)));
-    source.fetch(config);
+    fetch(config);
     String remembered = Files.readString(seen());
     mesh.dns.put(old);
-    assertThatThrownBy(() -> source.fetch(config))
+    assertThatThrownBy(() -> fetch(config))
         .isInstanceOfSatisfying(RecordException.class, e -> assertThat(e.why()).contains("older"));
     assertThat(Files.readString(seen())).isEqualTo(remembered);
   }
@@ -98,7 +110,7 @@ class EndpointMeshSourceTest {
   void fetch_tamperedPeerRecord_isRefusedAndNothingIsRemembered() {
     String h3 = RecordNames.hostRecordName(D, 3);
     mesh.dns.modify(h3, TestMesh::tampered);
-    assertThatThrownBy(() -> source.fetch(config))
+    assertThatThrownBy(() -> fetch(config))
         .isInstanceOfSatisfying(RecordException.class, e -> assertThat(e.what()).isEqualTo(h3));
     assertThat(seen()).doesNotExist();
   }
@@ -106,21 +118,21 @@ class EndpointMeshSourceTest {
   @Test
   void fetch_meshRecordFromAnotherSite_isRefused() {
     mesh.dns.put(new TestMesh().publishEmpty().meshRecord());
-    assertThatThrownBy(() -> source.fetch(config))
+    assertThatThrownBy(() -> fetch(config))
         .isInstanceOfSatisfying(RecordException.class, e -> assertThat(e.why()).contains("pinned"));
   }
 
   @Test
   void fetch_hostNotAdmittedYet_saysSo() {
     mesh.publish(List.of(TestMesh.host(2, peer2)));
-    assertThatThrownBy(() -> source.fetch(config))
+    assertThatThrownBy(() -> fetch(config))
         .isInstanceOfSatisfying(RecordException.class, e -> assertThat(e.hint()).get().asString().contains("wgsite -i"));
   }
 
   @Test
   void fetch_dnsDown_passesTheDnsErrorThrough() {
     mesh.dns.failWith(D, new DnsException("TXT " + D, "timeout"));
-    assertThatThrownBy(() -> source.fetch(config)).isInstanceOf(DnsException.class);
+    assertThatThrownBy(() -> fetch(config)).isInstanceOf(DnsException.class);
     assertThat(seen()).doesNotExist();
   }
 
@@ -128,55 +140,44 @@ class EndpointMeshSourceTest {
   void fetch_malformedSerialsFile_isAConfigError() throws Exception {
     Files.createDirectories(seen().getParent());
     Files.writeString(seen(), "mesh banana\n");
-    assertThatThrownBy(() -> source.fetch(config)).isInstanceOf(ConfigException.class).hasMessageContaining(":1");
+    assertThatThrownBy(() -> fetch(config)).isInstanceOf(ConfigException.class).hasMessageContaining(":1");
   }
 
   @Test
-  void wiring_readsTheEndpointFileForDeploy() {
-    EndpointConfig full = config.with(b -> {
-      b.publicInterface = Optional.of("eth0");
-      b.trustInterface = Optional.of("eth1");
-      b.netns = Optional.of("mesh0");
-    });
-    EndpointFile.save(full, EndpointFile.path(dir, D));
-    EndpointSettings s = new EndpointWiring().endpoint(dir, D).settings();
-    assertThat(s.publicInterface()).isEqualTo("eth0");
-    assertThat(s.namespace()).contains("mesh0");
-    assertThat(s.roots()).isEqualTo(Roots.under(dir.resolve("root")));
-    assertThat(new EndpointWiring().endpoint(dir, D).privateKey().get().publicKey()).isEqualTo(self.publicKey());
-  }
-
-  @Test
-  void wiring_templateDirAndSshSetting_reachTheRenderer() throws Exception {
+  void deploy_templateDirAndSshSetting_ofTheEndpointFile_reachTheRenderer() throws Exception {
     Path templates = dir.resolve("templates");
     Files.createDirectories(templates.resolve("shorewall"));
     Files.writeString(templates.resolve("shorewall/rules.ftl"), "# mine for ${mesh.domain}\n");
     EndpointConfig full = config.with(b -> {
-      b.publicInterface = Optional.of("eth0");
-      b.trustInterface = Optional.of("eth1");
+      b.publicInterface = Optional.of(InterfaceName.parse("eth0", "t"));
+      b.trustInterface = Optional.of(InterfaceName.parse("eth1", "t"));
       b.trustAddresses = List.of(org.wgmesh.core.net.IpPrefix.parseInterface("198.18.1.1/24", "t"));
       b.templateDir = Optional.of(templates);
       b.allowSshFromNet = false;
+      b.backend = WireGuardBackendChoice.KERNEL;
     });
-    EndpointFile.save(full, EndpointFile.path(dir, D));
-    EndpointSettings s = new EndpointWiring().endpoint(dir, D).settings();
-    assertThat(s.templateOverrides()).contains(templates);
-    assertThat(s.sshFromNet()).isFalse();
-
-    List<RenderedFile> files = new DeployService(new RecordingCommandRunner(), Reporter.silent())
-        .render(source.fetch(full), s, self, DeployOptions.apply());
-    assertThat(content(files, "shorewall/rules")).isEqualTo("# mine for " + D + "\n");
+    EndpointFile.save(full, EndpointFile.path(dir, DomainName.parse(D, "t")));
+    RecordingCommandRunner host = new RecordingCommandRunner().respond(
+        CommandResult.success("[{\"ifname\":\"eth1\",\"flags\":[\"UP\"],\"addr_info\":[]}]"),
+        "ip", "-j", "addr", "show", "dev", "eth1");
+    DeployResult r = new DeployService(dir, source, host, new DryRunTransactions(), Reporter.silent(), Clock.systemUTC())
+        .deploy(DomainName.parse(D, "t"), DeployService.Overrides.none());
+    assertThat(host.mutations()).isEmpty();
+    assertThat(seen()).doesNotExist();
+    assertThat(content(r, "shorewall/rules")).isEqualTo("# mine for " + D + "\n");
     // Not overridden: the built-in IPv6 rules, rendered with SSH from the LAN side only.
-    assertThat(content(files, "shorewall6/rules")).contains("SSH(ACCEPT)\tloc\t$FW").doesNotContain("SSH(ACCEPT)\tnet");
+    assertThat(content(r, "shorewall6/rules")).contains("SSH(ACCEPT)\tloc\t$FW").doesNotContain("SSH(ACCEPT)\tnet");
   }
 
-  static String content(List<RenderedFile> files, String suffix) {
-    return files.stream().filter(f -> f.path().endsWith(suffix)).findFirst().orElseThrow().content();
+  static String content(DeployResult r, String suffix) {
+    return r.files().stream().filter(f -> f.path().endsWith(suffix)).findFirst().orElseThrow()
+        .desired().orElseThrow().content();
   }
 
   @Test
-  void wiring_interfacesNotSet_hintsAtWgconfig() {
-    assertThatThrownBy(() -> new EndpointWiring().endpoint(dir, D))
+  void plan_interfacesNotSet_hintsAtWgconfig() {
+    MeshView view = source.read(config, self).view();
+    assertThatThrownBy(() -> Planner.plan(view, config))
         .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.hint()).get().asString().contains("wgconfig -i"));
   }
 }

@@ -27,6 +27,7 @@ import org.wgmesh.core.net.IpPrefix;
  * @param ownLans this host as a BGP origin: the LAN prefixes it may announce
  * @param peerLans every peer as a BGP origin, ordered by peer number: what BGP accepts from each
  * @param layout the paths every file and socket goes to
+ * @param sshFromNet whether the firewall accepts SSH from the Internet side to the router
  */
 public record DeployPlan(
     String domain,
@@ -46,7 +47,8 @@ public record DeployPlan(
     List<IpPrefix> allowedV6,
     LanOrigin ownLans,
     List<LanOrigin> peerLans,
-    Layout layout) {
+    Layout layout,
+    boolean sshFromNet) {
   public DeployPlan {
     Objects.requireNonNull(namespace, "namespace");
     trustAddresses = List.copyOf(trustAddresses);

@@ -1,7 +1,7 @@
 package org.wgmesh.endpoint.deploy.plan;
 
 import java.nio.file.Path;
-import org.wgmesh.endpoint.deploy.Roots;
+import org.wgmesh.endpoint.settings.Roots;
 
 /**
  * Where each managed file, socket and state file of one namespace lives, below the {@link Roots}.
@@ -66,11 +66,6 @@ public record Layout(Roots roots, String namespace) {
     return roots.systemd().resolve(name);
   }
 
-  /** The unit that brings the namespace up (runs wgdeploy) and down ({@code wgdeploy --down}). */
-  public String namespaceUnit() {
-    return "wgmesh-" + namespace + ".service";
-  }
-
   /** The BIRD unit. */
   public String birdUnit() {
     return "wgmesh-" + namespace + "-bird.service";
@@ -84,16 +79,6 @@ public record Layout(Roots roots, String namespace) {
   /** The wireguard-go unit of one interface. */
   public String wireguardGoUnit(String interfaceName) {
     return "wgmesh-" + namespace + "-wg@" + interfaceName + ".service";
-  }
-
-  /** The deploy service run by the timer. */
-  public String deployUnit() {
-    return "wgdeploy-" + namespace + ".service";
-  }
-
-  /** The deploy timer. */
-  public String deployTimer() {
-    return "wgdeploy-" + namespace + ".timer";
   }
 
   /** wgdeploy's own state for this namespace: manifest, journal, backups. */

@@ -12,7 +12,7 @@ import org.wgmesh.core.model.MeshView;
 import org.wgmesh.core.net.Addressing;
 import org.wgmesh.core.net.IpAddress;
 import org.wgmesh.core.net.IpPrefix;
-import org.wgmesh.endpoint.deploy.EndpointSettings;
+import org.wgmesh.endpoint.settings.EndpointConfig;
 
 /**
  * Turns the verified mesh view and the endpoint settings into the desired state. Pure: no I/O, no
@@ -28,6 +28,12 @@ public final class Planner {
   /** IPv6 namespace end of the veth pair. */
   public static final IpPrefix VETH_NS_V6 = IpPrefix.parseInterface("fdff:a9fe::2/64", "veth");
 
+  /**
+   * WireGuard keepalive towards every peer, in seconds: keeps NAT and conntrack entries of the
+   * path open, so a peer behind one can still be reached.
+   */
+  public static final int PERSISTENT_KEEPALIVE = 25;
+
   private Planner() {}
 
   /**
@@ -36,8 +42,10 @@ public final class Planner {
    * @throws ConfigException when the mesh and the local settings cannot be combined (an
    *     unsupported topology, duplicate host numbers, an empty trust address list)
    */
-  public static DeployPlan plan(MeshView view, EndpointSettings settings) {
+  public static DeployPlan plan(MeshView view, EndpointConfig settings) {
     MeshSettings mesh = view.settings();
+    String publicInterface = settings.requirePublicInterface().name();
+    String trustInterface = settings.requireTrustInterface().name();
     if (!MeshSettings.FULL_MESH.equals(mesh.topology())) {
       throw new ConfigException(
           "mesh " + mesh.domain() + " topology", "'" + mesh.topology() + "' is not supported",
@@ -49,7 +57,7 @@ public final class Planner {
           "give the LAN interface its address(es), e.g. wgconfig -I 198.51.100.1/24");
     }
     HostEntry self = view.self();
-    String ns = settings.namespace().orElse(mesh.locus());
+    String ns = settings.effectiveNetns().name();
     List<WireGuardLink> links = new ArrayList<>();
     List<LanOrigin> peerLans = new ArrayList<>();
     Set<Integer> seen = new HashSet<>();
@@ -71,7 +79,7 @@ public final class Planner {
             "AS " + peer.asn() + " is used twice",
             "the site file must give every host its own AS number");
       }
-      links.add(link(mesh, self, peer, settings.persistentKeepalive()));
+      links.add(link(mesh, self, peer, PERSISTENT_KEEPALIVE));
       peerLans.add(LanOrigin.of(peer.number(), peer.hostname(), peer.asn(), peer.lanPrefixes()));
     }
     List<IpPrefix> v4 = mesh.allowedLanPrefixes().stream().filter(p -> !p.isV6()).sorted().toList();
@@ -83,9 +91,9 @@ public final class Planner {
         self.number(),
         self.hostname(),
         ns,
-        settings.publicInterface(),
+        publicInterface,
         veth(ns),
-        settings.trustInterface(),
+        trustInterface,
         settings.trustAddresses(),
         links,
         Addressing.routerId(self.number()),
@@ -94,7 +102,8 @@ public final class Planner {
         v6,
         LanOrigin.of(self.number(), self.hostname(), self.asn(), self.lanPrefixes()),
         peerLans,
-        new Layout(settings.roots(), ns));
+        new Layout(settings.roots(), ns),
+        settings.allowSshFromNet());
   }
 
   private static WireGuardLink link(MeshSettings mesh, HostEntry self, HostEntry peer, int keepalive) {

@@ -21,7 +21,7 @@ final class TemplateModel {
 
   private TemplateModel() {}
 
-  static Map<String, Object> of(DeployPlan p, String wgdeployCommand, boolean sshFromNet) {
+  static Map<String, Object> of(DeployPlan p) {
     Layout l = p.layout();
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("mesh", map("domain", p.domain(), "locus", p.locus(), "serial", p.serial()));
@@ -56,13 +56,9 @@ final class TemplateModel {
         "shorewall6Dir", l.shorewall6Dir().toString(),
         "stateDir", l.stateDir().toString()));
     m.put("units", map(
-        "namespace", l.namespaceUnit(),
         "bird", l.birdUnit(),
-        "wireguardGo", l.wireguardGoUnitTemplate(),
-        "deploy", l.deployUnit(),
-        "timer", l.deployTimer()));
-    m.put("wgdeploy", map("command", wgdeployCommand));
-    m.put("firewall", map("sshFromNet", sshFromNet));
+        "wireguardGo", l.wireguardGoUnitTemplate()));
+    m.put("firewall", map("sshFromNet", p.sshFromNet()));
     return m;
   }
 

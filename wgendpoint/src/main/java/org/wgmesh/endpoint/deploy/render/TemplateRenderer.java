@@ -40,25 +40,12 @@ public final class TemplateRenderer {
 
   private final Configuration config;
   private final Optional<Path> overrides;
-  private final String wgdeployCommand;
-  private final boolean sshFromNet;
-
-  /** A renderer for a host that accepts SSH from the Internet side (the default). */
-  public TemplateRenderer(Optional<Path> overrides, String wgdeployCommand) {
-    this(overrides, wgdeployCommand, true);
-  }
-
   /**
    * @param overrides directory whose files replace built-in templates, file by file
-   * @param wgdeployCommand the command the systemd units run (e.g. {@code /usr/local/bin/wgdeploy
-   *     --config-dir /etc/wgmesh})
-   * @param sshFromNet whether the firewall accepts SSH from the Internet side ({@code firewall.sshFromNet})
    * @throws ConfigException when the override directory does not exist
    */
-  public TemplateRenderer(Optional<Path> overrides, String wgdeployCommand, boolean sshFromNet) {
+  public TemplateRenderer(Optional<Path> overrides) {
     this.overrides = overrides;
-    this.wgdeployCommand = wgdeployCommand;
-    this.sshFromNet = sshFromNet;
     config = new Configuration(Configuration.VERSION_2_3_34);
     config.setDefaultEncoding("UTF-8");
     config.setTemplateExceptionHandler(TemplateExceptionHandler.RETHROW_HANDLER);
@@ -93,7 +80,7 @@ public final class TemplateRenderer {
    * @throws ConfigException naming the template, line and variable when a template fails
    */
   public List<RenderedFile> render(DeployPlan plan, X25519PrivateKey privateKey) {
-    Map<String, Object> model = TemplateModel.of(plan, wgdeployCommand, sshFromNet);
+    Map<String, Object> model = TemplateModel.of(plan);
     Layout l = plan.layout();
     List<RenderedFile> out = new ArrayList<>();
     for (WireGuardLink link : plan.links()) {
@@ -112,11 +99,8 @@ public final class TemplateRenderer {
       out.add(file(l.shorewall6Dir().resolve(f), "shorewall6/" + f + ".ftl", model,
           AtomicFiles.PUBLIC, Component.SHOREWALL6, ""));
     }
-    out.add(unit(l.unit(l.namespaceUnit()), "systemd/namespace.service.ftl", model));
     out.add(unit(l.unit(l.birdUnit()), "systemd/bird.service.ftl", model));
     out.add(unit(l.unit(l.wireguardGoUnitTemplate()), "systemd/wireguard-go@.service.ftl", model));
-    out.add(unit(l.unit(l.deployUnit()), "systemd/wgdeploy.service.ftl", model));
-    out.add(unit(l.unit(l.deployTimer()), "systemd/wgdeploy.timer.ftl", model));
     return List.copyOf(out);
   }
 

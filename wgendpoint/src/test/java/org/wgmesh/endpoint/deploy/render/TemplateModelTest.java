@@ -12,7 +12,7 @@ import org.wgmesh.endpoint.deploy.plan.Planner;
 class TemplateModelTest {
   @Test
   void of_bgp_ownPrefixesAndEachPeersPrefixesWithItsAsn() {
-    Map<String, Object> m = TemplateModel.of(Planner.plan(Fixtures.view(), Fixtures.endpoint(Path.of("/srv/h1"))), "wgdeploy", true);
+    Map<String, Object> m = TemplateModel.of(Planner.plan(Fixtures.view(), Fixtures.endpoint(Path.of("/srv/h1"))));
     @SuppressWarnings("unchecked")
     Map<String, Object> bgp = (Map<String, Object>) m.get("bgp");
     assertThat(bgp.get("ownV4")).isEqualTo(List.of("198.18.1.0/24"));

@@ -1,0 +1,192 @@
+package org.wgmesh.endpoint.deploy.host;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.wgmesh.core.exec.Command;
+import org.wgmesh.core.exec.CommandResult;
+import org.wgmesh.core.exec.CommandRunner;
+import org.wgmesh.core.net.IpAddress;
+import org.wgmesh.core.net.IpPrefix;
+import org.wgmesh.endpoint.deploy.plan.Layout;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * Reads the live state of an endpoint with query commands only ({@code ip -j}, {@code wg show},
+ * {@code birdc show status}, {@code shorewall status}), so it changes nothing and runs the same
+ * under dry-run and in a no-change run.
+ */
+public final class HostProbe {
+  /**
+   * Kernel settings inside the namespace: it routes (forwarding), replies may leave by another
+   * WireGuard interface than the request came in (no reverse-path filter), and link addresses are
+   * usable at once (no duplicate address detection on point-to-point links).
+   */
+  public static final List<String> SYSCTL_KEYS = List.of(
+      "net.ipv4.ip_forward", "net.ipv6.conf.all.forwarding", "net.ipv4.conf.all.rp_filter",
+      "net.ipv4.conf.default.rp_filter", "net.ipv6.conf.default.accept_dad");
+  /** The values of {@link #SYSCTL_KEYS}, in order. */
+  public static final List<String> SYSCTL_VALUES = List.of("1", "1", "0", "0", "0");
+
+  private final CommandRunner runner;
+
+  public HostProbe(CommandRunner runner) {
+    this.runner = runner;
+  }
+
+  /**
+   * Reads what a deploy of {@code layout}'s namespace cares about.
+   *
+   * @param vethHost the host end of the veth pair
+   * @param trustInterface the LAN interface (in the default namespace until the first deploy)
+   */
+  public HostState probe(Layout layout, String vethHost, String trustInterface) {
+    String ns = layout.namespace();
+    boolean nsExists = namespaces().contains(ns);
+    Map<String, LinkInfo> host = new HashMap<>();
+    for (String name : List.of(vethHost, trustInterface)) {
+      hostLink(name).ifPresent(l -> host.put(name, l));
+    }
+    Map<String, LinkInfo> inNs = Map.of();
+    Set<String> wg = Set.of();
+    boolean forwarding = false;
+    Set<String> nsRoutes = new HashSet<>();
+    if (nsExists) {
+      inNs = parseLinks(runner.run(Ip.in(ns).addrShowAll()).stdout());
+      wg = wireguardInterfaces(ns);
+      List<String> sysctl = new ArrayList<>(List.of("sysctl", "-n"));
+      sysctl.addAll(SYSCTL_KEYS);
+      CommandResult f = runner.execute(Ip.exec(ns, false, sysctl.toArray(String[]::new)));
+      forwarding = f.ok() && List.of(f.stdout().strip().split("\\s+")).equals(SYSCTL_VALUES);
+      nsRoutes.addAll(routes(Ip.in(ns), false));
+      nsRoutes.addAll(routes(Ip.in(ns), true));
+    }
+    Set<String> hostRoutes = new HashSet<>(routes(Ip.host(), false));
+    hostRoutes.addAll(routes(Ip.host(), true));
+    return new HostState(nsExists, host, inNs, wg, forwarding, nsRoutes, hostRoutes,
+        birdRunning(layout), shorewallRunning(Shorewall.V4), shorewallRunning(Shorewall.V6), tools());
+  }
+
+  /** Names of the existing network namespaces. */
+  public Set<String> namespaces() {
+    Set<String> names = new HashSet<>();
+    for (String line : runner.execute(Ip.netnsList()).stdout().split("\n")) {
+      String t = line.strip();
+      if (!t.isEmpty()) {
+        names.add(t.split("\\s+")[0]);
+      }
+    }
+    return names;
+  }
+
+  /** The interfaces inside {@code ns} that answer as WireGuard devices. */
+  public Set<String> wireguardInterfaces(String ns) {
+    CommandResult w = runner.execute(Wg.in(ns).showInterfaces());
+    Set<String> out = new HashSet<>();
+    if (w.ok()) {
+      for (String n : w.stdout().strip().split("\\s+")) {
+        if (!n.isEmpty()) {
+          out.add(n);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** {@code name} in the default namespace with its addresses, if it is there. */
+  public Optional<LinkInfo> hostLink(String name) {
+    CommandResult r = runner.execute(Ip.host().addrShow(name));
+    return r.ok() ? Optional.ofNullable(parseLinks(r.stdout()).get(name)) : Optional.empty();
+  }
+
+  /** Whether BIRD answers on the control socket of {@code layout}. */
+  public boolean birdRunning(Layout layout) {
+    return runner.execute(Birdc.at(layout.birdSocket()).showStatus()).stdout().contains(Birdc.UP);
+  }
+
+  /** Whether the firewall of {@code tool} is started. */
+  public boolean shorewallRunning(Shorewall tool) {
+    return runner.execute(tool.status()).ok();
+  }
+
+  /** Which optional tools are there. {@code modprobe -n} loads nothing. */
+  public HostState.Tools tools() {
+    return new HostState.Tools(
+        succeeds(Command.query("modprobe", "-n", "-q", "wireguard")),
+        succeeds(Command.query("wireguard-go", "--version")),
+        succeeds(Command.query("conntrack", "--version")));
+  }
+
+  private boolean succeeds(Command c) {
+    try {
+      return runner.execute(c).ok();
+    } catch (RuntimeException e) {
+      return false; // not installed: the process cannot start
+    }
+  }
+
+  /** Routes of the main table as {@link #routeKey} strings. */
+  private Set<String> routes(Ip ip, boolean v6) {
+    CommandResult r = runner.execute(ip.routes(v6));
+    Set<String> out = new HashSet<>();
+    if (!r.ok() || r.stdout().isBlank()) {
+      return out;
+    }
+    if (new Yaml().load(r.stdout()) instanceof List<?> list) {
+      for (Object o : list) {
+        if (o instanceof Map<?, ?> m && m.get("dst") instanceof String dst) {
+          Object type = m.get("type");
+          Object gw = m.get("gateway");
+          out.add(routeKey(type == null ? "unicast" : type.toString(), dst, gw == null ? "" : gw.toString()));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** A route as compared between plan and live state: {@code type dst via gateway}, canonical. */
+  public static String routeKey(String type, String dst, String gateway) {
+    String d = dst.contains("/") ? canonical(dst) : dst;
+    String g = gateway.isEmpty() ? "" : IpAddress.parse(gateway, "gateway").toString();
+    return type + " " + d + (g.isEmpty() ? "" : " via " + g);
+  }
+
+  /** Parses {@code ip -j addr} output. */
+  @SuppressWarnings("unchecked")
+  public static Map<String, LinkInfo> parseLinks(String json) {
+    Map<String, LinkInfo> out = new HashMap<>();
+    if (json == null || json.isBlank()) {
+      return out;
+    }
+    Object doc = new Yaml().load(json);
+    if (!(doc instanceof List<?> list)) {
+      return out;
+    }
+    for (Object o : list) {
+      if (!(o instanceof Map<?, ?> m) || !(m.get("ifname") instanceof String name)) {
+        continue;
+      }
+      List<Object> flags = m.get("flags") instanceof List<?> fl ? (List<Object>) fl : List.of();
+      Set<String> addrs = new HashSet<>();
+      if (m.get("addr_info") instanceof List<?> infos) {
+        for (Object ai : infos) {
+          if (ai instanceof Map<?, ?> a && a.get("local") instanceof String local
+              && !"link".equals(a.get("scope")) && !"host".equals(a.get("scope"))) {
+            addrs.add(canonical(local + "/" + a.get("prefixlen")));
+          }
+        }
+      }
+      out.put(name, new LinkInfo(name, flags.contains("UP"), addrs));
+    }
+    return out;
+  }
+
+  /** Canonical {@code address/length} text, so ip's and our spelling compare equal. */
+  public static String canonical(String cidr) {
+    return IpPrefix.parseInterface(cidr, "address").toString();
+  }
+}

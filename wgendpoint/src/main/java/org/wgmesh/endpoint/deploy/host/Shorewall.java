@@ -1,0 +1,44 @@
+package org.wgmesh.endpoint.deploy.host;
+
+import java.nio.file.Path;
+import org.wgmesh.core.exec.Command;
+
+/** {@code shorewall} or {@code shorewall6} command lines. */
+public enum Shorewall {
+  V4("shorewall"),
+  V6("shorewall6");
+
+  private final String tool;
+
+  Shorewall(String tool) {
+    this.tool = tool;
+  }
+
+  /** The program name. */
+  public String tool() {
+    return tool;
+  }
+
+  /** Exits 0 only when the firewall is started. */
+  public Command status() {
+    return Command.query(tool, "status");
+  }
+
+  /** Checks a configuration directory without loading it. */
+  public Command check(Path dir) {
+    return Command.query(tool, "check", dir.toString());
+  }
+
+  public Command start(Path dir) {
+    return Command.change(tool, "start", dir.toString());
+  }
+
+  public Command reload(Path dir) {
+    return Command.change(tool, "reload", dir.toString());
+  }
+
+  /** Removes every rule and opens the firewall (wgdeploy only clears what it started). */
+  public Command clear() {
+    return Command.change(tool, "clear");
+  }
+}

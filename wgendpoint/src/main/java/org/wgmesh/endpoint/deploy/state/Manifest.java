@@ -1,0 +1,85 @@
+package org.wgmesh.endpoint.deploy.state;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * What the last successful deploy left on the host: the files it manages, the WireGuard interfaces
+ * with their addresses, and what it moved (the trust interface and its original addresses), so
+ * that the next run can remove what left and {@code --down} can undo everything.
+ *
+ * @param domain the mesh domain
+ * @param namespace the namespace
+ * @param vethHost the host end of the veth pair
+ * @param files managed files
+ * @param wireguard WireGuard interface name to its link address (CIDR)
+ * @param trustMoved the trust interface moved into the namespace by wgdeploy, or empty
+ * @param trustOriginalAddresses its addresses in the default namespace before the move
+ * @param trustWasUp whether it was up before the move
+ * @param shorewallStarted whether wgdeploy started Shorewall (then --down clears it)
+ */
+public record Manifest(
+    String domain,
+    String namespace,
+    String vethHost,
+    List<Path> files,
+    Map<String, String> wireguard,
+    String trustMoved,
+    List<String> trustOriginalAddresses,
+    boolean trustWasUp,
+    boolean shorewallStarted) {
+  public Manifest {
+    files = List.copyOf(files);
+    wireguard = java.util.Collections.unmodifiableMap(new TreeMap<>(wireguard));
+    trustOriginalAddresses = List.copyOf(trustOriginalAddresses);
+  }
+
+  /** The manifest of a host wgdeploy never touched. */
+  public static Manifest empty() {
+    return new Manifest("", "", "", List.of(), Map.of(), "", List.of(), false, false);
+  }
+
+  public boolean isEmpty() {
+    return files.isEmpty() && wireguard.isEmpty() && trustMoved.isEmpty();
+  }
+
+  public Properties toProperties() {
+    Properties p = new Properties();
+    p.setProperty("domain", domain);
+    p.setProperty("namespace", namespace);
+    p.setProperty("veth.host", vethHost);
+    for (int i = 0; i < files.size(); i++) {
+      p.setProperty("file." + i, files.get(i).toString());
+    }
+    wireguard.forEach((k, v) -> p.setProperty("wireguard." + k, v));
+    p.setProperty("trust.moved", trustMoved);
+    p.setProperty("trust.addresses", String.join(",", trustOriginalAddresses));
+    p.setProperty("trust.wasUp", Boolean.toString(trustWasUp));
+    p.setProperty("shorewall.started", Boolean.toString(shorewallStarted));
+    return p;
+  }
+
+  public static Manifest fromProperties(Properties p) {
+    List<Path> files = new ArrayList<>();
+    for (int i = 0; p.containsKey("file." + i); i++) {
+      files.add(Path.of(p.getProperty("file." + i)));
+    }
+    Map<String, String> wg = new TreeMap<>();
+    for (String k : p.stringPropertyNames()) {
+      if (k.startsWith("wireguard.")) {
+        wg.put(k.substring("wireguard.".length()), p.getProperty(k));
+      }
+    }
+    String addrs = p.getProperty("trust.addresses", "");
+    return new Manifest(
+        p.getProperty("domain", ""), p.getProperty("namespace", ""), p.getProperty("veth.host", ""),
+        files, wg, p.getProperty("trust.moved", ""),
+        addrs.isEmpty() ? List.of() : List.of(addrs.split(",")),
+        Boolean.parseBoolean(p.getProperty("trust.wasUp", "false")),
+        Boolean.parseBoolean(p.getProperty("shorewall.started", "false")));
+  }
+}

@@ -1,0 +1,122 @@
+package org.wgmesh.endpoint.deploy.state;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Properties;
+import org.wgmesh.core.error.FileException;
+
+/**
+ * wgdeploy's state directory of one namespace ({@code /var/lib/wgmesh/<ns>/}, mode 0700). This
+ * class only names and reads what is there; the deploy steps write it:
+ *
+ * <ul>
+ *   <li>{@code manifest.properties}: the {@link Manifest} of the last successful deploy;
+ *   <li>{@code journal.properties}: present only while a deploy changes the host; names the
+ *       backups and new files, so an interrupted run is rolled back by the next one;
+ *   <li>{@code backup/}: copies of the files the running deploy replaces or removes;
+ *   <li>{@code pristine/}: files that existed before wgdeploy first managed them (e.g. the
+ *       distribution's {@code shorewall.conf}); {@code --down} puts them back;
+ *   <li>{@code staging/}: rendered files being validated.
+ * </ul>
+ *
+ * Saved paths are mirrored below these folders ({@code backup/etc/bird/...}).
+ */
+public final class StateStore {
+  /** The folder of the running deploy's backups. */
+  public static final String BACKUP = "backup";
+  /** The folder of files that were there before wgdeploy managed them. */
+  public static final String PRISTINE = "pristine";
+  /** The folder rendered files are checked in. */
+  public static final String STAGING = "staging";
+
+  private final Path dir;
+
+  public StateStore(Path dir) {
+    this.dir = dir;
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  /** {@code dir/folder}. */
+  public Path folder(String folder) {
+    return dir.resolve(folder);
+  }
+
+  /** Where {@code file} is mirrored below {@code folder} ({@link #BACKUP}, {@link #PRISTINE}, {@link #STAGING}). */
+  public Path mirror(String folder, Path file) {
+    return dir.resolve(folder).resolve(file.toAbsolutePath().toString().substring(1));
+  }
+
+  public Path manifestFile() {
+    return dir.resolve("manifest.properties");
+  }
+
+  public Path journalFile() {
+    return dir.resolve("journal.properties");
+  }
+
+  /** The manifest of the last successful deploy; empty when there was none. */
+  public Manifest manifest() {
+    return read(manifestFile()).map(Manifest::fromProperties).orElse(Manifest.empty());
+  }
+
+  /** The journal of an interrupted deploy, if one was interrupted. */
+  public Optional<Journal> journal() {
+    return read(journalFile()).map(Journal::fromProperties);
+  }
+
+  /** Whether {@code file} has a saved copy below {@code folder}. */
+  public boolean has(String folder, Path file) {
+    return Files.isRegularFile(mirror(folder, file));
+  }
+
+  /**
+   * The file text of a manifest or journal: sorted, without the date comment Properties.store
+   * writes, so an unchanged state gives identical bytes.
+   */
+  public static String text(Properties p) {
+    StringWriter w = new StringWriter();
+    try {
+      p.store(w, null);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return w.toString().lines().filter(l -> !l.startsWith("#")).sorted().reduce("", (a, b) -> a + b + "\n");
+  }
+
+  private static Optional<Properties> read(Path f) {
+    if (!Files.isRegularFile(f)) {
+      return Optional.empty();
+    }
+    try (Reader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
+      return Optional.of(parse(r));
+    } catch (IOException | IllegalArgumentException e) {
+      throw new FileException(f.toString(), "cannot read wgdeploy state: " + e.getMessage(),
+          "if the file is damaged, run wgdeploy --down and deploy again");
+    }
+  }
+
+  /** Parses the text of {@link #text}. */
+  public static Properties parse(String text) {
+    try {
+      return parse(new StringReader(text));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Properties parse(Reader r) throws IOException {
+    Properties p = new Properties();
+    p.load(r);
+    return p;
+  }
+}

@@ -1,0 +1,516 @@
+package org.wgmesh.endpoint.deploy.steps;
+
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import org.wgmesh.core.error.DeployException;
+import org.wgmesh.core.exec.Command;
+import org.wgmesh.core.io.AtomicFiles;
+import org.wgmesh.core.net.IpPrefix;
+import org.wgmesh.endpoint.deploy.host.Birdc;
+import org.wgmesh.endpoint.deploy.host.HostProbe;
+import org.wgmesh.endpoint.deploy.host.HostState;
+import org.wgmesh.endpoint.deploy.host.Ip;
+import org.wgmesh.endpoint.deploy.host.LinkInfo;
+import org.wgmesh.endpoint.deploy.host.Shorewall;
+import org.wgmesh.endpoint.deploy.host.Wg;
+import org.wgmesh.endpoint.deploy.plan.DeployPlan;
+import org.wgmesh.endpoint.deploy.plan.Layout;
+import org.wgmesh.endpoint.deploy.plan.VethPair;
+import org.wgmesh.endpoint.deploy.plan.WireGuardLink;
+import org.wgmesh.endpoint.deploy.render.Component;
+import org.wgmesh.endpoint.deploy.render.RenderedFile;
+import org.wgmesh.endpoint.deploy.state.Journal;
+import org.wgmesh.endpoint.deploy.state.Manifest;
+import org.wgmesh.endpoint.deploy.state.StateStore;
+import org.wgmesh.endpoint.settings.Supervisor;
+
+/**
+ * The pure runtime planner: (desired state, live state) -> the ordered steps of one deploy. No
+ * I/O: the same inputs always give the same steps, and a host that already matches gives none.
+ *
+ * <p>Order: record the accepted serials; recover an interrupted run; stage and validate the
+ * changed files with the tools' own checks; journal and back up; swap the files; then the running
+ * system, adding before deleting: namespace, kernel settings, veth, trust interface, routes, the
+ * firewall (its DNAT before WireGuard, see docs/lab.md), new and changed WireGuard interfaces,
+ * BIRD, and only then the interfaces of peers that left; last, the manifest.
+ *
+ * <p>Undo: each step says how to put back what it did. Reloads of components that ran before are
+ * undone by the file swap's undo, which restores the files first and then reloads them, so the
+ * running system reads the previous files again.
+ */
+public final class DeploySteps {
+  /** The interfaces wgdeploy owns inside its namespace. */
+  public static final Pattern WG_NAME = Pattern.compile("wg[0-9]+");
+  /**
+   * Metric of the unreachable routes for the mesh prefixes: the highest, so any BGP route wins,
+   * and with none a mesh destination is refused instead of leaving in clear through the veth.
+   */
+  static final String UNREACHABLE_METRIC = "4278198272";
+
+  private final Desired desired;
+  private final LiveState live;
+  private final DeployPlan plan;
+  private final Layout layout;
+  private final String ns;
+  private final HostState host;
+  private final StateStore state;
+  private final WireGuardBackend backend;
+  private final List<Step> steps = new ArrayList<>();
+
+  private DeploySteps(Desired desired, LiveState live) {
+    this.desired = desired;
+    this.live = live;
+    this.plan = desired.plan();
+    this.layout = plan.layout();
+    this.ns = plan.namespace();
+    this.host = live.host();
+    this.state = new StateStore(layout.stateDir());
+    this.backend = WireGuardBackends.select(desired.backend(), host.tools(), layout, desired.supervisor());
+  }
+
+  /**
+   * Plans the deploy.
+   *
+   * @throws DeployException when the host cannot take it (the trust interface is missing, no
+   *     WireGuard implementation); nothing has been changed then
+   */
+  public static Plan plan(Desired desired, LiveState live) {
+    DeploySteps p = new DeploySteps(desired, live);
+    return p.build();
+  }
+
+  /**
+   * The planned deploy.
+   *
+   * @param steps the steps, in order; empty when the host already matches
+   * @param files the file changes (for the report)
+   * @param backend the WireGuard implementation used
+   * @param recovers whether an interrupted earlier run is rolled back first
+   */
+  public record Plan(List<Step> steps, List<FileChange> files, String backend, boolean recovers) {
+    public Plan {
+      steps = List.copyOf(steps);
+      files = List.copyOf(files);
+    }
+  }
+
+  private Plan build() {
+    desired.acceptedSerials().ifPresent(s -> {
+      if (!live.text(s.path()).equals(Optional.of(s.text()))) {
+        steps.add(Step.of("record the accepted mesh serials",
+            List.of(Effect.WriteFile.text(s.path(), s.text(), AtomicFiles.SECRET, false))));
+      }
+    });
+    boolean recovers = live.journal().isPresent();
+    Manifest old = live.manifest();
+    if (recovers) {
+      old = recover(live.journal().get(), old);
+    }
+    FileDiff diff = FileDiff.of(desired.files(), old.files(), live.files());
+    Map<String, String> wg = new LinkedHashMap<>();
+    plan.links().forEach(l -> wg.put(l.interfaceName(), l.localCidr()));
+    boolean reloadBird = recovers || diff.touches(Component.BIRD);
+    boolean reloadSw = recovers || diff.touches(Component.SHOREWALL);
+    boolean reloadSw6 = recovers || diff.touches(Component.SHOREWALL6);
+    boolean reloadUnits = recovers || diff.touches(Component.SYSTEMD);
+
+    Optional<Journal> journal = Optional.empty();
+    if (!diff.isEmpty()) {
+      prepare(diff, recovers);
+      journal = Optional.of(journal(diff));
+      files(diff, journal.get(), old, reloadBird, reloadSw, reloadSw6, reloadUnits);
+    }
+    if (reloadUnits && desired.supervisor() == Supervisor.SYSTEMD) {
+      steps.add(Step.of("systemd daemon-reload", List.of(Effect.Run.of(Command.change("systemctl", "daemon-reload")))));
+    }
+    namespace();
+    veth();
+    TrustMove move = trust();
+    routes();
+    boolean sw = shorewall(Shorewall.V4, layout.shorewallDir(), host.shorewallRunning(), reloadSw);
+    boolean sw6 = shorewall(Shorewall.V6, layout.shorewall6Dir(), host.shorewall6Running(), reloadSw6);
+    if ((sw || sw6) && host.tools().conntrack() && !plan.links().isEmpty()) {
+      // Entries made before the DNAT rules were loaded would keep bypassing them; exit status 1
+      // means "no entry".
+      List<Effect> flush = new ArrayList<>();
+      for (WireGuardLink l : plan.links()) {
+        flush.add(Effect.Run.tolerant(Command.change("conntrack", "-D", "-p", "udp", "--orig-port-dst",
+            Integer.toString(l.listenPort()))));
+      }
+      steps.add(Step.of("flush stale conntrack entries of the WireGuard ports", flush));
+    }
+    boolean startsShorewall = sw && !host.shorewallRunning();
+    for (Map.Entry<String, String> e : wg.entrySet()) {
+      wireguard(e.getKey(), e.getValue(), recovers || diff.touchesInterface(e.getKey()));
+    }
+    bird(reloadBird);
+    removeStale(wg, old);
+    finish(old, journal, move, startsShorewall);
+    return new Plan(steps, diff.changes(), backend.name(), recovers);
+  }
+
+  /**
+   * Rolls back the files of an interrupted run (the live files already show them restored) and
+   * returns the manifest as it should have been, with the trust interface it had moved.
+   */
+  private Manifest recover(Journal crashed, Manifest m) {
+    List<Effect> effects = new ArrayList<>();
+    for (Path p : crashed.replaced()) {
+      effects.add(new Effect.Copy(state.mirror(StateStore.BACKUP, p), p));
+    }
+    for (Path p : crashed.added()) {
+      effects.add(Effect.Delete.file(p));
+    }
+    Manifest fixed = m;
+    if (!crashed.trustMoved().isEmpty() && m.trustMoved().isEmpty()) {
+      // The crashed run moved the trust interface: remember its original addresses for --down.
+      fixed = new Manifest(m.domain(), ns, plan.veth().hostName(), m.files(), m.wireguard(),
+          crashed.trustMoved(), crashed.trustAddresses(), crashed.trustWasUp(), m.shorewallStarted());
+      effects.add(Effect.WriteFile.text(state.manifestFile(), StateStore.text(fixed.toProperties()), AtomicFiles.SECRET, false));
+    }
+    effects.addAll(clearJournal());
+    steps.add(Step.of("restore the files of an interrupted wgdeploy run", effects));
+    return fixed;
+  }
+
+  /** Directories, then the rendered files staged and checked before anything live changes. */
+  private void prepare(FileDiff diff, boolean all) {
+    List<Effect> effects = new ArrayList<>(List.of(
+        new Effect.MakeDirectory(state.dir(), Optional.of(PosixFilePermissions.fromString("rwx------"))),
+        new Effect.MakeDirectory(layout.birdLocalDir(), Optional.empty()),
+        new Effect.MakeDirectory(layout.roots().run(), Optional.empty()),
+        new Effect.MakeDirectory(layout.wireguardDir(), Optional.of(PosixFilePermissions.fromString("rwx------"))),
+        Effect.Delete.tree(state.folder(StateStore.STAGING))));
+    for (RenderedFile f : desired.files()) {
+      effects.add(new Effect.WriteFile(state.mirror(StateStore.STAGING, f.path()), f.bytes(), f.mode(), f.secret()));
+    }
+    for (RenderedFile f : desired.files()) {
+      if (f.component() == Component.BIRD && (all || diff.touches(Component.BIRD))) {
+        effects.add(new Effect.Validate(Command.query("bird", "-p", "-c",
+            state.mirror(StateStore.STAGING, f.path()).toString()), f.path(), f.template()));
+      }
+    }
+    validateDir(effects, diff, all, Component.SHOREWALL, Shorewall.V4);
+    validateDir(effects, diff, all, Component.SHOREWALL6, Shorewall.V6);
+    steps.add(new Step("stage and check the new files", effects, List.of(Effect.Delete.tree(state.folder(StateStore.STAGING)))));
+  }
+
+  private void validateDir(List<Effect> effects, FileDiff diff, boolean all, Component c, Shorewall tool) {
+    if (!all && !diff.touches(c)) {
+      return;
+    }
+    desired.files().stream().filter(f -> f.component() == c).findFirst().ifPresent(f -> effects.add(
+        new Effect.Validate(tool.check(state.mirror(StateStore.STAGING, f.path()).getParent()), f.path(), f.template())));
+  }
+
+  /** The journal of this run, with what moving the trust interface needs to be undone after a crash. */
+  private Journal journal(FileDiff diff) {
+    Journal j = new Journal(
+        diff.changes().stream().filter(c -> c.kind() != FileChange.Kind.ADDED).map(FileChange::path).toList(),
+        diff.changes().stream().filter(c -> c.kind() == FileChange.Kind.ADDED).map(FileChange::path).toList(),
+        !host.namespaceExists());
+    Optional<LinkInfo> outside = trustOutside();
+    if (outside.isPresent()) {
+      j = j.movingTrust(plan.trustInterface(), sortedAddresses(outside.get()), outside.get().up());
+    }
+    return j;
+  }
+
+  /** Journal, backups and the swap; the swap's undo restores the files and reloads what ran before. */
+  private void files(FileDiff diff, Journal j, Manifest old, boolean bird, boolean sw, boolean sw6, boolean units) {
+    steps.add(new Step("write the journal",
+        List.of(Effect.WriteFile.text(state.journalFile(), StateStore.text(j.toProperties()), AtomicFiles.SECRET, false)),
+        clearJournal()));
+    List<Effect> backups = new ArrayList<>();
+    for (FileChange c : diff.changes()) {
+      if (c.kind() == FileChange.Kind.ADDED) {
+        continue;
+      }
+      backups.add(new Effect.Copy(c.path(), state.mirror(StateStore.BACKUP, c.path())));
+      // A file that was there before wgdeploy ever managed it is kept for --down.
+      if (!old.files().contains(c.path()) && !live.pristine().contains(c.path())) {
+        backups.add(new Effect.Copy(c.path(), state.mirror(StateStore.PRISTINE, c.path())));
+      }
+    }
+    if (!backups.isEmpty()) {
+      steps.add(Step.of("back up the files to replace", backups));
+    }
+    List<Effect> swap = new ArrayList<>();
+    List<Effect> restore = new ArrayList<>();
+    for (FileChange c : diff.changes()) {
+      if (c.kind() == FileChange.Kind.REMOVED) {
+        swap.add(Effect.Delete.file(c.path()));
+      } else {
+        RenderedFile f = c.desired().orElseThrow();
+        swap.add(new Effect.WriteFile(f.path(), f.bytes(), f.mode(), f.secret()));
+      }
+      restore.add(c.kind() == FileChange.Kind.ADDED
+          ? Effect.Delete.file(c.path())
+          : new Effect.Copy(state.mirror(StateStore.BACKUP, c.path()), c.path()));
+    }
+    // What ran before this run re-reads its previous files (a reload that did not happen yet is
+    // harmless: the files are the ones it already runs with).
+    for (WireGuardLink l : plan.links()) {
+      if (host.wireguardInterfaces().contains(l.interfaceName()) && diff.touchesInterface(l.interfaceName())) {
+        restore.add(Effect.Run.of(Wg.in(ns).syncconf(l.interfaceName(), layout.wireguardConf(l.interfaceName()))));
+      }
+    }
+    if (bird && host.birdRunning()) {
+      restore.add(new Effect.ConfigureBird(Birdc.at(layout.birdSocket()).configure()));
+    }
+    if (sw && host.shorewallRunning()) {
+      restore.add(Effect.Run.of(Shorewall.V4.reload(layout.shorewallDir())));
+    }
+    if (sw6 && host.shorewall6Running()) {
+      restore.add(Effect.Run.of(Shorewall.V6.reload(layout.shorewall6Dir())));
+    }
+    if (units && desired.supervisor() == Supervisor.SYSTEMD) {
+      restore.add(Effect.Run.of(Command.change("systemctl", "daemon-reload")));
+    }
+    steps.add(new Step("install the new files", swap, restore));
+  }
+
+  private void namespace() {
+    if (!host.namespaceExists()) {
+      steps.add(new Step("create namespace " + ns,
+          List.of(Effect.Run.of(Ip.netnsAdd(ns)), Effect.Run.of(Ip.in(ns).linkUp("lo"))),
+          List.of(Effect.Run.tolerant(Ip.netnsDel(ns)))));
+    }
+    if (!host.forwarding()) {
+      List<String> argv = new ArrayList<>(List.of("sysctl", "-q", "-w"));
+      for (int i = 0; i < HostProbe.SYSCTL_KEYS.size(); i++) {
+        argv.add(HostProbe.SYSCTL_KEYS.get(i) + "=" + HostProbe.SYSCTL_VALUES.get(i));
+      }
+      steps.add(Step.of("kernel settings in " + ns, List.of(Effect.Run.of(Ip.exec(ns, true, argv.toArray(String[]::new))))));
+    }
+  }
+
+  private void veth() {
+    VethPair v = plan.veth();
+    Optional<LinkInfo> outer = host.hostLink(v.hostName());
+    if (outer.isEmpty()) {
+      steps.add(new Step("create veth " + v.hostName() + "/" + v.nsName(),
+          List.of(Effect.Run.of(Ip.host().linkAddVeth(v.hostName(), v.nsName(), ns))),
+          List.of(Effect.Run.tolerant(Ip.host().linkDel(v.hostName())))));
+    }
+    List<Effect> address = new ArrayList<>();
+    addresses(address, Ip.host(), v.hostName(), List.of(v.hostV4(), v.hostV6()), outer);
+    addresses(address, Ip.in(ns), v.nsName(), List.of(v.nsV4(), v.nsV6()), host.nsLink(v.nsName()));
+    if (!address.isEmpty()) {
+      steps.add(Step.of("address veth " + v.hostName() + "/" + v.nsName(), address));
+    }
+  }
+
+  /** Adds the missing addresses of {@code dev} and sets it up unless it is. */
+  private static void addresses(List<Effect> out, Ip ip, String dev, List<IpPrefix> want, Optional<LinkInfo> now) {
+    Set<String> have = now.map(LinkInfo::addresses).orElse(Set.of());
+    for (IpPrefix a : want) {
+      if (!have.contains(HostProbe.canonical(a.toString()))) {
+        out.add(Effect.Run.of(ip.addrAdd(a.toString(), dev)));
+      }
+    }
+    if (!now.map(LinkInfo::up).orElse(false)) {
+      out.add(Effect.Run.of(ip.linkUp(dev)));
+    }
+  }
+
+  /** The trust interface while it is still in the default namespace. */
+  private Optional<LinkInfo> trustOutside() {
+    return host.nsLink(plan.trustInterface()).isPresent() ? Optional.empty() : host.hostLink(plan.trustInterface());
+  }
+
+  /**
+   * What moving the trust interface gives back on undo and {@code --down}.
+   *
+   * @param addresses its addresses before the move
+   * @param wasUp whether it was up
+   */
+  record TrustMove(List<String> addresses, boolean wasUp) {}
+
+  private TrustMove trust() {
+    String trust = plan.trustInterface();
+    Optional<LinkInfo> inNs = host.nsLink(trust);
+    TrustMove move = null;
+    if (inNs.isEmpty()) {
+      LinkInfo outside = host.hostLink(trust).orElseThrow(() -> new DeployException(
+          "trust interface " + trust, "exists neither in the default namespace nor in " + ns,
+          "check the interface name in the endpoint config (wgconfig -T)"));
+      move = new TrustMove(sortedAddresses(outside), outside.up());
+      steps.add(new Step("move " + trust + " into " + ns,
+          List.of(Effect.Run.of(Ip.host().linkSetNetns(trust, ns))),
+          Teardown.moveBack(ns, trust, move.addresses(), move.wasUp())));
+    }
+    List<Effect> address = new ArrayList<>();
+    addresses(address, Ip.in(ns), trust, plan.trustAddresses(), inNs);
+    if (!address.isEmpty()) {
+      steps.add(Step.of("address " + trust + " in " + ns, address));
+    }
+    return move;
+  }
+
+  private static List<String> sortedAddresses(LinkInfo l) {
+    return new TreeSet<>(l.addresses()).stream().toList();
+  }
+
+  /**
+   * Inside the namespace: a default route out through the veth (Shorewall masquerades it), and
+   * unreachable routes for the mesh prefixes. In the default namespace: the LAN via the veth.
+   */
+  private void routes() {
+    VethPair v = plan.veth();
+    List<Effect> inside = new ArrayList<>();
+    for (boolean v6 : new boolean[] {false, true}) {
+      String gw = (v6 ? v.hostV6() : v.hostV4()).network().toString();
+      if (!host.nsRoutes().contains(HostProbe.routeKey("unicast", "default", gw))) {
+        inside.add(Effect.Run.of(Ip.in(ns).routeReplace(v6, "default", "via", gw, "dev", v.nsName())));
+      }
+    }
+    List<IpPrefix> mesh = new ArrayList<>(plan.allowedV4());
+    mesh.addAll(plan.allowedV6());
+    for (IpPrefix prefix : mesh) {
+      if (prefix.length() > 0 && !host.nsRoutes().contains(HostProbe.routeKey("unreachable", prefix.toString(), ""))) {
+        inside.add(Effect.Run.of(Ip.in(ns).routeReplace(prefix.isV6(), "unreachable", prefix.toString(),
+            "metric", UNREACHABLE_METRIC)));
+      }
+    }
+    if (!inside.isEmpty()) {
+      steps.add(Step.of("routes in " + ns, inside));
+    }
+    List<Effect> outside = new ArrayList<>();
+    for (boolean v6 : new boolean[] {false, true}) {
+      String via = (v6 ? v.nsV6() : v.nsV4()).network().toString();
+      for (IpPrefix net : plan.trustNetworks(v6)) {
+        if (!host.hostRoutes().contains(HostProbe.routeKey("unicast", net.toString(), via))) {
+          outside.add(Effect.Run.of(Ip.host().routeReplace(v6, net.toString(), "via", via, "dev", v.hostName())));
+        }
+      }
+    }
+    if (!outside.isEmpty()) {
+      steps.add(Step.of("routes to the LAN in the default namespace", outside));
+    }
+  }
+
+  /** Starts or reloads one firewall; returns whether it did either. */
+  private boolean shorewall(Shorewall tool, Path dir, boolean running, boolean changed) {
+    if (!running) {
+      steps.add(new Step(tool.tool() + " start", List.of(Effect.Run.of(tool.start(dir))),
+          List.of(Effect.Run.of(tool.clear()))));
+      return true;
+    }
+    if (changed) {
+      steps.add(Step.of(tool.tool() + " reload", List.of(Effect.Run.of(tool.reload(dir)))));
+      return true;
+    }
+    return false;
+  }
+
+  private void wireguard(String iface, String cidr, boolean changed) {
+    Path conf = layout.wireguardConf(iface);
+    Optional<LinkInfo> link = host.nsLink(iface);
+    boolean running = host.wireguardInterfaces().contains(iface);
+    if (!running) {
+      List<Effect> create = new ArrayList<>();
+      if (link.isPresent()) {
+        // A device without its WireGuard (a wireguard-go that died): start over.
+        create.add(Effect.Run.of(Ip.in(ns).linkDel(iface)));
+      }
+      create.addAll(backend.create(ns, iface));
+      create.add(Effect.Run.of(Wg.in(ns).setconf(iface, conf)));
+      steps.add(new Step("create " + iface + " (" + backend.name() + ")", create, backend.delete(ns, iface)));
+    } else if (changed) {
+      steps.add(Step.of("wg syncconf " + iface, List.of(Effect.Run.of(Wg.in(ns).syncconf(iface, conf)))));
+    }
+    List<Effect> address = new ArrayList<>();
+    addresses(address, Ip.in(ns), iface, List.of(IpPrefix.parseInterface(cidr, iface)),
+        running ? link : Optional.empty());
+    if (!address.isEmpty()) {
+      steps.add(Step.of("address " + iface, address));
+    }
+  }
+
+  private void bird(boolean changed) {
+    Birdc birdc = Birdc.at(layout.birdSocket());
+    if (!host.birdRunning()) {
+      List<Effect> start = new ArrayList<>();
+      List<Effect> stop = new ArrayList<>();
+      if (desired.supervisor() == Supervisor.SYSTEMD) {
+        start.add(Effect.Run.of(Command.change("systemctl", "start", layout.birdUnit())));
+        stop.add(Effect.Run.tolerant(Command.change("systemctl", "stop", layout.birdUnit())));
+      } else {
+        start.add(new Effect.MakeDirectory(layout.birdSocket().getParent(), Optional.empty()));
+        // bird checks the config, then daemonizes and writes its PID file.
+        start.add(Effect.Run.of(Ip.exec(ns, true, "bird", "-c", layout.birdConf().toString(),
+            "-s", layout.birdSocket().toString(), "-P", layout.birdPidFile().toString())));
+        stop.addAll(Teardown.stopBird(layout));
+      }
+      start.add(new Effect.Await(birdc.showStatus(), Birdc.UP, "BIRD in " + ns,
+          "see the system log; BIRD checks its file at start: bird -p -c " + layout.birdConf()));
+      steps.add(new Step("start BIRD", start, stop));
+    } else if (changed) {
+      steps.add(Step.of("birdc configure", List.of(new Effect.ConfigureBird(birdc.configure()))));
+    }
+  }
+
+  /** Last: interfaces of peers that left (BIRD has already dropped their sessions). */
+  private void removeStale(Map<String, String> wanted, Manifest old) {
+    Set<String> stale = new TreeSet<>();
+    host.nsLinks().keySet().stream().filter(n -> WG_NAME.matcher(n).matches()).forEach(stale::add);
+    stale.addAll(host.wireguardInterfaces());
+    stale.removeAll(wanted.keySet());
+    for (String iface : stale) {
+      Path conf = layout.wireguardConf(iface);
+      List<Effect> recreate = new ArrayList<>();
+      String cidr = old.wireguard().get(iface);
+      if (cidr != null && old.files().contains(conf) && host.wireguardInterfaces().contains(iface)) {
+        // Its file is gone from the live place once the swap ran: recreate it from the backup.
+        recreate.addAll(backend.create(ns, iface));
+        recreate.add(Effect.Run.of(Wg.in(ns).setconf(iface, state.mirror(StateStore.BACKUP, conf))));
+        recreate.add(Effect.Run.of(Ip.in(ns).addrAdd(cidr, iface)));
+        recreate.add(Effect.Run.of(Ip.in(ns).linkUp(iface)));
+      }
+      steps.add(new Step("remove " + iface, backend.delete(ns, iface), recreate));
+    }
+  }
+
+  /** The manifest of this deploy; with a journal, the end of the transaction. */
+  private void finish(Manifest old, Optional<Journal> journal, TrustMove move, boolean startsShorewall) {
+    Map<String, String> wg = new LinkedHashMap<>();
+    plan.links().forEach(l -> wg.put(l.interfaceName(), l.localCidr()));
+    boolean moved = move != null || !old.trustMoved().isEmpty();
+    Manifest m = new Manifest(
+        plan.domain(), ns, plan.veth().hostName(),
+        desired.files().stream().map(RenderedFile::path).toList(),
+        wg,
+        moved ? plan.trustInterface() : "",
+        move != null ? move.addresses() : old.trustOriginalAddresses(),
+        move != null ? move.wasUp() : old.trustWasUp(),
+        startsShorewall || old.shorewallStarted());
+    String text = StateStore.text(m.toProperties());
+    List<Effect> effects = new ArrayList<>();
+    if (!live.text(state.manifestFile()).equals(Optional.of(text))) {
+      effects.add(new Effect.MakeDirectory(state.dir(), Optional.of(PosixFilePermissions.fromString("rwx------"))));
+      effects.add(Effect.WriteFile.text(state.manifestFile(), text, AtomicFiles.SECRET, false));
+    }
+    if (journal.isPresent()) {
+      effects.addAll(clearJournal());
+    }
+    if (!effects.isEmpty()) {
+      steps.add(Step.of("record the deploy", effects));
+    }
+  }
+
+  private List<Effect> clearJournal() {
+    return List.of(
+        Effect.Delete.file(state.journalFile()),
+        Effect.Delete.tree(state.folder(StateStore.BACKUP)),
+        Effect.Delete.tree(state.folder(StateStore.STAGING)));
+  }
+}

@@ -1,0 +1,93 @@
+package org.wgmesh.endpoint.deploy.steps;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.wgmesh.core.cli.Reporter;
+import org.wgmesh.core.error.ConflictException;
+import org.wgmesh.core.error.DeployException;
+import org.wgmesh.core.exec.CommandRunner;
+import org.wgmesh.core.io.LockFile;
+
+/** Runs steps on the host, through {@link HostEffects}, with undo on failure. */
+public final class HostTransactions implements Transactions {
+  private final HostEffects effects;
+  private final Reporter reporter;
+
+  public HostTransactions(CommandRunner runner, Reporter reporter, Waiter waiter) {
+    this.effects = new HostEffects(runner, waiter);
+    this.reporter = reporter;
+  }
+
+  @Override
+  public Lock lock(Path file, Supplier<ConflictException> whenHeld) {
+    LockFile lock = LockFile.acquire(file, Duration.ZERO, whenHeld);
+    return lock::close;
+  }
+
+  @Override
+  public Outcome transaction(String subject, List<Step> steps) {
+    List<Step> done = new ArrayList<>();
+    for (Step step : steps) {
+      reporter.detail("step: %s", step.label());
+      try {
+        step.apply().forEach(effects::apply);
+      } catch (RuntimeException e) {
+        // The failed step may have done part of its work: undo it too, but what fails there is
+        // expected (the part not done cannot be undone).
+        tolerant(step.undo());
+        List<String> undoFailures = new ArrayList<>();
+        for (int i = done.size() - 1; i >= 0; i--) {
+          Step d = done.get(i);
+          for (Effect u : d.undo()) {
+            try {
+              effects.apply(u);
+            } catch (RuntimeException ue) {
+              undoFailures.add(d.label() + ": " + ue.getMessage());
+            }
+          }
+        }
+        String why = step.label() + " failed: " + e.getMessage();
+        throw new DeployException(
+            subject,
+            why + (undoFailures.isEmpty()
+                ? "; the previous configuration was restored"
+                : "; restoring the previous state also failed: " + String.join("; ", undoFailures)),
+            undoFailures.isEmpty() ? null : "run wgdeploy again; it completes the recovery",
+            e);
+      }
+      done.add(step);
+    }
+    return new Outcome(true, steps);
+  }
+
+  @Override
+  public Outcome bestEffort(String subject, List<Step> steps) {
+    List<String> failures = new ArrayList<>();
+    for (Step step : steps) {
+      reporter.detail("step: %s", step.label());
+      try {
+        step.apply().forEach(effects::apply);
+      } catch (RuntimeException e) {
+        failures.add(step.label() + ": " + e.getMessage());
+      }
+    }
+    if (!failures.isEmpty()) {
+      throw new DeployException(subject, "some steps failed: " + String.join("; ", failures),
+          "fix the cause and run it again; it skips what is already gone");
+    }
+    return new Outcome(true, steps);
+  }
+
+  private void tolerant(List<Effect> undo) {
+    for (Effect u : undo) {
+      try {
+        effects.apply(u);
+      } catch (RuntimeException ignored) {
+        // see transaction()
+      }
+    }
+  }
+}

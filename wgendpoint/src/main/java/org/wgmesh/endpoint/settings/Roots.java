@@ -1,0 +1,60 @@
+package org.wgmesh.endpoint.settings;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Every directory wgdeploy writes to. On a real host these are the system paths ({@link #system()});
+ * tests and simulated hosts point them all below one directory ({@link #under(Path)}), so several
+ * simulated endpoints can share one machine.
+ *
+ * @param wireguard WireGuard configs ({@code /etc/wireguard}); wgdeploy uses the subdirectory named
+ *     after the namespace
+ * @param bird BIRD configs ({@code /etc/bird})
+ * @param shorewall Shorewall (IPv4) config directory ({@code /etc/shorewall})
+ * @param shorewall6 Shorewall6 config directory ({@code /etc/shorewall6})
+ * @param systemd unit directory ({@code /etc/systemd/system})
+ * @param state wgdeploy state: manifest, journal, backups, PID files ({@code /var/lib/wgmesh})
+ * @param run sockets and PID files of the daemons ({@code /run/wgmesh})
+ */
+public record Roots(
+    Path wireguard, Path bird, Path shorewall, Path shorewall6, Path systemd, Path state, Path run) {
+  public Roots {
+    Objects.requireNonNull(wireguard, "wireguard");
+    Objects.requireNonNull(bird, "bird");
+    Objects.requireNonNull(shorewall, "shorewall");
+    Objects.requireNonNull(shorewall6, "shorewall6");
+    Objects.requireNonNull(systemd, "systemd");
+    Objects.requireNonNull(state, "state");
+    Objects.requireNonNull(run, "run");
+  }
+
+  /** The paths of a real host. */
+  public static Roots system() {
+    return new Roots(
+        Path.of("/etc/wireguard"),
+        Path.of("/etc/bird"),
+        Path.of("/etc/shorewall"),
+        Path.of("/etc/shorewall6"),
+        Path.of("/etc/systemd/system"),
+        Path.of("/var/lib/wgmesh"),
+        Path.of("/run/wgmesh"));
+  }
+
+  /** The system layout re-rooted below {@code prefix} ({@code prefix/etc/bird}, ...). */
+  public static Roots under(Path prefix) {
+    Roots s = system();
+    return new Roots(
+        reroot(prefix, s.wireguard),
+        reroot(prefix, s.bird),
+        reroot(prefix, s.shorewall),
+        reroot(prefix, s.shorewall6),
+        reroot(prefix, s.systemd),
+        reroot(prefix, s.state),
+        reroot(prefix, s.run));
+  }
+
+  private static Path reroot(Path prefix, Path absolute) {
+    return prefix.resolve(absolute.toString().substring(1));
+  }
+}
