@@ -13,11 +13,22 @@ import org.wgmesh.core.io.LockFile;
 
 /** Runs steps on the host, through {@link HostEffects}, with undo on failure. */
 public final class HostTransactions implements Transactions {
-  private final HostEffects effects;
+  /** Carries out one effect; {@link HostEffects} on the host, a recording fake in tests. */
+  @FunctionalInterface
+  interface EffectRunner {
+    void apply(Effect effect);
+  }
+
+  private final EffectRunner effects;
   private final Reporter reporter;
 
   public HostTransactions(CommandRunner runner, Reporter reporter, Waiter waiter) {
-    this.effects = new HostEffects(runner, waiter);
+    this(new HostEffects(runner, waiter)::apply, reporter);
+  }
+
+  /** For tests: effects carried out by {@code effects}. */
+  HostTransactions(EffectRunner effects, Reporter reporter) {
+    this.effects = effects;
     this.reporter = reporter;
   }
 
