@@ -1,6 +1,9 @@
 package org.wgmesh.endpoint.cli;
 
 import java.nio.file.Path;
+import java.util.function.Consumer;
+import org.wgmesh.core.registration.Registration;
+import org.wgmesh.endpoint.settings.EndpointConfig;
 import org.wgmesh.core.net.DomainName;
 import org.wgmesh.endpoint.settings.InterfaceName;
 import org.wgmesh.endpoint.settings.NamespaceName;
@@ -137,24 +140,9 @@ public final class WgconfigCommand implements Callable<Integer> {
   public Integer call() {
     Reporter reporter = common.reporter(io);
     Path dir = EndpointFile.configDir(Optional.ofNullable(configDir), env);
-    EnrolOptions options = new EnrolOptions(
-        DomainName.parse(domain, "DOMAIN"), dir,
-        Optional.ofNullable(siteFingerprint),
-        Optional.ofNullable(publicInterface).map(t -> InterfaceName.parse(t, "-i/--public-interface")),
-        Optional.ofNullable(trustInterface).map(t -> InterfaceName.parse(t, "-T/--trust-interface")),
-        parsed(trustAddresses, t -> IpPrefix.parseInterface(t, "-I/--trust-address")),
-        parsed(publicAddresses, t -> IpAddress.parse(t, "--public-address")),
-        parsed(lanPrefixes, t -> IpPrefix.parse(t, "--lan-prefix")),
-        Optional.ofNullable(netns).map(t -> NamespaceName.parse(t, "--netns")),
-        Optional.ofNullable(hostname),
-        Optional.ofNullable(hostKey),
-        Optional.ofNullable(resolver),
-        Optional.ofNullable(zoneFile),
-        Optional.ofNullable(backend),
-        Optional.ofNullable(supervisor),
-        Optional.ofNullable(root).map(r -> Roots.under(r.toAbsolutePath())),
-        Optional.ofNullable(templateDir).map(t -> t.isBlank() ? Optional.<Path>empty() : Optional.of(Path.of(t.strip()))),
-        Optional.ofNullable(allowSshFromNet));
+    EnrolOptions options = new EnrolOptions(DomainName.parse(domain, "DOMAIN"), dir,
+        Optional.ofNullable(siteFingerprint), Optional.ofNullable(resolver), Optional.ofNullable(zoneFile),
+        changes());
     Enrolment.Result result = service.apply(reporter, options);
     if (result.created()) {
       io.out().println("created " + result.file());
@@ -167,6 +155,35 @@ public final class WgconfigCommand implements Callable<Integer> {
     reporter.info("site %s, key %s, locus %s", result.config().domain(), result.config().siteFingerprint(),
         result.config().locus());
     return ExitCode.OK.code();
+  }
+
+  /** The settings given, each as a change of the stored configuration (parsed and checked here). */
+  private List<Consumer<EndpointConfig.Builder>> changes() {
+    List<Consumer<EndpointConfig.Builder>> c = new ArrayList<>();
+    set(c, publicInterface, t -> InterfaceName.parse(t, "-i/--public-interface"), (b, v) -> b.publicInterface = Optional.of(v));
+    set(c, trustInterface, t -> InterfaceName.parse(t, "-T/--trust-interface"), (b, v) -> b.trustInterface = Optional.of(v));
+    parsed(trustAddresses, t -> IpPrefix.parseInterface(t, "-I/--trust-address")).ifPresent(v -> c.add(b -> b.trustAddresses = v));
+    parsed(publicAddresses, t -> IpAddress.parse(t, "--public-address")).ifPresent(v -> c.add(b -> b.publicAddresses = v));
+    parsed(lanPrefixes, t -> IpPrefix.parse(t, "--lan-prefix")).ifPresent(v -> c.add(b -> b.lanPrefixes = v));
+    set(c, netns, t -> NamespaceName.parse(t, "--netns"), (b, v) -> b.netns = Optional.of(v));
+    set(c, hostname, t -> Registration.checkHostname(t, "--hostname"), (b, v) -> b.hostname = Optional.of(v));
+    set(c, hostKey, Path::toAbsolutePath, (b, v) -> b.hostKey = v);
+    set(c, backend, v -> v, (b, v) -> b.backend = v);
+    set(c, supervisor, v -> v, (b, v) -> b.supervisor = v);
+    set(c, root, r -> Roots.under(r.toAbsolutePath()), (b, v) -> b.roots = v);
+    set(c, templateDir, t -> t.isBlank() ? Optional.<Path>empty() : Optional.of(Enrolment.checkTemplateDir(Path.of(t.strip()))),
+        (b, v) -> b.templateDir = v);
+    set(c, allowSshFromNet, v -> v, (b, v) -> b.allowSshFromNet = v);
+    return c;
+  }
+
+  /** Adds the change of one option, parsed now (so a bad value fails before DNS is read). */
+  private static <T, V> void set(List<Consumer<EndpointConfig.Builder>> changes, T option,
+      java.util.function.Function<T, V> parse, java.util.function.BiConsumer<EndpointConfig.Builder, V> apply) {
+    if (option != null) {
+      V value = parse.apply(option);
+      changes.add(b -> apply.accept(b, value));
+    }
   }
 
   /** A repeated option: absent, or its values; a single '' means "none". */

@@ -196,10 +196,7 @@ public final class Enrolment {
       return o;
     }
     EndpointConfig c = existing.get();
-    return new EnrolOptions(o.domain(), o.configDir(), o.siteFingerprint(), o.publicInterface(),
-        o.trustInterface(), o.trustAddresses(), o.publicAddresses(), o.lanPrefixes(), o.netns(),
-        o.hostname(), o.hostKey(), c.resolver(), c.zoneFile(), o.backend(), o.supervisor(), o.roots(),
-        o.templateDir(), o.allowSshFromNet());
+    return new EnrolOptions(o.domain(), o.configDir(), o.siteFingerprint(), c.resolver(), c.zoneFile(), o.changes());
   }
 
   private static DnsSource defaultSource(EnrolOptions o) {
@@ -217,24 +214,11 @@ public final class Enrolment {
       b.siteSigningKey = mesh.siteSigningKey();
       b.siteBoxKey = mesh.siteBoxKey();
       b.locus = mesh.settings().locus();
-      o.publicInterface().ifPresent(v -> b.publicInterface = Optional.of(v));
-      o.trustInterface().ifPresent(v -> b.trustInterface = Optional.of(v));
-      o.trustAddresses().ifPresent(v -> b.trustAddresses = v);
-      o.publicAddresses().ifPresent(v -> b.publicAddresses = v);
-      o.lanPrefixes().ifPresent(v -> b.lanPrefixes = v);
-      o.netns().ifPresent(v -> b.netns = Optional.of(v));
-      o.hostname().ifPresent(v -> b.hostname = Optional.of(
-          org.wgmesh.core.registration.Registration.checkHostname(v, "--hostname")));
-      o.hostKey().ifPresent(v -> b.hostKey = v.toAbsolutePath());
+      o.changes().forEach(change -> change.accept(b));
       if (o.resolver().isPresent() || o.zoneFile().isPresent()) {
         b.resolver = o.resolver();
         b.zoneFile = o.zoneFile().map(Path::toAbsolutePath);
       }
-      o.backend().ifPresent(v -> b.backend = v);
-      o.supervisor().ifPresent(v -> b.supervisor = v);
-      o.roots().ifPresent(v -> b.roots = v);
-      o.templateDir().ifPresent(v -> b.templateDir = v.map(Enrolment::checkTemplateDir));
-      o.allowSshFromNet().ifPresent(v -> b.allowSshFromNet = v);
     });
   }
 
@@ -242,7 +226,7 @@ public final class Enrolment {
    * An override directory must exist when it is set (wgdeploy would fail on every run); it is
    * not checked when the file is read, so a removed one can still be cleared with {@code ''}.
    */
-  private static Path checkTemplateDir(Path dir) {
+  public static Path checkTemplateDir(Path dir) {
     Path abs = dir.toAbsolutePath().normalize();
     if (!Files.isDirectory(abs)) {
       throw new InputException("--template-dir " + dir, "is not a directory",

@@ -55,14 +55,11 @@ class WghostCommandTest {
   @BeforeEach
   void enrol() {
     mesh = new TestMesh().publishEmpty();
-    EnrolOptions base = EnrolOptions.of(DN, dir);
-    new Enrolment(org.wgmesh.core.cli.Reporter.silent(), o -> mesh.dns).enrol(new EnrolOptions(
-        DN, dir, base.siteFingerprint(), java.util.Optional.of(InterfaceName.parse("eth0", "t")),
-        java.util.Optional.of(InterfaceName.parse("eth1", "t")),
-        java.util.Optional.of(List.of(IpPrefix.parseInterface("198.18.7.1/24", "t"))),
-        java.util.Optional.of(List.of(IpAddress.parse("203.0.113.7", "t"))),
-        base.lanPrefixes(), base.netns(), base.hostname(), base.hostKey(), base.resolver(), base.zoneFile(),
-        base.backend(), base.supervisor(), base.roots(), base.templateDir(), base.allowSshFromNet()));
+    new Enrolment(org.wgmesh.core.cli.Reporter.silent(), o -> mesh.dns).enrol(EnrolOptions.of(DN, dir)
+        .with(b -> b.publicInterface = java.util.Optional.of(InterfaceName.parse("eth0", "t")))
+        .with(b -> b.trustInterface = java.util.Optional.of(InterfaceName.parse("eth1", "t")))
+        .with(b -> b.trustAddresses = List.of(IpPrefix.parseInterface("198.18.7.1/24", "t")))
+        .with(b -> b.publicAddresses = List.of(IpAddress.parse("203.0.113.7", "t"))));
   }
 
   Path keyFile() {

@@ -1,5 +1,6 @@
 package org.wgmesh.endpoint.deploy.plan;
 
+import org.wgmesh.endpoint.settings.EndpointConfig;
 import java.util.List;
 import java.util.Objects;
 import org.wgmesh.core.net.IpPrefix;
@@ -27,7 +28,7 @@ import org.wgmesh.core.net.IpPrefix;
  * @param ownLans this host as a BGP origin: the LAN prefixes it may announce
  * @param peerLans every peer as a BGP origin, ordered by peer number: what BGP accepts from each
  * @param layout the paths every file and socket goes to
- * @param sshFromNet whether the firewall accepts SSH from the Internet side to the router
+ * @param settings the endpoint settings it was planned with (templates read settings from here)
  */
 public record DeployPlan(
     String domain,
@@ -48,7 +49,7 @@ public record DeployPlan(
     LanOrigin ownLans,
     List<LanOrigin> peerLans,
     Layout layout,
-    boolean sshFromNet) {
+    EndpointConfig settings) {
   public DeployPlan {
     Objects.requireNonNull(namespace, "namespace");
     trustAddresses = List.copyOf(trustAddresses);
@@ -58,6 +59,7 @@ public record DeployPlan(
     Objects.requireNonNull(ownLans, "ownLans");
     peerLans = List.copyOf(peerLans);
     Objects.requireNonNull(layout, "layout");
+    Objects.requireNonNull(settings, "settings");
   }
 
   /** The LAN networks of the trust interface (its addresses with host bits cleared) of one family. */

@@ -103,7 +103,7 @@ public final class Planner {
         LanOrigin.of(self.number(), self.hostname(), self.asn(), self.lanPrefixes()),
         peerLans,
         new Layout(settings.roots(), ns),
-        settings.allowSshFromNet());
+        settings);
   }
 
   private static WireGuardLink link(MeshSettings mesh, HostEntry self, HostEntry peer, int keepalive) {

@@ -58,7 +58,7 @@ final class TemplateModel {
     m.put("units", map(
         "bird", l.birdUnit(),
         "wireguardGo", l.wireguardGoUnitTemplate()));
-    m.put("firewall", map("sshFromNet", p.sshFromNet()));
+    m.put("firewall", map("sshFromNet", p.settings().allowSshFromNet()));
     return m;
   }
 
