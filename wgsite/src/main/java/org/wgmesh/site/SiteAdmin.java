@@ -18,6 +18,7 @@ import org.wgmesh.core.io.LockFile;
 import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.model.MeshSettings;
 import org.wgmesh.core.net.AsnRange;
+import org.wgmesh.core.net.DomainName;
 import org.wgmesh.core.net.IpPrefix;
 import org.wgmesh.core.registration.Registration;
 import org.wgmesh.core.registration.RegistrationBlob;
@@ -86,7 +87,7 @@ public final class SiteAdmin {
   private record NewSiteValues(MeshSettings settings, AsnRange asn, String publish) {}
 
   private static NewSiteValues checked(Path yaml, NewSite create) {
-    String domain = Registration.checkHostname(create.domain(), "--domain");
+    String domain = DomainName.parse(create.domain(), "--domain").name();
     String locus = SiteFile.checkLocus(create.locus());
     IpPrefix tunnel =
         create.tunnelPrefix() == null
@@ -109,7 +110,7 @@ public final class SiteAdmin {
   private static void checkMatches(Site site, NewSite c, Path yaml) {
     MeshSettings s = site.settings();
     List<String> diffs = new ArrayList<>();
-    if (c.domain() != null && !c.domain().equalsIgnoreCase(s.domain())) {
+    if (c.domain() != null && !DomainName.parse(c.domain(), "--domain").name().equals(s.domain())) {
       diffs.add("--domain " + c.domain() + " (file: " + s.domain() + ")");
     }
     if (c.locus() != null && !c.locus().equals(s.locus())) {

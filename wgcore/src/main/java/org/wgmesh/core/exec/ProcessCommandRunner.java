@@ -4,10 +4,19 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** Runs commands as real processes, with a timeout, reading stdout and stderr concurrently. */
+/**
+ * Runs commands as real processes, with a timeout, reading stdout and stderr concurrently.
+ *
+ * <p>Every process runs in the C locale ({@code LC_ALL=C}, {@code LANG} and {@code LANGUAGE}
+ * removed): the callers match the English output of {@code ip}, {@code wg}, {@code birdc} and
+ * {@code shorewall}, which a translated or otherwise localised message would break (see
+ * locale(7): {@code LC_ALL} overrides every {@code LC_*} variable and {@code LANG}; GNU gettext
+ * reads {@code LANGUAGE} before them unless the locale is C).
+ */
 public final class ProcessCommandRunner implements CommandRunner {
   private final long timeoutSeconds;
 
@@ -23,7 +32,9 @@ public final class ProcessCommandRunner implements CommandRunner {
   public CommandResult execute(Command command) {
     Process p;
     try {
-      p = new ProcessBuilder(command.argv()).start();
+      ProcessBuilder builder = new ProcessBuilder(command.argv());
+      cLocale(builder.environment());
+      p = builder.start();
     } catch (IOException e) {
       throw new CommandFailedException(command, "cannot start: " + e.getMessage(), e);
     }
@@ -49,6 +60,13 @@ public final class ProcessCommandRunner implements CommandRunner {
       Thread.currentThread().interrupt();
       throw new CommandFailedException(command, "interrupted", e);
     }
+  }
+
+  /** Makes {@code env} select the C locale, whatever the caller's locale is. */
+  static void cLocale(Map<String, String> env) {
+    env.remove("LANG");
+    env.remove("LANGUAGE");
+    env.put("LC_ALL", "C");
   }
 
   private static CompletableFuture<String> drain(InputStream s) {

@@ -24,7 +24,7 @@ import org.wgmesh.core.error.FileException;
  * else sees. A lock held in this JVM counts as held (the JDK refuses a second lock on the same
  * file with {@link OverlappingFileLockException} instead of answering "busy").
  */
-public final class LockFile implements AutoCloseable {
+public final class LockFile implements Lock {
   private static final long POLL_MS = 50;
 
   private final Path path;

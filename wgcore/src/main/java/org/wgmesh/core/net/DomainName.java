@@ -1,7 +1,9 @@
 package org.wgmesh.core.net;
 
+import java.util.Locale;
 import java.util.Objects;
-import org.wgmesh.core.registration.Registration;
+import java.util.regex.Pattern;
+import org.wgmesh.core.error.InputException;
 
 /**
  * A DNS name such as a mesh domain ({@code mesh.example.com}): letters, digits and inner hyphens
@@ -12,6 +14,8 @@ import org.wgmesh.core.registration.Registration;
  * @param name the canonical text
  */
 public record DomainName(String name) implements Comparable<DomainName> {
+  private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+
   public DomainName {
     Objects.requireNonNull(name, "name");
     String canonical = canonical(name, "domain");
@@ -32,7 +36,40 @@ public record DomainName(String name) implements Comparable<DomainName> {
 
   private static String canonical(String text, String what) {
     String t = text == null ? null : (text.endsWith(".") ? text.substring(0, text.length() - 1) : text);
-    return Registration.checkHostname(t, what);
+    return checkLabels(t, what);
+  }
+
+  /**
+   * Checks a name without trailing dot: 1..253 characters, dot-separated labels of letters,
+   * digits and inner hyphens (RFC 1123), and returns it lower-cased. Host names use the same rule
+   * ({@link org.wgmesh.core.registration.Registration#checkHostname}).
+   *
+   * @param what names the field in an error
+   * @throws InputException when it is not such a name
+   */
+  public static String checkLabels(String name, String what) {
+    if (name == null || name.isEmpty()) {
+      throw new InputException(what, "missing host name");
+    }
+    String h = name.toLowerCase(Locale.ROOT);
+    if (h.length() > 253) {
+      throw new InputException(what, "host name longer than 253 characters");
+    }
+    for (String label : h.split("\\.", -1)) {
+      if (!LABEL.matcher(label).matches()) {
+        throw new InputException(
+            what,
+            "'" + printable(name) + "' is not a host name",
+            "use letters, digits and hyphens, labels separated by dots (RFC 1123)");
+      }
+    }
+    return h;
+  }
+
+  private static String printable(String s) {
+    StringBuilder sb = new StringBuilder();
+    s.codePoints().limit(80).forEach(c -> sb.append(c >= 0x20 && c < 0x7f ? (char) c : '?'));
+    return sb.toString();
   }
 
   /** {@code label.name}: a name below this one. */
@@ -42,7 +79,7 @@ public record DomainName(String name) implements Comparable<DomainName> {
 
   /** Whether {@code other} is this name or below it, comparing whole labels. */
   public boolean contains(String other) {
-    String o = other.toLowerCase(java.util.Locale.ROOT);
+    String o = other.toLowerCase(Locale.ROOT);
     o = o.endsWith(".") ? o.substring(0, o.length() - 1) : o;
     return o.equals(name) || o.endsWith("." + name);
   }

@@ -4,9 +4,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import org.wgmesh.core.crypto.X25519PublicKey;
 import org.wgmesh.core.error.InputException;
+import org.wgmesh.core.net.DomainName;
 import org.wgmesh.core.net.IpAddress;
 import org.wgmesh.core.net.IpPrefix;
 
@@ -31,8 +31,6 @@ public record Registration(
   public static final int MAX_ENDPOINTS = 16;
   /** Most LAN prefixes one host may announce. */
   public static final int MAX_LAN_PREFIXES = 64;
-
-  private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
   /**
    * @throws InputException naming the field when a value is missing or out of bounds
@@ -61,33 +59,12 @@ public record Registration(
 
   /**
    * Checks a host name: 1..253 characters, dot-separated labels of letters, digits and inner
-   * hyphens (RFC 1123), and returns it lower-cased.
+   * hyphens (RFC 1123), and returns it lower-cased; the rule of {@link DomainName}.
    *
    * @param what names the field in an error
    * @throws InputException when it is not such a name
    */
   public static String checkHostname(String hostname, String what) {
-    if (hostname == null || hostname.isEmpty()) {
-      throw new InputException(what, "missing host name");
-    }
-    String h = hostname.toLowerCase(java.util.Locale.ROOT);
-    if (h.length() > 253) {
-      throw new InputException(what, "host name longer than 253 characters");
-    }
-    for (String label : h.split("\\.", -1)) {
-      if (!LABEL.matcher(label).matches()) {
-        throw new InputException(
-            what,
-            "'" + printable(hostname) + "' is not a host name",
-            "use letters, digits and hyphens, labels separated by dots (RFC 1123)");
-      }
-    }
-    return h;
-  }
-
-  private static String printable(String s) {
-    StringBuilder sb = new StringBuilder();
-    s.codePoints().limit(80).forEach(c -> sb.append(c >= 0x20 && c < 0x7f ? (char) c : '?'));
-    return sb.toString();
+    return DomainName.checkLabels(hostname, what);
   }
 }

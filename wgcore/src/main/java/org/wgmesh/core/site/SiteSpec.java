@@ -16,6 +16,7 @@ import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.model.MeshSettings;
 import org.wgmesh.core.net.Addressing;
 import org.wgmesh.core.net.AsnRange;
+import org.wgmesh.core.net.DomainName;
 import org.wgmesh.core.net.IpPrefix;
 import org.wgmesh.core.registration.Registration;
 import org.wgmesh.core.yaml.YamlNode;
@@ -85,7 +86,7 @@ record SiteSpec(
                 throw v.error("this wgsite reads site files of version " + VERSION, "upgrade wgsite");
               }
             });
-    String domain = convert(root.require(top, "domain"), t -> Registration.checkHostname(t, "domain"));
+    String domain = convert(root.require(top, "domain"), t -> DomainName.parse(t, "domain").name());
     String locus = convert(root.require(top, "locus"), SiteSpec::checkLocus);
     IpPrefix tunnel =
         convert(root.require(top, "tunnel-prefix"), t -> checkTunnelPrefix(IpPrefix.parse(t, "tunnel-prefix"), "tunnel-prefix"));

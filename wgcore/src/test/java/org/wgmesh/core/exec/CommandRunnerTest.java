@@ -28,6 +28,26 @@ class CommandRunnerTest {
   }
 
   @Test
+  void run_anyProcess_runsInTheCLocale() {
+    CommandResult r = runner.run(Command.query("sh", "-c",
+        "echo \"LC_ALL=$LC_ALL LANG=${LANG-unset} LANGUAGE=${LANGUAGE-unset}\"; locale 2>/dev/null | grep '^LC_MESSAGES='"));
+
+    assertThat(r.stdout()).startsWith("LC_ALL=C LANG=unset LANGUAGE=unset\n");
+    // locale(1) is part of libc-bin on Debian; where it is missing only the first line is there.
+    assertThat(r.stdout().lines().skip(1).toList()).allMatch(l -> l.equals("LC_MESSAGES=\"C\""));
+  }
+
+  @Test
+  void cLocale_overridesTheCallersLocale() {
+    java.util.Map<String, String> env = new java.util.HashMap<>(
+        java.util.Map.of("LANG", "de_DE.UTF-8", "LANGUAGE", "de:en", "LC_ALL", "fr_FR.UTF-8", "LC_NUMERIC", "de_DE.UTF-8", "PATH", "/bin"));
+
+    ProcessCommandRunner.cLocale(env);
+
+    assertThat(env).containsEntry("LC_ALL", "C").containsEntry("PATH", "/bin").doesNotContainKeys("LANG", "LANGUAGE");
+  }
+
+  @Test
   void execute_missingProgram_saysSoWithHint() {
     assertThatThrownBy(() -> runner.execute(Command.query("/nonexistent/wgmesh-tool")))
         .isInstanceOf(CommandFailedException.class)

@@ -105,6 +105,13 @@ class SiteFileTest {
   }
 
   @Test
+  void load_domainInAnyCaseWithTrailingDot_isTheCanonicalName() throws Exception {
+    Files.writeString(yaml, Files.readString(yaml).replace("domain: mesh.example.com\n", "domain: Mesh.Example.COM.\n"));
+
+    assertThat(SiteFile.load(yaml).settings().domain()).isEqualTo("mesh.example.com");
+  }
+
+  @Test
   void load_missingKeyFile_isAFileError() throws Exception {
     Files.delete(SiteFile.keyPaths(yaml).signing());
     assertThatThrownBy(() -> SiteFile.load(yaml))

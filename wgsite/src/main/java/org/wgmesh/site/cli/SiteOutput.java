@@ -1,7 +1,10 @@
 package org.wgmesh.site.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.util.List;
+import org.wgmesh.core.json.Json;
 import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.model.MeshSettings;
 import org.wgmesh.core.site.RetiredHost;
@@ -76,56 +79,38 @@ final class SiteOutput {
     }
   }
 
-  /** The listing as one JSON object: {@code {"domain":..,"fingerprint":..,"hosts":[..],"retired":[..]}}. */
+  /**
+   * The listing as one JSON object on one line: {@code {"domain":..,"locus":..,"fingerprint":..,
+   * "hosts":[{"number":..,"hostname":..,"uuid":..,"asn":..,"port":..,"public_key":..,
+   * "key_fingerprint":..,"endpoints":[..],"lan_prefixes":[..]}],"retired":[{"number":..,"uuid":..}]}}.
+   */
   static void json(Site site, PrintWriter out) {
-    StringBuilder sb = new StringBuilder("{");
-    sb.append("\"domain\":").append(str(site.settings().domain()));
-    sb.append(",\"locus\":").append(str(site.settings().locus()));
-    sb.append(",\"fingerprint\":").append(str(site.keys().fingerprint()));
-    sb.append(",\"hosts\":[");
-    boolean first = true;
+    ObjectNode root = Json.object()
+        .put("domain", site.settings().domain())
+        .put("locus", site.settings().locus())
+        .put("fingerprint", site.keys().fingerprint());
+    ArrayNode hosts = root.putArray("hosts");
     for (HostEntry h : site.hosts()) {
-      sb.append(first ? "" : ",");
-      first = false;
-      sb.append("{\"number\":").append(h.number());
-      sb.append(",\"hostname\":").append(str(h.hostname()));
-      sb.append(",\"uuid\":").append(str(h.uuid().toString()));
-      sb.append(",\"asn\":").append(h.asn());
-      sb.append(",\"port\":").append(site.settings().portbase() + h.number());
-      sb.append(",\"public_key\":").append(str(h.publicKey().toBase64()));
-      sb.append(",\"key_fingerprint\":").append(str(h.publicKey().fingerprint()));
-      sb.append(",\"endpoints\":").append(strings(h.endpoints()));
-      sb.append(",\"lan_prefixes\":").append(strings(h.lanPrefixes()));
-      sb.append('}');
+      ObjectNode host = hosts.addObject()
+          .put("number", h.number())
+          .put("hostname", h.hostname())
+          .put("uuid", h.uuid().toString())
+          .put("asn", h.asn())
+          .put("port", site.settings().portbase() + h.number())
+          .put("public_key", h.publicKey().toBase64())
+          .put("key_fingerprint", h.publicKey().fingerprint());
+      strings(host.putArray("endpoints"), h.endpoints());
+      strings(host.putArray("lan_prefixes"), h.lanPrefixes());
     }
-    sb.append("],\"retired\":[");
-    first = true;
+    ArrayNode retired = root.putArray("retired");
     for (RetiredHost r : site.retired()) {
-      sb.append(first ? "" : ",");
-      first = false;
-      sb.append("{\"number\":").append(r.number()).append(",\"uuid\":").append(str(r.uuid().toString())).append('}');
+      retired.addObject().put("number", r.number()).put("uuid", r.uuid().toString());
     }
-    sb.append("]}");
-    out.println(sb);
+    out.println(Json.write(root));
   }
 
-  private static String strings(List<?> items) {
-    return "[" + String.join(",", items.stream().map(i -> str(i.toString())).toList()) + "]";
-  }
-
-  /** A JSON string literal; our values are ASCII, but escape quotes, backslashes and controls anyway. */
-  private static String str(String s) {
-    StringBuilder sb = new StringBuilder("\"");
-    for (char c : s.toCharArray()) {
-      if (c == '"' || c == '\\') {
-        sb.append('\\').append(c);
-      } else if (c < 0x20) {
-        sb.append(String.format("\\u%04x", (int) c));
-      } else {
-        sb.append(c);
-      }
-    }
-    return sb.append('"').toString();
+  private static void strings(ArrayNode array, List<?> items) {
+    items.forEach(i -> array.add(i.toString()));
   }
 
   private static String join(List<?> items) {

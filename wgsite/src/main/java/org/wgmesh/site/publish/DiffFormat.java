@@ -1,6 +1,9 @@
 package org.wgmesh.site.publish;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Locale;
+import org.wgmesh.core.json.Json;
 
 /** Renders a {@link RecordDiff} for people (text) or programs (JSON). Returns text, never prints. */
 public final class DiffFormat {
@@ -30,34 +33,19 @@ public final class DiffFormat {
 
   /**
    * {@code {"target":..,"dryRun":..,"changes":[{"action":"add","name":..,"oldBytes":..,"newBytes":..,"strings":..}]}}
-   * on one line.
+   * on one line (see {@link Json}).
    */
   public static String json(RecordDiff diff, String target, boolean dryRun) {
-    StringBuilder b = new StringBuilder("{\"target\":").append(quote(target))
-        .append(",\"dryRun\":").append(dryRun).append(",\"changes\":[");
-    String sep = "";
+    ObjectNode root = Json.object().put("target", target).put("dryRun", dryRun);
+    ArrayNode changes = root.putArray("changes");
     for (RecordDiff.Entry e : diff.entries()) {
-      b.append(sep).append("{\"action\":").append(quote(e.action().name().toLowerCase(Locale.ROOT)))
-          .append(",\"name\":").append(quote(e.name()))
-          .append(",\"oldBytes\":").append(e.oldBytes())
-          .append(",\"newBytes\":").append(e.newBytes())
-          .append(",\"strings\":").append(e.newStrings()).append('}');
-      sep = ",";
+      changes.addObject()
+          .put("action", e.action().name().toLowerCase(Locale.ROOT))
+          .put("name", e.name())
+          .put("oldBytes", e.oldBytes())
+          .put("newBytes", e.newBytes())
+          .put("strings", e.newStrings());
     }
-    return b.append("]}").append(System.lineSeparator()).toString();
-  }
-
-  private static String quote(String s) {
-    StringBuilder b = new StringBuilder("\"");
-    for (char c : s.toCharArray()) {
-      if (c == '"' || c == '\\') {
-        b.append('\\').append(c);
-      } else if (c < 0x20) {
-        b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-      } else {
-        b.append(c);
-      }
-    }
-    return b.append('"').toString();
+    return Json.write(root) + System.lineSeparator();
   }
 }

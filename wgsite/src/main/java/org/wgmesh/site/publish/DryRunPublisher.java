@@ -27,6 +27,11 @@ public final class DryRunPublisher implements Publisher {
   }
 
   @Override
+  public String writtenVerb() {
+    return "would write";
+  }
+
+  @Override
   public Map<String, TxtRecordSet> readCurrent(String domain, Collection<String> candidateNames) {
     return target.readCurrent(domain, candidateNames);
   }

@@ -79,10 +79,10 @@ public final class PublishService {
       } catch (WgmeshException e) {
         throw halfWay(e, done, steps.subList(i, steps.size()));
       }
-      reporter.detail("%s: done: %s", publisher.describe(), step.label);
+      reporter.detail("%s: %s: %s", publisher.describe(), publisher.writtenVerb(), step.label);
       done.add(step.label);
     }
-    reporter.info("%s: written: %s", publisher.describe(), String.join(", ", done));
+    reporter.info("%s: %s: %s", publisher.describe(), publisher.writtenVerb(), String.join(", ", done));
   }
 
   private PublishException halfWay(WgmeshException e, List<String> done, List<Step> remaining) {

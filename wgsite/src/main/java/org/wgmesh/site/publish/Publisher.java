@@ -47,6 +47,14 @@ public interface Publisher extends AutoCloseable {
    */
   void delete(List<String> names);
 
+  /**
+   * How messages name what {@link #upsert} and {@link #delete} did: {@code "written"}, or {@code
+   * "would write"} for {@link DryRunPublisher}, which holds the writes back.
+   */
+  default String writtenVerb() {
+    return "written";
+  }
+
   /** Releases connections; never throws. */
   @Override
   default void close() {}

@@ -13,11 +13,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BiFunction;
+import java.util.function.UnaryOperator;
 import org.wgmesh.core.cli.Reporter;
 import org.wgmesh.core.dns.TxtRecordSet;
 import org.wgmesh.core.error.FileException;
-import org.wgmesh.core.io.AtomicFiles;
-import org.wgmesh.core.io.LockFile;
+import org.wgmesh.core.io.Lock;
 import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.record.PublicationPlan;
 import org.wgmesh.core.record.PublicationPlanner;
@@ -84,27 +84,28 @@ public final class SitePublication {
    * @throws org.wgmesh.core.error.PublishException when the target cannot be read
    */
   public Prepared prepare(Path siteFile, String publishOverride, boolean dryRun) {
+    // The one place a dry run differs from a real one: it swaps in the two decorators that
+    // report instead of writing (DNS records; lock, state and site file). Nothing below asks.
+    PublicationFiles files = dryRun ? new DryRunPublicationFiles(reporter) : new DiskPublicationFiles(reporter, lockWait);
+    UnaryOperator<Publisher> decorate = dryRun ? target -> new DryRunPublisher(target, reporter) : UnaryOperator.identity();
     // A real run holds the site file's lock from this read until close(), so a wgsite -i/--remove
     // cannot slip between reading the site and writing its retired list back (and two wgpub runs
-    // do not publish over each other). A dry run writes nothing and takes no lock. A missing site
-    // file gets the usual error from load, without a lock file created beside it.
-    LockFile lock = !dryRun && Files.exists(siteFile) ? SiteFile.lock(siteFile, lockWait) : null;
+    // do not publish over each other).
+    Lock lock = files.lock(siteFile);
     try {
-      return prepareLocked(siteFile, publishOverride, dryRun, lock);
+      return prepareLocked(siteFile, publishOverride, files, decorate, lock);
     } catch (RuntimeException e) {
-      if (lock != null) {
-        lock.close();
-      }
+      lock.close();
       throw e;
     }
   }
 
-  private Prepared prepareLocked(Path siteFile, String publishOverride, boolean dryRun, LockFile lock) {
+  private Prepared prepareLocked(
+      Path siteFile, String publishOverride, PublicationFiles files, UnaryOperator<Publisher> decorate, Lock lock) {
     Site site = SiteFile.load(siteFile);
     String uri = publishOverride != null ? publishOverride : site.publishTarget();
     Path siteDir = siteFile.toAbsolutePath().getParent();
-    Publisher target = publishers.apply(uri, siteDir);
-    Publisher publisher = dryRun ? new DryRunPublisher(target, reporter) : target;
+    Publisher publisher = decorate.apply(publishers.apply(uri, siteDir));
     try {
       Path statePath = statePath(siteFile);
       PublicationState state = readState(statePath);
@@ -118,7 +119,7 @@ public final class SitePublication {
       RecordDiff diff = RecordDiff.between(current,
           new RecordChanges(plan.upsertsBeforeMesh(), Optional.ofNullable(plan.meshRecord()), plan.deletesAfterMesh()));
       List<Integer> retired = site.retired().stream().map(RetiredHost::number).toList();
-      return new Prepared(siteFile, statePath, publisher, service, diff, plan.newState(), retired, dryRun, lock);
+      return new Prepared(siteFile, statePath, publisher, service, files, diff, plan.newState(), retired, lock);
     } catch (RuntimeException e) {
       publisher.close();
       throw e;
@@ -135,17 +136,8 @@ public final class SitePublication {
    * @throws FileException when the state or site file cannot be written
    */
   public void apply(Prepared p) {
-    p.service.apply(p.diff, () -> {
-      if (!p.dryRun && AtomicFiles.write(p.statePath, p.newState.toText(), AtomicFiles.SECRET)) {
-        reporter.detail("saved publication state %s", p.statePath);
-      }
-    });
-    if (!p.dryRun && !p.retiredNumbers.isEmpty()) {
-      // Re-read: the site file may have been edited since prepare; change only the retired list.
-      Site now = SiteFile.load(p.siteFile);
-      SiteFile.save(now.withoutRetired(p.retiredNumbers), p.siteFile);
-      reporter.info("freed the numbers of %d removed host(s): %s", p.retiredNumbers.size(), p.retiredNumbers);
-    }
+    p.service.apply(p.diff, () -> p.files.saveState(p.statePath, p.newState));
+    p.files.freeRetired(p.siteFile, p.retiredNumbers);
   }
 
   /**
@@ -186,22 +178,22 @@ public final class SitePublication {
     private final Path statePath;
     private final Publisher publisher;
     private final PublishService service;
+    private final PublicationFiles files;
     private final RecordDiff diff;
     private final PublicationState newState;
     private final List<Integer> retiredNumbers;
-    private final boolean dryRun;
-    private final LockFile lock;
+    private final Lock lock;
 
-    Prepared(Path siteFile, Path statePath, Publisher publisher, PublishService service, RecordDiff diff,
-        PublicationState newState, List<Integer> retiredNumbers, boolean dryRun, LockFile lock) {
+    Prepared(Path siteFile, Path statePath, Publisher publisher, PublishService service, PublicationFiles files,
+        RecordDiff diff, PublicationState newState, List<Integer> retiredNumbers, Lock lock) {
       this.siteFile = siteFile;
       this.statePath = statePath;
       this.publisher = publisher;
       this.service = service;
+      this.files = files;
       this.diff = diff;
       this.newState = newState;
       this.retiredNumbers = List.copyOf(retiredNumbers);
-      this.dryRun = dryRun;
       this.lock = lock;
     }
 
@@ -215,18 +207,12 @@ public final class SitePublication {
       return publisher.describe();
     }
 
-    public boolean dryRun() {
-      return dryRun;
-    }
-
     @Override
     public void close() {
       try {
         publisher.close();
       } finally {
-        if (lock != null) {
-          lock.close();
-        }
+        lock.close();
       }
     }
   }

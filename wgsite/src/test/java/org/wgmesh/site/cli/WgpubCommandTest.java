@@ -2,6 +2,7 @@ package org.wgmesh.site.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
@@ -24,6 +25,7 @@ import org.wgmesh.core.cli.Cli;
 import org.wgmesh.core.cli.Io;
 import org.wgmesh.core.dns.TxtRecordSet;
 import org.wgmesh.core.error.PublishException;
+import org.wgmesh.core.json.Json;
 import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.site.Site;
 import org.wgmesh.core.site.SiteFile;
@@ -172,6 +174,10 @@ class WgpubCommandTest {
     assertThat(r.rc()).as(r.err()).isZero();
     assertThat(r.out()).startsWith("{\"target\":\"zonefile:" + dir.resolve("other.zone") + "\",\"dryRun\":false,\"changes\":[")
         .contains("{\"action\":\"add\",\"name\":\"" + DOMAIN + "\"");
+    JsonNode doc = Json.readTree(r.out(), "wgpub --json output");
+    assertThat(doc.path("changes")).hasSize(7);
+    assertThat(doc.path("changes").get(0).fieldNames()).toIterable()
+        .containsExactly("action", "name", "oldBytes", "newBytes", "strings");
     assertThat(dir.resolve("other.zone")).exists();
     assertThat(zone).doesNotExist();
   }

@@ -2,6 +2,7 @@ package org.wgmesh.site.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +19,7 @@ import org.wgmesh.core.cli.Cli;
 import org.wgmesh.core.cli.Io;
 import org.wgmesh.core.crypto.X25519PrivateKey;
 import org.wgmesh.core.error.ExitCode;
+import org.wgmesh.core.json.Json;
 import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.net.IpAddress;
 import org.wgmesh.core.net.IpPrefix;
@@ -369,6 +371,11 @@ class WgsiteCommandTest {
         .contains("\"hosts\":[{\"number\":1,\"hostname\":\"router1\",\"uuid\":\"" + h.uuid() + "\",\"asn\":64512,\"port\":51001")
         .contains("\"lan_prefixes\":[\"10.1.0.0/24\"]")
         .contains("\"retired\":[]");
+    JsonNode doc = Json.readTree(j.out(), "wgsite --list --json output");
+    assertThat(doc.fieldNames()).toIterable().containsExactly("domain", "locus", "fingerprint", "hosts", "retired");
+    assertThat(doc.path("hosts").get(0).fieldNames()).toIterable().containsExactly(
+        "number", "hostname", "uuid", "asn", "port", "public_key", "key_fingerprint", "endpoints", "lan_prefixes");
+    assertThat(doc.path("hosts").get(0).path("endpoints").toString()).isEqualTo("[\"198.51.100.9\",\"2001:db8::9\"]");
   }
 
   @Test

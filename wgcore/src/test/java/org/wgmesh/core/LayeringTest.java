@@ -1,0 +1,60 @@
+package org.wgmesh.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.wgmesh.core.testing.LayeringRules;
+
+/** The layering rules of docs/architecture.md on wgcore's main classes. */
+class LayeringTest {
+  private static final JavaClasses CORE = LayeringRules.mainClasses("org.wgmesh.core");
+
+  @Test
+  void picocli_onlyInTheCliPlumbing() {
+    LayeringRules.picocliOnlyInCommands().check(CORE);
+  }
+
+  @Test
+  void awsSdk_notUsed() {
+    LayeringRules.awsSdkOnlyInRoute53Adapter().check(CORE);
+  }
+
+  @Test
+  void freemarker_notUsed() {
+    LayeringRules.freemarkerOnlyInRenderer().check(CORE);
+  }
+
+  @Test
+  void yaml_onlyInTheYamlLayerAndTheSiteFileCodec() {
+    LayeringRules.yamlOnlyInFileCodecs(LayeringRules.CORE_YAML_CODECS).check(CORE);
+  }
+
+  @Test
+  void packages_haveNoCycles() {
+    LayeringRules.noPackageCycles().check(CORE);
+  }
+
+  @Test
+  void rules_seeTheClassesAndCatchAViolation() {
+    assertThat(CORE.contain("org.wgmesh.core.site.SiteFile")).isTrue();
+    assertThat(CORE.stream().filter(c -> c.getPackageName().equals("org.wgmesh.core.testing"))).isEmpty();
+    // Without the site file codec in the allowed set, its use of YamlNode is a violation.
+    assertThatThrownBy(() -> LayeringRules.yamlOnlyInFileCodecs(List.of("org.wgmesh.core.yaml..")).check(CORE))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("Method <org.wgmesh.core.site.SiteFile.load(java.nio.file.Path)> calls method <org.wgmesh.core.yaml.")
+        .hasMessageNotContaining("Method <org.wgmesh.core.yaml.");
+  }
+
+  @Test
+  void noPackageCycles_catchesACycle() {
+    JavaClasses fixture = new ClassFileImporter().importPackages("org.wgmesh.core.testing.cyclefixture");
+
+    assertThatThrownBy(() -> LayeringRules.noPackageCycles().check(fixture))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("Cycle detected: Slice core.testing.cyclefixture.a -> ");
+  }
+}

@@ -1,0 +1,44 @@
+package org.wgmesh.endpoint;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.wgmesh.core.testing.LayeringRules;
+
+/** The layering rules of docs/architecture.md on wgendpoint's main classes. */
+class LayeringTest {
+  private static final JavaClasses ENDPOINT = LayeringRules.mainClasses("org.wgmesh.endpoint");
+
+  /** Where YAML is allowed here: wgcore's codecs and the endpoint file codec. */
+  static final List<String> YAML_CODECS =
+      Stream.concat(LayeringRules.CORE_YAML_CODECS.stream(), Stream.of("org.wgmesh.endpoint.config.EndpointFile")).toList();
+
+  @Test
+  void picocli_onlyInCommands() {
+    LayeringRules.picocliOnlyInCommands().check(ENDPOINT);
+  }
+
+  @Test
+  void awsSdk_notUsed() {
+    LayeringRules.awsSdkOnlyInRoute53Adapter().check(ENDPOINT);
+  }
+
+  @Test
+  void freemarker_onlyInTheRenderer() {
+    LayeringRules.freemarkerOnlyInRenderer().check(ENDPOINT);
+  }
+
+  @Test
+  @Disabled("HostProbe parses 'ip -j' JSON with SnakeYAML until the deploy-engine refactor moves it to Json.readTree")
+  void yaml_onlyInTheEndpointFileCodec() {
+    LayeringRules.yamlOnlyInFileCodecs(YAML_CODECS).check(ENDPOINT);
+  }
+
+  @Test
+  @Disabled("wgendpoint cycles are removed by the deploy-engine refactor")
+  void packages_haveNoCycles() {
+    LayeringRules.noPackageCycles().check(ENDPOINT);
+  }
+}

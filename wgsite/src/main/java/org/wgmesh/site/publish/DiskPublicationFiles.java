@@ -1,0 +1,46 @@
+package org.wgmesh.site.publish;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.wgmesh.core.cli.Reporter;
+import org.wgmesh.core.io.AtomicFiles;
+import org.wgmesh.core.io.Lock;
+import org.wgmesh.core.record.PublicationState;
+import org.wgmesh.core.site.Site;
+import org.wgmesh.core.site.SiteFile;
+
+/** {@link PublicationFiles} on disk: a {@link org.wgmesh.core.io.LockFile}, atomic writes, a {@code .bak}. */
+public final class DiskPublicationFiles implements PublicationFiles {
+  private final Reporter reporter;
+  private final Duration lockWait;
+
+  /** Waits up to {@code lockWait} for the site file's lock. */
+  public DiskPublicationFiles(Reporter reporter, Duration lockWait) {
+    this.reporter = reporter;
+    this.lockWait = lockWait;
+  }
+
+  @Override
+  public Lock lock(Path siteFile) {
+    return Files.exists(siteFile) ? SiteFile.lock(siteFile, lockWait) : Lock.NONE;
+  }
+
+  @Override
+  public void saveState(Path statePath, PublicationState state) {
+    if (AtomicFiles.write(statePath, state.toText(), AtomicFiles.SECRET)) {
+      reporter.detail("saved publication state %s", statePath);
+    }
+  }
+
+  @Override
+  public void freeRetired(Path siteFile, List<Integer> numbers) {
+    if (numbers.isEmpty()) {
+      return;
+    }
+    Site now = SiteFile.load(siteFile);
+    SiteFile.save(now.withoutRetired(numbers), siteFile);
+    reporter.info("freed the numbers of %d removed host(s): %s", numbers.size(), numbers);
+  }
+}

@@ -1,0 +1,36 @@
+package org.wgmesh.site.publish;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.wgmesh.core.io.Lock;
+import org.wgmesh.core.record.PublicationState;
+
+/**
+ * What a {@code wgpub} run changes beside DNS: the site file's lock, the publication state file
+ * and the site file's {@code retired} list. {@link DiskPublicationFiles} changes them; {@link
+ * DryRunPublicationFiles} (with {@link DryRunPublisher}, the whole of a dry run) only reports.
+ */
+public interface PublicationFiles {
+  /**
+   * Takes the site file's lock for the whole run (none when the file does not exist: loading it
+   * then reports that error, and no lock file is created beside a missing site file).
+   *
+   * @throws org.wgmesh.core.error.ConflictException when another run holds it
+   */
+  Lock lock(Path siteFile);
+
+  /**
+   * Saves the publication state; leaves the file untouched when it would not change.
+   *
+   * @throws org.wgmesh.core.error.FileException when it cannot be written
+   */
+  void saveState(Path statePath, PublicationState state);
+
+  /**
+   * Removes {@code numbers} from the site file's {@code retired} list (re-reading the file, which
+   * may have been edited since the run began); does nothing for an empty list.
+   *
+   * @throws org.wgmesh.core.error.FileException when the site file cannot be written
+   */
+  void freeRetired(Path siteFile, List<Integer> numbers);
+}
