@@ -3,7 +3,6 @@ package org.wgmesh.endpoint;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.wgmesh.core.testing.LayeringRules;
 
@@ -31,13 +30,11 @@ class LayeringTest {
   }
 
   @Test
-  @Disabled("HostProbe parses 'ip -j' JSON with SnakeYAML until the deploy-engine refactor moves it to Json.readTree")
   void yaml_onlyInTheEndpointFileCodec() {
     LayeringRules.yamlOnlyInFileCodecs(YAML_CODECS).check(ENDPOINT);
   }
 
   @Test
-  @Disabled("wgendpoint cycles are removed by the deploy-engine refactor")
   void packages_haveNoCycles() {
     LayeringRules.noPackageCycles().check(ENDPOINT);
   }

@@ -63,17 +63,6 @@ class CommandRunnerTest {
   }
 
   @Test
-  void dryRun_runsQueriesButOnlyReportsChanges() {
-    List<Command> reported = new ArrayList<>();
-    DryRunCommandRunner dry = new DryRunCommandRunner(runner, reported::add);
-    assertThat(dry.run(Command.query("echo", "live")).stdout()).isEqualTo("live\n");
-    Command change = Command.change("sh", "-c", "exit 1");
-    assertThat(dry.run(change).ok()).isTrue();
-    assertThat(reported).containsExactly(change);
-    assertThat(dry.skipped()).containsExactly(change);
-  }
-
-  @Test
   void command_displayNeverIncludesStdin() {
     Command c = Command.change("wg", "setconf", "wg2", "/dev/stdin").withStdin("PrivateKey = x".getBytes(StandardCharsets.UTF_8));
     assertThat(c.display()).isEqualTo("wg setconf wg2 /dev/stdin");

@@ -7,13 +7,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.wgmesh.core.exec.Command;
+import org.wgmesh.core.json.Json;
 import org.wgmesh.core.exec.CommandResult;
 import org.wgmesh.core.exec.CommandRunner;
 import org.wgmesh.core.net.IpAddress;
 import org.wgmesh.core.net.IpPrefix;
 import org.wgmesh.endpoint.deploy.plan.Layout;
-import org.yaml.snakeyaml.Yaml;
+
 
 /**
  * Reads the live state of an endpoint with query commands only ({@code ip -j}, {@code wg show},
@@ -136,13 +138,10 @@ public final class HostProbe {
     if (!r.ok() || r.stdout().isBlank()) {
       return out;
     }
-    if (new Yaml().load(r.stdout()) instanceof List<?> list) {
-      for (Object o : list) {
-        if (o instanceof Map<?, ?> m && m.get("dst") instanceof String dst) {
-          Object type = m.get("type");
-          Object gw = m.get("gateway");
-          out.add(routeKey(type == null ? "unicast" : type.toString(), dst, gw == null ? "" : gw.toString()));
-        }
+    for (JsonNode route : Json.readTree(r.stdout(), "'" + ip.routes(v6).display() + "' output")) {
+      String dst = route.path("dst").asText("");
+      if (!dst.isEmpty()) {
+        out.add(routeKey(route.path("type").asText("unicast"), dst, route.path("gateway").asText("")));
       }
     }
     return out;
@@ -155,32 +154,34 @@ public final class HostProbe {
     return type + " " + d + (g.isEmpty() ? "" : " via " + g);
   }
 
-  /** Parses {@code ip -j addr} output. */
-  @SuppressWarnings("unchecked")
+  /**
+   * Parses {@code ip -j addr} output: each interface with its UP flag and its addresses (link and
+   * host scope left out).
+   *
+   * @throws org.wgmesh.core.error.InputException when the output is not JSON
+   */
   public static Map<String, LinkInfo> parseLinks(String json) {
     Map<String, LinkInfo> out = new HashMap<>();
     if (json == null || json.isBlank()) {
       return out;
     }
-    Object doc = new Yaml().load(json);
-    if (!(doc instanceof List<?> list)) {
-      return out;
-    }
-    for (Object o : list) {
-      if (!(o instanceof Map<?, ?> m) || !(m.get("ifname") instanceof String name)) {
+    for (JsonNode link : Json.readTree(json, "'ip -j addr' output")) {
+      String name = link.path("ifname").asText("");
+      if (name.isEmpty()) {
         continue;
       }
-      List<Object> flags = m.get("flags") instanceof List<?> fl ? (List<Object>) fl : List.of();
+      boolean up = false;
+      for (JsonNode flag : link.path("flags")) {
+        up |= flag.asText().equals("UP");
+      }
       Set<String> addrs = new HashSet<>();
-      if (m.get("addr_info") instanceof List<?> infos) {
-        for (Object ai : infos) {
-          if (ai instanceof Map<?, ?> a && a.get("local") instanceof String local
-              && !"link".equals(a.get("scope")) && !"host".equals(a.get("scope"))) {
-            addrs.add(canonical(local + "/" + a.get("prefixlen")));
-          }
+      for (JsonNode a : link.path("addr_info")) {
+        String scope = a.path("scope").asText("");
+        if (a.hasNonNull("local") && !scope.equals("link") && !scope.equals("host")) {
+          addrs.add(canonical(a.get("local").asText() + "/" + a.path("prefixlen").asInt()));
         }
       }
-      out.put(name, new LinkInfo(name, flags.contains("UP"), addrs));
+      out.put(name, new LinkInfo(name, up, addrs));
     }
     return out;
   }
