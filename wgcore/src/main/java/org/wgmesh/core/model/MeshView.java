@@ -12,6 +12,7 @@ import org.wgmesh.core.crypto.X25519PublicKey;
  *
  * @param settings the mesh-wide parameters
  * @param serial the mesh record serial
+ * @param issued when the site signed the mesh record
  * @param expires when the mesh record expires
  * @param siteSigningKey the site's Ed25519 key (pinned)
  * @param siteBoxKey the site's X25519 key (registration blobs are sealed to it)
@@ -21,6 +22,7 @@ import org.wgmesh.core.crypto.X25519PublicKey;
 public record MeshView(
     MeshSettings settings,
     long serial,
+    Instant issued,
     Instant expires,
     Ed25519PublicKey siteSigningKey,
     X25519PublicKey siteBoxKey,
@@ -28,5 +30,10 @@ public record MeshView(
     List<HostEntry> peers) {
   public MeshView {
     peers = List.copyOf(peers);
+  }
+
+  /** How long the site lets a record live (the time between signing and expiry). */
+  public java.time.Duration lifetime() {
+    return java.time.Duration.between(issued, expires);
   }
 }

@@ -122,7 +122,7 @@ public final class MeshReader {
       }
     }
     seen.accept(mesh.serial(), serials);
-    return new MeshView(mesh.settings(), mesh.serial(), mesh.expires(), mesh.siteSigningKey(), mesh.siteBoxKey(),
+    return new MeshView(mesh.settings(), mesh.serial(), mesh.issued(), mesh.expires(), mesh.siteSigningKey(), mesh.siteBoxKey(),
         selfEntry, peers);
   }
 

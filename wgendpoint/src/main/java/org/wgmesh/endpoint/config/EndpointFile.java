@@ -55,7 +55,7 @@ public final class EndpointFile {
       "resolver", "zone-file", "backend", "supervisor", "roots", "template-dir", "allow-ssh-from-net");
   private static final Set<String> SITE_KEYS = Set.of("signing-key", "fingerprint", "box-key");
   private static final Set<String> ROOT_KEYS = Set.of(
-      "prefix", "wireguard", "bird", "shorewall", "shorewall6", "systemd", "state", "run");
+      "prefix", "wireguard", "bird", "shorewall", "shorewall6", "systemd", "state", "run", "metrics");
 
   private EndpointFile() {}
 
@@ -261,7 +261,8 @@ public final class EndpointFile {
         rootPath(r, "shorewall6", base.shorewall6()),
         rootPath(r, "systemd", base.systemd()),
         rootPath(r, "state", base.state()),
-        rootPath(r, "run", base.run()));
+        rootPath(r, "run", base.run()),
+        rootPath(r, "metrics", base.metrics()));
   }
 
   private static Path rootPath(Map<String, YamlNode> r, String key, Path fallback) {
@@ -333,6 +334,7 @@ public final class EndpointFile {
       roots.put("systemd", r.systemd().toString());
       roots.put("state", r.state().toString());
       roots.put("run", r.run().toString());
+      roots.put("metrics", r.metrics().toString());
       m.put("roots", roots);
     }
     c.templateDir().ifPresent(t -> m.put("template-dir", t.toString()));

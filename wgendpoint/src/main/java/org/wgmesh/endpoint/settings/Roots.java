@@ -16,9 +16,13 @@ import java.util.Objects;
  * @param systemd unit directory ({@code /etc/systemd/system})
  * @param state wgdeploy state: manifest, journal, backups, PID files ({@code /var/lib/wgmesh})
  * @param run sockets and PID files of the daemons ({@code /run/wgmesh})
+ * @param metrics where the Prometheus text files go, for node_exporter's textfile collector
+ *     ({@code /var/lib/prometheus/node-exporter}, which Debian's prometheus-node-exporter reads);
+ *     nothing is written there unless the directory exists
  */
 public record Roots(
-    Path wireguard, Path bird, Path shorewall, Path shorewall6, Path systemd, Path state, Path run) {
+    Path wireguard, Path bird, Path shorewall, Path shorewall6, Path systemd, Path state, Path run,
+    Path metrics) {
   public Roots {
     Objects.requireNonNull(wireguard, "wireguard");
     Objects.requireNonNull(bird, "bird");
@@ -27,6 +31,7 @@ public record Roots(
     Objects.requireNonNull(systemd, "systemd");
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(run, "run");
+    Objects.requireNonNull(metrics, "metrics");
   }
 
   /** The paths of a real host. */
@@ -38,7 +43,8 @@ public record Roots(
         Path.of("/etc/shorewall6"),
         Path.of("/etc/systemd/system"),
         Path.of("/var/lib/wgmesh"),
-        Path.of("/run/wgmesh"));
+        Path.of("/run/wgmesh"),
+        Path.of("/var/lib/prometheus/node-exporter"));
   }
 
   /** The system layout re-rooted below {@code prefix} ({@code prefix/etc/bird}, ...). */
@@ -51,7 +57,8 @@ public record Roots(
         reroot(prefix, s.shorewall6),
         reroot(prefix, s.systemd),
         reroot(prefix, s.state),
-        reroot(prefix, s.run));
+        reroot(prefix, s.run),
+        reroot(prefix, s.metrics));
   }
 
   private static Path reroot(Path prefix, Path absolute) {

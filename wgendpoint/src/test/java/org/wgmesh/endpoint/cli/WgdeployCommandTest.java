@@ -148,7 +148,7 @@ class WgdeployCommandTest {
     Path seen = dir.resolve("var/lib/wgmesh/" + Fixtures.DOMAIN + ".seen");
     assertThat(seen).hasContent("mesh 7");
     assertThat(dir.resolve("var/lib/wgmesh/lab/manifest.properties")).exists();
-    MeshView joined = new MeshView(Fixtures.settings(), 8, Instant.parse("2030-01-01T00:00:00Z"),
+    MeshView joined = new MeshView(Fixtures.settings(), 8, Instant.parse("2029-12-25T00:00:00Z"), Instant.parse("2030-01-01T00:00:00Z"),
         Fixtures.view().siteSigningKey(), Fixtures.view().siteBoxKey(), Fixtures.view().self(),
         List.of(Fixtures.host(2, "203.0.113.2"), Fixtures.host(4, "203.0.113.4")));
     out.reset();

@@ -76,7 +76,7 @@ public final class Fixtures {
   }
 
   public static MeshView view(List<HostEntry> peers) {
-    return new MeshView(settings(), 7, Instant.parse("2030-01-01T00:00:00Z"),
+    return new MeshView(settings(), 7, Instant.parse("2029-12-25T00:00:00Z"), Instant.parse("2030-01-01T00:00:00Z"),
         new Ed25519PublicKey(new byte[32]), key(99).publicKey(),
         host(1, "203.0.113.1", "2001:db8:ff::1"), peers);
   }

@@ -54,8 +54,10 @@ public final class HealthyHost {
     wg.put("wg2", "fd12:3456:789a:1:2::1/80");
     wg.put("wg3", "fd12:3456:789a:1:3::1/80");
     wg.put("wg5", "fd12:3456:789a:1:5::1/80");
+    Map<String, Integer> ports = Map.of("wg2", 51822, "wg3", 51823, "wg5", 51825);
     Manifest m = new Manifest(Fixtures.DOMAIN, "lab", "lab-vh", List.of(l.birdConf()), wg, "lan0",
-        List.of("198.18.1.1/24"), true, true);
+        List.of("198.18.1.1/24"), true, true, 7, Fixtures.view().issued().getEpochSecond(),
+        Fixtures.view().expires().getEpochSecond(), ports);
     try {
       StateStore state = new StateStore(l.stateDir());
       Files.createDirectories(state.dir());

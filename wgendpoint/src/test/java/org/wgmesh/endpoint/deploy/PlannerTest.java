@@ -82,7 +82,7 @@ class PlannerTest {
   @Test
   void plan_peerV6FirstButSelfV4Only_takesReachableFamily() {
     MeshView v = Fixtures.view(List.of(Fixtures.host(4, "2001:db8:ff::4", "203.0.113.4")));
-    MeshView v4only = new MeshView(v.settings(), v.serial(), v.expires(), v.siteSigningKey(),
+    MeshView v4only = new MeshView(v.settings(), v.serial(), v.issued(), v.expires(), v.siteSigningKey(),
         v.siteBoxKey(), Fixtures.host(1, "203.0.113.1"), v.peers());
     assertThat(Planner.plan(v4only, Fixtures.endpoint(ROOT)).link("wg4").orElseThrow().endpoint())
         .contains("203.0.113.4:51821");
@@ -98,7 +98,7 @@ class PlannerTest {
   @Test
   void plan_selfV6Only_takesPeersV6() {
     MeshView v = Fixtures.view(List.of(Fixtures.host(4, "203.0.113.4", "2001:db8:ff::4")));
-    MeshView v6only = new MeshView(v.settings(), v.serial(), v.expires(), v.siteSigningKey(),
+    MeshView v6only = new MeshView(v.settings(), v.serial(), v.issued(), v.expires(), v.siteSigningKey(),
         v.siteBoxKey(), Fixtures.host(1, "2001:db8:ff::1"), v.peers());
     assertThat(Planner.plan(v6only, Fixtures.endpoint(ROOT)).link("wg4").orElseThrow().endpoint())
         .contains("[2001:db8:ff::4]:51821");
@@ -137,7 +137,7 @@ class PlannerTest {
     MeshView f = Fixtures.view();
     MeshSettings s = f.settings();
     MeshView v = new MeshView(new MeshSettings(s.domain(), s.locus(), s.tunnelPrefix(), s.portbase(),
-        s.allowedLanPrefixes(), "hub-and-spoke"), f.serial(), f.expires(), f.siteSigningKey(),
+        s.allowedLanPrefixes(), "hub-and-spoke"), f.serial(), f.issued(), f.expires(), f.siteSigningKey(),
         f.siteBoxKey(), f.self(), f.peers());
     assertThatThrownBy(() -> Planner.plan(v, Fixtures.endpoint(ROOT)))
         .isInstanceOf(ConfigException.class).hasMessageContaining("hub-and-spoke");

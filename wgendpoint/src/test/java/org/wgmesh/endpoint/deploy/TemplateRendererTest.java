@@ -162,12 +162,12 @@ class TemplateRendererTest {
   @EnabledIf("toolsPresent")
   void bird_hostsWithoutPrefixesOfAFamily_passBirdParse(@TempDir Path dir) throws IOException {
     MeshView f = Fixtures.view();
-    MeshView partial = new MeshView(f.settings(), f.serial(), f.expires(), f.siteSigningKey(), f.siteBoxKey(),
+    MeshView partial = new MeshView(f.settings(), f.serial(), f.issued(), f.expires(), f.siteSigningKey(), f.siteBoxKey(),
         Fixtures.withLans(f.self()), List.of(
             Fixtures.withLans(Fixtures.host(2), "198.18.2.0/24", "198.18.20.0/24"),
             Fixtures.withLans(Fixtures.host(3), "fd00:18:3::/64"),
             Fixtures.withLans(Fixtures.host(4))));
-    MeshView alone = new MeshView(f.settings(), f.serial(), f.expires(), f.siteSigningKey(), f.siteBoxKey(),
+    MeshView alone = new MeshView(f.settings(), f.serial(), f.issued(), f.expires(), f.siteSigningKey(), f.siteBoxKey(),
         f.self(), List.of());
     for (MeshView v : List.of(partial, alone)) {
       Path root = Files.createTempDirectory(dir, "h");

@@ -13,6 +13,8 @@ import org.wgmesh.core.net.IpPrefix;
  * @param domain the mesh domain
  * @param locus the mesh locus
  * @param serial the mesh serial this plan comes from
+ * @param issued when the site signed that mesh record
+ * @param expires when it expires
  * @param selfNumber this host's number
  * @param selfHostname this host's name
  * @param namespace the network namespace
@@ -34,6 +36,8 @@ public record DeployPlan(
     String domain,
     String locus,
     long serial,
+    java.time.Instant issued,
+    java.time.Instant expires,
     int selfNumber,
     String selfHostname,
     String namespace,

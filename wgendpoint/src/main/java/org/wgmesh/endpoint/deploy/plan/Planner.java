@@ -88,6 +88,8 @@ public final class Planner {
         mesh.domain(),
         mesh.locus(),
         view.serial(),
+        view.issued(),
+        view.expires(),
         self.number(),
         self.hostname(),
         ns,

@@ -21,6 +21,10 @@ import java.util.TreeMap;
  * @param trustOriginalAddresses its addresses in the default namespace before the move
  * @param trustWasUp whether it was up before the move
  * @param shorewallStarted whether wgdeploy started Shorewall (then --down clears it)
+ * @param serial the mesh record serial deployed (0: unknown, a manifest of an older release)
+ * @param recordIssued when the site signed that record (epoch seconds, 0: unknown)
+ * @param recordExpires when that record expires (epoch seconds, 0: unknown)
+ * @param ports each WireGuard interface's listen port
  */
 public record Manifest(
     String domain,
@@ -31,16 +35,21 @@ public record Manifest(
     String trustMoved,
     List<String> trustOriginalAddresses,
     boolean trustWasUp,
-    boolean shorewallStarted) {
+    boolean shorewallStarted,
+    long serial,
+    long recordIssued,
+    long recordExpires,
+    Map<String, Integer> ports) {
   public Manifest {
     files = List.copyOf(files);
     wireguard = java.util.Collections.unmodifiableMap(new TreeMap<>(wireguard));
     trustOriginalAddresses = List.copyOf(trustOriginalAddresses);
+    ports = java.util.Collections.unmodifiableMap(new TreeMap<>(ports));
   }
 
   /** The manifest of a host wgdeploy never touched. */
   public static Manifest empty() {
-    return new Manifest("", "", "", List.of(), Map.of(), "", List.of(), false, false);
+    return new Manifest("", "", "", List.of(), Map.of(), "", List.of(), false, false, 0, 0, 0, Map.of());
   }
 
   public boolean isEmpty() {
@@ -60,6 +69,10 @@ public record Manifest(
     p.setProperty("trust.addresses", String.join(",", trustOriginalAddresses));
     p.setProperty("trust.wasUp", Boolean.toString(trustWasUp));
     p.setProperty("shorewall.started", Boolean.toString(shorewallStarted));
+    p.setProperty("record.serial", Long.toString(serial));
+    p.setProperty("record.issued", Long.toString(recordIssued));
+    p.setProperty("record.expires", Long.toString(recordExpires));
+    ports.forEach((k, v) -> p.setProperty("port." + k, Integer.toString(v)));
     return p;
   }
 
@@ -69,9 +82,12 @@ public record Manifest(
       files.add(Path.of(p.getProperty("file." + i)));
     }
     Map<String, String> wg = new TreeMap<>();
+    Map<String, Integer> ports = new TreeMap<>();
     for (String k : p.stringPropertyNames()) {
       if (k.startsWith("wireguard.")) {
         wg.put(k.substring("wireguard.".length()), p.getProperty(k));
+      } else if (k.startsWith("port.")) {
+        ports.put(k.substring("port.".length()), Integer.parseInt(p.getProperty(k)));
       }
     }
     String addrs = p.getProperty("trust.addresses", "");
@@ -80,6 +96,10 @@ public record Manifest(
         files, wg, p.getProperty("trust.moved", ""),
         addrs.isEmpty() ? List.of() : List.of(addrs.split(",")),
         Boolean.parseBoolean(p.getProperty("trust.wasUp", "false")),
-        Boolean.parseBoolean(p.getProperty("shorewall.started", "false")));
+        Boolean.parseBoolean(p.getProperty("shorewall.started", "false")),
+        Long.parseLong(p.getProperty("record.serial", "0")),
+        Long.parseLong(p.getProperty("record.issued", "0")),
+        Long.parseLong(p.getProperty("record.expires", "0")),
+        ports);
   }
 }

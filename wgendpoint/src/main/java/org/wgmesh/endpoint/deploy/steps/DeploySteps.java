@@ -173,7 +173,8 @@ public final class DeploySteps {
     if (!crashed.trustMoved().isEmpty() && m.trustMoved().isEmpty()) {
       // The crashed run moved the trust interface: remember its original addresses for --down.
       fixed = new Manifest(m.domain(), ns, plan.veth().hostName(), m.files(), m.wireguard(),
-          crashed.trustMoved(), crashed.trustAddresses(), crashed.trustWasUp(), m.shorewallStarted());
+          crashed.trustMoved(), crashed.trustAddresses(), crashed.trustWasUp(), m.shorewallStarted(),
+          m.serial(), m.recordIssued(), m.recordExpires(), m.ports());
       effects.add(Effect.WriteFile.text(state.manifestFile(), StateStore.text(fixed.toProperties()), AtomicFiles.SECRET, false));
     }
     effects.addAll(clearJournal());
@@ -483,7 +484,11 @@ public final class DeploySteps {
   /** The manifest of this deploy; with a journal, the end of the transaction. */
   private void finish(Manifest old, Optional<Journal> journal, TrustMove move, boolean startsShorewall) {
     Map<String, String> wg = new LinkedHashMap<>();
-    plan.links().forEach(l -> wg.put(l.interfaceName(), l.localCidr()));
+    Map<String, Integer> ports = new LinkedHashMap<>();
+    plan.links().forEach(l -> {
+      wg.put(l.interfaceName(), l.localCidr());
+      ports.put(l.interfaceName(), l.listenPort());
+    });
     boolean moved = move != null || !old.trustMoved().isEmpty();
     Manifest m = new Manifest(
         plan.domain(), ns, plan.veth().hostName(),
@@ -492,7 +497,8 @@ public final class DeploySteps {
         moved ? plan.trustInterface() : "",
         move != null ? move.addresses() : old.trustOriginalAddresses(),
         move != null ? move.wasUp() : old.trustWasUp(),
-        startsShorewall || old.shorewallStarted());
+        startsShorewall || old.shorewallStarted(),
+        plan.serial(), plan.issued().getEpochSecond(), plan.expires().getEpochSecond(), ports);
     String text = StateStore.text(m.toProperties());
     List<Effect> effects = new ArrayList<>();
     if (!live.text(state.manifestFile()).equals(Optional.of(text))) {
