@@ -4,24 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.Arrays;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.wgmesh.core.cli.Cli;
 import org.wgmesh.core.cli.Io;
 import org.wgmesh.core.site.SiteFile;
+import org.wgmesh.core.testing.FileSnapshot;
 import org.wgmesh.site.publish.Publishers;
 import org.wgmesh.site.publish.SitePublication;
 import org.wgmesh.site.publish.TestSites;
@@ -40,9 +36,6 @@ class DryRunChangesNothingTest {
   Path zone;
 
   record Result(int rc, String out, String err) {}
-
-  /** What a file is, for the comparison: its bytes (as text when printed), mode and mtime. */
-  record FileState(String content, String mode, long mtimeMillis) {}
 
   @BeforeEach
   void createSite() {
@@ -63,33 +56,17 @@ class DryRunChangesNothingTest {
     return new Result(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
-  /** Every file below {@code dirs}: path to bytes (Base64 is not needed: compared as arrays' text), mode, mtime. */
-  static Map<Path, FileState> snapshot(Path... dirs) throws IOException {
-    Map<Path, FileState> files = new TreeMap<>();
-    for (Path dir : dirs) {
-      try (Stream<Path> walk = Files.walk(dir)) {
-        for (Path p : walk.toList()) {
-          files.put(p, new FileState(
-              Files.isDirectory(p) ? "<dir>" : Arrays.toString(Files.readAllBytes(p)),
-              PosixFilePermissions.toString(Files.getPosixFilePermissions(p)),
-              Files.getLastModifiedTime(p).toMillis()));
-        }
-      }
-    }
-    return files;
-  }
-
   @Test
   void wgpubDryRun_firstPublish_leavesEveryFileAsItWas() throws Exception {
     // The site file exists, nothing is published: no state file, no zone file yet.
-    Map<Path, FileState> before = snapshot(siteDir, zoneDir);
+    FileSnapshot before = FileSnapshot.of(siteDir, zoneDir);
 
     Result r = run(T0, "wgpub", "--dry-run", yaml.toString());
 
     assertThat(r.rc()).as(r.err()).isZero();
     assertThat(r.out()).contains("7 to add");
     assertThat(r.err()).contains("would write").doesNotContain("written");
-    assertThat(snapshot(siteDir, zoneDir)).isEqualTo(before);
+    assertThat(FileSnapshot.of(siteDir, zoneDir)).isEqualTo(before);
   }
 
   @Test
@@ -100,26 +77,26 @@ class DryRunChangesNothingTest {
     Result removed = run(T0, "wgsite", "--remove", "router3", "--yes", yaml.toString());
     assertThat(removed.rc()).as(removed.err()).isZero();
     Instant late = T0.plus(SiteFile.load(yaml).recordLifetime()).minusSeconds(3600);
-    Map<Path, FileState> before = snapshot(siteDir, zoneDir);
-    assertThat(before).containsKeys(SitePublication.statePath(yaml), zone, SiteFile.lockPath(yaml));
+    FileSnapshot before = FileSnapshot.of(siteDir, zoneDir);
+    assertThat(before.entries()).containsKeys(SitePublication.statePath(yaml), zone, SiteFile.lockPath(yaml));
 
     Result r = run(late, "wgpub", "--dry-run", "-v", yaml.toString());
 
     assertThat(r.rc()).as(r.err()).isZero();
     assertThat(r.out()).contains("~ " + TestSites.DOMAIN, "- h3." + TestSites.DOMAIN);
     assertThat(r.err()).contains("would write", "would free").doesNotContain("written:");
-    assertThat(snapshot(siteDir, zoneDir)).isEqualTo(before);
+    assertThat(FileSnapshot.of(siteDir, zoneDir)).isEqualTo(before);
   }
 
   @Test
   void wgpubDryRun_withoutLockFile_createsNone() throws Exception {
     assertThat(run(T0, "wgpub", yaml.toString()).rc()).isZero();
     Files.delete(SiteFile.lockPath(yaml));
-    Map<Path, FileState> before = snapshot(siteDir, zoneDir);
+    FileSnapshot before = FileSnapshot.of(siteDir, zoneDir);
 
     Result r = run(T0, "wgpub", "--dry-run", yaml.toString());
 
     assertThat(r.rc()).as(r.err()).isZero();
-    assertThat(snapshot(siteDir, zoneDir)).isEqualTo(before);
+    assertThat(FileSnapshot.of(siteDir, zoneDir)).isEqualTo(before);
   }
 }
