@@ -18,18 +18,13 @@ import org.wgmesh.core.error.DnsException;
 import org.wgmesh.core.error.ExitCode;
 import org.wgmesh.core.exec.CommandResult;
 import org.wgmesh.core.io.LockFile;
+import org.wgmesh.core.testing.FileSnapshot;
 import org.wgmesh.core.testing.RecordingCommandRunner;
 import org.wgmesh.endpoint.deploy.DeployService;
-import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 import java.util.function.Function;
 import org.junit.jupiter.api.BeforeEach;
 import org.wgmesh.core.crypto.KeyFiles;
@@ -106,22 +101,6 @@ class WgdeployCommandTest {
     assertThat(dir.resolve("var")).doesNotExist(); // no lock, no serials, no state
   }
 
-  /** Every file and directory below {@code root}: its bytes, mode and modification time. */
-  static Map<Path, String> snapshot(Path root) throws IOException {
-    Map<Path, String> out = new TreeMap<>();
-    try (Stream<Path> all = Files.walk(root)) {
-      for (Path p : all.toList()) {
-        String what = Files.isDirectory(p) ? "dir" : HexFormat.of().formatHex(
-            MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)));
-        out.put(root.relativize(p), what + " " + PosixFilePermissions.toString(Files.getPosixFilePermissions(p))
-            + " " + Files.getLastModifiedTime(p).toMillis());
-      }
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new AssertionError(e);
-    }
-    return out;
-  }
-
   /** The recording host answers BIRD's status once wgdeploy has started it. */
   void birdStartsWhenAsked() {
     AtomicBoolean up = new AtomicBoolean();
@@ -136,10 +115,10 @@ class WgdeployCommandTest {
   @Test
   void dryRun_leavesEveryFileOfConfigStateAndRootsByteIdentical() throws Exception {
     // Fresh host: the dry run plans a whole deploy and writes nothing (no lock, no serials, no state).
-    Map<Path, String> before = snapshot(dir);
+    FileSnapshot before = FileSnapshot.of(dir);
     assertThat(run(d -> Fixtures.view(), "--dry-run", "--backend", "kernel", Fixtures.DOMAIN)).isZero();
     assertThat(out()).contains("would run: ip netns add lab");
-    assertThat(snapshot(dir)).isEqualTo(before);
+    assertThat(FileSnapshot.of(dir)).isEqualTo(before);
 
     // Deployed for real, then a newer record with a peer joining is pending: the dry run shows the
     // change and still moves nothing, not even the accepted serials.
@@ -153,19 +132,19 @@ class WgdeployCommandTest {
         List.of(Fixtures.host(2, "203.0.113.2"), Fixtures.host(4, "203.0.113.4")));
     out.reset();
     runner.clear();
-    before = snapshot(dir);
+    before = FileSnapshot.of(dir);
     assertThat(run(d -> joined, "--dry-run", "--backend", "kernel", Fixtures.DOMAIN)).isZero();
     assertThat(out()).contains("added " + dir.resolve("etc/wireguard/lab/wg4.conf"))
         .contains("would run: ip -n lab link add wg4 type wireguard");
     assertThat(runner.mutations()).isEmpty();
-    assertThat(snapshot(dir)).isEqualTo(before);
+    assertThat(FileSnapshot.of(dir)).isEqualTo(before);
 
     // --down --dry-run: the same.
     out.reset();
     assertThat(run(d -> joined, "--down", "--dry-run", Fixtures.DOMAIN)).isZero();
     assertThat(out()).contains("step: remove the managed files").contains("step: remove wgdeploy state");
     assertThat(runner.mutations()).isEmpty();
-    assertThat(snapshot(dir)).isEqualTo(before);
+    assertThat(FileSnapshot.of(dir)).isEqualTo(before);
   }
 
   @Test
