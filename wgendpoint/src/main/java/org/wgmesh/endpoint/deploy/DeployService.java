@@ -16,6 +16,7 @@ import org.wgmesh.core.error.ConflictException;
 import org.wgmesh.core.error.DeployException;
 import org.wgmesh.core.error.UnhealthyException;
 import org.wgmesh.core.exec.CommandRunner;
+import org.wgmesh.core.io.Lock;
 import org.wgmesh.core.net.DomainName;
 import org.wgmesh.endpoint.config.EndpointFile;
 import org.wgmesh.endpoint.config.HostKeys;
@@ -106,7 +107,7 @@ public final class DeployService {
    */
   public DeployResult deploy(DomainName domain, Overrides overrides) {
     EndpointConfig config = overrides.applyTo(load(domain));
-    try (Transactions.Lock lock = lock(config)) {
+    try (Lock lock = lock(config)) {
       X25519PrivateKey key = HostKeys.read(config.hostKey(), config.domain());
       return deploy(config, key, source.read(config, key));
     }
@@ -149,7 +150,7 @@ public final class DeployService {
    */
   public DeployResult down(DomainName domain, Overrides overrides) {
     EndpointConfig config = overrides.applyTo(load(domain));
-    try (Transactions.Lock lock = lock(config)) {
+    try (Lock lock = lock(config)) {
       String ns = deployedNamespace(config).orElseThrow(() -> new DeployException(
           "wgdeploy --down " + domain, "no deploy state for this domain in " + config.roots().state(),
           "name the namespace in the endpoint config if it was deployed elsewhere"));
@@ -208,7 +209,7 @@ public final class DeployService {
    * would interleave its file swaps, journal and reloads with the first one's. The lock also
    * covers the read, whose accepted serials the deploy records.
    */
-  private Transactions.Lock lock(EndpointConfig config) {
+  private Lock lock(EndpointConfig config) {
     Path p = lockPath(config);
     return transactions.lock(p, () -> new ConflictException(
         p.toString(), "another wgdeploy for " + config.domain() + " is running",

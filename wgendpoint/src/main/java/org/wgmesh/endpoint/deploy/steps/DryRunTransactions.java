@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Supplier;
 import org.wgmesh.core.error.ConflictException;
+import org.wgmesh.core.io.Lock;
 
 /**
  * The dry run: takes no lock (a lock file would be a file written) and runs no step; the outcome
@@ -12,7 +13,7 @@ import org.wgmesh.core.error.ConflictException;
 public final class DryRunTransactions implements Transactions {
   @Override
   public Lock lock(Path file, Supplier<ConflictException> whenHeld) {
-    return () -> {};
+    return Lock.NONE;
   }
 
   @Override

@@ -9,6 +9,7 @@ import org.wgmesh.core.cli.Reporter;
 import org.wgmesh.core.error.ConflictException;
 import org.wgmesh.core.error.DeployException;
 import org.wgmesh.core.exec.CommandRunner;
+import org.wgmesh.core.io.Lock;
 import org.wgmesh.core.io.LockFile;
 
 /** Runs steps on the host, through {@link HostEffects}, with undo on failure. */
@@ -34,8 +35,7 @@ public final class HostTransactions implements Transactions {
 
   @Override
   public Lock lock(Path file, Supplier<ConflictException> whenHeld) {
-    LockFile lock = LockFile.acquire(file, Duration.ZERO, whenHeld);
-    return lock::close;
+    return LockFile.acquire(file, Duration.ZERO, whenHeld);
   }
 
   @Override

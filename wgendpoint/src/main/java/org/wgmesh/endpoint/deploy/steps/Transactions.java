@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Supplier;
 import org.wgmesh.core.error.ConflictException;
+import org.wgmesh.core.io.Lock;
 
 /**
  * Carries out planned steps: {@link HostTransactions} on the host, {@link DryRunTransactions} not
@@ -11,12 +12,6 @@ import org.wgmesh.core.error.ConflictException;
  * from a real run.
  */
 public interface Transactions {
-  /** Held while one mesh is planned and changed; {@link #close()} releases it. */
-  interface Lock extends AutoCloseable {
-    @Override
-    void close();
-  }
-
   /**
    * What was carried out.
    *
