@@ -11,6 +11,7 @@ import java.util.Map;
  */
 public final class PrometheusText {
   private final Map<String, StringBuilder> families = new LinkedHashMap<>();
+  private final Map<String, Integer> headerLength = new LinkedHashMap<>();
 
   /** Declares a gauge (a value that goes up and down) and returns this builder. */
   public PrometheusText gauge(String name, String help) {
@@ -50,10 +51,14 @@ public final class PrometheusText {
     return this;
   }
 
-  /** The file text. */
+  /** The file text; a family without samples is left out. */
   public String text() {
     StringBuilder out = new StringBuilder();
-    families.values().forEach(out::append);
+    families.forEach((name, b) -> {
+      if (b.length() > headerLength.get(name)) {
+        out.append(b);
+      }
+    });
     return out.toString();
   }
 
@@ -64,6 +69,7 @@ public final class PrometheusText {
     families.computeIfAbsent(name, n -> new StringBuilder()
         .append("# HELP ").append(n).append(' ').append(help.replace("\\", "\\\\").replace("\n", "\\n")).append('\n')
         .append("# TYPE ").append(n).append(' ').append(type).append('\n'));
+    headerLength.putIfAbsent(name, families.get(name).length());
     return this;
   }
 

@@ -11,6 +11,7 @@ class PrometheusTextTest {
     String t = new PrometheusText()
         .gauge("wgmesh_up", "Whether it is up.")
         .counter("wgmesh_bytes_total", "Bytes.")
+        .gauge("wgmesh_unused", "No sample: left out.")
         .sample("wgmesh_bytes_total", 12345678901L, "peer", "h\"2\\")
         .sample("wgmesh_up", 1)
         .sample("wgmesh_up", 0.5, "a", "b")

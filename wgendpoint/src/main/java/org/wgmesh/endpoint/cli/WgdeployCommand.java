@@ -77,8 +77,12 @@ public final class WgdeployCommand implements Callable<Integer> {
   @Option(names = "--check",
       description = "Check what the last deploy set up (namespace, WireGuard links and handshakes, BGP, BFD, "
           + "BIRD, Shorewall): one line per check on stdout (-q: failures only); exit 12 if one fails. "
-          + "No DNS, queries only.")
+          + "No DNS, queries only; writes its metrics for node_exporter.")
   boolean check;
+
+  @Option(names = "--json",
+      description = "With --check: print the checks as JSON (name, status, subject, value, hint) instead of lines.")
+  boolean json;
 
   @Option(names = "--max-handshake-age", paramLabel = "SECONDS",
       description = "With --check: the oldest WireGuard handshake a live link may have (default: 180).")
@@ -126,8 +130,8 @@ public final class WgdeployCommand implements Callable<Integer> {
     if (check) {
       return check(reporter, dir, mesh);
     }
-    if (maxHandshakeAge != null) {
-      throw usage("--max-handshake-age goes with --check");
+    if (maxHandshakeAge != null || json) {
+      throw usage((json ? "--json" : "--max-handshake-age") + " goes with --check");
     }
     // The one place a dry run differs: its transactions run no step, take no lock, write no file.
     Transactions transactions = dryRun ? new DryRunTransactions() : new HostTransactions(runner, reporter, Waiter.POLLING);
@@ -161,13 +165,18 @@ public final class WgdeployCommand implements Callable<Integer> {
     }
     Duration maxAge = maxHandshakeAge == null
         ? HealthCheck.DEFAULT_MAX_HANDSHAKE_AGE : Duration.ofSeconds(maxHandshakeAge);
+    // Host transactions only for the metrics file: the check takes no lock and runs no step.
     HealthReport report = new DeployService(dir, sources.apply(Optional.ofNullable(resolver)), runner,
-        new DryRunTransactions(), reporter, Clock.systemUTC()).check(mesh, maxAge);
+        new HostTransactions(runner, reporter, Waiter.POLLING), reporter, Clock.systemUTC()).check(mesh, maxAge);
     // -q: only what is wrong, so that cron mails (and log lines) appear only then.
     boolean quiet = reporter.verbosity() == Reporter.Verbosity.QUIET;
-    report.lines(quiet).forEach(io.out()::println);
-    if (!quiet) {
-      io.out().println(report.summary());
+    if (json) {
+      io.out().print(report.json());
+    } else {
+      report.lines(quiet).forEach(io.out()::println);
+      if (!quiet) {
+        io.out().println(report.summary());
+      }
     }
     return (report.healthy() ? ExitCode.OK : ExitCode.UNHEALTHY).code();
   }

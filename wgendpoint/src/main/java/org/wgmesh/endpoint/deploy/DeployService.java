@@ -22,6 +22,10 @@ import org.wgmesh.endpoint.config.EndpointFile;
 import org.wgmesh.endpoint.config.HostKeys;
 import org.wgmesh.endpoint.deploy.health.HealthCheck;
 import org.wgmesh.endpoint.deploy.health.HealthReport;
+import org.wgmesh.endpoint.deploy.health.Metrics;
+import java.time.Instant;
+import org.wgmesh.core.record.SeenSerials;
+import org.wgmesh.endpoint.source.EndpointMeshSource;
 import org.wgmesh.endpoint.deploy.host.HostProbe;
 import org.wgmesh.endpoint.deploy.host.HostState;
 import org.wgmesh.endpoint.deploy.plan.DeployPlan;
@@ -108,8 +112,29 @@ public final class DeployService {
   public DeployResult deploy(DomainName domain, Overrides overrides) {
     EndpointConfig config = overrides.applyTo(load(domain));
     try (Lock lock = lock(config)) {
-      X25519PrivateKey key = HostKeys.read(config.hostKey(), config.domain());
-      return deploy(config, key, source.read(config, key));
+      Instant start = clock.instant();
+      long serial = 0;
+      try {
+        X25519PrivateKey key = HostKeys.read(config.hostKey(), config.domain());
+        MeshSource.Read read = source.read(config, key);
+        serial = read.view().serial();
+        DeployResult r = deploy(config, key, read);
+        reportDeploy(config, start, true, serial);
+        return r;
+      } catch (RuntimeException e) {
+        reportDeploy(config, start, false, serial);
+        throw e;
+      }
+    }
+  }
+
+  /** The deploy metrics file; a failure to write it must not hide the deploy's own result. */
+  private void reportDeploy(EndpointConfig config, Instant start, boolean success, long serial) {
+    try {
+      transactions.report(Metrics.deployFile(config.roots(), config.domain().toString()),
+          Metrics.deploy(config.domain().toString(), start, Duration.between(start, clock.instant()), success, serial));
+    } catch (RuntimeException e) {
+      reporter.warn("cannot write the deploy metrics: %s", e.getMessage());
     }
   }
 
@@ -180,7 +205,8 @@ public final class DeployService {
   /**
    * Checks the mesh deployed for {@code domain} against the live host ({@link HealthCheck}): needs
    * no DNS (the namespace and interfaces come from the endpoint file and the manifest of the last
-   * deploy), takes no lock and runs query commands only.
+   * deploy), takes no lock and runs query commands only; it writes its metrics file (through the
+   * transactions, so not in a dry run).
    *
    * @throws UnhealthyException when this host has no deploy of {@code domain} to check
    */
@@ -192,7 +218,19 @@ public final class DeployService {
       throw new UnhealthyException(domain.toString(), "this mesh is not deployed on this host (no wgdeploy state for it in "
           + config.roots().state() + ")", "deploy it first: wgdeploy " + domain);
     }
-    return new HealthCheck(runner, clock).check(layout.get(), m, maxHandshakeAge);
+    HealthReport report = new HealthCheck(runner, clock).check(layout.get(), m, acceptedSerial(config), maxHandshakeAge);
+    transactions.report(Metrics.checkFile(config.roots(), m.domain()), Metrics.check(report));
+    return report;
+  }
+
+  /** The highest mesh serial verified on this host (its replay-protection file), 0 if none. */
+  private static long acceptedSerial(EndpointConfig config) {
+    Path seen = EndpointMeshSource.seenFile(config);
+    try {
+      return Files.isRegularFile(seen) ? SeenSerials.parse(Files.readString(seen), seen.toString()).mesh() : 0;
+    } catch (IOException e) {
+      throw new org.wgmesh.core.error.FileException(seen.toString(), "cannot read: " + e.getMessage(), null, e);
+    }
   }
 
   private EndpointConfig load(DomainName domain) {

@@ -29,6 +29,7 @@ import java.util.function.Function;
 import org.junit.jupiter.api.BeforeEach;
 import org.wgmesh.core.crypto.KeyFiles;
 import org.wgmesh.core.model.MeshView;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.wgmesh.endpoint.config.EndpointFile;
 import org.wgmesh.endpoint.deploy.Fixtures;
 import org.wgmesh.endpoint.deploy.HealthyHost;
@@ -61,6 +62,12 @@ class WgdeployCommandTest {
     Path configDir = dir.resolve("etc/wgmesh");
     EndpointFile.save(c, EndpointFile.path(configDir, c.domain()));
     KeyFiles.createSecret(c.hostKey(), Fixtures.key(1).toBase64());
+    try {
+      // node_exporter's textfile directory exists, so every run that may write metrics does.
+      Files.createDirectories(c.roots().metrics());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     env = Map.of("WGMESH_CONFIG_DIR", configDir.toString());
   }
 
@@ -98,7 +105,8 @@ class WgdeployCommandTest {
         .doesNotContain(Fixtures.key(1).toBase64());
     assertThat(runner.mutations()).isEmpty();
     assertThat(dir.resolve("etc/bird")).doesNotExist();
-    assertThat(dir.resolve("var")).doesNotExist(); // no lock, no serials, no state
+    assertThat(dir.resolve("var/lib/wgmesh")).doesNotExist(); // no lock, no serials, no state
+    assertThat(dir.resolve("var/lib/prometheus/node-exporter")).isEmptyDirectory(); // no metrics
   }
 
   /** The recording host answers BIRD's status once wgdeploy has started it. */
@@ -229,7 +237,7 @@ class WgdeployCommandTest {
     }
     assertThat(out()).startsWith("ok   namespace lab: exists\n")
         .containsPattern("ok   wg2 \\(host2\\): link up, handshake 1[23] s ago, BGP Established, BFD Up")
-        .endsWith("mesh.example.com: healthy (namespace lab, 7 checks passed)\n");
+        .endsWith("mesh.example.com: healthy (namespace lab, 12 checks passed)\n");
     assertThat(askedDomain.get()).isNull();
     assertThat(runner.mutations()).isEmpty();
 
@@ -245,7 +253,7 @@ class WgdeployCommandTest {
         "birdc", "-s", HealthyHost.layout(dir).birdSocket().toString(), "show", "protocols");
     assertThat(run(d -> Fixtures.view(), "--check", Fixtures.DOMAIN)).isEqualTo(ExitCode.UNHEALTHY.code());
     assertThat(out()).contains("FAIL wg2 (host2): BGP Active\n", "ok   wg3 (host3)")
-        .endsWith("mesh.example.com: UNHEALTHY: 1 of 7 checks failed: wg2 (host2)\n");
+        .endsWith("mesh.example.com: UNHEALTHY: 1 of 12 checks failed: wg2 (host2)\n");
 
     out.reset();
     assertThat(run(d -> Fixtures.view(), "--check", "-q", Fixtures.DOMAIN)).isEqualTo(12);
@@ -284,5 +292,35 @@ class WgdeployCommandTest {
     assertThat(out()).contains("--dry-run").contains("--down").contains("--supervisor")
         .contains("--check").contains("--max-handshake-age");
     assertThat(WireGuardBackendChoice.values()).hasSize(3);
+  }
+
+  @Test
+  void deploy_writesItsMetrics_successAndFailure() throws Exception {
+    Path metrics = dir.resolve("var/lib/prometheus/node-exporter/wgmesh-" + Fixtures.DOMAIN + "-deploy.prom");
+    birdStartsWhenAsked();
+    assertThat(run(d -> Fixtures.view(), "--backend", "kernel", Fixtures.DOMAIN)).as(err()).isZero();
+    assertThat(Files.readString(metrics))
+        .contains("wgmesh_deploy_last_success{domain=\"mesh.example.com\"} 1\n")
+        .contains("wgmesh_deploy_last_serial{domain=\"mesh.example.com\"} 7\n")
+        .contains("# TYPE wgmesh_deploy_last_duration_seconds gauge");
+    assertThat(run(d -> {
+      throw new DnsException(d + " TXT", "timed out", "check --resolver");
+    }, Fixtures.DOMAIN)).isEqualTo(ExitCode.DNS.code());
+    assertThat(Files.readString(metrics)).contains("wgmesh_deploy_last_success{domain=\"mesh.example.com\"} 0\n")
+        .doesNotContain("wgmesh_deploy_last_serial");
+  }
+
+  @Test
+  void check_writesItsMetrics_andJsonOnRequest() throws Exception {
+    deployedHealthyHost();
+    assertThat(run(d -> Fixtures.view(), "--check", "--json", Fixtures.DOMAIN)).isZero();
+    JsonNode j = org.wgmesh.core.json.Json.readTree(out(), "stdout");
+    assertThat(j.get("healthy").asBoolean()).isTrue();
+    assertThat(j.get("checks").get(0).get("name").asText()).isEqualTo("namespace");
+    Path metrics = dir.resolve("var/lib/prometheus/node-exporter/wgmesh-" + Fixtures.DOMAIN + "-check.prom");
+    assertThat(Files.readString(metrics)).contains("wgmesh_check_ok{domain=\"mesh.example.com\",check=\"namespace\"} 1\n");
+    assertThat(run(d -> Fixtures.view(), "--json", Fixtures.DOMAIN)).isEqualTo(ExitCode.USAGE.code());
+    assertThat(err()).contains("--json goes with --check");
+    assertThat(runner.mutations()).isEmpty();
   }
 }

@@ -22,6 +22,8 @@ import org.wgmesh.core.testing.RecordingCommandRunner;
 import org.wgmesh.core.net.DomainName;
 import org.wgmesh.endpoint.deploy.health.HealthCheck;
 import org.wgmesh.endpoint.deploy.health.HealthReport;
+import org.wgmesh.endpoint.deploy.health.Metrics;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.wgmesh.endpoint.deploy.state.Manifest;
 import org.wgmesh.endpoint.settings.EndpointConfig;
 
@@ -50,7 +52,7 @@ class HealthCheckTest {
 
   HealthReport check(Duration maxAge) {
     Clock clock = Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC);
-    HealthReport r = new HealthCheck(host, clock).check(HealthyHost.layout(dir), manifest, maxAge);
+    HealthReport r = new HealthCheck(host, clock).check(HealthyHost.layout(dir), manifest, 7, maxAge);
     assertThat(host.mutations()).isEmpty();
     return r;
   }
@@ -61,20 +63,34 @@ class HealthCheckTest {
     assertThat(r.healthy()).isTrue();
     assertThat(r.lines(false)).containsExactly(
         "ok   namespace lab: exists",
+        "ok   forwarding: on in lab and in the default namespace",
+        "ok   veth lab-vh/lab-vn: both ends up with their addresses",
         "ok   wg2 (host2): link up, handshake 12 s ago, BGP Established, BFD Up",
         "ok   wg3 (host3): link up, handshake 95 s ago, BGP Established, BFD Up",
         "ok   wg5 (host5): link up, handshake 3 s ago, BGP Established, BFD Up",
+        "ok   UDP ports: no other program on 3 mesh ports",
+        "ok   mesh record: serial 7 expires in 1081 days",
+        "ok   deployed serial: 7, the newest verified",
         "ok   BIRD: answers on " + sock,
         "ok   shorewall: started",
         "ok   shorewall6: started");
     assertThat(r.lines(true)).isEmpty();
-    assertThat(r.summary()).isEqualTo("mesh.example.com: healthy (namespace lab, 7 checks passed)");
+    assertThat(r.summary()).isEqualTo("mesh.example.com: healthy (namespace lab, 12 checks passed)");
     assertThat(host.commands()).extracting(Command::display).containsExactly(
         "ip netns list",
         "ip -n lab -j addr show",
         "ip netns exec lab wg show all latest-handshakes",
+        "ip netns exec lab wg show all transfer",
+        "ip netns exec lab sysctl -n net.ipv4.ip_forward net.ipv6.conf.all.forwarding net.ipv4.conf.all.rp_filter"
+            + " net.ipv4.conf.default.rp_filter net.ipv6.conf.default.accept_dad",
+        "sysctl -n net.ipv4.ip_forward",
+        "ip -j addr show dev lab-vh",
         "birdc -s " + sock + " show protocols",
         "birdc -s " + sock + " show bfd sessions",
+        "birdc -s " + sock + " show route table master4 where source = RTS_BGP count",
+        "birdc -s " + sock + " show route table master6 where source = RTS_BGP count",
+        "ss -H -u -a -n -p",
+        "ip netns exec lab ss -H -u -a -n -p",
         "shorewall status",
         "shorewall6 status");
   }
@@ -88,7 +104,7 @@ class HealthCheckTest {
     HealthReport r = check();
     assertThat(r.healthy()).isFalse();
     assertThat(r.lines(true)).containsExactly("FAIL wg3 (host3): BGP Active, BFD Down");
-    assertThat(r.summary()).isEqualTo("mesh.example.com: UNHEALTHY: 1 of 7 checks failed: wg3 (host3)");
+    assertThat(r.summary()).isEqualTo("mesh.example.com: UNHEALTHY: 1 of 12 checks failed: wg3 (host3)");
   }
 
   @Test
@@ -141,7 +157,8 @@ class HealthCheckTest {
     HealthReport r = check();
     assertThat(r.lines(true)).first().isEqualTo("FAIL namespace lab: missing");
     assertThat(r.lines(true)).contains("FAIL wg2 (host2): link missing, no peer");
-    assertThat(host.commands()).noneMatch(c -> c.argv().contains("-n") || c.argv().contains("exec"));
+    assertThat(host.commands()).noneMatch(c -> RecordingCommandRunner.startsWith(c, "ip", "-n")
+        || RecordingCommandRunner.startsWith(c, "ip", "netns", "exec"));
   }
 
   @Test
@@ -194,5 +211,99 @@ class HealthCheckTest {
     assertThat(r.namespace()).isEqualTo("lab");
     assertThat(r.domain()).isEqualTo(Fixtures.DOMAIN);
     assertThat(host.mutations()).isEmpty();
+  }
+
+  @Test
+  void forwardingOff_inEitherNamespace_fails() {
+    host.respond(CommandResult.success("1\n0\n0\n0\n0\n"), "ip", "netns", "exec", "lab", "sysctl", "-n");
+    host.respond(CommandResult.success("0\n"), "sysctl", "-n", "net.ipv4.ip_forward");
+    HealthReport r = check();
+    assertThat(r.lines(true)).containsExactly("FAIL forwarding: not as wgdeploy sets it: "
+        + "net.ipv6.conf.all.forwarding in lab, net.ipv4.ip_forward in the default namespace");
+    assertThat(r.failures().get(0).hint()).contains("shorewall reload");
+  }
+
+  @Test
+  void vethMissingOrWithoutAddress_fails() {
+    host.respond(new CommandResult(1, "", "Device \"lab-vh\" does not exist."), "ip", "-j", "addr", "show", "dev", "lab-vh");
+    host.respond(CommandResult.success(HealthyHost.links(Map.of("wg2", true, "wg3", true, "wg5", true))
+        .replace("{\"local\":\"fdff:a9fe::2\",\"prefixlen\":64,\"scope\":\"global\"}", "")
+        .replace("\"prefixlen\":30,\"scope\":\"global\"},]", "\"prefixlen\":30,\"scope\":\"global\"}]")),
+        "ip", "-n", "lab", "-j", "addr", "show");
+    assertThat(check().lines(true)).containsExactly(
+        "FAIL veth lab-vh/lab-vn: lab-vh missing, lab-vn without fdff:a9fe::2/64");
+  }
+
+  @Test
+  void anotherProgramOnAMeshPort_isNamedWithItsPid() {
+    host.respond(CommandResult.success(HealthyHost.SS_DEFAULT
+        + "UNCONN 0      0      0.0.0.0:51823 0.0.0.0:* users:((\"nc\",pid=4242,fd=3))\n"), "ss", "-H", "-u", "-a", "-n", "-p");
+    host.respond(CommandResult.success(HealthyHost.SS_INSIDE
+        + "UNCONN 0      0      [::]:51825 [::]:* users:((\"socat\",pid=99,fd=5))\n"), "ip", "netns", "exec", "lab", "ss");
+    assertThat(check().lines(true)).containsExactly("FAIL UDP ports: UDP port 51823 in the default namespace used by nc"
+        + " (pid 4242), UDP port 51825 in lab used by socat (pid 99)");
+  }
+
+  @Test
+  void recordCloseToExpiry_fails_evenBeforeItExpires() {
+    // Lifetime 7 days (Fixtures): less than a sixth of it left means no re-signed record came.
+    long expires = Fixtures.view().expires().getEpochSecond();
+    assertThat(checkAt(expires - 29 * 3600).lines(true)).isEmpty();
+    assertThat(checkAt(expires - 27 * 3600).lines(true)).containsExactly("FAIL mesh record: serial 7 expires in 27 h");
+    assertThat(checkAt(expires + 120).lines(true)).contains("FAIL mesh record: serial 7 expired 2 min ago");
+  }
+
+  @Test
+  void deployedSerialOlderThanOneVerifiedSince_fails() {
+    Clock clock = Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC);
+    HealthReport r = new HealthCheck(host, clock).check(HealthyHost.layout(dir), manifest, 9, HealthCheck.DEFAULT_MAX_HANDSHAKE_AGE);
+    assertThat(r.lines(true)).containsExactly(
+        "FAIL deployed serial: 7, but serial 9 was verified since: the deploys after it failed");
+    assertThat(r.failures().get(0).hint()).isEqualTo("run wgdeploy -v mesh.example.com to see why");
+  }
+
+  HealthReport checkAt(long epochSecond) {
+    host = HealthyHost.runner(dir, epochSecond);
+    Clock clock = Clock.fixed(Instant.ofEpochSecond(epochSecond), ZoneOffset.UTC);
+    return new HealthCheck(host, clock).check(HealthyHost.layout(dir), manifest, 7, HealthCheck.DEFAULT_MAX_HANDSHAKE_AGE);
+  }
+
+  @Test
+  void json_everyCheckWithNameStatusValueAndHint() {
+    host.respond(CommandResult.success(HealthyHost.bfdSessions(Map.of("wg2", "Up", "wg3", "Down", "wg5", "Up"))),
+        "birdc", "-s", sock, "show", "bfd", "sessions");
+    JsonNode j = org.wgmesh.core.json.Json.readTree(check().json(), "report");
+    assertThat(j.get("domain").asText()).isEqualTo(Fixtures.DOMAIN);
+    assertThat(j.get("healthy").asBoolean()).isFalse();
+    assertThat(j.get("checks")).hasSize(12);
+    JsonNode wg3 = j.get("checks").get(4);
+    assertThat(wg3.get("name").asText()).isEqualTo("link.wg3");
+    assertThat(wg3.get("status").asText()).isEqualTo("fail");
+    assertThat(wg3.get("subject").asText()).isEqualTo("wg3 (host3)");
+    assertThat(wg3.get("value").asText()).isEqualTo("BFD Down");
+    assertThat(wg3.get("hint").asText()).contains("BFD is down");
+    assertThat(j.get("checks").get(0).get("status").asText()).isEqualTo("ok");
+    assertThat(j.get("checks").get(0).get("hint").asText()).isEmpty();
+  }
+
+  @Test
+  void metrics_everyLinkAndCheck_inTheTextFormat() {
+    host.respond(CommandResult.success(HealthyHost.bfdSessions(Map.of("wg2", "Up", "wg3", "Down", "wg5", "Up"))),
+        "birdc", "-s", sock, "show", "bfd", "sessions");
+    String m = Metrics.check(check());
+    assertThat(m).contains(
+        "# TYPE wgmesh_link_handshake_age_seconds gauge\n",
+        "wgmesh_link_handshake_age_seconds{domain=\"mesh.example.com\",interface=\"wg3\",peer=\"host3\"} 95\n",
+        "# TYPE wgmesh_link_receive_bytes_total counter\n",
+        "wgmesh_link_receive_bytes_total{domain=\"mesh.example.com\",interface=\"wg2\",peer=\"host2\"} 1000\n",
+        "wgmesh_link_transmit_bytes_total{domain=\"mesh.example.com\",interface=\"wg2\",peer=\"host2\"} 2000\n",
+        "wgmesh_link_bgp_established{domain=\"mesh.example.com\",interface=\"wg3\",peer=\"host3\"} 1\n",
+        "wgmesh_link_bfd_up{domain=\"mesh.example.com\",interface=\"wg3\",peer=\"host3\"} 0\n",
+        "wgmesh_bgp_routes{domain=\"mesh.example.com\",family=\"ipv4\"} 2\n",
+        "wgmesh_bgp_routes{domain=\"mesh.example.com\",family=\"ipv6\"} 3\n",
+        "wgmesh_mesh_record_serial{domain=\"mesh.example.com\"} 7\n",
+        "wgmesh_mesh_record_expires_in_seconds{domain=\"mesh.example.com\"} " + (Fixtures.view().expires().getEpochSecond() - NOW) + "\n",
+        "wgmesh_check_ok{domain=\"mesh.example.com\",check=\"link.wg3\"} 0\n",
+        "wgmesh_check_ok{domain=\"mesh.example.com\",check=\"record-expiry\"} 1\n");
   }
 }

@@ -89,18 +89,51 @@ public final class HealthyHost {
             "ip", "-n", "lab", "-j", "addr", "show")
         .respond(CommandResult.success(handshakes(Map.of("wg2", now - 12, "wg3", now - 95, "wg5", now - 3))),
             "ip", "netns", "exec", "lab", "wg", "show", "all", "latest-handshakes")
+        .respond(CommandResult.success(transfer(Map.of("wg2", 1000L, "wg3", 2000L, "wg5", 3000L))),
+            "ip", "netns", "exec", "lab", "wg", "show", "all", "transfer")
+        .respond(CommandResult.success("1\n1\n0\n0\n0\n"), "ip", "netns", "exec", "lab", "sysctl", "-n")
+        .respond(CommandResult.success("1\n"), "sysctl", "-n", "net.ipv4.ip_forward")
+        .respond(CommandResult.success(VETH_HOST), "ip", "-j", "addr", "show", "dev", "lab-vh")
+        .respond(CommandResult.success(SS_DEFAULT), "ss", "-H", "-u", "-a", "-n", "-p")
+        .respond(CommandResult.success(SS_INSIDE), "ip", "netns", "exec", "lab", "ss")
         .respond(CommandResult.success(protocols(Map.of("wg2", "Established", "wg3", "Established", "wg5", "Established"))),
             "birdc", "-s", sock, "show", "protocols")
         .respond(CommandResult.success(bfdSessions(Map.of("wg2", "Up", "wg3", "Up", "wg5", "Up"))),
             "birdc", "-s", sock, "show", "bfd", "sessions")
+        .respond(CommandResult.success("BIRD 2.0.12 ready.\n2 of 4 routes for 4 networks in table master4\n"),
+            "birdc", "-s", sock, "show", "route", "table", "master4")
+        .respond(CommandResult.success("BIRD 2.0.12 ready.\n3 of 5 routes for 5 networks in table master6\n"),
+            "birdc", "-s", sock, "show", "route", "table", "master6")
         .respond(CommandResult.success("Shorewall is running\n"), "shorewall", "status")
         .respond(CommandResult.success("Shorewall6 is running\n"), "shorewall6", "status");
+  }
+
+  /** The host end of the veth pair, up with its addresses. */
+  public static final String VETH_HOST = "[{\"ifname\":\"lab-vh\",\"flags\":[\"UP\"],\"addr_info\":["
+      + "{\"local\":\"169.254.0.1\",\"prefixlen\":30,\"scope\":\"global\"},"
+      + "{\"local\":\"fdff:a9fe::1\",\"prefixlen\":64,\"scope\":\"global\"}]}]";
+  /** {@code ss -u -a -n -p} outside: a resolver, nothing on a mesh port. */
+  public static final String SS_DEFAULT = "UNCONN 0      0      127.0.0.1:53 0.0.0.0:* users:((\"unbound\",pid=40,fd=3))\n";
+  /** Inside: the kernel's WireGuard sockets (no process) and a wireguard-go one. */
+  public static final String SS_INSIDE = "UNCONN 0      0      0.0.0.0:51822 0.0.0.0:*\n"
+      + "UNCONN 0      0            *:51823       *:*\n"
+      + "UNCONN 0      0            *:51825       *:* users:((\"wireguard-go\",pid=77,fd=9))\n";
+
+  /** {@code wg show all transfer}: the same count received and, doubled, sent per interface. */
+  public static String transfer(Map<String, Long> rx) {
+    StringBuilder b = new StringBuilder();
+    new java.util.TreeMap<>(rx).forEach((name, n) -> b.append(name).append('\t')
+        .append("pqTy2ZSzVYdgXjS1oqDuMkZKUvuwxEgOoXm7mJhLt2k=").append('\t').append(n).append('\t').append(2 * n).append('\n'));
+    return b.toString();
   }
 
   /** {@code ip -j addr show}: lan0 and the given WireGuard interfaces with their link address, up or down. */
   public static String links(Map<String, Boolean> up) {
     StringBuilder b = new StringBuilder("[{\"ifindex\":1,\"ifname\":\"lo\",\"flags\":[\"LOOPBACK\",\"UP\",\"LOWER_UP\"]}"
-        + ",{\"ifindex\":4,\"ifname\":\"lan0\",\"flags\":[\"BROADCAST\",\"UP\",\"LOWER_UP\"]}");
+        + ",{\"ifindex\":4,\"ifname\":\"lan0\",\"flags\":[\"BROADCAST\",\"UP\",\"LOWER_UP\"]}"
+        + ",{\"ifindex\":5,\"ifname\":\"lab-vn\",\"flags\":[\"UP\"],\"addr_info\":["
+        + "{\"local\":\"169.254.0.2\",\"prefixlen\":30,\"scope\":\"global\"},"
+        + "{\"local\":\"fdff:a9fe::2\",\"prefixlen\":64,\"scope\":\"global\"}]}");
     new java.util.TreeMap<>(up).forEach((name, isUp) -> b.append(",{\"ifname\":\"").append(name)
         .append("\",\"flags\":[\"POINTOPOINT\",\"NOARP\"").append(isUp ? ",\"UP\",\"LOWER_UP\"" : "")
         .append("],\"addr_info\":[{\"family\":\"inet6\",\"local\":\"fd12:3456:789a:1:").append(name.substring(2))

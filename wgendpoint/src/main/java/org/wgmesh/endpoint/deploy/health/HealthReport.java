@@ -1,33 +1,79 @@
 package org.wgmesh.endpoint.deploy.health;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+import org.wgmesh.core.json.Json;
 
 /**
- * What {@code wgdeploy --check} found: one item per check (the namespace, each WireGuard link with
- * its BGP session and BFD, BIRD, Shorewall, Shorewall6), in the order they are printed.
+ * What {@code wgdeploy --check} found: one item per check, in the order they are printed, and the
+ * measurements behind them (for the metrics file).
  *
  * @param domain the mesh domain
  * @param namespace the namespace checked
+ * @param at when the check ran
  * @param items the checks
+ * @param links what each WireGuard link measured
+ * @param bgpRoutes BGP routes in the main table, by family ({@code ipv4}, {@code ipv6}); a family
+ *     is missing when BIRD did not answer
+ * @param record the mesh record deployed
  */
-public record HealthReport(String domain, String namespace, List<Item> items) {
+public record HealthReport(
+    String domain, String namespace, Instant at, List<Item> items, List<LinkStatus> links,
+    Map<String, Long> bgpRoutes, RecordStatus record) {
   public HealthReport {
     items = List.copyOf(items);
+    links = List.copyOf(links);
+    bgpRoutes = Map.copyOf(bgpRoutes);
+    Objects.requireNonNull(record, "record");
   }
 
   /**
    * One check.
    *
+   * @param name a stable identifier: {@code namespace}, {@code forwarding}, {@code veth},
+   *     {@code link.wg2}, {@code ports}, {@code record-expiry}, {@code serial}, {@code bird},
+   *     {@code shorewall}, {@code shorewall6}
    * @param ok whether it passed
-   * @param subject what was checked, e.g. {@code wg2 (h2)} or {@code namespace mesh1}
-   * @param detail what was found; for a failed link only the parts that failed
+   * @param subject what was checked, as printed, e.g. {@code wg2 (h2)} or {@code namespace mesh1}
+   * @param detail what was found; for a failed check only the parts that failed
+   * @param hint what to do about a failure; empty when it passed or nothing is known
    */
-  public record Item(boolean ok, String subject, String detail) {
+  public record Item(String name, boolean ok, String subject, String detail, String hint) {
     /** {@code ok   SUBJECT: DETAIL} or {@code FAIL SUBJECT: DETAIL}: the words line up in a column. */
     public String line() {
       return (ok ? "ok   " : "FAIL ") + subject + (detail.isEmpty() ? "" : ": " + detail);
     }
   }
+
+  /**
+   * One WireGuard link as measured.
+   *
+   * @param iface the interface
+   * @param peer the peer's host name, or the interface name when unknown
+   * @param up whether the interface is up
+   * @param lastHandshake the peer's latest handshake (epoch seconds), empty when there was none
+   * @param receiveBytes bytes received from the peer
+   * @param transmitBytes bytes sent to the peer
+   * @param bgp the BGP session state, empty when BIRD has none (or does not answer)
+   * @param bfd the BFD session state, likewise
+   */
+  public record LinkStatus(String iface, String peer, boolean up, OptionalLong lastHandshake,
+      long receiveBytes, long transmitBytes, String bgp, String bfd) {}
+
+  /**
+   * The mesh record the last deploy applied.
+   *
+   * @param serial its serial (0 when unknown: a deploy of an older release)
+   * @param issued when the site signed it, epoch seconds (0: unknown)
+   * @param expires when it expires, epoch seconds (0: unknown)
+   * @param accepted the highest serial verified from DNS on this host (0: none recorded)
+   */
+  public record RecordStatus(long serial, long issued, long expires, long accepted) {}
 
   public boolean healthy() {
     return items.stream().allMatch(Item::ok);
@@ -50,5 +96,29 @@ public record HealthReport(String domain, String namespace, List<Item> items) {
     }
     return domain + ": UNHEALTHY: " + failed.size() + " of " + items.size() + " checks failed: "
         + String.join(", ", failed.stream().map(Item::subject).toList());
+  }
+
+  /**
+   * The report as JSON ({@code docs/deploy.md}, "--check --json"): {@code domain}, {@code
+   * namespace}, {@code time}, {@code healthy}, and {@code checks}: one object per check with
+   * {@code name}, {@code status} ({@code ok} or {@code fail}), {@code subject}, {@code value} and
+   * {@code hint}.
+   */
+  public String json() {
+    ObjectNode root = Json.object();
+    root.put("domain", domain);
+    root.put("namespace", namespace);
+    root.put("time", at.toString());
+    root.put("healthy", healthy());
+    ArrayNode checks = root.putArray("checks");
+    for (Item i : items) {
+      ObjectNode c = checks.addObject();
+      c.put("name", i.name());
+      c.put("status", i.ok() ? "ok" : "fail");
+      c.put("subject", i.subject());
+      c.put("value", i.detail());
+      c.put("hint", i.hint());
+    }
+    return Json.pretty(root) + "\n";
   }
 }

@@ -31,6 +31,11 @@ public final class Wg {
     return Ip.exec(namespace, false, "wg", "show", "all", "latest-handshakes");
   }
 
+  /** Every interface's peers with the bytes received and sent. */
+  public Command showTransfer() {
+    return Ip.exec(namespace, false, "wg", "show", "all", "transfer");
+  }
+
   /** Replaces the whole configuration of {@code iface} (a new interface). */
   public Command setconf(String iface, Path conf) {
     return Ip.exec(namespace, true, "wg", "setconf", iface, conf.toString());

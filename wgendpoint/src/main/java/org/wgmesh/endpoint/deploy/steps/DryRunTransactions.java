@@ -22,6 +22,11 @@ public final class DryRunTransactions implements Transactions {
   }
 
   @Override
+  public void report(Path file, String text) {
+    // A dry run writes no file.
+  }
+
+  @Override
   public Outcome bestEffort(String subject, List<Step> steps) {
     return new Outcome(false, steps);
   }

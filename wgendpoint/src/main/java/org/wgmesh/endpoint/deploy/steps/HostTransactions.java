@@ -75,6 +75,13 @@ public final class HostTransactions implements Transactions {
   }
 
   @Override
+  public void report(Path file, String text) {
+    if (java.nio.file.Files.isDirectory(file.getParent())) {
+      org.wgmesh.core.io.AtomicFiles.write(file, text, org.wgmesh.core.io.AtomicFiles.PUBLIC);
+    }
+  }
+
+  @Override
   public Outcome bestEffort(String subject, List<Step> steps) {
     List<String> failures = new ArrayList<>();
     for (Step step : steps) {

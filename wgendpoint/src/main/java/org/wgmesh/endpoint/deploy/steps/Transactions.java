@@ -47,4 +47,12 @@ public interface Transactions {
    * @throws org.wgmesh.core.error.DeployException listing the steps that failed, after all ran
    */
   Outcome bestEffort(String subject, List<Step> steps);
+
+  /**
+   * Writes a monitoring file (the metrics for node_exporter) atomically, mode 0644, when its
+   * directory exists; nothing otherwise (a host without node_exporter). A dry run writes none.
+   *
+   * @throws org.wgmesh.core.error.FileException when it cannot be written
+   */
+  void report(Path file, String text);
 }
