@@ -98,8 +98,8 @@ for c in $commands; do
   # a completion file is sourced, not run: no #! line
   sed '1{/^#!/d}' "$dist/completion/$c" >"$tree/usr/share/bash-completion/completions/$c"
 done
-for f in "$dist"/lib/*.jar; do
-  install -m 0644 "$f" "$tree/usr/share/wgmesh/lib/"
+for f in "$dist"/lib/*.jar "$dist"/lib/*.classlist; do
+  [ -f "$f" ] && install -m 0644 "$f" "$tree/usr/share/wgmesh/lib/"
 done
 for f in "$dist"/lib/*.cds-training.sh; do
   [ -f "$f" ] && install -m 0755 "$f" "$tree/usr/share/wgmesh/lib/"
