@@ -3,7 +3,7 @@
 # integration tests (real Knot, wireguard-go, BIRD, Shorewall in namespaces the tests create).
 # Then the end-to-end scenarios (lab/e2e.sh, docs/e2e.md): a real mesh of simulated hosts built
 # with the commands, failover, join, removal, bad records, DNS outage.
-# Run as root on Debian 12: sudo scripts/test.sh
+# Run as root on Debian 12 (no sudo needed): scripts/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -108,9 +108,9 @@ if [ "$accel" = auto ]; then
   if [ -w /dev/kvm ]; then
     # /dev/kvm can be there and still not run a stock kernel (a nested host's paravirtual KVM):
     # boot the kernel alone for a few seconds and look for its first line on the serial port.
-    timeout 15 qemu-system-x86_64 -accel kvm -cpu host -m 256 -nographic -no-user-config -nodefaults \
+    (timeout 15 qemu-system-x86_64 -accel kvm -cpu host -m 256 -nographic -no-user-config -nodefaults \
       -serial "file:$STATE/kvm-probe.log" -monitor none -kernel "$image/vmlinuz" \
-      -append "console=ttyS0 earlyprintk=ttyS0 panic=-1" -no-reboot >/dev/null 2>&1 || true
+      -append "console=ttyS0 earlyprintk=ttyS0 panic=-1" -no-reboot >/dev/null 2>&1) 2>/dev/null || true
     if grep -aq "Linux version" "$STATE/kvm-probe.log" 2>/dev/null; then accel=kvm; fi
   fi
 fi
@@ -253,10 +253,11 @@ check "package: commands in /usr/bin, man pages, bash completion, systemd units,
           java -Xshare:on -XX:SharedArchiveFile=/usr/share/wgmesh/lib/wgendpoint.jsa -cp /usr/share/wgmesh/lib/wgendpoint.jar -version'
 
 # Lab only: the timers' intervals shortened with drop-ins (the way an operator changes them), so
-# that the suite does not wait 5 minutes for a run.
+# that the suite does not wait 5 minutes for a run. An empty OnActiveSec= resets every trigger of
+# the packaged timer; then: soon after start and boot, and 20 s after each run ends.
 for v in $VMS; do
   vm "$v" 'for t in wgdeploy@ wgpub@; do mkdir -p /etc/systemd/system/$t.timer.d
-    printf "[Timer]\nOnActiveSec=1s\nOnUnitActiveSec=\nOnUnitInactiveSec=20s\nRandomizedDelaySec=0\nAccuracySec=1s\n" >/etc/systemd/system/$t.timer.d/lab.conf; done
+    printf "[Timer]\nOnActiveSec=\nOnActiveSec=1s\nOnBootSec=5s\nOnUnitInactiveSec=20s\nRandomizedDelaySec=0\nAccuracySec=1s\n" >/etc/systemd/system/$t.timer.d/lab.conf; done
     systemctl daemon-reload'
 done
 
