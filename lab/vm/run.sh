@@ -299,6 +299,10 @@ check "site: Knot answers for $DOMAIN on 192.0.2.10:53" vmq site "kdig @192.0.2.
 vm site "wgsite --domain $DOMAIN --locus mesh1 \
   --publish 'rfc2136://192.0.2.10:53?zone=$DOMAIN&tsig=wgmesh.key&algorithm=hmac-sha256&secret-file=tsig.secret' $SITE_FILE" \
   >"$STATE/wgsite.out" 2>&1 || bad "site: wgsite --domain failed: $(tail -3 "$STATE/wgsite.out")"
+# The admin's hand edit: the LANs here are documentation prefixes, outside the default
+# allowed-lan-prefixes; then "wgsite FILE" validates the edit (README, admin quick start).
+vm site "sed -i '/^allowed-lan-prefixes:/a - 198.51.100.0/24\\n- 2001:db8:100::/48' $SITE_FILE && wgsite $SITE_FILE" \
+  >>"$STATE/wgsite.out" 2>&1 || bad "site: allowed-lan-prefixes edit rejected: $(tail -3 "$STATE/wgsite.out")"
 fp=$(grep -o 'SHA256:[A-Za-z0-9+/=]*' "$STATE/wgsite.out" | head -n 1 || true)
 log "site fingerprint $fp"
 unit="wgpub@$(vm site "systemd-escape --path $SITE_FILE").timer"
