@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # demo.sh: brings up a wgmesh mesh of simulated hosts on this machine and shows it (docs/e2e.md).
 #
-#   sudo scripts/demo.sh [--hosts N] [--keep]
+#   scripts/demo.sh [--hosts N] [--keep]
 #
 # On a new Debian 12 machine, as root: installs the Debian packages it needs (scripts/setup-debian.sh),
 # builds what is missing, starts a lab (lab/meshlab.sh: N hosts in network + mount namespaces, an
@@ -54,7 +54,7 @@ The lab is still up (--keep). Look inside:
   lab/meshlab.sh -p $ML_PREFIX block h1 h2                                  # cut a link (unblock h1 h2)
   site file: $(ml__state)/site/wgmesh.yaml; host files: $(ml__state)/hosts/hN/
 Tear down:
-  sudo lab/meshlab.sh -p $ML_PREFIX down
+  lab/meshlab.sh -p $ML_PREFIX down
 EOF
         return 0
     fi
@@ -68,7 +68,7 @@ fail() { echo "error: demo: $*" >&2; exit 1; }
 step() { echo "demo: $*" >&2; }
 
 if [ -e "$(ml__state)/lab.env" ]; then
-    fail "a demo lab is already up; remove it first: sudo lab/meshlab.sh -p $ML_PREFIX down"
+    fail "a demo lab is already up; remove it first: lab/meshlab.sh -p $ML_PREFIX down"
 fi
 step "lab with $HOSTS hosts and Knot DNS for $MF_ZONE"
 LAB_UP=1

@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
-# Installs what wgmesh needs to build, test and run the demo on Debian 12, as root.
+# Installs what wgmesh needs to build, test (also the VM suite, lab/vm) and run the demo on
+# Debian 12, as root.
 # Idempotent: packages already present are left alone; apt-get runs only when one is missing.
 set -euo pipefail
 
 PACKAGES=(
   openjdk-17-jdk-headless maven            # build
+  asciidoctor                              # man pages (picocli's AsciiDoc to roff) for the .deb
   wireguard-tools wireguard-go             # wg, and userspace WireGuard where the kernel has no module
   bird2                                    # BGP + BFD
   shorewall shorewall6 iptables            # firewall, DNAT into the mesh namespace
   knot knot-dnsutils bind9-dnsutils        # authoritative DNS for tests and the demo (knotd, kdig, nsupdate)
   iproute2 util-linux procps psmisc        # ip, nsenter/unshare, pkill-free process handling
   fping iputils-ping nftables conntrack    # probes, the lab's link cuts, stale-NAT cleanup
+  lintian                                  # the package check
+  qemu-system-x86 mmdebstrap e2fsprogs     # the Debian 12 VMs of lab/vm (image and boot)
+  openssh-client                           # driving them
 )
 
 if [ "$(id -u)" != 0 ]; then

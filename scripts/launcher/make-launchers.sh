@@ -55,12 +55,38 @@ cds() {
         -XX:SharedArchiveFile="$cds_lib/$cds_jar.jsa" -cp "$cds_lib/$cds_jar.jar" \
         -Xlog:disable -Xlog:all=error:stderr >/dev/null 2>>"$cds_lib/$cds_jar.jsa.log" \
       && [ -s "$cds_lib/$cds_jar.jsa" ]; then
-    rm -f "$cds_lib/$cds_jar.jsa.log" "$cds_lib/$cds_jar.classlist"
+    # The class list stays: it names classes, not the JVM's layout of them, so a package can ship
+    # it and make the archive for the JVM it is installed with ("make-launchers.sh dump DIST").
+    rm -f "$cds_lib/$cds_jar.jsa.log"
   else
     echo "warning: no class-data-sharing archive for $cds_jar.jar (see $cds_lib/$cds_jar.jsa.log); start-up will be slower" >&2
     rm -f "$cds_lib/$cds_jar.jsa" "$cds_lib/$cds_jar.classlist"
   fi
 }
+
+# dump DIST: (re)create DIST/lib/JAR.jsa from the class list DIST/lib/JAR.classlist that an
+# earlier "cds" left, with the JVM found as above: one "java -Xshare:dump" per jar, no training
+# runs. The Debian package's postinst does this, since an archive only works with the JVM that
+# wrote it. Best effort, like "cds".
+if [ "${1:-}" = dump ]; then
+  dump_lib=$(cd -P -- "$2/lib" && pwd)
+  if [ -n "${WGMESH_JAVA:-}" ]; then dump_java=$WGMESH_JAVA
+  elif [ -n "${JAVA_HOME:-}" ]; then dump_java=$JAVA_HOME/bin/java
+  else dump_java=java; fi
+  for list in "$dump_lib"/*.classlist; do
+    [ -s "$list" ] || continue
+    jar=${list%.classlist}
+    rm -f "$jar.jsa"
+    if "$dump_java" -Xshare:dump -XX:SharedClassListFile="$list" -XX:SharedArchiveFile="$jar.jsa" \
+        -cp "$jar.jar" -Xlog:disable -Xlog:all=error:stderr >/dev/null 2>"$jar.jsa.log" && [ -s "$jar.jsa" ]; then
+      rm -f "$jar.jsa.log"
+    else
+      echo "warning: no class-data-sharing archive for ${jar##*/}.jar (see $jar.jsa.log); start-up will be slower" >&2
+      rm -f "$jar.jsa"
+    fi
+  done
+  exit 0
+fi
 
 if [ "${1:-}" = cds ]; then
   # Re-create the archive of every jar that has a launcher, from all of that jar's launchers.
