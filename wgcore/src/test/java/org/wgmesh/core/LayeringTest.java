@@ -41,17 +41,21 @@ class LayeringTest {
   @Test
   void rules_seeTheClassesAndCatchAViolation() {
     assertThat(CORE.contain("org.wgmesh.core.site.SiteFile")).isTrue();
-    assertThat(CORE.stream().filter(c -> c.getPackageName().equals("org.wgmesh.core.testing"))).isEmpty();
+    assertThat(CORE.stream().filter(c -> c.getPackageName().equals("org.wgmesh.core.testing")))
+        .isEmpty();
     // Without the site file codec in the allowed set, its use of YamlNode is a violation.
-    assertThatThrownBy(() -> LayeringRules.yamlOnlyInFileCodecs(List.of("org.wgmesh.core.yaml..")).check(CORE))
+    assertThatThrownBy(
+            () -> LayeringRules.yamlOnlyInFileCodecs(List.of("org.wgmesh.core.yaml..")).check(CORE))
         .isInstanceOf(AssertionError.class)
-        .hasMessageContaining("Method <org.wgmesh.core.site.SiteFile.load(java.nio.file.Path)> calls method <org.wgmesh.core.yaml.")
+        .hasMessageContaining(
+            "Method <org.wgmesh.core.site.SiteFile.load(java.nio.file.Path)> calls method <org.wgmesh.core.yaml.")
         .hasMessageNotContaining("Method <org.wgmesh.core.yaml.");
   }
 
   @Test
   void noPackageCycles_catchesACycle() {
-    JavaClasses fixture = new ClassFileImporter().importPackages("org.wgmesh.core.testing.cyclefixture");
+    JavaClasses fixture =
+        new ClassFileImporter().importPackages("org.wgmesh.core.testing.cyclefixture");
 
     assertThatThrownBy(() -> LayeringRules.noPackageCycles().check(fixture))
         .isInstanceOf(AssertionError.class)

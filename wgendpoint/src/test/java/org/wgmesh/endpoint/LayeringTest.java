@@ -12,7 +12,10 @@ class LayeringTest {
 
   /** Where YAML is allowed here: wgcore's codecs and the endpoint file codec. */
   static final List<String> YAML_CODECS =
-      Stream.concat(LayeringRules.CORE_YAML_CODECS.stream(), Stream.of("org.wgmesh.endpoint.config.EndpointFile")).toList();
+      Stream.concat(
+              LayeringRules.CORE_YAML_CODECS.stream(),
+              Stream.of("org.wgmesh.endpoint.config.EndpointFile"))
+          .toList();
 
   @Test
   void picocli_onlyInCommands() {

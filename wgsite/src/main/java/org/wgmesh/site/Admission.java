@@ -12,9 +12,9 @@ import org.wgmesh.core.registration.Registration;
 import org.wgmesh.core.site.Site;
 
 /**
- * Decides what admitting registrations does to a site, without touching any file: a pure
- * function from (site, registrations) to the new site and one line of intent per host. The new
- * host gets the lowest free number and ASN; a re-registration keeps both.
+ * Decides what admitting registrations does to a site, without touching any file: a pure function
+ * from (site, registrations) to the new site and one line of intent per host. The new host gets the
+ * lowest free number and ASN; a re-registration keeps both.
  *
  * @param before the site as it was
  * @param after the site with every registration applied
@@ -25,7 +25,10 @@ public record Admission(Site before, Site after, List<Step> steps) {
   public enum Kind {
     /** A host the site did not know: new number, ASN and ports. */
     NEW,
-    /** A known uuid with a new key ({@code --replace}): key and addresses change, number and ASN stay. */
+    /**
+     * A known uuid with a new key ({@code --replace}): key and addresses change, number and ASN
+     * stay.
+     */
     REPLACED,
     /** A known uuid and key whose hostname or addresses changed ({@code --replace}). */
     UPDATED,
@@ -40,7 +43,8 @@ public record Admission(Site before, Site after, List<Step> steps) {
    * @param kind what happens
    * @param note a remark for the operator, or null
    */
-  public record Step(Registration registration, HostEntry entry, HostEntry previous, Kind kind, String note) {}
+  public record Step(
+      Registration registration, HostEntry entry, HostEntry previous, Kind kind, String note) {}
 
   public Admission {
     steps = List.copyOf(steps);
@@ -80,28 +84,48 @@ public record Admission(Site before, Site after, List<Step> steps) {
     if (known.isEmpty()) {
       HostEntry e =
           new HostEntry(
-              r.uuid(), r.hostname(), s.nextFreeNumber(), s.nextFreeAsn(), r.publicKey(), r.endpoints(), r.lanPrefixes());
+              r.uuid(),
+              r.hostname(),
+              s.nextFreeNumber(),
+              s.nextFreeAsn(),
+              r.publicKey(),
+              r.endpoints(),
+              r.lanPrefixes());
       return new Step(r, e, null, Kind.NEW, null);
     }
     HostEntry old = known.get();
     HostEntry updated =
-        new HostEntry(r.uuid(), r.hostname(), old.number(), old.asn(), r.publicKey(), r.endpoints(), r.lanPrefixes());
+        new HostEntry(
+            r.uuid(),
+            r.hostname(),
+            old.number(),
+            old.asn(),
+            r.publicKey(),
+            r.endpoints(),
+            r.lanPrefixes());
     if (!old.publicKey().equals(r.publicKey())) {
       if (!replace) {
         throw new ConflictException(
             who,
-            "already admitted with key " + old.publicKey().fingerprint() + ", the blob has key "
+            "already admitted with key "
+                + old.publicKey().fingerprint()
+                + ", the blob has key "
                 + r.publicKey().fingerprint(),
             "if the host's key was changed on purpose, run again with --replace (its number and AS stay)");
       }
       return new Step(r, updated, old, Kind.REPLACED, null);
     }
     if (updated.equals(old)) {
-      return new Step(r, old, old, Kind.UNCHANGED, "already admitted with the same key and details");
+      return new Step(
+          r, old, old, Kind.UNCHANGED, "already admitted with the same key and details");
     }
     if (!replace) {
       return new Step(
-          r, old, old, Kind.UNCHANGED, "already admitted with the same key; its hostname or addresses differ (use --replace to update them)");
+          r,
+          old,
+          old,
+          Kind.UNCHANGED,
+          "already admitted with the same key; its hostname or addresses differ (use --replace to update them)");
     }
     return new Step(r, updated, old, Kind.UPDATED, null);
   }
@@ -110,7 +134,10 @@ public record Admission(Site before, Site after, List<Step> steps) {
     for (int i = 0; i < r.endpoints().size(); i++) {
       IpAddress a = r.endpoints().get(i);
       var ia = a.address();
-      if (ia.isAnyLocalAddress() || ia.isLoopbackAddress() || ia.isMulticastAddress() || ia.isLinkLocalAddress()) {
+      if (ia.isAnyLocalAddress()
+          || ia.isLoopbackAddress()
+          || ia.isMulticastAddress()
+          || ia.isLinkLocalAddress()) {
         throw new InputException(
             who + ": endpoints[" + i + "]",
             a + " cannot be reached by peers (unspecified, loopback, multicast or link-local)",
@@ -126,11 +153,15 @@ public record Admission(Site before, Site after, List<Step> steps) {
       }
       String other = "host " + h.hostname() + " (number " + h.number() + ", " + h.uuid() + ")";
       if (h.publicKey().equals(r.publicKey())) {
-        throw new ConflictException(who, "its key " + r.publicKey().fingerprint() + " already belongs to " + other,
+        throw new ConflictException(
+            who,
+            "its key " + r.publicKey().fingerprint() + " already belongs to " + other,
             "each host needs its own key; was the host cloned? Create a new key on it with wghost");
       }
       if (h.hostname().equals(r.hostname())) {
-        throw new ConflictException(who, "hostname " + r.hostname() + " already belongs to " + other,
+        throw new ConflictException(
+            who,
+            "hostname " + r.hostname() + " already belongs to " + other,
             "remove the old host first (wgsite --remove) or give this one another name");
       }
     }
@@ -139,15 +170,19 @@ public record Admission(Site before, Site after, List<Step> steps) {
       IpPrefix p = r.lanPrefixes().get(i);
       String field = who + ": LAN prefixes[" + i + "]";
       if (allowed.stream().noneMatch(a -> a.contains(p))) {
-        throw new InputException(field, p + " is not inside the site's allowed-lan-prefixes " + allowed,
+        throw new InputException(
+            field,
+            p + " is not inside the site's allowed-lan-prefixes " + allowed,
             "add a covering prefix to allowed-lan-prefixes in the site file if this LAN belongs in the mesh");
       }
       if (p.overlaps(s.settings().tunnelPrefix())) {
-        throw new InputException(field, p + " overlaps the tunnel prefix " + s.settings().tunnelPrefix());
+        throw new InputException(
+            field, p + " overlaps the tunnel prefix " + s.settings().tunnelPrefix());
       }
       for (int j = 0; j < i; j++) {
         if (r.lanPrefixes().get(j).overlaps(p)) {
-          throw new InputException(field, p + " overlaps " + r.lanPrefixes().get(j) + " of the same host");
+          throw new InputException(
+              field, p + " overlaps " + r.lanPrefixes().get(j) + " of the same host");
         }
       }
       for (HostEntry h : s.hosts()) {
@@ -156,7 +191,9 @@ public record Admission(Site before, Site after, List<Step> steps) {
         }
         for (IpPrefix q : h.lanPrefixes()) {
           if (q.overlaps(p)) {
-            throw new ConflictException(field, p + " overlaps " + q + " of host " + h.hostname() + " (number " + h.number() + ")",
+            throw new ConflictException(
+                field,
+                p + " overlaps " + q + " of host " + h.hostname() + " (number " + h.number() + ")",
                 "two hosts may not announce overlapping LANs");
           }
         }

@@ -51,7 +51,10 @@ public final class BlobSource {
       }
     }
     if (out.isEmpty()) {
-      throw new InputException(file.toString(), "holds no registration blob", "put one blob per line; lines starting with # are comments");
+      throw new InputException(
+          file.toString(),
+          "holds no registration blob",
+          "put one blob per line; lines starting with # are comments");
     }
     return out;
   }

@@ -11,9 +11,19 @@ package org.wgmesh.site;
  * @param publish the publish target URI, or null for {@code zonefile:<dir>/<domain>.zone}
  */
 public record NewSite(
-    String domain, String locus, String asnRange, String tunnelPrefix, Integer portbase, String publish) {
+    String domain,
+    String locus,
+    String asnRange,
+    String tunnelPrefix,
+    Integer portbase,
+    String publish) {
   /** Whether any creation option was given. */
   public boolean any() {
-    return domain != null || locus != null || asnRange != null || tunnelPrefix != null || portbase != null || publish != null;
+    return domain != null
+        || locus != null
+        || asnRange != null
+        || tunnelPrefix != null
+        || portbase != null
+        || publish != null;
   }
 }

@@ -9,11 +9,11 @@ import java.util.Optional;
 import java.util.UUID;
 import org.wgmesh.core.cli.Reporter;
 import org.wgmesh.core.error.ConflictException;
+import org.wgmesh.core.error.DeclinedException;
 import org.wgmesh.core.error.ExitCode;
 import org.wgmesh.core.error.InputException;
-import org.wgmesh.core.error.WgmeshException;
 import org.wgmesh.core.error.UsageException;
-import org.wgmesh.core.error.DeclinedException;
+import org.wgmesh.core.error.WgmeshException;
 import org.wgmesh.core.io.LockFile;
 import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.model.MeshSettings;
@@ -26,10 +26,10 @@ import org.wgmesh.core.site.Site;
 import org.wgmesh.core.site.SiteFile;
 
 /**
- * The admin's operations on a site file: create, validate, admit hosts, remove hosts. Every
- * change is shown through the {@link Reporter}, approved through the {@link Confirmation}, and
- * then written atomically with a backup; a failed or declined run leaves the file byte for byte
- * as it was.
+ * The admin's operations on a site file: create, validate, admit hosts, remove hosts. Every change
+ * is shown through the {@link Reporter}, approved through the {@link Confirmation}, and then
+ * written atomically with a backup; a failed or declined run leaves the file byte for byte as it
+ * was.
  */
 public final class SiteAdmin {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -57,7 +57,8 @@ public final class SiteAdmin {
       throw new UsageException(
           yaml.toString(),
           "the site file does not exist",
-          "to create a site, give --domain and --locus, e.g. wgsite --domain mesh.example.com --locus mesh1 " + yaml);
+          "to create a site, give --domain and --locus, e.g. wgsite --domain mesh.example.com --locus mesh1 "
+              + yaml);
     }
     // Options are checked before the lock, so a refused creation leaves nothing behind.
     NewSiteValues v = checked(yaml, create);
@@ -69,7 +70,8 @@ public final class SiteAdmin {
       }
       Site site = SiteFile.create(yaml, v.settings(), v.asn(), v.publish());
       SiteFile.KeyPaths kp = SiteFile.keyPaths(yaml);
-      reporter.info("created %s with site keys in %s and %s (mode 0600)", yaml, kp.signing(), kp.box());
+      reporter.info(
+          "created %s with site keys in %s and %s (mode 0600)", yaml, kp.signing(), kp.box());
       return site;
     }
   }
@@ -78,7 +80,8 @@ public final class SiteAdmin {
     Site site = SiteFile.load(yaml);
     SiteFile.KeyPaths kp = SiteFile.keyPaths(yaml);
     reporter.detail(
-        "loaded %s: %d hosts, %d retired; keys %s and %s", yaml, site.hosts().size(), site.retired().size(), kp.signing(), kp.box());
+        "loaded %s: %d hosts, %d retired; keys %s and %s",
+        yaml, site.hosts().size(), site.retired().size(), kp.signing(), kp.box());
     checkMatches(site, create, yaml);
     return site;
   }
@@ -92,18 +95,27 @@ public final class SiteAdmin {
     IpPrefix tunnel =
         create.tunnelPrefix() == null
             ? randomUla()
-            : SiteFile.checkTunnelPrefix(IpPrefix.parse(create.tunnelPrefix(), "--tunnel-prefix"), "--tunnel-prefix");
+            : SiteFile.checkTunnelPrefix(
+                IpPrefix.parse(create.tunnelPrefix(), "--tunnel-prefix"), "--tunnel-prefix");
     int portbase = create.portbase() == null ? SiteFile.defaultPortbase() : create.portbase();
     if (portbase < 1 || portbase > 65534) {
       throw new InputException("--portbase", portbase + " is out of range 1..65534");
     }
-    AsnRange asn = AsnRange.parse(create.asnRange() == null ? AsnRange.DEFAULT : create.asnRange(), "--asn-range");
+    AsnRange asn =
+        AsnRange.parse(
+            create.asnRange() == null ? AsnRange.DEFAULT : create.asnRange(), "--asn-range");
     String publish =
         create.publish() == null
             ? SiteFile.defaultPublishTarget(yaml, domain)
             : SiteFile.checkPublishTarget(create.publish(), domain, "--publish");
     MeshSettings settings =
-        new MeshSettings(domain, locus, tunnel, portbase, SiteFile.defaultAllowedLanPrefixes(), MeshSettings.FULL_MESH);
+        new MeshSettings(
+            domain,
+            locus,
+            tunnel,
+            portbase,
+            SiteFile.defaultAllowedLanPrefixes(),
+            MeshSettings.FULL_MESH);
     return new NewSiteValues(settings, asn, publish);
   }
 
@@ -151,12 +163,13 @@ public final class SiteAdmin {
   }
 
   /**
-   * Opens every blob, plans their admission, shows it, asks, and writes the site file once. All
-   * or nothing: any bad blob or conflict changes nothing.
+   * Opens every blob, plans their admission, shows it, asks, and writes the site file once. All or
+   * nothing: any bad blob or conflict changes nothing.
    *
    * @return the admission that was applied (or found to change nothing)
    * @throws InputException naming the blob (and file line) that is malformed or for another site
-   * @throws ConflictException for a uuid with another key (without replace) or a clash with another host
+   * @throws ConflictException for a uuid with another key (without replace) or a clash with another
+   *     host
    * @throws WgmeshException with {@link ExitCode#DECLINED} when the operator says no
    */
   public Admission admit(Path yaml, List<BlobSource.Blob> blobs, boolean replace) {
@@ -176,7 +189,10 @@ public final class SiteAdmin {
         reporter.detail("opening the blob from %s (%d characters)", b.where(), b.text().length());
         regs.add(RegistrationBlob.open(b.text(), site.keys().box(), site.settings().domain()));
       } catch (InputException e) {
-        String what = blobs.size() == 1 && b.where().equals("command line") ? e.what() : b.where() + ": " + e.what();
+        String what =
+            blobs.size() == 1 && b.where().equals("command line")
+                ? e.what()
+                : b.where() + ": " + e.what();
         throw new InputException(what, e.why(), e.hint().orElse(null), e);
       }
     }
@@ -191,9 +207,13 @@ public final class SiteAdmin {
       return plan;
     }
     long n = plan.steps().stream().filter(s -> s.kind() != Admission.Kind.UNCHANGED).count();
-    ask("Admit " + n + (n == 1 ? " host" : " hosts") + " into " + site.settings().domain() + "?", details);
+    ask(
+        "Admit " + n + (n == 1 ? " host" : " hosts") + " into " + site.settings().domain() + "?",
+        details);
     SiteFile.save(plan.after(), yaml);
-    reporter.info("saved %s (previous version in %s%s); run 'wgpub %s' to publish", yaml, yaml.getFileName(), SiteFile.BACKUP_SUFFIX, yaml);
+    reporter.info(
+        "saved %s (previous version in %s%s); run 'wgpub %s' to publish",
+        yaml, yaml.getFileName(), SiteFile.BACKUP_SUFFIX, yaml);
     return plan;
   }
 
@@ -215,10 +235,17 @@ public final class SiteAdmin {
     if (st.kind() == Admission.Kind.REPLACED) {
       out.add(String.format("old key:    %s", st.previous().publicKey().fingerprint()));
     }
-    out.add(String.format("endpoints:  %s", r.endpoints().isEmpty() ? "(none: dials out only)" : join(r.endpoints())));
-    out.add(String.format("LANs:       %s", r.lanPrefixes().isEmpty() ? "(none)" : join(r.lanPrefixes())));
+    out.add(
+        String.format(
+            "endpoints:  %s",
+            r.endpoints().isEmpty() ? "(none: dials out only)" : join(r.endpoints())));
+    out.add(
+        String.format(
+            "LANs:       %s", r.lanPrefixes().isEmpty() ? "(none)" : join(r.lanPrefixes())));
     out.add(String.format("created:    %s", r.created()));
-    out.add(String.format("number:     %d (port %d, AS %d)", e.number(), portbase + e.number(), e.asn()));
+    out.add(
+        String.format(
+            "number:     %d (port %d, AS %d)", e.number(), portbase + e.number(), e.asn()));
     if (st.note() != null) {
       out.add(String.format("note:       %s", st.note()));
     }
@@ -231,8 +258,8 @@ public final class SiteAdmin {
   }
 
   /**
-   * Removes a host by uuid or hostname after confirmation; its number is retired until the
-   * removal is published.
+   * Removes a host by uuid or hostname after confirmation; its number is retired until the removal
+   * is published.
    *
    * @return the removed host
    * @throws InputException when no host matches
@@ -250,7 +277,8 @@ public final class SiteAdmin {
   private HostEntry removeLocked(Path yaml, String who) {
     Site site = SiteFile.load(yaml);
     Optional<HostEntry> h = Optional.empty();
-    if (who.matches("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")) {
+    if (who.matches(
+        "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")) {
       h = site.host(UUID.fromString(who));
     }
     if (h.isEmpty()) {
@@ -258,23 +286,30 @@ public final class SiteAdmin {
     }
     HostEntry host =
         h.orElseThrow(
-            () -> new InputException("--remove " + who, "no host with this uuid or hostname in " + yaml, "see 'wgsite --list " + yaml + "'"));
+            () ->
+                new InputException(
+                    "--remove " + who,
+                    "no host with this uuid or hostname in " + yaml,
+                    "see 'wgsite --list " + yaml + "'"));
     List<String> details =
         List.of(
-            String.format("host:       %s (number %d, AS %d)", host.hostname(), host.number(), host.asn()),
+            String.format(
+                "host:       %s (number %d, AS %d)", host.hostname(), host.number(), host.asn()),
             "uuid:       " + host.uuid(),
             "key:        " + host.publicKey().fingerprint(),
             "");
     ask("Remove " + host.hostname() + " from " + site.settings().domain() + "?", details);
     SiteFile.save(site.withoutHost(host.uuid()), yaml);
     reporter.info(
-        "removed %s; number %d stays reserved until 'wgpub %s' has published the removal", host.hostname(), host.number(), yaml);
+        "removed %s; number %d stays reserved until 'wgpub %s' has published the removal",
+        host.hostname(), host.number(), yaml);
     return host;
   }
 
   private void ask(String question, List<String> details) {
     if (!confirmation.confirm(question, details)) {
-      throw new DeclinedException(question.replaceFirst("\\?$", ""), "not confirmed; nothing changed");
+      throw new DeclinedException(
+          question.replaceFirst("\\?$", ""), "not confirmed; nothing changed");
     }
   }
 }

@@ -8,8 +8,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.wgmesh.core.crypto.SiteKeys;
@@ -29,18 +29,36 @@ import org.wgmesh.core.site.SiteFile;
 class AdmissionPropertiesTest {
   static final IpPrefix TUNNEL = IpPrefix.parse("fd12:3456:789a::/48", "t");
 
-  enum Op { ADMIT, REMOVE, PUBLISH }
+  enum Op {
+    ADMIT,
+    REMOVE,
+    PUBLISH
+  }
 
   static Site emptySite(String asnRange) {
     MeshSettings s =
-        new MeshSettings("mesh.example.com", "mesh1", TUNNEL, 51000, SiteFile.defaultAllowedLanPrefixes(), MeshSettings.FULL_MESH);
-    return new Site(s, List.of(), SiteKeys.generate(), AsnRange.parse(asnRange, "t"), "zonefile:/x", Duration.ofMinutes(5),
-        Duration.ofDays(7), List.of());
+        new MeshSettings(
+            "mesh.example.com",
+            "mesh1",
+            TUNNEL,
+            51000,
+            SiteFile.defaultAllowedLanPrefixes(),
+            MeshSettings.FULL_MESH);
+    return new Site(
+        s,
+        List.of(),
+        SiteKeys.generate(),
+        AsnRange.parse(asnRange, "t"),
+        "zonefile:/x",
+        Duration.ofMinutes(5),
+        Duration.ofDays(7),
+        List.of());
   }
 
   static Registration registration(int serial) {
     // Every host gets its own /24 out of 10/8 (serials stay below 65536 here).
-    IpPrefix lan = IpPrefix.parse("10." + (serial >> 8 & 255) + "." + (serial & 255) + ".0/24", "t");
+    IpPrefix lan =
+        IpPrefix.parse("10." + (serial >> 8 & 255) + "." + (serial & 255) + ".0/24", "t");
     return new Registration(
         UUID.randomUUID(),
         "host" + serial,
@@ -81,7 +99,9 @@ class AdmissionPropertiesTest {
         case ADMIT -> {
           Admission a = Admission.plan(site, List.of(registration(serial++)), false);
           HostEntry added = a.steps().get(0).entry();
-          assertThat(unpublishedRemovals).as("number reused before publish (seed %d)", seed).doesNotContain(added.number());
+          assertThat(unpublishedRemovals)
+              .as("number reused before publish (seed %d)", seed)
+              .doesNotContain(added.number());
           site = a.after();
         }
         case REMOVE -> {
@@ -96,7 +116,10 @@ class AdmissionPropertiesTest {
           unpublishedRemovals.clear();
         }
       }
-      assertThat(site.retired()).as("retired list (seed %d)", seed).extracting(r -> r.number()).containsExactlyInAnyOrderElementsOf(unpublishedRemovals);
+      assertThat(site.retired())
+          .as("retired list (seed %d)", seed)
+          .extracting(r -> r.number())
+          .containsExactlyInAnyOrderElementsOf(unpublishedRemovals);
     }
     assertNothingShared(site);
   }
@@ -116,15 +139,27 @@ class AdmissionPropertiesTest {
     assertThatThrownBy(() -> Admission.plan(full, List.of(registration(5000)), false))
         .isInstanceOf(ConflictException.class)
         .hasMessageContaining("every AS number of asn-range 64512:65534 is in use")
-        .satisfies(e -> assertThat(((ConflictException) e).hint()).hasValueSatisfying(h -> assertThat(h).contains("4200000000")));
+        .satisfies(
+            e ->
+                assertThat(((ConflictException) e).hint())
+                    .hasValueSatisfying(h -> assertThat(h).contains("4200000000")));
   }
 
   @Test
   void portbaseNearTop_runsOutOfNumbersClearly() {
     Site site = emptySite(AsnRange.DEFAULT);
     MeshSettings s = site.settings();
-    Site high = new Site(new MeshSettings(s.domain(), s.locus(), TUNNEL, 65533, s.allowedLanPrefixes(), s.topology()),
-        List.of(), site.keys(), site.asnRange(), "zonefile:/x", site.ttl(), site.recordLifetime(), List.of());
+    Site high =
+        new Site(
+            new MeshSettings(
+                s.domain(), s.locus(), TUNNEL, 65533, s.allowedLanPrefixes(), s.topology()),
+            List.of(),
+            site.keys(),
+            site.asnRange(),
+            "zonefile:/x",
+            site.ttl(),
+            site.recordLifetime(),
+            List.of());
     Site two = Admission.plan(high, List.of(registration(1), registration(2)), false).after();
     assertThatThrownBy(() -> Admission.plan(two, List.of(registration(3)), false))
         .isInstanceOf(ConflictException.class)
@@ -136,16 +171,21 @@ class AdmissionPropertiesTest {
     int pb = site.settings().portbase();
     assertThat(hosts.stream().map(HostEntry::number).distinct().count()).isEqualTo(hosts.size());
     assertThat(hosts.stream().map(HostEntry::asn).distinct().count()).isEqualTo(hosts.size());
-    assertThat(hosts.stream().map(h -> Addressing.listenPort(pb, h.number())).distinct().count()).isEqualTo(hosts.size());
-    assertThat(hosts.stream().allMatch(h -> Addressing.listenPort(pb, h.number()) <= 65535)).isTrue();
-    assertThat(hosts.stream().map(h -> Addressing.interfaceName(h.number())).distinct().count()).isEqualTo(hosts.size());
-    assertThat(hosts.stream().map(h -> Addressing.routerId(h.number())).distinct().count()).isEqualTo(hosts.size());
+    assertThat(hosts.stream().map(h -> Addressing.listenPort(pb, h.number())).distinct().count())
+        .isEqualTo(hosts.size());
+    assertThat(hosts.stream().allMatch(h -> Addressing.listenPort(pb, h.number()) <= 65535))
+        .isTrue();
+    assertThat(hosts.stream().map(h -> Addressing.interfaceName(h.number())).distinct().count())
+        .isEqualTo(hosts.size());
+    assertThat(hosts.stream().map(h -> Addressing.routerId(h.number())).distinct().count())
+        .isEqualTo(hosts.size());
     assertThat(hosts.stream().map(HostEntry::uuid).distinct().count()).isEqualTo(hosts.size());
     assertThat(hosts.stream().map(HostEntry::publicKey).distinct().count()).isEqualTo(hosts.size());
     for (HostEntry h : hosts) {
       assertThat(site.asnRange().contains(h.asn())).isTrue();
     }
-    // Every host's address on every link is distinct (n^2 addresses: a sample of hosts against all when large).
+    // Every host's address on every link is distinct (n^2 addresses: a sample of hosts against all
+    // when large).
     List<HostEntry> sample = hosts.size() > 300 ? hosts.subList(0, 300) : hosts;
     Set<IpAddress> links = new HashSet<>();
     int expected = 0;

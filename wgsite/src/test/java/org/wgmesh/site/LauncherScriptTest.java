@@ -66,7 +66,10 @@ class LauncherScriptTest {
     buildTinyDist(dist, null);
   }
 
-  /** A dist with the command demo-echo; {@code training} is the jar's cds-training.sh, or null for none. */
+  /**
+   * A dist with the command demo-echo; {@code training} is the jar's cds-training.sh, or null for
+   * none.
+   */
   void buildTinyDist(Path dist, String training) throws Exception {
     Path src = tmp.resolve("src/demo/Echo.java");
     Files.createDirectories(src.getParent());
@@ -80,11 +83,20 @@ class LauncherScriptTest {
     Files.writeString(src.resolveSibling("Trained.java"), "package demo; class Trained {}");
     Path classes = tmp.resolve("classes");
     Files.createDirectories(classes);
-    int rc = ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", classes.toString(), src.toString(),
-        src.resolveSibling("Trained.java").toString());
+    int rc =
+        ToolProvider.getSystemJavaCompiler()
+            .run(
+                null,
+                null,
+                null,
+                "-d",
+                classes.toString(),
+                src.toString(),
+                src.resolveSibling("Trained.java").toString());
     assertThat(rc).isZero();
     Files.createDirectories(dist.resolve("lib"));
-    try (JarOutputStream j = new JarOutputStream(Files.newOutputStream(dist.resolve("lib/demo.jar")))) {
+    try (JarOutputStream j =
+        new JarOutputStream(Files.newOutputStream(dist.resolve("lib/demo.jar")))) {
       for (String c : List.of("demo/Echo.class", "demo/Trained.class")) {
         j.putNextEntry(new JarEntry(c));
         j.write(Files.readAllBytes(classes.resolve(c)));
@@ -95,12 +107,19 @@ class LauncherScriptTest {
     Files.createDirectories(descriptors);
     Files.deleteIfExists(descriptors.resolve("demo-echo"));
     Files.deleteIfExists(descriptors.resolve("cds-training.sh"));
-    Files.writeString(descriptors.resolve("demo-echo"), "summary=prints its arguments\nmain=demo.Echo\n");
+    Files.writeString(
+        descriptors.resolve("demo-echo"), "summary=prints its arguments\nmain=demo.Echo\n");
     if (training != null) {
       Files.writeString(descriptors.resolve("cds-training.sh"), training);
     }
-    Run make = sh(java.util.Map.of(), "sh", root.resolve("scripts/launcher/make-launchers.sh").toString(),
-        descriptors.toString(), "demo", dist.toString());
+    Run make =
+        sh(
+            java.util.Map.of(),
+            "sh",
+            root.resolve("scripts/launcher/make-launchers.sh").toString(),
+            descriptors.toString(),
+            "demo",
+            dist.toString());
     assertThat(make.rc()).as(make.err()).isZero();
   }
 
@@ -141,11 +160,17 @@ class LauncherScriptTest {
 
   @Test
   void launcher_usesArchiveWhenPresent() throws Exception {
-    Run r = sh(java.util.Map.of("WGMESH_JAVA_OPTS", "-Xlog:class+load=info:stderr"), dist.resolve("bin/demo-echo").toString());
+    Run r =
+        sh(
+            java.util.Map.of("WGMESH_JAVA_OPTS", "-Xlog:class+load=info:stderr"),
+            dist.resolve("bin/demo-echo").toString());
     assertThat(r.rc()).isZero();
     assertThat(r.err()).containsPattern("demo\\.Echo source: shared objects file");
-    Run off = sh(java.util.Map.of("WGMESH_CDS", "off", "WGMESH_JAVA_OPTS", "-Xlog:class+load=info:stderr"),
-        dist.resolve("bin/demo-echo").toString());
+    Run off =
+        sh(
+            java.util.Map.of(
+                "WGMESH_CDS", "off", "WGMESH_JAVA_OPTS", "-Xlog:class+load=info:stderr"),
+            dist.resolve("bin/demo-echo").toString());
     assertThat(off.err()).containsPattern("demo\\.Echo source: file:");
   }
 
@@ -155,7 +180,8 @@ class LauncherScriptTest {
     buildTinyDist(trained, "set -eu\n\"$1/demo-echo\" train\ntouch \"$2/ran\"\n");
     assertThat(trained.resolve("bin/cds-training.sh")).doesNotExist();
     assertThat(trained.resolve("lib/demo.cds-training.sh")).isRegularFile();
-    java.util.Map<String, String> log = java.util.Map.of("WGMESH_JAVA_OPTS", "-Xlog:class+load=info:stderr");
+    java.util.Map<String, String> log =
+        java.util.Map.of("WGMESH_JAVA_OPTS", "-Xlog:class+load=info:stderr");
 
     Run r = sh(log, trained.resolve("bin/demo-echo").toString(), "train");
     assertThat(r.rc()).isZero();
@@ -167,7 +193,8 @@ class LauncherScriptTest {
 
   @Test
   void staleArchive_isIgnoredQuietly() throws Exception {
-    Files.setLastModifiedTime(dist.resolve("lib/demo.jar"), java.nio.file.attribute.FileTime.fromMillis(0));
+    Files.setLastModifiedTime(
+        dist.resolve("lib/demo.jar"), java.nio.file.attribute.FileTime.fromMillis(0));
     Run r = sh(java.util.Map.of(), dist.resolve("bin/demo-echo").toString(), "still works");
     assertThat(r.rc()).isZero();
     assertThat(r.out()).isEqualTo("<still works>\n");
@@ -179,25 +206,44 @@ class LauncherScriptTest {
     // install.sh reads dist/ beside its own scripts/ directory: stage a tiny checkout.
     Path checkout = tmp.resolve("checkout");
     Files.createDirectories(checkout.resolve("scripts/launcher"));
-    for (String f : List.of("scripts/install.sh", "scripts/launcher/make-launchers.sh", "scripts/launcher/launcher.sh.in")) {
+    for (String f :
+        List.of(
+            "scripts/install.sh",
+            "scripts/launcher/make-launchers.sh",
+            "scripts/launcher/launcher.sh.in")) {
       Files.copy(root.resolve(f), checkout.resolve(f));
     }
     copyTree(dist, checkout.resolve("dist"));
     Path prefix = tmp.resolve("opt/wgmesh");
     Path bin = tmp.resolve("usr/bin");
-    Run inst = sh(java.util.Map.of(), "sh", checkout.resolve("scripts/install.sh").toString(),
-        "--prefix", prefix.toString(), "--bin-dir", bin.toString());
+    Run inst =
+        sh(
+            java.util.Map.of(),
+            "sh",
+            checkout.resolve("scripts/install.sh").toString(),
+            "--prefix",
+            prefix.toString(),
+            "--bin-dir",
+            bin.toString());
     assertThat(inst.rc()).as(inst.err()).isZero();
     deleteTree(checkout);
     assertThat(Files.isSymbolicLink(bin.resolve("demo-echo"))).isTrue();
     assertThat(prefix.resolve("lib/demo.jsa")).isNotEmptyFile();
-    Run r = sh(java.util.Map.of("WGMESH_JAVA_OPTS", "-Xlog:class+load=info:stderr"), bin.resolve("demo-echo").toString(), "ok");
+    Run r =
+        sh(
+            java.util.Map.of("WGMESH_JAVA_OPTS", "-Xlog:class+load=info:stderr"),
+            bin.resolve("demo-echo").toString(),
+            "ok");
     assertThat(r.rc()).isZero();
     assertThat(r.out()).isEqualTo("<ok>\n");
     assertThat(r.err()).containsPattern("demo\\.Echo source: shared objects file");
     // Run through the link, the launcher names the directory it really lives in (wgdeploy puts
     // its own path into the systemd units that way).
-    Run dirRun = sh(java.util.Map.of("WGMESH_LAUNCHER_DIR", "/elsewhere"), bin.resolve("demo-echo").toString(), "launcher-dir");
+    Run dirRun =
+        sh(
+            java.util.Map.of("WGMESH_LAUNCHER_DIR", "/elsewhere"),
+            bin.resolve("demo-echo").toString(),
+            "launcher-dir");
     assertThat(dirRun.out()).isEqualTo(prefix.resolve("bin").toRealPath() + "\n");
   }
 

@@ -38,6 +38,7 @@ class LayeringTest {
   @Test
   void classes_areWgsitesOnly() {
     assertThat(SITE.contain(LayeringRules.ROUTE53_ADAPTER)).isTrue();
-    assertThat(SITE.stream().allMatch(c -> c.getPackageName().startsWith("org.wgmesh.site"))).isTrue();
+    assertThat(SITE.stream().allMatch(c -> c.getPackageName().startsWith("org.wgmesh.site")))
+        .isTrue();
   }
 }

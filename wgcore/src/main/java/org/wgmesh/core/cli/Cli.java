@@ -24,7 +24,8 @@ public final class Cli {
     cl.setOut(io.out());
     cl.setErr(io.err());
     cl.setCaseInsensitiveEnumValuesAllowed(true);
-    // No picocli @argfile expansion: "@FILE" is an ordinary value (wgsite -i @blobs.txt reads it itself).
+    // No picocli @argfile expansion: "@FILE" is an ordinary value (wgsite -i @blobs.txt reads it
+    // itself).
     cl.setExpandAtFiles(false);
     cl.setExitCodeExceptionMapper(Cli::exitCodeOf);
     cl.setParameterExceptionHandler(

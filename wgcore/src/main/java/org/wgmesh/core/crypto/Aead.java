@@ -7,9 +7,9 @@ import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * ChaCha20-Poly1305 (RFC 8439) with a random 12-byte nonce, as used for host entries under the
- * mesh group key. A fresh {@link Cipher} per operation: the JDK refuses to re-initialise one with
- * the same key and nonce.
+ * ChaCha20-Poly1305 (RFC 8439) with a random 12-byte nonce, as used for host entries under the mesh
+ * group key. A fresh {@link Cipher} per operation: the JDK refuses to re-initialise one with the
+ * same key and nonce.
  */
 public final class Aead {
   public static final int KEY_LENGTH = 32;
@@ -35,14 +35,15 @@ public final class Aead {
 
   /**
    * {@code nonce || ciphertext || tag} with a nonce the caller chose. A nonce must never repeat
-   * under one key: production code draws it from a {@link SecureRandom}; fixed nonces are for
-   * test vectors only.
+   * under one key: production code draws it from a {@link SecureRandom}; fixed nonces are for test
+   * vectors only.
    *
    * @throws IllegalArgumentException when the key or nonce has the wrong length
    */
   public static byte[] seal(byte[] key, byte[] aad, byte[] plaintext, byte[] nonce) {
     if (key == null || key.length != KEY_LENGTH || nonce == null || nonce.length != NONCE_LENGTH) {
-      throw new IllegalArgumentException("ChaCha20-Poly1305 needs a 32-byte key and a 12-byte nonce");
+      throw new IllegalArgumentException(
+          "ChaCha20-Poly1305 needs a 32-byte key and a 12-byte nonce");
     }
     try {
       Cipher c = Cipher.getInstance("ChaCha20-Poly1305");
@@ -60,7 +61,9 @@ public final class Aead {
 
   /** Opens {@code nonce || ciphertext || tag}; returns null when it does not authenticate. */
   public static byte[] open(byte[] key, byte[] aad, byte[] sealed) {
-    if (key == null || key.length != KEY_LENGTH || sealed == null
+    if (key == null
+        || key.length != KEY_LENGTH
+        || sealed == null
         || sealed.length < NONCE_LENGTH + TAG_LENGTH) {
       return null;
     }

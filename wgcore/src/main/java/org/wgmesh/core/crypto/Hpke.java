@@ -6,12 +6,11 @@ import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
 import org.bouncycastle.crypto.InvalidCipherTextException;
 import org.bouncycastle.crypto.agreement.X25519Agreement;
 import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.hpke.HPKE;
 import org.bouncycastle.crypto.macs.HMac;
 import org.bouncycastle.crypto.modes.ChaCha20Poly1305;
 import org.bouncycastle.crypto.params.AEADParameters;
 import org.bouncycastle.crypto.params.KeyParameter;
-import org.bouncycastle.crypto.hpke.HPKE;
-import org.bouncycastle.crypto.hpke.HPKEContextWithEncapsulation;
 import org.bouncycastle.crypto.params.X25519PublicKeyParameters;
 
 /**
@@ -38,9 +37,16 @@ public final class Hpke {
         HPKE.mode_auth, HPKE.kem_X25519_SHA256, HPKE.kdf_HKDF_SHA256, HPKE.aead_CHACHA20_POLY1305);
   }
 
-  /** Seals {@code plaintext} from {@code sender} to {@code recipient}, binding {@code info} and {@code aad}. */
+  /**
+   * Seals {@code plaintext} from {@code sender} to {@code recipient}, binding {@code info} and
+   * {@code aad}.
+   */
   public static Sealed seal(
-      X25519PrivateKey sender, X25519PublicKey recipient, byte[] info, byte[] aad, byte[] plaintext) {
+      X25519PrivateKey sender,
+      X25519PublicKey recipient,
+      byte[] info,
+      byte[] aad,
+      byte[] plaintext) {
     HPKE hpke = suite();
     AsymmetricCipherKeyPair senderPair = pair(sender);
     try {
@@ -91,8 +97,8 @@ public final class Hpke {
    * the ephemeral key the caller supplies, following RFC 9180 section 5.1.3 and 4.1 step by step
    * (Bouncy Castle's API draws the ephemeral key itself). The output opens with {@link #open}.
    * Production callers pass a fresh random key ({@link X25519PrivateKey#generate()}); a fixed one
-   * is for test vectors only, because reusing an ephemeral key with the same recipient repeats
-   * the AEAD key and nonce.
+   * is for test vectors only, because reusing an ephemeral key with the same recipient repeats the
+   * AEAD key and nonce.
    *
    * @throws IllegalArgumentException when a Diffie-Hellman result is all zero (a low-order
    *     recipient key)
@@ -148,10 +154,12 @@ public final class Hpke {
   }
 
   private static byte[] labeledExtract(byte[] suite, byte[] salt, String label, byte[] ikm) {
-    return hmac(salt.length == 0 ? new byte[32] : salt, concat(ascii("HPKE-v1"), suite, ascii(label), ikm));
+    return hmac(
+        salt.length == 0 ? new byte[32] : salt, concat(ascii("HPKE-v1"), suite, ascii(label), ikm));
   }
 
-  private static byte[] labeledExpand(byte[] suite, byte[] prk, String label, byte[] info, int length) {
+  private static byte[] labeledExpand(
+      byte[] suite, byte[] prk, String label, byte[] info, int length) {
     // One HKDF-Expand block suffices: every length used here is at most 32.
     byte[] labeledInfo = concat(i2osp2(length), ascii("HPKE-v1"), suite, ascii(label), info);
     byte[] t = hmac(prk, concat(labeledInfo, new byte[] {1}));

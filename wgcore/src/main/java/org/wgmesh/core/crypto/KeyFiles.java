@@ -38,6 +38,7 @@ public final class KeyFiles {
 
   /** Writes a new private key file (0600); refuses to overwrite an existing one. */
   public static void createSecret(Path file, String base64) {
-    AtomicFiles.create(file, (base64 + "\n").getBytes(StandardCharsets.US_ASCII), AtomicFiles.SECRET);
+    AtomicFiles.create(
+        file, (base64 + "\n").getBytes(StandardCharsets.US_ASCII), AtomicFiles.SECRET);
   }
 }

@@ -3,8 +3,8 @@ package org.wgmesh.core.crypto;
 import java.util.Objects;
 
 /**
- * The site's two private keys: Ed25519 to sign records, X25519 to open registration blobs and
- * to seal group keys to hosts (HPKE auth mode, so hosts know the site sent them).
+ * The site's two private keys: Ed25519 to sign records, X25519 to open registration blobs and to
+ * seal group keys to hosts (HPKE auth mode, so hosts know the site sent them).
  *
  * @param signing the Ed25519 signing key
  * @param box the X25519 encryption key

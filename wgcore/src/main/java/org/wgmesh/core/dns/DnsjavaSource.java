@@ -37,10 +37,10 @@ import org.xbill.DNS.Type;
  * carries the name that was asked for, whatever CNAMEs led to the data, so a verifier that binds a
  * record to its name sees the name it expects.
  *
- * <p>Each TXT record becomes one string: its character-strings concatenated as dnsjava's
- * {@link TXTRecord#getStrings()} gives them (presentation form: printable ASCII as is, {@code "}
- * and {@code \} escaped, other bytes as {@code \DDD}). wgmesh records are plain base64 text with
- * an index prefix, one character-string per record, so for them this is the published text.
+ * <p>Each TXT record becomes one string: its character-strings concatenated as dnsjava's {@link
+ * TXTRecord#getStrings()} gives them (presentation form: printable ASCII as is, {@code "} and
+ * {@code \} escaped, other bytes as {@code \DDD}). wgmesh records are plain base64 text with an
+ * index prefix, one character-string per record, so for them this is the published text.
  *
  * <p>Only the servers given are asked ({@link #of}); {@link #system(Options)} uses the system's
  * {@code /etc/resolv.conf} servers and is meant for production use without {@code --resolver}.
@@ -50,9 +50,13 @@ import org.xbill.DNS.Type;
 public final class DnsjavaSource implements DnsSource {
   /** How long one query waits for an answer unless told otherwise. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+
   /** The most CNAME links followed from the name asked for. */
   public static final int MAX_CNAME_CHAIN = 8;
-  /** The EDNS UDP payload size we advertise (avoids IP fragmentation; larger answers go over TCP). */
+
+  /**
+   * The EDNS UDP payload size we advertise (avoids IP fragmentation; larger answers go over TCP).
+   */
   static final int EDNS_PAYLOAD = 1232;
 
   /**
@@ -107,7 +111,9 @@ public final class DnsjavaSource implements DnsSource {
     List<InetSocketAddress> servers = ResolverConfig.getCurrentConfig().servers();
     if (servers.isEmpty()) {
       throw new DnsException(
-          "system resolver", "no name server in /etc/resolv.conf", "give one with --resolver IP:PORT");
+          "system resolver",
+          "no name server in /etc/resolv.conf",
+          "give one with --resolver IP:PORT");
     }
     return new DnsjavaSource(servers, options);
   }
@@ -146,7 +152,9 @@ public final class DnsjavaSource implements DnsSource {
     } catch (IllegalArgumentException | org.wgmesh.core.error.InputException e) {
       throw new UsageException(
           "--resolver '" + text + "'",
-          "not a resolver address (" + (e instanceof org.wgmesh.core.error.InputException i ? i.why() : e.getMessage()) + ")",
+          "not a resolver address ("
+              + (e instanceof org.wgmesh.core.error.InputException i ? i.why() : e.getMessage())
+              + ")",
           "use IP, IP:PORT or [IPv6]:PORT, e.g. 127.0.0.1:53 or [2001:db8::53]:53");
     }
   }
@@ -172,10 +180,10 @@ public final class DnsjavaSource implements DnsSource {
   /**
    * {@inheritDoc}
    *
-   * @throws DnsException on timeout, SERVFAIL, REFUSED, a CNAME loop or a chain longer than
-   *     {@value #MAX_CNAME_CHAIN}; the message names the name and the server
-   * @throws RecordException when a TXT record there is not one wgmesh could have written (a
-   *     record over 255 bytes)
+   * @throws DnsException on timeout, SERVFAIL, REFUSED, a CNAME loop or a chain longer than {@value
+   *     #MAX_CNAME_CHAIN}; the message names the name and the server
+   * @throws RecordException when a TXT record there is not one wgmesh could have written (a record
+   *     over 255 bytes)
    */
   @Override
   public Optional<TxtRecordSet> lookup(String name) {
@@ -265,7 +273,8 @@ public final class DnsjavaSource implements DnsSource {
   }
 
   private static String chain(Set<Name> visited) {
-    return String.join(" -> ", visited.stream().map(n -> TxtRecordSet.normalize(n.toString())).toList());
+    return String.join(
+        " -> ", visited.stream().map(n -> TxtRecordSet.normalize(n.toString())).toList());
   }
 
   private TxtRecordSet toSet(String name, Name asked, long ttl, List<String> strings) {
@@ -292,7 +301,8 @@ public final class DnsjavaSource implements DnsSource {
       SimpleResolver resolver = new SimpleResolver(server);
       resolver.setTimeout(options.timeout());
       resolver.setTCP(options.tcpOnly());
-      // A truncated UDP answer is retried over TCP by SimpleResolver (ignoreTruncation stays false).
+      // A truncated UDP answer is retried over TCP by SimpleResolver (ignoreTruncation stays
+      // false).
       resolver.setEDNS(0, EDNS_PAYLOAD, 0, List.of());
       try {
         return new Answer(resolver.send(question), server);
@@ -309,7 +319,8 @@ public final class DnsjavaSource implements DnsSource {
     String why;
     if (isTimeout(e)) {
       why = "no answer within " + seconds(options.timeout()) + " (timeout) from " + via;
-    } else if (e instanceof PortUnreachableException || String.valueOf(e.getMessage()).contains("Port unreachable")) {
+    } else if (e instanceof PortUnreachableException
+        || String.valueOf(e.getMessage()).contains("Port unreachable")) {
       why = "nothing listens at " + via + " (port unreachable)";
     } else {
       why = "cannot query " + via + ": " + e.getMessage();
@@ -322,7 +333,9 @@ public final class DnsjavaSource implements DnsSource {
         what,
         why,
         servers.size() > 1
-            ? "none of the " + servers.size() + " system name servers answered; check the network, or give one with --resolver IP:PORT"
+            ? "none of the "
+                + servers.size()
+                + " system name servers answered; check the network, or give one with --resolver IP:PORT"
             : "check that the DNS server is running and reachable, or give another with --resolver IP:PORT",
         e);
   }
@@ -348,12 +361,16 @@ public final class DnsjavaSource implements DnsSource {
     if (a == null) {
       return "(none)";
     }
-    String host = a.getAddress() == null ? a.getHostString() : new IpAddress(a.getAddress()).forEndpoint();
+    String host =
+        a.getAddress() == null ? a.getHostString() : new IpAddress(a.getAddress()).forEndpoint();
     return host + ":" + a.getPort();
   }
 
   private String describe(String name) {
-    return "TXT " + TxtRecordSet.normalize(name) + " from DNS server " + hostPort(servers.get(0))
+    return "TXT "
+        + TxtRecordSet.normalize(name)
+        + " from DNS server "
+        + hostPort(servers.get(0))
         + (servers.size() > 1 ? " (and " + (servers.size() - 1) + " more)" : "");
   }
 

@@ -7,8 +7,8 @@ import java.util.Set;
 
 /**
  * A TXT RRset as wgmesh publishes it: one resource record per string, each string at most 255
- * bytes. Two sets are equal when name, TTL and the set of strings are equal: DNS does not keep
- * the order of records in an RRset, so order never matters here.
+ * bytes. Two sets are equal when name, TTL and the set of strings are equal: DNS does not keep the
+ * order of records in an RRset, so order never matters here.
  *
  * @param name absolute owner name, lower case, without the trailing dot
  * @param ttl time to live in seconds

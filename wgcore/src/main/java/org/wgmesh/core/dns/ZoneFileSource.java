@@ -24,12 +24,12 @@ import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 
 /**
- * Reads TXT RRsets from an RFC 1035 zone file or fragment, for endpoints without DNS
- * ({@code --zone-file PATH}) and for tests. The file is parsed once, with dnsjava's {@link Master}
- * ({@code $ORIGIN}, {@code $TTL} and {@code $INCLUDE} work as in any zone file; the fragment that
- * {@code wgpub} writes to a {@code zonefile:} target uses absolute names and needs none of them).
- * CNAMEs inside the file are followed like a resolver would, up to {@link
- * DnsjavaSource#MAX_CNAME_CHAIN} links; the RRset returned carries the name asked for.
+ * Reads TXT RRsets from an RFC 1035 zone file or fragment, for endpoints without DNS ({@code
+ * --zone-file PATH}) and for tests. The file is parsed once, with dnsjava's {@link Master} ({@code
+ * $ORIGIN}, {@code $TTL} and {@code $INCLUDE} work as in any zone file; the fragment that {@code
+ * wgpub} writes to a {@code zonefile:} target uses absolute names and needs none of them). CNAMEs
+ * inside the file are followed like a resolver would, up to {@link DnsjavaSource#MAX_CNAME_CHAIN}
+ * links; the RRset returned carries the name asked for.
  *
  * <p>Immutable and thread-safe once constructed.
  */
@@ -55,8 +55,8 @@ public final class ZoneFileSource implements DnsSource {
   }
 
   /**
-   * Parses {@code file} with {@code origin} as the origin for relative names before any
-   * {@code $ORIGIN} line.
+   * Parses {@code file} with {@code origin} as the origin for relative names before any {@code
+   * $ORIGIN} line.
    *
    * @param origin a domain such as {@code example.com}, or null for none
    * @throws FileException when the file cannot be read
@@ -65,14 +65,18 @@ public final class ZoneFileSource implements DnsSource {
   public static ZoneFileSource load(Path file, String origin) {
     if (!Files.isRegularFile(file)) {
       if (!Files.exists(file)) {
-        throw new FileException(file.toString(), "zone file does not exist", "check the path given to --zone-file");
+        throw new FileException(
+            file.toString(), "zone file does not exist", "check the path given to --zone-file");
       }
       throw new FileException(file.toString(), "not a regular file");
     }
     Map<Name, List<TXTRecord>> txt = new HashMap<>();
     Map<Name, Name> cnames = new HashMap<>();
     Name originName = origin == null ? null : DnsjavaSource.absolute(origin);
-    try (Master master = originName == null ? new Master(file.toString()) : new Master(file.toString(), originName)) {
+    try (Master master =
+        originName == null
+            ? new Master(file.toString())
+            : new Master(file.toString(), originName)) {
       Record r;
       while ((r = master.nextRecord()) != null) {
         if (r.getDClass() != DClass.IN) {
@@ -84,7 +88,9 @@ public final class ZoneFileSource implements DnsSource {
         } else if (r instanceof CNAMERecord c) {
           Name previous = cnames.put(owner, c.getTarget().canonicalize());
           if (previous != null && !previous.equals(c.getTarget().canonicalize())) {
-            throw new InputException(file.toString(), "two CNAME records at " + TxtRecordSet.normalize(owner.toString()),
+            throw new InputException(
+                file.toString(),
+                "two CNAME records at " + TxtRecordSet.normalize(owner.toString()),
                 "a name has at most one CNAME (RFC 1034 3.6.2)");
           }
         }
@@ -115,7 +121,8 @@ public final class ZoneFileSource implements DnsSource {
   /**
    * {@inheritDoc}
    *
-   * @throws DnsException for a CNAME loop or a chain longer than {@link DnsjavaSource#MAX_CNAME_CHAIN}
+   * @throws DnsException for a CNAME loop or a chain longer than {@link
+   *     DnsjavaSource#MAX_CNAME_CHAIN}
    * @throws RecordException when a TXT record there is over 255 bytes
    */
   @Override
@@ -142,7 +149,10 @@ public final class ZoneFileSource implements DnsSource {
       if (visited.size() > DnsjavaSource.MAX_CNAME_CHAIN + 1) {
         throw new DnsException(
             "TXT " + TxtRecordSet.normalize(name) + " in zone file " + file,
-            "CNAME chain longer than " + DnsjavaSource.MAX_CNAME_CHAIN + " links: " + chain(visited),
+            "CNAME chain longer than "
+                + DnsjavaSource.MAX_CNAME_CHAIN
+                + " links: "
+                + chain(visited),
             "shorten the CNAME chain in the zone file");
       }
       current = target;
@@ -161,13 +171,16 @@ public final class ZoneFileSource implements DnsSource {
     } catch (IllegalArgumentException e) {
       throw new RecordException(
           TxtRecordSet.normalize(name),
-          "a TXT record there (in " + file + ") is longer than 255 bytes, which wgmesh never publishes",
+          "a TXT record there (in "
+              + file
+              + ") is longer than 255 bytes, which wgmesh never publishes",
           "the name holds records of something else: check the domain");
     }
   }
 
   private static String chain(Set<Name> visited) {
-    return String.join(" -> ", visited.stream().map(n -> TxtRecordSet.normalize(n.toString())).toList());
+    return String.join(
+        " -> ", visited.stream().map(n -> TxtRecordSet.normalize(n.toString())).toList());
   }
 
   @Override

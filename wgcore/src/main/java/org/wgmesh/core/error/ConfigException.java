@@ -1,6 +1,9 @@
 package org.wgmesh.core.error;
 
-/** Thrown for an invalid site or endpoint file (names the file, the key path and the line). Exit code {@link ExitCode#CONFIG}. */
+/**
+ * Thrown for an invalid site or endpoint file (names the file, the key path and the line). Exit
+ * code {@link ExitCode#CONFIG}.
+ */
 public class ConfigException extends WgmeshException {
   private static final long serialVersionUID = 1L;
 

@@ -1,6 +1,9 @@
 package org.wgmesh.core.error;
 
-/** Thrown for a deploy that failed (the previous configuration is restored before this is thrown). Exit code {@link ExitCode#DEPLOY}. */
+/**
+ * Thrown for a deploy that failed (the previous configuration is restored before this is thrown).
+ * Exit code {@link ExitCode#DEPLOY}.
+ */
 public class DeployException extends WgmeshException {
   private static final long serialVersionUID = 1L;
 

@@ -1,6 +1,9 @@
 package org.wgmesh.core.error;
 
-/** Thrown for DNS that could not be read (timeout, refusal, missing name). Exit code {@link ExitCode#DNS}. */
+/**
+ * Thrown for DNS that could not be read (timeout, refusal, missing name). Exit code {@link
+ * ExitCode#DNS}.
+ */
 public class DnsException extends WgmeshException {
   private static final long serialVersionUID = 1L;
 

@@ -15,7 +15,9 @@ public enum ExitCode {
   CONFIG(3, "invalid configuration file"),
   /** Input data is malformed: a registration blob, a key file, an address. */
   INPUT(4, "invalid input"),
-  /** A DNS record failed verification: tampered, truncated, replayed, expired, wrong site or host. */
+  /**
+   * A DNS record failed verification: tampered, truncated, replayed, expired, wrong site or host.
+   */
   RECORD(5, "record rejected"),
   /** DNS could not be read: timeout, refused, name does not exist. */
   DNS(6, "DNS unavailable"),
@@ -29,7 +31,9 @@ public enum ExitCode {
   CONFLICT(10, "conflict"),
   /** A file could not be read or written. */
   IO(11, "file error"),
-  /** The health check ({@code wgdeploy --check}) found problems, or found nothing deployed to check. */
+  /**
+   * The health check ({@code wgdeploy --check}) found problems, or found nothing deployed to check.
+   */
   UNHEALTHY(12, "unhealthy");
 
   private final int code;

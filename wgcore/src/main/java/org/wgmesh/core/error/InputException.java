@@ -1,6 +1,9 @@
 package org.wgmesh.core.error;
 
-/** Thrown for malformed input data such as a registration blob, key file or address. Exit code {@link ExitCode#INPUT}. */
+/**
+ * Thrown for malformed input data such as a registration blob, key file or address. Exit code
+ * {@link ExitCode#INPUT}.
+ */
 public class InputException extends WgmeshException {
   private static final long serialVersionUID = 1L;
 

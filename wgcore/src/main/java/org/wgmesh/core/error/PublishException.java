@@ -1,6 +1,8 @@
 package org.wgmesh.core.error;
 
-/** Thrown for a publish target that refused or failed a change. Exit code {@link ExitCode#PUBLISH}. */
+/**
+ * Thrown for a publish target that refused or failed a change. Exit code {@link ExitCode#PUBLISH}.
+ */
 public class PublishException extends WgmeshException {
   private static final long serialVersionUID = 1L;
 

@@ -1,6 +1,9 @@
 package org.wgmesh.core.error;
 
-/** Thrown for a DNS record that failed decoding or verification (names the record and the field). Exit code {@link ExitCode#RECORD}. */
+/**
+ * Thrown for a DNS record that failed decoding or verification (names the record and the field).
+ * Exit code {@link ExitCode#RECORD}.
+ */
 public class RecordException extends WgmeshException {
   private static final long serialVersionUID = 1L;
 

@@ -5,9 +5,9 @@ import java.util.Optional;
 
 /**
  * The base of every expected failure. It carries what failed ({@code what}), why, an optional
- * remedy, and the exit code; {@link org.wgmesh.core.cli.Cli} turns it into
- * {@code error: <what>: <why>} plus {@code hint: <remedy>} on stderr. Services throw it (or a
- * subclass) and never exit the process themselves.
+ * remedy, and the exit code; {@link org.wgmesh.core.cli.Cli} turns it into {@code error: <what>:
+ * <why>} plus {@code hint: <remedy>} on stderr. Services throw it (or a subclass) and never exit
+ * the process themselves.
  */
 public class WgmeshException extends RuntimeException {
   private static final long serialVersionUID = 1L;

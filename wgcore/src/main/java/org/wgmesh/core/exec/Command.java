@@ -5,8 +5,8 @@ import java.util.Objects;
 
 /**
  * One external process to run: its argv, optional standard input, and whether it changes the host.
- * Read-only commands ({@code wg show}, {@code birdc show ...}) still run under dry-run; mutating ones
- * ({@code ip link add}, {@code wg syncconf}) are only printed.
+ * Read-only commands ({@code wg show}, {@code birdc show ...}) still run under dry-run; mutating
+ * ones ({@code ip link add}, {@code wg syncconf}) are only printed.
  *
  * @param argv program and arguments, never a shell string
  * @param stdin bytes for standard input, or null; may carry secrets, so it is never printed

@@ -13,9 +13,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Every process runs in the C locale ({@code LC_ALL=C}, {@code LANG} and {@code LANGUAGE}
  * removed): the callers match the English output of {@code ip}, {@code wg}, {@code birdc} and
- * {@code shorewall}, which a translated or otherwise localised message would break (see
- * locale(7): {@code LC_ALL} overrides every {@code LC_*} variable and {@code LANG}; GNU gettext
- * reads {@code LANGUAGE} before them unless the locale is C).
+ * {@code shorewall}, which a translated or otherwise localised message would break (see locale(7):
+ * {@code LC_ALL} overrides every {@code LC_*} variable and {@code LANG}; GNU gettext reads {@code
+ * LANGUAGE} before them unless the locale is C).
  */
 public final class ProcessCommandRunner implements CommandRunner {
   private final long timeoutSeconds;

@@ -22,13 +22,19 @@ import org.wgmesh.core.error.FileException;
  */
 public final class AtomicFiles {
   /** rw------- : keys, WireGuard configs, anything secret. */
-  public static final Set<PosixFilePermission> SECRET = PosixFilePermissions.fromString("rw-------");
+  public static final Set<PosixFilePermission> SECRET =
+      PosixFilePermissions.fromString("rw-------");
+
   /** rw-r--r-- : ordinary configuration. */
-  public static final Set<PosixFilePermission> PUBLIC = PosixFilePermissions.fromString("rw-r--r--");
+  public static final Set<PosixFilePermission> PUBLIC =
+      PosixFilePermissions.fromString("rw-r--r--");
+
   /** rw-r----- : configuration readable by a service group. */
   public static final Set<PosixFilePermission> GROUP = PosixFilePermissions.fromString("rw-r-----");
+
   /** rwxr-x--- : scripts. */
-  public static final Set<PosixFilePermission> SCRIPT = PosixFilePermissions.fromString("rwxr-x---");
+  public static final Set<PosixFilePermission> SCRIPT =
+      PosixFilePermissions.fromString("rwxr-x---");
 
   private AtomicFiles() {}
 
@@ -82,7 +88,8 @@ public final class AtomicFiles {
    */
   public static void create(Path target, byte[] content, Set<PosixFilePermission> mode) {
     if (Files.exists(target)) {
-      throw new FileException(target.toString(), "already exists", "remove it first if you really mean to replace it");
+      throw new FileException(
+          target.toString(), "already exists", "remove it first if you really mean to replace it");
     }
     write(target, content, mode);
   }

@@ -19,10 +19,10 @@ import org.wgmesh.core.error.FileException;
  * held while a command reads, changes and writes state that another run could change at the same
  * time. The kernel drops the lock when the process dies, so a crash never leaves it held.
  *
- * <p>The file is created empty with mode 0600 and left in place when the lock is released:
- * removing it would race with a process that has just opened it and would then lock a file nobody
- * else sees. A lock held in this JVM counts as held (the JDK refuses a second lock on the same
- * file with {@link OverlappingFileLockException} instead of answering "busy").
+ * <p>The file is created empty with mode 0600 and left in place when the lock is released: removing
+ * it would race with a process that has just opened it and would then lock a file nobody else sees.
+ * A lock held in this JVM counts as held (the JDK refuses a second lock on the same file with
+ * {@link OverlappingFileLockException} instead of answering "busy").
  */
 public final class LockFile implements Lock {
   private static final long POLL_MS = 50;
@@ -95,10 +95,13 @@ public final class LockFile implements Lock {
       Files.createDirectories(file.toAbsolutePath().getParent());
       // The mode applies only when the file is created; the lock file is empty, 0600 keeps other
       // users from taking (and so blocking) a lock they have no business with.
-      return FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+      return FileChannel.open(
+          file,
+          java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
           PosixFilePermissions.asFileAttribute(AtomicFiles.SECRET));
     } catch (IOException e) {
-      throw new FileException(file.toString(), "cannot create the lock file: " + e.getMessage(), null, e);
+      throw new FileException(
+          file.toString(), "cannot create the lock file: " + e.getMessage(), null, e);
     }
   }
 

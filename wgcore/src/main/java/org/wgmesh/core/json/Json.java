@@ -155,6 +155,7 @@ public final class Json {
         at == null || at.getLineNr() < 1
             ? ""
             : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-    return new InputException(what, "not valid JSON" + where + ": " + e.getOriginalMessage(), null, e);
+    return new InputException(
+        what, "not valid JSON" + where + ": " + e.getOriginalMessage(), null, e);
   }
 }

@@ -43,7 +43,11 @@ public final class PrometheusText {
     if (labels.length > 0) {
       b.append('{');
       for (int i = 0; i < labels.length; i += 2) {
-        b.append(i == 0 ? "" : ",").append(labels[i]).append("=\"").append(escape(labels[i + 1])).append('"');
+        b.append(i == 0 ? "" : ",")
+            .append(labels[i])
+            .append("=\"")
+            .append(escape(labels[i + 1]))
+            .append('"');
       }
       b.append('}');
     }
@@ -54,11 +58,12 @@ public final class PrometheusText {
   /** The file text; a family without samples is left out. */
   public String text() {
     StringBuilder out = new StringBuilder();
-    families.forEach((name, b) -> {
-      if (b.length() > headerLength.get(name)) {
-        out.append(b);
-      }
-    });
+    families.forEach(
+        (name, b) -> {
+          if (b.length() > headerLength.get(name)) {
+            out.append(b);
+          }
+        });
     return out.toString();
   }
 
@@ -66,9 +71,20 @@ public final class PrometheusText {
     if (!name.matches("[a-zA-Z_:][a-zA-Z0-9_:]*")) {
       throw new IllegalArgumentException("not a metric name: " + name);
     }
-    families.computeIfAbsent(name, n -> new StringBuilder()
-        .append("# HELP ").append(n).append(' ').append(help.replace("\\", "\\\\").replace("\n", "\\n")).append('\n')
-        .append("# TYPE ").append(n).append(' ').append(type).append('\n'));
+    families.computeIfAbsent(
+        name,
+        n ->
+            new StringBuilder()
+                .append("# HELP ")
+                .append(n)
+                .append(' ')
+                .append(help.replace("\\", "\\\\").replace("\n", "\\n"))
+                .append('\n')
+                .append("# TYPE ")
+                .append(n)
+                .append(' ')
+                .append(type)
+                .append('\n'));
     headerLength.putIfAbsent(name, families.get(name).length());
     return this;
   }

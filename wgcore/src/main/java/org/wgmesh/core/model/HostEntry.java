@@ -16,7 +16,8 @@ import org.wgmesh.core.net.IpPrefix;
  * @param number the host number (1..65535) from which ports, interfaces and link addresses derive
  * @param asn its private BGP AS number
  * @param publicKey its WireGuard public key
- * @param endpoints public addresses peers send to, best first; may be empty (then it only dials out)
+ * @param endpoints public addresses peers send to, best first; may be empty (then it only dials
+ *     out)
  * @param lanPrefixes the LAN prefixes it announces into the mesh
  */
 public record HostEntry(

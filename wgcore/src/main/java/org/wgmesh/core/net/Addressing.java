@@ -1,10 +1,10 @@
 package org.wgmesh.core.net;
 
 /**
- * Everything numbered from host numbers, in one place, so the site (allocation, validation) and
- * the endpoint (planning) derive the same values. Host numbers run from 1 to {@link #MAX_HOST};
- * every derivation below is injective on that range, so nothing collides for any mesh size the
- * numbers allow (the original broke past 155 hosts).
+ * Everything numbered from host numbers, in one place, so the site (allocation, validation) and the
+ * endpoint (planning) derive the same values. Host numbers run from 1 to {@link #MAX_HOST}; every
+ * derivation below is injective on that range, so nothing collides for any mesh size the numbers
+ * allow (the original broke past 155 hosts).
  *
  * <ul>
  *   <li>Interface on host A towards peer B: {@code wg<B>}; it listens on {@code portbase + B}; A's
@@ -18,8 +18,10 @@ package org.wgmesh.core.net;
 public final class Addressing {
   /** Highest host number: one 16-bit group of the link address. */
   public static final int MAX_HOST = 65535;
+
   /** Prefix length of a tunnel (link) network. */
   public static final int LINK_PREFIX_LENGTH = 80;
+
   /** Prefix length the site's tunnel prefix must have. */
   public static final int TUNNEL_PREFIX_LENGTH = 48;
 
@@ -73,7 +75,13 @@ public final class Addressing {
   /** The BGP router id of host {@code n}: 1.0.0.0 + n. */
   public static String routerId(int n) {
     long id = (1L << 24) + checkHost(n);
-    return ((id >> 24) & 255) + "." + ((id >> 16) & 255) + "." + ((id >> 8) & 255) + "." + (id & 255);
+    return ((id >> 24) & 255)
+        + "."
+        + ((id >> 16) & 255)
+        + "."
+        + ((id >> 8) & 255)
+        + "."
+        + (id & 255);
   }
 
   private static int checkHost(int n) {

@@ -6,10 +6,10 @@ import java.util.regex.Pattern;
 import org.wgmesh.core.error.InputException;
 
 /**
- * A DNS name such as a mesh domain ({@code mesh.example.com}): letters, digits and inner hyphens
- * in dot-separated labels (RFC 1123), at most 253 characters, held lower case without a trailing
- * dot, so two spellings of one name are equal. Parse it once where it enters (an option, a file)
- * and pass the value, not the string.
+ * A DNS name such as a mesh domain ({@code mesh.example.com}): letters, digits and inner hyphens in
+ * dot-separated labels (RFC 1123), at most 253 characters, held lower case without a trailing dot,
+ * so two spellings of one name are equal. Parse it once where it enters (an option, a file) and
+ * pass the value, not the string.
  *
  * @param name the canonical text
  */
@@ -35,14 +35,15 @@ public record DomainName(String name) implements Comparable<DomainName> {
   }
 
   private static String canonical(String text, String what) {
-    String t = text == null ? null : (text.endsWith(".") ? text.substring(0, text.length() - 1) : text);
+    String t =
+        text == null ? null : (text.endsWith(".") ? text.substring(0, text.length() - 1) : text);
     return checkLabels(t, what);
   }
 
   /**
-   * Checks a name without trailing dot: 1..253 characters, dot-separated labels of letters,
-   * digits and inner hyphens (RFC 1123), and returns it lower-cased. Host names use the same rule
-   * ({@link org.wgmesh.core.registration.Registration#checkHostname}).
+   * Checks a name without trailing dot: 1..253 characters, dot-separated labels of letters, digits
+   * and inner hyphens (RFC 1123), and returns it lower-cased. Host names use the same rule ({@link
+   * org.wgmesh.core.registration.Registration#checkHostname}).
    *
    * @param what names the field in an error
    * @throws InputException when it is not such a name

@@ -13,7 +13,8 @@ import org.wgmesh.core.error.InputException;
  */
 public record IpAddress(InetAddress address) implements Comparable<IpAddress> {
   private static final Pattern V4 =
-      Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+      Pattern.compile(
+          "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
   private static final Pattern V6_CHARS = Pattern.compile("[0-9A-Fa-f:.]+");
 
   /**

@@ -7,7 +7,8 @@ import org.wgmesh.core.error.InputException;
 
 /**
  * A CIDR prefix such as {@code 198.51.100.0/24} or {@code fd12:3456:789a::/48}. Host bits must be
- * zero: {@code 198.51.100.1/24} is refused (it is an interface address, see {@link #parseInterface}).
+ * zero: {@code 198.51.100.1/24} is refused (it is an interface address, see {@link
+ * #parseInterface}).
  *
  * @param network the network address
  * @param length the prefix length

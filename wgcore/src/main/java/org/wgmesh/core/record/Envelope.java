@@ -13,9 +13,9 @@ import org.wgmesh.core.error.RecordException;
 /**
  * The outer layer shared by all three record types: {@code version(1) type(1) flags(1) payload
  * [signature(64)]}. The payload is the body, raw-DEFLATE compressed when flag bit 0 is set (only
- * when that makes it shorter). Mesh and host records end in an Ed25519 signature over
- * {@code "wgmesh-record-v1" 0x00 name 0x00} followed by every byte before the signature, so a
- * record signed for one name does not verify under another.
+ * when that makes it shorter). Mesh and host records end in an Ed25519 signature over {@code
+ * "wgmesh-record-v1" 0x00 name 0x00} followed by every byte before the signature, so a record
+ * signed for one name does not verify under another.
  */
 final class Envelope {
   static final int VERSION = 1;
@@ -24,19 +24,22 @@ final class Envelope {
   static final int TYPE_KEY = 3;
   static final int FLAG_DEFLATE = 1;
   static final int HEADER = 3;
+
   /** The header of every key record: version 1, type key, no flags. */
   static final byte[] KEY_HEADER = {VERSION, TYPE_KEY, 0};
+
   /** A body never inflates beyond this: bounds the work a hostile record can cause. */
   static final int MAX_BODY = 65536;
 
-  private static final byte[] SIGNATURE_CONTEXT = "wgmesh-record-v1\0".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] SIGNATURE_CONTEXT =
+      "wgmesh-record-v1\0".getBytes(StandardCharsets.US_ASCII);
 
   private Envelope() {}
 
   /**
    * Builds the envelope; signs it when {@code signer} is not null. The body is deflated when that
-   * makes it shorter, except for key records, whose header is bound into the HPKE aad instead of
-   * a signature and must therefore be known before sealing ({@link #KEY_HEADER}).
+   * makes it shorter, except for key records, whose header is bound into the HPKE aad instead of a
+   * signature and must therefore be known before sealing ({@link #KEY_HEADER}).
    */
   static byte[] build(String name, int type, byte[] body, Ed25519PrivateKey signer) {
     byte[] payload = body;
@@ -89,24 +92,31 @@ final class Envelope {
     if (version != VERSION) {
       throw new RecordException(
           name,
-          "field 'version': format version " + version + " is not supported (this wgmesh reads " + VERSION + ")",
+          "field 'version': format version "
+              + version
+              + " is not supported (this wgmesh reads "
+              + VERSION
+              + ")",
           version > VERSION ? "the site runs a newer wgmesh: upgrade this host" : null);
     }
     int type = r.u8("type");
     if (type != expectedType) {
       throw new RecordException(
-          name, "field 'type': expected a " + typeName(expectedType) + " record, found type " + type);
+          name,
+          "field 'type': expected a " + typeName(expectedType) + " record, found type " + type);
     }
     int flags = r.u8("flags");
     if ((flags & ~FLAG_DEFLATE) != 0) {
-      throw new RecordException(name, "field 'flags': unknown flag bits " + Integer.toBinaryString(flags));
+      throw new RecordException(
+          name, "field 'flags': unknown flag bits " + Integer.toBinaryString(flags));
     }
     if (type == TYPE_KEY && flags != 0) {
       throw new RecordException(name, "field 'flags': key records are never compressed");
     }
     int sigLength = signed ? Ed25519PublicKey.SIGNATURE_LENGTH : 0;
     if (bytes.length - HEADER < sigLength + 1) {
-      throw new RecordException(name, "field 'payload': truncated (" + bytes.length + " bytes in all)");
+      throw new RecordException(
+          name, "field 'payload': truncated (" + bytes.length + " bytes in all)");
     }
     int end = bytes.length - sigLength;
     byte[] signedPart = Arrays.copyOf(bytes, end);
@@ -162,15 +172,18 @@ final class Envelope {
         }
         out.write(buf, 0, n);
         if (out.size() > MAX_BODY) {
-          throw new RecordException(name, "field 'payload': inflates beyond " + MAX_BODY + " bytes");
+          throw new RecordException(
+              name, "field 'payload': inflates beyond " + MAX_BODY + " bytes");
         }
       }
       if (inf.getRemaining() != 0) {
-        throw new RecordException(name, "field 'payload': trailing bytes after the compressed data");
+        throw new RecordException(
+            name, "field 'payload': trailing bytes after the compressed data");
       }
       return out.toByteArray();
     } catch (DataFormatException e) {
-      throw new RecordException(name, "field 'payload': bad compressed data (" + e.getMessage() + ")");
+      throw new RecordException(
+          name, "field 'payload': bad compressed data (" + e.getMessage() + ")");
     } finally {
       inf.end();
     }

@@ -9,8 +9,8 @@ import org.wgmesh.core.crypto.Aead;
 
 /**
  * The mesh group key: the ChaCha20-Poly1305 key that host records are encrypted under, and its
- * epoch. A new epoch (and key) begins whenever a member leaves, so a removed host cannot read
- * later host records. {@link #toString()} never shows the key.
+ * epoch. A new epoch (and key) begins whenever a member leaves, so a removed host cannot read later
+ * host records. {@link #toString()} never shows the key.
  */
 public final class GroupKey {
   /** The largest epoch the format can carry (it is a 32-bit unsigned number on the wire). */
@@ -28,7 +28,8 @@ public final class GroupKey {
    */
   public GroupKey(long epoch, byte[] key) {
     if (epoch < 0 || epoch > MAX_EPOCH) {
-      throw new IllegalArgumentException("group key epoch must be 0.." + MAX_EPOCH + ", got " + epoch);
+      throw new IllegalArgumentException(
+          "group key epoch must be 0.." + MAX_EPOCH + ", got " + epoch);
     }
     if (key == null || key.length != Aead.KEY_LENGTH) {
       throw new IllegalArgumentException("a group key is 32 bytes");

@@ -29,10 +29,13 @@ import org.wgmesh.core.model.HostEntry;
  * @param expires after this instant the record is refused
  * @param epoch the group-key epoch it is encrypted under
  */
-public record HostRecord(HostEntry entry, long serial, Instant issued, Instant expires, long epoch) {
+public record HostRecord(
+    HostEntry entry, long serial, Instant issued, Instant expires, long epoch) {
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  /** @throws IllegalArgumentException for values the format cannot carry */
+  /**
+   * @throws IllegalArgumentException for values the format cannot carry
+   */
   public HostRecord {
     Objects.requireNonNull(entry, "entry");
     RecordNames.checkNumber(entry.number());
@@ -50,14 +53,20 @@ public record HostRecord(HostEntry entry, long serial, Instant issued, Instant e
    * @param groupKey must be of {@link #epoch()}
    * @throws IllegalArgumentException when the group key is of another epoch
    */
-  public TxtRecordSet encode(String domain, GroupKey groupKey, Ed25519PrivateKey siteSigning, int ttl) {
+  public TxtRecordSet encode(
+      String domain, GroupKey groupKey, Ed25519PrivateKey siteSigning, int ttl) {
     return encode(domain, groupKey, siteSigning, ttl, RANDOM);
   }
 
-  /** As {@link #encode(String, GroupKey, Ed25519PrivateKey, int)}, with the nonce from {@code random} (tests). */
-  TxtRecordSet encode(String domain, GroupKey groupKey, Ed25519PrivateKey siteSigning, int ttl, Random random) {
+  /**
+   * As {@link #encode(String, GroupKey, Ed25519PrivateKey, int)}, with the nonce from {@code
+   * random} (tests).
+   */
+  TxtRecordSet encode(
+      String domain, GroupKey groupKey, Ed25519PrivateKey siteSigning, int ttl, Random random) {
     if (groupKey.epoch() != epoch) {
-      throw new IllegalArgumentException("group key epoch " + groupKey.epoch() + " is not the record's epoch " + epoch);
+      throw new IllegalArgumentException(
+          "group key epoch " + groupKey.epoch() + " is not the record's epoch " + epoch);
     }
     String d = TxtRecordSet.normalize(domain);
     String name = RecordNames.hostRecordName(d, entry.number());
@@ -70,8 +79,11 @@ public record HostRecord(HostEntry entry, long serial, Instant issued, Instant e
     return new TxtRecordSet(name, ttl, TxtChunks.split(envelope));
   }
 
-  /** {@link #decode(TxtRecordSet, Ed25519PublicKey, GroupKey, String, Instant)} at the current time. */
-  public static HostRecord decode(TxtRecordSet rrset, Ed25519PublicKey siteSigning, GroupKey groupKey, String domain) {
+  /**
+   * {@link #decode(TxtRecordSet, Ed25519PublicKey, GroupKey, String, Instant)} at the current time.
+   */
+  public static HostRecord decode(
+      TxtRecordSet rrset, Ed25519PublicKey siteSigning, GroupKey groupKey, String domain) {
     return decode(rrset, siteSigning, groupKey, domain, Instant.now());
   }
 
@@ -82,26 +94,38 @@ public record HostRecord(HostEntry entry, long serial, Instant issued, Instant e
    * @throws RecordException naming the record and the failing field; never anything unchecked
    */
   public static HostRecord decode(
-      TxtRecordSet rrset, Ed25519PublicKey siteSigning, GroupKey groupKey, String domain, Instant now) {
+      TxtRecordSet rrset,
+      Ed25519PublicKey siteSigning,
+      GroupKey groupKey,
+      String domain,
+      Instant now) {
     return open(header(rrset, siteSigning, domain), groupKey, domain, now);
   }
 
   /**
-   * The rest of {@link #decode}: checks epoch and expiry of a header whose signature {@link #header}
-   * has verified, decrypts and checks the entry. For the site, which reads every published header
-   * first and should not verify each signature twice.
+   * The rest of {@link #decode}: checks epoch and expiry of a header whose signature {@link
+   * #header} has verified, decrypts and checks the entry. For the site, which reads every published
+   * header first and should not verify each signature twice.
    *
    * @throws RecordException naming the record and the failing field
    */
   static HostRecord open(Header h, GroupKey groupKey, String domain, Instant now) {
     WireReader r = h.reader;
     if (h.epoch != groupKey.epoch()) {
-      throw r.error("epoch", "encrypted under group key epoch " + h.epoch + ", the key held is of epoch " + groupKey.epoch());
+      throw r.error(
+          "epoch",
+          "encrypted under group key epoch "
+              + h.epoch
+              + ", the key held is of epoch "
+              + groupKey.epoch());
     }
     if (!now.isBefore(h.expires)) {
-      throw r.error("expires", "record expired at " + h.expires + " (now " + now.truncatedTo(ChronoUnit.SECONDS) + ")");
+      throw r.error(
+          "expires",
+          "record expired at " + h.expires + " (now " + now.truncatedTo(ChronoUnit.SECONDS) + ")");
     }
-    byte[] plain = Aead.open(groupKey.key(), aad(h.name, TxtRecordSet.normalize(domain), h.epoch), h.sealed);
+    byte[] plain =
+        Aead.open(groupKey.key(), aad(h.name, TxtRecordSet.normalize(domain), h.epoch), h.sealed);
     if (plain == null) {
       throw r.error("ciphertext", "does not decrypt under the group key of epoch " + h.epoch);
     }
@@ -112,7 +136,8 @@ public record HostRecord(HostEntry entry, long serial, Instant issued, Instant e
     String hostname = p.str8("entry.hostname");
     int number = p.u16("entry.number");
     if (number != h.number) {
-      throw p.error("entry.number", "host number " + number + " inside, " + h.number + " in the header");
+      throw p.error(
+          "entry.number", "host number " + number + " inside, " + h.number + " in the header");
     }
     long asn = p.u32("entry.asn");
     X25519PublicKey key = new X25519PublicKey(p.raw(32, "entry.publicKey"));
@@ -133,12 +158,14 @@ public record HostRecord(HostEntry entry, long serial, Instant issued, Instant e
     String name = rrset.name();
     int labelNumber = RecordNames.hostNumberOf(name, domain);
     if (labelNumber < 0) {
-      throw new RecordException(name, "field 'name': not a host record name of " + TxtRecordSet.normalize(domain));
+      throw new RecordException(
+          name, "field 'name': not a host record name of " + TxtRecordSet.normalize(domain));
     }
     Envelope.Parsed env = Envelope.parse(name, TxtChunks.join(rrset), Envelope.TYPE_HOST, true);
     if (!env.verifiedBy(siteSigning)) {
       throw new RecordException(
-          name, "field 'signature': not signed by the site key " + siteSigning.fingerprint(),
+          name,
+          "field 'signature': not signed by the site key " + siteSigning.fingerprint(),
           "the record was altered after the site signed it (tampered or damaged): run wgpub on the site"
               + " to publish it again");
     }
@@ -161,13 +188,25 @@ public record HostRecord(HostEntry entry, long serial, Instant issued, Instant e
 
   /** The clear, signed part of a host record. */
   record Header(
-      String name, WireReader reader, long epoch, int number, long serial, Instant issued, Instant expires, byte[] sealed) {}
+      String name,
+      WireReader reader,
+      long epoch,
+      int number,
+      long serial,
+      Instant issued,
+      Instant expires,
+      byte[] sealed) {}
 
   private byte[] plaintext() {
     ByteBuffer ub = ByteBuffer.allocate(16);
-    ub.putLong(entry.uuid().getMostSignificantBits()).putLong(entry.uuid().getLeastSignificantBits());
+    ub.putLong(entry.uuid().getMostSignificantBits())
+        .putLong(entry.uuid().getLeastSignificantBits());
     WireWriter p = new WireWriter();
-    p.raw(ub.array()).str8(entry.hostname()).u16(entry.number()).u32(entry.asn()).raw(entry.publicKey().bytes());
+    p.raw(ub.array())
+        .str8(entry.hostname())
+        .u16(entry.number())
+        .u32(entry.asn())
+        .raw(entry.publicKey().bytes());
     p.addresses(entry.endpoints()).prefixes(entry.lanPrefixes());
     return p.toByteArray();
   }
@@ -175,7 +214,8 @@ public record HostRecord(HostEntry entry, long serial, Instant issued, Instant e
   /** {@code "wgmesh-host-v1" 0x00 name 0x00 domain 0x00 epoch(u32)}. */
   static byte[] aad(String name, String domain, long epoch) {
     ByteArrayOutputStream a = new ByteArrayOutputStream();
-    a.writeBytes(("wgmesh-host-v1\0" + name + "\0" + domain + "\0").getBytes(StandardCharsets.UTF_8));
+    a.writeBytes(
+        ("wgmesh-host-v1\0" + name + "\0" + domain + "\0").getBytes(StandardCharsets.UTF_8));
     a.writeBytes(new WireWriter().u32(epoch).toByteArray());
     return a.toByteArray();
   }

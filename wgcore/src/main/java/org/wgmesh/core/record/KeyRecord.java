@@ -11,15 +11,17 @@ import org.wgmesh.core.error.RecordException;
 /**
  * A key record at {@code _key.<kid>.<domain>}: the group key and the host's own number, sealed to
  * that host's WireGuard public key with HPKE in authenticated mode from the site's box key. Only
- * that host can open it, and opening it proves the site sealed it, so it needs no signature.
- * The name derives from the host's public key ({@link RecordNames#keyRecordName}), so an endpoint
- * finds it knowing nothing but its own key.
+ * that host can open it, and opening it proves the site sealed it, so it needs no signature. The
+ * name derives from the host's public key ({@link RecordNames#keyRecordName}), so an endpoint finds
+ * it knowing nothing but its own key.
  *
  * @param hostNumber the number of the host it is sealed to
  * @param groupKey the current group key
  */
 public record KeyRecord(int hostNumber, GroupKey groupKey) {
-  /** @throws IllegalArgumentException when the number is not 1..65535 */
+  /**
+   * @throws IllegalArgumentException when the number is not 1..65535
+   */
   public KeyRecord {
     RecordNames.checkNumber(hostNumber);
     Objects.requireNonNull(groupKey, "groupKey");
@@ -28,18 +30,28 @@ public record KeyRecord(int hostNumber, GroupKey groupKey) {
   /**
    * Seals this record to {@code hostPublic}.
    *
-   * @throws IllegalArgumentException when {@code hostPublic} is a low-order point (no shared secret)
+   * @throws IllegalArgumentException when {@code hostPublic} is a low-order point (no shared
+   *     secret)
    */
-  public TxtRecordSet encode(X25519PrivateKey siteBox, X25519PublicKey hostPublic, String domain, int ttl) {
+  public TxtRecordSet encode(
+      X25519PrivateKey siteBox, X25519PublicKey hostPublic, String domain, int ttl) {
     return encode(siteBox, hostPublic, domain, ttl, X25519PrivateKey.generate());
   }
 
-  /** As {@link #encode(X25519PrivateKey, X25519PublicKey, String, int)} with a given HPKE ephemeral key (tests). */
+  /**
+   * As {@link #encode(X25519PrivateKey, X25519PublicKey, String, int)} with a given HPKE ephemeral
+   * key (tests).
+   */
   TxtRecordSet encode(
-      X25519PrivateKey siteBox, X25519PublicKey hostPublic, String domain, int ttl, X25519PrivateKey ephemeral) {
+      X25519PrivateKey siteBox,
+      X25519PublicKey hostPublic,
+      String domain,
+      int ttl,
+      X25519PrivateKey ephemeral) {
     String d = TxtRecordSet.normalize(domain);
     String name = RecordNames.keyRecordName(d, hostPublic);
-    byte[] plain = new WireWriter().u32(groupKey.epoch()).raw(groupKey.key()).u16(hostNumber).toByteArray();
+    byte[] plain =
+        new WireWriter().u32(groupKey.epoch()).raw(groupKey.key()).u16(hostNumber).toByteArray();
     Hpke.Sealed sealed = Hpke.seal(siteBox, hostPublic, info(d, name), aad(name), plain, ephemeral);
     byte[] body = new WireWriter().raw(sealed.enc()).bytes16(sealed.ciphertext()).toByteArray();
     byte[] envelope = Envelope.build(name, Envelope.TYPE_KEY, body, null);
@@ -54,12 +66,18 @@ public record KeyRecord(int hostNumber, GroupKey groupKey) {
    *     sealed to this host or not sealed by this site; never anything unchecked
    */
   public static KeyRecord decode(
-      TxtRecordSet rrset, X25519PrivateKey hostPrivate, X25519PublicKey siteBoxPublic, String domain) {
+      TxtRecordSet rrset,
+      X25519PrivateKey hostPrivate,
+      X25519PublicKey siteBoxPublic,
+      String domain) {
     String d = TxtRecordSet.normalize(domain);
     String expected = RecordNames.keyRecordName(d, hostPrivate.publicKey());
     if (!rrset.name().equals(expected)) {
       throw new RecordException(
-          rrset.name(), "field 'name': this host's key record is " + expected + " (a key record for another host)");
+          rrset.name(),
+          "field 'name': this host's key record is "
+              + expected
+              + " (a key record for another host)");
     }
     Envelope.Parsed env = Envelope.parse(expected, TxtChunks.join(rrset), Envelope.TYPE_KEY, false);
     WireReader r = new WireReader(expected, env.body());
@@ -67,11 +85,13 @@ public record KeyRecord(int hostNumber, GroupKey groupKey) {
     byte[] ct = r.bytes16("ciphertext");
     r.end("ciphertext");
     byte[] plain =
-        Hpke.open(hostPrivate, siteBoxPublic, info(d, expected), aad(expected), new Hpke.Sealed(enc, ct));
+        Hpke.open(
+            hostPrivate, siteBoxPublic, info(d, expected), aad(expected), new Hpke.Sealed(enc, ct));
     if (plain == null) {
       throw r.error(
           "ciphertext",
-          "does not open with this host's key from site box key " + siteBoxPublic.fingerprint()
+          "does not open with this host's key from site box key "
+              + siteBoxPublic.fingerprint()
               + " (sealed to another host, by another site, or tampered)");
     }
     WireReader p = new WireReader(expected, plain);

@@ -26,8 +26,8 @@ import org.wgmesh.core.model.MeshView;
  * Endpoint side: reads the mesh from DNS and verifies all of it. Order: the mesh record (pinned
  * site key, not expired, serial not below one seen), this host's key record (found from its own
  * public key), then every member's host record, read in parallel, each signed by the site,
- * encrypted under the current epoch, not expired and not older than seen. Nothing is returned,
- * and {@code seen} is not changed, unless every part verifies.
+ * encrypted under the current epoch, not expired and not older than seen. Nothing is returned, and
+ * {@code seen} is not changed, unless every part verifies.
  */
 public final class MeshReader {
   private static final String NOT_MEMBER_HINT =
@@ -54,7 +54,8 @@ public final class MeshReader {
   }
 
   /**
-   * Reads and verifies the mesh at {@code domain}; on success raises {@code seen} to the serials read.
+   * Reads and verifies the mesh at {@code domain}; on success raises {@code seen} to the serials
+   * read.
    *
    * @param pinned the site's signing key, pinned at first contact or given out of band
    * @param hostKey this endpoint's WireGuard private key
@@ -64,31 +65,56 @@ public final class MeshReader {
    * @throws org.wgmesh.core.error.DnsException from {@code source}, unchanged
    */
   public MeshView read(
-      DnsSource source, String domain, Ed25519PublicKey pinned, X25519PrivateKey hostKey, SeenSerials seen) {
+      DnsSource source,
+      String domain,
+      Ed25519PublicKey pinned,
+      X25519PrivateKey hostKey,
+      SeenSerials seen) {
     String d = TxtRecordSet.normalize(domain);
     Instant now = clock.instant();
-    MeshRecord mesh = MeshRecord.decode(require(source, d, "no mesh record (TXT) at this name",
-        "check the domain, or run wgpub on the site"), pinned, d, now);
+    MeshRecord mesh =
+        MeshRecord.decode(
+            require(
+                source,
+                d,
+                "no mesh record (TXT) at this name",
+                "check the domain, or run wgpub on the site"),
+            pinned,
+            d,
+            now);
     if (mesh.serial() < seen.mesh()) {
       throw new RecordException(
           d,
-          "field 'serial': serial " + mesh.serial() + " is older than " + seen.mesh() + " already seen (a replay or a stale cache)",
+          "field 'serial': serial "
+              + mesh.serial()
+              + " is older than "
+              + seen.mesh()
+              + " already seen (a replay or a stale cache)",
           "wait for DNS caches to expire (TTL) and retry");
     }
 
     X25519PublicKey self = hostKey.publicKey();
     String keyName = RecordNames.keyRecordName(d, self);
-    KeyRecord key = KeyRecord.decode(require(source, keyName, "no key record for this host's public key", NOT_MEMBER_HINT),
-        hostKey, mesh.siteBoxKey(), d);
+    KeyRecord key =
+        KeyRecord.decode(
+            require(source, keyName, "no key record for this host's public key", NOT_MEMBER_HINT),
+            hostKey,
+            mesh.siteBoxKey(),
+            d);
     if (key.groupKey().epoch() != mesh.epoch()) {
       throw new RecordException(
           keyName,
-          "field 'groupKey.epoch': group key of epoch " + key.groupKey().epoch() + ", mesh record is at epoch " + mesh.epoch(),
+          "field 'groupKey.epoch': group key of epoch "
+              + key.groupKey().epoch()
+              + ", mesh record is at epoch "
+              + mesh.epoch(),
           "a publication is in progress or a cache is stale: retry after the TTL");
     }
     if (!mesh.members().contains(key.hostNumber())) {
       throw new RecordException(
-          d, "field 'members': this host (number " + key.hostNumber() + ") is not listed", NOT_MEMBER_HINT);
+          d,
+          "field 'members': this host (number " + key.hostNumber() + ") is not listed",
+          NOT_MEMBER_HINT);
     }
 
     Map<Integer, HostRecord> records = readHosts(source, d, mesh, key.groupKey(), now);
@@ -102,7 +128,11 @@ public final class MeshReader {
       if (r.serial() < seen.host(r.entry().number())) {
         throw new RecordException(
             name,
-            "field 'serial': serial " + r.serial() + " is older than " + seen.host(r.entry().number()) + " already seen",
+            "field 'serial': serial "
+                + r.serial()
+                + " is older than "
+                + seen.host(r.entry().number())
+                + " already seen",
             "wait for DNS caches to expire (TTL) and retry");
       }
       if (!uuids.add(r.entry().uuid()) || !keys.add(r.entry().publicKey())) {
@@ -122,8 +152,15 @@ public final class MeshReader {
       }
     }
     seen.accept(mesh.serial(), serials);
-    return new MeshView(mesh.settings(), mesh.serial(), mesh.issued(), mesh.expires(), mesh.siteSigningKey(), mesh.siteBoxKey(),
-        selfEntry, peers);
+    return new MeshView(
+        mesh.settings(),
+        mesh.serial(),
+        mesh.issued(),
+        mesh.expires(),
+        mesh.siteSigningKey(),
+        mesh.siteBoxKey(),
+        selfEntry,
+        peers);
   }
 
   private Map<Integer, HostRecord> readHosts(
@@ -142,8 +179,7 @@ public final class MeshReader {
         String name = RecordNames.hostRecordName(domain, n);
         futures.add(
             CompletableFuture.supplyAsync(
-                () -> readHost(source, name, n, mesh, groupKey, domain, now),
-                pool));
+                () -> readHost(source, name, n, mesh, groupKey, domain, now), pool));
       }
       Map<Integer, HostRecord> out = new TreeMap<>();
       for (CompletableFuture<HostRecord> f : futures) {
@@ -157,8 +193,15 @@ public final class MeshReader {
   }
 
   private static HostRecord readHost(
-      DnsSource source, String name, int number, MeshRecord mesh, GroupKey groupKey, String domain, Instant now) {
-    TxtRecordSet rrset = require(source, name, "no host record for member " + number, "run wgpub on the site");
+      DnsSource source,
+      String name,
+      int number,
+      MeshRecord mesh,
+      GroupKey groupKey,
+      String domain,
+      Instant now) {
+    TxtRecordSet rrset =
+        require(source, name, "no host record for member " + number, "run wgpub on the site");
     if (!rrset.name().equals(name)) {
       throw new RecordException(name, "field 'name': the DNS source answered for " + rrset.name());
     }

@@ -38,8 +38,8 @@ public record MeshRecord(
     long epoch) {
 
   /**
-   * @throws IllegalArgumentException when a value cannot be carried by the format (domain not
-   *     lower case without a trailing dot, numbers out of range, expiry not after issue)
+   * @throws IllegalArgumentException when a value cannot be carried by the format (domain not lower
+   *     case without a trailing dot, numbers out of range, expiry not after issue)
    */
   public MeshRecord {
     Objects.requireNonNull(settings, "settings");
@@ -48,7 +48,8 @@ public record MeshRecord(
     issued = issued.truncatedTo(ChronoUnit.SECONDS);
     expires = expires.truncatedTo(ChronoUnit.SECONDS);
     if (!TxtRecordSet.normalize(settings.domain()).equals(settings.domain())) {
-      throw new IllegalArgumentException("domain must be lower case without a trailing dot: " + settings.domain());
+      throw new IllegalArgumentException(
+          "domain must be lower case without a trailing dot: " + settings.domain());
     }
     RecordChecks.header(serial, issued, expires, epoch);
     TreeSet<Integer> copy = new TreeSet<>(members);
@@ -65,7 +66,8 @@ public record MeshRecord(
    * Encodes and signs this record as the RRset at {@link #name()}.
    *
    * @param siteSigning the private key of {@link #siteSigningKey()}
-   * @throws IllegalArgumentException when {@code siteSigning} does not match {@link #siteSigningKey()}
+   * @throws IllegalArgumentException when {@code siteSigning} does not match {@link
+   *     #siteSigningKey()}
    */
   public TxtRecordSet encode(Ed25519PrivateKey siteSigning, int ttl) {
     if (!siteSigning.publicKey().equals(siteSigningKey)) {
@@ -85,17 +87,18 @@ public record MeshRecord(
   }
 
   /** {@link #decode(TxtRecordSet, Ed25519PublicKey, String, Instant)} at the current time. */
-  public static MeshRecord decode(TxtRecordSet rrset, Ed25519PublicKey pinnedOrNull, String expectedDomain) {
+  public static MeshRecord decode(
+      TxtRecordSet rrset, Ed25519PublicKey pinnedOrNull, String expectedDomain) {
     return decode(rrset, pinnedOrNull, expectedDomain, Instant.now());
   }
 
   /**
    * Decodes and verifies the mesh record. With a pinned key the signature is checked before the
-   * body is parsed, and the record must carry that same key. Without one (first contact) the
-   * record must be signed by the key it carries; the caller then shows its fingerprint and pins it.
+   * body is parsed, and the record must carry that same key. Without one (first contact) the record
+   * must be signed by the key it carries; the caller then shows its fingerprint and pins it.
    *
-   * @param expectedDomain the domain the endpoint asked for; the RRset name and the record's
-   *     domain field must both equal it
+   * @param expectedDomain the domain the endpoint asked for; the RRset name and the record's domain
+   *     field must both equal it
    * @param now the record must not have expired at this instant
    * @throws RecordException naming {@code expectedDomain} and the failing field; never anything
    *     unchecked, whatever the input
@@ -104,7 +107,8 @@ public record MeshRecord(
       TxtRecordSet rrset, Ed25519PublicKey pinnedOrNull, String expectedDomain, Instant now) {
     String domain = TxtRecordSet.normalize(expectedDomain);
     if (!rrset.name().equals(domain)) {
-      throw new RecordException(domain, "field 'name': RRset is for " + rrset.name() + ", not " + domain);
+      throw new RecordException(
+          domain, "field 'name': RRset is for " + rrset.name() + ", not " + domain);
     }
     Envelope.Parsed env = Envelope.parse(domain, TxtChunks.join(rrset), Envelope.TYPE_MESH, true);
     if (pinnedOrNull != null && !env.verifiedBy(pinnedOrNull)) {
@@ -122,10 +126,13 @@ public record MeshRecord(
     Ed25519PublicKey signing = new Ed25519PublicKey(r.raw(32, "siteSigningKey"));
     X25519PublicKey box = new X25519PublicKey(r.raw(32, "siteBoxKey"));
     if (pinnedOrNull != null && !pinnedOrNull.equals(signing)) {
-      throw r.error("siteSigningKey", "carries key " + signing.fingerprint() + ", pinned is " + pinnedOrNull.fingerprint());
+      throw r.error(
+          "siteSigningKey",
+          "carries key " + signing.fingerprint() + ", pinned is " + pinnedOrNull.fingerprint());
     }
     if (pinnedOrNull == null && !env.verifiedBy(signing)) {
-      throw new RecordException(domain, "field 'signature': not signed by the site key the record carries");
+      throw new RecordException(
+          domain, "field 'signature': not signed by the site key the record carries");
     }
     long serial = r.u63("serial");
     Instant issued = r.time("issued");
@@ -141,7 +148,9 @@ public record MeshRecord(
       throw r.error("expires", "expiry " + expires + " is not after issue " + issued);
     }
     if (!now.isBefore(expires)) {
-      throw r.error("expires", "record expired at " + expires + " (now " + now.truncatedTo(ChronoUnit.SECONDS) + ")");
+      throw r.error(
+          "expires",
+          "record expired at " + expires + " (now " + now.truncatedTo(ChronoUnit.SECONDS) + ")");
     }
     MeshSettings settings = new MeshSettings(domain, locus, tunnel, portbase, allowed, topology);
     return new MeshRecord(settings, signing, box, serial, issued, expires, members, epoch);

@@ -4,11 +4,11 @@ import java.util.List;
 import org.wgmesh.core.dns.TxtRecordSet;
 
 /**
- * What a publication must change, in the order that keeps readers consistent: first
- * {@link #upsertsBeforeMesh} (host and key records the new mesh record refers to), then
- * {@link #meshRecord} (which lists the members), then {@link #deletesAfterMesh} (records of hosts
- * the new mesh record no longer lists). The caller stores {@link #newState} (0600) only after every
- * change has been applied.
+ * What a publication must change, in the order that keeps readers consistent: first {@link
+ * #upsertsBeforeMesh} (host and key records the new mesh record refers to), then {@link
+ * #meshRecord} (which lists the members), then {@link #deletesAfterMesh} (records of hosts the new
+ * mesh record no longer lists). The caller stores {@link #newState} (0600) only after every change
+ * has been applied.
  *
  * @param upsertsBeforeMesh RRsets to create or replace before the mesh record, in name order
  * @param meshRecord the new mesh record, or null when the published one is kept as it is

@@ -34,14 +34,14 @@ import org.wgmesh.core.record.PublicationState.Member;
  * <p>Guarantees:
  *
  * <ul>
- *   <li>Idempotent: a published record that decodes to the wanted content and epoch, has the
- *       wanted TTL and does not expire within the renew window is kept byte for byte, so
- *       planning again right after applying a plan gives an empty plan.
- *   <li>Serials come from one counter that only grows (the state's, raised above every serial
- *       still published), so the mesh serial grows only when the mesh record is rewritten.
- *   <li>A member that left (uuid gone or its key changed) starts a new group-key epoch: every
- *       host and key record is rewritten. A join writes exactly its host record, its key record
- *       and the mesh record.
+ *   <li>Idempotent: a published record that decodes to the wanted content and epoch, has the wanted
+ *       TTL and does not expire within the renew window is kept byte for byte, so planning again
+ *       right after applying a plan gives an empty plan.
+ *   <li>Serials come from one counter that only grows (the state's, raised above every serial still
+ *       published), so the mesh serial grows only when the mesh record is rewritten.
+ *   <li>A member that left (uuid gone or its key changed) starts a new group-key epoch: every host
+ *       and key record is rewritten. A join writes exactly its host record, its key record and the
+ *       mesh record.
  *   <li>Only names that are ours ({@link RecordNames#isOurs}) are ever deleted.
  * </ul>
  */
@@ -67,11 +67,15 @@ public final class PublicationPlanner {
   }
 
   /** With the randomness (group keys, nonces, HPKE ephemeral keys) from {@code random}: tests. */
-  PublicationPlanner(SiteKeys keys, int ttl, Duration lifetime, Duration renewBefore, Random random) {
+  PublicationPlanner(
+      SiteKeys keys, int ttl, Duration lifetime, Duration renewBefore, Random random) {
     this.keys = Objects.requireNonNull(keys, "keys");
     this.sitePublic = keys.signing().publicKey();
     this.siteBoxPublic = keys.box().publicKey();
-    if (ttl < 0 || lifetime.isNegative() || lifetime.isZero() || renewBefore.isNegative()
+    if (ttl < 0
+        || lifetime.isNegative()
+        || lifetime.isZero()
+        || renewBefore.isNegative()
         || renewBefore.compareTo(lifetime) >= 0) {
       throw new IllegalArgumentException("need ttl >= 0 and 0 <= renewBefore < lifetime");
     }
@@ -108,7 +112,8 @@ public final class PublicationPlanner {
     }
     Instant renewLimit = now.plus(renewBefore);
 
-    MeshRecord publishedMesh = ours.containsKey(domain) ? tryDecodeMesh(ours.get(domain), sitePublic, domain, now) : null;
+    MeshRecord publishedMesh =
+        ours.containsKey(domain) ? tryDecodeMesh(ours.get(domain), sitePublic, domain, now) : null;
     long counter = state.lastSerial();
     long highestEpoch = state.groupKey() == null ? -1 : state.groupKey().epoch();
     if (publishedMesh != null) {
@@ -133,13 +138,17 @@ public final class PublicationPlanner {
     }
     boolean someoneLeft =
         state.members().entrySet().stream()
-            .anyMatch(e -> members.get(e.getKey()) == null || !members.get(e.getKey()).publicKey().equals(e.getValue().publicKey()));
+            .anyMatch(
+                e ->
+                    members.get(e.getKey()) == null
+                        || !members.get(e.getKey()).publicKey().equals(e.getValue().publicKey()));
     boolean rotate = state.groupKey() == null || someoneLeft;
     GroupKey groupKey = rotate ? GroupKey.generate(highestEpoch + 1, random) : state.groupKey();
 
     // Key records cannot be opened here; they are only trusted while the published mesh record
     // shows they were sealed with the current box key (a rotated site box key reseals them all).
-    boolean keyRecordsFromThisBoxKey = publishedMesh != null && publishedMesh.siteBoxKey().equals(siteBoxPublic);
+    boolean keyRecordsFromThisBoxKey =
+        publishedMesh != null && publishedMesh.siteBoxKey().equals(siteBoxPublic);
     List<TxtRecordSet> upserts = new ArrayList<>();
     List<TxtRecordSet> desired = new ArrayList<>();
     List<HostEntry> byNumber = new ArrayList<>(hosts);
@@ -149,10 +158,12 @@ public final class PublicationPlanner {
       TxtRecordSet current = ours.get(name);
       TxtRecordSet hostRrset;
       if (current != null
-          && hostRecordStillGood(current, verified.get(name), host, groupKey, domain, now, renewLimit)) {
+          && hostRecordStillGood(
+              current, verified.get(name), host, groupKey, domain, now, renewLimit)) {
         hostRrset = current;
       } else {
-        HostRecord record = new HostRecord(host, ++counter, now, now.plus(lifetime), groupKey.epoch());
+        HostRecord record =
+            new HostRecord(host, ++counter, now, now.plus(lifetime), groupKey.epoch());
         hostRrset = record.encode(domain, groupKey, keys.signing(), ttl, random);
         upserts.add(hostRrset);
       }
@@ -191,8 +202,14 @@ public final class PublicationPlanner {
     } else {
       MeshRecord mesh =
           new MeshRecord(
-              withDomain(settings, domain), sitePublic, siteBoxPublic, ++counter, now,
-              now.plus(lifetime), numbers, groupKey.epoch());
+              withDomain(settings, domain),
+              sitePublic,
+              siteBoxPublic,
+              ++counter,
+              now,
+              now.plus(lifetime),
+              numbers,
+              groupKey.epoch());
       meshRrset = mesh.encode(keys.signing(), ttl);
       desired.add(meshRrset);
     }
@@ -227,20 +244,29 @@ public final class PublicationPlanner {
   }
 
   /** Whether the published record (its verified header; null if it did not verify) can stay. */
-  private boolean hostRecordStillGood(TxtRecordSet current, HostRecord.Header header, HostEntry host,
-      GroupKey groupKey, String domain, Instant now, Instant renewLimit) {
+  private boolean hostRecordStillGood(
+      TxtRecordSet current,
+      HostRecord.Header header,
+      HostEntry host,
+      GroupKey groupKey,
+      String domain,
+      Instant now,
+      Instant renewLimit) {
     if (current.ttl() != ttl || header == null) {
       return false;
     }
     try {
       HostRecord r = HostRecord.open(header, groupKey, domain, now);
-      return r.entry().equals(host) && r.epoch() == groupKey.epoch() && r.expires().isAfter(renewLimit);
+      return r.entry().equals(host)
+          && r.epoch() == groupKey.epoch()
+          && r.expires().isAfter(renewLimit);
     } catch (RecordException e) {
       return false;
     }
   }
 
-  private static MeshRecord tryDecodeMesh(TxtRecordSet rrset, Ed25519PublicKey site, String domain, Instant now) {
+  private static MeshRecord tryDecodeMesh(
+      TxtRecordSet rrset, Ed25519PublicKey site, String domain, Instant now) {
     try {
       return MeshRecord.decode(rrset, site, domain, now);
     } catch (RecordException e) {
@@ -248,7 +274,8 @@ public final class PublicationPlanner {
     }
   }
 
-  private static HostRecord.Header tryHeader(TxtRecordSet rrset, Ed25519PublicKey site, String domain) {
+  private static HostRecord.Header tryHeader(
+      TxtRecordSet rrset, Ed25519PublicKey site, String domain) {
     if (RecordNames.hostNumberOf(rrset.name(), domain) < 0) {
       return null;
     }
@@ -270,7 +297,8 @@ public final class PublicationPlanner {
   }
 
   private static MeshSettings withDomain(MeshSettings s, String domain) {
-    return new MeshSettings(domain, s.locus(), s.tunnelPrefix(), s.portbase(), s.allowedLanPrefixes(), s.topology());
+    return new MeshSettings(
+        domain, s.locus(), s.tunnelPrefix(), s.portbase(), s.allowedLanPrefixes(), s.topology());
   }
 
   private static void checkSettings(String domain, MeshSettings s) {
@@ -281,7 +309,8 @@ public final class PublicationPlanner {
         || s.portbase() < 0
         || s.portbase() > 65535) {
       throw new ConfigException(
-          domain, "mesh settings out of range (domain, locus or topology too long, over 255 LAN prefixes, or portbase outside 0..65535)");
+          domain,
+          "mesh settings out of range (domain, locus or topology too long, over 255 LAN prefixes, or portbase outside 0..65535)");
     }
   }
 
@@ -300,7 +329,8 @@ public final class PublicationPlanner {
       if (h.hostname().getBytes(StandardCharsets.UTF_8).length > 255
           || h.endpoints().size() > 255
           || h.lanPrefixes().size() > 255) {
-        throw new ConfigException(what, "hostname over 255 bytes, or over 255 endpoints or LAN prefixes");
+        throw new ConfigException(
+            what, "hostname over 255 bytes, or over 255 endpoints or LAN prefixes");
       }
       if (numbers.put(h.number(), h) != null) {
         throw new ConfigException(what, "host number " + h.number() + " is used twice");
@@ -309,7 +339,8 @@ public final class PublicationPlanner {
         throw new ConfigException(what, "uuid is used twice");
       }
       if (!keys.add(h.publicKey())) {
-        throw new ConfigException(what, "WireGuard public key " + h.publicKey().fingerprint() + " is used twice");
+        throw new ConfigException(
+            what, "WireGuard public key " + h.publicKey().fingerprint() + " is used twice");
       }
     }
   }

@@ -12,10 +12,10 @@ import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.error.WgmeshException;
 
 /**
- * What the publisher remembers between runs: the last serial it used, the current group key and
- * the members that hold it (uuid, number, WireGuard key). The publisher stores it beside the site
- * file, mode 0600, because it holds the group key. Losing it is safe but costly: the next run
- * rotates the group key and rewrites every record (serials continue above those still published).
+ * What the publisher remembers between runs: the last serial it used, the current group key and the
+ * members that hold it (uuid, number, WireGuard key). The publisher stores it beside the site file,
+ * mode 0600, because it holds the group key. Losing it is safe but costly: the next run rotates the
+ * group key and rewrites every record (serials continue above those still published).
  *
  * @param lastSerial the highest serial used for any record so far (0 before the first run)
  * @param groupKey the current group key, or null before the first run
@@ -56,11 +56,21 @@ public record PublicationState(long lastSerial, GroupKey groupKey, Map<UUID, Mem
     sb.append("format 1\n");
     sb.append("serial ").append(lastSerial).append('\n');
     if (groupKey != null) {
-      sb.append("group-key ").append(groupKey.epoch()).append(' ').append(groupKey.keyBase64()).append('\n');
+      sb.append("group-key ")
+          .append(groupKey.epoch())
+          .append(' ')
+          .append(groupKey.keyBase64())
+          .append('\n');
     }
     members.forEach(
-        (uuid, m) -> sb.append("member ").append(uuid).append(' ').append(m.number()).append(' ')
-            .append(m.publicKey().toBase64()).append('\n'));
+        (uuid, m) ->
+            sb.append("member ")
+                .append(uuid)
+                .append(' ')
+                .append(m.number())
+                .append(' ')
+                .append(m.publicKey().toBase64())
+                .append('\n'));
     return sb.toString();
   }
 
@@ -88,7 +98,8 @@ public record PublicationState(long lastSerial, GroupKey groupKey, Map<UUID, Mem
           case "format" -> {
             expect(f, 2, where);
             if (!f[1].equals("1")) {
-              throw new ConfigException(where, "unknown state format " + f[1], "was it written by a newer wgpub?");
+              throw new ConfigException(
+                  where, "unknown state format " + f[1], "was it written by a newer wgpub?");
             }
             format = true;
           }
@@ -104,7 +115,9 @@ public record PublicationState(long lastSerial, GroupKey groupKey, Map<UUID, Mem
             long epoch = Long.parseLong(f[1]);
             byte[] k = Base64.getDecoder().decode(f[2]);
             if (epoch < 0 || epoch > GroupKey.MAX_EPOCH || k.length != 32) {
-              throw new ConfigException(where, "group-key needs an epoch 0.." + GroupKey.MAX_EPOCH + " and 32 bytes in base64");
+              throw new ConfigException(
+                  where,
+                  "group-key needs an epoch 0.." + GroupKey.MAX_EPOCH + " and 32 bytes in base64");
             }
             key = new GroupKey(epoch, k);
           }
@@ -128,19 +141,27 @@ public record PublicationState(long lastSerial, GroupKey groupKey, Map<UUID, Mem
       }
     }
     if (!format || serial < 0) {
-      throw new ConfigException(what, "not a wgmesh publication state (needs 'format 1' and 'serial' lines)");
+      throw new ConfigException(
+          what, "not a wgmesh publication state (needs 'format 1' and 'serial' lines)");
     }
     return new PublicationState(serial, key, members);
   }
 
   private static void expect(String[] f, int n, String where) {
     if (f.length != n) {
-      throw new ConfigException(where, "'" + f[0] + "' takes " + (n - 1) + " value(s), found " + (f.length - 1));
+      throw new ConfigException(
+          where, "'" + f[0] + "' takes " + (n - 1) + " value(s), found " + (f.length - 1));
     }
   }
 
   @Override
   public String toString() {
-    return "PublicationState[lastSerial=" + lastSerial + ", groupKey=" + groupKey + ", members=" + members.size() + "]";
+    return "PublicationState[lastSerial="
+        + lastSerial
+        + ", groupKey="
+        + groupKey
+        + ", members="
+        + members.size()
+        + "]";
   }
 }

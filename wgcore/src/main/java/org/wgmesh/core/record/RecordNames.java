@@ -31,8 +31,8 @@ public final class RecordNames {
   }
 
   /**
-   * The key id of a host: lower-case base32 (RFC 4648, no padding) of the first 10 bytes of
-   * SHA-256 of its WireGuard public key; 16 characters. An endpoint derives it from its own key.
+   * The key id of a host: lower-case base32 (RFC 4648, no padding) of the first 10 bytes of SHA-256
+   * of its WireGuard public key; 16 characters. An endpoint derives it from its own key.
    */
   public static String keyId(X25519PublicKey hostKey) {
     byte[] digest = Fingerprint.sha256(hostKey.bytes());

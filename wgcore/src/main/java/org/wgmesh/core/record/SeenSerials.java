@@ -29,9 +29,9 @@ public final class SeenSerials {
   }
 
   /**
-   * Records a complete, verified read: the mesh serial and the serials of the current members'
-   * host records. Hosts no longer listed are forgotten (a reused number starts over, and serials
-   * come from one site-wide counter, so the new host's are higher anyway).
+   * Records a complete, verified read: the mesh serial and the serials of the current members' host
+   * records. Hosts no longer listed are forgotten (a reused number starts over, and serials come
+   * from one site-wide counter, so the new host's are higher anyway).
    */
   public synchronized void accept(long meshSerial, Map<Integer, Long> hostSerials) {
     mesh = Math.max(mesh, meshSerial);

@@ -20,7 +20,8 @@ final class TxtChunks {
   /** More strings than this is not something the site writes (it would be a 16 KB RRset). */
   static final int MAX_STRINGS = 64;
 
-  private static final Pattern CHUNK = Pattern.compile("(0|[1-9][0-9]?):([A-Za-z0-9+/=]{1," + PIECE + "})");
+  private static final Pattern CHUNK =
+      Pattern.compile("(0|[1-9][0-9]?):([A-Za-z0-9+/=]{1," + PIECE + "})");
 
   private TxtChunks() {}
 
@@ -50,7 +51,12 @@ final class TxtChunks {
     }
     if (strings.size() > MAX_STRINGS) {
       throw new RecordException(
-          name, "field 'chunks': " + strings.size() + " TXT strings, at most " + MAX_STRINGS + " allowed");
+          name,
+          "field 'chunks': "
+              + strings.size()
+              + " TXT strings, at most "
+              + MAX_STRINGS
+              + " allowed");
     }
     String[] pieces = new String[strings.size()];
     for (String s : strings) {
@@ -63,7 +69,11 @@ final class TxtChunks {
       if (index >= pieces.length) {
         throw new RecordException(
             name,
-            "field 'chunks': index " + index + " but only " + pieces.length + " strings (a chunk is missing)");
+            "field 'chunks': index "
+                + index
+                + " but only "
+                + pieces.length
+                + " strings (a chunk is missing)");
       }
       if (pieces[index] != null) {
         throw new RecordException(name, "field 'chunks': index " + index + " appears twice");

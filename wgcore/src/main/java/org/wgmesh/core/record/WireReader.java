@@ -40,7 +40,8 @@ final class WireReader {
 
   private void need(int n, String field) {
     if (n < 0 || data.length - pos < n) {
-      throw error(field, "truncated (needs " + n + " more bytes, " + (data.length - pos) + " left)");
+      throw error(
+          field, "truncated (needs " + n + " more bytes, " + (data.length - pos) + " left)");
     }
   }
 

@@ -8,9 +8,9 @@ import org.wgmesh.core.net.IpAddress;
 import org.wgmesh.core.net.IpPrefix;
 
 /**
- * Writes the binary body of a record: big-endian fixed-width integers, length-prefixed strings
- * and lists (see docs/record-format.md, "Encoding primitives"). Refuses values the format cannot
- * carry with {@link IllegalArgumentException}: the site validates its inputs before this point.
+ * Writes the binary body of a record: big-endian fixed-width integers, length-prefixed strings and
+ * lists (see docs/record-format.md, "Encoding primitives"). Refuses values the format cannot carry
+ * with {@link IllegalArgumentException}: the site validates its inputs before this point.
  */
 final class WireWriter {
   private final ByteArrayOutputStream out = new ByteArrayOutputStream(256);

@@ -16,7 +16,8 @@ import org.wgmesh.core.net.IpPrefix;
  * @param uuid chosen by the host; its identity across key rotation
  * @param hostname a DNS-style host name (letters, digits, hyphens, dots), lower-cased
  * @param publicKey its WireGuard public key (also the key that sealed the blob)
- * @param endpoints public addresses peers should send to, best first (at most {@link #MAX_ENDPOINTS})
+ * @param endpoints public addresses peers should send to, best first (at most {@link
+ *     #MAX_ENDPOINTS})
  * @param lanPrefixes LAN prefixes behind it (at most {@link #MAX_LAN_PREFIXES})
  * @param created when the host made the blob (second precision)
  */
@@ -29,6 +30,7 @@ public record Registration(
     Instant created) {
   /** Most endpoint addresses one host may list. */
   public static final int MAX_ENDPOINTS = 16;
+
   /** Most LAN prefixes one host may announce. */
   public static final int MAX_LAN_PREFIXES = 64;
 
@@ -46,10 +48,12 @@ public record Registration(
     endpoints = List.copyOf(Objects.requireNonNullElse(endpoints, List.of()));
     lanPrefixes = List.copyOf(Objects.requireNonNullElse(lanPrefixes, List.of()));
     if (endpoints.size() > MAX_ENDPOINTS) {
-      throw new InputException("registration: endpoints", "more than " + MAX_ENDPOINTS + " addresses");
+      throw new InputException(
+          "registration: endpoints", "more than " + MAX_ENDPOINTS + " addresses");
     }
     if (lanPrefixes.size() > MAX_LAN_PREFIXES) {
-      throw new InputException("registration: LAN prefixes", "more than " + MAX_LAN_PREFIXES + " prefixes");
+      throw new InputException(
+          "registration: LAN prefixes", "more than " + MAX_LAN_PREFIXES + " prefixes");
     }
     if (created == null) {
       throw new InputException("registration: created", "missing");

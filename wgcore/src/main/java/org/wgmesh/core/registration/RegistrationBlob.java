@@ -17,21 +17,24 @@ import org.wgmesh.core.net.IpAddress;
 import org.wgmesh.core.net.IpPrefix;
 
 /**
- * The registration blob a host hands to the site admin: a versioned base64url envelope (no
- * padding) holding the site domain, the host's X25519 public key and its {@link Registration}
- * sealed with HPKE auth mode from the host key to the site's box key. Opening it proves the sender
- * holds the private key of the WireGuard key it registers. The layout is in {@code
- * docs/record-format.md}, section "Registration blob".
+ * The registration blob a host hands to the site admin: a versioned base64url envelope (no padding)
+ * holding the site domain, the host's X25519 public key and its {@link Registration} sealed with
+ * HPKE auth mode from the host key to the site's box key. Opening it proves the sender holds the
+ * private key of the WireGuard key it registers. The layout is in {@code docs/record-format.md},
+ * section "Registration blob".
  *
  * <p>Thread-safe and stateless.
  */
 public final class RegistrationBlob {
   /** First bytes of every blob: "WGMR". */
   static final byte[] MAGIC = {'W', 'G', 'M', 'R'};
+
   /** The one envelope version this code writes and reads. */
   static final int VERSION = 1;
+
   /** HPKE info prefix; the domain follows, so a blob for one site never opens for another. */
   static final String INFO_PREFIX = "wgmesh-registration-v1";
+
   /** Longest blob text accepted (the largest valid blob is 2,767 characters). */
   static final int MAX_TEXT = 8192;
 
@@ -47,7 +50,8 @@ public final class RegistrationBlob {
    * @param siteBoxKey the site's X25519 public key (from the mesh record)
    * @param domain the site domain, e.g. {@code mesh.example.com}
    * @return the blob text: base64url without padding, one line
-   * @throws InputException when the host key does not match the registered key or the domain is invalid
+   * @throws InputException when the host key does not match the registered key or the domain is
+   *     invalid
    */
   public static String seal(
       Registration r, X25519PrivateKey hostKey, X25519PublicKey siteBoxKey, String domain) {
@@ -131,7 +135,8 @@ public final class RegistrationBlob {
     Registration r = decodeBody(plain);
     if (!r.publicKey().equals(sender)) {
       throw new InputException(
-          "registration blob: public key", "the registered WireGuard key is not the key that sealed the blob");
+          "registration blob: public key",
+          "the registered WireGuard key is not the key that sealed the blob");
     }
     return r;
   }
@@ -149,7 +154,10 @@ public final class RegistrationBlob {
 
   /** Checks a DNS domain name (the site domain): host-name rules, lower-cased, no trailing dot. */
   static String checkDomain(String domain, String what) {
-    String d = domain == null ? null : domain.endsWith(".") ? domain.substring(0, domain.length() - 1) : domain;
+    String d =
+        domain == null
+            ? null
+            : domain.endsWith(".") ? domain.substring(0, domain.length() - 1) : domain;
     return Registration.checkHostname(d, what);
   }
 
@@ -194,7 +202,8 @@ public final class RegistrationBlob {
     X25519PublicKey key = new X25519PublicKey(in.bytes(KEY, "public key"));
     int ne = in.u8("endpoints");
     if (ne > Registration.MAX_ENDPOINTS) {
-      throw new InputException("registration: endpoints", ne + " addresses, at most " + Registration.MAX_ENDPOINTS);
+      throw new InputException(
+          "registration: endpoints", ne + " addresses, at most " + Registration.MAX_ENDPOINTS);
     }
     List<IpAddress> endpoints = new ArrayList<>();
     for (int i = 0; i < ne; i++) {
@@ -220,7 +229,8 @@ public final class RegistrationBlob {
       prefixes.add(p);
     }
     if (in.remaining() != 0) {
-      throw new InputException("registration", in.remaining() + " unexpected bytes after the last field");
+      throw new InputException(
+          "registration", in.remaining() + " unexpected bytes after the last field");
     }
     return new Registration(
         new UUID(msb, lsb), hostname, key, endpoints, prefixes, Instant.ofEpochSecond(created));
@@ -284,7 +294,8 @@ public final class RegistrationBlob {
           switch (family) {
             case 4 -> 4;
             case 6 -> 16;
-            default -> throw new InputException(what + ": " + field, "unknown address family " + family);
+            default ->
+                throw new InputException(what + ": " + field, "unknown address family " + family);
           };
       byte[] raw = bytes(len, field);
       try {

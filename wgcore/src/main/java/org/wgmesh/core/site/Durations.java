@@ -5,7 +5,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.wgmesh.core.error.InputException;
 
-/** Durations in the site file: a whole number with an optional unit {@code s}, {@code m}, {@code h}, {@code d} (default seconds). */
+/**
+ * Durations in the site file: a whole number with an optional unit {@code s}, {@code m}, {@code h},
+ * {@code d} (default seconds).
+ */
 final class Durations {
   private static final Pattern FORM = Pattern.compile("(\\d{1,9})\\s*([smhd]?)");
 
@@ -14,7 +17,8 @@ final class Durations {
   static Duration parse(String text, String what) {
     Matcher m = FORM.matcher(text.strip());
     if (!m.matches()) {
-      throw new InputException(what, "'" + text + "' is not a duration", "write e.g. 300, 300s, 15m, 12h or 7d");
+      throw new InputException(
+          what, "'" + text + "' is not a duration", "write e.g. 300, 300s, 15m, 12h or 7d");
     }
     long n = Long.parseLong(m.group(1));
     return switch (m.group(2)) {

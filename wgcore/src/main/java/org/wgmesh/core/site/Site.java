@@ -29,9 +29,11 @@ import org.wgmesh.core.net.AsnRange;
  * @param hosts the admitted hosts, ordered by host number
  * @param keys the site's private keys
  * @param asnRange the private ASNs hosts get theirs from
- * @param publishTarget where wgpub publishes, a URI such as {@code zonefile:/etc/wgmesh/mesh.example.com.zone}
+ * @param publishTarget where wgpub publishes, a URI such as {@code
+ *     zonefile:/etc/wgmesh/mesh.example.com.zone}
  * @param ttl the DNS TTL of published records
- * @param recordLifetime how long a published record stays valid (its expiry is publish time plus this)
+ * @param recordLifetime how long a published record stays valid (its expiry is publish time plus
+ *     this)
  * @param retired removed hosts whose removal is not yet published; their numbers stay reserved
  */
 public record Site(
@@ -60,7 +62,8 @@ public record Site(
     List<RetiredHost> r = new ArrayList<>(retired);
     r.sort(Comparator.comparingInt(RetiredHost::number));
     retired = List.copyOf(r);
-    SiteRules.check("site " + settings.domain(), SiteRules.NO_LINES, settings, asnRange, hosts, retired);
+    SiteRules.check(
+        "site " + settings.domain(), SiteRules.NO_LINES, settings, asnRange, hosts, retired);
   }
 
   /** The host with this uuid. */

@@ -23,10 +23,10 @@ import org.wgmesh.core.net.IpPrefix;
 import org.wgmesh.core.yaml.YamlDocuments;
 
 /**
- * Reads and writes the site file ({@code wgmesh.yaml}) and its two key files beside it
- * ({@code wgmesh.sign.key}, {@code wgmesh.box.key}, mode 0600). Private keys never go into the
- * YAML; the YAML holds the public keys so a swapped or damaged key file is noticed. The format is
- * documented in {@code docs/site-file.md}.
+ * Reads and writes the site file ({@code wgmesh.yaml}) and its two key files beside it ({@code
+ * wgmesh.sign.key}, {@code wgmesh.box.key}, mode 0600). Private keys never go into the YAML; the
+ * YAML holds the public keys so a swapped or damaged key file is noticed. The format is documented
+ * in {@code docs/site-file.md}.
  */
 public final class SiteFile {
   /** Suffix of the backup kept of the previous version on every write. */
@@ -42,10 +42,13 @@ public final class SiteFile {
    */
   public record KeyPaths(Path signing, Path box) {}
 
-  /** The key files for {@code yaml}: {@code <name>.sign.key} and {@code <name>.box.key}, beside it. */
+  /**
+   * The key files for {@code yaml}: {@code <name>.sign.key} and {@code <name>.box.key}, beside it.
+   */
   public static KeyPaths keyPaths(Path yaml) {
     String name = yaml.getFileName().toString().replaceFirst("\\.ya?ml$", "");
-    return new KeyPaths(yaml.resolveSibling(name + ".sign.key"), yaml.resolveSibling(name + ".box.key"));
+    return new KeyPaths(
+        yaml.resolveSibling(name + ".sign.key"), yaml.resolveSibling(name + ".box.key"));
   }
 
   /**
@@ -53,7 +56,8 @@ public final class SiteFile {
    * public keys in the file.
    *
    * @throws FileException when the file or a key file cannot be read (or a key file is not 0600)
-   * @throws ConfigException naming the property and line of the first problem, or a mismatching key file
+   * @throws ConfigException naming the property and line of the first problem, or a mismatching key
+   *     file
    */
   public static Site load(Path yaml) {
     SiteSpec spec = SiteSpec.parse(YamlDocuments.read(yaml));
@@ -64,13 +68,17 @@ public final class SiteFile {
       throw spec.signingNode()
           .error(
               "does not match the private key in " + kp.signing(),
-              "restore the right " + kp.signing().getFileName() + " (e.g. from a backup); never edit site-keys by hand");
+              "restore the right "
+                  + kp.signing().getFileName()
+                  + " (e.g. from a backup); never edit site-keys by hand");
     }
     if (!box.publicKey().equals(spec.boxPublic())) {
       throw spec.boxNode()
           .error(
               "does not match the private key in " + kp.box(),
-              "restore the right " + kp.box().getFileName() + " (e.g. from a backup); never edit site-keys by hand");
+              "restore the right "
+                  + kp.box().getFileName()
+                  + " (e.g. from a backup); never edit site-keys by hand");
     }
     return new Site(
         spec.settings(),
@@ -92,13 +100,14 @@ public final class SiteFile {
     try {
       return parser.parse(text, file.toString());
     } catch (InputException e) {
-      throw new ConfigException(file.toString(), "not a key file: " + e.why(), "restore it from a backup");
+      throw new ConfigException(
+          file.toString(), "not a key file: " + e.why(), "restore it from a backup");
     }
   }
 
   /**
-   * Writes {@code site} to {@code yaml} atomically, after copying the previous version to
-   * {@code yaml.bak}. Nothing is written when the content would not change.
+   * Writes {@code site} to {@code yaml} atomically, after copying the previous version to {@code
+   * yaml.bak}. Nothing is written when the content would not change.
    *
    * @return true when the file changed
    * @throws FileException when it cannot be written (the old file is then intact)
@@ -121,7 +130,8 @@ public final class SiteFile {
    *
    * @throws FileException when the site file or a key file already exists
    */
-  public static Site create(Path yaml, MeshSettings settings, AsnRange asnRange, String publishTarget) {
+  public static Site create(
+      Path yaml, MeshSettings settings, AsnRange asnRange, String publishTarget) {
     if (Files.exists(yaml)) {
       throw new FileException(yaml.toString(), "already exists");
     }
@@ -164,15 +174,22 @@ public final class SiteFile {
    * while a command reads, changes and writes the site, so two admins (or wgsite and wgpub) cannot
    * lose each other's change. Waits up to {@code wait} for another holder to finish.
    *
-   * @throws org.wgmesh.core.error.ConflictException when another run still holds it after {@code wait}
+   * @throws org.wgmesh.core.error.ConflictException when another run still holds it after {@code
+   *     wait}
    * @throws FileException when the lock file cannot be created
    */
   public static LockFile lock(Path yaml, java.time.Duration wait) {
     Path lockFile = lockPath(yaml);
-    return LockFile.acquire(lockFile, wait, () -> new org.wgmesh.core.error.ConflictException(
-        yaml.toString(),
-        "another wgsite or wgpub is changing this site file (" + lockFile.getFileName() + " is locked)",
-        "wait for it to finish and run again"));
+    return LockFile.acquire(
+        lockFile,
+        wait,
+        () ->
+            new org.wgmesh.core.error.ConflictException(
+                yaml.toString(),
+                "another wgsite or wgpub is changing this site file ("
+                    + lockFile.getFileName()
+                    + " is locked)",
+                "wait for it to finish and run again"));
   }
 
   /** The default publish target: a zone file named after the domain, beside the site file. */

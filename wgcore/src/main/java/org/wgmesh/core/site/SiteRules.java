@@ -52,7 +52,12 @@ final class SiteRules {
       unique(source, at, names, h.hostname(), i, p + ".hostname", "hostname " + h.hostname());
       unique(source, at, keys, h.publicKey(), i, p + ".public-key", "public key " + h.publicKey());
       if (h.number() < 1 || h.number() > Addressing.MAX_HOST) {
-        throw fail(source, at, p + ".number", "must be 1.." + Addressing.MAX_HOST + ", is " + h.number(), null);
+        throw fail(
+            source,
+            at,
+            p + ".number",
+            "must be 1.." + Addressing.MAX_HOST + ", is " + h.number(),
+            null);
       }
       if (settings.portbase() + h.number() > 65535) {
         throw fail(
@@ -62,9 +67,17 @@ final class SiteRules {
             "port " + settings.portbase() + " + " + h.number() + " is above 65535",
             "lower 'portbase' so that portbase + the highest host number fits");
       }
-      unique(source, at, numbers, h.number(), i, p + ".number", "number " + h.number() + " (port " + (settings.portbase() + h.number()) + ")");
+      unique(
+          source,
+          at,
+          numbers,
+          h.number(),
+          i,
+          p + ".number",
+          "number " + h.number() + " (port " + (settings.portbase() + h.number()) + ")");
       if (!asnRange.contains(h.asn())) {
-        throw fail(source, at, p + ".asn", "AS " + h.asn() + " is outside asn-range " + asnRange, null);
+        throw fail(
+            source, at, p + ".asn", "AS " + h.asn() + " is outside asn-range " + asnRange, null);
       }
       unique(source, at, asns, h.asn(), i, p + ".asn", "AS " + h.asn());
       for (int j = 0; j < h.lanPrefixes().size(); j++) {
@@ -79,7 +92,8 @@ final class SiteRules {
               "add a covering prefix to 'allowed-lan-prefixes' if this LAN belongs in the mesh");
         }
         if (lan.overlaps(settings.tunnelPrefix())) {
-          throw fail(source, at, lp, lan + " overlaps the tunnel prefix " + settings.tunnelPrefix(), null);
+          throw fail(
+              source, at, lp, lan + " overlaps the tunnel prefix " + settings.tunnelPrefix(), null);
         }
         lans.add(new Lan(lan, i, lp));
       }
@@ -97,23 +111,38 @@ final class SiteRules {
             source,
             at,
             p,
-            "number " + r.number() + " is retired but also used by " + at.where("hosts[" + numbers.get(r.number()) + "].number"),
+            "number "
+                + r.number()
+                + " is retired but also used by "
+                + at.where("hosts[" + numbers.get(r.number()) + "].number"),
             "a retired number is free only after the removal is published");
       }
       Integer prev = retiredNumbers.put(r.number(), i);
       if (prev != null) {
-        throw fail(source, at, p, "number " + r.number() + " is retired twice (also " + at.where("retired[" + prev + "].number") + ")", null);
+        throw fail(
+            source,
+            at,
+            p,
+            "number "
+                + r.number()
+                + " is retired twice (also "
+                + at.where("retired[" + prev + "].number")
+                + ")",
+            null);
       }
     }
   }
 
   private record Lan(IpPrefix prefix, int host, String path) {}
 
-  /** Sorted by address, any overlap is between neighbours-in-order or a containing earlier prefix. */
+  /**
+   * Sorted by address, any overlap is between neighbours-in-order or a containing earlier prefix.
+   */
   private static void checkLanOverlap(String source, Locator at, List<Lan> lans) {
     List<Lan> sorted = new ArrayList<>(lans);
     sorted.sort(Comparator.comparing(Lan::prefix));
-    // Keep the prefix that reaches furthest so far: a prefix that overlaps any earlier one overlaps it.
+    // Keep the prefix that reaches furthest so far: a prefix that overlaps any earlier one overlaps
+    // it.
     Lan widest = null;
     for (Lan l : sorted) {
       if (widest != null && widest.prefix().overlaps(l.prefix())) {
@@ -124,7 +153,9 @@ final class SiteRules {
             l.prefix() + " overlaps " + widest.prefix() + " (" + at.where(widest.path()) + ")",
             "two LAN prefixes may not share addresses: BGP could not tell where to route them");
       }
-      if (widest == null || !widest.prefix().contains(l.prefix()) || widest.prefix().isV6() != l.prefix().isV6()) {
+      if (widest == null
+          || !widest.prefix().contains(l.prefix())
+          || widest.prefix().isV6() != l.prefix().isV6()) {
         widest = l;
       }
     }
@@ -144,7 +175,8 @@ final class SiteRules {
     }
   }
 
-  private static ConfigException fail(String source, Locator at, String path, String why, String hint) {
+  private static ConfigException fail(
+      String source, Locator at, String path, String why, String hint) {
     return new ConfigException(source, at.where(path) + ": " + why, hint);
   }
 }

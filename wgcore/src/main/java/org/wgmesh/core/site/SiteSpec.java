@@ -22,8 +22,8 @@ import org.wgmesh.core.registration.Registration;
 import org.wgmesh.core.yaml.YamlNode;
 
 /**
- * The site file as written, validated property by property with the line of each: every error
- * reads {@code Property 'x' at line N: ...}. {@link #parse} also runs the cross-host rules with line
+ * The site file as written, validated property by property with the line of each: every error reads
+ * {@code Property 'x' at line N: ...}. {@link #parse} also runs the cross-host rules with line
  * numbers, so a {@link Site} built from a spec is known good. Keys are in {@link SiteFile}.
  *
  * @param settings mesh-wide parameters
@@ -53,6 +53,7 @@ record SiteSpec(
 
   /** Format version of the site file; written as {@code version: 1}. */
   static final int VERSION = 1;
+
   static final int DEFAULT_PORTBASE = 51000;
   static final Duration DEFAULT_TTL = Duration.ofSeconds(300);
   static final Duration DEFAULT_RECORD_LIFETIME = Duration.ofDays(7);
@@ -61,9 +62,20 @@ record SiteSpec(
 
   static final Set<String> TOP_KEYS =
       Set.of(
-          "version", "domain", "locus", "tunnel-prefix", "portbase", "asn-range",
-          "allowed-lan-prefixes", "topology", "publish", "ttl", "record-lifetime",
-          "site-keys", "hosts", "retired");
+          "version",
+          "domain",
+          "locus",
+          "tunnel-prefix",
+          "portbase",
+          "asn-range",
+          "allowed-lan-prefixes",
+          "topology",
+          "publish",
+          "ttl",
+          "record-lifetime",
+          "site-keys",
+          "hosts",
+          "retired");
   static final Set<String> KEY_KEYS = Set.of("signing-public", "box-public");
   static final Set<String> HOST_KEYS =
       Set.of("uuid", "hostname", "number", "asn", "public-key", "endpoints", "lan-prefixes");
@@ -83,15 +95,20 @@ record SiteSpec(
         .ifPresent(
             v -> {
               if (v.number(0, Integer.MAX_VALUE) != VERSION) {
-                throw v.error("this wgsite reads site files of version " + VERSION, "upgrade wgsite");
+                throw v.error(
+                    "this wgsite reads site files of version " + VERSION, "upgrade wgsite");
               }
             });
     String domain = convert(root.require(top, "domain"), t -> DomainName.parse(t, "domain").name());
     String locus = convert(root.require(top, "locus"), SiteSpec::checkLocus);
     IpPrefix tunnel =
-        convert(root.require(top, "tunnel-prefix"), t -> checkTunnelPrefix(IpPrefix.parse(t, "tunnel-prefix"), "tunnel-prefix"));
+        convert(
+            root.require(top, "tunnel-prefix"),
+            t -> checkTunnelPrefix(IpPrefix.parse(t, "tunnel-prefix"), "tunnel-prefix"));
     int portbase =
-        YamlNode.optional(top, "portbase").map(n -> (int) n.number(1, 65534)).orElse(DEFAULT_PORTBASE);
+        YamlNode.optional(top, "portbase")
+            .map(n -> (int) n.number(1, 65534))
+            .orElse(DEFAULT_PORTBASE);
     AsnRange asn =
         YamlNode.optional(top, "asn-range")
             .map(n -> convert(n, t -> AsnRange.parse(t, "asn-range")))
@@ -102,14 +119,17 @@ record SiteSpec(
             .map(
                 n -> {
                   if (!n.text().equals(MeshSettings.FULL_MESH)) {
-                    throw n.error("unknown topology '" + n.text() + "'", "the one implemented is " + MeshSettings.FULL_MESH);
+                    throw n.error(
+                        "unknown topology '" + n.text() + "'",
+                        "the one implemented is " + MeshSettings.FULL_MESH);
                   }
                   return n.text();
                 })
             .orElse(MeshSettings.FULL_MESH);
     YamlNode pub = root.require(top, "publish");
     convert(pub, t -> checkPublishTarget(t, domain, "publish"));
-    Duration ttl = YamlNode.optional(top, "ttl").map(n -> duration(n, 1, 86400)).orElse(DEFAULT_TTL);
+    Duration ttl =
+        YamlNode.optional(top, "ttl").map(n -> duration(n, 1, 86400)).orElse(DEFAULT_TTL);
     Duration lifetime =
         YamlNode.optional(top, "record-lifetime")
             .map(n -> duration(n, 3600, 366L * 86400))
@@ -122,12 +142,14 @@ record SiteSpec(
     X25519PublicKey box = convert(boxNode, t -> X25519PublicKey.parse(t, "box-public"));
 
     MeshSettings settings = new MeshSettings(domain, locus, tunnel, portbase, allowed, topology);
-    List<YamlNode> hostNodes = YamlNode.optional(top, "hosts").map(YamlNode::items).orElse(List.of());
+    List<YamlNode> hostNodes =
+        YamlNode.optional(top, "hosts").map(YamlNode::items).orElse(List.of());
     List<HostEntry> hosts = new ArrayList<>();
     for (YamlNode h : hostNodes) {
       hosts.add(host(h));
     }
-    List<YamlNode> retiredNodes = YamlNode.optional(top, "retired").map(YamlNode::items).orElse(List.of());
+    List<YamlNode> retiredNodes =
+        YamlNode.optional(top, "retired").map(YamlNode::items).orElse(List.of());
     List<RetiredHost> retired = new ArrayList<>();
     for (YamlNode r : retiredNodes) {
       Map<String, YamlNode> e = r.entries(RETIRED_KEYS);
@@ -140,12 +162,16 @@ record SiteSpec(
     collectLines(root, lines);
     SiteRules.check(
         root.source(),
-        path -> lines.containsKey(path) ? "Property '" + path + "' at line " + lines.get(path) : "Property '" + path + "'",
+        path ->
+            lines.containsKey(path)
+                ? "Property '" + path + "' at line " + lines.get(path)
+                : "Property '" + path + "'",
         settings,
         asn,
         hosts,
         retired);
-    return new SiteSpec(settings, asn, pub.text(), ttl, lifetime, sign, box, hosts, retired, signNode, boxNode);
+    return new SiteSpec(
+        settings, asn, pub.text(), ttl, lifetime, sign, box, hosts, retired, signNode, boxNode);
   }
 
   private static HostEntry host(YamlNode h) {
@@ -181,7 +207,9 @@ record SiteSpec(
       IpPrefix p = convert(i, t -> IpPrefix.parse(t, "allowed LAN prefix"));
       for (int j = 0; j < out.size(); j++) {
         if (out.get(j).overlaps(p)) {
-          throw i.error(p + " overlaps " + out.get(j) + " (line " + seen.get(j).line() + ")", "list each range once");
+          throw i.error(
+              p + " overlaps " + out.get(j) + " (line " + seen.get(j).line() + ")",
+              "list each range once");
         }
       }
       out.add(p);
@@ -198,7 +226,8 @@ record SiteSpec(
       throw new InputException("asn", "'" + t + "' is not a number");
     }
     if (!AsnRange.isPrivate(v)) {
-      throw new InputException("asn", v + " is not a private AS number", "use one from the site's asn-range");
+      throw new InputException(
+          "asn", v + " is not a private AS number", "use one from the site's asn-range");
     }
     return v;
   }
@@ -207,8 +236,11 @@ record SiteSpec(
     Duration d = convert(n, t -> Durations.parse(t, n.path()));
     if (d.getSeconds() < minSeconds || d.getSeconds() > maxSeconds) {
       throw n.error(
-          Durations.format(d) + " is out of range " + Durations.format(Duration.ofSeconds(minSeconds))
-              + ".." + Durations.format(Duration.ofSeconds(maxSeconds)));
+          Durations.format(d)
+              + " is out of range "
+              + Durations.format(Duration.ofSeconds(minSeconds))
+              + ".."
+              + Durations.format(Duration.ofSeconds(maxSeconds)));
     }
     return d;
   }
@@ -216,7 +248,8 @@ record SiteSpec(
   /** A tunnel prefix must be an IPv6 /48 (link addresses use the next two 16-bit groups). */
   static IpPrefix checkTunnelPrefix(IpPrefix p, String what) {
     if (!p.isV6() || p.length() != Addressing.TUNNEL_PREFIX_LENGTH) {
-      throw new InputException(what, "must be an IPv6 /48, is " + p, "e.g. a random ULA such as fd12:3456:789a::/48");
+      throw new InputException(
+          what, "must be an IPv6 /48, is " + p, "e.g. a random ULA such as fd12:3456:789a::/48");
     }
     return p;
   }
@@ -224,7 +257,8 @@ record SiteSpec(
   /** A publish target is a URI {@code scheme:rest}; the publisher interprets the scheme. */
   static String checkPublishTarget(String t, String domain, String what) {
     if (!URI_FORM.matcher(t).matches()) {
-      throw new InputException(what, "'" + t + "' is not a URI", "e.g. zonefile:/etc/wgmesh/" + domain + ".zone");
+      throw new InputException(
+          what, "'" + t + "' is not a URI", "e.g. zonefile:/etc/wgmesh/" + domain + ".zone");
     }
     return t;
   }
@@ -246,7 +280,10 @@ record SiteSpec(
     return java.util.UUID.fromString(t);
   }
 
-  /** Runs a value parser on a scalar, turning its InputException into a ConfigException at the node's line. */
+  /**
+   * Runs a value parser on a scalar, turning its InputException into a ConfigException at the
+   * node's line.
+   */
   static <T> T convert(YamlNode n, Function<String, T> parser) {
     try {
       return parser.apply(n.text());

@@ -16,9 +16,9 @@ import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.Node;
 
 /**
- * Reads YAML into {@link YamlNode}s that remember their line, using SnakeYAML's node API
- * ({@code compose}), never its object construction: no tags are resolved into Java types, so a
- * file cannot make us instantiate anything.
+ * Reads YAML into {@link YamlNode}s that remember their line, using SnakeYAML's node API ({@code
+ * compose}), never its object construction: no tags are resolved into Java types, so a file cannot
+ * make us instantiate anything.
  */
 public final class YamlDocuments {
   /** Bigger than any sane site file (a 1000-host site is about 300 KB). */
@@ -45,7 +45,9 @@ public final class YamlDocuments {
     } catch (MarkedYAMLException e) {
       int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
       throw new ConfigException(
-          source, "YAML syntax error at line " + line + ": " + e.getProblem(), "check the indentation and quoting near that line");
+          source,
+          "YAML syntax error at line " + line + ": " + e.getProblem(),
+          "check the indentation and quoting near that line");
     } catch (YAMLException e) {
       throw new ConfigException(source, "not valid YAML: " + e.getMessage());
     }
@@ -79,10 +81,7 @@ public final class YamlDocuments {
     try {
       byte[] raw = Files.readAllBytes(file);
       String text =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .decode(java.nio.ByteBuffer.wrap(raw))
-              .toString();
+          StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(raw)).toString();
       return parse(text, file.toString());
     } catch (NoSuchFileException e) {
       throw new FileException(file.toString(), "does not exist");

@@ -79,7 +79,8 @@ public final class YamlNode {
   /**
    * The entries of a mapping, in file order, each key a plain string.
    *
-   * @throws ConfigException when this is not a mapping, a key is not a plain string, or a key repeats
+   * @throws ConfigException when this is not a mapping, a key is not a plain string, or a key
+   *     repeats
    */
   public Map<String, YamlNode> entries() {
     if (!(node instanceof MappingNode m)) {

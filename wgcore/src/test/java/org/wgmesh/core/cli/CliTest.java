@@ -86,7 +86,9 @@ class CliTest {
   @Test
   void run_unknownOption_isUsage() {
     assertThat(run("--nope")).isEqualTo(ExitCode.USAGE.code());
-    assertThat(err()).contains("error: Unknown option: '--nope'").contains("hint: see 'demo --help'");
+    assertThat(err())
+        .contains("error: Unknown option: '--nope'")
+        .contains("hint: see 'demo --help'");
   }
 
   @Test

@@ -16,17 +16,21 @@ class HpkeExplicitEphemeralTest {
 
   @Test
   void seal_opensWithBouncyCastle() {
-    Hpke.Sealed sealed = Hpke.seal(sender, recipient.publicKey(), info, aad, plaintext, X25519PrivateKey.generate());
+    Hpke.Sealed sealed =
+        Hpke.seal(sender, recipient.publicKey(), info, aad, plaintext, X25519PrivateKey.generate());
     assertThat(Hpke.open(recipient, sender.publicKey(), info, aad, sealed)).isEqualTo(plaintext);
   }
 
   @Test
   void seal_refusedForAnotherSenderInfoOrAad() {
-    Hpke.Sealed sealed = Hpke.seal(sender, recipient.publicKey(), info, aad, plaintext, X25519PrivateKey.generate());
-    assertThat(Hpke.open(recipient, X25519PrivateKey.generate().publicKey(), info, aad, sealed)).isNull();
+    Hpke.Sealed sealed =
+        Hpke.seal(sender, recipient.publicKey(), info, aad, plaintext, X25519PrivateKey.generate());
+    assertThat(Hpke.open(recipient, X25519PrivateKey.generate().publicKey(), info, aad, sealed))
+        .isNull();
     assertThat(Hpke.open(recipient, sender.publicKey(), new byte[0], aad, sealed)).isNull();
     assertThat(Hpke.open(recipient, sender.publicKey(), info, new byte[0], sealed)).isNull();
-    assertThat(Hpke.open(X25519PrivateKey.generate(), sender.publicKey(), info, aad, sealed)).isNull();
+    assertThat(Hpke.open(X25519PrivateKey.generate(), sender.publicKey(), info, aad, sealed))
+        .isNull();
   }
 
   @Test
@@ -41,7 +45,8 @@ class HpkeExplicitEphemeralTest {
   @Test
   void seal_lowOrderRecipientRefused() {
     X25519PublicKey zero = new X25519PublicKey(new byte[32]);
-    assertThatThrownBy(() -> Hpke.seal(sender, zero, info, aad, plaintext, X25519PrivateKey.generate()))
+    assertThatThrownBy(
+            () -> Hpke.seal(sender, zero, info, aad, plaintext, X25519PrivateKey.generate()))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -52,6 +57,7 @@ class HpkeExplicitEphemeralTest {
     byte[] sealed = Aead.seal(key, aad, plaintext, nonce);
     assertThat(sealed).startsWith(nonce);
     assertThat(Aead.open(key, aad, sealed)).isEqualTo(plaintext);
-    assertThatThrownBy(() -> Aead.seal(key, aad, plaintext, new byte[8])).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Aead.seal(key, aad, plaintext, new byte[8]))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

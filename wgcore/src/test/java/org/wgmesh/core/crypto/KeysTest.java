@@ -79,7 +79,8 @@ class KeysTest {
     Path f = dir.resolve("host.key");
     X25519PrivateKey k = X25519PrivateKey.generate();
     KeyFiles.createSecret(f, k.toBase64());
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
+        .isEqualTo("rw-------");
     assertThat(KeyFiles.readSecret(f)).isEqualTo(k.toBase64());
     assertThatThrownBy(() -> KeyFiles.createSecret(f, X25519PrivateKey.generate().toBase64()))
         .isInstanceOf(FileException.class)
@@ -115,7 +116,8 @@ class KeysTest {
     byte[] ct = s.ciphertext().clone();
     ct[0] ^= 1;
     assertThat(Hpke.open(host, site.publicKey(), info, aad, new Hpke.Sealed(s.enc(), ct))).isNull();
-    assertThat(Hpke.open(host, site.publicKey(), info, aad, new Hpke.Sealed(new byte[5], ct))).isNull();
+    assertThat(Hpke.open(host, site.publicKey(), info, aad, new Hpke.Sealed(new byte[5], ct)))
+        .isNull();
   }
 
   @Test
@@ -123,7 +125,8 @@ class KeysTest {
     byte[] key = Aead.newKey();
     byte[] aad = {1, 2};
     byte[] sealed = Aead.seal(key, aad, "host entry".getBytes(StandardCharsets.UTF_8));
-    assertThat(new String(Aead.open(key, aad, sealed), StandardCharsets.UTF_8)).isEqualTo("host entry");
+    assertThat(new String(Aead.open(key, aad, sealed), StandardCharsets.UTF_8))
+        .isEqualTo("host entry");
     assertThat(Aead.open(key, new byte[] {1, 3}, sealed)).isNull();
     assertThat(Aead.open(Aead.newKey(), aad, sealed)).isNull();
     sealed[sealed.length - 1] ^= 1;

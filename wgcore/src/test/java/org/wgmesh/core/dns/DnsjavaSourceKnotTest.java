@@ -34,8 +34,10 @@ import org.xbill.DNS.Type;
 @EnabledIfSystemProperty(named = "wgmesh.privileged", matches = "true")
 class DnsjavaSourceKnotTest {
   static final String ZONE = "dns.test";
+
   /** 16 records of 250 characters: about 4 KB, past the 1232-byte EDNS buffer. */
   static final List<String> BIG = bigStrings(16, 250);
+
   static final List<String> LINES = zoneLines();
 
   static KnotServer knot;
@@ -77,8 +79,10 @@ class DnsjavaSourceKnotTest {
   @BeforeAll
   static void start() throws Exception {
     knot = KnotServer.start(ZONE, LINES);
-    dns = DnsjavaSource.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), knot.port()),
-        new DnsjavaSource.Options(Duration.ofSeconds(3), false));
+    dns =
+        DnsjavaSource.of(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), knot.port()),
+            new DnsjavaSource.Options(Duration.ofSeconds(3), false));
   }
 
   @AfterAll
@@ -116,7 +120,10 @@ class DnsjavaSourceKnotTest {
     SimpleResolver udp = new SimpleResolver(new InetSocketAddress("127.0.0.1", knot.port()));
     udp.setIgnoreTruncation(true);
     udp.setEDNS(0, DnsjavaSource.EDNS_PAYLOAD, 0, List.of());
-    Message raw = udp.send(Message.newQuery(Record.newRecord(Name.fromString(n("big") + "."), Type.TXT, DClass.IN)));
+    Message raw =
+        udp.send(
+            Message.newQuery(
+                Record.newRecord(Name.fromString(n("big") + "."), Type.TXT, DClass.IN)));
     assertThat(raw.getHeader().getFlag(Flags.TC)).as("UDP answer truncated").isTrue();
 
     TxtRecordSet set = dns.lookup(n("big")).orElseThrow();
@@ -126,8 +133,10 @@ class DnsjavaSourceKnotTest {
 
   @Test
   void lookup_tcpOnly_returnsTheSameAnswers() {
-    DnsjavaSource tcp = DnsjavaSource.of(new InetSocketAddress("127.0.0.1", knot.port()),
-        new DnsjavaSource.Options(Duration.ofSeconds(3), true));
+    DnsjavaSource tcp =
+        DnsjavaSource.of(
+            new InetSocketAddress("127.0.0.1", knot.port()),
+            new DnsjavaSource.Options(Duration.ofSeconds(3), true));
     for (String label : List.of("small", "multi", "big", "c1", "nothere")) {
       assertThat(tcp.lookup(n(label))).as(label).isEqualTo(dns.lookup(n(label)));
     }
@@ -135,8 +144,10 @@ class DnsjavaSourceKnotTest {
 
   @Test
   void lookup_cnameChain_followsItAndNamesTheSetAsAsked() {
-    assertThat(dns.lookup(n("c1"))).contains(new TxtRecordSet(n("c1"), 60, List.of("end of chain")));
-    assertThat(dns.lookup(n("tobig")).orElseThrow().strings()).containsExactlyInAnyOrderElementsOf(BIG);
+    assertThat(dns.lookup(n("c1")))
+        .contains(new TxtRecordSet(n("c1"), 60, List.of("end of chain")));
+    assertThat(dns.lookup(n("tobig")).orElseThrow().strings())
+        .containsExactlyInAnyOrderElementsOf(BIG);
   }
 
   @Test
@@ -147,18 +158,21 @@ class DnsjavaSourceKnotTest {
   @Test
   void lookup_cnameLoop_throwsDnsExceptionNamingTheLoop() {
     assertThatThrownBy(() -> dns.lookup(n("loop1")))
-        .isInstanceOfSatisfying(DnsException.class, e -> {
-          assertThat(e.exitCode()).isEqualTo(ExitCode.DNS);
-          assertThat(e.what()).contains("loop1.dns.test");
-          assertThat(e.why()).contains("CNAME loop").contains("loop2.dns.test");
-          assertThat(e.hint()).isPresent();
-        });
+        .isInstanceOfSatisfying(
+            DnsException.class,
+            e -> {
+              assertThat(e.exitCode()).isEqualTo(ExitCode.DNS);
+              assertThat(e.what()).contains("loop1.dns.test");
+              assertThat(e.why()).contains("CNAME loop").contains("loop2.dns.test");
+              assertThat(e.hint()).isPresent();
+            });
   }
 
   @Test
   void lookup_cnameChainLongerThanTheBound_throwsDnsException() {
     assertThatThrownBy(() -> dns.lookup(n("long0")))
-        .isInstanceOfSatisfying(DnsException.class, e -> assertThat(e.why()).contains("longer than 8"));
+        .isInstanceOfSatisfying(
+            DnsException.class, e -> assertThat(e.why()).contains("longer than 8"));
     // A chain inside the bound is followed.
     assertThat(dns.lookup(n("long5"))).map(TxtRecordSet::strings).contains(List.of("too far"));
   }
@@ -172,31 +186,47 @@ class DnsjavaSourceKnotTest {
   @Test
   void lookup_nameOutsideTheServersZones_throwsRefused() {
     assertThatThrownBy(() -> dns.lookup("mesh.other.test"))
-        .isInstanceOfSatisfying(DnsException.class, e -> {
-          assertThat(e.why()).contains("REFUSED");
-          assertThat(e.what()).contains("mesh.other.test").contains("127.0.0.1:" + knot.port());
-          assertThat(e.hint()).get().asString().contains("--resolver");
-        });
+        .isInstanceOfSatisfying(
+            DnsException.class,
+            e -> {
+              assertThat(e.why()).contains("REFUSED");
+              assertThat(e.what()).contains("mesh.other.test").contains("127.0.0.1:" + knot.port());
+              assertThat(e.hint()).get().asString().contains("--resolver");
+            });
   }
 
   @Test
   void lookup_cnameOutOfTheServersZone_asksForTheTargetAndReportsItsFailure() {
     // knotd answers only the CNAME; the target is asked for in a second query, which it refuses.
     assertThatThrownBy(() -> dns.lookup(n("outside")))
-        .isInstanceOfSatisfying(DnsException.class, e -> {
-          assertThat(e.why()).contains("REFUSED");
-          assertThat(e.what()).contains("outside.dns.test");
-        });
+        .isInstanceOfSatisfying(
+            DnsException.class,
+            e -> {
+              assertThat(e.why()).contains("REFUSED");
+              assertThat(e.what()).contains("outside.dns.test");
+            });
   }
 
   @Test
   void lookup_zoneFileWithTheSameText_givesTheSameAnswers() throws Exception {
     Path file = tmp.resolve("dns.test.zone");
-    List<String> text = new ArrayList<>(List.of("$ORIGIN " + ZONE + ".", "$TTL 300", "ns1 A 127.0.0.1"));
+    List<String> text =
+        new ArrayList<>(List.of("$ORIGIN " + ZONE + ".", "$TTL 300", "ns1 A 127.0.0.1"));
     text.addAll(LINES);
     Files.writeString(file, String.join("\n", text) + "\n");
     ZoneFileSource zone = ZoneFileSource.load(file);
-    for (String label : List.of("small", "multi", "split", "big", "c1", "tobig", "dangling", "nothere", "ns1", "long5")) {
+    for (String label :
+        List.of(
+            "small",
+            "multi",
+            "split",
+            "big",
+            "c1",
+            "tobig",
+            "dangling",
+            "nothere",
+            "ns1",
+            "long5")) {
       Optional<TxtRecordSet> fromDns = dns.lookup(n(label));
       assertThat(zone.lookup(n(label))).as(label).isEqualTo(fromDns);
     }
@@ -208,16 +238,20 @@ class DnsjavaSourceKnotTest {
   @Test
   void lookup_serverStopped_throwsDnsExceptionNamingTheServer() throws Exception {
     KnotServer other = KnotServer.start("stopped.test", List.of("x 60 TXT \"y\""));
-    DnsjavaSource source = DnsjavaSource.of(new InetSocketAddress("127.0.0.1", other.port()),
-        new DnsjavaSource.Options(Duration.ofMillis(500), false));
+    DnsjavaSource source =
+        DnsjavaSource.of(
+            new InetSocketAddress("127.0.0.1", other.port()),
+            new DnsjavaSource.Options(Duration.ofMillis(500), false));
     assertThat(source.lookup("x.stopped.test")).isPresent();
     int port = other.port();
     other.close();
     assertThatThrownBy(() -> source.lookup("x.stopped.test"))
-        .isInstanceOfSatisfying(DnsException.class, e -> {
-          assertThat(e.exitCode()).isEqualTo(ExitCode.DNS);
-          assertThat(e.why()).contains("127.0.0.1:" + port);
-          assertThat(e.hint()).get().asString().contains("--resolver");
-        });
+        .isInstanceOfSatisfying(
+            DnsException.class,
+            e -> {
+              assertThat(e.exitCode()).isEqualTo(ExitCode.DNS);
+              assertThat(e.why()).contains("127.0.0.1:" + port);
+              assertThat(e.hint()).get().asString().contains("--resolver");
+            });
   }
 }

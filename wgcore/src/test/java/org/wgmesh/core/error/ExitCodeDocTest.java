@@ -10,9 +10,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** Keeps docs/exit-codes.md and {@link ExitCode} in step: same codes, names and meanings, same order. */
+/**
+ * Keeps docs/exit-codes.md and {@link ExitCode} in step: same codes, names and meanings, same
+ * order.
+ */
 class ExitCodeDocTest {
-  private static final Pattern ROW = Pattern.compile("^\\|\\s*(\\d+)\\s*\\|\\s*(\\w+)\\s*\\|\\s*([^|]+?)\\s*\\|.*$");
+  private static final Pattern ROW =
+      Pattern.compile("^\\|\\s*(\\d+)\\s*\\|\\s*(\\w+)\\s*\\|\\s*([^|]+?)\\s*\\|.*$");
 
   static Path docs() {
     String root = System.getProperty("wgmesh.root");

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class CommandRunnerTest {
@@ -29,8 +27,12 @@ class CommandRunnerTest {
 
   @Test
   void run_anyProcess_runsInTheCLocale() {
-    CommandResult r = runner.run(Command.query("sh", "-c",
-        "echo \"LC_ALL=$LC_ALL LANG=${LANG-unset} LANGUAGE=${LANGUAGE-unset}\"; locale 2>/dev/null | grep '^LC_MESSAGES='"));
+    CommandResult r =
+        runner.run(
+            Command.query(
+                "sh",
+                "-c",
+                "echo \"LC_ALL=$LC_ALL LANG=${LANG-unset} LANGUAGE=${LANGUAGE-unset}\"; locale 2>/dev/null | grep '^LC_MESSAGES='"));
 
     assertThat(r.stdout()).startsWith("LC_ALL=C LANG=unset LANGUAGE=unset\n");
     // locale(1) is part of libc-bin on Debian; where it is missing only the first line is there.
@@ -39,12 +41,26 @@ class CommandRunnerTest {
 
   @Test
   void cLocale_overridesTheCallersLocale() {
-    java.util.Map<String, String> env = new java.util.HashMap<>(
-        java.util.Map.of("LANG", "de_DE.UTF-8", "LANGUAGE", "de:en", "LC_ALL", "fr_FR.UTF-8", "LC_NUMERIC", "de_DE.UTF-8", "PATH", "/bin"));
+    java.util.Map<String, String> env =
+        new java.util.HashMap<>(
+            java.util.Map.of(
+                "LANG",
+                "de_DE.UTF-8",
+                "LANGUAGE",
+                "de:en",
+                "LC_ALL",
+                "fr_FR.UTF-8",
+                "LC_NUMERIC",
+                "de_DE.UTF-8",
+                "PATH",
+                "/bin"));
 
     ProcessCommandRunner.cLocale(env);
 
-    assertThat(env).containsEntry("LC_ALL", "C").containsEntry("PATH", "/bin").doesNotContainKeys("LANG", "LANGUAGE");
+    assertThat(env)
+        .containsEntry("LC_ALL", "C")
+        .containsEntry("PATH", "/bin")
+        .doesNotContainKeys("LANG", "LANGUAGE");
   }
 
   @Test
@@ -64,7 +80,9 @@ class CommandRunnerTest {
 
   @Test
   void command_displayNeverIncludesStdin() {
-    Command c = Command.change("wg", "setconf", "wg2", "/dev/stdin").withStdin("PrivateKey = x".getBytes(StandardCharsets.UTF_8));
+    Command c =
+        Command.change("wg", "setconf", "wg2", "/dev/stdin")
+            .withStdin("PrivateKey = x".getBytes(StandardCharsets.UTF_8));
     assertThat(c.display()).isEqualTo("wg setconf wg2 /dev/stdin");
     assertThat(c.toString()).doesNotContain("PrivateKey");
   }

@@ -17,7 +17,8 @@ class AtomicFilesTest {
     Path f = dir.resolve("sub/wg2.conf");
     assertThat(AtomicFiles.write(f, "secret", AtomicFiles.SECRET)).isTrue();
     assertThat(Files.readString(f)).isEqualTo("secret");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
+        .isEqualTo("rw-------");
   }
 
   @Test
@@ -36,7 +37,8 @@ class AtomicFilesTest {
     Path f = dir.resolve("k");
     AtomicFiles.write(f, "x", AtomicFiles.PUBLIC);
     assertThat(AtomicFiles.write(f, "x", AtomicFiles.SECRET)).isFalse();
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
+        .isEqualTo("rw-------");
   }
 
   @Test

@@ -49,10 +49,12 @@ class LockFileTest {
     Path f = dir.resolve("d.lock");
     LockFile first = LockFile.acquire(f, Duration.ZERO, BUSY);
     assertThatThrownBy(() -> LockFile.acquire(f, Duration.ofMillis(120), BUSY))
-        .isInstanceOfSatisfying(ConflictException.class, e -> {
-          assertThat(e.exitCode()).isEqualTo(ExitCode.CONFLICT);
-          assertThat(e.why()).isEqualTo("another run is busy");
-        });
+        .isInstanceOfSatisfying(
+            ConflictException.class,
+            e -> {
+              assertThat(e.exitCode()).isEqualTo(ExitCode.CONFLICT);
+              assertThat(e.why()).isEqualTo("another run is busy");
+            });
     first.close();
     LockFile.acquire(f, Duration.ZERO, BUSY).close();
   }
@@ -61,14 +63,16 @@ class LockFileTest {
   void acquire_waitsForAHolderThatFinishesInTime() throws Exception {
     Path f = dir.resolve("d.lock");
     LockFile first = LockFile.acquire(f, Duration.ZERO, BUSY);
-    CompletableFuture<Void> release = CompletableFuture.runAsync(() -> {
-      try {
-        Thread.sleep(150);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      first.close();
-    });
+    CompletableFuture<Void> release =
+        CompletableFuture.runAsync(
+            () -> {
+              try {
+                Thread.sleep(150);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              first.close();
+            });
     try (LockFile second = LockFile.acquire(f, Duration.ofSeconds(10), BUSY)) {
       assertThat(release).isDone();
     }
@@ -78,14 +82,22 @@ class LockFileTest {
   void heldByAnotherProcess_isBusy_andFreeOnceItExits() throws Exception {
     Path f = dir.resolve("d.lock");
     String javaBin = ProcessHandle.current().info().command().orElse("java");
-    Process holder = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
-        Holder.class.getName(), f.toString())
-        .redirectError(ProcessBuilder.Redirect.INHERIT)
-        .start();
+    Process holder =
+        new ProcessBuilder(
+                javaBin,
+                "-cp",
+                System.getProperty("java.class.path"),
+                Holder.class.getName(),
+                f.toString())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
     try {
-      BufferedReader in = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
+      BufferedReader in =
+          new BufferedReader(
+              new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
       assertThat(in.readLine()).isEqualTo("locked");
-      assertThatThrownBy(() -> LockFile.acquire(f, Duration.ZERO, BUSY)).isInstanceOf(ConflictException.class);
+      assertThatThrownBy(() -> LockFile.acquire(f, Duration.ZERO, BUSY))
+          .isInstanceOf(ConflictException.class);
     } finally {
       holder.getOutputStream().close();
       holder.waitFor();
@@ -97,7 +109,8 @@ class LockFileTest {
   void unwritableDirectory_isAFileError() throws Exception {
     Path ro = dir.resolve("ro");
     Files.createDirectories(ro);
-    Files.setPosixFilePermissions(ro, java.nio.file.attribute.PosixFilePermissions.fromString("r-x------"));
+    Files.setPosixFilePermissions(
+        ro, java.nio.file.attribute.PosixFilePermissions.fromString("r-x------"));
     try {
       // root ignores directory modes: then the lock is simply taken
       if (!Files.isWritable(ro)) {
@@ -106,7 +119,8 @@ class LockFileTest {
             .hasMessageContaining("d.lock");
       }
     } finally {
-      Files.setPosixFilePermissions(ro, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+      Files.setPosixFilePermissions(
+          ro, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
     }
   }
 }

@@ -11,14 +11,18 @@ class DomainNameTest {
   void parse_caseAndTrailingDot_sameName() {
     assertThat(DomainName.parse("Mesh.Example.COM.", "domain"))
         .isEqualTo(DomainName.parse("mesh.example.com", "domain"));
-    assertThat(DomainName.parse("Mesh.Example.COM.", "domain").toString()).isEqualTo("mesh.example.com");
+    assertThat(DomainName.parse("Mesh.Example.COM.", "domain").toString())
+        .isEqualTo("mesh.example.com");
   }
 
   @Test
   void parse_badNames_nameTheSource() {
-    for (String bad : new String[] {"", "a..b", "-a.example", "a_b.example", "a b", "x".repeat(254), "."}) {
+    for (String bad :
+        new String[] {"", "a..b", "-a.example", "a_b.example", "a b", "x".repeat(254), "."}) {
       assertThatThrownBy(() -> DomainName.parse(bad, "--domain"))
-          .as(bad).isInstanceOf(InputException.class).hasMessageContaining("--domain");
+          .as(bad)
+          .isInstanceOf(InputException.class)
+          .hasMessageContaining("--domain");
     }
   }
 

@@ -17,7 +17,8 @@ class NetTypesTest {
     assertThat(IpAddress.parse("2001:DB8:0:0:0:0:0:1", "x").toString()).isEqualTo("2001:db8::1");
     assertThat(IpAddress.parse("[2001:db8::1]", "x").forEndpoint()).isEqualTo("[2001:db8::1]");
     assertThat(IpAddress.parse("192.0.2.7", "x").forEndpoint()).isEqualTo("192.0.2.7");
-    assertThat(IpAddress.parse("2001:db8:0:1:0:0:0:1", "x").toString()).isEqualTo("2001:db8:0:1::1");
+    assertThat(IpAddress.parse("2001:db8:0:1:0:0:0:1", "x").toString())
+        .isEqualTo("2001:db8:0:1::1");
   }
 
   @ParameterizedTest
@@ -32,7 +33,8 @@ class NetTypesTest {
   void ipPrefix_rejectsHostBitsWithSuggestion() {
     assertThatThrownBy(() -> IpPrefix.parse("198.51.100.1/24", "lan"))
         .isInstanceOf(InputException.class)
-        .satisfies(e -> assertThat(((InputException) e).hint()).contains("did you mean 198.51.100.0/24?"));
+        .satisfies(
+            e -> assertThat(((InputException) e).hint()).contains("did you mean 198.51.100.0/24?"));
     assertThat(IpPrefix.parseInterface("198.51.100.1/24", "lan").masked().toString())
         .isEqualTo("198.51.100.0/24");
   }
@@ -44,8 +46,10 @@ class NetTypesTest {
     assertThat(bench.contains(IpPrefix.parse("198.20.0.0/24", "x"))).isFalse();
     assertThat(bench.contains(IpPrefix.parse("198.0.0.0/8", "x"))).isFalse();
     assertThat(bench.overlaps(IpPrefix.parse("198.0.0.0/8", "x"))).isTrue();
-    assertThat(IpPrefix.parse("fd00::/8", "x").contains(IpPrefix.parse("fd12:3456::/32", "x"))).isTrue();
-    assertThat(IpPrefix.parse("fd00::/8", "x").contains(IpPrefix.parse("10.0.0.0/8", "x"))).isFalse();
+    assertThat(IpPrefix.parse("fd00::/8", "x").contains(IpPrefix.parse("fd12:3456::/32", "x")))
+        .isTrue();
+    assertThat(IpPrefix.parse("fd00::/8", "x").contains(IpPrefix.parse("10.0.0.0/8", "x")))
+        .isFalse();
   }
 
   @ParameterizedTest
@@ -68,7 +72,16 @@ class NetTypesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "100:200", "64512:70000", "64999:64512", "64512:64600,64550:64700", "a:b", "1:2:3"})
+  @ValueSource(
+      strings = {
+        "",
+        "100:200",
+        "64512:70000",
+        "64999:64512",
+        "64512:64600,64550:64700",
+        "a:b",
+        "1:2:3"
+      })
   void asnRange_rejectsPublicOverlappingOrMalformed(String text) {
     assertThatThrownBy(() -> AsnRange.parse(text, "asn-range"))
         .isInstanceOf(InputException.class)
@@ -82,7 +95,8 @@ class NetTypesTest {
     assertThat(Addressing.linkAddress(p, 2, 1).toString()).isEqualTo("fd12:3456:789a:1:2::2");
     assertThat(Addressing.linkNetwork(p, 2, 1)).isEqualTo(Addressing.linkNetwork(p, 1, 2));
     assertThat(Addressing.linkNetwork(p, 1, 2).toString()).isEqualTo("fd12:3456:789a:1:2::/80");
-    assertThat(Addressing.linkAddress(p, 300, 65535).toString()).isEqualTo("fd12:3456:789a:12c:ffff::1");
+    assertThat(Addressing.linkAddress(p, 300, 65535).toString())
+        .isEqualTo("fd12:3456:789a:12c:ffff::1");
     assertThat(Addressing.interfaceName(17)).isEqualTo("wg17");
     assertThat(Addressing.listenPort(51000, 17)).isEqualTo(51017);
     assertThat(Addressing.routerId(1)).isEqualTo("1.0.0.1");
@@ -117,8 +131,11 @@ class NetTypesTest {
   @Test
   void addressing_rejectsOutOfRange() {
     IpPrefix p = IpPrefix.parse("fd12:3456:789a::/48", "x");
-    assertThatThrownBy(() -> Addressing.linkAddress(p, 0, 2)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Addressing.linkAddress(p, 3, 3)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Addressing.interfaceName(65536)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Addressing.linkAddress(p, 0, 2))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Addressing.linkAddress(p, 3, 3))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Addressing.interfaceName(65536))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

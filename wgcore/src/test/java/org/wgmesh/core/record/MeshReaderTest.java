@@ -26,9 +26,11 @@ class MeshReaderTest {
   private final SiteKeys site = Fixtures.siteKeys();
   private final PublicationPlanner planner =
       new PublicationPlanner(site, 300, Duration.ofDays(7), Duration.ofDays(2), new Random(5));
-  private final MeshReader reader = new MeshReader(Clock.fixed(NOW.plusSeconds(60), ZoneOffset.UTC), 4);
+  private final MeshReader reader =
+      new MeshReader(Clock.fixed(NOW.plusSeconds(60), ZoneOffset.UTC), 4);
 
-  private PublicationPlan publish(List<HostEntry> hosts, PublicationState state, InMemoryDnsSource dns, Instant now) {
+  private PublicationPlan publish(
+      List<HostEntry> hosts, PublicationState state, InMemoryDnsSource dns, Instant now) {
     PublicationPlan plan = planner.plan(Fixtures.settings(), hosts, state, dns.snapshot(), now);
     plan.upsertsBeforeMesh().forEach(dns::put);
     if (plan.meshRecord() != null) {
@@ -44,9 +46,14 @@ class MeshReaderTest {
     publish(Fixtures.hosts(5), PublicationState.empty(), dns, NOW);
     for (int n = 1; n <= 5; n++) {
       SeenSerials seen = SeenSerials.empty();
-      MeshView view = reader.read(dns, DOMAIN, site.signing().publicKey(), Fixtures.hostKey(n), seen);
+      MeshView view =
+          reader.read(dns, DOMAIN, site.signing().publicKey(), Fixtures.hostKey(n), seen);
       assertThat(view.self()).isEqualTo(Fixtures.host(n));
-      assertThat(view.peers()).extracting(HostEntry::number).hasSize(4).doesNotContain(n).isSorted();
+      assertThat(view.peers())
+          .extracting(HostEntry::number)
+          .hasSize(4)
+          .doesNotContain(n)
+          .isSorted();
       assertThat(view.settings()).isEqualTo(Fixtures.settings());
       assertThat(view.siteBoxKey()).isEqualTo(site.box().publicKey());
       assertThat(seen.mesh()).isEqualTo(view.serial());
@@ -64,11 +71,14 @@ class MeshReaderTest {
     reader.read(dns, DOMAIN, site.signing().publicKey(), Fixtures.hostKey(1), seen);
     String before = seen.toText();
     dns.put(oldMesh);
-    assertThatThrownBy(() -> reader.read(dns, DOMAIN, site.signing().publicKey(), Fixtures.hostKey(1), seen))
-        .isInstanceOfSatisfying(RecordException.class, e -> {
-          assertThat(e.what()).isEqualTo(DOMAIN);
-          assertThat(e.why()).contains("serial").contains("older");
-        });
+    assertThatThrownBy(
+            () -> reader.read(dns, DOMAIN, site.signing().publicKey(), Fixtures.hostKey(1), seen))
+        .isInstanceOfSatisfying(
+            RecordException.class,
+            e -> {
+              assertThat(e.what()).isEqualTo(DOMAIN);
+              assertThat(e.why()).contains("serial").contains("older");
+            });
     assertThat(seen.toText()).isEqualTo(before);
   }
 
@@ -78,40 +88,71 @@ class MeshReaderTest {
     PublicationPlan first = publish(Fixtures.hosts(2), PublicationState.empty(), dns, NOW);
     TxtRecordSet oldH2 = dns.lookup("h2." + DOMAIN).orElseThrow();
     HostEntry h2 = Fixtures.host(2);
-    HostEntry moved = new HostEntry(h2.uuid(), h2.hostname(), 2, h2.asn(), h2.publicKey(), List.of(), h2.lanPrefixes());
+    HostEntry moved =
+        new HostEntry(
+            h2.uuid(), h2.hostname(), 2, h2.asn(), h2.publicKey(), List.of(), h2.lanPrefixes());
     publish(List.of(Fixtures.host(1), moved), first.newState(), dns, NOW.plusSeconds(10));
     SeenSerials seen = SeenSerials.empty();
-    assertThat(reader.read(dns, DOMAIN, site.signing().publicKey(), Fixtures.hostKey(1), seen).peers()).containsExactly(moved);
+    assertThat(
+            reader.read(dns, DOMAIN, site.signing().publicKey(), Fixtures.hostKey(1), seen).peers())
+        .containsExactly(moved);
     dns.put(oldH2);
-    assertThatThrownBy(() -> reader.read(dns, DOMAIN, site.signing().publicKey(), Fixtures.hostKey(1), seen))
-        .isInstanceOfSatisfying(RecordException.class, e -> {
-          assertThat(e.what()).isEqualTo("h2." + DOMAIN);
-          assertThat(e.why()).contains("serial");
-        });
+    assertThatThrownBy(
+            () -> reader.read(dns, DOMAIN, site.signing().publicKey(), Fixtures.hostKey(1), seen))
+        .isInstanceOfSatisfying(
+            RecordException.class,
+            e -> {
+              assertThat(e.what()).isEqualTo("h2." + DOMAIN);
+              assertThat(e.why()).contains("serial");
+            });
   }
 
   @Test
   void read_notYetMemberGetsHint() {
     InMemoryDnsSource dns = new InMemoryDnsSource();
     publish(Fixtures.hosts(2), PublicationState.empty(), dns, NOW);
-    assertThatThrownBy(() -> reader.read(dns, DOMAIN, site.signing().publicKey(), Fixtures.hostKey(7), SeenSerials.empty()))
-        .isInstanceOfSatisfying(RecordException.class, e -> {
-          assertThat(e.what()).isEqualTo(RecordNames.keyRecordName(DOMAIN, Fixtures.hostKey(7).publicKey()));
-          assertThat(e.hint()).hasValueSatisfying(h -> assertThat(h).contains("not a member yet").contains("wgpub"));
-        });
+    assertThatThrownBy(
+            () ->
+                reader.read(
+                    dns,
+                    DOMAIN,
+                    site.signing().publicKey(),
+                    Fixtures.hostKey(7),
+                    SeenSerials.empty()))
+        .isInstanceOfSatisfying(
+            RecordException.class,
+            e -> {
+              assertThat(e.what())
+                  .isEqualTo(RecordNames.keyRecordName(DOMAIN, Fixtures.hostKey(7).publicKey()));
+              assertThat(e.hint())
+                  .hasValueSatisfying(
+                      h -> assertThat(h).contains("not a member yet").contains("wgpub"));
+            });
   }
 
   @Test
   void read_removedHostCanNoLongerRead() {
     InMemoryDnsSource dns = new InMemoryDnsSource();
     PublicationPlan first = publish(Fixtures.hosts(3), PublicationState.empty(), dns, NOW);
-    TxtRecordSet oldKey2 = dns.lookup(RecordNames.keyRecordName(DOMAIN, Fixtures.hostKey(2).publicKey())).orElseThrow();
-    publish(List.of(Fixtures.host(1), Fixtures.host(3)), first.newState(), dns, NOW.plusSeconds(10));
+    TxtRecordSet oldKey2 =
+        dns.lookup(RecordNames.keyRecordName(DOMAIN, Fixtures.hostKey(2).publicKey()))
+            .orElseThrow();
+    publish(
+        List.of(Fixtures.host(1), Fixtures.host(3)), first.newState(), dns, NOW.plusSeconds(10));
     // Even with its old key record served again, host 2 holds a key of a past epoch.
     dns.put(oldKey2);
-    assertThatThrownBy(() -> reader.read(dns, DOMAIN, site.signing().publicKey(), Fixtures.hostKey(2), SeenSerials.empty()))
+    assertThatThrownBy(
+            () ->
+                reader.read(
+                    dns,
+                    DOMAIN,
+                    site.signing().publicKey(),
+                    Fixtures.hostKey(2),
+                    SeenSerials.empty()))
         .isInstanceOfSatisfying(RecordException.class, e -> assertThat(e.why()).contains("epoch"));
-    MeshView view = reader.read(dns, DOMAIN, site.signing().publicKey(), Fixtures.hostKey(1), SeenSerials.empty());
+    MeshView view =
+        reader.read(
+            dns, DOMAIN, site.signing().publicKey(), Fixtures.hostKey(1), SeenSerials.empty());
     assertThat(view.peers()).extracting(HostEntry::number).containsExactly(3);
   }
 
@@ -120,14 +161,28 @@ class MeshReaderTest {
     InMemoryDnsSource dns = new InMemoryDnsSource();
     publish(Fixtures.hosts(3), PublicationState.empty(), dns, NOW);
     dns.remove("h3." + DOMAIN);
-    assertThatThrownBy(() -> reader.read(dns, DOMAIN, site.signing().publicKey(), Fixtures.hostKey(1), SeenSerials.empty()))
-        .isInstanceOfSatisfying(RecordException.class, e -> assertThat(e.what()).isEqualTo("h3." + DOMAIN));
+    assertThatThrownBy(
+            () ->
+                reader.read(
+                    dns,
+                    DOMAIN,
+                    site.signing().publicKey(),
+                    Fixtures.hostKey(1),
+                    SeenSerials.empty()))
+        .isInstanceOfSatisfying(
+            RecordException.class, e -> assertThat(e.what()).isEqualTo("h3." + DOMAIN));
   }
 
   @Test
   void read_missingMeshRecordNamesIt() {
-    assertThatThrownBy(() -> reader.read(new InMemoryDnsSource(), DOMAIN, site.signing().publicKey(), Fixtures.hostKey(1),
-            SeenSerials.empty()))
+    assertThatThrownBy(
+            () ->
+                reader.read(
+                    new InMemoryDnsSource(),
+                    DOMAIN,
+                    site.signing().publicKey(),
+                    Fixtures.hostKey(1),
+                    SeenSerials.empty()))
         .isInstanceOfSatisfying(RecordException.class, e -> assertThat(e.what()).isEqualTo(DOMAIN));
   }
 
@@ -137,7 +192,14 @@ class MeshReaderTest {
     publish(Fixtures.hosts(3), PublicationState.empty(), dns, NOW);
     DnsException timeout = new DnsException("h2." + DOMAIN, "timed out");
     dns.failWith("h2." + DOMAIN, timeout);
-    assertThatThrownBy(() -> reader.read(dns, DOMAIN, site.signing().publicKey(), Fixtures.hostKey(1), SeenSerials.empty()))
+    assertThatThrownBy(
+            () ->
+                reader.read(
+                    dns,
+                    DOMAIN,
+                    site.signing().publicKey(),
+                    Fixtures.hostKey(1),
+                    SeenSerials.empty()))
         .isSameAs(timeout);
   }
 
@@ -145,19 +207,27 @@ class MeshReaderTest {
   void read_tamperedHostRecordRejectedAndSeenUnchanged() {
     InMemoryDnsSource dns = new InMemoryDnsSource();
     publish(Fixtures.hosts(3), PublicationState.empty(), dns, NOW);
-    dns.modify("h3." + DOMAIN, r -> {
-      List<String> s = new ArrayList<>(r.strings());
-      String first = s.stream().filter(x -> x.startsWith("0:")).findFirst().orElseThrow();
-      s.set(s.indexOf(first), first.substring(0, 10) + (first.charAt(10) == 'A' ? 'B' : 'A') + first.substring(11));
-      return new TxtRecordSet(r.name(), r.ttl(), s);
-    });
-    SeenSerials seen = SeenSerials.empty();
-    assertThatThrownBy(() -> reader.read(dns, DOMAIN, site.signing().publicKey(), Fixtures.hostKey(1), seen))
-        .isInstanceOfSatisfying(RecordException.class, e -> {
-          assertThat(e.what()).isEqualTo("h3." + DOMAIN);
-          assertThat(e.why()).contains("signature");
-          assertThat(e.hint()).hasValueSatisfying(h -> assertThat(h).contains("tampered").contains("wgpub"));
+    dns.modify(
+        "h3." + DOMAIN,
+        r -> {
+          List<String> s = new ArrayList<>(r.strings());
+          String first = s.stream().filter(x -> x.startsWith("0:")).findFirst().orElseThrow();
+          s.set(
+              s.indexOf(first),
+              first.substring(0, 10) + (first.charAt(10) == 'A' ? 'B' : 'A') + first.substring(11));
+          return new TxtRecordSet(r.name(), r.ttl(), s);
         });
+    SeenSerials seen = SeenSerials.empty();
+    assertThatThrownBy(
+            () -> reader.read(dns, DOMAIN, site.signing().publicKey(), Fixtures.hostKey(1), seen))
+        .isInstanceOfSatisfying(
+            RecordException.class,
+            e -> {
+              assertThat(e.what()).isEqualTo("h3." + DOMAIN);
+              assertThat(e.why()).contains("signature");
+              assertThat(e.hint())
+                  .hasValueSatisfying(h -> assertThat(h).contains("tampered").contains("wgpub"));
+            });
     assertThat(seen.mesh()).isEqualTo(-1);
   }
 
@@ -166,16 +236,30 @@ class MeshReaderTest {
     InMemoryDnsSource dns = new InMemoryDnsSource();
     publish(Fixtures.hosts(2), PublicationState.empty(), dns, NOW);
     MeshReader late = new MeshReader(Clock.fixed(NOW.plus(Duration.ofDays(8)), ZoneOffset.UTC), 2);
-    assertThatThrownBy(() -> late.read(dns, DOMAIN, site.signing().publicKey(), Fixtures.hostKey(1), SeenSerials.empty()))
-        .isInstanceOfSatisfying(RecordException.class, e -> assertThat(e.why()).contains("expired"));
+    assertThatThrownBy(
+            () ->
+                late.read(
+                    dns,
+                    DOMAIN,
+                    site.signing().publicKey(),
+                    Fixtures.hostKey(1),
+                    SeenSerials.empty()))
+        .isInstanceOfSatisfying(
+            RecordException.class, e -> assertThat(e.why()).contains("expired"));
   }
 
   @Test
   void read_otherSiteRejected() {
     InMemoryDnsSource dns = new InMemoryDnsSource();
     publish(Fixtures.hosts(2), PublicationState.empty(), dns, NOW);
-    assertThatThrownBy(() -> reader.read(dns, DOMAIN, Fixtures.otherSiteKeys().signing().publicKey(), Fixtures.hostKey(1),
-            SeenSerials.empty()))
+    assertThatThrownBy(
+            () ->
+                reader.read(
+                    dns,
+                    DOMAIN,
+                    Fixtures.otherSiteKeys().signing().publicKey(),
+                    Fixtures.hostKey(1),
+                    SeenSerials.empty()))
         .isInstanceOfSatisfying(RecordException.class, e -> assertThat(e.why()).contains("pinned"));
   }
 

@@ -25,10 +25,12 @@ class PublicationPlannerTest {
   static final Duration LIFETIME = Duration.ofDays(7);
   static final Duration RENEW = Duration.ofDays(2);
   private final SiteKeys site = Fixtures.siteKeys();
-  private final PublicationPlanner planner = new PublicationPlanner(site, 300, LIFETIME, RENEW, new Random(9));
+  private final PublicationPlanner planner =
+      new PublicationPlanner(site, 300, LIFETIME, RENEW, new Random(9));
 
   /** Applies a plan to a map of published RRsets, in the plan's order. */
-  static Map<String, TxtRecordSet> apply(Map<String, TxtRecordSet> published, PublicationPlan plan) {
+  static Map<String, TxtRecordSet> apply(
+      Map<String, TxtRecordSet> published, PublicationPlan plan) {
     Map<String, TxtRecordSet> out = new HashMap<>(published);
     plan.upsertsBeforeMesh().forEach(r -> out.put(r.name(), r));
     if (plan.meshRecord() != null) {
@@ -40,7 +42,11 @@ class PublicationPlannerTest {
 
   private record Run(PublicationPlan plan, Map<String, TxtRecordSet> published) {}
 
-  private Run publish(List<HostEntry> hosts, PublicationState state, Map<String, TxtRecordSet> published, Instant now) {
+  private Run publish(
+      List<HostEntry> hosts,
+      PublicationState state,
+      Map<String, TxtRecordSet> published,
+      Instant now) {
     PublicationPlan plan = planner.plan(Fixtures.settings(), hosts, state, published, now);
     Map<String, TxtRecordSet> after = apply(published, plan);
     assertThat(Map.copyOf(after).values()).containsExactlyInAnyOrderElementsOf(plan.desired());
@@ -55,7 +61,8 @@ class PublicationPlannerTest {
     assertThat(r.plan().deletesAfterMesh()).isEmpty();
     assertThat(r.plan().newState().groupKey()).isNotNull();
     assertThat(r.plan().newState().members()).hasSize(3);
-    MeshRecord mesh = MeshRecord.decode(r.plan().meshRecord(), site.signing().publicKey(), DOMAIN, NOW);
+    MeshRecord mesh =
+        MeshRecord.decode(r.plan().meshRecord(), site.signing().publicKey(), DOMAIN, NOW);
     assertThat(mesh.members()).containsExactly(1, 2, 3);
     assertThat(mesh.serial()).isEqualTo(r.plan().newState().lastSerial());
     assertThat(mesh.settings()).isEqualTo(Fixtures.settings());
@@ -64,7 +71,9 @@ class PublicationPlannerTest {
   @Test
   void plan_secondRunWritesNothing() {
     Run first = publish(Fixtures.hosts(3), PublicationState.empty(), Map.of(), NOW);
-    Run second = publish(Fixtures.hosts(3), first.plan().newState(), first.published(), NOW.plusSeconds(3600));
+    Run second =
+        publish(
+            Fixtures.hosts(3), first.plan().newState(), first.published(), NOW.plusSeconds(3600));
     assertThat(second.plan().isEmpty()).isTrue();
     assertThat(second.published()).isEqualTo(first.published());
     assertThat(second.plan().newState()).isEqualTo(first.plan().newState());
@@ -73,7 +82,8 @@ class PublicationPlannerTest {
   @Test
   void plan_joinWritesExactlyThreeRrsets() {
     Run first = publish(Fixtures.hosts(3), PublicationState.empty(), Map.of(), NOW);
-    Run join = publish(Fixtures.hosts(4), first.plan().newState(), first.published(), NOW.plusSeconds(60));
+    Run join =
+        publish(Fixtures.hosts(4), first.plan().newState(), first.published(), NOW.plusSeconds(60));
     assertThat(join.plan().changedRrsets()).isEqualTo(3);
     assertThat(join.plan().upsertsBeforeMesh())
         .extracting(TxtRecordSet::name)
@@ -89,7 +99,8 @@ class PublicationPlannerTest {
   void plan_removalRotatesGroupKeyAndDeletesAfterMesh() {
     Run first = publish(Fixtures.hosts(3), PublicationState.empty(), Map.of(), NOW);
     List<HostEntry> remaining = List.of(Fixtures.host(1), Fixtures.host(3));
-    Run removal = publish(remaining, first.plan().newState(), first.published(), NOW.plusSeconds(60));
+    Run removal =
+        publish(remaining, first.plan().newState(), first.published(), NOW.plusSeconds(60));
     GroupKey oldKey = first.plan().newState().groupKey();
     GroupKey newKey = removal.plan().newState().groupKey();
     assertThat(newKey.epoch()).isEqualTo(oldKey.epoch() + 1);
@@ -108,25 +119,50 @@ class PublicationPlannerTest {
   void plan_changedKeyOfSameUuidRotates() {
     Run first = publish(Fixtures.hosts(2), PublicationState.empty(), Map.of(), NOW);
     HostEntry h2 = Fixtures.host(2);
-    HostEntry rekeyed = new HostEntry(h2.uuid(), h2.hostname(), 2, h2.asn(), Fixtures.hostKey(99).publicKey(),
-        h2.endpoints(), h2.lanPrefixes());
-    Run r = publish(List.of(Fixtures.host(1), rekeyed), first.plan().newState(), first.published(), NOW);
-    assertThat(r.plan().newState().groupKey().epoch()).isEqualTo(first.plan().newState().groupKey().epoch() + 1);
-    assertThat(r.plan().deletesAfterMesh()).containsExactly(RecordNames.keyRecordName(DOMAIN, h2.publicKey()));
+    HostEntry rekeyed =
+        new HostEntry(
+            h2.uuid(),
+            h2.hostname(),
+            2,
+            h2.asn(),
+            Fixtures.hostKey(99).publicKey(),
+            h2.endpoints(),
+            h2.lanPrefixes());
+    Run r =
+        publish(
+            List.of(Fixtures.host(1), rekeyed), first.plan().newState(), first.published(), NOW);
+    assertThat(r.plan().newState().groupKey().epoch())
+        .isEqualTo(first.plan().newState().groupKey().epoch() + 1);
+    assertThat(r.plan().deletesAfterMesh())
+        .containsExactly(RecordNames.keyRecordName(DOMAIN, h2.publicKey()));
   }
 
   @Test
   void plan_changedEntryRewritesOnlyItsHostRecord() {
     Run first = publish(Fixtures.hosts(3), PublicationState.empty(), Map.of(), NOW);
     HostEntry h2 = Fixtures.host(2);
-    HostEntry moved = new HostEntry(h2.uuid(), h2.hostname(), 2, h2.asn(), h2.publicKey(),
-        List.of(IpAddress.parse("203.0.113.9", "t")), h2.lanPrefixes());
+    HostEntry moved =
+        new HostEntry(
+            h2.uuid(),
+            h2.hostname(),
+            2,
+            h2.asn(),
+            h2.publicKey(),
+            List.of(IpAddress.parse("203.0.113.9", "t")),
+            h2.lanPrefixes());
     List<HostEntry> hosts = List.of(Fixtures.host(1), moved, Fixtures.host(3));
     Run r = publish(hosts, first.plan().newState(), first.published(), NOW.plusSeconds(60));
-    assertThat(r.plan().upsertsBeforeMesh()).extracting(TxtRecordSet::name).containsExactly("h2." + DOMAIN);
+    assertThat(r.plan().upsertsBeforeMesh())
+        .extracting(TxtRecordSet::name)
+        .containsExactly("h2." + DOMAIN);
     assertThat(r.plan().meshRecord()).isNull();
-    HostRecord decoded = HostRecord.decode(r.plan().upsertsBeforeMesh().get(0), site.signing().publicKey(),
-        r.plan().newState().groupKey(), DOMAIN, NOW);
+    HostRecord decoded =
+        HostRecord.decode(
+            r.plan().upsertsBeforeMesh().get(0),
+            site.signing().publicKey(),
+            r.plan().newState().groupKey(),
+            DOMAIN,
+            NOW);
     assertThat(decoded.entry()).isEqualTo(moved);
     assertThat(decoded.serial()).isGreaterThan(first.plan().newState().lastSerial());
   }
@@ -136,31 +172,46 @@ class PublicationPlannerTest {
     Run first = publish(Fixtures.hosts(2), PublicationState.empty(), Map.of(), NOW);
     Instant later = NOW.plus(LIFETIME).minus(RENEW).plusSeconds(1);
     Run r = publish(Fixtures.hosts(2), first.plan().newState(), first.published(), later);
-    assertThat(r.plan().upsertsBeforeMesh()).extracting(TxtRecordSet::name).containsExactly("h1." + DOMAIN, "h2." + DOMAIN);
+    assertThat(r.plan().upsertsBeforeMesh())
+        .extracting(TxtRecordSet::name)
+        .containsExactly("h1." + DOMAIN, "h2." + DOMAIN);
     MeshRecord mesh = MeshRecord.decode(r.plan().meshRecord(), null, DOMAIN, later);
     assertThat(mesh.serial()).isGreaterThan(first.plan().newState().lastSerial());
-    assertThat(mesh.expires()).isEqualTo(later.plus(LIFETIME).truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    assertThat(mesh.expires())
+        .isEqualTo(later.plus(LIFETIME).truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
   }
 
   @Test
   void plan_settingsChangeRewritesOnlyMeshRecord() {
     Run first = publish(Fixtures.hosts(2), PublicationState.empty(), Map.of(), NOW);
     MeshSettings s = Fixtures.settings();
-    MeshSettings changed = new MeshSettings(s.domain(), s.locus(), s.tunnelPrefix(), 52000, s.allowedLanPrefixes(), s.topology());
-    PublicationPlan plan = planner.plan(changed, Fixtures.hosts(2), first.plan().newState(), first.published(), NOW);
+    MeshSettings changed =
+        new MeshSettings(
+            s.domain(), s.locus(), s.tunnelPrefix(), 52000, s.allowedLanPrefixes(), s.topology());
+    PublicationPlan plan =
+        planner.plan(changed, Fixtures.hosts(2), first.plan().newState(), first.published(), NOW);
     assertThat(plan.upsertsBeforeMesh()).isEmpty();
-    assertThat(MeshRecord.decode(plan.meshRecord(), null, DOMAIN, NOW).settings().portbase()).isEqualTo(52000);
+    assertThat(MeshRecord.decode(plan.meshRecord(), null, DOMAIN, NOW).settings().portbase())
+        .isEqualTo(52000);
   }
 
   @Test
   void plan_deletesOnlyNamesThatAreOurs() {
     Run first = publish(Fixtures.hosts(2), PublicationState.empty(), Map.of(), NOW);
     Map<String, TxtRecordSet> published = new HashMap<>(first.published());
-    for (String foreign : List.of("www." + DOMAIN, "h1.sub." + DOMAIN, "h7.x" + DOMAIN, "_key.foo." + DOMAIN, "hx." + DOMAIN)) {
+    for (String foreign :
+        List.of(
+            "www." + DOMAIN,
+            "h1.sub." + DOMAIN,
+            "h7.x" + DOMAIN,
+            "_key.foo." + DOMAIN,
+            "hx." + DOMAIN)) {
       published.put(foreign, new TxtRecordSet(foreign, 300, List.of("v=spf1 -all")));
     }
     published.put("h9." + DOMAIN, new TxtRecordSet("h9." + DOMAIN, 300, List.of("0:AAAA")));
-    PublicationPlan plan = planner.plan(Fixtures.settings(), Fixtures.hosts(2), first.plan().newState(), published, NOW);
+    PublicationPlan plan =
+        planner.plan(
+            Fixtures.settings(), Fixtures.hosts(2), first.plan().newState(), published, NOW);
     assertThat(plan.deletesAfterMesh()).containsExactly("h9." + DOMAIN);
     assertThat(plan.upsertsBeforeMesh()).isEmpty();
     assertThat(plan.meshRecord()).isNull();
@@ -169,8 +220,11 @@ class PublicationPlannerTest {
   @Test
   void plan_lostStateRotatesAndContinuesSerials() {
     Run first = publish(Fixtures.hosts(2), PublicationState.empty(), Map.of(), NOW);
-    Run r = publish(Fixtures.hosts(2), PublicationState.empty(), first.published(), NOW.plusSeconds(10));
-    assertThat(r.plan().newState().groupKey().epoch()).isEqualTo(first.plan().newState().groupKey().epoch() + 1);
+    Run r =
+        publish(
+            Fixtures.hosts(2), PublicationState.empty(), first.published(), NOW.plusSeconds(10));
+    assertThat(r.plan().newState().groupKey().epoch())
+        .isEqualTo(first.plan().newState().groupKey().epoch() + 1);
     MeshRecord mesh = MeshRecord.decode(r.plan().meshRecord(), null, DOMAIN, NOW);
     assertThat(mesh.serial()).isGreaterThan(first.plan().newState().lastSerial());
     assertThat(r.plan().upsertsBeforeMesh()).hasSize(4);
@@ -180,7 +234,13 @@ class PublicationPlannerTest {
   void plan_ttlChangeRewritesEverything() {
     Run first = publish(Fixtures.hosts(2), PublicationState.empty(), Map.of(), NOW);
     PublicationPlanner other = new PublicationPlanner(site, 60, LIFETIME, RENEW, new Random(1));
-    PublicationPlan plan = other.plan(Fixtures.settings(), Fixtures.hosts(2), first.plan().newState(), first.published(), NOW);
+    PublicationPlan plan =
+        other.plan(
+            Fixtures.settings(),
+            Fixtures.hosts(2),
+            first.plan().newState(),
+            first.published(),
+            NOW);
     assertThat(plan.changedRrsets()).isEqualTo(5);
     assertThat(plan.desired()).allMatch(r -> r.ttl() == 60);
   }
@@ -190,17 +250,33 @@ class PublicationPlannerTest {
     Run first = publish(Fixtures.hosts(2), PublicationState.empty(), Map.of(), NOW);
     SiteKeys rotated = new SiteKeys(site.signing(), Fixtures.otherSiteKeys().box());
     PublicationPlanner other = new PublicationPlanner(rotated, 300, LIFETIME, RENEW, new Random(1));
-    PublicationPlan plan = other.plan(Fixtures.settings(), Fixtures.hosts(2), first.plan().newState(), first.published(), NOW);
-    assertThat(plan.upsertsBeforeMesh()).extracting(TxtRecordSet::name).allMatch(n -> n.startsWith("_key.")).hasSize(2);
-    assertThat(MeshRecord.decode(plan.meshRecord(), null, DOMAIN, NOW).siteBoxKey()).isEqualTo(rotated.box().publicKey());
-    KeyRecord k = KeyRecord.decode(plan.upsertsBeforeMesh().get(0), keyOwner(plan.upsertsBeforeMesh().get(0)),
-        rotated.box().publicKey(), DOMAIN);
+    PublicationPlan plan =
+        other.plan(
+            Fixtures.settings(),
+            Fixtures.hosts(2),
+            first.plan().newState(),
+            first.published(),
+            NOW);
+    assertThat(plan.upsertsBeforeMesh())
+        .extracting(TxtRecordSet::name)
+        .allMatch(n -> n.startsWith("_key."))
+        .hasSize(2);
+    assertThat(MeshRecord.decode(plan.meshRecord(), null, DOMAIN, NOW).siteBoxKey())
+        .isEqualTo(rotated.box().publicKey());
+    KeyRecord k =
+        KeyRecord.decode(
+            plan.upsertsBeforeMesh().get(0),
+            keyOwner(plan.upsertsBeforeMesh().get(0)),
+            rotated.box().publicKey(),
+            DOMAIN);
     assertThat(k.groupKey()).isEqualTo(first.plan().newState().groupKey());
   }
 
   private static org.wgmesh.core.crypto.X25519PrivateKey keyOwner(TxtRecordSet keyRecord) {
     for (int n = 1; n <= 2; n++) {
-      if (keyRecord.name().equals(RecordNames.keyRecordName(DOMAIN, Fixtures.hostKey(n).publicKey()))) {
+      if (keyRecord
+          .name()
+          .equals(RecordNames.keyRecordName(DOMAIN, Fixtures.hostKey(n).publicKey()))) {
         return Fixtures.hostKey(n);
       }
     }
@@ -210,10 +286,20 @@ class PublicationPlannerTest {
   @Test
   void plan_duplicateNumberIsConfigError() {
     HostEntry h = Fixtures.host(2);
-    HostEntry clash = new HostEntry(UUID.randomUUID(), "clash", 1, 1, Fixtures.hostKey(50).publicKey(), List.of(), List.of());
+    HostEntry clash =
+        new HostEntry(
+            UUID.randomUUID(),
+            "clash",
+            1,
+            1,
+            Fixtures.hostKey(50).publicKey(),
+            List.of(),
+            List.of());
     List<HostEntry> hosts = new ArrayList<>(List.of(Fixtures.host(1), h, clash));
-    assertThatThrownBy(() -> planner.plan(Fixtures.settings(), hosts, PublicationState.empty(), Map.of(), NOW))
-        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.why()).contains("number 1"));
+    assertThatThrownBy(
+            () -> planner.plan(Fixtures.settings(), hosts, PublicationState.empty(), Map.of(), NOW))
+        .isInstanceOfSatisfying(
+            ConfigException.class, e -> assertThat(e.why()).contains("number 1"));
   }
 
   @Test
@@ -223,13 +309,18 @@ class PublicationPlannerTest {
     String text = s.toText();
     assertThat(PublicationState.parse(text, "state")).isEqualTo(s);
     assertThat(s.toString()).doesNotContain(s.groupKey().keyBase64());
-    assertThat(PublicationState.parse(PublicationState.empty().toText(), "state")).isEqualTo(PublicationState.empty());
+    assertThat(PublicationState.parse(PublicationState.empty().toText(), "state"))
+        .isEqualTo(PublicationState.empty());
   }
 
   @Test
   void state_badLineNamesFileAndLine() {
-    assertThatThrownBy(() -> PublicationState.parse("format 1\nserial 3\nmember nope 1 x\n", "/etc/wgmesh/state"))
-        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.what()).isEqualTo("/etc/wgmesh/state:3"));
+    assertThatThrownBy(
+            () ->
+                PublicationState.parse(
+                    "format 1\nserial 3\nmember nope 1 x\n", "/etc/wgmesh/state"))
+        .isInstanceOfSatisfying(
+            ConfigException.class, e -> assertThat(e.what()).isEqualTo("/etc/wgmesh/state:3"));
     assertThatThrownBy(() -> PublicationState.parse("serial 3\n", "f"))
         .isInstanceOf(ConfigException.class);
   }

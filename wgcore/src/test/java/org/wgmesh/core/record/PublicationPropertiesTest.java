@@ -37,7 +37,8 @@ class PublicationPropertiesTest {
   }
 
   private static void runSequence(Random random, int seed) {
-    PublicationPlanner planner = new PublicationPlanner(SITE, 300, Duration.ofDays(7), Duration.ofDays(2), new Random(seed));
+    PublicationPlanner planner =
+        new PublicationPlanner(SITE, 300, Duration.ofDays(7), Duration.ofDays(2), new Random(seed));
     InMemoryDnsSource dns = new InMemoryDnsSource();
     PublicationState state = PublicationState.empty();
     Map<Integer, HostEntry> hosts = new TreeMap<>();
@@ -56,9 +57,19 @@ class PublicationPropertiesTest {
             hosts.remove(n);
           }
         }
-        case 2 -> hosts.computeIfPresent(n, (k, h) -> new HostEntry(h.uuid(), h.hostname(), k, h.asn(), h.publicKey(),
-            List.of(IpAddress.parse("203.0.113." + (1 + random.nextInt(250)), "t")), h.lanPrefixes()));
-        default -> { }
+        case 2 ->
+            hosts.computeIfPresent(
+                n,
+                (k, h) ->
+                    new HostEntry(
+                        h.uuid(),
+                        h.hostname(),
+                        k,
+                        h.asn(),
+                        h.publicKey(),
+                        List.of(IpAddress.parse("203.0.113." + (1 + random.nextInt(250)), "t")),
+                        h.lanPrefixes()));
+        default -> {}
       }
       List<HostEntry> list = new ArrayList<>(hosts.values());
       PublicationPlan plan = planner.plan(Fixtures.settings(), list, state, dns.snapshot(), now);
@@ -70,17 +81,24 @@ class PublicationPropertiesTest {
       state = PublicationState.parse(plan.newState().toText(), "state");
       String where = "seed " + seed + " step " + step;
 
-      assertThat(planner.plan(Fixtures.settings(), list, state, dns.snapshot(), now).isEmpty()).as(where).isTrue();
-      assertThat(dns.snapshot().keySet()).as(where).allMatch(name -> RecordNames.isOurs(name, DOMAIN))
+      assertThat(planner.plan(Fixtures.settings(), list, state, dns.snapshot(), now).isEmpty())
+          .as(where)
+          .isTrue();
+      assertThat(dns.snapshot().keySet())
+          .as(where)
+          .allMatch(name -> RecordNames.isOurs(name, DOMAIN))
           .hasSize(2 * list.size() + 1);
-      MeshRecord mesh = MeshRecord.decode(dns.lookup(DOMAIN).orElseThrow(), SITE.signing().publicKey(), DOMAIN, now);
+      MeshRecord mesh =
+          MeshRecord.decode(
+              dns.lookup(DOMAIN).orElseThrow(), SITE.signing().publicKey(), DOMAIN, now);
       assertThat(mesh.serial()).as(where).isGreaterThanOrEqualTo(lastMeshSerial);
       lastMeshSerial = mesh.serial();
 
       MeshReader reader = new MeshReader(Clock.fixed(now, ZoneOffset.UTC), 3);
       for (HostEntry h : list) {
         SeenSerials s = seen.computeIfAbsent(h.number(), k -> SeenSerials.empty());
-        MeshView view = reader.read(dns, DOMAIN, SITE.signing().publicKey(), Fixtures.hostKey(h.number()), s);
+        MeshView view =
+            reader.read(dns, DOMAIN, SITE.signing().publicKey(), Fixtures.hostKey(h.number()), s);
         assertThat(view.self()).as(where).isEqualTo(h);
         List<HostEntry> others = new ArrayList<>(list);
         others.remove(h);

@@ -34,37 +34,49 @@ class RecordCodecTest {
     assertThat(rrset.strings()).hasSizeGreaterThan(1);
     List<String> reversed = new ArrayList<>(rrset.strings());
     Collections.reverse(reversed);
-    assertThat(MeshRecord.decode(new TxtRecordSet(DOMAIN, 300, reversed), site.signing().publicKey(), DOMAIN, NOW))
+    assertThat(
+            MeshRecord.decode(
+                new TxtRecordSet(DOMAIN, 300, reversed), site.signing().publicKey(), DOMAIN, NOW))
         .isEqualTo(m);
   }
 
   @Test
   void meshRecord_otherSiteKeyRejected() {
     TxtRecordSet rrset = Fixtures.meshRecord(7, 3, 1).encode(site.signing(), 300);
-    assertThatThrownBy(() -> MeshRecord.decode(rrset, Fixtures.otherSiteKeys().signing().publicKey(), DOMAIN, NOW))
-        .isInstanceOfSatisfying(RecordException.class, e -> {
-          assertThat(e.what()).isEqualTo(DOMAIN);
-          assertThat(e.why()).contains("signature");
-        });
+    assertThatThrownBy(
+            () ->
+                MeshRecord.decode(
+                    rrset, Fixtures.otherSiteKeys().signing().publicKey(), DOMAIN, NOW))
+        .isInstanceOfSatisfying(
+            RecordException.class,
+            e -> {
+              assertThat(e.what()).isEqualTo(DOMAIN);
+              assertThat(e.why()).contains("signature");
+            });
   }
 
   @Test
   void meshRecord_expiredRejected() {
     MeshRecord m = Fixtures.meshRecord(7, 3, 1);
     TxtRecordSet rrset = m.encode(site.signing(), 300);
-    assertThatThrownBy(() -> MeshRecord.decode(rrset, site.signing().publicKey(), DOMAIN, m.expires()))
-        .isInstanceOfSatisfying(RecordException.class, e -> assertThat(e.why()).contains("expires"));
+    assertThatThrownBy(
+            () -> MeshRecord.decode(rrset, site.signing().publicKey(), DOMAIN, m.expires()))
+        .isInstanceOfSatisfying(
+            RecordException.class, e -> assertThat(e.why()).contains("expires"));
   }
 
   @Test
   void meshRecord_otherDomainRejected() {
     TxtRecordSet rrset = Fixtures.meshRecord(7, 3, 1).encode(site.signing(), 300);
     TxtRecordSet moved = new TxtRecordSet("other.example.com", 300, rrset.strings());
-    assertThatThrownBy(() -> MeshRecord.decode(moved, site.signing().publicKey(), "other.example.com", NOW))
-        .isInstanceOfSatisfying(RecordException.class, e -> {
-          assertThat(e.what()).isEqualTo("other.example.com");
-          assertThat(e.why()).contains("signature");
-        });
+    assertThatThrownBy(
+            () -> MeshRecord.decode(moved, site.signing().publicKey(), "other.example.com", NOW))
+        .isInstanceOfSatisfying(
+            RecordException.class,
+            e -> {
+              assertThat(e.what()).isEqualTo("other.example.com");
+              assertThat(e.why()).contains("signature");
+            });
     assertThatThrownBy(() -> MeshRecord.decode(moved, null, "other.example.com", NOW))
         .isInstanceOfSatisfying(RecordException.class, e -> assertThat(e.why()).contains("domain"));
   }
@@ -82,40 +94,55 @@ class RecordCodecTest {
   @Test
   void hostRecord_movedToAnotherNameRejected() {
     GroupKey g = Fixtures.groupKey(3);
-    TxtRecordSet rrset = new HostRecord(Fixtures.host(42), 11, NOW, NOW.plusSeconds(3600), 3)
-        .encode(DOMAIN, g, site.signing(), 300);
+    TxtRecordSet rrset =
+        new HostRecord(Fixtures.host(42), 11, NOW, NOW.plusSeconds(3600), 3)
+            .encode(DOMAIN, g, site.signing(), 300);
     TxtRecordSet moved = new TxtRecordSet("h43." + DOMAIN, 300, rrset.strings());
     assertThatThrownBy(() -> HostRecord.decode(moved, site.signing().publicKey(), g, DOMAIN, NOW))
-        .isInstanceOfSatisfying(RecordException.class, e -> {
-          assertThat(e.what()).isEqualTo("h43." + DOMAIN);
-          assertThat(e.why()).contains("signature");
-        });
+        .isInstanceOfSatisfying(
+            RecordException.class,
+            e -> {
+              assertThat(e.what()).isEqualTo("h43." + DOMAIN);
+              assertThat(e.why()).contains("signature");
+            });
   }
 
   @Test
   void hostRecord_wrongEpochRejected() {
-    TxtRecordSet rrset = new HostRecord(Fixtures.host(42), 11, NOW, NOW.plusSeconds(3600), 3)
-        .encode(DOMAIN, Fixtures.groupKey(3), site.signing(), 300);
-    assertThatThrownBy(() -> HostRecord.decode(rrset, site.signing().publicKey(), Fixtures.groupKey(4), DOMAIN, NOW))
+    TxtRecordSet rrset =
+        new HostRecord(Fixtures.host(42), 11, NOW, NOW.plusSeconds(3600), 3)
+            .encode(DOMAIN, Fixtures.groupKey(3), site.signing(), 300);
+    assertThatThrownBy(
+            () ->
+                HostRecord.decode(
+                    rrset, site.signing().publicKey(), Fixtures.groupKey(4), DOMAIN, NOW))
         .isInstanceOfSatisfying(RecordException.class, e -> assertThat(e.why()).contains("epoch"));
   }
 
   @Test
   void hostRecord_wrongGroupKeyRejected() {
-    TxtRecordSet rrset = new HostRecord(Fixtures.host(42), 11, NOW, NOW.plusSeconds(3600), 3)
-        .encode(DOMAIN, Fixtures.groupKey(3), site.signing(), 300);
+    TxtRecordSet rrset =
+        new HostRecord(Fixtures.host(42), 11, NOW, NOW.plusSeconds(3600), 3)
+            .encode(DOMAIN, Fixtures.groupKey(3), site.signing(), 300);
     GroupKey other = new GroupKey(3, new byte[32]);
-    assertThatThrownBy(() -> HostRecord.decode(rrset, site.signing().publicKey(), other, DOMAIN, NOW))
-        .isInstanceOfSatisfying(RecordException.class, e -> assertThat(e.why()).contains("ciphertext"));
+    assertThatThrownBy(
+            () -> HostRecord.decode(rrset, site.signing().publicKey(), other, DOMAIN, NOW))
+        .isInstanceOfSatisfying(
+            RecordException.class, e -> assertThat(e.why()).contains("ciphertext"));
   }
 
   @Test
   void hostRecord_expiredRejected() {
-    TxtRecordSet rrset = new HostRecord(Fixtures.host(42), 11, NOW, NOW.plusSeconds(3600), 3)
-        .encode(DOMAIN, Fixtures.groupKey(3), site.signing(), 300);
+    TxtRecordSet rrset =
+        new HostRecord(Fixtures.host(42), 11, NOW, NOW.plusSeconds(3600), 3)
+            .encode(DOMAIN, Fixtures.groupKey(3), site.signing(), 300);
     Instant later = NOW.plusSeconds(3600);
-    assertThatThrownBy(() -> HostRecord.decode(rrset, site.signing().publicKey(), Fixtures.groupKey(3), DOMAIN, later))
-        .isInstanceOfSatisfying(RecordException.class, e -> assertThat(e.why()).contains("expired"));
+    assertThatThrownBy(
+            () ->
+                HostRecord.decode(
+                    rrset, site.signing().publicKey(), Fixtures.groupKey(3), DOMAIN, later))
+        .isInstanceOfSatisfying(
+            RecordException.class, e -> assertThat(e.why()).contains("expired"));
   }
 
   @Test
@@ -130,22 +157,32 @@ class RecordCodecTest {
 
   @Test
   void keyRecord_forAnotherHostRejected() {
-    TxtRecordSet rrset = new KeyRecord(42, Fixtures.groupKey(5))
-        .encode(site.box(), Fixtures.hostKey(42).publicKey(), DOMAIN, 300);
-    assertThatThrownBy(() -> KeyRecord.decode(rrset, Fixtures.hostKey(43), site.box().publicKey(), DOMAIN))
-        .isInstanceOfSatisfying(RecordException.class, e -> assertThat(e.why()).contains("another host"));
+    TxtRecordSet rrset =
+        new KeyRecord(42, Fixtures.groupKey(5))
+            .encode(site.box(), Fixtures.hostKey(42).publicKey(), DOMAIN, 300);
+    assertThatThrownBy(
+            () -> KeyRecord.decode(rrset, Fixtures.hostKey(43), site.box().publicKey(), DOMAIN))
+        .isInstanceOfSatisfying(
+            RecordException.class, e -> assertThat(e.why()).contains("another host"));
     // Same bytes served at the right name for host 43: does not open.
     TxtRecordSet moved =
-        new TxtRecordSet(RecordNames.keyRecordName(DOMAIN, Fixtures.hostKey(43).publicKey()), 300, rrset.strings());
-    assertThatThrownBy(() -> KeyRecord.decode(moved, Fixtures.hostKey(43), site.box().publicKey(), DOMAIN))
-        .isInstanceOfSatisfying(RecordException.class, e -> assertThat(e.why()).contains("ciphertext"));
+        new TxtRecordSet(
+            RecordNames.keyRecordName(DOMAIN, Fixtures.hostKey(43).publicKey()),
+            300,
+            rrset.strings());
+    assertThatThrownBy(
+            () -> KeyRecord.decode(moved, Fixtures.hostKey(43), site.box().publicKey(), DOMAIN))
+        .isInstanceOfSatisfying(
+            RecordException.class, e -> assertThat(e.why()).contains("ciphertext"));
   }
 
   @Test
   void keyRecord_fromAnotherSiteRejected() {
-    TxtRecordSet rrset = new KeyRecord(42, Fixtures.groupKey(5))
-        .encode(Fixtures.otherSiteKeys().box(), Fixtures.hostKey(42).publicKey(), DOMAIN, 300);
-    assertThatThrownBy(() -> KeyRecord.decode(rrset, Fixtures.hostKey(42), site.box().publicKey(), DOMAIN))
+    TxtRecordSet rrset =
+        new KeyRecord(42, Fixtures.groupKey(5))
+            .encode(Fixtures.otherSiteKeys().box(), Fixtures.hostKey(42).publicKey(), DOMAIN, 300);
+    assertThatThrownBy(
+            () -> KeyRecord.decode(rrset, Fixtures.hostKey(42), site.box().publicKey(), DOMAIN))
         .isInstanceOf(RecordException.class);
   }
 

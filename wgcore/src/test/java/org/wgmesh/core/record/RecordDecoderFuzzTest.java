@@ -17,8 +17,8 @@ import org.wgmesh.core.error.RecordException;
  * Feeds arbitrary input to every decoder and lets only {@link RecordException} escape: anything
  * else fails the test. Beyond raw TXT strings it also builds records that pass the outer checks
  * (validly signed, or encrypted under the right keys) around fuzzed bodies, so the body parsers
- * behind the cryptography are fuzzed too. {@code mvn test} runs the committed inputs in
- * {@code RecordDecoderFuzzTestInputs/decoders}; {@code JAZZER_FUZZ=1} fuzzes.
+ * behind the cryptography are fuzzed too. {@code mvn test} runs the committed inputs in {@code
+ * RecordDecoderFuzzTestInputs/decoders}; {@code JAZZER_FUZZ=1} fuzzes.
  *
  * <p>Input layout: byte 0 chooses the mode (modulo 6), the rest is the payload.
  */
@@ -41,39 +41,93 @@ class RecordDecoderFuzzTest {
       case 0 -> decodeAll(strings(payload));
       case 1 -> decodeAll(TxtChunks.split(limit(payload)));
       case 2 -> {
-        List<String> s = TxtChunks.split(Envelope.build(DOMAIN, Envelope.TYPE_MESH, limit(payload), SITE.signing()));
-        quietly(() -> MeshRecord.decode(new TxtRecordSet(DOMAIN, 60, s), SITE.signing().publicKey(), DOMAIN, NOW));
+        List<String> s =
+            TxtChunks.split(
+                Envelope.build(DOMAIN, Envelope.TYPE_MESH, limit(payload), SITE.signing()));
+        quietly(
+            () ->
+                MeshRecord.decode(
+                    new TxtRecordSet(DOMAIN, 60, s), SITE.signing().publicKey(), DOMAIN, NOW));
         quietly(() -> MeshRecord.decode(new TxtRecordSet(DOMAIN, 60, s), null, DOMAIN, NOW));
       }
       case 3 -> {
-        List<String> s = TxtChunks.split(Envelope.build(HOST_NAME, Envelope.TYPE_HOST, limit(payload), SITE.signing()));
-        quietly(() -> HostRecord.decode(new TxtRecordSet(HOST_NAME, 60, s), SITE.signing().publicKey(), GROUP, DOMAIN, NOW));
+        List<String> s =
+            TxtChunks.split(
+                Envelope.build(HOST_NAME, Envelope.TYPE_HOST, limit(payload), SITE.signing()));
+        quietly(
+            () ->
+                HostRecord.decode(
+                    new TxtRecordSet(HOST_NAME, 60, s),
+                    SITE.signing().publicKey(),
+                    GROUP,
+                    DOMAIN,
+                    NOW));
       }
       case 4 -> {
-        byte[] sealed = Aead.seal(GROUP.key(), HostRecord.aad(HOST_NAME, DOMAIN, GROUP.epoch()), limit(payload));
-        byte[] body = new WireWriter().u32(GROUP.epoch()).u16(1).u63(1).time(NOW).time(NOW.plusSeconds(60))
-            .bytes16(sealed).toByteArray();
-        List<String> s = TxtChunks.split(Envelope.build(HOST_NAME, Envelope.TYPE_HOST, body, SITE.signing()));
-        quietly(() -> HostRecord.decode(new TxtRecordSet(HOST_NAME, 60, s), SITE.signing().publicKey(), GROUP, DOMAIN, NOW));
+        byte[] sealed =
+            Aead.seal(
+                GROUP.key(), HostRecord.aad(HOST_NAME, DOMAIN, GROUP.epoch()), limit(payload));
+        byte[] body =
+            new WireWriter()
+                .u32(GROUP.epoch())
+                .u16(1)
+                .u63(1)
+                .time(NOW)
+                .time(NOW.plusSeconds(60))
+                .bytes16(sealed)
+                .toByteArray();
+        List<String> s =
+            TxtChunks.split(Envelope.build(HOST_NAME, Envelope.TYPE_HOST, body, SITE.signing()));
+        quietly(
+            () ->
+                HostRecord.decode(
+                    new TxtRecordSet(HOST_NAME, 60, s),
+                    SITE.signing().publicKey(),
+                    GROUP,
+                    DOMAIN,
+                    NOW));
       }
       default -> {
-        Hpke.Sealed sealed = Hpke.seal(SITE.box(), HOST.publicKey(), KeyRecord.info(DOMAIN, KEY_NAME),
-            KeyRecord.aad(KEY_NAME), limit(payload));
+        Hpke.Sealed sealed =
+            Hpke.seal(
+                SITE.box(),
+                HOST.publicKey(),
+                KeyRecord.info(DOMAIN, KEY_NAME),
+                KeyRecord.aad(KEY_NAME),
+                limit(payload));
         byte[] body = new WireWriter().raw(sealed.enc()).bytes16(sealed.ciphertext()).toByteArray();
         List<String> s = TxtChunks.split(Envelope.build(KEY_NAME, Envelope.TYPE_KEY, body, null));
-        quietly(() -> KeyRecord.decode(new TxtRecordSet(KEY_NAME, 60, s), HOST, SITE.box().publicKey(), DOMAIN));
+        quietly(
+            () ->
+                KeyRecord.decode(
+                    new TxtRecordSet(KEY_NAME, 60, s), HOST, SITE.box().publicKey(), DOMAIN));
       }
     }
   }
 
   private static void decodeAll(List<String> strings) {
-    quietly(() -> MeshRecord.decode(new TxtRecordSet(DOMAIN, 60, strings), SITE.signing().publicKey(), DOMAIN, NOW));
+    quietly(
+        () ->
+            MeshRecord.decode(
+                new TxtRecordSet(DOMAIN, 60, strings), SITE.signing().publicKey(), DOMAIN, NOW));
     quietly(() -> MeshRecord.decode(new TxtRecordSet(DOMAIN, 60, strings), null, DOMAIN, NOW));
-    quietly(() -> HostRecord.decode(new TxtRecordSet(HOST_NAME, 60, strings), SITE.signing().publicKey(), GROUP, DOMAIN, NOW));
-    quietly(() -> KeyRecord.decode(new TxtRecordSet(KEY_NAME, 60, strings), HOST, SITE.box().publicKey(), DOMAIN));
+    quietly(
+        () ->
+            HostRecord.decode(
+                new TxtRecordSet(HOST_NAME, 60, strings),
+                SITE.signing().publicKey(),
+                GROUP,
+                DOMAIN,
+                NOW));
+    quietly(
+        () ->
+            KeyRecord.decode(
+                new TxtRecordSet(KEY_NAME, 60, strings), HOST, SITE.box().publicKey(), DOMAIN));
   }
 
-  /** Runs a decoder; a RecordException is the expected outcome for bad input, anything else escapes. */
+  /**
+   * Runs a decoder; a RecordException is the expected outcome for bad input, anything else escapes.
+   */
   private static void quietly(Runnable decode) {
     try {
       decode.run();

@@ -23,9 +23,9 @@ import org.wgmesh.core.net.IpAddress;
 import org.wgmesh.core.net.IpPrefix;
 
 /**
- * Properties over random input (seeded loops, so a failure names its seed and replays): round
- * trips of random meshes and hosts; any single changed character is refused; arbitrary TXT
- * strings only ever give a RecordException.
+ * Properties over random input (seeded loops, so a failure names its seed and replays): round trips
+ * of random meshes and hosts; any single changed character is refused; arbitrary TXT strings only
+ * ever give a RecordException.
  */
 class RecordPropertiesTest {
   private static final SiteKeys SITE = Fixtures.siteKeys();
@@ -39,7 +39,9 @@ class RecordPropertiesTest {
       Random r = new Random(seed);
       MeshRecord mesh = randomMesh(r);
       TxtRecordSet rrset = mesh.encode(SITE.signing(), 120);
-      assertThat(MeshRecord.decode(rrset, SITE.signing().publicKey(), DOMAIN, NOW)).as("seed %d", seed).isEqualTo(mesh);
+      assertThat(MeshRecord.decode(rrset, SITE.signing().publicKey(), DOMAIN, NOW))
+          .as("seed %d", seed)
+          .isEqualTo(mesh);
     }
   }
 
@@ -47,10 +49,16 @@ class RecordPropertiesTest {
   void hostRecord_randomEntriesRoundTrip() {
     for (int seed = 0; seed < 60; seed++) {
       Random r = new Random(seed);
-      HostRecord record = new HostRecord(randomEntry(r), r.nextLong() & Long.MAX_VALUE, NOW, NOW.plusSeconds(86400),
-          GROUP.epoch());
+      HostRecord record =
+          new HostRecord(
+              randomEntry(r),
+              r.nextLong() & Long.MAX_VALUE,
+              NOW,
+              NOW.plusSeconds(86400),
+              GROUP.epoch());
       TxtRecordSet rrset = record.encode(DOMAIN, GROUP, SITE.signing(), 120);
-      assertThat(HostRecord.decode(rrset, SITE.signing().publicKey(), GROUP, DOMAIN, NOW)).as("seed %d", seed)
+      assertThat(HostRecord.decode(rrset, SITE.signing().publicKey(), GROUP, DOMAIN, NOW))
+          .as("seed %d", seed)
           .isEqualTo(record);
     }
   }
@@ -97,14 +105,19 @@ class RecordPropertiesTest {
           sb.append(r.nextInt(count + 1)).append(':');
         }
         while (sb.length() < len) {
-          sb.append(plausible ? alphabet.charAt(r.nextInt(alphabet.length())) : (char) (0x20 + r.nextInt(0x5f)));
+          sb.append(
+              plausible
+                  ? alphabet.charAt(r.nextInt(alphabet.length()))
+                  : (char) (0x20 + r.nextInt(0x5f)));
         }
         strings.add(sb.toString());
       }
       for (int kind = 0; kind < 3; kind++) {
         TxtRecordSet rrset = new TxtRecordSet(encoded(kind).name(), 60, strings);
         int k = kind;
-        assertThatThrownBy(() -> decode(k, rrset)).as("seed %d kind %d", seed, kind).isInstanceOf(RecordException.class);
+        assertThatThrownBy(() -> decode(k, rrset))
+            .as("seed %d kind %d", seed, kind)
+            .isInstanceOf(RecordException.class);
       }
     }
   }
@@ -112,8 +125,9 @@ class RecordPropertiesTest {
   private static TxtRecordSet encoded(int kind) {
     return switch (kind) {
       case 0 -> Fixtures.meshRecord(5, 9, 1, 2, 3, 77, 300, 4096).encode(SITE.signing(), 60);
-      case 1 -> new HostRecord(Fixtures.host(77), 5, NOW, NOW.plusSeconds(3600), 9)
-          .encode(DOMAIN, GROUP, SITE.signing(), 60);
+      case 1 ->
+          new HostRecord(Fixtures.host(77), 5, NOW, NOW.plusSeconds(3600), 9)
+              .encode(DOMAIN, GROUP, SITE.signing(), 60);
       default -> new KeyRecord(77, GROUP).encode(SITE.box(), HOST.publicKey(), DOMAIN, 60);
     };
   }
@@ -134,13 +148,20 @@ class RecordPropertiesTest {
     byte[] ula = bytes(r, 16);
     ula[0] = (byte) 0xfd; // never IPv4-mapped, so always an IPv6 address
     IpPrefix tunnel = prefix(r, address(ula));
-    MeshSettings s = new MeshSettings(DOMAIN, text(r, 40), tunnel, r.nextInt(65536), allowed, text(r, 20));
+    MeshSettings s =
+        new MeshSettings(DOMAIN, text(r, 40), tunnel, r.nextInt(65536), allowed, text(r, 20));
     TreeSet<Integer> members = new TreeSet<>();
     for (int i = r.nextInt(300); i > 0; i--) {
       members.add(1 + r.nextInt(r.nextBoolean() ? 65535 : 400));
     }
-    return new MeshRecord(s, SITE.signing().publicKey(), SITE.box().publicKey(), r.nextLong() & Long.MAX_VALUE,
-        NOW.minusSeconds(60), NOW.plusSeconds(1 + r.nextInt(10 * 365 * 86400)), members,
+    return new MeshRecord(
+        s,
+        SITE.signing().publicKey(),
+        SITE.box().publicKey(),
+        r.nextLong() & Long.MAX_VALUE,
+        NOW.minusSeconds(60),
+        NOW.plusSeconds(1 + r.nextInt(10 * 365 * 86400)),
+        members,
         r.nextLong() & GroupKey.MAX_EPOCH);
   }
 
@@ -153,8 +174,14 @@ class RecordPropertiesTest {
     for (int i = r.nextInt(21); i > 0; i--) {
       lans.add(prefix(r, address(r)));
     }
-    return new HostEntry(new UUID(r.nextLong(), r.nextLong()), text(r, 60), 1 + r.nextInt(65535),
-        r.nextLong() & 0xffff_ffffL, Fixtures.hostKey(r.nextInt(256)).publicKey(), endpoints, lans);
+    return new HostEntry(
+        new UUID(r.nextLong(), r.nextLong()),
+        text(r, 60),
+        1 + r.nextInt(65535),
+        r.nextLong() & 0xffff_ffffL,
+        Fixtures.hostKey(r.nextInt(256)).publicKey(),
+        endpoints,
+        lans);
   }
 
   private static String text(Random r, int max) {

@@ -43,9 +43,11 @@ class RecordSizeTest {
 
   @Test
   void plan_thousandHostsEveryRrsetUnder4kAndJoinWritesThree() throws Exception {
-    PublicationPlanner planner = new PublicationPlanner(site, 300, Duration.ofDays(7), Duration.ofDays(2), new Random(3));
+    PublicationPlanner planner =
+        new PublicationPlanner(site, 300, Duration.ofDays(7), Duration.ofDays(2), new Random(3));
     List<HostEntry> hosts = Fixtures.hosts(1000);
-    PublicationPlan first = planner.plan(Fixtures.settings(), hosts, PublicationState.empty(), Map.of(), NOW);
+    PublicationPlan first =
+        planner.plan(Fixtures.settings(), hosts, PublicationState.empty(), Map.of(), NOW);
     assertThat(first.desired()).hasSize(2001);
     int largest = 0;
     long total = 0;
@@ -55,14 +57,16 @@ class RecordSizeTest {
       largest = Math.max(largest, size);
       total += size;
     }
-    System.out.printf("1000 hosts: largest RRset %d bytes on the wire, mesh record %d, all %d%n",
+    System.out.printf(
+        "1000 hosts: largest RRset %d bytes on the wire, mesh record %d, all %d%n",
         largest, wireSize(first.meshRecord()), total);
 
     Map<String, TxtRecordSet> published = new HashMap<>();
     first.desired().forEach(r -> published.put(r.name(), r));
     List<HostEntry> joined = new ArrayList<>(hosts);
     joined.add(Fixtures.host(1001));
-    PublicationPlan join = planner.plan(Fixtures.settings(), joined, first.newState(), published, NOW.plusSeconds(60));
+    PublicationPlan join =
+        planner.plan(Fixtures.settings(), joined, first.newState(), published, NOW.plusSeconds(60));
     assertThat(join.changedRrsets()).isEqualTo(3);
     assertThat(join.deletesAfterMesh()).isEmpty();
     assertThat(wireSize(join.meshRecord())).isLessThan(LIMIT);
@@ -77,11 +81,21 @@ class RecordSizeTest {
     }
     numbers.add(65535);
     MeshRecord m = Fixtures.meshRecord(1, 1);
-    MeshRecord scattered = new MeshRecord(m.settings(), m.siteSigningKey(), m.siteBoxKey(), 1, m.issued(), m.expires(),
-        numbers, 1);
+    MeshRecord scattered =
+        new MeshRecord(
+            m.settings(),
+            m.siteSigningKey(),
+            m.siteBoxKey(),
+            1,
+            m.issued(),
+            m.expires(),
+            numbers,
+            1);
     TxtRecordSet rrset = scattered.encode(site.signing(), 300);
-    System.out.printf("1000 scattered host numbers: mesh record %d bytes on the wire%n", wireSize(rrset));
+    System.out.printf(
+        "1000 scattered host numbers: mesh record %d bytes on the wire%n", wireSize(rrset));
     assertThat(wireSize(rrset)).isLessThan(LIMIT);
-    assertThat(MeshRecord.decode(rrset, site.signing().publicKey(), DOMAIN, NOW).members()).isEqualTo(numbers);
+    assertThat(MeshRecord.decode(rrset, site.signing().publicKey(), DOMAIN, NOW).members())
+        .isEqualTo(numbers);
   }
 }

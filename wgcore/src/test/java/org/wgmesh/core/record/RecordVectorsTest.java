@@ -23,8 +23,8 @@ import org.wgmesh.core.dns.TxtRecordSet;
 /**
  * Golden vectors in {@code src/test/resources/record-vectors/}: fixed keys, times, nonces and
  * ephemeral keys pin the exact encoding. Each vector decodes to the expected record and encodes
- * back byte for byte. To rewrite them after a deliberate format change, run with
- * {@code -Dwgmesh.writeVectors=true} (and say so in the commit).
+ * back byte for byte. To rewrite them after a deliberate format change, run with {@code
+ * -Dwgmesh.writeVectors=true} (and say so in the commit).
  */
 class RecordVectorsTest {
   private static final SiteKeys SITE = Fixtures.siteKeys();
@@ -82,18 +82,23 @@ class RecordVectorsTest {
   @Test
   void meshVector_decodesAndReencodesIdentically() throws IOException {
     TxtRecordSet encoded = mesh().encode(SITE.signing(), 300);
-    TxtRecordSet vector = vector("mesh.txt", encoded, "mesh record: members 1,2,3,5,8,13, serial 7, epoch 3");
-    assertThat(MeshRecord.decode(vector, SITE.signing().publicKey(), DOMAIN, NOW)).isEqualTo(mesh());
+    TxtRecordSet vector =
+        vector("mesh.txt", encoded, "mesh record: members 1,2,3,5,8,13, serial 7, epoch 3");
+    assertThat(MeshRecord.decode(vector, SITE.signing().publicKey(), DOMAIN, NOW))
+        .isEqualTo(mesh());
     assertThat(encoded.strings()).containsExactlyElementsOf(vector.strings());
   }
 
   @Test
   void compressedMeshVector_decodesAndReencodesIdentically() throws IOException {
     TxtRecordSet encoded = bigMesh().encode(SITE.signing(), 300);
-    TxtRecordSet vector = vector("mesh-deflated.txt", encoded, "mesh record: members 1..1000 (body deflated), serial 8");
+    TxtRecordSet vector =
+        vector(
+            "mesh-deflated.txt", encoded, "mesh record: members 1..1000 (body deflated), serial 8");
     byte[] envelope = TxtChunks.join(vector);
     assertThat(envelope[2]).as("flags: deflated").isEqualTo((byte) Envelope.FLAG_DEFLATE);
-    assertThat(MeshRecord.decode(vector, SITE.signing().publicKey(), DOMAIN, NOW)).isEqualTo(bigMesh());
+    assertThat(MeshRecord.decode(vector, SITE.signing().publicKey(), DOMAIN, NOW))
+        .isEqualTo(bigMesh());
     assertThat(encoded.strings()).containsExactlyElementsOf(vector.strings());
   }
 
@@ -101,7 +106,8 @@ class RecordVectorsTest {
   void hostVector_decodesAndReencodesIdentically() throws IOException {
     TxtRecordSet encoded = host().encode(DOMAIN, GROUP, SITE.signing(), 300, new FixedBytes(NONCE));
     TxtRecordSet vector = vector("host.txt", encoded, "host record: host 2, serial 4, epoch 3");
-    assertThat(HostRecord.decode(vector, SITE.signing().publicKey(), GROUP, DOMAIN, NOW)).isEqualTo(host());
+    assertThat(HostRecord.decode(vector, SITE.signing().publicKey(), GROUP, DOMAIN, NOW))
+        .isEqualTo(host());
     assertThat(encoded.strings()).containsExactlyElementsOf(vector.strings());
   }
 
@@ -134,15 +140,19 @@ class RecordVectorsTest {
    * Reads a vector file ({@code key: value} lines; {@code txt:} lines are the strings in index
    * order), or writes it from {@code encoded} when asked to.
    */
-  private static TxtRecordSet vector(String file, TxtRecordSet encoded, String title) throws IOException {
+  private static TxtRecordSet vector(String file, TxtRecordSet encoded, String title)
+      throws IOException {
     if (Boolean.getBoolean("wgmesh.writeVectors")) {
-      StringBuilder sb = new StringBuilder("# wgmesh record format v1 test vector: " + title + "\n");
+      StringBuilder sb =
+          new StringBuilder("# wgmesh record format v1 test vector: " + title + "\n");
       sb.append("# inputs: see RecordVectorsTest and docs/record-format.md\n");
       inputs().forEach((k, v) -> sb.append(k).append(": ").append(v).append('\n'));
       sb.append("name: ").append(encoded.name()).append('\n');
       sb.append("ttl: ").append(encoded.ttl()).append('\n');
       encoded.strings().forEach(s -> sb.append("txt: ").append(s).append('\n'));
-      Path dir = Path.of(System.getProperty("wgmesh.root", "."), "wgcore/src/test/resources/record-vectors");
+      Path dir =
+          Path.of(
+              System.getProperty("wgmesh.root", "."), "wgcore/src/test/resources/record-vectors");
       Files.createDirectories(dir);
       Files.writeString(dir.resolve(file), sb.toString(), StandardCharsets.UTF_8);
     }

@@ -44,12 +44,14 @@ class RegistrationBlobTest {
 
   @Test
   void open_surroundingWhitespace_isIgnored() {
-    assertThat(RegistrationBlob.open("  " + seal() + "\n", site, DOMAIN).hostname()).isEqualTo("router-1.lan");
+    assertThat(RegistrationBlob.open("  " + seal() + "\n", site, DOMAIN).hostname())
+        .isEqualTo("router-1.lan");
   }
 
   @Test
   void open_otherDomain_namesBothSites() {
-    String blob = RegistrationBlob.seal(registration(host), host, site.publicKey(), "other.example.org");
+    String blob =
+        RegistrationBlob.seal(registration(host), host, site.publicKey(), "other.example.org");
     assertThatThrownBy(() -> RegistrationBlob.open(blob, site, DOMAIN))
         .isInstanceOf(InputException.class)
         .hasMessageContaining("registration blob: domain")
@@ -59,7 +61,9 @@ class RegistrationBlobTest {
 
   @Test
   void open_otherSiteKey_doesNotDecrypt() {
-    String blob = RegistrationBlob.seal(registration(host), host, X25519PrivateKey.generate().publicKey(), DOMAIN);
+    String blob =
+        RegistrationBlob.seal(
+            registration(host), host, X25519PrivateKey.generate().publicKey(), DOMAIN);
     assertThatThrownBy(() -> RegistrationBlob.open(blob, site, DOMAIN))
         .isInstanceOf(InputException.class)
         .hasMessageContaining("ciphertext")
@@ -69,7 +73,9 @@ class RegistrationBlobTest {
   @Test
   void seal_keyNotTheHostKey_isRefused() {
     assertThatThrownBy(
-            () -> RegistrationBlob.seal(registration(X25519PrivateKey.generate()), host, site.publicKey(), DOMAIN))
+            () ->
+                RegistrationBlob.seal(
+                    registration(X25519PrivateKey.generate()), host, site.publicKey(), DOMAIN))
         .isInstanceOf(InputException.class)
         .hasMessageContaining("public key");
   }
@@ -81,7 +87,8 @@ class RegistrationBlobTest {
     int keyAt = 4 + 1 + 1 + DOMAIN.length();
     System.arraycopy(other, 0, raw, keyAt, 32);
     String blob = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-    assertThatThrownBy(() -> RegistrationBlob.open(blob, site, DOMAIN)).hasMessageContaining("does not decrypt");
+    assertThatThrownBy(() -> RegistrationBlob.open(blob, site, DOMAIN))
+        .hasMessageContaining("does not decrypt");
   }
 
   @Test
@@ -101,7 +108,8 @@ class RegistrationBlobTest {
   void open_everyTruncation_isRejected() {
     byte[] raw = Base64.getUrlDecoder().decode(seal());
     for (int n = 0; n < raw.length; n++) {
-      String blob = Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(raw, n));
+      String blob =
+          Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(raw, n));
       assertThatThrownBy(() -> RegistrationBlob.open(blob, site, DOMAIN))
           .as("length %d", n)
           .isInstanceOf(InputException.class);
@@ -122,7 +130,8 @@ class RegistrationBlobTest {
     byte[] raw = Base64.getUrlDecoder().decode(seal());
     byte[] m = raw.clone();
     m[0] = 'X';
-    assertThatThrownBy(() -> RegistrationBlob.open(enc(m), site, DOMAIN)).hasMessageContaining("magic");
+    assertThatThrownBy(() -> RegistrationBlob.open(enc(m), site, DOMAIN))
+        .hasMessageContaining("magic");
     byte[] v = raw.clone();
     v[4] = 2;
     assertThatThrownBy(() -> RegistrationBlob.open(enc(v), site, DOMAIN))
@@ -133,7 +142,8 @@ class RegistrationBlobTest {
   void decodeBody_trailingBytes_areRejected() {
     byte[] body = RegistrationBlob.encodeBody(registration(host));
     byte[] longer = java.util.Arrays.copyOf(body, body.length + 1);
-    assertThatThrownBy(() -> RegistrationBlob.decodeBody(longer)).hasMessageContaining("unexpected bytes");
+    assertThatThrownBy(() -> RegistrationBlob.decodeBody(longer))
+        .hasMessageContaining("unexpected bytes");
   }
 
   @Test
@@ -155,7 +165,14 @@ class RegistrationBlobTest {
   @Test
   void registration_badHostname_isNamed() {
     assertThatThrownBy(
-            () -> new Registration(UUID.randomUUID(), "bad_name", host.publicKey(), List.of(), List.of(), Instant.now()))
+            () ->
+                new Registration(
+                    UUID.randomUUID(),
+                    "bad_name",
+                    host.publicKey(),
+                    List.of(),
+                    List.of(),
+                    Instant.now()))
         .isInstanceOf(InputException.class)
         .hasMessageContaining("hostname")
         .hasMessageContaining("bad_name");
@@ -163,7 +180,8 @@ class RegistrationBlobTest {
 
   @Test
   void seal_largestRegistration_fitsTextLimitAndOpens() {
-    String name = "a".repeat(63) + "." + "b".repeat(63) + "." + "c".repeat(63) + "." + "d".repeat(61);
+    String name =
+        "a".repeat(63) + "." + "b".repeat(63) + "." + "c".repeat(63) + "." + "d".repeat(61);
     java.util.List<IpAddress> eps = new java.util.ArrayList<>();
     for (int i = 0; i < Registration.MAX_ENDPOINTS; i++) {
       eps.add(IpAddress.parse("2001:db8::" + Integer.toHexString(i + 1), "t"));
@@ -172,7 +190,8 @@ class RegistrationBlobTest {
     for (int i = 0; i < Registration.MAX_LAN_PREFIXES; i++) {
       lans.add(IpPrefix.parse("fd00:" + Integer.toHexString(i + 1) + "::/64", "t"));
     }
-    Registration big = new Registration(UUID.randomUUID(), name, host.publicKey(), eps, lans, Instant.now());
+    Registration big =
+        new Registration(UUID.randomUUID(), name, host.publicKey(), eps, lans, Instant.now());
     String blob = RegistrationBlob.seal(big, host, site.publicKey(), name);
     assertThat(blob).hasSize(2767);
     assertThat(blob.length()).isLessThanOrEqualTo(RegistrationBlob.MAX_TEXT);
@@ -182,7 +201,8 @@ class RegistrationBlobTest {
 
   @Test
   void open_overlongText_isRefusedBeforeDecoding() {
-    assertThatThrownBy(() -> RegistrationBlob.open("A".repeat(RegistrationBlob.MAX_TEXT + 1), site, DOMAIN))
+    assertThatThrownBy(
+            () -> RegistrationBlob.open("A".repeat(RegistrationBlob.MAX_TEXT + 1), site, DOMAIN))
         .hasMessageContaining("longer than 8192");
   }
 

@@ -22,7 +22,8 @@ class SiteFileDocTest {
   @Test
   void completeExample_parsesAndValidates() throws Exception {
     String doc = doc();
-    Matcher m = Pattern.compile("## Complete example\\s+```yaml\\n(.*?)```", Pattern.DOTALL).matcher(doc);
+    Matcher m =
+        Pattern.compile("## Complete example\\s+```yaml\\n(.*?)```", Pattern.DOTALL).matcher(doc);
     assertThat(m.find()).as("a ```yaml block under '## Complete example'").isTrue();
     SiteSpec spec = SiteSpec.parse(YamlDocuments.parse(m.group(1), "docs/site-file.md example"));
     assertThat(spec.hosts()).hasSize(2);

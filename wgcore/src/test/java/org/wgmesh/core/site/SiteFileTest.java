@@ -49,7 +49,8 @@ class SiteFileTest {
     assertThat(kp.signing().getFileName().toString()).isEqualTo("wgmesh.sign.key");
     assertThat(kp.box().getFileName().toString()).isEqualTo("wgmesh.box.key");
     for (Path p : List.of(kp.signing(), kp.box())) {
-      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(p))).isEqualTo("rw-------");
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(p)))
+          .isEqualTo("rw-------");
       String secret = Files.readString(p).strip();
       assertThat(good).doesNotContain(secret);
     }
@@ -61,7 +62,8 @@ class SiteFileTest {
   void create_existingKeyFile_isRefused() {
     Path other = dir.resolve("other.yaml");
     Site s = SiteFile.load(yaml);
-    org.wgmesh.core.crypto.KeyFiles.createSecret(dir.resolve("other.box.key"), X25519PrivateKey.generate().toBase64());
+    org.wgmesh.core.crypto.KeyFiles.createSecret(
+        dir.resolve("other.box.key"), X25519PrivateKey.generate().toBase64());
     assertThatThrownBy(() -> SiteFile.create(other, s.settings(), s.asnRange(), "zonefile:/x"))
         .isInstanceOf(FileException.class)
         .hasMessageContaining("other.box.key");
@@ -81,7 +83,8 @@ class SiteFileTest {
 
   @Test
   void lock_heldByAnotherRun_isConflictAfterWait() throws Exception {
-    // Another process is the same to LockFile as another holder in this JVM (LockFileTest covers both).
+    // Another process is the same to LockFile as another holder in this JVM (LockFileTest covers
+    // both).
     try (var held = SiteFile.lock(yaml, Duration.ZERO)) {
       assertThatThrownBy(() -> SiteFile.lock(yaml, Duration.ofMillis(200)))
           .isInstanceOf(org.wgmesh.core.error.ConflictException.class)
@@ -89,7 +92,8 @@ class SiteFileTest {
     }
     try (var l = SiteFile.lock(yaml, Duration.ofSeconds(5))) {
       assertThat(l.path()).isEqualTo(dir.resolve("wgmesh.yaml.lock"));
-      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(l.path()))).isEqualTo("rw-------");
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(l.path())))
+          .isEqualTo("rw-------");
     }
   }
 
@@ -100,13 +104,17 @@ class SiteFileTest {
     org.wgmesh.core.crypto.KeyFiles.createSecret(box, X25519PrivateKey.generate().toBase64());
     assertThatThrownBy(() -> SiteFile.load(yaml))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("Property 'site-keys.box-public' at line 21: does not match the private key in")
+        .hasMessageContaining(
+            "Property 'site-keys.box-public' at line 21: does not match the private key in")
         .hasMessageContaining("wgmesh.box.key");
   }
 
   @Test
   void load_domainInAnyCaseWithTrailingDot_isTheCanonicalName() throws Exception {
-    Files.writeString(yaml, Files.readString(yaml).replace("domain: mesh.example.com\n", "domain: Mesh.Example.COM.\n"));
+    Files.writeString(
+        yaml,
+        Files.readString(yaml)
+            .replace("domain: mesh.example.com\n", "domain: Mesh.Example.COM.\n"));
 
     assertThat(SiteFile.load(yaml).settings().domain()).isEqualTo("mesh.example.com");
   }
@@ -121,51 +129,187 @@ class SiteFileTest {
 
   static Stream<Arguments> badFiles() {
     return Stream.of(
-        Arguments.of("unknown top key", "ttl: 300\n", "ttl: 300\ncolour: blue\n", "Property 'colour' at line 18: unknown key"),
-        Arguments.of("unknown host key", "  hostname: router2\n", "  hostname: router2\n  colour: blue\n", "Property 'hosts[1].colour' at line 34: unknown key"),
-        Arguments.of("missing domain", "domain: mesh.example.com\n", "", "missing required key 'domain'"),
-        Arguments.of("bad domain", "domain: mesh.example.com", "domain: mesh_example", "Property 'domain' at line 4"),
+        Arguments.of(
+            "unknown top key",
+            "ttl: 300\n",
+            "ttl: 300\ncolour: blue\n",
+            "Property 'colour' at line 18: unknown key"),
+        Arguments.of(
+            "unknown host key",
+            "  hostname: router2\n",
+            "  hostname: router2\n  colour: blue\n",
+            "Property 'hosts[1].colour' at line 34: unknown key"),
+        Arguments.of(
+            "missing domain", "domain: mesh.example.com\n", "", "missing required key 'domain'"),
+        Arguments.of(
+            "bad domain",
+            "domain: mesh.example.com",
+            "domain: mesh_example",
+            "Property 'domain' at line 4"),
         Arguments.of("bad locus", "locus: mesh1", "locus: Mesh One", "Property 'locus' at line 5"),
-        Arguments.of("tunnel not /48", "tunnel-prefix: fd12:3456:789a::/48", "tunnel-prefix: fd12:3456::/32", "Property 'tunnel-prefix' at line 6: must be an IPv6 /48"),
-        Arguments.of("tunnel host bits", "tunnel-prefix: fd12:3456:789a::/48", "tunnel-prefix: fd12:3456:789a::1/48", "Property 'tunnel-prefix' at line 6: 'fd12:3456:789a::1/48' has host bits set"),
-        Arguments.of("tunnel v4", "tunnel-prefix: fd12:3456:789a::/48", "tunnel-prefix: 10.0.0.0/8", "Property 'tunnel-prefix' at line 6"),
-        Arguments.of("portbase text", "portbase: 51000", "portbase: lots", "Property 'portbase' at line 7: 'lots' is not a whole number"),
-        Arguments.of("portbase too high", "portbase: 51000", "portbase: 65534", "Property 'hosts[1].number' at line 34: port 65534 + 2 is above 65535"),
-        Arguments.of("asn range not private", "asn-range: 64512:65534", "asn-range: 100:200", "Property 'asn-range' at line 8"),
-        Arguments.of("asn spans overlap", "asn-range: 64512:65534", "asn-range: 64512:64600,64550:64700", "Property 'asn-range' at line 8: spans in"),
-        Arguments.of("allowed overlap", "- 172.16.0.0/12\n", "- 10.1.0.0/16\n", "Property 'allowed-lan-prefixes[1]' at line 11: 10.1.0.0/16 overlaps 10.0.0.0/8 (line 10)"),
-        Arguments.of("bad topology", "topology: full-mesh", "topology: star", "Property 'topology' at line 15: unknown topology"),
-        Arguments.of("bad publish", "publish: zonefile:/tmp/x.zone", "publish: /tmp/x.zone", "Property 'publish' at line 16: '/tmp/x.zone' is not a URI"),
-        Arguments.of("bad ttl", "ttl: 300", "ttl: 5 minutes", "Property 'ttl' at line 17: '5 minutes' is not a duration"),
-        Arguments.of("ttl out of range", "ttl: 300", "ttl: 2d", "Property 'ttl' at line 17: 2d is out of range"),
-        Arguments.of("lifetime too short", "record-lifetime: 7d", "record-lifetime: 10m", "Property 'record-lifetime' at line 18"),
-        Arguments.of("bad public key", "box-public: ", "box-public: AAAA", "Property 'site-keys.box-public' at line 21"),
-        Arguments.of("bad uuid", "uuid: 6f1c0000-0000-4000-8000-000000000002", "uuid: not-a-uuid", "Property 'hosts[1].uuid' at line 32: 'not-a-uuid' is not a UUID"),
-        Arguments.of("duplicate uuid", "uuid: 6f1c0000-0000-4000-8000-000000000002", "uuid: 6f1c0000-0000-4000-8000-000000000001", "Property 'hosts[1].uuid' at line 32: duplicate uuid 6f1c0000-0000-4000-8000-000000000001, already used by Property 'hosts[0].uuid' at line 23"),
-        Arguments.of("duplicate hostname", "hostname: router2", "hostname: router1", "Property 'hosts[1].hostname' at line 33: duplicate hostname router1, already used by Property 'hosts[0].hostname' at line 24"),
-        Arguments.of("bad hostname", "hostname: router2", "hostname: router_2", "Property 'hosts[1].hostname' at line 33"),
-        Arguments.of("duplicate number", "number: 2", "number: 1", "Property 'hosts[1].number' at line 34: duplicate number 1 (port 51001), already used by Property 'hosts[0].number' at line 25"),
-        Arguments.of("number zero", "number: 2", "number: 0", "Property 'hosts[1].number' at line 34: 0 is out of range 1..65535"),
-        Arguments.of("duplicate asn", "asn: 64513", "asn: 64512", "Property 'hosts[1].asn' at line 35: duplicate AS 64512, already used by Property 'hosts[0].asn' at line 26"),
-        Arguments.of("asn outside range", "asn: 64513", "asn: 4200000000", "Property 'hosts[1].asn' at line 35: AS 4200000000 is outside asn-range 64512:65534"),
-        Arguments.of("asn not private", "asn: 64513", "asn: 3320", "Property 'hosts[1].asn' at line 35: 3320 is not a private AS number"),
-        Arguments.of("bad endpoint", "- 198.51.100.2\n", "- router.example.com\n", "Property 'hosts[1].endpoints[0]' at line 38"),
-        Arguments.of("lan overlap", "- 10.2.0.0/24", "- 10.1.0.128/25", "Property 'hosts[1].lan-prefixes[0]' at line 40: 10.1.0.128/25 overlaps 10.1.0.0/24 (Property 'hosts[0].lan-prefixes[0]' at line 31)"),
-        Arguments.of("lan outside allowed", "- 10.2.0.0/24", "- 203.0.113.0/24", "Property 'hosts[1].lan-prefixes[0]' at line 40: 203.0.113.0/24 is not inside allowed-lan-prefixes"),
-        Arguments.of("lan in tunnel", "- 10.2.0.0/24", "- fd12:3456:789a:1::/64", "Property 'hosts[1].lan-prefixes[0]' at line 40: fd12:3456:789a:1::/64 overlaps the tunnel prefix"),
-        Arguments.of("retired in use", "- number: 3", "- number: 2", "Property 'retired[0].number' at line 42: number 2 is retired but also used by Property 'hosts[1].number' at line 34"),
-        Arguments.of("syntax error", "locus: mesh1\n", "locus: [mesh1\n", "YAML syntax error at line"),
-        Arguments.of("duplicate key", "locus: mesh1\n", "locus: mesh1\nlocus: mesh2\n", "Property 'locus' at line 6: duplicate key"),
-        Arguments.of("hosts not a list", "hosts:\n- uuid: 6f1c0000-0000-4000-8000-000000000001", "hosts: 3\nx:\n- uuid: 6f1c0000-0000-4000-8000-000000000001", "Property 'x' at line 23: unknown key"),
+        Arguments.of(
+            "tunnel not /48",
+            "tunnel-prefix: fd12:3456:789a::/48",
+            "tunnel-prefix: fd12:3456::/32",
+            "Property 'tunnel-prefix' at line 6: must be an IPv6 /48"),
+        Arguments.of(
+            "tunnel host bits",
+            "tunnel-prefix: fd12:3456:789a::/48",
+            "tunnel-prefix: fd12:3456:789a::1/48",
+            "Property 'tunnel-prefix' at line 6: 'fd12:3456:789a::1/48' has host bits set"),
+        Arguments.of(
+            "tunnel v4",
+            "tunnel-prefix: fd12:3456:789a::/48",
+            "tunnel-prefix: 10.0.0.0/8",
+            "Property 'tunnel-prefix' at line 6"),
+        Arguments.of(
+            "portbase text",
+            "portbase: 51000",
+            "portbase: lots",
+            "Property 'portbase' at line 7: 'lots' is not a whole number"),
+        Arguments.of(
+            "portbase too high",
+            "portbase: 51000",
+            "portbase: 65534",
+            "Property 'hosts[1].number' at line 34: port 65534 + 2 is above 65535"),
+        Arguments.of(
+            "asn range not private",
+            "asn-range: 64512:65534",
+            "asn-range: 100:200",
+            "Property 'asn-range' at line 8"),
+        Arguments.of(
+            "asn spans overlap",
+            "asn-range: 64512:65534",
+            "asn-range: 64512:64600,64550:64700",
+            "Property 'asn-range' at line 8: spans in"),
+        Arguments.of(
+            "allowed overlap",
+            "- 172.16.0.0/12\n",
+            "- 10.1.0.0/16\n",
+            "Property 'allowed-lan-prefixes[1]' at line 11: 10.1.0.0/16 overlaps 10.0.0.0/8 (line 10)"),
+        Arguments.of(
+            "bad topology",
+            "topology: full-mesh",
+            "topology: star",
+            "Property 'topology' at line 15: unknown topology"),
+        Arguments.of(
+            "bad publish",
+            "publish: zonefile:/tmp/x.zone",
+            "publish: /tmp/x.zone",
+            "Property 'publish' at line 16: '/tmp/x.zone' is not a URI"),
+        Arguments.of(
+            "bad ttl",
+            "ttl: 300",
+            "ttl: 5 minutes",
+            "Property 'ttl' at line 17: '5 minutes' is not a duration"),
+        Arguments.of(
+            "ttl out of range",
+            "ttl: 300",
+            "ttl: 2d",
+            "Property 'ttl' at line 17: 2d is out of range"),
+        Arguments.of(
+            "lifetime too short",
+            "record-lifetime: 7d",
+            "record-lifetime: 10m",
+            "Property 'record-lifetime' at line 18"),
+        Arguments.of(
+            "bad public key",
+            "box-public: ",
+            "box-public: AAAA",
+            "Property 'site-keys.box-public' at line 21"),
+        Arguments.of(
+            "bad uuid",
+            "uuid: 6f1c0000-0000-4000-8000-000000000002",
+            "uuid: not-a-uuid",
+            "Property 'hosts[1].uuid' at line 32: 'not-a-uuid' is not a UUID"),
+        Arguments.of(
+            "duplicate uuid",
+            "uuid: 6f1c0000-0000-4000-8000-000000000002",
+            "uuid: 6f1c0000-0000-4000-8000-000000000001",
+            "Property 'hosts[1].uuid' at line 32: duplicate uuid 6f1c0000-0000-4000-8000-000000000001, already used by Property 'hosts[0].uuid' at line 23"),
+        Arguments.of(
+            "duplicate hostname",
+            "hostname: router2",
+            "hostname: router1",
+            "Property 'hosts[1].hostname' at line 33: duplicate hostname router1, already used by Property 'hosts[0].hostname' at line 24"),
+        Arguments.of(
+            "bad hostname",
+            "hostname: router2",
+            "hostname: router_2",
+            "Property 'hosts[1].hostname' at line 33"),
+        Arguments.of(
+            "duplicate number",
+            "number: 2",
+            "number: 1",
+            "Property 'hosts[1].number' at line 34: duplicate number 1 (port 51001), already used by Property 'hosts[0].number' at line 25"),
+        Arguments.of(
+            "number zero",
+            "number: 2",
+            "number: 0",
+            "Property 'hosts[1].number' at line 34: 0 is out of range 1..65535"),
+        Arguments.of(
+            "duplicate asn",
+            "asn: 64513",
+            "asn: 64512",
+            "Property 'hosts[1].asn' at line 35: duplicate AS 64512, already used by Property 'hosts[0].asn' at line 26"),
+        Arguments.of(
+            "asn outside range",
+            "asn: 64513",
+            "asn: 4200000000",
+            "Property 'hosts[1].asn' at line 35: AS 4200000000 is outside asn-range 64512:65534"),
+        Arguments.of(
+            "asn not private",
+            "asn: 64513",
+            "asn: 3320",
+            "Property 'hosts[1].asn' at line 35: 3320 is not a private AS number"),
+        Arguments.of(
+            "bad endpoint",
+            "- 198.51.100.2\n",
+            "- router.example.com\n",
+            "Property 'hosts[1].endpoints[0]' at line 38"),
+        Arguments.of(
+            "lan overlap",
+            "- 10.2.0.0/24",
+            "- 10.1.0.128/25",
+            "Property 'hosts[1].lan-prefixes[0]' at line 40: 10.1.0.128/25 overlaps 10.1.0.0/24 (Property 'hosts[0].lan-prefixes[0]' at line 31)"),
+        Arguments.of(
+            "lan outside allowed",
+            "- 10.2.0.0/24",
+            "- 203.0.113.0/24",
+            "Property 'hosts[1].lan-prefixes[0]' at line 40: 203.0.113.0/24 is not inside allowed-lan-prefixes"),
+        Arguments.of(
+            "lan in tunnel",
+            "- 10.2.0.0/24",
+            "- fd12:3456:789a:1::/64",
+            "Property 'hosts[1].lan-prefixes[0]' at line 40: fd12:3456:789a:1::/64 overlaps the tunnel prefix"),
+        Arguments.of(
+            "retired in use",
+            "- number: 3",
+            "- number: 2",
+            "Property 'retired[0].number' at line 42: number 2 is retired but also used by Property 'hosts[1].number' at line 34"),
+        Arguments.of(
+            "syntax error", "locus: mesh1\n", "locus: [mesh1\n", "YAML syntax error at line"),
+        Arguments.of(
+            "duplicate key",
+            "locus: mesh1\n",
+            "locus: mesh1\nlocus: mesh2\n",
+            "Property 'locus' at line 6: duplicate key"),
+        Arguments.of(
+            "hosts not a list",
+            "hosts:\n- uuid: 6f1c0000-0000-4000-8000-000000000001",
+            "hosts: 3\nx:\n- uuid: 6f1c0000-0000-4000-8000-000000000001",
+            "Property 'x' at line 23: unknown key"),
         Arguments.of("version", "version: 1", "version: 2", "Property 'version' at line 3"));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("badFiles")
-  void load_badFile_namesPropertyAndLineAndChangesNothing(String name, String from, String to, String message)
-      throws Exception {
+  void load_badFile_namesPropertyAndLineAndChangesNothing(
+      String name, String from, String to, String message) throws Exception {
     assertThat(good).contains(from);
-    String bad = good.replaceFirst(java.util.regex.Pattern.quote(from), java.util.regex.Matcher.quoteReplacement(to));
+    String bad =
+        good.replaceFirst(
+            java.util.regex.Pattern.quote(from), java.util.regex.Matcher.quoteReplacement(to));
     Files.writeString(yaml, bad);
     byte[] before = Files.readAllBytes(yaml);
     assertThatThrownBy(() -> SiteFile.load(yaml))
@@ -179,7 +323,8 @@ class SiteFileTest {
   void load_durationsAndDefaults_apply() throws Exception {
     String minimal =
         good.replaceAll("(?m)^(portbase|asn-range|topology|ttl|record-lifetime|version):.*\\n", "")
-            .replaceAll("(?s)allowed-lan-prefixes:.*?publish", "ttl: 15m\nrecord-lifetime: 48h\npublish");
+            .replaceAll(
+                "(?s)allowed-lan-prefixes:.*?publish", "ttl: 15m\nrecord-lifetime: 48h\npublish");
     assertThat(minimal).doesNotContain("portbase").doesNotContain("allowed").contains("ttl: 15m");
     Files.writeString(yaml, minimal);
     Site s = SiteFile.load(yaml);

@@ -37,7 +37,9 @@ final class SiteFixtures {
 
   /** A site file with two hosts (10.1.0.0/24 and 10.2.0.0/24) and one retired number. */
   static Site twoHosts(Path yaml) {
-    Site s = SiteFile.create(yaml, settings(), AsnRange.parse(AsnRange.DEFAULT, "t"), "zonefile:/tmp/x.zone");
+    Site s =
+        SiteFile.create(
+            yaml, settings(), AsnRange.parse(AsnRange.DEFAULT, "t"), "zonefile:/tmp/x.zone");
     s = s.withHost(host(1, "10.1.0.0/24")).withHost(host(2, "10.2.0.0/24")).withHost(host(3, null));
     s = s.withoutHost(host(3, null).uuid());
     SiteFile.save(s, yaml);

@@ -12,9 +12,9 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * Every file and directory below some directories, with its bytes, mode and modification time:
- * for tests that prove a run (a dry run) changed, created and removed nothing. Compare two
- * snapshots with {@code equals}; AssertJ then prints the entries that differ.
+ * Every file and directory below some directories, with its bytes, mode and modification time: for
+ * tests that prove a run (a dry run) changed, created and removed nothing. Compare two snapshots
+ * with {@code equals}; AssertJ then prints the entries that differ.
  *
  * @param entries path to what is there
  */

@@ -67,12 +67,14 @@ public final class KnotServer implements AutoCloseable {
    * @throws IOException when knotd cannot be started or does not answer within 15 seconds (the
    *     message holds its log)
    */
-  public static KnotServer start(String zone, List<String> zoneLines) throws IOException, InterruptedException {
+  public static KnotServer start(String zone, List<String> zoneLines)
+      throws IOException, InterruptedException {
     byte[] raw = new byte[32];
     new SecureRandom().nextBytes(raw);
     String secret = Base64.getEncoder().encodeToString(raw);
     IOException last = null;
-    // A free port found by binding port 0 can be taken by someone else before knotd binds it: retry.
+    // A free port found by binding port 0 can be taken by someone else before knotd binds it:
+    // retry.
     for (int attempt = 0; attempt < 3; attempt++) {
       Path dir = Files.createTempDirectory("wgmesh-knot-");
       try {
@@ -86,9 +88,9 @@ public final class KnotServer implements AutoCloseable {
   }
 
   /**
-   * Whether knotd is installed here; tests use it with {@code
-   * @EnabledIf("org.wgmesh.core.testing.KnotServer#isAvailable")} so that a machine without Knot
-   * skips them (scripts/setup-debian.sh installs it).
+   * Whether knotd is installed here; tests use it with
+   * {@code @EnabledIf("org.wgmesh.core.testing.KnotServer#isAvailable")} so that a machine without
+   * Knot skips them (scripts/setup-debian.sh installs it).
    */
   public static boolean isAvailable() {
     for (String dir : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin").split(":")) {
@@ -145,39 +147,49 @@ public final class KnotServer implements AutoCloseable {
     deleteTree(dir);
   }
 
-  private static KnotServer launch(Path dir, String zone, List<String> zoneLines, String secret, int port)
+  private static KnotServer launch(
+      Path dir, String zone, List<String> zoneLines, String secret, int port)
       throws IOException, InterruptedException {
     Files.createDirectories(dir.resolve("run"));
     Files.createDirectories(dir.resolve("db"));
     Files.createDirectories(dir.resolve("zones"));
-    String conf = String.join("\n",
-        "server:",
-        "    rundir: \"" + dir.resolve("run") + "\"",
-        "    listen: 127.0.0.1@" + port,
-        "database:",
-        "    storage: \"" + dir.resolve("db") + "\"",
-        "log:",
-        "  - target: stderr",
-        "    any: info",
-        "key:",
-        "  - id: upd.key",
-        "    algorithm: hmac-sha256",
-        "    secret: " + secret,
-        "acl:",
-        "  - id: upd",
-        "    key: upd.key",
-        "    action: update",
-        "zone:",
-        "  - domain: " + zone,
-        "    storage: \"" + dir.resolve("zones") + "\"",
-        "    file: \"" + zone + ".zone\"",
-        "    acl: upd",
-        "");
+    String conf =
+        String.join(
+            "\n",
+            "server:",
+            "    rundir: \"" + dir.resolve("run") + "\"",
+            "    listen: 127.0.0.1@" + port,
+            "database:",
+            "    storage: \"" + dir.resolve("db") + "\"",
+            "log:",
+            "  - target: stderr",
+            "    any: info",
+            "key:",
+            "  - id: upd.key",
+            "    algorithm: hmac-sha256",
+            "    secret: " + secret,
+            "acl:",
+            "  - id: upd",
+            "    key: upd.key",
+            "    action: update",
+            "zone:",
+            "  - domain: " + zone,
+            "    storage: \"" + dir.resolve("zones") + "\"",
+            "    file: \"" + zone + ".zone\"",
+            "    acl: upd",
+            "");
     Files.writeString(dir.resolve("knot.conf"), conf);
-    List<String> lines = new ArrayList<>(List.of(
-        "$ORIGIN " + zone + ".", "$TTL 300", "@ SOA ns1 hostmaster 1 3600 900 604800 300", "@ NS ns1", "ns1 A 127.0.0.1"));
+    List<String> lines =
+        new ArrayList<>(
+            List.of(
+                "$ORIGIN " + zone + ".",
+                "$TTL 300",
+                "@ SOA ns1 hostmaster 1 3600 900 604800 300",
+                "@ NS ns1",
+                "ns1 A 127.0.0.1"));
     lines.addAll(zoneLines);
-    Files.writeString(dir.resolve("zones").resolve(zone + ".zone"), String.join("\n", lines) + "\n");
+    Files.writeString(
+        dir.resolve("zones").resolve(zone + ".zone"), String.join("\n", lines) + "\n");
 
     List<String> argv = new ArrayList<>();
     if (isRoot()) {
@@ -186,10 +198,11 @@ public final class KnotServer implements AutoCloseable {
       argv.addAll(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
     }
     argv.addAll(List.of("knotd", "-c", dir.resolve("knot.conf").toString()));
-    Process process = new ProcessBuilder(argv)
-        .redirectErrorStream(true)
-        .redirectOutput(dir.resolve("knotd.log").toFile())
-        .start();
+    Process process =
+        new ProcessBuilder(argv)
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("knotd.log").toFile())
+            .start();
     KnotServer server = new KnotServer(dir, process, port, zone, secret);
     try {
       server.awaitSoa();
@@ -197,15 +210,19 @@ public final class KnotServer implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       String log = server.log();
       stopProcess(process);
-      throw new IOException("knotd did not become ready on 127.0.0.1:" + port + ": " + e.getMessage() + "\n" + log, e);
+      throw new IOException(
+          "knotd did not become ready on 127.0.0.1:" + port + ": " + e.getMessage() + "\n" + log,
+          e);
     }
   }
 
   private void awaitSoa() throws IOException, InterruptedException {
-    SimpleResolver resolver = new SimpleResolver(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+    SimpleResolver resolver =
+        new SimpleResolver(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
     resolver.setTCP(true);
     resolver.setTimeout(Duration.ofMillis(500));
-    Message query = Message.newQuery(Record.newRecord(Name.fromString(zone + "."), Type.SOA, DClass.IN));
+    Message query =
+        Message.newQuery(Record.newRecord(Name.fromString(zone + "."), Type.SOA, DClass.IN));
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {

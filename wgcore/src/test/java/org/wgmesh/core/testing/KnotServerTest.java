@@ -3,7 +3,6 @@ package org.wgmesh.core.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
@@ -23,8 +22,12 @@ class KnotServerTest {
     KnotServer knot = KnotServer.start("fixture.test", List.of("_t 60 TXT \"v=1\""));
     try {
       SimpleResolver r = new SimpleResolver(new InetSocketAddress("127.0.0.1", knot.port()));
-      Message answer = r.send(Message.newQuery(Record.newRecord(Name.fromString("_t.fixture.test."), Type.TXT, DClass.IN)));
-      assertThat(answer.getSection(Section.ANSWER)).singleElement()
+      Message answer =
+          r.send(
+              Message.newQuery(
+                  Record.newRecord(Name.fromString("_t.fixture.test."), Type.TXT, DClass.IN)));
+      assertThat(answer.getSection(Section.ANSWER))
+          .singleElement()
           .satisfies(rr -> assertThat(((TXTRecord) rr).getStrings()).containsExactly("v=1"));
     } finally {
       knot.close();

@@ -16,16 +16,18 @@ import java.util.List;
 /**
  * The layering rules of {@code docs/architecture.md} ("Layering rules (checked by ArchUnit)") as
  * ArchUnit rules, for each module's {@code LayeringTest} to apply to its own main classes ({@link
- * #mainClasses}). Libraries stay at the edges: picocli in the commands, the AWS SDK in the
- * Route53 adapter, FreeMarker in the renderer, YAML in the file codecs; and no package depends,
- * through others, on itself.
+ * #mainClasses}). Libraries stay at the edges: picocli in the commands, the AWS SDK in the Route53
+ * adapter, FreeMarker in the renderer, YAML in the file codecs; and no package depends, through
+ * others, on itself.
  *
  * <p>Where a rule allows places, each is an ArchUnit package pattern ({@code "..cli.."}, {@code
  * "org.wgmesh.core.yaml.."}) or, when its last part starts with a capital letter, the fully
  * qualified name of a class, which allows its nested classes too.
  */
 public final class LayeringRules {
-  /** The packages of the commands: picocli is allowed there (and in {@code org.wgmesh.core.cli}). */
+  /**
+   * The packages of the commands: picocli is allowed there (and in {@code org.wgmesh.core.cli}).
+   */
   public static final String COMMANDS = "..cli..";
 
   /** The Route53 adapter, the one class that talks to the AWS SDK. */
@@ -36,11 +38,17 @@ public final class LayeringRules {
 
   /** The YAML codec layer and the site file codec; an endpoint module adds its file codec. */
   public static final List<String> CORE_YAML_CODECS =
-      List.of("org.wgmesh.core.yaml..", "org.wgmesh.core.site.SiteFile", "org.wgmesh.core.site.SiteSpec");
+      List.of(
+          "org.wgmesh.core.yaml..",
+          "org.wgmesh.core.site.SiteFile",
+          "org.wgmesh.core.site.SiteSpec");
 
   private LayeringRules() {}
 
-  /** The main (not test) classes of the packages below {@code rootPackage}, as compiled by this build. */
+  /**
+   * The main (not test) classes of the packages below {@code rootPackage}, as compiled by this
+   * build.
+   */
   public static JavaClasses mainClasses(String rootPackage) {
     return new ClassFileImporter()
         .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -48,12 +56,16 @@ public final class LayeringRules {
         .importPackages(rootPackage);
   }
 
-  /** Only command classes ({@value #COMMANDS} packages, which include the CLI plumbing) use picocli. */
+  /**
+   * Only command classes ({@value #COMMANDS} packages, which include the CLI plumbing) use picocli.
+   */
   public static ArchRule picocliOnlyInCommands() {
     return onlyIn("picocli..", "picocli", COMMANDS);
   }
 
-  /** Only the Route53 adapter ({@value #ROUTE53_ADAPTER} and its nested classes) uses the AWS SDK. */
+  /**
+   * Only the Route53 adapter ({@value #ROUTE53_ADAPTER} and its nested classes) uses the AWS SDK.
+   */
   public static ArchRule awsSdkOnlyInRoute53Adapter() {
     return onlyIn("software.amazon.awssdk..", "the AWS SDK", ROUTE53_ADAPTER);
   }
@@ -64,10 +76,11 @@ public final class LayeringRules {
   }
 
   /**
-   * Only the file codecs use YAML: SnakeYAML ({@code org.yaml..}) and wgmesh's YAML layer
-   * ({@code org.wgmesh.core.yaml..}).
+   * Only the file codecs use YAML: SnakeYAML ({@code org.yaml..}) and wgmesh's YAML layer ({@code
+   * org.wgmesh.core.yaml..}).
    *
-   * @param codecs where YAML is allowed, e.g. {@link #CORE_YAML_CODECS} plus the endpoint file codec
+   * @param codecs where YAML is allowed, e.g. {@link #CORE_YAML_CODECS} plus the endpoint file
+   *     codec
    */
   public static ArchRule yamlOnlyInFileCodecs(List<String> codecs) {
     String[] allowed = codecs.toArray(String[]::new);
@@ -100,11 +113,19 @@ public final class LayeringRules {
         .because("libraries stay at the edges (docs/architecture.md, layering rules)");
   }
 
-  /** Classes in any of {@code places}: package patterns, or class names (with their nested classes). */
+  /**
+   * Classes in any of {@code places}: package patterns, or class names (with their nested classes).
+   */
   static DescribedPredicate<JavaClass> in(String... places) {
     return DescribedPredicate.describe(
         "in " + Arrays.toString(places),
-        c -> Arrays.stream(places).anyMatch(p -> isClassName(p) ? isOrIsNestedIn(c, p) : PackageMatcher.of(p).matches(c.getPackageName())));
+        c ->
+            Arrays.stream(places)
+                .anyMatch(
+                    p ->
+                        isClassName(p)
+                            ? isOrIsNestedIn(c, p)
+                            : PackageMatcher.of(p).matches(c.getPackageName())));
   }
 
   private static boolean isClassName(String place) {

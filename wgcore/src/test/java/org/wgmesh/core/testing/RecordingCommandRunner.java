@@ -13,8 +13,8 @@ import org.wgmesh.core.exec.CommandRunner;
  * A {@link CommandRunner} for tests that records every command, in order, and either answers from
  * scripted responses or passes commands on to a real runner. Thread-safe for recording.
  *
- * <p>Typical use: assert that a run with nothing to change issued no mutating command:
- * {@code assertThat(recorder.mutations()).isEmpty()}.
+ * <p>Typical use: assert that a run with nothing to change issued no mutating command: {@code
+ * assertThat(recorder.mutations()).isEmpty()}.
  */
 public final class RecordingCommandRunner implements CommandRunner {
   private final List<Command> commands = Collections.synchronizedList(new ArrayList<>());
@@ -37,7 +37,10 @@ public final class RecordingCommandRunner implements CommandRunner {
     return new RecordingCommandRunner(delegate::execute);
   }
 
-  /** Answers commands whose argv starts with {@code argvPrefix} with {@code result}; later rules win. */
+  /**
+   * Answers commands whose argv starts with {@code argvPrefix} with {@code result}; later rules
+   * win.
+   */
   public RecordingCommandRunner respond(CommandResult result, String... argvPrefix) {
     return respond(c -> startsWith(c, argvPrefix), c -> result);
   }
@@ -54,8 +57,12 @@ public final class RecordingCommandRunner implements CommandRunner {
     commands.add(command);
     Function<Command, CommandResult> answer;
     synchronized (this) {
-      answer = responses.stream().filter(r -> r.match.test(command)).findFirst()
-          .map(Response::answer).orElse(fallback);
+      answer =
+          responses.stream()
+              .filter(r -> r.match.test(command))
+              .findFirst()
+              .map(Response::answer)
+              .orElse(fallback);
     }
     return answer.apply(command);
   }

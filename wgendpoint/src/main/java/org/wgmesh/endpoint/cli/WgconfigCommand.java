@@ -1,29 +1,29 @@
 package org.wgmesh.endpoint.cli;
 
 import java.nio.file.Path;
-import java.util.function.Consumer;
-import org.wgmesh.core.registration.Registration;
-import org.wgmesh.endpoint.settings.EndpointConfig;
-import org.wgmesh.core.net.DomainName;
-import org.wgmesh.endpoint.settings.InterfaceName;
-import org.wgmesh.endpoint.settings.NamespaceName;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import org.wgmesh.core.cli.Cli;
 import org.wgmesh.core.cli.CommonOptions;
 import org.wgmesh.core.cli.Io;
 import org.wgmesh.core.cli.Reporter;
 import org.wgmesh.core.cli.VersionProvider;
 import org.wgmesh.core.error.ExitCode;
+import org.wgmesh.core.net.DomainName;
 import org.wgmesh.core.net.IpAddress;
 import org.wgmesh.core.net.IpPrefix;
+import org.wgmesh.core.registration.Registration;
 import org.wgmesh.endpoint.config.EndpointFile;
 import org.wgmesh.endpoint.config.EnrolOptions;
 import org.wgmesh.endpoint.config.Enrolment;
+import org.wgmesh.endpoint.settings.EndpointConfig;
+import org.wgmesh.endpoint.settings.InterfaceName;
+import org.wgmesh.endpoint.settings.NamespaceName;
 import org.wgmesh.endpoint.settings.Roots;
 import org.wgmesh.endpoint.settings.Supervisor;
 import org.wgmesh.endpoint.settings.WireGuardBackendChoice;
@@ -34,9 +34,10 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code wgconfig [-i PUBLIC_IF] [-T TRUST_IF] [-I TRUST_CIDR]... [--public-address ADDR]...
- * [--site-fingerprint SHA256:...] [--resolver IP:PORT | --zone-file PATH] DOMAIN}: reads and verifies
- * the mesh record, pins the site key, and creates or updates {@code DIR/<domain>.yaml}. Thin:
- * options, one {@link Enrolment} call, exit code. Changed settings go to stdout, one per line.
+ * [--site-fingerprint SHA256:...] [--resolver IP:PORT | --zone-file PATH] DOMAIN}: reads and
+ * verifies the mesh record, pins the site key, and creates or updates {@code DIR/<domain>.yaml}.
+ * Thin: options, one {@link Enrolment} call, exit code. Changed settings go to stdout, one per
+ * line.
  */
 @Command(
     name = "wgconfig",
@@ -54,69 +55,120 @@ public final class WgconfigCommand implements Callable<Integer> {
 
   @Mixin CommonOptions common;
 
-  @Option(names = {"-i", "--public-interface"}, paramLabel = "PUBLIC_IF",
+  @Option(
+      names = {"-i", "--public-interface"},
+      paramLabel = "PUBLIC_IF",
       description = "The Internet-facing interface (stays in the default namespace).")
   String publicInterface;
 
-  @Option(names = {"-T", "--trust-interface"}, paramLabel = "TRUST_IF",
+  @Option(
+      names = {"-T", "--trust-interface"},
+      paramLabel = "TRUST_IF",
       description = "The LAN interface (moved into the mesh namespace).")
   String trustInterface;
 
-  @Option(names = {"-I", "--trust-address"}, paramLabel = "TRUST_CIDR",
-      description = "An address of the LAN interface with its prefix length, e.g. 198.18.1.1/24 (repeat for more; IPv6 too).")
+  @Option(
+      names = {"-I", "--trust-address"},
+      paramLabel = "TRUST_CIDR",
+      description =
+          "An address of the LAN interface with its prefix length, e.g. 198.18.1.1/24 (repeat for more; IPv6 too).")
   List<String> trustAddresses;
 
-  @Option(names = "--public-address", paramLabel = "ADDR",
+  @Option(
+      names = "--public-address",
+      paramLabel = "ADDR",
       description = "A public address peers send to, best first (repeat for more; '' for none).")
   List<String> publicAddresses;
 
-  @Option(names = "--lan-prefix", paramLabel = "PREFIX",
-      description = "A LAN prefix to announce (repeat for more; '' for the default: the networks of the trust addresses).")
+  @Option(
+      names = "--lan-prefix",
+      paramLabel = "PREFIX",
+      description =
+          "A LAN prefix to announce (repeat for more; '' for the default: the networks of the trust addresses).")
   List<String> lanPrefixes;
 
-  @Option(names = "--netns", paramLabel = "NAME", description = "Network namespace name (default: the mesh locus).")
+  @Option(
+      names = "--netns",
+      paramLabel = "NAME",
+      description = "Network namespace name (default: the mesh locus).")
   String netns;
 
-  @Option(names = "--hostname", paramLabel = "NAME", description = "Host name to register (default: the system's).")
+  @Option(
+      names = "--hostname",
+      paramLabel = "NAME",
+      description = "Host name to register (default: the system's).")
   String hostname;
 
-  @Option(names = "--host-key", paramLabel = "FILE", description = "WireGuard private key file (default: DIR/DOMAIN.key).")
+  @Option(
+      names = "--host-key",
+      paramLabel = "FILE",
+      description = "WireGuard private key file (default: DIR/DOMAIN.key).")
   Path hostKey;
 
-  @Option(names = "--site-fingerprint", paramLabel = "SHA256:...",
-      description = "The site fingerprint from the admin; the record's key must match it. Without it the key is pinned on first use.")
+  @Option(
+      names = "--site-fingerprint",
+      paramLabel = "SHA256:...",
+      description =
+          "The site fingerprint from the admin; the record's key must match it. Without it the key is pinned on first use.")
   String siteFingerprint;
 
-  @Option(names = "--resolver", paramLabel = "IP:PORT",
+  @Option(
+      names = "--resolver",
+      paramLabel = "IP:PORT",
       description = "DNS server to read the records from, now and later (default: the system's).")
   String resolver;
 
-  @Option(names = "--zone-file", paramLabel = "PATH", description = "Read the records from this zone file instead of DNS, now and later.")
+  @Option(
+      names = "--zone-file",
+      paramLabel = "PATH",
+      description = "Read the records from this zone file instead of DNS, now and later.")
   Path zoneFile;
 
-  @Option(names = "--backend", paramLabel = "auto|kernel|userspace", description = "WireGuard implementation (default: auto).")
+  @Option(
+      names = "--backend",
+      paramLabel = "auto|kernel|userspace",
+      description = "WireGuard implementation (default: auto).")
   WireGuardBackendChoice backend;
 
-  @Option(names = "--supervisor", paramLabel = "direct|systemd", description = "Who runs BIRD and wireguard-go (default: direct).")
+  @Option(
+      names = "--supervisor",
+      paramLabel = "direct|systemd",
+      description = "Who runs BIRD and wireguard-go (default: direct).")
   Supervisor supervisor;
 
-  @Option(names = "--root", paramLabel = "DIR",
-      description = "Put every deployed file below DIR (DIR/etc/wireguard, ...), for tests and simulated hosts.")
+  @Option(
+      names = "--root",
+      paramLabel = "DIR",
+      description =
+          "Put every deployed file below DIR (DIR/etc/wireguard, ...), for tests and simulated hosts.")
   Path root;
 
-  @Option(names = "--template-dir", paramLabel = "DIR",
-      description = "Templates here replace the built-in ones file by file, e.g. DIR/shorewall/rules.ftl ('' for none).")
+  @Option(
+      names = "--template-dir",
+      paramLabel = "DIR",
+      description =
+          "Templates here replace the built-in ones file by file, e.g. DIR/shorewall/rules.ftl ('' for none).")
   String templateDir;
 
-  @Option(names = "--allow-ssh-from-net", paramLabel = "true|false", arity = "1",
-      description = "Whether Shorewall accepts SSH from the Internet side to this router (default: true).")
+  @Option(
+      names = "--allow-ssh-from-net",
+      paramLabel = "true|false",
+      arity = "1",
+      description =
+          "Whether Shorewall accepts SSH from the Internet side to this router (default: true).")
   Boolean allowSshFromNet;
 
-  @Option(names = "--config-dir", paramLabel = "DIR",
-      description = "Endpoint configuration directory (default: $WGMESH_CONFIG_DIR, else /etc/wgmesh).")
+  @Option(
+      names = "--config-dir",
+      paramLabel = "DIR",
+      description =
+          "Endpoint configuration directory (default: $WGMESH_CONFIG_DIR, else /etc/wgmesh).")
   Path configDir;
 
-  @Parameters(index = "0", paramLabel = "DOMAIN", description = "The mesh domain, e.g. mesh.example.com.")
+  @Parameters(
+      index = "0",
+      paramLabel = "DOMAIN",
+      description = "The mesh domain, e.g. mesh.example.com.")
   String domain;
 
   /** The command with the process environment. */
@@ -125,7 +177,10 @@ public final class WgconfigCommand implements Callable<Integer> {
   }
 
   /** For tests: a given environment and enrolment service. */
-  WgconfigCommand(Io io, Map<String, String> env, BiFunction<Reporter, EnrolOptions, Enrolment.Result> service) {
+  WgconfigCommand(
+      Io io,
+      Map<String, String> env,
+      BiFunction<Reporter, EnrolOptions, Enrolment.Result> service) {
     this.io = io;
     this.env = env;
     this.service = service;
@@ -140,9 +195,14 @@ public final class WgconfigCommand implements Callable<Integer> {
   public Integer call() {
     Reporter reporter = common.reporter(io);
     Path dir = EndpointFile.configDir(Optional.ofNullable(configDir), env);
-    EnrolOptions options = new EnrolOptions(DomainName.parse(domain, "DOMAIN"), dir,
-        Optional.ofNullable(siteFingerprint), Optional.ofNullable(resolver), Optional.ofNullable(zoneFile),
-        changes());
+    EnrolOptions options =
+        new EnrolOptions(
+            DomainName.parse(domain, "DOMAIN"),
+            dir,
+            Optional.ofNullable(siteFingerprint),
+            Optional.ofNullable(resolver),
+            Optional.ofNullable(zoneFile),
+            changes());
     Enrolment.Result result = service.apply(reporter, options);
     if (result.created()) {
       io.out().println("created " + result.file());
@@ -152,34 +212,59 @@ public final class WgconfigCommand implements Callable<Integer> {
       io.out().println("updated " + result.file() + ":");
       result.changes().forEach(line -> io.out().println("  " + line));
     }
-    reporter.info("site %s, key %s, locus %s", result.config().domain(), result.config().siteFingerprint(),
-        result.config().locus());
+    reporter.info(
+        "site %s, key %s, locus %s",
+        result.config().domain(), result.config().siteFingerprint(), result.config().locus());
     return ExitCode.OK.code();
   }
 
   /** The settings given, each as a change of the stored configuration (parsed and checked here). */
   private List<Consumer<EndpointConfig.Builder>> changes() {
     List<Consumer<EndpointConfig.Builder>> c = new ArrayList<>();
-    set(c, publicInterface, t -> InterfaceName.parse(t, "-i/--public-interface"), (b, v) -> b.publicInterface = Optional.of(v));
-    set(c, trustInterface, t -> InterfaceName.parse(t, "-T/--trust-interface"), (b, v) -> b.trustInterface = Optional.of(v));
-    parsed(trustAddresses, t -> IpPrefix.parseInterface(t, "-I/--trust-address")).ifPresent(v -> c.add(b -> b.trustAddresses = v));
-    parsed(publicAddresses, t -> IpAddress.parse(t, "--public-address")).ifPresent(v -> c.add(b -> b.publicAddresses = v));
-    parsed(lanPrefixes, t -> IpPrefix.parse(t, "--lan-prefix")).ifPresent(v -> c.add(b -> b.lanPrefixes = v));
+    set(
+        c,
+        publicInterface,
+        t -> InterfaceName.parse(t, "-i/--public-interface"),
+        (b, v) -> b.publicInterface = Optional.of(v));
+    set(
+        c,
+        trustInterface,
+        t -> InterfaceName.parse(t, "-T/--trust-interface"),
+        (b, v) -> b.trustInterface = Optional.of(v));
+    parsed(trustAddresses, t -> IpPrefix.parseInterface(t, "-I/--trust-address"))
+        .ifPresent(v -> c.add(b -> b.trustAddresses = v));
+    parsed(publicAddresses, t -> IpAddress.parse(t, "--public-address"))
+        .ifPresent(v -> c.add(b -> b.publicAddresses = v));
+    parsed(lanPrefixes, t -> IpPrefix.parse(t, "--lan-prefix"))
+        .ifPresent(v -> c.add(b -> b.lanPrefixes = v));
     set(c, netns, t -> NamespaceName.parse(t, "--netns"), (b, v) -> b.netns = Optional.of(v));
-    set(c, hostname, t -> Registration.checkHostname(t, "--hostname"), (b, v) -> b.hostname = Optional.of(v));
+    set(
+        c,
+        hostname,
+        t -> Registration.checkHostname(t, "--hostname"),
+        (b, v) -> b.hostname = Optional.of(v));
     set(c, hostKey, Path::toAbsolutePath, (b, v) -> b.hostKey = v);
     set(c, backend, v -> v, (b, v) -> b.backend = v);
     set(c, supervisor, v -> v, (b, v) -> b.supervisor = v);
     set(c, root, r -> Roots.under(r.toAbsolutePath()), (b, v) -> b.roots = v);
-    set(c, templateDir, t -> t.isBlank() ? Optional.<Path>empty() : Optional.of(Enrolment.checkTemplateDir(Path.of(t.strip()))),
+    set(
+        c,
+        templateDir,
+        t ->
+            t.isBlank()
+                ? Optional.<Path>empty()
+                : Optional.of(Enrolment.checkTemplateDir(Path.of(t.strip()))),
         (b, v) -> b.templateDir = v);
     set(c, allowSshFromNet, v -> v, (b, v) -> b.allowSshFromNet = v);
     return c;
   }
 
   /** Adds the change of one option, parsed now (so a bad value fails before DNS is read). */
-  private static <T, V> void set(List<Consumer<EndpointConfig.Builder>> changes, T option,
-      java.util.function.Function<T, V> parse, java.util.function.BiConsumer<EndpointConfig.Builder, V> apply) {
+  private static <T, V> void set(
+      List<Consumer<EndpointConfig.Builder>> changes,
+      T option,
+      java.util.function.Function<T, V> parse,
+      java.util.function.BiConsumer<EndpointConfig.Builder, V> apply) {
     if (option != null) {
       V value = parse.apply(option);
       changes.add(b -> apply.accept(b, value));
@@ -187,7 +272,8 @@ public final class WgconfigCommand implements Callable<Integer> {
   }
 
   /** A repeated option: absent, or its values; a single '' means "none". */
-  private static <T> Optional<List<T>> parsed(List<String> values, java.util.function.Function<String, T> parse) {
+  private static <T> Optional<List<T>> parsed(
+      List<String> values, java.util.function.Function<String, T> parse) {
     if (values == null) {
       return Optional.empty();
     }

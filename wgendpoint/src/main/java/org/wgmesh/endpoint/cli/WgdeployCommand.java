@@ -58,45 +58,71 @@ public final class WgdeployCommand implements Callable<Integer> {
 
   @Mixin CommonOptions common;
 
-  @Option(names = "--config-dir", paramLabel = "DIR",
-      description = "Endpoint configuration directory (default: $WGMESH_CONFIG_DIR, else /etc/wgmesh).")
+  @Option(
+      names = "--config-dir",
+      paramLabel = "DIR",
+      description =
+          "Endpoint configuration directory (default: $WGMESH_CONFIG_DIR, else /etc/wgmesh).")
   Path configDir;
 
-  @Option(names = "--resolver", paramLabel = "IP:PORT",
-      description = "DNS server to read the mesh records from (default: the endpoint file's, else the system's).")
+  @Option(
+      names = "--resolver",
+      paramLabel = "IP:PORT",
+      description =
+          "DNS server to read the mesh records from (default: the endpoint file's, else the system's).")
   String resolver;
 
-  @Option(names = {"-n", "--dry-run"},
-      description = "Print the file diff and the steps with the commands that would run; change no file and nothing on the host.")
+  @Option(
+      names = {"-n", "--dry-run"},
+      description =
+          "Print the file diff and the steps with the commands that would run; change no file and nothing on the host.")
   boolean dryRun;
 
-  @Option(names = "--down",
-      description = "Remove everything wgdeploy created for DOMAIN and move the trust interface back.")
+  @Option(
+      names = "--down",
+      description =
+          "Remove everything wgdeploy created for DOMAIN and move the trust interface back.")
   boolean down;
 
-  @Option(names = "--check",
-      description = "Check what the last deploy set up (namespace, WireGuard links and handshakes, BGP, BFD, "
-          + "BIRD, Shorewall): one line per check on stdout (-q: failures only); exit 12 if one fails. "
-          + "No DNS, queries only; writes its metrics for node_exporter.")
+  @Option(
+      names = "--check",
+      description =
+          "Check what the last deploy set up (namespace, WireGuard links and handshakes, BGP, BFD, "
+              + "BIRD, Shorewall): one line per check on stdout (-q: failures only); exit 12 if one fails. "
+              + "No DNS, queries only; writes its metrics for node_exporter.")
   boolean check;
 
-  @Option(names = "--json",
-      description = "With --check: print the checks as JSON (name, status, subject, value, hint) instead of lines.")
+  @Option(
+      names = "--json",
+      description =
+          "With --check: print the checks as JSON (name, status, subject, value, hint) instead of lines.")
   boolean json;
 
-  @Option(names = "--max-handshake-age", paramLabel = "SECONDS",
-      description = "With --check: the oldest WireGuard handshake a live link may have (default: 180).")
+  @Option(
+      names = "--max-handshake-age",
+      paramLabel = "SECONDS",
+      description =
+          "With --check: the oldest WireGuard handshake a live link may have (default: 180).")
   Integer maxHandshakeAge;
 
-  @Option(names = "--backend", paramLabel = "auto|kernel|userspace",
-      description = "WireGuard implementation (default: the endpoint config's, else auto: kernel if present).")
+  @Option(
+      names = "--backend",
+      paramLabel = "auto|kernel|userspace",
+      description =
+          "WireGuard implementation (default: the endpoint config's, else auto: kernel if present).")
   WireGuardBackendChoice backend;
 
-  @Option(names = "--supervisor", paramLabel = "direct|systemd",
-      description = "Who runs BIRD and wireguard-go: wgdeploy itself (direct, PID files) or the rendered systemd units.")
+  @Option(
+      names = "--supervisor",
+      paramLabel = "direct|systemd",
+      description =
+          "Who runs BIRD and wireguard-go: wgdeploy itself (direct, PID files) or the rendered systemd units.")
   Supervisor supervisor;
 
-  @Parameters(index = "0", paramLabel = "DOMAIN", description = "The mesh domain, e.g. mesh.example.com.")
+  @Parameters(
+      index = "0",
+      paramLabel = "DOMAIN",
+      description = "The mesh domain, e.g. mesh.example.com.")
   String domain;
 
   /** The command with the process environment, real processes and DNS. */
@@ -108,7 +134,10 @@ public final class WgdeployCommand implements Callable<Integer> {
    * For tests: a given environment ({@code WGMESH_CONFIG_DIR}), command runner and mesh source
    * (from the {@code --resolver} option).
    */
-  public WgdeployCommand(Io io, Map<String, String> env, CommandRunner runner,
+  public WgdeployCommand(
+      Io io,
+      Map<String, String> env,
+      CommandRunner runner,
       Function<Optional<String>, MeshSource> sources) {
     this.io = io;
     this.env = env;
@@ -134,10 +163,18 @@ public final class WgdeployCommand implements Callable<Integer> {
       throw usage((json ? "--json" : "--max-handshake-age") + " goes with --check");
     }
     // The one place a dry run differs: its transactions run no step, take no lock, write no file.
-    Transactions transactions = dryRun ? new DryRunTransactions() : new HostTransactions(runner, reporter, Waiter.POLLING);
-    DeployService service = new DeployService(dir, sources.apply(Optional.ofNullable(resolver)), runner,
-        transactions, reporter, Clock.systemUTC());
-    DeployService.Overrides overrides = new DeployService.Overrides(Optional.ofNullable(backend), Optional.ofNullable(supervisor));
+    Transactions transactions =
+        dryRun ? new DryRunTransactions() : new HostTransactions(runner, reporter, Waiter.POLLING);
+    DeployService service =
+        new DeployService(
+            dir,
+            sources.apply(Optional.ofNullable(resolver)),
+            runner,
+            transactions,
+            reporter,
+            Clock.systemUTC());
+    DeployService.Overrides overrides =
+        new DeployService.Overrides(Optional.ofNullable(backend), Optional.ofNullable(supervisor));
     DeployResult result = down ? service.down(mesh, overrides) : service.deploy(mesh, overrides);
     if (result.dryRun()) {
       result.describe().forEach(io.out()::println);
@@ -161,13 +198,23 @@ public final class WgdeployCommand implements Callable<Integer> {
       throw usage("--check cannot be used with " + (down ? "--down" : "--dry-run"));
     }
     if (maxHandshakeAge != null && maxHandshakeAge <= 0) {
-      throw new InputException("--max-handshake-age " + maxHandshakeAge, "must be a positive number of seconds");
+      throw new InputException(
+          "--max-handshake-age " + maxHandshakeAge, "must be a positive number of seconds");
     }
-    Duration maxAge = maxHandshakeAge == null
-        ? HealthCheck.DEFAULT_MAX_HANDSHAKE_AGE : Duration.ofSeconds(maxHandshakeAge);
+    Duration maxAge =
+        maxHandshakeAge == null
+            ? HealthCheck.DEFAULT_MAX_HANDSHAKE_AGE
+            : Duration.ofSeconds(maxHandshakeAge);
     // Host transactions only for the metrics file: the check takes no lock and runs no step.
-    HealthReport report = new DeployService(dir, sources.apply(Optional.ofNullable(resolver)), runner,
-        new HostTransactions(runner, reporter, Waiter.POLLING), reporter, Clock.systemUTC()).check(mesh, maxAge);
+    HealthReport report =
+        new DeployService(
+                dir,
+                sources.apply(Optional.ofNullable(resolver)),
+                runner,
+                new HostTransactions(runner, reporter, Waiter.POLLING),
+                reporter,
+                Clock.systemUTC())
+            .check(mesh, maxAge);
     // -q: only what is wrong, so that cron mails (and log lines) appear only then.
     boolean quiet = reporter.verbosity() == Reporter.Verbosity.QUIET;
     if (json) {

@@ -1,7 +1,6 @@
 package org.wgmesh.endpoint.cli;
 
 import java.nio.file.Path;
-import org.wgmesh.core.net.DomainName;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -9,9 +8,10 @@ import java.util.function.Function;
 import org.wgmesh.core.cli.Cli;
 import org.wgmesh.core.cli.CommonOptions;
 import org.wgmesh.core.cli.Io;
-import org.wgmesh.core.cli.VersionProvider;
 import org.wgmesh.core.cli.Reporter;
+import org.wgmesh.core.cli.VersionProvider;
 import org.wgmesh.core.error.ExitCode;
+import org.wgmesh.core.net.DomainName;
 import org.wgmesh.endpoint.config.EndpointFile;
 import org.wgmesh.endpoint.config.HostRegistration;
 import picocli.CommandLine.Command;
@@ -40,11 +40,17 @@ public final class WghostCommand implements Callable<Integer> {
 
   @Mixin CommonOptions common;
 
-  @Option(names = "--config-dir", paramLabel = "DIR",
-      description = "Endpoint configuration directory (default: $WGMESH_CONFIG_DIR, else /etc/wgmesh).")
+  @Option(
+      names = "--config-dir",
+      paramLabel = "DIR",
+      description =
+          "Endpoint configuration directory (default: $WGMESH_CONFIG_DIR, else /etc/wgmesh).")
   Path configDir;
 
-  @Parameters(index = "0", paramLabel = "DOMAIN", description = "The mesh domain, e.g. mesh.example.com.")
+  @Parameters(
+      index = "0",
+      paramLabel = "DOMAIN",
+      description = "The mesh domain, e.g. mesh.example.com.")
   String domain;
 
   /** The command with the process environment. */
@@ -67,7 +73,8 @@ public final class WghostCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Path dir = EndpointFile.configDir(Optional.ofNullable(configDir), env);
-    HostRegistration.Result result = service.apply(common.reporter(io)).register(dir, DomainName.parse(domain, "DOMAIN"));
+    HostRegistration.Result result =
+        service.apply(common.reporter(io)).register(dir, DomainName.parse(domain, "DOMAIN"));
     io.out().println(result.blob());
     return ExitCode.OK.code();
   }

@@ -15,11 +15,11 @@ import java.util.function.Function;
 import org.wgmesh.core.crypto.Ed25519PublicKey;
 import org.wgmesh.core.crypto.X25519PublicKey;
 import org.wgmesh.core.dns.DnsjavaSource;
-import org.wgmesh.core.net.DomainName;
 import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.error.FileException;
 import org.wgmesh.core.error.WgmeshException;
 import org.wgmesh.core.io.AtomicFiles;
+import org.wgmesh.core.net.DomainName;
 import org.wgmesh.core.net.IpAddress;
 import org.wgmesh.core.net.IpPrefix;
 import org.wgmesh.core.yaml.YamlDocuments;
@@ -40,8 +40,13 @@ import org.wgmesh.endpoint.settings.WireGuardBackendChoice;
 public final class EndpointFile {
   /** The format version this code reads and writes. */
   public static final int VERSION = 1;
-  /** Where endpoint files live unless {@code --config-dir} or {@code WGMESH_CONFIG_DIR} says otherwise. */
+
+  /**
+   * Where endpoint files live unless {@code --config-dir} or {@code WGMESH_CONFIG_DIR} says
+   * otherwise.
+   */
   public static final Path DEFAULT_DIR = Path.of("/etc/wgmesh");
+
   /** The environment variable that overrides {@link #DEFAULT_DIR}. */
   public static final String DIR_ENV = "WGMESH_CONFIG_DIR";
 
@@ -49,17 +54,47 @@ public final class EndpointFile {
       "# wgmesh endpoint configuration, written by wgconfig (see docs/endpoint-file.md).\n"
           + "# Re-run wgconfig to change it; hand edits are kept but checked on every read.\n";
 
-  private static final Set<String> KEYS = Set.of(
-      "version", "domain", "site", "locus", "uuid", "hostname", "netns", "public-interface",
-      "public-addresses", "trust-interface", "trust-addresses", "lan-prefixes", "host-key",
-      "resolver", "zone-file", "backend", "supervisor", "roots", "template-dir", "allow-ssh-from-net");
+  private static final Set<String> KEYS =
+      Set.of(
+          "version",
+          "domain",
+          "site",
+          "locus",
+          "uuid",
+          "hostname",
+          "netns",
+          "public-interface",
+          "public-addresses",
+          "trust-interface",
+          "trust-addresses",
+          "lan-prefixes",
+          "host-key",
+          "resolver",
+          "zone-file",
+          "backend",
+          "supervisor",
+          "roots",
+          "template-dir",
+          "allow-ssh-from-net");
   private static final Set<String> SITE_KEYS = Set.of("signing-key", "fingerprint", "box-key");
-  private static final Set<String> ROOT_KEYS = Set.of(
-      "prefix", "wireguard", "bird", "shorewall", "shorewall6", "systemd", "state", "run", "metrics");
+  private static final Set<String> ROOT_KEYS =
+      Set.of(
+          "prefix",
+          "wireguard",
+          "bird",
+          "shorewall",
+          "shorewall6",
+          "systemd",
+          "state",
+          "run",
+          "metrics");
 
   private EndpointFile() {}
 
-  /** Every key the file may hold (the site keys without their {@code site.} prefix, not {@code site} itself): for the docs test. */
+  /**
+   * Every key the file may hold (the site keys without their {@code site.} prefix, not {@code site}
+   * itself): for the docs test.
+   */
   static Set<String> keysForDocs() {
     Set<String> all = new java.util.HashSet<>(KEYS);
     all.addAll(SITE_KEYS);
@@ -104,7 +139,9 @@ public final class EndpointFile {
   public static EndpointConfig load(Path file, DomainName expectedDomain) {
     if (!Files.exists(file)) {
       String d = expectedDomain == null ? "DOMAIN" : expectedDomain.toString();
-      throw new FileException(file.toString(), "no endpoint configuration",
+      throw new FileException(
+          file.toString(),
+          "no endpoint configuration",
           "enrol this host first: wgconfig [--config-dir " + file.getParent() + "] " + d);
     }
     return parse(YamlDocuments.read(file), file.getParent(), expectedDomain);
@@ -116,13 +153,15 @@ public final class EndpointFile {
     YamlNode versionNode = root.require(e, "version");
     long version = versionNode.number(0, Integer.MAX_VALUE);
     if (version != VERSION) {
-      throw versionNode.error("version " + version + " is not supported (this wgmesh reads version " + VERSION + ")",
+      throw versionNode.error(
+          "version " + version + " is not supported (this wgmesh reads version " + VERSION + ")",
           "use the wgmesh release that wrote this file, or re-create it with wgconfig");
     }
     YamlNode domainNode = root.require(e, "domain");
     DomainName domain = value(domainNode, t -> DomainName.parse(t, "domain"));
     if (expectedDomain != null && !domain.equals(expectedDomain)) {
-      throw domainNode.error("the file is for '" + domain + "', not '" + expectedDomain + "'",
+      throw domainNode.error(
+          "the file is for '" + domain + "', not '" + expectedDomain + "'",
           "each mesh has its own file DIR/<domain>.yaml");
     }
     YamlNode siteNode = root.require(e, "site");
@@ -131,36 +170,58 @@ public final class EndpointFile {
     Ed25519PublicKey signing = value(signingNode, t -> Ed25519PublicKey.parse(t, "signing-key"));
     YamlNode fpNode = siteNode.require(site, "fingerprint");
     if (!fpNode.text().equals(signing.fingerprint())) {
-      throw fpNode.error("does not match site.signing-key (whose fingerprint is " + signing.fingerprint() + ")",
-          "the pinned site key was edited: re-enrol with wgconfig --site-fingerprint FINGERPRINT " + domain);
+      throw fpNode.error(
+          "does not match site.signing-key (whose fingerprint is " + signing.fingerprint() + ")",
+          "the pinned site key was edited: re-enrol with wgconfig --site-fingerprint FINGERPRINT "
+              + domain);
     }
-    X25519PublicKey box = value(siteNode.require(site, "box-key"), t -> X25519PublicKey.parse(t, "box-key"));
+    X25519PublicKey box =
+        value(siteNode.require(site, "box-key"), t -> X25519PublicKey.parse(t, "box-key"));
     String locus = root.require(e, "locus").text();
     UUID uuid = value(root.require(e, "uuid"), UUID::fromString);
 
     Optional<Path> zoneFile = YamlNode.optional(e, "zone-file").map(n -> Path.of(n.text()));
-    Optional<String> resolver = YamlNode.optional(e, "resolver").map(n -> value(n, t -> {
-      DnsjavaSource.parseResolver(t);
-      return t;
-    }));
+    Optional<String> resolver =
+        YamlNode.optional(e, "resolver")
+            .map(
+                n ->
+                    value(
+                        n,
+                        t -> {
+                          DnsjavaSource.parseResolver(t);
+                          return t;
+                        }));
     if (resolver.isPresent() && zoneFile.isPresent()) {
       throw e.get("zone-file").error("both resolver and zone-file are set", "keep one of them");
     }
-    Path hostKey = YamlNode.optional(e, "host-key")
-        .map(n -> inConfigDir(n, dir))
-        .orElse(defaultHostKey(dir == null ? DEFAULT_DIR : dir, domain));
+    Path hostKey =
+        YamlNode.optional(e, "host-key")
+            .map(n -> inConfigDir(n, dir))
+            .orElse(defaultHostKey(dir == null ? DEFAULT_DIR : dir, domain));
     try {
       return new EndpointConfig(
-          domain, signing, box, locus, uuid,
-          YamlNode.optional(e, "hostname").map(n -> value(n,
-              t -> org.wgmesh.core.registration.Registration.checkHostname(t, "hostname"))),
+          domain,
+          signing,
+          box,
+          locus,
+          uuid,
+          YamlNode.optional(e, "hostname")
+              .map(
+                  n ->
+                      value(
+                          n,
+                          t ->
+                              org.wgmesh.core.registration.Registration.checkHostname(
+                                  t, "hostname"))),
           YamlNode.optional(e, "netns").map(n -> value(n, t -> NamespaceName.parse(t, "netns"))),
           interfaceName(e, "public-interface"),
           list(e, "public-addresses", t -> IpAddress.parse(t, "address")),
           interfaceName(e, "trust-interface"),
           list(e, "trust-addresses", t -> IpPrefix.parseInterface(t, "address")),
           list(e, "lan-prefixes", t -> IpPrefix.parse(t, "prefix")),
-          hostKey, resolver, zoneFile,
+          hostKey,
+          resolver,
+          zoneFile,
           choice(e, "backend", WireGuardBackendChoice.class, WireGuardBackendChoice.AUTO),
           choice(e, "supervisor", Supervisor.class, Supervisor.DIRECT),
           roots(e),
@@ -225,7 +286,8 @@ public final class EndpointFile {
     return out;
   }
 
-  private static <E extends Enum<E>> E choice(Map<String, YamlNode> e, String key, Class<E> type, E fallback) {
+  private static <E extends Enum<E>> E choice(
+      Map<String, YamlNode> e, String key, Class<E> type, E fallback) {
     Optional<YamlNode> n = YamlNode.optional(e, key);
     if (n.isEmpty()) {
       return fallback;
@@ -253,7 +315,8 @@ public final class EndpointFile {
       return Roots.system();
     }
     Map<String, YamlNode> r = n.get().entries(ROOT_KEYS);
-    Roots base = YamlNode.optional(r, "prefix").map(p -> Roots.under(absolute(p))).orElse(Roots.system());
+    Roots base =
+        YamlNode.optional(r, "prefix").map(p -> Roots.under(absolute(p))).orElse(Roots.system());
     return new Roots(
         rootPath(r, "wireguard", base.wireguard()),
         rootPath(r, "bird", base.bird()),
@@ -293,8 +356,8 @@ public final class EndpointFile {
   }
 
   /**
-   * The settings as an ordered map of plain values (what the file holds), used for the file and
-   * for showing what changed.
+   * The settings as an ordered map of plain values (what the file holds), used for the file and for
+   * showing what changed.
    */
   public static Map<String, Object> toMap(EndpointConfig c, Path dir) {
     Map<String, Object> m = new LinkedHashMap<>();

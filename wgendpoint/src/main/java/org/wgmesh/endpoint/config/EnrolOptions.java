@@ -39,7 +39,8 @@ public record EnrolOptions(
 
   /** Only the domain and directory: re-reads the mesh record and keeps every setting. */
   public static EnrolOptions of(DomainName domain, Path configDir) {
-    return new EnrolOptions(domain, configDir, Optional.empty(), Optional.empty(), Optional.empty(), List.of());
+    return new EnrolOptions(
+        domain, configDir, Optional.empty(), Optional.empty(), Optional.empty(), List.of());
   }
 
   /** These options with one more setting change. */

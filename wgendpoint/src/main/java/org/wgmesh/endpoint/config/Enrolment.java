@@ -2,8 +2,6 @@ package org.wgmesh.endpoint.config;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.wgmesh.core.net.DomainName;
-import org.wgmesh.endpoint.settings.EndpointConfig;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -19,21 +17,23 @@ import org.wgmesh.core.dns.TxtRecordSet;
 import org.wgmesh.core.error.InputException;
 import org.wgmesh.core.error.RecordException;
 import org.wgmesh.core.error.UsageException;
+import org.wgmesh.core.net.DomainName;
 import org.wgmesh.core.net.IpPrefix;
 import org.wgmesh.core.record.MeshRecord;
+import org.wgmesh.endpoint.settings.EndpointConfig;
 import org.wgmesh.endpoint.settings.Roots;
 import org.wgmesh.endpoint.settings.Supervisor;
 import org.wgmesh.endpoint.settings.WireGuardBackendChoice;
 
 /**
- * {@code wgconfig}'s service: reads the mesh record, verifies it, pins the site key, and creates
- * or updates the endpoint file.
+ * {@code wgconfig}'s service: reads the mesh record, verifies it, pins the site key, and creates or
+ * updates the endpoint file.
  *
- * <p>Trust: with {@code --site-fingerprint} the key the record carries must have that
- * fingerprint before anything is accepted. Without it, the first run pins the key the record
- * carries (trust on first use) and says so loudly, with the fingerprint to compare; later runs
- * verify against the pinned key and refuse a record signed by another. A pinned key is replaced
- * only when the operator gives the new key's fingerprint.
+ * <p>Trust: with {@code --site-fingerprint} the key the record carries must have that fingerprint
+ * before anything is accepted. Without it, the first run pins the key the record carries (trust on
+ * first use) and says so loudly, with the fingerprint to compare; later runs verify against the
+ * pinned key and refuse a record signed by another. A pinned key is replaced only when the operator
+ * gives the new key's fingerprint.
  *
  * <p>Idempotent: re-running with the same options and an unchanged mesh record writes nothing.
  */
@@ -60,10 +60,16 @@ public final class Enrolment {
    * @param config the configuration now in the file
    * @param file the endpoint file
    * @param created true when the file did not exist before
-   * @param changes the settings that changed, one line each ({@code key: old -> new}); empty when nothing changed
+   * @param changes the settings that changed, one line each ({@code key: old -> new}); empty when
+   *     nothing changed
    * @param pinnedOnFirstUse true when the site key was pinned now without a fingerprint to check
    */
-  public record Result(EndpointConfig config, Path file, boolean created, List<String> changes, boolean pinnedOnFirstUse) {
+  public record Result(
+      EndpointConfig config,
+      Path file,
+      boolean created,
+      List<String> changes,
+      boolean pinnedOnFirstUse) {
     public Result {
       changes = List.copyOf(changes);
     }
@@ -81,13 +87,15 @@ public final class Enrolment {
    * @throws RecordException when the mesh record is missing, invalid, expired, not signed by the
    *     pinned key, or carries a key with another fingerprint than the one given
    * @throws org.wgmesh.core.error.DnsException when DNS cannot be read
-   * @throws org.wgmesh.core.error.ConfigException when the existing file or a new setting is invalid
+   * @throws org.wgmesh.core.error.ConfigException when the existing file or a new setting is
+   *     invalid
    */
   public Result enrol(EnrolOptions options) {
     DomainName domain = options.domain();
     Optional<String> wantedFingerprint = options.siteFingerprint().map(Enrolment::checkFingerprint);
     if (options.resolver().isPresent() && options.zoneFile().isPresent()) {
-      throw new UsageException("--resolver and --zone-file", "cannot be used together", "give one of them");
+      throw new UsageException(
+          "--resolver and --zone-file", "cannot be used together", "give one of them");
     }
     Path file = EndpointFile.path(options.configDir(), domain);
     Optional<EndpointConfig> existing =
@@ -95,12 +103,21 @@ public final class Enrolment {
             ? Optional.of(EndpointFile.load(file, domain))
             : Optional.empty();
 
-    TxtRecordSet rrset = sources.apply(withStoredSource(options, existing)).lookup(domain.toString())
-        .orElseThrow(() -> new RecordException(domain.toString(), "no mesh record (TXT) at this name",
-            "check the domain name, the resolver, and that the site has published (wgpub)"));
+    TxtRecordSet rrset =
+        sources
+            .apply(withStoredSource(options, existing))
+            .lookup(domain.toString())
+            .orElseThrow(
+                () ->
+                    new RecordException(
+                        domain.toString(),
+                        "no mesh record (TXT) at this name",
+                        "check the domain name, the resolver, and that the site has published (wgpub)"));
     Optional<Ed25519PublicKey> pinned = existing.map(EndpointConfig::siteSigningKey);
-    boolean repin = pinned.isPresent() && wantedFingerprint.isPresent()
-        && !pinned.get().fingerprint().equals(wantedFingerprint.get());
+    boolean repin =
+        pinned.isPresent()
+            && wantedFingerprint.isPresent()
+            && !pinned.get().fingerprint().equals(wantedFingerprint.get());
     MeshRecord mesh;
     if (pinned.isPresent() && !repin) {
       mesh = decodePinned(rrset, pinned.get(), domain.toString(), file);
@@ -111,17 +128,23 @@ public final class Enrolment {
     if (wantedFingerprint.isPresent() && !carried.equals(wantedFingerprint.get())) {
       throw new RecordException(
           domain.toString(),
-          "the mesh record carries site key " + carried + ", not " + wantedFingerprint.get() + " (--site-fingerprint)",
+          "the mesh record carries site key "
+              + carried
+              + ", not "
+              + wantedFingerprint.get()
+              + " (--site-fingerprint)",
           "nothing was changed; compare the fingerprint with the one 'wgsite' prints on the site controller:"
               + " a mismatch means a mistyped fingerprint or a forged record");
     }
     boolean pinnedOnFirstUse = pinned.isEmpty() && wantedFingerprint.isEmpty();
 
     EndpointConfig next = apply(options, existing, mesh, domain);
-    Map<String, Object> before = existing.map(c -> EndpointFile.toMap(c, options.configDir())).orElse(Map.of());
-    List<String> changes = existing.isPresent()
-        ? SettingsDiff.between(before, EndpointFile.toMap(next, options.configDir()))
-        : List.of();
+    Map<String, Object> before =
+        existing.map(c -> EndpointFile.toMap(c, options.configDir())).orElse(Map.of());
+    List<String> changes =
+        existing.isPresent()
+            ? SettingsDiff.between(before, EndpointFile.toMap(next, options.configDir()))
+            : List.of();
     boolean created = existing.isEmpty();
     if (created || !changes.isEmpty()) {
       EndpointFile.save(next, file);
@@ -131,7 +154,8 @@ public final class Enrolment {
     }
     warnOutsideAllowed(next, mesh);
     if (repin) {
-      reporter.warn("site key for %s replaced: %s -> %s (confirmed by --site-fingerprint)",
+      reporter.warn(
+          "site key for %s replaced: %s -> %s (confirmed by --site-fingerprint)",
           domain, pinned.get().fingerprint(), carried);
     }
     return new Result(next, file, created, changes, pinnedOnFirstUse);
@@ -141,7 +165,8 @@ public final class Enrolment {
    * Verifies against the pinned key. When that fails but the record is a valid one of another site
    * key (a key change, or a forgery), says so with both fingerprints and the way to re-pin.
    */
-  private static MeshRecord decodePinned(TxtRecordSet rrset, Ed25519PublicKey pinned, String domain, Path file) {
+  private static MeshRecord decodePinned(
+      TxtRecordSet rrset, Ed25519PublicKey pinned, String domain, Path file) {
     try {
       return MeshRecord.decode(rrset, pinned, domain);
     } catch (RecordException e) {
@@ -149,11 +174,16 @@ public final class Enrolment {
       if (selfSigned.isPresent() && !selfSigned.get().siteSigningKey().equals(pinned)) {
         throw new RecordException(
             domain,
-            "the mesh record is signed by site key " + selfSigned.get().siteSigningKey().fingerprint()
-                + ", not by the pinned site key " + pinned.fingerprint(),
+            "the mesh record is signed by site key "
+                + selfSigned.get().siteSigningKey().fingerprint()
+                + ", not by the pinned site key "
+                + pinned.fingerprint(),
             "nothing was changed. Either the record is forged, or the site key really changed: then get the new"
-                + " fingerprint from the admin and run 'wgconfig --site-fingerprint SHA256:... " + domain
-                + "' (the pinned key is in " + file + ")",
+                + " fingerprint from the admin and run 'wgconfig --site-fingerprint SHA256:... "
+                + domain
+                + "' (the pinned key is in "
+                + file
+                + ")",
             e);
       }
       throw e;
@@ -183,9 +213,10 @@ public final class Enrolment {
     List<IpPrefix> allowed = mesh.settings().allowedLanPrefixes();
     for (IpPrefix p : config.effectiveLanPrefixes()) {
       if (allowed.stream().noneMatch(a -> a.contains(p))) {
-        reporter.warn("LAN prefix %s is outside the mesh's allowed LAN prefixes (%s): peers will not accept routes to it;"
-            + " set the prefixes to announce with --lan-prefix, or ask the admin to allow it", p,
-            String.join(", ", allowed.stream().map(IpPrefix::toString).toList()));
+        reporter.warn(
+            "LAN prefix %s is outside the mesh's allowed LAN prefixes (%s): peers will not accept routes to it;"
+                + " set the prefixes to announce with --lan-prefix, or ask the admin to allow it",
+            p, String.join(", ", allowed.stream().map(IpPrefix::toString).toList()));
       }
     }
   }
@@ -196,7 +227,8 @@ public final class Enrolment {
       return o;
     }
     EndpointConfig c = existing.get();
-    return new EnrolOptions(o.domain(), o.configDir(), o.siteFingerprint(), c.resolver(), c.zoneFile(), o.changes());
+    return new EnrolOptions(
+        o.domain(), o.configDir(), o.siteFingerprint(), c.resolver(), c.zoneFile(), o.changes());
   }
 
   private static DnsSource defaultSource(EnrolOptions o) {
@@ -205,31 +237,53 @@ public final class Enrolment {
 
   private static EndpointConfig apply(
       EnrolOptions o, Optional<EndpointConfig> existing, MeshRecord mesh, DomainName domain) {
-    EndpointConfig base = existing.orElseGet(() -> new EndpointConfig(
-        domain, mesh.siteSigningKey(), mesh.siteBoxKey(), mesh.settings().locus(), UUID.randomUUID(),
-        Optional.empty(), Optional.empty(), Optional.empty(), List.of(), Optional.empty(), List.of(),
-        List.of(), EndpointFile.defaultHostKey(o.configDir(), domain), Optional.empty(), Optional.empty(),
-        WireGuardBackendChoice.AUTO, Supervisor.DIRECT, Roots.system(), Optional.empty(), true));
-    return base.with(b -> {
-      b.siteSigningKey = mesh.siteSigningKey();
-      b.siteBoxKey = mesh.siteBoxKey();
-      b.locus = mesh.settings().locus();
-      o.changes().forEach(change -> change.accept(b));
-      if (o.resolver().isPresent() || o.zoneFile().isPresent()) {
-        b.resolver = o.resolver();
-        b.zoneFile = o.zoneFile().map(Path::toAbsolutePath);
-      }
-    });
+    EndpointConfig base =
+        existing.orElseGet(
+            () ->
+                new EndpointConfig(
+                    domain,
+                    mesh.siteSigningKey(),
+                    mesh.siteBoxKey(),
+                    mesh.settings().locus(),
+                    UUID.randomUUID(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    List.of(),
+                    Optional.empty(),
+                    List.of(),
+                    List.of(),
+                    EndpointFile.defaultHostKey(o.configDir(), domain),
+                    Optional.empty(),
+                    Optional.empty(),
+                    WireGuardBackendChoice.AUTO,
+                    Supervisor.DIRECT,
+                    Roots.system(),
+                    Optional.empty(),
+                    true));
+    return base.with(
+        b -> {
+          b.siteSigningKey = mesh.siteSigningKey();
+          b.siteBoxKey = mesh.siteBoxKey();
+          b.locus = mesh.settings().locus();
+          o.changes().forEach(change -> change.accept(b));
+          if (o.resolver().isPresent() || o.zoneFile().isPresent()) {
+            b.resolver = o.resolver();
+            b.zoneFile = o.zoneFile().map(Path::toAbsolutePath);
+          }
+        });
   }
 
   /**
-   * An override directory must exist when it is set (wgdeploy would fail on every run); it is
-   * not checked when the file is read, so a removed one can still be cleared with {@code ''}.
+   * An override directory must exist when it is set (wgdeploy would fail on every run); it is not
+   * checked when the file is read, so a removed one can still be cleared with {@code ''}.
    */
   public static Path checkTemplateDir(Path dir) {
     Path abs = dir.toAbsolutePath().normalize();
     if (!Files.isDirectory(abs)) {
-      throw new InputException("--template-dir " + dir, "is not a directory",
+      throw new InputException(
+          "--template-dir " + dir,
+          "is not a directory",
           "create it and put the templates to replace there (e.g. shorewall/rules.ftl), or give '' for none");
     }
     return abs;
@@ -246,5 +300,4 @@ public final class Enrolment {
     }
     return t;
   }
-
 }

@@ -2,11 +2,11 @@ package org.wgmesh.endpoint.config;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.wgmesh.core.net.DomainName;
 import org.wgmesh.core.crypto.KeyFiles;
 import org.wgmesh.core.crypto.X25519PrivateKey;
 import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.error.InputException;
+import org.wgmesh.core.net.DomainName;
 
 /** The endpoint's WireGuard private key file: one base64 key, mode 0600, never printed. */
 public final class HostKeys {
@@ -22,13 +22,17 @@ public final class HostKeys {
   public static X25519PrivateKey read(Path file, DomainName domain) {
     if (!Files.exists(file)) {
       throw new org.wgmesh.core.error.FileException(
-          file.toString(), "host key file does not exist", "create it and register this host: wghost " + domain);
+          file.toString(),
+          "host key file does not exist",
+          "create it and register this host: wghost " + domain);
     }
     String text = KeyFiles.readSecret(file);
     try {
       return X25519PrivateKey.parse(text, file.toString());
     } catch (InputException e) {
-      throw new ConfigException(file.toString(), "not a WireGuard private key: " + e.why(),
+      throw new ConfigException(
+          file.toString(),
+          "not a WireGuard private key: " + e.why(),
           "restore the key from a backup; a new key means registering again (wghost)");
     }
   }

@@ -3,8 +3,6 @@ package org.wgmesh.endpoint.config;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.wgmesh.core.net.DomainName;
-import org.wgmesh.endpoint.settings.EndpointConfig;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -12,10 +10,12 @@ import org.wgmesh.core.cli.Reporter;
 import org.wgmesh.core.crypto.Fingerprint;
 import org.wgmesh.core.crypto.X25519PrivateKey;
 import org.wgmesh.core.error.ConfigException;
+import org.wgmesh.core.net.DomainName;
 import org.wgmesh.core.net.IpAddress;
 import org.wgmesh.core.net.IpPrefix;
 import org.wgmesh.core.registration.Registration;
 import org.wgmesh.core.registration.RegistrationBlob;
+import org.wgmesh.endpoint.settings.EndpointConfig;
 
 /**
  * {@code wghost}'s service: makes sure the host key exists (creating it, 0600, on first use) and
@@ -62,22 +62,31 @@ public final class HostRegistration {
       reporter.info("created host key %s (mode 0600)", config.hostKey());
     }
     X25519PrivateKey hostKey = key.key();
-    Registration r = new Registration(
-        config.uuid(),
-        hostname(config),
-        hostKey.publicKey(),
-        config.publicAddresses(),
-        config.effectiveLanPrefixes(),
-        clock.instant());
-    String blob = RegistrationBlob.seal(r, hostKey, config.siteBoxKey(), config.domain().toString());
-    reporter.info("registration for site %s (site key %s):", config.domain(), config.siteFingerprint());
+    Registration r =
+        new Registration(
+            config.uuid(),
+            hostname(config),
+            hostKey.publicKey(),
+            config.publicAddresses(),
+            config.effectiveLanPrefixes(),
+            clock.instant());
+    String blob =
+        RegistrationBlob.seal(r, hostKey, config.siteBoxKey(), config.domain().toString());
+    reporter.info(
+        "registration for site %s (site key %s):", config.domain(), config.siteFingerprint());
     reporter.info("  hostname:     %s", r.hostname());
     reporter.info("  uuid:         %s", r.uuid());
     reporter.info("  key:          %s", Fingerprint.of(r.publicKey().bytes()));
-    reporter.info("  addresses:    %s", r.endpoints().isEmpty() ? "(none: this host only dials out)"
-        : String.join(", ", r.endpoints().stream().map(IpAddress::toString).toList()));
-    reporter.info("  LAN prefixes: %s", r.lanPrefixes().isEmpty() ? "(none)"
-        : String.join(", ", r.lanPrefixes().stream().map(IpPrefix::toString).toList()));
+    reporter.info(
+        "  addresses:    %s",
+        r.endpoints().isEmpty()
+            ? "(none: this host only dials out)"
+            : String.join(", ", r.endpoints().stream().map(IpAddress::toString).toList()));
+    reporter.info(
+        "  LAN prefixes: %s",
+        r.lanPrefixes().isEmpty()
+            ? "(none)"
+            : String.join(", ", r.lanPrefixes().stream().map(IpPrefix::toString).toList()));
     reporter.info("hand the line on stdout to the site admin: wgsite -i BLOB wgmesh.yaml");
     return new Result(r, blob, key.created());
   }
@@ -90,7 +99,9 @@ public final class HostRegistration {
     try {
       return Registration.checkHostname(system, "system host name");
     } catch (org.wgmesh.core.error.InputException e) {
-      throw new ConfigException("hostname", "the system host name cannot be used: " + e.why(),
+      throw new ConfigException(
+          "hostname",
+          "the system host name cannot be used: " + e.why(),
           "set one: wgconfig --hostname NAME " + config.domain());
     }
   }

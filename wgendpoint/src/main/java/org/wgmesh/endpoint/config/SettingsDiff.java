@@ -9,9 +9,9 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * What changed between two versions of the endpoint settings, one line per setting:
- * {@code key: old -> new}, {@code key: (unset) -> new}, {@code key: old -> (unset)}. Nested maps
- * become dotted keys ({@code site.fingerprint}); lists are shown as {@code [a, b]}.
+ * What changed between two versions of the endpoint settings, one line per setting: {@code key: old
+ * -> new}, {@code key: (unset) -> new}, {@code key: old -> (unset)}. Nested maps become dotted keys
+ * ({@code site.fingerprint}); lists are shown as {@code [a, b]}.
  */
 final class SettingsDiff {
   private static final String UNSET = "(unset)";

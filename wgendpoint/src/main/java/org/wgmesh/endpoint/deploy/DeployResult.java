@@ -65,7 +65,9 @@ public record DeployResult(
     }
     for (Step s : steps) {
       out.add("step: " + s.label());
-      s.commands().filter(Command::mutates).forEach(c -> out.add((applied ? "ran: " : "would run: ") + c.display()));
+      s.commands()
+          .filter(Command::mutates)
+          .forEach(c -> out.add((applied ? "ran: " : "would run: ") + c.display()));
     }
     return out;
   }

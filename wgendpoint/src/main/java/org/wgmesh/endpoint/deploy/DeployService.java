@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -18,14 +19,12 @@ import org.wgmesh.core.error.UnhealthyException;
 import org.wgmesh.core.exec.CommandRunner;
 import org.wgmesh.core.io.Lock;
 import org.wgmesh.core.net.DomainName;
+import org.wgmesh.core.record.SeenSerials;
 import org.wgmesh.endpoint.config.EndpointFile;
 import org.wgmesh.endpoint.config.HostKeys;
 import org.wgmesh.endpoint.deploy.health.HealthCheck;
 import org.wgmesh.endpoint.deploy.health.HealthReport;
 import org.wgmesh.endpoint.deploy.health.Metrics;
-import java.time.Instant;
-import org.wgmesh.core.record.SeenSerials;
-import org.wgmesh.endpoint.source.EndpointMeshSource;
 import org.wgmesh.endpoint.deploy.host.HostProbe;
 import org.wgmesh.endpoint.deploy.host.HostState;
 import org.wgmesh.endpoint.deploy.plan.DeployPlan;
@@ -45,6 +44,7 @@ import org.wgmesh.endpoint.deploy.steps.Transactions;
 import org.wgmesh.endpoint.settings.EndpointConfig;
 import org.wgmesh.endpoint.settings.Supervisor;
 import org.wgmesh.endpoint.settings.WireGuardBackendChoice;
+import org.wgmesh.endpoint.source.EndpointMeshSource;
 import org.wgmesh.endpoint.source.MeshSource;
 
 /**
@@ -68,8 +68,13 @@ public final class DeployService {
    * @param runner runs the probes (queries) and, through {@code transactions}, the changes
    * @param transactions carries out the planned steps, or in a dry run does not
    */
-  public DeployService(Path configDir, MeshSource source, CommandRunner runner, Transactions transactions,
-      Reporter reporter, Clock clock) {
+  public DeployService(
+      Path configDir,
+      MeshSource source,
+      CommandRunner runner,
+      Transactions transactions,
+      Reporter reporter,
+      Clock clock) {
     this.configDir = Objects.requireNonNull(configDir, "configDir");
     this.source = Objects.requireNonNull(source, "source");
     this.runner = Objects.requireNonNull(runner, "runner");
@@ -84,17 +89,19 @@ public final class DeployService {
    * @param backend {@code --backend}
    * @param supervisor {@code --supervisor}
    */
-  public record Overrides(Optional<WireGuardBackendChoice> backend, Optional<Supervisor> supervisor) {
+  public record Overrides(
+      Optional<WireGuardBackendChoice> backend, Optional<Supervisor> supervisor) {
     /** No override. */
     public static Overrides none() {
       return new Overrides(Optional.empty(), Optional.empty());
     }
 
     EndpointConfig applyTo(EndpointConfig c) {
-      return c.with(b -> {
-        backend.ifPresent(v -> b.backend = v);
-        supervisor.ifPresent(v -> b.supervisor = v);
-      });
+      return c.with(
+          b -> {
+            backend.ifPresent(v -> b.backend = v);
+            supervisor.ifPresent(v -> b.supervisor = v);
+          });
     }
   }
 
@@ -103,11 +110,12 @@ public final class DeployService {
    * when the host already matches, only query commands run and no file is written.
    *
    * @throws ConflictException when another wgdeploy of this mesh runs
-   * @throws org.wgmesh.core.error.ConfigException when the endpoint file, the mesh and the
-   *     settings cannot be combined or a template fails
-   * @throws org.wgmesh.core.error.RecordException when a record is missing, forged, expired or replayed
-   * @throws DeployException when validation or applying fails; the previous files and running
-   *     state are then restored
+   * @throws org.wgmesh.core.error.ConfigException when the endpoint file, the mesh and the settings
+   *     cannot be combined or a template fails
+   * @throws org.wgmesh.core.error.RecordException when a record is missing, forged, expired or
+   *     replayed
+   * @throws DeployException when validation or applying fails; the previous files and running state
+   *     are then restored
    */
   public DeployResult deploy(DomainName domain, Overrides overrides) {
     EndpointConfig config = overrides.applyTo(load(domain));
@@ -131,8 +139,14 @@ public final class DeployService {
   /** The deploy metrics file; a failure to write it must not hide the deploy's own result. */
   private void reportDeploy(EndpointConfig config, Instant start, boolean success, long serial) {
     try {
-      transactions.report(Metrics.deployFile(config.roots(), config.domain().toString()),
-          Metrics.deploy(config.domain().toString(), start, Duration.between(start, clock.instant()), success, serial));
+      transactions.report(
+          Metrics.deployFile(config.roots(), config.domain().toString()),
+          Metrics.deploy(
+              config.domain().toString(),
+              start,
+              Duration.between(start, clock.instant()),
+              success,
+              serial));
     } catch (RuntimeException e) {
       reporter.warn("cannot write the deploy metrics: %s", e.getMessage());
     }
@@ -145,24 +159,42 @@ public final class DeployService {
   public DeployResult deploy(EndpointConfig config, X25519PrivateKey key, MeshSource.Read read) {
     DeployPlan plan = Planner.plan(read.view(), config);
     List<RenderedFile> files = new TemplateRenderer(config.templateDir()).render(plan, key);
-    reporter.detail("planned %d WireGuard links in namespace %s", plan.links().size(), plan.namespace());
+    reporter.detail(
+        "planned %d WireGuard links in namespace %s", plan.links().size(), plan.namespace());
     Layout l = plan.layout();
     HostState host = new HostProbe(runner).probe(l, plan.veth().hostName(), plan.trustInterface());
     List<Path> paths = new ArrayList<>(files.stream().map(RenderedFile::path).toList());
     paths.add(read.seenFile());
     LiveState live = LiveStateReader.read(host, new StateStore(l.stateDir()), paths);
-    DeploySteps.Plan steps = DeploySteps.plan(new Desired(plan, files, config.backend(), config.supervisor(),
-        Optional.of(new Desired.StateFile(read.seenFile(), read.seenText()))), live);
-    Transactions.Outcome done = transactions.transaction(
-        "deploy of " + plan.domain() + " in namespace " + plan.namespace(), steps.steps());
-    DeployResult result = new DeployResult(done.applied(), plan.namespace(), steps.backend(), steps.files(),
-        done.steps(), steps.recovers());
+    DeploySteps.Plan steps =
+        DeploySteps.plan(
+            new Desired(
+                plan,
+                files,
+                config.backend(),
+                config.supervisor(),
+                Optional.of(new Desired.StateFile(read.seenFile(), read.seenText()))),
+            live);
+    Transactions.Outcome done =
+        transactions.transaction(
+            "deploy of " + plan.domain() + " in namespace " + plan.namespace(), steps.steps());
+    DeployResult result =
+        new DeployResult(
+            done.applied(),
+            plan.namespace(),
+            steps.backend(),
+            steps.files(),
+            done.steps(),
+            steps.recovers());
     if (steps.recovers()) {
-      reporter.warn("an earlier wgdeploy run was interrupted; its previous files are restored first");
+      reporter.warn(
+          "an earlier wgdeploy run was interrupted; its previous files are restored first");
     }
     if (done.applied()) {
-      reporter.info(result.unchanged() ? "%s: nothing to change (serial %d)" : "%s: deployed serial %d",
-          plan.domain(), plan.serial());
+      reporter.info(
+          result.unchanged() ? "%s: nothing to change (serial %d)" : "%s: deployed serial %d",
+          plan.domain(),
+          plan.serial());
     }
     return result;
   }
@@ -176,23 +208,33 @@ public final class DeployService {
   public DeployResult down(DomainName domain, Overrides overrides) {
     EndpointConfig config = overrides.applyTo(load(domain));
     try (Lock lock = lock(config)) {
-      String ns = deployedNamespace(config).orElseThrow(() -> new DeployException(
-          "wgdeploy --down " + domain, "no deploy state for this domain in " + config.roots().state(),
-          "name the namespace in the endpoint config if it was deployed elsewhere"));
+      String ns =
+          deployedNamespace(config)
+              .orElseThrow(
+                  () ->
+                      new DeployException(
+                          "wgdeploy --down " + domain,
+                          "no deploy state for this domain in " + config.roots().state(),
+                          "name the namespace in the endpoint config if it was deployed elsewhere"));
       Layout l = new Layout(config.roots(), ns);
       StateStore state = new StateStore(l.stateDir());
       Manifest m = state.manifest();
       String trust = config.trustInterface().map(Object::toString).orElse(m.trustMoved());
-      HostState host = new HostProbe(runner).probe(l, m.vethHost().isEmpty() ? ns + "-vh" : m.vethHost(), trust);
+      HostState host =
+          new HostProbe(runner).probe(l, m.vethHost().isEmpty() ? ns + "-vh" : m.vethHost(), trust);
       LiveState live = LiveStateReader.read(host, state, m.files());
-      List<Step> steps = Teardown.plan(l, m, host, trust, config.backend(), config.supervisor(), live.pristine());
+      List<Step> steps =
+          Teardown.plan(l, m, host, trust, config.backend(), config.supervisor(), live.pristine());
       if (steps.isEmpty()) {
-        reporter.info("nothing to remove: no deploy state in %s and no namespace %s", l.stateDir(), ns);
+        reporter.info(
+            "nothing to remove: no deploy state in %s and no namespace %s", l.stateDir(), ns);
         return new DeployResult(true, ns, "", List.of(), List.of(), false);
       }
-      Transactions.Outcome done = transactions.bestEffort("wgdeploy --down for namespace " + ns, steps);
-      Transactions.Outcome forget = transactions.transaction("wgdeploy --down for namespace " + ns,
-          List.of(Teardown.forgetState(l)));
+      Transactions.Outcome done =
+          transactions.bestEffort("wgdeploy --down for namespace " + ns, steps);
+      Transactions.Outcome forget =
+          transactions.transaction(
+              "wgdeploy --down for namespace " + ns, List.of(Teardown.forgetState(l)));
       if (done.applied()) {
         reporter.info("%s: removed namespace %s", domain, ns);
       }
@@ -215,10 +257,16 @@ public final class DeployService {
     Optional<Layout> layout = deployedNamespace(config).map(ns -> new Layout(config.roots(), ns));
     Manifest m = layout.map(l -> new StateStore(l.stateDir()).manifest()).orElse(Manifest.empty());
     if (m.isEmpty() || !m.domain().equals(domain.toString())) {
-      throw new UnhealthyException(domain.toString(), "this mesh is not deployed on this host (no wgdeploy state for it in "
-          + config.roots().state() + ")", "deploy it first: wgdeploy " + domain);
+      throw new UnhealthyException(
+          domain.toString(),
+          "this mesh is not deployed on this host (no wgdeploy state for it in "
+              + config.roots().state()
+              + ")",
+          "deploy it first: wgdeploy " + domain);
     }
-    HealthReport report = new HealthCheck(runner, clock).check(layout.get(), m, acceptedSerial(config), maxHandshakeAge);
+    HealthReport report =
+        new HealthCheck(runner, clock)
+            .check(layout.get(), m, acceptedSerial(config), maxHandshakeAge);
     transactions.report(Metrics.checkFile(config.roots(), m.domain()), Metrics.check(report));
     return report;
   }
@@ -227,9 +275,12 @@ public final class DeployService {
   private static long acceptedSerial(EndpointConfig config) {
     Path seen = EndpointMeshSource.seenFile(config);
     try {
-      return Files.isRegularFile(seen) ? SeenSerials.parse(Files.readString(seen), seen.toString()).mesh() : 0;
+      return Files.isRegularFile(seen)
+          ? SeenSerials.parse(Files.readString(seen), seen.toString()).mesh()
+          : 0;
     } catch (IOException e) {
-      throw new org.wgmesh.core.error.FileException(seen.toString(), "cannot read: " + e.getMessage(), null, e);
+      throw new org.wgmesh.core.error.FileException(
+          seen.toString(), "cannot read: " + e.getMessage(), null, e);
     }
   }
 
@@ -244,14 +295,18 @@ public final class DeployService {
 
   /**
    * One run per mesh at a time (the timer and an operator may start one together): a second run
-   * would interleave its file swaps, journal and reloads with the first one's. The lock also
-   * covers the read, whose accepted serials the deploy records.
+   * would interleave its file swaps, journal and reloads with the first one's. The lock also covers
+   * the read, whose accepted serials the deploy records.
    */
   private Lock lock(EndpointConfig config) {
     Path p = lockPath(config);
-    return transactions.lock(p, () -> new ConflictException(
-        p.toString(), "another wgdeploy for " + config.domain() + " is running",
-        "wait for it to finish (the timer runs one every few minutes), then run again"));
+    return transactions.lock(
+        p,
+        () ->
+            new ConflictException(
+                p.toString(),
+                "another wgdeploy for " + config.domain() + " is running",
+                "wait for it to finish (the timer runs one every few minutes), then run again"));
   }
 
   /**
@@ -262,8 +317,15 @@ public final class DeployService {
     if (config.netns().isPresent()) {
       return Optional.of(config.netns().get().name());
     }
-    return findNamespace(config).or(() -> Optional.of(config.effectiveNetns().name())
-        .filter(ns -> !new StateStore(config.roots().state().resolve(ns)).manifest().isEmpty()));
+    return findNamespace(config)
+        .or(
+            () ->
+                Optional.of(config.effectiveNetns().name())
+                    .filter(
+                        ns ->
+                            !new StateStore(config.roots().state().resolve(ns))
+                                .manifest()
+                                .isEmpty()));
   }
 
   /** The namespace whose manifest names the domain. */

@@ -6,21 +6,22 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import org.wgmesh.core.crypto.Ed25519PublicKey;
-import org.wgmesh.core.net.DomainName;
 import org.wgmesh.core.crypto.X25519PublicKey;
 import org.wgmesh.core.error.ConfigException;
+import org.wgmesh.core.net.DomainName;
 import org.wgmesh.core.net.IpAddress;
 import org.wgmesh.core.net.IpPrefix;
 
 /**
  * An endpoint's own configuration for one mesh: the {@code DIR/<domain>.yaml} file that {@code
- * wgconfig} writes and {@code wghost} and {@code wgdeploy} read ({@code docs/endpoint-file.md}).
- * It holds what the mesh records cannot know (local interfaces and addresses, where the key is)
- * and the site key pinned at enrolment, against which every record is verified.
+ * wgconfig} writes and {@code wghost} and {@code wgdeploy} read ({@code docs/endpoint-file.md}). It
+ * holds what the mesh records cannot know (local interfaces and addresses, where the key is) and
+ * the site key pinned at enrolment, against which every record is verified.
  *
  * @param domain the mesh domain, lower case without trailing dot
  * @param siteSigningKey the pinned site signing key
- * @param siteBoxKey the site's X25519 key (registration blobs are sealed to it), from the verified mesh record
+ * @param siteBoxKey the site's X25519 key (registration blobs are sealed to it), from the verified
+ *     mesh record
  * @param locus the mesh's short name, from the mesh record
  * @param uuid this host's identity in the mesh, generated once
  * @param hostname the name to register; empty means the system host name at the time of use
@@ -28,7 +29,8 @@ import org.wgmesh.core.net.IpPrefix;
  * @param publicInterface the Internet-facing NIC, in the default namespace
  * @param publicAddresses addresses peers send to, best first; empty means this host only dials out
  * @param trustInterface the LAN NIC moved into the namespace
- * @param trustAddresses the LAN NIC's interface addresses (host bits set, e.g. {@code 198.18.1.1/24})
+ * @param trustAddresses the LAN NIC's interface addresses (host bits set, e.g. {@code
+ *     198.18.1.1/24})
  * @param lanPrefixes prefixes to announce; empty means the networks of {@code trustAddresses}
  * @param hostKey the WireGuard private key file (0600)
  * @param resolver the DNS server ({@code IP[:PORT]}) to read records from; empty means the system's
@@ -61,7 +63,9 @@ public record EndpointConfig(
     Optional<Path> templateDir,
     boolean allowSshFromNet) {
 
-  /** @throws ConfigException naming the setting that is invalid */
+  /**
+   * @throws ConfigException naming the setting that is invalid
+   */
   public EndpointConfig {
     Objects.requireNonNull(domain, "domain");
     Objects.requireNonNull(siteSigningKey, "siteSigningKey");
@@ -74,7 +78,8 @@ public record EndpointConfig(
     Objects.requireNonNull(trustInterface, "trustInterface");
     if (publicInterface.isPresent() && publicInterface.equals(trustInterface)) {
       throw new ConfigException(
-          "trust-interface", "'" + trustInterface.get() + "' is also the public interface",
+          "trust-interface",
+          "'" + trustInterface.get() + "' is also the public interface",
           "the trust (LAN) interface is moved into the namespace; use a second interface");
     }
     publicAddresses = List.copyOf(publicAddresses);
@@ -84,7 +89,8 @@ public record EndpointConfig(
     Objects.requireNonNull(resolver, "resolver");
     Objects.requireNonNull(zoneFile, "zoneFile");
     if (resolver.isPresent() && zoneFile.isPresent()) {
-      throw new ConfigException("resolver", "both resolver and zone-file are set", "keep one of them");
+      throw new ConfigException(
+          "resolver", "both resolver and zone-file are set", "keep one of them");
     }
     Objects.requireNonNull(backend, "backend");
     Objects.requireNonNull(supervisor, "supervisor");
@@ -108,8 +114,12 @@ public record EndpointConfig(
    * @throws ConfigException when wgconfig has not set it yet
    */
   public InterfaceName requirePublicInterface() {
-    return publicInterface.orElseThrow(() -> new ConfigException(
-        "public-interface", "not set for " + domain, "set it: wgconfig -i IFACE " + domain));
+    return publicInterface.orElseThrow(
+        () ->
+            new ConfigException(
+                "public-interface",
+                "not set for " + domain,
+                "set it: wgconfig -i IFACE " + domain));
   }
 
   /**
@@ -118,11 +128,17 @@ public record EndpointConfig(
    * @throws ConfigException when wgconfig has not set it yet
    */
   public InterfaceName requireTrustInterface() {
-    return trustInterface.orElseThrow(() -> new ConfigException(
-        "trust-interface", "not set for " + domain, "set it: wgconfig -T IFACE -I ADDRESS/LEN " + domain));
+    return trustInterface.orElseThrow(
+        () ->
+            new ConfigException(
+                "trust-interface",
+                "not set for " + domain,
+                "set it: wgconfig -T IFACE -I ADDRESS/LEN " + domain));
   }
 
-  /** The prefixes to announce: {@link #lanPrefixes()} or else the networks of the trust addresses. */
+  /**
+   * The prefixes to announce: {@link #lanPrefixes()} or else the networks of the trust addresses.
+   */
   public List<IpPrefix> effectiveLanPrefixes() {
     if (!lanPrefixes.isEmpty()) {
       return lanPrefixes;
@@ -183,11 +199,31 @@ public record EndpointConfig(
       allowSshFromNet = c.allowSshFromNet;
     }
 
-    /** @throws ConfigException naming the setting that is invalid */
+    /**
+     * @throws ConfigException naming the setting that is invalid
+     */
     public EndpointConfig build() {
-      return new EndpointConfig(domain, siteSigningKey, siteBoxKey, locus, uuid, hostname, netns,
-          publicInterface, publicAddresses, trustInterface, trustAddresses, lanPrefixes, hostKey,
-          resolver, zoneFile, backend, supervisor, roots, templateDir, allowSshFromNet);
+      return new EndpointConfig(
+          domain,
+          siteSigningKey,
+          siteBoxKey,
+          locus,
+          uuid,
+          hostname,
+          netns,
+          publicInterface,
+          publicAddresses,
+          trustInterface,
+          trustAddresses,
+          lanPrefixes,
+          hostKey,
+          resolver,
+          zoneFile,
+          backend,
+          supervisor,
+          roots,
+          templateDir,
+          allowSshFromNet);
     }
   }
 }

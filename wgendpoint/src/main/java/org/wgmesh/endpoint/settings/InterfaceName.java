@@ -5,8 +5,8 @@ import java.util.regex.Pattern;
 import org.wgmesh.core.error.ConfigException;
 
 /**
- * A Linux network interface name, checked with the kernel's rules ({@code dev_valid_name}): 1 to
- * 15 bytes (IFNAMSIZ less the NUL), not {@code .} or {@code ..}, no {@code /}, {@code :} or white
+ * A Linux network interface name, checked with the kernel's rules ({@code dev_valid_name}): 1 to 15
+ * bytes (IFNAMSIZ less the NUL), not {@code .} or {@code ..}, no {@code /}, {@code :} or white
  * space. This project also keeps to ASCII letters, digits, {@code _ . -} so a name is safe in a
  * file name, a unit name and a message.
  *
@@ -18,7 +18,8 @@ public record InterfaceName(String name) implements Comparable<InterfaceName> {
   public InterfaceName {
     Objects.requireNonNull(name, "name");
     if (!FORM.matcher(name).matches() || name.equals(".") || name.equals("..")) {
-      throw new IllegalArgumentException("not an interface name: '" + name + "' (use InterfaceName.parse)");
+      throw new IllegalArgumentException(
+          "not an interface name: '" + name + "' (use InterfaceName.parse)");
     }
   }
 
@@ -30,7 +31,9 @@ public record InterfaceName(String name) implements Comparable<InterfaceName> {
    */
   public static InterfaceName parse(String text, String what) {
     if (text == null || !FORM.matcher(text).matches() || text.equals(".") || text.equals("..")) {
-      throw new ConfigException(what, "'" + text + "' is not a valid interface name",
+      throw new ConfigException(
+          what,
+          "'" + text + "' is not a valid interface name",
           "expected a Linux interface name: 1 to 15 of letters, digits, '_', '.', '-'");
     }
     return new InterfaceName(text);

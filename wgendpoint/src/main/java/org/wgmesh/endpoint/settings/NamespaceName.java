@@ -5,10 +5,10 @@ import java.util.regex.Pattern;
 import org.wgmesh.core.error.ConfigException;
 
 /**
- * A network namespace name. {@code ip netns} makes it a file under {@code /run/netns} (so no
- * {@code /}, not {@code .} or {@code ..}); wgmesh also puts it into unit names, state directories
- * and the veth names, so it keeps to letters, digits, {@code _ . -}, starts with a letter or digit
- * and has at most 32 characters.
+ * A network namespace name. {@code ip netns} makes it a file under {@code /run/netns} (so no {@code
+ * /}, not {@code .} or {@code ..}); wgmesh also puts it into unit names, state directories and the
+ * veth names, so it keeps to letters, digits, {@code _ . -}, starts with a letter or digit and has
+ * at most 32 characters.
  *
  * @param name the name
  */
@@ -18,7 +18,8 @@ public record NamespaceName(String name) implements Comparable<NamespaceName> {
   public NamespaceName {
     Objects.requireNonNull(name, "name");
     if (!FORM.matcher(name).matches()) {
-      throw new IllegalArgumentException("not a namespace name: '" + name + "' (use NamespaceName.parse)");
+      throw new IllegalArgumentException(
+          "not a namespace name: '" + name + "' (use NamespaceName.parse)");
     }
   }
 
@@ -30,7 +31,9 @@ public record NamespaceName(String name) implements Comparable<NamespaceName> {
    */
   public static NamespaceName parse(String text, String what) {
     if (text == null || !FORM.matcher(text).matches()) {
-      throw new ConfigException(what, "'" + text + "' is not a valid namespace name",
+      throw new ConfigException(
+          what,
+          "'" + text + "' is not a valid namespace name",
           "expected letters, digits, '_', '.', '-', at most 32, starting with a letter or digit");
     }
     return new NamespaceName(text);

@@ -4,9 +4,9 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * Every directory wgdeploy writes to. On a real host these are the system paths ({@link #system()});
- * tests and simulated hosts point them all below one directory ({@link #under(Path)}), so several
- * simulated endpoints can share one machine.
+ * Every directory wgdeploy writes to. On a real host these are the system paths ({@link
+ * #system()}); tests and simulated hosts point them all below one directory ({@link #under(Path)}),
+ * so several simulated endpoints can share one machine.
  *
  * @param wireguard WireGuard configs ({@code /etc/wireguard}); wgdeploy uses the subdirectory named
  *     after the namespace
@@ -16,12 +16,18 @@ import java.util.Objects;
  * @param systemd unit directory ({@code /etc/systemd/system})
  * @param state wgdeploy state: manifest, journal, backups, PID files ({@code /var/lib/wgmesh})
  * @param run sockets and PID files of the daemons ({@code /run/wgmesh})
- * @param metrics where the Prometheus text files go, for node_exporter's textfile collector
- *     ({@code /var/lib/prometheus/node-exporter}, which Debian's prometheus-node-exporter reads);
- *     nothing is written there unless the directory exists
+ * @param metrics where the Prometheus text files go, for node_exporter's textfile collector ({@code
+ *     /var/lib/prometheus/node-exporter}, which Debian's prometheus-node-exporter reads); nothing
+ *     is written there unless the directory exists
  */
 public record Roots(
-    Path wireguard, Path bird, Path shorewall, Path shorewall6, Path systemd, Path state, Path run,
+    Path wireguard,
+    Path bird,
+    Path shorewall,
+    Path shorewall6,
+    Path systemd,
+    Path state,
+    Path run,
     Path metrics) {
   public Roots {
     Objects.requireNonNull(wireguard, "wireguard");

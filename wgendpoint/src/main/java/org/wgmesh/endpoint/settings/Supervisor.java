@@ -1,8 +1,8 @@
 package org.wgmesh.endpoint.settings;
 
 /**
- * Who keeps the long-running daemons (BIRD, wireguard-go) alive. The unit files are rendered
- * either way; the choice only says who starts and stops the processes.
+ * Who keeps the long-running daemons (BIRD, wireguard-go) alive. The unit files are rendered either
+ * way; the choice only says who starts and stops the processes.
  */
 public enum Supervisor {
   /**

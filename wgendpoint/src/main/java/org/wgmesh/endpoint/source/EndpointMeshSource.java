@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import org.wgmesh.core.crypto.X25519PrivateKey;
 import org.wgmesh.core.dns.DnsSource;
 import org.wgmesh.core.dns.DnsSources;
 import org.wgmesh.core.error.FileException;
@@ -13,7 +14,6 @@ import org.wgmesh.core.model.MeshView;
 import org.wgmesh.core.record.MeshReader;
 import org.wgmesh.core.record.SeenSerials;
 import org.wgmesh.endpoint.settings.EndpointConfig;
-import org.wgmesh.core.crypto.X25519PrivateKey;
 
 /**
  * Reads and verifies the mesh for an enrolled endpoint: the records come from the resolver or zone
@@ -45,7 +45,8 @@ public final class EndpointMeshSource implements MeshSource {
     if (resolver.isEmpty()) {
       return new EndpointMeshSource();
     }
-    return new EndpointMeshSource(new MeshReader(), c -> DnsSources.fromOptions(resolver, Optional.empty()));
+    return new EndpointMeshSource(
+        new MeshReader(), c -> DnsSources.fromOptions(resolver, Optional.empty()));
   }
 
   /** The source an endpoint file asks for. */
@@ -71,9 +72,13 @@ public final class EndpointMeshSource implements MeshSource {
   public Read read(EndpointConfig config, X25519PrivateKey hostKey) {
     Path seenFile = seenFile(config);
     SeenSerials seen = readSeen(seenFile);
-    MeshView view = reader.read(
-        sources.apply(config), config.domain().toString(), config.siteSigningKey(),
-        hostKey, seen);
+    MeshView view =
+        reader.read(
+            sources.apply(config),
+            config.domain().toString(),
+            config.siteSigningKey(),
+            hostKey,
+            seen);
     // Only a complete, verified read moves the serials forward (the reader updated `seen`).
     return new Read(view, seenFile, seen.toText());
   }

@@ -1,6 +1,5 @@
 package org.wgmesh.endpoint.cli;
 
-import org.wgmesh.core.net.DomainName;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
@@ -17,13 +16,16 @@ import org.wgmesh.core.cli.Io;
 import org.wgmesh.core.crypto.SiteKeys;
 import org.wgmesh.core.error.DnsException;
 import org.wgmesh.core.error.ExitCode;
+import org.wgmesh.core.net.DomainName;
 import org.wgmesh.core.net.IpPrefix;
-import org.wgmesh.endpoint.settings.EndpointConfig;
 import org.wgmesh.endpoint.config.EndpointFile;
 import org.wgmesh.endpoint.config.Enrolment;
 import org.wgmesh.endpoint.config.TestMesh;
+import org.wgmesh.endpoint.settings.EndpointConfig;
 
-/** wgconfig in-process, reading a mesh published by the real planner into an in-memory DNS source. */
+/**
+ * wgconfig in-process, reading a mesh published by the real planner into an in-memory DNS source.
+ */
 class WgconfigCommandTest {
   static final String D = TestMesh.DOMAIN;
   static final DomainName DN = DomainName.parse(D, "test");
@@ -36,8 +38,15 @@ class WgconfigCommandTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     Io io = new Io(new ByteArrayInputStream(new byte[0]), out, err, false);
-    int rc = Cli.run(i -> new WgconfigCommand(i, env,
-        (reporter, options) -> new Enrolment(reporter, o -> mesh.dns).enrol(options)), io, args);
+    int rc =
+        Cli.run(
+            i ->
+                new WgconfigCommand(
+                    i,
+                    env,
+                    (reporter, options) -> new Enrolment(reporter, o -> mesh.dns).enrol(options)),
+            io,
+            args);
     return new Run(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
@@ -64,17 +73,33 @@ class WgconfigCommandTest {
 
   @Test
   void firstRun_withoutFingerprint_pinsOnFirstUseLoudly() {
-    Run r = run("-i", "eth0", "-T", "eth1", "-I", "198.18.1.1/24", "-I", "fd00:1::1/64", "--public-address", "203.0.113.1", D);
+    Run r =
+        run(
+            "-i",
+            "eth0",
+            "-T",
+            "eth1",
+            "-I",
+            "198.18.1.1/24",
+            "-I",
+            "fd00:1::1/64",
+            "--public-address",
+            "203.0.113.1",
+            D);
     assertThat(r.rc()).as(r.err()).isZero();
     assertThat(r.out()).contains("created " + file());
-    assertThat(r.err()).contains("PINNED ON FIRST USE").contains(mesh.site.fingerprint()).contains("--site-fingerprint");
+    assertThat(r.err())
+        .contains("PINNED ON FIRST USE")
+        .contains(mesh.site.fingerprint())
+        .contains("--site-fingerprint");
     EndpointConfig c = stored();
     assertThat(c.siteSigningKey()).isEqualTo(mesh.site.signing().publicKey());
     assertThat(c.siteBoxKey()).isEqualTo(mesh.site.box().publicKey());
     assertThat(c.locus()).isEqualTo("lab");
     assertThat(c.publicInterface().map(Object::toString)).contains("eth0");
     assertThat(c.trustAddresses()).hasSize(2);
-    assertThat(c.effectiveLanPrefixes()).containsExactly(IpPrefix.parse("198.18.1.0/24", "t"), IpPrefix.parse("fd00:1::/64", "t"));
+    assertThat(c.effectiveLanPrefixes())
+        .containsExactly(IpPrefix.parse("198.18.1.0/24", "t"), IpPrefix.parse("fd00:1::/64", "t"));
     assertThat(c.hostKey()).isEqualTo(dir.resolve(D + ".key"));
   }
 
@@ -91,7 +116,11 @@ class WgconfigCommandTest {
     String other = SiteKeys.generate().fingerprint();
     Run r = run("--site-fingerprint", other, D);
     assertThat(r.rc()).isEqualTo(ExitCode.RECORD.code());
-    assertThat(r.err()).contains("error: " + D).contains(mesh.site.fingerprint()).contains(other).contains("hint:");
+    assertThat(r.err())
+        .contains("error: " + D)
+        .contains(mesh.site.fingerprint())
+        .contains(other)
+        .contains("hint:");
     assertThat(file()).doesNotExist();
   }
 
@@ -116,8 +145,11 @@ class WgconfigCommandTest {
 
     Run changed = run("-i", "eth2", "--public-address", "203.0.113.9", "--netns", "mesh0", D);
     assertThat(changed.rc()).as(changed.err()).isZero();
-    assertThat(changed.out()).contains("updated").contains("public-interface: eth0 -> eth2")
-        .contains("public-addresses: [] -> [203.0.113.9]").contains("netns: (unset) -> mesh0");
+    assertThat(changed.out())
+        .contains("updated")
+        .contains("public-interface: eth0 -> eth2")
+        .contains("public-addresses: [] -> [203.0.113.9]")
+        .contains("netns: (unset) -> mesh0");
     assertThat(Files.readString(file())).isNotEqualTo(before);
     assertThat(stored().trustInterface().map(Object::toString)).as("kept").contains("eth1");
 
@@ -133,8 +165,10 @@ class WgconfigCommandTest {
     mesh.dns.put(impostor.meshRecord());
     Run r = run("-i", "eth9", D);
     assertThat(r.rc()).isEqualTo(ExitCode.RECORD.code());
-    assertThat(r.err()).contains("signed by site key " + impostor.site.fingerprint())
-        .contains("not by the pinned site key " + mesh.site.fingerprint()).contains("hint: nothing was changed")
+    assertThat(r.err())
+        .contains("signed by site key " + impostor.site.fingerprint())
+        .contains("not by the pinned site key " + mesh.site.fingerprint())
+        .contains("hint: nothing was changed")
         .contains("--site-fingerprint");
     assertThat(Files.readString(file())).isEqualTo(before);
   }
@@ -147,7 +181,9 @@ class WgconfigCommandTest {
     Run r = run("--site-fingerprint", rotated.site.fingerprint(), D);
     assertThat(r.rc()).as(r.err()).isZero();
     assertThat(r.err()).contains("replaced").contains(rotated.site.fingerprint());
-    assertThat(r.out()).contains("site.fingerprint: " + mesh.site.fingerprint() + " -> " + rotated.site.fingerprint());
+    assertThat(r.out())
+        .contains(
+            "site.fingerprint: " + mesh.site.fingerprint() + " -> " + rotated.site.fingerprint());
     assertThat(stored().siteSigningKey()).isEqualTo(rotated.site.signing().publicKey());
   }
 
@@ -169,7 +205,8 @@ class WgconfigCommandTest {
 
   @Test
   void dnsDown_isADnsError() {
-    mesh.dns.failWith(D, new DnsException("TXT " + D, "no answer within 5 s (timeout)", "check the server"));
+    mesh.dns.failWith(
+        D, new DnsException("TXT " + D, "no answer within 5 s (timeout)", "check the server"));
     Run r = run(D);
     assertThat(r.rc()).isEqualTo(ExitCode.DNS.code());
     assertThat(r.err()).contains("timeout");
@@ -187,12 +224,22 @@ class WgconfigCommandTest {
   @Test
   void zoneFile_enrolsOfflineFromTheFragmentWgpubWrites() throws Exception {
     Path zone = dir.resolve("mesh.zone");
-    new org.wgmesh.site.publish.ZoneFilePublisher(zone).upsert(java.util.List.of(mesh.meshRecord()));
+    new org.wgmesh.site.publish.ZoneFilePublisher(zone)
+        .upsert(java.util.List.of(mesh.meshRecord()));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     Io io = new Io(new ByteArrayInputStream(new byte[0]), out, err, false);
-    int rc = Cli.run(WgconfigCommand::new, io, "--config-dir", dir.toString(), "--zone-file", zone.toString(),
-        "--site-fingerprint", mesh.site.fingerprint(), D);
+    int rc =
+        Cli.run(
+            WgconfigCommand::new,
+            io,
+            "--config-dir",
+            dir.toString(),
+            "--zone-file",
+            zone.toString(),
+            "--site-fingerprint",
+            mesh.site.fingerprint(),
+            D);
     assertThat(rc).as(err.toString(StandardCharsets.UTF_8)).isZero();
     assertThat(stored().zoneFile()).contains(zone.toAbsolutePath());
     assertThat(stored().resolver()).isEmpty();
@@ -202,7 +249,9 @@ class WgconfigCommandTest {
   void lanPrefixOutsideTheMeshsAllowedPrefixes_isWarnedAbout() {
     Run r = run("-I", "192.0.2.1/24", D);
     assertThat(r.rc()).as(r.err()).isZero();
-    assertThat(r.err()).contains("warning: LAN prefix 192.0.2.0/24 is outside the mesh's allowed LAN prefixes (198.18.0.0/15, fd00::/8)");
+    assertThat(r.err())
+        .contains(
+            "warning: LAN prefix 192.0.2.0/24 is outside the mesh's allowed LAN prefixes (198.18.0.0/15, fd00::/8)");
     Run fixed = run("--lan-prefix", "198.19.7.0/24", D);
     assertThat(fixed.err()).doesNotContain("outside");
   }

@@ -1,7 +1,5 @@
 package org.wgmesh.endpoint.cli;
 
-import org.wgmesh.core.net.DomainName;
-import org.wgmesh.endpoint.settings.InterfaceName;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
@@ -23,16 +21,18 @@ import org.wgmesh.core.cli.Io;
 import org.wgmesh.core.crypto.KeyFiles;
 import org.wgmesh.core.crypto.X25519PrivateKey;
 import org.wgmesh.core.error.ExitCode;
+import org.wgmesh.core.net.DomainName;
 import org.wgmesh.core.net.IpAddress;
 import org.wgmesh.core.net.IpPrefix;
 import org.wgmesh.core.registration.Registration;
 import org.wgmesh.core.registration.RegistrationBlob;
-import org.wgmesh.endpoint.settings.EndpointConfig;
 import org.wgmesh.endpoint.config.EndpointFile;
-import org.wgmesh.endpoint.config.Enrolment;
 import org.wgmesh.endpoint.config.EnrolOptions;
+import org.wgmesh.endpoint.config.Enrolment;
 import org.wgmesh.endpoint.config.HostRegistration;
 import org.wgmesh.endpoint.config.TestMesh;
+import org.wgmesh.endpoint.settings.EndpointConfig;
+import org.wgmesh.endpoint.settings.InterfaceName;
 
 class WghostCommandTest {
   static final String D = TestMesh.DOMAIN;
@@ -47,19 +47,36 @@ class WghostCommandTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     Io io = new Io(new ByteArrayInputStream(new byte[0]), out, err, false);
-    int rc = Cli.run(i -> new WghostCommand(i, Map.of(), reporter -> new HostRegistration(reporter,
-        Clock.fixed(Instant.parse("2026-11-22T08:00:00Z"), ZoneOffset.UTC), () -> systemHostname)), io, args);
+    int rc =
+        Cli.run(
+            i ->
+                new WghostCommand(
+                    i,
+                    Map.of(),
+                    reporter ->
+                        new HostRegistration(
+                            reporter,
+                            Clock.fixed(Instant.parse("2026-11-22T08:00:00Z"), ZoneOffset.UTC),
+                            () -> systemHostname)),
+            io,
+            args);
     return new Run(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   @BeforeEach
   void enrol() {
     mesh = new TestMesh().publishEmpty();
-    new Enrolment(org.wgmesh.core.cli.Reporter.silent(), o -> mesh.dns).enrol(EnrolOptions.of(DN, dir)
-        .with(b -> b.publicInterface = java.util.Optional.of(InterfaceName.parse("eth0", "t")))
-        .with(b -> b.trustInterface = java.util.Optional.of(InterfaceName.parse("eth1", "t")))
-        .with(b -> b.trustAddresses = List.of(IpPrefix.parseInterface("198.18.7.1/24", "t")))
-        .with(b -> b.publicAddresses = List.of(IpAddress.parse("203.0.113.7", "t"))));
+    new Enrolment(org.wgmesh.core.cli.Reporter.silent(), o -> mesh.dns)
+        .enrol(
+            EnrolOptions.of(DN, dir)
+                .with(
+                    b ->
+                        b.publicInterface = java.util.Optional.of(InterfaceName.parse("eth0", "t")))
+                .with(
+                    b -> b.trustInterface = java.util.Optional.of(InterfaceName.parse("eth1", "t")))
+                .with(
+                    b -> b.trustAddresses = List.of(IpPrefix.parseInterface("198.18.7.1/24", "t")))
+                .with(b -> b.publicAddresses = List.of(IpAddress.parse("203.0.113.7", "t"))));
   }
 
   Path keyFile() {
@@ -71,11 +88,16 @@ class WghostCommandTest {
     Run r = run("--config-dir", dir.toString(), D);
     assertThat(r.rc()).as(r.err()).isZero();
     assertThat(keyFile()).exists();
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile()))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile())))
+        .isEqualTo("rw-------");
     assertThat(r.out().lines().toList()).hasSize(1);
     String blob = r.out().strip();
     assertThat(blob).matches("[A-Za-z0-9_-]+");
-    assertThat(r.err()).contains("created host key").contains("router-7").contains("198.18.7.0/24").doesNotContain(blob);
+    assertThat(r.err())
+        .contains("created host key")
+        .contains("router-7")
+        .contains("198.18.7.0/24")
+        .doesNotContain(blob);
 
     Registration reg = RegistrationBlob.open(blob, mesh.site.box(), D);
     EndpointConfig c = EndpointFile.load(EndpointFile.path(dir, DN), DN);

@@ -1,7 +1,5 @@
 package org.wgmesh.endpoint.config;
 
-import org.wgmesh.core.net.DomainName;
-import org.wgmesh.endpoint.settings.EndpointConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -11,9 +9,14 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.wgmesh.core.net.DomainName;
 import org.wgmesh.core.yaml.YamlDocuments;
+import org.wgmesh.endpoint.settings.EndpointConfig;
 
-/** docs/endpoint-file.md stays true: its example loads, and its table names every key the loader knows. */
+/**
+ * docs/endpoint-file.md stays true: its example loads, and its table names every key the loader
+ * knows.
+ */
 class EndpointFileDocTest {
   static Path doc() {
     String root = System.getProperty("wgmesh.root");
@@ -25,7 +28,11 @@ class EndpointFileDocTest {
     String text = Files.readString(doc());
     Matcher m = Pattern.compile("```yaml\n(.*?)```", Pattern.DOTALL).matcher(text);
     assertThat(m.find()).isTrue();
-    EndpointConfig c = EndpointFile.parse(YamlDocuments.parse(m.group(1), "example"), Path.of("/etc/wgmesh"), DomainName.parse("mesh.example.com", "t"));
+    EndpointConfig c =
+        EndpointFile.parse(
+            YamlDocuments.parse(m.group(1), "example"),
+            Path.of("/etc/wgmesh"),
+            DomainName.parse("mesh.example.com", "t"));
     assertThat(c.effectiveNetns()).hasToString("mesh0");
     assertThat(c.hostKey()).isEqualTo(Path.of("/etc/wgmesh/mesh.example.com.key"));
     assertThat(EndpointFile.render(c, Path.of("/etc/wgmesh"))).isEqualTo(m.group(1));

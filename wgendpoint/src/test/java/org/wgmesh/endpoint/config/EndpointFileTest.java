@@ -1,9 +1,5 @@
 package org.wgmesh.endpoint.config;
 
-import org.wgmesh.endpoint.settings.NamespaceName;
-import org.wgmesh.core.net.DomainName;
-import org.wgmesh.endpoint.settings.InterfaceName;
-import org.wgmesh.endpoint.settings.EndpointConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,8 +16,12 @@ import org.wgmesh.core.crypto.SiteKeys;
 import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.error.ExitCode;
 import org.wgmesh.core.error.FileException;
+import org.wgmesh.core.net.DomainName;
 import org.wgmesh.core.net.IpAddress;
 import org.wgmesh.core.net.IpPrefix;
+import org.wgmesh.endpoint.settings.EndpointConfig;
+import org.wgmesh.endpoint.settings.InterfaceName;
+import org.wgmesh.endpoint.settings.NamespaceName;
 import org.wgmesh.endpoint.settings.Roots;
 import org.wgmesh.endpoint.settings.Supervisor;
 import org.wgmesh.endpoint.settings.WireGuardBackendChoice;
@@ -31,13 +31,29 @@ class EndpointFileTest {
   final SiteKeys site = SiteKeys.generate();
 
   EndpointConfig sample() {
-    return new EndpointConfig(DomainName.parse("Mesh.Example.Test.", "t"), site.signing().publicKey(), site.box().publicKey(), "lab",
-        UUID.fromString("00000000-0000-0007-0000-000000000001"), Optional.of("r1"), Optional.empty(),
-        Optional.of(InterfaceName.parse("eth0", "t")), List.of(IpAddress.parse("203.0.113.1", "t"), IpAddress.parse("2001:db8::1", "t")),
-        Optional.of(InterfaceName.parse("eth1", "t")), List.of(IpPrefix.parseInterface("198.18.1.1/24", "t"), IpPrefix.parseInterface("fd00:1::1/64", "t")),
-        List.of(), EndpointFile.defaultHostKey(dir, DomainName.parse("mesh.example.test", "t")), Optional.of("127.0.0.1:5353"), Optional.empty(),
-        WireGuardBackendChoice.USERSPACE, Supervisor.DIRECT, Roots.under(dir.resolve("root")),
-        Optional.of(dir.resolve("templates")), false);
+    return new EndpointConfig(
+        DomainName.parse("Mesh.Example.Test.", "t"),
+        site.signing().publicKey(),
+        site.box().publicKey(),
+        "lab",
+        UUID.fromString("00000000-0000-0007-0000-000000000001"),
+        Optional.of("r1"),
+        Optional.empty(),
+        Optional.of(InterfaceName.parse("eth0", "t")),
+        List.of(IpAddress.parse("203.0.113.1", "t"), IpAddress.parse("2001:db8::1", "t")),
+        Optional.of(InterfaceName.parse("eth1", "t")),
+        List.of(
+            IpPrefix.parseInterface("198.18.1.1/24", "t"),
+            IpPrefix.parseInterface("fd00:1::1/64", "t")),
+        List.of(),
+        EndpointFile.defaultHostKey(dir, DomainName.parse("mesh.example.test", "t")),
+        Optional.of("127.0.0.1:5353"),
+        Optional.empty(),
+        WireGuardBackendChoice.USERSPACE,
+        Supervisor.DIRECT,
+        Roots.under(dir.resolve("root")),
+        Optional.of(dir.resolve("templates")),
+        false);
   }
 
   Path write(String yaml) throws Exception {
@@ -63,19 +79,27 @@ class EndpointFileTest {
   @Test
   void render_omitsDefaultsAndIsReadable() {
     String text = valid();
-    assertThat(text).startsWith("# wgmesh endpoint configuration").contains("fingerprint: " + site.fingerprint())
-        .contains("- 198.18.1.1/24").doesNotContain("host-key").doesNotContain("lan-prefixes").doesNotContain("netns");
+    assertThat(text)
+        .startsWith("# wgmesh endpoint configuration")
+        .contains("fingerprint: " + site.fingerprint())
+        .contains("- 198.18.1.1/24")
+        .doesNotContain("host-key")
+        .doesNotContain("lan-prefixes")
+        .doesNotContain("netns");
   }
 
   @Test
   void effectiveValues_defaultToLocusAndTrustNetworks() {
     EndpointConfig c = sample();
     assertThat(c.effectiveNetns().name()).isEqualTo("lab");
-    assertThat(c.effectiveLanPrefixes()).containsExactly(IpPrefix.parse("198.18.1.0/24", "t"), IpPrefix.parse("fd00:1::/64", "t"));
-    EndpointConfig set = c.with(b -> {
-      b.netns = Optional.of(NamespaceName.parse("mesh0", "t"));
-      b.lanPrefixes = List.of(IpPrefix.parse("198.19.0.0/16", "t"));
-    });
+    assertThat(c.effectiveLanPrefixes())
+        .containsExactly(IpPrefix.parse("198.18.1.0/24", "t"), IpPrefix.parse("fd00:1::/64", "t"));
+    EndpointConfig set =
+        c.with(
+            b -> {
+              b.netns = Optional.of(NamespaceName.parse("mesh0", "t"));
+              b.lanPrefixes = List.of(IpPrefix.parse("198.19.0.0/16", "t"));
+            });
     assertThat(set.effectiveNetns().name()).isEqualTo("mesh0");
     assertThat(set.effectiveLanPrefixes()).containsExactly(IpPrefix.parse("198.19.0.0/16", "t"));
   }
@@ -85,24 +109,38 @@ class EndpointFileTest {
     Path f = write(valid() + "colour: blue\n");
     int line = (int) valid().lines().count() + 1;
     assertThatThrownBy(() -> EndpointFile.load(f, DomainName.parse("mesh.example.test", "t")))
-        .isInstanceOfSatisfying(ConfigException.class, e -> {
-          assertThat(e.exitCode()).isEqualTo(ExitCode.CONFIG);
-          assertThat(e.what()).isEqualTo(f.toString());
-          assertThat(e.why()).contains("'colour'").contains("line " + line).contains("unknown key");
-        });
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e -> {
+              assertThat(e.exitCode()).isEqualTo(ExitCode.CONFIG);
+              assertThat(e.what()).isEqualTo(f.toString());
+              assertThat(e.why())
+                  .contains("'colour'")
+                  .contains("line " + line)
+                  .contains("unknown key");
+            });
   }
 
   @Test
   void load_badValues_nameKeyAndLine() throws Exception {
-    Map<String, String> cases = Map.of(
-        "public-interface: eth0", "public-interface: this-name-is-far-too-long",
-        "- 198.18.1.1/24", "- 198.18.1.1",
-        "- 203.0.113.1", "- gateway.example.com",
-        "backend: userspace", "backend: quantum",
-        "resolver: 127.0.0.1:5353", "resolver: resolver.example.com",
-        "trust-interface: eth1", "trust-interface: eth0",
-        "allow-ssh-from-net: false", "allow-ssh-from-net: no",
-        "template-dir: " + dir.resolve("templates"), "template-dir: [a, b]");
+    Map<String, String> cases =
+        Map.of(
+            "public-interface: eth0",
+            "public-interface: this-name-is-far-too-long",
+            "- 198.18.1.1/24",
+            "- 198.18.1.1",
+            "- 203.0.113.1",
+            "- gateway.example.com",
+            "backend: userspace",
+            "backend: quantum",
+            "resolver: 127.0.0.1:5353",
+            "resolver: resolver.example.com",
+            "trust-interface: eth1",
+            "trust-interface: eth0",
+            "allow-ssh-from-net: false",
+            "allow-ssh-from-net: no",
+            "template-dir: " + dir.resolve("templates"),
+            "template-dir: [a, b]");
     for (Map.Entry<String, String> c : cases.entrySet()) {
       String text = valid();
       assertThat(text).contains(c.getKey());
@@ -110,7 +148,8 @@ class EndpointFileTest {
       int line = lineOf(text, c.getKey());
       assertThatThrownBy(() -> EndpointFile.load(f, (DomainName) null))
           .as(c.getValue())
-          .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.why()).contains("at line " + line));
+          .isInstanceOfSatisfying(
+              ConfigException.class, e -> assertThat(e.why()).contains("at line " + line));
     }
   }
 
@@ -129,28 +168,41 @@ class EndpointFileTest {
     String other = SiteKeys.generate().fingerprint();
     Path f = write(valid().replace(site.fingerprint(), other));
     assertThatThrownBy(() -> EndpointFile.load(f, (DomainName) null))
-        .isInstanceOfSatisfying(ConfigException.class, e -> {
-          assertThat(e.why()).contains("site.fingerprint").contains("does not match");
-          assertThat(e.hint()).get().asString().contains("--site-fingerprint");
-        });
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e -> {
+              assertThat(e.why()).contains("site.fingerprint").contains("does not match");
+              assertThat(e.hint()).get().asString().contains("--site-fingerprint");
+            });
   }
 
   @Test
   void load_fileForAnotherDomain_isRefused() throws Exception {
     Path f = write(valid());
     assertThatThrownBy(() -> EndpointFile.load(f, DomainName.parse("other.example.test", "t")))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("not 'other.example.test'");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("not 'other.example.test'");
   }
 
   @Test
   void load_missingFile_hintsAtWgconfig() {
-    assertThatThrownBy(() -> EndpointFile.load(EndpointFile.path(dir, DomainName.parse("x.test", "t")), DomainName.parse("x.test", "t")))
-        .isInstanceOfSatisfying(FileException.class, e -> assertThat(e.hint()).get().asString().contains("wgconfig"));
+    assertThatThrownBy(
+            () ->
+                EndpointFile.load(
+                    EndpointFile.path(dir, DomainName.parse("x.test", "t")),
+                    DomainName.parse("x.test", "t")))
+        .isInstanceOfSatisfying(
+            FileException.class, e -> assertThat(e.hint()).get().asString().contains("wgconfig"));
   }
 
   @Test
   void load_rootsPrefixAndRelativeHostKey_areResolved() throws Exception {
-    Path f = write(valid().replaceAll("(?s)roots:.*", "roots:\n  prefix: /srv/h1\n  state: /tmp/state\nhost-key: keys/h1.key\n"));
+    Path f =
+        write(
+            valid()
+                .replaceAll(
+                    "(?s)roots:.*",
+                    "roots:\n  prefix: /srv/h1\n  state: /tmp/state\nhost-key: keys/h1.key\n"));
     EndpointConfig c = EndpointFile.load(f, (DomainName) null);
     assertThat(c.roots().bird()).isEqualTo(Path.of("/srv/h1/etc/bird"));
     assertThat(c.roots().state()).isEqualTo(Path.of("/tmp/state"));
@@ -160,28 +212,39 @@ class EndpointFileTest {
   @Test
   void load_templateDirRelativeToTheConfigDir_andSshFromNetByDefault() throws Exception {
     String text = valid();
-    assertThat(text).contains("template-dir: " + dir.resolve("templates") + "\n").contains("allow-ssh-from-net: false\n");
-    Path f = write(text.replace("template-dir: " + dir.resolve("templates"), "template-dir: site/templates")
-        .replace("allow-ssh-from-net: false\n", ""));
+    assertThat(text)
+        .contains("template-dir: " + dir.resolve("templates") + "\n")
+        .contains("allow-ssh-from-net: false\n");
+    Path f =
+        write(
+            text.replace(
+                    "template-dir: " + dir.resolve("templates"), "template-dir: site/templates")
+                .replace("allow-ssh-from-net: false\n", ""));
     EndpointConfig c = EndpointFile.load(f, (DomainName) null);
     assertThat(c.templateDir()).contains(dir.resolve("site/templates"));
     assertThat(c.allowSshFromNet()).isTrue();
     // Written back absolute, like host-key; the default true is written too, so it can be seen.
-    assertThat(EndpointFile.render(c, dir)).contains("template-dir: " + dir.resolve("site/templates"))
+    assertThat(EndpointFile.render(c, dir))
+        .contains("template-dir: " + dir.resolve("site/templates"))
         .contains("allow-ssh-from-net: true");
   }
 
   @Test
   void configDir_optionThenEnvironmentThenDefault() {
-    assertThat(EndpointFile.configDir(Optional.of(Path.of("/a")), Map.of("WGMESH_CONFIG_DIR", "/b"))).isEqualTo(Path.of("/a"));
-    assertThat(EndpointFile.configDir(Optional.empty(), Map.of("WGMESH_CONFIG_DIR", "/b"))).isEqualTo(Path.of("/b"));
-    assertThat(EndpointFile.configDir(Optional.empty(), Map.of())).isEqualTo(Path.of("/etc/wgmesh"));
+    assertThat(
+            EndpointFile.configDir(Optional.of(Path.of("/a")), Map.of("WGMESH_CONFIG_DIR", "/b")))
+        .isEqualTo(Path.of("/a"));
+    assertThat(EndpointFile.configDir(Optional.empty(), Map.of("WGMESH_CONFIG_DIR", "/b")))
+        .isEqualTo(Path.of("/b"));
+    assertThat(EndpointFile.configDir(Optional.empty(), Map.of()))
+        .isEqualTo(Path.of("/etc/wgmesh"));
   }
 
   @Test
   void save_isWorldReadableButNotWritable() throws Exception {
     Path f = EndpointFile.path(dir, DomainName.parse("mesh.example.test", "t"));
     EndpointFile.save(sample(), f);
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-r--r--");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
+        .isEqualTo("rw-r--r--");
   }
 }

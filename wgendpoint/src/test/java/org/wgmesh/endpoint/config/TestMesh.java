@@ -39,14 +39,25 @@ public final class TestMesh {
   }
 
   public static MeshSettings settings() {
-    return new MeshSettings(DOMAIN, "lab", IpPrefix.parse("fd12:3456:789a::/48", "t"), 51000,
-        List.of(IpPrefix.parse("198.18.0.0/15", "t"), IpPrefix.parse("fd00::/8", "t")), MeshSettings.FULL_MESH);
+    return new MeshSettings(
+        DOMAIN,
+        "lab",
+        IpPrefix.parse("fd12:3456:789a::/48", "t"),
+        51000,
+        List.of(IpPrefix.parse("198.18.0.0/15", "t"), IpPrefix.parse("fd00::/8", "t")),
+        MeshSettings.FULL_MESH);
   }
 
   /** Host {@code n} with key {@code key}. */
   public static HostEntry host(int n, X25519PrivateKey key) {
-    return new HostEntry(new UUID(7, n), "r" + n, n, 64512 + n, key.publicKey(),
-        List.of(IpAddress.parse("203.0.113." + n, "t")), List.of(IpPrefix.parse("198.18." + n + ".0/24", "t")));
+    return new HostEntry(
+        new UUID(7, n),
+        "r" + n,
+        n,
+        64512 + n,
+        key.publicKey(),
+        List.of(IpAddress.parse("203.0.113." + n, "t")),
+        List.of(IpPrefix.parse("198.18." + n + ".0/24", "t")));
   }
 
   /** Publishes {@code hosts} (the whole membership) and returns the plan applied. */
@@ -78,7 +89,8 @@ public final class TestMesh {
     String s = strings.stream().sorted().findFirst().orElseThrow();
     strings.remove(s);
     char c = s.charAt(s.length() - 2);
-    strings.add(s.substring(0, s.length() - 2) + (c == 'A' ? 'B' : 'A') + s.substring(s.length() - 1));
+    strings.add(
+        s.substring(0, s.length() - 2) + (c == 'A' ? 'B' : 'A') + s.substring(s.length() - 1));
     return new TxtRecordSet(set.name(), set.ttl(), strings);
   }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,6 @@ import org.wgmesh.core.error.DeployException;
 import org.wgmesh.core.exec.Command;
 import org.wgmesh.core.model.MeshView;
 import org.wgmesh.core.testing.RecordingCommandRunner;
-import java.time.Clock;
 import org.wgmesh.endpoint.config.EndpointFile;
 import org.wgmesh.endpoint.deploy.steps.HostTransactions;
 import org.wgmesh.endpoint.deploy.steps.Waiter;
@@ -37,86 +37,127 @@ class DeployServicePrivilegedTest {
   @Test
   void deploy_noop_change_failure_down_onSimulatedHost() throws Exception {
     try (HostSandbox host = new HostSandbox(dir)) {
-      EndpointConfig settings = Fixtures.withBackend(
-          Fixtures.inNamespace(Fixtures.endpoint(dir.resolve("root")), "mesh"), WireGuardBackendChoice.USERSPACE);
+      EndpointConfig settings =
+          Fixtures.withBackend(
+              Fixtures.inNamespace(Fixtures.endpoint(dir.resolve("root")), "mesh"),
+              WireGuardBackendChoice.USERSPACE);
       DeployService service = service(host.runner(), settings);
-      MeshView two = Fixtures.view(List.of(
-          Fixtures.host(2, "203.0.113.2", "2001:db8:ff::2"), Fixtures.host(3, "2001:db8:ff::3")));
+      MeshView two =
+          Fixtures.view(
+              List.of(
+                  Fixtures.host(2, "203.0.113.2", "2001:db8:ff::2"),
+                  Fixtures.host(3, "2001:db8:ff::3")));
 
       // 1. First deploy.
       DeployResult first = service.deploy(settings, Fixtures.key(1), Fixtures.read(two, settings));
       assertThat(first.unchanged()).isFalse();
       assertThat(first.backend()).isEqualTo("wireguard-go");
       assertThat(host.sh("ip", "-n", "mesh", "-br", "link", "show", "wg2")).contains("UP");
-      assertThat(host.sh("ip", "netns", "exec", "mesh", "wg", "show", "wg2", "listen-port").strip()).isEqualTo("51822");
+      assertThat(host.sh("ip", "netns", "exec", "mesh", "wg", "show", "wg2", "listen-port").strip())
+          .isEqualTo("51822");
       assertThat(host.sh("ip", "netns", "exec", "mesh", "wg", "show", "wg3", "endpoints"))
           .contains("[2001:db8:ff::3]:51821");
-      assertThat(host.sh("ip", "-n", "mesh", "-br", "addr", "show", "wg3")).contains("fd12:3456:789a:1:3::1/80");
-      assertThat(host.sh("ip", "-n", "mesh", "-br", "addr", "show", "lan0")).contains("198.18.1.1/24");
+      assertThat(host.sh("ip", "-n", "mesh", "-br", "addr", "show", "wg3"))
+          .contains("fd12:3456:789a:1:3::1/80");
+      assertThat(host.sh("ip", "-n", "mesh", "-br", "addr", "show", "lan0"))
+          .contains("198.18.1.1/24");
       assertThat(host.status("ip", "link", "show", "lan0")).isNotZero(); // moved into the namespace
       String socket = dir.resolve("root/run/wgmesh/bird-mesh.ctl").toString();
       String protocols = host.sh("birdc", "-s", socket, "show", "protocols");
       assertThat(protocols).contains("wg2", "wg3", "BGP");
       assertThat(host.sh("iptables", "-t", "nat", "-S"))
-          .contains("169.254.0.2").contains("51822,51823");
+          .contains("169.254.0.2")
+          .contains("51822,51823");
       Path wgConf = dir.resolve("root/etc/wireguard/mesh/wg2.conf");
-      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(wgConf))).isEqualTo("rw-------");
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(wgConf)))
+          .isEqualTo("rw-------");
 
       // 2. Nothing changed: only queries run.
       RecordingCommandRunner recorder = RecordingCommandRunner.delegatingTo(host.runner());
-      DeployResult again = service(recorder, settings).deploy(settings, Fixtures.key(1), Fixtures.read(two, settings));
+      DeployResult again =
+          service(recorder, settings)
+              .deploy(settings, Fixtures.key(1), Fixtures.read(two, settings));
       assertThat(again.unchanged()).isTrue();
       assertThat(recorder.mutations()).isEmpty();
       assertThat(recorder.commands()).isNotEmpty();
 
       // 3. A change: host 5 joins, host 3 leaves (add before delete).
-      MeshView changed = Fixtures.view(List.of(
-          Fixtures.host(2, "203.0.113.2", "2001:db8:ff::2"), Fixtures.host(5, "203.0.113.5")));
-      DeployResult third = service.deploy(settings, Fixtures.key(1), Fixtures.read(changed, settings));
+      MeshView changed =
+          Fixtures.view(
+              List.of(
+                  Fixtures.host(2, "203.0.113.2", "2001:db8:ff::2"),
+                  Fixtures.host(5, "203.0.113.5")));
+      DeployResult third =
+          service.deploy(settings, Fixtures.key(1), Fixtures.read(changed, settings));
       assertThat(third.files()).isNotEmpty();
       assertThat(host.sh("ip", "-n", "mesh", "-br", "link", "show", "wg5")).contains("UP");
       assertThat(host.status("ip", "-n", "mesh", "link", "show", "wg3")).isNotZero();
       assertThat(Files.exists(dir.resolve("root/etc/wireguard/mesh/wg3.conf"))).isFalse();
-      assertThat(host.sh("birdc", "-s", socket, "show", "protocols")).contains("wg5").doesNotContain("wg3");
+      assertThat(host.sh("birdc", "-s", socket, "show", "protocols"))
+          .contains("wg5")
+          .doesNotContain("wg3");
       assertThat(host.sh("iptables", "-t", "nat", "-S")).contains("51822,51825");
       // The addresses of the interface that stayed are untouched by the change.
-      assertThat(third.commands()).noneMatch(c -> c.argv().containsAll(List.of("wg", "setconf", "wg2")));
+      assertThat(third.commands())
+          .noneMatch(c -> c.argv().containsAll(List.of("wg", "setconf", "wg2")));
 
       // 4. Failure: an override template that BIRD rejects; the previous state keeps running.
       Path birdConf = dir.resolve("root/etc/bird/wgmesh-mesh.conf");
       String before = Files.readString(birdConf);
       Path overrides = dir.resolve("overrides");
       Files.createDirectories(overrides.resolve("bird"));
-      Files.writeString(overrides.resolve("bird/bird.conf.ftl"),
+      Files.writeString(
+          overrides.resolve("bird/bird.conf.ftl"),
           "router id ${self.routerId};\nthis is not a BIRD statement;\n");
-      MeshView withFour = Fixtures.view(List.of(
-          Fixtures.host(2, "203.0.113.2"), Fixtures.host(4, "203.0.113.4"), Fixtures.host(5, "203.0.113.5")));
-      EndpointConfig overridden = settings.with(b -> b.templateDir = java.util.Optional.of(overrides));
-      assertThatThrownBy(() -> service.deploy(overridden, Fixtures.key(1), Fixtures.read(withFour, overridden)))
+      MeshView withFour =
+          Fixtures.view(
+              List.of(
+                  Fixtures.host(2, "203.0.113.2"),
+                  Fixtures.host(4, "203.0.113.4"),
+                  Fixtures.host(5, "203.0.113.5")));
+      EndpointConfig overridden =
+          settings.with(b -> b.templateDir = java.util.Optional.of(overrides));
+      assertThatThrownBy(
+              () ->
+                  service.deploy(overridden, Fixtures.key(1), Fixtures.read(withFour, overridden)))
           .isInstanceOf(DeployException.class)
           .hasMessageContaining("bird -p -c")
           .hasMessageContaining("previous configuration keeps running");
       assertThat(Files.readString(birdConf)).isEqualTo(before);
       assertThat(host.status("ip", "-n", "mesh", "link", "show", "wg4")).isNotZero();
       assertThat(host.sh("birdc", "-s", socket, "show", "protocols")).contains("wg2", "wg5");
-      assertThat(Files.exists(dir.resolve("root/var/lib/wgmesh/mesh/journal.properties"))).isFalse();
+      assertThat(Files.exists(dir.resolve("root/var/lib/wgmesh/mesh/journal.properties")))
+          .isFalse();
 
       // 5. Failure after the swap: BIRD refuses the reload once (as if the file were bad at run
       // time). Files come back, the new interface goes, BIRD runs the previous config.
-      java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean(true);
-      RecordingCommandRunner failing = RecordingCommandRunner.delegatingTo(host.runner()).respond(
-          c -> c.argv().contains("configure") && once.getAndSet(false),
-          c -> org.wgmesh.core.exec.CommandResult.success("bird.conf:1:1 simulated error\n"));
-      assertThatThrownBy(() -> service(failing, settings).deploy(settings, Fixtures.key(1), Fixtures.read(withFour, settings)))
+      java.util.concurrent.atomic.AtomicBoolean once =
+          new java.util.concurrent.atomic.AtomicBoolean(true);
+      RecordingCommandRunner failing =
+          RecordingCommandRunner.delegatingTo(host.runner())
+              .respond(
+                  c -> c.argv().contains("configure") && once.getAndSet(false),
+                  c ->
+                      org.wgmesh.core.exec.CommandResult.success(
+                          "bird.conf:1:1 simulated error\n"));
+      assertThatThrownBy(
+              () ->
+                  service(failing, settings)
+                      .deploy(settings, Fixtures.key(1), Fixtures.read(withFour, settings)))
           .isInstanceOf(DeployException.class)
           .hasMessageContaining("birdc configure")
           .hasMessageContaining("previous configuration was restored");
-      assertThat(failing.mutations()).extracting(Command::display)
-          .contains("ip netns exec mesh wg setconf wg4 " + dir.resolve("root/etc/wireguard/mesh/wg4.conf"));
+      assertThat(failing.mutations())
+          .extracting(Command::display)
+          .contains(
+              "ip netns exec mesh wg setconf wg4 "
+                  + dir.resolve("root/etc/wireguard/mesh/wg4.conf"));
       assertThat(Files.readString(birdConf)).isEqualTo(before);
       assertThat(Files.exists(dir.resolve("root/etc/wireguard/mesh/wg4.conf"))).isFalse();
       assertThat(host.status("ip", "-n", "mesh", "link", "show", "wg4")).isNotZero();
-      assertThat(host.sh("birdc", "-s", socket, "show", "protocols")).contains("wg2", "wg5").doesNotContain("wg4");
+      assertThat(host.sh("birdc", "-s", socket, "show", "protocols"))
+          .contains("wg2", "wg5")
+          .doesNotContain("wg4");
       assertThat(host.sh("iptables", "-t", "nat", "-S")).contains("51822,51825");
       // And the next run applies the change for real.
       service.deploy(settings, Fixtures.key(1), Fixtures.read(withFour, settings));
@@ -128,7 +169,9 @@ class DeployServicePrivilegedTest {
       assertThat(daemons).allMatch(DeployServicePrivilegedTest::alive);
       service.down(settings.domain(), DeployService.Overrides.none());
       assertThat(host.sh("ip", "netns", "list")).doesNotContain("mesh");
-      assertThat(host.sh("ip", "-br", "addr", "show", "lan0")).contains("198.18.1.1/24").contains("UP");
+      assertThat(host.sh("ip", "-br", "addr", "show", "lan0"))
+          .contains("198.18.1.1/24")
+          .contains("UP");
       assertThat(host.status("ip", "link", "show", "mesh-vh")).isNotZero();
       assertThat(host.status("birdc", "-s", socket, "show", "status")).isNotZero();
       assertThat(host.sh("iptables", "-t", "nat", "-S")).doesNotContain("169.254.0.2");
@@ -139,12 +182,19 @@ class DeployServicePrivilegedTest {
   }
 
   /** The service of host 1 with {@code settings} as its endpoint file (for --down); no DNS. */
-  private DeployService service(org.wgmesh.core.exec.CommandRunner runner, EndpointConfig settings) {
+  private DeployService service(
+      org.wgmesh.core.exec.CommandRunner runner, EndpointConfig settings) {
     Path configDir = dir.resolve("root/etc/wgmesh");
     EndpointFile.save(settings, EndpointFile.path(configDir, settings.domain()));
-    return new DeployService(configDir, (c, k) -> {
-      throw new AssertionError("no DNS here: the tests pass the view");
-    }, runner, new HostTransactions(runner, Reporter.silent(), Waiter.POLLING), Reporter.silent(), Clock.systemUTC());
+    return new DeployService(
+        configDir,
+        (c, k) -> {
+          throw new AssertionError("no DNS here: the tests pass the view");
+        },
+        runner,
+        new HostTransactions(runner, Reporter.silent(), Waiter.POLLING),
+        Reporter.silent(),
+        Clock.systemUTC());
   }
 
   /** Whether a process exists and is not a zombie (PID 1 may reap late). */
@@ -160,13 +210,18 @@ class DeployServicePrivilegedTest {
   /** PIDs recorded in the run root's PID files (bird and wireguard-go started by wgdeploy). */
   private static List<Long> recordedPids(Path run) throws java.io.IOException {
     try (var files = Files.list(run)) {
-      return files.filter(f -> f.getFileName().toString().endsWith(".pid")).map(f -> {
-        try {
-          return Long.parseLong(Files.readString(f).strip());
-        } catch (java.io.IOException | NumberFormatException e) {
-          return -1L;
-        }
-      }).filter(pid -> pid > 0).toList();
+      return files
+          .filter(f -> f.getFileName().toString().endsWith(".pid"))
+          .map(
+              f -> {
+                try {
+                  return Long.parseLong(Files.readString(f).strip());
+                } catch (java.io.IOException | NumberFormatException e) {
+                  return -1L;
+                }
+              })
+          .filter(pid -> pid > 0)
+          .toList();
     }
   }
 }

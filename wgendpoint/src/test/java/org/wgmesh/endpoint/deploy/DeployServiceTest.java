@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,9 +16,8 @@ import org.wgmesh.core.cli.Reporter;
 import org.wgmesh.core.error.DeployException;
 import org.wgmesh.core.exec.Command;
 import org.wgmesh.core.exec.CommandResult;
-import org.wgmesh.core.testing.RecordingCommandRunner;
-import java.time.Clock;
 import org.wgmesh.core.model.MeshView;
+import org.wgmesh.core.testing.RecordingCommandRunner;
 import org.wgmesh.endpoint.config.EndpointFile;
 import org.wgmesh.endpoint.deploy.steps.DryRunTransactions;
 import org.wgmesh.endpoint.deploy.steps.HostTransactions;
@@ -40,17 +40,26 @@ class DeployServiceTest {
 
   @BeforeEach
   void freshHost() {
-    host = new RecordingCommandRunner()
-        .respond(CommandResult.success(""), "ip", "netns", "list")
-        .respond(FAIL, "ip", "-j", "addr", "show", "dev")
-        .respond(CommandResult.success("[{\"ifname\":\"lan0\",\"flags\":[\"BROADCAST\",\"UP\"],\"addr_info\":"
-            + "[{\"family\":\"inet\",\"local\":\"198.18.1.1\",\"prefixlen\":24,\"scope\":\"global\"}]}]"),
-            "ip", "-j", "addr", "show", "dev", "lan0")
-        .respond(new CommandResult(4, "Shorewall is stopped", ""), "shorewall", "status")
-        .respond(new CommandResult(4, "Shorewall6 is stopped", ""), "shorewall6", "status")
-        .respond(new CommandResult(1, "", "Unable to connect"), "birdc")
-        .respond(c -> c.argv().contains("configure"), c -> CommandResult.success("Reconfigured\n"))
-        .respond(FAIL, "conntrack");
+    host =
+        new RecordingCommandRunner()
+            .respond(CommandResult.success(""), "ip", "netns", "list")
+            .respond(FAIL, "ip", "-j", "addr", "show", "dev")
+            .respond(
+                CommandResult.success(
+                    "[{\"ifname\":\"lan0\",\"flags\":[\"BROADCAST\",\"UP\"],\"addr_info\":"
+                        + "[{\"family\":\"inet\",\"local\":\"198.18.1.1\",\"prefixlen\":24,\"scope\":\"global\"}]}]"),
+                "ip",
+                "-j",
+                "addr",
+                "show",
+                "dev",
+                "lan0")
+            .respond(new CommandResult(4, "Shorewall is stopped", ""), "shorewall", "status")
+            .respond(new CommandResult(4, "Shorewall6 is stopped", ""), "shorewall6", "status")
+            .respond(new CommandResult(1, "", "Unable to connect"), "birdc")
+            .respond(
+                c -> c.argv().contains("configure"), c -> CommandResult.success("Reconfigured\n"))
+            .respond(FAIL, "conntrack");
     settings = Fixtures.withBackend(Fixtures.endpoint(dir), WireGuardBackendChoice.KERNEL);
   }
 
@@ -60,8 +69,13 @@ class DeployServiceTest {
   }
 
   DeployService service(Transactions t) {
-    return new DeployService(dir.resolve("etc/wgmesh"), (c, k) -> Fixtures.read(Fixtures.view(), c), host, t,
-        Reporter.silent(), Clock.systemUTC());
+    return new DeployService(
+        dir.resolve("etc/wgmesh"),
+        (c, k) -> Fixtures.read(Fixtures.view(), c),
+        host,
+        t,
+        Reporter.silent(),
+        Clock.systemUTC());
   }
 
   DeployResult deploy(MeshView view) {
@@ -69,7 +83,8 @@ class DeployServiceTest {
   }
 
   DeployResult dryRun(MeshView view) {
-    return service(new DryRunTransactions()).deploy(settings, Fixtures.key(1), Fixtures.read(view, settings));
+    return service(new DryRunTransactions())
+        .deploy(settings, Fixtures.key(1), Fixtures.read(view, settings));
   }
 
   /** {@code wgdeploy --down}, which reads the endpoint file. */
@@ -83,22 +98,27 @@ class DeployServiceTest {
     DeployResult r = dryRun(Fixtures.view());
     assertThat(host.mutations()).isEmpty();
     assertThat(r.dryRun()).isTrue();
-    assertThat(r.commands()).extracting(Command::display).containsSubsequence(
-        "ip netns add lab",
-        "ip link add lab-vh type veth peer name lab-vn netns lab",
-        "ip link set lan0 netns lab",
-        "ip -n lab addr add 198.18.1.1/24 dev lan0",
-        "shorewall start " + dir.resolve("etc/shorewall"),
-        "ip -n lab link add wg2 type wireguard",
-        "ip netns exec lab wg setconf wg2 " + dir.resolve("etc/wireguard/lab/wg2.conf"),
-        "ip -n lab addr add fd12:3456:789a:1:2::1/80 dev wg2 nodad");
+    assertThat(r.commands())
+        .extracting(Command::display)
+        .containsSubsequence(
+            "ip netns add lab",
+            "ip link add lab-vh type veth peer name lab-vn netns lab",
+            "ip link set lan0 netns lab",
+            "ip -n lab addr add 198.18.1.1/24 dev lan0",
+            "shorewall start " + dir.resolve("etc/shorewall"),
+            "ip -n lab link add wg2 type wireguard",
+            "ip netns exec lab wg setconf wg2 " + dir.resolve("etc/wireguard/lab/wg2.conf"),
+            "ip -n lab addr add fd12:3456:789a:1:2::1/80 dev wg2 nodad");
     assertThat(r.files()).hasSize(18);
     assertThat(dir.resolve("etc")).doesNotExist();
     assertThat(dir.resolve("var/lib/wgmesh")).doesNotExist();
     List<String> report = r.describe();
-    assertThat(report).contains("added " + dir.resolve("etc/wireguard/lab/wg2.conf"),
-        "  (holds a private key: content not shown)");
-    assertThat(String.join("\n", report)).doesNotContain(Fixtures.key(1).toBase64())
+    assertThat(report)
+        .contains(
+            "added " + dir.resolve("etc/wireguard/lab/wg2.conf"),
+            "  (holds a private key: content not shown)");
+    assertThat(String.join("\n", report))
+        .doesNotContain(Fixtures.key(1).toBase64())
         .contains("+DNAT\tnet\tloc:169.254.0.2\tudp\t51822,51823,51825");
   }
 
@@ -107,13 +127,16 @@ class DeployServiceTest {
     DeployResult r = deploy(Fixtures.view());
     assertThat(r.unchanged()).isFalse();
     Path wg2 = dir.resolve("etc/wireguard/lab/wg2.conf");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(wg2))).isEqualTo("rw-------");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(wg2.getParent()))).isEqualTo("rwx------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(wg2)))
+        .isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(wg2.getParent())))
+        .isEqualTo("rwx------");
     assertThat(dir.resolve("etc/bird/wgmesh-lab.d")).isDirectory();
     assertThat(dir.resolve("var/lib/wgmesh/lab/manifest.properties")).exists();
     assertThat(dir.resolve("var/lib/wgmesh/lab/journal.properties")).doesNotExist();
     assertThat(Files.readString(dir.resolve("var/lib/wgmesh/lab/manifest.properties")))
-        .contains("trust.addresses=198.18.1.1/24").contains("trust.moved=lan0");
+        .contains("trust.addresses=198.18.1.1/24")
+        .contains("trust.moved=lan0");
     // Validation ran on the staged files before the first change.
     List<Command> all = host.commands();
     int check = indexOf(all, "bird", "-p", "-c");
@@ -121,14 +144,17 @@ class DeployServiceTest {
     assertThat(check).isNotNegative().isLessThan(firstChange);
     assertThat(all.get(check).argv().get(3)).contains("/staging/");
     // Firewall (DNAT) before WireGuard, WireGuard before BIRD.
-    assertThat(indexOf(all, "shorewall", "start")).isLessThan(indexOf(all, "ip", "-n", "lab", "link", "add", "wg2"));
-    assertThat(indexOf(all, "ip", "-n", "lab", "link", "add", "wg5")).isLessThan(indexOf(all, "ip", "netns", "exec", "lab", "bird"));
+    assertThat(indexOf(all, "shorewall", "start"))
+        .isLessThan(indexOf(all, "ip", "-n", "lab", "link", "add", "wg2"));
+    assertThat(indexOf(all, "ip", "-n", "lab", "link", "add", "wg5"))
+        .isLessThan(indexOf(all, "ip", "netns", "exec", "lab", "bird"));
     assertThat(all).noneMatch(c -> c.display().contains(Fixtures.key(1).toBase64()));
   }
 
   @Test
   void deploy_birdRejectsStagedConfig_noChangeAndClearError() {
-    host.respond(new CommandResult(1, "", "bird: wgmesh-lab.conf:3:1 syntax error"), "bird", "-p", "-c");
+    host.respond(
+        new CommandResult(1, "", "bird: wgmesh-lab.conf:3:1 syntax error"), "bird", "-p", "-c");
     assertThatThrownBy(() -> deploy(Fixtures.view()))
         .isInstanceOf(DeployException.class)
         .hasMessageContaining("syntax error")
@@ -146,14 +172,15 @@ class DeployServiceTest {
         .hasMessageContaining("create wg3")
         .hasMessageContaining("previous configuration was restored");
     List<String> undo = host.mutations().stream().map(Command::display).toList();
-    assertThat(undo).containsSubsequence(
-        "ip -n lab link add wg2 type wireguard",
-        "ip -n lab link del wg2",
-        "shorewall clear",
-        "sh -c ip -n \"$0\" link set \"$1\" netns $$ lab lan0",
-        "ip addr add 198.18.1.1/24 dev lan0",
-        "ip link del lab-vh",
-        "ip netns del lab");
+    assertThat(undo)
+        .containsSubsequence(
+            "ip -n lab link add wg2 type wireguard",
+            "ip -n lab link del wg2",
+            "shorewall clear",
+            "sh -c ip -n \"$0\" link set \"$1\" netns $$ lab lan0",
+            "ip addr add 198.18.1.1/24 dev lan0",
+            "ip link del lab-vh",
+            "ip netns del lab");
     assertThat(dir.resolve("etc/wireguard/lab/wg2.conf")).doesNotExist();
     assertThat(dir.resolve("etc/bird/wgmesh-lab.conf")).doesNotExist();
     assertThat(dir.resolve("var/lib/wgmesh/lab/journal.properties")).doesNotExist();
@@ -163,47 +190,68 @@ class DeployServiceTest {
   void deploy_interruptedRun_nextRunRestoresAndRecovers() throws Exception {
     // A first run that dies (like a kill -9) while starting BIRD: the journal stays behind.
     AtomicBoolean crash = new AtomicBoolean(true);
-    host.respond(c -> crash.get() && RecordingCommandRunner.startsWith(c, "ip", "netns", "exec", "lab", "bird"),
+    host.respond(
+        c ->
+            crash.get()
+                && RecordingCommandRunner.startsWith(c, "ip", "netns", "exec", "lab", "bird"),
         c -> {
           throw new Error("simulated crash");
         });
-    assertThatThrownBy(() -> deploy(Fixtures.view()))
-        .isInstanceOf(Error.class);
+    assertThatThrownBy(() -> deploy(Fixtures.view())).isInstanceOf(Error.class);
     assertThat(dir.resolve("var/lib/wgmesh/lab/journal.properties")).exists();
     crash.set(false);
     host.clear();
     DeployResult r = deploy(Fixtures.view());
     assertThat(r.recovered()).isTrue();
     assertThat(dir.resolve("var/lib/wgmesh/lab/journal.properties")).doesNotExist();
-    assertThat(Files.readString(dir.resolve("etc/bird/wgmesh-lab.conf"))).contains("protocol bgp wg5");
-    assertThat(host.commands()).extracting(Command::display).contains("ip netns exec lab bird -c "
-        + dir.resolve("etc/bird/wgmesh-lab.conf") + " -s " + dir.resolve("run/wgmesh/bird-lab.ctl")
-        + " -P " + dir.resolve("run/wgmesh/bird-lab.pid"));
+    assertThat(Files.readString(dir.resolve("etc/bird/wgmesh-lab.conf")))
+        .contains("protocol bgp wg5");
+    assertThat(host.commands())
+        .extracting(Command::display)
+        .contains(
+            "ip netns exec lab bird -c "
+                + dir.resolve("etc/bird/wgmesh-lab.conf")
+                + " -s "
+                + dir.resolve("run/wgmesh/bird-lab.ctl")
+                + " -P "
+                + dir.resolve("run/wgmesh/bird-lab.pid"));
   }
 
   @Test
-  void deploy_crashRightAfterMovingTrust_nextRunKeepsItsOriginalAddressesForDown() throws Exception {
+  void deploy_crashRightAfterMovingTrust_nextRunKeepsItsOriginalAddressesForDown()
+      throws Exception {
     AtomicBoolean crash = new AtomicBoolean(true);
-    host.respond(c -> crash.get() && c.display().equals("ip -n lab addr add 198.18.1.1/24 dev lan0"),
+    host.respond(
+        c -> crash.get() && c.display().equals("ip -n lab addr add 198.18.1.1/24 dev lan0"),
         c -> {
           throw new Error("simulated crash");
         });
-    assertThatThrownBy(() -> deploy(Fixtures.view()))
-        .isInstanceOf(Error.class);
+    assertThatThrownBy(() -> deploy(Fixtures.view())).isInstanceOf(Error.class);
     assertThat(Files.readString(dir.resolve("var/lib/wgmesh/lab/journal.properties")))
-        .contains("trust.moved=lan0").contains("trust.addresses=198.18.1.1/24");
+        .contains("trust.moved=lan0")
+        .contains("trust.addresses=198.18.1.1/24");
     // Now lan0 is inside the namespace, without its address.
     crash.set(false);
     host.clear();
     host.respond(CommandResult.success("lab\n"), "ip", "netns", "list")
         .respond(FAIL, "ip", "-j", "addr", "show", "dev", "lan0")
-        .respond(CommandResult.success("[{\"ifname\":\"lan0\",\"flags\":[\"UP\"],\"addr_info\":[]}]"),
-            "ip", "-n", "lab", "-j", "addr", "show");
+        .respond(
+            CommandResult.success("[{\"ifname\":\"lan0\",\"flags\":[\"UP\"],\"addr_info\":[]}]"),
+            "ip",
+            "-n",
+            "lab",
+            "-j",
+            "addr",
+            "show");
     DeployResult r = deploy(Fixtures.view());
     assertThat(r.recovered()).isTrue();
-    assertThat(host.mutations()).extracting(Command::display).doesNotContain("ip link set lan0 netns lab");
+    assertThat(host.mutations())
+        .extracting(Command::display)
+        .doesNotContain("ip link set lan0 netns lab");
     assertThat(Files.readString(dir.resolve("var/lib/wgmesh/lab/manifest.properties")))
-        .contains("trust.moved=lan0").contains("trust.addresses=198.18.1.1/24").contains("trust.wasUp=true");
+        .contains("trust.moved=lan0")
+        .contains("trust.addresses=198.18.1.1/24")
+        .contains("trust.wasUp=true");
   }
 
   /** The recording runner now plays the host as the first deploy left it. */
@@ -212,26 +260,93 @@ class DeployServiceTest {
     String addr = "{\"family\":\"inet%s\",\"local\":\"%s\",\"prefixlen\":%d,\"scope\":\"global\"}";
     host.respond(CommandResult.success("lab\n"), "ip", "netns", "list")
         .respond(FAIL, "ip", "-j", "addr", "show", "dev", "lan0")
-        .respond(CommandResult.success("[" + link.formatted("lab-vh",
-            addr.formatted("", "169.254.0.1", 30) + "," + addr.formatted("6", "fdff:a9fe::1", 64)) + "]"),
-            "ip", "-j", "addr", "show", "dev", "lab-vh")
-        .respond(CommandResult.success("[" + String.join(",",
-            link.formatted("lab-vn", addr.formatted("", "169.254.0.2", 30) + "," + addr.formatted("6", "fdff:a9fe::2", 64)),
-            link.formatted("lan0", addr.formatted("", "198.18.1.1", 24) + "," + addr.formatted("6", "fd00:18:1::1", 64)),
-            link.formatted("wg2", addr.formatted("6", "fd12:3456:789a:1:2::1", 80)),
-            link.formatted("wg3", addr.formatted("6", "fd12:3456:789a:1:3::1", 80)),
-            link.formatted("wg5", addr.formatted("6", "fd12:3456:789a:1:5::1", 80))) + "]"),
-            "ip", "-n", "lab", "-j", "addr", "show")
-        .respond(CommandResult.success(wireguardInterfaces + "\n"), "ip", "netns", "exec", "lab", "wg", "show", "interfaces")
-        .respond(CommandResult.success("1\n1\n0\n0\n0\n"), "ip", "netns", "exec", "lab", "sysctl", "-n")
-        .respond(CommandResult.success("[{\"dst\":\"default\",\"gateway\":\"169.254.0.1\",\"dev\":\"lab-vn\"},"
-            + "{\"type\":\"unreachable\",\"dst\":\"198.18.0.0/15\"}]"), "ip", "-4", "-n", "lab", "-j", "route", "show")
-        .respond(CommandResult.success("[{\"dst\":\"default\",\"gateway\":\"fdff:a9fe::1\",\"dev\":\"lab-vn\"},"
-            + "{\"type\":\"unreachable\",\"dst\":\"fd00:18::/32\"}]"), "ip", "-6", "-n", "lab", "-j", "route", "show")
-        .respond(CommandResult.success("[{\"dst\":\"198.18.1.0/24\",\"gateway\":\"169.254.0.2\"}]"),
-            "ip", "-4", "-j", "route", "show")
-        .respond(CommandResult.success("[{\"dst\":\"fd00:18:1::/64\",\"gateway\":\"fdff:a9fe::2\"}]"),
-            "ip", "-6", "-j", "route", "show")
+        .respond(
+            CommandResult.success(
+                "["
+                    + link.formatted(
+                        "lab-vh",
+                        addr.formatted("", "169.254.0.1", 30)
+                            + ","
+                            + addr.formatted("6", "fdff:a9fe::1", 64))
+                    + "]"),
+            "ip",
+            "-j",
+            "addr",
+            "show",
+            "dev",
+            "lab-vh")
+        .respond(
+            CommandResult.success(
+                "["
+                    + String.join(
+                        ",",
+                        link.formatted(
+                            "lab-vn",
+                            addr.formatted("", "169.254.0.2", 30)
+                                + ","
+                                + addr.formatted("6", "fdff:a9fe::2", 64)),
+                        link.formatted(
+                            "lan0",
+                            addr.formatted("", "198.18.1.1", 24)
+                                + ","
+                                + addr.formatted("6", "fd00:18:1::1", 64)),
+                        link.formatted("wg2", addr.formatted("6", "fd12:3456:789a:1:2::1", 80)),
+                        link.formatted("wg3", addr.formatted("6", "fd12:3456:789a:1:3::1", 80)),
+                        link.formatted("wg5", addr.formatted("6", "fd12:3456:789a:1:5::1", 80)))
+                    + "]"),
+            "ip",
+            "-n",
+            "lab",
+            "-j",
+            "addr",
+            "show")
+        .respond(
+            CommandResult.success(wireguardInterfaces + "\n"),
+            "ip",
+            "netns",
+            "exec",
+            "lab",
+            "wg",
+            "show",
+            "interfaces")
+        .respond(
+            CommandResult.success("1\n1\n0\n0\n0\n"), "ip", "netns", "exec", "lab", "sysctl", "-n")
+        .respond(
+            CommandResult.success(
+                "[{\"dst\":\"default\",\"gateway\":\"169.254.0.1\",\"dev\":\"lab-vn\"},"
+                    + "{\"type\":\"unreachable\",\"dst\":\"198.18.0.0/15\"}]"),
+            "ip",
+            "-4",
+            "-n",
+            "lab",
+            "-j",
+            "route",
+            "show")
+        .respond(
+            CommandResult.success(
+                "[{\"dst\":\"default\",\"gateway\":\"fdff:a9fe::1\",\"dev\":\"lab-vn\"},"
+                    + "{\"type\":\"unreachable\",\"dst\":\"fd00:18::/32\"}]"),
+            "ip",
+            "-6",
+            "-n",
+            "lab",
+            "-j",
+            "route",
+            "show")
+        .respond(
+            CommandResult.success("[{\"dst\":\"198.18.1.0/24\",\"gateway\":\"169.254.0.2\"}]"),
+            "ip",
+            "-4",
+            "-j",
+            "route",
+            "show")
+        .respond(
+            CommandResult.success("[{\"dst\":\"fd00:18:1::/64\",\"gateway\":\"fdff:a9fe::2\"}]"),
+            "ip",
+            "-6",
+            "-j",
+            "route",
+            "show")
         .respond(CommandResult.success("BIRD 2.0.12 ready.\nDaemon is up and running\n"), "birdc")
         .respond(c -> c.argv().contains("configure"), c -> CommandResult.success("Reconfigured\n"))
         .respond(CommandResult.success("Shorewall is running"), "shorewall", "status")
@@ -246,7 +361,9 @@ class DeployServiceTest {
     DeployResult r = deploy(Fixtures.view());
     assertThat(r.unchanged()).isTrue();
     assertThat(host.mutations()).isEmpty();
-    assertThat(host.commands()).isNotEmpty().noneMatch(c -> RecordingCommandRunner.startsWith(c, "bird", "-p"));
+    assertThat(host.commands())
+        .isNotEmpty()
+        .noneMatch(c -> RecordingCommandRunner.startsWith(c, "bird", "-p"));
   }
 
   @Test
@@ -256,12 +373,14 @@ class DeployServiceTest {
     host.clear();
     DeployResult r = deploy(Fixtures.view());
     assertThat(r.files()).isEmpty();
-    assertThat(host.mutations()).extracting(Command::display).containsExactly(
-        "ip -n lab link del wg3",
-        "ip -n lab link add wg3 type wireguard",
-        "ip netns exec lab wg setconf wg3 " + dir.resolve("etc/wireguard/lab/wg3.conf"),
-        "ip -n lab addr add fd12:3456:789a:1:3::1/80 dev wg3 nodad",
-        "ip -n lab link set wg3 up");
+    assertThat(host.mutations())
+        .extracting(Command::display)
+        .containsExactly(
+            "ip -n lab link del wg3",
+            "ip -n lab link add wg3 type wireguard",
+            "ip netns exec lab wg setconf wg3 " + dir.resolve("etc/wireguard/lab/wg3.conf"),
+            "ip -n lab addr add fd12:3456:789a:1:3::1/80 dev wg3 nodad",
+            "ip -n lab link set wg3 up");
   }
 
   @Test
@@ -271,10 +390,11 @@ class DeployServiceTest {
     host.clear();
     deploy(Fixtures.view(List.of(Fixtures.host(2, "203.0.113.2"), Fixtures.host(5))));
     List<String> m = host.mutations().stream().map(Command::display).toList();
-    assertThat(m).containsSubsequence(
-        "shorewall reload " + dir.resolve("etc/shorewall"),
-        "birdc -s " + dir.resolve("run/wgmesh/bird-lab.ctl") + " configure",
-        "ip -n lab link del wg3");
+    assertThat(m)
+        .containsSubsequence(
+            "shorewall reload " + dir.resolve("etc/shorewall"),
+            "birdc -s " + dir.resolve("run/wgmesh/bird-lab.ctl") + " configure",
+            "ip -n lab link del wg3");
     assertThat(m).noneMatch(c -> c.contains("wg2") || c.contains("wg5"));
     assertThat(dir.resolve("etc/wireguard/lab/wg3.conf")).doesNotExist();
   }
@@ -287,16 +407,18 @@ class DeployServiceTest {
         .respond(CommandResult.success(""), "ip", "link", "show", "lab-vh");
     host.clear();
     DeployResult dry = down(new DryRunTransactions());
-    assertThat(dry.commands()).extracting(Command::display).containsSubsequence(
-        "birdc -s " + dir.resolve("run/wgmesh/bird-lab.ctl") + " down",
-        "ip -n lab link del wg2",
-        "ip -n lab link del wg5",
-        "shorewall clear",
-        "sh -c ip -n \"$0\" link set \"$1\" netns $$ lab lan0",
-        "ip addr add 198.18.1.1/24 dev lan0",
-        "ip link set lan0 up",
-        "ip link del lab-vh",
-        "ip netns del lab");
+    assertThat(dry.commands())
+        .extracting(Command::display)
+        .containsSubsequence(
+            "birdc -s " + dir.resolve("run/wgmesh/bird-lab.ctl") + " down",
+            "ip -n lab link del wg2",
+            "ip -n lab link del wg5",
+            "shorewall clear",
+            "sh -c ip -n \"$0\" link set \"$1\" netns $$ lab lan0",
+            "ip addr add 198.18.1.1/24 dev lan0",
+            "ip link set lan0 up",
+            "ip link del lab-vh",
+            "ip netns del lab");
     assertThat(host.mutations()).isEmpty();
     assertThat(dir.resolve("etc/bird/wgmesh-lab.conf")).exists();
 
@@ -310,7 +432,8 @@ class DeployServiceTest {
   @Test
   void down_unknownDomain_isDeployError() {
     assertThatThrownBy(() -> down(transactions()))
-        .isInstanceOf(DeployException.class).hasMessageContaining("no deploy state");
+        .isInstanceOf(DeployException.class)
+        .hasMessageContaining("no deploy state");
   }
 
   private static int indexOf(List<Command> all, String... prefix) {

@@ -7,7 +7,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.wgmesh.core.crypto.Ed25519PublicKey;
+import org.wgmesh.core.crypto.X25519PrivateKey;
+import org.wgmesh.core.model.HostEntry;
+import org.wgmesh.core.model.MeshSettings;
+import org.wgmesh.core.model.MeshView;
 import org.wgmesh.core.net.DomainName;
+import org.wgmesh.core.net.IpAddress;
+import org.wgmesh.core.net.IpPrefix;
 import org.wgmesh.endpoint.settings.EndpointConfig;
 import org.wgmesh.endpoint.settings.InterfaceName;
 import org.wgmesh.endpoint.settings.NamespaceName;
@@ -15,15 +22,11 @@ import org.wgmesh.endpoint.settings.Roots;
 import org.wgmesh.endpoint.settings.Supervisor;
 import org.wgmesh.endpoint.settings.WireGuardBackendChoice;
 import org.wgmesh.endpoint.source.MeshSource;
-import org.wgmesh.core.crypto.Ed25519PublicKey;
-import org.wgmesh.core.crypto.X25519PrivateKey;
-import org.wgmesh.core.model.HostEntry;
-import org.wgmesh.core.model.MeshSettings;
-import org.wgmesh.core.model.MeshView;
-import org.wgmesh.core.net.IpAddress;
-import org.wgmesh.core.net.IpPrefix;
 
-/** A fixed mesh for planner, renderer and applier tests: deterministic keys, documentation addresses. */
+/**
+ * A fixed mesh for planner, renderer and applier tests: deterministic keys, documentation
+ * addresses.
+ */
 public final class Fixtures {
   public static final String DOMAIN = "mesh.example.com";
 
@@ -38,12 +41,17 @@ public final class Fixtures {
 
   public static MeshSettings settings() {
     return new MeshSettings(
-        DOMAIN, "lab", IpPrefix.parse("fd12:3456:789a::/48", "t"), 51820,
+        DOMAIN,
+        "lab",
+        IpPrefix.parse("fd12:3456:789a::/48", "t"),
+        51820,
         List.of(IpPrefix.parse("198.18.0.0/15", "t"), IpPrefix.parse("fd00:18::/32", "t")),
         MeshSettings.FULL_MESH);
   }
 
-  /** Host {@code n}: endpoints as given, LANs 198.18.n.0/24 and fd00:18:n::/64 (as in lab/e2e.sh). */
+  /**
+   * Host {@code n}: endpoints as given, LANs 198.18.n.0/24 and fd00:18:n::/64 (as in lab/e2e.sh).
+   */
   public static HostEntry host(int n, String... endpoints) {
     List<IpAddress> eps = new ArrayList<>();
     for (String e : endpoints) {
@@ -51,8 +59,14 @@ public final class Fixtures {
     }
     return new HostEntry(
         UUID.nameUUIDFromBytes(("host" + n).getBytes(java.nio.charset.StandardCharsets.UTF_8)),
-        "host" + n, n, 64600L + n, key(n).publicKey(), eps,
-        List.of(IpPrefix.parse("198.18." + n + ".0/24", "t"), IpPrefix.parse("fd00:18:" + n + "::/64", "t")));
+        "host" + n,
+        n,
+        64600L + n,
+        key(n).publicKey(),
+        eps,
+        List.of(
+            IpPrefix.parse("198.18." + n + ".0/24", "t"),
+            IpPrefix.parse("fd00:18:" + n + "::/64", "t")));
   }
 
   /** {@code h} with other LAN prefixes (none when empty). */
@@ -61,7 +75,8 @@ public final class Fixtures {
     for (String p : prefixes) {
       lans.add(IpPrefix.parse(p, "t"));
     }
-    return new HostEntry(h.uuid(), h.hostname(), h.number(), h.asn(), h.publicKey(), h.endpoints(), lans);
+    return new HostEntry(
+        h.uuid(), h.hostname(), h.number(), h.asn(), h.publicKey(), h.endpoints(), lans);
   }
 
   /**
@@ -69,16 +84,23 @@ public final class Fixtures {
    * and 5 (no endpoint: it dials in; no LAN).
    */
   public static MeshView view() {
-    return view(List.of(
-        host(2, "203.0.113.2", "2001:db8:ff::2"),
-        withLans(host(3, "2001:db8:ff::3"), "fd00:18:3::/64"),
-        withLans(host(5))));
+    return view(
+        List.of(
+            host(2, "203.0.113.2", "2001:db8:ff::2"),
+            withLans(host(3, "2001:db8:ff::3"), "fd00:18:3::/64"),
+            withLans(host(5))));
   }
 
   public static MeshView view(List<HostEntry> peers) {
-    return new MeshView(settings(), 7, Instant.parse("2029-12-25T00:00:00Z"), Instant.parse("2030-01-01T00:00:00Z"),
-        new Ed25519PublicKey(new byte[32]), key(99).publicKey(),
-        host(1, "203.0.113.1", "2001:db8:ff::1"), peers);
+    return new MeshView(
+        settings(),
+        7,
+        Instant.parse("2029-12-25T00:00:00Z"),
+        Instant.parse("2030-01-01T00:00:00Z"),
+        new Ed25519PublicKey(new byte[32]),
+        key(99).publicKey(),
+        host(1, "203.0.113.1", "2001:db8:ff::1"),
+        peers);
   }
 
   /**
@@ -88,13 +110,28 @@ public final class Fixtures {
    */
   public static EndpointConfig endpoint(Path root) {
     return new EndpointConfig(
-        DomainName.parse(DOMAIN, "t"), new Ed25519PublicKey(new byte[32]), key(99).publicKey(), "lab",
+        DomainName.parse(DOMAIN, "t"),
+        new Ed25519PublicKey(new byte[32]),
+        key(99).publicKey(),
+        "lab",
         UUID.nameUUIDFromBytes("host1".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
-        Optional.empty(), Optional.empty(), Optional.of(InterfaceName.parse("pub0", "t")), List.of(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.of(InterfaceName.parse("pub0", "t")),
+        List.of(),
         Optional.of(InterfaceName.parse("lan0", "t")),
-        List.of(IpPrefix.parseInterface("198.18.1.1/24", "t"), IpPrefix.parseInterface("fd00:18:1::1/64", "t")),
-        List.of(), root.resolve("etc/wgmesh/" + DOMAIN + ".key"), Optional.empty(), Optional.empty(),
-        WireGuardBackendChoice.AUTO, Supervisor.DIRECT, Roots.under(root), Optional.empty(), true);
+        List.of(
+            IpPrefix.parseInterface("198.18.1.1/24", "t"),
+            IpPrefix.parseInterface("fd00:18:1::1/64", "t")),
+        List.of(),
+        root.resolve("etc/wgmesh/" + DOMAIN + ".key"),
+        Optional.empty(),
+        Optional.empty(),
+        WireGuardBackendChoice.AUTO,
+        Supervisor.DIRECT,
+        Roots.under(root),
+        Optional.empty(),
+        true);
   }
 
   /** {@code c} with another namespace. */
@@ -109,6 +146,7 @@ public final class Fixtures {
 
   /** A verified read of {@code view} as the DNS source would return it for {@code c}. */
   public static MeshSource.Read read(MeshView view, EndpointConfig c) {
-    return new MeshSource.Read(view, c.roots().state().resolve(DOMAIN + ".seen"), "mesh " + view.serial() + "\n");
+    return new MeshSource.Read(
+        view, c.roots().state().resolve(DOMAIN + ".seen"), "mesh " + view.serial() + "\n");
   }
 }

@@ -4,13 +4,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.wgmesh.core.exec.CommandResult;
 import org.wgmesh.core.testing.RecordingCommandRunner;
-import java.time.Clock;
-import java.util.Optional;
 import org.wgmesh.endpoint.config.EndpointFile;
 import org.wgmesh.endpoint.deploy.plan.Layout;
 import org.wgmesh.endpoint.deploy.plan.Planner;
@@ -23,10 +23,10 @@ import org.wgmesh.endpoint.settings.EndpointConfig;
 import org.wgmesh.endpoint.settings.Roots;
 
 /**
- * Host 1 of the fixture mesh (peers 2, 3 and 5, namespace {@code lab}, roots below a temp dir) as
- * a deploy left it, running well: the manifest and the rendered BIRD config on disk, and a
- * recording runner answering the health check's queries. Tests break one answer at a time
- * (later responses win).
+ * Host 1 of the fixture mesh (peers 2, 3 and 5, namespace {@code lab}, roots below a temp dir) as a
+ * deploy left it, running well: the manifest and the rendered BIRD config on disk, and a recording
+ * runner answering the health check's queries. Tests break one answer at a time (later responses
+ * win).
  */
 public final class HealthyHost {
   public static final List<String> LINKS = List.of("wg2", "wg3", "wg5");
@@ -41,9 +41,12 @@ public final class HealthyHost {
   public static Manifest deploy(Path root) {
     EndpointConfig settings = Fixtures.endpoint(root);
     Layout l = layout(root);
-    RenderedFile bird = new TemplateRenderer(Optional.empty())
-        .render(Planner.plan(Fixtures.view(), settings), Fixtures.key(1)).stream()
-        .filter(f -> f.path().equals(l.birdConf())).findFirst().orElseThrow();
+    RenderedFile bird =
+        new TemplateRenderer(Optional.empty())
+            .render(Planner.plan(Fixtures.view(), settings), Fixtures.key(1)).stream()
+                .filter(f -> f.path().equals(l.birdConf()))
+                .findFirst()
+                .orElseThrow();
     try {
       Files.createDirectories(l.birdConf().getParent());
       Files.writeString(l.birdConf(), bird.content());
@@ -55,9 +58,21 @@ public final class HealthyHost {
     wg.put("wg3", "fd12:3456:789a:1:3::1/80");
     wg.put("wg5", "fd12:3456:789a:1:5::1/80");
     Map<String, Integer> ports = Map.of("wg2", 51822, "wg3", 51823, "wg5", 51825);
-    Manifest m = new Manifest(Fixtures.DOMAIN, "lab", "lab-vh", List.of(l.birdConf()), wg, "lan0",
-        List.of("198.18.1.1/24"), true, true, 7, Fixtures.view().issued().getEpochSecond(),
-        Fixtures.view().expires().getEpochSecond(), ports);
+    Manifest m =
+        new Manifest(
+            Fixtures.DOMAIN,
+            "lab",
+            "lab-vh",
+            List.of(l.birdConf()),
+            wg,
+            "lan0",
+            List.of("198.18.1.1/24"),
+            true,
+            true,
+            7,
+            Fixtures.view().issued().getEpochSecond(),
+            Fixtures.view().expires().getEpochSecond(),
+            ports);
     try {
       StateStore state = new StateStore(l.stateDir());
       Files.createDirectories(state.dir());
@@ -72,12 +87,19 @@ public final class HealthyHost {
    * The deploy service of host 1 with {@code settings} saved as its endpoint file below {@code
    * root}; it has no DNS (the check needs none).
    */
-  public static DeployService service(Path root, EndpointConfig settings, RecordingCommandRunner runner) {
+  public static DeployService service(
+      Path root, EndpointConfig settings, RecordingCommandRunner runner) {
     Path dir = root.resolve("etc/wgmesh");
     EndpointFile.save(settings, EndpointFile.path(dir, settings.domain()));
-    return new DeployService(dir, (c, k) -> {
-      throw new AssertionError("the check reads no DNS");
-    }, runner, new DryRunTransactions(), org.wgmesh.core.cli.Reporter.silent(), Clock.systemUTC());
+    return new DeployService(
+        dir,
+        (c, k) -> {
+          throw new AssertionError("the check reads no DNS");
+        },
+        runner,
+        new DryRunTransactions(),
+        org.wgmesh.core.cli.Reporter.silent(),
+        Clock.systemUTC());
   }
 
   /** Answers every query of the check as a healthy host would, at unix time {@code now}. */
@@ -85,73 +107,160 @@ public final class HealthyHost {
     String sock = layout(root).birdSocket().toString();
     return new RecordingCommandRunner()
         .respond(CommandResult.success("lab (id: 0)\n"), "ip", "netns", "list")
-        .respond(CommandResult.success(links(Map.of("wg2", true, "wg3", true, "wg5", true))),
-            "ip", "-n", "lab", "-j", "addr", "show")
-        .respond(CommandResult.success(handshakes(Map.of("wg2", now - 12, "wg3", now - 95, "wg5", now - 3))),
-            "ip", "netns", "exec", "lab", "wg", "show", "all", "latest-handshakes")
-        .respond(CommandResult.success(transfer(Map.of("wg2", 1000L, "wg3", 2000L, "wg5", 3000L))),
-            "ip", "netns", "exec", "lab", "wg", "show", "all", "transfer")
-        .respond(CommandResult.success("1\n1\n0\n0\n0\n"), "ip", "netns", "exec", "lab", "sysctl", "-n")
+        .respond(
+            CommandResult.success(links(Map.of("wg2", true, "wg3", true, "wg5", true))),
+            "ip",
+            "-n",
+            "lab",
+            "-j",
+            "addr",
+            "show")
+        .respond(
+            CommandResult.success(
+                handshakes(Map.of("wg2", now - 12, "wg3", now - 95, "wg5", now - 3))),
+            "ip",
+            "netns",
+            "exec",
+            "lab",
+            "wg",
+            "show",
+            "all",
+            "latest-handshakes")
+        .respond(
+            CommandResult.success(transfer(Map.of("wg2", 1000L, "wg3", 2000L, "wg5", 3000L))),
+            "ip",
+            "netns",
+            "exec",
+            "lab",
+            "wg",
+            "show",
+            "all",
+            "transfer")
+        .respond(
+            CommandResult.success("1\n1\n0\n0\n0\n"), "ip", "netns", "exec", "lab", "sysctl", "-n")
         .respond(CommandResult.success("1\n"), "sysctl", "-n", "net.ipv4.ip_forward")
         .respond(CommandResult.success(VETH_HOST), "ip", "-j", "addr", "show", "dev", "lab-vh")
         .respond(CommandResult.success(SS_DEFAULT), "ss", "-H", "-u", "-a", "-n", "-p")
         .respond(CommandResult.success(SS_INSIDE), "ip", "netns", "exec", "lab", "ss")
-        .respond(CommandResult.success(protocols(Map.of("wg2", "Established", "wg3", "Established", "wg5", "Established"))),
-            "birdc", "-s", sock, "show", "protocols")
-        .respond(CommandResult.success(bfdSessions(Map.of("wg2", "Up", "wg3", "Up", "wg5", "Up"))),
-            "birdc", "-s", sock, "show", "bfd", "sessions")
-        .respond(CommandResult.success("BIRD 2.0.12 ready.\n2 of 4 routes for 4 networks in table master4\n"),
-            "birdc", "-s", sock, "show", "route", "table", "master4")
-        .respond(CommandResult.success("BIRD 2.0.12 ready.\n3 of 5 routes for 5 networks in table master6\n"),
-            "birdc", "-s", sock, "show", "route", "table", "master6")
+        .respond(
+            CommandResult.success(
+                protocols(
+                    Map.of("wg2", "Established", "wg3", "Established", "wg5", "Established"))),
+            "birdc",
+            "-s",
+            sock,
+            "show",
+            "protocols")
+        .respond(
+            CommandResult.success(bfdSessions(Map.of("wg2", "Up", "wg3", "Up", "wg5", "Up"))),
+            "birdc",
+            "-s",
+            sock,
+            "show",
+            "bfd",
+            "sessions")
+        .respond(
+            CommandResult.success(
+                "BIRD 2.0.12 ready.\n2 of 4 routes for 4 networks in table master4\n"),
+            "birdc",
+            "-s",
+            sock,
+            "show",
+            "route",
+            "table",
+            "master4")
+        .respond(
+            CommandResult.success(
+                "BIRD 2.0.12 ready.\n3 of 5 routes for 5 networks in table master6\n"),
+            "birdc",
+            "-s",
+            sock,
+            "show",
+            "route",
+            "table",
+            "master6")
         .respond(CommandResult.success("Shorewall is running\n"), "shorewall", "status")
         .respond(CommandResult.success("Shorewall6 is running\n"), "shorewall6", "status");
   }
 
   /** The host end of the veth pair, up with its addresses. */
-  public static final String VETH_HOST = "[{\"ifname\":\"lab-vh\",\"flags\":[\"UP\"],\"addr_info\":["
-      + "{\"local\":\"169.254.0.1\",\"prefixlen\":30,\"scope\":\"global\"},"
-      + "{\"local\":\"fdff:a9fe::1\",\"prefixlen\":64,\"scope\":\"global\"}]}]";
+  public static final String VETH_HOST =
+      "[{\"ifname\":\"lab-vh\",\"flags\":[\"UP\"],\"addr_info\":["
+          + "{\"local\":\"169.254.0.1\",\"prefixlen\":30,\"scope\":\"global\"},"
+          + "{\"local\":\"fdff:a9fe::1\",\"prefixlen\":64,\"scope\":\"global\"}]}]";
+
   /** {@code ss -u -a -n -p} outside: a resolver, nothing on a mesh port. */
-  public static final String SS_DEFAULT = "UNCONN 0      0      127.0.0.1:53 0.0.0.0:* users:((\"unbound\",pid=40,fd=3))\n";
+  public static final String SS_DEFAULT =
+      "UNCONN 0      0      127.0.0.1:53 0.0.0.0:* users:((\"unbound\",pid=40,fd=3))\n";
+
   /** Inside: the kernel's WireGuard sockets (no process) and a wireguard-go one. */
-  public static final String SS_INSIDE = "UNCONN 0      0      0.0.0.0:51822 0.0.0.0:*\n"
-      + "UNCONN 0      0            *:51823       *:*\n"
-      + "UNCONN 0      0            *:51825       *:* users:((\"wireguard-go\",pid=77,fd=9))\n";
+  public static final String SS_INSIDE =
+      "UNCONN 0      0      0.0.0.0:51822 0.0.0.0:*\n"
+          + "UNCONN 0      0            *:51823       *:*\n"
+          + "UNCONN 0      0            *:51825       *:* users:((\"wireguard-go\",pid=77,fd=9))\n";
 
   /** {@code wg show all transfer}: the same count received and, doubled, sent per interface. */
   public static String transfer(Map<String, Long> rx) {
     StringBuilder b = new StringBuilder();
-    new java.util.TreeMap<>(rx).forEach((name, n) -> b.append(name).append('\t')
-        .append("pqTy2ZSzVYdgXjS1oqDuMkZKUvuwxEgOoXm7mJhLt2k=").append('\t').append(n).append('\t').append(2 * n).append('\n'));
+    new java.util.TreeMap<>(rx)
+        .forEach(
+            (name, n) ->
+                b.append(name)
+                    .append('\t')
+                    .append("pqTy2ZSzVYdgXjS1oqDuMkZKUvuwxEgOoXm7mJhLt2k=")
+                    .append('\t')
+                    .append(n)
+                    .append('\t')
+                    .append(2 * n)
+                    .append('\n'));
     return b.toString();
   }
 
-  /** {@code ip -j addr show}: lan0 and the given WireGuard interfaces with their link address, up or down. */
+  /**
+   * {@code ip -j addr show}: lan0 and the given WireGuard interfaces with their link address, up or
+   * down.
+   */
   public static String links(Map<String, Boolean> up) {
-    StringBuilder b = new StringBuilder("[{\"ifindex\":1,\"ifname\":\"lo\",\"flags\":[\"LOOPBACK\",\"UP\",\"LOWER_UP\"]}"
-        + ",{\"ifindex\":4,\"ifname\":\"lan0\",\"flags\":[\"BROADCAST\",\"UP\",\"LOWER_UP\"]}"
-        + ",{\"ifindex\":5,\"ifname\":\"lab-vn\",\"flags\":[\"UP\"],\"addr_info\":["
-        + "{\"local\":\"169.254.0.2\",\"prefixlen\":30,\"scope\":\"global\"},"
-        + "{\"local\":\"fdff:a9fe::2\",\"prefixlen\":64,\"scope\":\"global\"}]}");
-    new java.util.TreeMap<>(up).forEach((name, isUp) -> b.append(",{\"ifname\":\"").append(name)
-        .append("\",\"flags\":[\"POINTOPOINT\",\"NOARP\"").append(isUp ? ",\"UP\",\"LOWER_UP\"" : "")
-        .append("],\"addr_info\":[{\"family\":\"inet6\",\"local\":\"fd12:3456:789a:1:").append(name.substring(2))
-        .append("::1\",\"prefixlen\":80,\"scope\":\"global\"}]}"));
+    StringBuilder b =
+        new StringBuilder(
+            "[{\"ifindex\":1,\"ifname\":\"lo\",\"flags\":[\"LOOPBACK\",\"UP\",\"LOWER_UP\"]}"
+                + ",{\"ifindex\":4,\"ifname\":\"lan0\",\"flags\":[\"BROADCAST\",\"UP\",\"LOWER_UP\"]}"
+                + ",{\"ifindex\":5,\"ifname\":\"lab-vn\",\"flags\":[\"UP\"],\"addr_info\":["
+                + "{\"local\":\"169.254.0.2\",\"prefixlen\":30,\"scope\":\"global\"},"
+                + "{\"local\":\"fdff:a9fe::2\",\"prefixlen\":64,\"scope\":\"global\"}]}");
+    new java.util.TreeMap<>(up)
+        .forEach(
+            (name, isUp) ->
+                b.append(",{\"ifname\":\"")
+                    .append(name)
+                    .append("\",\"flags\":[\"POINTOPOINT\",\"NOARP\"")
+                    .append(isUp ? ",\"UP\",\"LOWER_UP\"" : "")
+                    .append("],\"addr_info\":[{\"family\":\"inet6\",\"local\":\"fd12:3456:789a:1:")
+                    .append(name.substring(2))
+                    .append("::1\",\"prefixlen\":80,\"scope\":\"global\"}]}"));
     return b.append("]").toString();
   }
 
   /** {@code wg show all latest-handshakes}: one peer per interface (0: never). */
   public static String handshakes(Map<String, Long> at) {
     StringBuilder b = new StringBuilder();
-    new java.util.TreeMap<>(at).forEach((name, t) -> b.append(name).append('\t')
-        .append("pqTy2ZSzVYdgXjS1oqDuMkZKUvuwxEgOoXm7mJhLt2k=").append('\t').append(t).append('\n'));
+    new java.util.TreeMap<>(at)
+        .forEach(
+            (name, t) ->
+                b.append(name)
+                    .append('\t')
+                    .append("pqTy2ZSzVYdgXjS1oqDuMkZKUvuwxEgOoXm7mJhLt2k=")
+                    .append('\t')
+                    .append(t)
+                    .append('\n'));
     return b.toString();
   }
 
   /** {@code birdc show protocols} as BIRD 2.0 prints it; a BGP state per interface. */
   public static String protocols(Map<String, String> bgp) {
-    StringBuilder b = new StringBuilder("""
+    StringBuilder b =
+        new StringBuilder(
+            """
         BIRD 2.0.12 ready.
         Name       Proto      Table      State  Since         Info
         device1    Device     ---        up     06:30:08.065
@@ -159,20 +268,32 @@ public final class HealthyHost {
         kernel4    Kernel     master4    up     06:30:08.065
         bfd1       BFD        ---        up     06:30:08.065
         """);
-    new java.util.TreeMap<>(bgp).forEach((name, state) -> b.append(String.format("%-10s BGP        ---        %-6s 06:30:09.120  %s%n",
-        name, state.equals("Established") ? "up" : "start", state)));
+    new java.util.TreeMap<>(bgp)
+        .forEach(
+            (name, state) ->
+                b.append(
+                    String.format(
+                        "%-10s BGP        ---        %-6s 06:30:09.120  %s%n",
+                        name, state.equals("Established") ? "up" : "start", state)));
     return b.toString();
   }
 
   /** {@code birdc show bfd sessions}; a state per interface. */
   public static String bfdSessions(Map<String, String> bfd) {
-    StringBuilder b = new StringBuilder("""
+    StringBuilder b =
+        new StringBuilder(
+            """
         BIRD 2.0.12 ready.
         bfd1:
         IP address                Interface  State      Since         Interval  Timeout
         """);
-    new java.util.TreeMap<>(bfd).forEach((name, state) -> b.append(String.format(
-        "fd12:3456:789a:1:%s::2     %-10s %-10s 06:30:09.200    0.100    0.300%n", name.substring(2), name, state)));
+    new java.util.TreeMap<>(bfd)
+        .forEach(
+            (name, state) ->
+                b.append(
+                    String.format(
+                        "fd12:3456:789a:1:%s::2     %-10s %-10s 06:30:09.200    0.100    0.300%n",
+                        name.substring(2), name, state)));
     return b.toString();
   }
 }

@@ -13,12 +13,12 @@ import org.wgmesh.core.exec.ProcessCommandRunner;
 
 /**
  * One simulated endpoint host for privileged tests: its own network namespace (with a public
- * interface {@code pub0} and a LAN interface {@code lan0}, veths (no dummy module here) holding documentation
- * addresses) and its own mount namespace with private {@code /run} (so {@code /run/netns} and
- * wireguard-go's {@code /run/wireguard} sockets are its own) and private {@code /var/lib/shorewall*}.
- * A holder process ({@code sleep infinity}) keeps the mount namespace; {@link #runner()} runs every
- * command inside it with {@code nsenter}. {@link #close()} kills every process left in the sandbox
- * by PID and deletes the namespace.
+ * interface {@code pub0} and a LAN interface {@code lan0}, veths (no dummy module here) holding
+ * documentation addresses) and its own mount namespace with private {@code /run} (so {@code
+ * /run/netns} and wireguard-go's {@code /run/wireguard} sockets are its own) and private {@code
+ * /var/lib/shorewall*}. A holder process ({@code sleep infinity}) keeps the mount namespace; {@link
+ * #runner()} runs every command inside it with {@code nsenter}. {@link #close()} kills every
+ * process left in the sandbox by PID and deletes the namespace.
  */
 final class HostSandbox implements AutoCloseable {
   private final ProcessCommandRunner real = new ProcessCommandRunner(60);
@@ -48,18 +48,38 @@ final class HostSandbox implements AutoCloseable {
         real.run(new Command(argv, null, true));
       }
       Path ready = dir.resolve("sandbox.ready");
-      String script = String.join(" && ",
-          "umount -l /sys", "mount -t sysfs sysfs /sys",
-          "mount -t tmpfs -o mode=0755 tmpfs /run", "mkdir -p /run/netns /run/wireguard /run/lock",
-          "mkdir -p /var/lib/shorewall /var/lib/shorewall6",
-          "mount -t tmpfs tmpfs /var/lib/shorewall", "mount -t tmpfs tmpfs /var/lib/shorewall6",
-          "echo $$ > " + ready, "exec sleep infinity");
-      holder = new ProcessBuilder("nsenter", "--net=/run/netns/" + netns, "--",
-          "unshare", "--mount", "--propagation", "private", "--", "sh", "-c", script)
-          .redirectErrorStream(true).redirectOutput(dir.resolve("sandbox.log").toFile()).start();
+      String script =
+          String.join(
+              " && ",
+              "umount -l /sys",
+              "mount -t sysfs sysfs /sys",
+              "mount -t tmpfs -o mode=0755 tmpfs /run",
+              "mkdir -p /run/netns /run/wireguard /run/lock",
+              "mkdir -p /var/lib/shorewall /var/lib/shorewall6",
+              "mount -t tmpfs tmpfs /var/lib/shorewall",
+              "mount -t tmpfs tmpfs /var/lib/shorewall6",
+              "echo $$ > " + ready,
+              "exec sleep infinity");
+      holder =
+          new ProcessBuilder(
+                  "nsenter",
+                  "--net=/run/netns/" + netns,
+                  "--",
+                  "unshare",
+                  "--mount",
+                  "--propagation",
+                  "private",
+                  "--",
+                  "sh",
+                  "-c",
+                  script)
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("sandbox.log").toFile())
+              .start();
       for (int i = 0; i < 500 && !(Files.exists(ready) && Files.size(ready) > 0); i++) {
         if (!holder.isAlive()) {
-          throw new IOException("sandbox holder died: " + Files.readString(dir.resolve("sandbox.log")));
+          throw new IOException(
+              "sandbox holder died: " + Files.readString(dir.resolve("sandbox.log")));
         }
         Thread.sleep(10);
       }
@@ -73,7 +93,8 @@ final class HostSandbox implements AutoCloseable {
   /** Runs commands inside the simulated host (its mount and network namespace). */
   CommandRunner runner() {
     return command -> {
-      List<String> argv = new ArrayList<>(List.of("nsenter", "-t", Long.toString(holderPid), "-m", "-n", "--"));
+      List<String> argv =
+          new ArrayList<>(List.of("nsenter", "-t", Long.toString(holderPid), "-m", "-n", "--"));
       argv.addAll(command.argv());
       return real.execute(new Command(argv, command.stdin(), command.mutates()));
     };
@@ -104,8 +125,16 @@ final class HostSandbox implements AutoCloseable {
       CommandResult list = runner().execute(Command.query("ip", "netns", "list"));
       for (String line : list.stdout().split("\n")) {
         if (!line.isBlank()) {
-          CommandResult id = runner().execute(Command.query(
-              "ip", "netns", "exec", line.strip().split("\\s+")[0], "readlink", "/proc/self/ns/net"));
+          CommandResult id =
+              runner()
+                  .execute(
+                      Command.query(
+                          "ip",
+                          "netns",
+                          "exec",
+                          line.strip().split("\\s+")[0],
+                          "readlink",
+                          "/proc/self/ns/net"));
           ns.add(id.stdout().strip());
         }
       }
@@ -128,11 +157,14 @@ final class HostSandbox implements AutoCloseable {
   private static List<Long> pidsIn(java.util.Set<String> namespaces) {
     List<Long> out = new ArrayList<>();
     try (var s = Files.list(Path.of("/proc"))) {
-      s.filter(p -> p.getFileName().toString().matches("[0-9]+")).forEach(p -> {
-        if (namespaces.contains(readLink(p.resolve("ns/mnt"))) || namespaces.contains(readLink(p.resolve("ns/net")))) {
-          out.add(Long.parseLong(p.getFileName().toString()));
-        }
-      });
+      s.filter(p -> p.getFileName().toString().matches("[0-9]+"))
+          .forEach(
+              p -> {
+                if (namespaces.contains(readLink(p.resolve("ns/mnt")))
+                    || namespaces.contains(readLink(p.resolve("ns/net")))) {
+                  out.add(Long.parseLong(p.getFileName().toString()));
+                }
+              });
     } catch (IOException e) {
       // nothing to kill
     }

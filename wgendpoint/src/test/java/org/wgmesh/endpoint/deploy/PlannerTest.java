@@ -1,6 +1,5 @@
 package org.wgmesh.endpoint.deploy;
 
-import org.wgmesh.endpoint.settings.EndpointConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
@@ -18,6 +17,7 @@ import org.wgmesh.endpoint.deploy.plan.DeployPlan;
 import org.wgmesh.endpoint.deploy.plan.LanOrigin;
 import org.wgmesh.endpoint.deploy.plan.Planner;
 import org.wgmesh.endpoint.deploy.plan.WireGuardLink;
+import org.wgmesh.endpoint.settings.EndpointConfig;
 
 class PlannerTest {
   private static final Path ROOT = Path.of("/srv/h1");
@@ -28,8 +28,12 @@ class PlannerTest {
     assertThat(p.namespace()).isEqualTo("lab");
     assertThat(p.routerId()).isEqualTo("1.0.0.1");
     assertThat(p.localAsn()).isEqualTo(64601);
-    assertThat(p.links()).extracting(WireGuardLink::interfaceName).containsExactly("wg2", "wg3", "wg5");
-    assertThat(p.links()).extracting(WireGuardLink::listenPort).containsExactly(51822, 51823, 51825);
+    assertThat(p.links())
+        .extracting(WireGuardLink::interfaceName)
+        .containsExactly("wg2", "wg3", "wg5");
+    assertThat(p.links())
+        .extracting(WireGuardLink::listenPort)
+        .containsExactly(51822, 51823, 51825);
     WireGuardLink wg2 = p.link("wg2").orElseThrow();
     assertThat(wg2.localCidr()).isEqualTo("fd12:3456:789a:1:2::1/80");
     assertThat(wg2.peerAddress().toString()).isEqualTo("fd12:3456:789a:1:2::2");
@@ -42,32 +46,56 @@ class PlannerTest {
 
   @Test
   void plan_lanOrigins_eachPeersPrefixesWithItsAsnByFamily() {
-    MeshView v = Fixtures.view(List.of(
-        Fixtures.withLans(Fixtures.host(7), "fd00:18:7::/64", "198.18.7.0/24", "198.18.70.0/24"),
-        Fixtures.withLans(Fixtures.host(2), "198.18.2.0/24"),
-        Fixtures.withLans(Fixtures.host(3), "fd00:18:3::/64"),
-        Fixtures.withLans(Fixtures.host(5))));
+    MeshView v =
+        Fixtures.view(
+            List.of(
+                Fixtures.withLans(
+                    Fixtures.host(7), "fd00:18:7::/64", "198.18.7.0/24", "198.18.70.0/24"),
+                Fixtures.withLans(Fixtures.host(2), "198.18.2.0/24"),
+                Fixtures.withLans(Fixtures.host(3), "fd00:18:3::/64"),
+                Fixtures.withLans(Fixtures.host(5))));
     DeployPlan p = Planner.plan(v, Fixtures.endpoint(ROOT));
-    assertThat(p.peerLans()).extracting(LanOrigin::number, LanOrigin::hostname, LanOrigin::asn)
-        .containsExactly(tuple(2, "host2", 64602L), tuple(3, "host3", 64603L),
-            tuple(5, "host5", 64605L), tuple(7, "host7", 64607L));
-    assertThat(p.peerLans()).extracting(o -> o.v4().toString(), o -> o.v6().toString())
+    assertThat(p.peerLans())
+        .extracting(LanOrigin::number, LanOrigin::hostname, LanOrigin::asn)
+        .containsExactly(
+            tuple(2, "host2", 64602L),
+            tuple(3, "host3", 64603L),
+            tuple(5, "host5", 64605L),
+            tuple(7, "host7", 64607L));
+    assertThat(p.peerLans())
+        .extracting(o -> o.v4().toString(), o -> o.v6().toString())
         .containsExactly(
             tuple("[198.18.2.0/24]", "[]"),
             tuple("[]", "[fd00:18:3::/64]"),
             tuple("[]", "[]"),
             tuple("[198.18.7.0/24, 198.18.70.0/24]", "[fd00:18:7::/64]"));
-    assertThat(p.ownLans()).isEqualTo(new LanOrigin(1, "host1", 64601L,
-        List.of(IpPrefix.parse("198.18.1.0/24", "t")), List.of(IpPrefix.parse("fd00:18:1::/64", "t"))));
+    assertThat(p.ownLans())
+        .isEqualTo(
+            new LanOrigin(
+                1,
+                "host1",
+                64601L,
+                List.of(IpPrefix.parse("198.18.1.0/24", "t")),
+                List.of(IpPrefix.parse("fd00:18:1::/64", "t"))));
   }
 
   @Test
   void plan_peerWithSelfAsn_isConfigError() {
     HostEntry h = Fixtures.host(2);
-    MeshView v = Fixtures.view(List.of(new HostEntry(h.uuid(), h.hostname(), h.number(), 64601L,
-        h.publicKey(), h.endpoints(), h.lanPrefixes())));
+    MeshView v =
+        Fixtures.view(
+            List.of(
+                new HostEntry(
+                    h.uuid(),
+                    h.hostname(),
+                    h.number(),
+                    64601L,
+                    h.publicKey(),
+                    h.endpoints(),
+                    h.lanPrefixes())));
     assertThatThrownBy(() -> Planner.plan(v, Fixtures.endpoint(ROOT)))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("AS 64601 is used twice");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("AS 64601 is used twice");
   }
 
   @Test
@@ -82,8 +110,16 @@ class PlannerTest {
   @Test
   void plan_peerV6FirstButSelfV4Only_takesReachableFamily() {
     MeshView v = Fixtures.view(List.of(Fixtures.host(4, "2001:db8:ff::4", "203.0.113.4")));
-    MeshView v4only = new MeshView(v.settings(), v.serial(), v.issued(), v.expires(), v.siteSigningKey(),
-        v.siteBoxKey(), Fixtures.host(1, "203.0.113.1"), v.peers());
+    MeshView v4only =
+        new MeshView(
+            v.settings(),
+            v.serial(),
+            v.issued(),
+            v.expires(),
+            v.siteSigningKey(),
+            v.siteBoxKey(),
+            Fixtures.host(1, "203.0.113.1"),
+            v.peers());
     assertThat(Planner.plan(v4only, Fixtures.endpoint(ROOT)).link("wg4").orElseThrow().endpoint())
         .contains("203.0.113.4:51821");
   }
@@ -98,8 +134,16 @@ class PlannerTest {
   @Test
   void plan_selfV6Only_takesPeersV6() {
     MeshView v = Fixtures.view(List.of(Fixtures.host(4, "203.0.113.4", "2001:db8:ff::4")));
-    MeshView v6only = new MeshView(v.settings(), v.serial(), v.issued(), v.expires(), v.siteSigningKey(),
-        v.siteBoxKey(), Fixtures.host(1, "2001:db8:ff::1"), v.peers());
+    MeshView v6only =
+        new MeshView(
+            v.settings(),
+            v.serial(),
+            v.issued(),
+            v.expires(),
+            v.siteSigningKey(),
+            v.siteBoxKey(),
+            Fixtures.host(1, "2001:db8:ff::1"),
+            v.peers());
     assertThat(Planner.plan(v6only, Fixtures.endpoint(ROOT)).link("wg4").orElseThrow().endpoint())
         .contains("[2001:db8:ff::4]:51821");
   }
@@ -108,12 +152,15 @@ class PlannerTest {
   void plan_peersOutOfOrder_sortedByNumber() {
     MeshView v = Fixtures.view(List.of(Fixtures.host(9), Fixtures.host(2)));
     assertThat(Planner.plan(v, Fixtures.endpoint(ROOT)).links())
-        .extracting(WireGuardLink::interfaceName).containsExactly("wg2", "wg9");
+        .extracting(WireGuardLink::interfaceName)
+        .containsExactly("wg2", "wg9");
   }
 
   @Test
   void plan_namespaceSetting_overridesLocusAndNamesVeth() {
-    DeployPlan p = Planner.plan(Fixtures.view(), Fixtures.inNamespace(Fixtures.endpoint(ROOT), "averylongnamespace"));
+    DeployPlan p =
+        Planner.plan(
+            Fixtures.view(), Fixtures.inNamespace(Fixtures.endpoint(ROOT), "averylongnamespace"));
     assertThat(p.namespace()).isEqualTo("averylongnamespace");
     assertThat(p.veth().hostName()).isEqualTo("averylongnam-vh").hasSizeLessThanOrEqualTo(15);
     assertThat(p.veth().nsName()).isEqualTo("averylongnam-vn");
@@ -123,24 +170,40 @@ class PlannerTest {
   void plan_samePeerNumberTwice_isConfigError() {
     MeshView v = Fixtures.view(List.of(Fixtures.host(2), Fixtures.host(2)));
     assertThatThrownBy(() -> Planner.plan(v, Fixtures.endpoint(ROOT)))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("host number 2 is used twice");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("host number 2 is used twice");
   }
 
   @Test
   void plan_peerWithSelfNumber_isConfigError() {
     MeshView v = Fixtures.view(List.of(Fixtures.host(1)));
-    assertThatThrownBy(() -> Planner.plan(v, Fixtures.endpoint(ROOT))).isInstanceOf(ConfigException.class);
+    assertThatThrownBy(() -> Planner.plan(v, Fixtures.endpoint(ROOT)))
+        .isInstanceOf(ConfigException.class);
   }
 
   @Test
   void plan_unknownTopology_isConfigError() {
     MeshView f = Fixtures.view();
     MeshSettings s = f.settings();
-    MeshView v = new MeshView(new MeshSettings(s.domain(), s.locus(), s.tunnelPrefix(), s.portbase(),
-        s.allowedLanPrefixes(), "hub-and-spoke"), f.serial(), f.issued(), f.expires(), f.siteSigningKey(),
-        f.siteBoxKey(), f.self(), f.peers());
+    MeshView v =
+        new MeshView(
+            new MeshSettings(
+                s.domain(),
+                s.locus(),
+                s.tunnelPrefix(),
+                s.portbase(),
+                s.allowedLanPrefixes(),
+                "hub-and-spoke"),
+            f.serial(),
+            f.issued(),
+            f.expires(),
+            f.siteSigningKey(),
+            f.siteBoxKey(),
+            f.self(),
+            f.peers());
     assertThatThrownBy(() -> Planner.plan(v, Fixtures.endpoint(ROOT)))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("hub-and-spoke");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("hub-and-spoke");
   }
 
   @Test
@@ -151,14 +214,17 @@ class PlannerTest {
 
   @Test
   void settings_trustEqualsPublic_isConfigError() {
-    assertThatThrownBy(() -> Fixtures.endpoint(ROOT).with(b -> b.trustInterface = b.publicInterface))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("public interface");
+    assertThatThrownBy(
+            () -> Fixtures.endpoint(ROOT).with(b -> b.trustInterface = b.publicInterface))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("public interface");
   }
 
   @Test
   void settings_badNamespace_isConfigError() {
     assertThatThrownBy(() -> Fixtures.inNamespace(Fixtures.endpoint(ROOT), "../etc"))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("namespace");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("namespace");
   }
 
   @Test

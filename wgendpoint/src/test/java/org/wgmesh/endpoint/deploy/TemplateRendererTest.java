@@ -1,7 +1,5 @@
 package org.wgmesh.endpoint.deploy;
 
-import org.wgmesh.endpoint.settings.Roots;
-import org.wgmesh.endpoint.settings.EndpointConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -24,6 +22,8 @@ import org.wgmesh.endpoint.deploy.plan.Planner;
 import org.wgmesh.endpoint.deploy.render.Component;
 import org.wgmesh.endpoint.deploy.render.RenderedFile;
 import org.wgmesh.endpoint.deploy.render.TemplateRenderer;
+import org.wgmesh.endpoint.settings.EndpointConfig;
+import org.wgmesh.endpoint.settings.Roots;
 
 /**
  * Golden tests: the fixture mesh rendered with roots below {@code /srv/h1} must equal the files in
@@ -58,30 +58,46 @@ class TemplateRendererTest {
   @Test
   void render_sshFromNet_onByDefault_offLeavesTheLanSideOnly() {
     for (String rules : List.of("shorewall/rules", "shorewall6/rules")) {
-      assertThat(rulesOf(render(Optional.empty()), rules)).contains("SSH(ACCEPT)\tnet\t$FW").contains("SSH(ACCEPT)\tloc\t$FW");
-      List<RenderedFile> off = new TemplateRenderer(Optional.empty())
-          .render(Planner.plan(Fixtures.view(), Fixtures.endpoint(ROOT).with(b -> b.allowSshFromNet = false)), Fixtures.key(1));
-      assertThat(rulesOf(off, rules)).doesNotContain("SSH(ACCEPT)\tnet").contains("SSH(ACCEPT)\tloc\t$FW");
+      assertThat(rulesOf(render(Optional.empty()), rules))
+          .contains("SSH(ACCEPT)\tnet\t$FW")
+          .contains("SSH(ACCEPT)\tloc\t$FW");
+      List<RenderedFile> off =
+          new TemplateRenderer(Optional.empty())
+              .render(
+                  Planner.plan(
+                      Fixtures.view(),
+                      Fixtures.endpoint(ROOT).with(b -> b.allowSshFromNet = false)),
+                  Fixtures.key(1));
+      assertThat(rulesOf(off, rules))
+          .doesNotContain("SSH(ACCEPT)\tnet")
+          .contains("SSH(ACCEPT)\tloc\t$FW");
     }
   }
 
   static String rulesOf(List<RenderedFile> files, String suffix) {
-    return files.stream().filter(f -> f.path().endsWith(suffix)).findFirst().orElseThrow().content();
+    return files.stream()
+        .filter(f -> f.path().endsWith(suffix))
+        .findFirst()
+        .orElseThrow()
+        .content();
   }
 
   @Test
   void render_wireguard_secretModeOneEndpointBracketedV6() {
     List<RenderedFile> files = render(Optional.empty());
-    RenderedFile wg3 = files.stream().filter(f -> f.path().endsWith("wg3.conf")).findFirst().orElseThrow();
+    RenderedFile wg3 =
+        files.stream().filter(f -> f.path().endsWith("wg3.conf")).findFirst().orElseThrow();
     assertThat(wg3.mode()).isEqualTo(AtomicFiles.SECRET);
     assertThat(wg3.secret()).isTrue();
-    assertThat(wg3.content()).contains("PrivateKey = " + Fixtures.key(1).toBase64())
+    assertThat(wg3.content())
+        .contains("PrivateKey = " + Fixtures.key(1).toBase64())
         .contains("ListenPort = 51823")
         .contains("Endpoint = [2001:db8:ff::3]:51821")
         .doesNotContain("Address");
     assertThat(wg3.content().lines().filter(l -> l.startsWith("Endpoint"))).hasSize(1);
     assertThat(wg3.toString()).doesNotContain(Fixtures.key(1).toBase64());
-    RenderedFile wg5 = files.stream().filter(f -> f.path().endsWith("wg5.conf")).findFirst().orElseThrow();
+    RenderedFile wg5 =
+        files.stream().filter(f -> f.path().endsWith("wg5.conf")).findFirst().orElseThrow();
     assertThat(wg5.content()).doesNotContain("Endpoint");
     // The private key is in the WireGuard files only.
     assertThat(files.stream().filter(f -> f.component() != Component.WIREGUARD))
@@ -90,21 +106,30 @@ class TemplateRendererTest {
 
   @Test
   void render_bird_oneSessionPerLinkWithBfdAndFilters() {
-    String bird = render(Optional.empty()).stream().filter(f -> f.component() == Component.BIRD)
-        .findFirst().orElseThrow().content();
-    assertThat(bird).contains("router id 1.0.0.1;", "define MESH_ASN = 64601;", "bfd on;",
-        "neighbor fd12:3456:789a:1:2::2 as 64602;",
-        "source address fd12:3456:789a:1:5::1;",
-        "neighbor fd12:3456:789a:1:5::2 as 64605;",
-        "64602: return net ~ [ 198.18.2.0/24+ ]; # host2",
-        "64603: return false; # host3",
-        "64603: return net ~ [ fd00:18:3::/64+ ]; # host3",
-        "64605: return false; # host5",
-        "return net ~ [ 198.18.1.0/24+ ];",
-        "return net ~ [ fd00:18:1::/64+ ];",
-        "import filter mesh_v4_in;", "export filter mesh_v6_out;",
-        "interface \"lan0\";",
-        "include \"/srv/h1/etc/bird/wgmesh-lab.d/*.conf\";");
+    String bird =
+        render(Optional.empty()).stream()
+            .filter(f -> f.component() == Component.BIRD)
+            .findFirst()
+            .orElseThrow()
+            .content();
+    assertThat(bird)
+        .contains(
+            "router id 1.0.0.1;",
+            "define MESH_ASN = 64601;",
+            "bfd on;",
+            "neighbor fd12:3456:789a:1:2::2 as 64602;",
+            "source address fd12:3456:789a:1:5::1;",
+            "neighbor fd12:3456:789a:1:5::2 as 64605;",
+            "64602: return net ~ [ 198.18.2.0/24+ ]; # host2",
+            "64603: return false; # host3",
+            "64603: return net ~ [ fd00:18:3::/64+ ]; # host3",
+            "64605: return false; # host5",
+            "return net ~ [ 198.18.1.0/24+ ];",
+            "return net ~ [ fd00:18:1::/64+ ];",
+            "import filter mesh_v4_in;",
+            "export filter mesh_v6_out;",
+            "interface \"lan0\";",
+            "include \"/srv/h1/etc/bird/wgmesh-lab.d/*.conf\";");
     assertThat(bird.split("protocol bgp wg", -1)).hasSize(4);
   }
 
@@ -113,17 +138,28 @@ class TemplateRendererTest {
     Files.createDirectories(dir.resolve("shorewall"));
     Files.writeString(dir.resolve("shorewall/rules.ftl"), "# custom for ${namespace}\n");
     List<RenderedFile> files = render(Optional.of(dir));
-    assertThat(files.stream().filter(f -> f.path().endsWith("shorewall/rules")).findFirst().orElseThrow()
-        .content()).isEqualTo("# custom for lab\n");
-    assertThat(files.stream().filter(f -> f.path().endsWith("shorewall/zones")).findFirst().orElseThrow()
-        .content()).contains("loc\tipv4");
+    assertThat(
+            files.stream()
+                .filter(f -> f.path().endsWith("shorewall/rules"))
+                .findFirst()
+                .orElseThrow()
+                .content())
+        .isEqualTo("# custom for lab\n");
+    assertThat(
+            files.stream()
+                .filter(f -> f.path().endsWith("shorewall/zones"))
+                .findFirst()
+                .orElseThrow()
+                .content())
+        .contains("loc\tipv4");
   }
 
   @Test
   void render_overrideWithUnknownVariable_isErrorNamingTemplateLineAndVariable(@TempDir Path dir)
       throws IOException {
     Files.createDirectories(dir.resolve("bird"));
-    Files.writeString(dir.resolve("bird/bird.conf.ftl"), "router id ${self.routerId};\n# ${self.nosuch}\n");
+    Files.writeString(
+        dir.resolve("bird/bird.conf.ftl"), "router id ${self.routerId};\n# ${self.nosuch}\n");
     assertThatThrownBy(() -> render(Optional.of(dir)))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("bird/bird.conf.ftl")
@@ -134,11 +170,13 @@ class TemplateRendererTest {
   @Test
   void render_missingOverrideDirectory_isConfigError(@TempDir Path dir) {
     assertThatThrownBy(() -> render(Optional.of(dir.resolve("nope"))))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("override");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("override");
   }
 
   static boolean toolsPresent() {
-    return Files.isExecutable(Path.of("/usr/sbin/bird")) && Files.isExecutable(Path.of("/usr/sbin/shorewall"))
+    return Files.isExecutable(Path.of("/usr/sbin/bird"))
+        && Files.isExecutable(Path.of("/usr/sbin/shorewall"))
         && "root".equals(System.getProperty("user.name"));
   }
 
@@ -148,8 +186,14 @@ class TemplateRendererTest {
   void golden_bird_passesBirdParse(@TempDir Path dir) throws IOException {
     List<RenderedFile> files = renderInto(dir);
     Files.createDirectories(Roots.under(dir).bird().resolve("wgmesh-lab.d"));
-    Path conf = files.stream().filter(f -> f.component() == Component.BIRD).findFirst().orElseThrow().path();
-    CommandResult r = new ProcessCommandRunner().execute(Command.query("bird", "-p", "-c", conf.toString()));
+    Path conf =
+        files.stream()
+            .filter(f -> f.component() == Component.BIRD)
+            .findFirst()
+            .orElseThrow()
+            .path();
+    CommandResult r =
+        new ProcessCommandRunner().execute(Command.query("bird", "-p", "-c", conf.toString()));
     assertThat(r.exitCode()).as(r.stderr()).isZero();
   }
 
@@ -162,22 +206,43 @@ class TemplateRendererTest {
   @EnabledIf("toolsPresent")
   void bird_hostsWithoutPrefixesOfAFamily_passBirdParse(@TempDir Path dir) throws IOException {
     MeshView f = Fixtures.view();
-    MeshView partial = new MeshView(f.settings(), f.serial(), f.issued(), f.expires(), f.siteSigningKey(), f.siteBoxKey(),
-        Fixtures.withLans(f.self()), List.of(
-            Fixtures.withLans(Fixtures.host(2), "198.18.2.0/24", "198.18.20.0/24"),
-            Fixtures.withLans(Fixtures.host(3), "fd00:18:3::/64"),
-            Fixtures.withLans(Fixtures.host(4))));
-    MeshView alone = new MeshView(f.settings(), f.serial(), f.issued(), f.expires(), f.siteSigningKey(), f.siteBoxKey(),
-        f.self(), List.of());
+    MeshView partial =
+        new MeshView(
+            f.settings(),
+            f.serial(),
+            f.issued(),
+            f.expires(),
+            f.siteSigningKey(),
+            f.siteBoxKey(),
+            Fixtures.withLans(f.self()),
+            List.of(
+                Fixtures.withLans(Fixtures.host(2), "198.18.2.0/24", "198.18.20.0/24"),
+                Fixtures.withLans(Fixtures.host(3), "fd00:18:3::/64"),
+                Fixtures.withLans(Fixtures.host(4))));
+    MeshView alone =
+        new MeshView(
+            f.settings(),
+            f.serial(),
+            f.issued(),
+            f.expires(),
+            f.siteSigningKey(),
+            f.siteBoxKey(),
+            f.self(),
+            List.of());
     for (MeshView v : List.of(partial, alone)) {
       Path root = Files.createTempDirectory(dir, "h");
-      RenderedFile conf = new TemplateRenderer(Optional.empty())
-          .render(Planner.plan(v, Fixtures.endpoint(root)), Fixtures.key(1)).stream()
-          .filter(r -> r.component() == Component.BIRD).findFirst().orElseThrow();
+      RenderedFile conf =
+          new TemplateRenderer(Optional.empty())
+              .render(Planner.plan(v, Fixtures.endpoint(root)), Fixtures.key(1)).stream()
+                  .filter(r -> r.component() == Component.BIRD)
+                  .findFirst()
+                  .orElseThrow();
       Files.createDirectories(conf.path().getParent());
       Files.writeString(conf.path(), conf.content());
       Files.createDirectories(Roots.under(root).bird().resolve("wgmesh-lab.d"));
-      CommandResult r = new ProcessCommandRunner().execute(Command.query("bird", "-p", "-c", conf.path().toString()));
+      CommandResult r =
+          new ProcessCommandRunner()
+              .execute(Command.query("bird", "-p", "-c", conf.path().toString()));
       assertThat(r.exitCode()).as(conf.content() + r.stderr()).isZero();
     }
   }
@@ -188,17 +253,21 @@ class TemplateRendererTest {
   void golden_shorewall_passesShorewallCheck(@TempDir Path dir) throws IOException {
     renderInto(dir);
     Roots roots = Roots.under(dir);
-    for (var c : List.of(List.of("shorewall", roots.shorewall()), List.of("shorewall6", roots.shorewall6()))) {
-      CommandResult r = new ProcessCommandRunner().execute(
-          Command.query((String) c.get(0), "check", c.get(1).toString()));
+    for (var c :
+        List.of(
+            List.of("shorewall", roots.shorewall()), List.of("shorewall6", roots.shorewall6()))) {
+      CommandResult r =
+          new ProcessCommandRunner()
+              .execute(Command.query((String) c.get(0), "check", c.get(1).toString()));
       assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isZero();
       assertThat(r.stdout()).contains("configuration verified");
     }
   }
 
   private static List<RenderedFile> renderInto(Path dir) throws IOException {
-    List<RenderedFile> files = new TemplateRenderer(Optional.empty())
-        .render(Planner.plan(Fixtures.view(), Fixtures.endpoint(dir)), Fixtures.key(1));
+    List<RenderedFile> files =
+        new TemplateRenderer(Optional.empty())
+            .render(Planner.plan(Fixtures.view(), Fixtures.endpoint(dir)), Fixtures.key(1));
     for (RenderedFile f : files) {
       Files.createDirectories(f.path().getParent());
       Files.write(f.path(), f.content().getBytes(StandardCharsets.UTF_8));

@@ -1,19 +1,11 @@
 package org.wgmesh.endpoint.source;
 
-import java.time.Clock;
-import org.wgmesh.core.exec.CommandResult;
-import org.wgmesh.core.net.DomainName;
-import org.wgmesh.endpoint.deploy.DeployResult;
-import org.wgmesh.endpoint.deploy.DeployService;
-import org.wgmesh.endpoint.deploy.plan.Planner;
-import org.wgmesh.endpoint.deploy.steps.DryRunTransactions;
-import org.wgmesh.endpoint.settings.InterfaceName;
-import org.wgmesh.endpoint.settings.WireGuardBackendChoice;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,19 +18,26 @@ import org.wgmesh.core.dns.TxtRecordSet;
 import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.error.DnsException;
 import org.wgmesh.core.error.RecordException;
+import org.wgmesh.core.exec.CommandResult;
 import org.wgmesh.core.io.AtomicFiles;
 import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.model.MeshView;
+import org.wgmesh.core.net.DomainName;
 import org.wgmesh.core.record.MeshReader;
 import org.wgmesh.core.record.RecordNames;
 import org.wgmesh.core.testing.RecordingCommandRunner;
-import org.wgmesh.endpoint.settings.EndpointConfig;
 import org.wgmesh.endpoint.config.EndpointFile;
 import org.wgmesh.endpoint.config.EnrolOptions;
 import org.wgmesh.endpoint.config.Enrolment;
 import org.wgmesh.endpoint.config.TestMesh;
+import org.wgmesh.endpoint.deploy.DeployResult;
 import org.wgmesh.endpoint.deploy.DeployService;
+import org.wgmesh.endpoint.deploy.plan.Planner;
+import org.wgmesh.endpoint.deploy.steps.DryRunTransactions;
+import org.wgmesh.endpoint.settings.EndpointConfig;
+import org.wgmesh.endpoint.settings.InterfaceName;
 import org.wgmesh.endpoint.settings.Roots;
+import org.wgmesh.endpoint.settings.WireGuardBackendChoice;
 
 /** The endpoint-side reader over records the real planner published. */
 class EndpointMeshSourceTest {
@@ -55,8 +54,11 @@ class EndpointMeshSourceTest {
   void enrolAndAdmit() {
     mesh = new TestMesh().publishEmpty();
     EnrolOptions o = EnrolOptions.of(DomainName.parse(D, "t"), dir);
-    config = new Enrolment(Reporter.silent(), x -> mesh.dns).enrol(o).config()
-        .with(b -> b.roots = Roots.under(dir.resolve("root")));
+    config =
+        new Enrolment(Reporter.silent(), x -> mesh.dns)
+            .enrol(o)
+            .config()
+            .with(b -> b.roots = Roots.under(dir.resolve("root")));
     EndpointFile.save(config, EndpointFile.path(dir, DomainName.parse(D, "t")));
     self = X25519PrivateKey.generate();
     KeyFiles.createSecret(config.hostKey(), self.toBase64());
@@ -84,7 +86,10 @@ class EndpointMeshSourceTest {
     assertThat(view.peers().get(0).publicKey()).isEqualTo(peer2.publicKey());
     assertThat(view.siteSigningKey()).isEqualTo(mesh.site.signing().publicKey());
     assertThat(seen()).isEqualTo(dir.resolve("root/var/lib/wgmesh/" + D + ".seen"));
-    assertThat(Files.readString(seen())).contains("mesh " + view.serial()).contains("host 1 ").contains("host 3 ");
+    assertThat(Files.readString(seen()))
+        .contains("mesh " + view.serial())
+        .contains("host 1 ")
+        .contains("host 3 ");
   }
 
   @Test
@@ -126,7 +131,9 @@ class EndpointMeshSourceTest {
   void fetch_hostNotAdmittedYet_saysSo() {
     mesh.publish(List.of(TestMesh.host(2, peer2)));
     assertThatThrownBy(() -> fetch(config))
-        .isInstanceOfSatisfying(RecordException.class, e -> assertThat(e.hint()).get().asString().contains("wgsite -i"));
+        .isInstanceOfSatisfying(
+            RecordException.class,
+            e -> assertThat(e.hint()).get().asString().contains("wgsite -i"));
   }
 
   @Test
@@ -140,7 +147,9 @@ class EndpointMeshSourceTest {
   void fetch_malformedSerialsFile_isAConfigError() throws Exception {
     Files.createDirectories(seen().getParent());
     Files.writeString(seen(), "mesh banana\n");
-    assertThatThrownBy(() -> fetch(config)).isInstanceOf(ConfigException.class).hasMessageContaining(":1");
+    assertThatThrownBy(() -> fetch(config))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(":1");
   }
 
   @Test
@@ -148,36 +157,58 @@ class EndpointMeshSourceTest {
     Path templates = dir.resolve("templates");
     Files.createDirectories(templates.resolve("shorewall"));
     Files.writeString(templates.resolve("shorewall/rules.ftl"), "# mine for ${mesh.domain}\n");
-    EndpointConfig full = config.with(b -> {
-      b.publicInterface = Optional.of(InterfaceName.parse("eth0", "t"));
-      b.trustInterface = Optional.of(InterfaceName.parse("eth1", "t"));
-      b.trustAddresses = List.of(org.wgmesh.core.net.IpPrefix.parseInterface("198.18.1.1/24", "t"));
-      b.templateDir = Optional.of(templates);
-      b.allowSshFromNet = false;
-      b.backend = WireGuardBackendChoice.KERNEL;
-    });
+    EndpointConfig full =
+        config.with(
+            b -> {
+              b.publicInterface = Optional.of(InterfaceName.parse("eth0", "t"));
+              b.trustInterface = Optional.of(InterfaceName.parse("eth1", "t"));
+              b.trustAddresses =
+                  List.of(org.wgmesh.core.net.IpPrefix.parseInterface("198.18.1.1/24", "t"));
+              b.templateDir = Optional.of(templates);
+              b.allowSshFromNet = false;
+              b.backend = WireGuardBackendChoice.KERNEL;
+            });
     EndpointFile.save(full, EndpointFile.path(dir, DomainName.parse(D, "t")));
-    RecordingCommandRunner host = new RecordingCommandRunner().respond(
-        CommandResult.success("[{\"ifname\":\"eth1\",\"flags\":[\"UP\"],\"addr_info\":[]}]"),
-        "ip", "-j", "addr", "show", "dev", "eth1");
-    DeployResult r = new DeployService(dir, source, host, new DryRunTransactions(), Reporter.silent(), Clock.systemUTC())
-        .deploy(DomainName.parse(D, "t"), DeployService.Overrides.none());
+    RecordingCommandRunner host =
+        new RecordingCommandRunner()
+            .respond(
+                CommandResult.success(
+                    "[{\"ifname\":\"eth1\",\"flags\":[\"UP\"],\"addr_info\":[]}]"),
+                "ip",
+                "-j",
+                "addr",
+                "show",
+                "dev",
+                "eth1");
+    DeployResult r =
+        new DeployService(
+                dir, source, host, new DryRunTransactions(), Reporter.silent(), Clock.systemUTC())
+            .deploy(DomainName.parse(D, "t"), DeployService.Overrides.none());
     assertThat(host.mutations()).isEmpty();
     assertThat(seen()).doesNotExist();
     assertThat(content(r, "shorewall/rules")).isEqualTo("# mine for " + D + "\n");
     // Not overridden: the built-in IPv6 rules, rendered with SSH from the LAN side only.
-    assertThat(content(r, "shorewall6/rules")).contains("SSH(ACCEPT)\tloc\t$FW").doesNotContain("SSH(ACCEPT)\tnet");
+    assertThat(content(r, "shorewall6/rules"))
+        .contains("SSH(ACCEPT)\tloc\t$FW")
+        .doesNotContain("SSH(ACCEPT)\tnet");
   }
 
   static String content(DeployResult r, String suffix) {
-    return r.files().stream().filter(f -> f.path().endsWith(suffix)).findFirst().orElseThrow()
-        .desired().orElseThrow().content();
+    return r.files().stream()
+        .filter(f -> f.path().endsWith(suffix))
+        .findFirst()
+        .orElseThrow()
+        .desired()
+        .orElseThrow()
+        .content();
   }
 
   @Test
   void plan_interfacesNotSet_hintsAtWgconfig() {
     MeshView view = source.read(config, self).view();
     assertThatThrownBy(() -> Planner.plan(view, config))
-        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.hint()).get().asString().contains("wgconfig -i"));
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e -> assertThat(e.hint()).get().asString().contains("wgconfig -i"));
   }
 }

@@ -1,7 +1,5 @@
 package org.wgmesh.endpoint.source;
 
-import org.wgmesh.core.net.DomainName;
-import org.wgmesh.endpoint.config.HostKeys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -30,13 +28,15 @@ import org.wgmesh.core.error.DnsException;
 import org.wgmesh.core.error.ExitCode;
 import org.wgmesh.core.error.RecordException;
 import org.wgmesh.core.model.MeshView;
+import org.wgmesh.core.net.DomainName;
 import org.wgmesh.core.site.SiteFile;
 import org.wgmesh.core.testing.KnotServer;
 import org.wgmesh.endpoint.cli.WgconfigCommand;
 import org.wgmesh.endpoint.cli.WghostCommand;
-import org.wgmesh.endpoint.settings.EndpointConfig;
 import org.wgmesh.endpoint.config.EndpointFile;
+import org.wgmesh.endpoint.config.HostKeys;
 import org.wgmesh.endpoint.config.TestMesh;
+import org.wgmesh.endpoint.settings.EndpointConfig;
 import org.wgmesh.site.cli.WgpubCommand;
 import org.wgmesh.site.cli.WgsiteCommand;
 import org.xbill.DNS.DClass;
@@ -50,10 +50,10 @@ import org.xbill.DNS.Update;
 
 /**
  * The whole enrolment, through the commands, against a real knotd on 127.0.0.1 updated by RFC 2136
- * with TSIG: the site is created (wgsite) and published (wgpub); endpoint A enrols with the site fingerprint (a
- * wrong one is refused first), endpoint B on first use; both register with wghost; the site imports
- * the blobs and publishes; each endpoint then reads and verifies its peers from DNS. Then the bad
- * cases: a tampered mesh record in the zone, and DNS down.
+ * with TSIG: the site is created (wgsite) and published (wgpub); endpoint A enrols with the site
+ * fingerprint (a wrong one is refused first), endpoint B on first use; both register with wghost;
+ * the site imports the blobs and publishes; each endpoint then reads and verifies its peers from
+ * DNS. Then the bad cases: a tampered mesh record in the zone, and DNS down.
  */
 @EnabledIfSystemProperty(named = "wgmesh.privileged", matches = "true")
 class EnrolmentFlowTest {
@@ -91,12 +91,31 @@ class EnrolmentFlowTest {
     Path secret = tmp.resolve("tsig.secret");
     Files.writeString(secret, knot.tsigSecret() + "\n");
     Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
-    String target = "rfc2136://127.0.0.1:" + knot.port() + "?zone=" + ZONE + "&tsig=" + knot.keyName()
-        + "&algorithm=" + knot.algorithm() + "&secret-file=" + secret;
+    String target =
+        "rfc2136://127.0.0.1:"
+            + knot.port()
+            + "?zone="
+            + ZONE
+            + "&tsig="
+            + knot.keyName()
+            + "&algorithm="
+            + knot.algorithm()
+            + "&secret-file="
+            + secret;
     yaml = tmp.resolve("site/wgmesh.yaml");
     Files.createDirectories(yaml.getParent());
-    Run created = run(WgsiteCommand::new, "--domain", D, "--locus", "lab", "--tunnel-prefix", "fd12:3456:789a::/48",
-        "--publish", target, yaml.toString());
+    Run created =
+        run(
+            WgsiteCommand::new,
+            "--domain",
+            D,
+            "--locus",
+            "lab",
+            "--tunnel-prefix",
+            "fd12:3456:789a::/48",
+            "--publish",
+            target,
+            yaml.toString());
     assertThat(created.rc()).as(created.err()).isZero();
     publish();
   }
@@ -120,8 +139,17 @@ class EnrolmentFlowTest {
 
   Path enrolledEndpoint(String name, String... extra) {
     Path dir = tmp.resolve(name);
-    List<String> args = new ArrayList<>(List.of("--config-dir", dir.toString(), "--resolver", resolver,
-        "--root", tmp.resolve(name + "-root").toString(), "--hostname", "router-" + name));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--config-dir",
+                dir.toString(),
+                "--resolver",
+                resolver,
+                "--root",
+                tmp.resolve(name + "-root").toString(),
+                "--hostname",
+                "router-" + name));
     args.addAll(List.of(extra));
     args.add(D);
     Run r = wgconfig(args.toArray(String[]::new));
@@ -150,20 +178,54 @@ class EnrolmentFlowTest {
 
     // A: a wrong fingerprint is refused and leaves nothing behind; the right one pins quietly.
     Path dirA = tmp.resolve("a");
-    Run wrong = wgconfig("--config-dir", dirA.toString(), "--resolver", resolver,
-        "--site-fingerprint", "SHA256:" + Base64.getEncoder().withoutPadding().encodeToString(new byte[32]), D);
+    Run wrong =
+        wgconfig(
+            "--config-dir",
+            dirA.toString(),
+            "--resolver",
+            resolver,
+            "--site-fingerprint",
+            "SHA256:" + Base64.getEncoder().withoutPadding().encodeToString(new byte[32]),
+            D);
     assertThat(wrong.rc()).isEqualTo(ExitCode.RECORD.code());
     assertThat(wrong.err()).contains(fp);
     assertThat(EndpointFile.path(dirA, DN)).doesNotExist();
-    enrolledEndpoint("a", "--site-fingerprint", fp, "-i", "pub0", "-T", "lan0", "-I", "198.18.1.1/24",
-        "--public-address", "203.0.113.1");
+    enrolledEndpoint(
+        "a",
+        "--site-fingerprint",
+        fp,
+        "-i",
+        "pub0",
+        "-T",
+        "lan0",
+        "-I",
+        "198.18.1.1/24",
+        "--public-address",
+        "203.0.113.1");
 
     // B: trust on first use, loudly, showing the fingerprint.
     Path dirB = tmp.resolve("b");
-    // (Each simulated host names itself: they share this machine's host name, which the site refuses twice.)
-    Run tofu = wgconfig("--config-dir", dirB.toString(), "--resolver", resolver, "--root", tmp.resolve("b-root").toString(),
-        "--hostname", "router-b",
-        "-i", "pub0", "-T", "lan0", "-I", "198.18.2.1/24", "--public-address", "203.0.113.2", D);
+    // (Each simulated host names itself: they share this machine's host name, which the site
+    // refuses twice.)
+    Run tofu =
+        wgconfig(
+            "--config-dir",
+            dirB.toString(),
+            "--resolver",
+            resolver,
+            "--root",
+            tmp.resolve("b-root").toString(),
+            "--hostname",
+            "router-b",
+            "-i",
+            "pub0",
+            "-T",
+            "lan0",
+            "-I",
+            "198.18.2.1/24",
+            "--public-address",
+            "203.0.113.2",
+            D);
     assertThat(tofu.rc()).as(tofu.err()).isZero();
     assertThat(tofu.err()).contains("PINNED ON FIRST USE").contains(fp);
     assertThat(config(dirB).siteFingerprint()).isEqualTo(fp);
@@ -171,7 +233,9 @@ class EnrolmentFlowTest {
     // Register both (wghost creates the keys); not admitted yet, the reader says what is missing.
     List<String> blobs = List.of(blob(dirA), blob(dirB));
     assertThatThrownBy(() -> fetch(config(dirA)))
-        .isInstanceOfSatisfying(RecordException.class, e -> assertThat(e.hint()).get().asString().contains("wgsite -i"));
+        .isInstanceOfSatisfying(
+            RecordException.class,
+            e -> assertThat(e.hint()).get().asString().contains("wgsite -i"));
 
     // The site imports the blobs and publishes.
     for (String blob : blobs) {
@@ -183,12 +247,17 @@ class EnrolmentFlowTest {
     MeshView a = fetch(config(dirA));
     MeshView b = fetch(config(dirB));
     assertThat(a.self().uuid()).isEqualTo(config(dirA).uuid());
-    assertThat(a.peers()).singleElement().satisfies(p -> {
-      assertThat(p.uuid()).isEqualTo(config(dirB).uuid());
-      assertThat(p.endpoints()).hasToString("[203.0.113.2]");
-      assertThat(p.lanPrefixes()).hasToString("[198.18.2.0/24]");
-    });
-    assertThat(b.peers()).singleElement().satisfies(p -> assertThat(p.publicKey()).isEqualTo(a.self().publicKey()));
+    assertThat(a.peers())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.uuid()).isEqualTo(config(dirB).uuid());
+              assertThat(p.endpoints()).hasToString("[203.0.113.2]");
+              assertThat(p.lanPrefixes()).hasToString("[198.18.2.0/24]");
+            });
+    assertThat(b.peers())
+        .singleElement()
+        .satisfies(p -> assertThat(p.publicKey()).isEqualTo(a.self().publicKey()));
     assertThat(a.settings().locus()).isEqualTo("lab");
     // Reading records nothing: the deploy writes the accepted serials.
     assertThat(EndpointMeshSource.seenFile(config(dirA))).doesNotExist();
@@ -230,7 +299,9 @@ class EnrolmentFlowTest {
         .isInstanceOfSatisfying(DnsException.class, e -> assertThat(e.why()).contains(resolver));
   }
 
-  /** Replaces the TXT RRset at its name with an RFC 2136 update, as an attacker with the key could. */
+  /**
+   * Replaces the TXT RRset at its name with an RFC 2136 update, as an attacker with the key could.
+   */
   void replaceInZone(TxtRecordSet set) throws Exception {
     Update u = new Update(Name.fromString(ZONE + "."));
     Name name = Name.fromString(set.name() + ".");

@@ -1,8 +1,8 @@
 package org.wgmesh.site.cli;
 
 import java.io.IOException;
-import java.util.Locale;
 import java.util.List;
+import java.util.Locale;
 import org.wgmesh.core.cli.Io;
 import org.wgmesh.core.cli.Reporter;
 import org.wgmesh.core.error.FileException;
@@ -30,7 +30,8 @@ final class PromptConfirmation implements Confirmation {
       details.forEach(d -> reporter.info("%s", d));
       return true;
     }
-    // Shown even with -q: this is what the operator approves (or, without a terminal, what was refused).
+    // Shown even with -q: this is what the operator approves (or, without a terminal, what was
+    // refused).
     details.forEach(io.err()::println);
     if (!io.interactive()) {
       throw new UsageException(
@@ -49,7 +50,8 @@ final class PromptConfirmation implements Confirmation {
       String a = answer.strip().toLowerCase(Locale.ROOT);
       return a.equals("y") || a.equals("yes");
     } catch (IOException e) {
-      throw new FileException("standard input", "cannot read the answer: " + e.getMessage(), null, e);
+      throw new FileException(
+          "standard input", "cannot read the answer: " + e.getMessage(), null, e);
     }
   }
 }

@@ -23,7 +23,9 @@ final class SiteOutput {
     out.printf("fingerprint:     %s%n", site.keys().fingerprint());
     out.printf("tunnel-prefix:   %s%n", s.tunnelPrefix());
     out.printf("portbase:        %d (host n listens on %d + n)%n", s.portbase(), s.portbase());
-    out.printf("asn-range:       %s (%d numbers, %d in use)%n", site.asnRange(), site.asnRange().size(), used);
+    out.printf(
+        "asn-range:       %s (%d numbers, %d in use)%n",
+        site.asnRange(), site.asnRange().size(), used);
     out.printf("allowed LANs:    %s%n", join(s.allowedLanPrefixes()));
     out.printf("hosts:           %d%n", used);
     if (!site.retired().isEmpty()) {
@@ -60,8 +62,12 @@ final class SiteOutput {
             h.uuid().toString(),
             String.valueOf(h.asn()),
             String.valueOf(site.settings().portbase() + h.number()),
-            h.endpoints().isEmpty() ? "-" : String.join(",", h.endpoints().stream().map(Object::toString).toList()),
-            h.lanPrefixes().isEmpty() ? "-" : String.join(",", h.lanPrefixes().stream().map(Object::toString).toList())
+            h.endpoints().isEmpty()
+                ? "-"
+                : String.join(",", h.endpoints().stream().map(Object::toString).toList()),
+            h.lanPrefixes().isEmpty()
+                ? "-"
+                : String.join(",", h.lanPrefixes().stream().map(Object::toString).toList())
           });
     }
     int[] w = new int[head.length];
@@ -85,20 +91,23 @@ final class SiteOutput {
    * "key_fingerprint":..,"endpoints":[..],"lan_prefixes":[..]}],"retired":[{"number":..,"uuid":..}]}}.
    */
   static void json(Site site, PrintWriter out) {
-    ObjectNode root = Json.object()
-        .put("domain", site.settings().domain())
-        .put("locus", site.settings().locus())
-        .put("fingerprint", site.keys().fingerprint());
+    ObjectNode root =
+        Json.object()
+            .put("domain", site.settings().domain())
+            .put("locus", site.settings().locus())
+            .put("fingerprint", site.keys().fingerprint());
     ArrayNode hosts = root.putArray("hosts");
     for (HostEntry h : site.hosts()) {
-      ObjectNode host = hosts.addObject()
-          .put("number", h.number())
-          .put("hostname", h.hostname())
-          .put("uuid", h.uuid().toString())
-          .put("asn", h.asn())
-          .put("port", site.settings().portbase() + h.number())
-          .put("public_key", h.publicKey().toBase64())
-          .put("key_fingerprint", h.publicKey().fingerprint());
+      ObjectNode host =
+          hosts
+              .addObject()
+              .put("number", h.number())
+              .put("hostname", h.hostname())
+              .put("uuid", h.uuid().toString())
+              .put("asn", h.asn())
+              .put("port", site.settings().portbase() + h.number())
+              .put("public_key", h.publicKey().toBase64())
+              .put("key_fingerprint", h.publicKey().fingerprint());
       strings(host.putArray("endpoints"), h.endpoints());
       strings(host.putArray("lan_prefixes"), h.lanPrefixes());
     }

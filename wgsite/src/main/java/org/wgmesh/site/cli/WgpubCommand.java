@@ -34,8 +34,11 @@ import picocli.CommandLine.Parameters;
     },
     exitCodeListHeading = "%nExit codes (see docs/exit-codes.md):%n",
     exitCodeList = {
-      "0:success (also when nothing needed writing)", "2:bad command line", "3:invalid site file, state file or target URI",
-      "7:publishing failed half-way; run wgpub again to complete it", "11:file error"
+      "0:success (also when nothing needed writing)",
+      "2:bad command line",
+      "3:invalid site file, state file or target URI",
+      "7:publishing failed half-way; run wgpub again to complete it",
+      "11:file error"
     })
 public final class WgpubCommand implements Callable<Integer> {
   private final Io io;
@@ -52,10 +55,15 @@ public final class WgpubCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "FILE", description = "The site file, e.g. wgmesh.yaml.")
   Path file;
 
-  @Option(names = "--publish", paramLabel = "URI", description = "Publish to this target instead of the site file's 'publish:'.")
+  @Option(
+      names = "--publish",
+      paramLabel = "URI",
+      description = "Publish to this target instead of the site file's 'publish:'.")
   String publish;
 
-  @Option(names = {"-n", "--dry-run"}, description = "Read the target and print the difference; write nothing.")
+  @Option(
+      names = {"-n", "--dry-run"},
+      description = "Read the target and print the difference; write nothing.")
   boolean dryRun;
 
   @Option(names = "--json", description = "Print the difference as JSON.")
@@ -78,9 +86,11 @@ public final class WgpubCommand implements Callable<Integer> {
   public Integer call() {
     SitePublication publication = services.create(common.reporter(io));
     try (SitePublication.Prepared prepared = publication.prepare(file, publish, dryRun)) {
-      io.out().print(json
-          ? DiffFormat.json(prepared.diff(), prepared.target(), dryRun)
-          : DiffFormat.text(prepared.diff(), prepared.target()));
+      io.out()
+          .print(
+              json
+                  ? DiffFormat.json(prepared.diff(), prepared.target(), dryRun)
+                  : DiffFormat.text(prepared.diff(), prepared.target()));
       io.out().flush();
       publication.apply(prepared);
     }

@@ -62,13 +62,17 @@ public final class WgsiteCommand implements Callable<Integer> {
     @Option(
         names = {"-i", "--import"},
         paramLabel = "BLOB|@FILE",
-        description = "Admit the host of a registration blob; @FILE reads one blob per line (# comments), all or nothing.")
+        description =
+            "Admit the host of a registration blob; @FILE reads one blob per line (# comments), all or nothing.")
     String blob;
 
     @Option(names = "--list", description = "List the hosts (a table; --json for machines).")
     boolean list;
 
-    @Option(names = "--remove", paramLabel = "UUID|HOSTNAME", description = "Remove a host; its number is reused only after wgpub published the removal.")
+    @Option(
+        names = "--remove",
+        paramLabel = "UUID|HOSTNAME",
+        description = "Remove a host; its number is reused only after wgpub published the removal.")
     String remove;
   }
 
@@ -78,28 +82,48 @@ public final class WgsiteCommand implements Callable<Integer> {
   @Option(names = "--yes", description = "Do not ask for confirmation (for scripts).")
   boolean yes;
 
-  @Option(names = "--replace", description = "With -i: accept a new key for a known uuid (number and AS stay).")
+  @Option(
+      names = "--replace",
+      description = "With -i: accept a new key for a known uuid (number and AS stay).")
   boolean replace;
 
   @Option(names = "--json", description = "With --list: print JSON.")
   boolean json;
 
-  @Option(names = "--domain", paramLabel = "DOMAIN", description = "New site: the DNS name of the mesh record.")
+  @Option(
+      names = "--domain",
+      paramLabel = "DOMAIN",
+      description = "New site: the DNS name of the mesh record.")
   String domain;
 
-  @Option(names = "--locus", paramLabel = "NAME", description = "New site: the short mesh name (the endpoints' namespace).")
+  @Option(
+      names = "--locus",
+      paramLabel = "NAME",
+      description = "New site: the short mesh name (the endpoints' namespace).")
   String locus;
 
-  @Option(names = "--asn-range", paramLabel = "LOW:HIGH", description = "New site: private ASNs for hosts (default 64512:65534).")
+  @Option(
+      names = "--asn-range",
+      paramLabel = "LOW:HIGH",
+      description = "New site: private ASNs for hosts (default 64512:65534).")
   String asnRange;
 
-  @Option(names = "--tunnel-prefix", paramLabel = "PREFIX", description = "New site: IPv6 /48 for link addresses (default: a random ULA /48).")
+  @Option(
+      names = "--tunnel-prefix",
+      paramLabel = "PREFIX",
+      description = "New site: IPv6 /48 for link addresses (default: a random ULA /48).")
   String tunnelPrefix;
 
-  @Option(names = "--portbase", paramLabel = "PORT", description = "New site: UDP port base (default 51000).")
+  @Option(
+      names = "--portbase",
+      paramLabel = "PORT",
+      description = "New site: UDP port base (default 51000).")
   Integer portbase;
 
-  @Option(names = "--publish", paramLabel = "URI", description = "New site: publish target (default zonefile:<dir of FILE>/<domain>.zone).")
+  @Option(
+      names = "--publish",
+      paramLabel = "URI",
+      description = "New site: publish target (default zonefile:<dir of FILE>/<domain>.zone).")
   String publish;
 
   public WgsiteCommand(Io io) {
@@ -136,7 +160,8 @@ public final class WgsiteCommand implements Callable<Integer> {
   private void checkCombinations(NewSite create) {
     boolean editing = action.blob != null || action.remove != null || action.list;
     if (editing && create.any()) {
-      throw usage("--domain, --locus, --asn-range, --tunnel-prefix, --portbase and --publish only create a site");
+      throw usage(
+          "--domain, --locus, --asn-range, --tunnel-prefix, --portbase and --publish only create a site");
     }
     if (json && !action.list) {
       throw usage("--json goes with --list");

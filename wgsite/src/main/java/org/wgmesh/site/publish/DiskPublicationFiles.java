@@ -11,7 +11,10 @@ import org.wgmesh.core.record.PublicationState;
 import org.wgmesh.core.site.Site;
 import org.wgmesh.core.site.SiteFile;
 
-/** {@link PublicationFiles} on disk: a {@link org.wgmesh.core.io.LockFile}, atomic writes, a {@code .bak}. */
+/**
+ * {@link PublicationFiles} on disk: a {@link org.wgmesh.core.io.LockFile}, atomic writes, a {@code
+ * .bak}.
+ */
 public final class DiskPublicationFiles implements PublicationFiles {
   private final Reporter reporter;
   private final Duration lockWait;

@@ -31,7 +31,9 @@ public final class DryRunPublicationFiles implements PublicationFiles {
   @Override
   public void freeRetired(Path siteFile, List<Integer> numbers) {
     if (!numbers.isEmpty()) {
-      reporter.info("dry run: would free the numbers of %d removed host(s) in %s: %s", numbers.size(), siteFile, numbers);
+      reporter.info(
+          "dry run: would free the numbers of %d removed host(s) in %s: %s",
+          numbers.size(), siteFile, numbers);
     }
   }
 }

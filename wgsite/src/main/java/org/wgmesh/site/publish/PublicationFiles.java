@@ -6,8 +6,8 @@ import org.wgmesh.core.io.Lock;
 import org.wgmesh.core.record.PublicationState;
 
 /**
- * What a {@code wgpub} run changes beside DNS: the site file's lock, the publication state file
- * and the site file's {@code retired} list. {@link DiskPublicationFiles} changes them; {@link
+ * What a {@code wgpub} run changes beside DNS: the site file's lock, the publication state file and
+ * the site file's {@code retired} list. {@link DiskPublicationFiles} changes them; {@link
  * DryRunPublicationFiles} (with {@link DryRunPublisher}, the whole of a dry run) only reports.
  */
 public interface PublicationFiles {

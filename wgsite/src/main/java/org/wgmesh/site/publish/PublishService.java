@@ -10,13 +10,13 @@ import org.wgmesh.core.error.PublishException;
 import org.wgmesh.core.error.WgmeshException;
 
 /**
- * Reads what a {@link Publisher} holds and writes a {@link RecordDiff} in the order that keeps
- * DNS consistent for endpoints reading at any moment: host and key records first, then the mesh
- * record that lists them, then deletions of what the mesh record no longer lists.
+ * Reads what a {@link Publisher} holds and writes a {@link RecordDiff} in the order that keeps DNS
+ * consistent for endpoints reading at any moment: host and key records first, then the mesh record
+ * that lists them, then deletions of what the mesh record no longer lists.
  *
  * <p>Failure half-way leaves DNS in a state readers accept (the old mesh record still lists only
- * records that exist) and is completed by the next run: the diff is always computed against what
- * is actually published, so re-running writes exactly what is still missing.
+ * records that exist) and is completed by the next run: the diff is always computed against what is
+ * actually published, so re-running writes exactly what is still missing.
  */
 public final class PublishService {
   private final Publisher publisher;
@@ -59,13 +59,20 @@ public final class PublishService {
       return;
     }
     List<String> done = new ArrayList<>();
-    List<Step> steps = List.of(
-        new Step(diff.beforeMesh().size() + " host/key RRset(s)", diff.beforeMesh().isEmpty(),
-            () -> publisher.upsert(diff.beforeMesh())),
-        new Step("the mesh record", diff.mesh().isEmpty(),
-            () -> publisher.upsert(diff.mesh().stream().toList())),
-        new Step("deletion of " + diff.deletes().size() + " RRset(s)", diff.deletes().isEmpty(),
-            () -> publisher.delete(diff.deletes())));
+    List<Step> steps =
+        List.of(
+            new Step(
+                diff.beforeMesh().size() + " host/key RRset(s)",
+                diff.beforeMesh().isEmpty(),
+                () -> publisher.upsert(diff.beforeMesh())),
+            new Step(
+                "the mesh record",
+                diff.mesh().isEmpty(),
+                () -> publisher.upsert(diff.mesh().stream().toList())),
+            new Step(
+                "deletion of " + diff.deletes().size() + " RRset(s)",
+                diff.deletes().isEmpty(),
+                () -> publisher.delete(diff.deletes())));
     for (int i = 0; i < steps.size(); i++) {
       Step step = steps.get(i);
       if (i == 2) {
@@ -82,15 +89,25 @@ public final class PublishService {
       reporter.detail("%s: %s: %s", publisher.describe(), publisher.writtenVerb(), step.label);
       done.add(step.label);
     }
-    reporter.info("%s: %s: %s", publisher.describe(), publisher.writtenVerb(), String.join(", ", done));
+    reporter.info(
+        "%s: %s: %s", publisher.describe(), publisher.writtenVerb(), String.join(", ", done));
   }
 
   private PublishException halfWay(WgmeshException e, List<String> done, List<Step> remaining) {
-    List<String> notStarted = remaining.subList(1, remaining.size()).stream().filter(s -> !s.empty).map(s -> s.label).toList();
-    String progress = (done.isEmpty() ? "done: nothing" : "done: " + String.join(", ", done))
-        + "; failed: " + remaining.get(0).label + " (may be partly written)"
-        + (notStarted.isEmpty() ? "" : "; not started: " + String.join(", ", notStarted));
-    String hint = e.hint().map(h -> h + "; then ").orElse("") + "run wgpub again: it writes what is still missing";
+    List<String> notStarted =
+        remaining.subList(1, remaining.size()).stream()
+            .filter(s -> !s.empty)
+            .map(s -> s.label)
+            .toList();
+    String progress =
+        (done.isEmpty() ? "done: nothing" : "done: " + String.join(", ", done))
+            + "; failed: "
+            + remaining.get(0).label
+            + " (may be partly written)"
+            + (notStarted.isEmpty() ? "" : "; not started: " + String.join(", ", notStarted));
+    String hint =
+        e.hint().map(h -> h + "; then ").orElse("")
+            + "run wgpub again: it writes what is still missing";
     return new PublishException(e.what(), e.why() + "; " + progress, hint, e);
   }
 

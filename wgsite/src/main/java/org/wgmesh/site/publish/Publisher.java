@@ -7,21 +7,20 @@ import org.wgmesh.core.dns.TxtRecordSet;
 
 /**
  * A place wgmesh publishes its TXT records to: a zone file, a DNS server by RFC 2136 dynamic
- * update, or AWS Route53. A publisher knows nothing of the record format; it stores and reads
- * whole TXT RRsets by name. {@link Publishers#fromUri} makes one from a target URI.
+ * update, or AWS Route53. A publisher knows nothing of the record format; it stores and reads whole
+ * TXT RRsets by name. {@link Publishers#fromUri} makes one from a target URI.
  *
- * <p>Every write is idempotent: upserting an RRset that is already there or deleting a name that
- * is not there changes nothing, so a run cut short is completed by running again.
+ * <p>Every write is idempotent: upserting an RRset that is already there or deleting a name that is
+ * not there changes nothing, so a run cut short is completed by running again.
  */
 public interface Publisher extends AutoCloseable {
   /** The target as the operator wrote it, without secrets, for messages. */
   String describe();
 
   /**
-   * Reads the TXT RRsets that are ours: names equal to {@code domain} or ending in {@code
-   * "." + domain}. A target that can list its records (a zone file, Route53) returns every such
-   * set; one that can only be queried (RFC 2136) returns those of {@code candidateNames} that
-   * exist.
+   * Reads the TXT RRsets that are ours: names equal to {@code domain} or ending in {@code "." +
+   * domain}. A target that can list its records (a zone file, Route53) returns every such set; one
+   * that can only be queried (RFC 2136) returns those of {@code candidateNames} that exist.
    *
    * @param domain the mesh domain, without trailing dot
    * @param candidateNames every name the caller may have published (desired and previously
@@ -32,8 +31,8 @@ public interface Publisher extends AutoCloseable {
   Map<String, TxtRecordSet> readCurrent(String domain, Collection<String> candidateNames);
 
   /**
-   * Creates or replaces each RRset whole (all strings, the TTL). Writes in as few atomic steps
-   * as the target allows, in list order.
+   * Creates or replaces each RRset whole (all strings, the TTL). Writes in as few atomic steps as
+   * the target allows, in list order.
    *
    * @throws org.wgmesh.core.error.PublishException when the target refuses or fails; RRsets of
    *     earlier steps may then already be written (the message says how far it got)

@@ -17,7 +17,8 @@ import java.util.Map;
  */
 public final class Publishers {
   /** The valid schemes, for messages. */
-  public static final String SCHEMES = "zonefile:PATH, rfc2136://HOST:PORT?zone=..&tsig=.., route53:ZONE_ID";
+  public static final String SCHEMES =
+      "zonefile:PATH, rfc2136://HOST:PORT?zone=..&tsig=.., route53:ZONE_ID";
 
   private Publishers() {}
 
@@ -27,13 +28,13 @@ public final class Publishers {
   }
 
   /**
-   * Parses {@code uri} and makes its publisher. Nothing is contacted yet, but secret files are
-   * read and checked here.
+   * Parses {@code uri} and makes its publisher. Nothing is contacted yet, but secret files are read
+   * and checked here.
    *
    * @param siteDir the directory relative paths are resolved against
    * @param env the environment ({@code WGMESH_TSIG_SECRET})
-   * @throws org.wgmesh.core.error.ConfigException for an unknown scheme (listing the valid ones),
-   *     a malformed URI, or an unreadable or too open secret file
+   * @throws org.wgmesh.core.error.ConfigException for an unknown scheme (listing the valid ones), a
+   *     malformed URI, or an unreadable or too open secret file
    */
   public static Publisher fromUri(String uri, Path siteDir, Map<String, String> env) {
     TargetUri target = TargetUri.parse(uri);
@@ -41,7 +42,8 @@ public final class Publishers {
       case "zonefile" -> new ZoneFilePublisher(target.path(siteDir));
       case "rfc2136" -> Rfc2136Publisher.fromUri(target, siteDir, env);
       case "route53" -> Route53Publisher.fromUri(target);
-      default -> throw target.error("unknown scheme '" + target.scheme() + "'", "use one of: " + SCHEMES);
+      default ->
+          throw target.error("unknown scheme '" + target.scheme() + "'", "use one of: " + SCHEMES);
     };
   }
 }

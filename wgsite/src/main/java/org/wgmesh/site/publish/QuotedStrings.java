@@ -8,8 +8,7 @@ import java.util.List;
 /**
  * DNS presentation form of TXT character-strings: {@code "..."} with {@code \"} and {@code \\}
  * escaped and every byte outside printable ASCII written as a backslash and three digits. Zone
- * files (RFC 1035 section 5.1) use decimal digits; Route53 uses octal, so the radix is a
- * parameter.
+ * files (RFC 1035 section 5.1) use decimal digits; Route53 uses octal, so the radix is a parameter.
  */
 final class QuotedStrings {
   static final int ZONE_FILE = 10;
@@ -51,7 +50,8 @@ final class QuotedStrings {
         break;
       }
       if (text.charAt(i) != '"') {
-        throw new IllegalArgumentException("column " + (i + 1) + ": expected '\"' to start a TXT string");
+        throw new IllegalArgumentException(
+            "column " + (i + 1) + ": expected '\"' to start a TXT string");
       }
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       i++;
@@ -72,13 +72,15 @@ final class QuotedStrings {
         }
       }
       if (!closed) {
-        throw new IllegalArgumentException("column " + (n + 1) + ": TXT string not closed with '\"'");
+        throw new IllegalArgumentException(
+            "column " + (n + 1) + ": TXT string not closed with '\"'");
       }
       if (i < n && text.charAt(i) != ' ' && text.charAt(i) != '\t') {
         throw new IllegalArgumentException("column " + (i + 1) + ": text after a closing '\"'");
       }
       if (bytes.size() > 255) {
-        throw new IllegalArgumentException("TXT string of " + bytes.size() + " bytes, over the 255-byte limit");
+        throw new IllegalArgumentException(
+            "TXT string of " + bytes.size() + " bytes, over the 255-byte limit");
       }
       out.add(bytes.toString(StandardCharsets.UTF_8));
     }
@@ -96,7 +98,8 @@ final class QuotedStrings {
     char next = text.charAt(i + 1);
     if (Character.digit(next, radix) >= 0) {
       if (i + 4 > text.length()) {
-        throw new IllegalArgumentException("column " + (i + 1) + ": expected three digits after '\\'");
+        throw new IllegalArgumentException(
+            "column " + (i + 1) + ": expected three digits after '\\'");
       }
       String digits = text.substring(i + 1, i + 4);
       int value;
@@ -106,7 +109,8 @@ final class QuotedStrings {
         throw new IllegalArgumentException("column " + (i + 1) + ": bad escape '\\" + digits + "'");
       }
       if (value > 255) {
-        throw new IllegalArgumentException("column " + (i + 1) + ": escape '\\" + digits + "' is over 255");
+        throw new IllegalArgumentException(
+            "column " + (i + 1) + ": escape '\\" + digits + "' is over 255");
       }
       bytes.write(value);
       return i + 4;

@@ -15,7 +15,9 @@ import org.wgmesh.core.dns.TxtRecordSet;
  * @param deletesAfterMesh names whose TXT RRsets go once the mesh record no longer lists them
  */
 public record RecordChanges(
-    List<TxtRecordSet> upsertsBeforeMesh, Optional<TxtRecordSet> meshRecord, List<String> deletesAfterMesh) {
+    List<TxtRecordSet> upsertsBeforeMesh,
+    Optional<TxtRecordSet> meshRecord,
+    List<String> deletesAfterMesh) {
   public RecordChanges {
     upsertsBeforeMesh = List.copyOf(upsertsBeforeMesh);
     Objects.requireNonNull(meshRecord, "meshRecord");

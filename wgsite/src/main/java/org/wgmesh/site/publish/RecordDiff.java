@@ -9,9 +9,9 @@ import java.util.Set;
 import org.wgmesh.core.dns.TxtRecordSet;
 
 /**
- * The difference between what is published and what should be: only real changes. An upsert of
- * an RRset that is already published as it is, and a deletion of a name that is not published,
- * are dropped, so a second run with nothing changed writes nothing.
+ * The difference between what is published and what should be: only real changes. An upsert of an
+ * RRset that is already published as it is, and a deletion of a name that is not published, are
+ * dropped, so a second run with nothing changed writes nothing.
  *
  * @param beforeMesh host and key RRsets to write first
  * @param mesh the mesh RRset to write next, if it changed
@@ -19,7 +19,10 @@ import org.wgmesh.core.dns.TxtRecordSet;
  * @param entries one line per change, in apply order, for showing to the operator
  */
 public record RecordDiff(
-    List<TxtRecordSet> beforeMesh, Optional<TxtRecordSet> mesh, List<String> deletes, List<Entry> entries) {
+    List<TxtRecordSet> beforeMesh,
+    Optional<TxtRecordSet> mesh,
+    List<String> deletes,
+    List<Entry> entries) {
 
   /** What happens to one name. */
   public enum Action {
@@ -73,13 +76,20 @@ public record RecordDiff(
     return entries.stream().filter(e -> e.action() == action).count();
   }
 
-  private static boolean changes(Map<String, TxtRecordSet> current, TxtRecordSet set, List<Entry> entries) {
+  private static boolean changes(
+      Map<String, TxtRecordSet> current, TxtRecordSet set, List<Entry> entries) {
     TxtRecordSet old = current.get(set.name());
     if (set.equals(old)) {
       return false;
     }
     Action action = old == null ? Action.ADD : Action.CHANGE;
-    entries.add(new Entry(action, set.name(), old == null ? 0 : old.dataBytes(), set.dataBytes(), set.strings().size()));
+    entries.add(
+        new Entry(
+            action,
+            set.name(),
+            old == null ? 0 : old.dataBytes(),
+            set.dataBytes(),
+            set.strings().size()));
     return true;
   }
 }

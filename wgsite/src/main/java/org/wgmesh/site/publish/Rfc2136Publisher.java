@@ -4,17 +4,17 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.file.Path;
-import java.util.Base64;
-import java.util.Optional;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -48,6 +48,7 @@ import org.xbill.DNS.Update;
 public final class Rfc2136Publisher implements Publisher {
   /** Room left in a 64 KB TCP message for the header, zone section and TSIG. */
   static final int MAX_UPDATE_BYTES = 48_000;
+
   private static final int QUERY_WINDOW = 64;
 
   private final InetSocketAddress server;
@@ -64,7 +65,12 @@ public final class Rfc2136Publisher implements Publisher {
    * @param tsigOrNull the TSIG key, or null for unsigned updates (address-based ACLs)
    * @param timeout per message
    */
-  public Rfc2136Publisher(InetSocketAddress server, String zoneOrNull, String keyNameOrNull, TSIG tsigOrNull, Duration timeout) {
+  public Rfc2136Publisher(
+      InetSocketAddress server,
+      String zoneOrNull,
+      String keyNameOrNull,
+      TSIG tsigOrNull,
+      Duration timeout) {
     this.server = server;
     this.zoneOrNull = zoneOrNull == null ? null : TxtRecordSet.normalize(zoneOrNull);
     this.tsigOrNull = tsigOrNull;
@@ -73,7 +79,8 @@ public final class Rfc2136Publisher implements Publisher {
   }
 
   /**
-   * Makes the publisher for {@code rfc2136://HOST[:PORT]?zone=ZONE&tsig=KEYNAME&algorithm=ALG&secret-file=PATH&timeout=SECONDS}.
+   * Makes the publisher for {@code
+   * rfc2136://HOST[:PORT]?zone=ZONE&tsig=KEYNAME&algorithm=ALG&secret-file=PATH&timeout=SECONDS}.
    * The secret comes from {@code secret-file} (mode 0600, relative to {@code siteDir}) or, when
    * that is not given, from the environment variable {@code WGMESH_TSIG_SECRET}.
    *
@@ -85,11 +92,14 @@ public final class Rfc2136Publisher implements Publisher {
     try {
       parsed = new URI("dns:" + uri.body());
     } catch (URISyntaxException e) {
-      throw uri.error("bad host and port: " + e.getMessage(), "write rfc2136://HOST:PORT?zone=ZONE&tsig=KEYNAME&secret-file=PATH");
+      throw uri.error(
+          "bad host and port: " + e.getMessage(),
+          "write rfc2136://HOST:PORT?zone=ZONE&tsig=KEYNAME&secret-file=PATH");
     }
     String host = parsed.getHost();
     if (host == null || !uri.body().startsWith("//")) {
-      throw uri.error("no server host", "write rfc2136://HOST:PORT?...; IPv6 addresses go in brackets");
+      throw uri.error(
+          "no server host", "write rfc2136://HOST:PORT?...; IPv6 addresses go in brackets");
     }
     host = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
     int port = parsed.getPort() < 0 ? 53 : parsed.getPort();
@@ -100,19 +110,34 @@ public final class Rfc2136Publisher implements Publisher {
       String algorithm = uri.param("algorithm").orElse("hmac-sha256");
       Name alg = TSIG.algorithmToName(algorithm);
       if (alg == null) {
-        throw uri.error("unknown TSIG algorithm '" + algorithm + "'", "use hmac-sha256, hmac-sha384 or hmac-sha512");
+        throw uri.error(
+            "unknown TSIG algorithm '" + algorithm + "'",
+            "use hmac-sha256, hmac-sha384 or hmac-sha512");
       }
-      String secret = uri.param("secret-file").map(f -> SecretFiles.readTsigSecret(siteDir.resolve(f)))
-          .or(() -> Optional.ofNullable(env.get("WGMESH_TSIG_SECRET")).filter(v -> !v.isBlank()).map(String::strip))
-          .orElseThrow(() -> uri.error("TSIG key '" + uri.param("tsig").get() + "' has no secret",
-              "add secret-file=PATH (a file of mode 0600 holding the base64 secret) or set WGMESH_TSIG_SECRET"));
+      String secret =
+          uri.param("secret-file")
+              .map(f -> SecretFiles.readTsigSecret(siteDir.resolve(f)))
+              .or(
+                  () ->
+                      Optional.ofNullable(env.get("WGMESH_TSIG_SECRET"))
+                          .filter(v -> !v.isBlank())
+                          .map(String::strip))
+              .orElseThrow(
+                  () ->
+                      uri.error(
+                          "TSIG key '" + uri.param("tsig").get() + "' has no secret",
+                          "add secret-file=PATH (a file of mode 0600 holding the base64 secret) or set WGMESH_TSIG_SECRET"));
       try {
         tsig = new TSIG(alg, dnsName(keyName), Base64.getDecoder().decode(secret));
       } catch (IllegalArgumentException e) {
-        throw uri.error("the TSIG secret is not base64", "copy the secret exactly as the DNS server's key configuration has it");
+        throw uri.error(
+            "the TSIG secret is not base64",
+            "copy the secret exactly as the DNS server's key configuration has it");
       }
     } else if (uri.param("secret-file").isPresent()) {
-      throw uri.error("secret-file given without tsig=KEYNAME", "add tsig=KEYNAME, the key's name on the server");
+      throw uri.error(
+          "secret-file given without tsig=KEYNAME",
+          "add tsig=KEYNAME, the key's name on the server");
     }
     int seconds;
     try {
@@ -120,13 +145,25 @@ public final class Rfc2136Publisher implements Publisher {
     } catch (NumberFormatException e) {
       throw uri.error("timeout is not a number of seconds", "write timeout=10");
     }
-    return new Rfc2136Publisher(new InetSocketAddress(host, port), uri.param("zone").orElse(null), keyName, tsig, Duration.ofSeconds(seconds));
+    return new Rfc2136Publisher(
+        new InetSocketAddress(host, port),
+        uri.param("zone").orElse(null),
+        keyName,
+        tsig,
+        Duration.ofSeconds(seconds));
   }
 
   @Override
   public String describe() {
-    String host = server.getHostString().contains(":") ? "[" + server.getHostString() + "]" : server.getHostString();
-    return "rfc2136://" + host + ":" + server.getPort() + (zoneOrNull == null ? "" : "?zone=" + zoneOrNull);
+    String host =
+        server.getHostString().contains(":")
+            ? "[" + server.getHostString() + "]"
+            : server.getHostString();
+    return "rfc2136://"
+        + host
+        + ":"
+        + server.getPort()
+        + (zoneOrNull == null ? "" : "?zone=" + zoneOrNull);
   }
 
   @Override
@@ -208,7 +245,8 @@ public final class Rfc2136Publisher implements Publisher {
   private void send(List<Update> batches, String what) {
     SimpleResolver resolver = resolver(true);
     for (int i = 0; i < batches.size(); i++) {
-      String step = batches.size() == 1 ? what : what + ", batch " + (i + 1) + " of " + batches.size();
+      String step =
+          batches.size() == 1 ? what : what + ", batch " + (i + 1) + " of " + batches.size();
       Message response;
       try {
         response = resolver.send(batches.get(i));
@@ -223,32 +261,73 @@ public final class Rfc2136Publisher implements Publisher {
     int rcode = response.getRcode();
     TSIGRecord tsig = response.getTSIG();
     int tsigError = tsig == null ? Rcode.NOERROR : tsig.getError();
-    String progress = batchesDone == 0 ? "" : " (" + batchesDone + " earlier batch(es) were written)";
+    String progress =
+        batchesDone == 0 ? "" : " (" + batchesDone + " earlier batch(es) were written)";
     if (rcode == Rcode.NOERROR && tsigError == Rcode.NOERROR) {
       if (tsigOrNull != null && !response.isVerified()) {
-        throw new PublishException(describe(), step + ": the server's answer carries no valid TSIG signature" + progress,
-            "the change may or may not be applied; check that key '" + keyName + "' is the server's");
+        throw new PublishException(
+            describe(),
+            step + ": the server's answer carries no valid TSIG signature" + progress,
+            "the change may or may not be applied; check that key '"
+                + keyName
+                + "' is the server's");
       }
       return;
     }
     if (tsigError != Rcode.NOERROR) {
       String err = Rcode.TSIGstring(tsigError);
-      String hint = switch (err) {
-        case "BADSIG" -> "the secret does not match the server's key '" + keyName + "'; check the secret file or WGMESH_TSIG_SECRET";
-        case "BADKEY" -> "the server has no key '" + keyName + "' with this algorithm; check tsig= and algorithm=";
-        case "BADTIME" -> "the clocks of this machine and the server differ by more than 5 minutes; fix time sync";
-        default -> "check the TSIG key configuration on both sides";
-      };
-      throw new PublishException(describe(), step + ": TSIG key '" + keyName + "' refused (" + Rcode.string(rcode) + ", " + err + "); nothing of this batch was written" + progress, hint);
+      String hint =
+          switch (err) {
+            case "BADSIG" ->
+                "the secret does not match the server's key '"
+                    + keyName
+                    + "'; check the secret file or WGMESH_TSIG_SECRET";
+            case "BADKEY" ->
+                "the server has no key '"
+                    + keyName
+                    + "' with this algorithm; check tsig= and algorithm=";
+            case "BADTIME" ->
+                "the clocks of this machine and the server differ by more than 5 minutes; fix time sync";
+            default -> "check the TSIG key configuration on both sides";
+          };
+      throw new PublishException(
+          describe(),
+          step
+              + ": TSIG key '"
+              + keyName
+              + "' refused ("
+              + Rcode.string(rcode)
+              + ", "
+              + err
+              + "); nothing of this batch was written"
+              + progress,
+          hint);
     }
-    String hint = switch (rcode) {
-      case Rcode.REFUSED -> "the server does not allow this update; allow key '" + keyName + "' to update the zone (Knot: an acl with action: update)";
-      case Rcode.NOTAUTH -> "the server is not authoritative (primary) for zone " + zone + "; point the URI at the primary or set zone=";
-      case Rcode.NOTZONE -> "a name is outside zone " + zone + "; set zone= to the zone that holds the mesh domain";
-      case Rcode.SERVFAIL -> "see the DNS server's log";
-      default -> null;
-    };
-    throw new PublishException(describe(), step + ": the server answered " + Rcode.string(rcode) + "; nothing of this batch was written" + progress, hint);
+    String hint =
+        switch (rcode) {
+          case Rcode.REFUSED ->
+              "the server does not allow this update; allow key '"
+                  + keyName
+                  + "' to update the zone (Knot: an acl with action: update)";
+          case Rcode.NOTAUTH ->
+              "the server is not authoritative (primary) for zone "
+                  + zone
+                  + "; point the URI at the primary or set zone=";
+          case Rcode.NOTZONE ->
+              "a name is outside zone "
+                  + zone
+                  + "; set zone= to the zone that holds the mesh domain";
+          case Rcode.SERVFAIL -> "see the DNS server's log";
+          default -> null;
+        };
+    throw new PublishException(
+        describe(),
+        step
+            + ": the server answered "
+            + Rcode.string(rcode)
+            + "; nothing of this batch was written"
+            + progress,
+        hint);
   }
 
   private Name zone(String anyName) {
@@ -260,7 +339,13 @@ public final class Rfc2136Publisher implements Publisher {
       return zone;
     }
     // No zone= given: ask the server which zone holds the name (the SOA in answer or authority).
-    Message response = await(resolver(false).sendAsync(Message.newQuery(Record.newRecord(dnsName(anyName), Type.SOA, DClass.IN))).toCompletableFuture(), "query SOA " + anyName);
+    Message response =
+        await(
+            resolver(false)
+                .sendAsync(
+                    Message.newQuery(Record.newRecord(dnsName(anyName), Type.SOA, DClass.IN)))
+                .toCompletableFuture(),
+            "query SOA " + anyName);
     for (int section : new int[] {Section.ANSWER, Section.AUTHORITY}) {
       for (Record r : response.getSection(section)) {
         if (r instanceof SOARecord) {
@@ -269,7 +354,10 @@ public final class Rfc2136Publisher implements Publisher {
         }
       }
     }
-    throw new PublishException(describe(), "the server gave no SOA for " + anyName + " (" + Rcode.string(response.getRcode()) + ")", "add zone=ZONE to the URI");
+    throw new PublishException(
+        describe(),
+        "the server gave no SOA for " + anyName + " (" + Rcode.string(response.getRcode()) + ")",
+        "add zone=ZONE to the URI");
   }
 
   private java.util.Optional<TxtRecordSet> txtOf(String name, Message response) {
@@ -278,8 +366,12 @@ public final class Rfc2136Publisher implements Publisher {
       return java.util.Optional.empty();
     }
     if (rcode != Rcode.NOERROR) {
-      throw new PublishException(describe(), "query TXT " + name + ": the server answered " + Rcode.string(rcode),
-          rcode == Rcode.REFUSED ? "the server must answer queries for the zone from this machine" : null);
+      throw new PublishException(
+          describe(),
+          "query TXT " + name + ": the server answered " + Rcode.string(rcode),
+          rcode == Rcode.REFUSED
+              ? "the server must answer queries for the zone from this machine"
+              : null);
     }
     List<String> strings = new ArrayList<>();
     long ttl = -1;
@@ -292,7 +384,9 @@ public final class Rfc2136Publisher implements Publisher {
         }
       }
     }
-    return ttl < 0 ? java.util.Optional.empty() : java.util.Optional.of(new TxtRecordSet(name, (int) ttl, strings));
+    return ttl < 0
+        ? java.util.Optional.empty()
+        : java.util.Optional.of(new TxtRecordSet(name, (int) ttl, strings));
   }
 
   private Message await(CompletableFuture<Message> future, String step) {
@@ -309,9 +403,18 @@ public final class Rfc2136Publisher implements Publisher {
 
   private PublishException unreachable(String step, Throwable e, int batchesDone) {
     String progress = batchesDone == 0 ? "" : " after " + batchesDone + " batch(es) were written";
-    return new PublishException(describe(), step + ": no answer from " + server + progress + " (" + e.getClass().getSimpleName()
-        + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")",
-        "is the DNS server running and listening on that address and port (TCP and UDP)?", e);
+    return new PublishException(
+        describe(),
+        step
+            + ": no answer from "
+            + server
+            + progress
+            + " ("
+            + e.getClass().getSimpleName()
+            + (e.getMessage() == null ? "" : ": " + e.getMessage())
+            + ")",
+        "is the DNS server running and listening on that address and port (TCP and UDP)?",
+        e);
   }
 
   private SimpleResolver resolver(boolean signed) {

@@ -25,20 +25,20 @@ import software.amazon.awssdk.services.route53.model.Change;
 import software.amazon.awssdk.services.route53.model.ChangeAction;
 import software.amazon.awssdk.services.route53.model.ChangeInfo;
 import software.amazon.awssdk.services.route53.model.ChangeStatus;
+import software.amazon.awssdk.services.route53.model.RRType;
 import software.amazon.awssdk.services.route53.model.ResourceRecord;
 import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
 import software.amazon.awssdk.services.route53.model.Route53Exception;
-import software.amazon.awssdk.services.route53.model.RRType;
 
 /**
- * Publishes to an AWS Route53 hosted zone ({@code route53:ZONE_ID}). Credentials come from the
- * AWS SDK's standard chain (environment, system properties, profile, container or instance role),
- * never from the site file. Changes are sent in batches within Route53's limits (1000 records and
- * 32,000 characters of values per request, an UPSERT counting twice); each batch is applied by
- * Route53 all or nothing. Throttling ({@code Throttling}, {@code PriorRequestNotComplete}) is
- * retried with exponential backoff by the SDK's retry strategy. By default every batch is
- * followed until Route53 reports it {@code INSYNC}, so the mesh record never becomes visible
- * before the host records it lists.
+ * Publishes to an AWS Route53 hosted zone ({@code route53:ZONE_ID}). Credentials come from the AWS
+ * SDK's standard chain (environment, system properties, profile, container or instance role), never
+ * from the site file. Changes are sent in batches within Route53's limits (1000 records and 32,000
+ * characters of values per request, an UPSERT counting twice); each batch is applied by Route53 all
+ * or nothing. Throttling ({@code Throttling}, {@code PriorRequestNotComplete}) is retried with
+ * exponential backoff by the SDK's retry strategy. By default every batch is followed until Route53
+ * reports it {@code INSYNC}, so the mesh record never becomes visible before the host records it
+ * lists.
  *
  * <p>This is the only class that imports the AWS SDK.
  */
@@ -60,7 +60,12 @@ public final class Route53Publisher implements Publisher {
    * @param pollInterval how often to ask for a batch's status
    * @param maxWait how long to wait for one batch
    */
-  public Route53Publisher(Route53Client client, String zoneId, boolean waitForSync, Duration pollInterval, Duration maxWait) {
+  public Route53Publisher(
+      Route53Client client,
+      String zoneId,
+      boolean waitForSync,
+      Duration pollInterval,
+      Duration maxWait) {
     this.client = client;
     this.zoneId = zoneId.replaceFirst("^/?hostedzone/", "");
     this.waitForSync = waitForSync;
@@ -75,20 +80,27 @@ public final class Route53Publisher implements Publisher {
    * @param endpointOrNull an endpoint other than AWS's (tests use a local fake), or null
    * @param credentials where credentials come from (production: the default chain)
    */
-  public static Route53Client newClient(URI endpointOrNull, AwsCredentialsProvider credentials, Duration baseDelay) {
+  public static Route53Client newClient(
+      URI endpointOrNull, AwsCredentialsProvider credentials, Duration baseDelay) {
     BackoffStrategy backoff = BackoffStrategy.exponentialDelay(baseDelay, Duration.ofSeconds(20));
-    RetryStrategy retry = AwsRetryStrategy.standardRetryStrategy().toBuilder()
-        .maxAttempts(8)
-        .backoffStrategy(backoff)
-        .throttlingBackoffStrategy(backoff)
-        // The token bucket would stop retrying a long publish that meets many throttles.
-        .circuitBreakerEnabled(false)
-        .build();
-    Route53ClientBuilder b = Route53Client.builder()
-        .httpClient(UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(10)).socketTimeout(Duration.ofSeconds(60)).build())
-        .region(Region.AWS_GLOBAL)
-        .credentialsProvider(credentials)
-        .overrideConfiguration(c -> c.retryStrategy(retry));
+    RetryStrategy retry =
+        AwsRetryStrategy.standardRetryStrategy().toBuilder()
+            .maxAttempts(8)
+            .backoffStrategy(backoff)
+            .throttlingBackoffStrategy(backoff)
+            // The token bucket would stop retrying a long publish that meets many throttles.
+            .circuitBreakerEnabled(false)
+            .build();
+    Route53ClientBuilder b =
+        Route53Client.builder()
+            .httpClient(
+                UrlConnectionHttpClient.builder()
+                    .connectionTimeout(Duration.ofSeconds(10))
+                    .socketTimeout(Duration.ofSeconds(60))
+                    .build())
+            .region(Region.AWS_GLOBAL)
+            .credentialsProvider(credentials)
+            .overrideConfiguration(c -> c.retryStrategy(retry));
     if (endpointOrNull != null) {
       b.endpointOverride(endpointOrNull);
     }
@@ -104,15 +116,23 @@ public final class Route53Publisher implements Publisher {
   static Route53Publisher fromUri(TargetUri uri) {
     uri.allowOnly(Set.of("wait", "endpoint"));
     if (!uri.body().matches("(/?hostedzone/)?[A-Za-z0-9]+")) {
-      throw uri.error("'" + uri.body() + "' is not a hosted zone id", "write route53:ZONE_ID, e.g. route53:Z0123456789ABCDEFGHIJ");
+      throw uri.error(
+          "'" + uri.body() + "' is not a hosted zone id",
+          "write route53:ZONE_ID, e.g. route53:Z0123456789ABCDEFGHIJ");
     }
     String wait = uri.param("wait").orElse("true");
     if (!wait.equals("true") && !wait.equals("false")) {
       throw uri.error("wait must be true or false", "write wait=false to skip waiting for INSYNC");
     }
     URI endpoint = uri.param("endpoint").map(URI::create).orElse(null);
-    Route53Client client = newClient(endpoint, DefaultCredentialsProvider.builder().build(), Duration.ofMillis(500));
-    return new Route53Publisher(client, uri.body(), Boolean.parseBoolean(wait), Duration.ofSeconds(2), Duration.ofMinutes(5));
+    Route53Client client =
+        newClient(endpoint, DefaultCredentialsProvider.builder().build(), Duration.ofMillis(500));
+    return new Route53Publisher(
+        client,
+        uri.body(),
+        Boolean.parseBoolean(wait),
+        Duration.ofSeconds(2),
+        Duration.ofMinutes(5));
   }
 
   @Override
@@ -124,8 +144,11 @@ public final class Route53Publisher implements Publisher {
   @Override
   public Map<String, TxtRecordSet> readCurrent(String domain, Collection<String> candidateNames) {
     // Filter by name before parsing values: other TXT records of the zone are none of our business.
-    List<TxtRecordSet> sets = listTxt("list the records").stream()
-        .filter(rr -> DomainNames.isAtOrBelow(fromRoute53Name(rr.name()), domain)).map(this::toTxt).toList();
+    List<TxtRecordSet> sets =
+        listTxt("list the records").stream()
+            .filter(rr -> DomainNames.isAtOrBelow(fromRoute53Name(rr.name()), domain))
+            .map(this::toTxt)
+            .toList();
     return DomainNames.atOrBelow(sets, domain);
   }
 
@@ -133,7 +156,8 @@ public final class Route53Publisher implements Publisher {
   public void upsert(List<TxtRecordSet> sets) {
     List<Change> changes = new ArrayList<>();
     for (TxtRecordSet set : sets) {
-      changes.add(Change.builder().action(ChangeAction.UPSERT).resourceRecordSet(toRoute53(set)).build());
+      changes.add(
+          Change.builder().action(ChangeAction.UPSERT).resourceRecordSet(toRoute53(set)).build());
     }
     submit(changes, "write of " + sets.size() + " RRset(s)");
   }
@@ -169,8 +193,11 @@ public final class Route53Publisher implements Publisher {
     for (Change c : changes) {
       int weight = c.action() == ChangeAction.UPSERT ? 2 : 1; // Route53 counts an UPSERT twice
       int r = c.resourceRecordSet().resourceRecords().size() * weight;
-      int ch = c.resourceRecordSet().resourceRecords().stream().mapToInt(v -> v.value().length()).sum() * weight;
-      if (!batch.isEmpty() && (records + r > MAX_RECORDS_PER_BATCH || chars + ch > MAX_VALUE_CHARS_PER_BATCH)) {
+      int ch =
+          c.resourceRecordSet().resourceRecords().stream().mapToInt(v -> v.value().length()).sum()
+              * weight;
+      if (!batch.isEmpty()
+          && (records + r > MAX_RECORDS_PER_BATCH || chars + ch > MAX_VALUE_CHARS_PER_BATCH)) {
         batches.add(batch);
         batch = new ArrayList<>();
         records = 0;
@@ -194,11 +221,21 @@ public final class Route53Publisher implements Publisher {
   private void submit(List<Change> changes, String what) {
     List<List<Change>> batches = batches(changes);
     for (int i = 0; i < batches.size(); i++) {
-      String step = batches.size() == 1 ? what : what + ", batch " + (i + 1) + " of " + batches.size();
+      String step =
+          batches.size() == 1 ? what : what + ", batch " + (i + 1) + " of " + batches.size();
       List<Change> batch = batches.get(i);
       int done = i;
-      ChangeInfo info = call(step, done, () -> client.changeResourceRecordSets(r -> r.hostedZoneId(zoneId)
-          .changeBatch(cb -> cb.comment("wgpub").changes(batch))).changeInfo());
+      ChangeInfo info =
+          call(
+              step,
+              done,
+              () ->
+                  client
+                      .changeResourceRecordSets(
+                          r ->
+                              r.hostedZoneId(zoneId)
+                                  .changeBatch(cb -> cb.comment("wgpub").changes(batch)))
+                      .changeInfo());
       batchesSent++;
       if (waitForSync) {
         awaitInSync(info, step, i + 1);
@@ -211,7 +248,16 @@ public final class Route53Publisher implements Publisher {
     ChangeInfo current = info;
     while (current.status() != ChangeStatus.INSYNC) {
       if (System.nanoTime() > deadline) {
-        throw new PublishException(describe(), step + ": written, but Route53 change " + info.id() + " is not INSYNC after " + maxWait.toSeconds() + " s (" + batchesDone + " batch(es) written)",
+        throw new PublishException(
+            describe(),
+            step
+                + ": written, but Route53 change "
+                + info.id()
+                + " is not INSYNC after "
+                + maxWait.toSeconds()
+                + " s ("
+                + batchesDone
+                + " batch(es) written)",
             "run wgpub again later: it writes what is still missing");
       }
       try {
@@ -226,43 +272,74 @@ public final class Route53Publisher implements Publisher {
   }
 
   private List<ResourceRecordSet> listTxt(String step) {
-    return call(step, 0, () -> {
-      List<ResourceRecordSet> out = new ArrayList<>();
-      client.listResourceRecordSetsPaginator(r -> r.hostedZoneId(zoneId)).resourceRecordSets().forEach(rr -> {
-        if (rr.type() == RRType.TXT && rr.resourceRecords() != null && !rr.resourceRecords().isEmpty()) {
-          out.add(rr);
-        }
-      });
-      return out;
-    });
+    return call(
+        step,
+        0,
+        () -> {
+          List<ResourceRecordSet> out = new ArrayList<>();
+          client
+              .listResourceRecordSetsPaginator(r -> r.hostedZoneId(zoneId))
+              .resourceRecordSets()
+              .forEach(
+                  rr -> {
+                    if (rr.type() == RRType.TXT
+                        && rr.resourceRecords() != null
+                        && !rr.resourceRecords().isEmpty()) {
+                      out.add(rr);
+                    }
+                  });
+          return out;
+        });
   }
 
   private <T> T call(String step, int batchesDone, java.util.function.Supplier<T> request) {
-    String progress = batchesDone == 0 ? "" : " (" + batchesDone + " earlier batch(es) were written)";
+    String progress =
+        batchesDone == 0 ? "" : " (" + batchesDone + " earlier batch(es) were written)";
     try {
       return request.get();
     } catch (Route53Exception e) {
       String code = e.awsErrorDetails() == null ? "error" : e.awsErrorDetails().errorCode();
-      String message = e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage();
-      String hint = switch (String.valueOf(code)) {
-        case "Throttling", "PriorRequestNotComplete" -> "Route53 kept throttling after 8 attempts; run wgpub again in a minute";
-        case "NoSuchHostedZone" -> "check the zone id in the publish target (aws route53 list-hosted-zones)";
-        case "AccessDenied", "InvalidClientTokenId", "SignatureDoesNotMatch" -> "the AWS credentials may not change this zone; check the credential chain (AWS_PROFILE, environment, role) and its IAM policy";
-        default -> null;
-      };
-      throw new PublishException(describe(), step + ": Route53 answered " + code + ": " + message + progress, hint, e);
+      String message =
+          e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage();
+      String hint =
+          switch (String.valueOf(code)) {
+            case "Throttling", "PriorRequestNotComplete" ->
+                "Route53 kept throttling after 8 attempts; run wgpub again in a minute";
+            case "NoSuchHostedZone" ->
+                "check the zone id in the publish target (aws route53 list-hosted-zones)";
+            case "AccessDenied", "InvalidClientTokenId", "SignatureDoesNotMatch" ->
+                "the AWS credentials may not change this zone; check the credential chain (AWS_PROFILE, environment, role) and its IAM policy";
+            default -> null;
+          };
+      throw new PublishException(
+          describe(), step + ": Route53 answered " + code + ": " + message + progress, hint, e);
     } catch (SdkClientException e) {
-      throw new PublishException(describe(), step + ": " + e.getMessage() + progress,
-          "check the AWS credentials (environment, ~/.aws profile, instance or container role) and the network path to Route53", e);
+      throw new PublishException(
+          describe(),
+          step + ": " + e.getMessage() + progress,
+          "check the AWS credentials (environment, ~/.aws profile, instance or container role) and the network path to Route53",
+          e);
     } catch (SdkException e) {
       throw new PublishException(describe(), step + ": " + e.getMessage() + progress, null, e);
     }
   }
 
   private static ResourceRecordSet toRoute53(TxtRecordSet set) {
-    List<ResourceRecord> values = set.strings().stream().sorted()
-        .map(s -> ResourceRecord.builder().value(QuotedStrings.quote(s, QuotedStrings.ROUTE53)).build()).toList();
-    return ResourceRecordSet.builder().name(set.name() + ".").type(RRType.TXT).ttl((long) set.ttl()).resourceRecords(values).build();
+    List<ResourceRecord> values =
+        set.strings().stream()
+            .sorted()
+            .map(
+                s ->
+                    ResourceRecord.builder()
+                        .value(QuotedStrings.quote(s, QuotedStrings.ROUTE53))
+                        .build())
+            .toList();
+    return ResourceRecordSet.builder()
+        .name(set.name() + ".")
+        .type(RRType.TXT)
+        .ttl((long) set.ttl())
+        .resourceRecords(values)
+        .build();
   }
 
   private TxtRecordSet toTxt(ResourceRecordSet rr) {
@@ -272,7 +349,8 @@ public final class Route53Publisher implements Publisher {
       try {
         strings.addAll(QuotedStrings.parseAll(v.value(), QuotedStrings.ROUTE53));
       } catch (IllegalArgumentException e) {
-        throw new PublishException(describe(), "TXT " + name + " value " + v.value() + ": " + e.getMessage());
+        throw new PublishException(
+            describe(), "TXT " + name + " value " + v.value() + ": " + e.getMessage());
       }
     }
     return new TxtRecordSet(name, rr.ttl() == null ? 0 : rr.ttl().intValue(), strings);
@@ -283,7 +361,9 @@ public final class Route53Publisher implements Publisher {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
-      if (c == '\\' && i + 3 < name.length() && name.substring(i + 1, i + 4).chars().allMatch(d -> d >= '0' && d <= '7')) {
+      if (c == '\\'
+          && i + 3 < name.length()
+          && name.substring(i + 1, i + 4).chars().allMatch(d -> d >= '0' && d <= '7')) {
         b.append((char) Integer.parseInt(name.substring(i + 1, i + 4), 8));
         i += 3;
       } else {

@@ -12,8 +12,10 @@ import org.wgmesh.core.error.ConfigException;
 
 /** Reads a TSIG secret from a file only its owner can read. */
 final class SecretFiles {
-  // Accepts a bare base64 secret, Knot's "secret: X" (keymgr -t) and BIND's 'secret "X";' (tsig-keygen).
-  private static final Pattern SECRET_LINE = Pattern.compile("secret\\s*[:\\s]\\s*\"?([A-Za-z0-9+/=]+)\"?");
+  // Accepts a bare base64 secret, Knot's "secret: X" (keymgr -t) and BIND's 'secret "X";'
+  // (tsig-keygen).
+  private static final Pattern SECRET_LINE =
+      Pattern.compile("secret\\s*[:\\s]\\s*\"?([A-Za-z0-9+/=]+)\"?");
   private static final Pattern BARE = Pattern.compile("[A-Za-z0-9+/]+={0,2}");
 
   private SecretFiles() {}
@@ -31,11 +33,19 @@ final class SecretFiles {
       mode = Files.getPosixFilePermissions(file);
       text = Files.readString(file, StandardCharsets.UTF_8).strip();
     } catch (IOException e) {
-      throw new ConfigException("TSIG secret file " + file, "cannot read: " + e.getMessage(), "create it with mode 0600, holding the base64 secret");
+      throw new ConfigException(
+          "TSIG secret file " + file,
+          "cannot read: " + e.getMessage(),
+          "create it with mode 0600, holding the base64 secret");
     }
     for (PosixFilePermission p : mode) {
       if (!p.name().startsWith("OWNER")) {
-        throw new ConfigException("TSIG secret file " + file, "readable by others (mode " + java.nio.file.attribute.PosixFilePermissions.toString(mode) + ")", "chmod 600 " + file);
+        throw new ConfigException(
+            "TSIG secret file " + file,
+            "readable by others (mode "
+                + java.nio.file.attribute.PosixFilePermissions.toString(mode)
+                + ")",
+            "chmod 600 " + file);
       }
     }
     if (BARE.matcher(text).matches()) {
@@ -45,6 +55,9 @@ final class SecretFiles {
     if (m.find()) {
       return m.group(1);
     }
-    throw new ConfigException("TSIG secret file " + file, "holds no base64 secret", "write the secret alone on one line (keymgr -t NAME hmac-sha256 prints one)");
+    throw new ConfigException(
+        "TSIG secret file " + file,
+        "holds no base64 secret",
+        "write the secret alone on one line (keymgr -t NAME hmac-sha256 prints one)");
   }
 }

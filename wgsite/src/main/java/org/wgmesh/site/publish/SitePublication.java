@@ -28,14 +28,14 @@ import org.wgmesh.core.site.Site;
 import org.wgmesh.core.site.SiteFile;
 
 /**
- * The {@code wgpub} service: publishes a site file's mesh to its target. {@link #prepare} reads
- * the site, its publication state and what the target holds, plans the records and computes the
+ * The {@code wgpub} service: publishes a site file's mesh to its target. {@link #prepare} reads the
+ * site, its publication state and what the target holds, plans the records and computes the
  * difference (so the caller can show it); {@link #apply} writes it in the safe order, saves the
- * state once the mesh record is out, and frees the numbers of removed hosts once their records
- * are deleted.
+ * state once the mesh record is out, and frees the numbers of removed hosts once their records are
+ * deleted.
  *
- * <p>Idempotent: a second run with nothing changed finds an empty difference and writes nothing.
- * A run that fails half-way is completed by the next one (see {@link PublishService}).
+ * <p>Idempotent: a second run with nothing changed finds an empty difference and writes nothing. A
+ * run that fails half-way is completed by the next one (see {@link PublishService}).
  */
 public final class SitePublication {
   /** Records are re-signed when less than this part of their lifetime is left. */
@@ -52,11 +52,16 @@ public final class SitePublication {
   }
 
   /** With another publisher factory (uri, site directory) and clock: tests. */
-  public SitePublication(Reporter reporter, BiFunction<String, Path, Publisher> publishers, Clock clock) {
+  public SitePublication(
+      Reporter reporter, BiFunction<String, Path, Publisher> publishers, Clock clock) {
     this(reporter, publishers, clock, SiteFile.LOCK_WAIT);
   }
 
-  private SitePublication(Reporter reporter, BiFunction<String, Path, Publisher> publishers, Clock clock, Duration lockWait) {
+  private SitePublication(
+      Reporter reporter,
+      BiFunction<String, Path, Publisher> publishers,
+      Clock clock,
+      Duration lockWait) {
     this.reporter = reporter;
     this.publishers = publishers;
     this.clock = clock;
@@ -68,7 +73,10 @@ public final class SitePublication {
     return new SitePublication(reporter, publishers, clock, wait);
   }
 
-  /** Where the publication state of {@code siteFile} lives: {@code <name>.publish-state} beside it, mode 0600. */
+  /**
+   * Where the publication state of {@code siteFile} lives: {@code <name>.publish-state} beside it,
+   * mode 0600.
+   */
   public static Path statePath(Path siteFile) {
     String name = siteFile.getFileName().toString().replaceFirst("\\.ya?ml$", "");
     return siteFile.resolveSibling(name + ".publish-state");
@@ -80,14 +88,19 @@ public final class SitePublication {
    * @param publishOverride a target URI instead of the site file's {@code publish:}, or null
    * @param dryRun whether {@link #apply} must only report
    * @return the prepared publication; close it when done
-   * @throws org.wgmesh.core.error.ConfigException for an invalid site file, state file or target URI
+   * @throws org.wgmesh.core.error.ConfigException for an invalid site file, state file or target
+   *     URI
    * @throws org.wgmesh.core.error.PublishException when the target cannot be read
    */
   public Prepared prepare(Path siteFile, String publishOverride, boolean dryRun) {
     // The one place a dry run differs from a real one: it swaps in the two decorators that
     // report instead of writing (DNS records; lock, state and site file). Nothing below asks.
-    PublicationFiles files = dryRun ? new DryRunPublicationFiles(reporter) : new DiskPublicationFiles(reporter, lockWait);
-    UnaryOperator<Publisher> decorate = dryRun ? target -> new DryRunPublisher(target, reporter) : UnaryOperator.identity();
+    PublicationFiles files =
+        dryRun
+            ? new DryRunPublicationFiles(reporter)
+            : new DiskPublicationFiles(reporter, lockWait);
+    UnaryOperator<Publisher> decorate =
+        dryRun ? target -> new DryRunPublisher(target, reporter) : UnaryOperator.identity();
     // A real run holds the site file's lock from this read until close(), so a wgsite -i/--remove
     // cannot slip between reading the site and writing its retired list back (and two wgpub runs
     // do not publish over each other).
@@ -101,7 +114,11 @@ public final class SitePublication {
   }
 
   private Prepared prepareLocked(
-      Path siteFile, String publishOverride, PublicationFiles files, UnaryOperator<Publisher> decorate, Lock lock) {
+      Path siteFile,
+      String publishOverride,
+      PublicationFiles files,
+      UnaryOperator<Publisher> decorate,
+      Lock lock) {
     Site site = SiteFile.load(siteFile);
     String uri = publishOverride != null ? publishOverride : site.publishTarget();
     Path siteDir = siteFile.toAbsolutePath().getParent();
@@ -111,15 +128,27 @@ public final class SitePublication {
       PublicationState state = readState(statePath);
       String domain = TxtRecordSet.normalize(site.settings().domain());
       PublishService service = new PublishService(publisher, reporter);
-      Map<String, TxtRecordSet> current = service.readCurrent(domain, candidateNames(domain, site, state));
+      Map<String, TxtRecordSet> current =
+          service.readCurrent(domain, candidateNames(domain, site, state));
       Duration lifetime = site.recordLifetime();
-      PublicationPlanner planner = new PublicationPlanner(
-          site.keys(), Math.toIntExact(site.ttl().toSeconds()), lifetime, lifetime.dividedBy(RENEW_WHEN_LEFT_DIVISOR));
-      PublicationPlan plan = planner.plan(site.settings(), site.hosts(), state, current, clock.instant());
-      RecordDiff diff = RecordDiff.between(current,
-          new RecordChanges(plan.upsertsBeforeMesh(), Optional.ofNullable(plan.meshRecord()), plan.deletesAfterMesh()));
+      PublicationPlanner planner =
+          new PublicationPlanner(
+              site.keys(),
+              Math.toIntExact(site.ttl().toSeconds()),
+              lifetime,
+              lifetime.dividedBy(RENEW_WHEN_LEFT_DIVISOR));
+      PublicationPlan plan =
+          planner.plan(site.settings(), site.hosts(), state, current, clock.instant());
+      RecordDiff diff =
+          RecordDiff.between(
+              current,
+              new RecordChanges(
+                  plan.upsertsBeforeMesh(),
+                  Optional.ofNullable(plan.meshRecord()),
+                  plan.deletesAfterMesh()));
       List<Integer> retired = site.retired().stream().map(RetiredHost::number).toList();
-      return new Prepared(siteFile, statePath, publisher, service, files, diff, plan.newState(), retired, lock);
+      return new Prepared(
+          siteFile, statePath, publisher, service, files, diff, plan.newState(), retired, lock);
     } catch (RuntimeException e) {
       publisher.close();
       throw e;
@@ -128,11 +157,11 @@ public final class SitePublication {
 
   /**
    * Writes the prepared difference (nothing in a dry run), saves the publication state once the
-   * host, key and mesh records are written, and after the deletions removes the published
-   * removals from the site file's {@code retired} list.
+   * host, key and mesh records are written, and after the deletions removes the published removals
+   * from the site file's {@code retired} list.
    *
-   * @throws org.wgmesh.core.error.PublishException when the target fails; the message says how
-   *     far it got and the next run completes it
+   * @throws org.wgmesh.core.error.PublishException when the target fails; the message says how far
+   *     it got and the next run completes it
    * @throws FileException when the state or site file cannot be written
    */
   public void apply(Prepared p) {
@@ -141,9 +170,9 @@ public final class SitePublication {
   }
 
   /**
-   * Every name this site may have published: the mesh record, current hosts' host and key
-   * records, and those of the members the state remembers and of retired hosts. Targets that
-   * cannot list their records (RFC 2136) read exactly these.
+   * Every name this site may have published: the mesh record, current hosts' host and key records,
+   * and those of the members the state remembers and of retired hosts. Targets that cannot list
+   * their records (RFC 2136) read exactly these.
    */
   static Set<String> candidateNames(String domain, Site site, PublicationState state) {
     Set<String> names = new TreeSet<>();
@@ -164,7 +193,8 @@ public final class SitePublication {
 
   private static PublicationState readState(Path statePath) {
     try {
-      return PublicationState.parse(Files.readString(statePath, StandardCharsets.UTF_8), statePath.toString());
+      return PublicationState.parse(
+          Files.readString(statePath, StandardCharsets.UTF_8), statePath.toString());
     } catch (NoSuchFileException e) {
       return PublicationState.empty();
     } catch (IOException e) {
@@ -184,8 +214,16 @@ public final class SitePublication {
     private final List<Integer> retiredNumbers;
     private final Lock lock;
 
-    Prepared(Path siteFile, Path statePath, Publisher publisher, PublishService service, PublicationFiles files,
-        RecordDiff diff, PublicationState newState, List<Integer> retiredNumbers, Lock lock) {
+    Prepared(
+        Path siteFile,
+        Path statePath,
+        Publisher publisher,
+        PublishService service,
+        PublicationFiles files,
+        RecordDiff diff,
+        PublicationState newState,
+        List<Integer> retiredNumbers,
+        Lock lock) {
       this.siteFile = siteFile;
       this.statePath = statePath;
       this.publisher = publisher;

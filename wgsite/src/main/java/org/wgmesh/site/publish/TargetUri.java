@@ -23,7 +23,8 @@ record TargetUri(String text, String scheme, String body, Map<String, String> qu
   static TargetUri parse(String text) {
     int colon = text.indexOf(':');
     if (colon <= 0) {
-      throw new ConfigException("publish target '" + text + "'", "no scheme", "use one of: " + Publishers.SCHEMES);
+      throw new ConfigException(
+          "publish target '" + text + "'", "no scheme", "use one of: " + Publishers.SCHEMES);
     }
     String scheme = text.substring(0, colon).toLowerCase(java.util.Locale.ROOT);
     String rest = text.substring(colon + 1);
@@ -34,9 +35,11 @@ record TargetUri(String text, String scheme, String body, Map<String, String> qu
       for (String pair : rest.substring(q + 1).split("&")) {
         int eq = pair.indexOf('=');
         if (eq <= 0) {
-          throw new ConfigException("publish target '" + text + "'", "parameter '" + pair + "' is not KEY=VALUE");
+          throw new ConfigException(
+              "publish target '" + text + "'", "parameter '" + pair + "' is not KEY=VALUE");
         }
-        query.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+        query.put(
+            URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
             URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
       }
     }
@@ -47,7 +50,12 @@ record TargetUri(String text, String scheme, String body, Map<String, String> qu
   TargetUri allowOnly(Set<String> allowed) {
     for (String key : query.keySet()) {
       if (!allowed.contains(key)) {
-        throw error("unknown parameter '" + key + "'", "valid parameters for " + scheme + ": " + String.join(", ", new java.util.TreeSet<>(allowed)));
+        throw error(
+            "unknown parameter '" + key + "'",
+            "valid parameters for "
+                + scheme
+                + ": "
+                + String.join(", ", new java.util.TreeSet<>(allowed)));
       }
     }
     return this;

@@ -17,14 +17,14 @@ import org.wgmesh.core.error.PublishException;
 import org.wgmesh.core.io.AtomicFiles;
 
 /**
- * Publishes to an RFC 1035 zone-file fragment ({@code zonefile:PATH}) that any DNS server can
- * load with {@code $INCLUDE}. The file holds only wgmesh's records, one TXT resource record per
- * line, with absolute names (no {@code $ORIGIN} needed), sorted so that equal content gives an
- * identical file. It is rewritten atomically (readers see the old or the new file) and left
- * untouched when nothing changed.
+ * Publishes to an RFC 1035 zone-file fragment ({@code zonefile:PATH}) that any DNS server can load
+ * with {@code $INCLUDE}. The file holds only wgmesh's records, one TXT resource record per line,
+ * with absolute names (no {@code $ORIGIN} needed), sorted so that equal content gives an identical
+ * file. It is rewritten atomically (readers see the old or the new file) and left untouched when
+ * nothing changed.
  *
- * <p>Reading is strict: this class parses back only the form it writes, and a line it cannot
- * read is an error naming the file and line, so a hand-edited file never loses records silently.
+ * <p>Reading is strict: this class parses back only the form it writes, and a line it cannot read
+ * is an error naming the file and line, so a hand-edited file never loses records silently.
  */
 public final class ZoneFilePublisher implements Publisher {
   private static final String HEADER =
@@ -72,8 +72,12 @@ public final class ZoneFilePublisher implements Publisher {
     StringBuilder b = new StringBuilder(HEADER);
     for (TxtRecordSet set : new TreeMap<>(byName(sets)).values()) {
       for (String s : set.strings().stream().sorted().toList()) {
-        b.append(set.name()).append(". ").append(set.ttl()).append(" IN TXT ")
-            .append(QuotedStrings.quote(s, QuotedStrings.ZONE_FILE)).append('\n');
+        b.append(set.name())
+            .append(". ")
+            .append(set.ttl())
+            .append(" IN TXT ")
+            .append(QuotedStrings.quote(s, QuotedStrings.ZONE_FILE))
+            .append('\n');
       }
     }
     return b.toString();
@@ -116,12 +120,15 @@ public final class ZoneFilePublisher implements Publisher {
       String name = TxtRecordSet.normalize(f[0]);
       Integer earlier = ttls.putIfAbsent(name, ttl);
       if (earlier != null && earlier != ttl) {
-        throw malformed(where, "TTL " + ttl + " differs from " + earlier + " of the earlier records of " + name);
+        throw malformed(
+            where,
+            "TTL " + ttl + " differs from " + earlier + " of the earlier records of " + name);
       }
       strings.computeIfAbsent(name, k -> new ArrayList<>()).addAll(values);
     }
     Map<String, TxtRecordSet> sets = new TreeMap<>();
-    strings.forEach((name, values) -> sets.put(name, new TxtRecordSet(name, ttls.get(name), values)));
+    strings.forEach(
+        (name, values) -> sets.put(name, new TxtRecordSet(name, ttls.get(name), values)));
     return sets;
   }
 

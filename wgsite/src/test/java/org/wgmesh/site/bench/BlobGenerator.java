@@ -25,8 +25,8 @@ import org.wgmesh.core.site.SiteFile;
  * <pre>BlobGenerator SITE_FILE FIRST COUNT OUT_FILE</pre>
  *
  * <p>Host {@code i} (FIRST &le; i &lt; FIRST+COUNT) is {@code bench-i}, with a fresh key, a uuid
- * derived from {@code i}, one endpoint in 198.51.100.0/24 or 203.0.113.0/24 and a LAN
- * {@code 10.x.y.0/24} derived from {@code i}, so blobs from separate runs never clash.
+ * derived from {@code i}, one endpoint in 198.51.100.0/24 or 203.0.113.0/24 and a LAN {@code
+ * 10.x.y.0/24} derived from {@code i}, so blobs from separate runs never clash.
  */
 public final class BlobGenerator {
   private BlobGenerator() {}
@@ -39,7 +39,8 @@ public final class BlobGenerator {
     Site site = SiteFile.load(Path.of(args[0]));
     int first = Integer.parseInt(args[1]);
     int count = Integer.parseInt(args[2]);
-    List<String> lines = blobs(site.keys().box().publicKey(), site.settings().domain(), first, count);
+    List<String> lines =
+        blobs(site.keys().box().publicKey(), site.settings().domain(), first, count);
     try {
       Files.write(Path.of(args[3]), lines, StandardCharsets.US_ASCII);
     } catch (IOException e) {
@@ -50,7 +51,8 @@ public final class BlobGenerator {
   /** Blobs for hosts {@code first .. first+count-1} addressed to the site key and domain. */
   static List<String> blobs(X25519PublicKey siteBox, String domain, int first, int count) {
     if (first < 1 || count < 0 || first + count > 65_000) {
-      throw new IllegalArgumentException("hosts " + first + ".." + (first + count - 1) + " out of 1..64999");
+      throw new IllegalArgumentException(
+          "hosts " + first + ".." + (first + count - 1) + " out of 1..64999");
     }
     List<String> out = new ArrayList<>(count);
     Instant now = Instant.now();
@@ -58,9 +60,14 @@ public final class BlobGenerator {
       X25519PrivateKey key = X25519PrivateKey.generate();
       String endpoint = (i % 2 == 0 ? "198.51.100." : "203.0.113.") + (1 + i % 250);
       String lan = "10." + (i >> 8) + "." + (i & 0xff) + ".0/24";
-      Registration r = new Registration(new UUID(0x6265_6e63_6800_4000L, 0x8000_0000_0000_0000L | i),
-          "bench-" + i, key.publicKey(), List.of(IpAddress.parse(endpoint, "bench")),
-          List.of(IpPrefix.parse(lan, "bench")), now);
+      Registration r =
+          new Registration(
+              new UUID(0x6265_6e63_6800_4000L, 0x8000_0000_0000_0000L | i),
+              "bench-" + i,
+              key.publicKey(),
+              List.of(IpAddress.parse(endpoint, "bench")),
+              List.of(IpPrefix.parse(lan, "bench")),
+              now);
       out.add(RegistrationBlob.seal(r, key, siteBox, domain));
     }
     return out;

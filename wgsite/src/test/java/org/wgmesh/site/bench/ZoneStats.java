@@ -57,7 +57,8 @@ public final class ZoneStats {
     System.out.printf(Locale.ROOT, "wire_bytes=%d%n", wire);
     System.out.printf(Locale.ROOT, "max_rrset_wire=%d%n", maxWire);
     System.out.printf(Locale.ROOT, "max_rrset_name=%s%n", maxName);
-    System.out.printf(Locale.ROOT, "max_answer=%d%n", maxName.isEmpty() ? 0 : answerSize(sets.get(maxName)));
+    System.out.printf(
+        Locale.ROOT, "max_answer=%d%n", maxName.isEmpty() ? 0 : answerSize(sets.get(maxName)));
   }
 
   /** The file's TXT records grouped into RRsets by owner name, in file order. */
@@ -74,7 +75,9 @@ public final class ZoneStats {
     return sets;
   }
 
-  /** The RRset in uncompressed wire form (owner name, type, class, TTL, length, RDATA per record). */
+  /**
+   * The RRset in uncompressed wire form (owner name, type, class, TTL, length, RDATA per record).
+   */
   static long rrsetWire(List<Record> set) {
     long size = 0;
     for (Record r : set) {

@@ -23,9 +23,9 @@ import org.wgmesh.site.publish.SitePublication;
 import org.wgmesh.site.publish.TestSites;
 
 /**
- * {@code wgpub --dry-run}, run through {@link Cli#run}, leaves every file of the site directory
- * and of the zone file's directory as it was (path, bytes, mode, modification time) and creates
- * none: no publication state, zone file, {@code .bak} or lock file. {@code wgsite} has no dry run.
+ * {@code wgpub --dry-run}, run through {@link Cli#run}, leaves every file of the site directory and
+ * of the zone file's directory as it was (path, bytes, mode, modification time) and creates none:
+ * no publication state, zone file, {@code .bak} or lock file. {@code wgsite} has no dry run.
  */
 class DryRunChangesNothingTest {
   static final Instant T0 = Instant.parse("2026-11-22T08:00:00Z");
@@ -49,11 +49,20 @@ class DryRunChangesNothingTest {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     Io io = new Io(new ByteArrayInputStream(new byte[0]), out, err, false);
     Clock clock = Clock.fixed(now, ZoneOffset.UTC);
-    int rc = command.equals("wgpub")
-        ? Cli.run(i -> new WgpubCommand(i,
-            r -> new SitePublication(r, (uri, d) -> Publishers.fromUri(uri, d, Map.of()), clock)), io, args)
-        : Cli.run(WgsiteCommand::new, io, args);
-    return new Result(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    int rc =
+        command.equals("wgpub")
+            ? Cli.run(
+                i ->
+                    new WgpubCommand(
+                        i,
+                        r ->
+                            new SitePublication(
+                                r, (uri, d) -> Publishers.fromUri(uri, d, Map.of()), clock)),
+                io,
+                args)
+            : Cli.run(WgsiteCommand::new, io, args);
+    return new Result(
+        rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   @Test
@@ -78,7 +87,8 @@ class DryRunChangesNothingTest {
     assertThat(removed.rc()).as(removed.err()).isZero();
     Instant late = T0.plus(SiteFile.load(yaml).recordLifetime()).minusSeconds(3600);
     FileSnapshot before = FileSnapshot.of(siteDir, zoneDir);
-    assertThat(before.entries()).containsKeys(SitePublication.statePath(yaml), zone, SiteFile.lockPath(yaml));
+    assertThat(before.entries())
+        .containsKeys(SitePublication.statePath(yaml), zone, SiteFile.lockPath(yaml));
 
     Result r = run(late, "wgpub", "--dry-run", "-v", yaml.toString());
 

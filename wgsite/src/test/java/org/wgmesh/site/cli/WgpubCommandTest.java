@@ -58,8 +58,10 @@ class WgpubCommandTest {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     Io io = new Io(new ByteArrayInputStream(new byte[0]), out, err, false);
     Clock clock = Clock.fixed(now, ZoneOffset.UTC);
-    int rc = Cli.run(i -> new WgpubCommand(i, r -> new SitePublication(r, publishers, clock)), io, args);
-    return new Result(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    int rc =
+        Cli.run(i -> new WgpubCommand(i, r -> new SitePublication(r, publishers, clock)), io, args);
+    return new Result(
+        rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   Result run(String... args) {
@@ -86,11 +88,13 @@ class WgpubCommandTest {
     Result r = run(yaml.toString());
 
     assertThat(r.rc()).as(r.err()).isZero();
-    assertThat(r.out()).contains("+ " + DOMAIN + "  TXT", "+ h1." + DOMAIN, "+ h3." + DOMAIN, "+ _key.")
+    assertThat(r.out())
+        .contains("+ " + DOMAIN + "  TXT", "+ h1." + DOMAIN, "+ h3." + DOMAIN, "+ _key.")
         .contains("zonefile:" + zone + ": 7 to add, 0 to change, 0 to delete");
     assertThat(zoneText()).contains(DOMAIN + ". ", "h2." + DOMAIN + ". ");
     Path state = SitePublication.statePath(yaml);
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(state))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(state)))
+        .isEqualTo("rw-------");
   }
 
   @Test
@@ -116,7 +120,8 @@ class WgpubCommandTest {
 
     assertThat(r.rc()).as(r.err()).isZero();
     assertThat(r.out()).contains("~ " + DOMAIN).contains("~ h1." + DOMAIN);
-    assertThat(runAt(late, (uri, d) -> Publishers.fromUri(uri, d, Map.of()), yaml.toString()).out()).contains("up to date");
+    assertThat(runAt(late, (uri, d) -> Publishers.fromUri(uri, d, Map.of()), yaml.toString()).out())
+        .contains("up to date");
   }
 
   @Test
@@ -126,13 +131,22 @@ class WgpubCommandTest {
       ByteArrayOutputStream err = new ByteArrayOutputStream();
       Io io = new Io(new ByteArrayInputStream(new byte[0]), out, err, false);
       Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
-      int rc = Cli.run(i -> new WgpubCommand(i, r -> new SitePublication(r,
-          (uri, d) -> Publishers.fromUri(uri, d, Map.of()), clock).withLockWait(java.time.Duration.ofMillis(100))),
-          io, yaml.toString());
+      int rc =
+          Cli.run(
+              i ->
+                  new WgpubCommand(
+                      i,
+                      r ->
+                          new SitePublication(
+                                  r, (uri, d) -> Publishers.fromUri(uri, d, Map.of()), clock)
+                              .withLockWait(java.time.Duration.ofMillis(100))),
+              io,
+              yaml.toString());
 
       assertThat(rc).isEqualTo(org.wgmesh.core.error.ExitCode.CONFLICT.code());
       assertThat(err.toString(StandardCharsets.UTF_8))
-          .contains("another wgsite or wgpub is changing this site file").contains("hint: wait");
+          .contains("another wgsite or wgpub is changing this site file")
+          .contains("hint: wait");
       assertThat(zone).doesNotExist();
       assertThat(run("--dry-run", yaml.toString()).rc()).isZero();
     }
@@ -172,11 +186,16 @@ class WgpubCommandTest {
     Result r = run("--json", "--publish", "zonefile:other.zone", yaml.toString());
 
     assertThat(r.rc()).as(r.err()).isZero();
-    assertThat(r.out()).startsWith("{\"target\":\"zonefile:" + dir.resolve("other.zone") + "\",\"dryRun\":false,\"changes\":[")
+    assertThat(r.out())
+        .startsWith(
+            "{\"target\":\"zonefile:"
+                + dir.resolve("other.zone")
+                + "\",\"dryRun\":false,\"changes\":[")
         .contains("{\"action\":\"add\",\"name\":\"" + DOMAIN + "\"");
     JsonNode doc = Json.readTree(r.out(), "wgpub --json output");
     assertThat(doc.path("changes")).hasSize(7);
-    assertThat(doc.path("changes").get(0).fieldNames()).toIterable()
+    assertThat(doc.path("changes").get(0).fieldNames())
+        .toIterable()
         .containsExactly("action", "name", "oldBytes", "newBytes", "strings");
     assertThat(dir.resolve("other.zone")).exists();
     assertThat(zone).doesNotExist();
@@ -192,12 +211,17 @@ class WgpubCommandTest {
 
   @Test
   void run_failingBeforeTheMeshRecord_exitsPublishAndTheNextRunCompletes() throws Exception {
-    BiFunction<String, Path, Publisher> failing = (uri, d) -> new FailingOnMesh(Publishers.fromUri(uri, d, Map.of()));
+    BiFunction<String, Path, Publisher> failing =
+        (uri, d) -> new FailingOnMesh(Publishers.fromUri(uri, d, Map.of()));
 
     Result failed = runAt(T0, failing, yaml.toString());
 
     assertThat(failed.rc()).isEqualTo(7);
-    assertThat(failed.err()).contains("server down").contains("failed: the mesh record").contains("hint:").contains("run wgpub again");
+    assertThat(failed.err())
+        .contains("server down")
+        .contains("failed: the mesh record")
+        .contains("hint:")
+        .contains("run wgpub again");
     assertThat(zoneText()).contains("h1." + DOMAIN).doesNotContain("\n" + DOMAIN + ". ");
     assertThat(SitePublication.statePath(yaml)).doesNotExist();
 
@@ -216,7 +240,12 @@ class WgpubCommandTest {
       Path secret = dir.resolve("tsig.secret");
       Files.writeString(secret, knot.tsigSecret() + "\n");
       Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
-      String uri = "rfc2136://127.0.0.1:" + knot.port() + "?zone=example.com&tsig=" + knot.keyName() + "&secret-file=tsig.secret";
+      String uri =
+          "rfc2136://127.0.0.1:"
+              + knot.port()
+              + "?zone=example.com&tsig="
+              + knot.keyName()
+              + "&secret-file=tsig.secret";
 
       Result first = run("--publish", uri, yaml.toString());
       assertThat(first.rc()).as(first.err()).isZero();
@@ -232,7 +261,10 @@ class WgpubCommandTest {
 
   private static long soaSerial(KnotServer knot) throws Exception {
     SimpleResolver r = new SimpleResolver(new InetSocketAddress("127.0.0.1", knot.port()));
-    Message m = r.send(Message.newQuery(Record.newRecord(Name.fromString("example.com."), Type.SOA, DClass.IN)));
+    Message m =
+        r.send(
+            Message.newQuery(
+                Record.newRecord(Name.fromString("example.com."), Type.SOA, DClass.IN)));
     return ((SOARecord) m.getSection(Section.ANSWER).get(0)).getSerial();
   }
 
@@ -244,7 +276,8 @@ class WgpubCommandTest {
     }
 
     @Override
-    public Map<String, TxtRecordSet> readCurrent(String domain, java.util.Collection<String> candidateNames) {
+    public Map<String, TxtRecordSet> readCurrent(
+        String domain, java.util.Collection<String> candidateNames) {
       return inner.readCurrent(domain, candidateNames);
     }
 

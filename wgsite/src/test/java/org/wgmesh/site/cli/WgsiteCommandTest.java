@@ -39,9 +39,15 @@ class WgsiteCommandTest {
   Result run(String stdin, boolean interactive, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Io io = new Io(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), out, err, interactive);
+    Io io =
+        new Io(
+            new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+            out,
+            err,
+            interactive);
     int rc = Cli.run(WgsiteCommand::new, io, args);
-    return new Result(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return new Result(
+        rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   Result run(String... args) {
@@ -54,7 +60,15 @@ class WgsiteCommandTest {
   }
 
   void create() {
-    Result r = run("--domain", DOMAIN, "--locus", "mesh1", "--tunnel-prefix", "fd12:3456:789a::/48", yaml.toString());
+    Result r =
+        run(
+            "--domain",
+            DOMAIN,
+            "--locus",
+            "mesh1",
+            "--tunnel-prefix",
+            "fd12:3456:789a::/48",
+            yaml.toString());
     assertThat(r.rc()).as(r.err()).isZero();
   }
 
@@ -90,25 +104,44 @@ class WgsiteCommandTest {
     Result r = run("--domain", DOMAIN, "--locus", "mesh1", yaml.toString());
     assertThat(r.rc()).as(r.err()).isZero();
     Site site = SiteFile.load(yaml);
-    assertThat(site.settings().tunnelPrefix().toString()).matches("fd[0-9a-f]{2}:[0-9a-f]{1,4}:[0-9a-f]{1,4}::/48");
+    assertThat(site.settings().tunnelPrefix().toString())
+        .matches("fd[0-9a-f]{2}:[0-9a-f]{1,4}:[0-9a-f]{1,4}::/48");
     assertThat(site.settings().portbase()).isEqualTo(51000);
     assertThat(site.asnRange().toString()).isEqualTo("64512:65534");
-    assertThat(site.publishTarget()).isEqualTo("zonefile:" + dir.toAbsolutePath().resolve(DOMAIN + ".zone"));
-    assertThat(r.out()).contains("fingerprint:     " + site.keys().fingerprint()).matches("(?s).*SHA256:[A-Za-z0-9+/]{43}.*");
+    assertThat(site.publishTarget())
+        .isEqualTo("zonefile:" + dir.toAbsolutePath().resolve(DOMAIN + ".zone"));
+    assertThat(r.out())
+        .contains("fingerprint:     " + site.keys().fingerprint())
+        .matches("(?s).*SHA256:[A-Za-z0-9+/]{43}.*");
     assertThat(r.err()).contains("created");
     for (Path k : List.of(dir.resolve("wgmesh.sign.key"), dir.resolve("wgmesh.box.key"))) {
-      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(k))).isEqualTo("rw-------");
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(k)))
+          .isEqualTo("rw-------");
     }
     // Created under the site file's lock, which stays (empty, owner only) for later runs.
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("wgmesh.yaml.lock"))))
+    assertThat(
+            PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(dir.resolve("wgmesh.yaml.lock"))))
         .isEqualTo("rw-------");
   }
 
   @Test
   void create_explicitOptions_areStored() {
     Result r =
-        run("--domain", DOMAIN, "--locus", "mesh1", "--asn-range", "64512:64999", "--tunnel-prefix", "fd00:1:2::/48",
-            "--portbase", "40000", "--publish", "rfc2136://127.0.0.1:53", yaml.toString());
+        run(
+            "--domain",
+            DOMAIN,
+            "--locus",
+            "mesh1",
+            "--asn-range",
+            "64512:64999",
+            "--tunnel-prefix",
+            "fd00:1:2::/48",
+            "--portbase",
+            "40000",
+            "--publish",
+            "rfc2136://127.0.0.1:53",
+            yaml.toString());
     assertThat(r.rc()).as(r.err()).isZero();
     Site site = SiteFile.load(yaml);
     assertThat(site.asnRange().toString()).isEqualTo("64512:64999");
@@ -119,7 +152,15 @@ class WgsiteCommandTest {
 
   @Test
   void create_badTunnelPrefix_createsNothing() {
-    Result r = run("--domain", DOMAIN, "--locus", "mesh1", "--tunnel-prefix", "fd00::/64", yaml.toString());
+    Result r =
+        run(
+            "--domain",
+            DOMAIN,
+            "--locus",
+            "mesh1",
+            "--tunnel-prefix",
+            "fd00::/64",
+            yaml.toString());
     assertThat(r.rc()).isEqualTo(ExitCode.INPUT.code());
     assertThat(r.err()).startsWith("error: --tunnel-prefix: must be an IPv6 /48");
     assertThat(dir).isEmptyDirectory();
@@ -129,7 +170,9 @@ class WgsiteCommandTest {
   void run_missingFileWithoutDomain_isUsageErrorWithHint() {
     Result r = run(yaml.toString());
     assertThat(r.rc()).isEqualTo(ExitCode.USAGE.code());
-    assertThat(r.err()).contains("error: " + yaml + ": the site file does not exist").contains("hint: to create a site, give --domain and --locus");
+    assertThat(r.err())
+        .contains("error: " + yaml + ": the site file does not exist")
+        .contains("hint: to create a site, give --domain and --locus");
   }
 
   @Test
@@ -151,11 +194,14 @@ class WgsiteCommandTest {
   @Test
   void run_invalidFile_namesLineAndKeepsFile() throws Exception {
     create();
-    Files.writeString(yaml, Files.readString(yaml).replace("locus: mesh1", "locus: mesh1\ncolour: blue"));
+    Files.writeString(
+        yaml, Files.readString(yaml).replace("locus: mesh1", "locus: mesh1\ncolour: blue"));
     byte[] before = bytes();
     Result r = run(yaml.toString());
     assertThat(r.rc()).isEqualTo(ExitCode.CONFIG.code());
-    assertThat(r.err()).contains("error: " + yaml + ": Property 'colour' at line 6: unknown key").contains("hint: allowed here:");
+    assertThat(r.err())
+        .contains("error: " + yaml + ": Property 'colour' at line 6: unknown key")
+        .contains("hint: allowed here:");
     assertThat(r.out()).isEmpty();
     assertThat(bytes()).isEqualTo(before);
   }
@@ -205,7 +251,9 @@ class WgsiteCommandTest {
     byte[] before = bytes();
     Result r = run("y\n", false, "-i", blob(newHost("router1")), yaml.toString());
     assertThat(r.rc()).isEqualTo(ExitCode.USAGE.code());
-    assertThat(r.err()).contains("error: confirmation: no terminal to ask on and --yes not given").contains("hint: check the details above, then run again with --yes");
+    assertThat(r.err())
+        .contains("error: confirmation: no terminal to ask on and --yes not given")
+        .contains("hint: check the details above, then run again with --yes");
     assertThat(bytes()).isEqualTo(before);
   }
 
@@ -218,7 +266,9 @@ class WgsiteCommandTest {
     byte[] before = bytes();
     Result r = run("-i", b, yaml.toString());
     assertThat(r.rc()).isZero();
-    assertThat(r.err()).contains("already admitted with the same key and details").contains("nothing changed");
+    assertThat(r.err())
+        .contains("already admitted with the same key and details")
+        .contains("nothing changed");
     assertThat(bytes()).isEqualTo(before);
   }
 
@@ -233,7 +283,9 @@ class WgsiteCommandTest {
     byte[] before = bytes();
     Result r = run("-i", b, "--yes", yaml.toString());
     assertThat(r.rc()).isEqualTo(ExitCode.CONFLICT.code());
-    assertThat(r.err()).contains("already admitted with key").contains("hint: if the host's key was changed on purpose, run again with --replace");
+    assertThat(r.err())
+        .contains("already admitted with key")
+        .contains("hint: if the host's key was changed on purpose, run again with --replace");
     assertThat(bytes()).isEqualTo(before);
 
     Result ok = run("-i", b, "--yes", "--replace", yaml.toString());
@@ -253,7 +305,9 @@ class WgsiteCommandTest {
     String moved = blob(h, "10.1.0.0/24", "10.9.0.0/24");
     Result r = run("-i", moved, yaml.toString());
     assertThat(r.rc()).isZero();
-    assertThat(r.err()).contains("its hostname or addresses differ (use --replace to update them)").contains("nothing changed");
+    assertThat(r.err())
+        .contains("its hostname or addresses differ (use --replace to update them)")
+        .contains("nothing changed");
     assertThat(bytes()).isEqualTo(before);
     Result u = run("-i", moved, "--replace", "--yes", yaml.toString());
     assertThat(u.rc()).as(u.err()).isZero();
@@ -269,8 +323,14 @@ class WgsiteCommandTest {
     byte[] before = bytes();
     HostKey h = newHost("router1");
     Site site = SiteFile.load(yaml);
-    Registration r = new Registration(h.uuid(), h.name(), h.key().publicKey(),
-        List.of(IpAddress.parse("127.0.0.1", "t")), List.of(), Instant.now());
+    Registration r =
+        new Registration(
+            h.uuid(),
+            h.name(),
+            h.key().publicKey(),
+            List.of(IpAddress.parse("127.0.0.1", "t")),
+            List.of(),
+            Instant.now());
     String b = RegistrationBlob.seal(r, h.key(), site.keys().box().publicKey(), DOMAIN);
     Result res = run("-i", b, "--yes", yaml.toString());
     assertThat(res.rc()).isEqualTo(ExitCode.INPUT.code());
@@ -293,20 +353,45 @@ class WgsiteCommandTest {
     byte[] before = bytes();
     HostKey other = newHost("router2");
     String foreign = blob(other, other.key(), "other.example.org");
-    String notOurs = RegistrationBlob.seal(
-        new Registration(other.uuid(), "router2", other.key().publicKey(), List.of(), List.of(), Instant.now()),
-        other.key(), X25519PrivateKey.generate().publicKey(), DOMAIN);
+    String notOurs =
+        RegistrationBlob.seal(
+            new Registration(
+                other.uuid(),
+                "router2",
+                other.key().publicKey(),
+                List.of(),
+                List.of(),
+                Instant.now()),
+            other.key(),
+            X25519PrivateKey.generate().publicKey(),
+            DOMAIN);
     String good = blob(other);
     String tampered = good.substring(0, good.length() - 3) + (good.endsWith("A") ? "BBB" : "AAA");
     Object[][] cases = {
       {"garbage!", ExitCode.INPUT, "not base64url"},
-      {foreign, ExitCode.INPUT, "the blob is for site 'other.example.org', this site is 'mesh.example.com'"},
+      {
+        foreign,
+        ExitCode.INPUT,
+        "the blob is for site 'other.example.org', this site is 'mesh.example.com'"
+      },
       {notOurs, ExitCode.INPUT, "does not decrypt with this site's key"},
       {tampered, ExitCode.INPUT, "registration blob"},
       {good.substring(0, 40), ExitCode.INPUT, "truncated"},
-      {blob(other, "203.0.113.0/24"), ExitCode.INPUT, "LAN prefixes[0]: 203.0.113.0/24 is not inside the site's allowed-lan-prefixes"},
-      {blob(other, "10.1.0.0/16"), ExitCode.CONFLICT, "10.1.0.0/16 overlaps 10.1.0.0/24 of host router1"},
-      {blob(new HostKey(other.key(), other.uuid(), "router1")), ExitCode.CONFLICT, "hostname router1 already belongs to host router1"},
+      {
+        blob(other, "203.0.113.0/24"),
+        ExitCode.INPUT,
+        "LAN prefixes[0]: 203.0.113.0/24 is not inside the site's allowed-lan-prefixes"
+      },
+      {
+        blob(other, "10.1.0.0/16"),
+        ExitCode.CONFLICT,
+        "10.1.0.0/16 overlaps 10.1.0.0/24 of host router1"
+      },
+      {
+        blob(new HostKey(other.key(), other.uuid(), "router1")),
+        ExitCode.CONFLICT,
+        "hostname router1 already belongs to host router1"
+      },
     };
     for (Object[] c : cases) {
       Result r = run("-i", (String) c[0], "--yes", yaml.toString());
@@ -333,10 +418,18 @@ class WgsiteCommandTest {
   void import_fileOfBlobs_isAllOrNothing() throws Exception {
     create();
     Path blobs = dir.resolve("blobs.txt");
-    Files.writeString(blobs, "# hosts of rack 1\n\n" + blob(newHost("r1"), "10.1.0.0/24") + "\n  " + blob(newHost("r2"), "10.2.0.0/24") + "\n");
+    Files.writeString(
+        blobs,
+        "# hosts of rack 1\n\n"
+            + blob(newHost("r1"), "10.1.0.0/24")
+            + "\n  "
+            + blob(newHost("r2"), "10.2.0.0/24")
+            + "\n");
     Result ok = run("-i", "@" + blobs, "--yes", yaml.toString());
     assertThat(ok.rc()).as(ok.err()).isZero();
-    assertThat(SiteFile.load(yaml).hosts()).extracting(HostEntry::hostname).containsExactly("r1", "r2");
+    assertThat(SiteFile.load(yaml).hosts())
+        .extracting(HostEntry::hostname)
+        .containsExactly("r1", "r2");
 
     byte[] before = bytes();
     Files.writeString(blobs, blob(newHost("r3")) + "\n# comment\nnot-a-blob\n");
@@ -345,7 +438,9 @@ class WgsiteCommandTest {
     assertThat(bad.err()).contains(blobs + " line 3: registration blob");
     assertThat(bytes()).isEqualTo(before);
 
-    Files.writeString(blobs, blob(newHost("r4"), "10.4.0.0/24") + "\n" + blob(newHost("r5"), "10.4.0.0/25") + "\n");
+    Files.writeString(
+        blobs,
+        blob(newHost("r4"), "10.4.0.0/24") + "\n" + blob(newHost("r5"), "10.4.0.0/25") + "\n");
     Result overlap = run("-i", "@" + blobs, "--yes", yaml.toString());
     assertThat(overlap.rc()).isEqualTo(ExitCode.CONFLICT.code());
     assertThat(bytes()).isEqualTo(before);
@@ -363,19 +458,39 @@ class WgsiteCommandTest {
         .first()
         .asString()
         .startsWith("NUMBER  HOSTNAME");
-    assertThat(t.out()).contains("1       router1   " + h.uuid() + "  64512  51001  198.51.100.9,2001:db8::9  10.1.0.0/24");
+    assertThat(t.out())
+        .contains(
+            "1       router1   "
+                + h.uuid()
+                + "  64512  51001  198.51.100.9,2001:db8::9  10.1.0.0/24");
     Result j = run("--list", "--json", yaml.toString());
     assertThat(j.rc()).isZero();
     assertThat(j.out())
         .startsWith("{\"domain\":\"mesh.example.com\"")
-        .contains("\"hosts\":[{\"number\":1,\"hostname\":\"router1\",\"uuid\":\"" + h.uuid() + "\",\"asn\":64512,\"port\":51001")
+        .contains(
+            "\"hosts\":[{\"number\":1,\"hostname\":\"router1\",\"uuid\":\""
+                + h.uuid()
+                + "\",\"asn\":64512,\"port\":51001")
         .contains("\"lan_prefixes\":[\"10.1.0.0/24\"]")
         .contains("\"retired\":[]");
     JsonNode doc = Json.readTree(j.out(), "wgsite --list --json output");
-    assertThat(doc.fieldNames()).toIterable().containsExactly("domain", "locus", "fingerprint", "hosts", "retired");
-    assertThat(doc.path("hosts").get(0).fieldNames()).toIterable().containsExactly(
-        "number", "hostname", "uuid", "asn", "port", "public_key", "key_fingerprint", "endpoints", "lan_prefixes");
-    assertThat(doc.path("hosts").get(0).path("endpoints").toString()).isEqualTo("[\"198.51.100.9\",\"2001:db8::9\"]");
+    assertThat(doc.fieldNames())
+        .toIterable()
+        .containsExactly("domain", "locus", "fingerprint", "hosts", "retired");
+    assertThat(doc.path("hosts").get(0).fieldNames())
+        .toIterable()
+        .containsExactly(
+            "number",
+            "hostname",
+            "uuid",
+            "asn",
+            "port",
+            "public_key",
+            "key_fingerprint",
+            "endpoints",
+            "lan_prefixes");
+    assertThat(doc.path("hosts").get(0).path("endpoints").toString())
+        .isEqualTo("[\"198.51.100.9\",\"2001:db8::9\"]");
   }
 
   @Test
@@ -402,7 +517,8 @@ class WgsiteCommandTest {
     assertThat(no.rc()).isEqualTo(ExitCode.DECLINED.code());
     Result unknown = run("--remove", "router7", "--yes", yaml.toString());
     assertThat(unknown.rc()).isEqualTo(ExitCode.INPUT.code());
-    assertThat(unknown.err()).contains("error: --remove router7: no host with this uuid or hostname");
+    assertThat(unknown.err())
+        .contains("error: --remove router7: no host with this uuid or hostname");
     assertThat(bytes()).isEqualTo(before);
     Result yes = run("y\n", true, "--remove", h.uuid().toString(), yaml.toString());
     assertThat(yes.rc()).isZero();
@@ -414,7 +530,8 @@ class WgsiteCommandTest {
     create();
     assertThat(run("--json", yaml.toString()).rc()).isEqualTo(ExitCode.USAGE.code());
     assertThat(run("--replace", yaml.toString()).rc()).isEqualTo(ExitCode.USAGE.code());
-    assertThat(run("--list", "--domain", DOMAIN, yaml.toString()).rc()).isEqualTo(ExitCode.USAGE.code());
+    assertThat(run("--list", "--domain", DOMAIN, yaml.toString()).rc())
+        .isEqualTo(ExitCode.USAGE.code());
     Result both = run("--list", "--remove", "x", yaml.toString());
     assertThat(both.rc()).isEqualTo(ExitCode.USAGE.code());
     assertThat(both.err()).startsWith("error: ").contains("hint: see 'wgsite --help'");
@@ -425,11 +542,16 @@ class WgsiteCommandTest {
   void help_exitCodeList_matchesExitCodeTable() {
     String help = run("--help").out();
     String list = help.substring(help.indexOf("Exit codes"));
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^\\s+(\\d+)\\s+(.+)$").matcher(list);
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(?m)^\\s+(\\d+)\\s+(.+)$").matcher(list);
     int n = 0;
     while (m.find()) {
       int code = Integer.parseInt(m.group(1));
-      ExitCode c = java.util.Arrays.stream(ExitCode.values()).filter(e -> e.code() == code).findFirst().orElseThrow();
+      ExitCode c =
+          java.util.Arrays.stream(ExitCode.values())
+              .filter(e -> e.code() == code)
+              .findFirst()
+              .orElseThrow();
       assertThat(m.group(2)).as("exit code %d", code).startsWith(c.meaning());
       n++;
     }
@@ -440,7 +562,11 @@ class WgsiteCommandTest {
   void helpAndVersion_goToStdout() {
     Result h = run("--help");
     assertThat(h.rc()).isZero();
-    assertThat(h.out()).contains("Usage: wgsite").contains("--import").contains("--remove").contains("-q, --quiet");
+    assertThat(h.out())
+        .contains("Usage: wgsite")
+        .contains("--import")
+        .contains("--remove")
+        .contains("-q, --quiet");
     Result v = run("--version");
     assertThat(v.rc()).isZero();
     assertThat(v.out()).startsWith("wgmesh ");
@@ -461,7 +587,10 @@ class WgsiteCommandTest {
     HostKey h = newHost("router1");
     Result r = run("y\n", true, "-q", "-i", blob(h), yaml.toString());
     assertThat(r.rc()).as(r.err()).isZero();
-    assertThat(r.err()).contains("uuid:       " + h.uuid()).contains("[y/N]").doesNotContain("saved");
+    assertThat(r.err())
+        .contains("uuid:       " + h.uuid())
+        .contains("[y/N]")
+        .doesNotContain("saved");
     Result yes = run("-q", "--yes", "--remove", "router1", yaml.toString());
     assertThat(yes.rc()).isZero();
     assertThat(yes.err()).isEmpty();

@@ -27,20 +27,30 @@ class PublishServiceTest {
   @Test
   void apply_writesHostsThenMeshThenDeletes() {
     publisher.zone.put(set("old").name(), set("old", "x"));
-    RecordChanges changes = new RecordChanges(List.of(set("h1", "a"), set("_key.h1", "k")),
-        Optional.of(set("", "m")), List.of(set("old").name()));
+    RecordChanges changes =
+        new RecordChanges(
+            List.of(set("h1", "a"), set("_key.h1", "k")),
+            Optional.of(set("", "m")),
+            List.of(set("old").name()));
 
     service.apply(diff(changes), () -> publisher.log.add("mesh published"));
 
-    assertThat(publisher.log).containsExactly(
-        "upsert h1." + DOMAIN, "upsert _key.h1." + DOMAIN, "upsert " + DOMAIN, "mesh published", "delete old." + DOMAIN);
+    assertThat(publisher.log)
+        .containsExactly(
+            "upsert h1." + DOMAIN,
+            "upsert _key.h1." + DOMAIN,
+            "upsert " + DOMAIN,
+            "mesh published",
+            "delete old." + DOMAIN);
   }
 
   @Test
   void between_unchangedSetsAndAbsentDeletes_isEmpty() {
     publisher.zone.put(DOMAIN, set("", "m1", "m2"));
     publisher.zone.put("h1." + DOMAIN, set("h1", "a"));
-    RecordChanges same = new RecordChanges(List.of(set("h1", "a")), Optional.of(set("", "m2", "m1")), List.of("gone." + DOMAIN));
+    RecordChanges same =
+        new RecordChanges(
+            List.of(set("h1", "a")), Optional.of(set("", "m2", "m1")), List.of("gone." + DOMAIN));
 
     RecordDiff d = diff(same);
     service.apply(d);
@@ -53,31 +63,48 @@ class PublishServiceTest {
   void between_classifiesAddChangeDeleteWithSizes() {
     publisher.zone.put(DOMAIN, set("", "old"));
     publisher.zone.put("h9." + DOMAIN, set("h9", "nine"));
-    RecordDiff d = diff(new RecordChanges(List.of(set("h1", "abc")), Optional.of(set("", "newer")), List.of("h9." + DOMAIN)));
+    RecordDiff d =
+        diff(
+            new RecordChanges(
+                List.of(set("h1", "abc")), Optional.of(set("", "newer")), List.of("h9." + DOMAIN)));
 
-    assertThat(d.entries()).containsExactly(
-        new RecordDiff.Entry(RecordDiff.Action.ADD, "h1." + DOMAIN, 0, 4, 1),
-        new RecordDiff.Entry(RecordDiff.Action.CHANGE, DOMAIN, 4, 6, 1),
-        new RecordDiff.Entry(RecordDiff.Action.DELETE, "h9." + DOMAIN, 5, 0, 0));
-    assertThat(DiffFormat.text(d, "memory:")).isEqualTo(String.format(
-        "+ h1.%1$s  TXT 1 string(s), 4 bytes%n~ %1$s  TXT 1 string(s), 4 -> 6 bytes%n- h9.%1$s  TXT, 5 bytes%n"
-            + "memory:: 1 to add, 1 to change, 1 to delete%n", DOMAIN));
-    assertThat(DiffFormat.json(d, "memory:", true)).startsWith(
-        "{\"target\":\"memory:\",\"dryRun\":true,\"changes\":[{\"action\":\"add\",\"name\":\"h1." + DOMAIN + "\",\"oldBytes\":0,\"newBytes\":4,\"strings\":1},");
+    assertThat(d.entries())
+        .containsExactly(
+            new RecordDiff.Entry(RecordDiff.Action.ADD, "h1." + DOMAIN, 0, 4, 1),
+            new RecordDiff.Entry(RecordDiff.Action.CHANGE, DOMAIN, 4, 6, 1),
+            new RecordDiff.Entry(RecordDiff.Action.DELETE, "h9." + DOMAIN, 5, 0, 0));
+    assertThat(DiffFormat.text(d, "memory:"))
+        .isEqualTo(
+            String.format(
+                "+ h1.%1$s  TXT 1 string(s), 4 bytes%n~ %1$s  TXT 1 string(s), 4 -> 6 bytes%n- h9.%1$s  TXT, 5 bytes%n"
+                    + "memory:: 1 to add, 1 to change, 1 to delete%n",
+                DOMAIN));
+    assertThat(DiffFormat.json(d, "memory:", true))
+        .startsWith(
+            "{\"target\":\"memory:\",\"dryRun\":true,\"changes\":[{\"action\":\"add\",\"name\":\"h1."
+                + DOMAIN
+                + "\",\"oldBytes\":0,\"newBytes\":4,\"strings\":1},");
   }
 
   @Test
   void apply_failureBeforeMesh_leavesOldMeshAndNextRunCompletes() {
     publisher.zone.put(DOMAIN, set("", "m-old"));
     publisher.zone.put("h9." + DOMAIN, set("h9", "nine"));
-    RecordChanges changes = new RecordChanges(List.of(set("h1", "a")), Optional.of(set("", "m-new")), List.of("h9." + DOMAIN));
+    RecordChanges changes =
+        new RecordChanges(
+            List.of(set("h1", "a")), Optional.of(set("", "m-new")), List.of("h9." + DOMAIN));
     publisher.failOnWrite = 1; // the mesh record write fails
 
-    assertThatThrownBy(() -> service.apply(diff(changes), () -> publisher.log.add("mesh published")))
+    assertThatThrownBy(
+            () -> service.apply(diff(changes), () -> publisher.log.add("mesh published")))
         .isInstanceOf(PublishException.class)
         .hasMessageContaining("server down")
-        .hasMessageContaining("done: 1 host/key RRset(s); failed: the mesh record (may be partly written); not started: deletion of 1 RRset(s)")
-        .satisfies(e -> assertThat(((PublishException) e).hint()).hasValueSatisfying(h -> assertThat(h).contains("run wgpub again")));
+        .hasMessageContaining(
+            "done: 1 host/key RRset(s); failed: the mesh record (may be partly written); not started: deletion of 1 RRset(s)")
+        .satisfies(
+            e ->
+                assertThat(((PublishException) e).hint())
+                    .hasValueSatisfying(h -> assertThat(h).contains("run wgpub again")));
     assertThat(publisher.zone.get(DOMAIN)).isEqualTo(set("", "m-old"));
     assertThat(publisher.zone).containsKey("h9." + DOMAIN);
     assertThat(publisher.log).doesNotContain("mesh published");
@@ -94,9 +121,11 @@ class PublishServiceTest {
   void apply_failureInTheDeletions_hasAlreadyReportedTheMeshAsPublished() {
     publisher.zone.put("h9." + DOMAIN, set("h9", "nine"));
     publisher.failOnWrite = 1; // the deletion fails
-    RecordChanges changes = new RecordChanges(List.of(), Optional.of(set("", "m")), List.of("h9." + DOMAIN));
+    RecordChanges changes =
+        new RecordChanges(List.of(), Optional.of(set("", "m")), List.of("h9." + DOMAIN));
 
-    assertThatThrownBy(() -> service.apply(diff(changes), () -> publisher.log.add("mesh published")))
+    assertThatThrownBy(
+            () -> service.apply(diff(changes), () -> publisher.log.add("mesh published")))
         .isInstanceOf(PublishException.class)
         .hasMessageContaining("done: the mesh record; failed: deletion of 1 RRset(s)");
     assertThat(publisher.log).containsExactly("upsert " + DOMAIN, "mesh published");
@@ -107,8 +136,11 @@ class PublishServiceTest {
     publisher.zone.put(DOMAIN, set("", "m"));
     DryRunPublisher dry = new DryRunPublisher(publisher, Reporter.silent());
     PublishService dryService = new PublishService(dry, Reporter.silent());
-    RecordDiff d = RecordDiff.between(dryService.readCurrent(DOMAIN, List.of()),
-        new RecordChanges(List.of(set("h1", "a")), Optional.of(set("", "m2")), List.of(DOMAIN)));
+    RecordDiff d =
+        RecordDiff.between(
+            dryService.readCurrent(DOMAIN, List.of()),
+            new RecordChanges(
+                List.of(set("h1", "a")), Optional.of(set("", "m2")), List.of(DOMAIN)));
 
     dryService.apply(d);
 

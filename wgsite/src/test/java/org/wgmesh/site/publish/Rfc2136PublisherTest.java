@@ -52,9 +52,19 @@ class Rfc2136PublisherTest {
   }
 
   private Rfc2136Publisher publisherWithSecret(String secret) {
-    return (Rfc2136Publisher) Publishers.fromUri(
-        "rfc2136://127.0.0.1:" + knot.port() + "?zone=" + ZONE + "&tsig=" + knot.keyName() + "&algorithm=" + knot.algorithm() + "&timeout=3",
-        Path.of("."), Map.of("WGMESH_TSIG_SECRET", secret));
+    return (Rfc2136Publisher)
+        Publishers.fromUri(
+            "rfc2136://127.0.0.1:"
+                + knot.port()
+                + "?zone="
+                + ZONE
+                + "&tsig="
+                + knot.keyName()
+                + "&algorithm="
+                + knot.algorithm()
+                + "&timeout=3",
+            Path.of("."),
+            Map.of("WGMESH_TSIG_SECRET", secret));
   }
 
   private static TxtRecordSet set(String label, String... strings) {
@@ -71,7 +81,9 @@ class Rfc2136PublisherTest {
 
   private long soaSerial() throws Exception {
     SimpleResolver r = new SimpleResolver(new InetSocketAddress("127.0.0.1", knot.port()));
-    Message m = r.send(Message.newQuery(Record.newRecord(Name.fromString(ZONE + "."), Type.SOA, DClass.IN)));
+    Message m =
+        r.send(
+            Message.newQuery(Record.newRecord(Name.fromString(ZONE + "."), Type.SOA, DClass.IN)));
     return ((SOARecord) m.getSection(Section.ANSWER).get(0)).getSerial();
   }
 
@@ -80,7 +92,8 @@ class Rfc2136PublisherTest {
     TxtRecordSet mesh = set("", "0:mesh", "1:more");
     TxtRecordSet host = set("h1", "0:host \"quoted\" back\\slash caf\u00e9");
     publisher.upsert(List.of(host, mesh));
-    assertThat(read("", "h1", "h2")).containsOnly(Map.entry(DOMAIN, mesh), Map.entry(host.name(), host));
+    assertThat(read("", "h1", "h2"))
+        .containsOnly(Map.entry(DOMAIN, mesh), Map.entry(host.name(), host));
 
     TxtRecordSet changed = set("", "0:mesh2");
     publisher.upsert(List.of(changed));
@@ -92,13 +105,16 @@ class Rfc2136PublisherTest {
 
   @Test
   void readCurrent_ignoresNamesOutsideTheDomain() {
-    assertThat(publisher.readCurrent(DOMAIN, List.of("other." + ZONE, "mesh.example.test.evil"))).isEmpty();
+    assertThat(publisher.readCurrent(DOMAIN, List.of("other." + ZONE, "mesh.example.test.evil")))
+        .isEmpty();
   }
 
   @Test
   void publish_secondRunWithNothingChanged_writesNothing() throws Exception {
     PublishService service = new PublishService(publisher, Reporter.silent());
-    RecordChanges changes = new RecordChanges(List.of(set("h1", "a"), set("_key.h1", "k")), Optional.of(set("", "m")), List.of());
+    RecordChanges changes =
+        new RecordChanges(
+            List.of(set("h1", "a"), set("_key.h1", "k")), Optional.of(set("", "m")), List.of());
     List<String> names = List.of(DOMAIN, "h1." + DOMAIN, "_key.h1." + DOMAIN);
     service.apply(RecordDiff.between(service.readCurrent(DOMAIN, names), changes));
     long serial = soaSerial();
@@ -119,11 +135,14 @@ class Rfc2136PublisherTest {
       sets.add(set("h" + i, "0:" + chunk, "1:" + chunk, "2:" + chunk));
       names.add("h" + i + "." + DOMAIN);
     }
-    assertThat(sets.stream().mapToInt(TxtRecordSet::dataBytes).sum()).isGreaterThan(Rfc2136Publisher.MAX_UPDATE_BYTES);
+    assertThat(sets.stream().mapToInt(TxtRecordSet::dataBytes).sum())
+        .isGreaterThan(Rfc2136Publisher.MAX_UPDATE_BYTES);
 
     publisher.upsert(sets);
 
-    assertThat(publisher.readCurrent(DOMAIN, names)).hasSize(120).containsEntry(sets.get(119).name(), sets.get(119));
+    assertThat(publisher.readCurrent(DOMAIN, names))
+        .hasSize(120)
+        .containsEntry(sets.get(119).name(), sets.get(119));
   }
 
   @Test
@@ -137,24 +156,37 @@ class Rfc2136PublisherTest {
         .isInstanceOf(PublishException.class)
         .hasMessageContaining("TSIG key 'upd.key' refused")
         .hasMessageContaining("BADSIG")
-        .satisfies(e -> assertThat(((PublishException) e).hint()).hasValueSatisfying(h -> assertThat(h).contains("secret")));
+        .satisfies(
+            e ->
+                assertThat(((PublishException) e).hint())
+                    .hasValueSatisfying(h -> assertThat(h).contains("secret")));
     assertThat(read("", "h1")).containsOnly(Map.entry(DOMAIN, set("", "m1")));
     assertThat(soaSerial()).isEqualTo(serial);
   }
 
   @Test
   void upsert_unknownKeyName_isRefusedWithBadkey() {
-    Rfc2136Publisher stranger = new Rfc2136Publisher(new InetSocketAddress("127.0.0.1", knot.port()), ZONE, "stranger.key",
-        new TSIG(TSIG.HMAC_SHA256, "stranger.key", knot.tsigSecret()), Duration.ofSeconds(3));
+    Rfc2136Publisher stranger =
+        new Rfc2136Publisher(
+            new InetSocketAddress("127.0.0.1", knot.port()),
+            ZONE,
+            "stranger.key",
+            new TSIG(TSIG.HMAC_SHA256, "stranger.key", knot.tsigSecret()),
+            Duration.ofSeconds(3));
 
     assertThatThrownBy(() -> stranger.upsert(List.of(set("", "x"))))
-        .isInstanceOf(PublishException.class).hasMessageContaining("BADKEY");
+        .isInstanceOf(PublishException.class)
+        .hasMessageContaining("BADKEY");
   }
 
   @Test
   void upsert_withoutZoneParameter_findsTheZoneFromTheServer() {
-    Rfc2136Publisher noZone = (Rfc2136Publisher) Publishers.fromUri(
-        "rfc2136://127.0.0.1:" + knot.port() + "?tsig=" + knot.keyName(), Path.of("."), Map.of("WGMESH_TSIG_SECRET", knot.tsigSecret()));
+    Rfc2136Publisher noZone =
+        (Rfc2136Publisher)
+            Publishers.fromUri(
+                "rfc2136://127.0.0.1:" + knot.port() + "?tsig=" + knot.keyName(),
+                Path.of("."),
+                Map.of("WGMESH_TSIG_SECRET", knot.tsigSecret()));
 
     noZone.upsert(List.of(set("h7", "seven")));
 
@@ -168,8 +200,12 @@ class Rfc2136PublisherTest {
     assertThatThrownBy(() -> publisher.upsert(List.of(set("", "m"))))
         .isInstanceOf(PublishException.class)
         .hasMessageContaining("no answer from")
-        .satisfies(e -> assertThat(((PublishException) e).hint()).hasValueSatisfying(h -> assertThat(h).contains("running")));
+        .satisfies(
+            e ->
+                assertThat(((PublishException) e).hint())
+                    .hasValueSatisfying(h -> assertThat(h).contains("running")));
     assertThatThrownBy(() -> read(""))
-        .isInstanceOf(PublishException.class).hasMessageContaining("query TXT " + DOMAIN);
+        .isInstanceOf(PublishException.class)
+        .hasMessageContaining("query TXT " + DOMAIN);
   }
 }

@@ -27,9 +27,9 @@ import org.w3c.dom.NodeList;
  * A local FAKE of the Route53 REST-XML API (no emulator can be installed here): one hosted zone in
  * memory, served by the JDK's HTTP server on 127.0.0.1. It answers ChangeResourceRecordSets (with
  * Route53's batch limits and its exact-match rule for DELETE, all or nothing),
- * ListResourceRecordSets (in Route53's order, paginated), and GetChange; it can answer with
- * {@code Throttling} a given number of times. Element names and error codes follow the Route53
- * API reference (version 2013-04-01).
+ * ListResourceRecordSets (in Route53's order, paginated), and GetChange; it can answer with {@code
+ * Throttling} a given number of times. Element names and error codes follow the Route53 API
+ * reference (version 2013-04-01).
  */
 final class Route53Fake implements AutoCloseable {
   private static final String NS = "https://route53.amazonaws.com/doc/2013-04-01/";
@@ -46,15 +46,21 @@ final class Route53Fake implements AutoCloseable {
   final AtomicInteger changeRequests = new AtomicInteger();
   final AtomicInteger getChangeRequests = new AtomicInteger();
   final AtomicInteger listRequests = new AtomicInteger();
+
   /** How many of the next ChangeResourceRecordSets requests to answer with Throttling. */
   final AtomicInteger throttleNext = new AtomicInteger();
+
   /** How many ChangeResourceRecordSets requests to accept before {@link #throttleNext} applies. */
   final AtomicInteger acceptBeforeThrottling = new AtomicInteger();
+
   /** How many GetChange answers say PENDING before INSYNC. */
   final AtomicInteger pendingPolls = new AtomicInteger();
+
   volatile int pageSize = 300;
+
   /** The Authorization header of the last request (SigV4 names the access key id in it). */
   volatile String lastAuthorization;
+
   private final AtomicInteger changeIds = new AtomicInteger();
   private final HttpServer server;
 
@@ -93,7 +99,11 @@ final class Route53Fake implements AutoCloseable {
       } else if (path.startsWith("/2013-04-01/change/")) {
         getChange(ex);
       } else {
-        error(ex, 400, "InvalidInput", "unsupported by the fake: " + ex.getRequestMethod() + " " + path);
+        error(
+            ex,
+            400,
+            "InvalidInput",
+            "unsupported by the fake: " + ex.getRequestMethod() + " " + path);
       }
     } catch (Exception e) {
       error(ex, 500, "InternalFailure", String.valueOf(e));
@@ -110,7 +120,8 @@ final class Route53Fake implements AutoCloseable {
       f.setNamespaceAware(true);
       doc = f.newDocumentBuilder().parse(in);
     }
-    if (acceptBeforeThrottling.getAndUpdate(n -> Math.max(0, n - 1)) == 0 && throttleNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+    if (acceptBeforeThrottling.getAndUpdate(n -> Math.max(0, n - 1)) == 0
+        && throttleNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       error(ex, 400, "Throttling", "Rate exceeded");
       return;
     }
@@ -132,10 +143,20 @@ final class Route53Fake implements AutoCloseable {
       records += values.size() * weight;
       chars += values.stream().mapToInt(String::length).sum() * weight;
       actions.add(new String[] {action});
-      sets.add(new RRset(text(rrs, "Name"), text(rrs, "Type"), Long.parseLong(text(rrs, "TTL")), values));
+      sets.add(
+          new RRset(
+              text(rrs, "Name"), text(rrs, "Type"), Long.parseLong(text(rrs, "TTL")), values));
     }
     if (records > 1000 || chars > 32_000) {
-      error(ex, 400, "InvalidChangeBatch", "Number of records limit of 1000 or characters limit of 32000 exceeded (" + records + ", " + chars + ")");
+      error(
+          ex,
+          400,
+          "InvalidChangeBatch",
+          "Number of records limit of 1000 or characters limit of 32000 exceeded ("
+              + records
+              + ", "
+              + chars
+              + ")");
       return;
     }
     synchronized (zone) {
@@ -147,14 +168,29 @@ final class Route53Fake implements AutoCloseable {
           case "UPSERT" -> next.put(k, s);
           case "CREATE" -> {
             if (next.putIfAbsent(k, s) != null) {
-              error(ex, 400, "InvalidChangeBatch", "Tried to create resource record set " + s.name() + " but it already exists");
+              error(
+                  ex,
+                  400,
+                  "InvalidChangeBatch",
+                  "Tried to create resource record set " + s.name() + " but it already exists");
               return;
             }
           }
           case "DELETE" -> {
             RRset old = next.get(k);
-            if (old == null || old.ttl() != s.ttl() || !new java.util.HashSet<>(old.values()).equals(new java.util.HashSet<>(s.values()))) {
-              error(ex, 400, "InvalidChangeBatch", "Tried to delete resource record set " + s.name() + " type " + s.type() + " but the values provided do not match the current values");
+            if (old == null
+                || old.ttl() != s.ttl()
+                || !new java.util.HashSet<>(old.values())
+                    .equals(new java.util.HashSet<>(s.values()))) {
+              error(
+                  ex,
+                  400,
+                  "InvalidChangeBatch",
+                  "Tried to delete resource record set "
+                      + s.name()
+                      + " type "
+                      + s.type()
+                      + " but the values provided do not match the current values");
               return;
             }
             next.remove(k);
@@ -170,7 +206,14 @@ final class Route53Fake implements AutoCloseable {
     }
     batches.add(new Batch(sets.size(), records, chars));
     String id = "C" + changeIds.incrementAndGet();
-    respond(ex, 200, "<ChangeResourceRecordSetsResponse xmlns=\"" + NS + "\">" + changeInfo(id, "PENDING") + "</ChangeResourceRecordSetsResponse>");
+    respond(
+        ex,
+        200,
+        "<ChangeResourceRecordSetsResponse xmlns=\""
+            + NS
+            + "\">"
+            + changeInfo(id, "PENDING")
+            + "</ChangeResourceRecordSetsResponse>");
   }
 
   private void list(HttpExchange ex) throws IOException {
@@ -180,7 +223,8 @@ final class Route53Fake implements AutoCloseable {
     synchronized (zone) {
       all = new ArrayList<>(zone.values());
     }
-    Comparator<RRset> order = Comparator.comparing((RRset r) -> reversedLabels(r.name())).thenComparing(RRset::type);
+    Comparator<RRset> order =
+        Comparator.comparing((RRset r) -> reversedLabels(r.name())).thenComparing(RRset::type);
     all.sort(order);
     int from = 0;
     if (q.containsKey("name")) {
@@ -191,10 +235,17 @@ final class Route53Fake implements AutoCloseable {
     }
     int max = Math.min(pageSize, Integer.parseInt(q.getOrDefault("maxitems", "300")));
     List<RRset> page = all.subList(from, Math.min(all.size(), from + max));
-    StringBuilder b = new StringBuilder("<ListResourceRecordSetsResponse xmlns=\"" + NS + "\"><ResourceRecordSets>");
+    StringBuilder b =
+        new StringBuilder(
+            "<ListResourceRecordSetsResponse xmlns=\"" + NS + "\"><ResourceRecordSets>");
     for (RRset r : page) {
-      b.append("<ResourceRecordSet><Name>").append(xml(r.name())).append("</Name><Type>").append(r.type())
-          .append("</Type><TTL>").append(r.ttl()).append("</TTL><ResourceRecords>");
+      b.append("<ResourceRecordSet><Name>")
+          .append(xml(r.name()))
+          .append("</Name><Type>")
+          .append(r.type())
+          .append("</Type><TTL>")
+          .append(r.ttl())
+          .append("</TTL><ResourceRecords>");
       for (String v : r.values()) {
         b.append("<ResourceRecord><Value>").append(xml(v)).append("</Value></ResourceRecord>");
       }
@@ -202,10 +253,18 @@ final class Route53Fake implements AutoCloseable {
     }
     b.append("</ResourceRecordSets>");
     boolean truncated = from + max < all.size();
-    b.append("<IsTruncated>").append(truncated).append("</IsTruncated><MaxItems>").append(max).append("</MaxItems>");
+    b.append("<IsTruncated>")
+        .append(truncated)
+        .append("</IsTruncated><MaxItems>")
+        .append(max)
+        .append("</MaxItems>");
     if (truncated) {
       RRset next = all.get(from + max);
-      b.append("<NextRecordName>").append(xml(next.name())).append("</NextRecordName><NextRecordType>").append(next.type()).append("</NextRecordType>");
+      b.append("<NextRecordName>")
+          .append(xml(next.name()))
+          .append("</NextRecordName><NextRecordType>")
+          .append(next.type())
+          .append("</NextRecordType>");
     }
     respond(ex, 200, b.append("</ListResourceRecordSetsResponse>").toString());
   }
@@ -214,20 +273,41 @@ final class Route53Fake implements AutoCloseable {
     getChangeRequests.incrementAndGet();
     String id = ex.getRequestURI().getPath().substring("/2013-04-01/change/".length());
     String status = pendingPolls.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? "PENDING" : "INSYNC";
-    respond(ex, 200, "<GetChangeResponse xmlns=\"" + NS + "\">" + changeInfo(id, status) + "</GetChangeResponse>");
+    respond(
+        ex,
+        200,
+        "<GetChangeResponse xmlns=\""
+            + NS
+            + "\">"
+            + changeInfo(id, status)
+            + "</GetChangeResponse>");
   }
 
   private static String changeInfo(String id, String status) {
-    return "<ChangeInfo><Id>/change/" + id + "</Id><Status>" + status + "</Status><SubmittedAt>2026-01-01T00:00:00.000Z</SubmittedAt></ChangeInfo>";
+    return "<ChangeInfo><Id>/change/"
+        + id
+        + "</Id><Status>"
+        + status
+        + "</Status><SubmittedAt>2026-01-01T00:00:00.000Z</SubmittedAt></ChangeInfo>";
   }
 
-  private static void error(HttpExchange ex, int status, String code, String message) throws IOException {
-    respond(ex, status, "<ErrorResponse xmlns=\"" + NS + "\"><Error><Type>Sender</Type><Code>" + code + "</Code><Message>"
-        + xml(message) + "</Message></Error><RequestId>fake-request</RequestId></ErrorResponse>");
+  private static void error(HttpExchange ex, int status, String code, String message)
+      throws IOException {
+    respond(
+        ex,
+        status,
+        "<ErrorResponse xmlns=\""
+            + NS
+            + "\"><Error><Type>Sender</Type><Code>"
+            + code
+            + "</Code><Message>"
+            + xml(message)
+            + "</Message></Error><RequestId>fake-request</RequestId></ErrorResponse>");
   }
 
   private static void respond(HttpExchange ex, int status, String body) throws IOException {
-    byte[] bytes = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + body).getBytes(StandardCharsets.UTF_8);
+    byte[] bytes =
+        ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + body).getBytes(StandardCharsets.UTF_8);
     ex.getResponseHeaders().set("Content-Type", "text/xml");
     ex.getResponseHeaders().set("x-amzn-RequestId", "fake-request");
     ex.sendResponseHeaders(status, bytes.length);
@@ -243,7 +323,8 @@ final class Route53Fake implements AutoCloseable {
   }
 
   private static String reversedLabels(String name) {
-    List<String> labels = new ArrayList<>(Arrays.asList(TxtRecordSetNames.absolute(name).split("\\.")));
+    List<String> labels =
+        new ArrayList<>(Arrays.asList(TxtRecordSetNames.absolute(name).split("\\.")));
     Collections.reverse(labels);
     return String.join("\u0000", labels);
   }

@@ -38,9 +38,13 @@ class Route53PublisherTest {
   }
 
   private Route53Publisher publisher(boolean wait) {
-    var client = Route53Publisher.newClient(fake.endpoint(),
-        StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDFAKE", "fake-secret")), Duration.ofMillis(5));
-    return new Route53Publisher(client, "/hostedzone/ZFAKE123", wait, Duration.ofMillis(5), Duration.ofSeconds(10));
+    var client =
+        Route53Publisher.newClient(
+            fake.endpoint(),
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDFAKE", "fake-secret")),
+            Duration.ofMillis(5));
+    return new Route53Publisher(
+        client, "/hostedzone/ZFAKE123", wait, Duration.ofMillis(5), Duration.ofSeconds(10));
   }
 
   private static TxtRecordSet set(String label, String... strings) {
@@ -53,7 +57,8 @@ class Route53PublisherTest {
     publisher.upsert(List.of(mesh));
 
     assertThat(fake.zone.get(DOMAIN + ". TXT").values())
-        .containsExactlyInAnyOrder("\"0:plain\"", "\"1:\\\"quoted\\\" back\\\\slash caf\\303\\251\"");
+        .containsExactlyInAnyOrder(
+            "\"0:plain\"", "\"1:\\\"quoted\\\" back\\\\slash caf\\303\\251\"");
     assertThat(publisher.readCurrent(DOMAIN, List.of())).containsOnly(Map.entry(DOMAIN, mesh));
   }
 
@@ -86,8 +91,10 @@ class Route53PublisherTest {
 
   @Test
   void fromRoute53Name_decodesOctalEscapesAndNormalizes() {
-    assertThat(Route53Publisher.fromRoute53Name("\\052.Mesh.Example.Test.")).isEqualTo("*.mesh.example.test");
-    assertThat(Route53Publisher.fromRoute53Name("_key.h1.mesh.example.test.")).isEqualTo("_key.h1.mesh.example.test");
+    assertThat(Route53Publisher.fromRoute53Name("\\052.Mesh.Example.Test."))
+        .isEqualTo("*.mesh.example.test");
+    assertThat(Route53Publisher.fromRoute53Name("_key.h1.mesh.example.test."))
+        .isEqualTo("_key.h1.mesh.example.test");
   }
 
   @Test
@@ -107,7 +114,10 @@ class Route53PublisherTest {
     assertThatThrownBy(() -> publisher.upsert(List.of(set("", "m"))))
         .isInstanceOf(PublishException.class)
         .hasMessageContaining("Throttling")
-        .satisfies(e -> assertThat(((PublishException) e).hint()).hasValueSatisfying(h -> assertThat(h).contains("run wgpub again")));
+        .satisfies(
+            e ->
+                assertThat(((PublishException) e).hint())
+                    .hasValueSatisfying(h -> assertThat(h).contains("run wgpub again")));
     assertThat(fake.changeRequests.get()).isEqualTo(8);
     assertThat(fake.zone).isEmpty();
   }
@@ -122,11 +132,14 @@ class Route53PublisherTest {
 
     publisher.upsert(sets);
 
-    assertThat(fake.batches).hasSizeGreaterThan(1)
+    assertThat(fake.batches)
+        .hasSizeGreaterThan(1)
         .allSatisfy(b -> assertThat(b.valueChars()).isLessThanOrEqualTo(32_000))
         .allSatisfy(b -> assertThat(b.recordCount()).isLessThanOrEqualTo(1000));
     assertThat(fake.batches.stream().mapToInt(Route53Fake.Batch::changes).sum()).isEqualTo(60);
-    assertThat(publisher.readCurrent(DOMAIN, List.of())).hasSize(60).containsEntry(sets.get(59).name(), sets.get(59));
+    assertThat(publisher.readCurrent(DOMAIN, List.of()))
+        .hasSize(60)
+        .containsEntry(sets.get(59).name(), sets.get(59));
   }
 
   @Test
@@ -139,7 +152,9 @@ class Route53PublisherTest {
     publisher.upsert(sets);
 
     // 700 UPSERTs count 1400 records: two batches at least.
-    assertThat(fake.batches).hasSizeGreaterThanOrEqualTo(2).allSatisfy(b -> assertThat(b.recordCount()).isLessThanOrEqualTo(1000));
+    assertThat(fake.batches)
+        .hasSizeGreaterThanOrEqualTo(2)
+        .allSatisfy(b -> assertThat(b.recordCount()).isLessThanOrEqualTo(1000));
   }
 
   @Test
@@ -154,7 +169,8 @@ class Route53PublisherTest {
   @Test
   void publish_secondRunWithNothingChanged_sendsNoChange() {
     PublishService service = new PublishService(publisher, Reporter.silent());
-    RecordChanges changes = new RecordChanges(List.of(set("h1", "a")), Optional.of(set("", "m")), List.of());
+    RecordChanges changes =
+        new RecordChanges(List.of(set("h1", "a")), Optional.of(set("", "m")), List.of());
     service.apply(RecordDiff.between(service.readCurrent(DOMAIN, List.of()), changes));
     int before = fake.changeRequests.get();
 
@@ -167,9 +183,14 @@ class Route53PublisherTest {
 
   @Test
   void readCurrent_unknownZone_namesIt() {
-    var client = Route53Publisher.newClient(fake.endpoint(),
-        StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDFAKE", "fake-secret")), Duration.ofMillis(5));
-    try (Route53Publisher wrong = new Route53Publisher(client, "ZOTHER", false, Duration.ofMillis(5), Duration.ofSeconds(1))) {
+    var client =
+        Route53Publisher.newClient(
+            fake.endpoint(),
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDFAKE", "fake-secret")),
+            Duration.ofMillis(5));
+    try (Route53Publisher wrong =
+        new Route53Publisher(
+            client, "ZOTHER", false, Duration.ofMillis(5), Duration.ofSeconds(1))) {
       assertThatThrownBy(() -> wrong.readCurrent(DOMAIN, List.of()))
           .isInstanceOf(PublishException.class)
           .hasMessageContaining("NoSuchHostedZone")
@@ -183,7 +204,9 @@ class Route53PublisherTest {
     // roles follow); the site file never holds credentials.
     System.setProperty("aws.accessKeyId", "AKIDFROMCHAIN");
     System.setProperty("aws.secretAccessKey", "chain-secret");
-    try (Publisher p = Publishers.fromUri("route53:ZFAKE123?wait=false&endpoint=" + fake.endpoint(), Path.of("."), Map.of())) {
+    try (Publisher p =
+        Publishers.fromUri(
+            "route53:ZFAKE123?wait=false&endpoint=" + fake.endpoint(), Path.of("."), Map.of())) {
       p.upsert(List.of(set("", "m")));
     } finally {
       System.clearProperty("aws.accessKeyId");

@@ -37,10 +37,22 @@ class SitePublicationTest {
     yaml = dir.resolve("wgmesh.yaml");
     TestSites.create(yaml, "route53:ZFAKE123", 3);
     fake = new Route53Fake("ZFAKE123");
-    BiFunction<String, Path, Publisher> toFake = (uri, siteDir) -> new Route53Publisher(
-        Route53Publisher.newClient(fake.endpoint(), StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDFAKE", "s")), Duration.ofMillis(2)),
-        "ZFAKE123", true, Duration.ofMillis(2), Duration.ofSeconds(10));
-    service = new SitePublication(Reporter.silent(), toFake, Clock.fixed(Instant.parse("2026-11-22T08:00:00Z"), ZoneOffset.UTC));
+    BiFunction<String, Path, Publisher> toFake =
+        (uri, siteDir) ->
+            new Route53Publisher(
+                Route53Publisher.newClient(
+                    fake.endpoint(),
+                    StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDFAKE", "s")),
+                    Duration.ofMillis(2)),
+                "ZFAKE123",
+                true,
+                Duration.ofMillis(2),
+                Duration.ofSeconds(10));
+    service =
+        new SitePublication(
+            Reporter.silent(),
+            toFake,
+            Clock.fixed(Instant.parse("2026-11-22T08:00:00Z"), ZoneOffset.UTC));
   }
 
   @AfterEach
@@ -90,11 +102,16 @@ class SitePublicationTest {
     Site site = SiteFile.load(yaml);
     var removed = site.host(TestSites.host(3).uuid()).orElseThrow();
     Site without = site.withoutHost(removed.uuid());
-    PublicationState state = PublicationState.parse(Files.readString(SitePublication.statePath(yaml)), "state");
+    PublicationState state =
+        PublicationState.parse(Files.readString(SitePublication.statePath(yaml)), "state");
 
     var names = SitePublication.candidateNames(DOMAIN, without, state);
 
-    assertThat(names).contains(DOMAIN, RecordNames.hostRecordName(DOMAIN, 3), RecordNames.keyRecordName(DOMAIN, removed.publicKey()))
+    assertThat(names)
+        .contains(
+            DOMAIN,
+            RecordNames.hostRecordName(DOMAIN, 3),
+            RecordNames.keyRecordName(DOMAIN, removed.publicKey()))
         .contains(RecordNames.hostRecordName(DOMAIN, 1));
   }
 }

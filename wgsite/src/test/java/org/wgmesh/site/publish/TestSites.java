@@ -23,22 +23,43 @@ public final class TestSites {
    * 2001:db8::n, LAN 10.(n/256).(n%256).0/24.
    */
   public static HostEntry host(int n) {
-    return new HostEntry(new UUID(0x6f1c000000004000L, 0x8000000000000000L + n), "router" + n, n, 64511 + n,
-        X25519PrivateKey.generate().publicKey(), List.of(IpAddress.parse("2001:db8::" + Integer.toHexString(n), "t")),
+    return new HostEntry(
+        new UUID(0x6f1c000000004000L, 0x8000000000000000L + n),
+        "router" + n,
+        n,
+        64511 + n,
+        X25519PrivateKey.generate().publicKey(),
+        List.of(IpAddress.parse("2001:db8::" + Integer.toHexString(n), "t")),
         List.of(IpPrefix.parse("10." + (n >> 8) + "." + (n & 255) + ".0/24", "t")));
   }
 
-  /** Creates {@code yaml} (and its keys) with hosts 1..{@code hosts}, publishing to {@code publish}. */
+  /**
+   * Creates {@code yaml} (and its keys) with hosts 1..{@code hosts}, publishing to {@code publish}.
+   */
   public static Site create(Path yaml, String publish, int hosts) {
-    MeshSettings settings = new MeshSettings(DOMAIN, "mesh1", IpPrefix.parse("fd12:3456:789a::/48", "t"), 51000,
-        SiteFile.defaultAllowedLanPrefixes(), MeshSettings.FULL_MESH);
+    MeshSettings settings =
+        new MeshSettings(
+            DOMAIN,
+            "mesh1",
+            IpPrefix.parse("fd12:3456:789a::/48", "t"),
+            51000,
+            SiteFile.defaultAllowedLanPrefixes(),
+            MeshSettings.FULL_MESH);
     Site created = SiteFile.create(yaml, settings, AsnRange.parse(AsnRange.DEFAULT, "t"), publish);
     List<HostEntry> all = new java.util.ArrayList<>();
     for (int n = 1; n <= hosts; n++) {
       all.add(host(n));
     }
-    Site site = new Site(created.settings(), all, created.keys(), created.asnRange(), created.publishTarget(),
-        created.ttl(), created.recordLifetime(), created.retired());
+    Site site =
+        new Site(
+            created.settings(),
+            all,
+            created.keys(),
+            created.asnRange(),
+            created.publishTarget(),
+            created.ttl(),
+            created.recordLifetime(),
+            created.retired());
     SiteFile.save(site, yaml);
     return site;
   }

@@ -54,8 +54,12 @@ class ZoneFilePublisherTest {
   @Test
   void readCurrent_matchesWholeLabelsOnly() {
     ZoneFilePublisher p = new ZoneFilePublisher(dir.resolve("z"));
-    p.upsert(List.of(set("mesh.example.test", "a"), set("h.mesh.example.test", "b"),
-        set("othermesh.example.test", "c"), set("mesh.example.test.evil", "d")));
+    p.upsert(
+        List.of(
+            set("mesh.example.test", "a"),
+            set("h.mesh.example.test", "b"),
+            set("othermesh.example.test", "c"),
+            set("mesh.example.test.evil", "d")));
 
     assertThat(p.readCurrent("mesh.example.test", List.of()).keySet())
         .containsExactlyInAnyOrder("mesh.example.test", "h.mesh.example.test");
@@ -77,7 +81,11 @@ class ZoneFilePublisherTest {
   @Test
   void delete_removesOnlyTheNamedSets() {
     ZoneFilePublisher p = new ZoneFilePublisher(dir.resolve("z"));
-    p.upsert(List.of(set("mesh.example.test", "a"), set("h1.mesh.example.test", "b"), set("h2.mesh.example.test", "c")));
+    p.upsert(
+        List.of(
+            set("mesh.example.test", "a"),
+            set("h1.mesh.example.test", "b"),
+            set("h2.mesh.example.test", "c")));
 
     p.delete(List.of("H1.mesh.example.test.", "absent.mesh.example.test"));
 
@@ -96,7 +104,10 @@ class ZoneFilePublisherTest {
 
     try (KnotServer knot = KnotServer.start("example.test", List.of("$INCLUDE " + file))) {
       SimpleResolver r = new SimpleResolver(new InetSocketAddress("127.0.0.1", knot.port()));
-      Message answer = r.send(Message.newQuery(Record.newRecord(Name.fromString("mesh.example.test."), Type.TXT, DClass.IN)));
+      Message answer =
+          r.send(
+              Message.newQuery(
+                  Record.newRecord(Name.fromString("mesh.example.test."), Type.TXT, DClass.IN)));
       List<String> strings = new ArrayList<>();
       for (Record rr : answer.getSection(Section.ANSWER)) {
         for (byte[] b : ((TXTRecord) rr).getStringsAsByteArrays()) {
@@ -109,13 +120,16 @@ class ZoneFilePublisherTest {
 
   @Test
   void readCurrent_missingFile_isEmpty() {
-    assertThat(new ZoneFilePublisher(dir.resolve("none")).readCurrent("example.test", List.of())).isEmpty();
+    assertThat(new ZoneFilePublisher(dir.resolve("none")).readCurrent("example.test", List.of()))
+        .isEmpty();
   }
 
   @Test
   void readCurrent_malformedLine_namesFileAndLine() throws Exception {
     Path file = dir.resolve("bad.zone");
-    Files.writeString(file, "; comment\nmesh.example.test. 300 IN TXT \"ok\"\nmesh.example.test. 300 IN TXT \"unclosed\n");
+    Files.writeString(
+        file,
+        "; comment\nmesh.example.test. 300 IN TXT \"ok\"\nmesh.example.test. 300 IN TXT \"unclosed\n");
     ZoneFilePublisher p = new ZoneFilePublisher(file);
 
     assertThatThrownBy(() -> p.readCurrent("mesh.example.test", List.of()))
@@ -127,14 +141,22 @@ class ZoneFilePublisherTest {
   @Test
   void parse_rejectsEachKindOfBadLine() {
     assertThatThrownBy(() -> ZoneFilePublisher.parse("mesh.example.test 300 IN TXT \"a\"\n", "f"))
-        .hasMessageContaining("f line 1").hasMessageContaining("not absolute");
-    assertThatThrownBy(() -> ZoneFilePublisher.parse("\n\nm.example.test. soon IN TXT \"a\"\n", "f"))
-        .hasMessageContaining("f line 3").hasMessageContaining("TTL 'soon'");
+        .hasMessageContaining("f line 1")
+        .hasMessageContaining("not absolute");
+    assertThatThrownBy(
+            () -> ZoneFilePublisher.parse("\n\nm.example.test. soon IN TXT \"a\"\n", "f"))
+        .hasMessageContaining("f line 3")
+        .hasMessageContaining("TTL 'soon'");
     assertThatThrownBy(() -> ZoneFilePublisher.parse("m.example.test. 300 IN A 192.0.2.1\n", "f"))
         .hasMessageContaining("expected 'NAME. TTL IN TXT");
-    assertThatThrownBy(() -> ZoneFilePublisher.parse("m.example.test. 300 IN TXT \"a\"\nm.example.test. 60 IN TXT \"b\"\n", "f"))
-        .hasMessageContaining("f line 2").hasMessageContaining("TTL 60 differs");
-    assertThatThrownBy(() -> ZoneFilePublisher.parse("m.example.test. 300 IN TXT \"a\\999\"\n", "f"))
+    assertThatThrownBy(
+            () ->
+                ZoneFilePublisher.parse(
+                    "m.example.test. 300 IN TXT \"a\"\nm.example.test. 60 IN TXT \"b\"\n", "f"))
+        .hasMessageContaining("f line 2")
+        .hasMessageContaining("TTL 60 differs");
+    assertThatThrownBy(
+            () -> ZoneFilePublisher.parse("m.example.test. 300 IN TXT \"a\\999\"\n", "f"))
         .hasMessageContaining("over 255");
     assertThatThrownBy(() -> ZoneFilePublisher.parse("m.example.test. 300 IN TXT \"a\"x\n", "f"))
         .hasMessageContaining("text after a closing");
@@ -145,7 +167,8 @@ class ZoneFilePublisherTest {
     Path file = dir.resolve("bad.zone");
     Files.writeString(file, "garbage\n");
 
-    assertThatThrownBy(() -> new ZoneFilePublisher(file).upsert(List.of(set("m.example.test", "a"))))
+    assertThatThrownBy(
+            () -> new ZoneFilePublisher(file).upsert(List.of(set("m.example.test", "a"))))
         .isInstanceOf(PublishException.class);
     assertThat(Files.readString(file)).isEqualTo("garbage\n");
   }

@@ -5,31 +5,31 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.wgmesh.core.exec.Command;
 import org.wgmesh.core.exec.CommandResult;
 import org.wgmesh.core.exec.CommandRunner;
+import org.wgmesh.core.net.IpPrefix;
 import org.wgmesh.endpoint.deploy.host.Birdc;
 import org.wgmesh.endpoint.deploy.host.HostProbe;
 import org.wgmesh.endpoint.deploy.host.Ip;
 import org.wgmesh.endpoint.deploy.host.LinkInfo;
 import org.wgmesh.endpoint.deploy.host.Shorewall;
 import org.wgmesh.endpoint.deploy.host.Wg;
-import org.wgmesh.endpoint.deploy.state.Manifest;
 import org.wgmesh.endpoint.deploy.plan.Layout;
 import org.wgmesh.endpoint.deploy.plan.Planner;
-import org.wgmesh.core.net.IpPrefix;
-import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.OptionalLong;
-import java.util.Set;
-import java.util.TreeSet;
+import org.wgmesh.endpoint.deploy.state.Manifest;
 
 /**
  * Checks that what the last deploy left ({@link Manifest}) is alive: the namespace and the kernel
@@ -49,8 +49,10 @@ public final class HealthCheck {
   /** {@code protocol bgp wg2 from mesh_peer { description "h2";} in the rendered BIRD config. */
   private static final Pattern DESCRIPTION =
       Pattern.compile("protocol\\s+bgp\\s+(\\S+)[^{]*\\{\\s*description\\s+\"([^\"]*)\"");
+
   /** {@code 3 of 5 routes for 4 networks in table master4}. */
   private static final Pattern ROUTE_COUNT = Pattern.compile("(\\d+) of \\d+ routes");
+
   /** {@code users:(("wireguard-go",pid=12,fd=7))} in {@code ss -p} output. */
   private static final Pattern SS_USER = Pattern.compile("\\(\"([^\"]+)\",pid=(\\d+)");
 
@@ -67,15 +69,23 @@ public final class HealthCheck {
    *
    * @param acceptedSerial the highest mesh serial verified on this host ({@code .seen}), 0 if none
    */
-  public HealthReport check(Layout layout, Manifest manifest, long acceptedSerial, Duration maxHandshakeAge) {
+  public HealthReport check(
+      Layout layout, Manifest manifest, long acceptedSerial, Duration maxHandshakeAge) {
     String ns = layout.namespace();
     Instant at = clock.instant();
     long now = at.getEpochSecond();
     List<HealthReport.Item> items = new ArrayList<>();
     HostProbe probe = new HostProbe(runner);
     boolean nsExists = probe.namespaces().contains(ns);
-    items.add(item("namespace", nsExists, "namespace " + ns, nsExists ? "exists" : "missing",
-        "run wgdeploy " + manifest.domain() + " (the timer does): it creates whatever is missing"));
+    items.add(
+        item(
+            "namespace",
+            nsExists,
+            "namespace " + ns,
+            nsExists ? "exists" : "missing",
+            "run wgdeploy "
+                + manifest.domain()
+                + " (the timer does): it creates whatever is missing"));
 
     Map<String, LinkInfo> links = Map.of();
     Map<String, Long> handshakes = Map.of();
@@ -92,11 +102,14 @@ public final class HealthCheck {
     CommandResult protocols = runner.execute(birdc.showProtocols());
     boolean bird = protocols.ok();
     Map<String, String> bgp = bird ? bgpStates(protocols.stdout()) : Map.of();
-    Map<String, String> bfd = bird ? bfdStates(runner.execute(birdc.showBfdSessions()).stdout()) : Map.of();
+    Map<String, String> bfd =
+        bird ? bfdStates(runner.execute(birdc.showBfdSessions()).stdout()) : Map.of();
     Map<String, Long> routes = new LinkedHashMap<>();
     if (bird) {
-      routeCount(runner.execute(birdc.countBgpRoutes("master4"))).ifPresent(n -> routes.put("ipv4", n));
-      routeCount(runner.execute(birdc.countBgpRoutes("master6"))).ifPresent(n -> routes.put("ipv6", n));
+      routeCount(runner.execute(birdc.countBgpRoutes("master4")))
+          .ifPresent(n -> routes.put("ipv4", n));
+      routeCount(runner.execute(birdc.countBgpRoutes("master6")))
+          .ifPresent(n -> routes.put("ipv6", n));
     }
     Map<String, String> peers = peerNames(layout);
 
@@ -104,12 +117,18 @@ public final class HealthCheck {
     for (String iface : manifest.wireguard().keySet()) {
       LinkCheck c = new LinkCheck();
       LinkInfo link = links.get(iface);
-      c.add(link != null && link.up(), link == null ? "link missing" : link.up() ? "link up" : "link down",
+      c.add(
+          link != null && link.up(),
+          link == null ? "link missing" : link.up() ? "link up" : "link down",
           "run wgdeploy: it recreates a missing interface and sets it up");
-      // A link set down and up again has lost its IPv6 address, and BGP cannot come back without it.
+      // A link set down and up again has lost its IPv6 address, and BGP cannot come back without
+      // it.
       String cidr = manifest.wireguard().get(iface);
-      if (link != null && !cidr.isEmpty() && !link.addresses().contains(HostProbe.canonical(cidr))) {
-        c.add(false, "address " + cidr + " missing", "run wgdeploy: it adds the link address again");
+      if (link != null
+          && !cidr.isEmpty()
+          && !link.addresses().contains(HostProbe.canonical(cidr))) {
+        c.add(
+            false, "address " + cidr + " missing", "run wgdeploy: it adds the link address again");
       }
       Long last = handshakes.get(iface);
       if (last == null) {
@@ -118,7 +137,9 @@ public final class HealthCheck {
         c.add(false, "no handshake", "the peer does not answer: is it up, and its UDP port open?");
       } else {
         long age = Math.max(0, now - last);
-        c.add(age <= maxHandshakeAge.toSeconds(), "handshake " + age + " s ago",
+        c.add(
+            age <= maxHandshakeAge.toSeconds(),
+            "handshake " + age + " s ago",
             "no recent handshake: the peer or the path to it is down");
       }
       String state = bgp.get(iface);
@@ -126,39 +147,78 @@ public final class HealthCheck {
       if (!bird) {
         c.add(false, "BGP unknown (BIRD does not answer)", "start BIRD: run wgdeploy");
       } else {
-        c.add("Established".equals(state), state == null ? "no BGP session" : "BGP " + state,
+        c.add(
+            "Established".equals(state),
+            state == null ? "no BGP session" : "BGP " + state,
             "see 'birdc -s " + layout.birdSocket() + " show protocols all " + iface + "'");
-        c.add("Up".equals(session), session == null ? "no BFD session" : "BFD " + session,
+        c.add(
+            "Up".equals(session),
+            session == null ? "no BFD session" : "BFD " + session,
             "BFD is down when the link carries no packets: check the handshake and the peer");
       }
       String peer = peers.getOrDefault(iface, iface);
-      items.add(c.item("link." + iface, peers.containsKey(iface) ? iface + " (" + peer + ")" : iface));
+      items.add(
+          c.item("link." + iface, peers.containsKey(iface) ? iface + " (" + peer + ")" : iface));
       long[] rxtx = transfer.getOrDefault(iface, new long[2]);
-      measured.add(new HealthReport.LinkStatus(iface, peer, link != null && link.up(),
-          last == null || last == 0 ? OptionalLong.empty() : OptionalLong.of(last), rxtx[0], rxtx[1],
-          state == null ? "" : state, session == null ? "" : session));
+      measured.add(
+          new HealthReport.LinkStatus(
+              iface,
+              peer,
+              link != null && link.up(),
+              last == null || last == 0 ? OptionalLong.empty() : OptionalLong.of(last),
+              rxtx[0],
+              rxtx[1],
+              state == null ? "" : state,
+              session == null ? "" : session));
     }
     items.add(ports(ns, nsExists, manifest));
     items.add(recordExpiry(manifest, now));
     items.add(serial(manifest, acceptedSerial));
-    items.add(item("bird", bird, "BIRD",
-        bird ? "answers on " + layout.birdSocket() : "does not answer on " + layout.birdSocket() + firstLine(protocols),
-        "run wgdeploy (it starts BIRD), or see the system log"));
+    items.add(
+        item(
+            "bird",
+            bird,
+            "BIRD",
+            bird
+                ? "answers on " + layout.birdSocket()
+                : "does not answer on " + layout.birdSocket() + firstLine(protocols),
+            "run wgdeploy (it starts BIRD), or see the system log"));
     for (Shorewall tool : Shorewall.values()) {
       boolean started = probe.shorewallRunning(tool);
-      items.add(item(tool.tool(), started, tool.tool(), started ? "started" : "not started",
-          "run wgdeploy (it starts " + tool.tool() + "), or '" + tool.tool() + " start " + (tool == Shorewall.V4
-              ? layout.shorewallDir() : layout.shorewall6Dir()) + "'"));
+      items.add(
+          item(
+              tool.tool(),
+              started,
+              tool.tool(),
+              started ? "started" : "not started",
+              "run wgdeploy (it starts "
+                  + tool.tool()
+                  + "), or '"
+                  + tool.tool()
+                  + " start "
+                  + (tool == Shorewall.V4 ? layout.shorewallDir() : layout.shorewall6Dir())
+                  + "'"));
     }
-    return new HealthReport(manifest.domain(), ns, at, items, measured, routes,
-        new HealthReport.RecordStatus(manifest.serial(), manifest.recordIssued(), manifest.recordExpires(), acceptedSerial));
+    return new HealthReport(
+        manifest.domain(),
+        ns,
+        at,
+        items,
+        measured,
+        routes,
+        new HealthReport.RecordStatus(
+            manifest.serial(), manifest.recordIssued(), manifest.recordExpires(), acceptedSerial));
   }
 
-  private static HealthReport.Item item(String name, boolean ok, String subject, String detail, String hint) {
+  private static HealthReport.Item item(
+      String name, boolean ok, String subject, String detail, String hint) {
     return new HealthReport.Item(name, ok, subject, detail, ok ? "" : hint);
   }
 
-  /** Forwarding and the other kernel settings inside the namespace, and IPv4 forwarding outside it (the DNAT needs it). */
+  /**
+   * Forwarding and the other kernel settings inside the namespace, and IPv4 forwarding outside it
+   * (the DNAT needs it).
+   */
   private HealthReport.Item forwarding(String ns, boolean nsExists) {
     List<String> wrong = new ArrayList<>();
     if (nsExists) {
@@ -167,7 +227,9 @@ public final class HealthCheck {
       CommandResult r = runner.execute(Ip.exec(ns, false, argv.toArray(String[]::new)));
       List<String> values = List.of(r.stdout().strip().split("\\s+"));
       for (int i = 0; i < HostProbe.SYSCTL_KEYS.size(); i++) {
-        if (!r.ok() || i >= values.size() || !values.get(i).equals(HostProbe.SYSCTL_VALUES.get(i))) {
+        if (!r.ok()
+            || i >= values.size()
+            || !values.get(i).equals(HostProbe.SYSCTL_VALUES.get(i))) {
           wrong.add(HostProbe.SYSCTL_KEYS.get(i) + " in " + ns);
         }
       }
@@ -176,8 +238,13 @@ public final class HealthCheck {
     if (!outside.ok() || !outside.stdout().strip().equals("1")) {
       wrong.add("net.ipv4.ip_forward in the default namespace");
     }
-    return item("forwarding", wrong.isEmpty(), "forwarding",
-        wrong.isEmpty() ? "on in " + ns + " and in the default namespace" : "not as wgdeploy sets it: " + String.join(", ", wrong),
+    return item(
+        "forwarding",
+        wrong.isEmpty(),
+        "forwarding",
+        wrong.isEmpty()
+            ? "on in " + ns + " and in the default namespace"
+            : "not as wgdeploy sets it: " + String.join(", ", wrong),
         "run wgdeploy (it sets the namespace's); outside it, Shorewall's IP_FORWARDING=On does (shorewall reload)");
   }
 
@@ -188,13 +255,21 @@ public final class HealthCheck {
     List<String> wrong = new ArrayList<>();
     Optional<LinkInfo> outer = new HostProbe(runner).hostLink(host);
     checkEnd(wrong, host, outer, List.of(Planner.VETH_HOST_V4, Planner.VETH_HOST_V6));
-    checkEnd(wrong, nsEnd, Optional.ofNullable(inside.get(nsEnd)), List.of(Planner.VETH_NS_V4, Planner.VETH_NS_V6));
-    return item("veth", wrong.isEmpty(), "veth " + host + "/" + nsEnd,
+    checkEnd(
+        wrong,
+        nsEnd,
+        Optional.ofNullable(inside.get(nsEnd)),
+        List.of(Planner.VETH_NS_V4, Planner.VETH_NS_V6));
+    return item(
+        "veth",
+        wrong.isEmpty(),
+        "veth " + host + "/" + nsEnd,
         wrong.isEmpty() ? "both ends up with their addresses" : String.join(", ", wrong),
         "run wgdeploy: it recreates the pair and its addresses");
   }
 
-  private static void checkEnd(List<String> wrong, String name, Optional<LinkInfo> end, List<IpPrefix> want) {
+  private static void checkEnd(
+      List<String> wrong, String name, Optional<LinkInfo> end, List<IpPrefix> want) {
     if (end.isEmpty()) {
       wrong.add(name + " missing");
       return;
@@ -218,19 +293,35 @@ public final class HealthCheck {
     Set<Integer> mesh = new TreeSet<>(m.ports().values());
     List<String> conflicts = new ArrayList<>();
     if (!mesh.isEmpty()) {
-      conflicts.addAll(portUsers(runner.execute(Command.query("ss", "-H", "-u", "-a", "-n", "-p")), mesh,
-          "the default namespace", false));
+      conflicts.addAll(
+          portUsers(
+              runner.execute(Command.query("ss", "-H", "-u", "-a", "-n", "-p")),
+              mesh,
+              "the default namespace",
+              false));
       if (nsExists) {
-        conflicts.addAll(portUsers(runner.execute(Ip.exec(ns, false, "ss", "-H", "-u", "-a", "-n", "-p")), mesh, ns, true));
+        conflicts.addAll(
+            portUsers(
+                runner.execute(Ip.exec(ns, false, "ss", "-H", "-u", "-a", "-n", "-p")),
+                mesh,
+                ns,
+                true));
       }
     }
-    return item("ports", conflicts.isEmpty(), "UDP ports",
-        mesh.isEmpty() ? "unknown (deployed by an older wgdeploy)"
-            : conflicts.isEmpty() ? "no other program on " + mesh.size() + " mesh ports" : String.join(", ", conflicts),
+    return item(
+        "ports",
+        conflicts.isEmpty(),
+        "UDP ports",
+        mesh.isEmpty()
+            ? "unknown (deployed by an older wgdeploy)"
+            : conflicts.isEmpty()
+                ? "no other program on " + mesh.size() + " mesh ports"
+                : String.join(", ", conflicts),
         "stop that program or move it to another port: the mesh ports are portbase + host number");
   }
 
-  static List<String> portUsers(CommandResult ss, Set<Integer> ports, String where, boolean wireguardGoAllowed) {
+  static List<String> portUsers(
+      CommandResult ss, Set<Integer> ports, String where, boolean wireguardGoAllowed) {
     List<String> out = new ArrayList<>();
     if (!ss.ok()) {
       return out;
@@ -247,8 +338,19 @@ public final class HealthCheck {
       }
       int port = Integer.parseInt(local.substring(colon + 1));
       Matcher u = SS_USER.matcher(line);
-      if (ports.contains(port) && u.find() && !(wireguardGoAllowed && u.group(1).equals("wireguard-go"))) {
-        out.add("UDP port " + port + " in " + where + " used by " + u.group(1) + " (pid " + u.group(2) + ")");
+      if (ports.contains(port)
+          && u.find()
+          && !(wireguardGoAllowed && u.group(1).equals("wireguard-go"))) {
+        out.add(
+            "UDP port "
+                + port
+                + " in "
+                + where
+                + " used by "
+                + u.group(1)
+                + " (pid "
+                + u.group(2)
+                + ")");
       }
     }
     return out;
@@ -256,27 +358,45 @@ public final class HealthCheck {
 
   /**
    * The site re-signs a record once less than a third of its lifetime is left, and the timer's
-   * wgdeploy picks it up within minutes: a deployed record with less than a sixth left means no
-   * new one came for a long while (the site's wgpub timer stopped, or this host's deploys fail).
+   * wgdeploy picks it up within minutes: a deployed record with less than a sixth left means no new
+   * one came for a long while (the site's wgpub timer stopped, or this host's deploys fail).
    */
   private static HealthReport.Item recordExpiry(Manifest m, long now) {
     if (m.recordExpires() == 0) {
-      return item("record-expiry", true, "mesh record", "expiry unknown (deployed by an older wgdeploy)", "");
+      return item(
+          "record-expiry",
+          true,
+          "mesh record",
+          "expiry unknown (deployed by an older wgdeploy)",
+          "");
     }
     long left = m.recordExpires() - now;
     long lifetime = Math.max(1, m.recordExpires() - m.recordIssued());
     boolean ok = left > lifetime / 6;
     String when = left <= 0 ? "expired " + human(-left) + " ago" : "expires in " + human(left);
-    return item("record-expiry", ok, "mesh record", "serial " + m.serial() + " " + when,
+    return item(
+        "record-expiry",
+        ok,
+        "mesh record",
+        "serial " + m.serial() + " " + when,
         "no newer record reached this host: is the site's wgpub timer running, and does wgdeploy succeed here?");
   }
 
   /** A record verified since the last deploy but not deployed: the deploys after it failed. */
   private static HealthReport.Item serial(Manifest m, long accepted) {
     boolean ok = m.serial() == 0 || accepted <= m.serial();
-    return item("serial", ok, "deployed serial",
-        ok ? (m.serial() == 0 ? "unknown" : m.serial() + (accepted == m.serial() ? ", the newest verified" : ""))
-            : m.serial() + ", but serial " + accepted + " was verified since: the deploys after it failed",
+    return item(
+        "serial",
+        ok,
+        "deployed serial",
+        ok
+            ? (m.serial() == 0
+                ? "unknown"
+                : m.serial() + (accepted == m.serial() ? ", the newest verified" : ""))
+            : m.serial()
+                + ", but serial "
+                + accepted
+                + " was verified since: the deploys after it failed",
         "run wgdeploy -v " + m.domain() + " to see why");
   }
 
@@ -290,7 +410,10 @@ public final class HealthCheck {
     return (seconds / 60) + " min";
   }
 
-  /** The parts of one link's line; a failed link shows only what failed, and the first failure's hint. */
+  /**
+   * The parts of one link's line; a failed link shows only what failed, and the first failure's
+   * hint.
+   */
   private static final class LinkCheck {
     private final List<String> all = new ArrayList<>();
     private final List<String> failed = new ArrayList<>();
@@ -337,8 +460,8 @@ public final class HealthCheck {
   }
 
   /**
-   * {@code wg show all latest-handshakes}: {@code IFACE PEERKEY UNIXTIME} per peer (0: never).
-   * Each mesh interface has one peer; with several, the most recent handshake counts.
+   * {@code wg show all latest-handshakes}: {@code IFACE PEERKEY UNIXTIME} per peer (0: never). Each
+   * mesh interface has one peer; with several, the most recent handshake counts.
    */
   static Map<String, Long> handshakes(CommandResult r) {
     Map<String, Long> out = new HashMap<>();
@@ -403,8 +526,12 @@ public final class HealthCheck {
   }
 
   private static String firstLine(CommandResult r) {
-    Optional<String> line = (r.stderr() + "\n" + r.stdout()).lines().map(String::strip)
-        .filter(s -> !s.isEmpty()).findFirst();
+    Optional<String> line =
+        (r.stderr() + "\n" + r.stdout())
+            .lines()
+            .map(String::strip)
+            .filter(s -> !s.isEmpty())
+            .findFirst();
     return line.map(s -> ": " + s).orElse("");
   }
 }

@@ -23,8 +23,13 @@ import org.wgmesh.core.json.Json;
  * @param record the mesh record deployed
  */
 public record HealthReport(
-    String domain, String namespace, Instant at, List<Item> items, List<LinkStatus> links,
-    Map<String, Long> bgpRoutes, RecordStatus record) {
+    String domain,
+    String namespace,
+    Instant at,
+    List<Item> items,
+    List<LinkStatus> links,
+    Map<String, Long> bgpRoutes,
+    RecordStatus record) {
   public HealthReport {
     items = List.copyOf(items);
     links = List.copyOf(links);
@@ -35,16 +40,18 @@ public record HealthReport(
   /**
    * One check.
    *
-   * @param name a stable identifier: {@code namespace}, {@code forwarding}, {@code veth},
-   *     {@code link.wg2}, {@code ports}, {@code record-expiry}, {@code serial}, {@code bird},
-   *     {@code shorewall}, {@code shorewall6}
+   * @param name a stable identifier: {@code namespace}, {@code forwarding}, {@code veth}, {@code
+   *     link.wg2}, {@code ports}, {@code record-expiry}, {@code serial}, {@code bird}, {@code
+   *     shorewall}, {@code shorewall6}
    * @param ok whether it passed
    * @param subject what was checked, as printed, e.g. {@code wg2 (h2)} or {@code namespace mesh1}
    * @param detail what was found; for a failed check only the parts that failed
    * @param hint what to do about a failure; empty when it passed or nothing is known
    */
   public record Item(String name, boolean ok, String subject, String detail, String hint) {
-    /** {@code ok   SUBJECT: DETAIL} or {@code FAIL SUBJECT: DETAIL}: the words line up in a column. */
+    /**
+     * {@code ok SUBJECT: DETAIL} or {@code FAIL SUBJECT: DETAIL}: the words line up in a column.
+     */
     public String line() {
       return (ok ? "ok   " : "FAIL ") + subject + (detail.isEmpty() ? "" : ": " + detail);
     }
@@ -62,8 +69,15 @@ public record HealthReport(
    * @param bgp the BGP session state, empty when BIRD has none (or does not answer)
    * @param bfd the BFD session state, likewise
    */
-  public record LinkStatus(String iface, String peer, boolean up, OptionalLong lastHandshake,
-      long receiveBytes, long transmitBytes, String bgp, String bfd) {}
+  public record LinkStatus(
+      String iface,
+      String peer,
+      boolean up,
+      OptionalLong lastHandshake,
+      long receiveBytes,
+      long transmitBytes,
+      String bgp,
+      String bfd) {}
 
   /**
    * The mesh record the last deploy applied.
@@ -94,15 +108,20 @@ public record HealthReport(
     if (failed.isEmpty()) {
       return domain + ": healthy (namespace " + namespace + ", " + items.size() + " checks passed)";
     }
-    return domain + ": UNHEALTHY: " + failed.size() + " of " + items.size() + " checks failed: "
+    return domain
+        + ": UNHEALTHY: "
+        + failed.size()
+        + " of "
+        + items.size()
+        + " checks failed: "
         + String.join(", ", failed.stream().map(Item::subject).toList());
   }
 
   /**
    * The report as JSON ({@code docs/deploy.md}, "--check --json"): {@code domain}, {@code
-   * namespace}, {@code time}, {@code healthy}, and {@code checks}: one object per check with
-   * {@code name}, {@code status} ({@code ok} or {@code fail}), {@code subject}, {@code value} and
-   * {@code hint}.
+   * namespace}, {@code time}, {@code healthy}, and {@code checks}: one object per check with {@code
+   * name}, {@code status} ({@code ok} or {@code fail}), {@code subject}, {@code value} and {@code
+   * hint}.
    */
   public String json() {
     ObjectNode root = Json.object();

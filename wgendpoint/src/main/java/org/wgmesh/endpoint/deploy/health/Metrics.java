@@ -28,20 +28,33 @@ public final class Metrics {
   public static String check(HealthReport r) {
     String d = r.domain();
     long now = r.at().getEpochSecond();
-    PrometheusText t = new PrometheusText()
-        .gauge("wgmesh_check_ok", "Whether a check of wgdeploy --check passed (1) or failed (0).")
-        .gauge("wgmesh_check_timestamp_seconds", "When wgdeploy --check last ran.")
-        .gauge("wgmesh_link_up", "Whether the WireGuard interface to a peer is up.")
-        .gauge("wgmesh_link_handshake_age_seconds", "Seconds since the latest WireGuard handshake with the peer (absent: never).")
-        .counter("wgmesh_link_receive_bytes_total", "Bytes received from the peer over WireGuard.")
-        .counter("wgmesh_link_transmit_bytes_total", "Bytes sent to the peer over WireGuard.")
-        .gauge("wgmesh_link_bgp_established", "Whether the BGP session over the link is Established.")
-        .gauge("wgmesh_link_bfd_up", "Whether the BFD session over the link is Up.")
-        .gauge("wgmesh_bgp_routes", "Routes BGP brought into the main table, by family.")
-        .gauge("wgmesh_mesh_record_serial", "Serial of the mesh record deployed.")
-        .gauge("wgmesh_mesh_record_accepted_serial", "Highest mesh record serial verified on this host.")
-        .gauge("wgmesh_mesh_record_expiry_timestamp_seconds", "When the deployed mesh record expires.")
-        .gauge("wgmesh_mesh_record_expires_in_seconds", "Seconds until the deployed mesh record expires (negative: expired).");
+    PrometheusText t =
+        new PrometheusText()
+            .gauge(
+                "wgmesh_check_ok", "Whether a check of wgdeploy --check passed (1) or failed (0).")
+            .gauge("wgmesh_check_timestamp_seconds", "When wgdeploy --check last ran.")
+            .gauge("wgmesh_link_up", "Whether the WireGuard interface to a peer is up.")
+            .gauge(
+                "wgmesh_link_handshake_age_seconds",
+                "Seconds since the latest WireGuard handshake with the peer (absent: never).")
+            .counter(
+                "wgmesh_link_receive_bytes_total", "Bytes received from the peer over WireGuard.")
+            .counter("wgmesh_link_transmit_bytes_total", "Bytes sent to the peer over WireGuard.")
+            .gauge(
+                "wgmesh_link_bgp_established",
+                "Whether the BGP session over the link is Established.")
+            .gauge("wgmesh_link_bfd_up", "Whether the BFD session over the link is Up.")
+            .gauge("wgmesh_bgp_routes", "Routes BGP brought into the main table, by family.")
+            .gauge("wgmesh_mesh_record_serial", "Serial of the mesh record deployed.")
+            .gauge(
+                "wgmesh_mesh_record_accepted_serial",
+                "Highest mesh record serial verified on this host.")
+            .gauge(
+                "wgmesh_mesh_record_expiry_timestamp_seconds",
+                "When the deployed mesh record expires.")
+            .gauge(
+                "wgmesh_mesh_record_expires_in_seconds",
+                "Seconds until the deployed mesh record expires (negative: expired).");
     for (HealthReport.Item i : r.items()) {
       t.sample("wgmesh_check_ok", i.ok() ? 1 : 0, "domain", d, "check", i.name());
     }
@@ -50,15 +63,20 @@ public final class Metrics {
       String[] labels = {"domain", d, "interface", l.iface(), "peer", l.peer()};
       t.sample("wgmesh_link_up", l.up() ? 1 : 0, labels);
       if (l.lastHandshake().isPresent()) {
-        t.sample("wgmesh_link_handshake_age_seconds", Math.max(0, now - l.lastHandshake().getAsLong()), labels);
+        t.sample(
+            "wgmesh_link_handshake_age_seconds",
+            Math.max(0, now - l.lastHandshake().getAsLong()),
+            labels);
       }
       t.sample("wgmesh_link_receive_bytes_total", l.receiveBytes(), labels);
       t.sample("wgmesh_link_transmit_bytes_total", l.transmitBytes(), labels);
       t.sample("wgmesh_link_bgp_established", "Established".equals(l.bgp()) ? 1 : 0, labels);
       t.sample("wgmesh_link_bfd_up", "Up".equals(l.bfd()) ? 1 : 0, labels);
     }
-    r.bgpRoutes().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
-        .forEach(e -> t.sample("wgmesh_bgp_routes", e.getValue(), "domain", d, "family", e.getKey()));
+    r.bgpRoutes().entrySet().stream()
+        .sorted(java.util.Map.Entry.comparingByKey())
+        .forEach(
+            e -> t.sample("wgmesh_bgp_routes", e.getValue(), "domain", d, "family", e.getKey()));
     HealthReport.RecordStatus rec = r.record();
     if (rec.serial() > 0) {
       t.sample("wgmesh_mesh_record_serial", rec.serial(), "domain", d);
@@ -78,15 +96,24 @@ public final class Metrics {
    *
    * @param serial the mesh serial it read, 0 when it failed before reading one
    */
-  public static String deploy(String domain, Instant start, Duration took, boolean success, long serial) {
-    PrometheusText t = new PrometheusText()
-        .gauge("wgmesh_deploy_last_timestamp_seconds", "When the last wgdeploy run (not a dry run) started.")
-        .gauge("wgmesh_deploy_last_duration_seconds", "How long the last wgdeploy run took.")
-        .gauge("wgmesh_deploy_last_success", "Whether the last wgdeploy run succeeded (1) or failed (0).")
-        .gauge("wgmesh_deploy_last_serial", "The mesh record serial the last wgdeploy run read.")
-        .sample("wgmesh_deploy_last_timestamp_seconds", start.getEpochSecond(), "domain", domain)
-        .sample("wgmesh_deploy_last_duration_seconds", took.toMillis() / 1000.0, "domain", domain)
-        .sample("wgmesh_deploy_last_success", success ? 1 : 0, "domain", domain);
+  public static String deploy(
+      String domain, Instant start, Duration took, boolean success, long serial) {
+    PrometheusText t =
+        new PrometheusText()
+            .gauge(
+                "wgmesh_deploy_last_timestamp_seconds",
+                "When the last wgdeploy run (not a dry run) started.")
+            .gauge("wgmesh_deploy_last_duration_seconds", "How long the last wgdeploy run took.")
+            .gauge(
+                "wgmesh_deploy_last_success",
+                "Whether the last wgdeploy run succeeded (1) or failed (0).")
+            .gauge(
+                "wgmesh_deploy_last_serial", "The mesh record serial the last wgdeploy run read.")
+            .sample(
+                "wgmesh_deploy_last_timestamp_seconds", start.getEpochSecond(), "domain", domain)
+            .sample(
+                "wgmesh_deploy_last_duration_seconds", took.toMillis() / 1000.0, "domain", domain)
+            .sample("wgmesh_deploy_last_success", success ? 1 : 0, "domain", domain);
     if (serial > 0) {
       t.sample("wgmesh_deploy_last_serial", serial, "domain", domain);
     }

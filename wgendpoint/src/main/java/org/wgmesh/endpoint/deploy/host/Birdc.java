@@ -33,7 +33,9 @@ public final class Birdc {
 
   /** How many routes of {@code table} BGP brought in: {@code N of M routes ...}. */
   public Command countBgpRoutes(String table) {
-    return Command.query("birdc", "-s", socket, "show", "route", "table", table, "where", "source", "=", "RTS_BGP", "count");
+    return Command.query(
+        "birdc", "-s", socket, "show", "route", "table", table, "where", "source", "=", "RTS_BGP",
+        "count");
   }
 
   /** Re-reads the configuration file; birdc exits 0 even when BIRD refuses it (read the answer). */

@@ -1,5 +1,6 @@
 package org.wgmesh.endpoint.deploy.host;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -7,15 +8,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import com.fasterxml.jackson.databind.JsonNode;
 import org.wgmesh.core.exec.Command;
-import org.wgmesh.core.json.Json;
 import org.wgmesh.core.exec.CommandResult;
 import org.wgmesh.core.exec.CommandRunner;
+import org.wgmesh.core.json.Json;
 import org.wgmesh.core.net.IpAddress;
 import org.wgmesh.core.net.IpPrefix;
 import org.wgmesh.endpoint.deploy.plan.Layout;
-
 
 /**
  * Reads the live state of an endpoint with query commands only ({@code ip -j}, {@code wg show},
@@ -28,9 +27,14 @@ public final class HostProbe {
    * WireGuard interface than the request came in (no reverse-path filter), and link addresses are
    * usable at once (no duplicate address detection on point-to-point links).
    */
-  public static final List<String> SYSCTL_KEYS = List.of(
-      "net.ipv4.ip_forward", "net.ipv6.conf.all.forwarding", "net.ipv4.conf.all.rp_filter",
-      "net.ipv4.conf.default.rp_filter", "net.ipv6.conf.default.accept_dad");
+  public static final List<String> SYSCTL_KEYS =
+      List.of(
+          "net.ipv4.ip_forward",
+          "net.ipv6.conf.all.forwarding",
+          "net.ipv4.conf.all.rp_filter",
+          "net.ipv4.conf.default.rp_filter",
+          "net.ipv6.conf.default.accept_dad");
+
   /** The values of {@link #SYSCTL_KEYS}, in order. */
   public static final List<String> SYSCTL_VALUES = List.of("1", "1", "0", "0", "0");
 
@@ -69,8 +73,18 @@ public final class HostProbe {
     }
     Set<String> hostRoutes = new HashSet<>(routes(Ip.host(), false));
     hostRoutes.addAll(routes(Ip.host(), true));
-    return new HostState(nsExists, host, inNs, wg, forwarding, nsRoutes, hostRoutes,
-        birdRunning(layout), shorewallRunning(Shorewall.V4), shorewallRunning(Shorewall.V6), tools());
+    return new HostState(
+        nsExists,
+        host,
+        inNs,
+        wg,
+        forwarding,
+        nsRoutes,
+        hostRoutes,
+        birdRunning(layout),
+        shorewallRunning(Shorewall.V4),
+        shorewallRunning(Shorewall.V6),
+        tools());
   }
 
   /** Names of the existing network namespaces. */
@@ -141,7 +155,8 @@ public final class HostProbe {
     for (JsonNode route : Json.readTree(r.stdout(), "'" + ip.routes(v6).display() + "' output")) {
       String dst = route.path("dst").asText("");
       if (!dst.isEmpty()) {
-        out.add(routeKey(route.path("type").asText("unicast"), dst, route.path("gateway").asText("")));
+        out.add(
+            routeKey(route.path("type").asText("unicast"), dst, route.path("gateway").asText("")));
       }
     }
     return out;

@@ -5,8 +5,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The live state of one endpoint, read with query commands only ({@link HostProbe}); tests build
- * it directly to describe a host.
+ * The live state of one endpoint, read with query commands only ({@link HostProbe}); tests build it
+ * directly to describe a host.
  *
  * @param namespaceExists whether the network namespace exists
  * @param hostLinks interfaces of interest in the default namespace (the veth's host end, the trust
@@ -52,7 +52,9 @@ public record HostState(
 
   /** A host where wgdeploy has set up nothing, with {@code hostLinks} in the default namespace. */
   public static HostState fresh(Map<String, LinkInfo> hostLinks, Tools tools) {
-    return new HostState(false, hostLinks, Map.of(), Set.of(), false, Set.of(), Set.of(), false, false, false, tools);
+    return new HostState(
+        false, hostLinks, Map.of(), Set.of(), false, Set.of(), Set.of(), false, false, false,
+        tools);
   }
 
   public Optional<LinkInfo> hostLink(String name) {

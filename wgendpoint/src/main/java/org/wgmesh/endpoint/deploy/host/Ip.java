@@ -5,9 +5,9 @@ import java.util.List;
 import org.wgmesh.core.exec.Command;
 
 /**
- * {@code ip} command lines, in the default namespace ({@link #host()}) or inside one ({@link
- * #in}). Every caller that runs {@code ip} builds its argv here, so the deploy steps, the probe,
- * the teardown and the health check cannot drift apart.
+ * {@code ip} command lines, in the default namespace ({@link #host()}) or inside one ({@link #in}).
+ * Every caller that runs {@code ip} builds its argv here, so the deploy steps, the probe, the
+ * teardown and the health check cannot drift apart.
  */
 public final class Ip {
   private final List<String> prefix;
@@ -52,12 +52,15 @@ public final class Ip {
 
   /** Every interface with its addresses, as JSON ({@code ip -j addr show}). */
   public Command addrShowAll() {
-    return namespace == null ? Command.query("ip", "-j", "addr", "show") : query("-j", "addr", "show");
+    return namespace == null
+        ? Command.query("ip", "-j", "addr", "show")
+        : query("-j", "addr", "show");
   }
 
   /** One interface with its addresses, as JSON; fails when it does not exist. */
   public Command addrShow(String dev) {
-    return namespace == null ? Command.query("ip", "-j", "addr", "show", "dev", dev)
+    return namespace == null
+        ? Command.query("ip", "-j", "addr", "show", "dev", dev)
         : query("-j", "addr", "show", "dev", dev);
   }
 
@@ -74,9 +77,14 @@ public final class Ip {
     return query("link", "show", dev);
   }
 
-  /** {@code ip addr add CIDR dev DEV}; IPv6 without duplicate address detection (point-to-point, veth). */
+  /**
+   * {@code ip addr add CIDR dev DEV}; IPv6 without duplicate address detection (point-to-point,
+   * veth).
+   */
   public Command addrAdd(String cidr, String dev) {
-    return cidr.contains(":") ? change("addr", "add", cidr, "dev", dev, "nodad") : change("addr", "add", cidr, "dev", dev);
+    return cidr.contains(":")
+        ? change("addr", "add", cidr, "dev", dev, "nodad")
+        : change("addr", "add", cidr, "dev", dev);
   }
 
   /** {@code ip link set DEV up}. */
@@ -99,7 +107,9 @@ public final class Ip {
     return change("link", "add", dev, "type", "veth", "peer", "name", peer, "netns", peerNamespace);
   }
 
-  /** {@code ip link set DEV netns NS}: moves an interface into a namespace (it loses its addresses). */
+  /**
+   * {@code ip link set DEV netns NS}: moves an interface into a namespace (it loses its addresses).
+   */
   public Command linkSetNetns(String dev, String ns) {
     return change("link", "set", dev, "netns", ns);
   }

@@ -7,8 +7,8 @@ import java.util.Set;
  *
  * @param name interface name
  * @param up whether the administrative UP flag is set
- * @param addresses its addresses in canonical {@code address/length} form (scope global and
- *     site; link-local ones left out)
+ * @param addresses its addresses in canonical {@code address/length} form (scope global and site;
+ *     link-local ones left out)
  */
 public record LinkInfo(String name, boolean up, Set<String> addresses) {
   public LinkInfo {

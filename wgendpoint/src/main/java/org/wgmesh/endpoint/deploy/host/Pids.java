@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** PID files of the daemons wgdeploy starts itself; a PID counts only if its process name matches. */
+/**
+ * PID files of the daemons wgdeploy starts itself; a PID counts only if its process name matches.
+ */
 public final class Pids {
   private Pids() {}
 

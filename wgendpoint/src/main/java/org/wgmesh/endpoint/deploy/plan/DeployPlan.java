@@ -1,9 +1,9 @@
 package org.wgmesh.endpoint.deploy.plan;
 
-import org.wgmesh.endpoint.settings.EndpointConfig;
 import java.util.List;
 import java.util.Objects;
 import org.wgmesh.core.net.IpPrefix;
+import org.wgmesh.endpoint.settings.EndpointConfig;
 
 /**
  * The desired state of one endpoint: a pure function of the verified mesh view and the endpoint
@@ -66,9 +66,15 @@ public record DeployPlan(
     Objects.requireNonNull(settings, "settings");
   }
 
-  /** The LAN networks of the trust interface (its addresses with host bits cleared) of one family. */
+  /**
+   * The LAN networks of the trust interface (its addresses with host bits cleared) of one family.
+   */
   public List<IpPrefix> trustNetworks(boolean v6) {
-    return trustAddresses.stream().filter(a -> a.isV6() == v6).map(IpPrefix::masked).distinct().toList();
+    return trustAddresses.stream()
+        .filter(a -> a.isV6() == v6)
+        .map(IpPrefix::masked)
+        .distinct()
+        .toList();
   }
 
   /** The link named {@code interfaceName}, if planned. */

@@ -6,8 +6,8 @@ import org.wgmesh.core.net.IpPrefix;
 
 /**
  * One host as a BGP origin: its AS number and the LAN prefixes it may originate, from the verified
- * mesh view. BIRD accepts a route only when its prefix lies within (equal or longer) a prefix of the
- * host whose AS ends the route's AS path.
+ * mesh view. BIRD accepts a route only when its prefix lies within (equal or longer) a prefix of
+ * the host whose AS ends the route's AS path.
  *
  * @param number the host number
  * @param hostname for comments
@@ -15,7 +15,8 @@ import org.wgmesh.core.net.IpPrefix;
  * @param v4 its IPv4 LAN prefixes, sorted; may be empty
  * @param v6 its IPv6 LAN prefixes, sorted; may be empty
  */
-public record LanOrigin(int number, String hostname, long asn, List<IpPrefix> v4, List<IpPrefix> v6) {
+public record LanOrigin(
+    int number, String hostname, long asn, List<IpPrefix> v4, List<IpPrefix> v6) {
   public LanOrigin {
     Objects.requireNonNull(hostname, "hostname");
     v4 = List.copyOf(v4);
@@ -24,7 +25,10 @@ public record LanOrigin(int number, String hostname, long asn, List<IpPrefix> v4
 
   /** The origin of {@code prefixes}, split by family and sorted. */
   static LanOrigin of(int number, String hostname, long asn, List<IpPrefix> prefixes) {
-    return new LanOrigin(number, hostname, asn,
+    return new LanOrigin(
+        number,
+        hostname,
+        asn,
         prefixes.stream().filter(p -> !p.isV6()).sorted().toList(),
         prefixes.stream().filter(IpPrefix::isV6).sorted().toList());
   }

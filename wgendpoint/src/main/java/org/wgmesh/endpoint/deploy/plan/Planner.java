@@ -21,16 +21,19 @@ import org.wgmesh.endpoint.settings.EndpointConfig;
 public final class Planner {
   /** Host end of the veth pair (link-local range: never routed, never announced). */
   public static final IpPrefix VETH_HOST_V4 = IpPrefix.parseInterface("169.254.0.1/30", "veth");
+
   /** Namespace end of the veth pair: the DNAT target of the WireGuard ports. */
   public static final IpPrefix VETH_NS_V4 = IpPrefix.parseInterface("169.254.0.2/30", "veth");
+
   /** IPv6 host end of the veth pair (a fixed ULA /64 local to each host, excluded from BGP). */
   public static final IpPrefix VETH_HOST_V6 = IpPrefix.parseInterface("fdff:a9fe::1/64", "veth");
+
   /** IPv6 namespace end of the veth pair. */
   public static final IpPrefix VETH_NS_V6 = IpPrefix.parseInterface("fdff:a9fe::2/64", "veth");
 
   /**
-   * WireGuard keepalive towards every peer, in seconds: keeps NAT and conntrack entries of the
-   * path open, so a peer behind one can still be reached.
+   * WireGuard keepalive towards every peer, in seconds: keeps NAT and conntrack entries of the path
+   * open, so a peer behind one can still be reached.
    */
   public static final int PERSISTENT_KEEPALIVE = 25;
 
@@ -39,8 +42,8 @@ public final class Planner {
   /**
    * Plans the endpoint.
    *
-   * @throws ConfigException when the mesh and the local settings cannot be combined (an
-   *     unsupported topology, duplicate host numbers, an empty trust address list)
+   * @throws ConfigException when the mesh and the local settings cannot be combined (an unsupported
+   *     topology, duplicate host numbers, an empty trust address list)
    */
   public static DeployPlan plan(MeshView view, EndpointConfig settings) {
     MeshSettings mesh = view.settings();
@@ -48,12 +51,14 @@ public final class Planner {
     String trustInterface = settings.requireTrustInterface().name();
     if (!MeshSettings.FULL_MESH.equals(mesh.topology())) {
       throw new ConfigException(
-          "mesh " + mesh.domain() + " topology", "'" + mesh.topology() + "' is not supported",
+          "mesh " + mesh.domain() + " topology",
+          "'" + mesh.topology() + "' is not supported",
           "this wgdeploy implements '" + MeshSettings.FULL_MESH + "'");
     }
     if (settings.trustAddresses().isEmpty()) {
       throw new ConfigException(
-          "endpoint trust addresses", "none configured",
+          "endpoint trust addresses",
+          "none configured",
           "give the LAN interface its address(es), e.g. wgconfig -I 198.51.100.1/24");
     }
     HostEntry self = view.self();
@@ -65,8 +70,10 @@ public final class Planner {
     // BIRD tells route origins apart by AS number alone (bgp_path.last).
     Set<Long> asns = new HashSet<>();
     asns.add(self.asn());
-    for (HostEntry peer : view.peers().stream()
-        .sorted(java.util.Comparator.comparingInt(HostEntry::number)).toList()) {
+    for (HostEntry peer :
+        view.peers().stream()
+            .sorted(java.util.Comparator.comparingInt(HostEntry::number))
+            .toList()) {
       if (!seen.add(peer.number())) {
         throw new ConfigException(
             "mesh " + mesh.domain() + " host " + peer.hostname(),
@@ -108,10 +115,10 @@ public final class Planner {
         settings);
   }
 
-  private static WireGuardLink link(MeshSettings mesh, HostEntry self, HostEntry peer, int keepalive) {
+  private static WireGuardLink link(
+      MeshSettings mesh, HostEntry self, HostEntry peer, int keepalive) {
     int port = Addressing.remotePort(mesh.portbase(), self.number());
-    Optional<String> endpoint =
-        chooseEndpoint(self, peer).map(a -> a.forEndpoint() + ":" + port);
+    Optional<String> endpoint = chooseEndpoint(self, peer).map(a -> a.forEndpoint() + ":" + port);
     return new WireGuardLink(
         Addressing.interfaceName(peer.number()),
         Addressing.listenPort(mesh.portbase(), peer.number()),
@@ -151,6 +158,7 @@ public final class Planner {
   /** veth names: the namespace name cut to 12 characters plus a 3-character suffix (15 max). */
   static VethPair veth(String ns) {
     String base = ns.length() > 12 ? ns.substring(0, 12) : ns;
-    return new VethPair(base + "-vh", base + "-vn", VETH_HOST_V4, VETH_NS_V4, VETH_HOST_V6, VETH_NS_V6);
+    return new VethPair(
+        base + "-vh", base + "-vn", VETH_HOST_V4, VETH_NS_V4, VETH_HOST_V6, VETH_NS_V6);
   }
 }

@@ -15,4 +15,9 @@ import org.wgmesh.core.net.IpPrefix;
  * @param nsV6 IPv6 address of the namespace end
  */
 public record VethPair(
-    String hostName, String nsName, IpPrefix hostV4, IpPrefix nsV4, IpPrefix hostV6, IpPrefix nsV6) {}
+    String hostName,
+    String nsName,
+    IpPrefix hostV4,
+    IpPrefix nsV4,
+    IpPrefix hostV6,
+    IpPrefix nsV6) {}

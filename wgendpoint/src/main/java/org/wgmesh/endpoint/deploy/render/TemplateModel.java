@@ -17,6 +17,7 @@ import org.wgmesh.endpoint.deploy.plan.WireGuardLink;
 final class TemplateModel {
   /** BFD timers: 100 ms x 3 detects a dead link in 300 ms (target: loss under 0.5 s). */
   static final int BFD_INTERVAL_MS = 100;
+
   static final int BFD_MULTIPLIER = 3;
 
   private TemplateModel() {}
@@ -25,39 +26,55 @@ final class TemplateModel {
     Layout l = p.layout();
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("mesh", map("domain", p.domain(), "locus", p.locus(), "serial", p.serial()));
-    m.put("self", map(
-        "number", p.selfNumber(), "hostname", p.selfHostname(),
-        "routerId", p.routerId(), "asn", p.localAsn()));
+    m.put(
+        "self",
+        map(
+            "number",
+            p.selfNumber(),
+            "hostname",
+            p.selfHostname(),
+            "routerId",
+            p.routerId(),
+            "asn",
+            p.localAsn()));
     m.put("namespace", p.namespace());
     m.put("publicInterface", p.publicInterface());
     m.put("veth", veth(p.veth()));
-    m.put("trust", map(
-        "interface", p.trustInterface(),
-        "addresses", p.trustAddresses().stream().map(IpPrefix::toString).toList(),
-        "v4Networks", strings(p.trustNetworks(false)),
-        "v6Networks", strings(p.trustNetworks(true))));
+    m.put(
+        "trust",
+        map(
+            "interface", p.trustInterface(),
+            "addresses", p.trustAddresses().stream().map(IpPrefix::toString).toList(),
+            "v4Networks", strings(p.trustNetworks(false)),
+            "v6Networks", strings(p.trustNetworks(true))));
     m.put("links", p.links().stream().map(TemplateModel::link).toList());
     m.put("ports", p.links().stream().map(k -> String.valueOf(k.listenPort())).toList());
-    m.put("bgp", map(
-        "allowedV4", strings(p.allowedV4()),
-        "allowedV6", strings(p.allowedV6()),
-        "ownV4", strings(p.ownLans().v4()),
-        "ownV6", strings(p.ownLans().v6()),
-        "origins", p.peerLans().stream().map(TemplateModel::origin).toList(),
-        "localIncludeDir", l.birdLocalDir().toString(),
-        "bfdIntervalMs", BFD_INTERVAL_MS,
-        "bfdMultiplier", BFD_MULTIPLIER));
-    m.put("paths", map(
-        "birdConf", l.birdConf().toString(),
-        "birdSocket", l.birdSocket().toString(),
-        "birdPidFile", l.birdPidFile().toString(),
-        "wireguardDir", l.wireguardDir().toString(),
-        "shorewallDir", l.shorewallDir().toString(),
-        "shorewall6Dir", l.shorewall6Dir().toString(),
-        "stateDir", l.stateDir().toString()));
-    m.put("units", map(
-        "bird", l.birdUnit(),
-        "wireguardGo", l.wireguardGoUnitTemplate()));
+    m.put(
+        "bgp",
+        map(
+            "allowedV4", strings(p.allowedV4()),
+            "allowedV6", strings(p.allowedV6()),
+            "ownV4", strings(p.ownLans().v4()),
+            "ownV6", strings(p.ownLans().v6()),
+            "origins", p.peerLans().stream().map(TemplateModel::origin).toList(),
+            "localIncludeDir", l.birdLocalDir().toString(),
+            "bfdIntervalMs", BFD_INTERVAL_MS,
+            "bfdMultiplier", BFD_MULTIPLIER));
+    m.put(
+        "paths",
+        map(
+            "birdConf", l.birdConf().toString(),
+            "birdSocket", l.birdSocket().toString(),
+            "birdPidFile", l.birdPidFile().toString(),
+            "wireguardDir", l.wireguardDir().toString(),
+            "shorewallDir", l.shorewallDir().toString(),
+            "shorewall6Dir", l.shorewall6Dir().toString(),
+            "stateDir", l.stateDir().toString()));
+    m.put(
+        "units",
+        map(
+            "bird", l.birdUnit(),
+            "wireguardGo", l.wireguardGoUnitTemplate()));
     m.put("firewall", map("sshFromNet", p.settings().allowSshFromNet()));
     return m;
   }

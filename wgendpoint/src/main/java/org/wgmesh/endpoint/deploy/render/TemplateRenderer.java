@@ -40,6 +40,7 @@ public final class TemplateRenderer {
 
   private final Configuration config;
   private final Optional<Path> overrides;
+
   /**
    * @param overrides directory whose files replace built-in templates, file by file
    * @throws ConfigException when the override directory does not exist
@@ -60,7 +61,8 @@ public final class TemplateRenderer {
       Path dir = overrides.get();
       if (!Files.isDirectory(dir)) {
         throw new ConfigException(
-            "template override directory " + dir, "does not exist or is not a directory",
+            "template override directory " + dir,
+            "does not exist or is not a directory",
             "create it, or drop the override setting");
       }
       try {
@@ -87,17 +89,35 @@ public final class TemplateRenderer {
       Map<String, Object> m = new LinkedHashMap<>(model);
       m.put("link", TemplateModel.link(link));
       m.put("privateKey", privateKey.toBase64());
-      out.add(file(l.wireguardConf(link.interfaceName()), "wireguard/wg.conf.ftl", m,
-          AtomicFiles.SECRET, Component.WIREGUARD, link.interfaceName()));
+      out.add(
+          file(
+              l.wireguardConf(link.interfaceName()),
+              "wireguard/wg.conf.ftl",
+              m,
+              AtomicFiles.SECRET,
+              Component.WIREGUARD,
+              link.interfaceName()));
     }
     out.add(file(l.birdConf(), "bird/bird.conf.ftl", model, AtomicFiles.GROUP, Component.BIRD, ""));
     for (String f : List.of("shorewall.conf", "zones", "interfaces", "policy", "rules", "snat")) {
-      out.add(file(l.shorewallDir().resolve(f), "shorewall/" + f + ".ftl", model,
-          AtomicFiles.PUBLIC, Component.SHOREWALL, ""));
+      out.add(
+          file(
+              l.shorewallDir().resolve(f),
+              "shorewall/" + f + ".ftl",
+              model,
+              AtomicFiles.PUBLIC,
+              Component.SHOREWALL,
+              ""));
     }
     for (String f : List.of("shorewall6.conf", "zones", "interfaces", "policy", "rules", "snat")) {
-      out.add(file(l.shorewall6Dir().resolve(f), "shorewall6/" + f + ".ftl", model,
-          AtomicFiles.PUBLIC, Component.SHOREWALL6, ""));
+      out.add(
+          file(
+              l.shorewall6Dir().resolve(f),
+              "shorewall6/" + f + ".ftl",
+              model,
+              AtomicFiles.PUBLIC,
+              Component.SHOREWALL6,
+              ""));
     }
     out.add(unit(l.unit(l.birdUnit()), "systemd/bird.service.ftl", model));
     out.add(unit(l.unit(l.wireguardGoUnitTemplate()), "systemd/wireguard-go@.service.ftl", model));
@@ -109,22 +129,32 @@ public final class TemplateRenderer {
   }
 
   private RenderedFile file(
-      Path target, String name, Map<String, Object> model,
-      java.util.Set<java.nio.file.attribute.PosixFilePermission> mode, Component c, String iface) {
+      Path target,
+      String name,
+      Map<String, Object> model,
+      java.util.Set<java.nio.file.attribute.PosixFilePermission> mode,
+      Component c,
+      String iface) {
     return new RenderedFile(target, render(name, model), mode, c, iface, name);
   }
 
   /** Renders one template by its relative name. */
   String render(String name, Map<String, Object> model) {
-    String where = "template " + name + overrides.filter(d -> Files.exists(d.resolve(name)))
-        .map(d -> " (override " + d.resolve(name) + ")").orElse("");
+    String where =
+        "template "
+            + name
+            + overrides
+                .filter(d -> Files.exists(d.resolve(name)))
+                .map(d -> " (override " + d.resolve(name) + ")")
+                .orElse("");
     try {
       Template t = config.getTemplate(name);
       StringWriter w = new StringWriter();
       t.process(model, w);
       return w.toString();
     } catch (TemplateNotFoundException e) {
-      throw new ConfigException(where, "not found", "the built-in templates are in the wgendpoint jar");
+      throw new ConfigException(
+          where, "not found", "the built-in templates are in the wgendpoint jar");
     } catch (InvalidReferenceException e) {
       throw new ConfigException(
           where + " line " + e.getLineNumber(),
@@ -134,7 +164,8 @@ public final class TemplateRenderer {
       throw new ConfigException(
           where + " line " + e.getLineNumber(), firstLine(e.getMessageWithoutStackTop()));
     } catch (freemarker.core.ParseException e) {
-      throw new ConfigException(where + " line " + e.getLineNumber(), firstLine(e.getEditorMessage()));
+      throw new ConfigException(
+          where + " line " + e.getLineNumber(), firstLine(e.getEditorMessage()));
     } catch (IOException e) {
       throw new ConfigException(where, "cannot read: " + e.getMessage());
     }

@@ -7,8 +7,8 @@ import java.util.Properties;
 
 /**
  * The record of a deploy in progress, written before the first mutation. When a run finds one, the
- * previous run was interrupted: it restores {@link #replaced} from the backups, deletes
- * {@link #added}, then deploys again with every component reloaded.
+ * previous run was interrupted: it restores {@link #replaced} from the backups, deletes {@link
+ * #added}, then deploys again with every component reloaded.
  *
  * @param replaced files the run changed or removed (each has a copy in {@code backup/})
  * @param added files the run created (they did not exist before)
@@ -57,7 +57,9 @@ public record Journal(
 
   public static Journal fromProperties(Properties p) {
     String addrs = p.getProperty("trust.addresses", "");
-    return new Journal(list(p, "replaced."), list(p, "added."),
+    return new Journal(
+        list(p, "replaced."),
+        list(p, "added."),
         Boolean.parseBoolean(p.getProperty("namespace.created", "false")),
         p.getProperty("trust.moved", ""),
         addrs.isEmpty() ? List.of() : List.of(addrs.split(",")),

@@ -9,8 +9,8 @@ import java.util.TreeMap;
 
 /**
  * What the last successful deploy left on the host: the files it manages, the WireGuard interfaces
- * with their addresses, and what it moved (the trust interface and its original addresses), so
- * that the next run can remove what left and {@code --down} can undo everything.
+ * with their addresses, and what it moved (the trust interface and its original addresses), so that
+ * the next run can remove what left and {@code --down} can undo everything.
  *
  * @param domain the mesh domain
  * @param namespace the namespace
@@ -49,7 +49,8 @@ public record Manifest(
 
   /** The manifest of a host wgdeploy never touched. */
   public static Manifest empty() {
-    return new Manifest("", "", "", List.of(), Map.of(), "", List.of(), false, false, 0, 0, 0, Map.of());
+    return new Manifest(
+        "", "", "", List.of(), Map.of(), "", List.of(), false, false, 0, 0, 0, Map.of());
   }
 
   public boolean isEmpty() {
@@ -92,8 +93,12 @@ public record Manifest(
     }
     String addrs = p.getProperty("trust.addresses", "");
     return new Manifest(
-        p.getProperty("domain", ""), p.getProperty("namespace", ""), p.getProperty("veth.host", ""),
-        files, wg, p.getProperty("trust.moved", ""),
+        p.getProperty("domain", ""),
+        p.getProperty("namespace", ""),
+        p.getProperty("veth.host", ""),
+        files,
+        wg,
+        p.getProperty("trust.moved", ""),
         addrs.isEmpty() ? List.of() : List.of(addrs.split(",")),
         Boolean.parseBoolean(p.getProperty("trust.wasUp", "false")),
         Boolean.parseBoolean(p.getProperty("shorewall.started", "false")),

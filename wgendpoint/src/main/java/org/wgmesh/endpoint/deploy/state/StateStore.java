@@ -18,8 +18,8 @@ import org.wgmesh.core.error.FileException;
  *
  * <ul>
  *   <li>{@code manifest.properties}: the {@link Manifest} of the last successful deploy;
- *   <li>{@code journal.properties}: present only while a deploy changes the host; names the
- *       backups and new files, so an interrupted run is rolled back by the next one;
+ *   <li>{@code journal.properties}: present only while a deploy changes the host; names the backups
+ *       and new files, so an interrupted run is rolled back by the next one;
  *   <li>{@code backup/}: copies of the files the running deploy replaces or removes;
  *   <li>{@code pristine/}: files that existed before wgdeploy first managed them (e.g. the
  *       distribution's {@code shorewall.conf}); {@code --down} puts them back;
@@ -31,8 +31,10 @@ import org.wgmesh.core.error.FileException;
 public final class StateStore {
   /** The folder of the running deploy's backups. */
   public static final String BACKUP = "backup";
+
   /** The folder of files that were there before wgdeploy managed them. */
   public static final String PRISTINE = "pristine";
+
   /** The folder rendered files are checked in. */
   public static final String STAGING = "staging";
 
@@ -51,7 +53,10 @@ public final class StateStore {
     return dir.resolve(folder);
   }
 
-  /** Where {@code file} is mirrored below {@code folder} ({@link #BACKUP}, {@link #PRISTINE}, {@link #STAGING}). */
+  /**
+   * Where {@code file} is mirrored below {@code folder} ({@link #BACKUP}, {@link #PRISTINE}, {@link
+   * #STAGING}).
+   */
   public Path mirror(String folder, Path file) {
     return dir.resolve(folder).resolve(file.toAbsolutePath().toString().substring(1));
   }
@@ -90,7 +95,11 @@ public final class StateStore {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return w.toString().lines().filter(l -> !l.startsWith("#")).sorted().reduce("", (a, b) -> a + b + "\n");
+    return w.toString()
+        .lines()
+        .filter(l -> !l.startsWith("#"))
+        .sorted()
+        .reduce("", (a, b) -> a + b + "\n");
   }
 
   private static Optional<Properties> read(Path f) {
@@ -100,7 +109,9 @@ public final class StateStore {
     try (Reader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
       return Optional.of(parse(r));
     } catch (IOException | IllegalArgumentException e) {
-      throw new FileException(f.toString(), "cannot read wgdeploy state: " + e.getMessage(),
+      throw new FileException(
+          f.toString(),
+          "cannot read wgdeploy state: " + e.getMessage(),
           "if the file is damaged, run wgdeploy --down and deploy again");
     }
   }

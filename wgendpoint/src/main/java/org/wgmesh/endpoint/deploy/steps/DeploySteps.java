@@ -33,14 +33,14 @@ import org.wgmesh.endpoint.deploy.state.StateStore;
 import org.wgmesh.endpoint.settings.Supervisor;
 
 /**
- * The pure runtime planner: (desired state, live state) -> the ordered steps of one deploy. No
- * I/O: the same inputs always give the same steps, and a host that already matches gives none.
+ * The pure runtime planner: (desired state, live state) -> the ordered steps of one deploy. No I/O:
+ * the same inputs always give the same steps, and a host that already matches gives none.
  *
- * <p>Order: record the accepted serials; recover an interrupted run; stage and validate the
- * changed files with the tools' own checks; journal and back up; swap the files; then the running
- * system, adding before deleting: namespace, kernel settings, veth, trust interface, routes, the
- * firewall (its DNAT before WireGuard, see docs/lab.md), new and changed WireGuard interfaces,
- * BIRD, and only then the interfaces of peers that left; last, the manifest.
+ * <p>Order: record the accepted serials; recover an interrupted run; stage and validate the changed
+ * files with the tools' own checks; journal and back up; swap the files; then the running system,
+ * adding before deleting: namespace, kernel settings, veth, trust interface, routes, the firewall
+ * (its DNAT before WireGuard, see docs/lab.md), new and changed WireGuard interfaces, BIRD, and
+ * only then the interfaces of peers that left; last, the manifest.
  *
  * <p>Undo: each step says how to put back what it did. Reloads of components that ran before are
  * undone by the file swap's undo, which restores the files first and then reloads them, so the
@@ -49,9 +49,10 @@ import org.wgmesh.endpoint.settings.Supervisor;
 public final class DeploySteps {
   /** The interfaces wgdeploy owns inside its namespace. */
   public static final Pattern WG_NAME = Pattern.compile("wg[0-9]+");
+
   /**
-   * Metric of the unreachable routes for the mesh prefixes: the highest, so any BGP route wins,
-   * and with none a mesh destination is refused instead of leaving in clear through the veth.
+   * Metric of the unreachable routes for the mesh prefixes: the highest, so any BGP route wins, and
+   * with none a mesh destination is refused instead of leaving in clear through the veth.
    */
   static final String UNREACHABLE_METRIC = "4278198272";
 
@@ -73,7 +74,8 @@ public final class DeploySteps {
     this.ns = plan.namespace();
     this.host = live.host();
     this.state = new StateStore(layout.stateDir());
-    this.backend = WireGuardBackends.select(desired.backend(), host.tools(), layout, desired.supervisor());
+    this.backend =
+        WireGuardBackends.select(desired.backend(), host.tools(), layout, desired.supervisor());
   }
 
   /**
@@ -103,12 +105,18 @@ public final class DeploySteps {
   }
 
   private Plan build() {
-    desired.acceptedSerials().ifPresent(s -> {
-      if (!live.text(s.path()).equals(Optional.of(s.text()))) {
-        steps.add(Step.of("record the accepted mesh serials",
-            List.of(Effect.WriteFile.text(s.path(), s.text(), AtomicFiles.SECRET, false))));
-      }
-    });
+    desired
+        .acceptedSerials()
+        .ifPresent(
+            s -> {
+              if (!live.text(s.path()).equals(Optional.of(s.text()))) {
+                steps.add(
+                    Step.of(
+                        "record the accepted mesh serials",
+                        List.of(
+                            Effect.WriteFile.text(s.path(), s.text(), AtomicFiles.SECRET, false))));
+              }
+            });
     boolean recovers = live.journal().isPresent();
     Manifest old = live.manifest();
     if (recovers) {
@@ -129,21 +137,32 @@ public final class DeploySteps {
       files(diff, journal.get(), old, reloadBird, reloadSw, reloadSw6, reloadUnits);
     }
     if (reloadUnits && desired.supervisor() == Supervisor.SYSTEMD) {
-      steps.add(Step.of("systemd daemon-reload", List.of(Effect.Run.of(Command.change("systemctl", "daemon-reload")))));
+      steps.add(
+          Step.of(
+              "systemd daemon-reload",
+              List.of(Effect.Run.of(Command.change("systemctl", "daemon-reload")))));
     }
     namespace();
     veth();
     TrustMove move = trust();
     routes();
     boolean sw = shorewall(Shorewall.V4, layout.shorewallDir(), host.shorewallRunning(), reloadSw);
-    boolean sw6 = shorewall(Shorewall.V6, layout.shorewall6Dir(), host.shorewall6Running(), reloadSw6);
+    boolean sw6 =
+        shorewall(Shorewall.V6, layout.shorewall6Dir(), host.shorewall6Running(), reloadSw6);
     if ((sw || sw6) && host.tools().conntrack() && !plan.links().isEmpty()) {
       // Entries made before the DNAT rules were loaded would keep bypassing them; exit status 1
       // means "no entry".
       List<Effect> flush = new ArrayList<>();
       for (WireGuardLink l : plan.links()) {
-        flush.add(Effect.Run.tolerant(Command.change("conntrack", "-D", "-p", "udp", "--orig-port-dst",
-            Integer.toString(l.listenPort()))));
+        flush.add(
+            Effect.Run.tolerant(
+                Command.change(
+                    "conntrack",
+                    "-D",
+                    "-p",
+                    "udp",
+                    "--orig-port-dst",
+                    Integer.toString(l.listenPort()))));
       }
       steps.add(Step.of("flush stale conntrack entries of the WireGuard ports", flush));
     }
@@ -172,10 +191,27 @@ public final class DeploySteps {
     Manifest fixed = m;
     if (!crashed.trustMoved().isEmpty() && m.trustMoved().isEmpty()) {
       // The crashed run moved the trust interface: remember its original addresses for --down.
-      fixed = new Manifest(m.domain(), ns, plan.veth().hostName(), m.files(), m.wireguard(),
-          crashed.trustMoved(), crashed.trustAddresses(), crashed.trustWasUp(), m.shorewallStarted(),
-          m.serial(), m.recordIssued(), m.recordExpires(), m.ports());
-      effects.add(Effect.WriteFile.text(state.manifestFile(), StateStore.text(fixed.toProperties()), AtomicFiles.SECRET, false));
+      fixed =
+          new Manifest(
+              m.domain(),
+              ns,
+              plan.veth().hostName(),
+              m.files(),
+              m.wireguard(),
+              crashed.trustMoved(),
+              crashed.trustAddresses(),
+              crashed.trustWasUp(),
+              m.shorewallStarted(),
+              m.serial(),
+              m.recordIssued(),
+              m.recordExpires(),
+              m.ports());
+      effects.add(
+          Effect.WriteFile.text(
+              state.manifestFile(),
+              StateStore.text(fixed.toProperties()),
+              AtomicFiles.SECRET,
+              false));
     }
     effects.addAll(clearJournal());
     steps.add(Step.of("restore the files of an interrupted wgdeploy run", effects));
@@ -184,40 +220,73 @@ public final class DeploySteps {
 
   /** Directories, then the rendered files staged and checked before anything live changes. */
   private void prepare(FileDiff diff, boolean all) {
-    List<Effect> effects = new ArrayList<>(List.of(
-        new Effect.MakeDirectory(state.dir(), Optional.of(PosixFilePermissions.fromString("rwx------"))),
-        new Effect.MakeDirectory(layout.birdLocalDir(), Optional.empty()),
-        new Effect.MakeDirectory(layout.roots().run(), Optional.empty()),
-        new Effect.MakeDirectory(layout.wireguardDir(), Optional.of(PosixFilePermissions.fromString("rwx------"))),
-        Effect.Delete.tree(state.folder(StateStore.STAGING))));
+    List<Effect> effects =
+        new ArrayList<>(
+            List.of(
+                new Effect.MakeDirectory(
+                    state.dir(), Optional.of(PosixFilePermissions.fromString("rwx------"))),
+                new Effect.MakeDirectory(layout.birdLocalDir(), Optional.empty()),
+                new Effect.MakeDirectory(layout.roots().run(), Optional.empty()),
+                new Effect.MakeDirectory(
+                    layout.wireguardDir(),
+                    Optional.of(PosixFilePermissions.fromString("rwx------"))),
+                Effect.Delete.tree(state.folder(StateStore.STAGING))));
     for (RenderedFile f : desired.files()) {
-      effects.add(new Effect.WriteFile(state.mirror(StateStore.STAGING, f.path()), f.bytes(), f.mode(), f.secret()));
+      effects.add(
+          new Effect.WriteFile(
+              state.mirror(StateStore.STAGING, f.path()), f.bytes(), f.mode(), f.secret()));
     }
     for (RenderedFile f : desired.files()) {
       if (f.component() == Component.BIRD && (all || diff.touches(Component.BIRD))) {
-        effects.add(new Effect.Validate(Command.query("bird", "-p", "-c",
-            state.mirror(StateStore.STAGING, f.path()).toString()), f.path(), f.template()));
+        effects.add(
+            new Effect.Validate(
+                Command.query(
+                    "bird", "-p", "-c", state.mirror(StateStore.STAGING, f.path()).toString()),
+                f.path(),
+                f.template()));
       }
     }
     validateDir(effects, diff, all, Component.SHOREWALL, Shorewall.V4);
     validateDir(effects, diff, all, Component.SHOREWALL6, Shorewall.V6);
-    steps.add(new Step("stage and check the new files", effects, List.of(Effect.Delete.tree(state.folder(StateStore.STAGING)))));
+    steps.add(
+        new Step(
+            "stage and check the new files",
+            effects,
+            List.of(Effect.Delete.tree(state.folder(StateStore.STAGING)))));
   }
 
-  private void validateDir(List<Effect> effects, FileDiff diff, boolean all, Component c, Shorewall tool) {
+  private void validateDir(
+      List<Effect> effects, FileDiff diff, boolean all, Component c, Shorewall tool) {
     if (!all && !diff.touches(c)) {
       return;
     }
-    desired.files().stream().filter(f -> f.component() == c).findFirst().ifPresent(f -> effects.add(
-        new Effect.Validate(tool.check(state.mirror(StateStore.STAGING, f.path()).getParent()), f.path(), f.template())));
+    desired.files().stream()
+        .filter(f -> f.component() == c)
+        .findFirst()
+        .ifPresent(
+            f ->
+                effects.add(
+                    new Effect.Validate(
+                        tool.check(state.mirror(StateStore.STAGING, f.path()).getParent()),
+                        f.path(),
+                        f.template())));
   }
 
-  /** The journal of this run, with what moving the trust interface needs to be undone after a crash. */
+  /**
+   * The journal of this run, with what moving the trust interface needs to be undone after a crash.
+   */
   private Journal journal(FileDiff diff) {
-    Journal j = new Journal(
-        diff.changes().stream().filter(c -> c.kind() != FileChange.Kind.ADDED).map(FileChange::path).toList(),
-        diff.changes().stream().filter(c -> c.kind() == FileChange.Kind.ADDED).map(FileChange::path).toList(),
-        !host.namespaceExists());
+    Journal j =
+        new Journal(
+            diff.changes().stream()
+                .filter(c -> c.kind() != FileChange.Kind.ADDED)
+                .map(FileChange::path)
+                .toList(),
+            diff.changes().stream()
+                .filter(c -> c.kind() == FileChange.Kind.ADDED)
+                .map(FileChange::path)
+                .toList(),
+            !host.namespaceExists());
     Optional<LinkInfo> outside = trustOutside();
     if (outside.isPresent()) {
       j = j.movingTrust(plan.trustInterface(), sortedAddresses(outside.get()), outside.get().up());
@@ -225,11 +294,27 @@ public final class DeploySteps {
     return j;
   }
 
-  /** Journal, backups and the swap; the swap's undo restores the files and reloads what ran before. */
-  private void files(FileDiff diff, Journal j, Manifest old, boolean bird, boolean sw, boolean sw6, boolean units) {
-    steps.add(new Step("write the journal",
-        List.of(Effect.WriteFile.text(state.journalFile(), StateStore.text(j.toProperties()), AtomicFiles.SECRET, false)),
-        clearJournal()));
+  /**
+   * Journal, backups and the swap; the swap's undo restores the files and reloads what ran before.
+   */
+  private void files(
+      FileDiff diff,
+      Journal j,
+      Manifest old,
+      boolean bird,
+      boolean sw,
+      boolean sw6,
+      boolean units) {
+    steps.add(
+        new Step(
+            "write the journal",
+            List.of(
+                Effect.WriteFile.text(
+                    state.journalFile(),
+                    StateStore.text(j.toProperties()),
+                    AtomicFiles.SECRET,
+                    false)),
+            clearJournal()));
     List<Effect> backups = new ArrayList<>();
     for (FileChange c : diff.changes()) {
       if (c.kind() == FileChange.Kind.ADDED) {
@@ -253,15 +338,19 @@ public final class DeploySteps {
         RenderedFile f = c.desired().orElseThrow();
         swap.add(new Effect.WriteFile(f.path(), f.bytes(), f.mode(), f.secret()));
       }
-      restore.add(c.kind() == FileChange.Kind.ADDED
-          ? Effect.Delete.file(c.path())
-          : new Effect.Copy(state.mirror(StateStore.BACKUP, c.path()), c.path()));
+      restore.add(
+          c.kind() == FileChange.Kind.ADDED
+              ? Effect.Delete.file(c.path())
+              : new Effect.Copy(state.mirror(StateStore.BACKUP, c.path()), c.path()));
     }
     // What ran before this run re-reads its previous files (a reload that did not happen yet is
     // harmless: the files are the ones it already runs with).
     for (WireGuardLink l : plan.links()) {
-      if (host.wireguardInterfaces().contains(l.interfaceName()) && diff.touchesInterface(l.interfaceName())) {
-        restore.add(Effect.Run.of(Wg.in(ns).syncconf(l.interfaceName(), layout.wireguardConf(l.interfaceName()))));
+      if (host.wireguardInterfaces().contains(l.interfaceName())
+          && diff.touchesInterface(l.interfaceName())) {
+        restore.add(
+            Effect.Run.of(
+                Wg.in(ns).syncconf(l.interfaceName(), layout.wireguardConf(l.interfaceName()))));
       }
     }
     if (bird && host.birdRunning()) {
@@ -281,16 +370,21 @@ public final class DeploySteps {
 
   private void namespace() {
     if (!host.namespaceExists()) {
-      steps.add(new Step("create namespace " + ns,
-          List.of(Effect.Run.of(Ip.netnsAdd(ns)), Effect.Run.of(Ip.in(ns).linkUp("lo"))),
-          List.of(Effect.Run.tolerant(Ip.netnsDel(ns)))));
+      steps.add(
+          new Step(
+              "create namespace " + ns,
+              List.of(Effect.Run.of(Ip.netnsAdd(ns)), Effect.Run.of(Ip.in(ns).linkUp("lo"))),
+              List.of(Effect.Run.tolerant(Ip.netnsDel(ns)))));
     }
     if (!host.forwarding()) {
       List<String> argv = new ArrayList<>(List.of("sysctl", "-q", "-w"));
       for (int i = 0; i < HostProbe.SYSCTL_KEYS.size(); i++) {
         argv.add(HostProbe.SYSCTL_KEYS.get(i) + "=" + HostProbe.SYSCTL_VALUES.get(i));
       }
-      steps.add(Step.of("kernel settings in " + ns, List.of(Effect.Run.of(Ip.exec(ns, true, argv.toArray(String[]::new))))));
+      steps.add(
+          Step.of(
+              "kernel settings in " + ns,
+              List.of(Effect.Run.of(Ip.exec(ns, true, argv.toArray(String[]::new))))));
     }
   }
 
@@ -298,9 +392,11 @@ public final class DeploySteps {
     VethPair v = plan.veth();
     Optional<LinkInfo> outer = host.hostLink(v.hostName());
     if (outer.isEmpty()) {
-      steps.add(new Step("create veth " + v.hostName() + "/" + v.nsName(),
-          List.of(Effect.Run.of(Ip.host().linkAddVeth(v.hostName(), v.nsName(), ns))),
-          List.of(Effect.Run.tolerant(Ip.host().linkDel(v.hostName())))));
+      steps.add(
+          new Step(
+              "create veth " + v.hostName() + "/" + v.nsName(),
+              List.of(Effect.Run.of(Ip.host().linkAddVeth(v.hostName(), v.nsName(), ns))),
+              List.of(Effect.Run.tolerant(Ip.host().linkDel(v.hostName())))));
     }
     List<Effect> address = new ArrayList<>();
     addresses(address, Ip.host(), v.hostName(), List.of(v.hostV4(), v.hostV6()), outer);
@@ -311,7 +407,8 @@ public final class DeploySteps {
   }
 
   /** Adds the missing addresses of {@code dev} and sets it up unless it is. */
-  private static void addresses(List<Effect> out, Ip ip, String dev, List<IpPrefix> want, Optional<LinkInfo> now) {
+  private static void addresses(
+      List<Effect> out, Ip ip, String dev, List<IpPrefix> want, Optional<LinkInfo> now) {
     Set<String> have = now.map(LinkInfo::addresses).orElse(Set.of());
     for (IpPrefix a : want) {
       if (!have.contains(HostProbe.canonical(a.toString()))) {
@@ -325,7 +422,9 @@ public final class DeploySteps {
 
   /** The trust interface while it is still in the default namespace. */
   private Optional<LinkInfo> trustOutside() {
-    return host.nsLink(plan.trustInterface()).isPresent() ? Optional.empty() : host.hostLink(plan.trustInterface());
+    return host.nsLink(plan.trustInterface()).isPresent()
+        ? Optional.empty()
+        : host.hostLink(plan.trustInterface());
   }
 
   /**
@@ -341,13 +440,20 @@ public final class DeploySteps {
     Optional<LinkInfo> inNs = host.nsLink(trust);
     TrustMove move = null;
     if (inNs.isEmpty()) {
-      LinkInfo outside = host.hostLink(trust).orElseThrow(() -> new DeployException(
-          "trust interface " + trust, "exists neither in the default namespace nor in " + ns,
-          "check the interface name in the endpoint config (wgconfig -T)"));
+      LinkInfo outside =
+          host.hostLink(trust)
+              .orElseThrow(
+                  () ->
+                      new DeployException(
+                          "trust interface " + trust,
+                          "exists neither in the default namespace nor in " + ns,
+                          "check the interface name in the endpoint config (wgconfig -T)"));
       move = new TrustMove(sortedAddresses(outside), outside.up());
-      steps.add(new Step("move " + trust + " into " + ns,
-          List.of(Effect.Run.of(Ip.host().linkSetNetns(trust, ns))),
-          Teardown.moveBack(ns, trust, move.addresses(), move.wasUp())));
+      steps.add(
+          new Step(
+              "move " + trust + " into " + ns,
+              List.of(Effect.Run.of(Ip.host().linkSetNetns(trust, ns))),
+              Teardown.moveBack(ns, trust, move.addresses(), move.wasUp())));
     }
     List<Effect> address = new ArrayList<>();
     addresses(address, Ip.in(ns), trust, plan.trustAddresses(), inNs);
@@ -371,15 +477,24 @@ public final class DeploySteps {
     for (boolean v6 : new boolean[] {false, true}) {
       String gw = (v6 ? v.hostV6() : v.hostV4()).network().toString();
       if (!host.nsRoutes().contains(HostProbe.routeKey("unicast", "default", gw))) {
-        inside.add(Effect.Run.of(Ip.in(ns).routeReplace(v6, "default", "via", gw, "dev", v.nsName())));
+        inside.add(
+            Effect.Run.of(Ip.in(ns).routeReplace(v6, "default", "via", gw, "dev", v.nsName())));
       }
     }
     List<IpPrefix> mesh = new ArrayList<>(plan.allowedV4());
     mesh.addAll(plan.allowedV6());
     for (IpPrefix prefix : mesh) {
-      if (prefix.length() > 0 && !host.nsRoutes().contains(HostProbe.routeKey("unreachable", prefix.toString(), ""))) {
-        inside.add(Effect.Run.of(Ip.in(ns).routeReplace(prefix.isV6(), "unreachable", prefix.toString(),
-            "metric", UNREACHABLE_METRIC)));
+      if (prefix.length() > 0
+          && !host.nsRoutes().contains(HostProbe.routeKey("unreachable", prefix.toString(), ""))) {
+        inside.add(
+            Effect.Run.of(
+                Ip.in(ns)
+                    .routeReplace(
+                        prefix.isV6(),
+                        "unreachable",
+                        prefix.toString(),
+                        "metric",
+                        UNREACHABLE_METRIC)));
       }
     }
     if (!inside.isEmpty()) {
@@ -390,7 +505,9 @@ public final class DeploySteps {
       String via = (v6 ? v.nsV6() : v.nsV4()).network().toString();
       for (IpPrefix net : plan.trustNetworks(v6)) {
         if (!host.hostRoutes().contains(HostProbe.routeKey("unicast", net.toString(), via))) {
-          outside.add(Effect.Run.of(Ip.host().routeReplace(v6, net.toString(), "via", via, "dev", v.hostName())));
+          outside.add(
+              Effect.Run.of(
+                  Ip.host().routeReplace(v6, net.toString(), "via", via, "dev", v.hostName())));
         }
       }
     }
@@ -402,8 +519,11 @@ public final class DeploySteps {
   /** Starts or reloads one firewall; returns whether it did either. */
   private boolean shorewall(Shorewall tool, Path dir, boolean running, boolean changed) {
     if (!running) {
-      steps.add(new Step(tool.tool() + " start", List.of(Effect.Run.of(tool.start(dir))),
-          List.of(Effect.Run.of(tool.clear()))));
+      steps.add(
+          new Step(
+              tool.tool() + " start",
+              List.of(Effect.Run.of(tool.start(dir))),
+              List.of(Effect.Run.of(tool.clear()))));
       return true;
     }
     if (changed) {
@@ -425,12 +545,19 @@ public final class DeploySteps {
       }
       create.addAll(backend.create(ns, iface));
       create.add(Effect.Run.of(Wg.in(ns).setconf(iface, conf)));
-      steps.add(new Step("create " + iface + " (" + backend.name() + ")", create, backend.delete(ns, iface)));
+      steps.add(
+          new Step(
+              "create " + iface + " (" + backend.name() + ")", create, backend.delete(ns, iface)));
     } else if (changed) {
-      steps.add(Step.of("wg syncconf " + iface, List.of(Effect.Run.of(Wg.in(ns).syncconf(iface, conf)))));
+      steps.add(
+          Step.of("wg syncconf " + iface, List.of(Effect.Run.of(Wg.in(ns).syncconf(iface, conf)))));
     }
     List<Effect> address = new ArrayList<>();
-    addresses(address, Ip.in(ns), iface, List.of(IpPrefix.parseInterface(cidr, iface)),
+    addresses(
+        address,
+        Ip.in(ns),
+        iface,
+        List.of(IpPrefix.parseInterface(cidr, iface)),
         running ? link : Optional.empty());
     if (!address.isEmpty()) {
       steps.add(Step.of("address " + iface, address));
@@ -448,12 +575,27 @@ public final class DeploySteps {
       } else {
         start.add(new Effect.MakeDirectory(layout.birdSocket().getParent(), Optional.empty()));
         // bird checks the config, then daemonizes and writes its PID file.
-        start.add(Effect.Run.of(Ip.exec(ns, true, "bird", "-c", layout.birdConf().toString(),
-            "-s", layout.birdSocket().toString(), "-P", layout.birdPidFile().toString())));
+        start.add(
+            Effect.Run.of(
+                Ip.exec(
+                    ns,
+                    true,
+                    "bird",
+                    "-c",
+                    layout.birdConf().toString(),
+                    "-s",
+                    layout.birdSocket().toString(),
+                    "-P",
+                    layout.birdPidFile().toString())));
         stop.addAll(Teardown.stopBird(layout));
       }
-      start.add(new Effect.Await(birdc.showStatus(), Birdc.UP, "BIRD in " + ns,
-          "see the system log; BIRD checks its file at start: bird -p -c " + layout.birdConf()));
+      start.add(
+          new Effect.Await(
+              birdc.showStatus(),
+              Birdc.UP,
+              "BIRD in " + ns,
+              "see the system log; BIRD checks its file at start: bird -p -c "
+                  + layout.birdConf()));
       steps.add(new Step("start BIRD", start, stop));
     } else if (changed) {
       steps.add(Step.of("birdc configure", List.of(new Effect.ConfigureBird(birdc.configure()))));
@@ -470,10 +612,13 @@ public final class DeploySteps {
       Path conf = layout.wireguardConf(iface);
       List<Effect> recreate = new ArrayList<>();
       String cidr = old.wireguard().get(iface);
-      if (cidr != null && old.files().contains(conf) && host.wireguardInterfaces().contains(iface)) {
+      if (cidr != null
+          && old.files().contains(conf)
+          && host.wireguardInterfaces().contains(iface)) {
         // Its file is gone from the live place once the swap ran: recreate it from the backup.
         recreate.addAll(backend.create(ns, iface));
-        recreate.add(Effect.Run.of(Wg.in(ns).setconf(iface, state.mirror(StateStore.BACKUP, conf))));
+        recreate.add(
+            Effect.Run.of(Wg.in(ns).setconf(iface, state.mirror(StateStore.BACKUP, conf))));
         recreate.add(Effect.Run.of(Ip.in(ns).addrAdd(cidr, iface)));
         recreate.add(Effect.Run.of(Ip.in(ns).linkUp(iface)));
       }
@@ -482,27 +627,38 @@ public final class DeploySteps {
   }
 
   /** The manifest of this deploy; with a journal, the end of the transaction. */
-  private void finish(Manifest old, Optional<Journal> journal, TrustMove move, boolean startsShorewall) {
+  private void finish(
+      Manifest old, Optional<Journal> journal, TrustMove move, boolean startsShorewall) {
     Map<String, String> wg = new LinkedHashMap<>();
     Map<String, Integer> ports = new LinkedHashMap<>();
-    plan.links().forEach(l -> {
-      wg.put(l.interfaceName(), l.localCidr());
-      ports.put(l.interfaceName(), l.listenPort());
-    });
+    plan.links()
+        .forEach(
+            l -> {
+              wg.put(l.interfaceName(), l.localCidr());
+              ports.put(l.interfaceName(), l.listenPort());
+            });
     boolean moved = move != null || !old.trustMoved().isEmpty();
-    Manifest m = new Manifest(
-        plan.domain(), ns, plan.veth().hostName(),
-        desired.files().stream().map(RenderedFile::path).toList(),
-        wg,
-        moved ? plan.trustInterface() : "",
-        move != null ? move.addresses() : old.trustOriginalAddresses(),
-        move != null ? move.wasUp() : old.trustWasUp(),
-        startsShorewall || old.shorewallStarted(),
-        plan.serial(), plan.issued().getEpochSecond(), plan.expires().getEpochSecond(), ports);
+    Manifest m =
+        new Manifest(
+            plan.domain(),
+            ns,
+            plan.veth().hostName(),
+            desired.files().stream().map(RenderedFile::path).toList(),
+            wg,
+            moved ? plan.trustInterface() : "",
+            move != null ? move.addresses() : old.trustOriginalAddresses(),
+            move != null ? move.wasUp() : old.trustWasUp(),
+            startsShorewall || old.shorewallStarted(),
+            plan.serial(),
+            plan.issued().getEpochSecond(),
+            plan.expires().getEpochSecond(),
+            ports);
     String text = StateStore.text(m.toProperties());
     List<Effect> effects = new ArrayList<>();
     if (!live.text(state.manifestFile()).equals(Optional.of(text))) {
-      effects.add(new Effect.MakeDirectory(state.dir(), Optional.of(PosixFilePermissions.fromString("rwx------"))));
+      effects.add(
+          new Effect.MakeDirectory(
+              state.dir(), Optional.of(PosixFilePermissions.fromString("rwx------"))));
       effects.add(Effect.WriteFile.text(state.manifestFile(), text, AtomicFiles.SECRET, false));
     }
     if (journal.isPresent()) {

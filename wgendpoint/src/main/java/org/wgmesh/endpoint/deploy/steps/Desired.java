@@ -16,8 +16,9 @@ import org.wgmesh.endpoint.settings.WireGuardBackendChoice;
  * @param files the rendered files
  * @param backend the WireGuard implementation asked for
  * @param supervisor who runs the daemons
- * @param acceptedSerials the replay-protection file ({@code <state>/<domain>.seen}) with the serials
- *     just verified, written first so a replayed older record stays refused even if the deploy fails
+ * @param acceptedSerials the replay-protection file ({@code <state>/<domain>.seen}) with the
+ *     serials just verified, written first so a replayed older record stays refused even if the
+ *     deploy fails
  */
 public record Desired(
     DeployPlan plan,

@@ -58,8 +58,8 @@ public sealed interface Effect {
   }
 
   /**
-   * Polls {@code probe} (a query) until it succeeds and prints {@code expect}; fails the step
-   * after the waiter's time limit.
+   * Polls {@code probe} (a query) until it succeeds and prints {@code expect}; fails the step after
+   * the waiter's time limit.
    */
   record Await(Command probe, String expect, String subject, String hint) implements Effect {
     @Override
@@ -84,13 +84,17 @@ public sealed interface Effect {
     }
   }
 
-  /** Writes a file atomically with {@code mode}; a file with this content and mode stays untouched. */
-  record WriteFile(Path path, byte[] content, Set<PosixFilePermission> mode, boolean secret) implements Effect {
+  /**
+   * Writes a file atomically with {@code mode}; a file with this content and mode stays untouched.
+   */
+  record WriteFile(Path path, byte[] content, Set<PosixFilePermission> mode, boolean secret)
+      implements Effect {
     public WriteFile {
       mode = Set.copyOf(mode);
     }
 
-    public static WriteFile text(Path path, String content, Set<PosixFilePermission> mode, boolean secret) {
+    public static WriteFile text(
+        Path path, String content, Set<PosixFilePermission> mode, boolean secret) {
       return new WriteFile(path, content.getBytes(StandardCharsets.UTF_8), mode, secret);
     }
 
@@ -101,8 +105,11 @@ public sealed interface Effect {
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof WriteFile w && w.path.equals(path) && java.util.Arrays.equals(w.content, content)
-          && w.mode.equals(mode) && w.secret == secret;
+      return o instanceof WriteFile w
+          && w.path.equals(path)
+          && java.util.Arrays.equals(w.content, content)
+          && w.mode.equals(mode)
+          && w.secret == secret;
     }
 
     @Override
@@ -116,7 +123,9 @@ public sealed interface Effect {
     }
   }
 
-  /** Copies a file with its mode (a backup, a restore); nothing when {@code from} does not exist. */
+  /**
+   * Copies a file with its mode (a backup, a restore); nothing when {@code from} does not exist.
+   */
   record Copy(Path from, Path to) implements Effect {
     @Override
     public String describe() {
@@ -124,7 +133,9 @@ public sealed interface Effect {
     }
   }
 
-  /** Deletes a file or, with {@code tree}, a directory and everything in it; nothing when absent. */
+  /**
+   * Deletes a file or, with {@code tree}, a directory and everything in it; nothing when absent.
+   */
   record Delete(Path path, boolean tree) implements Effect {
     public static Delete file(Path p) {
       return new Delete(p, false);
@@ -140,7 +151,9 @@ public sealed interface Effect {
     }
   }
 
-  /** Creates a directory and its parents; {@code mode}, when given, is set on the directory itself. */
+  /**
+   * Creates a directory and its parents; {@code mode}, when given, is set on the directory itself.
+   */
   record MakeDirectory(Path path, Optional<Set<PosixFilePermission>> mode) implements Effect {
     @Override
     public String describe() {

@@ -12,7 +12,8 @@ import org.wgmesh.endpoint.deploy.render.RenderedFile;
  * @param before the current content, empty when the file does not exist
  * @param desired the rendered file, empty for a removal
  */
-public record FileChange(Path path, Kind kind, Optional<String> before, Optional<RenderedFile> desired) {
+public record FileChange(
+    Path path, Kind kind, Optional<String> before, Optional<RenderedFile> desired) {
   /** What happens to the file. */
   public enum Kind {
     ADDED,
@@ -22,7 +23,11 @@ public record FileChange(Path path, Kind kind, Optional<String> before, Optional
 
   /** Whether the content must never be shown (WireGuard configs hold the private key). */
   public boolean secret() {
-    return desired.map(RenderedFile::secret).orElse(path.toString().endsWith(".conf")
-        && path.getParent() != null && path.getFileName().toString().startsWith("wg"));
+    return desired
+        .map(RenderedFile::secret)
+        .orElse(
+            path.toString().endsWith(".conf")
+                && path.getParent() != null
+                && path.getFileName().toString().startsWith("wg"));
   }
 }

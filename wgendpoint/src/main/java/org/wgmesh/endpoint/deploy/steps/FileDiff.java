@@ -28,7 +28,8 @@ public record FileDiff(List<FileChange> changes) {
    *
    * @param disk the current files by path; a path that is not there does not exist
    */
-  public static FileDiff of(List<RenderedFile> desired, List<Path> previouslyManaged, Map<Path, DiskFile> disk) {
+  public static FileDiff of(
+      List<RenderedFile> desired, List<Path> previouslyManaged, Map<Path, DiskFile> disk) {
     List<FileChange> out = new ArrayList<>();
     Set<Path> wanted = new HashSet<>();
     for (RenderedFile f : desired) {
@@ -37,12 +38,19 @@ public record FileDiff(List<FileChange> changes) {
       if (now.isEmpty()) {
         out.add(new FileChange(f.path(), FileChange.Kind.ADDED, Optional.empty(), Optional.of(f)));
       } else if (!now.get().content().equals(f.content()) || !now.get().mode().equals(f.mode())) {
-        out.add(new FileChange(f.path(), FileChange.Kind.CHANGED, Optional.of(now.get().content()), Optional.of(f)));
+        out.add(
+            new FileChange(
+                f.path(),
+                FileChange.Kind.CHANGED,
+                Optional.of(now.get().content()),
+                Optional.of(f)));
       }
     }
     for (Path p : previouslyManaged) {
       if (!wanted.contains(p) && disk.containsKey(p)) {
-        out.add(new FileChange(p, FileChange.Kind.REMOVED, Optional.of(disk.get(p).content()), Optional.empty()));
+        out.add(
+            new FileChange(
+                p, FileChange.Kind.REMOVED, Optional.of(disk.get(p).content()), Optional.empty()));
       }
     }
     return new FileDiff(out);
@@ -54,13 +62,23 @@ public record FileDiff(List<FileChange> changes) {
 
   /** Whether any file of {@code c} is added, changed or removed. */
   public boolean touches(Component c) {
-    return changes.stream().anyMatch(ch -> ch.desired().map(f -> f.component() == c)
-        .orElse(c == Component.WIREGUARD && ch.secret()));
+    return changes.stream()
+        .anyMatch(
+            ch ->
+                ch.desired()
+                    .map(f -> f.component() == c)
+                    .orElse(c == Component.WIREGUARD && ch.secret()));
   }
 
   /** Whether the WireGuard config of {@code iface} changes. */
   public boolean touchesInterface(String iface) {
-    return changes.stream().anyMatch(ch -> ch.desired()
-        .map(f -> f.component() == Component.WIREGUARD && f.interfaceName().equals(iface)).orElse(false));
+    return changes.stream()
+        .anyMatch(
+            ch ->
+                ch.desired()
+                    .map(
+                        f ->
+                            f.component() == Component.WIREGUARD && f.interfaceName().equals(iface))
+                    .orElse(false));
   }
 }

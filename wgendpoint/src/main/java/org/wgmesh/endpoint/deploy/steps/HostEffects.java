@@ -39,10 +39,13 @@ final class HostEffects {
     } else if (effect instanceof Effect.Await a) {
       await(a);
     } else if (effect instanceof Effect.StopProcess s) {
-      Pids.read(s.pidFile()).filter(p -> Pids.isRunning(p, s.process())).ifPresent(p -> {
-        runner.execute(Command.change("kill", "-TERM", Long.toString(p)));
-        waiter.await(() -> !Pids.isRunning(p, s.process()));
-      });
+      Pids.read(s.pidFile())
+          .filter(p -> Pids.isRunning(p, s.process()))
+          .ifPresent(
+              p -> {
+                runner.execute(Command.change("kill", "-TERM", Long.toString(p)));
+                waiter.await(() -> !Pids.isRunning(p, s.process()));
+              });
       delete(s.pidFile());
     } else if (effect instanceof Effect.AwaitExit x) {
       Pids.read(x.pidFile()).ifPresent(p -> waiter.await(() -> !Pids.isRunning(p, x.process())));
@@ -70,10 +73,12 @@ final class HostEffects {
   }
 
   private void await(Effect.Await a) {
-    boolean up = waiter.await(() -> {
-      CommandResult res = runner.execute(a.probe());
-      return res.ok() && res.stdout().contains(a.expect());
-    });
+    boolean up =
+        waiter.await(
+            () -> {
+              CommandResult res = runner.execute(a.probe());
+              return res.ok() && res.stdout().contains(a.expect());
+            });
     if (!up) {
       throw new DeployException(a.subject(), "did not come up within the time limit", a.hint());
     }
@@ -85,7 +90,10 @@ final class HostEffects {
       String out = (res.stderr() + "\n" + res.stdout()).strip();
       throw new DeployException(
           v.target() + " (from template " + v.template() + ")",
-          "rejected by '" + v.command().display() + "': " + lastLines(out, 6)
+          "rejected by '"
+              + v.command().display()
+              + "': "
+              + lastLines(out, 6)
               + "; nothing was changed, the previous configuration keeps running",
           "fix the template (or remove the override) and run wgdeploy again");
     }
@@ -94,7 +102,8 @@ final class HostEffects {
   private void configureBird(Effect.ConfigureBird b) {
     String out = runner.run(b.command()).stdout();
     if (!out.isEmpty() && !out.contains("Reconfigur")) {
-      throw new DeployException("birdc configure", "BIRD refused the configuration: " + out.strip());
+      throw new DeployException(
+          "birdc configure", "BIRD refused the configuration: " + out.strip());
     }
   }
 
@@ -103,9 +112,11 @@ final class HostEffects {
       return;
     }
     try {
-      AtomicFiles.write(c.to(), Files.readAllBytes(c.from()), Files.getPosixFilePermissions(c.from()));
+      AtomicFiles.write(
+          c.to(), Files.readAllBytes(c.from()), Files.getPosixFilePermissions(c.from()));
     } catch (IOException e) {
-      throw new FileException(c.from().toString(), "cannot copy to " + c.to() + ": " + e.getMessage(), null, e);
+      throw new FileException(
+          c.from().toString(), "cannot copy to " + c.to() + ": " + e.getMessage(), null, e);
     }
   }
 
@@ -116,7 +127,8 @@ final class HostEffects {
         Files.setPosixFilePermissions(m.path(), m.mode().get());
       }
     } catch (IOException e) {
-      throw new FileException(m.path().toString(), "cannot create directory: " + e.getMessage(), null, e);
+      throw new FileException(
+          m.path().toString(), "cannot create directory: " + e.getMessage(), null, e);
     }
   }
 

@@ -63,9 +63,11 @@ public final class HostTransactions implements Transactions {
         String why = step.label() + " failed: " + e.getMessage();
         throw new DeployException(
             subject,
-            why + (undoFailures.isEmpty()
-                ? "; the previous configuration was restored"
-                : "; restoring the previous state also failed: " + String.join("; ", undoFailures)),
+            why
+                + (undoFailures.isEmpty()
+                    ? "; the previous configuration was restored"
+                    : "; restoring the previous state also failed: "
+                        + String.join("; ", undoFailures)),
             undoFailures.isEmpty() ? null : "run wgdeploy again; it completes the recovery",
             e);
       }
@@ -93,7 +95,9 @@ public final class HostTransactions implements Transactions {
       }
     }
     if (!failures.isEmpty()) {
-      throw new DeployException(subject, "some steps failed: " + String.join("; ", failures),
+      throw new DeployException(
+          subject,
+          "some steps failed: " + String.join("; ", failures),
           "fix the cause and run it again; it skips what is already gone");
     }
     return new Outcome(true, steps);

@@ -3,7 +3,10 @@ package org.wgmesh.endpoint.deploy.steps;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A small line diff (longest common subsequence) for {@code --dry-run}: {@code -}/{@code +} lines with 2 lines of context. */
+/**
+ * A small line diff (longest common subsequence) for {@code --dry-run}: {@code -}/{@code +} lines
+ * with 2 lines of context.
+ */
 public final class LineDiff {
   private static final int CONTEXT = 2;
 
@@ -18,7 +21,8 @@ public final class LineDiff {
     int[][] lcs = new int[n + 1][m + 1];
     for (int i = n - 1; i >= 0; i--) {
       for (int j = m - 1; j >= 0; j--) {
-        lcs[i][j] = x[i].equals(y[j]) ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+        lcs[i][j] =
+            x[i].equals(y[j]) ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
       }
     }
     List<String> all = new ArrayList<>();

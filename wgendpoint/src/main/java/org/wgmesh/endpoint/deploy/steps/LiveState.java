@@ -15,9 +15,10 @@ import org.wgmesh.endpoint.deploy.state.Manifest;
  * wgdeploy's own state. Read by {@link LiveStateReader}; built directly by tests.
  *
  * @param host the running system
- * @param files the current content of every file the deploy renders, manages or keeps state in;
- *     a path that is missing does not exist. After an interrupted run, the files it had replaced
- *     appear with their backed-up content and the ones it added as missing (what recovery restores).
+ * @param files the current content of every file the deploy renders, manages or keeps state in; a
+ *     path that is missing does not exist. After an interrupted run, the files it had replaced
+ *     appear with their backed-up content and the ones it added as missing (what recovery
+ *     restores).
  * @param manifest what the last successful deploy left
  * @param journal the record of an interrupted deploy, if any
  * @param pristine the files that have a pristine copy saved already

@@ -38,13 +38,15 @@ public final class LiveStateReader {
     for (Path p : all) {
       read(p).ifPresent(f -> files.put(p, f));
     }
-    journal.ifPresent(j -> {
-      // What recovery puts back is what this run starts from.
-      for (Path p : j.replaced()) {
-        read(state.mirror(StateStore.BACKUP, p)).ifPresentOrElse(f -> files.put(p, f), () -> files.remove(p));
-      }
-      j.added().forEach(files::remove);
-    });
+    journal.ifPresent(
+        j -> {
+          // What recovery puts back is what this run starts from.
+          for (Path p : j.replaced()) {
+            read(state.mirror(StateStore.BACKUP, p))
+                .ifPresentOrElse(f -> files.put(p, f), () -> files.remove(p));
+          }
+          j.added().forEach(files::remove);
+        });
     Set<Path> pristine = new HashSet<>();
     for (Path p : all) {
       if (state.has(StateStore.PRISTINE, p)) {
@@ -59,7 +61,9 @@ public final class LiveStateReader {
       return Optional.empty();
     }
     try {
-      return Optional.of(new DiskFile(Files.readString(p, StandardCharsets.UTF_8), Files.getPosixFilePermissions(p)));
+      return Optional.of(
+          new DiskFile(
+              Files.readString(p, StandardCharsets.UTF_8), Files.getPosixFilePermissions(p)));
     } catch (IOException e) {
       throw new FileException(p.toString(), "cannot read: " + e.getMessage(), null, e);
     }

@@ -8,8 +8,8 @@ import org.wgmesh.core.exec.Command;
 /**
  * One step of a deploy or a teardown: a label to print, what it does and how to undo it. The
  * planner returns steps in the order they must run; {@link Transactions} runs them and, when one
- * fails, undoes the ones done, newest first (the failed step's own undo included, with its
- * failures ignored: it may have done only part of its work).
+ * fails, undoes the ones done, newest first (the failed step's own undo included, with its failures
+ * ignored: it may have done only part of its work).
  *
  * @param label what the step does, e.g. {@code create wg3 (kernel)}
  * @param apply its effects, in order

@@ -17,12 +17,12 @@ import org.wgmesh.endpoint.settings.Supervisor;
 import org.wgmesh.endpoint.settings.WireGuardBackendChoice;
 
 /**
- * The steps of {@code wgdeploy --down}, planned from the manifest and the live state: stop BIRD
- * and the WireGuard interfaces, clear Shorewall if wgdeploy started it, move the trust interface
- * back with its original addresses, remove the veth pair and the namespace, delete the managed
- * files (putting back the ones that were there before wgdeploy), and reload a Shorewall that ran
- * before wgdeploy with those files. Every step runs even when an earlier one fails; running it
- * twice is harmless.
+ * The steps of {@code wgdeploy --down}, planned from the manifest and the live state: stop BIRD and
+ * the WireGuard interfaces, clear Shorewall if wgdeploy started it, move the trust interface back
+ * with its original addresses, remove the veth pair and the namespace, delete the managed files
+ * (putting back the ones that were there before wgdeploy), and reload a Shorewall that ran before
+ * wgdeploy with those files. Every step runs even when an earlier one fails; running it twice is
+ * harmless.
  */
 public final class Teardown {
   private Teardown() {}
@@ -33,22 +33,33 @@ public final class Teardown {
    * @param trustInterface the trust interface of the endpoint file, when the manifest names none
    * @param pristine the managed files that have a pristine copy to put back
    */
-  public static List<Step> plan(Layout layout, Manifest m, HostState host, String trustInterface,
-      WireGuardBackendChoice choice, Supervisor supervisor, Set<Path> pristine) {
+  public static List<Step> plan(
+      Layout layout,
+      Manifest m,
+      HostState host,
+      String trustInterface,
+      WireGuardBackendChoice choice,
+      Supervisor supervisor,
+      Set<Path> pristine) {
     String ns = layout.namespace();
     List<Step> steps = new ArrayList<>();
     if (m.isEmpty() && !host.namespaceExists()) {
       return steps;
     }
     if (host.birdRunning()) {
-      steps.add(Step.of("stop BIRD", supervisor == Supervisor.SYSTEMD
-          ? List.of(Effect.Run.of(Command.change("systemctl", "stop", layout.birdUnit())))
-          : stopBird(layout)));
+      steps.add(
+          Step.of(
+              "stop BIRD",
+              supervisor == Supervisor.SYSTEMD
+                  ? List.of(Effect.Run.of(Command.change("systemctl", "stop", layout.birdUnit())))
+                  : stopBird(layout)));
     }
     if (host.namespaceExists()) {
       WireGuardBackend backend = backend(choice, host.tools(), layout, supervisor);
       Set<String> ifaces = new TreeSet<>(m.wireguard().keySet());
-      host.wireguardInterfaces().stream().filter(n -> DeploySteps.WG_NAME.matcher(n).matches()).forEach(ifaces::add);
+      host.wireguardInterfaces().stream()
+          .filter(n -> DeploySteps.WG_NAME.matcher(n).matches())
+          .forEach(ifaces::add);
       for (String iface : ifaces) {
         steps.add(Step.of("remove " + iface, backend.delete(ns, iface)));
       }
@@ -59,10 +70,16 @@ public final class Teardown {
     }
     String trust = m.trustMoved().isEmpty() ? trustInterface : m.trustMoved();
     if (host.namespaceExists() && host.nsLink(trust).isPresent()) {
-      steps.add(Step.of("move " + trust + " back", moveBack(ns, trust, m.trustOriginalAddresses(), m.trustWasUp())));
+      steps.add(
+          Step.of(
+              "move " + trust + " back",
+              moveBack(ns, trust, m.trustOriginalAddresses(), m.trustWasUp())));
     }
     if (!m.vethHost().isEmpty() && host.hostLink(m.vethHost()).isPresent()) {
-      steps.add(Step.of("remove veth " + m.vethHost(), List.of(Effect.Run.of(Ip.host().linkDel(m.vethHost())))));
+      steps.add(
+          Step.of(
+              "remove veth " + m.vethHost(),
+              List.of(Effect.Run.of(Ip.host().linkDel(m.vethHost())))));
     }
     if (host.namespaceExists()) {
       steps.add(Step.of("remove namespace " + ns, List.of(Effect.Run.of(Ip.netnsDel(ns)))));
@@ -70,22 +87,34 @@ public final class Teardown {
     StateStore state = new StateStore(layout.stateDir());
     List<Effect> files = new ArrayList<>();
     for (Path f : m.files()) {
-      files.add(pristine.contains(f) ? new Effect.Copy(state.mirror(StateStore.PRISTINE, f), f) : Effect.Delete.file(f));
+      files.add(
+          pristine.contains(f)
+              ? new Effect.Copy(state.mirror(StateStore.PRISTINE, f), f)
+              : Effect.Delete.file(f));
     }
     // Only when empty: site additions in the include directory stay.
     files.add(new Effect.RemoveEmptyDirectory(layout.wireguardDir()));
     files.add(new Effect.RemoveEmptyDirectory(layout.birdLocalDir()));
     steps.add(Step.of("remove the managed files", files));
     if (supervisor == Supervisor.SYSTEMD) {
-      steps.add(Step.of("systemctl daemon-reload", List.of(Effect.Run.of(Command.change("systemctl", "daemon-reload")))));
+      steps.add(
+          Step.of(
+              "systemctl daemon-reload",
+              List.of(Effect.Run.of(Command.change("systemctl", "daemon-reload")))));
     }
     if (!m.shorewallStarted() && !m.isEmpty()) {
       // Shorewall ran before wgdeploy: reload it with the operator's restored files.
       if (host.shorewallRunning()) {
-        steps.add(Step.of("shorewall reload", List.of(Effect.Run.of(Shorewall.V4.reload(layout.shorewallDir())))));
+        steps.add(
+            Step.of(
+                "shorewall reload",
+                List.of(Effect.Run.of(Shorewall.V4.reload(layout.shorewallDir())))));
       }
       if (host.shorewall6Running()) {
-        steps.add(Step.of("shorewall6 reload", List.of(Effect.Run.of(Shorewall.V6.reload(layout.shorewall6Dir())))));
+        steps.add(
+            Step.of(
+                "shorewall6 reload",
+                List.of(Effect.Run.of(Shorewall.V6.reload(layout.shorewall6Dir())))));
       }
     }
     return steps;
@@ -93,12 +122,16 @@ public final class Teardown {
 
   /** The last step, once every other one succeeded: wgdeploy's state of the namespace goes. */
   public static Step forgetState(Layout layout) {
-    return Step.of("remove wgdeploy state " + layout.stateDir(), List.of(Effect.Delete.tree(layout.stateDir())));
+    return Step.of(
+        "remove wgdeploy state " + layout.stateDir(),
+        List.of(Effect.Delete.tree(layout.stateDir())));
   }
 
   /** Stops the BIRD wgdeploy started itself: {@code birdc down}, then wait for its PID to go. */
   static List<Effect> stopBird(Layout l) {
-    return List.of(Effect.Run.tolerant(Birdc.at(l.birdSocket()).down()), new Effect.AwaitExit(l.birdPidFile(), "bird"));
+    return List.of(
+        Effect.Run.tolerant(Birdc.at(l.birdSocket()).down()),
+        new Effect.AwaitExit(l.birdPidFile(), "bird"));
   }
 
   /**
@@ -108,7 +141,9 @@ public final class Teardown {
    */
   static List<Effect> moveBack(String ns, String iface, List<String> addresses, boolean up) {
     List<Effect> out = new ArrayList<>();
-    out.add(Effect.Run.of(Command.change("sh", "-c", "ip -n \"$0\" link set \"$1\" netns $$", ns, iface)));
+    out.add(
+        Effect.Run.of(
+            Command.change("sh", "-c", "ip -n \"$0\" link set \"$1\" netns $$", ns, iface)));
     for (String a : addresses) {
       out.add(Effect.Run.of(Ip.host().addrAdd(a, iface)));
     }
@@ -118,7 +153,8 @@ public final class Teardown {
     return out;
   }
 
-  private static WireGuardBackend backend(WireGuardBackendChoice choice, HostState.Tools tools, Layout l, Supervisor s) {
+  private static WireGuardBackend backend(
+      WireGuardBackendChoice choice, HostState.Tools tools, Layout l, Supervisor s) {
     try {
       return WireGuardBackends.select(choice, tools, l, s);
     } catch (RuntimeException e) {

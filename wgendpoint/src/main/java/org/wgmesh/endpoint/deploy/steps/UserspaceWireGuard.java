@@ -9,10 +9,10 @@ import org.wgmesh.endpoint.deploy.plan.Layout;
 import org.wgmesh.endpoint.settings.Supervisor;
 
 /**
- * {@code wireguard-go}, one process per interface, in foreground mode ({@code -f}; the
- * daemonizing mode races when several start at once). Under {@link Supervisor#DIRECT} wgdeploy
- * starts it detached ({@code setsid -f}), records its PID and stops it by that PID; under
- * {@link Supervisor#SYSTEMD} the rendered {@code wgmesh-<ns>-wg@.service} runs it.
+ * {@code wireguard-go}, one process per interface, in foreground mode ({@code -f}; the daemonizing
+ * mode races when several start at once). Under {@link Supervisor#DIRECT} wgdeploy starts it
+ * detached ({@code setsid -f}), records its PID and stops it by that PID; under {@link
+ * Supervisor#SYSTEMD} the rendered {@code wgmesh-<ns>-wg@.service} runs it.
  */
 final class UserspaceWireGuard implements WireGuardBackend {
   private final Layout layout;
@@ -31,28 +31,46 @@ final class UserspaceWireGuard implements WireGuardBackend {
   @Override
   public List<Effect> create(String ns, String iface) {
     // Ready when its control socket answers.
-    Effect ready = new Effect.Await(Wg.in(ns).showListenPort(iface), "",
-        "wireguard-go " + iface + " in namespace " + ns, "see " + layout.wireguardGoLog(iface));
+    Effect ready =
+        new Effect.Await(
+            Wg.in(ns).showListenPort(iface),
+            "",
+            "wireguard-go " + iface + " in namespace " + ns,
+            "see " + layout.wireguardGoLog(iface));
     if (supervisor == Supervisor.SYSTEMD) {
-      return List.of(Effect.Run.of(Command.change("systemctl", "start", layout.wireguardGoUnit(iface))), ready);
+      return List.of(
+          Effect.Run.of(Command.change("systemctl", "start", layout.wireguardGoUnit(iface))),
+          ready);
     }
     Path pid = layout.wireguardGoPidFile(iface);
     Path log = layout.wireguardGoLog(iface);
     return List.of(
         new Effect.MakeDirectory(pid.getParent(), java.util.Optional.empty()),
         new Effect.MakeDirectory(log.getParent(), java.util.Optional.empty()),
-        // The shell writes its own PID, then becomes wireguard-go: the recorded PID is the daemon's.
-        Effect.Run.of(Ip.exec(ns, true, "setsid", "-f", "sh", "-c",
-            "echo $$ > \"$0\" && exec wireguard-go -f \"$1\" >> \"$2\" 2>&1 < /dev/null",
-            pid.toString(), iface, log.toString())),
+        // The shell writes its own PID, then becomes wireguard-go: the recorded PID is the
+        // daemon's.
+        Effect.Run.of(
+            Ip.exec(
+                ns,
+                true,
+                "setsid",
+                "-f",
+                "sh",
+                "-c",
+                "echo $$ > \"$0\" && exec wireguard-go -f \"$1\" >> \"$2\" 2>&1 < /dev/null",
+                pid.toString(),
+                iface,
+                log.toString())),
         ready);
   }
 
   @Override
   public List<Effect> delete(String ns, String iface) {
-    Effect stop = supervisor == Supervisor.SYSTEMD
-        ? Effect.Run.tolerant(Command.change("systemctl", "stop", layout.wireguardGoUnit(iface)))
-        : new Effect.StopProcess(layout.wireguardGoPidFile(iface), "wireguard-go");
+    Effect stop =
+        supervisor == Supervisor.SYSTEMD
+            ? Effect.Run.tolerant(
+                Command.change("systemctl", "stop", layout.wireguardGoUnit(iface)))
+            : new Effect.StopProcess(layout.wireguardGoPidFile(iface), "wireguard-go");
     // wireguard-go removes its TUN device on exit; remove it in case it was left behind.
     return List.of(stop, Effect.Run.tolerant(Ip.in(ns).linkDel(iface)));
   }

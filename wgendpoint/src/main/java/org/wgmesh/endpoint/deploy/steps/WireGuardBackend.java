@@ -3,8 +3,8 @@ package org.wgmesh.endpoint.deploy.steps;
 import java.util.List;
 
 /**
- * Creates and removes WireGuard interfaces inside a namespace, as effects. Both implementations
- * are configured the same way afterwards ({@code wg setconf} / {@code wg syncconf}, {@code ip addr}).
+ * Creates and removes WireGuard interfaces inside a namespace, as effects. Both implementations are
+ * configured the same way afterwards ({@code wg setconf} / {@code wg syncconf}, {@code ip addr}).
  */
 public interface WireGuardBackend {
   /** A short name for messages ({@code kernel}, {@code wireguard-go}). */

@@ -11,8 +11,8 @@ public final class WireGuardBackends {
   private WireGuardBackends() {}
 
   /**
-   * Returns the backend for {@code choice}: {@code AUTO} takes the kernel module when the host
-   * has it, else wireguard-go.
+   * Returns the backend for {@code choice}: {@code AUTO} takes the kernel module when the host has
+   * it, else wireguard-go.
    *
    * @throws DeployException when the forced or probed backend is not available
    */
@@ -20,14 +20,18 @@ public final class WireGuardBackends {
       WireGuardBackendChoice choice, HostState.Tools tools, Layout layout, Supervisor supervisor) {
     WireGuardBackendChoice c = choice;
     if (c == WireGuardBackendChoice.AUTO) {
-      c = tools.kernelWireGuard() ? WireGuardBackendChoice.KERNEL : WireGuardBackendChoice.USERSPACE;
+      c =
+          tools.kernelWireGuard()
+              ? WireGuardBackendChoice.KERNEL
+              : WireGuardBackendChoice.USERSPACE;
     }
     if (c == WireGuardBackendChoice.KERNEL) {
       return new KernelWireGuard();
     }
     if (!tools.wireguardGo()) {
       throw new DeployException(
-          "WireGuard backend", "the kernel has no wireguard module and wireguard-go is not installed",
+          "WireGuard backend",
+          "the kernel has no wireguard module and wireguard-go is not installed",
           "install wireguard-go (apt-get install wireguard-go), or load the kernel module");
     }
     return new UserspaceWireGuard(layout, supervisor);
