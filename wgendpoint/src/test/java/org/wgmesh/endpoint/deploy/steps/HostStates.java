@@ -1,0 +1,352 @@
+package org.wgmesh.endpoint.deploy.steps;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.wgmesh.core.io.AtomicFiles;
+import org.wgmesh.core.model.HostEntry;
+import org.wgmesh.core.model.MeshView;
+import org.wgmesh.core.net.IpPrefix;
+import org.wgmesh.endpoint.deploy.Fixtures;
+import org.wgmesh.endpoint.deploy.host.DiskFile;
+import org.wgmesh.endpoint.deploy.host.HostProbe;
+import org.wgmesh.endpoint.deploy.host.HostState;
+import org.wgmesh.endpoint.deploy.host.LinkInfo;
+import org.wgmesh.endpoint.deploy.plan.DeployPlan;
+import org.wgmesh.endpoint.deploy.plan.Planner;
+import org.wgmesh.endpoint.deploy.plan.VethPair;
+import org.wgmesh.endpoint.deploy.plan.WireGuardLink;
+import org.wgmesh.endpoint.deploy.render.RenderedFile;
+import org.wgmesh.endpoint.deploy.render.TemplateRenderer;
+import org.wgmesh.endpoint.deploy.state.Journal;
+import org.wgmesh.endpoint.deploy.state.Manifest;
+import org.wgmesh.endpoint.deploy.state.StateStore;
+import org.wgmesh.endpoint.settings.EndpointConfig;
+import org.wgmesh.endpoint.settings.WireGuardBackendChoice;
+
+/**
+ * Named desired and live states of host 1 of the fixture mesh (namespace {@code lab}, trust
+ * interface lan0, kernel WireGuard), for the table tests of {@link DeploySteps}. Everything is a
+ * value: the root below which the paths lie is never read or written.
+ */
+final class HostStates {
+  static final Path ROOT = Path.of("/nonexistent/wgmesh-table");
+  static final EndpointConfig CONFIG =
+      Fixtures.withBackend(Fixtures.endpoint(ROOT), WireGuardBackendChoice.KERNEL);
+
+  /** Kernel module and conntrack; no wireguard-go. */
+  static final HostState.Tools TOOLS = new HostState.Tools(true, false, true);
+
+  /** lan0 as the operator left it before the first deploy: up, with both its addresses. */
+  static final LinkInfo FRESH_LAN0 =
+      new LinkInfo("lan0", true, Set.of("198.18.1.1/24", "fd00:18:1::1/64"));
+
+  private HostStates() {}
+
+  // ---- desired states ----------------------------------------------------------------------
+
+  /** D0: host 1 with peers 2, 3 and 5. */
+  static Desired d0() {
+    return desired(Fixtures.view());
+  }
+
+  /** Host 4 joins. */
+  static Desired peerJoins() {
+    return desired(
+        Fixtures.view(List.of(peer2(), peer3(), Fixtures.host(4, "203.0.113.4"), peer5())));
+  }
+
+  /** Host 3 leaves. */
+  static Desired peerLeaves() {
+    return desired(Fixtures.view(List.of(peer2(), peer5())));
+  }
+
+  /** Host 2 moves to other public addresses. */
+  static Desired peerChangesEndpoint() {
+    return desired(
+        Fixtures.view(
+            List.of(Fixtures.host(2, "203.0.113.22", "2001:db8:ff::22"), peer3(), peer5())));
+  }
+
+  /** Host 2 rotates its WireGuard key (everything else as in D0). */
+  static Desired peerChangesKey() {
+    HostEntry h = peer2();
+    HostEntry rotated =
+        new HostEntry(
+            h.uuid(),
+            h.hostname(),
+            h.number(),
+            h.asn(),
+            Fixtures.key(42).publicKey(),
+            h.endpoints(),
+            h.lanPrefixes());
+    return desired(Fixtures.view(List.of(rotated, peer3(), peer5())));
+  }
+
+  static Map<String, Desired> desiredStates() {
+    Map<String, Desired> m = new LinkedHashMap<>();
+    m.put("D0", d0());
+    m.put("peer joins", peerJoins());
+    m.put("peer leaves", peerLeaves());
+    m.put("peer changes endpoint", peerChangesEndpoint());
+    m.put("peer changes key", peerChangesKey());
+    return m;
+  }
+
+  private static HostEntry peer2() {
+    return Fixtures.view().peers().get(0);
+  }
+
+  private static HostEntry peer3() {
+    return Fixtures.view().peers().get(1);
+  }
+
+  private static HostEntry peer5() {
+    return Fixtures.view().peers().get(2);
+  }
+
+  /**
+   * What DeployService hands the planner for {@code view}: plan, rendered files, the serials file.
+   */
+  static Desired desired(MeshView view) {
+    DeployPlan plan = Planner.plan(view, CONFIG);
+    List<RenderedFile> files = new TemplateRenderer(Optional.empty()).render(plan, Fixtures.key(1));
+    var read = Fixtures.read(view, CONFIG);
+    return new Desired(
+        plan,
+        files,
+        CONFIG.backend(),
+        CONFIG.supervisor(),
+        Optional.of(new Desired.StateFile(read.seenFile(), read.seenText())));
+  }
+
+  static StateStore state(Desired d) {
+    return new StateStore(d.plan().layout().stateDir());
+  }
+
+  static Path wgConf(String iface) {
+    return d0().plan().layout().wireguardConf(iface);
+  }
+
+  // ---- live states -------------------------------------------------------------------------
+
+  /** Nothing deployed: lan0 up in the default namespace with its addresses, no file. */
+  static LiveState fresh() {
+    return new LiveState(
+        HostState.fresh(Map.of("lan0", FRESH_LAN0), TOOLS),
+        Map.of(),
+        Manifest.empty(),
+        Optional.empty(),
+        Set.of());
+  }
+
+  /**
+   * What a complete deploy of {@code d} from a fresh host leaves: the namespace with lo, the veth's
+   * inner end, lan0 and every WireGuard interface up with its addresses (all answering), the veth's
+   * host end, forwarding on, the routes of {@link DeploySteps#routes}, BIRD and both Shorewalls
+   * running, every rendered file with its content and mode, the serials file and the manifest.
+   */
+  static LiveState deployed(Desired d) {
+    DeployPlan p = d.plan();
+    VethPair v = p.veth();
+    Map<String, LinkInfo> inNs = new HashMap<>();
+    inNs.put("lo", new LinkInfo("lo", true, Set.of()));
+    inNs.put(v.nsName(), link(v.nsName(), List.of(v.nsV4(), v.nsV6())));
+    inNs.put(p.trustInterface(), link(p.trustInterface(), p.trustAddresses()));
+    Set<String> wg = new HashSet<>();
+    for (WireGuardLink l : p.links()) {
+      inNs.put(
+          l.interfaceName(),
+          new LinkInfo(l.interfaceName(), true, Set.of(HostProbe.canonical(l.localCidr()))));
+      wg.add(l.interfaceName());
+    }
+    Set<String> nsRoutes = new HashSet<>();
+    nsRoutes.add(HostProbe.routeKey("unicast", "default", v.hostV4().network().toString()));
+    nsRoutes.add(HostProbe.routeKey("unicast", "default", v.hostV6().network().toString()));
+    p.allowedV4().forEach(a -> nsRoutes.add(HostProbe.routeKey("unreachable", a.toString(), "")));
+    p.allowedV6().forEach(a -> nsRoutes.add(HostProbe.routeKey("unreachable", a.toString(), "")));
+    Set<String> hostRoutes = new HashSet<>();
+    p.trustNetworks(false)
+        .forEach(
+            n ->
+                hostRoutes.add(
+                    HostProbe.routeKey("unicast", n.toString(), v.nsV4().network().toString())));
+    p.trustNetworks(true)
+        .forEach(
+            n ->
+                hostRoutes.add(
+                    HostProbe.routeKey("unicast", n.toString(), v.nsV6().network().toString())));
+    HostState host =
+        new HostState(
+            true,
+            Map.of(v.hostName(), link(v.hostName(), List.of(v.hostV4(), v.hostV6()))),
+            inNs,
+            wg,
+            true,
+            nsRoutes,
+            hostRoutes,
+            true,
+            true,
+            true,
+            TOOLS);
+    Map<Path, DiskFile> files = new HashMap<>();
+    d.files().forEach(f -> files.put(f.path(), new DiskFile(f.content(), f.mode())));
+    d.acceptedSerials()
+        .ifPresent(s -> files.put(s.path(), new DiskFile(s.text(), AtomicFiles.SECRET)));
+    files.put(
+        state(d).manifestFile(),
+        new DiskFile(StateStore.text(manifest(d).toProperties()), AtomicFiles.SECRET));
+    return new LiveState(host, files, manifest(d), Optional.empty(), Set.of());
+  }
+
+  /** The manifest a deploy of {@code d} from {@link #fresh()} writes. */
+  static Manifest manifest(Desired d) {
+    DeployPlan p = d.plan();
+    Map<String, String> wg = new LinkedHashMap<>();
+    Map<String, Integer> ports = new LinkedHashMap<>();
+    p.links()
+        .forEach(
+            l -> {
+              wg.put(l.interfaceName(), l.localCidr());
+              ports.put(l.interfaceName(), l.listenPort());
+            });
+    return new Manifest(
+        p.domain(),
+        p.namespace(),
+        p.veth().hostName(),
+        d.files().stream().map(RenderedFile::path).toList(),
+        wg,
+        "lan0",
+        List.copyOf(new TreeSet<>(FRESH_LAN0.addresses())),
+        true,
+        true,
+        p.serial(),
+        p.issued().getEpochSecond(),
+        p.expires().getEpochSecond(),
+        ports);
+  }
+
+  /** D0 deployed, but the WireGuard of wg3 died: its device is still there and does not answer. */
+  static LiveState wg3Died() {
+    LiveState ok = deployed(d0());
+    Set<String> answering = new HashSet<>(ok.host().wireguardInterfaces());
+    answering.remove("wg3");
+    return withHost(
+        ok,
+        with(
+            ok.host(),
+            ok.host().hostLinks(),
+            ok.host().nsLinks(),
+            answering,
+            ok.host().nsRoutes(),
+            ok.host().hostRoutes(),
+            true,
+            true,
+            true));
+  }
+
+  /**
+   * A {@code --down} of D0 stopped half way (it moved lan0 out of the namespace but could not give
+   * it back; its file step never ran): the namespace is there with lo and lan0 (down, without
+   * addresses) and forwarding on; BIRD, the WireGuard interfaces and both Shorewalls are gone, and
+   * so are the veth with the routes through it (the unreachable routes stay); files and manifest
+   * are as the deploy left them.
+   */
+  static LiveState halfTornDown() {
+    LiveState ok = deployed(d0());
+    DeployPlan p = d0().plan();
+    Map<String, LinkInfo> inNs =
+        Map.of(
+            "lo",
+            new LinkInfo("lo", true, Set.of()),
+            p.trustInterface(),
+            new LinkInfo(p.trustInterface(), false, Set.of()));
+    Set<String> nsRoutes =
+        ok.host().nsRoutes().stream()
+            .filter(r -> r.startsWith("unreachable "))
+            .collect(Collectors.toSet());
+    return withHost(
+        ok, with(ok.host(), Map.of(), inNs, Set.of(), nsRoutes, Set.of(), false, false, false));
+  }
+
+  /**
+   * A deploy from D0 to {@link #peerJoins()} killed after it swapped the files: the host runs D0,
+   * the journal lists the files it replaced (their backups are what the live files show) and
+   * wg4.conf, which it added (missing: recovery deletes it).
+   */
+  static LiveState interrupted() {
+    LiveState d0 = deployed(d0());
+    Desired next = peerJoins();
+    List<Path> replaced =
+        next.files().stream()
+            .filter(
+                f ->
+                    d0.files().containsKey(f.path())
+                        && !d0.files().get(f.path()).content().equals(f.content()))
+            .map(RenderedFile::path)
+            .toList();
+    List<Path> added =
+        next.files().stream()
+            .map(RenderedFile::path)
+            .filter(f -> !d0.files().containsKey(f))
+            .toList();
+    return new LiveState(
+        d0.host(),
+        d0.files(),
+        d0.manifest(),
+        Optional.of(new Journal(replaced, added, false)),
+        Set.of());
+  }
+
+  static Map<String, LiveState> liveStates() {
+    Map<String, LiveState> m = new LinkedHashMap<>();
+    m.put("fresh host", fresh());
+    m.put("deployed", deployed(d0()));
+    m.put("wg3 died", wg3Died());
+    m.put("half torn down", halfTornDown());
+    m.put("interrupted", interrupted());
+    return m;
+  }
+
+  static LiveState withHost(LiveState s, HostState h) {
+    return new LiveState(h, s.files(), s.manifest(), s.journal(), s.pristine());
+  }
+
+  private static HostState with(
+      HostState h,
+      Map<String, LinkInfo> hostLinks,
+      Map<String, LinkInfo> nsLinks,
+      Set<String> wg,
+      Set<String> nsRoutes,
+      Set<String> hostRoutes,
+      boolean bird,
+      boolean sw,
+      boolean sw6) {
+    return new HostState(
+        h.namespaceExists(),
+        hostLinks,
+        nsLinks,
+        wg,
+        h.forwarding(),
+        nsRoutes,
+        hostRoutes,
+        bird,
+        sw,
+        sw6,
+        h.tools());
+  }
+
+  private static LinkInfo link(String name, List<IpPrefix> addresses) {
+    return new LinkInfo(
+        name,
+        true,
+        addresses.stream().map(a -> HostProbe.canonical(a.toString())).collect(Collectors.toSet()));
+  }
+}
