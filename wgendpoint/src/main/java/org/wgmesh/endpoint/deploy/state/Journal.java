@@ -17,6 +17,7 @@ import java.util.Properties;
  *     (written before the move, so --down can give it back its addresses after a crash)
  * @param trustAddresses its addresses before the move
  * @param trustWasUp whether it was up before the move
+ * @param startsShorewall whether the run starts Shorewall (it was not running)
  */
 public record Journal(
     List<Path> replaced,
@@ -24,7 +25,8 @@ public record Journal(
     boolean createdNamespace,
     String trustMoved,
     List<String> trustAddresses,
-    boolean trustWasUp) {
+    boolean trustWasUp,
+    boolean startsShorewall) {
   public Journal {
     replaced = List.copyOf(replaced);
     added = List.copyOf(added);
@@ -32,12 +34,18 @@ public record Journal(
   }
 
   public Journal(List<Path> replaced, List<Path> added, boolean createdNamespace) {
-    this(replaced, added, createdNamespace, "", List.of(), false);
+    this(replaced, added, createdNamespace, "", List.of(), false, false);
   }
 
   /** This journal, noting that {@code iface} with {@code addresses} is being moved. */
   public Journal movingTrust(String iface, List<String> addresses, boolean up) {
-    return new Journal(replaced, added, createdNamespace, iface, addresses, up);
+    return new Journal(replaced, added, createdNamespace, iface, addresses, up, startsShorewall);
+  }
+
+  /** This journal, noting that the run starts Shorewall (so --down clears it after a crash). */
+  public Journal startingShorewall() {
+    return new Journal(
+        replaced, added, createdNamespace, trustMoved, trustAddresses, trustWasUp, true);
   }
 
   public Properties toProperties() {
@@ -49,6 +57,7 @@ public record Journal(
       p.setProperty("added." + i, added.get(i).toString());
     }
     p.setProperty("namespace.created", Boolean.toString(createdNamespace));
+    p.setProperty("shorewall.starting", Boolean.toString(startsShorewall));
     p.setProperty("trust.moved", trustMoved);
     p.setProperty("trust.addresses", String.join(",", trustAddresses));
     p.setProperty("trust.wasUp", Boolean.toString(trustWasUp));
@@ -63,7 +72,8 @@ public record Journal(
         Boolean.parseBoolean(p.getProperty("namespace.created", "false")),
         p.getProperty("trust.moved", ""),
         addrs.isEmpty() ? List.of() : List.of(addrs.split(",")),
-        Boolean.parseBoolean(p.getProperty("trust.wasUp", "false")));
+        Boolean.parseBoolean(p.getProperty("trust.wasUp", "false")),
+        Boolean.parseBoolean(p.getProperty("shorewall.starting", "false")));
   }
 
   private static List<Path> list(Properties p, String prefix) {

@@ -189,8 +189,11 @@ public final class DeploySteps {
       effects.add(Effect.Delete.file(p));
     }
     Manifest fixed = m;
-    if (!crashed.trustMoved().isEmpty() && m.trustMoved().isEmpty()) {
-      // The crashed run moved the trust interface: remember its original addresses for --down.
+    boolean moved = !crashed.trustMoved().isEmpty() && m.trustMoved().isEmpty();
+    boolean started = crashed.startsShorewall() && !m.shorewallStarted();
+    if (moved || started) {
+      // The crashed run moved the trust interface or started Shorewall: remember it for --down
+      // (the original addresses to give back; a firewall to clear rather than reload).
       fixed =
           new Manifest(
               m.domain(),
@@ -198,10 +201,10 @@ public final class DeploySteps {
               plan.veth().hostName(),
               m.files(),
               m.wireguard(),
-              crashed.trustMoved(),
-              crashed.trustAddresses(),
-              crashed.trustWasUp(),
-              m.shorewallStarted(),
+              moved ? crashed.trustMoved() : m.trustMoved(),
+              moved ? crashed.trustAddresses() : m.trustOriginalAddresses(),
+              moved ? crashed.trustWasUp() : m.trustWasUp(),
+              started || m.shorewallStarted(),
               m.serial(),
               m.recordIssued(),
               m.recordExpires(),
@@ -291,7 +294,7 @@ public final class DeploySteps {
     if (outside.isPresent()) {
       j = j.movingTrust(plan.trustInterface(), sortedAddresses(outside.get()), outside.get().up());
     }
-    return j;
+    return host.shorewallRunning() ? j : j.startingShorewall();
   }
 
   /**

@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.wgmesh.core.error.DeployException;
 import org.wgmesh.core.exec.Command;
@@ -605,13 +604,8 @@ class DeployStepsTableTest {
     assertThat(m.trustWasUp()).isTrue();
   }
 
-  @Disabled(
-      "BUG: DeploySteps: a run killed after 'shorewall start' (first deploy of D0 from the fresh host) "
-          + "leaves Shorewall running; the Journal does not record that wgdeploy started it, so recover() keeps "
-          + "Manifest.shorewallStarted()=false, the next run sees Shorewall running (startsShorewall=false) and "
-          + "'record the deploy' writes shorewall.started=false. wgdeploy --down (Teardown) then never clears the "
-          + "firewall wgdeploy started, and instead reloads it after deleting its files. Expected: the journal "
-          + "notes the start as it notes the lan0 move, and the recovered manifest says shorewall.started=true.")
+  // A first deploy killed after 'shorewall start' left Shorewall running: the journal says the run
+  // started it, so the recovered manifest keeps shorewall.started=true and --down clears it.
   @Test
   void plan_recoveryAfterACrashPastShorewallStart_remembersThatWgdeployStartedShorewall() {
     DeploySteps.Plan p = DeploySteps.plan(d0(), crashedAfterShorewallStart());
