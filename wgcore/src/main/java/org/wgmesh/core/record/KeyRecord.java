@@ -2,6 +2,7 @@ package org.wgmesh.core.record;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import org.wgmesh.core.crypto.Aead;
 import org.wgmesh.core.crypto.Hpke;
 import org.wgmesh.core.crypto.X25519PrivateKey;
 import org.wgmesh.core.crypto.X25519PublicKey;
@@ -104,6 +105,28 @@ public record KeyRecord(int hostNumber, GroupKey groupKey) {
     }
     return new KeyRecord(number, new GroupKey(epoch, key));
   }
+
+  /**
+   * What the site can check of a key record it cannot open (only its host can): chunks, envelope
+   * (version, type 3, not deflated), and a body of the HPKE encapsulated key and a ciphertext of
+   * exactly the sealed plaintext's size, at the name of some host's key record.
+   *
+   * @throws RecordException naming the record and the failing field
+   */
+  static void checkSealed(TxtRecordSet rrset) {
+    String name = rrset.name();
+    Envelope.Parsed env = Envelope.parse(name, TxtChunks.join(rrset), Envelope.TYPE_KEY, false);
+    WireReader r = new WireReader(name, env.body());
+    r.raw(Hpke.ENC_LENGTH, "enc");
+    byte[] ct = r.bytes16("ciphertext");
+    r.end("ciphertext");
+    if (ct.length != SEALED_LENGTH) {
+      throw r.error("ciphertext", ct.length + " bytes, a sealed group key is " + SEALED_LENGTH);
+    }
+  }
+
+  /** Plaintext (epoch u32, group key, host number u16) plus the 16-byte tag. */
+  private static final int SEALED_LENGTH = 4 + 32 + 2 + Aead.TAG_LENGTH;
 
   /** HPKE info: {@code "wgmesh-key-v1" 0x00 domain 0x00 kid}. */
   static byte[] info(String domain, String name) {

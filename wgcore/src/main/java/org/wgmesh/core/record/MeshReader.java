@@ -9,10 +9,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.wgmesh.core.crypto.Ed25519PublicKey;
 import org.wgmesh.core.crypto.X25519PrivateKey;
 import org.wgmesh.core.crypto.X25519PublicKey;
@@ -165,31 +161,16 @@ public final class MeshReader {
 
   private Map<Integer, HostRecord> readHosts(
       DnsSource source, String domain, MeshRecord mesh, GroupKey groupKey, Instant now) {
-    ExecutorService pool =
-        Executors.newFixedThreadPool(
-            Math.max(1, Math.min(parallelism, mesh.members().size())),
-            r -> {
-              Thread t = new Thread(r, "wgmesh-dns");
-              t.setDaemon(true);
-              return t;
-            });
-    try {
-      List<CompletableFuture<HostRecord>> futures = new ArrayList<>();
-      for (int n : mesh.members()) {
-        String name = RecordNames.hostRecordName(domain, n);
-        futures.add(
-            CompletableFuture.supplyAsync(
-                () -> readHost(source, name, n, mesh, groupKey, domain, now), pool));
-      }
-      Map<Integer, HostRecord> out = new TreeMap<>();
-      for (CompletableFuture<HostRecord> f : futures) {
-        HostRecord r = join(f);
-        out.put(r.entry().number(), r);
-      }
-      return out;
-    } finally {
-      pool.shutdownNow();
-    }
+    List<HostRecord> read =
+        ParallelLookups.map(
+            List.copyOf(mesh.members()),
+            parallelism,
+            n ->
+                readHost(
+                    source, RecordNames.hostRecordName(domain, n), n, mesh, groupKey, domain, now));
+    Map<Integer, HostRecord> out = new TreeMap<>();
+    read.forEach(r -> out.put(r.entry().number(), r));
+    return out;
   }
 
   private static HostRecord readHost(
@@ -206,18 +187,6 @@ public final class MeshReader {
       throw new RecordException(name, "field 'name': the DNS source answered for " + rrset.name());
     }
     return HostRecord.decode(rrset, mesh.siteSigningKey(), groupKey, domain, now);
-  }
-
-  private static HostRecord join(CompletableFuture<HostRecord> f) {
-    try {
-      return f.join();
-    } catch (CompletionException e) {
-      // Let the typed error (RecordException, DnsException) through as it was thrown.
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw e;
-    }
   }
 
   private static TxtRecordSet require(DnsSource source, String name, String why, String hint) {

@@ -289,7 +289,7 @@ public final class PublicationPlanner {
   /** The site cannot open a key record (only its host can): it checks the outer layer only. */
   private static boolean looksLikeKeyRecord(TxtRecordSet rrset) {
     try {
-      Envelope.parse(rrset.name(), TxtChunks.join(rrset), Envelope.TYPE_KEY, false);
+      KeyRecord.checkSealed(rrset);
       return true;
     } catch (RecordException e) {
       return false;

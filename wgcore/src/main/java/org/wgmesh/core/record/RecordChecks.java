@@ -1,6 +1,8 @@
 package org.wgmesh.core.record;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import org.wgmesh.core.error.RecordException;
 
 /** Constructor checks shared by the signed records (mesh and host): their common header. */
 final class RecordChecks {
@@ -21,6 +23,23 @@ final class RecordChecks {
     }
     if (epoch < 0 || epoch > GroupKey.MAX_EPOCH) {
       throw new IllegalArgumentException("epoch out of range: " + epoch);
+    }
+  }
+
+  /**
+   * The expiry rule every reader applies: a record is valid while {@code now < expires}.
+   *
+   * @throws RecordException naming {@code name} and field {@code expires} once it has expired
+   */
+  static void notExpired(String name, Instant expires, Instant now) {
+    if (!now.isBefore(expires)) {
+      throw new RecordException(
+          name,
+          "field 'expires': record expired at "
+              + expires
+              + " (now "
+              + now.truncatedTo(ChronoUnit.SECONDS)
+              + ")");
     }
   }
 }

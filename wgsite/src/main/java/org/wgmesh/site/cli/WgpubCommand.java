@@ -7,8 +7,11 @@ import org.wgmesh.core.cli.CommonOptions;
 import org.wgmesh.core.cli.Io;
 import org.wgmesh.core.cli.VersionProvider;
 import org.wgmesh.core.error.ExitCode;
+import org.wgmesh.core.error.UsageException;
 import org.wgmesh.site.publish.DiffFormat;
+import org.wgmesh.site.publish.PublishVerification;
 import org.wgmesh.site.publish.SitePublication;
+import org.wgmesh.site.publish.VerifyFormat;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -16,8 +19,9 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code wgpub}: publish the mesh of a site file to DNS. Prints the record difference on stdout,
- * then writes it (unless {@code --dry-run}). Thin: options become two {@link SitePublication}
- * calls.
+ * then writes it (unless {@code --dry-run}). With {@code --verify} it only reads the target back
+ * and verifies every record as endpoints do. Thin: options become two {@link SitePublication}
+ * calls, or one {@link PublishVerification} call.
  */
 @Command(
     name = "wgpub",
@@ -30,6 +34,8 @@ import picocli.CommandLine.Parameters;
       "",
       "Targets (site file 'publish:', or --publish): zonefile:PATH,",
       "rfc2136://HOST:PORT?zone=ZONE&tsig=KEY&secret-file=PATH, route53:ZONE_ID (see docs/publishing.md).",
+      "",
+      "--verify reads the target back as endpoints read it and verifies every record; writes nothing.",
       ""
     },
     exitCodeListHeading = "%nExit codes (see docs/exit-codes.md):%n",
@@ -37,6 +43,8 @@ import picocli.CommandLine.Parameters;
       "0:success (also when nothing needed writing)",
       "2:bad command line",
       "3:invalid site file, state file or target URI",
+      "5:--verify: a published record is missing, tampered, stale or expired",
+      "6:--verify: the target cannot be read",
       "7:publishing failed half-way; run wgpub again to complete it",
       "11:file error"
     })
@@ -66,16 +74,43 @@ public final class WgpubCommand implements Callable<Integer> {
       description = "Read the target and print the difference; write nothing.")
   boolean dryRun;
 
-  @Option(names = "--json", description = "Print the difference as JSON.")
+  @Option(
+      names = "--json",
+      description = "Print the difference (with --verify: the result) as JSON.")
   boolean json;
 
+  @Option(
+      names = "--verify",
+      description = "Read the target back as endpoints do and verify every record; write nothing.")
+  boolean verify;
+
+  @Option(
+      names = "--metrics-file",
+      paramLabel = "PATH",
+      description =
+          "With --verify: also write the result as Prometheus metrics to PATH (for node_exporter's textfile collector).")
+  Path metricsFile;
+
+  private final VerificationFactory verifications;
+
+  /** Makes the verification service for a reporter: tests swap publishers and the clock. */
+  @FunctionalInterface
+  public interface VerificationFactory {
+    PublishVerification create(org.wgmesh.core.cli.Reporter reporter);
+  }
+
   public WgpubCommand(Io io) {
-    this(io, SitePublication::new);
+    this(io, SitePublication::new, PublishVerification::new);
   }
 
   public WgpubCommand(Io io, SitePublicationFactory services) {
+    this(io, services, PublishVerification::new);
+  }
+
+  public WgpubCommand(Io io, SitePublicationFactory services, VerificationFactory verifications) {
     this.io = io;
     this.services = services;
+    this.verifications = verifications;
   }
 
   public static void main(String[] args) {
@@ -84,6 +119,12 @@ public final class WgpubCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (verify) {
+      return verify();
+    }
+    if (metricsFile != null) {
+      throw new UsageException("--metrics-file", "is only written by --verify", "add --verify");
+    }
     SitePublication publication = services.create(common.reporter(io));
     try (SitePublication.Prepared prepared = publication.prepare(file, publish, dryRun)) {
       io.out()
@@ -93,6 +134,23 @@ public final class WgpubCommand implements Callable<Integer> {
                   : DiffFormat.text(prepared.diff(), prepared.target()));
       io.out().flush();
       publication.apply(prepared);
+    }
+    return ExitCode.OK.code();
+  }
+
+  private int verify() {
+    if (dryRun) {
+      throw new UsageException(
+          "--verify and --dry-run",
+          "cannot be used together: --verify never writes",
+          "drop --dry-run");
+    }
+    PublishVerification.Verified v =
+        verifications.create(common.reporter(io)).verify(file, publish, metricsFile);
+    io.out().print(json ? VerifyFormat.json(v) : VerifyFormat.text(v));
+    io.out().flush();
+    if (!v.report().ok()) {
+      throw v.failure();
     }
     return ExitCode.OK.code();
   }

@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import org.wgmesh.core.cli.Reporter;
+import org.wgmesh.core.dns.DnsSource;
 import org.wgmesh.core.dns.TxtRecordSet;
 
 /**
@@ -34,6 +35,11 @@ public final class DryRunPublisher implements Publisher {
   @Override
   public Map<String, TxtRecordSet> readCurrent(String domain, Collection<String> candidateNames) {
     return target.readCurrent(domain, candidateNames);
+  }
+
+  @Override
+  public DnsSource readBack(String domain, Collection<String> candidateNames) {
+    return target.readBack(domain, candidateNames);
   }
 
   @Override

@@ -3,7 +3,11 @@ package org.wgmesh.site.publish;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import org.wgmesh.core.dns.DnsSource;
+import org.wgmesh.core.dns.SnapshotDnsSource;
 import org.wgmesh.core.dns.TxtRecordSet;
+import org.wgmesh.core.error.DnsException;
+import org.wgmesh.core.error.PublishException;
 
 /**
  * A place wgmesh publishes its TXT records to: a zone file, a DNS server by RFC 2136 dynamic
@@ -29,6 +33,24 @@ public interface Publisher extends AutoCloseable {
    * @throws org.wgmesh.core.error.PublishException when the target cannot be read
    */
   Map<String, TxtRecordSet> readCurrent(String domain, Collection<String> candidateNames);
+
+  /**
+   * What endpoints read from this target, for {@code wgpub --verify}: the way an endpoint reads it
+   * where there is one (a zone file with the endpoint's zone-file reader, an RFC 2136 server by TXT
+   * queries over TCP), else the records as the target lists them (Route53). The default is a
+   * snapshot of {@link #readCurrent}.
+   *
+   * @param domain the mesh domain
+   * @param candidateNames the names that may be looked up, for targets that read them up front
+   * @throws DnsException when the target cannot be read
+   */
+  default DnsSource readBack(String domain, Collection<String> candidateNames) {
+    try {
+      return new SnapshotDnsSource(readCurrent(domain, candidateNames).values(), describe());
+    } catch (PublishException e) {
+      throw new DnsException(e.what(), e.why(), e.hint().orElse(null), e);
+    }
+  }
 
   /**
    * Creates or replaces each RRset whole (all strings, the TTL). Writes in as few atomic steps as

@@ -19,6 +19,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import org.wgmesh.core.dns.DnsSource;
+import org.wgmesh.core.dns.DnsjavaSource;
 import org.wgmesh.core.dns.TxtRecordSet;
 import org.wgmesh.core.error.PublishException;
 import org.xbill.DNS.DClass;
@@ -192,6 +194,15 @@ public final class Rfc2136Publisher implements Publisher {
       }
     }
     return found;
+  }
+
+  /**
+   * The server as endpoints ask it: {@link DnsjavaSource} TXT queries, over TCP, with this target's
+   * timeout.
+   */
+  @Override
+  public DnsSource readBack(String domain, Collection<String> candidateNames) {
+    return DnsjavaSource.of(server, new DnsjavaSource.Options(timeout, true));
   }
 
   @Override

@@ -191,7 +191,8 @@ public final class SitePublication {
     return names;
   }
 
-  private static PublicationState readState(Path statePath) {
+  /** The publication state at {@code statePath}, empty when there is none. */
+  static PublicationState readState(Path statePath) {
     try {
       return PublicationState.parse(
           Files.readString(statePath, StandardCharsets.UTF_8), statePath.toString());

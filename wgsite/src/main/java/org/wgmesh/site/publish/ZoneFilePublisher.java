@@ -11,8 +11,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.wgmesh.core.dns.DnsSource;
 import org.wgmesh.core.dns.TxtRecordSet;
+import org.wgmesh.core.dns.ZoneFileSource;
+import org.wgmesh.core.error.DnsException;
 import org.wgmesh.core.error.FileException;
+import org.wgmesh.core.error.InputException;
 import org.wgmesh.core.error.PublishException;
 import org.wgmesh.core.io.AtomicFiles;
 
@@ -47,6 +51,22 @@ public final class ZoneFilePublisher implements Publisher {
   @Override
   public Map<String, TxtRecordSet> readCurrent(String domain, Collection<String> candidateNames) {
     return DomainNames.atOrBelow(readAll().values(), domain);
+  }
+
+  /**
+   * The file as an endpoint given {@code --zone-file} reads it ({@link ZoneFileSource}, dnsjava's
+   * zone-file parser), not with this class's own strict parser.
+   *
+   * @throws DnsException when the file is missing, unreadable or not a valid zone file
+   */
+  @Override
+  public DnsSource readBack(String domain, Collection<String> candidateNames) {
+    try {
+      return ZoneFileSource.load(file);
+    } catch (FileException | InputException e) {
+      throw new DnsException(
+          describe(), e.why(), "run wgpub to write it, or check the zonefile: path", e);
+    }
   }
 
   @Override

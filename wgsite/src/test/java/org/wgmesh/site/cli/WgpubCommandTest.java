@@ -237,15 +237,7 @@ class WgpubCommandTest {
   @EnabledIf("org.wgmesh.core.testing.KnotServer#isAvailable")
   void run_toKnotByRfc2136_publishesAndIsIdempotent() throws Exception {
     try (KnotServer knot = KnotServer.start("example.com")) {
-      Path secret = dir.resolve("tsig.secret");
-      Files.writeString(secret, knot.tsigSecret() + "\n");
-      Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
-      String uri =
-          "rfc2136://127.0.0.1:"
-              + knot.port()
-              + "?zone=example.com&tsig="
-              + knot.keyName()
-              + "&secret-file=tsig.secret";
+      String uri = TestSites.knotTarget(knot, dir);
 
       Result first = run("--publish", uri, yaml.toString());
       assertThat(first.rc()).as(first.err()).isZero();

@@ -34,6 +34,25 @@ public final class TestSites {
   }
 
   /**
+   * The {@code rfc2136://} target of {@code knot} (zone {@code example.com}) with its TSIG key, the
+   * secret in {@code siteDir/tsig.secret} (mode 0600).
+   */
+  public static String knotTarget(org.wgmesh.core.testing.KnotServer knot, Path siteDir)
+      throws java.io.IOException {
+    Path secret = siteDir.resolve("tsig.secret");
+    java.nio.file.Files.writeString(secret, knot.tsigSecret() + "\n");
+    java.nio.file.Files.setPosixFilePermissions(
+        secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    return "rfc2136://127.0.0.1:"
+        + knot.port()
+        + "?zone="
+        + knot.zone()
+        + "&tsig="
+        + knot.keyName()
+        + "&secret-file=tsig.secret";
+  }
+
+  /**
    * Creates {@code yaml} (and its keys) with hosts 1..{@code hosts}, publishing to {@code publish}.
    */
   public static Site create(Path yaml, String publish, int hosts) {
