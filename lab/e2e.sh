@@ -5,7 +5,7 @@
 #
 # One lab (lab/meshlab.sh) with 4 simulated hosts and Knot; the mesh is built and changed only
 # through wgsite, wgpub, wgconfig, wghost and wgdeploy (lab/meshflow.sh). Checks, in order:
-# isolation, convergence, no-op, failover, join, removal, bad records, DNS outage, teardown. Prints one
+# isolation, convergence, no-op, metrics, failover, join, removal, bad records, DNS outage, teardown. Prints one
 # PASS/FAIL line per check with its figures, then "N passed, N failed"; exit 1 if any failed.
 # A trap tears the lab down on exit, error, INT and TERM (unless --keep).
 set -uo pipefail
@@ -100,13 +100,13 @@ LAB_UP=1
 if ! ml_up -n 4 >/dev/null || ! ml_knot_start "$MF_ZONE" >/dev/null 2>&1; then
     bad "lab did not come up"
     verdict isolation ""
-    echo "$PASSED passed, $((FAILED + 8)) failed"
+    echo "$PASSED passed, $((FAILED + 9)) failed"
     exit 1
 fi
 # Every path wgdeploy writes must be private to the simulated host: a marker written inside h1
 # must not appear on the machine.
 ISO_PATHS="/etc/wireguard /etc/bird /etc/shorewall /etc/shorewall6 /etc/systemd/system /etc/wgmesh
-/var/lib/wgmesh /var/lib/shorewall /var/lib/shorewall6 /var/log /run/wgmesh /run/bird /run/wireguard /run/netns"
+/var/lib/wgmesh /var/lib/shorewall /var/lib/shorewall6 /var/lib/prometheus/node-exporter /var/log /run/wgmesh /run/bird /run/wireguard /run/netns"
 MARK=.wgmesh-e2e-marker-$$
 ml_exec h1 -- sh -c "for p in $(echo $ISO_PATHS); do mkdir -p \$p && touch \$p/$MARK || exit 1; done" ||
     bad "could not write markers inside h1"
@@ -160,6 +160,49 @@ done
 FIG_NOOP="$NOOP_MAX ms"
 verdict no-op "dry run plans nothing, real run changes nothing (BIRD PID, files, WireGuard, BGP as before), --check exits 0; slowest of 3: $FIG_NOOP"
 
+# ---------------------------------------------------------------- 1c. metrics
+# A real node_exporter on h1 serves the textfile directory wgdeploy writes to (the check above and
+# every deploy wrote there). Converged: every link up with BFD Up, BGP Established, a recent
+# handshake, every check 1, the last deploy a success, and node_exporter read every file
+# (node_textfile_scrape_error 0). promtool (Prometheus' checker) accepts every file as it is.
+log "metrics: node_exporter on h1 serves wgdeploy's metrics files"
+LINKS_OK=0
+mf_exporter_start 1 || bad "$MF_ERR"
+if [ ${#ERRS[@]} = 0 ]; then
+    mf_check 1 >/dev/null || bad "wgdeploy --check on h1 exited $?"
+    mf_scrape 1 || bad "scrape of h1 failed: $MF_ERR"
+    [ "$(mf_metric node_textfile_scrape_error '')" = 0 ] || bad "node_exporter could not read a .prom file on h1"
+    for l in wg2 wg3; do
+        for m in wgmesh_link_up wgmesh_link_bfd_up wgmesh_link_bgp_established; do
+            v=$(mf_metric "$m" "interface=\"$l\"")
+            [ "$v" = 1 ] || bad "$m for $l is '$v', want 1"
+        done
+        age=$(mf_metric wgmesh_link_handshake_age_seconds "interface=\"$l\"")
+        [ -n "$age" ] && [ "$age" -le 180 ] || bad "handshake age of $l is '$age', want at most 180 s"
+        [ "$(mf_metric wgmesh_link_receive_bytes_total "interface=\"$l\"")" -gt 0 ] 2>/dev/null ||
+            bad "no bytes received over $l"
+        LINKS_OK=$((LINKS_OK + 1))
+    done
+    grep -E '^wgmesh_check_ok\{' <<<"$MF_OUT" | grep -qv ' 1$' && bad "a check is not 1: $(grep -E '^wgmesh_check_ok\{' <<<"$MF_OUT" | grep -v ' 1$' | tr '\n' ' ')"
+    CHECKS_SCRAPED=$(grep -cE '^wgmesh_check_ok\{' <<<"$MF_OUT")
+    [ "$CHECKS_SCRAPED" -ge 10 ] || bad "only $CHECKS_SCRAPED checks in the scrape"
+    [ "$(mf_metric wgmesh_deploy_last_success '')" = 1 ] || bad "wgmesh_deploy_last_success is not 1"
+    [ "$(mf_metric wgmesh_bgp_routes 'family="ipv4"')" -ge 2 ] 2>/dev/null || bad "fewer than 2 IPv4 routes learned by BGP"
+    [ "$(mf_metric wgmesh_bgp_routes 'family="ipv6"')" -ge 2 ] 2>/dev/null || bad "fewer than 2 IPv6 routes learned by BGP"
+    EXPIRES_IN=$(mf_metric wgmesh_mesh_record_expires_in_seconds '')
+    [ "${EXPIRES_IN:-0}" -gt 0 ] || bad "wgmesh_mesh_record_expires_in_seconds is '$EXPIRES_IN'"
+    PROM_FILES=0
+    for n in 1 2 3; do
+        for f in $(ml_exec "h$n" -- sh -c "ls $MF_TEXTFILE_DIR/wgmesh-*.prom"); do
+            PROM_FILES=$((PROM_FILES + 1))
+            out=$(ml_exec "h$n" -- cat "$f" | promtool check metrics 2>&1) || bad "promtool check metrics on h$n:$f: $out"
+            [ -z "$out" ] || bad "promtool check metrics on h$n:$f: $out"
+        done
+    done
+    [ "$PROM_FILES" = 6 ] || bad "$PROM_FILES metrics files on h1..h3, want 6 (check and deploy on each)"
+fi
+verdict metrics "scrape via node_exporter: $LINKS_OK links with BFD Up, BGP Established, handshake <= 180 s; ${CHECKS_SCRAPED:-0} checks all 1; record expires in ${EXPIRES_IN:-?} s; promtool check metrics clean on ${PROM_FILES:-0} files"
+
 # ---------------------------------------------------------------- 2. failover
 log "failover: UDP h1<->h2 blocked under a 20 ms probe"
 mf_probe_start f4 1 198.18.2.100 0.02 && mf_probe_start f6 1 fd00:18:2::100 0.02 || bad "probe did not start"
@@ -192,12 +235,27 @@ rc=$?
 grep -q '^FAIL wg2 ' <<<"$MF_OUT" || bad "wgdeploy --check on h1 does not name wg2: $(tr '\n' ';' <<<"$MF_OUT")"
 grep -q '^ok   wg3 ' <<<"$MF_OUT" || bad "wgdeploy --check on h1 does not find wg3 healthy: $(tr '\n' ';' <<<"$MF_OUT")"
 CHECK_CUT=$(grep -m1 '^FAIL wg2 ' <<<"$MF_OUT")
+# The scrape while cut: wg2's BFD down, wg3's up, and wg2's handshake age growing between two checks.
+AGE1= AGE2=
+if mf_scrape 1; then
+    [ "$(mf_metric wgmesh_link_bfd_up 'interface="wg2"')" = 0 ] || bad "scrape while cut: wgmesh_link_bfd_up for wg2 is not 0"
+    [ "$(mf_metric wgmesh_link_bfd_up 'interface="wg3"')" = 1 ] || bad "scrape while cut: wgmesh_link_bfd_up for wg3 is not 1"
+    [ "$(mf_metric wgmesh_check_ok 'check="link.wg2"')" = 0 ] || bad "scrape while cut: check link.wg2 is not 0"
+    AGE1=$(mf_metric wgmesh_link_handshake_age_seconds 'interface="wg2"')
+    sleep 2
+    mf_check 1 >/dev/null
+    mf_scrape 1 || bad "second scrape while cut failed: $MF_ERR"
+    AGE2=$(mf_metric wgmesh_link_handshake_age_seconds 'interface="wg2"')
+    [ -n "$AGE1" ] && [ -n "$AGE2" ] && [ "$AGE2" -gt "$AGE1" ] || bad "wg2's handshake age did not grow while cut: '$AGE1' then '$AGE2'"
+else
+    bad "scrape while cut failed: $MF_ERR"
+fi
 ml_unblock h1 h2
 if ms_back=$(mf_wait_route 60 1 198.18.2.100 wg2); then :; else bad "direct route h1 -> h2 not back 60 s after unblocking"; fi
 mf_wait_converged 30 1 2 3 >/dev/null || bad "mesh not whole again after unblocking: $MF_ERR"
 mf_check 1 || bad "wgdeploy --check on h1 exited $? after reconvergence: $(grep -E '^FAIL|^error' <<<"$MF_OUT"$'\n'"$MF_ERR" | tr '\n' ';')"
 FIG_FAILOVER="v4 $G4 ms ($L4 of $N4 lost), v6 $G6 ms ($L6 lost)"
-verdict failover "route moved to wg3 in ${ms_move:-?} ms; loss window $FIG_FAILOVER; direct path back ${ms_back:-?} ms after unblock; --check while cut: '${CHECK_CUT:-?}' (exit 12), after: exit 0"
+verdict failover "route moved to wg3 in ${ms_move:-?} ms; loss window $FIG_FAILOVER; direct path back ${ms_back:-?} ms after unblock; --check while cut: '${CHECK_CUT:-?}' (exit 12), scraped wg2 BFD 0, handshake age ${AGE1:-?} -> ${AGE2:-?} s; after: exit 0"
 
 # ---------------------------------------------------------------- 3. join
 log "join: h4 enrols, is admitted and deployed under 50 ms probes h1-lan -> h2-lan -> h3-lan -> h1-lan"
@@ -250,7 +308,16 @@ verdict removal "h1..h3: no wg4 interface, BGP session or route to h4; mesh inta
 log "bad records: tampered host record, replayed mesh record"
 BEFORE=$(snapshots 1 2 3)
 LAST_REFUSAL=
+VERIFY_PROM="$(mf__site)/verify.prom"
+mf_verify --metrics-file "$VERIFY_PROM" || bad "wgpub --verify before the tamper exited $?: $MF_ERR"
+VERIFY_OK=$(tail -n 1 <<<"$MF_OUT")
 mf_tamper "h2.$MF_DOMAIN" || bad "could not tamper with h2's record: $MF_ERR"
+mf_verify --metrics-file "$VERIFY_PROM"
+rc=$?
+[ "$rc" = 5 ] || bad "wgpub --verify after the tamper exited $rc, want 5"
+VERIFY_BAD=$(grep -m1 "^h2\.$MF_DOMAIN" <<<"$MF_OUT"$'\n'"$MF_ERR") || bad "wgpub --verify does not name h2.$MF_DOMAIN: $MF_OUT $MF_ERR"
+out=$(promtool check metrics <"$VERIFY_PROM" 2>&1) && [ -z "$out" ] || bad "promtool check metrics on wgpub's file: $out"
+grep -q '^wgmesh_publish_verify_ok{domain="'"$MF_DOMAIN"'"} 0$' "$VERIFY_PROM" || bad "wgpub's metrics file does not say verify_ok 0"
 deploy_refused 5 1 2 3
 R1=$LAST_REFUSAL
 [ "$(snapshots 1 2 3)" = "$BEFORE" ] || bad "the running mesh changed after the tampered record"
@@ -263,7 +330,8 @@ R2=$LAST_REFUSAL
 mf_wait_converged 10 1 2 3 >/dev/null || bad "mesh not intact (sessions, reachability): $MF_ERR"
 mf_publish || bad "wgpub (restore): $MF_ERR"
 mf_deploy 1 || bad "wgdeploy after the restore: $MF_ERR"
-verdict bad-records "exit 5 on h1..h3 for both, mesh unchanged; tampered: '${R1#error: }'; replay: '${R2#error: }'"
+mf_verify || bad "wgpub --verify after the restore exited $?: $MF_ERR"
+verdict bad-records "exit 5 on h1..h3 for both, mesh unchanged; tampered: '${R1#error: }'; replay: '${R2#error: }'; wgpub --verify: '${VERIFY_OK:-?}', after the tamper exit 5: '${VERIFY_BAD:-?}'"
 
 # ---------------------------------------------------------------- 6. DNS outage
 log "DNS outage: Knot stopped"

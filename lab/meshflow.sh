@@ -9,6 +9,11 @@
 #   mf_deploy N                  on hN: wgdeploy (direct supervisor)
 #   mf_check N                   on hN: wgdeploy --check (no DNS, queries only); its report in $MF_OUT
 #   mf_remove N                  wgsite --remove hN --yes
+#   mf_verify [options]          wgpub --verify: the site reads its publication back from Knot
+#   mf_exporter_start N          a real node_exporter on hN (127.0.0.1:9100 in hN) serving its
+#                                textfile directory, where wgdeploy writes its metrics
+#   mf_scrape N                  one scrape of it into $MF_OUT
+#   mf_metric NAME LABELS        a sample's value from the last scrape ('' if absent)
 #   mf_sessions_ok N...          every BGP session to the other listed hosts Established, every BFD Up
 #   mf_matrix_ok N...            every LAN client reaches every other one, IPv4 and IPv6
 #   mf_wait_converged SECS N...  poll both until they hold (or the deadline passes)
@@ -96,6 +101,32 @@ mf_remove() { # N
     mf__run site -- "$MF_BIN/wgsite" --remove "h$1" --yes "$(mf__site)/wgmesh.yaml"
 }
 
+mf_verify() { # [options]
+    mf__run site -- "$MF_BIN/wgpub" --verify "$@" "$(mf__site)/wgmesh.yaml"
+}
+MF_TEXTFILE_DIR=/var/lib/prometheus/node-exporter   # Debian's node_exporter reads it; wgdeploy writes it
+mf_exporter_start() { # N
+    local n=$1 i
+    ml_exec "h$n" -- mkdir -p "$MF_TEXTFILE_DIR" || return 1
+    ml_spawn "h$n" "node-exporter-h$n" -- prometheus-node-exporter --web.listen-address=127.0.0.1:9100 \
+        --collector.disable-defaults --collector.textfile --collector.textfile.directory="$MF_TEXTFILE_DIR" \
+        >/dev/null || { MF_ERR="node_exporter did not start"; return 1; }
+    for i in $(seq 1 100); do
+        mf_scrape "$n" && return 0
+        sleep 0.1
+    done
+    MF_ERR="node_exporter on h$n does not answer on 127.0.0.1:9100: $(tail -n 3 "$(ml__state)/logs/node-exporter-h$n.log")"
+    return 1
+}
+mf_scrape() { # N
+    mf__run "h$1" -- curl -sS -f --max-time 5 http://127.0.0.1:9100/metrics
+}
+mf_metric() { # NAME LABELS   e.g. mf_metric wgmesh_link_bfd_up 'interface="wg2"'
+    awk -v name="$1" -v want="$2" '
+        $1 ~ /^#/ { next }
+        { n = $1; sub(/\{.*/, "", n) }
+        n == name && index($1, want) { print $2; exit }' <<<"$MF_OUT"
+}
 mf_publish() {
     mf__run site -- "$MF_BIN/wgpub" "$(mf__site)/wgmesh.yaml"
 }

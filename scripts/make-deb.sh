@@ -107,6 +107,9 @@ done
 install -m 0755 "$root/scripts/launcher/make-launchers.sh" "$tree/usr/share/wgmesh/make-launchers.sh"
 install -m 0644 "$pkg"/systemd/* "$tree/lib/systemd/system/"
 install -m 0644 "$pkg/copyright" "$tree/usr/share/doc/wgmesh/copyright"
+# Example Prometheus alert rules and their promtool unit test (docs/operator-guide.md)
+install -d -m 0755 "$tree/usr/share/doc/wgmesh/examples"
+install -m 0644 "$root"/docs/examples/wgmesh-alerts.*.yml "$tree/usr/share/doc/wgmesh/examples/"
 install -m 0644 "$pkg/lintian-overrides" "$tree/usr/share/lintian/overrides/wgmesh"
 # Native package: the changelog is one entry for this version, dated by the last commit.
 when=$(git -C "$root" log -1 --format=%cD 2>/dev/null || date -R)

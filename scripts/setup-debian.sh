@@ -17,7 +17,7 @@ PACKAGES=(
   qemu-system-x86 mmdebstrap e2fsprogs     # the Debian 12 VMs of lab/vm (image and boot)
   openssh-client                           # driving them
   prometheus                               # promtool: the tests check every metrics file wgmesh writes
-  prometheus-node-exporter                 # the e2e lab scrapes the endpoint metrics through it
+  prometheus-node-exporter curl            # the e2e lab scrapes the endpoint metrics through it
 )
 
 if [ "$(id -u)" != 0 ]; then

@@ -13,12 +13,14 @@ import java.time.ZoneOffset;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
 import org.wgmesh.core.error.ExitCode;
 import org.wgmesh.core.error.UnhealthyException;
 import org.wgmesh.core.exec.Command;
 import org.wgmesh.core.exec.CommandResult;
 import org.wgmesh.core.net.DomainName;
+import org.wgmesh.core.testing.Promtool;
 import org.wgmesh.core.testing.RecordingCommandRunner;
 import org.wgmesh.endpoint.deploy.health.HealthCheck;
 import org.wgmesh.endpoint.deploy.health.HealthReport;
@@ -435,5 +437,40 @@ class HealthCheckTest {
                 + "\n",
             "wgmesh_check_ok{domain=\"mesh.example.com\",check=\"link.wg3\"} 0\n",
             "wgmesh_check_ok{domain=\"mesh.example.com\",check=\"record-expiry\"} 1\n");
+  }
+
+  @Test
+  @EnabledIf("org.wgmesh.core.testing.Promtool#isAvailable")
+  void metrics_everyFileTheEndpointWrites_passesPromtoolCheckMetrics() throws Exception {
+    String healthy = Metrics.check(check());
+    host.respond(
+        CommandResult.success(
+            HealthyHost.bfdSessions(Map.of("wg2", "Down", "wg3", "Down", "wg5", "Up"))),
+        "birdc",
+        "-s",
+        sock,
+        "show",
+        "bfd",
+        "sessions");
+    String unhealthy = Metrics.check(check());
+    Instant start = Instant.ofEpochSecond(NOW);
+    Map<String, String> files =
+        Map.of(
+            "check, healthy",
+            healthy,
+            "check, two BFD sessions down",
+            unhealthy,
+            "deploy, success",
+            Metrics.deploy("mesh.example.com", start, Duration.ofMillis(1234), true, 7),
+            "deploy, failed before reading",
+            Metrics.deploy("mesh.example.com", start, Duration.ofMillis(80), false, 0));
+    assertThat(unhealthy)
+        .contains(
+            "wgmesh_link_bfd_up{domain=\"mesh.example.com\",interface=\"wg2\",peer=\"host2\"} 0\n");
+    for (Map.Entry<String, String> f : files.entrySet()) {
+      Promtool.Result r = Promtool.checkMetrics(f.getValue());
+      assertThat(r.rc()).as(f.getKey() + ": " + r.output()).isZero();
+      assertThat(r.output()).as(f.getKey()).isEmpty();
+    }
   }
 }
