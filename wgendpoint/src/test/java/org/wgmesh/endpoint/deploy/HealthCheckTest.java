@@ -15,6 +15,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.wgmesh.core.error.ExitCode;
 import org.wgmesh.core.error.UnhealthyException;
 import org.wgmesh.core.exec.Command;
@@ -236,10 +238,11 @@ class HealthCheckTest {
                 + "): No such file or directory");
   }
 
-  @Test
-  void shorewallStopped_fails() {
-    host.respond(new CommandResult(3, "Shorewall6 is stopped", ""), "shorewall6", "status");
-    assertThat(check().lines(true)).containsExactly("FAIL shorewall6: not started");
+  @ParameterizedTest
+  @ValueSource(strings = {"shorewall", "shorewall6"})
+  void shorewallStopped_fails(String tool) {
+    host.respond(new CommandResult(3, "Shorewall is stopped", ""), tool, "status");
+    assertThat(check().lines(true)).containsExactly("FAIL " + tool + ": not started");
   }
 
   @Test
