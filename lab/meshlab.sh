@@ -1,15 +1,20 @@
 #!/bin/bash
 # meshlab.sh: simulate several Linux hosts on one machine with network + mount namespaces.
 #
-# Use as a command:   lab/meshlab.sh [-p PREFIX] [-s STATEDIR] up [-n N] | down | status
-#                     lab/meshlab.sh exec TARGET -- CMD...      TARGET: hN, hN/NETNS, hN-lan, inet, dns, site
+# Use as a command:   lab/meshlab.sh [-p PREFIX] [-s STATEDIR] up [-n N] [--nat N,N..] [--segment N,N..] | down | status
+#                     lab/meshlab.sh exec TARGET -- CMD...      TARGET: hN, hN/NETNS, hN-lan, inet, dns, site, nat, seg
 #                     lab/meshlab.sh spawn TARGET NAME -- CMD... (background, PID recorded, log in STATEDIR/logs)
 #                     lab/meshlab.sh block hA hB | unblock hA hB | knot-start ZONE | knot-stop
 # Or source it:       . lab/meshlab.sh; meshlab up -n 3; meshlab exec h1 -- ip addr
 #
 # Everything the lab creates is recorded in the state dir (default /tmp/wgl-PREFIX) *before* it is
 # created, so `down` removes exactly that, also after the creator crashed. See docs/lab.md.
-# Network safety: only 203.0.113.0/24, 2001:db8:ff::/64, 198.18.0.0/15 and fd00:18::/32 are used,
+#   --nat N,..      those hosts sit behind a NAT router (netns PREFIX-nat: 203.0.113.254 outside,
+#                   198.51.100.1/24 inside, nftables masquerade, no inbound port forwarding); their
+#                   pub0 is 198.51.100.N/24 with a default route via the router, IPv4 only
+#   --segment N,..  those hosts share one more network: site0 with 192.0.2.N/24 on a bridge in
+#                   netns PREFIX-seg (the same-LAN shortcut)
+# Network safety: only 203.0.113.0/24, 198.51.100.0/24, 192.0.2.0/24, 2001:db8:ff::/64, 198.18.0.0/15 and fd00:18::/32 are used,
 # all inside namespaces made here; the root namespace's interfaces, routes and firewall are never touched.
 
 # ---------------------------------------------------------------- settings
@@ -67,10 +72,12 @@ ml__netns_add() { # NAME
 # ---------------------------------------------------------------- up
 
 ml_up() {
-    local n=3 S
+    local n=3 S nat="" seg=""
     while [ $# -gt 0 ]; do
         case $1 in
             -n) n=$2; shift 2 ;;
+            --nat) nat=${2//,/ }; shift 2 ;;
+            --segment) seg=${2//,/ }; shift 2 ;;
             *) ml_die "up: unknown argument $1"; return 1 ;;
         esac
     done
@@ -91,7 +98,9 @@ ml_up() {
     if ! mountpoint -q /run/netns 2>/dev/null; then
         [ -d /run/netns ] && ml__rec mounts "/run/netns bind" || ml__rec mounts "/run/netns bind+dir"
     fi
-    printf 'ML_PREFIX=%s\nML_HOSTS=%s\nML_CREATED=%s\n' "$ML_PREFIX" "$n" "$(date +%s)" >"$S/lab.env"
+    printf 'ML_PREFIX=%s\nML_HOSTS=%s\nML_CREATED=%s\nML_NAT="%s"\nML_SEGMENT="%s"\n' \
+        "$ML_PREFIX" "$n" "$(date +%s)" "$nat" "$seg" >"$S/lab.env"
+    ML__NAT=" $nat "
 
     local P=$ML_PREFIX
     # "internet": one bridge in its own namespace; every host gets a veth port on it.
@@ -101,10 +110,39 @@ ml_up() {
     ml__attach dns "$P-dns" 203.0.113.53 2001:db8:ff::53 || return 1
     ml__attach site "$P-site" 203.0.113.250 2001:db8:ff::250 || return 1
     local i
+    if [ -n "$nat" ]; then ml__nat_up || return 1; fi
+    if [ -n "$seg" ]; then
+        ml__netns_add "$P-seg" || return 1
+        ip -n "$P-seg" link add br0 type bridge stp_state 0 mcast_snooping 0 || return 1
+        ip -n "$P-seg" link set br0 up
+    fi
     for i in $(seq 1 "$n"); do
         ml__host_up "$i" || return 1
     done
+    for i in $seg; do
+        ip -n "$P-seg" link add "s-h$i" type veth peer name site0 netns "$P-h$i" || return 1
+        ip -n "$P-seg" link set "s-h$i" master br0 up
+        ip -n "$P-h$i" addr add "192.0.2.$i/24" dev site0
+        ip -n "$P-h$i" link set site0 up
+    done
     ml_log "lab '$P' up: $n hosts, state $S"
+}
+
+# The NAT router: pub0 on the internet bridge, br1 inside for the hosts behind it. Masquerade out;
+# nothing new comes in (no port forwarding), as on a home or office router.
+ml__nat_up() {
+    local P=$ML_PREFIX
+    ml__attach nat "$P-nat" 203.0.113.254 2001:db8:ff::254 || return 1
+    ip -n "$P-nat" link add br1 type bridge stp_state 0 mcast_snooping 0 || return 1
+    ip -n "$P-nat" addr add 198.51.100.1/24 dev br1
+    ip -n "$P-nat" link set br1 up
+    ip netns exec "$P-nat" sysctl -q -w net.ipv4.ip_forward=1 || return 1
+    ip netns exec "$P-nat" nft -f - <<'NFT' || return 1
+table ip meshlab_nat {
+    chain postrouting { type nat hook postrouting priority srcnat; oifname "pub0" masquerade; }
+    chain forward { type filter hook forward priority filter; policy accept; iifname "pub0" ct state new drop; }
+}
+NFT
 }
 
 # Make netns NS with interface pub0 on the internet bridge (port v-NAME) holding V4/24 and V6/64.
@@ -164,7 +202,17 @@ ml__host_up() { # N
     S=$(ml__state)
     H="$P-h$i"
     D="$S/hosts/h$i"
-    ml__attach "h$i" "$H" "203.0.113.$i" "2001:db8:ff::$i" || return 1
+    if [[ " ${ML__NAT:-} " == *" $i "* ]]; then
+        # Behind the NAT router: a private address, a default route through the router, no IPv6.
+        ml__netns_add "$H" || return 1
+        ip -n "$P-nat" link add "v-h$i" type veth peer name pub0 netns "$H" || return 1
+        ip -n "$P-nat" link set "v-h$i" master br1 up
+        ip -n "$H" addr add "198.51.100.$i/24" dev pub0
+        ip -n "$H" link set pub0 up
+        ip -n "$H" route add default via 198.51.100.1
+    else
+        ml__attach "h$i" "$H" "203.0.113.$i" "2001:db8:ff::$i" || return 1
+    fi
     # LAN: lan0 in the host, eth0 in the LAN client namespace.
     ml__netns_add "$H-lan" || return 1
     ip -n "$H" link add lan0 type veth peer name eth0 netns "$H-lan" || return 1
@@ -212,7 +260,7 @@ ml__target() { # TARGET
     S=$(ml__state)
     [ -e "$S/lab.env" ] || { ml_die "no lab '$P' (state $S)"; return 1; }
     case $t in
-        inet|dns|site|h[0-9]-lan) ML__CMD=(ip netns exec "$P-$t") ;;
+        inet|dns|site|nat|seg|h[0-9]-lan) ML__CMD=(ip netns exec "$P-$t") ;;
         h[0-9]|h[0-9]/*)
             host=${t%%/*}
             ns=${t#*/}; [ "$ns" = "$t" ] && ns=
@@ -222,7 +270,7 @@ ml__target() { # TARGET
             ML__CMD=(nsenter -t "$pid" -m -n -u --)
             [ -n "$ns" ] && ML__CMD+=(ip netns exec "$ns")
             ;;
-        *) ml_die "unknown target '$t' (hN, hN/NETNS, hN-lan, inet, dns, site)"; return 1 ;;
+        *) ml_die "unknown target '$t' (hN, hN/NETNS, hN-lan, inet, dns, site, nat, seg)"; return 1 ;;
     esac
     ML__CMD=(env "MESHLAB_LAB=$P" "MESHLAB_HOST=${t%%/*}" "${ML__CMD[@]}")
 }
@@ -387,7 +435,7 @@ ml__lab_pids() {
             [ "$(ml__starttime "$pid")" = "$st" ] && want[$pid]=1
         done <"$S/pids"
     fi
-    for n in $( { cat "$S/netns" 2>/dev/null; ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^$P-(inet|dns|site|h[0-9]|h[0-9]-lan)$"; } | sort -u); do
+    for n in $( { cat "$S/netns" 2>/dev/null; ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^$P-(inet|dns|site|nat|seg|h[0-9]|h[0-9]-lan)$"; } | sort -u); do
         [ -e "/run/netns/$n" ] && inodes+=" $(stat -L -c %i "/run/netns/$n" 2>/dev/null)"
     done
     for f in "$S"/hosts/h*/holder.pid; do
@@ -440,7 +488,7 @@ ml_down() {
         sleep 0.05
     fi
     # Namespaces: recorded ones, plus any leftover with exactly our naming scheme.
-    for n in $( { cat "$S/netns" 2>/dev/null; ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^$P-(inet|dns|site|h[0-9]|h[0-9]-lan)$"; } | sort -u); do
+    for n in $( { cat "$S/netns" 2>/dev/null; ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^$P-(inet|dns|site|nat|seg|h[0-9]|h[0-9]-lan)$"; } | sort -u); do
         [ -e "/run/netns/$n" ] && { ip netns del "$n" || ml_log "could not delete netns $n"; }
     done
     # The /run/netns bind mount, if we made it and nobody else uses it now.
