@@ -156,7 +156,15 @@ mf_bfd_list() { # N
     mf_birdc "$1" show bfd sessions | awk '$2 ~ /^wg/ {print $2, $3}'
 }
 
-# True when, on every host N listed, there is exactly one BGP session per other listed host, each
+# The hosts among those listed that host N links to: in a full mesh every other one. A scenario
+# with another topology redefines it (lab/e2e-topology.sh).
+mf_peers_of() { # N HOSTS...
+    local n=$1 p
+    shift
+    for p in "$@"; do [ "$p" = "$n" ] || printf '%s\n' "$p"; done
+}
+
+# True when, on every host N listed, there is exactly one BGP session per peer (mf_peers_of), each
 # Established, and one BFD session Up per peer. Sets MF_ERR to what is missing.
 mf_sessions_ok() { # N...
     local n p bgp bfd want
@@ -165,8 +173,7 @@ mf_sessions_ok() { # N...
         bgp=$(mf_bgp_list "$n")
         bfd=$(mf_bfd_list "$n")
         want=0
-        for p in "$@"; do
-            [ "$p" = "$n" ] && continue
+        for p in $(mf_peers_of "$n" "$@"); do
             want=$((want + 1))
             grep -q "^wg$p up Established" <<<"$bgp" || MF_ERR+="h$n: BGP wg$p not Established; "
             grep -q "^wg$p Up" <<<"$bfd" || MF_ERR+="h$n: BFD wg$p not Up; "
