@@ -31,68 +31,11 @@ for c in wgsite wgpub wgconfig wghost wgdeploy; do
     [ -x "$MF_BIN/$c" ] || { echo "e2e: $MF_BIN/$c missing: build first (mvn -B package -DskipTests)" >&2; exit 2; }
 done
 
-T_START=$(mf_now_ms)
-PASSED=0
-FAILED=0
-ERRS=()
-LAB_UP=0
-FIG_CONVERGE=- FIG_NOOP=- FIG_FAILOVER=- FIG_JOIN=-
-
-log() { local t=$(( ($(mf_now_ms) - T_START) / 100 )); printf '[%4d.%ds] %s\n' $((t / 10)) $((t % 10)) "$*" >&2; }
-# Records a failed sub-check of the current scenario.
-bad() { ERRS+=("$*"); log "  problem: $*"; }
-# Ends a scenario: PASS if no sub-check failed. Figures go on the line.
-verdict() { # NAME FIGURES
-    if [ ${#ERRS[@]} = 0 ]; then
-        PASSED=$((PASSED + 1))
-        printf 'PASS %-12s %s\n' "$1" "$2"
-    else
-        FAILED=$((FAILED + 1))
-        printf 'FAIL %-12s %s\n' "$1" "$2"
-        printf '     - %s\n' "${ERRS[@]}"
-    fi
-    ERRS=()
-}
-
-teardown() {
-    [ "$LAB_UP" = 1 ] || return 0
-    LAB_UP=0
-    if [ "$KEEP" = 1 ]; then
-        echo "lab kept: $HERE/meshlab.sh -p $ML_PREFIX exec h1/$MF_LOCUS -- wg show; tear down: $HERE/meshlab.sh -p $ML_PREFIX down" >&2
-        return 0
-    fi
-    ml_down >/dev/null 2>&1 || ml_down
-}
+# shellcheck source=scenario.sh
+. "$HERE/scenario.sh"
 trap 'teardown' EXIT
 trap 'log "interrupted"; exit 130' INT TERM
-
-# Deploys on every host listed; each must exit 0.
-deploy_all() { # N...
-    local n
-    for n in "$@"; do
-        mf_deploy "$n" || { bad "wgdeploy on h$n failed (exit $?): $MF_ERR"; return 1; }
-    done
-}
-
-# Runs wgdeploy on the hosts listed, each must exit with code WANT and say 'error:'.
-deploy_refused() { # WANT N...
-    local want=$1 n rc
-    shift
-    for n in "$@"; do
-        mf_deploy "$n"
-        rc=$?
-        if [ "$rc" != "$want" ]; then
-            bad "wgdeploy on h$n exited $rc, want $want: $MF_ERR"
-        elif ! grep -q '^error: ' <<<"$MF_ERR"; then
-            bad "wgdeploy on h$n gave no error message"
-        else
-            LAST_REFUSAL=$(grep -m1 '^error: ' <<<"$MF_ERR")
-            grep -q '^hint: ' <<<"$MF_ERR" && LAST_REFUSAL+=" ($(grep -m1 '^hint: ' <<<"$MF_ERR"))"
-        fi
-    done
-}
-
-snapshots() { local n; for n in "$@"; do echo "== h$n"; mf_snapshot "$n"; done; }
+FIG_CONVERGE=- FIG_NOOP=- FIG_FAILOVER=- FIG_JOIN=-
 
 # ---------------------------------------------------------------- 0. isolation
 log "lab up (4 hosts) and Knot for $MF_ZONE"
@@ -206,14 +149,6 @@ verdict metrics "scrape via node_exporter: $LINKS_OK links with BFD Up, BGP Esta
 # ---------------------------------------------------------------- 2. failover
 log "failover: UDP h1<->h2 blocked under a 20 ms probe"
 mf_probe_start f4 1 198.18.2.100 0.02 && mf_probe_start f6 1 fd00:18:2::100 0.02 || bad "probe did not start"
-probe_replies() { grep -c ' bytes from ' "$(ml__state)/logs/probe-$1.log" 2>/dev/null || echo 0; }
-wait_replies() { # NAME COUNT SECS
-    local end=$(( $(mf_now_ms) + $3 * 1000 ))
-    while [ "$(probe_replies "$1")" -lt "$2" ]; do
-        [ "$(mf_now_ms)" -lt "$end" ] || return 1
-        sleep 0.05
-    done
-}
 wait_replies f4 25 10 || bad "probe h1-lan -> h2-lan gets no replies before the cut"
 [ "$(mf_route_dev 1 198.18.2.100)" = wg2 ] || bad "h1 does not route to h2's LAN over wg2 before the cut"
 ml_block h1 h2
@@ -346,23 +281,7 @@ mf_wait_converged 10 1 2 3 >/dev/null || bad "mesh not intact (sessions, reachab
 verdict dns-outage "exit 6 on h1..h3 (about $TD ms each), mesh unchanged: '${LAST_REFUSAL#error: }'"
 
 # ---------------------------------------------------------------- teardown
-if [ "$KEEP" = 1 ]; then
-    log "--keep: lab left up"
-else
-    log "teardown"
-    LAB_UP=0
-    ml_down >/dev/null 2>&1 || bad "meshlab down failed"
-    ip netns list 2>/dev/null | grep -q "^$ML_PREFIX-" && bad "namespaces left: $(ip netns list | grep "^$ML_PREFIX-" | tr '\n' ' ')"
-    left=$(grep -lz "^MESHLAB_LAB=$ML_PREFIX\$" /proc/[0-9]*/environ 2>/dev/null | grep -v "^/proc/$$/" | while read -r f; do
-        p=${f#/proc/}; p=${p%/environ}; ml__alive "$p" && cat "/proc/$p/comm"; done)
-    [ -z "$left" ] || bad "processes left: $left"
-    grep -q " /tmp/wgl-$ML_PREFIX" /proc/self/mountinfo && bad "mounts left under /tmp/wgl-$ML_PREFIX"
-    [ -e "/tmp/wgl-$ML_PREFIX" ] && bad "state dir left"
-    for f in "/etc/bird/wgmesh-$MF_LOCUS.conf" "/etc/systemd/system/wgmesh-$MF_LOCUS.service" "/etc/wgmesh/$MF_DOMAIN.yaml" /run/wgmesh; do
-        [ -e "$f" ] && bad "$f exists on the machine"
-    done
-    verdict teardown "no namespace, process, mount or file of the lab left"
-fi
+teardown_verdict
 
 WALL=$(( ($(mf_now_ms) - T_START) / 1000 ))
 echo "figures: convergence $FIG_CONVERGE; no-op wgdeploy $FIG_NOOP; failover loss window $FIG_FAILOVER; join $FIG_JOIN; e2e wall time ${WALL} s"

@@ -1,0 +1,20 @@
+# bench-lib.sh: measuring helpers shared by scripts/bench.sh and scripts/bench-topology.sh.
+# Sourced; needs bash.
+
+TIMEFORMAT='%3R %3U %3S'
+# timed OUT ERR CMD...: runs CMD once; sets WALL and CPU (seconds). Stops the benchmark if CMD fails.
+timed() {
+  local o=$1 e=$2 t w u s
+  shift 2
+  if ! t=$({ time "$@" >"$o" 2>"$e"; } 2>&1); then
+    echo "error: failed: $*" >&2
+    cat "$e" >&2
+    exit 1
+  fi
+  read -r w u s <<<"$t"
+  WALL=$w
+  CPU=$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.3f", u + s }')
+}
+median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.3f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+ms() { awk -v s="$1" 'BEGIN { printf "%d", s * 1000 + 0.5 }'; }
+loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
