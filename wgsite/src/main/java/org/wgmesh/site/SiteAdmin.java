@@ -115,7 +115,7 @@ public final class SiteAdmin {
             tunnel,
             portbase,
             SiteFile.defaultAllowedLanPrefixes(),
-            MeshSettings.FULL_MESH);
+            org.wgmesh.core.model.Topology.FULL_MESH);
     return new NewSiteValues(settings, asn, publish);
   }
 

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.model.HostEntry;
+import org.wgmesh.core.model.MeshLinks;
 import org.wgmesh.core.model.MeshSettings;
 import org.wgmesh.core.net.Addressing;
 import org.wgmesh.core.net.AsnRange;
@@ -99,6 +100,11 @@ final class SiteRules {
       }
     }
     checkLanOverlap(source, at, lans);
+    MeshLinks.check(settings.topology(), hosts)
+        .ifPresent(
+            problem -> {
+              throw fail(source, at, problem.field(), problem.why(), problem.hint());
+            });
     Map<Integer, Integer> retiredNumbers = new HashMap<>();
     for (int i = 0; i < retired.size(); i++) {
       RetiredHost r = retired.get(i);

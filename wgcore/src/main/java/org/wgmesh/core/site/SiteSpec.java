@@ -14,6 +14,7 @@ import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.error.InputException;
 import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.model.MeshSettings;
+import org.wgmesh.core.model.Topology;
 import org.wgmesh.core.net.Addressing;
 import org.wgmesh.core.net.AsnRange;
 import org.wgmesh.core.net.DomainName;
@@ -80,6 +81,7 @@ record SiteSpec(
   static final Set<String> HOST_KEYS =
       Set.of("uuid", "hostname", "number", "asn", "public-key", "endpoints", "lan-prefixes");
   static final Set<String> RETIRED_KEYS = Set.of("number", "uuid");
+  static final Set<String> TOPOLOGY_KEYS = Set.of("policy", "hubs", "hubs-per-spoke");
 
   private static final Pattern LOCUS = Pattern.compile("[a-z][a-z0-9-]{0,14}");
   private static final Pattern URI_FORM = Pattern.compile("[a-z][a-z0-9+.-]*:\\S.*");
@@ -114,18 +116,6 @@ record SiteSpec(
             .map(n -> convert(n, t -> AsnRange.parse(t, "asn-range")))
             .orElseGet(() -> AsnRange.parse(AsnRange.DEFAULT, "asn-range"));
     List<IpPrefix> allowed = allowedLan(top);
-    String topology =
-        YamlNode.optional(top, "topology")
-            .map(
-                n -> {
-                  if (!n.text().equals(MeshSettings.FULL_MESH)) {
-                    throw n.error(
-                        "unknown topology '" + n.text() + "'",
-                        "the one implemented is " + MeshSettings.FULL_MESH);
-                  }
-                  return n.text();
-                })
-            .orElse(MeshSettings.FULL_MESH);
     YamlNode pub = root.require(top, "publish");
     convert(pub, t -> checkPublishTarget(t, domain, "publish"));
     Duration ttl =
@@ -141,13 +131,15 @@ record SiteSpec(
     Ed25519PublicKey sign = convert(signNode, t -> Ed25519PublicKey.parse(t, "signing-public"));
     X25519PublicKey box = convert(boxNode, t -> X25519PublicKey.parse(t, "box-public"));
 
-    MeshSettings settings = new MeshSettings(domain, locus, tunnel, portbase, allowed, topology);
     List<YamlNode> hostNodes =
         YamlNode.optional(top, "hosts").map(YamlNode::items).orElse(List.of());
     List<HostEntry> hosts = new ArrayList<>();
     for (YamlNode h : hostNodes) {
       hosts.add(host(h));
     }
+    Topology topology =
+        YamlNode.optional(top, "topology").map(n -> topology(n, hosts)).orElse(Topology.FULL_MESH);
+    MeshSettings settings = new MeshSettings(domain, locus, tunnel, portbase, allowed, topology);
     List<YamlNode> retiredNodes =
         YamlNode.optional(top, "retired").map(YamlNode::items).orElse(List.of());
     List<RetiredHost> retired = new ArrayList<>();
@@ -172,6 +164,103 @@ record SiteSpec(
         retired);
     return new SiteSpec(
         settings, asn, pub.text(), ttl, lifetime, sign, box, hosts, retired, signNode, boxNode);
+  }
+
+  /**
+   * {@code topology: full-mesh}, or a mapping {@code policy: hub-and-spoke}, {@code hubs:} (host
+   * names or numbers of admitted hosts with a public address), optional {@code hubs-per-spoke}.
+   */
+  private static Topology topology(YamlNode n, List<HostEntry> hosts) {
+    if (!n.isMap()) {
+      String t = n.text();
+      if (t.equals(Topology.FullMesh.NAME)) {
+        return Topology.FULL_MESH;
+      }
+      if (t.equals(Topology.HubAndSpoke.NAME)) {
+        throw n.error(
+            "hub-and-spoke needs its hubs",
+            "write topology: {policy: hub-and-spoke, hubs: [HOSTNAME, ...]} (docs/site-file.md)");
+      }
+      throw n.error(
+          "unknown topology '" + t + "'",
+          "use " + Topology.FullMesh.NAME + " or a " + Topology.HubAndSpoke.NAME + " mapping");
+    }
+    Map<String, YamlNode> e = n.entries(TOPOLOGY_KEYS);
+    YamlNode policy = n.require(e, "policy");
+    if (policy.text().equals(Topology.FullMesh.NAME)) {
+      for (String k : List.of("hubs", "hubs-per-spoke")) {
+        if (e.containsKey(k)) {
+          throw e.get(k).error("only a hub-and-spoke topology has '" + k + "'");
+        }
+      }
+      return Topology.FULL_MESH;
+    }
+    if (!policy.text().equals(Topology.HubAndSpoke.NAME)) {
+      throw policy.error(
+          "unknown topology '" + policy.text() + "'",
+          "use " + Topology.FullMesh.NAME + " or " + Topology.HubAndSpoke.NAME);
+    }
+    YamlNode hubsNode = n.require(e, "hubs");
+    List<YamlNode> items = hubsNode.items();
+    if (items.isEmpty()) {
+      throw hubsNode.error(
+          "a hub-and-spoke mesh needs at least one hub",
+          "name two or more hubs, so that spokes survive the failure of one");
+    }
+    List<Integer> hubs = new ArrayList<>();
+    Map<Integer, YamlNode> seen = new HashMap<>();
+    for (YamlNode item : items) {
+      HostEntry hub = hub(item, hosts);
+      YamlNode prev = seen.putIfAbsent(hub.number(), item);
+      if (prev != null) {
+        throw item.error(
+            "hub " + hub.hostname() + " is listed twice (also line " + prev.line() + ")");
+      }
+      if (!hub.isPublic()) {
+        throw item.error(
+            "hub "
+                + hub.hostname()
+                + " has no public address: spokes behind NAT could not reach it",
+            "choose hubs with endpoint addresses, or give this host one");
+      }
+      hubs.add(hub.number());
+    }
+    int perSpoke = 0;
+    YamlNode perNode = e.get("hubs-per-spoke");
+    if (perNode != null && !perNode.isNull()) {
+      perSpoke = (int) perNode.number(1, Addressing.MAX_HOST);
+      if (perSpoke > hubs.size()) {
+        throw perNode.error(
+            perSpoke + " is more than the " + hubs.size() + " hubs listed",
+            "name more hubs or lower hubs-per-spoke");
+      }
+    }
+    try {
+      return new Topology.HubAndSpoke(hubs, perSpoke);
+    } catch (InputException x) {
+      throw hubsNode.error(x.why(), x.hint().orElse(null));
+    }
+  }
+
+  /** A hub by hostname, else by number, among the admitted hosts. */
+  private static HostEntry hub(YamlNode item, List<HostEntry> hosts) {
+    String t = item.text().toLowerCase(java.util.Locale.ROOT);
+    for (HostEntry h : hosts) {
+      if (h.hostname().equals(t)) {
+        return h;
+      }
+    }
+    if (t.matches("[0-9]{1,5}")) {
+      int number = Integer.parseInt(t);
+      for (HostEntry h : hosts) {
+        if (h.number() == number) {
+          return h;
+        }
+      }
+    }
+    throw item.error(
+        "unknown hub '" + item.text() + "': no admitted host has this hostname or number",
+        "admit the hub first (wgsite -i), then name it here");
   }
 
   private static HostEntry host(YamlNode h) {
