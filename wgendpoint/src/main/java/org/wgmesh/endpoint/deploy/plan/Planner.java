@@ -125,6 +125,7 @@ public final class Planner {
         links,
         Addressing.routerId(self.number()),
         self.asn(),
+        mesh.topology().isTransit(self.number()),
         v4,
         v6,
         LanOrigin.of(self.number(), self.hostname(), self.asn(), self.lanPrefixes()),
@@ -149,7 +150,9 @@ public final class Planner {
         Addressing.linkAddress(mesh.tunnelPrefix(), self.number(), peer.number()),
         Addressing.linkAddress(mesh.tunnelPrefix(), peer.number(), self.number()),
         Addressing.LINK_PREFIX_LENGTH,
-        peer.asn());
+        peer.asn(),
+        mesh.topology().isTransit(peer.number()),
+        l.via());
   }
 
   /** The public endpoint towards {@code peer}: see {@link MeshLinks#publicEndpoint}. */
