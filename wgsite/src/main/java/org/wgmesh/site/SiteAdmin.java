@@ -242,6 +242,9 @@ public final class SiteAdmin {
     out.add(
         String.format(
             "LANs:       %s", r.lanPrefixes().isEmpty() ? "(none)" : join(r.lanPrefixes())));
+    if (!r.sharedLans().isEmpty()) {
+      out.add(String.format("shared LAN: %s", join(r.sharedLans())));
+    }
     out.add(String.format("created:    %s", r.created()));
     out.add(
         String.format(

@@ -285,6 +285,9 @@ public final class SiteFile {
       e.put("public-key", h.publicKey().toBase64());
       e.put("endpoints", h.endpoints().stream().map(Object::toString).toList());
       e.put("lan-prefixes", h.lanPrefixes().stream().map(Object::toString).toList());
+      if (!h.sharedLans().isEmpty()) {
+        e.put("shared-lans", h.sharedLans().stream().map(Object::toString).toList());
+      }
       hosts.add(e);
     }
     m.put("hosts", hosts);

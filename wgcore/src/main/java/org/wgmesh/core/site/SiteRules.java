@@ -100,6 +100,22 @@ final class SiteRules {
       }
     }
     checkLanOverlap(source, at, lans);
+    Map<Object, String> sharedAddresses = new HashMap<>();
+    for (int i = 0; i < hosts.size(); i++) {
+      List<IpPrefix> shared = hosts.get(i).sharedLans();
+      for (int j = 0; j < shared.size(); j++) {
+        String path = "hosts[" + i + "].shared-lans[" + j + "]";
+        String prev = sharedAddresses.putIfAbsent(shared.get(j).network(), path);
+        if (prev != null) {
+          throw fail(
+              source,
+              at,
+              path,
+              "address " + shared.get(j).network() + " is also " + at.where(prev),
+              "two hosts cannot have one address; list each host's own address on the LAN");
+        }
+      }
+    }
     MeshLinks.check(settings.topology(), hosts)
         .ifPresent(
             problem -> {

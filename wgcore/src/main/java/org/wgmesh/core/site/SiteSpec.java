@@ -79,7 +79,15 @@ record SiteSpec(
           "retired");
   static final Set<String> KEY_KEYS = Set.of("signing-public", "box-public");
   static final Set<String> HOST_KEYS =
-      Set.of("uuid", "hostname", "number", "asn", "public-key", "endpoints", "lan-prefixes");
+      Set.of(
+          "uuid",
+          "hostname",
+          "number",
+          "asn",
+          "public-key",
+          "endpoints",
+          "lan-prefixes",
+          "shared-lans");
   static final Set<String> RETIRED_KEYS = Set.of("number", "uuid");
   static final Set<String> TOPOLOGY_KEYS = Set.of("policy", "hubs", "hubs-per-spoke");
 
@@ -273,6 +281,10 @@ record SiteSpec(
     for (YamlNode p : YamlNode.optional(e, "lan-prefixes").map(YamlNode::items).orElse(List.of())) {
       lans.add(convert(p, t -> IpPrefix.parse(t, "LAN prefix")));
     }
+    List<IpPrefix> shared = new ArrayList<>();
+    for (YamlNode p : YamlNode.optional(e, "shared-lans").map(YamlNode::items).orElse(List.of())) {
+      shared.add(convert(p, t -> sharedLan(t)));
+    }
     return new HostEntry(
         convert(h.require(e, "uuid"), SiteSpec::uuid),
         convert(h.require(e, "hostname"), t -> Registration.checkHostname(t, "hostname")),
@@ -280,7 +292,20 @@ record SiteSpec(
         convert(h.require(e, "asn"), SiteSpec::asnNumber),
         convert(h.require(e, "public-key"), t -> X25519PublicKey.parse(t, "public-key")),
         endpoints,
-        lans);
+        lans,
+        shared);
+  }
+
+  /** A shared-LAN entry: this host's address on the network, with its prefix length. */
+  private static IpPrefix sharedLan(String t) {
+    IpPrefix p = IpPrefix.parseInterface(t, "shared LAN");
+    if (p.masked().equals(p)) {
+      throw new InputException(
+          "shared LAN",
+          "'" + t + "' is a network, not this host's address on it",
+          "write the host's address with the prefix length, e.g. 192.168.7.10/24");
+    }
+    return p;
   }
 
   private static List<IpPrefix> allowedLan(Map<String, YamlNode> top) {

@@ -156,6 +156,34 @@ class RecordCodecTest {
   }
 
   @Test
+  void hostRecord_sharedLans_roundTripAsAnOptionalTrailingList() {
+    HostEntry plain = Fixtures.host(42);
+    HostEntry e =
+        plain.withSharedLans(
+            List.of(
+                org.wgmesh.core.net.IpPrefix.parseInterface("192.168.7.42/24", "t"),
+                org.wgmesh.core.net.IpPrefix.parseInterface("fd00:77::2a/64", "t")));
+    GroupKey g = Fixtures.groupKey(3);
+    HostRecord h = new HostRecord(e, 11, NOW, NOW.plusSeconds(3600), 3);
+    TxtRecordSet rrset = h.encode(DOMAIN, g, site.signing(), 300);
+    HostRecord back = HostRecord.decode(rrset, site.signing().publicKey(), g, DOMAIN, NOW);
+    assertThat(back).isEqualTo(h);
+    assertThat(back.entry().sharedLans()).hasSize(2);
+    // Without shared LANs the record is what it always was (the golden vector pins the bytes).
+    assertThat(
+            HostRecord.decode(
+                    new HostRecord(plain, 11, NOW, NOW.plusSeconds(3600), 3)
+                        .encode(DOMAIN, g, site.signing(), 300),
+                    site.signing().publicKey(),
+                    g,
+                    DOMAIN,
+                    NOW)
+                .entry()
+                .sharedLans())
+        .isEmpty();
+  }
+
+  @Test
   void hostRecord_movedToAnotherNameRejected() {
     GroupKey g = Fixtures.groupKey(3);
     TxtRecordSet rrset =

@@ -200,7 +200,20 @@ class RecordPropertiesTest {
         r.nextLong() & 0xffff_ffffL,
         Fixtures.hostKey(r.nextInt(256)).publicKey(),
         endpoints,
-        lans);
+        lans,
+        sharedLans(r));
+  }
+
+  /** None half the time (the old form), else up to 5 interface addresses (host bits allowed). */
+  static List<IpPrefix> sharedLans(Random r) {
+    List<IpPrefix> out = new ArrayList<>();
+    if (r.nextBoolean()) {
+      for (int i = 1 + r.nextInt(5); i > 0; i--) {
+        IpAddress a = address(r);
+        out.add(new IpPrefix(a, r.nextInt(a.isV6() ? 129 : 33)));
+      }
+    }
+    return out;
   }
 
   private static String text(Random r, int max) {

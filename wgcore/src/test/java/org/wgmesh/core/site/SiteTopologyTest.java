@@ -142,4 +142,24 @@ class SiteTopologyTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("no host of the mesh has a public address");
   }
+
+  @Test
+  void load_sharedLans_roundTripAndErrors() throws Exception {
+    String from = "  lan-prefixes:\n  - 10.1.0.0/24\n";
+    assertThat(good).contains(from);
+    String with = good.replace(from, from + "  shared-lans:\n  - 192.168.7.1/24\n");
+    Files.writeString(yaml, with);
+    Site s = SiteFile.load(yaml);
+    assertThat(s.hosts().get(0).sharedLans()).hasToString("[192.168.7.1/24]");
+    assertThat(SiteFile.render(s)).isEqualTo(with);
+    Files.writeString(yaml, good.replace(from, from + "  shared-lans:\n  - 192.168.7.0/24\n"));
+    assertThatThrownBy(() -> SiteFile.load(yaml))
+        .hasMessageContaining("Property 'hosts[0].shared-lans[0]' at line 33")
+        .hasMessageContaining("is a network, not this host's address on it");
+    String from2 = "  lan-prefixes:\n  - 10.2.0.0/24\n";
+    Files.writeString(yaml, with.replace(from2, from2 + "  shared-lans:\n  - 192.168.7.1/24\n"));
+    assertThatThrownBy(() -> SiteFile.load(yaml))
+        .hasMessageContaining("Property 'hosts[1].shared-lans[0]'")
+        .hasMessageContaining("address 192.168.7.1 is also Property 'hosts[0].shared-lans[0]'");
+  }
 }
