@@ -188,7 +188,8 @@ public final class MeshLinks {
               new Problem(
                   "topology.hubs",
                   "hub " + hub + " is not a host of the mesh",
-                  "name admitted hosts (by hostname or number), or admit the hub first"));
+                  "topology.hubs names admitted hosts (admit a hub before naming it; take a hub"
+                      + " out of topology.hubs before removing it)"));
         }
         if (!h.isPublic()) {
           return Optional.of(
