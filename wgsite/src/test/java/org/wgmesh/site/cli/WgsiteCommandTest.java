@@ -256,6 +256,10 @@ class WgsiteCommandTest {
         .contains("topology:\n  policy: hub-and-spoke\n  hubs:\n  - hub1\n")
         .contains("  shared-lans:\n  - 192.168.77.2/24\n");
     assertThat(SiteFile.load(yaml).hosts().get(1).sharedLans()).hasSize(1);
+    Result report = run(yaml.toString());
+    assertThat(report.rc()).as(report.err()).isZero();
+    assertThat(report.out() + report.err())
+        .contains("topology:        hub-and-spoke, hubs hub1 (1), every spoke to every hub");
   }
 
   @Test
