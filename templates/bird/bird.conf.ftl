@@ -46,8 +46,22 @@ function mesh_own_v6() {
 # Never a default route, whatever a LAN prefix says.
 filter mesh_v4_in { if net.len > 0 && mesh_origin_v4() then accept; reject; }
 filter mesh_v6_in { if net.len > 0 && mesh_origin_v6() then accept; reject; }
+<#if bgp.transit>
 filter mesh_v4_out { if net.len > 0 && (mesh_own_v4() || mesh_origin_v4()) then accept; reject; }
 filter mesh_v6_out { if net.len > 0 && (mesh_own_v6() || mesh_origin_v6()) then accept; reject; }
+<#else>
+# Not transit (a spoke of a hub-and-spoke mesh): only our own LANs go out, never a route learned
+# from a peer, so traffic between other hosts never passes through here.
+filter mesh_v4_out { if net.len > 0 && mesh_own_v4() then accept; reject; }
+filter mesh_v6_out { if net.len > 0 && mesh_own_v6() then accept; reject; }
+</#if>
+<#if bgp.fromNonTransit>
+
+# From a peer that is not transit (a spoke), only the peer's own LANs: an AS path of exactly its
+# AS. A direct (shared-LAN) path has this length 1 and wins over the path through a hub (2 or more).
+filter mesh_v4_in_own { if net.len > 0 && bgp_path.len = 1 && mesh_origin_v4() then accept; reject; }
+filter mesh_v6_in_own { if net.len > 0 && bgp_path.len = 1 && mesh_origin_v6() then accept; reject; }
+</#if>
 
 protocol device {
   scan time 10;
@@ -102,10 +116,14 @@ template bgp mesh_peer {
 <#list links as link>
 
 protocol bgp ${link.interfaceName} from mesh_peer {
-  description "${link.peerHostname}";
+  description "${link.peerHostname}<#if link.sharedLan> (shared LAN)</#if>";
   interface "${link.interfaceName}";
   source address ${link.localAddress};
   neighbor ${link.peerAddress} as ${link.peerAsn};
+<#if !link.peerTransit>
+  ipv4 { import filter mesh_v4_in_own; };
+  ipv6 { import filter mesh_v6_in_own; };
+</#if>
 }
 </#list>
 

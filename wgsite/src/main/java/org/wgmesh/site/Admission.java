@@ -79,6 +79,7 @@ public record Admission(Site before, Site after, List<Step> steps) {
   private static Step step(Site s, Registration r, boolean replace) {
     String who = "host " + r.hostname() + " (" + r.uuid() + ")";
     checkEndpoints(r, who);
+    checkSharedLans(r, who);
     checkAgainstOthers(s, r, who);
     Optional<HostEntry> known = s.host(r.uuid());
     if (known.isEmpty()) {
@@ -90,7 +91,8 @@ public record Admission(Site before, Site after, List<Step> steps) {
               s.nextFreeAsn(),
               r.publicKey(),
               r.endpoints(),
-              r.lanPrefixes());
+              r.lanPrefixes(),
+              r.sharedLans());
       return new Step(r, e, null, Kind.NEW, null);
     }
     HostEntry old = known.get();
@@ -102,7 +104,8 @@ public record Admission(Site before, Site after, List<Step> steps) {
             old.asn(),
             r.publicKey(),
             r.endpoints(),
-            r.lanPrefixes());
+            r.lanPrefixes(),
+            r.sharedLans());
     if (!old.publicKey().equals(r.publicKey())) {
       if (!replace) {
         throw new ConflictException(
@@ -142,6 +145,26 @@ public record Admission(Site before, Site after, List<Step> steps) {
             who + ": endpoints[" + i + "]",
             a + " cannot be reached by peers (unspecified, loopback, multicast or link-local)",
             "re-create the blob on the host with its public addresses");
+      }
+    }
+  }
+
+  /** Shared-LAN addresses must be usable peer endpoints too (peers send to them). */
+  private static void checkSharedLans(Registration r, String who) {
+    for (int i = 0; i < r.sharedLans().size(); i++) {
+      IpPrefix p = r.sharedLans().get(i);
+      var ia = p.network().address();
+      if (ia.isAnyLocalAddress()
+          || ia.isLoopbackAddress()
+          || ia.isMulticastAddress()
+          || ia.isLinkLocalAddress()
+          || p.masked().equals(p)) {
+        throw new InputException(
+            who + ": shared LANs[" + i + "]",
+            p
+                + " is not a host address on a network (unspecified, loopback, multicast,"
+                + " link-local or the network address itself)",
+            "list this host's own address with the network's prefix length, e.g. 192.168.7.10/24");
       }
     }
   }

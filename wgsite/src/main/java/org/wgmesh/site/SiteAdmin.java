@@ -115,7 +115,7 @@ public final class SiteAdmin {
             tunnel,
             portbase,
             SiteFile.defaultAllowedLanPrefixes(),
-            MeshSettings.FULL_MESH);
+            org.wgmesh.core.model.Topology.FULL_MESH);
     return new NewSiteValues(settings, asn, publish);
   }
 
@@ -242,6 +242,9 @@ public final class SiteAdmin {
     out.add(
         String.format(
             "LANs:       %s", r.lanPrefixes().isEmpty() ? "(none)" : join(r.lanPrefixes())));
+    if (!r.sharedLans().isEmpty()) {
+      out.add(String.format("shared LAN: %s", join(r.sharedLans())));
+    }
     out.add(String.format("created:    %s", r.created()));
     out.add(
         String.format(

@@ -43,7 +43,7 @@ class AdmissionPropertiesTest {
             TUNNEL,
             51000,
             SiteFile.defaultAllowedLanPrefixes(),
-            MeshSettings.FULL_MESH);
+            org.wgmesh.core.model.Topology.FULL_MESH);
     return new Site(
         s,
         List.of(),

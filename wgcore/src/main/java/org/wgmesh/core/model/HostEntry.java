@@ -19,6 +19,9 @@ import org.wgmesh.core.net.IpPrefix;
  * @param endpoints public addresses peers send to, best first; may be empty (then it only dials
  *     out)
  * @param lanPrefixes the LAN prefixes it announces into the mesh
+ * @param sharedLans its addresses on networks it may share with other hosts, in interface form
+ *     ({@code 192.168.7.10/24}): two hosts with addresses in one network link directly over it (the
+ *     same-LAN shortcut, {@link MeshLinks}); may be empty
  */
 public record HostEntry(
     UUID uuid,
@@ -27,12 +30,36 @@ public record HostEntry(
     long asn,
     X25519PublicKey publicKey,
     List<IpAddress> endpoints,
-    List<IpPrefix> lanPrefixes) {
+    List<IpPrefix> lanPrefixes,
+    List<IpPrefix> sharedLans) {
   public HostEntry {
     Objects.requireNonNull(uuid, "uuid");
     Objects.requireNonNull(hostname, "hostname");
     Objects.requireNonNull(publicKey, "publicKey");
     endpoints = List.copyOf(endpoints);
     lanPrefixes = List.copyOf(lanPrefixes);
+    sharedLans = List.copyOf(sharedLans);
+  }
+
+  /** A host that shares no LAN with others. */
+  public HostEntry(
+      UUID uuid,
+      String hostname,
+      int number,
+      long asn,
+      X25519PublicKey publicKey,
+      List<IpAddress> endpoints,
+      List<IpPrefix> lanPrefixes) {
+    this(uuid, hostname, number, asn, publicKey, endpoints, lanPrefixes, List.of());
+  }
+
+  /** Whether peers can send to it: it lists a public address (else it sits behind NAT). */
+  public boolean isPublic() {
+    return !endpoints.isEmpty();
+  }
+
+  /** This entry with {@code sharedLans} replaced. */
+  public HostEntry withSharedLans(List<IpPrefix> lans) {
+    return new HostEntry(uuid, hostname, number, asn, publicKey, endpoints, lanPrefixes, lans);
   }
 }

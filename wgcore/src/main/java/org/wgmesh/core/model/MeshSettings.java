@@ -12,7 +12,7 @@ import org.wgmesh.core.net.IpPrefix;
  * @param tunnelPrefix the IPv6 /48 that link addresses derive from
  * @param portbase UDP port base: the interface towards host n listens on portbase + n
  * @param allowedLanPrefixes the prefixes hosts may announce; BGP import filters accept only these
- * @param topology the topology policy; "full-mesh" is the one implemented
+ * @param topology the topology policy, from which every endpoint computes its links
  */
 public record MeshSettings(
     String domain,
@@ -20,8 +20,7 @@ public record MeshSettings(
     IpPrefix tunnelPrefix,
     int portbase,
     List<IpPrefix> allowedLanPrefixes,
-    String topology) {
-  public static final String FULL_MESH = "full-mesh";
+    Topology topology) {
 
   public MeshSettings {
     Objects.requireNonNull(domain, "domain");

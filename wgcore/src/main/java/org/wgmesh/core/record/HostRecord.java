@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Objects;
 import java.util.Random;
 import java.util.UUID;
@@ -16,6 +17,7 @@ import org.wgmesh.core.crypto.X25519PublicKey;
 import org.wgmesh.core.dns.TxtRecordSet;
 import org.wgmesh.core.error.RecordException;
 import org.wgmesh.core.model.HostEntry;
+import org.wgmesh.core.net.IpPrefix;
 
 /**
  * A host record at {@code h<number>.<domain>}: one member's {@link HostEntry}, encrypted under the
@@ -158,8 +160,17 @@ public record HostRecord(
     X25519PublicKey key = new X25519PublicKey(p.raw(32, "entry.publicKey"));
     var endpoints = p.addresses("entry.endpoints");
     var lans = p.prefixes("entry.lanPrefixes");
+    // Optional trailing field (issue 13): records written before it end here, and a host that
+    // shares no LAN is still written without it, byte for byte as before.
+    List<IpPrefix> shared = List.of();
+    if (p.remaining() > 0) {
+      shared = p.interfaceAddresses("entry.sharedLans");
+      if (shared.isEmpty()) {
+        throw p.error("entry.sharedLans", "an empty list is written as no list");
+      }
+    }
     p.end("entry");
-    HostEntry entry = new HostEntry(uuid, hostname, number, asn, key, endpoints, lans);
+    HostEntry entry = new HostEntry(uuid, hostname, number, asn, key, endpoints, lans, shared);
     return new HostRecord(entry, h.serial, h.issued, h.expires, h.epoch);
   }
 
@@ -223,6 +234,9 @@ public record HostRecord(
         .u32(entry.asn())
         .raw(entry.publicKey().bytes());
     p.addresses(entry.endpoints()).prefixes(entry.lanPrefixes());
+    if (!entry.sharedLans().isEmpty()) {
+      p.prefixes(entry.sharedLans());
+    }
     return p.toByteArray();
   }
 

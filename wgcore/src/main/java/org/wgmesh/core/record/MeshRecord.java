@@ -10,8 +10,10 @@ import org.wgmesh.core.crypto.Ed25519PrivateKey;
 import org.wgmesh.core.crypto.Ed25519PublicKey;
 import org.wgmesh.core.crypto.X25519PublicKey;
 import org.wgmesh.core.dns.TxtRecordSet;
+import org.wgmesh.core.error.InputException;
 import org.wgmesh.core.error.RecordException;
 import org.wgmesh.core.model.MeshSettings;
+import org.wgmesh.core.model.Topology;
 
 /**
  * The public, signed mesh record at {@code <domain>}: mesh settings, the site's public keys, a
@@ -77,7 +79,7 @@ public record MeshRecord(
     w.str8(settings.domain()).str8(settings.locus());
     w.raw(siteSigningKey.bytes()).raw(siteBoxKey.bytes());
     w.u63(serial).time(issued).time(expires);
-    w.prefix(settings.tunnelPrefix()).u16(settings.portbase()).str8(settings.topology());
+    w.prefix(settings.tunnelPrefix()).u16(settings.portbase()).str8(settings.topology().encode());
     w.prefixes(settings.allowedLanPrefixes());
     w.u32(epoch);
     int highest = members.isEmpty() ? 0 : members.last();
@@ -150,7 +152,7 @@ public record MeshRecord(
     Instant expires = r.time("expires");
     var tunnel = r.prefix("tunnelPrefix");
     int portbase = r.u16("portbase");
-    String topology = r.str8("topology");
+    Topology topology = topology(r, r.str8("topology"));
     var allowed = r.prefixes("allowedLanPrefixes");
     long epoch = r.u32("epoch");
     SortedSet<Integer> members = readMembers(r);
@@ -160,6 +162,22 @@ public record MeshRecord(
     }
     MeshSettings settings = new MeshSettings(domain, locus, tunnel, portbase, allowed, topology);
     return new MeshRecord(settings, signing, box, serial, issued, expires, members, epoch);
+  }
+
+  /** The policy carried in the record; an unknown one names the field (a newer site, perhaps). */
+  private static Topology topology(WireReader r, String text) {
+    try {
+      return Topology.decode(text, "topology");
+    } catch (InputException e) {
+      throw r.error(
+          "topology",
+          e.why()
+              + "; this version knows "
+              + Topology.FullMesh.NAME
+              + " and "
+              + Topology.HubAndSpoke.NAME
+              + " (upgrade wgmesh if the site is newer)");
+    }
   }
 
   /** Bit for host n: byte (n-1)/8, bit 7-((n-1)%8), most significant first. */

@@ -304,13 +304,12 @@ public final class PublicationPlanner {
   private static void checkSettings(String domain, MeshSettings s) {
     if (domain.getBytes(StandardCharsets.UTF_8).length > 253
         || s.locus().getBytes(StandardCharsets.UTF_8).length > 255
-        || s.topology().getBytes(StandardCharsets.UTF_8).length > 255
         || s.allowedLanPrefixes().size() > 255
         || s.portbase() < 0
         || s.portbase() > 65535) {
       throw new ConfigException(
           domain,
-          "mesh settings out of range (domain, locus or topology too long, over 255 LAN prefixes, or portbase outside 0..65535)");
+          "mesh settings out of range (domain or locus too long, over 255 LAN prefixes, or portbase outside 0..65535)");
     }
   }
 

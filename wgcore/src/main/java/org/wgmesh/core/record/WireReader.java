@@ -153,6 +153,26 @@ final class WireReader {
     return p;
   }
 
+  /** An address and a prefix length, host bits allowed (an interface address). */
+  IpPrefix interfaceAddress(String field) {
+    IpAddress a = address(field);
+    int len = u8(field + ".length");
+    int max = a.isV6() ? 128 : 32;
+    if (len > max) {
+      throw error(field + ".length", "prefix length " + len + " exceeds " + max);
+    }
+    return new IpPrefix(a, len);
+  }
+
+  List<IpPrefix> interfaceAddresses(String field) {
+    int n = u8(field + ".count");
+    List<IpPrefix> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      out.add(interfaceAddress(field + "[" + i + "]"));
+    }
+    return out;
+  }
+
   List<IpAddress> addresses(String field) {
     int n = u8(field + ".count");
     List<IpAddress> out = new ArrayList<>(n);

@@ -20,6 +20,9 @@ import org.wgmesh.core.net.IpPrefix;
  *     #MAX_ENDPOINTS})
  * @param lanPrefixes LAN prefixes behind it (at most {@link #MAX_LAN_PREFIXES})
  * @param created when the host made the blob (second precision)
+ * @param sharedLans its addresses on networks it may share with other hosts, interface form ({@code
+ *     192.168.7.10/24}; at most {@link #MAX_SHARED_LANS}): hosts with addresses in one network link
+ *     directly over it (the same-LAN shortcut)
  */
 public record Registration(
     UUID uuid,
@@ -27,7 +30,11 @@ public record Registration(
     X25519PublicKey publicKey,
     List<IpAddress> endpoints,
     List<IpPrefix> lanPrefixes,
-    Instant created) {
+    Instant created,
+    List<IpPrefix> sharedLans) {
+  /** Most shared-LAN addresses one host may list. */
+  public static final int MAX_SHARED_LANS = 16;
+
   /** Most endpoint addresses one host may list. */
   public static final int MAX_ENDPOINTS = 16;
 
@@ -59,6 +66,22 @@ public record Registration(
       throw new InputException("registration: created", "missing");
     }
     created = Instant.ofEpochSecond(created.getEpochSecond());
+    sharedLans = List.copyOf(Objects.requireNonNullElse(sharedLans, List.of()));
+    if (sharedLans.size() > MAX_SHARED_LANS) {
+      throw new InputException(
+          "registration: shared LANs", "more than " + MAX_SHARED_LANS + " addresses");
+    }
+  }
+
+  /** A registration that shares no LAN with other hosts. */
+  public Registration(
+      UUID uuid,
+      String hostname,
+      X25519PublicKey publicKey,
+      List<IpAddress> endpoints,
+      List<IpPrefix> lanPrefixes,
+      Instant created) {
+    this(uuid, hostname, publicKey, endpoints, lanPrefixes, created, List.of());
   }
 
   /**

@@ -163,6 +163,7 @@ public final class RegistrationBlob {
 
   // Body: uuid(16) created(8, epoch seconds) hostname(len8 + ascii) key(32)
   //       endpoints(count8, each: family8 + 4|16) lanPrefixes(count8, each: family8 + 4|16 + len8)
+  //       [sharedLans(count8 >= 1, each: family8 + 4|16 + len8), only when there are any]
   static byte[] encodeBody(Registration r) {
     ByteArrayOutputStream o = new ByteArrayOutputStream();
     ByteBuffer u = ByteBuffer.allocate(24);
@@ -181,6 +182,14 @@ public final class RegistrationBlob {
     for (IpPrefix p : r.lanPrefixes()) {
       writeAddress(o, p.network());
       o.write(p.length());
+    }
+    // Optional (issue 13): written only when there are any, so blobs without stay as before.
+    if (!r.sharedLans().isEmpty()) {
+      o.write(r.sharedLans().size());
+      for (IpPrefix p : r.sharedLans()) {
+        writeAddress(o, p.network());
+        o.write(p.length());
+      }
     }
     return o.toByteArray();
   }
@@ -228,12 +237,42 @@ public final class RegistrationBlob {
       }
       prefixes.add(p);
     }
+    List<IpPrefix> shared = new ArrayList<>();
+    if (in.remaining() != 0) {
+      int ns = in.u8("shared LANs");
+      if (ns == 0) {
+        // Never written: a registration without shared LANs ends after the LAN prefixes.
+        throw new InputException(
+            "registration", (in.remaining() + 1) + " unexpected bytes after the last field");
+      }
+      if (ns > Registration.MAX_SHARED_LANS) {
+        throw new InputException(
+            "registration: shared LANs",
+            ns + " addresses, must be 1.." + Registration.MAX_SHARED_LANS + " when present");
+      }
+      for (int i = 0; i < ns; i++) {
+        String what = "shared LANs[" + i + "]";
+        IpAddress a = in.address(what);
+        int len = in.u8(what);
+        if (len > (a.isV6() ? 128 : 32)) {
+          throw new InputException(
+              "registration: " + what, "prefix length " + len + " out of range");
+        }
+        shared.add(new IpPrefix(a, len));
+      }
+    }
     if (in.remaining() != 0) {
       throw new InputException(
           "registration", in.remaining() + " unexpected bytes after the last field");
     }
     return new Registration(
-        new UUID(msb, lsb), hostname, key, endpoints, prefixes, Instant.ofEpochSecond(created));
+        new UUID(msb, lsb),
+        hostname,
+        key,
+        endpoints,
+        prefixes,
+        Instant.ofEpochSecond(created),
+        shared);
   }
 
   /** Bounds-checked reads that name the field that ran out. */

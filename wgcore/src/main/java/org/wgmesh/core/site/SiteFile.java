@@ -18,6 +18,7 @@ import org.wgmesh.core.io.AtomicFiles;
 import org.wgmesh.core.io.LockFile;
 import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.model.MeshSettings;
+import org.wgmesh.core.model.Topology;
 import org.wgmesh.core.net.AsnRange;
 import org.wgmesh.core.net.IpPrefix;
 import org.wgmesh.core.yaml.YamlDocuments;
@@ -232,6 +233,29 @@ public final class SiteFile {
     return SiteSpec.checkLocus(locus);
   }
 
+  /** {@code full-mesh}, or the hub-and-spoke mapping with the hubs by hostname. */
+  private static Object topology(Site site) {
+    if (!(site.settings().topology() instanceof Topology.HubAndSpoke hs)) {
+      return Topology.FullMesh.NAME;
+    }
+    Map<String, Object> t = new LinkedHashMap<>();
+    t.put("policy", Topology.HubAndSpoke.NAME);
+    List<Object> hubs = new ArrayList<>();
+    for (int n : hs.hubs()) {
+      hubs.add(
+          site.hosts().stream()
+              .filter(h -> h.number() == n)
+              .<Object>map(HostEntry::hostname)
+              .findFirst()
+              .orElse(n));
+    }
+    t.put("hubs", hubs);
+    if (hs.hubsPerSpoke() > 0) {
+      t.put("hubs-per-spoke", hs.hubsPerSpoke());
+    }
+    return t;
+  }
+
   /** The YAML text for {@code site}: keys in a fixed order, hosts by number. */
   public static String render(Site site) {
     MeshSettings s = site.settings();
@@ -243,7 +267,7 @@ public final class SiteFile {
     m.put("portbase", s.portbase());
     m.put("asn-range", site.asnRange().toString());
     m.put("allowed-lan-prefixes", s.allowedLanPrefixes().stream().map(Object::toString).toList());
-    m.put("topology", s.topology());
+    m.put("topology", topology(site));
     m.put("publish", site.publishTarget());
     m.put("ttl", site.ttl().getSeconds());
     m.put("record-lifetime", Durations.format(site.recordLifetime()));
@@ -261,6 +285,9 @@ public final class SiteFile {
       e.put("public-key", h.publicKey().toBase64());
       e.put("endpoints", h.endpoints().stream().map(Object::toString).toList());
       e.put("lan-prefixes", h.lanPrefixes().stream().map(Object::toString).toList());
+      if (!h.sharedLans().isEmpty()) {
+        e.put("shared-lans", h.sharedLans().stream().map(Object::toString).toList());
+      }
       hosts.add(e);
     }
     m.put("hosts", hosts);

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.model.HostEntry;
+import org.wgmesh.core.model.MeshLinks;
 import org.wgmesh.core.model.MeshSettings;
 import org.wgmesh.core.net.Addressing;
 import org.wgmesh.core.net.AsnRange;
@@ -99,6 +100,27 @@ final class SiteRules {
       }
     }
     checkLanOverlap(source, at, lans);
+    Map<Object, String> sharedAddresses = new HashMap<>();
+    for (int i = 0; i < hosts.size(); i++) {
+      List<IpPrefix> shared = hosts.get(i).sharedLans();
+      for (int j = 0; j < shared.size(); j++) {
+        String path = "hosts[" + i + "].shared-lans[" + j + "]";
+        String prev = sharedAddresses.putIfAbsent(shared.get(j).network(), path);
+        if (prev != null) {
+          throw fail(
+              source,
+              at,
+              path,
+              "address " + shared.get(j).network() + " is also " + at.where(prev),
+              "two hosts cannot have one address; list each host's own address on the LAN");
+        }
+      }
+    }
+    MeshLinks.check(settings.topology(), hosts)
+        .ifPresent(
+            problem -> {
+              throw fail(source, at, problem.field(), problem.why(), problem.hint());
+            });
     Map<Integer, Integer> retiredNumbers = new HashMap<>();
     for (int i = 0; i < retired.size(); i++) {
       RetiredHost r = retired.get(i);

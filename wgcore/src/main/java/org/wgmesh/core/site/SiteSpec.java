@@ -14,6 +14,7 @@ import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.error.InputException;
 import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.model.MeshSettings;
+import org.wgmesh.core.model.Topology;
 import org.wgmesh.core.net.Addressing;
 import org.wgmesh.core.net.AsnRange;
 import org.wgmesh.core.net.DomainName;
@@ -78,8 +79,17 @@ record SiteSpec(
           "retired");
   static final Set<String> KEY_KEYS = Set.of("signing-public", "box-public");
   static final Set<String> HOST_KEYS =
-      Set.of("uuid", "hostname", "number", "asn", "public-key", "endpoints", "lan-prefixes");
+      Set.of(
+          "uuid",
+          "hostname",
+          "number",
+          "asn",
+          "public-key",
+          "endpoints",
+          "lan-prefixes",
+          "shared-lans");
   static final Set<String> RETIRED_KEYS = Set.of("number", "uuid");
+  static final Set<String> TOPOLOGY_KEYS = Set.of("policy", "hubs", "hubs-per-spoke");
 
   private static final Pattern LOCUS = Pattern.compile("[a-z][a-z0-9-]{0,14}");
   private static final Pattern URI_FORM = Pattern.compile("[a-z][a-z0-9+.-]*:\\S.*");
@@ -114,18 +124,6 @@ record SiteSpec(
             .map(n -> convert(n, t -> AsnRange.parse(t, "asn-range")))
             .orElseGet(() -> AsnRange.parse(AsnRange.DEFAULT, "asn-range"));
     List<IpPrefix> allowed = allowedLan(top);
-    String topology =
-        YamlNode.optional(top, "topology")
-            .map(
-                n -> {
-                  if (!n.text().equals(MeshSettings.FULL_MESH)) {
-                    throw n.error(
-                        "unknown topology '" + n.text() + "'",
-                        "the one implemented is " + MeshSettings.FULL_MESH);
-                  }
-                  return n.text();
-                })
-            .orElse(MeshSettings.FULL_MESH);
     YamlNode pub = root.require(top, "publish");
     convert(pub, t -> checkPublishTarget(t, domain, "publish"));
     Duration ttl =
@@ -141,13 +139,15 @@ record SiteSpec(
     Ed25519PublicKey sign = convert(signNode, t -> Ed25519PublicKey.parse(t, "signing-public"));
     X25519PublicKey box = convert(boxNode, t -> X25519PublicKey.parse(t, "box-public"));
 
-    MeshSettings settings = new MeshSettings(domain, locus, tunnel, portbase, allowed, topology);
     List<YamlNode> hostNodes =
         YamlNode.optional(top, "hosts").map(YamlNode::items).orElse(List.of());
     List<HostEntry> hosts = new ArrayList<>();
     for (YamlNode h : hostNodes) {
       hosts.add(host(h));
     }
+    Topology topology =
+        YamlNode.optional(top, "topology").map(n -> topology(n, hosts)).orElse(Topology.FULL_MESH);
+    MeshSettings settings = new MeshSettings(domain, locus, tunnel, portbase, allowed, topology);
     List<YamlNode> retiredNodes =
         YamlNode.optional(top, "retired").map(YamlNode::items).orElse(List.of());
     List<RetiredHost> retired = new ArrayList<>();
@@ -174,6 +174,103 @@ record SiteSpec(
         settings, asn, pub.text(), ttl, lifetime, sign, box, hosts, retired, signNode, boxNode);
   }
 
+  /**
+   * {@code topology: full-mesh}, or a mapping {@code policy: hub-and-spoke}, {@code hubs:} (host
+   * names or numbers of admitted hosts with a public address), optional {@code hubs-per-spoke}.
+   */
+  private static Topology topology(YamlNode n, List<HostEntry> hosts) {
+    if (!n.isMap()) {
+      String t = n.text();
+      if (t.equals(Topology.FullMesh.NAME)) {
+        return Topology.FULL_MESH;
+      }
+      if (t.equals(Topology.HubAndSpoke.NAME)) {
+        throw n.error(
+            "hub-and-spoke needs its hubs",
+            "write topology: {policy: hub-and-spoke, hubs: [HOSTNAME, ...]} (docs/site-file.md)");
+      }
+      throw n.error(
+          "unknown topology '" + t + "'",
+          "use " + Topology.FullMesh.NAME + " or a " + Topology.HubAndSpoke.NAME + " mapping");
+    }
+    Map<String, YamlNode> e = n.entries(TOPOLOGY_KEYS);
+    YamlNode policy = n.require(e, "policy");
+    if (policy.text().equals(Topology.FullMesh.NAME)) {
+      for (String k : List.of("hubs", "hubs-per-spoke")) {
+        if (e.containsKey(k)) {
+          throw e.get(k).error("only a hub-and-spoke topology has '" + k + "'");
+        }
+      }
+      return Topology.FULL_MESH;
+    }
+    if (!policy.text().equals(Topology.HubAndSpoke.NAME)) {
+      throw policy.error(
+          "unknown topology '" + policy.text() + "'",
+          "use " + Topology.FullMesh.NAME + " or " + Topology.HubAndSpoke.NAME);
+    }
+    YamlNode hubsNode = n.require(e, "hubs");
+    List<YamlNode> items = hubsNode.items();
+    if (items.isEmpty()) {
+      throw hubsNode.error(
+          "a hub-and-spoke mesh needs at least one hub",
+          "name two or more hubs, so that spokes survive the failure of one");
+    }
+    List<Integer> hubs = new ArrayList<>();
+    Map<Integer, YamlNode> seen = new HashMap<>();
+    for (YamlNode item : items) {
+      HostEntry hub = hub(item, hosts);
+      YamlNode prev = seen.putIfAbsent(hub.number(), item);
+      if (prev != null) {
+        throw item.error(
+            "hub " + hub.hostname() + " is listed twice (also line " + prev.line() + ")");
+      }
+      if (!hub.isPublic()) {
+        throw item.error(
+            "hub "
+                + hub.hostname()
+                + " has no public address: spokes behind NAT could not reach it",
+            "choose hubs with endpoint addresses, or give this host one");
+      }
+      hubs.add(hub.number());
+    }
+    int perSpoke = 0;
+    YamlNode perNode = e.get("hubs-per-spoke");
+    if (perNode != null && !perNode.isNull()) {
+      perSpoke = (int) perNode.number(1, Addressing.MAX_HOST);
+      if (perSpoke > hubs.size()) {
+        throw perNode.error(
+            perSpoke + " is more than the " + hubs.size() + " hubs listed",
+            "name more hubs or lower hubs-per-spoke");
+      }
+    }
+    try {
+      return new Topology.HubAndSpoke(hubs, perSpoke);
+    } catch (InputException x) {
+      throw hubsNode.error(x.why(), x.hint().orElse(null));
+    }
+  }
+
+  /** A hub by hostname, else by number, among the admitted hosts. */
+  private static HostEntry hub(YamlNode item, List<HostEntry> hosts) {
+    String t = item.text().toLowerCase(java.util.Locale.ROOT);
+    for (HostEntry h : hosts) {
+      if (h.hostname().equals(t)) {
+        return h;
+      }
+    }
+    if (t.matches("[0-9]{1,5}")) {
+      int number = Integer.parseInt(t);
+      for (HostEntry h : hosts) {
+        if (h.number() == number) {
+          return h;
+        }
+      }
+    }
+    throw item.error(
+        "unknown hub '" + item.text() + "': no admitted host has this hostname or number",
+        "admit the hub first (wgsite -i), then name it here");
+  }
+
   private static HostEntry host(YamlNode h) {
     Map<String, YamlNode> e = h.entries(HOST_KEYS);
     List<org.wgmesh.core.net.IpAddress> endpoints = new ArrayList<>();
@@ -184,6 +281,10 @@ record SiteSpec(
     for (YamlNode p : YamlNode.optional(e, "lan-prefixes").map(YamlNode::items).orElse(List.of())) {
       lans.add(convert(p, t -> IpPrefix.parse(t, "LAN prefix")));
     }
+    List<IpPrefix> shared = new ArrayList<>();
+    for (YamlNode p : YamlNode.optional(e, "shared-lans").map(YamlNode::items).orElse(List.of())) {
+      shared.add(convert(p, t -> sharedLan(t)));
+    }
     return new HostEntry(
         convert(h.require(e, "uuid"), SiteSpec::uuid),
         convert(h.require(e, "hostname"), t -> Registration.checkHostname(t, "hostname")),
@@ -191,7 +292,20 @@ record SiteSpec(
         convert(h.require(e, "asn"), SiteSpec::asnNumber),
         convert(h.require(e, "public-key"), t -> X25519PublicKey.parse(t, "public-key")),
         endpoints,
-        lans);
+        lans,
+        shared);
+  }
+
+  /** A shared-LAN entry: this host's address on the network, with its prefix length. */
+  private static IpPrefix sharedLan(String t) {
+    IpPrefix p = IpPrefix.parseInterface(t, "shared LAN");
+    if (p.masked().equals(p)) {
+      throw new InputException(
+          "shared LAN",
+          "'" + t + "' is a network, not this host's address on it",
+          "write the host's address with the prefix length, e.g. 192.168.7.10/24");
+    }
+    return p;
   }
 
   private static List<IpPrefix> allowedLan(Map<String, YamlNode> top) {

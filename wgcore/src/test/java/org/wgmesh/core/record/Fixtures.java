@@ -47,7 +47,7 @@ final class Fixtures {
         IpPrefix.parse("fd12:3456:789a::/48", "t"),
         51800,
         List.of(IpPrefix.parse("10.0.0.0/8", "t"), IpPrefix.parse("fd00:1::/32", "t")),
-        MeshSettings.FULL_MESH);
+        org.wgmesh.core.model.Topology.FULL_MESH);
   }
 
   static HostEntry host(int number) {

@@ -14,6 +14,8 @@ import org.wgmesh.core.crypto.SiteKeys;
 import org.wgmesh.core.dns.TxtRecordSet;
 import org.wgmesh.core.error.RecordException;
 import org.wgmesh.core.model.HostEntry;
+import org.wgmesh.core.model.MeshSettings;
+import org.wgmesh.core.model.Topology;
 
 class RecordCodecTest {
   private final SiteKeys site = Fixtures.siteKeys();
@@ -25,6 +27,68 @@ class RecordCodecTest {
     assertThat(rrset.name()).isEqualTo(DOMAIN);
     assertThat(MeshRecord.decode(rrset, site.signing().publicKey(), DOMAIN, NOW)).isEqualTo(m);
     assertThat(MeshRecord.decode(rrset, null, DOMAIN, NOW)).isEqualTo(m);
+  }
+
+  @Test
+  void meshRecord_hubAndSpoke_roundTripsAndFullMeshStaysByteIdentical() {
+    MeshRecord full = Fixtures.meshRecord(7, 3, 1, 2, 5);
+    MeshSettings s = full.settings();
+    MeshRecord hub =
+        new MeshRecord(
+            new MeshSettings(
+                s.domain(),
+                s.locus(),
+                s.tunnelPrefix(),
+                s.portbase(),
+                s.allowedLanPrefixes(),
+                new Topology.HubAndSpoke(List.of(1, 2), 1)),
+            full.siteSigningKey(),
+            full.siteBoxKey(),
+            full.serial(),
+            full.issued(),
+            full.expires(),
+            full.members(),
+            full.epoch());
+    TxtRecordSet rrset = hub.encode(site.signing(), 300);
+    assertThat(MeshRecord.decode(rrset, site.signing().publicKey(), DOMAIN, NOW)).isEqualTo(hub);
+    assertThat(body(full)).isEqualTo(body(full, "full-mesh"));
+  }
+
+  @Test
+  void meshRecord_unknownTopology_isRecordExceptionNamingField() {
+    MeshRecord m = Fixtures.meshRecord(7, 3, 1, 2);
+    for (String topology : List.of("star", "hub-and-spoke:2,1", "hub-and-spoke")) {
+      byte[] env = Envelope.build(DOMAIN, Envelope.TYPE_MESH, body(m, topology), site.signing());
+      TxtRecordSet rrset = new TxtRecordSet(DOMAIN, 300, TxtChunks.split(env));
+      assertThatThrownBy(() -> MeshRecord.decode(rrset, site.signing().publicKey(), DOMAIN, NOW))
+          .isInstanceOf(RecordException.class)
+          .hasMessageContaining("field 'topology'");
+    }
+  }
+
+  /** The mesh record body as {@link MeshRecord#encode} writes it, with any topology text. */
+  private static byte[] body(MeshRecord m, String topology) {
+    MeshSettings s = m.settings();
+    WireWriter w = new WireWriter();
+    w.str8(s.domain()).str8(s.locus());
+    w.raw(m.siteSigningKey().bytes()).raw(m.siteBoxKey().bytes());
+    w.u63(m.serial()).time(m.issued()).time(m.expires());
+    w.prefix(s.tunnelPrefix()).u16(s.portbase()).str8(topology);
+    w.prefixes(s.allowedLanPrefixes());
+    w.u32(m.epoch());
+    int highest = m.members().last();
+    byte[] map = new byte[(highest + 7) / 8];
+    for (int n : m.members()) {
+      map[(n - 1) >>> 3] |= (byte) (0x80 >>> ((n - 1) & 7));
+    }
+    w.u16(highest).raw(map);
+    return w.toByteArray();
+  }
+
+  /** The body {@link MeshRecord#encode} wrote (the record's payload, inflated if it was). */
+  private byte[] body(MeshRecord m) {
+    TxtRecordSet rrset = m.encode(site.signing(), 300);
+    return Envelope.parse(DOMAIN, TxtChunks.join(rrset), Envelope.TYPE_MESH, true).body();
   }
 
   @Test
@@ -89,6 +153,34 @@ class RecordCodecTest {
     TxtRecordSet rrset = h.encode(DOMAIN, g, site.signing(), 300);
     assertThat(rrset.name()).isEqualTo("h42." + DOMAIN);
     assertThat(HostRecord.decode(rrset, site.signing().publicKey(), g, DOMAIN, NOW)).isEqualTo(h);
+  }
+
+  @Test
+  void hostRecord_sharedLans_roundTripAsAnOptionalTrailingList() {
+    HostEntry plain = Fixtures.host(42);
+    HostEntry e =
+        plain.withSharedLans(
+            List.of(
+                org.wgmesh.core.net.IpPrefix.parseInterface("192.168.7.42/24", "t"),
+                org.wgmesh.core.net.IpPrefix.parseInterface("fd00:77::2a/64", "t")));
+    GroupKey g = Fixtures.groupKey(3);
+    HostRecord h = new HostRecord(e, 11, NOW, NOW.plusSeconds(3600), 3);
+    TxtRecordSet rrset = h.encode(DOMAIN, g, site.signing(), 300);
+    HostRecord back = HostRecord.decode(rrset, site.signing().publicKey(), g, DOMAIN, NOW);
+    assertThat(back).isEqualTo(h);
+    assertThat(back.entry().sharedLans()).hasSize(2);
+    // Without shared LANs the record is what it always was (the golden vector pins the bytes).
+    assertThat(
+            HostRecord.decode(
+                    new HostRecord(plain, 11, NOW, NOW.plusSeconds(3600), 3)
+                        .encode(DOMAIN, g, site.signing(), 300),
+                    site.signing().publicKey(),
+                    g,
+                    DOMAIN,
+                    NOW)
+                .entry()
+                .sharedLans())
+        .isEmpty();
   }
 
   @Test

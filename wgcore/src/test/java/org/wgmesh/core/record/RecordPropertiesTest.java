@@ -140,6 +140,25 @@ class RecordPropertiesTest {
     };
   }
 
+  /** Full mesh or hub-and-spoke with up to 30 hubs, some in runs, any hubs-per-spoke. */
+  static org.wgmesh.core.model.Topology randomTopology(Random r) {
+    if (r.nextBoolean()) {
+      return org.wgmesh.core.model.Topology.FULL_MESH;
+    }
+    TreeSet<Integer> hubs = new TreeSet<>();
+    for (int i = 1 + r.nextInt(30); i > 0; i--) {
+      int h = 1 + r.nextInt(r.nextBoolean() ? 65535 : 40);
+      for (int j = r.nextInt(4); j >= 0 && h + j <= 65535; j--) {
+        hubs.add(h + j);
+      }
+    }
+    List<Integer> list = new ArrayList<>(hubs);
+    while (list.size() > 30) {
+      list.remove(list.size() - 1);
+    }
+    return new org.wgmesh.core.model.Topology.HubAndSpoke(list, r.nextInt(list.size() + 1));
+  }
+
   static MeshRecord randomMesh(Random r) {
     List<IpPrefix> allowed = new ArrayList<>();
     for (int i = r.nextInt(21); i > 0; i--) {
@@ -149,7 +168,7 @@ class RecordPropertiesTest {
     ula[0] = (byte) 0xfd; // never IPv4-mapped, so always an IPv6 address
     IpPrefix tunnel = prefix(r, address(ula));
     MeshSettings s =
-        new MeshSettings(DOMAIN, text(r, 40), tunnel, r.nextInt(65536), allowed, text(r, 20));
+        new MeshSettings(DOMAIN, text(r, 40), tunnel, r.nextInt(65536), allowed, randomTopology(r));
     TreeSet<Integer> members = new TreeSet<>();
     for (int i = r.nextInt(300); i > 0; i--) {
       members.add(1 + r.nextInt(r.nextBoolean() ? 65535 : 400));
@@ -181,7 +200,20 @@ class RecordPropertiesTest {
         r.nextLong() & 0xffff_ffffL,
         Fixtures.hostKey(r.nextInt(256)).publicKey(),
         endpoints,
-        lans);
+        lans,
+        sharedLans(r));
+  }
+
+  /** None half the time (the old form), else up to 5 interface addresses (host bits allowed). */
+  static List<IpPrefix> sharedLans(Random r) {
+    List<IpPrefix> out = new ArrayList<>();
+    if (r.nextBoolean()) {
+      for (int i = 1 + r.nextInt(5); i > 0; i--) {
+        IpAddress a = address(r);
+        out.add(new IpPrefix(a, r.nextInt(a.isV6() ? 129 : 33)));
+      }
+    }
+    return out;
   }
 
   private static String text(Random r, int max) {

@@ -43,6 +43,37 @@ class RegistrationBlobTest {
   }
 
   @Test
+  void open_sharedLans_roundTrip_andBlobsWithoutThemKeepTheOldBody() {
+    Registration plain = registration(host);
+    List<IpPrefix> shared =
+        List.of(
+            IpPrefix.parseInterface("192.168.7.10/24", "t"),
+            IpPrefix.parseInterface("fd00:77::a/64", "t"));
+    Registration withShared =
+        new Registration(
+            plain.uuid(),
+            plain.hostname(),
+            plain.publicKey(),
+            plain.endpoints(),
+            plain.lanPrefixes(),
+            plain.created(),
+            shared);
+    String blob = RegistrationBlob.seal(withShared, host, site.publicKey(), DOMAIN);
+    assertThat(RegistrationBlob.open(blob, site, DOMAIN)).isEqualTo(withShared);
+    byte[] old = RegistrationBlob.encodeBody(plain);
+    byte[] now = RegistrationBlob.encodeBody(withShared);
+    // The old body is a prefix: the shared LANs are one optional list at the end.
+    assertThat(java.util.Arrays.copyOf(now, old.length)).isEqualTo(old);
+    assertThat(now.length - old.length).isEqualTo(1 + (1 + 4 + 1) + (1 + 16 + 1));
+    assertThat(RegistrationBlob.decodeBody(old).sharedLans()).isEmpty();
+    byte[] tooMany = java.util.Arrays.copyOf(old, old.length + 1);
+    tooMany[old.length] = (byte) (Registration.MAX_SHARED_LANS + 1);
+    assertThatThrownBy(() -> RegistrationBlob.decodeBody(tooMany))
+        .isInstanceOf(InputException.class)
+        .hasMessageContaining("registration: shared LANs");
+  }
+
+  @Test
   void open_surroundingWhitespace_isIgnored() {
     assertThat(RegistrationBlob.open("  " + seal() + "\n", site, DOMAIN).hostname())
         .isEqualTo("router-1.lan");

@@ -39,6 +39,7 @@ class SiteFileDocTest {
     keys.addAll(SiteSpec.KEY_KEYS);
     keys.addAll(SiteSpec.HOST_KEYS);
     keys.addAll(SiteSpec.RETIRED_KEYS);
+    keys.addAll(SiteSpec.TOPOLOGY_KEYS);
     for (String k : keys) {
       assertThat(doc).as("key %s documented in a table row", k).contains("| `" + k + "` |");
     }

@@ -21,7 +21,7 @@ final class SiteFixtures {
         IpPrefix.parse("fd12:3456:789a::/48", "t"),
         51000,
         SiteFile.defaultAllowedLanPrefixes(),
-        MeshSettings.FULL_MESH);
+        org.wgmesh.core.model.Topology.FULL_MESH);
   }
 
   static HostEntry host(int n, String lan) {

@@ -1,6 +1,8 @@
 package org.wgmesh.endpoint.cli;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -47,6 +49,16 @@ public final class WghostCommand implements Callable<Integer> {
           "Endpoint configuration directory (default: $WGMESH_CONFIG_DIR, else /etc/wgmesh).")
   Path configDir;
 
+  @Option(
+      names = "--shared-lan",
+      paramLabel = "CIDR|trust",
+      description = {
+        "This host's address on a network other hosts of the mesh share, e.g. 192.168.7.10/24"
+            + " (repeatable); 'trust' lists the trust interface's addresses. Two hosts listing"
+            + " addresses in one network link directly over it (docs/operator-guide.md, topologies)."
+      })
+  List<String> sharedLans = new ArrayList<>();
+
   @Parameters(
       index = "0",
       paramLabel = "DOMAIN",
@@ -74,7 +86,9 @@ public final class WghostCommand implements Callable<Integer> {
   public Integer call() {
     Path dir = EndpointFile.configDir(Optional.ofNullable(configDir), env);
     HostRegistration.Result result =
-        service.apply(common.reporter(io)).register(dir, DomainName.parse(domain, "DOMAIN"));
+        service
+            .apply(common.reporter(io))
+            .register(dir, DomainName.parse(domain, "DOMAIN"), sharedLans);
     io.out().println(result.blob());
     return ExitCode.OK.code();
   }

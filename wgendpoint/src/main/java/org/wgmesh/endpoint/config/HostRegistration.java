@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
 import org.wgmesh.core.cli.Reporter;
@@ -56,6 +57,16 @@ public final class HostRegistration {
    * @throws ConfigException when the endpoint file is invalid or the host name cannot be used
    */
   public Result register(Path configDir, DomainName domain) {
+    return register(configDir, domain, List.of());
+  }
+
+  /**
+   * As {@link #register(Path, DomainName)}, listing this host's addresses on shared LANs: each
+   * {@code ADDRESS/LENGTH}, or {@code trust} for the trust interface's addresses.
+   *
+   * @throws org.wgmesh.core.error.InputException when a shared LAN is not an interface address
+   */
+  public Result register(Path configDir, DomainName domain, List<String> sharedLanArgs) {
     EndpointConfig config = EndpointFile.load(EndpointFile.path(configDir, domain), domain);
     HostKeys.Loaded key = HostKeys.readOrCreate(config.hostKey(), config.domain());
     if (key.created()) {
@@ -69,7 +80,8 @@ public final class HostRegistration {
             hostKey.publicKey(),
             config.publicAddresses(),
             config.effectiveLanPrefixes(),
-            clock.instant());
+            clock.instant(),
+            sharedLans(config, sharedLanArgs));
     String blob =
         RegistrationBlob.seal(r, hostKey, config.siteBoxKey(), config.domain().toString());
     reporter.info(
@@ -87,6 +99,11 @@ public final class HostRegistration {
         r.lanPrefixes().isEmpty()
             ? "(none)"
             : String.join(", ", r.lanPrefixes().stream().map(IpPrefix::toString).toList()));
+    if (!r.sharedLans().isEmpty()) {
+      reporter.info(
+          "  shared LAN:   %s",
+          String.join(", ", r.sharedLans().stream().map(IpPrefix::toString).toList()));
+    }
     reporter.info("hand the line on stdout to the site admin: wgsite -i BLOB wgmesh.yaml");
     return new Result(r, blob, key.created());
   }
@@ -119,5 +136,24 @@ public final class HostRegistration {
       }
     }
     return "";
+  }
+
+  private static List<IpPrefix> sharedLans(EndpointConfig config, List<String> args) {
+    List<IpPrefix> out = new java.util.ArrayList<>();
+    for (String a : args) {
+      if (a.equals("trust")) {
+        out.addAll(config.trustAddresses());
+        continue;
+      }
+      IpPrefix p = IpPrefix.parseInterface(a, "--shared-lan");
+      if (p.masked().equals(p)) {
+        throw new org.wgmesh.core.error.InputException(
+            "--shared-lan",
+            "'" + a + "' is a network, not this host's address on it",
+            "give the address with the prefix length, e.g. 192.168.7.10/24");
+      }
+      out.add(p);
+    }
+    return out.stream().distinct().toList();
   }
 }

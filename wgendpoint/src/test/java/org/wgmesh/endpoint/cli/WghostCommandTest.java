@@ -111,6 +111,26 @@ class WghostCommandTest {
   }
 
   @Test
+  void sharedLan_addressesAndTrust_goIntoTheBlob() throws Exception {
+    Run r =
+        run(
+            "--config-dir",
+            dir.toString(),
+            "--shared-lan",
+            "192.168.77.7/24",
+            "--shared-lan",
+            "trust",
+            D);
+    assertThat(r.rc()).as(r.err()).isZero();
+    assertThat(r.err()).contains("shared LAN:   192.168.77.7/24, 198.18.7.1/24");
+    Registration reg = RegistrationBlob.open(r.out().strip(), mesh.site.box(), D);
+    assertThat(reg.sharedLans()).hasToString("[192.168.77.7/24, 198.18.7.1/24]");
+    Run bad = run("--config-dir", dir.toString(), "--shared-lan", "192.168.77.0/24", D);
+    assertThat(bad.rc()).isNotZero();
+    assertThat(bad.err()).contains("--shared-lan").contains("is a network");
+  }
+
+  @Test
   void secondRun_keepsTheKey() throws Exception {
     Run first = run("--config-dir", dir.toString(), D);
     String keyText = Files.readString(keyFile());

@@ -45,7 +45,7 @@ public final class TestMesh {
         IpPrefix.parse("fd12:3456:789a::/48", "t"),
         51000,
         List.of(IpPrefix.parse("198.18.0.0/15", "t"), IpPrefix.parse("fd00::/8", "t")),
-        MeshSettings.FULL_MESH);
+        org.wgmesh.core.model.Topology.FULL_MESH);
   }
 
   /** Host {@code n} with key {@code key}. */

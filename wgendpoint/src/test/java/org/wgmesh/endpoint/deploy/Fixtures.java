@@ -46,7 +46,7 @@ public final class Fixtures {
         IpPrefix.parse("fd12:3456:789a::/48", "t"),
         51820,
         List.of(IpPrefix.parse("198.18.0.0/15", "t"), IpPrefix.parse("fd00:18::/32", "t")),
-        MeshSettings.FULL_MESH);
+        org.wgmesh.core.model.Topology.FULL_MESH);
   }
 
   /**

@@ -182,7 +182,7 @@ class PlannerTest {
   }
 
   @Test
-  void plan_unknownTopology_isConfigError() {
+  void plan_hubWithoutPublicAddress_isConfigError() {
     MeshView f = Fixtures.view();
     MeshSettings s = f.settings();
     MeshView v =
@@ -193,17 +193,17 @@ class PlannerTest {
                 s.tunnelPrefix(),
                 s.portbase(),
                 s.allowedLanPrefixes(),
-                "hub-and-spoke"),
+                org.wgmesh.core.model.Topology.HubAndSpoke.of(List.of(f.peers().get(0).number()))),
             f.serial(),
             f.issued(),
             f.expires(),
             f.siteSigningKey(),
             f.siteBoxKey(),
             f.self(),
-            f.peers());
+            List.of(Fixtures.host(f.peers().get(0).number())));
     assertThatThrownBy(() -> Planner.plan(v, Fixtures.endpoint(ROOT)))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("hub-and-spoke");
+        .hasMessageContaining("has no public address");
   }
 
   @Test

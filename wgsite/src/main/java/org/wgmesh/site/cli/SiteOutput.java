@@ -3,16 +3,41 @@ package org.wgmesh.site.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import org.wgmesh.core.json.Json;
 import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.model.MeshSettings;
+import org.wgmesh.core.model.Topology;
 import org.wgmesh.core.site.RetiredHost;
 import org.wgmesh.core.site.Site;
 
 /** Formats a site for stdout: the validation report, the host table, and the JSON listing. */
 final class SiteOutput {
   private SiteOutput() {}
+
+  /** {@code full-mesh}, or the hubs by name and number and how many each spoke links to. */
+  static String topology(Site site) {
+    if (!(site.settings().topology() instanceof Topology.HubAndSpoke hs)) {
+      return Topology.FullMesh.NAME;
+    }
+    List<String> hubs = new ArrayList<>();
+    for (int n : hs.hubs()) {
+      String name =
+          site.hosts().stream()
+              .filter(h -> h.number() == n)
+              .map(h -> h.hostname())
+              .findFirst()
+              .orElse("?");
+      hubs.add(name + " (" + n + ")");
+    }
+    return Topology.HubAndSpoke.NAME
+        + ", hubs "
+        + String.join(", ", hubs)
+        + (hs.hubsPerSpoke() == 0
+            ? ", every spoke to every hub"
+            : ", " + hs.hubsPerSpoke() + " per spoke");
+  }
 
   /** The report {@code wgsite FILE} prints: settings, fingerprint, counts. */
   static void report(Site site, PrintWriter out) {
@@ -27,6 +52,7 @@ final class SiteOutput {
         "asn-range:       %s (%d numbers, %d in use)%n",
         site.asnRange(), site.asnRange().size(), used);
     out.printf("allowed LANs:    %s%n", join(s.allowedLanPrefixes()));
+    out.printf("topology:        %s%n", topology(site));
     out.printf("hosts:           %d%n", used);
     if (!site.retired().isEmpty()) {
       out.printf(

@@ -227,6 +227,42 @@ class WgsiteCommandTest {
   }
 
   @Test
+  void import_sharedLansAndNatHost_intoAHubAndSpokeSite() throws Exception {
+    create();
+    HostKey hub = newHost("hub1");
+    assertThat(run("-i", blob(hub), "--yes", yaml.toString()).rc()).isZero();
+    Files.writeString(
+        yaml,
+        Files.readString(yaml)
+            .replace(
+                "topology: full-mesh\n", "topology:\n  policy: hub-and-spoke\n  hubs: [hub1]\n"));
+    HostKey spoke = newHost("spoke1");
+    Site site = SiteFile.load(yaml);
+    Registration r =
+        new Registration(
+            spoke.uuid(),
+            spoke.name(),
+            spoke.key().publicKey(),
+            List.of(),
+            List.of(),
+            Instant.parse("2026-11-22T08:00:00Z"),
+            List.of(IpPrefix.parseInterface("192.168.77.2/24", "t")));
+    String b = RegistrationBlob.seal(r, spoke.key(), site.keys().box().publicKey(), DOMAIN);
+    Result res = run("-i", b, "--yes", yaml.toString());
+    assertThat(res.rc()).as(res.err()).isZero();
+    assertThat(res.err()).contains("shared LAN: 192.168.77.2/24");
+    String text = Files.readString(yaml);
+    assertThat(text)
+        .contains("topology:\n  policy: hub-and-spoke\n  hubs:\n  - hub1\n")
+        .contains("  shared-lans:\n  - 192.168.77.2/24\n");
+    assertThat(SiteFile.load(yaml).hosts().get(1).sharedLans()).hasSize(1);
+    Result report = run(yaml.toString());
+    assertThat(report.rc()).as(report.err()).isZero();
+    assertThat(report.out() + report.err())
+        .contains("topology:        hub-and-spoke, hubs hub1 (1), every spoke to every hub");
+  }
+
+  @Test
   void import_promptAnsweredYes_admits() {
     create();
     Result r = run("y\n", true, "-i", blob(newHost("router1")), yaml.toString());

@@ -63,7 +63,7 @@ public final class TestSites {
             IpPrefix.parse("fd12:3456:789a::/48", "t"),
             51000,
             SiteFile.defaultAllowedLanPrefixes(),
-            MeshSettings.FULL_MESH);
+            org.wgmesh.core.model.Topology.FULL_MESH);
     Site created = SiteFile.create(yaml, settings, AsnRange.parse(AsnRange.DEFAULT, "t"), publish);
     List<HostEntry> all = new java.util.ArrayList<>();
     for (int n = 1; n <= hosts; n++) {

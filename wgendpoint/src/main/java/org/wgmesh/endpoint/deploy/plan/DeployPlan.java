@@ -25,6 +25,8 @@ import org.wgmesh.endpoint.settings.EndpointConfig;
  * @param links one WireGuard link per peer, ordered by peer number
  * @param routerId the BGP router id
  * @param localAsn this host's AS number
+ * @param transit whether this host relays routes learned from one peer to the others (a hub, or any
+ *     host of a full mesh); a spoke exports only its own LANs
  * @param allowedV4 IPv4 LAN prefixes BGP may import and export (the mesh's allowed list)
  * @param allowedV6 IPv6 LAN prefixes likewise
  * @param ownLans this host as a BGP origin: the LAN prefixes it may announce
@@ -48,6 +50,7 @@ public record DeployPlan(
     List<WireGuardLink> links,
     String routerId,
     long localAsn,
+    boolean transit,
     List<IpPrefix> allowedV4,
     List<IpPrefix> allowedV6,
     LanOrigin ownLans,

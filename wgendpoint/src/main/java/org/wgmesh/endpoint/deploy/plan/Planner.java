@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.model.HostEntry;
+import org.wgmesh.core.model.MeshLinks;
 import org.wgmesh.core.model.MeshSettings;
 import org.wgmesh.core.model.MeshView;
 import org.wgmesh.core.net.Addressing;
@@ -42,19 +43,14 @@ public final class Planner {
   /**
    * Plans the endpoint.
    *
-   * @throws ConfigException when the mesh and the local settings cannot be combined (an unsupported
-   *     topology, duplicate host numbers, an empty trust address list)
+   * @throws ConfigException when the mesh and the local settings cannot be combined (a topology
+   *     whose hubs are missing or behind NAT, a host left without links, duplicate host numbers, an
+   *     empty trust address list)
    */
   public static DeployPlan plan(MeshView view, EndpointConfig settings) {
     MeshSettings mesh = view.settings();
     String publicInterface = settings.requirePublicInterface().name();
     String trustInterface = settings.requireTrustInterface().name();
-    if (!MeshSettings.FULL_MESH.equals(mesh.topology())) {
-      throw new ConfigException(
-          "mesh " + mesh.domain() + " topology",
-          "'" + mesh.topology() + "' is not supported",
-          "this wgdeploy implements '" + MeshSettings.FULL_MESH + "'");
-    }
     if (settings.trustAddresses().isEmpty()) {
       throw new ConfigException(
           "endpoint trust addresses",
@@ -86,8 +82,30 @@ public final class Planner {
             "AS " + peer.asn() + " is used twice",
             "the site file must give every host its own AS number");
       }
-      links.add(link(mesh, self, peer, PERSISTENT_KEEPALIVE));
       peerLans.add(LanOrigin.of(peer.number(), peer.hostname(), peer.asn(), peer.lanPrefixes()));
+    }
+    List<HostEntry> members = new ArrayList<>(view.peers());
+    members.add(self);
+    MeshLinks.check(mesh.topology(), members)
+        .ifPresent(
+            problem -> {
+              throw new ConfigException(
+                  "mesh " + mesh.domain() + " topology " + mesh.topology(),
+                  problem.why(),
+                  "the site must fix its site file and publish again (wgsite, wgpub)");
+            });
+    for (MeshLinks.Link l : MeshLinks.linksOf(mesh.topology(), self, view.peers())) {
+      links.add(link(mesh, self, l, PERSISTENT_KEEPALIVE));
+    }
+    if (links.isEmpty() && !view.peers().isEmpty()) {
+      throw new ConfigException(
+          "mesh " + mesh.domain() + " host " + self.hostname(),
+          "topology "
+              + mesh.topology()
+              + " gives this host no link to any of its "
+              + view.peers().size()
+              + " peers",
+          "a host behind NAT needs a peer with a public address or a shared LAN");
     }
     List<IpPrefix> v4 = mesh.allowedLanPrefixes().stream().filter(p -> !p.isV6()).sorted().toList();
     List<IpPrefix> v6 = mesh.allowedLanPrefixes().stream().filter(IpPrefix::isV6).sorted().toList();
@@ -107,6 +125,7 @@ public final class Planner {
         links,
         Addressing.routerId(self.number()),
         self.asn(),
+        mesh.topology().isTransit(self.number()),
         v4,
         v6,
         LanOrigin.of(self.number(), self.hostname(), self.asn(), self.lanPrefixes()),
@@ -116,9 +135,10 @@ public final class Planner {
   }
 
   private static WireGuardLink link(
-      MeshSettings mesh, HostEntry self, HostEntry peer, int keepalive) {
+      MeshSettings mesh, HostEntry self, MeshLinks.Link l, int keepalive) {
+    HostEntry peer = l.peer();
     int port = Addressing.remotePort(mesh.portbase(), self.number());
-    Optional<String> endpoint = chooseEndpoint(self, peer).map(a -> a.forEndpoint() + ":" + port);
+    Optional<String> endpoint = l.endpoint().map(a -> a.forEndpoint() + ":" + port);
     return new WireGuardLink(
         Addressing.interfaceName(peer.number()),
         Addressing.listenPort(mesh.portbase(), peer.number()),
@@ -130,29 +150,14 @@ public final class Planner {
         Addressing.linkAddress(mesh.tunnelPrefix(), self.number(), peer.number()),
         Addressing.linkAddress(mesh.tunnelPrefix(), peer.number(), self.number()),
         Addressing.LINK_PREFIX_LENGTH,
-        peer.asn());
+        peer.asn(),
+        mesh.topology().isTransit(peer.number()),
+        l.via());
   }
 
-  /**
-   * WireGuard takes exactly one endpoint per peer. IPv4 first when this host has a public IPv4
-   * address (or lists none): the namespace reaches the outside over IPv4 through the masquerade,
-   * while IPv6 out of it needs IPv6 forwarding in the default namespace, which is the operator's
-   * choice (docs/deploy.md). Then IPv6 when this host has a public IPv6 address. Within a family,
-   * the peer's order (best first). Else the peer's first address.
-   */
+  /** The public endpoint towards {@code peer}: see {@link MeshLinks#publicEndpoint}. */
   static Optional<IpAddress> chooseEndpoint(HostEntry self, HostEntry peer) {
-    if (peer.endpoints().isEmpty()) {
-      return Optional.empty();
-    }
-    Set<Boolean> families = new HashSet<>();
-    self.endpoints().forEach(a -> families.add(a.isV6()));
-    boolean v4 = families.isEmpty() || families.contains(false);
-    boolean v6 = families.contains(true);
-    Optional<IpAddress> first4 = peer.endpoints().stream().filter(a -> !a.isV6()).findFirst();
-    Optional<IpAddress> first6 = peer.endpoints().stream().filter(IpAddress::isV6).findFirst();
-    return (v4 ? first4 : Optional.<IpAddress>empty())
-        .or(() -> v6 ? first6 : Optional.empty())
-        .or(() -> Optional.of(peer.endpoints().get(0)));
+    return MeshLinks.publicEndpoint(self, peer);
   }
 
   /** veth names: the namespace name cut to 12 characters plus a 3-character suffix (15 max). */

@@ -3,6 +3,7 @@ package org.wgmesh.endpoint.deploy.plan;
 import java.util.Objects;
 import java.util.Optional;
 import org.wgmesh.core.crypto.X25519PublicKey;
+import org.wgmesh.core.model.MeshLinks;
 import org.wgmesh.core.net.IpAddress;
 
 /**
@@ -21,6 +22,9 @@ import org.wgmesh.core.net.IpAddress;
  * @param peerAddress the peer's address on the link: the BGP neighbor
  * @param prefixLength the link prefix length (80)
  * @param peerAsn the peer's AS number
+ * @param peerTransit whether the peer relays other hosts' routes (a hub, or any host of a full
+ *     mesh); from a peer that does not, BGP accepts only the peer's own LANs (AS path of length 1)
+ * @param via how the peer is reached: its public address or a shared LAN (the direct shortcut)
  */
 public record WireGuardLink(
     String interfaceName,
@@ -33,13 +37,16 @@ public record WireGuardLink(
     IpAddress localAddress,
     IpAddress peerAddress,
     int prefixLength,
-    long peerAsn) {
+    long peerAsn,
+    boolean peerTransit,
+    MeshLinks.Via via) {
   public WireGuardLink {
     Objects.requireNonNull(interfaceName, "interfaceName");
     Objects.requireNonNull(peerPublicKey, "peerPublicKey");
     Objects.requireNonNull(endpoint, "endpoint");
     Objects.requireNonNull(localAddress, "localAddress");
     Objects.requireNonNull(peerAddress, "peerAddress");
+    Objects.requireNonNull(via, "via");
   }
 
   /** The local interface address in CIDR form, as {@code ip addr add} takes it. */

@@ -57,6 +57,8 @@ final class TemplateModel {
             "ownV4", strings(p.ownLans().v4()),
             "ownV6", strings(p.ownLans().v6()),
             "origins", p.peerLans().stream().map(TemplateModel::origin).toList(),
+            "transit", p.transit(),
+            "fromNonTransit", p.links().stream().anyMatch(k -> !k.peerTransit()),
             "localIncludeDir", l.birdLocalDir().toString(),
             "bfdIntervalMs", BFD_INTERVAL_MS,
             "bfdMultiplier", BFD_MULTIPLIER));
@@ -92,7 +94,9 @@ final class TemplateModel {
         "localCidr", k.localCidr(),
         "peerAddress", k.peerAddress().toString(),
         "prefixLength", k.prefixLength(),
-        "peerAsn", k.peerAsn());
+        "peerAsn", k.peerAsn(),
+        "peerTransit", k.peerTransit(),
+        "sharedLan", k.via() == org.wgmesh.core.model.MeshLinks.Via.SHARED_LAN);
   }
 
   static Map<String, Object> origin(LanOrigin o) {

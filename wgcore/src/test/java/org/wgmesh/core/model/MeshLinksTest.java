@@ -1,0 +1,331 @@
+package org.wgmesh.core.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.wgmesh.core.crypto.X25519PublicKey;
+import org.wgmesh.core.net.IpAddress;
+import org.wgmesh.core.net.IpPrefix;
+
+/** Planner tables per policy, and seeded property loops over random meshes. */
+class MeshLinksTest {
+  private static final X25519PublicKey KEY = new X25519PublicKey(new byte[32]);
+
+  /** Host n; public when {@code address} is given; shared LAN addresses as interface CIDRs. */
+  static HostEntry host(int n, String address, String... sharedLans) {
+    List<IpPrefix> lans = new ArrayList<>();
+    for (String s : sharedLans) {
+      lans.add(IpPrefix.parseInterface(s, "t"));
+    }
+    return new HostEntry(
+        new UUID(0, n),
+        "h" + n,
+        n,
+        64511 + n,
+        KEY,
+        address == null ? List.of() : List.of(IpAddress.parse(address, "t")),
+        List.of(),
+        lans);
+  }
+
+  private static Map<Integer, String> table(Topology t, HostEntry self, List<HostEntry> all) {
+    Map<Integer, String> out = new java.util.TreeMap<>();
+    for (MeshLinks.Link l : MeshLinks.linksOf(t, self, all)) {
+      out.put(l.peer().number(), l.via() + " " + l.endpoint().map(Object::toString).orElse("-"));
+    }
+    return out;
+  }
+
+  @Test
+  void fullMesh_publicHosts_linkToAll_natHostsOnlyToPublicOnes() {
+    List<HostEntry> all =
+        List.of(
+            host(1, "203.0.113.1"),
+            host(2, "203.0.113.2"),
+            host(3, null),
+            host(4, null),
+            host(5, "2001:db8::5"));
+    assertThat(table(Topology.FULL_MESH, all.get(0), all))
+        .isEqualTo(
+            Map.of(
+                2, "PUBLIC 203.0.113.2",
+                3, "PUBLIC -",
+                4, "PUBLIC -",
+                5, "PUBLIC 2001:db8::5"));
+    assertThat(table(Topology.FULL_MESH, all.get(2), all))
+        .isEqualTo(
+            Map.of(1, "PUBLIC 203.0.113.1", 2, "PUBLIC 203.0.113.2", 5, "PUBLIC 2001:db8::5"));
+  }
+
+  @Test
+  void hubAndSpoke_hubsMeshAmongThemselves_spokesToTheirHubs() {
+    Topology t = Topology.HubAndSpoke.of(List.of(1, 2));
+    List<HostEntry> all =
+        List.of(
+            host(1, "203.0.113.1"),
+            host(2, "203.0.113.2"),
+            host(3, "203.0.113.3"),
+            host(4, null),
+            host(5, null));
+    assertThat(table(t, all.get(0), all))
+        .isEqualTo(
+            Map.of(
+                2, "PUBLIC 203.0.113.2",
+                3, "PUBLIC 203.0.113.3",
+                4, "PUBLIC -",
+                5, "PUBLIC -"));
+    assertThat(table(t, all.get(2), all))
+        .isEqualTo(Map.of(1, "PUBLIC 203.0.113.1", 2, "PUBLIC 203.0.113.2"));
+    assertThat(table(t, all.get(3), all))
+        .isEqualTo(Map.of(1, "PUBLIC 203.0.113.1", 2, "PUBLIC 203.0.113.2"));
+  }
+
+  @Test
+  void hubAndSpoke_oneHubPerSpoke_hubSeesOnlyItsSpokes() {
+    Topology.HubAndSpoke t = new Topology.HubAndSpoke(List.of(1, 2), 1);
+    List<HostEntry> all = new ArrayList<>();
+    for (int n = 1; n <= 20; n++) {
+      all.add(host(n, "203.0.113." + n));
+    }
+    for (int n = 3; n <= 20; n++) {
+      int hub = t.hubsOf(n).get(0);
+      assertThat(table(t, all.get(n - 1), all)).containsOnlyKeys(hub);
+      assertThat(table(t, all.get(hub - 1), all)).containsKey(n);
+      assertThat(table(t, all.get(2 - hub), all)).doesNotContainKey(n);
+    }
+  }
+
+  @Test
+  void sharedLan_linksDirectlyOverIt_inAdditionToHubs() {
+    Topology t = Topology.HubAndSpoke.of(List.of(1));
+    List<HostEntry> all =
+        List.of(
+            host(1, "203.0.113.1"),
+            host(2, null, "192.168.7.2/24", "10.9.0.2/16"),
+            host(3, "203.0.113.3", "10.9.0.3/16", "192.168.7.3/24"),
+            host(4, null, "192.168.8.4/24"));
+    // Both list 10.9.0.0/16 and 192.168.7.0/24: the lowest network wins on both ends.
+    assertThat(table(t, all.get(1), all))
+        .isEqualTo(Map.of(1, "PUBLIC 203.0.113.1", 3, "SHARED_LAN 10.9.0.3"));
+    assertThat(table(t, all.get(2), all))
+        .isEqualTo(Map.of(1, "PUBLIC 203.0.113.1", 2, "SHARED_LAN 10.9.0.2"));
+    assertThat(table(t, all.get(3), all)).isEqualTo(Map.of(1, "PUBLIC 203.0.113.1"));
+    // In a full mesh the shortcut replaces the public endpoint, and joins two NAT hosts.
+    List<HostEntry> nat =
+        List.of(
+            host(1, "203.0.113.1", "192.168.7.1/24"),
+            host(2, null, "192.168.7.2/24"),
+            host(3, null, "192.168.7.3/24"));
+    assertThat(table(Topology.FULL_MESH, nat.get(1), nat))
+        .isEqualTo(Map.of(1, "SHARED_LAN 192.168.7.1", 3, "SHARED_LAN 192.168.7.3"));
+  }
+
+  @Test
+  void check_problems() {
+    List<HostEntry> all = List.of(host(1, "203.0.113.1"), host(2, null), host(3, null));
+    assertThat(MeshLinks.check(Topology.FULL_MESH, all)).isEmpty();
+    assertThat(MeshLinks.check(Topology.HubAndSpoke.of(List.of(1)), all)).isEmpty();
+    assertThat(MeshLinks.check(Topology.HubAndSpoke.of(List.of(2)), all))
+        .map(MeshLinks.Problem::why)
+        .hasValueSatisfying(w -> assertThat(w).contains("h2 (host 2) has no public address"));
+    assertThat(MeshLinks.check(Topology.HubAndSpoke.of(List.of(9)), all))
+        .map(MeshLinks.Problem::why)
+        .hasValue("hub 9 is not a host of the mesh");
+    List<HostEntry> noPublic = List.of(host(2, null), host(3, null));
+    assertThat(MeshLinks.check(Topology.FULL_MESH, noPublic))
+        .map(MeshLinks.Problem::why)
+        .hasValueSatisfying(w -> assertThat(w).contains("h3 (host 3) cannot reach h2"));
+    assertThat(
+            MeshLinks.check(
+                Topology.FULL_MESH,
+                List.of(host(2, null, "10.0.0.2/24"), host(3, null, "10.0.0.3/24"))))
+        .isEmpty();
+    assertThat(MeshLinks.check(Topology.FULL_MESH, List.of(host(2, null)))).isEmpty();
+  }
+
+  // ---- properties: seeded loops over random meshes (seed in every message) ----
+
+  private static Topology randomTopology(Random r, List<HostEntry> hosts) {
+    List<Integer> publicHosts =
+        hosts.stream().filter(HostEntry::isPublic).map(HostEntry::number).toList();
+    if (publicHosts.isEmpty() || r.nextInt(3) == 0) {
+      return Topology.FULL_MESH;
+    }
+    TreeSet<Integer> hubs = new TreeSet<>();
+    for (int i = 1 + r.nextInt(Math.min(5, publicHosts.size())); i > 0; i--) {
+      hubs.add(publicHosts.get(r.nextInt(publicHosts.size())));
+    }
+    return new Topology.HubAndSpoke(List.copyOf(hubs), r.nextInt(hubs.size() + 1));
+  }
+
+  private static List<HostEntry> randomHosts(Random r) {
+    List<HostEntry> hosts = new ArrayList<>();
+    TreeSet<Integer> numbers = new TreeSet<>();
+    int count = 1 + r.nextInt(40);
+    while (numbers.size() < count) {
+      numbers.add(1 + r.nextInt(r.nextBoolean() ? 60 : 65535));
+    }
+    for (int n : numbers) {
+      String address =
+          r.nextInt(3) == 0
+              ? null
+              : r.nextBoolean() ? "203.0.113." + (n % 250) : "2001:db8::" + Integer.toHexString(n);
+      List<String> lans = new ArrayList<>();
+      for (int i = r.nextInt(3); i > 0; i--) {
+        int net = r.nextInt(4);
+        lans.add("192.168." + net + "." + (1 + n % 250) + "/24");
+      }
+      hosts.add(host(n, address, lans.toArray(String[]::new)));
+    }
+    return hosts;
+  }
+
+  @Test
+  void linksOf_randomMeshes_symmetricWithEndpointOnlyToPublicOrSharedLan() {
+    long seed = new Random().nextLong();
+    Random r = new Random(seed);
+    for (int round = 0; round < 300; round++) {
+      List<HostEntry> hosts = randomHosts(r);
+      Topology t = randomTopology(r, hosts);
+      Map<Integer, Map<Integer, MeshLinks.Link>> links = new HashMap<>();
+      for (HostEntry h : hosts) {
+        List<HostEntry> shuffled = new ArrayList<>(hosts);
+        java.util.Collections.shuffle(shuffled, r);
+        List<MeshLinks.Link> mine = MeshLinks.linksOf(t, h, shuffled);
+        assertThat(mine)
+            .as("seed %d: ordered by number, no self", seed)
+            .extracting(l -> l.peer().number())
+            .isSorted()
+            .doesNotContain(h.number())
+            .doesNotHaveDuplicates();
+        links.put(
+            h.number(), mine.stream().collect(Collectors.toMap(l -> l.peer().number(), l -> l)));
+      }
+      for (HostEntry a : hosts) {
+        for (HostEntry b : hosts) {
+          MeshLinks.Link ab = links.get(a.number()).get(b.number());
+          MeshLinks.Link ba = links.get(b.number()).get(a.number());
+          String where = "seed " + seed + " " + t + " " + a.number() + "<->" + b.number();
+          assertThat(ab == null).as(where).isEqualTo(ba == null);
+          assertThat(ab != null).as(where).isEqualTo(MeshLinks.linked(t, a, b));
+          if (ab == null) {
+            continue;
+          }
+          assertThat(ab.via()).as(where).isEqualTo(ba.via());
+          // Never a link both of whose ends wait for the other to dial.
+          assertThat(ab.endpoint().isPresent() || ba.endpoint().isPresent()).as(where).isTrue();
+          if (ab.via() == MeshLinks.Via.SHARED_LAN) {
+            IpPrefix net = MeshLinks.sharedNetwork(a, b).orElseThrow();
+            assertThat(net).as(where).isEqualTo(MeshLinks.sharedNetwork(b, a).orElseThrow());
+            assertThat(net.contains(new IpPrefix(ab.endpoint().orElseThrow(), 32)))
+                .as(where)
+                .isTrue();
+          } else {
+            assertThat(ab.endpoint().isPresent()).as(where).isEqualTo(b.isPublic());
+          }
+        }
+      }
+      assertPolicy(seed, t, hosts, links);
+    }
+  }
+
+  private static void assertPolicy(
+      long seed,
+      Topology t,
+      List<HostEntry> hosts,
+      Map<Integer, Map<Integer, MeshLinks.Link>> links) {
+    for (HostEntry a : hosts) {
+      Set<Integer> peers = links.get(a.number()).keySet();
+      for (HostEntry b : hosts) {
+        if (a == b || MeshLinks.sharedNetwork(a, b).isPresent()) {
+          continue;
+        }
+        String where = "seed " + seed + " " + t + " " + a.number() + "->" + b.number();
+        boolean expected;
+        if (t instanceof Topology.HubAndSpoke hs) {
+          boolean ha = hs.isHub(a.number());
+          boolean hb = hs.isHub(b.number());
+          expected =
+              (ha && hb)
+                  || (ha && hs.hubsOf(b.number()).contains(a.number()))
+                  || (hb && hs.hubsOf(a.number()).contains(b.number()));
+        } else {
+          expected = a.isPublic() || b.isPublic();
+        }
+        assertThat(peers.contains(b.number())).as(where).isEqualTo(expected);
+      }
+      if (t instanceof Topology.HubAndSpoke hs && !hs.isHub(a.number())) {
+        List<Integer> chosen = hs.hubsOf(a.number());
+        assertThat(chosen).hasSize(hs.effectiveHubsPerSpoke());
+        assertThat(peers).as("seed %d spoke %d", seed, a.number()).containsAll(chosen);
+        for (int p : peers) {
+          if (hs.isHub(p) && !chosen.contains(p)) {
+            assertThat(links.get(a.number()).get(p).via())
+                .as("seed %d spoke %d hub %d", seed, a.number(), p)
+                .isEqualTo(MeshLinks.Via.SHARED_LAN);
+          }
+        }
+      }
+    }
+    if (MeshLinks.check(t, hosts).isEmpty()) {
+      assertConnectedThroughTransit(seed, t, hosts, links);
+    }
+  }
+
+  /**
+   * A valid policy reaches every host from every other, forwarding only through transit hosts
+   * (hubs; every host in a full mesh).
+   */
+  private static void assertConnectedThroughTransit(
+      long seed,
+      Topology t,
+      List<HostEntry> hosts,
+      Map<Integer, Map<Integer, MeshLinks.Link>> links) {
+    for (HostEntry from : hosts) {
+      Set<Integer> reached = new TreeSet<>(List.of(from.number()));
+      List<Integer> todo = new ArrayList<>(List.of(from.number()));
+      while (!todo.isEmpty()) {
+        int n = todo.remove(todo.size() - 1);
+        if (n != from.number() && !t.isTransit(n)) {
+          continue;
+        }
+        for (int p : links.get(n).keySet()) {
+          if (reached.add(p)) {
+            todo.add(p);
+          }
+        }
+      }
+      assertThat(reached).as("seed %d %s from %d", seed, t, from.number()).hasSize(hosts.size());
+    }
+  }
+
+  @Test
+  void linksOf_fullMeshOfPublicHosts_isEveryPeerAsBefore() {
+    List<HostEntry> hosts = new ArrayList<>();
+    for (int n = 1; n <= 30; n++) {
+      hosts.add(host(n, "203.0.113." + n));
+    }
+    for (HostEntry h : hosts) {
+      assertThat(MeshLinks.linksOf(Topology.FULL_MESH, h, hosts))
+          .extracting(l -> l.peer().number(), MeshLinks.Link::endpoint)
+          .containsExactlyElementsOf(
+              hosts.stream()
+                  .filter(o -> o != h)
+                  .map(
+                      o ->
+                          org.assertj.core.groups.Tuple.tuple(
+                              o.number(), Optional.of(o.endpoints().get(0))))
+                  .toList());
+    }
+  }
+}
