@@ -3,4 +3,8 @@
 ?FORMAT 2
 #ZONE	INTERFACE	OPTIONS
 net	${publicInterface}	tcpflags,nosmurfs,routefilter,logmartians,sourceroute=0
+<#list (sharedLanInterfaces![]) as i>
+# A network shared with other mesh hosts (the same-LAN shortcut): WireGuard comes in here too.
+net	${i}	tcpflags,nosmurfs,routefilter,logmartians,sourceroute=0
+</#list>
 loc	${veth.hostName}	tcpflags,routefilter

@@ -2,3 +2,6 @@
 # What leaves namespace ${namespace} for the Internet (the veth and the LAN) is masqueraded.
 #ACTION	SOURCE	DEST
 MASQUERADE	${([veth.v4Network] + trust.v4Networks)?join(",")}	${publicInterface}
+<#list (sharedLanInterfaces![]) as i>
+MASQUERADE	${([veth.v4Network] + trust.v4Networks)?join(",")}	${i}
+</#list>

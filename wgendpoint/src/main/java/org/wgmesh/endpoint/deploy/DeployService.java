@@ -158,7 +158,14 @@ public final class DeployService {
    */
   public DeployResult deploy(EndpointConfig config, X25519PrivateKey key, MeshSource.Read read) {
     DeployPlan plan = Planner.plan(read.view(), config);
-    List<RenderedFile> files = new TemplateRenderer(config.templateDir()).render(plan, key);
+    // Shared-LAN links come in by the interface on that network: the firewall must know it.
+    List<String> sharedLanInterfaces =
+        new HostProbe(runner)
+            .hostInterfacesFacing(plan.sharedLanPeers()).stream()
+                .filter(i -> !i.equals(plan.trustInterface()) && !i.equals(plan.publicInterface()))
+                .toList();
+    List<RenderedFile> files =
+        new TemplateRenderer(config.templateDir()).render(plan, key, sharedLanInterfaces);
     reporter.detail(
         "planned %d WireGuard links in namespace %s", plan.links().size(), plan.namespace());
     Layout l = plan.layout();

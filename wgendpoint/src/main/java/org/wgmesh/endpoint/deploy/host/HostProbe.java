@@ -113,6 +113,36 @@ public final class HostProbe {
     return out;
   }
 
+  /**
+   * The interfaces of the default namespace with an address on the network of one of {@code peers},
+   * sorted: where the peers of shared-LAN links send from, so the firewall forwards their WireGuard
+   * packets into the namespace as it does those that come in by the public interface. One query,
+   * and none when there are no such peers.
+   */
+  public List<String> hostInterfacesFacing(List<IpAddress> peers) {
+    if (peers.isEmpty()) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    for (LinkInfo link : parseLinks(runner.run(Ip.host().addrShowAll()).stdout()).values()) {
+      boolean facing =
+          link.addresses().stream()
+              .map(a -> IpPrefix.parseInterface(a, "'ip -j addr' output").masked())
+              .anyMatch(
+                  net ->
+                      peers.stream()
+                          .anyMatch(
+                              p ->
+                                  p.isV6() == net.isV6()
+                                      && net.contains(new IpPrefix(p, p.isV6() ? 128 : 32))));
+      if (facing) {
+        out.add(link.name());
+      }
+    }
+    out.sort(null);
+    return out;
+  }
+
   /** {@code name} in the default namespace with its addresses, if it is there. */
   public Optional<LinkInfo> hostLink(String name) {
     CommandResult r = runner.execute(Ip.host().addrShow(name));

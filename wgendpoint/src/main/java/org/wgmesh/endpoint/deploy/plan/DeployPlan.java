@@ -2,6 +2,8 @@ package org.wgmesh.endpoint.deploy.plan;
 
 import java.util.List;
 import java.util.Objects;
+import org.wgmesh.core.model.MeshLinks;
+import org.wgmesh.core.net.IpAddress;
 import org.wgmesh.core.net.IpPrefix;
 import org.wgmesh.endpoint.settings.EndpointConfig;
 
@@ -83,5 +85,19 @@ public record DeployPlan(
   /** The link named {@code interfaceName}, if planned. */
   public java.util.Optional<WireGuardLink> link(String interfaceName) {
     return links.stream().filter(l -> l.interfaceName().equals(interfaceName)).findFirst();
+  }
+
+  /**
+   * The addresses this host sends to over shared-LAN links (the same-LAN shortcut): the peers'
+   * addresses on the networks both list. Their WireGuard packets arrive on whichever interface
+   * holds this host's address on that network.
+   */
+  public List<IpAddress> sharedLanPeers() {
+    return links.stream()
+        .filter(l -> l.via() == MeshLinks.Via.SHARED_LAN)
+        .flatMap(l -> l.endpoint().stream())
+        .map(e -> e.substring(0, e.lastIndexOf(':')).replace("[", "").replace("]", ""))
+        .map(a -> IpAddress.parse(a, "shared-LAN endpoint"))
+        .toList();
   }
 }

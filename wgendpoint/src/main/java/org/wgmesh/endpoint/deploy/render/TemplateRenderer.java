@@ -82,7 +82,18 @@ public final class TemplateRenderer {
    * @throws ConfigException naming the template, line and variable when a template fails
    */
   public List<RenderedFile> render(DeployPlan plan, X25519PrivateKey privateKey) {
+    return render(plan, privateKey, List.of());
+  }
+
+  /**
+   * Renders all files of the plan, with the interfaces of the default namespace that face the peers
+   * of shared-LAN links ({@link DeployPlan#sharedLanPeers()}, found by the host probe): the
+   * firewall forwards and masquerades WireGuard on them as on the public interface.
+   */
+  public List<RenderedFile> render(
+      DeployPlan plan, X25519PrivateKey privateKey, List<String> sharedLanInterfaces) {
     Map<String, Object> model = TemplateModel.of(plan);
+    model.put("sharedLanInterfaces", List.copyOf(sharedLanInterfaces));
     Layout l = plan.layout();
     List<RenderedFile> out = new ArrayList<>();
     for (WireGuardLink link : plan.links()) {

@@ -1,0 +1,149 @@
+#!/bin/bash
+# e2e-topology.sh: the end-to-end proof of the hub-and-spoke topology (docs/e2e.md, "Topologies").
+# Run as root.
+#
+#   lab/e2e-topology.sh [-p PREFIX] [--keep]
+#
+# One lab of 8 simulated hosts: hubs h1 and h2; public spokes h3, h4, h5, h8; spokes h6 and h7
+# behind a NAT router namespace (nftables masquerade, no inbound port forwarding); h5 and h8 share
+# a second network (192.0.2.0/24) and register it, so they link directly over it. The site file
+# says `topology: {policy: hub-and-spoke, hubs: [h1, h2]}`. Checks: every host has exactly the
+# links the policy gives it; every LAN reaches every LAN over IPv4 and IPv6; h5 and h8 route to
+# each other over their direct link (route and counters); a hub stopped under probes between
+# spokes: traffic keeps flowing through the other hub, loss window measured; teardown.
+set -uo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ML_PREFIX=wgtopo
+ML_STATE=
+KEEP=0
+while [ $# -gt 0 ]; do
+    case $1 in
+        -p) ML_PREFIX=$2; shift 2 ;;
+        --keep) KEEP=1; shift ;;
+        *) echo "usage: $0 [-p PREFIX] [--keep]" >&2; exit 2 ;;
+    esac
+done
+# shellcheck source=meshlab.sh
+. "$HERE/meshlab.sh"
+# shellcheck source=meshflow.sh
+. "$HERE/meshflow.sh"
+
+[ "$(id -u)" = 0 ] || { echo "e2e-topology: must run as root" >&2; exit 2; }
+for c in wgsite wgpub wgconfig wghost wgdeploy; do
+    [ -x "$MF_BIN/$c" ] || { echo "e2e-topology: $MF_BIN/$c missing: build first (mvn -B package -DskipTests)" >&2; exit 2; }
+done
+
+# shellcheck source=scenario.sh
+. "$HERE/scenario.sh"
+trap 'teardown' EXIT
+trap 'log "interrupted"; exit 130' INT TERM
+
+HOSTS="1 2 3 4 5 6 7 8"
+HUBS="1 2"
+MF_NAT_HOSTS="6 7"
+SHARED="5 8"
+
+# The links the policy gives each host: hubs link to every other host; a spoke to both hubs, and
+# h5 and h8 to each other over their shared network.
+mf_peers_of() { # N HOSTS...
+    local n=$1 p
+    shift
+    for p in "$@"; do
+        [ "$p" = "$n" ] && continue
+        if [[ " $HUBS " == *" $n "* ]] || [[ " $HUBS " == *" $p "* ]]; then
+            printf '%s\n' "$p"
+        elif [[ " $SHARED " == *" $n "* ]] && [[ " $SHARED " == *" $p "* ]]; then
+            printf '%s\n' "$p"
+        fi
+    done
+}
+
+# The WireGuard interfaces in host N's mesh namespace, sorted, on one line.
+links_of() { ml_exec "h$1/$MF_LOCUS" -- wg show interfaces 2>/dev/null | tr ' ' '\n' | grep . | sort -V | tr '\n' ' '; }
+# Received bytes on host N's interface IF.
+rx_of() { ml_exec "h$1/$MF_LOCUS" -- wg show "$2" transfer | awk '{s += $2} END {print s + 0}'; }
+
+# ---------------------------------------------------------------- 1. topology
+log "lab up (8 hosts, h6 and h7 behind NAT, h5 and h8 sharing 192.0.2.0/24) and Knot for $MF_ZONE"
+LAB_UP=1
+if ! ml_up -n 8 --nat 6,7 --segment 5,8 >/dev/null || ! ml_knot_start "$MF_ZONE" >/dev/null 2>&1; then
+    bad "lab did not come up"
+    verdict topology ""
+    echo "$PASSED passed, $((FAILED + 4)) failed"
+    exit 1
+fi
+T0=$(mf_now_ms)
+{
+    mf_site_init || bad "site init: $MF_ERR"
+    for n in $HOSTS; do
+        extra=()
+        [[ " $SHARED " == *" $n "* ]] && extra=(-- --shared-lan "192.0.2.$n/24")
+        mf_enrol "$n" "${extra[@]}" || bad "enrol h$n: $MF_ERR"
+    done
+    mf_admit $HOSTS || bad "wgsite -i: $MF_ERR"
+    # The policy goes into the site file; wgsite validates it (names, public addresses).
+    SITE_FILE="$(mf__site)/wgmesh.yaml"
+    sed -i '/^topology:/d' "$SITE_FILE"
+    printf 'topology:\n  policy: hub-and-spoke\n  hubs: [h1, h2]\n' >>"$SITE_FILE"
+    mf__run site -- "$MF_BIN/wgsite" "$SITE_FILE" || bad "wgsite rejects the hub-and-spoke site file: $MF_ERR"
+    mf_publish || bad "wgpub: $MF_ERR"
+    mf_verify || bad "wgpub --verify: $MF_ERR"
+    for n in $HOSTS; do mf_deploy "$n" || bad "wgdeploy on h$n failed (exit $?): $MF_ERR"; done
+}
+T_DEPLOYED=$(mf_now_ms)
+LINKS=""
+if [ ${#ERRS[@]} = 0 ]; then
+    for n in $HOSTS; do
+        want=$(for p in $(mf_peers_of "$n" $HOSTS); do printf 'wg%s ' "$p"; done)
+        got=$(links_of "$n")
+        [ "$got" = "$want" ] || bad "h$n has links '$got', want '$want'"
+        LINKS+="h$n:$(wc -w <<<"$got") "
+    done
+    if ms=$(mf_wait_converged 90 $HOSTS); then FIG_CONVERGE="$ms ms"; else bad "not converged 90 s after the last wgdeploy: $MF_ERR"; FIG_CONVERGE=-; fi
+fi
+verdict topology "8 hosts deployed in $(( (T_DEPLOYED - T0) / 1000 )) s; links per host: ${LINKS}(hubs 7, spokes 2, h5/h8 3); BGP Established, BFD Up on every link; 56 LAN pairs x v4+v6 reachable ${FIG_CONVERGE:-}"
+
+# ---------------------------------------------------------------- 2. shortcut
+log "same-LAN shortcut: h5 <-> h8 over 192.0.2.0/24"
+R4=$(mf_route_dev 5 198.18.8.100) R6=$(mf_route_dev 5 fd00:18:8::100) B4=$(mf_route_dev 8 198.18.5.100)
+[ "$R4" = wg8 ] && [ "$R6" = wg8 ] || bad "h5 routes to h8's LAN via '$R4' (v4) / '$R6' (v6), want wg8"
+[ "$B4" = wg5 ] || bad "h8 routes to h5's LAN via '$B4', want wg5"
+EP=$(ml_exec "h5/$MF_LOCUS" -- wg show wg8 endpoints | awk '{print $2}')
+[[ $EP == 192.0.2.8:* ]] || bad "h5's wg8 sends to '$EP', want 192.0.2.8:PORT"
+before8=$(rx_of 5 wg8) before1=$(rx_of 5 wg1) before2=$(rx_of 5 wg2)
+ml_exec h5-lan -- ping -n -q -c 20 -i 0.01 -s 1000 198.18.8.100 >/dev/null 2>&1 || bad "h5-lan cannot ping h8-lan"
+grew8=$(( $(rx_of 5 wg8) - before8 )) grew_hubs=$(( $(rx_of 5 wg1) + $(rx_of 5 wg2) - before1 - before2 ))
+[ "$grew8" -gt 20000 ] || bad "h5's wg8 received only $grew8 bytes for 20 x 1000-byte pings"
+[ "$grew_hubs" -lt 20000 ] || bad "h5's hub links received $grew_hubs bytes: the pings went through a hub"
+verdict shortcut "h5 -> h8 LAN via wg8 (v4 and v6), endpoint $EP; 20 pings: wg8 +$grew8 bytes, hub links +$grew_hubs"
+
+# ---------------------------------------------------------------- 3. hub failure
+log "hub failure: the hub carrying h3-lan -> h4-lan stopped (its pub0 down) under 20 ms probes between spokes"
+mf_probe_start p34 3 198.18.4.100 0.02 && mf_probe_start p67 6 198.18.7.100 0.02 &&
+    mf_probe_start p36 3 fd00:18:6::100 0.02 || bad "probe did not start"
+for p in p34 p67 p36; do wait_replies "$p" 25 10 || bad "probe $p gets no replies before the failure"; done
+VIA=$(mf_route_dev 3 198.18.4.100)
+case $VIA in wg1) DOWN=1 UP=2 ;; wg2) DOWN=2 UP=1 ;; *) bad "h3 routes to h4's LAN via '$VIA', not through a hub"; DOWN=1 UP=2 ;; esac
+ml_exec "h$DOWN" -- ip link set pub0 down || bad "could not stop h$DOWN"
+for p in p34 p67 p36; do
+    r=$(probe_replies "$p")
+    wait_replies "$p" $((r + 100)) 15 || bad "no traffic on $p after h$DOWN stopped"
+done
+AFTER=$(mf_route_dev 3 198.18.4.100)
+[ "$AFTER" = "wg$UP" ] || bad "h3 routes to h4's LAN via '$AFTER' after h$DOWN stopped, want wg$UP"
+FIG=""
+for p in p34 p67 p36; do
+    mf_probe_stop "$p"
+    FIG+="$p $PROBE_GAP_MS ms ($PROBE_LOST of $PROBE_SENT lost); "
+    [ "$PROBE_GAP_MS" -lt 500 ] || bad "loss window of $p is $PROBE_GAP_MS ms, target under 500 ms"
+done
+ml_exec "h$DOWN" -- ip link set pub0 up || bad "could not bring h$DOWN back"
+mf_wait_converged 90 $HOSTS >/dev/null || bad "mesh not whole again after h$DOWN came back: $MF_ERR"
+verdict hub-failure "h$DOWN stopped: h3 -> h4 was via $VIA, then via ${AFTER:-?}; $FIG(h3-h4 public spokes v4, h6-h7 behind NAT v4, h3-h6 v6); whole again after it came back"
+
+teardown_verdict
+WALL=$(( ($(mf_now_ms) - T_START) / 1000 ))
+echo "figures: links ${LINKS}; converged ${FIG_CONVERGE:-}; hub failure ${FIG:-}; wall time ${WALL} s"
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" = 0 ]
