@@ -244,4 +244,59 @@ class TopologyPlanTest {
       assertThat(r.exitCode()).as(conf.content() + r.stderr()).isZero();
     }
   }
+
+  static String shorewall(DeployPlan p, List<String> sharedLanInterfaces, String file) {
+    return new TemplateRenderer(Optional.empty())
+        .render(p, Fixtures.key(p.selfNumber()), sharedLanInterfaces).stream()
+            .filter(f -> f.path().getFileName().toString().equals(file))
+            .filter(f -> f.component() == Component.SHOREWALL)
+            .findFirst()
+            .orElseThrow()
+            .content();
+  }
+
+  @Test
+  void sharedLanPeers_areTheEndpointsOfShortcutLinksOnly() {
+    assertThat(plan(HUBS, 5).sharedLanPeers())
+        .containsExactly(org.wgmesh.core.net.IpAddress.parse("192.168.77.6", "t"));
+    assertThat(plan(HUBS, 3).sharedLanPeers()).isEmpty();
+  }
+
+  @Test
+  void render_sharedLanInterface_isInTheNetZoneAndMasqueraded() {
+    DeployPlan p = plan(HUBS, 5);
+    assertThat(shorewall(p, List.of("site0"), "interfaces"))
+        .contains("net\tsite0\ttcpflags,nosmurfs,routefilter,logmartians,sourceroute=0\n");
+    assertThat(shorewall(p, List.of("site0"), "snat"))
+        .containsPattern("(?m)^MASQUERADE\t\\S+\tsite0$");
+    // Without shared-LAN interfaces the files are as before: the public interface alone.
+    assertThat(shorewall(p, List.of(), "interfaces"))
+        .doesNotContain("site0")
+        .containsOnlyOnce("net\t");
+    assertThat(shorewall(p, List.of(), "snat")).containsOnlyOnce("MASQUERADE");
+  }
+
+  @Test
+  void hostProbe_findsTheInterfaceOnThePeersNetwork_andQueriesNothingWithoutPeers() {
+    org.wgmesh.core.testing.RecordingCommandRunner host =
+        new org.wgmesh.core.testing.RecordingCommandRunner();
+    host.respond(
+        org.wgmesh.core.exec.CommandResult.success(
+            "[{\"ifname\":\"pub0\",\"flags\":[\"UP\"],\"addr_info\":[{\"local\":\"203.0.113.5\",\"prefixlen\":24}]},"
+                + "{\"ifname\":\"site0\",\"flags\":[\"UP\"],\"addr_info\":[{\"local\":\"192.168.77.5\",\"prefixlen\":24}]},"
+                + "{\"ifname\":\"other\",\"flags\":[\"UP\"],\"addr_info\":[{\"local\":\"198.51.100.5\",\"prefixlen\":24}]}]"),
+        "ip",
+        "-j",
+        "addr",
+        "show");
+    var probe = new org.wgmesh.endpoint.deploy.host.HostProbe(host);
+
+    assertThat(probe.hostInterfacesFacing(List.of())).isEmpty();
+    assertThat(host.commands()).isEmpty();
+    assertThat(probe.hostInterfacesFacing(plan(HUBS, 5).sharedLanPeers())).containsExactly("site0");
+    assertThat(
+            probe.hostInterfacesFacing(
+                List.of(org.wgmesh.core.net.IpAddress.parse("192.0.2.9", "t"))))
+        .isEmpty();
+  }
 }
