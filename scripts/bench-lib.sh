@@ -18,3 +18,10 @@ timed() {
 median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.3f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 ms() { awk -v s="$1" 'BEGIN { printf "%d", s * 1000 + 0.5 }'; }
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
+# set_topology SITE_FILE POLICY 'HUB, HUB': writes the site file's topology as a mapping, in place
+# of a `topology:` line if there is one (wgsite then validates the file).
+set_topology() {
+  local site=$1 policy=$2 hubs=$3
+  sed -i '/^topology:/d' "$site"
+  printf 'topology:\n  policy: %s\n  hubs: [%s]\n' "$policy" "$hubs" >>"$site"
+}
