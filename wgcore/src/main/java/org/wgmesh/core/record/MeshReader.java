@@ -82,16 +82,7 @@ public final class MeshReader {
             pinned,
             d,
             now);
-    if (mesh.serial() < seen.mesh()) {
-      throw new RecordException(
-          d,
-          "field 'serial': serial "
-              + mesh.serial()
-              + " is older than "
-              + seen.mesh()
-              + " already seen (a replay or a stale cache)",
-          "wait for DNS caches to expire (TTL) and retry");
-    }
+    seen.checkMesh(d, mesh.serial());
 
     X25519PublicKey self = hostKey.publicKey();
     String keyName = RecordNames.keyRecordName(d, self);
@@ -151,7 +142,7 @@ public final class MeshReader {
         peers.add(r.entry());
       }
     }
-    seen.accept(mesh.serial(), serials);
+    seen.accept(mesh.serial(), mesh.issued(), serials);
     return new MeshView(
         mesh.settings(),
         mesh.serial(),

@@ -1,5 +1,6 @@
 package org.wgmesh.endpoint.config;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,12 +15,15 @@ import org.wgmesh.core.crypto.Ed25519PublicKey;
 import org.wgmesh.core.dns.DnsSource;
 import org.wgmesh.core.dns.DnsSources;
 import org.wgmesh.core.dns.TxtRecordSet;
+import org.wgmesh.core.error.FileException;
 import org.wgmesh.core.error.InputException;
 import org.wgmesh.core.error.RecordException;
 import org.wgmesh.core.error.UsageException;
+import org.wgmesh.core.io.AtomicFiles;
 import org.wgmesh.core.net.DomainName;
 import org.wgmesh.core.net.IpPrefix;
 import org.wgmesh.core.record.MeshRecord;
+import org.wgmesh.core.record.SeenSerials;
 import org.wgmesh.endpoint.settings.EndpointConfig;
 import org.wgmesh.endpoint.settings.Roots;
 import org.wgmesh.endpoint.settings.Supervisor;
@@ -34,6 +38,10 @@ import org.wgmesh.endpoint.settings.WireGuardBackendChoice;
  * first use) and says so loudly, with the fingerprint to compare; later runs verify against the
  * pinned key and refuse a record signed by another. A pinned key is replaced only when the operator
  * gives the new key's fingerprint.
+ *
+ * <p>Rollback protection: the mesh serial verified is recorded in the endpoint's replay-protection
+ * file ({@code <state>/<domain>.seen}, mode 0600) and a record older than one recorded there is
+ * refused with nothing written.
  *
  * <p>Idempotent: re-running with the same options and an unchanged mesh record writes nothing.
  */
@@ -85,8 +93,10 @@ public final class Enrolment {
    *
    * @throws UsageException for a malformed fingerprint or conflicting options
    * @throws RecordException when the mesh record is missing, invalid, expired, not signed by the
-   *     pinned key, or carries a key with another fingerprint than the one given
+   *     pinned key, or carries a key with another fingerprint than the one given, or is older than
+   *     the serial recorded in the replay-protection file
    * @throws org.wgmesh.core.error.DnsException when DNS cannot be read
+   * @throws FileException when the replay-protection file cannot be read or written
    * @throws org.wgmesh.core.error.ConfigException when the existing file or a new setting is
    *     invalid
    */
@@ -139,6 +149,12 @@ public final class Enrolment {
     boolean pinnedOnFirstUse = pinned.isEmpty() && wantedFingerprint.isEmpty();
 
     EndpointConfig next = apply(options, existing, mesh, domain);
+    // Rollback protection from the first contact (issue 12): the serial verified here goes into
+    // the replay-protection file, so the first wgdeploy already refuses an older record. An older
+    // record than one accepted before is refused here too, before anything is written.
+    Path seenFile = next.roots().seenFile(domain.toString());
+    SeenSerials seen = readSeen(seenFile);
+    seen.acceptMesh(domain.toString(), mesh.serial(), mesh.issued());
     Map<String, Object> before =
         existing.map(c -> EndpointFile.toMap(c, options.configDir())).orElse(Map.of());
     List<String> changes =
@@ -149,6 +165,7 @@ public final class Enrolment {
     if (created || !changes.isEmpty()) {
       EndpointFile.save(next, file);
     }
+    AtomicFiles.write(seenFile, seen.toText(), AtomicFiles.SECRET);
     if (pinnedOnFirstUse) {
       warnTrustOnFirstUse(domain.toString(), carried, file);
     }
@@ -218,6 +235,17 @@ public final class Enrolment {
                 + " set the prefixes to announce with --lan-prefix, or ask the admin to allow it",
             p, String.join(", ", allowed.stream().map(IpPrefix::toString).toList()));
       }
+    }
+  }
+
+  private static SeenSerials readSeen(Path file) {
+    if (!Files.exists(file)) {
+      return SeenSerials.empty();
+    }
+    try {
+      return SeenSerials.parse(Files.readString(file), file.toString());
+    } catch (IOException e) {
+      throw new FileException(file.toString(), "cannot read: " + e.getMessage(), null, e);
     }
   }
 

@@ -56,7 +56,7 @@ public final class EndpointMeshSource implements MeshSource {
 
   /** {@code <state>/<domain>.seen}. */
   public static Path seenFile(EndpointConfig config) {
-    return config.roots().state().resolve(config.domain() + ".seen");
+    return config.roots().seenFile(config.domain().toString());
   }
 
   /**

@@ -69,6 +69,7 @@ class WghostCommandTest {
     new Enrolment(org.wgmesh.core.cli.Reporter.silent(), o -> mesh.dns)
         .enrol(
             EnrolOptions.of(DN, dir)
+                .with(b -> b.roots = org.wgmesh.endpoint.settings.Roots.under(dir.resolve("root")))
                 .with(
                     b ->
                         b.publicInterface = java.util.Optional.of(InterfaceName.parse("eth0", "t")))

@@ -50,16 +50,17 @@ class EndpointMeshSourceTest {
   final X25519PrivateKey peer3 = X25519PrivateKey.generate();
   EndpointMeshSource source;
 
+  /** The replay-protection file as wgconfig left it: the mesh serial it verified. */
+  String enrolled;
+
   @BeforeEach
   void enrolAndAdmit() {
     mesh = new TestMesh().publishEmpty();
-    EnrolOptions o = EnrolOptions.of(DomainName.parse(D, "t"), dir);
-    config =
-        new Enrolment(Reporter.silent(), x -> mesh.dns)
-            .enrol(o)
-            .config()
+    EnrolOptions o =
+        EnrolOptions.of(DomainName.parse(D, "t"), dir)
             .with(b -> b.roots = Roots.under(dir.resolve("root")));
-    EndpointFile.save(config, EndpointFile.path(dir, DomainName.parse(D, "t")));
+    config = new Enrolment(Reporter.silent(), x -> mesh.dns).enrol(o).config();
+    enrolled = readSeen();
     self = X25519PrivateKey.generate();
     KeyFiles.createSecret(config.hostKey(), self.toBase64());
     mesh.publish(List.of(TestMesh.host(1, self), TestMesh.host(2, peer2), TestMesh.host(3, peer3)));
@@ -68,6 +69,14 @@ class EndpointMeshSourceTest {
 
   Path seen() {
     return EndpointMeshSource.seenFile(config);
+  }
+
+  String readSeen() {
+    try {
+      return Files.readString(seen());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** A read as wgdeploy does it: the serials it accepted are recorded after the read verified. */
@@ -95,7 +104,7 @@ class EndpointMeshSourceTest {
   @Test
   void read_writesNothing_theSerialsComeBackToRecord() throws Exception {
     MeshSource.Read r = source.read(config, self);
-    assertThat(seen()).doesNotExist();
+    assertThat(readSeen()).isEqualTo(enrolled);
     assertThat(r.seenText()).contains("mesh " + r.view().serial());
   }
 
@@ -112,12 +121,52 @@ class EndpointMeshSourceTest {
   }
 
   @Test
+  void enrolment_recordsTheSerialItVerified_soTheFirstDeployRefusesAnOlderRecord()
+      throws Exception {
+    // DNS as it was at serial N-1 (hosts 1, 2, 3), then the site removes host 3 (serial N).
+    java.util.Map<String, TxtRecordSet> before = mesh.dns.snapshot();
+    long older = fetch(config).serial();
+    Files.delete(seen());
+    mesh.publish(List.of(TestMesh.host(1, self), TestMesh.host(2, peer2)));
+    // First contact: wgconfig verifies serial N and records it; nothing has been deployed.
+    EnrolOptions o = EnrolOptions.of(DomainName.parse(D, "t"), dir);
+    new Enrolment(Reporter.silent(), x -> mesh.dns).enrol(o);
+    String recorded = readSeen();
+    long n = org.wgmesh.core.record.SeenSerials.parse(recorded, "seen").mesh();
+    assertThat(n).isGreaterThan(older);
+    assertThat(recorded).contains("mesh-issued ").doesNotContain("host ");
+    Path endpointFile = EndpointFile.path(dir, DomainName.parse(D, "t"));
+    String endpointBefore = Files.readString(endpointFile);
+
+    // DNS replays the whole publication of serial N-1 (still listing host 3).
+    new java.util.ArrayList<>(mesh.dns.snapshot().keySet()).forEach(mesh.dns::remove);
+    before.values().forEach(mesh.dns::put);
+
+    assertThatThrownBy(() -> fetch(config))
+        .isInstanceOfSatisfying(
+            RecordException.class,
+            e -> {
+              assertThat(e.what()).isEqualTo(D);
+              assertThat(e.why())
+                  .contains("serial " + older + " is older than " + n + " already seen")
+                  .contains("a replay or a stale cache");
+            });
+    assertThat(readSeen()).isEqualTo(recorded);
+    // wgconfig itself refuses it too, and writes neither file.
+    assertThatThrownBy(() -> new Enrolment(Reporter.silent(), x -> mesh.dns).enrol(o))
+        .isInstanceOfSatisfying(
+            RecordException.class, e -> assertThat(e.why()).contains("older than " + n));
+    assertThat(readSeen()).isEqualTo(recorded);
+    assertThat(Files.readString(endpointFile)).isEqualTo(endpointBefore);
+  }
+
+  @Test
   void fetch_tamperedPeerRecord_isRefusedAndNothingIsRemembered() {
     String h3 = RecordNames.hostRecordName(D, 3);
     mesh.dns.modify(h3, TestMesh::tampered);
     assertThatThrownBy(() -> fetch(config))
         .isInstanceOfSatisfying(RecordException.class, e -> assertThat(e.what()).isEqualTo(h3));
-    assertThat(seen()).doesNotExist();
+    assertThat(readSeen()).isEqualTo(enrolled);
   }
 
   @Test
@@ -140,7 +189,7 @@ class EndpointMeshSourceTest {
   void fetch_dnsDown_passesTheDnsErrorThrough() {
     mesh.dns.failWith(D, new DnsException("TXT " + D, "timeout"));
     assertThatThrownBy(() -> fetch(config)).isInstanceOf(DnsException.class);
-    assertThat(seen()).doesNotExist();
+    assertThat(readSeen()).isEqualTo(enrolled);
   }
 
   @Test
@@ -185,7 +234,7 @@ class EndpointMeshSourceTest {
                 dir, source, host, new DryRunTransactions(), Reporter.silent(), Clock.systemUTC())
             .deploy(DomainName.parse(D, "t"), DeployService.Overrides.none());
     assertThat(host.mutations()).isEmpty();
-    assertThat(seen()).doesNotExist();
+    assertThat(readSeen()).isEqualTo(enrolled);
     assertThat(content(r, "shorewall/rules")).isEqualTo("# mine for " + D + "\n");
     // Not overridden: the built-in IPv6 rules, rendered with SSH from the LAN side only.
     assertThat(content(r, "shorewall6/rules"))
