@@ -33,12 +33,15 @@ public final class MeshReader {
   private static final String NOT_MEMBER_HINT =
       "this host is not a member yet: has the admin imported your registration blob (wgsite -i) and run wgpub?";
 
+  /** How many host records are looked up at once unless told otherwise. */
+  public static final int DEFAULT_PARALLELISM = 8;
+
   private final Clock clock;
   private final int parallelism;
 
-  /** Reads with the system clock and up to 8 parallel lookups. */
+  /** Reads with the system clock and up to {@link #DEFAULT_PARALLELISM} parallel lookups. */
   public MeshReader() {
-    this(Clock.systemUTC(), 8);
+    this(Clock.systemUTC(), DEFAULT_PARALLELISM);
   }
 
   /**

@@ -3,6 +3,8 @@ package org.wgmesh.endpoint.config;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -50,16 +52,26 @@ public final class Enrolment {
 
   private final Reporter reporter;
   private final Function<EnrolOptions, DnsSource> sources;
+  private final Clock clock;
 
-  /** An enrolment reading DNS (or a zone file) as the options say. */
+  /** An enrolment reading DNS (or a zone file) as the options say, with the system clock. */
   public Enrolment(Reporter reporter) {
-    this(reporter, Enrolment::defaultSource);
+    this(reporter, Enrolment::defaultSource, Clock.systemUTC());
   }
 
-  /** An enrolment reading records through {@code sources} (tests). */
+  /** An enrolment reading records through {@code sources} (tests), with the system clock. */
   public Enrolment(Reporter reporter, Function<EnrolOptions, DnsSource> sources) {
+    this(reporter, sources, Clock.systemUTC());
+  }
+
+  /**
+   * @param sources where the records come from for the options
+   * @param clock decides whether the mesh record has expired
+   */
+  public Enrolment(Reporter reporter, Function<EnrolOptions, DnsSource> sources, Clock clock) {
     this.reporter = Objects.requireNonNull(reporter, "reporter");
     this.sources = Objects.requireNonNull(sources, "sources");
+    this.clock = Objects.requireNonNull(clock, "clock");
   }
 
   /**
@@ -123,6 +135,7 @@ public final class Enrolment {
                         domain.toString(),
                         "no mesh record (TXT) at this name",
                         "check the domain name, the resolver, and that the site has published (wgpub)"));
+    Instant now = clock.instant();
     Optional<Ed25519PublicKey> pinned = existing.map(EndpointConfig::siteSigningKey);
     boolean repin =
         pinned.isPresent()
@@ -130,9 +143,9 @@ public final class Enrolment {
             && !pinned.get().fingerprint().equals(wantedFingerprint.get());
     MeshRecord mesh;
     if (pinned.isPresent() && !repin) {
-      mesh = decodePinned(rrset, pinned.get(), domain.toString(), file);
+      mesh = decodePinned(rrset, pinned.get(), domain.toString(), file, now);
     } else {
-      mesh = MeshRecord.decode(rrset, null, domain.toString());
+      mesh = MeshRecord.decode(rrset, null, domain.toString(), now);
     }
     String carried = mesh.siteSigningKey().fingerprint();
     if (wantedFingerprint.isPresent() && !carried.equals(wantedFingerprint.get())) {
@@ -183,11 +196,11 @@ public final class Enrolment {
    * key (a key change, or a forgery), says so with both fingerprints and the way to re-pin.
    */
   private static MeshRecord decodePinned(
-      TxtRecordSet rrset, Ed25519PublicKey pinned, String domain, Path file) {
+      TxtRecordSet rrset, Ed25519PublicKey pinned, String domain, Path file, Instant now) {
     try {
-      return MeshRecord.decode(rrset, pinned, domain);
+      return MeshRecord.decode(rrset, pinned, domain, now);
     } catch (RecordException e) {
-      Optional<MeshRecord> selfSigned = selfSigned(rrset, domain);
+      Optional<MeshRecord> selfSigned = selfSigned(rrset, domain, now);
       if (selfSigned.isPresent() && !selfSigned.get().siteSigningKey().equals(pinned)) {
         throw new RecordException(
             domain,
@@ -207,9 +220,9 @@ public final class Enrolment {
     }
   }
 
-  private static Optional<MeshRecord> selfSigned(TxtRecordSet rrset, String domain) {
+  private static Optional<MeshRecord> selfSigned(TxtRecordSet rrset, String domain, Instant now) {
     try {
-      return Optional.of(MeshRecord.decode(rrset, null, domain));
+      return Optional.of(MeshRecord.decode(rrset, null, domain, now));
     } catch (RecordException notEvenThat) {
       return Optional.empty();
     }

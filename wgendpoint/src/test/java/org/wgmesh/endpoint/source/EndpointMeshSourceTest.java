@@ -161,6 +161,25 @@ class EndpointMeshSourceTest {
   }
 
   @Test
+  void injectedClock_decidesExpiry_forTheReaderAndForWgconfig() throws Exception {
+    java.time.Instant expires =
+        org.wgmesh.core.record.MeshRecord.decode(mesh.meshRecord(), null, D).expires();
+    Clock late = Clock.fixed(expires, java.time.ZoneOffset.UTC);
+    Clock early = Clock.fixed(expires.minusSeconds(1), java.time.ZoneOffset.UTC);
+    assertThat(new EndpointMeshSource(new MeshReader(early, 2), c -> mesh.dns).read(config, self))
+        .isNotNull();
+    assertThatThrownBy(
+            () -> new EndpointMeshSource(new MeshReader(late, 2), c -> mesh.dns).read(config, self))
+        .isInstanceOfSatisfying(
+            RecordException.class, e -> assertThat(e.why()).contains("field 'expires'"));
+    EnrolOptions o = EnrolOptions.of(DomainName.parse(D, "t"), dir);
+    assertThatThrownBy(() -> new Enrolment(Reporter.silent(), x -> mesh.dns, late).enrol(o))
+        .isInstanceOfSatisfying(
+            RecordException.class, e -> assertThat(e.why()).contains("expired"));
+    assertThat(readSeen()).isEqualTo(enrolled);
+  }
+
+  @Test
   void fetch_tamperedPeerRecord_isRefusedAndNothingIsRemembered() {
     String h3 = RecordNames.hostRecordName(D, 3);
     mesh.dns.modify(h3, TestMesh::tampered);
