@@ -88,7 +88,8 @@ public final class SiteFile {
         spec.publishTarget(),
         spec.ttl(),
         spec.recordLifetime(),
-        spec.retired());
+        spec.retired(),
+        spec.keyPolicy());
   }
 
   private interface KeyParser<K> {
@@ -247,6 +248,9 @@ public final class SiteFile {
     m.put("publish", site.publishTarget());
     m.put("ttl", site.ttl().getSeconds());
     m.put("record-lifetime", Durations.format(site.recordLifetime()));
+    site.keyPolicy()
+        .groupKeyMaxAge()
+        .ifPresent(d -> m.put("group-key-max-age", Durations.format(d)));
     Map<String, Object> keys = new LinkedHashMap<>();
     keys.put("signing-public", site.keys().signing().publicKey().toBase64());
     keys.put("box-public", site.keys().box().publicKey().toBase64());

@@ -37,6 +37,7 @@ import org.wgmesh.core.yaml.YamlNode;
  * @param retired retired numbers, in file order
  * @param signingNode the {@code site-keys.signing-public} node, for errors about key files
  * @param boxNode the {@code site-keys.box-public} node, for errors about key files
+ * @param keyPolicy {@code group-key-max-age}
  */
 record SiteSpec(
     MeshSettings settings,
@@ -49,7 +50,8 @@ record SiteSpec(
     List<HostEntry> hosts,
     List<RetiredHost> retired,
     YamlNode signingNode,
-    YamlNode boxNode) {
+    YamlNode boxNode,
+    KeyPolicy keyPolicy) {
 
   /** Format version of the site file; written as {@code version: 1}. */
   static final int VERSION = 1;
@@ -73,6 +75,7 @@ record SiteSpec(
           "publish",
           "ttl",
           "record-lifetime",
+          "group-key-max-age",
           "site-keys",
           "hosts",
           "retired");
@@ -134,6 +137,10 @@ record SiteSpec(
         YamlNode.optional(top, "record-lifetime")
             .map(n -> duration(n, 3600, 366L * 86400))
             .orElse(DEFAULT_RECORD_LIFETIME);
+    // Keys over time (issue 12): the group key also rotates when this old, not only on removals.
+    KeyPolicy keyPolicy =
+        new KeyPolicy(
+            YamlNode.optional(top, "group-key-max-age").map(n -> duration(n, 3600, 366L * 86400)));
     YamlNode keysNode = root.require(top, "site-keys");
     Map<String, YamlNode> keys = keysNode.entries(KEY_KEYS);
     YamlNode signNode = keysNode.require(keys, "signing-public");
@@ -171,7 +178,18 @@ record SiteSpec(
         hosts,
         retired);
     return new SiteSpec(
-        settings, asn, pub.text(), ttl, lifetime, sign, box, hosts, retired, signNode, boxNode);
+        settings,
+        asn,
+        pub.text(),
+        ttl,
+        lifetime,
+        sign,
+        box,
+        hosts,
+        retired,
+        signNode,
+        boxNode,
+        keyPolicy);
   }
 
   private static HostEntry host(YamlNode h) {

@@ -334,4 +334,24 @@ class SiteFileTest {
     assertThat(s.ttl()).isEqualTo(Duration.ofMinutes(15));
     assertThat(s.recordLifetime()).isEqualTo(Duration.ofHours(48));
   }
+
+  @Test
+  void groupKeyMaxAge_isReadAndWrittenBack_andOutOfRangeIsRefused() throws Exception {
+    Files.writeString(
+        yaml,
+        good.replaceFirst(
+            "(?m)^record-lifetime: (.*)$", "record-lifetime: $1\ngroup-key-max-age: 30d"));
+    Site s = SiteFile.load(yaml);
+    assertThat(s.keyPolicy().groupKeyMaxAge()).contains(Duration.ofDays(30));
+    assertThat(SiteFile.render(s)).contains("group-key-max-age: 30d");
+    assertThat(SiteFile.render(s.withKeyPolicy(org.wgmesh.core.site.KeyPolicy.NONE)))
+        .doesNotContain("group-key-max-age");
+    Files.writeString(
+        yaml,
+        good.replaceFirst(
+            "(?m)^record-lifetime: (.*)$", "record-lifetime: $1\ngroup-key-max-age: 10m"));
+    assertThatThrownBy(() -> SiteFile.load(yaml))
+        .isInstanceOf(WgmeshException.class)
+        .hasMessageContaining("Property 'group-key-max-age'");
+  }
 }

@@ -133,10 +133,11 @@ public final class SitePublication {
       Duration lifetime = site.recordLifetime();
       PublicationPlanner planner =
           new PublicationPlanner(
-              site.keys(),
-              Math.toIntExact(site.ttl().toSeconds()),
-              lifetime,
-              lifetime.dividedBy(RENEW_WHEN_LEFT_DIVISOR));
+                  site.keys(),
+                  Math.toIntExact(site.ttl().toSeconds()),
+                  lifetime,
+                  lifetime.dividedBy(RENEW_WHEN_LEFT_DIVISOR))
+              .withGroupKeyMaxAge(site.keyPolicy().groupKeyMaxAge().orElse(null));
       PublicationPlan plan =
           planner.plan(site.settings(), site.hosts(), state, current, clock.instant());
       RecordDiff diff =
