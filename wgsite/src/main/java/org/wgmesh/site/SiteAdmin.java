@@ -306,6 +306,49 @@ public final class SiteAdmin {
     return host;
   }
 
+  /**
+   * Starts a site signing-key roll (issue 12) after confirmation: makes the next key, which the
+   * mesh record announces (signed by the current key) until {@code now + overlap}; from then on
+   * {@code wgpub} signs with the new key alone and drops the old one.
+   *
+   * @return the site with the roll
+   * @throws org.wgmesh.core.error.ConflictException when a roll is already under way
+   * @throws InputException when the overlap is shorter than the record lifetime
+   * @throws WgmeshException with {@link ExitCode#DECLINED} when the operator says no
+   */
+  public Site rollSiteKey(Path yaml, java.time.Duration overlap, java.time.Instant now) {
+    if (!Files.exists(yaml)) {
+      SiteFile.load(yaml);
+    }
+    try (LockFile lock = SiteFile.lock(yaml, SiteFile.LOCK_WAIT)) {
+      Site site = SiteFile.load(yaml);
+      if (overlap.compareTo(site.recordLifetime()) < 0) {
+        // Shorter, and an endpoint could hold a record without the announcement until the switch.
+        throw new InputException(
+            "--overlap",
+            "must be at least the record lifetime (" + site.recordLifetime().toDays() + " days)",
+            "give e.g. --overlap 14d; it should cover the longest time an endpoint stays offline");
+      }
+      ask(
+          "Roll the site signing key of " + site.settings().domain() + "?",
+          List.of(
+              "current key: " + site.keys().fingerprint(),
+              "overlap:     the current key signs (announcing the next one) until "
+                  + now.plus(overlap).truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+              "after that:  the new key signs alone; an endpoint that read no record during the",
+              "             overlap must be re-pinned with wgconfig --site-fingerprint NEW",
+              ""));
+      Site rolled = SiteFile.startRoll(yaml, overlap, now);
+      var roll = rolled.keyPolicy().roll().orElseThrow();
+      reporter.info(
+          "site-key roll started: next key %s (in %s), signs alone from %s; run wgpub to announce it",
+          roll.nextSigning().publicKey().fingerprint(),
+          SiteFile.nextSigningKeyPath(yaml).getFileName(),
+          roll.at());
+      return rolled;
+    }
+  }
+
   private void ask(String question, List<String> details) {
     if (!confirmation.confirm(question, details)) {
       throw new DeclinedException(

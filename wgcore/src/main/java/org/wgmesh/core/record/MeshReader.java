@@ -23,11 +23,12 @@ import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.model.MeshView;
 
 /**
- * Endpoint side: reads the mesh from DNS and verifies all of it. Order: the mesh record (pinned
- * site key, not expired, serial not below one seen), this host's key record (found from its own
- * public key), then every member's host record, read in parallel, each signed by the site,
- * encrypted under the current epoch, not expired and not older than seen. Nothing is returned, and
- * {@code seen} is not changed, unless every part verifies.
+ * Endpoint side: reads the mesh from DNS and verifies all of it. Order: the mesh record (signed by
+ * a trusted site key: the pinned one, or during a roll the next key a record signed by it announced
+ * ({@link SeenSerials#trustedSiteKeys}); not expired, serial not below one seen), this host's key
+ * record (found from its own public key), then every member's host record, read in parallel, each
+ * signed by the site, encrypted under the current epoch, not expired and not older than seen.
+ * Nothing is returned, and {@code seen} is not changed, unless every part verifies.
  */
 public final class MeshReader {
   private static final String NOT_MEMBER_HINT =
@@ -60,7 +61,8 @@ public final class MeshReader {
    * Reads and verifies the mesh at {@code domain}; on success raises {@code seen} to the serials
    * read.
    *
-   * @param pinned the site's signing key, pinned at first contact or given out of band
+   * @param pinned the site's signing key, pinned at first contact or given out of band; after a
+   *     site-key roll the key recorded in {@code seen} takes its place
    * @param hostKey this endpoint's WireGuard private key
    * @param seen the highest serials accepted before
    * @throws RecordException naming the record and field that failed (a missing record included;
@@ -76,13 +78,13 @@ public final class MeshReader {
     String d = TxtRecordSet.normalize(domain);
     Instant now = clock.instant();
     MeshRecord mesh =
-        MeshRecord.decode(
+        MeshRecord.decodeTrusted(
             require(
                 source,
                 d,
                 "no mesh record (TXT) at this name",
                 "check the domain, or run wgpub on the site"),
-            pinned,
+            seen.trustedSiteKeys(pinned),
             d,
             now);
     seen.checkMesh(d, mesh.serial());
@@ -146,6 +148,9 @@ public final class MeshReader {
       }
     }
     seen.accept(mesh.serial(), mesh.issued(), serials);
+    // Site-key roll: the key that signed this record is now the current one (a record signed by
+    // the announced next key drops the old key), and what it announces the next one.
+    seen.acceptSiteKeys(mesh.siteSigningKey(), mesh.nextSiteSigningKey());
     return new MeshView(
         mesh.settings(),
         mesh.serial(),

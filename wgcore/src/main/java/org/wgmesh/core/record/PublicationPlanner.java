@@ -55,6 +55,7 @@ public final class PublicationPlanner {
   private final Duration renewBefore;
   private final Random random;
   private final Duration groupKeyMaxAge;
+  private final Ed25519PublicKey nextSigningKey;
 
   /**
    * @param keys the site keys that sign and seal
@@ -71,7 +72,7 @@ public final class PublicationPlanner {
   /** With the randomness (group keys, nonces, HPKE ephemeral keys) from {@code random}: tests. */
   PublicationPlanner(
       SiteKeys keys, int ttl, Duration lifetime, Duration renewBefore, Random random) {
-    this(keys, ttl, lifetime, renewBefore, random, null);
+    this(keys, ttl, lifetime, renewBefore, random, null, null);
   }
 
   private PublicationPlanner(
@@ -80,7 +81,8 @@ public final class PublicationPlanner {
       Duration lifetime,
       Duration renewBefore,
       Random random,
-      Duration groupKeyMaxAge) {
+      Duration groupKeyMaxAge,
+      Ed25519PublicKey nextSigningKey) {
     this.keys = Objects.requireNonNull(keys, "keys");
     this.sitePublic = keys.signing().publicKey();
     this.siteBoxPublic = keys.box().publicKey();
@@ -96,6 +98,10 @@ public final class PublicationPlanner {
     this.renewBefore = renewBefore;
     this.random = random;
     this.groupKeyMaxAge = groupKeyMaxAge;
+    if (sitePublic.equals(nextSigningKey)) {
+      throw new IllegalArgumentException("the next signing key is the current one");
+    }
+    this.nextSigningKey = nextSigningKey;
   }
 
   /**
@@ -109,7 +115,19 @@ public final class PublicationPlanner {
     if (maxAge != null && (maxAge.isNegative() || maxAge.isZero())) {
       throw new IllegalArgumentException("maxAge must be positive");
     }
-    return new PublicationPlanner(keys, ttl, lifetime, renewBefore, random, maxAge);
+    return new PublicationPlanner(keys, ttl, lifetime, renewBefore, random, maxAge, nextSigningKey);
+  }
+
+  /**
+   * This planner announcing {@code next} in the mesh record: a site-key roll's overlap (the records
+   * are still signed by the current key, which endpoints trust, so they pin {@code next} as well).
+   * When the overlap is over, the caller plans with the next key as {@code keys.signing()} and no
+   * announcement: every record signed by the old key then fails to verify and is re-signed.
+   *
+   * @param next the next signing key, or null for none
+   */
+  public PublicationPlanner withNextSigningKey(Ed25519PublicKey next) {
+    return new PublicationPlanner(keys, ttl, lifetime, renewBefore, random, groupKeyMaxAge, next);
   }
 
   /**
@@ -228,6 +246,7 @@ public final class PublicationPlanner {
             && publishedMesh.siteBoxKey().equals(siteBoxPublic)
             && publishedMesh.members().equals(numbers)
             && publishedMesh.epoch() == groupKey.epoch()
+            && Objects.equals(publishedMesh.nextSiteSigningKey(), nextSigningKey)
             && publishedMesh.expires().isAfter(renewLimit);
     if (keepMesh) {
       desired.add(ours.get(domain));
@@ -241,7 +260,8 @@ public final class PublicationPlanner {
               now,
               now.plus(lifetime),
               numbers,
-              groupKey.epoch());
+              groupKey.epoch(),
+              nextSigningKey);
       meshRrset = mesh.encode(keys.signing(), ttl);
       desired.add(meshRrset);
     }

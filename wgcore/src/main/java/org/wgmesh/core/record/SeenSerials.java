@@ -1,10 +1,14 @@
 package org.wgmesh.core.record;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.wgmesh.core.crypto.Ed25519PublicKey;
 import org.wgmesh.core.error.ConfigException;
+import org.wgmesh.core.error.InputException;
 import org.wgmesh.core.error.RecordException;
 
 /**
@@ -14,10 +18,17 @@ import org.wgmesh.core.error.RecordException;
  *
  * <p>{@code wgconfig} records the mesh serial (and issue time) it verified at enrolment ({@link
  * #acceptMesh}), so even the first {@code wgdeploy} refuses an older record (issue 12).
+ *
+ * <p>It also holds the site keys the endpoint trusts over time: the site key that signed the last
+ * accepted mesh record ({@code site-key}, which takes over from the endpoint file's pin after a
+ * roll) and the next key that record announced ({@code next-site-key}). Both change only with a
+ * complete, verified read, in the same atomic write as the serials.
  */
 public final class SeenSerials {
   private long mesh = -1;
   private Instant meshIssued;
+  private Ed25519PublicKey siteKey;
+  private Ed25519PublicKey nextSiteKey;
   private final Map<Integer, Long> hosts = new TreeMap<>();
 
   /** Nothing seen yet. */
@@ -70,6 +81,41 @@ public final class SeenSerials {
     mesh = serial;
   }
 
+  /**
+   * The site keys to accept a mesh record from: the current one (the key that signed the last
+   * accepted record, else {@code pinned}) and, during a roll, the announced next one.
+   *
+   * @param pinned the endpoint file's pinned key
+   */
+  public synchronized List<Ed25519PublicKey> trustedSiteKeys(Ed25519PublicKey pinned) {
+    List<Ed25519PublicKey> keys = new ArrayList<>();
+    keys.add(siteKey != null ? siteKey : pinned);
+    if (nextSiteKey != null && !keys.contains(nextSiteKey)) {
+      keys.add(nextSiteKey);
+    }
+    return keys;
+  }
+
+  /** The key that signed the last accepted mesh record, if recorded. */
+  public synchronized Optional<Ed25519PublicKey> siteKey() {
+    return Optional.ofNullable(siteKey);
+  }
+
+  /** The next site key the last accepted mesh record announced, if any. */
+  public synchronized Optional<Ed25519PublicKey> nextSiteKey() {
+    return Optional.ofNullable(nextSiteKey);
+  }
+
+  /**
+   * Records the keys of a verified mesh record: the one that signed it becomes the current key (the
+   * old one is dropped once a record signed by the next one verified), and its announcement, or
+   * none, the next one.
+   */
+  public synchronized void acceptSiteKeys(Ed25519PublicKey signedBy, Ed25519PublicKey nextOrNull) {
+    siteKey = signedBy;
+    nextSiteKey = nextOrNull;
+  }
+
   /** The highest serial seen for host {@code number}'s record, or -1. */
   public synchronized long host(int number) {
     return hosts.getOrDefault(number, -1L);
@@ -111,6 +157,12 @@ public final class SeenSerials {
     if (meshIssued != null) {
       sb.append("mesh-issued ").append(meshIssued.getEpochSecond()).append('\n');
     }
+    if (siteKey != null) {
+      sb.append("site-key ").append(siteKey.toBase64()).append('\n');
+    }
+    if (nextSiteKey != null) {
+      sb.append("next-site-key ").append(nextSiteKey.toBase64()).append('\n');
+    }
     hosts.forEach((n, s) -> sb.append("host ").append(n).append(' ').append(s).append('\n'));
     return sb.toString();
   }
@@ -136,6 +188,10 @@ public final class SeenSerials {
           seen.mesh = Long.parseLong(f[1]);
         } else if (f[0].equals("mesh-issued") && f.length == 2) {
           seen.meshIssued = Instant.ofEpochSecond(Long.parseLong(f[1]));
+        } else if (f[0].equals("site-key") && f.length == 2) {
+          seen.siteKey = Ed25519PublicKey.parse(f[1], where);
+        } else if (f[0].equals("next-site-key") && f.length == 2) {
+          seen.nextSiteKey = Ed25519PublicKey.parse(f[1], where);
         } else if (f[0].equals("host") && f.length == 3) {
           int n = Integer.parseInt(f[1]);
           if (n < 1 || n > 65535) {
@@ -144,10 +200,14 @@ public final class SeenSerials {
           seen.hosts.put(n, Long.parseLong(f[2]));
         } else {
           throw new ConfigException(
-              where, "expected 'mesh SERIAL', 'mesh-issued SECONDS' or 'host NUMBER SERIAL'");
+              where,
+              "expected 'mesh SERIAL', 'mesh-issued SECONDS', 'site-key KEY', 'next-site-key KEY'"
+                  + " or 'host NUMBER SERIAL'");
         }
       } catch (NumberFormatException | java.time.DateTimeException e) {
         throw new ConfigException(where, "not a number: " + e.getMessage());
+      } catch (InputException e) {
+        throw new ConfigException(where, e.why());
       }
     }
     return seen;

@@ -143,7 +143,12 @@ public final class Enrolment {
             && !pinned.get().fingerprint().equals(wantedFingerprint.get());
     MeshRecord mesh;
     if (pinned.isPresent() && !repin) {
-      mesh = decodePinned(rrset, pinned.get(), domain.toString(), file, now);
+      // The keys this endpoint trusts: the pinned one, or after a site-key roll the key its
+      // replay-protection file recorded, and during a roll the announced next key.
+      List<Ed25519PublicKey> trusted =
+          readSeen(existing.get().roots().seenFile(domain.toString()))
+              .trustedSiteKeys(pinned.get());
+      mesh = decodePinned(rrset, trusted, domain.toString(), file, now);
     } else {
       mesh = MeshRecord.decode(rrset, null, domain.toString(), now);
     }
@@ -168,6 +173,7 @@ public final class Enrolment {
     Path seenFile = next.roots().seenFile(domain.toString());
     SeenSerials seen = readSeen(seenFile);
     seen.acceptMesh(domain.toString(), mesh.serial(), mesh.issued());
+    seen.acceptSiteKeys(mesh.siteSigningKey(), mesh.nextSiteSigningKey());
     Map<String, Object> before =
         existing.map(c -> EndpointFile.toMap(c, options.configDir())).orElse(Map.of());
     List<String> changes =
@@ -196,19 +202,21 @@ public final class Enrolment {
    * key (a key change, or a forgery), says so with both fingerprints and the way to re-pin.
    */
   private static MeshRecord decodePinned(
-      TxtRecordSet rrset, Ed25519PublicKey pinned, String domain, Path file, Instant now) {
+      TxtRecordSet rrset, List<Ed25519PublicKey> trusted, String domain, Path file, Instant now) {
+    Ed25519PublicKey pinned = trusted.get(0);
     try {
-      return MeshRecord.decode(rrset, pinned, domain, now);
+      return MeshRecord.decodeTrusted(rrset, trusted, domain, now);
     } catch (RecordException e) {
       Optional<MeshRecord> selfSigned = selfSigned(rrset, domain, now);
-      if (selfSigned.isPresent() && !selfSigned.get().siteSigningKey().equals(pinned)) {
+      if (selfSigned.isPresent() && !trusted.contains(selfSigned.get().siteSigningKey())) {
         throw new RecordException(
             domain,
             "the mesh record is signed by site key "
                 + selfSigned.get().siteSigningKey().fingerprint()
                 + ", not by the pinned site key "
                 + pinned.fingerprint(),
-            "nothing was changed. Either the record is forged, or the site key really changed: then get the new"
+            "nothing was changed. Either the record is forged, or the site key really changed (a"
+                + " site-key roll this endpoint missed, offline for the whole overlap): then get the new"
                 + " fingerprint from the admin and run 'wgconfig --site-fingerprint SHA256:... "
                 + domain
                 + "' (the pinned key is in "

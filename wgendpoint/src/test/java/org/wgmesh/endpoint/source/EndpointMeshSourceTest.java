@@ -180,6 +180,59 @@ class EndpointMeshSourceTest {
   }
 
   @Test
+  void siteKeyRoll_deployPinsTheAnnouncedKey_followsTheSwitch_andWgconfigRecordsIt()
+      throws Exception {
+    List<org.wgmesh.core.model.HostEntry> hosts =
+        List.of(TestMesh.host(1, self), TestMesh.host(2, peer2), TestMesh.host(3, peer3));
+    fetch(config);
+    org.wgmesh.core.crypto.SiteKeys next =
+        new org.wgmesh.core.crypto.SiteKeys(
+            org.wgmesh.core.crypto.Ed25519PrivateKey.generate(), mesh.site.box());
+    // Another endpoint enrolled before the roll, offline for the whole overlap.
+    Path otherDir = dir.resolve("other");
+    EnrolOptions other =
+        EnrolOptions.of(DomainName.parse(D, "t"), otherDir)
+            .with(b -> b.roots = Roots.under(otherDir.resolve("root")));
+    new Enrolment(Reporter.silent(), x -> mesh.dns).enrol(other);
+
+    mesh.useKeys(mesh.site, next.signing().publicKey());
+    mesh.publish(hosts);
+    fetch(config);
+    assertThat(readSeen()).contains("next-site-key " + next.signing().publicKey().toBase64());
+
+    mesh.useKeys(next, null);
+    mesh.publish(hosts);
+    MeshView view = fetch(config);
+    assertThat(view.siteSigningKey()).isEqualTo(next.signing().publicKey());
+    assertThat(readSeen())
+        .contains("site-key " + next.signing().publicKey().toBase64())
+        .doesNotContain("next-site-key");
+
+    // wgconfig now verifies with the key the state holds and records it in the endpoint file.
+    Enrolment.Result r =
+        new Enrolment(Reporter.silent(), x -> mesh.dns)
+            .enrol(EnrolOptions.of(DomainName.parse(D, "t"), dir));
+    assertThat(r.config().siteSigningKey()).isEqualTo(next.signing().publicKey());
+    assertThat(r.changes()).anyMatch(c -> c.startsWith("site.signing-key"));
+
+    // The endpoint that missed the overlap: refused, with the fingerprint to pin.
+    String fp = next.signing().publicKey().fingerprint();
+    assertThatThrownBy(() -> new Enrolment(Reporter.silent(), x -> mesh.dns).enrol(other))
+        .isInstanceOfSatisfying(
+            RecordException.class,
+            e -> assertThat(e.hint()).get().asString().contains("--site-fingerprint SHA256:..."));
+    new Enrolment(Reporter.silent(), x -> mesh.dns)
+        .enrol(
+            new EnrolOptions(
+                DomainName.parse(D, "t"),
+                otherDir,
+                Optional.of(fp),
+                Optional.empty(),
+                Optional.empty(),
+                other.changes()));
+  }
+
+  @Test
   void fetch_tamperedPeerRecord_isRefusedAndNothingIsRemembered() {
     String h3 = RecordNames.hostRecordName(D, 3);
     mesh.dns.modify(h3, TestMesh::tampered);

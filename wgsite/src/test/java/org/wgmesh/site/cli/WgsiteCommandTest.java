@@ -603,4 +603,43 @@ class WgsiteCommandTest {
     assertThat(r.err()).isEmpty();
     assertThat(r.out()).contains("fingerprint:");
   }
+
+  @Test
+  void rollSiteKey_makesTheNextKey_recordsTheRoll_andASecondRollIsAConflict() throws Exception {
+    create();
+    String fp = SiteFile.load(yaml).keys().fingerprint();
+    Result r = run("--yes", "--roll-site-key", "--overlap", "10d", yaml.toString());
+    assertThat(r.rc()).as(r.err()).isZero();
+    Site site = SiteFile.load(yaml);
+    assertThat(site.keys().fingerprint()).isEqualTo(fp);
+    var roll = site.keyPolicy().roll().orElseThrow();
+    assertThat(r.out())
+        .contains("fingerprint:     " + fp)
+        .contains("next key:        " + roll.nextSigning().publicKey().fingerprint());
+    assertThat(r.err()).contains("site-key roll started");
+    Path nextFile = SiteFile.nextSigningKeyPath(yaml);
+    assertThat(java.nio.file.Files.getPosixFilePermissions(nextFile))
+        .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    assertThat(java.nio.file.Files.readString(yaml))
+        .contains("next-signing-public: " + roll.nextSigning().publicKey().toBase64())
+        .contains("roll-at: ");
+    String before = java.nio.file.Files.readString(yaml);
+    Result again = run("--yes", "--roll-site-key", yaml.toString());
+    assertThat(again.rc()).isEqualTo(ExitCode.CONFLICT.code());
+    assertThat(again.err()).contains("already under way");
+    assertThat(java.nio.file.Files.readString(yaml)).isEqualTo(before);
+  }
+
+  @Test
+  void rollSiteKey_overlapShorterThanTheRecordLifetime_orOverlapAlone_isRefused() throws Exception {
+    create();
+    String before = java.nio.file.Files.readString(yaml);
+    Result shortOverlap = run("--yes", "--roll-site-key", "--overlap", "2d", yaml.toString());
+    assertThat(shortOverlap.rc()).isEqualTo(ExitCode.INPUT.code());
+    assertThat(shortOverlap.err()).contains("at least the record lifetime");
+    Result alone = run("--overlap", "14d", yaml.toString());
+    assertThat(alone.rc()).isEqualTo(ExitCode.USAGE.code());
+    assertThat(java.nio.file.Files.readString(yaml)).isEqualTo(before);
+    assertThat(SiteFile.nextSigningKeyPath(yaml)).doesNotExist();
+  }
 }
