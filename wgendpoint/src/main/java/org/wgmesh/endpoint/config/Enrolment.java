@@ -136,19 +136,21 @@ public final class Enrolment {
                         "no mesh record (TXT) at this name",
                         "check the domain name, the resolver, and that the site has published (wgpub)"));
     Instant now = clock.instant();
-    Optional<Ed25519PublicKey> pinned = existing.map(EndpointConfig::siteSigningKey);
+    // The keys this endpoint trusts: the pinned one, or after a site-key roll the key its
+    // replay-protection file recorded, and during a roll the announced next key.
+    Optional<List<Ed25519PublicKey>> trusted =
+        existing.map(
+            c ->
+                readSeen(c.roots().seenFile(domain.toString()))
+                    .trustedSiteKeys(c.siteSigningKey()));
+    Optional<Ed25519PublicKey> pinned = trusted.map(t -> t.get(0));
     boolean repin =
         pinned.isPresent()
             && wantedFingerprint.isPresent()
             && !pinned.get().fingerprint().equals(wantedFingerprint.get());
     MeshRecord mesh;
     if (pinned.isPresent() && !repin) {
-      // The keys this endpoint trusts: the pinned one, or after a site-key roll the key its
-      // replay-protection file recorded, and during a roll the announced next key.
-      List<Ed25519PublicKey> trusted =
-          readSeen(existing.get().roots().seenFile(domain.toString()))
-              .trustedSiteKeys(pinned.get());
-      mesh = decodePinned(rrset, trusted, domain.toString(), file, now);
+      mesh = decodePinned(rrset, trusted.get(), domain.toString(), file, now);
     } else {
       mesh = MeshRecord.decode(rrset, null, domain.toString(), now);
     }
