@@ -187,7 +187,7 @@ public final class SiteAdmin {
     for (BlobSource.Blob b : blobs) {
       try {
         reporter.detail("opening the blob from %s (%d characters)", b.where(), b.text().length());
-        regs.add(RegistrationBlob.open(b.text(), site.keys().box(), site.settings().domain()));
+        regs.add(openBlob(site, b.text()));
       } catch (InputException e) {
         String what =
             blobs.size() == 1 && b.where().equals("command line")
@@ -346,6 +346,26 @@ public final class SiteAdmin {
           SiteFile.nextSigningKeyPath(yaml).getFileName(),
           roll.at());
       return rolled;
+    }
+  }
+
+  /**
+   * Opens a blob with the site box key, or during a site-key roll with the next one (an endpoint
+   * that saw the announcement may seal to either).
+   */
+  private static org.wgmesh.core.registration.Registration openBlob(Site site, String text) {
+    try {
+      return RegistrationBlob.open(text, site.keys().box(), site.settings().domain());
+    } catch (org.wgmesh.core.error.InputException e) {
+      var roll = site.keyPolicy().roll();
+      if (roll.isEmpty()) {
+        throw e;
+      }
+      try {
+        return RegistrationBlob.open(text, roll.get().nextBox(), site.settings().domain());
+      } catch (org.wgmesh.core.error.InputException withNext) {
+        throw e;
+      }
     }
   }
 

@@ -31,6 +31,8 @@ import org.wgmesh.core.model.MeshSettings;
  * @param nextSiteSigningKey during a site-key roll (issue 12): the Ed25519 key that will sign once
  *     the overlap ends, announced under the current key so endpoints can pin it in advance; null
  *     otherwise (then nothing of it is on the wire)
+ * @param nextSiteBoxKey during a site-key roll: the X25519 key that will seal key records and open
+ *     registration blobs once the overlap ends; null otherwise
  */
 public record MeshRecord(
     MeshSettings settings,
@@ -41,10 +43,14 @@ public record MeshRecord(
     Instant expires,
     SortedSet<Integer> members,
     long epoch,
-    Ed25519PublicKey nextSiteSigningKey) {
+    Ed25519PublicKey nextSiteSigningKey,
+    X25519PublicKey nextSiteBoxKey) {
 
   /** Extension tag of the next site signing key (see {@code docs/record-format.md}). */
   static final int EXT_NEXT_SIGNING_KEY = 1;
+
+  /** Extension tag of the next site box key. */
+  static final int EXT_NEXT_BOX_KEY = 2;
 
   /**
    * @throws IllegalArgumentException when a value cannot be carried by the format (domain not lower
@@ -67,6 +73,9 @@ public record MeshRecord(
     if (siteSigningKey.equals(nextSiteSigningKey)) {
       throw new IllegalArgumentException("the next site signing key is the current one");
     }
+    if (siteBoxKey.equals(nextSiteBoxKey)) {
+      throw new IllegalArgumentException("the next site box key is the current one");
+    }
   }
 
   /** A mesh record outside a site-key roll (no next key announced). */
@@ -79,12 +88,17 @@ public record MeshRecord(
       Instant expires,
       SortedSet<Integer> members,
       long epoch) {
-    this(settings, siteSigningKey, siteBoxKey, serial, issued, expires, members, epoch, null);
+    this(settings, siteSigningKey, siteBoxKey, serial, issued, expires, members, epoch, null, null);
   }
 
   /** The announced next site signing key, if a roll is under way. */
   public Optional<Ed25519PublicKey> nextSigningKey() {
     return Optional.ofNullable(nextSiteSigningKey);
+  }
+
+  /** The announced next site box key, if a roll is under way. */
+  public Optional<X25519PublicKey> nextBoxKey() {
+    return Optional.ofNullable(nextSiteBoxKey);
   }
 
   /** The record name: the mesh domain. */
@@ -116,6 +130,9 @@ public record MeshRecord(
     // for byte what they were before extensions existed.
     if (nextSiteSigningKey != null) {
       w.u8(EXT_NEXT_SIGNING_KEY).bytes16(nextSiteSigningKey.bytes());
+    }
+    if (nextSiteBoxKey != null) {
+      w.u8(EXT_NEXT_BOX_KEY).bytes16(nextSiteBoxKey.bytes());
     }
     byte[] envelope = Envelope.build(name(), Envelope.TYPE_MESH, w.toByteArray(), siteSigning);
     return new TxtRecordSet(name(), ttl, TxtChunks.split(envelope));
@@ -247,7 +264,7 @@ public record MeshRecord(
     var allowed = r.prefixes("allowedLanPrefixes");
     long epoch = r.u32("epoch");
     SortedSet<Integer> members = readMembers(r);
-    Ed25519PublicKey next = readExtensions(r, signing);
+    Extensions ext = readExtensions(r, signing, box);
     r.end("extensions");
     if (!expires.isAfter(issued)) {
       throw r.error("expires", "expiry " + expires + " is not after issue " + issued);
@@ -258,16 +275,22 @@ public record MeshRecord(
           "record expired at " + expires + " (now " + now.truncatedTo(ChronoUnit.SECONDS) + ")");
     }
     MeshSettings settings = new MeshSettings(domain, locus, tunnel, portbase, allowed, topology);
-    return new MeshRecord(settings, signing, box, serial, issued, expires, members, epoch, next);
+    return new MeshRecord(
+        settings, signing, box, serial, issued, expires, members, epoch, ext.signing, ext.box);
   }
 
   /**
    * Optional extensions after the member bitmap: {@code u8 tag, bytes16 value}, tags strictly
-   * increasing. Tag 1 is the next site signing key (32 bytes); unknown tags are skipped (they are
-   * signed, so a later format can add some that older readers ignore).
+   * increasing. Tag 1 is the next site signing key, tag 2 the next site box key (32 bytes each);
+   * unknown tags are skipped (they are signed, so a later format can add some that older readers
+   * ignore).
    */
-  private static Ed25519PublicKey readExtensions(WireReader r, Ed25519PublicKey signing) {
+  private record Extensions(Ed25519PublicKey signing, X25519PublicKey box) {}
+
+  private static Extensions readExtensions(
+      WireReader r, Ed25519PublicKey signing, X25519PublicKey box) {
     Ed25519PublicKey next = null;
+    X25519PublicKey nextBox = null;
     int last = 0;
     while (r.remaining() > 0) {
       int tag = r.u8("extensions.tag");
@@ -284,9 +307,17 @@ public record MeshRecord(
         if (next.equals(signing)) {
           throw r.error("nextSiteSigningKey", "equals the current site signing key");
         }
+      } else if (tag == EXT_NEXT_BOX_KEY) {
+        if (value.length != 32) {
+          throw r.error("nextSiteBoxKey", "must be 32 bytes, got " + value.length);
+        }
+        nextBox = new X25519PublicKey(value);
+        if (nextBox.equals(box)) {
+          throw r.error("nextSiteBoxKey", "equals the current site box key");
+        }
       }
     }
-    return next;
+    return new Extensions(next, nextBox);
   }
 
   /** Bit for host n: byte (n-1)/8, bit 7-((n-1)%8), most significant first. */

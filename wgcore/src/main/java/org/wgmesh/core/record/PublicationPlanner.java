@@ -56,6 +56,7 @@ public final class PublicationPlanner {
   private final Random random;
   private final Duration groupKeyMaxAge;
   private final Ed25519PublicKey nextSigningKey;
+  private final X25519PublicKey nextBoxKey;
 
   /**
    * @param keys the site keys that sign and seal
@@ -72,7 +73,7 @@ public final class PublicationPlanner {
   /** With the randomness (group keys, nonces, HPKE ephemeral keys) from {@code random}: tests. */
   PublicationPlanner(
       SiteKeys keys, int ttl, Duration lifetime, Duration renewBefore, Random random) {
-    this(keys, ttl, lifetime, renewBefore, random, null, null);
+    this(keys, ttl, lifetime, renewBefore, random, null, null, null);
   }
 
   private PublicationPlanner(
@@ -82,7 +83,8 @@ public final class PublicationPlanner {
       Duration renewBefore,
       Random random,
       Duration groupKeyMaxAge,
-      Ed25519PublicKey nextSigningKey) {
+      Ed25519PublicKey nextSigningKey,
+      X25519PublicKey nextBoxKey) {
     this.keys = Objects.requireNonNull(keys, "keys");
     this.sitePublic = keys.signing().publicKey();
     this.siteBoxPublic = keys.box().publicKey();
@@ -102,6 +104,10 @@ public final class PublicationPlanner {
       throw new IllegalArgumentException("the next signing key is the current one");
     }
     this.nextSigningKey = nextSigningKey;
+    if (siteBoxPublic.equals(nextBoxKey)) {
+      throw new IllegalArgumentException("the next box key is the current one");
+    }
+    this.nextBoxKey = nextBoxKey;
   }
 
   /**
@@ -115,7 +121,8 @@ public final class PublicationPlanner {
     if (maxAge != null && (maxAge.isNegative() || maxAge.isZero())) {
       throw new IllegalArgumentException("maxAge must be positive");
     }
-    return new PublicationPlanner(keys, ttl, lifetime, renewBefore, random, maxAge, nextSigningKey);
+    return new PublicationPlanner(
+        keys, ttl, lifetime, renewBefore, random, maxAge, nextSigningKey, nextBoxKey);
   }
 
   /**
@@ -127,7 +134,19 @@ public final class PublicationPlanner {
    * @param next the next signing key, or null for none
    */
   public PublicationPlanner withNextSigningKey(Ed25519PublicKey next) {
-    return new PublicationPlanner(keys, ttl, lifetime, renewBefore, random, groupKeyMaxAge, next);
+    return withNextKeys(next, null);
+  }
+
+  /**
+   * {@link #withNextSigningKey} also announcing the next box key (the HPKE key that seals key
+   * records and opens registration blobs after the switch; a new box key reseals every key record).
+   *
+   * @param next the next signing key, or null
+   * @param nextBox the next box key, or null
+   */
+  public PublicationPlanner withNextKeys(Ed25519PublicKey next, X25519PublicKey nextBox) {
+    return new PublicationPlanner(
+        keys, ttl, lifetime, renewBefore, random, groupKeyMaxAge, next, nextBox);
   }
 
   /**
@@ -247,6 +266,7 @@ public final class PublicationPlanner {
             && publishedMesh.members().equals(numbers)
             && publishedMesh.epoch() == groupKey.epoch()
             && Objects.equals(publishedMesh.nextSiteSigningKey(), nextSigningKey)
+            && Objects.equals(publishedMesh.nextSiteBoxKey(), nextBoxKey)
             && publishedMesh.expires().isAfter(renewLimit);
     if (keepMesh) {
       desired.add(ours.get(domain));
@@ -261,7 +281,8 @@ public final class PublicationPlanner {
               now.plus(lifetime),
               numbers,
               groupKey.epoch(),
-              nextSigningKey);
+              nextSigningKey,
+              nextBoxKey);
       meshRrset = mesh.encode(keys.signing(), ttl);
       desired.add(meshRrset);
     }

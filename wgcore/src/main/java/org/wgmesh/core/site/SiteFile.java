@@ -63,8 +63,15 @@ public final class SiteFile {
     SiteSpec spec = SiteSpec.parse(YamlDocuments.read(yaml));
     KeyPaths kp = keyPaths(yaml);
     Path nextFile = nextSigningKeyPath(yaml);
+    Path nextBoxFile = nextBoxKeyPath(yaml);
     Ed25519PrivateKey signing = readKey(kp.signing(), Ed25519PrivateKey::parse);
     X25519PrivateKey box = readKey(kp.box(), X25519PrivateKey::parse);
+    if (!box.publicKey().equals(spec.boxPublic())
+        && spec.roll() == null
+        && Files.exists(nextBoxFile)
+        && readKey(nextBoxFile, X25519PrivateKey::parse).publicKey().equals(spec.boxPublic())) {
+      box = readKey(nextBoxFile, X25519PrivateKey::parse); // an interrupted completion, as below
+    }
     if (!signing.publicKey().equals(spec.signingPublic())
         && spec.roll() == null
         && Files.exists(nextFile)
@@ -99,7 +106,18 @@ public final class SiteFile {
                 "does not match the private key in " + nextFile,
                 "restore the right " + nextFile.getFileName() + "; never edit site-keys by hand");
       }
-      policy = policy.withRoll(java.util.Optional.of(new SiteKeyRoll(next, spec.roll().at())));
+      X25519PrivateKey nextBox = readKey(nextBoxFile, X25519PrivateKey::parse);
+      if (!nextBox.publicKey().equals(spec.roll().nextBoxPublic())) {
+        throw spec.roll()
+            .boxNode()
+            .error(
+                "does not match the private key in " + nextBoxFile,
+                "restore the right "
+                    + nextBoxFile.getFileName()
+                    + "; never edit site-keys by hand");
+      }
+      policy =
+          policy.withRoll(java.util.Optional.of(new SiteKeyRoll(next, nextBox, spec.roll().at())));
     }
     return new Site(
         spec.settings(),
@@ -129,9 +147,16 @@ public final class SiteFile {
     return yaml.resolveSibling(name + ".sign.next.key");
   }
 
+  /** The next box key's file during a roll: {@code <name>.box.next.key}, beside the file. */
+  public static Path nextBoxKeyPath(Path yaml) {
+    String name = yaml.getFileName().toString().replaceFirst("\\.ya?ml$", "");
+    return yaml.resolveSibling(name + ".box.next.key");
+  }
+
   /**
-   * Starts a site signing-key roll: makes the next key ({@code <name>.sign.next.key}, 0600) and
-   * records its public half and the end of the overlap in the site file. The caller holds the lock.
+   * Starts a site-key roll: makes the next signing and box keys ({@code <name>.sign.next.key},
+   * {@code <name>.box.next.key}, 0600) and records their public halves and the end of the overlap
+   * in the site file. The caller holds the lock.
    *
    * @param overlap how long the current key keeps signing while records announce the next one;
    *     should cover the longest time an endpoint may stay offline (and at least one record
@@ -154,19 +179,25 @@ public final class SiteFile {
           "let it complete (wgpub after that time finishes it), then start another");
     }
     Path nextFile = nextSigningKeyPath(yaml);
+    Path nextBoxFile = nextBoxKeyPath(yaml);
     Ed25519PrivateKey next = Ed25519PrivateKey.generate();
-    if (Files.exists(nextFile)) {
-      throw new FileException(
-          nextFile.toString(),
-          "exists, but the site file records no roll",
-          "a roll was started and its site file lost, or completed half-way: move the file away"
-              + " (keep it until you know which key the endpoints pin) and run again");
+    X25519PrivateKey nextBox = X25519PrivateKey.generate();
+    for (Path p : List.of(nextFile, nextBoxFile)) {
+      if (Files.exists(p)) {
+        throw new FileException(
+            p.toString(),
+            "exists, but the site file records no roll",
+            "a roll was started and its site file lost, or completed half-way: move the file away"
+                + " (keep it until you know which key the endpoints pin) and run again");
+      }
     }
     KeyFiles.createSecret(nextFile, next.toBase64());
+    KeyFiles.createSecret(nextBoxFile, nextBox.toBase64());
     Site rolled =
         site.withKeyPolicy(
             site.keyPolicy()
-                .withRoll(java.util.Optional.of(new SiteKeyRoll(next, now.plus(overlap)))));
+                .withRoll(
+                    java.util.Optional.of(new SiteKeyRoll(next, nextBox, now.plus(overlap)))));
     save(rolled, yaml);
     return rolled;
   }
@@ -193,7 +224,7 @@ public final class SiteFile {
           new Site(
               site.settings(),
               site.hosts(),
-              new SiteKeys(roll.get().nextSigning(), site.keys().box()),
+              roll.get().nextKeys(),
               site.asnRange(),
               site.publishTarget(),
               site.ttl(),
@@ -203,23 +234,36 @@ public final class SiteFile {
       save(done, yaml);
       changed = true;
     }
-    if (Files.exists(nextFile)) {
-      Ed25519PrivateKey next = readKey(nextFile, Ed25519PrivateKey::parse);
-      if (next.publicKey().equals(load(yaml).keys().signing().publicKey())) {
-        try {
-          Files.move(
-              nextFile,
-              keyPaths(yaml).signing(),
-              java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-              java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-          throw new FileException(
-              nextFile.toString(), "cannot move over the old key file: " + e.getMessage(), null, e);
-        }
-        changed = true;
-      }
+    SiteKeys keysNow = load(yaml).keys();
+    if (Files.exists(nextFile)
+        && readKey(nextFile, Ed25519PrivateKey::parse)
+            .publicKey()
+            .equals(keysNow.signing().publicKey())) {
+      moveKey(nextFile, keyPaths(yaml).signing());
+      changed = true;
+    }
+    Path nextBoxFile = nextBoxKeyPath(yaml);
+    if (Files.exists(nextBoxFile)
+        && readKey(nextBoxFile, X25519PrivateKey::parse)
+            .publicKey()
+            .equals(keysNow.box().publicKey())) {
+      moveKey(nextBoxFile, keyPaths(yaml).box());
+      changed = true;
     }
     return changed;
+  }
+
+  private static void moveKey(Path from, Path to) {
+    try {
+      Files.move(
+          from,
+          to,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new FileException(
+          from.toString(), "cannot move over the old key file: " + e.getMessage(), null, e);
+    }
   }
 
   private interface KeyParser<K> {
@@ -389,6 +433,7 @@ public final class SiteFile {
         .ifPresent(
             r -> {
               keys.put("next-signing-public", r.nextSigning().publicKey().toBase64());
+              keys.put("next-box-public", r.nextBox().publicKey().toBase64());
               keys.put("roll-at", r.at().toString());
             });
     m.put("site-keys", keys);

@@ -63,7 +63,12 @@ record SiteSpec(
    * @param at when the overlap ends
    * @param node the {@code next-signing-public} node, for errors about the key file
    */
-  record RollSpec(Ed25519PublicKey nextPublic, java.time.Instant at, YamlNode node) {}
+  record RollSpec(
+      Ed25519PublicKey nextPublic,
+      X25519PublicKey nextBoxPublic,
+      java.time.Instant at,
+      YamlNode node,
+      YamlNode boxNode) {}
 
   /** Format version of the site file; written as {@code version: 1}. */
   static final int VERSION = 1;
@@ -92,7 +97,7 @@ record SiteSpec(
           "hosts",
           "retired");
   static final Set<String> KEY_KEYS =
-      Set.of("signing-public", "box-public", "next-signing-public", "roll-at");
+      Set.of("signing-public", "box-public", "next-signing-public", "next-box-public", "roll-at");
   static final Set<String> HOST_KEYS =
       Set.of("uuid", "hostname", "number", "asn", "public-key", "endpoints", "lan-prefixes");
   static final Set<String> RETIRED_KEYS = Set.of("number", "uuid");
@@ -161,7 +166,7 @@ record SiteSpec(
     YamlNode boxNode = keysNode.require(keys, "box-public");
     Ed25519PublicKey sign = convert(signNode, t -> Ed25519PublicKey.parse(t, "signing-public"));
     X25519PublicKey box = convert(boxNode, t -> X25519PublicKey.parse(t, "box-public"));
-    RollSpec roll = rollSpec(keysNode, keys, sign);
+    RollSpec roll = rollSpec(keysNode, keys, sign, box);
 
     MeshSettings settings = new MeshSettings(domain, locus, tunnel, portbase, allowed, topology);
     List<YamlNode> hostNodes =
@@ -210,22 +215,33 @@ record SiteSpec(
 
   /** {@code next-signing-public} and {@code roll-at} come together, or neither. */
   private static RollSpec rollSpec(
-      YamlNode keysNode, Map<String, YamlNode> keys, Ed25519PublicKey current) {
+      YamlNode keysNode,
+      Map<String, YamlNode> keys,
+      Ed25519PublicKey current,
+      X25519PublicKey currentBox) {
     java.util.Optional<YamlNode> next = YamlNode.optional(keys, "next-signing-public");
+    java.util.Optional<YamlNode> nextBox = YamlNode.optional(keys, "next-box-public");
     java.util.Optional<YamlNode> at = YamlNode.optional(keys, "roll-at");
-    if (next.isEmpty() && at.isEmpty()) {
+    if (next.isEmpty() && nextBox.isEmpty() && at.isEmpty()) {
       return null;
     }
-    if (next.isEmpty() || at.isEmpty()) {
-      throw (next.isPresent() ? next.get() : at.get())
+    if (next.isEmpty() || nextBox.isEmpty() || at.isEmpty()) {
+      throw next.or(() -> nextBox)
+          .or(() -> at)
+          .get()
           .error(
-              "next-signing-public and roll-at go together (a site-key roll)",
+              "next-signing-public, next-box-public and roll-at go together (a site-key roll)",
               "start a roll with 'wgsite --roll-site-key', never edit site-keys by hand");
     }
     Ed25519PublicKey nextKey =
         convert(next.get(), t -> Ed25519PublicKey.parse(t, "next-signing-public"));
     if (nextKey.equals(current)) {
       throw next.get().error("is the current signing key", "never edit site-keys by hand");
+    }
+    X25519PublicKey nextBoxKey =
+        convert(nextBox.get(), t -> X25519PublicKey.parse(t, "next-box-public"));
+    if (nextBoxKey.equals(currentBox)) {
+      throw nextBox.get().error("is the current box key", "never edit site-keys by hand");
     }
     java.time.Instant when;
     try {
@@ -234,7 +250,7 @@ record SiteSpec(
       throw at.get()
           .error("'" + at.get().text() + "' is not a time", "write e.g. 2027-01-15T12:00:00Z");
     }
-    return new RollSpec(nextKey, when, next.get());
+    return new RollSpec(nextKey, nextBoxKey, when, next.get(), nextBox.get());
   }
 
   private static HostEntry host(YamlNode h) {

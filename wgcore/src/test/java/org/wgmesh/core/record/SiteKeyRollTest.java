@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.wgmesh.core.crypto.Ed25519PrivateKey;
 import org.wgmesh.core.crypto.Ed25519PublicKey;
@@ -148,7 +149,8 @@ class SiteKeyRollTest {
             NOW.plus(LIFETIME),
             current.members(),
             current.epoch(),
-            attackersNext.publicKey());
+            attackersNext.publicKey(),
+            null);
     dns.put(forged.encode(attacker.signing(), 300));
     assertThatThrownBy(() -> at(NOW).read(dns, DOMAIN, pinned, Fixtures.hostKey(1), seen))
         .isInstanceOfSatisfying(
@@ -171,10 +173,12 @@ class SiteKeyRollTest {
             plain.expires(),
             plain.members(),
             plain.epoch(),
-            next.publicKey());
+            next.publicKey(),
+            org.wgmesh.core.crypto.X25519PrivateKey.generate().publicKey());
     TxtRecordSet a = announcing.encode(old.signing(), 300);
     MeshRecord back = MeshRecord.decode(a, pinned, DOMAIN, NOW);
     assertThat(back).isEqualTo(announcing);
+    assertThat(back.nextBoxKey()).isEqualTo(Optional.of(announcing.nextSiteBoxKey()));
     assertThat(MeshRecord.decode(plain.encode(old.signing(), 300), pinned, DOMAIN, NOW))
         .isEqualTo(plain);
   }

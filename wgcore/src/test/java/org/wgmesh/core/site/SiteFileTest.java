@@ -372,8 +372,12 @@ class SiteFileTest {
     Site done = SiteFile.load(yaml);
     assertThat(done.keys().signing().publicKey()).isEqualTo(roll.nextSigning().publicKey());
     assertThat(done.keyPolicy().roll()).isEmpty();
-    assertThat(done.keys().box().publicKey()).isEqualTo(before.keys().box().publicKey());
+    assertThat(done.keys().box().publicKey()).isEqualTo(roll.nextBox().publicKey());
+    assertThat(before.keys().box().publicKey()).isNotEqualTo(roll.nextBox().publicKey());
     assertThat(SiteFile.nextSigningKeyPath(yaml)).doesNotExist();
+    assertThat(SiteFile.nextBoxKeyPath(yaml)).doesNotExist();
+    assertThat(Files.readString(SiteFile.keyPaths(yaml).box()).strip())
+        .isEqualTo(roll.nextBox().toBase64());
     assertThat(Files.readString(SiteFile.keyPaths(yaml).signing()).strip())
         .isEqualTo(roll.nextSigning().toBase64());
     assertThat(SiteFile.completeRoll(yaml, roll.at())).isFalse();
@@ -390,7 +394,7 @@ class SiteFileTest {
         new Site(
             rolled.settings(),
             rolled.hosts(),
-            new org.wgmesh.core.crypto.SiteKeys(roll.nextSigning(), rolled.keys().box()),
+            roll.nextKeys(),
             rolled.asnRange(),
             rolled.publishTarget(),
             rolled.ttl(),
@@ -400,8 +404,10 @@ class SiteFileTest {
     SiteFile.save(half, yaml);
     assertThat(SiteFile.load(yaml).keys().signing().publicKey())
         .isEqualTo(roll.nextSigning().publicKey());
+    assertThat(SiteFile.load(yaml).keys().box().publicKey()).isEqualTo(roll.nextBox().publicKey());
     assertThat(SiteFile.completeRoll(yaml, t)).isTrue();
     assertThat(SiteFile.nextSigningKeyPath(yaml)).doesNotExist();
+    assertThat(SiteFile.nextBoxKeyPath(yaml)).doesNotExist();
     assertThat(SiteFile.load(yaml).keys().signing().publicKey())
         .isEqualTo(roll.nextSigning().publicKey());
   }

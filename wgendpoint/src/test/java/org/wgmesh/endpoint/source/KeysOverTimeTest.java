@@ -349,6 +349,9 @@ class KeysOverTimeTest {
     for (int n = 1; n <= 3; n++) {
       Endpoint e = endpoints.get(n);
       assertThat(e.last.siteSigningKey().fingerprint()).isEqualTo(newFingerprint);
+      // The box (HPKE) key rolled with it: key records are sealed with the new one.
+      assertThat(e.last.siteBoxKey()).isEqualTo(finalSite.keys().box().publicKey());
+      assertThat(e.last.siteBoxKey()).isNotEqualTo(created.keys().box().publicKey());
       assertThat(Files.readString(EndpointMeshSource.seenFile(e.config)))
           .contains("site-key " + finalSite.keys().signing().publicKey().toBase64())
           .doesNotContain("next-site-key");

@@ -140,8 +140,7 @@ public final class SitePublication {
       // the next one; once it is over the next key signs alone (and apply() drops the old one).
       Optional<SiteKeyRoll> roll = site.keyPolicy().roll();
       boolean switched = roll.isPresent() && roll.get().due(now);
-      SiteKeys keys =
-          switched ? new SiteKeys(roll.get().nextSigning(), site.keys().box()) : site.keys();
+      SiteKeys keys = switched ? roll.get().nextKeys() : site.keys();
       if (switched) {
         reporter.info(
             "site-key roll: the overlap ended at %s, signing with the new key %s alone",
@@ -158,8 +157,9 @@ public final class SitePublication {
                   lifetime,
                   lifetime.dividedBy(RENEW_WHEN_LEFT_DIVISOR))
               .withGroupKeyMaxAge(site.keyPolicy().groupKeyMaxAge().orElse(null))
-              .withNextSigningKey(
-                  roll.isPresent() && !switched ? roll.get().nextSigning().publicKey() : null);
+              .withNextKeys(
+                  roll.isPresent() && !switched ? roll.get().nextSigning().publicKey() : null,
+                  roll.isPresent() && !switched ? roll.get().nextBox().publicKey() : null);
       PublicationPlan plan = planner.plan(site.settings(), site.hosts(), state, current, now);
       RecordDiff diff =
           RecordDiff.between(

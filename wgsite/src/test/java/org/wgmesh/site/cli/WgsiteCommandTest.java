@@ -642,4 +642,26 @@ class WgsiteCommandTest {
     assertThat(java.nio.file.Files.readString(yaml)).isEqualTo(before);
     assertThat(SiteFile.nextSigningKeyPath(yaml)).doesNotExist();
   }
+
+  @Test
+  void import_duringARoll_opensBlobsSealedToTheCurrentOrTheNextBoxKey() throws Exception {
+    create();
+    assertThat(run("--yes", "--roll-site-key", yaml.toString()).rc()).isZero();
+    var roll = SiteFile.load(yaml).keyPolicy().roll().orElseThrow();
+    HostKey a = newHost("router1");
+    assertThat(run("-i", blob(a, "10.1.0.0/24"), "--yes", yaml.toString()).rc()).isZero();
+    HostKey b = newHost("router2");
+    Registration r =
+        new Registration(
+            b.uuid(),
+            b.name(),
+            b.key().publicKey(),
+            List.of(IpAddress.parse("198.51.100.10", "t")),
+            List.of(IpPrefix.parse("10.2.0.0/24", "t")),
+            Instant.parse("2026-11-22T08:00:00Z"));
+    String toNext = RegistrationBlob.seal(r, b.key(), roll.nextBox().publicKey(), DOMAIN);
+    Result imported = run("-i", toNext, "--yes", yaml.toString());
+    assertThat(imported.rc()).as(imported.err()).isZero();
+    assertThat(SiteFile.load(yaml).hosts()).hasSize(2);
+  }
 }
