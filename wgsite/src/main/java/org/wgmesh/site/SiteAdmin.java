@@ -20,6 +20,7 @@ import org.wgmesh.core.model.MeshSettings;
 import org.wgmesh.core.net.AsnRange;
 import org.wgmesh.core.net.DomainName;
 import org.wgmesh.core.net.IpPrefix;
+import org.wgmesh.core.registration.KeyRotation;
 import org.wgmesh.core.registration.Registration;
 import org.wgmesh.core.registration.RegistrationBlob;
 import org.wgmesh.core.site.Site;
@@ -184,10 +185,16 @@ public final class SiteAdmin {
   private Admission admitLocked(Path yaml, List<BlobSource.Blob> blobs, boolean replace) {
     Site site = SiteFile.load(yaml);
     List<Registration> regs = new ArrayList<>();
+    int rotations = 0;
     for (BlobSource.Blob b : blobs) {
       try {
         reporter.detail("opening the blob from %s (%d characters)", b.where(), b.text().length());
-        regs.add(openBlob(site, b.text()));
+        if (KeyRotation.isRotation(b.text())) {
+          regs.add(openRotation(site, b.text()));
+          rotations++;
+        } else {
+          regs.add(openBlob(site, b.text()));
+        }
       } catch (InputException e) {
         String what =
             blobs.size() == 1 && b.where().equals("command line")
@@ -196,7 +203,16 @@ public final class SiteAdmin {
         throw new InputException(what, e.why(), e.hint().orElse(null), e);
       }
     }
-    Admission plan = Admission.plan(site, regs, replace);
+    if (rotations > 0 && rotations < regs.size()) {
+      throw new org.wgmesh.core.error.UsageException(
+          "wgsite -i",
+          "key rotation blobs and registration blobs cannot be imported together",
+          "import the rotations (from 'wghost --rotate-key') in a run of their own");
+    }
+    boolean rotation = rotations > 0;
+    // A rotation proves possession of the admitted key: it replaces that host's key (number, ASN
+    // and ports stay) without --replace and without asking (issue 12: rotation without a human).
+    Admission plan = Admission.plan(site, regs, replace || rotation);
     List<String> details = new ArrayList<>();
     for (Admission.Step st : plan.steps()) {
       details.addAll(describe(st, site));
@@ -207,9 +223,15 @@ public final class SiteAdmin {
       return plan;
     }
     long n = plan.steps().stream().filter(s -> s.kind() != Admission.Kind.UNCHANGED).count();
-    ask(
-        "Admit " + n + (n == 1 ? " host" : " hosts") + " into " + site.settings().domain() + "?",
-        details);
+    if (rotation) {
+      details.forEach(d -> reporter.info("%s", d));
+      reporter.info(
+          "key rotation endorsed by the admitted key of each host: no confirmation needed");
+    } else {
+      ask(
+          "Admit " + n + (n == 1 ? " host" : " hosts") + " into " + site.settings().domain() + "?",
+          details);
+    }
     SiteFile.save(plan.after(), yaml);
     reporter.info(
         "saved %s (previous version in %s%s); run 'wgpub %s' to publish",
@@ -347,6 +369,50 @@ public final class SiteAdmin {
           roll.at());
       return rolled;
     }
+  }
+
+  /**
+   * Opens a key rotation blob: the endorsement must be sealed by the key this site has admitted for
+   * the registration's uuid, and endorse the registration's (new) key.
+   */
+  private static Registration openRotation(Site site, String text) {
+    String domain = site.settings().domain();
+    KeyRotation.Opened o;
+    try {
+      o = KeyRotation.open(text, site.keys().box(), domain);
+    } catch (InputException e) {
+      var roll = site.keyPolicy().roll();
+      if (roll.isEmpty()) {
+        throw e;
+      }
+      o = KeyRotation.open(text, roll.get().nextBox(), domain);
+    }
+    Registration r = openBlob(site, o.registrationBlob());
+    if (!r.publicKey().equals(o.newKey())) {
+      throw new InputException(
+          "rotation blob", "the endorsement names another new key than the registration carries");
+    }
+    HostEntry admitted =
+        site.host(r.uuid())
+            .orElseThrow(
+                () ->
+                    new InputException(
+                        "rotation blob: uuid",
+                        "no host " + r.uuid() + " in this site to rotate the key of",
+                        "a new host registers with a plain 'wghost' blob"));
+    if (!admitted.publicKey().equals(o.oldKey())) {
+      throw new InputException(
+          "rotation blob: old key",
+          "endorsed by key "
+              + o.oldKey().fingerprint()
+              + ", but host "
+              + admitted.hostname()
+              + " is admitted with "
+              + admitted.publicKey().fingerprint(),
+          "nothing was changed; a rotation must be endorsed by the host's current key (a host"
+              + " whose key is lost registers again and is imported with --replace)");
+    }
+    return r;
   }
 
   /**

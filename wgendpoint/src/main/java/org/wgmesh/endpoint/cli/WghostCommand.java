@@ -47,6 +47,13 @@ public final class WghostCommand implements Callable<Integer> {
           "Endpoint configuration directory (default: $WGMESH_CONFIG_DIR, else /etc/wgmesh).")
   Path configDir;
 
+  @Option(
+      names = "--rotate-key",
+      description =
+          "Make a new WireGuard key and print a rotation blob endorsed by the current key: wgsite -i"
+              + " accepts it without --replace; the next wgdeploy after wgpub switches to it.")
+  boolean rotateKey;
+
   @Parameters(
       index = "0",
       paramLabel = "DOMAIN",
@@ -73,8 +80,10 @@ public final class WghostCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Path dir = EndpointFile.configDir(Optional.ofNullable(configDir), env);
+    HostRegistration registration = service.apply(common.reporter(io));
+    DomainName d = DomainName.parse(domain, "DOMAIN");
     HostRegistration.Result result =
-        service.apply(common.reporter(io)).register(dir, DomainName.parse(domain, "DOMAIN"));
+        rotateKey ? registration.rotate(dir, d) : registration.register(dir, d);
     io.out().println(result.blob());
     return ExitCode.OK.code();
   }

@@ -13,6 +13,7 @@ import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.net.DomainName;
 import org.wgmesh.core.net.IpAddress;
 import org.wgmesh.core.net.IpPrefix;
+import org.wgmesh.core.registration.KeyRotation;
 import org.wgmesh.core.registration.Registration;
 import org.wgmesh.core.registration.RegistrationBlob;
 import org.wgmesh.endpoint.settings.EndpointConfig;
@@ -89,6 +90,47 @@ public final class HostRegistration {
             : String.join(", ", r.lanPrefixes().stream().map(IpPrefix::toString).toList()));
     reporter.info("hand the line on stdout to the site admin: wgsite -i BLOB wgmesh.yaml");
     return new Result(r, blob, key.created());
+  }
+
+  /**
+   * Starts a host key rotation (issue 12): makes the next WireGuard key ({@code <key>.next}, 0600;
+   * kept when it exists, so running it again prints a blob for the same key) and returns a rotation
+   * blob, the registration of the new key endorsed by the current one. The current key stays in use
+   * until a deploy finds the new one published; then the deploy switches to it.
+   *
+   * @throws org.wgmesh.core.error.FileException when the host has no key yet (register first)
+   */
+  public Result rotate(Path configDir, DomainName domain) {
+    EndpointConfig config = EndpointFile.load(EndpointFile.path(configDir, domain), domain);
+    X25519PrivateKey old = HostKeys.read(config.hostKey(), config.domain());
+    Path pending = HostKeys.pendingFile(config.hostKey());
+    HostKeys.Loaded next = HostKeys.readOrCreate(pending, config.domain());
+    if (next.created()) {
+      reporter.info("created the next host key %s (mode 0600)", pending);
+    }
+    Registration r =
+        new Registration(
+            config.uuid(),
+            hostname(config),
+            next.key().publicKey(),
+            config.publicAddresses(),
+            config.effectiveLanPrefixes(),
+            clock.instant());
+    String d = config.domain().toString();
+    String blob =
+        KeyRotation.endorse(
+            RegistrationBlob.seal(r, next.key(), config.siteBoxKey(), d),
+            old,
+            next.key().publicKey(),
+            config.siteBoxKey(),
+            d);
+    reporter.info("key rotation for site %s:", d);
+    reporter.info("  current key:  %s", Fingerprint.of(old.publicKey().bytes()));
+    reporter.info("  next key:     %s", Fingerprint.of(r.publicKey().bytes()));
+    reporter.info(
+        "hand the line on stdout to the site admin: wgsite -i BLOB wgmesh.yaml (no --replace needed);"
+            + " after wgpub, the next wgdeploy switches to the new key");
+    return new Result(r, blob, next.created());
   }
 
   private String hostname(EndpointConfig config) {

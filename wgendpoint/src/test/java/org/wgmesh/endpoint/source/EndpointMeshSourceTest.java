@@ -232,6 +232,93 @@ class EndpointMeshSourceTest {
                 other.changes()));
   }
 
+  /** Carries out nothing and reports every transaction applied: the host effects left out. */
+  static final org.wgmesh.endpoint.deploy.steps.Transactions PRETEND =
+      new org.wgmesh.endpoint.deploy.steps.Transactions() {
+        @Override
+        public org.wgmesh.core.io.Lock lock(
+            Path file, java.util.function.Supplier<org.wgmesh.core.error.ConflictException> held) {
+          return org.wgmesh.core.io.Lock.NONE;
+        }
+
+        @Override
+        public Outcome transaction(
+            String subject, List<org.wgmesh.endpoint.deploy.steps.Step> steps) {
+          return new Outcome(true, steps);
+        }
+
+        @Override
+        public Outcome bestEffort(
+            String subject, List<org.wgmesh.endpoint.deploy.steps.Step> steps) {
+          return new Outcome(true, steps);
+        }
+
+        @Override
+        public void report(Path file, String text) {}
+      };
+
+  @Test
+  void hostKeyRotation_deployKeepsTheOldKeyUntilTheNewOneIsPublished_thenSwitches()
+      throws Exception {
+    DomainName dn = DomainName.parse(D, "t");
+    EndpointConfig full =
+        config.with(
+            b -> {
+              b.publicInterface = Optional.of(InterfaceName.parse("eth0", "t"));
+              b.trustInterface = Optional.of(InterfaceName.parse("eth1", "t"));
+              b.trustAddresses =
+                  List.of(org.wgmesh.core.net.IpPrefix.parseInterface("198.18.1.1/24", "t"));
+              b.backend = WireGuardBackendChoice.KERNEL;
+            });
+    EndpointFile.save(full, EndpointFile.path(dir, dn));
+    RecordingCommandRunner host =
+        new RecordingCommandRunner()
+            .respond(
+                CommandResult.success(
+                    "[{\"ifname\":\"eth1\",\"flags\":[\"UP\"],\"addr_info\":[]}]"),
+                "ip",
+                "-j",
+                "addr",
+                "show",
+                "dev",
+                "eth1");
+    DeployService deploy =
+        new DeployService(dir, source, host, PRETEND, Reporter.silent(), Clock.systemUTC());
+
+    // wghost --rotate-key: a next key and a blob endorsed by the current one.
+    org.wgmesh.endpoint.config.HostRegistration.Result rotation =
+        new org.wgmesh.endpoint.config.HostRegistration(
+                Reporter.silent(), Clock.systemUTC(), () -> "r1")
+            .rotate(dir, dn);
+    Path pending = org.wgmesh.endpoint.config.HostKeys.pendingFile(full.hostKey());
+    X25519PrivateKey next = org.wgmesh.endpoint.config.HostKeys.read(pending, dn);
+    assertThat(rotation.registration().publicKey()).isEqualTo(next.publicKey());
+    var opened = org.wgmesh.core.registration.KeyRotation.open(rotation.blob(), mesh.site.box(), D);
+    assertThat(opened.oldKey()).isEqualTo(self.publicKey());
+    assertThat(opened.newKey()).isEqualTo(next.publicKey());
+
+    // Not published yet: the deploy runs with the current key and keeps the next one aside.
+    deploy.deploy(dn, DeployService.Overrides.none());
+    assertThat(org.wgmesh.endpoint.config.HostKeys.read(full.hostKey(), dn)).isEqualTo(self);
+    assertThat(pending).exists();
+
+    // The site publishes the new key: the next deploy configures with it and adopts it.
+    mesh.publish(List.of(TestMesh.host(1, next), TestMesh.host(2, peer2), TestMesh.host(3, peer3)));
+    DeployResult r = deploy.deploy(dn, DeployService.Overrides.none());
+    assertThat(r.files())
+        .anyMatch(
+            f -> f.desired().isPresent() && f.desired().get().content().contains(next.toBase64()));
+    assertThat(org.wgmesh.endpoint.config.HostKeys.read(full.hostKey(), dn)).isEqualTo(next);
+    assertThat(pending).doesNotExist();
+    assertThat(PosixFilePermissionsOf(full.hostKey())).isEqualTo("rw-------");
+    // And later deploys read with it.
+    assertThat(source.read(full, next).view().self().publicKey()).isEqualTo(next.publicKey());
+  }
+
+  static String PosixFilePermissionsOf(Path p) throws java.io.IOException {
+    return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+  }
+
   @Test
   void fetch_tamperedPeerRecord_isRefusedAndNothingIsRemembered() {
     String h3 = RecordNames.hostRecordName(D, 3);

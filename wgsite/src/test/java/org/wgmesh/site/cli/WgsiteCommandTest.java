@@ -664,4 +664,51 @@ class WgsiteCommandTest {
     assertThat(imported.rc()).as(imported.err()).isZero();
     assertThat(SiteFile.load(yaml).hosts()).hasSize(2);
   }
+
+  String rotation(HostKey h, X25519PrivateKey endorsedBy, X25519PrivateKey next) {
+    Site site = SiteFile.load(yaml);
+    return org.wgmesh.core.registration.KeyRotation.endorse(
+        blob(h, next, DOMAIN, "10.1.0.0/24"),
+        endorsedBy,
+        next.publicKey(),
+        site.keys().box().publicKey(),
+        DOMAIN);
+  }
+
+  @Test
+  void import_rotationBlob_replacesTheKeyWithoutReplaceOrPrompt_numberAndAsnStay()
+      throws Exception {
+    create();
+    HostKey h = newHost("router1");
+    assertThat(run("-i", blob(h, "10.1.0.0/24"), "--yes", yaml.toString()).rc()).isZero();
+    HostEntry before = SiteFile.load(yaml).host(h.uuid()).orElseThrow();
+    X25519PrivateKey next = X25519PrivateKey.generate();
+    // Not interactive and no --yes: a prompt would fail; a rotation needs none.
+    Result r = run("-i", rotation(h, h.key(), next), yaml.toString());
+    assertThat(r.rc()).as(r.err()).isZero();
+    assertThat(r.err()).contains("REPLACES the key").contains("no confirmation needed");
+    HostEntry after = SiteFile.load(yaml).host(h.uuid()).orElseThrow();
+    assertThat(after.publicKey()).isEqualTo(next.publicKey());
+    assertThat(after.number()).isEqualTo(before.number());
+    assertThat(after.asn()).isEqualTo(before.asn());
+  }
+
+  @Test
+  void import_rotationBlobEndorsedByTheWrongOldKey_isRefusedAndChangesNothing() throws Exception {
+    create();
+    HostKey h = newHost("router1");
+    assertThat(run("-i", blob(h, "10.1.0.0/24"), "--yes", yaml.toString()).rc()).isZero();
+    byte[] before = bytes();
+    X25519PrivateKey next = X25519PrivateKey.generate();
+    Result wrong = run("-i", rotation(h, X25519PrivateKey.generate(), next), yaml.toString());
+    assertThat(wrong.rc()).isEqualTo(ExitCode.INPUT.code());
+    assertThat(wrong.err()).contains("rotation blob: old key").contains("is admitted with");
+    // A tampered endorsement does not open at all.
+    String good = rotation(h, h.key(), next);
+    String tampered = good.substring(0, good.length() - 2) + (good.endsWith("A") ? "BB" : "AA");
+    Result bad = run("-i", tampered, yaml.toString());
+    assertThat(bad.rc()).isEqualTo(ExitCode.INPUT.code());
+    assertThat(bad.err()).contains("rotation blob");
+    assertThat(bytes()).isEqualTo(before);
+  }
 }
