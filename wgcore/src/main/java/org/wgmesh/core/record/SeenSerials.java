@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.wgmesh.core.crypto.Ed25519PublicKey;
+import org.wgmesh.core.crypto.X25519PublicKey;
 import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.error.InputException;
 import org.wgmesh.core.error.RecordException;
@@ -29,6 +30,7 @@ public final class SeenSerials {
   private Instant meshIssued;
   private Ed25519PublicKey siteKey;
   private Ed25519PublicKey nextSiteKey;
+  private X25519PublicKey siteBoxKey;
   private final Map<Integer, Long> hosts = new TreeMap<>();
 
   /** Nothing seen yet. */
@@ -107,6 +109,21 @@ public final class SeenSerials {
   }
 
   /**
+   * The site box key the last accepted mesh record carried (registration blobs are sealed to it; it
+   * changes with a site-key roll), if recorded.
+   */
+  public synchronized Optional<X25519PublicKey> siteBoxKey() {
+    return Optional.ofNullable(siteBoxKey);
+  }
+
+  /** {@link #acceptSiteKeys(Ed25519PublicKey, Ed25519PublicKey)} and the record's box key. */
+  public synchronized void acceptSiteKeys(
+      Ed25519PublicKey signedBy, Ed25519PublicKey nextOrNull, X25519PublicKey box) {
+    acceptSiteKeys(signedBy, nextOrNull);
+    siteBoxKey = box;
+  }
+
+  /**
    * Records the keys of a verified mesh record: the one that signed it becomes the current key (the
    * old one is dropped once a record signed by the next one verified), and its announcement, or
    * none, the next one.
@@ -163,6 +180,9 @@ public final class SeenSerials {
     if (nextSiteKey != null) {
       sb.append("next-site-key ").append(nextSiteKey.toBase64()).append('\n');
     }
+    if (siteBoxKey != null) {
+      sb.append("site-box-key ").append(siteBoxKey.toBase64()).append('\n');
+    }
     hosts.forEach((n, s) -> sb.append("host ").append(n).append(' ').append(s).append('\n'));
     return sb.toString();
   }
@@ -190,6 +210,8 @@ public final class SeenSerials {
           seen.meshIssued = Instant.ofEpochSecond(Long.parseLong(f[1]));
         } else if (f[0].equals("site-key") && f.length == 2) {
           seen.siteKey = Ed25519PublicKey.parse(f[1], where);
+        } else if (f[0].equals("site-box-key") && f.length == 2) {
+          seen.siteBoxKey = X25519PublicKey.parse(f[1], where);
         } else if (f[0].equals("next-site-key") && f.length == 2) {
           seen.nextSiteKey = Ed25519PublicKey.parse(f[1], where);
         } else if (f[0].equals("host") && f.length == 3) {
@@ -201,7 +223,7 @@ public final class SeenSerials {
         } else {
           throw new ConfigException(
               where,
-              "expected 'mesh SERIAL', 'mesh-issued SECONDS', 'site-key KEY', 'next-site-key KEY'"
+              "expected 'mesh SERIAL', 'mesh-issued SECONDS', 'site-key KEY', 'next-site-key KEY', 'site-box-key KEY'"
                   + " or 'host NUMBER SERIAL'");
         }
       } catch (NumberFormatException | java.time.DateTimeException e) {

@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 import org.wgmesh.core.cli.Reporter;
 import org.wgmesh.core.crypto.Fingerprint;
 import org.wgmesh.core.crypto.X25519PrivateKey;
+import org.wgmesh.core.crypto.X25519PublicKey;
 import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.net.DomainName;
 import org.wgmesh.core.net.IpAddress;
@@ -72,7 +73,7 @@ public final class HostRegistration {
             config.effectiveLanPrefixes(),
             clock.instant());
     String blob =
-        RegistrationBlob.seal(r, hostKey, config.siteBoxKey(), config.domain().toString());
+        RegistrationBlob.seal(r, hostKey, currentBoxKey(config), config.domain().toString());
     reporter.info(
         "registration for site %s (site key %s):", config.domain(), config.siteFingerprint());
     reporter.info("  hostname:     %s", r.hostname());
@@ -117,13 +118,10 @@ public final class HostRegistration {
             config.effectiveLanPrefixes(),
             clock.instant());
     String d = config.domain().toString();
+    X25519PublicKey box = currentBoxKey(config);
     String blob =
         KeyRotation.endorse(
-            RegistrationBlob.seal(r, next.key(), config.siteBoxKey(), d),
-            old,
-            next.key().publicKey(),
-            config.siteBoxKey(),
-            d);
+            RegistrationBlob.seal(r, next.key(), box, d), old, next.key().publicKey(), box, d);
     reporter.info("key rotation for site %s:", d);
     reporter.info("  current key:  %s", Fingerprint.of(old.publicKey().bytes()));
     reporter.info("  next key:     %s", Fingerprint.of(r.publicKey().bytes()));
@@ -131,6 +129,26 @@ public final class HostRegistration {
         "hand the line on stdout to the site admin: wgsite -i BLOB wgmesh.yaml (no --replace needed);"
             + " after wgpub, the next wgdeploy switches to the new key");
     return new Result(r, blob, next.created());
+  }
+
+  /**
+   * The site box key to seal to: the one the last verified mesh record carried (the endpoint's
+   * {@code .seen} file; it changes with a site-key roll), else the endpoint file's.
+   */
+  private static X25519PublicKey currentBoxKey(EndpointConfig config) {
+    Path seen = config.roots().seenFile(config.domain().toString());
+    try {
+      if (java.nio.file.Files.isRegularFile(seen)) {
+        return org.wgmesh.core.record.SeenSerials.parse(
+                java.nio.file.Files.readString(seen), seen.toString())
+            .siteBoxKey()
+            .orElse(config.siteBoxKey());
+      }
+    } catch (java.io.IOException e) {
+      throw new org.wgmesh.core.error.FileException(
+          seen.toString(), "cannot read: " + e.getMessage(), null, e);
+    }
+    return config.siteBoxKey();
   }
 
   private String hostname(EndpointConfig config) {

@@ -15,7 +15,6 @@ import org.wgmesh.core.cli.Reporter;
 import org.wgmesh.core.crypto.X25519PrivateKey;
 import org.wgmesh.core.error.ConflictException;
 import org.wgmesh.core.error.DeployException;
-import org.wgmesh.core.error.RecordException;
 import org.wgmesh.core.error.UnhealthyException;
 import org.wgmesh.core.exec.CommandRunner;
 import org.wgmesh.core.io.Lock;
@@ -125,24 +124,14 @@ public final class DeployService {
       long serial = 0;
       try {
         X25519PrivateKey key = HostKeys.read(config.hostKey(), config.domain());
-        Optional<X25519PrivateKey> pending =
-            HostKeys.readPending(config.hostKey(), config.domain());
-        MeshSource.Read read = null;
-        boolean switching = false;
-        if (pending.isPresent()) {
-          // A host key rotation (wghost --rotate-key): once the site publishes the new key, this
-          // deploy reads and configures with it, and then it becomes the host key.
-          try {
-            read = source.read(config, pending.get());
-            key = pending.get();
-            switching = true;
-          } catch (RecordException e) {
-            reporter.detail("the next host key is not published yet (%s)", e.why());
-          }
-        }
-        if (read == null) {
-          read = source.read(config, key);
-        }
+        // A host key rotation (wghost --rotate-key): once the site publishes the new key, this
+        // deploy reads and configures with it, and then it becomes the host key.
+        MeshSource.KeyedRead keyed =
+            source.readRotating(
+                config, key, HostKeys.readPending(config.hostKey(), config.domain()));
+        MeshSource.Read read = keyed.read();
+        key = keyed.key();
+        boolean switching = keyed.next();
         serial = read.view().serial();
         DeployResult r = deploy(config, key, read);
         if (switching && r.applied()) {

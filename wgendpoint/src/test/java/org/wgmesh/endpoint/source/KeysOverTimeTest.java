@@ -110,13 +110,14 @@ class KeysOverTimeTest {
   /** One simulated endpoint. */
   final class Endpoint {
     final int number;
-    final X25519PrivateKey key = X25519PrivateKey.generate();
+    X25519PrivateKey key = X25519PrivateKey.generate();
     final Path configDir;
     EndpointConfig config;
     boolean online = true;
     boolean member = true;
     final TreeSet<Long> epochsSeen = new TreeSet<>();
     final List<String> refusals = new ArrayList<>();
+    int keysAdopted;
     MeshView last;
 
     Endpoint(int number) {
@@ -142,7 +143,10 @@ class KeysOverTimeTest {
           fingerprint,
           Optional.empty(),
           Optional.empty(),
-          List.of(b -> b.roots = Roots.under(configDir.resolve("root"))));
+          List.of(
+              b -> b.roots = Roots.under(configDir.resolve("root")),
+              // The uuid the site admitted (the hosts are in the site file from the start).
+              b -> b.uuid = new UUID(42, number)));
     }
 
     /** wgconfig --site-fingerprint FP DOMAIN. */
@@ -159,7 +163,17 @@ class KeysOverTimeTest {
 
     /** What the deploy timer does, without the host effects: read, verify, record. */
     void read() {
-      MeshSource.Read r = source.read(config, key);
+      DomainName dn = DomainName.parse(D, "t");
+      // As wgdeploy: during a host key rotation, the next key once the site publishes it.
+      MeshSource.KeyedRead keyed =
+          source.readRotating(
+              config, key, org.wgmesh.endpoint.config.HostKeys.readPending(config.hostKey(), dn));
+      MeshSource.Read r = keyed.read();
+      if (keyed.next()) {
+        org.wgmesh.endpoint.config.HostKeys.promotePending(config.hostKey(), dn);
+        key = keyed.key();
+        keysAdopted++;
+      }
       MeshView v = r.view();
       // Never an expired record, whatever was accepted.
       assertThat(v.expires()).as("r%d at %s", number, clock.now).isAfter(clock.now);
@@ -237,7 +251,10 @@ class KeysOverTimeTest {
     Instant rollAt = T0.plus(Duration.ofDays(45));
     Duration overlap = Duration.ofDays(14);
     Instant backAt = T0.plus(Duration.ofDays(70));
+    Instant hostRotateAt = T0.plus(Duration.ofDays(65));
     Instant end = T0.plus(Duration.ofDays(90));
+    X25519PrivateKey r2before = endpoints.get(2).key;
+    boolean hostRotated = false;
 
     TreeSet<Long> epochsPublished = new TreeSet<>();
     epochsPublished.add(publishedEpoch());
@@ -260,6 +277,16 @@ class KeysOverTimeTest {
         Site s = SiteFile.startRoll(yaml, overlap, t);
         newFingerprint = s.keyPolicy().roll().orElseThrow().nextSigning().publicKey().fingerprint();
         rolled = true;
+      }
+      if (!hostRotated && !t.isBefore(hostRotateAt)) {
+        // r2 rotates its key without a human: wghost --rotate-key, then wgsite -i on the site.
+        String blob =
+            new org.wgmesh.endpoint.config.HostRegistration(Reporter.silent(), clock, () -> "r2")
+                .rotate(endpoints.get(2).configDir, DomainName.parse(D, "t"))
+                .blob();
+        new org.wgmesh.site.SiteAdmin(Reporter.silent(), (q, d) -> false)
+            .admit(yaml, List.of(new org.wgmesh.site.BlobSource.Blob("r2", blob)), false);
+        hostRotated = true;
       }
       // The publish timer, unless the controller is down.
       boolean controllerUp = t.isBefore(downFrom) || !t.isBefore(downUntil);
@@ -357,6 +384,21 @@ class KeysOverTimeTest {
           .doesNotContain("next-site-key");
     }
     assertThat(readsOk).isGreaterThan(1500);
+    // The host key rotation completed: the site, r2 and its peers all use the new key.
+    Endpoint r2 = endpoints.get(2);
+    assertThat(r2.keysAdopted).isEqualTo(1);
+    assertThat(r2.key).isNotEqualTo(r2before);
+    assertThat(finalSite.host(r2.entry().uuid()).orElseThrow().publicKey())
+        .isEqualTo(r2.key.publicKey());
+    assertThat(r2.last.self().publicKey()).isEqualTo(r2.key.publicKey());
+    assertThat(Files.exists(org.wgmesh.endpoint.config.HostKeys.pendingFile(r2.config.hostKey())))
+        .isFalse();
+    for (int n : List.of(1, 3)) {
+      assertThat(endpoints.get(n).last.peers())
+          .filteredOn(p -> p.number() == 2)
+          .singleElement()
+          .satisfies(p -> assertThat(p.publicKey()).isEqualTo(r2.key.publicKey()));
+    }
   }
 
   /** The first read round 24 hours after a publish slot (so one round only, once). */
