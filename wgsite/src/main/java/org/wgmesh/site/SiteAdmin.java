@@ -20,6 +20,7 @@ import org.wgmesh.core.model.MeshSettings;
 import org.wgmesh.core.net.AsnRange;
 import org.wgmesh.core.net.DomainName;
 import org.wgmesh.core.net.IpPrefix;
+import org.wgmesh.core.registration.KeyRotation;
 import org.wgmesh.core.registration.Registration;
 import org.wgmesh.core.registration.RegistrationBlob;
 import org.wgmesh.core.site.Site;
@@ -184,10 +185,16 @@ public final class SiteAdmin {
   private Admission admitLocked(Path yaml, List<BlobSource.Blob> blobs, boolean replace) {
     Site site = SiteFile.load(yaml);
     List<Registration> regs = new ArrayList<>();
+    int rotations = 0;
     for (BlobSource.Blob b : blobs) {
       try {
         reporter.detail("opening the blob from %s (%d characters)", b.where(), b.text().length());
-        regs.add(RegistrationBlob.open(b.text(), site.keys().box(), site.settings().domain()));
+        if (KeyRotation.isRotation(b.text())) {
+          regs.add(openRotation(site, b.text()));
+          rotations++;
+        } else {
+          regs.add(openBlob(site, b.text()));
+        }
       } catch (InputException e) {
         String what =
             blobs.size() == 1 && b.where().equals("command line")
@@ -196,7 +203,16 @@ public final class SiteAdmin {
         throw new InputException(what, e.why(), e.hint().orElse(null), e);
       }
     }
-    Admission plan = Admission.plan(site, regs, replace);
+    if (rotations > 0 && rotations < regs.size()) {
+      throw new org.wgmesh.core.error.UsageException(
+          "wgsite -i",
+          "key rotation blobs and registration blobs cannot be imported together",
+          "import the rotations (from 'wghost --rotate-key') in a run of their own");
+    }
+    boolean rotation = rotations > 0;
+    // A rotation proves possession of the admitted key: it replaces that host's key (number, ASN
+    // and ports stay) without --replace and without asking (issue 12: rotation without a human).
+    Admission plan = Admission.plan(site, regs, replace || rotation);
     List<String> details = new ArrayList<>();
     for (Admission.Step st : plan.steps()) {
       details.addAll(describe(st, site));
@@ -207,9 +223,15 @@ public final class SiteAdmin {
       return plan;
     }
     long n = plan.steps().stream().filter(s -> s.kind() != Admission.Kind.UNCHANGED).count();
-    ask(
-        "Admit " + n + (n == 1 ? " host" : " hosts") + " into " + site.settings().domain() + "?",
-        details);
+    if (rotation) {
+      details.forEach(d -> reporter.info("%s", d));
+      reporter.info(
+          "key rotation endorsed by the admitted key of each host: no confirmation needed");
+    } else {
+      ask(
+          "Admit " + n + (n == 1 ? " host" : " hosts") + " into " + site.settings().domain() + "?",
+          details);
+    }
     SiteFile.save(plan.after(), yaml);
     reporter.info(
         "saved %s (previous version in %s%s); run 'wgpub %s' to publish",
@@ -307,6 +329,122 @@ public final class SiteAdmin {
         "removed %s; number %d stays reserved until 'wgpub %s' has published the removal",
         host.hostname(), host.number(), yaml);
     return host;
+  }
+
+  /**
+   * Starts a site signing-key roll (issue 12) after confirmation: makes the next key, which the
+   * mesh record announces (signed by the current key) until {@code now + overlap}; from then on
+   * {@code wgpub} signs with the new key alone and drops the old one.
+   *
+   * @return the site with the roll
+   * @throws org.wgmesh.core.error.ConflictException when a roll is already under way
+   * @throws InputException when the overlap is shorter than the record lifetime
+   * @throws WgmeshException with {@link ExitCode#DECLINED} when the operator says no
+   */
+  public Site rollSiteKey(Path yaml, java.time.Duration overlap, java.time.Instant now) {
+    if (!Files.exists(yaml)) {
+      SiteFile.load(yaml);
+    }
+    try (LockFile lock = SiteFile.lock(yaml, SiteFile.LOCK_WAIT)) {
+      Site site = SiteFile.load(yaml);
+      if (overlap.compareTo(site.recordLifetime()) < 0) {
+        // Shorter, and an endpoint could hold a record without the announcement until the switch.
+        throw new InputException(
+            "--overlap",
+            "must be at least the record lifetime (" + site.recordLifetime().toDays() + " days)",
+            "give e.g. --overlap 14d; it should cover the longest time an endpoint stays offline");
+      }
+      ask(
+          "Roll the site signing key of " + site.settings().domain() + "?",
+          List.of(
+              "current key: " + site.keys().fingerprint(),
+              "overlap:     the current key signs (announcing the next one) until "
+                  + now.plus(overlap).truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+              "after that:  the new key signs alone; an endpoint that read no record during the",
+              "             overlap must be re-pinned with wgconfig --site-fingerprint NEW",
+              ""));
+      Site rolled = SiteFile.startRoll(yaml, overlap, now);
+      var roll = rolled.keyPolicy().roll().orElseThrow();
+      reporter.info(
+          "site-key roll started: next key %s (in %s), signs alone from %s; run wgpub to announce it",
+          roll.nextSigning().publicKey().fingerprint(),
+          SiteFile.nextSigningKeyPath(yaml).getFileName(),
+          roll.at());
+      return rolled;
+    }
+  }
+
+  /**
+   * Opens a key rotation blob: the endorsement must be sealed by the key this site has admitted for
+   * the registration's uuid, and endorse the registration's (new) key.
+   */
+  private static Registration openRotation(Site site, String text) {
+    String domain = site.settings().domain();
+    KeyRotation.Opened o;
+    try {
+      o = KeyRotation.open(text, site.keys().box(), domain);
+    } catch (InputException e) {
+      var roll = site.keyPolicy().roll();
+      if (roll.isEmpty()) {
+        throw e;
+      }
+      o = KeyRotation.open(text, roll.get().nextBox(), domain);
+    }
+    Registration r = openBlob(site, o.registrationBlob());
+    if (!r.publicKey().equals(o.newKey())) {
+      throw new InputException(
+          "rotation blob", "the endorsement names another new key than the registration carries");
+    }
+    HostEntry admitted =
+        site.host(r.uuid())
+            .orElseThrow(
+                () ->
+                    new InputException(
+                        "rotation blob: uuid",
+                        "no host " + r.uuid() + " in this site to rotate the key of",
+                        "a new host registers with a plain 'wghost' blob"));
+    if (!admitted.publicKey().equals(o.oldKey())) {
+      throw new InputException(
+          "rotation blob: old key",
+          "endorsed by key "
+              + o.oldKey().fingerprint()
+              + ", but host "
+              + admitted.hostname()
+              + " is admitted with "
+              + admitted.publicKey().fingerprint(),
+          "nothing was changed; a rotation must be endorsed by the host's current key (a host"
+              + " whose key is lost registers again and is imported with --replace)");
+    }
+    // A rotation changes the key alone: the name, addresses, LANs and shared LANs stay as admitted
+    // (changing those is a new registration, imported with --replace after a human look).
+    return new Registration(
+        admitted.uuid(),
+        admitted.hostname(),
+        r.publicKey(),
+        admitted.endpoints(),
+        admitted.lanPrefixes(),
+        r.created(),
+        admitted.sharedLans());
+  }
+
+  /**
+   * Opens a blob with the site box key, or during a site-key roll with the next one (an endpoint
+   * that saw the announcement may seal to either).
+   */
+  private static org.wgmesh.core.registration.Registration openBlob(Site site, String text) {
+    try {
+      return RegistrationBlob.open(text, site.keys().box(), site.settings().domain());
+    } catch (org.wgmesh.core.error.InputException e) {
+      var roll = site.keyPolicy().roll();
+      if (roll.isEmpty()) {
+        throw e;
+      }
+      try {
+        return RegistrationBlob.open(text, roll.get().nextBox(), site.settings().domain());
+      } catch (org.wgmesh.core.error.InputException withNext) {
+        throw e;
+      }
+    }
   }
 
   private void ask(String question, List<String> details) {

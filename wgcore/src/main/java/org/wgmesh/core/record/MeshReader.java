@@ -19,22 +19,26 @@ import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.model.MeshView;
 
 /**
- * Endpoint side: reads the mesh from DNS and verifies all of it. Order: the mesh record (pinned
- * site key, not expired, serial not below one seen), this host's key record (found from its own
- * public key), then every member's host record, read in parallel, each signed by the site,
- * encrypted under the current epoch, not expired and not older than seen. Nothing is returned, and
- * {@code seen} is not changed, unless every part verifies.
+ * Endpoint side: reads the mesh from DNS and verifies all of it. Order: the mesh record (signed by
+ * a trusted site key: the pinned one, or during a roll the next key a record signed by it announced
+ * ({@link SeenSerials#trustedSiteKeys}); not expired, serial not below one seen), this host's key
+ * record (found from its own public key), then every member's host record, read in parallel, each
+ * signed by the site, encrypted under the current epoch, not expired and not older than seen.
+ * Nothing is returned, and {@code seen} is not changed, unless every part verifies.
  */
 public final class MeshReader {
   private static final String NOT_MEMBER_HINT =
       "this host is not a member yet: has the admin imported your registration blob (wgsite -i) and run wgpub?";
 
+  /** How many host records are looked up at once unless told otherwise. */
+  public static final int DEFAULT_PARALLELISM = 8;
+
   private final Clock clock;
   private final int parallelism;
 
-  /** Reads with the system clock and up to 8 parallel lookups. */
+  /** Reads with the system clock and up to {@link #DEFAULT_PARALLELISM} parallel lookups. */
   public MeshReader() {
-    this(Clock.systemUTC(), 8);
+    this(Clock.systemUTC(), DEFAULT_PARALLELISM);
   }
 
   /**
@@ -53,7 +57,8 @@ public final class MeshReader {
    * Reads and verifies the mesh at {@code domain}; on success raises {@code seen} to the serials
    * read.
    *
-   * @param pinned the site's signing key, pinned at first contact or given out of band
+   * @param pinned the site's signing key, pinned at first contact or given out of band; after a
+   *     site-key roll the key recorded in {@code seen} takes its place
    * @param hostKey this endpoint's WireGuard private key
    * @param seen the highest serials accepted before
    * @throws RecordException naming the record and field that failed (a missing record included;
@@ -69,25 +74,16 @@ public final class MeshReader {
     String d = TxtRecordSet.normalize(domain);
     Instant now = clock.instant();
     MeshRecord mesh =
-        MeshRecord.decode(
+        MeshRecord.decodeTrusted(
             require(
                 source,
                 d,
                 "no mesh record (TXT) at this name",
                 "check the domain, or run wgpub on the site"),
-            pinned,
+            seen.trustedSiteKeys(pinned),
             d,
             now);
-    if (mesh.serial() < seen.mesh()) {
-      throw new RecordException(
-          d,
-          "field 'serial': serial "
-              + mesh.serial()
-              + " is older than "
-              + seen.mesh()
-              + " already seen (a replay or a stale cache)",
-          "wait for DNS caches to expire (TTL) and retry");
-    }
+    seen.checkMesh(d, mesh.serial());
 
     X25519PublicKey self = hostKey.publicKey();
     String keyName = RecordNames.keyRecordName(d, self);
@@ -147,7 +143,10 @@ public final class MeshReader {
         peers.add(r.entry());
       }
     }
-    seen.accept(mesh.serial(), serials);
+    seen.accept(mesh.serial(), mesh.issued(), serials);
+    // Site-key roll: the key that signed this record is now the current one (a record signed by
+    // the announced next key drops the old key), and what it announces the next one.
+    seen.acceptSiteKeys(mesh.siteSigningKey(), mesh.nextSiteSigningKey(), mesh.siteBoxKey());
     return new MeshView(
         mesh.settings(),
         mesh.serial(),

@@ -3,7 +3,9 @@ package org.wgmesh.core.record;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import org.wgmesh.core.crypto.Ed25519PrivateKey;
@@ -28,6 +30,11 @@ import org.wgmesh.core.model.Topology;
  * @param expires after this instant the record is refused
  * @param members the host numbers (1..65535) in the mesh, ascending
  * @param epoch the group-key epoch that host records are encrypted under
+ * @param nextSiteSigningKey during a site-key roll (issue 12): the Ed25519 key that will sign once
+ *     the overlap ends, announced under the current key so endpoints can pin it in advance; null
+ *     otherwise (then nothing of it is on the wire)
+ * @param nextSiteBoxKey during a site-key roll: the X25519 key that will seal key records and open
+ *     registration blobs once the overlap ends; null otherwise
  */
 public record MeshRecord(
     MeshSettings settings,
@@ -37,7 +44,15 @@ public record MeshRecord(
     Instant issued,
     Instant expires,
     SortedSet<Integer> members,
-    long epoch) {
+    long epoch,
+    Ed25519PublicKey nextSiteSigningKey,
+    X25519PublicKey nextSiteBoxKey) {
+
+  /** Extension tag of the next site signing key (see {@code docs/record-format.md}). */
+  static final int EXT_NEXT_SIGNING_KEY = 1;
+
+  /** Extension tag of the next site box key. */
+  static final int EXT_NEXT_BOX_KEY = 2;
 
   /**
    * @throws IllegalArgumentException when a value cannot be carried by the format (domain not lower
@@ -57,6 +72,35 @@ public record MeshRecord(
     TreeSet<Integer> copy = new TreeSet<>(members);
     copy.forEach(RecordNames::checkNumber);
     members = Collections.unmodifiableSortedSet(copy);
+    if (siteSigningKey.equals(nextSiteSigningKey)) {
+      throw new IllegalArgumentException("the next site signing key is the current one");
+    }
+    if (siteBoxKey.equals(nextSiteBoxKey)) {
+      throw new IllegalArgumentException("the next site box key is the current one");
+    }
+  }
+
+  /** A mesh record outside a site-key roll (no next key announced). */
+  public MeshRecord(
+      MeshSettings settings,
+      Ed25519PublicKey siteSigningKey,
+      X25519PublicKey siteBoxKey,
+      long serial,
+      Instant issued,
+      Instant expires,
+      SortedSet<Integer> members,
+      long epoch) {
+    this(settings, siteSigningKey, siteBoxKey, serial, issued, expires, members, epoch, null, null);
+  }
+
+  /** The announced next site signing key, if a roll is under way. */
+  public Optional<Ed25519PublicKey> nextSigningKey() {
+    return Optional.ofNullable(nextSiteSigningKey);
+  }
+
+  /** The announced next site box key, if a roll is under way. */
+  public Optional<X25519PublicKey> nextBoxKey() {
+    return Optional.ofNullable(nextSiteBoxKey);
   }
 
   /** The record name: the mesh domain. */
@@ -84,6 +128,14 @@ public record MeshRecord(
     w.u32(epoch);
     int highest = members.isEmpty() ? 0 : members.last();
     w.u16(highest).raw(bitmap(highest));
+    // Optional extensions, only when there is something to say: records outside a roll are byte
+    // for byte what they were before extensions existed.
+    if (nextSiteSigningKey != null) {
+      w.u8(EXT_NEXT_SIGNING_KEY).bytes16(nextSiteSigningKey.bytes());
+    }
+    if (nextSiteBoxKey != null) {
+      w.u8(EXT_NEXT_BOX_KEY).bytes16(nextSiteBoxKey.bytes());
+    }
     byte[] envelope = Envelope.build(name(), Envelope.TYPE_MESH, w.toByteArray(), siteSigning);
     return new TxtRecordSet(name(), ttl, TxtChunks.split(envelope));
   }
@@ -119,17 +171,88 @@ public record MeshRecord(
   static MeshRecord decodeAnyTime(
       TxtRecordSet rrset, Ed25519PublicKey pinnedOrNull, String expectedDomain) {
     String domain = TxtRecordSet.normalize(expectedDomain);
-    if (!rrset.name().equals(domain)) {
-      throw new RecordException(
-          domain, "field 'name': RRset is for " + rrset.name() + ", not " + domain);
-    }
-    Envelope.Parsed env = Envelope.parse(domain, TxtChunks.join(rrset), Envelope.TYPE_MESH, true);
+    Envelope.Parsed env = envelope(rrset, domain);
     if (pinnedOrNull != null && !env.verifiedBy(pinnedOrNull)) {
       throw new RecordException(
           domain,
           "field 'signature': not signed by the pinned site key " + pinnedOrNull.fingerprint(),
           "a forged record, or the site key changed: compare the site fingerprint with the admin");
     }
+    return body(domain, env, pinnedOrNull);
+  }
+
+  /**
+   * Decodes and verifies a mesh record signed by one of the keys an endpoint trusts: its pinned
+   * site key and, during a site-key roll, the next key a record signed by the pinned one announced.
+   * The record must carry the key that signed it. So a next-key announcement is only ever taken
+   * from a record signed by a trusted key.
+   *
+   * @param trusted the keys to accept, at least one
+   * @throws RecordException when no trusted key signed it; when the record is signed by the key it
+   *     carries (a key this endpoint never learned, e.g. after being offline for a whole roll) the
+   *     error names that key and the hint says how to pin it
+   */
+  public static MeshRecord decodeTrusted(
+      TxtRecordSet rrset, List<Ed25519PublicKey> trusted, String expectedDomain, Instant now) {
+    if (trusted.isEmpty()) {
+      throw new IllegalArgumentException("no trusted key");
+    }
+    String domain = TxtRecordSet.normalize(expectedDomain);
+    Envelope.Parsed env = envelope(rrset, domain);
+    for (Ed25519PublicKey key : trusted) {
+      if (env.verifiedBy(key)) {
+        MeshRecord mesh = body(domain, env, key);
+        RecordChecks.notExpired(mesh.name(), mesh.expires(), now);
+        return mesh;
+      }
+    }
+    String pinned =
+        trusted.get(0).fingerprint()
+            + (trusted.size() > 1
+                ? ", announced next key "
+                    + String.join(
+                        ", ",
+                        trusted.subList(1, trusted.size()).stream()
+                            .map(Ed25519PublicKey::fingerprint)
+                            .toList())
+                : "");
+    MeshRecord selfSigned;
+    try {
+      selfSigned = body(domain, env, null);
+    } catch (RecordException notEvenThat) {
+      throw new RecordException(
+          domain,
+          "field 'signature': not signed by the pinned site key " + pinned,
+          "a forged or damaged record: nothing was changed");
+    }
+    String carried = selfSigned.siteSigningKey().fingerprint();
+    throw new RecordException(
+        domain,
+        "field 'signature': signed by site key "
+            + carried
+            + ", which this endpoint has not pinned (pinned: "
+            + pinned
+            + ")",
+        "nothing was changed. If the admin rolled the site key while this endpoint was offline for"
+            + " the whole overlap, get the new fingerprint from the admin ('wgsite' prints it) and pin"
+            + " it: wgconfig --site-fingerprint "
+            + carried
+            + " "
+            + domain
+            + ". Otherwise the record is forged");
+  }
+
+  private static Envelope.Parsed envelope(TxtRecordSet rrset, String domain) {
+    if (!rrset.name().equals(domain)) {
+      throw new RecordException(
+          domain, "field 'name': RRset is for " + rrset.name() + ", not " + domain);
+    }
+    return Envelope.parse(domain, TxtChunks.join(rrset), Envelope.TYPE_MESH, true);
+  }
+
+  /** The body, the signature already checked against {@code verifiedOrNull} when not null. */
+  private static MeshRecord body(
+      String domain, Envelope.Parsed env, Ed25519PublicKey pinnedOrNull) {
     WireReader r = new WireReader(domain, env.body());
     String recordDomain = r.str8("domain");
     if (!recordDomain.equals(domain)) {
@@ -156,12 +279,55 @@ public record MeshRecord(
     var allowed = r.prefixes("allowedLanPrefixes");
     long epoch = r.u32("epoch");
     SortedSet<Integer> members = readMembers(r);
-    r.end("members");
+    Extensions ext = readExtensions(r, signing, box);
+    r.end("extensions");
     if (!expires.isAfter(issued)) {
       throw r.error("expires", "expiry " + expires + " is not after issue " + issued);
     }
     MeshSettings settings = new MeshSettings(domain, locus, tunnel, portbase, allowed, topology);
-    return new MeshRecord(settings, signing, box, serial, issued, expires, members, epoch);
+    return new MeshRecord(
+        settings, signing, box, serial, issued, expires, members, epoch, ext.signing, ext.box);
+  }
+
+  /**
+   * Optional extensions after the member bitmap: {@code u8 tag, bytes16 value}, tags strictly
+   * increasing. Tag 1 is the next site signing key, tag 2 the next site box key (32 bytes each);
+   * unknown tags are skipped (they are signed, so a later format can add some that older readers
+   * ignore).
+   */
+  private record Extensions(Ed25519PublicKey signing, X25519PublicKey box) {}
+
+  private static Extensions readExtensions(
+      WireReader r, Ed25519PublicKey signing, X25519PublicKey box) {
+    Ed25519PublicKey next = null;
+    X25519PublicKey nextBox = null;
+    int last = 0;
+    while (r.remaining() > 0) {
+      int tag = r.u8("extensions.tag");
+      if (tag <= last) {
+        throw r.error("extensions.tag", "tag " + tag + " after " + last + " (must increase)");
+      }
+      last = tag;
+      byte[] value = r.bytes16("extensions[" + tag + "]");
+      if (tag == EXT_NEXT_SIGNING_KEY) {
+        if (value.length != 32) {
+          throw r.error("nextSiteSigningKey", "must be 32 bytes, got " + value.length);
+        }
+        next = new Ed25519PublicKey(value);
+        if (next.equals(signing)) {
+          throw r.error("nextSiteSigningKey", "equals the current site signing key");
+        }
+      } else if (tag == EXT_NEXT_BOX_KEY) {
+        if (value.length != 32) {
+          throw r.error("nextSiteBoxKey", "must be 32 bytes, got " + value.length);
+        }
+        nextBox = new X25519PublicKey(value);
+        if (nextBox.equals(box)) {
+          throw r.error("nextSiteBoxKey", "equals the current site box key");
+        }
+      }
+    }
+    return new Extensions(next, nextBox);
   }
 
   /** The policy carried in the record; an unknown one names the field (a newer site, perhaps). */

@@ -40,8 +40,9 @@ import org.wgmesh.core.record.PublicationState.Member;
  *   <li>Serials come from one counter that only grows (the state's, raised above every serial still
  *       published), so the mesh serial grows only when the mesh record is rewritten.
  *   <li>A member that left (uuid gone or its key changed) starts a new group-key epoch: every host
- *       and key record is rewritten. A join writes exactly its host record, its key record and the
- *       mesh record.
+ *       and key record is rewritten. So does a group key older than {@link #withGroupKeyMaxAge the
+ *       maximum age}, when one is set. A join writes exactly its host record, its key record and
+ *       the mesh record.
  *   <li>Only names that are ours ({@link RecordNames#isOurs}) are ever deleted.
  * </ul>
  */
@@ -53,6 +54,9 @@ public final class PublicationPlanner {
   private final Duration lifetime;
   private final Duration renewBefore;
   private final Random random;
+  private final Duration groupKeyMaxAge;
+  private final Ed25519PublicKey nextSigningKey;
+  private final X25519PublicKey nextBoxKey;
 
   /**
    * @param keys the site keys that sign and seal
@@ -69,6 +73,18 @@ public final class PublicationPlanner {
   /** With the randomness (group keys, nonces, HPKE ephemeral keys) from {@code random}: tests. */
   PublicationPlanner(
       SiteKeys keys, int ttl, Duration lifetime, Duration renewBefore, Random random) {
+    this(keys, ttl, lifetime, renewBefore, random, null, null, null);
+  }
+
+  private PublicationPlanner(
+      SiteKeys keys,
+      int ttl,
+      Duration lifetime,
+      Duration renewBefore,
+      Random random,
+      Duration groupKeyMaxAge,
+      Ed25519PublicKey nextSigningKey,
+      X25519PublicKey nextBoxKey) {
     this.keys = Objects.requireNonNull(keys, "keys");
     this.sitePublic = keys.signing().publicKey();
     this.siteBoxPublic = keys.box().publicKey();
@@ -83,6 +99,54 @@ public final class PublicationPlanner {
     this.lifetime = lifetime;
     this.renewBefore = renewBefore;
     this.random = random;
+    this.groupKeyMaxAge = groupKeyMaxAge;
+    if (sitePublic.equals(nextSigningKey)) {
+      throw new IllegalArgumentException("the next signing key is the current one");
+    }
+    this.nextSigningKey = nextSigningKey;
+    if (siteBoxPublic.equals(nextBoxKey)) {
+      throw new IllegalArgumentException("the next box key is the current one");
+    }
+    this.nextBoxKey = nextBoxKey;
+  }
+
+  /**
+   * This planner also starting a new group-key epoch whenever the current one is at least {@code
+   * maxAge} old (site file {@code group-key-max-age}); a state that does not say when its key was
+   * made starts the clock at the next plan instead of rotating.
+   *
+   * @param maxAge positive, or null for no schedule (only removals rotate)
+   */
+  public PublicationPlanner withGroupKeyMaxAge(Duration maxAge) {
+    if (maxAge != null && (maxAge.isNegative() || maxAge.isZero())) {
+      throw new IllegalArgumentException("maxAge must be positive");
+    }
+    return new PublicationPlanner(
+        keys, ttl, lifetime, renewBefore, random, maxAge, nextSigningKey, nextBoxKey);
+  }
+
+  /**
+   * This planner announcing {@code next} in the mesh record: a site-key roll's overlap (the records
+   * are still signed by the current key, which endpoints trust, so they pin {@code next} as well).
+   * When the overlap is over, the caller plans with the next key as {@code keys.signing()} and no
+   * announcement: every record signed by the old key then fails to verify and is re-signed.
+   *
+   * @param next the next signing key, or null for none
+   */
+  public PublicationPlanner withNextSigningKey(Ed25519PublicKey next) {
+    return withNextKeys(next, null);
+  }
+
+  /**
+   * {@link #withNextSigningKey} also announcing the next box key (the HPKE key that seals key
+   * records and opens registration blobs after the switch; a new box key reseals every key record).
+   *
+   * @param next the next signing key, or null
+   * @param nextBox the next box key, or null
+   */
+  public PublicationPlanner withNextKeys(Ed25519PublicKey next, X25519PublicKey nextBox) {
+    return new PublicationPlanner(
+        keys, ttl, lifetime, renewBefore, random, groupKeyMaxAge, next, nextBox);
   }
 
   /**
@@ -142,8 +206,13 @@ public final class PublicationPlanner {
                 e ->
                     members.get(e.getKey()) == null
                         || !members.get(e.getKey()).publicKey().equals(e.getValue().publicKey()));
-    boolean rotate = state.groupKey() == null || someoneLeft;
+    boolean tooOld =
+        groupKeyMaxAge != null
+            && state.groupKeySince() != null
+            && !now.isBefore(state.groupKeySince().plus(groupKeyMaxAge));
+    boolean rotate = state.groupKey() == null || someoneLeft || tooOld;
     GroupKey groupKey = rotate ? GroupKey.generate(highestEpoch + 1, random) : state.groupKey();
+    Instant groupKeySince = rotate || state.groupKeySince() == null ? now : state.groupKeySince();
 
     // Key records cannot be opened here; they are only trusted while the published mesh record
     // shows they were sealed with the current box key (a rotated site box key reseals them all).
@@ -196,6 +265,8 @@ public final class PublicationPlanner {
             && publishedMesh.siteBoxKey().equals(siteBoxPublic)
             && publishedMesh.members().equals(numbers)
             && publishedMesh.epoch() == groupKey.epoch()
+            && Objects.equals(publishedMesh.nextSiteSigningKey(), nextSigningKey)
+            && Objects.equals(publishedMesh.nextSiteBoxKey(), nextBoxKey)
             && publishedMesh.expires().isAfter(renewLimit);
     if (keepMesh) {
       desired.add(ours.get(domain));
@@ -209,7 +280,9 @@ public final class PublicationPlanner {
               now,
               now.plus(lifetime),
               numbers,
-              groupKey.epoch());
+              groupKey.epoch(),
+              nextSigningKey,
+              nextBoxKey);
       meshRrset = mesh.encode(keys.signing(), ttl);
       desired.add(meshRrset);
     }
@@ -225,7 +298,11 @@ public final class PublicationPlanner {
     upserts.sort(Comparator.comparing(TxtRecordSet::name));
     desired.sort(Comparator.comparing(TxtRecordSet::name));
     return new PublicationPlan(
-        upserts, meshRrset, deletes, desired, new PublicationState(counter, groupKey, members));
+        upserts,
+        meshRrset,
+        deletes,
+        desired,
+        new PublicationState(counter, groupKey, members, groupKeySince));
   }
 
   private TxtRecordSet sealKey(HostEntry host, GroupKey groupKey, String domain) {

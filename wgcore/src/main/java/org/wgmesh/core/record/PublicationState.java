@@ -1,5 +1,7 @@
 package org.wgmesh.core.record;
 
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -20,8 +22,11 @@ import org.wgmesh.core.error.WgmeshException;
  * @param lastSerial the highest serial used for any record so far (0 before the first run)
  * @param groupKey the current group key, or null before the first run
  * @param members uuid to member of the current epoch
+ * @param groupKeySince when the current group key was made (for {@code group-key-max-age}), or null
+ *     when not known (no key yet, or a state written before it was recorded)
  */
-public record PublicationState(long lastSerial, GroupKey groupKey, Map<UUID, Member> members) {
+public record PublicationState(
+    long lastSerial, GroupKey groupKey, Map<UUID, Member> members, Instant groupKeySince) {
   private static final String HEADER =
       "# wgmesh publication state, written by wgpub. Secret (holds the group key): keep it 0600.";
 
@@ -43,6 +48,12 @@ public record PublicationState(long lastSerial, GroupKey groupKey, Map<UUID, Mem
       throw new IllegalArgumentException("serial must not be negative");
     }
     members = Collections.unmodifiableMap(new TreeMap<>(members));
+    groupKeySince = groupKeySince == null ? null : groupKeySince.truncatedTo(ChronoUnit.SECONDS);
+  }
+
+  /** A state that does not know when its group key was made. */
+  public PublicationState(long lastSerial, GroupKey groupKey, Map<UUID, Member> members) {
+    this(lastSerial, groupKey, members, null);
   }
 
   /** The state before the first publication. */
@@ -61,6 +72,9 @@ public record PublicationState(long lastSerial, GroupKey groupKey, Map<UUID, Mem
           .append(' ')
           .append(groupKey.keyBase64())
           .append('\n');
+      if (groupKeySince != null) {
+        sb.append("group-key-since ").append(groupKeySince.getEpochSecond()).append('\n');
+      }
     }
     members.forEach(
         (uuid, m) ->
@@ -83,6 +97,7 @@ public record PublicationState(long lastSerial, GroupKey groupKey, Map<UUID, Mem
   public static PublicationState parse(String text, String what) {
     long serial = -1;
     GroupKey key = null;
+    Instant since = null;
     Map<UUID, Member> members = new LinkedHashMap<>();
     boolean format = false;
     String[] lines = text.split("\n", -1);
@@ -121,6 +136,10 @@ public record PublicationState(long lastSerial, GroupKey groupKey, Map<UUID, Mem
             }
             key = new GroupKey(epoch, k);
           }
+          case "group-key-since" -> {
+            expect(f, 2, where);
+            since = Instant.ofEpochSecond(Long.parseLong(f[1]));
+          }
           case "member" -> {
             expect(f, 4, where);
             UUID uuid = UUID.fromString(f[1]);
@@ -136,7 +155,7 @@ public record PublicationState(long lastSerial, GroupKey groupKey, Map<UUID, Mem
         }
       } catch (WgmeshException e) {
         throw e instanceof ConfigException c ? c : new ConfigException(where, e.why(), null, e);
-      } catch (IllegalArgumentException e) {
+      } catch (IllegalArgumentException | java.time.DateTimeException e) {
         throw new ConfigException(where, "malformed '" + f[0] + "' line: " + e.getMessage());
       }
     }
@@ -144,7 +163,7 @@ public record PublicationState(long lastSerial, GroupKey groupKey, Map<UUID, Mem
       throw new ConfigException(
           what, "not a wgmesh publication state (needs 'format 1' and 'serial' lines)");
     }
-    return new PublicationState(serial, key, members);
+    return new PublicationState(serial, key, members, key == null ? null : since);
   }
 
   private static void expect(String[] f, int n, String where) {

@@ -1,16 +1,36 @@
 package org.wgmesh.core.record;
 
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
+import org.wgmesh.core.crypto.Ed25519PublicKey;
+import org.wgmesh.core.crypto.X25519PublicKey;
 import org.wgmesh.core.error.ConfigException;
+import org.wgmesh.core.error.InputException;
+import org.wgmesh.core.error.RecordException;
 
 /**
  * The highest serials an endpoint has accepted: of the mesh record and of each member's host
  * record. A record with a lower serial is a replay or a stale cache and is refused. The caller
  * persists it ({@link #toText()}, {@link #parse}) per mesh domain. Thread-safe.
+ *
+ * <p>{@code wgconfig} records the mesh serial (and issue time) it verified at enrolment ({@link
+ * #acceptMesh}), so even the first {@code wgdeploy} refuses an older record (issue 12).
+ *
+ * <p>It also holds the site keys the endpoint trusts over time: the site key that signed the last
+ * accepted mesh record ({@code site-key}, which takes over from the endpoint file's pin after a
+ * roll) and the next key that record announced ({@code next-site-key}). Both change only with a
+ * complete, verified read, in the same atomic write as the serials.
  */
 public final class SeenSerials {
   private long mesh = -1;
+  private Instant meshIssued;
+  private Ed25519PublicKey siteKey;
+  private Ed25519PublicKey nextSiteKey;
+  private X25519PublicKey siteBoxKey;
   private final Map<Integer, Long> hosts = new TreeMap<>();
 
   /** Nothing seen yet. */
@@ -21,6 +41,96 @@ public final class SeenSerials {
   /** The highest mesh serial seen, or -1. */
   public synchronized long mesh() {
     return mesh;
+  }
+
+  /** When the mesh record of {@link #mesh()} was issued, if known. */
+  public synchronized Optional<Instant> meshIssued() {
+    return Optional.ofNullable(meshIssued);
+  }
+
+  /**
+   * Refuses a mesh record older than the one accepted before.
+   *
+   * @param domain names the record in the error
+   * @throws RecordException when {@code serial} is lower than {@link #mesh()}
+   */
+  public synchronized void checkMesh(String domain, long serial) {
+    if (serial < mesh) {
+      throw new RecordException(
+          domain,
+          "field 'serial': serial "
+              + serial
+              + " is older than "
+              + mesh
+              + " already seen"
+              + (meshIssued == null ? "" : " (issued " + meshIssued + ")")
+              + " (a replay or a stale cache)",
+          "nothing was changed; wait for DNS caches to expire (TTL) and retry");
+    }
+  }
+
+  /**
+   * Records a verified mesh record alone (enrolment: the host records are not read yet), keeping
+   * the host serials seen.
+   *
+   * @throws RecordException when it is older than one accepted before ({@link #checkMesh})
+   */
+  public synchronized void acceptMesh(String domain, long serial, Instant issued) {
+    checkMesh(domain, serial);
+    if (serial > mesh || meshIssued == null) {
+      meshIssued = issued;
+    }
+    mesh = serial;
+  }
+
+  /**
+   * The site keys to accept a mesh record from: the current one (the key that signed the last
+   * accepted record, else {@code pinned}) and, during a roll, the announced next one.
+   *
+   * @param pinned the endpoint file's pinned key
+   */
+  public synchronized List<Ed25519PublicKey> trustedSiteKeys(Ed25519PublicKey pinned) {
+    List<Ed25519PublicKey> keys = new ArrayList<>();
+    keys.add(siteKey != null ? siteKey : pinned);
+    if (nextSiteKey != null && !keys.contains(nextSiteKey)) {
+      keys.add(nextSiteKey);
+    }
+    return keys;
+  }
+
+  /** The key that signed the last accepted mesh record, if recorded. */
+  public synchronized Optional<Ed25519PublicKey> siteKey() {
+    return Optional.ofNullable(siteKey);
+  }
+
+  /** The next site key the last accepted mesh record announced, if any. */
+  public synchronized Optional<Ed25519PublicKey> nextSiteKey() {
+    return Optional.ofNullable(nextSiteKey);
+  }
+
+  /**
+   * The site box key the last accepted mesh record carried (registration blobs are sealed to it; it
+   * changes with a site-key roll), if recorded.
+   */
+  public synchronized Optional<X25519PublicKey> siteBoxKey() {
+    return Optional.ofNullable(siteBoxKey);
+  }
+
+  /** {@link #acceptSiteKeys(Ed25519PublicKey, Ed25519PublicKey)} and the record's box key. */
+  public synchronized void acceptSiteKeys(
+      Ed25519PublicKey signedBy, Ed25519PublicKey nextOrNull, X25519PublicKey box) {
+    acceptSiteKeys(signedBy, nextOrNull);
+    siteBoxKey = box;
+  }
+
+  /**
+   * Records the keys of a verified mesh record: the one that signed it becomes the current key (the
+   * old one is dropped once a record signed by the next one verified), and its announcement, or
+   * none, the next one.
+   */
+  public synchronized void acceptSiteKeys(Ed25519PublicKey signedBy, Ed25519PublicKey nextOrNull) {
+    siteKey = signedBy;
+    nextSiteKey = nextOrNull;
   }
 
   /** The highest serial seen for host {@code number}'s record, or -1. */
@@ -34,6 +144,19 @@ public final class SeenSerials {
    * from one site-wide counter, so the new host's are higher anyway).
    */
   public synchronized void accept(long meshSerial, Map<Integer, Long> hostSerials) {
+    accept(meshSerial, null, hostSerials);
+  }
+
+  /**
+   * {@link #accept(long, Map)} with the mesh record's issue time.
+   *
+   * @param meshIssued when the mesh record was issued, or null when not known
+   */
+  public synchronized void accept(
+      long meshSerial, Instant meshIssued, Map<Integer, Long> hostSerials) {
+    if (meshSerial > mesh || (meshSerial == mesh && this.meshIssued == null)) {
+      this.meshIssued = meshIssued;
+    }
     mesh = Math.max(mesh, meshSerial);
     Map<Integer, Long> next = new TreeMap<>();
     hostSerials.forEach((n, s) -> next.put(n, Math.max(s, hosts.getOrDefault(n, -1L))));
@@ -41,10 +164,25 @@ public final class SeenSerials {
     hosts.putAll(next);
   }
 
-  /** {@code mesh <serial>} and {@code host <number> <serial>} lines. */
+  /**
+   * {@code mesh <serial>}, {@code mesh-issued <seconds since 1970>} and {@code host <number>
+   * <serial>} lines.
+   */
   public synchronized String toText() {
     StringBuilder sb = new StringBuilder("# wgmesh serials seen, written by wgdeploy\n");
     sb.append("mesh ").append(mesh).append('\n');
+    if (meshIssued != null) {
+      sb.append("mesh-issued ").append(meshIssued.getEpochSecond()).append('\n');
+    }
+    if (siteKey != null) {
+      sb.append("site-key ").append(siteKey.toBase64()).append('\n');
+    }
+    if (nextSiteKey != null) {
+      sb.append("next-site-key ").append(nextSiteKey.toBase64()).append('\n');
+    }
+    if (siteBoxKey != null) {
+      sb.append("site-box-key ").append(siteBoxKey.toBase64()).append('\n');
+    }
     hosts.forEach((n, s) -> sb.append("host ").append(n).append(' ').append(s).append('\n'));
     return sb.toString();
   }
@@ -68,6 +206,14 @@ public final class SeenSerials {
       try {
         if (f[0].equals("mesh") && f.length == 2) {
           seen.mesh = Long.parseLong(f[1]);
+        } else if (f[0].equals("mesh-issued") && f.length == 2) {
+          seen.meshIssued = Instant.ofEpochSecond(Long.parseLong(f[1]));
+        } else if (f[0].equals("site-key") && f.length == 2) {
+          seen.siteKey = Ed25519PublicKey.parse(f[1], where);
+        } else if (f[0].equals("site-box-key") && f.length == 2) {
+          seen.siteBoxKey = X25519PublicKey.parse(f[1], where);
+        } else if (f[0].equals("next-site-key") && f.length == 2) {
+          seen.nextSiteKey = Ed25519PublicKey.parse(f[1], where);
         } else if (f[0].equals("host") && f.length == 3) {
           int n = Integer.parseInt(f[1]);
           if (n < 1 || n > 65535) {
@@ -75,10 +221,15 @@ public final class SeenSerials {
           }
           seen.hosts.put(n, Long.parseLong(f[2]));
         } else {
-          throw new ConfigException(where, "expected 'mesh SERIAL' or 'host NUMBER SERIAL'");
+          throw new ConfigException(
+              where,
+              "expected 'mesh SERIAL', 'mesh-issued SECONDS', 'site-key KEY', 'next-site-key KEY', 'site-box-key KEY'"
+                  + " or 'host NUMBER SERIAL'");
         }
-      } catch (NumberFormatException e) {
+      } catch (NumberFormatException | java.time.DateTimeException e) {
         throw new ConfigException(where, "not a number: " + e.getMessage());
+      } catch (InputException e) {
+        throw new ConfigException(where, e.why());
       }
     }
     return seen;

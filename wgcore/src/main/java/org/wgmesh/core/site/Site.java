@@ -35,6 +35,7 @@ import org.wgmesh.core.net.AsnRange;
  * @param recordLifetime how long a published record stays valid (its expiry is publish time plus
  *     this)
  * @param retired removed hosts whose removal is not yet published; their numbers stay reserved
+ * @param keyPolicy how the keys change over time (group-key schedule)
  */
 public record Site(
     MeshSettings settings,
@@ -44,7 +45,8 @@ public record Site(
     String publishTarget,
     Duration ttl,
     Duration recordLifetime,
-    List<RetiredHost> retired) {
+    List<RetiredHost> retired,
+    KeyPolicy keyPolicy) {
 
   /**
    * @throws ConfigException when hosts collide or break a rule (see {@code docs/site-file.md})
@@ -56,6 +58,7 @@ public record Site(
     Objects.requireNonNull(publishTarget, "publishTarget");
     Objects.requireNonNull(ttl, "ttl");
     Objects.requireNonNull(recordLifetime, "recordLifetime");
+    Objects.requireNonNull(keyPolicy, "keyPolicy");
     List<HostEntry> sorted = new ArrayList<>(hosts);
     sorted.sort(Comparator.comparingInt(HostEntry::number));
     hosts = List.copyOf(sorted);
@@ -64,6 +67,34 @@ public record Site(
     retired = List.copyOf(r);
     SiteRules.check(
         "site " + settings.domain(), SiteRules.NO_LINES, settings, asnRange, hosts, retired);
+  }
+
+  /** A site without a key schedule ({@link KeyPolicy#NONE}). */
+  public Site(
+      MeshSettings settings,
+      List<HostEntry> hosts,
+      SiteKeys keys,
+      AsnRange asnRange,
+      String publishTarget,
+      Duration ttl,
+      Duration recordLifetime,
+      List<RetiredHost> retired) {
+    this(
+        settings,
+        hosts,
+        keys,
+        asnRange,
+        publishTarget,
+        ttl,
+        recordLifetime,
+        retired,
+        KeyPolicy.NONE);
+  }
+
+  /** This site with another key policy. */
+  public Site withKeyPolicy(KeyPolicy policy) {
+    return new Site(
+        settings, hosts, keys, asnRange, publishTarget, ttl, recordLifetime, retired, policy);
   }
 
   /** The host with this uuid. */
@@ -121,7 +152,8 @@ public record Site(
     List<HostEntry> next = new ArrayList<>(hosts);
     next.removeIf(h -> h.uuid().equals(host.uuid()));
     next.add(host);
-    return new Site(settings, next, keys, asnRange, publishTarget, ttl, recordLifetime, retired);
+    return new Site(
+        settings, next, keys, asnRange, publishTarget, ttl, recordLifetime, retired, keyPolicy);
   }
 
   /**
@@ -137,7 +169,8 @@ public record Site(
     next.remove(gone.get());
     List<RetiredHost> ret = new ArrayList<>(retired);
     ret.add(new RetiredHost(gone.get().number(), uuid));
-    return new Site(settings, next, keys, asnRange, publishTarget, ttl, recordLifetime, ret);
+    return new Site(
+        settings, next, keys, asnRange, publishTarget, ttl, recordLifetime, ret, keyPolicy);
   }
 
   /**
@@ -147,6 +180,7 @@ public record Site(
   public Site withoutRetired(Collection<Integer> numbers) {
     List<RetiredHost> ret = new ArrayList<>(retired);
     ret.removeIf(r -> numbers.contains(r.number()));
-    return new Site(settings, hosts, keys, asnRange, publishTarget, ttl, recordLifetime, ret);
+    return new Site(
+        settings, hosts, keys, asnRange, publishTarget, ttl, recordLifetime, ret, keyPolicy);
   }
 }

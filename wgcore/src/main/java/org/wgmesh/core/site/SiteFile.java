@@ -63,8 +63,24 @@ public final class SiteFile {
   public static Site load(Path yaml) {
     SiteSpec spec = SiteSpec.parse(YamlDocuments.read(yaml));
     KeyPaths kp = keyPaths(yaml);
+    Path nextFile = nextSigningKeyPath(yaml);
+    Path nextBoxFile = nextBoxKeyPath(yaml);
     Ed25519PrivateKey signing = readKey(kp.signing(), Ed25519PrivateKey::parse);
     X25519PrivateKey box = readKey(kp.box(), X25519PrivateKey::parse);
+    if (!box.publicKey().equals(spec.boxPublic())
+        && spec.roll() == null
+        && Files.exists(nextBoxFile)
+        && readKey(nextBoxFile, X25519PrivateKey::parse).publicKey().equals(spec.boxPublic())) {
+      box = readKey(nextBoxFile, X25519PrivateKey::parse); // an interrupted completion, as below
+    }
+    if (!signing.publicKey().equals(spec.signingPublic())
+        && spec.roll() == null
+        && Files.exists(nextFile)
+        && readKey(nextFile, Ed25519PrivateKey::parse).publicKey().equals(spec.signingPublic())) {
+      // A roll whose completion was interrupted after the site file named the new key and before
+      // its key file replaced the old one: the new key is the current one (completeRoll renames).
+      signing = readKey(nextFile, Ed25519PrivateKey::parse);
+    }
     if (!signing.publicKey().equals(spec.signingPublic())) {
       throw spec.signingNode()
           .error(
@@ -81,6 +97,29 @@ public final class SiteFile {
                   + kp.box().getFileName()
                   + " (e.g. from a backup); never edit site-keys by hand");
     }
+    KeyPolicy policy = spec.keyPolicy();
+    if (spec.roll() != null) {
+      Ed25519PrivateKey next = readKey(nextFile, Ed25519PrivateKey::parse);
+      if (!next.publicKey().equals(spec.roll().nextPublic())) {
+        throw spec.roll()
+            .node()
+            .error(
+                "does not match the private key in " + nextFile,
+                "restore the right " + nextFile.getFileName() + "; never edit site-keys by hand");
+      }
+      X25519PrivateKey nextBox = readKey(nextBoxFile, X25519PrivateKey::parse);
+      if (!nextBox.publicKey().equals(spec.roll().nextBoxPublic())) {
+        throw spec.roll()
+            .boxNode()
+            .error(
+                "does not match the private key in " + nextBoxFile,
+                "restore the right "
+                    + nextBoxFile.getFileName()
+                    + "; never edit site-keys by hand");
+      }
+      policy =
+          policy.withRoll(java.util.Optional.of(new SiteKeyRoll(next, nextBox, spec.roll().at())));
+    }
     return new Site(
         spec.settings(),
         spec.hosts(),
@@ -89,7 +128,143 @@ public final class SiteFile {
         spec.publishTarget(),
         spec.ttl(),
         spec.recordLifetime(),
-        spec.retired());
+        spec.retired(),
+        policy);
+  }
+
+  /**
+   * Parses a duration as the site file writes them ({@code 300}, {@code 15m}, {@code 12h}, {@code
+   * 14d}).
+   *
+   * @throws InputException naming {@code what} for another form
+   */
+  public static java.time.Duration parseDuration(String text, String what) {
+    return Durations.parse(text, what);
+  }
+
+  /** The next signing key's file during a roll: {@code <name>.sign.next.key}, beside the file. */
+  public static Path nextSigningKeyPath(Path yaml) {
+    String name = yaml.getFileName().toString().replaceFirst("\\.ya?ml$", "");
+    return yaml.resolveSibling(name + ".sign.next.key");
+  }
+
+  /** The next box key's file during a roll: {@code <name>.box.next.key}, beside the file. */
+  public static Path nextBoxKeyPath(Path yaml) {
+    String name = yaml.getFileName().toString().replaceFirst("\\.ya?ml$", "");
+    return yaml.resolveSibling(name + ".box.next.key");
+  }
+
+  /**
+   * Starts a site-key roll: makes the next signing and box keys ({@code <name>.sign.next.key},
+   * {@code <name>.box.next.key}, 0600) and records their public halves and the end of the overlap
+   * in the site file. The caller holds the lock.
+   *
+   * @param overlap how long the current key keeps signing while records announce the next one;
+   *     should cover the longest time an endpoint may stay offline (and at least one record
+   *     lifetime, so every endpoint sees an announcement before the switch)
+   * @return the site with the roll
+   * @throws org.wgmesh.core.error.ConflictException when a roll is already under way
+   * @throws FileException when the key file exists or cannot be written
+   */
+  public static Site startRoll(Path yaml, java.time.Duration overlap, java.time.Instant now) {
+    Site site = load(yaml);
+    if (site.keyPolicy().roll().isPresent()) {
+      SiteKeyRoll r = site.keyPolicy().roll().get();
+      throw new org.wgmesh.core.error.ConflictException(
+          yaml.toString(),
+          "a site-key roll to "
+              + r.nextSigning().publicKey().fingerprint()
+              + " is already under way (the new key signs alone from "
+              + r.at()
+              + ")",
+          "let it complete (wgpub after that time finishes it), then start another");
+    }
+    Path nextFile = nextSigningKeyPath(yaml);
+    Path nextBoxFile = nextBoxKeyPath(yaml);
+    Ed25519PrivateKey next = Ed25519PrivateKey.generate();
+    X25519PrivateKey nextBox = X25519PrivateKey.generate();
+    for (Path p : List.of(nextFile, nextBoxFile)) {
+      if (Files.exists(p)) {
+        throw new FileException(
+            p.toString(),
+            "exists, but the site file records no roll",
+            "a roll was started and its site file lost, or completed half-way: move the file away"
+                + " (keep it until you know which key the endpoints pin) and run again");
+      }
+    }
+    KeyFiles.createSecret(nextFile, next.toBase64());
+    KeyFiles.createSecret(nextBoxFile, nextBox.toBase64());
+    Site rolled =
+        site.withKeyPolicy(
+            site.keyPolicy()
+                .withRoll(
+                    java.util.Optional.of(new SiteKeyRoll(next, nextBox, now.plus(overlap)))));
+    save(rolled, yaml);
+    return rolled;
+  }
+
+  /**
+   * Completes a roll whose overlap is over at {@code now}: the site file names the next key as the
+   * signing key (and no roll), then the next key file replaces the old key file, which is gone. The
+   * caller holds the lock and has published the records signed by the new key. Idempotent, and it
+   * also finishes a completion that was interrupted between the two steps.
+   *
+   * @return true when it changed a file
+   * @throws FileException when a file cannot be written
+   */
+  public static boolean completeRoll(Path yaml, java.time.Instant now) {
+    Site site = load(yaml);
+    Path nextFile = nextSigningKeyPath(yaml);
+    boolean changed = false;
+    java.util.Optional<SiteKeyRoll> roll = site.keyPolicy().roll();
+    if (roll.isPresent()) {
+      if (!roll.get().due(now)) {
+        return false;
+      }
+      Site done =
+          new Site(
+              site.settings(),
+              site.hosts(),
+              roll.get().nextKeys(),
+              site.asnRange(),
+              site.publishTarget(),
+              site.ttl(),
+              site.recordLifetime(),
+              site.retired(),
+              site.keyPolicy().withRoll(java.util.Optional.empty()));
+      save(done, yaml);
+      changed = true;
+    }
+    SiteKeys keysNow = load(yaml).keys();
+    if (Files.exists(nextFile)
+        && readKey(nextFile, Ed25519PrivateKey::parse)
+            .publicKey()
+            .equals(keysNow.signing().publicKey())) {
+      moveKey(nextFile, keyPaths(yaml).signing());
+      changed = true;
+    }
+    Path nextBoxFile = nextBoxKeyPath(yaml);
+    if (Files.exists(nextBoxFile)
+        && readKey(nextBoxFile, X25519PrivateKey::parse)
+            .publicKey()
+            .equals(keysNow.box().publicKey())) {
+      moveKey(nextBoxFile, keyPaths(yaml).box());
+      changed = true;
+    }
+    return changed;
+  }
+
+  private static void moveKey(Path from, Path to) {
+    try {
+      Files.move(
+          from,
+          to,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new FileException(
+          from.toString(), "cannot move over the old key file: " + e.getMessage(), null, e);
+    }
   }
 
   private interface KeyParser<K> {
@@ -271,9 +446,20 @@ public final class SiteFile {
     m.put("publish", site.publishTarget());
     m.put("ttl", site.ttl().getSeconds());
     m.put("record-lifetime", Durations.format(site.recordLifetime()));
+    site.keyPolicy()
+        .groupKeyMaxAge()
+        .ifPresent(d -> m.put("group-key-max-age", Durations.format(d)));
     Map<String, Object> keys = new LinkedHashMap<>();
     keys.put("signing-public", site.keys().signing().publicKey().toBase64());
     keys.put("box-public", site.keys().box().publicKey().toBase64());
+    site.keyPolicy()
+        .roll()
+        .ifPresent(
+            r -> {
+              keys.put("next-signing-public", r.nextSigning().publicKey().toBase64());
+              keys.put("next-box-public", r.nextBox().publicKey().toBase64());
+              keys.put("roll-at", r.at().toString());
+            });
     m.put("site-keys", keys);
     List<Object> hosts = new ArrayList<>();
     for (HostEntry h : site.hosts()) {

@@ -38,6 +38,9 @@ import org.wgmesh.core.yaml.YamlNode;
  * @param retired retired numbers, in file order
  * @param signingNode the {@code site-keys.signing-public} node, for errors about key files
  * @param boxNode the {@code site-keys.box-public} node, for errors about key files
+ * @param keyPolicy {@code group-key-max-age} (the roll comes with the key file, in {@link
+ *     SiteFile})
+ * @param roll {@code site-keys.next-signing-public} and {@code roll-at}, or null
  */
 record SiteSpec(
     MeshSettings settings,
@@ -50,7 +53,23 @@ record SiteSpec(
     List<HostEntry> hosts,
     List<RetiredHost> retired,
     YamlNode signingNode,
-    YamlNode boxNode) {
+    YamlNode boxNode,
+    KeyPolicy keyPolicy,
+    RollSpec roll) {
+
+  /**
+   * A site-key roll as the site file states it.
+   *
+   * @param nextPublic the next signing key's public half
+   * @param at when the overlap ends
+   * @param node the {@code next-signing-public} node, for errors about the key file
+   */
+  record RollSpec(
+      Ed25519PublicKey nextPublic,
+      X25519PublicKey nextBoxPublic,
+      java.time.Instant at,
+      YamlNode node,
+      YamlNode boxNode) {}
 
   /** Format version of the site file; written as {@code version: 1}. */
   static final int VERSION = 1;
@@ -74,10 +93,12 @@ record SiteSpec(
           "publish",
           "ttl",
           "record-lifetime",
+          "group-key-max-age",
           "site-keys",
           "hosts",
           "retired");
-  static final Set<String> KEY_KEYS = Set.of("signing-public", "box-public");
+  static final Set<String> KEY_KEYS =
+      Set.of("signing-public", "box-public", "next-signing-public", "next-box-public", "roll-at");
   static final Set<String> HOST_KEYS =
       Set.of(
           "uuid",
@@ -132,12 +153,18 @@ record SiteSpec(
         YamlNode.optional(top, "record-lifetime")
             .map(n -> duration(n, 3600, 366L * 86400))
             .orElse(DEFAULT_RECORD_LIFETIME);
+    // Keys over time (issue 12): the group key also rotates when this old, not only on removals.
+    KeyPolicy keyPolicy =
+        new KeyPolicy(
+            YamlNode.optional(top, "group-key-max-age").map(n -> duration(n, 3600, 366L * 86400)),
+            java.util.Optional.empty());
     YamlNode keysNode = root.require(top, "site-keys");
     Map<String, YamlNode> keys = keysNode.entries(KEY_KEYS);
     YamlNode signNode = keysNode.require(keys, "signing-public");
     YamlNode boxNode = keysNode.require(keys, "box-public");
     Ed25519PublicKey sign = convert(signNode, t -> Ed25519PublicKey.parse(t, "signing-public"));
     X25519PublicKey box = convert(boxNode, t -> X25519PublicKey.parse(t, "box-public"));
+    RollSpec roll = rollSpec(keysNode, keys, sign, box);
 
     List<YamlNode> hostNodes =
         YamlNode.optional(top, "hosts").map(YamlNode::items).orElse(List.of());
@@ -171,7 +198,59 @@ record SiteSpec(
         hosts,
         retired);
     return new SiteSpec(
-        settings, asn, pub.text(), ttl, lifetime, sign, box, hosts, retired, signNode, boxNode);
+        settings,
+        asn,
+        pub.text(),
+        ttl,
+        lifetime,
+        sign,
+        box,
+        hosts,
+        retired,
+        signNode,
+        boxNode,
+        keyPolicy,
+        roll);
+  }
+
+  /** {@code next-signing-public} and {@code roll-at} come together, or neither. */
+  private static RollSpec rollSpec(
+      YamlNode keysNode,
+      Map<String, YamlNode> keys,
+      Ed25519PublicKey current,
+      X25519PublicKey currentBox) {
+    java.util.Optional<YamlNode> next = YamlNode.optional(keys, "next-signing-public");
+    java.util.Optional<YamlNode> nextBox = YamlNode.optional(keys, "next-box-public");
+    java.util.Optional<YamlNode> at = YamlNode.optional(keys, "roll-at");
+    if (next.isEmpty() && nextBox.isEmpty() && at.isEmpty()) {
+      return null;
+    }
+    if (next.isEmpty() || nextBox.isEmpty() || at.isEmpty()) {
+      throw next.or(() -> nextBox)
+          .or(() -> at)
+          .get()
+          .error(
+              "next-signing-public, next-box-public and roll-at go together (a site-key roll)",
+              "start a roll with 'wgsite --roll-site-key', never edit site-keys by hand");
+    }
+    Ed25519PublicKey nextKey =
+        convert(next.get(), t -> Ed25519PublicKey.parse(t, "next-signing-public"));
+    if (nextKey.equals(current)) {
+      throw next.get().error("is the current signing key", "never edit site-keys by hand");
+    }
+    X25519PublicKey nextBoxKey =
+        convert(nextBox.get(), t -> X25519PublicKey.parse(t, "next-box-public"));
+    if (nextBoxKey.equals(currentBox)) {
+      throw nextBox.get().error("is the current box key", "never edit site-keys by hand");
+    }
+    java.time.Instant when;
+    try {
+      when = java.time.Instant.parse(at.get().text());
+    } catch (java.time.format.DateTimeParseException e) {
+      throw at.get()
+          .error("'" + at.get().text() + "' is not a time", "write e.g. 2027-01-15T12:00:00Z");
+    }
+    return new RollSpec(nextKey, nextBoxKey, when, next.get(), nextBox.get());
   }
 
   /**

@@ -69,6 +69,78 @@ class PublicationPlannerTest {
   }
 
   @Test
+  void plan_groupKeyMaxAge_rotatesOnceTheEpochIsThatOld_andNotBefore() {
+    PublicationPlanner scheduled = planner.withGroupKeyMaxAge(Duration.ofDays(30));
+    List<HostEntry> hosts = Fixtures.hosts(3);
+    PublicationPlan first =
+        scheduled.plan(Fixtures.settings(), hosts, PublicationState.empty(), Map.of(), NOW);
+    Map<String, TxtRecordSet> published = apply(Map.of(), first);
+    PublicationState state = first.newState();
+    assertThat(state.groupKeySince()).isEqualTo(NOW);
+    long epoch = state.groupKey().epoch();
+    // Re-signed every few days (the renew window), but the epoch stays for 30 days.
+    Instant t = NOW;
+    for (int day = 5; day < 30; day += 5) {
+      t = NOW.plus(Duration.ofDays(day));
+      PublicationPlan p = scheduled.plan(Fixtures.settings(), hosts, state, published, t);
+      published = apply(published, p);
+      state = p.newState();
+      assertThat(state.groupKey().epoch()).as("day %d", day).isEqualTo(epoch);
+      assertThat(state.groupKeySince()).isEqualTo(NOW);
+    }
+    Instant due = NOW.plus(Duration.ofDays(30));
+    PublicationPlan rotated = scheduled.plan(Fixtures.settings(), hosts, state, published, due);
+    assertThat(rotated.newState().groupKey().epoch()).isEqualTo(epoch + 1);
+    assertThat(rotated.newState().groupKeySince()).isEqualTo(due);
+    // Every host and key record is rewritten under the new epoch, then the mesh record.
+    assertThat(rotated.upsertsBeforeMesh()).hasSize(6);
+    MeshRecord mesh =
+        MeshRecord.decode(rotated.meshRecord(), site.signing().publicKey(), DOMAIN, due);
+    assertThat(mesh.epoch()).isEqualTo(epoch + 1);
+    // Without the setting the same state does not rotate.
+    assertThat(
+            planner
+                .plan(Fixtures.settings(), hosts, state, published, due)
+                .newState()
+                .groupKey()
+                .epoch())
+        .isEqualTo(epoch);
+  }
+
+  @Test
+  void plan_groupKeyMaxAge_stateWithoutTheKeysAge_startsTheClockInsteadOfRotating() {
+    PublicationPlan first =
+        planner.plan(
+            Fixtures.settings(), Fixtures.hosts(2), PublicationState.empty(), Map.of(), NOW);
+    PublicationState old = first.newState();
+    PublicationState legacy = new PublicationState(old.lastSerial(), old.groupKey(), old.members());
+    Instant later = NOW.plus(Duration.ofDays(400));
+    PublicationPlan p =
+        planner
+            .withGroupKeyMaxAge(Duration.ofDays(30))
+            .plan(Fixtures.settings(), Fixtures.hosts(2), legacy, apply(Map.of(), first), later);
+    assertThat(p.newState().groupKey()).isEqualTo(old.groupKey());
+    assertThat(p.newState().groupKeySince()).isEqualTo(later);
+  }
+
+  @Test
+  void state_groupKeySince_roundTripsAndOldFilesStillRead() {
+    PublicationPlan first =
+        planner.plan(
+            Fixtures.settings(), Fixtures.hosts(2), PublicationState.empty(), Map.of(), NOW);
+    PublicationState s = first.newState();
+    assertThat(s.toText()).contains("group-key-since " + NOW.getEpochSecond());
+    assertThat(PublicationState.parse(s.toText(), "state")).isEqualTo(s);
+    String old = s.toText().replaceAll("(?m)^group-key-since .*\n", "");
+    assertThat(PublicationState.parse(old, "state").groupKeySince()).isNull();
+    assertThatThrownBy(
+            () ->
+                PublicationState.parse(
+                    s.toText().replace("group-key-since ", "group-key-since x"), "f"))
+        .isInstanceOf(ConfigException.class);
+  }
+
+  @Test
   void plan_secondRunWritesNothing() {
     Run first = publish(Fixtures.hosts(3), PublicationState.empty(), Map.of(), NOW);
     Run second =

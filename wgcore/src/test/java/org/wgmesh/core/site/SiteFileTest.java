@@ -334,4 +334,96 @@ class SiteFileTest {
     assertThat(s.ttl()).isEqualTo(Duration.ofMinutes(15));
     assertThat(s.recordLifetime()).isEqualTo(Duration.ofHours(48));
   }
+
+  @Test
+  void groupKeyMaxAge_isReadAndWrittenBack_andOutOfRangeIsRefused() throws Exception {
+    Files.writeString(
+        yaml,
+        good.replaceFirst(
+            "(?m)^record-lifetime: (.*)$", "record-lifetime: $1\ngroup-key-max-age: 30d"));
+    Site s = SiteFile.load(yaml);
+    assertThat(s.keyPolicy().groupKeyMaxAge()).contains(Duration.ofDays(30));
+    assertThat(SiteFile.render(s)).contains("group-key-max-age: 30d");
+    assertThat(SiteFile.render(s.withKeyPolicy(org.wgmesh.core.site.KeyPolicy.NONE)))
+        .doesNotContain("group-key-max-age");
+    Files.writeString(
+        yaml,
+        good.replaceFirst(
+            "(?m)^record-lifetime: (.*)$", "record-lifetime: $1\ngroup-key-max-age: 10m"));
+    assertThatThrownBy(() -> SiteFile.load(yaml))
+        .isInstanceOf(WgmeshException.class)
+        .hasMessageContaining("Property 'group-key-max-age'");
+  }
+
+  @Test
+  void roll_startThenComplete_replacesTheSigningKey_andDropsTheOldOne() throws Exception {
+    java.time.Instant t = java.time.Instant.parse("2027-01-01T00:00:00Z");
+    Site before = SiteFile.load(yaml);
+    Site rolled = SiteFile.startRoll(yaml, Duration.ofDays(14), t);
+    SiteKeyRoll roll = rolled.keyPolicy().roll().orElseThrow();
+    assertThat(roll.at()).isEqualTo(t.plus(Duration.ofDays(14)));
+    assertThat(SiteFile.load(yaml)).isEqualTo(rolled);
+    assertThat(rolled.keys().signing().publicKey()).isEqualTo(before.keys().signing().publicKey());
+    // Not due yet: nothing changes.
+    assertThat(SiteFile.completeRoll(yaml, t.plus(Duration.ofDays(13)))).isFalse();
+    assertThat(SiteFile.load(yaml)).isEqualTo(rolled);
+    // Due: the next key is the signing key, the old key file is gone.
+    assertThat(SiteFile.completeRoll(yaml, roll.at())).isTrue();
+    Site done = SiteFile.load(yaml);
+    assertThat(done.keys().signing().publicKey()).isEqualTo(roll.nextSigning().publicKey());
+    assertThat(done.keyPolicy().roll()).isEmpty();
+    assertThat(done.keys().box().publicKey()).isEqualTo(roll.nextBox().publicKey());
+    assertThat(before.keys().box().publicKey()).isNotEqualTo(roll.nextBox().publicKey());
+    assertThat(SiteFile.nextSigningKeyPath(yaml)).doesNotExist();
+    assertThat(SiteFile.nextBoxKeyPath(yaml)).doesNotExist();
+    assertThat(Files.readString(SiteFile.keyPaths(yaml).box()).strip())
+        .isEqualTo(roll.nextBox().toBase64());
+    assertThat(Files.readString(SiteFile.keyPaths(yaml).signing()).strip())
+        .isEqualTo(roll.nextSigning().toBase64());
+    assertThat(SiteFile.completeRoll(yaml, roll.at())).isFalse();
+  }
+
+  @Test
+  void roll_completionInterruptedBeforeTheKeyFileMoved_loadsAndIsFinishedByTheNextRun()
+      throws Exception {
+    java.time.Instant t = java.time.Instant.parse("2027-01-01T00:00:00Z");
+    Site rolled = SiteFile.startRoll(yaml, Duration.ofDays(14), t);
+    SiteKeyRoll roll = rolled.keyPolicy().roll().orElseThrow();
+    // The site file already names the new key, the key files are not moved yet.
+    Site half =
+        new Site(
+            rolled.settings(),
+            rolled.hosts(),
+            roll.nextKeys(),
+            rolled.asnRange(),
+            rolled.publishTarget(),
+            rolled.ttl(),
+            rolled.recordLifetime(),
+            rolled.retired(),
+            rolled.keyPolicy().withRoll(java.util.Optional.empty()));
+    SiteFile.save(half, yaml);
+    assertThat(SiteFile.load(yaml).keys().signing().publicKey())
+        .isEqualTo(roll.nextSigning().publicKey());
+    assertThat(SiteFile.load(yaml).keys().box().publicKey()).isEqualTo(roll.nextBox().publicKey());
+    assertThat(SiteFile.completeRoll(yaml, t)).isTrue();
+    assertThat(SiteFile.nextSigningKeyPath(yaml)).doesNotExist();
+    assertThat(SiteFile.nextBoxKeyPath(yaml)).doesNotExist();
+    assertThat(SiteFile.load(yaml).keys().signing().publicKey())
+        .isEqualTo(roll.nextSigning().publicKey());
+  }
+
+  @Test
+  void roll_secondRollWhileOneIsUnderWay_isAConflict_andHandEditedHalfRollIsRefused()
+      throws Exception {
+    java.time.Instant t = java.time.Instant.parse("2027-01-01T00:00:00Z");
+    SiteFile.startRoll(yaml, Duration.ofDays(14), t);
+    String text = Files.readString(yaml);
+    assertThatThrownBy(() -> SiteFile.startRoll(yaml, Duration.ofDays(14), t))
+        .isInstanceOf(org.wgmesh.core.error.ConflictException.class);
+    assertThat(Files.readString(yaml)).isEqualTo(text);
+    Files.writeString(yaml, text.replaceFirst("(?m)^  roll-at: .*\\n", ""));
+    assertThatThrownBy(() -> SiteFile.load(yaml))
+        .isInstanceOf(WgmeshException.class)
+        .hasMessageContaining("go together");
+  }
 }

@@ -55,6 +55,7 @@ public final class WgdeployCommand implements Callable<Integer> {
   private final Map<String, String> env;
   private final CommandRunner runner;
   private final Function<Optional<String>, MeshSource> sources;
+  private final Clock clock;
 
   @Mixin CommonOptions common;
 
@@ -127,7 +128,12 @@ public final class WgdeployCommand implements Callable<Integer> {
 
   /** The command with the process environment, real processes and DNS. */
   public WgdeployCommand(Io io) {
-    this(io, System.getenv(), new ProcessCommandRunner(), EndpointMeshSource::withResolver);
+    this(io, System.getenv(), new ProcessCommandRunner(), Clock.systemUTC());
+  }
+
+  /** The real DNS source with the given clock (everything that reads time uses it). */
+  private WgdeployCommand(Io io, Map<String, String> env, CommandRunner runner, Clock clock) {
+    this(io, env, runner, r -> EndpointMeshSource.withResolver(r, clock), clock);
   }
 
   /**
@@ -139,10 +145,24 @@ public final class WgdeployCommand implements Callable<Integer> {
       Map<String, String> env,
       CommandRunner runner,
       Function<Optional<String>, MeshSource> sources) {
+    this(io, env, runner, sources, Clock.systemUTC());
+  }
+
+  /**
+   * For tests: as above, with {@code clock} for the deploy's times (metrics, health check); the
+   * mesh source has its own.
+   */
+  public WgdeployCommand(
+      Io io,
+      Map<String, String> env,
+      CommandRunner runner,
+      Function<Optional<String>, MeshSource> sources,
+      Clock clock) {
     this.io = io;
     this.env = env;
     this.runner = runner;
     this.sources = sources;
+    this.clock = clock;
   }
 
   /** The process entry point. */
@@ -172,7 +192,7 @@ public final class WgdeployCommand implements Callable<Integer> {
             runner,
             transactions,
             reporter,
-            Clock.systemUTC());
+            clock);
     DeployService.Overrides overrides =
         new DeployService.Overrides(Optional.ofNullable(backend), Optional.ofNullable(supervisor));
     DeployResult result = down ? service.down(mesh, overrides) : service.deploy(mesh, overrides);
@@ -213,7 +233,7 @@ public final class WgdeployCommand implements Callable<Integer> {
                 runner,
                 new HostTransactions(runner, reporter, Waiter.POLLING),
                 reporter,
-                Clock.systemUTC())
+                clock)
             .check(mesh, maxAge);
     // -q: only what is wrong, so that cron mails (and log lines) appear only then.
     boolean quiet = reporter.verbosity() == Reporter.Verbosity.QUIET;

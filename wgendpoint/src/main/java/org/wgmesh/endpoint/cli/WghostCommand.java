@@ -13,6 +13,7 @@ import org.wgmesh.core.cli.Io;
 import org.wgmesh.core.cli.Reporter;
 import org.wgmesh.core.cli.VersionProvider;
 import org.wgmesh.core.error.ExitCode;
+import org.wgmesh.core.error.UsageException;
 import org.wgmesh.core.net.DomainName;
 import org.wgmesh.endpoint.config.EndpointFile;
 import org.wgmesh.endpoint.config.HostRegistration;
@@ -59,6 +60,13 @@ public final class WghostCommand implements Callable<Integer> {
       })
   List<String> sharedLans = new ArrayList<>();
 
+  @Option(
+      names = "--rotate-key",
+      description =
+          "Make a new WireGuard key and print a rotation blob endorsed by the current key: wgsite -i"
+              + " accepts it without --replace; the next wgdeploy after wgpub switches to it.")
+  boolean rotateKey;
+
   @Parameters(
       index = "0",
       paramLabel = "DOMAIN",
@@ -84,11 +92,19 @@ public final class WghostCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (rotateKey && !sharedLans.isEmpty()) {
+      // The site takes only the new key from a rotation; everything else stays as admitted.
+      throw new UsageException(
+          "wghost",
+          "--shared-lan does not go with --rotate-key: a rotation changes only the key",
+          "list shared LANs in a new registration ('wghost --shared-lan ...'), imported with"
+              + " wgsite -i --replace");
+    }
     Path dir = EndpointFile.configDir(Optional.ofNullable(configDir), env);
+    HostRegistration registration = service.apply(common.reporter(io));
+    DomainName d = DomainName.parse(domain, "DOMAIN");
     HostRegistration.Result result =
-        service
-            .apply(common.reporter(io))
-            .register(dir, DomainName.parse(domain, "DOMAIN"), sharedLans);
+        rotateKey ? registration.rotate(dir, d) : registration.register(dir, d, sharedLans);
     io.out().println(result.blob());
     return ExitCode.OK.code();
   }

@@ -1,7 +1,10 @@
 package org.wgmesh.endpoint.config;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -14,12 +17,15 @@ import org.wgmesh.core.crypto.Ed25519PublicKey;
 import org.wgmesh.core.dns.DnsSource;
 import org.wgmesh.core.dns.DnsSources;
 import org.wgmesh.core.dns.TxtRecordSet;
+import org.wgmesh.core.error.FileException;
 import org.wgmesh.core.error.InputException;
 import org.wgmesh.core.error.RecordException;
 import org.wgmesh.core.error.UsageException;
+import org.wgmesh.core.io.AtomicFiles;
 import org.wgmesh.core.net.DomainName;
 import org.wgmesh.core.net.IpPrefix;
 import org.wgmesh.core.record.MeshRecord;
+import org.wgmesh.core.record.SeenSerials;
 import org.wgmesh.endpoint.settings.EndpointConfig;
 import org.wgmesh.endpoint.settings.Roots;
 import org.wgmesh.endpoint.settings.Supervisor;
@@ -35,6 +41,10 @@ import org.wgmesh.endpoint.settings.WireGuardBackendChoice;
  * pinned key and refuse a record signed by another. A pinned key is replaced only when the operator
  * gives the new key's fingerprint.
  *
+ * <p>Rollback protection: the mesh serial verified is recorded in the endpoint's replay-protection
+ * file ({@code <state>/<domain>.seen}, mode 0600) and a record older than one recorded there is
+ * refused with nothing written.
+ *
  * <p>Idempotent: re-running with the same options and an unchanged mesh record writes nothing.
  */
 public final class Enrolment {
@@ -42,16 +52,26 @@ public final class Enrolment {
 
   private final Reporter reporter;
   private final Function<EnrolOptions, DnsSource> sources;
+  private final Clock clock;
 
-  /** An enrolment reading DNS (or a zone file) as the options say. */
+  /** An enrolment reading DNS (or a zone file) as the options say, with the system clock. */
   public Enrolment(Reporter reporter) {
-    this(reporter, Enrolment::defaultSource);
+    this(reporter, Enrolment::defaultSource, Clock.systemUTC());
   }
 
-  /** An enrolment reading records through {@code sources} (tests). */
+  /** An enrolment reading records through {@code sources} (tests), with the system clock. */
   public Enrolment(Reporter reporter, Function<EnrolOptions, DnsSource> sources) {
+    this(reporter, sources, Clock.systemUTC());
+  }
+
+  /**
+   * @param sources where the records come from for the options
+   * @param clock decides whether the mesh record has expired
+   */
+  public Enrolment(Reporter reporter, Function<EnrolOptions, DnsSource> sources, Clock clock) {
     this.reporter = Objects.requireNonNull(reporter, "reporter");
     this.sources = Objects.requireNonNull(sources, "sources");
+    this.clock = Objects.requireNonNull(clock, "clock");
   }
 
   /**
@@ -85,8 +105,10 @@ public final class Enrolment {
    *
    * @throws UsageException for a malformed fingerprint or conflicting options
    * @throws RecordException when the mesh record is missing, invalid, expired, not signed by the
-   *     pinned key, or carries a key with another fingerprint than the one given
+   *     pinned key, or carries a key with another fingerprint than the one given, or is older than
+   *     the serial recorded in the replay-protection file
    * @throws org.wgmesh.core.error.DnsException when DNS cannot be read
+   * @throws FileException when the replay-protection file cannot be read or written
    * @throws org.wgmesh.core.error.ConfigException when the existing file or a new setting is
    *     invalid
    */
@@ -113,16 +135,24 @@ public final class Enrolment {
                         domain.toString(),
                         "no mesh record (TXT) at this name",
                         "check the domain name, the resolver, and that the site has published (wgpub)"));
-    Optional<Ed25519PublicKey> pinned = existing.map(EndpointConfig::siteSigningKey);
+    Instant now = clock.instant();
+    // The keys this endpoint trusts: the pinned one, or after a site-key roll the key its
+    // replay-protection file recorded, and during a roll the announced next key.
+    Optional<List<Ed25519PublicKey>> trusted =
+        existing.map(
+            c ->
+                readSeen(c.roots().seenFile(domain.toString()))
+                    .trustedSiteKeys(c.siteSigningKey()));
+    Optional<Ed25519PublicKey> pinned = trusted.map(t -> t.get(0));
     boolean repin =
         pinned.isPresent()
             && wantedFingerprint.isPresent()
             && !pinned.get().fingerprint().equals(wantedFingerprint.get());
     MeshRecord mesh;
     if (pinned.isPresent() && !repin) {
-      mesh = decodePinned(rrset, pinned.get(), domain.toString(), file);
+      mesh = decodePinned(rrset, trusted.get(), domain.toString(), file, now);
     } else {
-      mesh = MeshRecord.decode(rrset, null, domain.toString());
+      mesh = MeshRecord.decode(rrset, null, domain.toString(), now);
     }
     String carried = mesh.siteSigningKey().fingerprint();
     if (wantedFingerprint.isPresent() && !carried.equals(wantedFingerprint.get())) {
@@ -139,6 +169,13 @@ public final class Enrolment {
     boolean pinnedOnFirstUse = pinned.isEmpty() && wantedFingerprint.isEmpty();
 
     EndpointConfig next = apply(options, existing, mesh, domain);
+    // Rollback protection from the first contact (issue 12): the serial verified here goes into
+    // the replay-protection file, so the first wgdeploy already refuses an older record. An older
+    // record than one accepted before is refused here too, before anything is written.
+    Path seenFile = next.roots().seenFile(domain.toString());
+    SeenSerials seen = readSeen(seenFile);
+    seen.acceptMesh(domain.toString(), mesh.serial(), mesh.issued());
+    seen.acceptSiteKeys(mesh.siteSigningKey(), mesh.nextSiteSigningKey(), mesh.siteBoxKey());
     Map<String, Object> before =
         existing.map(c -> EndpointFile.toMap(c, options.configDir())).orElse(Map.of());
     List<String> changes =
@@ -149,6 +186,7 @@ public final class Enrolment {
     if (created || !changes.isEmpty()) {
       EndpointFile.save(next, file);
     }
+    AtomicFiles.write(seenFile, seen.toText(), AtomicFiles.SECRET);
     if (pinnedOnFirstUse) {
       warnTrustOnFirstUse(domain.toString(), carried, file);
     }
@@ -166,19 +204,21 @@ public final class Enrolment {
    * key (a key change, or a forgery), says so with both fingerprints and the way to re-pin.
    */
   private static MeshRecord decodePinned(
-      TxtRecordSet rrset, Ed25519PublicKey pinned, String domain, Path file) {
+      TxtRecordSet rrset, List<Ed25519PublicKey> trusted, String domain, Path file, Instant now) {
+    Ed25519PublicKey pinned = trusted.get(0);
     try {
-      return MeshRecord.decode(rrset, pinned, domain);
+      return MeshRecord.decodeTrusted(rrset, trusted, domain, now);
     } catch (RecordException e) {
-      Optional<MeshRecord> selfSigned = selfSigned(rrset, domain);
-      if (selfSigned.isPresent() && !selfSigned.get().siteSigningKey().equals(pinned)) {
+      Optional<MeshRecord> selfSigned = selfSigned(rrset, domain, now);
+      if (selfSigned.isPresent() && !trusted.contains(selfSigned.get().siteSigningKey())) {
         throw new RecordException(
             domain,
             "the mesh record is signed by site key "
                 + selfSigned.get().siteSigningKey().fingerprint()
                 + ", not by the pinned site key "
                 + pinned.fingerprint(),
-            "nothing was changed. Either the record is forged, or the site key really changed: then get the new"
+            "nothing was changed. Either the record is forged, or the site key really changed (a"
+                + " site-key roll this endpoint missed, offline for the whole overlap): then get the new"
                 + " fingerprint from the admin and run 'wgconfig --site-fingerprint SHA256:... "
                 + domain
                 + "' (the pinned key is in "
@@ -190,9 +230,9 @@ public final class Enrolment {
     }
   }
 
-  private static Optional<MeshRecord> selfSigned(TxtRecordSet rrset, String domain) {
+  private static Optional<MeshRecord> selfSigned(TxtRecordSet rrset, String domain, Instant now) {
     try {
-      return Optional.of(MeshRecord.decode(rrset, null, domain));
+      return Optional.of(MeshRecord.decode(rrset, null, domain, now));
     } catch (RecordException notEvenThat) {
       return Optional.empty();
     }
@@ -218,6 +258,17 @@ public final class Enrolment {
                 + " set the prefixes to announce with --lan-prefix, or ask the admin to allow it",
             p, String.join(", ", allowed.stream().map(IpPrefix::toString).toList()));
       }
+    }
+  }
+
+  private static SeenSerials readSeen(Path file) {
+    if (!Files.exists(file)) {
+      return SeenSerials.empty();
+    }
+    try {
+      return SeenSerials.parse(Files.readString(file), file.toString());
+    } catch (IOException e) {
+      throw new FileException(file.toString(), "cannot read: " + e.getMessage(), null, e);
     }
   }
 

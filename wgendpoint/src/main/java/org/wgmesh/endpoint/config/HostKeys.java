@@ -52,6 +52,43 @@ public final class HostKeys {
   }
 
   /**
+   * The pending key of a host key rotation ({@code wghost --rotate-key}): {@code <key file>.next},
+   * 0600. It becomes the host key once a deploy verified a mesh that publishes it.
+   */
+  public static Path pendingFile(Path hostKeyFile) {
+    return hostKeyFile.resolveSibling(hostKeyFile.getFileName() + ".next");
+  }
+
+  /** The pending rotation key, if one exists. */
+  public static java.util.Optional<X25519PrivateKey> readPending(
+      Path hostKeyFile, DomainName domain) {
+    Path p = pendingFile(hostKeyFile);
+    return Files.exists(p) ? java.util.Optional.of(read(p, domain)) : java.util.Optional.empty();
+  }
+
+  /**
+   * Makes the pending key the host key (atomically, 0600) and removes the pending file; does
+   * nothing when there is none. Idempotent, also after an interruption between the two steps.
+   *
+   * @throws org.wgmesh.core.error.FileException when a file cannot be written
+   */
+  public static void promotePending(Path hostKeyFile, DomainName domain) {
+    Path p = pendingFile(hostKeyFile);
+    if (!Files.exists(p)) {
+      return;
+    }
+    X25519PrivateKey next = read(p, domain);
+    org.wgmesh.core.io.AtomicFiles.write(
+        hostKeyFile, next.toBase64() + "\n", org.wgmesh.core.io.AtomicFiles.SECRET);
+    try {
+      Files.delete(p);
+    } catch (java.io.IOException e) {
+      throw new org.wgmesh.core.error.FileException(
+          p.toString(), "cannot remove: " + e.getMessage(), null, e);
+    }
+  }
+
+  /**
    * A key and whether it was just created.
    *
    * @param key the private key

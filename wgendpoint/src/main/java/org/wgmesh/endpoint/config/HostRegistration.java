@@ -10,10 +10,12 @@ import java.util.function.Supplier;
 import org.wgmesh.core.cli.Reporter;
 import org.wgmesh.core.crypto.Fingerprint;
 import org.wgmesh.core.crypto.X25519PrivateKey;
+import org.wgmesh.core.crypto.X25519PublicKey;
 import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.net.DomainName;
 import org.wgmesh.core.net.IpAddress;
 import org.wgmesh.core.net.IpPrefix;
+import org.wgmesh.core.registration.KeyRotation;
 import org.wgmesh.core.registration.Registration;
 import org.wgmesh.core.registration.RegistrationBlob;
 import org.wgmesh.endpoint.settings.EndpointConfig;
@@ -83,7 +85,7 @@ public final class HostRegistration {
             clock.instant(),
             sharedLans(config, sharedLanArgs));
     String blob =
-        RegistrationBlob.seal(r, hostKey, config.siteBoxKey(), config.domain().toString());
+        RegistrationBlob.seal(r, hostKey, currentBoxKey(config), config.domain().toString());
     reporter.info(
         "registration for site %s (site key %s):", config.domain(), config.siteFingerprint());
     reporter.info("  hostname:     %s", r.hostname());
@@ -106,6 +108,64 @@ public final class HostRegistration {
     }
     reporter.info("hand the line on stdout to the site admin: wgsite -i BLOB wgmesh.yaml");
     return new Result(r, blob, key.created());
+  }
+
+  /**
+   * Starts a host key rotation (issue 12): makes the next WireGuard key ({@code <key>.next}, 0600;
+   * kept when it exists, so running it again prints a blob for the same key) and returns a rotation
+   * blob, the registration of the new key endorsed by the current one. The current key stays in use
+   * until a deploy finds the new one published; then the deploy switches to it.
+   *
+   * @throws org.wgmesh.core.error.FileException when the host has no key yet (register first)
+   */
+  public Result rotate(Path configDir, DomainName domain) {
+    EndpointConfig config = EndpointFile.load(EndpointFile.path(configDir, domain), domain);
+    X25519PrivateKey old = HostKeys.read(config.hostKey(), config.domain());
+    Path pending = HostKeys.pendingFile(config.hostKey());
+    HostKeys.Loaded next = HostKeys.readOrCreate(pending, config.domain());
+    if (next.created()) {
+      reporter.info("created the next host key %s (mode 0600)", pending);
+    }
+    Registration r =
+        new Registration(
+            config.uuid(),
+            hostname(config),
+            next.key().publicKey(),
+            config.publicAddresses(),
+            config.effectiveLanPrefixes(),
+            clock.instant());
+    String d = config.domain().toString();
+    X25519PublicKey box = currentBoxKey(config);
+    String blob =
+        KeyRotation.endorse(
+            RegistrationBlob.seal(r, next.key(), box, d), old, next.key().publicKey(), box, d);
+    reporter.info("key rotation for site %s:", d);
+    reporter.info("  current key:  %s", Fingerprint.of(old.publicKey().bytes()));
+    reporter.info("  next key:     %s", Fingerprint.of(r.publicKey().bytes()));
+    reporter.info(
+        "hand the line on stdout to the site admin: wgsite -i BLOB wgmesh.yaml (no --replace needed);"
+            + " after wgpub, the next wgdeploy switches to the new key");
+    return new Result(r, blob, next.created());
+  }
+
+  /**
+   * The site box key to seal to: the one the last verified mesh record carried (the endpoint's
+   * {@code .seen} file; it changes with a site-key roll), else the endpoint file's.
+   */
+  private static X25519PublicKey currentBoxKey(EndpointConfig config) {
+    Path seen = config.roots().seenFile(config.domain().toString());
+    try {
+      if (java.nio.file.Files.isRegularFile(seen)) {
+        return org.wgmesh.core.record.SeenSerials.parse(
+                java.nio.file.Files.readString(seen), seen.toString())
+            .siteBoxKey()
+            .orElse(config.siteBoxKey());
+      }
+    } catch (java.io.IOException e) {
+      throw new org.wgmesh.core.error.FileException(
+          seen.toString(), "cannot read: " + e.getMessage(), null, e);
+    }
+    return config.siteBoxKey();
   }
 
   private String hostname(EndpointConfig config) {

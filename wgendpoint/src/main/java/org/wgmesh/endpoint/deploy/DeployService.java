@@ -124,9 +124,22 @@ public final class DeployService {
       long serial = 0;
       try {
         X25519PrivateKey key = HostKeys.read(config.hostKey(), config.domain());
-        MeshSource.Read read = source.read(config, key);
+        // A host key rotation (wghost --rotate-key): once the site publishes the new key, this
+        // deploy reads and configures with it, and then it becomes the host key.
+        MeshSource.KeyedRead keyed =
+            source.readRotating(
+                config, key, HostKeys.readPending(config.hostKey(), config.domain()));
+        MeshSource.Read read = keyed.read();
+        key = keyed.key();
+        boolean switching = keyed.next();
         serial = read.view().serial();
         DeployResult r = deploy(config, key, read);
+        if (switching && r.applied()) {
+          HostKeys.promotePending(config.hostKey(), config.domain());
+          reporter.info(
+              "%s: switched to the new host key %s",
+              config.domain(), key.publicKey().fingerprint());
+        }
         reportDeploy(config, start, true, serial);
         return r;
       } catch (RuntimeException e) {

@@ -40,6 +40,14 @@ public record Roots(
     Objects.requireNonNull(metrics, "metrics");
   }
 
+  /**
+   * The replay-protection file of the mesh {@code domain}: {@code <state>/<domain>.seen} (mode
+   * 0600), written by {@code wgconfig} (the mesh serial it verified) and by each {@code wgdeploy}.
+   */
+  public Path seenFile(String domain) {
+    return state.resolve(domain + ".seen");
+  }
+
   /** The paths of a real host. */
   public static Roots system() {
     return new Roots(

@@ -3,6 +3,7 @@ package org.wgmesh.endpoint.source;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
@@ -28,7 +29,14 @@ public final class EndpointMeshSource implements MeshSource {
 
   /** Reads through the source the endpoint file names (resolver, zone file, or the system's). */
   public EndpointMeshSource() {
-    this(new MeshReader(), EndpointMeshSource::configuredSource);
+    this(Clock.systemUTC());
+  }
+
+  /** {@link #EndpointMeshSource()} with {@code clock} deciding what has expired. */
+  public EndpointMeshSource(Clock clock) {
+    this(
+        new MeshReader(clock, MeshReader.DEFAULT_PARALLELISM),
+        EndpointMeshSource::configuredSource);
   }
 
   /**
@@ -42,11 +50,17 @@ public final class EndpointMeshSource implements MeshSource {
 
   /** Reads through {@code resolver} when given, else as the endpoint file says. */
   public static EndpointMeshSource withResolver(Optional<String> resolver) {
+    return withResolver(resolver, Clock.systemUTC());
+  }
+
+  /** {@link #withResolver(Optional)} with {@code clock} deciding what has expired. */
+  public static EndpointMeshSource withResolver(Optional<String> resolver, Clock clock) {
     if (resolver.isEmpty()) {
-      return new EndpointMeshSource();
+      return new EndpointMeshSource(clock);
     }
     return new EndpointMeshSource(
-        new MeshReader(), c -> DnsSources.fromOptions(resolver, Optional.empty()));
+        new MeshReader(clock, MeshReader.DEFAULT_PARALLELISM),
+        c -> DnsSources.fromOptions(resolver, Optional.empty()));
   }
 
   /** The source an endpoint file asks for. */
@@ -56,7 +70,7 @@ public final class EndpointMeshSource implements MeshSource {
 
   /** {@code <state>/<domain>.seen}. */
   public static Path seenFile(EndpointConfig config) {
-    return config.roots().state().resolve(config.domain() + ".seen");
+    return config.roots().seenFile(config.domain().toString());
   }
 
   /**

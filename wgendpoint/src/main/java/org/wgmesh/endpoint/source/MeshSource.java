@@ -2,7 +2,9 @@ package org.wgmesh.endpoint.source;
 
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
 import org.wgmesh.core.crypto.X25519PrivateKey;
+import org.wgmesh.core.error.RecordException;
 import org.wgmesh.core.model.MeshView;
 import org.wgmesh.endpoint.settings.EndpointConfig;
 
@@ -20,6 +22,36 @@ public interface MeshSource {
    * @throws org.wgmesh.core.error.WgmeshException (DNS, record or config errors) when it cannot
    */
   Read read(EndpointConfig config, X25519PrivateKey hostKey);
+
+  /**
+   * {@link #read} during a host key rotation ({@code wghost --rotate-key}): reads with the pending
+   * next key when the site publishes it, else with the current key.
+   *
+   * @param pending the next key, if a rotation is pending
+   * @return the read and the key it was made with
+   * @throws org.wgmesh.core.error.WgmeshException as {@link #read}, from the read with the current
+   *     key
+   */
+  default KeyedRead readRotating(
+      EndpointConfig config, X25519PrivateKey current, Optional<X25519PrivateKey> pending) {
+    if (pending.isPresent()) {
+      try {
+        return new KeyedRead(read(config, pending.get()), pending.get(), true);
+      } catch (RecordException notPublishedYet) {
+        // The site has not published the new key yet: carry on with the current one.
+      }
+    }
+    return new KeyedRead(read(config, current), current, false);
+  }
+
+  /**
+   * A read and the host key that opened it.
+   *
+   * @param read the verified read
+   * @param key the host key it was made with
+   * @param next whether that is the pending next key (the caller adopts it once deployed)
+   */
+  record KeyedRead(Read read, X25519PrivateKey key, boolean next) {}
 
   /**
    * A verified read.

@@ -51,10 +51,13 @@ class WgconfigCommandTest {
   }
 
   Run run(String... args) {
-    String[] all = new String[args.length + 2];
+    // --root keeps the replay-protection file wgconfig writes below the test's directory.
+    String[] all = new String[args.length + 4];
     all[0] = "--config-dir";
     all[1] = dir.toString();
-    System.arraycopy(args, 0, all, 2, args.length);
+    all[2] = "--root";
+    all[3] = dir.resolve("root").toString();
+    System.arraycopy(args, 0, all, 4, args.length);
     return run(Map.of(), all);
   }
 
@@ -235,6 +238,8 @@ class WgconfigCommandTest {
             io,
             "--config-dir",
             dir.toString(),
+            "--root",
+            dir.resolve("root").toString(),
             "--zone-file",
             zone.toString(),
             "--site-fingerprint",
@@ -258,7 +263,12 @@ class WgconfigCommandTest {
 
   @Test
   void configDir_fromEnvironment() {
-    Run r = run(Map.of("WGMESH_CONFIG_DIR", dir.resolve("env").toString()), D);
+    Run r =
+        run(
+            Map.of("WGMESH_CONFIG_DIR", dir.resolve("env").toString()),
+            "--root",
+            dir.resolve("root").toString(),
+            D);
     assertThat(r.rc()).as(r.err()).isZero();
     assertThat(EndpointFile.path(dir.resolve("env"), DN)).exists();
   }

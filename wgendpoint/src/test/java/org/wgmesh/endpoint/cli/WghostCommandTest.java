@@ -69,6 +69,7 @@ class WghostCommandTest {
     new Enrolment(org.wgmesh.core.cli.Reporter.silent(), o -> mesh.dns)
         .enrol(
             EnrolOptions.of(DN, dir)
+                .with(b -> b.roots = org.wgmesh.endpoint.settings.Roots.under(dir.resolve("root")))
                 .with(
                     b ->
                         b.publicInterface = java.util.Optional.of(InterfaceName.parse("eth0", "t")))
@@ -166,5 +167,28 @@ class WghostCommandTest {
     Run r = run("--config-dir", dir.toString(), D);
     assertThat(r.rc()).isEqualTo(ExitCode.CONFIG.code());
     assertThat(r.err()).contains("wgconfig --hostname");
+  }
+
+  @Test
+  void rotateKey_makesTheNextKey_printsABlobEndorsedByTheCurrentOne_andKeepsTheCurrentKey()
+      throws Exception {
+    assertThat(run("--config-dir", dir.toString(), D).rc()).isZero();
+    String current = Files.readString(keyFile());
+    Run r = run("--config-dir", dir.toString(), "--rotate-key", D);
+    assertThat(r.rc()).as(r.err()).isZero();
+    assertThat(r.out().lines().toList()).hasSize(1);
+    Path next = dir.resolve(D + ".key.next");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(next)))
+        .isEqualTo("rw-------");
+    assertThat(Files.readString(keyFile())).isEqualTo(current);
+    var opened = org.wgmesh.core.registration.KeyRotation.open(r.out().strip(), mesh.site.box(), D);
+    assertThat(RegistrationBlob.open(opened.registrationBlob(), mesh.site.box(), D).publicKey())
+        .isEqualTo(opened.newKey());
+    // Again: the same next key.
+    Run again = run("--config-dir", dir.toString(), "--rotate-key", D);
+    assertThat(
+            org.wgmesh.core.registration.KeyRotation.open(again.out().strip(), mesh.site.box(), D)
+                .newKey())
+        .isEqualTo(opened.newKey());
   }
 }

@@ -26,7 +26,7 @@ public final class TestMesh {
 
   public final SiteKeys site;
   public final InMemoryDnsSource dns = new InMemoryDnsSource();
-  private final PublicationPlanner planner;
+  private PublicationPlanner planner;
   private PublicationState state = PublicationState.empty();
 
   public TestMesh() {
@@ -58,6 +58,16 @@ public final class TestMesh {
         key.publicKey(),
         List.of(IpAddress.parse("203.0.113." + n, "t")),
         List.of(IpPrefix.parse("198.18." + n + ".0/24", "t")));
+  }
+
+  /**
+   * From now on publishes with {@code keys}, announcing {@code next} (null for none): a site-key
+   * roll's overlap ({@code keys} the current ones) or its end ({@code keys} the next ones).
+   */
+  public void useKeys(SiteKeys keys, org.wgmesh.core.crypto.Ed25519PublicKey next) {
+    this.planner =
+        new PublicationPlanner(keys, 300, Duration.ofDays(7), Duration.ofDays(2))
+            .withNextSigningKey(next);
   }
 
   /** Publishes {@code hosts} (the whole membership) and returns the plan applied. */

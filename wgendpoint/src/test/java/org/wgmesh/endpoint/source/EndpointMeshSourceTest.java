@@ -50,16 +50,17 @@ class EndpointMeshSourceTest {
   final X25519PrivateKey peer3 = X25519PrivateKey.generate();
   EndpointMeshSource source;
 
+  /** The replay-protection file as wgconfig left it: the mesh serial it verified. */
+  String enrolled;
+
   @BeforeEach
   void enrolAndAdmit() {
     mesh = new TestMesh().publishEmpty();
-    EnrolOptions o = EnrolOptions.of(DomainName.parse(D, "t"), dir);
-    config =
-        new Enrolment(Reporter.silent(), x -> mesh.dns)
-            .enrol(o)
-            .config()
+    EnrolOptions o =
+        EnrolOptions.of(DomainName.parse(D, "t"), dir)
             .with(b -> b.roots = Roots.under(dir.resolve("root")));
-    EndpointFile.save(config, EndpointFile.path(dir, DomainName.parse(D, "t")));
+    config = new Enrolment(Reporter.silent(), x -> mesh.dns).enrol(o).config();
+    enrolled = readSeen();
     self = X25519PrivateKey.generate();
     KeyFiles.createSecret(config.hostKey(), self.toBase64());
     mesh.publish(List.of(TestMesh.host(1, self), TestMesh.host(2, peer2), TestMesh.host(3, peer3)));
@@ -68,6 +69,14 @@ class EndpointMeshSourceTest {
 
   Path seen() {
     return EndpointMeshSource.seenFile(config);
+  }
+
+  String readSeen() {
+    try {
+      return Files.readString(seen());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** A read as wgdeploy does it: the serials it accepted are recorded after the read verified. */
@@ -95,7 +104,7 @@ class EndpointMeshSourceTest {
   @Test
   void read_writesNothing_theSerialsComeBackToRecord() throws Exception {
     MeshSource.Read r = source.read(config, self);
-    assertThat(seen()).doesNotExist();
+    assertThat(readSeen()).isEqualTo(enrolled);
     assertThat(r.seenText()).contains("mesh " + r.view().serial());
   }
 
@@ -112,12 +121,211 @@ class EndpointMeshSourceTest {
   }
 
   @Test
+  void enrolment_recordsTheSerialItVerified_soTheFirstDeployRefusesAnOlderRecord()
+      throws Exception {
+    // DNS as it was at serial N-1 (hosts 1, 2, 3), then the site removes host 3 (serial N).
+    java.util.Map<String, TxtRecordSet> before = mesh.dns.snapshot();
+    long older = fetch(config).serial();
+    Files.delete(seen());
+    mesh.publish(List.of(TestMesh.host(1, self), TestMesh.host(2, peer2)));
+    // First contact: wgconfig verifies serial N and records it; nothing has been deployed.
+    EnrolOptions o = EnrolOptions.of(DomainName.parse(D, "t"), dir);
+    new Enrolment(Reporter.silent(), x -> mesh.dns).enrol(o);
+    String recorded = readSeen();
+    long n = org.wgmesh.core.record.SeenSerials.parse(recorded, "seen").mesh();
+    assertThat(n).isGreaterThan(older);
+    assertThat(recorded).contains("mesh-issued ").doesNotContain("host ");
+    Path endpointFile = EndpointFile.path(dir, DomainName.parse(D, "t"));
+    String endpointBefore = Files.readString(endpointFile);
+
+    // DNS replays the whole publication of serial N-1 (still listing host 3).
+    new java.util.ArrayList<>(mesh.dns.snapshot().keySet()).forEach(mesh.dns::remove);
+    before.values().forEach(mesh.dns::put);
+
+    assertThatThrownBy(() -> fetch(config))
+        .isInstanceOfSatisfying(
+            RecordException.class,
+            e -> {
+              assertThat(e.what()).isEqualTo(D);
+              assertThat(e.why())
+                  .contains("serial " + older + " is older than " + n + " already seen")
+                  .contains("a replay or a stale cache");
+            });
+    assertThat(readSeen()).isEqualTo(recorded);
+    // wgconfig itself refuses it too, and writes neither file.
+    assertThatThrownBy(() -> new Enrolment(Reporter.silent(), x -> mesh.dns).enrol(o))
+        .isInstanceOfSatisfying(
+            RecordException.class, e -> assertThat(e.why()).contains("older than " + n));
+    assertThat(readSeen()).isEqualTo(recorded);
+    assertThat(Files.readString(endpointFile)).isEqualTo(endpointBefore);
+  }
+
+  @Test
+  void injectedClock_decidesExpiry_forTheReaderAndForWgconfig() throws Exception {
+    java.time.Instant expires =
+        org.wgmesh.core.record.MeshRecord.decode(mesh.meshRecord(), null, D).expires();
+    Clock late = Clock.fixed(expires, java.time.ZoneOffset.UTC);
+    Clock early = Clock.fixed(expires.minusSeconds(1), java.time.ZoneOffset.UTC);
+    assertThat(new EndpointMeshSource(new MeshReader(early, 2), c -> mesh.dns).read(config, self))
+        .isNotNull();
+    assertThatThrownBy(
+            () -> new EndpointMeshSource(new MeshReader(late, 2), c -> mesh.dns).read(config, self))
+        .isInstanceOfSatisfying(
+            RecordException.class, e -> assertThat(e.why()).contains("field 'expires'"));
+    EnrolOptions o = EnrolOptions.of(DomainName.parse(D, "t"), dir);
+    assertThatThrownBy(() -> new Enrolment(Reporter.silent(), x -> mesh.dns, late).enrol(o))
+        .isInstanceOfSatisfying(
+            RecordException.class, e -> assertThat(e.why()).contains("expired"));
+    assertThat(readSeen()).isEqualTo(enrolled);
+  }
+
+  @Test
+  void siteKeyRoll_deployPinsTheAnnouncedKey_followsTheSwitch_andWgconfigRecordsIt()
+      throws Exception {
+    List<org.wgmesh.core.model.HostEntry> hosts =
+        List.of(TestMesh.host(1, self), TestMesh.host(2, peer2), TestMesh.host(3, peer3));
+    fetch(config);
+    org.wgmesh.core.crypto.SiteKeys next =
+        new org.wgmesh.core.crypto.SiteKeys(
+            org.wgmesh.core.crypto.Ed25519PrivateKey.generate(), mesh.site.box());
+    // Another endpoint enrolled before the roll, offline for the whole overlap.
+    Path otherDir = dir.resolve("other");
+    EnrolOptions other =
+        EnrolOptions.of(DomainName.parse(D, "t"), otherDir)
+            .with(b -> b.roots = Roots.under(otherDir.resolve("root")));
+    new Enrolment(Reporter.silent(), x -> mesh.dns).enrol(other);
+
+    mesh.useKeys(mesh.site, next.signing().publicKey());
+    mesh.publish(hosts);
+    fetch(config);
+    assertThat(readSeen()).contains("next-site-key " + next.signing().publicKey().toBase64());
+
+    mesh.useKeys(next, null);
+    mesh.publish(hosts);
+    MeshView view = fetch(config);
+    assertThat(view.siteSigningKey()).isEqualTo(next.signing().publicKey());
+    assertThat(readSeen())
+        .contains("site-key " + next.signing().publicKey().toBase64())
+        .doesNotContain("next-site-key");
+
+    // wgconfig now verifies with the key the state holds and records it in the endpoint file.
+    Enrolment.Result r =
+        new Enrolment(Reporter.silent(), x -> mesh.dns)
+            .enrol(EnrolOptions.of(DomainName.parse(D, "t"), dir));
+    assertThat(r.config().siteSigningKey()).isEqualTo(next.signing().publicKey());
+    assertThat(r.changes()).anyMatch(c -> c.startsWith("site.signing-key"));
+
+    // The endpoint that missed the overlap: refused, with the fingerprint to pin.
+    String fp = next.signing().publicKey().fingerprint();
+    assertThatThrownBy(() -> new Enrolment(Reporter.silent(), x -> mesh.dns).enrol(other))
+        .isInstanceOfSatisfying(
+            RecordException.class,
+            e -> assertThat(e.hint()).get().asString().contains("--site-fingerprint SHA256:..."));
+    new Enrolment(Reporter.silent(), x -> mesh.dns)
+        .enrol(
+            new EnrolOptions(
+                DomainName.parse(D, "t"),
+                otherDir,
+                Optional.of(fp),
+                Optional.empty(),
+                Optional.empty(),
+                other.changes()));
+  }
+
+  /** Carries out nothing and reports every transaction applied: the host effects left out. */
+  static final org.wgmesh.endpoint.deploy.steps.Transactions PRETEND =
+      new org.wgmesh.endpoint.deploy.steps.Transactions() {
+        @Override
+        public org.wgmesh.core.io.Lock lock(
+            Path file, java.util.function.Supplier<org.wgmesh.core.error.ConflictException> held) {
+          return org.wgmesh.core.io.Lock.NONE;
+        }
+
+        @Override
+        public Outcome transaction(
+            String subject, List<org.wgmesh.endpoint.deploy.steps.Step> steps) {
+          return new Outcome(true, steps);
+        }
+
+        @Override
+        public Outcome bestEffort(
+            String subject, List<org.wgmesh.endpoint.deploy.steps.Step> steps) {
+          return new Outcome(true, steps);
+        }
+
+        @Override
+        public void report(Path file, String text) {}
+      };
+
+  @Test
+  void hostKeyRotation_deployKeepsTheOldKeyUntilTheNewOneIsPublished_thenSwitches()
+      throws Exception {
+    DomainName dn = DomainName.parse(D, "t");
+    EndpointConfig full =
+        config.with(
+            b -> {
+              b.publicInterface = Optional.of(InterfaceName.parse("eth0", "t"));
+              b.trustInterface = Optional.of(InterfaceName.parse("eth1", "t"));
+              b.trustAddresses =
+                  List.of(org.wgmesh.core.net.IpPrefix.parseInterface("198.18.1.1/24", "t"));
+              b.backend = WireGuardBackendChoice.KERNEL;
+            });
+    EndpointFile.save(full, EndpointFile.path(dir, dn));
+    RecordingCommandRunner host =
+        new RecordingCommandRunner()
+            .respond(
+                CommandResult.success(
+                    "[{\"ifname\":\"eth1\",\"flags\":[\"UP\"],\"addr_info\":[]}]"),
+                "ip",
+                "-j",
+                "addr",
+                "show",
+                "dev",
+                "eth1");
+    DeployService deploy =
+        new DeployService(dir, source, host, PRETEND, Reporter.silent(), Clock.systemUTC());
+
+    // wghost --rotate-key: a next key and a blob endorsed by the current one.
+    org.wgmesh.endpoint.config.HostRegistration.Result rotation =
+        new org.wgmesh.endpoint.config.HostRegistration(
+                Reporter.silent(), Clock.systemUTC(), () -> "r1")
+            .rotate(dir, dn);
+    Path pending = org.wgmesh.endpoint.config.HostKeys.pendingFile(full.hostKey());
+    X25519PrivateKey next = org.wgmesh.endpoint.config.HostKeys.read(pending, dn);
+    assertThat(rotation.registration().publicKey()).isEqualTo(next.publicKey());
+    var opened = org.wgmesh.core.registration.KeyRotation.open(rotation.blob(), mesh.site.box(), D);
+    assertThat(opened.oldKey()).isEqualTo(self.publicKey());
+    assertThat(opened.newKey()).isEqualTo(next.publicKey());
+
+    // Not published yet: the deploy runs with the current key and keeps the next one aside.
+    deploy.deploy(dn, DeployService.Overrides.none());
+    assertThat(org.wgmesh.endpoint.config.HostKeys.read(full.hostKey(), dn)).isEqualTo(self);
+    assertThat(pending).exists();
+
+    // The site publishes the new key: the next deploy configures with it and adopts it.
+    mesh.publish(List.of(TestMesh.host(1, next), TestMesh.host(2, peer2), TestMesh.host(3, peer3)));
+    DeployResult r = deploy.deploy(dn, DeployService.Overrides.none());
+    assertThat(r.files())
+        .anyMatch(
+            f -> f.desired().isPresent() && f.desired().get().content().contains(next.toBase64()));
+    assertThat(org.wgmesh.endpoint.config.HostKeys.read(full.hostKey(), dn)).isEqualTo(next);
+    assertThat(pending).doesNotExist();
+    assertThat(PosixFilePermissionsOf(full.hostKey())).isEqualTo("rw-------");
+    // And later deploys read with it.
+    assertThat(source.read(full, next).view().self().publicKey()).isEqualTo(next.publicKey());
+  }
+
+  static String PosixFilePermissionsOf(Path p) throws java.io.IOException {
+    return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+  }
+
+  @Test
   void fetch_tamperedPeerRecord_isRefusedAndNothingIsRemembered() {
     String h3 = RecordNames.hostRecordName(D, 3);
     mesh.dns.modify(h3, TestMesh::tampered);
     assertThatThrownBy(() -> fetch(config))
         .isInstanceOfSatisfying(RecordException.class, e -> assertThat(e.what()).isEqualTo(h3));
-    assertThat(seen()).doesNotExist();
+    assertThat(readSeen()).isEqualTo(enrolled);
   }
 
   @Test
@@ -140,7 +348,7 @@ class EndpointMeshSourceTest {
   void fetch_dnsDown_passesTheDnsErrorThrough() {
     mesh.dns.failWith(D, new DnsException("TXT " + D, "timeout"));
     assertThatThrownBy(() -> fetch(config)).isInstanceOf(DnsException.class);
-    assertThat(seen()).doesNotExist();
+    assertThat(readSeen()).isEqualTo(enrolled);
   }
 
   @Test
@@ -185,7 +393,7 @@ class EndpointMeshSourceTest {
                 dir, source, host, new DryRunTransactions(), Reporter.silent(), Clock.systemUTC())
             .deploy(DomainName.parse(D, "t"), DeployService.Overrides.none());
     assertThat(host.mutations()).isEmpty();
-    assertThat(seen()).doesNotExist();
+    assertThat(readSeen()).isEqualTo(enrolled);
     assertThat(content(r, "shorewall/rules")).isEqualTo("# mine for " + D + "\n");
     // Not overridden: the built-in IPv6 rules, rendered with SSH from the LAN side only.
     assertThat(content(r, "shorewall6/rules"))

@@ -46,6 +46,13 @@ final class SiteOutput {
     out.printf("site:            %s%n", s.domain());
     out.printf("locus:           %s%n", s.locus());
     out.printf("fingerprint:     %s%n", site.keys().fingerprint());
+    site.keyPolicy()
+        .roll()
+        .ifPresent(
+            r ->
+                out.printf(
+                    "next key:        %s (announced; signs alone from %s)%n",
+                    r.nextSigning().publicKey().fingerprint(), r.at()));
     out.printf("tunnel-prefix:   %s%n", s.tunnelPrefix());
     out.printf("portbase:        %d (host n listens on %d + n)%n", s.portbase(), s.portbase());
     out.printf(
@@ -62,6 +69,10 @@ final class SiteOutput {
     out.printf("publish:         %s%n", site.publishTarget());
     out.printf("ttl:             %d s%n", site.ttl().getSeconds());
     out.printf("record-lifetime: %s%n", human(site.recordLifetime().getSeconds()));
+    site.keyPolicy()
+        .groupKeyMaxAge()
+        .ifPresent(
+            d -> out.printf("group key:       rotated when %s old%n", human(d.getSeconds())));
     out.println("status:          valid");
   }
 

@@ -1,6 +1,9 @@
 package org.wgmesh.site.cli;
 
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 import org.wgmesh.core.cli.Cli;
 import org.wgmesh.core.cli.CommonOptions;
@@ -74,6 +77,13 @@ public final class WgsiteCommand implements Callable<Integer> {
         paramLabel = "UUID|HOSTNAME",
         description = "Remove a host; its number is reused only after wgpub published the removal.")
     String remove;
+
+    @Option(
+        names = "--roll-site-key",
+        description =
+            "Start a site signing-key roll: wgpub announces the next key (signed by the current one)"
+                + " for --overlap, then signs with the new key alone.")
+    boolean rollSiteKey;
   }
 
   @ArgGroup(exclusive = true, multiplicity = "0..1")
@@ -89,6 +99,14 @@ public final class WgsiteCommand implements Callable<Integer> {
 
   @Option(names = "--json", description = "With --list: print JSON.")
   boolean json;
+
+  @Option(
+      names = "--overlap",
+      paramLabel = "DURATION",
+      description =
+          "With --roll-site-key: how long both keys are trusted (default: 14d; at least the record"
+              + " lifetime; cover the longest time an endpoint stays offline).")
+  String overlap;
 
   @Option(
       names = "--domain",
@@ -126,8 +144,16 @@ public final class WgsiteCommand implements Callable<Integer> {
       description = "New site: publish target (default zonefile:<dir of FILE>/<domain>.zone).")
   String publish;
 
+  private final Clock clock;
+
   public WgsiteCommand(Io io) {
+    this(io, Clock.systemUTC());
+  }
+
+  /** For tests: the clock the roll's end is counted from. */
+  public WgsiteCommand(Io io, Clock clock) {
     this.io = io;
+    this.clock = clock;
   }
 
   public static void main(String[] args) {
@@ -144,6 +170,9 @@ public final class WgsiteCommand implements Callable<Integer> {
       admin.admit(file, BlobSource.read(action.blob), replace);
     } else if (action.remove != null) {
       admin.remove(file, action.remove);
+    } else if (action.rollSiteKey) {
+      Duration d = SiteFile.parseDuration(overlap == null ? "14d" : overlap, "--overlap");
+      SiteOutput.report(admin.rollSiteKey(file, d, Instant.now(clock)), io.out());
     } else if (action.list) {
       Site site = SiteFile.load(file);
       if (json) {
@@ -158,7 +187,8 @@ public final class WgsiteCommand implements Callable<Integer> {
   }
 
   private void checkCombinations(NewSite create) {
-    boolean editing = action.blob != null || action.remove != null || action.list;
+    boolean editing =
+        action.blob != null || action.remove != null || action.list || action.rollSiteKey;
     if (editing && create.any()) {
       throw usage(
           "--domain, --locus, --asn-range, --tunnel-prefix, --portbase and --publish only create a site");
@@ -168,6 +198,9 @@ public final class WgsiteCommand implements Callable<Integer> {
     }
     if (replace && action.blob == null) {
       throw usage("--replace goes with -i");
+    }
+    if (overlap != null && !action.rollSiteKey) {
+      throw usage("--overlap goes with --roll-site-key");
     }
   }
 

@@ -46,4 +46,13 @@ public final class DiskPublicationFiles implements PublicationFiles {
     SiteFile.save(now.withoutRetired(numbers), siteFile);
     reporter.info("freed the numbers of %d removed host(s): %s", numbers.size(), numbers);
   }
+
+  @Override
+  public void completeRoll(Path siteFile, java.time.Instant now) {
+    if (SiteFile.completeRoll(siteFile, now)) {
+      reporter.info(
+          "site-key roll complete: %s signs alone, the old key is dropped",
+          SiteFile.load(siteFile).keys().fingerprint());
+    }
+  }
 }

@@ -36,4 +36,9 @@ public final class DryRunPublicationFiles implements PublicationFiles {
           numbers.size(), siteFile, numbers);
     }
   }
+
+  @Override
+  public void completeRoll(Path siteFile, java.time.Instant now) {
+    reporter.info("dry run: would complete the site-key roll in %s (drop the old key)", siteFile);
+  }
 }

@@ -33,4 +33,12 @@ public interface PublicationFiles {
    * @throws org.wgmesh.core.error.FileException when the site file cannot be written
    */
   void freeRetired(Path siteFile, List<Integer> numbers);
+
+  /**
+   * Completes a site-key roll whose overlap ended at {@code now}, once the records signed by the
+   * new key are published: the site file names the new key and the old key file is replaced.
+   *
+   * @throws org.wgmesh.core.error.FileException when a file cannot be written
+   */
+  void completeRoll(Path siteFile, java.time.Instant now);
 }

@@ -7,6 +7,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,6 +16,7 @@ import java.util.TreeSet;
 import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 import org.wgmesh.core.cli.Reporter;
+import org.wgmesh.core.crypto.SiteKeys;
 import org.wgmesh.core.dns.TxtRecordSet;
 import org.wgmesh.core.error.FileException;
 import org.wgmesh.core.io.Lock;
@@ -26,13 +28,15 @@ import org.wgmesh.core.record.RecordNames;
 import org.wgmesh.core.site.RetiredHost;
 import org.wgmesh.core.site.Site;
 import org.wgmesh.core.site.SiteFile;
+import org.wgmesh.core.site.SiteKeyRoll;
 
 /**
  * The {@code wgpub} service: publishes a site file's mesh to its target. {@link #prepare} reads the
  * site, its publication state and what the target holds, plans the records and computes the
  * difference (so the caller can show it); {@link #apply} writes it in the safe order, saves the
  * state once the mesh record is out, and frees the numbers of removed hosts once their records are
- * deleted.
+ * deleted. During a site-key roll it announces the next key; once the overlap is over it signs with
+ * the next key alone and, after publishing, drops the old one ({@link SiteFile#completeRoll}).
  *
  * <p>Idempotent: a second run with nothing changed finds an empty difference and writes nothing. A
  * run that fails half-way is completed by the next one (see {@link PublishService}).
@@ -131,14 +135,32 @@ public final class SitePublication {
       Map<String, TxtRecordSet> current =
           service.readCurrent(domain, candidateNames(domain, site, state));
       Duration lifetime = site.recordLifetime();
+      Instant now = clock.instant();
+      // A site-key roll: during the overlap the current key signs and the mesh record announces
+      // the next one; once it is over the next key signs alone (and apply() drops the old one).
+      Optional<SiteKeyRoll> roll = site.keyPolicy().roll();
+      boolean switched = roll.isPresent() && roll.get().due(now);
+      SiteKeys keys = switched ? roll.get().nextKeys() : site.keys();
+      if (switched) {
+        reporter.info(
+            "site-key roll: the overlap ended at %s, signing with the new key %s alone",
+            roll.get().at(), keys.fingerprint());
+      } else if (roll.isPresent()) {
+        reporter.detail(
+            "site-key roll: announcing the next key %s until %s",
+            roll.get().nextSigning().publicKey().fingerprint(), roll.get().at());
+      }
       PublicationPlanner planner =
           new PublicationPlanner(
-              site.keys(),
-              Math.toIntExact(site.ttl().toSeconds()),
-              lifetime,
-              lifetime.dividedBy(RENEW_WHEN_LEFT_DIVISOR));
-      PublicationPlan plan =
-          planner.plan(site.settings(), site.hosts(), state, current, clock.instant());
+                  keys,
+                  Math.toIntExact(site.ttl().toSeconds()),
+                  lifetime,
+                  lifetime.dividedBy(RENEW_WHEN_LEFT_DIVISOR))
+              .withGroupKeyMaxAge(site.keyPolicy().groupKeyMaxAge().orElse(null))
+              .withNextKeys(
+                  roll.isPresent() && !switched ? roll.get().nextSigning().publicKey() : null,
+                  roll.isPresent() && !switched ? roll.get().nextBox().publicKey() : null);
+      PublicationPlan plan = planner.plan(site.settings(), site.hosts(), state, current, now);
       RecordDiff diff =
           RecordDiff.between(
               current,
@@ -148,7 +170,16 @@ public final class SitePublication {
                   plan.deletesAfterMesh()));
       List<Integer> retired = site.retired().stream().map(RetiredHost::number).toList();
       return new Prepared(
-          siteFile, statePath, publisher, service, files, diff, plan.newState(), retired, lock);
+          siteFile,
+          statePath,
+          publisher,
+          service,
+          files,
+          diff,
+          plan.newState(),
+          retired,
+          lock,
+          switched ? now : null);
     } catch (RuntimeException e) {
       publisher.close();
       throw e;
@@ -167,6 +198,10 @@ public final class SitePublication {
   public void apply(Prepared p) {
     p.service.apply(p.diff, () -> p.files.saveState(p.statePath, p.newState));
     p.files.freeRetired(p.siteFile, p.retiredNumbers);
+    if (p.rollDoneAt != null) {
+      // Every record is now signed by the new key: drop the old one.
+      p.files.completeRoll(p.siteFile, p.rollDoneAt);
+    }
   }
 
   /**
@@ -214,6 +249,7 @@ public final class SitePublication {
     private final PublicationState newState;
     private final List<Integer> retiredNumbers;
     private final Lock lock;
+    private final Instant rollDoneAt;
 
     Prepared(
         Path siteFile,
@@ -224,7 +260,8 @@ public final class SitePublication {
         RecordDiff diff,
         PublicationState newState,
         List<Integer> retiredNumbers,
-        Lock lock) {
+        Lock lock,
+        Instant rollDoneAt) {
       this.siteFile = siteFile;
       this.statePath = statePath;
       this.publisher = publisher;
@@ -234,6 +271,7 @@ public final class SitePublication {
       this.newState = newState;
       this.retiredNumbers = List.copyOf(retiredNumbers);
       this.lock = lock;
+      this.rollDoneAt = rollDoneAt;
     }
 
     /** What will change. */

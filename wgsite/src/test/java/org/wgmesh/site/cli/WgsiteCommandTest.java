@@ -639,4 +639,138 @@ class WgsiteCommandTest {
     assertThat(r.err()).isEmpty();
     assertThat(r.out()).contains("fingerprint:");
   }
+
+  @Test
+  void rollSiteKey_makesTheNextKey_recordsTheRoll_andASecondRollIsAConflict() throws Exception {
+    create();
+    String fp = SiteFile.load(yaml).keys().fingerprint();
+    Result r = run("--yes", "--roll-site-key", "--overlap", "10d", yaml.toString());
+    assertThat(r.rc()).as(r.err()).isZero();
+    Site site = SiteFile.load(yaml);
+    assertThat(site.keys().fingerprint()).isEqualTo(fp);
+    var roll = site.keyPolicy().roll().orElseThrow();
+    assertThat(r.out())
+        .contains("fingerprint:     " + fp)
+        .contains("next key:        " + roll.nextSigning().publicKey().fingerprint());
+    assertThat(r.err()).contains("site-key roll started");
+    Path nextFile = SiteFile.nextSigningKeyPath(yaml);
+    assertThat(java.nio.file.Files.getPosixFilePermissions(nextFile))
+        .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    assertThat(java.nio.file.Files.readString(yaml))
+        .contains("next-signing-public: " + roll.nextSigning().publicKey().toBase64())
+        .contains("roll-at: ");
+    String before = java.nio.file.Files.readString(yaml);
+    Result again = run("--yes", "--roll-site-key", yaml.toString());
+    assertThat(again.rc()).isEqualTo(ExitCode.CONFLICT.code());
+    assertThat(again.err()).contains("already under way");
+    assertThat(java.nio.file.Files.readString(yaml)).isEqualTo(before);
+  }
+
+  @Test
+  void rollSiteKey_overlapShorterThanTheRecordLifetime_orOverlapAlone_isRefused() throws Exception {
+    create();
+    String before = java.nio.file.Files.readString(yaml);
+    Result shortOverlap = run("--yes", "--roll-site-key", "--overlap", "2d", yaml.toString());
+    assertThat(shortOverlap.rc()).isEqualTo(ExitCode.INPUT.code());
+    assertThat(shortOverlap.err()).contains("at least the record lifetime");
+    Result alone = run("--overlap", "14d", yaml.toString());
+    assertThat(alone.rc()).isEqualTo(ExitCode.USAGE.code());
+    assertThat(java.nio.file.Files.readString(yaml)).isEqualTo(before);
+    assertThat(SiteFile.nextSigningKeyPath(yaml)).doesNotExist();
+  }
+
+  @Test
+  void import_duringARoll_opensBlobsSealedToTheCurrentOrTheNextBoxKey() throws Exception {
+    create();
+    assertThat(run("--yes", "--roll-site-key", yaml.toString()).rc()).isZero();
+    var roll = SiteFile.load(yaml).keyPolicy().roll().orElseThrow();
+    HostKey a = newHost("router1");
+    assertThat(run("-i", blob(a, "10.1.0.0/24"), "--yes", yaml.toString()).rc()).isZero();
+    HostKey b = newHost("router2");
+    Registration r =
+        new Registration(
+            b.uuid(),
+            b.name(),
+            b.key().publicKey(),
+            List.of(IpAddress.parse("198.51.100.10", "t")),
+            List.of(IpPrefix.parse("10.2.0.0/24", "t")),
+            Instant.parse("2026-11-22T08:00:00Z"));
+    String toNext = RegistrationBlob.seal(r, b.key(), roll.nextBox().publicKey(), DOMAIN);
+    Result imported = run("-i", toNext, "--yes", yaml.toString());
+    assertThat(imported.rc()).as(imported.err()).isZero();
+    assertThat(SiteFile.load(yaml).hosts()).hasSize(2);
+  }
+
+  String rotation(HostKey h, X25519PrivateKey endorsedBy, X25519PrivateKey next) {
+    Site site = SiteFile.load(yaml);
+    return org.wgmesh.core.registration.KeyRotation.endorse(
+        blob(h, next, DOMAIN, "10.1.0.0/24"),
+        endorsedBy,
+        next.publicKey(),
+        site.keys().box().publicKey(),
+        DOMAIN);
+  }
+
+  @Test
+  void import_rotationBlob_replacesTheKeyWithoutReplaceOrPrompt_numberAndAsnStay()
+      throws Exception {
+    create();
+    HostKey h = newHost("router1");
+    assertThat(run("-i", blob(h, "10.1.0.0/24"), "--yes", yaml.toString()).rc()).isZero();
+    HostEntry before = SiteFile.load(yaml).host(h.uuid()).orElseThrow();
+    X25519PrivateKey next = X25519PrivateKey.generate();
+    // Not interactive and no --yes: a prompt would fail; a rotation needs none.
+    Result r = run("-i", rotation(h, h.key(), next), yaml.toString());
+    assertThat(r.rc()).as(r.err()).isZero();
+    assertThat(r.err()).contains("REPLACES the key").contains("no confirmation needed");
+    HostEntry after = SiteFile.load(yaml).host(h.uuid()).orElseThrow();
+    assertThat(after.publicKey()).isEqualTo(next.publicKey());
+    assertThat(after.number()).isEqualTo(before.number());
+    assertThat(after.asn()).isEqualTo(before.asn());
+  }
+
+  @Test
+  void import_rotationBlobEndorsedByTheWrongOldKey_isRefusedAndChangesNothing() throws Exception {
+    create();
+    HostKey h = newHost("router1");
+    assertThat(run("-i", blob(h, "10.1.0.0/24"), "--yes", yaml.toString()).rc()).isZero();
+    byte[] before = bytes();
+    X25519PrivateKey next = X25519PrivateKey.generate();
+    Result wrong = run("-i", rotation(h, X25519PrivateKey.generate(), next), yaml.toString());
+    assertThat(wrong.rc()).isEqualTo(ExitCode.INPUT.code());
+    assertThat(wrong.err()).contains("rotation blob: old key").contains("is admitted with");
+    // A tampered endorsement does not open at all.
+    String good = rotation(h, h.key(), next);
+    String tampered = good.substring(0, good.length() - 2) + (good.endsWith("A") ? "BB" : "AA");
+    Result bad = run("-i", tampered, yaml.toString());
+    assertThat(bad.rc()).isEqualTo(ExitCode.INPUT.code());
+    assertThat(bad.err()).contains("rotation blob");
+    assertThat(bytes()).isEqualTo(before);
+  }
+
+  @Test
+  void import_rotationBlob_changesTheKeyAlone_notTheLansOrTheName() throws Exception {
+    create();
+    HostKey h = newHost("router1");
+    assertThat(run("-i", blob(h, "10.1.0.0/24"), "--yes", yaml.toString()).rc()).isZero();
+    HostEntry before = SiteFile.load(yaml).host(h.uuid()).orElseThrow();
+    X25519PrivateKey next = X25519PrivateKey.generate();
+    Site site = SiteFile.load(yaml);
+    // The rotation's registration claims another LAN: the site takes only its key.
+    String claimsMore =
+        org.wgmesh.core.registration.KeyRotation.endorse(
+            blob(h, next, DOMAIN, "10.99.0.0/24"),
+            h.key(),
+            next.publicKey(),
+            site.keys().box().publicKey(),
+            DOMAIN);
+    Result r = run("-i", claimsMore, yaml.toString());
+    assertThat(r.rc()).as(r.err()).isZero();
+    HostEntry after = SiteFile.load(yaml).host(h.uuid()).orElseThrow();
+    assertThat(after.publicKey()).isEqualTo(next.publicKey());
+    assertThat(after.lanPrefixes()).isEqualTo(before.lanPrefixes());
+    assertThat(after.hostname()).isEqualTo(before.hostname());
+    assertThat(after.endpoints()).isEqualTo(before.endpoints());
+    assertThat(after.sharedLans()).isEqualTo(before.sharedLans());
+  }
 }
