@@ -18,6 +18,7 @@ PACKAGES=(
   openssh-client                           # driving them
   prometheus                               # promtool: the tests check every metrics file wgmesh writes
   prometheus-node-exporter curl            # the e2e lab scrapes the endpoint metrics through it
+  faketime                                 # lab/e2e-keys.sh moves the commands' clock forward
 )
 
 if [ "$(id -u)" != 0 ]; then

@@ -14,6 +14,8 @@ mvn -B -ntp verify -Dwgmesh.privileged=true "$@"
 bash lab/e2e.sh
 # Hub and spoke with hosts behind NAT and the same-LAN shortcut, 8 hosts (docs/e2e.md).
 bash lab/e2e-topology.sh
+# Keys over time: group key, host key and site key rotations under traffic (docs/e2e.md).
+bash lab/e2e-keys.sh
 # The package's install, upgrade, remove and purge on a Debian 12 root file system (a chroot of the
 # VM image, built from Debian's packages and cached in /var/cache/wgmesh-vm; docs/e2e.md).
 bash lab/vm/package-lifecycle.sh
