@@ -15,29 +15,9 @@ set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ML_PREFIX=wgtopo
-ML_STATE=
-KEEP=0
-while [ $# -gt 0 ]; do
-    case $1 in
-        -p) ML_PREFIX=$2; shift 2 ;;
-        --keep) KEEP=1; shift ;;
-        *) echo "usage: $0 [-p PREFIX] [--keep]" >&2; exit 2 ;;
-    esac
-done
-# shellcheck source=meshlab.sh
-. "$HERE/meshlab.sh"
-# shellcheck source=meshflow.sh
-. "$HERE/meshflow.sh"
-
-[ "$(id -u)" = 0 ] || { echo "e2e-topology: must run as root" >&2; exit 2; }
-for c in wgsite wgpub wgconfig wghost wgdeploy; do
-    [ -x "$MF_BIN/$c" ] || { echo "e2e-topology: $MF_BIN/$c missing: build first (mvn -B package -DskipTests)" >&2; exit 2; }
-done
-
+SCENARIO=e2e-topology
 # shellcheck source=scenario.sh
-. "$HERE/scenario.sh"
-trap 'teardown' EXIT
-trap 'log "interrupted"; exit 130' INT TERM
+. "$HERE/scenario.sh" "$@"
 
 HOSTS="1 2 3 4 5 6 7 8"
 HUBS="1 2"

@@ -12,29 +12,9 @@ set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ML_PREFIX=wge2e
-ML_STATE=
-KEEP=0
-while [ $# -gt 0 ]; do
-    case $1 in
-        -p) ML_PREFIX=$2; shift 2 ;;
-        --keep) KEEP=1; shift ;;
-        *) echo "usage: $0 [-p PREFIX] [--keep]" >&2; exit 2 ;;
-    esac
-done
-# shellcheck source=meshlab.sh
-. "$HERE/meshlab.sh"
-# shellcheck source=meshflow.sh
-. "$HERE/meshflow.sh"
-
-[ "$(id -u)" = 0 ] || { echo "e2e: must run as root" >&2; exit 2; }
-for c in wgsite wgpub wgconfig wghost wgdeploy; do
-    [ -x "$MF_BIN/$c" ] || { echo "e2e: $MF_BIN/$c missing: build first (mvn -B package -DskipTests)" >&2; exit 2; }
-done
-
+SCENARIO=e2e
 # shellcheck source=scenario.sh
-. "$HERE/scenario.sh"
-trap 'teardown' EXIT
-trap 'log "interrupted"; exit 130' INT TERM
+. "$HERE/scenario.sh" "$@"
 FIG_CONVERGE=- FIG_NOOP=- FIG_FAILOVER=- FIG_JOIN=-
 
 # ---------------------------------------------------------------- 0. isolation

@@ -1,7 +1,29 @@
-# scenario.sh: the harness of the end-to-end scripts (lab/e2e.sh, lab/e2e-topology.sh), sourced
-# after meshlab.sh and meshflow.sh: one PASS/FAIL line per scenario with its figures, sub-checks
-# collected with `bad`, the lab torn down by a trap (unless KEEP=1), probe helpers.
-# The script sets ML_PREFIX and KEEP before sourcing it.
+# scenario.sh: the harness of the end-to-end scripts (lab/e2e.sh, lab/e2e-topology.sh,
+# lab/e2e-keys.sh). A script sets ML_PREFIX (its default lab prefix) and SCENARIO (its name in
+# messages), then sources this file with its arguments:  . "$HERE/scenario.sh" "$@"
+# It reads -p PREFIX and --keep, sources meshlab.sh and meshflow.sh, checks for root and the
+# commands in dist/bin, and sets the traps that tear the lab down (unless --keep). Then: one
+# PASS/FAIL line per scenario with its figures, sub-checks collected with `bad`, probe helpers.
+
+SCENARIO_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ML_STATE=
+KEEP=0
+while [ $# -gt 0 ]; do
+    case $1 in
+        -p) ML_PREFIX=$2; shift 2 ;;
+        --keep) KEEP=1; shift ;;
+        *) echo "usage: $0 [-p PREFIX] [--keep]" >&2; exit 2 ;;
+    esac
+done
+# shellcheck source=meshlab.sh
+. "$SCENARIO_HERE/meshlab.sh"
+# shellcheck source=meshflow.sh
+. "$SCENARIO_HERE/meshflow.sh"
+
+[ "$(id -u)" = 0 ] || { echo "$SCENARIO: must run as root" >&2; exit 2; }
+for c in wgsite wgpub wgconfig wghost wgdeploy; do
+    [ -x "$MF_BIN/$c" ] || { echo "$SCENARIO: $MF_BIN/$c missing: build first (mvn -B package -DskipTests)" >&2; exit 2; }
+done
 
 T_START=$(mf_now_ms)
 PASSED=0
@@ -95,3 +117,6 @@ teardown_verdict() {
         verdict teardown "no namespace, process, mount or file of the lab left"
     fi
 }
+
+trap 'teardown' EXIT
+trap 'log "interrupted"; exit 130' INT TERM
