@@ -1,5 +1,8 @@
 package org.wgmesh.core.record;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +12,7 @@ import java.util.TreeMap;
 import org.wgmesh.core.crypto.Ed25519PublicKey;
 import org.wgmesh.core.crypto.X25519PublicKey;
 import org.wgmesh.core.error.ConfigException;
+import org.wgmesh.core.error.FileException;
 import org.wgmesh.core.error.InputException;
 import org.wgmesh.core.error.RecordException;
 
@@ -185,6 +189,24 @@ public final class SeenSerials {
     }
     hosts.forEach((n, s) -> sb.append("host ").append(n).append(' ').append(s).append('\n'));
     return sb.toString();
+  }
+
+  /**
+   * Reads the serials file an endpoint keeps ({@code <state>/<domain>.seen}); a missing file is
+   * {@link #empty()} (nothing verified yet).
+   *
+   * @throws FileException when it cannot be read
+   * @throws ConfigException for a malformed line
+   */
+  public static SeenSerials read(Path file) {
+    if (!Files.exists(file)) {
+      return empty();
+    }
+    try {
+      return parse(Files.readString(file), file.toString());
+    } catch (IOException e) {
+      throw new FileException(file.toString(), "cannot read: " + e.getMessage(), null, e);
+    }
   }
 
   /**

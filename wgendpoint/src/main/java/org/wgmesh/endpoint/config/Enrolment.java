@@ -1,6 +1,5 @@
 package org.wgmesh.endpoint.config;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -141,7 +140,7 @@ public final class Enrolment {
     Optional<List<Ed25519PublicKey>> trusted =
         existing.map(
             c ->
-                readSeen(c.roots().seenFile(domain.toString()))
+                SeenSerials.read(c.roots().seenFile(domain.toString()))
                     .trustedSiteKeys(c.siteSigningKey()));
     Optional<Ed25519PublicKey> pinned = trusted.map(t -> t.get(0));
     boolean repin =
@@ -173,7 +172,7 @@ public final class Enrolment {
     // the replay-protection file, so the first wgdeploy already refuses an older record. An older
     // record than one accepted before is refused here too, before anything is written.
     Path seenFile = next.roots().seenFile(domain.toString());
-    SeenSerials seen = readSeen(seenFile);
+    SeenSerials seen = SeenSerials.read(seenFile);
     seen.acceptMesh(domain.toString(), mesh.serial(), mesh.issued());
     seen.acceptSiteKeys(mesh.siteSigningKey(), mesh.nextSiteSigningKey(), mesh.siteBoxKey());
     Map<String, Object> before =
@@ -258,17 +257,6 @@ public final class Enrolment {
                 + " set the prefixes to announce with --lan-prefix, or ask the admin to allow it",
             p, String.join(", ", allowed.stream().map(IpPrefix::toString).toList()));
       }
-    }
-  }
-
-  private static SeenSerials readSeen(Path file) {
-    if (!Files.exists(file)) {
-      return SeenSerials.empty();
-    }
-    try {
-      return SeenSerials.parse(Files.readString(file), file.toString());
-    } catch (IOException e) {
-      throw new FileException(file.toString(), "cannot read: " + e.getMessage(), null, e);
     }
   }
 

@@ -1,7 +1,5 @@
 package org.wgmesh.endpoint.source;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
@@ -85,7 +83,7 @@ public final class EndpointMeshSource implements MeshSource {
   @Override
   public Read read(EndpointConfig config, X25519PrivateKey hostKey) {
     Path seenFile = seenFile(config);
-    SeenSerials seen = readSeen(seenFile);
+    SeenSerials seen = SeenSerials.read(seenFile);
     MeshView view =
         reader.read(
             sources.apply(config),
@@ -95,16 +93,5 @@ public final class EndpointMeshSource implements MeshSource {
             seen);
     // Only a complete, verified read moves the serials forward (the reader updated `seen`).
     return new Read(view, seenFile, seen.toText());
-  }
-
-  static SeenSerials readSeen(Path file) {
-    if (!Files.exists(file)) {
-      return SeenSerials.empty();
-    }
-    try {
-      return SeenSerials.parse(Files.readString(file), file.toString());
-    } catch (IOException e) {
-      throw new FileException(file.toString(), "cannot read: " + e.getMessage(), null, e);
-    }
   }
 }
