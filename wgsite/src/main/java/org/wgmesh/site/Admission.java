@@ -92,7 +92,8 @@ public record Admission(Site before, Site after, List<Step> steps) {
               r.publicKey(),
               r.endpoints(),
               r.lanPrefixes(),
-              r.sharedLans());
+              r.sharedLans(),
+              r.hpkePublic());
       return new Step(r, e, null, Kind.NEW, null);
     }
     HostEntry old = known.get();
@@ -105,7 +106,8 @@ public record Admission(Site before, Site after, List<Step> steps) {
             r.publicKey(),
             r.endpoints(),
             r.lanPrefixes(),
-            r.sharedLans());
+            r.sharedLans(),
+            r.hpkePublic());
     if (!old.publicKey().equals(r.publicKey())) {
       if (!replace) {
         throw new ConflictException(
