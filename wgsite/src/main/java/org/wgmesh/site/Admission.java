@@ -130,7 +130,7 @@ public record Admission(Site before, Site after, List<Step> steps) {
           old,
           old,
           Kind.UNCHANGED,
-          "already admitted with the same key; its hostname or addresses differ (use --replace to update them)");
+          "already admitted with the same key; its hostname, addresses or HPKE key differ (use --replace to update them)");
     }
     return new Step(r, updated, old, Kind.UPDATED, null);
   }

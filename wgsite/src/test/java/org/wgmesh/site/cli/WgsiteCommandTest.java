@@ -342,7 +342,7 @@ class WgsiteCommandTest {
     Result r = run("-i", moved, yaml.toString());
     assertThat(r.rc()).isZero();
     assertThat(r.err())
-        .contains("its hostname or addresses differ (use --replace to update them)")
+        .contains("its hostname, addresses or HPKE key differ (use --replace to update them)")
         .contains("nothing changed");
     assertThat(bytes()).isEqualTo(before);
     Result u = run("-i", moved, "--replace", "--yes", yaml.toString());
@@ -829,5 +829,22 @@ class WgsiteCommandTest {
     HostEntry after = SiteFile.load(yaml).host(h.uuid()).orElseThrow();
     assertThat(after.publicKey()).isEqualTo(next.publicKey());
     assertThat(after.hpkePublic()).isEqualTo(hpke.publicKey());
+  }
+
+  @Test
+  void import_reRegistrationWithHpkeKey_sameWireGuardKey_needsReplace() throws Exception {
+    create();
+    HostKey h = newHost("router1");
+    assertThat(run("-i", blob(h, "10.1.0.0/24"), "--yes", yaml.toString()).rc()).isZero();
+    X25519PrivateKey hpke = X25519PrivateKey.generate();
+    String again = blobWithHpke(h, h.key(), hpke);
+    Result plain = run("-i", again, "--yes", yaml.toString());
+    assertThat(plain.rc()).as(plain.err()).isZero();
+    assertThat(plain.err()).contains("HPKE key differ");
+    assertThat(SiteFile.load(yaml).host(h.uuid()).orElseThrow().hpkePublic()).isNull();
+    Result replaced = run("-i", again, "--replace", "--yes", yaml.toString());
+    assertThat(replaced.rc()).as(replaced.err()).isZero();
+    assertThat(SiteFile.load(yaml).host(h.uuid()).orElseThrow().hpkePublic())
+        .isEqualTo(hpke.publicKey());
   }
 }
