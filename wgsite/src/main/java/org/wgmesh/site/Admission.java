@@ -92,7 +92,8 @@ public record Admission(Site before, Site after, List<Step> steps) {
               r.publicKey(),
               r.endpoints(),
               r.lanPrefixes(),
-              r.sharedLans());
+              r.sharedLans(),
+              r.hpkePublic());
       return new Step(r, e, null, Kind.NEW, null);
     }
     HostEntry old = known.get();
@@ -105,7 +106,8 @@ public record Admission(Site before, Site after, List<Step> steps) {
             r.publicKey(),
             r.endpoints(),
             r.lanPrefixes(),
-            r.sharedLans());
+            r.sharedLans(),
+            r.hpkePublic());
     if (!old.publicKey().equals(r.publicKey())) {
       if (!replace) {
         throw new ConflictException(
@@ -128,7 +130,7 @@ public record Admission(Site before, Site after, List<Step> steps) {
           old,
           old,
           Kind.UNCHANGED,
-          "already admitted with the same key; its hostname or addresses differ (use --replace to update them)");
+          "already admitted with the same key; its hostname, addresses or HPKE key differ (use --replace to update them)");
     }
     return new Step(r, updated, old, Kind.UPDATED, null);
   }

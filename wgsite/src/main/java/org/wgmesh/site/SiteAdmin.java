@@ -267,6 +267,12 @@ public final class SiteAdmin {
     if (!r.sharedLans().isEmpty()) {
       out.add(String.format("shared LAN: %s", join(r.sharedLans())));
     }
+    out.add(
+        String.format(
+            "HPKE key:   %s",
+            r.hpkePublic() == null
+                ? "(none: its key record is sealed to its WireGuard key)"
+                : r.hpkePublic().fingerprint()));
     out.add(String.format("created:    %s", r.created()));
     out.add(
         String.format(
@@ -415,8 +421,9 @@ public final class SiteAdmin {
           "nothing was changed; a rotation must be endorsed by the host's current key (a host"
               + " whose key is lost registers again and is imported with --replace)");
     }
-    // A rotation changes the key alone: the name, addresses, LANs and shared LANs stay as admitted
-    // (changing those is a new registration, imported with --replace after a human look).
+    // A rotation changes the keys alone (the WireGuard key and the HPKE key the blob carries, none
+    // when it carries none): the name, addresses, LANs and shared LANs stay as admitted (changing
+    // those is a new registration, imported with --replace after a human look).
     return new Registration(
         admitted.uuid(),
         admitted.hostname(),
@@ -424,7 +431,8 @@ public final class SiteAdmin {
         admitted.endpoints(),
         admitted.lanPrefixes(),
         r.created(),
-        admitted.sharedLans());
+        admitted.sharedLans(),
+        r.hpkePublic());
   }
 
   /**

@@ -22,6 +22,9 @@ import org.wgmesh.core.net.IpPrefix;
  * @param sharedLans its addresses on networks it may share with other hosts, in interface form
  *     ({@code 192.168.7.10/24}): two hosts with addresses in one network link directly over it (the
  *     same-LAN shortcut, {@link MeshLinks}); may be empty
+ * @param hpkePublic the public half of its HPKE key (issue 12), to which its key record is sealed;
+ *     null when it registered none (then the key record is sealed to {@code publicKey}, as before).
+ *     Only the site file holds it: host records do not carry it, so an entry read from one has null
  */
 public record HostEntry(
     UUID uuid,
@@ -31,7 +34,8 @@ public record HostEntry(
     X25519PublicKey publicKey,
     List<IpAddress> endpoints,
     List<IpPrefix> lanPrefixes,
-    List<IpPrefix> sharedLans) {
+    List<IpPrefix> sharedLans,
+    X25519PublicKey hpkePublic) {
   public HostEntry {
     Objects.requireNonNull(uuid, "uuid");
     Objects.requireNonNull(hostname, "hostname");
@@ -39,6 +43,19 @@ public record HostEntry(
     endpoints = List.copyOf(endpoints);
     lanPrefixes = List.copyOf(lanPrefixes);
     sharedLans = List.copyOf(sharedLans);
+  }
+
+  /** A host without an HPKE key of its own (its key record is sealed to its WireGuard key). */
+  public HostEntry(
+      UUID uuid,
+      String hostname,
+      int number,
+      long asn,
+      X25519PublicKey publicKey,
+      List<IpAddress> endpoints,
+      List<IpPrefix> lanPrefixes,
+      List<IpPrefix> sharedLans) {
+    this(uuid, hostname, number, asn, publicKey, endpoints, lanPrefixes, sharedLans, null);
   }
 
   /** A host that shares no LAN with others. */
@@ -60,6 +77,23 @@ public record HostEntry(
 
   /** This entry with {@code sharedLans} replaced. */
   public HostEntry withSharedLans(List<IpPrefix> lans) {
-    return new HostEntry(uuid, hostname, number, asn, publicKey, endpoints, lanPrefixes, lans);
+    return new HostEntry(
+        uuid, hostname, number, asn, publicKey, endpoints, lanPrefixes, lans, hpkePublic);
+  }
+
+  /** This entry with {@code key} as its HPKE key (null: none). */
+  public HostEntry withHpkePublic(X25519PublicKey key) {
+    return new HostEntry(
+        uuid, hostname, number, asn, publicKey, endpoints, lanPrefixes, sharedLans, key);
+  }
+
+  /** The key its key record is sealed to: its HPKE key when it has one, else its WireGuard key. */
+  public X25519PublicKey sealingKey() {
+    return hpkePublic != null ? hpkePublic : publicKey;
+  }
+
+  /** This entry as its host record carries it (without the HPKE key, which only the site keeps). */
+  public HostEntry published() {
+    return hpkePublic == null ? this : withHpkePublic(null);
   }
 }

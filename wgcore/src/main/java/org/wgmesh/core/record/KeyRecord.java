@@ -11,10 +11,14 @@ import org.wgmesh.core.error.RecordException;
 
 /**
  * A key record at {@code _key.<kid>.<domain>}: the group key and the host's own number, sealed to
- * that host's WireGuard public key with HPKE in authenticated mode from the site's box key. Only
- * that host can open it, and opening it proves the site sealed it, so it needs no signature. The
- * name derives from the host's public key ({@link RecordNames#keyRecordName}), so an endpoint finds
- * it knowing nothing but its own key.
+ * that host's HPKE public key when the site file has one for it, else (hosts registered before
+ * issue 12's separate HPKE key) to its WireGuard public key, with HPKE in authenticated mode from
+ * the site's box key. Only that host can open it, and opening it proves the site sealed it, so it
+ * needs no signature. The name derives from the host's public key ({@link
+ * RecordNames#keyRecordName}), so an endpoint finds it knowing nothing but its own key; the name
+ * stays derived from the WireGuard key also when the record is sealed to the HPKE key, so names do
+ * not change when a host moves over. Nothing in the record says which key it is sealed to: the
+ * endpoint tries the keys it holds.
  *
  * @param hostNumber the number of the host it is sealed to
  * @param groupKey the current group key
@@ -49,11 +53,39 @@ public record KeyRecord(int hostNumber, GroupKey groupKey) {
       String domain,
       int ttl,
       X25519PrivateKey ephemeral) {
+    return encode(siteBox, hostPublic, hostPublic, domain, ttl, ephemeral);
+  }
+
+  /**
+   * Seals this record to {@code sealTo} (the host's HPKE key), at the name of the host whose
+   * WireGuard key is {@code hostPublic}.
+   *
+   * @throws IllegalArgumentException when {@code sealTo} is a low-order point (no shared secret)
+   */
+  public TxtRecordSet encode(
+      X25519PrivateKey siteBox,
+      X25519PublicKey hostPublic,
+      X25519PublicKey sealTo,
+      String domain,
+      int ttl) {
+    return encode(siteBox, hostPublic, sealTo, domain, ttl, X25519PrivateKey.generate());
+  }
+
+  /**
+   * As {@link #encode(X25519PrivateKey, X25519PublicKey, X25519PublicKey, String, int)} (tests).
+   */
+  TxtRecordSet encode(
+      X25519PrivateKey siteBox,
+      X25519PublicKey hostPublic,
+      X25519PublicKey sealTo,
+      String domain,
+      int ttl,
+      X25519PrivateKey ephemeral) {
     String d = TxtRecordSet.normalize(domain);
     String name = RecordNames.keyRecordName(d, hostPublic);
     byte[] plain =
         new WireWriter().u32(groupKey.epoch()).raw(groupKey.key()).u16(hostNumber).toByteArray();
-    Hpke.Sealed sealed = Hpke.seal(siteBox, hostPublic, info(d, name), aad(name), plain, ephemeral);
+    Hpke.Sealed sealed = Hpke.seal(siteBox, sealTo, info(d, name), aad(name), plain, ephemeral);
     byte[] body = new WireWriter().raw(sealed.enc()).bytes16(sealed.ciphertext()).toByteArray();
     byte[] envelope = Envelope.build(name, Envelope.TYPE_KEY, body, null);
     return new TxtRecordSet(name, ttl, TxtChunks.split(envelope));
@@ -71,6 +103,25 @@ public record KeyRecord(int hostNumber, GroupKey groupKey) {
       X25519PrivateKey hostPrivate,
       X25519PublicKey siteBoxPublic,
       String domain) {
+    return decode(rrset, hostPrivate, null, siteBoxPublic, domain);
+  }
+
+  /**
+   * Opens the key record of the host holding {@code hostPrivate} (its WireGuard key, which names
+   * the record) with that key, else with {@code hpkePrivate}: a site that has the host's HPKE key
+   * seals to it, one that does not (not upgraded, or the host not moved over yet) to the WireGuard
+   * key.
+   *
+   * @param hpkePrivate the host's HPKE key, or null when it has none
+   * @throws RecordException as {@link #decode(TxtRecordSet, X25519PrivateKey, X25519PublicKey,
+   *     String)}, when it opens with neither key
+   */
+  public static KeyRecord decode(
+      TxtRecordSet rrset,
+      X25519PrivateKey hostPrivate,
+      X25519PrivateKey hpkePrivate,
+      X25519PublicKey siteBoxPublic,
+      String domain) {
     String d = TxtRecordSet.normalize(domain);
     String expected = RecordNames.keyRecordName(d, hostPrivate.publicKey());
     if (!rrset.name().equals(expected)) {
@@ -85,13 +136,17 @@ public record KeyRecord(int hostNumber, GroupKey groupKey) {
     byte[] enc = r.raw(Hpke.ENC_LENGTH, "enc");
     byte[] ct = r.bytes16("ciphertext");
     r.end("ciphertext");
-    byte[] plain =
-        Hpke.open(
-            hostPrivate, siteBoxPublic, info(d, expected), aad(expected), new Hpke.Sealed(enc, ct));
+    Hpke.Sealed sealed = new Hpke.Sealed(enc, ct);
+    byte[] plain = Hpke.open(hostPrivate, siteBoxPublic, info(d, expected), aad(expected), sealed);
+    if (plain == null && hpkePrivate != null) {
+      plain = Hpke.open(hpkePrivate, siteBoxPublic, info(d, expected), aad(expected), sealed);
+    }
     if (plain == null) {
       throw r.error(
           "ciphertext",
-          "does not open with this host's key from site box key "
+          "does not open with this host's "
+              + (hpkePrivate == null ? "key" : "WireGuard or HPKE key")
+              + " from site box key "
               + siteBoxPublic.fingerprint()
               + " (sealed to another host, by another site, or tampered)");
     }

@@ -71,6 +71,24 @@ public final class MeshReader {
       Ed25519PublicKey pinned,
       X25519PrivateKey hostKey,
       SeenSerials seen) {
+    return read(source, domain, pinned, hostKey, null, seen);
+  }
+
+  /**
+   * As {@link #read(DnsSource, String, Ed25519PublicKey, X25519PrivateKey, SeenSerials)} for an
+   * endpoint that also holds an HPKE key: its key record (named by {@code hostKey}) opens with the
+   * WireGuard key when the site sealed it to that (a site that does not know the HPKE key yet),
+   * else with {@code hpkeKey}.
+   *
+   * @param hpkeKey this endpoint's HPKE private key, or null when it has none
+   */
+  public MeshView read(
+      DnsSource source,
+      String domain,
+      Ed25519PublicKey pinned,
+      X25519PrivateKey hostKey,
+      X25519PrivateKey hpkeKey,
+      SeenSerials seen) {
     String d = TxtRecordSet.normalize(domain);
     Instant now = clock.instant();
     MeshRecord mesh =
@@ -91,6 +109,7 @@ public final class MeshReader {
         KeyRecord.decode(
             require(source, keyName, "no key record for this host's public key", NOT_MEMBER_HINT),
             hostKey,
+            hpkeKey,
             mesh.siteBoxKey(),
             d);
     if (key.groupKey().epoch() != mesh.epoch()) {

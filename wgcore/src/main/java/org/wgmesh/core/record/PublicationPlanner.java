@@ -39,10 +39,10 @@ import org.wgmesh.core.record.PublicationState.Member;
  *       right after applying a plan gives an empty plan.
  *   <li>Serials come from one counter that only grows (the state's, raised above every serial still
  *       published), so the mesh serial grows only when the mesh record is rewritten.
- *   <li>A member that left (uuid gone or its key changed) starts a new group-key epoch: every host
- *       and key record is rewritten. So does a group key older than {@link #withGroupKeyMaxAge the
- *       maximum age}, when one is set. A join writes exactly its host record, its key record and
- *       the mesh record.
+ *   <li>A member that left (uuid gone or its key changed; its HPKE key, to which its key record is
+ *       sealed, counts as a key) starts a new group-key epoch: every host and key record is
+ *       rewritten. So does a group key older than {@link #withGroupKeyMaxAge the maximum age}, when
+ *       one is set. A join writes exactly its host record, its key record and the mesh record.
  *   <li>Only names that are ours ({@link RecordNames#isOurs}) are ever deleted.
  * </ul>
  */
@@ -198,14 +198,16 @@ public final class PublicationPlanner {
 
     Map<UUID, Member> members = new TreeMap<>();
     for (HostEntry h : hosts) {
-      members.put(h.uuid(), new Member(h.number(), h.publicKey()));
+      members.put(h.uuid(), new Member(h.number(), h.publicKey(), h.hpkePublic()));
     }
     boolean someoneLeft =
         state.members().entrySet().stream()
             .anyMatch(
                 e ->
                     members.get(e.getKey()) == null
-                        || !members.get(e.getKey()).publicKey().equals(e.getValue().publicKey()));
+                        || !members.get(e.getKey()).publicKey().equals(e.getValue().publicKey())
+                        // a new HPKE key counts as a key change: the old one may be why
+                        || !members.get(e.getKey()).sealingKey().equals(e.getValue().sealingKey()));
     boolean tooOld =
         groupKeyMaxAge != null
             && state.groupKeySince() != null
@@ -310,11 +312,21 @@ public final class PublicationPlanner {
     random.nextBytes(ephemeral);
     try {
       return new KeyRecord(host.number(), groupKey)
-          .encode(keys.box(), host.publicKey(), domain, ttl, new X25519PrivateKey(ephemeral));
+          .encode(
+              keys.box(),
+              host.publicKey(),
+              host.sealingKey(),
+              domain,
+              ttl,
+              new X25519PrivateKey(ephemeral));
     } catch (IllegalArgumentException e) {
       throw new ConfigException(
           "host " + host.hostname() + " (" + host.uuid() + ")",
-          "its WireGuard public key is not usable (" + e.getMessage() + ")",
+          "its "
+              + (host.hpkePublic() == null ? "WireGuard" : "HPKE")
+              + " public key is not usable ("
+              + e.getMessage()
+              + ")",
           "remove the host and import a fresh registration",
           e);
     }
@@ -334,7 +346,7 @@ public final class PublicationPlanner {
     }
     try {
       HostRecord r = HostRecord.open(header, groupKey, domain, now);
-      return r.entry().equals(host)
+      return r.entry().equals(host.published())
           && r.epoch() == groupKey.epoch()
           && r.expires().isAfter(renewLimit);
     } catch (RecordException e) {

@@ -34,12 +34,24 @@ public record PublicationState(
    * A member that holds the current group key.
    *
    * @param number its host number
-   * @param publicKey its WireGuard key (the key record was sealed to it)
+   * @param publicKey its WireGuard key (which names its key record)
+   * @param hpkePublic its HPKE key, to which the key record was sealed, or null when it was sealed
+   *     to {@code publicKey} (state line {@code member UUID NUMBER KEY [HPKE-KEY]})
    */
-  public record Member(int number, X25519PublicKey publicKey) {
+  public record Member(int number, X25519PublicKey publicKey, X25519PublicKey hpkePublic) {
     public Member {
       RecordNames.checkNumber(number);
       Objects.requireNonNull(publicKey, "publicKey");
+    }
+
+    /** A member whose key record is sealed to its WireGuard key. */
+    public Member(int number, X25519PublicKey publicKey) {
+      this(number, publicKey, null);
+    }
+
+    /** The key its key record is sealed to. */
+    public X25519PublicKey sealingKey() {
+      return hpkePublic != null ? hpkePublic : publicKey;
     }
   }
 
@@ -84,6 +96,7 @@ public record PublicationState(
                 .append(m.number())
                 .append(' ')
                 .append(m.publicKey().toBase64())
+                .append(m.hpkePublic() == null ? "" : " " + m.hpkePublic().toBase64())
                 .append('\n'));
     return sb.toString();
   }
@@ -141,13 +154,17 @@ public record PublicationState(
             since = Instant.ofEpochSecond(Long.parseLong(f[1]));
           }
           case "member" -> {
-            expect(f, 4, where);
+            if (f.length != 5) {
+              expect(f, 4, where);
+            }
             UUID uuid = UUID.fromString(f[1]);
             int number = Integer.parseInt(f[2]);
             if (number < 1 || number > 65535) {
               throw new ConfigException(where, "host number must be 1..65535");
             }
-            if (members.put(uuid, new Member(number, X25519PublicKey.parse(f[3], where))) != null) {
+            X25519PublicKey hpke = f.length == 5 ? X25519PublicKey.parse(f[4], where) : null;
+            Member m = new Member(number, X25519PublicKey.parse(f[3], where), hpke);
+            if (members.put(uuid, m) != null) {
               throw new ConfigException(where, "member " + uuid + " appears twice");
             }
           }

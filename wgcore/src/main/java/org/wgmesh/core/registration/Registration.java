@@ -23,6 +23,9 @@ import org.wgmesh.core.net.IpPrefix;
  * @param sharedLans its addresses on networks it may share with other hosts, interface form ({@code
  *     192.168.7.10/24}; at most {@link #MAX_SHARED_LANS}): hosts with addresses in one network link
  *     directly over it (the same-LAN shortcut)
+ * @param hpkePublic the public half of its HPKE key (issue 12), to which the site seals its key
+ *     record; null when the host has none (a blob from before), then the site seals to {@code
+ *     publicKey}
  */
 public record Registration(
     UUID uuid,
@@ -31,7 +34,8 @@ public record Registration(
     List<IpAddress> endpoints,
     List<IpPrefix> lanPrefixes,
     Instant created,
-    List<IpPrefix> sharedLans) {
+    List<IpPrefix> sharedLans,
+    X25519PublicKey hpkePublic) {
   /** Most shared-LAN addresses one host may list. */
   public static final int MAX_SHARED_LANS = 16;
 
@@ -71,6 +75,22 @@ public record Registration(
       throw new InputException(
           "registration: shared LANs", "more than " + MAX_SHARED_LANS + " addresses");
     }
+    if (publicKey.equals(hpkePublic)) {
+      throw new InputException(
+          "registration: HPKE key", "is the WireGuard key; the HPKE key must be a key of its own");
+    }
+  }
+
+  /** A registration without an HPKE key of its own (as blobs before issue 12's HPKE key). */
+  public Registration(
+      UUID uuid,
+      String hostname,
+      X25519PublicKey publicKey,
+      List<IpAddress> endpoints,
+      List<IpPrefix> lanPrefixes,
+      Instant created,
+      List<IpPrefix> sharedLans) {
+    this(uuid, hostname, publicKey, endpoints, lanPrefixes, created, sharedLans, null);
   }
 
   /** A registration that shares no LAN with other hosts. */

@@ -164,6 +164,8 @@ public final class RegistrationBlob {
   // Body: uuid(16) created(8, epoch seconds) hostname(len8 + ascii) key(32)
   //       endpoints(count8, each: family8 + 4|16) lanPrefixes(count8, each: family8 + 4|16 + len8)
   //       [sharedLans(count8 >= 1, each: family8 + 4|16 + len8), only when there are any]
+  //       [hpkePublic(32), only when there is one; then sharedLans is always written, count8 0
+  //        when there are none]
   static byte[] encodeBody(Registration r) {
     ByteArrayOutputStream o = new ByteArrayOutputStream();
     ByteBuffer u = ByteBuffer.allocate(24);
@@ -184,12 +186,16 @@ public final class RegistrationBlob {
       o.write(p.length());
     }
     // Optional (issue 13): written only when there are any, so blobs without stay as before.
-    if (!r.sharedLans().isEmpty()) {
+    if (!r.sharedLans().isEmpty() || r.hpkePublic() != null) {
       o.write(r.sharedLans().size());
       for (IpPrefix p : r.sharedLans()) {
         writeAddress(o, p.network());
         o.write(p.length());
       }
+    }
+    // Optional (issue 12): the HPKE key, after the shared LANs (count 0 when there are none).
+    if (r.hpkePublic() != null) {
+      o.writeBytes(r.hpkePublic().bytes());
     }
     return o.toByteArray();
   }
@@ -238,9 +244,10 @@ public final class RegistrationBlob {
       prefixes.add(p);
     }
     List<IpPrefix> shared = new ArrayList<>();
+    X25519PublicKey hpke = null;
     if (in.remaining() != 0) {
       int ns = in.u8("shared LANs");
-      if (ns == 0) {
+      if (ns == 0 && in.remaining() != KEY) {
         // Never written: a registration without shared LANs ends after the LAN prefixes.
         throw new InputException(
             "registration", (in.remaining() + 1) + " unexpected bytes after the last field");
@@ -260,6 +267,9 @@ public final class RegistrationBlob {
         }
         shared.add(new IpPrefix(a, len));
       }
+      if (in.remaining() == KEY) {
+        hpke = new X25519PublicKey(in.bytes(KEY, "HPKE key"));
+      }
     }
     if (in.remaining() != 0) {
       throw new InputException(
@@ -272,7 +282,8 @@ public final class RegistrationBlob {
         endpoints,
         prefixes,
         Instant.ofEpochSecond(created),
-        shared);
+        shared,
+        hpke);
   }
 
   /** Bounds-checked reads that name the field that ran out. */

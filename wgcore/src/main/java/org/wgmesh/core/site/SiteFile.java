@@ -474,6 +474,9 @@ public final class SiteFile {
       if (!h.sharedLans().isEmpty()) {
         e.put("shared-lans", h.sharedLans().stream().map(Object::toString).toList());
       }
+      if (h.hpkePublic() != null) {
+        e.put("hpke-public", h.hpkePublic().toBase64());
+      }
       hosts.add(e);
     }
     m.put("hosts", hosts);

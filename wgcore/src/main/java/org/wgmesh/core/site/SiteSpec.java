@@ -108,7 +108,8 @@ record SiteSpec(
           "public-key",
           "endpoints",
           "lan-prefixes",
-          "shared-lans");
+          "shared-lans",
+          "hpke-public");
   static final Set<String> RETIRED_KEYS = Set.of("number", "uuid");
   static final Set<String> TOPOLOGY_KEYS = Set.of("policy", "hubs", "hubs-per-spoke");
 
@@ -372,7 +373,10 @@ record SiteSpec(
         convert(h.require(e, "public-key"), t -> X25519PublicKey.parse(t, "public-key")),
         endpoints,
         lans,
-        shared);
+        shared,
+        YamlNode.optional(e, "hpke-public")
+            .map(n -> convert(n, t -> X25519PublicKey.parse(t, "hpke-public")))
+            .orElse(null));
   }
 
   /** A shared-LAN entry: this host's address on the network, with its prefix length. */

@@ -62,6 +62,32 @@ class MeshReaderTest {
   }
 
   @Test
+  void read_hostWithHpkeKey_beforeAndAfterTheSiteKnowsIt() {
+    var hpke = Fixtures.hostKey(3003);
+    var pinned = site.signing().publicKey();
+    InMemoryDnsSource dns = new InMemoryDnsSource();
+    // Upgrade order: the endpoint has its HPKE key, the site still seals to the WireGuard key.
+    PublicationPlan first = publish(Fixtures.hosts(3), PublicationState.empty(), dns, NOW);
+    SeenSerials seen = SeenSerials.empty();
+    MeshView before = reader.read(dns, DOMAIN, pinned, Fixtures.hostKey(3), hpke, seen);
+    assertThat(before.self()).isEqualTo(Fixtures.host(3));
+    // The site learns the HPKE key: the key record is sealed to it, the host record unchanged.
+    List<HostEntry> hosts = new ArrayList<>(Fixtures.hosts(2));
+    hosts.add(Fixtures.host(3).withHpkePublic(hpke.publicKey()));
+    publish(hosts, first.newState(), dns, NOW.plusSeconds(10));
+    MeshView after = reader.read(dns, DOMAIN, pinned, Fixtures.hostKey(3), hpke, seen);
+    assertThat(after.self()).isEqualTo(Fixtures.host(3));
+    assertThat(after.serial()).isGreaterThan(before.serial());
+    assertThatThrownBy(
+            () -> reader.read(dns, DOMAIN, pinned, Fixtures.hostKey(3), SeenSerials.empty()))
+        .isInstanceOfSatisfying(
+            RecordException.class, e -> assertThat(e.why()).contains("does not open"));
+    // The others are not affected.
+    assertThat(reader.read(dns, DOMAIN, pinned, Fixtures.hostKey(1), SeenSerials.empty()).peers())
+        .contains(Fixtures.host(3));
+  }
+
+  @Test
   void read_replayedOlderMeshRecordRejected() {
     InMemoryDnsSource dns = new InMemoryDnsSource();
     PublicationPlan first = publish(Fixtures.hosts(2), PublicationState.empty(), dns, NOW);

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.wgmesh.core.crypto.SiteKeys;
 import org.wgmesh.core.dns.TxtRecordSet;
 import org.wgmesh.core.error.ConfigException;
+import org.wgmesh.core.error.RecordException;
 import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.model.MeshSettings;
 import org.wgmesh.core.net.IpAddress;
@@ -207,6 +208,51 @@ class PublicationPlannerTest {
         .isEqualTo(first.plan().newState().groupKey().epoch() + 1);
     assertThat(r.plan().deletesAfterMesh())
         .containsExactly(RecordNames.keyRecordName(DOMAIN, h2.publicKey()));
+  }
+
+  @Test
+  void plan_hpkeKey_sealsTheKeyRecordToIt_andANewOneReseals_hostRecordsUnaffectedByIt() {
+    var hpke = Fixtures.hostKey(2002);
+    Run first = publish(Fixtures.hosts(2), PublicationState.empty(), Map.of(), NOW);
+    String keyName = RecordNames.keyRecordName(DOMAIN, Fixtures.hostKey(2).publicKey());
+    HostEntry moved = Fixtures.host(2).withHpkePublic(hpke.publicKey());
+    Run r =
+        publish(
+            List.of(Fixtures.host(1), moved),
+            first.plan().newState(),
+            first.published(),
+            NOW.plusSeconds(60));
+    // A new sealing key counts as a key change: new epoch, every record rewritten.
+    assertThat(r.plan().newState().groupKey().epoch())
+        .isEqualTo(first.plan().newState().groupKey().epoch() + 1);
+    assertThat(r.plan().upsertsBeforeMesh()).extracting(TxtRecordSet::name).contains(keyName);
+    assertThat(r.plan().deletesAfterMesh()).isEmpty();
+    TxtRecordSet rrset = r.published().get(keyName);
+    var box = site.box().publicKey();
+    assertThat(KeyRecord.decode(rrset, Fixtures.hostKey(2), hpke, box, DOMAIN).groupKey())
+        .isEqualTo(r.plan().newState().groupKey());
+    assertThatThrownBy(() -> KeyRecord.decode(rrset, Fixtures.hostKey(2), box, DOMAIN))
+        .isInstanceOf(RecordException.class);
+    // The state remembers what the key record is sealed to; the next run writes nothing.
+    assertThat(r.plan().newState().members().get(moved.uuid()).hpkePublic())
+        .isEqualTo(hpke.publicKey());
+    PublicationState reread = PublicationState.parse(r.plan().newState().toText(), "state");
+    assertThat(reread).isEqualTo(r.plan().newState());
+    Run again =
+        publish(List.of(Fixtures.host(1), moved), reread, r.published(), NOW.plusSeconds(120));
+    assertThat(again.plan().isEmpty()).isTrue();
+  }
+
+  @Test
+  void state_memberWithoutHpkeKey_isWrittenAsBefore() {
+    PublicationPlan first =
+        planner.plan(
+            Fixtures.settings(), Fixtures.hosts(2), PublicationState.empty(), Map.of(), NOW);
+    String text = first.newState().toText();
+    assertThat(text.lines().filter(l -> l.startsWith("member ")))
+        .allSatisfy(l -> assertThat(l.split(" ")).hasSize(4));
+    assertThatThrownBy(() -> PublicationState.parse(text.replace("member ", "member x "), "s"))
+        .isInstanceOf(ConfigException.class);
   }
 
   @Test

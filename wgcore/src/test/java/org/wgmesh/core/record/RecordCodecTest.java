@@ -248,6 +248,47 @@ class RecordCodecTest {
   }
 
   @Test
+  void keyRecord_sealedToTheHpkeKey_opensOnlyWithIt_atTheWireGuardKeysName() {
+    java.util.Random random = new java.util.Random(12);
+    for (int i = 0; i < 20; i++) {
+      byte[] seed = new byte[32];
+      random.nextBytes(seed);
+      var wg = new org.wgmesh.core.crypto.X25519PrivateKey(seed);
+      random.nextBytes(seed);
+      var hpke = new org.wgmesh.core.crypto.X25519PrivateKey(seed);
+      KeyRecord k = new KeyRecord(1 + random.nextInt(65535), Fixtures.groupKey(i));
+      TxtRecordSet rrset = k.encode(site.box(), wg.publicKey(), hpke.publicKey(), DOMAIN, 300);
+      // The name still derives from the WireGuard key: moving over does not rename the record.
+      assertThat(rrset.name()).isEqualTo(RecordNames.keyRecordName(DOMAIN, wg.publicKey()));
+      assertThat(KeyRecord.decode(rrset, wg, hpke, site.box().publicKey(), DOMAIN)).isEqualTo(k);
+      // Not with the WireGuard key alone, nor with another HPKE key.
+      assertThatThrownBy(() -> KeyRecord.decode(rrset, wg, site.box().publicKey(), DOMAIN))
+          .isInstanceOfSatisfying(
+              RecordException.class, e -> assertThat(e.why()).contains("does not open"));
+      var otherHpke = org.wgmesh.core.crypto.X25519PrivateKey.generate();
+      assertThatThrownBy(
+              () -> KeyRecord.decode(rrset, wg, otherHpke, site.box().publicKey(), DOMAIN))
+          .isInstanceOfSatisfying(
+              RecordException.class, e -> assertThat(e.why()).contains("WireGuard or HPKE key"));
+      // The HPKE key holder without the WireGuard key does not even find the name.
+      assertThatThrownBy(() -> KeyRecord.decode(rrset, hpke, wg, site.box().publicKey(), DOMAIN))
+          .isInstanceOfSatisfying(
+              RecordException.class, e -> assertThat(e.why()).contains("another host"));
+      // Same outer form as before: the site's own check does not tell the two apart.
+      KeyRecord.checkSealed(rrset);
+    }
+  }
+
+  @Test
+  void keyRecord_sealedToTheWireGuardKey_stillOpensForAHostThatHasAnHpkeKey() {
+    KeyRecord k = new KeyRecord(42, Fixtures.groupKey(5));
+    var wg = Fixtures.hostKey(42);
+    var hpke = Fixtures.hostKey(4242);
+    TxtRecordSet rrset = k.encode(site.box(), wg.publicKey(), DOMAIN, 300);
+    assertThat(KeyRecord.decode(rrset, wg, hpke, site.box().publicKey(), DOMAIN)).isEqualTo(k);
+  }
+
+  @Test
   void keyRecord_forAnotherHostRejected() {
     TxtRecordSet rrset =
         new KeyRecord(42, Fixtures.groupKey(5))

@@ -73,6 +73,74 @@ class RegistrationBlobTest {
         .hasMessageContaining("registration: shared LANs");
   }
 
+  Registration withHpke(Registration r, List<IpPrefix> shared, X25519PrivateKey hpke) {
+    return new Registration(
+        r.uuid(),
+        r.hostname(),
+        r.publicKey(),
+        r.endpoints(),
+        r.lanPrefixes(),
+        r.created(),
+        shared,
+        hpke == null ? null : hpke.publicKey());
+  }
+
+  @Test
+  void open_hpkeKey_roundTrip_withAndWithoutSharedLans_seeded() {
+    java.util.Random random = new java.util.Random(12);
+    for (int i = 0; i < 40; i++) {
+      List<IpPrefix> shared = new java.util.ArrayList<>();
+      for (int n = random.nextInt(3); n > 0; n--) {
+        shared.add(IpPrefix.parseInterface("192.168." + random.nextInt(256) + ".10/24", "t"));
+      }
+      X25519PrivateKey hpke = random.nextBoolean() ? X25519PrivateKey.generate() : null;
+      Registration r = withHpke(registration(host), shared, hpke);
+      String blob = RegistrationBlob.seal(r, host, site.publicKey(), DOMAIN);
+      Registration back = RegistrationBlob.open(blob, site, DOMAIN);
+      assertThat(back).as("case %d", i).isEqualTo(r);
+      assertThat(back.hpkePublic()).isEqualTo(hpke == null ? null : hpke.publicKey());
+      assertThat(back.sharedLans()).isEqualTo(shared);
+    }
+  }
+
+  @Test
+  void encodeBody_hpkeKey_isOneOptionalTrailingField_oldBodiesUnchanged() {
+    Registration plain = registration(host);
+    X25519PrivateKey hpke = X25519PrivateKey.generate();
+    byte[] old = RegistrationBlob.encodeBody(plain);
+    // Without an HPKE key the body is byte for byte what it was before (blobs of older wghost).
+    assertThat(RegistrationBlob.encodeBody(withHpke(plain, List.of(), null))).isEqualTo(old);
+    assertThat(RegistrationBlob.decodeBody(old)).isEqualTo(plain);
+    assertThat(RegistrationBlob.decodeBody(old).hpkePublic()).isNull();
+    // With one: an empty shared-LAN count, then the 32 key bytes.
+    byte[] now = RegistrationBlob.encodeBody(withHpke(plain, List.of(), hpke));
+    assertThat(java.util.Arrays.copyOf(now, old.length)).isEqualTo(old);
+    assertThat(now.length - old.length).isEqualTo(1 + 32);
+    assertThat(now[old.length]).isZero();
+    assertThat(java.util.Arrays.copyOfRange(now, old.length + 1, now.length))
+        .isEqualTo(hpke.publicKey().bytes());
+    // With shared LANs too: the key follows them.
+    List<IpPrefix> shared = List.of(IpPrefix.parseInterface("192.168.7.10/24", "t"));
+    byte[] oldShared = RegistrationBlob.encodeBody(withHpke(plain, shared, null));
+    byte[] both = RegistrationBlob.encodeBody(withHpke(plain, shared, hpke));
+    assertThat(java.util.Arrays.copyOf(both, oldShared.length)).isEqualTo(oldShared);
+    assertThat(both.length - oldShared.length).isEqualTo(32);
+    // A zero count not followed by exactly a key is still refused, as are stray bytes after it.
+    byte[] zeroOnly = java.util.Arrays.copyOf(old, old.length + 1);
+    assertThatThrownBy(() -> RegistrationBlob.decodeBody(zeroOnly))
+        .hasMessageContaining("unexpected bytes");
+    byte[] extra = java.util.Arrays.copyOf(now, now.length + 1);
+    assertThatThrownBy(() -> RegistrationBlob.decodeBody(extra))
+        .hasMessageContaining("unexpected bytes");
+  }
+
+  @Test
+  void registration_hpkeKeySameAsWireGuardKey_isRefused() {
+    assertThatThrownBy(() -> withHpke(registration(host), List.of(), host))
+        .isInstanceOf(InputException.class)
+        .hasMessageContaining("HPKE key");
+  }
+
   @Test
   void open_surroundingWhitespace_isIgnored() {
     assertThat(RegistrationBlob.open("  " + seal() + "\n", site, DOMAIN).hostname())

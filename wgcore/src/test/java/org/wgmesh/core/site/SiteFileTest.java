@@ -336,6 +336,31 @@ class SiteFileTest {
   }
 
   @Test
+  void hpkePublic_isReadAndWrittenBack_onlyWhenPresent_andABadKeyIsRefused() throws Exception {
+    Site s = SiteFile.load(yaml);
+    assertThat(good).doesNotContain("hpke-public");
+    assertThat(s.hosts()).allSatisfy(h -> assertThat(h.hpkePublic()).isNull());
+    var hpke = X25519PrivateKey.generate().publicKey();
+    Site moved = s.withHost(s.hosts().get(1).withHpkePublic(hpke));
+    String text = SiteFile.render(moved);
+    assertThat(text).contains("hpke-public: " + hpke.toBase64());
+    assertThat(text.lines().filter(l -> l.contains("hpke-public"))).hasSize(1);
+    Files.writeString(yaml, text);
+    Site back = SiteFile.load(yaml);
+    assertThat(back.hosts()).isEqualTo(moved.hosts());
+    assertThat(back.hosts().get(1).hpkePublic()).isEqualTo(hpke);
+    assertThat(back.hosts().get(0).hpkePublic()).isNull();
+    assertThat(SiteFile.render(back)).isEqualTo(text);
+    // Without it again: byte for byte the file of before.
+    assertThat(SiteFile.render(back.withHost(back.hosts().get(1).withHpkePublic(null))))
+        .isEqualTo(good);
+    Files.writeString(yaml, text.replace(hpke.toBase64(), "not-a-key"));
+    assertThatThrownBy(() -> SiteFile.load(yaml))
+        .isInstanceOf(WgmeshException.class)
+        .hasMessageContaining("Property 'hosts[1].hpke-public'");
+  }
+
+  @Test
   void groupKeyMaxAge_isReadAndWrittenBack_andOutOfRangeIsRefused() throws Exception {
     Files.writeString(
         yaml,

@@ -52,6 +52,21 @@ public final class HostKeys {
   }
 
   /**
+   * The HPKE key file (issue 12): {@code <domain>.hpke.key} beside the host key file, 0600. The
+   * site seals this host's key record to its public half once a registration or rotation blob
+   * carried it; until then the key record opens with the WireGuard key.
+   */
+  public static Path hpkeFile(Path hostKeyFile, DomainName domain) {
+    return hostKeyFile.resolveSibling(domain + ".hpke.key");
+  }
+
+  /** The HPKE key, if its file exists. */
+  public static java.util.Optional<X25519PrivateKey> readHpke(Path hostKeyFile, DomainName domain) {
+    Path p = hpkeFile(hostKeyFile, domain);
+    return Files.exists(p) ? java.util.Optional.of(read(p, domain)) : java.util.Optional.empty();
+  }
+
+  /**
    * The pending key of a host key rotation ({@code wghost --rotate-key}): {@code <key file>.next},
    * 0600. It becomes the host key once a deploy verified a mesh that publishes it.
    */

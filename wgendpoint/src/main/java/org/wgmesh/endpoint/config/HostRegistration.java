@@ -75,6 +75,7 @@ public final class HostRegistration {
       reporter.info("created host key %s (mode 0600)", config.hostKey());
     }
     X25519PrivateKey hostKey = key.key();
+    X25519PrivateKey hpke = hpkeKey(config);
     Registration r =
         new Registration(
             config.uuid(),
@@ -83,7 +84,8 @@ public final class HostRegistration {
             config.publicAddresses(),
             config.effectiveLanPrefixes(),
             clock.instant(),
-            sharedLans(config, sharedLanArgs));
+            sharedLans(config, sharedLanArgs),
+            hpke.publicKey());
     String blob =
         RegistrationBlob.seal(r, hostKey, currentBoxKey(config), config.domain().toString());
     reporter.info(
@@ -91,6 +93,7 @@ public final class HostRegistration {
     reporter.info("  hostname:     %s", r.hostname());
     reporter.info("  uuid:         %s", r.uuid());
     reporter.info("  key:          %s", Fingerprint.of(r.publicKey().bytes()));
+    reporter.info("  HPKE key:     %s", Fingerprint.of(r.hpkePublic().bytes()));
     reporter.info(
         "  addresses:    %s",
         r.endpoints().isEmpty()
@@ -126,6 +129,8 @@ public final class HostRegistration {
     if (next.created()) {
       reporter.info("created the next host key %s (mode 0600)", pending);
     }
+    // A host registered before it had an HPKE key moves over here: the rotation carries one.
+    X25519PrivateKey hpke = hpkeKey(config);
     Registration r =
         new Registration(
             config.uuid(),
@@ -133,7 +138,9 @@ public final class HostRegistration {
             next.key().publicKey(),
             config.publicAddresses(),
             config.effectiveLanPrefixes(),
-            clock.instant());
+            clock.instant(),
+            List.of(),
+            hpke.publicKey());
     String d = config.domain().toString();
     X25519PublicKey box = currentBoxKey(config);
     String blob =
@@ -142,10 +149,21 @@ public final class HostRegistration {
     reporter.info("key rotation for site %s:", d);
     reporter.info("  current key:  %s", Fingerprint.of(old.publicKey().bytes()));
     reporter.info("  next key:     %s", Fingerprint.of(r.publicKey().bytes()));
+    reporter.info("  HPKE key:     %s", Fingerprint.of(r.hpkePublic().bytes()));
     reporter.info(
         "hand the line on stdout to the site admin: wgsite -i BLOB wgmesh.yaml (no --replace needed);"
             + " after wgpub, the next wgdeploy switches to the new key");
     return new Result(r, blob, next.created());
+  }
+
+  /** The HPKE key ({@link HostKeys#hpkeFile}), created (0600) when missing; never printed. */
+  private X25519PrivateKey hpkeKey(EndpointConfig config) {
+    Path file = HostKeys.hpkeFile(config.hostKey(), config.domain());
+    HostKeys.Loaded k = HostKeys.readOrCreate(file, config.domain());
+    if (k.created()) {
+      reporter.info("created HPKE key %s (mode 0600)", file);
+    }
+    return k.key();
   }
 
   /**

@@ -12,6 +12,7 @@ import org.wgmesh.core.error.FileException;
 import org.wgmesh.core.model.MeshView;
 import org.wgmesh.core.record.MeshReader;
 import org.wgmesh.core.record.SeenSerials;
+import org.wgmesh.endpoint.config.HostKeys;
 import org.wgmesh.endpoint.settings.EndpointConfig;
 
 /**
@@ -90,6 +91,7 @@ public final class EndpointMeshSource implements MeshSource {
             config.domain().toString(),
             config.siteSigningKey(),
             hostKey,
+            HostKeys.readHpke(config.hostKey(), config.domain()).orElse(null),
             seen);
     // Only a complete, verified read moves the serials forward (the reader updated `seen`).
     return new Read(view, seenFile, seen.toText());

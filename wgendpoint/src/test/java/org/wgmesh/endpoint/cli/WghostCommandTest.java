@@ -191,4 +191,46 @@ class WghostCommandTest {
                 .newKey())
         .isEqualTo(opened.newKey());
   }
+
+  Path hpkeFile() {
+    return dir.resolve(D + ".hpke.key");
+  }
+
+  @Test
+  void firstRun_createsASeparateHpkeKey0600_whoseOnlyPublicHalfIsInTheBlob() throws Exception {
+    Run r = run("--config-dir", dir.toString(), D);
+    assertThat(r.rc()).as(r.err()).isZero();
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(hpkeFile())))
+        .isEqualTo("rw-------");
+    X25519PrivateKey hpke = X25519PrivateKey.parse(KeyFiles.readSecret(hpkeFile()), "k");
+    X25519PrivateKey key = X25519PrivateKey.parse(KeyFiles.readSecret(keyFile()), "k");
+    Registration reg = RegistrationBlob.open(r.out().strip(), mesh.site.box(), D);
+    assertThat(reg.hpkePublic()).isEqualTo(hpke.publicKey()).isNotEqualTo(key.publicKey());
+    assertThat(r.err())
+        .contains("created HPKE key")
+        .contains(hpke.publicKey().fingerprint())
+        .doesNotContain(hpke.toBase64());
+    assertThat(r.out()).doesNotContain(hpke.toBase64());
+    // Again: the same HPKE key, not created again.
+    Run again = run("--config-dir", dir.toString(), D);
+    assertThat(again.err()).doesNotContain("created HPKE key");
+    assertThat(RegistrationBlob.open(again.out().strip(), mesh.site.box(), D).hpkePublic())
+        .isEqualTo(hpke.publicKey());
+  }
+
+  @Test
+  void rotateKey_hostRegisteredBeforeItHadAnHpkeKey_getsOne_andTheRotationCarriesIt()
+      throws Exception {
+    // A host from before: its WireGuard key only.
+    KeyFiles.createSecret(keyFile(), X25519PrivateKey.generate().toBase64());
+    assertThat(hpkeFile()).doesNotExist();
+    Run r = run("--config-dir", dir.toString(), "--rotate-key", D);
+    assertThat(r.rc()).as(r.err()).isZero();
+    assertThat(r.err()).contains("created HPKE key");
+    X25519PrivateKey hpke = X25519PrivateKey.parse(KeyFiles.readSecret(hpkeFile()), "k");
+    var opened = org.wgmesh.core.registration.KeyRotation.open(r.out().strip(), mesh.site.box(), D);
+    Registration reg = RegistrationBlob.open(opened.registrationBlob(), mesh.site.box(), D);
+    assertThat(reg.hpkePublic()).isEqualTo(hpke.publicKey());
+    assertThat(r.err()).doesNotContain(hpke.toBase64());
+  }
 }

@@ -102,6 +102,31 @@ class EndpointMeshSourceTest {
   }
 
   @Test
+  void hpkeKey_siteStillSealingToTheWireGuardKey_works_thenTheSiteMovesItOver() throws Exception {
+    // Upgrade order: the endpoint has an HPKE key (wghost made it), the site does not know it yet.
+    X25519PrivateKey hpke = X25519PrivateKey.generate();
+    KeyFiles.createSecret(
+        org.wgmesh.endpoint.config.HostKeys.hpkeFile(config.hostKey(), config.domain()),
+        hpke.toBase64());
+    assertThat(fetch(config).self()).isEqualTo(TestMesh.host(1, self));
+    // The site imports it and publishes: the key record is sealed to the HPKE key now.
+    mesh.publish(
+        List.of(
+            TestMesh.host(1, self).withHpkePublic(hpke.publicKey()),
+            TestMesh.host(2, peer2),
+            TestMesh.host(3, peer3)));
+    MeshView moved = fetch(config);
+    assertThat(moved.self()).isEqualTo(TestMesh.host(1, self));
+    assertThat(moved.peers()).extracting(HostEntry::number).containsExactly(2, 3);
+    // Without the HPKE key file the endpoint cannot open it any more.
+    Files.delete(org.wgmesh.endpoint.config.HostKeys.hpkeFile(config.hostKey(), config.domain()));
+    assertThatThrownBy(() -> source.read(config, self))
+        .isInstanceOfSatisfying(
+            org.wgmesh.core.error.RecordException.class,
+            e -> assertThat(e.why()).contains("does not open"));
+  }
+
+  @Test
   void read_writesNothing_theSerialsComeBackToRecord() throws Exception {
     MeshSource.Read r = source.read(config, self);
     assertThat(readSeen()).isEqualTo(enrolled);

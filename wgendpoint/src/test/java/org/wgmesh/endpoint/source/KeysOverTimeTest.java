@@ -1,6 +1,7 @@
 package org.wgmesh.endpoint.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -399,6 +400,33 @@ class KeysOverTimeTest {
           .singleElement()
           .satisfies(p -> assertThat(p.publicKey()).isEqualTo(r2.key.publicKey()));
     }
+    // r2 was admitted without an HPKE key; 'wghost --rotate-key' made one (0600) and the rotation
+    // carried it, so it moved over: its key record is sealed to the HPKE key, not the WireGuard
+    // key, and it read every mesh after that (no refusal beyond the replay, checked above).
+    Path hpkeFile =
+        org.wgmesh.endpoint.config.HostKeys.hpkeFile(r2.config.hostKey(), DomainName.parse(D, "t"));
+    assertThat(
+            java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(hpkeFile)))
+        .isEqualTo("rw-------");
+    X25519PrivateKey r2hpke = X25519PrivateKey.parse(Files.readString(hpkeFile).strip(), "t");
+    assertThat(site.host(r2.entry().uuid()).orElseThrow().hpkePublic()).isNull();
+    assertThat(finalSite.host(r2.entry().uuid()).orElseThrow().hpkePublic())
+        .isEqualTo(r2hpke.publicKey());
+    assertThat(r2hpke.publicKey()).isNotEqualTo(r2.key.publicKey());
+    TxtRecordSet r2keyRecord =
+        dns.lookup(org.wgmesh.core.record.RecordNames.keyRecordName(D, r2.key.publicKey()))
+            .orElseThrow();
+    var box = finalSite.keys().box().publicKey();
+    assertThat(
+            org.wgmesh.core.record.KeyRecord.decode(r2keyRecord, r2.key, r2hpke, box, D)
+                .hostNumber())
+        .isEqualTo(2);
+    assertThatThrownBy(() -> org.wgmesh.core.record.KeyRecord.decode(r2keyRecord, r2.key, box, D))
+        .isInstanceOf(RecordException.class);
+    // The hosts that never rotated have no HPKE key and are still sealed to their WireGuard key.
+    assertThat(finalSite.host(endpoints.get(1).entry().uuid()).orElseThrow().hpkePublic()).isNull();
+    assertThat(r2.last.serial()).isEqualTo(endpoints.get(1).last.serial());
   }
 
   /** The first read round 24 hours after a publish slot (so one round only, once). */

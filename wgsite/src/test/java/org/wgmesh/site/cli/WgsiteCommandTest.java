@@ -342,7 +342,7 @@ class WgsiteCommandTest {
     Result r = run("-i", moved, yaml.toString());
     assertThat(r.rc()).isZero();
     assertThat(r.err())
-        .contains("its hostname or addresses differ (use --replace to update them)")
+        .contains("its hostname, addresses or HPKE key differ (use --replace to update them)")
         .contains("nothing changed");
     assertThat(bytes()).isEqualTo(before);
     Result u = run("-i", moved, "--replace", "--yes", yaml.toString());
@@ -772,5 +772,79 @@ class WgsiteCommandTest {
     assertThat(after.hostname()).isEqualTo(before.hostname());
     assertThat(after.endpoints()).isEqualTo(before.endpoints());
     assertThat(after.sharedLans()).isEqualTo(before.sharedLans());
+  }
+
+  String blobWithHpke(HostKey h, X25519PrivateKey key, X25519PrivateKey hpke) {
+    Site site = SiteFile.load(yaml);
+    Registration r =
+        new Registration(
+            h.uuid(),
+            h.name(),
+            key.publicKey(),
+            List.of(IpAddress.parse("198.51.100.9", "t")),
+            List.of(IpPrefix.parse("10.1.0.0/24", "t")),
+            Instant.parse("2026-12-01T08:00:00Z"),
+            List.of(),
+            hpke.publicKey());
+    return RegistrationBlob.seal(r, key, site.keys().box().publicKey(), DOMAIN);
+  }
+
+  @Test
+  void import_blobWithHpkeKey_storesHpkePublic_andPlainBlobsWriteNone() throws Exception {
+    create();
+    HostKey plain = newHost("router1");
+    assertThat(run("-i", blob(plain, "10.3.0.0/24"), "--yes", yaml.toString()).rc()).isZero();
+    assertThat(Files.readString(yaml)).doesNotContain("hpke-public");
+    HostKey h = newHost("router2");
+    X25519PrivateKey hpke = X25519PrivateKey.generate();
+    Result r = run("-i", blobWithHpke(h, h.key(), hpke), "--yes", yaml.toString());
+    assertThat(r.rc()).as(r.err()).isZero();
+    assertThat(r.err()).contains("HPKE key:   " + hpke.publicKey().fingerprint());
+    assertThat(SiteFile.load(yaml).host(h.uuid()).orElseThrow().hpkePublic())
+        .isEqualTo(hpke.publicKey());
+    assertThat(Files.readString(yaml)).contains("hpke-public: " + hpke.publicKey().toBase64());
+    assertThat(SiteFile.load(yaml).host(plain.uuid()).orElseThrow().hpkePublic()).isNull();
+  }
+
+  @Test
+  void import_rotationBlobWithHpkeKey_movesAHostRegisteredWithoutOneOver_withoutPrompt()
+      throws Exception {
+    create();
+    HostKey h = newHost("router1");
+    assertThat(run("-i", blob(h, "10.1.0.0/24"), "--yes", yaml.toString()).rc()).isZero();
+    assertThat(SiteFile.load(yaml).host(h.uuid()).orElseThrow().hpkePublic()).isNull();
+    X25519PrivateKey next = X25519PrivateKey.generate();
+    X25519PrivateKey hpke = X25519PrivateKey.generate();
+    Site site = SiteFile.load(yaml);
+    String rotation =
+        org.wgmesh.core.registration.KeyRotation.endorse(
+            blobWithHpke(h, next, hpke),
+            h.key(),
+            next.publicKey(),
+            site.keys().box().publicKey(),
+            DOMAIN);
+    Result r = run("-i", rotation, yaml.toString());
+    assertThat(r.rc()).as(r.err()).isZero();
+    assertThat(r.err()).contains("no confirmation needed");
+    HostEntry after = SiteFile.load(yaml).host(h.uuid()).orElseThrow();
+    assertThat(after.publicKey()).isEqualTo(next.publicKey());
+    assertThat(after.hpkePublic()).isEqualTo(hpke.publicKey());
+  }
+
+  @Test
+  void import_reRegistrationWithHpkeKey_sameWireGuardKey_needsReplace() throws Exception {
+    create();
+    HostKey h = newHost("router1");
+    assertThat(run("-i", blob(h, "10.1.0.0/24"), "--yes", yaml.toString()).rc()).isZero();
+    X25519PrivateKey hpke = X25519PrivateKey.generate();
+    String again = blobWithHpke(h, h.key(), hpke);
+    Result plain = run("-i", again, "--yes", yaml.toString());
+    assertThat(plain.rc()).as(plain.err()).isZero();
+    assertThat(plain.err()).contains("HPKE key differ");
+    assertThat(SiteFile.load(yaml).host(h.uuid()).orElseThrow().hpkePublic()).isNull();
+    Result replaced = run("-i", again, "--replace", "--yes", yaml.toString());
+    assertThat(replaced.rc()).as(replaced.err()).isZero();
+    assertThat(SiteFile.load(yaml).host(h.uuid()).orElseThrow().hpkePublic())
+        .isEqualTo(hpke.publicKey());
   }
 }
