@@ -325,7 +325,8 @@ public final class PublicationVerifier {
       }
       PublicationState.Member member = state.members().get(host.uuid());
       if (member == null
-          || !member.equals(new PublicationState.Member(host.number(), host.publicKey()))) {
+          || !member.equals(
+              new PublicationState.Member(host.number(), host.publicKey(), host.hpkePublic()))) {
         problem(
             name,
             "groupKey.epoch",

@@ -54,6 +54,43 @@ class PublicationVerifierTest {
   }
 
   @Test
+  void verify_hostsWithTheirOwnHpkeKeys_isOk() {
+    // Key records sealed to each host's HPKE key (not its WireGuard key): the state records it so.
+    List<HostEntry> withHpke =
+        hosts.stream()
+            .map(
+                h ->
+                    h.withHpkePublic(
+                        org.wgmesh.core.crypto.X25519PrivateKey.generate().publicKey()))
+            .toList();
+    PublicationPlan p =
+        new PublicationPlanner(site, 300, Duration.ofDays(7), Duration.ofDays(2), new Random(5))
+            .plan(Fixtures.settings(), withHpke, PublicationState.empty(), Map.of(), NOW);
+    PublicationReport r =
+        new PublicationVerifier(Clock.fixed(NOW.plusSeconds(60), ZoneOffset.UTC))
+            .verify(
+                InMemoryDnsSource.of(p.desired()),
+                DOMAIN,
+                site.signing().publicKey(),
+                site.box().publicKey(),
+                withHpke,
+                p.newState());
+
+    assertThat(r.problems()).isEmpty();
+    // Against a state that says the records were sealed to the WireGuard keys: a problem per host.
+    PublicationReport stale =
+        new PublicationVerifier(Clock.fixed(NOW.plusSeconds(60), ZoneOffset.UTC))
+            .verify(
+                InMemoryDnsSource.of(p.desired()),
+                DOMAIN,
+                site.signing().publicKey(),
+                site.box().publicKey(),
+                withHpke,
+                plan.newState());
+    assertThat(stale.problems()).extracting(Problem::field).contains("groupKey.epoch");
+  }
+
+  @Test
   void verify_recordsOfAnotherSite_failOnTheSignatureOfEach() {
     SiteKeys other = Fixtures.otherSiteKeys();
     PublicationReport r =
