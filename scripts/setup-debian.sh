@@ -19,6 +19,7 @@ PACKAGES=(
   prometheus                               # promtool: the tests check every metrics file wgmesh writes
   prometheus-node-exporter curl            # the e2e lab scrapes the endpoint metrics through it
   faketime                                 # lab/e2e-keys.sh moves the commands' clock forward
+  time                                     # GNU time: peak memory in scripts/bench-topology.sh
 )
 
 if [ "$(id -u)" != 0 ]; then

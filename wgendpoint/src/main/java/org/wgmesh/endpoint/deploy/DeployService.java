@@ -171,18 +171,18 @@ public final class DeployService {
    */
   public DeployResult deploy(EndpointConfig config, X25519PrivateKey key, MeshSource.Read read) {
     DeployPlan plan = Planner.plan(read.view(), config);
+    HostProbe probe = new HostProbe(runner);
     // Shared-LAN links come in by the interface on that network: the firewall must know it.
     List<String> sharedLanInterfaces =
-        new HostProbe(runner)
-            .hostInterfacesFacing(plan.sharedLanPeers()).stream()
-                .filter(i -> !i.equals(plan.trustInterface()) && !i.equals(plan.publicInterface()))
-                .toList();
+        probe.hostInterfacesFacing(plan.sharedLanPeers()).stream()
+            .filter(i -> !i.equals(plan.trustInterface()) && !i.equals(plan.publicInterface()))
+            .toList();
     List<RenderedFile> files =
         new TemplateRenderer(config.templateDir()).render(plan, key, sharedLanInterfaces);
     reporter.detail(
         "planned %d WireGuard links in namespace %s", plan.links().size(), plan.namespace());
     Layout l = plan.layout();
-    HostState host = new HostProbe(runner).probe(l, plan.veth().hostName(), plan.trustInterface());
+    HostState host = probe.probe(l, plan.veth().hostName(), plan.trustInterface());
     List<Path> paths = new ArrayList<>(files.stream().map(RenderedFile::path).toList());
     paths.add(read.seenFile());
     LiveState live = LiveStateReader.read(host, new StateStore(l.stateDir()), paths);

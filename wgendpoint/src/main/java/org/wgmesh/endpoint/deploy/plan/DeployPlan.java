@@ -95,9 +95,7 @@ public record DeployPlan(
   public List<IpAddress> sharedLanPeers() {
     return links.stream()
         .filter(l -> l.via() == MeshLinks.Via.SHARED_LAN)
-        .flatMap(l -> l.endpoint().stream())
-        .map(e -> e.substring(0, e.lastIndexOf(':')).replace("[", "").replace("]", ""))
-        .map(a -> IpAddress.parse(a, "shared-LAN endpoint"))
+        .flatMap(l -> l.endpointAddress().stream())
         .toList();
   }
 }

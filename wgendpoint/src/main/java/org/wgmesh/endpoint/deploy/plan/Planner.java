@@ -137,15 +137,14 @@ public final class Planner {
   private static WireGuardLink link(
       MeshSettings mesh, HostEntry self, MeshLinks.Link l, int keepalive) {
     HostEntry peer = l.peer();
-    int port = Addressing.remotePort(mesh.portbase(), self.number());
-    Optional<String> endpoint = l.endpoint().map(a -> a.forEndpoint() + ":" + port);
     return new WireGuardLink(
         Addressing.interfaceName(peer.number()),
         Addressing.listenPort(mesh.portbase(), peer.number()),
         peer.number(),
         peer.hostname(),
         peer.publicKey(),
-        endpoint,
+        l.endpoint(),
+        Addressing.remotePort(mesh.portbase(), self.number()),
         keepalive,
         Addressing.linkAddress(mesh.tunnelPrefix(), self.number(), peer.number()),
         Addressing.linkAddress(mesh.tunnelPrefix(), peer.number(), self.number()),

@@ -15,8 +15,9 @@ import org.wgmesh.core.net.IpAddress;
  * @param peerNumber the peer's host number
  * @param peerHostname for comments and BGP descriptions
  * @param peerPublicKey the peer's WireGuard key
- * @param endpoint {@code address:port} with IPv6 in brackets; empty when the peer has no public
- *     address (it dials us)
+ * @param endpointAddress the address this host sends to: the peer's public address, or its address
+ *     on a shared LAN; empty when the peer has no public address (it dials us)
+ * @param endpointPort the peer's port for this link (portbase + this host's number)
  * @param persistentKeepalive seconds, 0 for off
  * @param localAddress this host's address on the link (prefix length {@link #prefixLength})
  * @param peerAddress the peer's address on the link: the BGP neighbor
@@ -32,7 +33,8 @@ public record WireGuardLink(
     int peerNumber,
     String peerHostname,
     X25519PublicKey peerPublicKey,
-    Optional<String> endpoint,
+    Optional<IpAddress> endpointAddress,
+    int endpointPort,
     int persistentKeepalive,
     IpAddress localAddress,
     IpAddress peerAddress,
@@ -43,10 +45,17 @@ public record WireGuardLink(
   public WireGuardLink {
     Objects.requireNonNull(interfaceName, "interfaceName");
     Objects.requireNonNull(peerPublicKey, "peerPublicKey");
-    Objects.requireNonNull(endpoint, "endpoint");
+    Objects.requireNonNull(endpointAddress, "endpointAddress");
     Objects.requireNonNull(localAddress, "localAddress");
     Objects.requireNonNull(peerAddress, "peerAddress");
     Objects.requireNonNull(via, "via");
+  }
+
+  /**
+   * {@code address:port} with IPv6 in brackets, as WireGuard's Endpoint takes it; empty without.
+   */
+  public Optional<String> endpoint() {
+    return endpointAddress.map(a -> a.forEndpoint() + ":" + endpointPort);
   }
 
   /** The local interface address in CIDR form, as {@code ip addr add} takes it. */
