@@ -25,6 +25,8 @@ import org.wgmesh.core.net.IpPrefix;
  * @param hpkePublic the public half of its HPKE key (issue 12), to which its key record is sealed;
  *     null when it registered none (then the key record is sealed to {@code publicKey}, as before).
  *     Only the site file holds it: host records do not carry it, so an entry read from one has null
+ * @param keySwitch a scheduled switch from the previous key to {@code publicKey}, or null: until
+ *     its time the host still uses the previous key ({@link #keyAt})
  */
 public record HostEntry(
     UUID uuid,
@@ -35,7 +37,8 @@ public record HostEntry(
     List<IpAddress> endpoints,
     List<IpPrefix> lanPrefixes,
     List<IpPrefix> sharedLans,
-    X25519PublicKey hpkePublic) {
+    X25519PublicKey hpkePublic,
+    KeySwitch keySwitch) {
   public HostEntry {
     Objects.requireNonNull(uuid, "uuid");
     Objects.requireNonNull(hostname, "hostname");
@@ -43,6 +46,33 @@ public record HostEntry(
     endpoints = List.copyOf(endpoints);
     lanPrefixes = List.copyOf(lanPrefixes);
     sharedLans = List.copyOf(sharedLans);
+    if (keySwitch != null && keySwitch.from().equals(publicKey)) {
+      throw new IllegalArgumentException("a key switch from the key itself");
+    }
+  }
+
+  /** A host with no key switch scheduled. */
+  public HostEntry(
+      UUID uuid,
+      String hostname,
+      int number,
+      long asn,
+      X25519PublicKey publicKey,
+      List<IpAddress> endpoints,
+      List<IpPrefix> lanPrefixes,
+      List<IpPrefix> sharedLans,
+      X25519PublicKey hpkePublic) {
+    this(
+        uuid,
+        hostname,
+        number,
+        asn,
+        publicKey,
+        endpoints,
+        lanPrefixes,
+        sharedLans,
+        hpkePublic,
+        null);
   }
 
   /** A host without an HPKE key of its own (its key record is sealed to its WireGuard key). */
@@ -78,13 +108,61 @@ public record HostEntry(
   /** This entry with {@code sharedLans} replaced. */
   public HostEntry withSharedLans(List<IpPrefix> lans) {
     return new HostEntry(
-        uuid, hostname, number, asn, publicKey, endpoints, lanPrefixes, lans, hpkePublic);
+        uuid,
+        hostname,
+        number,
+        asn,
+        publicKey,
+        endpoints,
+        lanPrefixes,
+        lans,
+        hpkePublic,
+        keySwitch);
   }
 
   /** This entry with {@code key} as its HPKE key (null: none). */
   public HostEntry withHpkePublic(X25519PublicKey key) {
     return new HostEntry(
-        uuid, hostname, number, asn, publicKey, endpoints, lanPrefixes, sharedLans, key);
+        uuid, hostname, number, asn, publicKey, endpoints, lanPrefixes, sharedLans, key, keySwitch);
+  }
+
+  /** This entry with {@code s} as its scheduled key switch (null: none). */
+  public HostEntry withKeySwitch(KeySwitch s) {
+    return new HostEntry(
+        uuid, hostname, number, asn, publicKey, endpoints, lanPrefixes, sharedLans, hpkePublic, s);
+  }
+
+  /** The WireGuard key the host uses at {@code t}: the previous one until a scheduled switch. */
+  public X25519PublicKey keyAt(java.time.Instant t) {
+    return keySwitch != null && keySwitch.pendingAt(t) ? keySwitch.from() : publicKey;
+  }
+
+  /** The switch still ahead at {@code t}, if any. */
+  public java.util.Optional<KeySwitch> pendingSwitchAt(java.time.Instant t) {
+    return keySwitch != null && keySwitch.pendingAt(t)
+        ? java.util.Optional.of(keySwitch)
+        : java.util.Optional.empty();
+  }
+
+  /**
+   * This entry as it stands at {@code t}: the key in use then as its key, no switch. What the
+   * deploy planner configures, so a peer's interface keeps the previous key until the switch.
+   */
+  public HostEntry settledAt(java.time.Instant t) {
+    if (keySwitch == null) {
+      return this;
+    }
+    return new HostEntry(
+        uuid,
+        hostname,
+        number,
+        asn,
+        keyAt(t),
+        endpoints,
+        lanPrefixes,
+        sharedLans,
+        hpkePublic,
+        null);
   }
 
   /** The key its key record is sealed to: its HPKE key when it has one, else its WireGuard key. */

@@ -36,4 +36,30 @@ public record MeshView(
   public java.time.Duration lifetime() {
     return java.time.Duration.between(issued, expires);
   }
+
+  /**
+   * The mesh as it stands at {@code t}: every member with the key it uses then ({@link
+   * HostEntry#settledAt}), no switch left. The deploy plans from this.
+   */
+  public MeshView at(Instant t) {
+    return new MeshView(
+        settings,
+        serial,
+        issued,
+        expires,
+        siteSigningKey,
+        siteBoxKey,
+        self == null ? null : self.settledAt(t),
+        peers.stream().map(p -> p.settledAt(t)).toList());
+  }
+
+  /** The earliest scheduled key switch after {@code t} (of this host or a peer), if any. */
+  public java.util.Optional<Instant> nextKeySwitchAfter(Instant t) {
+    return java.util.stream.Stream.concat(
+            self == null ? java.util.stream.Stream.empty() : java.util.stream.Stream.of(self),
+            peers.stream())
+        .flatMap(e -> e.pendingSwitchAt(t).stream())
+        .map(KeySwitch::at)
+        .min(Instant::compareTo);
+  }
 }

@@ -17,6 +17,7 @@ import org.wgmesh.core.crypto.X25519PublicKey;
 import org.wgmesh.core.dns.TxtRecordSet;
 import org.wgmesh.core.error.RecordException;
 import org.wgmesh.core.model.HostEntry;
+import org.wgmesh.core.model.KeySwitch;
 import org.wgmesh.core.net.IpPrefix;
 
 /**
@@ -163,14 +164,25 @@ public record HostRecord(
     // Optional trailing field (issue 13): records written before it end here, and a host that
     // shares no LAN is still written without it, byte for byte as before.
     List<IpPrefix> shared = List.of();
+    KeySwitch keySwitch = null;
     if (p.remaining() > 0) {
       shared = p.interfaceAddresses("entry.sharedLans");
-      if (shared.isEmpty()) {
+      // Second optional trailing field (issue 12): a scheduled key switch, the previous key and
+      // the switch time. Before it an empty shared-LAN list is written; without it, no list.
+      if (p.remaining() > 0) {
+        X25519PublicKey from = new X25519PublicKey(p.raw(32, "entry.keySwitch.from"));
+        Instant at = p.time("entry.keySwitch.at");
+        if (from.equals(key)) {
+          throw p.error("entry.keySwitch.from", "a switch from the key itself");
+        }
+        keySwitch = new KeySwitch(from, at);
+      } else if (shared.isEmpty()) {
         throw p.error("entry.sharedLans", "an empty list is written as no list");
       }
     }
     p.end("entry");
-    HostEntry entry = new HostEntry(uuid, hostname, number, asn, key, endpoints, lans, shared);
+    HostEntry entry =
+        new HostEntry(uuid, hostname, number, asn, key, endpoints, lans, shared, null, keySwitch);
     return new HostRecord(entry, h.serial, h.issued, h.expires, h.epoch);
   }
 
@@ -234,8 +246,11 @@ public record HostRecord(
         .u32(entry.asn())
         .raw(entry.publicKey().bytes());
     p.addresses(entry.endpoints()).prefixes(entry.lanPrefixes());
-    if (!entry.sharedLans().isEmpty()) {
+    if (!entry.sharedLans().isEmpty() || entry.keySwitch() != null) {
       p.prefixes(entry.sharedLans());
+    }
+    if (entry.keySwitch() != null) {
+      p.raw(entry.keySwitch().from().bytes()).time(entry.keySwitch().at());
     }
     return p.toByteArray();
   }

@@ -184,6 +184,44 @@ class RecordCodecTest {
   }
 
   @Test
+  void hostRecord_keySwitch_roundTripsWithAndWithoutSharedLans_andSettlesByTime() {
+    GroupKey g = Fixtures.groupKey(3);
+    HostEntry plain = Fixtures.host(42);
+    org.wgmesh.core.crypto.X25519PublicKey previous =
+        org.wgmesh.core.crypto.X25519PrivateKey.generate().publicKey();
+    Instant at = NOW.plusSeconds(900);
+    HostEntry switching = plain.withKeySwitch(new org.wgmesh.core.model.KeySwitch(previous, at));
+    HostEntry both =
+        switching.withSharedLans(
+            List.of(org.wgmesh.core.net.IpPrefix.parseInterface("192.168.7.42/24", "t")));
+    for (HostEntry e : List.of(switching, both)) {
+      HostRecord h = new HostRecord(e, 11, NOW, NOW.plusSeconds(3600), 3);
+      HostRecord back =
+          HostRecord.decode(
+              h.encode(DOMAIN, g, site.signing(), 300), site.signing().publicKey(), g, DOMAIN, NOW);
+      assertThat(back).isEqualTo(h);
+      assertThat(back.entry().sharedLans()).isEqualTo(e.sharedLans());
+    }
+    // Until the switch time the previous key is the one in use; from it on, the new one.
+    assertThat(switching.keyAt(at.minusSeconds(1))).isEqualTo(previous);
+    assertThat(switching.keyAt(at)).isEqualTo(plain.publicKey());
+    assertThat(switching.settledAt(at.minusSeconds(1)).publicKey()).isEqualTo(previous);
+    assertThat(switching.settledAt(at.minusSeconds(1)).keySwitch()).isNull();
+    assertThat(switching.settledAt(at)).isEqualTo(plain);
+    assertThat(switching.pendingSwitchAt(at)).isEmpty();
+  }
+
+  @Test
+  void hostEntry_keySwitchFromTheKeyItself_isRefused() {
+    HostEntry plain = Fixtures.host(42);
+    assertThatThrownBy(
+            () ->
+                plain.withKeySwitch(
+                    new org.wgmesh.core.model.KeySwitch(plain.publicKey(), NOW.plusSeconds(60))))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void hostRecord_movedToAnotherNameRejected() {
     GroupKey g = Fixtures.groupKey(3);
     TxtRecordSet rrset =
