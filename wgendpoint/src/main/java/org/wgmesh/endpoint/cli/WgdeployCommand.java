@@ -21,6 +21,7 @@ import org.wgmesh.core.net.DomainName;
 import org.wgmesh.endpoint.config.EndpointFile;
 import org.wgmesh.endpoint.deploy.DeployResult;
 import org.wgmesh.endpoint.deploy.DeployService;
+import org.wgmesh.endpoint.deploy.Sleeper;
 import org.wgmesh.endpoint.deploy.health.HealthCheck;
 import org.wgmesh.endpoint.deploy.health.HealthReport;
 import org.wgmesh.endpoint.deploy.steps.DryRunTransactions;
@@ -56,6 +57,7 @@ public final class WgdeployCommand implements Callable<Integer> {
   private final CommandRunner runner;
   private final Function<Optional<String>, MeshSource> sources;
   private final Clock clock;
+  private final Sleeper sleeper;
 
   @Mixin CommonOptions common;
 
@@ -105,6 +107,15 @@ public final class WgdeployCommand implements Callable<Integer> {
       description =
           "With --check: the oldest WireGuard handshake a live link may have (default: 180).")
   Integer maxHandshakeAge;
+
+  @Option(
+      names = "--key-switch-wait",
+      paramLabel = "SECONDS",
+      description =
+          "Wait up to this long for a host key switch the site scheduled (this host's or a peer's),"
+              + " then switch at its time, so both ends of a link change keys together (default: 600;"
+              + " 0: never wait).")
+  Integer keySwitchWait;
 
   @Option(
       names = "--backend",
@@ -158,11 +169,23 @@ public final class WgdeployCommand implements Callable<Integer> {
       CommandRunner runner,
       Function<Optional<String>, MeshSource> sources,
       Clock clock) {
+    this(io, env, runner, sources, clock, Sleeper.REAL);
+  }
+
+  /** For tests: as above, with {@code sleeper} waiting for a key switch on {@code clock}. */
+  public WgdeployCommand(
+      Io io,
+      Map<String, String> env,
+      CommandRunner runner,
+      Function<Optional<String>, MeshSource> sources,
+      Clock clock,
+      Sleeper sleeper) {
     this.io = io;
     this.env = env;
     this.runner = runner;
     this.sources = sources;
     this.clock = clock;
+    this.sleeper = sleeper;
   }
 
   /** The process entry point. */
@@ -182,6 +205,12 @@ public final class WgdeployCommand implements Callable<Integer> {
     if (maxHandshakeAge != null || json) {
       throw usage((json ? "--json" : "--max-handshake-age") + " goes with --check");
     }
+    if (keySwitchWait != null && (keySwitchWait < 0 || down)) {
+      throw down
+          ? usage("--key-switch-wait cannot be used with --down")
+          : new InputException(
+              "--key-switch-wait " + keySwitchWait, "must be 0 or a positive number of seconds");
+    }
     // The one place a dry run differs: its transactions run no step, take no lock, write no file.
     Transactions transactions =
         dryRun ? new DryRunTransactions() : new HostTransactions(runner, reporter, Waiter.POLLING);
@@ -192,7 +221,11 @@ public final class WgdeployCommand implements Callable<Integer> {
             runner,
             transactions,
             reporter,
-            clock);
+            clock,
+            keySwitchWait == null
+                ? DeployService.DEFAULT_KEY_SWITCH_WAIT
+                : Duration.ofSeconds(keySwitchWait),
+            sleeper);
     DeployService.Overrides overrides =
         new DeployService.Overrides(Optional.ofNullable(backend), Optional.ofNullable(supervisor));
     DeployResult result = down ? service.down(mesh, overrides) : service.deploy(mesh, overrides);

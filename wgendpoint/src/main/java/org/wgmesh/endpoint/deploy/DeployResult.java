@@ -30,6 +30,15 @@ public record DeployResult(
     steps = List.copyOf(steps);
   }
 
+  /** This run followed by {@code next} of the same namespace (a key switch after the deploy). */
+  public DeployResult then(DeployResult next) {
+    List<FileChange> f = new ArrayList<>(files);
+    f.addAll(next.files);
+    List<Step> s = new ArrayList<>(steps);
+    s.addAll(next.steps);
+    return new DeployResult(applied && next.applied, namespace, backend, f, s, recovered);
+  }
+
   /** Whether this was a dry run: nothing was changed on purpose. */
   public boolean dryRun() {
     return !applied;

@@ -55,12 +55,21 @@ import org.wgmesh.endpoint.source.MeshSource;
  * to the {@link Reporter}; nothing is printed.
  */
 public final class DeployService {
+  /**
+   * How long before a scheduled host key switch a run waits for it: longer than the timer's
+   * interval (5 min + 30 s), so some run of every endpoint falls into the window, shorter than the
+   * site's default key-switch-delay (15 min), so the first run after a publication need not wait.
+   */
+  public static final Duration DEFAULT_KEY_SWITCH_WAIT = Duration.ofMinutes(10);
+
   private final Path configDir;
   private final MeshSource source;
   private final CommandRunner runner;
   private final Transactions transactions;
   private final Reporter reporter;
   private final Clock clock;
+  private final Duration keySwitchWait;
+  private final Sleeper sleeper;
 
   /**
    * @param configDir the endpoint configuration directory ({@code /etc/wgmesh})
@@ -75,6 +84,35 @@ public final class DeployService {
       Transactions transactions,
       Reporter reporter,
       Clock clock) {
+    this(
+        configDir,
+        source,
+        runner,
+        transactions,
+        reporter,
+        clock,
+        DEFAULT_KEY_SWITCH_WAIT,
+        Sleeper.REAL);
+  }
+
+  /**
+   * As the other constructor, with how far ahead a scheduled host key switch is waited for.
+   *
+   * @param keySwitchWait the longest a run waits for a switch ({@code --key-switch-wait}); zero:
+   *     never wait (the switch then happens at the first run after it, link down until then)
+   * @param sleeper waits until an instant of {@code clock} (tests: advances a simulated clock)
+   */
+  public DeployService(
+      Path configDir,
+      MeshSource source,
+      CommandRunner runner,
+      Transactions transactions,
+      Reporter reporter,
+      Clock clock,
+      Duration keySwitchWait,
+      Sleeper sleeper) {
+    this.keySwitchWait = Objects.requireNonNull(keySwitchWait, "keySwitchWait");
+    this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
     this.configDir = Objects.requireNonNull(configDir, "configDir");
     this.source = Objects.requireNonNull(source, "source");
     this.runner = Objects.requireNonNull(runner, "runner");
@@ -123,22 +161,28 @@ public final class DeployService {
       Instant start = clock.instant();
       long serial = 0;
       try {
-        X25519PrivateKey key = HostKeys.read(config.hostKey(), config.domain());
+        X25519PrivateKey current = HostKeys.read(config.hostKey(), config.domain());
+        Optional<X25519PrivateKey> pending =
+            HostKeys.readPending(config.hostKey(), config.domain());
         // A host key rotation (wghost --rotate-key): once the site publishes the new key, this
-        // deploy reads and configures with it, and then it becomes the host key.
-        MeshSource.KeyedRead keyed =
-            source.readRotating(
-                config, key, HostKeys.readPending(config.hostKey(), config.domain()));
+        // host reads with it; it configures it from the switch time the site published on.
+        MeshSource.KeyedRead keyed = source.readRotating(config, current, pending);
         MeshSource.Read read = keyed.read();
-        key = keyed.key();
-        boolean switching = keyed.next();
         serial = read.view().serial();
-        DeployResult r = deploy(config, key, read);
-        if (switching && r.applied()) {
+        HostKeyChoice keys = new HostKeyChoice(current, pending, keyed.key(), reporter);
+        Instant now = clock.instant();
+        DeployResult r = deploy(config, keys.at(read.view(), now), read, now);
+        Instant configuredAt = now;
+        Optional<Instant> switchAt = dueKeySwitch(config, read, now, r);
+        if (switchAt.isPresent()) {
+          r = switchKeys(config, keys, read, switchAt.get(), r);
+          configuredAt = switchAt.get();
+        }
+        if (r.applied() && keys.isPending(keys.at(read.view(), configuredAt))) {
           HostKeys.promotePending(config.hostKey(), config.domain());
           reporter.info(
               "%s: switched to the new host key %s",
-              config.domain(), key.publicKey().fingerprint());
+              config.domain(), pending.get().publicKey().fingerprint());
         }
         reportDeploy(config, start, true, serial);
         return r;
@@ -147,6 +191,72 @@ public final class DeployService {
         throw e;
       }
     }
+  }
+
+  /**
+   * The scheduled host key switch (of this host or a peer) this run waits for: the earliest one
+   * after {@code now}, when it is no further away than {@link #keySwitchWait} and this run applies
+   * (a dry run reports it). A later switch is left to a later run, which the timer starts within
+   * one interval; the site schedules switches further out than that (its key-switch-delay).
+   */
+  private Optional<Instant> dueKeySwitch(
+      EndpointConfig config, MeshSource.Read read, Instant now, DeployResult first) {
+    Optional<Instant> next = read.view().nextKeySwitchAfter(now);
+    if (next.isEmpty()) {
+      return Optional.empty();
+    }
+    Duration until = Duration.between(now, next.get());
+    String who = switchingHosts(read.view(), now, next.get());
+    if (until.compareTo(keySwitchWait) > 0) {
+      reporter.info(
+          "%s: host key switch of %s at %s (in %ds): a wgdeploy within %ds of it switches",
+          config.domain(), who, next.get(), until.toSeconds(), keySwitchWait.toSeconds());
+      return Optional.empty();
+    }
+    if (!first.applied()) {
+      reporter.info(
+          "%s: would wait until %s (%ds) and switch to the new key of %s",
+          config.domain(), next.get(), until.toSeconds(), who);
+      return Optional.empty();
+    }
+    return next;
+  }
+
+  /**
+   * Switches the keys at {@code at}: everything is planned and probed beforehand, so at the switch
+   * time only the WireGuard changes run ({@code wg syncconf} of the links concerned). Every end of
+   * a link does this at the time the site published, so the link changes keys on both ends within
+   * clock skew: BFD and BGP stay up (issue 12). The lock stays held while waiting.
+   */
+  private DeployResult switchKeys(
+      EndpointConfig config,
+      HostKeyChoice keys,
+      MeshSource.Read read,
+      Instant at,
+      DeployResult first) {
+    Prepared switched = prepare(config, keys.at(read.view(), at), read, at);
+    if (switched.steps().steps().isEmpty()) {
+      return first; // the switch concerns no link of this host
+    }
+    reporter.info(
+        "%s: waiting until %s to switch to the new key of %s",
+        config.domain(), at, switchingHosts(read.view(), clock.instant(), at));
+    sleeper.sleepUntil(at, clock);
+    DeployResult second = execute(switched);
+    reporter.info(
+        "%s: switched %d WireGuard file(s) at %s",
+        config.domain(), second.files().size(), clock.instant());
+    return first.then(second);
+  }
+
+  /** Who switches at {@code at}: "h2 (host-b)", comma-separated. */
+  private static String switchingHosts(
+      org.wgmesh.core.model.MeshView view, Instant now, Instant at) {
+    List<String> out = new ArrayList<>();
+    java.util.stream.Stream.concat(java.util.stream.Stream.of(view.self()), view.peers().stream())
+        .filter(e -> e.pendingSwitchAt(now).map(s -> s.at().equals(at)).orElse(false))
+        .forEach(e -> out.add("h" + e.number() + " (" + e.hostname() + ")"));
+    return String.join(", ", out);
   }
 
   /** The deploy metrics file; a failure to write it must not hide the deploy's own result. */
@@ -167,10 +277,30 @@ public final class DeployService {
 
   /**
    * The deploy for a configuration, key and verified read already in hand (the caller holds the
-   * lock).
+   * lock), of the mesh as it stands now.
    */
   public DeployResult deploy(EndpointConfig config, X25519PrivateKey key, MeshSource.Read read) {
-    DeployPlan plan = Planner.plan(read.view(), config);
+    return deploy(config, key, read, clock.instant());
+  }
+
+  /** The deploy of the mesh as it stands at {@code at} (each member's key then). */
+  private DeployResult deploy(
+      EndpointConfig config, X25519PrivateKey key, MeshSource.Read read, Instant at) {
+    return execute(prepare(config, key, read, at));
+  }
+
+  /**
+   * A deploy planned, rendered and probed, not yet carried out.
+   *
+   * @param plan the deploy plan
+   * @param steps the steps against the host as probed
+   */
+  private record Prepared(DeployPlan plan, DeploySteps.Plan steps) {}
+
+  /** Plans the mesh as it stands at {@code at}, renders, probes the host, plans the steps. */
+  private Prepared prepare(
+      EndpointConfig config, X25519PrivateKey key, MeshSource.Read read, Instant at) {
+    DeployPlan plan = Planner.plan(read.view().at(at), config);
     HostProbe probe = new HostProbe(runner);
     // Shared-LAN links come in by the interface on that network: the firewall must know it.
     List<String> sharedLanInterfaces =
@@ -195,6 +325,12 @@ public final class DeployService {
                 config.supervisor(),
                 Optional.of(new Desired.StateFile(read.seenFile(), read.seenText()))),
             live);
+    return new Prepared(plan, steps);
+  }
+
+  private DeployResult execute(Prepared p) {
+    DeployPlan plan = p.plan();
+    DeploySteps.Plan steps = p.steps();
     Transactions.Outcome done =
         transactions.transaction(
             "deploy of " + plan.domain() + " in namespace " + plan.namespace(), steps.steps());

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,6 +17,8 @@ import org.wgmesh.core.cli.Reporter;
 import org.wgmesh.core.error.DeployException;
 import org.wgmesh.core.exec.Command;
 import org.wgmesh.core.exec.CommandResult;
+import org.wgmesh.core.model.HostEntry;
+import org.wgmesh.core.model.KeySwitch;
 import org.wgmesh.core.model.MeshView;
 import org.wgmesh.core.testing.RecordingCommandRunner;
 import org.wgmesh.endpoint.config.EndpointFile;
@@ -397,6 +400,175 @@ class DeployServiceTest {
             "ip -n lab link del wg3");
     assertThat(m).noneMatch(c -> c.contains("wg2") || c.contains("wg5"));
     assertThat(dir.resolve("etc/wireguard/lab/wg3.conf")).doesNotExist();
+  }
+
+  // Scheduled host key switches (issue 12): deploys keep the previous key until the time the site
+  // published, wait for it when it is near, and then change only the WireGuard links concerned.
+
+  static final Instant SWITCH_AT = Instant.parse("2029-12-26T12:00:00Z");
+
+  /** A clock the test sets; the sleeper "waits" by setting it. */
+  static final class SetClock extends Clock {
+    Instant now;
+
+    SetClock(Instant now) {
+      this.now = now;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+  }
+
+  final List<String> slept = new java.util.ArrayList<>();
+
+  /**
+   * A deployed host (wg2 wg3 wg5) whose endpoint file and key are on disk, reading {@code view}.
+   */
+  DeployService deployedHostReading(MeshView view, SetClock clock, Transactions t) {
+    deploy(Fixtures.view());
+    playDeployedHost("wg2 wg3 wg5");
+    host.clear();
+    Path configDir = dir.resolve("etc/wgmesh");
+    EndpointFile.save(settings, EndpointFile.path(configDir, settings.domain()));
+    org.wgmesh.core.crypto.KeyFiles.createSecret(settings.hostKey(), Fixtures.key(1).toBase64());
+    return new DeployService(
+        configDir,
+        (c, k) -> Fixtures.read(view, c),
+        host,
+        t,
+        Reporter.silent(),
+        clock,
+        java.time.Duration.ofMinutes(10),
+        (at, c) -> {
+          slept.add(at + " after " + host.mutations().size() + " changes");
+          clock.now = at;
+        });
+  }
+
+  /** {@code h} with key {@code next} switched to at {@link #SWITCH_AT} from its key now. */
+  static HostEntry switching(HostEntry h, int next) {
+    return new HostEntry(
+        h.uuid(),
+        h.hostname(),
+        h.number(),
+        h.asn(),
+        Fixtures.key(next).publicKey(),
+        h.endpoints(),
+        h.lanPrefixes(),
+        h.sharedLans(),
+        null,
+        new KeySwitch(h.publicKey(), SWITCH_AT));
+  }
+
+  static MeshView withPeer2Switching() {
+    MeshView v = Fixtures.view();
+    List<HostEntry> peers = new java.util.ArrayList<>(v.peers());
+    peers.set(0, switching(peers.get(0), 22));
+    return Fixtures.view(peers);
+  }
+
+  @Test
+  void deploy_peerKeySwitchWithinTheWait_keepsTheOldKeyThenSwitchesOnlyThatLinkAtItsTime()
+      throws Exception {
+    SetClock clock = new SetClock(SWITCH_AT.minusSeconds(300));
+    Path wg2 = dir.resolve("etc/wireguard/lab/wg2.conf");
+    DeployResult r =
+        deployedHostReading(withPeer2Switching(), clock, transactions())
+            .deploy(settings.domain(), DeployService.Overrides.none());
+    // Nothing changed before the switch time; at it, wg2 alone got the new key by wg syncconf.
+    assertThat(slept).containsExactly(SWITCH_AT + " after 0 changes");
+    assertThat(host.mutations())
+        .extracting(Command::display)
+        .containsExactly("ip netns exec lab wg syncconf wg2 " + wg2);
+    assertThat(r.files()).extracting(f -> f.path().getFileName().toString()).contains("wg2.conf");
+    assertThat(Files.readString(wg2))
+        .contains("PublicKey = " + Fixtures.key(22).publicKey().toBase64())
+        .doesNotContain(Fixtures.key(2).publicKey().toBase64());
+    assertThat(Files.readString(dir.resolve("etc/wireguard/lab/wg3.conf")))
+        .contains("PublicKey = " + Fixtures.key(3).publicKey().toBase64());
+  }
+
+  @Test
+  void deploy_peerKeySwitchBeyondTheWait_doesNotWaitAndKeepsTheOldKey() throws Exception {
+    SetClock clock = new SetClock(SWITCH_AT.minusSeconds(3600));
+    deployedHostReading(withPeer2Switching(), clock, transactions())
+        .deploy(settings.domain(), DeployService.Overrides.none());
+    assertThat(slept).isEmpty();
+    assertThat(host.mutations()).isEmpty();
+    assertThat(Files.readString(dir.resolve("etc/wireguard/lab/wg2.conf")))
+        .contains("PublicKey = " + Fixtures.key(2).publicKey().toBase64());
+  }
+
+  @Test
+  void deploy_afterThePeersSwitchTime_configuresTheNewKeyWithoutWaiting() throws Exception {
+    SetClock clock = new SetClock(SWITCH_AT.plusSeconds(1));
+    deployedHostReading(withPeer2Switching(), clock, transactions())
+        .deploy(settings.domain(), DeployService.Overrides.none());
+    assertThat(slept).isEmpty();
+    assertThat(Files.readString(dir.resolve("etc/wireguard/lab/wg2.conf")))
+        .contains("PublicKey = " + Fixtures.key(22).publicKey().toBase64());
+  }
+
+  @Test
+  void deploy_dryRunBeforeAKeySwitch_neitherWaitsNorChangesAnything() throws Exception {
+    SetClock clock = new SetClock(SWITCH_AT.minusSeconds(60));
+    Path wg2 = dir.resolve("etc/wireguard/lab/wg2.conf");
+    DeployService service =
+        deployedHostReading(withPeer2Switching(), clock, new DryRunTransactions());
+    String before = Files.readString(wg2);
+    DeployResult r = service.deploy(settings.domain(), DeployService.Overrides.none());
+    assertThat(r.dryRun()).isTrue();
+    assertThat(slept).isEmpty();
+    assertThat(host.mutations()).isEmpty();
+    assertThat(Files.readString(wg2)).isEqualTo(before);
+  }
+
+  @Test
+  void deploy_ownKeySwitch_keepsTheCurrentKeyUntilTheTimeThenSwitchesEveryLinkAndAdoptsTheKey()
+      throws Exception {
+    SetClock clock = new SetClock(SWITCH_AT.minusSeconds(120));
+    MeshView base = Fixtures.view();
+    MeshView view =
+        new MeshView(
+            base.settings(),
+            base.serial(),
+            base.issued(),
+            base.expires(),
+            base.siteSigningKey(),
+            base.siteBoxKey(),
+            switching(base.self(), 11),
+            base.peers());
+    DeployService service = deployedHostReading(view, clock, transactions());
+    Path pending = org.wgmesh.endpoint.config.HostKeys.pendingFile(settings.hostKey());
+    org.wgmesh.core.crypto.KeyFiles.createSecret(pending, Fixtures.key(11).toBase64());
+    service.deploy(settings.domain(), DeployService.Overrides.none());
+    assertThat(slept).containsExactly(SWITCH_AT + " after 0 changes");
+    Path wgDir = dir.resolve("etc/wireguard/lab");
+    assertThat(host.mutations())
+        .extracting(Command::display)
+        .containsExactly(
+            "ip netns exec lab wg syncconf wg2 " + wgDir.resolve("wg2.conf"),
+            "ip netns exec lab wg syncconf wg3 " + wgDir.resolve("wg3.conf"),
+            "ip netns exec lab wg syncconf wg5 " + wgDir.resolve("wg5.conf"));
+    for (String i : List.of("wg2", "wg3", "wg5")) {
+      assertThat(Files.readString(wgDir.resolve(i + ".conf")))
+          .contains("PrivateKey = " + Fixtures.key(11).toBase64());
+    }
+    // The pending key is the host key now.
+    assertThat(Files.readString(settings.hostKey()).strip()).isEqualTo(Fixtures.key(11).toBase64());
+    assertThat(pending).doesNotExist();
   }
 
   @Test
