@@ -462,7 +462,8 @@ public final class DeployService {
             new ConflictException(
                 p.toString(),
                 "another wgdeploy for " + config.domain() + " is running",
-                "wait for it to finish (the timer runs one every few minutes), then run again"));
+                "wait for it to finish (the timer runs one every few minutes; a run that waits for"
+                    + " a scheduled host key switch holds the lock until then), then run again"));
   }
 
   /**

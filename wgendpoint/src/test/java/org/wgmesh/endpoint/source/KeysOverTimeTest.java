@@ -119,6 +119,7 @@ class KeysOverTimeTest {
     final TreeSet<Long> epochsSeen = new TreeSet<>();
     final List<String> refusals = new ArrayList<>();
     int keysAdopted;
+    int readsBeforeSwitch;
     MeshView last;
 
     Endpoint(int number) {
@@ -170,12 +171,18 @@ class KeysOverTimeTest {
           source.readRotating(
               config, key, org.wgmesh.endpoint.config.HostKeys.readPending(config.hostKey(), dn));
       MeshSource.Read r = keyed.read();
-      if (keyed.next()) {
-        org.wgmesh.endpoint.config.HostKeys.promotePending(config.hostKey(), dn);
-        key = keyed.key();
-        keysAdopted++;
-      }
       MeshView v = r.view();
+      // The new key is published ahead with a switch time: until then the host keeps its key.
+      if (keyed.next()) {
+        if (v.self().keyAt(clock.now).equals(keyed.key().publicKey())) {
+          org.wgmesh.endpoint.config.HostKeys.promotePending(config.hostKey(), dn);
+          key = keyed.key();
+          keysAdopted++;
+        } else {
+          assertThat(v.self().keyAt(clock.now)).isEqualTo(key.publicKey());
+          readsBeforeSwitch++;
+        }
+      }
       // Never an expired record, whatever was accepted.
       assertThat(v.expires()).as("r%d at %s", number, clock.now).isAfter(clock.now);
       AtomicFiles.write(r.seenFile(), r.seenText(), AtomicFiles.SECRET);
@@ -388,6 +395,9 @@ class KeysOverTimeTest {
     // The host key rotation completed: the site, r2 and its peers all use the new key.
     Endpoint r2 = endpoints.get(2);
     assertThat(r2.keysAdopted).isEqualTo(1);
+    // The site published the new key with a switch time; r2 read it before that time at least once
+    // and kept its key then (the peers configured the previous key: keyAt, below).
+    assertThat(r2.readsBeforeSwitch).isGreaterThanOrEqualTo(1);
     assertThat(r2.key).isNotEqualTo(r2before);
     assertThat(finalSite.host(r2.entry().uuid()).orElseThrow().publicKey())
         .isEqualTo(r2.key.publicKey());
@@ -398,7 +408,7 @@ class KeysOverTimeTest {
       assertThat(endpoints.get(n).last.peers())
           .filteredOn(p -> p.number() == 2)
           .singleElement()
-          .satisfies(p -> assertThat(p.publicKey()).isEqualTo(r2.key.publicKey()));
+          .satisfies(p -> assertThat(p.keyAt(clock.now)).isEqualTo(r2.key.publicKey()));
     }
     // r2 was admitted without an HPKE key; 'wghost --rotate-key' made one (0600) and the rotation
     // carried it, so it moved over: its key record is sealed to the HPKE key, not the WireGuard
