@@ -64,7 +64,8 @@ public final class WghostCommand implements Callable<Integer> {
       names = "--rotate-key",
       description =
           "Make a new WireGuard key and print a rotation blob endorsed by the current key: wgsite -i"
-              + " accepts it without --replace; the next wgdeploy after wgpub switches to it.")
+              + " accepts it without --replace; wgpub publishes it with a switch time, at which every"
+              + " end switches (wgdeploy --key-switch-wait).")
   boolean rotateKey;
 
   @Parameters(

@@ -152,7 +152,7 @@ public final class HostRegistration {
     reporter.info("  HPKE key:     %s", Fingerprint.of(r.hpkePublic().bytes()));
     reporter.info(
         "hand the line on stdout to the site admin: wgsite -i BLOB wgmesh.yaml (no --replace needed);"
-            + " after wgpub, the next wgdeploy switches to the new key");
+            + " wgpub publishes it with a switch time, at which this host and its peers switch");
     return new Result(r, blob, next.created());
   }
 
