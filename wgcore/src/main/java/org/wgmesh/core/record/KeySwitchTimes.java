@@ -14,8 +14,9 @@ import org.wgmesh.core.model.KeySwitch;
  *
  * <ol>
  *   <li>a switch the state already records for the host's new key keeps its time;
- *   <li>else, when the state's member still has the previous key (this run publishes the new key
- *       first), the switch is at {@code max(key-switch-at, now + key-switch-delay)};
+ *   <li>else, when the state's member has another key (the previous one, or the new key of an
+ *       earlier rotation not yet switched to: this run publishes the new key first), the switch is
+ *       at {@code max(key-switch-at, now + key-switch-delay)};
  *   <li>else (no state for it, or the new key is published without a recorded switch) at {@code
  *       key-switch-at}.
  * </ol>
@@ -52,7 +53,7 @@ public final class KeySwitchTimes {
     Instant at;
     if (recorded != null && recorded.newKey().equals(host.publicKey())) {
       at = recorded.at();
-    } else if (member != null && member.publicKey().equals(ks.from())) {
+    } else if (member != null && !member.publicKey().equals(host.publicKey())) {
       Instant earliest = now.plus(delay);
       at = ks.at().isAfter(earliest) ? ks.at() : earliest;
     } else {

@@ -195,6 +195,34 @@ class KeySwitchPublicationTest {
   }
 
   @Test
+  void rotatingAgainBeforeTheSwitch_theThirdKeysFirstPublicationIsPushedToo() {
+    Run first = publish(before, PublicationState.empty(), Map.of(), NOW);
+    List<HostEntry> hosts = rotated(NOW);
+    Instant t1 = NOW.plus(Duration.ofMinutes(1));
+    Run second = publish(hosts, first.plan().newState(), first.published(), t1);
+    // Rotated again (still switching from the first key), published late.
+    X25519PublicKey third = X25519PrivateKey.generate().publicKey();
+    HostEntry h = hosts.get(1);
+    HostEntry again =
+        new HostEntry(
+                h.uuid(),
+                h.hostname(),
+                h.number(),
+                h.asn(),
+                third,
+                h.endpoints(),
+                h.lanPrefixes(),
+                h.sharedLans())
+            .withKeySwitch(new KeySwitch(h.keySwitch().from(), t1.plus(DELAY)));
+    Instant late = t1.plus(Duration.ofHours(1));
+    Run r =
+        publish(List.of(hosts.get(0), again), second.plan().newState(), second.published(), late);
+    assertThat(publishedEntry(r, late).keySwitch())
+        .isEqualTo(new KeySwitch(before.get(1).publicKey(), late.plus(DELAY)));
+    assertThat(r.plan().newState().switches().get(h.uuid()).newKey()).isEqualTo(third);
+  }
+
+  @Test
   void previousKeyOfAnotherMember_isAConfigError() {
     HostEntry h = before.get(1);
     List<HostEntry> hosts =
