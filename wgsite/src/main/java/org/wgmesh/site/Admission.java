@@ -3,9 +3,11 @@ package org.wgmesh.site;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.wgmesh.core.crypto.X25519PublicKey;
 import org.wgmesh.core.error.ConflictException;
 import org.wgmesh.core.error.InputException;
 import org.wgmesh.core.model.HostEntry;
+import org.wgmesh.core.model.KeySwitch;
 import org.wgmesh.core.net.IpAddress;
 import org.wgmesh.core.net.IpPrefix;
 import org.wgmesh.core.registration.Registration;
@@ -64,16 +66,48 @@ public record Admission(Site before, Site after, List<Step> steps) {
    * @throws InputException when a LAN prefix is outside the allowed ones or an endpoint is unusable
    */
   public static Admission plan(Site site, List<Registration> registrations, boolean replace) {
+    return plan(site, registrations, replace, null);
+  }
+
+  /**
+   * Plans key rotations (issue 12): each registration is an admitted host's new key, endorsed by
+   * the key it has. The new key becomes its {@code public-key} with a scheduled switch from the key
+   * the host uses at {@code now} ({@link HostEntry#keyAt}), at {@code now} plus the site's {@code
+   * key-switch-delay}; until then every end keeps the previous key. A registration with the key
+   * already admitted keeps its switch as it is (a re-imported blob changes nothing).
+   *
+   * @throws ConflictException as {@link #plan(Site, List, boolean)}
+   */
+  public static Admission planRotation(
+      Site site, List<Registration> registrations, java.time.Instant now) {
+    return plan(site, registrations, true, java.util.Objects.requireNonNull(now, "now"));
+  }
+
+  private static Admission plan(
+      Site site, List<Registration> registrations, boolean replace, java.time.Instant rotatedAt) {
     Site s = site;
     List<Step> steps = new ArrayList<>();
     for (Registration r : registrations) {
       Step step = step(s, r, replace);
+      if (rotatedAt != null && step.kind() == Kind.REPLACED) {
+        step = withSwitch(s, step, rotatedAt);
+      }
       steps.add(step);
       if (step.kind() != Kind.UNCHANGED) {
         s = s.withHost(step.entry());
       }
     }
     return new Admission(site, s, steps);
+  }
+
+  /** A replaced key as a scheduled switch from the key the host uses at {@code now}. */
+  private static Step withSwitch(Site s, Step step, java.time.Instant now) {
+    X25519PublicKey from = step.previous().keyAt(now);
+    HostEntry entry = step.entry();
+    if (!from.equals(entry.publicKey())) {
+      entry = entry.withKeySwitch(new KeySwitch(from, now.plus(s.keyPolicy().switchDelay())));
+    }
+    return new Step(step.registration(), entry, step.previous(), step.kind(), step.note());
   }
 
   private static Step step(Site s, Registration r, boolean replace) {
@@ -97,6 +131,7 @@ public record Admission(Site before, Site after, List<Step> steps) {
       return new Step(r, e, null, Kind.NEW, null);
     }
     HostEntry old = known.get();
+    // The same key keeps its scheduled switch; a replaced key (--replace) takes effect at once.
     HostEntry updated =
         new HostEntry(
             r.uuid(),
@@ -107,7 +142,8 @@ public record Admission(Site before, Site after, List<Step> steps) {
             r.endpoints(),
             r.lanPrefixes(),
             r.sharedLans(),
-            r.hpkePublic());
+            r.hpkePublic(),
+            old.publicKey().equals(r.publicKey()) ? old.keySwitch() : null);
     if (!old.publicKey().equals(r.publicKey())) {
       if (!replace) {
         throw new ConflictException(
@@ -177,7 +213,8 @@ public record Admission(Site before, Site after, List<Step> steps) {
         continue;
       }
       String other = "host " + h.hostname() + " (number " + h.number() + ", " + h.uuid() + ")";
-      if (h.publicKey().equals(r.publicKey())) {
+      if (h.publicKey().equals(r.publicKey())
+          || (h.keySwitch() != null && h.keySwitch().from().equals(r.publicKey()))) {
         throw new ConflictException(
             who,
             "its key " + r.publicKey().fingerprint() + " already belongs to " + other,

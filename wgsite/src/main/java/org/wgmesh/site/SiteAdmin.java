@@ -174,15 +174,25 @@ public final class SiteAdmin {
    * @throws WgmeshException with {@link ExitCode#DECLINED} when the operator says no
    */
   public Admission admit(Path yaml, List<BlobSource.Blob> blobs, boolean replace) {
+    return admit(yaml, blobs, replace, java.time.Instant.now());
+  }
+
+  /**
+   * {@link #admit(Path, List, boolean)} at {@code now}: a key rotation schedules the switch to the
+   * new key at {@code now} plus the site's {@code key-switch-delay}.
+   */
+  public Admission admit(
+      Path yaml, List<BlobSource.Blob> blobs, boolean replace, java.time.Instant now) {
     if (!Files.exists(yaml)) {
       SiteFile.load(yaml); // the usual "does not exist" error, without creating a lock file
     }
     try (LockFile lock = SiteFile.lock(yaml, SiteFile.LOCK_WAIT)) {
-      return admitLocked(yaml, blobs, replace);
+      return admitLocked(yaml, blobs, replace, now);
     }
   }
 
-  private Admission admitLocked(Path yaml, List<BlobSource.Blob> blobs, boolean replace) {
+  private Admission admitLocked(
+      Path yaml, List<BlobSource.Blob> blobs, boolean replace, java.time.Instant now) {
     Site site = SiteFile.load(yaml);
     List<Registration> regs = new ArrayList<>();
     int rotations = 0;
@@ -211,8 +221,10 @@ public final class SiteAdmin {
     }
     boolean rotation = rotations > 0;
     // A rotation proves possession of the admitted key: it replaces that host's key (number, ASN
-    // and ports stay) without --replace and without asking (issue 12: rotation without a human).
-    Admission plan = Admission.plan(site, regs, replace || rotation);
+    // and ports stay) without --replace and without asking (issue 12: rotation without a human),
+    // as a switch that every end makes at one time, key-switch-delay from now.
+    Admission plan =
+        rotation ? Admission.planRotation(site, regs, now) : Admission.plan(site, regs, replace);
     List<String> details = new ArrayList<>();
     for (Admission.Step st : plan.steps()) {
       details.addAll(describe(st, site));
@@ -256,6 +268,12 @@ public final class SiteAdmin {
     out.add(String.format("key:        %s", r.publicKey().fingerprint()));
     if (st.kind() == Admission.Kind.REPLACED) {
       out.add(String.format("old key:    %s", st.previous().publicKey().fingerprint()));
+    }
+    if (e.keySwitch() != null) {
+      out.add(
+          String.format(
+              "switch:     key switch from %s to %s at %s",
+              e.keySwitch().from().fingerprint(), e.publicKey().fingerprint(), e.keySwitch().at()));
     }
     out.add(
         String.format(
@@ -409,7 +427,12 @@ public final class SiteAdmin {
                         "rotation blob: uuid",
                         "no host " + r.uuid() + " in this site to rotate the key of",
                         "a new host registers with a plain 'wghost' blob"));
-    if (!admitted.publicKey().equals(o.oldKey())) {
+    // The admitted key, or while a switch is scheduled the key the host still uses until it (a
+    // host that has not switched yet rotating again).
+    boolean endorsed =
+        admitted.publicKey().equals(o.oldKey())
+            || (admitted.keySwitch() != null && admitted.keySwitch().from().equals(o.oldKey()));
+    if (!endorsed) {
       throw new InputException(
           "rotation blob: old key",
           "endorsed by key "
@@ -417,7 +440,10 @@ public final class SiteAdmin {
               + ", but host "
               + admitted.hostname()
               + " is admitted with "
-              + admitted.publicKey().fingerprint(),
+              + admitted.publicKey().fingerprint()
+              + (admitted.keySwitch() == null
+                  ? ""
+                  : " (switching from " + admitted.keySwitch().from().fingerprint() + ")"),
           "nothing was changed; a rotation must be endorsed by the host's current key (a host"
               + " whose key is lost registers again and is imported with --replace)");
     }

@@ -57,6 +57,10 @@ public final class PublicationPlanner {
   private final Duration groupKeyMaxAge;
   private final Ed25519PublicKey nextSigningKey;
   private final X25519PublicKey nextBoxKey;
+  private final Duration keySwitchDelay;
+
+  /** The key-switch delay when the caller sets none (the site file's default). */
+  public static final Duration DEFAULT_KEY_SWITCH_DELAY = Duration.ofMinutes(15);
 
   /**
    * @param keys the site keys that sign and seal
@@ -73,7 +77,7 @@ public final class PublicationPlanner {
   /** With the randomness (group keys, nonces, HPKE ephemeral keys) from {@code random}: tests. */
   PublicationPlanner(
       SiteKeys keys, int ttl, Duration lifetime, Duration renewBefore, Random random) {
-    this(keys, ttl, lifetime, renewBefore, random, null, null, null);
+    this(keys, ttl, lifetime, renewBefore, random, null, null, null, DEFAULT_KEY_SWITCH_DELAY);
   }
 
   private PublicationPlanner(
@@ -84,7 +88,8 @@ public final class PublicationPlanner {
       Random random,
       Duration groupKeyMaxAge,
       Ed25519PublicKey nextSigningKey,
-      X25519PublicKey nextBoxKey) {
+      X25519PublicKey nextBoxKey,
+      Duration keySwitchDelay) {
     this.keys = Objects.requireNonNull(keys, "keys");
     this.sitePublic = keys.signing().publicKey();
     this.siteBoxPublic = keys.box().publicKey();
@@ -108,6 +113,10 @@ public final class PublicationPlanner {
       throw new IllegalArgumentException("the next box key is the current one");
     }
     this.nextBoxKey = nextBoxKey;
+    if (keySwitchDelay.isNegative() || keySwitchDelay.isZero()) {
+      throw new IllegalArgumentException("keySwitchDelay must be positive");
+    }
+    this.keySwitchDelay = keySwitchDelay;
   }
 
   /**
@@ -122,7 +131,35 @@ public final class PublicationPlanner {
       throw new IllegalArgumentException("maxAge must be positive");
     }
     return new PublicationPlanner(
-        keys, ttl, lifetime, renewBefore, random, maxAge, nextSigningKey, nextBoxKey);
+        keys,
+        ttl,
+        lifetime,
+        renewBefore,
+        random,
+        maxAge,
+        nextSigningKey,
+        nextBoxKey,
+        keySwitchDelay);
+  }
+
+  /**
+   * This planner giving the peers {@code delay} to read a host's new key before the switch (site
+   * file {@code key-switch-delay}): a switch published first at {@code now} is at {@code now +
+   * delay} at the earliest ({@link KeySwitchTimes}).
+   *
+   * @param delay positive
+   */
+  public PublicationPlanner withKeySwitchDelay(Duration delay) {
+    return new PublicationPlanner(
+        keys,
+        ttl,
+        lifetime,
+        renewBefore,
+        random,
+        groupKeyMaxAge,
+        nextSigningKey,
+        nextBoxKey,
+        delay);
   }
 
   /**
@@ -146,7 +183,7 @@ public final class PublicationPlanner {
    */
   public PublicationPlanner withNextKeys(Ed25519PublicKey next, X25519PublicKey nextBox) {
     return new PublicationPlanner(
-        keys, ttl, lifetime, renewBefore, random, groupKeyMaxAge, next, nextBox);
+        keys, ttl, lifetime, renewBefore, random, groupKeyMaxAge, next, nextBox, keySwitchDelay);
   }
 
   /**
@@ -168,6 +205,16 @@ public final class PublicationPlanner {
     String domain = TxtRecordSet.normalize(settings.domain());
     checkSettings(domain, settings);
     checkHosts(domain, hosts);
+    // A host key switch is published with its switch time (issue 12), or settled once it is due.
+    Map<UUID, PublicationState.Switch> switches = new TreeMap<>();
+    List<HostEntry> resolved = new ArrayList<>();
+    for (HostEntry h : hosts) {
+      KeySwitchTimes.Published p = KeySwitchTimes.resolve(h, state, now, keySwitchDelay);
+      resolved.add(p.entry());
+      if (p.line() != null) {
+        switches.put(h.uuid(), p.line());
+      }
+    }
     Map<String, TxtRecordSet> ours = new TreeMap<>();
     for (TxtRecordSet rrset : published.values()) {
       if (RecordNames.isOurs(rrset.name(), domain)) {
@@ -222,7 +269,7 @@ public final class PublicationPlanner {
         publishedMesh != null && publishedMesh.siteBoxKey().equals(siteBoxPublic);
     List<TxtRecordSet> upserts = new ArrayList<>();
     List<TxtRecordSet> desired = new ArrayList<>();
-    List<HostEntry> byNumber = new ArrayList<>(hosts);
+    List<HostEntry> byNumber = new ArrayList<>(resolved);
     byNumber.sort(Comparator.comparingInt(HostEntry::number));
     for (HostEntry host : byNumber) {
       String name = RecordNames.hostRecordName(domain, host.number());
@@ -304,7 +351,7 @@ public final class PublicationPlanner {
         meshRrset,
         deletes,
         desired,
-        new PublicationState(counter, groupKey, members, groupKeySince));
+        new PublicationState(counter, groupKey, members, groupKeySince, switches));
   }
 
   private TxtRecordSet sealKey(HostEntry host, GroupKey groupKey, String domain) {
@@ -429,6 +476,16 @@ public final class PublicationPlanner {
       if (!keys.add(h.publicKey())) {
         throw new ConfigException(
             what, "WireGuard public key " + h.publicKey().fingerprint() + " is used twice");
+      }
+    }
+    // A previous key is in use until its switch: no other member may have it.
+    for (HostEntry h : hosts) {
+      if (h.keySwitch() != null && !keys.add(h.keySwitch().from())) {
+        throw new ConfigException(
+            domain + ": host " + h.hostname() + " (" + h.uuid() + ")",
+            "previous WireGuard key "
+                + h.keySwitch().from().fingerprint()
+                + " is also another member's key");
       }
     }
   }

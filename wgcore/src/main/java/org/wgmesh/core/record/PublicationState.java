@@ -24,9 +24,16 @@ import org.wgmesh.core.error.WgmeshException;
  * @param members uuid to member of the current epoch
  * @param groupKeySince when the current group key was made (for {@code group-key-max-age}), or null
  *     when not known (no key yet, or a state written before it was recorded)
+ * @param switches uuid to the key switch published for that host (issue 12): its new key and the
+ *     switch time the records carry, kept so later runs publish the same time ({@link
+ *     KeySwitchTimes}); state line {@code switch UUID NEW-KEY AT} (AT in epoch seconds)
  */
 public record PublicationState(
-    long lastSerial, GroupKey groupKey, Map<UUID, Member> members, Instant groupKeySince) {
+    long lastSerial,
+    GroupKey groupKey,
+    Map<UUID, Member> members,
+    Instant groupKeySince,
+    Map<UUID, Switch> switches) {
   private static final String HEADER =
       "# wgmesh publication state, written by wgpub. Secret (holds the group key): keep it 0600.";
 
@@ -55,12 +62,32 @@ public record PublicationState(
     }
   }
 
+  /**
+   * A host key switch as published: the records carry {@code newKey} with the switch at {@code at}.
+   *
+   * @param newKey the host's new WireGuard key
+   * @param at the published switch time, whole seconds
+   */
+  public record Switch(X25519PublicKey newKey, Instant at) {
+    public Switch {
+      Objects.requireNonNull(newKey, "newKey");
+      at = at.truncatedTo(ChronoUnit.SECONDS);
+    }
+  }
+
   public PublicationState {
     if (lastSerial < 0) {
       throw new IllegalArgumentException("serial must not be negative");
     }
     members = Collections.unmodifiableMap(new TreeMap<>(members));
     groupKeySince = groupKeySince == null ? null : groupKeySince.truncatedTo(ChronoUnit.SECONDS);
+    switches = Collections.unmodifiableMap(new TreeMap<>(switches));
+  }
+
+  /** A state with no key switch published. */
+  public PublicationState(
+      long lastSerial, GroupKey groupKey, Map<UUID, Member> members, Instant groupKeySince) {
+    this(lastSerial, groupKey, members, groupKeySince, Map.of());
   }
 
   /** A state that does not know when its group key was made. */
@@ -98,6 +125,15 @@ public record PublicationState(
                 .append(m.publicKey().toBase64())
                 .append(m.hpkePublic() == null ? "" : " " + m.hpkePublic().toBase64())
                 .append('\n'));
+    switches.forEach(
+        (uuid, w) ->
+            sb.append("switch ")
+                .append(uuid)
+                .append(' ')
+                .append(w.newKey().toBase64())
+                .append(' ')
+                .append(w.at().getEpochSecond())
+                .append('\n'));
     return sb.toString();
   }
 
@@ -112,6 +148,7 @@ public record PublicationState(
     GroupKey key = null;
     Instant since = null;
     Map<UUID, Member> members = new LinkedHashMap<>();
+    Map<UUID, Switch> switches = new LinkedHashMap<>();
     boolean format = false;
     String[] lines = text.split("\n", -1);
     for (int i = 0; i < lines.length; i++) {
@@ -168,6 +205,17 @@ public record PublicationState(
               throw new ConfigException(where, "member " + uuid + " appears twice");
             }
           }
+          case "switch" -> {
+            expect(f, 4, where);
+            UUID uuid = UUID.fromString(f[1]);
+            Switch w =
+                new Switch(
+                    X25519PublicKey.parse(f[2], where),
+                    Instant.ofEpochSecond(Long.parseLong(f[3])));
+            if (switches.put(uuid, w) != null) {
+              throw new ConfigException(where, "switch of " + uuid + " appears twice");
+            }
+          }
           default -> throw new ConfigException(where, "unknown setting '" + f[0] + "'");
         }
       } catch (WgmeshException e) {
@@ -180,7 +228,7 @@ public record PublicationState(
       throw new ConfigException(
           what, "not a wgmesh publication state (needs 'format 1' and 'serial' lines)");
     }
-    return new PublicationState(serial, key, members, key == null ? null : since);
+    return new PublicationState(serial, key, members, key == null ? null : since, switches);
   }
 
   private static void expect(String[] f, int n, String where) {

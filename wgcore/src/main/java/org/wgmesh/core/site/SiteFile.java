@@ -449,6 +449,9 @@ public final class SiteFile {
     site.keyPolicy()
         .groupKeyMaxAge()
         .ifPresent(d -> m.put("group-key-max-age", Durations.format(d)));
+    site.keyPolicy()
+        .keySwitchDelay()
+        .ifPresent(d -> m.put("key-switch-delay", Durations.format(d)));
     Map<String, Object> keys = new LinkedHashMap<>();
     keys.put("signing-public", site.keys().signing().publicKey().toBase64());
     keys.put("box-public", site.keys().box().publicKey().toBase64());
@@ -476,6 +479,10 @@ public final class SiteFile {
       }
       if (h.hpkePublic() != null) {
         e.put("hpke-public", h.hpkePublic().toBase64());
+      }
+      if (h.keySwitch() != null) {
+        e.put("previous-key", h.keySwitch().from().toBase64());
+        e.put("key-switch-at", h.keySwitch().at().toString());
       }
       hosts.add(e);
     }

@@ -16,9 +16,10 @@ import org.wgmesh.core.net.IpPrefix;
 
 /**
  * The rules that span several entries of a site: nothing two hosts may share (uuid, hostname,
- * WireGuard key, number, ASN, LAN prefix), numbers and ports in range, ASNs inside the site range,
- * LAN prefixes inside the allowed ones, retired numbers not in use. Used both when a file is read
- * (where errors name the YAML line) and whenever a {@link Site} is built in code.
+ * WireGuard key, also a previous key still in use before a key switch, number, ASN, LAN prefix),
+ * numbers and ports in range, ASNs inside the site range, LAN prefixes inside the allowed ones,
+ * retired numbers not in use. Used both when a file is read (where errors name the YAML line) and
+ * whenever a {@link Site} is built in code.
  */
 final class SiteRules {
   /** Says where a property is: {@code Property 'hosts[3].uuid' at line 14}, or without a line. */
@@ -100,6 +101,7 @@ final class SiteRules {
       }
     }
     checkLanOverlap(source, at, lans);
+    checkPreviousKeys(source, at, hosts, keys);
     Map<Object, String> sharedAddresses = new HashMap<>();
     for (int i = 0; i < hosts.size(); i++) {
       List<IpPrefix> shared = hosts.get(i).sharedLans();
@@ -156,6 +158,42 @@ final class SiteRules {
   }
 
   private record Lan(IpPrefix prefix, int host, String path) {}
+
+  /**
+   * A host's {@code previous-key} (a scheduled key switch) is still in use until the switch: it may
+   * be neither another host's {@code public-key} nor another host's {@code previous-key}.
+   */
+  private static void checkPreviousKeys(
+      String source, Locator at, List<HostEntry> hosts, Map<Object, Integer> publicKeys) {
+    Map<Object, Integer> previous = new HashMap<>();
+    for (int i = 0; i < hosts.size(); i++) {
+      HostEntry h = hosts.get(i);
+      if (h.keySwitch() == null) {
+        continue;
+      }
+      Object from = h.keySwitch().from();
+      String p = "hosts[" + i + "].previous-key";
+      Integer owner = publicKeys.get(from);
+      if (owner != null && owner != i) {
+        throw fail(
+            source,
+            at,
+            p,
+            "is the public key of " + at.where("hosts[" + owner + "].public-key"),
+            "each host needs its own key; a previous key stays in use until key-switch-at");
+      }
+      Integer prev = previous.putIfAbsent(from, i);
+      if (prev != null) {
+        throw fail(
+            source,
+            at,
+            p,
+            "duplicate previous key, already used by "
+                + at.where("hosts[" + prev + "].previous-key"),
+            "each host needs its own key; a previous key stays in use until key-switch-at");
+      }
+    }
+  }
 
   /**
    * Sorted by address, any overlap is between neighbours-in-order or a containing earlier prefix.

@@ -13,6 +13,7 @@ import org.wgmesh.core.crypto.X25519PublicKey;
 import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.error.InputException;
 import org.wgmesh.core.model.HostEntry;
+import org.wgmesh.core.model.KeySwitch;
 import org.wgmesh.core.model.MeshSettings;
 import org.wgmesh.core.model.Topology;
 import org.wgmesh.core.net.Addressing;
@@ -38,8 +39,8 @@ import org.wgmesh.core.yaml.YamlNode;
  * @param retired retired numbers, in file order
  * @param signingNode the {@code site-keys.signing-public} node, for errors about key files
  * @param boxNode the {@code site-keys.box-public} node, for errors about key files
- * @param keyPolicy {@code group-key-max-age} (the roll comes with the key file, in {@link
- *     SiteFile})
+ * @param keyPolicy {@code group-key-max-age} and {@code key-switch-delay} (the roll comes with the
+ *     key file, in {@link SiteFile})
  * @param roll {@code site-keys.next-signing-public} and {@code roll-at}, or null
  */
 record SiteSpec(
@@ -94,6 +95,7 @@ record SiteSpec(
           "ttl",
           "record-lifetime",
           "group-key-max-age",
+          "key-switch-delay",
           "site-keys",
           "hosts",
           "retired");
@@ -109,7 +111,9 @@ record SiteSpec(
           "endpoints",
           "lan-prefixes",
           "shared-lans",
-          "hpke-public");
+          "hpke-public",
+          "previous-key",
+          "key-switch-at");
   static final Set<String> RETIRED_KEYS = Set.of("number", "uuid");
   static final Set<String> TOPOLOGY_KEYS = Set.of("policy", "hubs", "hubs-per-spoke");
 
@@ -158,7 +162,9 @@ record SiteSpec(
     KeyPolicy keyPolicy =
         new KeyPolicy(
             YamlNode.optional(top, "group-key-max-age").map(n -> duration(n, 3600, 366L * 86400)),
-            java.util.Optional.empty());
+            java.util.Optional.empty(),
+            // How long after a rotated host key is first published every end switches to it.
+            YamlNode.optional(top, "key-switch-delay").map(n -> duration(n, 1, 366L * 86400)));
     YamlNode keysNode = root.require(top, "site-keys");
     Map<String, YamlNode> keys = keysNode.entries(KEY_KEYS);
     YamlNode signNode = keysNode.require(keys, "signing-public");
@@ -365,18 +371,56 @@ record SiteSpec(
     for (YamlNode p : YamlNode.optional(e, "shared-lans").map(YamlNode::items).orElse(List.of())) {
       shared.add(convert(p, t -> sharedLan(t)));
     }
+    X25519PublicKey key =
+        convert(h.require(e, "public-key"), t -> X25519PublicKey.parse(t, "public-key"));
     return new HostEntry(
         convert(h.require(e, "uuid"), SiteSpec::uuid),
         convert(h.require(e, "hostname"), t -> Registration.checkHostname(t, "hostname")),
         (int) h.require(e, "number").number(1, Addressing.MAX_HOST),
         convert(h.require(e, "asn"), SiteSpec::asnNumber),
-        convert(h.require(e, "public-key"), t -> X25519PublicKey.parse(t, "public-key")),
+        key,
         endpoints,
         lans,
         shared,
         YamlNode.optional(e, "hpke-public")
             .map(n -> convert(n, t -> X25519PublicKey.parse(t, "hpke-public")))
-            .orElse(null));
+            .orElse(null),
+        keySwitch(e, key));
+  }
+
+  /**
+   * {@code previous-key} and {@code key-switch-at} (issue 12): a scheduled switch from the previous
+   * key to {@code public-key}, both or neither.
+   */
+  private static KeySwitch keySwitch(Map<String, YamlNode> e, X25519PublicKey key) {
+    java.util.Optional<YamlNode> prev = YamlNode.optional(e, "previous-key");
+    java.util.Optional<YamlNode> at = YamlNode.optional(e, "key-switch-at");
+    if (prev.isEmpty() && at.isEmpty()) {
+      return null;
+    }
+    if (prev.isEmpty() || at.isEmpty()) {
+      throw prev.or(() -> at)
+          .get()
+          .error(
+              "previous-key and key-switch-at go together (a scheduled key switch)",
+              "give both, or neither; 'wgsite -i' of a key rotation blob writes them");
+    }
+    X25519PublicKey from = convert(prev.get(), t -> X25519PublicKey.parse(t, "previous-key"));
+    if (from.equals(key)) {
+      throw prev.get()
+          .error(
+              "is the host's public-key itself",
+              "previous-key is the key the host used before the rotation; remove both keys"
+                  + " to switch now");
+    }
+    java.time.Instant when;
+    try {
+      when = java.time.Instant.parse(at.get().text());
+    } catch (java.time.format.DateTimeParseException x) {
+      throw at.get()
+          .error("'" + at.get().text() + "' is not a time", "write e.g. 2026-12-03T15:00:00Z");
+    }
+    return new KeySwitch(from, when);
   }
 
   /** A shared-LAN entry: this host's address on the network, with its prefix length. */

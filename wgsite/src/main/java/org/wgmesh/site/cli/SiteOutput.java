@@ -39,6 +39,9 @@ final class SiteOutput {
             : ", " + hs.hubsPerSpoke() + " per spoke");
   }
 
+  /** The endpoints' deploy timer: 5 min plus up to 30 s of jitter. */
+  private static final java.time.Duration DEPLOY_INTERVAL = java.time.Duration.ofSeconds(330);
+
   /** The report {@code wgsite FILE} prints: settings, fingerprint, counts. */
   static void report(Site site, PrintWriter out) {
     MeshSettings s = site.settings();
@@ -73,6 +76,29 @@ final class SiteOutput {
         .groupKeyMaxAge()
         .ifPresent(
             d -> out.printf("group key:       rotated when %s old%n", human(d.getSeconds())));
+    site.keyPolicy()
+        .keySwitchDelay()
+        .ifPresent(
+            d ->
+                out.printf(
+                    "key switch:      %s after the new key is published%s%n",
+                    d.getSeconds() % 3600 != 0 && d.getSeconds() % 60 == 0
+                        ? d.toMinutes() + " min"
+                        : human(d.getSeconds()),
+                    d.compareTo(DEPLOY_INTERVAL.plus(site.ttl())) <= 0
+                        ? " (NOT above the endpoints' deploy interval of 5 min 30 s plus the ttl:"
+                            + " peers may switch late and a link be down until their next deploy)"
+                        : ""));
+    for (org.wgmesh.core.model.HostEntry h : site.hosts()) {
+      if (h.keySwitch() != null) {
+        out.printf(
+            "key switch:      %s from %s to %s at %s (or later: wgpub fixes the time)%n",
+            h.hostname(),
+            h.keySwitch().from().fingerprint(),
+            h.publicKey().fingerprint(),
+            h.keySwitch().at());
+      }
+    }
     out.println("status:          valid");
   }
 

@@ -167,7 +167,7 @@ public final class WgsiteCommand implements Callable<Integer> {
     var reporter = common.reporter(io);
     SiteAdmin admin = new SiteAdmin(reporter, new PromptConfirmation(io, yes, reporter));
     if (action.blob != null) {
-      admin.admit(file, BlobSource.read(action.blob), replace);
+      admin.admit(file, BlobSource.read(action.blob), replace, Instant.now(clock));
     } else if (action.remove != null) {
       admin.remove(file, action.remove);
     } else if (action.rollSiteKey) {

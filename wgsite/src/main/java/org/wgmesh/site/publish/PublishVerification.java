@@ -69,6 +69,7 @@ public final class PublishVerification {
             publisher.readBack(domain, SitePublication.candidateNames(domain, site, state));
         report =
             new PublicationVerifier(clock)
+                .withKeySwitchDelay(site.keyPolicy().switchDelay())
                 .verify(
                     source,
                     domain,

@@ -157,10 +157,12 @@ public final class SitePublication {
                   lifetime,
                   lifetime.dividedBy(RENEW_WHEN_LEFT_DIVISOR))
               .withGroupKeyMaxAge(site.keyPolicy().groupKeyMaxAge().orElse(null))
+              .withKeySwitchDelay(site.keyPolicy().switchDelay())
               .withNextKeys(
                   roll.isPresent() && !switched ? roll.get().nextSigning().publicKey() : null,
                   roll.isPresent() && !switched ? roll.get().nextBox().publicKey() : null);
       PublicationPlan plan = planner.plan(site.settings(), site.hosts(), state, current, now);
+      reportKeySwitches(site, plan.newState());
       RecordDiff diff =
           RecordDiff.between(
               current,
@@ -183,6 +185,18 @@ public final class SitePublication {
     } catch (RuntimeException e) {
       publisher.close();
       throw e;
+    }
+  }
+
+  /** One line per host key switch the records carry, still ahead (issue 12). */
+  private void reportKeySwitches(Site site, PublicationState published) {
+    for (HostEntry h : site.hosts()) {
+      PublicationState.Switch w = published.switches().get(h.uuid());
+      if (w != null) {
+        reporter.info(
+            "h%d (%s): key switch to %s at %s",
+            h.number(), h.hostname(), w.newKey().fingerprint(), w.at());
+      }
     }
   }
 
