@@ -200,7 +200,7 @@ public final class SiteAdmin {
       try {
         reporter.detail("opening the blob from %s (%d characters)", b.where(), b.text().length());
         if (KeyRotation.isRotation(b.text())) {
-          regs.add(openRotation(site, b.text()));
+          regs.add(openRotation(site, b.text(), now));
           rotations++;
         } else {
           regs.add(openBlob(site, b.text()));
@@ -402,7 +402,7 @@ public final class SiteAdmin {
    * Opens a key rotation blob: the endorsement must be sealed by the key this site has admitted for
    * the registration's uuid, and endorse the registration's (new) key.
    */
-  private static Registration openRotation(Site site, String text) {
+  private static Registration openRotation(Site site, String text, java.time.Instant now) {
     String domain = site.settings().domain();
     KeyRotation.Opened o;
     try {
@@ -427,11 +427,13 @@ public final class SiteAdmin {
                         "rotation blob: uuid",
                         "no host " + r.uuid() + " in this site to rotate the key of",
                         "a new host registers with a plain 'wghost' blob"));
-    // The admitted key, or while a switch is scheduled the key the host still uses until it (a
-    // host that has not switched yet rotating again).
+    // The admitted key, or while a switch is still ahead the key the host uses until it (a host
+    // that has not switched yet rotating again). Not after it: the previous key is retired then,
+    // and whoever got hold of it must not be able to rotate the host's key.
+    org.wgmesh.core.crypto.X25519PublicKey endorser = o.oldKey();
     boolean endorsed =
-        admitted.publicKey().equals(o.oldKey())
-            || (admitted.keySwitch() != null && admitted.keySwitch().from().equals(o.oldKey()));
+        admitted.publicKey().equals(endorser)
+            || admitted.pendingSwitchAt(now).map(s -> s.from().equals(endorser)).orElse(false);
     if (!endorsed) {
       throw new InputException(
           "rotation blob: old key",
@@ -441,9 +443,10 @@ public final class SiteAdmin {
               + admitted.hostname()
               + " is admitted with "
               + admitted.publicKey().fingerprint()
-              + (admitted.keySwitch() == null
-                  ? ""
-                  : " (switching from " + admitted.keySwitch().from().fingerprint() + ")"),
+              + admitted
+                  .pendingSwitchAt(now)
+                  .map(sw -> " (switching from " + sw.from().fingerprint() + " at " + sw.at() + ")")
+                  .orElse(""),
           "nothing was changed; a rotation must be endorsed by the host's current key (a host"
               + " whose key is lost registers again and is imported with --replace)");
     }

@@ -229,6 +229,23 @@ class KeySwitchTest {
   }
 
   @Test
+  void rotationEndorsedByThePreviousKeyAfterTheSwitch_isRefusedAndChangesNothing()
+      throws Exception {
+    HostKey h = admit("router1", "10.1.0.0/24");
+    X25519PrivateKey next = X25519PrivateKey.generate();
+    Instant now = T0.plus(Duration.ofHours(1));
+    assertThat(wgsite(now, "-i", rotation(h, h.key(), next), yaml.toString()).rc()).isZero();
+    // The switch is past: the previous key is retired and must not rotate the host any more.
+    byte[] before = Files.readAllBytes(yaml);
+    Instant after = now.plus(DELAY).plusSeconds(1);
+    Result r =
+        wgsite(after, "-i", rotation(h, h.key(), X25519PrivateKey.generate()), yaml.toString());
+    assertThat(r.rc()).isEqualTo(ExitCode.INPUT.code());
+    assertThat(r.err()).contains("rotation blob: old key").doesNotContain("switching from");
+    assertThat(Files.readAllBytes(yaml)).isEqualTo(before);
+  }
+
+  @Test
   void rotationEndorsedByAStrangersKey_isRefusedAndChangesNothing() throws Exception {
     HostKey h = admit("router1", "10.1.0.0/24");
     HostKey other = admit("router2", "10.2.0.0/24");
