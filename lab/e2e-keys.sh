@@ -5,11 +5,13 @@
 #
 # Three simulated hosts under continuous 20 ms probes between every pair of LANs (IPv4 and IPv6).
 # The site publishes to a zone file that the endpoints read (wgconfig --zone-file): no DNS server,
-# so that time can be moved on. Time is an input: the commands run under libfaketime (Debian's
-# faketime) with one offset for all, moved forward when a rotation is due; WireGuard, BIRD and
-# the probes keep the real clock. In order: a scheduled group-key rotation, a host-key rotation
-# (its switch scheduled by the site, deploys started apart, every end switching at that time),
-# a site-key roll (announce, overlap, switch), each while traffic flows, its loss reported and
+# so that time can be moved on. Time is an input: once it is moved, the commands run under
+# libfaketime (Debian's faketime) with one offset for all, moved forward when a rotation is due;
+# WireGuard, BIRD and the probes keep the real clock. In order: a host-key rotation (first, on the
+# real clock: its switch is timed to the millisecond, and libfaketime stretches every sleep and
+# process start; the site schedules the switch, the deploys start apart, every end switches at
+# that time), a scheduled group-key rotation, a site-key roll (announce, overlap, switch), each
+# while traffic flows, its loss reported and
 # `wgdeploy --check` healthy after it; then bad input: a rotation blob endorsed by the wrong key, a replayed
 # pre-rotation publication and another site's record announcing a key, each refused with nothing
 # changed.
@@ -33,7 +35,11 @@ ZONE=                    # the zone file wgpub writes and the endpoints read
 at() { # TARGET CMD...
     local t=$1
     shift
-    mf__run "$t" -- env FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f "+${OFFSET}s" "$@"
+    if [ "$OFFSET" = 0 ]; then
+        mf__run "$t" -- "$@"
+    else
+        mf__run "$t" -- env FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f "+${OFFSET}s" "$@"
+    fi
 }
 pub() { at site "$MF_BIN/wgpub" "$SITE"; }
 deploy() { at "h$1" "$MF_BIN/wgdeploy" --supervisor direct "${@:2}" "$MF_DOMAIN"; }
@@ -104,24 +110,7 @@ ZONE=$(ml__state)/mesh.zone
 healthy_all
 verdict start "3 hosts from a zone file, record lifetime 2 d, group key at most 1 d old; converged, --check healthy"
 
-# ---------------------------------------------------------------- 2. group key
-log "group key: a day later the scheduled rotation, under probes"
-probes_start
-EPOCH0=$(epoch)
-OFFSET=$((OFFSET + DAY + 3600))
-pub || bad "wgpub a day later: $MF_ERR"
-EPOCH1=$(epoch)
-[ -n "$EPOCH0" ] && [ "${EPOCH1:-0}" -gt "$EPOCH0" ] || bad "wgpub a day later kept group-key epoch '$EPOCH1' (was '$EPOCH0')"
-deploy_all_hosts
-mf_wait_converged 30 $HOSTS >/dev/null || bad "not converged after the rotation: $MF_ERR"
-probes_stop
-[ "$LOSS" = 0 ] || bad "the group-key rotation lost $LOSS of $SENT probes"
-healthy_all
-GK="$LOSS of $SENT lost, longest gap $GAP ms"
-verified "the group-key rotation"
-verdict group-key "wgpub a day later started epoch ${EPOCH1:-?} (was ${EPOCH0:-?}), every endpoint deployed it: $GK"
-
-# ---------------------------------------------------------------- 3. host key
+# ---------------------------------------------------------------- 2. host key
 log "host key: h2 rotates its WireGuard key (wghost --rotate-key), under probes"
 KEY_BEFORE=$(ml_exec h2/$MF_LOCUS -- wg show wg1 public-key)
 probes_start
@@ -138,7 +127,7 @@ SWITCH_AT=$(grep -oE 'key switch to [^ ]+ at [^ ]+' <<<"$MF_OUT$MF_ERR" | awk '{
 pids=()
 for n in 1 3 2; do
     delay=$(( n == 1 ? 0 : (n == 3 ? 4 : 8) ))
-    (sleep "$delay"; deploy "$n"; rc=$?; printf '%s\n' "$MF_ERR" >"$D/deploy-h$n.log"; exit $rc) & pids+=("$n:$!")
+    (sleep "$delay"; deploy "$n" -v; rc=$?; printf '%s\n' "$MF_ERR" >"$D/deploy-h$n.log"; exit $rc) & pids+=("$n:$!")
 done
 sleep 10
 # Before the switch time every end still uses the old key.
@@ -159,11 +148,31 @@ PEER_SEES=$(ml_exec h1/$MF_LOCUS -- wg show wg2 peers)
 [ "$PEER_SEES" = "$KEY_AFTER" ] || bad "h1's wg2 peer is '$PEER_SEES', want h2's new key $KEY_AFTER"
 ml_exec h2 -- test ! -e "/etc/wgmesh/$MF_DOMAIN.key.next" || bad "h2 kept its pending key file after switching"
 # The target: at most one BFD detection window (3 x 100 ms).
-[ "$GAP" -le 300 ] || bad "the host-key switch's longest reply gap is $GAP ms, more than one BFD window (300 ms)"
+if [ "$GAP" -gt 300 ]; then
+    bad "the host-key switch's longest reply gap is $GAP ms, more than one BFD window (300 ms)"
+    for n in $HOSTS; do sed "s/^/    h$n: /" "$D/deploy-h$n.log"; done
+fi
 healthy_all
 HK="$LOSS of $SENT lost, longest gap $GAP ms (target 300 ms); switch at $SWITCH_AT: $SWITCHED"
 verified "the host-key rotation"
 verdict host-key "h2's key replaced by its rotation blob (no --replace), peers switched: $HK"
+
+# ---------------------------------------------------------------- 3. group key
+log "group key: a day later the scheduled rotation, under probes"
+probes_start
+EPOCH0=$(epoch)
+OFFSET=$((OFFSET + DAY + 3600))
+pub || bad "wgpub a day later: $MF_ERR"
+EPOCH1=$(epoch)
+[ -n "$EPOCH0" ] && [ "${EPOCH1:-0}" -gt "$EPOCH0" ] || bad "wgpub a day later kept group-key epoch '$EPOCH1' (was '$EPOCH0')"
+deploy_all_hosts
+mf_wait_converged 30 $HOSTS >/dev/null || bad "not converged after the rotation: $MF_ERR"
+probes_stop
+[ "$LOSS" = 0 ] || bad "the group-key rotation lost $LOSS of $SENT probes"
+healthy_all
+GK="$LOSS of $SENT lost, longest gap $GAP ms"
+verified "the group-key rotation"
+verdict group-key "wgpub a day later started epoch ${EPOCH1:-?} (was ${EPOCH0:-?}), every endpoint deployed it: $GK"
 
 # ---------------------------------------------------------------- 4. site key
 log "site key: roll with a 2-day overlap, the endpoints pin the next key, the switch, under probes"

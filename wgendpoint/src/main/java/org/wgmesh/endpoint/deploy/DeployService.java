@@ -242,6 +242,7 @@ public final class DeployService {
         "%s: waiting until %s to switch to the new key of %s",
         config.domain(), at, switchingHosts(read.view(), clock.instant(), at));
     sleeper.sleepUntil(at, clock);
+    reporter.detail("%s: woke at %s for the switch", config.domain(), clock.instant());
     DeployResult second = execute(switched);
     reporter.info(
         "%s: switched %d WireGuard file(s) at %s",
