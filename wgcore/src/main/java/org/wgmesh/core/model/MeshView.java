@@ -55,11 +55,16 @@ public record MeshView(
 
   /** The earliest scheduled key switch after {@code t} (of this host or a peer), if any. */
   public java.util.Optional<Instant> nextKeySwitchAfter(Instant t) {
-    return java.util.stream.Stream.concat(
-            self == null ? java.util.stream.Stream.empty() : java.util.stream.Stream.of(self),
-            peers.stream())
+    return members()
         .flatMap(e -> e.pendingSwitchAt(t).stream())
         .map(KeySwitch::at)
         .min(Instant::compareTo);
+  }
+
+  /** Every member: this endpoint's own entry (when known), then the peers. */
+  public java.util.stream.Stream<HostEntry> members() {
+    return java.util.stream.Stream.concat(
+        self == null ? java.util.stream.Stream.empty() : java.util.stream.Stream.of(self),
+        peers.stream());
   }
 }

@@ -247,8 +247,10 @@ public final class WgdeployCommand implements Callable<Integer> {
    * being added.
    */
   private int check(Reporter reporter, Path dir, DomainName mesh) {
-    if (down || dryRun) {
-      throw usage("--check cannot be used with " + (down ? "--down" : "--dry-run"));
+    if (down || dryRun || keySwitchWait != null) {
+      throw usage(
+          "--check cannot be used with "
+              + (down ? "--down" : dryRun ? "--dry-run" : "--key-switch-wait"));
     }
     if (maxHandshakeAge != null && maxHandshakeAge <= 0) {
       throw new InputException(

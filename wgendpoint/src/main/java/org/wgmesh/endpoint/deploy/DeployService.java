@@ -171,14 +171,14 @@ public final class DeployService {
         serial = read.view().serial();
         HostKeyChoice keys = new HostKeyChoice(current, pending, keyed.key(), reporter);
         Instant now = clock.instant();
-        DeployResult r = deploy(config, keys.at(read.view(), now), read, now);
-        Instant configuredAt = now;
+        X25519PrivateKey configured = keys.at(read.view(), now);
+        DeployResult r = deploy(config, configured, read, now);
         Optional<Instant> switchAt = dueKeySwitch(config, read, now, r);
         if (switchAt.isPresent()) {
-          r = switchKeys(config, keys, read, switchAt.get(), r);
-          configuredAt = switchAt.get();
+          configured = keys.at(read.view(), switchAt.get());
+          r = switchKeys(config, configured, read, switchAt.get(), r);
         }
-        if (r.applied() && keys.isPending(keys.at(read.view(), configuredAt))) {
+        if (r.applied() && keys.isPending(configured)) {
           HostKeys.promotePending(config.hostKey(), config.domain());
           reporter.info(
               "%s: switched to the new host key %s",
@@ -230,11 +230,11 @@ public final class DeployService {
    */
   private DeployResult switchKeys(
       EndpointConfig config,
-      HostKeyChoice keys,
+      X25519PrivateKey key,
       MeshSource.Read read,
       Instant at,
       DeployResult first) {
-    Prepared switched = prepare(config, keys.at(read.view(), at), read, at);
+    Prepared switched = prepare(config, key, read, at);
     if (switched.steps().steps().isEmpty()) {
       return first; // the switch concerns no link of this host
     }
@@ -253,11 +253,12 @@ public final class DeployService {
   /** Who switches at {@code at}: "h2 (host-b)", comma-separated. */
   private static String switchingHosts(
       org.wgmesh.core.model.MeshView view, Instant now, Instant at) {
-    List<String> out = new ArrayList<>();
-    java.util.stream.Stream.concat(java.util.stream.Stream.of(view.self()), view.peers().stream())
-        .filter(e -> e.pendingSwitchAt(now).map(s -> s.at().equals(at)).orElse(false))
-        .forEach(e -> out.add("h" + e.number() + " (" + e.hostname() + ")"));
-    return String.join(", ", out);
+    return String.join(
+        ", ",
+        view.members()
+            .filter(e -> e.pendingSwitchAt(now).map(s -> s.at().equals(at)).orElse(false))
+            .map(e -> "h" + e.number() + " (" + e.hostname() + ")")
+            .toList());
   }
 
   /** The deploy metrics file; a failure to write it must not hide the deploy's own result. */

@@ -367,6 +367,22 @@ class WgdeployCommandTest {
   }
 
   @Test
+  void keySwitchWait_withCheckOrDown_isUsageError_andNegativeIsInputError() {
+    deployedHealthyHost();
+    assertThat(run(d -> Fixtures.view(), "--check", "--key-switch-wait", "5", Fixtures.DOMAIN))
+        .isEqualTo(ExitCode.USAGE.code());
+    assertThat(run(d -> Fixtures.view(), "--down", "--key-switch-wait", "5", Fixtures.DOMAIN))
+        .isEqualTo(ExitCode.USAGE.code());
+    assertThat(run(d -> Fixtures.view(), "--key-switch-wait", "-1", Fixtures.DOMAIN))
+        .isEqualTo(ExitCode.INPUT.code());
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("error: wgdeploy: --check cannot be used with --key-switch-wait")
+        .contains("error: wgdeploy: --key-switch-wait cannot be used with --down")
+        .contains("--key-switch-wait -1");
+    assertThat(runner.commands()).isEmpty();
+  }
+
+  @Test
   void backendValues_listedInHelp() {
     assertThat(run(d -> Fixtures.view(), "--help")).isZero();
     assertThat(out())
