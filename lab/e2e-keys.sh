@@ -76,6 +76,17 @@ probes_stop() {
     done
 }
 
+# Ends a phase that must lose nothing (WHAT names it): converged, probes stopped, no probe lost,
+# --check healthy, the publication verified; FIG: its loss figure.
+end_lossless() { # WHAT
+    mf_wait_converged 30 $HOSTS >/dev/null || bad "not converged after the $1: $MF_ERR"
+    probes_stop
+    [ "$LOSS" = 0 ] || bad "the $1 lost $LOSS of $SENT probes"
+    healthy_all
+    FIG="$LOSS of $SENT lost, longest gap $GAP ms"
+    verified "the $1"
+}
+
 # ---------------------------------------------------------------- 1. start
 log "lab up (3 hosts); site publishing to a zone file the endpoints read"
 LAB_UP=1
@@ -166,12 +177,8 @@ pub || bad "wgpub a day later: $MF_ERR"
 EPOCH1=$(epoch)
 [ -n "$EPOCH0" ] && [ "${EPOCH1:-0}" -gt "$EPOCH0" ] || bad "wgpub a day later kept group-key epoch '$EPOCH1' (was '$EPOCH0')"
 deploy_all_hosts
-mf_wait_converged 30 $HOSTS >/dev/null || bad "not converged after the rotation: $MF_ERR"
-probes_stop
-[ "$LOSS" = 0 ] || bad "the group-key rotation lost $LOSS of $SENT probes"
-healthy_all
-GK="$LOSS of $SENT lost, longest gap $GAP ms"
-verified "the group-key rotation"
+end_lossless "group-key rotation"
+GK=$FIG
 verdict group-key "wgpub a day later started epoch ${EPOCH1:-?} (was ${EPOCH0:-?}), every endpoint deployed it: $GK"
 
 # ---------------------------------------------------------------- 4. site key
@@ -188,12 +195,8 @@ pub || bad "wgpub (switch): $MF_ERR"
 at site "$MF_BIN/wgsite" "$SITE"
 grep -q "$NEW_FP" <<<"$MF_OUT" || bad "the site does not show the new fingerprint $NEW_FP after the switch"
 deploy_all_hosts
-mf_wait_converged 30 $HOSTS >/dev/null || bad "not converged after the switch: $MF_ERR"
-probes_stop
-[ "$LOSS" = 0 ] || bad "the site-key roll lost $LOSS of $SENT probes"
-healthy_all
-SK="$LOSS of $SENT lost, longest gap $GAP ms"
-verified "the site-key switch"
+end_lossless "site-key roll"
+SK=$FIG
 verdict site-key "announced, pinned by h1..h3, switched to ${NEW_FP:-?}: $SK"
 
 # ---------------------------------------------------------------- 5. bad input
