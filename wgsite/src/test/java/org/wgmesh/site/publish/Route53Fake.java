@@ -29,7 +29,10 @@ import org.w3c.dom.NodeList;
  * Route53's batch limits and its exact-match rule for DELETE, all or nothing),
  * ListResourceRecordSets (in Route53's order, paginated), and GetChange; it can answer with {@code
  * Throttling} a given number of times. Element names and error codes follow the Route53 API
- * reference (version 2013-04-01).
+ * reference (version 2013-04-01). It also answers STS's AssumeRole and AssumeRoleWithWebIdentity
+ * (the SDK's per-service endpoint setting, e.g. {@code aws.endpointUrlSts}, points STS here), so
+ * the credential paths that go through STS run end to end; and it can drop the connection of change
+ * requests once some batches were accepted ({@link #closeChangesAfter}).
  */
 final class Route53Fake implements AutoCloseable {
   private static final String NS = "https://route53.amazonaws.com/doc/2013-04-01/";
@@ -57,6 +60,27 @@ final class Route53Fake implements AutoCloseable {
   final AtomicInteger pendingPolls = new AtomicInteger();
 
   volatile int pageSize = 300;
+
+  /**
+   * Once this many change batches were accepted, every further ChangeResourceRecordSets request has
+   * its connection closed without an answer (an endpoint failing half-way); -1: never.
+   */
+  volatile int closeChangesAfter = -1;
+
+  /** One STS request: its form parameters and its Authorization header (null when unsigned). */
+  record StsRequest(Map<String, String> form, String authorization) {}
+
+  /** The STS requests answered (AssumeRole, AssumeRoleWithWebIdentity), in order. */
+  final List<StsRequest> stsRequests = Collections.synchronizedList(new ArrayList<>());
+
+  /** The session credentials STS hands out: access key id, secret key, session token. */
+  static final String STS_KEY_ID = "ASIAFAKESESSION";
+
+  static final String STS_SECRET = "fake-session-secret";
+  static final String STS_SESSION_TOKEN = "fake-session-token";
+
+  /** The X-Amz-Security-Token header of the last Route53 request (session credentials send it). */
+  volatile String lastSecurityToken;
 
   /** The Authorization header of the last request (SigV4 names the access key id in it). */
   volatile String lastAuthorization;
@@ -87,8 +111,13 @@ final class Route53Fake implements AutoCloseable {
 
   private void handle(HttpExchange ex) throws IOException {
     try {
-      lastAuthorization = ex.getRequestHeaders().getFirst("Authorization");
       String path = ex.getRequestURI().getPath();
+      if (path.equals("/") && ex.getRequestMethod().equals("POST")) {
+        sts(ex);
+        return;
+      }
+      lastAuthorization = ex.getRequestHeaders().getFirst("Authorization");
+      lastSecurityToken = ex.getRequestHeaders().getFirst("X-Amz-Security-Token");
       String prefix = "/2013-04-01/hostedzone/" + zoneId + "/rrset";
       if (path.startsWith("/2013-04-01/hostedzone/") && !path.startsWith(prefix)) {
         error(ex, 404, "NoSuchHostedZone", "No hosted zone found with ID: " + path);
@@ -105,6 +134,8 @@ final class Route53Fake implements AutoCloseable {
             "InvalidInput",
             "unsupported by the fake: " + ex.getRequestMethod() + " " + path);
       }
+    } catch (ClosedByFake e) {
+      throw e; // the JDK server closes the connection of a handler that throws
     } catch (Exception e) {
       error(ex, 500, "InternalFailure", String.valueOf(e));
     } finally {
@@ -119,6 +150,9 @@ final class Route53Fake implements AutoCloseable {
       DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
       f.setNamespaceAware(true);
       doc = f.newDocumentBuilder().parse(in);
+    }
+    if (closeChangesAfter >= 0 && batches.size() >= closeChangesAfter) {
+      throw new ClosedByFake();
     }
     if (acceptBeforeThrottling.getAndUpdate(n -> Math.max(0, n - 1)) == 0
         && throttleNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
@@ -214,6 +248,83 @@ final class Route53Fake implements AutoCloseable {
             + "\">"
             + changeInfo(id, "PENDING")
             + "</ChangeResourceRecordSetsResponse>");
+  }
+
+  /** Thrown by a handler to drop the connection without an answer. */
+  private static final class ClosedByFake extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    ClosedByFake() {
+      super("connection closed by the fake", null, false, false);
+    }
+  }
+
+  /**
+   * STS's query protocol (API version 2011-06-15): a form-encoded POST to {@code /}, answered with
+   * XML. AssumeRole and AssumeRoleWithWebIdentity hand out {@link #STS_KEY_ID} for an hour.
+   */
+  private void sts(HttpExchange ex) throws IOException {
+    String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+    Map<String, String> form = formFields(body);
+    stsRequests.add(new StsRequest(form, ex.getRequestHeaders().getFirst("Authorization")));
+    String action = form.getOrDefault("Action", "");
+    if (!action.equals("AssumeRole") && !action.equals("AssumeRoleWithWebIdentity")) {
+      stsError(ex, "InvalidAction", "unsupported by the fake: " + action);
+      return;
+    }
+    String ns = "https://sts.amazonaws.com/doc/2011-06-15/";
+    String expires = java.time.Instant.now().plusSeconds(3600).toString();
+    respond(
+        ex,
+        200,
+        "<"
+            + action
+            + "Response xmlns=\""
+            + ns
+            + "\"><"
+            + action
+            + "Result><Credentials><AccessKeyId>"
+            + STS_KEY_ID
+            + "</AccessKeyId><SecretAccessKey>"
+            + STS_SECRET
+            + "</SecretAccessKey><SessionToken>"
+            + STS_SESSION_TOKEN
+            + "</SessionToken><Expiration>"
+            + expires
+            + "</Expiration></Credentials><AssumedRoleUser><AssumedRoleId>AROAFAKE:"
+            + xml(form.getOrDefault("RoleSessionName", "session"))
+            + "</AssumedRoleId><Arn>"
+            + xml(form.getOrDefault("RoleArn", ""))
+            + "</Arn></AssumedRoleUser></"
+            + action
+            + "Result><ResponseMetadata><RequestId>fake-sts</RequestId></ResponseMetadata></"
+            + action
+            + "Response>");
+  }
+
+  private static void stsError(HttpExchange ex, String code, String message) throws IOException {
+    respond(
+        ex,
+        400,
+        "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error><Type>Sender"
+            + "</Type><Code>"
+            + code
+            + "</Code><Message>"
+            + xml(message)
+            + "</Message></Error><RequestId>fake-sts</RequestId></ErrorResponse>");
+  }
+
+  private static Map<String, String> formFields(String body) {
+    Map<String, String> form = new HashMap<>();
+    for (String p : body.split("&")) {
+      int eq = p.indexOf('=');
+      if (eq > 0) {
+        form.put(
+            URLDecoder.decode(p.substring(0, eq), StandardCharsets.UTF_8),
+            URLDecoder.decode(p.substring(eq + 1), StandardCharsets.UTF_8));
+      }
+    }
+    return form;
   }
 
   private void list(HttpExchange ex) throws IOException {
