@@ -2,6 +2,7 @@ package org.wgmesh.site.publish;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The one factory of {@link Publisher}s, from a target URI as written in the site file's {@code
@@ -39,7 +40,7 @@ public final class Publishers {
   public static Publisher fromUri(String uri, Path siteDir, Map<String, String> env) {
     TargetUri target = TargetUri.parse(uri);
     return switch (target.scheme()) {
-      case "zonefile" -> new ZoneFilePublisher(target.path(siteDir));
+      case "zonefile" -> new ZoneFilePublisher(target.allowOnly(Set.of()).path(siteDir));
       case "rfc2136" -> Rfc2136Publisher.fromUri(target, siteDir, env);
       case "route53" -> Route53Publisher.fromUri(target);
       default ->

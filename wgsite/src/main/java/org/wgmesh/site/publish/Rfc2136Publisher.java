@@ -105,12 +105,24 @@ public final class Rfc2136Publisher implements Publisher {
     }
     host = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
     int port = parsed.getPort() < 0 ? 53 : parsed.getPort();
+    if (port < 1 || port > 65535 || parsed.getPath() != null && !parsed.getPath().isEmpty()) {
+      throw uri.error(
+          "bad port or path after the host: '" + uri.body() + "'",
+          "write rfc2136://HOST:PORT?... with a port from 1 to 65535 (default 53)");
+    }
+    uri.param("zone").ifPresent(z -> configName(uri, "zone", z));
+    uri.param("tsig").ifPresent(k -> configName(uri, "tsig", k));
     TSIG tsig = null;
     String keyName = null;
     if (uri.param("tsig").isPresent()) {
       keyName = uri.param("tsig").get();
       String algorithm = uri.param("algorithm").orElse("hmac-sha256");
-      Name alg = TSIG.algorithmToName(algorithm);
+      Name alg;
+      try {
+        alg = TSIG.algorithmToName(algorithm);
+      } catch (IllegalArgumentException e) {
+        alg = null; // dnsjava throws for a name it does not know
+      }
       if (alg == null) {
         throw uri.error(
             "unknown TSIG algorithm '" + algorithm + "'",
@@ -118,7 +130,7 @@ public final class Rfc2136Publisher implements Publisher {
       }
       String secret =
           uri.param("secret-file")
-              .map(f -> SecretFiles.readTsigSecret(siteDir.resolve(f)))
+              .map(f -> SecretFiles.readTsigSecret(uri.file("secret-file", siteDir)))
               .or(
                   () ->
                       Optional.ofNullable(env.get("WGMESH_TSIG_SECRET"))
@@ -141,18 +153,18 @@ public final class Rfc2136Publisher implements Publisher {
           "secret-file given without tsig=KEYNAME",
           "add tsig=KEYNAME, the key's name on the server");
     }
-    int seconds;
-    try {
-      seconds = Integer.parseInt(uri.param("timeout").orElse("10"));
-    } catch (NumberFormatException e) {
-      throw uri.error("timeout is not a number of seconds", "write timeout=10");
-    }
+    Duration timeout = uri.seconds("timeout", Duration.ofSeconds(10), 3600);
     return new Rfc2136Publisher(
-        new InetSocketAddress(host, port),
-        uri.param("zone").orElse(null),
-        keyName,
-        tsig,
-        Duration.ofSeconds(seconds));
+        new InetSocketAddress(host, port), uri.param("zone").orElse(null), keyName, tsig, timeout);
+  }
+
+  /** Checks that parameter {@code key} of {@code uri} is a DNS name. */
+  private static void configName(TargetUri uri, String key, String value) {
+    try {
+      Name.fromString(TxtRecordSet.normalize(value) + ".");
+    } catch (TextParseException e) {
+      throw uri.error(key + " '" + value + "' is not a DNS name: " + e.getMessage(), null);
+    }
   }
 
   @Override

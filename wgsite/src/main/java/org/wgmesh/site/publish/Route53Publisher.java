@@ -1,6 +1,7 @@
 package org.wgmesh.site.publish;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -13,6 +14,9 @@ import org.wgmesh.core.error.PublishException;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -51,6 +55,7 @@ public final class Route53Publisher implements Publisher {
   private final boolean waitForSync;
   private final Duration pollInterval;
   private final Duration maxWait;
+  private final Limits limits;
   private int batchesSent;
 
   /**
@@ -66,6 +71,20 @@ public final class Route53Publisher implements Publisher {
       boolean waitForSync,
       Duration pollInterval,
       Duration maxWait) {
+    this(client, zoneId, waitForSync, pollInterval, maxWait, Limits.DEFAULT);
+  }
+
+  /**
+   * @param limits the limits {@code client} was made with, for messages
+   */
+  public Route53Publisher(
+      Route53Client client,
+      String zoneId,
+      boolean waitForSync,
+      Duration pollInterval,
+      Duration maxWait,
+      Limits limits) {
+    this.limits = limits;
     this.client = client;
     this.zoneId = zoneId.replaceFirst("^/?hostedzone/", "");
     this.waitForSync = waitForSync;
@@ -74,33 +93,70 @@ public final class Route53Publisher implements Publisher {
   }
 
   /**
-   * A Route53 client with the JDK's HTTP client, the global region, and a retry strategy for
-   * throttling: up to 8 attempts, exponential backoff from {@code baseDelay} up to 20 seconds.
+   * How long Route53 calls may take. A hung endpoint costs at most {@code callTimeout} per call
+   * (the first call fails, so wgpub stops there); each attempt is cut at {@code attemptTimeout};
+   * failed attempts (throttling, timeouts, connection errors) are retried up to {@code retries}
+   * times with exponential backoff from {@code baseDelay} up to 20 seconds, within {@code
+   * callTimeout}.
+   */
+  public record Limits(
+      Duration callTimeout, Duration attemptTimeout, int retries, Duration baseDelay) {
+    /**
+     * The defaults: 60 s per call, 20 s per attempt, 7 retries from 500 ms. The backoff of 7
+     * retries adds up to about 51 s, so throttling is ridden out within the call's minute.
+     */
+    public static final Limits DEFAULT =
+        new Limits(Duration.ofSeconds(60), Duration.ofSeconds(20), 7, Duration.ofMillis(500));
+
+    /** The same with another base delay (tests retry without waiting). */
+    public Limits withBaseDelay(Duration delay) {
+      return new Limits(callTimeout, attemptTimeout, retries, delay);
+    }
+  }
+
+  /** {@link #newClient(URI, AwsCredentialsProvider, Limits)} with the default limits and delay. */
+  public static Route53Client newClient(
+      URI endpointOrNull, AwsCredentialsProvider credentials, Duration baseDelay) {
+    return newClient(endpointOrNull, credentials, Limits.DEFAULT.withBaseDelay(baseDelay));
+  }
+
+  /**
+   * A Route53 client with the JDK's HTTP client, the global region, the timeouts of {@code limits},
+   * and its retry budget.
    *
    * @param endpointOrNull an endpoint other than AWS's (tests use a local fake), or null
    * @param credentials where credentials come from (production: the default chain)
    */
   public static Route53Client newClient(
-      URI endpointOrNull, AwsCredentialsProvider credentials, Duration baseDelay) {
-    BackoffStrategy backoff = BackoffStrategy.exponentialDelay(baseDelay, Duration.ofSeconds(20));
+      URI endpointOrNull, AwsCredentialsProvider credentials, Limits limits) {
+    BackoffStrategy backoff =
+        BackoffStrategy.exponentialDelay(limits.baseDelay(), Duration.ofSeconds(20));
     RetryStrategy retry =
         AwsRetryStrategy.standardRetryStrategy().toBuilder()
-            .maxAttempts(8)
+            .maxAttempts(limits.retries() + 1)
             .backoffStrategy(backoff)
             .throttlingBackoffStrategy(backoff)
             // The token bucket would stop retrying a long publish that meets many throttles.
             .circuitBreakerEnabled(false)
             .build();
+    Duration connect =
+        limits.attemptTimeout().compareTo(Duration.ofSeconds(10)) < 0
+            ? limits.attemptTimeout()
+            : Duration.ofSeconds(10);
     Route53ClientBuilder b =
         Route53Client.builder()
             .httpClient(
                 UrlConnectionHttpClient.builder()
-                    .connectionTimeout(Duration.ofSeconds(10))
-                    .socketTimeout(Duration.ofSeconds(60))
+                    .connectionTimeout(connect)
+                    .socketTimeout(limits.attemptTimeout())
                     .build())
             .region(Region.AWS_GLOBAL)
             .credentialsProvider(credentials)
-            .overrideConfiguration(c -> c.retryStrategy(retry));
+            .overrideConfiguration(
+                c ->
+                    c.retryStrategy(retry)
+                        .apiCallAttemptTimeout(limits.attemptTimeout())
+                        .apiCallTimeout(limits.callTimeout()));
     if (endpointOrNull != null) {
       b.endpointOverride(endpointOrNull);
     }
@@ -108,31 +164,65 @@ public final class Route53Publisher implements Publisher {
   }
 
   /**
-   * Makes the publisher for {@code route53:ZONE_ID[?wait=false&endpoint=URL]} with the AWS default
-   * credential chain. {@code endpoint} points at another Route53-compatible endpoint.
+   * Makes the publisher for {@code
+   * route53:ZONE_ID[?wait=false&endpoint=URL&timeout=S&attempt-timeout=S&retries=N]} with the AWS
+   * default credential chain. {@code endpoint} points at another Route53-compatible endpoint.
    *
    * @throws org.wgmesh.core.error.ConfigException for a bad URI
    */
   static Route53Publisher fromUri(TargetUri uri) {
-    uri.allowOnly(Set.of("wait", "endpoint"));
+    uri.allowOnly(Set.of("wait", "endpoint", "timeout", "attempt-timeout", "retries"));
     if (!uri.body().matches("(/?hostedzone/)?[A-Za-z0-9]+")) {
       throw uri.error(
           "'" + uri.body() + "' is not a hosted zone id",
           "write route53:ZONE_ID, e.g. route53:Z0123456789ABCDEFGHIJ");
     }
-    String wait = uri.param("wait").orElse("true");
-    if (!wait.equals("true") && !wait.equals("false")) {
-      throw uri.error("wait must be true or false", "write wait=false to skip waiting for INSYNC");
+    boolean wait = uri.flag("wait", true);
+    URI endpoint = uri.param("endpoint").map(e -> endpoint(uri, e)).orElse(null);
+    Limits d = Limits.DEFAULT;
+    Duration callTimeout = uri.seconds("timeout", d.callTimeout(), 3600);
+    Duration attemptTimeout = uri.seconds("attempt-timeout", d.attemptTimeout(), 3600);
+    if (attemptTimeout.compareTo(callTimeout) > 0) {
+      throw uri.error(
+          "attempt-timeout ("
+              + attemptTimeout.toSeconds()
+              + " s) is longer than timeout ("
+              + callTimeout.toSeconds()
+              + " s), the bound of a whole call with its retries",
+          "make attempt-timeout at most timeout");
     }
-    URI endpoint = uri.param("endpoint").map(URI::create).orElse(null);
+    int retries = uri.number("retries", d.retries(), 0, 20);
+    Limits limits = new Limits(callTimeout, attemptTimeout, retries, d.baseDelay());
     Route53Client client =
-        newClient(endpoint, DefaultCredentialsProvider.builder().build(), Duration.ofMillis(500));
+        newClient(endpoint, DefaultCredentialsProvider.builder().build(), limits);
     return new Route53Publisher(
-        client,
-        uri.body(),
-        Boolean.parseBoolean(wait),
-        Duration.ofSeconds(2),
-        Duration.ofMinutes(5));
+        client, uri.body(), wait, Duration.ofSeconds(2), Duration.ofMinutes(5), limits);
+  }
+
+  /** {@code endpoint=} as an absolute http(s) URL with a host and nothing after the path. */
+  private static URI endpoint(TargetUri uri, String value) {
+    String hint = "write endpoint=https://HOST[:PORT] (URL-encoded inside the target URI)";
+    URI parsed;
+    try {
+      parsed = new URI(value);
+    } catch (URISyntaxException e) {
+      throw uri.error("endpoint '" + value + "' is not a URL: " + e.getMessage(), hint);
+    }
+    if (!"http".equalsIgnoreCase(parsed.getScheme())
+        && !"https".equalsIgnoreCase(parsed.getScheme())) {
+      throw uri.error("endpoint '" + value + "' is not an http or https URL", hint);
+    }
+    if (parsed.getHost() == null
+        || parsed.getPort() == 0
+        || parsed.getPort() > 65535
+        || parsed.getRawQuery() != null
+        || parsed.getRawFragment() != null
+        || parsed.getRawUserInfo() != null) {
+      throw uri.error(
+          "endpoint '" + value + "' needs a host (and a port from 1 to 65535, no user, no query)",
+          hint);
+    }
+    return parsed;
   }
 
   @Override
@@ -211,6 +301,11 @@ public final class Route53Publisher implements Publisher {
       batches.add(batch);
     }
     return batches;
+  }
+
+  /** The client's timeouts and retry strategy (for tests). */
+  ClientOverrideConfiguration clientConfiguration() {
+    return client.serviceClientConfiguration().overrideConfiguration();
   }
 
   /** Batches sent so far (for tests and reports). */
@@ -304,7 +399,9 @@ public final class Route53Publisher implements Publisher {
       String hint =
           switch (String.valueOf(code)) {
             case "Throttling", "PriorRequestNotComplete" ->
-                "Route53 kept throttling after 8 attempts; run wgpub again in a minute";
+                "Route53 kept throttling after "
+                    + (limits.retries() + 1)
+                    + " attempts; run wgpub again in a minute (or raise retries= in the target URI)";
             case "NoSuchHostedZone" ->
                 "check the zone id in the publish target (aws route53 list-hosted-zones)";
             case "AccessDenied", "InvalidClientTokenId", "SignatureDoesNotMatch" ->
@@ -313,6 +410,22 @@ public final class Route53Publisher implements Publisher {
           };
       throw new PublishException(
           describe(), step + ": Route53 answered " + code + ": " + message + progress, hint, e);
+    } catch (ApiCallTimeoutException | ApiCallAttemptTimeoutException e) {
+      throw new PublishException(
+          describe(),
+          step
+              + ": "
+              + endpointName()
+              + " did not answer in time (each attempt is cut after "
+              + limits.attemptTimeout().toSeconds()
+              + " s, the call with up to "
+              + limits.retries()
+              + " retries after "
+              + limits.callTimeout().toSeconds()
+              + " s)"
+              + progress,
+          "check the network path to the endpoint; the target URI's attempt-timeout=, timeout= and retries= set these bounds; run wgpub again to complete the publication",
+          e);
     } catch (SdkClientException e) {
       throw new PublishException(
           describe(),
@@ -322,6 +435,15 @@ public final class Route53Publisher implements Publisher {
     } catch (SdkException e) {
       throw new PublishException(describe(), step + ": " + e.getMessage() + progress, null, e);
     }
+  }
+
+  /** Route53, or the endpoint it was replaced with. */
+  private String endpointName() {
+    return client
+        .serviceClientConfiguration()
+        .endpointOverride()
+        .map(u -> "the Route53 endpoint " + u)
+        .orElse("Route53");
   }
 
   private static ResourceRecordSet toRoute53(TxtRecordSet set) {

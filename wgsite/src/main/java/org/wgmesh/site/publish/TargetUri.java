@@ -2,7 +2,9 @@ package org.wgmesh.site.publish;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -38,12 +40,27 @@ record TargetUri(String text, String scheme, String body, Map<String, String> qu
           throw new ConfigException(
               "publish target '" + text + "'", "parameter '" + pair + "' is not KEY=VALUE");
         }
-        query.put(
-            URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        String key = decode(text, pair.substring(0, eq));
+        if (query.put(key, decode(text, pair.substring(eq + 1))) != null) {
+          throw new ConfigException(
+              "publish target '" + text + "'",
+              "parameter '" + key + "' is given twice",
+              "keep one " + key + "=...");
+        }
       }
     }
     return new TargetUri(text, scheme, body, Map.copyOf(query));
+  }
+
+  private static String decode(String text, String part) {
+    try {
+      return URLDecoder.decode(part, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(
+          "publish target '" + text + "'",
+          "'" + part + "' is not URL-encoded correctly (" + e.getMessage() + ")",
+          "write a '%' as %25");
+    }
   }
 
   /** Rejects parameters other than {@code allowed}, listing the valid ones. */
@@ -70,7 +87,73 @@ record TargetUri(String text, String scheme, String body, Map<String, String> qu
     if (body.isEmpty()) {
       throw error("no path", "write " + scheme + ":PATH");
     }
-    return base.resolve(body).normalize();
+    try {
+      return base.resolve(body).normalize();
+    } catch (InvalidPathException e) {
+      throw error(
+          "'" + body + "' is not a file path: " + e.getReason(), "write " + scheme + ":PATH");
+    }
+  }
+
+  /** Parameter {@code key} (present) as a file path, relative to {@code base}. */
+  Path file(String key, Path base) {
+    String value = param(key).orElseThrow();
+    try {
+      return base.resolve(value);
+    } catch (InvalidPathException e) {
+      throw error(key + " '" + value + "' is not a file path: " + e.getReason(), null);
+    }
+  }
+
+  /** {@code true} or {@code false}; {@code fallback} when the parameter is absent. */
+  boolean flag(String key, boolean fallback) {
+    String v = param(key).orElse(String.valueOf(fallback));
+    if (!v.equals("true") && !v.equals("false")) {
+      throw error(key + " must be true or false, not '" + v + "'", "write " + key + "=" + fallback);
+    }
+    return Boolean.parseBoolean(v);
+  }
+
+  /**
+   * A whole number from {@code min} to {@code max}; {@code fallback} when the parameter is absent.
+   */
+  int number(String key, int fallback, int min, int max) {
+    Optional<String> v = param(key);
+    if (v.isEmpty()) {
+      return fallback;
+    }
+    try {
+      int n = Integer.parseInt(v.get());
+      if (n >= min && n <= max) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // the message below says what is accepted
+    }
+    throw error(
+        key + " must be a whole number from " + min + " to " + max + ", not '" + v.get() + "'",
+        "write " + key + "=" + fallback);
+  }
+
+  /**
+   * A number of seconds from 1 to {@code maxSeconds}, written {@code 10} or {@code 10s}; {@code
+   * fallback} when the parameter is absent.
+   */
+  Duration seconds(String key, Duration fallback, int maxSeconds) {
+    Optional<String> v = param(key);
+    if (v.isEmpty()) {
+      return fallback;
+    }
+    String digits = v.get().endsWith("s") ? v.get().substring(0, v.get().length() - 1) : v.get();
+    if (digits.matches("[0-9]{1,9}")) {
+      int n = Integer.parseInt(digits);
+      if (n >= 1 && n <= maxSeconds) {
+        return Duration.ofSeconds(n);
+      }
+    }
+    throw error(
+        key + " must be a number of seconds from 1 to " + maxSeconds + ", not '" + v.get() + "'",
+        "write " + key + "=" + fallback.toSeconds());
   }
 
   ConfigException error(String why, String hint) {

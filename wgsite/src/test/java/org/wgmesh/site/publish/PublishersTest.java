@@ -6,10 +6,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.wgmesh.core.error.ConfigException;
+import org.wgmesh.core.error.ExitCode;
 
 class PublishersTest {
   @TempDir Path dir;
@@ -99,6 +105,82 @@ class PublishersTest {
     try (Publisher p =
         Publishers.fromUri("route53:/hostedzone/Z0123ABC?wait=false", dir, Map.of())) {
       assertThat(p.describe()).isEqualTo("route53:Z0123ABC");
+    }
+  }
+
+  /** Each malformed target URI, and the words its message must hold (naming the parameter). */
+  static Stream<Arguments> malformedTargets() {
+    return Stream.of(
+        // any scheme
+        Arguments.of("no-scheme-here", "no scheme"),
+        Arguments.of("route53:Z1?%zz=1", "not URL-encoded correctly"),
+        Arguments.of("route53:Z1?wait", "parameter 'wait' is not KEY=VALUE"),
+        Arguments.of("route53:Z1?wait=true&wait=false", "parameter 'wait' is given twice"),
+        // zonefile
+        Arguments.of("zonefile:", "no path"),
+        Arguments.of("zonefile:mesh.zone?wait=false", "unknown parameter 'wait'"),
+        Arguments.of("zonefile:a\u0000b", "is not a file path"),
+        // rfc2136
+        Arguments.of("rfc2136://127.0.0.1:99999?zone=example.test", "bad port"),
+        Arguments.of("rfc2136://127.0.0.1:0", "bad port"),
+        Arguments.of("rfc2136://127.0.0.1:53/x", "bad port or path"),
+        Arguments.of("rfc2136://h:abc", "no server host"),
+        Arguments.of("rfc2136://exa mple:53", "bad host and port"),
+        Arguments.of("rfc2136://h:53?timeout=abc", "timeout must be a number of seconds"),
+        Arguments.of("rfc2136://h:53?timeout=0", "timeout must be a number of seconds"),
+        Arguments.of("rfc2136://h:53?timeout=-5", "timeout must be a number of seconds"),
+        Arguments.of("rfc2136://h:53?zone=a..b", "zone 'a..b' is not a DNS name"),
+        Arguments.of("rfc2136://h:53?tsig=a..b", "tsig 'a..b' is not a DNS name"),
+        Arguments.of("rfc2136://h:53?tsig=k&algorithm=md6", "unknown TSIG algorithm 'md6'"),
+        Arguments.of("rfc2136://h:53?tsig=k&secret-file=a\u0000b", "secret-file 'a"),
+        Arguments.of("rfc2136://h:53?port=53", "unknown parameter 'port'"),
+        // route53
+        Arguments.of("route53:Z1?endpoint=http://[bad", "endpoint 'http://[bad' is not a URL"),
+        Arguments.of("route53:Z1?endpoint=ftp://h", "endpoint 'ftp://h' is not an http"),
+        Arguments.of("route53:Z1?endpoint=localhost:8080", "endpoint 'localhost:8080' is not an"),
+        Arguments.of(
+            "route53:Z1?endpoint=http://h:99999", "endpoint 'http://h:99999' needs a host"),
+        Arguments.of("route53:Z1?endpoint=http://h:x", "endpoint 'http://h:x' needs a host"),
+        Arguments.of("route53:Z1?endpoint=https:///p", "endpoint 'https:///p' needs a host"),
+        Arguments.of("route53:Z1?timeout=1m", "timeout must be a number of seconds"),
+        Arguments.of("route53:Z1?timeout=0", "timeout must be a number of seconds"),
+        Arguments.of("route53:Z1?attempt-timeout=x", "attempt-timeout must be a number of seconds"),
+        Arguments.of("route53:Z1?timeout=5&attempt-timeout=10", "attempt-timeout (10 s) is longer"),
+        Arguments.of("route53:Z1?retries=-1", "retries must be a whole number from 0 to 20"),
+        Arguments.of("route53:Z1?retries=99999999999", "retries must be a whole number"),
+        Arguments.of("route53:Z1?wait=yes", "wait must be true or false"),
+        Arguments.of("route53:Z1?region=us-east-1", "unknown parameter 'region'"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("malformedTargets")
+  void fromUri_malformed_isAConfigurationErrorNamingWhatIsWrong(String uri, String message) {
+    assertThatThrownBy(() -> Publishers.fromUri(uri, dir, Map.of()).close())
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(message)
+        .satisfies(e -> assertThat(((ConfigException) e).exitCode()).isEqualTo(ExitCode.CONFIG));
+  }
+
+  @Test
+  void fromUri_route53Defaults_boundEveryCallToAMinute() {
+    try (Route53Publisher p =
+        (Route53Publisher) Publishers.fromUri("route53:Z0123ABC", dir, Map.of())) {
+      var config = p.clientConfiguration();
+      assertThat(config.apiCallTimeout()).hasValue(Duration.ofSeconds(60));
+      assertThat(config.apiCallAttemptTimeout()).hasValue(Duration.ofSeconds(20));
+    }
+  }
+
+  @Test
+  void fromUri_route53Bounds_comeFromTheTargetUri() {
+    try (Route53Publisher p =
+        (Route53Publisher)
+            Publishers.fromUri(
+                "route53:Z0123ABC?timeout=30s&attempt-timeout=5&retries=2", dir, Map.of())) {
+      var config = p.clientConfiguration();
+      assertThat(config.apiCallTimeout()).hasValue(Duration.ofSeconds(30));
+      assertThat(config.apiCallAttemptTimeout()).hasValue(Duration.ofSeconds(5));
+      assertThat(config.retryStrategy().orElseThrow().maxAttempts()).isEqualTo(3);
     }
   }
 }
