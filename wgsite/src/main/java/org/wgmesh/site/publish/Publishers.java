@@ -11,7 +11,7 @@ import java.util.Set;
  * <ul>
  *   <li>{@code zonefile:PATH} (a relative PATH is relative to the site file's directory)
  *   <li>{@code rfc2136://HOST:PORT?zone=ZONE&tsig=KEYNAME&algorithm=hmac-sha256&secret-file=PATH}
- *   <li>{@code route53:ZONE_ID[?wait=false]}
+ *   <li>{@code route53:ZONE_ID[?wait=false&endpoint=URL&timeout=S&attempt-timeout=S&retries=N]}
  * </ul>
  *
  * See docs/publishing.md.
