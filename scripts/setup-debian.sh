@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what wgmesh needs to build, test (also the VM suite, lab/vm) and run the demo on
+# Installs what wgmesh needs to build, test (also the machines lab, lab/machines) and run the demo on
 # Debian 12, as root.
 # Idempotent: packages already present are left alone; apt-get runs only when one is missing.
 set -euo pipefail
@@ -14,8 +14,10 @@ PACKAGES=(
   iproute2 util-linux procps psmisc        # ip, nsenter/unshare, pkill-free process handling
   fping iputils-ping nftables conntrack    # probes, the lab's link cuts, stale-NAT cleanup
   lintian                                  # the package check
-  qemu-system-x86 mmdebstrap e2fsprogs     # the Debian 12 VMs of lab/vm (image and boot)
-  openssh-client                           # driving them
+  mmdebstrap e2fsprogs                     # the lab machines' Debian 12 image (lab/machines)
+  systemd-container                        # systemd-nspawn: the lab's containers
+  qemu-system-x86                          # the lab's VM (kernel WireGuard)
+  openssh-client                           # driving the machines
   prometheus                               # promtool: the tests check every metrics file wgmesh writes
   prometheus-node-exporter curl            # the e2e lab scrapes the endpoint metrics through it
   faketime                                 # lab/e2e-keys.sh moves the commands' clock forward

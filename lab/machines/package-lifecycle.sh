@@ -1,25 +1,25 @@
 #!/usr/bin/env bash
 # package-lifecycle.sh: the Debian package's install, upgrade, remove and purge on a Debian 12
-# root file system (the lab VMs' image, lab/vm/build-image.sh), in a chroot: what the maintainer
+# root file system (the lab machines' image, lab/machines/build-image.sh), in a chroot: what the maintainer
 # scripts do to the files, without booting (docs/e2e.md, "Package lifecycle"). Run as root.
 #
-#   bash lab/vm/package-lifecycle.sh [CACHE_DIR]
+#   bash lab/machines/package-lifecycle.sh [CACHE_DIR]
 #
 # The image is mounted read-only under an overlay whose upper layer is a tmpfs, inside a mount
 # namespace of its own (unshare -m): nothing is written to the image, and every mount goes with
 # the namespace when the script ends, also on failure. No network: the image already holds every
 # package wgmesh depends on. Systemd does not run in a chroot, so the timers' start and stop are
-# not seen here (the VM suite's part); their enablement links are.
+# not seen here (lab/machines/fleet.sh shows them); their enablement links are.
 # Prints one PASS/FAIL line per check, then "N passed, N failed"; exit 1 if any failed.
 set -uo pipefail
 root=$(cd -P -- "$(dirname -- "$0")/../.." && pwd)
-cache=${1:-/var/cache/wgmesh-vm}
+cache=${1:-/var/cache/wgmesh-lab}
 [ "$(id -u)" = 0 ] || { echo "package-lifecycle: must run as root" >&2; exit 2; }
 
 if [ "${WGMESH_LIFECYCLE_INSIDE:-}" != 1 ]; then
   deb=$(ls -t "$root"/dist/wgmesh_*_all.deb 2>/dev/null | head -n 1 || true)
   [ -n "$deb" ] || { echo "package-lifecycle: no dist/wgmesh_*_all.deb: build first (mvn -B package)" >&2; exit 2; }
-  image=$(bash "$root/lab/vm/build-image.sh" "$cache") || { echo "package-lifecycle: no image" >&2; exit 1; }
+  image=$(bash "$root/lab/machines/build-image.sh" "$cache") || { echo "package-lifecycle: no image" >&2; exit 1; }
   work=$(mktemp -d "${TMPDIR:-/tmp}/wgmesh-lifecycle.XXXXXX")
   trap 'rm -rf --one-file-system -- "$work"' EXIT
   version=$(dpkg-deb -f "$deb" Version)
