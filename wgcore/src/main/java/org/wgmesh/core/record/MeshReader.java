@@ -105,6 +105,31 @@ public final class MeshReader {
       X25519PrivateKey hostKey,
       X25519PrivateKey hpkeKey,
       SeenSerials seen) {
+    try {
+      return verify(source, domain, pinned, hostKey, hpkeKey, seen);
+    } catch (RecordException e) {
+      if (e.hint().isPresent()) {
+        throw e;
+      }
+      // Every refusal says what to do: a record that does not decode or verify is damaged,
+      // altered, from another site or of a format this release does not read.
+      throw new RecordException(e.what(), e.why(), DAMAGED_HINT, e);
+    }
+  }
+
+  /** For a refusal that has no more specific remedy. */
+  static final String DAMAGED_HINT =
+      "nothing was changed; the record is not as this site published it (damaged or altered on"
+          + " the way, another site's, or newer than this release reads): ask the admin to run"
+          + " wgpub --verify, which reads the publication back, and wgpub to write it again";
+
+  private MeshView verify(
+      DnsSource source,
+      String domain,
+      Ed25519PublicKey pinned,
+      X25519PrivateKey hostKey,
+      X25519PrivateKey hpkeKey,
+      SeenSerials seen) {
     String d = TxtRecordSet.normalize(domain);
     Instant now = clock.instant();
     TxtRecordSet meshSet =

@@ -481,6 +481,29 @@ class MeshReaderTest {
             });
   }
 
+  /** Issue 19: every refusal has a hint, also a record that does not decode at all. */
+  @Test
+  void read_malformedHostRecord_refusalHasAHint() {
+    InMemoryDnsSource dns = new InMemoryDnsSource();
+    publish(Fixtures.hosts(2), PublicationState.empty(), dns, NOW);
+    dns.put(new TxtRecordSet("h2." + DOMAIN, 300, List.of("0:AAAA", "0:AAAB")));
+    assertThatThrownBy(
+            () ->
+                reader.read(
+                    dns,
+                    DOMAIN,
+                    site.signing().publicKey(),
+                    Fixtures.hostKey(1),
+                    SeenSerials.empty()))
+        .isInstanceOfSatisfying(
+            RecordException.class,
+            e -> {
+              assertThat(e.what()).isEqualTo("h2." + DOMAIN);
+              assertThat(e.hint())
+                  .hasValueSatisfying(h -> assertThat(h).contains("wgpub --verify"));
+            });
+  }
+
   @Test
   void seenSerials_textRoundTrips() {
     SeenSerials seen = SeenSerials.empty();
