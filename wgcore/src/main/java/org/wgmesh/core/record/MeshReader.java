@@ -151,7 +151,7 @@ public final class MeshReader {
                 source,
                 keyName,
                 "no key record for this host's public key",
-                seen.mesh() > 0 ? REMOVED_HINT : NOT_MEMBER_HINT),
+                seen.readAsMember() ? REMOVED_HINT : NOT_MEMBER_HINT),
             hostKey,
             hpkeKey,
             mesh.siteBoxKey(),
