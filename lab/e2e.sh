@@ -5,7 +5,7 @@
 #
 # One lab (lab/meshlab.sh) with 4 simulated hosts and Knot; the mesh is built and changed only
 # through wgsite, wgpub, wgconfig, wghost and wgdeploy (lab/meshflow.sh). Checks, in order:
-# isolation, convergence, no-op, metrics, failover, join, removal, cache mix, bad records, DNS outage, teardown. Prints one
+# isolation, convergence, no-op, metrics, spoofed sources, failover, join, removal, cache mix, bad records, DNS outage, teardown. Prints one
 # PASS/FAIL line per check with its figures, then "N passed, N failed"; exit 1 if any failed.
 # A trap tears the lab down on exit, error, INT and TERM (unless --keep).
 set -uo pipefail
@@ -23,7 +23,7 @@ LAB_UP=1
 if ! ml_up -n 4 >/dev/null || ! ml_knot_start "$MF_ZONE" >/dev/null 2>&1; then
     bad "lab did not come up"
     verdict isolation ""
-    echo "$PASSED passed, $((FAILED + 10)) failed"
+    echo "$PASSED passed, $((FAILED + 11)) failed"
     exit 1
 fi
 # Every path wgdeploy writes must be private to the simulated host: a marker written inside h1
@@ -125,6 +125,49 @@ if [ ${#ERRS[@]} = 0 ]; then
     [ "$PROM_FILES" = 6 ] || bad "$PROM_FILES metrics files on h1..h3, want 6 (check and deploy on each)"
 fi
 verdict metrics "scrape via node_exporter: $LINKS_OK links with BFD Up, BGP Established, handshake <= 180 s; ${CHECKS_SCRAPED:-0} checks all 1; record expires in ${EXPIRES_IN:-?} s; promtool check metrics clean on ${PROM_FILES:-0} files"
+
+# ---------------------------------------------------------------- 1d. spoofed sources
+# A compromised member (h1, root in its mesh namespace) sends pings to h2's LAN client with sources
+# it does not own: h3's LAN and an Internet address, IPv4 and IPv6. h2's source validation (the
+# nftables rule wgdeploy writes into its namespace) drops them: the client receives none, and the
+# rule's counter on h2 grows. A source of h1's own LAN, sent the same way, arrives (the control).
+# The failover check below proves relayed traffic still passes.
+log "spoofed sources: h1 pings h2's LAN client as h3's LAN and as an Internet address"
+echos() { # v4|v6: echo requests h2's LAN client has received
+    if [ "$1" = v4 ]; then
+        ml_exec h2-lan -- awk '$1 == "Icmp:" { if (!n) { for (i = 1; i <= NF; i++) k[$i] = i; n = 1 } else print $k["InEchos"] }' /proc/net/snmp
+    else
+        ml_exec h2-lan -- awk '$1 == "Icmp6InEchos" { print $2 }' /proc/net/snmp6
+    fi
+}
+dropped() { ml_exec "h$1/$MF_LOCUS" -- nft list table inet wgmesh 2>/dev/null | awk '/fib saddr/ { for (i = 1; i < NF; i++) if ($i == "packets") print $(i + 1) }'; }
+send_as() { # SOURCE DEST: 3 pings from h1's namespace with SOURCE (added to lo for the moment)
+    local len=32 fam=-4
+    [[ $1 == *:* ]] && len=128 fam=-6
+    ml_exec "h1/$MF_LOCUS" -- ip addr add "$1/$len" dev lo || return 1
+    ml_exec "h1/$MF_LOCUS" -- ping "$fam" -n -q -c 3 -i 0.2 -W 1 -I "$1" "$2" >/dev/null 2>&1
+    ml_exec "h1/$MF_LOCUS" -- ip addr del "$1/$len" dev lo
+}
+SPOOF_SUMMARY=
+D0=$(dropped 2)
+[ -n "$D0" ] || bad "h2 has no source-validation rule in its namespace (nft list table inet wgmesh)"
+for c in "v4 198.18.3.100 198.18.2.100 0" "v4 192.0.2.77 198.18.2.100 0" "v4 198.18.1.77 198.18.2.100 3" \
+         "v6 fd00:18:3::100 fd00:18:2::100 0" "v6 2001:db8:77::77 fd00:18:2::100 0" "v6 fd00:18:1::77 fd00:18:2::100 3"; do
+    set -- $c
+    e0=$(echos "$1")
+    send_as "$2" "$3" || bad "could not send as $2 from h1"
+    sleep 0.3
+    got=$(( $(echos "$1") - e0 ))
+    if [ "$4" = 0 ]; then
+        [ "$got" = 0 ] || bad "h2's LAN client received $got pings from h1 as $2 (spoofed), want 0"
+    else
+        [ "$got" -ge "$4" ] || bad "h2's LAN client received $got of $4 pings from h1 as $2 (its own LAN), the control"
+    fi
+    SPOOF_SUMMARY+="$2: $got; "
+done
+D1=$(dropped 2)
+[ -n "$D0" ] && [ -n "$D1" ] && [ $((D1 - D0)) -ge 12 ] || bad "h2's source-validation counter went from '${D0}' to '${D1}', want at least 12 more"
+verdict spoofed-sources "pings received by h2's LAN client from h1 as ${SPOOF_SUMMARY}h2's rule dropped $(( ${D1:-0} - ${D0:-0} ))"
 
 # ---------------------------------------------------------------- 2. failover
 log "failover: UDP h1<->h2 blocked under a 20 ms probe"
