@@ -395,15 +395,17 @@ CONF
     ml_log "knotd pid $pid serves $zone on 203.0.113.53 / 2001:db8:ff::53; TSIG key in $K/tsig.key (nsupdate -y), $K/tsig.nsupdate (nsupdate -k)"
 }
 
-ml_knot_stop() {
-    local S pid
-    S=$(ml__state)
-    pid=$(cat "$S/knot/knotd.pid" 2>/dev/null) || return 0
+ml_knot_stop() { ml__stop_pidfile "$(ml__state)/knot/knotd.pid"; }
+
+# Stops the daemon whose PID the file holds (TERM, up to 2 s) and removes the file.
+ml__stop_pidfile() { # FILE
+    local pid
+    pid=$(cat "$1" 2>/dev/null) || return 0
     if kill -0 "$pid" 2>/dev/null; then
         kill -TERM "$pid"
         for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.02; done
     fi
-    rm -f "$S/knot/knotd.pid"
+    rm -f "$1"
 }
 
 # ---------------------------------------------------------------- unbound: a caching resolver
@@ -471,16 +473,7 @@ ml_unbound_control() { # ARGS...
     unbound-control -c "$(ml__state)/unbound/unbound.conf" "$@"
 }
 
-ml_unbound_stop() {
-    local S pid
-    S=$(ml__state)
-    pid=$(cat "$S/unbound/unbound.pid" 2>/dev/null) || return 0
-    if kill -0 "$pid" 2>/dev/null; then
-        kill -TERM "$pid"
-        for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.02; done
-    fi
-    rm -f "$S/unbound/unbound.pid"
-}
+ml_unbound_stop() { ml__stop_pidfile "$(ml__state)/unbound/unbound.pid"; }
 
 # ---------------------------------------------------------------- status
 

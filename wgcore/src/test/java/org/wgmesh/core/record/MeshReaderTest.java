@@ -289,6 +289,12 @@ class MeshReaderTest {
         .isInstanceOfSatisfying(RecordException.class, e -> assertThat(e.why()).contains("pinned"));
   }
 
+  /** A first read (nothing seen) by host {@code n}. */
+  private MeshView firstRead(InMemoryDnsSource dns, int n) {
+    return reader.read(
+        dns, DOMAIN, site.signing().publicKey(), Fixtures.hostKey(n), SeenSerials.empty());
+  }
+
   /** Host {@code n} of the fixtures with {@code extra} LANs added to its own. */
   private static HostEntry withLans(int n, String... extra) {
     HostEntry h = Fixtures.host(n);
@@ -381,14 +387,7 @@ class MeshReaderTest {
     other.upsertsBeforeMesh().stream()
         .filter(r -> r.name().equals("h2." + DOMAIN))
         .forEach(dns::put);
-    assertThatThrownBy(
-            () ->
-                reader.read(
-                    dns,
-                    DOMAIN,
-                    site.signing().publicKey(),
-                    Fixtures.hostKey(1),
-                    SeenSerials.empty()))
+    assertThatThrownBy(() -> firstRead(dns, 1))
         .isInstanceOfSatisfying(
             RecordException.class,
             e ->
@@ -430,14 +429,7 @@ class MeshReaderTest {
     TxtRecordSet oldMesh = dns.lookup(DOMAIN).orElseThrow();
     publish(Fixtures.hosts(3), first.newState(), dns, NOW.plusSeconds(10));
     dns.put(new TxtRecordSet(DOMAIN, 42, oldMesh.strings()));
-    assertThatThrownBy(
-            () ->
-                reader.read(
-                    dns,
-                    DOMAIN,
-                    site.signing().publicKey(),
-                    Fixtures.hostKey(3),
-                    SeenSerials.empty()))
+    assertThatThrownBy(() -> firstRead(dns, 3))
         .isInstanceOfSatisfying(
             RecordException.class,
             e -> {
@@ -464,14 +456,7 @@ class MeshReaderTest {
         dns,
         NOW.plusSeconds(10));
     dns.put(oldH3);
-    assertThatThrownBy(
-            () ->
-                reader.read(
-                    dns,
-                    DOMAIN,
-                    site.signing().publicKey(),
-                    Fixtures.hostKey(1),
-                    SeenSerials.empty()))
+    assertThatThrownBy(() -> firstRead(dns, 1))
         .isInstanceOfSatisfying(
             RecordException.class,
             e -> {
@@ -487,14 +472,7 @@ class MeshReaderTest {
     InMemoryDnsSource dns = new InMemoryDnsSource();
     publish(Fixtures.hosts(2), PublicationState.empty(), dns, NOW);
     dns.put(new TxtRecordSet("h2." + DOMAIN, 300, List.of("0:AAAA", "0:AAAB")));
-    assertThatThrownBy(
-            () ->
-                reader.read(
-                    dns,
-                    DOMAIN,
-                    site.signing().publicKey(),
-                    Fixtures.hostKey(1),
-                    SeenSerials.empty()))
+    assertThatThrownBy(() -> firstRead(dns, 1))
         .isInstanceOfSatisfying(
             RecordException.class,
             e -> {
