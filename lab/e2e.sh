@@ -5,7 +5,7 @@
 #
 # One lab (lab/meshlab.sh) with 4 simulated hosts and Knot; the mesh is built and changed only
 # through wgsite, wgpub, wgconfig, wghost and wgdeploy (lab/meshflow.sh). Checks, in order:
-# isolation, convergence, no-op, metrics, failover, join, removal, bad records, DNS outage, teardown. Prints one
+# isolation, convergence, no-op, metrics, spoofed sources, failover, join, removal, cache mix, bad records, DNS outage, teardown. Prints one
 # PASS/FAIL line per check with its figures, then "N passed, N failed"; exit 1 if any failed.
 # A trap tears the lab down on exit, error, INT and TERM (unless --keep).
 set -uo pipefail
@@ -23,7 +23,7 @@ LAB_UP=1
 if ! ml_up -n 4 >/dev/null || ! ml_knot_start "$MF_ZONE" >/dev/null 2>&1; then
     bad "lab did not come up"
     verdict isolation ""
-    echo "$PASSED passed, $((FAILED + 9)) failed"
+    echo "$PASSED passed, $((FAILED + 11)) failed"
     exit 1
 fi
 # Every path wgdeploy writes must be private to the simulated host: a marker written inside h1
@@ -126,6 +126,49 @@ if [ ${#ERRS[@]} = 0 ]; then
 fi
 verdict metrics "scrape via node_exporter: $LINKS_OK links with BFD Up, BGP Established, handshake <= 180 s; ${CHECKS_SCRAPED:-0} checks all 1; record expires in ${EXPIRES_IN:-?} s; promtool check metrics clean on ${PROM_FILES:-0} files"
 
+# ---------------------------------------------------------------- 1d. spoofed sources
+# A compromised member (h1, root in its mesh namespace) sends pings to h2's LAN client with sources
+# it does not own: h3's LAN and an Internet address, IPv4 and IPv6. h2's source validation (the
+# nftables rule wgdeploy writes into its namespace) drops them: the client receives none, and the
+# rule's counter on h2 grows. A source of h1's own LAN, sent the same way, arrives (the control).
+# The failover check below proves relayed traffic still passes.
+log "spoofed sources: h1 pings h2's LAN client as h3's LAN and as an Internet address"
+echos() { # v4|v6: echo requests h2's LAN client has received
+    if [ "$1" = v4 ]; then
+        ml_exec h2-lan -- awk '$1 == "Icmp:" { if (!n) { for (i = 1; i <= NF; i++) k[$i] = i; n = 1 } else print $k["InEchos"] }' /proc/net/snmp
+    else
+        ml_exec h2-lan -- awk '$1 == "Icmp6InEchos" { print $2 }' /proc/net/snmp6
+    fi
+}
+dropped() { ml_exec "h$1/$MF_LOCUS" -- nft list table inet wgmesh 2>/dev/null | awk '/fib saddr/ { for (i = 1; i < NF; i++) if ($i == "packets") print $(i + 1) }'; }
+send_as() { # SOURCE DEST: 3 pings from h1's namespace with SOURCE (added to lo for the moment)
+    local len=32 fam=-4
+    [[ $1 == *:* ]] && len=128 fam=-6
+    ml_exec "h1/$MF_LOCUS" -- ip addr add "$1/$len" dev lo || return 1
+    ml_exec "h1/$MF_LOCUS" -- ping "$fam" -n -q -c 3 -i 0.2 -W 1 -I "$1" "$2" >/dev/null 2>&1
+    ml_exec "h1/$MF_LOCUS" -- ip addr del "$1/$len" dev lo
+}
+SPOOF_SUMMARY=
+D0=$(dropped 2)
+[ -n "$D0" ] || bad "h2 has no source-validation rule in its namespace (nft list table inet wgmesh)"
+for c in "v4 198.18.3.100 198.18.2.100 0" "v4 192.0.2.77 198.18.2.100 0" "v4 198.18.1.77 198.18.2.100 3" \
+         "v6 fd00:18:3::100 fd00:18:2::100 0" "v6 2001:db8:77::77 fd00:18:2::100 0" "v6 fd00:18:1::77 fd00:18:2::100 3"; do
+    set -- $c
+    e0=$(echos "$1")
+    send_as "$2" "$3" || bad "could not send as $2 from h1"
+    sleep 0.3
+    got=$(( $(echos "$1") - e0 ))
+    if [ "$4" = 0 ]; then
+        [ "$got" = 0 ] || bad "h2's LAN client received $got pings from h1 as $2 (spoofed), want 0"
+    else
+        [ "$got" -ge "$4" ] || bad "h2's LAN client received $got of $4 pings from h1 as $2 (its own LAN), the control"
+    fi
+    SPOOF_SUMMARY+="$2: $got; "
+done
+D1=$(dropped 2)
+[ -n "$D0" ] && [ -n "$D1" ] && [ $((D1 - D0)) -ge 12 ] || bad "h2's source-validation counter went from '${D0}' to '${D1}', want at least 12 more"
+verdict spoofed-sources "pings received by h2's LAN client from h1 as ${SPOOF_SUMMARY}h2's rule dropped $(( ${D1:-0} - ${D0:-0} ))"
+
 # ---------------------------------------------------------------- 2. failover
 log "failover: UDP h1<->h2 blocked under a 20 ms probe"
 mf_probe_start f4 1 198.18.2.100 0.02 && mf_probe_start f6 1 fd00:18:2::100 0.02 || bad "probe did not start"
@@ -218,6 +261,54 @@ mf_wait_converged 30 1 2 3 >/dev/null || bad "h1..h3 not intact: $MF_ERR"
 mf__run h4 -- "$MF_BIN/wgdeploy" --down "$MF_DOMAIN" || bad "wgdeploy --down on h4: $MF_ERR"
 ml_exec h4 -- ip -br addr show lan0 2>/dev/null | grep -q '198.18.4.1/24' || bad "h4's lan0 not back in its default namespace"
 verdict removal "h1..h3: no wg4 interface, BGP session or route to h4; mesh intact; h4 torn down by wgdeploy --down"
+
+# ---------------------------------------------------------------- 4b. cache mix
+# Endpoints read through a caching resolver (unbound, a stub zone to Knot). A LAN moves from h2 to
+# h1 in the site file: wgpub rewrites the two host records, not the mesh record. The cache is made
+# to hold the new h1 and the old h2 (flush_type h1 TXT): a view in which both claim the LAN, which
+# the site never published. wgdeploy on h3 must refuse it (exit 5, the stale cache and when to
+# retry named) and change nothing; the run after the TTL (20 s in this scenario) converges.
+log "cache mix: endpoints read through unbound; a LAN moves h2 -> h1 and the cache refreshes only h1"
+SITE_FILE="$(mf__site)/wgmesh.yaml"
+MIX_TTL=20 MIX_RETRY=- MIX_WAIT=- MIX_REFUSAL=
+sed -i "s/^ttl: .*/ttl: $MIX_TTL/" "$SITE_FILE"
+grep -q "^ttl: $MIX_TTL\$" "$SITE_FILE" || bad "could not set ttl: $MIX_TTL in the site file"
+mf_publish || bad "wgpub (ttl $MIX_TTL): $MF_ERR"
+cp -p "$SITE_FILE" "$(ml__state)/site-before-mix.yaml"
+ml_unbound_start "$MF_ZONE" >/dev/null 2>&1 || bad "unbound did not start: $(tail -n 3 "$(ml__state)/logs/unbound.log" 2>/dev/null)"
+MF_DEPLOY_RESOLVER=$ML_UNBOUND_V4:53
+if [ ${#ERRS[@]} = 0 ]; then
+    mf_deploy 3 || bad "wgdeploy on h3 through unbound failed (exit $?): $MF_ERR"
+    BEFORE=$(snapshots 3)
+    # h2's record freshly cached (a full TTL), then the move published.
+    ml_unbound_control flush_type "h2.$MF_DOMAIN" TXT >/dev/null
+    ml_exec h3 -- kdig @"$ML_UNBOUND_V4" +short "h2.$MF_DOMAIN" TXT >/dev/null
+    sed -i '/^  - 198\.18\.2\.0\/24$/d; s/^  - 198\.18\.1\.0\/24$/&\n  - 198.18.2.0\/24/' "$SITE_FILE"
+    [ "$(grep -c '^  - 198\.18\.2\.0/24$' "$SITE_FILE")" = 1 ] || bad "could not move 198.18.2.0/24 in the site file"
+    mf_publish || bad "wgpub (LAN moved): $MF_ERR"
+    ml_unbound_control flush_type "h1.$MF_DOMAIN" TXT >/dev/null || bad "unbound-control flush_type failed"
+    mf_deploy 3
+    rc=$?
+    MIX_REFUSAL=$(grep -m1 '^error: ' <<<"$MF_ERR")
+    [ "$rc" = 5 ] || bad "wgdeploy on h3 with the mixed cache exited $rc, want 5: $MF_ERR"
+    grep -q 'do not form one publication' <<<"$MF_ERR" || bad "the refusal does not name the mix: $MF_ERR"
+    MIX_RETRY=$(grep -m1 '^hint: ' <<<"$MF_ERR" | sed -n 's/.*retry in \([0-9]*\) s.*/\1/p')
+    [ -n "$MIX_RETRY" ] && [ "$MIX_RETRY" -le "$MIX_TTL" ] || bad "the hint gives no retry time within the TTL: $MF_ERR"
+    [ "$(snapshots 3)" = "$BEFORE" ] || bad "the refused mix changed h3's running mesh"
+    # After the TTL the cache serves the new h2 too: the next run converges.
+    sleep $(( ${MIX_RETRY:-$MIX_TTL} + 1 ))
+    MIX_WAIT=$(( ${MIX_RETRY:-$MIX_TTL} + 1 ))
+    mf_deploy 3 || bad "wgdeploy on h3 after the TTL exited $?: $MF_ERR"
+    # Back as it was: the site file restored, the cache flushed (flush_zone: flush NAME keeps TXT).
+    cp -p "$(ml__state)/site-before-mix.yaml" "$SITE_FILE"
+    mf_publish || bad "wgpub (restore): $MF_ERR"
+    ml_unbound_control flush_zone "$MF_DOMAIN" >/dev/null || bad "unbound-control flush_zone failed"
+    deploy_all 1 2 3
+    mf_wait_converged 30 1 2 3 >/dev/null || bad "mesh not whole again after the cache mix: $MF_ERR"
+fi
+unset MF_DEPLOY_RESOLVER
+ml_unbound_stop
+verdict cache-mix "through unbound: new h1 + old h2 refused with exit 5 ('${MIX_REFUSAL#error: }'), h3 unchanged; hint: retry in ${MIX_RETRY} s; converged ${MIX_WAIT} s later; restored, h1..h3 through the flushed cache"
 
 # ---------------------------------------------------------------- 5. bad records
 log "bad records: tampered host record, replayed mesh record"

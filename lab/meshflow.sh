@@ -7,7 +7,8 @@
 #                                (no public address for the hosts in $MF_NAT_HOSTS)
 #   mf_admit N...                wgsite -i @blobs --yes
 #   mf_publish                   wgpub
-#   mf_deploy N                  on hN: wgdeploy (direct supervisor)
+#   mf_deploy N                  on hN: wgdeploy (direct supervisor), reading DNS from
+#                                $MF_DEPLOY_RESOLVER when set (the lab's unbound), else from Knot
 #   mf_check N                   on hN: wgdeploy --check (no DNS, queries only); its report in $MF_OUT
 #   mf_remove N                  wgsite --remove hN --yes
 #   mf_verify [options]          wgpub --verify: the site reads its publication back from Knot
@@ -142,7 +143,7 @@ mf_publish() {
 mf_deploy() { # N [extra options]
     local n=$1
     shift
-    mf__run "h$n" -- "$MF_BIN/wgdeploy" --resolver "$MF_RESOLVER" --supervisor direct "$@" "$MF_DOMAIN"
+    mf__run "h$n" -- "$MF_BIN/wgdeploy" --resolver "${MF_DEPLOY_RESOLVER:-$MF_RESOLVER}" --supervisor direct "$@" "$MF_DOMAIN"
 }
 
 # ---------------------------------------------------------------- state queries

@@ -5,6 +5,7 @@
 #                     lab/meshlab.sh exec TARGET -- CMD...      TARGET: hN, hN/NETNS, hN-lan, inet, dns, site, nat, seg
 #                     lab/meshlab.sh spawn TARGET NAME -- CMD... (background, PID recorded, log in STATEDIR/logs)
 #                     lab/meshlab.sh block hA hB | unblock hA hB | knot-start ZONE | knot-stop
+#                     lab/meshlab.sh unbound-start ZONE | unbound-stop | unbound-control ARGS...
 # Or source it:       . lab/meshlab.sh; meshlab up -n 3; meshlab exec h1 -- ip addr
 #
 # Everything the lab creates is recorded in the state dir (default /tmp/wgl-PREFIX) *before* it is
@@ -394,16 +395,85 @@ CONF
     ml_log "knotd pid $pid serves $zone on 203.0.113.53 / 2001:db8:ff::53; TSIG key in $K/tsig.key (nsupdate -y), $K/tsig.nsupdate (nsupdate -k)"
 }
 
-ml_knot_stop() {
-    local S pid
-    S=$(ml__state)
-    pid=$(cat "$S/knot/knotd.pid" 2>/dev/null) || return 0
+ml_knot_stop() { ml__stop_pidfile "$(ml__state)/knot/knotd.pid"; }
+
+# Stops the daemon whose PID the file holds (TERM, up to 2 s) and removes the file.
+ml__stop_pidfile() { # FILE
+    local pid
+    pid=$(cat "$1" 2>/dev/null) || return 0
     if kill -0 "$pid" 2>/dev/null; then
         kill -TERM "$pid"
         for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.02; done
     fi
-    rm -f "$S/knot/knotd.pid"
+    rm -f "$1"
 }
+
+# ---------------------------------------------------------------- unbound: a caching resolver
+
+# A caching resolver as endpoints in production read through: unbound in the `dns` netns on
+# 203.0.113.54 / 2001:db8:ff::54, ZONE a stub zone to the lab's Knot (203.0.113.53), nothing else
+# resolved (no network beyond the lab). TTLs are kept as served (no prefetch, no serving of expired
+# records). `ml_unbound_control ARGS` drives it, e.g. `flush_type NAME TXT`.
+ML_UNBOUND_V4=203.0.113.54
+ML_UNBOUND_V6=2001:db8:ff::54
+ml_unbound_start() { # ZONE
+    local zone=${1:?unbound-start ZONE} S U pid i P=$ML_PREFIX
+    zone=${zone%.}
+    S=$(ml__state)
+    [ -e "$S/lab.env" ] || { ml_die "no lab"; return 1; }
+    U="$S/unbound"
+    [ -e "$U/unbound.pid" ] && kill -0 "$(cat "$U/unbound.pid")" 2>/dev/null && { ml_die "unbound already running"; return 1; }
+    mkdir -p "$U"
+    ip -n "$P-dns" -br addr show pub0 | grep -q " $ML_UNBOUND_V4/" ||
+        { ip -n "$P-dns" addr add "$ML_UNBOUND_V4/24" dev pub0 && ip -n "$P-dns" addr add "$ML_UNBOUND_V6/64" dev pub0 nodad; } || return 1
+    cat >"$U/unbound.conf" <<CONF
+server:
+    interface: $ML_UNBOUND_V4
+    interface: $ML_UNBOUND_V6
+    port: 53
+    access-control: 203.0.113.0/24 allow
+    access-control: 2001:db8:ff::/64 allow
+    username: ""
+    chroot: ""
+    directory: "$U"
+    pidfile: ""
+    use-syslog: no
+    logfile: ""
+    verbosity: 1
+    module-config: "iterator"
+    # test. is one of unbound's built-in empty zones (RFC 6761): let the stub zone answer it.
+    local-zone: "test." nodefault
+    domain-insecure: "$zone"
+    qname-minimisation: no
+    prefetch: no
+    serve-expired: no
+    cache-min-ttl: 0
+remote-control:
+    control-enable: yes
+    control-interface: "$U/control.sock"
+    control-use-cert: no
+stub-zone:
+    name: "$zone"
+    stub-addr: 203.0.113.53
+CONF
+    unbound-checkconf "$U/unbound.conf" >/dev/null || return 1
+    chown -R nobody:nogroup "$U"
+    ml_exec dns -- sysctl -qw net.ipv4.ip_unprivileged_port_start=53
+    pid=$(ml_spawn dns unbound -- setpriv --reuid=65534 --regid=65534 --clear-groups unbound -d -c "$U/unbound.conf") || return 1
+    printf '%s\n' "$pid" >"$U/unbound.pid"
+    for i in $(seq 1 300); do
+        ml_unbound_control status >/dev/null 2>&1 && break
+        kill -0 "$pid" 2>/dev/null || { cat "$S/logs/unbound.log" >&2; ml_die "unbound died"; return 1; }
+        sleep 0.02
+    done
+    ml_log "unbound pid $pid on $ML_UNBOUND_V4 / $ML_UNBOUND_V6 caches $zone from Knot (stub zone)"
+}
+
+ml_unbound_control() { # ARGS...
+    unbound-control -c "$(ml__state)/unbound/unbound.conf" "$@"
+}
+
+ml_unbound_stop() { ml__stop_pidfile "$(ml__state)/unbound/unbound.pid"; }
 
 # ---------------------------------------------------------------- status
 
@@ -538,6 +608,9 @@ meshlab() {
         unblock) ml_unblock "$@" ;;
         knot-start) ml_knot_start "$@" ;;
         knot-stop) ml_knot_stop "$@" ;;
+        unbound-start) ml_unbound_start "$@" ;;
+        unbound-stop) ml_unbound_stop "$@" ;;
+        unbound-control) ml_unbound_control "$@" ;;
         pids) ml__lab_pids ;;
         state) ml__state; echo ;;
         *) sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; return 2 ;;

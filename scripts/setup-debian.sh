@@ -11,6 +11,7 @@ PACKAGES=(
   bird2                                    # BGP + BFD
   shorewall shorewall6 iptables            # firewall, DNAT into the mesh namespace
   knot knot-dnsutils bind9-dnsutils        # authoritative DNS for tests and the demo (knotd, kdig, nsupdate)
+  unbound                                  # the caching resolver of lab/e2e.sh's cache-mix check
   iproute2 util-linux procps psmisc        # ip, nsenter/unshare, pkill-free process handling
   fping iputils-ping nftables conntrack    # probes, the lab's link cuts, stale-NAT cleanup
   lintian                                  # the package check
@@ -41,7 +42,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 # Debian starts no daemons in a container without systemd, but be sure none of the packaged
 # services runs with the default configuration: the tests start their own instances.
-for s in knot bird; do
+for s in knot bird unbound; do
   if command -v systemctl >/dev/null && systemctl is-active --quiet "$s" 2>/dev/null; then
     systemctl stop "$s" || true
   fi

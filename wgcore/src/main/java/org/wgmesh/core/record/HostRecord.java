@@ -124,12 +124,17 @@ public record HostRecord(
    */
   static void checkEpoch(Header h, GroupKey groupKey) {
     if (h.epoch != groupKey.epoch()) {
-      throw h.reader.error(
-          "epoch",
-          "encrypted under group key epoch "
+      throw new RecordException(
+          h.name,
+          "field 'epoch': encrypted under group key epoch "
               + h.epoch
               + ", the key held is of epoch "
-              + groupKey.epoch());
+              + groupKey.epoch(),
+          (h.epoch < groupKey.epoch()
+                  ? "a record of an earlier group-key epoch (a host removal rewrites every record)"
+                  : "a record newer than the mesh and key records read")
+              + ": a DNS cache holds records of two publications, or a publication is in progress:"
+              + " retry after the records' TTL, or flush the resolver's cache of the domain");
     }
   }
 

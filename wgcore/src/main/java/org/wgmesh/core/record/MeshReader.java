@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -17,6 +18,7 @@ import org.wgmesh.core.dns.TxtRecordSet;
 import org.wgmesh.core.error.RecordException;
 import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.model.MeshView;
+import org.wgmesh.core.site.PublishableMesh;
 
 /**
  * Endpoint side: reads the mesh from DNS and verifies all of it. Order: the mesh record (signed by
@@ -27,8 +29,22 @@ import org.wgmesh.core.model.MeshView;
  * Nothing is returned, and {@code seen} is not changed, unless every part verifies.
  */
 public final class MeshReader {
-  private static final String NOT_MEMBER_HINT =
-      "this host is not a member yet: has the admin imported your registration blob (wgsite -i) and run wgpub?";
+  /**
+   * No key record for a host that never read the mesh: not admitted yet, or admitted so recently
+   * that a resolver still caches the earlier "no such name".
+   */
+  static final String NOT_MEMBER_HINT =
+      "this host is not a member yet, or a DNS resolver still caches the answer from before its"
+          + " admission (a cached 'no such name' lasts up to the zone's negative TTL, the SOA"
+          + " minimum): retry after it or flush the resolver (docs/operator-guide.md, 'Resolvers and"
+          + " caches'); if it persists, ask the admin to import your registration blob (wgsite -i)"
+          + " and run wgpub";
+
+  /** No key record for a host that has read the mesh before: removed, or its key was replaced. */
+  static final String REMOVED_HINT =
+      "this host read the mesh before: the site removed it or holds another key for it (a host key"
+          + " rotation not yet published); ask the admin (wgsite --list); a resolver that still"
+          + " caches 'no such name' for a new key record clears within the zone's negative TTL";
 
   /** How many host records are looked up at once unless told otherwise. */
   public static final int DEFAULT_PARALLELISM = 8;
@@ -89,25 +105,53 @@ public final class MeshReader {
       X25519PrivateKey hostKey,
       X25519PrivateKey hpkeKey,
       SeenSerials seen) {
+    try {
+      return verify(source, domain, pinned, hostKey, hpkeKey, seen);
+    } catch (RecordException e) {
+      if (e.hint().isPresent()) {
+        throw e;
+      }
+      // Every refusal says what to do: a record that does not decode or verify is damaged,
+      // altered, from another site or of a format this release does not read.
+      throw new RecordException(e.what(), e.why(), DAMAGED_HINT, e);
+    }
+  }
+
+  /** For a refusal that has no more specific remedy. */
+  static final String DAMAGED_HINT =
+      "nothing was changed; the record is not as this site published it (damaged or altered on"
+          + " the way, another site's, or newer than this release reads): ask the admin to run"
+          + " wgpub --verify, which reads the publication back, and wgpub to write it again";
+
+  private MeshView verify(
+      DnsSource source,
+      String domain,
+      Ed25519PublicKey pinned,
+      X25519PrivateKey hostKey,
+      X25519PrivateKey hpkeKey,
+      SeenSerials seen) {
     String d = TxtRecordSet.normalize(domain);
     Instant now = clock.instant();
-    MeshRecord mesh =
-        MeshRecord.decodeTrusted(
-            require(
-                source,
-                d,
-                "no mesh record (TXT) at this name",
-                "check the domain, or run wgpub on the site"),
-            seen.trustedSiteKeys(pinned),
+    TxtRecordSet meshSet =
+        require(
+            source,
             d,
-            now);
+            "no mesh record (TXT) at this name",
+            "check the domain, or run wgpub on the site; a resolver that cached 'no such name'"
+                + " before the first publication answers so for up to the zone's negative TTL"
+                + " (the SOA minimum): retry after it or flush the resolver");
+    MeshRecord mesh = MeshRecord.decodeTrusted(meshSet, seen.trustedSiteKeys(pinned), d, now);
     seen.checkMesh(d, mesh.serial());
 
     X25519PublicKey self = hostKey.publicKey();
     String keyName = RecordNames.keyRecordName(d, self);
     KeyRecord key =
         KeyRecord.decode(
-            require(source, keyName, "no key record for this host's public key", NOT_MEMBER_HINT),
+            require(
+                source,
+                keyName,
+                "no key record for this host's public key",
+                seen.readAsMember() ? REMOVED_HINT : NOT_MEMBER_HINT),
             hostKey,
             hpkeKey,
             mesh.siteBoxKey(),
@@ -119,22 +163,35 @@ public final class MeshReader {
               + key.groupKey().epoch()
               + ", mesh record is at epoch "
               + mesh.epoch(),
-          "a publication is in progress or a cache is stale: retry after the TTL");
+          (key.groupKey().epoch() < mesh.epoch()
+                  ? "the key record is of an earlier group-key epoch: a DNS cache still holds it"
+                      + " (or the site removed this host: then no key record of the new epoch"
+                      + " comes)"
+                  : "the mesh record is older than the key record: a DNS cache still holds it")
+              + "; "
+              + retry(meshSet.ttl()));
     }
     if (!mesh.members().contains(key.hostNumber())) {
       throw new RecordException(
           d,
           "field 'members': this host (number " + key.hostNumber() + ") is not listed",
-          NOT_MEMBER_HINT);
+          "the site admitted this host (its key record is published), but the mesh record read is"
+              + " older (serial "
+              + mesh.serial()
+              + ", issued "
+              + mesh.issued()
+              + "): a DNS cache still holds it, e.g. from wgconfig's read before the admission; "
+              + retry(meshSet.ttl()));
     }
 
-    Map<Integer, HostRecord> records = readHosts(source, d, mesh, key.groupKey(), now);
+    Map<Integer, HostRead> records = readHosts(source, d, mesh, key.groupKey(), now);
     HostEntry selfEntry = null;
     List<HostEntry> peers = new ArrayList<>();
     Set<UUID> uuids = new HashSet<>();
     Set<X25519PublicKey> keys = new HashSet<>();
     Map<Integer, Long> serials = new TreeMap<>();
-    for (HostRecord r : records.values()) {
+    for (HostRead read : records.values()) {
+      HostRecord r = read.record();
       String name = RecordNames.hostRecordName(d, r.entry().number());
       if (r.serial() < seen.host(r.entry().number())) {
         throw new RecordException(
@@ -144,10 +201,11 @@ public final class MeshReader {
                 + " is older than "
                 + seen.host(r.entry().number())
                 + " already seen",
-            "wait for DNS caches to expire (TTL) and retry");
+            "a DNS cache still holds an earlier record (or it was replayed): " + retry(read.ttl()));
       }
       if (!uuids.add(r.entry().uuid()) || !keys.add(r.entry().publicKey())) {
-        throw new RecordException(name, "field 'entry': uuid or WireGuard key of another member");
+        throw new RecordException(
+            name, "field 'entry': uuid or WireGuard key of another member", mixHint(records));
       }
       serials.put(r.entry().number(), r.serial());
       if (r.entry().number() == key.hostNumber()) {
@@ -162,6 +220,7 @@ public final class MeshReader {
         peers.add(r.entry());
       }
     }
+    checkPublishable(d, mesh, records);
     seen.accept(mesh.serial(), mesh.issued(), serials);
     // Site-key roll: the key that signed this record is now the current one (a record signed by
     // the announced next key drops the old key), and what it announces the next one.
@@ -177,21 +236,75 @@ public final class MeshReader {
         peers);
   }
 
-  private Map<Integer, HostRecord> readHosts(
+  /** A verified host record and the TTL its RRset was served with (what a cache has left). */
+  private record HostRead(HostRecord record, int ttl) {}
+
+  /**
+   * Refuses a view the site could not have published: host records of two publications of one
+   * group-key epoch, mixed by a resolver cache (each verifies on its own). Checked with the site's
+   * own rules ({@link PublishableMesh}) before anything is accepted.
+   */
+  private static void checkPublishable(
+      String domain, MeshRecord mesh, Map<Integer, HostRead> read) {
+    List<HostEntry> hosts = read.values().stream().map(r -> r.record().entry()).toList();
+    Optional<String> problem =
+        PublishableMesh.problem(mesh.settings(), hosts, path -> where(domain, hosts, path));
+    if (problem.isPresent()) {
+      throw new RecordException(
+          domain,
+          "the records read do not form one publication of the site: " + problem.get(),
+          mixHint(read));
+    }
+  }
+
+  /** Names a property of the site's rules as the record that carries it. */
+  private static String where(String domain, List<HostEntry> hosts, String path) {
+    if (path.startsWith("hosts[")) {
+      int close = path.indexOf(']');
+      int index = Integer.parseInt(path.substring("hosts[".length(), close));
+      String field = path.substring(Math.min(close + 2, path.length()));
+      String name = RecordNames.hostRecordName(domain, hosts.get(index).number());
+      return field.isEmpty() ? "record " + name : "record " + name + " field '" + field + "'";
+    }
+    if (path.startsWith("topology")) {
+      return "mesh record field 'topology'";
+    }
+    return "the host records";
+  }
+
+  private static String mixHint(Map<Integer, HostRead> read) {
+    int ttl = read.values().stream().mapToInt(HostRead::ttl).max().orElse(0);
+    return "a DNS cache holds records of two publications (it refreshed some, not all): nothing was"
+        + " changed; "
+        + retry(ttl);
+  }
+
+  /**
+   * When a stale cached record is gone: after the TTL the resolver served it with (what it has
+   * left), or at once after a flush.
+   */
+  static String retry(int ttlSeconds) {
+    return "retry in "
+        + ttlSeconds
+        + " s (the records' remaining TTL), or flush the resolver's cache of the domain"
+        + " (docs/operator-guide.md, 'Resolvers and caches')";
+  }
+
+  private Map<Integer, HostRead> readHosts(
       DnsSource source, String domain, MeshRecord mesh, GroupKey groupKey, Instant now) {
-    List<HostRecord> read =
+    List<HostRead> read =
         ParallelLookups.map(
             List.copyOf(mesh.members()),
             parallelism,
             n ->
                 readHost(
                     source, RecordNames.hostRecordName(domain, n), n, mesh, groupKey, domain, now));
-    Map<Integer, HostRecord> out = new TreeMap<>();
-    read.forEach(r -> out.put(r.entry().number(), r));
+    Map<Integer, HostRead> out = new TreeMap<>();
+    read.forEach(r -> out.put(r.record().entry().number(), r));
     return out;
   }
 
-  private static HostRecord readHost(
+  private static HostRead readHost(
       DnsSource source,
       String name,
       int number,
@@ -200,11 +313,18 @@ public final class MeshReader {
       String domain,
       Instant now) {
     TxtRecordSet rrset =
-        require(source, name, "no host record for member " + number, "run wgpub on the site");
+        require(
+            source,
+            name,
+            "no host record for member " + number,
+            "the mesh record lists it: a DNS resolver may still cache 'no such name' from before"
+                + " the host was admitted (up to the zone's negative TTL, the SOA minimum): retry"
+                + " after it or flush the resolver; if it persists, run wgpub on the site");
     if (!rrset.name().equals(name)) {
       throw new RecordException(name, "field 'name': the DNS source answered for " + rrset.name());
     }
-    return HostRecord.decode(rrset, mesh.siteSigningKey(), groupKey, domain, now);
+    return new HostRead(
+        HostRecord.decode(rrset, mesh.siteSigningKey(), groupKey, domain, now), rrset.ttl());
   }
 
   private static TxtRecordSet require(DnsSource source, String name, String why, String hint) {

@@ -137,6 +137,14 @@ public final class SeenSerials {
     nextSiteKey = nextOrNull;
   }
 
+  /**
+   * Whether a complete read of the mesh as a member was accepted (host serials recorded), not just
+   * the mesh record at enrolment.
+   */
+  public synchronized boolean readAsMember() {
+    return !hosts.isEmpty();
+  }
+
   /** The highest serial seen for host {@code number}'s record, or -1. */
   public synchronized long host(int number) {
     return hosts.getOrDefault(number, -1L);

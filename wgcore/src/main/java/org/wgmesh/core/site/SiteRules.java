@@ -32,6 +32,8 @@ final class SiteRules {
   private SiteRules() {}
 
   /**
+   * @param asnRange the site's ASN range, or null where it is not known (a mesh read from records,
+   *     which do not carry it: then only the uniqueness of ASNs is checked)
    * @throws ConfigException naming the first offending property and the one it collides with
    */
   static void check(
@@ -77,7 +79,7 @@ final class SiteRules {
           i,
           p + ".number",
           "number " + h.number() + " (port " + (settings.portbase() + h.number()) + ")");
-      if (!asnRange.contains(h.asn())) {
+      if (asnRange != null && !asnRange.contains(h.asn())) {
         throw fail(
             source, at, p + ".asn", "AS " + h.asn() + " is outside asn-range " + asnRange, null);
       }

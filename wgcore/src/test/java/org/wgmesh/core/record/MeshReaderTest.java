@@ -289,6 +289,199 @@ class MeshReaderTest {
         .isInstanceOfSatisfying(RecordException.class, e -> assertThat(e.why()).contains("pinned"));
   }
 
+  /** A first read (nothing seen) by host {@code n}. */
+  private MeshView firstRead(InMemoryDnsSource dns, int n) {
+    return reader.read(
+        dns, DOMAIN, site.signing().publicKey(), Fixtures.hostKey(n), SeenSerials.empty());
+  }
+
+  /** Host {@code n} of the fixtures with {@code extra} LANs added to its own. */
+  private static HostEntry withLans(int n, String... extra) {
+    HostEntry h = Fixtures.host(n);
+    List<org.wgmesh.core.net.IpPrefix> lans = new ArrayList<>(h.lanPrefixes());
+    for (String p : extra) {
+      lans.add(org.wgmesh.core.net.IpPrefix.parse(p, "t"));
+    }
+    return new HostEntry(
+        h.uuid(), h.hostname(), n, h.asn(), h.publicKey(), h.endpoints(), List.copyOf(lans));
+  }
+
+  /**
+   * Issue 19: a LAN moves from host 2 to host 1 (the two host records change, the mesh record does
+   * not); a cache that refreshed only h1 serves a view in which both claim it. Refused with the
+   * remaining TTL, seen unchanged; once the cache holds the new h2 too the read converges.
+   */
+  @Test
+  void read_hostRecordsOfTwoPublicationsMixedByACache_refusedUntilTheCacheCatchesUp() {
+    InMemoryDnsSource dns = new InMemoryDnsSource();
+    PublicationPlan first =
+        publish(
+            List.of(Fixtures.host(1), withLans(2, "10.77.0.0/24"), Fixtures.host(3)),
+            PublicationState.empty(),
+            dns,
+            NOW);
+    var pinned = site.signing().publicKey();
+    SeenSerials seen = SeenSerials.empty();
+    reader.read(dns, DOMAIN, pinned, Fixtures.hostKey(3), seen);
+    TxtRecordSet oldH2 = dns.lookup("h2." + DOMAIN).orElseThrow();
+    TxtRecordSet oldMesh = dns.lookup(DOMAIN).orElseThrow();
+    publish(
+        List.of(withLans(1, "10.77.0.0/24"), Fixtures.host(2), Fixtures.host(3)),
+        first.newState(),
+        dns,
+        NOW.plusSeconds(10));
+    assertThat(dns.lookup(DOMAIN).orElseThrow()).isEqualTo(oldMesh);
+    TxtRecordSet newH2 = dns.lookup("h2." + DOMAIN).orElseThrow();
+    // The cache: new h1, old h2 with 120 s left.
+    dns.put(new TxtRecordSet(oldH2.name(), 120, oldH2.strings()));
+    String before = seen.toText();
+    assertThatThrownBy(() -> reader.read(dns, DOMAIN, pinned, Fixtures.hostKey(3), seen))
+        .isInstanceOfSatisfying(
+            RecordException.class,
+            e -> {
+              assertThat(e.exitCode()).isEqualTo(org.wgmesh.core.error.ExitCode.RECORD);
+              assertThat(e.what()).isEqualTo(DOMAIN);
+              assertThat(e.why())
+                  .contains("do not form one publication")
+                  .contains("10.77.0.0/24")
+                  .contains("record h1." + DOMAIN + " field 'lan-prefixes[")
+                  .contains("record h2." + DOMAIN);
+              assertThat(e.hint())
+                  .hasValueSatisfying(
+                      h -> assertThat(h).contains("DNS cache").contains("retry in 300 s"));
+            });
+    assertThat(seen.toText()).isEqualTo(before);
+    dns.put(newH2);
+    MeshView view = reader.read(dns, DOMAIN, pinned, Fixtures.hostKey(3), seen);
+    assertThat(view.peers()).contains(withLans(1, "10.77.0.0/24"), Fixtures.host(2));
+  }
+
+  /** A mix that names a hub the cached host records do not make public is refused too. */
+  @Test
+  void read_mixThatBreaksTheTopology_refused() {
+    InMemoryDnsSource dns = new InMemoryDnsSource();
+    HostEntry h2 = Fixtures.host(2);
+    HostEntry natted =
+        new HostEntry(h2.uuid(), h2.hostname(), 2, h2.asn(), h2.publicKey(), List.of(), List.of());
+    var settings = Fixtures.settings();
+    var hubOf2 =
+        new org.wgmesh.core.model.MeshSettings(
+            settings.domain(),
+            settings.locus(),
+            settings.tunnelPrefix(),
+            settings.portbase(),
+            settings.allowedLanPrefixes(),
+            org.wgmesh.core.model.Topology.HubAndSpoke.of(List.of(2)));
+    PublicationPlan plan =
+        planner.plan(hubOf2, Fixtures.hosts(3), PublicationState.empty(), dns.snapshot(), NOW);
+    plan.upsertsBeforeMesh().forEach(dns::put);
+    dns.put(plan.meshRecord());
+    // h2 of a later (or earlier) publication in which host 2 had no public address.
+    PublicationPlan other =
+        planner.plan(
+            settings,
+            List.of(Fixtures.host(1), natted, Fixtures.host(3)),
+            plan.newState(),
+            dns.snapshot(),
+            NOW.plusSeconds(5));
+    other.upsertsBeforeMesh().stream()
+        .filter(r -> r.name().equals("h2." + DOMAIN))
+        .forEach(dns::put);
+    assertThatThrownBy(() -> firstRead(dns, 1))
+        .isInstanceOfSatisfying(
+            RecordException.class,
+            e ->
+                assertThat(e.why())
+                    .contains("mesh record field 'topology'")
+                    .contains("no public address"));
+  }
+
+  /**
+   * Issue 19: a host that read the mesh before and finds no key record was removed (or rekeyed).
+   */
+  @Test
+  void read_keyRecordGoneAfterEarlierReads_hintSaysRemovedNotRegister() {
+    InMemoryDnsSource dns = new InMemoryDnsSource();
+    PublicationPlan first = publish(Fixtures.hosts(3), PublicationState.empty(), dns, NOW);
+    var pinned = site.signing().publicKey();
+    SeenSerials seen = SeenSerials.empty();
+    reader.read(dns, DOMAIN, pinned, Fixtures.hostKey(2), seen);
+    publish(
+        List.of(Fixtures.host(1), Fixtures.host(3)), first.newState(), dns, NOW.plusSeconds(10));
+    assertThatThrownBy(() -> reader.read(dns, DOMAIN, pinned, Fixtures.hostKey(2), seen))
+        .isInstanceOfSatisfying(
+            RecordException.class,
+            e ->
+                assertThat(e.hint())
+                    .hasValueSatisfying(
+                        h ->
+                            assertThat(h).contains("removed").doesNotContain("registration blob")));
+  }
+
+  /**
+   * Issue 19: the first deploy after admission, with the mesh record cached from before it (by
+   * wgconfig's own read): the hint names the cache and its TTL, not the admin.
+   */
+  @Test
+  void read_meshRecordCachedFromBeforeAdmission_hintNamesTheCache() {
+    InMemoryDnsSource dns = new InMemoryDnsSource();
+    PublicationPlan first = publish(Fixtures.hosts(2), PublicationState.empty(), dns, NOW);
+    TxtRecordSet oldMesh = dns.lookup(DOMAIN).orElseThrow();
+    publish(Fixtures.hosts(3), first.newState(), dns, NOW.plusSeconds(10));
+    dns.put(new TxtRecordSet(DOMAIN, 42, oldMesh.strings()));
+    assertThatThrownBy(() -> firstRead(dns, 3))
+        .isInstanceOfSatisfying(
+            RecordException.class,
+            e -> {
+              assertThat(e.why()).contains("not listed");
+              assertThat(e.hint())
+                  .hasValueSatisfying(
+                      h ->
+                          assertThat(h)
+                              .contains("DNS cache")
+                              .contains("retry in 42 s")
+                              .doesNotContain("registration blob"));
+            });
+  }
+
+  /** Issue 19: a host record of the previous group-key epoch gets a hint (it had none). */
+  @Test
+  void read_hostRecordOfThePreviousEpoch_hasAHint() {
+    InMemoryDnsSource dns = new InMemoryDnsSource();
+    PublicationPlan first = publish(Fixtures.hosts(4), PublicationState.empty(), dns, NOW);
+    TxtRecordSet oldH3 = dns.lookup("h3." + DOMAIN).orElseThrow();
+    publish(
+        List.of(Fixtures.host(1), Fixtures.host(2), Fixtures.host(3)),
+        first.newState(),
+        dns,
+        NOW.plusSeconds(10));
+    dns.put(oldH3);
+    assertThatThrownBy(() -> firstRead(dns, 1))
+        .isInstanceOfSatisfying(
+            RecordException.class,
+            e -> {
+              assertThat(e.why()).contains("epoch");
+              assertThat(e.hint())
+                  .hasValueSatisfying(h -> assertThat(h).contains("earlier group-key epoch"));
+            });
+  }
+
+  /** Issue 19: every refusal has a hint, also a record that does not decode at all. */
+  @Test
+  void read_malformedHostRecord_refusalHasAHint() {
+    InMemoryDnsSource dns = new InMemoryDnsSource();
+    publish(Fixtures.hosts(2), PublicationState.empty(), dns, NOW);
+    dns.put(new TxtRecordSet("h2." + DOMAIN, 300, List.of("0:AAAA", "0:AAAB")));
+    assertThatThrownBy(() -> firstRead(dns, 1))
+        .isInstanceOfSatisfying(
+            RecordException.class,
+            e -> {
+              assertThat(e.what()).isEqualTo("h2." + DOMAIN);
+              assertThat(e.hint())
+                  .hasValueSatisfying(h -> assertThat(h).contains("wgpub --verify"));
+            });
+  }
+
   @Test
   void seenSerials_textRoundTrips() {
     SeenSerials seen = SeenSerials.empty();

@@ -62,6 +62,10 @@ class DeployServicePrivilegedTest {
       assertThat(host.sh("ip", "-n", "mesh", "-br", "addr", "show", "lan0"))
           .contains("198.18.1.1/24");
       assertThat(host.status("ip", "link", "show", "lan0")).isNotZero(); // moved into the namespace
+      // Issue 19: every WireGuard link accepts only sources routed back over it (and the no-op
+      // run below finds it in place: it changes nothing).
+      assertThat(host.sh("ip", "netns", "exec", "mesh", "nft", "list", "table", "inet", "wgmesh"))
+          .contains("iifname \"wg*\" fib saddr . iif oif missing counter packets");
       String socket = dir.resolve("root/run/wgmesh/bird-mesh.ctl").toString();
       String protocols = host.sh("birdc", "-s", socket, "show", "protocols");
       assertThat(protocols).contains("wg2", "wg3", "BGP");

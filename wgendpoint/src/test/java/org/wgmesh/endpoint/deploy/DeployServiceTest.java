@@ -353,7 +353,43 @@ class DeployServiceTest {
         .respond(CommandResult.success("BIRD 2.0.12 ready.\nDaemon is up and running\n"), "birdc")
         .respond(c -> c.argv().contains("configure"), c -> CommandResult.success("Reconfigured\n"))
         .respond(CommandResult.success("Shorewall is running"), "shorewall", "status")
-        .respond(CommandResult.success("Shorewall6 is running"), "shorewall6", "status");
+        .respond(CommandResult.success("Shorewall6 is running"), "shorewall6", "status")
+        .respond(CommandResult.success(NFT_LISTING), "ip", "netns", "exec", "lab", "nft", "list");
+  }
+
+  /** What {@code nft list table inet wgmesh} prints once a deploy wrote the table (nft 1.0.6). */
+  private static final String NFT_LISTING =
+      """
+      table inet wgmesh {
+      	chain prerouting {
+      		type filter hook prerouting priority raw; policy accept;
+      		iifname "wg*" fib saddr . iif oif missing counter packets 3 bytes 252 drop comment "source not routed back over this WireGuard link"
+      	}
+      }
+      """;
+
+  /**
+   * Issue 19: a host deployed by a release without source validation (no nftables table in the
+   * namespace) gets it at the next run, and nothing else changes.
+   */
+  @Test
+  void deploy_deployedHostWithoutSourceValidation_addsItAndNothingElse() {
+    deploy(Fixtures.view());
+    playDeployedHost("wg2 wg3 wg5");
+    host.respond(FAIL, "ip", "netns", "exec", "lab", "nft", "list");
+    host.clear();
+    deploy(Fixtures.view());
+    assertThat(host.mutations())
+        .extracting(Command::display)
+        .hasSize(2)
+        .first()
+        .asString()
+        .startsWith("ip netns exec lab sysctl -q -w");
+    assertThat(host.mutations().get(1).argv())
+        .startsWith("ip", "netns", "exec", "lab", "nft")
+        .last()
+        .asString()
+        .contains("iifname \"wg*\" fib saddr . iif oif missing counter drop");
   }
 
   @Test

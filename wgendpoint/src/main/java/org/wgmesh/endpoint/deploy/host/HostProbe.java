@@ -23,9 +23,10 @@ import org.wgmesh.endpoint.deploy.plan.Layout;
  */
 public final class HostProbe {
   /**
-   * Kernel settings inside the namespace: it routes (forwarding), replies may leave by another
-   * WireGuard interface than the request came in (no reverse-path filter), and link addresses are
-   * usable at once (no duplicate address detection on point-to-point links).
+   * Kernel settings inside the namespace: it routes (forwarding), link addresses are usable at once
+   * (no duplicate address detection on point-to-point links), and the kernel's IPv4 reverse-path
+   * filter is off: it would also judge the LAN and the veth, and it has no IPv6 counterpart. The
+   * WireGuard links are checked by {@link SourceValidation} instead, IPv4 and IPv6.
    */
   public static final List<String> SYSCTL_KEYS =
       List.of(
@@ -68,6 +69,8 @@ public final class HostProbe {
       sysctl.addAll(SYSCTL_KEYS);
       CommandResult f = runner.execute(Ip.exec(ns, false, sysctl.toArray(String[]::new)));
       forwarding = f.ok() && List.of(f.stdout().strip().split("\\s+")).equals(SYSCTL_VALUES);
+      CommandResult sv = runner.execute(SourceValidation.list(ns));
+      forwarding = forwarding && sv.ok() && SourceValidation.inPlace(sv.stdout());
       nsRoutes.addAll(routes(Ip.in(ns), false));
       nsRoutes.addAll(routes(Ip.in(ns), true));
     }

@@ -13,7 +13,8 @@ import java.util.Set;
  *     interface when it has not been moved yet), by name
  * @param nsLinks every interface inside the namespace, by name
  * @param wireguardInterfaces interfaces inside the namespace that answer {@code wg show}
- * @param forwarding whether the namespace's kernel settings are as wgdeploy sets them
+ * @param forwarding whether the namespace's kernel settings are as wgdeploy sets them, and its
+ *     source validation ({@link SourceValidation}) in place
  * @param nsRoutes routes inside the namespace, as {@link HostProbe#routeKey} strings
  * @param hostRoutes routes in the default namespace, likewise
  * @param birdRunning whether BIRD answers on its control socket

@@ -20,6 +20,7 @@ import org.wgmesh.endpoint.deploy.host.HostState;
 import org.wgmesh.endpoint.deploy.host.Ip;
 import org.wgmesh.endpoint.deploy.host.LinkInfo;
 import org.wgmesh.endpoint.deploy.host.Shorewall;
+import org.wgmesh.endpoint.deploy.host.SourceValidation;
 import org.wgmesh.endpoint.deploy.host.Wg;
 import org.wgmesh.endpoint.deploy.plan.DeployPlan;
 import org.wgmesh.endpoint.deploy.plan.Layout;
@@ -387,7 +388,10 @@ public final class DeploySteps {
       steps.add(
           Step.of(
               "kernel settings in " + ns,
-              List.of(Effect.Run.of(Ip.exec(ns, true, argv.toArray(String[]::new))))));
+              List.of(
+                  Effect.Run.of(Ip.exec(ns, true, argv.toArray(String[]::new))),
+                  // Every WireGuard link accepts only sources routed back over it (issue 19).
+                  Effect.Run.of(SourceValidation.apply(ns)))));
     }
   }
 

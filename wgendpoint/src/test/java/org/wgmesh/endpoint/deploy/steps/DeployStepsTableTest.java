@@ -301,6 +301,14 @@ class DeployStepsTableTest {
         .containsExactly("ip netns add lab", "ip -n lab link set lo up");
     assertThat(commands(step(p, "move lan0 into lab")))
         .containsExactly("ip link set lan0 netns lab");
+    // Issue 19: the kernel settings come with the source validation of every WireGuard link.
+    assertThat(commands(step(p, "kernel settings in lab")))
+        .hasSize(2)
+        .last()
+        .asString()
+        .startsWith("ip netns exec lab nft add table inet wgmesh")
+        .contains("type filter hook prerouting priority raw; policy accept;")
+        .contains("iifname \"wg*\" fib saddr . iif oif missing counter drop");
     assertThat(commands(step(p, "address lan0 in lab"))).isEqualTo(ADDRESS_LAN0);
     assertThat(commands(step(p, "create wg2 (kernel)")))
         .containsExactly(
