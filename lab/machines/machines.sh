@@ -88,7 +88,11 @@ ml_boot_container() {
   (
     while [ ! -e "$dir/stop" ]; do
       # --register=no --keep-unit: this machine's PID 1 is not systemd (no machined, no bus).
-      systemd-nspawn --quiet --register=no --keep-unit --boot --directory="$dir/root" \
+      # SYSTEMD_NSPAWN_API_VFS_WRITABLE=network: /proc/sys/net writable, as on a router (wgdeploy
+      # sets forwarding in its namespace); nspawn does that by itself only for a network namespace
+      # it makes, not for one given with --network-namespace-path. The rest of /proc/sys stays
+      # read-only.
+      SYSTEMD_NSPAWN_API_VFS_WRITABLE=network systemd-nspawn --quiet --register=no --keep-unit --boot --directory="$dir/root" \
         --machine="wgm-$name" --network-namespace-path="/run/netns/wgm-c-$name" \
         --capability=all --bind=/dev/net/tun --property="DeviceAllow=/dev/net/tun rwm" \
         --bind-ro="$dir/args:/etc/wgm.args" --console=read-only &
