@@ -47,7 +47,18 @@ public final class Cli {
 
   /** Entry point helper for {@code main}: runs with the process streams and exits. */
   public static void main(Function<Io, Object> factory, String... args) {
-    System.exit(run(factory, Io.system(), args));
+    Io io = Io.system();
+    int rc;
+    try {
+      rc = run(factory, io, args);
+    } catch (OutOfMemoryError e) {
+      // Inputs are size-limited before parsing (issue 19); this is the net under that, so a
+      // person gets one line and a remedy, not a JVM stack trace.
+      io.err().println("error: out of memory: the Java heap is too small for this run");
+      io.err().println("hint: give it more with WGMESH_JAVA_OPTS=-Xmx1g (see docs/install.md)");
+      rc = ExitCode.INTERNAL.code();
+    }
+    System.exit(rc);
   }
 
   static int exitCodeOf(Throwable t) {

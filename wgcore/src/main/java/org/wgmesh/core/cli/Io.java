@@ -20,7 +20,10 @@ public final class Io {
   public Io(InputStream in, OutputStream out, OutputStream err, boolean interactive) {
     this.in = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
     this.out = new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true);
-    this.err = new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true);
+    // Diagnostics quote input: the escaping writer keeps control characters off the terminal.
+    this.err =
+        new PrintWriter(
+            new EscapingWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8)), true);
     this.interactive = interactive;
   }
 

@@ -438,6 +438,59 @@ class WgsiteCommandTest {
   }
 
   @Test
+  void import_fileWithTwoBlobsOfOneHostname_namesBothBlobs_notAPlannedNumber() throws Exception {
+    create();
+    run("-i", blob(newHost("router1"), "10.1.0.0/24"), "--yes", yaml.toString());
+    byte[] before = bytes();
+    Path blobs = dir.resolve("blobs.txt");
+    Files.writeString(
+        blobs,
+        "# rack 2\n"
+            + blob(newHost("r7"), "10.7.0.0/24")
+            + "\n"
+            + blob(newHost("r7"), "10.8.0.0/24")
+            + "\n");
+    Result r = run("-i", "@" + blobs, "--yes", yaml.toString());
+    assertThat(r.rc()).as(r.err()).isEqualTo(ExitCode.CONFLICT.code());
+    assertThat(r.err())
+        .contains(blobs + " line 3: host r7")
+        .contains("hostname r7 already belongs to host r7 of the blob at " + blobs + " line 2")
+        .doesNotContain("number 2");
+    assertThat(bytes()).isEqualTo(before);
+  }
+
+  @Test
+  void import_blobFileOverTheSizeLimit_isRefusedUnread() throws Exception {
+    create();
+    byte[] before = bytes();
+    Path blobs = dir.resolve("huge.txt");
+    try (var f = new java.io.RandomAccessFile(blobs.toFile(), "rw")) {
+      f.setLength(org.wgmesh.site.BlobSource.MAX_FILE_BYTES + 1); // sparse: no disk, no time
+    }
+    Result r = run("-i", "@" + blobs, "--yes", yaml.toString());
+    assertThat(r.rc()).as(r.err()).isEqualTo(ExitCode.INPUT.code());
+    assertThat(r.err())
+        .startsWith("error: " + blobs + ": the file is 16.0 MiB, over the blob-file size limit")
+        .doesNotContain("Exception");
+    assertThat(bytes()).isEqualTo(before);
+  }
+
+  @Test
+  void import_blobWithTerminalEscapes_isEchoedEscaped() throws Exception {
+    create();
+    Path blobs = dir.resolve("esc.txt");
+    Files.writeString(blobs, "\u001b]0;owned\u0007\u001b[2Jgarbage\n");
+    for (String arg : List.of("\u001b[31mgarbage\u009b1m", "@" + blobs)) {
+      Result r = run("-i", arg, "--yes", yaml.toString());
+      assertThat(r.rc()).as(r.err()).isEqualTo(ExitCode.INPUT.code());
+      assertThat(r.err())
+          .doesNotContain("\u001b")
+          .doesNotContain("\u0007")
+          .doesNotContain("\u009b");
+    }
+  }
+
+  @Test
   void import_sameKeyAsAnotherHost_isConflict() throws Exception {
     create();
     HostKey h = newHost("router1");
