@@ -32,7 +32,7 @@ public final class Cli {
         (ex, a) -> {
           io.err().println("error: " + ex.getMessage());
           io.err().println("hint: see '" + ex.getCommandLine().getCommandName() + " --help'");
-          return ExitCode.USAGE.code();
+          return parameterExitCode(ex).code();
         });
     cl.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
@@ -59,6 +59,18 @@ public final class Cli {
       rc = ExitCode.INTERNAL.code();
     }
     System.exit(rc);
+  }
+
+  /**
+   * A value picocli could not convert ({@code --portbase lots}, {@code --allow-ssh-from-net maybe})
+   * is a bad option value, INPUT in docs/exit-codes.md; an unknown option, a missing argument or
+   * options that do not go together is a bad command line, USAGE.
+   */
+  static ExitCode parameterExitCode(CommandLine.ParameterException ex) {
+    return ex.getCause() instanceof CommandLine.TypeConversionException
+            || ex.getMessage().startsWith("Invalid value for ")
+        ? ExitCode.INPUT
+        : ExitCode.USAGE;
   }
 
   static int exitCodeOf(Throwable t) {

@@ -628,6 +628,15 @@ class WgsiteCommandTest {
   }
 
   @Test
+  void optionValues_thatDoNotConvert_areBadOptionValues_exit4() {
+    Path other = dir.resolve("other.yaml");
+    Result r = run("--domain", DOMAIN, "--locus", "m", "--portbase", "lots", other.toString());
+    assertThat(r.rc()).as(r.err()).isEqualTo(ExitCode.INPUT.code());
+    assertThat(r.err()).contains("--portbase").contains("lots");
+    assertThat(other).doesNotExist();
+  }
+
+  @Test
   void help_exitCodeList_matchesExitCodeTable() {
     String help = run("--help").out();
     String list = help.substring(help.indexOf("Exit codes"));
