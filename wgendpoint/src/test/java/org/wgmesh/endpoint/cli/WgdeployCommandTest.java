@@ -449,4 +449,23 @@ class WgdeployCommandTest {
     assertThat(j.get("error").get("exit-code").asInt()).isEqualTo(ExitCode.UNHEALTHY.code());
     assertThat(err()).contains("not deployed on this host");
   }
+
+  @Test
+  void checkNames_areAllInTheTableOfDeployMd() throws Exception {
+    deployedHealthyHost();
+    run(d -> Fixtures.view(), "--check", "--json", Fixtures.DOMAIN);
+    JsonNode j = org.wgmesh.core.json.Json.readTree(out(), "stdout");
+    Path deployMd = Path.of(System.getProperty("wgmesh.root", "..")).resolve("docs/deploy.md");
+    String table =
+        Files.readString(deployMd)
+            .lines()
+            .dropWhile(l -> !l.startsWith("| check (`name` in `--json`)"))
+            .takeWhile(l -> l.startsWith("|"))
+            .reduce("", (a, b) -> a + b + "\n");
+    assertThat(j.get("checks")).hasSizeGreaterThan(5);
+    for (JsonNode c : j.get("checks")) {
+      String name = c.get("name").asText().replaceFirst("^link\\.wg\\d+$", "link.wg<N>");
+      assertThat(table).as("check %s in docs/deploy.md", name).contains("`" + name + "`");
+    }
+  }
 }
