@@ -77,6 +77,15 @@ class TerminalEscapesTest {
         .isEqualTo("warning: host " + SHOWN + "\n" + SHOWN + "\\x1b");
   }
 
+  @Test
+  void stdout_safetyNet_escapesToo_butKeepsNewlinesAndTabs() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Io io = new Io(new ByteArrayInputStream(new byte[0]), out, new ByteArrayOutputStream(), false);
+    io.out().println("a\tb" + ESC);
+    io.out().flush();
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("a\tb" + SHOWN + "\n");
+  }
+
   /** The YAML double-quoted form of {@code s}, so the parsed value holds the raw characters. */
   private static String yamlEscapes(String s) {
     StringBuilder b = new StringBuilder();
