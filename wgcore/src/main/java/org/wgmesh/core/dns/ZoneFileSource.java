@@ -84,7 +84,8 @@ public final class ZoneFileSource implements DnsSource {
       }
       throw new FileException(file.toString(), "not a regular file");
     }
-    checkSize(file);
+    BoundedFiles.checkSize(
+        file, new BoundedFiles.Limit("zone-file size limit", MAX_FILE_BYTES, InputException::new));
     Map<Name, List<TXTRecord>> txt = new HashMap<>();
     Map<Name, Name> cnames = new HashMap<>();
     Name originName = origin == null ? null : DnsjavaSource.absolute(origin);
@@ -171,19 +172,6 @@ public final class ZoneFileSource implements DnsSource {
             "shorten the CNAME chain in the zone file");
       }
       current = target;
-    }
-  }
-
-  private static void checkSize(Path file) {
-    BoundedFiles.Limit limit =
-        new BoundedFiles.Limit("zone-file size limit", MAX_FILE_BYTES, InputException::new);
-    try {
-      long size = Files.size(file);
-      if (size > MAX_FILE_BYTES) {
-        throw limit.over(file.toString(), "the file is " + BoundedFiles.human(size));
-      }
-    } catch (IOException e) {
-      throw new FileException(file.toString(), "cannot read zone file: " + e.getMessage(), null, e);
     }
   }
 

@@ -55,16 +55,31 @@ public final class BoundedFiles {
    * @throws WgmeshException from {@code limit.refusal()} when it is over the limit
    */
   public static byte[] readBytes(Path file, Limit limit) {
+    checkSize(file, limit);
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] raw = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit.maxBytes() + 1));
+      if (raw.length > limit.maxBytes()) {
+        throw limit.over(file.toString(), "the file is larger than " + limit.size());
+      }
+      return raw;
+    } catch (NoSuchFileException e) {
+      throw new FileException(file.toString(), "does not exist");
+    } catch (IOException e) {
+      throw new FileException(file.toString(), "cannot read: " + e.getMessage(), null, e);
+    }
+  }
+
+  /**
+   * Refuses a regular file over the limit from its size alone, for readers that stream the file
+   * themselves (dnsjava's zone parser); other files are checked while read.
+   *
+   * @throws FileException when its size cannot be read
+   * @throws WgmeshException from {@code limit.refusal()} when it is over the limit
+   */
+  public static void checkSize(Path file, Limit limit) {
     try {
       if (Files.isRegularFile(file) && Files.size(file) > limit.maxBytes()) {
         throw limit.over(file.toString(), "the file is " + human(Files.size(file)));
-      }
-      try (InputStream in = Files.newInputStream(file)) {
-        byte[] raw = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit.maxBytes() + 1));
-        if (raw.length > limit.maxBytes()) {
-          throw limit.over(file.toString(), "the file is larger than " + limit.size());
-        }
-        return raw;
       }
     } catch (NoSuchFileException e) {
       throw new FileException(file.toString(), "does not exist");

@@ -3,7 +3,6 @@ package org.wgmesh.core.site;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -18,6 +17,7 @@ import org.wgmesh.core.error.InputException;
 import org.wgmesh.core.error.RecordException;
 import org.wgmesh.core.error.WgmeshException;
 import org.wgmesh.core.io.BoundedFiles;
+import org.wgmesh.core.testing.SparseFiles;
 import org.wgmesh.core.yaml.YamlDocuments;
 
 /**
@@ -36,16 +36,9 @@ class InputLimitsTest {
     good = Files.readString(yaml);
   }
 
-  /** A sparse file of {@code size} bytes: takes no disk and no time to write. */
-  static void sparse(Path file, long size) throws Exception {
-    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
-      f.setLength(size);
-    }
-  }
-
   @Test
   void siteFile_overTheSizeLimit_isRefusedUnread() throws Exception {
-    sparse(yaml, SiteFile.MAX_BYTES + 1);
+    SparseFiles.of(yaml, SiteFile.MAX_BYTES + 1);
     assertThatThrownBy(() -> SiteFile.load(yaml))
         .isInstanceOfSatisfying(
             ConfigException.class,
@@ -112,7 +105,7 @@ class InputLimitsTest {
   @Test
   void zoneFile_overTheSizeLimit_isRefusedUnread() throws Exception {
     Path zone = dir.resolve("mesh.zone");
-    sparse(zone, ZoneFileSource.MAX_FILE_BYTES + 1);
+    SparseFiles.of(zone, ZoneFileSource.MAX_FILE_BYTES + 1);
     assertThatThrownBy(() -> ZoneFileSource.load(zone))
         .isInstanceOfSatisfying(
             InputException.class,

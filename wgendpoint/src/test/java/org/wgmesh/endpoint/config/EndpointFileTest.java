@@ -32,9 +32,7 @@ class EndpointFileTest {
   @Test
   void load_fileOverTheSizeLimit_isRefusedUnreadWithExit3() throws Exception {
     Path file = dir.resolve("mesh.example.com.yaml");
-    try (var f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
-      f.setLength(EndpointFile.MAX_BYTES + 1); // sparse: no disk, no time
-    }
+    org.wgmesh.core.testing.SparseFiles.of(file, EndpointFile.MAX_BYTES + 1);
     assertThatThrownBy(() -> EndpointFile.load(file, DomainName.parse("mesh.example.com", "d")))
         .isInstanceOfSatisfying(
             ConfigException.class,

@@ -95,6 +95,11 @@ class WgsiteCommandTest {
     return RegistrationBlob.seal(r, key, site.keys().box().publicKey(), domain);
   }
 
+  /** {@code blobs.txt} in the test directory, one line each (for {@code wgsite -i @FILE}). */
+  Path blobFile(String... lines) throws Exception {
+    return Files.writeString(dir.resolve("blobs.txt"), String.join("\n", lines) + "\n");
+  }
+
   byte[] bytes() throws Exception {
     return Files.readAllBytes(yaml);
   }
@@ -442,14 +447,9 @@ class WgsiteCommandTest {
     create();
     run("-i", blob(newHost("router1"), "10.1.0.0/24"), "--yes", yaml.toString());
     byte[] before = bytes();
-    Path blobs = dir.resolve("blobs.txt");
-    Files.writeString(
-        blobs,
-        "# rack 2\n"
-            + blob(newHost("r7"), "10.7.0.0/24")
-            + "\n"
-            + blob(newHost("r7"), "10.8.0.0/24")
-            + "\n");
+    Path blobs =
+        blobFile(
+            "# rack 2", blob(newHost("r7"), "10.7.0.0/24"), blob(newHost("r7"), "10.8.0.0/24"));
     Result r = run("-i", "@" + blobs, "--yes", yaml.toString());
     assertThat(r.rc()).as(r.err()).isEqualTo(ExitCode.CONFLICT.code());
     assertThat(r.err())
@@ -464,9 +464,7 @@ class WgsiteCommandTest {
     create();
     byte[] before = bytes();
     Path blobs = dir.resolve("huge.txt");
-    try (var f = new java.io.RandomAccessFile(blobs.toFile(), "rw")) {
-      f.setLength(org.wgmesh.site.BlobSource.MAX_FILE_BYTES + 1); // sparse: no disk, no time
-    }
+    org.wgmesh.core.testing.SparseFiles.of(blobs, org.wgmesh.site.BlobSource.MAX_FILE_BYTES + 1);
     Result r = run("-i", "@" + blobs, "--yes", yaml.toString());
     assertThat(r.rc()).as(r.err()).isEqualTo(ExitCode.INPUT.code());
     assertThat(r.err())
@@ -506,14 +504,12 @@ class WgsiteCommandTest {
   @Test
   void import_fileOfBlobs_isAllOrNothing() throws Exception {
     create();
-    Path blobs = dir.resolve("blobs.txt");
-    Files.writeString(
-        blobs,
-        "# hosts of rack 1\n\n"
-            + blob(newHost("r1"), "10.1.0.0/24")
-            + "\n  "
-            + blob(newHost("r2"), "10.2.0.0/24")
-            + "\n");
+    Path blobs =
+        blobFile(
+            "# hosts of rack 1",
+            "",
+            blob(newHost("r1"), "10.1.0.0/24"),
+            "  " + blob(newHost("r2"), "10.2.0.0/24"));
     Result ok = run("-i", "@" + blobs, "--yes", yaml.toString());
     assertThat(ok.rc()).as(ok.err()).isZero();
     assertThat(SiteFile.load(yaml).hosts())
