@@ -66,7 +66,19 @@ public record Admission(Site before, Site after, List<Step> steps) {
    * @throws InputException when a LAN prefix is outside the allowed ones or an endpoint is unusable
    */
   public static Admission plan(Site site, List<Registration> registrations, boolean replace) {
-    return plan(site, registrations, replace, null);
+    return plan(site, registrations, replace, null, null);
+  }
+
+  /**
+   * As {@link #plan(Site, List, boolean)}, with where each registration came from ({@code blobs.txt
+   * line 3}), so that a conflict between two blobs of one batch names both blobs rather than a host
+   * number the first of them was only about to get.
+   *
+   * @param sources one label per registration, in the same order
+   */
+  public static Admission plan(
+      Site site, List<Registration> registrations, boolean replace, List<String> sources) {
+    return plan(site, registrations, replace, null, sources);
   }
 
   /**
@@ -80,15 +92,26 @@ public record Admission(Site before, Site after, List<Step> steps) {
    */
   public static Admission planRotation(
       Site site, List<Registration> registrations, java.time.Instant now) {
-    return plan(site, registrations, true, java.util.Objects.requireNonNull(now, "now"));
+    return plan(site, registrations, true, java.util.Objects.requireNonNull(now, "now"), null);
   }
 
   private static Admission plan(
-      Site site, List<Registration> registrations, boolean replace, java.time.Instant rotatedAt) {
+      Site site,
+      List<Registration> registrations,
+      boolean replace,
+      java.time.Instant rotatedAt,
+      List<String> sources) {
     Site s = site;
     List<Step> steps = new ArrayList<>();
-    for (Registration r : registrations) {
-      Step step = step(s, r, replace);
+    // Hosts this batch adds, by uuid, with the blob each came from: they are not admitted yet.
+    java.util.Map<java.util.UUID, String> batch = new java.util.HashMap<>();
+    for (int i = 0; i < registrations.size(); i++) {
+      Registration r = registrations.get(i);
+      String source = sources == null ? null : sources.get(i);
+      Step step = step(s, r, replace, source, batch);
+      if (step.kind() == Kind.NEW) {
+        batch.put(r.uuid(), source == null ? "blob " + (i + 1) + " of this batch" : source);
+      }
       if (rotatedAt != null && step.kind() == Kind.REPLACED) {
         step = withSwitch(s, step, rotatedAt);
       }
@@ -110,11 +133,17 @@ public record Admission(Site before, Site after, List<Step> steps) {
     return new Step(step.registration(), entry, step.previous(), step.kind(), step.note());
   }
 
-  private static Step step(Site s, Registration r, boolean replace) {
-    String who = "host " + r.hostname() + " (" + r.uuid() + ")";
+  private static Step step(
+      Site s,
+      Registration r,
+      boolean replace,
+      String source,
+      java.util.Map<java.util.UUID, String> batch) {
+    String who =
+        (source == null ? "" : source + ": ") + "host " + r.hostname() + " (" + r.uuid() + ")";
     checkEndpoints(r, who);
     checkSharedLans(r, who);
-    checkAgainstOthers(s, r, who);
+    checkAgainstOthers(s, r, who, batch);
     Optional<HostEntry> known = s.host(r.uuid());
     if (known.isEmpty()) {
       HostEntry e =
@@ -207,12 +236,30 @@ public record Admission(Site before, Site after, List<Step> steps) {
     }
   }
 
-  private static void checkAgainstOthers(Site s, Registration r, String who) {
+  /**
+   * How to name another host in a conflict: an admitted one by its number, one of this batch by the
+   * blob it came from (its number is only planned).
+   */
+  private static String describeOther(HostEntry h, java.util.Map<java.util.UUID, String> batch) {
+    String source = batch.get(h.uuid());
+    return source != null
+        ? "host "
+            + h.hostname()
+            + " of the blob at "
+            + source
+            + " ("
+            + h.uuid()
+            + ", not admitted yet)"
+        : "host " + h.hostname() + " (number " + h.number() + ", " + h.uuid() + ")";
+  }
+
+  private static void checkAgainstOthers(
+      Site s, Registration r, String who, java.util.Map<java.util.UUID, String> batch) {
     for (HostEntry h : s.hosts()) {
       if (h.uuid().equals(r.uuid())) {
         continue;
       }
-      String other = "host " + h.hostname() + " (number " + h.number() + ", " + h.uuid() + ")";
+      String other = describeOther(h, batch);
       if (h.publicKey().equals(r.publicKey())
           || (h.keySwitch() != null && h.keySwitch().from().equals(r.publicKey()))) {
         throw new ConflictException(
@@ -255,7 +302,7 @@ public record Admission(Site before, Site after, List<Step> steps) {
           if (q.overlaps(p)) {
             throw new ConflictException(
                 field,
-                p + " overlaps " + q + " of host " + h.hostname() + " (number " + h.number() + ")",
+                p + " overlaps " + q + " of " + describeOther(h, batch),
                 "two hosts may not announce overlapping LANs");
           }
         }

@@ -224,7 +224,9 @@ public final class SiteAdmin {
     // and ports stay) without --replace and without asking (issue 12: rotation without a human),
     // as a switch that every end makes at one time, key-switch-delay from now.
     Admission plan =
-        rotation ? Admission.planRotation(site, regs, now) : Admission.plan(site, regs, replace);
+        rotation
+            ? Admission.planRotation(site, regs, now)
+            : Admission.plan(site, regs, replace, batchSources(blobs));
     List<String> details = new ArrayList<>();
     for (Admission.Step st : plan.steps()) {
       details.addAll(describe(st, site));
@@ -249,6 +251,14 @@ public final class SiteAdmin {
         "saved %s (previous version in %s%s); run 'wgpub %s' to publish",
         yaml, yaml.getFileName(), SiteFile.BACKUP_SUFFIX, yaml);
     return plan;
+  }
+
+  /** Where each blob came from, for conflicts inside a batch; none for one command-line blob. */
+  private static List<String> batchSources(List<BlobSource.Blob> blobs) {
+    if (blobs.size() == 1 && blobs.get(0).where().equals("command line")) {
+      return null;
+    }
+    return blobs.stream().map(BlobSource.Blob::where).toList();
   }
 
   private static List<String> describe(Admission.Step st, Site site) {

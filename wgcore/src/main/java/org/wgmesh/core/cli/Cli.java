@@ -32,7 +32,7 @@ public final class Cli {
         (ex, a) -> {
           io.err().println("error: " + ex.getMessage());
           io.err().println("hint: see '" + ex.getCommandLine().getCommandName() + " --help'");
-          return ExitCode.USAGE.code();
+          return parameterExitCode(ex).code();
         });
     cl.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
@@ -47,7 +47,30 @@ public final class Cli {
 
   /** Entry point helper for {@code main}: runs with the process streams and exits. */
   public static void main(Function<Io, Object> factory, String... args) {
-    System.exit(run(factory, Io.system(), args));
+    Io io = Io.system();
+    int rc;
+    try {
+      rc = run(factory, io, args);
+    } catch (OutOfMemoryError e) {
+      // Inputs are size-limited before parsing (issue 19); this is the net under that, so a
+      // person gets one line and a remedy, not a JVM stack trace.
+      io.err().println("error: out of memory: the Java heap is too small for this run");
+      io.err().println("hint: give it more with WGMESH_JAVA_OPTS=-Xmx1g (see docs/install.md)");
+      rc = ExitCode.INTERNAL.code();
+    }
+    System.exit(rc);
+  }
+
+  /**
+   * A value picocli could not convert ({@code --portbase lots}, {@code --allow-ssh-from-net maybe})
+   * is a bad option value, INPUT in docs/exit-codes.md; an unknown option, a missing argument or
+   * options that do not go together is a bad command line, USAGE.
+   */
+  static ExitCode parameterExitCode(CommandLine.ParameterException ex) {
+    return ex.getCause() instanceof CommandLine.TypeConversionException
+            || ex.getMessage().startsWith("Invalid value for ")
+        ? ExitCode.INPUT
+        : ExitCode.USAGE;
   }
 
   static int exitCodeOf(Throwable t) {

@@ -19,8 +19,16 @@ public final class Io {
 
   public Io(InputStream in, OutputStream out, OutputStream err, boolean interactive) {
     this.in = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-    this.out = new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true);
-    this.err = new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true);
+    // wgmesh's data output is text (tables, JSON, base64 blobs) without control characters, so the
+    // same net goes under stdout: a value from input printed as data cannot reach the terminal raw.
+    this.out =
+        new PrintWriter(
+            new EscapingWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8)), true);
+    // Diagnostics quote input: the escaping writer keeps control characters off the terminal.
+    // Both nets are under SafeText, which the messages themselves pass (issue 19).
+    this.err =
+        new PrintWriter(
+            new EscapingWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8)), true);
     this.interactive = interactive;
   }
 

@@ -14,7 +14,6 @@ import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import org.wgmesh.core.error.DnsException;
 import org.wgmesh.core.error.RecordException;
-import org.wgmesh.core.error.UsageException;
 import org.wgmesh.core.net.IpAddress;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
@@ -123,7 +122,7 @@ public final class DnsjavaSource implements DnsSource {
    * address (port 53 when none is given). Host names are refused: a resolver named by a name would
    * need a resolver.
    *
-   * @throws UsageException naming the accepted forms
+   * @throws org.wgmesh.core.error.InputException (a bad option value) naming the accepted forms
    */
   public static InetSocketAddress parseResolver(String text) {
     String t = text == null ? "" : text.strip();
@@ -150,7 +149,8 @@ public final class DnsjavaSource implements DnsSource {
       IpAddress address = IpAddress.parse(host, "resolver");
       return new InetSocketAddress(address.address(), port);
     } catch (IllegalArgumentException | org.wgmesh.core.error.InputException e) {
-      throw new UsageException(
+      // a bad option value: INPUT, as docs/exit-codes.md says (issue 19)
+      throw new org.wgmesh.core.error.InputException(
           "--resolver '" + text + "'",
           "not a resolver address ("
               + (e instanceof org.wgmesh.core.error.InputException i ? i.why() : e.getMessage())

@@ -15,6 +15,7 @@ import org.wgmesh.core.error.DnsException;
 import org.wgmesh.core.error.FileException;
 import org.wgmesh.core.error.InputException;
 import org.wgmesh.core.error.RecordException;
+import org.wgmesh.core.io.BoundedFiles;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Master;
@@ -34,6 +35,19 @@ import org.xbill.DNS.TextParseException;
  * <p>Immutable and thread-safe once constructed.
  */
 public final class ZoneFileSource implements DnsSource {
+  /**
+   * The largest zone file read, checked before parsing (issue 19): what {@code wgpub} writes for
+   * 10,000 hosts is about 5.3 MB (525 bytes a host, docs/benchmarks.md); 32 MiB leaves room for a
+   * whole zone with other records and for hosts with many LANs.
+   */
+  public static final long MAX_FILE_BYTES = 32L << 20;
+
+  /**
+   * The most TXT data one name may hold here: what one DNS message can carry. A resolver never
+   * returns more, so a bigger set in a file is not something wgmesh published.
+   */
+  public static final int MAX_RRSET_BYTES = 65_535;
+
   private final Path file;
   private final Map<Name, List<TXTRecord>> txt;
   private final Map<Name, Name> cnames;
@@ -70,6 +84,8 @@ public final class ZoneFileSource implements DnsSource {
       }
       throw new FileException(file.toString(), "not a regular file");
     }
+    BoundedFiles.checkSize(
+        file, new BoundedFiles.Limit("zone-file size limit", MAX_FILE_BYTES, InputException::new));
     Map<Name, List<TXTRecord>> txt = new HashMap<>();
     Map<Name, Name> cnames = new HashMap<>();
     Name originName = origin == null ? null : DnsjavaSource.absolute(origin);
@@ -161,9 +177,22 @@ public final class ZoneFileSource implements DnsSource {
 
   private TxtRecordSet toSet(String name, Name asked, List<TXTRecord> records) {
     long ttl = Long.MAX_VALUE;
+    long bytes = 0;
     List<String> strings = new ArrayList<>();
     for (TXTRecord r : records) {
-      strings.add(String.join("", r.getStrings()));
+      String s = String.join("", r.getStrings());
+      bytes += s.length() + 1;
+      if (bytes > MAX_RRSET_BYTES) {
+        throw new RecordException(
+            TxtRecordSet.normalize(name),
+            "its TXT records in "
+                + file
+                + " hold more than "
+                + MAX_RRSET_BYTES
+                + " bytes, over the RRset size limit (what one DNS answer can carry)",
+            "the name holds records of something else: check the domain");
+      }
+      strings.add(s);
       ttl = Math.min(ttl, r.getTTL());
     }
     try {

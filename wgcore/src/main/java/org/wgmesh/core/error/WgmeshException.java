@@ -18,11 +18,13 @@ public class WgmeshException extends RuntimeException {
   private final String hint;
 
   public WgmeshException(ExitCode exitCode, String what, String why, String hint, Throwable cause) {
-    super(what + ": " + why, cause);
+    super(SafeText.escape(what) + ": " + SafeText.escape(why), cause);
     this.exitCode = Objects.requireNonNull(exitCode, "exitCode");
-    this.what = Objects.requireNonNull(what, "what");
-    this.why = Objects.requireNonNull(why, "why");
-    this.hint = hint;
+    // Messages quote input (a zone file's token, a blob, a site-file value): no raw control
+    // characters may reach a terminal.
+    this.what = SafeText.escape(Objects.requireNonNull(what, "what"));
+    this.why = SafeText.escape(Objects.requireNonNull(why, "why"));
+    this.hint = SafeText.escape(hint);
   }
 
   public WgmeshException(ExitCode exitCode, String what, String why) {

@@ -68,9 +68,7 @@ public record DomainName(String name) implements Comparable<DomainName> {
   }
 
   private static String printable(String s) {
-    StringBuilder sb = new StringBuilder();
-    s.codePoints().limit(80).forEach(c -> sb.append(c >= 0x20 && c < 0x7f ? (char) c : '?'));
-    return sb.toString();
+    return org.wgmesh.core.error.SafeText.abbreviate(s, 80);
   }
 
   /** {@code label.name}: a name below this one. */

@@ -96,15 +96,7 @@ final class TxtChunks {
   }
 
   private static String abbreviate(String s) {
-    if (s == null) {
-      return "";
-    }
-    String t = s.length() > 20 ? s.substring(0, 20) + "..." : s;
     // Never echo control characters from DNS into a terminal.
-    StringBuilder sb = new StringBuilder();
-    for (char c : t.toCharArray()) {
-      sb.append(c >= 0x20 && c < 0x7f ? c : '?');
-    }
-    return sb.toString();
+    return org.wgmesh.core.error.SafeText.abbreviate(s, 20);
   }
 }

@@ -44,6 +44,14 @@ public final class SiteFile {
   public record KeyPaths(Path signing, Path box) {}
 
   /**
+   * The largest site file read, checked before parsing (issue 19). A generated site of 10,000 hosts
+   * (one endpoint and one LAN each) is 2.25 MB, about 225 bytes a host; 16 MiB leaves room for
+   * hosts with several endpoints and LANs, key switches, the retired list and comments, about seven
+   * times that size, while parsing a file this large stays within a few hundred MB of memory.
+   */
+  public static final long MAX_BYTES = 16L << 20;
+
+  /**
    * The key files for {@code yaml}: {@code <name>.sign.key} and {@code <name>.box.key}, beside it.
    */
   public static KeyPaths keyPaths(Path yaml) {
@@ -61,7 +69,7 @@ public final class SiteFile {
    *     file
    */
   public static Site load(Path yaml) {
-    SiteSpec spec = SiteSpec.parse(YamlDocuments.read(yaml));
+    SiteSpec spec = SiteSpec.parse(YamlDocuments.read(yaml, "site-file size limit", MAX_BYTES));
     KeyPaths kp = keyPaths(yaml);
     Path nextFile = nextSigningKeyPath(yaml);
     Path nextBoxFile = nextBoxKeyPath(yaml);

@@ -486,14 +486,32 @@ record SiteSpec(
     return d;
   }
 
-  /** A tunnel prefix must be an IPv6 /48 (link addresses use the next two 16-bit groups). */
+  /**
+   * A tunnel prefix must be an IPv6 /48 (link addresses use the next two 16-bit groups) of unicast
+   * addresses that can be routed between hosts: not multicast (ff00::/8), link-local (fe80::/10),
+   * or the /48 holding the loopback and unspecified addresses (::/48), where interface addresses do
+   * not work or mean something else.
+   */
   static IpPrefix checkTunnelPrefix(IpPrefix p, String what) {
     if (!p.isV6() || p.length() != Addressing.TUNNEL_PREFIX_LENGTH) {
+      throw new InputException(what, "must be an IPv6 /48, is " + p, TUNNEL_PREFIX_HINT);
+    }
+    java.net.InetAddress a = p.network().address();
+    String unusable =
+        a.isMulticastAddress()
+            ? "multicast (ff00::/8)"
+            : a.isLinkLocalAddress()
+                ? "link-local (fe80::/10)"
+                : a.isAnyLocalAddress() ? "the loopback and unspecified addresses (::/48)" : null;
+    if (unusable != null) {
       throw new InputException(
-          what, "must be an IPv6 /48, is " + p, "e.g. a random ULA such as fd12:3456:789a::/48");
+          what, p + " is " + unusable + "; it must be a unicast prefix", TUNNEL_PREFIX_HINT);
     }
     return p;
   }
+
+  private static final String TUNNEL_PREFIX_HINT =
+      "use a unicast /48 such as a random ULA, e.g. fd12:3456:789a::/48";
 
   /** A publish target is a URI {@code scheme:rest}; the publisher interprets the scheme. */
   static String checkPublishTarget(String t, String domain, String what) {

@@ -1,18 +1,16 @@
 package org.wgmesh.core.yaml;
 
-import java.io.IOException;
 import java.io.StringReader;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.error.FileException;
+import org.wgmesh.core.io.BoundedFiles;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.events.Event;
+import org.yaml.snakeyaml.events.NodeEvent;
 import org.yaml.snakeyaml.nodes.Node;
 
 /**
@@ -21,8 +19,26 @@ import org.yaml.snakeyaml.nodes.Node;
  * make us instantiate anything.
  */
 public final class YamlDocuments {
-  /** Bigger than any sane site file (a 1000-host site is about 300 KB). */
-  private static final int MAX_CODE_POINTS = 32 * 1024 * 1024;
+  /**
+   * The longest line accepted, in characters. SnakeYAML's reader copies the unread part of its
+   * window each time it reads 1,024 more characters, and it reads a whole line of a scalar before
+   * it moves on, so one line of n characters costs n * n / 1024 copies: a single 50 MB value took
+   * more than 5 minutes (issue 19). Bounding the line bounds that work to 4 copies per character
+   * however large the file is. wgmesh writes no line over 100 characters; hand-written flow lists
+   * and comments fit easily.
+   */
+  public static final int MAX_LINE_CHARS = 4096;
+
+  /**
+   * The most nodes (values, lists and mappings) a document may have. The parsed tree costs a few
+   * hundred bytes a node; a 10,000-host site file has 170,038, and a file of the size limit made of
+   * one-letter list items would have 4 million and need gigabytes (issue 19); half a million fit in
+   * a 256 MB heap. A first, streaming pass counts them in constant memory before the tree is built.
+   */
+  public static final int MAX_NODES = 500_000;
+
+  /** Deeper than any wgmesh file (they nest 3 levels) yet far from a stack overflow. */
+  private static final int MAX_NESTING = 20;
 
   private YamlDocuments() {}
 
@@ -34,13 +50,17 @@ public final class YamlDocuments {
    * @throws ConfigException for a syntax error (with its line) or an empty document
    */
   public static YamlNode parse(String text, String source) {
+    checkLineLengths(text, source);
     LoaderOptions opts = new LoaderOptions();
     opts.setAllowDuplicateKeys(false);
     opts.setMaxAliasesForCollections(10);
-    opts.setCodePointLimit(MAX_CODE_POINTS);
+    // The callers' size limits come first; this only keeps SnakeYAML's own limit out of the way.
+    opts.setCodePointLimit(Math.max(text.length(), 1));
+    opts.setNestingDepthLimit(MAX_NESTING);
     opts.setAllowRecursiveKeys(false);
     Node root;
     try {
+      checkNodeCount(new Yaml(opts).parse(new StringReader(text)), source);
       root = new Yaml(opts).compose(new StringReader(text));
     } catch (MarkedYAMLException e) {
       int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
@@ -55,6 +75,50 @@ public final class YamlDocuments {
       throw new ConfigException(source, "the file is empty");
     }
     return new YamlNode(root, source, "");
+  }
+
+  /** Refuses a document of more than {@link #MAX_NODES} nodes, reading its events one by one. */
+  private static void checkNodeCount(Iterable<Event> events, String source) {
+    int nodes = 0;
+    for (Event e : events) {
+      if (e instanceof NodeEvent && ++nodes > MAX_NODES) {
+        throw new ConfigException(
+            source,
+            "more than "
+                + MAX_NODES
+                + " values, lists and mappings (at line "
+                + (e.getStartMark().getLine() + 1)
+                + "), over the node limit",
+            "a site of 10,000 hosts has about 170,000: is this the right file?");
+      }
+    }
+  }
+
+  /**
+   * Refuses a line over {@link #MAX_LINE_CHARS}, in one pass before the parser sees the text.
+   *
+   * @throws ConfigException naming the line and the limit
+   */
+  private static void checkLineLengths(String text, String source) {
+    int line = 1;
+    int start = 0;
+    for (int i = 0; i <= text.length(); i++) {
+      if (i == text.length() || text.charAt(i) == '\n') {
+        if (i - start > MAX_LINE_CHARS) {
+          throw new ConfigException(
+              source,
+              "line "
+                  + line
+                  + " is "
+                  + (i - start)
+                  + " characters long, over the line-length limit of "
+                  + MAX_LINE_CHARS,
+              "no value of a wgmesh file is that long: is this the right file?");
+        }
+        line++;
+        start = i + 1;
+      }
+    }
   }
 
   /**
@@ -72,23 +136,17 @@ public final class YamlDocuments {
   }
 
   /**
-   * Reads and parses a UTF-8 YAML file.
+   * Reads and parses a UTF-8 YAML file, refusing it unread when it is over {@code maxBytes}.
    *
+   * @param limitName names the limit in the refusal, e.g. {@code site-file size limit}
    * @throws FileException when it cannot be read
-   * @throws ConfigException when it is not valid YAML
+   * @throws ConfigException when it is over the limit, has a line over {@link #MAX_LINE_CHARS} or
+   *     is not valid YAML
    */
-  public static YamlNode read(Path file) {
-    try {
-      byte[] raw = Files.readAllBytes(file);
-      String text =
-          StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(raw)).toString();
-      return parse(text, file.toString());
-    } catch (NoSuchFileException e) {
-      throw new FileException(file.toString(), "does not exist");
-    } catch (CharacterCodingException e) {
-      throw new ConfigException(file.toString(), "not UTF-8 text");
-    } catch (IOException e) {
-      throw new FileException(file.toString(), "cannot read: " + e.getMessage(), null, e);
-    }
+  public static YamlNode read(Path file, String limitName, long maxBytes) {
+    String text =
+        BoundedFiles.readUtf8(
+            file, new BoundedFiles.Limit(limitName, maxBytes, ConfigException::new));
+    return parse(text, file.toString());
   }
 }

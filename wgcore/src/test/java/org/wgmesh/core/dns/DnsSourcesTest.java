@@ -39,7 +39,7 @@ class DnsSourcesTest {
   }
 
   @Test
-  void parseResolver_badForms_throwUsageExceptionWithTheForms() {
+  void parseResolver_badForms_areBadOptionValuesWithTheForms() {
     for (String bad :
         List.of(
             "",
@@ -52,9 +52,9 @@ class DnsSourcesTest {
       assertThatThrownBy(() -> DnsjavaSource.parseResolver(bad))
           .as(bad)
           .isInstanceOfSatisfying(
-              UsageException.class,
+              InputException.class,
               e -> {
-                assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE);
+                assertThat(e.exitCode()).isEqualTo(ExitCode.INPUT);
                 assertThat(e.hint()).get().asString().contains("IP:PORT");
               });
     }

@@ -158,6 +158,21 @@ class SiteFileTest {
             "tunnel-prefix: fd12:3456:789a::1/48",
             "Property 'tunnel-prefix' at line 6: 'fd12:3456:789a::1/48' has host bits set"),
         Arguments.of(
+            "tunnel multicast",
+            "tunnel-prefix: fd12:3456:789a::/48",
+            "tunnel-prefix: ff05:1:2::/48",
+            "Property 'tunnel-prefix' at line 6: ff05:1:2::/48 is multicast"),
+        Arguments.of(
+            "tunnel link-local",
+            "tunnel-prefix: fd12:3456:789a::/48",
+            "tunnel-prefix: fe80::/48",
+            "Property 'tunnel-prefix' at line 6: fe80::/48 is link-local"),
+        Arguments.of(
+            "tunnel loopback",
+            "tunnel-prefix: fd12:3456:789a::/48",
+            "tunnel-prefix: ::/48",
+            "Property 'tunnel-prefix' at line 6: ::/48 is the loopback and unspecified"),
+        Arguments.of(
             "tunnel v4",
             "tunnel-prefix: fd12:3456:789a::/48",
             "tunnel-prefix: 10.0.0.0/8",

@@ -93,12 +93,12 @@ class YamlNodeTest {
 
   @Test
   void read_missingOrNotUtf8_isNamed(@TempDir Path dir) throws Exception {
-    assertThatThrownBy(() -> YamlDocuments.read(dir.resolve("nope.yaml")))
+    assertThatThrownBy(() -> YamlDocuments.read(dir.resolve("nope.yaml"), "test limit", 1000))
         .isInstanceOf(FileException.class)
         .hasMessageContaining("does not exist");
     Path bad = dir.resolve("bad.yaml");
     Files.write(bad, new byte[] {'a', ':', ' ', (byte) 0xff, '\n'});
-    assertThatThrownBy(() -> YamlDocuments.read(bad))
+    assertThatThrownBy(() -> YamlDocuments.read(bad, "test limit", 1000))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("not UTF-8");
   }

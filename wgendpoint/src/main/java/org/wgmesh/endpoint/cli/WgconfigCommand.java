@@ -266,9 +266,24 @@ public final class WgconfigCommand implements Callable<Integer> {
       java.util.function.Function<T, V> parse,
       java.util.function.BiConsumer<EndpointConfig.Builder, V> apply) {
     if (option != null) {
-      V value = parse.apply(option);
+      V value = asOptionValue(parse).apply(option);
       changes.add(b -> apply.accept(b, value));
     }
+  }
+
+  /**
+   * {@code parse} with the exit code of a bad option value (INPUT, docs/exit-codes.md): the name
+   * types throw CONFIG, which is right for the endpoint file they also read, not for an option.
+   */
+  private static <T, V> java.util.function.Function<T, V> asOptionValue(
+      java.util.function.Function<T, V> parse) {
+    return t -> {
+      try {
+        return parse.apply(t);
+      } catch (org.wgmesh.core.error.ConfigException e) {
+        throw new org.wgmesh.core.error.InputException(e.what(), e.why(), e.hint().orElse(null), e);
+      }
+    };
   }
 
   /** A repeated option: absent, or its values; a single '' means "none". */
@@ -280,7 +295,7 @@ public final class WgconfigCommand implements Callable<Integer> {
     List<T> out = new ArrayList<>();
     for (String v : values) {
       if (!v.isBlank()) {
-        out.add(parse.apply(v.strip()));
+        out.add(asOptionValue(parse).apply(v.strip()));
       }
     }
     return Optional.of(out);

@@ -260,16 +260,17 @@ public final class WgdeployCommand implements Callable<Integer> {
         maxHandshakeAge == null
             ? HealthCheck.DEFAULT_MAX_HANDSHAKE_AGE
             : Duration.ofSeconds(maxHandshakeAge);
-    // Host transactions only for the metrics file: the check takes no lock and runs no step.
-    HealthReport report =
-        new DeployService(
-                dir,
-                sources.apply(Optional.ofNullable(resolver)),
-                runner,
-                new HostTransactions(runner, reporter, Waiter.POLLING),
-                reporter,
-                clock)
-            .check(mesh, maxAge);
+    HealthReport report;
+    try {
+      report = runCheck(reporter, dir, mesh, maxAge);
+    } catch (org.wgmesh.core.error.WgmeshException e) {
+      // A monitor reading --json always gets one document, also when nothing could be checked
+      // (issue 19); the error goes to stderr and the exit code as for any run.
+      if (json) {
+        io.out().print(HealthReport.errorJson(mesh.toString(), clock.instant(), e));
+      }
+      throw e;
+    }
     // -q: only what is wrong, so that cron mails (and log lines) appear only then.
     boolean quiet = reporter.verbosity() == Reporter.Verbosity.QUIET;
     if (json) {
@@ -281,6 +282,18 @@ public final class WgdeployCommand implements Callable<Integer> {
       }
     }
     return (report.healthy() ? ExitCode.OK : ExitCode.UNHEALTHY).code();
+  }
+
+  private HealthReport runCheck(Reporter reporter, Path dir, DomainName mesh, Duration maxAge) {
+    // Host transactions only for the metrics file: the check takes no lock and runs no step.
+    return new DeployService(
+            dir,
+            sources.apply(Optional.ofNullable(resolver)),
+            runner,
+            new HostTransactions(runner, reporter, Waiter.POLLING),
+            reporter,
+            clock)
+        .check(mesh, maxAge);
   }
 
   private UsageException usage(String why) {

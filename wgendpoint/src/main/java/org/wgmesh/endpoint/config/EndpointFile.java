@@ -42,6 +42,12 @@ public final class EndpointFile {
   public static final int VERSION = 1;
 
   /**
+   * The largest endpoint file read, checked before parsing (issue 19): the file holds this host's
+   * settings only (a written one is under 2 KB), so 1 MiB is far more than any real file.
+   */
+  public static final long MAX_BYTES = 1L << 20;
+
+  /**
    * Where endpoint files live unless {@code --config-dir} or {@code WGMESH_CONFIG_DIR} says
    * otherwise.
    */
@@ -144,7 +150,10 @@ public final class EndpointFile {
           "no endpoint configuration",
           "enrol this host first: wgconfig [--config-dir " + file.getParent() + "] " + d);
     }
-    return parse(YamlDocuments.read(file), file.getParent(), expectedDomain);
+    return parse(
+        YamlDocuments.read(file, "endpoint-file size limit", MAX_BYTES),
+        file.getParent(),
+        expectedDomain);
   }
 
   /** Parses a document; {@code dir} resolves a relative {@code host-key}. */

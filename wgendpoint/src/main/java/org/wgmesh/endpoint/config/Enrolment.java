@@ -102,7 +102,8 @@ public final class Enrolment {
   /**
    * Enrols (first run) or updates (later runs) the endpoint for {@code options.domain()}.
    *
-   * @throws UsageException for a malformed fingerprint or conflicting options
+   * @throws UsageException for conflicting options
+   * @throws org.wgmesh.core.error.InputException for a malformed fingerprint (a bad option value)
    * @throws RecordException when the mesh record is missing, invalid, expired, not signed by the
    *     pinned key, or carries a key with another fingerprint than the one given, or is older than
    *     the serial recorded in the replay-protection file
@@ -332,7 +333,7 @@ public final class Enrolment {
   static String checkFingerprint(String text) {
     String t = text.strip();
     if (!FINGERPRINT.matcher(t).matches()) {
-      throw new UsageException(
+      throw new org.wgmesh.core.error.InputException(
           "--site-fingerprint '" + text + "'",
           "not a site fingerprint",
           "copy it as 'wgsite' prints it: SHA256: followed by 43 base64 characters");

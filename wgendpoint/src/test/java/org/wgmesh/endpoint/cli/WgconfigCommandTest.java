@@ -128,9 +128,9 @@ class WgconfigCommandTest {
   }
 
   @Test
-  void malformedFingerprint_isAUsageError() {
+  void malformedFingerprint_isABadOptionValue() {
     Run r = run("--site-fingerprint", "MD5:abc", D);
-    assertThat(r.rc()).isEqualTo(ExitCode.USAGE.code());
+    assertThat(r.rc()).isEqualTo(ExitCode.INPUT.code());
     assertThat(r.err()).contains("SHA256:");
   }
 
@@ -225,6 +225,25 @@ class WgconfigCommandTest {
   }
 
   @Test
+  void badInterfaceOrNamespaceOption_isABadOptionValue_exit4() {
+    Object[][] cases = {
+      {new String[] {"-i", "eth0/x"}, "-i/--public-interface"},
+      {new String[] {"-T", "a-name-that-is-far-too-long"}, "-T/--trust-interface"},
+      {new String[] {"--netns", "bad/ns"}, "--netns"},
+      {new String[] {"--allow-ssh-from-net", "maybe"}, "--allow-ssh-from-net"},
+    };
+    for (Object[] c : cases) {
+      String[] opts = (String[]) c[0];
+      String[] args = java.util.Arrays.copyOf(opts, opts.length + 1);
+      args[opts.length] = D;
+      Run r = run(args);
+      assertThat(r.rc()).as("%s: %s", c[1], r.err()).isEqualTo(ExitCode.INPUT.code());
+      assertThat(r.err()).as("%s", c[1]).contains((String) c[1]);
+      assertThat(file()).doesNotExist();
+    }
+  }
+
+  @Test
   void zoneFile_enrolsOfflineFromTheFragmentWgpubWrites() throws Exception {
     Path zone = dir.resolve("mesh.zone");
     new org.wgmesh.site.publish.ZoneFilePublisher(zone)
@@ -303,7 +322,7 @@ class WgconfigCommandTest {
     assertThat(off.out()).contains("allow-ssh-from-net: true -> false");
     assertThat(stored().allowSshFromNet()).isFalse();
 
-    assertThat(run("--allow-ssh-from-net", "maybe", D).rc()).isEqualTo(ExitCode.USAGE.code());
+    assertThat(run("--allow-ssh-from-net", "maybe", D).rc()).isEqualTo(ExitCode.INPUT.code());
     assertThat(stored().allowSshFromNet()).isFalse();
   }
 }

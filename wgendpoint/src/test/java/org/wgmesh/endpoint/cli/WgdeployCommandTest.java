@@ -244,9 +244,9 @@ class WgdeployCommandTest {
   }
 
   @Test
-  void unknownBackend_isUsageError() {
+  void unknownBackend_isABadOptionValue() {
     assertThat(run(d -> Fixtures.view(), "--backend", "magic", Fixtures.DOMAIN))
-        .isEqualTo(ExitCode.USAGE.code());
+        .isEqualTo(ExitCode.INPUT.code());
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("magic");
   }
 
@@ -424,6 +424,7 @@ class WgdeployCommandTest {
     assertThat(run(d -> Fixtures.view(), "--check", "--json", Fixtures.DOMAIN)).isZero();
     JsonNode j = org.wgmesh.core.json.Json.readTree(out(), "stdout");
     assertThat(j.get("healthy").asBoolean()).isTrue();
+    assertThat(j.get("status").asText()).isEqualTo("healthy");
     assertThat(j.get("checks").get(0).get("name").asText()).isEqualTo("namespace");
     Path metrics =
         dir.resolve("var/lib/prometheus/node-exporter/wgmesh-" + Fixtures.DOMAIN + "-check.prom");
@@ -433,5 +434,38 @@ class WgdeployCommandTest {
         .isEqualTo(ExitCode.USAGE.code());
     assertThat(err()).contains("--json goes with --check");
     assertThat(runner.mutations()).isEmpty();
+  }
+
+  @Test
+  void checkJson_meshNotDeployed_stillPrintsOneJsonDocumentWithTheError() throws Exception {
+    int rc = run(d -> Fixtures.view(), "--check", "--json", Fixtures.DOMAIN);
+    assertThat(rc).as(err()).isEqualTo(ExitCode.UNHEALTHY.code());
+    JsonNode j = org.wgmesh.core.json.Json.readTree(out(), "stdout");
+    assertThat(j.get("status").asText()).isEqualTo("error");
+    assertThat(j.get("healthy").asBoolean()).isFalse();
+    assertThat(j.get("domain").asText()).isEqualTo(Fixtures.DOMAIN);
+    assertThat(j.get("checks")).isEmpty();
+    assertThat(j.get("error").get("why").asText()).contains("not deployed on this host");
+    assertThat(j.get("error").get("exit-code").asInt()).isEqualTo(ExitCode.UNHEALTHY.code());
+    assertThat(err()).contains("not deployed on this host");
+  }
+
+  @Test
+  void checkNames_areAllInTheTableOfDeployMd() throws Exception {
+    deployedHealthyHost();
+    run(d -> Fixtures.view(), "--check", "--json", Fixtures.DOMAIN);
+    JsonNode j = org.wgmesh.core.json.Json.readTree(out(), "stdout");
+    Path deployMd = Path.of(System.getProperty("wgmesh.root", "..")).resolve("docs/deploy.md");
+    String table =
+        Files.readString(deployMd)
+            .lines()
+            .dropWhile(l -> !l.startsWith("| check (`name` in `--json`)"))
+            .takeWhile(l -> l.startsWith("|"))
+            .reduce("", (a, b) -> a + b + "\n");
+    assertThat(j.get("checks")).hasSizeGreaterThan(5);
+    for (JsonNode c : j.get("checks")) {
+      String name = c.get("name").asText().replaceFirst("^link\\.wg\\d+$", "link.wg<N>");
+      assertThat(table).as("check %s in docs/deploy.md", name).contains("`" + name + "`");
+    }
   }
 }

@@ -28,6 +28,24 @@ import org.wgmesh.endpoint.settings.WireGuardBackendChoice;
 
 class EndpointFileTest {
   @TempDir Path dir;
+
+  @Test
+  void load_fileOverTheSizeLimit_isRefusedUnreadWithExit3() throws Exception {
+    Path file = dir.resolve("mesh.example.com.yaml");
+    org.wgmesh.core.testing.SparseFiles.of(file, EndpointFile.MAX_BYTES + 1);
+    assertThatThrownBy(() -> EndpointFile.load(file, DomainName.parse("mesh.example.com", "d")))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e -> {
+              assertThat(e.exitCode()).isEqualTo(ExitCode.CONFIG);
+              assertThat(e.getMessage())
+                  .isEqualTo(
+                      file
+                          + ": the file is 1.0 MiB, over the endpoint-file size limit of 1 MiB"
+                          + " (1048576 bytes)");
+            });
+  }
+
   final SiteKeys site = SiteKeys.generate();
 
   EndpointConfig sample() {

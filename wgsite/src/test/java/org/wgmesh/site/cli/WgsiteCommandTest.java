@@ -95,6 +95,11 @@ class WgsiteCommandTest {
     return RegistrationBlob.seal(r, key, site.keys().box().publicKey(), domain);
   }
 
+  /** {@code blobs.txt} in the test directory, one line each (for {@code wgsite -i @FILE}). */
+  Path blobFile(String... lines) throws Exception {
+    return Files.writeString(dir.resolve("blobs.txt"), String.join("\n", lines) + "\n");
+  }
+
   byte[] bytes() throws Exception {
     return Files.readAllBytes(yaml);
   }
@@ -438,6 +443,52 @@ class WgsiteCommandTest {
   }
 
   @Test
+  void import_fileWithTwoBlobsOfOneHostname_namesBothBlobs_notAPlannedNumber() throws Exception {
+    create();
+    run("-i", blob(newHost("router1"), "10.1.0.0/24"), "--yes", yaml.toString());
+    byte[] before = bytes();
+    Path blobs =
+        blobFile(
+            "# rack 2", blob(newHost("r7"), "10.7.0.0/24"), blob(newHost("r7"), "10.8.0.0/24"));
+    Result r = run("-i", "@" + blobs, "--yes", yaml.toString());
+    assertThat(r.rc()).as(r.err()).isEqualTo(ExitCode.CONFLICT.code());
+    assertThat(r.err())
+        .contains(blobs + " line 3: host r7")
+        .contains("hostname r7 already belongs to host r7 of the blob at " + blobs + " line 2")
+        .doesNotContain("number 2");
+    assertThat(bytes()).isEqualTo(before);
+  }
+
+  @Test
+  void import_blobFileOverTheSizeLimit_isRefusedUnread() throws Exception {
+    create();
+    byte[] before = bytes();
+    Path blobs = dir.resolve("huge.txt");
+    org.wgmesh.core.testing.SparseFiles.of(blobs, org.wgmesh.site.BlobSource.MAX_FILE_BYTES + 1);
+    Result r = run("-i", "@" + blobs, "--yes", yaml.toString());
+    assertThat(r.rc()).as(r.err()).isEqualTo(ExitCode.INPUT.code());
+    assertThat(r.err())
+        .startsWith("error: " + blobs + ": the file is 16.0 MiB, over the blob-file size limit")
+        .doesNotContain("Exception");
+    assertThat(bytes()).isEqualTo(before);
+  }
+
+  @Test
+  void import_blobWithTerminalEscapes_isEchoedEscaped() throws Exception {
+    create();
+    Path blobs = dir.resolve("esc.txt");
+    Files.writeString(blobs, "\u001b]0;owned\u0007\u001b[2Jgarbage\n");
+    for (String arg : List.of("\u001b[31mgarbage\u009b1m", "@" + blobs)) {
+      Result r = run("-i", arg, "--yes", yaml.toString());
+      assertThat(r.rc()).as(r.err()).isEqualTo(ExitCode.INPUT.code());
+      assertThat(r.err())
+          .doesNotContain("\u001b")
+          .doesNotContain("\u0007")
+          .doesNotContain("\u009b");
+    }
+  }
+
+  @Test
   void import_sameKeyAsAnotherHost_isConflict() throws Exception {
     create();
     HostKey h = newHost("router1");
@@ -453,14 +504,12 @@ class WgsiteCommandTest {
   @Test
   void import_fileOfBlobs_isAllOrNothing() throws Exception {
     create();
-    Path blobs = dir.resolve("blobs.txt");
-    Files.writeString(
-        blobs,
-        "# hosts of rack 1\n\n"
-            + blob(newHost("r1"), "10.1.0.0/24")
-            + "\n  "
-            + blob(newHost("r2"), "10.2.0.0/24")
-            + "\n");
+    Path blobs =
+        blobFile(
+            "# hosts of rack 1",
+            "",
+            blob(newHost("r1"), "10.1.0.0/24"),
+            "  " + blob(newHost("r2"), "10.2.0.0/24"));
     Result ok = run("-i", "@" + blobs, "--yes", yaml.toString());
     assertThat(ok.rc()).as(ok.err()).isZero();
     assertThat(SiteFile.load(yaml).hosts())
@@ -572,6 +621,15 @@ class WgsiteCommandTest {
     assertThat(both.rc()).isEqualTo(ExitCode.USAGE.code());
     assertThat(both.err()).startsWith("error: ").contains("hint: see 'wgsite --help'");
     assertThat(run("--bogus", yaml.toString()).rc()).isEqualTo(ExitCode.USAGE.code());
+  }
+
+  @Test
+  void optionValues_thatDoNotConvert_areBadOptionValues_exit4() {
+    Path other = dir.resolve("other.yaml");
+    Result r = run("--domain", DOMAIN, "--locus", "m", "--portbase", "lots", other.toString());
+    assertThat(r.rc()).as(r.err()).isEqualTo(ExitCode.INPUT.code());
+    assertThat(r.err()).contains("--portbase").contains("lots");
+    assertThat(other).doesNotExist();
   }
 
   @Test

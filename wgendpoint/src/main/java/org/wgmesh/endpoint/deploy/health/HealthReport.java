@@ -118,13 +118,14 @@ public record HealthReport(
   }
 
   /**
-   * The report as JSON ({@code docs/deploy.md}, "--check --json"): {@code domain}, {@code
-   * namespace}, {@code time}, {@code healthy}, and {@code checks}: one object per check with {@code
-   * name}, {@code status} ({@code ok} or {@code fail}), {@code subject}, {@code value} and {@code
-   * hint}.
+   * The report as JSON ({@code docs/deploy.md}, "--check --json"): {@code status} ({@code healthy}
+   * or {@code unhealthy}), {@code domain}, {@code namespace}, {@code time}, {@code healthy}, and
+   * {@code checks}: one object per check with {@code name}, {@code status} ({@code ok} or {@code
+   * fail}), {@code subject}, {@code value} and {@code hint}.
    */
   public String json() {
     ObjectNode root = Json.object();
+    root.put("status", healthy() ? "healthy" : "unhealthy");
     root.put("domain", domain);
     root.put("namespace", namespace);
     root.put("time", at.toString());
@@ -138,6 +139,28 @@ public record HealthReport(
       c.put("value", i.detail());
       c.put("hint", i.hint());
     }
+    return Json.pretty(root) + "\n";
+  }
+
+  /**
+   * The JSON document of a check that could not run (the mesh is not deployed, the endpoint file is
+   * missing or bad): {@code status} {@code error}, {@code domain}, {@code time}, {@code healthy}
+   * false, no {@code checks}, and {@code error} with {@code what}, {@code why}, {@code hint} and
+   * the {@code exit-code} the command returns.
+   */
+  public static String errorJson(
+      String domain, Instant at, org.wgmesh.core.error.WgmeshException e) {
+    ObjectNode root = Json.object();
+    root.put("status", "error");
+    root.put("domain", domain);
+    root.put("time", at.toString());
+    root.put("healthy", false);
+    root.putArray("checks");
+    ObjectNode error = root.putObject("error");
+    error.put("what", e.what());
+    error.put("why", e.why());
+    error.put("hint", e.hint().orElse(""));
+    error.put("exit-code", e.exitCode().code());
     return Json.pretty(root) + "\n";
   }
 }
