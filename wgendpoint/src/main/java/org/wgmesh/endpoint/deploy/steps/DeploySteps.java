@@ -398,11 +398,21 @@ public final class DeploySteps {
   private void veth() {
     VethPair v = plan.veth();
     Optional<LinkInfo> outer = host.hostLink(v.hostName());
-    if (outer.isEmpty()) {
+    boolean innerThere = host.namespaceExists() && host.nsLink(v.nsName()).isPresent();
+    if (outer.isEmpty() || !innerThere) {
+      List<Effect> create = new ArrayList<>();
+      if (outer.isPresent()) {
+        // A host end whose peer is not in the namespace: the namespace went and was (or is to be)
+        // made again while the host end lived on, e.g. in a container whose network namespace
+        // outlives its reboot. Its peer is elsewhere or being freed: start the pair over.
+        create.add(Effect.Run.of(Ip.host().linkDel(v.hostName())));
+        outer = Optional.empty();
+      }
+      create.add(Effect.Run.of(Ip.host().linkAddVeth(v.hostName(), v.nsName(), ns)));
       steps.add(
           new Step(
               "create veth " + v.hostName() + "/" + v.nsName(),
-              List.of(Effect.Run.of(Ip.host().linkAddVeth(v.hostName(), v.nsName(), ns))),
+              create,
               List.of(Effect.Run.tolerant(Ip.host().linkDel(v.hostName())))));
     }
     List<Effect> address = new ArrayList<>();
@@ -576,11 +586,16 @@ public final class DeploySteps {
     if (!host.birdRunning()) {
       List<Effect> start = new ArrayList<>();
       List<Effect> stop = new ArrayList<>();
+      // The socket's directory is on /run: gone after a reboot, when no file changed and so no
+      // "stage" step made it.
+      start.add(new Effect.MakeDirectory(layout.birdSocket().getParent(), Optional.empty()));
       if (desired.supervisor() == Supervisor.SYSTEMD) {
+        // A unit that failed too often in a row (its start limit) refuses a plain start.
+        start.add(
+            Effect.Run.tolerant(Command.change("systemctl", "reset-failed", layout.birdUnit())));
         start.add(Effect.Run.of(Command.change("systemctl", "start", layout.birdUnit())));
         stop.add(Effect.Run.tolerant(Command.change("systemctl", "stop", layout.birdUnit())));
       } else {
-        start.add(new Effect.MakeDirectory(layout.birdSocket().getParent(), Optional.empty()));
         // bird checks the config, then daemonizes and writes its PID file.
         start.add(
             Effect.Run.of(

@@ -39,6 +39,9 @@ final class UserspaceWireGuard implements WireGuardBackend {
             "see " + layout.wireguardGoLog(iface));
     if (supervisor == Supervisor.SYSTEMD) {
       return List.of(
+          // A unit that failed too often in a row (its start limit) refuses a plain start.
+          Effect.Run.tolerant(
+              Command.change("systemctl", "reset-failed", layout.wireguardGoUnit(iface))),
           Effect.Run.of(Command.change("systemctl", "start", layout.wireguardGoUnit(iface))),
           ready);
     }

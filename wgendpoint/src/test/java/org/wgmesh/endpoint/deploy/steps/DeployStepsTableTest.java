@@ -25,6 +25,7 @@ import org.wgmesh.endpoint.deploy.host.LinkInfo;
 import org.wgmesh.endpoint.deploy.state.Journal;
 import org.wgmesh.endpoint.deploy.state.Manifest;
 import org.wgmesh.endpoint.deploy.state.StateStore;
+import org.wgmesh.endpoint.settings.Supervisor;
 
 /**
  * The step planner as a table: (named live state, named desired state) -> the labels of the planned
@@ -172,6 +173,16 @@ class DeployStepsTableTest {
                   create("wg2", "wg5"),
                   "start BIRD",
                   RECORD)),
+          // After a reboot only the files are left: the network and the daemons come back, no
+          // file is written.
+          new Row(
+              "rebooted",
+              "D0",
+              labels(NETWORK, START_FIREWALLS, create("wg2", "wg3", "wg5"), "start BIRD")),
+          new Row(
+              "rebooted, stale veth",
+              "D0",
+              labels(NETWORK, START_FIREWALLS, create("wg2", "wg3", "wg5"), "start BIRD")),
           // Recovery reloads everything: the running system may have read the crashed run's files.
           new Row(
               "interrupted",
@@ -446,6 +457,52 @@ class DeployStepsTableTest {
     DeploySteps.Plan p = DeploySteps.plan(HostStates.peerLeaves(), HostStates.wg3Died());
     assertThat(commands(step(p, "remove wg3"))).containsExactly("ip -n lab link del wg3");
     assertThat(step(p, "remove wg3").undo()).isEmpty();
+  }
+
+  @Test
+  void plan_rebooted_rebuildsTheMeshFromItsFilesWithoutWritingOne() {
+    DeploySteps.Plan p = DeploySteps.plan(d0(), HostStates.rebooted());
+    assertThat(commands(step(p, "create veth lab-vh/lab-vn")))
+        .containsExactly("ip link add lab-vh type veth peer name lab-vn netns lab");
+    assertThat(commands(step(p, "move lan0 into lab")))
+        .containsExactly("ip link set lan0 netns lab");
+    assertThat(p.files()).isEmpty();
+    assertThat(p.steps())
+        .noneMatch(s -> s.apply().stream().anyMatch(e -> e instanceof Effect.WriteFile));
+  }
+
+  @Test
+  void plan_vethHostEndWithoutItsPeerInTheNamespace_isDeletedBeforeThePairIsMadeAgain() {
+    DeploySteps.Plan p = DeploySteps.plan(d0(), HostStates.rebootedWithStaleVeth());
+    assertThat(commands(step(p, "create veth lab-vh/lab-vn")))
+        .containsExactly(
+            "ip link del lab-vh", "ip link add lab-vh type veth peer name lab-vn netns lab");
+    // Both ends get their addresses: the new host end has none.
+    assertThat(commands(step(p, "address veth lab-vh/lab-vn")))
+        .contains(
+            "ip addr add 169.254.0.1/30 dev lab-vh",
+            "ip -n lab addr add 169.254.0.2/30 dev lab-vn");
+  }
+
+  @Test
+  void plan_birdStart_makesTheSocketDirectoryFirst_andUnderSystemdResetsAFailedUnit() {
+    Desired direct = d0();
+    Step d = step(DeploySteps.plan(direct, HostStates.rebooted()), "start BIRD");
+    Path runDir = direct.plan().layout().birdSocket().getParent();
+    assertThat(d.apply().get(0)).isEqualTo(new Effect.MakeDirectory(runDir, Optional.empty()));
+
+    Desired systemd =
+        new Desired(
+            direct.plan(),
+            direct.files(),
+            direct.backend(),
+            Supervisor.SYSTEMD,
+            direct.acceptedSerials());
+    Step s = step(DeploySteps.plan(systemd, HostStates.rebooted()), "start BIRD");
+    assertThat(s.apply().get(0)).isEqualTo(new Effect.MakeDirectory(runDir, Optional.empty()));
+    String unit = direct.plan().layout().birdUnit();
+    assertThat(commands(s))
+        .containsSubsequence("systemctl reset-failed " + unit, "systemctl start " + unit);
   }
 
   @Test

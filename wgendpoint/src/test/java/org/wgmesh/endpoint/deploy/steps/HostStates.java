@@ -305,6 +305,28 @@ final class HostStates {
         Set.of());
   }
 
+  /**
+   * D0 deployed, then the machine rebooted: files, serials and manifest on disk as the deploy left
+   * them, and nothing of the running mesh (no namespace, veth, WireGuard, BIRD or Shorewall); lan0
+   * is back in the default namespace with the addresses the machine's own configuration gives it.
+   */
+  static LiveState rebooted() {
+    LiveState ok = deployed(d0());
+    return withHost(ok, HostState.fresh(Map.of("lan0", FRESH_LAN0), TOOLS));
+  }
+
+  /**
+   * {@link #rebooted()}, but the veth's host end outlived the namespace (a container whose network
+   * namespace survives its reboot, while the old mesh namespace is still being freed).
+   */
+  static LiveState rebootedWithStaleVeth() {
+    LiveState r = rebooted();
+    VethPair v = d0().plan().veth();
+    Map<String, LinkInfo> hostLinks = new HashMap<>(r.host().hostLinks());
+    hostLinks.put(v.hostName(), link(v.hostName(), List.of(v.hostV4(), v.hostV6())));
+    return withHost(r, HostState.fresh(hostLinks, TOOLS));
+  }
+
   static Map<String, LiveState> liveStates() {
     Map<String, LiveState> m = new LinkedHashMap<>();
     m.put("fresh host", fresh());
@@ -312,6 +334,8 @@ final class HostStates {
     m.put("wg3 died", wg3Died());
     m.put("half torn down", halfTornDown());
     m.put("interrupted", interrupted());
+    m.put("rebooted", rebooted());
+    m.put("rebooted, stale veth", rebootedWithStaleVeth());
     return m;
   }
 
