@@ -5,20 +5,30 @@
 # package as installed software: its install, upgrade, remove and purge in a Debian 12 chroot, and
 # the fleet of Debian 12 machines with systemd (containers, and one VM for kernel WireGuard).
 # Run as root on Debian 12 (no sudo needed): scripts/test.sh
+# Each part ends with a line "test.sh: PART took N s" (docs/e2e.md lists them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/setup-debian.sh
-mvn -B -ntp verify -Dwgmesh.privileged=true "$@"
-bash lab/e2e.sh
+part() { # NAME COMMAND...
+  local name=$1 t0=$SECONDS
+  shift
+  "$@"
+  echo "test.sh: $name took $((SECONDS - t0)) s"
+}
+
+part setup bash scripts/setup-debian.sh
+part "maven verify" mvn -B -ntp verify -Dwgmesh.privileged=true "$@"
+part e2e bash lab/e2e.sh
 # Hub and spoke with hosts behind NAT and the same-LAN shortcut, 8 hosts (docs/e2e.md).
-bash lab/e2e-topology.sh
+part e2e-topology bash lab/e2e-topology.sh
 # Keys over time: group key, host key and site key rotations under traffic (docs/e2e.md).
-bash lab/e2e-keys.sh
+part e2e-keys bash lab/e2e-keys.sh
 # The lab machines' Debian 12 image (lab/machines/build-image.sh), built once from Debian's
-# packages and cached in /var/cache/wgmesh-lab (WGM_CACHE): a first run builds it.
+# packages and cached in /var/cache/wgmesh-lab (WGM_CACHE; .ci/run gives an empty one).
+export WGM_CACHE=${WGM_CACHE:-/var/cache/wgmesh-lab}
+part "machines image" bash lab/machines/build-image.sh "$WGM_CACHE"
 # The package's install, upgrade, remove and purge on that root file system, in a chroot.
-bash lab/machines/package-lifecycle.sh "${WGM_CACHE:-/var/cache/wgmesh-lab}"
+part "package lifecycle" bash lab/machines/package-lifecycle.sh "$WGM_CACHE"
 # The package on Debian 12 machines with systemd as PID 1: a site and five endpoints in
 # containers, one endpoint in a VM with kernel WireGuard (docs/e2e.md, "Installed software").
-WGM_CACHE=${WGM_CACHE:-/var/cache/wgmesh-lab} bash lab/machines/fleet.sh
+part fleet bash lab/machines/fleet.sh
