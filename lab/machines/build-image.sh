@@ -28,6 +28,7 @@ done
 work=$(mktemp -d "$cache/build.XXXXXX")
 # --one-file-system: an interrupted mmdebstrap can leave /proc, /sys or /dev mounted in the tree
 trap 'rm -rf --one-file-system -- "$work"' EXIT
+trap 'exit 130' INT TERM
 sources=()
 [ -s /etc/apt/sources.list ] && grep -q '^[[:space:]]*deb' /etc/apt/sources.list && sources+=(/etc/apt/sources.list)
 for f in /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
