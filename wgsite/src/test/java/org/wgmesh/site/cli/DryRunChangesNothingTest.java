@@ -2,9 +2,6 @@ package org.wgmesh.site.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -15,8 +12,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.wgmesh.core.cli.Cli;
-import org.wgmesh.core.cli.Io;
 import org.wgmesh.core.site.SiteFile;
+import org.wgmesh.core.testing.CliRun;
+import org.wgmesh.core.testing.CliRun.Result;
 import org.wgmesh.core.testing.FileSnapshot;
 import org.wgmesh.site.publish.Publishers;
 import org.wgmesh.site.publish.SitePublication;
@@ -35,8 +33,6 @@ class DryRunChangesNothingTest {
   Path yaml;
   Path zone;
 
-  record Result(int rc, String out, String err) {}
-
   @BeforeEach
   void createSite() {
     yaml = siteDir.resolve("wgmesh.yaml");
@@ -45,24 +41,17 @@ class DryRunChangesNothingTest {
   }
 
   static Result run(Instant now, String command, String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Io io = new Io(new ByteArrayInputStream(new byte[0]), out, err, false);
     Clock clock = Clock.fixed(now, ZoneOffset.UTC);
-    int rc =
-        command.equals("wgpub")
-            ? Cli.run(
-                i ->
-                    new WgpubCommand(
-                        i,
-                        r ->
-                            new SitePublication(
-                                r, (uri, d) -> Publishers.fromUri(uri, d, Map.of()), clock)),
-                io,
-                args)
-            : Cli.run(WgsiteCommand::new, io, args);
-    return new Result(
-        rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return command.equals("wgpub")
+        ? CliRun.run(
+            i ->
+                new WgpubCommand(
+                    i,
+                    r ->
+                        new SitePublication(
+                            r, (uri, d) -> Publishers.fromUri(uri, d, Map.of()), clock)),
+            args)
+        : CliRun.run(WgsiteCommand::new, args);
   }
 
   @Test

@@ -2,9 +2,6 @@ package org.wgmesh.site.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -18,8 +15,6 @@ import java.util.function.BiFunction;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.wgmesh.core.cli.Cli;
-import org.wgmesh.core.cli.Io;
 import org.wgmesh.core.crypto.X25519PrivateKey;
 import org.wgmesh.core.error.ExitCode;
 import org.wgmesh.core.model.HostEntry;
@@ -32,6 +27,8 @@ import org.wgmesh.core.registration.Registration;
 import org.wgmesh.core.registration.RegistrationBlob;
 import org.wgmesh.core.site.Site;
 import org.wgmesh.core.site.SiteFile;
+import org.wgmesh.core.testing.CliRun;
+import org.wgmesh.core.testing.CliRun.Result;
 import org.wgmesh.site.publish.PublishVerification;
 import org.wgmesh.site.publish.Publisher;
 import org.wgmesh.site.publish.Publishers;
@@ -49,40 +46,24 @@ class KeySwitchTest {
   @TempDir Path dir;
   Path yaml;
 
-  record Result(int rc, String out, String err) {}
-
   record HostKey(X25519PrivateKey key, UUID uuid, String name) {}
 
-  private Result result(ByteArrayOutputStream out, ByteArrayOutputStream err, int rc) {
-    return new Result(
-        rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
-
   Result wgsite(Instant now, String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Io io = new Io(new ByteArrayInputStream(new byte[0]), out, err, false);
     Clock clock = Clock.fixed(now, ZoneOffset.UTC);
-    return result(out, err, Cli.run(i -> new WgsiteCommand(i, clock), io, args));
+    return CliRun.run(i -> new WgsiteCommand(i, clock), args);
   }
 
   Result wgpub(Instant now, String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Io io = new Io(new ByteArrayInputStream(new byte[0]), out, err, false);
     Clock clock = Clock.fixed(now, ZoneOffset.UTC);
     BiFunction<String, Path, Publisher> publishers =
         (uri, d) -> Publishers.fromUri(uri, d, Map.of());
-    int rc =
-        Cli.run(
-            i ->
-                new WgpubCommand(
-                    i,
-                    r -> new SitePublication(r, publishers, clock),
-                    r -> new PublishVerification(r, publishers, clock)),
-            io,
-            args);
-    return result(out, err, rc);
+    return CliRun.run(
+        i ->
+            new WgpubCommand(
+                i,
+                r -> new SitePublication(r, publishers, clock),
+                r -> new PublishVerification(r, publishers, clock)),
+        args);
   }
 
   @BeforeEach

@@ -3,10 +3,7 @@ package org.wgmesh.site.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -21,14 +18,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
-import org.wgmesh.core.cli.Cli;
-import org.wgmesh.core.cli.Io;
 import org.wgmesh.core.dns.TxtRecordSet;
 import org.wgmesh.core.error.PublishException;
 import org.wgmesh.core.json.Json;
 import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.site.Site;
 import org.wgmesh.core.site.SiteFile;
+import org.wgmesh.core.testing.CliRun;
+import org.wgmesh.core.testing.CliRun.Result;
 import org.wgmesh.core.testing.KnotServer;
 import org.wgmesh.site.publish.Publisher;
 import org.wgmesh.site.publish.Publishers;
@@ -51,17 +48,10 @@ class WgpubCommandTest {
   Path yaml;
   Path zone;
 
-  record Result(int rc, String out, String err) {}
-
   Result runAt(Instant now, BiFunction<String, Path, Publisher> publishers, String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Io io = new Io(new ByteArrayInputStream(new byte[0]), out, err, false);
     Clock clock = Clock.fixed(now, ZoneOffset.UTC);
-    int rc =
-        Cli.run(i -> new WgpubCommand(i, r -> new SitePublication(r, publishers, clock)), io, args);
-    return new Result(
-        rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return CliRun.run(
+        i -> new WgpubCommand(i, r -> new SitePublication(r, publishers, clock)), args);
   }
 
   Result run(String... args) {
@@ -127,24 +117,20 @@ class WgpubCommandTest {
   @Test
   void run_whileTheSiteFileIsLocked_isAConflict_butADryRunStillWorks() throws Exception {
     try (var held = SiteFile.lock(yaml, java.time.Duration.ZERO)) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      ByteArrayOutputStream err = new ByteArrayOutputStream();
-      Io io = new Io(new ByteArrayInputStream(new byte[0]), out, err, false);
       Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
-      int rc =
-          Cli.run(
+      Result r =
+          CliRun.run(
               i ->
                   new WgpubCommand(
                       i,
-                      r ->
+                      p ->
                           new SitePublication(
-                                  r, (uri, d) -> Publishers.fromUri(uri, d, Map.of()), clock)
+                                  p, (uri, d) -> Publishers.fromUri(uri, d, Map.of()), clock)
                               .withLockWait(java.time.Duration.ofMillis(100))),
-              io,
               yaml.toString());
 
-      assertThat(rc).isEqualTo(org.wgmesh.core.error.ExitCode.CONFLICT.code());
-      assertThat(err.toString(StandardCharsets.UTF_8))
+      assertThat(r.rc()).isEqualTo(org.wgmesh.core.error.ExitCode.CONFLICT.code());
+      assertThat(r.err())
           .contains("another wgsite or wgpub is changing this site file")
           .contains("hint: wait");
       assertThat(zone).doesNotExist();

@@ -3,9 +3,6 @@ package org.wgmesh.site.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -15,8 +12,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.wgmesh.core.cli.Cli;
-import org.wgmesh.core.cli.Io;
 import org.wgmesh.core.crypto.X25519PrivateKey;
 import org.wgmesh.core.error.ExitCode;
 import org.wgmesh.core.json.Json;
@@ -27,6 +22,8 @@ import org.wgmesh.core.registration.Registration;
 import org.wgmesh.core.registration.RegistrationBlob;
 import org.wgmesh.core.site.Site;
 import org.wgmesh.core.site.SiteFile;
+import org.wgmesh.core.testing.CliRun;
+import org.wgmesh.core.testing.CliRun.Result;
 
 class WgsiteCommandTest {
   static final String DOMAIN = "mesh.example.com";
@@ -34,20 +31,8 @@ class WgsiteCommandTest {
   @TempDir Path dir;
   Path yaml;
 
-  record Result(int rc, String out, String err) {}
-
   Result run(String stdin, boolean interactive, String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Io io =
-        new Io(
-            new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-            out,
-            err,
-            interactive);
-    int rc = Cli.run(WgsiteCommand::new, io, args);
-    return new Result(
-        rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return CliRun.run(WgsiteCommand::new, stdin, interactive, args);
   }
 
   Result run(String... args) {

@@ -3,9 +3,6 @@ package org.wgmesh.site.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -24,14 +21,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
-import org.wgmesh.core.cli.Cli;
-import org.wgmesh.core.cli.Io;
 import org.wgmesh.core.dns.TxtRecordSet;
 import org.wgmesh.core.json.Json;
 import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.record.RecordNames;
 import org.wgmesh.core.site.Site;
 import org.wgmesh.core.site.SiteFile;
+import org.wgmesh.core.testing.CliRun;
+import org.wgmesh.core.testing.CliRun.Result;
 import org.wgmesh.core.testing.KnotServer;
 import org.wgmesh.core.testing.Promtool;
 import org.wgmesh.site.cli.WgpubCommand;
@@ -52,8 +49,6 @@ class PublishVerificationTest {
   Site site;
   BiFunction<String, Path, Publisher> publishers = (uri, d) -> Publishers.fromUri(uri, d, Map.of());
 
-  record Result(int rc, String out, String err) {}
-
   @BeforeEach
   void createSite() {
     yaml = dir.resolve("wgmesh.yaml");
@@ -62,21 +57,14 @@ class PublishVerificationTest {
   }
 
   Result runAt(Instant now, String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Io io = new Io(new ByteArrayInputStream(new byte[0]), out, err, false);
     Clock clock = Clock.fixed(now, ZoneOffset.UTC);
-    int rc =
-        Cli.run(
-            i ->
-                new WgpubCommand(
-                    i,
-                    r -> new SitePublication(r, publishers, clock),
-                    r -> new PublishVerification(r, publishers, clock)),
-            io,
-            args);
-    return new Result(
-        rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return CliRun.run(
+        i ->
+            new WgpubCommand(
+                i,
+                r -> new SitePublication(r, publishers, clock),
+                r -> new PublishVerification(r, publishers, clock)),
+        args);
   }
 
   Result run(String... args) {

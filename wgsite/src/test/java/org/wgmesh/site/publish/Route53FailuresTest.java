@@ -2,13 +2,10 @@ package org.wgmesh.site.publish;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,9 +18,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.wgmesh.core.cli.Cli;
-import org.wgmesh.core.cli.Io;
 import org.wgmesh.core.error.ExitCode;
+import org.wgmesh.core.testing.CliRun;
+import org.wgmesh.core.testing.CliRun.Result;
 import org.wgmesh.site.cli.WgpubCommand;
 
 /**
@@ -38,8 +35,6 @@ class Route53FailuresTest {
   Path yaml;
   private String savedKey;
   private String savedSecret;
-
-  record Result(int rc, String out, String err) {}
 
   @BeforeEach
   void createSite() {
@@ -66,22 +61,15 @@ class Route53FailuresTest {
   }
 
   Result wgpub(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Io io = new Io(new ByteArrayInputStream(new byte[0]), out, err, false);
     Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
-    int rc =
-        Cli.run(
-            i ->
-                new WgpubCommand(
-                    i,
-                    r ->
-                        new SitePublication(
-                            r, (uri, d) -> Publishers.fromUri(uri, d, Map.of()), clock)),
-            io,
-            args);
-    return new Result(
-        rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return CliRun.run(
+        i ->
+            new WgpubCommand(
+                i,
+                r ->
+                    new SitePublication(
+                        r, (uri, d) -> Publishers.fromUri(uri, d, Map.of()), clock)),
+        args);
   }
 
   /** Accepts TCP connections on 127.0.0.1 and never reads or answers. */
