@@ -112,7 +112,6 @@ lan_matrix() {
   done
 }
 
-# Seconds from START until lan_matrix passes (or "-" when it did not within LIMIT).
 # on_all "COMMAND" MACHINE...: COMMAND succeeds on every one (names the first where it fails).
 on_all() {
   local cmd=$1 m
@@ -120,6 +119,7 @@ on_all() {
   for m in "$@"; do onq "$m" "$cmd" || { echo "  failed on $m" >&2; return 1; }; done
 }
 
+# Seconds from START until lan_matrix passes (or "-" when it did not within LIMIT).
 timed_matrix() { # START LIMIT N...
   local start=$1 limit=$2
   shift 2
@@ -145,6 +145,7 @@ ml_start "$image"
 
 # ------------------------------------------------------------------ boot
 # The VM first: under TCG it boots and installs for minutes while the containers work.
+tvm=$(date +%s)
 ml_boot h6 vm 16 "$(words h6)"
 tb=$(date +%s)
 CONTAINERS="site h1 h2 h3 h4 h5"
@@ -177,7 +178,6 @@ check "machines reach nothing but the lab bridge (no default route)" \
   echo "installed $(date +%s)"
 ) >"$ML_STATE/h6.bringup" 2>&1 &
 vm_job=$!
-tvm=$(date +%s)
 
 # ------------------------------------------------------------------ install
 ti=$(date +%s)

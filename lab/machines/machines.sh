@@ -64,7 +64,6 @@ ml_boot() {
   addr=$(tr ' ' '\n' <<<"$words" | sed -n 's/^wgm\.pub4=\([^/]*\).*/\1/p')
   printf 'Host %s\n  HostName %s\n' "$name" "$addr" >>"$ML_STATE/ssh_config"
   words="wgm.name=$name wgm.key=$ML_KEY $words"
-  echo "$kind" >"$ML_STATE/$name.kind"
   case $kind in
     container) ml_boot_container "$name" "$index" "$words" ;;
     vm) ml_boot_vm "$name" "$index" "$words" ;;
@@ -151,7 +150,6 @@ ml_accel() {
 on() { local m=$1; shift; ip netns exec "$ML_NS" ssh -F "$ML_STATE/ssh_config" "$m" "$@"; }
 onq() { on "$@" >/dev/null 2>&1; }
 ml_copy() { ip netns exec "$ML_NS" scp -q -F "$ML_STATE/ssh_config" "$2" "$1:$3"; }
-ml_kind() { cat "$ML_STATE/$1.kind"; }
 
 # Until SSH answers and systemd has finished starting (running or degraded), or SECONDS pass.
 ml_wait_up() {
