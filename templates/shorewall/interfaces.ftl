@@ -8,3 +8,5 @@ net	${publicInterface}	tcpflags,nosmurfs,routefilter,logmartians,sourceroute=0
 net	${i}	tcpflags,nosmurfs,routefilter,logmartians,sourceroute=0
 </#list>
 loc	${veth.hostName}	tcpflags,routefilter
+# Your own interfaces (kept by every deploy).
+?INCLUDE interfaces.local

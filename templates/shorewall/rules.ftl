@@ -1,6 +1,8 @@
 # Rendered by wgdeploy for ${mesh.domain}; changes are overwritten.
 #ACTION	SOURCE	DEST	PROTO	DEST_PORT(S)
-?SECTION NEW
+# Your own rules (kept by every deploy) come first: they win over wgmesh's. With ?SECTION lines
+# they must end in ?SECTION NEW, the section wgmesh's rules below are in.
+?INCLUDE rules.local
 <#if ports?has_content>
 # WireGuard: one UDP port per peer (port base + peer number), forwarded into namespace ${namespace}.
 DNAT	net	loc:${veth.nsV4Address}	udp	${ports?join(",")}

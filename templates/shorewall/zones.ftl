@@ -3,3 +3,5 @@
 fw	firewall
 net	ipv4
 loc	ipv4
+# Your own zones (kept by every deploy): after these, so they may nest in net or loc.
+?INCLUDE zones.local

@@ -4,3 +4,5 @@
 #ZONE	INTERFACE	OPTIONS
 net	${publicInterface}	tcpflags,sourceroute=0
 loc	${veth.hostName}	tcpflags
+# Your own interfaces (kept by every deploy).
+?INCLUDE interfaces.local

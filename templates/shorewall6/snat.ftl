@@ -1,4 +1,6 @@
 # Rendered by wgdeploy for ${mesh.domain}; changes are overwritten.
 # What leaves namespace ${namespace} for the Internet (the veth and the LAN) is masqueraded.
 #ACTION	SOURCE	DEST
+# Your own snat entries (kept by every deploy) come first.
+?INCLUDE snat.local
 MASQUERADE	${([veth.v6Network] + trust.v6Networks)?join(",")}	${publicInterface}

@@ -22,6 +22,8 @@ import org.wgmesh.endpoint.config.EndpointFile;
 import org.wgmesh.endpoint.config.EnrolOptions;
 import org.wgmesh.endpoint.config.Enrolment;
 import org.wgmesh.endpoint.settings.EndpointConfig;
+import org.wgmesh.endpoint.settings.ExistingFirewall;
+import org.wgmesh.endpoint.settings.Firewall;
 import org.wgmesh.endpoint.settings.InterfaceName;
 import org.wgmesh.endpoint.settings.NamespaceName;
 import org.wgmesh.endpoint.settings.Roots;
@@ -159,6 +161,22 @@ public final class WgconfigCommand implements Callable<Integer> {
   Boolean allowSshFromNet;
 
   @Option(
+      names = "--firewall",
+      paramLabel = "shorewall|nftables",
+      description =
+          "Which firewall wgdeploy configures: Shorewall, or its own nftables table inet wgmesh"
+              + " (default: shorewall).")
+  Firewall firewall;
+
+  @Option(
+      names = "--existing-firewall",
+      paramLabel = "refuse|merge",
+      description =
+          "What the first Shorewall deploy does with a Shorewall configuration already on the"
+              + " router: refuse (default), or merge it into the *.local include files.")
+  ExistingFirewall existingFirewall;
+
+  @Option(
       names = "--config-dir",
       paramLabel = "DIR",
       description =
@@ -256,6 +274,8 @@ public final class WgconfigCommand implements Callable<Integer> {
                 : Optional.of(Enrolment.checkTemplateDir(Path.of(t.strip()))),
         (b, v) -> b.templateDir = v);
     set(c, allowSshFromNet, v -> v, (b, v) -> b.allowSshFromNet = v);
+    set(c, firewall, v -> v, (b, v) -> b.firewall = v);
+    set(c, existingFirewall, v -> v, (b, v) -> b.existingFirewall = v);
     return c;
   }
 

@@ -25,6 +25,8 @@ import org.wgmesh.core.net.IpPrefix;
 import org.wgmesh.core.yaml.YamlDocuments;
 import org.wgmesh.core.yaml.YamlNode;
 import org.wgmesh.endpoint.settings.EndpointConfig;
+import org.wgmesh.endpoint.settings.ExistingFirewall;
+import org.wgmesh.endpoint.settings.Firewall;
 import org.wgmesh.endpoint.settings.InterfaceName;
 import org.wgmesh.endpoint.settings.NamespaceName;
 import org.wgmesh.endpoint.settings.Roots;
@@ -81,7 +83,9 @@ public final class EndpointFile {
           "supervisor",
           "roots",
           "template-dir",
-          "allow-ssh-from-net");
+          "allow-ssh-from-net",
+          "firewall",
+          "existing-firewall");
   private static final Set<String> SITE_KEYS = Set.of("signing-key", "fingerprint", "box-key");
   private static final Set<String> ROOT_KEYS =
       Set.of(
@@ -235,7 +239,9 @@ public final class EndpointFile {
           choice(e, "supervisor", Supervisor.class, Supervisor.DIRECT),
           roots(e),
           YamlNode.optional(e, "template-dir").map(n -> inConfigDir(n, dir)),
-          flag(e, "allow-ssh-from-net", true));
+          flag(e, "allow-ssh-from-net", true),
+          choice(e, "firewall", Firewall.class, Firewall.SHOREWALL),
+          choice(e, "existing-firewall", ExistingFirewall.class, ExistingFirewall.REFUSE));
     } catch (ConfigException ce) {
       // The record names the key; add where it is.
       YamlNode at = e.get(ce.what());
@@ -411,6 +417,10 @@ public final class EndpointFile {
     }
     c.templateDir().ifPresent(t -> m.put("template-dir", t.toString()));
     m.put("allow-ssh-from-net", c.allowSshFromNet());
+    m.put("firewall", c.firewall().name().toLowerCase(Locale.ROOT));
+    if (c.existingFirewall() != ExistingFirewall.REFUSE) {
+      m.put("existing-firewall", c.existingFirewall().name().toLowerCase(Locale.ROOT));
+    }
     return m;
   }
 

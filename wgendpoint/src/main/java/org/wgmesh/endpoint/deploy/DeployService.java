@@ -8,9 +8,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.wgmesh.core.cli.Reporter;
 import org.wgmesh.core.crypto.X25519PrivateKey;
 import org.wgmesh.core.error.ConflictException;
@@ -31,6 +33,7 @@ import org.wgmesh.endpoint.deploy.plan.DeployPlan;
 import org.wgmesh.endpoint.deploy.plan.Layout;
 import org.wgmesh.endpoint.deploy.plan.Planner;
 import org.wgmesh.endpoint.deploy.render.RenderedFile;
+import org.wgmesh.endpoint.deploy.render.ShorewallIncludes;
 import org.wgmesh.endpoint.deploy.render.TemplateRenderer;
 import org.wgmesh.endpoint.deploy.state.Manifest;
 import org.wgmesh.endpoint.deploy.state.StateStore;
@@ -42,6 +45,7 @@ import org.wgmesh.endpoint.deploy.steps.Step;
 import org.wgmesh.endpoint.deploy.steps.Teardown;
 import org.wgmesh.endpoint.deploy.steps.Transactions;
 import org.wgmesh.endpoint.settings.EndpointConfig;
+import org.wgmesh.endpoint.settings.Firewall;
 import org.wgmesh.endpoint.settings.Supervisor;
 import org.wgmesh.endpoint.settings.WireGuardBackendChoice;
 import org.wgmesh.endpoint.source.EndpointMeshSource;
@@ -310,10 +314,19 @@ public final class DeployService {
             .filter(i -> !i.equals(plan.trustInterface()) && !i.equals(plan.publicInterface()))
             .toList();
     List<RenderedFile> files =
-        new TemplateRenderer(config.templateDir()).render(plan, key, sharedLanInterfaces);
+        new ArrayList<>(
+            new TemplateRenderer(config.templateDir()).render(plan, key, sharedLanInterfaces));
     reporter.detail(
         "planned %d WireGuard links in namespace %s", plan.links().size(), plan.namespace());
     Layout l = plan.layout();
+    List<Path> operatorFiles = List.of();
+    if (config.firewall() == Firewall.SHOREWALL) {
+      StateStore state = new StateStore(l.stateDir());
+      SharedShorewall shared =
+          SharedShorewall.of(config, l, state.manifest(), state.journal().isPresent());
+      files.addAll(shared.includes());
+      operatorFiles = shared.operatorFiles();
+    }
     HostState host = probe.probe(l, plan.veth().hostName(), plan.trustInterface());
     List<Path> paths = new ArrayList<>(files.stream().map(RenderedFile::path).toList());
     paths.add(read.seenFile());
@@ -325,7 +338,8 @@ public final class DeployService {
                 files,
                 config.backend(),
                 config.supervisor(),
-                Optional.of(new Desired.StateFile(read.seenFile(), read.seenText()))),
+                Optional.of(new Desired.StateFile(read.seenFile(), read.seenText())),
+                operatorFiles),
             live);
     return new Prepared(plan, steps);
   }
@@ -381,8 +395,26 @@ public final class DeployService {
       HostState host =
           new HostProbe(runner).probe(l, m.vethHost().isEmpty() ? ns + "-vh" : m.vethHost(), trust);
       LiveState live = LiveStateReader.read(host, state, m.files());
+      Set<Path> unchangedIncludes = new HashSet<>();
+      m.createdIncludes()
+          .forEach(
+              (p, sha) -> {
+                if (live.text(p).map(ShorewallIncludes::sha256).equals(Optional.of(sha))) {
+                  unchangedIncludes.add(p);
+                } else if (live.files().containsKey(p)) {
+                  reporter.info("%s: kept %s: it holds your changes", domain, p);
+                }
+              });
       List<Step> steps =
-          Teardown.plan(l, m, host, trust, config.backend(), config.supervisor(), live.pristine());
+          Teardown.plan(
+              l,
+              m,
+              host,
+              trust,
+              config.backend(),
+              config.supervisor(),
+              live.pristine(),
+              unchangedIncludes);
       if (steps.isEmpty()) {
         reporter.info(
             "nothing to remove: no deploy state in %s and no namespace %s", l.stateDir(), ns);

@@ -39,7 +39,10 @@ import org.wgmesh.core.net.IpPrefix;
  * @param supervisor who runs BIRD and wireguard-go
  * @param roots where deployed files go (the system paths, or below a prefix for tests)
  * @param templateDir a directory whose templates replace the built-in ones file by file (absolute)
- * @param allowSshFromNet whether Shorewall accepts SSH from the Internet side to the router
+ * @param allowSshFromNet whether the firewall accepts SSH from the Internet side to the router
+ * @param firewall which firewall wgdeploy configures
+ * @param existingFirewall what the first Shorewall deploy does with the operator's own Shorewall
+ *     configuration
  */
 public record EndpointConfig(
     DomainName domain,
@@ -61,7 +64,9 @@ public record EndpointConfig(
     Supervisor supervisor,
     Roots roots,
     Optional<Path> templateDir,
-    boolean allowSshFromNet) {
+    boolean allowSshFromNet,
+    Firewall firewall,
+    ExistingFirewall existingFirewall) {
 
   /**
    * @throws ConfigException naming the setting that is invalid
@@ -96,6 +101,55 @@ public record EndpointConfig(
     Objects.requireNonNull(supervisor, "supervisor");
     Objects.requireNonNull(roots, "roots");
     Objects.requireNonNull(templateDir, "templateDir");
+    Objects.requireNonNull(firewall, "firewall");
+    Objects.requireNonNull(existingFirewall, "existingFirewall");
+  }
+
+  /** As the canonical constructor, with Shorewall and {@link ExistingFirewall#REFUSE}. */
+  public EndpointConfig(
+      DomainName domain,
+      Ed25519PublicKey siteSigningKey,
+      X25519PublicKey siteBoxKey,
+      String locus,
+      UUID uuid,
+      Optional<String> hostname,
+      Optional<NamespaceName> netns,
+      Optional<InterfaceName> publicInterface,
+      List<IpAddress> publicAddresses,
+      Optional<InterfaceName> trustInterface,
+      List<IpPrefix> trustAddresses,
+      List<IpPrefix> lanPrefixes,
+      Path hostKey,
+      Optional<String> resolver,
+      Optional<Path> zoneFile,
+      WireGuardBackendChoice backend,
+      Supervisor supervisor,
+      Roots roots,
+      Optional<Path> templateDir,
+      boolean allowSshFromNet) {
+    this(
+        domain,
+        siteSigningKey,
+        siteBoxKey,
+        locus,
+        uuid,
+        hostname,
+        netns,
+        publicInterface,
+        publicAddresses,
+        trustInterface,
+        trustAddresses,
+        lanPrefixes,
+        hostKey,
+        resolver,
+        zoneFile,
+        backend,
+        supervisor,
+        roots,
+        templateDir,
+        allowSshFromNet,
+        Firewall.SHOREWALL,
+        ExistingFirewall.REFUSE);
   }
 
   /** The pinned site key's fingerprint ({@code SHA256:...}), as operators compare it. */
@@ -175,6 +229,8 @@ public record EndpointConfig(
     public Roots roots;
     public Optional<Path> templateDir;
     public boolean allowSshFromNet;
+    public Firewall firewall;
+    public ExistingFirewall existingFirewall;
 
     Builder(EndpointConfig c) {
       domain = c.domain;
@@ -197,6 +253,8 @@ public record EndpointConfig(
       roots = c.roots;
       templateDir = c.templateDir;
       allowSshFromNet = c.allowSshFromNet;
+      firewall = c.firewall;
+      existingFirewall = c.existingFirewall;
     }
 
     /**
@@ -223,7 +281,9 @@ public record EndpointConfig(
           supervisor,
           roots,
           templateDir,
-          allowSshFromNet);
+          allowSshFromNet,
+          firewall,
+          existingFirewall);
     }
   }
 }

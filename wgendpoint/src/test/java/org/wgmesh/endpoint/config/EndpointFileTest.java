@@ -20,6 +20,8 @@ import org.wgmesh.core.net.DomainName;
 import org.wgmesh.core.net.IpAddress;
 import org.wgmesh.core.net.IpPrefix;
 import org.wgmesh.endpoint.settings.EndpointConfig;
+import org.wgmesh.endpoint.settings.ExistingFirewall;
+import org.wgmesh.endpoint.settings.Firewall;
 import org.wgmesh.endpoint.settings.InterfaceName;
 import org.wgmesh.endpoint.settings.NamespaceName;
 import org.wgmesh.endpoint.settings.Roots;
@@ -168,6 +170,46 @@ class EndpointFileTest {
           .as(c.getValue())
           .isInstanceOfSatisfying(
               ConfigException.class, e -> assertThat(e.why()).contains("at line " + line));
+    }
+  }
+
+  @Test
+  void load_firewallSettings_roundTripAndABadValueNamesKeyAndLine() throws Exception {
+    EndpointConfig c =
+        sample()
+            .with(
+                b -> {
+                  b.firewall = Firewall.NFTABLES;
+                  b.existingFirewall = ExistingFirewall.MERGE;
+                });
+    Path f = EndpointFile.path(dir, c.domain());
+    EndpointFile.save(c, f);
+    String text = Files.readString(f);
+    assertThat(text).contains("firewall: nftables").contains("existing-firewall: merge");
+    assertThat(EndpointFile.load(f, (DomainName) null)).isEqualTo(c);
+    assertThat(valid())
+        .as("the default is written out, so the file says which firewall runs")
+        .contains("firewall: shorewall")
+        .doesNotContain("existing-firewall");
+    for (String[] bad :
+        new String[][] {
+          {"firewall: nftables", "firewall: iptables", "shorewall, nftables"},
+          {"existing-firewall: merge", "existing-firewall: overwrite", "refuse, merge"}
+        }) {
+      write(text.replace(bad[0], bad[1]));
+      int line = lineOf(text, bad[0]);
+      assertThatThrownBy(() -> EndpointFile.load(f, (DomainName) null))
+          .as(bad[1])
+          .isInstanceOfSatisfying(
+              ConfigException.class,
+              e -> {
+                assertThat(e.exitCode()).isEqualTo(ExitCode.CONFIG);
+                assertThat(e.what()).isEqualTo(f.toString());
+                assertThat(e.why())
+                    .contains("'" + bad[1].split(": ")[0] + "'")
+                    .contains("at line " + line)
+                    .contains("is not one of " + bad[2]);
+              });
     }
   }
 

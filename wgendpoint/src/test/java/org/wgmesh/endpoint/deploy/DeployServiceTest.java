@@ -62,7 +62,9 @@ class DeployServiceTest {
             .respond(new CommandResult(1, "", "Unable to connect"), "birdc")
             .respond(
                 c -> c.argv().contains("configure"), c -> CommandResult.success("Reconfigured\n"))
-            .respond(FAIL, "conntrack");
+            .respond(FAIL, "conntrack")
+            // No nftables table of wgdeploy's in the default namespace (firewall: shorewall).
+            .respond(FAIL, "nft", "list", "table", "inet", "wgmesh");
     settings = Fixtures.withBackend(Fixtures.endpoint(dir), WireGuardBackendChoice.KERNEL);
   }
 
@@ -112,7 +114,8 @@ class DeployServiceTest {
             "ip -n lab link add wg2 type wireguard",
             "ip netns exec lab wg setconf wg2 " + dir.resolve("etc/wireguard/lab/wg2.conf"),
             "ip -n lab addr add fd12:3456:789a:1:2::1/80 dev wg2 nodad");
-    assertThat(r.files()).hasSize(18);
+    // 3 WireGuard, BIRD, 2 x 6 Shorewall, 2 units, 2 x 5 Shorewall include files.
+    assertThat(r.files()).hasSize(28);
     assertThat(dir.resolve("etc")).doesNotExist();
     assertThat(dir.resolve("var/lib/wgmesh")).doesNotExist();
     List<String> report = r.describe();

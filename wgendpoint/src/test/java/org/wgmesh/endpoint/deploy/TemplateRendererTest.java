@@ -8,10 +8,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.exec.Command;
 import org.wgmesh.core.exec.CommandResult;
@@ -21,8 +24,10 @@ import org.wgmesh.core.model.MeshView;
 import org.wgmesh.endpoint.deploy.plan.Planner;
 import org.wgmesh.endpoint.deploy.render.Component;
 import org.wgmesh.endpoint.deploy.render.RenderedFile;
+import org.wgmesh.endpoint.deploy.render.ShorewallIncludes;
 import org.wgmesh.endpoint.deploy.render.TemplateRenderer;
 import org.wgmesh.endpoint.settings.EndpointConfig;
+import org.wgmesh.endpoint.settings.Firewall;
 import org.wgmesh.endpoint.settings.Roots;
 
 /**
@@ -72,6 +77,63 @@ class TemplateRendererTest {
           .doesNotContain("SSH(ACCEPT)\tnet")
           .contains("SSH(ACCEPT)\tloc\t$FW");
     }
+  }
+
+  /** firewall: nftables renders wgdeploy's own table instead of any Shorewall file. */
+  static List<RenderedFile> renderNftables(EndpointConfig settings, List<String> sharedLan) {
+    return new TemplateRenderer(Optional.empty())
+        .render(
+            Planner.plan(Fixtures.view(), settings.with(b -> b.firewall = Firewall.NFTABLES)),
+            Fixtures.key(1),
+            sharedLan);
+  }
+
+  @Test
+  void render_nftables_oneTableOfItsOwnNoShorewall() throws IOException {
+    List<RenderedFile> files = renderNftables(Fixtures.endpoint(ROOT), List.of());
+    assertThat(files).noneMatch(f -> f.component() == Component.SHOREWALL);
+    assertThat(files).noneMatch(f -> f.component() == Component.SHOREWALL6);
+    RenderedFile nft =
+        files.stream().filter(f -> f.component() == Component.NFTABLES).findFirst().orElseThrow();
+    assertThat(nft.path()).isEqualTo(ROOT.resolve("var/lib/wgmesh/lab/wgmesh.nft"));
+    Path golden = GOLDEN.resolve("var/lib/wgmesh/lab/wgmesh.nft");
+    if (Boolean.getBoolean("wgmesh.updateGolden")) {
+      Files.createDirectories(golden.getParent());
+      Files.writeString(golden, nft.content());
+    }
+    assertThat(nft.content()).isEqualTo(Files.readString(golden));
+    String t = nft.content();
+    // One transaction that replaces only wgdeploy's table: no flush of the ruleset, no other table.
+    assertThat(t)
+        .startsWith("# Rendered by wgdeploy")
+        .contains("add table inet wgmesh\ndelete table inet wgmesh\ntable inet wgmesh {")
+        .doesNotContain("flush ruleset");
+    assertThat(t.lines().filter(l -> l.startsWith("table ")).toList())
+        .containsExactly("table inet wgmesh {");
+    assertThat(t)
+        .contains(
+            "meta nfproto ipv4 iifname { \"pub0\" } udp dport { 51822, 51823, 51825 } dnat ip to")
+        .contains("dnat ip6 to")
+        .contains("masquerade")
+        .contains("policy accept;")
+        .doesNotContain("policy drop")
+        .doesNotContain("tcp dport 22 drop");
+  }
+
+  @Test
+  void render_nftables_sshOffAndSharedLanInterfaces() {
+    String t =
+        renderNftables(
+                Fixtures.endpoint(ROOT).with(b -> b.allowSshFromNet = false), List.of("eth2"))
+            .stream()
+            .filter(f -> f.component() == Component.NFTABLES)
+            .findFirst()
+            .orElseThrow()
+            .content();
+    assertThat(t)
+        .contains("tcp dport 22 drop")
+        .contains("iifname { \"pub0\", \"eth2\" } udp dport")
+        .contains("oifname { \"pub0\", \"eth2\" } ip saddr");
   }
 
   static String rulesOf(List<RenderedFile> files, String suffix) {
@@ -247,12 +309,41 @@ class TemplateRendererTest {
     }
   }
 
-  /** The golden Shorewall and Shorewall6 configs pass {@code shorewall check}. */
-  @Test
+  /**
+   * The golden Shorewall and Shorewall6 configs pass {@code shorewall check}, with the include
+   * files as a deploy creates them and with the operator's own zone, interface, policy, rules (in
+   * sections ending in NEW) and snat in them.
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
   @EnabledIf("toolsPresent")
-  void golden_shorewall_passesShorewallCheck(@TempDir Path dir) throws IOException {
+  void golden_shorewall_passesShorewallCheck(boolean operatorRules, @TempDir Path dir)
+      throws IOException {
     renderInto(dir);
     Roots roots = Roots.under(dir);
+    Map<String, ShorewallIncludes.OnDisk> own = new java.util.HashMap<>();
+    if (operatorRules) {
+      own.put("zones", onDisk("dmz\tipv4\n"));
+      own.put("interfaces", onDisk("dmz\tdummy7\ttcpflags\n"));
+      own.put("policy", onDisk("dmz\tnet\tACCEPT\n"));
+      own.put(
+          "rules",
+          onDisk(
+              "?SECTION ALL\n?SECTION ESTABLISHED\n?SECTION RELATED\n?SECTION INVALID\n"
+                  + "?SECTION UNTRACKED\n?SECTION NEW\nACCEPT\tnet\t$FW\ttcp\t8080\n"));
+      own.put("snat", onDisk("MASQUERADE\t192.0.2.128/25\tpub0\n"));
+    }
+    for (Path d : List.of(roots.shorewall(), roots.shorewall6())) {
+      for (RenderedFile f :
+          ShorewallIncludes.files(
+              d,
+              d.getFileName().toString(),
+              Component.SHOREWALL,
+              Map.of(),
+              d.equals(roots.shorewall()) ? own : Map.of())) {
+        Files.writeString(f.path(), f.content());
+      }
+    }
     for (var c :
         List.of(
             List.of("shorewall", roots.shorewall()), List.of("shorewall6", roots.shorewall6()))) {
@@ -262,6 +353,10 @@ class TemplateRendererTest {
       assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isZero();
       assertThat(r.stdout()).contains("configuration verified");
     }
+  }
+
+  private static ShorewallIncludes.OnDisk onDisk(String text) {
+    return new ShorewallIncludes.OnDisk(text, AtomicFiles.PUBLIC);
   }
 
   private static List<RenderedFile> renderInto(Path dir) throws IOException {

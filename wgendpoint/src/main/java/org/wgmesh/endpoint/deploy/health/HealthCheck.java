@@ -25,6 +25,7 @@ import org.wgmesh.endpoint.deploy.host.Birdc;
 import org.wgmesh.endpoint.deploy.host.HostProbe;
 import org.wgmesh.endpoint.deploy.host.Ip;
 import org.wgmesh.endpoint.deploy.host.LinkInfo;
+import org.wgmesh.endpoint.deploy.host.Nft;
 import org.wgmesh.endpoint.deploy.host.Shorewall;
 import org.wgmesh.endpoint.deploy.host.Wg;
 import org.wgmesh.endpoint.deploy.plan.Layout;
@@ -183,7 +184,18 @@ public final class HealthCheck {
                 ? "answers on " + layout.birdSocket()
                 : "does not answer on " + layout.birdSocket() + firstLine(protocols),
             "run wgdeploy (it starts BIRD), or see the system log"));
-    for (Shorewall tool : Shorewall.values()) {
+    if (manifest.firewall().equals("nftables")) {
+      boolean table = probe.nftablesTable();
+      items.add(
+          item(
+              "nftables",
+              table,
+              "nftables table " + Nft.FAMILY + " " + Nft.TABLE,
+              table ? "loaded" : "missing",
+              "run wgdeploy (it loads the table from " + layout.nftablesFile() + ")"));
+    }
+    for (Shorewall tool :
+        manifest.firewall().equals("nftables") ? new Shorewall[0] : Shorewall.values()) {
       boolean started = probe.shorewallRunning(tool);
       items.add(
           item(

@@ -87,7 +87,8 @@ public final class HostProbe {
         birdRunning(layout),
         shorewallRunning(Shorewall.V4),
         shorewallRunning(Shorewall.V6),
-        tools());
+        tools(),
+        nftablesTable());
   }
 
   /** Names of the existing network namespaces. */
@@ -160,6 +161,11 @@ public final class HostProbe {
   /** Whether the firewall of {@code tool} is started. */
   public boolean shorewallRunning(Shorewall tool) {
     return runner.execute(tool.status()).ok();
+  }
+
+  /** Whether wgdeploy's table {@code inet wgmesh} exists (no nft installed: it does not). */
+  public boolean nftablesTable() {
+    return succeeds(Nft.listTable());
   }
 
   /** Which optional tools are there. {@code modprobe -n} loads nothing. */

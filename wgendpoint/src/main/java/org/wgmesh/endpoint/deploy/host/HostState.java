@@ -21,6 +21,7 @@ import java.util.Set;
  * @param shorewallRunning whether Shorewall is started
  * @param shorewall6Running whether Shorewall6 is started
  * @param tools which optional host tools there are
+ * @param nftablesTable whether wgdeploy's nftables table {@code inet wgmesh} exists
  */
 public record HostState(
     boolean namespaceExists,
@@ -33,13 +34,59 @@ public record HostState(
     boolean birdRunning,
     boolean shorewallRunning,
     boolean shorewall6Running,
-    Tools tools) {
+    Tools tools,
+    boolean nftablesTable) {
   public HostState {
     hostLinks = Map.copyOf(hostLinks);
     nsLinks = Map.copyOf(nsLinks);
     wireguardInterfaces = Set.copyOf(wireguardInterfaces);
     nsRoutes = Set.copyOf(nsRoutes);
     hostRoutes = Set.copyOf(hostRoutes);
+  }
+
+  /** As the canonical constructor, without wgdeploy's nftables table. */
+  public HostState(
+      boolean namespaceExists,
+      Map<String, LinkInfo> hostLinks,
+      Map<String, LinkInfo> nsLinks,
+      Set<String> wireguardInterfaces,
+      boolean forwarding,
+      Set<String> nsRoutes,
+      Set<String> hostRoutes,
+      boolean birdRunning,
+      boolean shorewallRunning,
+      boolean shorewall6Running,
+      Tools tools) {
+    this(
+        namespaceExists,
+        hostLinks,
+        nsLinks,
+        wireguardInterfaces,
+        forwarding,
+        nsRoutes,
+        hostRoutes,
+        birdRunning,
+        shorewallRunning,
+        shorewall6Running,
+        tools,
+        false);
+  }
+
+  /** A copy with wgdeploy's nftables table present or not. */
+  public HostState withNftablesTable(boolean present) {
+    return new HostState(
+        namespaceExists,
+        hostLinks,
+        nsLinks,
+        wireguardInterfaces,
+        forwarding,
+        nsRoutes,
+        hostRoutes,
+        birdRunning,
+        shorewallRunning,
+        shorewall6Running,
+        tools,
+        present);
   }
 
   /**

@@ -14,6 +14,15 @@ public enum Shorewall {
     this.tool = tool;
   }
 
+  /**
+   * Where the Debian package keeps the files it ships in the configuration directory ({@code
+   * conntrack}, {@code params}, {@code shorewall.conf}): a file there identical to one of these is
+   * the package's default, not the operator's configuration.
+   */
+  public Path shippedDefaults() {
+    return Path.of("/usr/share", tool, "configfiles");
+  }
+
   /** The program name. */
   public String tool() {
     return tool;

@@ -61,6 +61,14 @@ public record Layout(Roots roots, String namespace) {
     return roots.shorewall6();
   }
 
+  /**
+   * The nftables script of wgdeploy's table {@code inet wgmesh} (firewall: nftables), in the state
+   * directory: nothing else reads it, and wgdeploy loads it again after a reboot.
+   */
+  public Path nftablesFile() {
+    return stateDir().resolve("wgmesh.nft");
+  }
+
   /** A systemd unit file. */
   public Path unit(String name) {
     return roots.systemd().resolve(name);

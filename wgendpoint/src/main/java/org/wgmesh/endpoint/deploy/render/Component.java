@@ -10,6 +10,8 @@ public enum Component {
   SHOREWALL,
   /** Shorewall6 ({@code shorewall6 reload}). */
   SHOREWALL6,
+  /** wgdeploy's nftables table ({@code nft -f}). */
+  NFTABLES,
   /** systemd units ({@code systemctl daemon-reload} under the systemd supervisor). */
   SYSTEMD
 }

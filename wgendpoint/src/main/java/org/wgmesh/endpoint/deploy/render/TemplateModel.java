@@ -71,13 +71,20 @@ final class TemplateModel {
             "wireguardDir", l.wireguardDir().toString(),
             "shorewallDir", l.shorewallDir().toString(),
             "shorewall6Dir", l.shorewall6Dir().toString(),
+            "nftablesFile", l.nftablesFile().toString(),
             "stateDir", l.stateDir().toString()));
     m.put(
         "units",
         map(
             "bird", l.birdUnit(),
             "wireguardGo", l.wireguardGoUnitTemplate()));
-    m.put("firewall", map("sshFromNet", p.settings().allowSshFromNet()));
+    m.put(
+        "firewall",
+        map(
+            "sshFromNet",
+            p.settings().allowSshFromNet(),
+            "kind",
+            p.settings().firewall().name().toLowerCase(java.util.Locale.ROOT)));
     return m;
   }
 

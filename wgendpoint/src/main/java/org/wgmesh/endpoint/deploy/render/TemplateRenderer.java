@@ -25,6 +25,7 @@ import org.wgmesh.core.io.AtomicFiles;
 import org.wgmesh.endpoint.deploy.plan.DeployPlan;
 import org.wgmesh.endpoint.deploy.plan.Layout;
 import org.wgmesh.endpoint.deploy.plan.WireGuardLink;
+import org.wgmesh.endpoint.settings.Firewall;
 
 /**
  * Renders every managed file of a {@link DeployPlan} from the FreeMarker templates. The built-in
@@ -110,29 +111,30 @@ public final class TemplateRenderer {
               link.interfaceName()));
     }
     out.add(file(l.birdConf(), "bird/bird.conf.ftl", model, AtomicFiles.GROUP, Component.BIRD, ""));
-    for (String f : List.of("shorewall.conf", "zones", "interfaces", "policy", "rules", "snat")) {
+    if (plan.settings().firewall() == Firewall.NFTABLES) {
       out.add(
           file(
-              l.shorewallDir().resolve(f),
-              "shorewall/" + f + ".ftl",
+              l.nftablesFile(),
+              "nftables/wgmesh.nft.ftl",
               model,
-              AtomicFiles.PUBLIC,
-              Component.SHOREWALL,
+              AtomicFiles.GROUP,
+              Component.NFTABLES,
               ""));
-    }
-    for (String f : List.of("shorewall6.conf", "zones", "interfaces", "policy", "rules", "snat")) {
-      out.add(
-          file(
-              l.shorewall6Dir().resolve(f),
-              "shorewall6/" + f + ".ftl",
-              model,
-              AtomicFiles.PUBLIC,
-              Component.SHOREWALL6,
-              ""));
+    } else {
+      shorewall(out, l.shorewallDir(), "shorewall", model, Component.SHOREWALL);
+      shorewall(out, l.shorewall6Dir(), "shorewall6", model, Component.SHOREWALL6);
     }
     out.add(unit(l.unit(l.birdUnit()), "systemd/bird.service.ftl", model));
     out.add(unit(l.unit(l.wireguardGoUnitTemplate()), "systemd/wireguard-go@.service.ftl", model));
     return List.copyOf(out);
+  }
+
+  /** The Shorewall files wgdeploy renders, in the order Shorewall needs them. */
+  private void shorewall(
+      List<RenderedFile> out, Path dir, String tool, Map<String, Object> model, Component c) {
+    for (String f : List.of(tool + ".conf", "zones", "interfaces", "policy", "rules", "snat")) {
+      out.add(file(dir.resolve(f), tool + "/" + f + ".ftl", model, AtomicFiles.PUBLIC, c, ""));
+    }
   }
 
   private RenderedFile unit(Path target, String template, Map<String, Object> model) {

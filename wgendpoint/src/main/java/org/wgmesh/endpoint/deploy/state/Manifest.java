@@ -25,6 +25,11 @@ import java.util.TreeMap;
  * @param recordIssued when the site signed that record (epoch seconds, 0: unknown)
  * @param recordExpires when that record expires (epoch seconds, 0: unknown)
  * @param ports each WireGuard interface's listen port
+ * @param firewall the firewall this deploy set up ({@code shorewall} or {@code nftables}; a
+ *     manifest of an older release: {@code shorewall})
+ * @param createdIncludes the Shorewall include files ({@code *.local}) wgdeploy created, each with
+ *     the SHA-256 (hex) of what it wrote: {@code --down} removes those still unchanged and keeps
+ *     the operator's edits
  */
 public record Manifest(
     String domain,
@@ -39,12 +44,72 @@ public record Manifest(
     long serial,
     long recordIssued,
     long recordExpires,
-    Map<String, Integer> ports) {
+    Map<String, Integer> ports,
+    String firewall,
+    Map<Path, String> createdIncludes) {
+  /** The firewall of a manifest that names none. */
+  public static final String DEFAULT_FIREWALL = "shorewall";
+
   public Manifest {
     files = List.copyOf(files);
+    firewall = firewall == null || firewall.isEmpty() ? DEFAULT_FIREWALL : firewall;
+    createdIncludes = java.util.Collections.unmodifiableMap(new TreeMap<>(createdIncludes));
     wireguard = java.util.Collections.unmodifiableMap(new TreeMap<>(wireguard));
     trustOriginalAddresses = List.copyOf(trustOriginalAddresses);
     ports = java.util.Collections.unmodifiableMap(new TreeMap<>(ports));
+  }
+
+  /** As the canonical constructor, with Shorewall and no include files created. */
+  public Manifest(
+      String domain,
+      String namespace,
+      String vethHost,
+      List<Path> files,
+      Map<String, String> wireguard,
+      String trustMoved,
+      List<String> trustOriginalAddresses,
+      boolean trustWasUp,
+      boolean shorewallStarted,
+      long serial,
+      long recordIssued,
+      long recordExpires,
+      Map<String, Integer> ports) {
+    this(
+        domain,
+        namespace,
+        vethHost,
+        files,
+        wireguard,
+        trustMoved,
+        trustOriginalAddresses,
+        trustWasUp,
+        shorewallStarted,
+        serial,
+        recordIssued,
+        recordExpires,
+        ports,
+        DEFAULT_FIREWALL,
+        Map.of());
+  }
+
+  /** A copy with {@link #shorewallStarted} set to {@code started}. */
+  public Manifest withShorewallStarted(boolean started) {
+    return new Manifest(
+        domain,
+        namespace,
+        vethHost,
+        files,
+        wireguard,
+        trustMoved,
+        trustOriginalAddresses,
+        trustWasUp,
+        started,
+        serial,
+        recordIssued,
+        recordExpires,
+        ports,
+        firewall,
+        createdIncludes);
   }
 
   /** The manifest of a host wgdeploy never touched. */
@@ -74,6 +139,13 @@ public record Manifest(
     p.setProperty("record.issued", Long.toString(recordIssued));
     p.setProperty("record.expires", Long.toString(recordExpires));
     ports.forEach((k, v) -> p.setProperty("port." + k, Integer.toString(v)));
+    p.setProperty("firewall", firewall);
+    int i = 0;
+    for (Map.Entry<Path, String> e : createdIncludes.entrySet()) {
+      p.setProperty("include." + i, e.getKey().toString());
+      p.setProperty("include." + i + ".sha256", e.getValue());
+      i++;
+    }
     return p;
   }
 
@@ -91,6 +163,11 @@ public record Manifest(
         ports.put(k.substring("port.".length()), Integer.parseInt(p.getProperty(k)));
       }
     }
+    Map<Path, String> includes = new TreeMap<>();
+    for (int i = 0; p.containsKey("include." + i); i++) {
+      includes.put(
+          Path.of(p.getProperty("include." + i)), p.getProperty("include." + i + ".sha256", ""));
+    }
     String addrs = p.getProperty("trust.addresses", "");
     return new Manifest(
         p.getProperty("domain", ""),
@@ -105,6 +182,8 @@ public record Manifest(
         Long.parseLong(p.getProperty("record.serial", "0")),
         Long.parseLong(p.getProperty("record.issued", "0")),
         Long.parseLong(p.getProperty("record.expires", "0")),
-        ports);
+        ports,
+        p.getProperty("firewall", DEFAULT_FIREWALL),
+        includes);
   }
 }

@@ -23,6 +23,8 @@ import org.wgmesh.core.error.FileException;
  *   <li>{@code backup/}: copies of the files the running deploy replaces or removes;
  *   <li>{@code pristine/}: files that existed before wgdeploy first managed them (e.g. the
  *       distribution's {@code shorewall.conf}); {@code --down} puts them back;
+ *   <li>{@code original/}: the operator's own Shorewall files as the merge of the first deploy
+ *       found them;
  *   <li>{@code staging/}: rendered files being validated.
  * </ul>
  *
@@ -34,6 +36,12 @@ public final class StateStore {
 
   /** The folder of files that were there before wgdeploy managed them. */
   public static final String PRISTINE = "pristine";
+
+  /**
+   * The folder of the operator's own Shorewall files as a merge found them ({@code
+   * existing-firewall: merge}), a copy of the original configuration kept until {@code --down}.
+   */
+  public static final String ORIGINAL = "original";
 
   /** The folder rendered files are checked in. */
   public static final String STAGING = "staging";

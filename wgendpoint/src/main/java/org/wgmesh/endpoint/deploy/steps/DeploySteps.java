@@ -19,6 +19,7 @@ import org.wgmesh.endpoint.deploy.host.HostProbe;
 import org.wgmesh.endpoint.deploy.host.HostState;
 import org.wgmesh.endpoint.deploy.host.Ip;
 import org.wgmesh.endpoint.deploy.host.LinkInfo;
+import org.wgmesh.endpoint.deploy.host.Nft;
 import org.wgmesh.endpoint.deploy.host.Shorewall;
 import org.wgmesh.endpoint.deploy.host.SourceValidation;
 import org.wgmesh.endpoint.deploy.host.Wg;
@@ -28,9 +29,11 @@ import org.wgmesh.endpoint.deploy.plan.VethPair;
 import org.wgmesh.endpoint.deploy.plan.WireGuardLink;
 import org.wgmesh.endpoint.deploy.render.Component;
 import org.wgmesh.endpoint.deploy.render.RenderedFile;
+import org.wgmesh.endpoint.deploy.render.ShorewallIncludes;
 import org.wgmesh.endpoint.deploy.state.Journal;
 import org.wgmesh.endpoint.deploy.state.Manifest;
 import org.wgmesh.endpoint.deploy.state.StateStore;
+import org.wgmesh.endpoint.settings.Firewall;
 import org.wgmesh.endpoint.settings.Supervisor;
 
 /**
@@ -66,6 +69,8 @@ public final class DeploySteps {
   private final StateStore state;
   private final WireGuardBackend backend;
   private final List<Step> steps = new ArrayList<>();
+  private final boolean nftables;
+  private boolean reloadNft;
 
   private DeploySteps(Desired desired, LiveState live) {
     this.desired = desired;
@@ -75,6 +80,7 @@ public final class DeploySteps {
     this.ns = plan.namespace();
     this.host = live.host();
     this.state = new StateStore(layout.stateDir());
+    this.nftables = desired.plan().settings().firewall() == Firewall.NFTABLES;
     this.backend =
         WireGuardBackends.select(desired.backend(), host.tools(), layout, desired.supervisor());
   }
@@ -123,19 +129,20 @@ public final class DeploySteps {
     if (recovers) {
       old = recover(live.journal().get(), old);
     }
-    FileDiff diff = FileDiff.of(desired.files(), old.files(), live.files());
+    FileDiff diff = FileDiff.of(desired.files(), removable(old), live.files());
     Map<String, String> wg = new LinkedHashMap<>();
     plan.links().forEach(l -> wg.put(l.interfaceName(), l.localCidr()));
     boolean reloadBird = recovers || diff.touches(Component.BIRD);
     boolean reloadSw = recovers || diff.touches(Component.SHOREWALL);
     boolean reloadSw6 = recovers || diff.touches(Component.SHOREWALL6);
     boolean reloadUnits = recovers || diff.touches(Component.SYSTEMD);
+    reloadNft = recovers || diff.touches(Component.NFTABLES);
 
     Optional<Journal> journal = Optional.empty();
     if (!diff.isEmpty()) {
       prepare(diff, recovers);
       journal = Optional.of(journal(diff));
-      files(diff, journal.get(), old, reloadBird, reloadSw, reloadSw6, reloadUnits);
+      files(diff, journal.get(), old, reloadBird, reloadSw, reloadSw6, reloadUnits, reloadNft);
     }
     if (reloadUnits && desired.supervisor() == Supervisor.SYSTEMD) {
       steps.add(
@@ -147,10 +154,14 @@ public final class DeploySteps {
     veth();
     TrustMove move = trust();
     routes();
-    boolean sw = shorewall(Shorewall.V4, layout.shorewallDir(), host.shorewallRunning(), reloadSw);
-    boolean sw6 =
-        shorewall(Shorewall.V6, layout.shorewall6Dir(), host.shorewall6Running(), reloadSw6);
-    if ((sw || sw6) && host.tools().conntrack() && !plan.links().isEmpty()) {
+    boolean nft = nftables();
+    boolean sw = false;
+    boolean sw6 = false;
+    if (!nftables) {
+      sw = shorewall(Shorewall.V4, layout.shorewallDir(), host.shorewallRunning(), reloadSw);
+      sw6 = shorewall(Shorewall.V6, layout.shorewall6Dir(), host.shorewall6Running(), reloadSw6);
+    }
+    if ((sw || sw6 || nft) && host.tools().conntrack() && !plan.links().isEmpty()) {
       // Entries made before the DNAT rules were loaded would keep bypassing them; exit status 1
       // means "no entry".
       List<Effect> flush = new ArrayList<>();
@@ -173,8 +184,24 @@ public final class DeploySteps {
     }
     bird(reloadBird);
     removeStale(wg, old);
-    finish(old, journal, move, startsShorewall);
+    boolean stopsShorewall = otherFirewallOff(old);
+    finish(old, journal, move, startsShorewall, stopsShorewall);
     return new Plan(steps, diff.changes(), backend.name(), recovers);
+  }
+
+  /**
+   * The files of the last deploy that go when no longer rendered: not the Shorewall include files
+   * (after a change to nftables), unless wgdeploy created one and it still holds what it wrote.
+   */
+  private List<Path> removable(Manifest old) {
+    return old.files().stream()
+        .filter(
+            p ->
+                !ShorewallIncludes.isInclude(p)
+                    || live.text(p)
+                        .map(ShorewallIncludes::sha256)
+                        .equals(Optional.ofNullable(old.createdIncludes().get(p))))
+        .toList();
   }
 
   /**
@@ -252,6 +279,15 @@ public final class DeploySteps {
     }
     validateDir(effects, diff, all, Component.SHOREWALL, Shorewall.V4);
     validateDir(effects, diff, all, Component.SHOREWALL6, Shorewall.V6);
+    if (all || diff.touches(Component.NFTABLES)) {
+      for (RenderedFile f : desired.files()) {
+        if (f.component() == Component.NFTABLES) {
+          effects.add(
+              new Effect.Validate(
+                  Nft.check(state.mirror(StateStore.STAGING, f.path())), f.path(), f.template()));
+        }
+      }
+    }
     steps.add(
         new Step(
             "stage and check the new files",
@@ -295,7 +331,7 @@ public final class DeploySteps {
     if (outside.isPresent()) {
       j = j.movingTrust(plan.trustInterface(), sortedAddresses(outside.get()), outside.get().up());
     }
-    return host.shorewallRunning() ? j : j.startingShorewall();
+    return host.shorewallRunning() || nftables ? j : j.startingShorewall();
   }
 
   /**
@@ -308,7 +344,8 @@ public final class DeploySteps {
       boolean bird,
       boolean sw,
       boolean sw6,
-      boolean units) {
+      boolean units,
+      boolean nft) {
     steps.add(
         new Step(
             "write the journal",
@@ -320,6 +357,9 @@ public final class DeploySteps {
                     false)),
             clearJournal()));
     List<Effect> backups = new ArrayList<>();
+    for (Path p : desired.operatorFiles()) {
+      backups.add(new Effect.Copy(p, state.mirror(StateStore.ORIGINAL, p)));
+    }
     for (FileChange c : diff.changes()) {
       if (c.kind() == FileChange.Kind.ADDED) {
         continue;
@@ -337,7 +377,12 @@ public final class DeploySteps {
     List<Effect> restore = new ArrayList<>();
     for (FileChange c : diff.changes()) {
       if (c.kind() == FileChange.Kind.REMOVED) {
-        swap.add(Effect.Delete.file(c.path()));
+        // A file that was there before wgdeploy (the operator's, when the firewall changes from
+        // Shorewall to nftables) goes back; the others go.
+        swap.add(
+            live.pristine().contains(c.path())
+                ? new Effect.Copy(state.mirror(StateStore.PRISTINE, c.path()), c.path())
+                : Effect.Delete.file(c.path()));
       } else {
         RenderedFile f = c.desired().orElseThrow();
         swap.add(new Effect.WriteFile(f.path(), f.bytes(), f.mode(), f.secret()));
@@ -368,6 +413,10 @@ public final class DeploySteps {
     }
     if (units && desired.supervisor() == Supervisor.SYSTEMD) {
       restore.add(Effect.Run.of(Command.change("systemctl", "daemon-reload")));
+    }
+    if (nft && host.nftablesTable() && live.files().containsKey(layout.nftablesFile())) {
+      // The table that ran before is loaded again from its restored script.
+      restore.add(Effect.Run.of(Nft.load(layout.nftablesFile())));
     }
     steps.add(new Step("install the new files", swap, restore));
   }
@@ -533,6 +582,75 @@ public final class DeploySteps {
     }
   }
 
+  /**
+   * Loads wgdeploy's nftables table when the firewall is nftables and the table is missing or its
+   * script changed; returns whether it did. A table that was not there is deleted on undo; one that
+   * was is loaded again from the restored script by the file swap's undo.
+   */
+  private boolean nftables() {
+    if (!nftables) {
+      return false;
+    }
+    Path script = layout.nftablesFile();
+    if (!host.nftablesTable()) {
+      steps.add(
+          new Step(
+              "nftables: load table " + Nft.FAMILY + " " + Nft.TABLE,
+              List.of(Effect.Run.of(Nft.forwardingOn()), Effect.Run.of(Nft.load(script))),
+              List.of(Effect.Run.tolerant(Nft.deleteTable()))));
+      return true;
+    }
+    if (reloadNft) {
+      steps.add(
+          Step.of(
+              "nftables: replace table " + Nft.FAMILY + " " + Nft.TABLE,
+              List.of(Effect.Run.of(Nft.forwardingOn()), Effect.Run.of(Nft.load(script)))));
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * After a change of firewall, the one wgdeploy had set up before stops, last, once the new one
+   * works: wgdeploy's nftables table is deleted; a Shorewall wgdeploy started is cleared, one that
+   * ran before wgdeploy reloads the operator's files (put back by the file swap). Returns whether
+   * Shorewall was cleared.
+   */
+  private boolean otherFirewallOff(Manifest old) {
+    if (!nftables) {
+      if (host.nftablesTable()) {
+        steps.add(
+            Step.of(
+                "nftables: delete table " + Nft.FAMILY + " " + Nft.TABLE,
+                List.of(Effect.Run.of(Nft.deleteTable()))));
+      }
+      return false;
+    }
+    boolean hadShorewall =
+        old.files().stream()
+            .anyMatch(
+                f -> f.startsWith(layout.shorewallDir()) || f.startsWith(layout.shorewall6Dir()));
+    if (!hadShorewall) {
+      return false;
+    }
+    List<Effect> off = new ArrayList<>();
+    if (old.shorewallStarted()) {
+      off.add(Effect.Run.tolerant(Shorewall.V4.clear()));
+      off.add(Effect.Run.tolerant(Shorewall.V6.clear()));
+    } else {
+      if (host.shorewallRunning()) {
+        off.add(Effect.Run.of(Shorewall.V4.reload(layout.shorewallDir())));
+      }
+      if (host.shorewall6Running()) {
+        off.add(Effect.Run.of(Shorewall.V6.reload(layout.shorewall6Dir())));
+      }
+    }
+    if (!off.isEmpty()) {
+      steps.add(Step.of("stop the Shorewall rules of the previous deploy", off));
+    }
+    return old.shorewallStarted();
+  }
+
   /** Starts or reloads one firewall; returns whether it did either. */
   private boolean shorewall(Shorewall tool, Path dir, boolean running, boolean changed) {
     if (!running) {
@@ -650,7 +768,11 @@ public final class DeploySteps {
 
   /** The manifest of this deploy; with a journal, the end of the transaction. */
   private void finish(
-      Manifest old, Optional<Journal> journal, TrustMove move, boolean startsShorewall) {
+      Manifest old,
+      Optional<Journal> journal,
+      TrustMove move,
+      boolean startsShorewall,
+      boolean stopsShorewall) {
     Map<String, String> wg = new LinkedHashMap<>();
     Map<String, Integer> ports = new LinkedHashMap<>();
     plan.links()
@@ -670,11 +792,13 @@ public final class DeploySteps {
             moved ? plan.trustInterface() : "",
             move != null ? move.addresses() : old.trustOriginalAddresses(),
             move != null ? move.wasUp() : old.trustWasUp(),
-            startsShorewall || old.shorewallStarted(),
+            !stopsShorewall && (startsShorewall || old.shorewallStarted()),
             plan.serial(),
             plan.issued().getEpochSecond(),
             plan.expires().getEpochSecond(),
-            ports);
+            ports,
+            desired.plan().settings().firewall().name().toLowerCase(java.util.Locale.ROOT),
+            createdIncludes(old));
     String text = StateStore.text(m.toProperties());
     List<Effect> effects = new ArrayList<>();
     if (!live.text(state.manifestFile()).equals(Optional.of(text))) {
@@ -689,6 +813,26 @@ public final class DeploySteps {
     if (!effects.isEmpty()) {
       steps.add(Step.of("record the deploy", effects));
     }
+  }
+
+  /**
+   * The Shorewall include files wgdeploy created (with the hash of what it wrote): the ones created
+   * now, and those of earlier deploys still rendered. One the operator wrote before wgdeploy is not
+   * among them, so {@code --down} never removes it.
+   */
+  private Map<Path, String> createdIncludes(Manifest old) {
+    Map<Path, String> out = new LinkedHashMap<>();
+    for (RenderedFile f : desired.files()) {
+      if (!ShorewallIncludes.isInclude(f.path())) {
+        continue;
+      }
+      if (!live.files().containsKey(f.path())) {
+        out.put(f.path(), ShorewallIncludes.sha256(f.content()));
+      } else if (old.createdIncludes().containsKey(f.path())) {
+        out.put(f.path(), old.createdIncludes().get(f.path()));
+      }
+    }
+    return out;
   }
 
   private List<Effect> clearJournal() {

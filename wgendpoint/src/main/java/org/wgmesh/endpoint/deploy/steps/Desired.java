@@ -19,19 +19,33 @@ import org.wgmesh.endpoint.settings.WireGuardBackendChoice;
  * @param acceptedSerials the replay-protection file ({@code <state>/<domain>.seen}) with the
  *     serials just verified, written first so a replayed older record stays refused even if the
  *     deploy fails
+ * @param operatorFiles the operator's own Shorewall files a merge found ({@code existing-firewall:
+ *     merge}): saved to the state directory's {@code original/} before anything changes
  */
 public record Desired(
     DeployPlan plan,
     List<RenderedFile> files,
     WireGuardBackendChoice backend,
     Supervisor supervisor,
-    Optional<StateFile> acceptedSerials) {
+    Optional<StateFile> acceptedSerials,
+    List<Path> operatorFiles) {
   public Desired {
     Objects.requireNonNull(plan, "plan");
     files = List.copyOf(files);
     Objects.requireNonNull(backend, "backend");
     Objects.requireNonNull(supervisor, "supervisor");
     Objects.requireNonNull(acceptedSerials, "acceptedSerials");
+    operatorFiles = List.copyOf(operatorFiles);
+  }
+
+  /** As the canonical constructor, with no operator files to save. */
+  public Desired(
+      DeployPlan plan,
+      List<RenderedFile> files,
+      WireGuardBackendChoice backend,
+      Supervisor supervisor,
+      Optional<StateFile> acceptedSerials) {
+    this(plan, files, backend, supervisor, acceptedSerials, List.of());
   }
 
   /**

@@ -9,8 +9,10 @@ import org.wgmesh.core.exec.Command;
 import org.wgmesh.endpoint.deploy.host.Birdc;
 import org.wgmesh.endpoint.deploy.host.HostState;
 import org.wgmesh.endpoint.deploy.host.Ip;
+import org.wgmesh.endpoint.deploy.host.Nft;
 import org.wgmesh.endpoint.deploy.host.Shorewall;
 import org.wgmesh.endpoint.deploy.plan.Layout;
+import org.wgmesh.endpoint.deploy.render.ShorewallIncludes;
 import org.wgmesh.endpoint.deploy.state.Manifest;
 import org.wgmesh.endpoint.deploy.state.StateStore;
 import org.wgmesh.endpoint.settings.Supervisor;
@@ -41,6 +43,26 @@ public final class Teardown {
       WireGuardBackendChoice choice,
       Supervisor supervisor,
       Set<Path> pristine) {
+    return plan(layout, m, host, trustInterface, choice, supervisor, pristine, Set.of());
+  }
+
+  /**
+   * Plans the teardown; empty when there is nothing to remove.
+   *
+   * @param trustInterface the trust interface of the endpoint file, when the manifest names none
+   * @param pristine the managed files that have a pristine copy to put back
+   * @param unchangedIncludes the Shorewall include files wgdeploy created that still hold what it
+   *     wrote: removed; the other include files (the operator's rules) stay
+   */
+  public static List<Step> plan(
+      Layout layout,
+      Manifest m,
+      HostState host,
+      String trustInterface,
+      WireGuardBackendChoice choice,
+      Supervisor supervisor,
+      Set<Path> pristine,
+      Set<Path> unchangedIncludes) {
     String ns = layout.namespace();
     List<Step> steps = new ArrayList<>();
     if (m.isEmpty() && !host.namespaceExists()) {
@@ -63,6 +85,12 @@ public final class Teardown {
       for (String iface : ifaces) {
         steps.add(Step.of("remove " + iface, backend.delete(ns, iface)));
       }
+    }
+    if (host.nftablesTable()) {
+      steps.add(
+          Step.of(
+              "nftables: delete table " + Nft.FAMILY + " " + Nft.TABLE,
+              List.of(Effect.Run.of(Nft.deleteTable()))));
     }
     if (m.shorewallStarted()) {
       steps.add(Step.of("shorewall clear", List.of(Effect.Run.of(Shorewall.V4.clear()))));
@@ -87,6 +115,12 @@ public final class Teardown {
     StateStore state = new StateStore(layout.stateDir());
     List<Effect> files = new ArrayList<>();
     for (Path f : m.files()) {
+      if (ShorewallIncludes.isInclude(f)) {
+        if (unchangedIncludes.contains(f)) {
+          files.add(Effect.Delete.file(f));
+        }
+        continue;
+      }
       files.add(
           pristine.contains(f)
               ? new Effect.Copy(state.mirror(StateStore.PRISTINE, f), f)
@@ -102,7 +136,11 @@ public final class Teardown {
               "systemctl daemon-reload",
               List.of(Effect.Run.of(Command.change("systemctl", "daemon-reload")))));
     }
-    if (!m.shorewallStarted() && !m.isEmpty()) {
+    boolean shorewallFiles =
+        m.files().stream()
+            .anyMatch(
+                f -> f.startsWith(layout.shorewallDir()) || f.startsWith(layout.shorewall6Dir()));
+    if (!m.shorewallStarted() && shorewallFiles) {
       // Shorewall ran before wgdeploy: reload it with the operator's restored files.
       if (host.shorewallRunning()) {
         steps.add(
