@@ -51,8 +51,19 @@ mf_wait_converged 60 1 2 3 >/dev/null || { echo "$SCENARIO: not converged: $MF_E
 INTERVALS=$(mf_birdc 1 show bfd sessions | awk '$2 ~ /^wg/ {print $2 "=" $5}' | tr '\n' ' ' | sed 's/ $//')
 log "converged; BFD sessions on h1 (interface=interval): $INTERVALS"
 
-# "IFACE STATE SINCE" per BFD session of host N: SINCE changes with every state change.
-bfd_states() { mf_birdc "$1" show bfd sessions | awk '$2 ~ /^wg/ {print $2, $3, $4}'; }
+# "IFACE STATE SINCE" per BFD session of host N, SINCE in ms of the day: it moves with every state
+# change. BIRD prints it from the monotonic clock converted to wall time, so it wobbles by a
+# millisecond or two between reads: a change of more than a second, or any change of state, is a flap.
+bfd_states() {
+    mf_birdc "$1" show bfd sessions | awk '$2 ~ /^wg/ {
+        split($4, t, ":"); print $2, $3, int((t[1] * 3600 + t[2] * 60 + t[3]) * 1000) }'
+}
+flapped() { # OLD NEW: "STATE MS" each
+    local os=${1% *} om=${1#* } ns=${2% *} nm=${2#* } d
+    [ "$os" != "$ns" ] && return 0
+    d=$((nm - om)); [ "$d" -lt 0 ] && d=$((-d))
+    [ "$d" -gt 1000 ]
+}
 
 PAIRS="1:2 2:3 3:1"
 for pr in $PAIRS; do
@@ -73,11 +84,11 @@ while [ "$(mf_now_ms)" -lt "$END" ]; do
     sleep 1
     for n in 1 2 3; do
         while read -r i st since; do
-            if [ "${LAST["$n/$i"]:-}" != "$st $since" ]; then
+            if [ -z "${LAST["$n/$i"]:-}" ] || flapped "${LAST["$n/$i"]}" "$st $since"; then
                 FLAPS=$((FLAPS + 1))
                 log "h$n $i: ${LAST["$n/$i"]:-none} -> $st $since"
-                LAST["$n/$i"]="$st $since"
             fi
+            LAST["$n/$i"]="$st $since"
         done < <(bfd_states "$n")
     done
 done
