@@ -1,8 +1,11 @@
 #!/bin/bash
 # e2e.sh: the end-to-end proof that wgmesh works (docs/e2e.md). Run as root.
 #
-#   lab/e2e.sh [-p PREFIX] [--keep]
+#   lab/e2e.sh [-p PREFIX] [--keep] [--underlay ipv4|ipv6] [--firewall shorewall|nftables] [--bfd PROFILE]
 #
+# The variant options (scenario.sh) choose the hosts' underlay (ipv6: their public interfaces have
+# only IPv6 addresses, so WireGuard and DNS go over IPv6), the firewall wgdeploy runs, and the
+# site's BFD profile; every check below holds for each variant. scripts/test.sh runs two.
 # One lab (lab/meshlab.sh) with 4 simulated hosts and Knot; the mesh is built and changed only
 # through wgsite, wgpub, wgconfig, wghost and wgdeploy (lab/meshflow.sh). Checks, in order:
 # isolation, convergence, no-op, metrics, spoofed sources, failover, join, removal, cache mix, bad records, DNS outage, teardown. Prints one
@@ -16,11 +19,17 @@ SCENARIO=e2e
 # shellcheck source=scenario.sh
 . "$HERE/scenario.sh" "$@"
 FIG_CONVERGE=- FIG_NOOP=- FIG_FAILOVER=- FIG_JOIN=-
+FIREWALL=${MF_FIREWALL:-shorewall}   # the endpoints' default when none is given
+VARIANT="underlay $MF_UNDERLAY, firewall $FIREWALL, BFD ${MF_BFD:-default}"
+UP_OPTS=(-n 4)
+[ "$MF_UNDERLAY" = ipv6 ] && UP_OPTS+=(--v6-only 1,2,3,4)
+# The address family of the WireGuard endpoints and the resolver the hosts use.
+if [ "$MF_UNDERLAY" = ipv6 ]; then UNDERLAY_RE='^\[2001:db8:ff::[0-9]+\]:[0-9]+$'; else UNDERLAY_RE='^203\.0\.113\.[0-9]+:[0-9]+$'; fi
 
 # ---------------------------------------------------------------- 0. isolation
-log "lab up (4 hosts) and Knot for $MF_ZONE"
+log "lab up (4 hosts: $VARIANT) and Knot for $MF_ZONE"
 LAB_UP=1
-if ! ml_up -n 4 >/dev/null || ! ml_knot_start "$MF_ZONE" >/dev/null 2>&1; then
+if ! ml_up "${UP_OPTS[@]}" >/dev/null || ! ml_knot_start "$MF_ZONE" >/dev/null 2>&1; then
     bad "lab did not come up"
     verdict isolation ""
     echo "$PASSED passed, $((FAILED + 11)) failed"
@@ -58,7 +67,29 @@ if [ ${#ERRS[@]} = 0 ]; then
         bad "not converged 60 s after the last wgdeploy: $MF_ERR"
     fi
 fi
-verdict convergence "3 hosts deployed in $(( ${T_DEPLOY_END:-$T0} - T0 )) ms; last wgdeploy -> all BGP Established, BFD Up, 6 LAN pairs x v4+v6 reachable: $FIG_CONVERGE"
+# The variant is what runs: every WireGuard endpoint on h1..h3 is of the underlay's family, and
+# the chosen firewall forwards the WireGuard ports into the namespace, IPv4 and IPv6 (the other
+# firewall is not running).
+ENDPOINTS=0
+for n in 1 2 3; do
+    while read -r iface _ ep; do
+        ENDPOINTS=$((ENDPOINTS + 1))
+        [[ $ep =~ $UNDERLAY_RE ]] || bad "h$n: $iface's WireGuard endpoint '$ep' is not over $MF_UNDERLAY"
+    done < <(ml_exec "h$n/$MF_LOCUS" -- wg show all endpoints)
+    if [ "$FIREWALL" = nftables ]; then
+        t=$(ml_exec "h$n" -- nft list table inet wgmesh 2>&1) || bad "h$n has no nftables table inet wgmesh: $t"
+        grep -q 'dnat.*169\.254\.0\.2' <<<"$t" && grep -q 'dnat.*fdff:a9fe::2' <<<"$t" ||
+            bad "h$n's table inet wgmesh does not DNAT into the namespace (IPv4 and IPv6)"
+        ml_exec "h$n" -- shorewall status >/dev/null 2>&1 && bad "Shorewall runs on h$n, the firewall is nftables"
+    else
+        ml_exec "h$n" -- iptables -t nat -S | grep -q 'DNAT.*169\.254\.0\.2' &&
+            ml_exec "h$n" -- ip6tables -t nat -S | grep -q 'DNAT.*fdff:a9fe::2' ||
+            bad "h$n: Shorewall does not DNAT into the namespace (IPv4 and IPv6)"
+        ml_exec "h$n" -- nft list table inet wgmesh >/dev/null 2>&1 && bad "h$n has an nftables table inet wgmesh, the firewall is Shorewall"
+    fi
+done
+[ "$ENDPOINTS" = 6 ] || bad "$ENDPOINTS WireGuard endpoints on h1..h3, want 6"
+verdict convergence "($VARIANT: $ENDPOINTS endpoints over $MF_UNDERLAY) 3 hosts deployed in $(( ${T_DEPLOY_END:-$T0} - T0 )) ms; last wgdeploy -> all BGP Established, BFD Up, 6 LAN pairs x v4+v6 reachable: $FIG_CONVERGE"
 
 # ---------------------------------------------------------------- 1b. no-op
 # A second wgdeploy with nothing changed must change nothing: its dry run plans no file and no
@@ -212,7 +243,7 @@ ml_unblock h1 h2
 if ms_back=$(mf_wait_route 60 1 198.18.2.100 wg2); then :; else bad "direct route h1 -> h2 not back 60 s after unblocking"; fi
 mf_wait_converged 30 1 2 3 >/dev/null || bad "mesh not whole again after unblocking: $MF_ERR"
 mf_check 1 || bad "wgdeploy --check on h1 exited $? after reconvergence: $(grep -E '^FAIL|^error' <<<"$MF_OUT"$'\n'"$MF_ERR" | tr '\n' ';')"
-FIG_FAILOVER="v4 $G4 ms ($L4 of $N4 lost), v6 $G6 ms ($L6 lost)"
+FIG_FAILOVER="BFD ${MF_BFD:-default}: v4 $G4 ms ($L4 of $N4 lost), v6 $G6 ms ($L6 lost)"
 verdict failover "route moved to wg3 in ${ms_move:-?} ms; loss window $FIG_FAILOVER; direct path back ${ms_back:-?} ms after unblock; --check while cut: '${CHECK_CUT:-?}' (exit 12), scraped wg2 BFD 0, handshake age ${AGE1:-?} -> ${AGE2:-?} s; after: exit 0"
 
 # ---------------------------------------------------------------- 3. join
@@ -276,13 +307,16 @@ grep -q "^ttl: $MIX_TTL\$" "$SITE_FILE" || bad "could not set ttl: $MIX_TTL in t
 mf_publish || bad "wgpub (ttl $MIX_TTL): $MF_ERR"
 cp -p "$SITE_FILE" "$(ml__state)/site-before-mix.yaml"
 ml_unbound_start "$MF_ZONE" >/dev/null 2>&1 || bad "unbound did not start: $(tail -n 3 "$(ml__state)/logs/unbound.log" 2>/dev/null)"
-MF_DEPLOY_RESOLVER=$ML_UNBOUND_V4:53
+UNBOUND=$ML_UNBOUND_V4
+[ "$MF_UNDERLAY" = ipv6 ] && UNBOUND=$ML_UNBOUND_V6
+MF_DEPLOY_RESOLVER=$UNBOUND:53
+[ "$MF_UNDERLAY" = ipv6 ] && MF_DEPLOY_RESOLVER="[$UNBOUND]:53"
 if [ ${#ERRS[@]} = 0 ]; then
     mf_deploy 3 || bad "wgdeploy on h3 through unbound failed (exit $?): $MF_ERR"
     BEFORE=$(snapshots 3)
     # h2's record freshly cached (a full TTL), then the move published.
     ml_unbound_control flush_type "h2.$MF_DOMAIN" TXT >/dev/null
-    ml_exec h3 -- kdig @"$ML_UNBOUND_V4" +short "h2.$MF_DOMAIN" TXT >/dev/null
+    ml_exec h3 -- kdig @"$UNBOUND" +short "h2.$MF_DOMAIN" TXT >/dev/null
     sed -i '/^  - 198\.18\.2\.0\/24$/d; s/^  - 198\.18\.1\.0\/24$/&\n  - 198.18.2.0\/24/' "$SITE_FILE"
     [ "$(grep -c '^  - 198\.18\.2\.0/24$' "$SITE_FILE")" = 1 ] || bad "could not move 198.18.2.0/24 in the site file"
     mf_publish || bad "wgpub (LAN moved): $MF_ERR"

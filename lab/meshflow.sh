@@ -30,7 +30,17 @@ MF_ZONE=${MF_ZONE:-wgmesh.test}           # the reserved test zone Knot serves
 MF_LOCUS=${MF_LOCUS:-mesh1}               # also the mesh namespace on every host
 MF_DOMAIN=${MF_DOMAIN:-$MF_LOCUS.$MF_ZONE}
 MF_DNS=203.0.113.53
-MF_RESOLVER=$MF_DNS:53
+MF_RESOLVER=$MF_DNS:53                     # the site's way to Knot (the site has both families)
+# The underlay of the hosts: ipv4 (pub0 dual-stack, WireGuard over IPv4) or ipv6 (meshlab up
+# --v6-only: pub0 has only 2001:db8:ff::N, WireGuard and DNS over IPv6).
+MF_UNDERLAY=${MF_UNDERLAY:-ipv4}
+MF_FIREWALL=${MF_FIREWALL:-}              # wgconfig --firewall on every host; empty: the default
+MF_BFD=${MF_BFD:-}                         # wgsite's BFD profile; empty: the site's default
+if [ "$MF_UNDERLAY" = ipv6 ]; then
+    MF_HOST_RESOLVER="[2001:db8:ff::53]:53"
+else
+    MF_HOST_RESOLVER=$MF_RESOLVER
+fi
 MF_BIRD_SOCK=/run/wgmesh/bird-$MF_LOCUS.ctl   # docs/deploy.md: run root /run/wgmesh
 MF_FP=
 MF_ERR=
@@ -63,7 +73,9 @@ mf_site_init() {
     D=$(mf__site)
     mkdir -p "$D" && chmod 0700 "$D"
     install -m 0600 "$S/knot/tsig.secret" "$D/tsig.secret"
-    mf__run site -- "$MF_BIN/wgsite" --domain "$MF_DOMAIN" --locus "$MF_LOCUS" \
+    local opts=()
+    [ -z "$MF_BFD" ] || opts+=(--bfd "$MF_BFD")
+    mf__run site -- "$MF_BIN/wgsite" --domain "$MF_DOMAIN" --locus "$MF_LOCUS" "${opts[@]}" \
         --publish "rfc2136://$MF_RESOLVER?zone=$MF_ZONE&tsig=upd.key&secret-file=tsig.secret" \
         "$D/wgmesh.yaml" || return 1
     MF_FP=$(printf '%s\n' "$MF_OUT" | awk '$1 == "fingerprint:" {print $2}')
@@ -75,6 +87,8 @@ mf_site_init() {
 # fingerprint; wghost creates the host key and prints the blob (kept in STATE/site/blob-hN).
 mf_enrol() { # N [more wgconfig options] [-- more wghost options]
     local n=$1 public=203.0.113.$1 conf=() host=()
+    [ "$MF_UNDERLAY" = ipv6 ] && public=2001:db8:ff::$1
+    [ -z "$MF_FIREWALL" ] || conf=(--firewall "$MF_FIREWALL")
     shift
     while [ $# -gt 0 ] && [ "$1" != -- ]; do conf+=("$1"); shift; done
     [ "${1:-}" = -- ] && shift
@@ -83,7 +97,7 @@ mf_enrol() { # N [more wgconfig options] [-- more wghost options]
     [[ " ${MF_NAT_HOSTS:-} " == *" $n "* ]] && public=
     mf__run "h$n" -- "$MF_BIN/wgconfig" -i pub0 -T lan0 -I "198.18.$n.1/24" -I "fd00:18:$n::1/64" \
         --public-address "$public" --hostname "h$n" --site-fingerprint "$MF_FP" \
-        --resolver "$MF_RESOLVER" "${conf[@]}" "$MF_DOMAIN" || return 1
+        --resolver "$MF_HOST_RESOLVER" "${conf[@]}" "$MF_DOMAIN" || return 1
     mf__run "h$n" -- "$MF_BIN/wghost" "${host[@]}" "$MF_DOMAIN" || return 1
     [ -n "$MF_OUT" ] || { MF_ERR="wghost printed no blob"; return 1; }
     printf '%s\n' "$MF_OUT" >"$(mf__site)/blob-h$n"
@@ -143,7 +157,7 @@ mf_publish() {
 mf_deploy() { # N [extra options]
     local n=$1
     shift
-    mf__run "h$n" -- "$MF_BIN/wgdeploy" --resolver "${MF_DEPLOY_RESOLVER:-$MF_RESOLVER}" --supervisor direct "$@" "$MF_DOMAIN"
+    mf__run "h$n" -- "$MF_BIN/wgdeploy" --resolver "${MF_DEPLOY_RESOLVER:-$MF_HOST_RESOLVER}" --supervisor direct "$@" "$MF_DOMAIN"
 }
 
 # ---------------------------------------------------------------- state queries

@@ -1,7 +1,7 @@
 #!/bin/bash
 # meshlab.sh: simulate several Linux hosts on one machine with network + mount namespaces.
 #
-# Use as a command:   lab/meshlab.sh [-p PREFIX] [-s STATEDIR] up [-n N] [--nat N,N..] [--segment N,N..] | down | status
+# Use as a command:   lab/meshlab.sh [-p PREFIX] [-s STATEDIR] up [-n N] [--nat N,N..] [--segment N,N..] [--v6-only N,N..] | down | status
 #                     lab/meshlab.sh exec TARGET -- CMD...      TARGET: hN, hN/NETNS, hN-lan, inet, dns, site, nat, seg
 #                     lab/meshlab.sh spawn TARGET NAME -- CMD... (background, PID recorded, log in STATEDIR/logs)
 #                     lab/meshlab.sh block hA hB | unblock hA hB | knot-start ZONE | knot-stop
@@ -15,6 +15,8 @@
 #                   pub0 is 198.51.100.N/24 with a default route via the router, IPv4 only
 #   --segment N,..  those hosts share one more network: site0 with 192.0.2.N/24 on a bridge in
 #                   netns PREFIX-seg (the same-LAN shortcut)
+#   --v6-only N,..  those hosts' pub0 has only its IPv6 address (2001:db8:ff::N/64): an IPv6-only
+#                   underlay; their LANs keep both families
 # Network safety: only 203.0.113.0/24, 198.51.100.0/24, 192.0.2.0/24, 2001:db8:ff::/64, 198.18.0.0/15 and fd00:18::/32 are used,
 # all inside namespaces made here; the root namespace's interfaces, routes and firewall are never touched.
 
@@ -73,12 +75,13 @@ ml__netns_add() { # NAME
 # ---------------------------------------------------------------- up
 
 ml_up() {
-    local n=3 S nat="" seg=""
+    local n=3 S nat="" seg="" v6only=""
     while [ $# -gt 0 ]; do
         case $1 in
             -n) n=$2; shift 2 ;;
             --nat) nat=${2//,/ }; shift 2 ;;
             --segment) seg=${2//,/ }; shift 2 ;;
+            --v6-only) v6only=${2//,/ }; shift 2 ;;
             *) ml_die "up: unknown argument $1"; return 1 ;;
         esac
     done
@@ -99,9 +102,10 @@ ml_up() {
     if ! mountpoint -q /run/netns 2>/dev/null; then
         [ -d /run/netns ] && ml__rec mounts "/run/netns bind" || ml__rec mounts "/run/netns bind+dir"
     fi
-    printf 'ML_PREFIX=%s\nML_HOSTS=%s\nML_CREATED=%s\nML_NAT="%s"\nML_SEGMENT="%s"\n' \
-        "$ML_PREFIX" "$n" "$(date +%s)" "$nat" "$seg" >"$S/lab.env"
+    printf 'ML_PREFIX=%s\nML_HOSTS=%s\nML_CREATED=%s\nML_NAT="%s"\nML_SEGMENT="%s"\nML_V6ONLY="%s"\n' \
+        "$ML_PREFIX" "$n" "$(date +%s)" "$nat" "$seg" "$v6only" >"$S/lab.env"
     ML__NAT=" $nat "
+    ML__V6ONLY=" $v6only "
 
     local P=$ML_PREFIX
     # "internet": one bridge in its own namespace; every host gets a veth port on it.
@@ -146,13 +150,14 @@ table ip meshlab_nat {
 NFT
 }
 
-# Make netns NS with interface pub0 on the internet bridge (port v-NAME) holding V4/24 and V6/64.
+# Make netns NS with interface pub0 on the internet bridge (port v-NAME) holding V4/24 (none when
+# V4 is empty) and V6/64.
 ml__attach() { # NAME NS V4 V6
     local P=$ML_PREFIX
     ml__netns_add "$2" || return 1
     ip -n "$P-inet" link add "v-$1" type veth peer name pub0 netns "$2" || return 1
     ip -n "$P-inet" link set "v-$1" master br0 up
-    ip -n "$2" addr add "$3/24" dev pub0
+    [ -z "$3" ] || ip -n "$2" addr add "$3/24" dev pub0
     ip -n "$2" addr add "$4/64" dev pub0 nodad
     ip -n "$2" link set pub0 up
 }
@@ -211,6 +216,8 @@ ml__host_up() { # N
         ip -n "$H" addr add "198.51.100.$i/24" dev pub0
         ip -n "$H" link set pub0 up
         ip -n "$H" route add default via 198.51.100.1
+    elif [[ " ${ML__V6ONLY:-} " == *" $i "* ]]; then
+        ml__attach "h$i" "$H" "" "2001:db8:ff::$i" || return 1
     else
         ml__attach "h$i" "$H" "203.0.113.$i" "2001:db8:ff::$i" || return 1
     fi

@@ -1,7 +1,8 @@
 # scenario.sh: the harness of the end-to-end scripts (lab/e2e.sh, lab/e2e-topology.sh,
 # lab/e2e-keys.sh). A script sets ML_PREFIX (its default lab prefix) and SCENARIO (its name in
 # messages), then sources this file with its arguments:  . "$HERE/scenario.sh" "$@"
-# It reads -p PREFIX and --keep, sources meshlab.sh and meshflow.sh, checks for root and the
+# It reads -p PREFIX, --keep and the lab's variant (--underlay ipv4|ipv6, --firewall
+# shorewall|nftables, --bfd PROFILE: MF_UNDERLAY, MF_FIREWALL, MF_BFD for meshflow.sh), sources meshlab.sh and meshflow.sh, checks for root and the
 # commands in dist/bin, and sets the traps that tear the lab down (unless --keep). Then: one
 # PASS/FAIL line per scenario with its figures, sub-checks collected with `bad`, probe helpers.
 
@@ -12,9 +13,13 @@ while [ $# -gt 0 ]; do
     case $1 in
         -p) ML_PREFIX=$2; shift 2 ;;
         --keep) KEEP=1; shift ;;
-        *) echo "usage: $0 [-p PREFIX] [--keep]" >&2; exit 2 ;;
+        --underlay) MF_UNDERLAY=$2; shift 2 ;;
+        --firewall) MF_FIREWALL=$2; shift 2 ;;
+        --bfd) MF_BFD=$2; shift 2 ;;
+        *) echo "usage: $0 [-p PREFIX] [--keep] [--underlay ipv4|ipv6] [--firewall shorewall|nftables] [--bfd normal|fast]" >&2; exit 2 ;;
     esac
 done
+case ${MF_UNDERLAY:-ipv4} in ipv4 | ipv6) ;; *) echo "$0: --underlay must be ipv4 or ipv6" >&2; exit 2 ;; esac
 # shellcheck source=meshlab.sh
 . "$SCENARIO_HERE/meshlab.sh"
 # shellcheck source=meshflow.sh
