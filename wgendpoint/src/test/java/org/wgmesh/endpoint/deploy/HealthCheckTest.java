@@ -92,6 +92,7 @@ class HealthCheckTest {
             "ip netns exec lab sysctl -n net.ipv4.ip_forward net.ipv6.conf.all.forwarding net.ipv4.conf.all.rp_filter"
                 + " net.ipv4.conf.default.rp_filter net.ipv6.conf.default.accept_dad",
             "sysctl -n net.ipv4.ip_forward",
+            "ip netns exec lab wg show all endpoints",
             "ip -j addr show dev lab-vh",
             "birdc -s " + sock + " show protocols",
             "birdc -s " + sock + " show bfd sessions",
@@ -300,6 +301,40 @@ class HealthCheckTest {
             "FAIL forwarding: not as wgdeploy sets it: "
                 + "net.ipv6.conf.all.forwarding in lab, net.ipv4.ip_forward in the default namespace");
     assertThat(r.failures().get(0).hint()).contains("shorewall reload");
+  }
+
+  @Test
+  void ipv6ForwardingOff_failsOnlyWhenAPeerIsReachedOverIpv6() {
+    host.respond(CommandResult.success("0\n"), "sysctl", "-n", "net.ipv6.conf.all.forwarding");
+    host.respond(
+        CommandResult.success("wg2\tKEY2=\t203.0.113.2:51001\nwg3\tKEY3=\t(none)\n"),
+        "ip",
+        "netns",
+        "exec",
+        "lab",
+        "wg",
+        "show",
+        "all",
+        "endpoints");
+    assertThat(check().lines(true)).isEmpty();
+
+    host.respond(
+        CommandResult.success(
+            "wg2\tKEY2=\t203.0.113.2:51001\nwg3\tKEY3=\t[2001:db8:ff::3]:51001\n"),
+        "ip",
+        "netns",
+        "exec",
+        "lab",
+        "wg",
+        "show",
+        "all",
+        "endpoints");
+    HealthReport r = check();
+    assertThat(r.lines(true))
+        .containsExactly(
+            "FAIL forwarding: not as wgdeploy sets it: net.ipv6.conf.all.forwarding in the default"
+                + " namespace (a peer is reached over IPv6)");
+    assertThat(r.failures().get(0).hint()).contains("sysctl -w net.ipv6.conf.all.forwarding=1");
   }
 
   @Test

@@ -24,6 +24,7 @@ import org.wgmesh.core.net.IpPrefix;
 import org.wgmesh.endpoint.deploy.host.Birdc;
 import org.wgmesh.endpoint.deploy.host.HostProbe;
 import org.wgmesh.endpoint.deploy.host.Ip;
+import org.wgmesh.endpoint.deploy.host.Ipv6Forwarding;
 import org.wgmesh.endpoint.deploy.host.LinkInfo;
 import org.wgmesh.endpoint.deploy.host.Nft;
 import org.wgmesh.endpoint.deploy.host.Shorewall;
@@ -222,6 +223,12 @@ public final class HealthCheck {
             manifest.serial(), manifest.recordIssued(), manifest.recordExpires(), acceptedSerial));
   }
 
+  /** Whether {@code wg show all endpoints} lists an IPv6 endpoint ({@code [addr]:port}). */
+  static boolean ipv6Endpoints(CommandResult endpoints) {
+    return endpoints.ok()
+        && endpoints.stdout().lines().anyMatch(l -> l.matches("\\S+\\s+\\S+\\s+\\[.*"));
+  }
+
   private static HealthReport.Item item(
       String name, boolean ok, String subject, String detail, String hint) {
     return new HealthReport.Item(name, ok, subject, detail, ok ? "" : hint);
@@ -250,6 +257,12 @@ public final class HealthCheck {
     if (!outside.ok() || !outside.stdout().strip().equals("1")) {
       wrong.add("net.ipv4.ip_forward in the default namespace");
     }
+    if (nsExists && ipv6Endpoints(runner.execute(Wg.in(ns).showEndpoints()))) {
+      CommandResult v6 = runner.execute(Command.query("sysctl", "-n", Ipv6Forwarding.KEY));
+      if (!v6.ok() || !v6.stdout().strip().equals("1")) {
+        wrong.add(Ipv6Forwarding.KEY + " in the default namespace (a peer is reached over IPv6)");
+      }
+    }
     return item(
         "forwarding",
         wrong.isEmpty(),
@@ -257,7 +270,10 @@ public final class HealthCheck {
         wrong.isEmpty()
             ? "on in " + ns + " and in the default namespace"
             : "not as wgdeploy sets it: " + String.join(", ", wrong),
-        "run wgdeploy (it sets the namespace's); outside it, Shorewall's IP_FORWARDING=On does (shorewall reload)");
+        "run wgdeploy (it sets the namespace's); outside it, forwarding is turned on when the"
+            + " firewall starts or reloads (shorewall reload; IPv6: sysctl -w "
+            + Ipv6Forwarding.KEY
+            + "=1)");
   }
 
   /** The veth pair: both ends there, up, with their addresses. */

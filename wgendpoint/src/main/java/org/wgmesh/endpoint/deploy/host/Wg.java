@@ -31,6 +31,11 @@ public final class Wg {
     return Ip.exec(namespace, false, "wg", "show", "all", "latest-handshakes");
   }
 
+  /** {@code wg show all endpoints}: interface, peer key, endpoint (IPv6 in brackets) per line. */
+  public Command showEndpoints() {
+    return Ip.exec(namespace, false, "wg", "show", "all", "endpoints");
+  }
+
   /** Every interface's peers with the bytes received and sent. */
   public Command showTransfer() {
     return Ip.exec(namespace, false, "wg", "show", "all", "transfer");

@@ -82,6 +82,16 @@ public record DeployPlan(
         .toList();
   }
 
+  /**
+   * Whether WireGuard packets of this host cross the default namespace over IPv6: a link's peer is
+   * reached at an IPv6 address, or this host gives peers an IPv6 address to send to. Then the
+   * default namespace must forward IPv6 ({@link org.wgmesh.endpoint.deploy.host.Ipv6Forwarding}).
+   */
+  public boolean ipv6Underlay() {
+    return links.stream().anyMatch(l -> l.endpointAddress().map(IpAddress::isV6).orElse(false))
+        || settings.publicAddresses().stream().anyMatch(IpAddress::isV6);
+  }
+
   /** The link named {@code interfaceName}, if planned. */
   public java.util.Optional<WireGuardLink> link(String interfaceName) {
     return links.stream().filter(l -> l.interfaceName().equals(interfaceName)).findFirst();

@@ -18,6 +18,7 @@ import org.wgmesh.endpoint.deploy.host.Birdc;
 import org.wgmesh.endpoint.deploy.host.HostProbe;
 import org.wgmesh.endpoint.deploy.host.HostState;
 import org.wgmesh.endpoint.deploy.host.Ip;
+import org.wgmesh.endpoint.deploy.host.Ipv6Forwarding;
 import org.wgmesh.endpoint.deploy.host.LinkInfo;
 import org.wgmesh.endpoint.deploy.host.Nft;
 import org.wgmesh.endpoint.deploy.host.Shorewall;
@@ -596,18 +597,30 @@ public final class DeploySteps {
       steps.add(
           new Step(
               "nftables: load table " + Nft.FAMILY + " " + Nft.TABLE,
-              List.of(Effect.Run.of(Nft.forwardingOn()), Effect.Run.of(Nft.load(script))),
+              nftLoad(script),
               List.of(Effect.Run.tolerant(Nft.deleteTable()))));
       return true;
     }
     if (reloadNft) {
       steps.add(
-          Step.of(
-              "nftables: replace table " + Nft.FAMILY + " " + Nft.TABLE,
-              List.of(Effect.Run.of(Nft.forwardingOn()), Effect.Run.of(Nft.load(script)))));
+          Step.of("nftables: replace table " + Nft.FAMILY + " " + Nft.TABLE, nftLoad(script)));
       return true;
     }
     return false;
+  }
+
+  private List<Effect> nftLoad(Path script) {
+    List<Effect> load = new ArrayList<>(ipv6Forwarding());
+    load.add(Effect.Run.of(Nft.forwardingOn()));
+    load.add(Effect.Run.of(Nft.load(script)));
+    return load;
+  }
+
+  /** IPv6 forwarding in the default namespace, before a firewall starts, when the plan needs it. */
+  private List<Effect> ipv6Forwarding() {
+    return plan.ipv6Underlay()
+        ? List.of(Effect.Run.of(Ipv6Forwarding.on(plan.publicInterface())))
+        : List.of();
   }
 
   /**
@@ -653,16 +666,15 @@ public final class DeploySteps {
 
   /** Starts or reloads one firewall; returns whether it did either. */
   private boolean shorewall(Shorewall tool, Path dir, boolean running, boolean changed) {
-    if (!running) {
+    if (!running || changed) {
+      List<Effect> effects =
+          new ArrayList<>(tool == Shorewall.V6 ? ipv6Forwarding() : List.<Effect>of());
+      effects.add(Effect.Run.of(running ? tool.reload(dir) : tool.start(dir)));
+      String name = tool.tool() + (running ? " reload" : " start");
       steps.add(
-          new Step(
-              tool.tool() + " start",
-              List.of(Effect.Run.of(tool.start(dir))),
-              List.of(Effect.Run.of(tool.clear()))));
-      return true;
-    }
-    if (changed) {
-      steps.add(Step.of(tool.tool() + " reload", List.of(Effect.Run.of(tool.reload(dir)))));
+          running
+              ? Step.of(name, effects)
+              : new Step(name, effects, List.of(Effect.Run.of(tool.clear()))));
       return true;
     }
     return false;

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.wgmesh.core.error.DeployException;
 import org.wgmesh.core.exec.Command;
 import org.wgmesh.core.io.AtomicFiles;
+import org.wgmesh.endpoint.deploy.Fixtures;
 import org.wgmesh.endpoint.deploy.host.DiskFile;
 import org.wgmesh.endpoint.deploy.host.HostState;
 import org.wgmesh.endpoint.deploy.host.LinkInfo;
@@ -343,6 +344,31 @@ class DeployStepsTableTest {
     assertThat(j.trustAddresses()).containsExactly("198.18.1.1/24", "fd00:18:1::1/64");
     assertThat(j.replaced()).isEmpty();
     assertThat(j.added()).hasSize(d0().files().size());
+  }
+
+  @Test
+  void plan_ipv6Underlay_turnsOnIpv6ForwardingBeforeShorewall6_keepingRouterAdvertisements() {
+    // Every peer reached over IPv4, and no address of its own offered: no IPv6 forwarding.
+    Desired v4 =
+        HostStates.desired(
+            Fixtures.view(
+                List.of(Fixtures.host(2, "203.0.113.2"), Fixtures.host(3, "203.0.113.3"))));
+    assertThat(commands(step(DeploySteps.plan(v4, HostStates.fresh()), "shorewall6 start")))
+        .containsExactly("shorewall6 start /nonexistent/wgmesh-table/etc/shorewall6");
+    // Peers with only IPv6 addresses: their links go over IPv6.
+    Desired v6 =
+        HostStates.desired(
+            Fixtures.view(
+                List.of(Fixtures.host(2, "2001:db8:ff::2"), Fixtures.host(3, "2001:db8:ff::3"))));
+    List<String> start =
+        commands(step(DeploySteps.plan(v6, HostStates.fresh()), "shorewall6 start"));
+    assertThat(start).hasSize(2);
+    assertThat(start.get(0))
+        .startsWith("sh -c ")
+        .contains("/proc/sys/net/ipv6/conf/$1/accept_ra")
+        .contains("sysctl -q -w net.ipv6.conf.all.forwarding=1")
+        .endsWith(" pub0");
+    assertThat(start.get(1)).isEqualTo("shorewall6 start /nonexistent/wgmesh-table/etc/shorewall6");
   }
 
   @Test
