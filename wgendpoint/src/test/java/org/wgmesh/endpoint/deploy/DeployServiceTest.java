@@ -110,7 +110,7 @@ class DeployServiceTest {
             "ip link add lab-vh type veth peer name lab-vn netns lab",
             "ip link set lan0 netns lab",
             "ip -n lab addr add 198.18.1.1/24 dev lan0",
-            "shorewall start " + dir.resolve("etc/shorewall"),
+            dir.resolve("var/lib/wgmesh/lab/staging/shorewall.program") + " start",
             "ip -n lab link add wg2 type wireguard",
             "ip netns exec lab wg setconf wg2 " + dir.resolve("etc/wireguard/lab/wg2.conf"),
             "ip -n lab addr add fd12:3456:789a:1:2::1/80 dev wg2 nodad");
@@ -150,8 +150,15 @@ class DeployServiceTest {
     assertThat(check).isNotNegative().isLessThan(firstChange);
     assertThat(all.get(check).argv().get(3)).contains("/staging/");
     // Firewall (DNAT) before WireGuard, WireGuard before BIRD.
-    assertThat(indexOf(all, "shorewall", "start"))
+    // Shorewall's check compiled the staged directory; its start runs that program.
+    int compile = indexOf(all, "shorewall", "compile");
+    assertThat(compile).isNotNegative().isLessThan(firstChange);
+    String program = all.get(compile).argv().get(3);
+    assertThat(program).contains("/staging/");
+    assertThat(indexOf(all, program, "start"))
+        .isNotNegative()
         .isLessThan(indexOf(all, "ip", "-n", "lab", "link", "add", "wg2"));
+    assertThat(indexOf(all, "shorewall", "start")).isNegative();
     assertThat(indexOf(all, "ip", "-n", "lab", "link", "add", "wg5"))
         .isLessThan(indexOf(all, "ip", "netns", "exec", "lab", "bird"));
     assertThat(all).noneMatch(c -> c.display().contains(Fixtures.key(1).toBase64()));
@@ -434,7 +441,7 @@ class DeployServiceTest {
     List<String> m = host.mutations().stream().map(Command::display).toList();
     assertThat(m)
         .containsSubsequence(
-            "shorewall reload " + dir.resolve("etc/shorewall"),
+            dir.resolve("var/lib/wgmesh/lab/staging/shorewall.program") + " reload",
             "birdc -s " + dir.resolve("run/wgmesh/bird-lab.ctl") + " configure",
             "ip -n lab link del wg3");
     assertThat(m).noneMatch(c -> c.contains("wg2") || c.contains("wg5"));

@@ -38,6 +38,24 @@ public enum Shorewall {
     return Command.query(tool, "check", dir.toString());
   }
 
+  /**
+   * Compiles a configuration directory into a firewall program: the check {@link #check} makes,
+   * with its result kept, so that starting needs no second compilation ({@link #runProgram}).
+   */
+  public Command compile(Path dir, Path program) {
+    // A query: it writes only the program, into wgdeploy's staging (as the staged files are).
+    return Command.query(tool, "compile", dir.toString(), program.toString());
+  }
+
+  /**
+   * Runs a compiled program with {@code action} ({@code start} or {@code reload}): what {@code
+   * shorewall start} and {@code reload} do after compiling. The program installs itself as the one
+   * Shorewall's other commands use ({@code clear}, {@code status}), as theirs does.
+   */
+  public static Command runProgram(Path program, String action) {
+    return Command.change(program.toString(), action);
+  }
+
   public Command start(Path dir) {
     return Command.change(tool, "start", dir.toString());
   }

@@ -3,6 +3,7 @@ package org.wgmesh.endpoint.deploy.steps;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,6 +71,10 @@ public final class DeploySteps {
   private final StateStore state;
   private final WireGuardBackend backend;
   private final List<Step> steps = new ArrayList<>();
+
+  /** The firewalls whose staged directory this run compiled (their programs are in staging). */
+  private final Set<Shorewall> compiled = EnumSet.noneOf(Shorewall.class);
+
   private final boolean nftables;
   private boolean reloadNft;
 
@@ -268,9 +273,11 @@ public final class DeploySteps {
           new Effect.WriteFile(
               state.mirror(StateStore.STAGING, f.path()), f.bytes(), f.mode(), f.secret()));
     }
+    // The tools' own checks of the staged files run side by side (Effect.Together).
+    List<Effect> checks = new ArrayList<>();
     for (RenderedFile f : desired.files()) {
       if (f.component() == Component.BIRD && (all || diff.touches(Component.BIRD))) {
-        effects.add(
+        checks.add(
             new Effect.Validate(
                 Command.query(
                     "bird", "-p", "-c", state.mirror(StateStore.STAGING, f.path()).toString()),
@@ -278,16 +285,21 @@ public final class DeploySteps {
                 f.template()));
       }
     }
-    validateDir(effects, diff, all, Component.SHOREWALL, Shorewall.V4);
-    validateDir(effects, diff, all, Component.SHOREWALL6, Shorewall.V6);
+    compileDir(checks, diff, all, Component.SHOREWALL, Shorewall.V4);
+    compileDir(checks, diff, all, Component.SHOREWALL6, Shorewall.V6);
     if (all || diff.touches(Component.NFTABLES)) {
       for (RenderedFile f : desired.files()) {
         if (f.component() == Component.NFTABLES) {
-          effects.add(
+          checks.add(
               new Effect.Validate(
                   Nft.check(state.mirror(StateStore.STAGING, f.path())), f.path(), f.template()));
         }
       }
+    }
+    if (checks.size() > 1) {
+      effects.add(new Effect.Together(checks));
+    } else {
+      effects.addAll(checks);
     }
     steps.add(
         new Step(
@@ -296,8 +308,12 @@ public final class DeploySteps {
             List.of(Effect.Delete.tree(state.folder(StateStore.STAGING)))));
   }
 
-  private void validateDir(
-      List<Effect> effects, FileDiff diff, boolean all, Component c, Shorewall tool) {
+  /**
+   * Compiles the staged Shorewall directory of {@code c}: its check, and the program its start or
+   * reload then runs without compiling again ({@link #shorewall}).
+   */
+  private void compileDir(
+      List<Effect> checks, FileDiff diff, boolean all, Component c, Shorewall tool) {
     if (!all && !diff.touches(c)) {
       return;
     }
@@ -305,12 +321,21 @@ public final class DeploySteps {
         .filter(f -> f.component() == c)
         .findFirst()
         .ifPresent(
-            f ->
-                effects.add(
-                    new Effect.Validate(
-                        tool.check(state.mirror(StateStore.STAGING, f.path()).getParent()),
-                        f.path(),
-                        f.template())));
+            f -> {
+              checks.add(
+                  new Effect.Validate(
+                      tool.compile(
+                          state.mirror(StateStore.STAGING, f.path()).getParent(),
+                          compiledProgram(tool)),
+                      f.path(),
+                      f.template()));
+              compiled.add(tool);
+            });
+  }
+
+  /** Where the staged directory of {@code tool} is compiled to (deleted with the staging). */
+  private Path compiledProgram(Shorewall tool) {
+    return state.folder(StateStore.STAGING).resolve(tool.tool() + ".program");
   }
 
   /**
@@ -669,7 +694,12 @@ public final class DeploySteps {
     if (!running || changed) {
       List<Effect> effects =
           new ArrayList<>(tool == Shorewall.V6 ? ipv6Forwarding() : List.<Effect>of());
-      effects.add(Effect.Run.of(running ? tool.reload(dir) : tool.start(dir)));
+      String action = running ? "reload" : "start";
+      effects.add(
+          Effect.Run.of(
+              compiled.contains(tool)
+                  ? Shorewall.runProgram(compiledProgram(tool), action)
+                  : running ? tool.reload(dir) : tool.start(dir)));
       String name = tool.tool() + (running ? " reload" : " start");
       steps.add(
           running

@@ -3,6 +3,7 @@ package org.wgmesh.endpoint.deploy.steps;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -46,6 +47,22 @@ public sealed interface Effect {
     @Override
     public String describe() {
       return "check: " + command.display();
+    }
+  }
+
+  /**
+   * Runs independent checks or commands side by side (BIRD's parse check, the Shorewall and
+   * Shorewall6 compilers, {@code nft -c}): with two cores the slowest decides instead of the sum.
+   * Every member runs to its end; the first failure in list order then fails the step.
+   */
+  record Together(List<Effect> effects) implements Effect {
+    public Together {
+      effects = List.copyOf(effects);
+    }
+
+    @Override
+    public String describe() {
+      return "together: " + String.join("; ", effects.stream().map(Effect::describe).toList());
     }
   }
 

@@ -6,6 +6,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 import org.wgmesh.core.error.DeployException;
 import org.wgmesh.core.error.FileException;
@@ -17,6 +21,18 @@ import org.wgmesh.endpoint.deploy.host.Pids;
 
 /** Carries out one {@link Effect} on the host: the only place deploy steps touch it. */
 final class HostEffects {
+  /**
+   * The threads of {@link Effect.Together}: daemons, so a deploy's JVM never waits for them to end;
+   * each runs one external command at a time.
+   */
+  private static final ExecutorService POOL =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "wgdeploy-together");
+            t.setDaemon(true);
+            return t;
+          });
+
   private final CommandRunner runner;
   private final Waiter waiter;
 
@@ -34,6 +50,8 @@ final class HostEffects {
       }
     } else if (effect instanceof Effect.Validate v) {
       validate(v);
+    } else if (effect instanceof Effect.Together t) {
+      together(t);
     } else if (effect instanceof Effect.ConfigureBird b) {
       configureBird(b);
     } else if (effect instanceof Effect.Await a) {
@@ -69,6 +87,22 @@ final class HostEffects {
       }
     } else {
       throw new IllegalArgumentException("unknown effect " + effect);
+    }
+  }
+
+  /** Each member on a thread of its own; then the first failure in list order, if any. */
+  private void together(Effect.Together t) {
+    List<CompletableFuture<Void>> running =
+        t.effects().stream().map(e -> CompletableFuture.runAsync(() -> apply(e), POOL)).toList();
+    for (CompletableFuture<Void> f : running) {
+      try {
+        f.join();
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof RuntimeException r) {
+          throw r;
+        }
+        throw e;
+      }
     }
   }
 

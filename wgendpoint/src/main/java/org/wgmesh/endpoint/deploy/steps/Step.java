@@ -39,6 +39,12 @@ public record Step(String label, List<Effect> apply, List<Effect> undo) {
     if (e instanceof Effect.ConfigureBird b) {
       return Stream.of(b.command());
     }
+    if (e instanceof Effect.Validate v) {
+      return Stream.of(v.command());
+    }
+    if (e instanceof Effect.Together t) {
+      return t.effects().stream().flatMap(Step::command);
+    }
     return Stream.empty();
   }
 }

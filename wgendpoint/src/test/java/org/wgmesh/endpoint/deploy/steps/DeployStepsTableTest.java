@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.wgmesh.core.error.DeployException;
 import org.wgmesh.core.exec.Command;
@@ -69,6 +70,11 @@ class DeployStepsTableTest {
           "shorewall6 reload",
           "flush stale conntrack entries of the WireGuard ports");
   static final String RECORD = "record the deploy";
+
+  /** Shorewall6's program, compiled from the staged directory by the check. */
+  static final String PROGRAM6 =
+      "/nonexistent/wgmesh-table/var/lib/wgmesh/lab/staging/shorewall6.program";
+
   static final String RESTORE = "restore the files of an interrupted wgdeploy run";
 
   /** The namespace is there, the veth and its routes are not, lan0 has lost its addresses. */
@@ -225,6 +231,14 @@ class DeployStepsTableTest {
         .orElseThrow(() -> new AssertionError("no step '" + label + "' in " + labelsOf(p)));
   }
 
+  /** The tools' checks of a step: its Validate effects, also those run together. */
+  static List<Effect> checks(Step s) {
+    return s.apply().stream()
+        .flatMap(e -> e instanceof Effect.Together t ? t.effects().stream() : Stream.of(e))
+        .filter(e -> e instanceof Effect.Validate)
+        .toList();
+  }
+
   static List<String> commands(Step s) {
     return s.commands().map(Command::display).toList();
   }
@@ -354,7 +368,7 @@ class DeployStepsTableTest {
             Fixtures.view(
                 List.of(Fixtures.host(2, "203.0.113.2"), Fixtures.host(3, "203.0.113.3"))));
     assertThat(commands(step(DeploySteps.plan(v4, HostStates.fresh()), "shorewall6 start")))
-        .containsExactly("shorewall6 start /nonexistent/wgmesh-table/etc/shorewall6");
+        .containsExactly(PROGRAM6 + " start");
     // Peers with only IPv6 addresses: their links go over IPv6.
     Desired v6 =
         HostStates.desired(
@@ -368,7 +382,7 @@ class DeployStepsTableTest {
         .contains("/proc/sys/net/ipv6/conf/$1/accept_ra")
         .contains("sysctl -q -w net.ipv6.conf.all.forwarding=1")
         .endsWith(" pub0");
-    assertThat(start.get(1)).isEqualTo("shorewall6 start /nonexistent/wgmesh-table/etc/shorewall6");
+    assertThat(start.get(1)).isEqualTo(PROGRAM6 + " start");
   }
 
   @Test
@@ -446,16 +460,18 @@ class DeployStepsTableTest {
             "ip -n lab link set wg4 up");
     assertThat(commands(step(p, "flush stale conntrack entries of the WireGuard ports")))
         .contains("conntrack -D -p udp --orig-port-dst 51824");
-    // The changed BIRD and Shorewall files are checked with the tools before anything is swapped.
-    assertThat(step(p, "stage and check the new files").apply())
-        .filteredOn(e -> e instanceof Effect.Validate)
+    // The changed BIRD and Shorewall files are checked with the tools before anything is swapped,
+    // side by side; Shorewall's check is its compiler, whose program the reload then runs.
+    assertThat(checks(step(p, "stage and check the new files")))
         .extracting(Effect::describe)
         .hasSize(3)
         .allMatch(
             d ->
                 d.startsWith("check: bird -p -c ")
-                    || d.startsWith("check: shorewall check ")
-                    || d.startsWith("check: shorewall6 check "));
+                    || d.startsWith("check: shorewall compile ")
+                    || d.startsWith("check: shorewall6 compile "));
+    assertThat(commands(step(p, "shorewall reload")))
+        .containsExactly(HostStates.ROOT + "/var/lib/wgmesh/lab/staging/shorewall.program reload");
     assertThat(undoCommands(step(p, "install the new files")))
         .containsExactly(
             "birdc -s " + d0().plan().layout().birdSocket() + " configure",
@@ -576,9 +592,7 @@ class DeployStepsTableTest {
     DeploySteps.Plan p = DeploySteps.plan(HostStates.peerJoins(), HostStates.interrupted());
     // Shorewall6's files do change here, but even an unchanged component is checked and reloaded
     // after a crash.
-    assertThat(step(p, "stage and check the new files").apply())
-        .filteredOn(e -> e instanceof Effect.Validate)
-        .hasSize(3);
+    assertThat(checks(step(p, "stage and check the new files"))).hasSize(3);
     assertThat(labelsOf(p))
         .containsSubsequence(RESTORE, "write the journal", "install the new files", RECORD);
   }
