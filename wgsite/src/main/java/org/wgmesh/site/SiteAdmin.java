@@ -375,8 +375,7 @@ public final class SiteAdmin {
    * @throws WgmeshException with {@link ExitCode#DECLINED} when the operator says no
    */
   public Site setLinks(
-      Path yaml,
-      java.util.function.UnaryOperator<org.wgmesh.core.model.LinkSettings> change) {
+      Path yaml, java.util.function.UnaryOperator<org.wgmesh.core.model.LinkSettings> change) {
     if (!Files.exists(yaml)) {
       SiteFile.load(yaml);
     }

@@ -5,9 +5,9 @@ import java.util.OptionalInt;
 import org.wgmesh.core.error.InputException;
 
 /**
- * How every WireGuard link of the mesh is tuned: its MTU, its keepalive and its BFD timers. The site
- * sets mesh-wide values (published in the mesh record, {@code docs/record-format.md}), an endpoint
- * may override each for its own links ({@code docs/endpoint-file.md}).
+ * How every WireGuard link of the mesh is tuned: its MTU, its keepalive and its BFD timers. The
+ * site sets mesh-wide values (published in the mesh record, {@code docs/record-format.md}), an
+ * endpoint may override each for its own links ({@code docs/endpoint-file.md}).
  *
  * @param mtu the MTU of every link; empty: computed per link from the underlay family it uses
  *     ({@link #defaultMtu})
@@ -21,7 +21,9 @@ public record LinkSettings(OptionalInt mtu, int keepalive, BfdProfile bfd) {
   /** The largest MTU accepted (jumbo frames). */
   public static final int MAX_MTU = 9000;
 
-  /** The largest keepalive accepted, in seconds (WireGuard takes up to 65535; an hour is plenty). */
+  /**
+   * The largest keepalive accepted, in seconds (WireGuard takes up to 65535; an hour is plenty).
+   */
   public static final int MAX_KEEPALIVE = 3600;
 
   /**

@@ -200,8 +200,8 @@ public final class MeshLinks {
           + " the other family, or have a host with both (every host relays in a full mesh)";
 
   /**
-   * Whether some host is public and every public host has a public address of one family all
-   * share: then every pair with a public end links, and the mesh is connected.
+   * Whether some host is public and every public host has a public address of one family all share:
+   * then every pair with a public end links, and the mesh is connected.
    */
   private static boolean sharesOneFamily(List<HostEntry> hosts) {
     boolean any = false;
@@ -273,16 +273,18 @@ public final class MeshLinks {
   }
 
   private static String families(HostEntry h) {
-    return has(h, false) && has(h, true) ? "IPv4 and IPv6" : has(h, true) ? "IPv6 only" : "IPv4 only";
+    return has(h, false) && has(h, true)
+        ? "IPv4 and IPv6"
+        : has(h, true) ? "IPv6 only" : "IPv4 only";
   }
 
   /**
    * Checks that the policy fits the hosts and leaves none unreachable: every hub is a host and has
    * a public address, every two hubs and every spoke and each of its hubs have an address family in
    * common (or a shared LAN); in a full mesh of two or more hosts, the pairs that can reach each
-   * other (a common family, or a shared LAN) join every host. A hub-and-spoke mesh with valid hubs reaches every
-   * host by construction: the hubs link to each other and every spoke links to at least one hub,
-   * and hubs are transit.
+   * other (a common family, or a shared LAN) join every host. A hub-and-spoke mesh with valid hubs
+   * reaches every host by construction: the hubs link to each other and every spoke links to at
+   * least one hub, and hubs are transit.
    *
    * @param hosts every host of the mesh
    * @return the first problem, or empty

@@ -315,9 +315,9 @@ public record MeshRecord(
 
   /**
    * Optional extensions after the member bitmap: {@code u8 tag, bytes16 value}, tags strictly
-   * increasing. Tag 1 is the next site signing key, tag 2 the next site box key (32 bytes each), tag
-   * 3 the link MTU, tag 4 the keepalive (u16 each), tag 5 the BFD profile (ASCII); unknown tags are
-   * skipped (they are signed, so a later format can add some that older readers ignore).
+   * increasing. Tag 1 is the next site signing key, tag 2 the next site box key (32 bytes each),
+   * tag 3 the link MTU, tag 4 the keepalive (u16 each), tag 5 the BFD profile (ASCII); unknown tags
+   * are skipped (they are signed, so a later format can add some that older readers ignore).
    */
   private record Extensions(Ed25519PublicKey signing, X25519PublicKey box, LinkSettings links) {}
 

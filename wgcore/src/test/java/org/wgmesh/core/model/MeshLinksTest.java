@@ -190,7 +190,8 @@ class MeshLinksTest {
     assertThat(
             MeshLinks.check(
                 Topology.FULL_MESH,
-                List.of(host(1, "203.0.113.1", "10.0.0.1/24"), host(2, "2001:db8::2", "10.0.0.2/24"))))
+                List.of(
+                    host(1, "203.0.113.1", "10.0.0.1/24"), host(2, "2001:db8::2", "10.0.0.2/24"))))
         .isEmpty();
     // Hub and spoke: two hubs of different families, or a spoke its hub cannot reach: refused.
     assertThat(MeshLinks.check(Topology.HubAndSpoke.of(List.of(1, 2)), List.of(v4, v6)))
@@ -201,9 +202,7 @@ class MeshLinksTest {
                     .isEqualTo(
                         "hubs h1 (host 1) and h2 (host 2) must link but have no address family in"
                             + " common (IPv4 only and IPv6 only)"));
-    assertThat(
-            MeshLinks.check(
-                Topology.HubAndSpoke.of(List.of(1)), List.of(v4, v6, host(3, null))))
+    assertThat(MeshLinks.check(Topology.HubAndSpoke.of(List.of(1)), List.of(v4, v6, host(3, null))))
         .map(MeshLinks.Problem::why)
         .hasValueSatisfying(w -> assertThat(w).startsWith("spoke and hub h2 (host 2) and h1"));
     assertThat(MeshLinks.check(Topology.HubAndSpoke.of(List.of(2)), List.of(v6, host(3, null))))

@@ -124,7 +124,8 @@ public final class WgsiteCommand implements Callable<Integer> {
   @Option(
       names = "--keepalive",
       paramLabel = "SECONDS",
-      description = "Set WireGuard's persistent keepalive of every link (0..3600, 0 off; default 25).")
+      description =
+          "Set WireGuard's persistent keepalive of every link (0..3600, 0 off; default 25).")
   String keepalive;
 
   @Option(
