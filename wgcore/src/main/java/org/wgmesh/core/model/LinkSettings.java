@@ -57,11 +57,12 @@ public record LinkSettings(OptionalInt mtu, int keepalive, BfdProfile bfd) {
   }
 
   /**
-   * The MTU of a link over an underlay of this family with a 1500-byte path: 1420 over IPv4, 1400
-   * over IPv6 (what wg-quick picks).
+   * The MTU of a link over an underlay of this family: 1420 over IPv4, 1400 over IPv6. On a
+   * 1500-byte path that leaves 20 bytes beyond WireGuard's {@link #overhead} (room for PPPoE's 8,
+   * say) in both families.
    */
   public static int defaultMtu(boolean v6) {
-    return 1500 - overhead(v6);
+    return v6 ? 1400 : 1420;
   }
 
   /** This setting's MTU, or the default of the link's underlay family. */

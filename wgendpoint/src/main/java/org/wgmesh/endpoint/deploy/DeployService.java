@@ -314,7 +314,8 @@ public final class DeployService {
     reporter.detail(
         "planned %d WireGuard links in namespace %s", plan.links().size(), plan.namespace());
     Layout l = plan.layout();
-    HostState host = probe.probe(l, plan.veth().hostName(), plan.trustInterface());
+    HostState host =
+        probe.probe(l, plan.veth().hostName(), plan.trustInterface(), DeploySteps.snat(plan));
     List<Path> paths = new ArrayList<>(files.stream().map(RenderedFile::path).toList());
     paths.add(read.seenFile());
     LiveState live = LiveStateReader.read(host, new StateStore(l.stateDir()), paths);
@@ -344,6 +345,7 @@ public final class DeployService {
             steps.files(),
             done.steps(),
             steps.recovers());
+    steps.warnings().forEach(w -> reporter.warn("%s", w));
     if (steps.recovers()) {
       reporter.warn(
           "an earlier wgdeploy run was interrupted; its previous files are restored first");

@@ -40,6 +40,7 @@ import org.wgmesh.core.net.IpPrefix;
  * @param roots where deployed files go (the system paths, or below a prefix for tests)
  * @param templateDir a directory whose templates replace the built-in ones file by file (absolute)
  * @param allowSshFromNet whether Shorewall accepts SSH from the Internet side to the router
+ * @param tuning link overrides (MTU, keepalive, BFD) and the router on the mesh
  */
 public record EndpointConfig(
     DomainName domain,
@@ -61,7 +62,8 @@ public record EndpointConfig(
     Supervisor supervisor,
     Roots roots,
     Optional<Path> templateDir,
-    boolean allowSshFromNet) {
+    boolean allowSshFromNet,
+    EndpointTuning tuning) {
 
   /**
    * @throws ConfigException naming the setting that is invalid
@@ -96,6 +98,53 @@ public record EndpointConfig(
     Objects.requireNonNull(supervisor, "supervisor");
     Objects.requireNonNull(roots, "roots");
     Objects.requireNonNull(templateDir, "templateDir");
+    Objects.requireNonNull(tuning, "tuning");
+  }
+
+  /** A configuration without tuning ({@link EndpointTuning#DEFAULT}). */
+  public EndpointConfig(
+      DomainName domain,
+      Ed25519PublicKey siteSigningKey,
+      X25519PublicKey siteBoxKey,
+      String locus,
+      UUID uuid,
+      Optional<String> hostname,
+      Optional<NamespaceName> netns,
+      Optional<InterfaceName> publicInterface,
+      List<IpAddress> publicAddresses,
+      Optional<InterfaceName> trustInterface,
+      List<IpPrefix> trustAddresses,
+      List<IpPrefix> lanPrefixes,
+      Path hostKey,
+      Optional<String> resolver,
+      Optional<Path> zoneFile,
+      WireGuardBackendChoice backend,
+      Supervisor supervisor,
+      Roots roots,
+      Optional<Path> templateDir,
+      boolean allowSshFromNet) {
+    this(
+        domain,
+        siteSigningKey,
+        siteBoxKey,
+        locus,
+        uuid,
+        hostname,
+        netns,
+        publicInterface,
+        publicAddresses,
+        trustInterface,
+        trustAddresses,
+        lanPrefixes,
+        hostKey,
+        resolver,
+        zoneFile,
+        backend,
+        supervisor,
+        roots,
+        templateDir,
+        allowSshFromNet,
+        EndpointTuning.DEFAULT);
   }
 
   /** The pinned site key's fingerprint ({@code SHA256:...}), as operators compare it. */
@@ -175,6 +224,7 @@ public record EndpointConfig(
     public Roots roots;
     public Optional<Path> templateDir;
     public boolean allowSshFromNet;
+    public EndpointTuning tuning;
 
     Builder(EndpointConfig c) {
       domain = c.domain;
@@ -197,6 +247,7 @@ public record EndpointConfig(
       roots = c.roots;
       templateDir = c.templateDir;
       allowSshFromNet = c.allowSshFromNet;
+      tuning = c.tuning;
     }
 
     /**
@@ -223,7 +274,8 @@ public record EndpointConfig(
           supervisor,
           roots,
           templateDir,
-          allowSshFromNet);
+          allowSshFromNet,
+          tuning);
     }
   }
 }

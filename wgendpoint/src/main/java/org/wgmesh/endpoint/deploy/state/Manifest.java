@@ -25,6 +25,8 @@ import java.util.TreeMap;
  * @param recordIssued when the site signed that record (epoch seconds, 0: unknown)
  * @param recordExpires when that record expires (epoch seconds, 0: unknown)
  * @param ports each WireGuard interface's listen port
+ * @param mtus each WireGuard interface's planned MTU and underlay family (for {@code --check})
+ * @param publicInterface the public interface (for {@code --check}); empty: unknown
  */
 public record Manifest(
     String domain,
@@ -39,12 +41,67 @@ public record Manifest(
     long serial,
     long recordIssued,
     long recordExpires,
-    Map<String, Integer> ports) {
+    Map<String, Integer> ports,
+    Map<String, LinkMtu> mtus,
+    String publicInterface) {
+  /**
+   * A link's planned MTU and the family its packets travel over.
+   *
+   * @param mtu the MTU
+   * @param v6 whether the underlay is IPv6
+   */
+  public record LinkMtu(int mtu, boolean v6) {
+    /** {@code 1420 ipv4}. */
+    String text() {
+      return mtu + (v6 ? " ipv6" : " ipv4");
+    }
+
+    static LinkMtu parse(String t) {
+      String[] f = t.strip().split(" ");
+      return new LinkMtu(Integer.parseInt(f[0]), f.length > 1 && f[1].equals("ipv6"));
+    }
+  }
+
+  /** A manifest without MTUs and public interface (an older release's, or a test's). */
+  public Manifest(
+      String domain,
+      String namespace,
+      String vethHost,
+      List<Path> files,
+      Map<String, String> wireguard,
+      String trustMoved,
+      List<String> trustOriginalAddresses,
+      boolean trustWasUp,
+      boolean shorewallStarted,
+      long serial,
+      long recordIssued,
+      long recordExpires,
+      Map<String, Integer> ports) {
+    this(
+        domain,
+        namespace,
+        vethHost,
+        files,
+        wireguard,
+        trustMoved,
+        trustOriginalAddresses,
+        trustWasUp,
+        shorewallStarted,
+        serial,
+        recordIssued,
+        recordExpires,
+        ports,
+        Map.of(),
+        "");
+  }
+
   public Manifest {
     files = List.copyOf(files);
     wireguard = java.util.Collections.unmodifiableMap(new TreeMap<>(wireguard));
     trustOriginalAddresses = List.copyOf(trustOriginalAddresses);
     ports = java.util.Collections.unmodifiableMap(new TreeMap<>(ports));
+    mtus = java.util.Collections.unmodifiableMap(new TreeMap<>(mtus));
+    java.util.Objects.requireNonNull(publicInterface, "publicInterface");
   }
 
   /** The manifest of a host wgdeploy never touched. */
@@ -74,6 +131,10 @@ public record Manifest(
     p.setProperty("record.issued", Long.toString(recordIssued));
     p.setProperty("record.expires", Long.toString(recordExpires));
     ports.forEach((k, v) -> p.setProperty("port." + k, Integer.toString(v)));
+    mtus.forEach((k, v) -> p.setProperty("mtu." + k, v.text()));
+    if (!publicInterface.isEmpty()) {
+      p.setProperty("public.interface", publicInterface);
+    }
     return p;
   }
 
@@ -84,7 +145,11 @@ public record Manifest(
     }
     Map<String, String> wg = new TreeMap<>();
     Map<String, Integer> ports = new TreeMap<>();
+    Map<String, LinkMtu> mtus = new TreeMap<>();
     for (String k : p.stringPropertyNames()) {
+      if (k.startsWith("mtu.")) {
+        mtus.put(k.substring("mtu.".length()), LinkMtu.parse(p.getProperty(k)));
+      }
       if (k.startsWith("wireguard.")) {
         wg.put(k.substring("wireguard.".length()), p.getProperty(k));
       } else if (k.startsWith("port.")) {
@@ -105,6 +170,8 @@ public record Manifest(
         Long.parseLong(p.getProperty("record.serial", "0")),
         Long.parseLong(p.getProperty("record.issued", "0")),
         Long.parseLong(p.getProperty("record.expires", "0")),
-        ports);
+        ports,
+        mtus,
+        p.getProperty("public.interface", ""));
   }
 }

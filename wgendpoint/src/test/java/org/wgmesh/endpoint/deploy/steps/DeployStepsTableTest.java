@@ -56,7 +56,8 @@ class DeployStepsTableTest {
           "move lan0 into lab",
           "address lan0 in lab",
           "routes in lab",
-          "routes to the LAN in the default namespace");
+          "routes to the LAN in the default namespace",
+          "routes to the remote LANs in the default namespace");
   static final List<String> START_FIREWALLS =
       List.of(
           "shorewall start",
@@ -77,7 +78,8 @@ class DeployStepsTableTest {
           "address veth lab-vh/lab-vn",
           "address lan0 in lab",
           "routes in lab",
-          "routes to the LAN in the default namespace");
+          "routes to the LAN in the default namespace",
+          "routes to the remote LANs in the default namespace");
 
   /** lan0 inside the namespace without addresses: both added, then up. */
   static final List<String> ADDRESS_LAN0 =
@@ -143,18 +145,36 @@ class DeployStepsTableTest {
           new Row(
               "deployed",
               "peer joins",
-              labels(FILES, RELOAD_FIREWALLS, create("wg4"), "birdc configure", RECORD)),
+              labels(
+                  FILES,
+                  "routes to the remote LANs in the default namespace",
+                  RELOAD_FIREWALLS,
+                  create("wg4"),
+                  "birdc configure",
+                  RECORD)),
           new Row(
               "deployed",
               "peer leaves",
-              labels(FILES, RELOAD_FIREWALLS, "birdc configure", "remove wg3", RECORD)),
+              labels(
+                  FILES,
+                  "remove routes to LANs no longer in the mesh",
+                  RELOAD_FIREWALLS,
+                  "birdc configure",
+                  "remove wg3",
+                  RECORD)),
           new Row("deployed", "peer changes endpoint", labels(FILES, "wg syncconf wg2", RECORD)),
           new Row("deployed", "peer changes key", labels(FILES, "wg syncconf wg2", RECORD)),
           new Row("wg3 died", "D0", create("wg3")),
           new Row(
               "wg3 died",
               "peer leaves",
-              labels(FILES, RELOAD_FIREWALLS, "birdc configure", "remove wg3", RECORD)),
+              labels(
+                  FILES,
+                  "remove routes to LANs no longer in the mesh",
+                  RELOAD_FIREWALLS,
+                  "birdc configure",
+                  "remove wg3",
+                  RECORD)),
           new Row(
               "wg3 died",
               "peer changes key",
@@ -200,6 +220,7 @@ class DeployStepsTableTest {
               labels(
                   RESTORE,
                   FILES,
+                  "routes to the remote LANs in the default namespace",
                   RELOAD_FIREWALLS,
                   "wg syncconf wg2",
                   "wg syncconf wg3",
@@ -324,7 +345,19 @@ class DeployStepsTableTest {
     assertThat(commands(step(p, "create wg2 (kernel)")))
         .containsExactly(
             "ip -n lab link add wg2 type wireguard",
-            "ip netns exec lab wg setconf wg2 " + conf("wg2"));
+            "ip netns exec lab wg setconf wg2 " + conf("wg2"),
+            "ip -n lab link set dev wg2 mtu 1420");
+    // The router on the mesh: the peers' LANs through the veth, undone on rollback.
+    assertThat(commands(step(p, "routes to the remote LANs in the default namespace")))
+        .containsExactly(
+            "ip -4 route replace 198.18.2.0/24 via 169.254.0.2 dev lab-vh",
+            "ip -6 route replace fd00:18:2::/64 via fdff:a9fe::2 dev lab-vh",
+            "ip -6 route replace fd00:18:3::/64 via fdff:a9fe::2 dev lab-vh");
+    assertThat(undoCommands(step(p, "routes to the remote LANs in the default namespace")))
+        .contains("ip -4 route del 198.18.2.0/24 via 169.254.0.2 dev lab-vh");
+    assertThat(commands(step(p, "kernel settings in lab")).get(1))
+        .contains("oifname \"wg*\" ip saddr 169.254.0.1 counter snat ip to 198.18.1.1")
+        .contains("oifname \"wg*\" ip6 saddr fdff:a9fe::1 counter snat ip6 to fd00:18:1::1");
     assertThat(commands(step(p, "flush stale conntrack entries of the WireGuard ports")))
         .containsExactly(
             "conntrack -D -p udp --orig-port-dst 51822",
@@ -411,7 +444,8 @@ class DeployStepsTableTest {
     assertThat(commands(step(p, "create wg4 (kernel)")))
         .containsExactly(
             "ip -n lab link add wg4 type wireguard",
-            "ip netns exec lab wg setconf wg4 " + conf("wg4"));
+            "ip netns exec lab wg setconf wg4 " + conf("wg4"),
+            "ip -n lab link set dev wg4 mtu 1420");
     assertThat(undoCommands(step(p, "create wg4 (kernel)")))
         .containsExactly("ip -n lab link del wg4");
     assertThat(commands(step(p, "address wg4")))
@@ -444,7 +478,8 @@ class DeployStepsTableTest {
         .containsExactly(
             "ip -n lab link del wg3",
             "ip -n lab link add wg3 type wireguard",
-            "ip netns exec lab wg setconf wg3 " + conf("wg3"));
+            "ip netns exec lab wg setconf wg3 " + conf("wg3"),
+            "ip -n lab link set dev wg3 mtu 1400");
     assertThat(commands(step(p, "address wg3")))
         .containsExactly(
             "ip -n lab addr add fd12:3456:789a:1:3::1/80 dev wg3 nodad",

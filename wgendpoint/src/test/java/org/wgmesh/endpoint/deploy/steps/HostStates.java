@@ -164,7 +164,8 @@ final class HostStates {
     for (WireGuardLink l : p.links()) {
       inNs.put(
           l.interfaceName(),
-          new LinkInfo(l.interfaceName(), true, Set.of(HostProbe.canonical(l.localCidr()))));
+          new LinkInfo(
+              l.interfaceName(), true, Set.of(HostProbe.canonical(l.localCidr())), l.mtu()));
       wg.add(l.interfaceName());
     }
     Set<String> nsRoutes = new HashSet<>();
@@ -179,6 +180,17 @@ final class HostStates {
                 hostRoutes.add(
                     HostProbe.routeKey("unicast", n.toString(), v.nsV4().network().toString())));
     p.trustNetworks(true)
+        .forEach(
+            n ->
+                hostRoutes.add(
+                    HostProbe.routeKey("unicast", n.toString(), v.nsV6().network().toString())));
+    // The router on the mesh: the remote LANs through the veth too.
+    p.remoteLans(false)
+        .forEach(
+            n ->
+                hostRoutes.add(
+                    HostProbe.routeKey("unicast", n.toString(), v.nsV4().network().toString())));
+    p.remoteLans(true)
         .forEach(
             n ->
                 hostRoutes.add(
@@ -211,11 +223,13 @@ final class HostStates {
     DeployPlan p = d.plan();
     Map<String, String> wg = new LinkedHashMap<>();
     Map<String, Integer> ports = new LinkedHashMap<>();
+    Map<String, Manifest.LinkMtu> mtus = new LinkedHashMap<>();
     p.links()
         .forEach(
             l -> {
               wg.put(l.interfaceName(), l.localCidr());
               ports.put(l.interfaceName(), l.listenPort());
+              mtus.put(l.interfaceName(), new Manifest.LinkMtu(l.mtu(), l.v6Underlay()));
             });
     return new Manifest(
         p.domain(),
@@ -230,7 +244,9 @@ final class HostStates {
         p.serial(),
         p.issued().getEpochSecond(),
         p.expires().getEpochSecond(),
-        ports);
+        ports,
+        mtus,
+        p.publicInterface());
   }
 
   /** D0 deployed, but the WireGuard of wg3 died: its device is still there and does not answer. */
