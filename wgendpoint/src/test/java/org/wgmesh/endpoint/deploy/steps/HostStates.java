@@ -116,14 +116,19 @@ final class HostStates {
    * What DeployService hands the planner for {@code view}: plan, rendered files, the serials file.
    */
   static Desired desired(MeshView view) {
-    DeployPlan plan = Planner.plan(view, CONFIG);
+    return desired(view, CONFIG);
+  }
+
+  /** Likewise with other endpoint settings. */
+  static Desired desired(MeshView view, EndpointConfig config) {
+    DeployPlan plan = Planner.plan(view, config);
     List<RenderedFile> files = new TemplateRenderer(Optional.empty()).render(plan, Fixtures.key(1));
-    var read = Fixtures.read(view, CONFIG);
+    var read = Fixtures.read(view, config);
     return new Desired(
         plan,
         files,
-        CONFIG.backend(),
-        CONFIG.supervisor(),
+        config.backend(),
+        config.supervisor(),
         Optional.of(new Desired.StateFile(read.seenFile(), read.seenText())));
   }
 
@@ -353,6 +358,23 @@ final class HostStates {
     m.put("rebooted", rebooted());
     m.put("rebooted, stale veth", rebootedWithStaleVeth());
     return m;
+  }
+
+  /** {@code s} with the default namespace's routes replaced by {@code hostRoutes}. */
+  static LiveState withHostRoutes(LiveState s, Set<String> hostRoutes) {
+    HostState h = s.host();
+    return withHost(
+        s,
+        with(
+            h,
+            h.hostLinks(),
+            h.nsLinks(),
+            h.wireguardInterfaces(),
+            h.nsRoutes(),
+            hostRoutes,
+            h.birdRunning(),
+            h.shorewallRunning(),
+            h.shorewall6Running()));
   }
 
   static LiveState withHost(LiveState s, HostState h) {
