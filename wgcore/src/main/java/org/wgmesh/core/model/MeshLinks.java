@@ -339,20 +339,6 @@ public final class MeshLinks {
       }
     }
     for (HostEntry h : sorted) {
-      if (!reached.contains(h.number()) && anyPublic) {
-        return Optional.of(
-            new Problem(
-                "hosts",
-                "host "
-                    + h.hostname()
-                    + " (host "
-                    + h.number()
-                    + ") cannot reach "
-                    + sorted.get(0).hostname()
-                    + ": no chain of hosts with a public address of a common family (IPv4 or"
-                    + " IPv6) or a shared LAN joins them",
-                FAMILY_HINT));
-      }
       if (!reached.contains(h.number())) {
         return Optional.of(
             new Problem(
@@ -363,9 +349,15 @@ public final class MeshLinks {
                     + h.number()
                     + ") cannot reach "
                     + sorted.get(0).hostname()
-                    + ": no host of the mesh has a public address, and no shared LAN joins them",
-                "give at least one host a public endpoint address (every host behind NAT links to"
-                    + " the public ones)"));
+                    + (anyPublic
+                        ? ": no chain of hosts with a public address of a common family (IPv4 or"
+                            + " IPv6) or a shared LAN joins them"
+                        : ": no host of the mesh has a public address, and no shared LAN joins"
+                            + " them"),
+                anyPublic
+                    ? FAMILY_HINT
+                    : "give at least one host a public endpoint address (every host behind NAT"
+                        + " links to the public ones)"));
       }
     }
     return Optional.empty();

@@ -37,10 +37,7 @@ class DeployServicePrivilegedTest {
   @Test
   void deploy_noop_change_failure_down_onSimulatedHost() throws Exception {
     try (HostSandbox host = new HostSandbox(dir)) {
-      EndpointConfig settings =
-          Fixtures.withBackend(
-              Fixtures.inNamespace(Fixtures.endpoint(dir.resolve("root")), "mesh"),
-              WireGuardBackendChoice.USERSPACE);
+      EndpointConfig settings = settings();
       DeployService service = service(host.runner(), settings);
       MeshView two =
           Fixtures.view(
@@ -195,10 +192,7 @@ class DeployServicePrivilegedTest {
   @Test
   void mtuAndRouterOnMesh_onSimulatedHost() throws Exception {
     try (HostSandbox host = new HostSandbox(dir)) {
-      EndpointConfig settings =
-          Fixtures.withBackend(
-              Fixtures.inNamespace(Fixtures.endpoint(dir.resolve("root")), "mesh"),
-              WireGuardBackendChoice.USERSPACE);
+      EndpointConfig settings = settings();
       DeployService service = service(host.runner(), settings);
       host.sh("ip", "route", "add", "198.18.4.0/24", "via", "203.0.113.254");
       List<org.wgmesh.core.model.HostEntry> peers =
@@ -273,6 +267,13 @@ class DeployServicePrivilegedTest {
       assertThat(host.sh("ip", "-4", "route", "show", "198.18.4.0/24"))
           .contains("via 203.0.113.254");
     }
+  }
+
+  /** Host 1 in namespace {@code mesh} with wireguard-go, every root below the temp dir. */
+  private EndpointConfig settings() {
+    return Fixtures.withBackend(
+        Fixtures.inNamespace(Fixtures.endpoint(dir.resolve("root")), "mesh"),
+        WireGuardBackendChoice.USERSPACE);
   }
 
   /** The service of host 1 with {@code settings} as its endpoint file (for --down); no DNS. */

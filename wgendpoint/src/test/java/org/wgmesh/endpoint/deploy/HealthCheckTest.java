@@ -413,6 +413,18 @@ class HealthCheckTest {
     assertThat(j.get("checks").get(0).get("hint").asText()).isEmpty();
   }
 
+  /** The public interface pub0 answers with this MTU from now on. */
+  private void publicMtu(int mtu) {
+    host.respond(
+        CommandResult.success(HealthyHost.publicInterface(mtu)),
+        "ip",
+        "-j",
+        "addr",
+        "show",
+        "dev",
+        "pub0");
+  }
+
   /** Issue 20: a live MTU that is not the planned one fails, naming the interface. */
   @Test
   void mtuDiffersFromThePlannedOne_fails() {
@@ -445,23 +457,9 @@ class HealthCheckTest {
    */
   @Test
   void mtuTooLargeForThePublicInterface_failsPerFamily() {
-    host.respond(
-        CommandResult.success(HealthyHost.publicInterface(1492)),
-        "ip",
-        "-j",
-        "addr",
-        "show",
-        "dev",
-        "pub0");
+    publicMtu(1492);
     assertThat(check().healthy()).isTrue();
-    host.respond(
-        CommandResult.success(HealthyHost.publicInterface(1470)),
-        "ip",
-        "-j",
-        "addr",
-        "show",
-        "dev",
-        "pub0");
+    publicMtu(1470);
     // 1470 - 80 = 1390 < 1400 for wg3 over IPv6; 1470 - 60 = 1410 < 1420 for wg2 and wg5.
     assertThat(check().lines(true))
         .containsExactly(
@@ -469,14 +467,7 @@ class HealthCheckTest {
                 + " wg3 MTU 1400 is larger than pub0's 1470 minus 80 (WireGuard over IPv6),"
                 + " wg5 MTU 1420 is larger than pub0's 1470 minus 60 (WireGuard over IPv4)");
     // Both defaults need the same outer MTU: 1420 + 60 = 1400 + 80 = 1480.
-    host.respond(
-        CommandResult.success(HealthyHost.publicInterface(1480)),
-        "ip",
-        "-j",
-        "addr",
-        "show",
-        "dev",
-        "pub0");
+    publicMtu(1480);
     assertThat(check().healthy()).isTrue();
   }
 
@@ -525,14 +516,7 @@ class HealthCheckTest {
         "bfd",
         "sessions");
     String unhealthy = Metrics.check(check());
-    host.respond(
-        CommandResult.success(HealthyHost.publicInterface(1280)),
-        "ip",
-        "-j",
-        "addr",
-        "show",
-        "dev",
-        "pub0");
+    publicMtu(1280);
     String mtuWrong = Metrics.check(check());
     assertThat(mtuWrong).contains("wgmesh_check_ok{domain=\"mesh.example.com\",check=\"mtu\"} 0\n");
     Instant start = Instant.ofEpochSecond(NOW);

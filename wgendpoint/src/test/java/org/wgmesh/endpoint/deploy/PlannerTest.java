@@ -113,16 +113,7 @@ class PlannerTest {
   @Test
   void plan_peerV6FirstButSelfV4Only_takesReachableFamily() {
     MeshView v = Fixtures.view(List.of(Fixtures.host(4, "2001:db8:ff::4", "203.0.113.4")));
-    MeshView v4only =
-        new MeshView(
-            v.settings(),
-            v.serial(),
-            v.issued(),
-            v.expires(),
-            v.siteSigningKey(),
-            v.siteBoxKey(),
-            Fixtures.host(1, "203.0.113.1"),
-            v.peers());
+    MeshView v4only = selfWith(Fixtures.host(1, "203.0.113.1"), v.peers());
     assertThat(Planner.plan(v4only, Fixtures.endpoint(ROOT)).link("wg4").orElseThrow().endpoint())
         .contains("203.0.113.4:51821");
   }
@@ -137,16 +128,7 @@ class PlannerTest {
   @Test
   void plan_selfV6Only_takesPeersV6() {
     MeshView v = Fixtures.view(List.of(Fixtures.host(4, "203.0.113.4", "2001:db8:ff::4")));
-    MeshView v6only =
-        new MeshView(
-            v.settings(),
-            v.serial(),
-            v.issued(),
-            v.expires(),
-            v.siteSigningKey(),
-            v.siteBoxKey(),
-            Fixtures.host(1, "2001:db8:ff::1"),
-            v.peers());
+    MeshView v6only = selfWith(Fixtures.host(1, "2001:db8:ff::1"), v.peers());
     assertThat(Planner.plan(v6only, Fixtures.endpoint(ROOT)).link("wg4").orElseThrow().endpoint())
         .contains("[2001:db8:ff::4]:51821");
   }
