@@ -376,6 +376,18 @@ public final class SiteAdmin {
    */
   public Site setLinks(
       Path yaml, java.util.function.UnaryOperator<org.wgmesh.core.model.LinkSettings> change) {
+    return setLinks(yaml, change, true);
+  }
+
+  /**
+   * {@link #setLinks(Path, java.util.function.UnaryOperator)}, asking first only when {@code ask}:
+   * a site created by this same command takes its settings without a question, as it takes the
+   * other creation options.
+   */
+  public Site setLinks(
+      Path yaml,
+      java.util.function.UnaryOperator<org.wgmesh.core.model.LinkSettings> change,
+      boolean ask) {
     if (!Files.exists(yaml)) {
       SiteFile.load(yaml);
     }
@@ -387,13 +399,15 @@ public final class SiteAdmin {
         reporter.info("link settings unchanged");
         return site;
       }
-      ask(
-          "Change the link settings of " + site.settings().domain() + "?",
-          List.of(
-              "mtu:        " + mtuText(before) + " -> " + mtuText(after),
-              "keepalive:  " + before.keepalive() + " s -> " + after.keepalive() + " s",
-              "bfd:        " + before.bfd().text() + " -> " + after.bfd().text(),
-              ""));
+      if (ask) {
+        ask(
+            "Change the link settings of " + site.settings().domain() + "?",
+            List.of(
+                "mtu:        " + mtuText(before) + " -> " + mtuText(after),
+                "keepalive:  " + before.keepalive() + " s -> " + after.keepalive() + " s",
+                "bfd:        " + before.bfd().text() + " -> " + after.bfd().text(),
+                ""));
+      }
       Site changed = site.withLinks(after);
       SiteFile.save(changed, yaml);
       reporter.info("link settings changed; run 'wgpub %s' to publish them", yaml);

@@ -44,6 +44,7 @@ import picocli.CommandLine.Parameters;
       "  wgsite --list [--json] FILE        list the hosts",
       "  wgsite --remove UUID|HOSTNAME FILE remove a host",
       "  wgsite --mtu N|auto --keepalive S --bfd normal|fast FILE   set the link settings",
+      "                                     (also with --domain/--locus when creating)",
       ""
     },
     exitCodeListHeading = "%nExit codes (see docs/exit-codes.md):%n",
@@ -199,9 +200,16 @@ public final class WgsiteCommand implements Callable<Integer> {
     } else if (action.rollSiteKey) {
       Duration d = SiteFile.parseDuration(overlap == null ? "14d" : overlap, "--overlap");
       SiteOutput.report(admin.rollSiteKey(file, d, Instant.now(clock)), io.out());
-    } else if (linkChange()) {
+    } else if (linkChange() && !create.any()) {
       UnaryOperator<LinkSettings> change = linkSettings();
       SiteOutput.report(admin.setLinks(file, change), io.out());
+    } else if (linkChange()) {
+      // A new site with its link settings: created, then set without a question (an existing
+      // file named with creation options is changed only after confirmation).
+      UnaryOperator<LinkSettings> change = linkSettings();
+      boolean existed = java.nio.file.Files.exists(file);
+      admin.openOrCreate(file, create);
+      SiteOutput.report(admin.setLinks(file, change, existed), io.out());
     } else if (action.list) {
       Site site = SiteFile.load(file);
       if (json) {
@@ -240,14 +248,10 @@ public final class WgsiteCommand implements Callable<Integer> {
 
   private void checkCombinations(NewSite create) {
     boolean editing =
-        action.blob != null
-            || action.remove != null
-            || action.list
-            || action.rollSiteKey
-            || linkChange();
+        action.blob != null || action.remove != null || action.list || action.rollSiteKey;
     if (linkChange()
         && (action.blob != null || action.remove != null || action.list || action.rollSiteKey)) {
-      throw usage("--mtu, --keepalive and --bfd change an existing site, alone");
+      throw usage("--mtu, --keepalive and --bfd go alone, or with the options that create a site");
     }
     if (editing && create.any()) {
       throw usage(

@@ -215,6 +215,32 @@ class WgsiteCommandTest {
     assertThat(bytes()).isEqualTo(before);
   }
 
+  /** The lab creates its site with a BFD profile: the settings come with the creation. */
+  @Test
+  void create_withLinkSettings_storesThemWithoutAQuestion() throws Exception {
+    Result r =
+        run(
+            "--domain",
+            DOMAIN,
+            "--locus",
+            "mesh1",
+            "--bfd",
+            "fast",
+            "--mtu",
+            "1380",
+            yaml.toString());
+    assertThat(r.rc()).as(r.err()).isZero();
+    assertThat(r.out()).contains("links:           mtu 1380, keepalive 25 s, bfd fast");
+    assertThat(Files.readString(yaml)).contains("mtu: 1380\nbfd: fast\n");
+    // The same again changes nothing; another value on the existing file needs a yes.
+    assertThat(run("--domain", DOMAIN, "--locus", "mesh1", "--bfd", "fast", yaml.toString()).rc())
+        .isZero();
+    byte[] before = bytes();
+    Result ask = run("--domain", DOMAIN, "--locus", "mesh1", "--bfd", "normal", yaml.toString());
+    assertThat(ask.rc()).isEqualTo(ExitCode.USAGE.code());
+    assertThat(bytes()).isEqualTo(before);
+  }
+
   @Test
   void run_invalidFile_namesLineAndKeepsFile() throws Exception {
     create();
