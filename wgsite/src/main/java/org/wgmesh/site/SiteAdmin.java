@@ -366,6 +366,63 @@ public final class SiteAdmin {
   }
 
   /**
+   * Changes the mesh-wide link settings (MTU, keepalive, BFD profile; issues 20 and 21) after
+   * confirmation; {@code wgpub} then publishes them in the mesh record. Nothing changes when the
+   * settings are already these.
+   *
+   * @param change the new settings from the current ones
+   * @return the site as it is afterwards
+   * @throws WgmeshException with {@link ExitCode#DECLINED} when the operator says no
+   */
+  public Site setLinks(
+      Path yaml, java.util.function.UnaryOperator<org.wgmesh.core.model.LinkSettings> change) {
+    return setLinks(yaml, change, true);
+  }
+
+  /**
+   * {@link #setLinks(Path, java.util.function.UnaryOperator)}, asking first only when {@code ask}:
+   * a site created by this same command takes its settings without a question, as it takes the
+   * other creation options.
+   */
+  public Site setLinks(
+      Path yaml,
+      java.util.function.UnaryOperator<org.wgmesh.core.model.LinkSettings> change,
+      boolean ask) {
+    if (!Files.exists(yaml)) {
+      SiteFile.load(yaml);
+    }
+    try (LockFile lock = SiteFile.lock(yaml, SiteFile.LOCK_WAIT)) {
+      Site site = SiteFile.load(yaml);
+      var before = site.settings().links();
+      var after = change.apply(before);
+      if (after.equals(before)) {
+        reporter.info("link settings unchanged");
+        return site;
+      }
+      if (ask) {
+        ask(
+            "Change the link settings of " + site.settings().domain() + "?",
+            List.of(
+                "mtu:        " + mtuText(before) + " -> " + mtuText(after),
+                "keepalive:  " + before.keepalive() + " s -> " + after.keepalive() + " s",
+                "bfd:        " + before.bfd().text() + " -> " + after.bfd().text(),
+                ""));
+      }
+      Site changed = site.withLinks(after);
+      SiteFile.save(changed, yaml);
+      reporter.info("link settings changed; run 'wgpub %s' to publish them", yaml);
+      return changed;
+    }
+  }
+
+  /** {@code auto} (by the underlay family) or the number. */
+  public static String mtuText(org.wgmesh.core.model.LinkSettings l) {
+    return l.mtu().isPresent()
+        ? Integer.toString(l.mtu().getAsInt())
+        : "auto (1420 over IPv4, 1400 over IPv6)";
+  }
+
+  /**
    * Starts a site signing-key roll (issue 12) after confirmation: makes the next key, which the
    * mesh record announces (signed by the current key) until {@code now + overlap}; from then on
    * {@code wgpub} signs with the new key alone and drops the old one.

@@ -21,8 +21,9 @@ import org.wgmesh.core.net.IpPrefix;
  *
  * <ul>
  *   <li>{@link Topology.FullMesh}: two hosts link when at least one of them has a public address
- *       ({@link HostEntry#isPublic()}); two hosts behind NAT cannot reach each other directly and
- *       are routed through the public hosts (every host is transit).
+ *       ({@link HostEntry#isPublic()}) of a family the other can use ({@link #commonFamily}); two
+ *       hosts behind NAT, or an IPv4-only and an IPv6-only host, cannot reach each other directly
+ *       and are routed through the others (every host is transit).
  *   <li>{@link Topology.HubAndSpoke}: two hubs always link; a hub and a spoke link when the hub is
  *       one of {@link Topology.HubAndSpoke#hubsOf(int) the spoke's hubs}; two spokes do not link.
  *   <li>The same-LAN shortcut, in every policy: two hosts with addresses in one network of their
@@ -46,8 +47,10 @@ public final class MeshLinks {
    * @param peer the host at the other end
    * @param via how the peer is reached
    * @param endpoint the peer's address to send to; empty when it is behind NAT (it dials in)
+   * @param v6Underlay whether the link's packets travel over IPv6 (both ends agree): the family of
+   *     the shared LAN, or the {@link #commonFamily} of the two hosts
    */
-  public record Link(HostEntry peer, Via via, Optional<IpAddress> endpoint) {}
+  public record Link(HostEntry peer, Via via, Optional<IpAddress> endpoint, boolean v6Underlay) {}
 
   /**
    * A reason the policy cannot serve the hosts.
@@ -80,7 +83,39 @@ public final class MeshLinks {
       }
       return false;
     }
-    return a.isPublic() || b.isPublic();
+    return commonFamily(a, b).isPresent();
+  }
+
+  /**
+   * The address family the WireGuard packets between {@code a} and {@code b} travel over, the same
+   * whichever end asks: a family in which one of them has a public address and the other has one
+   * too or has none (a host without a public address dials out over either family). IPv4 when both
+   * families qualify: out of the namespace IPv4 goes through the masquerade, while IPv6 needs IPv6
+   * forwarding in the default namespace (docs/deploy.md). Empty when neither has a public address,
+   * or when they have public addresses of different families only (an IPv4-only and an IPv6-only
+   * host cannot reach each other).
+   *
+   * @return {@code false} for IPv4, {@code true} for IPv6
+   */
+  public static Optional<Boolean> commonFamily(HostEntry a, HostEntry b) {
+    if (!a.isPublic() && !b.isPublic()) {
+      return Optional.empty();
+    }
+    for (boolean v6 : new boolean[] {false, true}) {
+      if (usable(a, v6) && usable(b, v6) && (has(a, v6) || has(b, v6))) {
+        return Optional.of(v6);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** A host can use a family when it has a public address of it, or no public address at all. */
+  private static boolean usable(HostEntry h, boolean v6) {
+    return !h.isPublic() || has(h, v6);
+  }
+
+  private static boolean has(HostEntry h, boolean v6) {
+    return h.endpoints().stream().anyMatch(a -> a.isV6() == v6);
   }
 
   /**
@@ -113,9 +148,14 @@ public final class MeshLinks {
         continue;
       }
       if (lan.isPresent()) {
-        out.add(new Link(peer, Via.SHARED_LAN, addressIn(peer, lan.get())));
+        out.add(new Link(peer, Via.SHARED_LAN, addressIn(peer, lan.get()), lan.get().isV6()));
       } else {
-        out.add(new Link(peer, Via.PUBLIC, publicEndpoint(self, peer)));
+        out.add(
+            new Link(
+                peer,
+                Via.PUBLIC,
+                publicEndpoint(self, peer),
+                commonFamily(self, peer).orElse(false)));
       }
     }
     return List.copyOf(out);
@@ -145,34 +185,106 @@ public final class MeshLinks {
   }
 
   /**
-   * WireGuard takes exactly one endpoint per peer. IPv4 first when {@code self} has a public IPv4
-   * address (or lists none): the namespace reaches the outside over IPv4 through the masquerade,
-   * while IPv6 out of it needs IPv6 forwarding in the default namespace, which is the operator's
-   * choice (docs/deploy.md). Then IPv6 when {@code self} has a public IPv6 address. Within a
-   * family, the peer's order (best first). Else the peer's first address; empty when the peer has
-   * none.
+   * WireGuard takes exactly one endpoint per peer: the peer's first address (its order is best
+   * first) of the two hosts' {@link #commonFamily}. Empty when the peer has no public address (it
+   * dials in) or when the two have no family in common (then they do not link directly in a full
+   * mesh, and {@link #check} refuses a hub-and-spoke mesh that would need them to).
    */
   public static Optional<IpAddress> publicEndpoint(HostEntry self, HostEntry peer) {
-    if (peer.endpoints().isEmpty()) {
+    return commonFamily(self, peer)
+        .flatMap(v6 -> peer.endpoints().stream().filter(a -> a.isV6() == v6).findFirst());
+  }
+
+  private static final String FAMILY_HINT =
+      "an IPv4-only and an IPv6-only host cannot reach each other: give one of them an address of"
+          + " the other family, or have a host with both (every host relays in a full mesh)";
+
+  /**
+   * Whether some host is public and every public host has a public address of one family all share:
+   * then every pair with a public end links, and the mesh is connected.
+   */
+  private static boolean sharesOneFamily(List<HostEntry> hosts) {
+    boolean any = false;
+    boolean v4 = true;
+    boolean v6 = true;
+    for (HostEntry h : hosts) {
+      if (h.isPublic()) {
+        any = true;
+        v4 &= has(h, false);
+        v6 &= has(h, true);
+      }
+    }
+    return any && (v4 || v6);
+  }
+
+  /**
+   * A hub-and-spoke pair that must link (two hubs, a spoke and one of its hubs) but has no address
+   * family in common and no shared LAN.
+   */
+  private static Optional<Problem> familyProblem(
+      Topology.HubAndSpoke hs, Map<Integer, HostEntry> byNumber, List<HostEntry> hosts) {
+    List<HostEntry> hubs = hs.hubs().stream().map(byNumber::get).toList();
+    for (int i = 0; i < hubs.size(); i++) {
+      for (int j = i + 1; j < hubs.size(); j++) {
+        Optional<Problem> p = unreachable("hubs", hubs.get(i), hubs.get(j));
+        if (p.isPresent()) {
+          return p;
+        }
+      }
+    }
+    List<HostEntry> sorted = new ArrayList<>(hosts);
+    sorted.sort(Comparator.comparingInt(HostEntry::number));
+    for (HostEntry spoke : sorted) {
+      if (hs.isHub(spoke.number())) {
+        continue;
+      }
+      for (int hub : hs.hubsOf(spoke.number())) {
+        Optional<Problem> p = unreachable("spoke and hub", spoke, byNumber.get(hub));
+        if (p.isPresent()) {
+          return p;
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<Problem> unreachable(String what, HostEntry a, HostEntry b) {
+    if (commonFamily(a, b).isPresent() || sharedNetwork(a, b).isPresent()) {
       return Optional.empty();
     }
-    Set<Boolean> families = new HashSet<>();
-    self.endpoints().forEach(a -> families.add(a.isV6()));
-    boolean v4 = families.isEmpty() || families.contains(false);
-    boolean v6 = families.contains(true);
-    Optional<IpAddress> first4 = peer.endpoints().stream().filter(a -> !a.isV6()).findFirst();
-    Optional<IpAddress> first6 = peer.endpoints().stream().filter(IpAddress::isV6).findFirst();
-    return (v4 ? first4 : Optional.<IpAddress>empty())
-        .or(() -> v6 ? first6 : Optional.empty())
-        .or(() -> Optional.of(peer.endpoints().get(0)));
+    return Optional.of(
+        new Problem(
+            "topology.hubs",
+            what
+                + " "
+                + a.hostname()
+                + " (host "
+                + a.number()
+                + ") and "
+                + b.hostname()
+                + " (host "
+                + b.number()
+                + ") must link but have no address family in common ("
+                + families(a)
+                + " and "
+                + families(b)
+                + ")",
+            FAMILY_HINT));
+  }
+
+  private static String families(HostEntry h) {
+    return has(h, false) && has(h, true)
+        ? "IPv4 and IPv6"
+        : has(h, true) ? "IPv6 only" : "IPv4 only";
   }
 
   /**
    * Checks that the policy fits the hosts and leaves none unreachable: every hub is a host and has
-   * a public address; in a full mesh of two or more hosts, some host has a public address or the
-   * hosts behind NAT are joined by shared LANs. A hub-and-spoke mesh with valid hubs reaches every
-   * host by construction: the hubs link to each other and every spoke links to at least one hub,
-   * and hubs are transit.
+   * a public address, every two hubs and every spoke and each of its hubs have an address family in
+   * common (or a shared LAN); in a full mesh of two or more hosts, the pairs that can reach each
+   * other (a common family, or a shared LAN) join every host. A hub-and-spoke mesh with valid hubs
+   * reaches every host by construction: the hubs link to each other and every spoke links to at
+   * least one hub, and hubs are transit.
    *
    * @param hosts every host of the mesh
    * @return the first problem, or empty
@@ -203,13 +315,15 @@ public final class MeshLinks {
                   "choose hubs with public endpoint addresses"));
         }
       }
+      return familyProblem(hs, byNumber, hosts);
+    }
+    if (hosts.size() < 2 || sharesOneFamily(hosts)) {
       return Optional.empty();
     }
-    if (hosts.size() < 2 || hosts.stream().anyMatch(HostEntry::isPublic)) {
-      return Optional.empty();
-    }
-    // No public host: only shared LANs join hosts; every host is transit in a full mesh, so the
+    // No public host, or public hosts of different families: only the pairs that can reach each
+    // other link (a common family, or a shared LAN); every host is transit in a full mesh, so the
     // mesh works when that graph is connected.
+    boolean anyPublic = hosts.stream().anyMatch(HostEntry::isPublic);
     List<HostEntry> sorted = new ArrayList<>(hosts);
     sorted.sort(Comparator.comparingInt(HostEntry::number));
     Set<Integer> reached = new HashSet<>();
@@ -218,7 +332,7 @@ public final class MeshLinks {
     while (!todo.isEmpty()) {
       HostEntry h = todo.remove(todo.size() - 1);
       for (HostEntry o : sorted) {
-        if (!reached.contains(o.number()) && sharedNetwork(h, o).isPresent()) {
+        if (!reached.contains(o.number()) && linked(Topology.FULL_MESH, h, o)) {
           reached.add(o.number());
           todo.add(o);
         }
@@ -235,9 +349,15 @@ public final class MeshLinks {
                     + h.number()
                     + ") cannot reach "
                     + sorted.get(0).hostname()
-                    + ": no host of the mesh has a public address, and no shared LAN joins them",
-                "give at least one host a public endpoint address (every host behind NAT links to"
-                    + " the public ones)"));
+                    + (anyPublic
+                        ? ": no chain of hosts with a public address of a common family (IPv4 or"
+                            + " IPv6) or a shared LAN joins them"
+                        : ": no host of the mesh has a public address, and no shared LAN joins"
+                            + " them"),
+                anyPublic
+                    ? FAMILY_HINT
+                    : "give at least one host a public endpoint address (every host behind NAT"
+                        + " links to the public ones)"));
       }
     }
     return Optional.empty();

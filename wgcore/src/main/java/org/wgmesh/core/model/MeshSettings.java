@@ -13,6 +13,7 @@ import org.wgmesh.core.net.IpPrefix;
  * @param portbase UDP port base: the interface towards host n listens on portbase + n
  * @param allowedLanPrefixes the prefixes hosts may announce; BGP import filters accept only these
  * @param topology the topology policy, from which every endpoint computes its links
+ * @param links the mesh-wide link settings (MTU, keepalive, BFD; issues 20 and 21)
  */
 public record MeshSettings(
     String domain,
@@ -20,7 +21,8 @@ public record MeshSettings(
     IpPrefix tunnelPrefix,
     int portbase,
     List<IpPrefix> allowedLanPrefixes,
-    Topology topology) {
+    Topology topology,
+    LinkSettings links) {
 
   public MeshSettings {
     Objects.requireNonNull(domain, "domain");
@@ -28,5 +30,22 @@ public record MeshSettings(
     Objects.requireNonNull(tunnelPrefix, "tunnelPrefix");
     allowedLanPrefixes = List.copyOf(allowedLanPrefixes);
     Objects.requireNonNull(topology, "topology");
+    Objects.requireNonNull(links, "links");
+  }
+
+  /** Settings with the default link settings ({@link LinkSettings#DEFAULT}). */
+  public MeshSettings(
+      String domain,
+      String locus,
+      IpPrefix tunnelPrefix,
+      int portbase,
+      List<IpPrefix> allowedLanPrefixes,
+      Topology topology) {
+    this(domain, locus, tunnelPrefix, portbase, allowedLanPrefixes, topology, LinkSettings.DEFAULT);
+  }
+
+  /** A copy with {@code l} as the link settings. */
+  public MeshSettings withLinks(LinkSettings l) {
+    return new MeshSettings(domain, locus, tunnelPrefix, portbase, allowedLanPrefixes, topology, l);
   }
 }

@@ -1,5 +1,6 @@
 package org.wgmesh.core.record;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Collections;
@@ -14,6 +15,8 @@ import org.wgmesh.core.crypto.X25519PublicKey;
 import org.wgmesh.core.dns.TxtRecordSet;
 import org.wgmesh.core.error.InputException;
 import org.wgmesh.core.error.RecordException;
+import org.wgmesh.core.model.BfdProfile;
+import org.wgmesh.core.model.LinkSettings;
 import org.wgmesh.core.model.MeshSettings;
 import org.wgmesh.core.model.Topology;
 
@@ -53,6 +56,15 @@ public record MeshRecord(
 
   /** Extension tag of the next site box key. */
   static final int EXT_NEXT_BOX_KEY = 2;
+
+  /** Extension tag of the mesh-wide link MTU (u16), written only when the site sets one. */
+  static final int EXT_MTU = 3;
+
+  /** Extension tag of the keepalive in seconds (u16), written only when not the default 25. */
+  static final int EXT_KEEPALIVE = 4;
+
+  /** Extension tag of the BFD profile (ASCII name), written only when not {@code normal}. */
+  static final int EXT_BFD = 5;
 
   /**
    * @throws IllegalArgumentException when a value cannot be carried by the format (domain not lower
@@ -135,6 +147,17 @@ public record MeshRecord(
     }
     if (nextSiteBoxKey != null) {
       w.u8(EXT_NEXT_BOX_KEY).bytes16(nextSiteBoxKey.bytes());
+    }
+    // Link settings likewise only when they differ from the defaults (issues 20 and 21).
+    LinkSettings links = settings.links();
+    if (links.mtu().isPresent()) {
+      w.u8(EXT_MTU).bytes16(new WireWriter().u16(links.mtu().getAsInt()).toByteArray());
+    }
+    if (links.keepalive() != LinkSettings.DEFAULT.keepalive()) {
+      w.u8(EXT_KEEPALIVE).bytes16(new WireWriter().u16(links.keepalive()).toByteArray());
+    }
+    if (links.bfd() != LinkSettings.DEFAULT.bfd()) {
+      w.u8(EXT_BFD).bytes16(links.bfd().text().getBytes(StandardCharsets.US_ASCII));
     }
     byte[] envelope = Envelope.build(name(), Envelope.TYPE_MESH, w.toByteArray(), siteSigning);
     return new TxtRecordSet(name(), ttl, TxtChunks.split(envelope));
@@ -284,23 +307,25 @@ public record MeshRecord(
     if (!expires.isAfter(issued)) {
       throw r.error("expires", "expiry " + expires + " is not after issue " + issued);
     }
-    MeshSettings settings = new MeshSettings(domain, locus, tunnel, portbase, allowed, topology);
+    MeshSettings settings =
+        new MeshSettings(domain, locus, tunnel, portbase, allowed, topology, ext.links);
     return new MeshRecord(
         settings, signing, box, serial, issued, expires, members, epoch, ext.signing, ext.box);
   }
 
   /**
    * Optional extensions after the member bitmap: {@code u8 tag, bytes16 value}, tags strictly
-   * increasing. Tag 1 is the next site signing key, tag 2 the next site box key (32 bytes each);
-   * unknown tags are skipped (they are signed, so a later format can add some that older readers
-   * ignore).
+   * increasing. Tag 1 is the next site signing key, tag 2 the next site box key (32 bytes each),
+   * tag 3 the link MTU, tag 4 the keepalive (u16 each), tag 5 the BFD profile (ASCII); unknown tags
+   * are skipped (they are signed, so a later format can add some that older readers ignore).
    */
-  private record Extensions(Ed25519PublicKey signing, X25519PublicKey box) {}
+  private record Extensions(Ed25519PublicKey signing, X25519PublicKey box, LinkSettings links) {}
 
   private static Extensions readExtensions(
       WireReader r, Ed25519PublicKey signing, X25519PublicKey box) {
     Ed25519PublicKey next = null;
     X25519PublicKey nextBox = null;
+    LinkSettings links = LinkSettings.DEFAULT;
     int last = 0;
     while (r.remaining() > 0) {
       int tag = r.u8("extensions.tag");
@@ -325,9 +350,44 @@ public record MeshRecord(
         if (nextBox.equals(box)) {
           throw r.error("nextSiteBoxKey", "equals the current site box key");
         }
+      } else if (tag == EXT_MTU) {
+        int mtu = u16(r, value, "mtu");
+        if (mtu < LinkSettings.MIN_MTU || mtu > LinkSettings.MAX_MTU) {
+          throw r.error(
+              "mtu",
+              mtu + " is out of range " + LinkSettings.MIN_MTU + ".." + LinkSettings.MAX_MTU);
+        }
+        links = links.withMtu(java.util.OptionalInt.of(mtu));
+      } else if (tag == EXT_KEEPALIVE) {
+        int keepalive = u16(r, value, "keepalive");
+        if (keepalive > LinkSettings.MAX_KEEPALIVE) {
+          throw r.error(
+              "keepalive", keepalive + " is out of range 0.." + LinkSettings.MAX_KEEPALIVE);
+        }
+        links = links.withKeepalive(keepalive);
+      } else if (tag == EXT_BFD) {
+        String name = new String(value, StandardCharsets.US_ASCII);
+        try {
+          links = links.withBfd(BfdProfile.parse(name, "bfd"));
+        } catch (InputException e) {
+          throw r.error(
+              "bfd",
+              e.why()
+                  + " (this version knows "
+                  + BfdProfile.names()
+                  + "; upgrade wgmesh if the site is newer)");
+        }
       }
     }
-    return new Extensions(next, nextBox);
+    return new Extensions(next, nextBox, links);
+  }
+
+  /** A two-byte big-endian extension value. */
+  private static int u16(WireReader r, byte[] value, String field) {
+    if (value.length != 2) {
+      throw r.error(field, "must be 2 bytes, got " + value.length);
+    }
+    return ((value[0] & 0xff) << 8) | (value[1] & 0xff);
   }
 
   /** The policy carried in the record; an unknown one names the field (a newer site, perhaps). */

@@ -434,7 +434,13 @@ public final class PublicationPlanner {
 
   private static MeshSettings withDomain(MeshSettings s, String domain) {
     return new MeshSettings(
-        domain, s.locus(), s.tunnelPrefix(), s.portbase(), s.allowedLanPrefixes(), s.topology());
+        domain,
+        s.locus(),
+        s.tunnelPrefix(),
+        s.portbase(),
+        s.allowedLanPrefixes(),
+        s.topology(),
+        s.links());
   }
 
   private static void checkSettings(String domain, MeshSettings s) {

@@ -97,6 +97,20 @@ public record Site(
         settings, hosts, keys, asnRange, publishTarget, ttl, recordLifetime, retired, policy);
   }
 
+  /** This site with other mesh-wide link settings (MTU, keepalive, BFD). */
+  public Site withLinks(org.wgmesh.core.model.LinkSettings links) {
+    return new Site(
+        settings.withLinks(links),
+        hosts,
+        keys,
+        asnRange,
+        publishTarget,
+        ttl,
+        recordLifetime,
+        retired,
+        keyPolicy);
+  }
+
   /** The host with this uuid. */
   public Optional<HostEntry> host(UUID uuid) {
     return hosts.stream().filter(h -> h.uuid().equals(uuid)).findFirst();

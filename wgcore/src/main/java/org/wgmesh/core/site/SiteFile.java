@@ -17,6 +17,7 @@ import org.wgmesh.core.error.InputException;
 import org.wgmesh.core.io.AtomicFiles;
 import org.wgmesh.core.io.LockFile;
 import org.wgmesh.core.model.HostEntry;
+import org.wgmesh.core.model.LinkSettings;
 import org.wgmesh.core.model.MeshSettings;
 import org.wgmesh.core.model.Topology;
 import org.wgmesh.core.net.AsnRange;
@@ -451,6 +452,14 @@ public final class SiteFile {
     m.put("asn-range", site.asnRange().toString());
     m.put("allowed-lan-prefixes", s.allowedLanPrefixes().stream().map(Object::toString).toList());
     m.put("topology", topology(site));
+    // Link settings only when set, so a site that sets none keeps its file as it was.
+    s.links().mtu().ifPresent(mtu -> m.put("mtu", mtu));
+    if (s.links().keepalive() != LinkSettings.DEFAULT.keepalive()) {
+      m.put("keepalive", s.links().keepalive());
+    }
+    if (s.links().bfd() != LinkSettings.DEFAULT.bfd()) {
+      m.put("bfd", s.links().bfd().text());
+    }
     m.put("publish", site.publishTarget());
     m.put("ttl", site.ttl().getSeconds());
     m.put("record-lifetime", Durations.format(site.recordLifetime()));

@@ -12,8 +12,10 @@ import org.wgmesh.core.crypto.Ed25519PublicKey;
 import org.wgmesh.core.crypto.X25519PublicKey;
 import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.error.InputException;
+import org.wgmesh.core.model.BfdProfile;
 import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.model.KeySwitch;
+import org.wgmesh.core.model.LinkSettings;
 import org.wgmesh.core.model.MeshSettings;
 import org.wgmesh.core.model.Topology;
 import org.wgmesh.core.net.Addressing;
@@ -91,6 +93,9 @@ record SiteSpec(
           "asn-range",
           "allowed-lan-prefixes",
           "topology",
+          "mtu",
+          "keepalive",
+          "bfd",
           "publish",
           "ttl",
           "record-lifetime",
@@ -181,7 +186,8 @@ record SiteSpec(
     }
     Topology topology =
         YamlNode.optional(top, "topology").map(n -> topology(n, hosts)).orElse(Topology.FULL_MESH);
-    MeshSettings settings = new MeshSettings(domain, locus, tunnel, portbase, allowed, topology);
+    MeshSettings settings =
+        new MeshSettings(domain, locus, tunnel, portbase, allowed, topology, linkSettings(top));
     List<YamlNode> retiredNodes =
         YamlNode.optional(top, "retired").map(YamlNode::items).orElse(List.of());
     List<RetiredHost> retired = new ArrayList<>();
@@ -218,6 +224,38 @@ record SiteSpec(
         boxNode,
         keyPolicy,
         roll);
+  }
+
+  /**
+   * {@code mtu}, {@code keepalive} and {@code bfd} (issues 20 and 21): the mesh-wide link settings,
+   * each optional ({@link LinkSettings#DEFAULT}).
+   */
+  private static LinkSettings linkSettings(Map<String, YamlNode> top) {
+    LinkSettings l = LinkSettings.DEFAULT;
+    java.util.Optional<YamlNode> mtu = YamlNode.optional(top, "mtu");
+    if (mtu.isPresent()) {
+      l =
+          l.withMtu(
+              java.util.OptionalInt.of(
+                  convert(
+                      mtu.get(),
+                      t -> LinkSettings.checkMtu(LinkSettings.number(t, "mtu"), "mtu"))));
+    }
+    java.util.Optional<YamlNode> keepalive = YamlNode.optional(top, "keepalive");
+    if (keepalive.isPresent()) {
+      l =
+          l.withKeepalive(
+              convert(
+                  keepalive.get(),
+                  t ->
+                      LinkSettings.checkKeepalive(
+                          LinkSettings.number(t, "keepalive"), "keepalive")));
+    }
+    java.util.Optional<YamlNode> bfd = YamlNode.optional(top, "bfd");
+    if (bfd.isPresent()) {
+      l = l.withBfd(convert(bfd.get(), t -> BfdProfile.parse(t, "bfd")));
+    }
+    return l;
   }
 
   /** {@code next-signing-public} and {@code roll-at} come together, or neither. */

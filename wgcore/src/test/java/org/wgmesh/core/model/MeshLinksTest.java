@@ -55,13 +55,13 @@ class MeshLinksTest {
             host(3, null),
             host(4, null),
             host(5, "2001:db8::5"));
+    // Host 5 is IPv6-only and host 1 IPv4-only: no link (they meet through 3 and 4).
     assertThat(table(Topology.FULL_MESH, all.get(0), all))
         .isEqualTo(
             Map.of(
                 2, "PUBLIC 203.0.113.2",
                 3, "PUBLIC -",
-                4, "PUBLIC -",
-                5, "PUBLIC 2001:db8::5"));
+                4, "PUBLIC -"));
     assertThat(table(Topology.FULL_MESH, all.get(2), all))
         .isEqualTo(
             Map.of(1, "PUBLIC 203.0.113.1", 2, "PUBLIC 203.0.113.2", 5, "PUBLIC 2001:db8::5"));
@@ -128,6 +128,99 @@ class MeshLinksTest {
             host(3, null, "192.168.7.3/24"));
     assertThat(table(Topology.FULL_MESH, nat.get(1), nat))
         .isEqualTo(Map.of(1, "SHARED_LAN 192.168.7.1", 3, "SHARED_LAN 192.168.7.3"));
+  }
+
+  @Test
+  void publicEndpoint_families_bothEndsAgreeAndNeverAFamilySelfCannotUse() {
+    HostEntry v4 = host(1, "203.0.113.1");
+    HostEntry v6 = host(2, "2001:db8::2");
+    HostEntry dual = dual(3, "2001:db8::3", "203.0.113.3");
+    HostEntry nat = host(4, null);
+    HostEntry dual2 = dual(5, "203.0.113.5", "2001:db8::5");
+    // IPv4-only and IPv6-only: no endpoint either way (before: host 1 was given 2001:db8::2).
+    assertThat(MeshLinks.publicEndpoint(v4, v6)).isEmpty();
+    assertThat(MeshLinks.publicEndpoint(v6, v4)).isEmpty();
+    assertThat(MeshLinks.commonFamily(v4, v6)).isEmpty();
+    assertThat(MeshLinks.linked(Topology.FULL_MESH, v4, v6)).isFalse();
+    // IPv6-only hosts link over IPv6.
+    assertThat(MeshLinks.publicEndpoint(v6, dual)).hasValue(IpAddress.parse("2001:db8::3", "t"));
+    assertThat(MeshLinks.publicEndpoint(dual, v6)).hasValue(IpAddress.parse("2001:db8::2", "t"));
+    assertThat(MeshLinks.commonFamily(v6, dual)).hasValue(true);
+    // Dual-stack pairs: IPv4, whatever each lists first, and the same family from both ends.
+    assertThat(MeshLinks.publicEndpoint(dual, dual2)).hasValue(IpAddress.parse("203.0.113.5", "t"));
+    assertThat(MeshLinks.publicEndpoint(dual2, dual)).hasValue(IpAddress.parse("203.0.113.3", "t"));
+    // Mixed: an IPv4-only host and a dual-stack one use IPv4.
+    assertThat(MeshLinks.publicEndpoint(v4, dual)).hasValue(IpAddress.parse("203.0.113.3", "t"));
+    // Dial-out only: any family the peer has (IPv4 first); the public end has no endpoint.
+    assertThat(MeshLinks.publicEndpoint(nat, v6)).hasValue(IpAddress.parse("2001:db8::2", "t"));
+    assertThat(MeshLinks.publicEndpoint(nat, dual)).hasValue(IpAddress.parse("203.0.113.3", "t"));
+    assertThat(MeshLinks.publicEndpoint(v6, nat)).isEmpty();
+    assertThat(MeshLinks.commonFamily(nat, v6)).hasValue(true);
+    assertThat(MeshLinks.commonFamily(v6, nat)).hasValue(true);
+    assertThat(MeshLinks.commonFamily(nat, host(6, null))).isEmpty();
+    // The link's underlay family, as both ends see it.
+    List<HostEntry> all = List.of(v6, dual, nat);
+    assertThat(MeshLinks.linksOf(Topology.FULL_MESH, v6, all))
+        .extracting(l -> l.peer().number(), MeshLinks.Link::v6Underlay)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(3, true),
+            org.assertj.core.groups.Tuple.tuple(4, true));
+    assertThat(MeshLinks.linksOf(Topology.FULL_MESH, nat, all))
+        .extracting(l -> l.peer().number(), MeshLinks.Link::v6Underlay)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(2, true),
+            org.assertj.core.groups.Tuple.tuple(3, false));
+  }
+
+  @Test
+  void check_familiesWithoutACommonOne() {
+    HostEntry v4 = host(1, "203.0.113.1");
+    HostEntry v6 = host(2, "2001:db8::2");
+    // Full mesh: an IPv4-only and an IPv6-only host alone cannot reach each other.
+    assertThat(MeshLinks.check(Topology.FULL_MESH, List.of(v4, v6)))
+        .map(MeshLinks.Problem::why)
+        .hasValueSatisfying(
+            w -> assertThat(w).contains("h2 (host 2) cannot reach h1").contains("common family"));
+    // ... but a dual-stack host, a host behind NAT or a shared LAN joins them.
+    assertThat(
+            MeshLinks.check(
+                Topology.FULL_MESH, List.of(v4, v6, dual(3, "203.0.113.3", "2001:db8::3"))))
+        .isEmpty();
+    assertThat(MeshLinks.check(Topology.FULL_MESH, List.of(v4, v6, host(3, null)))).isEmpty();
+    assertThat(
+            MeshLinks.check(
+                Topology.FULL_MESH,
+                List.of(
+                    host(1, "203.0.113.1", "10.0.0.1/24"), host(2, "2001:db8::2", "10.0.0.2/24"))))
+        .isEmpty();
+    // Hub and spoke: two hubs of different families, or a spoke its hub cannot reach: refused.
+    assertThat(MeshLinks.check(Topology.HubAndSpoke.of(List.of(1, 2)), List.of(v4, v6)))
+        .map(MeshLinks.Problem::why)
+        .hasValueSatisfying(
+            w ->
+                assertThat(w)
+                    .isEqualTo(
+                        "hubs h1 (host 1) and h2 (host 2) must link but have no address family in"
+                            + " common (IPv4 only and IPv6 only)"));
+    assertThat(MeshLinks.check(Topology.HubAndSpoke.of(List.of(1)), List.of(v4, v6, host(3, null))))
+        .map(MeshLinks.Problem::why)
+        .hasValueSatisfying(w -> assertThat(w).startsWith("spoke and hub h2 (host 2) and h1"));
+    assertThat(MeshLinks.check(Topology.HubAndSpoke.of(List.of(2)), List.of(v6, host(3, null))))
+        .isEmpty();
+  }
+
+  /** Host n with two public addresses, in this order. */
+  static HostEntry dual(int n, String first, String second) {
+    HostEntry h = host(n, first);
+    return new HostEntry(
+        h.uuid(),
+        h.hostname(),
+        n,
+        h.asn(),
+        KEY,
+        List.of(IpAddress.parse(first, "t"), IpAddress.parse(second, "t")),
+        List.of(),
+        List.of());
   }
 
   @Test
@@ -211,6 +304,7 @@ class MeshLinksTest {
         links.put(
             h.number(), mine.stream().collect(Collectors.toMap(l -> l.peer().number(), l -> l)));
       }
+      boolean valid = MeshLinks.check(t, hosts).isEmpty();
       for (HostEntry a : hosts) {
         for (HostEntry b : hosts) {
           MeshLinks.Link ab = links.get(a.number()).get(b.number());
@@ -222,8 +316,19 @@ class MeshLinksTest {
             continue;
           }
           assertThat(ab.via()).as(where).isEqualTo(ba.via());
-          // Never a link both of whose ends wait for the other to dial.
-          assertThat(ab.endpoint().isPresent() || ba.endpoint().isPresent()).as(where).isTrue();
+          assertThat(ab.v6Underlay()).as(where).isEqualTo(ba.v6Underlay());
+          // Never a link both of whose ends wait for the other to dial (in a mesh the site takes).
+          if (valid) {
+            assertThat(ab.endpoint().isPresent() || ba.endpoint().isPresent()).as(where).isTrue();
+          }
+          // Never an endpoint of a family this end has no public address of.
+          ab.endpoint()
+              .filter(e -> ab.via() == MeshLinks.Via.PUBLIC && a.isPublic())
+              .ifPresent(
+                  e ->
+                      assertThat(a.endpoints().stream().anyMatch(x -> x.isV6() == e.isV6()))
+                          .as(where)
+                          .isTrue());
           if (ab.via() == MeshLinks.Via.SHARED_LAN) {
             IpPrefix net = MeshLinks.sharedNetwork(a, b).orElseThrow();
             assertThat(net).as(where).isEqualTo(MeshLinks.sharedNetwork(b, a).orElseThrow());
@@ -231,7 +336,9 @@ class MeshLinksTest {
                 .as(where)
                 .isTrue();
           } else {
-            assertThat(ab.endpoint().isPresent()).as(where).isEqualTo(b.isPublic());
+            assertThat(ab.endpoint().isPresent())
+                .as(where)
+                .isEqualTo(b.isPublic() && MeshLinks.commonFamily(a, b).isPresent());
           }
         }
       }
@@ -260,7 +367,7 @@ class MeshLinksTest {
                   || (ha && hs.hubsOf(b.number()).contains(a.number()))
                   || (hb && hs.hubsOf(a.number()).contains(b.number()));
         } else {
-          expected = a.isPublic() || b.isPublic();
+          expected = MeshLinks.commonFamily(a, b).isPresent();
         }
         assertThat(peers.contains(b.number())).as(where).isEqualTo(expected);
       }

@@ -9,11 +9,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.wgmesh.core.crypto.SiteKeys;
 import org.wgmesh.core.dns.TxtRecordSet;
 import org.wgmesh.core.error.RecordException;
+import org.wgmesh.core.model.BfdProfile;
 import org.wgmesh.core.model.HostEntry;
+import org.wgmesh.core.model.LinkSettings;
 import org.wgmesh.core.model.MeshSettings;
 import org.wgmesh.core.model.Topology;
 
@@ -52,6 +55,67 @@ class RecordCodecTest {
     TxtRecordSet rrset = hub.encode(site.signing(), 300);
     assertThat(MeshRecord.decode(rrset, site.signing().publicKey(), DOMAIN, NOW)).isEqualTo(hub);
     assertThat(body(full)).isEqualTo(body(full, "full-mesh"));
+  }
+
+  @Test
+  void meshRecord_linkSettings_roundTripAndDefaultsWriteNoExtension() {
+    MeshRecord plain = Fixtures.meshRecord(7, 3, 1, 2, 5);
+    // The defaults, stated or not, write the bytes of a record from before link settings existed.
+    MeshRecord stated = withLinks(plain, LinkSettings.DEFAULT);
+    assertThat(body(stated)).isEqualTo(body(plain, "full-mesh"));
+    for (LinkSettings l :
+        List.of(
+            LinkSettings.DEFAULT.withMtu(OptionalInt.of(1380)),
+            LinkSettings.DEFAULT.withKeepalive(0),
+            LinkSettings.DEFAULT.withBfd(BfdProfile.FAST),
+            new LinkSettings(OptionalInt.of(9000), 3600, BfdProfile.FAST))) {
+      MeshRecord m = withLinks(plain, l);
+      TxtRecordSet rrset = m.encode(site.signing(), 300);
+      assertThat(MeshRecord.decode(rrset, site.signing().publicKey(), DOMAIN, NOW))
+          .as("%s", l)
+          .isEqualTo(m);
+    }
+    // Exactly the tags of what differs, in order: MTU 1380 is tag 3, value 0x0564.
+    byte[] mtuOnly = body(withLinks(plain, LinkSettings.DEFAULT.withMtu(OptionalInt.of(1380))));
+    byte[] base = body(plain, "full-mesh");
+    assertThat(java.util.Arrays.copyOfRange(mtuOnly, base.length, mtuOnly.length))
+        .containsExactly(3, 0, 2, 0x05, 0x64);
+    byte[] fast = body(withLinks(plain, LinkSettings.DEFAULT.withBfd(BfdProfile.FAST)));
+    assertThat(java.util.Arrays.copyOfRange(fast, base.length, fast.length))
+        .containsExactly(5, 0, 4, 'f', 'a', 's', 't');
+  }
+
+  @Test
+  void meshRecord_badLinkExtension_isRecordExceptionNamingField() {
+    MeshRecord m = Fixtures.meshRecord(7, 3, 1, 2);
+    for (var bad :
+        List.of(
+            List.of("mtu", new byte[] {3, 0, 2, 0x01, 0x00}),
+            List.of("keepalive", new byte[] {4, 0, 2, (byte) 0xff, (byte) 0xff}),
+            List.of("bfd", new byte[] {5, 0, 6, 's', 'l', 'o', 'w', 'e', 'r'}),
+            List.of("mtu", new byte[] {3, 0, 1, 0x05}))) {
+      byte[] body = body(m, "full-mesh");
+      byte[] ext = (byte[]) bad.get(1);
+      byte[] all = java.util.Arrays.copyOf(body, body.length + ext.length);
+      System.arraycopy(ext, 0, all, body.length, ext.length);
+      byte[] env = Envelope.build(DOMAIN, Envelope.TYPE_MESH, all, site.signing());
+      TxtRecordSet rrset = new TxtRecordSet(DOMAIN, 300, TxtChunks.split(env));
+      assertThatThrownBy(() -> MeshRecord.decode(rrset, site.signing().publicKey(), DOMAIN, NOW))
+          .isInstanceOf(RecordException.class)
+          .hasMessageContaining("field '" + bad.get(0) + "'");
+    }
+  }
+
+  private static MeshRecord withLinks(MeshRecord m, LinkSettings l) {
+    return new MeshRecord(
+        m.settings().withLinks(l),
+        m.siteSigningKey(),
+        m.siteBoxKey(),
+        m.serial(),
+        m.issued(),
+        m.expires(),
+        m.members(),
+        m.epoch());
   }
 
   @Test

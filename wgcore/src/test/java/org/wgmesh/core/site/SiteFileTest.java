@@ -19,6 +19,8 @@ import org.wgmesh.core.crypto.X25519PrivateKey;
 import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.error.FileException;
 import org.wgmesh.core.error.WgmeshException;
+import org.wgmesh.core.model.BfdProfile;
+import org.wgmesh.core.model.LinkSettings;
 
 class SiteFileTest {
   @TempDir Path dir;
@@ -208,6 +210,26 @@ class SiteFileTest {
             "topology: star",
             "Property 'topology' at line 15: unknown topology"),
         Arguments.of(
+            "mtu too small",
+            "topology: full-mesh",
+            "topology: full-mesh\nmtu: 1000",
+            "Property 'mtu' at line 16: 1000 is out of range 1280..9000"),
+        Arguments.of(
+            "mtu not a number",
+            "topology: full-mesh",
+            "topology: full-mesh\nmtu: big",
+            "Property 'mtu' at line 16: 'big' is not a whole number"),
+        Arguments.of(
+            "keepalive too long",
+            "topology: full-mesh",
+            "topology: full-mesh\nkeepalive: 7200",
+            "Property 'keepalive' at line 16: 7200 is out of range 0..3600"),
+        Arguments.of(
+            "unknown bfd profile",
+            "topology: full-mesh",
+            "topology: full-mesh\nbfd: slow",
+            "Property 'bfd' at line 16: 'slow' is not one of normal, fast"),
+        Arguments.of(
             "bad publish",
             "publish: zonefile:/tmp/x.zone",
             "publish: /tmp/x.zone",
@@ -373,6 +395,25 @@ class SiteFileTest {
     assertThatThrownBy(() -> SiteFile.load(yaml))
         .isInstanceOf(WgmeshException.class)
         .hasMessageContaining("Property 'hosts[1].hpke-public'");
+  }
+
+  @Test
+  void linkSettings_areReadAndWrittenBack_onlyWhenNotTheDefault() throws Exception {
+    Site s = SiteFile.load(yaml);
+    assertThat(s.settings().links()).isEqualTo(LinkSettings.DEFAULT);
+    assertThat(good).doesNotContain("mtu").doesNotContain("keepalive").doesNotContain("bfd");
+    Files.writeString(
+        yaml,
+        good.replaceFirst(
+            "(?m)^topology: full-mesh$",
+            "topology: full-mesh\nmtu: 1380\nkeepalive: 0\nbfd: fast"));
+    Site set = SiteFile.load(yaml);
+    assertThat(set.settings().links())
+        .isEqualTo(new LinkSettings(java.util.OptionalInt.of(1380), 0, BfdProfile.FAST));
+    String text = SiteFile.render(set);
+    assertThat(text).contains("mtu: 1380\nkeepalive: 0\nbfd: fast\n");
+    // Back to the defaults: byte for byte the file of before.
+    assertThat(SiteFile.render(set.withLinks(LinkSettings.DEFAULT))).isEqualTo(good);
   }
 
   @Test

@@ -69,6 +69,19 @@ class SiteTopologyTest {
         "Property 'topology.hubs[0]' at line 17: unknown hub '7'");
   }
 
+  /** Issue 20: an IPv4-only and an IPv6-only host alone cannot reach each other: refused. */
+  @Test
+  void load_ipv4OnlyAndIpv6OnlyHosts_isRefusedNamingThem() throws Exception {
+    String v6 =
+        good.replaceFirst("endpoints:\n  - 198.51.100.2\n", "endpoints:\n  - 2001:db8::2\n");
+    assertThat(v6).isNotEqualTo(good);
+    good = v6;
+    assertError("topology: full-mesh\n", "router2 (host 2) cannot reach router1");
+    assertError(
+        "topology:\n  policy: hub-and-spoke\n  hubs: [router1, router2]\n",
+        "hubs router1 (host 1) and router2 (host 2) must link but have no address family in common");
+  }
+
   @Test
   void load_hubWithoutPublicAddress_isError() throws Exception {
     String natGood = good.replaceFirst("endpoints:\n  - 198.51.100.2\n", "endpoints: []\n");

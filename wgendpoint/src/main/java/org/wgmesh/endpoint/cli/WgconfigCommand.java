@@ -14,6 +14,8 @@ import org.wgmesh.core.cli.Io;
 import org.wgmesh.core.cli.Reporter;
 import org.wgmesh.core.cli.VersionProvider;
 import org.wgmesh.core.error.ExitCode;
+import org.wgmesh.core.model.BfdProfile;
+import org.wgmesh.core.model.LinkSettings;
 import org.wgmesh.core.net.DomainName;
 import org.wgmesh.core.net.IpAddress;
 import org.wgmesh.core.net.IpPrefix;
@@ -177,6 +179,39 @@ public final class WgconfigCommand implements Callable<Integer> {
   ExistingFirewall existingFirewall;
 
   @Option(
+      names = "--mtu",
+      paramLabel = "N|site",
+      description =
+          "MTU of this host's links (1280..9000) instead of the site's; site: the site's (by"
+              + " default 1420 over IPv4, 1400 over IPv6).")
+  String mtu;
+
+  @Option(
+      names = "--keepalive",
+      paramLabel = "SECONDS|site",
+      description =
+          "WireGuard keepalive of this host's links (0..3600, 0 off) instead of the site's; site:"
+              + " the site's (by default 25).")
+  String keepalive;
+
+  @Option(
+      names = "--bfd",
+      paramLabel = "normal|fast|site",
+      description =
+          "BFD profile of this host's sessions instead of the site's: normal (100 ms x 3), fast (20"
+              + " ms x 3); site: the site's.")
+  String bfd;
+
+  @Option(
+      names = "--router-on-mesh",
+      paramLabel = "true|false",
+      arity = "1",
+      description =
+          "Whether the router itself gets routes to the remote LANs through the namespace (default:"
+              + " true; a prefix that overlaps a network of the router is skipped).")
+  Boolean routerOnMesh;
+
+  @Option(
       names = "--config-dir",
       paramLabel = "DIR",
       description =
@@ -276,7 +311,39 @@ public final class WgconfigCommand implements Callable<Integer> {
     set(c, allowSshFromNet, v -> v, (b, v) -> b.allowSshFromNet = v);
     set(c, firewall, v -> v, (b, v) -> b.firewall = v);
     set(c, existingFirewall, v -> v, (b, v) -> b.existingFirewall = v);
+    set(
+        c,
+        mtu,
+        t -> siteOr(t, v -> LinkSettings.checkMtu(LinkSettings.number(v, "--mtu"), "--mtu")),
+        (b, v) -> b.tuning = b.tuning.withMtu(v));
+    set(
+        c,
+        keepalive,
+        t ->
+            siteOr(
+                t,
+                v ->
+                    LinkSettings.checkKeepalive(
+                        LinkSettings.number(v, "--keepalive"), "--keepalive")),
+        (b, v) -> b.tuning = b.tuning.withKeepalive(v));
+    set(
+        c,
+        bfd,
+        t ->
+            t.equals("site")
+                ? Optional.<BfdProfile>empty()
+                : Optional.of(BfdProfile.parse(t, "--bfd")),
+        (b, v) -> b.tuning = b.tuning.withBfd(v));
+    set(c, routerOnMesh, v -> v, (b, v) -> b.tuning = b.tuning.withRouterOnMesh(v));
     return c;
+  }
+
+  /** {@code site} (no override) or a number. */
+  private static java.util.OptionalInt siteOr(
+      String t, java.util.function.ToIntFunction<String> parse) {
+    return t.equals("site")
+        ? java.util.OptionalInt.empty()
+        : java.util.OptionalInt.of(parse.applyAsInt(t));
   }
 
   /** Adds the change of one option, parsed now (so a bad value fails before DNS is read). */

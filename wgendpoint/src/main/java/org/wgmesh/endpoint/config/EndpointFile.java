@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
@@ -19,12 +20,15 @@ import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.error.FileException;
 import org.wgmesh.core.error.WgmeshException;
 import org.wgmesh.core.io.AtomicFiles;
+import org.wgmesh.core.model.BfdProfile;
+import org.wgmesh.core.model.LinkSettings;
 import org.wgmesh.core.net.DomainName;
 import org.wgmesh.core.net.IpAddress;
 import org.wgmesh.core.net.IpPrefix;
 import org.wgmesh.core.yaml.YamlDocuments;
 import org.wgmesh.core.yaml.YamlNode;
 import org.wgmesh.endpoint.settings.EndpointConfig;
+import org.wgmesh.endpoint.settings.EndpointTuning;
 import org.wgmesh.endpoint.settings.ExistingFirewall;
 import org.wgmesh.endpoint.settings.Firewall;
 import org.wgmesh.endpoint.settings.InterfaceName;
@@ -85,7 +89,11 @@ public final class EndpointFile {
           "template-dir",
           "allow-ssh-from-net",
           "firewall",
-          "existing-firewall");
+          "existing-firewall",
+          "mtu",
+          "keepalive",
+          "bfd",
+          "router-on-mesh");
   private static final Set<String> SITE_KEYS = Set.of("signing-key", "fingerprint", "box-key");
   private static final Set<String> ROOT_KEYS =
       Set.of(
@@ -241,7 +249,8 @@ public final class EndpointFile {
           YamlNode.optional(e, "template-dir").map(n -> inConfigDir(n, dir)),
           flag(e, "allow-ssh-from-net", true),
           choice(e, "firewall", Firewall.class, Firewall.SHOREWALL),
-          choice(e, "existing-firewall", ExistingFirewall.class, ExistingFirewall.REFUSE));
+          choice(e, "existing-firewall", ExistingFirewall.class, ExistingFirewall.REFUSE),
+          tuning(e));
     } catch (ConfigException ce) {
       // The record names the key; add where it is.
       YamlNode at = e.get(ce.what());
@@ -279,6 +288,31 @@ public final class EndpointFile {
       throw n.get().error("'" + t + "' is not true or false");
     }
     return Boolean.parseBoolean(t);
+  }
+
+  /** {@code mtu}, {@code keepalive}, {@code bfd} and {@code router-on-mesh} (issues 20, 21). */
+  private static EndpointTuning tuning(Map<String, YamlNode> e) {
+    OptionalInt mtu =
+        YamlNode.optional(e, "mtu")
+            .map(
+                n ->
+                    OptionalInt.of(
+                        value(n, t -> LinkSettings.checkMtu(LinkSettings.number(t, "mtu"), "mtu"))))
+            .orElse(OptionalInt.empty());
+    OptionalInt keepalive =
+        YamlNode.optional(e, "keepalive")
+            .map(
+                n ->
+                    OptionalInt.of(
+                        value(
+                            n,
+                            t ->
+                                LinkSettings.checkKeepalive(
+                                    LinkSettings.number(t, "keepalive"), "keepalive"))))
+            .orElse(OptionalInt.empty());
+    Optional<BfdProfile> bfd =
+        YamlNode.optional(e, "bfd").map(n -> value(n, t -> BfdProfile.parse(t, "bfd")));
+    return new EndpointTuning(mtu, keepalive, bfd, flag(e, "router-on-mesh", true));
   }
 
   private static Optional<InterfaceName> interfaceName(Map<String, YamlNode> e, String key) {
@@ -420,6 +454,14 @@ public final class EndpointFile {
     m.put("firewall", c.firewall().name().toLowerCase(Locale.ROOT));
     if (c.existingFirewall() != ExistingFirewall.REFUSE) {
       m.put("existing-firewall", c.existingFirewall().name().toLowerCase(Locale.ROOT));
+    }
+    // Tuning only when set, so the files of endpoints that set none stay as they were.
+    EndpointTuning t = c.tuning();
+    t.mtu().ifPresent(v -> m.put("mtu", v));
+    t.keepalive().ifPresent(v -> m.put("keepalive", v));
+    t.bfd().ifPresent(v -> m.put("bfd", v.text()));
+    if (!t.routerOnMesh()) {
+      m.put("router-on-mesh", false);
     }
     return m;
   }

@@ -327,7 +327,8 @@ public final class DeployService {
       files.addAll(shared.includes());
       operatorFiles = shared.operatorFiles();
     }
-    HostState host = probe.probe(l, plan.veth().hostName(), plan.trustInterface());
+    HostState host =
+        probe.probe(l, plan.veth().hostName(), plan.trustInterface(), DeploySteps.snat(plan));
     List<Path> paths = new ArrayList<>(files.stream().map(RenderedFile::path).toList());
     paths.add(read.seenFile());
     LiveState live = LiveStateReader.read(host, new StateStore(l.stateDir()), paths);
@@ -358,6 +359,7 @@ public final class DeployService {
             steps.files(),
             done.steps(),
             steps.recovers());
+    steps.warnings().forEach(w -> reporter.warn("%s", w));
     if (steps.recovers()) {
       reporter.warn(
           "an earlier wgdeploy run was interrupted; its previous files are restored first");

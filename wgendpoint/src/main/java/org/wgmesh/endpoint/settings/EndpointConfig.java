@@ -43,6 +43,7 @@ import org.wgmesh.core.net.IpPrefix;
  * @param firewall which firewall wgdeploy configures
  * @param existingFirewall what the first Shorewall deploy does with the operator's own Shorewall
  *     configuration
+ * @param tuning link overrides (MTU, keepalive, BFD) and the router on the mesh
  */
 public record EndpointConfig(
     DomainName domain,
@@ -66,7 +67,8 @@ public record EndpointConfig(
     Optional<Path> templateDir,
     boolean allowSshFromNet,
     Firewall firewall,
-    ExistingFirewall existingFirewall) {
+    ExistingFirewall existingFirewall,
+    EndpointTuning tuning) {
 
   /**
    * @throws ConfigException naming the setting that is invalid
@@ -103,9 +105,12 @@ public record EndpointConfig(
     Objects.requireNonNull(templateDir, "templateDir");
     Objects.requireNonNull(firewall, "firewall");
     Objects.requireNonNull(existingFirewall, "existingFirewall");
+    Objects.requireNonNull(tuning, "tuning");
   }
 
-  /** As the canonical constructor, with Shorewall and {@link ExistingFirewall#REFUSE}. */
+  /**
+   * As the canonical constructor, with Shorewall, {@link ExistingFirewall#REFUSE} and no tuning.
+   */
   public EndpointConfig(
       DomainName domain,
       Ed25519PublicKey siteSigningKey,
@@ -149,7 +154,8 @@ public record EndpointConfig(
         templateDir,
         allowSshFromNet,
         Firewall.SHOREWALL,
-        ExistingFirewall.REFUSE);
+        ExistingFirewall.REFUSE,
+        EndpointTuning.DEFAULT);
   }
 
   /** The pinned site key's fingerprint ({@code SHA256:...}), as operators compare it. */
@@ -231,6 +237,7 @@ public record EndpointConfig(
     public boolean allowSshFromNet;
     public Firewall firewall;
     public ExistingFirewall existingFirewall;
+    public EndpointTuning tuning;
 
     Builder(EndpointConfig c) {
       domain = c.domain;
@@ -255,6 +262,7 @@ public record EndpointConfig(
       allowSshFromNet = c.allowSshFromNet;
       firewall = c.firewall;
       existingFirewall = c.existingFirewall;
+      tuning = c.tuning;
     }
 
     /**
@@ -283,7 +291,8 @@ public record EndpointConfig(
           templateDir,
           allowSshFromNet,
           firewall,
-          existingFirewall);
+          existingFirewall,
+          tuning);
     }
   }
 }

@@ -231,6 +231,11 @@ class WgconfigCommandTest {
       {new String[] {"-T", "a-name-that-is-far-too-long"}, "-T/--trust-interface"},
       {new String[] {"--netns", "bad/ns"}, "--netns"},
       {new String[] {"--allow-ssh-from-net", "maybe"}, "--allow-ssh-from-net"},
+      {new String[] {"--mtu", "100"}, "--mtu: 100 is out of range 1280..9000"},
+      {new String[] {"--mtu", "auto"}, "--mtu: 'auto' is not a whole number"},
+      {new String[] {"--keepalive", "x"}, "--keepalive: 'x' is not a whole number"},
+      {new String[] {"--bfd", "turbo"}, "--bfd: 'turbo' is not one of normal, fast"},
+      {new String[] {"--router-on-mesh", "maybe"}, "--router-on-mesh"},
     };
     for (Object[] c : cases) {
       String[] opts = (String[]) c[0];
@@ -324,5 +329,28 @@ class WgconfigCommandTest {
 
     assertThat(run("--allow-ssh-from-net", "maybe", D).rc()).isEqualTo(ExitCode.INPUT.code());
     assertThat(stored().allowSshFromNet()).isFalse();
+  }
+
+  @Test
+  void tuning_setShownAndBackToTheSite() {
+    assertThat(run(D).rc()).isZero();
+    assertThat(stored().tuning()).isEqualTo(org.wgmesh.endpoint.settings.EndpointTuning.DEFAULT);
+    Run set =
+        run("--mtu", "1380", "--keepalive", "10", "--bfd", "fast", "--router-on-mesh", "false", D);
+    assertThat(set.rc()).as(set.err()).isZero();
+    assertThat(set.out())
+        .contains(
+            "mtu: (unset) -> 1380",
+            "keepalive: (unset) -> 10",
+            "bfd: (unset) -> fast",
+            "router-on-mesh: (unset) -> false");
+    assertThat(stored().tuning().mtu()).hasValue(1380);
+    assertThat(stored().tuning().keepalive()).hasValue(10);
+    assertThat(stored().tuning().bfd()).hasValue(org.wgmesh.core.model.BfdProfile.FAST);
+    assertThat(stored().tuning().routerOnMesh()).isFalse();
+    Run back =
+        run("--mtu", "site", "--keepalive", "site", "--bfd", "site", "--router-on-mesh", "true", D);
+    assertThat(back.rc()).as(back.err()).isZero();
+    assertThat(stored().tuning()).isEqualTo(org.wgmesh.endpoint.settings.EndpointTuning.DEFAULT);
   }
 }

@@ -304,7 +304,7 @@ class WgdeployCommandTest {
         .startsWith("ok   namespace lab: exists\n")
         .containsPattern(
             "ok   wg2 \\(host2\\): link up, handshake 1[23] s ago, BGP Established, BFD Up")
-        .endsWith("mesh.example.com: healthy (namespace lab, 12 checks passed)\n");
+        .endsWith("mesh.example.com: healthy (namespace lab, 13 checks passed)\n");
     assertThat(askedDomain.get()).isNull();
     assertThat(runner.mutations()).isEmpty();
 
@@ -329,7 +329,7 @@ class WgdeployCommandTest {
         .isEqualTo(ExitCode.UNHEALTHY.code());
     assertThat(out())
         .contains("FAIL wg2 (host2): BGP Active\n", "ok   wg3 (host3)")
-        .endsWith("mesh.example.com: UNHEALTHY: 1 of 12 checks failed: wg2 (host2)\n");
+        .endsWith("mesh.example.com: UNHEALTHY: 1 of 13 checks failed: wg2 (host2)\n");
 
     out.reset();
     assertThat(run(d -> Fixtures.view(), "--check", "-q", Fixtures.DOMAIN)).isEqualTo(12);

@@ -16,10 +16,12 @@ import org.wgmesh.core.crypto.SiteKeys;
 import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.error.ExitCode;
 import org.wgmesh.core.error.FileException;
+import org.wgmesh.core.model.BfdProfile;
 import org.wgmesh.core.net.DomainName;
 import org.wgmesh.core.net.IpAddress;
 import org.wgmesh.core.net.IpPrefix;
 import org.wgmesh.endpoint.settings.EndpointConfig;
+import org.wgmesh.endpoint.settings.EndpointTuning;
 import org.wgmesh.endpoint.settings.ExistingFirewall;
 import org.wgmesh.endpoint.settings.Firewall;
 import org.wgmesh.endpoint.settings.InterfaceName;
@@ -306,5 +308,63 @@ class EndpointFileTest {
     EndpointFile.save(sample(), f);
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
         .isEqualTo("rw-r--r--");
+  }
+
+  /**
+   * Issues 20 and 21: the tuning keys round-trip, are written only when set, and bad values name
+   * key and line.
+   */
+  @Test
+  void tuning_roundTripsOnlyWhenSet_andBadValuesNameKeyAndLine() throws Exception {
+    assertThat(valid())
+        .doesNotContain("mtu")
+        .doesNotContain("keepalive")
+        .doesNotContain("bfd")
+        .doesNotContain("router-on-mesh");
+    EndpointConfig tuned =
+        sample()
+            .with(
+                b ->
+                    b.tuning =
+                        new EndpointTuning(
+                            java.util.OptionalInt.of(1380),
+                            java.util.OptionalInt.of(0),
+                            Optional.of(BfdProfile.FAST),
+                            false));
+    Path f = EndpointFile.path(dir, tuned.domain());
+    EndpointFile.save(tuned, f);
+    assertThat(Files.readString(f))
+        .contains("mtu: 1380\nkeepalive: 0\nbfd: fast\nrouter-on-mesh: false\n");
+    assertThat(EndpointFile.load(f, null)).isEqualTo(tuned);
+    String text = valid() + "mtu: 1380\nkeepalive: 15\nbfd: fast\nrouter-on-mesh: true\n";
+    Map<String, String> cases =
+        Map.of(
+            "mtu: 1380", "mtu: 576",
+            "keepalive: 15", "keepalive: 9999",
+            "bfd: fast", "bfd: turbo",
+            "router-on-mesh: true", "router-on-mesh: yes");
+    Map<String, String> why =
+        Map.of(
+            "mtu: 576", "576 is out of range 1280..9000",
+            "keepalive: 9999", "9999 is out of range 0..3600",
+            "bfd: turbo", "'turbo' is not one of normal, fast",
+            "router-on-mesh: yes", "'yes' is not true or false");
+    for (Map.Entry<String, String> c : cases.entrySet()) {
+      Path bad = write(text.replace(c.getKey(), c.getValue()));
+      int line = lineOf(text, c.getKey());
+      String key = c.getKey().substring(0, c.getKey().indexOf(':'));
+      assertThatThrownBy(() -> EndpointFile.load(bad, (DomainName) null))
+          .as(c.getValue())
+          .isInstanceOfSatisfying(
+              ConfigException.class,
+              e -> {
+                assertThat(e.exitCode()).isEqualTo(ExitCode.CONFIG);
+                assertThat(e.what()).isEqualTo(bad.toString());
+                assertThat(e.why())
+                    .contains("'" + key + "'")
+                    .contains("at line " + line)
+                    .contains(why.get(c.getValue()));
+              });
+    }
   }
 }

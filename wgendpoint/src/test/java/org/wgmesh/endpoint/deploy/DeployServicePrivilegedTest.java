@@ -37,10 +37,7 @@ class DeployServicePrivilegedTest {
   @Test
   void deploy_noop_change_failure_down_onSimulatedHost() throws Exception {
     try (HostSandbox host = new HostSandbox(dir)) {
-      EndpointConfig settings =
-          Fixtures.withBackend(
-              Fixtures.inNamespace(Fixtures.endpoint(dir.resolve("root")), "mesh"),
-              WireGuardBackendChoice.USERSPACE);
+      EndpointConfig settings = settings();
       DeployService service = service(host.runner(), settings);
       MeshView two =
           Fixtures.view(
@@ -183,6 +180,100 @@ class DeployServicePrivilegedTest {
       assertThat(Files.exists(dir.resolve("root/var/lib/wgmesh/mesh"))).isFalse();
       assertThat(daemons).noneMatch(DeployServicePrivilegedTest::alive);
     }
+  }
+
+  /**
+   * Issue 20 on a simulated host: every link gets the MTU of its underlay family and a changed site
+   * MTU is applied in place by the next deploy (and nothing else); the router's default namespace
+   * gets routes to the peers' LANs through the veth, except one an operator's route already covers;
+   * the namespace's nft table rewrites the router's source to its LAN address; --down takes the
+   * routes away and leaves the operator's.
+   */
+  @Test
+  void mtuAndRouterOnMesh_onSimulatedHost() throws Exception {
+    try (HostSandbox host = new HostSandbox(dir)) {
+      EndpointConfig settings = settings();
+      DeployService service = service(host.runner(), settings);
+      host.sh("ip", "route", "add", "198.18.4.0/24", "via", "203.0.113.254");
+      List<org.wgmesh.core.model.HostEntry> peers =
+          List.of(
+              Fixtures.host(2, "203.0.113.2", "2001:db8:ff::2"),
+              Fixtures.withLans(Fixtures.host(3, "2001:db8:ff::3"), "fd00:18:3::/64"),
+              Fixtures.withLans(Fixtures.host(4, "203.0.113.4"), "198.18.4.0/24"));
+      MeshView mesh = Fixtures.view(peers);
+
+      service.deploy(settings, Fixtures.key(1), Fixtures.read(mesh, settings));
+      assertThat(host.sh("ip", "-n", "mesh", "link", "show", "wg2")).contains("mtu 1420 ");
+      assertThat(host.sh("ip", "-n", "mesh", "link", "show", "wg3")).contains("mtu 1400 ");
+      assertThat(host.sh("ip", "-n", "mesh", "link", "show", "wg4")).contains("mtu 1420 ");
+      assertThat(host.sh("ip", "-4", "route", "show", "198.18.2.0/24"))
+          .contains("via 169.254.0.2 dev mesh-vh");
+      assertThat(host.sh("ip", "-6", "route", "show", "fd00:18:2::/64"))
+          .contains("via fdff:a9fe::2 dev mesh-vh");
+      assertThat(host.sh("ip", "-6", "route", "show", "fd00:18:3::/64"))
+          .contains("via fdff:a9fe::2 dev mesh-vh");
+      // The operator's route stays as it was: that LAN is left out.
+      assertThat(host.sh("ip", "-4", "route", "show", "198.18.4.0/24"))
+          .contains("via 203.0.113.254")
+          .doesNotContain("mesh-vh");
+      assertThat(host.sh("ip", "netns", "exec", "mesh", "nft", "list", "table", "inet", "wgmesh"))
+          .contains("iifname \"wg*\" fib saddr . iif oif missing counter packets")
+          .contains("oifname \"wg*\" ip saddr 169.254.0.1 counter packets")
+          .contains("snat ip to 198.18.1.1")
+          .contains("oifname \"wg*\" ip6 saddr fdff:a9fe::1 counter packets")
+          .contains("snat ip6 to fd00:18:1::1");
+
+      // Nothing changed: only queries run.
+      RecordingCommandRunner recorder = RecordingCommandRunner.delegatingTo(host.runner());
+      assertThat(
+              service(recorder, settings)
+                  .deploy(settings, Fixtures.key(1), Fixtures.read(mesh, settings))
+                  .unchanged())
+          .isTrue();
+      assertThat(recorder.mutations()).isEmpty();
+
+      // The site sets MTU 1380: set in place on every link, nothing else runs.
+      MeshView mtu1380 =
+          new MeshView(
+              mesh.settings()
+                  .withLinks(
+                      org.wgmesh.core.model.LinkSettings.DEFAULT.withMtu(
+                          java.util.OptionalInt.of(1380))),
+              mesh.serial() + 1,
+              mesh.issued(),
+              mesh.expires(),
+              mesh.siteSigningKey(),
+              mesh.siteBoxKey(),
+              mesh.self(),
+              mesh.peers());
+      RecordingCommandRunner changing = RecordingCommandRunner.delegatingTo(host.runner());
+      service(changing, settings)
+          .deploy(settings, Fixtures.key(1), Fixtures.read(mtu1380, settings));
+      assertThat(changing.mutations())
+          .extracting(Command::display)
+          .filteredOn(c -> c.startsWith("ip "))
+          .containsExactly(
+              "ip -n mesh link set dev wg2 mtu 1380",
+              "ip -n mesh link set dev wg3 mtu 1380",
+              "ip -n mesh link set dev wg4 mtu 1380");
+      for (String wg : List.of("wg2", "wg3", "wg4")) {
+        assertThat(host.sh("ip", "-n", "mesh", "link", "show", wg)).contains("mtu 1380 ");
+      }
+
+      // Down: the routes through the veth go with it; the operator's route stays.
+      service.down(settings.domain(), DeployService.Overrides.none());
+      assertThat(host.sh("ip", "-4", "route", "show", "198.18.2.0/24")).isBlank();
+      assertThat(host.sh("ip", "-6", "route", "show", "fd00:18:2::/64")).isBlank();
+      assertThat(host.sh("ip", "-4", "route", "show", "198.18.4.0/24"))
+          .contains("via 203.0.113.254");
+    }
+  }
+
+  /** Host 1 in namespace {@code mesh} with wireguard-go, every root below the temp dir. */
+  private EndpointConfig settings() {
+    return Fixtures.withBackend(
+        Fixtures.inNamespace(Fixtures.endpoint(dir.resolve("root")), "mesh"),
+        WireGuardBackendChoice.USERSPACE);
   }
 
   /** The service of host 1 with {@code settings} as its endpoint file (for --down); no DNS. */

@@ -270,6 +270,7 @@ class DeployServiceTest {
   /** The recording runner now plays the host as the first deploy left it. */
   private void playDeployedHost(String wireguardInterfaces) {
     String link = "{\"ifname\":\"%s\",\"flags\":[\"UP\"],\"addr_info\":[%s]}";
+    String wgLink = "{\"ifname\":\"%s\",\"flags\":[\"UP\"],\"mtu\":%d,\"addr_info\":[%s]}";
     String addr = "{\"family\":\"inet%s\",\"local\":\"%s\",\"prefixlen\":%d,\"scope\":\"global\"}";
     host.respond(CommandResult.success("lab\n"), "ip", "netns", "list")
         .respond(FAIL, "ip", "-j", "addr", "show", "dev", "lan0")
@@ -303,9 +304,12 @@ class DeployServiceTest {
                             addr.formatted("", "198.18.1.1", 24)
                                 + ","
                                 + addr.formatted("6", "fd00:18:1::1", 64)),
-                        link.formatted("wg2", addr.formatted("6", "fd12:3456:789a:1:2::1", 80)),
-                        link.formatted("wg3", addr.formatted("6", "fd12:3456:789a:1:3::1", 80)),
-                        link.formatted("wg5", addr.formatted("6", "fd12:3456:789a:1:5::1", 80)))
+                        wgLink.formatted(
+                            "wg2", 1420, addr.formatted("6", "fd12:3456:789a:1:2::1", 80)),
+                        wgLink.formatted(
+                            "wg3", 1400, addr.formatted("6", "fd12:3456:789a:1:3::1", 80)),
+                        wgLink.formatted(
+                            "wg5", 1420, addr.formatted("6", "fd12:3456:789a:1:5::1", 80)))
                     + "]"),
             "ip",
             "-n",
@@ -347,14 +351,19 @@ class DeployServiceTest {
             "route",
             "show")
         .respond(
-            CommandResult.success("[{\"dst\":\"198.18.1.0/24\",\"gateway\":\"169.254.0.2\"}]"),
+            CommandResult.success(
+                "[{\"dst\":\"198.18.1.0/24\",\"gateway\":\"169.254.0.2\"},"
+                    + "{\"dst\":\"198.18.2.0/24\",\"gateway\":\"169.254.0.2\"}]"),
             "ip",
             "-4",
             "-j",
             "route",
             "show")
         .respond(
-            CommandResult.success("[{\"dst\":\"fd00:18:1::/64\",\"gateway\":\"fdff:a9fe::2\"}]"),
+            CommandResult.success(
+                "[{\"dst\":\"fd00:18:1::/64\",\"gateway\":\"fdff:a9fe::2\"},"
+                    + "{\"dst\":\"fd00:18:2::/64\",\"gateway\":\"fdff:a9fe::2\"},"
+                    + "{\"dst\":\"fd00:18:3::/64\",\"gateway\":\"fdff:a9fe::2\"}]"),
             "ip",
             "-6",
             "-j",
@@ -374,6 +383,12 @@ class DeployServiceTest {
       	chain prerouting {
       		type filter hook prerouting priority raw; policy accept;
       		iifname "wg*" fib saddr . iif oif missing counter packets 3 bytes 252 drop comment "source not routed back over this WireGuard link"
+      	}
+
+      	chain postrouting {
+      		type nat hook postrouting priority srcnat; policy accept;
+      		oifname "wg*" ip saddr 169.254.0.1 counter packets 0 bytes 0 snat ip to 198.18.1.1 comment "the router's own packets"
+      		oifname "wg*" ip6 saddr fdff:a9fe::1 counter packets 0 bytes 0 snat ip6 to fd00:18:1::1 comment "the router's own packets"
       	}
       }
       """;
@@ -402,6 +417,41 @@ class DeployServiceTest {
         .contains("iifname \"wg*\" fib saddr . iif oif missing counter drop");
   }
 
+  /**
+   * Issue 20: an interface whose MTU differs from the planned one (the site's setting changed, or
+   * someone set it by hand) gets the planned MTU in place, and nothing else changes.
+   */
+  @Test
+  void deploy_linkMtuDiffers_setsOnlyThatMtu() {
+    deploy(Fixtures.view());
+    playDeployedHost("wg2 wg3 wg5");
+    host.respond(
+        CommandResult.success(
+            "[{\"ifname\":\"lan0\",\"flags\":[\"UP\"],\"addr_info\":["
+                + "{\"local\":\"198.18.1.1\",\"prefixlen\":24},"
+                + "{\"local\":\"fd00:18:1::1\",\"prefixlen\":64}]},"
+                + "{\"ifname\":\"lab-vn\",\"flags\":[\"UP\"],\"addr_info\":["
+                + "{\"local\":\"169.254.0.2\",\"prefixlen\":30},"
+                + "{\"local\":\"fdff:a9fe::2\",\"prefixlen\":64}]},"
+                + "{\"ifname\":\"wg2\",\"flags\":[\"UP\"],\"mtu\":1500,\"addr_info\":["
+                + "{\"local\":\"fd12:3456:789a:1:2::1\",\"prefixlen\":80}]},"
+                + "{\"ifname\":\"wg3\",\"flags\":[\"UP\"],\"mtu\":1400,\"addr_info\":["
+                + "{\"local\":\"fd12:3456:789a:1:3::1\",\"prefixlen\":80}]},"
+                + "{\"ifname\":\"wg5\",\"flags\":[\"UP\"],\"mtu\":1420,\"addr_info\":["
+                + "{\"local\":\"fd12:3456:789a:1:5::1\",\"prefixlen\":80}]}]"),
+        "ip",
+        "-n",
+        "lab",
+        "-j",
+        "addr",
+        "show");
+    host.clear();
+    deploy(Fixtures.view());
+    assertThat(host.mutations())
+        .extracting(Command::display)
+        .containsExactly("ip -n lab link set dev wg2 mtu 1420");
+  }
+
   @Test
   void deploy_hostAlreadyMatches_onlyQueriesRun() {
     deploy(Fixtures.view());
@@ -428,6 +478,7 @@ class DeployServiceTest {
             "ip -n lab link del wg3",
             "ip -n lab link add wg3 type wireguard",
             "ip netns exec lab wg setconf wg3 " + dir.resolve("etc/wireguard/lab/wg3.conf"),
+            "ip -n lab link set dev wg3 mtu 1400",
             "ip -n lab addr add fd12:3456:789a:1:3::1/80 dev wg3 nodad",
             "ip -n lab link set wg3 up");
   }

@@ -73,6 +73,7 @@ class HealthCheckTest {
             "ok   wg2 (host2): link up, handshake 12 s ago, BGP Established, BFD Up",
             "ok   wg3 (host3): link up, handshake 95 s ago, BGP Established, BFD Up",
             "ok   wg5 (host5): link up, handshake 3 s ago, BGP Established, BFD Up",
+            "ok   MTU: links 1400/1420, pub0 1500",
             "ok   UDP ports: no other program on 3 mesh ports",
             "ok   mesh record: serial 7 expires in 1081 days",
             "ok   deployed serial: 7, the newest verified",
@@ -81,7 +82,7 @@ class HealthCheckTest {
             "ok   shorewall6: started");
     assertThat(r.lines(true)).isEmpty();
     assertThat(r.summary())
-        .isEqualTo("mesh.example.com: healthy (namespace lab, 12 checks passed)");
+        .isEqualTo("mesh.example.com: healthy (namespace lab, 13 checks passed)");
     assertThat(host.commands())
         .extracting(Command::display)
         .containsExactly(
@@ -98,6 +99,7 @@ class HealthCheckTest {
             "birdc -s " + sock + " show bfd sessions",
             "birdc -s " + sock + " show route table master4 where source = RTS_BGP count",
             "birdc -s " + sock + " show route table master6 where source = RTS_BGP count",
+            "ip -j addr show dev pub0",
             "ss -H -u -a -n -p",
             "ip netns exec lab ss -H -u -a -n -p",
             "shorewall status",
@@ -128,7 +130,7 @@ class HealthCheckTest {
     assertThat(r.healthy()).isFalse();
     assertThat(r.lines(true)).containsExactly("FAIL wg3 (host3): BGP Active, BFD Down");
     assertThat(r.summary())
-        .isEqualTo("mesh.example.com: UNHEALTHY: 1 of 12 checks failed: wg3 (host3)");
+        .isEqualTo("mesh.example.com: UNHEALTHY: 1 of 13 checks failed: wg3 (host3)");
   }
 
   @Test
@@ -435,7 +437,7 @@ class HealthCheckTest {
     JsonNode j = org.wgmesh.core.json.Json.readTree(check().json(), "report");
     assertThat(j.get("domain").asText()).isEqualTo(Fixtures.DOMAIN);
     assertThat(j.get("healthy").asBoolean()).isFalse();
-    assertThat(j.get("checks")).hasSize(12);
+    assertThat(j.get("checks")).hasSize(13);
     JsonNode wg3 = j.get("checks").get(4);
     assertThat(wg3.get("name").asText()).isEqualTo("link.wg3");
     assertThat(wg3.get("status").asText()).isEqualTo("fail");
@@ -444,6 +446,64 @@ class HealthCheckTest {
     assertThat(wg3.get("hint").asText()).contains("BFD is down");
     assertThat(j.get("checks").get(0).get("status").asText()).isEqualTo("ok");
     assertThat(j.get("checks").get(0).get("hint").asText()).isEmpty();
+  }
+
+  /** The public interface pub0 answers with this MTU from now on. */
+  private void publicMtu(int mtu) {
+    host.respond(
+        CommandResult.success(HealthyHost.publicInterface(mtu)),
+        "ip",
+        "-j",
+        "addr",
+        "show",
+        "dev",
+        "pub0");
+  }
+
+  /** Issue 20: a live MTU that is not the planned one fails, naming the interface. */
+  @Test
+  void mtuDiffersFromThePlannedOne_fails() {
+    host.respond(
+        CommandResult.success(
+            HealthyHost.links(Map.of("wg2", true, "wg3", true, "wg5", true))
+                .replace("\"mtu\":1400", "\"mtu\":1500")),
+        "ip",
+        "-n",
+        "lab",
+        "-j",
+        "addr",
+        "show");
+    HealthReport r = check();
+    assertThat(r.healthy()).isFalse();
+    assertThat(r.lines(true))
+        .containsExactly("FAIL MTU: wg3 has MTU 1500, planned 1400")
+        .allSatisfy(l -> assertThat(l).doesNotContain("wg2"));
+    assertThat(r.failures().get(0).hint()).contains("run wgdeploy");
+    assertThat(Metrics.check(r))
+        .contains(
+            "wgmesh_link_mtu_bytes{domain=\"mesh.example.com\",interface=\"wg3\",peer=\"host3\"} 1500\n",
+            "wgmesh_link_planned_mtu_bytes{domain=\"mesh.example.com\",interface=\"wg3\",peer=\"host3\"} 1400\n",
+            "wgmesh_check_ok{domain=\"mesh.example.com\",check=\"mtu\"} 0\n");
+  }
+
+  /**
+   * Issue 20: links larger than the public interface carries once WireGuard's overhead is added
+   * (PPPoE's 1492 takes 1420 over IPv4: 1492 - 60 = 1432; 1440 takes neither family's default).
+   */
+  @Test
+  void mtuTooLargeForThePublicInterface_failsPerFamily() {
+    publicMtu(1492);
+    assertThat(check().healthy()).isTrue();
+    publicMtu(1470);
+    // 1470 - 80 = 1390 < 1400 for wg3 over IPv6; 1470 - 60 = 1410 < 1420 for wg2 and wg5.
+    assertThat(check().lines(true))
+        .containsExactly(
+            "FAIL MTU: wg2 MTU 1420 is larger than pub0's 1470 minus 60 (WireGuard over IPv4),"
+                + " wg3 MTU 1400 is larger than pub0's 1470 minus 80 (WireGuard over IPv6),"
+                + " wg5 MTU 1420 is larger than pub0's 1470 minus 60 (WireGuard over IPv4)");
+    // Both defaults need the same outer MTU: 1420 + 60 = 1400 + 80 = 1480.
+    publicMtu(1480);
+    assertThat(check().healthy()).isTrue();
   }
 
   @Test
@@ -491,6 +551,9 @@ class HealthCheckTest {
         "bfd",
         "sessions");
     String unhealthy = Metrics.check(check());
+    publicMtu(1280);
+    String mtuWrong = Metrics.check(check());
+    assertThat(mtuWrong).contains("wgmesh_check_ok{domain=\"mesh.example.com\",check=\"mtu\"} 0\n");
     Instant start = Instant.ofEpochSecond(NOW);
     Map<String, String> files =
         Map.of(
@@ -498,6 +561,8 @@ class HealthCheckTest {
             healthy,
             "check, two BFD sessions down",
             unhealthy,
+            "check, MTU too large for the underlay",
+            mtuWrong,
             "deploy, success",
             Metrics.deploy("mesh.example.com", start, Duration.ofMillis(1234), true, 7),
             "deploy, failed before reading",

@@ -72,7 +72,14 @@ public final class HealthyHost {
             7,
             Fixtures.view().issued().getEpochSecond(),
             Fixtures.view().expires().getEpochSecond(),
-            ports);
+            ports,
+            Manifest.DEFAULT_FIREWALL,
+            Map.of(),
+            Map.of(
+                "wg2", new Manifest.LinkMtu(1420, false),
+                "wg3", new Manifest.LinkMtu(1400, true),
+                "wg5", new Manifest.LinkMtu(1420, false)),
+            "pub0");
     try {
       StateStore state = new StateStore(l.stateDir());
       Files.createDirectories(state.dir());
@@ -140,6 +147,7 @@ public final class HealthyHost {
             CommandResult.success("1\n1\n0\n0\n0\n"), "ip", "netns", "exec", "lab", "sysctl", "-n")
         .respond(CommandResult.success("1\n"), "sysctl", "-n", "net.ipv4.ip_forward")
         .respond(CommandResult.success(VETH_HOST), "ip", "-j", "addr", "show", "dev", "lab-vh")
+        .respond(CommandResult.success(PUBLIC_1500), "ip", "-j", "addr", "show", "dev", "pub0")
         .respond(CommandResult.success(SS_DEFAULT), "ss", "-H", "-u", "-a", "-n", "-p")
         .respond(CommandResult.success(SS_INSIDE), "ip", "netns", "exec", "lab", "ss")
         .respond(
@@ -189,6 +197,16 @@ public final class HealthyHost {
           + "{\"local\":\"169.254.0.1\",\"prefixlen\":30,\"scope\":\"global\"},"
           + "{\"local\":\"fdff:a9fe::1\",\"prefixlen\":64,\"scope\":\"global\"}]}]";
 
+  /** The public interface with an MTU of 1500 (Ethernet). */
+  public static final String PUBLIC_1500 = publicInterface(1500);
+
+  /** The public interface {@code pub0} with this MTU. */
+  public static String publicInterface(int mtu) {
+    return "[{\"ifname\":\"pub0\",\"flags\":[\"UP\"],\"mtu\":"
+        + mtu
+        + ",\"addr_info\":[{\"local\":\"203.0.113.1\",\"prefixlen\":24,\"scope\":\"global\"}]}]";
+  }
+
   /** {@code ss -u -a -n -p} outside: a resolver, nothing on a mesh port. */
   public static final String SS_DEFAULT =
       "UNCONN 0      0      127.0.0.1:53 0.0.0.0:* users:((\"unbound\",pid=40,fd=3))\n";
@@ -235,7 +253,9 @@ public final class HealthyHost {
                     .append(name)
                     .append("\",\"flags\":[\"POINTOPOINT\",\"NOARP\"")
                     .append(isUp ? ",\"UP\",\"LOWER_UP\"" : "")
-                    .append("],\"addr_info\":[{\"family\":\"inet6\",\"local\":\"fd12:3456:789a:1:")
+                    .append("],\"mtu\":")
+                    .append(name.equals("wg3") ? 1400 : 1420)
+                    .append(",\"addr_info\":[{\"family\":\"inet6\",\"local\":\"fd12:3456:789a:1:")
                     .append(name.substring(2))
                     .append("::1\",\"prefixlen\":80,\"scope\":\"global\"}]}"));
     return b.append("]").toString();

@@ -9,9 +9,12 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.wgmesh.core.error.ConfigException;
+import org.wgmesh.core.model.BfdProfile;
 import org.wgmesh.core.model.HostEntry;
+import org.wgmesh.core.model.LinkSettings;
 import org.wgmesh.core.model.MeshSettings;
 import org.wgmesh.core.model.MeshView;
+import org.wgmesh.core.net.IpAddress;
 import org.wgmesh.core.net.IpPrefix;
 import org.wgmesh.endpoint.deploy.plan.DeployPlan;
 import org.wgmesh.endpoint.deploy.plan.LanOrigin;
@@ -110,16 +113,7 @@ class PlannerTest {
   @Test
   void plan_peerV6FirstButSelfV4Only_takesReachableFamily() {
     MeshView v = Fixtures.view(List.of(Fixtures.host(4, "2001:db8:ff::4", "203.0.113.4")));
-    MeshView v4only =
-        new MeshView(
-            v.settings(),
-            v.serial(),
-            v.issued(),
-            v.expires(),
-            v.siteSigningKey(),
-            v.siteBoxKey(),
-            Fixtures.host(1, "203.0.113.1"),
-            v.peers());
+    MeshView v4only = selfWith(Fixtures.host(1, "203.0.113.1"), v.peers());
     assertThat(Planner.plan(v4only, Fixtures.endpoint(ROOT)).link("wg4").orElseThrow().endpoint())
         .contains("203.0.113.4:51821");
   }
@@ -134,18 +128,102 @@ class PlannerTest {
   @Test
   void plan_selfV6Only_takesPeersV6() {
     MeshView v = Fixtures.view(List.of(Fixtures.host(4, "203.0.113.4", "2001:db8:ff::4")));
-    MeshView v6only =
-        new MeshView(
-            v.settings(),
-            v.serial(),
-            v.issued(),
-            v.expires(),
-            v.siteSigningKey(),
-            v.siteBoxKey(),
-            Fixtures.host(1, "2001:db8:ff::1"),
-            v.peers());
+    MeshView v6only = selfWith(Fixtures.host(1, "2001:db8:ff::1"), v.peers());
     assertThat(Planner.plan(v6only, Fixtures.endpoint(ROOT)).link("wg4").orElseThrow().endpoint())
         .contains("[2001:db8:ff::4]:51821");
+  }
+
+  /** Issue 20: an IPv4-only host is never given an IPv6 endpoint (nor the reverse). */
+  @Test
+  void plan_selfV4OnlyPeerV6Only_noLinkAndNoIpv6Endpoint() {
+    MeshView v =
+        selfWith(
+            Fixtures.host(1, "203.0.113.1"),
+            List.of(
+                Fixtures.host(3, "2001:db8:ff::3"),
+                Fixtures.host(4, "203.0.113.4", "2001:db8:ff::4"),
+                Fixtures.host(5)));
+    DeployPlan p = Planner.plan(v, Fixtures.endpoint(ROOT));
+    assertThat(p.links()).extracting(WireGuardLink::interfaceName).containsExactly("wg4", "wg5");
+    assertThat(p.links()).allSatisfy(l -> assertThat(l.endpoint().orElse("")).doesNotContain("["));
+  }
+
+  /** Issue 20: the MTU per link from its underlay family, the site's, or this endpoint's. */
+  @Test
+  void plan_mtu_byUnderlayFamily_siteSetting_endpointOverride() {
+    // Host 1 is dual-stack: wg2 (dual) over IPv4, wg3 (IPv6 only) over IPv6, wg5 (NAT) over IPv4.
+    DeployPlan p = Planner.plan(Fixtures.view(), Fixtures.endpoint(ROOT));
+    assertThat(p.links())
+        .extracting(WireGuardLink::interfaceName, WireGuardLink::v6Underlay, WireGuardLink::mtu)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("wg2", false, 1420),
+            org.assertj.core.groups.Tuple.tuple("wg3", true, 1400),
+            org.assertj.core.groups.Tuple.tuple("wg5", false, 1420));
+    assertThat(p.links()).allSatisfy(l -> assertThat(l.persistentKeepalive()).isEqualTo(25));
+    MeshView site =
+        TemplateRendererTest.withSiteLinks(
+            new LinkSettings(java.util.OptionalInt.of(1380), 15, BfdProfile.FAST));
+    DeployPlan s = Planner.plan(site, Fixtures.endpoint(ROOT));
+    assertThat(s.links()).extracting(WireGuardLink::mtu).containsOnly(1380);
+    assertThat(s.links()).extracting(WireGuardLink::persistentKeepalive).containsOnly(15);
+    assertThat(s.linkSettings().bfd()).isEqualTo(BfdProfile.FAST);
+    EndpointConfig own =
+        Fixtures.endpoint(ROOT)
+            .with(b -> b.tuning = b.tuning.withMtu(java.util.OptionalInt.of(1300)));
+    DeployPlan o = Planner.plan(site, own);
+    assertThat(o.links()).extracting(WireGuardLink::mtu).containsOnly(1300);
+    assertThat(o.links()).extracting(WireGuardLink::persistentKeepalive).containsOnly(15);
+    // A shared-LAN link takes that LAN's family: IPv6 here, though both hosts have IPv4.
+    MeshView lan =
+        selfWith(
+            Fixtures.host(1, "203.0.113.1")
+                .withSharedLans(List.of(IpPrefix.parseInterface("fd00:77::1/64", "t"))),
+            List.of(
+                Fixtures.host(2, "203.0.113.2")
+                    .withSharedLans(List.of(IpPrefix.parseInterface("fd00:77::2/64", "t")))));
+    assertThat(Planner.plan(lan, Fixtures.endpoint(ROOT)).links())
+        .extracting(WireGuardLink::v6Underlay, WireGuardLink::mtu)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(true, 1400));
+  }
+
+  /** Issue 20: what the router routes to and rewrites its source to, by setting and family. */
+  @Test
+  void plan_routerOnMesh_remoteLansAndSourcePerFamily() {
+    DeployPlan p = Planner.plan(Fixtures.view(), Fixtures.endpoint(ROOT));
+    assertThat(p.remoteLans(false)).extracting(Object::toString).containsExactly("198.18.2.0/24");
+    assertThat(p.remoteLans(true))
+        .extracting(Object::toString)
+        .containsExactly("fd00:18:2::/64", "fd00:18:3::/64");
+    assertThat(p.routerSource(false)).hasValue(IpAddress.parse("198.18.1.1", "t"));
+    assertThat(p.routerSource(true)).hasValue(IpAddress.parse("fd00:18:1::1", "t"));
+    DeployPlan off =
+        Planner.plan(
+            Fixtures.view(),
+            Fixtures.endpoint(ROOT).with(b -> b.tuning = b.tuning.withRouterOnMesh(false)));
+    assertThat(off.remoteLans(false)).isEmpty();
+    assertThat(off.remoteLans(true)).isEmpty();
+    assertThat(off.routerSource(false)).isEmpty();
+    DeployPlan v4lan =
+        Planner.plan(
+            Fixtures.view(),
+            Fixtures.endpoint(ROOT)
+                .with(
+                    b ->
+                        b.trustAddresses = List.of(IpPrefix.parseInterface("198.18.1.1/24", "t"))));
+    assertThat(v4lan.routerSource(true)).isEmpty();
+  }
+
+  private static MeshView selfWith(HostEntry self, List<HostEntry> peers) {
+    MeshView v = Fixtures.view(peers);
+    return new MeshView(
+        v.settings(),
+        v.serial(),
+        v.issued(),
+        v.expires(),
+        v.siteSigningKey(),
+        v.siteBoxKey(),
+        self,
+        v.peers());
   }
 
   @Test

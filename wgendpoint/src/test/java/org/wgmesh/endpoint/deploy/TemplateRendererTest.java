@@ -20,6 +20,8 @@ import org.wgmesh.core.exec.Command;
 import org.wgmesh.core.exec.CommandResult;
 import org.wgmesh.core.exec.ProcessCommandRunner;
 import org.wgmesh.core.io.AtomicFiles;
+import org.wgmesh.core.model.BfdProfile;
+import org.wgmesh.core.model.LinkSettings;
 import org.wgmesh.core.model.MeshView;
 import org.wgmesh.endpoint.deploy.plan.Planner;
 import org.wgmesh.endpoint.deploy.render.Component;
@@ -164,6 +166,65 @@ class TemplateRendererTest {
     // The private key is in the WireGuard files only.
     assertThat(files.stream().filter(f -> f.component() != Component.WIREGUARD))
         .allSatisfy(f -> assertThat(f.content()).doesNotContain(Fixtures.key(1).toBase64()));
+  }
+
+  /** Issue 21: the BFD profile of the site, or the endpoint's override, sets the timers. */
+  @Test
+  void render_bfdProfile_siteFastEndpointOverrides() {
+    assertThat(birdOf(Fixtures.view(), Fixtures.endpoint(ROOT)))
+        .contains("min rx interval 100 ms;", "min tx interval 100 ms;", "multiplier 3;");
+    MeshView fast = withSiteLinks(LinkSettings.DEFAULT.withBfd(BfdProfile.FAST));
+    assertThat(birdOf(fast, Fixtures.endpoint(ROOT)))
+        .contains("min rx interval 20 ms;", "min tx interval 20 ms;", "multiplier 3;")
+        .doesNotContain("100 ms");
+    EndpointConfig normalHere =
+        Fixtures.endpoint(ROOT)
+            .with(b -> b.tuning = b.tuning.withBfd(Optional.of(BfdProfile.NORMAL)));
+    assertThat(birdOf(fast, normalHere)).contains("min rx interval 100 ms;");
+  }
+
+  /** Issue 20: the keepalive of the site or the endpoint; 0 leaves PersistentKeepalive out. */
+  @Test
+  void render_keepalive_siteValueEndpointOverrideZeroOff() {
+    assertThat(wgOf(Fixtures.view(), Fixtures.endpoint(ROOT), "wg2.conf"))
+        .contains("PersistentKeepalive = 25");
+    MeshView k40 = withSiteLinks(LinkSettings.DEFAULT.withKeepalive(40));
+    assertThat(wgOf(k40, Fixtures.endpoint(ROOT), "wg2.conf")).contains("PersistentKeepalive = 40");
+    EndpointConfig off =
+        Fixtures.endpoint(ROOT)
+            .with(b -> b.tuning = b.tuning.withKeepalive(java.util.OptionalInt.of(0)));
+    assertThat(wgOf(k40, off, "wg2.conf")).doesNotContain("PersistentKeepalive");
+  }
+
+  static MeshView withSiteLinks(LinkSettings l) {
+    MeshView v = Fixtures.view();
+    return new MeshView(
+        v.settings().withLinks(l),
+        v.serial(),
+        v.issued(),
+        v.expires(),
+        v.siteSigningKey(),
+        v.siteBoxKey(),
+        v.self(),
+        v.peers());
+  }
+
+  static String birdOf(MeshView v, EndpointConfig c) {
+    return new TemplateRenderer(Optional.empty())
+        .render(Planner.plan(v, c), Fixtures.key(1)).stream()
+            .filter(f -> f.component() == Component.BIRD)
+            .findFirst()
+            .orElseThrow()
+            .content();
+  }
+
+  static String wgOf(MeshView v, EndpointConfig c, String name) {
+    return new TemplateRenderer(Optional.empty())
+        .render(Planner.plan(v, c), Fixtures.key(1)).stream()
+            .filter(f -> f.path().endsWith(name))
+            .findFirst()
+            .orElseThrow()
+            .content();
   }
 
   @Test

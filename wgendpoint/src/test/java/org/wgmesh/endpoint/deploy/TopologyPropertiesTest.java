@@ -119,7 +119,9 @@ class TopologyPropertiesTest {
           assertThat(l.peerAddress()).as(where).isEqualTo(m.localAddress());
           assertThat(l.peerAsn()).as(where).isEqualTo(b.asn());
           assertThat(l.peerPublicKey()).as(where).isEqualTo(b.publicKey());
-          assertThat(l.persistentKeepalive()).as(where).isEqualTo(Planner.PERSISTENT_KEEPALIVE);
+          assertThat(l.persistentKeepalive())
+              .as(where)
+              .isEqualTo(org.wgmesh.core.model.LinkSettings.DEFAULT_KEEPALIVE);
           assertThat(l.peerTransit()).as(where).isEqualTo(t.isTransit(b.number()));
           boolean reachable = b.isPublic() || MeshLinks.sharedNetwork(a, b).isPresent();
           assertThat(l.endpoint().isPresent()).as(where).isEqualTo(reachable);

@@ -63,6 +63,11 @@ final class SiteOutput {
         site.asnRange(), site.asnRange().size(), used);
     out.printf("allowed LANs:    %s%n", join(s.allowedLanPrefixes()));
     out.printf("topology:        %s%n", topology(site));
+    out.printf(
+        "links:           mtu %s, keepalive %d s, bfd %s%n",
+        org.wgmesh.site.SiteAdmin.mtuText(s.links()),
+        s.links().keepalive(),
+        s.links().bfd().text());
     out.printf("hosts:           %d%n", used);
     if (!site.retired().isEmpty()) {
       out.printf(

@@ -4,13 +4,17 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
 import org.wgmesh.core.cli.Cli;
 import org.wgmesh.core.cli.CommonOptions;
 import org.wgmesh.core.cli.Io;
 import org.wgmesh.core.cli.VersionProvider;
 import org.wgmesh.core.error.ExitCode;
 import org.wgmesh.core.error.UsageException;
+import org.wgmesh.core.model.BfdProfile;
+import org.wgmesh.core.model.LinkSettings;
 import org.wgmesh.core.site.Site;
 import org.wgmesh.core.site.SiteFile;
 import org.wgmesh.site.BlobSource;
@@ -39,6 +43,8 @@ import picocli.CommandLine.Parameters;
       "  wgsite -i BLOB|@BLOBFILE FILE      admit hosts from their registration blobs",
       "  wgsite --list [--json] FILE        list the hosts",
       "  wgsite --remove UUID|HOSTNAME FILE remove a host",
+      "  wgsite --mtu N|auto --keepalive S --bfd normal|fast FILE   set the link settings",
+      "                                     (also with --domain/--locus when creating)",
       ""
     },
     exitCodeListHeading = "%nExit codes (see docs/exit-codes.md):%n",
@@ -109,6 +115,27 @@ public final class WgsiteCommand implements Callable<Integer> {
   String overlap;
 
   @Option(
+      names = "--mtu",
+      paramLabel = "N|auto",
+      description =
+          "Set the MTU of every link (1280..9000), or auto: 1420 over IPv4, 1400 over IPv6 (the"
+              + " default).")
+  String mtu;
+
+  @Option(
+      names = "--keepalive",
+      paramLabel = "SECONDS",
+      description =
+          "Set WireGuard's persistent keepalive of every link (0..3600, 0 off; default 25).")
+  String keepalive;
+
+  @Option(
+      names = "--bfd",
+      paramLabel = "normal|fast",
+      description = "Set the BFD profile: normal (100 ms x 3, the default) or fast (20 ms x 3).")
+  String bfd;
+
+  @Option(
       names = "--domain",
       paramLabel = "DOMAIN",
       description = "New site: the DNS name of the mesh record.")
@@ -173,6 +200,16 @@ public final class WgsiteCommand implements Callable<Integer> {
     } else if (action.rollSiteKey) {
       Duration d = SiteFile.parseDuration(overlap == null ? "14d" : overlap, "--overlap");
       SiteOutput.report(admin.rollSiteKey(file, d, Instant.now(clock)), io.out());
+    } else if (linkChange() && !create.any()) {
+      UnaryOperator<LinkSettings> change = linkSettings();
+      SiteOutput.report(admin.setLinks(file, change), io.out());
+    } else if (linkChange()) {
+      // A new site with its link settings: created, then set without a question (an existing
+      // file named with creation options is changed only after confirmation).
+      UnaryOperator<LinkSettings> change = linkSettings();
+      boolean existed = java.nio.file.Files.exists(file);
+      admin.openOrCreate(file, create);
+      SiteOutput.report(admin.setLinks(file, change, existed), io.out());
     } else if (action.list) {
       Site site = SiteFile.load(file);
       if (json) {
@@ -186,9 +223,36 @@ public final class WgsiteCommand implements Callable<Integer> {
     return ExitCode.OK.code();
   }
 
+  private boolean linkChange() {
+    return mtu != null || keepalive != null || bfd != null;
+  }
+
+  /** The link settings options as a change; values checked before anything is read. */
+  private UnaryOperator<LinkSettings> linkSettings() {
+    OptionalInt m =
+        mtu == null || mtu.equals("auto")
+            ? OptionalInt.empty()
+            : OptionalInt.of(LinkSettings.checkMtu(LinkSettings.number(mtu, "--mtu"), "--mtu"));
+    Integer k =
+        keepalive == null
+            ? null
+            : LinkSettings.checkKeepalive(
+                LinkSettings.number(keepalive, "--keepalive"), "--keepalive");
+    BfdProfile b = bfd == null ? null : BfdProfile.parse(bfd, "--bfd");
+    return l -> {
+      LinkSettings out = mtu == null ? l : l.withMtu(m);
+      out = k == null ? out : out.withKeepalive(k);
+      return b == null ? out : out.withBfd(b);
+    };
+  }
+
   private void checkCombinations(NewSite create) {
     boolean editing =
         action.blob != null || action.remove != null || action.list || action.rollSiteKey;
+    if (linkChange()
+        && (action.blob != null || action.remove != null || action.list || action.rollSiteKey)) {
+      throw usage("--mtu, --keepalive and --bfd go alone, or with the options that create a site");
+    }
     if (editing && create.any()) {
       throw usage(
           "--domain, --locus, --asn-range, --tunnel-prefix, --portbase and --publish only create a site");

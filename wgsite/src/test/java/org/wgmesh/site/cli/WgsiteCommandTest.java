@@ -182,6 +182,66 @@ class WgsiteCommandTest {
   }
 
   @Test
+  void linkSettings_setShownAndBackToDefaults_andBadValuesChangeNothing() throws Exception {
+    create();
+    byte[] before = bytes();
+    assertThat(run(yaml.toString()).out())
+        .contains(
+            "links:           mtu auto (1420 over IPv4, 1400 over IPv6), keepalive 25 s, bfd normal");
+    Result set =
+        run("--mtu", "1380", "--keepalive", "15", "--bfd", "fast", "--yes", yaml.toString());
+    assertThat(set.rc()).as(set.err()).isZero();
+    assertThat(set.out()).contains("links:           mtu 1380, keepalive 15 s, bfd fast");
+    assertThat(Files.readString(yaml)).contains("mtu: 1380\nkeepalive: 15\nbfd: fast\n");
+    for (String[] bad :
+        new String[][] {
+          {"--mtu", "1000", "--mtu: 1000 is out of range 1280..9000"},
+          {"--mtu", "x", "--mtu: 'x' is not a whole number"},
+          {"--keepalive", "-1", "--keepalive: '-1' is not a whole number"},
+          {"--bfd", "slow", "--bfd: 'slow' is not one of normal, fast"}
+        }) {
+      byte[] now = bytes();
+      Result r = run(bad[0], bad[1], "--yes", yaml.toString());
+      assertThat(r.rc()).as(bad[1]).isEqualTo(ExitCode.INPUT.code());
+      assertThat(r.err()).contains("error: " + bad[2]);
+      assertThat(bytes()).isEqualTo(now);
+    }
+    assertThat(run("--mtu", "1380", "--list", yaml.toString()).rc())
+        .isEqualTo(ExitCode.USAGE.code());
+    Result back =
+        run("--mtu", "auto", "--keepalive", "25", "--bfd", "normal", "--yes", yaml.toString());
+    assertThat(back.rc()).isZero();
+    // The defaults again: the file as created (apart from the backup).
+    assertThat(bytes()).isEqualTo(before);
+  }
+
+  /** The lab creates its site with a BFD profile: the settings come with the creation. */
+  @Test
+  void create_withLinkSettings_storesThemWithoutAQuestion() throws Exception {
+    Result r =
+        run(
+            "--domain",
+            DOMAIN,
+            "--locus",
+            "mesh1",
+            "--bfd",
+            "fast",
+            "--mtu",
+            "1380",
+            yaml.toString());
+    assertThat(r.rc()).as(r.err()).isZero();
+    assertThat(r.out()).contains("links:           mtu 1380, keepalive 25 s, bfd fast");
+    assertThat(Files.readString(yaml)).contains("mtu: 1380\nbfd: fast\n");
+    // The same again changes nothing; another value on the existing file needs a yes.
+    assertThat(run("--domain", DOMAIN, "--locus", "mesh1", "--bfd", "fast", yaml.toString()).rc())
+        .isZero();
+    byte[] before = bytes();
+    Result ask = run("--domain", DOMAIN, "--locus", "mesh1", "--bfd", "normal", yaml.toString());
+    assertThat(ask.rc()).isEqualTo(ExitCode.USAGE.code());
+    assertThat(bytes()).isEqualTo(before);
+  }
+
+  @Test
   void run_invalidFile_namesLineAndKeepsFile() throws Exception {
     create();
     Files.writeString(

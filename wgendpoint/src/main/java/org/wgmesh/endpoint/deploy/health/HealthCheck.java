@@ -14,12 +14,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.wgmesh.core.exec.Command;
 import org.wgmesh.core.exec.CommandResult;
 import org.wgmesh.core.exec.CommandRunner;
+import org.wgmesh.core.model.LinkSettings;
 import org.wgmesh.core.net.IpPrefix;
 import org.wgmesh.endpoint.deploy.host.Birdc;
 import org.wgmesh.endpoint.deploy.host.HostProbe;
@@ -171,8 +173,13 @@ public final class HealthCheck {
               rxtx[0],
               rxtx[1],
               state == null ? "" : state,
-              session == null ? "" : session));
+              session == null ? "" : session,
+              link == null ? 0 : link.mtu(),
+              Optional.ofNullable(manifest.mtus().get(iface))
+                  .map(Manifest.LinkMtu::mtu)
+                  .orElse(0)));
     }
+    items.add(mtu(manifest, links, probe));
     items.add(ports(ns, nsExists, manifest));
     items.add(recordExpiry(manifest, now));
     items.add(serial(manifest, acceptedSerial));
@@ -227,6 +234,56 @@ public final class HealthCheck {
   static boolean ipv6Endpoints(CommandResult endpoints) {
     return endpoints.ok()
         && endpoints.stdout().lines().anyMatch(l -> l.matches("\\S+\\s+\\S+\\s+\\[.*"));
+  }
+
+  /**
+   * The MTU of every link (issue 20): as the last deploy planned it, and not larger than the public
+   * interface carries once WireGuard's overhead is added (60 bytes over IPv4, 80 over IPv6), or
+   * packets of full size are fragmented or lost on the way.
+   */
+  private static HealthReport.Item mtu(Manifest m, Map<String, LinkInfo> links, HostProbe probe) {
+    if (m.mtus().isEmpty()) {
+      return item("mtu", true, "MTU", "unknown (deployed by an older wgdeploy)", "");
+    }
+    int outer = m.publicInterface().isEmpty() ? 0 : probe.hostMtu(m.publicInterface());
+    List<String> wrong = new ArrayList<>();
+    Set<String> planned = new TreeSet<>();
+    for (Map.Entry<String, Manifest.LinkMtu> e : new TreeMap<>(m.mtus()).entrySet()) {
+      String iface = e.getKey();
+      Manifest.LinkMtu want = e.getValue();
+      planned.add(Integer.toString(want.mtu()));
+      LinkInfo link = links.get(iface);
+      if (link != null && link.mtu() > 0 && link.mtu() != want.mtu()) {
+        wrong.add(iface + " has MTU " + link.mtu() + ", planned " + want.mtu());
+      }
+      int overhead = LinkSettings.overhead(want.v6());
+      if (outer > 0 && want.mtu() > outer - overhead) {
+        wrong.add(
+            iface
+                + " MTU "
+                + want.mtu()
+                + " is larger than "
+                + m.publicInterface()
+                + "'s "
+                + outer
+                + " minus "
+                + overhead
+                + " (WireGuard over "
+                + (want.v6() ? "IPv6" : "IPv4")
+                + ")");
+      }
+    }
+    return item(
+        "mtu",
+        wrong.isEmpty(),
+        "MTU",
+        wrong.isEmpty()
+            ? "links "
+                + String.join("/", planned)
+                + (outer > 0 ? ", " + m.publicInterface() + " " + outer : "")
+            : String.join(", ", wrong),
+        "run wgdeploy (it sets the planned MTU); for an underlay with a smaller MTU set a lower one:"
+            + " wgsite --mtu N (site-wide) or wgconfig --mtu N (this host)");
   }
 
   private static HealthReport.Item item(

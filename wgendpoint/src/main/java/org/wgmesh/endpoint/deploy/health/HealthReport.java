@@ -68,6 +68,8 @@ public record HealthReport(
    * @param transmitBytes bytes sent to the peer
    * @param bgp the BGP session state, empty when BIRD has none (or does not answer)
    * @param bfd the BFD session state, likewise
+   * @param mtu the interface's MTU, 0 when unknown (no interface)
+   * @param plannedMtu the MTU the last deploy planned, 0 when unknown (an older deploy)
    */
   public record LinkStatus(
       String iface,
@@ -77,7 +79,9 @@ public record HealthReport(
       long receiveBytes,
       long transmitBytes,
       String bgp,
-      String bfd) {}
+      String bfd,
+      int mtu,
+      int plannedMtu) {}
 
   /**
    * The mesh record the last deploy applied.

@@ -44,6 +44,11 @@ public final class Metrics {
                 "wgmesh_link_bgp_established",
                 "Whether the BGP session over the link is Established.")
             .gauge("wgmesh_link_bfd_up", "Whether the BFD session over the link is Up.")
+            .gauge("wgmesh_link_mtu_bytes", "The MTU of the WireGuard interface to the peer.")
+            .gauge(
+                "wgmesh_link_planned_mtu_bytes",
+                "The MTU wgdeploy planned for the interface (from the site, the endpoint or the"
+                    + " underlay family).")
             .gauge("wgmesh_bgp_routes", "Routes BGP brought into the main table, by family.")
             .gauge("wgmesh_mesh_record_serial", "Serial of the mesh record deployed.")
             .gauge(
@@ -72,6 +77,12 @@ public final class Metrics {
       t.sample("wgmesh_link_transmit_bytes_total", l.transmitBytes(), labels);
       t.sample("wgmesh_link_bgp_established", "Established".equals(l.bgp()) ? 1 : 0, labels);
       t.sample("wgmesh_link_bfd_up", "Up".equals(l.bfd()) ? 1 : 0, labels);
+      if (l.mtu() > 0) {
+        t.sample("wgmesh_link_mtu_bytes", l.mtu(), labels);
+      }
+      if (l.plannedMtu() > 0) {
+        t.sample("wgmesh_link_planned_mtu_bytes", l.plannedMtu(), labels);
+      }
     }
     r.bgpRoutes().entrySet().stream()
         .sorted(java.util.Map.Entry.comparingByKey())

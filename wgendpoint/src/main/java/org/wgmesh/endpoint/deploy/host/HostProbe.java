@@ -52,6 +52,15 @@ public final class HostProbe {
    * @param trustInterface the LAN interface (in the default namespace until the first deploy)
    */
   public HostState probe(Layout layout, String vethHost, String trustInterface) {
+    return probe(layout, vethHost, trustInterface, SourceValidation.Snat.NONE);
+  }
+
+  /**
+   * Reads what a deploy of {@code layout}'s namespace cares about; the namespace's nft table counts
+   * as in place ({@link HostState#forwarding()}) when it holds the SNAT rules of {@code snat}.
+   */
+  public HostState probe(
+      Layout layout, String vethHost, String trustInterface, SourceValidation.Snat snat) {
     String ns = layout.namespace();
     boolean nsExists = namespaces().contains(ns);
     Map<String, LinkInfo> host = new HashMap<>();
@@ -70,7 +79,7 @@ public final class HostProbe {
       CommandResult f = runner.execute(Ip.exec(ns, false, sysctl.toArray(String[]::new)));
       forwarding = f.ok() && List.of(f.stdout().strip().split("\\s+")).equals(SYSCTL_VALUES);
       CommandResult sv = runner.execute(SourceValidation.list(ns));
-      forwarding = forwarding && sv.ok() && SourceValidation.inPlace(sv.stdout());
+      forwarding = forwarding && sv.ok() && SourceValidation.inPlace(sv.stdout(), snat);
       nsRoutes.addAll(routes(Ip.in(ns), false));
       nsRoutes.addAll(routes(Ip.in(ns), true));
     }
@@ -145,6 +154,11 @@ public final class HostProbe {
     }
     out.sort(null);
     return out;
+  }
+
+  /** The MTU of {@code name} in the default namespace; 0 when it is not there or not known. */
+  public int hostMtu(String name) {
+    return hostLink(name).map(LinkInfo::mtu).orElse(0);
   }
 
   /** {@code name} in the default namespace with its addresses, if it is there. */
@@ -235,7 +249,7 @@ public final class HostProbe {
           addrs.add(canonical(a.get("local").asText() + "/" + a.path("prefixlen").asInt()));
         }
       }
-      out.put(name, new LinkInfo(name, up, addrs));
+      out.put(name, new LinkInfo(name, up, addrs, link.path("mtu").asInt(0)));
     }
     return out;
   }

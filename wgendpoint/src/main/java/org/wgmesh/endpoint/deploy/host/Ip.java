@@ -92,6 +92,20 @@ public final class Ip {
     return change("link", "set", dev, "up");
   }
 
+  /** {@code ip link set dev DEV mtu MTU}. */
+  public Command linkSetMtu(String dev, int mtu) {
+    return change("link", "set", "dev", dev, "mtu", Integer.toString(mtu));
+  }
+
+  /** {@code ip -4|-6 route del ARGS...}. */
+  public Command routeDel(boolean v6, String... args) {
+    List<String> a = new ArrayList<>(List.of("ip", v6 ? "-6" : "-4"));
+    a.addAll(prefix.subList(1, prefix.size()));
+    a.addAll(List.of("route", "del"));
+    a.addAll(List.of(args));
+    return new Command(a, null, true);
+  }
+
   /** {@code ip link del DEV}. */
   public Command linkDel(String dev) {
     return change("link", "del", dev);

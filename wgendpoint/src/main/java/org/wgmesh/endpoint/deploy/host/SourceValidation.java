@@ -1,6 +1,11 @@
 package org.wgmesh.endpoint.deploy.host;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import org.wgmesh.core.exec.Command;
+import org.wgmesh.core.net.IpAddress;
 
 /**
  * The source validation of every WireGuard link inside the mesh namespace: an nftables table that
@@ -25,30 +30,78 @@ public final class SourceValidation {
   static final String MATCH = "fib saddr . iif oif missing";
 
   /**
-   * One nft transaction: the table made sure to exist, deleted and written again, so a run replaces
-   * whatever an earlier release or a person left there, atomically.
+   * The source addresses of packets the router itself sends into the mesh (issue 20, {@code
+   * router-on-mesh}): the host end of the veth, the same on every host and never routed, so the
+   * namespace rewrites them to this host's own LAN address of the family before they leave by a
+   * WireGuard link; the replies come back to that address and conntrack turns them back.
+   *
+   * @param v4 the IPv4 address to rewrite to; empty: no IPv4 rule (router-on-mesh off, or no IPv4
+   *     trust address)
+   * @param v6 likewise for IPv6
    */
-  static final String SCRIPT =
-      "add table inet "
-          + TABLE
-          + "\ndelete table inet "
-          + TABLE
-          + "\ntable inet "
-          + TABLE
-          + " {\n"
-          + "  chain prerouting {\n"
-          + "    type filter hook prerouting priority raw; policy accept;\n"
-          + "    iifname \"wg*\" "
-          + MATCH
-          + " counter drop comment \"source not routed back over this WireGuard link\"\n"
-          + "  }\n"
-          + "}\n";
+  public record Snat(Optional<IpAddress> v4, Optional<IpAddress> v6) {
+    /** No rewriting: the router is not on the mesh. */
+    public static final Snat NONE = new Snat(Optional.empty(), Optional.empty());
+
+    public Snat {
+      Objects.requireNonNull(v4, "v4");
+      Objects.requireNonNull(v6, "v6");
+    }
+
+    /** The rules as {@code nft list} prints them, without counters and comments. */
+    List<String> rules() {
+      List<String> out = new ArrayList<>();
+      v4.ifPresent(a -> out.add("oifname \"wg*\" ip saddr " + VETH_HOST_V4 + " snat ip to " + a));
+      v6.ifPresent(a -> out.add("oifname \"wg*\" ip6 saddr " + VETH_HOST_V6 + " snat ip6 to " + a));
+      return out;
+    }
+  }
+
+  /** The host end of the veth (Planner.VETH_HOST_V4 without its length; host may not use plan). */
+  static final String VETH_HOST_V4 = "169.254.0.1";
+
+  /** Likewise for IPv6 (Planner.VETH_HOST_V6). */
+  static final String VETH_HOST_V6 = "fdff:a9fe::1";
+
+  /**
+   * One nft transaction: the table made sure to exist, deleted and written again, so a run replaces
+   * whatever an earlier release or a person left there, atomically: the source validation and, when
+   * the router is on the mesh, the SNAT of its packets.
+   */
+  static String script(Snat snat) {
+    StringBuilder b =
+        new StringBuilder()
+            .append("add table inet ")
+            .append(TABLE)
+            .append("\ndelete table inet ")
+            .append(TABLE)
+            .append("\ntable inet ")
+            .append(TABLE)
+            .append(" {\n")
+            .append("  chain prerouting {\n")
+            .append("    type filter hook prerouting priority raw; policy accept;\n")
+            .append("    iifname \"wg*\" ")
+            .append(MATCH)
+            .append(" counter drop comment \"source not routed back over this WireGuard link\"\n")
+            .append("  }\n");
+    List<String> rules = snat.rules();
+    if (!rules.isEmpty()) {
+      b.append("  chain postrouting {\n")
+          .append("    type nat hook postrouting priority srcnat; policy accept;\n");
+      for (String r : rules) {
+        String counted = r.replace(" snat ", " counter snat ");
+        b.append("    ").append(counted).append(" comment \"the router's own packets\"\n");
+      }
+      b.append("  }\n");
+    }
+    return b.append("}\n").toString();
+  }
 
   private SourceValidation() {}
 
-  /** Writes the table into {@code ns}. */
-  public static Command apply(String ns) {
-    return Ip.exec(ns, true, "nft", SCRIPT);
+  /** Writes the table into {@code ns}, with the SNAT rules of {@code snat}. */
+  public static Command apply(String ns, Snat snat) {
+    return Ip.exec(ns, true, "nft", script(snat));
   }
 
   /** Lists the table in {@code ns}; fails when there is none. */
@@ -56,8 +109,26 @@ public final class SourceValidation {
     return Ip.exec(ns, false, "nft", "list", "table", "inet", TABLE);
   }
 
-  /** Whether {@code listing} (the output of {@link #list}) holds the rule. */
-  public static boolean inPlace(String listing) {
-    return listing.contains("iifname \"wg*\" " + MATCH) && listing.contains(" drop");
+  /**
+   * Whether {@code listing} (the output of {@link #list}) holds the source validation rule and
+   * exactly the SNAT rules of {@code snat}.
+   */
+  public static boolean inPlace(String listing, Snat snat) {
+    List<String> have =
+        listing
+            .lines()
+            .map(l -> COUNTER.matcher(COMMENT.matcher(l).replaceAll("")).replaceAll("").strip())
+            .filter(l -> l.contains(" snat "))
+            .sorted()
+            .toList();
+    return listing.contains("iifname \"wg*\" " + MATCH)
+        && listing.contains(" drop")
+        && have.equals(snat.rules().stream().sorted().toList());
   }
+
+  private static final java.util.regex.Pattern COUNTER =
+      java.util.regex.Pattern.compile("counter packets \\d+ bytes \\d+ ");
+
+  private static final java.util.regex.Pattern COMMENT =
+      java.util.regex.Pattern.compile("\\s*comment \"[^\"]*\"");
 }

@@ -2,6 +2,7 @@ package org.wgmesh.endpoint.deploy.plan;
 
 import java.util.List;
 import java.util.Objects;
+import org.wgmesh.core.model.LinkSettings;
 import org.wgmesh.core.model.MeshLinks;
 import org.wgmesh.core.net.IpAddress;
 import org.wgmesh.core.net.IpPrefix;
@@ -35,6 +36,7 @@ import org.wgmesh.endpoint.settings.EndpointConfig;
  * @param peerLans every peer as a BGP origin, ordered by peer number: what BGP accepts from each
  * @param layout the paths every file and socket goes to
  * @param settings the endpoint settings it was planned with (templates read settings from here)
+ * @param linkSettings the link settings in force: the site's with this endpoint's overrides
  */
 public record DeployPlan(
     String domain,
@@ -58,7 +60,8 @@ public record DeployPlan(
     LanOrigin ownLans,
     List<LanOrigin> peerLans,
     Layout layout,
-    EndpointConfig settings) {
+    EndpointConfig settings,
+    LinkSettings linkSettings) {
   public DeployPlan {
     Objects.requireNonNull(namespace, "namespace");
     trustAddresses = List.copyOf(trustAddresses);
@@ -69,6 +72,26 @@ public record DeployPlan(
     peerLans = List.copyOf(peerLans);
     Objects.requireNonNull(layout, "layout");
     Objects.requireNonNull(settings, "settings");
+    Objects.requireNonNull(linkSettings, "linkSettings");
+  }
+
+  /**
+   * The remote LANs the router itself may reach through the veth ({@code router-on-mesh}): what the
+   * peers announce, of one family, sorted, without this host's own trust networks (routed already)
+   * and only when the setting is on. The deploy leaves out the ones that are not safe on the host
+   * (see {@code DeploySteps}).
+   */
+  public List<IpPrefix> remoteLans(boolean v6) {
+    if (!settings.tuning().routerOnMesh()) {
+      return List.of();
+    }
+    List<IpPrefix> own = trustNetworks(v6);
+    return peerLans.stream()
+        .flatMap(o -> (v6 ? o.v6() : o.v4()).stream())
+        .filter(p -> !own.contains(p))
+        .distinct()
+        .sorted()
+        .toList();
   }
 
   /**
@@ -90,6 +113,18 @@ public record DeployPlan(
   public boolean ipv6Underlay() {
     return links.stream().anyMatch(l -> l.endpointAddress().map(IpAddress::isV6).orElse(false))
         || settings.publicAddresses().stream().anyMatch(IpAddress::isV6);
+  }
+
+  /**
+   * The address the router's own packets into the mesh are rewritten to ({@code router-on-mesh}):
+   * this host's first trust (LAN) address of the family; empty when the setting is off or the host
+   * has no trust address of that family (then the router does not reach that family's LANs).
+   */
+  public java.util.Optional<IpAddress> routerSource(boolean v6) {
+    if (!settings.tuning().routerOnMesh()) {
+      return java.util.Optional.empty();
+    }
+    return trustAddresses.stream().filter(a -> a.isV6() == v6).map(IpPrefix::network).findFirst();
   }
 
   /** The link named {@code interfaceName}, if planned. */

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.model.HostEntry;
+import org.wgmesh.core.model.LinkSettings;
 import org.wgmesh.core.model.MeshLinks;
 import org.wgmesh.core.model.MeshSettings;
 import org.wgmesh.core.model.MeshView;
@@ -31,12 +32,6 @@ public final class Planner {
 
   /** IPv6 namespace end of the veth pair. */
   public static final IpPrefix VETH_NS_V6 = IpPrefix.parseInterface("fdff:a9fe::2/64", "veth");
-
-  /**
-   * WireGuard keepalive towards every peer, in seconds: keeps NAT and conntrack entries of the path
-   * open, so a peer behind one can still be reached.
-   */
-  public static final int PERSISTENT_KEEPALIVE = 25;
 
   private Planner() {}
 
@@ -94,8 +89,10 @@ public final class Planner {
                   problem.why(),
                   "the site must fix its site file and publish again (wgsite, wgpub)");
             });
+    // The site's link settings with this endpoint's overrides (issues 20 and 21).
+    LinkSettings tuned = settings.tuning().applyTo(mesh.links());
     for (MeshLinks.Link l : MeshLinks.linksOf(mesh.topology(), self, view.peers())) {
-      links.add(link(mesh, self, l, PERSISTENT_KEEPALIVE));
+      links.add(link(mesh, self, l, tuned));
     }
     if (links.isEmpty() && !view.peers().isEmpty()) {
       throw new ConfigException(
@@ -131,11 +128,12 @@ public final class Planner {
         LanOrigin.of(self.number(), self.hostname(), self.asn(), self.lanPrefixes()),
         peerLans,
         new Layout(settings.roots(), ns),
-        settings);
+        settings,
+        tuned);
   }
 
   private static WireGuardLink link(
-      MeshSettings mesh, HostEntry self, MeshLinks.Link l, int keepalive) {
+      MeshSettings mesh, HostEntry self, MeshLinks.Link l, LinkSettings tuned) {
     HostEntry peer = l.peer();
     return new WireGuardLink(
         Addressing.interfaceName(peer.number()),
@@ -145,13 +143,15 @@ public final class Planner {
         peer.publicKey(),
         l.endpoint(),
         Addressing.remotePort(mesh.portbase(), self.number()),
-        keepalive,
+        tuned.keepalive(),
         Addressing.linkAddress(mesh.tunnelPrefix(), self.number(), peer.number()),
         Addressing.linkAddress(mesh.tunnelPrefix(), peer.number(), self.number()),
         Addressing.LINK_PREFIX_LENGTH,
         peer.asn(),
         mesh.topology().isTransit(peer.number()),
-        l.via());
+        l.via(),
+        l.v6Underlay(),
+        tuned.mtuFor(l.v6Underlay()));
   }
 
   /** The public endpoint towards {@code peer}: see {@link MeshLinks#publicEndpoint}. */

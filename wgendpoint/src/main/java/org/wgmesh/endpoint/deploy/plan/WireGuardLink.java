@@ -26,6 +26,9 @@ import org.wgmesh.core.net.IpAddress;
  * @param peerTransit whether the peer relays other hosts' routes (a hub, or any host of a full
  *     mesh); from a peer that does not, BGP accepts only the peer's own LANs (AS path of length 1)
  * @param via how the peer is reached: its public address or a shared LAN (the direct shortcut)
+ * @param v6Underlay whether the link's packets travel over IPv6 ({@link MeshLinks.Link#v6Underlay})
+ * @param mtu the interface MTU: the endpoint's or the site's setting, else 1420 over IPv4 and 1400
+ *     over IPv6
  */
 public record WireGuardLink(
     String interfaceName,
@@ -41,7 +44,9 @@ public record WireGuardLink(
     int prefixLength,
     long peerAsn,
     boolean peerTransit,
-    MeshLinks.Via via) {
+    MeshLinks.Via via,
+    boolean v6Underlay,
+    int mtu) {
   public WireGuardLink {
     Objects.requireNonNull(interfaceName, "interfaceName");
     Objects.requireNonNull(peerPublicKey, "peerPublicKey");

@@ -15,11 +15,6 @@ import org.wgmesh.endpoint.deploy.plan.WireGuardLink;
  * reach into Java objects). {@code docs/deploy.md} lists them; keep the two in step.
  */
 final class TemplateModel {
-  /** BFD timers: 100 ms x 3 detects a dead link in 300 ms (target: loss under 0.5 s). */
-  static final int BFD_INTERVAL_MS = 100;
-
-  static final int BFD_MULTIPLIER = 3;
-
   private TemplateModel() {}
 
   static Map<String, Object> of(DeployPlan p) {
@@ -60,8 +55,10 @@ final class TemplateModel {
             "transit", p.transit(),
             "fromNonTransit", p.links().stream().anyMatch(k -> !k.peerTransit()),
             "localIncludeDir", l.birdLocalDir().toString(),
-            "bfdIntervalMs", BFD_INTERVAL_MS,
-            "bfdMultiplier", BFD_MULTIPLIER));
+            // The BFD profile in force (issue 21): the site's, or this endpoint's override.
+            "bfdProfile", p.linkSettings().bfd().text(),
+            "bfdIntervalMs", p.linkSettings().bfd().intervalMs(),
+            "bfdMultiplier", p.linkSettings().bfd().multiplier()));
     m.put(
         "paths",
         map(
@@ -97,6 +94,8 @@ final class TemplateModel {
         "peerPublicKey", k.peerPublicKey().toBase64(),
         "endpoint", k.endpoint().orElse(""),
         "persistentKeepalive", k.persistentKeepalive(),
+        "mtu", k.mtu(),
+        "v6Underlay", k.v6Underlay(),
         "localAddress", k.localAddress().toString(),
         "localCidr", k.localCidr(),
         "peerAddress", k.peerAddress().toString(),

@@ -30,6 +30,8 @@ import java.util.TreeMap;
  * @param createdIncludes the Shorewall include files ({@code *.local}) wgdeploy created, each with
  *     the SHA-256 (hex) of what it wrote: {@code --down} removes those still unchanged and keeps
  *     the operator's edits
+ * @param mtus each WireGuard interface's planned MTU and underlay family (for {@code --check})
+ * @param publicInterface the public interface (for {@code --check}); empty: unknown
  */
 public record Manifest(
     String domain,
@@ -46,20 +48,34 @@ public record Manifest(
     long recordExpires,
     Map<String, Integer> ports,
     String firewall,
-    Map<Path, String> createdIncludes) {
+    Map<Path, String> createdIncludes,
+    Map<String, LinkMtu> mtus,
+    String publicInterface) {
   /** The firewall of a manifest that names none. */
   public static final String DEFAULT_FIREWALL = "shorewall";
 
-  public Manifest {
-    files = List.copyOf(files);
-    firewall = firewall == null || firewall.isEmpty() ? DEFAULT_FIREWALL : firewall;
-    createdIncludes = java.util.Collections.unmodifiableMap(new TreeMap<>(createdIncludes));
-    wireguard = java.util.Collections.unmodifiableMap(new TreeMap<>(wireguard));
-    trustOriginalAddresses = List.copyOf(trustOriginalAddresses);
-    ports = java.util.Collections.unmodifiableMap(new TreeMap<>(ports));
+  /**
+   * A link's planned MTU and the family its packets travel over.
+   *
+   * @param mtu the MTU
+   * @param v6 whether the underlay is IPv6
+   */
+  public record LinkMtu(int mtu, boolean v6) {
+    /** {@code 1420 ipv4}. */
+    String text() {
+      return mtu + (v6 ? " ipv6" : " ipv4");
+    }
+
+    static LinkMtu parse(String t) {
+      String[] f = t.strip().split(" ");
+      return new LinkMtu(Integer.parseInt(f[0]), f.length > 1 && f[1].equals("ipv6"));
+    }
   }
 
-  /** As the canonical constructor, with Shorewall and no include files created. */
+  /**
+   * A manifest without firewall, include files, MTUs and public interface (an older release's, or a
+   * test's).
+   */
   public Manifest(
       String domain,
       String namespace,
@@ -89,7 +105,20 @@ public record Manifest(
         recordExpires,
         ports,
         DEFAULT_FIREWALL,
-        Map.of());
+        Map.of(),
+        Map.of(),
+        "");
+  }
+
+  public Manifest {
+    files = List.copyOf(files);
+    firewall = firewall == null || firewall.isEmpty() ? DEFAULT_FIREWALL : firewall;
+    createdIncludes = java.util.Collections.unmodifiableMap(new TreeMap<>(createdIncludes));
+    wireguard = java.util.Collections.unmodifiableMap(new TreeMap<>(wireguard));
+    trustOriginalAddresses = List.copyOf(trustOriginalAddresses);
+    ports = java.util.Collections.unmodifiableMap(new TreeMap<>(ports));
+    mtus = java.util.Collections.unmodifiableMap(new TreeMap<>(mtus));
+    java.util.Objects.requireNonNull(publicInterface, "publicInterface");
   }
 
   /** A copy with {@link #shorewallStarted} set to {@code started}. */
@@ -109,7 +138,9 @@ public record Manifest(
         recordExpires,
         ports,
         firewall,
-        createdIncludes);
+        createdIncludes,
+        mtus,
+        publicInterface);
   }
 
   /** The manifest of a host wgdeploy never touched. */
@@ -146,6 +177,10 @@ public record Manifest(
       p.setProperty("include." + i + ".sha256", e.getValue());
       i++;
     }
+    mtus.forEach((k, v) -> p.setProperty("mtu." + k, v.text()));
+    if (!publicInterface.isEmpty()) {
+      p.setProperty("public.interface", publicInterface);
+    }
     return p;
   }
 
@@ -156,7 +191,11 @@ public record Manifest(
     }
     Map<String, String> wg = new TreeMap<>();
     Map<String, Integer> ports = new TreeMap<>();
+    Map<String, LinkMtu> mtus = new TreeMap<>();
     for (String k : p.stringPropertyNames()) {
+      if (k.startsWith("mtu.")) {
+        mtus.put(k.substring("mtu.".length()), LinkMtu.parse(p.getProperty(k)));
+      }
       if (k.startsWith("wireguard.")) {
         wg.put(k.substring("wireguard.".length()), p.getProperty(k));
       } else if (k.startsWith("port.")) {
@@ -184,6 +223,8 @@ public record Manifest(
         Long.parseLong(p.getProperty("record.expires", "0")),
         ports,
         p.getProperty("firewall", DEFAULT_FIREWALL),
-        includes);
+        includes,
+        mtus,
+        p.getProperty("public.interface", ""));
   }
 }

@@ -71,6 +71,7 @@ public final class DeploySteps {
   private final StateStore state;
   private final WireGuardBackend backend;
   private final List<Step> steps = new ArrayList<>();
+  private final List<String> warnings = new ArrayList<>();
 
   /** The firewalls whose staged directory this run compiled (their programs are in staging). */
   private final Set<Shorewall> compiled = EnumSet.noneOf(Shorewall.class);
@@ -110,10 +111,21 @@ public final class DeploySteps {
    * @param backend the WireGuard implementation used
    * @param recovers whether an interrupted earlier run is rolled back first
    */
-  public record Plan(List<Step> steps, List<FileChange> files, String backend, boolean recovers) {
+  public record Plan(
+      List<Step> steps,
+      List<FileChange> files,
+      String backend,
+      boolean recovers,
+      List<String> warnings) {
     public Plan {
       steps = List.copyOf(steps);
       files = List.copyOf(files);
+      warnings = List.copyOf(warnings);
+    }
+
+    /** A plan without warnings. */
+    public Plan(List<Step> steps, List<FileChange> files, String backend, boolean recovers) {
+      this(steps, files, backend, recovers, List.of());
     }
   }
 
@@ -138,6 +150,8 @@ public final class DeploySteps {
     FileDiff diff = FileDiff.of(desired.files(), removable(old), live.files());
     Map<String, String> wg = new LinkedHashMap<>();
     plan.links().forEach(l -> wg.put(l.interfaceName(), l.localCidr()));
+    Map<String, Integer> mtus = new LinkedHashMap<>();
+    plan.links().forEach(l -> mtus.put(l.interfaceName(), l.mtu()));
     boolean reloadBird = recovers || diff.touches(Component.BIRD);
     boolean reloadSw = recovers || diff.touches(Component.SHOREWALL);
     boolean reloadSw6 = recovers || diff.touches(Component.SHOREWALL6);
@@ -186,13 +200,17 @@ public final class DeploySteps {
     }
     boolean startsShorewall = sw && !host.shorewallRunning();
     for (Map.Entry<String, String> e : wg.entrySet()) {
-      wireguard(e.getKey(), e.getValue(), recovers || diff.touchesInterface(e.getKey()));
+      wireguard(
+          e.getKey(),
+          e.getValue(),
+          mtus.get(e.getKey()),
+          recovers || diff.touchesInterface(e.getKey()));
     }
     bird(reloadBird);
     removeStale(wg, old);
     boolean stopsShorewall = otherFirewallOff(old);
     finish(old, journal, move, startsShorewall, stopsShorewall);
-    return new Plan(steps, diff.changes(), backend.name(), recovers);
+    return new Plan(steps, diff.changes(), backend.name(), recovers, warnings);
   }
 
   /**
@@ -242,7 +260,11 @@ public final class DeploySteps {
               m.serial(),
               m.recordIssued(),
               m.recordExpires(),
-              m.ports());
+              m.ports(),
+              m.firewall(),
+              m.createdIncludes(),
+              m.mtus(),
+              m.publicInterface());
       effects.add(
           Effect.WriteFile.text(
               state.manifestFile(),
@@ -466,8 +488,13 @@ public final class DeploySteps {
               List.of(
                   Effect.Run.of(Ip.exec(ns, true, argv.toArray(String[]::new))),
                   // Every WireGuard link accepts only sources routed back over it (issue 19).
-                  Effect.Run.of(SourceValidation.apply(ns)))));
+                  Effect.Run.of(SourceValidation.apply(ns, snat(plan))))));
     }
+  }
+
+  /** The SNAT rules of the router's own packets ({@code router-on-mesh}), per family. */
+  public static SourceValidation.Snat snat(DeployPlan plan) {
+    return new SourceValidation.Snat(plan.routerSource(false), plan.routerSource(true));
   }
 
   private void veth() {
@@ -606,6 +633,106 @@ public final class DeploySteps {
     if (!outside.isEmpty()) {
       steps.add(Step.of("routes to the LAN in the default namespace", outside));
     }
+    routerOnMesh();
+  }
+
+  /**
+   * The router on the mesh (issue 20): routes in the default namespace to the remote LANs through
+   * the veth, so the router's own packets reach them (the namespace rewrites their source, see
+   * {@link SourceValidation.Snat}). Only for a family the host has a trust address of, and never a
+   * prefix that overlaps a network the default namespace reaches otherwise (directly connected, or
+   * routed by the operator): that one is left out with a warning. Routes via the veth to mesh
+   * prefixes no longer wanted are removed.
+   */
+  private void routerOnMesh() {
+    VethPair v = plan.veth();
+    List<Effect> add = new ArrayList<>();
+    List<Effect> undo = new ArrayList<>();
+    List<Effect> remove = new ArrayList<>();
+    for (boolean v6 : new boolean[] {false, true}) {
+      String via = (v6 ? v.nsV6() : v.nsV4()).network().toString();
+      Set<IpPrefix> wanted = new TreeSet<>(plan.trustNetworks(v6));
+      if (plan.routerSource(v6).isPresent()) {
+        for (IpPrefix lan : plan.remoteLans(v6)) {
+          Optional<String> clash = clash(lan, via);
+          if (clash.isPresent()) {
+            warnings.add(
+                "router on the mesh: no route to "
+                    + lan
+                    + " in the default namespace: it overlaps "
+                    + clash.get()
+                    + " (the router itself does not reach that LAN; its clients do)");
+            continue;
+          }
+          wanted.add(lan);
+          if (!host.hostRoutes().contains(HostProbe.routeKey("unicast", lan.toString(), via))) {
+            add.add(
+                Effect.Run.of(
+                    Ip.host().routeReplace(v6, lan.toString(), "via", via, "dev", v.hostName())));
+            undo.add(
+                Effect.Run.tolerant(
+                    Ip.host().routeDel(v6, lan.toString(), "via", via, "dev", v.hostName())));
+          }
+        }
+      }
+      List<IpPrefix> mesh = v6 ? plan.allowedV6() : plan.allowedV4();
+      for (String key : new TreeSet<>(host.hostRoutes())) {
+        Optional<IpPrefix> dst = viaDestination(key, via);
+        if (dst.isPresent()
+            && !wanted.contains(dst.get())
+            && mesh.stream().anyMatch(m -> m.contains(dst.get()))) {
+          remove.add(
+              Effect.Run.tolerant(
+                  Ip.host().routeDel(v6, dst.get().toString(), "via", via, "dev", v.hostName())));
+        }
+      }
+    }
+    if (!add.isEmpty()) {
+      steps.add(new Step("routes to the remote LANs in the default namespace", add, undo));
+    }
+    if (!remove.isEmpty()) {
+      steps.add(Step.of("remove routes to LANs no longer in the mesh", remove));
+    }
+  }
+
+  /**
+   * A route of the default namespace other than through our veth whose destination overlaps {@code
+   * lan}: the network of an interface (the public one, say) or an operator's route. The default
+   * route does not count (every remote LAN is more specific).
+   */
+  private Optional<String> clash(IpPrefix lan, String via) {
+    for (String key : new TreeSet<>(host.hostRoutes())) {
+      String[] f = key.split(" ");
+      if (f.length < 2 || f[1].equals("default") || viaDestination(key, via).isPresent()) {
+        continue;
+      }
+      IpPrefix dst = destination(f[1]);
+      if (dst.isV6() == lan.isV6() && dst.length() > 0 && dst.overlaps(lan)) {
+        return Optional.of(
+            dst
+                + (key.contains(" via ")
+                    ? " (routed" + key.substring(key.indexOf(" via ")) + ")"
+                    : " (a network of this host)"));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The destination of a {@link HostProbe#routeKey} whose gateway is {@code via}, if it is. */
+  private static Optional<IpPrefix> viaDestination(String key, String via) {
+    String[] f = key.split(" ");
+    if (f.length == 4 && f[0].equals("unicast") && f[2].equals("via") && f[3].equals(via)) {
+      return f[1].equals("default") ? Optional.empty() : Optional.of(destination(f[1]));
+    }
+    return Optional.empty();
+  }
+
+  private static IpPrefix destination(String dst) {
+    if (dst.contains("/")) {
+      return IpPrefix.parse(dst, "route");
+    }
+    org.wgmesh.core.net.IpAddress a = org.wgmesh.core.net.IpAddress.parse(dst, "route");
+    return new IpPrefix(a, a.isV6() ? 128 : 32);
   }
 
   /**
@@ -710,7 +837,7 @@ public final class DeploySteps {
     return false;
   }
 
-  private void wireguard(String iface, String cidr, boolean changed) {
+  private void wireguard(String iface, String cidr, int mtu, boolean changed) {
     Path conf = layout.wireguardConf(iface);
     Optional<LinkInfo> link = host.nsLink(iface);
     boolean running = host.wireguardInterfaces().contains(iface);
@@ -722,12 +849,24 @@ public final class DeploySteps {
       }
       create.addAll(backend.create(ns, iface));
       create.add(Effect.Run.of(Wg.in(ns).setconf(iface, conf)));
+      create.add(Effect.Run.of(Ip.in(ns).linkSetMtu(iface, mtu)));
       steps.add(
           new Step(
               "create " + iface + " (" + backend.name() + ")", create, backend.delete(ns, iface)));
     } else if (changed) {
       steps.add(
           Step.of("wg syncconf " + iface, List.of(Effect.Run.of(Wg.in(ns).syncconf(iface, conf)))));
+    }
+    int liveMtu = link.map(LinkInfo::mtu).orElse(0);
+    if (running && liveMtu != mtu) {
+      // A changed MTU (issue 20): set in place, the peer and the BGP session stay up.
+      steps.add(
+          new Step(
+              "mtu " + iface + " " + mtu,
+              List.of(Effect.Run.of(Ip.in(ns).linkSetMtu(iface, mtu))),
+              liveMtu > 0
+                  ? List.of(Effect.Run.of(Ip.in(ns).linkSetMtu(iface, liveMtu)))
+                  : List.of()));
     }
     List<Effect> address = new ArrayList<>();
     addresses(
@@ -817,11 +956,13 @@ public final class DeploySteps {
       boolean stopsShorewall) {
     Map<String, String> wg = new LinkedHashMap<>();
     Map<String, Integer> ports = new LinkedHashMap<>();
+    Map<String, Manifest.LinkMtu> mtus = new LinkedHashMap<>();
     plan.links()
         .forEach(
             l -> {
               wg.put(l.interfaceName(), l.localCidr());
               ports.put(l.interfaceName(), l.listenPort());
+              mtus.put(l.interfaceName(), new Manifest.LinkMtu(l.mtu(), l.v6Underlay()));
             });
     boolean moved = move != null || !old.trustMoved().isEmpty();
     Manifest m =
@@ -840,7 +981,9 @@ public final class DeploySteps {
             plan.expires().getEpochSecond(),
             ports,
             desired.plan().settings().firewall().name().toLowerCase(java.util.Locale.ROOT),
-            createdIncludes(old));
+            createdIncludes(old),
+            mtus,
+            plan.publicInterface());
     String text = StateStore.text(m.toProperties());
     List<Effect> effects = new ArrayList<>();
     if (!live.text(state.manifestFile()).equals(Optional.of(text))) {

@@ -20,8 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.wgmesh.core.error.DeployException;
 import org.wgmesh.core.exec.Command;
 import org.wgmesh.core.io.AtomicFiles;
+import org.wgmesh.core.net.IpPrefix;
 import org.wgmesh.endpoint.deploy.Fixtures;
 import org.wgmesh.endpoint.deploy.host.DiskFile;
+import org.wgmesh.endpoint.deploy.host.HostProbe;
 import org.wgmesh.endpoint.deploy.host.HostState;
 import org.wgmesh.endpoint.deploy.host.LinkInfo;
 import org.wgmesh.endpoint.deploy.state.Journal;
@@ -58,7 +60,8 @@ class DeployStepsTableTest {
           "move lan0 into lab",
           "address lan0 in lab",
           "routes in lab",
-          "routes to the LAN in the default namespace");
+          "routes to the LAN in the default namespace",
+          "routes to the remote LANs in the default namespace");
   static final List<String> START_FIREWALLS =
       List.of(
           "shorewall start",
@@ -84,7 +87,8 @@ class DeployStepsTableTest {
           "address veth lab-vh/lab-vn",
           "address lan0 in lab",
           "routes in lab",
-          "routes to the LAN in the default namespace");
+          "routes to the LAN in the default namespace",
+          "routes to the remote LANs in the default namespace");
 
   /** lan0 inside the namespace without addresses: both added, then up. */
   static final List<String> ADDRESS_LAN0 =
@@ -150,18 +154,36 @@ class DeployStepsTableTest {
           new Row(
               "deployed",
               "peer joins",
-              labels(FILES, RELOAD_FIREWALLS, create("wg4"), "birdc configure", RECORD)),
+              labels(
+                  FILES,
+                  "routes to the remote LANs in the default namespace",
+                  RELOAD_FIREWALLS,
+                  create("wg4"),
+                  "birdc configure",
+                  RECORD)),
           new Row(
               "deployed",
               "peer leaves",
-              labels(FILES, RELOAD_FIREWALLS, "birdc configure", "remove wg3", RECORD)),
+              labels(
+                  FILES,
+                  "remove routes to LANs no longer in the mesh",
+                  RELOAD_FIREWALLS,
+                  "birdc configure",
+                  "remove wg3",
+                  RECORD)),
           new Row("deployed", "peer changes endpoint", labels(FILES, "wg syncconf wg2", RECORD)),
           new Row("deployed", "peer changes key", labels(FILES, "wg syncconf wg2", RECORD)),
           new Row("wg3 died", "D0", create("wg3")),
           new Row(
               "wg3 died",
               "peer leaves",
-              labels(FILES, RELOAD_FIREWALLS, "birdc configure", "remove wg3", RECORD)),
+              labels(
+                  FILES,
+                  "remove routes to LANs no longer in the mesh",
+                  RELOAD_FIREWALLS,
+                  "birdc configure",
+                  "remove wg3",
+                  RECORD)),
           new Row(
               "wg3 died",
               "peer changes key",
@@ -207,6 +229,7 @@ class DeployStepsTableTest {
               labels(
                   RESTORE,
                   FILES,
+                  "routes to the remote LANs in the default namespace",
                   RELOAD_FIREWALLS,
                   "wg syncconf wg2",
                   "wg syncconf wg3",
@@ -339,7 +362,19 @@ class DeployStepsTableTest {
     assertThat(commands(step(p, "create wg2 (kernel)")))
         .containsExactly(
             "ip -n lab link add wg2 type wireguard",
-            "ip netns exec lab wg setconf wg2 " + conf("wg2"));
+            "ip netns exec lab wg setconf wg2 " + conf("wg2"),
+            "ip -n lab link set dev wg2 mtu 1420");
+    // The router on the mesh: the peers' LANs through the veth, undone on rollback.
+    assertThat(commands(step(p, "routes to the remote LANs in the default namespace")))
+        .containsExactly(
+            "ip -4 route replace 198.18.2.0/24 via 169.254.0.2 dev lab-vh",
+            "ip -6 route replace fd00:18:2::/64 via fdff:a9fe::2 dev lab-vh",
+            "ip -6 route replace fd00:18:3::/64 via fdff:a9fe::2 dev lab-vh");
+    assertThat(undoCommands(step(p, "routes to the remote LANs in the default namespace")))
+        .contains("ip -4 route del 198.18.2.0/24 via 169.254.0.2 dev lab-vh");
+    assertThat(commands(step(p, "kernel settings in lab")).get(1))
+        .contains("oifname \"wg*\" ip saddr 169.254.0.1 counter snat ip to 198.18.1.1")
+        .contains("oifname \"wg*\" ip6 saddr fdff:a9fe::1 counter snat ip6 to fd00:18:1::1");
     assertThat(commands(step(p, "flush stale conntrack entries of the WireGuard ports")))
         .containsExactly(
             "conntrack -D -p udp --orig-port-dst 51822",
@@ -451,7 +486,8 @@ class DeployStepsTableTest {
     assertThat(commands(step(p, "create wg4 (kernel)")))
         .containsExactly(
             "ip -n lab link add wg4 type wireguard",
-            "ip netns exec lab wg setconf wg4 " + conf("wg4"));
+            "ip netns exec lab wg setconf wg4 " + conf("wg4"),
+            "ip -n lab link set dev wg4 mtu 1420");
     assertThat(undoCommands(step(p, "create wg4 (kernel)")))
         .containsExactly("ip -n lab link del wg4");
     assertThat(commands(step(p, "address wg4")))
@@ -486,7 +522,8 @@ class DeployStepsTableTest {
         .containsExactly(
             "ip -n lab link del wg3",
             "ip -n lab link add wg3 type wireguard",
-            "ip netns exec lab wg setconf wg3 " + conf("wg3"));
+            "ip netns exec lab wg setconf wg3 " + conf("wg3"),
+            "ip -n lab link set dev wg3 mtu 1400");
     assertThat(commands(step(p, "address wg3")))
         .containsExactly(
             "ip -n lab addr add fd12:3456:789a:1:3::1/80 dev wg3 nodad",
@@ -730,5 +767,70 @@ class DeployStepsTableTest {
                     ((Effect.WriteFile) e).content(), java.nio.charset.StandardCharsets.UTF_8))
         .findFirst()
         .orElseThrow(() -> new AssertionError(s.label() + " writes no " + file));
+  }
+
+  // ---- issue 20: the router on the mesh -------------------------------------------------------
+
+  /**
+   * A remote LAN that overlaps a network the default namespace reaches otherwise (here an
+   * operator's route to 198.18.0.0/16 and the public network fd00:18:3::/48) gets no route, with a
+   * warning naming it; the others are routed as planned.
+   */
+  @Test
+  void plan_routerOnMesh_overlappingPrefixIsSkippedWithAWarning() {
+    LiveState live = deployed(d0());
+    Set<String> routes = new java.util.HashSet<>(live.host().hostRoutes());
+    routes.remove(HostProbe.routeKey("unicast", "198.18.2.0/24", "169.254.0.2"));
+    routes.remove(HostProbe.routeKey("unicast", "fd00:18:3::/64", "fdff:a9fe::2"));
+    routes.add(HostProbe.routeKey("unicast", "198.18.0.0/16", "203.0.113.254"));
+    routes.add(HostProbe.routeKey("unicast", "fd00:18:3::/48", ""));
+    routes.add(HostProbe.routeKey("unicast", "default", "203.0.113.254"));
+    DeploySteps.Plan p = DeploySteps.plan(d0(), HostStates.withHostRoutes(live, routes));
+    assertThat(p.steps()).isEmpty();
+    assertThat(p.warnings())
+        .containsExactly(
+            "router on the mesh: no route to 198.18.2.0/24 in the default namespace: it overlaps"
+                + " 198.18.0.0/16 (routed via 203.0.113.254) (the router itself does not reach"
+                + " that LAN; its clients do)",
+            "router on the mesh: no route to fd00:18:3::/64 in the default namespace: it overlaps"
+                + " fd00:18:3::/48 (a network of this host) (the router itself does not reach that"
+                + " LAN; its clients do)");
+  }
+
+  /** Turned off: the routes to the remote LANs go, the ones to the own LAN stay. */
+  @Test
+  void plan_routerOnMeshOff_removesTheRemoteRoutesAndTheSnat() {
+    Desired off =
+        HostStates.desired(
+            Fixtures.view(),
+            HostStates.CONFIG.with(b -> b.tuning = b.tuning.withRouterOnMesh(false)));
+    DeploySteps.Plan p = DeploySteps.plan(off, deployed(d0()));
+    assertThat(commands(step(p, "remove routes to LANs no longer in the mesh")))
+        .containsExactly(
+            "ip -4 route del 198.18.2.0/24 via 169.254.0.2 dev lab-vh",
+            "ip -6 route del fd00:18:2::/64 via fdff:a9fe::2 dev lab-vh",
+            "ip -6 route del fd00:18:3::/64 via fdff:a9fe::2 dev lab-vh");
+    assertThat(labelsOf(p)).doesNotContain("routes to the LAN in the default namespace");
+    // Nothing else of the network changes (the SNAT goes with the kernel-settings step, which
+    // runs when the probe finds the table not as planned: see DeployServiceTest).
+    assertThat(labelsOf(p))
+        .doesNotContain(
+            "routes to the remote LANs in the default namespace", "kernel settings in lab");
+  }
+
+  /** Without an IPv6 trust address: no IPv6 route and no IPv6 SNAT rule. */
+  @Test
+  void plan_routerOnMeshWithoutIpv6LanAddress_routesAndSnatsIpv4Only() {
+    Desired v4 =
+        HostStates.desired(
+            Fixtures.view(),
+            HostStates.CONFIG.with(
+                b -> b.trustAddresses = List.of(IpPrefix.parseInterface("198.18.1.1/24", "t"))));
+    DeploySteps.Plan p = DeploySteps.plan(v4, HostStates.fresh());
+    assertThat(commands(step(p, "routes to the remote LANs in the default namespace")))
+        .containsExactly("ip -4 route replace 198.18.2.0/24 via 169.254.0.2 dev lab-vh");
+    assertThat(commands(step(p, "kernel settings in lab")).get(1))
+        .contains("snat ip to 198.18.1.1")
+        .doesNotContain("snat ip6");
   }
 }

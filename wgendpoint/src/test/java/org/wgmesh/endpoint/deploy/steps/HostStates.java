@@ -116,14 +116,19 @@ final class HostStates {
    * What DeployService hands the planner for {@code view}: plan, rendered files, the serials file.
    */
   static Desired desired(MeshView view) {
-    DeployPlan plan = Planner.plan(view, CONFIG);
+    return desired(view, CONFIG);
+  }
+
+  /** Likewise with other endpoint settings. */
+  static Desired desired(MeshView view, EndpointConfig config) {
+    DeployPlan plan = Planner.plan(view, config);
     List<RenderedFile> files = new TemplateRenderer(Optional.empty()).render(plan, Fixtures.key(1));
-    var read = Fixtures.read(view, CONFIG);
+    var read = Fixtures.read(view, config);
     return new Desired(
         plan,
         files,
-        CONFIG.backend(),
-        CONFIG.supervisor(),
+        config.backend(),
+        config.supervisor(),
         Optional.of(new Desired.StateFile(read.seenFile(), read.seenText())));
   }
 
@@ -164,7 +169,8 @@ final class HostStates {
     for (WireGuardLink l : p.links()) {
       inNs.put(
           l.interfaceName(),
-          new LinkInfo(l.interfaceName(), true, Set.of(HostProbe.canonical(l.localCidr()))));
+          new LinkInfo(
+              l.interfaceName(), true, Set.of(HostProbe.canonical(l.localCidr())), l.mtu()));
       wg.add(l.interfaceName());
     }
     Set<String> nsRoutes = new HashSet<>();
@@ -179,6 +185,17 @@ final class HostStates {
                 hostRoutes.add(
                     HostProbe.routeKey("unicast", n.toString(), v.nsV4().network().toString())));
     p.trustNetworks(true)
+        .forEach(
+            n ->
+                hostRoutes.add(
+                    HostProbe.routeKey("unicast", n.toString(), v.nsV6().network().toString())));
+    // The router on the mesh: the remote LANs through the veth too.
+    p.remoteLans(false)
+        .forEach(
+            n ->
+                hostRoutes.add(
+                    HostProbe.routeKey("unicast", n.toString(), v.nsV4().network().toString())));
+    p.remoteLans(true)
         .forEach(
             n ->
                 hostRoutes.add(
@@ -211,11 +228,13 @@ final class HostStates {
     DeployPlan p = d.plan();
     Map<String, String> wg = new LinkedHashMap<>();
     Map<String, Integer> ports = new LinkedHashMap<>();
+    Map<String, Manifest.LinkMtu> mtus = new LinkedHashMap<>();
     p.links()
         .forEach(
             l -> {
               wg.put(l.interfaceName(), l.localCidr());
               ports.put(l.interfaceName(), l.listenPort());
+              mtus.put(l.interfaceName(), new Manifest.LinkMtu(l.mtu(), l.v6Underlay()));
             });
     return new Manifest(
         p.domain(),
@@ -230,7 +249,11 @@ final class HostStates {
         p.serial(),
         p.issued().getEpochSecond(),
         p.expires().getEpochSecond(),
-        ports);
+        ports,
+        Manifest.DEFAULT_FIREWALL,
+        Map.of(),
+        mtus,
+        p.publicInterface());
   }
 
   /** D0 deployed, but the WireGuard of wg3 died: its device is still there and does not answer. */
@@ -337,6 +360,23 @@ final class HostStates {
     m.put("rebooted", rebooted());
     m.put("rebooted, stale veth", rebootedWithStaleVeth());
     return m;
+  }
+
+  /** {@code s} with the default namespace's routes replaced by {@code hostRoutes}. */
+  static LiveState withHostRoutes(LiveState s, Set<String> hostRoutes) {
+    HostState h = s.host();
+    return withHost(
+        s,
+        with(
+            h,
+            h.hostLinks(),
+            h.nsLinks(),
+            h.wireguardInterfaces(),
+            h.nsRoutes(),
+            hostRoutes,
+            h.birdRunning(),
+            h.shorewallRunning(),
+            h.shorewall6Running()));
   }
 
   static LiveState withHost(LiveState s, HostState h) {
