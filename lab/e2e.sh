@@ -20,7 +20,7 @@ SCENARIO=e2e
 . "$HERE/scenario.sh" "$@"
 FIG_CONVERGE=- FIG_NOOP=- FIG_FAILOVER=- FIG_JOIN=-
 FIREWALL=${MF_FIREWALL:-shorewall}   # the endpoints' default when none is given
-VARIANT="underlay $MF_UNDERLAY, firewall $FIREWALL, BFD ${MF_BFD:-default}"
+VARIANT="underlay $MF_UNDERLAY, firewall $FIREWALL, BFD ${MF_BFD:-normal}"
 UP_OPTS=(-n 4)
 [ "$MF_UNDERLAY" = ipv6 ] && UP_OPTS+=(--v6-only 1,2,3,4)
 # The address family of the WireGuard endpoints and the resolver the hosts use.
@@ -32,7 +32,7 @@ LAB_UP=1
 if ! ml_up "${UP_OPTS[@]}" >/dev/null || ! ml_knot_start "$MF_ZONE" >/dev/null 2>&1; then
     bad "lab did not come up"
     verdict isolation ""
-    echo "$PASSED passed, $((FAILED + 11)) failed"
+    echo "$PASSED passed, $((FAILED + 12)) failed"
     exit 1
 fi
 # Every path wgdeploy writes must be private to the simulated host: a marker written inside h1
@@ -89,7 +89,20 @@ for n in 1 2 3; do
     fi
 done
 [ "$ENDPOINTS" = 6 ] || bad "$ENDPOINTS WireGuard endpoints on h1..h3, want 6"
-verdict convergence "($VARIANT: $ENDPOINTS endpoints over $MF_UNDERLAY) 3 hosts deployed in $(( ${T_DEPLOY_END:-$T0} - T0 )) ms; last wgdeploy -> all BGP Established, BFD Up, 6 LAN pairs x v4+v6 reachable: $FIG_CONVERGE"
+# The router on the mesh (on by default): each router's own default namespace reaches the other
+# hosts' LAN clients through its namespace, IPv4 and IPv6.
+ROUTER_PINGS=0
+for pr in 1:2 2:3 3:1; do
+    a=${pr%:*} b=${pr#*:}
+    for dst in "198.18.$b.100" "fd00:18:$b::100"; do
+        if ml_exec "h$a" -- ping -n -q -c 2 -i 0.2 -W 2 "$dst" >/dev/null 2>&1; then
+            ROUTER_PINGS=$((ROUTER_PINGS + 1))
+        else
+            bad "router h$a (its default namespace) does not reach $dst: $(ml_exec "h$a" -- ip route get "$dst" 2>&1)"
+        fi
+    done
+done
+verdict convergence "($VARIANT: $ENDPOINTS endpoints over $MF_UNDERLAY; routers reach $ROUTER_PINGS of 6 remote LAN clients) 3 hosts deployed in $(( ${T_DEPLOY_END:-$T0} - T0 )) ms; last wgdeploy -> all BGP Established, BFD Up, 6 LAN pairs x v4+v6 reachable: $FIG_CONVERGE"
 
 # ---------------------------------------------------------------- 1b. no-op
 # A second wgdeploy with nothing changed must change nothing: its dry run plans no file and no
@@ -243,8 +256,56 @@ ml_unblock h1 h2
 if ms_back=$(mf_wait_route 60 1 198.18.2.100 wg2); then :; else bad "direct route h1 -> h2 not back 60 s after unblocking"; fi
 mf_wait_converged 30 1 2 3 >/dev/null || bad "mesh not whole again after unblocking: $MF_ERR"
 mf_check 1 || bad "wgdeploy --check on h1 exited $? after reconvergence: $(grep -E '^FAIL|^error' <<<"$MF_OUT"$'\n'"$MF_ERR" | tr '\n' ';')"
-FIG_FAILOVER="BFD ${MF_BFD:-default}: v4 $G4 ms ($L4 of $N4 lost), v6 $G6 ms ($L6 lost)"
+FIG_FAILOVER="BFD ${MF_BFD:-normal}: v4 $G4 ms ($L4 of $N4 lost), v6 $G6 ms ($L6 lost)"
 verdict failover "route moved to wg3 in ${ms_move:-?} ms; loss window $FIG_FAILOVER; direct path back ${ms_back:-?} ms after unblock; --check while cut: '${CHECK_CUT:-?}' (exit 12), scraped wg2 BFD 0, handshake age ${AGE1:-?} -> ${AGE2:-?} s; after: exit 0"
+
+# ---------------------------------------------------------------- 2b. failover under the other BFD profile
+# The same cut with h1..h3 on the other profile (fast: 20 ms x 3 when the site's is normal), set in
+# their endpoint files (wgconfig --bfd, then wgdeploy: BIRD reconfigured, not restarted): every
+# session runs at the profile's interval, the loss window is measured, and the hosts go back to the
+# site's profile (wgconfig --bfd site). So each e2e run reports the failover of both profiles.
+OTHER=fast OTHER_IV=0.020 SITE_IV=0.100
+[ "${MF_BFD:-normal}" = fast ] && OTHER=normal OTHER_IV=0.100 SITE_IV=0.020
+log "failover with BFD $OTHER on h1..h3"
+bfd_intervals_are() { # INTERVAL SECS: every BFD session of h1..h3 Up at INTERVAL (seconds, as birdc prints it)
+    local end=$(( $(mf_now_ms) + $2 * 1000 )) n ok
+    while :; do
+        ok=1
+        for n in 1 2 3; do
+            mf_birdc "$n" show bfd sessions | awk -v iv="$1" '$2 ~ /^wg/ { n++; if ($3 == "Up" && $5 == iv) u++ } END { exit !(n == 2 && u == 2) }' || ok=0
+        done
+        [ "$ok" = 1 ] && return 0
+        [ "$(mf_now_ms)" -lt "$end" ] || return 1
+        sleep 0.2
+    done
+}
+set_bfd() { # PROFILE|site on h1..h3, then deploy
+    local n
+    for n in 1 2 3; do
+        mf__run "h$n" -- "$MF_BIN/wgconfig" --bfd "$1" "$MF_DOMAIN" || { bad "wgconfig --bfd $1 on h$n: $MF_ERR"; return 1; }
+    done
+    deploy_all 1 2 3
+}
+FIG_FAILOVER2=-
+if set_bfd "$OTHER"; then
+    bfd_intervals_are "$OTHER_IV" 10 || bad "h1..h3's BFD sessions do not all run at $OTHER_IV s: $(mf_birdc 1 show bfd sessions | tr '\n' ';')"
+    mf_wait_converged 30 1 2 3 >/dev/null || bad "not converged on BFD $OTHER: $MF_ERR"
+    mf_probe_start g4 1 198.18.2.100 0.02 && mf_probe_start g6 1 fd00:18:2::100 0.02 || bad "probe did not start"
+    wait_replies g4 25 10 || bad "probe h1-lan -> h2-lan gets no replies before the cut"
+    ml_block h1 h2
+    ms_move2=$(mf_wait_route 10 1 198.18.2.100 wg3) || bad "h1's route to h2's LAN did not move to wg3 (BFD $OTHER)"
+    r4=$(probe_replies g4)
+    wait_replies g4 $((r4 + 50)) 10 || bad "no traffic h1-lan -> h2-lan while the link is cut (BFD $OTHER)"
+    mf_probe_stop g4; G4b=$PROBE_GAP_MS; L4b=$PROBE_LOST; N4b=$PROBE_SENT
+    mf_probe_stop g6; G6b=$PROBE_GAP_MS; L6b=$PROBE_LOST
+    [ "$G4b" -lt 1000 ] && [ "$G6b" -lt 1000 ] || bad "loss window v4 $G4b ms / v6 $G6b ms (BFD $OTHER), target under 1000 ms"
+    ml_unblock h1 h2
+    mf_wait_route 60 1 198.18.2.100 wg2 >/dev/null || bad "direct route h1 -> h2 not back 60 s after unblocking (BFD $OTHER)"
+    FIG_FAILOVER2="BFD $OTHER: v4 $G4b ms ($L4b of $N4b lost), v6 $G6b ms ($L6b lost)"
+fi
+set_bfd site && { bfd_intervals_are "$SITE_IV" 10 || bad "h1..h3's BFD sessions are not back at $SITE_IV s"; }
+mf_wait_converged 30 1 2 3 >/dev/null || bad "mesh not whole again after the profile switch: $MF_ERR"
+verdict failover-bfd "route moved to wg3 in ${ms_move2:-?} ms; loss window $FIG_FAILOVER2; sessions at $OTHER_IV s, then back at $SITE_IV s (the site's profile)"
 
 # ---------------------------------------------------------------- 3. join
 log "join: h4 enrols, is admitted and deployed under 50 ms probes h1-lan -> h2-lan -> h3-lan -> h1-lan"
@@ -389,6 +450,6 @@ verdict dns-outage "exit 6 on h1..h3 (about $TD ms each), mesh unchanged: '${LAS
 teardown_verdict
 
 WALL=$(( ($(mf_now_ms) - T_START) / 1000 ))
-echo "figures: convergence $FIG_CONVERGE; no-op wgdeploy $FIG_NOOP; failover loss window $FIG_FAILOVER; join $FIG_JOIN; e2e wall time ${WALL} s"
+echo "figures: convergence $FIG_CONVERGE; no-op wgdeploy $FIG_NOOP; failover loss window $FIG_FAILOVER; $FIG_FAILOVER2; join $FIG_JOIN; e2e wall time ${WALL} s"
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" = 0 ]

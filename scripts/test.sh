@@ -19,9 +19,9 @@ part() { # NAME COMMAND...
 part setup bash scripts/setup-debian.sh
 part "maven verify" mvn -B -ntp verify -Dwgmesh.privileged=true "$@"
 part e2e bash lab/e2e.sh
-# The same scenarios on an IPv6-only underlay with the nftables firewall and the fast BFD profile
+# The same scenarios on an IPv6-only underlay with the nftables firewall
 # (docs/e2e.md, "Variants").
-part "e2e ipv6 nftables" bash lab/e2e.sh -p wge2e6 --underlay ipv6 --firewall nftables --bfd fast
+part "e2e ipv6 nftables" bash lab/e2e.sh -p wge2e6 --underlay ipv6 --firewall nftables
 # Hub and spoke with hosts behind NAT and the same-LAN shortcut, 8 hosts (docs/e2e.md).
 part e2e-topology bash lab/e2e-topology.sh
 # Keys over time: group key, host key and site key rotations under traffic (docs/e2e.md).
