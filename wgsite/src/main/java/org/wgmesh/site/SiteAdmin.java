@@ -14,6 +14,7 @@ import org.wgmesh.core.error.ExitCode;
 import org.wgmesh.core.error.InputException;
 import org.wgmesh.core.error.UsageException;
 import org.wgmesh.core.error.WgmeshException;
+import org.wgmesh.core.exec.CpuWork;
 import org.wgmesh.core.io.LockFile;
 import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.model.MeshSettings;
@@ -197,7 +198,7 @@ public final class SiteAdmin {
     // Opening a blob costs two X25519 operations: the blobs open side by side (issue 21: 82% of
     // admitting 10,000 blobs), then are reported and judged in their order, so the first bad blob
     // is the one named, as before.
-    List<Opened> opened = blobs.parallelStream().map(b -> open(site, b, now)).toList();
+    List<Opened> opened = CpuWork.map(blobs, b -> open(site, b, now));
     List<Registration> regs = new ArrayList<>();
     int rotations = 0;
     for (int i = 0; i < blobs.size(); i++) {
