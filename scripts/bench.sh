@@ -201,6 +201,7 @@ scale_figure() {
   done
   scale_wall[$key]=$(median "${walls[@]}") scale_cpu[$key]=$(median "${cpus[@]}")
   scale_rss[$key]=$(median "${rsss[@]}")
+  scale_rss[$key]=${scale_rss[$key]%.*}
   record "scale_${key}_wall_s" "${scale_wall[$key]}"
   record "scale_${key}_cpu_s" "${scale_cpu[$key]}"
   record "scale_${key}_max_rss_mib" "${scale_rss[$key]}"
