@@ -211,7 +211,7 @@ public record Admission(Site before, Site after, List<Step> steps) {
     return new Step(r, updated, old, Kind.UPDATED, null);
   }
 
-  private static void checkEndpoints(Registration r, String who) {
+  static void checkEndpoints(Registration r, String who) {
     for (int i = 0; i < r.endpoints().size(); i++) {
       IpAddress a = r.endpoints().get(i);
       var ia = a.address();
@@ -228,7 +228,7 @@ public record Admission(Site before, Site after, List<Step> steps) {
   }
 
   /** Shared-LAN addresses must be usable peer endpoints too (peers send to them). */
-  private static void checkSharedLans(Registration r, String who) {
+  static void checkSharedLans(Registration r, String who) {
     for (int i = 0; i < r.sharedLans().size(); i++) {
       IpPrefix p = r.sharedLans().get(i);
       var ia = p.network().address();
@@ -251,7 +251,7 @@ public record Admission(Site before, Site after, List<Step> steps) {
    * How to name another host in a conflict: an admitted one by its number, one of this batch by the
    * blob it came from (its number is only planned).
    */
-  private static String describeOther(HostEntry h, java.util.Map<java.util.UUID, String> batch) {
+  static String describeOther(HostEntry h, java.util.Map<java.util.UUID, String> batch) {
     String source = batch.get(h.uuid());
     return source != null
         ? "host "

@@ -9,7 +9,6 @@ import org.wgmesh.core.error.InputException;
 import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.model.KeySwitch;
 import org.wgmesh.core.net.Addressing;
-import org.wgmesh.core.net.IpAddress;
 import org.wgmesh.core.net.IpPrefix;
 import org.wgmesh.core.registration.Registration;
 import org.wgmesh.core.site.Site;
@@ -110,8 +109,9 @@ final class AdmissionBefore {
       java.util.Map<java.util.UUID, String> batch) {
     String who =
         (source == null ? "" : source + ": ") + "host " + r.hostname() + " (" + r.uuid() + ")";
-    checkEndpoints(r, who);
-    checkSharedLans(r, who);
+    // Unchanged by issue 21: shared with Admission.
+    Admission.checkEndpoints(r, who);
+    Admission.checkSharedLans(r, who);
     checkAgainstOthers(s, r, who, batch);
     Optional<HostEntry> known = s.host(r.uuid());
     if (known.isEmpty()) {
@@ -169,66 +169,13 @@ final class AdmissionBefore {
     return new Admission.Step(r, updated, old, Admission.Kind.UPDATED, null);
   }
 
-  private static void checkEndpoints(Registration r, String who) {
-    for (int i = 0; i < r.endpoints().size(); i++) {
-      IpAddress a = r.endpoints().get(i);
-      var ia = a.address();
-      if (ia.isAnyLocalAddress()
-          || ia.isLoopbackAddress()
-          || ia.isMulticastAddress()
-          || ia.isLinkLocalAddress()) {
-        throw new InputException(
-            who + ": endpoints[" + i + "]",
-            a + " cannot be reached by peers (unspecified, loopback, multicast or link-local)",
-            "re-create the blob on the host with its public addresses");
-      }
-    }
-  }
-
-  /** Shared-LAN addresses must be usable peer endpoints too (peers send to them). */
-  private static void checkSharedLans(Registration r, String who) {
-    for (int i = 0; i < r.sharedLans().size(); i++) {
-      IpPrefix p = r.sharedLans().get(i);
-      var ia = p.network().address();
-      if (ia.isAnyLocalAddress()
-          || ia.isLoopbackAddress()
-          || ia.isMulticastAddress()
-          || ia.isLinkLocalAddress()
-          || p.masked().equals(p)) {
-        throw new InputException(
-            who + ": shared LANs[" + i + "]",
-            p
-                + " is not a host address on a network (unspecified, loopback, multicast,"
-                + " link-local or the network address itself)",
-            "list this host's own address with the network's prefix length, e.g. 192.168.7.10/24");
-      }
-    }
-  }
-
-  /**
-   * How to name another host in a conflict: an admitted one by its number, one of this batch by the
-   * blob it came from (its number is only planned).
-   */
-  private static String describeOther(HostEntry h, java.util.Map<java.util.UUID, String> batch) {
-    String source = batch.get(h.uuid());
-    return source != null
-        ? "host "
-            + h.hostname()
-            + " of the blob at "
-            + source
-            + " ("
-            + h.uuid()
-            + ", not admitted yet)"
-        : "host " + h.hostname() + " (number " + h.number() + ", " + h.uuid() + ")";
-  }
-
   private static void checkAgainstOthers(
       Site s, Registration r, String who, java.util.Map<java.util.UUID, String> batch) {
     for (HostEntry h : s.hosts()) {
       if (h.uuid().equals(r.uuid())) {
         continue;
       }
-      String other = describeOther(h, batch);
+      String other = Admission.describeOther(h, batch);
       if (h.publicKey().equals(r.publicKey())
           || (h.keySwitch() != null && h.keySwitch().from().equals(r.publicKey()))) {
         throw new ConflictException(
@@ -271,7 +218,7 @@ final class AdmissionBefore {
           if (q.overlaps(p)) {
             throw new ConflictException(
                 field,
-                p + " overlaps " + q + " of " + describeOther(h, batch),
+                p + " overlaps " + q + " of " + Admission.describeOther(h, batch),
                 "two hosts may not announce overlapping LANs");
           }
         }

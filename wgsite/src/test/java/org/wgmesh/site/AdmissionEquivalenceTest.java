@@ -143,8 +143,21 @@ class AdmissionEquivalenceTest {
   private static Site withRetired(Site s, RetiredHost r) {
     List<RetiredHost> retired = new ArrayList<>(s.retired());
     retired.add(r);
+    return rebuilt(s, s.settings(), retired);
+  }
+
+  private static Site withTopology(Site s, Topology t) {
+    MeshSettings m = s.settings();
+    return rebuilt(
+        s,
+        new MeshSettings(
+            m.domain(), m.locus(), m.tunnelPrefix(), m.portbase(), m.allowedLanPrefixes(), t),
+        s.retired());
+  }
+
+  private static Site rebuilt(Site s, MeshSettings settings, List<RetiredHost> retired) {
     return new Site(
-        s.settings(),
+        settings,
         s.hosts(),
         s.keys(),
         s.asnRange(),
@@ -152,21 +165,6 @@ class AdmissionEquivalenceTest {
         s.ttl(),
         s.recordLifetime(),
         retired,
-        s.keyPolicy());
-  }
-
-  private static Site withTopology(Site s, Topology t) {
-    MeshSettings m = s.settings();
-    return new Site(
-        new MeshSettings(
-            m.domain(), m.locus(), m.tunnelPrefix(), m.portbase(), m.allowedLanPrefixes(), t),
-        s.hosts(),
-        s.keys(),
-        s.asnRange(),
-        s.publishTarget(),
-        s.ttl(),
-        s.recordLifetime(),
-        s.retired(),
         s.keyPolicy());
   }
 
