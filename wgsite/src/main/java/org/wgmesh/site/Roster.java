@@ -46,6 +46,10 @@ final class Roster {
   private final Set<Long> usedAsns = new HashSet<>();
   private AsnRange asnRange;
   private int publicHosts;
+
+  /** Public hosts without a public IPv4 address (IPv6 only). */
+  private int publicWithoutV4;
+
   private int numberCursor = 1;
   private long asnCursor = Long.MIN_VALUE;
 
@@ -153,13 +157,26 @@ final class Roster {
       return true;
     }
     HostEntry old = byUuid.get(entry.uuid());
-    int publicAfter =
-        publicHosts - (old != null && old.isPublic() ? 1 : 0) + (entry.isPublic() ? 1 : 0);
+    int publicAfter = publicHosts - (old != null && old.isPublic() ? 1 : 0) + publicOne(entry);
+    int withoutV4After = publicWithoutV4 - (old != null ? withoutV4(old) : 0) + withoutV4(entry);
+    // The topology's reach is sure when every public host has an IPv4 address (a family all
+    // share) and, in a full mesh, some host is public; otherwise the site is built to find out.
+    if (withoutV4After > 0) {
+      return true;
+    }
     Topology topology = site.settings().topology();
     if (topology instanceof Topology.HubAndSpoke hs) {
       return hs.hubs().contains(entry.number());
     }
     return publicAfter == 0;
+  }
+
+  private static int publicOne(HostEntry h) {
+    return h.isPublic() ? 1 : 0;
+  }
+
+  private static int withoutV4(HostEntry h) {
+    return h.isPublic() && h.endpoints().stream().allMatch(IpAddress::isV6) ? 1 : 0;
   }
 
   /** The site as it is now, validated (the {@link Site} constructor's checks). */
@@ -254,7 +271,8 @@ final class Roster {
     h.sharedLans().forEach(p -> index(sharedAddresses, p.network(), h.uuid()));
     usedNumbers.set(h.number());
     usedAsns.add(h.asn());
-    publicHosts += h.isPublic() ? 1 : 0;
+    publicHosts += publicOne(h);
+    publicWithoutV4 += withoutV4(h);
   }
 
   private void remove(HostEntry h) {
@@ -268,7 +286,8 @@ final class Roster {
     h.sharedLans().forEach(p -> unindex(sharedAddresses, p.network(), h.uuid()));
     usedNumbers.clear(h.number());
     usedAsns.remove(h.asn());
-    publicHosts -= h.isPublic() ? 1 : 0;
+    publicHosts -= publicOne(h);
+    publicWithoutV4 -= withoutV4(h);
   }
 
   private static <K> void index(Map<K, Set<UUID>> map, K key, UUID uuid) {

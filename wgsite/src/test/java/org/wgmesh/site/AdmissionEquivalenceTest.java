@@ -193,10 +193,16 @@ class AdmissionEquivalenceTest {
       UUID uuid = uuids.get(pick);
       X25519PublicKey key = keys.get(rnd.nextInt(clash) == 0 ? rnd.nextInt(keys.size()) : pick);
       String name = "h" + (rnd.nextInt(clash) == 0 ? rnd.nextInt(uuids.size()) : pick);
+      // Behind NAT, IPv4, IPv6 or both: the families decide which hosts can link.
+      IpAddress v4 = IpAddress.parse("198.51.100." + (1 + rnd.nextInt(200)), "t");
+      IpAddress v6 = IpAddress.parse("2001:db8::" + Integer.toHexString(1 + rnd.nextInt(200)), "t");
       List<IpAddress> endpoints =
-          rnd.nextInt(4) == 0
-              ? List.of()
-              : List.of(IpAddress.parse("198.51.100." + (1 + rnd.nextInt(200)), "t"));
+          switch (rnd.nextInt(rnd.nextInt(clash) == 0 ? 4 : 8)) {
+            case 0 -> List.of();
+            case 1 -> List.of(v6);
+            case 2 -> List.of(v6, v4);
+            default -> List.of(v4);
+          };
       List<IpPrefix> lans = new ArrayList<>();
       for (int i = rnd.nextInt(3); i > 0; i--) {
         lans.add(lan());
