@@ -24,45 +24,8 @@ import org.wgmesh.core.site.Site;
 final class AdmissionBefore {
   private AdmissionBefore() {}
 
-  /**
-   * Plans the admission of {@code registrations}, all or nothing.
-   *
-   * @param replace allow a known uuid to change its key (and its details)
-   * @throws ConflictException when a uuid has another key (without replace), or a hostname, key or
-   *     LAN prefix belongs to another host, or numbers or ASNs are exhausted
-   * @throws InputException when a LAN prefix is outside the allowed ones or an endpoint is unusable
-   */
-  public static Admission plan(Site site, List<Registration> registrations, boolean replace) {
-    return plan(site, registrations, replace, null, null);
-  }
-
-  /**
-   * As {@link #plan(Site, List, boolean)}, with where each registration came from ({@code blobs.txt
-   * line 3}), so that a conflict between two blobs of one batch names both blobs rather than a host
-   * number the first of them was only about to get.
-   *
-   * @param sources one label per registration, in the same order
-   */
-  public static Admission plan(
-      Site site, List<Registration> registrations, boolean replace, List<String> sources) {
-    return plan(site, registrations, replace, null, sources);
-  }
-
-  /**
-   * Plans key rotations (issue 12): each registration is an admitted host's new key, endorsed by
-   * the key it has. The new key becomes its {@code public-key} with a scheduled switch from the key
-   * the host uses at {@code now} ({@link HostEntry#keyAt}), at {@code now} plus the site's {@code
-   * key-switch-delay}; until then every end keeps the previous key. A registration with the key
-   * already admitted keeps its switch as it is (a re-imported blob changes nothing).
-   *
-   * @throws ConflictException as {@link #plan(Site, List, boolean)}
-   */
-  public static Admission planRotation(
-      Site site, List<Registration> registrations, java.time.Instant now) {
-    return plan(site, registrations, true, java.util.Objects.requireNonNull(now, "now"), null);
-  }
-
-  private static Admission plan(
+  /** Admission.plan and planRotation as they were: {@code rotatedAt} null for a plain admission. */
+  static Admission plan(
       Site site,
       List<Registration> registrations,
       boolean replace,

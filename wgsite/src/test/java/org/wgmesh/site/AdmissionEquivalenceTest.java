@@ -61,8 +61,8 @@ class AdmissionEquivalenceTest {
             : () -> Admission.plan(site, batch, replace, sources);
     Supplier<Admission> before =
         rotation
-            ? () -> AdmissionBefore.planRotation(site, batch, NOW)
-            : () -> AdmissionBefore.plan(site, batch, replace, sources);
+            ? () -> AdmissionBefore.plan(site, batch, true, NOW, null)
+            : () -> AdmissionBefore.plan(site, batch, replace, null, sources);
     Object expected = outcome(before);
     Object actual = outcome(now);
     assertThat(actual).as("seed %d", seed).isEqualTo(expected);
@@ -113,7 +113,7 @@ class AdmissionEquivalenceTest {
             List.of());
     for (int tries = 0; tries < 20 && site.hosts().size() < rnd.nextInt(12); tries++) {
       try {
-        site = AdmissionBefore.plan(site, List.of(pools.registration()), false).after();
+        site = AdmissionBefore.plan(site, List.of(pools.registration()), false, null, null).after();
       } catch (RuntimeException e) {
         // a conflict among the pools' draws: leave that host out
       }
