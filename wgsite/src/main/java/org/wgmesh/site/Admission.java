@@ -101,26 +101,34 @@ public record Admission(Site before, Site after, List<Step> steps) {
       boolean replace,
       java.time.Instant rotatedAt,
       List<String> sources) {
-    Site s = site;
+    // Each step sees the site as the steps before it left it: the roster is that site, indexed, so
+    // that a step costs what one host costs, not what the whole site costs (issue 21).
+    Roster roster = new Roster(site);
     List<Step> steps = new ArrayList<>();
     // Hosts this batch adds, by uuid, with the blob each came from: they are not admitted yet.
     java.util.Map<java.util.UUID, String> batch = new java.util.HashMap<>();
+    boolean changed = false;
     for (int i = 0; i < registrations.size(); i++) {
       Registration r = registrations.get(i);
       String source = sources == null ? null : sources.get(i);
-      Step step = step(s, r, replace, source, batch);
+      Step step = step(roster, r, replace, source, batch);
       if (step.kind() == Kind.NEW) {
         batch.put(r.uuid(), source == null ? "blob " + (i + 1) + " of this batch" : source);
       }
       if (rotatedAt != null && step.kind() == Kind.REPLACED) {
-        step = withSwitch(s, step, rotatedAt);
+        step = withSwitch(site, step, rotatedAt);
       }
       steps.add(step);
       if (step.kind() != Kind.UNCHANGED) {
-        s = s.withHost(step.entry());
+        boolean check = roster.mayBreakSiteRules(step.entry());
+        roster.put(step.entry());
+        if (check) {
+          roster.toSite(); // throws what the site built at this step would have thrown
+        }
+        changed = true;
       }
     }
-    return new Admission(site, s, steps);
+    return new Admission(site, changed ? roster.toSite() : site, steps);
   }
 
   /** A replaced key as a scheduled switch from the key the host uses at {@code now}. */
@@ -134,7 +142,7 @@ public record Admission(Site before, Site after, List<Step> steps) {
   }
 
   private static Step step(
-      Site s,
+      Roster s,
       Registration r,
       boolean replace,
       String source,
@@ -146,18 +154,21 @@ public record Admission(Site before, Site after, List<Step> steps) {
     checkAgainstOthers(s, r, who, batch);
     Optional<HostEntry> known = s.host(r.uuid());
     if (known.isEmpty()) {
+      int number = s.nextNumber();
+      List<String> notes = new ArrayList<>();
+      long asn = s.nextAsn(notes);
       HostEntry e =
           new HostEntry(
               r.uuid(),
               r.hostname(),
-              s.nextFreeNumber(),
-              s.nextFreeAsn(),
+              number,
+              asn,
               r.publicKey(),
               r.endpoints(),
               r.lanPrefixes(),
               r.sharedLans(),
               r.hpkePublic());
-      return new Step(r, e, null, Kind.NEW, null);
+      return new Step(r, e, null, Kind.NEW, notes.isEmpty() ? null : String.join("; ", notes));
     }
     HostEntry old = known.get();
     // The same key keeps its scheduled switch; a replaced key (--replace) takes effect at once.
@@ -200,7 +211,7 @@ public record Admission(Site before, Site after, List<Step> steps) {
     return new Step(r, updated, old, Kind.UPDATED, null);
   }
 
-  private static void checkEndpoints(Registration r, String who) {
+  static void checkEndpoints(Registration r, String who) {
     for (int i = 0; i < r.endpoints().size(); i++) {
       IpAddress a = r.endpoints().get(i);
       var ia = a.address();
@@ -217,7 +228,7 @@ public record Admission(Site before, Site after, List<Step> steps) {
   }
 
   /** Shared-LAN addresses must be usable peer endpoints too (peers send to them). */
-  private static void checkSharedLans(Registration r, String who) {
+  static void checkSharedLans(Registration r, String who) {
     for (int i = 0; i < r.sharedLans().size(); i++) {
       IpPrefix p = r.sharedLans().get(i);
       var ia = p.network().address();
@@ -240,7 +251,7 @@ public record Admission(Site before, Site after, List<Step> steps) {
    * How to name another host in a conflict: an admitted one by its number, one of this batch by the
    * blob it came from (its number is only planned).
    */
-  private static String describeOther(HostEntry h, java.util.Map<java.util.UUID, String> batch) {
+  static String describeOther(HostEntry h, java.util.Map<java.util.UUID, String> batch) {
     String source = batch.get(h.uuid());
     return source != null
         ? "host "
@@ -254,11 +265,11 @@ public record Admission(Site before, Site after, List<Step> steps) {
   }
 
   private static void checkAgainstOthers(
-      Site s, Registration r, String who, java.util.Map<java.util.UUID, String> batch) {
-    for (HostEntry h : s.hosts()) {
-      if (h.uuid().equals(r.uuid())) {
-        continue;
-      }
+      Roster s, Registration r, String who, java.util.Map<java.util.UUID, String> batch) {
+    // The first other host, in number order, with this key (or previous key) or this hostname.
+    Optional<HostEntry> clash = s.firstWithKeyOrName(r.publicKey(), r.hostname(), r.uuid());
+    if (clash.isPresent()) {
+      HostEntry h = clash.get();
       String other = describeOther(h, batch);
       if (h.publicKey().equals(r.publicKey())
           || (h.keySwitch() != null && h.keySwitch().from().equals(r.publicKey()))) {
@@ -267,12 +278,10 @@ public record Admission(Site before, Site after, List<Step> steps) {
             "its key " + r.publicKey().fingerprint() + " already belongs to " + other,
             "each host needs its own key; was the host cloned? Create a new key on it with wghost");
       }
-      if (h.hostname().equals(r.hostname())) {
-        throw new ConflictException(
-            who,
-            "hostname " + r.hostname() + " already belongs to " + other,
-            "remove the old host first (wgsite --remove) or give this one another name");
-      }
+      throw new ConflictException(
+          who,
+          "hostname " + r.hostname() + " already belongs to " + other,
+          "remove the old host first (wgsite --remove) or give this one another name");
     }
     List<IpPrefix> allowed = s.settings().allowedLanPrefixes();
     for (int i = 0; i < r.lanPrefixes().size(); i++) {
@@ -294,18 +303,16 @@ public record Admission(Site before, Site after, List<Step> steps) {
               field, p + " overlaps " + r.lanPrefixes().get(j) + " of the same host");
         }
       }
-      for (HostEntry h : s.hosts()) {
-        if (h.uuid().equals(r.uuid())) {
-          continue;
-        }
-        for (IpPrefix q : h.lanPrefixes()) {
-          if (q.overlaps(p)) {
-            throw new ConflictException(
-                field,
-                p + " overlaps " + q + " of " + describeOther(h, batch),
-                "two hosts may not announce overlapping LANs");
-          }
-        }
+      Optional<Roster.Lan> overlap = s.firstOverlap(p, r.uuid());
+      if (overlap.isPresent()) {
+        throw new ConflictException(
+            field,
+            p
+                + " overlaps "
+                + overlap.get().prefix()
+                + " of "
+                + describeOther(overlap.get().host(), batch),
+            "two hosts may not announce overlapping LANs");
       }
     }
   }

@@ -194,7 +194,6 @@ public final class Hpke {
   }
 
   private static AsymmetricCipherKeyPair pair(X25519PrivateKey key) {
-    var priv = key.params();
-    return new AsymmetricCipherKeyPair(priv.generatePublicKey(), priv);
+    return new AsymmetricCipherKeyPair(key.publicParams(), key.params());
   }
 }

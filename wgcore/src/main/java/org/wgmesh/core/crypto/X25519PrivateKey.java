@@ -2,6 +2,7 @@ package org.wgmesh.core.crypto;
 
 import java.security.SecureRandom;
 import org.bouncycastle.crypto.params.X25519PrivateKeyParameters;
+import org.bouncycastle.crypto.params.X25519PublicKeyParameters;
 
 /**
  * An X25519 private key, byte-compatible with {@code wg genkey}. {@link #toString()} never shows
@@ -9,6 +10,12 @@ import org.bouncycastle.crypto.params.X25519PrivateKeyParameters;
  */
 public final class X25519PrivateKey extends Key32 {
   private static final SecureRandom RANDOM = new SecureRandom();
+
+  /**
+   * The public half, derived once: deriving it is a scalar multiplication, as costly as a
+   * Diffie-Hellman, and the site's keys take part in one HPKE operation per host (issue 21).
+   */
+  private volatile X25519PublicKeyParameters publicParams;
 
   public X25519PrivateKey(byte[] raw) {
     super(raw);
@@ -30,7 +37,17 @@ public final class X25519PrivateKey extends Key32 {
 
   /** The matching public key, equal to {@code wg pubkey} of this key. */
   public X25519PublicKey publicKey() {
-    return new X25519PublicKey(params().generatePublicKey().getEncoded());
+    return new X25519PublicKey(publicParams().getEncoded());
+  }
+
+  /** The public half as Bouncy Castle parameters, derived on first use. */
+  public X25519PublicKeyParameters publicParams() {
+    X25519PublicKeyParameters p = publicParams;
+    if (p == null) {
+      p = params().generatePublicKey();
+      publicParams = p;
+    }
+    return p;
   }
 
   /** This key as Bouncy Castle parameters, for HPKE. */

@@ -14,6 +14,12 @@ public record AsnRange(List<long[]> spans) {
   /** The 2-byte private range, the default: 1023 numbers. */
   public static final String DEFAULT = "64512:65534";
 
+  /**
+   * The 4-byte private range (RFC 6996), which a site whose range is {@link #DEFAULT} gains when
+   * all of it is in use.
+   */
+  public static final String FOUR_BYTE_PRIVATE = "4200000000:4294967294";
+
   public AsnRange {
     spans = List.copyOf(spans);
   }
@@ -89,14 +95,27 @@ public record AsnRange(List<long[]> spans) {
 
   /** The lowest number in the range not in {@code used}, or -1 when all are taken. */
   public long lowestFree(java.util.Set<Long> used) {
+    return lowestFree(used, Long.MIN_VALUE);
+  }
+
+  /**
+   * The lowest number in the range, at least {@code from}, not in {@code used}, or -1 when all are
+   * taken: where a caller that only ever adds to {@code used} resumes its search.
+   */
+  public long lowestFree(java.util.Set<Long> used, long from) {
     for (long[] s : spans) {
-      for (long a = s[0]; a <= s[1]; a++) {
+      for (long a = Math.max(s[0], from); a <= s[1]; a++) {
         if (!used.contains(a)) {
           return a;
         }
       }
     }
     return -1;
+  }
+
+  /** This range with the 4-byte private range ({@link #FOUR_BYTE_PRIVATE}) added. */
+  public AsnRange withFourBytePrivate() {
+    return parse(this + "," + FOUR_BYTE_PRIVATE, "asn-range");
   }
 
   /** The canonical text, as written back to the site file. */

@@ -75,6 +75,16 @@ public record IpPrefix(IpAddress network, int length) implements Comparable<IpPr
     return new IpPrefix(of(b), length);
   }
 
+  /** The highest address inside this prefix (all host bits set). */
+  public IpAddress last() {
+    byte[] b = network.bytes();
+    for (int i = 0; i < b.length; i++) {
+      int bitsHere = Math.max(0, Math.min(8, length - i * 8));
+      b[i] |= (byte) (0xff >>> bitsHere);
+    }
+    return of(b);
+  }
+
   /** Whether {@code other} lies inside this prefix (same family, equal or longer length). */
   public boolean contains(IpPrefix other) {
     return other.isV6() == isV6()

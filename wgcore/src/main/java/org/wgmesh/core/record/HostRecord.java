@@ -71,10 +71,20 @@ public record HostRecord(
       throw new IllegalArgumentException(
           "group key epoch " + groupKey.epoch() + " is not the record's epoch " + epoch);
     }
-    String d = TxtRecordSet.normalize(domain);
-    String name = RecordNames.hostRecordName(d, entry.number());
     byte[] nonce = new byte[Aead.NONCE_LENGTH];
     random.nextBytes(nonce);
+    return encode(domain, groupKey, siteSigning, ttl, nonce);
+  }
+
+  /** As {@link #encode(String, GroupKey, Ed25519PrivateKey, int)}, with the AEAD nonce given. */
+  TxtRecordSet encode(
+      String domain, GroupKey groupKey, Ed25519PrivateKey siteSigning, int ttl, byte[] nonce) {
+    if (groupKey.epoch() != epoch) {
+      throw new IllegalArgumentException(
+          "group key epoch " + groupKey.epoch() + " is not the record's epoch " + epoch);
+    }
+    String d = TxtRecordSet.normalize(domain);
+    String name = RecordNames.hostRecordName(d, entry.number());
     byte[] sealed = Aead.seal(groupKey.key(), aad(name, d, epoch), plaintext(), nonce);
     WireWriter w = new WireWriter();
     w.u32(epoch).u16(entry.number()).u63(serial).time(issued).time(expires).bytes16(sealed);

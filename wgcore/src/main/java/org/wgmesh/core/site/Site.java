@@ -4,19 +4,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import org.wgmesh.core.crypto.SiteKeys;
 import org.wgmesh.core.error.ConfigException;
-import org.wgmesh.core.error.ConflictException;
 import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.model.MeshSettings;
-import org.wgmesh.core.net.Addressing;
 import org.wgmesh.core.net.AsnRange;
 
 /**
@@ -120,45 +116,6 @@ public record Site(
   public Optional<HostEntry> hostNamed(String hostname) {
     String n = hostname.toLowerCase(Locale.ROOT);
     return hosts.stream().filter(h -> h.hostname().equals(n)).findFirst();
-  }
-
-  /**
-   * The lowest host number neither in use nor retired.
-   *
-   * @throws ConflictException when every number is taken (or the port base leaves no room)
-   */
-  public int nextFreeNumber() {
-    Set<Integer> used = new HashSet<>();
-    hosts.forEach(h -> used.add(h.number()));
-    retired.forEach(r -> used.add(r.number()));
-    int max = Math.min(Addressing.MAX_HOST, 65535 - settings.portbase());
-    for (int n = 1; n <= max; n++) {
-      if (!used.contains(n)) {
-        return n;
-      }
-    }
-    throw new ConflictException(
-        "site " + settings.domain(),
-        "no free host number left (1.." + max + " with portbase " + settings.portbase() + ")",
-        "publish pending removals with 'wgpub' to free retired numbers, or lower 'portbase'");
-  }
-
-  /**
-   * The lowest ASN of the range no host uses.
-   *
-   * @throws ConflictException when the range is exhausted
-   */
-  public long nextFreeAsn() {
-    Set<Long> used = new HashSet<>();
-    hosts.forEach(h -> used.add(h.asn()));
-    long asn = asnRange.lowestFree(used);
-    if (asn < 0) {
-      throw new ConflictException(
-          "site " + settings.domain(),
-          "every AS number of asn-range " + asnRange + " is in use (" + asnRange.size() + " hosts)",
-          "widen 'asn-range', e.g. add the 4-byte private range 4200000000:4294967294");
-    }
-    return asn;
   }
 
   /** This site with {@code host} added, or replacing the host with the same uuid. */
