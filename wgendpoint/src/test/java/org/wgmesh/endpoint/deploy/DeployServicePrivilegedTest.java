@@ -6,20 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
-import org.wgmesh.core.cli.Reporter;
 import org.wgmesh.core.error.DeployException;
 import org.wgmesh.core.exec.Command;
 import org.wgmesh.core.model.MeshView;
 import org.wgmesh.core.testing.RecordingCommandRunner;
-import org.wgmesh.endpoint.config.EndpointFile;
-import org.wgmesh.endpoint.deploy.steps.HostTransactions;
-import org.wgmesh.endpoint.deploy.steps.Waiter;
 import org.wgmesh.endpoint.settings.EndpointConfig;
 import org.wgmesh.endpoint.settings.WireGuardBackendChoice;
 
@@ -276,20 +271,9 @@ class DeployServicePrivilegedTest {
         WireGuardBackendChoice.USERSPACE);
   }
 
-  /** The service of host 1 with {@code settings} as its endpoint file (for --down); no DNS. */
   private DeployService service(
       org.wgmesh.core.exec.CommandRunner runner, EndpointConfig settings) {
-    Path configDir = dir.resolve("root/etc/wgmesh");
-    EndpointFile.save(settings, EndpointFile.path(configDir, settings.domain()));
-    return new DeployService(
-        configDir,
-        (c, k) -> {
-          throw new AssertionError("no DNS here: the tests pass the view");
-        },
-        runner,
-        new HostTransactions(runner, Reporter.silent(), Waiter.POLLING),
-        Reporter.silent(),
-        Clock.systemUTC());
+    return HostSandbox.service(dir.resolve("root/etc/wgmesh"), runner, settings);
   }
 
   /** Whether a process exists and is not a zombie (PID 1 may reap late). */

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -16,7 +15,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
-import org.wgmesh.core.cli.Reporter;
 import org.wgmesh.core.error.ConflictException;
 import org.wgmesh.core.error.DeployException;
 import org.wgmesh.core.error.ExitCode;
@@ -25,9 +23,6 @@ import org.wgmesh.core.exec.CommandResult;
 import org.wgmesh.core.exec.CommandRunner;
 import org.wgmesh.core.model.MeshView;
 import org.wgmesh.core.testing.RecordingCommandRunner;
-import org.wgmesh.endpoint.config.EndpointFile;
-import org.wgmesh.endpoint.deploy.steps.HostTransactions;
-import org.wgmesh.endpoint.deploy.steps.Waiter;
 import org.wgmesh.endpoint.settings.EndpointConfig;
 import org.wgmesh.endpoint.settings.ExistingFirewall;
 import org.wgmesh.endpoint.settings.Firewall;
@@ -244,18 +239,8 @@ class FirewallPrivilegedTest {
     return all;
   }
 
-  /** The service of host 1 with {@code settings} as its endpoint file (for --down); no DNS. */
-  private DeployService service(CommandRunner runner, EndpointConfig settings) {
-    Path configDir = dir.resolve("root/etc/wgmesh");
-    EndpointFile.save(settings, EndpointFile.path(configDir, settings.domain()));
-    return new DeployService(
-        configDir,
-        (c, k) -> {
-          throw new AssertionError("no DNS here: the tests pass the view");
-        },
-        runner,
-        new HostTransactions(runner, Reporter.silent(), Waiter.POLLING),
-        Reporter.silent(),
-        Clock.systemUTC());
+  private DeployService service(
+      org.wgmesh.core.exec.CommandRunner runner, EndpointConfig settings) {
+    return HostSandbox.service(dir.resolve("root/etc/wgmesh"), runner, settings);
   }
 }

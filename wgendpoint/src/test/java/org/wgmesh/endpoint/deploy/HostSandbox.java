@@ -3,13 +3,19 @@ package org.wgmesh.endpoint.deploy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import org.wgmesh.core.cli.Reporter;
 import org.wgmesh.core.exec.Command;
 import org.wgmesh.core.exec.CommandResult;
 import org.wgmesh.core.exec.CommandRunner;
 import org.wgmesh.core.exec.ProcessCommandRunner;
+import org.wgmesh.endpoint.config.EndpointFile;
+import org.wgmesh.endpoint.deploy.steps.HostTransactions;
+import org.wgmesh.endpoint.deploy.steps.Waiter;
+import org.wgmesh.endpoint.settings.EndpointConfig;
 
 /**
  * One simulated endpoint host for privileged tests: its own network namespace (with a public
@@ -177,5 +183,22 @@ final class HostSandbox implements AutoCloseable {
     } catch (IOException | UnsupportedOperationException e) {
       return null;
     }
+  }
+
+  /**
+   * The deploy service of a simulated host with {@code settings} saved as its endpoint file in
+   * {@code configDir} (what {@code --down} reads); no DNS: the tests pass the mesh view.
+   */
+  static DeployService service(Path configDir, CommandRunner runner, EndpointConfig settings) {
+    EndpointFile.save(settings, EndpointFile.path(configDir, settings.domain()));
+    return new DeployService(
+        configDir,
+        (c, k) -> {
+          throw new AssertionError("no DNS here: the tests pass the view");
+        },
+        runner,
+        new HostTransactions(runner, Reporter.silent(), Waiter.POLLING),
+        Reporter.silent(),
+        Clock.systemUTC());
   }
 }
