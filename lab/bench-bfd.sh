@@ -2,12 +2,14 @@
 # bench-bfd.sh: false BFD flaps and probe loss of a healthy mesh under load, per BFD profile
 # (docs/benchmarks.md, "Failover and BFD profiles"). Run as root; a benchmark, not a test.
 #
-#   lab/bench-bfd.sh [--minutes M] [--load N] [-p PREFIX] [--keep] [--bfd PROFILE]
+#   lab/bench-bfd.sh [--minutes M] [--load N | --build DIR] [-p PREFIX] [--keep] [--bfd PROFILE]
 #
 # A 3-host lab (lab/meshlab.sh) meshed through the real commands with the site's BFD profile
 # PROFILE (wgsite --bfd; default: the site's default). Then, for M minutes (default 10): 20 ms
 # probes between the LAN clients of every pair (h1->h2, h2->h3, h3->h1, IPv4), N busy loops
-# (default: one per core) keeping every core busy, and once a second every host's BFD sessions read
+# (default: one per core) keeping every core busy, or with --build DIR a Maven build of the project
+# checkout DIR over and over (`mvn -o -q clean package -DskipTests`: JVMs starting, compilers,
+# disk), and once a second every host's BFD sessions read
 # with birdc. No link is cut: every BFD state change is a false flap. Prints one line:
 #   bench-bfd: profile P, M min, load N: F false flaps (BFD state changes), L of S probes lost, longest reply gap G ms
 # and exits 0 when the lab ran (the figures are the result, whatever they are).
@@ -16,11 +18,13 @@ set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 MINUTES=10
 LOAD=$(nproc)
+BUILD=
 ARGS=()
 while [ $# -gt 0 ]; do
     case $1 in
         --minutes) MINUTES=$2; shift 2 ;;
         --load) LOAD=$2; shift 2 ;;
+        --build) BUILD=$2; shift 2 ;;
         *) ARGS+=("$1"); shift ;;
     esac
 done
@@ -34,7 +38,8 @@ SCENARIO=bench-bfd
 BURNERS=()
 stop_load() {
     local p
-    for p in "${BURNERS[@]}"; do kill "$p" 2>/dev/null; done
+    # A build runs in a session of its own (setsid): end the whole group, Maven's JVM included.
+    for p in "${BURNERS[@]}"; do kill -- "-$p" 2>/dev/null || kill "$p" 2>/dev/null; done
     for p in "${BURNERS[@]}"; do wait "$p" 2>/dev/null; done
     BURNERS=()
 }
@@ -69,11 +74,19 @@ PAIRS="1:2 2:3 3:1"
 for pr in $PAIRS; do
     mf_probe_start "s${pr/:/}" "${pr%:*}" "198.18.${pr#*:}.100" 0.02 || { echo "$SCENARIO: probe did not start" >&2; exit 1; }
 done
-for ((i = 0; i < LOAD; i++)); do
-    (exec nice -n 0 sh -c 'while :; do :; done') &
+if [ -n "$BUILD" ]; then
+    [ -f "$BUILD/pom.xml" ] || { echo "$SCENARIO: --build $BUILD: no pom.xml there" >&2; exit 2; }
+    (cd "$BUILD" && exec setsid sh -c 'while :; do mvn -B -ntp -o -q clean package -DskipTests >/dev/null 2>&1; done') &
     BURNERS+=($!)
-done
-log "soak: $MINUTES min, $LOAD busy loops, 20 ms probes on 3 pairs"
+    LOADDESC="a Maven build of $BUILD looping"
+else
+    for ((i = 0; i < LOAD; i++)); do
+        (exec nice -n 0 sh -c 'while :; do :; done') &
+        BURNERS+=($!)
+    done
+    LOADDESC="$LOAD busy loops"
+fi
+log "soak: $MINUTES min, $LOADDESC, 20 ms probes on 3 pairs"
 declare -A LAST
 FLAPS=0
 for n in 1 2 3; do
@@ -99,4 +112,4 @@ for pr in $PAIRS; do
     SENT=$((SENT + PROBE_SENT)); LOST=$((LOST + PROBE_LOST))
     [ "$PROBE_GAP_MS" -gt "$GAP" ] && GAP=$PROBE_GAP_MS
 done
-echo "bench-bfd: profile ${MF_BFD:-default} ($INTERVALS), $MINUTES min, load $LOAD: $FLAPS false flaps (BFD state changes), $LOST of $SENT probes lost, longest reply gap $GAP ms"
+echo "bench-bfd: profile ${MF_BFD:-default} ($INTERVALS), $MINUTES min, load: $LOADDESC: $FLAPS false flaps (BFD state changes), $LOST of $SENT probes lost, longest reply gap $GAP ms"

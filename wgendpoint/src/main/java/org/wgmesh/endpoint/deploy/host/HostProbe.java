@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.wgmesh.core.exec.Command;
 import org.wgmesh.core.exec.CommandResult;
 import org.wgmesh.core.exec.CommandRunner;
@@ -62,42 +63,73 @@ public final class HostProbe {
   public HostState probe(
       Layout layout, String vethHost, String trustInterface, SourceValidation.Snat snat) {
     String ns = layout.namespace();
-    boolean nsExists = namespaces().contains(ns);
-    Map<String, LinkInfo> host = new HashMap<>();
-    for (String name : List.of(vethHost, trustInterface)) {
-      hostLink(name).ifPresent(l -> host.put(name, l));
-    }
-    Map<String, LinkInfo> inNs = Map.of();
-    Set<String> wg = Set.of();
-    boolean forwarding = false;
-    Set<String> nsRoutes = new HashSet<>();
-    if (nsExists) {
-      inNs = parseLinks(runner.run(Ip.in(ns).addrShowAll()).stdout());
-      wg = wireguardInterfaces(ns);
-      List<String> sysctl = new ArrayList<>(List.of("sysctl", "-n"));
-      sysctl.addAll(SYSCTL_KEYS);
-      CommandResult f = runner.execute(Ip.exec(ns, false, sysctl.toArray(String[]::new)));
-      forwarding = f.ok() && List.of(f.stdout().strip().split("\\s+")).equals(SYSCTL_VALUES);
-      CommandResult sv = runner.execute(SourceValidation.list(ns));
-      forwarding = forwarding && sv.ok() && SourceValidation.inPlace(sv.stdout(), snat);
-      nsRoutes.addAll(routes(Ip.in(ns), false));
-      nsRoutes.addAll(routes(Ip.in(ns), true));
-    }
-    Set<String> hostRoutes = new HashSet<>(routes(Ip.host(), false));
-    hostRoutes.addAll(routes(Ip.host(), true));
+    // The queries do not depend on each other (those inside the namespace only on its existence):
+    // side by side, a no-op deploy waits for the slowest, not for the sum (issue 21).
+    CompletableFuture<Boolean> nsExists = SideBySide.start(() -> namespaces().contains(ns));
+    CompletableFuture<Map<String, LinkInfo>> host =
+        SideBySide.start(
+            () -> {
+              Map<String, LinkInfo> links = new HashMap<>();
+              for (String name : List.of(vethHost, trustInterface)) {
+                hostLink(name).ifPresent(l -> links.put(name, l));
+              }
+              return links;
+            });
+    CompletableFuture<Set<String>> hostRoutes =
+        SideBySide.start(
+            () -> {
+              Set<String> routes = new HashSet<>(routes(Ip.host(), false));
+              routes.addAll(routes(Ip.host(), true));
+              return routes;
+            });
+    CompletableFuture<Boolean> bird = SideBySide.start(() -> birdRunning(layout));
+    CompletableFuture<Boolean> sw4 = SideBySide.start(() -> shorewallRunning(Shorewall.V4));
+    CompletableFuture<Boolean> sw6 = SideBySide.start(() -> shorewallRunning(Shorewall.V6));
+    CompletableFuture<HostState.Tools> tools = SideBySide.start(this::tools);
+    CompletableFuture<Boolean> nft = SideBySide.start(this::nftablesTable);
+    boolean exists = SideBySide.join(nsExists);
+    CompletableFuture<Map<String, LinkInfo>> inNs =
+        SideBySide.start(
+            () -> exists ? parseLinks(runner.run(Ip.in(ns).addrShowAll()).stdout()) : Map.of());
+    CompletableFuture<Set<String>> wg =
+        SideBySide.start(() -> exists ? wireguardInterfaces(ns) : Set.<String>of());
+    CompletableFuture<Boolean> forwarding =
+        SideBySide.start(() -> exists && namespaceSettingsInPlace(ns, snat));
+    CompletableFuture<Set<String>> nsRoutes =
+        SideBySide.start(
+            () -> {
+              Set<String> routes = new HashSet<>();
+              if (exists) {
+                routes.addAll(routes(Ip.in(ns), false));
+                routes.addAll(routes(Ip.in(ns), true));
+              }
+              return routes;
+            });
     return new HostState(
-        nsExists,
-        host,
-        inNs,
-        wg,
-        forwarding,
-        nsRoutes,
-        hostRoutes,
-        birdRunning(layout),
-        shorewallRunning(Shorewall.V4),
-        shorewallRunning(Shorewall.V6),
-        tools(),
-        nftablesTable());
+        exists,
+        SideBySide.join(host),
+        SideBySide.join(inNs),
+        SideBySide.join(wg),
+        SideBySide.join(forwarding),
+        SideBySide.join(nsRoutes),
+        SideBySide.join(hostRoutes),
+        SideBySide.join(bird),
+        SideBySide.join(sw4),
+        SideBySide.join(sw6),
+        SideBySide.join(tools),
+        SideBySide.join(nft));
+  }
+
+  /** The namespace's kernel settings and its nft table (with the SNAT of {@code snat}). */
+  private boolean namespaceSettingsInPlace(String ns, SourceValidation.Snat snat) {
+    List<String> sysctl = new ArrayList<>(List.of("sysctl", "-n"));
+    sysctl.addAll(SYSCTL_KEYS);
+    CommandResult f = runner.execute(Ip.exec(ns, false, sysctl.toArray(String[]::new)));
+    if (!f.ok() || !List.of(f.stdout().strip().split("\\s+")).equals(SYSCTL_VALUES)) {
+      return false;
+    }
+    CommandResult sv = runner.execute(SourceValidation.list(ns));
+    return sv.ok() && SourceValidation.inPlace(sv.stdout(), snat);
   }
 
   /** Names of the existing network namespaces. */

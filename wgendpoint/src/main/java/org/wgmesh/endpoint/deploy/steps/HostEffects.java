@@ -7,9 +7,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 import org.wgmesh.core.error.DeployException;
 import org.wgmesh.core.error.FileException;
@@ -18,21 +15,10 @@ import org.wgmesh.core.exec.CommandResult;
 import org.wgmesh.core.exec.CommandRunner;
 import org.wgmesh.core.io.AtomicFiles;
 import org.wgmesh.endpoint.deploy.host.Pids;
+import org.wgmesh.endpoint.deploy.host.SideBySide;
 
 /** Carries out one {@link Effect} on the host: the only place deploy steps touch it. */
 final class HostEffects {
-  /**
-   * The threads of {@link Effect.Together}: daemons, so a deploy's JVM never waits for them to end;
-   * each runs one external command at a time.
-   */
-  private static final ExecutorService POOL =
-      Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "wgdeploy-together");
-            t.setDaemon(true);
-            return t;
-          });
-
   private final CommandRunner runner;
   private final Waiter waiter;
 
@@ -92,18 +78,21 @@ final class HostEffects {
 
   /** Each member on a thread of its own; then the first failure in list order, if any. */
   private void together(Effect.Together t) {
-    List<CompletableFuture<Void>> running =
-        t.effects().stream().map(e -> CompletableFuture.runAsync(() -> apply(e), POOL)).toList();
-    for (CompletableFuture<Void> f : running) {
-      try {
-        f.join();
-      } catch (CompletionException e) {
-        if (e.getCause() instanceof RuntimeException r) {
-          throw r;
-        }
-        throw e;
-      }
-    }
+    List<CompletableFuture<Object>> running =
+        t.effects().stream()
+            .map(
+                e ->
+                    SideBySide.start(
+                        () -> {
+                          apply(e);
+                          return null;
+                        }))
+            .toList();
+    // Every member ends before a failure is reported: the step's undo must not race a check.
+    CompletableFuture.allOf(running.toArray(CompletableFuture[]::new))
+        .exceptionally(e -> null)
+        .join();
+    running.forEach(SideBySide::join);
   }
 
   private void await(Effect.Await a) {
