@@ -72,23 +72,6 @@ public record HostState(
         false);
   }
 
-  /** A copy with wgdeploy's nftables table present or not. */
-  public HostState withNftablesTable(boolean present) {
-    return new HostState(
-        namespaceExists,
-        hostLinks,
-        nsLinks,
-        wireguardInterfaces,
-        forwarding,
-        nsRoutes,
-        hostRoutes,
-        birdRunning,
-        shorewallRunning,
-        shorewall6Running,
-        tools,
-        present);
-  }
-
   /**
    * The optional tools and kernel features wgdeploy picks between.
    *

@@ -33,14 +33,10 @@ public enum Shorewall {
     return Command.query(tool, "status");
   }
 
-  /** Checks a configuration directory without loading it. */
-  public Command check(Path dir) {
-    return Command.query(tool, "check", dir.toString());
-  }
-
   /**
-   * Compiles a configuration directory into a firewall program: the check {@link #check} makes,
-   * with its result kept, so that starting needs no second compilation ({@link #runProgram}).
+   * Compiles a configuration directory into a firewall program: the check {@code shorewall check}
+   * makes, with its result kept, so that starting needs no second compilation ({@link
+   * #runProgram}).
    */
   public Command compile(Path dir, Path program) {
     // A query: it writes only the program, into wgdeploy's staging (as the staged files are).

@@ -121,28 +121,6 @@ public record Manifest(
     java.util.Objects.requireNonNull(publicInterface, "publicInterface");
   }
 
-  /** A copy with {@link #shorewallStarted} set to {@code started}. */
-  public Manifest withShorewallStarted(boolean started) {
-    return new Manifest(
-        domain,
-        namespace,
-        vethHost,
-        files,
-        wireguard,
-        trustMoved,
-        trustOriginalAddresses,
-        trustWasUp,
-        started,
-        serial,
-        recordIssued,
-        recordExpires,
-        ports,
-        firewall,
-        createdIncludes,
-        mtus,
-        publicInterface);
-  }
-
   /** The manifest of a host wgdeploy never touched. */
   public static Manifest empty() {
     return new Manifest(

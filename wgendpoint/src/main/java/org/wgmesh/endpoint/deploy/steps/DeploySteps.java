@@ -110,6 +110,8 @@ public final class DeploySteps {
    * @param files the file changes (for the report)
    * @param backend the WireGuard implementation used
    * @param recovers whether an interrupted earlier run is rolled back first
+   * @param warnings what the operator should know that does not stop the deploy (a LAN the router
+   *     itself cannot be routed to)
    */
   public record Plan(
       List<Step> steps,
@@ -121,11 +123,6 @@ public final class DeploySteps {
       steps = List.copyOf(steps);
       files = List.copyOf(files);
       warnings = List.copyOf(warnings);
-    }
-
-    /** A plan without warnings. */
-    public Plan(List<Step> steps, List<FileChange> files, String backend, boolean recovers) {
-      this(steps, files, backend, recovers, List.of());
     }
   }
 
