@@ -224,7 +224,7 @@ public final class MeshReader {
     seen.accept(mesh.serial(), mesh.issued(), serials);
     // Site-key roll: the key that signed this record is now the current one (a record signed by
     // the announced next key drops the old key), and what it announces the next one.
-    seen.acceptSiteKeys(mesh.siteSigningKey(), mesh.nextSiteSigningKey(), mesh.siteBoxKey());
+    seen.acceptSiteKeys(mesh.siteSigningKey(), mesh.nextSigningKey(), mesh.siteBoxKey());
     return new MeshView(
         mesh.settings(),
         mesh.serial(),

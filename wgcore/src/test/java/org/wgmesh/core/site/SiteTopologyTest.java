@@ -139,18 +139,26 @@ class SiteTopologyTest {
     Site one =
         s.withoutHost(b.uuid())
             .withHost(
-                new HostEntry(
-                    a.uuid(),
-                    a.hostname(),
-                    a.number(),
-                    a.asn(),
-                    a.publicKey(),
-                    List.of(),
-                    a.lanPrefixes()));
+                HostEntry.builder()
+                    .uuid(a.uuid())
+                    .hostname(a.hostname())
+                    .number(a.number())
+                    .asn(a.asn())
+                    .publicKey(a.publicKey())
+                    .endpoints(List.of())
+                    .lanPrefixes(a.lanPrefixes())
+                    .build());
     assertThat(one.hosts()).hasSize(1);
     HostEntry natB =
-        new HostEntry(
-            b.uuid(), b.hostname(), b.number(), b.asn(), b.publicKey(), List.of(), b.lanPrefixes());
+        HostEntry.builder()
+            .uuid(b.uuid())
+            .hostname(b.hostname())
+            .number(b.number())
+            .asn(b.asn())
+            .publicKey(b.publicKey())
+            .endpoints(List.of())
+            .lanPrefixes(b.lanPrefixes())
+            .build();
     assertThatThrownBy(() -> one.withHost(natB))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("no host of the mesh has a public address");

@@ -50,14 +50,15 @@ public final class TestMesh {
 
   /** Host {@code n} with key {@code key}. */
   public static HostEntry host(int n, X25519PrivateKey key) {
-    return new HostEntry(
-        new UUID(7, n),
-        "r" + n,
-        n,
-        64512 + n,
-        key.publicKey(),
-        List.of(IpAddress.parse("203.0.113." + n, "t")),
-        List.of(IpPrefix.parse("198.18." + n + ".0/24", "t")));
+    return HostEntry.builder()
+        .uuid(new UUID(7, n))
+        .hostname("r" + n)
+        .number(n)
+        .asn(64512 + n)
+        .publicKey(key.publicKey())
+        .endpoints(List.of(IpAddress.parse("203.0.113." + n, "t")))
+        .lanPrefixes(List.of(IpPrefix.parse("198.18." + n + ".0/24", "t")))
+        .build();
   }
 
   /**
@@ -74,9 +75,7 @@ public final class TestMesh {
   public PublicationPlan publish(List<HostEntry> hosts) {
     PublicationPlan plan = planner.plan(settings(), hosts, state, dns.snapshot(), Instant.now());
     plan.upsertsBeforeMesh().forEach(dns::put);
-    if (plan.meshRecord() != null) {
-      dns.put(plan.meshRecord());
-    }
+    plan.meshRecord().ifPresent(dns::put);
     plan.deletesAfterMesh().forEach(dns::remove);
     state = plan.newState();
     return plan;
