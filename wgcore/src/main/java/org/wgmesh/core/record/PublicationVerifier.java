@@ -171,13 +171,13 @@ public final class PublicationVerifier {
     }
 
     /** A lookup's answer, or the record error it raised (a TXT string that is not ours). */
-    private record Lookup(Optional<TxtRecordSet> rrset, RecordException error) {}
+    private record Lookup(Optional<TxtRecordSet> rrset, Optional<RecordException> error) {}
 
     private Lookup lookup(String name) {
       try {
-        return new Lookup(source.lookup(name), null);
+        return new Lookup(source.lookup(name), Optional.empty());
       } catch (RecordException e) {
-        return new Lookup(Optional.empty(), e);
+        return new Lookup(Optional.empty(), Optional.of(e));
       }
     }
 
@@ -186,8 +186,8 @@ public final class PublicationVerifier {
      */
     Optional<TxtRecordSet> read(String name, String missing) {
       Lookup l = fetched.containsKey(name) ? fetched.get(name) : lookup(name);
-      if (l.error() != null) {
-        problems.add(Problem.of(l.error()));
+      if (l.error().isPresent()) {
+        problems.add(Problem.of(l.error().get()));
         return Optional.empty();
       }
       Optional<TxtRecordSet> rrset = l.rrset();

@@ -62,13 +62,18 @@ public final class TestMesh {
   }
 
   /**
-   * From now on publishes with {@code keys}, announcing {@code next} (null for none): a site-key
-   * roll's overlap ({@code keys} the current ones) or its end ({@code keys} the next ones).
+   * From now on publishes with {@code keys}, announcing {@code next}: a site-key roll's overlap
+   * ({@code keys} the current ones).
    */
   public void useKeys(SiteKeys keys, org.wgmesh.core.crypto.Ed25519PublicKey next) {
     this.planner =
         new PublicationPlanner(keys, 300, Duration.ofDays(7), Duration.ofDays(2))
             .withNextSigningKey(next);
+  }
+
+  /** From now on publishes with {@code keys}, announcing no next key: a site-key roll's end. */
+  public void useKeys(SiteKeys keys) {
+    this.planner = new PublicationPlanner(keys, 300, Duration.ofDays(7), Duration.ofDays(2));
   }
 
   /** Publishes {@code hosts} (the whole membership) and returns the plan applied. */
