@@ -213,11 +213,8 @@ class MeshLinksTest {
   /** Host n with two public addresses, in this order. */
   static HostEntry dual(int n, String first, String second) {
     HostEntry h = host(n, first);
-    return HostEntry.builder()
-        .uuid(h.uuid())
-        .hostname(h.hostname())
+    return h.toBuilder()
         .number(n)
-        .asn(h.asn())
         .publicKey(KEY)
         .endpoints(List.of(IpAddress.parse(first, "t"), IpAddress.parse(second, "t")))
         .lanPrefixes(List.of())

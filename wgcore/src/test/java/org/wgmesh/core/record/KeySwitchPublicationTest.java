@@ -50,15 +50,8 @@ class KeySwitchPublicationTest {
   private List<HostEntry> rotated(Instant importedAt) {
     HostEntry h = before.get(1);
     HostEntry r =
-        HostEntry.builder()
-            .uuid(h.uuid())
-            .hostname(h.hostname())
-            .number(h.number())
-            .asn(h.asn())
+        h.toBuilder()
             .publicKey(newKey)
-            .endpoints(h.endpoints())
-            .lanPrefixes(h.lanPrefixes())
-            .sharedLans(h.sharedLans())
             .build()
             .withKeySwitch(new KeySwitch(h.publicKey(), importedAt.plus(DELAY)));
     return List.of(before.get(0), r);
@@ -210,15 +203,8 @@ class KeySwitchPublicationTest {
     X25519PublicKey third = X25519PrivateKey.generate().publicKey();
     HostEntry h = hosts.get(1);
     HostEntry again =
-        HostEntry.builder()
-            .uuid(h.uuid())
-            .hostname(h.hostname())
-            .number(h.number())
-            .asn(h.asn())
+        h.toBuilder()
             .publicKey(third)
-            .endpoints(h.endpoints())
-            .lanPrefixes(h.lanPrefixes())
-            .sharedLans(h.sharedLans())
             .build()
             .withKeySwitch(new KeySwitch(h.keySwitch().orElseThrow().from(), t1.plus(DELAY)));
     Instant late = t1.plus(Duration.ofHours(1));

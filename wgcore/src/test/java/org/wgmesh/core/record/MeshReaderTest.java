@@ -112,16 +112,7 @@ class MeshReaderTest {
     PublicationPlan first = publish(Fixtures.hosts(2), PublicationState.empty(), dns, NOW);
     TxtRecordSet oldH2 = dns.lookup("h2." + DOMAIN).orElseThrow();
     HostEntry h2 = Fixtures.host(2);
-    HostEntry moved =
-        HostEntry.builder()
-            .uuid(h2.uuid())
-            .hostname(h2.hostname())
-            .number(2)
-            .asn(h2.asn())
-            .publicKey(h2.publicKey())
-            .endpoints(List.of())
-            .lanPrefixes(h2.lanPrefixes())
-            .build();
+    HostEntry moved = h2.toBuilder().number(2).endpoints(List.of()).build();
     publish(List.of(Fixtures.host(1), moved), first.newState(), dns, NOW.plusSeconds(10));
     SeenSerials seen = SeenSerials.empty();
     assertThat(
@@ -307,15 +298,7 @@ class MeshReaderTest {
     for (String p : extra) {
       lans.add(org.wgmesh.core.net.IpPrefix.parse(p, "t"));
     }
-    return HostEntry.builder()
-        .uuid(h.uuid())
-        .hostname(h.hostname())
-        .number(n)
-        .asn(h.asn())
-        .publicKey(h.publicKey())
-        .endpoints(h.endpoints())
-        .lanPrefixes(List.copyOf(lans))
-        .build();
+    return h.toBuilder().number(n).lanPrefixes(List.copyOf(lans)).build();
   }
 
   /**
@@ -373,16 +356,7 @@ class MeshReaderTest {
   void read_mixThatBreaksTheTopology_refused() {
     InMemoryDnsSource dns = new InMemoryDnsSource();
     HostEntry h2 = Fixtures.host(2);
-    HostEntry natted =
-        HostEntry.builder()
-            .uuid(h2.uuid())
-            .hostname(h2.hostname())
-            .number(2)
-            .asn(h2.asn())
-            .publicKey(h2.publicKey())
-            .endpoints(List.of())
-            .lanPrefixes(List.of())
-            .build();
+    HostEntry natted = h2.toBuilder().number(2).endpoints(List.of()).lanPrefixes(List.of()).build();
     var settings = Fixtures.settings();
     var hubOf2 =
         new org.wgmesh.core.model.MeshSettings(

@@ -200,15 +200,7 @@ class PublicationPlannerTest {
     Run first = publish(Fixtures.hosts(2), PublicationState.empty(), Map.of(), NOW);
     HostEntry h2 = Fixtures.host(2);
     HostEntry rekeyed =
-        HostEntry.builder()
-            .uuid(h2.uuid())
-            .hostname(h2.hostname())
-            .number(2)
-            .asn(h2.asn())
-            .publicKey(Fixtures.hostKey(99).publicKey())
-            .endpoints(h2.endpoints())
-            .lanPrefixes(h2.lanPrefixes())
-            .build();
+        h2.toBuilder().number(2).publicKey(Fixtures.hostKey(99).publicKey()).build();
     Run r =
         publish(
             List.of(Fixtures.host(1), rekeyed), first.plan().newState(), first.published(), NOW);
@@ -268,15 +260,7 @@ class PublicationPlannerTest {
     Run first = publish(Fixtures.hosts(3), PublicationState.empty(), Map.of(), NOW);
     HostEntry h2 = Fixtures.host(2);
     HostEntry moved =
-        HostEntry.builder()
-            .uuid(h2.uuid())
-            .hostname(h2.hostname())
-            .number(2)
-            .asn(h2.asn())
-            .publicKey(h2.publicKey())
-            .endpoints(List.of(IpAddress.parse("203.0.113.9", "t")))
-            .lanPrefixes(h2.lanPrefixes())
-            .build();
+        h2.toBuilder().number(2).endpoints(List.of(IpAddress.parse("203.0.113.9", "t"))).build();
     List<HostEntry> hosts = List.of(Fixtures.host(1), moved, Fixtures.host(3));
     Run r = publish(hosts, first.plan().newState(), first.published(), NOW.plusSeconds(60));
     assertThat(r.plan().upsertsBeforeMesh())

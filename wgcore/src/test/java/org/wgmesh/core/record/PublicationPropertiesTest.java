@@ -61,15 +61,10 @@ class PublicationPropertiesTest {
             hosts.computeIfPresent(
                 n,
                 (k, h) ->
-                    HostEntry.builder()
-                        .uuid(h.uuid())
-                        .hostname(h.hostname())
+                    h.toBuilder()
                         .number(k)
-                        .asn(h.asn())
-                        .publicKey(h.publicKey())
                         .endpoints(
                             List.of(IpAddress.parse("203.0.113." + (1 + random.nextInt(250)), "t")))
-                        .lanPrefixes(h.lanPrefixes())
                         .build());
         default -> {}
       }

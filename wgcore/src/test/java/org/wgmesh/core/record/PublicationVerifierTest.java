@@ -112,16 +112,7 @@ class PublicationVerifierTest {
   @Test
   void verify_hostChangedInTheSiteFile_failsOnTheEntry() {
     HostEntry h2 = hosts.get(1);
-    HostEntry renamed =
-        HostEntry.builder()
-            .uuid(h2.uuid())
-            .hostname("renamed")
-            .number(h2.number())
-            .asn(h2.asn())
-            .publicKey(h2.publicKey())
-            .endpoints(h2.endpoints())
-            .lanPrefixes(h2.lanPrefixes())
-            .build();
+    HostEntry renamed = h2.toBuilder().hostname("renamed").build();
 
     PublicationReport r =
         verify(NOW, List.of(hosts.get(0), renamed, hosts.get(2)), plan.newState());
