@@ -89,6 +89,19 @@ public record Registration(
     return new Builder();
   }
 
+  /** A builder holding this registration's values. */
+  public Builder toBuilder() {
+    return new Builder()
+        .uuid(uuid)
+        .hostname(hostname)
+        .publicKey(publicKey)
+        .endpoints(endpoints)
+        .lanPrefixes(lanPrefixes)
+        .created(created)
+        .sharedLans(sharedLans)
+        .hpkePublic(hpkePublic);
+  }
+
   /**
    * Checks a host name: 1..253 characters, dot-separated labels of letters, digits and inner
    * hyphens (RFC 1123), and returns it lower-cased; the rule of {@link DomainName}.

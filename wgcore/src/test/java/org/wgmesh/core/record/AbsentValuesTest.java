@@ -11,7 +11,6 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
-import org.wgmesh.core.crypto.Ed25519PrivateKey;
 import org.wgmesh.core.crypto.SiteKeys;
 import org.wgmesh.core.dns.TxtRecordSet;
 
@@ -44,30 +43,6 @@ class AbsentValuesTest {
         .isInstanceOf(NullPointerException.class)
         .hasMessage("nextSigningKey");
     assertThat(MeshRecord.class.getConstructors()).hasSize(1);
-  }
-
-  @Test
-  void meshRecord_nextKeyRoundTrips_throughTheWire() {
-    Ed25519PrivateKey next = new Ed25519PrivateKey(Fixtures.seed(77));
-    MeshRecord plain = Fixtures.meshRecord(1, 0, 1, 2);
-    MeshRecord announcing =
-        MeshRecord.builder()
-            .settings(plain.settings())
-            .siteSigningKey(plain.siteSigningKey())
-            .siteBoxKey(plain.siteBoxKey())
-            .serial(plain.serial())
-            .issued(plain.issued())
-            .expires(plain.expires())
-            .members(plain.members())
-            .epoch(plain.epoch())
-            .nextSigningKey(next.publicKey())
-            .build();
-
-    TxtRecordSet rrset = announcing.encode(site.signing(), 300);
-    MeshRecord back = MeshRecord.decode(rrset, site.signing().publicKey(), Fixtures.DOMAIN, NOW);
-
-    assertThat(back.nextSigningKey()).contains(next.publicKey());
-    assertThat(back.nextBoxKey()).isEmpty();
   }
 
   @Test

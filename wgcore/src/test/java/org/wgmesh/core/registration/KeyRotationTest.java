@@ -46,17 +46,7 @@ class KeyRotationTest {
     assertThat(back.hpkePublic()).contains(hpke.publicKey());
     assertThat(back.publicKey()).isEqualTo(o.newKey());
     // Another HPKE key means another registration blob: the endorsement does not cover it.
-    Registration other =
-        Registration.builder()
-            .uuid(r.uuid())
-            .hostname(r.hostname())
-            .publicKey(r.publicKey())
-            .endpoints(r.endpoints())
-            .lanPrefixes(r.lanPrefixes())
-            .created(r.created())
-            .sharedLans(r.sharedLans())
-            .hpkePublic(X25519PrivateKey.generate().publicKey())
-            .build();
+    Registration other = r.toBuilder().hpkePublic(X25519PrivateKey.generate().publicKey()).build();
     String swapped =
         RegistrationBlob.seal(other, next, site.publicKey(), D) + blob.substring(blob.indexOf('.'));
     assertThatThrownBy(() -> KeyRotation.open(swapped, site, D))

@@ -53,16 +53,7 @@ class RegistrationBlobTest {
         List.of(
             IpPrefix.parseInterface("192.168.7.10/24", "t"),
             IpPrefix.parseInterface("fd00:77::a/64", "t"));
-    Registration withShared =
-        Registration.builder()
-            .uuid(plain.uuid())
-            .hostname(plain.hostname())
-            .publicKey(plain.publicKey())
-            .endpoints(plain.endpoints())
-            .lanPrefixes(plain.lanPrefixes())
-            .created(plain.created())
-            .sharedLans(shared)
-            .build();
+    Registration withShared = plain.toBuilder().sharedLans(shared).build();
     String blob = RegistrationBlob.seal(withShared, host, site.publicKey(), DOMAIN);
     assertThat(RegistrationBlob.open(blob, site, DOMAIN)).isEqualTo(withShared);
     byte[] old = RegistrationBlob.encodeBody(plain);
@@ -79,13 +70,7 @@ class RegistrationBlobTest {
   }
 
   Registration withHpke(Registration r, List<IpPrefix> shared, Optional<X25519PrivateKey> hpke) {
-    return Registration.builder()
-        .uuid(r.uuid())
-        .hostname(r.hostname())
-        .publicKey(r.publicKey())
-        .endpoints(r.endpoints())
-        .lanPrefixes(r.lanPrefixes())
-        .created(r.created())
+    return r.toBuilder()
         .sharedLans(shared)
         .hpkePublic(hpke.map(X25519PrivateKey::publicKey))
         .build();
