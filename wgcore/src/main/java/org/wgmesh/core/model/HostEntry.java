@@ -13,6 +13,9 @@ import org.wgmesh.core.net.IpPrefix;
  * One admitted host as every member of the mesh sees it: what the site file holds for it and what
  * its (encrypted) host record carries.
  *
+ * <p>Build one with {@link #builder()}; change one with {@link #toBuilder()} or a {@code with}
+ * method. No component is null.
+ *
  * @param uuid chosen by the host at registration; stable across key rotation
  * @param hostname for people; not an identifier
  * @param number the host number (1..65535) from which ports, interfaces and link addresses derive
@@ -30,8 +33,6 @@ import org.wgmesh.core.net.IpPrefix;
  *     has none
  * @param keySwitch a scheduled switch from the previous key to {@code publicKey}, if any: until its
  *     time the host still uses the previous key ({@link #keyAt})
- *     <p>Build one with {@link #builder()}; change one with {@link #toBuilder()} or a {@code with}
- *     method. No component is null.
  */
 public record HostEntry(
     UUID uuid,

@@ -25,6 +25,8 @@ import org.wgmesh.core.model.Topology;
  * serial that only increases, issue and expiry times, the members (host numbers) and the current
  * group-key epoch. Times are whole seconds (the constructor truncates).
  *
+ * <p>Build one with {@link #builder()}. No component is null.
+ *
  * @param settings mesh-wide parameters; {@code settings.domain()} is the record name
  * @param siteSigningKey the Ed25519 key that signs every mesh and host record
  * @param siteBoxKey the X25519 key that seals key records and opens registration blobs
@@ -38,7 +40,6 @@ import org.wgmesh.core.model.Topology;
  *     otherwise (then nothing of it is on the wire)
  * @param nextBoxKey during a site-key roll: the X25519 key that will seal key records and open
  *     registration blobs once the overlap ends; empty otherwise
- *     <p>Build one with {@link #builder()}. No component is null.
  */
 public record MeshRecord(
     MeshSettings settings,

@@ -14,6 +14,8 @@ import org.wgmesh.core.net.IpPrefix;
 /**
  * What a host asks the site to admit: the content of a registration blob.
  *
+ * <p>Build one with {@link #builder()}, change one with {@link #toBuilder()}. No component is null.
+ *
  * @param uuid chosen by the host; its identity across key rotation
  * @param hostname a DNS-style host name (letters, digits, hyphens, dots), lower-cased
  * @param publicKey its WireGuard public key (also the key that sealed the blob)
@@ -27,7 +29,6 @@ import org.wgmesh.core.net.IpPrefix;
  * @param hpkePublic the public half of its HPKE key (issue 12), to which the site seals its key
  *     record; empty when the host has none (a blob from before), then the site seals to {@code
  *     publicKey}
- *     <p>Build one with {@link #builder()}. No component is null.
  */
 public record Registration(
     UUID uuid,
