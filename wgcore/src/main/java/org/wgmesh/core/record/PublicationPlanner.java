@@ -357,13 +357,8 @@ public final class PublicationPlanner {
     boolean keepMesh =
         publishedMesh.isPresent()
             && ours.get(domain).ttl() == ttl
-            && publishedMesh.get().settings().equals(withDomain(settings, domain))
-            && publishedMesh.get().siteBoxKey().equals(siteBoxPublic)
-            && publishedMesh.get().members().equals(numbers)
-            && publishedMesh.get().epoch() == groupKey.epoch()
-            && publishedMesh.get().nextSigningKey().equals(nextSigningKey)
-            && publishedMesh.get().nextBoxKey().equals(nextBoxKey)
-            && publishedMesh.get().expires().isAfter(renewLimit);
+            && meshStillGood(
+                publishedMesh.get(), withDomain(settings, domain), numbers, groupKey, renewLimit);
     if (keepMesh) {
       desired.add(ours.get(domain));
     } else {
@@ -425,6 +420,22 @@ public final class PublicationPlanner {
           "remove the host and import a fresh registration",
           e);
     }
+  }
+
+  /** Whether the published mesh record says what a new one would and is not due for renewal. */
+  private boolean meshStillGood(
+      MeshRecord published,
+      MeshSettings settings,
+      Set<Integer> members,
+      GroupKey groupKey,
+      Instant renewLimit) {
+    return published.settings().equals(settings)
+        && published.siteBoxKey().equals(siteBoxPublic)
+        && published.members().equals(members)
+        && published.epoch() == groupKey.epoch()
+        && published.nextSigningKey().equals(nextSigningKey)
+        && published.nextBoxKey().equals(nextBoxKey)
+        && published.expires().isAfter(renewLimit);
   }
 
   /** Whether the published record (its verified header, if it verified) can stay. */
