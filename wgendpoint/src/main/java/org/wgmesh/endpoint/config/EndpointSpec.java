@@ -109,40 +109,36 @@ final class EndpointSpec {
           YamlSetting.group("site", SITE),
           required("locus", (n, d) -> n.text(), b -> b.locus, (b, v) -> b.locus = v, v -> v),
           required("uuid", scalar(UUID::fromString), b -> b.uuid, (b, v) -> b.uuid = v, text()),
-          optional(
-                  "hostname",
-                  present(scalar(t -> Registration.checkHostname(t, "hostname"))),
-                  b -> b.hostname,
-                  (b, v) -> b.hostname = v,
-                  unwrap(text()))
-              .whenSet(),
-          optional(
-                  "netns",
-                  present(scalar(t -> NamespaceName.parse(t, "netns"))),
-                  b -> b.netns,
-                  (b, v) -> b.netns = v,
-                  unwrap(text()))
-              .whenSet(),
-          optional(
-                  "public-interface",
-                  present(scalar(t -> InterfaceName.parse(t, "public-interface"))),
-                  b -> b.publicInterface,
-                  (b, v) -> b.publicInterface = v,
-                  unwrap(text()))
-              .whenSet(),
+          ifSet(
+              "hostname",
+              scalar(t -> Registration.checkHostname(t, "hostname")),
+              b -> b.hostname,
+              (b, v) -> b.hostname = v,
+              text()),
+          ifSet(
+              "netns",
+              scalar(t -> NamespaceName.parse(t, "netns")),
+              b -> b.netns,
+              (b, v) -> b.netns = v,
+              text()),
+          ifSet(
+              "public-interface",
+              scalar(t -> InterfaceName.parse(t, "public-interface")),
+              b -> b.publicInterface,
+              (b, v) -> b.publicInterface = v,
+              text()),
           optional(
               "public-addresses",
               list(t -> IpAddress.parse(t, "address")),
               b -> b.publicAddresses,
               (b, v) -> b.publicAddresses = v,
               texts()),
-          optional(
-                  "trust-interface",
-                  present(scalar(t -> InterfaceName.parse(t, "trust-interface"))),
-                  b -> b.trustInterface,
-                  (b, v) -> b.trustInterface = v,
-                  unwrap(text()))
-              .whenSet(),
+          ifSet(
+              "trust-interface",
+              scalar(t -> InterfaceName.parse(t, "trust-interface")),
+              b -> b.trustInterface,
+              (b, v) -> b.trustInterface = v,
+              text()),
           optional(
               "trust-addresses",
               list(t -> IpPrefix.parseInterface(t, "address")),
@@ -167,25 +163,22 @@ final class EndpointSpec {
                       EndpointFile.defaultHostKey(
                           d.dir() == null ? EndpointFile.DEFAULT_DIR : d.dir(), d.b().domain))
               .whenSet(),
-          optional(
-                  "resolver",
-                  present(
-                      scalar(
-                          t -> {
-                            DnsjavaSource.parseResolver(t);
-                            return t;
-                          })),
-                  b -> b.resolver,
-                  (b, v) -> b.resolver = v,
-                  unwrap(v -> v))
-              .whenSet(),
-          optional(
-                  "zone-file",
-                  present(EndpointSpec::zoneFile),
-                  b -> b.zoneFile,
-                  (b, v) -> b.zoneFile = v,
-                  unwrap(text()))
-              .whenSet(),
+          ifSet(
+              "resolver",
+              scalar(
+                  t -> {
+                    DnsjavaSource.parseResolver(t);
+                    return t;
+                  }),
+              b -> b.resolver,
+              (b, v) -> b.resolver = v,
+              v -> v),
+          ifSet(
+              "zone-file",
+              EndpointSpec::zoneFile,
+              b -> b.zoneFile,
+              (b, v) -> b.zoneFile = v,
+              text()),
           optional(
               "backend",
               choice(WireGuardBackendChoice.class),
@@ -205,13 +198,12 @@ final class EndpointSpec {
                   (b, v) -> b.roots = v,
                   EndpointSpec::rootsMap)
               .whenSet(),
-          optional(
-                  "template-dir",
-                  present(EndpointSpec::inConfigDir),
-                  b -> b.templateDir,
-                  (b, v) -> b.templateDir = v,
-                  unwrap(text()))
-              .whenSet(),
+          ifSet(
+              "template-dir",
+              EndpointSpec::inConfigDir,
+              b -> b.templateDir,
+              (b, v) -> b.templateDir = v,
+              text()),
           optional(
               "allow-ssh-from-net",
               EndpointSpec::flag,
@@ -249,13 +241,12 @@ final class EndpointSpec {
                   (b, v) -> b.tuning = b.tuning.withKeepalive(v),
                   OptionalInt::getAsInt)
               .whenSet(),
-          optional(
-                  "bfd",
-                  present(scalar(t -> BfdProfile.parse(t, "bfd"))),
-                  b -> b.tuning.bfd(),
-                  (b, v) -> b.tuning = b.tuning.withBfd(v),
-                  unwrap(BfdProfile::text))
-              .whenSet(),
+          ifSet(
+              "bfd",
+              scalar(t -> BfdProfile.parse(t, "bfd")),
+              b -> b.tuning.bfd(),
+              (b, v) -> b.tuning = b.tuning.withBfd(v),
+              BfdProfile::text),
           optional(
                   "router-on-mesh",
                   EndpointSpec::flag,
@@ -296,15 +287,28 @@ final class EndpointSpec {
     return required(key, parse, get, set, format).orElse(d -> get.apply(DEFAULT));
   }
 
+  /**
+   * An {@code Optional} setting: absent is empty (the builder's default too), written only when
+   * set, as {@code format} gives the value inside.
+   */
+  private static <T> YamlSetting.Value<Draft, Optional<T>> ifSet(
+      String key,
+      BiFunction<YamlNode, Draft, T> parse,
+      Function<EndpointConfig.Builder, Optional<T>> get,
+      BiConsumer<EndpointConfig.Builder, Optional<T>> set,
+      Function<T, Object> format) {
+    return optional(
+            key,
+            (n, d) -> Optional.of(parse.apply(n, d)),
+            get,
+            set,
+            v -> format.apply(v.orElseThrow()))
+        .whenSet();
+  }
+
   /** A scalar through a value parser, its complaint at the node's line. */
   private static <T> BiFunction<YamlNode, Draft, T> scalar(Function<String, T> parser) {
     return (n, d) -> n.as(parser);
-  }
-
-  /** A present key of an {@code Optional} setting. */
-  private static <T> BiFunction<YamlNode, Draft, Optional<T>> present(
-      BiFunction<YamlNode, Draft, T> parse) {
-    return (n, d) -> Optional.of(parse.apply(n, d));
   }
 
   private static BiFunction<YamlNode, Draft, OptionalInt> presentInt(Function<String, Integer> p) {
@@ -313,10 +317,6 @@ final class EndpointSpec {
 
   private static <T> Function<T, Object> text() {
     return Object::toString;
-  }
-
-  private static <T> Function<Optional<T>, Object> unwrap(Function<T, Object> format) {
-    return v -> format.apply(v.orElseThrow());
   }
 
   private static <T> Function<List<T>, Object> texts() {
