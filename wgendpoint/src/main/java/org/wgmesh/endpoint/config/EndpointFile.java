@@ -18,7 +18,8 @@ import org.wgmesh.endpoint.settings.EndpointConfig;
  * Reads and writes the endpoint file {@code DIR/<domain>.yaml} (format: {@code
  * docs/endpoint-file.md}). Reading is strict: an unknown key, a value of the wrong form or a
  * fingerprint that does not match the pinned key is a {@link ConfigException} naming the file, the
- * key and its line. Writing is atomic and leaves an identical file untouched.
+ * key and its line. Writing is atomic and leaves an identical file untouched. The keys, their
+ * parsers, defaults and written forms are declared once, in {@link EndpointSpec}.
  */
 public final class EndpointFile {
   /** The format version this code reads and writes. */
