@@ -577,16 +577,9 @@ record SiteSpec(
     return java.util.UUID.fromString(t);
   }
 
-  /**
-   * Runs a value parser on a scalar, turning its InputException into a ConfigException at the
-   * node's line.
-   */
+  /** Runs a value parser on a scalar ({@link YamlNode#as}): its complaint at the node's line. */
   static <T> T convert(YamlNode n, Function<String, T> parser) {
-    try {
-      return parser.apply(n.text());
-    } catch (InputException e) {
-      throw n.error(e.why(), e.hint().orElse(null));
-    }
+    return n.as(parser);
   }
 
   private static void collectLines(YamlNode n, Map<String, Integer> lines) {
