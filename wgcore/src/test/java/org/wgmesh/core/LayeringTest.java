@@ -24,6 +24,11 @@ class LayeringTest {
   }
 
   @Test
+  void dnsjava_onlyInTheDnsReaders() {
+    LayeringRules.dnsjavaOnlyInDnsAdapters().check(CORE);
+  }
+
+  @Test
   void freemarker_notUsed() {
     LayeringRules.freemarkerOnlyInRenderer().check(CORE);
   }
@@ -60,5 +65,19 @@ class LayeringTest {
     assertThatThrownBy(() -> LayeringRules.noPackageCycles().check(fixture))
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("Cycle detected: Slice core.testing.cyclefixture.a -> ");
+  }
+
+  @Test
+  void noClassCycles_catchesTwoClassesThatUseEachOther() {
+    JavaClasses fixture =
+        new ClassFileImporter().importPackages("org.wgmesh.core.testing.cyclefixture");
+
+    assertThatThrownBy(
+            () ->
+                LayeringRules.noClassCycles("org.wgmesh.core.testing.cyclefixture").check(fixture))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("Cycle detected: Slice org.wgmesh.core.testing.cyclefixture.");
+    // Classes outside the root are not in a slice: the same fixture seen from a.. alone is fine.
+    LayeringRules.noClassCycles("org.wgmesh.core.testing.cyclefixture.a").check(fixture);
   }
 }

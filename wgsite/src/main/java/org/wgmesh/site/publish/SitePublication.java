@@ -29,6 +29,7 @@ import org.wgmesh.core.site.RetiredHost;
 import org.wgmesh.core.site.Site;
 import org.wgmesh.core.site.SiteFile;
 import org.wgmesh.core.site.SiteKeyRoll;
+import org.wgmesh.site.publish.target.Publisher;
 
 /**
  * The {@code wgpub} service: publishes a site file's mesh to its target. {@link #prepare} reads the
