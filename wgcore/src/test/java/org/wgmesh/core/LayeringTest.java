@@ -45,7 +45,7 @@ class LayeringTest {
 
   @Test
   void rules_seeTheClassesAndCatchAViolation() {
-    assertThat(CORE.contain("org.wgmesh.core.site.SiteFile")).isTrue();
+    assertThat(CORE.contain("org.wgmesh.core.site.SiteCodec")).isTrue();
     assertThat(CORE.stream().filter(c -> c.getPackageName().equals("org.wgmesh.core.testing")))
         .isEmpty();
     // Without the site file codec in the allowed set, its use of YamlNode is a violation.
@@ -53,7 +53,7 @@ class LayeringTest {
             () -> LayeringRules.yamlOnlyInFileCodecs(List.of("org.wgmesh.core.yaml..")).check(CORE))
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining(
-            "Method <org.wgmesh.core.site.SiteFile.load(java.nio.file.Path)> calls method <org.wgmesh.core.yaml.")
+            "Method <org.wgmesh.core.site.SiteCodec.read(java.nio.file.Path)> calls method <org.wgmesh.core.yaml.")
         .hasMessageNotContaining("Method <org.wgmesh.core.yaml.");
   }
 

@@ -57,7 +57,7 @@ public final class LayeringRules {
   public static final List<String> CORE_YAML_CODECS =
       List.of(
           "org.wgmesh.core.yaml..",
-          "org.wgmesh.core.site.SiteFile",
+          "org.wgmesh.core.site.SiteCodec",
           "org.wgmesh.core.site.SiteSpec");
 
   private LayeringRules() {}
