@@ -39,6 +39,8 @@ import org.wgmesh.core.record.PublicationState;
 import org.wgmesh.core.site.KeyPolicy;
 import org.wgmesh.core.site.Site;
 import org.wgmesh.core.site.SiteFile;
+import org.wgmesh.core.site.SiteKeyRolls;
+import org.wgmesh.core.site.SiteKeyStore;
 import org.wgmesh.endpoint.config.EnrolOptions;
 import org.wgmesh.endpoint.config.Enrolment;
 import org.wgmesh.endpoint.settings.EndpointConfig;
@@ -282,7 +284,7 @@ class KeysOverTimeTest {
         removed = true;
       }
       if (!rolled && !t.isBefore(rollAt)) {
-        Site s = SiteFile.startRoll(yaml, overlap, t);
+        Site s = SiteKeyRolls.start(SiteFile.load(yaml), yaml, overlap, t);
         newFingerprint = s.keyPolicy().roll().orElseThrow().nextSigning().publicKey().fingerprint();
         rolled = true;
       }
@@ -379,7 +381,7 @@ class KeysOverTimeTest {
     Site finalSite = SiteFile.load(yaml);
     assertThat(finalSite.keys().fingerprint()).isEqualTo(newFingerprint);
     assertThat(finalSite.keyPolicy().roll()).isEmpty();
-    assertThat(SiteFile.nextSigningKeyPath(yaml)).doesNotExist();
+    assertThat(SiteKeyStore.beside(yaml).nextSigning()).doesNotExist();
     // ... and on every endpoint still in the mesh.
     for (int n = 1; n <= 3; n++) {
       Endpoint e = endpoints.get(n);
