@@ -17,15 +17,11 @@ import org.wgmesh.core.cli.Reporter;
 import org.wgmesh.core.crypto.X25519PrivateKey;
 import org.wgmesh.core.error.ConflictException;
 import org.wgmesh.core.error.DeployException;
-import org.wgmesh.core.error.UnhealthyException;
 import org.wgmesh.core.exec.CommandRunner;
 import org.wgmesh.core.io.Lock;
 import org.wgmesh.core.net.DomainName;
-import org.wgmesh.core.record.SeenSerials;
 import org.wgmesh.endpoint.config.EndpointFile;
 import org.wgmesh.endpoint.config.HostKeys;
-import org.wgmesh.endpoint.deploy.health.HealthCheck;
-import org.wgmesh.endpoint.deploy.health.HealthReport;
 import org.wgmesh.endpoint.deploy.health.Metrics;
 import org.wgmesh.endpoint.deploy.host.HostProbe;
 import org.wgmesh.endpoint.deploy.host.HostState;
@@ -48,15 +44,14 @@ import org.wgmesh.endpoint.settings.EndpointConfig;
 import org.wgmesh.endpoint.settings.Firewall;
 import org.wgmesh.endpoint.settings.Supervisor;
 import org.wgmesh.endpoint.settings.WireGuardBackendChoice;
-import org.wgmesh.endpoint.source.EndpointMeshSource;
 import org.wgmesh.endpoint.source.MeshSource;
 
 /**
  * The endpoint deploy: read the endpoint file and host key (once), take the mesh's lock, read and
  * verify the mesh, plan, render, probe the host, plan the steps and hand them to {@link
- * Transactions} (the host, or a dry run that only reports them). Also {@code --down} and {@code
- * --check}. Every external process goes through the injected {@link CommandRunner}; progress goes
- * to the {@link Reporter}; nothing is printed.
+ * Transactions} (the host, or a dry run that only reports them). Also {@code --down}; {@code
+ * --check} is {@link CheckJob}'s. Every external process goes through the injected {@link
+ * CommandRunner}; progress goes to the {@link Reporter}; nothing is printed.
  */
 public final class DeployService {
   /**
@@ -436,46 +431,6 @@ public final class DeployService {
     }
   }
 
-  /**
-   * Checks the mesh deployed for {@code domain} against the live host ({@link HealthCheck}): needs
-   * no DNS (the namespace and interfaces come from the endpoint file and the manifest of the last
-   * deploy), takes no lock and runs query commands only; it writes its metrics file (through the
-   * transactions, so not in a dry run).
-   *
-   * @throws UnhealthyException when this host has no deploy of {@code domain} to check
-   */
-  public HealthReport check(DomainName domain, Duration maxHandshakeAge) {
-    EndpointConfig config = load(domain);
-    Optional<Layout> layout = deployedNamespace(config).map(ns -> new Layout(config.roots(), ns));
-    Manifest m = layout.map(l -> new StateStore(l.stateDir()).manifest()).orElse(Manifest.empty());
-    if (m.isEmpty() || !m.domain().equals(domain.toString())) {
-      throw new UnhealthyException(
-          domain.toString(),
-          "this mesh is not deployed on this host (no wgdeploy state for it in "
-              + config.roots().state()
-              + ")",
-          "deploy it first: wgdeploy " + domain);
-    }
-    HealthReport report =
-        new HealthCheck(runner, clock)
-            .check(layout.get(), m, acceptedSerial(config), maxHandshakeAge);
-    transactions.report(Metrics.checkFile(config.roots(), m.domain()), Metrics.check(report));
-    return report;
-  }
-
-  /** The highest mesh serial verified on this host (its replay-protection file), 0 if none. */
-  private static long acceptedSerial(EndpointConfig config) {
-    Path seen = EndpointMeshSource.seenFile(config);
-    try {
-      return Files.isRegularFile(seen)
-          ? SeenSerials.parse(Files.readString(seen), seen.toString()).mesh()
-          : 0;
-    } catch (IOException e) {
-      throw new org.wgmesh.core.error.FileException(
-          seen.toString(), "cannot read: " + e.getMessage(), null, e);
-    }
-  }
-
   private EndpointConfig load(DomainName domain) {
     return EndpointFile.load(EndpointFile.path(configDir, domain), domain);
   }
@@ -506,7 +461,7 @@ public final class DeployService {
    * Where the mesh is deployed, without DNS: the namespace the endpoint config names, else the one
    * whose manifest names the domain (the default, the locus, is in the endpoint file too).
    */
-  private static Optional<String> deployedNamespace(EndpointConfig config) {
+  static Optional<String> deployedNamespace(EndpointConfig config) {
     if (config.netns().isPresent()) {
       return Optional.of(config.netns().get().name());
     }
