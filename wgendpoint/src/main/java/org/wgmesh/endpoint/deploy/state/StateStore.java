@@ -117,11 +117,30 @@ public final class StateStore {
     try (Reader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
       return Optional.of(parse(r));
     } catch (IOException | IllegalArgumentException e) {
-      throw new FileException(
-          f.toString(),
-          "cannot read wgdeploy state: " + e.getMessage(),
-          "if the file is damaged, run wgdeploy --down and deploy again");
+      throw damaged(f, e);
     }
+  }
+
+  /**
+   * The properties of state file {@code f} from the {@code text} a run read of it (so the file is
+   * read once and parsed from that).
+   *
+   * @throws FileException naming {@code f} when the text is not a properties file
+   */
+  public static Properties parse(Path f, String text) {
+    try {
+      return parse(new StringReader(text));
+    } catch (IOException | IllegalArgumentException e) {
+      throw damaged(f, e);
+    }
+  }
+
+  /** The error for a state file that cannot be read or parsed, with what to do about it. */
+  public static FileException damaged(Path f, Exception e) {
+    return new FileException(
+        f.toString(),
+        "cannot read wgdeploy state: " + e.getMessage(),
+        "if the file is damaged, run wgdeploy --down and deploy again");
   }
 
   /** Parses the text of {@link #text}. */
