@@ -35,9 +35,9 @@ import org.wgmesh.endpoint.source.MeshSource;
 /**
  * The deploy job ({@code wgdeploy DOMAIN}): under the mesh's lock, read the host keys (once) and
  * the verified mesh, plan, render, probe the host, plan the steps and hand them to {@link
- * Transactions}; then a due host key switch ({@link KeySwitch}), the adoption of a pending host key
- * and the deploy metrics. A class of its own so that the plan-probe-execute sequence reads in one
- * place, apart from {@code --down} and {@code --check}.
+ * Transactions}; then a due host key switch ({@link KeySwitchJob}), the adoption of a pending host
+ * key and the deploy metrics. A class of its own so that the plan-probe-execute sequence reads in
+ * one place, apart from {@code --down} and {@code --check}.
  */
 final class DeployJob {
   private final MeshSource source;
@@ -45,7 +45,7 @@ final class DeployJob {
   private final Transactions transactions;
   private final Reporter reporter;
   private final Clock clock;
-  private final KeySwitch keySwitch;
+  private final KeySwitchJob keySwitch;
 
   DeployJob(
       MeshSource source,
@@ -53,7 +53,7 @@ final class DeployJob {
       Transactions transactions,
       Reporter reporter,
       Clock clock,
-      KeySwitch keySwitch) {
+      KeySwitchJob keySwitch) {
     this.source = Objects.requireNonNull(source, "source");
     this.runner = Objects.requireNonNull(runner, "runner");
     this.transactions = Objects.requireNonNull(transactions, "transactions");
@@ -105,8 +105,8 @@ final class DeployJob {
     return execute(prepare(run, key, read, at));
   }
 
-  private KeySwitch.Deploys deploys(RunContext run, MeshSource.Read read) {
-    return new KeySwitch.Deploys() {
+  private KeySwitchJob.Deploys deploys(RunContext run, MeshSource.Read read) {
+    return new KeySwitchJob.Deploys() {
       @Override
       public PreparedDeploy prepare(X25519PrivateKey key, Instant at) {
         return DeployJob.this.prepare(run, key, read, at);

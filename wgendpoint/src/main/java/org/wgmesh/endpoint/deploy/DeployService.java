@@ -26,9 +26,9 @@ import org.wgmesh.endpoint.source.MeshSource;
 
 /**
  * The endpoint's wgdeploy runs behind one entry point: the deploy ({@link DeployJob}, with its
- * {@link KeySwitch}), {@code --down} ({@link DownJob}) and {@code --check}. It holds what every run
- * is given (mesh source, command runner, transactions, reporter, clock) so that the command and the
- * tests construct one object; each call makes the run's {@link RunContext}, which reads the
+ * {@link KeySwitchJob}), {@code --down} ({@link DownJob}) and {@code --check}. It holds what every
+ * run is given (mesh source, command runner, transactions, reporter, clock) so that the command and
+ * the tests construct one object; each call makes the run's {@link RunContext}, which reads the
  * endpoint file and the state once. Every external process goes through the injected {@link
  * CommandRunner}; progress goes to the {@link Reporter}; nothing is printed.
  */
@@ -190,7 +190,7 @@ public final class DeployService {
         transactions,
         reporter,
         clock,
-        new KeySwitch(reporter, clock, keySwitchWait, sleeper));
+        new KeySwitchJob(reporter, clock, keySwitchWait, sleeper));
   }
 
   private RunContext context(DomainName domain, Overrides overrides) {

@@ -16,7 +16,7 @@ import org.wgmesh.endpoint.settings.EndpointConfig;
  * only part of a deploy that waits, and its rules (how far ahead, what a dry run says) are about
  * time, not about what is deployed.
  */
-final class KeySwitch {
+final class KeySwitchJob {
   /** The deploy as the switch needs it: planned ahead of the switch, carried out at it. */
   interface Deploys {
     /**
@@ -37,7 +37,7 @@ final class KeySwitch {
    * @param wait the longest a run waits for a switch ({@code --key-switch-wait}); zero: never wait
    * @param sleeper waits until an instant of {@code clock}
    */
-  KeySwitch(Reporter reporter, Clock clock, Duration wait, Sleeper sleeper) {
+  KeySwitchJob(Reporter reporter, Clock clock, Duration wait, Sleeper sleeper) {
     this.reporter = Objects.requireNonNull(reporter, "reporter");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.wait = Objects.requireNonNull(wait, "wait");
