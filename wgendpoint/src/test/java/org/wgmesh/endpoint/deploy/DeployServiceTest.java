@@ -589,6 +589,20 @@ class DeployServiceTest {
     return Fixtures.view(peers);
   }
 
+  /** The fixture mesh in which this host (h1) switches to key 11 at {@link #SWITCH_AT}. */
+  static MeshView withSelfSwitching() {
+    MeshView base = Fixtures.view();
+    return new MeshView(
+        base.settings(),
+        base.serial(),
+        base.issued(),
+        base.expires(),
+        base.siteSigningKey(),
+        base.siteBoxKey(),
+        switching(base.self(), 11),
+        base.peers());
+  }
+
   @Test
   void deploy_peerKeySwitchWithinTheWait_keepsTheOldKeyThenSwitchesOnlyThatLinkAtItsTime()
       throws Exception {
@@ -649,17 +663,7 @@ class DeployServiceTest {
   void deploy_ownKeySwitch_keepsTheCurrentKeyUntilTheTimeThenSwitchesEveryLinkAndAdoptsTheKey()
       throws Exception {
     SetClock clock = new SetClock(SWITCH_AT.minusSeconds(120));
-    MeshView base = Fixtures.view();
-    MeshView view =
-        new MeshView(
-            base.settings(),
-            base.serial(),
-            base.issued(),
-            base.expires(),
-            base.siteSigningKey(),
-            base.siteBoxKey(),
-            switching(base.self(), 11),
-            base.peers());
+    MeshView view = withSelfSwitching();
     DeployService service = deployedHostReading(view, clock, transactions());
     Path pending = org.wgmesh.endpoint.config.HostKeys.pendingFile(settings.hostKey());
     org.wgmesh.core.crypto.KeyFiles.createSecret(pending, Fixtures.key(11).toBase64());
@@ -684,17 +688,7 @@ class DeployServiceTest {
   @Test
   void deploy_ownKeySwitch_adoptsThePendingKeyAsReadAtTheStart() throws Exception {
     SetClock clock = new SetClock(SWITCH_AT.minusSeconds(120));
-    MeshView base = Fixtures.view();
-    MeshView view =
-        new MeshView(
-            base.settings(),
-            base.serial(),
-            base.issued(),
-            base.expires(),
-            base.siteSigningKey(),
-            base.siteBoxKey(),
-            switching(base.self(), 11),
-            base.peers());
+    MeshView view = withSelfSwitching();
     Path pending = org.wgmesh.endpoint.config.HostKeys.pendingFile(settings.hostKey());
     // The pending key file is damaged once the run has read it: a second read would fail.
     MeshSource source =
@@ -722,6 +716,14 @@ class DeployServiceTest {
       reads.merge(p, 1, Integer::sum);
       return DiskReader.DISK.read(p);
     }
+
+    /** The manifest and journal of {@code state} were read, and every file exactly once. */
+    void assertEachReadOnce(StateStore state) {
+      assertThat(reads)
+          .containsEntry(state.manifestFile(), 1)
+          .containsEntry(state.journalFile(), 1)
+          .allSatisfy((p, n) -> assertThat(n).as("reads of %s", p).isEqualTo(1));
+    }
   }
 
   @Test
@@ -735,11 +737,7 @@ class DeployServiceTest {
         RunContext.load(configDir, settings.domain(), DeployService.Overrides.none(), reader);
     DeployResult r = new DownJob(host, new DryRunTransactions(), Reporter.silent()).run(run);
     assertThat(r.commands()).isNotEmpty();
-    StateStore state = new StateStore(dir.resolve("var/lib/wgmesh/lab"));
-    assertThat(reader.reads)
-        .containsEntry(state.manifestFile(), 1)
-        .containsEntry(state.journalFile(), 1)
-        .allSatisfy((p, n) -> assertThat(n).as("reads of %s", p).isEqualTo(1));
+    reader.assertEachReadOnce(new StateStore(dir.resolve("var/lib/wgmesh/lab")));
   }
 
   @Test
@@ -775,12 +773,8 @@ class DeployServiceTest {
             Fixtures.read(Fixtures.view(), settings),
             Instant.now());
     assertThat(r.dryRun()).isTrue();
-    StateStore state = new StateStore(dir.resolve("var/lib/wgmesh/lab"));
     // The Shorewall merge and the live state share one read of the manifest and the journal.
-    assertThat(reader.reads)
-        .containsEntry(state.manifestFile(), 1)
-        .containsEntry(state.journalFile(), 1)
-        .allSatisfy((p, n) -> assertThat(n).as("reads of %s", p).isEqualTo(1));
+    reader.assertEachReadOnce(new StateStore(dir.resolve("var/lib/wgmesh/lab")));
   }
 
   @Test
