@@ -63,7 +63,7 @@ public final class HostKeyring {
    *
    * @throws org.wgmesh.core.error.ConfigException when the file does not hold a key
    */
-  public synchronized Optional<X25519PrivateKey> hpke() {
+  public Optional<X25519PrivateKey> hpke() {
     if (hpke == null) {
       hpke = Objects.requireNonNull(hpkeFile.get(), "hpke");
     }

@@ -75,8 +75,7 @@ final class DeployJob {
         MeshSource.KeyedRead keyed = source.readRotating(config, keyring);
         MeshSource.Read read = keyed.read();
         serial = read.view().serial();
-        HostKeyChoice keys =
-            new HostKeyChoice(keyring.current(), keyring.pending(), keyed.key(), reporter);
+        HostKeyChoice keys = new HostKeyChoice(keyring, keyed.key(), reporter);
         Instant now = clock.instant();
         X25519PrivateKey configured = keys.at(read.view(), now);
         DeployResult r = deploy(run, configured, read, now);

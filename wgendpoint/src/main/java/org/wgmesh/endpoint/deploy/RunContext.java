@@ -106,7 +106,7 @@ final class RunContext {
    * whose manifest names the domain (the default, the locus, is in the endpoint file too). Its
    * state is read once, here, for the whole run.
    */
-  synchronized Optional<Deployed> deployed() {
+  Optional<Deployed> deployed() {
     if (deployed == null) {
       deployed = discover().map(s -> new Deployed(layout(s), s));
     }
