@@ -1,26 +1,20 @@
 package org.wgmesh.endpoint.deploy;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import org.wgmesh.core.error.FileException;
 import org.wgmesh.core.error.UnhealthyException;
 import org.wgmesh.core.exec.CommandRunner;
 import org.wgmesh.core.net.DomainName;
-import org.wgmesh.core.record.SeenSerials;
-import org.wgmesh.endpoint.config.EndpointFile;
 import org.wgmesh.endpoint.deploy.health.HealthCheck;
 import org.wgmesh.endpoint.deploy.health.HealthReport;
 import org.wgmesh.endpoint.deploy.health.Metrics;
 import org.wgmesh.endpoint.deploy.plan.Layout;
 import org.wgmesh.endpoint.deploy.state.Manifest;
-import org.wgmesh.endpoint.deploy.state.StateStore;
+import org.wgmesh.endpoint.deploy.steps.DiskReader;
 import org.wgmesh.endpoint.settings.EndpointConfig;
-import org.wgmesh.endpoint.source.EndpointMeshSource;
 
 /**
  * {@code wgdeploy --check}: checks the mesh deployed for a domain against the live host ({@link
@@ -51,10 +45,11 @@ public final class CheckJob {
    * @throws org.wgmesh.core.error.ConfigException when the endpoint file is missing or bad
    */
   public HealthReport check(DomainName domain, Duration maxHandshakeAge) {
-    EndpointConfig config = EndpointFile.load(EndpointFile.path(configDir, domain), domain);
-    Optional<Layout> layout =
-        DeployService.deployedNamespace(config).map(ns -> new Layout(config.roots(), ns));
-    Manifest m = layout.map(l -> new StateStore(l.stateDir()).manifest()).orElse(Manifest.empty());
+    RunContext run =
+        RunContext.load(configDir, domain, DeployService.Overrides.none(), DiskReader.DISK);
+    EndpointConfig config = run.config();
+    Optional<Layout> layout = run.deployed().map(RunContext.Deployed::layout);
+    Manifest m = run.deployed().map(d -> d.state().manifest()).orElse(Manifest.empty());
     if (m.isEmpty() || !m.domain().equals(domain.toString())) {
       throw new UnhealthyException(
           domain.toString(),
@@ -65,20 +60,8 @@ public final class CheckJob {
     }
     HealthReport report =
         new HealthCheck(runner, clock)
-            .check(layout.get(), m, acceptedSerial(config), maxHandshakeAge);
+            .check(layout.get(), m, run.acceptedSerial(), maxHandshakeAge);
     Metrics.write(Metrics.checkFile(config.roots(), m.domain()), Metrics.check(report));
     return report;
-  }
-
-  /** The highest mesh serial verified on this host (its replay-protection file), 0 if none. */
-  private static long acceptedSerial(EndpointConfig config) {
-    Path seen = EndpointMeshSource.seenFile(config);
-    try {
-      return Files.isRegularFile(seen)
-          ? SeenSerials.parse(Files.readString(seen), seen.toString()).mesh()
-          : 0;
-    } catch (IOException e) {
-      throw new FileException(seen.toString(), "cannot read: " + e.getMessage(), null, e);
-    }
   }
 }

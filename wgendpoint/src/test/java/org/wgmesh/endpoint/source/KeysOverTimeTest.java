@@ -43,6 +43,8 @@ import org.wgmesh.core.site.SiteKeyRolls;
 import org.wgmesh.core.site.SiteKeyStore;
 import org.wgmesh.endpoint.config.EnrolOptions;
 import org.wgmesh.endpoint.config.Enrolment;
+import org.wgmesh.endpoint.config.HostKeyring;
+import org.wgmesh.endpoint.config.HostKeys;
 import org.wgmesh.endpoint.settings.EndpointConfig;
 import org.wgmesh.endpoint.settings.Roots;
 import org.wgmesh.site.publish.Publishers;
@@ -171,13 +173,17 @@ class KeysOverTimeTest {
       // As wgdeploy: during a host key rotation, the next key once the site publishes it.
       MeshSource.KeyedRead keyed =
           source.readRotating(
-              config, key, org.wgmesh.endpoint.config.HostKeys.readPending(config.hostKey(), dn));
+              config,
+              new HostKeyring(
+                  key,
+                  HostKeys.readPending(config.hostKey(), dn),
+                  () -> HostKeys.readHpke(config.hostKey(), dn)));
       MeshSource.Read r = keyed.read();
       MeshView v = r.view();
       // The new key is published ahead with a switch time: until then the host keeps its key.
       if (keyed.next()) {
         if (v.self().keyAt(clock.now).equals(keyed.key().publicKey())) {
-          org.wgmesh.endpoint.config.HostKeys.promotePending(config.hostKey(), dn);
+          HostKeys.promotePending(config.hostKey(), keyed.key());
           key = keyed.key();
           keysAdopted++;
         } else {
