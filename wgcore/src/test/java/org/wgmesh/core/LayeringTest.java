@@ -24,6 +24,11 @@ class LayeringTest {
   }
 
   @Test
+  void dnsjava_onlyInTheDnsReaders() {
+    LayeringRules.dnsjavaOnlyInDnsAdapters().check(CORE);
+  }
+
+  @Test
   void freemarker_notUsed() {
     LayeringRules.freemarkerOnlyInRenderer().check(CORE);
   }
@@ -40,7 +45,7 @@ class LayeringTest {
 
   @Test
   void rules_seeTheClassesAndCatchAViolation() {
-    assertThat(CORE.contain("org.wgmesh.core.site.SiteFile")).isTrue();
+    assertThat(CORE.contain("org.wgmesh.core.site.SiteCodec")).isTrue();
     assertThat(CORE.stream().filter(c -> c.getPackageName().equals("org.wgmesh.core.testing")))
         .isEmpty();
     // Without the site file codec in the allowed set, its use of YamlNode is a violation.
@@ -48,7 +53,7 @@ class LayeringTest {
             () -> LayeringRules.yamlOnlyInFileCodecs(List.of("org.wgmesh.core.yaml..")).check(CORE))
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining(
-            "Method <org.wgmesh.core.site.SiteFile.load(java.nio.file.Path)> calls method <org.wgmesh.core.yaml.")
+            "Method <org.wgmesh.core.site.SiteCodec.read(java.nio.file.Path)> calls method <org.wgmesh.core.yaml.")
         .hasMessageNotContaining("Method <org.wgmesh.core.yaml.");
   }
 
@@ -60,5 +65,19 @@ class LayeringTest {
     assertThatThrownBy(() -> LayeringRules.noPackageCycles().check(fixture))
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("Cycle detected: Slice core.testing.cyclefixture.a -> ");
+  }
+
+  @Test
+  void noClassCycles_catchesTwoClassesThatUseEachOther() {
+    JavaClasses fixture =
+        new ClassFileImporter().importPackages("org.wgmesh.core.testing.cyclefixture");
+
+    assertThatThrownBy(
+            () ->
+                LayeringRules.noClassCycles("org.wgmesh.core.testing.cyclefixture").check(fixture))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("Cycle detected: Slice org.wgmesh.core.testing.cyclefixture.");
+    // Classes outside the root are not in a slice: the same fixture seen from a.. alone is fine.
+    LayeringRules.noClassCycles("org.wgmesh.core.testing.cyclefixture.a").check(fixture);
   }
 }

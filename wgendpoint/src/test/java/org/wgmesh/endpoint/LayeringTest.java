@@ -10,11 +10,13 @@ import org.wgmesh.core.testing.LayeringRules;
 class LayeringTest {
   private static final JavaClasses ENDPOINT = LayeringRules.mainClasses("org.wgmesh.endpoint");
 
-  /** Where YAML is allowed here: wgcore's codecs and the endpoint file codec. */
+  /** Where YAML is allowed here: wgcore's codecs and the endpoint file codec and its spec. */
   static final List<String> YAML_CODECS =
       Stream.concat(
               LayeringRules.CORE_YAML_CODECS.stream(),
-              Stream.of("org.wgmesh.endpoint.config.EndpointFile"))
+              Stream.of(
+                  "org.wgmesh.endpoint.config.EndpointFile",
+                  "org.wgmesh.endpoint.config.EndpointSpec"))
           .toList();
 
   @Test

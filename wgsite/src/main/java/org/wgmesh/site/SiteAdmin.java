@@ -27,6 +27,8 @@ import org.wgmesh.core.registration.Registration;
 import org.wgmesh.core.registration.RegistrationBlob;
 import org.wgmesh.core.site.Site;
 import org.wgmesh.core.site.SiteFile;
+import org.wgmesh.core.site.SiteKeyRolls;
+import org.wgmesh.core.site.SiteKeyStore;
 
 /**
  * The admin's operations on a site file: create, validate, admit hosts, remove hosts. Every change
@@ -72,7 +74,7 @@ public final class SiteAdmin {
         return open(yaml, create);
       }
       Site site = SiteFile.create(yaml, v.settings(), v.asn(), v.publish());
-      SiteFile.KeyPaths kp = SiteFile.keyPaths(yaml);
+      SiteKeyStore kp = SiteKeyStore.beside(yaml);
       reporter.info(
           "created %s with site keys in %s and %s (mode 0600)", yaml, kp.signing(), kp.box());
       return site;
@@ -81,7 +83,7 @@ public final class SiteAdmin {
 
   private Site open(Path yaml, NewSite create) {
     Site site = SiteFile.load(yaml);
-    SiteFile.KeyPaths kp = SiteFile.keyPaths(yaml);
+    SiteKeyStore kp = SiteKeyStore.beside(yaml);
     reporter.detail(
         "loaded %s: %d hosts, %d retired; keys %s and %s",
         yaml, site.hosts().size(), site.retired().size(), kp.signing(), kp.box());
@@ -473,12 +475,12 @@ public final class SiteAdmin {
               "after that:  the new key signs alone; an endpoint that read no record during the",
               "             overlap must be re-pinned with wgconfig --site-fingerprint NEW",
               ""));
-      Site rolled = SiteFile.startRoll(yaml, overlap, now);
+      Site rolled = SiteKeyRolls.start(site, yaml, overlap, now);
       var roll = rolled.keyPolicy().roll().orElseThrow();
       reporter.info(
           "site-key roll started: next key %s (in %s), signs alone from %s; run wgpub to announce it",
           roll.nextSigning().publicKey().fingerprint(),
-          SiteFile.nextSigningKeyPath(yaml).getFileName(),
+          SiteKeyStore.beside(yaml).nextSigning().getFileName(),
           roll.at());
       return rolled;
     }

@@ -21,6 +21,16 @@ class LayeringTest {
   }
 
   @Test
+  void dnsjava_updatesAndTsigOnlyInTheRfc2136Adapter() {
+    LayeringRules.dnsjavaOnlyInDnsAdapters().check(SITE);
+  }
+
+  @Test
+  void publishers_useNoOtherPublisher() {
+    LayeringRules.publishersUseNoOtherPublisher().check(SITE);
+  }
+
+  @Test
   void freemarker_notUsed() {
     LayeringRules.freemarkerOnlyInRenderer().check(SITE);
   }
@@ -36,8 +46,15 @@ class LayeringTest {
   }
 
   @Test
+  void classes_haveNoCycles() {
+    LayeringRules.noClassCycles("org.wgmesh.site").check(SITE);
+  }
+
+  @Test
   void classes_areWgsitesOnly() {
-    assertThat(SITE.contain(LayeringRules.ROUTE53_ADAPTER)).isTrue();
+    assertThat(SITE.contain("org.wgmesh.site.publish.route53.Route53Publisher")).isTrue();
+    assertThat(SITE.contain("org.wgmesh.site.publish.rfc2136.Rfc2136Publisher")).isTrue();
+    assertThat(SITE.contain("org.wgmesh.site.publish.zonefile.ZoneFilePublisher")).isTrue();
     assertThat(SITE.stream().allMatch(c -> c.getPackageName().startsWith("org.wgmesh.site")))
         .isTrue();
   }

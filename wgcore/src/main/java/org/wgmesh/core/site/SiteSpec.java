@@ -1,5 +1,6 @@
 package org.wgmesh.core.site;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -74,6 +75,28 @@ record SiteSpec(
       java.time.Instant at,
       YamlNode node,
       YamlNode boxNode) {}
+
+  /**
+   * The error for a key file that does not hold the private half of {@code site-keys.<property>}:
+   * names the property and its line, so the key store needs no YAML.
+   */
+  ConfigException keyFileMismatch(String property, Path file) {
+    YamlNode node =
+        switch (property) {
+          case "signing-public" -> signingNode;
+          case "box-public" -> boxNode;
+          case "next-signing-public" -> roll.node();
+          case "next-box-public" -> roll.boxNode();
+          default -> throw new IllegalArgumentException(property);
+        };
+    String hint =
+        property.startsWith("next-")
+            ? "restore the right " + file.getFileName() + "; never edit site-keys by hand"
+            : "restore the right "
+                + file.getFileName()
+                + " (e.g. from a backup); never edit site-keys by hand";
+    return node.error("does not match the private key in " + file, hint);
+  }
 
   /** Format version of the site file; written as {@code version: 1}. */
   static final int VERSION = 1;
@@ -579,16 +602,9 @@ record SiteSpec(
     return java.util.UUID.fromString(t);
   }
 
-  /**
-   * Runs a value parser on a scalar, turning its InputException into a ConfigException at the
-   * node's line.
-   */
+  /** Runs a value parser on a scalar ({@link YamlNode#as}): its complaint at the node's line. */
   static <T> T convert(YamlNode n, Function<String, T> parser) {
-    try {
-      return parser.apply(n.text());
-    } catch (InputException e) {
-      throw n.error(e.why(), e.hint().orElse(null));
-    }
+    return n.as(parser);
   }
 
   private static void collectLines(YamlNode n, Map<String, Integer> lines) {

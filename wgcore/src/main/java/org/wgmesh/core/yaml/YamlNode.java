@@ -7,7 +7,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import org.wgmesh.core.error.ConfigException;
+import org.wgmesh.core.error.WgmeshException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -158,6 +160,25 @@ public final class YamlNode {
       throw error(v + " is out of range " + min + ".." + max);
     }
     return v;
+  }
+
+  /**
+   * The text of a scalar run through a value parser; the parser's complaint becomes an error at
+   * this node's line ({@code Property 'x' at line N: <why>}, its hint kept). An {@link
+   * IllegalArgumentException} (e.g. from {@code UUID.fromString}) reads {@code '<text>' is not
+   * valid: <message>}.
+   *
+   * @throws ConfigException when this is not a single value or the parser refuses it
+   */
+  public <T> T as(Function<String, T> parser) {
+    String t = text();
+    try {
+      return parser.apply(t);
+    } catch (WgmeshException e) {
+      throw error(e.why(), e.hint().orElse(null));
+    } catch (IllegalArgumentException e) {
+      throw error("'" + t + "' is not valid: " + e.getMessage());
+    }
   }
 
   private String kind() {

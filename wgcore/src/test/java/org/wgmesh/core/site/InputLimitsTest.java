@@ -38,7 +38,7 @@ class InputLimitsTest {
 
   @Test
   void siteFile_overTheSizeLimit_isRefusedUnread() throws Exception {
-    SparseFiles.of(yaml, SiteFile.MAX_BYTES + 1);
+    SparseFiles.of(yaml, SiteCodec.MAX_BYTES + 1);
     assertThatThrownBy(() -> SiteFile.load(yaml))
         .isInstanceOfSatisfying(
             ConfigException.class,

@@ -37,7 +37,7 @@ class SiteFileKeySwitchTest {
 
   /** The site file with host 2 switching from {@link #previous} at {@link #AT}. */
   private String switching() {
-    return SiteFile.render(
+    return SiteCodec.render(
         site.withHost(site.hosts().get(1).withKeySwitch(new KeySwitch(previous, AT))));
   }
 
@@ -74,9 +74,9 @@ class SiteFileKeySwitchTest {
     Site back = SiteFile.load(yaml);
     assertThat(back.hosts().get(1).keySwitch()).contains(new KeySwitch(previous, AT));
     assertThat(back.hosts().get(0).keySwitch()).isEmpty();
-    assertThat(SiteFile.render(back)).isEqualTo(text);
+    assertThat(SiteCodec.render(back)).isEqualTo(text);
     // Without it again: byte for byte the file of before.
-    assertThat(SiteFile.render(back.withHost(back.hosts().get(1).withoutKeySwitch())))
+    assertThat(SiteCodec.render(back.withHost(back.hosts().get(1).withoutKeySwitch())))
         .isEqualTo(good);
   }
 
@@ -157,8 +157,9 @@ class SiteFileKeySwitchTest {
     Files.writeString(yaml, text);
     Site s = SiteFile.load(yaml);
     assertThat(s.keyPolicy().switchDelay()).isEqualTo(Duration.ofMinutes(20));
-    assertThat(SiteFile.render(s)).isEqualTo(text);
-    assertThat(SiteFile.render(s.withKeyPolicy(s.keyPolicy().withKeySwitchDelay(Optional.empty()))))
+    assertThat(SiteCodec.render(s)).isEqualTo(text);
+    assertThat(
+            SiteCodec.render(s.withKeyPolicy(s.keyPolicy().withKeySwitchDelay(Optional.empty()))))
         .isEqualTo(good);
     String zero = good.replaceFirst("(?m)^(record-lifetime: .*)$", "$1\nkey-switch-delay: 0");
     assertRefused(zero, "Property 'key-switch-delay' at line " + lineOf(zero, "key-switch-delay:"));

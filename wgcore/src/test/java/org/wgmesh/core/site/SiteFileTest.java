@@ -42,12 +42,12 @@ class SiteFileTest {
     assertThat(s.ttl()).isEqualTo(Duration.ofSeconds(300));
     assertThat(s.recordLifetime()).isEqualTo(Duration.ofDays(7));
     assertThat(s.publishTarget()).isEqualTo("zonefile:/tmp/x.zone");
-    assertThat(SiteFile.render(s)).isEqualTo(good);
+    assertThat(SiteCodec.render(s)).isEqualTo(good);
   }
 
   @Test
   void create_writesKeysBesideWithMode0600AndPublicKeysInYaml() throws Exception {
-    SiteFile.KeyPaths kp = SiteFile.keyPaths(yaml);
+    SiteKeyStore kp = SiteKeyStore.beside(yaml);
     assertThat(kp.signing().getFileName().toString()).isEqualTo("wgmesh.sign.key");
     assertThat(kp.box().getFileName().toString()).isEqualTo("wgmesh.box.key");
     for (Path p : List.of(kp.signing(), kp.box())) {
@@ -101,7 +101,7 @@ class SiteFileTest {
 
   @Test
   void load_mismatchingKeyFile_namesKeyFileAndLine() throws Exception {
-    Path box = SiteFile.keyPaths(yaml).box();
+    Path box = SiteKeyStore.beside(yaml).box();
     Files.delete(box);
     org.wgmesh.core.crypto.KeyFiles.createSecret(box, X25519PrivateKey.generate().toBase64());
     assertThatThrownBy(() -> SiteFile.load(yaml))
@@ -123,7 +123,7 @@ class SiteFileTest {
 
   @Test
   void load_missingKeyFile_isAFileError() throws Exception {
-    Files.delete(SiteFile.keyPaths(yaml).signing());
+    Files.delete(SiteKeyStore.beside(yaml).signing());
     assertThatThrownBy(() -> SiteFile.load(yaml))
         .isInstanceOf(FileException.class)
         .hasMessageContaining("wgmesh.sign.key");
@@ -379,7 +379,7 @@ class SiteFileTest {
     assertThat(s.hosts()).allSatisfy(h -> assertThat(h.hpkePublic()).isEmpty());
     var hpke = X25519PrivateKey.generate().publicKey();
     Site moved = s.withHost(s.hosts().get(1).withHpkePublic(hpke));
-    String text = SiteFile.render(moved);
+    String text = SiteCodec.render(moved);
     assertThat(text).contains("hpke-public: " + hpke.toBase64());
     assertThat(text.lines().filter(l -> l.contains("hpke-public"))).hasSize(1);
     Files.writeString(yaml, text);
@@ -387,9 +387,9 @@ class SiteFileTest {
     assertThat(back.hosts()).isEqualTo(moved.hosts());
     assertThat(back.hosts().get(1).hpkePublic()).contains(hpke);
     assertThat(back.hosts().get(0).hpkePublic()).isEmpty();
-    assertThat(SiteFile.render(back)).isEqualTo(text);
+    assertThat(SiteCodec.render(back)).isEqualTo(text);
     // Without it again: byte for byte the file of before.
-    assertThat(SiteFile.render(back.withHost(back.hosts().get(1).withoutHpkePublic())))
+    assertThat(SiteCodec.render(back.withHost(back.hosts().get(1).withoutHpkePublic())))
         .isEqualTo(good);
     Files.writeString(yaml, text.replace(hpke.toBase64(), "not-a-key"));
     assertThatThrownBy(() -> SiteFile.load(yaml))
@@ -410,10 +410,10 @@ class SiteFileTest {
     Site set = SiteFile.load(yaml);
     assertThat(set.settings().links())
         .isEqualTo(new LinkSettings(java.util.OptionalInt.of(1380), 0, BfdProfile.FAST));
-    String text = SiteFile.render(set);
+    String text = SiteCodec.render(set);
     assertThat(text).contains("mtu: 1380\nkeepalive: 0\nbfd: fast\n");
     // Back to the defaults: byte for byte the file of before.
-    assertThat(SiteFile.render(set.withLinks(LinkSettings.DEFAULT))).isEqualTo(good);
+    assertThat(SiteCodec.render(set.withLinks(LinkSettings.DEFAULT))).isEqualTo(good);
   }
 
   @Test
@@ -424,8 +424,8 @@ class SiteFileTest {
             "(?m)^record-lifetime: (.*)$", "record-lifetime: $1\ngroup-key-max-age: 30d"));
     Site s = SiteFile.load(yaml);
     assertThat(s.keyPolicy().groupKeyMaxAge()).contains(Duration.ofDays(30));
-    assertThat(SiteFile.render(s)).contains("group-key-max-age: 30d");
-    assertThat(SiteFile.render(s.withKeyPolicy(org.wgmesh.core.site.KeyPolicy.NONE)))
+    assertThat(SiteCodec.render(s)).contains("group-key-max-age: 30d");
+    assertThat(SiteCodec.render(s.withKeyPolicy(org.wgmesh.core.site.KeyPolicy.NONE)))
         .doesNotContain("group-key-max-age");
     Files.writeString(
         yaml,
@@ -440,35 +440,36 @@ class SiteFileTest {
   void roll_startThenComplete_replacesTheSigningKey_andDropsTheOldOne() throws Exception {
     java.time.Instant t = java.time.Instant.parse("2027-01-01T00:00:00Z");
     Site before = SiteFile.load(yaml);
-    Site rolled = SiteFile.startRoll(yaml, Duration.ofDays(14), t);
+    Site rolled = SiteKeyRolls.start(SiteFile.load(yaml), yaml, Duration.ofDays(14), t);
     SiteKeyRoll roll = rolled.keyPolicy().roll().orElseThrow();
     assertThat(roll.at()).isEqualTo(t.plus(Duration.ofDays(14)));
     assertThat(SiteFile.load(yaml)).isEqualTo(rolled);
     assertThat(rolled.keys().signing().publicKey()).isEqualTo(before.keys().signing().publicKey());
     // Not due yet: nothing changes.
-    assertThat(SiteFile.completeRoll(yaml, t.plus(Duration.ofDays(13)))).isFalse();
+    assertThat(SiteKeyRolls.complete(SiteFile.load(yaml), yaml, t.plus(Duration.ofDays(13))))
+        .isEmpty();
     assertThat(SiteFile.load(yaml)).isEqualTo(rolled);
     // Due: the next key is the signing key, the old key file is gone.
-    assertThat(SiteFile.completeRoll(yaml, roll.at())).isTrue();
+    assertThat(SiteKeyRolls.complete(SiteFile.load(yaml), yaml, roll.at())).isPresent();
     Site done = SiteFile.load(yaml);
     assertThat(done.keys().signing().publicKey()).isEqualTo(roll.nextSigning().publicKey());
     assertThat(done.keyPolicy().roll()).isEmpty();
     assertThat(done.keys().box().publicKey()).isEqualTo(roll.nextBox().publicKey());
     assertThat(before.keys().box().publicKey()).isNotEqualTo(roll.nextBox().publicKey());
-    assertThat(SiteFile.nextSigningKeyPath(yaml)).doesNotExist();
-    assertThat(SiteFile.nextBoxKeyPath(yaml)).doesNotExist();
-    assertThat(Files.readString(SiteFile.keyPaths(yaml).box()).strip())
+    assertThat(SiteKeyStore.beside(yaml).nextSigning()).doesNotExist();
+    assertThat(SiteKeyStore.beside(yaml).nextBox()).doesNotExist();
+    assertThat(Files.readString(SiteKeyStore.beside(yaml).box()).strip())
         .isEqualTo(roll.nextBox().toBase64());
-    assertThat(Files.readString(SiteFile.keyPaths(yaml).signing()).strip())
+    assertThat(Files.readString(SiteKeyStore.beside(yaml).signing()).strip())
         .isEqualTo(roll.nextSigning().toBase64());
-    assertThat(SiteFile.completeRoll(yaml, roll.at())).isFalse();
+    assertThat(SiteKeyRolls.complete(SiteFile.load(yaml), yaml, roll.at())).isEmpty();
   }
 
   @Test
   void roll_completionInterruptedBeforeTheKeyFileMoved_loadsAndIsFinishedByTheNextRun()
       throws Exception {
     java.time.Instant t = java.time.Instant.parse("2027-01-01T00:00:00Z");
-    Site rolled = SiteFile.startRoll(yaml, Duration.ofDays(14), t);
+    Site rolled = SiteKeyRolls.start(SiteFile.load(yaml), yaml, Duration.ofDays(14), t);
     SiteKeyRoll roll = rolled.keyPolicy().roll().orElseThrow();
     // The site file already names the new key, the key files are not moved yet.
     Site half =
@@ -486,9 +487,9 @@ class SiteFileTest {
     assertThat(SiteFile.load(yaml).keys().signing().publicKey())
         .isEqualTo(roll.nextSigning().publicKey());
     assertThat(SiteFile.load(yaml).keys().box().publicKey()).isEqualTo(roll.nextBox().publicKey());
-    assertThat(SiteFile.completeRoll(yaml, t)).isTrue();
-    assertThat(SiteFile.nextSigningKeyPath(yaml)).doesNotExist();
-    assertThat(SiteFile.nextBoxKeyPath(yaml)).doesNotExist();
+    assertThat(SiteKeyRolls.complete(SiteFile.load(yaml), yaml, t)).isPresent();
+    assertThat(SiteKeyStore.beside(yaml).nextSigning()).doesNotExist();
+    assertThat(SiteKeyStore.beside(yaml).nextBox()).doesNotExist();
     assertThat(SiteFile.load(yaml).keys().signing().publicKey())
         .isEqualTo(roll.nextSigning().publicKey());
   }
@@ -497,9 +498,9 @@ class SiteFileTest {
   void roll_secondRollWhileOneIsUnderWay_isAConflict_andHandEditedHalfRollIsRefused()
       throws Exception {
     java.time.Instant t = java.time.Instant.parse("2027-01-01T00:00:00Z");
-    SiteFile.startRoll(yaml, Duration.ofDays(14), t);
+    SiteKeyRolls.start(SiteFile.load(yaml), yaml, Duration.ofDays(14), t);
     String text = Files.readString(yaml);
-    assertThatThrownBy(() -> SiteFile.startRoll(yaml, Duration.ofDays(14), t))
+    assertThatThrownBy(() -> SiteKeyRolls.start(SiteFile.load(yaml), yaml, Duration.ofDays(14), t))
         .isInstanceOf(org.wgmesh.core.error.ConflictException.class);
     assertThat(Files.readString(yaml)).isEqualTo(text);
     Files.writeString(yaml, text.replaceFirst("(?m)^  roll-at: .*\\n", ""));

@@ -44,7 +44,7 @@ class SiteTopologyTest {
     Site s =
         loadWith("topology:\n  policy: hub-and-spoke\n  hubs: [router2, 1]\n  hubs-per-spoke: 1\n");
     assertThat(s.settings().topology()).isEqualTo(new Topology.HubAndSpoke(List.of(1, 2), 1));
-    String rendered = SiteFile.render(s);
+    String rendered = SiteCodec.render(s);
     assertThat(rendered)
         .contains(
             "topology:\n  policy: hub-and-spoke\n  hubs:\n  - router1\n  - router2\n"
@@ -152,7 +152,7 @@ class SiteTopologyTest {
     Files.writeString(yaml, with);
     Site s = SiteFile.load(yaml);
     assertThat(s.hosts().get(0).sharedLans()).hasToString("[192.168.7.1/24]");
-    assertThat(SiteFile.render(s)).isEqualTo(with);
+    assertThat(SiteCodec.render(s)).isEqualTo(with);
     Files.writeString(yaml, good.replace(from, from + "  shared-lans:\n  - 192.168.7.0/24\n"));
     assertThatThrownBy(() -> SiteFile.load(yaml))
         .hasMessageContaining("Property 'hosts[0].shared-lans[0]' at line 33")

@@ -19,6 +19,7 @@ import org.wgmesh.core.exec.CommandRunner;
 import org.wgmesh.core.exec.ProcessCommandRunner;
 import org.wgmesh.core.net.DomainName;
 import org.wgmesh.endpoint.config.EndpointFile;
+import org.wgmesh.endpoint.deploy.CheckJob;
 import org.wgmesh.endpoint.deploy.DeployResult;
 import org.wgmesh.endpoint.deploy.DeployService;
 import org.wgmesh.endpoint.deploy.Sleeper;
@@ -262,7 +263,7 @@ public final class WgdeployCommand implements Callable<Integer> {
             : Duration.ofSeconds(maxHandshakeAge);
     HealthReport report;
     try {
-      report = runCheck(reporter, dir, mesh, maxAge);
+      report = new CheckJob(dir, runner, clock).check(mesh, maxAge);
     } catch (org.wgmesh.core.error.WgmeshException e) {
       // A monitor reading --json always gets one document, also when nothing could be checked
       // (issue 19); the error goes to stderr and the exit code as for any run.
@@ -282,18 +283,6 @@ public final class WgdeployCommand implements Callable<Integer> {
       }
     }
     return (report.healthy() ? ExitCode.OK : ExitCode.UNHEALTHY).code();
-  }
-
-  private HealthReport runCheck(Reporter reporter, Path dir, DomainName mesh, Duration maxAge) {
-    // Host transactions only for the metrics file: the check takes no lock and runs no step.
-    return new DeployService(
-            dir,
-            sources.apply(Optional.ofNullable(resolver)),
-            runner,
-            new HostTransactions(runner, reporter, Waiter.POLLING),
-            reporter,
-            clock)
-        .check(mesh, maxAge);
   }
 
   private UsageException usage(String why) {

@@ -26,9 +26,6 @@ import org.wgmesh.core.net.IpPrefix;
 import org.wgmesh.core.record.MeshRecord;
 import org.wgmesh.core.record.SeenSerials;
 import org.wgmesh.endpoint.settings.EndpointConfig;
-import org.wgmesh.endpoint.settings.Roots;
-import org.wgmesh.endpoint.settings.Supervisor;
-import org.wgmesh.endpoint.settings.WireGuardBackendChoice;
 
 /**
  * {@code wgconfig}'s service: reads the mesh record, verifies it, pins the site key, and creates or
@@ -277,30 +274,7 @@ public final class Enrolment {
 
   private static EndpointConfig apply(
       EnrolOptions o, Optional<EndpointConfig> existing, MeshRecord mesh, DomainName domain) {
-    EndpointConfig base =
-        existing.orElseGet(
-            () ->
-                new EndpointConfig(
-                    domain,
-                    mesh.siteSigningKey(),
-                    mesh.siteBoxKey(),
-                    mesh.settings().locus(),
-                    UUID.randomUUID(),
-                    Optional.empty(),
-                    Optional.empty(),
-                    Optional.empty(),
-                    List.of(),
-                    Optional.empty(),
-                    List.of(),
-                    List.of(),
-                    EndpointFile.defaultHostKey(o.configDir(), domain),
-                    Optional.empty(),
-                    Optional.empty(),
-                    WireGuardBackendChoice.AUTO,
-                    Supervisor.DIRECT,
-                    Roots.system(),
-                    Optional.empty(),
-                    true));
+    EndpointConfig base = existing.orElseGet(() -> firstRun(o, mesh, domain));
     return base.with(
         b -> {
           b.siteSigningKey = mesh.siteSigningKey();
@@ -312,6 +286,18 @@ public final class Enrolment {
             b.zoneFile = o.zoneFile().map(Path::toAbsolutePath);
           }
         });
+  }
+
+  /** A new endpoint: a fresh identity, the default key file, every other setting at its default. */
+  private static EndpointConfig firstRun(EnrolOptions o, MeshRecord mesh, DomainName domain) {
+    EndpointConfig.Builder b = EndpointConfig.builder();
+    b.domain = domain;
+    b.siteSigningKey = mesh.siteSigningKey();
+    b.siteBoxKey = mesh.siteBoxKey();
+    b.locus = mesh.settings().locus();
+    b.uuid = UUID.randomUUID();
+    b.hostKey = EndpointFile.defaultHostKey(o.configDir(), domain);
+    return b.build();
   }
 
   /**

@@ -82,17 +82,18 @@ public final class HostKeys {
   }
 
   /**
-   * Makes the pending key the host key (atomically, 0600) and removes the pending file; does
-   * nothing when there is none. Idempotent, also after an interruption between the two steps.
+   * Makes {@code next}, the pending key read at the start of the run, the host key (atomically,
+   * 0600) and removes the pending file; does nothing when there is none. The pending file is not
+   * read again: the key deployed is the one promoted. Idempotent, also after an interruption
+   * between the two steps.
    *
    * @throws org.wgmesh.core.error.FileException when a file cannot be written
    */
-  public static void promotePending(Path hostKeyFile, DomainName domain) {
+  public static void promotePending(Path hostKeyFile, X25519PrivateKey next) {
     Path p = pendingFile(hostKeyFile);
     if (!Files.exists(p)) {
       return;
     }
-    X25519PrivateKey next = read(p, domain);
     org.wgmesh.core.io.AtomicFiles.write(
         hostKeyFile, next.toBase64() + "\n", org.wgmesh.core.io.AtomicFiles.SECRET);
     try {

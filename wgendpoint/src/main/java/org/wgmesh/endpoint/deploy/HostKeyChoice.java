@@ -5,6 +5,7 @@ import java.util.Optional;
 import org.wgmesh.core.cli.Reporter;
 import org.wgmesh.core.crypto.X25519PrivateKey;
 import org.wgmesh.core.model.MeshView;
+import org.wgmesh.endpoint.config.HostKeyring;
 
 /**
  * Which of this host's private keys a deploy configures at a given time. During a host key rotation
@@ -19,15 +20,12 @@ final class HostKeyChoice {
   private final Reporter reporter;
 
   /**
+   * @param keys the host's keys as the run read them
    * @param readWith the key the mesh was read with (the fallback when the mesh names neither)
    */
-  HostKeyChoice(
-      X25519PrivateKey current,
-      Optional<X25519PrivateKey> pending,
-      X25519PrivateKey readWith,
-      Reporter reporter) {
-    this.current = current;
-    this.pending = pending;
+  HostKeyChoice(HostKeyring keys, X25519PrivateKey readWith, Reporter reporter) {
+    this.current = keys.current();
+    this.pending = keys.pending();
     this.readWith = readWith;
     this.reporter = reporter;
   }

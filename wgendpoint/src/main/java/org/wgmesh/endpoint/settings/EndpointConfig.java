@@ -108,56 +108,6 @@ public record EndpointConfig(
     Objects.requireNonNull(tuning, "tuning");
   }
 
-  /**
-   * As the canonical constructor, with Shorewall, {@link ExistingFirewall#REFUSE} and no tuning.
-   */
-  public EndpointConfig(
-      DomainName domain,
-      Ed25519PublicKey siteSigningKey,
-      X25519PublicKey siteBoxKey,
-      String locus,
-      UUID uuid,
-      Optional<String> hostname,
-      Optional<NamespaceName> netns,
-      Optional<InterfaceName> publicInterface,
-      List<IpAddress> publicAddresses,
-      Optional<InterfaceName> trustInterface,
-      List<IpPrefix> trustAddresses,
-      List<IpPrefix> lanPrefixes,
-      Path hostKey,
-      Optional<String> resolver,
-      Optional<Path> zoneFile,
-      WireGuardBackendChoice backend,
-      Supervisor supervisor,
-      Roots roots,
-      Optional<Path> templateDir,
-      boolean allowSshFromNet) {
-    this(
-        domain,
-        siteSigningKey,
-        siteBoxKey,
-        locus,
-        uuid,
-        hostname,
-        netns,
-        publicInterface,
-        publicAddresses,
-        trustInterface,
-        trustAddresses,
-        lanPrefixes,
-        hostKey,
-        resolver,
-        zoneFile,
-        backend,
-        supervisor,
-        roots,
-        templateDir,
-        allowSshFromNet,
-        Firewall.SHOREWALL,
-        ExistingFirewall.REFUSE,
-        EndpointTuning.DEFAULT);
-  }
-
   /** The pinned site key's fingerprint ({@code SHA256:...}), as operators compare it. */
   public String siteFingerprint() {
     return siteSigningKey.fingerprint();
@@ -206,14 +156,32 @@ public record EndpointConfig(
     return trustAddresses.stream().map(IpPrefix::masked).distinct().toList();
   }
 
+  /** A builder holding this config's settings, to change or to read field by field. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
   /** A copy with {@code change} applied to a builder of this config. */
   public EndpointConfig with(java.util.function.Consumer<Builder> change) {
-    Builder b = new Builder(this);
+    Builder b = toBuilder();
     change.accept(b);
     return b.build();
   }
 
-  /** Mutable copy of a config, for {@link #with}. Validation happens in {@link #build()}. */
+  /**
+   * A builder with every optional setting at its default (the defaults of {@code
+   * docs/endpoint-file.md}, which the endpoint file reader applies to absent keys too). The
+   * required ones ({@code domain}, the site keys, {@code locus}, {@code uuid}, {@code hostKey})
+   * start unset and {@link Builder#build()} refuses them missing.
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A config under construction: a new one ({@link #builder()}) or a copy to change ({@link
+   * #with}). Validation happens in {@link #build()}.
+   */
   public static final class Builder {
     public DomainName domain;
     public Ed25519PublicKey siteSigningKey;
@@ -239,7 +207,27 @@ public record EndpointConfig(
     public ExistingFirewall existingFirewall;
     public EndpointTuning tuning;
 
-    Builder(EndpointConfig c) {
+    private Builder() {
+      hostname = Optional.empty();
+      netns = Optional.empty();
+      publicInterface = Optional.empty();
+      publicAddresses = List.of();
+      trustInterface = Optional.empty();
+      trustAddresses = List.of();
+      lanPrefixes = List.of();
+      resolver = Optional.empty();
+      zoneFile = Optional.empty();
+      backend = WireGuardBackendChoice.AUTO;
+      supervisor = Supervisor.DIRECT;
+      roots = Roots.system();
+      templateDir = Optional.empty();
+      allowSshFromNet = true;
+      firewall = Firewall.SHOREWALL;
+      existingFirewall = ExistingFirewall.REFUSE;
+      tuning = EndpointTuning.DEFAULT;
+    }
+
+    private Builder(EndpointConfig c) {
       domain = c.domain;
       siteSigningKey = c.siteSigningKey;
       siteBoxKey = c.siteBoxKey;
@@ -267,6 +255,7 @@ public record EndpointConfig(
 
     /**
      * @throws ConfigException naming the setting that is invalid
+     * @throws NullPointerException naming a required setting left unset
      */
     public EndpointConfig build() {
       return new EndpointConfig(

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.wgmesh.core.crypto.X25519PrivateKey;
 import org.wgmesh.core.dns.DnsSource;
 import org.wgmesh.core.dns.DnsSources;
@@ -12,6 +13,7 @@ import org.wgmesh.core.error.FileException;
 import org.wgmesh.core.model.MeshView;
 import org.wgmesh.core.record.MeshReader;
 import org.wgmesh.core.record.SeenSerials;
+import org.wgmesh.endpoint.config.HostKeyring;
 import org.wgmesh.endpoint.config.HostKeys;
 import org.wgmesh.endpoint.settings.EndpointConfig;
 
@@ -83,6 +85,17 @@ public final class EndpointMeshSource implements MeshSource {
    */
   @Override
   public Read read(EndpointConfig config, X25519PrivateKey hostKey) {
+    return read(config, hostKey, () -> HostKeys.readHpke(config.hostKey(), config.domain()));
+  }
+
+  /** As {@link #read(EndpointConfig, X25519PrivateKey)}, with the HPKE key {@code keys} hold. */
+  @Override
+  public Read read(EndpointConfig config, X25519PrivateKey hostKey, HostKeyring keys) {
+    return read(config, hostKey, keys::hpke);
+  }
+
+  private Read read(
+      EndpointConfig config, X25519PrivateKey hostKey, Supplier<Optional<X25519PrivateKey>> hpke) {
     Path seenFile = seenFile(config);
     SeenSerials seen = SeenSerials.read(seenFile);
     MeshView view =
@@ -91,7 +104,7 @@ public final class EndpointMeshSource implements MeshSource {
             config.domain().toString(),
             config.siteSigningKey(),
             hostKey,
-            HostKeys.readHpke(config.hostKey(), config.domain()).orElse(null),
+            hpke.get().orElse(null),
             seen);
     // Only a complete, verified read moves the serials forward (the reader updated `seen`).
     return new Read(view, seenFile, seen.toText());

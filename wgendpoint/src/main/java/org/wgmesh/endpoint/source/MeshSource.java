@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.wgmesh.core.crypto.X25519PrivateKey;
 import org.wgmesh.core.error.RecordException;
 import org.wgmesh.core.model.MeshView;
+import org.wgmesh.endpoint.config.HostKeyring;
 import org.wgmesh.endpoint.settings.EndpointConfig;
 
 /**
@@ -24,24 +25,34 @@ public interface MeshSource {
   Read read(EndpointConfig config, X25519PrivateKey hostKey);
 
   /**
+   * {@link #read} with the host's keys of this run in hand: a source that needs the HPKE key takes
+   * it from {@code keys} instead of reading its file again.
+   *
+   * @param hostKey the key to open the group-key record with ({@code keys}' current or pending)
+   */
+  default Read read(EndpointConfig config, X25519PrivateKey hostKey, HostKeyring keys) {
+    return read(config, hostKey);
+  }
+
+  /**
    * {@link #read} during a host key rotation ({@code wghost --rotate-key}): reads with the pending
    * next key when the site publishes it, else with the current key.
    *
-   * @param pending the next key, if a rotation is pending
+   * @param keys the host's keys, read once for the run
    * @return the read and the key it was made with
    * @throws org.wgmesh.core.error.WgmeshException as {@link #read}, from the read with the current
    *     key
    */
-  default KeyedRead readRotating(
-      EndpointConfig config, X25519PrivateKey current, Optional<X25519PrivateKey> pending) {
+  default KeyedRead readRotating(EndpointConfig config, HostKeyring keys) {
+    Optional<X25519PrivateKey> pending = keys.pending();
     if (pending.isPresent()) {
       try {
-        return new KeyedRead(read(config, pending.get()), pending.get(), true);
+        return new KeyedRead(read(config, pending.get(), keys), pending.get(), true);
       } catch (RecordException notPublishedYet) {
         // The site has not published the new key yet: carry on with the current one.
       }
     }
-    return new KeyedRead(read(config, current), current, false);
+    return new KeyedRead(read(config, keys.current(), keys), keys.current(), false);
   }
 
   /**

@@ -251,7 +251,7 @@ class WgconfigCommandTest {
   @Test
   void zoneFile_enrolsOfflineFromTheFragmentWgpubWrites() throws Exception {
     Path zone = dir.resolve("mesh.zone");
-    new org.wgmesh.site.publish.ZoneFilePublisher(zone)
+    new org.wgmesh.site.publish.zonefile.ZoneFilePublisher(zone)
         .upsert(java.util.List.of(mesh.meshRecord()));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();

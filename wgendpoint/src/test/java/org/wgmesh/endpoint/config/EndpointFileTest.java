@@ -27,7 +27,6 @@ import org.wgmesh.endpoint.settings.Firewall;
 import org.wgmesh.endpoint.settings.InterfaceName;
 import org.wgmesh.endpoint.settings.NamespaceName;
 import org.wgmesh.endpoint.settings.Roots;
-import org.wgmesh.endpoint.settings.Supervisor;
 import org.wgmesh.endpoint.settings.WireGuardBackendChoice;
 
 class EndpointFileTest {
@@ -53,29 +52,28 @@ class EndpointFileTest {
   final SiteKeys site = SiteKeys.generate();
 
   EndpointConfig sample() {
-    return new EndpointConfig(
-        DomainName.parse("Mesh.Example.Test.", "t"),
-        site.signing().publicKey(),
-        site.box().publicKey(),
-        "lab",
-        UUID.fromString("00000000-0000-0007-0000-000000000001"),
-        Optional.of("r1"),
-        Optional.empty(),
-        Optional.of(InterfaceName.parse("eth0", "t")),
-        List.of(IpAddress.parse("203.0.113.1", "t"), IpAddress.parse("2001:db8::1", "t")),
-        Optional.of(InterfaceName.parse("eth1", "t")),
+    EndpointConfig.Builder b = EndpointConfig.builder();
+    b.domain = DomainName.parse("Mesh.Example.Test.", "t");
+    b.siteSigningKey = site.signing().publicKey();
+    b.siteBoxKey = site.box().publicKey();
+    b.locus = "lab";
+    b.uuid = UUID.fromString("00000000-0000-0007-0000-000000000001");
+    b.hostname = Optional.of("r1");
+    b.publicInterface = Optional.of(InterfaceName.parse("eth0", "t"));
+    b.publicAddresses =
+        List.of(IpAddress.parse("203.0.113.1", "t"), IpAddress.parse("2001:db8::1", "t"));
+    b.trustInterface = Optional.of(InterfaceName.parse("eth1", "t"));
+    b.trustAddresses =
         List.of(
             IpPrefix.parseInterface("198.18.1.1/24", "t"),
-            IpPrefix.parseInterface("fd00:1::1/64", "t")),
-        List.of(),
-        EndpointFile.defaultHostKey(dir, DomainName.parse("mesh.example.test", "t")),
-        Optional.of("127.0.0.1:5353"),
-        Optional.empty(),
-        WireGuardBackendChoice.USERSPACE,
-        Supervisor.DIRECT,
-        Roots.under(dir.resolve("root")),
-        Optional.of(dir.resolve("templates")),
-        false);
+            IpPrefix.parseInterface("fd00:1::1/64", "t"));
+    b.hostKey = EndpointFile.defaultHostKey(dir, DomainName.parse("mesh.example.test", "t"));
+    b.resolver = Optional.of("127.0.0.1:5353");
+    b.backend = WireGuardBackendChoice.USERSPACE;
+    b.roots = Roots.under(dir.resolve("root"));
+    b.templateDir = Optional.of(dir.resolve("templates"));
+    b.allowSshFromNet = false;
+    return b.build();
   }
 
   Path write(String yaml) throws Exception {

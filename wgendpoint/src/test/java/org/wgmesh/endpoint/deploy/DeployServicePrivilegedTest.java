@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,8 @@ import org.wgmesh.core.error.DeployException;
 import org.wgmesh.core.exec.Command;
 import org.wgmesh.core.model.MeshView;
 import org.wgmesh.core.testing.RecordingCommandRunner;
+import org.wgmesh.endpoint.deploy.health.HealthCheck;
+import org.wgmesh.endpoint.deploy.health.HealthReport;
 import org.wgmesh.endpoint.settings.EndpointConfig;
 import org.wgmesh.endpoint.settings.WireGuardBackendChoice;
 
@@ -67,6 +70,19 @@ class DeployServicePrivilegedTest {
       Path wgConf = dir.resolve("root/etc/wireguard/mesh/wg2.conf");
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(wgConf)))
           .isEqualTo("rw-------");
+
+      // 1b. --check reads the live host: what the deploy set up is in place; the peers do not
+      // exist, so their links have no handshake and their sessions wait. Queries only.
+      RecordingCommandRunner checked = RecordingCommandRunner.delegatingTo(host.runner());
+      HealthReport health =
+          new CheckJob(dir.resolve("root/etc/wgmesh"), checked, Clock.systemUTC())
+              .check(settings.domain(), HealthCheck.DEFAULT_MAX_HANDSHAKE_AGE);
+      assertThat(health.namespace()).isEqualTo("mesh");
+      assertThat(health.failures())
+          .extracting(HealthReport.Item::name)
+          .containsExactly("link.wg2", "link.wg3");
+      assertThat(health.failures()).allMatch(i -> i.detail().startsWith("no handshake"));
+      assertThat(checked.mutations()).isEmpty();
 
       // 2. Nothing changed: only queries run.
       RecordingCommandRunner recorder = RecordingCommandRunner.delegatingTo(host.runner());

@@ -7,8 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,12 +26,16 @@ import org.wgmesh.core.model.KeySwitch;
 import org.wgmesh.core.model.MeshView;
 import org.wgmesh.core.testing.RecordingCommandRunner;
 import org.wgmesh.endpoint.config.EndpointFile;
+import org.wgmesh.endpoint.deploy.host.DiskFile;
+import org.wgmesh.endpoint.deploy.state.StateStore;
+import org.wgmesh.endpoint.deploy.steps.DiskReader;
 import org.wgmesh.endpoint.deploy.steps.DryRunTransactions;
 import org.wgmesh.endpoint.deploy.steps.HostTransactions;
 import org.wgmesh.endpoint.deploy.steps.Transactions;
 import org.wgmesh.endpoint.deploy.steps.Waiter;
 import org.wgmesh.endpoint.settings.EndpointConfig;
 import org.wgmesh.endpoint.settings.WireGuardBackendChoice;
+import org.wgmesh.endpoint.source.MeshSource;
 
 /**
  * The transaction logic against a recording runner that plays a fresh host: no namespace, lan0 in
@@ -534,6 +542,11 @@ class DeployServiceTest {
    * A deployed host (wg2 wg3 wg5) whose endpoint file and key are on disk, reading {@code view}.
    */
   DeployService deployedHostReading(MeshView view, SetClock clock, Transactions t) {
+    return deployedHostReading((c, k) -> Fixtures.read(view, c), clock, t);
+  }
+
+  /** As above, reading from {@code source}. */
+  DeployService deployedHostReading(MeshSource source, SetClock clock, Transactions t) {
     deploy(Fixtures.view());
     playDeployedHost("wg2 wg3 wg5");
     host.clear();
@@ -542,7 +555,7 @@ class DeployServiceTest {
     org.wgmesh.core.crypto.KeyFiles.createSecret(settings.hostKey(), Fixtures.key(1).toBase64());
     return new DeployService(
         configDir,
-        (c, k) -> Fixtures.read(view, c),
+        source,
         host,
         t,
         Reporter.silent(),
@@ -574,6 +587,20 @@ class DeployServiceTest {
     List<HostEntry> peers = new java.util.ArrayList<>(v.peers());
     peers.set(0, switching(peers.get(0), 22));
     return Fixtures.view(peers);
+  }
+
+  /** The fixture mesh in which this host (h1) switches to key 11 at {@link #SWITCH_AT}. */
+  static MeshView withSelfSwitching() {
+    MeshView base = Fixtures.view();
+    return new MeshView(
+        base.settings(),
+        base.serial(),
+        base.issued(),
+        base.expires(),
+        base.siteSigningKey(),
+        base.siteBoxKey(),
+        switching(base.self(), 11),
+        base.peers());
   }
 
   @Test
@@ -636,17 +663,7 @@ class DeployServiceTest {
   void deploy_ownKeySwitch_keepsTheCurrentKeyUntilTheTimeThenSwitchesEveryLinkAndAdoptsTheKey()
       throws Exception {
     SetClock clock = new SetClock(SWITCH_AT.minusSeconds(120));
-    MeshView base = Fixtures.view();
-    MeshView view =
-        new MeshView(
-            base.settings(),
-            base.serial(),
-            base.issued(),
-            base.expires(),
-            base.siteSigningKey(),
-            base.siteBoxKey(),
-            switching(base.self(), 11),
-            base.peers());
+    MeshView view = withSelfSwitching();
     DeployService service = deployedHostReading(view, clock, transactions());
     Path pending = org.wgmesh.endpoint.config.HostKeys.pendingFile(settings.hostKey());
     org.wgmesh.core.crypto.KeyFiles.createSecret(pending, Fixtures.key(11).toBase64());
@@ -666,6 +683,98 @@ class DeployServiceTest {
     // The pending key is the host key now.
     assertThat(Files.readString(settings.hostKey()).strip()).isEqualTo(Fixtures.key(11).toBase64());
     assertThat(pending).doesNotExist();
+  }
+
+  @Test
+  void deploy_ownKeySwitch_adoptsThePendingKeyAsReadAtTheStart() throws Exception {
+    SetClock clock = new SetClock(SWITCH_AT.minusSeconds(120));
+    MeshView view = withSelfSwitching();
+    Path pending = org.wgmesh.endpoint.config.HostKeys.pendingFile(settings.hostKey());
+    // The pending key file is damaged once the run has read it: a second read would fail.
+    MeshSource source =
+        (c, k) -> {
+          try {
+            Files.writeString(pending, "damaged\n");
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+          return Fixtures.read(view, c);
+        };
+    DeployService service = deployedHostReading(source, clock, transactions());
+    org.wgmesh.core.crypto.KeyFiles.createSecret(pending, Fixtures.key(11).toBase64());
+    service.deploy(settings.domain(), DeployService.Overrides.none());
+    assertThat(Files.readString(settings.hostKey()).strip()).isEqualTo(Fixtures.key(11).toBase64());
+    assertThat(pending).doesNotExist();
+  }
+
+  /** A reader of the real files that counts the reads of each. */
+  static final class CountingReader implements DiskReader {
+    final Map<Path, Integer> reads = new HashMap<>();
+
+    @Override
+    public Optional<DiskFile> read(Path p) throws java.io.IOException {
+      reads.merge(p, 1, Integer::sum);
+      return DiskReader.DISK.read(p);
+    }
+
+    /** The manifest and journal of {@code state} were read, and every file exactly once. */
+    void assertEachReadOnce(StateStore state) {
+      assertThat(reads)
+          .containsEntry(state.manifestFile(), 1)
+          .containsEntry(state.journalFile(), 1)
+          .allSatisfy((p, n) -> assertThat(n).as("reads of %s", p).isEqualTo(1));
+    }
+  }
+
+  @Test
+  void down_readsEachStateFileOnce() {
+    deploy(Fixtures.view());
+    playDeployedHost("wg2 wg3 wg5");
+    Path configDir = dir.resolve("etc/wgmesh");
+    EndpointFile.save(settings, EndpointFile.path(configDir, settings.domain()));
+    CountingReader reader = new CountingReader();
+    RunContext run =
+        RunContext.load(configDir, settings.domain(), DeployService.Overrides.none(), reader);
+    DeployResult r = new DownJob(host, new DryRunTransactions(), Reporter.silent()).run(run);
+    assertThat(r.commands()).isNotEmpty();
+    reader.assertEachReadOnce(new StateStore(dir.resolve("var/lib/wgmesh/lab")));
+  }
+
+  @Test
+  void runContext_deployedAskedTwice_findsTheNamespaceAndReadsItsManifestOnce() {
+    deploy(Fixtures.view());
+    CountingReader reader = new CountingReader();
+    RunContext run = new RunContext(settings, reader);
+    assertThat(run.deployed()).map(d -> d.layout().namespace()).contains("lab");
+    assertThat(run.deployed().orElseThrow().state().manifest().domain())
+        .isEqualTo(settings.domain().toString());
+    StateStore state = new StateStore(dir.resolve("var/lib/wgmesh/lab"));
+    assertThat(reader.reads).containsExactly(Map.entry(state.manifestFile(), 1));
+  }
+
+  @Test
+  void deploy_readsEachStateFileOncePerPlan() {
+    deploy(Fixtures.view());
+    playDeployedHost("wg2 wg3 wg5");
+    CountingReader reader = new CountingReader();
+    Transactions dry = new DryRunTransactions();
+    DeployJob job =
+        new DeployJob(
+            (c, k) -> Fixtures.read(Fixtures.view(), c),
+            host,
+            dry,
+            Reporter.silent(),
+            Clock.systemUTC(),
+            new KeySwitchJob(Reporter.silent(), Clock.systemUTC(), Duration.ZERO, Sleeper.REAL));
+    DeployResult r =
+        job.deploy(
+            new RunContext(settings, reader),
+            Fixtures.key(1),
+            Fixtures.read(Fixtures.view(), settings),
+            Instant.now());
+    assertThat(r.dryRun()).isTrue();
+    // The Shorewall merge and the live state share one read of the manifest and the journal.
+    reader.assertEachReadOnce(new StateStore(dir.resolve("var/lib/wgmesh/lab")));
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -23,6 +24,8 @@ import org.wgmesh.core.exec.CommandResult;
 import org.wgmesh.core.exec.CommandRunner;
 import org.wgmesh.core.model.MeshView;
 import org.wgmesh.core.testing.RecordingCommandRunner;
+import org.wgmesh.endpoint.deploy.health.HealthCheck;
+import org.wgmesh.endpoint.deploy.health.HealthReport;
 import org.wgmesh.endpoint.settings.EndpointConfig;
 import org.wgmesh.endpoint.settings.ExistingFirewall;
 import org.wgmesh.endpoint.settings.Firewall;
@@ -147,6 +150,23 @@ class FirewallPrivilegedTest {
       assertThat(host.sh("nft", "list", "table", "ip", "nat")).isEqualTo(nat);
       assertThat(new org.wgmesh.endpoint.deploy.host.HostProbe(host.runner()).nftablesTable())
           .isTrue();
+      // --check judges the nftables table, not Shorewall; the peers do not exist (no handshake).
+      HealthReport health =
+          new CheckJob(dir.resolve("root/etc/wgmesh"), host.runner(), Clock.systemUTC())
+              .check(settings.domain(), HealthCheck.DEFAULT_MAX_HANDSHAKE_AGE);
+      assertThat(health.items())
+          .extracting(HealthReport.Item::name)
+          .contains("nftables")
+          .doesNotContain("shorewall", "shorewall6");
+      assertThat(health.failures())
+          .extracting(HealthReport.Item::name)
+          .containsExactly("link.wg2", "link.wg3");
+      host.sh("nft", "delete", "table", "inet", "wgmesh");
+      assertThat(
+              new CheckJob(dir.resolve("root/etc/wgmesh"), host.runner(), Clock.systemUTC())
+                  .check(settings.domain(), HealthCheck.DEFAULT_MAX_HANDSHAKE_AGE)
+                  .lines(true))
+          .contains("FAIL nftables table inet wgmesh: missing");
 
       service(host.runner(), settings).down(settings.domain(), DeployService.Overrides.none());
       assertThat(host.status("nft", "list", "table", "inet", "wgmesh")).isNotZero();

@@ -19,7 +19,6 @@ import org.wgmesh.endpoint.settings.EndpointConfig;
 import org.wgmesh.endpoint.settings.InterfaceName;
 import org.wgmesh.endpoint.settings.NamespaceName;
 import org.wgmesh.endpoint.settings.Roots;
-import org.wgmesh.endpoint.settings.Supervisor;
 import org.wgmesh.endpoint.settings.WireGuardBackendChoice;
 import org.wgmesh.endpoint.source.MeshSource;
 
@@ -119,29 +118,21 @@ public final class Fixtures {
    * automatic backend, direct supervision.
    */
   public static EndpointConfig endpoint(Path root) {
-    return new EndpointConfig(
-        DomainName.parse(DOMAIN, "t"),
-        new Ed25519PublicKey(new byte[32]),
-        key(99).publicKey(),
-        "lab",
-        UUID.nameUUIDFromBytes("host1".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.of(InterfaceName.parse("pub0", "t")),
-        List.of(),
-        Optional.of(InterfaceName.parse("lan0", "t")),
+    EndpointConfig.Builder b = EndpointConfig.builder();
+    b.domain = DomainName.parse(DOMAIN, "t");
+    b.siteSigningKey = new Ed25519PublicKey(new byte[32]);
+    b.siteBoxKey = key(99).publicKey();
+    b.locus = "lab";
+    b.uuid = UUID.nameUUIDFromBytes("host1".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    b.publicInterface = Optional.of(InterfaceName.parse("pub0", "t"));
+    b.trustInterface = Optional.of(InterfaceName.parse("lan0", "t"));
+    b.trustAddresses =
         List.of(
             IpPrefix.parseInterface("198.18.1.1/24", "t"),
-            IpPrefix.parseInterface("fd00:18:1::1/64", "t")),
-        List.of(),
-        root.resolve("etc/wgmesh/" + DOMAIN + ".key"),
-        Optional.empty(),
-        Optional.empty(),
-        WireGuardBackendChoice.AUTO,
-        Supervisor.DIRECT,
-        Roots.under(root),
-        Optional.empty(),
-        true);
+            IpPrefix.parseInterface("fd00:18:1::1/64", "t"));
+    b.hostKey = root.resolve("etc/wgmesh/" + DOMAIN + ".key");
+    b.roots = Roots.under(root);
+    return b.build();
   }
 
   /** {@code c} with another namespace. */

@@ -262,7 +262,7 @@ class HealthCheckTest {
     DomainName d = settings.domain();
     assertThatThrownBy(
             () ->
-                HealthyHost.service(dir, settings, host)
+                HealthyHost.checkJob(dir, settings, host)
                     .check(d, HealthCheck.DEFAULT_MAX_HANDSHAKE_AGE))
         .isInstanceOfSatisfying(
             UnhealthyException.class,
@@ -275,7 +275,7 @@ class HealthCheckTest {
     // A namespace named in the settings whose state belongs to no deploy of this mesh: the same.
     assertThatThrownBy(
             () ->
-                HealthyHost.service(dir, Fixtures.inNamespace(settings, "lab"), host)
+                HealthyHost.checkJob(dir, Fixtures.inNamespace(settings, "lab"), host)
                     .check(d, HealthCheck.DEFAULT_MAX_HANDSHAKE_AGE))
         .isInstanceOf(UnhealthyException.class);
     assertThat(host.commands()).isEmpty();
@@ -284,7 +284,7 @@ class HealthCheckTest {
   @Test
   void service_findsTheNamespaceFromTheStateLikeDown() {
     HealthReport r =
-        HealthyHost.service(dir, Fixtures.endpoint(dir), host)
+        HealthyHost.checkJob(dir, Fixtures.endpoint(dir), host)
             .check(
                 DomainName.parse("Mesh.Example.com.", "t"), HealthCheck.DEFAULT_MAX_HANDSHAKE_AGE);
     assertThat(r.namespace()).isEqualTo("lab");

@@ -18,7 +18,6 @@ import org.wgmesh.endpoint.deploy.render.RenderedFile;
 import org.wgmesh.endpoint.deploy.render.TemplateRenderer;
 import org.wgmesh.endpoint.deploy.state.Manifest;
 import org.wgmesh.endpoint.deploy.state.StateStore;
-import org.wgmesh.endpoint.deploy.steps.DryRunTransactions;
 import org.wgmesh.endpoint.settings.EndpointConfig;
 import org.wgmesh.endpoint.settings.Roots;
 
@@ -53,33 +52,7 @@ public final class HealthyHost {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    Map<String, String> wg = new LinkedHashMap<>();
-    wg.put("wg2", "fd12:3456:789a:1:2::1/80");
-    wg.put("wg3", "fd12:3456:789a:1:3::1/80");
-    wg.put("wg5", "fd12:3456:789a:1:5::1/80");
-    Map<String, Integer> ports = Map.of("wg2", 51822, "wg3", 51823, "wg5", 51825);
-    Manifest m =
-        new Manifest(
-            Fixtures.DOMAIN,
-            "lab",
-            "lab-vh",
-            List.of(l.birdConf()),
-            wg,
-            "lan0",
-            List.of("198.18.1.1/24"),
-            true,
-            true,
-            7,
-            Fixtures.view().issued().getEpochSecond(),
-            Fixtures.view().expires().getEpochSecond(),
-            ports,
-            Manifest.DEFAULT_FIREWALL,
-            Map.of(),
-            Map.of(
-                "wg2", new Manifest.LinkMtu(1420, false),
-                "wg3", new Manifest.LinkMtu(1400, true),
-                "wg5", new Manifest.LinkMtu(1420, false)),
-            "pub0");
+    Manifest m = manifest(root);
     try {
       StateStore state = new StateStore(l.stateDir());
       Files.createDirectories(state.dir());
@@ -91,22 +64,47 @@ public final class HealthyHost {
   }
 
   /**
-   * The deploy service of host 1 with {@code settings} saved as its endpoint file below {@code
-   * root}; it has no DNS (the check needs none).
+   * The manifest a deploy of the fixture mesh leaves: three links (wg3 over IPv6), the ports, MTUs
+   * and public interface pub0, serial 7, Shorewall.
    */
-  public static DeployService service(
+  public static Manifest manifest(Path root) {
+    Layout l = layout(root);
+    Map<String, String> wg = new LinkedHashMap<>();
+    wg.put("wg2", "fd12:3456:789a:1:2::1/80");
+    wg.put("wg3", "fd12:3456:789a:1:3::1/80");
+    wg.put("wg5", "fd12:3456:789a:1:5::1/80");
+    Map<String, Integer> ports = Map.of("wg2", 51822, "wg3", 51823, "wg5", 51825);
+    return new Manifest(
+        Fixtures.DOMAIN,
+        "lab",
+        "lab-vh",
+        List.of(l.birdConf()),
+        wg,
+        "lan0",
+        List.of("198.18.1.1/24"),
+        true,
+        true,
+        7,
+        Fixtures.view().issued().getEpochSecond(),
+        Fixtures.view().expires().getEpochSecond(),
+        ports,
+        Manifest.DEFAULT_FIREWALL,
+        Map.of(),
+        Map.of(
+            "wg2", new Manifest.LinkMtu(1420, false),
+            "wg3", new Manifest.LinkMtu(1400, true),
+            "wg5", new Manifest.LinkMtu(1420, false)),
+        "pub0");
+  }
+
+  /**
+   * The check job of host 1 with {@code settings} saved as its endpoint file below {@code root}.
+   */
+  public static CheckJob checkJob(
       Path root, EndpointConfig settings, RecordingCommandRunner runner) {
     Path dir = root.resolve("etc/wgmesh");
     EndpointFile.save(settings, EndpointFile.path(dir, settings.domain()));
-    return new DeployService(
-        dir,
-        (c, k) -> {
-          throw new AssertionError("the check reads no DNS");
-        },
-        runner,
-        new DryRunTransactions(),
-        org.wgmesh.core.cli.Reporter.silent(),
-        Clock.systemUTC());
+    return new CheckJob(dir, runner, Clock.systemUTC());
   }
 
   /** Answers every query of the check as a healthy host would, at unix time {@code now}. */

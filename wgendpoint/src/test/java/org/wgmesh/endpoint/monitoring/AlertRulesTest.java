@@ -60,7 +60,7 @@ class AlertRulesTest {
     String written =
         Files.readString(Path.of("src/main/java/org/wgmesh/endpoint/deploy/health/Metrics.java"))
             + Files.readString(
-                Path.of("../wgsite/src/main/java/org/wgmesh/site/publish/VerifyFormat.java"));
+                Path.of("../wgsite/src/main/java/org/wgmesh/site/publish/VerifyMetrics.java"));
     while (metric.find()) {
       assertThat(written).as(metric.group(1)).contains('"' + metric.group(1) + '"');
     }

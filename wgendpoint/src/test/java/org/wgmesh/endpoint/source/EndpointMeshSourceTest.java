@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +30,7 @@ import org.wgmesh.core.testing.RecordingCommandRunner;
 import org.wgmesh.endpoint.config.EndpointFile;
 import org.wgmesh.endpoint.config.EnrolOptions;
 import org.wgmesh.endpoint.config.Enrolment;
+import org.wgmesh.endpoint.config.HostKeyring;
 import org.wgmesh.endpoint.config.TestMesh;
 import org.wgmesh.endpoint.deploy.DeployResult;
 import org.wgmesh.endpoint.deploy.DeployService;
@@ -124,6 +126,31 @@ class EndpointMeshSourceTest {
         .isInstanceOfSatisfying(
             org.wgmesh.core.error.RecordException.class,
             e -> assertThat(e.why()).contains("does not open"));
+  }
+
+  @Test
+  void readRotating_nextKeyNotPublishedYet_readsTheHpkeKeyOnceForBothReads() {
+    X25519PrivateKey hpke = X25519PrivateKey.generate();
+    mesh.publish(
+        List.of(
+            TestMesh.host(1, self).withHpkePublic(hpke.publicKey()),
+            TestMesh.host(2, peer2),
+            TestMesh.host(3, peer3)));
+    AtomicInteger hpkeReads = new AtomicInteger();
+    HostKeyring keys =
+        new HostKeyring(
+            self,
+            Optional.of(X25519PrivateKey.generate()),
+            () -> {
+              hpkeReads.incrementAndGet();
+              return Optional.of(hpke);
+            });
+    // The read with the next key fails (the site does not publish it yet), the one with the
+    // current key opens the record sealed to the HPKE key: both use the key read once.
+    MeshSource.KeyedRead r = source.readRotating(config, keys);
+    assertThat(r.next()).isFalse();
+    assertThat(r.read().view().self()).isEqualTo(TestMesh.host(1, self));
+    assertThat(hpkeReads).hasValue(1);
   }
 
   @Test

@@ -39,8 +39,12 @@ import org.wgmesh.core.record.PublicationState;
 import org.wgmesh.core.site.KeyPolicy;
 import org.wgmesh.core.site.Site;
 import org.wgmesh.core.site.SiteFile;
+import org.wgmesh.core.site.SiteKeyRolls;
+import org.wgmesh.core.site.SiteKeyStore;
 import org.wgmesh.endpoint.config.EnrolOptions;
 import org.wgmesh.endpoint.config.Enrolment;
+import org.wgmesh.endpoint.config.HostKeyring;
+import org.wgmesh.endpoint.config.HostKeys;
 import org.wgmesh.endpoint.settings.EndpointConfig;
 import org.wgmesh.endpoint.settings.Roots;
 import org.wgmesh.site.publish.Publishers;
@@ -170,13 +174,17 @@ class KeysOverTimeTest {
       // As wgdeploy: during a host key rotation, the next key once the site publishes it.
       MeshSource.KeyedRead keyed =
           source.readRotating(
-              config, key, org.wgmesh.endpoint.config.HostKeys.readPending(config.hostKey(), dn));
+              config,
+              new HostKeyring(
+                  key,
+                  HostKeys.readPending(config.hostKey(), dn),
+                  () -> HostKeys.readHpke(config.hostKey(), dn)));
       MeshSource.Read r = keyed.read();
       MeshView v = r.view();
       // The new key is published ahead with a switch time: until then the host keeps its key.
       if (keyed.next()) {
         if (v.self().keyAt(clock.now).equals(keyed.key().publicKey())) {
-          org.wgmesh.endpoint.config.HostKeys.promotePending(config.hostKey(), dn);
+          HostKeys.promotePending(config.hostKey(), keyed.key());
           key = keyed.key();
           keysAdopted++;
         } else {
@@ -286,7 +294,7 @@ class KeysOverTimeTest {
         removed = true;
       }
       if (!rolled && !t.isBefore(rollAt)) {
-        Site s = SiteFile.startRoll(yaml, overlap, t);
+        Site s = SiteKeyRolls.start(SiteFile.load(yaml), yaml, overlap, t);
         newFingerprint = s.keyPolicy().roll().orElseThrow().nextSigning().publicKey().fingerprint();
         rolled = true;
       }
@@ -383,7 +391,7 @@ class KeysOverTimeTest {
     Site finalSite = SiteFile.load(yaml);
     assertThat(finalSite.keys().fingerprint()).isEqualTo(newFingerprint);
     assertThat(finalSite.keyPolicy().roll()).isEmpty();
-    assertThat(SiteFile.nextSigningKeyPath(yaml)).doesNotExist();
+    assertThat(SiteKeyStore.beside(yaml).nextSigning()).doesNotExist();
     // ... and on every endpoint still in the mesh.
     for (int n = 1; n <= 3; n++) {
       Endpoint e = endpoints.get(n);

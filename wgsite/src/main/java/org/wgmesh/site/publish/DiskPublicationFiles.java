@@ -10,6 +10,7 @@ import org.wgmesh.core.io.Lock;
 import org.wgmesh.core.record.PublicationState;
 import org.wgmesh.core.site.Site;
 import org.wgmesh.core.site.SiteFile;
+import org.wgmesh.core.site.SiteKeyRolls;
 
 /**
  * {@link PublicationFiles} on disk: a {@link org.wgmesh.core.io.LockFile}, atomic writes, a {@code
@@ -38,21 +39,23 @@ public final class DiskPublicationFiles implements PublicationFiles {
   }
 
   @Override
-  public void freeRetired(Path siteFile, List<Integer> numbers) {
+  public Site freeRetired(Path siteFile, Site site, List<Integer> numbers) {
     if (numbers.isEmpty()) {
-      return;
+      return site;
     }
-    Site now = SiteFile.load(siteFile);
-    SiteFile.save(now.withoutRetired(numbers), siteFile);
+    Site freed = site.withoutRetired(numbers);
+    SiteFile.save(freed, siteFile);
     reporter.info("freed the numbers of %d removed host(s): %s", numbers.size(), numbers);
+    return freed;
   }
 
   @Override
-  public void completeRoll(Path siteFile, java.time.Instant now) {
-    if (SiteFile.completeRoll(siteFile, now)) {
-      reporter.info(
-          "site-key roll complete: %s signs alone, the old key is dropped",
-          SiteFile.load(siteFile).keys().fingerprint());
-    }
+  public void completeRoll(Path siteFile, Site site, java.time.Instant now) {
+    SiteKeyRolls.complete(site, siteFile, now)
+        .ifPresent(
+            done ->
+                reporter.info(
+                    "site-key roll complete: %s signs alone, the old key is dropped",
+                    done.keys().fingerprint()));
   }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import org.wgmesh.core.cli.Reporter;
 import org.wgmesh.core.io.Lock;
 import org.wgmesh.core.record.PublicationState;
+import org.wgmesh.core.site.Site;
 
 /**
  * The files side of a dry run: takes no lock (a dry run only reads, and must not create a lock
@@ -29,16 +30,17 @@ public final class DryRunPublicationFiles implements PublicationFiles {
   }
 
   @Override
-  public void freeRetired(Path siteFile, List<Integer> numbers) {
+  public Site freeRetired(Path siteFile, Site site, List<Integer> numbers) {
     if (!numbers.isEmpty()) {
       reporter.info(
           "dry run: would free the numbers of %d removed host(s) in %s: %s",
           numbers.size(), siteFile, numbers);
     }
+    return site.withoutRetired(numbers);
   }
 
   @Override
-  public void completeRoll(Path siteFile, java.time.Instant now) {
+  public void completeRoll(Path siteFile, Site site, java.time.Instant now) {
     reporter.info("dry run: would complete the site-key roll in %s (drop the old key)", siteFile);
   }
 }

@@ -6,6 +6,7 @@ import java.util.Map;
 import org.wgmesh.core.cli.Reporter;
 import org.wgmesh.core.dns.DnsSource;
 import org.wgmesh.core.dns.TxtRecordSet;
+import org.wgmesh.site.publish.target.Publisher;
 
 /**
  * Dry-run as a decorator: reads go to the real target (so the diff is real), writes are only

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.wgmesh.core.io.Lock;
 import org.wgmesh.core.record.PublicationState;
+import org.wgmesh.core.site.Site;
 
 /**
  * What a {@code wgpub} run changes beside DNS: the site file's lock, the publication state file and
@@ -27,18 +28,22 @@ public interface PublicationFiles {
   void saveState(Path statePath, PublicationState state);
 
   /**
-   * Removes {@code numbers} from the site file's {@code retired} list (re-reading the file, which
-   * may have been edited since the run began); does nothing for an empty list.
+   * Removes {@code numbers} from the site file's {@code retired} list; does nothing for an empty
+   * list. Works on the site loaded at the start of the run: the run holds the site file's lock, so
+   * no wgsite or wgpub has changed it since.
    *
+   * @param site the site as loaded at the start of the run
+   * @return the site without those numbers, as the file now holds it
    * @throws org.wgmesh.core.error.FileException when the site file cannot be written
    */
-  void freeRetired(Path siteFile, List<Integer> numbers);
+  Site freeRetired(Path siteFile, Site site, List<Integer> numbers);
 
   /**
    * Completes a site-key roll whose overlap ended at {@code now}, once the records signed by the
    * new key are published: the site file names the new key and the old key file is replaced.
    *
+   * @param site the site as the run has it (after {@link #freeRetired})
    * @throws org.wgmesh.core.error.FileException when a file cannot be written
    */
-  void completeRoll(Path siteFile, java.time.Instant now);
+  void completeRoll(Path siteFile, Site site, java.time.Instant now);
 }

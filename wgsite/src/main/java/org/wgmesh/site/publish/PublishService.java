@@ -8,6 +8,7 @@ import org.wgmesh.core.cli.Reporter;
 import org.wgmesh.core.dns.TxtRecordSet;
 import org.wgmesh.core.error.PublishException;
 import org.wgmesh.core.error.WgmeshException;
+import org.wgmesh.site.publish.target.Publisher;
 
 /**
  * Reads what a {@link Publisher} holds and writes a {@link RecordDiff} in the order that keeps DNS

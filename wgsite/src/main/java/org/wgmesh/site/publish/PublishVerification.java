@@ -15,6 +15,7 @@ import org.wgmesh.core.record.PublicationState;
 import org.wgmesh.core.record.PublicationVerifier;
 import org.wgmesh.core.site.Site;
 import org.wgmesh.core.site.SiteFile;
+import org.wgmesh.site.publish.target.Publisher;
 
 /**
  * The {@code wgpub --verify} service: reads back from the site's publish target what endpoints read
@@ -79,12 +80,12 @@ public final class PublishVerification {
                     state);
       } catch (DnsException e) {
         if (metricsFile != null) {
-          writeMetrics(metricsFile, VerifyFormat.unreadableMetrics(domain, clock.instant()));
+          writeMetrics(metricsFile, VerifyMetrics.unreadableMetrics(domain, clock.instant()));
         }
         throw e;
       }
       if (metricsFile != null) {
-        writeMetrics(metricsFile, VerifyFormat.metrics(report));
+        writeMetrics(metricsFile, VerifyMetrics.metrics(report));
       }
       return new Verified(publisher.describe(), report);
     }

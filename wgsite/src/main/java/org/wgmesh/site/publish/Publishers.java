@@ -3,6 +3,11 @@ package org.wgmesh.site.publish;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
+import org.wgmesh.site.publish.rfc2136.Rfc2136Publisher;
+import org.wgmesh.site.publish.route53.Route53Publisher;
+import org.wgmesh.site.publish.target.Publisher;
+import org.wgmesh.site.publish.target.TargetUri;
+import org.wgmesh.site.publish.zonefile.ZoneFilePublisher;
 
 /**
  * The one factory of {@link Publisher}s, from a target URI as written in the site file's {@code
@@ -17,9 +22,6 @@ import java.util.Set;
  * See docs/publishing.md.
  */
 public final class Publishers {
-  /** The valid schemes, for messages. */
-  public static final String SCHEMES =
-      "zonefile:PATH, rfc2136://HOST:PORT?zone=..&tsig=.., route53:ZONE_ID";
 
   private Publishers() {}
 
@@ -44,7 +46,8 @@ public final class Publishers {
       case "rfc2136" -> Rfc2136Publisher.fromUri(target, siteDir, env);
       case "route53" -> Route53Publisher.fromUri(target);
       default ->
-          throw target.error("unknown scheme '" + target.scheme() + "'", "use one of: " + SCHEMES);
+          throw target.error(
+              "unknown scheme '" + target.scheme() + "'", "use one of: " + TargetUri.SCHEMES);
     };
   }
 }

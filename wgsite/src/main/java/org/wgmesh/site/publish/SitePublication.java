@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.wgmesh.core.cli.Reporter;
 import org.wgmesh.core.crypto.SiteKeys;
@@ -29,6 +30,8 @@ import org.wgmesh.core.site.RetiredHost;
 import org.wgmesh.core.site.Site;
 import org.wgmesh.core.site.SiteFile;
 import org.wgmesh.core.site.SiteKeyRoll;
+import org.wgmesh.core.site.SiteKeyRolls;
+import org.wgmesh.site.publish.target.Publisher;
 
 /**
  * The {@code wgpub} service: publishes a site file's mesh to its target. {@link #prepare} reads the
@@ -36,7 +39,8 @@ import org.wgmesh.core.site.SiteKeyRoll;
  * difference (so the caller can show it); {@link #apply} writes it in the safe order, saves the
  * state once the mesh record is out, and frees the numbers of removed hosts once their records are
  * deleted. During a site-key roll it announces the next key; once the overlap is over it signs with
- * the next key alone and, after publishing, drops the old one ({@link SiteFile#completeRoll}).
+ * the next key alone and, after publishing, drops the old one ({@link SiteKeyRolls#complete}). A
+ * run loads the site file once, in {@link #prepare}, and hands that site to every later step.
  *
  * <p>Idempotent: a second run with nothing changed finds an empty difference and writes nothing. A
  * run that fails half-way is completed by the next one (see {@link PublishService}).
@@ -49,6 +53,7 @@ public final class SitePublication {
   private final BiFunction<String, Path, Publisher> publishers;
   private final Clock clock;
   private final Duration lockWait;
+  private final Function<Path, Site> siteLoader;
 
   /** With the real publishers ({@link Publishers#fromUri(String, Path)}) and the system clock. */
   public SitePublication(Reporter reporter) {
@@ -58,23 +63,33 @@ public final class SitePublication {
   /** With another publisher factory (uri, site directory) and clock: tests. */
   public SitePublication(
       Reporter reporter, BiFunction<String, Path, Publisher> publishers, Clock clock) {
-    this(reporter, publishers, clock, SiteFile.LOCK_WAIT);
+    this(reporter, publishers, clock, SiteFile.LOCK_WAIT, SiteFile::load);
   }
 
   private SitePublication(
       Reporter reporter,
       BiFunction<String, Path, Publisher> publishers,
       Clock clock,
-      Duration lockWait) {
+      Duration lockWait,
+      Function<Path, Site> siteLoader) {
     this.reporter = reporter;
     this.publishers = publishers;
     this.clock = clock;
     this.lockWait = lockWait;
+    this.siteLoader = siteLoader;
   }
 
   /** The same service waiting at most {@code wait} for the site file's lock (tests). */
   public SitePublication withLockWait(Duration wait) {
-    return new SitePublication(reporter, publishers, clock, wait);
+    return new SitePublication(reporter, publishers, clock, wait, siteLoader);
+  }
+
+  /**
+   * The same service loading the site file with {@code loader} instead of {@link SiteFile#load}
+   * (tests count the loads of a run: one).
+   */
+  public SitePublication withSiteLoader(Function<Path, Site> loader) {
+    return new SitePublication(reporter, publishers, clock, lockWait, loader);
   }
 
   /**
@@ -123,7 +138,7 @@ public final class SitePublication {
       PublicationFiles files,
       UnaryOperator<Publisher> decorate,
       Lock lock) {
-    Site site = SiteFile.load(siteFile);
+    Site site = siteLoader.apply(siteFile);
     String uri = publishOverride != null ? publishOverride : site.publishTarget();
     Path siteDir = siteFile.toAbsolutePath().getParent();
     Publisher publisher = decorate.apply(publishers.apply(uri, siteDir));
@@ -173,6 +188,7 @@ public final class SitePublication {
       List<Integer> retired = site.retired().stream().map(RetiredHost::number).toList();
       return new Prepared(
           siteFile,
+          site,
           statePath,
           publisher,
           service,
@@ -211,10 +227,10 @@ public final class SitePublication {
    */
   public void apply(Prepared p) {
     p.service.apply(p.diff, () -> p.files.saveState(p.statePath, p.newState));
-    p.files.freeRetired(p.siteFile, p.retiredNumbers);
+    Site site = p.files.freeRetired(p.siteFile, p.site, p.retiredNumbers);
     if (p.rollDoneAt != null) {
       // Every record is now signed by the new key: drop the old one.
-      p.files.completeRoll(p.siteFile, p.rollDoneAt);
+      p.files.completeRoll(p.siteFile, site, p.rollDoneAt);
     }
   }
 
@@ -255,6 +271,7 @@ public final class SitePublication {
   /** A planned publication, ready to show and apply. */
   public static final class Prepared implements AutoCloseable {
     private final Path siteFile;
+    private final Site site;
     private final Path statePath;
     private final Publisher publisher;
     private final PublishService service;
@@ -267,6 +284,7 @@ public final class SitePublication {
 
     Prepared(
         Path siteFile,
+        Site site,
         Path statePath,
         Publisher publisher,
         PublishService service,
@@ -277,6 +295,7 @@ public final class SitePublication {
         Lock lock,
         Instant rollDoneAt) {
       this.siteFile = siteFile;
+      this.site = site;
       this.statePath = statePath;
       this.publisher = publisher;
       this.service = service;

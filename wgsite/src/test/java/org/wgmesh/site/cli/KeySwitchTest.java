@@ -30,9 +30,9 @@ import org.wgmesh.core.site.SiteFile;
 import org.wgmesh.core.testing.CliRun;
 import org.wgmesh.core.testing.CliRun.Result;
 import org.wgmesh.site.publish.PublishVerification;
-import org.wgmesh.site.publish.Publisher;
 import org.wgmesh.site.publish.Publishers;
 import org.wgmesh.site.publish.SitePublication;
+import org.wgmesh.site.publish.target.Publisher;
 
 /**
  * A host key rotation as a scheduled switch (issue 12): {@code wgsite -i} records it, {@code wgpub}

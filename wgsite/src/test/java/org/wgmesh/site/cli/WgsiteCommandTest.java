@@ -22,6 +22,7 @@ import org.wgmesh.core.registration.Registration;
 import org.wgmesh.core.registration.RegistrationBlob;
 import org.wgmesh.core.site.Site;
 import org.wgmesh.core.site.SiteFile;
+import org.wgmesh.core.site.SiteKeyStore;
 import org.wgmesh.core.testing.CliRun;
 import org.wgmesh.core.testing.CliRun.Result;
 
@@ -761,7 +762,7 @@ class WgsiteCommandTest {
         .contains("fingerprint:     " + fp)
         .contains("next key:        " + roll.nextSigning().publicKey().fingerprint());
     assertThat(r.err()).contains("site-key roll started");
-    Path nextFile = SiteFile.nextSigningKeyPath(yaml);
+    Path nextFile = SiteKeyStore.beside(yaml).nextSigning();
     assertThat(java.nio.file.Files.getPosixFilePermissions(nextFile))
         .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     assertThat(java.nio.file.Files.readString(yaml))
@@ -784,7 +785,7 @@ class WgsiteCommandTest {
     Result alone = run("--overlap", "14d", yaml.toString());
     assertThat(alone.rc()).isEqualTo(ExitCode.USAGE.code());
     assertThat(java.nio.file.Files.readString(yaml)).isEqualTo(before);
-    assertThat(SiteFile.nextSigningKeyPath(yaml)).doesNotExist();
+    assertThat(SiteKeyStore.beside(yaml).nextSigning()).doesNotExist();
   }
 
   @Test

@@ -32,6 +32,9 @@ import org.wgmesh.core.testing.CliRun.Result;
 import org.wgmesh.core.testing.KnotServer;
 import org.wgmesh.core.testing.Promtool;
 import org.wgmesh.site.cli.WgpubCommand;
+import org.wgmesh.site.publish.route53.Route53Fake;
+import org.wgmesh.site.publish.route53.Route53Publisher;
+import org.wgmesh.site.publish.target.Publisher;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 

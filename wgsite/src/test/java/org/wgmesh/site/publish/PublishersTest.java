@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -16,6 +15,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.error.ExitCode;
+import org.wgmesh.site.publish.target.Publisher;
+import org.wgmesh.site.publish.zonefile.ZoneFilePublisher;
 
 class PublishersTest {
   @TempDir Path dir;
@@ -159,28 +160,5 @@ class PublishersTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining(message)
         .satisfies(e -> assertThat(((ConfigException) e).exitCode()).isEqualTo(ExitCode.CONFIG));
-  }
-
-  @Test
-  void fromUri_route53Defaults_boundEveryCallToAMinute() {
-    try (Route53Publisher p =
-        (Route53Publisher) Publishers.fromUri("route53:Z0123ABC", dir, Map.of())) {
-      var config = p.clientConfiguration();
-      assertThat(config.apiCallTimeout()).hasValue(Duration.ofSeconds(60));
-      assertThat(config.apiCallAttemptTimeout()).hasValue(Duration.ofSeconds(20));
-    }
-  }
-
-  @Test
-  void fromUri_route53Bounds_comeFromTheTargetUri() {
-    try (Route53Publisher p =
-        (Route53Publisher)
-            Publishers.fromUri(
-                "route53:Z0123ABC?timeout=30s&attempt-timeout=5&retries=2", dir, Map.of())) {
-      var config = p.clientConfiguration();
-      assertThat(config.apiCallTimeout()).hasValue(Duration.ofSeconds(30));
-      assertThat(config.apiCallAttemptTimeout()).hasValue(Duration.ofSeconds(5));
-      assertThat(config.retryStrategy().orElseThrow().maxAttempts()).isEqualTo(3);
-    }
   }
 }

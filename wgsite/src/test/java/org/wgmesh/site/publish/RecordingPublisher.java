@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.wgmesh.core.dns.TxtRecordSet;
 import org.wgmesh.core.error.PublishException;
+import org.wgmesh.site.publish.target.DomainNames;
+import org.wgmesh.site.publish.target.Publisher;
 
 /** An in-memory publisher that records every write and can be told to fail the n-th write. */
 final class RecordingPublisher implements Publisher {

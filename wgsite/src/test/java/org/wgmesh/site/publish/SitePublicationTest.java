@@ -20,6 +20,9 @@ import org.wgmesh.core.record.PublicationState;
 import org.wgmesh.core.record.RecordNames;
 import org.wgmesh.core.site.Site;
 import org.wgmesh.core.site.SiteFile;
+import org.wgmesh.site.publish.route53.Route53Fake;
+import org.wgmesh.site.publish.route53.Route53Publisher;
+import org.wgmesh.site.publish.target.Publisher;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 

@@ -1,8 +1,10 @@
 package org.wgmesh.endpoint.deploy.health;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import org.wgmesh.core.io.AtomicFiles;
 import org.wgmesh.core.metrics.PrometheusText;
 import org.wgmesh.endpoint.settings.Roots;
 
@@ -22,6 +24,18 @@ public final class Metrics {
   /** {@code <metrics root>/wgmesh-<domain>-deploy.prom}. */
   public static Path deployFile(Roots roots, String domain) {
     return roots.metrics().resolve("wgmesh-" + domain + "-deploy.prom");
+  }
+
+  /**
+   * Writes a metrics file atomically, readable by node_exporter, when its directory exists: without
+   * node_exporter's textfile directory there is no one to read it, and no directory is created.
+   *
+   * @throws org.wgmesh.core.error.FileException when it cannot be written
+   */
+  public static void write(Path file, String text) {
+    if (Files.isDirectory(file.getParent())) {
+      AtomicFiles.write(file, text, AtomicFiles.PUBLIC);
+    }
   }
 
   /** What {@code wgdeploy --check} found, as metrics. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -89,8 +90,7 @@ public final class HostProbe {
     CompletableFuture<Boolean> nft = SideBySide.start(this::nftablesTable);
     boolean exists = SideBySide.join(nsExists);
     CompletableFuture<Map<String, LinkInfo>> inNs =
-        SideBySide.start(
-            () -> exists ? parseLinks(runner.run(Ip.in(ns).addrShowAll()).stdout()) : Map.of());
+        SideBySide.start(() -> exists ? links(Ip.in(ns)) : Map.<String, LinkInfo>of());
     CompletableFuture<Set<String>> wg =
         SideBySide.start(() -> exists ? wireguardInterfaces(ns) : Set.<String>of());
     CompletableFuture<Boolean> forwarding =
@@ -122,14 +122,58 @@ public final class HostProbe {
 
   /** The namespace's kernel settings and its nft table (with the SNAT of {@code snat}). */
   private boolean namespaceSettingsInPlace(String ns, SourceValidation.Snat snat) {
-    List<String> sysctl = new ArrayList<>(List.of("sysctl", "-n"));
-    sysctl.addAll(SYSCTL_KEYS);
-    CommandResult f = runner.execute(Ip.exec(ns, false, sysctl.toArray(String[]::new)));
-    if (!f.ok() || !List.of(f.stdout().strip().split("\\s+")).equals(SYSCTL_VALUES)) {
+    if (!sysctlsNotAsSet(namespaceSysctls(ns)).isEmpty()) {
       return false;
     }
     CommandResult sv = runner.execute(SourceValidation.list(ns));
     return sv.ok() && SourceValidation.inPlace(sv.stdout(), snat);
+  }
+
+  /**
+   * The values of {@link #SYSCTL_KEYS} inside {@code ns}, by key, in one {@code sysctl -n}; empty
+   * when they cannot be read.
+   */
+  public Map<String, String> namespaceSysctls(String ns) {
+    List<String> argv = new ArrayList<>(List.of("sysctl", "-n"));
+    argv.addAll(SYSCTL_KEYS);
+    CommandResult r = runner.execute(Ip.exec(ns, false, argv.toArray(String[]::new)));
+    Map<String, String> out = new LinkedHashMap<>();
+    if (r.ok()) {
+      String[] values = r.stdout().strip().split("\\s+");
+      for (int i = 0; i < SYSCTL_KEYS.size() && i < values.length; i++) {
+        out.put(SYSCTL_KEYS.get(i), values[i]);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The keys of {@link #SYSCTL_KEYS} whose value in {@code values} (as {@link #namespaceSysctls}
+   * reads them) is not the one wgdeploy sets, in order.
+   */
+  public static List<String> sysctlsNotAsSet(Map<String, String> values) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < SYSCTL_KEYS.size(); i++) {
+      if (!SYSCTL_VALUES.get(i).equals(values.get(SYSCTL_KEYS.get(i)))) {
+        out.add(SYSCTL_KEYS.get(i));
+      }
+    }
+    return out;
+  }
+
+  /** One kernel setting of the default namespace, if it can be read. */
+  public Optional<String> hostSysctl(String key) {
+    CommandResult r = runner.execute(Command.query("sysctl", "-n", key));
+    return r.ok() ? Optional.of(r.stdout().strip()) : Optional.empty();
+  }
+
+  /**
+   * Every interface {@code ip} shows ({@link Ip#host()} or {@link Ip#in}), with its addresses.
+   *
+   * @throws org.wgmesh.core.exec.CommandFailedException when {@code ip} fails
+   */
+  public Map<String, LinkInfo> links(Ip ip) {
+    return parseLinks(runner.run(ip.addrShowAll()).stdout());
   }
 
   /** Names of the existing network namespaces. */
@@ -169,7 +213,7 @@ public final class HostProbe {
       return List.of();
     }
     List<String> out = new ArrayList<>();
-    for (LinkInfo link : parseLinks(runner.run(Ip.host().addrShowAll()).stdout()).values()) {
+    for (LinkInfo link : links(Ip.host()).values()) {
       boolean facing =
           link.addresses().stream()
               .map(a -> IpPrefix.parseInterface(a, "'ip -j addr' output").masked())

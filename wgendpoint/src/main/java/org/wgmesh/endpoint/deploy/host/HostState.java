@@ -44,34 +44,6 @@ public record HostState(
     hostRoutes = Set.copyOf(hostRoutes);
   }
 
-  /** As the canonical constructor, without wgdeploy's nftables table. */
-  public HostState(
-      boolean namespaceExists,
-      Map<String, LinkInfo> hostLinks,
-      Map<String, LinkInfo> nsLinks,
-      Set<String> wireguardInterfaces,
-      boolean forwarding,
-      Set<String> nsRoutes,
-      Set<String> hostRoutes,
-      boolean birdRunning,
-      boolean shorewallRunning,
-      boolean shorewall6Running,
-      Tools tools) {
-    this(
-        namespaceExists,
-        hostLinks,
-        nsLinks,
-        wireguardInterfaces,
-        forwarding,
-        nsRoutes,
-        hostRoutes,
-        birdRunning,
-        shorewallRunning,
-        shorewall6Running,
-        tools,
-        false);
-  }
-
   /**
    * The optional tools and kernel features wgdeploy picks between.
    *
@@ -84,8 +56,8 @@ public record HostState(
   /** A host where wgdeploy has set up nothing, with {@code hostLinks} in the default namespace. */
   public static HostState fresh(Map<String, LinkInfo> hostLinks, Tools tools) {
     return new HostState(
-        false, hostLinks, Map.of(), Set.of(), false, Set.of(), Set.of(), false, false, false,
-        tools);
+        false, hostLinks, Map.of(), Set.of(), false, Set.of(), Set.of(), false, false, false, tools,
+        false);
   }
 
   public Optional<LinkInfo> hostLink(String name) {

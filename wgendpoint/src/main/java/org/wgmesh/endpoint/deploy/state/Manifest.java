@@ -72,44 +72,6 @@ public record Manifest(
     }
   }
 
-  /**
-   * A manifest without firewall, include files, MTUs and public interface (an older release's, or a
-   * test's).
-   */
-  public Manifest(
-      String domain,
-      String namespace,
-      String vethHost,
-      List<Path> files,
-      Map<String, String> wireguard,
-      String trustMoved,
-      List<String> trustOriginalAddresses,
-      boolean trustWasUp,
-      boolean shorewallStarted,
-      long serial,
-      long recordIssued,
-      long recordExpires,
-      Map<String, Integer> ports) {
-    this(
-        domain,
-        namespace,
-        vethHost,
-        files,
-        wireguard,
-        trustMoved,
-        trustOriginalAddresses,
-        trustWasUp,
-        shorewallStarted,
-        serial,
-        recordIssued,
-        recordExpires,
-        ports,
-        DEFAULT_FIREWALL,
-        Map.of(),
-        Map.of(),
-        "");
-  }
-
   public Manifest {
     files = List.copyOf(files);
     firewall = firewall == null || firewall.isEmpty() ? DEFAULT_FIREWALL : firewall;
@@ -124,7 +86,23 @@ public record Manifest(
   /** The manifest of a host wgdeploy never touched. */
   public static Manifest empty() {
     return new Manifest(
-        "", "", "", List.of(), Map.of(), "", List.of(), false, false, 0, 0, 0, Map.of());
+        "",
+        "",
+        "",
+        List.of(),
+        Map.of(),
+        "",
+        List.of(),
+        false,
+        false,
+        0,
+        0,
+        0,
+        Map.of(),
+        DEFAULT_FIREWALL,
+        Map.of(),
+        Map.of(),
+        "");
   }
 
   public boolean isEmpty() {

@@ -5,16 +5,16 @@ import java.io.Reader;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.Properties;
 import org.wgmesh.core.error.FileException;
 
 /**
  * wgdeploy's state directory of one namespace ({@code /var/lib/wgmesh/<ns>/}, mode 0700). This
- * class only names and reads what is there; the deploy steps write it:
+ * class names what is there and parses its files ({@link
+ * org.wgmesh.endpoint.deploy.steps.SavedState} reads them, once per run); the deploy steps write
+ * it:
  *
  * <ul>
  *   <li>{@code manifest.properties}: the {@link Manifest} of the last successful deploy;
@@ -77,16 +77,6 @@ public final class StateStore {
     return dir.resolve("journal.properties");
   }
 
-  /** The manifest of the last successful deploy; empty when there was none. */
-  public Manifest manifest() {
-    return read(manifestFile()).map(Manifest::fromProperties).orElse(Manifest.empty());
-  }
-
-  /** The journal of an interrupted deploy, if one was interrupted. */
-  public Optional<Journal> journal() {
-    return read(journalFile()).map(Journal::fromProperties);
-  }
-
   /** Whether {@code file} has a saved copy below {@code folder}. */
   public boolean has(String folder, Path file) {
     return Files.isRegularFile(mirror(folder, file));
@@ -110,18 +100,26 @@ public final class StateStore {
         .reduce("", (a, b) -> a + b + "\n");
   }
 
-  private static Optional<Properties> read(Path f) {
-    if (!Files.isRegularFile(f)) {
-      return Optional.empty();
-    }
-    try (Reader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
-      return Optional.of(parse(r));
+  /**
+   * The properties of state file {@code f} from the {@code text} a run read of it (so the file is
+   * read once and parsed from that).
+   *
+   * @throws FileException naming {@code f} when the text is not a properties file
+   */
+  public static Properties parse(Path f, String text) {
+    try {
+      return parse(new StringReader(text));
     } catch (IOException | IllegalArgumentException e) {
-      throw new FileException(
-          f.toString(),
-          "cannot read wgdeploy state: " + e.getMessage(),
-          "if the file is damaged, run wgdeploy --down and deploy again");
+      throw damaged(f, e);
     }
+  }
+
+  /** The error for a state file that cannot be read or parsed, with what to do about it. */
+  public static FileException damaged(Path f, Exception e) {
+    return new FileException(
+        f.toString(),
+        "cannot read wgdeploy state: " + e.getMessage(),
+        "if the file is damaged, run wgdeploy --down and deploy again");
   }
 
   /** Parses the text of {@link #text}. */

@@ -38,16 +38,6 @@ public record Desired(
     operatorFiles = List.copyOf(operatorFiles);
   }
 
-  /** As the canonical constructor, with no operator files to save. */
-  public Desired(
-      DeployPlan plan,
-      List<RenderedFile> files,
-      WireGuardBackendChoice backend,
-      Supervisor supervisor,
-      Optional<StateFile> acceptedSerials) {
-    this(plan, files, backend, supervisor, acceptedSerials, List.of());
-  }
-
   /**
    * A small secret state file and the text it should have.
    *

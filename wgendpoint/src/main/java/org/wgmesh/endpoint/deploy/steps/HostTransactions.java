@@ -11,6 +11,7 @@ import org.wgmesh.core.error.DeployException;
 import org.wgmesh.core.exec.CommandRunner;
 import org.wgmesh.core.io.Lock;
 import org.wgmesh.core.io.LockFile;
+import org.wgmesh.endpoint.deploy.health.Metrics;
 
 /** Runs steps on the host, through {@link HostEffects}, with undo on failure. */
 public final class HostTransactions implements Transactions {
@@ -78,9 +79,7 @@ public final class HostTransactions implements Transactions {
 
   @Override
   public void report(Path file, String text) {
-    if (java.nio.file.Files.isDirectory(file.getParent())) {
-      org.wgmesh.core.io.AtomicFiles.write(file, text, org.wgmesh.core.io.AtomicFiles.PUBLIC);
-    }
+    Metrics.write(file, text);
   }
 
   @Override

@@ -1,8 +1,6 @@
 package org.wgmesh.endpoint.deploy.steps;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.HashMap;
@@ -23,26 +21,34 @@ public final class LiveStateReader {
   private LiveStateReader() {}
 
   /**
-   * The live state of {@code state}'s namespace.
+   * The live state of {@code saved}'s namespace: its state as already read, and the files below.
    *
    * @param host the probed running system
+   * @param saved the run's read of the state directory (not read again here)
    * @param paths files the deploy renders or keeps state in (the manifest's files are added)
+   * @param reader reads those files
    */
-  public static LiveState read(HostState host, StateStore state, Collection<Path> paths) {
-    Manifest manifest = state.manifest();
-    Optional<Journal> journal = state.journal();
+  public static LiveState read(
+      HostState host, SavedState saved, Collection<Path> paths, DiskReader reader) {
+    StateStore state = saved.store();
+    Manifest manifest = saved.manifest();
+    Optional<Journal> journal = saved.journal();
     Set<Path> all = new LinkedHashSet<>(paths);
     all.addAll(manifest.files());
     all.add(state.manifestFile());
     Map<Path, DiskFile> files = new HashMap<>();
     for (Path p : all) {
-      read(p).ifPresent(f -> files.put(p, f));
+      if (!p.equals(state.manifestFile())) {
+        read(reader, p).ifPresent(f -> files.put(p, f));
+      }
     }
+    // The manifest file as the run read it (the deploy compares the one it writes with it).
+    saved.manifestFile().ifPresent(f -> files.put(state.manifestFile(), f));
     journal.ifPresent(
         j -> {
           // What recovery puts back is what this run starts from.
           for (Path p : j.replaced()) {
-            read(state.mirror(StateStore.BACKUP, p))
+            read(reader, state.mirror(StateStore.BACKUP, p))
                 .ifPresentOrElse(f -> files.put(p, f), () -> files.remove(p));
           }
           j.added().forEach(files::remove);
@@ -56,14 +62,9 @@ public final class LiveStateReader {
     return new LiveState(host, files, manifest, journal, pristine);
   }
 
-  private static Optional<DiskFile> read(Path p) {
-    if (!Files.isRegularFile(p)) {
-      return Optional.empty();
-    }
+  private static Optional<DiskFile> read(DiskReader reader, Path p) {
     try {
-      return Optional.of(
-          new DiskFile(
-              Files.readString(p, StandardCharsets.UTF_8), Files.getPosixFilePermissions(p)));
+      return reader.read(p);
     } catch (IOException e) {
       throw new FileException(p.toString(), "cannot read: " + e.getMessage(), null, e);
     }

@@ -34,23 +34,6 @@ public final class Teardown {
    *
    * @param trustInterface the trust interface of the endpoint file, when the manifest names none
    * @param pristine the managed files that have a pristine copy to put back
-   */
-  public static List<Step> plan(
-      Layout layout,
-      Manifest m,
-      HostState host,
-      String trustInterface,
-      WireGuardBackendChoice choice,
-      Supervisor supervisor,
-      Set<Path> pristine) {
-    return plan(layout, m, host, trustInterface, choice, supervisor, pristine, Set.of());
-  }
-
-  /**
-   * Plans the teardown; empty when there is nothing to remove.
-   *
-   * @param trustInterface the trust interface of the endpoint file, when the manifest names none
-   * @param pristine the managed files that have a pristine copy to put back
    * @param unchangedIncludes the Shorewall include files wgdeploy created that still hold what it
    *     wrote: removed; the other include files (the operator's rules) stay
    */

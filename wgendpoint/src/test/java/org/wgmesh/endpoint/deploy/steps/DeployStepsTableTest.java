@@ -576,7 +576,8 @@ class DeployStepsTableTest {
             direct.files(),
             direct.backend(),
             Supervisor.SYSTEMD,
-            direct.acceptedSerials());
+            direct.acceptedSerials(),
+            List.of());
     Step s = step(DeploySteps.plan(systemd, HostStates.rebooted()), "start BIRD");
     assertThat(s.apply().get(0)).isEqualTo(new Effect.MakeDirectory(runDir, Optional.empty()));
     String unit = direct.plan().layout().birdUnit();
@@ -683,7 +684,8 @@ class DeployStepsTableTest {
                 true,
                 true,
                 true,
-                h.tools()));
+                h.tools(),
+                false));
     DeploySteps.Plan p = DeploySteps.plan(d0(), live);
     assertThat(labelsOf(p)).containsExactly("address lan0 in lab");
     assertThat(commands(step(p, "address lan0 in lab")))
@@ -721,7 +723,8 @@ class DeployStepsTableTest {
             false,
             true,
             true,
-            h.tools());
+            h.tools(),
+            false);
     Desired.StateFile seen = d0().acceptedSerials().orElseThrow();
     return new LiveState(
         crashed,

@@ -130,7 +130,8 @@ final class HostStates {
         files,
         config.backend(),
         config.supervisor(),
-        Optional.of(new Desired.StateFile(read.seenFile(), read.seenText())));
+        Optional.of(new Desired.StateFile(read.seenFile(), read.seenText())),
+        List.of());
   }
 
   static StateStore state(Desired d) {
@@ -213,7 +214,8 @@ final class HostStates {
             true,
             true,
             true,
-            TOOLS);
+            TOOLS,
+            false);
     Map<Path, DiskFile> files = new HashMap<>();
     d.files().forEach(f -> files.put(f.path(), new DiskFile(f.content(), f.mode())));
     d.acceptedSerials()
@@ -405,7 +407,8 @@ final class HostStates {
         bird,
         sw,
         sw6,
-        h.tools());
+        h.tools(),
+        false);
   }
 
   private static LinkInfo link(String name, List<IpPrefix> addresses) {

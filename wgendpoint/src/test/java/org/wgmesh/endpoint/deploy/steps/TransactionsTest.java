@@ -269,6 +269,7 @@ class TransactionsTest {
             "lan0",
             WireGuardBackendChoice.KERNEL,
             Supervisor.DIRECT,
+            Set.of(),
             Set.of());
     Step wg3 = steps.stream().filter(s -> s.label().equals("remove wg3")).findFirst().orElseThrow();
     Step veth =

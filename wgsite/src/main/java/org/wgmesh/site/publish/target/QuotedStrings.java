@@ -1,4 +1,4 @@
-package org.wgmesh.site.publish;
+package org.wgmesh.site.publish.target;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -10,14 +10,14 @@ import java.util.List;
  * escaped and every byte outside printable ASCII written as a backslash and three digits. Zone
  * files (RFC 1035 section 5.1) use decimal digits; Route53 uses octal, so the radix is a parameter.
  */
-final class QuotedStrings {
-  static final int ZONE_FILE = 10;
-  static final int ROUTE53 = 8;
+public final class QuotedStrings {
+  public static final int ZONE_FILE = 10;
+  public static final int ROUTE53 = 8;
 
   private QuotedStrings() {}
 
   /** Quotes one string (its UTF-8 bytes). */
-  static String quote(String s, int radix) {
+  public static String quote(String s, int radix) {
     StringBuilder b = new StringBuilder(s.length() + 2).append('"');
     for (byte x : s.getBytes(StandardCharsets.UTF_8)) {
       int c = x & 0xff;
@@ -38,7 +38,7 @@ final class QuotedStrings {
    *
    * @throws IllegalArgumentException naming the column (1-based) of the first problem
    */
-  static List<String> parseAll(String text, int radix) {
+  public static List<String> parseAll(String text, int radix) {
     List<String> out = new ArrayList<>();
     int i = 0;
     int n = text.length();

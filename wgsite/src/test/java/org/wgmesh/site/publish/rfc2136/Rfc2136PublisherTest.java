@@ -1,4 +1,4 @@
-package org.wgmesh.site.publish;
+package org.wgmesh.site.publish.rfc2136;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -19,6 +19,10 @@ import org.wgmesh.core.cli.Reporter;
 import org.wgmesh.core.dns.TxtRecordSet;
 import org.wgmesh.core.error.PublishException;
 import org.wgmesh.core.testing.KnotServer;
+import org.wgmesh.site.publish.PublishService;
+import org.wgmesh.site.publish.Publishers;
+import org.wgmesh.site.publish.RecordChanges;
+import org.wgmesh.site.publish.RecordDiff;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;

@@ -1,4 +1,4 @@
-package org.wgmesh.site.publish;
+package org.wgmesh.site.publish.zonefile;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +19,9 @@ import org.wgmesh.core.error.FileException;
 import org.wgmesh.core.error.InputException;
 import org.wgmesh.core.error.PublishException;
 import org.wgmesh.core.io.AtomicFiles;
+import org.wgmesh.site.publish.target.DomainNames;
+import org.wgmesh.site.publish.target.Publisher;
+import org.wgmesh.site.publish.target.QuotedStrings;
 
 /**
  * Publishes to an RFC 1035 zone-file fragment ({@code zonefile:PATH}) that any DNS server can load

@@ -1,4 +1,4 @@
-package org.wgmesh.site.publish;
+package org.wgmesh.site.publish.route53;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,6 +22,9 @@ import org.wgmesh.core.error.ExitCode;
 import org.wgmesh.core.testing.CliRun;
 import org.wgmesh.core.testing.CliRun.Result;
 import org.wgmesh.site.cli.WgpubCommand;
+import org.wgmesh.site.publish.Publishers;
+import org.wgmesh.site.publish.SitePublication;
+import org.wgmesh.site.publish.TestSites;
 
 /**
  * {@code wgpub} against a Route53 endpoint that fails: one that accepts connections and never

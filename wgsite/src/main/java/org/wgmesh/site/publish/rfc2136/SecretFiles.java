@@ -1,4 +1,4 @@
-package org.wgmesh.site.publish;
+package org.wgmesh.site.publish.rfc2136;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

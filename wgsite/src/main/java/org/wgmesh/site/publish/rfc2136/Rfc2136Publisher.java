@@ -1,4 +1,4 @@
-package org.wgmesh.site.publish;
+package org.wgmesh.site.publish.rfc2136;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -23,6 +23,10 @@ import org.wgmesh.core.dns.DnsSource;
 import org.wgmesh.core.dns.DnsjavaSource;
 import org.wgmesh.core.dns.TxtRecordSet;
 import org.wgmesh.core.error.PublishException;
+import org.wgmesh.site.publish.target.DomainNames;
+import org.wgmesh.site.publish.target.Publisher;
+import org.wgmesh.site.publish.target.QuotedStrings;
+import org.wgmesh.site.publish.target.TargetUri;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -44,7 +48,7 @@ import org.xbill.DNS.Update;
  * is applied by the server all or nothing. Reads are plain TXT queries of the names the caller
  * names (zone transfers are usually not allowed, and not needed).
  *
- * <p>Made by {@link Publishers#fromUri} from {@code rfc2136://HOST:PORT?zone=..&tsig=..}; see
+ * <p>Made by {@code Publishers.fromUri} from {@code rfc2136://HOST:PORT?zone=..&tsig=..}; see
  * docs/publishing.md.
  */
 public final class Rfc2136Publisher implements Publisher {
@@ -88,7 +92,7 @@ public final class Rfc2136Publisher implements Publisher {
    *
    * @throws org.wgmesh.core.error.ConfigException for a bad URI or secret
    */
-  static Rfc2136Publisher fromUri(TargetUri uri, Path siteDir, Map<String, String> env) {
+  public static Rfc2136Publisher fromUri(TargetUri uri, Path siteDir, Map<String, String> env) {
     uri.allowOnly(Set.of("zone", "tsig", "algorithm", "secret-file", "timeout"));
     URI parsed;
     try {

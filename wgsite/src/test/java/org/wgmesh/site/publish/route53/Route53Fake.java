@@ -1,4 +1,4 @@
-package org.wgmesh.site.publish;
+package org.wgmesh.site.publish.route53;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -34,30 +34,30 @@ import org.w3c.dom.NodeList;
  * the credential paths that go through STS run end to end; and it can drop the connection of change
  * requests once some batches were accepted ({@link #closeChangesAfter}).
  */
-final class Route53Fake implements AutoCloseable {
+public final class Route53Fake implements AutoCloseable {
   private static final String NS = "https://route53.amazonaws.com/doc/2013-04-01/";
 
   /** One RRset as Route53 stores it: values in presentation form (TXT quoted). */
-  record RRset(String name, String type, long ttl, List<String> values) {}
+  public record RRset(String name, String type, long ttl, List<String> values) {}
 
   /** One accepted change batch: its actions and the limits it used. */
-  record Batch(int changes, int recordCount, int valueChars) {}
+  public record Batch(int changes, int recordCount, int valueChars) {}
 
-  final String zoneId;
-  final Map<String, RRset> zone = Collections.synchronizedMap(new TreeMap<>());
-  final List<Batch> batches = Collections.synchronizedList(new ArrayList<>());
-  final AtomicInteger changeRequests = new AtomicInteger();
-  final AtomicInteger getChangeRequests = new AtomicInteger();
-  final AtomicInteger listRequests = new AtomicInteger();
+  public final String zoneId;
+  public final Map<String, RRset> zone = Collections.synchronizedMap(new TreeMap<>());
+  public final List<Batch> batches = Collections.synchronizedList(new ArrayList<>());
+  public final AtomicInteger changeRequests = new AtomicInteger();
+  public final AtomicInteger getChangeRequests = new AtomicInteger();
+  public final AtomicInteger listRequests = new AtomicInteger();
 
   /** How many of the next ChangeResourceRecordSets requests to answer with Throttling. */
-  final AtomicInteger throttleNext = new AtomicInteger();
+  public final AtomicInteger throttleNext = new AtomicInteger();
 
   /** How many ChangeResourceRecordSets requests to accept before {@link #throttleNext} applies. */
-  final AtomicInteger acceptBeforeThrottling = new AtomicInteger();
+  public final AtomicInteger acceptBeforeThrottling = new AtomicInteger();
 
   /** How many GetChange answers say PENDING before INSYNC. */
-  final AtomicInteger pendingPolls = new AtomicInteger();
+  public final AtomicInteger pendingPolls = new AtomicInteger();
 
   volatile int pageSize = 300;
 
@@ -68,16 +68,16 @@ final class Route53Fake implements AutoCloseable {
   volatile int closeChangesAfter = -1;
 
   /** One STS request: its form parameters and its Authorization header (null when unsigned). */
-  record StsRequest(Map<String, String> form, String authorization) {}
+  public record StsRequest(Map<String, String> form, String authorization) {}
 
   /** The STS requests answered (AssumeRole, AssumeRoleWithWebIdentity), in order. */
-  final List<StsRequest> stsRequests = Collections.synchronizedList(new ArrayList<>());
+  public final List<StsRequest> stsRequests = Collections.synchronizedList(new ArrayList<>());
 
   /** The session credentials STS hands out: access key id, secret key, session token. */
-  static final String STS_KEY_ID = "ASIAFAKESESSION";
+  public static final String STS_KEY_ID = "ASIAFAKESESSION";
 
-  static final String STS_SECRET = "fake-session-secret";
-  static final String STS_SESSION_TOKEN = "fake-session-token";
+  public static final String STS_SECRET = "fake-session-secret";
+  public static final String STS_SESSION_TOKEN = "fake-session-token";
 
   /** The X-Amz-Security-Token header of the last Route53 request (session credentials send it). */
   volatile String lastSecurityToken;
@@ -88,19 +88,19 @@ final class Route53Fake implements AutoCloseable {
   private final AtomicInteger changeIds = new AtomicInteger();
   private final HttpServer server;
 
-  Route53Fake(String zoneId) throws IOException {
+  public Route53Fake(String zoneId) throws IOException {
     this.zoneId = zoneId;
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/", this::handle);
     server.start();
   }
 
-  URI endpoint() {
+  public URI endpoint() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
   }
 
   /** Puts an RRset straight into the zone, as if made by someone else. */
-  void put(String name, String type, long ttl, String... values) {
+  public void put(String name, String type, long ttl, String... values) {
     zone.put(key(name, type), new RRset(name, type, ttl, List.of(values)));
   }
 

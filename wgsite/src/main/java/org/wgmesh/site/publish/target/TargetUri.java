@@ -1,4 +1,4 @@
-package org.wgmesh.site.publish;
+package org.wgmesh.site.publish.target;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -20,13 +20,16 @@ import org.wgmesh.core.error.ConfigException;
  * @param body what follows {@code scheme:} up to {@code ?}
  * @param query decoded parameters
  */
-record TargetUri(String text, String scheme, String body, Map<String, String> query) {
+public record TargetUri(String text, String scheme, String body, Map<String, String> query) {
+  /** The valid schemes, for messages. */
+  public static final String SCHEMES =
+      "zonefile:PATH, rfc2136://HOST:PORT?zone=..&tsig=.., route53:ZONE_ID";
 
-  static TargetUri parse(String text) {
+  public static TargetUri parse(String text) {
     int colon = text.indexOf(':');
     if (colon <= 0) {
       throw new ConfigException(
-          "publish target '" + text + "'", "no scheme", "use one of: " + Publishers.SCHEMES);
+          "publish target '" + text + "'", "no scheme", "use one of: " + SCHEMES);
     }
     String scheme = text.substring(0, colon).toLowerCase(java.util.Locale.ROOT);
     String rest = text.substring(colon + 1);
@@ -64,7 +67,7 @@ record TargetUri(String text, String scheme, String body, Map<String, String> qu
   }
 
   /** Rejects parameters other than {@code allowed}, listing the valid ones. */
-  TargetUri allowOnly(Set<String> allowed) {
+  public TargetUri allowOnly(Set<String> allowed) {
     for (String key : query.keySet()) {
       if (!allowed.contains(key)) {
         throw error(
@@ -78,12 +81,12 @@ record TargetUri(String text, String scheme, String body, Map<String, String> qu
     return this;
   }
 
-  Optional<String> param(String key) {
+  public Optional<String> param(String key) {
     return Optional.ofNullable(query.get(key)).filter(v -> !v.isEmpty());
   }
 
   /** The body as a file path, relative to {@code base}. */
-  Path path(Path base) {
+  public Path path(Path base) {
     if (body.isEmpty()) {
       throw error("no path", "write " + scheme + ":PATH");
     }
@@ -96,7 +99,7 @@ record TargetUri(String text, String scheme, String body, Map<String, String> qu
   }
 
   /** Parameter {@code key} (present) as a file path, relative to {@code base}. */
-  Path file(String key, Path base) {
+  public Path file(String key, Path base) {
     String value = param(key).orElseThrow();
     try {
       return base.resolve(value);
@@ -106,7 +109,7 @@ record TargetUri(String text, String scheme, String body, Map<String, String> qu
   }
 
   /** {@code true} or {@code false}; {@code fallback} when the parameter is absent. */
-  boolean flag(String key, boolean fallback) {
+  public boolean flag(String key, boolean fallback) {
     String v = param(key).orElse(String.valueOf(fallback));
     if (!v.equals("true") && !v.equals("false")) {
       throw error(key + " must be true or false, not '" + v + "'", "write " + key + "=" + fallback);
@@ -117,7 +120,7 @@ record TargetUri(String text, String scheme, String body, Map<String, String> qu
   /**
    * A whole number from {@code min} to {@code max}; {@code fallback} when the parameter is absent.
    */
-  int number(String key, int fallback, int min, int max) {
+  public int number(String key, int fallback, int min, int max) {
     Optional<String> v = param(key);
     if (v.isEmpty()) {
       return fallback;
@@ -139,7 +142,7 @@ record TargetUri(String text, String scheme, String body, Map<String, String> qu
    * A number of seconds from 1 to {@code maxSeconds}, written {@code 10} or {@code 10s}; {@code
    * fallback} when the parameter is absent.
    */
-  Duration seconds(String key, Duration fallback, int maxSeconds) {
+  public Duration seconds(String key, Duration fallback, int maxSeconds) {
     Optional<String> v = param(key);
     if (v.isEmpty()) {
       return fallback;
@@ -156,7 +159,7 @@ record TargetUri(String text, String scheme, String body, Map<String, String> qu
         "write " + key + "=" + fallback.toSeconds());
   }
 
-  ConfigException error(String why, String hint) {
+  public ConfigException error(String why, String hint) {
     return new ConfigException("publish target '" + text + "'", why, hint);
   }
 }

@@ -1,4 +1,4 @@
-package org.wgmesh.site.publish;
+package org.wgmesh.site.publish.route53;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -11,6 +11,10 @@ import java.util.Map;
 import java.util.Set;
 import org.wgmesh.core.dns.TxtRecordSet;
 import org.wgmesh.core.error.PublishException;
+import org.wgmesh.site.publish.target.DomainNames;
+import org.wgmesh.site.publish.target.Publisher;
+import org.wgmesh.site.publish.target.QuotedStrings;
+import org.wgmesh.site.publish.target.TargetUri;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -170,7 +174,7 @@ public final class Route53Publisher implements Publisher {
    *
    * @throws org.wgmesh.core.error.ConfigException for a bad URI
    */
-  static Route53Publisher fromUri(TargetUri uri) {
+  public static Route53Publisher fromUri(TargetUri uri) {
     uri.allowOnly(Set.of("wait", "endpoint", "timeout", "attempt-timeout", "retries"));
     if (!uri.body().matches("(/?hostedzone/)?[A-Za-z0-9]+")) {
       throw uri.error(

@@ -1,4 +1,4 @@
-package org.wgmesh.site.publish;
+package org.wgmesh.site.publish.target;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package org.wgmesh.site.publish;
+package org.wgmesh.site.publish.target;
 
 import java.util.Collection;
 import java.util.List;
@@ -12,7 +12,7 @@ import org.wgmesh.core.error.PublishException;
 /**
  * A place wgmesh publishes its TXT records to: a zone file, a DNS server by RFC 2136 dynamic
  * update, or AWS Route53. A publisher knows nothing of the record format; it stores and reads whole
- * TXT RRsets by name. {@link Publishers#fromUri} makes one from a target URI.
+ * TXT RRsets by name. {@code Publishers.fromUri} (package publish) makes one from a target URI.
  *
  * <p>Every write is idempotent: upserting an RRset that is already there or deleting a name that is
  * not there changes nothing, so a run cut short is completed by running again.
@@ -70,7 +70,7 @@ public interface Publisher extends AutoCloseable {
 
   /**
    * How messages name what {@link #upsert} and {@link #delete} did: {@code "written"}, or {@code
-   * "would write"} for {@link DryRunPublisher}, which holds the writes back.
+   * "would write"} for {@code DryRunPublisher}, which holds the writes back.
    */
   default String writtenVerb() {
     return "written";

@@ -1,4 +1,4 @@
-package org.wgmesh.site.publish;
+package org.wgmesh.site.publish.route53;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -15,6 +15,12 @@ import org.junit.jupiter.api.Test;
 import org.wgmesh.core.cli.Reporter;
 import org.wgmesh.core.dns.TxtRecordSet;
 import org.wgmesh.core.error.PublishException;
+import org.wgmesh.site.publish.PublishService;
+import org.wgmesh.site.publish.Publishers;
+import org.wgmesh.site.publish.RecordChanges;
+import org.wgmesh.site.publish.RecordDiff;
+import org.wgmesh.site.publish.target.Publisher;
+import org.wgmesh.site.publish.target.TargetUri;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
@@ -224,5 +230,26 @@ class Route53PublisherTest {
     assertThatThrownBy(() -> publisher.upsert(List.of(set("", "m"))))
         .isInstanceOf(PublishException.class)
         .hasMessageContaining("route53:ZFAKE123");
+  }
+
+  @Test
+  void fromUri_route53Defaults_boundEveryCallToAMinute() {
+    try (Route53Publisher p = Route53Publisher.fromUri(TargetUri.parse("route53:Z0123ABC"))) {
+      var config = p.clientConfiguration();
+      assertThat(config.apiCallTimeout()).hasValue(Duration.ofSeconds(60));
+      assertThat(config.apiCallAttemptTimeout()).hasValue(Duration.ofSeconds(20));
+    }
+  }
+
+  @Test
+  void fromUri_route53Bounds_comeFromTheTargetUri() {
+    try (Route53Publisher p =
+        Route53Publisher.fromUri(
+            TargetUri.parse("route53:Z0123ABC?timeout=30s&attempt-timeout=5&retries=2"))) {
+      var config = p.clientConfiguration();
+      assertThat(config.apiCallTimeout()).hasValue(Duration.ofSeconds(30));
+      assertThat(config.apiCallAttemptTimeout()).hasValue(Duration.ofSeconds(5));
+      assertThat(config.retryStrategy().orElseThrow().maxAttempts()).isEqualTo(3);
+    }
   }
 }
