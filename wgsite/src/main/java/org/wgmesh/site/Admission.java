@@ -158,32 +158,34 @@ public record Admission(Site before, Site after, List<Step> steps) {
       List<String> notes = new ArrayList<>();
       long asn = s.nextAsn(notes);
       HostEntry e =
-          new HostEntry(
-              r.uuid(),
-              r.hostname(),
-              number,
-              asn,
-              r.publicKey(),
-              r.endpoints(),
-              r.lanPrefixes(),
-              r.sharedLans(),
-              r.hpkePublic());
+          HostEntry.builder()
+              .uuid(r.uuid())
+              .hostname(r.hostname())
+              .number(number)
+              .asn(asn)
+              .publicKey(r.publicKey())
+              .endpoints(r.endpoints())
+              .lanPrefixes(r.lanPrefixes())
+              .sharedLans(r.sharedLans())
+              .hpkePublic(r.hpkePublic())
+              .build();
       return new Step(r, e, null, Kind.NEW, notes.isEmpty() ? null : String.join("; ", notes));
     }
     HostEntry old = known.get();
     // The same key keeps its scheduled switch; a replaced key (--replace) takes effect at once.
     HostEntry updated =
-        new HostEntry(
-            r.uuid(),
-            r.hostname(),
-            old.number(),
-            old.asn(),
-            r.publicKey(),
-            r.endpoints(),
-            r.lanPrefixes(),
-            r.sharedLans(),
-            r.hpkePublic(),
-            old.publicKey().equals(r.publicKey()) ? old.keySwitch() : null);
+        HostEntry.builder()
+            .uuid(r.uuid())
+            .hostname(r.hostname())
+            .number(old.number())
+            .asn(old.asn())
+            .publicKey(r.publicKey())
+            .endpoints(r.endpoints())
+            .lanPrefixes(r.lanPrefixes())
+            .sharedLans(r.sharedLans())
+            .hpkePublic(r.hpkePublic())
+            .keySwitch(old.publicKey().equals(r.publicKey()) ? old.keySwitch() : Optional.empty())
+            .build();
     if (!old.publicKey().equals(r.publicKey())) {
       if (!replace) {
         throw new ConflictException(
@@ -272,7 +274,7 @@ public record Admission(Site before, Site after, List<Step> steps) {
       HostEntry h = clash.get();
       String other = describeOther(h, batch);
       if (h.publicKey().equals(r.publicKey())
-          || (h.keySwitch() != null && h.keySwitch().from().equals(r.publicKey()))) {
+          || h.keySwitch().filter(ks -> ks.from().equals(r.publicKey())).isPresent()) {
         throw new ConflictException(
             who,
             "its key " + r.publicKey().fingerprint() + " already belongs to " + other,

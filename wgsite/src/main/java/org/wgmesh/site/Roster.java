@@ -152,8 +152,8 @@ final class Roster {
         return true;
       }
     }
-    if (entry.keySwitch() != null
-        && heldByOther(keys.get(entry.keySwitch().from()), entry.uuid())) {
+    if (entry.keySwitch().isPresent()
+        && heldByOther(keys.get(entry.keySwitch().get().from()), entry.uuid())) {
       return true;
     }
     HostEntry old = byUuid.get(entry.uuid());
@@ -263,9 +263,7 @@ final class Roster {
   private void add(HostEntry h) {
     byUuid.put(h.uuid(), h);
     index(keys, h.publicKey(), h.uuid());
-    if (h.keySwitch() != null) {
-      index(keys, h.keySwitch().from(), h.uuid());
-    }
+    h.keySwitch().ifPresent(ks -> index(keys, ks.from(), h.uuid()));
     index(names, h.hostname(), h.uuid());
     h.lanPrefixes().forEach(p -> index(lans, p, h.uuid()));
     h.sharedLans().forEach(p -> index(sharedAddresses, p.network(), h.uuid()));
@@ -278,9 +276,7 @@ final class Roster {
   private void remove(HostEntry h) {
     byUuid.remove(h.uuid());
     unindex(keys, h.publicKey(), h.uuid());
-    if (h.keySwitch() != null) {
-      unindex(keys, h.keySwitch().from(), h.uuid());
-    }
+    h.keySwitch().ifPresent(ks -> unindex(keys, ks.from(), h.uuid()));
     unindex(names, h.hostname(), h.uuid());
     h.lanPrefixes().forEach(p -> unindex(lans, p, h.uuid()));
     h.sharedLans().forEach(p -> unindex(sharedAddresses, p.network(), h.uuid()));

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.wgmesh.core.cli.Reporter;
+import org.wgmesh.core.crypto.X25519PublicKey;
 import org.wgmesh.core.error.ConflictException;
 import org.wgmesh.core.error.DeclinedException;
 import org.wgmesh.core.error.ExitCode;
@@ -298,12 +299,13 @@ public final class SiteAdmin {
     if (st.kind() == Admission.Kind.REPLACED) {
       out.add(String.format("old key:    %s", st.previous().publicKey().fingerprint()));
     }
-    if (e.keySwitch() != null) {
-      out.add(
-          String.format(
-              "switch:     key switch from %s to %s at %s",
-              e.keySwitch().from().fingerprint(), e.publicKey().fingerprint(), e.keySwitch().at()));
-    }
+    e.keySwitch()
+        .ifPresent(
+            ks ->
+                out.add(
+                    String.format(
+                        "switch:     key switch from %s to %s at %s",
+                        ks.from().fingerprint(), e.publicKey().fingerprint(), ks.at())));
     out.add(
         String.format(
             "endpoints:  %s",
@@ -317,9 +319,9 @@ public final class SiteAdmin {
     out.add(
         String.format(
             "HPKE key:   %s",
-            r.hpkePublic() == null
-                ? "(none: its key record is sealed to its WireGuard key)"
-                : r.hpkePublic().fingerprint()));
+            r.hpkePublic()
+                .map(X25519PublicKey::fingerprint)
+                .orElse("(none: its key record is sealed to its WireGuard key)")));
     out.add(String.format("created:    %s", r.created()));
     out.add(
         String.format(
@@ -539,15 +541,16 @@ public final class SiteAdmin {
     // A rotation changes the keys alone (the WireGuard key and the HPKE key the blob carries, none
     // when it carries none): the name, addresses, LANs and shared LANs stay as admitted (changing
     // those is a new registration, imported with --replace after a human look).
-    return new Registration(
-        admitted.uuid(),
-        admitted.hostname(),
-        r.publicKey(),
-        admitted.endpoints(),
-        admitted.lanPrefixes(),
-        r.created(),
-        admitted.sharedLans(),
-        r.hpkePublic());
+    return Registration.builder()
+        .uuid(admitted.uuid())
+        .hostname(admitted.hostname())
+        .publicKey(r.publicKey())
+        .endpoints(admitted.endpoints())
+        .lanPrefixes(admitted.lanPrefixes())
+        .created(r.created())
+        .sharedLans(admitted.sharedLans())
+        .hpkePublic(r.hpkePublic())
+        .build();
   }
 
   /**

@@ -79,32 +79,34 @@ final class AdmissionBefore {
     Optional<HostEntry> known = s.host(r.uuid());
     if (known.isEmpty()) {
       HostEntry e =
-          new HostEntry(
-              r.uuid(),
-              r.hostname(),
-              nextFreeNumber(s),
-              nextFreeAsn(s),
-              r.publicKey(),
-              r.endpoints(),
-              r.lanPrefixes(),
-              r.sharedLans(),
-              r.hpkePublic());
+          HostEntry.builder()
+              .uuid(r.uuid())
+              .hostname(r.hostname())
+              .number(nextFreeNumber(s))
+              .asn(nextFreeAsn(s))
+              .publicKey(r.publicKey())
+              .endpoints(r.endpoints())
+              .lanPrefixes(r.lanPrefixes())
+              .sharedLans(r.sharedLans())
+              .hpkePublic(r.hpkePublic())
+              .build();
       return new Admission.Step(r, e, null, Admission.Kind.NEW, null);
     }
     HostEntry old = known.get();
     // The same key keeps its scheduled switch; a replaced key (--replace) takes effect at once.
     HostEntry updated =
-        new HostEntry(
-            r.uuid(),
-            r.hostname(),
-            old.number(),
-            old.asn(),
-            r.publicKey(),
-            r.endpoints(),
-            r.lanPrefixes(),
-            r.sharedLans(),
-            r.hpkePublic(),
-            old.publicKey().equals(r.publicKey()) ? old.keySwitch() : null);
+        HostEntry.builder()
+            .uuid(r.uuid())
+            .hostname(r.hostname())
+            .number(old.number())
+            .asn(old.asn())
+            .publicKey(r.publicKey())
+            .endpoints(r.endpoints())
+            .lanPrefixes(r.lanPrefixes())
+            .sharedLans(r.sharedLans())
+            .hpkePublic(r.hpkePublic())
+            .keySwitch(old.publicKey().equals(r.publicKey()) ? old.keySwitch() : Optional.empty())
+            .build();
     if (!old.publicKey().equals(r.publicKey())) {
       if (!replace) {
         throw new ConflictException(
@@ -140,7 +142,7 @@ final class AdmissionBefore {
       }
       String other = Admission.describeOther(h, batch);
       if (h.publicKey().equals(r.publicKey())
-          || (h.keySwitch() != null && h.keySwitch().from().equals(r.publicKey()))) {
+          || h.keySwitch().filter(ks -> ks.from().equals(r.publicKey())).isPresent()) {
         throw new ConflictException(
             who,
             "its key " + r.publicKey().fingerprint() + " already belongs to " + other,

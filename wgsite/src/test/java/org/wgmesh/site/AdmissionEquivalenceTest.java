@@ -212,9 +212,25 @@ class AdmissionEquivalenceTest {
               ? List.of(IpPrefix.parseInterface("192.168.7." + (1 + rnd.nextInt(6)) + "/24", "t"))
               : List.of();
       try {
-        return new Registration(uuid, name, key, endpoints, lans, NOW, shared);
+        return Registration.builder()
+            .uuid(uuid)
+            .hostname(name)
+            .publicKey(key)
+            .endpoints(endpoints)
+            .lanPrefixes(lans)
+            .created(NOW)
+            .sharedLans(shared)
+            .build();
       } catch (RuntimeException e) {
-        return new Registration(uuid, name, key, endpoints, List.of(), NOW, shared);
+        return Registration.builder()
+            .uuid(uuid)
+            .hostname(name)
+            .publicKey(key)
+            .endpoints(endpoints)
+            .lanPrefixes(List.of())
+            .created(NOW)
+            .sharedLans(shared)
+            .build();
       }
     }
 

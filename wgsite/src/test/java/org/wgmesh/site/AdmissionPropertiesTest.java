@@ -59,13 +59,14 @@ class AdmissionPropertiesTest {
     // Every host gets its own /24 out of 10/8 (serials stay below 65536 here).
     IpPrefix lan =
         IpPrefix.parse("10." + (serial >> 8 & 255) + "." + (serial & 255) + ".0/24", "t");
-    return new Registration(
-        UUID.randomUUID(),
-        "host" + serial,
-        X25519PrivateKey.generate().publicKey(),
-        List.of(IpAddress.parse("198.51.100." + (serial % 250 + 1), "t")),
-        List.of(lan),
-        Instant.now());
+    return Registration.builder()
+        .uuid(UUID.randomUUID())
+        .hostname("host" + serial)
+        .publicKey(X25519PrivateKey.generate().publicKey())
+        .endpoints(List.of(IpAddress.parse("198.51.100." + (serial % 250 + 1), "t")))
+        .lanPrefixes(List.of(lan))
+        .created(Instant.now())
+        .build();
   }
 
   /** A random operation sequence: 70% admit, 20% remove, 10% publish; up to 1500 steps. */

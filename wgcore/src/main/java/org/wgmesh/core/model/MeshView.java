@@ -2,6 +2,7 @@ package org.wgmesh.core.model;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import org.wgmesh.core.crypto.Ed25519PublicKey;
 import org.wgmesh.core.crypto.X25519PublicKey;
 
@@ -29,6 +30,7 @@ public record MeshView(
     HostEntry self,
     List<HostEntry> peers) {
   public MeshView {
+    Objects.requireNonNull(self, "self");
     peers = List.copyOf(peers);
   }
 
@@ -49,7 +51,7 @@ public record MeshView(
         expires,
         siteSigningKey,
         siteBoxKey,
-        self == null ? null : self.settledAt(t),
+        self.settledAt(t),
         peers.stream().map(p -> p.settledAt(t)).toList());
   }
 
@@ -61,10 +63,8 @@ public record MeshView(
         .min(Instant::compareTo);
   }
 
-  /** Every member: this endpoint's own entry (when known), then the peers. */
+  /** Every member: this endpoint's own entry, then the peers. */
   public java.util.stream.Stream<HostEntry> members() {
-    return java.util.stream.Stream.concat(
-        self == null ? java.util.stream.Stream.empty() : java.util.stream.Stream.of(self),
-        peers.stream());
+    return java.util.stream.Stream.concat(java.util.stream.Stream.of(self), peers.stream());
   }
 }

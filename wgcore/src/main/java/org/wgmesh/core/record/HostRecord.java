@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
 import org.wgmesh.core.crypto.Aead;
@@ -179,7 +180,7 @@ public record HostRecord(
     // Optional trailing field (issue 13): records written before it end here, and a host that
     // shares no LAN is still written without it, byte for byte as before.
     List<IpPrefix> shared = List.of();
-    KeySwitch keySwitch = null;
+    Optional<KeySwitch> keySwitch = Optional.empty();
     if (p.remaining() > 0) {
       shared = p.interfaceAddresses("entry.sharedLans");
       // Second optional trailing field (issue 12): a scheduled key switch, the previous key and
@@ -190,14 +191,24 @@ public record HostRecord(
         if (from.equals(key)) {
           throw p.error("entry.keySwitch.from", "a switch from the key itself");
         }
-        keySwitch = new KeySwitch(from, at);
+        keySwitch = Optional.of(new KeySwitch(from, at));
       } else if (shared.isEmpty()) {
         throw p.error("entry.sharedLans", "an empty list is written as no list");
       }
     }
     p.end("entry");
     HostEntry entry =
-        new HostEntry(uuid, hostname, number, asn, key, endpoints, lans, shared, null, keySwitch);
+        HostEntry.builder()
+            .uuid(uuid)
+            .hostname(hostname)
+            .number(number)
+            .asn(asn)
+            .publicKey(key)
+            .endpoints(endpoints)
+            .lanPrefixes(lans)
+            .sharedLans(shared)
+            .keySwitch(keySwitch)
+            .build();
     return new HostRecord(entry, h.serial, h.issued, h.expires, h.epoch);
   }
 
@@ -261,12 +272,10 @@ public record HostRecord(
         .u32(entry.asn())
         .raw(entry.publicKey().bytes());
     p.addresses(entry.endpoints()).prefixes(entry.lanPrefixes());
-    if (!entry.sharedLans().isEmpty() || entry.keySwitch() != null) {
+    if (!entry.sharedLans().isEmpty() || entry.keySwitch().isPresent()) {
       p.prefixes(entry.sharedLans());
     }
-    if (entry.keySwitch() != null) {
-      p.raw(entry.keySwitch().from().bytes()).time(entry.keySwitch().at());
-    }
+    entry.keySwitch().ifPresent(s -> p.raw(s.from().bytes()).time(s.at()));
     return p.toByteArray();
   }
 

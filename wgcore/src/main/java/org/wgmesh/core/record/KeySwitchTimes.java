@@ -3,6 +3,7 @@ package org.wgmesh.core.record;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.model.KeySwitch;
 
@@ -31,9 +32,14 @@ public final class KeySwitchTimes {
    *
    * @param entry the entry the host record carries (with the switch at its published time, or
    *     settled)
-   * @param line the switch the new state records for it, or null when none is pending
+   * @param line the switch the new state records for it, if one is pending
    */
-  public record Published(HostEntry entry, PublicationState.Switch line) {}
+  public record Published(HostEntry entry, Optional<PublicationState.Switch> line) {
+    public Published {
+      Objects.requireNonNull(entry, "entry");
+      Objects.requireNonNull(line, "line");
+    }
+  }
 
   /**
    * The entry to publish for {@code host} at {@code now}.
@@ -44,10 +50,10 @@ public final class KeySwitchTimes {
   public static Published resolve(
       HostEntry host, PublicationState state, Instant now, Duration delay) {
     Objects.requireNonNull(delay, "delay");
-    KeySwitch ks = host.keySwitch();
-    if (ks == null) {
-      return new Published(host, null);
+    if (host.keySwitch().isEmpty()) {
+      return new Published(host, Optional.empty());
     }
+    KeySwitch ks = host.keySwitch().get();
     PublicationState.Switch recorded = state.switches().get(host.uuid());
     PublicationState.Member member = state.members().get(host.uuid());
     Instant at;
@@ -61,10 +67,10 @@ public final class KeySwitchTimes {
     }
     KeySwitch published = new KeySwitch(ks.from(), at);
     if (!published.pendingAt(now)) {
-      return new Published(host.withKeySwitch(null), null);
+      return new Published(host.withoutKeySwitch(), Optional.empty());
     }
     return new Published(
         host.withKeySwitch(published),
-        new PublicationState.Switch(host.publicKey(), published.at()));
+        Optional.of(new PublicationState.Switch(host.publicKey(), published.at())));
   }
 }

@@ -185,7 +185,7 @@ public final class MeshReader {
     }
 
     Map<Integer, HostRead> records = readHosts(source, d, mesh, key.groupKey(), now);
-    HostEntry selfEntry = null;
+    Optional<HostEntry> selfEntry = Optional.empty();
     List<HostEntry> peers = new ArrayList<>();
     Set<UUID> uuids = new HashSet<>();
     Set<X25519PublicKey> keys = new HashSet<>();
@@ -215,7 +215,7 @@ public final class MeshReader {
               "field 'entry.publicKey': the record for this host's number carries another WireGuard key",
               "the host key changed since registration: register again (wghost) and have the admin import it");
         }
-        selfEntry = r.entry();
+        selfEntry = Optional.of(r.entry());
       } else {
         peers.add(r.entry());
       }
@@ -224,7 +224,7 @@ public final class MeshReader {
     seen.accept(mesh.serial(), mesh.issued(), serials);
     // Site-key roll: the key that signed this record is now the current one (a record signed by
     // the announced next key drops the old key), and what it announces the next one.
-    seen.acceptSiteKeys(mesh.siteSigningKey(), mesh.nextSiteSigningKey(), mesh.siteBoxKey());
+    seen.acceptSiteKeys(mesh.siteSigningKey(), mesh.nextSigningKey(), mesh.siteBoxKey());
     return new MeshView(
         mesh.settings(),
         mesh.serial(),
@@ -232,7 +232,8 @@ public final class MeshReader {
         mesh.expires(),
         mesh.siteSigningKey(),
         mesh.siteBoxKey(),
-        selfEntry,
+        // present: this host is listed (checked above) and every listed member's record was read
+        selfEntry.orElseThrow(),
         peers);
   }
 

@@ -25,6 +25,8 @@ import org.wgmesh.core.model.Topology;
  * serial that only increases, issue and expiry times, the members (host numbers) and the current
  * group-key epoch. Times are whole seconds (the constructor truncates).
  *
+ * <p>Build one with {@link #builder()}. No component is null.
+ *
  * @param settings mesh-wide parameters; {@code settings.domain()} is the record name
  * @param siteSigningKey the Ed25519 key that signs every mesh and host record
  * @param siteBoxKey the X25519 key that seals key records and opens registration blobs
@@ -33,11 +35,11 @@ import org.wgmesh.core.model.Topology;
  * @param expires after this instant the record is refused
  * @param members the host numbers (1..65535) in the mesh, ascending
  * @param epoch the group-key epoch that host records are encrypted under
- * @param nextSiteSigningKey during a site-key roll (issue 12): the Ed25519 key that will sign once
- *     the overlap ends, announced under the current key so endpoints can pin it in advance; null
+ * @param nextSigningKey during a site-key roll (issue 12): the Ed25519 key that will sign once the
+ *     overlap ends, announced under the current key so endpoints can pin it in advance; empty
  *     otherwise (then nothing of it is on the wire)
- * @param nextSiteBoxKey during a site-key roll: the X25519 key that will seal key records and open
- *     registration blobs once the overlap ends; null otherwise
+ * @param nextBoxKey during a site-key roll: the X25519 key that will seal key records and open
+ *     registration blobs once the overlap ends; empty otherwise
  */
 public record MeshRecord(
     MeshSettings settings,
@@ -48,8 +50,8 @@ public record MeshRecord(
     Instant expires,
     SortedSet<Integer> members,
     long epoch,
-    Ed25519PublicKey nextSiteSigningKey,
-    X25519PublicKey nextSiteBoxKey) {
+    Optional<Ed25519PublicKey> nextSigningKey,
+    Optional<X25519PublicKey> nextBoxKey) {
 
   /** Extension tag of the next site signing key (see {@code docs/record-format.md}). */
   static final int EXT_NEXT_SIGNING_KEY = 1;
@@ -74,6 +76,8 @@ public record MeshRecord(
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(siteSigningKey, "siteSigningKey");
     Objects.requireNonNull(siteBoxKey, "siteBoxKey");
+    Objects.requireNonNull(nextSigningKey, "nextSigningKey");
+    Objects.requireNonNull(nextBoxKey, "nextBoxKey");
     issued = issued.truncatedTo(ChronoUnit.SECONDS);
     expires = expires.truncatedTo(ChronoUnit.SECONDS);
     if (!TxtRecordSet.normalize(settings.domain()).equals(settings.domain())) {
@@ -84,35 +88,17 @@ public record MeshRecord(
     TreeSet<Integer> copy = new TreeSet<>(members);
     copy.forEach(RecordNames::checkNumber);
     members = Collections.unmodifiableSortedSet(copy);
-    if (siteSigningKey.equals(nextSiteSigningKey)) {
+    if (nextSigningKey.filter(siteSigningKey::equals).isPresent()) {
       throw new IllegalArgumentException("the next site signing key is the current one");
     }
-    if (siteBoxKey.equals(nextSiteBoxKey)) {
+    if (nextBoxKey.filter(siteBoxKey::equals).isPresent()) {
       throw new IllegalArgumentException("the next site box key is the current one");
     }
   }
 
-  /** A mesh record outside a site-key roll (no next key announced). */
-  public MeshRecord(
-      MeshSettings settings,
-      Ed25519PublicKey siteSigningKey,
-      X25519PublicKey siteBoxKey,
-      long serial,
-      Instant issued,
-      Instant expires,
-      SortedSet<Integer> members,
-      long epoch) {
-    this(settings, siteSigningKey, siteBoxKey, serial, issued, expires, members, epoch, null, null);
-  }
-
-  /** The announced next site signing key, if a roll is under way. */
-  public Optional<Ed25519PublicKey> nextSigningKey() {
-    return Optional.ofNullable(nextSiteSigningKey);
-  }
-
-  /** The announced next site box key, if a roll is under way. */
-  public Optional<X25519PublicKey> nextBoxKey() {
-    return Optional.ofNullable(nextSiteBoxKey);
+  /** A builder with no members and no next keys announced; the rest must be set. */
+  public static Builder builder() {
+    return new Builder();
   }
 
   /** The record name: the mesh domain. */
@@ -142,12 +128,8 @@ public record MeshRecord(
     w.u16(highest).raw(bitmap(highest));
     // Optional extensions, only when there is something to say: records outside a roll are byte
     // for byte what they were before extensions existed.
-    if (nextSiteSigningKey != null) {
-      w.u8(EXT_NEXT_SIGNING_KEY).bytes16(nextSiteSigningKey.bytes());
-    }
-    if (nextSiteBoxKey != null) {
-      w.u8(EXT_NEXT_BOX_KEY).bytes16(nextSiteBoxKey.bytes());
-    }
+    nextSigningKey.ifPresent(k -> w.u8(EXT_NEXT_SIGNING_KEY).bytes16(k.bytes()));
+    nextBoxKey.ifPresent(k -> w.u8(EXT_NEXT_BOX_KEY).bytes16(k.bytes()));
     // Link settings likewise only when they differ from the defaults (issues 20 and 21).
     LinkSettings links = settings.links();
     if (links.mtu().isPresent()) {
@@ -309,8 +291,18 @@ public record MeshRecord(
     }
     MeshSettings settings =
         new MeshSettings(domain, locus, tunnel, portbase, allowed, topology, ext.links);
-    return new MeshRecord(
-        settings, signing, box, serial, issued, expires, members, epoch, ext.signing, ext.box);
+    return builder()
+        .settings(settings)
+        .siteSigningKey(signing)
+        .siteBoxKey(box)
+        .serial(serial)
+        .issued(issued)
+        .expires(expires)
+        .members(members)
+        .epoch(epoch)
+        .nextSigningKey(ext.signing)
+        .nextBoxKey(ext.box)
+        .build();
   }
 
   /**
@@ -319,12 +311,13 @@ public record MeshRecord(
    * tag 3 the link MTU, tag 4 the keepalive (u16 each), tag 5 the BFD profile (ASCII); unknown tags
    * are skipped (they are signed, so a later format can add some that older readers ignore).
    */
-  private record Extensions(Ed25519PublicKey signing, X25519PublicKey box, LinkSettings links) {}
+  private record Extensions(
+      Optional<Ed25519PublicKey> signing, Optional<X25519PublicKey> box, LinkSettings links) {}
 
   private static Extensions readExtensions(
       WireReader r, Ed25519PublicKey signing, X25519PublicKey box) {
-    Ed25519PublicKey next = null;
-    X25519PublicKey nextBox = null;
+    Optional<Ed25519PublicKey> next = Optional.empty();
+    Optional<X25519PublicKey> nextBox = Optional.empty();
     LinkSettings links = LinkSettings.DEFAULT;
     int last = 0;
     while (r.remaining() > 0) {
@@ -338,16 +331,16 @@ public record MeshRecord(
         if (value.length != 32) {
           throw r.error("nextSiteSigningKey", "must be 32 bytes, got " + value.length);
         }
-        next = new Ed25519PublicKey(value);
-        if (next.equals(signing)) {
+        next = Optional.of(new Ed25519PublicKey(value));
+        if (next.get().equals(signing)) {
           throw r.error("nextSiteSigningKey", "equals the current site signing key");
         }
       } else if (tag == EXT_NEXT_BOX_KEY) {
         if (value.length != 32) {
           throw r.error("nextSiteBoxKey", "must be 32 bytes, got " + value.length);
         }
-        nextBox = new X25519PublicKey(value);
-        if (nextBox.equals(box)) {
+        nextBox = Optional.of(new X25519PublicKey(value));
+        if (nextBox.get().equals(box)) {
           throw r.error("nextSiteBoxKey", "equals the current site box key");
         }
       } else if (tag == EXT_MTU) {
@@ -431,5 +424,107 @@ public record MeshRecord(
       throw r.error("members.highest", "highest member " + highest + " is not in the bitmap");
     }
     return members;
+  }
+
+  /**
+   * Assembles a {@link MeshRecord} by name rather than by position: members default to none, the
+   * next keys to none (a record outside a site-key roll). {@link #build()} validates like the
+   * constructor.
+   */
+  public static final class Builder {
+    private MeshSettings settings;
+    private Ed25519PublicKey siteSigningKey;
+    private X25519PublicKey siteBoxKey;
+    private long serial;
+    private Instant issued;
+    private Instant expires;
+    private SortedSet<Integer> members = new TreeSet<>();
+    private long epoch;
+    private Optional<Ed25519PublicKey> nextSigningKey = Optional.empty();
+    private Optional<X25519PublicKey> nextBoxKey = Optional.empty();
+
+    private Builder() {}
+
+    public Builder settings(MeshSettings settings) {
+      this.settings = settings;
+      return this;
+    }
+
+    public Builder siteSigningKey(Ed25519PublicKey key) {
+      this.siteSigningKey = key;
+      return this;
+    }
+
+    public Builder siteBoxKey(X25519PublicKey key) {
+      this.siteBoxKey = key;
+      return this;
+    }
+
+    public Builder serial(long serial) {
+      this.serial = serial;
+      return this;
+    }
+
+    public Builder issued(Instant issued) {
+      this.issued = issued;
+      return this;
+    }
+
+    public Builder expires(Instant expires) {
+      this.expires = expires;
+      return this;
+    }
+
+    public Builder members(SortedSet<Integer> members) {
+      this.members = members;
+      return this;
+    }
+
+    public Builder epoch(long epoch) {
+      this.epoch = epoch;
+      return this;
+    }
+
+    /** The next site signing key to announce (not null: leave it unset for none). */
+    public Builder nextSigningKey(Ed25519PublicKey key) {
+      this.nextSigningKey = Optional.of(key);
+      return this;
+    }
+
+    public Builder nextSigningKey(Optional<Ed25519PublicKey> key) {
+      this.nextSigningKey = key;
+      return this;
+    }
+
+    /** The next site box key to announce (not null: leave it unset for none). */
+    public Builder nextBoxKey(X25519PublicKey key) {
+      this.nextBoxKey = Optional.of(key);
+      return this;
+    }
+
+    public Builder nextBoxKey(Optional<X25519PublicKey> key) {
+      this.nextBoxKey = key;
+      return this;
+    }
+
+    /**
+     * The record.
+     *
+     * @throws NullPointerException when settings, a site key or a time is unset
+     * @throws IllegalArgumentException as {@link MeshRecord#MeshRecord the constructor}
+     */
+    public MeshRecord build() {
+      return new MeshRecord(
+          settings,
+          siteSigningKey,
+          siteBoxKey,
+          serial,
+          issued,
+          expires,
+          members,
+          epoch,
+          nextSigningKey,
+          nextBoxKey);
+    }
   }
 }

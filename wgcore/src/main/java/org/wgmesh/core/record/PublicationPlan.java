@@ -1,6 +1,8 @@
 package org.wgmesh.core.record;
 
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import org.wgmesh.core.dns.TxtRecordSet;
 
 /**
@@ -11,7 +13,7 @@ import org.wgmesh.core.dns.TxtRecordSet;
  * has been applied.
  *
  * @param upsertsBeforeMesh RRsets to create or replace before the mesh record, in name order
- * @param meshRecord the new mesh record, or null when the published one is kept as it is
+ * @param meshRecord the new mesh record; empty when the published one is kept as it is
  * @param deletesAfterMesh names whose TXT RRsets to delete after the mesh record, in name order
  * @param desired every RRset that exists once the plan is applied (kept ones included), by name:
  *     what a zone-file target writes in full
@@ -19,23 +21,24 @@ import org.wgmesh.core.dns.TxtRecordSet;
  */
 public record PublicationPlan(
     List<TxtRecordSet> upsertsBeforeMesh,
-    TxtRecordSet meshRecord,
+    Optional<TxtRecordSet> meshRecord,
     List<String> deletesAfterMesh,
     List<TxtRecordSet> desired,
     PublicationState newState) {
   public PublicationPlan {
     upsertsBeforeMesh = List.copyOf(upsertsBeforeMesh);
+    Objects.requireNonNull(meshRecord, "meshRecord");
     deletesAfterMesh = List.copyOf(deletesAfterMesh);
     desired = List.copyOf(desired);
   }
 
   /** True when nothing in DNS needs to change ("no changes" is a result of its own). */
   public boolean isEmpty() {
-    return upsertsBeforeMesh.isEmpty() && meshRecord == null && deletesAfterMesh.isEmpty();
+    return upsertsBeforeMesh.isEmpty() && meshRecord.isEmpty() && deletesAfterMesh.isEmpty();
   }
 
   /** How many RRsets the plan writes or deletes. */
   public int changedRrsets() {
-    return upsertsBeforeMesh.size() + (meshRecord == null ? 0 : 1) + deletesAfterMesh.size();
+    return upsertsBeforeMesh.size() + (meshRecord.isPresent() ? 1 : 0) + deletesAfterMesh.size();
   }
 }

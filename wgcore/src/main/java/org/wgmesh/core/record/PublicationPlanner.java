@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
@@ -27,6 +28,7 @@ import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.error.RecordException;
 import org.wgmesh.core.exec.CpuWork;
 import org.wgmesh.core.model.HostEntry;
+import org.wgmesh.core.model.KeySwitch;
 import org.wgmesh.core.model.MeshSettings;
 import org.wgmesh.core.record.PublicationState.Member;
 
@@ -57,9 +59,9 @@ public final class PublicationPlanner {
   private final Duration lifetime;
   private final Duration renewBefore;
   private final Random random;
-  private final Duration groupKeyMaxAge;
-  private final Ed25519PublicKey nextSigningKey;
-  private final X25519PublicKey nextBoxKey;
+  private final Optional<Duration> groupKeyMaxAge;
+  private final Optional<Ed25519PublicKey> nextSigningKey;
+  private final Optional<X25519PublicKey> nextBoxKey;
   private final Duration keySwitchDelay;
 
   /** The key-switch delay when the caller sets none (the site file's default). */
@@ -80,7 +82,16 @@ public final class PublicationPlanner {
   /** With the randomness (group keys, nonces, HPKE ephemeral keys) from {@code random}: tests. */
   PublicationPlanner(
       SiteKeys keys, int ttl, Duration lifetime, Duration renewBefore, Random random) {
-    this(keys, ttl, lifetime, renewBefore, random, null, null, null, DEFAULT_KEY_SWITCH_DELAY);
+    this(
+        keys,
+        ttl,
+        lifetime,
+        renewBefore,
+        random,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        DEFAULT_KEY_SWITCH_DELAY);
   }
 
   private PublicationPlanner(
@@ -89,9 +100,9 @@ public final class PublicationPlanner {
       Duration lifetime,
       Duration renewBefore,
       Random random,
-      Duration groupKeyMaxAge,
-      Ed25519PublicKey nextSigningKey,
-      X25519PublicKey nextBoxKey,
+      Optional<Duration> groupKeyMaxAge,
+      Optional<Ed25519PublicKey> nextSigningKey,
+      Optional<X25519PublicKey> nextBoxKey,
       Duration keySwitchDelay) {
     this.keys = Objects.requireNonNull(keys, "keys");
     this.sitePublic = keys.signing().publicKey();
@@ -107,12 +118,15 @@ public final class PublicationPlanner {
     this.lifetime = lifetime;
     this.renewBefore = renewBefore;
     this.random = random;
+    if (groupKeyMaxAge.filter(a -> a.isNegative() || a.isZero()).isPresent()) {
+      throw new IllegalArgumentException("maxAge must be positive");
+    }
     this.groupKeyMaxAge = groupKeyMaxAge;
-    if (sitePublic.equals(nextSigningKey)) {
+    if (nextSigningKey.filter(sitePublic::equals).isPresent()) {
       throw new IllegalArgumentException("the next signing key is the current one");
     }
     this.nextSigningKey = nextSigningKey;
-    if (siteBoxPublic.equals(nextBoxKey)) {
+    if (nextBoxKey.filter(siteBoxPublic::equals).isPresent()) {
       throw new IllegalArgumentException("the next box key is the current one");
     }
     this.nextBoxKey = nextBoxKey;
@@ -127,12 +141,10 @@ public final class PublicationPlanner {
    * maxAge} old (site file {@code group-key-max-age}); a state that does not say when its key was
    * made starts the clock at the next plan instead of rotating.
    *
-   * @param maxAge positive, or null for no schedule (only removals rotate)
+   * @param maxAge positive; empty for no schedule (only removals rotate)
+   * @throws IllegalArgumentException when {@code maxAge} is not positive
    */
-  public PublicationPlanner withGroupKeyMaxAge(Duration maxAge) {
-    if (maxAge != null && (maxAge.isNegative() || maxAge.isZero())) {
-      throw new IllegalArgumentException("maxAge must be positive");
-    }
+  public PublicationPlanner withGroupKeyMaxAge(Optional<Duration> maxAge) {
     return new PublicationPlanner(
         keys,
         ttl,
@@ -171,20 +183,21 @@ public final class PublicationPlanner {
    * When the overlap is over, the caller plans with the next key as {@code keys.signing()} and no
    * announcement: every record signed by the old key then fails to verify and is re-signed.
    *
-   * @param next the next signing key, or null for none
+   * @param next the next signing key
    */
   public PublicationPlanner withNextSigningKey(Ed25519PublicKey next) {
-    return withNextKeys(next, null);
+    return withNextKeys(Optional.of(next), Optional.empty());
   }
 
   /**
    * {@link #withNextSigningKey} also announcing the next box key (the HPKE key that seals key
    * records and opens registration blobs after the switch; a new box key reseals every key record).
    *
-   * @param next the next signing key, or null
-   * @param nextBox the next box key, or null
+   * @param next the next signing key; empty outside a roll
+   * @param nextBox the next box key; empty when it does not change
    */
-  public PublicationPlanner withNextKeys(Ed25519PublicKey next, X25519PublicKey nextBox) {
+  public PublicationPlanner withNextKeys(
+      Optional<Ed25519PublicKey> next, Optional<X25519PublicKey> nextBox) {
     return new PublicationPlanner(
         keys, ttl, lifetime, renewBefore, random, groupKeyMaxAge, next, nextBox, keySwitchDelay);
   }
@@ -214,9 +227,7 @@ public final class PublicationPlanner {
     for (HostEntry h : hosts) {
       KeySwitchTimes.Published p = KeySwitchTimes.resolve(h, state, now, keySwitchDelay);
       resolved.add(p.entry());
-      if (p.line() != null) {
-        switches.put(h.uuid(), p.line());
-      }
+      p.line().ifPresent(line -> switches.put(h.uuid(), line));
     }
     Map<String, TxtRecordSet> ours = new TreeMap<>();
     for (TxtRecordSet rrset : published.values()) {
@@ -226,25 +237,26 @@ public final class PublicationPlanner {
     }
     Instant renewLimit = now.plus(renewBefore);
 
-    MeshRecord publishedMesh =
-        ours.containsKey(domain) ? tryDecodeMesh(ours.get(domain), sitePublic, domain, now) : null;
+    Optional<MeshRecord> publishedMesh =
+        Optional.ofNullable(ours.get(domain))
+            .flatMap(rrset -> tryDecodeMesh(rrset, sitePublic, domain, now));
     long counter = state.lastSerial();
-    long highestEpoch = state.groupKey() == null ? -1 : state.groupKey().epoch();
-    if (publishedMesh != null) {
-      counter = Math.max(counter, publishedMesh.serial());
-      highestEpoch = Math.max(highestEpoch, publishedMesh.epoch());
+    long highestEpoch = state.groupKey().map(GroupKey::epoch).orElse(-1L);
+    if (publishedMesh.isPresent()) {
+      counter = Math.max(counter, publishedMesh.get().serial());
+      highestEpoch = Math.max(highestEpoch, publishedMesh.get().epoch());
     }
     // Each published host record's signature is verified once, here; deciding below whether a
     // record can stay reuses the verified header (at 1000 hosts, verifying was a quarter of a run).
     // Verifying is Ed25519 per record, done side by side (issue 21: half of a publication with
     // nothing to write at 10,000 hosts).
     List<TxtRecordSet> oursList = new ArrayList<>(ours.values());
-    List<HostRecord.Header> headers =
+    List<Optional<HostRecord.Header>> headers =
         CpuWork.map(oursList, rrset -> tryHeader(rrset, sitePublic, domain));
     Map<String, HostRecord.Header> verified = new HashMap<>();
     for (int i = 0; i < oursList.size(); i++) {
-      HostRecord.Header h = headers.get(i);
-      if (h != null) {
+      if (headers.get(i).isPresent()) {
+        HostRecord.Header h = headers.get(i).get();
         verified.put(oursList.get(i).name(), h);
         counter = Math.max(counter, h.serial());
         highestEpoch = Math.max(highestEpoch, h.epoch());
@@ -264,17 +276,18 @@ public final class PublicationPlanner {
                         // a new HPKE key counts as a key change: the old one may be why
                         || !members.get(e.getKey()).sealingKey().equals(e.getValue().sealingKey()));
     boolean tooOld =
-        groupKeyMaxAge != null
-            && state.groupKeySince() != null
-            && !now.isBefore(state.groupKeySince().plus(groupKeyMaxAge));
-    boolean rotate = state.groupKey() == null || someoneLeft || tooOld;
-    GroupKey groupKey = rotate ? GroupKey.generate(highestEpoch + 1, random) : state.groupKey();
-    Instant groupKeySince = rotate || state.groupKeySince() == null ? now : state.groupKeySince();
+        groupKeyMaxAge.isPresent()
+            && state.groupKeySince().isPresent()
+            && !now.isBefore(state.groupKeySince().get().plus(groupKeyMaxAge.get()));
+    boolean rotate = state.groupKey().isEmpty() || someoneLeft || tooOld;
+    GroupKey groupKey =
+        rotate ? GroupKey.generate(highestEpoch + 1, random) : state.groupKey().get();
+    Instant groupKeySince = rotate ? now : state.groupKeySince().orElse(now);
 
     // Key records cannot be opened here; they are only trusted while the published mesh record
     // shows they were sealed with the current box key (a rotated site box key reseals them all).
     boolean keyRecordsFromThisBoxKey =
-        publishedMesh != null && publishedMesh.siteBoxKey().equals(siteBoxPublic);
+        publishedMesh.filter(m -> m.siteBoxKey().equals(siteBoxPublic)).isPresent();
     List<HostEntry> byNumber = new ArrayList<>(resolved);
     byNumber.sort(Comparator.comparingInt(HostEntry::number));
     // Whether each published host record can stay (it decrypts the record): side by side too.
@@ -286,7 +299,13 @@ public final class PublicationPlanner {
               TxtRecordSet current = ours.get(name);
               return current != null
                   && hostRecordStillGood(
-                      current, verified.get(name), host, groupKey, domain, now, renewLimit);
+                      current,
+                      Optional.ofNullable(verified.get(name)),
+                      host,
+                      groupKey,
+                      domain,
+                      now,
+                      renewLimit);
             });
     // The records to write are sealed and signed side by side (issue 21: three quarters of a first
     // publication of 10,000 hosts). Serials and random bytes are drawn here, one host after the
@@ -334,34 +353,31 @@ public final class PublicationPlanner {
 
     TreeSet<Integer> numbers = new TreeSet<>();
     hosts.forEach(h -> numbers.add(h.number()));
-    TxtRecordSet meshRrset = null;
+    Optional<TxtRecordSet> meshRrset = Optional.empty();
     boolean keepMesh =
-        publishedMesh != null
+        publishedMesh.isPresent()
             && ours.get(domain).ttl() == ttl
-            && publishedMesh.settings().equals(withDomain(settings, domain))
-            && publishedMesh.siteBoxKey().equals(siteBoxPublic)
-            && publishedMesh.members().equals(numbers)
-            && publishedMesh.epoch() == groupKey.epoch()
-            && Objects.equals(publishedMesh.nextSiteSigningKey(), nextSigningKey)
-            && Objects.equals(publishedMesh.nextSiteBoxKey(), nextBoxKey)
-            && publishedMesh.expires().isAfter(renewLimit);
+            && meshStillGood(
+                publishedMesh.get(), withDomain(settings, domain), numbers, groupKey, renewLimit);
     if (keepMesh) {
       desired.add(ours.get(domain));
     } else {
       MeshRecord mesh =
-          new MeshRecord(
-              withDomain(settings, domain),
-              sitePublic,
-              siteBoxPublic,
-              ++counter,
-              now,
-              now.plus(lifetime),
-              numbers,
-              groupKey.epoch(),
-              nextSigningKey,
-              nextBoxKey);
-      meshRrset = mesh.encode(keys.signing(), ttl);
-      desired.add(meshRrset);
+          MeshRecord.builder()
+              .settings(withDomain(settings, domain))
+              .siteSigningKey(sitePublic)
+              .siteBoxKey(siteBoxPublic)
+              .serial(++counter)
+              .issued(now)
+              .expires(now.plus(lifetime))
+              .members(numbers)
+              .epoch(groupKey.epoch())
+              .nextSigningKey(nextSigningKey)
+              .nextBoxKey(nextBoxKey)
+              .build();
+      TxtRecordSet encoded = mesh.encode(keys.signing(), ttl);
+      meshRrset = Optional.of(encoded);
+      desired.add(encoded);
     }
 
     Set<String> desiredNames = new HashSet<>();
@@ -379,7 +395,8 @@ public final class PublicationPlanner {
         meshRrset,
         deletes,
         desired,
-        new PublicationState(counter, groupKey, members, groupKeySince, switches));
+        new PublicationState(
+            counter, Optional.of(groupKey), members, Optional.of(groupKeySince), switches));
   }
 
   private TxtRecordSet sealKey(HostEntry host, GroupKey groupKey, String domain, byte[] ephemeral) {
@@ -396,7 +413,7 @@ public final class PublicationPlanner {
       throw new ConfigException(
           "host " + host.hostname() + " (" + host.uuid() + ")",
           "its "
-              + (host.hpkePublic() == null ? "WireGuard" : "HPKE")
+              + (host.hpkePublic().isPresent() ? "HPKE" : "WireGuard")
               + " public key is not usable ("
               + e.getMessage()
               + ")",
@@ -405,20 +422,36 @@ public final class PublicationPlanner {
     }
   }
 
-  /** Whether the published record (its verified header; null if it did not verify) can stay. */
+  /** Whether the published mesh record says what a new one would and is not due for renewal. */
+  private boolean meshStillGood(
+      MeshRecord published,
+      MeshSettings settings,
+      Set<Integer> members,
+      GroupKey groupKey,
+      Instant renewLimit) {
+    return published.settings().equals(settings)
+        && published.siteBoxKey().equals(siteBoxPublic)
+        && published.members().equals(members)
+        && published.epoch() == groupKey.epoch()
+        && published.nextSigningKey().equals(nextSigningKey)
+        && published.nextBoxKey().equals(nextBoxKey)
+        && published.expires().isAfter(renewLimit);
+  }
+
+  /** Whether the published record (its verified header, if it verified) can stay. */
   private boolean hostRecordStillGood(
       TxtRecordSet current,
-      HostRecord.Header header,
+      Optional<HostRecord.Header> header,
       HostEntry host,
       GroupKey groupKey,
       String domain,
       Instant now,
       Instant renewLimit) {
-    if (current.ttl() != ttl || header == null) {
+    if (current.ttl() != ttl || header.isEmpty()) {
       return false;
     }
     try {
-      HostRecord r = HostRecord.open(header, groupKey, domain, now);
+      HostRecord r = HostRecord.open(header.get(), groupKey, domain, now);
       return r.entry().equals(host.published())
           && r.epoch() == groupKey.epoch()
           && r.expires().isAfter(renewLimit);
@@ -427,24 +460,26 @@ public final class PublicationPlanner {
     }
   }
 
-  private static MeshRecord tryDecodeMesh(
+  /** The published mesh record, if it verifies and has not expired. */
+  private static Optional<MeshRecord> tryDecodeMesh(
       TxtRecordSet rrset, Ed25519PublicKey site, String domain, Instant now) {
     try {
-      return MeshRecord.decode(rrset, site, domain, now);
+      return Optional.of(MeshRecord.decode(rrset, site, domain, now));
     } catch (RecordException e) {
-      return null;
+      return Optional.empty();
     }
   }
 
-  private static HostRecord.Header tryHeader(
+  /** The verified header of a host record; empty for other names and records that fail. */
+  private static Optional<HostRecord.Header> tryHeader(
       TxtRecordSet rrset, Ed25519PublicKey site, String domain) {
     if (RecordNames.hostNumberOf(rrset.name(), domain) < 0) {
-      return null;
+      return Optional.empty();
     }
     try {
-      return HostRecord.header(rrset, site, domain);
+      return Optional.of(HostRecord.header(rrset, site, domain));
     } catch (RecordException e) {
-      return null;
+      return Optional.empty();
     }
   }
 
@@ -512,11 +547,12 @@ public final class PublicationPlanner {
     }
     // A previous key is in use until its switch: no other member may have it.
     for (HostEntry h : hosts) {
-      if (h.keySwitch() != null && !keys.add(h.keySwitch().from())) {
+      Optional<X25519PublicKey> previous = h.keySwitch().map(KeySwitch::from);
+      if (previous.isPresent() && !keys.add(previous.get())) {
         throw new ConfigException(
             domain + ": host " + h.hostname() + " (" + h.uuid() + ")",
             "previous WireGuard key "
-                + h.keySwitch().from().fingerprint()
+                + previous.get().fingerprint()
                 + " is also another member's key");
       }
     }

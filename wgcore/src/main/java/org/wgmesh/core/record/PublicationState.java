@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.wgmesh.core.crypto.X25519PublicKey;
@@ -20,9 +21,9 @@ import org.wgmesh.core.error.WgmeshException;
  * group key and rewrites every record (serials continue above those still published).
  *
  * @param lastSerial the highest serial used for any record so far (0 before the first run)
- * @param groupKey the current group key, or null before the first run
+ * @param groupKey the current group key; empty before the first run
  * @param members uuid to member of the current epoch
- * @param groupKeySince when the current group key was made (for {@code group-key-max-age}), or null
+ * @param groupKeySince when the current group key was made (for {@code group-key-max-age}); empty
  *     when not known (no key yet, or a state written before it was recorded)
  * @param switches uuid to the key switch published for that host (issue 12): its new key and the
  *     switch time the records carry, kept so later runs publish the same time ({@link
@@ -30,9 +31,9 @@ import org.wgmesh.core.error.WgmeshException;
  */
 public record PublicationState(
     long lastSerial,
-    GroupKey groupKey,
+    Optional<GroupKey> groupKey,
     Map<UUID, Member> members,
-    Instant groupKeySince,
+    Optional<Instant> groupKeySince,
     Map<UUID, Switch> switches) {
   private static final String HEADER =
       "# wgmesh publication state, written by wgpub. Secret (holds the group key): keep it 0600.";
@@ -42,23 +43,20 @@ public record PublicationState(
    *
    * @param number its host number
    * @param publicKey its WireGuard key (which names its key record)
-   * @param hpkePublic its HPKE key, to which the key record was sealed, or null when it was sealed
-   *     to {@code publicKey} (state line {@code member UUID NUMBER KEY [HPKE-KEY]})
+   * @param hpkePublic its HPKE key, to which the key record was sealed; empty when it was sealed to
+   *     {@code publicKey} (state line {@code member UUID NUMBER KEY [HPKE-KEY]})
    */
-  public record Member(int number, X25519PublicKey publicKey, X25519PublicKey hpkePublic) {
+  public record Member(
+      int number, X25519PublicKey publicKey, Optional<X25519PublicKey> hpkePublic) {
     public Member {
       RecordNames.checkNumber(number);
       Objects.requireNonNull(publicKey, "publicKey");
-    }
-
-    /** A member whose key record is sealed to its WireGuard key. */
-    public Member(int number, X25519PublicKey publicKey) {
-      this(number, publicKey, null);
+      Objects.requireNonNull(hpkePublic, "hpkePublic");
     }
 
     /** The key its key record is sealed to. */
     public X25519PublicKey sealingKey() {
-      return hpkePublic != null ? hpkePublic : publicKey;
+      return hpkePublic.orElse(publicKey);
     }
   }
 
@@ -79,25 +77,15 @@ public record PublicationState(
     if (lastSerial < 0) {
       throw new IllegalArgumentException("serial must not be negative");
     }
+    Objects.requireNonNull(groupKey, "groupKey");
     members = Collections.unmodifiableMap(new TreeMap<>(members));
-    groupKeySince = groupKeySince == null ? null : groupKeySince.truncatedTo(ChronoUnit.SECONDS);
+    groupKeySince = groupKeySince.map(t -> t.truncatedTo(ChronoUnit.SECONDS));
     switches = Collections.unmodifiableMap(new TreeMap<>(switches));
-  }
-
-  /** A state with no key switch published. */
-  public PublicationState(
-      long lastSerial, GroupKey groupKey, Map<UUID, Member> members, Instant groupKeySince) {
-    this(lastSerial, groupKey, members, groupKeySince, Map.of());
-  }
-
-  /** A state that does not know when its group key was made. */
-  public PublicationState(long lastSerial, GroupKey groupKey, Map<UUID, Member> members) {
-    this(lastSerial, groupKey, members, null);
   }
 
   /** The state before the first publication. */
   public static PublicationState empty() {
-    return new PublicationState(0, null, Map.of());
+    return new PublicationState(0, Optional.empty(), Map.of(), Optional.empty(), Map.of());
   }
 
   /** The text form, one setting per line; {@link #parse} reads it back. */
@@ -105,16 +93,16 @@ public record PublicationState(
     StringBuilder sb = new StringBuilder(HEADER).append('\n');
     sb.append("format 1\n");
     sb.append("serial ").append(lastSerial).append('\n');
-    if (groupKey != null) {
-      sb.append("group-key ")
-          .append(groupKey.epoch())
-          .append(' ')
-          .append(groupKey.keyBase64())
-          .append('\n');
-      if (groupKeySince != null) {
-        sb.append("group-key-since ").append(groupKeySince.getEpochSecond()).append('\n');
-      }
-    }
+    groupKey.ifPresent(
+        key -> {
+          sb.append("group-key ")
+              .append(key.epoch())
+              .append(' ')
+              .append(key.keyBase64())
+              .append('\n');
+          groupKeySince.ifPresent(
+              since -> sb.append("group-key-since ").append(since.getEpochSecond()).append('\n'));
+        });
     members.forEach(
         (uuid, m) ->
             sb.append("member ")
@@ -123,7 +111,7 @@ public record PublicationState(
                 .append(m.number())
                 .append(' ')
                 .append(m.publicKey().toBase64())
-                .append(m.hpkePublic() == null ? "" : " " + m.hpkePublic().toBase64())
+                .append(m.hpkePublic().map(k -> " " + k.toBase64()).orElse(""))
                 .append('\n'));
     switches.forEach(
         (uuid, w) ->
@@ -145,8 +133,8 @@ public record PublicationState(
    */
   public static PublicationState parse(String text, String what) {
     long serial = -1;
-    GroupKey key = null;
-    Instant since = null;
+    Optional<GroupKey> key = Optional.empty();
+    Optional<Instant> since = Optional.empty();
     Map<UUID, Member> members = new LinkedHashMap<>();
     Map<UUID, Switch> switches = new LinkedHashMap<>();
     boolean format = false;
@@ -184,11 +172,11 @@ public record PublicationState(
                   where,
                   "group-key needs an epoch 0.." + GroupKey.MAX_EPOCH + " and 32 bytes in base64");
             }
-            key = new GroupKey(epoch, k);
+            key = Optional.of(new GroupKey(epoch, k));
           }
           case "group-key-since" -> {
             expect(f, 2, where);
-            since = Instant.ofEpochSecond(Long.parseLong(f[1]));
+            since = Optional.of(Instant.ofEpochSecond(Long.parseLong(f[1])));
           }
           case "member" -> {
             if (f.length != 5) {
@@ -199,7 +187,8 @@ public record PublicationState(
             if (number < 1 || number > 65535) {
               throw new ConfigException(where, "host number must be 1..65535");
             }
-            X25519PublicKey hpke = f.length == 5 ? X25519PublicKey.parse(f[4], where) : null;
+            Optional<X25519PublicKey> hpke =
+                f.length == 5 ? Optional.of(X25519PublicKey.parse(f[4], where)) : Optional.empty();
             Member m = new Member(number, X25519PublicKey.parse(f[3], where), hpke);
             if (members.put(uuid, m) != null) {
               throw new ConfigException(where, "member " + uuid + " appears twice");
@@ -228,7 +217,8 @@ public record PublicationState(
       throw new ConfigException(
           what, "not a wgmesh publication state (needs 'format 1' and 'serial' lines)");
     }
-    return new PublicationState(serial, key, members, key == null ? null : since, switches);
+    return new PublicationState(
+        serial, key, members, key.isPresent() ? since : Optional.empty(), switches);
   }
 
   private static void expect(String[] f, int n, String where) {

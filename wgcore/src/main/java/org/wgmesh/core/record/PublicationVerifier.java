@@ -100,8 +100,8 @@ public final class PublicationVerifier {
     Run run = new Run(source, TxtRecordSet.normalize(domain), clock.instant(), state);
     Map<Integer, HostEntry> byNumber = new TreeMap<>();
     hosts.forEach(h -> byNumber.put(h.number(), h));
-    GroupKey groupKey = state.groupKey();
-    if (groupKey == null) {
+    Optional<GroupKey> groupKey = state.groupKey();
+    if (groupKey.isEmpty()) {
       run.problem(
           run.domain,
           "groupKey",
@@ -109,9 +109,10 @@ public final class PublicationVerifier {
               + " decrypted nor key records judged; run wgpub");
     }
 
-    MeshRecord mesh = run.mesh(siteSigning, siteBox, byNumber);
-    SortedSet<Integer> members = mesh != null ? mesh.members() : new TreeSet<>(byNumber.keySet());
-    long epoch = mesh != null ? mesh.epoch() : groupKey != null ? groupKey.epoch() : -1;
+    Optional<MeshRecord> mesh = run.mesh(siteSigning, siteBox, byNumber);
+    SortedSet<Integer> members =
+        mesh.map(MeshRecord::members).orElseGet(() -> new TreeSet<>(byNumber.keySet()));
+    long epoch = mesh.map(MeshRecord::epoch).or(() -> groupKey.map(GroupKey::epoch)).orElse(-1L);
     List<String> names = new ArrayList<>();
     for (int n : members) {
       names.add(RecordNames.hostRecordName(run.domain, n));
@@ -121,20 +122,17 @@ public final class PublicationVerifier {
     }
     run.prefetch(names, parallelism);
     for (int n : members) {
-      HostEntry h = byNumber.get(n);
       // The entry as the planner publishes it: a key switch at the same time, or settled.
-      HostEntry expected =
-          h == null ? null : KeySwitchTimes.resolve(h, state, run.now, keySwitchDelay).entry();
+      Optional<HostEntry> expected =
+          Optional.ofNullable(byNumber.get(n))
+              .map(h -> KeySwitchTimes.resolve(h, state, run.now, keySwitchDelay).entry());
       run.host(n, siteSigning, epoch, groupKey, expected);
     }
     for (int n : members) {
-      HostEntry host = byNumber.get(n);
-      if (host != null) {
-        run.key(host, groupKey);
-      }
+      Optional.ofNullable(byNumber.get(n)).ifPresent(host -> run.key(host, groupKey));
     }
     Optional<Expiry> earliest = run.expiries.stream().min(Comparator.comparing(Expiry::expires));
-    OptionalLong serial = mesh == null ? OptionalLong.empty() : OptionalLong.of(mesh.serial());
+    OptionalLong serial = mesh.map(m -> OptionalLong.of(m.serial())).orElseGet(OptionalLong::empty);
     return new PublicationReport(run.domain, run.now, run.records, serial, run.problems, earliest);
   }
 
@@ -173,13 +171,13 @@ public final class PublicationVerifier {
     }
 
     /** A lookup's answer, or the record error it raised (a TXT string that is not ours). */
-    private record Lookup(Optional<TxtRecordSet> rrset, RecordException error) {}
+    private record Lookup(Optional<TxtRecordSet> rrset, Optional<RecordException> error) {}
 
     private Lookup lookup(String name) {
       try {
-        return new Lookup(source.lookup(name), null);
+        return new Lookup(source.lookup(name), Optional.empty());
       } catch (RecordException e) {
-        return new Lookup(Optional.empty(), e);
+        return new Lookup(Optional.empty(), Optional.of(e));
       }
     }
 
@@ -188,8 +186,8 @@ public final class PublicationVerifier {
      */
     Optional<TxtRecordSet> read(String name, String missing) {
       Lookup l = fetched.containsKey(name) ? fetched.get(name) : lookup(name);
-      if (l.error() != null) {
-        problems.add(Problem.of(l.error()));
+      if (l.error().isPresent()) {
+        problems.add(Problem.of(l.error().get()));
         return Optional.empty();
       }
       Optional<TxtRecordSet> rrset = l.rrset();
@@ -215,7 +213,7 @@ public final class PublicationVerifier {
     }
 
     void serialAtMostCounter(String name, long serial) {
-      if (state.groupKey() != null && serial > state.lastSerial()) {
+      if (state.groupKey().isPresent() && serial > state.lastSerial()) {
         problem(
             name,
             "serial",
@@ -227,18 +225,19 @@ public final class PublicationVerifier {
       }
     }
 
-    MeshRecord mesh(
+    /** The published mesh record, checked; empty when it is missing or does not verify. */
+    Optional<MeshRecord> mesh(
         Ed25519PublicKey siteSigning, X25519PublicKey siteBox, Map<Integer, HostEntry> hosts) {
       Optional<TxtRecordSet> rrset = read(domain, "no mesh record (TXT) at this name: run wgpub");
       if (rrset.isEmpty()) {
-        return null;
+        return Optional.empty();
       }
       MeshRecord mesh;
       try {
         mesh = MeshRecord.decodeAnyTime(rrset.get(), siteSigning, domain);
       } catch (RecordException e) {
         problems.add(Problem.of(e));
-        return null;
+        return Optional.empty();
       }
       expiries.add(new Expiry(domain, mesh.expires()));
       check(() -> RecordChecks.notExpired(domain, mesh.expires(), now));
@@ -253,17 +252,20 @@ public final class PublicationVerifier {
                 + siteBox.fingerprint()
                 + ": hosts cannot open their key records");
       }
-      GroupKey groupKey = state.groupKey();
-      if (groupKey != null && mesh.epoch() != groupKey.epoch()) {
-        problem(
-            domain,
-            "epoch",
-            "mesh record is at epoch "
-                + mesh.epoch()
-                + ", the site's group key is of epoch "
-                + groupKey.epoch()
-                + " (a publication half-way, or by another copy of the site): run wgpub");
-      }
+      state
+          .groupKey()
+          .filter(groupKey -> mesh.epoch() != groupKey.epoch())
+          .ifPresent(
+              groupKey ->
+                  problem(
+                      domain,
+                      "epoch",
+                      "mesh record is at epoch "
+                          + mesh.epoch()
+                          + ", the site's group key is of epoch "
+                          + groupKey.epoch()
+                          + " (a publication half-way, or by another copy of the site): run"
+                          + " wgpub"));
       for (HostEntry h : hosts.values()) {
         if (!mesh.members().contains(h.number())) {
           problem(
@@ -284,11 +286,15 @@ public final class PublicationVerifier {
               "lists host " + n + ", which the site file does not have: run wgpub");
         }
       }
-      return mesh;
+      return Optional.of(mesh);
     }
 
     void host(
-        int n, Ed25519PublicKey siteSigning, long epoch, GroupKey groupKey, HostEntry expected) {
+        int n,
+        Ed25519PublicKey siteSigning,
+        long epoch,
+        Optional<GroupKey> groupKey,
+        Optional<HostEntry> expected) {
       String name = RecordNames.hostRecordName(domain, n);
       Optional<TxtRecordSet> rrset = read(name, "no host record for member " + n + ": run wgpub");
       if (rrset.isEmpty()) {
@@ -314,25 +320,29 @@ public final class PublicationVerifier {
                 + epoch);
         return;
       }
-      if (groupKey == null) {
+      if (groupKey.isEmpty()) {
         return; // reported once for the whole mesh
       }
       HostRecord[] decrypted = new HostRecord[1];
-      if (check(() -> decrypted[0] = HostRecord.decrypt(h, groupKey, domain))
-          && expected != null
-          && !decrypted[0].entry().equals(expected.published())
-          // a key switch whose time has passed reads as the settled entry: the next wgpub drops it
-          && !(expected.keySwitch() == null
-              && decrypted[0].entry().keySwitch() != null
-              && decrypted[0].entry().settledAt(now).equals(expected.published()))) {
-        problem(
-            name,
-            "entry",
-            "does not match host " + expected.hostname() + " of the site file: run wgpub");
+      if (check(() -> decrypted[0] = HostRecord.decrypt(h, groupKey.get(), domain))
+          && expected.isPresent()) {
+        HostEntry want = expected.get().published();
+        HostEntry got = decrypted[0].entry();
+        // a key switch whose time has passed reads as the settled entry: the next wgpub drops it
+        boolean settledSince =
+            want.keySwitch().isEmpty()
+                && got.keySwitch().isPresent()
+                && got.settledAt(now).equals(want);
+        if (!got.equals(want) && !settledSince) {
+          problem(
+              name,
+              "entry",
+              "does not match host " + want.hostname() + " of the site file: run wgpub");
+        }
       }
     }
 
-    void key(HostEntry host, GroupKey groupKey) {
+    void key(HostEntry host, Optional<GroupKey> groupKey) {
       String name = RecordNames.keyRecordName(domain, host.publicKey());
       Optional<TxtRecordSet> rrset =
           read(
@@ -342,18 +352,19 @@ public final class PublicationVerifier {
                   + " ("
                   + host.hostname()
                   + "): it cannot read the mesh; run wgpub");
-      if (rrset.isEmpty() || !check(() -> KeyRecord.checkSealed(rrset.get())) || groupKey == null) {
+      if (rrset.isEmpty()
+          || !check(() -> KeyRecord.checkSealed(rrset.get()))
+          || groupKey.isEmpty()) {
         return;
       }
-      PublicationState.Member member = state.members().get(host.uuid());
-      if (member == null
-          || !member.equals(
-              new PublicationState.Member(host.number(), host.publicKey(), host.hpkePublic()))) {
+      PublicationState.Member sealed =
+          new PublicationState.Member(host.number(), host.publicKey(), host.hpkePublic());
+      if (!sealed.equals(state.members().get(host.uuid()))) {
         problem(
             name,
             "groupKey.epoch",
             "the publication state does not record it as sealed with the group key of epoch "
-                + groupKey.epoch()
+                + groupKey.get().epoch()
                 + " for this host's key: run wgpub");
       }
     }

@@ -120,10 +120,10 @@ public final class SeenSerials {
     return Optional.ofNullable(siteBoxKey);
   }
 
-  /** {@link #acceptSiteKeys(Ed25519PublicKey, Ed25519PublicKey)} and the record's box key. */
+  /** {@link #acceptSiteKeys(Ed25519PublicKey, Optional)} and the record's box key. */
   public synchronized void acceptSiteKeys(
-      Ed25519PublicKey signedBy, Ed25519PublicKey nextOrNull, X25519PublicKey box) {
-    acceptSiteKeys(signedBy, nextOrNull);
+      Ed25519PublicKey signedBy, Optional<Ed25519PublicKey> next, X25519PublicKey box) {
+    acceptSiteKeys(signedBy, next);
     siteBoxKey = box;
   }
 
@@ -132,9 +132,10 @@ public final class SeenSerials {
    * old one is dropped once a record signed by the next one verified), and its announcement, or
    * none, the next one.
    */
-  public synchronized void acceptSiteKeys(Ed25519PublicKey signedBy, Ed25519PublicKey nextOrNull) {
+  public synchronized void acceptSiteKeys(
+      Ed25519PublicKey signedBy, Optional<Ed25519PublicKey> next) {
     siteKey = signedBy;
-    nextSiteKey = nextOrNull;
+    nextSiteKey = next.orElse(null);
   }
 
   /**

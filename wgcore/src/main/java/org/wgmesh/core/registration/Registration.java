@@ -3,6 +3,7 @@ package org.wgmesh.core.registration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import org.wgmesh.core.crypto.X25519PublicKey;
 import org.wgmesh.core.error.InputException;
@@ -12,6 +13,8 @@ import org.wgmesh.core.net.IpPrefix;
 
 /**
  * What a host asks the site to admit: the content of a registration blob.
+ *
+ * <p>Build one with {@link #builder()}, change one with {@link #toBuilder()}. No component is null.
  *
  * @param uuid chosen by the host; its identity across key rotation
  * @param hostname a DNS-style host name (letters, digits, hyphens, dots), lower-cased
@@ -24,7 +27,7 @@ import org.wgmesh.core.net.IpPrefix;
  *     192.168.7.10/24}; at most {@link #MAX_SHARED_LANS}): hosts with addresses in one network link
  *     directly over it (the same-LAN shortcut)
  * @param hpkePublic the public half of its HPKE key (issue 12), to which the site seals its key
- *     record; null when the host has none (a blob from before), then the site seals to {@code
+ *     record; empty when the host has none (a blob from before), then the site seals to {@code
  *     publicKey}
  */
 public record Registration(
@@ -35,7 +38,7 @@ public record Registration(
     List<IpPrefix> lanPrefixes,
     Instant created,
     List<IpPrefix> sharedLans,
-    X25519PublicKey hpkePublic) {
+    Optional<X25519PublicKey> hpkePublic) {
   /** Most shared-LAN addresses one host may list. */
   public static final int MAX_SHARED_LANS = 16;
 
@@ -56,8 +59,8 @@ public record Registration(
     if (publicKey == null) {
       throw new InputException("registration: public key", "missing");
     }
-    endpoints = List.copyOf(Objects.requireNonNullElse(endpoints, List.of()));
-    lanPrefixes = List.copyOf(Objects.requireNonNullElse(lanPrefixes, List.of()));
+    endpoints = List.copyOf(endpoints);
+    lanPrefixes = List.copyOf(lanPrefixes);
     if (endpoints.size() > MAX_ENDPOINTS) {
       throw new InputException(
           "registration: endpoints", "more than " + MAX_ENDPOINTS + " addresses");
@@ -70,38 +73,34 @@ public record Registration(
       throw new InputException("registration: created", "missing");
     }
     created = Instant.ofEpochSecond(created.getEpochSecond());
-    sharedLans = List.copyOf(Objects.requireNonNullElse(sharedLans, List.of()));
+    sharedLans = List.copyOf(sharedLans);
     if (sharedLans.size() > MAX_SHARED_LANS) {
       throw new InputException(
           "registration: shared LANs", "more than " + MAX_SHARED_LANS + " addresses");
     }
-    if (publicKey.equals(hpkePublic)) {
+    Objects.requireNonNull(hpkePublic, "hpkePublic");
+    if (hpkePublic.filter(publicKey::equals).isPresent()) {
       throw new InputException(
           "registration: HPKE key", "is the WireGuard key; the HPKE key must be a key of its own");
     }
   }
 
-  /** A registration without an HPKE key of its own (as blobs before issue 12's HPKE key). */
-  public Registration(
-      UUID uuid,
-      String hostname,
-      X25519PublicKey publicKey,
-      List<IpAddress> endpoints,
-      List<IpPrefix> lanPrefixes,
-      Instant created,
-      List<IpPrefix> sharedLans) {
-    this(uuid, hostname, publicKey, endpoints, lanPrefixes, created, sharedLans, null);
+  /** A builder with no addresses, prefixes or HPKE key; the rest must be set. */
+  public static Builder builder() {
+    return new Builder();
   }
 
-  /** A registration that shares no LAN with other hosts. */
-  public Registration(
-      UUID uuid,
-      String hostname,
-      X25519PublicKey publicKey,
-      List<IpAddress> endpoints,
-      List<IpPrefix> lanPrefixes,
-      Instant created) {
-    this(uuid, hostname, publicKey, endpoints, lanPrefixes, created, List.of());
+  /** A builder holding this registration's values. */
+  public Builder toBuilder() {
+    return new Builder()
+        .uuid(uuid)
+        .hostname(hostname)
+        .publicKey(publicKey)
+        .endpoints(endpoints)
+        .lanPrefixes(lanPrefixes)
+        .created(created)
+        .sharedLans(sharedLans)
+        .hpkePublic(hpkePublic);
   }
 
   /**
@@ -113,5 +112,78 @@ public record Registration(
    */
   public static String checkHostname(String hostname, String what) {
     return DomainName.checkLabels(hostname, what);
+  }
+
+  /**
+   * Assembles a {@link Registration} by name rather than by position: lists default to empty, the
+   * HPKE key to none. {@link #build()} validates like the constructor.
+   */
+  public static final class Builder {
+    private UUID uuid;
+    private String hostname;
+    private X25519PublicKey publicKey;
+    private List<IpAddress> endpoints = List.of();
+    private List<IpPrefix> lanPrefixes = List.of();
+    private Instant created;
+    private List<IpPrefix> sharedLans = List.of();
+    private Optional<X25519PublicKey> hpkePublic = Optional.empty();
+
+    private Builder() {}
+
+    public Builder uuid(UUID uuid) {
+      this.uuid = uuid;
+      return this;
+    }
+
+    public Builder hostname(String hostname) {
+      this.hostname = hostname;
+      return this;
+    }
+
+    public Builder publicKey(X25519PublicKey publicKey) {
+      this.publicKey = publicKey;
+      return this;
+    }
+
+    public Builder endpoints(List<IpAddress> endpoints) {
+      this.endpoints = endpoints;
+      return this;
+    }
+
+    public Builder lanPrefixes(List<IpPrefix> lanPrefixes) {
+      this.lanPrefixes = lanPrefixes;
+      return this;
+    }
+
+    public Builder created(Instant created) {
+      this.created = created;
+      return this;
+    }
+
+    public Builder sharedLans(List<IpPrefix> sharedLans) {
+      this.sharedLans = sharedLans;
+      return this;
+    }
+
+    /** Its HPKE key (not null: leave it unset for none). */
+    public Builder hpkePublic(X25519PublicKey key) {
+      this.hpkePublic = Optional.of(key);
+      return this;
+    }
+
+    public Builder hpkePublic(Optional<X25519PublicKey> key) {
+      this.hpkePublic = key;
+      return this;
+    }
+
+    /**
+     * The registration.
+     *
+     * @throws InputException naming the field when a value is missing or out of bounds
+     */
+    public Registration build() {
+      return new Registration(
+          uuid, hostname, publicKey, endpoints, lanPrefixes, created, sharedLans, hpkePublic);
+    }
   }
 }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.wgmesh.core.crypto.Hpke;
 import org.wgmesh.core.crypto.X25519PrivateKey;
@@ -186,7 +187,7 @@ public final class RegistrationBlob {
       o.write(p.length());
     }
     // Optional (issue 13): written only when there are any, so blobs without stay as before.
-    if (!r.sharedLans().isEmpty() || r.hpkePublic() != null) {
+    if (!r.sharedLans().isEmpty() || r.hpkePublic().isPresent()) {
       o.write(r.sharedLans().size());
       for (IpPrefix p : r.sharedLans()) {
         writeAddress(o, p.network());
@@ -194,9 +195,7 @@ public final class RegistrationBlob {
       }
     }
     // Optional (issue 12): the HPKE key, after the shared LANs (count 0 when there are none).
-    if (r.hpkePublic() != null) {
-      o.writeBytes(r.hpkePublic().bytes());
-    }
+    r.hpkePublic().ifPresent(k -> o.writeBytes(k.bytes()));
     return o.toByteArray();
   }
 
@@ -244,7 +243,7 @@ public final class RegistrationBlob {
       prefixes.add(p);
     }
     List<IpPrefix> shared = new ArrayList<>();
-    X25519PublicKey hpke = null;
+    Optional<X25519PublicKey> hpke = Optional.empty();
     if (in.remaining() != 0) {
       int ns = in.u8("shared LANs");
       if (ns == 0 && in.remaining() != KEY) {
@@ -268,22 +267,23 @@ public final class RegistrationBlob {
         shared.add(new IpPrefix(a, len));
       }
       if (in.remaining() == KEY) {
-        hpke = new X25519PublicKey(in.bytes(KEY, "HPKE key"));
+        hpke = Optional.of(new X25519PublicKey(in.bytes(KEY, "HPKE key")));
       }
     }
     if (in.remaining() != 0) {
       throw new InputException(
           "registration", in.remaining() + " unexpected bytes after the last field");
     }
-    return new Registration(
-        new UUID(msb, lsb),
-        hostname,
-        key,
-        endpoints,
-        prefixes,
-        Instant.ofEpochSecond(created),
-        shared,
-        hpke);
+    return Registration.builder()
+        .uuid(new UUID(msb, lsb))
+        .hostname(hostname)
+        .publicKey(key)
+        .endpoints(endpoints)
+        .lanPrefixes(prefixes)
+        .created(Instant.ofEpochSecond(created))
+        .sharedLans(shared)
+        .hpkePublic(hpke)
+        .build();
   }
 
   /** Bounds-checked reads that name the field that ran out. */

@@ -117,13 +117,13 @@ final class SiteCodec {
       if (!h.sharedLans().isEmpty()) {
         e.put("shared-lans", h.sharedLans().stream().map(Object::toString).toList());
       }
-      if (h.hpkePublic() != null) {
-        e.put("hpke-public", h.hpkePublic().toBase64());
-      }
-      if (h.keySwitch() != null) {
-        e.put("previous-key", h.keySwitch().from().toBase64());
-        e.put("key-switch-at", h.keySwitch().at().toString());
-      }
+      h.hpkePublic().ifPresent(k -> e.put("hpke-public", k.toBase64()));
+      h.keySwitch()
+          .ifPresent(
+              ks -> {
+                e.put("previous-key", ks.from().toBase64());
+                e.put("key-switch-at", ks.at().toString());
+              });
       hosts.add(e);
     }
     m.put("hosts", hosts);

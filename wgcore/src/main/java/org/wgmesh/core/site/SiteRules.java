@@ -170,10 +170,10 @@ final class SiteRules {
     Map<Object, Integer> previous = new HashMap<>();
     for (int i = 0; i < hosts.size(); i++) {
       HostEntry h = hosts.get(i);
-      if (h.keySwitch() == null) {
+      if (h.keySwitch().isEmpty()) {
         continue;
       }
-      Object from = h.keySwitch().from();
+      Object from = h.keySwitch().get().from();
       String p = "hosts[" + i + "].previous-key";
       Integer owner = publicKeys.get(from);
       if (owner != null && owner != i) {

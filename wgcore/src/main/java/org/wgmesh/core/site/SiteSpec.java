@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -434,30 +435,31 @@ record SiteSpec(
     }
     X25519PublicKey key =
         convert(h.require(e, "public-key"), t -> X25519PublicKey.parse(t, "public-key"));
-    return new HostEntry(
-        convert(h.require(e, "uuid"), SiteSpec::uuid),
-        convert(h.require(e, "hostname"), t -> Registration.checkHostname(t, "hostname")),
-        (int) h.require(e, "number").number(1, Addressing.MAX_HOST),
-        convert(h.require(e, "asn"), SiteSpec::asnNumber),
-        key,
-        endpoints,
-        lans,
-        shared,
-        YamlNode.optional(e, "hpke-public")
-            .map(n -> convert(n, t -> X25519PublicKey.parse(t, "hpke-public")))
-            .orElse(null),
-        keySwitch(e, key));
+    return HostEntry.builder()
+        .uuid(convert(h.require(e, "uuid"), SiteSpec::uuid))
+        .hostname(convert(h.require(e, "hostname"), t -> Registration.checkHostname(t, "hostname")))
+        .number((int) h.require(e, "number").number(1, Addressing.MAX_HOST))
+        .asn(convert(h.require(e, "asn"), SiteSpec::asnNumber))
+        .publicKey(key)
+        .endpoints(endpoints)
+        .lanPrefixes(lans)
+        .sharedLans(shared)
+        .hpkePublic(
+            YamlNode.optional(e, "hpke-public")
+                .map(n -> convert(n, t -> X25519PublicKey.parse(t, "hpke-public"))))
+        .keySwitch(keySwitch(e, key))
+        .build();
   }
 
   /**
    * {@code previous-key} and {@code key-switch-at} (issue 12): a scheduled switch from the previous
    * key to {@code public-key}, both or neither.
    */
-  private static KeySwitch keySwitch(Map<String, YamlNode> e, X25519PublicKey key) {
+  private static Optional<KeySwitch> keySwitch(Map<String, YamlNode> e, X25519PublicKey key) {
     java.util.Optional<YamlNode> prev = YamlNode.optional(e, "previous-key");
     java.util.Optional<YamlNode> at = YamlNode.optional(e, "key-switch-at");
     if (prev.isEmpty() && at.isEmpty()) {
-      return null;
+      return Optional.empty();
     }
     if (prev.isEmpty() || at.isEmpty()) {
       throw prev.or(() -> at)
@@ -481,7 +483,7 @@ record SiteSpec(
       throw at.get()
           .error("'" + at.get().text() + "' is not a time", "write e.g. 2026-12-03T15:00:00Z");
     }
-    return new KeySwitch(from, when);
+    return Optional.of(new KeySwitch(from, when));
   }
 
   /** A shared-LAN entry: this host's address on the network, with its prefix length. */

@@ -27,15 +27,16 @@ class MeshLinksTest {
     for (String s : sharedLans) {
       lans.add(IpPrefix.parseInterface(s, "t"));
     }
-    return new HostEntry(
-        new UUID(0, n),
-        "h" + n,
-        n,
-        64511 + n,
-        KEY,
-        address == null ? List.of() : List.of(IpAddress.parse(address, "t")),
-        List.of(),
-        lans);
+    return HostEntry.builder()
+        .uuid(new UUID(0, n))
+        .hostname("h" + n)
+        .number(n)
+        .asn(64511 + n)
+        .publicKey(KEY)
+        .endpoints(address == null ? List.of() : List.of(IpAddress.parse(address, "t")))
+        .lanPrefixes(List.of())
+        .sharedLans(lans)
+        .build();
   }
 
   private static Map<Integer, String> table(Topology t, HostEntry self, List<HostEntry> all) {
@@ -212,15 +213,13 @@ class MeshLinksTest {
   /** Host n with two public addresses, in this order. */
   static HostEntry dual(int n, String first, String second) {
     HostEntry h = host(n, first);
-    return new HostEntry(
-        h.uuid(),
-        h.hostname(),
-        n,
-        h.asn(),
-        KEY,
-        List.of(IpAddress.parse(first, "t"), IpAddress.parse(second, "t")),
-        List.of(),
-        List.of());
+    return h.toBuilder()
+        .number(n)
+        .publicKey(KEY)
+        .endpoints(List.of(IpAddress.parse(first, "t"), IpAddress.parse(second, "t")))
+        .lanPrefixes(List.of())
+        .sharedLans(List.of())
+        .build();
   }
 
   @Test

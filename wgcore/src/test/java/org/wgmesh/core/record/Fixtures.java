@@ -51,18 +51,21 @@ final class Fixtures {
   }
 
   static HostEntry host(int number) {
-    return new HostEntry(
-        new UUID(0x1234_5678_0000_0000L | number, number * 7919L),
-        "router-" + number + ".example.net",
-        number,
-        4_200_000_000L + number,
-        hostKey(number).publicKey(),
-        List.of(
-            IpAddress.parse("198.51.100." + (number % 250 + 1), "t"),
-            IpAddress.parse("2001:db8::" + Integer.toHexString(number), "t")),
-        List.of(
-            IpPrefix.parse("10." + (number >> 8) + "." + (number & 0xff) + ".0/24", "t"),
-            IpPrefix.parse("fd00:1:" + Integer.toHexString(number) + "::/48", "t")));
+    return HostEntry.builder()
+        .uuid(new UUID(0x1234_5678_0000_0000L | number, number * 7919L))
+        .hostname("router-" + number + ".example.net")
+        .number(number)
+        .asn(4_200_000_000L + number)
+        .publicKey(hostKey(number).publicKey())
+        .endpoints(
+            List.of(
+                IpAddress.parse("198.51.100." + (number % 250 + 1), "t"),
+                IpAddress.parse("2001:db8::" + Integer.toHexString(number), "t")))
+        .lanPrefixes(
+            List.of(
+                IpPrefix.parse("10." + (number >> 8) + "." + (number & 0xff) + ".0/24", "t"),
+                IpPrefix.parse("fd00:1:" + Integer.toHexString(number) + "::/48", "t")))
+        .build();
   }
 
   static List<HostEntry> hosts(int count) {
@@ -79,15 +82,16 @@ final class Fixtures {
       m.add(n);
     }
     SiteKeys k = siteKeys();
-    return new MeshRecord(
-        settings(),
-        k.signing().publicKey(),
-        k.box().publicKey(),
-        serial,
-        NOW,
-        NOW.plusSeconds(7 * 86400),
-        m,
-        epoch);
+    return MeshRecord.builder()
+        .settings(settings())
+        .siteSigningKey(k.signing().publicKey())
+        .siteBoxKey(k.box().publicKey())
+        .serial(serial)
+        .issued(NOW)
+        .expires(NOW.plusSeconds(7 * 86400))
+        .members(m)
+        .epoch(epoch)
+        .build();
   }
 
   static GroupKey groupKey(long epoch) {

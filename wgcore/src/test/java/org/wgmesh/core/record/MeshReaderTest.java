@@ -33,9 +33,7 @@ class MeshReaderTest {
       List<HostEntry> hosts, PublicationState state, InMemoryDnsSource dns, Instant now) {
     PublicationPlan plan = planner.plan(Fixtures.settings(), hosts, state, dns.snapshot(), now);
     plan.upsertsBeforeMesh().forEach(dns::put);
-    if (plan.meshRecord() != null) {
-      dns.put(plan.meshRecord());
-    }
+    plan.meshRecord().ifPresent(dns::put);
     plan.deletesAfterMesh().forEach(dns::remove);
     return plan;
   }
@@ -91,7 +89,7 @@ class MeshReaderTest {
   void read_replayedOlderMeshRecordRejected() {
     InMemoryDnsSource dns = new InMemoryDnsSource();
     PublicationPlan first = publish(Fixtures.hosts(2), PublicationState.empty(), dns, NOW);
-    TxtRecordSet oldMesh = first.meshRecord();
+    TxtRecordSet oldMesh = first.meshRecord().orElseThrow();
     publish(Fixtures.hosts(3), first.newState(), dns, NOW.plusSeconds(10));
     SeenSerials seen = SeenSerials.empty();
     reader.read(dns, DOMAIN, site.signing().publicKey(), Fixtures.hostKey(1), seen);
@@ -114,9 +112,7 @@ class MeshReaderTest {
     PublicationPlan first = publish(Fixtures.hosts(2), PublicationState.empty(), dns, NOW);
     TxtRecordSet oldH2 = dns.lookup("h2." + DOMAIN).orElseThrow();
     HostEntry h2 = Fixtures.host(2);
-    HostEntry moved =
-        new HostEntry(
-            h2.uuid(), h2.hostname(), 2, h2.asn(), h2.publicKey(), List.of(), h2.lanPrefixes());
+    HostEntry moved = h2.toBuilder().number(2).endpoints(List.of()).build();
     publish(List.of(Fixtures.host(1), moved), first.newState(), dns, NOW.plusSeconds(10));
     SeenSerials seen = SeenSerials.empty();
     assertThat(
@@ -302,8 +298,7 @@ class MeshReaderTest {
     for (String p : extra) {
       lans.add(org.wgmesh.core.net.IpPrefix.parse(p, "t"));
     }
-    return new HostEntry(
-        h.uuid(), h.hostname(), n, h.asn(), h.publicKey(), h.endpoints(), List.copyOf(lans));
+    return h.toBuilder().number(n).lanPrefixes(List.copyOf(lans)).build();
   }
 
   /**
@@ -361,8 +356,7 @@ class MeshReaderTest {
   void read_mixThatBreaksTheTopology_refused() {
     InMemoryDnsSource dns = new InMemoryDnsSource();
     HostEntry h2 = Fixtures.host(2);
-    HostEntry natted =
-        new HostEntry(h2.uuid(), h2.hostname(), 2, h2.asn(), h2.publicKey(), List.of(), List.of());
+    HostEntry natted = h2.toBuilder().number(2).endpoints(List.of()).lanPrefixes(List.of()).build();
     var settings = Fixtures.settings();
     var hubOf2 =
         new org.wgmesh.core.model.MeshSettings(
@@ -375,7 +369,7 @@ class MeshReaderTest {
     PublicationPlan plan =
         planner.plan(hubOf2, Fixtures.hosts(3), PublicationState.empty(), dns.snapshot(), NOW);
     plan.upsertsBeforeMesh().forEach(dns::put);
-    dns.put(plan.meshRecord());
+    dns.put(plan.meshRecord().orElseThrow());
     // h2 of a later (or earlier) publication in which host 2 had no public address.
     PublicationPlan other =
         planner.plan(

@@ -64,7 +64,7 @@ class PublicationPlannerOrderTest {
 
     Random random = new Random(7);
     GroupKey groupKey = GroupKey.generate(0, random);
-    assertThat(plan.newState().groupKey()).isEqualTo(groupKey);
+    assertThat(plan.newState().groupKey().orElseThrow()).isEqualTo(groupKey);
     assertThat(plan.upsertsBeforeMesh()).isEqualTo(oneByOne(hosts, groupKey, 0, random));
   }
 
@@ -81,7 +81,7 @@ class PublicationPlannerOrderTest {
     Random random = new Random(11);
     PublicationPlan join =
         planner(11).plan(Fixtures.settings(), hosts, first.newState(), published, NOW);
-    GroupKey groupKey = first.newState().groupKey();
+    GroupKey groupKey = first.newState().groupKey().orElseThrow();
     assertThat(join.upsertsBeforeMesh())
         .isEqualTo(
             oneByOne(hosts.subList(30, 31), groupKey, first.newState().lastSerial(), random));

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -34,9 +35,7 @@ class PublicationPlannerTest {
       Map<String, TxtRecordSet> published, PublicationPlan plan) {
     Map<String, TxtRecordSet> out = new HashMap<>(published);
     plan.upsertsBeforeMesh().forEach(r -> out.put(r.name(), r));
-    if (plan.meshRecord() != null) {
-      out.put(plan.meshRecord().name(), plan.meshRecord());
-    }
+    plan.meshRecord().ifPresent(m -> out.put(m.name(), m));
     plan.deletesAfterMesh().forEach(out::remove);
     return out;
   }
@@ -58,12 +57,13 @@ class PublicationPlannerTest {
   void plan_firstRunWritesHostKeyAndMeshRecords() {
     Run r = publish(Fixtures.hosts(3), PublicationState.empty(), Map.of(), NOW);
     assertThat(r.plan().upsertsBeforeMesh()).hasSize(6);
-    assertThat(r.plan().meshRecord()).isNotNull();
+    assertThat(r.plan().meshRecord()).isPresent();
     assertThat(r.plan().deletesAfterMesh()).isEmpty();
-    assertThat(r.plan().newState().groupKey()).isNotNull();
+    assertThat(r.plan().newState().groupKey()).isPresent();
     assertThat(r.plan().newState().members()).hasSize(3);
     MeshRecord mesh =
-        MeshRecord.decode(r.plan().meshRecord(), site.signing().publicKey(), DOMAIN, NOW);
+        MeshRecord.decode(
+            r.plan().meshRecord().orElseThrow(), site.signing().publicKey(), DOMAIN, NOW);
     assertThat(mesh.members()).containsExactly(1, 2, 3);
     assertThat(mesh.serial()).isEqualTo(r.plan().newState().lastSerial());
     assertThat(mesh.settings()).isEqualTo(Fixtures.settings());
@@ -71,14 +71,14 @@ class PublicationPlannerTest {
 
   @Test
   void plan_groupKeyMaxAge_rotatesOnceTheEpochIsThatOld_andNotBefore() {
-    PublicationPlanner scheduled = planner.withGroupKeyMaxAge(Duration.ofDays(30));
+    PublicationPlanner scheduled = planner.withGroupKeyMaxAge(Optional.of(Duration.ofDays(30)));
     List<HostEntry> hosts = Fixtures.hosts(3);
     PublicationPlan first =
         scheduled.plan(Fixtures.settings(), hosts, PublicationState.empty(), Map.of(), NOW);
     Map<String, TxtRecordSet> published = apply(Map.of(), first);
     PublicationState state = first.newState();
-    assertThat(state.groupKeySince()).isEqualTo(NOW);
-    long epoch = state.groupKey().epoch();
+    assertThat(state.groupKeySince()).isEqualTo(Optional.of(NOW));
+    long epoch = state.groupKey().orElseThrow().epoch();
     // Re-signed every few days (the renew window), but the epoch stays for 30 days.
     Instant t = NOW;
     for (int day = 5; day < 30; day += 5) {
@@ -86,17 +86,18 @@ class PublicationPlannerTest {
       PublicationPlan p = scheduled.plan(Fixtures.settings(), hosts, state, published, t);
       published = apply(published, p);
       state = p.newState();
-      assertThat(state.groupKey().epoch()).as("day %d", day).isEqualTo(epoch);
-      assertThat(state.groupKeySince()).isEqualTo(NOW);
+      assertThat(state.groupKey().orElseThrow().epoch()).as("day %d", day).isEqualTo(epoch);
+      assertThat(state.groupKeySince()).isEqualTo(Optional.of(NOW));
     }
     Instant due = NOW.plus(Duration.ofDays(30));
     PublicationPlan rotated = scheduled.plan(Fixtures.settings(), hosts, state, published, due);
-    assertThat(rotated.newState().groupKey().epoch()).isEqualTo(epoch + 1);
-    assertThat(rotated.newState().groupKeySince()).isEqualTo(due);
+    assertThat(rotated.newState().groupKey().orElseThrow().epoch()).isEqualTo(epoch + 1);
+    assertThat(rotated.newState().groupKeySince()).isEqualTo(Optional.of(due));
     // Every host and key record is rewritten under the new epoch, then the mesh record.
     assertThat(rotated.upsertsBeforeMesh()).hasSize(6);
     MeshRecord mesh =
-        MeshRecord.decode(rotated.meshRecord(), site.signing().publicKey(), DOMAIN, due);
+        MeshRecord.decode(
+            rotated.meshRecord().orElseThrow(), site.signing().publicKey(), DOMAIN, due);
     assertThat(mesh.epoch()).isEqualTo(epoch + 1);
     // Without the setting the same state does not rotate.
     assertThat(
@@ -104,6 +105,7 @@ class PublicationPlannerTest {
                 .plan(Fixtures.settings(), hosts, state, published, due)
                 .newState()
                 .groupKey()
+                .orElseThrow()
                 .epoch())
         .isEqualTo(epoch);
   }
@@ -114,14 +116,16 @@ class PublicationPlannerTest {
         planner.plan(
             Fixtures.settings(), Fixtures.hosts(2), PublicationState.empty(), Map.of(), NOW);
     PublicationState old = first.newState();
-    PublicationState legacy = new PublicationState(old.lastSerial(), old.groupKey(), old.members());
+    PublicationState legacy =
+        new PublicationState(
+            old.lastSerial(), old.groupKey(), old.members(), Optional.empty(), Map.of());
     Instant later = NOW.plus(Duration.ofDays(400));
     PublicationPlan p =
         planner
-            .withGroupKeyMaxAge(Duration.ofDays(30))
+            .withGroupKeyMaxAge(Optional.of(Duration.ofDays(30)))
             .plan(Fixtures.settings(), Fixtures.hosts(2), legacy, apply(Map.of(), first), later);
-    assertThat(p.newState().groupKey()).isEqualTo(old.groupKey());
-    assertThat(p.newState().groupKeySince()).isEqualTo(later);
+    assertThat(p.newState().groupKey().orElseThrow()).isEqualTo(old.groupKey().orElseThrow());
+    assertThat(p.newState().groupKeySince()).isEqualTo(Optional.of(later));
   }
 
   @Test
@@ -133,7 +137,7 @@ class PublicationPlannerTest {
     assertThat(s.toText()).contains("group-key-since " + NOW.getEpochSecond());
     assertThat(PublicationState.parse(s.toText(), "state")).isEqualTo(s);
     String old = s.toText().replaceAll("(?m)^group-key-since .*\n", "");
-    assertThat(PublicationState.parse(old, "state").groupKeySince()).isNull();
+    assertThat(PublicationState.parse(old, "state").groupKeySince()).isEmpty();
     assertThatThrownBy(
             () ->
                 PublicationState.parse(
@@ -162,9 +166,11 @@ class PublicationPlannerTest {
         .extracting(TxtRecordSet::name)
         .containsExactlyInAnyOrder(
             "h4." + DOMAIN, RecordNames.keyRecordName(DOMAIN, Fixtures.hostKey(4).publicKey()));
-    assertThat(join.plan().newState().groupKey()).isEqualTo(first.plan().newState().groupKey());
-    MeshRecord before = MeshRecord.decode(first.plan().meshRecord(), null, DOMAIN, NOW);
-    MeshRecord after = MeshRecord.decode(join.plan().meshRecord(), null, DOMAIN, NOW);
+    assertThat(join.plan().newState().groupKey().orElseThrow())
+        .isEqualTo(first.plan().newState().groupKey().orElseThrow());
+    MeshRecord before =
+        MeshRecord.decode(first.plan().meshRecord().orElseThrow(), null, DOMAIN, NOW);
+    MeshRecord after = MeshRecord.decode(join.plan().meshRecord().orElseThrow(), null, DOMAIN, NOW);
     assertThat(after.serial()).isGreaterThan(before.serial());
   }
 
@@ -174,15 +180,16 @@ class PublicationPlannerTest {
     List<HostEntry> remaining = List.of(Fixtures.host(1), Fixtures.host(3));
     Run removal =
         publish(remaining, first.plan().newState(), first.published(), NOW.plusSeconds(60));
-    GroupKey oldKey = first.plan().newState().groupKey();
-    GroupKey newKey = removal.plan().newState().groupKey();
+    GroupKey oldKey = first.plan().newState().groupKey().orElseThrow();
+    GroupKey newKey = removal.plan().newState().groupKey().orElseThrow();
     assertThat(newKey.epoch()).isEqualTo(oldKey.epoch() + 1);
     assertThat(newKey).isNotEqualTo(oldKey);
     assertThat(removal.plan().upsertsBeforeMesh()).hasSize(4);
     assertThat(removal.plan().deletesAfterMesh())
         .containsExactlyInAnyOrder(
             "h2." + DOMAIN, RecordNames.keyRecordName(DOMAIN, Fixtures.hostKey(2).publicKey()));
-    MeshRecord mesh = MeshRecord.decode(removal.plan().meshRecord(), null, DOMAIN, NOW);
+    MeshRecord mesh =
+        MeshRecord.decode(removal.plan().meshRecord().orElseThrow(), null, DOMAIN, NOW);
     assertThat(mesh.epoch()).isEqualTo(newKey.epoch());
     assertThat(mesh.members()).containsExactly(1, 3);
     assertThat(removal.plan().newState().members()).doesNotContainKey(Fixtures.host(2).uuid());
@@ -193,19 +200,12 @@ class PublicationPlannerTest {
     Run first = publish(Fixtures.hosts(2), PublicationState.empty(), Map.of(), NOW);
     HostEntry h2 = Fixtures.host(2);
     HostEntry rekeyed =
-        new HostEntry(
-            h2.uuid(),
-            h2.hostname(),
-            2,
-            h2.asn(),
-            Fixtures.hostKey(99).publicKey(),
-            h2.endpoints(),
-            h2.lanPrefixes());
+        h2.toBuilder().number(2).publicKey(Fixtures.hostKey(99).publicKey()).build();
     Run r =
         publish(
             List.of(Fixtures.host(1), rekeyed), first.plan().newState(), first.published(), NOW);
-    assertThat(r.plan().newState().groupKey().epoch())
-        .isEqualTo(first.plan().newState().groupKey().epoch() + 1);
+    assertThat(r.plan().newState().groupKey().orElseThrow().epoch())
+        .isEqualTo(first.plan().newState().groupKey().orElseThrow().epoch() + 1);
     assertThat(r.plan().deletesAfterMesh())
         .containsExactly(RecordNames.keyRecordName(DOMAIN, h2.publicKey()));
   }
@@ -223,19 +223,19 @@ class PublicationPlannerTest {
             first.published(),
             NOW.plusSeconds(60));
     // A new sealing key counts as a key change: new epoch, every record rewritten.
-    assertThat(r.plan().newState().groupKey().epoch())
-        .isEqualTo(first.plan().newState().groupKey().epoch() + 1);
+    assertThat(r.plan().newState().groupKey().orElseThrow().epoch())
+        .isEqualTo(first.plan().newState().groupKey().orElseThrow().epoch() + 1);
     assertThat(r.plan().upsertsBeforeMesh()).extracting(TxtRecordSet::name).contains(keyName);
     assertThat(r.plan().deletesAfterMesh()).isEmpty();
     TxtRecordSet rrset = r.published().get(keyName);
     var box = site.box().publicKey();
     assertThat(KeyRecord.decode(rrset, Fixtures.hostKey(2), hpke, box, DOMAIN).groupKey())
-        .isEqualTo(r.plan().newState().groupKey());
+        .isEqualTo(r.plan().newState().groupKey().orElseThrow());
     assertThatThrownBy(() -> KeyRecord.decode(rrset, Fixtures.hostKey(2), box, DOMAIN))
         .isInstanceOf(RecordException.class);
     // The state remembers what the key record is sealed to; the next run writes nothing.
     assertThat(r.plan().newState().members().get(moved.uuid()).hpkePublic())
-        .isEqualTo(hpke.publicKey());
+        .contains(hpke.publicKey());
     PublicationState reread = PublicationState.parse(r.plan().newState().toText(), "state");
     assertThat(reread).isEqualTo(r.plan().newState());
     Run again =
@@ -260,25 +260,18 @@ class PublicationPlannerTest {
     Run first = publish(Fixtures.hosts(3), PublicationState.empty(), Map.of(), NOW);
     HostEntry h2 = Fixtures.host(2);
     HostEntry moved =
-        new HostEntry(
-            h2.uuid(),
-            h2.hostname(),
-            2,
-            h2.asn(),
-            h2.publicKey(),
-            List.of(IpAddress.parse("203.0.113.9", "t")),
-            h2.lanPrefixes());
+        h2.toBuilder().number(2).endpoints(List.of(IpAddress.parse("203.0.113.9", "t"))).build();
     List<HostEntry> hosts = List.of(Fixtures.host(1), moved, Fixtures.host(3));
     Run r = publish(hosts, first.plan().newState(), first.published(), NOW.plusSeconds(60));
     assertThat(r.plan().upsertsBeforeMesh())
         .extracting(TxtRecordSet::name)
         .containsExactly("h2." + DOMAIN);
-    assertThat(r.plan().meshRecord()).isNull();
+    assertThat(r.plan().meshRecord()).isEmpty();
     HostRecord decoded =
         HostRecord.decode(
             r.plan().upsertsBeforeMesh().get(0),
             site.signing().publicKey(),
-            r.plan().newState().groupKey(),
+            r.plan().newState().groupKey().orElseThrow(),
             DOMAIN,
             NOW);
     assertThat(decoded.entry()).isEqualTo(moved);
@@ -293,7 +286,7 @@ class PublicationPlannerTest {
     assertThat(r.plan().upsertsBeforeMesh())
         .extracting(TxtRecordSet::name)
         .containsExactly("h1." + DOMAIN, "h2." + DOMAIN);
-    MeshRecord mesh = MeshRecord.decode(r.plan().meshRecord(), null, DOMAIN, later);
+    MeshRecord mesh = MeshRecord.decode(r.plan().meshRecord().orElseThrow(), null, DOMAIN, later);
     assertThat(mesh.serial()).isGreaterThan(first.plan().newState().lastSerial());
     assertThat(mesh.expires())
         .isEqualTo(later.plus(LIFETIME).truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
@@ -309,7 +302,10 @@ class PublicationPlannerTest {
     PublicationPlan plan =
         planner.plan(changed, Fixtures.hosts(2), first.plan().newState(), first.published(), NOW);
     assertThat(plan.upsertsBeforeMesh()).isEmpty();
-    assertThat(MeshRecord.decode(plan.meshRecord(), null, DOMAIN, NOW).settings().portbase())
+    assertThat(
+            MeshRecord.decode(plan.meshRecord().orElseThrow(), null, DOMAIN, NOW)
+                .settings()
+                .portbase())
         .isEqualTo(52000);
   }
 
@@ -332,7 +328,7 @@ class PublicationPlannerTest {
             Fixtures.settings(), Fixtures.hosts(2), first.plan().newState(), published, NOW);
     assertThat(plan.deletesAfterMesh()).containsExactly("h9." + DOMAIN);
     assertThat(plan.upsertsBeforeMesh()).isEmpty();
-    assertThat(plan.meshRecord()).isNull();
+    assertThat(plan.meshRecord()).isEmpty();
   }
 
   @Test
@@ -341,9 +337,9 @@ class PublicationPlannerTest {
     Run r =
         publish(
             Fixtures.hosts(2), PublicationState.empty(), first.published(), NOW.plusSeconds(10));
-    assertThat(r.plan().newState().groupKey().epoch())
-        .isEqualTo(first.plan().newState().groupKey().epoch() + 1);
-    MeshRecord mesh = MeshRecord.decode(r.plan().meshRecord(), null, DOMAIN, NOW);
+    assertThat(r.plan().newState().groupKey().orElseThrow().epoch())
+        .isEqualTo(first.plan().newState().groupKey().orElseThrow().epoch() + 1);
+    MeshRecord mesh = MeshRecord.decode(r.plan().meshRecord().orElseThrow(), null, DOMAIN, NOW);
     assertThat(mesh.serial()).isGreaterThan(first.plan().newState().lastSerial());
     assertThat(r.plan().upsertsBeforeMesh()).hasSize(4);
   }
@@ -379,7 +375,7 @@ class PublicationPlannerTest {
         .extracting(TxtRecordSet::name)
         .allMatch(n -> n.startsWith("_key."))
         .hasSize(2);
-    assertThat(MeshRecord.decode(plan.meshRecord(), null, DOMAIN, NOW).siteBoxKey())
+    assertThat(MeshRecord.decode(plan.meshRecord().orElseThrow(), null, DOMAIN, NOW).siteBoxKey())
         .isEqualTo(rotated.box().publicKey());
     KeyRecord k =
         KeyRecord.decode(
@@ -387,7 +383,7 @@ class PublicationPlannerTest {
             keyOwner(plan.upsertsBeforeMesh().get(0)),
             rotated.box().publicKey(),
             DOMAIN);
-    assertThat(k.groupKey()).isEqualTo(first.plan().newState().groupKey());
+    assertThat(k.groupKey()).isEqualTo(first.plan().newState().groupKey().orElseThrow());
   }
 
   private static org.wgmesh.core.crypto.X25519PrivateKey keyOwner(TxtRecordSet keyRecord) {
@@ -405,14 +401,15 @@ class PublicationPlannerTest {
   void plan_duplicateNumberIsConfigError() {
     HostEntry h = Fixtures.host(2);
     HostEntry clash =
-        new HostEntry(
-            UUID.randomUUID(),
-            "clash",
-            1,
-            1,
-            Fixtures.hostKey(50).publicKey(),
-            List.of(),
-            List.of());
+        HostEntry.builder()
+            .uuid(UUID.randomUUID())
+            .hostname("clash")
+            .number(1)
+            .asn(1)
+            .publicKey(Fixtures.hostKey(50).publicKey())
+            .endpoints(List.of())
+            .lanPrefixes(List.of())
+            .build();
     List<HostEntry> hosts = new ArrayList<>(List.of(Fixtures.host(1), h, clash));
     assertThatThrownBy(
             () -> planner.plan(Fixtures.settings(), hosts, PublicationState.empty(), Map.of(), NOW))
@@ -426,7 +423,7 @@ class PublicationPlannerTest {
     PublicationState s = first.plan().newState();
     String text = s.toText();
     assertThat(PublicationState.parse(text, "state")).isEqualTo(s);
-    assertThat(s.toString()).doesNotContain(s.groupKey().keyBase64());
+    assertThat(s.toString()).doesNotContain(s.groupKey().orElseThrow().keyBase64());
     assertThat(PublicationState.parse(PublicationState.empty().toText(), "state"))
         .isEqualTo(PublicationState.empty());
   }

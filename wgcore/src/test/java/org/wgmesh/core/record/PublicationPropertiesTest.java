@@ -61,22 +61,17 @@ class PublicationPropertiesTest {
             hosts.computeIfPresent(
                 n,
                 (k, h) ->
-                    new HostEntry(
-                        h.uuid(),
-                        h.hostname(),
-                        k,
-                        h.asn(),
-                        h.publicKey(),
-                        List.of(IpAddress.parse("203.0.113." + (1 + random.nextInt(250)), "t")),
-                        h.lanPrefixes()));
+                    h.toBuilder()
+                        .number(k)
+                        .endpoints(
+                            List.of(IpAddress.parse("203.0.113." + (1 + random.nextInt(250)), "t")))
+                        .build());
         default -> {}
       }
       List<HostEntry> list = new ArrayList<>(hosts.values());
       PublicationPlan plan = planner.plan(Fixtures.settings(), list, state, dns.snapshot(), now);
       plan.upsertsBeforeMesh().forEach(dns::put);
-      if (plan.meshRecord() != null) {
-        dns.put(plan.meshRecord());
-      }
+      plan.meshRecord().ifPresent(dns::put);
       plan.deletesAfterMesh().forEach(dns::remove);
       state = PublicationState.parse(plan.newState().toText(), "state");
       String where = "seed " + seed + " step " + step;

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -111,15 +112,7 @@ class PublicationVerifierTest {
   @Test
   void verify_hostChangedInTheSiteFile_failsOnTheEntry() {
     HostEntry h2 = hosts.get(1);
-    HostEntry renamed =
-        new HostEntry(
-            h2.uuid(),
-            "renamed",
-            h2.number(),
-            h2.asn(),
-            h2.publicKey(),
-            h2.endpoints(),
-            h2.lanPrefixes());
+    HostEntry renamed = h2.toBuilder().hostname("renamed").build();
 
     PublicationReport r =
         verify(NOW, List.of(hosts.get(0), renamed, hosts.get(2)), plan.newState());
@@ -136,7 +129,11 @@ class PublicationVerifierTest {
   void verify_stateOfAnotherEpoch_failsOnTheMeshEpochAndTheCiphertexts() {
     PublicationState stale =
         new PublicationState(
-            plan.newState().lastSerial(), Fixtures.groupKey(9), plan.newState().members());
+            plan.newState().lastSerial(),
+            Optional.of(Fixtures.groupKey(9)),
+            plan.newState().members(),
+            Optional.empty(),
+            Map.of());
 
     PublicationReport r = verify(NOW, hosts, stale);
 
@@ -155,7 +152,8 @@ class PublicationVerifierTest {
   @Test
   void verify_serialAboveTheSiteCounter_isAProblem() {
     PublicationState behind =
-        new PublicationState(1, plan.newState().groupKey(), plan.newState().members());
+        new PublicationState(
+            1, plan.newState().groupKey(), plan.newState().members(), Optional.empty(), Map.of());
 
     PublicationReport r = verify(NOW, hosts, behind);
 
@@ -170,7 +168,12 @@ class PublicationVerifierTest {
     Map<UUID, PublicationState.Member> members = new TreeMap<>(plan.newState().members());
     members.remove(h3.uuid());
     PublicationState state =
-        new PublicationState(plan.newState().lastSerial(), plan.newState().groupKey(), members);
+        new PublicationState(
+            plan.newState().lastSerial(),
+            plan.newState().groupKey(),
+            members,
+            Optional.empty(),
+            Map.of());
 
     PublicationReport r = verify(NOW, hosts, state);
 

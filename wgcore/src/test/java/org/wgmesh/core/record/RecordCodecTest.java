@@ -37,21 +37,23 @@ class RecordCodecTest {
     MeshRecord full = Fixtures.meshRecord(7, 3, 1, 2, 5);
     MeshSettings s = full.settings();
     MeshRecord hub =
-        new MeshRecord(
-            new MeshSettings(
-                s.domain(),
-                s.locus(),
-                s.tunnelPrefix(),
-                s.portbase(),
-                s.allowedLanPrefixes(),
-                new Topology.HubAndSpoke(List.of(1, 2), 1)),
-            full.siteSigningKey(),
-            full.siteBoxKey(),
-            full.serial(),
-            full.issued(),
-            full.expires(),
-            full.members(),
-            full.epoch());
+        MeshRecord.builder()
+            .settings(
+                new MeshSettings(
+                    s.domain(),
+                    s.locus(),
+                    s.tunnelPrefix(),
+                    s.portbase(),
+                    s.allowedLanPrefixes(),
+                    new Topology.HubAndSpoke(List.of(1, 2), 1)))
+            .siteSigningKey(full.siteSigningKey())
+            .siteBoxKey(full.siteBoxKey())
+            .serial(full.serial())
+            .issued(full.issued())
+            .expires(full.expires())
+            .members(full.members())
+            .epoch(full.epoch())
+            .build();
     TxtRecordSet rrset = hub.encode(site.signing(), 300);
     assertThat(MeshRecord.decode(rrset, site.signing().publicKey(), DOMAIN, NOW)).isEqualTo(hub);
     assertThat(body(full)).isEqualTo(body(full, "full-mesh"));
@@ -107,15 +109,16 @@ class RecordCodecTest {
   }
 
   private static MeshRecord withLinks(MeshRecord m, LinkSettings l) {
-    return new MeshRecord(
-        m.settings().withLinks(l),
-        m.siteSigningKey(),
-        m.siteBoxKey(),
-        m.serial(),
-        m.issued(),
-        m.expires(),
-        m.members(),
-        m.epoch());
+    return MeshRecord.builder()
+        .settings(m.settings().withLinks(l))
+        .siteSigningKey(m.siteSigningKey())
+        .siteBoxKey(m.siteBoxKey())
+        .serial(m.serial())
+        .issued(m.issued())
+        .expires(m.expires())
+        .members(m.members())
+        .epoch(m.epoch())
+        .build();
   }
 
   @Test
@@ -270,7 +273,7 @@ class RecordCodecTest {
     assertThat(switching.keyAt(at.minusSeconds(1))).isEqualTo(previous);
     assertThat(switching.keyAt(at)).isEqualTo(plain.publicKey());
     assertThat(switching.settledAt(at.minusSeconds(1)).publicKey()).isEqualTo(previous);
-    assertThat(switching.settledAt(at.minusSeconds(1)).keySwitch()).isNull();
+    assertThat(switching.settledAt(at.minusSeconds(1)).keySwitch()).isEmpty();
     assertThat(switching.settledAt(at)).isEqualTo(plain);
     assertThat(switching.pendingSwitchAt(at)).isEmpty();
   }

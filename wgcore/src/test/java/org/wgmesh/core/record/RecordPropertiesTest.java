@@ -173,15 +173,16 @@ class RecordPropertiesTest {
     for (int i = r.nextInt(300); i > 0; i--) {
       members.add(1 + r.nextInt(r.nextBoolean() ? 65535 : 400));
     }
-    return new MeshRecord(
-        s,
-        SITE.signing().publicKey(),
-        SITE.box().publicKey(),
-        r.nextLong() & Long.MAX_VALUE,
-        NOW.minusSeconds(60),
-        NOW.plusSeconds(1 + r.nextInt(10 * 365 * 86400)),
-        members,
-        r.nextLong() & GroupKey.MAX_EPOCH);
+    return MeshRecord.builder()
+        .settings(s)
+        .siteSigningKey(SITE.signing().publicKey())
+        .siteBoxKey(SITE.box().publicKey())
+        .serial(r.nextLong() & Long.MAX_VALUE)
+        .issued(NOW.minusSeconds(60))
+        .expires(NOW.plusSeconds(1 + r.nextInt(10 * 365 * 86400)))
+        .members(members)
+        .epoch(r.nextLong() & GroupKey.MAX_EPOCH)
+        .build();
   }
 
   static HostEntry randomEntry(Random r) {
@@ -193,15 +194,16 @@ class RecordPropertiesTest {
     for (int i = r.nextInt(21); i > 0; i--) {
       lans.add(prefix(r, address(r)));
     }
-    return new HostEntry(
-        new UUID(r.nextLong(), r.nextLong()),
-        text(r, 60),
-        1 + r.nextInt(65535),
-        r.nextLong() & 0xffff_ffffL,
-        Fixtures.hostKey(r.nextInt(256)).publicKey(),
-        endpoints,
-        lans,
-        sharedLans(r));
+    return HostEntry.builder()
+        .uuid(new UUID(r.nextLong(), r.nextLong()))
+        .hostname(text(r, 60))
+        .number(1 + r.nextInt(65535))
+        .asn(r.nextLong() & 0xffff_ffffL)
+        .publicKey(Fixtures.hostKey(r.nextInt(256)).publicKey())
+        .endpoints(endpoints)
+        .lanPrefixes(lans)
+        .sharedLans(sharedLans(r))
+        .build();
   }
 
   /** None half the time (the old form), else up to 5 interface addresses (host bits allowed). */

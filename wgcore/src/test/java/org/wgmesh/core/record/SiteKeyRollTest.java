@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.wgmesh.core.crypto.Ed25519PrivateKey;
 import org.wgmesh.core.crypto.Ed25519PublicKey;
@@ -43,9 +42,7 @@ class SiteKeyRollTest {
   void publish(PublicationPlanner p, Instant now) {
     PublicationPlan plan = p.plan(Fixtures.settings(), hosts, state, dns.snapshot(), now);
     plan.upsertsBeforeMesh().forEach(dns::put);
-    if (plan.meshRecord() != null) {
-      dns.put(plan.meshRecord());
-    }
+    plan.meshRecord().ifPresent(dns::put);
     plan.deletesAfterMesh().forEach(dns::remove);
     state = plan.newState();
   }
@@ -107,15 +104,16 @@ class SiteKeyRollTest {
     // The dropped key: a new record signed by the old key (say it leaked) is refused.
     String seenA = a.toText();
     MeshRecord byOld =
-        new MeshRecord(
-            Fixtures.settings(),
-            pinned,
-            old.box().publicKey(),
-            state.lastSerial() + 100,
-            t2,
-            t2.plus(LIFETIME),
-            switched.members(),
-            switched.epoch());
+        MeshRecord.builder()
+            .settings(Fixtures.settings())
+            .siteSigningKey(pinned)
+            .siteBoxKey(old.box().publicKey())
+            .serial(state.lastSerial() + 100)
+            .issued(t2)
+            .expires(t2.plus(LIFETIME))
+            .members(switched.members())
+            .epoch(switched.epoch())
+            .build();
     dns.put(byOld.encode(old.signing(), 300));
     assertThatThrownBy(() -> at(t2).read(dns, DOMAIN, pinned, Fixtures.hostKey(1), a))
         .isInstanceOfSatisfying(
@@ -140,17 +138,17 @@ class SiteKeyRollTest {
     Ed25519PrivateKey attackersNext = Ed25519PrivateKey.generate();
     MeshRecord current = MeshRecord.decode(dns.lookup(DOMAIN).orElseThrow(), pinned, DOMAIN, NOW);
     MeshRecord forged =
-        new MeshRecord(
-            current.settings(),
-            attacker.signing().publicKey(),
-            attacker.box().publicKey(),
-            current.serial() + 1,
-            NOW,
-            NOW.plus(LIFETIME),
-            current.members(),
-            current.epoch(),
-            attackersNext.publicKey(),
-            null);
+        MeshRecord.builder()
+            .settings(current.settings())
+            .siteSigningKey(attacker.signing().publicKey())
+            .siteBoxKey(attacker.box().publicKey())
+            .serial(current.serial() + 1)
+            .issued(NOW)
+            .expires(NOW.plus(LIFETIME))
+            .members(current.members())
+            .epoch(current.epoch())
+            .nextSigningKey(attackersNext.publicKey())
+            .build();
     dns.put(forged.encode(attacker.signing(), 300));
     assertThatThrownBy(() -> at(NOW).read(dns, DOMAIN, pinned, Fixtures.hostKey(1), seen))
         .isInstanceOfSatisfying(
@@ -164,21 +162,22 @@ class SiteKeyRollTest {
   void meshRecord_withoutAnAnnouncement_isByteForByteAsBefore_andOneWithItRoundTrips() {
     MeshRecord plain = Fixtures.meshRecord(5, 1, 1, 2);
     MeshRecord announcing =
-        new MeshRecord(
-            plain.settings(),
-            plain.siteSigningKey(),
-            plain.siteBoxKey(),
-            plain.serial(),
-            plain.issued(),
-            plain.expires(),
-            plain.members(),
-            plain.epoch(),
-            next.publicKey(),
-            org.wgmesh.core.crypto.X25519PrivateKey.generate().publicKey());
+        MeshRecord.builder()
+            .settings(plain.settings())
+            .siteSigningKey(plain.siteSigningKey())
+            .siteBoxKey(plain.siteBoxKey())
+            .serial(plain.serial())
+            .issued(plain.issued())
+            .expires(plain.expires())
+            .members(plain.members())
+            .epoch(plain.epoch())
+            .nextSigningKey(next.publicKey())
+            .nextBoxKey(org.wgmesh.core.crypto.X25519PrivateKey.generate().publicKey())
+            .build();
     TxtRecordSet a = announcing.encode(old.signing(), 300);
     MeshRecord back = MeshRecord.decode(a, pinned, DOMAIN, NOW);
     assertThat(back).isEqualTo(announcing);
-    assertThat(back.nextBoxKey()).isEqualTo(Optional.of(announcing.nextSiteBoxKey()));
+    assertThat(back.nextBoxKey()).isEqualTo(announcing.nextBoxKey()).isPresent();
     assertThat(MeshRecord.decode(plain.encode(old.signing(), 300), pinned, DOMAIN, NOW))
         .isEqualTo(plain);
   }

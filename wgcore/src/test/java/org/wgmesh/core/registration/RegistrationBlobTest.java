@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.wgmesh.core.crypto.X25519PrivateKey;
@@ -19,13 +20,16 @@ class RegistrationBlobTest {
   final X25519PrivateKey host = X25519PrivateKey.generate();
 
   Registration registration(X25519PrivateKey key) {
-    return new Registration(
-        UUID.fromString("6f1c1d1e-0000-4000-8000-000000000001"),
-        "Router-1.lan",
-        key.publicKey(),
-        List.of(IpAddress.parse("198.51.100.7", "t"), IpAddress.parse("2001:db8::7", "t")),
-        List.of(IpPrefix.parse("10.1.0.0/24", "t"), IpPrefix.parse("fd00:1::/64", "t")),
-        Instant.parse("2026-11-22T08:00:00.123Z"));
+    return Registration.builder()
+        .uuid(UUID.fromString("6f1c1d1e-0000-4000-8000-000000000001"))
+        .hostname("Router-1.lan")
+        .publicKey(key.publicKey())
+        .endpoints(
+            List.of(IpAddress.parse("198.51.100.7", "t"), IpAddress.parse("2001:db8::7", "t")))
+        .lanPrefixes(
+            List.of(IpPrefix.parse("10.1.0.0/24", "t"), IpPrefix.parse("fd00:1::/64", "t")))
+        .created(Instant.parse("2026-11-22T08:00:00.123Z"))
+        .build();
   }
 
   String seal() {
@@ -49,15 +53,7 @@ class RegistrationBlobTest {
         List.of(
             IpPrefix.parseInterface("192.168.7.10/24", "t"),
             IpPrefix.parseInterface("fd00:77::a/64", "t"));
-    Registration withShared =
-        new Registration(
-            plain.uuid(),
-            plain.hostname(),
-            plain.publicKey(),
-            plain.endpoints(),
-            plain.lanPrefixes(),
-            plain.created(),
-            shared);
+    Registration withShared = plain.toBuilder().sharedLans(shared).build();
     String blob = RegistrationBlob.seal(withShared, host, site.publicKey(), DOMAIN);
     assertThat(RegistrationBlob.open(blob, site, DOMAIN)).isEqualTo(withShared);
     byte[] old = RegistrationBlob.encodeBody(plain);
@@ -73,16 +69,11 @@ class RegistrationBlobTest {
         .hasMessageContaining("registration: shared LANs");
   }
 
-  Registration withHpke(Registration r, List<IpPrefix> shared, X25519PrivateKey hpke) {
-    return new Registration(
-        r.uuid(),
-        r.hostname(),
-        r.publicKey(),
-        r.endpoints(),
-        r.lanPrefixes(),
-        r.created(),
-        shared,
-        hpke == null ? null : hpke.publicKey());
+  Registration withHpke(Registration r, List<IpPrefix> shared, Optional<X25519PrivateKey> hpke) {
+    return r.toBuilder()
+        .sharedLans(shared)
+        .hpkePublic(hpke.map(X25519PrivateKey::publicKey))
+        .build();
   }
 
   @Test
@@ -93,12 +84,13 @@ class RegistrationBlobTest {
       for (int n = random.nextInt(3); n > 0; n--) {
         shared.add(IpPrefix.parseInterface("192.168." + random.nextInt(256) + ".10/24", "t"));
       }
-      X25519PrivateKey hpke = random.nextBoolean() ? X25519PrivateKey.generate() : null;
+      Optional<X25519PrivateKey> hpke =
+          random.nextBoolean() ? Optional.of(X25519PrivateKey.generate()) : Optional.empty();
       Registration r = withHpke(registration(host), shared, hpke);
       String blob = RegistrationBlob.seal(r, host, site.publicKey(), DOMAIN);
       Registration back = RegistrationBlob.open(blob, site, DOMAIN);
       assertThat(back).as("case %d", i).isEqualTo(r);
-      assertThat(back.hpkePublic()).isEqualTo(hpke == null ? null : hpke.publicKey());
+      assertThat(back.hpkePublic()).isEqualTo(hpke.map(X25519PrivateKey::publicKey));
       assertThat(back.sharedLans()).isEqualTo(shared);
     }
   }
@@ -109,11 +101,12 @@ class RegistrationBlobTest {
     X25519PrivateKey hpke = X25519PrivateKey.generate();
     byte[] old = RegistrationBlob.encodeBody(plain);
     // Without an HPKE key the body is byte for byte what it was before (blobs of older wghost).
-    assertThat(RegistrationBlob.encodeBody(withHpke(plain, List.of(), null))).isEqualTo(old);
+    assertThat(RegistrationBlob.encodeBody(withHpke(plain, List.of(), Optional.empty())))
+        .isEqualTo(old);
     assertThat(RegistrationBlob.decodeBody(old)).isEqualTo(plain);
-    assertThat(RegistrationBlob.decodeBody(old).hpkePublic()).isNull();
+    assertThat(RegistrationBlob.decodeBody(old).hpkePublic()).isEmpty();
     // With one: an empty shared-LAN count, then the 32 key bytes.
-    byte[] now = RegistrationBlob.encodeBody(withHpke(plain, List.of(), hpke));
+    byte[] now = RegistrationBlob.encodeBody(withHpke(plain, List.of(), Optional.of(hpke)));
     assertThat(java.util.Arrays.copyOf(now, old.length)).isEqualTo(old);
     assertThat(now.length - old.length).isEqualTo(1 + 32);
     assertThat(now[old.length]).isZero();
@@ -121,8 +114,8 @@ class RegistrationBlobTest {
         .isEqualTo(hpke.publicKey().bytes());
     // With shared LANs too: the key follows them.
     List<IpPrefix> shared = List.of(IpPrefix.parseInterface("192.168.7.10/24", "t"));
-    byte[] oldShared = RegistrationBlob.encodeBody(withHpke(plain, shared, null));
-    byte[] both = RegistrationBlob.encodeBody(withHpke(plain, shared, hpke));
+    byte[] oldShared = RegistrationBlob.encodeBody(withHpke(plain, shared, Optional.empty()));
+    byte[] both = RegistrationBlob.encodeBody(withHpke(plain, shared, Optional.of(hpke)));
     assertThat(java.util.Arrays.copyOf(both, oldShared.length)).isEqualTo(oldShared);
     assertThat(both.length - oldShared.length).isEqualTo(32);
     // A zero count not followed by exactly a key is still refused, as are stray bytes after it.
@@ -136,7 +129,7 @@ class RegistrationBlobTest {
 
   @Test
   void registration_hpkeKeySameAsWireGuardKey_isRefused() {
-    assertThatThrownBy(() -> withHpke(registration(host), List.of(), host))
+    assertThatThrownBy(() -> withHpke(registration(host), List.of(), Optional.of(host)))
         .isInstanceOf(InputException.class)
         .hasMessageContaining("HPKE key");
   }
@@ -265,13 +258,14 @@ class RegistrationBlobTest {
   void registration_badHostname_isNamed() {
     assertThatThrownBy(
             () ->
-                new Registration(
-                    UUID.randomUUID(),
-                    "bad_name",
-                    host.publicKey(),
-                    List.of(),
-                    List.of(),
-                    Instant.now()))
+                Registration.builder()
+                    .uuid(UUID.randomUUID())
+                    .hostname("bad_name")
+                    .publicKey(host.publicKey())
+                    .endpoints(List.of())
+                    .lanPrefixes(List.of())
+                    .created(Instant.now())
+                    .build())
         .isInstanceOf(InputException.class)
         .hasMessageContaining("hostname")
         .hasMessageContaining("bad_name");
@@ -290,7 +284,14 @@ class RegistrationBlobTest {
       lans.add(IpPrefix.parse("fd00:" + Integer.toHexString(i + 1) + "::/64", "t"));
     }
     Registration big =
-        new Registration(UUID.randomUUID(), name, host.publicKey(), eps, lans, Instant.now());
+        Registration.builder()
+            .uuid(UUID.randomUUID())
+            .hostname(name)
+            .publicKey(host.publicKey())
+            .endpoints(eps)
+            .lanPrefixes(lans)
+            .created(Instant.now())
+            .build();
     String blob = RegistrationBlob.seal(big, host, site.publicKey(), name);
     assertThat(blob).hasSize(2767);
     assertThat(blob.length()).isLessThanOrEqualTo(RegistrationBlob.MAX_TEXT);

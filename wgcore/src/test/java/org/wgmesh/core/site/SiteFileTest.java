@@ -376,7 +376,7 @@ class SiteFileTest {
   void hpkePublic_isReadAndWrittenBack_onlyWhenPresent_andABadKeyIsRefused() throws Exception {
     Site s = SiteFile.load(yaml);
     assertThat(good).doesNotContain("hpke-public");
-    assertThat(s.hosts()).allSatisfy(h -> assertThat(h.hpkePublic()).isNull());
+    assertThat(s.hosts()).allSatisfy(h -> assertThat(h.hpkePublic()).isEmpty());
     var hpke = X25519PrivateKey.generate().publicKey();
     Site moved = s.withHost(s.hosts().get(1).withHpkePublic(hpke));
     String text = SiteCodec.render(moved);
@@ -385,11 +385,11 @@ class SiteFileTest {
     Files.writeString(yaml, text);
     Site back = SiteFile.load(yaml);
     assertThat(back.hosts()).isEqualTo(moved.hosts());
-    assertThat(back.hosts().get(1).hpkePublic()).isEqualTo(hpke);
-    assertThat(back.hosts().get(0).hpkePublic()).isNull();
+    assertThat(back.hosts().get(1).hpkePublic()).contains(hpke);
+    assertThat(back.hosts().get(0).hpkePublic()).isEmpty();
     assertThat(SiteCodec.render(back)).isEqualTo(text);
     // Without it again: byte for byte the file of before.
-    assertThat(SiteCodec.render(back.withHost(back.hosts().get(1).withHpkePublic(null))))
+    assertThat(SiteCodec.render(back.withHost(back.hosts().get(1).withoutHpkePublic())))
         .isEqualTo(good);
     Files.writeString(yaml, text.replace(hpke.toBase64(), "not-a-key"));
     assertThatThrownBy(() -> SiteFile.load(yaml))

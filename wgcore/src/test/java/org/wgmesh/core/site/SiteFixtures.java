@@ -25,14 +25,15 @@ final class SiteFixtures {
   }
 
   static HostEntry host(int n, String lan) {
-    return new HostEntry(
-        new UUID(0x6f1c000000004000L, 0x8000000000000000L + n),
-        "router" + n,
-        n,
-        64511 + n,
-        X25519PrivateKey.generate().publicKey(),
-        List.of(IpAddress.parse("198.51.100." + n, "t")),
-        lan == null ? List.of() : List.of(IpPrefix.parse(lan, "t")));
+    return HostEntry.builder()
+        .uuid(new UUID(0x6f1c000000004000L, 0x8000000000000000L + n))
+        .hostname("router" + n)
+        .number(n)
+        .asn(64511 + n)
+        .publicKey(X25519PrivateKey.generate().publicKey())
+        .endpoints(List.of(IpAddress.parse("198.51.100." + n, "t")))
+        .lanPrefixes(lan == null ? List.of() : List.of(IpPrefix.parse(lan, "t")))
+        .build();
   }
 
   /** A site file with two hosts (10.1.0.0/24 and 10.2.0.0/24) and one retired number. */

@@ -136,21 +136,9 @@ class SiteTopologyTest {
     Site s = SiteFile.load(yaml);
     HostEntry a = s.hosts().get(0);
     HostEntry b = s.hosts().get(1);
-    Site one =
-        s.withoutHost(b.uuid())
-            .withHost(
-                new HostEntry(
-                    a.uuid(),
-                    a.hostname(),
-                    a.number(),
-                    a.asn(),
-                    a.publicKey(),
-                    List.of(),
-                    a.lanPrefixes()));
+    Site one = s.withoutHost(b.uuid()).withHost(a.toBuilder().endpoints(List.of()).build());
     assertThat(one.hosts()).hasSize(1);
-    HostEntry natB =
-        new HostEntry(
-            b.uuid(), b.hostname(), b.number(), b.asn(), b.publicKey(), List.of(), b.lanPrefixes());
+    HostEntry natB = b.toBuilder().endpoints(List.of()).build();
     assertThatThrownBy(() -> one.withHost(natB))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("no host of the mesh has a public address");

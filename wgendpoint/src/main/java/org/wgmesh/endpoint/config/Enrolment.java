@@ -172,7 +172,7 @@ public final class Enrolment {
     Path seenFile = next.roots().seenFile(domain.toString());
     SeenSerials seen = SeenSerials.read(seenFile);
     seen.acceptMesh(domain.toString(), mesh.serial(), mesh.issued());
-    seen.acceptSiteKeys(mesh.siteSigningKey(), mesh.nextSiteSigningKey(), mesh.siteBoxKey());
+    seen.acceptSiteKeys(mesh.siteSigningKey(), mesh.nextSigningKey(), mesh.siteBoxKey());
     Map<String, Object> before =
         existing.map(c -> EndpointFile.toMap(c, options.configDir())).orElse(Map.of());
     List<String> changes =

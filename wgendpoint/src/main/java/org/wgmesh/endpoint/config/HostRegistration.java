@@ -77,15 +77,16 @@ public final class HostRegistration {
     X25519PrivateKey hostKey = key.key();
     X25519PrivateKey hpke = hpkeKey(config);
     Registration r =
-        new Registration(
-            config.uuid(),
-            hostname(config),
-            hostKey.publicKey(),
-            config.publicAddresses(),
-            config.effectiveLanPrefixes(),
-            clock.instant(),
-            sharedLans(config, sharedLanArgs),
-            hpke.publicKey());
+        Registration.builder()
+            .uuid(config.uuid())
+            .hostname(hostname(config))
+            .publicKey(hostKey.publicKey())
+            .endpoints(config.publicAddresses())
+            .lanPrefixes(config.effectiveLanPrefixes())
+            .created(clock.instant())
+            .sharedLans(sharedLans(config, sharedLanArgs))
+            .hpkePublic(hpke.publicKey())
+            .build();
     String blob =
         RegistrationBlob.seal(r, hostKey, currentBoxKey(config), config.domain().toString());
     reporter.info(
@@ -93,7 +94,7 @@ public final class HostRegistration {
     reporter.info("  hostname:     %s", r.hostname());
     reporter.info("  uuid:         %s", r.uuid());
     reporter.info("  key:          %s", Fingerprint.of(r.publicKey().bytes()));
-    reporter.info("  HPKE key:     %s", Fingerprint.of(r.hpkePublic().bytes()));
+    reporter.info("  HPKE key:     %s", Fingerprint.of(hpke.publicKey().bytes()));
     reporter.info(
         "  addresses:    %s",
         r.endpoints().isEmpty()
@@ -132,15 +133,16 @@ public final class HostRegistration {
     // A host registered before it had an HPKE key moves over here: the rotation carries one.
     X25519PrivateKey hpke = hpkeKey(config);
     Registration r =
-        new Registration(
-            config.uuid(),
-            hostname(config),
-            next.key().publicKey(),
-            config.publicAddresses(),
-            config.effectiveLanPrefixes(),
-            clock.instant(),
-            List.of(),
-            hpke.publicKey());
+        Registration.builder()
+            .uuid(config.uuid())
+            .hostname(hostname(config))
+            .publicKey(next.key().publicKey())
+            .endpoints(config.publicAddresses())
+            .lanPrefixes(config.effectiveLanPrefixes())
+            .created(clock.instant())
+            .sharedLans(List.of())
+            .hpkePublic(hpke.publicKey())
+            .build();
     String d = config.domain().toString();
     X25519PublicKey box = currentBoxKey(config);
     String blob =
@@ -149,7 +151,7 @@ public final class HostRegistration {
     reporter.info("key rotation for site %s:", d);
     reporter.info("  current key:  %s", Fingerprint.of(old.publicKey().bytes()));
     reporter.info("  next key:     %s", Fingerprint.of(r.publicKey().bytes()));
-    reporter.info("  HPKE key:     %s", Fingerprint.of(r.hpkePublic().bytes()));
+    reporter.info("  HPKE key:     %s", Fingerprint.of(hpke.publicKey().bytes()));
     reporter.info(
         "hand the line on stdout to the site admin: wgsite -i BLOB wgmesh.yaml (no --replace needed);"
             + " wgpub publishes it with a switch time, at which this host and its peers switch");

@@ -92,17 +92,19 @@ public final class TopologyBench {
                 IpPrefix.parseInterface(
                     "192.168." + (n / 10 % 256) + "." + (n % 10 + 1) + "/24", "t"))
             : List.of();
-    return new HostEntry(
-        new UUID(0x5eed, n),
-        "host" + n,
-        n,
-        4200000000L + n,
-        key.publicKey(),
-        eps,
-        List.of(
-            IpPrefix.parse("10." + (n >> 8) + "." + (n & 0xff) + ".0/24", "t"),
-            IpPrefix.parse("fd00:" + Integer.toHexString(n) + "::/64", "t")),
-        shared);
+    return HostEntry.builder()
+        .uuid(new UUID(0x5eed, n))
+        .hostname("host" + n)
+        .number(n)
+        .asn(4200000000L + n)
+        .publicKey(key.publicKey())
+        .endpoints(eps)
+        .lanPrefixes(
+            List.of(
+                IpPrefix.parse("10." + (n >> 8) + "." + (n & 0xff) + ".0/24", "t"),
+                IpPrefix.parse("fd00:" + Integer.toHexString(n) + "::/64", "t")))
+        .sharedLans(shared)
+        .build();
   }
 
   static List<HostEntry> hosts(int count) {
@@ -182,15 +184,16 @@ public final class TopologyBench {
       members.add(n);
     }
     MeshRecord m =
-        new MeshRecord(
-            settings(t),
-            k.signing().publicKey(),
-            k.box().publicKey(),
-            7,
-            Instant.parse("2026-01-01T00:00:00Z"),
-            Instant.parse("2026-01-08T00:00:00Z"),
-            members,
-            1);
+        MeshRecord.builder()
+            .settings(settings(t))
+            .siteSigningKey(k.signing().publicKey())
+            .siteBoxKey(k.box().publicKey())
+            .serial(7)
+            .issued(Instant.parse("2026-01-01T00:00:00Z"))
+            .expires(Instant.parse("2026-01-08T00:00:00Z"))
+            .members(members)
+            .epoch(1)
+            .build();
     return m.encode(k.signing(), 300).dataBytes();
   }
 

@@ -205,7 +205,7 @@ class WghostCommandTest {
     X25519PrivateKey hpke = X25519PrivateKey.parse(KeyFiles.readSecret(hpkeFile()), "k");
     X25519PrivateKey key = X25519PrivateKey.parse(KeyFiles.readSecret(keyFile()), "k");
     Registration reg = RegistrationBlob.open(r.out().strip(), mesh.site.box(), D);
-    assertThat(reg.hpkePublic()).isEqualTo(hpke.publicKey()).isNotEqualTo(key.publicKey());
+    assertThat(reg.hpkePublic()).contains(hpke.publicKey()).isNotEqualTo(key.publicKey());
     assertThat(r.err())
         .contains("created HPKE key")
         .contains(hpke.publicKey().fingerprint())
@@ -215,7 +215,7 @@ class WghostCommandTest {
     Run again = run("--config-dir", dir.toString(), D);
     assertThat(again.err()).doesNotContain("created HPKE key");
     assertThat(RegistrationBlob.open(again.out().strip(), mesh.site.box(), D).hpkePublic())
-        .isEqualTo(hpke.publicKey());
+        .contains(hpke.publicKey());
   }
 
   @Test
@@ -230,7 +230,7 @@ class WghostCommandTest {
     X25519PrivateKey hpke = X25519PrivateKey.parse(KeyFiles.readSecret(hpkeFile()), "k");
     var opened = org.wgmesh.core.registration.KeyRotation.open(r.out().strip(), mesh.site.box(), D);
     Registration reg = RegistrationBlob.open(opened.registrationBlob(), mesh.site.box(), D);
-    assertThat(reg.hpkePublic()).isEqualTo(hpke.publicKey());
+    assertThat(reg.hpkePublic()).contains(hpke.publicKey());
     assertThat(r.err()).doesNotContain(hpke.toBase64());
   }
 }

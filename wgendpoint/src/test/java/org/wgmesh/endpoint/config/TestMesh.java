@@ -50,19 +50,20 @@ public final class TestMesh {
 
   /** Host {@code n} with key {@code key}. */
   public static HostEntry host(int n, X25519PrivateKey key) {
-    return new HostEntry(
-        new UUID(7, n),
-        "r" + n,
-        n,
-        64512 + n,
-        key.publicKey(),
-        List.of(IpAddress.parse("203.0.113." + n, "t")),
-        List.of(IpPrefix.parse("198.18." + n + ".0/24", "t")));
+    return HostEntry.builder()
+        .uuid(new UUID(7, n))
+        .hostname("r" + n)
+        .number(n)
+        .asn(64512 + n)
+        .publicKey(key.publicKey())
+        .endpoints(List.of(IpAddress.parse("203.0.113." + n, "t")))
+        .lanPrefixes(List.of(IpPrefix.parse("198.18." + n + ".0/24", "t")))
+        .build();
   }
 
   /**
-   * From now on publishes with {@code keys}, announcing {@code next} (null for none): a site-key
-   * roll's overlap ({@code keys} the current ones) or its end ({@code keys} the next ones).
+   * From now on publishes with {@code keys}, announcing {@code next}: a site-key roll's overlap
+   * ({@code keys} the current ones).
    */
   public void useKeys(SiteKeys keys, org.wgmesh.core.crypto.Ed25519PublicKey next) {
     this.planner =
@@ -70,13 +71,16 @@ public final class TestMesh {
             .withNextSigningKey(next);
   }
 
+  /** From now on publishes with {@code keys}, announcing no next key: a site-key roll's end. */
+  public void useKeys(SiteKeys keys) {
+    this.planner = new PublicationPlanner(keys, 300, Duration.ofDays(7), Duration.ofDays(2));
+  }
+
   /** Publishes {@code hosts} (the whole membership) and returns the plan applied. */
   public PublicationPlan publish(List<HostEntry> hosts) {
     PublicationPlan plan = planner.plan(settings(), hosts, state, dns.snapshot(), Instant.now());
     plan.upsertsBeforeMesh().forEach(dns::put);
-    if (plan.meshRecord() != null) {
-      dns.put(plan.meshRecord());
-    }
+    plan.meshRecord().ifPresent(dns::put);
     plan.deletesAfterMesh().forEach(dns::remove);
     state = plan.newState();
     return plan;

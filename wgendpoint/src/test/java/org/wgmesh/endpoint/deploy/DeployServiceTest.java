@@ -569,17 +569,17 @@ class DeployServiceTest {
 
   /** {@code h} with key {@code next} switched to at {@link #SWITCH_AT} from its key now. */
   static HostEntry switching(HostEntry h, int next) {
-    return new HostEntry(
-        h.uuid(),
-        h.hostname(),
-        h.number(),
-        h.asn(),
-        Fixtures.key(next).publicKey(),
-        h.endpoints(),
-        h.lanPrefixes(),
-        h.sharedLans(),
-        null,
-        new KeySwitch(h.publicKey(), SWITCH_AT));
+    return HostEntry.builder()
+        .uuid(h.uuid())
+        .hostname(h.hostname())
+        .number(h.number())
+        .asn(h.asn())
+        .publicKey(Fixtures.key(next).publicKey())
+        .endpoints(h.endpoints())
+        .lanPrefixes(h.lanPrefixes())
+        .sharedLans(h.sharedLans())
+        .keySwitch(new KeySwitch(h.publicKey(), SWITCH_AT))
+        .build();
   }
 
   static MeshView withPeer2Switching() {

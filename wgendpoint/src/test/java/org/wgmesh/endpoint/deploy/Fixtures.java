@@ -56,16 +56,19 @@ public final class Fixtures {
     for (String e : endpoints) {
       eps.add(IpAddress.parse(e, "t"));
     }
-    return new HostEntry(
-        UUID.nameUUIDFromBytes(("host" + n).getBytes(java.nio.charset.StandardCharsets.UTF_8)),
-        "host" + n,
-        n,
-        64600L + n,
-        key(n).publicKey(),
-        eps,
-        List.of(
-            IpPrefix.parse("198.18." + n + ".0/24", "t"),
-            IpPrefix.parse("fd00:18:" + n + "::/64", "t")));
+    return HostEntry.builder()
+        .uuid(
+            UUID.nameUUIDFromBytes(("host" + n).getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+        .hostname("host" + n)
+        .number(n)
+        .asn(64600L + n)
+        .publicKey(key(n).publicKey())
+        .endpoints(eps)
+        .lanPrefixes(
+            List.of(
+                IpPrefix.parse("198.18." + n + ".0/24", "t"),
+                IpPrefix.parse("fd00:18:" + n + "::/64", "t")))
+        .build();
   }
 
   /** {@code h} with other LAN prefixes (none when empty). */
@@ -74,8 +77,15 @@ public final class Fixtures {
     for (String p : prefixes) {
       lans.add(IpPrefix.parse(p, "t"));
     }
-    return new HostEntry(
-        h.uuid(), h.hostname(), h.number(), h.asn(), h.publicKey(), h.endpoints(), lans);
+    return HostEntry.builder()
+        .uuid(h.uuid())
+        .hostname(h.hostname())
+        .number(h.number())
+        .asn(h.asn())
+        .publicKey(h.publicKey())
+        .endpoints(h.endpoints())
+        .lanPrefixes(lans)
+        .build();
   }
 
   /**

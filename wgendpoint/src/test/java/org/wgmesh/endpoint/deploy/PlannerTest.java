@@ -88,14 +88,15 @@ class PlannerTest {
     MeshView v =
         Fixtures.view(
             List.of(
-                new HostEntry(
-                    h.uuid(),
-                    h.hostname(),
-                    h.number(),
-                    64601L,
-                    h.publicKey(),
-                    h.endpoints(),
-                    h.lanPrefixes())));
+                HostEntry.builder()
+                    .uuid(h.uuid())
+                    .hostname(h.hostname())
+                    .number(h.number())
+                    .asn(64601L)
+                    .publicKey(h.publicKey())
+                    .endpoints(h.endpoints())
+                    .lanPrefixes(h.lanPrefixes())
+                    .build()));
     assertThatThrownBy(() -> Planner.plan(v, Fixtures.endpoint(ROOT)))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("AS 64601 is used twice");

@@ -52,17 +52,19 @@ class TopologyPropertiesTest {
             IpPrefix.parseInterface("192.168." + r.nextInt(3) + "." + (1 + n % 250) + "/24", "t"));
       }
       out.add(
-          new HostEntry(
-              new UUID(7, n),
-              "host" + n,
-              n,
-              4200000000L + n,
-              Fixtures.key(n % 200 + 1).publicKey(),
-              eps,
-              List.of(
-                  IpPrefix.parse("10." + (n >> 8) + "." + (n & 0xff) + ".0/24", "t"),
-                  IpPrefix.parse("fd00:18:" + Integer.toHexString(n) + "::/64", "t")),
-              shared));
+          HostEntry.builder()
+              .uuid(new UUID(7, n))
+              .hostname("host" + n)
+              .number(n)
+              .asn(4200000000L + n)
+              .publicKey(Fixtures.key(n % 200 + 1).publicKey())
+              .endpoints(eps)
+              .lanPrefixes(
+                  List.of(
+                      IpPrefix.parse("10." + (n >> 8) + "." + (n & 0xff) + ".0/24", "t"),
+                      IpPrefix.parse("fd00:18:" + Integer.toHexString(n) + "::/64", "t")))
+              .sharedLans(shared)
+              .build());
     }
     return out;
   }
@@ -145,14 +147,16 @@ class TopologyPropertiesTest {
           randomHosts(r).stream()
               .map(
                   h ->
-                      new HostEntry(
-                          h.uuid(),
-                          h.hostname(),
-                          h.number(),
-                          h.asn(),
-                          h.publicKey(),
-                          List.of(IpAddress.parse("203.0.113." + (1 + h.number() % 250), "t")),
-                          h.lanPrefixes()))
+                      HostEntry.builder()
+                          .uuid(h.uuid())
+                          .hostname(h.hostname())
+                          .number(h.number())
+                          .asn(h.asn())
+                          .publicKey(h.publicKey())
+                          .endpoints(
+                              List.of(IpAddress.parse("203.0.113." + (1 + h.number() % 250), "t")))
+                          .lanPrefixes(h.lanPrefixes())
+                          .build())
               .toList();
       for (HostEntry h : hosts) {
         DeployPlan p =

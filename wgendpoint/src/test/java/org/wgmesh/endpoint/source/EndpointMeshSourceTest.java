@@ -252,7 +252,7 @@ class EndpointMeshSourceTest {
     fetch(config);
     assertThat(readSeen()).contains("next-site-key " + next.signing().publicKey().toBase64());
 
-    mesh.useKeys(next, null);
+    mesh.useKeys(next);
     mesh.publish(hosts);
     MeshView view = fetch(config);
     assertThat(view.siteSigningKey()).isEqualTo(next.signing().publicKey());

@@ -95,14 +95,12 @@ final class SiteOutput {
                             + " peers may switch late and a link be down until their next deploy)"
                         : ""));
     for (org.wgmesh.core.model.HostEntry h : site.hosts()) {
-      if (h.keySwitch() != null) {
-        out.printf(
-            "key switch:      %s from %s to %s at %s (or later: wgpub fixes the time)%n",
-            h.hostname(),
-            h.keySwitch().from().fingerprint(),
-            h.publicKey().fingerprint(),
-            h.keySwitch().at());
-      }
+      h.keySwitch()
+          .ifPresent(
+              ks ->
+                  out.printf(
+                      "key switch:      %s from %s to %s at %s (or later: wgpub fixes the time)%n",
+                      h.hostname(), ks.from().fingerprint(), h.publicKey().fingerprint(), ks.at()));
     }
     out.println("status:          valid");
   }

@@ -165,26 +165,26 @@ public final class SitePublication {
             "site-key roll: announcing the next key %s until %s",
             roll.get().nextSigning().publicKey().fingerprint(), roll.get().at());
       }
+      // During a roll's overlap the mesh record announces the next keys; once switched, none.
+      Optional<SiteKeyRoll> announced = roll.filter(r -> !switched);
       PublicationPlanner planner =
           new PublicationPlanner(
                   keys,
                   Math.toIntExact(site.ttl().toSeconds()),
                   lifetime,
                   lifetime.dividedBy(RENEW_WHEN_LEFT_DIVISOR))
-              .withGroupKeyMaxAge(site.keyPolicy().groupKeyMaxAge().orElse(null))
+              .withGroupKeyMaxAge(site.keyPolicy().groupKeyMaxAge())
               .withKeySwitchDelay(site.keyPolicy().switchDelay())
               .withNextKeys(
-                  roll.isPresent() && !switched ? roll.get().nextSigning().publicKey() : null,
-                  roll.isPresent() && !switched ? roll.get().nextBox().publicKey() : null);
+                  announced.map(r -> r.nextSigning().publicKey()),
+                  announced.map(r -> r.nextBox().publicKey()));
       PublicationPlan plan = planner.plan(site.settings(), site.hosts(), state, current, now);
       reportKeySwitches(site, plan.newState());
       RecordDiff diff =
           RecordDiff.between(
               current,
               new RecordChanges(
-                  plan.upsertsBeforeMesh(),
-                  Optional.ofNullable(plan.meshRecord()),
-                  plan.deletesAfterMesh()));
+                  plan.upsertsBeforeMesh(), plan.meshRecord(), plan.deletesAfterMesh()));
       List<Integer> retired = site.retired().stream().map(RetiredHost::number).toList();
       return new Prepared(
           siteFile,

@@ -61,13 +61,14 @@ public final class BlobGenerator {
       String endpoint = (i % 2 == 0 ? "198.51.100." : "203.0.113.") + (1 + i % 250);
       String lan = "10." + (i >> 8) + "." + (i & 0xff) + ".0/24";
       Registration r =
-          new Registration(
-              new UUID(0x6265_6e63_6800_4000L, 0x8000_0000_0000_0000L | i),
-              "bench-" + i,
-              key.publicKey(),
-              List.of(IpAddress.parse(endpoint, "bench")),
-              List.of(IpPrefix.parse(lan, "bench")),
-              now);
+          Registration.builder()
+              .uuid(new UUID(0x6265_6e63_6800_4000L, 0x8000_0000_0000_0000L | i))
+              .hostname("bench-" + i)
+              .publicKey(key.publicKey())
+              .endpoints(List.of(IpAddress.parse(endpoint, "bench")))
+              .lanPrefixes(List.of(IpPrefix.parse(lan, "bench")))
+              .created(now)
+              .build();
       out.add(RegistrationBlob.seal(r, key, siteBox, domain));
     }
     return out;

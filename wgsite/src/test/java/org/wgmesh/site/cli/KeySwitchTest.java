@@ -87,13 +87,14 @@ class KeySwitchTest {
   String blob(HostKey h, X25519PrivateKey key, String lan) {
     Site site = SiteFile.load(yaml);
     Registration r =
-        new Registration(
-            h.uuid(),
-            h.name(),
-            key.publicKey(),
-            List.of(IpAddress.parse("198.51.100.9", "t")),
-            List.of(IpPrefix.parse(lan, "t")),
-            Instant.parse("2026-11-22T08:00:00Z"));
+        Registration.builder()
+            .uuid(h.uuid())
+            .hostname(h.name())
+            .publicKey(key.publicKey())
+            .endpoints(List.of(IpAddress.parse("198.51.100.9", "t")))
+            .lanPrefixes(List.of(IpPrefix.parse(lan, "t")))
+            .created(Instant.parse("2026-11-22T08:00:00Z"))
+            .build();
     return RegistrationBlob.seal(r, key, site.keys().box().publicKey(), DOMAIN);
   }
 
@@ -140,7 +141,7 @@ class KeySwitchTest {
                 + at);
     HostEntry e = entry(h);
     assertThat(e.publicKey()).isEqualTo(next.publicKey());
-    assertThat(e.keySwitch()).isEqualTo(new KeySwitch(h.key().publicKey(), at));
+    assertThat(e.keySwitch()).contains(new KeySwitch(h.key().publicKey(), at));
     assertThat(Files.readString(yaml))
         .contains("previous-key: " + h.key().publicKey().toBase64())
         .contains("key-switch-at:");
@@ -164,7 +165,7 @@ class KeySwitchTest {
     Result r =
         wgsite(now, "-i", rotation(h, h.key(), X25519PrivateKey.generate()), yaml.toString());
     assertThat(r.rc()).as(r.err()).isZero();
-    assertThat(entry(h).keySwitch().at()).isEqualTo(now.plus(Duration.ofMinutes(40)));
+    assertThat(entry(h).keySwitch().orElseThrow().at()).isEqualTo(now.plus(Duration.ofMinutes(40)));
     Result report = wgsite(now, yaml.toString());
     assertThat(report.out())
         .contains("key switch:      40 min after the new key is published\n")
@@ -189,8 +190,7 @@ class KeySwitchTest {
     Result r = wgsite(soon, "-i", rotation(h, h.key(), third), yaml.toString());
     assertThat(r.rc()).as(r.err()).isZero();
     assertThat(entry(h).publicKey()).isEqualTo(third.publicKey());
-    assertThat(entry(h).keySwitch())
-        .isEqualTo(new KeySwitch(h.key().publicKey(), soon.plus(DELAY)));
+    assertThat(entry(h).keySwitch()).contains(new KeySwitch(h.key().publicKey(), soon.plus(DELAY)));
 
     // Endorsed by the admitted (new) key: accepted; the host still uses its first key until then.
     X25519PrivateKey fourth = X25519PrivateKey.generate();
@@ -198,15 +198,14 @@ class KeySwitchTest {
     Result r2 = wgsite(later, "-i", rotation(h, third, fourth), yaml.toString());
     assertThat(r2.rc()).as(r2.err()).isZero();
     assertThat(entry(h).keySwitch())
-        .isEqualTo(new KeySwitch(h.key().publicKey(), later.plus(DELAY)));
+        .contains(new KeySwitch(h.key().publicKey(), later.plus(DELAY)));
 
     // After the switch time, a rotation switches from the key then in use.
     X25519PrivateKey fifth = X25519PrivateKey.generate();
     Instant after = later.plus(Duration.ofHours(1));
     Result r3 = wgsite(after, "-i", rotation(h, fourth, fifth), yaml.toString());
     assertThat(r3.rc()).as(r3.err()).isZero();
-    assertThat(entry(h).keySwitch())
-        .isEqualTo(new KeySwitch(fourth.publicKey(), after.plus(DELAY)));
+    assertThat(entry(h).keySwitch()).contains(new KeySwitch(fourth.publicKey(), after.plus(DELAY)));
   }
 
   @Test

@@ -23,14 +23,15 @@ public final class TestSites {
    * 2001:db8::n, LAN 10.(n/256).(n%256).0/24.
    */
   public static HostEntry host(int n) {
-    return new HostEntry(
-        new UUID(0x6f1c000000004000L, 0x8000000000000000L + n),
-        "router" + n,
-        n,
-        64511 + n,
-        X25519PrivateKey.generate().publicKey(),
-        List.of(IpAddress.parse("2001:db8::" + Integer.toHexString(n), "t")),
-        List.of(IpPrefix.parse("10." + (n >> 8) + "." + (n & 255) + ".0/24", "t")));
+    return HostEntry.builder()
+        .uuid(new UUID(0x6f1c000000004000L, 0x8000000000000000L + n))
+        .hostname("router" + n)
+        .number(n)
+        .asn(64511 + n)
+        .publicKey(X25519PrivateKey.generate().publicKey())
+        .endpoints(List.of(IpAddress.parse("2001:db8::" + Integer.toHexString(n), "t")))
+        .lanPrefixes(List.of(IpPrefix.parse("10." + (n >> 8) + "." + (n & 255) + ".0/24", "t")))
+        .build();
   }
 
   /**

@@ -79,14 +79,15 @@ final class HostStates {
   static Desired peerChangesKey() {
     HostEntry h = peer2();
     HostEntry rotated =
-        new HostEntry(
-            h.uuid(),
-            h.hostname(),
-            h.number(),
-            h.asn(),
-            Fixtures.key(42).publicKey(),
-            h.endpoints(),
-            h.lanPrefixes());
+        HostEntry.builder()
+            .uuid(h.uuid())
+            .hostname(h.hostname())
+            .number(h.number())
+            .asn(h.asn())
+            .publicKey(Fixtures.key(42).publicKey())
+            .endpoints(h.endpoints())
+            .lanPrefixes(h.lanPrefixes())
+            .build();
     return desired(Fixtures.view(List.of(rotated, peer3(), peer5())));
   }
 
