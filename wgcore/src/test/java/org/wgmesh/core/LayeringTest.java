@@ -5,9 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.wgmesh.core.testing.LayeringRules;
+import org.wgmesh.core.testing.SourceRules;
 
 /** The layering rules of docs/architecture.md on wgcore's main classes. */
 class LayeringTest {
@@ -79,5 +84,27 @@ class LayeringTest {
         .hasMessageContaining("Cycle detected: Slice org.wgmesh.core.testing.cyclefixture.");
     // Classes outside the root are not in a slice: the same fixture seen from a.. alone is fine.
     LayeringRules.noClassCycles("org.wgmesh.core.testing.cyclefixture.a").check(fixture);
+  }
+
+  @Test
+  void mainCode_importsTheTypesItNames() {
+    assertThat(SourceRules.inlineQualifiedNames(Path.of("src/main/java"))).isEmpty();
+  }
+
+  @Test
+  void inlineQualifiedNames_findsCodeNotCommentsOrStrings(@TempDir Path dir) throws IOException {
+    Files.writeString(
+        dir.resolve("A.java"),
+        String.join(
+            "\n",
+            "package a;",
+            "import java.util.List;",
+            "/** Uses {@link java.util.Map}. */",
+            "class A {",
+            "  String s = \"java.util.Set\"; // java.util.Set",
+            "  java.util.Optional<String> o;",
+            "}"));
+    assertThat(SourceRules.inlineQualifiedNames(dir))
+        .containsExactly("A.java:6: java.util.Optional<String> o;");
   }
 }

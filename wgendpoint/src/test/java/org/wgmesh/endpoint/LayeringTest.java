@@ -1,10 +1,14 @@
 package org.wgmesh.endpoint;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.tngtech.archunit.core.domain.JavaClasses;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.wgmesh.core.testing.LayeringRules;
+import org.wgmesh.core.testing.SourceRules;
 
 /** The layering rules of docs/architecture.md on wgendpoint's main classes. */
 class LayeringTest {
@@ -42,5 +46,10 @@ class LayeringTest {
   @Test
   void packages_haveNoCycles() {
     LayeringRules.noPackageCycles().check(ENDPOINT);
+  }
+
+  @Test
+  void mainCode_importsTheTypesItNames() {
+    assertThat(SourceRules.inlineQualifiedNames(Path.of("src/main/java"))).isEmpty();
   }
 }

@@ -1,8 +1,13 @@
 package org.wgmesh.site;
 
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 import org.wgmesh.core.crypto.X25519PublicKey;
 import org.wgmesh.core.error.ConflictException;
 import org.wgmesh.core.error.InputException;
@@ -90,23 +95,22 @@ public record Admission(Site before, Site after, List<Step> steps) {
    *
    * @throws ConflictException as {@link #plan(Site, List, boolean)}
    */
-  public static Admission planRotation(
-      Site site, List<Registration> registrations, java.time.Instant now) {
-    return plan(site, registrations, true, java.util.Objects.requireNonNull(now, "now"), null);
+  public static Admission planRotation(Site site, List<Registration> registrations, Instant now) {
+    return plan(site, registrations, true, Objects.requireNonNull(now, "now"), null);
   }
 
   private static Admission plan(
       Site site,
       List<Registration> registrations,
       boolean replace,
-      java.time.Instant rotatedAt,
+      Instant rotatedAt,
       List<String> sources) {
     // Each step sees the site as the steps before it left it: the roster is that site, indexed, so
     // that a step costs what one host costs, not what the whole site costs (issue 21).
     Roster roster = new Roster(site);
     List<Step> steps = new ArrayList<>();
     // Hosts this batch adds, by uuid, with the blob each came from: they are not admitted yet.
-    java.util.Map<java.util.UUID, String> batch = new java.util.HashMap<>();
+    Map<UUID, String> batch = new HashMap<>();
     boolean changed = false;
     for (int i = 0; i < registrations.size(); i++) {
       Registration r = registrations.get(i);
@@ -132,7 +136,7 @@ public record Admission(Site before, Site after, List<Step> steps) {
   }
 
   /** A replaced key as a scheduled switch from the key the host uses at {@code now}. */
-  private static Step withSwitch(Site s, Step step, java.time.Instant now) {
+  private static Step withSwitch(Site s, Step step, Instant now) {
     X25519PublicKey from = step.previous().keyAt(now);
     HostEntry entry = step.entry();
     if (!from.equals(entry.publicKey())) {
@@ -142,11 +146,7 @@ public record Admission(Site before, Site after, List<Step> steps) {
   }
 
   private static Step step(
-      Roster s,
-      Registration r,
-      boolean replace,
-      String source,
-      java.util.Map<java.util.UUID, String> batch) {
+      Roster s, Registration r, boolean replace, String source, Map<UUID, String> batch) {
     String who =
         (source == null ? "" : source + ": ") + "host " + r.hostname() + " (" + r.uuid() + ")";
     checkEndpoints(r, who);
@@ -253,7 +253,7 @@ public record Admission(Site before, Site after, List<Step> steps) {
    * How to name another host in a conflict: an admitted one by its number, one of this batch by the
    * blob it came from (its number is only planned).
    */
-  static String describeOther(HostEntry h, java.util.Map<java.util.UUID, String> batch) {
+  static String describeOther(HostEntry h, Map<UUID, String> batch) {
     String source = batch.get(h.uuid());
     return source != null
         ? "host "
@@ -267,7 +267,7 @@ public record Admission(Site before, Site after, List<Step> steps) {
   }
 
   private static void checkAgainstOthers(
-      Roster s, Registration r, String who, java.util.Map<java.util.UUID, String> batch) {
+      Roster s, Registration r, String who, Map<UUID, String> batch) {
     // The first other host, in number order, with this key (or previous key) or this hostname.
     Optional<HostEntry> clash = s.firstWithKeyOrName(r.publicKey(), r.hostname(), r.uuid());
     if (clash.isPresent()) {

@@ -1,5 +1,7 @@
 package org.wgmesh.site;
 
+import java.util.List;
+
 /**
  * Asks the operator to approve a change. Implementations: a prompt on the terminal, which always
  * shows the details first (even with {@code -q}: nobody should approve what they cannot see), or
@@ -12,5 +14,5 @@ public interface Confirmation {
    * @return true to go ahead
    * @throws org.wgmesh.core.error.WgmeshException when nobody can be asked (no terminal, no --yes)
    */
-  boolean confirm(String question, java.util.List<String> details);
+  boolean confirm(String question, List<String> details);
 }

@@ -3,10 +3,14 @@ package org.wgmesh.site;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import org.wgmesh.core.cli.Reporter;
 import org.wgmesh.core.crypto.X25519PublicKey;
 import org.wgmesh.core.error.ConflictException;
@@ -18,7 +22,9 @@ import org.wgmesh.core.error.WgmeshException;
 import org.wgmesh.core.exec.CpuWork;
 import org.wgmesh.core.io.LockFile;
 import org.wgmesh.core.model.HostEntry;
+import org.wgmesh.core.model.LinkSettings;
 import org.wgmesh.core.model.MeshSettings;
+import org.wgmesh.core.model.Topology;
 import org.wgmesh.core.net.AsnRange;
 import org.wgmesh.core.net.DomainName;
 import org.wgmesh.core.net.IpPrefix;
@@ -120,7 +126,7 @@ public final class SiteAdmin {
             tunnel,
             portbase,
             SiteFile.defaultAllowedLanPrefixes(),
-            org.wgmesh.core.model.Topology.FULL_MESH);
+            Topology.FULL_MESH);
     return new NewSiteValues(settings, asn, publish);
   }
 
@@ -178,15 +184,14 @@ public final class SiteAdmin {
    * @throws WgmeshException with {@link ExitCode#DECLINED} when the operator says no
    */
   public Admission admit(Path yaml, List<BlobSource.Blob> blobs, boolean replace) {
-    return admit(yaml, blobs, replace, java.time.Instant.now());
+    return admit(yaml, blobs, replace, Instant.now());
   }
 
   /**
    * {@link #admit(Path, List, boolean)} at {@code now}: a key rotation schedules the switch to the
    * new key at {@code now} plus the site's {@code key-switch-delay}.
    */
-  public Admission admit(
-      Path yaml, List<BlobSource.Blob> blobs, boolean replace, java.time.Instant now) {
+  public Admission admit(Path yaml, List<BlobSource.Blob> blobs, boolean replace, Instant now) {
     if (!Files.exists(yaml)) {
       SiteFile.load(yaml); // the usual "does not exist" error, without creating a lock file
     }
@@ -196,7 +201,7 @@ public final class SiteAdmin {
   }
 
   private Admission admitLocked(
-      Path yaml, List<BlobSource.Blob> blobs, boolean replace, java.time.Instant now) {
+      Path yaml, List<BlobSource.Blob> blobs, boolean replace, Instant now) {
     Site site = SiteFile.load(yaml);
     // Opening a blob costs two X25519 operations: the blobs open side by side (issue 21: 82% of
     // admitting 10,000 blobs), then are reported and judged in their order, so the first bad blob
@@ -221,7 +226,7 @@ public final class SiteAdmin {
       rotations += o.rotation() ? 1 : 0;
     }
     if (rotations > 0 && rotations < regs.size()) {
-      throw new org.wgmesh.core.error.UsageException(
+      throw new UsageException(
           "wgsite -i",
           "key rotation blobs and registration blobs cannot be imported together",
           "import the rotations (from 'wghost --rotate-key') in a run of their own");
@@ -263,7 +268,7 @@ public final class SiteAdmin {
   /** A blob opened: its registration and whether it was a key rotation, or why it did not open. */
   private record Opened(Registration registration, boolean rotation, RuntimeException error) {}
 
-  private static Opened open(Site site, BlobSource.Blob b, java.time.Instant now) {
+  private static Opened open(Site site, BlobSource.Blob b, Instant now) {
     try {
       return KeyRotation.isRotation(b.text())
           ? new Opened(openRotation(site, b.text(), now), true, null)
@@ -395,8 +400,7 @@ public final class SiteAdmin {
    * @return the site as it is afterwards
    * @throws WgmeshException with {@link ExitCode#DECLINED} when the operator says no
    */
-  public Site setLinks(
-      Path yaml, java.util.function.UnaryOperator<org.wgmesh.core.model.LinkSettings> change) {
+  public Site setLinks(Path yaml, UnaryOperator<LinkSettings> change) {
     return setLinks(yaml, change, true);
   }
 
@@ -405,10 +409,7 @@ public final class SiteAdmin {
    * a site created by this same command takes its settings without a question, as it takes the
    * other creation options.
    */
-  public Site setLinks(
-      Path yaml,
-      java.util.function.UnaryOperator<org.wgmesh.core.model.LinkSettings> change,
-      boolean ask) {
+  public Site setLinks(Path yaml, UnaryOperator<LinkSettings> change, boolean ask) {
     if (!Files.exists(yaml)) {
       SiteFile.load(yaml);
     }
@@ -437,7 +438,7 @@ public final class SiteAdmin {
   }
 
   /** {@code auto} (by the underlay family) or the number. */
-  public static String mtuText(org.wgmesh.core.model.LinkSettings l) {
+  public static String mtuText(LinkSettings l) {
     return l.mtu().isPresent()
         ? Integer.toString(l.mtu().getAsInt())
         : "auto (1420 over IPv4, 1400 over IPv6)";
@@ -453,7 +454,7 @@ public final class SiteAdmin {
    * @throws InputException when the overlap is shorter than the record lifetime
    * @throws WgmeshException with {@link ExitCode#DECLINED} when the operator says no
    */
-  public Site rollSiteKey(Path yaml, java.time.Duration overlap, java.time.Instant now) {
+  public Site rollSiteKey(Path yaml, Duration overlap, Instant now) {
     if (!Files.exists(yaml)) {
       SiteFile.load(yaml);
     }
@@ -471,7 +472,7 @@ public final class SiteAdmin {
           List.of(
               "current key: " + site.keys().fingerprint(),
               "overlap:     the current key signs (announcing the next one) until "
-                  + now.plus(overlap).truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+                  + now.plus(overlap).truncatedTo(ChronoUnit.SECONDS),
               "after that:  the new key signs alone; an endpoint that read no record during the",
               "             overlap must be re-pinned with wgconfig --site-fingerprint NEW",
               ""));
@@ -490,7 +491,7 @@ public final class SiteAdmin {
    * Opens a key rotation blob: the endorsement must be sealed by the key this site has admitted for
    * the registration's uuid, and endorse the registration's (new) key.
    */
-  private static Registration openRotation(Site site, String text, java.time.Instant now) {
+  private static Registration openRotation(Site site, String text, Instant now) {
     String domain = site.settings().domain();
     KeyRotation.Opened o;
     try {
@@ -518,7 +519,7 @@ public final class SiteAdmin {
     // The admitted key, or while a switch is still ahead the key the host uses until it (a host
     // that has not switched yet rotating again). Not after it: the previous key is retired then,
     // and whoever got hold of it must not be able to rotate the host's key.
-    org.wgmesh.core.crypto.X25519PublicKey endorser = o.oldKey();
+    X25519PublicKey endorser = o.oldKey();
     boolean endorsed =
         admitted.publicKey().equals(endorser)
             || admitted.pendingSwitchAt(now).map(s -> s.from().equals(endorser)).orElse(false);
@@ -557,17 +558,17 @@ public final class SiteAdmin {
    * Opens a blob with the site box key, or during a site-key roll with the next one (an endpoint
    * that saw the announcement may seal to either).
    */
-  private static org.wgmesh.core.registration.Registration openBlob(Site site, String text) {
+  private static Registration openBlob(Site site, String text) {
     try {
       return RegistrationBlob.open(text, site.keys().box(), site.settings().domain());
-    } catch (org.wgmesh.core.error.InputException e) {
+    } catch (InputException e) {
       var roll = site.keyPolicy().roll();
       if (roll.isEmpty()) {
         throw e;
       }
       try {
         return RegistrationBlob.open(text, roll.get().nextBox(), site.settings().domain());
-      } catch (org.wgmesh.core.error.InputException withNext) {
+      } catch (InputException withNext) {
         throw e;
       }
     }

@@ -3,8 +3,10 @@ package org.wgmesh.site;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.wgmesh.core.testing.LayeringRules;
+import org.wgmesh.core.testing.SourceRules;
 
 /** The layering rules of docs/architecture.md on wgsite's main classes. */
 class LayeringTest {
@@ -57,5 +59,10 @@ class LayeringTest {
     assertThat(SITE.contain("org.wgmesh.site.publish.zonefile.ZoneFilePublisher")).isTrue();
     assertThat(SITE.stream().allMatch(c -> c.getPackageName().startsWith("org.wgmesh.site")))
         .isTrue();
+  }
+
+  @Test
+  void mainCode_importsTheTypesItNames() {
+    assertThat(SourceRules.inlineQualifiedNames(Path.of("src/main/java"))).isEmpty();
   }
 }

@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 
@@ -23,12 +24,12 @@ public final class Io {
     // same net goes under stdout: a value from input printed as data cannot reach the terminal raw.
     this.out =
         new PrintWriter(
-            new EscapingWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8)), true);
+            new EscapingWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8)), true);
     // Diagnostics quote input: the escaping writer keeps control characters off the terminal.
     // Both nets are under SafeText, which the messages themselves pass (issue 19).
     this.err =
         new PrintWriter(
-            new EscapingWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8)), true);
+            new EscapingWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8)), true);
     this.interactive = interactive;
   }
 

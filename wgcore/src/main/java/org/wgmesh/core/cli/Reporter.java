@@ -1,6 +1,7 @@
 package org.wgmesh.core.cli;
 
 import java.io.PrintWriter;
+import java.io.Writer;
 
 /**
  * Where services report progress and warnings. Library code never prints; it calls this sink and
@@ -24,7 +25,7 @@ public final class Reporter {
 
   /** A reporter that drops everything, for tests and library callers that want silence. */
   public static Reporter silent() {
-    return new Reporter(new PrintWriter(java.io.Writer.nullWriter()), Verbosity.QUIET);
+    return new Reporter(new PrintWriter(Writer.nullWriter()), Verbosity.QUIET);
   }
 
   /** Progress a person wants to see by default. Suppressed by {@code -q}. */

@@ -8,11 +8,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import org.wgmesh.core.error.DnsException;
+import org.wgmesh.core.error.InputException;
 import org.wgmesh.core.error.RecordException;
 import org.wgmesh.core.net.IpAddress;
 import org.xbill.DNS.CNAMERecord;
@@ -148,12 +150,12 @@ public final class DnsjavaSource implements DnsSource {
       }
       IpAddress address = IpAddress.parse(host, "resolver");
       return new InetSocketAddress(address.address(), port);
-    } catch (IllegalArgumentException | org.wgmesh.core.error.InputException e) {
+    } catch (IllegalArgumentException | InputException e) {
       // a bad option value: INPUT, as docs/exit-codes.md says (issue 19)
-      throw new org.wgmesh.core.error.InputException(
+      throw new InputException(
           "--resolver '" + text + "'",
           "not a resolver address ("
-              + (e instanceof org.wgmesh.core.error.InputException i ? i.why() : e.getMessage())
+              + (e instanceof InputException i ? i.why() : e.getMessage())
               + ")",
           "use IP, IP:PORT or [IPv6]:PORT, e.g. 127.0.0.1:53 or [2001:db8::53]:53");
     }
@@ -346,7 +348,7 @@ public final class DnsjavaSource implements DnsSource {
         return true;
       }
       String m = t.getMessage();
-      if (m != null && m.toLowerCase(java.util.Locale.ROOT).contains("timed out")) {
+      if (m != null && m.toLowerCase(Locale.ROOT).contains("timed out")) {
         return true;
       }
     }
@@ -380,7 +382,7 @@ public final class DnsjavaSource implements DnsSource {
     try {
       return Name.fromString(n + ".");
     } catch (TextParseException e) {
-      throw new org.wgmesh.core.error.InputException(
+      throw new InputException(
           "DNS name '" + name + "'", "not a valid domain name: " + e.getMessage());
     }
   }

@@ -1,5 +1,6 @@
 package org.wgmesh.core.dns;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -26,7 +27,7 @@ public record TxtRecordSet(String name, int ttl, List<String> strings) {
       throw new IllegalArgumentException("negative TTL");
     }
     for (String s : strings) {
-      if (s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_STRING_BYTES) {
+      if (s.getBytes(StandardCharsets.UTF_8).length > MAX_STRING_BYTES) {
         throw new IllegalArgumentException("TXT string over 255 bytes in " + name);
       }
     }

@@ -1,5 +1,6 @@
 package org.wgmesh.core.exec;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -45,12 +46,12 @@ public record Command(List<String> argv, byte[] stdin, boolean mutates) {
     return o instanceof Command c
         && c.argv.equals(argv)
         && c.mutates == mutates
-        && java.util.Arrays.equals(c.stdin, stdin);
+        && Arrays.equals(c.stdin, stdin);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(argv, mutates, java.util.Arrays.hashCode(stdin));
+    return Objects.hash(argv, mutates, Arrays.hashCode(stdin));
   }
 
   @Override

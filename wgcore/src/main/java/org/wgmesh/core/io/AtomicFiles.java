@@ -1,7 +1,9 @@
 package org.wgmesh.core.io;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -59,7 +61,7 @@ public final class AtomicFiles {
       Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp", attr);
       try {
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-          ch.write(java.nio.ByteBuffer.wrap(content));
+          ch.write(ByteBuffer.wrap(content));
           ch.force(true);
         }
         // createTempFile applies the umask on some file systems; set the mode explicitly.
@@ -77,7 +79,7 @@ public final class AtomicFiles {
 
   /** {@link #write(Path, byte[], Set)} for UTF-8 text. */
   public static boolean write(Path target, String content, Set<PosixFilePermission> mode) {
-    return write(target, content.getBytes(java.nio.charset.StandardCharsets.UTF_8), mode);
+    return write(target, content.getBytes(StandardCharsets.UTF_8), mode);
   }
 
   /**

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Locale;
 import org.wgmesh.core.error.FileException;
 import org.wgmesh.core.error.WgmeshException;
 
@@ -109,7 +110,7 @@ public final class BoundedFiles {
       return (bytes >> 20) + " MiB";
     }
     if (bytes >= 1 << 20) {
-      return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / (double) (1 << 20));
+      return String.format(Locale.ROOT, "%.1f MiB", bytes / (double) (1 << 20));
     }
     if (bytes >= 1 << 10 && bytes % (1 << 10) == 0) {
       return (bytes >> 10) + " KiB";

@@ -10,6 +10,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.wgmesh.core.error.ConflictException;
 import org.wgmesh.core.error.FileException;
@@ -97,7 +98,7 @@ public final class LockFile implements Lock {
       // users from taking (and so blocking) a lock they have no business with.
       return FileChannel.open(
           file,
-          java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+          Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
           PosixFilePermissions.asFileAttribute(AtomicFiles.SECRET));
     } catch (IOException e) {
       throw new FileException(

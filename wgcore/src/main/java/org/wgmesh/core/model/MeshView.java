@@ -1,8 +1,11 @@
 package org.wgmesh.core.model;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Stream;
 import org.wgmesh.core.crypto.Ed25519PublicKey;
 import org.wgmesh.core.crypto.X25519PublicKey;
 
@@ -35,8 +38,8 @@ public record MeshView(
   }
 
   /** How long the site lets a record live (the time between signing and expiry). */
-  public java.time.Duration lifetime() {
-    return java.time.Duration.between(issued, expires);
+  public Duration lifetime() {
+    return Duration.between(issued, expires);
   }
 
   /**
@@ -56,7 +59,7 @@ public record MeshView(
   }
 
   /** The earliest scheduled key switch after {@code t} (of this host or a peer), if any. */
-  public java.util.Optional<Instant> nextKeySwitchAfter(Instant t) {
+  public Optional<Instant> nextKeySwitchAfter(Instant t) {
     return members()
         .flatMap(e -> e.pendingSwitchAt(t).stream())
         .map(KeySwitch::at)
@@ -64,7 +67,7 @@ public record MeshView(
   }
 
   /** Every member: this endpoint's own entry, then the peers. */
-  public java.util.stream.Stream<HostEntry> members() {
-    return java.util.stream.Stream.concat(java.util.stream.Stream.of(self), peers.stream());
+  public Stream<HostEntry> members() {
+    return Stream.concat(Stream.of(self), peers.stream());
   }
 }

@@ -2,6 +2,7 @@ package org.wgmesh.core.model;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.TreeSet;
@@ -118,7 +119,7 @@ public sealed interface Topology permits Topology.FullMesh, Topology.HubAndSpoke
 
     /** Whether {@code number} is a hub. */
     public boolean isHub(int number) {
-      return java.util.Collections.binarySearch(hubs, number) >= 0;
+      return Collections.binarySearch(hubs, number) >= 0;
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.wgmesh.core.net;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.wgmesh.core.error.InputException;
 
 /**
@@ -94,7 +95,7 @@ public record AsnRange(List<long[]> spans) {
   }
 
   /** The lowest number in the range not in {@code used}, or -1 when all are taken. */
-  public long lowestFree(java.util.Set<Long> used) {
+  public long lowestFree(Set<Long> used) {
     return lowestFree(used, Long.MIN_VALUE);
   }
 
@@ -102,7 +103,7 @@ public record AsnRange(List<long[]> spans) {
    * The lowest number in the range, at least {@code from}, not in {@code used}, or -1 when all are
    * taken: where a caller that only ever adds to {@code used} resumes its search.
    */
-  public long lowestFree(java.util.Set<Long> used, long from) {
+  public long lowestFree(Set<Long> used, long from) {
     for (long[] s : spans) {
       for (long a = Math.max(s[0], from); a <= s[1]; a++) {
         if (!used.contains(a)) {

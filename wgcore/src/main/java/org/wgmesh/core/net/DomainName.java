@@ -4,6 +4,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import org.wgmesh.core.error.InputException;
+import org.wgmesh.core.error.SafeText;
 
 /**
  * A DNS name such as a mesh domain ({@code mesh.example.com}): letters, digits and inner hyphens in
@@ -68,7 +69,7 @@ public record DomainName(String name) implements Comparable<DomainName> {
   }
 
   private static String printable(String s) {
-    return org.wgmesh.core.error.SafeText.abbreviate(s, 80);
+    return SafeText.abbreviate(s, 80);
   }
 
   /** {@code label.name}: a name below this one. */

@@ -3,6 +3,7 @@ package org.wgmesh.core.net;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 import java.util.regex.Pattern;
 import org.wgmesh.core.error.InputException;
 
@@ -70,6 +71,6 @@ public record IpAddress(InetAddress address) implements Comparable<IpAddress> {
     if (a.length != b.length) {
       return Integer.compare(a.length, b.length);
     }
-    return java.util.Arrays.compareUnsigned(a, b);
+    return Arrays.compareUnsigned(a, b);
   }
 }

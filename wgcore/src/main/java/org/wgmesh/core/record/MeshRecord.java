@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import org.wgmesh.core.crypto.Ed25519PrivateKey;
@@ -350,7 +351,7 @@ public record MeshRecord(
               "mtu",
               mtu + " is out of range " + LinkSettings.MIN_MTU + ".." + LinkSettings.MAX_MTU);
         }
-        links = links.withMtu(java.util.OptionalInt.of(mtu));
+        links = links.withMtu(OptionalInt.of(mtu));
       } else if (tag == EXT_KEEPALIVE) {
         int keepalive = u16(r, value, "keepalive");
         if (keepalive > LinkSettings.MAX_KEEPALIVE) {

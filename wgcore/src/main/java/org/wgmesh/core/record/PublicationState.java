@@ -1,5 +1,6 @@
 package org.wgmesh.core.record;
 
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
@@ -209,7 +210,7 @@ public record PublicationState(
         }
       } catch (WgmeshException e) {
         throw e instanceof ConfigException c ? c : new ConfigException(where, e.why(), null, e);
-      } catch (IllegalArgumentException | java.time.DateTimeException e) {
+      } catch (IllegalArgumentException | DateTimeException e) {
         throw new ConfigException(where, "malformed '" + f[0] + "' line: " + e.getMessage());
       }
     }

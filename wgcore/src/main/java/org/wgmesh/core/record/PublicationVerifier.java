@@ -1,6 +1,7 @@
 package org.wgmesh.core.record;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -43,7 +44,7 @@ import org.wgmesh.core.record.PublicationReport.Problem;
 public final class PublicationVerifier {
   private final Clock clock;
   private final int parallelism;
-  private final java.time.Duration keySwitchDelay;
+  private final Duration keySwitchDelay;
 
   /**
    * With up to 8 lookups at once.
@@ -62,7 +63,7 @@ public final class PublicationVerifier {
     this(clock, parallelism, PublicationPlanner.DEFAULT_KEY_SWITCH_DELAY);
   }
 
-  private PublicationVerifier(Clock clock, int parallelism, java.time.Duration keySwitchDelay) {
+  private PublicationVerifier(Clock clock, int parallelism, Duration keySwitchDelay) {
     if (parallelism < 1) {
       throw new IllegalArgumentException("parallelism must be at least 1");
     }
@@ -75,7 +76,7 @@ public final class PublicationVerifier {
    * This verifier expecting host key switches at the times the planner publishes with {@code delay}
    * (site file {@code key-switch-delay}; see {@link KeySwitchTimes}).
    */
-  public PublicationVerifier withKeySwitchDelay(java.time.Duration delay) {
+  public PublicationVerifier withKeySwitchDelay(Duration delay) {
     return new PublicationVerifier(clock, parallelism, delay);
   }
 

@@ -3,6 +3,7 @@ package org.wgmesh.core.record;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -257,7 +258,7 @@ public final class SeenSerials {
               "expected 'mesh SERIAL', 'mesh-issued SECONDS', 'site-key KEY', 'next-site-key KEY', 'site-box-key KEY'"
                   + " or 'host NUMBER SERIAL'");
         }
-      } catch (NumberFormatException | java.time.DateTimeException e) {
+      } catch (NumberFormatException | DateTimeException e) {
         throw new ConfigException(where, "not a number: " + e.getMessage());
       } catch (InputException e) {
         throw new ConfigException(where, e.why());

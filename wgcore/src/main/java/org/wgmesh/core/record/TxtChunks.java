@@ -7,6 +7,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.wgmesh.core.dns.TxtRecordSet;
 import org.wgmesh.core.error.RecordException;
+import org.wgmesh.core.error.SafeText;
 
 /**
  * Cuts an encoded record into indexed TXT strings ({@code 0:...}, {@code 1:...}) and joins them
@@ -97,6 +98,6 @@ final class TxtChunks {
 
   private static String abbreviate(String s) {
     // Never echo control characters from DNS into a terminal.
-    return org.wgmesh.core.error.SafeText.abbreviate(s, 20);
+    return SafeText.abbreviate(s, 20);
   }
 }

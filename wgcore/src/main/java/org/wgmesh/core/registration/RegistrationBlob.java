@@ -1,6 +1,8 @@
 package org.wgmesh.core.registration;
 
 import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -349,8 +351,8 @@ public final class RegistrationBlob {
           };
       byte[] raw = bytes(len, field);
       try {
-        return new IpAddress(java.net.InetAddress.getByAddress(raw));
-      } catch (java.net.UnknownHostException e) {
+        return new IpAddress(InetAddress.getByAddress(raw));
+      } catch (UnknownHostException e) {
         throw new InputException(what + ": " + field, "bad address");
       }
     }

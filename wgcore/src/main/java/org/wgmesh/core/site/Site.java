@@ -12,6 +12,7 @@ import java.util.UUID;
 import org.wgmesh.core.crypto.SiteKeys;
 import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.model.HostEntry;
+import org.wgmesh.core.model.LinkSettings;
 import org.wgmesh.core.model.MeshSettings;
 import org.wgmesh.core.net.AsnRange;
 
@@ -94,7 +95,7 @@ public record Site(
   }
 
   /** This site with other mesh-wide link settings (MTU, keepalive, BFD). */
-  public Site withLinks(org.wgmesh.core.model.LinkSettings links) {
+  public Site withLinks(LinkSettings links) {
     return new Site(
         settings.withLinks(links),
         hosts,

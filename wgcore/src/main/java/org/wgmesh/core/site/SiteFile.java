@@ -3,10 +3,12 @@ package org.wgmesh.core.site;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.wgmesh.core.crypto.SiteKeys;
 import org.wgmesh.core.error.ConfigException;
+import org.wgmesh.core.error.ConflictException;
 import org.wgmesh.core.error.FileException;
 import org.wgmesh.core.error.InputException;
 import org.wgmesh.core.io.AtomicFiles;
@@ -57,7 +59,7 @@ public final class SiteFile {
    *
    * @throws InputException naming {@code what} for another form
    */
-  public static java.time.Duration parseDuration(String text, String what) {
+  public static Duration parseDuration(String text, String what) {
     return Durations.parse(text, what);
   }
 
@@ -108,7 +110,7 @@ public final class SiteFile {
   }
 
   /** How long a command waits for another one that is changing the same site file. */
-  public static final java.time.Duration LOCK_WAIT = java.time.Duration.ofSeconds(10);
+  public static final Duration LOCK_WAIT = Duration.ofSeconds(10);
 
   /** The lock file of a site file: {@code <file>.lock} beside it. */
   public static Path lockPath(Path yaml) {
@@ -124,13 +126,13 @@ public final class SiteFile {
    *     wait}
    * @throws FileException when the lock file cannot be created
    */
-  public static LockFile lock(Path yaml, java.time.Duration wait) {
+  public static LockFile lock(Path yaml, Duration wait) {
     Path lockFile = lockPath(yaml);
     return LockFile.acquire(
         lockFile,
         wait,
         () ->
-            new org.wgmesh.core.error.ConflictException(
+            new ConflictException(
                 yaml.toString(),
                 "another wgsite or wgpub is changing this site file ("
                     + lockFile.getFileName()

@@ -1,13 +1,19 @@
 package org.wgmesh.core.site;
 
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.wgmesh.core.crypto.Ed25519PublicKey;
@@ -23,6 +29,7 @@ import org.wgmesh.core.model.Topology;
 import org.wgmesh.core.net.Addressing;
 import org.wgmesh.core.net.AsnRange;
 import org.wgmesh.core.net.DomainName;
+import org.wgmesh.core.net.IpAddress;
 import org.wgmesh.core.net.IpPrefix;
 import org.wgmesh.core.registration.Registration;
 import org.wgmesh.core.yaml.YamlNode;
@@ -72,7 +79,7 @@ record SiteSpec(
   record RollSpec(
       Ed25519PublicKey nextPublic,
       X25519PublicKey nextBoxPublic,
-      java.time.Instant at,
+      Instant at,
       YamlNode node,
       YamlNode boxNode) {}
 
@@ -191,7 +198,7 @@ record SiteSpec(
     KeyPolicy keyPolicy =
         new KeyPolicy(
             YamlNode.optional(top, "group-key-max-age").map(n -> duration(n, 3600, 366L * 86400)),
-            java.util.Optional.empty(),
+            Optional.empty(),
             // How long after a rotated host key is first published every end switches to it.
             YamlNode.optional(top, "key-switch-delay").map(n -> duration(n, 1, 366L * 86400)));
     YamlNode keysNode = root.require(top, "site-keys");
@@ -256,16 +263,16 @@ record SiteSpec(
    */
   private static LinkSettings linkSettings(Map<String, YamlNode> top) {
     LinkSettings l = LinkSettings.DEFAULT;
-    java.util.Optional<YamlNode> mtu = YamlNode.optional(top, "mtu");
+    Optional<YamlNode> mtu = YamlNode.optional(top, "mtu");
     if (mtu.isPresent()) {
       l =
           l.withMtu(
-              java.util.OptionalInt.of(
+              OptionalInt.of(
                   convert(
                       mtu.get(),
                       t -> LinkSettings.checkMtu(LinkSettings.number(t, "mtu"), "mtu"))));
     }
-    java.util.Optional<YamlNode> keepalive = YamlNode.optional(top, "keepalive");
+    Optional<YamlNode> keepalive = YamlNode.optional(top, "keepalive");
     if (keepalive.isPresent()) {
       l =
           l.withKeepalive(
@@ -275,7 +282,7 @@ record SiteSpec(
                       LinkSettings.checkKeepalive(
                           LinkSettings.number(t, "keepalive"), "keepalive")));
     }
-    java.util.Optional<YamlNode> bfd = YamlNode.optional(top, "bfd");
+    Optional<YamlNode> bfd = YamlNode.optional(top, "bfd");
     if (bfd.isPresent()) {
       l = l.withBfd(convert(bfd.get(), t -> BfdProfile.parse(t, "bfd")));
     }
@@ -288,9 +295,9 @@ record SiteSpec(
       Map<String, YamlNode> keys,
       Ed25519PublicKey current,
       X25519PublicKey currentBox) {
-    java.util.Optional<YamlNode> next = YamlNode.optional(keys, "next-signing-public");
-    java.util.Optional<YamlNode> nextBox = YamlNode.optional(keys, "next-box-public");
-    java.util.Optional<YamlNode> at = YamlNode.optional(keys, "roll-at");
+    Optional<YamlNode> next = YamlNode.optional(keys, "next-signing-public");
+    Optional<YamlNode> nextBox = YamlNode.optional(keys, "next-box-public");
+    Optional<YamlNode> at = YamlNode.optional(keys, "roll-at");
     if (next.isEmpty() && nextBox.isEmpty() && at.isEmpty()) {
       return null;
     }
@@ -312,10 +319,10 @@ record SiteSpec(
     if (nextBoxKey.equals(currentBox)) {
       throw nextBox.get().error("is the current box key", "never edit site-keys by hand");
     }
-    java.time.Instant when;
+    Instant when;
     try {
-      when = java.time.Instant.parse(at.get().text());
-    } catch (java.time.format.DateTimeParseException e) {
+      when = Instant.parse(at.get().text());
+    } catch (DateTimeParseException e) {
       throw at.get()
           .error("'" + at.get().text() + "' is not a time", "write e.g. 2027-01-15T12:00:00Z");
     }
@@ -400,7 +407,7 @@ record SiteSpec(
 
   /** A hub by hostname, else by number, among the admitted hosts. */
   private static HostEntry hub(YamlNode item, List<HostEntry> hosts) {
-    String t = item.text().toLowerCase(java.util.Locale.ROOT);
+    String t = item.text().toLowerCase(Locale.ROOT);
     for (HostEntry h : hosts) {
       if (h.hostname().equals(t)) {
         return h;
@@ -421,9 +428,9 @@ record SiteSpec(
 
   private static HostEntry host(YamlNode h) {
     Map<String, YamlNode> e = h.entries(HOST_KEYS);
-    List<org.wgmesh.core.net.IpAddress> endpoints = new ArrayList<>();
+    List<IpAddress> endpoints = new ArrayList<>();
     for (YamlNode a : YamlNode.optional(e, "endpoints").map(YamlNode::items).orElse(List.of())) {
-      endpoints.add(convert(a, t -> org.wgmesh.core.net.IpAddress.parse(t, "endpoint")));
+      endpoints.add(convert(a, t -> IpAddress.parse(t, "endpoint")));
     }
     List<IpPrefix> lans = new ArrayList<>();
     for (YamlNode p : YamlNode.optional(e, "lan-prefixes").map(YamlNode::items).orElse(List.of())) {
@@ -456,8 +463,8 @@ record SiteSpec(
    * key to {@code public-key}, both or neither.
    */
   private static Optional<KeySwitch> keySwitch(Map<String, YamlNode> e, X25519PublicKey key) {
-    java.util.Optional<YamlNode> prev = YamlNode.optional(e, "previous-key");
-    java.util.Optional<YamlNode> at = YamlNode.optional(e, "key-switch-at");
+    Optional<YamlNode> prev = YamlNode.optional(e, "previous-key");
+    Optional<YamlNode> at = YamlNode.optional(e, "key-switch-at");
     if (prev.isEmpty() && at.isEmpty()) {
       return Optional.empty();
     }
@@ -476,10 +483,10 @@ record SiteSpec(
               "previous-key is the key the host used before the rotation; remove both keys"
                   + " to switch now");
     }
-    java.time.Instant when;
+    Instant when;
     try {
-      when = java.time.Instant.parse(at.get().text());
-    } catch (java.time.format.DateTimeParseException x) {
+      when = Instant.parse(at.get().text());
+    } catch (DateTimeParseException x) {
       throw at.get()
           .error("'" + at.get().text() + "' is not a time", "write e.g. 2026-12-03T15:00:00Z");
     }
@@ -559,7 +566,7 @@ record SiteSpec(
     if (!p.isV6() || p.length() != Addressing.TUNNEL_PREFIX_LENGTH) {
       throw new InputException(what, "must be an IPv6 /48, is " + p, TUNNEL_PREFIX_HINT);
     }
-    java.net.InetAddress a = p.network().address();
+    InetAddress a = p.network().address();
     String unusable =
         a.isMulticastAddress()
             ? "multicast (ff00::/8)"
@@ -595,11 +602,11 @@ record SiteSpec(
     return t;
   }
 
-  private static java.util.UUID uuid(String t) {
+  private static UUID uuid(String t) {
     if (!t.matches("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")) {
       throw new InputException("uuid", "'" + t + "' is not a UUID");
     }
-    return java.util.UUID.fromString(t);
+    return UUID.fromString(t);
   }
 
   /** Runs a value parser on a scalar ({@link YamlNode#as}): its complaint at the node's line. */

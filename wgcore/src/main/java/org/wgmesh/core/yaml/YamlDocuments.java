@@ -2,9 +2,11 @@ package org.wgmesh.core.yaml;
 
 import java.io.StringReader;
 import java.nio.file.Path;
+import java.util.Map;
 import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.error.FileException;
 import org.wgmesh.core.io.BoundedFiles;
+import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.composer.Composer;
@@ -157,9 +159,9 @@ public final class YamlDocuments {
    * Writes plain data (maps with string keys, lists, strings, numbers, booleans) as block-style
    * YAML in the maps' iteration order. Strings that would read back as something else are quoted.
    */
-  public static String dump(java.util.Map<String, ?> data) {
-    org.yaml.snakeyaml.DumperOptions d = new org.yaml.snakeyaml.DumperOptions();
-    d.setDefaultFlowStyle(org.yaml.snakeyaml.DumperOptions.FlowStyle.BLOCK);
+  public static String dump(Map<String, ?> data) {
+    DumperOptions d = new DumperOptions();
+    d.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
     d.setIndent(2);
     d.setIndicatorIndent(0);
     d.setWidth(200);

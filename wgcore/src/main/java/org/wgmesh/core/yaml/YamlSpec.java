@@ -1,5 +1,6 @@
 package org.wgmesh.core.yaml;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -26,7 +27,7 @@ public final class YamlSpec<X> {
         throw new IllegalArgumentException("key declared twice: " + s.key());
       }
     }
-    this.keys = java.util.Collections.unmodifiableSet(k);
+    this.keys = Collections.unmodifiableSet(k);
   }
 
   /** A spec of these settings, in the order they are written. */

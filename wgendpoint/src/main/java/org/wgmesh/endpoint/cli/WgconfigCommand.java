@@ -5,15 +5,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
+import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.ToIntFunction;
 import org.wgmesh.core.cli.Cli;
 import org.wgmesh.core.cli.CommonOptions;
 import org.wgmesh.core.cli.Io;
 import org.wgmesh.core.cli.Reporter;
 import org.wgmesh.core.cli.VersionProvider;
+import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.error.ExitCode;
+import org.wgmesh.core.error.InputException;
 import org.wgmesh.core.model.BfdProfile;
 import org.wgmesh.core.model.LinkSettings;
 import org.wgmesh.core.net.DomainName;
@@ -339,19 +345,16 @@ public final class WgconfigCommand implements Callable<Integer> {
   }
 
   /** {@code site} (no override) or a number. */
-  private static java.util.OptionalInt siteOr(
-      String t, java.util.function.ToIntFunction<String> parse) {
-    return t.equals("site")
-        ? java.util.OptionalInt.empty()
-        : java.util.OptionalInt.of(parse.applyAsInt(t));
+  private static OptionalInt siteOr(String t, ToIntFunction<String> parse) {
+    return t.equals("site") ? OptionalInt.empty() : OptionalInt.of(parse.applyAsInt(t));
   }
 
   /** Adds the change of one option, parsed now (so a bad value fails before DNS is read). */
   private static <T, V> void set(
       List<Consumer<EndpointConfig.Builder>> changes,
       T option,
-      java.util.function.Function<T, V> parse,
-      java.util.function.BiConsumer<EndpointConfig.Builder, V> apply) {
+      Function<T, V> parse,
+      BiConsumer<EndpointConfig.Builder, V> apply) {
     if (option != null) {
       V value = asOptionValue(parse).apply(option);
       changes.add(b -> apply.accept(b, value));
@@ -362,20 +365,18 @@ public final class WgconfigCommand implements Callable<Integer> {
    * {@code parse} with the exit code of a bad option value (INPUT, docs/exit-codes.md): the name
    * types throw CONFIG, which is right for the endpoint file they also read, not for an option.
    */
-  private static <T, V> java.util.function.Function<T, V> asOptionValue(
-      java.util.function.Function<T, V> parse) {
+  private static <T, V> Function<T, V> asOptionValue(Function<T, V> parse) {
     return t -> {
       try {
         return parse.apply(t);
-      } catch (org.wgmesh.core.error.ConfigException e) {
-        throw new org.wgmesh.core.error.InputException(e.what(), e.why(), e.hint().orElse(null), e);
+      } catch (ConfigException e) {
+        throw new InputException(e.what(), e.why(), e.hint().orElse(null), e);
       }
     };
   }
 
   /** A repeated option: absent, or its values; a single '' means "none". */
-  private static <T> Optional<List<T>> parsed(
-      List<String> values, java.util.function.Function<String, T> parse) {
+  private static <T> Optional<List<T>> parsed(List<String> values, Function<String, T> parse) {
     if (values == null) {
       return Optional.empty();
     }

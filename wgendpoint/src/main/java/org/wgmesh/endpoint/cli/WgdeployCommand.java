@@ -15,6 +15,7 @@ import org.wgmesh.core.cli.VersionProvider;
 import org.wgmesh.core.error.ExitCode;
 import org.wgmesh.core.error.InputException;
 import org.wgmesh.core.error.UsageException;
+import org.wgmesh.core.error.WgmeshException;
 import org.wgmesh.core.exec.CommandRunner;
 import org.wgmesh.core.exec.ProcessCommandRunner;
 import org.wgmesh.core.net.DomainName;
@@ -264,7 +265,7 @@ public final class WgdeployCommand implements Callable<Integer> {
     HealthReport report;
     try {
       report = new CheckJob(dir, runner, clock).check(mesh, maxAge);
-    } catch (org.wgmesh.core.error.WgmeshException e) {
+    } catch (WgmeshException e) {
       // A monitor reading --json always gets one document, also when nothing could be checked
       // (issue 19); the error goes to stderr and the exit code as for any run.
       if (json) {

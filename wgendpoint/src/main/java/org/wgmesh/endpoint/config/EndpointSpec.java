@@ -2,6 +2,7 @@ package org.wgmesh.endpoint.config;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -259,7 +260,7 @@ final class EndpointSpec {
 
   /** Every key the file may hold, the {@code site.} ones without their prefix: for the docs. */
   static Set<String> keysForDocs() {
-    Set<String> all = new java.util.HashSet<>(SPEC.keys());
+    Set<String> all = new HashSet<>(SPEC.keys());
     all.addAll(SITE.keys());
     all.remove("site");
     return all;

@@ -319,7 +319,7 @@ public final class Enrolment {
   static String checkFingerprint(String text) {
     String t = text.strip();
     if (!FINGERPRINT.matcher(t).matches()) {
-      throw new org.wgmesh.core.error.InputException(
+      throw new InputException(
           "--site-fingerprint '" + text + "'",
           "not a site fingerprint",
           "copy it as 'wgsite' prints it: SHA256: followed by 43 base64 characters");

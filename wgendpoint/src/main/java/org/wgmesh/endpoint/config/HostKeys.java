@@ -1,11 +1,15 @@
 package org.wgmesh.endpoint.config;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.wgmesh.core.crypto.KeyFiles;
 import org.wgmesh.core.crypto.X25519PrivateKey;
 import org.wgmesh.core.error.ConfigException;
+import org.wgmesh.core.error.FileException;
 import org.wgmesh.core.error.InputException;
+import org.wgmesh.core.io.AtomicFiles;
 import org.wgmesh.core.net.DomainName;
 
 /** The endpoint's WireGuard private key file: one base64 key, mode 0600, never printed. */
@@ -21,7 +25,7 @@ public final class HostKeys {
    */
   public static X25519PrivateKey read(Path file, DomainName domain) {
     if (!Files.exists(file)) {
-      throw new org.wgmesh.core.error.FileException(
+      throw new FileException(
           file.toString(),
           "host key file does not exist",
           "create it and register this host: wghost " + domain);
@@ -61,9 +65,9 @@ public final class HostKeys {
   }
 
   /** The HPKE key, if its file exists. */
-  public static java.util.Optional<X25519PrivateKey> readHpke(Path hostKeyFile, DomainName domain) {
+  public static Optional<X25519PrivateKey> readHpke(Path hostKeyFile, DomainName domain) {
     Path p = hpkeFile(hostKeyFile, domain);
-    return Files.exists(p) ? java.util.Optional.of(read(p, domain)) : java.util.Optional.empty();
+    return Files.exists(p) ? Optional.of(read(p, domain)) : Optional.empty();
   }
 
   /**
@@ -75,10 +79,9 @@ public final class HostKeys {
   }
 
   /** The pending rotation key, if one exists. */
-  public static java.util.Optional<X25519PrivateKey> readPending(
-      Path hostKeyFile, DomainName domain) {
+  public static Optional<X25519PrivateKey> readPending(Path hostKeyFile, DomainName domain) {
     Path p = pendingFile(hostKeyFile);
-    return Files.exists(p) ? java.util.Optional.of(read(p, domain)) : java.util.Optional.empty();
+    return Files.exists(p) ? Optional.of(read(p, domain)) : Optional.empty();
   }
 
   /**
@@ -94,13 +97,11 @@ public final class HostKeys {
     if (!Files.exists(p)) {
       return;
     }
-    org.wgmesh.core.io.AtomicFiles.write(
-        hostKeyFile, next.toBase64() + "\n", org.wgmesh.core.io.AtomicFiles.SECRET);
+    AtomicFiles.write(hostKeyFile, next.toBase64() + "\n", AtomicFiles.SECRET);
     try {
       Files.delete(p);
-    } catch (java.io.IOException e) {
-      throw new org.wgmesh.core.error.FileException(
-          p.toString(), "cannot remove: " + e.getMessage(), null, e);
+    } catch (IOException e) {
+      throw new FileException(p.toString(), "cannot remove: " + e.getMessage(), null, e);
     }
   }
 

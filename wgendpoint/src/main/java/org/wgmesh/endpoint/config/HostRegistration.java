@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -12,9 +13,12 @@ import org.wgmesh.core.crypto.Fingerprint;
 import org.wgmesh.core.crypto.X25519PrivateKey;
 import org.wgmesh.core.crypto.X25519PublicKey;
 import org.wgmesh.core.error.ConfigException;
+import org.wgmesh.core.error.FileException;
+import org.wgmesh.core.error.InputException;
 import org.wgmesh.core.net.DomainName;
 import org.wgmesh.core.net.IpAddress;
 import org.wgmesh.core.net.IpPrefix;
+import org.wgmesh.core.record.SeenSerials;
 import org.wgmesh.core.registration.KeyRotation;
 import org.wgmesh.core.registration.Registration;
 import org.wgmesh.core.registration.RegistrationBlob;
@@ -175,15 +179,13 @@ public final class HostRegistration {
   private static X25519PublicKey currentBoxKey(EndpointConfig config) {
     Path seen = config.roots().seenFile(config.domain().toString());
     try {
-      if (java.nio.file.Files.isRegularFile(seen)) {
-        return org.wgmesh.core.record.SeenSerials.parse(
-                java.nio.file.Files.readString(seen), seen.toString())
+      if (Files.isRegularFile(seen)) {
+        return SeenSerials.parse(Files.readString(seen), seen.toString())
             .siteBoxKey()
             .orElse(config.siteBoxKey());
       }
-    } catch (java.io.IOException e) {
-      throw new org.wgmesh.core.error.FileException(
-          seen.toString(), "cannot read: " + e.getMessage(), null, e);
+    } catch (IOException e) {
+      throw new FileException(seen.toString(), "cannot read: " + e.getMessage(), null, e);
     }
     return config.siteBoxKey();
   }
@@ -195,7 +197,7 @@ public final class HostRegistration {
     String system = systemHostname.get();
     try {
       return Registration.checkHostname(system, "system host name");
-    } catch (org.wgmesh.core.error.InputException e) {
+    } catch (InputException e) {
       throw new ConfigException(
           "hostname",
           "the system host name cannot be used: " + e.why(),
@@ -219,7 +221,7 @@ public final class HostRegistration {
   }
 
   private static List<IpPrefix> sharedLans(EndpointConfig config, List<String> args) {
-    List<IpPrefix> out = new java.util.ArrayList<>();
+    List<IpPrefix> out = new ArrayList<>();
     for (String a : args) {
       if (a.equals("trust")) {
         out.addAll(config.trustAddresses());
@@ -227,7 +229,7 @@ public final class HostRegistration {
       }
       IpPrefix p = IpPrefix.parseInterface(a, "--shared-lan");
       if (p.masked().equals(p)) {
-        throw new org.wgmesh.core.error.InputException(
+        throw new InputException(
             "--shared-lan",
             "'" + a + "' is a network, not this host's address on it",
             "give the address with the prefix length, e.g. 192.168.7.10/24");

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.wgmesh.core.error.ConflictException;
 import org.wgmesh.endpoint.deploy.host.Shorewall;
 import org.wgmesh.endpoint.deploy.host.ShorewallConfigDir;
@@ -68,7 +69,7 @@ record SharedShorewall(List<RenderedFile> includes, List<Path> operatorFiles) {
   }
 
   private static ConflictException refused(
-      EndpointConfig config, Path dir, Shorewall tool, java.util.Set<String> names) {
+      EndpointConfig config, Path dir, Shorewall tool, Set<String> names) {
     return new ConflictException(
         dir.toString(),
         "holds a "

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.wgmesh.core.crypto.Ed25519PublicKey;
 import org.wgmesh.core.crypto.X25519PublicKey;
 import org.wgmesh.core.error.ConfigException;
@@ -162,7 +163,7 @@ public record EndpointConfig(
   }
 
   /** A copy with {@code change} applied to a builder of this config. */
-  public EndpointConfig with(java.util.function.Consumer<Builder> change) {
+  public EndpointConfig with(Consumer<Builder> change) {
     Builder b = toBuilder();
     change.accept(b);
     return b.build();

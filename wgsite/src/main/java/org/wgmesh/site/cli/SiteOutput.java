@@ -3,6 +3,7 @@ package org.wgmesh.site.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.wgmesh.core.json.Json;
@@ -11,6 +12,7 @@ import org.wgmesh.core.model.MeshSettings;
 import org.wgmesh.core.model.Topology;
 import org.wgmesh.core.site.RetiredHost;
 import org.wgmesh.core.site.Site;
+import org.wgmesh.site.SiteAdmin;
 
 /** Formats a site for stdout: the validation report, the host table, and the JSON listing. */
 final class SiteOutput {
@@ -40,7 +42,7 @@ final class SiteOutput {
   }
 
   /** The endpoints' deploy timer: 5 min plus up to 30 s of jitter. */
-  private static final java.time.Duration DEPLOY_INTERVAL = java.time.Duration.ofSeconds(330);
+  private static final Duration DEPLOY_INTERVAL = Duration.ofSeconds(330);
 
   /** The report {@code wgsite FILE} prints: settings, fingerprint, counts. */
   static void report(Site site, PrintWriter out) {
@@ -65,9 +67,7 @@ final class SiteOutput {
     out.printf("topology:        %s%n", topology(site));
     out.printf(
         "links:           mtu %s, keepalive %d s, bfd %s%n",
-        org.wgmesh.site.SiteAdmin.mtuText(s.links()),
-        s.links().keepalive(),
-        s.links().bfd().text());
+        SiteAdmin.mtuText(s.links()), s.links().keepalive(), s.links().bfd().text());
     out.printf("hosts:           %d%n", used);
     if (!site.retired().isEmpty()) {
       out.printf(
@@ -94,7 +94,7 @@ final class SiteOutput {
                         ? " (NOT above the endpoints' deploy interval of 5 min 30 s plus the ttl:"
                             + " peers may switch late and a link be down until their next deploy)"
                         : ""));
-    for (org.wgmesh.core.model.HostEntry h : site.hosts()) {
+    for (HostEntry h : site.hosts()) {
       h.keySwitch()
           .ifPresent(
               ks ->
@@ -118,7 +118,7 @@ final class SiteOutput {
   /** One line per host, columns aligned, with a header. */
   static void table(Site site, PrintWriter out) {
     String[] head = {"NUMBER", "HOSTNAME", "UUID", "ASN", "PORT", "ENDPOINTS", "LANS"};
-    List<String[]> rows = new java.util.ArrayList<>();
+    List<String[]> rows = new ArrayList<>();
     rows.add(head);
     for (HostEntry h : site.hosts()) {
       rows.add(

@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import org.wgmesh.core.cli.Cli;
 import org.wgmesh.core.cli.CommonOptions;
 import org.wgmesh.core.cli.Io;
+import org.wgmesh.core.cli.Reporter;
 import org.wgmesh.core.cli.VersionProvider;
 import org.wgmesh.core.error.ExitCode;
 import org.wgmesh.core.error.UsageException;
@@ -55,7 +56,7 @@ public final class WgpubCommand implements Callable<Integer> {
   /** Makes the service for a reporter: tests swap publishers and the clock. */
   @FunctionalInterface
   public interface SitePublicationFactory {
-    SitePublication create(org.wgmesh.core.cli.Reporter reporter);
+    SitePublication create(Reporter reporter);
   }
 
   @Mixin CommonOptions common = new CommonOptions();
@@ -96,7 +97,7 @@ public final class WgpubCommand implements Callable<Integer> {
   /** Makes the verification service for a reporter: tests swap publishers and the clock. */
   @FunctionalInterface
   public interface VerificationFactory {
-    PublishVerification create(org.wgmesh.core.cli.Reporter reporter);
+    PublishVerification create(Reporter reporter);
   }
 
   public WgpubCommand(Io io) {

@@ -1,5 +1,6 @@
 package org.wgmesh.site.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -207,7 +208,7 @@ public final class WgsiteCommand implements Callable<Integer> {
       // A new site with its link settings: created, then set without a question (an existing
       // file named with creation options is changed only after confirmation).
       UnaryOperator<LinkSettings> change = linkSettings();
-      boolean existed = java.nio.file.Files.exists(file);
+      boolean existed = Files.exists(file);
       admin.openOrCreate(file, create);
       SiteOutput.report(admin.setLinks(file, change, existed), io.out());
     } else if (action.list) {

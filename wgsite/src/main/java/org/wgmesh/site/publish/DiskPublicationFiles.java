@@ -3,6 +3,7 @@ package org.wgmesh.site.publish;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.wgmesh.core.cli.Reporter;
 import org.wgmesh.core.io.AtomicFiles;
@@ -50,7 +51,7 @@ public final class DiskPublicationFiles implements PublicationFiles {
   }
 
   @Override
-  public void completeRoll(Path siteFile, Site site, java.time.Instant now) {
+  public void completeRoll(Path siteFile, Site site, Instant now) {
     SiteKeyRolls.complete(site, siteFile, now)
         .ifPresent(
             done ->

@@ -1,6 +1,7 @@
 package org.wgmesh.site.publish;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import org.wgmesh.core.cli.Reporter;
 import org.wgmesh.core.io.Lock;
@@ -40,7 +41,7 @@ public final class DryRunPublicationFiles implements PublicationFiles {
   }
 
   @Override
-  public void completeRoll(Path siteFile, Site site, java.time.Instant now) {
+  public void completeRoll(Path siteFile, Site site, Instant now) {
     reporter.info("dry run: would complete the site-key roll in %s (drop the old key)", siteFile);
   }
 }

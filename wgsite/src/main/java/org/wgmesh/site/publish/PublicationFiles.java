@@ -1,6 +1,7 @@
 package org.wgmesh.site.publish;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import org.wgmesh.core.io.Lock;
 import org.wgmesh.core.record.PublicationState;
@@ -45,5 +46,5 @@ public interface PublicationFiles {
    * @param site the site as the run has it (after {@link #freeRetired})
    * @throws org.wgmesh.core.error.FileException when a file cannot be written
    */
-  void completeRoll(Path siteFile, Site site, java.time.Instant now);
+  void completeRoll(Path siteFile, Site site, Instant now);
 }

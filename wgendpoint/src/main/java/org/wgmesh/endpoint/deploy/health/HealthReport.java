@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
+import org.wgmesh.core.error.WgmeshException;
 import org.wgmesh.core.json.Json;
 
 /**
@@ -152,8 +153,7 @@ public record HealthReport(
    * false, no {@code checks}, and {@code error} with {@code what}, {@code why}, {@code hint} and
    * the {@code exit-code} the command returns.
    */
-  public static String errorJson(
-      String domain, Instant at, org.wgmesh.core.error.WgmeshException e) {
+  public static String errorJson(String domain, Instant at, WgmeshException e) {
     ObjectNode root = Json.object();
     root.put("status", "error");
     root.put("domain", domain);

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import org.wgmesh.core.io.AtomicFiles;
 import org.wgmesh.core.metrics.PrometheusText;
 import org.wgmesh.endpoint.settings.Roots;
@@ -99,7 +100,7 @@ public final class Metrics {
       }
     }
     r.bgpRoutes().entrySet().stream()
-        .sorted(java.util.Map.Entry.comparingByKey())
+        .sorted(Map.Entry.comparingByKey())
         .forEach(
             e -> t.sample("wgmesh_bgp_routes", e.getValue(), "domain", d, "family", e.getKey()));
     HealthReport.RecordStatus rec = r.record();

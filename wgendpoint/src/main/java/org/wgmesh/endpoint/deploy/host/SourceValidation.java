@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.wgmesh.core.exec.Command;
 import org.wgmesh.core.net.IpAddress;
 
@@ -126,9 +127,7 @@ public final class SourceValidation {
         && have.equals(snat.rules().stream().sorted().toList());
   }
 
-  private static final java.util.regex.Pattern COUNTER =
-      java.util.regex.Pattern.compile("counter packets \\d+ bytes \\d+ ");
+  private static final Pattern COUNTER = Pattern.compile("counter packets \\d+ bytes \\d+ ");
 
-  private static final java.util.regex.Pattern COMMENT =
-      java.util.regex.Pattern.compile("\\s*comment \"[^\"]*\"");
+  private static final Pattern COMMENT = Pattern.compile("\\s*comment \"[^\"]*\"");
 }

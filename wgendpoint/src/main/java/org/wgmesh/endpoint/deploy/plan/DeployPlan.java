@@ -1,7 +1,9 @@
 package org.wgmesh.endpoint.deploy.plan;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.wgmesh.core.model.LinkSettings;
 import org.wgmesh.core.model.MeshLinks;
 import org.wgmesh.core.net.IpAddress;
@@ -42,8 +44,8 @@ public record DeployPlan(
     String domain,
     String locus,
     long serial,
-    java.time.Instant issued,
-    java.time.Instant expires,
+    Instant issued,
+    Instant expires,
     int selfNumber,
     String selfHostname,
     String namespace,
@@ -120,15 +122,15 @@ public record DeployPlan(
    * this host's first trust (LAN) address of the family; empty when the setting is off or the host
    * has no trust address of that family (then the router does not reach that family's LANs).
    */
-  public java.util.Optional<IpAddress> routerSource(boolean v6) {
+  public Optional<IpAddress> routerSource(boolean v6) {
     if (!settings.tuning().routerOnMesh()) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     return trustAddresses.stream().filter(a -> a.isV6() == v6).map(IpPrefix::network).findFirst();
   }
 
   /** The link named {@code interfaceName}, if planned. */
-  public java.util.Optional<WireGuardLink> link(String interfaceName) {
+  public Optional<WireGuardLink> link(String interfaceName) {
     return links.stream().filter(l -> l.interfaceName().equals(interfaceName)).findFirst();
   }
 

@@ -1,6 +1,7 @@
 package org.wgmesh.endpoint.deploy.plan;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -62,9 +63,7 @@ public final class Planner {
     Set<Long> asns = new HashSet<>();
     asns.add(self.asn());
     for (HostEntry peer :
-        view.peers().stream()
-            .sorted(java.util.Comparator.comparingInt(HostEntry::number))
-            .toList()) {
+        view.peers().stream().sorted(Comparator.comparingInt(HostEntry::number)).toList()) {
       if (!seen.add(peer.number())) {
         throw new ConfigException(
             "mesh " + mesh.domain() + " host " + peer.hostname(),

@@ -8,6 +8,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -111,7 +112,7 @@ public final class ShorewallIncludes {
     var m = SECTION.matcher(content);
     String last = null;
     while (m.find()) {
-      last = m.group(1).toUpperCase(java.util.Locale.ROOT);
+      last = m.group(1).toUpperCase(Locale.ROOT);
     }
     if (last != null && !last.equals("NEW")) {
       throw new ConfigException(

@@ -2,7 +2,9 @@ package org.wgmesh.endpoint.deploy.render;
 
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import org.wgmesh.core.model.MeshLinks;
 import org.wgmesh.core.net.IpPrefix;
 import org.wgmesh.endpoint.deploy.plan.DeployPlan;
 import org.wgmesh.endpoint.deploy.plan.LanOrigin;
@@ -81,7 +83,7 @@ final class TemplateModel {
             "sshFromNet",
             p.settings().allowSshFromNet(),
             "kind",
-            p.settings().firewall().name().toLowerCase(java.util.Locale.ROOT)));
+            p.settings().firewall().name().toLowerCase(Locale.ROOT)));
     return m;
   }
 
@@ -102,7 +104,7 @@ final class TemplateModel {
         "prefixLength", k.prefixLength(),
         "peerAsn", k.peerAsn(),
         "peerTransit", k.peerTransit(),
-        "sharedLan", k.via() == org.wgmesh.core.model.MeshLinks.Via.SHARED_LAN);
+        "sharedLan", k.via() == MeshLinks.Via.SHARED_LAN);
   }
 
   static Map<String, Object> origin(LanOrigin o) {

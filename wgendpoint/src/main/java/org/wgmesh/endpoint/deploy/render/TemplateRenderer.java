@@ -5,6 +5,7 @@ import freemarker.cache.FileTemplateLoader;
 import freemarker.cache.MultiTemplateLoader;
 import freemarker.cache.TemplateLoader;
 import freemarker.core.InvalidReferenceException;
+import freemarker.core.ParseException;
 import freemarker.template.Configuration;
 import freemarker.template.Template;
 import freemarker.template.TemplateException;
@@ -14,11 +15,13 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.wgmesh.core.crypto.X25519PrivateKey;
 import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.io.AtomicFiles;
@@ -145,7 +148,7 @@ public final class TemplateRenderer {
       Path target,
       String name,
       Map<String, Object> model,
-      java.util.Set<java.nio.file.attribute.PosixFilePermission> mode,
+      Set<PosixFilePermission> mode,
       Component c,
       String iface) {
     return new RenderedFile(target, render(name, model), mode, c, iface, name);
@@ -176,7 +179,7 @@ public final class TemplateRenderer {
     } catch (TemplateException e) {
       throw new ConfigException(
           where + " line " + e.getLineNumber(), firstLine(e.getMessageWithoutStackTop()));
-    } catch (freemarker.core.ParseException e) {
+    } catch (ParseException e) {
       throw new ConfigException(
           where + " line " + e.getLineNumber(), firstLine(e.getEditorMessage()));
     } catch (IOException e) {

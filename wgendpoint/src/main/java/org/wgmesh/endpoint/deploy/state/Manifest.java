@@ -2,8 +2,10 @@ package org.wgmesh.endpoint.deploy.state;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.TreeMap;
 
@@ -75,12 +77,12 @@ public record Manifest(
   public Manifest {
     files = List.copyOf(files);
     firewall = firewall == null || firewall.isEmpty() ? DEFAULT_FIREWALL : firewall;
-    createdIncludes = java.util.Collections.unmodifiableMap(new TreeMap<>(createdIncludes));
-    wireguard = java.util.Collections.unmodifiableMap(new TreeMap<>(wireguard));
+    createdIncludes = Collections.unmodifiableMap(new TreeMap<>(createdIncludes));
+    wireguard = Collections.unmodifiableMap(new TreeMap<>(wireguard));
     trustOriginalAddresses = List.copyOf(trustOriginalAddresses);
-    ports = java.util.Collections.unmodifiableMap(new TreeMap<>(ports));
-    mtus = java.util.Collections.unmodifiableMap(new TreeMap<>(mtus));
-    java.util.Objects.requireNonNull(publicInterface, "publicInterface");
+    ports = Collections.unmodifiableMap(new TreeMap<>(ports));
+    mtus = Collections.unmodifiableMap(new TreeMap<>(mtus));
+    Objects.requireNonNull(publicInterface, "publicInterface");
   }
 
   /** The manifest of a host wgdeploy never touched. */

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -14,6 +15,7 @@ import java.util.regex.Pattern;
 import org.wgmesh.core.error.DeployException;
 import org.wgmesh.core.exec.Command;
 import org.wgmesh.core.io.AtomicFiles;
+import org.wgmesh.core.net.IpAddress;
 import org.wgmesh.core.net.IpPrefix;
 import org.wgmesh.endpoint.deploy.host.Birdc;
 import org.wgmesh.endpoint.deploy.host.HostProbe;
@@ -728,7 +730,7 @@ public final class DeploySteps {
     if (dst.contains("/")) {
       return IpPrefix.parse(dst, "route");
     }
-    org.wgmesh.core.net.IpAddress a = org.wgmesh.core.net.IpAddress.parse(dst, "route");
+    IpAddress a = IpAddress.parse(dst, "route");
     return new IpPrefix(a, a.isV6() ? 128 : 32);
   }
 
@@ -977,7 +979,7 @@ public final class DeploySteps {
             plan.issued().getEpochSecond(),
             plan.expires().getEpochSecond(),
             ports,
-            desired.plan().settings().firewall().name().toLowerCase(java.util.Locale.ROOT),
+            desired.plan().settings().firewall().name().toLowerCase(Locale.ROOT),
             createdIncludes(old),
             mtus,
             plan.publicInterface());

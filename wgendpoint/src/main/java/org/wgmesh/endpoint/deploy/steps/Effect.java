@@ -3,6 +3,7 @@ package org.wgmesh.endpoint.deploy.steps;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -124,14 +125,14 @@ public sealed interface Effect {
     public boolean equals(Object o) {
       return o instanceof WriteFile w
           && w.path.equals(path)
-          && java.util.Arrays.equals(w.content, content)
+          && Arrays.equals(w.content, content)
           && w.mode.equals(mode)
           && w.secret == secret;
     }
 
     @Override
     public int hashCode() {
-      return Objects.hash(path, java.util.Arrays.hashCode(content), mode, secret);
+      return Objects.hash(path, Arrays.hashCode(content), mode, secret);
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.wgmesh.endpoint.deploy.steps;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.wgmesh.core.exec.Command;
 import org.wgmesh.endpoint.deploy.host.Ip;
 import org.wgmesh.endpoint.deploy.host.Wg;
@@ -48,8 +49,8 @@ final class UserspaceWireGuard implements WireGuardBackend {
     Path pid = layout.wireguardGoPidFile(iface);
     Path log = layout.wireguardGoLog(iface);
     return List.of(
-        new Effect.MakeDirectory(pid.getParent(), java.util.Optional.empty()),
-        new Effect.MakeDirectory(log.getParent(), java.util.Optional.empty()),
+        new Effect.MakeDirectory(pid.getParent(), Optional.empty()),
+        new Effect.MakeDirectory(log.getParent(), Optional.empty()),
         // The shell writes its own PID, then becomes wireguard-go: the recorded PID is the
         // daemon's.
         Effect.Run.of(

@@ -387,10 +387,10 @@ public final class Rfc2136Publisher implements Publisher {
         "add zone=ZONE to the URI");
   }
 
-  private java.util.Optional<TxtRecordSet> txtOf(String name, Message response) {
+  private Optional<TxtRecordSet> txtOf(String name, Message response) {
     int rcode = response.getRcode();
     if (rcode == Rcode.NXDOMAIN) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     if (rcode != Rcode.NOERROR) {
       throw new PublishException(
@@ -411,9 +411,7 @@ public final class Rfc2136Publisher implements Publisher {
         }
       }
     }
-    return ttl < 0
-        ? java.util.Optional.empty()
-        : java.util.Optional.of(new TxtRecordSet(name, (int) ttl, strings));
+    return ttl < 0 ? Optional.empty() : Optional.of(new TxtRecordSet(name, (int) ttl, strings));
   }
 
   private Message await(CompletableFuture<Message> future, String step) {

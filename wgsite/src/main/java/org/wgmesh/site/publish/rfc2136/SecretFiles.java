@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -42,9 +43,7 @@ final class SecretFiles {
       if (!p.name().startsWith("OWNER")) {
         throw new ConfigException(
             "TSIG secret file " + file,
-            "readable by others (mode "
-                + java.nio.file.attribute.PosixFilePermissions.toString(mode)
-                + ")",
+            "readable by others (mode " + PosixFilePermissions.toString(mode) + ")",
             "chmod 600 " + file);
       }
     }

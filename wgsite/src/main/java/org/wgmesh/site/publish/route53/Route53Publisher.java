@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.wgmesh.core.dns.TxtRecordSet;
 import org.wgmesh.core.error.PublishException;
 import org.wgmesh.site.publish.target.DomainNames;
@@ -391,7 +392,7 @@ public final class Route53Publisher implements Publisher {
         });
   }
 
-  private <T> T call(String step, int batchesDone, java.util.function.Supplier<T> request) {
+  private <T> T call(String step, int batchesDone, Supplier<T> request) {
     String progress =
         batchesDone == 0 ? "" : " (" + batchesDone + " earlier batch(es) were written)";
     try {

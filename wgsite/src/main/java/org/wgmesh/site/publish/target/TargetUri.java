@@ -6,9 +6,11 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import org.wgmesh.core.error.ConfigException;
 
 /**
@@ -31,7 +33,7 @@ public record TargetUri(String text, String scheme, String body, Map<String, Str
       throw new ConfigException(
           "publish target '" + text + "'", "no scheme", "use one of: " + SCHEMES);
     }
-    String scheme = text.substring(0, colon).toLowerCase(java.util.Locale.ROOT);
+    String scheme = text.substring(0, colon).toLowerCase(Locale.ROOT);
     String rest = text.substring(colon + 1);
     int q = rest.indexOf('?');
     String body = q < 0 ? rest : rest.substring(0, q);
@@ -72,10 +74,7 @@ public record TargetUri(String text, String scheme, String body, Map<String, Str
       if (!allowed.contains(key)) {
         throw error(
             "unknown parameter '" + key + "'",
-            "valid parameters for "
-                + scheme
-                + ": "
-                + String.join(", ", new java.util.TreeSet<>(allowed)));
+            "valid parameters for " + scheme + ": " + String.join(", ", new TreeSet<>(allowed)));
       }
     }
     return this;
