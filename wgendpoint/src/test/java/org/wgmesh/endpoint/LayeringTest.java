@@ -49,6 +49,11 @@ class LayeringTest {
   }
 
   @Test
+  void classes_haveNoCycles() {
+    LayeringRules.noClassCycles("org.wgmesh.endpoint").check(ENDPOINT);
+  }
+
+  @Test
   void mainCode_importsTheTypesItNames() {
     assertThat(SourceRules.inlineQualifiedNames(Path.of("src/main/java"))).isEmpty();
   }

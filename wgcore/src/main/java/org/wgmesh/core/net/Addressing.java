@@ -1,5 +1,7 @@
 package org.wgmesh.core.net;
 
+import java.util.regex.Pattern;
+
 /**
  * Everything numbered from host numbers, in one place, so the site (allocation, validation) and the
  * endpoint (planning) derive the same values. Host numbers run from 1 to {@link #MAX_HOST}; every
@@ -26,6 +28,9 @@ public final class Addressing {
   public static final int TUNNEL_PREFIX_LENGTH = 48;
 
   private Addressing() {}
+
+  /** The names {@link #interfaceName} gives: {@code wg} and a host number. */
+  public static final Pattern INTERFACE_NAME = Pattern.compile("wg[0-9]+");
 
   /** Name of the WireGuard interface towards {@code peer}. */
   public static String interfaceName(int peer) {

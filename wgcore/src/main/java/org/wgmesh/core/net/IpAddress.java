@@ -52,7 +52,7 @@ public record IpAddress(InetAddress address) implements Comparable<IpAddress> {
   /** Canonical text: compressed IPv6 without brackets, dotted IPv4. */
   @Override
   public String toString() {
-    return IpPrefix.format(address);
+    return format(address);
   }
 
   /** The form a {@code host:port} endpoint needs: IPv6 in brackets. */
@@ -72,5 +72,47 @@ public record IpAddress(InetAddress address) implements Comparable<IpAddress> {
       return Integer.compare(a.length, b.length);
     }
     return Arrays.compareUnsigned(a, b);
+  }
+
+  /** Canonical text of an address: RFC 5952 compressed IPv6, dotted IPv4. */
+  private static String format(InetAddress a) {
+    if (!(a instanceof Inet6Address)) {
+      return a.getHostAddress();
+    }
+    byte[] b = a.getAddress();
+    int[] h = new int[8];
+    for (int i = 0; i < 8; i++) {
+      h[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
+    }
+    int bestStart = -1;
+    int bestLen = 0;
+    for (int i = 0; i < 8; ) {
+      if (h[i] == 0) {
+        int j = i;
+        while (j < 8 && h[j] == 0) {
+          j++;
+        }
+        if (j - i > bestLen && j - i >= 2) {
+          bestStart = i;
+          bestLen = j - i;
+        }
+        i = j;
+      } else {
+        i++;
+      }
+    }
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < 8; i++) {
+      if (i == bestStart) {
+        sb.append("::");
+        i += bestLen - 1;
+        continue;
+      }
+      if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
+        sb.append(':');
+      }
+      sb.append(Integer.toHexString(h[i]));
+    }
+    return sb.toString();
   }
 }

@@ -26,7 +26,7 @@ import org.wgmesh.core.net.DomainName;
 import org.wgmesh.core.net.IpAddress;
 import org.wgmesh.core.net.IpPrefix;
 import org.wgmesh.core.registration.Registration;
-import org.wgmesh.endpoint.config.EndpointFile;
+import org.wgmesh.endpoint.config.EndpointPaths;
 import org.wgmesh.endpoint.config.EnrolOptions;
 import org.wgmesh.endpoint.config.Enrolment;
 import org.wgmesh.endpoint.settings.EndpointConfig;
@@ -253,7 +253,7 @@ public final class WgconfigCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Reporter reporter = common.reporter(io);
-    Path dir = EndpointFile.configDir(Optional.ofNullable(configDir), env);
+    Path dir = EndpointPaths.configDir(Optional.ofNullable(configDir), env);
     EnrolOptions options =
         new EnrolOptions(
             DomainName.parse(domain, "DOMAIN"),

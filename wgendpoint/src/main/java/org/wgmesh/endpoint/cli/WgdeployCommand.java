@@ -19,10 +19,11 @@ import org.wgmesh.core.error.WgmeshException;
 import org.wgmesh.core.exec.CommandRunner;
 import org.wgmesh.core.exec.ProcessCommandRunner;
 import org.wgmesh.core.net.DomainName;
-import org.wgmesh.endpoint.config.EndpointFile;
+import org.wgmesh.endpoint.config.EndpointPaths;
 import org.wgmesh.endpoint.deploy.CheckJob;
 import org.wgmesh.endpoint.deploy.DeployResult;
 import org.wgmesh.endpoint.deploy.DeployService;
+import org.wgmesh.endpoint.deploy.RunOverrides;
 import org.wgmesh.endpoint.deploy.Sleeper;
 import org.wgmesh.endpoint.deploy.health.HealthCheck;
 import org.wgmesh.endpoint.deploy.health.HealthReport;
@@ -199,7 +200,7 @@ public final class WgdeployCommand implements Callable<Integer> {
   public Integer call() {
     Reporter reporter = common.reporter(io);
     // The option wins over WGMESH_CONFIG_DIR, as for wgconfig and wghost.
-    Path dir = EndpointFile.configDir(Optional.ofNullable(configDir), env);
+    Path dir = EndpointPaths.configDir(Optional.ofNullable(configDir), env);
     DomainName mesh = DomainName.parse(domain, "DOMAIN");
     if (check) {
       return check(reporter, dir, mesh);
@@ -228,8 +229,8 @@ public final class WgdeployCommand implements Callable<Integer> {
                 ? DeployService.DEFAULT_KEY_SWITCH_WAIT
                 : Duration.ofSeconds(keySwitchWait),
             sleeper);
-    DeployService.Overrides overrides =
-        new DeployService.Overrides(Optional.ofNullable(backend), Optional.ofNullable(supervisor));
+    RunOverrides overrides =
+        new RunOverrides(Optional.ofNullable(backend), Optional.ofNullable(supervisor));
     DeployResult result = down ? service.down(mesh, overrides) : service.deploy(mesh, overrides);
     if (result.dryRun()) {
       result.describe().forEach(io.out()::println);

@@ -15,7 +15,7 @@ import org.wgmesh.core.cli.VersionProvider;
 import org.wgmesh.core.error.ExitCode;
 import org.wgmesh.core.error.UsageException;
 import org.wgmesh.core.net.DomainName;
-import org.wgmesh.endpoint.config.EndpointFile;
+import org.wgmesh.endpoint.config.EndpointPaths;
 import org.wgmesh.endpoint.config.HostRegistration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -101,7 +101,7 @@ public final class WghostCommand implements Callable<Integer> {
           "list shared LANs in a new registration ('wghost --shared-lan ...'), imported with"
               + " wgsite -i --replace");
     }
-    Path dir = EndpointFile.configDir(Optional.ofNullable(configDir), env);
+    Path dir = EndpointPaths.configDir(Optional.ofNullable(configDir), env);
     HostRegistration registration = service.apply(common.reporter(io));
     DomainName d = DomainName.parse(domain, "DOMAIN");
     HostRegistration.Result result =

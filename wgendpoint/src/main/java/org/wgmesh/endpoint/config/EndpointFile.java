@@ -22,23 +22,11 @@ import org.wgmesh.endpoint.settings.EndpointConfig;
  * parsers, defaults and written forms are declared once, in {@link EndpointSpec}.
  */
 public final class EndpointFile {
-  /** The format version this code reads and writes. */
-  public static final int VERSION = 1;
-
   /**
    * The largest endpoint file read, checked before parsing (issue 19): the file holds this host's
    * settings only (a written one is under 2 KB), so 1 MiB is far more than any real file.
    */
   public static final long MAX_BYTES = 1L << 20;
-
-  /**
-   * Where endpoint files live unless {@code --config-dir} or {@code WGMESH_CONFIG_DIR} says
-   * otherwise.
-   */
-  public static final Path DEFAULT_DIR = Path.of("/etc/wgmesh");
-
-  /** The environment variable that overrides {@link #DEFAULT_DIR}. */
-  public static final String DIR_ENV = "WGMESH_CONFIG_DIR";
 
   private static final String HEADER =
       "# wgmesh endpoint configuration, written by wgconfig (see docs/endpoint-file.md).\n"
@@ -54,31 +42,9 @@ public final class EndpointFile {
     return EndpointSpec.keysForDocs();
   }
 
-  /**
-   * The configuration directory, absolute: {@code option} when given, else {@code
-   * $WGMESH_CONFIG_DIR}, else {@link #DEFAULT_DIR}.
-   */
-  public static Path configDir(Optional<Path> option, Map<String, String> env) {
-    if (option.isPresent()) {
-      return option.get().toAbsolutePath();
-    }
-    String fromEnv = env.get(DIR_ENV);
-    return fromEnv != null && !fromEnv.isBlank() ? Path.of(fromEnv).toAbsolutePath() : DEFAULT_DIR;
-  }
-
-  /** {@code dir/<domain>.yaml}. */
-  public static Path path(Path dir, DomainName domain) {
-    return dir.resolve(domain + ".yaml");
-  }
-
-  /** The default host key file: {@code dir/<domain>.key}. */
-  public static Path defaultHostKey(Path dir, DomainName domain) {
-    return dir.resolve(domain + ".key");
-  }
-
   /** Whether the endpoint file for {@code domain} exists in {@code dir}. */
   public static boolean exists(Path dir, DomainName domain) {
-    return Files.isRegularFile(path(dir, domain));
+    return Files.isRegularFile(EndpointPaths.path(dir, domain));
   }
 
   /**

@@ -43,6 +43,9 @@ import org.wgmesh.endpoint.settings.WireGuardBackendChoice;
  * "Adding a setting".
  */
 final class EndpointSpec {
+  /** The format version this code reads and writes. */
+  static final int VERSION = 1;
+
   /**
    * The config being read or written, with where its file is.
    *
@@ -96,11 +99,7 @@ final class EndpointSpec {
   static final YamlSpec<Draft> SPEC =
       YamlSpec.of(
           YamlSetting.<Draft, Integer>value(
-              "version",
-              EndpointSpec::checkVersion,
-              d -> EndpointFile.VERSION,
-              (d, v) -> {},
-              v -> v),
+              "version", EndpointSpec::checkVersion, d -> VERSION, (d, v) -> {}, v -> v),
           YamlSetting.<Draft, DomainName>value(
               "domain",
               EndpointSpec::checkDomain,
@@ -161,8 +160,8 @@ final class EndpointSpec {
                   Path::toString)
               .orElse(
                   d ->
-                      EndpointFile.defaultHostKey(
-                          d.dir() == null ? EndpointFile.DEFAULT_DIR : d.dir(), d.b().domain))
+                      EndpointPaths.defaultHostKey(
+                          d.dir() == null ? EndpointPaths.DEFAULT_DIR : d.dir(), d.b().domain))
               .whenSet(),
           ifSet(
               "resolver",
@@ -332,16 +331,12 @@ final class EndpointSpec {
 
   private static Integer checkVersion(YamlNode n, Draft d) {
     long version = n.number(0, Integer.MAX_VALUE);
-    if (version != EndpointFile.VERSION) {
+    if (version != VERSION) {
       throw n.error(
-          "version "
-              + version
-              + " is not supported (this wgmesh reads version "
-              + EndpointFile.VERSION
-              + ")",
+          "version " + version + " is not supported (this wgmesh reads version " + VERSION + ")",
           "use the wgmesh release that wrote this file, or re-create it with wgconfig");
     }
-    return EndpointFile.VERSION;
+    return VERSION;
   }
 
   private static DomainName checkDomain(YamlNode n, Draft d) {

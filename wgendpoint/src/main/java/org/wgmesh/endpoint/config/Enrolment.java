@@ -116,7 +116,7 @@ public final class Enrolment {
       throw new UsageException(
           "--resolver and --zone-file", "cannot be used together", "give one of them");
     }
-    Path file = EndpointFile.path(options.configDir(), domain);
+    Path file = EndpointPaths.path(options.configDir(), domain);
     Optional<EndpointConfig> existing =
         EndpointFile.exists(options.configDir(), domain)
             ? Optional.of(EndpointFile.load(file, domain))
@@ -296,7 +296,7 @@ public final class Enrolment {
     b.siteBoxKey = mesh.siteBoxKey();
     b.locus = mesh.settings().locus();
     b.uuid = UUID.randomUUID();
-    b.hostKey = EndpointFile.defaultHostKey(o.configDir(), domain);
+    b.hostKey = EndpointPaths.defaultHostKey(o.configDir(), domain);
     return b.build();
   }
 

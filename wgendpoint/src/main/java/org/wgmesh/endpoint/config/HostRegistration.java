@@ -73,7 +73,7 @@ public final class HostRegistration {
    * @throws org.wgmesh.core.error.InputException when a shared LAN is not an interface address
    */
   public Result register(Path configDir, DomainName domain, List<String> sharedLanArgs) {
-    EndpointConfig config = EndpointFile.load(EndpointFile.path(configDir, domain), domain);
+    EndpointConfig config = EndpointFile.load(EndpointPaths.path(configDir, domain), domain);
     HostKeys.Loaded key = HostKeys.readOrCreate(config.hostKey(), config.domain());
     if (key.created()) {
       reporter.info("created host key %s (mode 0600)", config.hostKey());
@@ -127,7 +127,7 @@ public final class HostRegistration {
    * @throws org.wgmesh.core.error.FileException when the host has no key yet (register first)
    */
   public Result rotate(Path configDir, DomainName domain) {
-    EndpointConfig config = EndpointFile.load(EndpointFile.path(configDir, domain), domain);
+    EndpointConfig config = EndpointFile.load(EndpointPaths.path(configDir, domain), domain);
     X25519PrivateKey old = HostKeys.read(config.hostKey(), config.domain());
     Path pending = HostKeys.pendingFile(config.hostKey());
     HostKeys.Loaded next = HostKeys.readOrCreate(pending, config.domain());

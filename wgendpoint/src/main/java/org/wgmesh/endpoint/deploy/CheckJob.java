@@ -45,8 +45,7 @@ public final class CheckJob {
    * @throws org.wgmesh.core.error.ConfigException when the endpoint file is missing or bad
    */
   public HealthReport check(DomainName domain, Duration maxHandshakeAge) {
-    RunContext run =
-        RunContext.load(configDir, domain, DeployService.Overrides.none(), DiskReader.DISK);
+    RunContext run = RunContext.load(configDir, domain, RunOverrides.none(), DiskReader.DISK);
     EndpointConfig config = run.config();
     Optional<Layout> layout = run.deployed().map(RunContext.Deployed::layout);
     Manifest m = run.deployed().map(d -> d.state().manifest()).orElse(Manifest.empty());

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Optional;
 import org.wgmesh.core.cli.Reporter;
 import org.wgmesh.core.crypto.X25519PrivateKey;
 import org.wgmesh.core.error.ConflictException;
@@ -14,8 +13,6 @@ import org.wgmesh.core.net.DomainName;
 import org.wgmesh.endpoint.deploy.steps.DiskReader;
 import org.wgmesh.endpoint.deploy.steps.Transactions;
 import org.wgmesh.endpoint.settings.EndpointConfig;
-import org.wgmesh.endpoint.settings.Supervisor;
-import org.wgmesh.endpoint.settings.WireGuardBackendChoice;
 import org.wgmesh.endpoint.source.MeshSource;
 
 /**
@@ -95,28 +92,6 @@ public final class DeployService {
   }
 
   /**
-   * Settings given on the command line for one run, over the endpoint file's.
-   *
-   * @param backend {@code --backend}
-   * @param supervisor {@code --supervisor}
-   */
-  public record Overrides(
-      Optional<WireGuardBackendChoice> backend, Optional<Supervisor> supervisor) {
-    /** No override. */
-    public static Overrides none() {
-      return new Overrides(Optional.empty(), Optional.empty());
-    }
-
-    EndpointConfig applyTo(EndpointConfig c) {
-      return c.with(
-          b -> {
-            backend.ifPresent(v -> b.backend = v);
-            supervisor.ifPresent(v -> b.supervisor = v);
-          });
-    }
-  }
-
-  /**
    * Brings the endpoint to the state the verified mesh of {@code domain} describes. Idempotent:
    * when the host already matches, only query commands run and no file is written.
    *
@@ -128,7 +103,7 @@ public final class DeployService {
    * @throws DeployException when validation or applying fails; the previous files and running state
    *     are then restored
    */
-  public DeployResult deploy(DomainName domain, Overrides overrides) {
+  public DeployResult deploy(DomainName domain, RunOverrides overrides) {
     return deployJob().run(context(domain, overrides));
   }
 
@@ -146,7 +121,7 @@ public final class DeployService {
    *
    * @throws DeployException when no deploy of {@code domain} is known or a step fails
    */
-  public DeployResult down(DomainName domain, Overrides overrides) {
+  public DeployResult down(DomainName domain, RunOverrides overrides) {
     return new DownJob(runner, transactions, reporter).run(context(domain, overrides));
   }
 
@@ -160,7 +135,7 @@ public final class DeployService {
         new KeySwitchJob(reporter, clock, keySwitchWait, sleeper));
   }
 
-  private RunContext context(DomainName domain, Overrides overrides) {
+  private RunContext context(DomainName domain, RunOverrides overrides) {
     return RunContext.load(configDir, domain, overrides, DiskReader.DISK);
   }
 

@@ -13,6 +13,7 @@ import org.wgmesh.core.io.Lock;
 import org.wgmesh.core.net.DomainName;
 import org.wgmesh.core.record.SeenSerials;
 import org.wgmesh.endpoint.config.EndpointFile;
+import org.wgmesh.endpoint.config.EndpointPaths;
 import org.wgmesh.endpoint.deploy.plan.Layout;
 import org.wgmesh.endpoint.deploy.state.StateStore;
 import org.wgmesh.endpoint.deploy.steps.DiskReader;
@@ -56,8 +57,8 @@ final class RunContext {
    * @throws org.wgmesh.core.error.WgmeshException when the endpoint file is missing or invalid
    */
   static RunContext load(
-      Path configDir, DomainName domain, DeployService.Overrides overrides, DiskReader reader) {
-    EndpointConfig file = EndpointFile.load(EndpointFile.path(configDir, domain), domain);
+      Path configDir, DomainName domain, RunOverrides overrides, DiskReader reader) {
+    EndpointConfig file = EndpointFile.load(EndpointPaths.path(configDir, domain), domain);
     return new RunContext(overrides.applyTo(file), reader);
   }
 

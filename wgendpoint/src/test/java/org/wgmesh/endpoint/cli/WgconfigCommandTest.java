@@ -19,6 +19,7 @@ import org.wgmesh.core.error.ExitCode;
 import org.wgmesh.core.net.DomainName;
 import org.wgmesh.core.net.IpPrefix;
 import org.wgmesh.endpoint.config.EndpointFile;
+import org.wgmesh.endpoint.config.EndpointPaths;
 import org.wgmesh.endpoint.config.Enrolment;
 import org.wgmesh.endpoint.config.TestMesh;
 import org.wgmesh.endpoint.settings.EndpointConfig;
@@ -62,7 +63,7 @@ class WgconfigCommandTest {
   }
 
   Path file() {
-    return EndpointFile.path(dir, DN);
+    return EndpointPaths.path(dir, DN);
   }
 
   EndpointConfig stored() {
@@ -294,7 +295,7 @@ class WgconfigCommandTest {
             dir.resolve("root").toString(),
             D);
     assertThat(r.rc()).as(r.err()).isZero();
-    assertThat(EndpointFile.path(dir.resolve("env"), DN)).exists();
+    assertThat(EndpointPaths.path(dir.resolve("env"), DN)).exists();
   }
 
   @Test

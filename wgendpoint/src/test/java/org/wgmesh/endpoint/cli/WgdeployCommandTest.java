@@ -30,6 +30,7 @@ import org.wgmesh.core.model.MeshView;
 import org.wgmesh.core.testing.FileSnapshot;
 import org.wgmesh.core.testing.RecordingCommandRunner;
 import org.wgmesh.endpoint.config.EndpointFile;
+import org.wgmesh.endpoint.config.EndpointPaths;
 import org.wgmesh.endpoint.deploy.DeployService;
 import org.wgmesh.endpoint.deploy.Fixtures;
 import org.wgmesh.endpoint.deploy.HealthyHost;
@@ -67,7 +68,7 @@ class WgdeployCommandTest {
   void enrolled() {
     EndpointConfig c = Fixtures.endpoint(dir);
     Path configDir = dir.resolve("etc/wgmesh");
-    EndpointFile.save(c, EndpointFile.path(configDir, c.domain()));
+    EndpointFile.save(c, EndpointPaths.path(configDir, c.domain()));
     KeyFiles.createSecret(c.hostKey(), Fixtures.key(1).toBase64());
     try {
       // node_exporter's textfile directory exists, so every run that may write metrics does.

@@ -27,6 +27,7 @@ import org.wgmesh.core.net.IpPrefix;
 import org.wgmesh.core.registration.Registration;
 import org.wgmesh.core.registration.RegistrationBlob;
 import org.wgmesh.endpoint.config.EndpointFile;
+import org.wgmesh.endpoint.config.EndpointPaths;
 import org.wgmesh.endpoint.config.EnrolOptions;
 import org.wgmesh.endpoint.config.Enrolment;
 import org.wgmesh.endpoint.config.HostRegistration;
@@ -101,7 +102,7 @@ class WghostCommandTest {
         .doesNotContain(blob);
 
     Registration reg = RegistrationBlob.open(blob, mesh.site.box(), D);
-    EndpointConfig c = EndpointFile.load(EndpointFile.path(dir, DN), DN);
+    EndpointConfig c = EndpointFile.load(EndpointPaths.path(dir, DN), DN);
     X25519PrivateKey key = X25519PrivateKey.parse(KeyFiles.readSecret(keyFile()), "k");
     assertThat(reg.publicKey()).isEqualTo(key.publicKey());
     assertThat(reg.uuid()).isEqualTo(c.uuid());

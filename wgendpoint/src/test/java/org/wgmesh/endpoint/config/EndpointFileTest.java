@@ -67,7 +67,7 @@ class EndpointFileTest {
         List.of(
             IpPrefix.parseInterface("198.18.1.1/24", "t"),
             IpPrefix.parseInterface("fd00:1::1/64", "t"));
-    b.hostKey = EndpointFile.defaultHostKey(dir, DomainName.parse("mesh.example.test", "t"));
+    b.hostKey = EndpointPaths.defaultHostKey(dir, DomainName.parse("mesh.example.test", "t"));
     b.resolver = Optional.of("127.0.0.1:5353");
     b.backend = WireGuardBackendChoice.USERSPACE;
     b.roots = Roots.under(dir.resolve("root"));
@@ -77,7 +77,7 @@ class EndpointFileTest {
   }
 
   Path write(String yaml) throws Exception {
-    Path f = EndpointFile.path(dir, DomainName.parse("mesh.example.test", "t"));
+    Path f = EndpointPaths.path(dir, DomainName.parse("mesh.example.test", "t"));
     Files.writeString(f, yaml);
     return f;
   }
@@ -89,7 +89,7 @@ class EndpointFileTest {
   @Test
   void saveAndLoad_roundTripsEverySetting() {
     EndpointConfig c = sample();
-    Path f = EndpointFile.path(dir, c.domain());
+    Path f = EndpointPaths.path(dir, c.domain());
     assertThat(EndpointFile.save(c, f)).isTrue();
     assertThat(EndpointFile.load(f, DomainName.parse("mesh.example.test", "t"))).isEqualTo(c);
     assertThat(EndpointFile.save(c, f)).as("identical content is not rewritten").isFalse();
@@ -182,7 +182,7 @@ class EndpointFileTest {
                   b.firewall = Firewall.NFTABLES;
                   b.existingFirewall = ExistingFirewall.MERGE;
                 });
-    Path f = EndpointFile.path(dir, c.domain());
+    Path f = EndpointPaths.path(dir, c.domain());
     EndpointFile.save(c, f);
     String text = Files.readString(f);
     assertThat(text).contains("firewall: nftables").contains("existing-firewall: merge");
@@ -249,7 +249,7 @@ class EndpointFileTest {
     assertThatThrownBy(
             () ->
                 EndpointFile.load(
-                    EndpointFile.path(dir, DomainName.parse("x.test", "t")),
+                    EndpointPaths.path(dir, DomainName.parse("x.test", "t")),
                     DomainName.parse("x.test", "t")))
         .isInstanceOfSatisfying(
             FileException.class, e -> assertThat(e.hint()).get().asString().contains("wgconfig"));
@@ -292,17 +292,17 @@ class EndpointFileTest {
   @Test
   void configDir_optionThenEnvironmentThenDefault() {
     assertThat(
-            EndpointFile.configDir(Optional.of(Path.of("/a")), Map.of("WGMESH_CONFIG_DIR", "/b")))
+            EndpointPaths.configDir(Optional.of(Path.of("/a")), Map.of("WGMESH_CONFIG_DIR", "/b")))
         .isEqualTo(Path.of("/a"));
-    assertThat(EndpointFile.configDir(Optional.empty(), Map.of("WGMESH_CONFIG_DIR", "/b")))
+    assertThat(EndpointPaths.configDir(Optional.empty(), Map.of("WGMESH_CONFIG_DIR", "/b")))
         .isEqualTo(Path.of("/b"));
-    assertThat(EndpointFile.configDir(Optional.empty(), Map.of()))
+    assertThat(EndpointPaths.configDir(Optional.empty(), Map.of()))
         .isEqualTo(Path.of("/etc/wgmesh"));
   }
 
   @Test
   void save_isWorldReadableButNotWritable() throws Exception {
-    Path f = EndpointFile.path(dir, DomainName.parse("mesh.example.test", "t"));
+    Path f = EndpointPaths.path(dir, DomainName.parse("mesh.example.test", "t"));
     EndpointFile.save(sample(), f);
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
         .isEqualTo("rw-r--r--");
@@ -329,7 +329,7 @@ class EndpointFileTest {
                             java.util.OptionalInt.of(0),
                             Optional.of(BfdProfile.FAST),
                             false));
-    Path f = EndpointFile.path(dir, tuned.domain());
+    Path f = EndpointPaths.path(dir, tuned.domain());
     EndpointFile.save(tuned, f);
     assertThat(Files.readString(f))
         .contains("mtu: 1380\nkeepalive: 0\nbfd: fast\nrouter-on-mesh: false\n");

@@ -47,7 +47,7 @@ class EndpointSpecTest {
     b.siteBoxKey = SITE.box().publicKey();
     b.locus = "lab";
     b.uuid = UUID.fromString("00000000-0000-0007-0000-000000000001");
-    b.hostKey = EndpointFile.defaultHostKey(DIR, DOMAIN);
+    b.hostKey = EndpointPaths.defaultHostKey(DIR, DOMAIN);
     return b.build();
   }
 

@@ -179,7 +179,7 @@ class DeployServicePrivilegedTest {
       List<Long> daemons = recordedPids(dir.resolve("root/run/wgmesh"));
       assertThat(daemons).hasSize(4); // bird and wireguard-go for wg2, wg4, wg5
       assertThat(daemons).allMatch(DeployServicePrivilegedTest::alive);
-      service.down(settings.domain(), DeployService.Overrides.none());
+      service.down(settings.domain(), RunOverrides.none());
       assertThat(host.sh("ip", "netns", "list")).doesNotContain("mesh");
       assertThat(host.sh("ip", "-br", "addr", "show", "lan0"))
           .contains("198.18.1.1/24")
@@ -272,7 +272,7 @@ class DeployServicePrivilegedTest {
       }
 
       // Down: the routes through the veth go with it; the operator's route stays.
-      service.down(settings.domain(), DeployService.Overrides.none());
+      service.down(settings.domain(), RunOverrides.none());
       assertThat(host.sh("ip", "-4", "route", "show", "198.18.2.0/24")).isBlank();
       assertThat(host.sh("ip", "-6", "route", "show", "fd00:18:2::/64")).isBlank();
       assertThat(host.sh("ip", "-4", "route", "show", "198.18.4.0/24"))

@@ -26,6 +26,7 @@ import org.wgmesh.core.model.KeySwitch;
 import org.wgmesh.core.model.MeshView;
 import org.wgmesh.core.testing.RecordingCommandRunner;
 import org.wgmesh.endpoint.config.EndpointFile;
+import org.wgmesh.endpoint.config.EndpointPaths;
 import org.wgmesh.endpoint.deploy.host.DiskFile;
 import org.wgmesh.endpoint.deploy.state.StateStore;
 import org.wgmesh.endpoint.deploy.steps.DiskReader;
@@ -102,8 +103,8 @@ class DeployServiceTest {
 
   /** {@code wgdeploy --down}, which reads the endpoint file. */
   DeployResult down(Transactions t) {
-    EndpointFile.save(settings, EndpointFile.path(dir.resolve("etc/wgmesh"), settings.domain()));
-    return service(t).down(settings.domain(), DeployService.Overrides.none());
+    EndpointFile.save(settings, EndpointPaths.path(dir.resolve("etc/wgmesh"), settings.domain()));
+    return service(t).down(settings.domain(), RunOverrides.none());
   }
 
   @Test
@@ -551,7 +552,7 @@ class DeployServiceTest {
     playDeployedHost("wg2 wg3 wg5");
     host.clear();
     Path configDir = dir.resolve("etc/wgmesh");
-    EndpointFile.save(settings, EndpointFile.path(configDir, settings.domain()));
+    EndpointFile.save(settings, EndpointPaths.path(configDir, settings.domain()));
     org.wgmesh.core.crypto.KeyFiles.createSecret(settings.hostKey(), Fixtures.key(1).toBase64());
     return new DeployService(
         configDir,
@@ -610,7 +611,7 @@ class DeployServiceTest {
     Path wg2 = dir.resolve("etc/wireguard/lab/wg2.conf");
     DeployResult r =
         deployedHostReading(withPeer2Switching(), clock, transactions())
-            .deploy(settings.domain(), DeployService.Overrides.none());
+            .deploy(settings.domain(), RunOverrides.none());
     // Nothing changed before the switch time; at it, wg2 alone got the new key by wg syncconf.
     assertThat(slept).containsExactly(SWITCH_AT + " after 0 changes");
     assertThat(host.mutations())
@@ -628,7 +629,7 @@ class DeployServiceTest {
   void deploy_peerKeySwitchBeyondTheWait_doesNotWaitAndKeepsTheOldKey() throws Exception {
     SetClock clock = new SetClock(SWITCH_AT.minusSeconds(3600));
     deployedHostReading(withPeer2Switching(), clock, transactions())
-        .deploy(settings.domain(), DeployService.Overrides.none());
+        .deploy(settings.domain(), RunOverrides.none());
     assertThat(slept).isEmpty();
     assertThat(host.mutations()).isEmpty();
     assertThat(Files.readString(dir.resolve("etc/wireguard/lab/wg2.conf")))
@@ -639,7 +640,7 @@ class DeployServiceTest {
   void deploy_afterThePeersSwitchTime_configuresTheNewKeyWithoutWaiting() throws Exception {
     SetClock clock = new SetClock(SWITCH_AT.plusSeconds(1));
     deployedHostReading(withPeer2Switching(), clock, transactions())
-        .deploy(settings.domain(), DeployService.Overrides.none());
+        .deploy(settings.domain(), RunOverrides.none());
     assertThat(slept).isEmpty();
     assertThat(Files.readString(dir.resolve("etc/wireguard/lab/wg2.conf")))
         .contains("PublicKey = " + Fixtures.key(22).publicKey().toBase64());
@@ -652,7 +653,7 @@ class DeployServiceTest {
     DeployService service =
         deployedHostReading(withPeer2Switching(), clock, new DryRunTransactions());
     String before = Files.readString(wg2);
-    DeployResult r = service.deploy(settings.domain(), DeployService.Overrides.none());
+    DeployResult r = service.deploy(settings.domain(), RunOverrides.none());
     assertThat(r.dryRun()).isTrue();
     assertThat(slept).isEmpty();
     assertThat(host.mutations()).isEmpty();
@@ -667,7 +668,7 @@ class DeployServiceTest {
     DeployService service = deployedHostReading(view, clock, transactions());
     Path pending = org.wgmesh.endpoint.config.HostKeys.pendingFile(settings.hostKey());
     org.wgmesh.core.crypto.KeyFiles.createSecret(pending, Fixtures.key(11).toBase64());
-    service.deploy(settings.domain(), DeployService.Overrides.none());
+    service.deploy(settings.domain(), RunOverrides.none());
     assertThat(slept).containsExactly(SWITCH_AT + " after 0 changes");
     Path wgDir = dir.resolve("etc/wireguard/lab");
     assertThat(host.mutations())
@@ -702,7 +703,7 @@ class DeployServiceTest {
         };
     DeployService service = deployedHostReading(source, clock, transactions());
     org.wgmesh.core.crypto.KeyFiles.createSecret(pending, Fixtures.key(11).toBase64());
-    service.deploy(settings.domain(), DeployService.Overrides.none());
+    service.deploy(settings.domain(), RunOverrides.none());
     assertThat(Files.readString(settings.hostKey()).strip()).isEqualTo(Fixtures.key(11).toBase64());
     assertThat(pending).doesNotExist();
   }
@@ -731,10 +732,9 @@ class DeployServiceTest {
     deploy(Fixtures.view());
     playDeployedHost("wg2 wg3 wg5");
     Path configDir = dir.resolve("etc/wgmesh");
-    EndpointFile.save(settings, EndpointFile.path(configDir, settings.domain()));
+    EndpointFile.save(settings, EndpointPaths.path(configDir, settings.domain()));
     CountingReader reader = new CountingReader();
-    RunContext run =
-        RunContext.load(configDir, settings.domain(), DeployService.Overrides.none(), reader);
+    RunContext run = RunContext.load(configDir, settings.domain(), RunOverrides.none(), reader);
     DeployResult r = new DownJob(host, new DryRunTransactions(), Reporter.silent()).run(run);
     assertThat(r.commands()).isNotEmpty();
     reader.assertEachReadOnce(new StateStore(dir.resolve("var/lib/wgmesh/lab")));

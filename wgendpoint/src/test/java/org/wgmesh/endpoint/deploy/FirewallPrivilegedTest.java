@@ -115,7 +115,7 @@ class FirewallPrivilegedTest {
 
       // 4. Down: the directory as it was, byte for byte, but the edited include file (the
       // operator's work) stays; Shorewall, which wgdeploy started, is cleared.
-      service(host.runner(), merge).down(merge.domain(), DeployService.Overrides.none());
+      service(host.runner(), merge).down(merge.domain(), RunOverrides.none());
       Map<String, String> after = snapshot(sw);
       assertThat(after.remove("policy.local")).endsWith("# edited\n");
       assertThat(after).isEqualTo(original);
@@ -168,7 +168,7 @@ class FirewallPrivilegedTest {
                   .lines(true))
           .contains("FAIL nftables table inet wgmesh: missing");
 
-      service(host.runner(), settings).down(settings.domain(), DeployService.Overrides.none());
+      service(host.runner(), settings).down(settings.domain(), RunOverrides.none());
       assertThat(host.status("nft", "list", "table", "inet", "wgmesh")).isNotZero();
       assertThat(host.sh("nft", "list", "table", "inet", "filter")).isEqualTo(filter);
       assertThat(host.sh("nft", "list", "table", "ip", "nat")).isEqualTo(nat);
@@ -214,7 +214,7 @@ class FirewallPrivilegedTest {
           .hasSize(2); // the new table, then the previous one again
       assertThat(host.sh("nft", "list", "table", "inet", "wgmesh")).isEqualTo(before);
 
-      service(host.runner(), settings).down(settings.domain(), DeployService.Overrides.none());
+      service(host.runner(), settings).down(settings.domain(), RunOverrides.none());
       assertThat(host.status("nft", "list", "table", "inet", "wgmesh")).isNotZero();
     }
   }

@@ -12,6 +12,7 @@ import java.util.Optional;
 import org.wgmesh.core.exec.CommandResult;
 import org.wgmesh.core.testing.RecordingCommandRunner;
 import org.wgmesh.endpoint.config.EndpointFile;
+import org.wgmesh.endpoint.config.EndpointPaths;
 import org.wgmesh.endpoint.deploy.plan.Layout;
 import org.wgmesh.endpoint.deploy.plan.Planner;
 import org.wgmesh.endpoint.deploy.render.RenderedFile;
@@ -103,7 +104,7 @@ public final class HealthyHost {
   public static CheckJob checkJob(
       Path root, EndpointConfig settings, RecordingCommandRunner runner) {
     Path dir = root.resolve("etc/wgmesh");
-    EndpointFile.save(settings, EndpointFile.path(dir, settings.domain()));
+    EndpointFile.save(settings, EndpointPaths.path(dir, settings.domain()));
     return new CheckJob(dir, runner, Clock.systemUTC());
   }
 

@@ -13,6 +13,7 @@ import org.wgmesh.core.exec.CommandResult;
 import org.wgmesh.core.exec.CommandRunner;
 import org.wgmesh.core.exec.ProcessCommandRunner;
 import org.wgmesh.endpoint.config.EndpointFile;
+import org.wgmesh.endpoint.config.EndpointPaths;
 import org.wgmesh.endpoint.deploy.steps.HostTransactions;
 import org.wgmesh.endpoint.deploy.steps.Waiter;
 import org.wgmesh.endpoint.settings.EndpointConfig;
@@ -190,7 +191,7 @@ final class HostSandbox implements AutoCloseable {
    * {@code configDir} (what {@code --down} reads); no DNS: the tests pass the mesh view.
    */
   static DeployService service(Path configDir, CommandRunner runner, EndpointConfig settings) {
-    EndpointFile.save(settings, EndpointFile.path(configDir, settings.domain()));
+    EndpointFile.save(settings, EndpointPaths.path(configDir, settings.domain()));
     return new DeployService(
         configDir,
         (c, k) -> {

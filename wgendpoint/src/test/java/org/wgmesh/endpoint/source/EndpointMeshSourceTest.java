@@ -28,12 +28,14 @@ import org.wgmesh.core.record.MeshReader;
 import org.wgmesh.core.record.RecordNames;
 import org.wgmesh.core.testing.RecordingCommandRunner;
 import org.wgmesh.endpoint.config.EndpointFile;
+import org.wgmesh.endpoint.config.EndpointPaths;
 import org.wgmesh.endpoint.config.EnrolOptions;
 import org.wgmesh.endpoint.config.Enrolment;
 import org.wgmesh.endpoint.config.HostKeyring;
 import org.wgmesh.endpoint.config.TestMesh;
 import org.wgmesh.endpoint.deploy.DeployResult;
 import org.wgmesh.endpoint.deploy.DeployService;
+import org.wgmesh.endpoint.deploy.RunOverrides;
 import org.wgmesh.endpoint.deploy.plan.Planner;
 import org.wgmesh.endpoint.deploy.steps.DryRunTransactions;
 import org.wgmesh.endpoint.settings.EndpointConfig;
@@ -187,7 +189,7 @@ class EndpointMeshSourceTest {
     long n = org.wgmesh.core.record.SeenSerials.parse(recorded, "seen").mesh();
     assertThat(n).isGreaterThan(older);
     assertThat(recorded).contains("mesh-issued ").doesNotContain("host ");
-    Path endpointFile = EndpointFile.path(dir, DomainName.parse(D, "t"));
+    Path endpointFile = EndpointPaths.path(dir, DomainName.parse(D, "t"));
     String endpointBefore = Files.readString(endpointFile);
 
     // DNS replays the whole publication of serial N-1 (still listing host 3).
@@ -322,7 +324,7 @@ class EndpointMeshSourceTest {
                   List.of(org.wgmesh.core.net.IpPrefix.parseInterface("198.18.1.1/24", "t"));
               b.backend = WireGuardBackendChoice.KERNEL;
             });
-    EndpointFile.save(full, EndpointFile.path(dir, dn));
+    EndpointFile.save(full, EndpointPaths.path(dir, dn));
     RecordingCommandRunner host =
         new RecordingCommandRunner()
             .respond(
@@ -350,13 +352,13 @@ class EndpointMeshSourceTest {
     assertThat(opened.newKey()).isEqualTo(next.publicKey());
 
     // Not published yet: the deploy runs with the current key and keeps the next one aside.
-    deploy.deploy(dn, DeployService.Overrides.none());
+    deploy.deploy(dn, RunOverrides.none());
     assertThat(org.wgmesh.endpoint.config.HostKeys.read(full.hostKey(), dn)).isEqualTo(self);
     assertThat(pending).exists();
 
     // The site publishes the new key: the next deploy configures with it and adopts it.
     mesh.publish(List.of(TestMesh.host(1, next), TestMesh.host(2, peer2), TestMesh.host(3, peer3)));
-    DeployResult r = deploy.deploy(dn, DeployService.Overrides.none());
+    DeployResult r = deploy.deploy(dn, RunOverrides.none());
     assertThat(r.files())
         .anyMatch(
             f -> f.desired().isPresent() && f.desired().get().content().contains(next.toBase64()));
@@ -428,7 +430,7 @@ class EndpointMeshSourceTest {
               b.allowSshFromNet = false;
               b.backend = WireGuardBackendChoice.KERNEL;
             });
-    EndpointFile.save(full, EndpointFile.path(dir, DomainName.parse(D, "t")));
+    EndpointFile.save(full, EndpointPaths.path(dir, DomainName.parse(D, "t")));
     RecordingCommandRunner host =
         new RecordingCommandRunner()
             .respond(
@@ -443,7 +445,7 @@ class EndpointMeshSourceTest {
     DeployResult r =
         new DeployService(
                 dir, source, host, new DryRunTransactions(), Reporter.silent(), Clock.systemUTC())
-            .deploy(DomainName.parse(D, "t"), DeployService.Overrides.none());
+            .deploy(DomainName.parse(D, "t"), RunOverrides.none());
     assertThat(host.mutations()).isEmpty();
     assertThat(readSeen()).isEqualTo(enrolled);
     assertThat(content(r, "shorewall/rules")).isEqualTo("# mine for " + D + "\n");

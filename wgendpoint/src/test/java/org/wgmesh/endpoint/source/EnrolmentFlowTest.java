@@ -34,6 +34,7 @@ import org.wgmesh.core.testing.KnotServer;
 import org.wgmesh.endpoint.cli.WgconfigCommand;
 import org.wgmesh.endpoint.cli.WghostCommand;
 import org.wgmesh.endpoint.config.EndpointFile;
+import org.wgmesh.endpoint.config.EndpointPaths;
 import org.wgmesh.endpoint.config.HostKeys;
 import org.wgmesh.endpoint.config.TestMesh;
 import org.wgmesh.endpoint.settings.EndpointConfig;
@@ -164,7 +165,7 @@ class EnrolmentFlowTest {
   }
 
   EndpointConfig config(Path dir) {
-    return EndpointFile.load(EndpointFile.path(dir, DN), DN);
+    return EndpointFile.load(EndpointPaths.path(dir, DN), DN);
   }
 
   /** What wgdeploy reads: the verified view, with the host key of the endpoint file. */
@@ -189,7 +190,7 @@ class EnrolmentFlowTest {
             D);
     assertThat(wrong.rc()).isEqualTo(ExitCode.RECORD.code());
     assertThat(wrong.err()).contains(fp);
-    assertThat(EndpointFile.path(dirA, DN)).doesNotExist();
+    assertThat(EndpointPaths.path(dirA, DN)).doesNotExist();
     enrolledEndpoint(
         "a",
         "--site-fingerprint",
@@ -280,12 +281,12 @@ class EnrolmentFlowTest {
 
     DnsjavaSource dns = DnsjavaSource.of(new InetSocketAddress("127.0.0.1", knot.port()));
     replaceInZone(TestMesh.tampered(dns.lookup(D).orElseThrow()));
-    String before = Files.readString(EndpointFile.path(dirA, DN));
+    String before = Files.readString(EndpointPaths.path(dirA, DN));
 
     Run r = wgconfig("--config-dir", dirA.toString(), "-i", "eth7", D);
     assertThat(r.rc()).isEqualTo(ExitCode.RECORD.code());
     assertThat(r.err()).contains("error: " + D);
-    assertThat(Files.readString(EndpointFile.path(dirA, DN))).isEqualTo(before);
+    assertThat(Files.readString(EndpointPaths.path(dirA, DN))).isEqualTo(before);
     assertThatThrownBy(() -> fetch(config(dirA))).isInstanceOf(RecordException.class);
   }
 

@@ -11,10 +11,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 import org.wgmesh.core.error.DeployException;
 import org.wgmesh.core.exec.Command;
 import org.wgmesh.core.io.AtomicFiles;
+import org.wgmesh.core.net.Addressing;
 import org.wgmesh.core.net.IpAddress;
 import org.wgmesh.core.net.IpPrefix;
 import org.wgmesh.endpoint.deploy.host.Birdc;
@@ -55,8 +55,6 @@ import org.wgmesh.endpoint.settings.Supervisor;
  * running system reads the previous files again.
  */
 public final class DeploySteps {
-  /** The interfaces wgdeploy owns inside its namespace. */
-  public static final Pattern WG_NAME = Pattern.compile("wg[0-9]+");
 
   /**
    * Metric of the unreachable routes for the mesh prefixes: the highest, so any BGP route wins, and
@@ -925,7 +923,9 @@ public final class DeploySteps {
   /** Last: interfaces of peers that left (BIRD has already dropped their sessions). */
   private void removeStale(Map<String, String> wanted, Manifest old) {
     Set<String> stale = new TreeSet<>();
-    host.nsLinks().keySet().stream().filter(n -> WG_NAME.matcher(n).matches()).forEach(stale::add);
+    host.nsLinks().keySet().stream()
+        .filter(n -> Addressing.INTERFACE_NAME.matcher(n).matches())
+        .forEach(stale::add);
     stale.addAll(host.wireguardInterfaces());
     stale.removeAll(wanted.keySet());
     for (String iface : stale) {

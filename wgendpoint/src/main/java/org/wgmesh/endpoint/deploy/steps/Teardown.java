@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.wgmesh.core.exec.Command;
+import org.wgmesh.core.net.Addressing;
 import org.wgmesh.endpoint.deploy.host.Birdc;
 import org.wgmesh.endpoint.deploy.host.HostState;
 import org.wgmesh.endpoint.deploy.host.Ip;
@@ -63,7 +64,7 @@ public final class Teardown {
       WireGuardBackend backend = backend(choice, host.tools(), layout, supervisor);
       Set<String> ifaces = new TreeSet<>(m.wireguard().keySet());
       host.wireguardInterfaces().stream()
-          .filter(n -> DeploySteps.WG_NAME.matcher(n).matches())
+          .filter(n -> Addressing.INTERFACE_NAME.matcher(n).matches())
           .forEach(ifaces::add);
       for (String iface : ifaces) {
         steps.add(Step.of("remove " + iface, backend.delete(ns, iface)));

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.wgmesh.core.error.DeployException;
 import org.wgmesh.core.exec.Command;
 import org.wgmesh.core.io.AtomicFiles;
+import org.wgmesh.core.net.Addressing;
 import org.wgmesh.core.net.IpPrefix;
 import org.wgmesh.endpoint.deploy.Fixtures;
 import org.wgmesh.endpoint.deploy.host.DiskFile;
@@ -710,7 +711,7 @@ class DeployStepsTableTest {
     LiveState ok = deployed(d0());
     HostState h = ok.host();
     Map<String, LinkInfo> ns = new HashMap<>(h.nsLinks());
-    ns.keySet().removeIf(n -> DeploySteps.WG_NAME.matcher(n).matches());
+    ns.keySet().removeIf(n -> Addressing.INTERFACE_NAME.matcher(n).matches());
     HostState crashed =
         new HostState(
             true,
