@@ -84,13 +84,22 @@ public final class EndpointFile {
   /**
    * Reads and validates {@code file}.
    *
-   * @param expectedDomain the domain the file must be for (its name says so), or null to accept any
+   * @param expectedDomain the domain the file must be for (its name says so)
    * @throws FileException when it cannot be read (a missing file comes with a hint to run wgconfig)
    * @throws ConfigException naming file, key and line of the first problem
    */
   public static EndpointConfig load(Path file, DomainName expectedDomain) {
+    return load(file, Optional.of(expectedDomain));
+  }
+
+  /** {@link #load(Path, DomainName)} for a file whose name does not say its domain (tests). */
+  static EndpointConfig loadAnyDomain(Path file) {
+    return load(file, Optional.empty());
+  }
+
+  private static EndpointConfig load(Path file, Optional<DomainName> expectedDomain) {
     if (!Files.exists(file)) {
-      String d = expectedDomain == null ? "DOMAIN" : expectedDomain.toString();
+      String d = expectedDomain.map(DomainName::toString).orElse("DOMAIN");
       throw new FileException(
           file.toString(),
           "no endpoint configuration",
@@ -105,9 +114,9 @@ public final class EndpointFile {
   /**
    * Parses a document; {@code dir} resolves a relative {@code host-key} (and {@code template-dir}).
    */
-  static EndpointConfig parse(YamlNode root, Path dir, DomainName expectedDomain) {
+  static EndpointConfig parse(YamlNode root, Path dir, Optional<DomainName> expectedDomain) {
     EndpointSpec.Draft draft =
-        new EndpointSpec.Draft(EndpointConfig.builder(), dir, Optional.ofNullable(expectedDomain));
+        new EndpointSpec.Draft(EndpointConfig.builder(), dir, expectedDomain);
     Map<String, YamlNode> e = EndpointSpec.SPEC.read(root, draft);
     try {
       return draft.b().build();
@@ -115,7 +124,7 @@ public final class EndpointFile {
       // The record names the key; add where it is.
       YamlNode at = e.get(ce.what());
       if (at != null) {
-        throw at.error(ce.why(), ce.hint().orElse(null));
+        throw at.error(ce.why(), ce.hint());
       }
       throw ce;
     }
