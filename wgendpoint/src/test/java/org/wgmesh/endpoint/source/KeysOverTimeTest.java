@@ -207,7 +207,7 @@ class KeysOverTimeTest {
   final List<String> log = new ArrayList<>();
 
   void publish() {
-    try (SitePublication.Prepared p = publisher.prepare(yaml, null, false)) {
+    try (SitePublication.Prepared p = publisher.prepare(yaml, Optional.empty(), false)) {
       publisher.apply(p);
     }
   }
