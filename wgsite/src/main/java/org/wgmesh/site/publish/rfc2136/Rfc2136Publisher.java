@@ -183,7 +183,7 @@ public final class Rfc2136Publisher implements Publisher {
     try {
       Name.fromString(TxtRecordSet.normalize(value) + ".");
     } catch (TextParseException e) {
-      throw uri.error(key + " '" + value + "' is not a DNS name: " + e.getMessage(), null);
+      throw uri.error(key + " '" + value + "' is not a DNS name: " + e.getMessage());
     }
   }
 
