@@ -107,7 +107,7 @@ public final class EndpointFile {
     }
     return parse(
         YamlDocuments.read(file, "endpoint-file size limit", MAX_BYTES),
-        file.getParent(),
+        Optional.ofNullable(file.getParent()),
         expectedDomain);
   }
 
@@ -115,6 +115,11 @@ public final class EndpointFile {
    * Parses a document; {@code dir} resolves a relative {@code host-key} (and {@code template-dir}).
    */
   static EndpointConfig parse(YamlNode root, Path dir, Optional<DomainName> expectedDomain) {
+    return parse(root, Optional.of(dir), expectedDomain);
+  }
+
+  private static EndpointConfig parse(
+      YamlNode root, Optional<Path> dir, Optional<DomainName> expectedDomain) {
     EndpointSpec.Draft draft =
         new EndpointSpec.Draft(EndpointConfig.builder(), dir, expectedDomain);
     Map<String, YamlNode> e = EndpointSpec.SPEC.read(root, draft);
@@ -137,11 +142,16 @@ public final class EndpointFile {
    * @throws FileException when it cannot be written (the old file is then intact)
    */
   public static boolean save(EndpointConfig config, Path file) {
-    return AtomicFiles.write(file, render(config, file.getParent()), AtomicFiles.PUBLIC);
+    return AtomicFiles.write(
+        file, render(config, Optional.ofNullable(file.getParent())), AtomicFiles.PUBLIC);
   }
 
   /** The file text for {@code config}: keys in a fixed order, optional ones only when set. */
   public static String render(EndpointConfig c, Path dir) {
+    return render(c, Optional.of(dir));
+  }
+
+  private static String render(EndpointConfig c, Optional<Path> dir) {
     return HEADER + YamlDocuments.dump(toMap(c, dir));
   }
 
@@ -150,6 +160,10 @@ public final class EndpointFile {
    * showing what changed.
    */
   public static Map<String, Object> toMap(EndpointConfig c, Path dir) {
+    return toMap(c, Optional.of(dir));
+  }
+
+  private static Map<String, Object> toMap(EndpointConfig c, Optional<Path> dir) {
     return EndpointSpec.SPEC.write(new EndpointSpec.Draft(c.toBuilder(), dir, Optional.empty()));
   }
 
