@@ -48,10 +48,22 @@ public record Admission(Site before, Site after, List<Step> steps) {
    * @param entry the host entry after this step
    * @param previous the entry before, when the host was known
    * @param kind what happens
-   * @param note a remark for the operator, or null
+   * @param note a remark for the operator, if any
    */
   public record Step(
-      Registration registration, HostEntry entry, HostEntry previous, Kind kind, String note) {}
+      Registration registration,
+      HostEntry entry,
+      Optional<HostEntry> previous,
+      Kind kind,
+      Optional<String> note) {
+    public Step {
+      Objects.requireNonNull(registration, "registration");
+      Objects.requireNonNull(entry, "entry");
+      Objects.requireNonNull(previous, "previous");
+      Objects.requireNonNull(kind, "kind");
+      Objects.requireNonNull(note, "note");
+    }
+  }
 
   public Admission {
     steps = List.copyOf(steps);
@@ -71,7 +83,7 @@ public record Admission(Site before, Site after, List<Step> steps) {
    * @throws InputException when a LAN prefix is outside the allowed ones or an endpoint is unusable
    */
   public static Admission plan(Site site, List<Registration> registrations, boolean replace) {
-    return plan(site, registrations, replace, null, null);
+    return plan(site, registrations, replace, Optional.empty(), Optional.empty());
   }
 
   /**
@@ -83,7 +95,7 @@ public record Admission(Site before, Site after, List<Step> steps) {
    */
   public static Admission plan(
       Site site, List<Registration> registrations, boolean replace, List<String> sources) {
-    return plan(site, registrations, replace, null, sources);
+    return plan(site, registrations, replace, Optional.empty(), Optional.of(sources));
   }
 
   /**
@@ -96,15 +108,20 @@ public record Admission(Site before, Site after, List<Step> steps) {
    * @throws ConflictException as {@link #plan(Site, List, boolean)}
    */
   public static Admission planRotation(Site site, List<Registration> registrations, Instant now) {
-    return plan(site, registrations, true, Objects.requireNonNull(now, "now"), null);
+    return plan(
+        site,
+        registrations,
+        true,
+        Optional.of(Objects.requireNonNull(now, "now")),
+        Optional.empty());
   }
 
   private static Admission plan(
       Site site,
       List<Registration> registrations,
       boolean replace,
-      Instant rotatedAt,
-      List<String> sources) {
+      Optional<Instant> rotatedAt,
+      Optional<List<String>> sources) {
     // Each step sees the site as the steps before it left it: the roster is that site, indexed, so
     // that a step costs what one host costs, not what the whole site costs (issue 21).
     Roster roster = new Roster(site);
@@ -114,13 +131,14 @@ public record Admission(Site before, Site after, List<Step> steps) {
     boolean changed = false;
     for (int i = 0; i < registrations.size(); i++) {
       Registration r = registrations.get(i);
-      String source = sources == null ? null : sources.get(i);
+      int index = i;
+      Optional<String> source = sources.map(all -> all.get(index));
       Step step = step(roster, r, replace, source, batch);
       if (step.kind() == Kind.NEW) {
-        batch.put(r.uuid(), source == null ? "blob " + (i + 1) + " of this batch" : source);
+        batch.put(r.uuid(), source.orElse("blob " + (i + 1) + " of this batch"));
       }
-      if (rotatedAt != null && step.kind() == Kind.REPLACED) {
-        step = withSwitch(site, step, rotatedAt);
+      if (rotatedAt.isPresent() && step.kind() == Kind.REPLACED) {
+        step = withSwitch(site, step, rotatedAt.get());
       }
       steps.add(step);
       if (step.kind() != Kind.UNCHANGED) {
@@ -137,7 +155,7 @@ public record Admission(Site before, Site after, List<Step> steps) {
 
   /** A replaced key as a scheduled switch from the key the host uses at {@code now}. */
   private static Step withSwitch(Site s, Step step, Instant now) {
-    X25519PublicKey from = step.previous().keyAt(now);
+    X25519PublicKey from = step.previous().orElseThrow().keyAt(now);
     HostEntry entry = step.entry();
     if (!from.equals(entry.publicKey())) {
       entry = entry.withKeySwitch(new KeySwitch(from, now.plus(s.keyPolicy().switchDelay())));
@@ -146,9 +164,9 @@ public record Admission(Site before, Site after, List<Step> steps) {
   }
 
   private static Step step(
-      Roster s, Registration r, boolean replace, String source, Map<UUID, String> batch) {
+      Roster s, Registration r, boolean replace, Optional<String> source, Map<UUID, String> batch) {
     String who =
-        (source == null ? "" : source + ": ") + "host " + r.hostname() + " (" + r.uuid() + ")";
+        source.map(at -> at + ": ").orElse("") + "host " + r.hostname() + " (" + r.uuid() + ")";
     checkEndpoints(r, who);
     checkSharedLans(r, who);
     checkAgainstOthers(s, r, who, batch);
@@ -169,7 +187,12 @@ public record Admission(Site before, Site after, List<Step> steps) {
               .sharedLans(r.sharedLans())
               .hpkePublic(r.hpkePublic())
               .build();
-      return new Step(r, e, null, Kind.NEW, notes.isEmpty() ? null : String.join("; ", notes));
+      return new Step(
+          r,
+          e,
+          Optional.empty(),
+          Kind.NEW,
+          notes.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", notes)));
     }
     HostEntry old = known.get();
     // The same key keeps its scheduled switch; a replaced key (--replace) takes effect at once.
@@ -196,21 +219,26 @@ public record Admission(Site before, Site after, List<Step> steps) {
                 + r.publicKey().fingerprint(),
             "if the host's key was changed on purpose, run again with --replace (its number and AS stay)");
       }
-      return new Step(r, updated, old, Kind.REPLACED, null);
+      return new Step(r, updated, Optional.of(old), Kind.REPLACED, Optional.empty());
     }
     if (updated.equals(old)) {
       return new Step(
-          r, old, old, Kind.UNCHANGED, "already admitted with the same key and details");
+          r,
+          old,
+          Optional.of(old),
+          Kind.UNCHANGED,
+          Optional.of("already admitted with the same key and details"));
     }
     if (!replace) {
       return new Step(
           r,
           old,
-          old,
+          Optional.of(old),
           Kind.UNCHANGED,
-          "already admitted with the same key; its hostname, addresses or HPKE key differ (use --replace to update them)");
+          Optional.of(
+              "already admitted with the same key; its hostname, addresses or HPKE key differ (use --replace to update them)"));
     }
-    return new Step(r, updated, old, Kind.UPDATED, null);
+    return new Step(r, updated, Optional.of(old), Kind.UPDATED, Optional.empty());
   }
 
   static void checkEndpoints(Registration r, String who) {

@@ -64,7 +64,7 @@ public final class SiteAdmin {
     if (Files.exists(yaml)) {
       return open(yaml, create);
     }
-    if (create.domain() == null || create.locus() == null) {
+    if (create.domain().isEmpty() || create.locus().isEmpty()) {
       throw new UsageException(
           yaml.toString(),
           "the site file does not exist",
@@ -101,24 +101,26 @@ public final class SiteAdmin {
   private record NewSiteValues(MeshSettings settings, AsnRange asn, String publish) {}
 
   private static NewSiteValues checked(Path yaml, NewSite create) {
-    String domain = DomainName.parse(create.domain(), "--domain").name();
-    String locus = SiteFile.checkLocus(create.locus());
+    String domain = DomainName.parse(create.domain().orElseThrow(), "--domain").name();
+    String locus = SiteFile.checkLocus(create.locus().orElseThrow());
     IpPrefix tunnel =
-        create.tunnelPrefix() == null
-            ? randomUla()
-            : SiteFile.checkTunnelPrefix(
-                IpPrefix.parse(create.tunnelPrefix(), "--tunnel-prefix"), "--tunnel-prefix");
-    int portbase = create.portbase() == null ? SiteFile.defaultPortbase() : create.portbase();
+        create
+            .tunnelPrefix()
+            .map(
+                t ->
+                    SiteFile.checkTunnelPrefix(
+                        IpPrefix.parse(t, "--tunnel-prefix"), "--tunnel-prefix"))
+            .orElseGet(SiteAdmin::randomUla);
+    int portbase = create.portbase().orElse(SiteFile.defaultPortbase());
     if (portbase < 1 || portbase > 65534) {
       throw new InputException("--portbase", portbase + " is out of range 1..65534");
     }
-    AsnRange asn =
-        AsnRange.parse(
-            create.asnRange() == null ? AsnRange.DEFAULT : create.asnRange(), "--asn-range");
+    AsnRange asn = AsnRange.parse(create.asnRange().orElse(AsnRange.DEFAULT), "--asn-range");
     String publish =
-        create.publish() == null
-            ? SiteFile.defaultPublishTarget(yaml, domain)
-            : SiteFile.checkPublishTarget(create.publish(), domain, "--publish");
+        create
+            .publish()
+            .map(p -> SiteFile.checkPublishTarget(p, domain, "--publish"))
+            .orElseGet(() -> SiteFile.defaultPublishTarget(yaml, domain));
     MeshSettings settings =
         new MeshSettings(
             domain,
@@ -133,24 +135,24 @@ public final class SiteAdmin {
   private static void checkMatches(Site site, NewSite c, Path yaml) {
     MeshSettings s = site.settings();
     List<String> diffs = new ArrayList<>();
-    if (c.domain() != null && !DomainName.parse(c.domain(), "--domain").name().equals(s.domain())) {
-      diffs.add("--domain " + c.domain() + " (file: " + s.domain() + ")");
+    c.domain()
+        .filter(d -> !DomainName.parse(d, "--domain").name().equals(s.domain()))
+        .ifPresent(d -> diffs.add("--domain " + d + " (file: " + s.domain() + ")"));
+    c.locus()
+        .filter(l -> !l.equals(s.locus()))
+        .ifPresent(l -> diffs.add("--locus " + l + " (file: " + s.locus() + ")"));
+    c.tunnelPrefix()
+        .filter(t -> !t.equals(s.tunnelPrefix().toString()))
+        .ifPresent(t -> diffs.add("--tunnel-prefix " + t + " (file: " + s.tunnelPrefix() + ")"));
+    if (c.portbase().isPresent() && c.portbase().getAsInt() != s.portbase()) {
+      diffs.add("--portbase " + c.portbase().getAsInt() + " (file: " + s.portbase() + ")");
     }
-    if (c.locus() != null && !c.locus().equals(s.locus())) {
-      diffs.add("--locus " + c.locus() + " (file: " + s.locus() + ")");
-    }
-    if (c.tunnelPrefix() != null && !c.tunnelPrefix().equals(s.tunnelPrefix().toString())) {
-      diffs.add("--tunnel-prefix " + c.tunnelPrefix() + " (file: " + s.tunnelPrefix() + ")");
-    }
-    if (c.portbase() != null && c.portbase() != s.portbase()) {
-      diffs.add("--portbase " + c.portbase() + " (file: " + s.portbase() + ")");
-    }
-    if (c.asnRange() != null && !c.asnRange().equals(site.asnRange().toString())) {
-      diffs.add("--asn-range " + c.asnRange() + " (file: " + site.asnRange() + ")");
-    }
-    if (c.publish() != null && !c.publish().equals(site.publishTarget())) {
-      diffs.add("--publish " + c.publish() + " (file: " + site.publishTarget() + ")");
-    }
+    c.asnRange()
+        .filter(a -> !a.equals(site.asnRange().toString()))
+        .ifPresent(a -> diffs.add("--asn-range " + a + " (file: " + site.asnRange() + ")"));
+    c.publish()
+        .filter(p -> !p.equals(site.publishTarget()))
+        .ifPresent(p -> diffs.add("--publish " + p + " (file: " + site.publishTarget() + ")"));
     if (!diffs.isEmpty()) {
       throw new ConflictException(
           yaml.toString(),
@@ -213,16 +215,16 @@ public final class SiteAdmin {
       BlobSource.Blob b = blobs.get(i);
       reporter.detail("opening the blob from %s (%d characters)", b.where(), b.text().length());
       Opened o = opened.get(i);
-      if (o.error() instanceof InputException e) {
+      if (o.error().orElse(null) instanceof InputException e) {
         String what =
             blobs.size() == 1 && b.where().equals("command line")
                 ? e.what()
                 : b.where() + ": " + e.what();
         throw new InputException(what, e.why(), e.hint().orElse(null), e);
-      } else if (o.error() != null) {
-        throw o.error();
+      } else if (o.error().isPresent()) {
+        throw o.error().get();
       }
-      regs.add(o.registration());
+      regs.add(o.registration().orElseThrow());
       rotations += o.rotation() ? 1 : 0;
     }
     if (rotations > 0 && rotations < regs.size()) {
@@ -238,7 +240,9 @@ public final class SiteAdmin {
     Admission plan =
         rotation
             ? Admission.planRotation(site, regs, now)
-            : Admission.plan(site, regs, replace, batchSources(blobs));
+            : batchSources(blobs)
+                .map(sources -> Admission.plan(site, regs, replace, sources))
+                .orElseGet(() -> Admission.plan(site, regs, replace));
     List<String> details = new ArrayList<>();
     for (Admission.Step st : plan.steps()) {
       details.addAll(describe(st, site));
@@ -266,24 +270,33 @@ public final class SiteAdmin {
   }
 
   /** A blob opened: its registration and whether it was a key rotation, or why it did not open. */
-  private record Opened(Registration registration, boolean rotation, RuntimeException error) {}
+  private record Opened(
+      Optional<Registration> registration, boolean rotation, Optional<RuntimeException> error) {
+    static Opened ok(Registration registration, boolean rotation) {
+      return new Opened(Optional.of(registration), rotation, Optional.empty());
+    }
+
+    static Opened failed(RuntimeException error) {
+      return new Opened(Optional.empty(), false, Optional.of(error));
+    }
+  }
 
   private static Opened open(Site site, BlobSource.Blob b, Instant now) {
     try {
       return KeyRotation.isRotation(b.text())
-          ? new Opened(openRotation(site, b.text(), now), true, null)
-          : new Opened(openBlob(site, b.text()), false, null);
+          ? Opened.ok(openRotation(site, b.text(), now), true)
+          : Opened.ok(openBlob(site, b.text()), false);
     } catch (RuntimeException e) {
-      return new Opened(null, false, e);
+      return Opened.failed(e);
     }
   }
 
   /** Where each blob came from, for conflicts inside a batch; none for one command-line blob. */
-  private static List<String> batchSources(List<BlobSource.Blob> blobs) {
+  private static Optional<List<String>> batchSources(List<BlobSource.Blob> blobs) {
     if (blobs.size() == 1 && blobs.get(0).where().equals("command line")) {
-      return null;
+      return Optional.empty();
     }
-    return blobs.stream().map(BlobSource.Blob::where).toList();
+    return Optional.of(blobs.stream().map(BlobSource.Blob::where).toList());
   }
 
   private static List<String> describe(Admission.Step st, Site site) {
@@ -302,7 +315,8 @@ public final class SiteAdmin {
     out.add(String.format("uuid:       %s", r.uuid()));
     out.add(String.format("key:        %s", r.publicKey().fingerprint()));
     if (st.kind() == Admission.Kind.REPLACED) {
-      out.add(String.format("old key:    %s", st.previous().publicKey().fingerprint()));
+      out.add(
+          String.format("old key:    %s", st.previous().orElseThrow().publicKey().fingerprint()));
     }
     e.keySwitch()
         .ifPresent(
@@ -331,8 +345,8 @@ public final class SiteAdmin {
     out.add(
         String.format(
             "number:     %d (port %d, AS %d)", e.number(), portbase + e.number(), e.asn()));
-    if (st.note() != null) {
-      out.add(String.format("note:       %s", st.note()));
+    if (st.note().isPresent()) {
+      out.add(String.format("note:       %s", st.note().get()));
     }
     out.add("");
     return out;

@@ -55,7 +55,7 @@ final class AdmissionBefore {
 
   /** A replaced key as a scheduled switch from the key the host uses at {@code now}. */
   private static Admission.Step withSwitch(Site s, Admission.Step step, java.time.Instant now) {
-    X25519PublicKey from = step.previous().keyAt(now);
+    X25519PublicKey from = step.previous().orElseThrow().keyAt(now);
     HostEntry entry = step.entry();
     if (!from.equals(entry.publicKey())) {
       entry = entry.withKeySwitch(new KeySwitch(from, now.plus(s.keyPolicy().switchDelay())));
@@ -90,7 +90,7 @@ final class AdmissionBefore {
               .sharedLans(r.sharedLans())
               .hpkePublic(r.hpkePublic())
               .build();
-      return new Admission.Step(r, e, null, Admission.Kind.NEW, null);
+      return new Admission.Step(r, e, Optional.empty(), Admission.Kind.NEW, Optional.empty());
     }
     HostEntry old = known.get();
     // The same key keeps its scheduled switch; a replaced key (--replace) takes effect at once.
@@ -117,21 +117,28 @@ final class AdmissionBefore {
                 + r.publicKey().fingerprint(),
             "if the host's key was changed on purpose, run again with --replace (its number and AS stay)");
       }
-      return new Admission.Step(r, updated, old, Admission.Kind.REPLACED, null);
+      return new Admission.Step(
+          r, updated, Optional.of(old), Admission.Kind.REPLACED, Optional.empty());
     }
     if (updated.equals(old)) {
       return new Admission.Step(
-          r, old, old, Admission.Kind.UNCHANGED, "already admitted with the same key and details");
+          r,
+          old,
+          Optional.of(old),
+          Admission.Kind.UNCHANGED,
+          Optional.of("already admitted with the same key and details"));
     }
     if (!replace) {
       return new Admission.Step(
           r,
           old,
-          old,
+          Optional.of(old),
           Admission.Kind.UNCHANGED,
-          "already admitted with the same key; its hostname, addresses or HPKE key differ (use --replace to update them)");
+          Optional.of(
+              "already admitted with the same key; its hostname, addresses or HPKE key differ (use --replace to update them)"));
     }
-    return new Admission.Step(r, updated, old, Admission.Kind.UPDATED, null);
+    return new Admission.Step(
+        r, updated, Optional.of(old), Admission.Kind.UPDATED, Optional.empty());
   }
 
   private static void checkAgainstOthers(

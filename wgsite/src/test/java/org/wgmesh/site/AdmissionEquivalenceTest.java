@@ -58,7 +58,9 @@ class AdmissionEquivalenceTest {
     Supplier<Admission> now =
         rotation
             ? () -> Admission.planRotation(site, batch, NOW)
-            : () -> Admission.plan(site, batch, replace, sources);
+            : sources == null
+                ? () -> Admission.plan(site, batch, replace)
+                : () -> Admission.plan(site, batch, replace, sources);
     Supplier<Admission> before =
         rotation
             ? () -> AdmissionBefore.plan(site, batch, true, NOW, null)

@@ -44,8 +44,10 @@ class AsnAllocationTest {
     // Hosts admitted before keep their numbers and ASNs.
     assertThat(a.after().hosts().subList(0, 1020)).isEqualTo(before.hosts());
     // The operator is told, on the host that got the first 4-byte ASN only.
-    assertThat(a.steps().get(3).note()).contains("asn-range becomes 64512:65534,4200000000");
-    assertThat(a.steps().get(4).note()).isNull();
+    assertThat(a.steps().get(3).note())
+        .hasValueSatisfying(
+            n -> assertThat(n).contains("asn-range becomes 64512:65534,4200000000"));
+    assertThat(a.steps().get(4).note()).isEmpty();
   }
 
   @Test
@@ -65,7 +67,7 @@ class AsnAllocationTest {
     // Later admissions continue in the 4-byte range.
     Admission next = Admission.plan(back, registrations(1024, 1), false);
     assertThat(next.steps().get(0).entry().asn()).isEqualTo(4_200_000_001L);
-    assertThat(next.steps().get(0).note()).isNull();
+    assertThat(next.steps().get(0).note()).isEmpty();
   }
 
   @Test

@@ -2,6 +2,7 @@ package org.wgmesh.core.crypto;
 
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.Optional;
 import javax.crypto.Cipher;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -59,13 +60,13 @@ public final class Aead {
     }
   }
 
-  /** Opens {@code nonce || ciphertext || tag}; returns null when it does not authenticate. */
-  public static byte[] open(byte[] key, byte[] aad, byte[] sealed) {
+  /** Opens {@code nonce || ciphertext || tag}; empty when it does not authenticate. */
+  public static Optional<byte[]> open(byte[] key, byte[] aad, byte[] sealed) {
     if (key == null
         || key.length != KEY_LENGTH
         || sealed == null
         || sealed.length < NONCE_LENGTH + TAG_LENGTH) {
-      return null;
+      return Optional.empty();
     }
     try {
       Cipher c = Cipher.getInstance("ChaCha20-Poly1305");
@@ -74,9 +75,9 @@ public final class Aead {
           new SecretKeySpec(key, "ChaCha20"),
           new IvParameterSpec(sealed, 0, NONCE_LENGTH));
       c.updateAAD(aad);
-      return c.doFinal(sealed, NONCE_LENGTH, sealed.length - NONCE_LENGTH);
+      return Optional.of(c.doFinal(sealed, NONCE_LENGTH, sealed.length - NONCE_LENGTH));
     } catch (GeneralSecurityException e) {
-      return null;
+      return Optional.empty();
     }
   }
 }

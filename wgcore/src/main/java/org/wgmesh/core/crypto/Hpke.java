@@ -2,6 +2,7 @@ package org.wgmesh.core.crypto;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
 import org.bouncycastle.crypto.InvalidCipherTextException;
 import org.bouncycastle.crypto.agreement.X25519Agreement;
@@ -68,27 +69,28 @@ public final class Hpke {
   /**
    * Opens a sealed message addressed to {@code recipient} that claims to come from {@code sender}.
    *
-   * @return the plaintext, or null when it does not open (wrong keys, info, aad, or tampered data)
+   * @return the plaintext, or empty when it does not open (wrong keys, info, aad, or tampered data)
    */
-  public static byte[] open(
+  public static Optional<byte[]> open(
       X25519PrivateKey recipient, X25519PublicKey sender, byte[] info, byte[] aad, Sealed sealed) {
     if (sealed.enc() == null || sealed.enc().length != ENC_LENGTH || sealed.ciphertext() == null) {
-      return null;
+      return Optional.empty();
     }
     try {
-      return suite()
-          .open(
-              sealed.enc(),
-              pair(recipient),
-              info,
-              aad,
-              sealed.ciphertext(),
-              null,
-              null,
-              new X25519PublicKeyParameters(sender.bytes(), 0));
+      return Optional.of(
+          suite()
+              .open(
+                  sealed.enc(),
+                  pair(recipient),
+                  info,
+                  aad,
+                  sealed.ciphertext(),
+                  null,
+                  null,
+                  new X25519PublicKeyParameters(sender.bytes(), 0)));
     } catch (InvalidCipherTextException | RuntimeException e) {
       // BC throws various runtime exceptions on malformed points; all mean "does not open".
-      return null;
+      return Optional.empty();
     }
   }
 

@@ -65,18 +65,22 @@ public final class ZoneFileSource implements DnsSource {
    * @throws InputException naming the file and line of the first syntax error
    */
   public static ZoneFileSource load(Path file) {
-    return load(file, null);
+    return parse(file, Optional.empty());
   }
 
   /**
    * Parses {@code file} with {@code origin} as the origin for relative names before any {@code
    * $ORIGIN} line.
    *
-   * @param origin a domain such as {@code example.com}, or null for none
+   * @param origin a domain such as {@code example.com}
    * @throws FileException when the file cannot be read
    * @throws InputException naming the file and line of the first syntax error
    */
   public static ZoneFileSource load(Path file, String origin) {
+    return parse(file, Optional.of(DnsjavaSource.absolute(origin)));
+  }
+
+  private static ZoneFileSource parse(Path file, Optional<Name> origin) {
     if (!Files.isRegularFile(file)) {
       if (!Files.exists(file)) {
         throw new FileException(
@@ -88,11 +92,10 @@ public final class ZoneFileSource implements DnsSource {
         file, new BoundedFiles.Limit("zone-file size limit", MAX_FILE_BYTES, InputException::new));
     Map<Name, List<TXTRecord>> txt = new HashMap<>();
     Map<Name, Name> cnames = new HashMap<>();
-    Name originName = origin == null ? null : DnsjavaSource.absolute(origin);
     try (Master master =
-        originName == null
+        origin.isEmpty()
             ? new Master(file.toString())
-            : new Master(file.toString(), originName)) {
+            : new Master(file.toString(), origin.get())) {
       Record r;
       while ((r = master.nextRecord()) != null) {
         if (r.getDClass() != DClass.IN) {

@@ -10,7 +10,7 @@ import java.util.Objects;
  * ones ({@code ip link add}, {@code wg syncconf}) are only printed.
  *
  * @param argv program and arguments, never a shell string
- * @param stdin bytes for standard input, or null; may carry secrets, so it is never printed
+ * @param stdin bytes for standard input, empty for none; may carry secrets, so it is never printed
  * @param mutates whether running it changes host state
  */
 public record Command(List<String> argv, byte[] stdin, boolean mutates) {
@@ -19,16 +19,22 @@ public record Command(List<String> argv, byte[] stdin, boolean mutates) {
     if (argv.isEmpty()) {
       throw new IllegalArgumentException("argv must name a program");
     }
+    Objects.requireNonNull(stdin, "stdin");
+  }
+
+  /** A command with nothing on standard input. */
+  public Command(List<String> argv, boolean mutates) {
+    this(argv, new byte[0], mutates);
   }
 
   /** A command that changes the host. */
   public static Command change(String... argv) {
-    return new Command(List.of(argv), null, true);
+    return new Command(List.of(argv), true);
   }
 
   /** A command that only reads state. */
   public static Command query(String... argv) {
-    return new Command(List.of(argv), null, false);
+    return new Command(List.of(argv), false);
   }
 
   /** The same command with {@code input} on stdin. */

@@ -1,5 +1,6 @@
 package org.wgmesh.core.exec;
 
+import java.util.Optional;
 import org.wgmesh.core.error.ExitCode;
 import org.wgmesh.core.error.WgmeshException;
 
@@ -8,7 +9,7 @@ public class CommandFailedException extends WgmeshException {
   private static final long serialVersionUID = 1L;
 
   private final transient Command command;
-  private final transient CommandResult result;
+  private final transient Optional<CommandResult> result;
 
   public CommandFailedException(Command command, CommandResult result) {
     super(
@@ -18,21 +19,21 @@ public class CommandFailedException extends WgmeshException {
         null,
         null);
     this.command = command;
-    this.result = result;
+    this.result = Optional.of(result);
   }
 
   public CommandFailedException(Command command, String why, Throwable cause) {
     super(ExitCode.DEPLOY, "command '" + command.display() + "'", why, hintFor(command), cause);
     this.command = command;
-    this.result = null;
+    this.result = Optional.empty();
   }
 
   public Command command() {
     return command;
   }
 
-  /** The result, or null when the process never started. */
-  public CommandResult result() {
+  /** The result; empty when the process never started or was killed. */
+  public Optional<CommandResult> result() {
     return result;
   }
 

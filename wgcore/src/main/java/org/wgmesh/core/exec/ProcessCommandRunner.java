@@ -41,9 +41,7 @@ public final class ProcessCommandRunner implements CommandRunner {
     CompletableFuture<String> out = drain(p.getInputStream());
     CompletableFuture<String> err = drain(p.getErrorStream());
     try (OutputStream in = p.getOutputStream()) {
-      if (command.stdin() != null) {
-        in.write(command.stdin());
-      }
+      in.write(command.stdin());
     } catch (IOException e) {
       // The process may exit without reading its input; its exit status tells what happened.
     }

@@ -14,6 +14,7 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.Set;
 import org.wgmesh.core.error.FileException;
 
@@ -99,16 +100,16 @@ public final class AtomicFiles {
   /**
    * Copies {@code file} to {@code file + suffix} atomically (keeping its mode), if it exists.
    *
-   * @return the backup path, or null when there was nothing to back up
+   * @return the backup path; empty when there was nothing to back up
    */
-  public static Path backup(Path file, String suffix) {
+  public static Optional<Path> backup(Path file, String suffix) {
     if (!Files.isRegularFile(file)) {
-      return null;
+      return Optional.empty();
     }
     try {
       Path bak = file.resolveSibling(file.getFileName() + suffix);
       write(bak, Files.readAllBytes(file), Files.getPosixFilePermissions(file));
-      return bak;
+      return Optional.of(bak);
     } catch (IOException e) {
       throw new FileException(file.toString(), "cannot back up: " + e.getMessage(), null, e);
     }

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.wgmesh.core.net.IpAddress;
@@ -57,9 +58,15 @@ public final class MeshLinks {
    *
    * @param field the site-file property at fault, e.g. {@code topology.hubs}
    * @param why what is wrong, naming the host
-   * @param hint what to do, or null
+   * @param hint what to do (every problem the policy finds has a remedy)
    */
-  public record Problem(String field, String why, String hint) {}
+  public record Problem(String field, String why, String hint) {
+    public Problem {
+      Objects.requireNonNull(field, "field");
+      Objects.requireNonNull(why, "why");
+      Objects.requireNonNull(hint, "hint");
+    }
+  }
 
   /** Whether hosts {@code a} and {@code b} (different hosts) link; symmetric. */
   public static boolean linked(Topology topology, HostEntry a, HostEntry b) {

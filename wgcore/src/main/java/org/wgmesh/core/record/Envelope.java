@@ -3,6 +3,7 @@ package org.wgmesh.core.record;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
@@ -37,11 +38,23 @@ final class Envelope {
   private Envelope() {}
 
   /**
-   * Builds the envelope; signs it when {@code signer} is not null. The body is deflated when that
-   * makes it shorter, except for key records, whose header is bound into the HPKE aad instead of a
-   * signature and must therefore be known before sealing ({@link #KEY_HEADER}).
+   * Builds the envelope and signs it. The body is deflated when that makes it shorter (see {@link
+   * #buildUnsigned}).
    */
   static byte[] build(String name, int type, byte[] body, Ed25519PrivateKey signer) {
+    byte[] unsigned = buildUnsigned(name, type, body);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(unsigned.length + 64);
+    out.writeBytes(unsigned);
+    out.writeBytes(signer.sign(signedMessage(name, unsigned)));
+    return out.toByteArray();
+  }
+
+  /**
+   * Builds the envelope without a signature (key records). The body is deflated when that makes it
+   * shorter, except for key records, whose header is bound into the HPKE aad instead of a signature
+   * and must therefore be known before sealing ({@link #KEY_HEADER}).
+   */
+  static byte[] buildUnsigned(String name, int type, byte[] body) {
     byte[] payload = body;
     int flags = 0;
     byte[] deflated = type == TYPE_KEY ? body : deflate(body);
@@ -54,9 +67,6 @@ final class Envelope {
     out.write(type);
     out.write(flags);
     out.writeBytes(payload);
-    if (signer != null) {
-      out.writeBytes(signer.sign(signedMessage(name, out.toByteArray())));
-    }
     return out.toByteArray();
   }
 
@@ -65,14 +75,15 @@ final class Envelope {
    *
    * @param name the record name, for errors and the signature
    * @param signed every byte before the signature
-   * @param signature the signature, or null for an unsigned type
+   * @param signature the signature, empty for an unsigned type
    * @param compressed whether the payload is deflated
    * @param payload the payload as stored
    */
-  record Parsed(String name, byte[] signed, byte[] signature, boolean compressed, byte[] payload) {
+  record Parsed(
+      String name, byte[] signed, Optional<byte[]> signature, boolean compressed, byte[] payload) {
     /** Whether {@code key} signed this envelope for this name. */
     boolean verifiedBy(Ed25519PublicKey key) {
-      return signature != null && key.verify(signedMessage(name, signed), signature);
+      return signature.filter(s -> key.verify(signedMessage(name, signed), s)).isPresent();
     }
 
     /** The body: the payload, inflated if it was deflated. */
@@ -120,7 +131,8 @@ final class Envelope {
     }
     int end = bytes.length - sigLength;
     byte[] signedPart = Arrays.copyOf(bytes, end);
-    byte[] signature = signed ? Arrays.copyOfRange(bytes, end, bytes.length) : null;
+    Optional<byte[]> signature =
+        signed ? Optional.of(Arrays.copyOfRange(bytes, end, bytes.length)) : Optional.empty();
     return new Parsed(
         name, signedPart, signature, flags == FLAG_DEFLATE, Arrays.copyOfRange(bytes, HEADER, end));
   }

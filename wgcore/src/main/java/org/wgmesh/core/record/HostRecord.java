@@ -159,10 +159,11 @@ public record HostRecord(
     WireReader r = h.reader;
     checkEpoch(h, groupKey);
     byte[] plain =
-        Aead.open(groupKey.key(), aad(h.name, TxtRecordSet.normalize(domain), h.epoch), h.sealed);
-    if (plain == null) {
-      throw r.error("ciphertext", "does not decrypt under the group key of epoch " + h.epoch);
-    }
+        Aead.open(groupKey.key(), aad(h.name, TxtRecordSet.normalize(domain), h.epoch), h.sealed)
+            .orElseThrow(
+                () ->
+                    r.error(
+                        "ciphertext", "does not decrypt under the group key of epoch " + h.epoch));
     WireReader p = new WireReader(h.name, plain);
     byte[] uuidBytes = p.raw(16, "entry.uuid");
     ByteBuffer ub = ByteBuffer.wrap(uuidBytes);

@@ -2,6 +2,7 @@ package org.wgmesh.core.record;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import java.util.Optional;
 import org.wgmesh.core.crypto.Aead;
 import org.wgmesh.core.crypto.Hpke;
 import org.wgmesh.core.crypto.X25519PrivateKey;
@@ -87,7 +88,7 @@ public record KeyRecord(int hostNumber, GroupKey groupKey) {
         new WireWriter().u32(groupKey.epoch()).raw(groupKey.key()).u16(hostNumber).toByteArray();
     Hpke.Sealed sealed = Hpke.seal(siteBox, sealTo, info(d, name), aad(name), plain, ephemeral);
     byte[] body = new WireWriter().raw(sealed.enc()).bytes16(sealed.ciphertext()).toByteArray();
-    byte[] envelope = Envelope.build(name, Envelope.TYPE_KEY, body, null);
+    byte[] envelope = Envelope.buildUnsigned(name, Envelope.TYPE_KEY, body);
     return new TxtRecordSet(name, ttl, TxtChunks.split(envelope));
   }
 
@@ -103,7 +104,7 @@ public record KeyRecord(int hostNumber, GroupKey groupKey) {
       X25519PrivateKey hostPrivate,
       X25519PublicKey siteBoxPublic,
       String domain) {
-    return decode(rrset, hostPrivate, null, siteBoxPublic, domain);
+    return decode(rrset, hostPrivate, Optional.empty(), siteBoxPublic, domain);
   }
 
   /**
@@ -112,14 +113,14 @@ public record KeyRecord(int hostNumber, GroupKey groupKey) {
    * seals to it, one that does not (not upgraded, or the host not moved over yet) to the WireGuard
    * key.
    *
-   * @param hpkePrivate the host's HPKE key, or null when it has none
+   * @param hpkePrivate the host's HPKE key, empty when it has none
    * @throws RecordException as {@link #decode(TxtRecordSet, X25519PrivateKey, X25519PublicKey,
    *     String)}, when it opens with neither key
    */
   public static KeyRecord decode(
       TxtRecordSet rrset,
       X25519PrivateKey hostPrivate,
-      X25519PrivateKey hpkePrivate,
+      Optional<X25519PrivateKey> hpkePrivate,
       X25519PublicKey siteBoxPublic,
       String domain) {
     String d = TxtRecordSet.normalize(domain);
@@ -137,19 +138,21 @@ public record KeyRecord(int hostNumber, GroupKey groupKey) {
     byte[] ct = r.bytes16("ciphertext");
     r.end("ciphertext");
     Hpke.Sealed sealed = new Hpke.Sealed(enc, ct);
-    byte[] plain = Hpke.open(hostPrivate, siteBoxPublic, info(d, expected), aad(expected), sealed);
-    if (plain == null && hpkePrivate != null) {
-      plain = Hpke.open(hpkePrivate, siteBoxPublic, info(d, expected), aad(expected), sealed);
-    }
-    if (plain == null) {
-      throw r.error(
-          "ciphertext",
-          "does not open with this host's "
-              + (hpkePrivate == null ? "key" : "WireGuard or HPKE key")
-              + " from site box key "
-              + siteBoxPublic.fingerprint()
-              + " (sealed to another host, by another site, or tampered)");
-    }
+    byte[] plain =
+        Hpke.open(hostPrivate, siteBoxPublic, info(d, expected), aad(expected), sealed)
+            .or(
+                () ->
+                    hpkePrivate.flatMap(
+                        k -> Hpke.open(k, siteBoxPublic, info(d, expected), aad(expected), sealed)))
+            .orElseThrow(
+                () ->
+                    r.error(
+                        "ciphertext",
+                        "does not open with this host's "
+                            + (hpkePrivate.isEmpty() ? "key" : "WireGuard or HPKE key")
+                            + " from site box key "
+                            + siteBoxPublic.fingerprint()
+                            + " (sealed to another host, by another site, or tampered)"));
     WireReader p = new WireReader(expected, plain);
     long epoch = p.u32("groupKey.epoch");
     byte[] key = p.raw(32, "groupKey.key");

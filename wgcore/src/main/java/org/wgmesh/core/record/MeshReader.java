@@ -87,7 +87,7 @@ public final class MeshReader {
       Ed25519PublicKey pinned,
       X25519PrivateKey hostKey,
       SeenSerials seen) {
-    return read(source, domain, pinned, hostKey, null, seen);
+    return read(source, domain, pinned, hostKey, Optional.empty(), seen);
   }
 
   /**
@@ -96,14 +96,14 @@ public final class MeshReader {
    * WireGuard key when the site sealed it to that (a site that does not know the HPKE key yet),
    * else with {@code hpkeKey}.
    *
-   * @param hpkeKey this endpoint's HPKE private key, or null when it has none
+   * @param hpkeKey this endpoint's HPKE private key, empty when it has none
    */
   public MeshView read(
       DnsSource source,
       String domain,
       Ed25519PublicKey pinned,
       X25519PrivateKey hostKey,
-      X25519PrivateKey hpkeKey,
+      Optional<X25519PrivateKey> hpkeKey,
       SeenSerials seen) {
     try {
       return verify(source, domain, pinned, hostKey, hpkeKey, seen);
@@ -128,7 +128,7 @@ public final class MeshReader {
       String domain,
       Ed25519PublicKey pinned,
       X25519PrivateKey hostKey,
-      X25519PrivateKey hpkeKey,
+      Optional<X25519PrivateKey> hpkeKey,
       SeenSerials seen) {
     String d = TxtRecordSet.normalize(domain);
     Instant now = clock.instant();

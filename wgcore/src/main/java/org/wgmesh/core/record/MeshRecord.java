@@ -146,17 +146,11 @@ public record MeshRecord(
     return new TxtRecordSet(name(), ttl, TxtChunks.split(envelope));
   }
 
-  /** {@link #decode(TxtRecordSet, Ed25519PublicKey, String, Instant)} at the current time. */
-  public static MeshRecord decode(
-      TxtRecordSet rrset, Ed25519PublicKey pinnedOrNull, String expectedDomain) {
-    return decode(rrset, pinnedOrNull, expectedDomain, Instant.now());
-  }
-
   /**
-   * Decodes and verifies the mesh record. With a pinned key the signature is checked before the
-   * body is parsed, and the record must carry that same key. Without one (first contact) the record
-   * must be signed by the key it carries; the caller then shows its fingerprint and pins it.
+   * Decodes and verifies the mesh record against a pinned site key: the signature is checked before
+   * the body is parsed, and the record must carry that same key.
    *
+   * @param pinned the site signing key the endpoint pinned
    * @param expectedDomain the domain the endpoint asked for; the RRset name and the record's domain
    *     field must both equal it
    * @param now the record must not have expired at this instant
@@ -164,8 +158,24 @@ public record MeshRecord(
    *     unchecked, whatever the input
    */
   public static MeshRecord decode(
-      TxtRecordSet rrset, Ed25519PublicKey pinnedOrNull, String expectedDomain, Instant now) {
-    MeshRecord mesh = decodeAnyTime(rrset, pinnedOrNull, expectedDomain);
+      TxtRecordSet rrset, Ed25519PublicKey pinned, String expectedDomain, Instant now) {
+    return notExpired(
+        decodeAnyTime(rrset, Optional.of(Objects.requireNonNull(pinned, "pinned")), expectedDomain),
+        now);
+  }
+
+  /**
+   * Decodes and verifies the mesh record at first contact, with no key pinned yet: the record must
+   * be signed by the key it carries; the caller then shows its fingerprint and pins it.
+   *
+   * @see #decode(TxtRecordSet, Ed25519PublicKey, String, Instant)
+   */
+  public static MeshRecord decodeFirstContact(
+      TxtRecordSet rrset, String expectedDomain, Instant now) {
+    return notExpired(decodeAnyTime(rrset, Optional.empty(), expectedDomain), now);
+  }
+
+  private static MeshRecord notExpired(MeshRecord mesh, Instant now) {
     RecordChecks.notExpired(mesh.name(), mesh.expires(), now);
     return mesh;
   }
@@ -175,16 +185,22 @@ public record MeshRecord(
    * the site's self-check, which reports an expired record with its expiry time.
    */
   static MeshRecord decodeAnyTime(
-      TxtRecordSet rrset, Ed25519PublicKey pinnedOrNull, String expectedDomain) {
+      TxtRecordSet rrset, Ed25519PublicKey pinned, String expectedDomain) {
+    return decodeAnyTime(
+        rrset, Optional.of(Objects.requireNonNull(pinned, "pinned")), expectedDomain);
+  }
+
+  private static MeshRecord decodeAnyTime(
+      TxtRecordSet rrset, Optional<Ed25519PublicKey> pinned, String expectedDomain) {
     String domain = TxtRecordSet.normalize(expectedDomain);
     Envelope.Parsed env = envelope(rrset, domain);
-    if (pinnedOrNull != null && !env.verifiedBy(pinnedOrNull)) {
+    if (pinned.isPresent() && !env.verifiedBy(pinned.get())) {
       throw new RecordException(
           domain,
-          "field 'signature': not signed by the pinned site key " + pinnedOrNull.fingerprint(),
+          "field 'signature': not signed by the pinned site key " + pinned.get().fingerprint(),
           "a forged record, or the site key changed: compare the site fingerprint with the admin");
     }
-    return body(domain, env, pinnedOrNull);
+    return body(domain, env, pinned);
   }
 
   /**
@@ -207,7 +223,7 @@ public record MeshRecord(
     Envelope.Parsed env = envelope(rrset, domain);
     for (Ed25519PublicKey key : trusted) {
       if (env.verifiedBy(key)) {
-        MeshRecord mesh = body(domain, env, key);
+        MeshRecord mesh = body(domain, env, Optional.of(key));
         RecordChecks.notExpired(mesh.name(), mesh.expires(), now);
         return mesh;
       }
@@ -224,7 +240,7 @@ public record MeshRecord(
                 : "");
     MeshRecord selfSigned;
     try {
-      selfSigned = body(domain, env, null);
+      selfSigned = body(domain, env, Optional.empty());
     } catch (RecordException notEvenThat) {
       throw new RecordException(
           domain,
@@ -256,9 +272,12 @@ public record MeshRecord(
     return Envelope.parse(domain, TxtChunks.join(rrset), Envelope.TYPE_MESH, true);
   }
 
-  /** The body, the signature already checked against {@code verifiedOrNull} when not null. */
+  /**
+   * The body, the signature already checked against {@code pinned} when present; without one it
+   * must verify with the key the record carries.
+   */
   private static MeshRecord body(
-      String domain, Envelope.Parsed env, Ed25519PublicKey pinnedOrNull) {
+      String domain, Envelope.Parsed env, Optional<Ed25519PublicKey> pinned) {
     WireReader r = new WireReader(domain, env.body());
     String recordDomain = r.str8("domain");
     if (!recordDomain.equals(domain)) {
@@ -267,12 +286,12 @@ public record MeshRecord(
     String locus = r.str8("locus");
     Ed25519PublicKey signing = new Ed25519PublicKey(r.raw(32, "siteSigningKey"));
     X25519PublicKey box = new X25519PublicKey(r.raw(32, "siteBoxKey"));
-    if (pinnedOrNull != null && !pinnedOrNull.equals(signing)) {
+    if (pinned.isPresent() && !pinned.get().equals(signing)) {
       throw r.error(
           "siteSigningKey",
-          "carries key " + signing.fingerprint() + ", pinned is " + pinnedOrNull.fingerprint());
+          "carries key " + signing.fingerprint() + ", pinned is " + pinned.get().fingerprint());
     }
-    if (pinnedOrNull == null && !env.verifiedBy(signing)) {
+    if (pinned.isEmpty() && !env.verifiedBy(signing)) {
       throw new RecordException(
           domain, "field 'signature': not signed by the site key the record carries");
     }

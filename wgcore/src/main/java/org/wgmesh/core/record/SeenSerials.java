@@ -32,10 +32,10 @@ import org.wgmesh.core.error.RecordException;
  */
 public final class SeenSerials {
   private long mesh = -1;
-  private Instant meshIssued;
-  private Ed25519PublicKey siteKey;
-  private Ed25519PublicKey nextSiteKey;
-  private X25519PublicKey siteBoxKey;
+  private Optional<Instant> meshIssued = Optional.empty();
+  private Optional<Ed25519PublicKey> siteKey = Optional.empty();
+  private Optional<Ed25519PublicKey> nextSiteKey = Optional.empty();
+  private Optional<X25519PublicKey> siteBoxKey = Optional.empty();
   private final Map<Integer, Long> hosts = new TreeMap<>();
 
   /** Nothing seen yet. */
@@ -50,7 +50,7 @@ public final class SeenSerials {
 
   /** When the mesh record of {@link #mesh()} was issued, if known. */
   public synchronized Optional<Instant> meshIssued() {
-    return Optional.ofNullable(meshIssued);
+    return meshIssued;
   }
 
   /**
@@ -68,7 +68,7 @@ public final class SeenSerials {
               + " is older than "
               + mesh
               + " already seen"
-              + (meshIssued == null ? "" : " (issued " + meshIssued + ")")
+              + meshIssued.map(t -> " (issued " + t + ")").orElse("")
               + " (a replay or a stale cache)",
           "nothing was changed; wait for DNS caches to expire (TTL) and retry");
     }
@@ -82,8 +82,8 @@ public final class SeenSerials {
    */
   public synchronized void acceptMesh(String domain, long serial, Instant issued) {
     checkMesh(domain, serial);
-    if (serial > mesh || meshIssued == null) {
-      meshIssued = issued;
+    if (serial > mesh || meshIssued.isEmpty()) {
+      meshIssued = Optional.of(issued);
     }
     mesh = serial;
   }
@@ -96,21 +96,19 @@ public final class SeenSerials {
    */
   public synchronized List<Ed25519PublicKey> trustedSiteKeys(Ed25519PublicKey pinned) {
     List<Ed25519PublicKey> keys = new ArrayList<>();
-    keys.add(siteKey != null ? siteKey : pinned);
-    if (nextSiteKey != null && !keys.contains(nextSiteKey)) {
-      keys.add(nextSiteKey);
-    }
+    keys.add(siteKey.orElse(pinned));
+    nextSiteKey.filter(k -> !keys.contains(k)).ifPresent(keys::add);
     return keys;
   }
 
   /** The key that signed the last accepted mesh record, if recorded. */
   public synchronized Optional<Ed25519PublicKey> siteKey() {
-    return Optional.ofNullable(siteKey);
+    return siteKey;
   }
 
   /** The next site key the last accepted mesh record announced, if any. */
   public synchronized Optional<Ed25519PublicKey> nextSiteKey() {
-    return Optional.ofNullable(nextSiteKey);
+    return nextSiteKey;
   }
 
   /**
@@ -118,14 +116,14 @@ public final class SeenSerials {
    * changes with a site-key roll), if recorded.
    */
   public synchronized Optional<X25519PublicKey> siteBoxKey() {
-    return Optional.ofNullable(siteBoxKey);
+    return siteBoxKey;
   }
 
   /** {@link #acceptSiteKeys(Ed25519PublicKey, Optional)} and the record's box key. */
   public synchronized void acceptSiteKeys(
       Ed25519PublicKey signedBy, Optional<Ed25519PublicKey> next, X25519PublicKey box) {
     acceptSiteKeys(signedBy, next);
-    siteBoxKey = box;
+    siteBoxKey = Optional.of(box);
   }
 
   /**
@@ -135,8 +133,8 @@ public final class SeenSerials {
    */
   public synchronized void acceptSiteKeys(
       Ed25519PublicKey signedBy, Optional<Ed25519PublicKey> next) {
-    siteKey = signedBy;
-    nextSiteKey = next.orElse(null);
+    siteKey = Optional.of(signedBy);
+    nextSiteKey = next;
   }
 
   /**
@@ -158,17 +156,22 @@ public final class SeenSerials {
    * from one site-wide counter, so the new host's are higher anyway).
    */
   public synchronized void accept(long meshSerial, Map<Integer, Long> hostSerials) {
-    accept(meshSerial, null, hostSerials);
+    accept(meshSerial, Optional.empty(), hostSerials);
   }
 
   /**
    * {@link #accept(long, Map)} with the mesh record's issue time.
    *
-   * @param meshIssued when the mesh record was issued, or null when not known
+   * @param meshIssued when the mesh record was issued
    */
   public synchronized void accept(
       long meshSerial, Instant meshIssued, Map<Integer, Long> hostSerials) {
-    if (meshSerial > mesh || (meshSerial == mesh && this.meshIssued == null)) {
+    accept(meshSerial, Optional.of(meshIssued), hostSerials);
+  }
+
+  private void accept(
+      long meshSerial, Optional<Instant> meshIssued, Map<Integer, Long> hostSerials) {
+    if (meshSerial > mesh || (meshSerial == mesh && this.meshIssued.isEmpty())) {
       this.meshIssued = meshIssued;
     }
     mesh = Math.max(mesh, meshSerial);
@@ -185,18 +188,10 @@ public final class SeenSerials {
   public synchronized String toText() {
     StringBuilder sb = new StringBuilder("# wgmesh serials seen, written by wgdeploy\n");
     sb.append("mesh ").append(mesh).append('\n');
-    if (meshIssued != null) {
-      sb.append("mesh-issued ").append(meshIssued.getEpochSecond()).append('\n');
-    }
-    if (siteKey != null) {
-      sb.append("site-key ").append(siteKey.toBase64()).append('\n');
-    }
-    if (nextSiteKey != null) {
-      sb.append("next-site-key ").append(nextSiteKey.toBase64()).append('\n');
-    }
-    if (siteBoxKey != null) {
-      sb.append("site-box-key ").append(siteBoxKey.toBase64()).append('\n');
-    }
+    meshIssued.ifPresent(t -> sb.append("mesh-issued ").append(t.getEpochSecond()).append('\n'));
+    siteKey.ifPresent(k -> sb.append("site-key ").append(k.toBase64()).append('\n'));
+    nextSiteKey.ifPresent(k -> sb.append("next-site-key ").append(k.toBase64()).append('\n'));
+    siteBoxKey.ifPresent(k -> sb.append("site-box-key ").append(k.toBase64()).append('\n'));
     hosts.forEach((n, s) -> sb.append("host ").append(n).append(' ').append(s).append('\n'));
     return sb.toString();
   }
@@ -239,13 +234,13 @@ public final class SeenSerials {
         if (f[0].equals("mesh") && f.length == 2) {
           seen.mesh = Long.parseLong(f[1]);
         } else if (f[0].equals("mesh-issued") && f.length == 2) {
-          seen.meshIssued = Instant.ofEpochSecond(Long.parseLong(f[1]));
+          seen.meshIssued = Optional.of(Instant.ofEpochSecond(Long.parseLong(f[1])));
         } else if (f[0].equals("site-key") && f.length == 2) {
-          seen.siteKey = Ed25519PublicKey.parse(f[1], where);
+          seen.siteKey = Optional.of(Ed25519PublicKey.parse(f[1], where));
         } else if (f[0].equals("site-box-key") && f.length == 2) {
-          seen.siteBoxKey = X25519PublicKey.parse(f[1], where);
+          seen.siteBoxKey = Optional.of(X25519PublicKey.parse(f[1], where));
         } else if (f[0].equals("next-site-key") && f.length == 2) {
-          seen.nextSiteKey = Ed25519PublicKey.parse(f[1], where);
+          seen.nextSiteKey = Optional.of(Ed25519PublicKey.parse(f[1], where));
         } else if (f[0].equals("host") && f.length == 3) {
           int n = Integer.parseInt(f[1]);
           if (n < 1 || n > 65535) {

@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Optional;
 import org.wgmesh.core.crypto.Hpke;
 import org.wgmesh.core.crypto.X25519PrivateKey;
 import org.wgmesh.core.crypto.X25519PublicKey;
@@ -91,7 +92,7 @@ public final class KeyRotation {
     } catch (IllegalArgumentException x) {
       throw new InputException("rotation blob: endorsement", "not base64url: " + x.getMessage());
     }
-    byte[] expectedHeaderStart = header(domain, null);
+    byte[] expectedHeaderStart = headerStart(domain);
     if (raw.length < expectedHeaderStart.length + 2 * KEY + 16) {
       throw new InputException("rotation blob: endorsement", "truncated");
     }
@@ -113,13 +114,15 @@ public final class KeyRotation {
     byte[] header = Arrays.copyOf(raw, h + KEY);
     byte[] enc = Arrays.copyOfRange(raw, h + KEY, h + 2 * KEY);
     byte[] ct = Arrays.copyOfRange(raw, h + 2 * KEY, raw.length);
-    byte[] plain = Hpke.open(siteBoxKey, oldKey, info(domain), header, new Hpke.Sealed(enc, ct));
-    if (plain == null || plain.length != 2 * KEY) {
+    Optional<byte[]> opened =
+        Hpke.open(siteBoxKey, oldKey, info(domain), header, new Hpke.Sealed(enc, ct));
+    if (opened.isEmpty() || opened.get().length != 2 * KEY) {
       throw new InputException(
           "rotation blob: endorsement",
           "was not sealed by the old key it names, or not to this site (tampered or forged)",
           "nothing was changed; make a fresh one with 'wghost --rotate-key " + domain + "'");
     }
+    byte[] plain = opened.get();
     X25519PublicKey newKey = new X25519PublicKey(Arrays.copyOf(plain, KEY));
     if (!MessageDigest.isEqual(Arrays.copyOfRange(plain, KEY, 2 * KEY), digest(registration))) {
       throw new InputException(
@@ -129,15 +132,21 @@ public final class KeyRotation {
     return new Opened(registration, oldKey, newKey);
   }
 
-  private static byte[] header(String domain, X25519PublicKey oldKeyOrNull) {
+  /** The header up to the old key: magic, version and domain. */
+  private static byte[] headerStart(String domain) {
     byte[] d = domain.getBytes(StandardCharsets.US_ASCII);
-    ByteBuffer b =
-        ByteBuffer.allocate(MAGIC.length + 2 + d.length + (oldKeyOrNull == null ? 0 : KEY));
-    b.put(MAGIC).put((byte) VERSION).put((byte) d.length).put(d);
-    if (oldKeyOrNull != null) {
-      b.put(oldKeyOrNull.bytes());
-    }
-    return b.array();
+    return ByteBuffer.allocate(MAGIC.length + 2 + d.length)
+        .put(MAGIC)
+        .put((byte) VERSION)
+        .put((byte) d.length)
+        .put(d)
+        .array();
+  }
+
+  /** The whole header: {@link #headerStart} and the old key. */
+  private static byte[] header(String domain, X25519PublicKey oldKey) {
+    byte[] start = headerStart(domain);
+    return ByteBuffer.allocate(start.length + KEY).put(start).put(oldKey.bytes()).array();
   }
 
   private static byte[] info(String domain) {

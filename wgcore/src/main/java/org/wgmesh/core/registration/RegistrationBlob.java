@@ -128,13 +128,14 @@ public final class RegistrationBlob {
     byte[] ciphertext = in.bytes(rest, "ciphertext");
     byte[] header = Arrays.copyOf(raw, headerLength);
     byte[] plain =
-        Hpke.open(siteBoxKey, sender, info(domain), header, new Hpke.Sealed(enc, ciphertext));
-    if (plain == null) {
-      throw new InputException(
-          "registration blob: ciphertext",
-          "does not decrypt with this site's key (tampered, truncated, or sealed to another site key)",
-          "ask the host for a fresh blob from 'wghost " + expected + "'");
-    }
+        Hpke.open(siteBoxKey, sender, info(domain), header, new Hpke.Sealed(enc, ciphertext))
+            .orElseThrow(
+                () ->
+                    new InputException(
+                        "registration blob: ciphertext",
+                        "does not decrypt with this site's key (tampered, truncated, or sealed to"
+                            + " another site key)",
+                        "ask the host for a fresh blob from 'wghost " + expected + "'"));
     Registration r = decodeBody(plain);
     if (!r.publicKey().equals(sender)) {
       throw new InputException(

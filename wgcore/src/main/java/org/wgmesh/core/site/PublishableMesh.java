@@ -32,7 +32,7 @@ public final class PublishableMesh {
     List<HostEntry> sorted = new ArrayList<>(hosts);
     sorted.sort(Comparator.comparingInt(HostEntry::number));
     try {
-      SiteRules.check("mesh", where::apply, settings, null, sorted, List.of());
+      SiteRules.check("mesh", where::apply, settings, Optional.empty(), sorted, List.of());
       return Optional.empty();
     } catch (ConfigException e) {
       return Optional.of(e.why());

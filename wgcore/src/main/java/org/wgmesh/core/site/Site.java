@@ -63,7 +63,12 @@ public record Site(
     r.sort(Comparator.comparingInt(RetiredHost::number));
     retired = List.copyOf(r);
     SiteRules.check(
-        "site " + settings.domain(), SiteRules.NO_LINES, settings, asnRange, hosts, retired);
+        "site " + settings.domain(),
+        SiteRules.NO_LINES,
+        settings,
+        Optional.of(asnRange),
+        hosts,
+        retired);
   }
 
   /** A site without a key schedule ({@link KeyPolicy#NONE}). */

@@ -58,13 +58,13 @@ public record SiteKeyStore(Path signing, Path box, Path nextSigning, Path nextBo
   Keys load(SiteSpec spec) {
     Ed25519PrivateKey signingKey = read(signing, Ed25519PrivateKey::parse);
     X25519PrivateKey boxKey = read(box, X25519PrivateKey::parse);
-    if (!boxKey.publicKey().equals(spec.boxPublic()) && spec.roll() == null) {
+    if (!boxKey.publicKey().equals(spec.boxPublic()) && spec.roll().isEmpty()) {
       boxKey =
           readIfExists(nextBox, X25519PrivateKey::parse)
               .filter(k -> k.publicKey().equals(spec.boxPublic()))
               .orElse(boxKey);
     }
-    if (!signingKey.publicKey().equals(spec.signingPublic()) && spec.roll() == null) {
+    if (!signingKey.publicKey().equals(spec.signingPublic()) && spec.roll().isEmpty()) {
       signingKey =
           readIfExists(nextSigning, Ed25519PrivateKey::parse)
               .filter(k -> k.publicKey().equals(spec.signingPublic()))
@@ -72,24 +72,17 @@ public record SiteKeyStore(Path signing, Path box, Path nextSigning, Path nextBo
     }
     check(signingKey.publicKey().equals(spec.signingPublic()), spec, "signing-public", signing);
     check(boxKey.publicKey().equals(spec.boxPublic()), spec, "box-public", box);
-    if (spec.roll() == null) {
+    if (spec.roll().isEmpty()) {
       return new Keys(new SiteKeys(signingKey, boxKey), Optional.empty());
     }
+    SiteSpec.RollSpec roll = spec.roll().get();
     Ed25519PrivateKey next = read(nextSigning, Ed25519PrivateKey::parse);
-    check(
-        next.publicKey().equals(spec.roll().nextPublic()),
-        spec,
-        "next-signing-public",
-        nextSigning);
+    check(next.publicKey().equals(roll.nextPublic()), spec, "next-signing-public", nextSigning);
     X25519PrivateKey nextBoxKey = read(nextBox, X25519PrivateKey::parse);
-    check(
-        nextBoxKey.publicKey().equals(spec.roll().nextBoxPublic()),
-        spec,
-        "next-box-public",
-        nextBox);
+    check(nextBoxKey.publicKey().equals(roll.nextBoxPublic()), spec, "next-box-public", nextBox);
     return new Keys(
         new SiteKeys(signingKey, boxKey),
-        Optional.of(new SiteKeyRoll(next, nextBoxKey, spec.roll().at())));
+        Optional.of(new SiteKeyRoll(next, nextBoxKey, roll.at())));
   }
 
   /**

@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.model.HostEntry;
@@ -32,7 +33,7 @@ final class SiteRules {
   private SiteRules() {}
 
   /**
-   * @param asnRange the site's ASN range, or null where it is not known (a mesh read from records,
+   * @param asnRange the site's ASN range, empty where it is not known (a mesh read from records,
    *     which do not carry it: then only the uniqueness of ASNs is checked)
    * @throws ConfigException naming the first offending property and the one it collides with
    */
@@ -40,7 +41,7 @@ final class SiteRules {
       String source,
       Locator at,
       MeshSettings settings,
-      AsnRange asnRange,
+      Optional<AsnRange> asnRange,
       List<HostEntry> hosts,
       List<RetiredHost> retired) {
     Map<UUID, Integer> uuids = new HashMap<>();
@@ -79,9 +80,13 @@ final class SiteRules {
           i,
           p + ".number",
           "number " + h.number() + " (port " + (settings.portbase() + h.number()) + ")");
-      if (asnRange != null && !asnRange.contains(h.asn())) {
+      if (asnRange.isPresent() && !asnRange.get().contains(h.asn())) {
         throw fail(
-            source, at, p + ".asn", "AS " + h.asn() + " is outside asn-range " + asnRange, null);
+            source,
+            at,
+            p + ".asn",
+            "AS " + h.asn() + " is outside asn-range " + asnRange.get(),
+            null);
       }
       unique(source, at, asns, h.asn(), i, p + ".asn", "AS " + h.asn());
       for (int j = 0; j < h.lanPrefixes().size(); j++) {

@@ -52,7 +52,7 @@ import org.wgmesh.core.yaml.YamlNode;
  * @param boxNode the {@code site-keys.box-public} node, for errors about key files
  * @param keyPolicy {@code group-key-max-age} and {@code key-switch-delay} (the roll comes with the
  *     key file, in {@link SiteFile})
- * @param roll {@code site-keys.next-signing-public} and {@code roll-at}, or null
+ * @param roll {@code site-keys.next-signing-public} and {@code roll-at}, empty outside a roll
  */
 record SiteSpec(
     MeshSettings settings,
@@ -67,7 +67,7 @@ record SiteSpec(
     YamlNode signingNode,
     YamlNode boxNode,
     KeyPolicy keyPolicy,
-    RollSpec roll) {
+    Optional<RollSpec> roll) {
 
   /**
    * A site-key roll as the site file states it.
@@ -92,8 +92,8 @@ record SiteSpec(
         switch (property) {
           case "signing-public" -> signingNode;
           case "box-public" -> boxNode;
-          case "next-signing-public" -> roll.node();
-          case "next-box-public" -> roll.boxNode();
+          case "next-signing-public" -> roll.orElseThrow().node();
+          case "next-box-public" -> roll.orElseThrow().boxNode();
           default -> throw new IllegalArgumentException(property);
         };
     String hint =
@@ -207,7 +207,7 @@ record SiteSpec(
     YamlNode boxNode = keysNode.require(keys, "box-public");
     Ed25519PublicKey sign = convert(signNode, t -> Ed25519PublicKey.parse(t, "signing-public"));
     X25519PublicKey box = convert(boxNode, t -> X25519PublicKey.parse(t, "box-public"));
-    RollSpec roll = rollSpec(keysNode, keys, sign, box);
+    Optional<RollSpec> roll = rollSpec(keysNode, keys, sign, box);
 
     List<YamlNode> hostNodes =
         YamlNode.optional(top, "hosts").map(YamlNode::items).orElse(List.of());
@@ -238,7 +238,7 @@ record SiteSpec(
                 ? "Property '" + path + "' at line " + lines.get(path)
                 : "Property '" + path + "'",
         settings,
-        asn,
+        Optional.of(asn),
         hosts,
         retired);
     return new SiteSpec(
@@ -290,7 +290,7 @@ record SiteSpec(
   }
 
   /** {@code next-signing-public} and {@code roll-at} come together, or neither. */
-  private static RollSpec rollSpec(
+  private static Optional<RollSpec> rollSpec(
       YamlNode keysNode,
       Map<String, YamlNode> keys,
       Ed25519PublicKey current,
@@ -299,7 +299,7 @@ record SiteSpec(
     Optional<YamlNode> nextBox = YamlNode.optional(keys, "next-box-public");
     Optional<YamlNode> at = YamlNode.optional(keys, "roll-at");
     if (next.isEmpty() && nextBox.isEmpty() && at.isEmpty()) {
-      return null;
+      return Optional.empty();
     }
     if (next.isEmpty() || nextBox.isEmpty() || at.isEmpty()) {
       throw next.or(() -> nextBox)
@@ -326,7 +326,7 @@ record SiteSpec(
       throw at.get()
           .error("'" + at.get().text() + "' is not a time", "write e.g. 2027-01-15T12:00:00Z");
     }
-    return new RollSpec(nextKey, nextBoxKey, when, next.get(), nextBox.get());
+    return Optional.of(new RollSpec(nextKey, nextBoxKey, when, next.get(), nextBox.get()));
   }
 
   /**
@@ -401,7 +401,7 @@ record SiteSpec(
     try {
       return new Topology.HubAndSpoke(hubs, perSpoke);
     } catch (InputException x) {
-      throw hubsNode.error(x.why(), x.hint().orElse(null));
+      throw hubsNode.error(x.why(), x.hint());
     }
   }
 

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -56,12 +57,17 @@ public final class YamlNode {
 
   /** An error about this node: {@code <source>: Property 'x' at line N: <why>}. */
   public ConfigException error(String why) {
-    return error(why, null);
+    return new ConfigException(source, where() + ": " + why);
   }
 
   /** An error about this node with a remedy. */
   public ConfigException error(String why, String hint) {
-    return new ConfigException(source, where() + ": " + why, hint);
+    return new ConfigException(source, where() + ": " + why, Objects.requireNonNull(hint, "hint"));
+  }
+
+  /** An error about this node with a remedy when there is one (e.g. another error's hint). */
+  public ConfigException error(String why, Optional<String> hint) {
+    return hint.map(h -> error(why, h)).orElseGet(() -> error(why));
   }
 
   public boolean isMap() {
@@ -175,7 +181,7 @@ public final class YamlNode {
     try {
       return parser.apply(t);
     } catch (WgmeshException e) {
-      throw error(e.why(), e.hint().orElse(null));
+      throw error(e.why(), e.hint());
     } catch (IllegalArgumentException e) {
       throw error("'" + t + "' is not valid: " + e.getMessage());
     }

@@ -46,7 +46,7 @@ public interface YamlSetting<X> {
       Function<X, T> get,
       BiConsumer<X, T> set,
       Function<T, Object> format) {
-    return new Value<>(key, parse, get, set, format, null, false);
+    return new Value<>(key, parse, get, set, format, Optional.empty(), false);
   }
 
   /** A required mapping of settings of its own ({@code site: {signing-key: ..., ...}}). */
@@ -61,7 +61,10 @@ public interface YamlSetting<X> {
     private final Function<X, T> get;
     private final BiConsumer<X, T> set;
     private final Function<T, Object> format;
-    private final Function<X, T> fallback;
+
+    /** The default when the key is absent; empty for a required setting. */
+    private final Optional<Function<X, T>> fallback;
+
     private final boolean onlyWhenSet;
 
     private Value(
@@ -70,26 +73,25 @@ public interface YamlSetting<X> {
         Function<X, T> get,
         BiConsumer<X, T> set,
         Function<T, Object> format,
-        Function<X, T> fallback,
+        Optional<Function<X, T>> fallback,
         boolean onlyWhenSet) {
       this.key = Objects.requireNonNull(key, "key");
       this.parse = Objects.requireNonNull(parse, "parse");
       this.get = Objects.requireNonNull(get, "get");
       this.set = Objects.requireNonNull(set, "set");
       this.format = Objects.requireNonNull(format, "format");
-      this.fallback = fallback;
+      this.fallback = Objects.requireNonNull(fallback, "fallback");
       this.onlyWhenSet = onlyWhenSet;
     }
 
     /** Optional, with this default (which may depend on what was read before) when absent. */
     public Value<X, T> orElse(Function<X, T> defaultValue) {
-      return new Value<>(
-          key, parse, get, set, format, Objects.requireNonNull(defaultValue), onlyWhenSet);
+      return new Value<>(key, parse, get, set, format, Optional.of(defaultValue), onlyWhenSet);
     }
 
     /** Written only when the value differs from the default, so files that never set it stay. */
     public Value<X, T> whenSet() {
-      if (fallback == null) {
+      if (fallback.isEmpty()) {
         throw new IllegalStateException(key + ": only an optional setting can be left out");
       }
       return new Value<>(key, parse, get, set, format, fallback, true);
@@ -105,17 +107,17 @@ public interface YamlSetting<X> {
       Optional<YamlNode> n = YamlNode.optional(entries, key);
       if (n.isPresent()) {
         set.accept(target, parse.apply(n.get(), target));
-      } else if (fallback == null) {
+      } else if (fallback.isEmpty()) {
         mapping.require(entries, key); // throws: missing required key, at the mapping's line
       } else {
-        set.accept(target, fallback.apply(target));
+        set.accept(target, fallback.get().apply(target));
       }
     }
 
     @Override
     public void write(X source, Map<String, Object> out) {
       T v = get.apply(source);
-      if (onlyWhenSet && v.equals(fallback.apply(source))) {
+      if (onlyWhenSet && v.equals(fallback.orElseThrow().apply(source))) {
         return;
       }
       out.put(key, format.apply(v));

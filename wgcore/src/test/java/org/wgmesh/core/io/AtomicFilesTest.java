@@ -66,9 +66,9 @@ class AtomicFilesTest {
   void backup_copiesContentAndMode(@TempDir Path dir) throws Exception {
     Path f = dir.resolve("wgmesh.yaml");
     AtomicFiles.write(f, "v1", AtomicFiles.GROUP);
-    Path bak = AtomicFiles.backup(f, ".bak");
+    Path bak = AtomicFiles.backup(f, ".bak").orElseThrow();
     assertThat(Files.readString(bak)).isEqualTo("v1");
     assertThat(Files.getPosixFilePermissions(bak)).isEqualTo(AtomicFiles.GROUP);
-    assertThat(AtomicFiles.backup(dir.resolve("missing"), ".bak")).isNull();
+    assertThat(AtomicFiles.backup(dir.resolve("missing"), ".bak")).isEmpty();
   }
 }

@@ -12,6 +12,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.wgmesh.core.crypto.SiteKeys;
@@ -67,13 +68,14 @@ class MeshReaderTest {
     // Upgrade order: the endpoint has its HPKE key, the site still seals to the WireGuard key.
     PublicationPlan first = publish(Fixtures.hosts(3), PublicationState.empty(), dns, NOW);
     SeenSerials seen = SeenSerials.empty();
-    MeshView before = reader.read(dns, DOMAIN, pinned, Fixtures.hostKey(3), hpke, seen);
+    MeshView before =
+        reader.read(dns, DOMAIN, pinned, Fixtures.hostKey(3), Optional.of(hpke), seen);
     assertThat(before.self()).isEqualTo(Fixtures.host(3));
     // The site learns the HPKE key: the key record is sealed to it, the host record unchanged.
     List<HostEntry> hosts = new ArrayList<>(Fixtures.hosts(2));
     hosts.add(Fixtures.host(3).withHpkePublic(hpke.publicKey()));
     publish(hosts, first.newState(), dns, NOW.plusSeconds(10));
-    MeshView after = reader.read(dns, DOMAIN, pinned, Fixtures.hostKey(3), hpke, seen);
+    MeshView after = reader.read(dns, DOMAIN, pinned, Fixtures.hostKey(3), Optional.of(hpke), seen);
     assertThat(after.self()).isEqualTo(Fixtures.host(3));
     assertThat(after.serial()).isGreaterThan(before.serial());
     assertThatThrownBy(

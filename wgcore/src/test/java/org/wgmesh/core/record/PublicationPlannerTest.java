@@ -169,8 +169,9 @@ class PublicationPlannerTest {
     assertThat(join.plan().newState().groupKey().orElseThrow())
         .isEqualTo(first.plan().newState().groupKey().orElseThrow());
     MeshRecord before =
-        MeshRecord.decode(first.plan().meshRecord().orElseThrow(), null, DOMAIN, NOW);
-    MeshRecord after = MeshRecord.decode(join.plan().meshRecord().orElseThrow(), null, DOMAIN, NOW);
+        MeshRecord.decodeFirstContact(first.plan().meshRecord().orElseThrow(), DOMAIN, NOW);
+    MeshRecord after =
+        MeshRecord.decodeFirstContact(join.plan().meshRecord().orElseThrow(), DOMAIN, NOW);
     assertThat(after.serial()).isGreaterThan(before.serial());
   }
 
@@ -189,7 +190,7 @@ class PublicationPlannerTest {
         .containsExactlyInAnyOrder(
             "h2." + DOMAIN, RecordNames.keyRecordName(DOMAIN, Fixtures.hostKey(2).publicKey()));
     MeshRecord mesh =
-        MeshRecord.decode(removal.plan().meshRecord().orElseThrow(), null, DOMAIN, NOW);
+        MeshRecord.decodeFirstContact(removal.plan().meshRecord().orElseThrow(), DOMAIN, NOW);
     assertThat(mesh.epoch()).isEqualTo(newKey.epoch());
     assertThat(mesh.members()).containsExactly(1, 3);
     assertThat(removal.plan().newState().members()).doesNotContainKey(Fixtures.host(2).uuid());
@@ -229,7 +230,8 @@ class PublicationPlannerTest {
     assertThat(r.plan().deletesAfterMesh()).isEmpty();
     TxtRecordSet rrset = r.published().get(keyName);
     var box = site.box().publicKey();
-    assertThat(KeyRecord.decode(rrset, Fixtures.hostKey(2), hpke, box, DOMAIN).groupKey())
+    assertThat(
+            KeyRecord.decode(rrset, Fixtures.hostKey(2), Optional.of(hpke), box, DOMAIN).groupKey())
         .isEqualTo(r.plan().newState().groupKey().orElseThrow());
     assertThatThrownBy(() -> KeyRecord.decode(rrset, Fixtures.hostKey(2), box, DOMAIN))
         .isInstanceOf(RecordException.class);
@@ -286,7 +288,8 @@ class PublicationPlannerTest {
     assertThat(r.plan().upsertsBeforeMesh())
         .extracting(TxtRecordSet::name)
         .containsExactly("h1." + DOMAIN, "h2." + DOMAIN);
-    MeshRecord mesh = MeshRecord.decode(r.plan().meshRecord().orElseThrow(), null, DOMAIN, later);
+    MeshRecord mesh =
+        MeshRecord.decodeFirstContact(r.plan().meshRecord().orElseThrow(), DOMAIN, later);
     assertThat(mesh.serial()).isGreaterThan(first.plan().newState().lastSerial());
     assertThat(mesh.expires())
         .isEqualTo(later.plus(LIFETIME).truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
@@ -303,7 +306,7 @@ class PublicationPlannerTest {
         planner.plan(changed, Fixtures.hosts(2), first.plan().newState(), first.published(), NOW);
     assertThat(plan.upsertsBeforeMesh()).isEmpty();
     assertThat(
-            MeshRecord.decode(plan.meshRecord().orElseThrow(), null, DOMAIN, NOW)
+            MeshRecord.decodeFirstContact(plan.meshRecord().orElseThrow(), DOMAIN, NOW)
                 .settings()
                 .portbase())
         .isEqualTo(52000);
@@ -339,7 +342,8 @@ class PublicationPlannerTest {
             Fixtures.hosts(2), PublicationState.empty(), first.published(), NOW.plusSeconds(10));
     assertThat(r.plan().newState().groupKey().orElseThrow().epoch())
         .isEqualTo(first.plan().newState().groupKey().orElseThrow().epoch() + 1);
-    MeshRecord mesh = MeshRecord.decode(r.plan().meshRecord().orElseThrow(), null, DOMAIN, NOW);
+    MeshRecord mesh =
+        MeshRecord.decodeFirstContact(r.plan().meshRecord().orElseThrow(), DOMAIN, NOW);
     assertThat(mesh.serial()).isGreaterThan(first.plan().newState().lastSerial());
     assertThat(r.plan().upsertsBeforeMesh()).hasSize(4);
   }
@@ -375,7 +379,9 @@ class PublicationPlannerTest {
         .extracting(TxtRecordSet::name)
         .allMatch(n -> n.startsWith("_key."))
         .hasSize(2);
-    assertThat(MeshRecord.decode(plan.meshRecord().orElseThrow(), null, DOMAIN, NOW).siteBoxKey())
+    assertThat(
+            MeshRecord.decodeFirstContact(plan.meshRecord().orElseThrow(), DOMAIN, NOW)
+                .siteBoxKey())
         .isEqualTo(rotated.box().publicKey());
     KeyRecord k =
         KeyRecord.decode(

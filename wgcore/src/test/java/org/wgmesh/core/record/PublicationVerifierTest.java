@@ -187,11 +187,10 @@ class PublicationVerifierTest {
   void verify_keyRecordCutShort_failsOnItsCiphertext() {
     String name = RecordNames.keyRecordName(DOMAIN, hosts.get(0).publicKey());
     byte[] envelope =
-        Envelope.build(
+        Envelope.buildUnsigned(
             name,
             Envelope.TYPE_KEY,
-            new WireWriter().raw(new byte[32]).bytes16(new byte[20]).toByteArray(),
-            null);
+            new WireWriter().raw(new byte[32]).bytes16(new byte[20]).toByteArray());
     dns.put(new TxtRecordSet(name, 300, TxtChunks.split(envelope)));
 
     assertThat(verify().problems())

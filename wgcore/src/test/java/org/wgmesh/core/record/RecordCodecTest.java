@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.wgmesh.core.crypto.SiteKeys;
@@ -29,7 +30,16 @@ class RecordCodecTest {
     TxtRecordSet rrset = m.encode(site.signing(), 300);
     assertThat(rrset.name()).isEqualTo(DOMAIN);
     assertThat(MeshRecord.decode(rrset, site.signing().publicKey(), DOMAIN, NOW)).isEqualTo(m);
-    assertThat(MeshRecord.decode(rrset, null, DOMAIN, NOW)).isEqualTo(m);
+    assertThat(MeshRecord.decodeFirstContact(rrset, DOMAIN, NOW)).isEqualTo(m);
+  }
+
+  @Test
+  void meshRecord_pinnedDecode_refusesAMissingKey_firstContactIsItsOwnMethod() {
+    // A null pin used to mean first contact: trust in the carried key must be asked for by name.
+    TxtRecordSet rrset = Fixtures.meshRecord(7, 3, 1, 2, 5, 9, 1000).encode(site.signing(), 300);
+    assertThatThrownBy(() -> MeshRecord.decode(rrset, null, DOMAIN, NOW))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("pinned");
   }
 
   @Test
@@ -208,7 +218,7 @@ class RecordCodecTest {
               assertThat(e.what()).isEqualTo("other.example.com");
               assertThat(e.why()).contains("signature");
             });
-    assertThatThrownBy(() -> MeshRecord.decode(moved, null, "other.example.com", NOW))
+    assertThatThrownBy(() -> MeshRecord.decodeFirstContact(moved, "other.example.com", NOW))
         .isInstanceOfSatisfying(RecordException.class, e -> assertThat(e.why()).contains("domain"));
   }
 
@@ -365,18 +375,22 @@ class RecordCodecTest {
       TxtRecordSet rrset = k.encode(site.box(), wg.publicKey(), hpke.publicKey(), DOMAIN, 300);
       // The name still derives from the WireGuard key: moving over does not rename the record.
       assertThat(rrset.name()).isEqualTo(RecordNames.keyRecordName(DOMAIN, wg.publicKey()));
-      assertThat(KeyRecord.decode(rrset, wg, hpke, site.box().publicKey(), DOMAIN)).isEqualTo(k);
+      assertThat(KeyRecord.decode(rrset, wg, Optional.of(hpke), site.box().publicKey(), DOMAIN))
+          .isEqualTo(k);
       // Not with the WireGuard key alone, nor with another HPKE key.
       assertThatThrownBy(() -> KeyRecord.decode(rrset, wg, site.box().publicKey(), DOMAIN))
           .isInstanceOfSatisfying(
               RecordException.class, e -> assertThat(e.why()).contains("does not open"));
       var otherHpke = org.wgmesh.core.crypto.X25519PrivateKey.generate();
       assertThatThrownBy(
-              () -> KeyRecord.decode(rrset, wg, otherHpke, site.box().publicKey(), DOMAIN))
+              () ->
+                  KeyRecord.decode(
+                      rrset, wg, Optional.of(otherHpke), site.box().publicKey(), DOMAIN))
           .isInstanceOfSatisfying(
               RecordException.class, e -> assertThat(e.why()).contains("WireGuard or HPKE key"));
       // The HPKE key holder without the WireGuard key does not even find the name.
-      assertThatThrownBy(() -> KeyRecord.decode(rrset, hpke, wg, site.box().publicKey(), DOMAIN))
+      assertThatThrownBy(
+              () -> KeyRecord.decode(rrset, hpke, Optional.of(wg), site.box().publicKey(), DOMAIN))
           .isInstanceOfSatisfying(
               RecordException.class, e -> assertThat(e.why()).contains("another host"));
       // Same outer form as before: the site's own check does not tell the two apart.
@@ -390,7 +404,8 @@ class RecordCodecTest {
     var wg = Fixtures.hostKey(42);
     var hpke = Fixtures.hostKey(4242);
     TxtRecordSet rrset = k.encode(site.box(), wg.publicKey(), DOMAIN, 300);
-    assertThat(KeyRecord.decode(rrset, wg, hpke, site.box().publicKey(), DOMAIN)).isEqualTo(k);
+    assertThat(KeyRecord.decode(rrset, wg, Optional.of(hpke), site.box().publicKey(), DOMAIN))
+        .isEqualTo(k);
   }
 
   @Test

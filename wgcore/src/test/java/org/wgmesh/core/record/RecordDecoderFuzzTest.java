@@ -48,7 +48,7 @@ class RecordDecoderFuzzTest {
             () ->
                 MeshRecord.decode(
                     new TxtRecordSet(DOMAIN, 60, s), SITE.signing().publicKey(), DOMAIN, NOW));
-        quietly(() -> MeshRecord.decode(new TxtRecordSet(DOMAIN, 60, s), null, DOMAIN, NOW));
+        quietly(() -> MeshRecord.decodeFirstContact(new TxtRecordSet(DOMAIN, 60, s), DOMAIN, NOW));
       }
       case 3 -> {
         List<String> s =
@@ -96,7 +96,7 @@ class RecordDecoderFuzzTest {
                 KeyRecord.aad(KEY_NAME),
                 limit(payload));
         byte[] body = new WireWriter().raw(sealed.enc()).bytes16(sealed.ciphertext()).toByteArray();
-        List<String> s = TxtChunks.split(Envelope.build(KEY_NAME, Envelope.TYPE_KEY, body, null));
+        List<String> s = TxtChunks.split(Envelope.buildUnsigned(KEY_NAME, Envelope.TYPE_KEY, body));
         quietly(
             () ->
                 KeyRecord.decode(
@@ -110,7 +110,8 @@ class RecordDecoderFuzzTest {
         () ->
             MeshRecord.decode(
                 new TxtRecordSet(DOMAIN, 60, strings), SITE.signing().publicKey(), DOMAIN, NOW));
-    quietly(() -> MeshRecord.decode(new TxtRecordSet(DOMAIN, 60, strings), null, DOMAIN, NOW));
+    quietly(
+        () -> MeshRecord.decodeFirstContact(new TxtRecordSet(DOMAIN, 60, strings), DOMAIN, NOW));
     quietly(
         () ->
             HostRecord.decode(

@@ -76,7 +76,8 @@ class SiteKeyRollTest {
     // The overlap is over: every record is re-signed by the next key alone.
     Instant t2 = NOW.plus(Duration.ofDays(14));
     publish(planner(rolled), t2);
-    MeshRecord switched = MeshRecord.decode(dns.lookup(DOMAIN).orElseThrow(), null, DOMAIN, t2);
+    MeshRecord switched =
+        MeshRecord.decodeFirstContact(dns.lookup(DOMAIN).orElseThrow(), DOMAIN, t2);
     assertThat(switched.siteSigningKey()).isEqualTo(next.publicKey());
     assertThat(switched.nextSigningKey()).isEmpty();
     var view = at(t2).read(dns, DOMAIN, pinned, Fixtures.hostKey(1), a);

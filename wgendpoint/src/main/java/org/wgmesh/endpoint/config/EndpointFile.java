@@ -50,13 +50,22 @@ public final class EndpointFile {
   /**
    * Reads and validates {@code file}.
    *
-   * @param expectedDomain the domain the file must be for (its name says so), or null to accept any
+   * @param expectedDomain the domain the file must be for (its name says so)
    * @throws FileException when it cannot be read (a missing file comes with a hint to run wgconfig)
    * @throws ConfigException naming file, key and line of the first problem
    */
   public static EndpointConfig load(Path file, DomainName expectedDomain) {
+    return load(file, Optional.of(expectedDomain));
+  }
+
+  /** {@link #load(Path, DomainName)} for a file whose name does not say its domain (tests). */
+  static EndpointConfig loadAnyDomain(Path file) {
+    return load(file, Optional.empty());
+  }
+
+  private static EndpointConfig load(Path file, Optional<DomainName> expectedDomain) {
     if (!Files.exists(file)) {
-      String d = expectedDomain == null ? "DOMAIN" : expectedDomain.toString();
+      String d = expectedDomain.map(DomainName::toString).orElse("DOMAIN");
       throw new FileException(
           file.toString(),
           "no endpoint configuration",
@@ -64,16 +73,21 @@ public final class EndpointFile {
     }
     return parse(
         YamlDocuments.read(file, "endpoint-file size limit", MAX_BYTES),
-        file.getParent(),
+        Optional.ofNullable(file.getParent()),
         expectedDomain);
   }
 
   /**
    * Parses a document; {@code dir} resolves a relative {@code host-key} (and {@code template-dir}).
    */
-  static EndpointConfig parse(YamlNode root, Path dir, DomainName expectedDomain) {
+  static EndpointConfig parse(YamlNode root, Path dir, Optional<DomainName> expectedDomain) {
+    return parse(root, Optional.of(dir), expectedDomain);
+  }
+
+  private static EndpointConfig parse(
+      YamlNode root, Optional<Path> dir, Optional<DomainName> expectedDomain) {
     EndpointSpec.Draft draft =
-        new EndpointSpec.Draft(EndpointConfig.builder(), dir, Optional.ofNullable(expectedDomain));
+        new EndpointSpec.Draft(EndpointConfig.builder(), dir, expectedDomain);
     Map<String, YamlNode> e = EndpointSpec.SPEC.read(root, draft);
     try {
       return draft.b().build();
@@ -81,7 +95,7 @@ public final class EndpointFile {
       // The record names the key; add where it is.
       YamlNode at = e.get(ce.what());
       if (at != null) {
-        throw at.error(ce.why(), ce.hint().orElse(null));
+        throw at.error(ce.why(), ce.hint());
       }
       throw ce;
     }
@@ -94,11 +108,16 @@ public final class EndpointFile {
    * @throws FileException when it cannot be written (the old file is then intact)
    */
   public static boolean save(EndpointConfig config, Path file) {
-    return AtomicFiles.write(file, render(config, file.getParent()), AtomicFiles.PUBLIC);
+    return AtomicFiles.write(
+        file, render(config, Optional.ofNullable(file.getParent())), AtomicFiles.PUBLIC);
   }
 
   /** The file text for {@code config}: keys in a fixed order, optional ones only when set. */
   public static String render(EndpointConfig c, Path dir) {
+    return render(c, Optional.of(dir));
+  }
+
+  private static String render(EndpointConfig c, Optional<Path> dir) {
     return HEADER + YamlDocuments.dump(toMap(c, dir));
   }
 
@@ -107,6 +126,10 @@ public final class EndpointFile {
    * showing what changed.
    */
   public static Map<String, Object> toMap(EndpointConfig c, Path dir) {
+    return toMap(c, Optional.of(dir));
+  }
+
+  private static Map<String, Object> toMap(EndpointConfig c, Optional<Path> dir) {
     return EndpointSpec.SPEC.write(new EndpointSpec.Draft(c.toBuilder(), dir, Optional.empty()));
   }
 

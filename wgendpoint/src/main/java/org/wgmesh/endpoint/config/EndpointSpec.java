@@ -51,11 +51,11 @@ final class EndpointSpec {
    *
    * @param b the settings
    * @param dir the directory of the file: relative paths are relative to it, and the default host
-   *     key is in it; null for a file named without a directory (then {@link
+   *     key is in it; empty for a file named without a directory (then {@link
    *     EndpointFile#DEFAULT_DIR} for the host key, and relative paths stay relative)
    * @param expectedDomain the domain the file must be for, when reading
    */
-  record Draft(EndpointConfig.Builder b, Path dir, Optional<DomainName> expectedDomain) {}
+  record Draft(EndpointConfig.Builder b, Optional<Path> dir, Optional<DomainName> expectedDomain) {}
 
   /** The builder's defaults, which absent keys keep and "written only when set" compares to. */
   private static final EndpointConfig.Builder DEFAULT = EndpointConfig.builder();
@@ -161,7 +161,7 @@ final class EndpointSpec {
               .orElse(
                   d ->
                       EndpointPaths.defaultHostKey(
-                          d.dir() == null ? EndpointPaths.DEFAULT_DIR : d.dir(), d.b().domain))
+                          d.dir().orElse(EndpointPaths.DEFAULT_DIR), d.b().domain))
               .whenSet(),
           ifSet(
               "resolver",
@@ -372,7 +372,7 @@ final class EndpointSpec {
   /** A path that is absolute, or relative to the directory of the endpoint file. */
   private static Path inConfigDir(YamlNode n, Draft d) {
     Path p = n.as(Path::of);
-    return d.dir() == null ? p : d.dir().resolve(p);
+    return d.dir().map(dir -> dir.resolve(p)).orElse(p);
   }
 
   /** {@code true} or {@code false}, nothing else (YAML's yes/no/on/off would be a surprise). */

@@ -149,7 +149,7 @@ public final class Enrolment {
     if (pinned.isPresent() && !repin) {
       mesh = decodePinned(rrset, trusted.get(), domain.toString(), file, now);
     } else {
-      mesh = MeshRecord.decode(rrset, null, domain.toString(), now);
+      mesh = MeshRecord.decodeFirstContact(rrset, domain.toString(), now);
     }
     String carried = mesh.siteSigningKey().fingerprint();
     if (wantedFingerprint.isPresent() && !carried.equals(wantedFingerprint.get())) {
@@ -229,7 +229,7 @@ public final class Enrolment {
 
   private static Optional<MeshRecord> selfSigned(TxtRecordSet rrset, String domain, Instant now) {
     try {
-      return Optional.of(MeshRecord.decode(rrset, null, domain, now));
+      return Optional.of(MeshRecord.decodeFirstContact(rrset, domain, now));
     } catch (RecordException notEvenThat) {
       return Optional.empty();
     }

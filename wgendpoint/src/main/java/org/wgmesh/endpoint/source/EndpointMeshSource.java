@@ -104,7 +104,7 @@ public final class EndpointMeshSource implements MeshSource {
             config.domain().toString(),
             config.siteSigningKey(),
             hostKey,
-            hpke.get().orElse(null),
+            hpke.get(),
             seen);
     // Only a complete, verified read moves the serials forward (the reader updated `seen`).
     return new Read(view, seenFile, seen.toText());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -32,7 +33,7 @@ class EndpointFileDocTest {
         EndpointFile.parse(
             YamlDocuments.parse(m.group(1), "example"),
             Path.of("/etc/wgmesh"),
-            DomainName.parse("mesh.example.com", "t"));
+            Optional.of(DomainName.parse("mesh.example.com", "t")));
     assertThat(c.effectiveNetns()).hasToString("mesh0");
     assertThat(c.hostKey()).isEqualTo(Path.of("/etc/wgmesh/mesh.example.com.key"));
     assertThat(EndpointFile.render(c, Path.of("/etc/wgmesh"))).isEqualTo(m.group(1));

@@ -166,7 +166,7 @@ class EndpointFileTest {
       assertThat(text).contains(c.getKey());
       Path f = write(text.replace(c.getKey(), c.getValue()));
       int line = lineOf(text, c.getKey());
-      assertThatThrownBy(() -> EndpointFile.load(f, (DomainName) null))
+      assertThatThrownBy(() -> EndpointFile.loadAnyDomain(f))
           .as(c.getValue())
           .isInstanceOfSatisfying(
               ConfigException.class, e -> assertThat(e.why()).contains("at line " + line));
@@ -186,7 +186,7 @@ class EndpointFileTest {
     EndpointFile.save(c, f);
     String text = Files.readString(f);
     assertThat(text).contains("firewall: nftables").contains("existing-firewall: merge");
-    assertThat(EndpointFile.load(f, (DomainName) null)).isEqualTo(c);
+    assertThat(EndpointFile.loadAnyDomain(f)).isEqualTo(c);
     assertThat(valid())
         .as("the default is written out, so the file says which firewall runs")
         .contains("firewall: shorewall")
@@ -198,7 +198,7 @@ class EndpointFileTest {
         }) {
       write(text.replace(bad[0], bad[1]));
       int line = lineOf(text, bad[0]);
-      assertThatThrownBy(() -> EndpointFile.load(f, (DomainName) null))
+      assertThatThrownBy(() -> EndpointFile.loadAnyDomain(f))
           .as(bad[1])
           .isInstanceOfSatisfying(
               ConfigException.class,
@@ -227,7 +227,7 @@ class EndpointFileTest {
   void load_fingerprintNotMatchingTheKey_isRefused() throws Exception {
     String other = SiteKeys.generate().fingerprint();
     Path f = write(valid().replace(site.fingerprint(), other));
-    assertThatThrownBy(() -> EndpointFile.load(f, (DomainName) null))
+    assertThatThrownBy(() -> EndpointFile.loadAnyDomain(f))
         .isInstanceOfSatisfying(
             ConfigException.class,
             e -> {
@@ -263,7 +263,7 @@ class EndpointFileTest {
                 .replaceAll(
                     "(?s)roots:.*",
                     "roots:\n  prefix: /srv/h1\n  state: /tmp/state\nhost-key: keys/h1.key\n"));
-    EndpointConfig c = EndpointFile.load(f, (DomainName) null);
+    EndpointConfig c = EndpointFile.loadAnyDomain(f);
     assertThat(c.roots().bird()).isEqualTo(Path.of("/srv/h1/etc/bird"));
     assertThat(c.roots().state()).isEqualTo(Path.of("/tmp/state"));
     assertThat(c.hostKey()).isEqualTo(dir.resolve("keys/h1.key"));
@@ -280,7 +280,7 @@ class EndpointFileTest {
             text.replace(
                     "template-dir: " + dir.resolve("templates"), "template-dir: site/templates")
                 .replace("allow-ssh-from-net: false\n", ""));
-    EndpointConfig c = EndpointFile.load(f, (DomainName) null);
+    EndpointConfig c = EndpointFile.loadAnyDomain(f);
     assertThat(c.templateDir()).contains(dir.resolve("site/templates"));
     assertThat(c.allowSshFromNet()).isTrue();
     // Written back absolute, like host-key; the default true is written too, so it can be seen.
@@ -333,7 +333,7 @@ class EndpointFileTest {
     EndpointFile.save(tuned, f);
     assertThat(Files.readString(f))
         .contains("mtu: 1380\nkeepalive: 0\nbfd: fast\nrouter-on-mesh: false\n");
-    assertThat(EndpointFile.load(f, null)).isEqualTo(tuned);
+    assertThat(EndpointFile.loadAnyDomain(f)).isEqualTo(tuned);
     String text = valid() + "mtu: 1380\nkeepalive: 15\nbfd: fast\nrouter-on-mesh: true\n";
     Map<String, String> cases =
         Map.of(
@@ -351,7 +351,7 @@ class EndpointFileTest {
       Path bad = write(text.replace(c.getKey(), c.getValue()));
       int line = lineOf(text, c.getKey());
       String key = c.getKey().substring(0, c.getKey().indexOf(':'));
-      assertThatThrownBy(() -> EndpointFile.load(bad, (DomainName) null))
+      assertThatThrownBy(() -> EndpointFile.loadAnyDomain(bad))
           .as(c.getValue())
           .isInstanceOfSatisfying(
               ConfigException.class,

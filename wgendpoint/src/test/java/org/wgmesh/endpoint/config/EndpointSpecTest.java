@@ -96,7 +96,9 @@ class EndpointSpecTest {
 
   static EndpointConfig readBack(EndpointConfig c) {
     return EndpointFile.parse(
-        YamlDocuments.parse(EndpointFile.render(c, DIR), "round trip"), DIR, c.domain());
+        YamlDocuments.parse(EndpointFile.render(c, DIR), "round trip"),
+        DIR,
+        Optional.of(c.domain()));
   }
 
   @Test
@@ -156,7 +158,8 @@ class EndpointSpecTest {
   void scalarGivenAList_namesKeyAndLineOnce() {
     String text = EndpointFile.render(minimal(), DIR) + "template-dir: [a, b]\n";
     int line = (int) text.lines().count();
-    assertThatThrownBy(() -> EndpointFile.parse(YamlDocuments.parse(text, "f.yaml"), DIR, DOMAIN))
+    assertThatThrownBy(
+            () -> EndpointFile.parse(YamlDocuments.parse(text, "f.yaml"), DIR, Optional.of(DOMAIN)))
         .isInstanceOfSatisfying(
             ConfigException.class,
             e ->

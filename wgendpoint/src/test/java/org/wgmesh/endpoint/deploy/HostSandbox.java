@@ -52,7 +52,7 @@ final class HostSandbox implements AutoCloseable {
       for (String[] s : setup) {
         List<String> argv = new ArrayList<>(List.of("ip", "-n", netns));
         argv.addAll(List.of(s));
-        real.run(new Command(argv, null, true));
+        real.run(new Command(argv, true));
       }
       Path ready = dir.resolve("sandbox.ready");
       String script =

@@ -217,7 +217,9 @@ class EndpointMeshSourceTest {
   @Test
   void injectedClock_decidesExpiry_forTheReaderAndForWgconfig() throws Exception {
     java.time.Instant expires =
-        org.wgmesh.core.record.MeshRecord.decode(mesh.meshRecord(), null, D).expires();
+        org.wgmesh.core.record.MeshRecord.decodeFirstContact(
+                mesh.meshRecord(), D, java.time.Instant.now())
+            .expires();
     Clock late = Clock.fixed(expires, java.time.ZoneOffset.UTC);
     Clock early = Clock.fixed(expires.minusSeconds(1), java.time.ZoneOffset.UTC);
     assertThat(new EndpointMeshSource(new MeshReader(early, 2), c -> mesh.dns).read(config, self))

@@ -207,7 +207,7 @@ class KeysOverTimeTest {
   final List<String> log = new ArrayList<>();
 
   void publish() {
-    try (SitePublication.Prepared p = publisher.prepare(yaml, null, false)) {
+    try (SitePublication.Prepared p = publisher.prepare(yaml, Optional.empty(), false)) {
       publisher.apply(p);
     }
   }
@@ -441,7 +441,8 @@ class KeysOverTimeTest {
             .orElseThrow();
     var box = finalSite.keys().box().publicKey();
     assertThat(
-            org.wgmesh.core.record.KeyRecord.decode(r2keyRecord, r2.key, r2hpke, box, D)
+            org.wgmesh.core.record.KeyRecord.decode(
+                    r2keyRecord, r2.key, Optional.of(r2hpke), box, D)
                 .hostNumber())
         .isEqualTo(2);
     assertThatThrownBy(() -> org.wgmesh.core.record.KeyRecord.decode(r2keyRecord, r2.key, box, D))
@@ -459,7 +460,8 @@ class KeysOverTimeTest {
 
   /** The epoch of the mesh record just verified (the view does not carry it). */
   private long epochServed() {
-    return org.wgmesh.core.record.MeshRecord.decode(dns.lookup(D).orElseThrow(), null, D, clock.now)
+    return org.wgmesh.core.record.MeshRecord.decodeFirstContact(
+            dns.lookup(D).orElseThrow(), D, clock.now)
         .epoch();
   }
 }

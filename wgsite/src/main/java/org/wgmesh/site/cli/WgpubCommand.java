@@ -1,6 +1,7 @@
 package org.wgmesh.site.cli;
 
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.wgmesh.core.cli.Cli;
 import org.wgmesh.core.cli.CommonOptions;
@@ -127,7 +128,8 @@ public final class WgpubCommand implements Callable<Integer> {
       throw new UsageException("--metrics-file", "is only written by --verify", "add --verify");
     }
     SitePublication publication = services.create(common.reporter(io));
-    try (SitePublication.Prepared prepared = publication.prepare(file, publish, dryRun)) {
+    try (SitePublication.Prepared prepared =
+        publication.prepare(file, Optional.ofNullable(publish), dryRun)) {
       io.out()
           .print(
               json
@@ -147,7 +149,9 @@ public final class WgpubCommand implements Callable<Integer> {
           "drop --dry-run");
     }
     PublishVerification.Verified v =
-        verifications.create(common.reporter(io)).verify(file, publish, metricsFile);
+        verifications
+            .create(common.reporter(io))
+            .verify(file, Optional.ofNullable(publish), Optional.ofNullable(metricsFile));
     io.out().print(json ? VerifyFormat.json(v) : VerifyFormat.text(v));
     io.out().flush();
     if (!v.report().ok()) {

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
@@ -190,7 +191,14 @@ public final class WgsiteCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    NewSite create = new NewSite(domain, locus, asnRange, tunnelPrefix, portbase, publish);
+    NewSite create =
+        new NewSite(
+            Optional.ofNullable(domain),
+            Optional.ofNullable(locus),
+            Optional.ofNullable(asnRange),
+            Optional.ofNullable(tunnelPrefix),
+            portbase == null ? OptionalInt.empty() : OptionalInt.of(portbase),
+            Optional.ofNullable(publish));
     checkCombinations(create);
     var reporter = common.reporter(io);
     SiteAdmin admin = new SiteAdmin(reporter, new PromptConfirmation(io, yes, reporter));

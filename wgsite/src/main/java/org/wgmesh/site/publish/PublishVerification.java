@@ -3,6 +3,7 @@ package org.wgmesh.site.publish;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BiFunction;
 import org.wgmesh.core.cli.Reporter;
 import org.wgmesh.core.dns.DnsSource;
@@ -44,9 +45,9 @@ public final class PublishVerification {
   /**
    * Verifies what the target publishes.
    *
-   * @param publishOverride a target URI instead of the site file's {@code publish:}, or null
-   * @param metricsFile where to write the result as Prometheus metrics (atomically, mode 0644), or
-   *     null
+   * @param publishOverride a target URI instead of the site file's {@code publish:}, if any
+   * @param metricsFile where to write the result as Prometheus metrics (atomically, mode 0644), if
+   *     anywhere
    * @return the target and what was found; {@link Verified#failure()} is the error when it is not
    *     ok
    * @throws org.wgmesh.core.error.ConfigException for an invalid site file, state file or target
@@ -55,9 +56,10 @@ public final class PublishVerification {
    *     wgmesh_publish_verify_ok 0})
    * @throws org.wgmesh.core.error.FileException when the metrics file cannot be written
    */
-  public Verified verify(Path siteFile, String publishOverride, Path metricsFile) {
+  public Verified verify(
+      Path siteFile, Optional<String> publishOverride, Optional<Path> metricsFile) {
     Site site = SiteFile.load(siteFile);
-    String uri = publishOverride != null ? publishOverride : site.publishTarget();
+    String uri = publishOverride.orElseGet(site::publishTarget);
     PublicationState state = SitePublication.readState(SitePublication.statePath(siteFile));
     String domain = TxtRecordSet.normalize(site.settings().domain());
     try (Publisher publisher = publishers.apply(uri, siteFile.toAbsolutePath().getParent())) {
@@ -79,14 +81,12 @@ public final class PublishVerification {
                     site.hosts(),
                     state);
       } catch (DnsException e) {
-        if (metricsFile != null) {
-          writeMetrics(metricsFile, VerifyMetrics.unreadableMetrics(domain, clock.instant()));
-        }
+        metricsFile.ifPresent(
+            f -> writeMetrics(f, VerifyMetrics.unreadableMetrics(domain, clock.instant())));
         throw e;
       }
-      if (metricsFile != null) {
-        writeMetrics(metricsFile, VerifyMetrics.metrics(report));
-      }
+      PublicationReport found = report;
+      metricsFile.ifPresent(f -> writeMetrics(f, VerifyMetrics.metrics(found)));
       return new Verified(publisher.describe(), report);
     }
   }

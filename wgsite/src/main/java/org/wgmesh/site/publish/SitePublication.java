@@ -104,14 +104,14 @@ public final class SitePublication {
   /**
    * Reads and plans; writes nothing.
    *
-   * @param publishOverride a target URI instead of the site file's {@code publish:}, or null
+   * @param publishOverride a target URI instead of the site file's {@code publish:}, if any
    * @param dryRun whether {@link #apply} must only report
    * @return the prepared publication; close it when done
    * @throws org.wgmesh.core.error.ConfigException for an invalid site file, state file or target
    *     URI
    * @throws org.wgmesh.core.error.PublishException when the target cannot be read
    */
-  public Prepared prepare(Path siteFile, String publishOverride, boolean dryRun) {
+  public Prepared prepare(Path siteFile, Optional<String> publishOverride, boolean dryRun) {
     // The one place a dry run differs from a real one: it swaps in the two decorators that
     // report instead of writing (DNS records; lock, state and site file). Nothing below asks.
     PublicationFiles files =
@@ -134,12 +134,12 @@ public final class SitePublication {
 
   private Prepared prepareLocked(
       Path siteFile,
-      String publishOverride,
+      Optional<String> publishOverride,
       PublicationFiles files,
       UnaryOperator<Publisher> decorate,
       Lock lock) {
     Site site = siteLoader.apply(siteFile);
-    String uri = publishOverride != null ? publishOverride : site.publishTarget();
+    String uri = publishOverride.orElseGet(site::publishTarget);
     Path siteDir = siteFile.toAbsolutePath().getParent();
     Publisher publisher = decorate.apply(publishers.apply(uri, siteDir));
     try {
@@ -197,7 +197,7 @@ public final class SitePublication {
           plan.newState(),
           retired,
           lock,
-          switched ? now : null);
+          switched ? Optional.of(now) : Optional.empty());
     } catch (RuntimeException e) {
       publisher.close();
       throw e;
@@ -228,10 +228,8 @@ public final class SitePublication {
   public void apply(Prepared p) {
     p.service.apply(p.diff, () -> p.files.saveState(p.statePath, p.newState));
     Site site = p.files.freeRetired(p.siteFile, p.site, p.retiredNumbers);
-    if (p.rollDoneAt != null) {
-      // Every record is now signed by the new key: drop the old one.
-      p.files.completeRoll(p.siteFile, site, p.rollDoneAt);
-    }
+    // Once every record is signed by the new key: drop the old one.
+    p.rollDoneAt.ifPresent(at -> p.files.completeRoll(p.siteFile, site, at));
   }
 
   /**
@@ -280,7 +278,7 @@ public final class SitePublication {
     private final PublicationState newState;
     private final List<Integer> retiredNumbers;
     private final Lock lock;
-    private final Instant rollDoneAt;
+    private final Optional<Instant> rollDoneAt;
 
     Prepared(
         Path siteFile,
@@ -293,7 +291,7 @@ public final class SitePublication {
         PublicationState newState,
         List<Integer> retiredNumbers,
         Lock lock,
-        Instant rollDoneAt) {
+        Optional<Instant> rollDoneAt) {
       this.siteFile = siteFile;
       this.site = site;
       this.statePath = statePath;

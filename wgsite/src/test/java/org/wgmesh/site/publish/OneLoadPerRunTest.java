@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,7 +55,7 @@ class OneLoadPerRunTest {
                   return site;
                 });
 
-    try (SitePublication.Prepared p = service.prepare(yaml, null, false)) {
+    try (SitePublication.Prepared p = service.prepare(yaml, Optional.empty(), false)) {
       service.apply(p);
     }
 

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Optional;
 import java.util.function.BiFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -64,7 +65,7 @@ class SitePublicationTest {
   }
 
   private RecordDiff publish(boolean dryRun) {
-    try (SitePublication.Prepared p = service.prepare(yaml, null, dryRun)) {
+    try (SitePublication.Prepared p = service.prepare(yaml, Optional.empty(), dryRun)) {
       service.apply(p);
       return p.diff();
     }

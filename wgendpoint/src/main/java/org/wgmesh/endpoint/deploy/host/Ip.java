@@ -47,7 +47,7 @@ public final class Ip {
   public static Command exec(String ns, boolean mutates, String... argv) {
     List<String> a = new ArrayList<>(List.of("ip", "netns", "exec", ns));
     a.addAll(List.of(argv));
-    return new Command(a, null, mutates);
+    return new Command(a, mutates);
   }
 
   /** Every interface with its addresses, as JSON ({@code ip -j addr show}). */
@@ -69,7 +69,7 @@ public final class Ip {
     List<String> a = new ArrayList<>(List.of("ip", v6 ? "-6" : "-4"));
     a.addAll(prefix.subList(1, prefix.size()));
     a.addAll(List.of("-j", "route", "show"));
-    return new Command(a, null, false);
+    return new Command(a, false);
   }
 
   /** {@code ip link show DEV}: exits non-zero when there is no such interface. */
@@ -103,7 +103,7 @@ public final class Ip {
     a.addAll(prefix.subList(1, prefix.size()));
     a.addAll(List.of("route", "del"));
     a.addAll(List.of(args));
-    return new Command(a, null, true);
+    return new Command(a, true);
   }
 
   /** {@code ip link del DEV}. */
@@ -134,15 +134,15 @@ public final class Ip {
     a.addAll(prefix.subList(1, prefix.size()));
     a.addAll(List.of("route", "replace"));
     a.addAll(List.of(args));
-    return new Command(a, null, true);
+    return new Command(a, true);
   }
 
   private Command query(String... args) {
-    return new Command(argv(args), null, false);
+    return new Command(argv(args), false);
   }
 
   private Command change(String... args) {
-    return new Command(argv(args), null, true);
+    return new Command(argv(args), true);
   }
 
   private List<String> argv(String... args) {

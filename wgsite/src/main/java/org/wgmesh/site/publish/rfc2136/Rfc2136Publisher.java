@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -58,30 +59,43 @@ public final class Rfc2136Publisher implements Publisher {
   private static final int QUERY_WINDOW = 64;
 
   private final InetSocketAddress server;
-  private final String zoneOrNull;
-  private final TSIG tsigOrNull;
-  private final String keyName;
+  private final Optional<String> configuredZone;
+  private final Optional<Tsig> tsig;
   private final Duration timeout;
   private Name zone;
 
   /**
+   * A TSIG key that signs the updates.
+   *
+   * @param name the key's name, for messages
+   * @param key the key
+   */
+  public record Tsig(String name, TSIG key) {
+    public Tsig {
+      name = TxtRecordSet.normalize(Objects.requireNonNull(name, "name"));
+      Objects.requireNonNull(key, "key");
+    }
+  }
+
+  /**
    * @param server the primary's address (its port included)
-   * @param zoneOrNull the zone to update; null to find it from the server's SOA answer
-   * @param keyNameOrNull the TSIG key's name, for messages
-   * @param tsigOrNull the TSIG key, or null for unsigned updates (address-based ACLs)
+   * @param zone the zone to update; empty to find it from the server's SOA answer
+   * @param tsig the TSIG key; empty for unsigned updates (address-based ACLs)
    * @param timeout per message
    */
   public Rfc2136Publisher(
-      InetSocketAddress server,
-      String zoneOrNull,
-      String keyNameOrNull,
-      TSIG tsigOrNull,
-      Duration timeout) {
+      InetSocketAddress server, Optional<String> zone, Optional<Tsig> tsig, Duration timeout) {
     this.server = server;
-    this.zoneOrNull = zoneOrNull == null ? null : TxtRecordSet.normalize(zoneOrNull);
-    this.tsigOrNull = tsigOrNull;
-    this.keyName = keyNameOrNull == null ? null : TxtRecordSet.normalize(keyNameOrNull);
+    this.configuredZone = zone.map(TxtRecordSet::normalize);
+    this.tsig = Objects.requireNonNull(tsig, "tsig");
     this.timeout = timeout;
+  }
+
+  /**
+   * The TSIG key's name for messages ("null" for unsigned updates, as these messages always said).
+   */
+  private String keyName() {
+    return tsig.map(Tsig::name).orElse("null");
   }
 
   /**
@@ -116,10 +130,9 @@ public final class Rfc2136Publisher implements Publisher {
     }
     uri.param("zone").ifPresent(z -> configName(uri, "zone", z));
     uri.param("tsig").ifPresent(k -> configName(uri, "tsig", k));
-    TSIG tsig = null;
-    String keyName = null;
+    Optional<Tsig> tsig = Optional.empty();
     if (uri.param("tsig").isPresent()) {
-      keyName = uri.param("tsig").get();
+      String keyName = uri.param("tsig").get();
       String algorithm = uri.param("algorithm").orElse("hmac-sha256");
       Name alg;
       try {
@@ -146,7 +159,10 @@ public final class Rfc2136Publisher implements Publisher {
                           "TSIG key '" + uri.param("tsig").get() + "' has no secret",
                           "add secret-file=PATH (a file of mode 0600 holding the base64 secret) or set WGMESH_TSIG_SECRET"));
       try {
-        tsig = new TSIG(alg, dnsName(keyName), Base64.getDecoder().decode(secret));
+        tsig =
+            Optional.of(
+                new Tsig(
+                    keyName, new TSIG(alg, dnsName(keyName), Base64.getDecoder().decode(secret))));
       } catch (IllegalArgumentException e) {
         throw uri.error(
             "the TSIG secret is not base64",
@@ -159,7 +175,7 @@ public final class Rfc2136Publisher implements Publisher {
     }
     Duration timeout = uri.seconds("timeout", Duration.ofSeconds(10), 3600);
     return new Rfc2136Publisher(
-        new InetSocketAddress(host, port), uri.param("zone").orElse(null), keyName, tsig, timeout);
+        new InetSocketAddress(host, port), uri.param("zone"), tsig, timeout);
   }
 
   /** Checks that parameter {@code key} of {@code uri} is a DNS name. */
@@ -167,7 +183,7 @@ public final class Rfc2136Publisher implements Publisher {
     try {
       Name.fromString(TxtRecordSet.normalize(value) + ".");
     } catch (TextParseException e) {
-      throw uri.error(key + " '" + value + "' is not a DNS name: " + e.getMessage(), null);
+      throw uri.error(key + " '" + value + "' is not a DNS name: " + e.getMessage());
     }
   }
 
@@ -181,7 +197,7 @@ public final class Rfc2136Publisher implements Publisher {
         + host
         + ":"
         + server.getPort()
-        + (zoneOrNull == null ? "" : "?zone=" + zoneOrNull);
+        + configuredZone.map(z -> "?zone=" + z).orElse("");
   }
 
   @Override
@@ -286,17 +302,17 @@ public final class Rfc2136Publisher implements Publisher {
 
   private void checkUpdateResponse(Message response, String step, int batchesDone) {
     int rcode = response.getRcode();
-    TSIGRecord tsig = response.getTSIG();
-    int tsigError = tsig == null ? Rcode.NOERROR : tsig.getError();
+    TSIGRecord answerTsig = response.getTSIG();
+    int tsigError = answerTsig == null ? Rcode.NOERROR : answerTsig.getError();
     String progress =
         batchesDone == 0 ? "" : " (" + batchesDone + " earlier batch(es) were written)";
     if (rcode == Rcode.NOERROR && tsigError == Rcode.NOERROR) {
-      if (tsigOrNull != null && !response.isVerified()) {
+      if (tsig.isPresent() && !response.isVerified()) {
         throw new PublishException(
             describe(),
             step + ": the server's answer carries no valid TSIG signature" + progress,
             "the change may or may not be applied; check that key '"
-                + keyName
+                + keyName()
                 + "' is the server's");
       }
       return;
@@ -307,11 +323,11 @@ public final class Rfc2136Publisher implements Publisher {
           switch (err) {
             case "BADSIG" ->
                 "the secret does not match the server's key '"
-                    + keyName
+                    + keyName()
                     + "'; check the secret file or WGMESH_TSIG_SECRET";
             case "BADKEY" ->
                 "the server has no key '"
-                    + keyName
+                    + keyName()
                     + "' with this algorithm; check tsig= and algorithm=";
             case "BADTIME" ->
                 "the clocks of this machine and the server differ by more than 5 minutes; fix time sync";
@@ -321,7 +337,7 @@ public final class Rfc2136Publisher implements Publisher {
           describe(),
           step
               + ": TSIG key '"
-              + keyName
+              + keyName()
               + "' refused ("
               + Rcode.string(rcode)
               + ", "
@@ -334,7 +350,7 @@ public final class Rfc2136Publisher implements Publisher {
         switch (rcode) {
           case Rcode.REFUSED ->
               "the server does not allow this update; allow key '"
-                  + keyName
+                  + keyName()
                   + "' to update the zone (Knot: an acl with action: update)";
           case Rcode.NOTAUTH ->
               "the server is not authoritative (primary) for zone "
@@ -361,8 +377,8 @@ public final class Rfc2136Publisher implements Publisher {
     if (zone != null) {
       return zone;
     }
-    if (zoneOrNull != null) {
-      zone = dnsName(zoneOrNull);
+    if (configuredZone.isPresent()) {
+      zone = dnsName(configuredZone.get());
       return zone;
     }
     // No zone= given: ask the server which zone holds the name (the SOA in answer or authority).
@@ -447,9 +463,7 @@ public final class Rfc2136Publisher implements Publisher {
     r.setTimeout(timeout);
     if (signed) {
       r.setTCP(true); // updates can be large
-      if (tsigOrNull != null) {
-        r.setTSIGKey(tsigOrNull);
-      }
+      tsig.ifPresent(t -> r.setTSIGKey(t.key()));
     }
     return r;
   }

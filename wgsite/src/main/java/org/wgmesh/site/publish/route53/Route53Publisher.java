@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.wgmesh.core.dns.TxtRecordSet;
@@ -119,21 +120,24 @@ public final class Route53Publisher implements Publisher {
     }
   }
 
-  /** {@link #newClient(URI, AwsCredentialsProvider, Limits)} with the default limits and delay. */
+  /**
+   * {@link #newClient(Optional, AwsCredentialsProvider, Limits)} for another endpoint than AWS's
+   * (tests use a local fake) with the default limits and this delay.
+   */
   public static Route53Client newClient(
-      URI endpointOrNull, AwsCredentialsProvider credentials, Duration baseDelay) {
-    return newClient(endpointOrNull, credentials, Limits.DEFAULT.withBaseDelay(baseDelay));
+      URI endpoint, AwsCredentialsProvider credentials, Duration baseDelay) {
+    return newClient(Optional.of(endpoint), credentials, Limits.DEFAULT.withBaseDelay(baseDelay));
   }
 
   /**
    * A Route53 client with the JDK's HTTP client, the global region, the timeouts of {@code limits},
    * and its retry budget.
    *
-   * @param endpointOrNull an endpoint other than AWS's (tests use a local fake), or null
+   * @param endpoint an endpoint other than AWS's (tests use a local fake), if any
    * @param credentials where credentials come from (production: the default chain)
    */
   public static Route53Client newClient(
-      URI endpointOrNull, AwsCredentialsProvider credentials, Limits limits) {
+      Optional<URI> endpoint, AwsCredentialsProvider credentials, Limits limits) {
     BackoffStrategy backoff =
         BackoffStrategy.exponentialDelay(limits.baseDelay(), Duration.ofSeconds(20));
     RetryStrategy retry =
@@ -162,9 +166,7 @@ public final class Route53Publisher implements Publisher {
                     c.retryStrategy(retry)
                         .apiCallAttemptTimeout(limits.attemptTimeout())
                         .apiCallTimeout(limits.callTimeout()));
-    if (endpointOrNull != null) {
-      b.endpointOverride(endpointOrNull);
-    }
+    endpoint.ifPresent(b::endpointOverride);
     return b.build();
   }
 
@@ -183,7 +185,7 @@ public final class Route53Publisher implements Publisher {
           "write route53:ZONE_ID, e.g. route53:Z0123456789ABCDEFGHIJ");
     }
     boolean wait = uri.flag("wait", true);
-    URI endpoint = uri.param("endpoint").map(e -> endpoint(uri, e)).orElse(null);
+    Optional<URI> endpoint = uri.param("endpoint").map(e -> endpoint(uri, e));
     Limits d = Limits.DEFAULT;
     Duration callTimeout = uri.seconds("timeout", d.callTimeout(), 3600);
     Duration attemptTimeout = uri.seconds("attempt-timeout", d.attemptTimeout(), 3600);

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -103,7 +104,7 @@ public record TargetUri(String text, String scheme, String body, Map<String, Str
     try {
       return base.resolve(value);
     } catch (InvalidPathException e) {
-      throw error(key + " '" + value + "' is not a file path: " + e.getReason(), null);
+      throw error(key + " '" + value + "' is not a file path: " + e.getReason());
     }
   }
 
@@ -158,7 +159,14 @@ public record TargetUri(String text, String scheme, String body, Map<String, Str
         "write " + key + "=" + fallback.toSeconds());
   }
 
+  /** An error about this target. */
+  public ConfigException error(String why) {
+    return new ConfigException("publish target '" + text + "'", why);
+  }
+
+  /** An error about this target with a remedy. */
   public ConfigException error(String why, String hint) {
-    return new ConfigException("publish target '" + text + "'", why, hint);
+    return new ConfigException(
+        "publish target '" + text + "'", why, Objects.requireNonNull(hint, "hint"));
   }
 }

@@ -173,9 +173,10 @@ class Rfc2136PublisherTest {
     Rfc2136Publisher stranger =
         new Rfc2136Publisher(
             new InetSocketAddress("127.0.0.1", knot.port()),
-            ZONE,
-            "stranger.key",
-            new TSIG(TSIG.HMAC_SHA256, "stranger.key", knot.tsigSecret()),
+            Optional.of(ZONE),
+            Optional.of(
+                new Rfc2136Publisher.Tsig(
+                    "stranger.key", new TSIG(TSIG.HMAC_SHA256, "stranger.key", knot.tsigSecret()))),
             Duration.ofSeconds(3));
 
     assertThatThrownBy(() -> stranger.upsert(List.of(set("", "x"))))
