@@ -87,6 +87,11 @@ class LayeringTest {
   }
 
   @Test
+  void classes_haveNoCycles() {
+    LayeringRules.noClassCycles("org.wgmesh.core").check(CORE);
+  }
+
+  @Test
   void mainCode_importsTheTypesItNames() {
     assertThat(SourceRules.inlineQualifiedNames(Path.of("src/main/java"))).isEmpty();
   }

@@ -10,7 +10,7 @@ import org.wgmesh.core.error.ConfigException;
 
 /**
  * One key of a YAML mapping, declared once for both directions: how its node is read into a target
- * and how the target's value is written back. A file format is a {@link YamlSpec}, a list of these
+ * and how the target's value is written back. A file format is a {@code YamlSpec}, a list of these
  * in the order they are written.
  *
  * @param <X> what is read into and written from (typically a builder with the file's context)
@@ -47,11 +47,6 @@ public interface YamlSetting<X> {
       BiConsumer<X, T> set,
       Function<T, Object> format) {
     return new Value<>(key, parse, get, set, format, Optional.empty(), false);
-  }
-
-  /** A required mapping of settings of its own ({@code site: {signing-key: ..., ...}}). */
-  static <X> YamlSetting<X> group(String key, YamlSpec<X> inner) {
-    return new Group<>(key, inner);
   }
 
   /** See {@link #value}. Immutable; {@link #orElse} and {@link #whenSet} return copies. */
@@ -121,19 +116,6 @@ public interface YamlSetting<X> {
         return;
       }
       out.put(key, format.apply(v));
-    }
-  }
-
-  /** See {@link #group}. */
-  record Group<X>(String key, YamlSpec<X> inner) implements YamlSetting<X> {
-    @Override
-    public void read(YamlNode mapping, Map<String, YamlNode> entries, X target) {
-      inner.read(mapping.require(entries, key), target);
-    }
-
-    @Override
-    public void write(X source, Map<String, Object> out) {
-      out.put(key, inner.write(source));
     }
   }
 }

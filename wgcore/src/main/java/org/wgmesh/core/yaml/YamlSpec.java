@@ -68,4 +68,26 @@ public final class YamlSpec<X> {
     }
     return out;
   }
+
+  /**
+   * This spec as one setting of an outer mapping: a required mapping of its own under {@code key}
+   * ({@code site: {signing-key: ..., ...}}). Here rather than in {@link YamlSetting} so that the
+   * setting does not use the spec that uses it.
+   */
+  public YamlSetting<X> under(String key) {
+    return new Group<>(key, this);
+  }
+
+  /** See {@link #under}. */
+  private record Group<X>(String key, YamlSpec<X> inner) implements YamlSetting<X> {
+    @Override
+    public void read(YamlNode mapping, Map<String, YamlNode> entries, X target) {
+      inner.read(mapping.require(entries, key), target);
+    }
+
+    @Override
+    public void write(X source, Map<String, Object> out) {
+      out.put(key, inner.write(source));
+    }
+  }
 }

@@ -33,7 +33,7 @@ class YamlSpecTest {
                   v -> v)
               .orElse(t -> 51000)
               .whenSet(),
-          YamlSetting.group("meta", OWNER));
+          OWNER.under("meta"));
 
   static Target read(String yaml) {
     Target t = new Target();

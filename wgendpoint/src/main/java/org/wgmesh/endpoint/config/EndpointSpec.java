@@ -52,7 +52,7 @@ final class EndpointSpec {
    * @param b the settings
    * @param dir the directory of the file: relative paths are relative to it, and the default host
    *     key is in it; empty for a file named without a directory (then {@link
-   *     EndpointFile#DEFAULT_DIR} for the host key, and relative paths stay relative)
+   *     EndpointPaths#DEFAULT_DIR} for the host key, and relative paths stay relative)
    * @param expectedDomain the domain the file must be for, when reading
    */
   record Draft(EndpointConfig.Builder b, Optional<Path> dir, Optional<DomainName> expectedDomain) {}
@@ -106,7 +106,7 @@ final class EndpointSpec {
               d -> d.b().domain,
               (d, v) -> d.b().domain = v,
               DomainName::toString),
-          YamlSetting.group("site", SITE),
+          SITE.under("site"),
           required("locus", (n, d) -> n.text(), b -> b.locus, (b, v) -> b.locus = v, v -> v),
           required("uuid", scalar(UUID::fromString), b -> b.uuid, (b, v) -> b.uuid = v, text()),
           ifSet(
