@@ -91,11 +91,17 @@ public final class Rfc2136Publisher implements Publisher {
     this.timeout = timeout;
   }
 
-  /**
-   * The TSIG key's name for messages ("null" for unsigned updates, as these messages always said).
-   */
+  /** How to make the server accept this publisher's updates, for a refusal's hint. */
+  private String allowUpdates() {
+    return tsig.isPresent()
+        ? "allow key '" + keyName() + "' to update the zone (Knot: an acl with action: update)"
+        : "sign the updates: add tsig=NAME (and its secret) to the target URI for a key the server"
+            + " allows to update the zone (Knot: an acl with action: update)";
+  }
+
+  /** The TSIG key's name, for messages about a signed update. */
   private String keyName() {
-    return tsig.map(Tsig::name).orElse("null");
+    return tsig.orElseThrow().name();
   }
 
   /**
@@ -348,14 +354,13 @@ public final class Rfc2136Publisher implements Publisher {
     }
     String hint =
         switch (rcode) {
-          case Rcode.REFUSED ->
-              "the server does not allow this update; allow key '"
-                  + keyName()
-                  + "' to update the zone (Knot: an acl with action: update)";
+          case Rcode.REFUSED -> "the server does not allow this update; " + allowUpdates();
           case Rcode.NOTAUTH ->
-              "the server is not authoritative (primary) for zone "
+              "the server is not the primary for zone "
                   + zone
-                  + "; point the URI at the primary or set zone=";
+                  + ", or does not allow this update (Knot answers NOTAUTH to both): point the URI"
+                  + " at the primary or set zone=, and "
+                  + allowUpdates();
           case Rcode.NOTZONE ->
               "a name is outside zone "
                   + zone

@@ -185,6 +185,31 @@ class Rfc2136PublisherTest {
   }
 
   @Test
+  void upsert_unsigned_isRefusedWithAHintToSignIt() throws Exception {
+    Rfc2136Publisher unsigned =
+        new Rfc2136Publisher(
+            new InetSocketAddress("127.0.0.1", knot.port()),
+            Optional.of(ZONE),
+            Optional.empty(),
+            Duration.ofSeconds(3));
+
+    long serial = soaSerial();
+
+    assertThatThrownBy(() -> unsigned.upsert(List.of(set("", "x"))))
+        .isInstanceOf(PublishException.class)
+        .hasMessageContaining("NOTAUTH") // Knot's answer to an update no acl allows
+        .satisfies(
+            e ->
+                assertThat(((PublishException) e).hint())
+                    .hasValueSatisfying(
+                        h ->
+                            assertThat(h)
+                                .contains("sign the updates: add tsig=NAME")
+                                .doesNotContain("'null'")));
+    assertThat(soaSerial()).isEqualTo(serial);
+  }
+
+  @Test
   void upsert_withoutZoneParameter_findsTheZoneFromTheServer() {
     Rfc2136Publisher noZone =
         (Rfc2136Publisher)
