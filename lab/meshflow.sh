@@ -155,9 +155,18 @@ mf_publish() {
 
 # wgdeploy on host N; returns wgdeploy's exit code (MF_ERR holds its stderr).
 mf_deploy() { # N [extra options]
-    local n=$1
+    local n=$1 rc log
     shift
     mf__run "h$n" -- "$MF_BIN/wgdeploy" --resolver "${MF_DEPLOY_RESOLVER:-$MF_HOST_RESOLVER}" --supervisor direct "$@" "$MF_DOMAIN"
+    rc=$?
+    # A daemon that did not come up names its log in the hint: keep the log's end with the error,
+    # as the lab (and the log) are gone by the time anyone reads a failed run.
+    if [ "$rc" != 0 ]; then
+        for log in $(grep -o 'see /[^ ]*\.log' <<<"$MF_ERR" | cut -c5-); do
+            MF_ERR+=$'\n'"--- end of $log on h$n:"$'\n'"$(ml_exec "h$n" -- tail -n 15 "$log" 2>&1)"
+        done
+    fi
+    return $rc
 }
 
 # ---------------------------------------------------------------- state queries

@@ -92,7 +92,12 @@ snapshots() { local n; for n in "$@"; do echo "== h$n"; mf_snapshot "$n"; done; 
 
 
 # Replies a running probe (mf_probe_start NAME) has had so far.
-probe_replies() { grep -c ' bytes from ' "$(ml__state)/logs/probe-$1.log" 2>/dev/null || echo 0; }
+# grep -c prints 0 itself when nothing matches (and exits 1); only a missing log leaves it silent.
+probe_replies() {
+    local n
+    n=$(grep -c ' bytes from ' "$(ml__state)/logs/probe-$1.log" 2>/dev/null)
+    echo "${n:-0}"
+}
 wait_replies() { # NAME COUNT SECS
     local end=$(( $(mf_now_ms) + $3 * 1000 ))
     while [ "$(probe_replies "$1")" -lt "$2" ]; do
