@@ -18,6 +18,7 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.wgmesh.core.crypto.Ed25519PublicKey;
 import org.wgmesh.core.crypto.X25519PublicKey;
+import org.wgmesh.core.enrolment.EnrolmentPolicy;
 import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.error.InputException;
 import org.wgmesh.core.model.BfdProfile;
@@ -53,6 +54,7 @@ import org.wgmesh.core.yaml.YamlNode;
  * @param keyPolicy {@code group-key-max-age} and {@code key-switch-delay} (the roll comes with the
  *     key file, in {@link SiteFile})
  * @param roll {@code site-keys.next-signing-public} and {@code roll-at}, empty outside a roll
+ * @param enrolment the {@code enrolment:} section ({@link EnrolmentSpec}), empty when absent
  */
 record SiteSpec(
     MeshSettings settings,
@@ -67,7 +69,8 @@ record SiteSpec(
     YamlNode signingNode,
     YamlNode boxNode,
     KeyPolicy keyPolicy,
-    Optional<RollSpec> roll) {
+    Optional<RollSpec> roll,
+    Optional<EnrolmentPolicy> enrolment) {
 
   /**
    * A site-key roll as the site file states it.
@@ -134,7 +137,8 @@ record SiteSpec(
           "key-switch-delay",
           "site-keys",
           "hosts",
-          "retired");
+          "retired",
+          EnrolmentSpec.KEY);
   static final Set<String> KEY_KEYS =
       Set.of("signing-public", "box-public", "next-signing-public", "next-box-public", "roll-at");
   static final Set<String> HOST_KEYS =
@@ -254,7 +258,8 @@ record SiteSpec(
         signNode,
         boxNode,
         keyPolicy,
-        roll);
+        roll,
+        YamlNode.optional(top, EnrolmentSpec.KEY).map(n -> EnrolmentSpec.parse(n, allowed)));
   }
 
   /**

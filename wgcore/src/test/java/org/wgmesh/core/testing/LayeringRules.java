@@ -58,7 +58,8 @@ public final class LayeringRules {
       List.of(
           "org.wgmesh.core.yaml..",
           "org.wgmesh.core.site.SiteCodec",
-          "org.wgmesh.core.site.SiteSpec");
+          "org.wgmesh.core.site.SiteSpec",
+          "org.wgmesh.core.site.EnrolmentSpec");
 
   private LayeringRules() {}
 

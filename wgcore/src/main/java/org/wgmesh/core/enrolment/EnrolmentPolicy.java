@@ -1,0 +1,40 @@
+package org.wgmesh.core.enrolment;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The site file's {@code enrolment:} section (issue 23): where the enrolment service listens, its
+ * TLS server certificate, and who may join with what. A site without the section has no enrolment
+ * service ({@code Site.enrolment()} is empty).
+ *
+ * @param listen the addresses and ports, at least one, none a wildcard
+ * @param tlsCertificate PEM file of the service's certificate chain
+ * @param tlsKey PEM file of its private key
+ * @param certificates the device-certificate rules, in file order (the first that accepts wins)
+ * @param tokens the defaults of join tokens
+ */
+public record EnrolmentPolicy(
+    List<Listen> listen,
+    Path tlsCertificate,
+    Path tlsKey,
+    List<CertificateRule> certificates,
+    TokenDefaults tokens) {
+  public EnrolmentPolicy {
+    listen = List.copyOf(listen);
+    if (listen.isEmpty()) {
+      throw new IllegalArgumentException("no listen address");
+    }
+    Objects.requireNonNull(tlsCertificate, "tlsCertificate");
+    Objects.requireNonNull(tlsKey, "tlsKey");
+    certificates = List.copyOf(certificates);
+    Objects.requireNonNull(tokens, "tokens");
+  }
+
+  /** The certificate rule of this name. */
+  public Optional<CertificateRule> certificateRule(String name) {
+    return certificates.stream().filter(r -> r.name().equals(name)).findFirst();
+  }
+}

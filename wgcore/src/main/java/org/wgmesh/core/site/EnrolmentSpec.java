@@ -1,0 +1,219 @@
+package org.wgmesh.core.site;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.wgmesh.core.enrolment.Admit;
+import org.wgmesh.core.enrolment.CertificateRule;
+import org.wgmesh.core.enrolment.EnrolmentPolicy;
+import org.wgmesh.core.enrolment.Listen;
+import org.wgmesh.core.enrolment.SubjectPattern;
+import org.wgmesh.core.enrolment.TokenDefaults;
+import org.wgmesh.core.error.InputException;
+import org.wgmesh.core.net.IpPrefix;
+import org.wgmesh.core.yaml.YamlNode;
+
+/**
+ * The site file's {@code enrolment:} section (issue 23; {@code docs/enrolment.md}) read into an
+ * {@link EnrolmentPolicy} and written back. Beside {@link SiteSpec} rather than in it so that the
+ * site's format stays readable; like it, every error names the key path and line.
+ */
+final class EnrolmentSpec {
+  static final String KEY = "enrolment";
+  static final Set<String> KEYS =
+      Set.of("listen", "tls-certificate", "tls-key", "certificates", "tokens");
+  static final Set<String> RULE_KEYS =
+      Set.of("name", "ca", "crl", "subject", "subject-regex", "lan-prefixes", "admit", "rejoin");
+  static final Set<String> TOKEN_KEYS = Set.of("expires", "uses", "admit", "rejoin");
+
+  private EnrolmentSpec() {}
+
+  /**
+   * Reads the section.
+   *
+   * @param allowedLans the site's {@code allowed-lan-prefixes}: a rule's LANs must lie within them
+   * @throws org.wgmesh.core.error.ConfigException naming the key path and line of the first problem
+   */
+  static EnrolmentPolicy parse(YamlNode section, List<IpPrefix> allowedLans) {
+    Map<String, YamlNode> e = section.entries(KEYS);
+    YamlNode listenNode = section.require(e, "listen");
+    List<Listen> listen = new ArrayList<>();
+    Map<Listen, YamlNode> seen = new HashMap<>();
+    for (YamlNode n : listenNode.items()) {
+      Listen l = n.as(t -> Listen.parse(t, "listen address"));
+      YamlNode prev = seen.putIfAbsent(l, n);
+      if (prev != null) {
+        throw n.error(l + " is listed twice (also line " + prev.line() + ")");
+      }
+      listen.add(l);
+    }
+    if (listen.isEmpty()) {
+      throw listenNode.error(
+          "the service needs an address to listen on", "e.g. listen: [\"192.0.2.10:8443\"]");
+    }
+    Path cert = path(section.require(e, "tls-certificate"));
+    Path key = path(section.require(e, "tls-key"));
+    List<CertificateRule> rules = new ArrayList<>();
+    Map<String, YamlNode> names = new HashMap<>();
+    for (YamlNode r : YamlNode.optional(e, "certificates").map(YamlNode::items).orElse(List.of())) {
+      CertificateRule rule = rule(r, allowedLans);
+      YamlNode prev = names.putIfAbsent(rule.name(), r);
+      if (prev != null) {
+        throw r.error(
+            "rule name '" + rule.name() + "' is used twice (also line " + prev.line() + ")");
+      }
+      rules.add(rule);
+    }
+    TokenDefaults tokens =
+        YamlNode.optional(e, "tokens").map(EnrolmentSpec::tokens).orElse(TokenDefaults.DEFAULT);
+    return new EnrolmentPolicy(listen, cert, key, rules, tokens);
+  }
+
+  private static CertificateRule rule(YamlNode r, List<IpPrefix> allowedLans) {
+    Map<String, YamlNode> e = r.entries(RULE_KEYS);
+    String name = r.require(e, "name").as(EnrolmentSpec::ruleName);
+    Optional<YamlNode> glob = YamlNode.optional(e, "subject");
+    Optional<YamlNode> regex = YamlNode.optional(e, "subject-regex");
+    if (glob.isPresent() == regex.isPresent()) {
+      throw glob.or(() -> Optional.of(r))
+          .get()
+          .error(
+              "a rule has either subject or subject-regex",
+              "subject: CN=*.fleet.example, or subject-regex: 'CN=(?<host>[a-z0-9-]+),O=Example'");
+    }
+    SubjectPattern subject =
+        glob.isPresent()
+            ? glob.get().as(t -> SubjectPattern.glob(t, "subject"))
+            : regex.get().as(t -> SubjectPattern.regex(t, "subject-regex"));
+    List<IpPrefix> lans = new ArrayList<>();
+    for (YamlNode p : YamlNode.optional(e, "lan-prefixes").map(YamlNode::items).orElse(List.of())) {
+      IpPrefix prefix = p.as(t -> IpPrefix.parse(t, "LAN prefix"));
+      if (allowedLans.stream().noneMatch(a -> a.contains(prefix))) {
+        throw p.error(
+            prefix + " is not within the site's allowed-lan-prefixes " + allowedLans,
+            "choose a prefix within them, or widen allowed-lan-prefixes");
+      }
+      lans.add(prefix);
+    }
+    return new CertificateRule(
+        name,
+        path(r.require(e, "ca")),
+        YamlNode.optional(e, "crl").map(EnrolmentSpec::path),
+        subject,
+        lans,
+        admit(e),
+        rejoin(e));
+  }
+
+  private static TokenDefaults tokens(YamlNode n) {
+    Map<String, YamlNode> e = n.entries(TOKEN_KEYS);
+    Duration expires =
+        YamlNode.optional(e, "expires")
+            .map(
+                x -> {
+                  Duration d = x.as(t -> Durations.parse(t, "expires"));
+                  if (d.getSeconds() < 60 || d.compareTo(TokenDefaults.MAX_EXPIRES) > 0) {
+                    throw x.error(
+                        Durations.format(d) + " is out of range 1m..366d",
+                        "a token is a bearer secret: keep it short-lived");
+                  }
+                  return d;
+                })
+            .orElse(TokenDefaults.DEFAULT.expires());
+    int uses =
+        YamlNode.optional(e, "uses")
+            .map(x -> (int) x.number(1, TokenDefaults.MAX_USES))
+            .orElse(TokenDefaults.DEFAULT.uses());
+    return new TokenDefaults(
+        expires,
+        uses,
+        YamlNode.optional(e, "admit").isPresent() ? admit(e) : TokenDefaults.DEFAULT.admit(),
+        YamlNode.optional(e, "rejoin").isPresent() ? rejoin(e) : TokenDefaults.DEFAULT.rejoin());
+  }
+
+  /** {@code admit:}, {@code queue} when absent: a human decides unless the admin said otherwise. */
+  private static Admit admit(Map<String, YamlNode> e) {
+    return YamlNode.optional(e, "admit")
+        .map(n -> n.as(t -> Admit.parse(t, "admit")))
+        .orElse(Admit.QUEUE);
+  }
+
+  private static boolean rejoin(Map<String, YamlNode> e) {
+    return YamlNode.optional(e, "rejoin")
+        .map(
+            n ->
+                n.as(
+                    t -> {
+                      if (!t.equals("true") && !t.equals("false")) {
+                        throw new InputException("rejoin", "'" + t + "' is not true or false");
+                      }
+                      return Boolean.parseBoolean(t);
+                    }))
+        .orElse(false);
+  }
+
+  /** An absolute path: the service runs from systemd, whose working directory is no guide. */
+  private static Path path(YamlNode n) {
+    return n.as(
+        t -> {
+          Path p;
+          try {
+            p = Path.of(t);
+          } catch (InvalidPathException x) {
+            throw new InputException("path", "'" + t + "' is not a path");
+          }
+          if (!p.isAbsolute()) {
+            throw new InputException(
+                "path", "'" + t + "' is not absolute", "write the full path, e.g. /etc/wgmesh/...");
+          }
+          return p;
+        });
+  }
+
+  private static String ruleName(String t) {
+    if (!t.matches("[a-z0-9][a-z0-9-]{0,31}")) {
+      throw new InputException(
+          "name", "'" + t + "' is not a rule name", "use 1-32 lower-case letters, digits, hyphens");
+    }
+    return t;
+  }
+
+  /** The section as plain values, in a fixed key order; defaults left out. */
+  static Map<String, Object> render(EnrolmentPolicy p) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("listen", p.listen().stream().map(Object::toString).toList());
+    m.put("tls-certificate", p.tlsCertificate().toString());
+    m.put("tls-key", p.tlsKey().toString());
+    if (!p.certificates().isEmpty()) {
+      List<Object> rules = new ArrayList<>();
+      for (CertificateRule r : p.certificates()) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("name", r.name());
+        e.put("ca", r.caBundle().toString());
+        r.crl().ifPresent(c -> e.put("crl", c.toString()));
+        e.put(r.subject().regex() ? "subject-regex" : "subject", r.subject().text());
+        e.put("lan-prefixes", r.lanPrefixes().stream().map(Object::toString).toList());
+        e.put("admit", r.admit().text());
+        e.put("rejoin", r.rejoin());
+        rules.add(e);
+      }
+      m.put("certificates", rules);
+    }
+    if (!p.tokens().equals(TokenDefaults.DEFAULT)) {
+      Map<String, Object> t = new LinkedHashMap<>();
+      t.put("expires", Durations.format(p.tokens().expires()));
+      t.put("uses", p.tokens().uses());
+      t.put("admit", p.tokens().admit().text());
+      t.put("rejoin", p.tokens().rejoin());
+      m.put("tokens", t);
+    }
+    return m;
+  }
+}
