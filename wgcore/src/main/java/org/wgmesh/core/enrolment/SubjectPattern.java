@@ -24,7 +24,9 @@ import org.wgmesh.core.registration.Registration;
  *       (not by searching the subject's text), so another attribute whose value contains {@code
  *       ,CN=} cannot pose as it.
  *   <li>a regular expression with a named group {@code host}, matched against the whole subject in
- *       RFC 2253 form ({@code CN=web-1,OU=fleet,O=Example}); the group becomes the hostname.
+ *       RFC 2253 form, which lists the name's parts in reverse order ({@code openssl}'s {@code
+ *       /CN=web-1/O=Example} is {@code O=Example,CN=web-1}), ignoring case; the group becomes the
+ *       hostname.
  * </ul>
  *
  * Either way the hostname must be a valid host label ({@link Registration#checkHostname}) and is
@@ -109,7 +111,8 @@ public record SubjectPattern(String text, boolean regex) {
     if (regex) {
       Pattern p;
       try {
-        p = Pattern.compile(text);
+        // Case-insensitive as directory names compare (caseIgnoreMatch): CN=Web-1 is CN=web-1.
+        p = Pattern.compile(text, Pattern.CASE_INSENSITIVE);
       } catch (PatternSyntaxException e) {
         throw new InputException(
             what, "'" + text + "' is not a regular expression: " + e.getDescription());
