@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
@@ -13,15 +15,19 @@ import org.wgmesh.core.cli.Cli;
 import org.wgmesh.core.cli.CommonOptions;
 import org.wgmesh.core.cli.Io;
 import org.wgmesh.core.cli.VersionProvider;
+import org.wgmesh.core.enrolment.HostnamePattern;
 import org.wgmesh.core.error.ExitCode;
+import org.wgmesh.core.error.InputException;
 import org.wgmesh.core.error.UsageException;
 import org.wgmesh.core.model.BfdProfile;
 import org.wgmesh.core.model.LinkSettings;
+import org.wgmesh.core.net.IpPrefix;
 import org.wgmesh.core.site.Site;
 import org.wgmesh.core.site.SiteFile;
 import org.wgmesh.site.BlobSource;
 import org.wgmesh.site.NewSite;
 import org.wgmesh.site.SiteAdmin;
+import org.wgmesh.site.TokenAdmin;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -47,6 +53,10 @@ import picocli.CommandLine.Parameters;
       "  wgsite --remove UUID|HOSTNAME FILE remove a host",
       "  wgsite --mtu N|auto --keepalive S --bfd normal|fast FILE   set the link settings",
       "                                     (also with --domain/--locus when creating)",
+      "  wgsite --token --hostname PATTERN [--lan P]... [--expires D] [--uses N] FILE",
+      "                                     make a join token (printed once, stored hashed)",
+      "  wgsite --tokens FILE               list the join tokens",
+      "  wgsite --revoke-token ID FILE      revoke a join token",
       ""
     },
     exitCodeListHeading = "%nExit codes (see docs/exit-codes.md):%n",
@@ -92,6 +102,18 @@ public final class WgsiteCommand implements Callable<Integer> {
             "Start a site signing-key roll: wgpub announces the next key (signed by the current one)"
                 + " for --overlap, then signs with the new key alone.")
     boolean rollSiteKey;
+
+    @Option(
+        names = "--token",
+        description =
+            "Make a join token (needs the site file's enrolment: section); prints it once.")
+    boolean token;
+
+    @Option(names = "--tokens", description = "List the join tokens (never their secrets).")
+    boolean tokens;
+
+    @Option(names = "--revoke-token", paramLabel = "ID", description = "Revoke a join token.")
+    String revokeToken;
   }
 
   @ArgGroup(exclusive = true, multiplicity = "0..1")
@@ -136,6 +158,30 @@ public final class WgsiteCommand implements Callable<Integer> {
       paramLabel = "normal|fast",
       description = "Set the BFD profile: normal (100 ms x 3, the default) or fast (20 ms x 3).")
   String bfd;
+
+  @Option(
+      names = "--hostname",
+      paramLabel = "PATTERN",
+      description = "With --token: the hostnames it admits, * any run of letters, digits, -.")
+  String hostnamePattern;
+
+  @Option(
+      names = "--lan",
+      paramLabel = "PREFIX",
+      description = "With --token: a LAN prefix its hosts may announce (repeat for more).")
+  List<String> lans = new ArrayList<>();
+
+  @Option(
+      names = "--expires",
+      paramLabel = "DURATION",
+      description = "With --token: how long it is valid (default: enrolment.tokens.expires).")
+  String expires;
+
+  @Option(
+      names = "--uses",
+      paramLabel = "N",
+      description = "With --token: how many hosts it admits (default: enrolment.tokens.uses).")
+  String uses;
 
   @Option(
       names = "--domain",
@@ -202,7 +248,9 @@ public final class WgsiteCommand implements Callable<Integer> {
     checkCombinations(create);
     var reporter = common.reporter(io);
     SiteAdmin admin = new SiteAdmin(reporter, new PromptConfirmation(io, yes, reporter));
-    if (action.blob != null) {
+    if (action.token || action.tokens || action.revokeToken != null) {
+      tokens();
+    } else if (action.blob != null) {
       admin.admit(file, BlobSource.read(action.blob), replace, Instant.now(clock));
     } else if (action.remove != null) {
       admin.remove(file, action.remove);
@@ -232,6 +280,34 @@ public final class WgsiteCommand implements Callable<Integer> {
     return ExitCode.OK.code();
   }
 
+  /** {@code --token}, {@code --tokens}, {@code --revoke-token}: option values checked first. */
+  private void tokens() {
+    TokenAdmin tokenAdmin = new TokenAdmin();
+    if (action.token) {
+      List<IpPrefix> prefixes = new ArrayList<>();
+      lans.forEach(l -> prefixes.add(IpPrefix.parse(l, "--lan")));
+      TokenAdmin.Request request =
+          new TokenAdmin.Request(
+              Optional.ofNullable(expires).map(e -> SiteFile.parseDuration(e, "--expires")),
+              uses == null ? OptionalInt.empty() : OptionalInt.of(number(uses, "--uses")),
+              HostnamePattern.parse(hostnamePattern, "--hostname"),
+              prefixes);
+      TokenOutput.created(tokenAdmin.create(file, request, Instant.now(clock)), io.out());
+    } else if (action.tokens) {
+      TokenOutput.table(tokenAdmin.list(file), Instant.now(clock), io.out());
+    } else {
+      TokenOutput.revoked(tokenAdmin.revoke(file, action.revokeToken), io.out());
+    }
+  }
+
+  private static int number(String text, String what) {
+    try {
+      return Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      throw new InputException(what, "'" + text + "' is not a whole number");
+    }
+  }
+
   private boolean linkChange() {
     return mtu != null || keepalive != null || bfd != null;
   }
@@ -256,10 +332,19 @@ public final class WgsiteCommand implements Callable<Integer> {
   }
 
   private void checkCombinations(NewSite create) {
+    boolean tokenAction = action.token || action.tokens || action.revokeToken != null;
     boolean editing =
-        action.blob != null || action.remove != null || action.list || action.rollSiteKey;
+        action.blob != null
+            || action.remove != null
+            || action.list
+            || action.rollSiteKey
+            || tokenAction;
     if (linkChange()
-        && (action.blob != null || action.remove != null || action.list || action.rollSiteKey)) {
+        && (action.blob != null
+            || action.remove != null
+            || action.list
+            || action.rollSiteKey
+            || tokenAction)) {
       throw usage("--mtu, --keepalive and --bfd go alone, or with the options that create a site");
     }
     if (editing && create.any()) {
@@ -271,6 +356,13 @@ public final class WgsiteCommand implements Callable<Integer> {
     }
     if (replace && action.blob == null) {
       throw usage("--replace goes with -i");
+    }
+    if ((hostnamePattern != null || !lans.isEmpty() || expires != null || uses != null)
+        && !action.token) {
+      throw usage("--hostname, --lan, --expires and --uses go with --token");
+    }
+    if (action.token && hostnamePattern == null) {
+      throw usage("--token needs --hostname (the hostnames the token admits, e.g. 'web-*')");
     }
     if (overlap != null && !action.rollSiteKey) {
       throw usage("--overlap goes with --roll-site-key");
