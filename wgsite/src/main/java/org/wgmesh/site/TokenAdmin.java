@@ -118,14 +118,7 @@ public final class TokenAdmin {
   private static final String LIST_HINT = "'wgsite --tokens FILE' lists the tokens";
 
   private static void checkBounds(Request r) {
-    r.expires()
-        .ifPresent(
-            d -> {
-              if (d.getSeconds() < 60 || d.compareTo(TokenDefaults.MAX_EXPIRES) > 0) {
-                throw new InputException(
-                    "--expires", d + " is out of range 1m..366d", "e.g. --expires 24h");
-              }
-            });
+    r.expires().ifPresent(d -> TokenDefaults.checkExpires(d, "--expires"));
     r.uses()
         .ifPresent(
             u -> {

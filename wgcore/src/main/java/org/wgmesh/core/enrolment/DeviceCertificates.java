@@ -2,6 +2,7 @@ package org.wgmesh.core.enrolment;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -13,7 +14,6 @@ import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertPathValidatorException.BasicReason;
 import java.security.cert.CertStore;
 import java.security.cert.Certificate;
-import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.CollectionCertStoreParameters;
 import java.security.cert.PKIXParameters;
@@ -22,6 +22,7 @@ import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Date;
 import java.util.EnumSet;
 import java.util.HashSet;
@@ -187,35 +188,35 @@ public final class DeviceCertificates {
   }
 
   private static List<Certificate> certificates(Path file) {
-    try {
-      List<Certificate> certs =
-          new ArrayList<>(
-              CertificateFactory.getInstance("X.509")
-                  .generateCertificates(new ByteArrayInputStream(bytes(file))));
-      if (certs.isEmpty()) {
-        throw new ConfigException(file.toString(), "holds no certificate", CA_HINT);
-      }
-      return certs;
-    } catch (CertificateException e) {
-      throw new ConfigException(
-          file.toString(), "is not a PEM or DER certificate bundle: " + e.getMessage(), CA_HINT, e);
-    }
+    return parsed(file, CertificateFactory::generateCertificates, "certificate bundle", CA_HINT);
   }
 
   private static List<CRL> crls(Path file) {
+    return parsed(file, CertificateFactory::generateCRLs, "CRL", CRL_HINT);
+  }
+
+  /** How a {@link CertificateFactory} reads all of one kind of object from a stream. */
+  private interface Reader<T> {
+    Collection<? extends T> read(CertificateFactory factory, InputStream in)
+        throws GeneralSecurityException;
+  }
+
+  /** The objects {@code reader} finds in {@code file}: at least one, else a named error. */
+  private static <T> List<T> parsed(Path file, Reader<T> reader, String kind, String hint) {
+    List<T> out;
     try {
-      List<CRL> out =
+      out =
           new ArrayList<>(
-              CertificateFactory.getInstance("X.509")
-                  .generateCRLs(new ByteArrayInputStream(bytes(file))));
-      if (out.isEmpty()) {
-        throw new ConfigException(file.toString(), "holds no CRL", CRL_HINT);
-      }
-      return out;
+              reader.read(
+                  CertificateFactory.getInstance("X.509"), new ByteArrayInputStream(bytes(file))));
     } catch (GeneralSecurityException e) {
       throw new ConfigException(
-          file.toString(), "is not a PEM or DER CRL: " + e.getMessage(), CRL_HINT, e);
+          file.toString(), "is not a PEM or DER " + kind + ": " + e.getMessage(), hint, e);
     }
+    if (out.isEmpty()) {
+      throw new ConfigException(file.toString(), "holds no " + kind, hint);
+    }
+    return out;
   }
 
   private static final String CA_HINT = "give the CA certificate(s) in PEM, as openssl writes them";

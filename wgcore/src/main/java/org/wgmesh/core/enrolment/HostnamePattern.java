@@ -4,6 +4,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import org.wgmesh.core.error.InputException;
+import org.wgmesh.core.registration.Registration;
 
 /**
  * The hostnames a join token admits: a host label where {@code *} stands for any run of letters,
@@ -35,6 +36,16 @@ public record HostnamePattern(String text) {
           "use letters, digits, hyphens and * (any run of them), e.g. web-*");
     }
     return new HostnamePattern(t);
+  }
+
+  /** Whether {@code name} is a valid host label ({@link Registration#checkHostname}). */
+  public static boolean isHostLabel(String name) {
+    try {
+      Registration.checkHostname(name, "hostname");
+      return true;
+    } catch (InputException e) {
+      return false;
+    }
   }
 
   /** Whether {@code hostname} (any case) matches. */

@@ -13,7 +13,6 @@ import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 import javax.security.auth.x500.X500Principal;
 import org.wgmesh.core.error.InputException;
-import org.wgmesh.core.registration.Registration;
 
 /**
  * How a device certificate's subject becomes a hostname, in one of two forms.
@@ -29,7 +28,7 @@ import org.wgmesh.core.registration.Registration;
  *       hostname.
  * </ul>
  *
- * Either way the hostname must be a valid host label ({@link Registration#checkHostname}) and is
+ * Either way the hostname must be a valid host label ({@link HostnamePattern#isHostLabel}) and is
  * lower-cased.
  *
  * @param text the pattern as written in the site file
@@ -80,7 +79,7 @@ public record SubjectPattern(String text, boolean regex) {
               .filter(Matcher::matches)
               .map(m -> m.group(GROUP));
     }
-    return candidate.map(h -> h.toLowerCase(Locale.ROOT)).filter(SubjectPattern::isHostname);
+    return candidate.map(h -> h.toLowerCase(Locale.ROOT)).filter(HostnamePattern::isHostLabel);
   }
 
   /** The subject's common name when it has exactly one. */
@@ -96,15 +95,6 @@ public record SubjectPattern(String text, boolean regex) {
       return Optional.empty();
     }
     return cns.size() == 1 ? Optional.of(cns.get(0)) : Optional.empty();
-  }
-
-  private static boolean isHostname(String h) {
-    try {
-      Registration.checkHostname(h, "hostname");
-      return true;
-    } catch (InputException e) {
-      return false;
-    }
   }
 
   private static Pattern compile(String text, boolean regex, String what) {

@@ -10,7 +10,6 @@ import org.wgmesh.core.enrolment.EnrolmentDecision.Reason;
 import org.wgmesh.core.enrolment.EnrolmentDecision.Refused;
 import org.wgmesh.core.error.InputException;
 import org.wgmesh.core.net.IpPrefix;
-import org.wgmesh.core.registration.Registration;
 
 /**
  * The join tokens of a site, as a value: redeeming or revoking returns a new store, which the
@@ -83,7 +82,7 @@ public record TokenStore(List<JoinToken> tokens) {
     if (t.usesLeft() <= 0) {
       return refused(subject, Reason.USED_UP, "every use is spent");
     }
-    if (!validHostname(hostname) || !t.hostnames().matches(hostname)) {
+    if (!HostnamePattern.isHostLabel(hostname) || !t.hostnames().matches(hostname)) {
       return refused(
           subject,
           Reason.HOSTNAME_NOT_ALLOWED,
@@ -98,15 +97,6 @@ public record TokenStore(List<JoinToken> tokens) {
         new Accepted(
             subject, subject, hostname.toLowerCase(Locale.ROOT), lans, t.admit(), t.rejoin());
     return new Redemption(ok, replace(t.used()));
-  }
-
-  private static boolean validHostname(String hostname) {
-    try {
-      Registration.checkHostname(hostname, "hostname");
-      return true;
-    } catch (InputException e) {
-      return false;
-    }
   }
 
   private Redemption refused(String subject, Reason reason, String detail) {

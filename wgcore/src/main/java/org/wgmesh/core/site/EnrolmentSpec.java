@@ -13,6 +13,7 @@ import java.util.Set;
 import org.wgmesh.core.enrolment.Admit;
 import org.wgmesh.core.enrolment.CertificateRule;
 import org.wgmesh.core.enrolment.EnrolmentPolicy;
+import org.wgmesh.core.enrolment.Lans;
 import org.wgmesh.core.enrolment.Listen;
 import org.wgmesh.core.enrolment.SubjectPattern;
 import org.wgmesh.core.enrolment.TokenDefaults;
@@ -95,7 +96,7 @@ final class EnrolmentSpec {
     List<IpPrefix> lans = new ArrayList<>();
     for (YamlNode p : YamlNode.optional(e, "lan-prefixes").map(YamlNode::items).orElse(List.of())) {
       IpPrefix prefix = p.as(t -> IpPrefix.parse(t, "LAN prefix"));
-      if (allowedLans.stream().noneMatch(a -> a.contains(prefix))) {
+      if (Lans.firstNotAllowed(List.of(prefix), allowedLans).isPresent()) {
         throw p.error(
             prefix + " is not within the site's allowed-lan-prefixes " + allowedLans,
             "choose a prefix within them, or widen allowed-lan-prefixes");
@@ -117,15 +118,8 @@ final class EnrolmentSpec {
     Duration expires =
         YamlNode.optional(e, "expires")
             .map(
-                x -> {
-                  Duration d = x.as(t -> Durations.parse(t, "expires"));
-                  if (d.getSeconds() < 60 || d.compareTo(TokenDefaults.MAX_EXPIRES) > 0) {
-                    throw x.error(
-                        Durations.format(d) + " is out of range 1m..366d",
-                        "a token is a bearer secret: keep it short-lived");
-                  }
-                  return d;
-                })
+                x ->
+                    x.as(t -> TokenDefaults.checkExpires(Durations.parse(t, "expires"), "expires")))
             .orElse(TokenDefaults.DEFAULT.expires());
     int uses =
         YamlNode.optional(e, "uses")
