@@ -1,7 +1,5 @@
 package org.wgmesh.site.service;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -26,8 +24,8 @@ import org.wgmesh.core.error.SafeText;
  * request: the client address's rate limit (429 with {@code Retry-After}), the route (404, 405 with
  * {@code Allow}), the content type (415), the body within its limit (413), strict parsing (400
  * naming the field), then the {@link EnrolmentDecider} with the TLS-verified client chain; the
- * decision is logged and answered. Runs on the server's bounded pool and reads the body blocking:
- * the connector's timeouts bound how long a read can wait.
+ * decision is logged and answered. The body is read without blocking ({@link BoundedBody}); the
+ * decider runs on the server's bounded pool and may block (it publishes).
  */
 final class EnrolmentHandler extends Handler.Abstract {
   static final String ENROL = "/v1/enrol";
@@ -92,18 +90,34 @@ final class EnrolmentHandler extends Handler.Abstract {
     if (declared > maxBodyBytes) {
       return tooLarge(response, callback, declared + " bytes");
     }
-    byte[] raw;
-    try {
-      raw = readBody(request);
-    } catch (IOException e) {
-      // The client went away or the connection's timeout cut it: nobody to answer.
-      reporter.detail("enrolment service: %s: body not read: %s", client.getHostAddress(), e);
-      callback.failed(e);
-      return true;
-    }
-    if (raw.length > maxBodyBytes) {
-      return tooLarge(response, callback, "more than " + maxBodyBytes + " bytes");
-    }
+    BoundedBody.read(
+        request,
+        maxBodyBytes,
+        new BoundedBody.Outcome() {
+          @Override
+          public void complete(byte[] body) {
+            decide(body, request, response, callback, client);
+          }
+
+          @Override
+          public void tooLarge() {
+            EnrolmentHandler.this.tooLarge(
+                response, callback, "more than " + maxBodyBytes + " bytes");
+          }
+
+          @Override
+          public void failed(Throwable failure) {
+            // The client went away or a timeout cut it: nobody to answer.
+            reporter.detail(
+                "enrolment service: %s: body not read: %s", client.getHostAddress(), failure);
+            callback.failed(failure);
+          }
+        });
+    return true;
+  }
+
+  private void decide(
+      byte[] raw, Request request, Response response, Callback callback, InetAddress client) {
     EnrolmentBody body;
     try {
       body = EnrolmentBody.parse(raw);
@@ -112,7 +126,8 @@ final class EnrolmentHandler extends Handler.Abstract {
       reporter.info(
           "enrolment: address=%s refused: bad request (field %s)",
           client.getHostAddress(), e.field());
-      return answer(response, callback, HttpStatus.BAD_REQUEST_400, Answers.badRequest(e));
+      answer(response, callback, HttpStatus.BAD_REQUEST_400, Answers.badRequest(e));
+      return;
     }
     EnrolmentRequest enrolment = new EnrolmentRequest(body, clientChain(request), client);
     Decision decision;
@@ -122,11 +137,12 @@ final class EnrolmentHandler extends Handler.Abstract {
       reporter.warn(
           "enrolment: subject=%s address=%s failed: %s",
           SafeText.escape(enrolment.subject()), client.getHostAddress(), SafeText.escape("" + e));
-      return answer(
+      answer(
           response,
           callback,
           HttpStatus.INTERNAL_SERVER_ERROR_500,
           Answers.error("internal error", "the site could not decide; nothing was changed"));
+      return;
     }
     reporter.info(
         "enrolment: subject=%s address=%s token=%s decision=%s reason=%s",
@@ -135,14 +151,7 @@ final class EnrolmentHandler extends Handler.Abstract {
         body.token().isPresent() ? "yes" : "no",
         decision.outcome().wire(),
         SafeText.escape(decision.reason()));
-    return answer(response, callback, HttpStatus.OK_200, Answers.decision(decision));
-  }
-
-  /** Reads at most one byte more than the limit, so an endless body costs no more than that. */
-  private byte[] readBody(Request request) throws IOException {
-    try (InputStream in = Content.Source.asInputStream(request)) {
-      return in.readNBytes(maxBodyBytes + 1);
-    }
+    answer(response, callback, HttpStatus.OK_200, Answers.decision(decision));
   }
 
   private boolean tooLarge(Response response, Callback callback, String size) {

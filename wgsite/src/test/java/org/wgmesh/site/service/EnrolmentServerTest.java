@@ -298,6 +298,36 @@ class EnrolmentServerTest {
   }
 
   @Test
+  void slowBodies_holdNoThread_theServiceStillAnswers() throws Exception {
+    start(
+        settings()
+            .maxThreads(6)
+            .idleTimeout(Duration.ofSeconds(8))
+            .connectionDeadline(Duration.ofSeconds(10))
+            .build());
+    List<SSLSocket> slow = new ArrayList<>();
+    try {
+      for (int i = 0; i < 8; i++) {
+        SSLSocket socket = tlsSocket();
+        slow.add(socket);
+        socket
+            .getOutputStream()
+            .write(
+                ("POST /v1/enrol HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{")
+                    .getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+      }
+      Curl.Result health = curl("--max-time", "3", url(EnrolmentHandler.HEALTH));
+      assertThat(health.status()).as(health.stderr()).isEqualTo(200);
+    } finally {
+      for (SSLSocket socket : slow) {
+        socket.close();
+      }
+    }
+  }
+
+  @Test
   void clientThatSendsNothing_isCutByTheIdleTimeout() throws Exception {
     start(settings().idleTimeout(Duration.ofSeconds(1)).build());
     try (SSLSocket socket = tlsSocket()) {
