@@ -14,8 +14,11 @@ import java.util.Optional;
  * @param reason why, e.g. {@code device certificate CN=web-3 matches rule "web-*"}
  * @param siteFingerprint for an admitted host, the site signing key's fingerprint ({@code
  *     SHA256:...}) the endpoint pins for what follows; empty otherwise
+ * @param subject who asked, as the decider names it for the log ({@code token:<id>}); empty: the
+ *     log shows the client certificate's subject
  */
-public record Decision(Outcome outcome, String reason, Optional<String> siteFingerprint) {
+public record Decision(
+    Outcome outcome, String reason, Optional<String> siteFingerprint, Optional<String> subject) {
   /** The three answers the service gives to a well-formed request. */
   public enum Outcome {
     ADMITTED,
@@ -32,6 +35,7 @@ public record Decision(Outcome outcome, String reason, Optional<String> siteFing
     Objects.requireNonNull(outcome, "outcome");
     Objects.requireNonNull(reason, "reason");
     Objects.requireNonNull(siteFingerprint, "siteFingerprint");
+    Objects.requireNonNull(subject, "subject");
     if (reason.isBlank()) {
       throw new IllegalArgumentException("a decision needs a reason");
     }
@@ -42,14 +46,19 @@ public record Decision(Outcome outcome, String reason, Optional<String> siteFing
   }
 
   public static Decision admitted(String reason, String siteFingerprint) {
-    return new Decision(Outcome.ADMITTED, reason, Optional.of(siteFingerprint));
+    return new Decision(Outcome.ADMITTED, reason, Optional.of(siteFingerprint), Optional.empty());
   }
 
   public static Decision queued(String reason) {
-    return new Decision(Outcome.QUEUED, reason, Optional.empty());
+    return new Decision(Outcome.QUEUED, reason, Optional.empty(), Optional.empty());
   }
 
   public static Decision refused(String reason) {
-    return new Decision(Outcome.REFUSED, reason, Optional.empty());
+    return new Decision(Outcome.REFUSED, reason, Optional.empty(), Optional.empty());
+  }
+
+  /** This decision, logged as about {@code subject} (a token's id; never its secret). */
+  public Decision withSubject(String subject) {
+    return new Decision(outcome, reason, siteFingerprint, Optional.of(subject));
   }
 }

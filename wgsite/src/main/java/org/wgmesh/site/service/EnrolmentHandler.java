@@ -146,7 +146,7 @@ final class EnrolmentHandler extends Handler.Abstract {
     }
     reporter.info(
         "enrolment: subject=%s address=%s token=%s decision=%s reason=%s",
-        SafeText.escape(enrolment.subject()),
+        SafeText.escape(decision.subject().orElse(enrolment.subject())),
         client.getHostAddress(),
         body.token().isPresent() ? "yes" : "no",
         decision.outcome().wire(),

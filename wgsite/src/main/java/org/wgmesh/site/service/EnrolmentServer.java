@@ -92,6 +92,7 @@ public final class EnrolmentServer implements AutoCloseable {
                   c.setHost(address.getAddress().getHostAddress());
                   c.setPort(address.getPort());
                   c.setIdleTimeout(settings.idleTimeout().toMillis());
+                  c.addBean(new TlsRefusals(reporter));
                   c.addBean(
                       new ConnectionDeadline(
                           c.getScheduler(), settings.connectionDeadline(), reporter));
@@ -147,15 +148,13 @@ public final class EnrolmentServer implements AutoCloseable {
     tls.setKeyManagerPassword(PemKeys.STORE_PASSWORD);
     tls.setIncludeProtocols("TLSv1.3", "TLSv1.2");
     tls.setRenegotiationAllowed(false);
-    settings
-        .clientCas()
-        .ifPresent(
-            cas -> {
-              tls.setTrustStore(PemKeys.trustStore(cas));
-              // Want, not need: a token enrolment comes without a certificate. A certificate
-              // that does not chain to these CAs still fails the handshake.
-              tls.setWantClientAuth(true);
-            });
+    if (!settings.clientCas().isEmpty()) {
+      tls.setTrustStore(PemKeys.trustStore(settings.clientCas()));
+      // Want, not need: a token enrolment comes without a certificate. A certificate that does
+      // not chain to these CAs still fails the handshake. Revocation is the decider's (per rule
+      // CRL), so the TLS layer checks none.
+      tls.setWantClientAuth(true);
+    }
     return tls;
   }
 

@@ -59,12 +59,15 @@ public final class PemKeys {
   }
 
   /**
-   * A trust store of every certificate in a CA bundle.
+   * A trust store of every certificate in the CA bundles.
    *
-   * @throws ConfigException naming the file when it holds no certificate or a malformed one
+   * @throws ConfigException naming the file that holds no certificate or a malformed one
    */
-  public static KeyStore trustStore(Path bundle) {
-    List<Certificate> cas = certificates(bundle);
+  public static KeyStore trustStore(List<Path> bundles) {
+    List<Certificate> cas = new ArrayList<>();
+    for (Path bundle : bundles) {
+      cas.addAll(certificates(bundle));
+    }
     try {
       KeyStore store = emptyStore();
       for (int i = 0; i < cas.size(); i++) {

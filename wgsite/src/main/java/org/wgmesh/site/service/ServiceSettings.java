@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * How the enrolment service runs: where it listens, its TLS material and its limits. Built with
@@ -14,8 +13,9 @@ import java.util.Optional;
  * @param listen the addresses to bind, and only these (port 0: any free port, for tests)
  * @param serverCertificate PEM: the server certificate, then its intermediates
  * @param serverKey PEM: the server's private key, unencrypted PKCS#8 ({@code BEGIN PRIVATE KEY})
- * @param clientCas PEM: the CAs whose device certificates the TLS layer accepts; without it the
- *     service asks for no client certificate (tokens only)
+ * @param clientCas PEM files: the CAs whose device certificates the TLS layer accepts (the site
+ *     file's {@code certificates[].ca}, all rules together); none: the service asks for no client
+ *     certificate (tokens only)
  * @param maxBodyBytes the largest request body (413 beyond)
  * @param maxHeaderBytes the largest request head, request line and headers (431 beyond)
  * @param idleTimeout how long a connection may send nothing before it is closed
@@ -32,7 +32,7 @@ public record ServiceSettings(
     List<InetSocketAddress> listen,
     Path serverCertificate,
     Path serverKey,
-    Optional<Path> clientCas,
+    List<Path> clientCas,
     int maxBodyBytes,
     int maxHeaderBytes,
     Duration idleTimeout,
@@ -50,7 +50,7 @@ public record ServiceSettings(
     }
     Objects.requireNonNull(serverCertificate, "serverCertificate");
     Objects.requireNonNull(serverKey, "serverKey");
-    Objects.requireNonNull(clientCas, "clientCas");
+    clientCas = List.copyOf(clientCas);
     positive("maxBodyBytes", maxBodyBytes);
     positive("maxHeaderBytes", maxHeaderBytes);
     positive("idleTimeout", idleTimeout.toMillis());
@@ -99,7 +99,7 @@ public record ServiceSettings(
     private List<InetSocketAddress> listen = List.of();
     private Path serverCertificate;
     private Path serverKey;
-    private Optional<Path> clientCas = Optional.empty();
+    private List<Path> clientCas = List.of();
     // A blob is at most 8192 characters, a token 256; the rest is JSON around them.
     private int maxBodyBytes = 16 * 1024;
     private int maxHeaderBytes = 8 * 1024;
@@ -129,13 +129,9 @@ public record ServiceSettings(
       return this;
     }
 
-    public Builder clientCas(Optional<Path> clientCas) {
+    public Builder clientCas(List<Path> clientCas) {
       this.clientCas = clientCas;
       return this;
-    }
-
-    public Builder clientCas(Path clientCas) {
-      return clientCas(Optional.of(clientCas));
     }
 
     public Builder maxBodyBytes(int maxBodyBytes) {

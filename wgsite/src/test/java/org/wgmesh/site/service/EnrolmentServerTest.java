@@ -66,8 +66,12 @@ class EnrolmentServerTest {
   /** Admits the good token, queues a device certificate, refuses the rest. */
   private Decision decide(EnrolmentRequest request) {
     seen.add(request);
+    if (request.body().blob().equals("boom")) {
+      throw new IllegalStateException("the site file is locked by another run");
+    }
     if (request.body().token().equals(Optional.of("good-token"))) {
-      return Decision.admitted("join token join-1 is valid", "SHA256:c2l0ZQ");
+      return Decision.admitted("join token join-1 is valid", "SHA256:c2l0ZQ")
+          .withSubject("token:join-1");
     }
     if (request.clientCertificate().isPresent()) {
       return Decision.queued("device " + request.subject() + " waits for approval");
@@ -80,7 +84,7 @@ class EnrolmentServerTest {
         .listen(List.of(new InetSocketAddress("127.0.0.1", 0)))
         .serverCertificate(pki.serverCert)
         .serverKey(pki.serverKey)
-        .clientCas(pki.caCert)
+        .clientCas(List.of(pki.caCert))
         .rateLimit(1000, Duration.ofMinutes(1))
         .maxThreads(8);
   }
@@ -152,7 +156,7 @@ class EnrolmentServerTest {
                 + "\"siteFingerprint\":\"SHA256:c2l0ZQ\"}");
     assertThat(seen).singleElement().satisfies(q -> assertThat(q.clientChain()).isEmpty());
     assertThat(log.toString())
-        .contains("subject=- address=127.0.0.1 token=yes decision=admitted")
+        .contains("subject=token:join-1 address=127.0.0.1 token=yes decision=admitted")
         .doesNotContain("good-token");
   }
 
@@ -174,6 +178,27 @@ class EnrolmentServerTest {
     assertThat(r.exit()).isNotZero();
     assertThat(r.stderr()).contains("alert");
     assertThat(seen).isEmpty();
+    assertThat(log.toString())
+        .contains("enrolment: subject=- address=127.0.0.1 decision=refused reason=TLS handshake");
+  }
+
+  @Test
+  void withoutClientCas_noCertificateIsAsked_theDeciderSeesNone() throws Exception {
+    start(settings().clientCas(List.of()).build());
+    Curl.Result r =
+        post(VALID, "--cert", pki.foreignCert.toString(), "--key", pki.foreignKey.toString());
+    assertThat(r.status()).as(r.stderr()).isEqualTo(200);
+    assertThat(field(r, "decision")).isEqualTo("refused");
+    assertThat(seen).singleElement().satisfies(q -> assertThat(q.clientChain()).isEmpty());
+  }
+
+  @Test
+  void deciderFailure_is500_sayingNothingChanged() throws Exception {
+    start(settings().build());
+    Curl.Result r = post("{\"blob\": \"boom\"}");
+    assertThat(r.status()).isEqualTo(500);
+    assertThat(field(r, "message")).isEqualTo("the site could not decide; nothing was changed");
+    assertThat(log.toString()).contains("warning: enrolment: subject=- address=127.0.0.1 failed");
   }
 
   @Test
@@ -371,7 +396,7 @@ class EnrolmentServerTest {
   private SSLSocket tlsSocket() throws Exception {
     TrustManagerFactory trust =
         TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    trust.init(PemKeys.trustStore(pki.caCert));
+    trust.init(PemKeys.trustStore(List.of(pki.caCert)));
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(null, trust.getTrustManagers(), null);
     SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port());
