@@ -61,43 +61,42 @@ final class TestPki {
   }
 
   private void ca(String name, String subject) throws Exception {
-    openssl(
-        "req",
+    newKey(
+        name,
+        subject,
         "-x509",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:P-256",
-        "-nodes",
-        "-keyout",
-        name + ".key",
         "-out",
         name + ".pem",
         "-days",
         "2",
-        "-subj",
-        subject,
         "-addext",
         "basicConstraints=critical,CA:TRUE",
         "-addext",
         "keyUsage=critical,keyCertSign,cRLSign");
   }
 
+  /** A new P-256 key in {@code name.key} (PKCS#8) and a request or, with -x509, a certificate. */
+  private void newKey(String name, String subject, String... more) throws Exception {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "req",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:P-256",
+                "-nodes",
+                "-keyout",
+                name + ".key",
+                "-subj",
+                subject));
+    args.addAll(List.of(more));
+    openssl(args.toArray(String[]::new));
+  }
+
   private void leaf(String name, String ca, String subject, String extensions) throws Exception {
     Files.writeString(dir.resolve(name + ".ext"), extensions, StandardCharsets.US_ASCII);
-    openssl(
-        "req",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:P-256",
-        "-nodes",
-        "-keyout",
-        name + ".key",
-        "-out",
-        name + ".csr",
-        "-subj",
-        subject);
+    newKey(name, subject, "-out", name + ".csr");
     openssl(
         "x509",
         "-req",
