@@ -28,6 +28,10 @@ import org.wgmesh.site.BlobSource;
 import org.wgmesh.site.NewSite;
 import org.wgmesh.site.SiteAdmin;
 import org.wgmesh.site.TokenAdmin;
+import org.wgmesh.site.enrolment.EnrolmentQueue;
+import org.wgmesh.site.enrolment.EnrolmentService;
+import org.wgmesh.site.enrolment.QueuedHost;
+import org.wgmesh.site.enrolment.SitePublisher;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -57,6 +61,10 @@ import picocli.CommandLine.Parameters;
       "                                     make a join token (printed once, stored hashed)",
       "  wgsite --tokens FILE               list the join tokens",
       "  wgsite --revoke-token ID FILE      revoke a join token",
+      "  wgsite --serve FILE                run the enrolment service (foreground, until TERM)",
+      "  wgsite --queue FILE                list the enrolment requests waiting for a human",
+      "  wgsite --approve ID FILE           admit a queued request and publish the site",
+      "  wgsite --reject ID FILE            drop a queued request",
       ""
     },
     exitCodeListHeading = "%nExit codes (see docs/exit-codes.md):%n",
@@ -114,6 +122,23 @@ public final class WgsiteCommand implements Callable<Integer> {
 
     @Option(names = "--revoke-token", paramLabel = "ID", description = "Revoke a join token.")
     String revokeToken;
+
+    @Option(
+        names = "--serve",
+        description = "Run the enrolment service of the site file's enrolment: section until TERM.")
+    boolean serve;
+
+    @Option(names = "--queue", description = "List the enrolment requests waiting for a human.")
+    boolean queue;
+
+    @Option(
+        names = "--approve",
+        paramLabel = "ID",
+        description = "Admit the queued enrolment request ID and publish the site.")
+    String approve;
+
+    @Option(names = "--reject", paramLabel = "ID", description = "Drop the queued request ID.")
+    String reject;
   }
 
   @ArgGroup(exclusive = true, multiplicity = "0..1")
@@ -250,6 +275,10 @@ public final class WgsiteCommand implements Callable<Integer> {
     SiteAdmin admin = new SiteAdmin(reporter, new PromptConfirmation(io, yes, reporter));
     if (action.token || action.tokens || action.revokeToken != null) {
       tokens();
+    } else if (action.serve) {
+      EnrolmentService.runUntilStopped(file, reporter, SitePublisher.wgpub(reporter), clock);
+    } else if (action.queue || action.approve != null || action.reject != null) {
+      queue(new EnrolmentQueue(file, reporter, SitePublisher.wgpub(reporter)));
     } else if (action.blob != null) {
       admin.admit(file, BlobSource.read(action.blob), replace, Instant.now(clock));
     } else if (action.remove != null) {
@@ -278,6 +307,19 @@ public final class WgsiteCommand implements Callable<Integer> {
       SiteOutput.report(admin.openOrCreate(file, create), io.out());
     }
     return ExitCode.OK.code();
+  }
+
+  /** {@code --queue}, {@code --approve ID}, {@code --reject ID}. */
+  private void queue(EnrolmentQueue queue) {
+    if (action.queue) {
+      QueueOutput.table(queue.list(), io.out());
+    } else if (action.approve != null) {
+      queue.approve(action.approve);
+      io.out().println("approved " + action.approve);
+    } else {
+      QueuedHost dropped = queue.reject(action.reject);
+      io.out().println("rejected " + dropped.id() + " (" + dropped.hostname() + ")");
+    }
   }
 
   /** {@code --token}, {@code --tokens}, {@code --revoke-token}: option values checked first. */
@@ -332,7 +374,14 @@ public final class WgsiteCommand implements Callable<Integer> {
   }
 
   private void checkCombinations(NewSite create) {
-    boolean tokenAction = action.token || action.tokens || action.revokeToken != null;
+    boolean tokenAction =
+        action.token
+            || action.tokens
+            || action.revokeToken != null
+            || action.serve
+            || action.queue
+            || action.approve != null
+            || action.reject != null;
     boolean editing =
         action.blob != null
             || action.remove != null

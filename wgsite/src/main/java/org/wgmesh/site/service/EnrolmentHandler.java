@@ -133,6 +133,20 @@ final class EnrolmentHandler extends Handler.Abstract {
     Decision decision;
     try {
       decision = decider.decide(enrolment);
+    } catch (NotPublishedException e) {
+      reporter.warn(
+          "enrolment: subject=%s address=%s admitted but not published: %s",
+          SafeText.escape(enrolment.subject()),
+          client.getHostAddress(),
+          SafeText.escape(e.getMessage()));
+      answer(
+          response,
+          callback,
+          HttpStatus.INTERNAL_SERVER_ERROR_500,
+          Answers.error(
+              "not published",
+              "admitted into the site file, but publishing failed; the next wgpub publishes it"));
+      return;
     } catch (RuntimeException e) {
       reporter.warn(
           "enrolment: subject=%s address=%s failed: %s",
