@@ -15,7 +15,7 @@ import java.util.List;
  * A small PKI made with the {@code openssl} command at test time: a CA (with {@code openssl ca}'s
  * database, so it can revoke and issue a CRL) and device certificates it signs.
  */
-final class TestPki {
+public final class TestPki {
   private final Path dir;
 
   private TestPki(Path dir) {
@@ -23,7 +23,7 @@ final class TestPki {
   }
 
   /** Whether the openssl command runs here. */
-  static boolean opensslAvailable() {
+  public static boolean opensslAvailable() {
     try {
       Process p = new ProcessBuilder("openssl", "version").redirectErrorStream(true).start();
       p.getInputStream().readAllBytes();
@@ -37,7 +37,7 @@ final class TestPki {
   }
 
   /** A new CA named {@code name} in {@code dir}. */
-  static TestPki ca(Path dir, String name) throws Exception {
+  public static TestPki ca(Path dir, String name) throws Exception {
     Files.createDirectories(dir.resolve("newcerts"));
     Files.writeString(dir.resolve("index.txt"), "");
     Files.writeString(dir.resolve("serial"), "1000\n");
@@ -93,21 +93,21 @@ final class TestPki {
     return pki;
   }
 
-  Path caPem() {
+  public Path caPem() {
     return dir.resolve("ca.pem");
   }
 
-  Path crl() {
+  public Path crl() {
     return dir.resolve("ca.crl");
   }
 
   /** A device certificate with this subject ({@code /CN=.../O=...}), valid from now for 10 days. */
-  Path device(String file, String subject) throws Exception {
+  public Path device(String file, String subject) throws Exception {
     return device(file, subject, List.of("-days", "10"));
   }
 
   /** A device certificate valid only in January 2025: long expired. */
-  Path expiredDevice(String file, String subject) throws Exception {
+  public Path expiredDevice(String file, String subject) throws Exception {
     return device(
         file, subject, List.of("-startdate", "20250101000000Z", "-enddate", "20250201000000Z"));
   }
@@ -147,16 +147,16 @@ final class TestPki {
   }
 
   /** Revokes a certificate this CA issued and writes the CRL ({@link #crl()}). */
-  void revoke(Path cert) throws Exception {
+  public void revoke(Path cert) throws Exception {
     openssl("ca", "-config", "ca.cnf", "-revoke", cert.toString());
     writeCrl();
   }
 
-  void writeCrl() throws Exception {
+  public void writeCrl() throws Exception {
     openssl("ca", "-config", "ca.cnf", "-gencrl", "-out", "ca.crl");
   }
 
-  static List<X509Certificate> chain(Path pem) throws IOException, CertificateException {
+  public static List<X509Certificate> chain(Path pem) throws IOException, CertificateException {
     List<X509Certificate> out = new ArrayList<>();
     for (var c :
         CertificateFactory.getInstance("X.509")

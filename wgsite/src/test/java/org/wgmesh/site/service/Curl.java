@@ -8,13 +8,13 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** {@code curl} against the service: status, headers and body of one request. */
-final class Curl {
+public final class Curl {
   /** What curl saw: its exit code, the HTTP status (0 when none), the headers and the body. */
-  record Result(int exit, int status, String headers, String body, String stderr) {}
+  public record Result(int exit, int status, String headers, String body, String stderr) {}
 
   private Curl() {}
 
-  static Result run(Path dir, List<String> args) throws Exception {
+  public static Result run(Path dir, List<String> args) throws Exception {
     Path headers = Files.createTempFile(dir, "headers", ".txt");
     Path body = Files.createTempFile(dir, "body", ".txt");
     Path err = Files.createTempFile(dir, "stderr", ".txt");

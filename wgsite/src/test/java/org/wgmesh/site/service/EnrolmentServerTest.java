@@ -44,7 +44,7 @@ class EnrolmentServerTest {
       "{\"blob\": \"wgmesh1:AAAA\", \"token\": \"good-token\"}";
 
   @TempDir static Path dir;
-  static TestPki pki;
+  static TlsTestPki pki;
 
   private final List<EnrolmentRequest> seen = new CopyOnWriteArrayList<>();
   private final StringWriter log = new StringWriter();
@@ -52,8 +52,8 @@ class EnrolmentServerTest {
 
   @BeforeAll
   static void certificates() throws Exception {
-    assumeThat(TestPki.onPath("curl")).as("curl is installed").isTrue();
-    pki = TestPki.make(dir);
+    assumeThat(TlsTestPki.onPath("curl")).as("curl is installed").isTrue();
+    pki = TlsTestPki.make(dir);
   }
 
   @AfterEach

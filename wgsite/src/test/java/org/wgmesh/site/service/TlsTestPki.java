@@ -15,17 +15,17 @@ import java.util.concurrent.TimeUnit;
  * 127.0.0.1) and a device certificate, and another CA with a device certificate of the same
  * subject. EC P-256 keys, PKCS#8 as {@code openssl} 3 writes them. Skips the test without openssl.
  */
-final class TestPki {
-  final Path dir;
-  final Path caCert;
-  final Path serverCert;
-  final Path serverKey;
-  final Path deviceCert;
-  final Path deviceKey;
-  final Path foreignCert;
-  final Path foreignKey;
+public final class TlsTestPki {
+  public final Path dir;
+  public final Path caCert;
+  public final Path serverCert;
+  public final Path serverKey;
+  public final Path deviceCert;
+  public final Path deviceKey;
+  public final Path foreignCert;
+  public final Path foreignKey;
 
-  private TestPki(Path dir) {
+  private TlsTestPki(Path dir) {
     this.dir = dir;
     caCert = dir.resolve("ca.pem");
     serverCert = dir.resolve("server.pem");
@@ -36,9 +36,9 @@ final class TestPki {
     foreignKey = dir.resolve("foreign.key");
   }
 
-  static TestPki make(Path dir) throws Exception {
+  public static TlsTestPki make(Path dir) throws Exception {
     assumeTrue(onPath("openssl"), "openssl is not installed");
-    TestPki pki = new TestPki(dir);
+    TlsTestPki pki = new TlsTestPki(dir);
     pki.ca("ca", "/CN=wgmesh test device CA");
     pki.ca("other-ca", "/CN=some other CA");
     pki.leaf(
@@ -51,7 +51,7 @@ final class TestPki {
     return pki;
   }
 
-  static boolean onPath(String tool) {
+  public static boolean onPath(String tool) {
     for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
       if (!d.isEmpty() && Files.isExecutable(Path.of(d, tool))) {
         return true;

@@ -1,0 +1,71 @@
+package org.wgmesh.site.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.wgmesh.core.testing.CliRun;
+import org.wgmesh.core.testing.CliRun.Result;
+import org.wgmesh.site.enrolment.QueueFile;
+import org.wgmesh.site.enrolment.QueuedHost;
+
+/** {@code wgsite --queue}, {@code --approve}, {@code --reject}, {@code --serve} (issue 23). */
+class WgsiteQueueTest {
+  static final Instant NOW = Instant.parse("2026-12-05T10:00:00Z");
+
+  @TempDir Path dir;
+  Path yaml;
+
+  Result run(String... args) {
+    return CliRun.run(
+        io -> new WgsiteCommand(io, Clock.fixed(NOW, ZoneOffset.UTC)), "", false, args);
+  }
+
+  @BeforeEach
+  void setUp() {
+    yaml = dir.resolve("wgmesh.yaml");
+    Result r = run("--domain", "mesh.example.com", "--locus", "mesh1", yaml.toString());
+    assertThat(r.rc()).as(r.err()).isZero();
+  }
+
+  @Test
+  void queue_listsTheWaitingRequests_withTheSubjectEscaped() {
+    QueueFile.write(
+        QueueFile.beside(yaml),
+        List.of(
+            new QueuedHost(
+                "0123456789abcdef", NOW, "CN=lab-7\u001b[31m", "lab", "lab-7", "wgmesh1:x")));
+    Result r = run("--queue", yaml.toString());
+    assertThat(r.rc()).as(r.err()).isZero();
+    assertThat(r.out()).contains("0123456789abcdef").contains("lab-7").doesNotContain("\u001b");
+  }
+
+  @Test
+  void approveOrReject_ofAnUnknownOrMalformedId_exits4_andChangesNothing() throws Exception {
+    String before = Files.readString(yaml);
+    assertThat(run("--approve", "0123456789abcdef", yaml.toString()).rc()).isEqualTo(4);
+    assertThat(run("--reject", "nope", yaml.toString()).rc()).isEqualTo(4);
+    assertThat(Files.readString(yaml)).isEqualTo(before);
+    assertThat(QueueFile.beside(yaml)).doesNotExist();
+  }
+
+  @Test
+  void serve_withoutEnrolmentSection_exits3() {
+    Result r = run("--serve", yaml.toString());
+    assertThat(r.rc()).isEqualTo(3);
+    assertThat(r.err()).contains("has no enrolment: section");
+  }
+
+  @Test
+  void queueActions_goAlone() {
+    assertThat(run("--queue", "--domain", "mesh.example.com", yaml.toString()).rc()).isEqualTo(2);
+    assertThat(run("--queue", "--tokens", yaml.toString()).rc()).isEqualTo(2);
+  }
+}
