@@ -18,7 +18,7 @@ import org.wgmesh.site.service.ServiceSettings;
 /**
  * {@code wgsite --serve}: the enrolment service of a site file, with its settings from the {@code
  * enrolment:} section and the {@link PolicyDecider}. The section is read once at start; a change to
- * it (a new CA, a CRL) takes a restart (the systemd unit's {@code reload} does that).
+ * it (a new CA, a CRL) takes a restart.
  */
 public final class EnrolmentService {
   private EnrolmentService() {}
