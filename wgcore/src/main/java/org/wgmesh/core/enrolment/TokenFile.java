@@ -3,14 +3,13 @@ package org.wgmesh.core.enrolment;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.wgmesh.core.error.ConfigException;
-import org.wgmesh.core.error.InputException;
 import org.wgmesh.core.error.WgmeshException;
 import org.wgmesh.core.io.AtomicFiles;
 import org.wgmesh.core.json.Json;
@@ -39,19 +38,11 @@ public final class TokenFile {
    * @throws ConfigException naming the file and the token when it is malformed
    */
   public static TokenStore read(Path file) {
-    if (!Files.exists(file)) {
+    Optional<JsonNode> found = Json.readFormatFile(file, FORMAT);
+    if (found.isEmpty()) {
       return TokenStore.EMPTY;
     }
-    JsonNode root;
-    try {
-      root = Json.readTree(file);
-    } catch (InputException e) {
-      // Malformed JSON is a broken configuration file here, not bad input (exit 3, not 4).
-      throw new ConfigException(e.what(), e.why(), "restore it from a backup", e);
-    }
-    if (!FORMAT.equals(root.path("format").asText())) {
-      throw new ConfigException(file.toString(), "is not a join-token file of format " + FORMAT);
-    }
+    JsonNode root = found.get();
     List<JoinToken> tokens = new ArrayList<>();
     int i = 0;
     for (JsonNode t : root.path("tokens")) {

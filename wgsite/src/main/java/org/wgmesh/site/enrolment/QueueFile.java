@@ -3,14 +3,13 @@ package org.wgmesh.site.enrolment;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.wgmesh.core.error.ConfigException;
-import org.wgmesh.core.error.InputException;
 import org.wgmesh.core.io.AtomicFiles;
 import org.wgmesh.core.json.Json;
 
@@ -35,21 +34,13 @@ public final class QueueFile {
    * @throws ConfigException naming the file and the entry when it is malformed
    */
   public static List<QueuedHost> read(Path file) {
-    if (!Files.exists(file)) {
+    Optional<JsonNode> root = Json.readFormatFile(file, FORMAT);
+    if (root.isEmpty()) {
       return List.of();
-    }
-    JsonNode root;
-    try {
-      root = Json.readTree(file);
-    } catch (InputException e) {
-      throw new ConfigException(e.what(), e.why(), "restore it from a backup", e);
-    }
-    if (!FORMAT.equals(root.path("format").asText())) {
-      throw new ConfigException(file.toString(), "is not an enrolment queue of format " + FORMAT);
     }
     List<QueuedHost> hosts = new ArrayList<>();
     int i = 0;
-    for (JsonNode h : root.path("queued")) {
+    for (JsonNode h : root.get().path("queued")) {
       hosts.add(host(h, file + ": queued[" + i++ + "]"));
     }
     return List.copyOf(hosts);

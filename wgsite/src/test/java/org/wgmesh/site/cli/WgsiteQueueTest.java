@@ -57,6 +57,16 @@ class WgsiteQueueTest {
   }
 
   @Test
+  void brokenQueueFile_exits3_namingIt() throws Exception {
+    Files.writeString(QueueFile.beside(yaml), "{\"format\": \"something else\"}");
+    Result r = run("--queue", yaml.toString());
+    assertThat(r.rc()).isEqualTo(3);
+    assertThat(r.err()).contains("wgmesh.yaml.queue").contains("wgmesh-enrolment-queue-1");
+    Files.writeString(QueueFile.beside(yaml), "{not json");
+    assertThat(run("--approve", "0123456789abcdef", yaml.toString()).rc()).isEqualTo(3);
+  }
+
+  @Test
   void serve_withoutEnrolmentSection_exits3() {
     Result r = run("--serve", yaml.toString());
     assertThat(r.rc()).isEqualTo(3);
