@@ -2,7 +2,6 @@ package org.wgmesh.endpoint.enrol;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,6 +12,10 @@ import java.security.cert.CertPathValidatorException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
@@ -78,19 +81,27 @@ public final class EnrolClient {
             .connectTimeout(connectTimeout)
             .build();
     String from = service.toString();
-    HttpResponse<InputStream> response;
-    byte[] answer;
+    CompletableFuture<HttpResponse<byte[]>> exchange =
+        client.sendAsync(request, info -> new CappedBody(MAX_ANSWER_BYTES));
+    HttpResponse<byte[]> response;
     try {
-      response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-      try (InputStream in = response.body()) {
-        answer = in.readNBytes(MAX_ANSWER_BYTES + 1);
-      }
+      // The request's timeout ends at the answer's head; this one covers the body too.
+      response = exchange.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
+      exchange.cancel(true);
       Thread.currentThread().interrupt();
       throw new DnsException(from, "interrupted while waiting for the enrolment service");
-    } catch (IOException e) {
-      throw failed(from, e);
+    } catch (TimeoutException e) {
+      exchange.cancel(true);
+      throw failed(from, new HttpTimeoutException("no complete answer within " + timeout));
+    } catch (ExecutionException e) {
+      throw failed(
+          from,
+          e.getCause() instanceof IOException io
+              ? io
+              : new IOException(String.valueOf(e.getCause()), e.getCause()));
     }
+    byte[] answer = response.body();
     if (answer.length > MAX_ANSWER_BYTES) {
       throw new RecordException(
           from,
