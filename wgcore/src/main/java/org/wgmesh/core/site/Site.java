@@ -173,6 +173,30 @@ public record Site(
   }
 
   /**
+   * This site with {@code host} in the place of the host {@code previous} (issue 23, rejoin: a
+   * device that lost its state comes back with a new uuid and key). Unlike {@link #withoutHost},
+   * the number is not retired: {@code host} keeps it. Unchanged when there is no such host.
+   */
+  public Site withHostInPlaceOf(UUID previous, HostEntry host) {
+    if (host(previous).isEmpty()) {
+      return this;
+    }
+    List<HostEntry> next = new ArrayList<>(hosts);
+    next.replaceAll(h -> h.uuid().equals(previous) ? host : h);
+    return new Site(
+        settings,
+        next,
+        keys,
+        asnRange,
+        publishTarget,
+        ttl,
+        recordLifetime,
+        retired,
+        keyPolicy,
+        enrolment);
+  }
+
+  /**
    * This site without the host {@code uuid}; its number goes to {@link #retired()} until the
    * removal is published. Unchanged when there is no such host.
    */

@@ -124,6 +124,7 @@ final class SiteCodec {
                 e.put("previous-key", ks.from().toBase64());
                 e.put("key-switch-at", ks.at().toString());
               });
+      h.enrolledAs().ifPresent(id -> e.put("enrolled-as", id));
       hosts.add(e);
     }
     m.put("hosts", hosts);

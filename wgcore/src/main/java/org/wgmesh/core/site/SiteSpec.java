@@ -153,7 +153,8 @@ record SiteSpec(
           "shared-lans",
           "hpke-public",
           "previous-key",
-          "key-switch-at");
+          "key-switch-at",
+          "enrolled-as");
   static final Set<String> RETIRED_KEYS = Set.of("number", "uuid");
   static final Set<String> TOPOLOGY_KEYS = Set.of("policy", "hubs", "hubs-per-spoke");
 
@@ -460,7 +461,31 @@ record SiteSpec(
             YamlNode.optional(e, "hpke-public")
                 .map(n -> convert(n, t -> X25519PublicKey.parse(t, "hpke-public"))))
         .keySwitch(keySwitch(e, key))
+        .enrolledAs(YamlNode.optional(e, "enrolled-as").map(SiteSpec::enrolledAs))
         .build();
+  }
+
+  /** Longest {@code enrolled-as}: a certificate subject of a reasonable size, or a token id. */
+  static final int MAX_ENROLLED_AS = 1024;
+
+  /**
+   * {@code enrolled-as} (issue 23): the identity a host enrolled with, a certificate subject or
+   * {@code token:<id>}; one line of printable text, as it is compared and logged.
+   */
+  private static String enrolledAs(YamlNode n) {
+    String t = n.text();
+    if (t.isBlank()) {
+      throw n.error("is empty", "remove enrolled-as, or give the subject the host enrolled with");
+    }
+    if (t.length() > MAX_ENROLLED_AS) {
+      throw n.error(
+          "is " + t.length() + " characters long, more than " + MAX_ENROLLED_AS,
+          "give the certificate subject or token:<id> the host enrolled with");
+    }
+    if (t.chars().anyMatch(Character::isISOControl)) {
+      throw n.error("contains a control character", "write the subject on one line");
+    }
+    return t;
   }
 
   /**

@@ -59,7 +59,7 @@ public final class EnrolmentQueue {
       host = find(before, id, "--approve");
       Site site = SiteFile.load(siteFile);
       Registration reg = SiteAdmin.openBlob(site, host.blob());
-      plan = Admission.plan(site, List.of(reg), false);
+      plan = Rejoin.recorded(Admission.plan(site, List.of(reg), false), host.subject());
       List<QueuedHost> after = without(before, id);
       Commits.both(
           () -> QueueFile.write(queueFile, after),

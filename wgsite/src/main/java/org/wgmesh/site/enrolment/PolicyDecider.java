@@ -124,16 +124,26 @@ public final class PolicyDecider implements EnrolmentDecider {
     }
     Admission plan;
     try {
-      plan = Admission.plan(site, List.of(reg), false);
+      Rejoin.Planned planned = Rejoin.plan(site, reg, yes);
+      if (planned.refusal().isPresent()) {
+        return refused(yes.subject(), planned.refusal().get());
+      }
+      plan = planned.admission().orElseThrow();
     } catch (ConflictException | InputException e) {
       return refused(yes.subject(), "conflicts with the site: " + e.getMessage());
     }
     Commits.both(saveTokens, restoreTokens, () -> SiteFile.save(plan.after(), siteFile));
     return new Outcome(
-        Decision.admitted(
-                accepted(yes) + "; admitted as " + reg.hostname(), site.keys().fingerprint())
+        Decision.admitted(accepted(yes) + "; " + admittedAs(plan, reg), site.keys().fingerprint())
             .withSubject(yes.subject()),
         plan.changes());
+  }
+
+  private static String admittedAs(Admission plan, Registration reg) {
+    Admission.Step step = plan.steps().get(0);
+    return step.kind() == Admission.Kind.REPLACED
+        ? "rejoined as " + reg.hostname() + ", number " + step.entry().number() + ", new key"
+        : "admitted as " + reg.hostname();
   }
 
   /** A certificate rule names the hostname; the blob must name the same one. */
