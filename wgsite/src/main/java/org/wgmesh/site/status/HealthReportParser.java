@@ -146,14 +146,19 @@ public final class HealthReportParser {
       String name = names.next();
       if (!allowed.contains(name)) {
         String shown = name.length() > MAX_NAME ? name.substring(0, MAX_NAME) + "..." : name;
-        throw new BadRequestException(at + "." + shown, "unknown field");
+        throw new BadRequestException(path(at, shown), "unknown field");
       }
     }
     for (String name : required) {
       if (!node.has(name)) {
-        throw new BadRequestException(at.equals("body") ? name : at + "." + name, "missing");
+        throw new BadRequestException(path(at, name), "missing");
       }
     }
+  }
+
+  /** A field's path; the root's fields go by their name alone. */
+  private static String path(String at, String name) {
+    return at.equals("body") ? name : at + "." + name;
   }
 
   private static JsonNode list(String at, JsonNode node, int max) {
