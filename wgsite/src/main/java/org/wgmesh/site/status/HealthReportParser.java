@@ -1,9 +1,6 @@
 package org.wgmesh.site.status;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,9 +9,9 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.wgmesh.core.error.InputException;
 import org.wgmesh.core.json.Json;
 import org.wgmesh.site.service.BadRequestException;
+import org.wgmesh.site.service.RequestJson;
 
 /**
  * Reads the body of {@code POST /v1/report} strictly: {@code {"serial": N, "check": <the wgdeploy
@@ -45,18 +42,7 @@ public final class HealthReportParser {
 
   /** Parses a request body (already within the service's size limit). */
   public static HealthReport parse(byte[] raw) {
-    String text;
-    try {
-      text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(raw)).toString();
-    } catch (CharacterCodingException e) {
-      throw new BadRequestException("body", "not UTF-8 text");
-    }
-    JsonNode root;
-    try {
-      root = Json.readTree(text, "body");
-    } catch (InputException e) {
-      throw new BadRequestException("body", e.why(), e);
-    }
+    JsonNode root = RequestJson.read(raw);
     return parse(root);
   }
 
