@@ -19,6 +19,8 @@ import org.wgmesh.core.enrolment.HostnamePattern;
 import org.wgmesh.core.error.ExitCode;
 import org.wgmesh.core.error.InputException;
 import org.wgmesh.core.error.UsageException;
+import org.wgmesh.core.io.AtomicFiles;
+import org.wgmesh.core.json.Json;
 import org.wgmesh.core.model.BfdProfile;
 import org.wgmesh.core.model.LinkSettings;
 import org.wgmesh.core.net.IpPrefix;
@@ -32,6 +34,7 @@ import org.wgmesh.site.enrolment.EnrolmentQueue;
 import org.wgmesh.site.enrolment.EnrolmentService;
 import org.wgmesh.site.enrolment.QueuedHost;
 import org.wgmesh.site.enrolment.SitePublisher;
+import org.wgmesh.site.status.SiteStatus;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -54,6 +57,7 @@ import picocli.CommandLine.Parameters;
       "  wgsite FILE                        validate and print the site report and fingerprint",
       "  wgsite -i BLOB|@BLOBFILE FILE      admit hosts from their registration blobs",
       "  wgsite --list [--json] FILE        list the hosts",
+      "  wgsite --status [--json] [--stale-after D] [--metrics F] FILE   hosts' latest health reports",
       "  wgsite --remove UUID|HOSTNAME FILE remove a host",
       "  wgsite --mtu N|auto --keepalive S --bfd normal|fast FILE   set the link settings",
       "                                     (also with --domain/--locus when creating)",
@@ -139,6 +143,11 @@ public final class WgsiteCommand implements Callable<Integer> {
 
     @Option(names = "--reject", paramLabel = "ID", description = "Drop the queued request ID.")
     String reject;
+
+    @Option(
+        names = "--status",
+        description = "Show each host's latest health report (a table; --json for machines).")
+    boolean status;
   }
 
   @ArgGroup(exclusive = true, multiplicity = "0..1")
@@ -152,7 +161,7 @@ public final class WgsiteCommand implements Callable<Integer> {
       description = "With -i: accept a new key for a known uuid (number and AS stay).")
   boolean replace;
 
-  @Option(names = "--json", description = "With --list: print JSON.")
+  @Option(names = "--json", description = "With --list or --status: print JSON.")
   boolean json;
 
   @Option(
@@ -162,6 +171,18 @@ public final class WgsiteCommand implements Callable<Integer> {
           "With --roll-site-key: how long both keys are trusted (default: 14d; at least the record"
               + " lifetime; cover the longest time an endpoint stays offline).")
   String overlap;
+
+  @Option(
+      names = "--stale-after",
+      paramLabel = "DURATION",
+      description = "With --status: a report older than this makes its host stale (default 10m).")
+  String staleAfter;
+
+  @Option(
+      names = "--metrics",
+      paramLabel = "FILE",
+      description = "With --status: also write the counts as Prometheus text to FILE (0644).")
+  Path metrics;
 
   @Option(
       names = "--mtu",
@@ -296,6 +317,8 @@ public final class WgsiteCommand implements Callable<Integer> {
       boolean existed = Files.exists(file);
       admin.openOrCreate(file, create);
       SiteOutput.report(admin.setLinks(file, change, existed), io.out());
+    } else if (action.status) {
+      status();
     } else if (action.list) {
       Site site = SiteFile.load(file);
       if (json) {
@@ -307,6 +330,20 @@ public final class WgsiteCommand implements Callable<Integer> {
       SiteOutput.report(admin.openOrCreate(file, create), io.out());
     }
     return ExitCode.OK.code();
+  }
+
+  /** {@code --status [--json] [--stale-after D] [--metrics FILE]}. */
+  private void status() {
+    Duration stale =
+        staleAfter == null
+            ? SiteStatus.DEFAULT_STALE_AFTER
+            : SiteFile.parseDuration(staleAfter, "--stale-after");
+    SiteStatus status = SiteStatus.of(SiteFile.load(file), file, Instant.now(clock), stale);
+    if (metrics != null) {
+      AtomicFiles.write(metrics, status.metrics(), AtomicFiles.PUBLIC);
+    }
+    io.out().print(json ? Json.pretty(status.json()) + "\n" : status.table());
+    io.out().flush();
   }
 
   /** {@code --queue}, {@code --approve ID}, {@code --reject ID}. */
@@ -386,12 +423,14 @@ public final class WgsiteCommand implements Callable<Integer> {
         action.blob != null
             || action.remove != null
             || action.list
+            || action.status
             || action.rollSiteKey
             || tokenAction;
     if (linkChange()
         && (action.blob != null
             || action.remove != null
             || action.list
+            || action.status
             || action.rollSiteKey
             || tokenAction)) {
       throw usage("--mtu, --keepalive and --bfd go alone, or with the options that create a site");
@@ -400,8 +439,11 @@ public final class WgsiteCommand implements Callable<Integer> {
       throw usage(
           "--domain, --locus, --asn-range, --tunnel-prefix, --portbase and --publish only create a site");
     }
-    if (json && !action.list) {
-      throw usage("--json goes with --list");
+    if (json && !action.list && !action.status) {
+      throw usage("--json goes with --list or --status");
+    }
+    if ((staleAfter != null || metrics != null) && !action.status) {
+      throw usage("--stale-after and --metrics go with --status");
     }
     if (replace && action.blob == null) {
       throw usage("--replace goes with -i");

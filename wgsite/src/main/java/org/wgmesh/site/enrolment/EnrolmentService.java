@@ -14,6 +14,7 @@ import org.wgmesh.core.site.Site;
 import org.wgmesh.core.site.SiteFile;
 import org.wgmesh.site.service.EnrolmentServer;
 import org.wgmesh.site.service.ServiceSettings;
+import org.wgmesh.site.status.ReportIntake;
 
 /**
  * {@code wgsite --serve}: the enrolment service of a site file, with its settings from the {@code
@@ -66,6 +67,7 @@ public final class EnrolmentService {
         EnrolmentServer.start(
             settings(policy),
             new PolicyDecider(siteFile, certificates, publisher, clock),
+            new ReportIntake(siteFile, certificates, clock),
             reporter,
             clock);
     reporter.info("enrolment service of %s listening on %s", siteFile, server.addresses());

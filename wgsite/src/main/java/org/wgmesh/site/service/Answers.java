@@ -30,6 +30,11 @@ public final class Answers {
     return Json.write(Json.object().put("error", error).put("message", message));
   }
 
+  /** {@code POST /v1/report} stored: {@code {"stored": <hostname>}}. */
+  public static String stored(String hostname) {
+    return Json.write(Json.object().put("stored", hostname));
+  }
+
   /** {@code GET /v1/health}: the service is up and answering. */
   public static String health() {
     return Json.write(Json.object().put("status", "ok"));

@@ -1,16 +1,11 @@
 package org.wgmesh.site.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import org.wgmesh.core.error.InputException;
-import org.wgmesh.core.json.Json;
 
 /**
  * The body of {@code POST /v1/enrol}: {@code {"blob": "<registration blob>", "token": "<join
@@ -44,18 +39,7 @@ public record EnrolmentBody(String blob, Optional<String> token) {
    * @throws BadRequestException naming {@code body}, {@code blob} or {@code token}; nothing else
    */
   public static EnrolmentBody parse(byte[] raw) {
-    String text;
-    try {
-      text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(raw)).toString();
-    } catch (CharacterCodingException e) {
-      throw new BadRequestException("body", "not UTF-8 text");
-    }
-    JsonNode root;
-    try {
-      root = Json.readTree(text, "body");
-    } catch (InputException e) {
-      throw new BadRequestException("body", e.why(), e);
-    }
+    JsonNode root = RequestJson.read(raw);
     if (!root.isObject()) {
       throw new BadRequestException("body", "not a JSON object but " + kind(root));
     }

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.Content;
@@ -30,15 +31,22 @@ import org.wgmesh.core.error.SafeText;
 final class EnrolmentHandler extends Handler.Abstract {
   static final String ENROL = "/v1/enrol";
   static final String HEALTH = "/v1/health";
+  static final String REPORT = "/v1/report";
 
   private final EnrolmentDecider decider;
+  private final ReportReceiver receiver;
   private final RateLimiter limiter;
   private final int maxBodyBytes;
   private final Reporter reporter;
 
   EnrolmentHandler(
-      EnrolmentDecider decider, RateLimiter limiter, int maxBodyBytes, Reporter reporter) {
+      EnrolmentDecider decider,
+      ReportReceiver receiver,
+      RateLimiter limiter,
+      int maxBodyBytes,
+      Reporter reporter) {
     this.decider = decider;
+    this.receiver = receiver;
     this.limiter = limiter;
     this.maxBodyBytes = maxBodyBytes;
     this.reporter = reporter;
@@ -62,7 +70,22 @@ final class EnrolmentHandler extends Handler.Abstract {
     String method = request.getMethod();
     if (ENROL.equals(path)) {
       return "POST".equals(method)
-          ? enrol(request, response, callback, client)
+          ? readJson(
+              request,
+              response,
+              callback,
+              client,
+              body -> decide(body, request, response, callback, client))
+          : notAllowed(response, callback, "POST");
+    }
+    if (REPORT.equals(path)) {
+      return "POST".equals(method)
+          ? readJson(
+              request,
+              response,
+              callback,
+              client,
+              body -> report(body, request, response, callback, client))
           : notAllowed(response, callback, "POST");
     }
     if (HEALTH.equals(path)) {
@@ -74,10 +97,17 @@ final class EnrolmentHandler extends Handler.Abstract {
         response,
         callback,
         HttpStatus.NOT_FOUND_404,
-        Answers.error("not found", "the API is POST " + ENROL + " and GET " + HEALTH));
+        Answers.error(
+            "not found", "the API is POST " + ENROL + ", POST " + REPORT + " and GET " + HEALTH));
   }
 
-  private boolean enrol(Request request, Response response, Callback callback, InetAddress client) {
+  /** Checks the content type and size, reads the body without blocking and hands it on. */
+  private boolean readJson(
+      Request request,
+      Response response,
+      Callback callback,
+      InetAddress client,
+      Consumer<byte[]> then) {
     String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
     if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
       return close(
@@ -96,7 +126,7 @@ final class EnrolmentHandler extends Handler.Abstract {
         new BoundedBody.Outcome() {
           @Override
           public void complete(byte[] body) {
-            decide(body, request, response, callback, client);
+            then.accept(body);
           }
 
           @Override
@@ -166,6 +196,39 @@ final class EnrolmentHandler extends Handler.Abstract {
         decision.outcome().wire(),
         SafeText.escape(decision.reason()));
     answer(response, callback, HttpStatus.OK_200, Answers.decision(decision));
+  }
+
+  /** A health report: the receiver authenticates, parses and stores it; logged at -v only. */
+  private void report(
+      byte[] raw, Request request, Response response, Callback callback, InetAddress client) {
+    String host;
+    try {
+      host = receiver.receive(clientChain(request), client, raw);
+    } catch (NotAuthenticatedException e) {
+      reporter.info(
+          "report: address=%s refused: %s",
+          client.getHostAddress(), SafeText.escape(e.getMessage()));
+      answer(
+          response, callback, HttpStatus.FORBIDDEN_403, Answers.error("forbidden", e.getMessage()));
+      return;
+    } catch (BadRequestException e) {
+      reporter.info(
+          "report: address=%s refused: bad request (field %s)", client.getHostAddress(), e.field());
+      answer(response, callback, HttpStatus.BAD_REQUEST_400, Answers.badRequest(e));
+      return;
+    } catch (RuntimeException e) {
+      reporter.warn(
+          "report: address=%s failed: %s", client.getHostAddress(), SafeText.escape("" + e));
+      answer(
+          response,
+          callback,
+          HttpStatus.INTERNAL_SERVER_ERROR_500,
+          Answers.error("internal error", "the report was not stored"));
+      return;
+    }
+    // Every host reports from its timer: one line each at the default level would drown the log.
+    reporter.detail("report: host=%s address=%s stored", host, client.getHostAddress());
+    answer(response, callback, HttpStatus.OK_200, Answers.stored(host));
   }
 
   private boolean tooLarge(Response response, Callback callback, String size) {

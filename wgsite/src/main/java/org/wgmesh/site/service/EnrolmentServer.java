@@ -55,6 +55,20 @@ public final class EnrolmentServer implements AutoCloseable {
    */
   public static EnrolmentServer start(
       ServiceSettings settings, EnrolmentDecider decider, Reporter reporter, Clock clock) {
+    return start(settings, decider, ReportReceiver.NONE, reporter, clock);
+  }
+
+  /**
+   * Starts the service, taking health reports with {@code receiver}.
+   *
+   * @throws ConfigException as {@link #start(ServiceSettings, EnrolmentDecider, Reporter, Clock)}
+   */
+  public static EnrolmentServer start(
+      ServiceSettings settings,
+      EnrolmentDecider decider,
+      ReportReceiver receiver,
+      Reporter reporter,
+      Clock clock) {
     SslContextFactory.Server tls = tls(settings);
     QueuedThreadPool pool =
         new QueuedThreadPool(
@@ -106,7 +120,8 @@ public final class EnrolmentServer implements AutoCloseable {
     RateLimiter limiter =
         new RateLimiter(
             settings.rateRequests(), settings.ratePeriod(), settings.maxTrackedClients(), clock);
-    server.setHandler(new EnrolmentHandler(decider, limiter, settings.maxBodyBytes(), reporter));
+    server.setHandler(
+        new EnrolmentHandler(decider, receiver, limiter, settings.maxBodyBytes(), reporter));
 
     try {
       server.start();
