@@ -64,7 +64,9 @@ finish() {
   fi
   [ "$rc" = 0 ] || [ "$fail" -gt 0 ] || fail=1
   echo "$pass passed, $fail failed"
-  [ "$fail" = 0 ] && [ "$rc" = 0 ]
+  # An EXIT trap's last status is not the script's: only exit sets it (a failed check once ended 0).
+  [ "$fail" = 0 ] && [ "$rc" = 0 ] && exit 0
+  exit 1
 }
 
 if [ -d "$ML_STATE" ] || ip netns list 2>/dev/null | grep -qw "$ML_NS"; then
