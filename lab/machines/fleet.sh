@@ -64,7 +64,9 @@ finish() {
   fi
   [ "$rc" = 0 ] || [ "$fail" -gt 0 ] || fail=1
   echo "$pass passed, $fail failed"
-  [ "$fail" = 0 ] && [ "$rc" = 0 ]
+  # An EXIT trap's last status is not the script's: only exit sets it (a failed check once ended 0).
+  [ "$fail" = 0 ] && [ "$rc" = 0 ] && exit 0
+  exit 1
 }
 
 if [ -d "$ML_STATE" ] || ip netns list 2>/dev/null | grep -qw "$ML_NS"; then
@@ -281,9 +283,14 @@ meshns=$(on h1 "ip netns list | awk '{print \$1}' | grep -vx lanc | head -n 1" |
 check "userspace WireGuard and BIRD run as the rendered units (wgmesh-$meshns-wg@wg2, -bird), the links are wireguard-go TUNs" \
   onq h1 "for u in wgmesh-$meshns-wg@wg2 wgmesh-$meshns-wg@wg3 wgmesh-$meshns-bird; do systemctl is-active --quiet \$u.service || exit 1; done &&
     ! ip -n $meshns -d link show type wireguard | grep -q . && ip -n $meshns -d link show wg2 | grep -q tun"
+# LANs can reach each other through the third host while a direct session still comes up: wait
+# (up to 30 s) for every session rather than sample once.
 check "BGP Established and BFD Up on every link of h1..h3" \
-  on_all "[ \$(birdc -s /run/wgmesh/bird-$meshns.ctl show protocols | grep -c 'BGP.*Established') -eq 2 ] &&
-    [ \$(birdc -s /run/wgmesh/bird-$meshns.ctl show bfd sessions | grep -c ' Up ') -eq 2 ]" h1 h2 h3
+  on_all "for i in \$(seq 30); do
+      [ \$(birdc -s /run/wgmesh/bird-$meshns.ctl show protocols | grep -c 'BGP.*Established') -eq 2 ] &&
+      [ \$(birdc -s /run/wgmesh/bird-$meshns.ctl show bfd sessions | grep -c ' Up ') -eq 2 ] && exit 0
+      sleep 1
+    done; exit 1" h1 h2 h3
 check "the shipped wgdeploy@$DOMAIN.service ran as shipped (hardening in force, last run succeeded)" \
   onq h1 "[ -z \"\$(ls /etc/systemd/system/wgdeploy@* 2>/dev/null)\" ] &&
     systemctl show -p Result --value wgdeploy@$DOMAIN.service | grep -qx success &&

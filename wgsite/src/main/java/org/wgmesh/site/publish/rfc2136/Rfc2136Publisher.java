@@ -99,9 +99,12 @@ public final class Rfc2136Publisher implements Publisher {
             + " allows to update the zone (Knot: an acl with action: update)";
   }
 
-  /** The TSIG key's name, for messages about a signed update. */
+  /**
+   * The TSIG key's name, for messages about a signed update; a server that answers an unsigned one
+   * with a TSIG error still gets a message, not a crash.
+   */
   private String keyName() {
-    return tsig.orElseThrow().name();
+    return tsig.map(Tsig::name).orElse("(none: the update was not signed)");
   }
 
   /**
