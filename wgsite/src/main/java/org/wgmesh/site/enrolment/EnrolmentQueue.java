@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.wgmesh.core.cli.Reporter;
+import org.wgmesh.core.error.ConflictException;
 import org.wgmesh.core.error.InputException;
 import org.wgmesh.core.io.LockFile;
 import org.wgmesh.core.registration.Registration;
@@ -19,7 +20,9 @@ import org.wgmesh.site.SiteAdmin;
  * {@code admit: queue} accepted. Changes happen under the site file's lock. Approving admits with
  * the code of {@code wgsite -i} ({@link Admission}), saving the site file and the shorter queue
  * together, then publishes with {@code wgpub}'s code; a failed publication leaves the host
- * admitted, as {@code wgsite -i} followed by a failed {@code wgpub} does.
+ * admitted, as {@code wgsite -i} followed by a failed {@code wgpub} does. A queued request of a
+ * device that enrolled before under the same identity with another key is a rejoin, planned as the
+ * {@code admit: auto} path plans it ({@link Rejoin}): allowed only when its rule allows rejoin.
  */
 public final class EnrolmentQueue {
   private static final Pattern ID = Pattern.compile("[0-9a-f]{16}");
@@ -59,7 +62,14 @@ public final class EnrolmentQueue {
       host = find(before, id, "--approve");
       Site site = SiteFile.load(siteFile);
       Registration reg = SiteAdmin.openBlob(site, host.blob());
-      plan = Rejoin.recorded(Admission.plan(site, List.of(reg), false), host.subject());
+      Rejoin.Planned planned = Rejoin.plan(site, reg, Rejoin.Asker.of(host));
+      if (planned.refusal().isPresent()) {
+        throw new ConflictException(
+            "--approve " + id,
+            planned.refusal().get(),
+            "the request stays queued; 'wgsite --reject " + id + "' drops it");
+      }
+      plan = planned.admission().orElseThrow();
       List<QueuedHost> after = without(before, id);
       Commits.both(
           () -> QueueFile.write(queueFile, after),

@@ -111,7 +111,13 @@ public final class PolicyDecider implements EnrolmentDecider {
     if (yes.admit() == Admit.QUEUE) {
       QueuedHost queued =
           new QueuedHost(
-              newId(), now, yes.subject(), yes.rule(), reg.hostname(), request.body().blob());
+              newId(),
+              now,
+              yes.subject(),
+              yes.rule(),
+              yes.rejoin(),
+              reg.hostname(),
+              request.body().blob());
       Path queueFile = QueueFile.beside(siteFile);
       List<QueuedHost> hosts = new ArrayList<>(QueueFile.read(queueFile));
       hosts.add(queued);
@@ -124,7 +130,7 @@ public final class PolicyDecider implements EnrolmentDecider {
     }
     Admission plan;
     try {
-      Rejoin.Planned planned = Rejoin.plan(site, reg, yes);
+      Rejoin.Planned planned = Rejoin.plan(site, reg, Rejoin.Asker.of(yes));
       if (planned.refusal().isPresent()) {
         return refused(yes.subject(), planned.refusal().get());
       }

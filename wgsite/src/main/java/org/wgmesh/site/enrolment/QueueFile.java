@@ -53,11 +53,20 @@ public final class QueueFile {
           Instant.parse(text(h, "received", where)),
           text(h, "subject", where),
           text(h, "rule", where),
+          bool(h, "rejoin", where),
           text(h, "hostname", where),
           text(h, "blob", where));
     } catch (DateTimeParseException e) {
       throw new ConfigException(where + ".received", "is not a time: " + e.getParsedString());
     }
+  }
+
+  private static boolean bool(JsonNode h, String field, String where) {
+    JsonNode v = h.get(field);
+    if (v == null || !v.isBoolean()) {
+      throw new ConfigException(where + "." + field, "is missing or not true/false");
+    }
+    return v.asBoolean();
   }
 
   private static String text(JsonNode h, String field, String where) {
@@ -83,6 +92,7 @@ public final class QueueFile {
           .put("received", h.received().toString())
           .put("subject", h.subject())
           .put("rule", h.rule())
+          .put("rejoin", h.rejoin())
           .put("hostname", h.hostname())
           .put("blob", h.blob());
     }

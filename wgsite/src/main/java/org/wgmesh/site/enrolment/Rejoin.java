@@ -26,14 +26,29 @@ final class Rejoin {
   }
 
   /**
-   * Plans {@code reg}, accepted as {@code yes}. The admitted entry records {@code yes.subject()} as
-   * its {@code enrolled-as} identity.
+   * Who asks, as the policy accepted them: the identity ({@code enrolled-as}), the rule that
+   * accepted it, and whether that rule allows a rejoin. Kept with a queued request, so that an
+   * approval plans exactly what an {@code admit: auto} rule would have.
+   */
+  record Asker(String identity, String rule, boolean rejoin) {
+    static Asker of(Accepted yes) {
+      return new Asker(yes.subject(), yes.rule(), yes.rejoin());
+    }
+
+    static Asker of(QueuedHost queued) {
+      return new Asker(queued.subject(), queued.rule(), queued.rejoin());
+    }
+  }
+
+  /**
+   * Plans {@code reg}, accepted for {@code asker}. The admitted entry records {@code
+   * asker.identity()} as its {@code enrolled-as} identity.
    *
    * @throws org.wgmesh.core.error.ConflictException as {@link Admission#plan}
    * @throws org.wgmesh.core.error.InputException as {@link Admission#plan}
    */
-  static Planned plan(Site site, Registration reg, Accepted yes) {
-    String identity = yes.subject();
+  static Planned plan(Site site, Registration reg, Asker asker) {
+    String identity = asker.identity();
     Optional<HostEntry> known = site.host(reg.uuid()).or(() -> site.hostNamed(reg.hostname()));
     if (known.isEmpty() || known.get().publicKey().equals(reg.publicKey())) {
       return admitted(Admission.plan(site, List.of(reg), false), identity);
@@ -52,14 +67,14 @@ final class Rejoin {
               + "; it cannot be taken over by "
               + identity);
     }
-    if (!yes.rejoin()) {
+    if (!asker.rejoin()) {
       return Planned.refused(
           "rejoin not allowed: host "
               + old.hostname()
               + " is enrolled as "
               + identity
               + " with another key, and "
-              + yes.rule()
+              + asker.rule()
               + " does not allow rejoin");
     }
     // The device's new uuid takes the old entry's place, so Admission sees a known host.

@@ -41,7 +41,13 @@ class WgsiteQueueTest {
         QueueFile.beside(yaml),
         List.of(
             new QueuedHost(
-                "0123456789abcdef", NOW, "CN=lab-7\u001b[31m", "lab", "lab-7", "wgmesh1:x")));
+                "0123456789abcdef",
+                NOW,
+                "CN=lab-7\u001b[31m",
+                "lab",
+                false,
+                "lab-7",
+                "wgmesh1:x")));
     Result r = run("--queue", yaml.toString());
     assertThat(r.rc()).as(r.err()).isZero();
     assertThat(r.out()).contains("0123456789abcdef").contains("lab-7").doesNotContain("\u001b");

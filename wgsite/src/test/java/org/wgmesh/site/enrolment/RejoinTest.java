@@ -1,6 +1,7 @@
 package org.wgmesh.site.enrolment;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -15,9 +16,11 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.wgmesh.core.cli.Reporter;
 import org.wgmesh.core.crypto.X25519PrivateKey;
 import org.wgmesh.core.enrolment.DeviceCertificates;
 import org.wgmesh.core.enrolment.HostnamePattern;
+import org.wgmesh.core.error.ConflictException;
 import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.net.IpAddress;
 import org.wgmesh.core.registration.Registration;
@@ -48,6 +51,10 @@ class RejoinTest {
   }
 
   void policy(boolean rejoin) throws Exception {
+    policy("auto", rejoin);
+  }
+
+  void policy(String admit, boolean rejoin) throws Exception {
     Files.writeString(
         yaml,
         Files.readString(yaml)
@@ -59,7 +66,7 @@ class RejoinTest {
                 "  tls-certificate: /etc/wgmesh/enrol.crt",
                 "  tls-key: /etc/wgmesh/enrol.key",
                 "  tokens:",
-                "    admit: auto",
+                "    admit: " + admit,
                 "    rejoin: " + rejoin,
                 ""));
   }
@@ -168,5 +175,45 @@ class RejoinTest {
     assertThat(fromBlob.outcome()).isEqualTo(Decision.Outcome.REFUSED);
     assertThat(fromBlob.reason()).contains("admitted from a blob, not enrolled");
     assertThat(Files.readString(yaml)).isEqualTo(before);
+  }
+
+  @Test
+  void queuedRejoin_approved_keepsTheNumber_andReplacesTheKey() throws Exception {
+    policy("queue", true);
+    String token = token();
+    EnrolmentQueue queue = new EnrolmentQueue(yaml, Reporter.silent(), file -> published++);
+    enrol(blob("web-1"), token);
+    queue.approve(queue.list().get(0).id());
+    HostEntry first = host("web-1");
+
+    Decision again = enrol(blob("web-1"), token);
+    assertThat(again.outcome()).isEqualTo(Decision.Outcome.QUEUED);
+    queue.approve(queue.list().get(0).id());
+
+    HostEntry back = host("web-1");
+    assertThat(back.number()).isEqualTo(first.number());
+    assertThat(back.asn()).isEqualTo(first.asn());
+    assertThat(back.publicKey()).isNotEqualTo(first.publicKey());
+    assertThat(back.enrolledAs()).isEqualTo(first.enrolledAs());
+    assertThat(SiteFile.load(yaml).hosts()).hasSize(1);
+    assertThat(queue.list()).isEmpty();
+  }
+
+  @Test
+  void queuedRejoin_whenTheRuleForbidsIt_isAConflict_andStaysQueued() throws Exception {
+    policy("queue", false);
+    String token = token();
+    EnrolmentQueue queue = new EnrolmentQueue(yaml, Reporter.silent(), file -> published++);
+    enrol(blob("web-1"), token);
+    queue.approve(queue.list().get(0).id());
+    enrol(blob("web-1"), token);
+    String id = queue.list().get(0).id();
+    String before = Files.readString(yaml);
+
+    assertThatThrownBy(() -> queue.approve(id))
+        .isInstanceOf(ConflictException.class)
+        .hasMessageContaining("rejoin not allowed");
+    assertThat(Files.readString(yaml)).isEqualTo(before);
+    assertThat(queue.list()).extracting(QueuedHost::id).containsExactly(id);
   }
 }
