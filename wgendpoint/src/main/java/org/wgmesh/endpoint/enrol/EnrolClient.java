@@ -26,8 +26,9 @@ import org.wgmesh.core.error.RecordException;
 import org.wgmesh.core.json.Json;
 
 /**
- * One {@code POST /v1/enrol} with the JDK's HTTP client: TLS through the given context only (no
- * proxy, no redirect), bounded in time (connect, whole exchange) and in the answer's size.
+ * One {@code POST /v1/enrol} or {@code POST /v1/report} with the JDK's HTTP client: TLS through the
+ * given context only (no proxy, no redirect), bounded in time (connect, whole exchange) and in the
+ * answer's size.
  */
 public final class EnrolClient {
   /** The service's answers are one short line; anything longer is not the service. */
@@ -66,48 +67,13 @@ public final class EnrolClient {
     ObjectNode body = Json.object();
     body.put("blob", blob);
     token.ifPresent(t -> body.put("token", t.secret()));
-    HttpRequest request =
-        HttpRequest.newBuilder(service.enrol())
-            .timeout(timeout)
-            .header("Content-Type", "application/json")
-            .header("Accept", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))
-            .build();
-    HttpClient client =
-        HttpClient.newBuilder()
-            .sslContext(tls)
-            .version(HttpClient.Version.HTTP_1_1)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(connectTimeout)
-            .build();
     String from = service.toString();
-    CompletableFuture<HttpResponse<byte[]>> exchange =
-        client.sendAsync(request, info -> new CappedBody(MAX_ANSWER_BYTES));
-    HttpResponse<byte[]> response;
-    try {
-      // The request's timeout ends at the answer's head; this one covers the body too.
-      response = exchange.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      exchange.cancel(true);
-      Thread.currentThread().interrupt();
-      throw new DnsException(from, "interrupted while waiting for the enrolment service");
-    } catch (TimeoutException e) {
-      exchange.cancel(true);
-      throw failed(from, new HttpTimeoutException("no complete answer within " + timeout));
-    } catch (ExecutionException e) {
-      throw failed(
-          from,
-          e.getCause() instanceof IOException io
-              ? io
-              : new IOException(String.valueOf(e.getCause()), e.getCause()));
-    }
+    HttpResponse<byte[]> response =
+        exchange(
+            HttpRequest.newBuilder(service.enrol())
+                .POST(HttpRequest.BodyPublishers.ofString(Json.write(body))),
+            from);
     byte[] answer = response.body();
-    if (answer.length > MAX_ANSWER_BYTES) {
-      throw new RecordException(
-          from,
-          "the enrolment service's answer is larger than " + MAX_ANSWER_BYTES + " bytes",
-          "is this URL the site's enrolment service?");
-    }
     int status = response.statusCode();
     if (status == 200) {
       return ServiceAnswer.parse(answer, from);
@@ -129,6 +95,91 @@ public final class EnrolClient {
         from,
         "the enrolment service refused the request (" + said + ")",
         "is this URL the site's enrolment service? a malformed token is refused so too");
+  }
+
+  /**
+   * Sends one health report ({@code POST /v1/report}) and returns the hostname the site stored it
+   * for. The bearer credential goes in the {@code Authorization} header only, never in a message.
+   *
+   * @throws DeclinedException when the site does not take reports from this host (403: unknown
+   *     certificate or credential, a host no longer in the site)
+   * @throws InputException when the server's certificate is not from the CA, or the site refused
+   *     the report as malformed (4xx)
+   * @throws DnsException when the service cannot be reached, does not answer in time, or is busy or
+   *     failed (429, 5xx)
+   * @throws RecordException when the answer is over the size limit or not {@code {"stored": HOST}}
+   */
+  public String report(ServiceAddress service, String report, Optional<String> bearer) {
+    String from = service.report().toString();
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(service.report()).POST(HttpRequest.BodyPublishers.ofString(report));
+    bearer.ifPresent(b -> request.header("Authorization", "Bearer " + b));
+    HttpResponse<byte[]> response = exchange(request, from);
+    byte[] answer = response.body();
+    int status = response.statusCode();
+    String said =
+        "HTTP " + status + ServiceAnswer.errorMessage(answer).map(m -> ": " + m).orElse("");
+    if (status == 200) {
+      return ServiceAnswer.stored(answer, from);
+    }
+    if (status == 401 || status == 403) {
+      throw new DeclinedException(
+          from, "the site does not take reports from this host (" + said + ")");
+    }
+    if (status == 429 || status >= 500) {
+      throw new DnsException(
+          from,
+          "the enrolment service could not take the report now (" + said + ")",
+          "the next run of the timer sends a new one");
+    }
+    throw new InputException(
+        from,
+        "the enrolment service refused the report (" + said + ")",
+        "is report-url the site's enrolment service, of a matching version?");
+  }
+
+  /** Sends {@code request} as JSON within the deadlines; the answer is capped in size. */
+  private HttpResponse<byte[]> exchange(HttpRequest.Builder builder, String from) {
+    HttpRequest request =
+        builder
+            .timeout(timeout)
+            .header("Content-Type", "application/json")
+            .header("Accept", "application/json")
+            .build();
+    HttpClient client =
+        HttpClient.newBuilder()
+            .sslContext(tls)
+            .version(HttpClient.Version.HTTP_1_1)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(connectTimeout)
+            .build();
+    CompletableFuture<HttpResponse<byte[]>> exchange =
+        client.sendAsync(request, info -> new CappedBody(MAX_ANSWER_BYTES));
+    HttpResponse<byte[]> response;
+    try {
+      // The request's timeout ends at the answer's head; this one covers the body too.
+      response = exchange.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      exchange.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new DnsException(from, "interrupted while waiting for the enrolment service");
+    } catch (TimeoutException e) {
+      exchange.cancel(true);
+      throw failed(from, new HttpTimeoutException("no complete answer within " + timeout));
+    } catch (ExecutionException e) {
+      throw failed(
+          from,
+          e.getCause() instanceof IOException io
+              ? io
+              : new IOException(String.valueOf(e.getCause()), e.getCause()));
+    }
+    if (response.body().length > MAX_ANSWER_BYTES) {
+      throw new RecordException(
+          from,
+          "the enrolment service's answer is larger than " + MAX_ANSWER_BYTES + " bytes",
+          "is this URL the site's enrolment service?");
+    }
+    return response;
   }
 
   private static RuntimeException failed(String from, IOException e) {

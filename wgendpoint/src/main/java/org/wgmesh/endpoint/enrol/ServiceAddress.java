@@ -59,6 +59,11 @@ public record ServiceAddress(URI base) {
     return base.resolve("/v1/enrol");
   }
 
+  /** {@code POST} health reports here. */
+  public URI report() {
+    return base.resolve("/v1/report");
+  }
+
   @Override
   public String toString() {
     return base.toString();

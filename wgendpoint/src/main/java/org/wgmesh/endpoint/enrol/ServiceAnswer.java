@@ -22,12 +22,20 @@ import org.wgmesh.core.json.Json;
  * @param decision admitted, queued or refused
  * @param reason why, as the site said it (control characters escaped, at most {@link #MAX_REASON})
  * @param siteFingerprint with {@code admitted} only: the site key's fingerprint
+ * @param reportCredential with {@code admitted} by a join token: the credential the host sends its
+ *     health reports with; never shown ({@link #toString} hides it)
  */
-public record ServiceAnswer(Decision decision, String reason, Optional<String> siteFingerprint) {
+public record ServiceAnswer(
+    Decision decision,
+    String reason,
+    Optional<String> siteFingerprint,
+    Optional<String> reportCredential) {
   /** Longer reasons are cut: the site writes one sentence. */
   static final int MAX_REASON = 500;
 
   private static final Pattern FINGERPRINT = Pattern.compile("SHA256:[A-Za-z0-9+/]{43}");
+  private static final Pattern CREDENTIAL =
+      Pattern.compile("wgrc1\\.[a-z0-9-]{1,63}\\.[A-Za-z0-9_-]{43}");
 
   /** The three decisions of a well-formed request. */
   public enum Decision {
@@ -45,6 +53,25 @@ public record ServiceAnswer(Decision decision, String reason, Optional<String> s
     Objects.requireNonNull(decision, "decision");
     Objects.requireNonNull(reason, "reason");
     Objects.requireNonNull(siteFingerprint, "siteFingerprint");
+    Objects.requireNonNull(reportCredential, "reportCredential");
+  }
+
+  /** An answer without a report credential. */
+  public ServiceAnswer(Decision decision, String reason, Optional<String> siteFingerprint) {
+    this(decision, reason, siteFingerprint, Optional.empty());
+  }
+
+  @Override
+  public String toString() {
+    return "ServiceAnswer[decision="
+        + decision
+        + ", reason="
+        + reason
+        + ", siteFingerprint="
+        + siteFingerprint
+        + ", reportCredential="
+        + (reportCredential.isPresent() ? "(hidden)" : "none")
+        + "]";
   }
 
   /**
@@ -79,7 +106,33 @@ public record ServiceAnswer(Decision decision, String reason, Optional<String> s
       }
       fingerprint = Optional.of(fp);
     }
-    return new ServiceAnswer(decision, reason, fingerprint);
+    Optional<String> credential = Optional.empty();
+    JsonNode c = root.get("reportCredential");
+    if (decision == Decision.ADMITTED && c != null) {
+      if (!c.isTextual() || !CREDENTIAL.matcher(c.asText()).matches()) {
+        throw malformed(from, "reportCredential is not a wgrc1 credential");
+      }
+      credential = Optional.of(c.asText());
+    }
+    return new ServiceAnswer(decision, reason, fingerprint, credential);
+  }
+
+  /**
+   * The hostname of a {@code POST /v1/report} answer, {@code {"stored": HOST}}.
+   *
+   * @throws RecordException when the answer is not of that form
+   */
+  static String stored(byte[] body, String from) {
+    JsonNode root;
+    try {
+      root = Json.readTree(utf8(body, from), "the answer of " + from);
+    } catch (InputException e) {
+      throw malformed(from, e.why());
+    }
+    if (!root.isObject()) {
+      throw malformed(from, "not a JSON object");
+    }
+    return SafeText.abbreviate(text(root, "stored", from), 253);
   }
 
   /** The {@code message} of an error answer, when it has one; for the error shown. */

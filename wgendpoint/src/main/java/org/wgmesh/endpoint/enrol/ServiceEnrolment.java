@@ -110,8 +110,11 @@ public final class ServiceEnrolment {
         reporter.info("an admin approves it on the site controller; run this command again later");
         yield new Result(answer, Optional.empty());
       }
-      case ADMITTED ->
-          new Result(answer, Optional.of(afterAdmission(configDir, domain, pinned, answer)));
+      case ADMITTED -> {
+        Enrolment.Result enrolled = afterAdmission(configDir, domain, pinned, answer);
+        recordReporting(configDir, domain, request, answer);
+        yield new Result(answer, Optional.of(enrolled));
+      }
     };
   }
 
@@ -142,6 +145,43 @@ public final class ServiceEnrolment {
     Enrolment.Result r = enrolment.enrol(options);
     reporter.info("site key %s verified on the mesh record; next: wgdeploy %s", answered, domain);
     return r;
+  }
+
+  /**
+   * Records in the endpoint file where and how {@code wgdeploy --check --report} reports: this
+   * service, its CA, and the device certificate or the report credential the admission answered
+   * (saved 0600 beside the endpoint file; a new admission replaces it).
+   */
+  private void recordReporting(
+      Path configDir, DomainName domain, Request request, ServiceAnswer answer) {
+    Path file = EndpointPaths.path(configDir, domain);
+    EndpointConfig before = EndpointFile.load(file, domain);
+    Optional<Path> credential = Optional.empty();
+    if (answer.reportCredential().isPresent()) {
+      Path saved = configDir.resolve(domain + ".report").toAbsolutePath();
+      ReportSender.saveCredential(saved, answer.reportCredential().get());
+      credential = Optional.of(saved);
+    }
+    Optional<Path> reportCredential = credential;
+    Optional<DeviceIdentity> device =
+        reportCredential.isPresent() ? Optional.empty() : request.device();
+    EndpointConfig after =
+        before.with(
+            b -> {
+              b.reportUrl = Optional.of(request.service().toString());
+              b.reportCa = Optional.of(request.serverCa().toAbsolutePath());
+              b.reportCert = device.map(d -> d.certificate().toAbsolutePath());
+              b.reportKey = device.map(d -> d.key().toAbsolutePath());
+              b.reportCredential = reportCredential;
+            });
+    EndpointFile.save(after, file);
+    reporter.info(
+        "health reports (wgdeploy --check --report %s) go to %s with %s",
+        domain,
+        request.service(),
+        reportCredential.isPresent()
+            ? "the report credential in " + reportCredential.get()
+            : device.map(d -> "device certificate " + d.certificate()).orElse("nothing"));
   }
 
   /** The site key this endpoint trusts now (after a site-key roll: the one it last verified). */

@@ -29,6 +29,7 @@ import org.wgmesh.site.service.Decision;
 import org.wgmesh.site.service.EnrolmentDecider;
 import org.wgmesh.site.service.EnrolmentRequest;
 import org.wgmesh.site.service.NotPublishedException;
+import org.wgmesh.site.status.ReportCredentials;
 
 /**
  * The enrolment decider on the site file's {@code enrolment:} policy. Under the site file's lock it
@@ -138,11 +139,27 @@ public final class PolicyDecider implements EnrolmentDecider {
     } catch (ConflictException | InputException e) {
       return refused(yes.subject(), "conflicts with the site: " + e.getMessage());
     }
-    Commits.both(saveTokens, restoreTokens, () -> SiteFile.save(plan.after(), siteFile));
-    return new Outcome(
+    // A token host reports with a credential of its own (it has no certificate); a new admission
+    // (a rejoin) replaces it, and a certificate host's admission drops any stale one of its name.
+    Path reportersFile = ReportCredentials.beside(siteFile);
+    ReportCredentials reportersBefore = ReportCredentials.read(reportersFile);
+    Optional<ReportCredentials.Minted> minted =
+        token.isPresent() ? Optional.of(reportersBefore.mint(reg.hostname())) : Optional.empty();
+    ReportCredentials reportersAfter =
+        minted.map(ReportCredentials.Minted::store).orElse(reportersBefore.without(reg.hostname()));
+    Runnable saveBoth =
+        () -> Commits.both(saveTokens, restoreTokens, () -> reportersAfter.write(reportersFile));
+    Runnable restoreBoth =
+        () -> {
+          reportersBefore.write(reportersFile);
+          restoreTokens.run();
+        };
+    Commits.both(saveBoth, restoreBoth, () -> SiteFile.save(plan.after(), siteFile));
+    Decision admitted =
         Decision.admitted(accepted(yes) + "; " + admittedAs(plan, reg), site.keys().fingerprint())
-            .withSubject(yes.subject()),
-        plan.changes());
+            .withSubject(yes.subject());
+    return new Outcome(
+        minted.map(m -> admitted.withReportCredential(m.text())).orElse(admitted), plan.changes());
   }
 
   private static String admittedAs(Admission plan, Registration reg) {

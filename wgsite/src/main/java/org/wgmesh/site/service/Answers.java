@@ -6,7 +6,8 @@ import org.wgmesh.core.json.Json;
 /**
  * The JSON bodies the service answers with, one line each. Errors are {@code {"error": <status
  * name>, "field": <field>, "message": <why>}} (field only for a 400 about the body), decisions
- * {@code {"decision": "admitted", "reason": ..., "siteFingerprint": ...}}.
+ * {@code {"decision": "admitted", "reason": ..., "siteFingerprint": ...}} (and {@code
+ * "reportCredential"} for a host admitted with a join token).
  */
 public final class Answers {
   private Answers() {}
@@ -16,6 +17,7 @@ public final class Answers {
     ObjectNode o = Json.object().put("decision", decision.outcome().wire());
     o.put("reason", decision.reason());
     decision.siteFingerprint().ifPresent(f -> o.put("siteFingerprint", f));
+    decision.reportCredential().ifPresent(c -> o.put("reportCredential", c));
     return Json.write(o);
   }
 

@@ -16,9 +16,16 @@ import java.util.Optional;
  *     SHA256:...}) the endpoint pins for what follows; empty otherwise
  * @param subject who asked, as the decider names it for the log ({@code token:<id>}); empty: the
  *     log shows the client certificate's subject
+ * @param reportCredential for a host admitted with a join token, the credential it sends its health
+ *     reports with ({@code POST /v1/report}); answered once, never logged ({@link #toString} hides
+ *     it)
  */
 public record Decision(
-    Outcome outcome, String reason, Optional<String> siteFingerprint, Optional<String> subject) {
+    Outcome outcome,
+    String reason,
+    Optional<String> siteFingerprint,
+    Optional<String> subject,
+    Optional<String> reportCredential) {
   /** The three answers the service gives to a well-formed request. */
   public enum Outcome {
     ADMITTED,
@@ -36,6 +43,7 @@ public record Decision(
     Objects.requireNonNull(reason, "reason");
     Objects.requireNonNull(siteFingerprint, "siteFingerprint");
     Objects.requireNonNull(subject, "subject");
+    Objects.requireNonNull(reportCredential, "reportCredential");
     if (reason.isBlank()) {
       throw new IllegalArgumentException("a decision needs a reason");
     }
@@ -43,6 +51,15 @@ public record Decision(
       throw new IllegalArgumentException(
           "a site fingerprint comes with an admission, and only then");
     }
+    if (reportCredential.isPresent() && outcome != Outcome.ADMITTED) {
+      throw new IllegalArgumentException("a report credential comes with an admission only");
+    }
+  }
+
+  /** A decision without a report credential. */
+  public Decision(
+      Outcome outcome, String reason, Optional<String> siteFingerprint, Optional<String> subject) {
+    this(outcome, reason, siteFingerprint, subject, Optional.empty());
   }
 
   public static Decision admitted(String reason, String siteFingerprint) {
@@ -59,6 +76,27 @@ public record Decision(
 
   /** This decision, logged as about {@code subject} (a token's id; never its secret). */
   public Decision withSubject(String subject) {
-    return new Decision(outcome, reason, siteFingerprint, Optional.of(subject));
+    return new Decision(outcome, reason, siteFingerprint, Optional.of(subject), reportCredential);
+  }
+
+  /** This admission, answered with the host's new report credential. */
+  public Decision withReportCredential(String credential) {
+    return new Decision(outcome, reason, siteFingerprint, subject, Optional.of(credential));
+  }
+
+  /** Without the report credential: decisions are logged. */
+  @Override
+  public String toString() {
+    return "Decision[outcome="
+        + outcome
+        + ", reason="
+        + reason
+        + ", siteFingerprint="
+        + siteFingerprint
+        + ", subject="
+        + subject
+        + ", reportCredential="
+        + (reportCredential.isPresent() ? "(hidden)" : "none")
+        + "]";
   }
 }

@@ -203,7 +203,7 @@ final class EnrolmentHandler extends Handler.Abstract {
       byte[] raw, Request request, Response response, Callback callback, InetAddress client) {
     String host;
     try {
-      host = receiver.receive(clientChain(request), client, raw);
+      host = receiver.receive(clientChain(request), bearer(request), client, raw);
     } catch (NotAuthenticatedException e) {
       reporter.info(
           "report: address=%s refused: %s",
@@ -229,6 +229,20 @@ final class EnrolmentHandler extends Handler.Abstract {
     // Every host reports from its timer: one line each at the default level would drown the log.
     reporter.detail("report: host=%s address=%s stored", host, client.getHostAddress());
     answer(response, callback, HttpStatus.OK_200, Answers.stored(host));
+  }
+
+  /**
+   * The credential of an {@code Authorization: Bearer} header; empty without the header. Another
+   * scheme is passed on as it is, so the receiver refuses it as not valid rather than falling back
+   * to the certificate.
+   */
+  private static Optional<String> bearer(Request request) {
+    String header = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+    if (header == null) {
+      return Optional.empty();
+    }
+    String h = header.strip();
+    return Optional.of(h.regionMatches(true, 0, "Bearer ", 0, 7) ? h.substring(7).strip() : h);
   }
 
   private boolean tooLarge(Response response, Callback callback, String size) {

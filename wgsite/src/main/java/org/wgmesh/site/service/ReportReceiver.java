@@ -3,6 +3,7 @@ package org.wgmesh.site.service;
 import java.net.InetAddress;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Takes a host's health report ({@code POST /v1/report}): authenticates the client as a host of the
@@ -13,7 +14,7 @@ import java.util.List;
 public interface ReportReceiver {
   /** A service that takes no reports: every report is answered 403. */
   ReportReceiver NONE =
-      (chain, client, body) -> {
+      (chain, bearer, client, body) -> {
         throw new NotAuthenticatedException("this service takes no reports");
       };
 
@@ -21,11 +22,14 @@ public interface ReportReceiver {
    * Receives one report.
    *
    * @param chain the TLS-verified client chain, leaf first; empty without a certificate
+   * @param bearer the credential of an {@code Authorization: Bearer} header, if the request has one
+   *     (a token-enrolled host's report credential); never to be logged
    * @param client the client's address
    * @param body the request body, within the service's body-size limit
    * @return the hostname the report was stored for
    * @throws NotAuthenticatedException when the client is not a host of the site (403)
    * @throws BadRequestException when the body is not a report (400 naming the field)
    */
-  String receive(List<X509Certificate> chain, InetAddress client, byte[] body);
+  String receive(
+      List<X509Certificate> chain, Optional<String> bearer, InetAddress client, byte[] body);
 }
