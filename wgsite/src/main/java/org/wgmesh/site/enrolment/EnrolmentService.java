@@ -62,7 +62,10 @@ public final class EnrolmentService {
   public static EnrolmentServer start(
       Path siteFile, Reporter reporter, SitePublisher publisher, Clock clock) {
     EnrolmentPolicy policy = policy(SiteFile.load(siteFile), siteFile);
-    DeviceCertificates certificates = DeviceCertificates.load(policy.certificates());
+    // A changed CRL is read again while the service runs; what that brings is logged.
+    DeviceCertificates certificates =
+        DeviceCertificates.load(
+            policy.certificates(), message -> reporter.warn("%s", message), clock.instant());
     EnrolmentServer server =
         EnrolmentServer.start(
             settings(policy),
