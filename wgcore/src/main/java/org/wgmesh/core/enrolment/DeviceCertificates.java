@@ -29,6 +29,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import javax.security.auth.x500.X500Principal;
 import org.wgmesh.core.enrolment.EnrolmentDecision.Accepted;
 import org.wgmesh.core.enrolment.EnrolmentDecision.Reason;
@@ -41,8 +42,11 @@ import org.wgmesh.core.net.IpPrefix;
  * Decides about a device certificate with the JDK's PKIX validation: the chain must lead to one of
  * a rule's CA certificates, be valid at the time given, and (when the rule has a CRL) not be listed
  * in it; the rule's subject pattern then gives the hostname and its LAN prefixes bound what the
- * host may announce. Rules are tried in order, the first that accepts wins. Pure apart from {@link
- * #load}, which reads the CA bundles and CRLs once.
+ * host may announce. Rules are tried in order, the first that accepts wins. {@link #load} reads the
+ * CA bundles once; each CRL is read again when its file changes ({@link CrlFile}, looked at every
+ * few seconds during checks), so a revocation takes effect without a restart. A CRL past its {@code
+ * nextUpdate} refuses the certificates of its CA as {@link Reason#CRL_OUT_OF_DATE}: the site cannot
+ * tell whether they were revoked since.
  *
  * <p>Revocation is checked against the configured CRL only ({@code NO_FALLBACK}, {@code
  * PREFER_CRLS}): no OCSP query and no fetch from a distribution point, so a check never makes
@@ -54,28 +58,42 @@ public final class DeviceCertificates {
 
   private final List<Loaded> rules;
 
-  private record Loaded(CertificateRule rule, Set<TrustAnchor> anchors, List<CRL> crls) {}
+  private record Loaded(CertificateRule rule, Set<TrustAnchor> anchors, Optional<CrlFile> crl) {}
 
   private DeviceCertificates(List<Loaded> rules) {
     this.rules = List.copyOf(rules);
   }
 
   /**
-   * Reads each rule's CA bundle and CRL.
+   * Reads each rule's CA bundle and CRL; what a later re-read of a CRL has to say is dropped (for
+   * short-lived callers; a service uses {@link #load(List, Consumer, Instant)}).
    *
    * @throws FileException when a file is missing or unreadable
    * @throws ConfigException naming the file when it holds no certificate or CRL it can parse
    */
   public static DeviceCertificates load(List<CertificateRule> rules) {
+    return load(rules, warning -> {}, Instant.EPOCH);
+  }
+
+  /**
+   * Reads each rule's CA bundle and CRL at {@code now}.
+   *
+   * @param warnings told when a CRL is read again, or changed but cannot be used (then the previous
+   *     one stays in force)
+   * @throws FileException when a file is missing or unreadable
+   * @throws ConfigException naming the file when it holds no certificate or CRL it can parse
+   */
+  public static DeviceCertificates load(
+      List<CertificateRule> rules, Consumer<String> warnings, Instant now) {
     List<Loaded> out = new ArrayList<>();
     for (CertificateRule r : rules) {
       Set<TrustAnchor> anchors = new HashSet<>();
       for (Certificate c : certificates(r.caBundle())) {
         anchors.add(new TrustAnchor((X509Certificate) c, null));
       }
-      List<CRL> crls = new ArrayList<>();
-      r.crl().ifPresent(p -> crls.addAll(crls(p)));
-      out.add(new Loaded(r, anchors, crls));
+      Optional<CrlFile> crl =
+          r.crl().map(p -> new CrlFile(p, DeviceCertificates::crls, warnings, now));
+      out.add(new Loaded(r, anchors, crl));
     }
     return new DeviceCertificates(out);
   }
@@ -135,9 +153,35 @@ public final class DeviceCertificates {
     return so;
   }
 
-  /** Empty when PKIX accepts the chain under this rule's CA and CRL, else the refusal. */
+  /**
+   * Empty when PKIX accepts the chain under this rule's CA and CRL, else the refusal. With the CRL
+   * out of date, a chain of this CA is refused as such (the JDK would call it "undetermined").
+   */
   private static Optional<Refused> validate(
       List<X509Certificate> chain, Loaded l, Instant now, String subject) {
+    List<CRL> crls = l.crl().map(c -> c.current(now)).orElse(List.of());
+    Optional<Instant> expired =
+        l.crl().flatMap(CrlFile::expiry).filter(nextUpdate -> nextUpdate.isBefore(now));
+    if (expired.isPresent()) {
+      return validate(chain, l, List.of(), now, subject)
+          .or(
+              () ->
+                  Optional.of(
+                      new Refused(
+                          subject,
+                          Reason.CRL_OUT_OF_DATE,
+                          "rule "
+                              + l.rule().name()
+                              + ": the CRL "
+                              + l.crl().get().path()
+                              + " was due for an update at "
+                              + expired.get())));
+    }
+    return validate(chain, l, crls, now, subject);
+  }
+
+  private static Optional<Refused> validate(
+      List<X509Certificate> chain, Loaded l, List<CRL> crls, Instant now, String subject) {
     String rule = "rule " + l.rule().name() + ": ";
     try {
       CertificateFactory cf = CertificateFactory.getInstance("X.509");
@@ -145,11 +189,11 @@ public final class DeviceCertificates {
       PKIXParameters params = new PKIXParameters(l.anchors());
       params.setDate(Date.from(now));
       CertPathValidator validator = CertPathValidator.getInstance("PKIX");
-      if (l.crls().isEmpty()) {
+      if (crls.isEmpty()) {
         params.setRevocationEnabled(false);
       } else {
         params.addCertStore(
-            CertStore.getInstance("Collection", new CollectionCertStoreParameters(l.crls())));
+            CertStore.getInstance("Collection", new CollectionCertStoreParameters(crls)));
         PKIXRevocationChecker revocation = (PKIXRevocationChecker) validator.getRevocationChecker();
         revocation.setOptions(
             EnumSet.of(

@@ -22,6 +22,7 @@ public sealed interface EnrolmentDecision {
     HOSTNAME_NOT_ALLOWED("hostname not allowed"),
     LAN_NOT_ALLOWED("LAN prefix not allowed"),
     NOT_FROM_CA("not from this CA"),
+    CRL_OUT_OF_DATE("CRL out of date"),
     SUBJECT_MISMATCH("subject does not match");
 
     private final String text;

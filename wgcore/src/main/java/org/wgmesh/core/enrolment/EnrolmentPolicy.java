@@ -15,13 +15,15 @@ import java.util.Optional;
  * @param tlsKey PEM file of its private key
  * @param certificates the device-certificate rules, in file order (the first that accepts wins)
  * @param tokens the defaults of join tokens
+ * @param limits the service's limits the file sets (the rest at their defaults)
  */
 public record EnrolmentPolicy(
     List<Listen> listen,
     Path tlsCertificate,
     Path tlsKey,
     List<CertificateRule> certificates,
-    TokenDefaults tokens) {
+    TokenDefaults tokens,
+    ServiceLimits limits) {
   public EnrolmentPolicy {
     listen = List.copyOf(listen);
     if (listen.isEmpty()) {
@@ -31,6 +33,17 @@ public record EnrolmentPolicy(
     Objects.requireNonNull(tlsKey, "tlsKey");
     certificates = List.copyOf(certificates);
     Objects.requireNonNull(tokens, "tokens");
+    Objects.requireNonNull(limits, "limits");
+  }
+
+  /** A policy with every limit at the service's default. */
+  public EnrolmentPolicy(
+      List<Listen> listen,
+      Path tlsCertificate,
+      Path tlsKey,
+      List<CertificateRule> certificates,
+      TokenDefaults tokens) {
+    this(listen, tlsCertificate, tlsKey, certificates, tokens, ServiceLimits.NONE);
   }
 
   /** The certificate rule of this name. */

@@ -9,12 +9,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import org.wgmesh.core.enrolment.Admit;
 import org.wgmesh.core.enrolment.CertificateRule;
 import org.wgmesh.core.enrolment.EnrolmentPolicy;
 import org.wgmesh.core.enrolment.Lans;
 import org.wgmesh.core.enrolment.Listen;
+import org.wgmesh.core.enrolment.ServiceLimits;
 import org.wgmesh.core.enrolment.SubjectPattern;
 import org.wgmesh.core.enrolment.TokenDefaults;
 import org.wgmesh.core.error.InputException;
@@ -29,10 +31,18 @@ import org.wgmesh.core.yaml.YamlNode;
 final class EnrolmentSpec {
   static final String KEY = "enrolment";
   static final Set<String> KEYS =
-      Set.of("listen", "tls-certificate", "tls-key", "certificates", "tokens");
+      Set.of("listen", "tls-certificate", "tls-key", "certificates", "tokens", "limits");
   static final Set<String> RULE_KEYS =
       Set.of("name", "ca", "crl", "subject", "subject-regex", "lan-prefixes", "admit", "rejoin");
   static final Set<String> TOKEN_KEYS = Set.of("expires", "uses", "admit", "rejoin");
+  static final Set<String> LIMIT_KEYS =
+      Set.of(
+          "requests-per-minute",
+          "max-connections",
+          "max-threads",
+          "max-body-bytes",
+          "idle-timeout",
+          "connection-deadline");
 
   private EnrolmentSpec() {}
 
@@ -74,7 +84,45 @@ final class EnrolmentSpec {
     }
     TokenDefaults tokens =
         YamlNode.optional(e, "tokens").map(EnrolmentSpec::tokens).orElse(TokenDefaults.DEFAULT);
-    return new EnrolmentPolicy(listen, cert, key, rules, tokens);
+    ServiceLimits limits =
+        YamlNode.optional(e, "limits")
+            .map(n -> limits(n, listen.size()))
+            .orElse(ServiceLimits.NONE);
+    return new EnrolmentPolicy(listen, cert, key, rules, tokens, limits);
+  }
+
+  private static ServiceLimits limits(YamlNode n, int addresses) {
+    Map<String, YamlNode> e = n.entries(LIMIT_KEYS);
+    return new ServiceLimits(
+        whole(e, "requests-per-minute", 1, ServiceLimits.MAX_REQUESTS_PER_MINUTE),
+        whole(e, "max-connections", 1, ServiceLimits.MAX_CONNECTIONS),
+        whole(e, "max-threads", ServiceLimits.minThreads(addresses), ServiceLimits.MAX_THREADS),
+        whole(e, "max-body-bytes", ServiceLimits.MIN_BODY_BYTES, ServiceLimits.MAX_BODY_BYTES),
+        timeout(e, "idle-timeout", ServiceLimits.MAX_IDLE_TIMEOUT),
+        timeout(e, "connection-deadline", ServiceLimits.MAX_CONNECTION_DEADLINE));
+  }
+
+  private static OptionalInt whole(Map<String, YamlNode> e, String key, int min, int max) {
+    return YamlNode.optional(e, key)
+        .map(n -> OptionalInt.of((int) n.number(min, max)))
+        .orElse(OptionalInt.empty());
+  }
+
+  private static Optional<Duration> timeout(Map<String, YamlNode> e, String key, Duration max) {
+    return YamlNode.optional(e, key)
+        .map(
+            n ->
+                n.as(
+                    t -> {
+                      Duration d = Durations.parse(t, key);
+                      if (d.compareTo(ServiceLimits.MIN_TIMEOUT) < 0 || d.compareTo(max) > 0) {
+                        throw new InputException(
+                            key,
+                            "'" + t + "' is out of range 1s.." + Durations.format(max),
+                            "write e.g. 10s or 2m");
+                      }
+                      return d;
+                    }));
   }
 
   private static CertificateRule rule(YamlNode r, List<IpPrefix> allowedLans) {
@@ -208,6 +256,20 @@ final class EnrolmentSpec {
       t.put("rejoin", p.tokens().rejoin());
       m.put("tokens", t);
     }
+    if (!p.limits().equals(ServiceLimits.NONE)) {
+      m.put("limits", renderLimits(p.limits()));
+    }
+    return m;
+  }
+
+  private static Map<String, Object> renderLimits(ServiceLimits l) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    l.requestsPerMinute().ifPresent(v -> m.put("requests-per-minute", v));
+    l.maxConnections().ifPresent(v -> m.put("max-connections", v));
+    l.maxThreads().ifPresent(v -> m.put("max-threads", v));
+    l.maxBodyBytes().ifPresent(v -> m.put("max-body-bytes", v));
+    l.idleTimeout().ifPresent(v -> m.put("idle-timeout", Durations.format(v)));
+    l.connectionDeadline().ifPresent(v -> m.put("connection-deadline", Durations.format(v)));
     return m;
   }
 }

@@ -156,6 +156,11 @@ public final class TestPki {
     openssl("ca", "-config", "ca.cnf", "-gencrl", "-out", "ca.crl");
   }
 
+  /** Writes the CRL ({@link #crl()}) with its next update {@code hours} from now. */
+  public void writeCrl(int hours) throws Exception {
+    openssl("ca", "-config", "ca.cnf", "-gencrl", "-crlhours", "" + hours, "-out", "ca.crl");
+  }
+
   public static List<X509Certificate> chain(Path pem) throws IOException, CertificateException {
     List<X509Certificate> out = new ArrayList<>();
     for (var c :

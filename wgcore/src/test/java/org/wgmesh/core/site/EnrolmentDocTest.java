@@ -24,6 +24,7 @@ class EnrolmentDocTest {
     keys.addAll(EnrolmentSpec.KEYS);
     keys.addAll(EnrolmentSpec.RULE_KEYS);
     keys.addAll(EnrolmentSpec.TOKEN_KEYS);
+    keys.addAll(EnrolmentSpec.LIMIT_KEYS);
     for (String k : keys) {
       assertThat(doc).as("key %s documented in a table row", k).contains("| `" + k + "` |");
     }

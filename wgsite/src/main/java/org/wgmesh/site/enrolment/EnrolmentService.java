@@ -3,12 +3,14 @@ package org.wgmesh.site.enrolment;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.wgmesh.core.cli.Reporter;
 import org.wgmesh.core.enrolment.CertificateRule;
 import org.wgmesh.core.enrolment.DeviceCertificates;
 import org.wgmesh.core.enrolment.EnrolmentPolicy;
+import org.wgmesh.core.enrolment.ServiceLimits;
 import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.site.Site;
 import org.wgmesh.core.site.SiteFile;
@@ -27,19 +29,28 @@ public final class EnrolmentService {
   /**
    * The server settings the section asks for: its listen addresses, TLS files and, as client CAs,
    * the CA bundles of all certificate rules (the TLS layer refuses other CAs, the policy then
-   * checks each rule's CRL and subject). The limits keep {@link ServiceSettings}' defaults.
+   * checks each rule's CRL and subject). The limits the section sets ({@code limits:}) replace
+   * {@link ServiceSettings}' defaults; the others stay.
    */
   public static ServiceSettings settings(EnrolmentPolicy policy) {
     List<InetSocketAddress> listen =
         policy.listen().stream()
             .map(l -> new InetSocketAddress(l.address().address(), l.port()))
             .toList();
-    return ServiceSettings.builder()
-        .listen(listen)
-        .serverCertificate(policy.tlsCertificate())
-        .serverKey(policy.tlsKey())
-        .clientCas(policy.certificates().stream().map(CertificateRule::caBundle).toList())
-        .build();
+    ServiceSettings.Builder b =
+        ServiceSettings.builder()
+            .listen(listen)
+            .serverCertificate(policy.tlsCertificate())
+            .serverKey(policy.tlsKey())
+            .clientCas(policy.certificates().stream().map(CertificateRule::caBundle).toList());
+    ServiceLimits limits = policy.limits();
+    limits.requestsPerMinute().ifPresent(n -> b.rateLimit(n, Duration.ofMinutes(1)));
+    limits.maxConnections().ifPresent(b::maxConnections);
+    limits.maxThreads().ifPresent(b::maxThreads);
+    limits.maxBodyBytes().ifPresent(b::maxBodyBytes);
+    limits.idleTimeout().ifPresent(b::idleTimeout);
+    limits.connectionDeadline().ifPresent(b::connectionDeadline);
+    return b.build();
   }
 
   /** The site's enrolment policy, or why there is none. */
@@ -62,7 +73,10 @@ public final class EnrolmentService {
   public static EnrolmentServer start(
       Path siteFile, Reporter reporter, SitePublisher publisher, Clock clock) {
     EnrolmentPolicy policy = policy(SiteFile.load(siteFile), siteFile);
-    DeviceCertificates certificates = DeviceCertificates.load(policy.certificates());
+    // A changed CRL is read again while the service runs; what that brings is logged.
+    DeviceCertificates certificates =
+        DeviceCertificates.load(
+            policy.certificates(), message -> reporter.warn("%s", message), clock.instant());
     EnrolmentServer server =
         EnrolmentServer.start(
             settings(policy),

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import org.wgmesh.core.enrolment.ServiceLimits;
 
 /**
  * How the enrolment service runs: where it listens, its TLS material and its limits. Built with
@@ -61,7 +62,7 @@ public record ServiceSettings(
     positive("maxQueuedJobs", maxQueuedJobs);
     positive("maxConnections", maxConnections);
     // Jetty leases an acceptor and a selector thread per address; requests need the rest.
-    if (maxThreads < 2 * listen.size() + 2) {
+    if (maxThreads < ServiceLimits.minThreads(listen.size())) {
       throw new IllegalArgumentException(
           "maxThreads " + maxThreads + " is too few for " + listen.size() + " addresses");
     }
