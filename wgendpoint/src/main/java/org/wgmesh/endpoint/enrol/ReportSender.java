@@ -60,7 +60,7 @@ public final class ReportSender {
                             + " names no service to report to",
                         "enrol with wghost --enrol URL (it records report-url), or leave out"
                             + " --report"));
-    ServiceAddress service = ServiceAddress.parse(url);
+    ServiceAddress service = ServiceAddress.parse(url, "report-url");
     Path ca =
         config
             .reportCa()

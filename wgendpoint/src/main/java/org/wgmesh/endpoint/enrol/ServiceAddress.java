@@ -27,7 +27,16 @@ public record ServiceAddress(URI base) {
    *     fragment
    */
   public static ServiceAddress parse(String url) {
-    String what = "--enrol '" + url + "'";
+    return parse(url, "--enrol");
+  }
+
+  /**
+   * {@code url}, named {@code option} in errors (e.g. {@code --report-url}).
+   *
+   * @throws InputException as {@link #parse(String)}
+   */
+  public static ServiceAddress parse(String url, String option) {
+    String what = option + " '" + url + "'";
     URI uri;
     try {
       uri = new URI(url.strip());
