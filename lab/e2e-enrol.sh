@@ -100,8 +100,6 @@ enrol() { # N CREDENTIAL-OPTIONS...
     mf__run "h$n" -- "$MF_BIN/wghost" --enrol "$URL" --ca "$PKI/site/ca.pem" "$@" "$MF_DOMAIN"
 }
 cert_of() { printf -- '--cert %s/fleet/%s.pem --key %s/fleet/%s.key' "$PKI" "$1" "$PKI" "$1"; }
-# The site file and the token file as one fingerprint: what "nothing changed" compares.
-site_sum() { sha256sum "$SITE" "$SITE.tokens" 2>/dev/null | awk '{print $1}' | tr '\n' ' '; }
 # NUMBER ASN PORT of host hN (wgsite --list).
 host_row() { mf__run site -- "$MF_BIN/wgsite" --list "$SITE" && awk -v h="h$1" '$2 == h {print $1, $4, $5}' <<<"$MF_OUT"; }
 token_of() { awk '$1 == "token:" {print $2}' <<<"$MF_OUT"; }
@@ -127,9 +125,12 @@ expect() { # WHAT WANT PATTERN...
     [ "$HTTP" = "$want" ] || { bad "$what: status $HTTP, want $want (body: ${BODY:0:200})"; return 1; }
     for p in "$@"; do grep -qE "$p" <<<"$BODY" || bad "$what: the answer does not say $p: ${BODY:0:300}"; done
 }
+# What "nothing changed" compares: the site file, the token file and the published mesh record.
+site_sum() { sha256sum "$SITE" "$SITE.tokens" 2>/dev/null | awk '{print $1}' | tr '\n' ' '; mf_txt_get "$MF_DOMAIN" | sha256sum | cut -c1-16; }
 unchanged() { # WHAT
-    [ "$(site_sum)" = "$SUM0" ] || { bad "$1 changed the site file or the token file"; SUM0=$(site_sum); }
+    [ "$(site_sum)" = "$SUM0" ] || { bad "$1 changed the site file, the token file or the mesh record"; SUM0=$(site_sum); }
 }
+reason_of() { sed -n 's/.*"reason":"\([^"]*\)".*/\1/p' <<<"$BODY"; }
 
 # The fleet joins at once, so the site numbers its hosts in the order their requests were decided,
 # not as the lab names them (hN is not number N). The session checks of meshflow.sh name a peer by
@@ -281,7 +282,7 @@ refused() { # WHAT REASON-PATTERN CREDENTIAL-OPTIONS...
     [ "$rc" = 9 ] || bad "$what: wghost --enrol exited $rc, want 9: $MF_OUT $MF_ERR"
     grep -qiE "$want" <<<"$said" || bad "$what: '$said' does not give the reason ($want)"
     unchanged "the $what"
-    REFUSALS+="$what: '${said:0:110}'; "
+    REFUSALS+="$what: '${said:0:160}'; "
 }
 # shellcheck disable=SC2046
 {
@@ -324,13 +325,16 @@ for i in 1 2; do
     api 203.0.113.204 "${JSON[@]}" --cert "$PKI/fleet/h2.pem" --key "$PKI/fleet/h2.key" \
         --data-binary "@$(ml__state)/h2.json" "$URL/v1/enrol"
     expect "repeated request $i" 200 '"decision":"admitted"'
-    REPEAT+="${BODY:0:80} "
+    REPEAT+="$i. '$(reason_of)' "
 done
 unchanged "the repeated request"
-# A flood: 12 enrolments at once from one address (the revoked certificate): 10 decided, then 429.
+# A flood: 12 enrolments at once from one address (h6's registration with the revoked
+# certificate): 10 decided (refused), then 429.
+mf__run h6 -- "$MF_BIN/wghost" "$MF_DOMAIN" || bad "wghost on h6: $MF_ERR"
+printf '{"blob": "%s"}' "$MF_OUT" >"$(ml__state)/h6.json"
 FLOOD=$(ml_exec h6 -- sh -c 'for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
     curl -sS --max-time 20 --interface 203.0.113.205 --cacert "$1/site/ca.pem" --cert "$1/fleet/revoked.pem" \
-        --key "$1/fleet/revoked.key" -H "Content-Type: application/json" --data-binary "{\"blob\": \"x\"}" \
+        --key "$1/fleet/revoked.key" -H "Content-Type: application/json" --data-binary "@$2/h6.json" \
         -D "$2/flood-$i.h" -o "$2/flood-$i.b" -w "%{http_code}\n" "$3/v1/enrol" &
 done; wait' flood "$PKI" "$(ml__state)" "$URL" 2>/dev/null | sort | uniq -c | awk '{printf "%s x %s, ", $1, $2}')
 N429=0
@@ -343,6 +347,10 @@ for f in "$(ml__state)"/flood-*.h; do
 done
 [ "$N429" -ge 2 ] || bad "the flood of 12 got $N429 answers 429, want at least 2 ($FLOOD)"
 RETRY=$(grep -hi '^retry-after:' "$(ml__state)"/flood-*.h | head -n 1 | tr -dc 0-9)
+for f in "$(ml__state)"/flood-*.h; do
+    head -n 1 "$f" | grep -q ' 200' || continue
+    grep -q '"decision":"refused","reason":"revoked' "${f%.h}.b" || bad "a flood request answered 200 is not refused as revoked: $(cat "${f%.h}.b")"
+done
 unchanged "the flood"
 wait "$SLOW_JOB"
 read -r SLOW_HTTP SLOW_RC SLOW_MS <"$SLOW_OUT" 2>/dev/null || SLOW_HTTP=?
@@ -357,6 +365,7 @@ status_part
 # ---------------------------------------------------------------- 4. rejoin
 log "rejoin: h1 loses its key, wghost makes a new one, enrols again"
 ROW0=$(host_row 1)
+SUM0=$(site_sum)
 pubkey() { ml_exec "h$1/$MF_LOCUS" -- wg show all public-key 2>/dev/null | awk 'NR == 1 {print $2}'; }
 KEY0=$(pubkey 1)
 ml_exec h1 -- rm -f "/etc/wgmesh/$MF_DOMAIN.key" || bad "could not remove h1's key"
@@ -366,6 +375,8 @@ SAID=$(grep -m1 '^admitted: ' <<<"$MF_OUT")
 [ -n "$SAID" ] || bad "h1's rejoin was not admitted: $MF_OUT"
 grep -q 'created host key' <<<"$MF_ERR" || bad "wghost did not say it created a new key"
 ROW1=$(host_row 1)
+# The comparison the refusals rely on sees a real change (the new key in the file and the record).
+[ "$(site_sum)" != "$SUM0" ] || bad "the rejoin changed neither the site file nor the mesh record, as site_sum sees them"
 [ -n "$ROW0" ] && [ "$ROW0" = "$ROW1" ] || bad "h1's number/ASN/port changed: '$ROW0' -> '$ROW1'"
 deploy_all $FLEET
 KEY1=$(pubkey 1)
