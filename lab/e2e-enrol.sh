@@ -228,6 +228,10 @@ SLOW_T0=$(mf_now_ms)
       --data-binary "{\"blob\": \"$(head -c 4000 /dev/zero | tr '\0' a)\"}" "$URL/v1/enrol"
   printf '%s %s %s\n' "$HTTP" "$CURL_RC" $(( $(mf_now_ms) - SLOW_T0 )) >"$SLOW_OUT" ) &
 SLOW_JOB=$!
+# The job is a subshell of this script in the machine's namespaces (only its curl is in h6, which
+# the lab's teardown ends): ended here on every exit, by its PID and its children's.
+end_slow_job() { ml__alive "$SLOW_JOB" || return 0; pkill -TERM -P "$SLOW_JOB"; kill -TERM "$SLOW_JOB" 2>/dev/null; }
+trap 'end_slow_job; teardown' EXIT
 
 log "fleet: h1..h3 by device certificate, h4, h5 by join token, all at once"
 declare -A CRED
