@@ -103,7 +103,6 @@ cert_of() { printf -- '--cert %s/fleet/%s.pem --key %s/fleet/%s.key' "$PKI" "$1"
 # NUMBER ASN PORT of host hN (wgsite --list).
 host_row() { mf__run site -- "$MF_BIN/wgsite" --list "$SITE" && awk -v h="h$1" '$2 == h {print $1, $4, $5}' <<<"$MF_OUT"; }
 token_of() { awk '$1 == "token:" {print $2}' <<<"$MF_OUT"; }
-token_id_of() { awk '$1 == "id:" {print $2}' <<<"$MF_OUT"; }
 
 # curl against the service from SOURCE (an address of its own, so each check has its own rate
 # bucket), in h6. Sets HTTP (status, 0 when none), BODY, HDRS, CURL_RC.
@@ -118,11 +117,12 @@ api() { # SOURCE CURL-ARGS...
     BODY=$(cat "$d/b" 2>/dev/null) HDRS=$(cat "$d/h" 2>/dev/null)
     HTTP=${HTTP:-0}
 }
-# Expects status WANT and a JSON body containing each PATTERN (grep -E).
+# Expects status WANT and a JSON answer (Content-Type) whose body contains each PATTERN (grep -E).
 expect() { # WHAT WANT PATTERN...
     local what=$1 want=$2 p
     shift 2
     [ "$HTTP" = "$want" ] || { bad "$what: status $HTTP, want $want (body: ${BODY:0:200})"; return 1; }
+    grep -qi '^content-type: application/json' <<<"$HDRS" || bad "$what: the answer is not JSON: $(grep -i '^content-type' <<<"$HDRS")"
     for p in "$@"; do grep -qE "$p" <<<"$BODY" || bad "$what: the answer does not say $p: ${BODY:0:300}"; done
 }
 # What "nothing changed" compares: the site file, the token file and the published mesh record.
