@@ -133,9 +133,8 @@ public final class EnrolmentServer implements AutoCloseable {
           "is the address this host's and the port free?",
           e);
     }
-    EnrolmentServer started = new EnrolmentServer(server, connectors);
-    reporter.info("enrolment service listening on %s", started.addresses());
-    return started;
+    // The caller logs where it listens, with what it serves (EnrolmentService names the site).
+    return new EnrolmentServer(server, connectors);
   }
 
   /** The addresses listened on, with the ports actually bound (port 0 in the settings). */
