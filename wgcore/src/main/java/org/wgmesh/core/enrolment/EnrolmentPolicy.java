@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The site file's {@code enrolment:} section (issue 23): where the enrolment service listens, its
@@ -15,13 +16,16 @@ import java.util.Optional;
  * @param tlsKey PEM file of its private key
  * @param certificates the device-certificate rules, in file order (the first that accepts wins)
  * @param tokens the defaults of join tokens
+ * @param admins who may read the status page with a client certificate: rules of the same form as
+ *     {@code certificates} (CA, CRL, subject pattern) whose LANs, admit and rejoin mean nothing
  */
 public record EnrolmentPolicy(
     List<Listen> listen,
     Path tlsCertificate,
     Path tlsKey,
     List<CertificateRule> certificates,
-    TokenDefaults tokens) {
+    TokenDefaults tokens,
+    List<CertificateRule> admins) {
   public EnrolmentPolicy {
     listen = List.copyOf(listen);
     if (listen.isEmpty()) {
@@ -31,6 +35,15 @@ public record EnrolmentPolicy(
     Objects.requireNonNull(tlsKey, "tlsKey");
     certificates = List.copyOf(certificates);
     Objects.requireNonNull(tokens, "tokens");
+    admins = List.copyOf(admins);
+  }
+
+  /** Every CA bundle the TLS layer must accept: the device rules' and the admin rules'. */
+  public List<Path> clientCas() {
+    return Stream.concat(certificates.stream(), admins.stream())
+        .map(CertificateRule::caBundle)
+        .distinct()
+        .toList();
   }
 
   /** The certificate rule of this name. */

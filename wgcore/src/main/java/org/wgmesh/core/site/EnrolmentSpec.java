@@ -29,9 +29,13 @@ import org.wgmesh.core.yaml.YamlNode;
 final class EnrolmentSpec {
   static final String KEY = "enrolment";
   static final Set<String> KEYS =
-      Set.of("listen", "tls-certificate", "tls-key", "certificates", "tokens");
+      Set.of("listen", "tls-certificate", "tls-key", "certificates", "tokens", "admins");
   static final Set<String> RULE_KEYS =
       Set.of("name", "ca", "crl", "subject", "subject-regex", "lan-prefixes", "admit", "rejoin");
+
+  /** An admin rule is a certificate rule without what only enrolment needs. */
+  static final Set<String> ADMIN_KEYS = Set.of("name", "ca", "crl", "subject", "subject-regex");
+
   static final Set<String> TOKEN_KEYS = Set.of("expires", "uses", "admit", "rejoin");
 
   private EnrolmentSpec() {}
@@ -74,11 +78,26 @@ final class EnrolmentSpec {
     }
     TokenDefaults tokens =
         YamlNode.optional(e, "tokens").map(EnrolmentSpec::tokens).orElse(TokenDefaults.DEFAULT);
-    return new EnrolmentPolicy(listen, cert, key, rules, tokens);
+    List<CertificateRule> admins = new ArrayList<>();
+    Map<String, YamlNode> adminNames = new HashMap<>();
+    for (YamlNode r : YamlNode.optional(e, "admins").map(YamlNode::items).orElse(List.of())) {
+      CertificateRule rule = rule(r, r.entries(ADMIN_KEYS), List.of());
+      YamlNode prev = adminNames.putIfAbsent(rule.name(), r);
+      if (prev != null) {
+        throw r.error(
+            "admin rule name '" + rule.name() + "' is used twice (also line " + prev.line() + ")");
+      }
+      admins.add(rule);
+    }
+    return new EnrolmentPolicy(listen, cert, key, rules, tokens, admins);
   }
 
   private static CertificateRule rule(YamlNode r, List<IpPrefix> allowedLans) {
-    Map<String, YamlNode> e = r.entries(RULE_KEYS);
+    return rule(r, r.entries(RULE_KEYS), allowedLans);
+  }
+
+  private static CertificateRule rule(
+      YamlNode r, Map<String, YamlNode> e, List<IpPrefix> allowedLans) {
     String name = r.require(e, "name").as(EnrolmentSpec::ruleName);
     Optional<YamlNode> glob = YamlNode.optional(e, "subject");
     Optional<YamlNode> regex = YamlNode.optional(e, "subject-regex");
@@ -207,6 +226,18 @@ final class EnrolmentSpec {
       t.put("admit", p.tokens().admit().text());
       t.put("rejoin", p.tokens().rejoin());
       m.put("tokens", t);
+    }
+    if (!p.admins().isEmpty()) {
+      List<Object> rules = new ArrayList<>();
+      for (CertificateRule r : p.admins()) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("name", r.name());
+        e.put("ca", r.caBundle().toString());
+        r.crl().ifPresent(c -> e.put("crl", c.toString()));
+        e.put(r.subject().regex() ? "subject-regex" : "subject", r.subject().text());
+        rules.add(e);
+      }
+      m.put("admins", rules);
     }
     return m;
   }

@@ -259,7 +259,83 @@ class SiteEnrolmentTest {
     assertThatThrownBy(
             () ->
                 new EnrolmentPolicy(
-                    List.of(), Path.of("/a"), Path.of("/b"), List.of(), TokenDefaults.DEFAULT))
+                    List.of(),
+                    Path.of("/a"),
+                    Path.of("/b"),
+                    List.of(),
+                    TokenDefaults.DEFAULT,
+                    List.of()))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  static final String ADMINS =
+      """
+      enrolment:
+        listen:
+        - 192.0.2.10:8443
+        tls-certificate: /etc/wgmesh/enrol.crt
+        tls-key: /etc/wgmesh/enrol.key
+        admins:
+        - name: ops
+          ca: /etc/wgmesh/admin-ca.pem
+          crl: /etc/wgmesh/admin.crl
+          subject: CN=*.admins.example
+        - name: lab
+          ca: /etc/wgmesh/fleet-ca.pem
+          subject-regex: CN=(?<host>admin-[a-z]+),O=Example
+      """;
+
+  @Test
+  void admins_areReadAsCertificateRules_theirCasTrusted_andWrittenBack() throws Exception {
+    Files.writeString(yaml, good + ADMINS);
+    Site s = SiteFile.load(yaml);
+    EnrolmentPolicy p = s.enrolment().orElseThrow();
+    assertThat(p.certificates()).isEmpty();
+    assertThat(p.admins()).extracting(CertificateRule::name).containsExactly("ops", "lab");
+    assertThat(p.admins().get(0).crl()).contains(Path.of("/etc/wgmesh/admin.crl"));
+    assertThat(p.admins().get(1).subject().regex()).isTrue();
+    assertThat(p.clientCas())
+        .containsExactly(Path.of("/etc/wgmesh/admin-ca.pem"), Path.of("/etc/wgmesh/fleet-ca.pem"));
+    assertThat(SiteCodec.render(s)).isEqualTo(good + ADMINS);
+  }
+
+  static Stream<Arguments> badAdmins() {
+    return Stream.of(
+        Arguments.of(
+            "enrolment key in an admin rule",
+            "    subject: CN=*.admins.example\n",
+            "    subject: CN=*.admins.example\n    admit: auto\n",
+            "Property 'enrolment.admins[0].admit' at line L+10: unknown key"),
+        Arguments.of(
+            "admin without ca",
+            "    ca: /etc/wgmesh/admin-ca.pem\n",
+            "",
+            "Property 'enrolment.admins[0]' at line L+6: missing required key 'ca'"),
+        Arguments.of(
+            "admin name twice",
+            "- name: lab",
+            "- name: ops",
+            "Property 'enrolment.admins[1]' at line L+10: admin rule name 'ops' is used twice"),
+        Arguments.of(
+            "relative admin ca",
+            "ca: /etc/wgmesh/admin-ca.pem",
+            "ca: admin-ca.pem",
+            "Property 'enrolment.admins[0].ca' at line L+7: 'admin-ca.pem' is not absolute"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badAdmins")
+  void badAdmins_nameKeyAndLine_exitConfig(String name, String from, String to, String message)
+      throws Exception {
+    String bad = good + ADMINS.replace(from, to);
+    Files.writeString(yaml, bad);
+    int sectionLine = (int) good.lines().count() + 1;
+    Matcher m = Pattern.compile("line L\\+(\\d+)").matcher(message);
+    String expected =
+        m.find() ? m.replaceFirst("line " + (sectionLine + Integer.parseInt(m.group(1)))) : message;
+    assertThatThrownBy(() -> SiteFile.load(yaml))
+        .isInstanceOf(ConfigException.class)
+        .satisfies(e -> assertThat(((ConfigException) e).exitCode()).isEqualTo(ExitCode.CONFIG))
+        .hasMessageContaining(expected);
   }
 }

@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.wgmesh.core.cli.Reporter;
-import org.wgmesh.core.enrolment.CertificateRule;
 import org.wgmesh.core.enrolment.DeviceCertificates;
 import org.wgmesh.core.enrolment.EnrolmentPolicy;
 import org.wgmesh.core.error.ConfigException;
@@ -38,7 +37,7 @@ public final class EnrolmentService {
         .listen(listen)
         .serverCertificate(policy.tlsCertificate())
         .serverKey(policy.tlsKey())
-        .clientCas(policy.certificates().stream().map(CertificateRule::caBundle).toList())
+        .clientCas(policy.clientCas())
         .build();
   }
 
