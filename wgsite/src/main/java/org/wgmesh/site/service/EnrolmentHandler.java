@@ -35,6 +35,7 @@ final class EnrolmentHandler extends Handler.Abstract {
 
   private final EnrolmentDecider decider;
   private final ReportReceiver receiver;
+  private final StatusPages statusPages;
   private final RateLimiter limiter;
   private final int maxBodyBytes;
   private final Reporter reporter;
@@ -42,11 +43,13 @@ final class EnrolmentHandler extends Handler.Abstract {
   EnrolmentHandler(
       EnrolmentDecider decider,
       ReportReceiver receiver,
+      StatusPages statusPages,
       RateLimiter limiter,
       int maxBodyBytes,
       Reporter reporter) {
     this.decider = decider;
     this.receiver = receiver;
+    this.statusPages = statusPages;
     this.limiter = limiter;
     this.maxBodyBytes = maxBodyBytes;
     this.reporter = reporter;
@@ -55,6 +58,10 @@ final class EnrolmentHandler extends Handler.Abstract {
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
     InetAddress client = clientAddress(request);
+    // The status page has its own limits (it polls; failed logins count), so it goes first.
+    if (StatusPages.serves(request.getHttpURI().getPath())) {
+      return statusPages.handle(request, response, callback, client, clientChain(request));
+    }
     Optional<Duration> wait = limiter.acquire(client);
     if (wait.isPresent()) {
       // Not logged at the default level: a flood would flood the log too.
