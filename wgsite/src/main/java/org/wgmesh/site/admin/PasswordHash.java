@@ -3,7 +3,6 @@ package org.wgmesh.site.admin;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.util.Arrays;
 import java.util.Base64;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
@@ -102,7 +101,6 @@ public final class PasswordHash {
       throw new IllegalStateException("PBKDF2WithHmacSHA256 is missing", e);
     } finally {
       spec.clearPassword();
-      Arrays.fill(salt, (byte) 0);
     }
   }
 }
