@@ -11,7 +11,6 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -263,11 +262,7 @@ final class EnrolmentHandler extends Handler.Abstract {
   }
 
   static boolean answer(Response response, Callback callback, int status, String json) {
-    response.setStatus(status);
-    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-    Content.Sink.write(response, true, json + "\n", callback);
-    return true;
+    return JsonReplies.send(response, callback, status, json);
   }
 
   private static InetAddress clientAddress(Request request) {

@@ -84,7 +84,7 @@ final class StatusPages {
       List<X509Certificate> chain) {
     secure(response);
     if (access == StatusAccess.NONE) {
-      return EnrolmentHandler.answer(
+      return JsonReplies.send(
           response,
           callback,
           HttpStatus.NOT_FOUND_404,
@@ -95,7 +95,7 @@ final class StatusPages {
       reporter.detail("status page: %s rate-limited", client.getHostAddress());
       response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(wait.get().toSeconds()));
       response.getHeaders().put(HttpHeader.CONNECTION, "close");
-      return EnrolmentHandler.answer(
+      return JsonReplies.send(
           response,
           callback,
           HttpStatus.TOO_MANY_REQUESTS_429,
@@ -103,7 +103,7 @@ final class StatusPages {
     }
     if (!"GET".equals(request.getMethod())) {
       response.getHeaders().put(HttpHeader.ALLOW, "GET");
-      return EnrolmentHandler.answer(
+      return JsonReplies.send(
           response,
           callback,
           HttpStatus.METHOD_NOT_ALLOWED_405,
@@ -127,7 +127,7 @@ final class StatusPages {
       reporter.info(
           "status page: address=%s refused: %s",
           client.getHostAddress(), SafeText.escape(not.why()));
-      return EnrolmentHandler.answer(
+      return JsonReplies.send(
           response, callback, HttpStatus.FORBIDDEN_403, Answers.error("forbidden", not.why()));
     }
     return challenge(response, callback, "log in as an admin");
@@ -149,13 +149,13 @@ final class StatusPages {
         json = access.document().get();
       } catch (WgmeshException e) {
         reporter.warn("status page: the status cannot be read: %s", e.getMessage());
-        return EnrolmentHandler.answer(
+        return JsonReplies.send(
             response,
             callback,
             HttpStatus.INTERNAL_SERVER_ERROR_500,
             Answers.error("internal error", "the status cannot be read: " + e.getMessage()));
       }
-      return EnrolmentHandler.answer(response, callback, HttpStatus.OK_200, json);
+      return JsonReplies.send(response, callback, HttpStatus.OK_200, json);
     }
     response.setStatus(HttpStatus.OK_200);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, asset.type());
@@ -168,7 +168,7 @@ final class StatusPages {
     response
         .getHeaders()
         .put(HttpHeader.WWW_AUTHENTICATE, "Basic realm=\"" + REALM + "\", charset=\"UTF-8\"");
-    return EnrolmentHandler.answer(
+    return JsonReplies.send(
         response, callback, HttpStatus.UNAUTHORIZED_401, Answers.error("unauthorized", why));
   }
 
