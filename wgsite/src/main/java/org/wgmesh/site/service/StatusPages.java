@@ -34,6 +34,7 @@ final class StatusPages {
   static final String PAGE = "/status";
   static final String SCRIPT = "/status/status.js";
   static final String STYLE = "/status/status.css";
+  static final String ICON = "/status/favicon.svg";
   static final String DOCUMENT = "/v1/status";
 
   /** The policy of every answer on these paths: nothing but this origin's files and fetches. */
@@ -57,7 +58,9 @@ final class StatusPages {
       Map.of(
           PAGE, asset("status.html", "text/html; charset=utf-8"),
           SCRIPT, asset("status.js", "text/javascript; charset=utf-8"),
-          STYLE, asset("status.css", "text/css; charset=utf-8"));
+          STYLE, asset("status.css", "text/css; charset=utf-8"),
+          // Named by the page, so the browser does not ask for /favicon.ico (a 404).
+          ICON, asset("favicon.svg", "image/svg+xml"));
 
   private final StatusAccess access;
   private final RateLimiter limiter;

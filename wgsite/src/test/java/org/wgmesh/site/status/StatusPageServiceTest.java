@@ -206,7 +206,12 @@ class StatusPageServiceTest {
   @Test
   void noCredential_is401WithAChallenge_onEveryPath_andShowsNothing() throws Exception {
     for (String path :
-        List.of("/status", "/status/status.js", "/status/status.css", "/v1/status")) {
+        List.of(
+            "/status",
+            "/status/status.js",
+            "/status/status.css",
+            "/status/favicon.svg",
+            "/v1/status")) {
       Curl.Result r = get(Optional.empty(), Optional.empty(), path);
       assertThat(r.status()).as(path).isEqualTo(401);
       assertThat(header(r, "WWW-Authenticate"))
@@ -269,6 +274,8 @@ class StatusPageServiceTest {
     Curl.Result style = get(Optional.of(alice), Optional.empty(), "/status/status.css");
     assertThat(header(style, "Content-Type")).contains("text/css; charset=utf-8");
     assertThat(style.body()).contains("line.link.unhealthy");
+    Curl.Result icon = get(Optional.of(alice), Optional.empty(), "/status/favicon.svg");
+    assertThat(header(icon, "Content-Type")).contains("image/svg+xml");
   }
 
   @Test
