@@ -207,11 +207,7 @@ final class EnrolmentSpec {
     if (!p.certificates().isEmpty()) {
       List<Object> rules = new ArrayList<>();
       for (CertificateRule r : p.certificates()) {
-        Map<String, Object> e = new LinkedHashMap<>();
-        e.put("name", r.name());
-        e.put("ca", r.caBundle().toString());
-        r.crl().ifPresent(c -> e.put("crl", c.toString()));
-        e.put(r.subject().regex() ? "subject-regex" : "subject", r.subject().text());
+        Map<String, Object> e = whoRule(r);
         e.put("lan-prefixes", r.lanPrefixes().stream().map(Object::toString).toList());
         e.put("admit", r.admit().text());
         e.put("rejoin", r.rejoin());
@@ -229,16 +225,19 @@ final class EnrolmentSpec {
     }
     if (!p.admins().isEmpty()) {
       List<Object> rules = new ArrayList<>();
-      for (CertificateRule r : p.admins()) {
-        Map<String, Object> e = new LinkedHashMap<>();
-        e.put("name", r.name());
-        e.put("ca", r.caBundle().toString());
-        r.crl().ifPresent(c -> e.put("crl", c.toString()));
-        e.put(r.subject().regex() ? "subject-regex" : "subject", r.subject().text());
-        rules.add(e);
-      }
+      p.admins().forEach(r -> rules.add(whoRule(r)));
       m.put("admins", rules);
     }
     return m;
+  }
+
+  /** The keys of a rule that say whose certificate it takes: name, CA, CRL, subject. */
+  private static Map<String, Object> whoRule(CertificateRule r) {
+    Map<String, Object> e = new LinkedHashMap<>();
+    e.put("name", r.name());
+    e.put("ca", r.caBundle().toString());
+    r.crl().ifPresent(c -> e.put("crl", c.toString()));
+    e.put(r.subject().regex() ? "subject-regex" : "subject", r.subject().text());
+    return e;
   }
 }
