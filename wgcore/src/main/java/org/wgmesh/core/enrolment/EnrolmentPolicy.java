@@ -38,11 +38,10 @@ public record EnrolmentPolicy(
     admins = List.copyOf(admins);
   }
 
-  /** Every CA bundle the TLS layer must accept: the device rules' and the admin rules'. */
+  /** Every CA bundle the TLS layer must accept: the device rules', then the admin rules'. */
   public List<Path> clientCas() {
     return Stream.concat(certificates.stream(), admins.stream())
         .map(CertificateRule::caBundle)
-        .distinct()
         .toList();
   }
 
