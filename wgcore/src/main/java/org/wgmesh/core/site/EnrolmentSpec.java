@@ -31,9 +31,13 @@ import org.wgmesh.core.yaml.YamlNode;
 final class EnrolmentSpec {
   static final String KEY = "enrolment";
   static final Set<String> KEYS =
-      Set.of("listen", "tls-certificate", "tls-key", "certificates", "tokens", "limits");
+      Set.of("listen", "tls-certificate", "tls-key", "certificates", "tokens", "limits", "admins");
   static final Set<String> RULE_KEYS =
       Set.of("name", "ca", "crl", "subject", "subject-regex", "lan-prefixes", "admit", "rejoin");
+
+  /** An admin rule is a certificate rule without what only enrolment needs. */
+  static final Set<String> ADMIN_KEYS = Set.of("name", "ca", "crl", "subject", "subject-regex");
+
   static final Set<String> TOKEN_KEYS = Set.of("expires", "uses", "admit", "rejoin");
   static final Set<String> LIMIT_KEYS =
       Set.of(
@@ -88,7 +92,18 @@ final class EnrolmentSpec {
         YamlNode.optional(e, "limits")
             .map(n -> limits(n, listen.size()))
             .orElse(ServiceLimits.NONE);
-    return new EnrolmentPolicy(listen, cert, key, rules, tokens, limits);
+    List<CertificateRule> admins = new ArrayList<>();
+    Map<String, YamlNode> adminNames = new HashMap<>();
+    for (YamlNode r : YamlNode.optional(e, "admins").map(YamlNode::items).orElse(List.of())) {
+      CertificateRule rule = rule(r, r.entries(ADMIN_KEYS), List.of());
+      YamlNode prev = adminNames.putIfAbsent(rule.name(), r);
+      if (prev != null) {
+        throw r.error(
+            "admin rule name '" + rule.name() + "' is used twice (also line " + prev.line() + ")");
+      }
+      admins.add(rule);
+    }
+    return new EnrolmentPolicy(listen, cert, key, rules, tokens, limits, admins);
   }
 
   private static ServiceLimits limits(YamlNode n, int addresses) {
@@ -126,7 +141,11 @@ final class EnrolmentSpec {
   }
 
   private static CertificateRule rule(YamlNode r, List<IpPrefix> allowedLans) {
-    Map<String, YamlNode> e = r.entries(RULE_KEYS);
+    return rule(r, r.entries(RULE_KEYS), allowedLans);
+  }
+
+  private static CertificateRule rule(
+      YamlNode r, Map<String, YamlNode> e, List<IpPrefix> allowedLans) {
     String name = r.require(e, "name").as(EnrolmentSpec::ruleName);
     Optional<YamlNode> glob = YamlNode.optional(e, "subject");
     Optional<YamlNode> regex = YamlNode.optional(e, "subject-regex");
@@ -236,11 +255,7 @@ final class EnrolmentSpec {
     if (!p.certificates().isEmpty()) {
       List<Object> rules = new ArrayList<>();
       for (CertificateRule r : p.certificates()) {
-        Map<String, Object> e = new LinkedHashMap<>();
-        e.put("name", r.name());
-        e.put("ca", r.caBundle().toString());
-        r.crl().ifPresent(c -> e.put("crl", c.toString()));
-        e.put(r.subject().regex() ? "subject-regex" : "subject", r.subject().text());
+        Map<String, Object> e = whoRule(r);
         e.put("lan-prefixes", r.lanPrefixes().stream().map(Object::toString).toList());
         e.put("admit", r.admit().text());
         e.put("rejoin", r.rejoin());
@@ -255,6 +270,11 @@ final class EnrolmentSpec {
       t.put("admit", p.tokens().admit().text());
       t.put("rejoin", p.tokens().rejoin());
       m.put("tokens", t);
+    }
+    if (!p.admins().isEmpty()) {
+      List<Object> rules = new ArrayList<>();
+      p.admins().forEach(r -> rules.add(whoRule(r)));
+      m.put("admins", rules);
     }
     if (!p.limits().equals(ServiceLimits.NONE)) {
       m.put("limits", renderLimits(p.limits()));
@@ -271,5 +291,15 @@ final class EnrolmentSpec {
     l.idleTimeout().ifPresent(v -> m.put("idle-timeout", Durations.format(v)));
     l.connectionDeadline().ifPresent(v -> m.put("connection-deadline", Durations.format(v)));
     return m;
+  }
+
+  /** The keys of a rule that say whose certificate it takes: name, CA, CRL, subject. */
+  private static Map<String, Object> whoRule(CertificateRule r) {
+    Map<String, Object> e = new LinkedHashMap<>();
+    e.put("name", r.name());
+    e.put("ca", r.caBundle().toString());
+    r.crl().ifPresent(c -> e.put("crl", c.toString()));
+    e.put(r.subject().regex() ? "subject-regex" : "subject", r.subject().text());
+    return e;
   }
 }

@@ -20,6 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.wgmesh.core.enrolment.Admit;
 import org.wgmesh.core.enrolment.CertificateRule;
 import org.wgmesh.core.enrolment.EnrolmentPolicy;
+import org.wgmesh.core.enrolment.ServiceLimits;
 import org.wgmesh.core.enrolment.TokenDefaults;
 import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.error.ExitCode;
@@ -240,7 +241,11 @@ class SiteEnrolmentTest {
   void badSection_namesKeyAndLine_exitsConfig_andChangesNothing(
       String name, String from, String to, String message) throws Exception {
     assertThat(SECTION).contains(from);
-    String bad = good + SECTION.replace(from, to);
+    assertRefused(good + SECTION.replace(from, to), message);
+  }
+
+  /** The site file {@code bad} exits 3 with {@code message} (line L+n: the section's n-th line). */
+  void assertRefused(String bad, String message) throws Exception {
     Files.writeString(yaml, bad);
     int sectionLine = (int) good.lines().count() + 1; // the line of enrolment: is L+0
     Matcher m = Pattern.compile("line L\\+(\\d+)").matcher(message);
@@ -259,7 +264,76 @@ class SiteEnrolmentTest {
     assertThatThrownBy(
             () ->
                 new EnrolmentPolicy(
-                    List.of(), Path.of("/a"), Path.of("/b"), List.of(), TokenDefaults.DEFAULT))
+                    List.of(),
+                    Path.of("/a"),
+                    Path.of("/b"),
+                    List.of(),
+                    TokenDefaults.DEFAULT,
+                    ServiceLimits.NONE,
+                    List.of()))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  static final String ADMINS =
+      """
+      enrolment:
+        listen:
+        - 192.0.2.10:8443
+        tls-certificate: /etc/wgmesh/enrol.crt
+        tls-key: /etc/wgmesh/enrol.key
+        admins:
+        - name: ops
+          ca: /etc/wgmesh/admin-ca.pem
+          crl: /etc/wgmesh/admin.crl
+          subject: CN=*.admins.example
+        - name: lab
+          ca: /etc/wgmesh/fleet-ca.pem
+          subject-regex: CN=(?<host>admin-[a-z]+),O=Example
+      """;
+
+  @Test
+  void admins_areReadAsCertificateRules_theirCasTrusted_andWrittenBack() throws Exception {
+    Files.writeString(yaml, good + ADMINS);
+    Site s = SiteFile.load(yaml);
+    EnrolmentPolicy p = s.enrolment().orElseThrow();
+    assertThat(p.certificates()).isEmpty();
+    assertThat(p.admins()).extracting(CertificateRule::name).containsExactly("ops", "lab");
+    assertThat(p.admins().get(0).crl()).contains(Path.of("/etc/wgmesh/admin.crl"));
+    assertThat(p.admins().get(1).subject().regex()).isTrue();
+    assertThat(p.clientCas())
+        .containsExactly(Path.of("/etc/wgmesh/admin-ca.pem"), Path.of("/etc/wgmesh/fleet-ca.pem"));
+    assertThat(SiteCodec.render(s)).isEqualTo(good + ADMINS);
+  }
+
+  static Stream<Arguments> badAdmins() {
+    return Stream.of(
+        Arguments.of(
+            "enrolment key in an admin rule",
+            "    subject: CN=*.admins.example\n",
+            "    subject: CN=*.admins.example\n    admit: auto\n",
+            "Property 'enrolment.admins[0].admit' at line L+10: unknown key"),
+        Arguments.of(
+            "admin without ca",
+            "    ca: /etc/wgmesh/admin-ca.pem\n",
+            "",
+            "Property 'enrolment.admins[0]' at line L+6: missing required key 'ca'"),
+        Arguments.of(
+            "admin name twice",
+            "- name: lab",
+            "- name: ops",
+            "Property 'enrolment.admins[1]' at line L+10: admin rule name 'ops' is used twice"),
+        Arguments.of(
+            "relative admin ca",
+            "ca: /etc/wgmesh/admin-ca.pem",
+            "ca: admin-ca.pem",
+            "Property 'enrolment.admins[0].ca' at line L+7: 'admin-ca.pem' is not absolute"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badAdmins")
+  void badAdmins_nameKeyAndLine_exitConfig(String name, String from, String to, String message)
+      throws Exception {
+    assertThat(ADMINS).contains(from);
+    assertRefused(good + ADMINS.replace(from, to), message);
   }
 }

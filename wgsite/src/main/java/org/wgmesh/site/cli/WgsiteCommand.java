@@ -1,11 +1,14 @@
 package org.wgmesh.site.cli;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -30,6 +33,7 @@ import org.wgmesh.site.BlobSource;
 import org.wgmesh.site.NewSite;
 import org.wgmesh.site.SiteAdmin;
 import org.wgmesh.site.TokenAdmin;
+import org.wgmesh.site.admin.AdminPasswordFile;
 import org.wgmesh.site.enrolment.EnrolmentQueue;
 import org.wgmesh.site.enrolment.EnrolmentService;
 import org.wgmesh.site.enrolment.QueuedHost;
@@ -69,6 +73,7 @@ import picocli.CommandLine.Parameters;
       "  wgsite --queue FILE                list the enrolment requests waiting for a human",
       "  wgsite --approve ID FILE           admit a queued request and publish the site",
       "  wgsite --reject ID FILE            drop a queued request",
+      "  wgsite --admin-password NAME FILE  set a status-page admin's password (read from stdin)",
       ""
     },
     exitCodeListHeading = "%nExit codes (see docs/exit-codes.md):%n",
@@ -148,6 +153,14 @@ public final class WgsiteCommand implements Callable<Integer> {
         names = "--status",
         description = "Show each host's latest health report (a table; --json for machines).")
     boolean status;
+
+    @Option(
+        names = "--admin-password",
+        paramLabel = "NAME",
+        description =
+            "Set the status-page password of admin NAME: one line read from standard input, stored"
+                + " as a slow salted hash in FILE.admins (0600).")
+    String adminPassword;
   }
 
   @ArgGroup(exclusive = true, multiplicity = "0..1")
@@ -296,6 +309,8 @@ public final class WgsiteCommand implements Callable<Integer> {
     SiteAdmin admin = new SiteAdmin(reporter, new PromptConfirmation(io, yes, reporter));
     if (action.token || action.tokens || action.revokeToken != null) {
       tokens();
+    } else if (action.adminPassword != null) {
+      adminPassword();
     } else if (action.serve) {
       EnrolmentService.runUntilStopped(file, reporter, SitePublisher.wgpub(reporter), clock);
     } else if (action.queue || action.approve != null || action.reject != null) {
@@ -344,6 +359,31 @@ public final class WgsiteCommand implements Callable<Integer> {
     }
     io.out().print(json ? Json.pretty(status.json()) + "\n" : status.table());
     io.out().flush();
+  }
+
+  /** {@code --admin-password NAME}: the password is one line of stdin, never an argument. */
+  private void adminPassword() {
+    String name = AdminPasswordFile.checkName(action.adminPassword);
+    SiteFile.load(file);
+    if (io.interactive()) {
+      io.err().print("password for " + name + ": ");
+      io.err().flush();
+    }
+    String line;
+    try {
+      line = io.in().readLine();
+    } catch (IOException e) {
+      throw new InputException("standard input", "cannot be read: " + e.getMessage());
+    }
+    if (line == null) {
+      throw new InputException(
+          "standard input", "is empty", "give the password as one line on standard input");
+    }
+    char[] password = line.toCharArray();
+    AdminPasswordFile.set(file, name, password, new SecureRandom());
+    Arrays.fill(password, '\0');
+    io.out().println("admin " + name + ": password set in " + AdminPasswordFile.beside(file));
+    io.out().println("restart wgsite --serve to take it");
   }
 
   /** {@code --queue}, {@code --approve ID}, {@code --reject ID}. */
@@ -418,7 +458,8 @@ public final class WgsiteCommand implements Callable<Integer> {
             || action.serve
             || action.queue
             || action.approve != null
-            || action.reject != null;
+            || action.reject != null
+            || action.adminPassword != null;
     boolean editing =
         action.blob != null
             || action.remove != null

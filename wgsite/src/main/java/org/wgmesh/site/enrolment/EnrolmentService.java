@@ -7,16 +7,19 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.wgmesh.core.cli.Reporter;
-import org.wgmesh.core.enrolment.CertificateRule;
 import org.wgmesh.core.enrolment.DeviceCertificates;
 import org.wgmesh.core.enrolment.EnrolmentPolicy;
 import org.wgmesh.core.enrolment.ServiceLimits;
 import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.site.Site;
 import org.wgmesh.core.site.SiteFile;
+import org.wgmesh.site.admin.AdminPasswordFile;
+import org.wgmesh.site.admin.SiteAdmins;
 import org.wgmesh.site.service.EnrolmentServer;
 import org.wgmesh.site.service.ServiceSettings;
+import org.wgmesh.site.service.StatusAccess;
 import org.wgmesh.site.status.ReportIntake;
+import org.wgmesh.site.status.StatusDocument;
 
 /**
  * {@code wgsite --serve}: the enrolment service of a site file, with its settings from the {@code
@@ -42,7 +45,7 @@ public final class EnrolmentService {
             .listen(listen)
             .serverCertificate(policy.tlsCertificate())
             .serverKey(policy.tlsKey())
-            .clientCas(policy.certificates().stream().map(CertificateRule::caBundle).toList());
+            .clientCas(policy.clientCas());
     ServiceLimits limits = policy.limits();
     limits.requestsPerMinute().ifPresent(n -> b.rateLimit(n, Duration.ofMinutes(1)));
     limits.maxConnections().ifPresent(b::maxConnections);
@@ -82,10 +85,24 @@ public final class EnrolmentService {
             settings(policy),
             new PolicyDecider(siteFile, certificates, publisher, clock),
             new ReportIntake(siteFile, certificates, clock),
+            statusAccess(siteFile, policy, clock),
             reporter,
             clock);
     reporter.info("enrolment service of %s listening on %s", siteFile, server.addresses());
     return server;
+  }
+
+  /**
+   * The status page's admins ({@code enrolment.admins} certificates, the admin password file) and
+   * its document, read anew for each request. Both are read once here: a new admin takes a restart.
+   */
+  public static StatusAccess statusAccess(Path siteFile, EnrolmentPolicy policy, Clock clock) {
+    SiteAdmins admins =
+        new SiteAdmins(
+            DeviceCertificates.load(policy.admins()),
+            AdminPasswordFile.read(AdminPasswordFile.beside(siteFile)),
+            clock);
+    return new StatusAccess(admins, () -> StatusDocument.read(siteFile, clock.instant()));
   }
 
   /** Runs the service until the JVM is asked to stop (TERM, INT): then closes it and returns. */

@@ -11,7 +11,6 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -35,6 +34,7 @@ final class EnrolmentHandler extends Handler.Abstract {
 
   private final EnrolmentDecider decider;
   private final ReportReceiver receiver;
+  private final StatusPages statusPages;
   private final RateLimiter limiter;
   private final int maxBodyBytes;
   private final Reporter reporter;
@@ -42,11 +42,13 @@ final class EnrolmentHandler extends Handler.Abstract {
   EnrolmentHandler(
       EnrolmentDecider decider,
       ReportReceiver receiver,
+      StatusPages statusPages,
       RateLimiter limiter,
       int maxBodyBytes,
       Reporter reporter) {
     this.decider = decider;
     this.receiver = receiver;
+    this.statusPages = statusPages;
     this.limiter = limiter;
     this.maxBodyBytes = maxBodyBytes;
     this.reporter = reporter;
@@ -55,6 +57,10 @@ final class EnrolmentHandler extends Handler.Abstract {
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
     InetAddress client = clientAddress(request);
+    // The status page has its own limits (it polls; failed logins count), so it goes first.
+    if (StatusPages.serves(request.getHttpURI().getPath())) {
+      return statusPages.handle(request, response, callback, client, clientChain(request));
+    }
     Optional<Duration> wait = limiter.acquire(client);
     if (wait.isPresent()) {
       // Not logged at the default level: a flood would flood the log too.
@@ -270,11 +276,7 @@ final class EnrolmentHandler extends Handler.Abstract {
   }
 
   static boolean answer(Response response, Callback callback, int status, String json) {
-    response.setStatus(status);
-    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-    Content.Sink.write(response, true, json + "\n", callback);
-    return true;
+    return JsonReplies.send(response, callback, status, json);
   }
 
   private static InetAddress clientAddress(Request request) {

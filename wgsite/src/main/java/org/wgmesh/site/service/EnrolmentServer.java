@@ -69,6 +69,22 @@ public final class EnrolmentServer implements AutoCloseable {
       ReportReceiver receiver,
       Reporter reporter,
       Clock clock) {
+    return start(settings, decider, receiver, StatusAccess.NONE, reporter, clock);
+  }
+
+  /**
+   * Starts the service, taking health reports with {@code receiver} and serving the status page to
+   * the admins of {@code status}.
+   *
+   * @throws ConfigException as {@link #start(ServiceSettings, EnrolmentDecider, Reporter, Clock)}
+   */
+  public static EnrolmentServer start(
+      ServiceSettings settings,
+      EnrolmentDecider decider,
+      ReportReceiver receiver,
+      StatusAccess status,
+      Reporter reporter,
+      Clock clock) {
     SslContextFactory.Server tls = tls(settings);
     QueuedThreadPool pool =
         new QueuedThreadPool(
@@ -121,7 +137,13 @@ public final class EnrolmentServer implements AutoCloseable {
         new RateLimiter(
             settings.rateRequests(), settings.ratePeriod(), settings.maxTrackedClients(), clock);
     server.setHandler(
-        new EnrolmentHandler(decider, receiver, limiter, settings.maxBodyBytes(), reporter));
+        new EnrolmentHandler(
+            decider,
+            receiver,
+            new StatusPages(status, settings.maxTrackedClients(), reporter, clock),
+            limiter,
+            settings.maxBodyBytes(),
+            reporter));
 
     try {
       server.start();

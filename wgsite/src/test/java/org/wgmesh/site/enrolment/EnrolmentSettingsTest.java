@@ -24,7 +24,8 @@ class EnrolmentSettingsTest {
         Path.of("/etc/wgmesh/enrol.key"),
         List.of(),
         TokenDefaults.DEFAULT,
-        limits);
+        limits,
+        List.of());
   }
 
   @Test
