@@ -1,5 +1,6 @@
 package org.wgmesh.site.service;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.List;
@@ -32,8 +33,9 @@ import org.wgmesh.core.error.WgmeshException;
  * server key from PEM files; when client CAs are configured it asks for a client certificate
  * (wants, does not need one: token enrolments come without) and the TLS layer refuses any chain
  * those CAs did not issue. Limits: the head and body sizes, the idle timeout, a deadline per
- * connection, a rate limit per client address, a bounded thread pool and queue, a connection cap.
- * {@link #close} stops it and waits for its threads: nothing is left listening or running.
+ * connection, a rate limit per client address (per device certificate for reports), a bounded
+ * thread pool and queue, a connection cap. {@link #close} stops it, waits for its threads and
+ * closes the report receiver (which writes what it holds): nothing is left listening or running.
  */
 public final class EnrolmentServer implements AutoCloseable {
   /** The prefix of every thread the service starts (tests check none outlives {@link #close}). */
@@ -41,10 +43,13 @@ public final class EnrolmentServer implements AutoCloseable {
 
   private final Server server;
   private final List<ServerConnector> connectors;
+  private final ReportReceiver receiver;
 
-  private EnrolmentServer(Server server, List<ServerConnector> connectors) {
+  private EnrolmentServer(
+      Server server, List<ServerConnector> connectors, ReportReceiver receiver) {
     this.server = server;
     this.connectors = connectors;
+    this.receiver = receiver;
   }
 
   /**
@@ -69,7 +74,13 @@ public final class EnrolmentServer implements AutoCloseable {
       ReportReceiver receiver,
       Reporter reporter,
       Clock clock) {
-    SslContextFactory.Server tls = tls(settings);
+    SslContextFactory.Server tls;
+    try {
+      tls = tls(settings);
+    } catch (RuntimeException e) {
+      receiver.close();
+      throw e;
+    }
     QueuedThreadPool pool =
         new QueuedThreadPool(
             settings.maxThreads(),
@@ -117,23 +128,31 @@ public final class EnrolmentServer implements AutoCloseable {
     server.addBean(
         new NetworkConnectionLimit(
             settings.maxConnections(), connectors.toArray(ServerConnector[]::new)));
-    RateLimiter limiter =
-        new RateLimiter(
+    RateLimiter<InetAddress> limiter =
+        new RateLimiter<>(
             settings.rateRequests(), settings.ratePeriod(), settings.maxTrackedClients(), clock);
+    RateLimiter<String> reportLimiter =
+        new RateLimiter<>(
+            settings.reportRequests(),
+            settings.reportPeriod(),
+            settings.maxTrackedClients(),
+            clock);
     server.setHandler(
-        new EnrolmentHandler(decider, receiver, limiter, settings.maxBodyBytes(), reporter));
+        new EnrolmentHandler(
+            decider, receiver, limiter, reportLimiter, settings.maxBodyBytes(), reporter));
 
     try {
       server.start();
     } catch (Exception e) {
       stopQuietly(server);
+      receiver.close();
       throw new ConfigException(
           "enrolment service on " + settings.listen(),
           "cannot start: " + e,
           "is the address this host's and the port free?",
           e);
     }
-    EnrolmentServer started = new EnrolmentServer(server, connectors);
+    EnrolmentServer started = new EnrolmentServer(server, connectors, receiver);
     reporter.info("enrolment service listening on %s", started.addresses());
     return started;
   }
@@ -145,7 +164,10 @@ public final class EnrolmentServer implements AutoCloseable {
         .toList();
   }
 
-  /** Stops listening, ends every connection and waits for the service's threads to end. */
+  /**
+   * Stops listening, ends every connection, waits for the service's threads to end, then closes the
+   * report receiver (after the last request, so the reports it holds are all written).
+   */
   @Override
   public void close() {
     try {
@@ -153,6 +175,8 @@ public final class EnrolmentServer implements AutoCloseable {
       server.join();
     } catch (Exception e) {
       throw new WgmeshException(ExitCode.INTERNAL, "enrolment service", "did not stop: " + e);
+    } finally {
+      receiver.close();
     }
   }
 

@@ -10,7 +10,7 @@ import java.util.List;
  * the receiver's business (the seam, like {@link EnrolmentDecider}).
  */
 @FunctionalInterface
-public interface ReportReceiver {
+public interface ReportReceiver extends AutoCloseable {
   /** A service that takes no reports: every report is answered 403. */
   ReportReceiver NONE =
       (chain, client, body) -> {
@@ -28,4 +28,11 @@ public interface ReportReceiver {
    * @throws BadRequestException when the body is not a report (400 naming the field)
    */
   String receive(List<X509Certificate> chain, InetAddress client, byte[] body);
+
+  /**
+   * Called once by {@link EnrolmentServer#close} after the last request: a receiver that holds
+   * reports in memory writes them here.
+   */
+  @Override
+  default void close() {}
 }
