@@ -67,7 +67,7 @@ public final class EnrolmentService {
         EnrolmentServer.start(
             settings(policy),
             new PolicyDecider(siteFile, certificates, publisher, clock),
-            new ReportIntake(siteFile, certificates, clock),
+            ReportIntake.start(siteFile, certificates, clock),
             reporter,
             clock);
     reporter.info("enrolment service of %s listening on %s", siteFile, server.addresses());
