@@ -6,10 +6,12 @@
 # the end) and the latency percentiles and errors the endpoints saw. Method: docs/benchmarks.md,
 # "Health reports at fleet scale". Not part of scripts/test.sh: timed results are benchmarks.
 #
-#   lab/bench-enrol.sh [--endpoints N] [--interval S] [--duration S] [--peers N] [--certs DIR]
+#   lab/bench-enrol.sh [--endpoints N] [--interval S] [--duration S] [--peers N] [--burst N]
+#                      [--certs DIR]
 #
 # Defaults: 1000 endpoints, every 30 s, for 180 s (the first interval is the warm-up), 8 peers in
-# each report. The certificates (a CA, the server's, one per endpoint; openssl, about a minute for
+# each report. Then --burst N (default 10, the per-address bucket; 0 skips it) more hosts enrol at
+# the same moment (admit: auto: each admitted into the site file and published). The certificates (a CA, the server's, one per endpoint; openssl, about a minute for
 # 1,000) are kept in --certs (default ${TMPDIR:-/tmp}/wgmesh-bench-enrol-certs) for the next run.
 # Builds dist/ first (mvn -B -o -q package -DskipTests) when dist/bin/wgsite is missing. Stops what
 # it started by PID on every exit and removes its work directory.
@@ -21,21 +23,23 @@ endpoints=1000
 interval=30
 duration=180
 peers=8
+burst=10
 certs=${TMPDIR:-/tmp}/wgmesh-bench-enrol-certs
 
-usage() { sed -n '2,15s/^# \{0,1\}//p' "$0"; }
+usage() { sed -n '2,18s/^# \{0,1\}//p' "$0"; }
 while [ $# -gt 0 ]; do
   case $1 in
     --endpoints) endpoints=$2; shift 2 ;;
     --interval) interval=$2; shift 2 ;;
     --duration) duration=$2; shift 2 ;;
     --peers) peers=$2; shift 2 ;;
+    --burst) burst=$2; shift 2 ;;
     --certs) certs=$2; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "error: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
   esac
 done
-for n in "$endpoints" "$interval" "$duration" "$peers"; do
+for n in "$endpoints" "$interval" "$duration" "$peers" "$burst"; do
   case $n in ''|*[!0-9]*) echo "error: '$n' is not a whole number" >&2; exit 2 ;; esac
 done
 if [ "$duration" -le "$interval" ]; then
@@ -113,18 +117,19 @@ EOF
   done
   echo "$n" >"$d/count"
 }
-if [ "$(cat "$certs/count" 2>/dev/null)" != "$endpoints" ]; then
-  echo "making a CA, a server certificate and $endpoints device certificates in $certs ..." >&2
+total=$((endpoints + burst))
+if [ "$(cat "$certs/count" 2>/dev/null)" != "$total" ]; then
+  echo "making a CA, a server certificate and $total device certificates in $certs ..." >&2
   rm -rf -- "$certs"
   started=$SECONDS
-  make_certs "$certs" "$endpoints"
+  make_certs "$certs" "$total"
   echo "   $((SECONDS - started)) s" >&2
 fi
 
 # ---- a site of N hosts with an enrolment: section -------------------------------------------------
 
 "$javac" -nowarn -d "$work/classes" -cp "$dist/lib/wgsite.jar" \
-  "$root"/wgsite/src/test/java/org/wgmesh/site/bench/{BlobGenerator,LatencyStats,ReportLoad}.java
+  "$root"/wgsite/src/test/java/org/wgmesh/site/bench/{BlobGenerator,EnrolBurst,LatencyStats,ReportLoad}.java
 helper() { "$java" -cp "$dist/lib/wgsite.jar:$work/classes" "org.wgmesh.site.bench.$1" "${@:2}"; }
 site=$work/site/wgmesh.yaml
 mkdir -p "$work/site"
@@ -133,6 +138,7 @@ quiet() { "$@" >"$work/setup.log" 2>&1 || { cat "$work/setup.log" >&2; echo "err
 quiet "$dist/bin/wgsite" --domain mesh.example.com --locus bench "$site"
 quiet helper BlobGenerator "$site" 1 "$endpoints" "$work/blobs"
 quiet "$dist/bin/wgsite" -i "@$work/blobs" --yes "$site"
+quiet "$dist/bin/wgpub" "$site"
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 cat >>"$site" <<EOF
 enrolment:
@@ -145,6 +151,8 @@ enrolment:
     ca: $certs/ca.pem
     crl: $certs/ca.crl
     subject: CN=*.fleet.example
+    lan-prefixes:
+    - 10.0.0.0/8
     admit: auto
 EOF
 
@@ -192,6 +200,15 @@ status_file=$site.status
 sleep 2
 reported=$(grep -c '"received"' "$status_file" || true)
 
+if [ "$burst" -gt 0 ]; then
+  b0=$(cpu_ticks)
+  helper EnrolBurst "https://127.0.0.1:$port/v1/enrol" "$certs/ca.pem" "$certs" "$site" \
+    $((endpoints + 1)) "$burst" >"$work/burst.out" 2>"$work/burst.err" ||
+    { cat "$work/burst.err" >&2; echo "error: the enrolment burst failed" >&2; exit 1; }
+  b1=$(cpu_ticks)
+  burst_cpu=$(awk -v a="$b0" -v b="$b1" -v hz="$clk_tck" 'BEGIN { printf "%.2f", (b - a) / hz }')
+fi
+
 cpu_pct=$(awk -v a="$ticks0" -v b="$ticks1" -v t0="$t0" -v t1="$t1" -v hz="$clk_tck" \
   'BEGIN { printf "%.1f", (b - a) / hz / (t1 - t0) * 100 }')
 cpu_per_report=$(awk -v a="$ticks0" -v b="$ticks1" -v hz="$clk_tck" -v n="$endpoints" -v i="$interval" -v t0="$t0" -v t1="$t1" \
@@ -208,3 +225,8 @@ echo "  errors: $(get errors) $(awk '$1 == "error" { printf "(%s: %s) ", $2, $3 
 echo "  service CPU: ${cpu_pct}% of one core over the measured window ($cpu_per_report ms a report)"
 echo "  service memory: VmRSS ${rss_idle} KiB idle, at most ${rss_max} KiB sampled, ${rss_end} KiB at the end; VmHWM ${hwm} KiB; ${threads} threads"
 echo "  status file: $reported hosts, $(stat -c %s "$status_file") bytes"
+if [ "$burst" -gt 0 ]; then
+  echo "  $(sed -n 's/^burst //p' "$work/burst.out"); service CPU ${burst_cpu} s"
+  echo "  $(sed -n 's/^outcome //p' "$work/burst.out" | paste -sd ';' -)"
+  echo "  site file after the burst: $(grep -c 'hostname: bench-' "$site" || true) hosts"
+fi

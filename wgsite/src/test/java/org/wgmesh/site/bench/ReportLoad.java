@@ -189,7 +189,7 @@ public final class ReportLoad {
         + "]}";
   }
 
-  private static SSLContext context(Path ca, Path cert, Path key) throws GeneralSecurityException {
+  static SSLContext context(Path ca, Path cert, Path key) throws GeneralSecurityException {
     KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     keys.init(PemKeys.serverKeyStore(cert, key), PemKeys.STORE_PASSWORD.toCharArray());
     TrustManagerFactory trust =
