@@ -196,6 +196,13 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 hwm=$(status_kb VmHWM)
 rss_end=$(status_kb VmRSS)
 threads=$(status_kb Threads)
+# The live heap: what a full collection leaves (jcmd attaches; the launcher's -XX:-UsePerfData
+# only hides the JVM from jps). RSS is mostly heap the JVM took and has not given back.
+live_kb=?
+if command -v jcmd >/dev/null && jcmd "$service_pid" GC.run >/dev/null 2>&1; then
+  live_kb=$(jcmd "$service_pid" GC.heap_info 2>/dev/null |
+    awk '/generation +total/ || /space +total/ { for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); sub(/K,?/, "", v); u += v } } END { print u + 0 }')
+fi
 status_file=$site.status
 sleep 2
 reported=$(grep -c '"received"' "$status_file" || true)
@@ -223,7 +230,7 @@ echo "  latency (after the first interval): $(sed -n 's/^measured //p' "$work/lo
 echo "  latency of the first interval (warm-up): $(sed -n 's/^warmup //p' "$work/load.out")"
 echo "  errors: $(get errors) $(awk '$1 == "error" { printf "(%s: %s) ", $2, $3 }' "$work/load.out")unfinished $(get unfinished); generator schedule lag at most $(get max_schedule_lag_ms) ms"
 echo "  service CPU: ${cpu_pct}% of one core over the measured window ($cpu_per_report ms a report)"
-echo "  service memory: VmRSS ${rss_idle} KiB idle, at most ${rss_max} KiB sampled, ${rss_end} KiB at the end; VmHWM ${hwm} KiB; ${threads} threads"
+echo "  service memory: VmRSS ${rss_idle} KiB idle, at most ${rss_max} KiB sampled, ${rss_end} KiB at the end; VmHWM ${hwm} KiB; ${threads} threads; live heap after a full GC ${live_kb} KiB${WGMESH_JAVA_OPTS:+ (WGMESH_JAVA_OPTS=$WGMESH_JAVA_OPTS)}"
 echo "  status file: $reported hosts, $(stat -c %s "$status_file") bytes"
 if [ "$burst" -gt 0 ]; then
   echo "  $(sed -n 's/^burst //p' "$work/burst.out"); service CPU ${burst_cpu} s"
