@@ -84,7 +84,7 @@ public final class EnrolmentService {
         EnrolmentServer.start(
             settings(policy),
             new PolicyDecider(siteFile, certificates, publisher, clock),
-            new ReportIntake(siteFile, certificates, clock),
+            ReportIntake.start(siteFile, certificates, clock),
             statusAccess(siteFile, policy, clock),
             reporter,
             clock);

@@ -21,11 +21,12 @@ import org.wgmesh.core.error.SafeText;
 
 /**
  * The API over HTTP: {@code POST /v1/enrol} and {@code GET /v1/health}, every answer JSON. Per
- * request: the client address's rate limit (429 with {@code Retry-After}), the route (404, 405 with
- * {@code Allow}), the content type (415), the body within its limit (413), strict parsing (400
- * naming the field), then the {@link EnrolmentDecider} with the TLS-verified client chain; the
- * decision is logged and answered. The body is read without blocking ({@link BoundedBody}); the
- * decider runs on the server's bounded pool and may block (it publishes).
+ * request: the client address's rate limit, or for a report with a device certificate that
+ * certificate's (429 with {@code Retry-After}), the route (404, 405 with {@code Allow}), the
+ * content type (415), the body within its limit (413), strict parsing (400 naming the field), then
+ * the {@link EnrolmentDecider} with the TLS-verified client chain; the decision is logged and
+ * answered. The body is read without blocking ({@link BoundedBody}); the decider runs on the
+ * server's bounded pool and may block (it publishes).
  */
 final class EnrolmentHandler extends Handler.Abstract {
   static final String ENROL = "/v1/enrol";
@@ -35,7 +36,8 @@ final class EnrolmentHandler extends Handler.Abstract {
   private final EnrolmentDecider decider;
   private final ReportReceiver receiver;
   private final StatusPages statusPages;
-  private final RateLimiter limiter;
+  private final RateLimiter<InetAddress> limiter;
+  private final RateLimiter<String> reportLimiter;
   private final int maxBodyBytes;
   private final Reporter reporter;
 
@@ -43,13 +45,15 @@ final class EnrolmentHandler extends Handler.Abstract {
       EnrolmentDecider decider,
       ReportReceiver receiver,
       StatusPages statusPages,
-      RateLimiter limiter,
+      RateLimiter<InetAddress> limiter,
+      RateLimiter<String> reportLimiter,
       int maxBodyBytes,
       Reporter reporter) {
     this.decider = decider;
     this.receiver = receiver;
     this.statusPages = statusPages;
     this.limiter = limiter;
+    this.reportLimiter = reportLimiter;
     this.maxBodyBytes = maxBodyBytes;
     this.reporter = reporter;
   }
@@ -57,11 +61,15 @@ final class EnrolmentHandler extends Handler.Abstract {
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
     InetAddress client = clientAddress(request);
+    String path = request.getHttpURI().getPath();
     // The status page has its own limits (it polls; failed logins count), so it goes first.
-    if (StatusPages.serves(request.getHttpURI().getPath())) {
+    if (StatusPages.serves(path)) {
       return statusPages.handle(request, response, callback, client, clientChain(request));
     }
-    Optional<Duration> wait = limiter.acquire(client);
+    Optional<Duration> wait =
+        reportIdentity(path, request)
+            .map(reportLimiter::acquire)
+            .orElseGet(() -> limiter.acquire(client));
     if (wait.isPresent()) {
       // Not logged at the default level: a flood would flood the log too.
       reporter.detail("enrolment service: %s rate-limited", client.getHostAddress());
@@ -72,7 +80,6 @@ final class EnrolmentHandler extends Handler.Abstract {
           HttpStatus.TOO_MANY_REQUESTS_429,
           Answers.error("too many requests", "retry after " + wait.get().toSeconds() + " s"));
     }
-    String path = request.getHttpURI().getPath();
     String method = request.getMethod();
     if (ENROL.equals(path)) {
       return "POST".equals(method)
@@ -286,6 +293,26 @@ final class EnrolmentHandler extends Handler.Abstract {
     }
     // Only TCP connectors are configured, so this is a bug, not a client's doing.
     throw new IllegalStateException("no client IP address: " + remote);
+  }
+
+  /**
+   * Who a report is rate-limited as: the issuer and subject of its device certificate, which the
+   * TLS layer verified (the client holds its key), so each host has its own bucket however many
+   * share an address (a NAT, a benchmark on one machine). Revocation is checked later by the
+   * receiver; a revoked certificate gets its own bucket, and is refused. Everything else, and a
+   * report without a certificate, is limited per client address.
+   */
+  private static Optional<String> reportIdentity(String path, Request request) {
+    if (!REPORT.equals(path)) {
+      return Optional.empty();
+    }
+    return clientChain(request).stream()
+        .findFirst()
+        .map(
+            leaf ->
+                leaf.getIssuerX500Principal().getName()
+                    + "\n"
+                    + leaf.getSubjectX500Principal().getName());
   }
 
   /** The chain the TLS layer verified, leaf first; empty when the client sent no certificate. */

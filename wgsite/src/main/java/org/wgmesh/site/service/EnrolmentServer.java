@@ -1,5 +1,6 @@
 package org.wgmesh.site.service;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.List;
@@ -32,8 +33,9 @@ import org.wgmesh.core.error.WgmeshException;
  * server key from PEM files; when client CAs are configured it asks for a client certificate
  * (wants, does not need one: token enrolments come without) and the TLS layer refuses any chain
  * those CAs did not issue. Limits: the head and body sizes, the idle timeout, a deadline per
- * connection, a rate limit per client address, a bounded thread pool and queue, a connection cap.
- * {@link #close} stops it and waits for its threads: nothing is left listening or running.
+ * connection, a rate limit per client address (per device certificate for reports), a bounded
+ * thread pool and queue, a connection cap. {@link #close} stops it, waits for its threads and
+ * closes the report receiver (which writes what it holds): nothing is left listening or running.
  */
 public final class EnrolmentServer implements AutoCloseable {
   /** The prefix of every thread the service starts (tests check none outlives {@link #close}). */
@@ -41,10 +43,13 @@ public final class EnrolmentServer implements AutoCloseable {
 
   private final Server server;
   private final List<ServerConnector> connectors;
+  private final ReportReceiver receiver;
 
-  private EnrolmentServer(Server server, List<ServerConnector> connectors) {
+  private EnrolmentServer(
+      Server server, List<ServerConnector> connectors, ReportReceiver receiver) {
     this.server = server;
     this.connectors = connectors;
+    this.receiver = receiver;
   }
 
   /**
@@ -85,7 +90,13 @@ public final class EnrolmentServer implements AutoCloseable {
       StatusAccess status,
       Reporter reporter,
       Clock clock) {
-    SslContextFactory.Server tls = tls(settings);
+    SslContextFactory.Server tls;
+    try {
+      tls = tls(settings);
+    } catch (RuntimeException e) {
+      receiver.close();
+      throw e;
+    }
     QueuedThreadPool pool =
         new QueuedThreadPool(
             settings.maxThreads(),
@@ -133,15 +144,22 @@ public final class EnrolmentServer implements AutoCloseable {
     server.addBean(
         new NetworkConnectionLimit(
             settings.maxConnections(), connectors.toArray(ServerConnector[]::new)));
-    RateLimiter limiter =
-        new RateLimiter(
+    RateLimiter<InetAddress> limiter =
+        new RateLimiter<>(
             settings.rateRequests(), settings.ratePeriod(), settings.maxTrackedClients(), clock);
+    RateLimiter<String> reportLimiter =
+        new RateLimiter<>(
+            settings.reportRequests(),
+            settings.reportPeriod(),
+            settings.maxTrackedClients(),
+            clock);
     server.setHandler(
         new EnrolmentHandler(
             decider,
             receiver,
             new StatusPages(status, settings.maxTrackedClients(), reporter, clock),
             limiter,
+            reportLimiter,
             settings.maxBodyBytes(),
             reporter));
 
@@ -149,6 +167,7 @@ public final class EnrolmentServer implements AutoCloseable {
       server.start();
     } catch (Exception e) {
       stopQuietly(server);
+      receiver.close();
       throw new ConfigException(
           "enrolment service on " + settings.listen(),
           "cannot start: " + e,
@@ -156,7 +175,7 @@ public final class EnrolmentServer implements AutoCloseable {
           e);
     }
     // The caller logs where it listens, with what it serves (EnrolmentService names the site).
-    return new EnrolmentServer(server, connectors);
+    return new EnrolmentServer(server, connectors, receiver);
   }
 
   /** The addresses listened on, with the ports actually bound (port 0 in the settings). */
@@ -166,7 +185,10 @@ public final class EnrolmentServer implements AutoCloseable {
         .toList();
   }
 
-  /** Stops listening, ends every connection and waits for the service's threads to end. */
+  /**
+   * Stops listening, ends every connection, waits for the service's threads to end, then closes the
+   * report receiver (after the last request, so the reports it holds are all written).
+   */
   @Override
   public void close() {
     try {
@@ -174,6 +196,8 @@ public final class EnrolmentServer implements AutoCloseable {
       server.join();
     } catch (Exception e) {
       throw new WgmeshException(ExitCode.INTERNAL, "enrolment service", "did not stop: " + e);
+    } finally {
+      receiver.close();
     }
   }
 

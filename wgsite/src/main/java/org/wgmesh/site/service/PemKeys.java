@@ -26,7 +26,7 @@ import org.wgmesh.core.io.BoundedFiles;
  */
 public final class PemKeys {
   /** The password of the in-memory key store; it protects nothing, Jetty needs one. */
-  static final String STORE_PASSWORD = "in-memory";
+  public static final String STORE_PASSWORD = "in-memory";
 
   private static final BoundedFiles.Limit LIMIT =
       new BoundedFiles.Limit("PEM file size limit", 1 << 20, ConfigException::new);

@@ -1,6 +1,5 @@
 package org.wgmesh.site.service;
 
-import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,18 +8,21 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A token bucket per client address: each address may make {@code requests} requests at once and
- * gets them back at an even rate over {@code per}. Memory is bounded: at most {@code maxClients}
- * addresses are tracked; when that many are, buckets that have filled up again are forgotten, and
- * if none has, a new address is refused too (a flood from many addresses throttles everyone rather
- * than growing the map). Thread-safe.
+ * A token bucket per client (an address, or an authenticated identity such as a device
+ * certificate's subject): each client may make {@code requests} requests at once and gets them back
+ * at an even rate over {@code per}. Memory is bounded: at most {@code maxClients} clients are
+ * tracked; when that many are, buckets that have filled up again are forgotten, and if none has, a
+ * new client is refused too (a flood from many clients throttles everyone rather than growing the
+ * map). Thread-safe.
+ *
+ * @param <K> what a client is told apart by
  */
-public final class RateLimiter {
+public final class RateLimiter<K> {
   private final int requests;
   private final double tokensPerMilli;
   private final int maxClients;
   private final Clock clock;
-  private final Map<InetAddress, Bucket> buckets = new HashMap<>();
+  private final Map<K, Bucket> buckets = new HashMap<>();
   private Instant lastPurge = Instant.MIN;
 
   private static final class Bucket {
@@ -50,7 +52,7 @@ public final class RateLimiter {
    * @return empty when the request may go ahead; otherwise how long until it may (at least one
    *     second, as {@code Retry-After} counts whole seconds)
    */
-  public synchronized Optional<Duration> acquire(InetAddress client) {
+  public synchronized Optional<Duration> acquire(K client) {
     Instant now = clock.instant();
     Bucket bucket = buckets.get(client);
     if (bucket == null) {
@@ -69,7 +71,7 @@ public final class RateLimiter {
     return Optional.of(Duration.ofSeconds(Math.max(1, (waitMillis + 999) / 1000)));
   }
 
-  /** How many addresses are tracked now (for tests of the bound). */
+  /** How many clients are tracked now (for tests of the bound). */
   public synchronized int trackedClients() {
     return buckets.size();
   }

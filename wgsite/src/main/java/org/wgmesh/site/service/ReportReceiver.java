@@ -11,7 +11,7 @@ import java.util.Optional;
  * the receiver's business (the seam, like {@link EnrolmentDecider}).
  */
 @FunctionalInterface
-public interface ReportReceiver {
+public interface ReportReceiver extends AutoCloseable {
   /** A service that takes no reports: every report is answered 403. */
   ReportReceiver NONE =
       (chain, bearer, client, body) -> {
@@ -32,4 +32,11 @@ public interface ReportReceiver {
    */
   String receive(
       List<X509Certificate> chain, Optional<String> bearer, InetAddress client, byte[] body);
+
+  /**
+   * Called once by {@link EnrolmentServer#close} after the last request: a receiver that holds
+   * reports in memory writes them here.
+   */
+  @Override
+  default void close() {}
 }

@@ -28,6 +28,10 @@ import org.wgmesh.core.enrolment.ServiceLimits;
  * @param maxThreads the thread pool's size (acceptor and selector threads included)
  * @param maxQueuedJobs how many jobs wait for a thread before the server refuses more
  * @param maxConnections open connections across all addresses; accepting pauses beyond
+ * @param reportRequests health reports one device certificate (issuer and subject) may send at once
+ *     ... (reports with a certificate are limited per certificate, not per address, so a fleet
+ *     behind one NAT address can report; enrolments and the rest stay limited per address)
+ * @param reportPeriod ... and gets back over this period (429 with {@code Retry-After} beyond)
  */
 public record ServiceSettings(
     List<InetSocketAddress> listen,
@@ -43,7 +47,9 @@ public record ServiceSettings(
     int maxTrackedClients,
     int maxThreads,
     int maxQueuedJobs,
-    int maxConnections) {
+    int maxConnections,
+    int reportRequests,
+    Duration reportPeriod) {
   public ServiceSettings {
     listen = List.copyOf(listen);
     if (listen.isEmpty()) {
@@ -61,6 +67,8 @@ public record ServiceSettings(
     positive("maxTrackedClients", maxTrackedClients);
     positive("maxQueuedJobs", maxQueuedJobs);
     positive("maxConnections", maxConnections);
+    positive("reportRequests", reportRequests);
+    positive("reportPeriod", reportPeriod.toMillis());
     // Jetty leases an acceptor and a selector thread per address; requests need the rest.
     if (maxThreads < ServiceLimits.minThreads(listen.size())) {
       throw new IllegalArgumentException(
@@ -92,7 +100,8 @@ public record ServiceSettings(
         .maxTrackedClients(maxTrackedClients)
         .maxThreads(maxThreads)
         .maxQueuedJobs(maxQueuedJobs)
-        .maxConnections(maxConnections);
+        .maxConnections(maxConnections)
+        .reportRateLimit(reportRequests, reportPeriod);
   }
 
   /** The defaults suit a site of a few thousand hosts on a small controller. */
@@ -112,6 +121,9 @@ public record ServiceSettings(
     private int maxThreads = 16;
     private int maxQueuedJobs = 64;
     private int maxConnections = 256;
+    // A host reports from its timer every 30 s or more: 6 a minute leaves room for retries.
+    private int reportRequests = 6;
+    private Duration reportPeriod = Duration.ofMinutes(1);
 
     private Builder() {}
 
@@ -181,6 +193,12 @@ public record ServiceSettings(
       return this;
     }
 
+    public Builder reportRateLimit(int requests, Duration period) {
+      this.reportRequests = requests;
+      this.reportPeriod = period;
+      return this;
+    }
+
     public ServiceSettings build() {
       return new ServiceSettings(
           listen,
@@ -196,7 +214,9 @@ public record ServiceSettings(
           maxTrackedClients,
           maxThreads,
           maxQueuedJobs,
-          maxConnections);
+          maxConnections,
+          reportRequests,
+          reportPeriod);
     }
   }
 }

@@ -90,10 +90,15 @@ class EnrolmentServerTest {
   }
 
   private void start(ServiceSettings settings) {
+    start(settings, ReportReceiver.NONE);
+  }
+
+  private void start(ServiceSettings settings, ReportReceiver receiver) {
     server =
         EnrolmentServer.start(
             settings,
             this::decide,
+            receiver,
             new Reporter(new PrintWriter(log, true), Reporter.Verbosity.NORMAL),
             Clock.systemUTC());
   }
@@ -260,6 +265,54 @@ class EnrolmentServerTest {
     assertThat(r.headers()).containsIgnoringCase("retry-after: 20");
     assertThat(field(r, "error")).isEqualTo("too many requests");
     assertThat(seen).hasSize(3);
+  }
+
+  @Test
+  void reports_areLimitedPerCertificate_notPerAddress_enrolmentsStayPerAddress() throws Exception {
+    start(
+        settings()
+            .rateLimit(1, Duration.ofMinutes(1))
+            .reportRateLimit(2, Duration.ofMinutes(1))
+            .build(),
+        (chain, bearer, client, body) -> chain.get(0).getSubjectX500Principal().getName());
+    // the address's one request
+    assertThat(curl(url(EnrolmentHandler.HEALTH)).status()).isEqualTo(200);
+    Path body = Files.createTempFile(dir, "report", ".json");
+    Files.writeString(body, "{}", StandardCharsets.UTF_8);
+    List<String> report =
+        List.of("-H", "Content-Type: application/json", "--data-binary", "@" + body);
+    // two hosts on the one address report twice each: each certificate has its own bucket
+    for (int i = 0; i < 2; i++) {
+      for (Path[] device :
+          List.of(
+              new Path[] {pki.deviceCert, pki.deviceKey},
+              new Path[] {pki.secondDeviceCert, pki.secondDeviceKey})) {
+        List<String> argv = new ArrayList<>(report);
+        argv.addAll(
+            List.of(
+                "--cert",
+                device[0].toString(),
+                "--key",
+                device[1].toString(),
+                url(EnrolmentHandler.REPORT)));
+        Curl.Result r = curl(argv.toArray(String[]::new));
+        assertThat(r.status()).as(r.body() + r.stderr()).isEqualTo(200);
+      }
+    }
+    List<String> third = new ArrayList<>(report);
+    third.addAll(
+        List.of(
+            "--cert",
+            pki.deviceCert.toString(),
+            "--key",
+            pki.deviceKey.toString(),
+            url(EnrolmentHandler.REPORT)));
+    Curl.Result r = curl(third.toArray(String[]::new));
+    assertThat(r.status()).isEqualTo(429);
+    assertThat(r.headers()).containsIgnoringCase("retry-after: 30");
+    // the address's own limit was spent by the health check: an enrolment waits
+    assertThat(post(VALID).status()).isEqualTo(429);
+    assertThat(seen).isEmpty();
   }
 
   @Test

@@ -39,7 +39,7 @@ class RateLimiterTest {
   @Test
   void burstThenRetryAfter_thenRefilled() throws Exception {
     StepClock clock = new StepClock();
-    RateLimiter limiter = new RateLimiter(3, Duration.ofMinutes(1), 100, clock);
+    RateLimiter<InetAddress> limiter = new RateLimiter<>(3, Duration.ofMinutes(1), 100, clock);
     InetAddress a = address(1);
     assertThat(limiter.acquire(a)).isEmpty();
     assertThat(limiter.acquire(a)).isEmpty();
@@ -55,7 +55,7 @@ class RateLimiterTest {
   @Test
   void trackedClients_areBounded_fullBucketsForgotten() throws Exception {
     StepClock clock = new StepClock();
-    RateLimiter limiter = new RateLimiter(2, Duration.ofSeconds(10), 3, clock);
+    RateLimiter<InetAddress> limiter = new RateLimiter<>(2, Duration.ofSeconds(10), 3, clock);
     for (int i = 1; i <= 3; i++) {
       assertThat(limiter.acquire(address(i))).isEmpty();
     }

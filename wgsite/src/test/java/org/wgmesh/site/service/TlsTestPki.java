@@ -22,6 +22,8 @@ public final class TlsTestPki {
   public final Path serverKey;
   public final Path deviceCert;
   public final Path deviceKey;
+  public final Path secondDeviceCert;
+  public final Path secondDeviceKey;
   public final Path foreignCert;
   public final Path foreignKey;
 
@@ -32,6 +34,8 @@ public final class TlsTestPki {
     serverKey = dir.resolve("server.key");
     deviceCert = dir.resolve("device.pem");
     deviceKey = dir.resolve("device.key");
+    secondDeviceCert = dir.resolve("device2.pem");
+    secondDeviceKey = dir.resolve("device2.key");
     foreignCert = dir.resolve("foreign.pem");
     foreignKey = dir.resolve("foreign.key");
   }
@@ -47,6 +51,7 @@ public final class TlsTestPki {
         "/CN=site.example.net",
         "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
     pki.leaf("device", "ca", "/O=example/CN=web-1", "extendedKeyUsage=clientAuth\n");
+    pki.leaf("device2", "ca", "/O=example/CN=web-2", "extendedKeyUsage=clientAuth\n");
     pki.leaf("foreign", "other-ca", "/O=example/CN=web-1", "extendedKeyUsage=clientAuth\n");
     return pki;
   }

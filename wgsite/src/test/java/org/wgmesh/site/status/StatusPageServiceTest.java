@@ -128,7 +128,7 @@ class StatusPageServiceTest {
         EnrolmentServer.start(
             settings,
             new PolicyDecider(yaml, certificates, SitePublisher.wgpub(reporter), clock),
-            new ReportIntake(yaml, certificates, clock),
+            ReportIntake.start(yaml, certificates, clock),
             EnrolmentService.statusAccess(yaml, policy, clock),
             reporter,
             clock);

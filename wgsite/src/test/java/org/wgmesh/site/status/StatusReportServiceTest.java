@@ -57,6 +57,7 @@ class StatusReportServiceTest {
   StringWriter log = new StringWriter();
   Reporter reporter = new Reporter(new PrintWriter(log, true), Reporter.Verbosity.NORMAL);
   EnrolmentServer server;
+  ReportIntake intake;
 
   @BeforeEach
   void setUp() throws Exception {
@@ -99,7 +100,7 @@ class StatusReportServiceTest {
         EnrolmentServer.start(
             settings,
             new PolicyDecider(yaml, certificates, SitePublisher.wgpub(reporter), clock),
-            new ReportIntake(yaml, certificates, clock),
+            ReportIntake.start(yaml, certificates, clock),
             reporter,
             clock);
     // web-1 and web-2 enrol while both are good; then web-2 is revoked.
@@ -110,6 +111,7 @@ class StatusReportServiceTest {
     }
     server.close();
     fleet.revoke(revoked);
+    intake = ReportIntake.start(yaml, DeviceCertificates.load(policy.certificates()), clock);
     server =
         EnrolmentServer.start(
             settings,
@@ -118,7 +120,7 @@ class StatusReportServiceTest {
                 DeviceCertificates.load(policy.certificates()),
                 SitePublisher.wgpub(reporter),
                 clock),
-            new ReportIntake(yaml, DeviceCertificates.load(policy.certificates()), clock),
+            intake,
             reporter,
             clock);
   }
@@ -179,6 +181,8 @@ class StatusReportServiceTest {
     Curl.Result r = report(Optional.of(good), Reports.body(3, true, Reports.peer("web-2", "40")));
     assertThat(r.status()).as(r.body() + r.stderr()).isEqualTo(200);
     assertThat(r.body()).contains("\"stored\":\"web-1\"");
+    // held in memory until the intake's next write (about a second)
+    assertThat(intake.flush()).isTrue();
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(statusFile())))
         .isEqualTo("rw-------");
     StatusFile.Received stored = StatusFile.read(statusFile()).get("web-1");
@@ -228,6 +232,7 @@ class StatusReportServiceTest {
                 "https://127.0.0.1:" + server.addresses().get(0).getPort() + "/v1/report"));
     assertThat(get.status()).isEqualTo(405);
 
+    assertThat(intake.flush()).isFalse();
     assertThat(Files.exists(statusFile())).isFalse();
     assertThat(log.toString()).contains("report: address=127.0.0.1 refused: certificate refused");
   }

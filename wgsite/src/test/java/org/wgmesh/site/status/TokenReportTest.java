@@ -99,7 +99,7 @@ class TokenReportTest {
         EnrolmentServer.start(
             settings,
             new PolicyDecider(yaml, certificates, SitePublisher.wgpub(reporter), clock),
-            new ReportIntake(yaml, certificates, clock),
+            ReportIntake.start(yaml, certificates, clock),
             reporter,
             clock);
   }
