@@ -269,7 +269,9 @@ status_part() {
         bad "chromium is not installed (scripts/setup-debian.sh installs it)"
     elif ! command -v node >/dev/null || ! command -v npm >/dev/null; then
         bad "node and npm are not installed (Node.js 20 or newer: docs/e2e.md)"
-    elif [ ! -d "$HERE/browser/node_modules/playwright-core" ] &&
+    # playwright-core as pinned by lab/browser/package-lock.json: npm ci when node_modules is
+    # missing or older than the lock (npm ci writes node_modules/.package-lock.json).
+    elif [ "$HERE/browser/package-lock.json" -nt "$HERE/browser/node_modules/.package-lock.json" ] &&
         ! (cd "$HERE/browser" && npm ci --no-audit --no-fund --ignore-scripts >"$d/npm.log" 2>&1); then
         bad "npm ci in lab/browser failed: $(tail -n 3 "$d/npm.log")"
     fi
