@@ -238,7 +238,7 @@ bfd_to_is() { # A B STATE SECS
 }
 
 status_part() {
-    local t0 d rc browser up
+    local t0 d rc browser up p f
     d=$(ml__state)
     # -------- reports
     log "status: every host reports (wgdeploy --check --report); wgsite --status --json --metrics"
@@ -262,7 +262,7 @@ status_part() {
     # -------- page
     log "status page: headless Chromium in the site namespace; cut h$CUT_A-h$CUT_B; screenshots in $SHOTS"
     t0=$(mf_now_ms)
-    rm -f "$SHOTS"/status-*.png "$SHOTS"/*.log "$SHOTS"/*.txt "$d/browser.ready" "$d/browser.rc"
+    rm -f "$SHOTS"/status-*.png "$SHOTS"/status-*.json "$SHOTS"/*.log "$SHOTS"/*.txt "$d/browser.ready" "$d/browser.rc"
     mkdir -p "$SHOTS" || bad "cannot make $SHOTS"
     echo "status page artefacts: $SHOTS"
     if [ ! -x /usr/bin/chromium ]; then
@@ -309,10 +309,16 @@ status_part() {
         # The site's view: both ends of the cut unhealthy with a fresh report, the others healthy.
         if site_status; then
             status_is unhealthy "$CUT_A" "$CUT_B"
+            # Each end's failed checks, as the site stored them, name its link to the other.
+            for p in "$CUT_A:$CUT_B" "$CUT_B:$CUT_A"; do
+                awk -v h="h${p%%:*}" -v c="link.$(iface_of "${p#*:}")" '$1 == h && index("," $7 ",", "," c ",") {f = 1} END {exit !f}' <<<"$STATUS_ROWS" ||
+                    bad "wgsite --status: h${p%%:*}'s failed checks do not name link.$(iface_of "${p#*:}") (to h${p#*:}): $(awk -v h="h${p%%:*}" '$1 == h' <<<"$STATUS_ROWS")"
+            done
             status_is healthy $(tr ' ' '\n' <<<"$FLEET" | grep -vx -e "$CUT_A" -e "$CUT_B")
             metric_is wgmesh_site_hosts_reporting 5
             metric_is wgmesh_site_hosts_unhealthy 2
             cp "$d/status.json" "$SHOTS/status-cut.json"
+            printf '%s\n' "$STATUS_ROWS" >"$SHOTS/status-cut.txt"
         fi
         # The link restored: the mesh converges, the two report healthy again.
         ml_unblock "h$CUT_A" "h$CUT_B" || bad "ml_unblock h$CUT_A h$CUT_B failed"
@@ -324,7 +330,7 @@ status_part() {
     fi
     grep -h 'status-page:' "$d/logs/status-page.log" >"$SHOTS/status-page.log" 2>/dev/null
     printf '%s\n' "$STATUS_ROWS" >"$SHOTS/status-after.txt"
-    verdict page "Chromium: 5 healthy in ${FIG_HEALTHY:-?} ms; h$CUT_A-h$CUT_B cut: '${CUT_CHECK:-?}', h$CUT_A and h$CUT_B reported (exit 12), the page showed h$CUT_A unhealthy without a reload ${FIG_UNHEALTHY:-?} ms after the cut; wgsite --status: h$CUT_A, h$CUT_B unhealthy, 3 healthy, metrics 2 unhealthy; restored: converged ${FIG_BACK:-?}, 5 healthy again; screenshots in $SHOTS"
+    verdict page "Chromium: 5 healthy in ${FIG_HEALTHY:-?} ms; h$CUT_A-h$CUT_B cut: '${CUT_CHECK:-?}', h$CUT_A and h$CUT_B reported (exit 12), the page showed h$CUT_A unhealthy without a reload ${FIG_UNHEALTHY:-?} ms after the cut; wgsite --status: h$CUT_A, h$CUT_B unhealthy (failed: $(awk -v a="h$CUT_A" -v b="h$CUT_B" '$1 == a || $1 == b {printf "%s %s; ", $1, $7}' "$SHOTS/status-cut.txt" 2>/dev/null)), 3 healthy, metrics 2 unhealthy; restored: converged ${FIG_BACK:-?}, 5 healthy again; screenshots in $SHOTS"
 }
 
 # ---------------------------------------------------------------- 1. fleet
