@@ -16,6 +16,13 @@
 #   api       curl from addresses of their own: malformed JSON, a wrong type, an oversized body,
 #             a slow body, a repeated request, a flood (429 with Retry-After): each its status and
 #             JSON error, the site file unchanged
+#   reports   every host runs `wgdeploy --check --report` (as the packaged unit does): wgsite
+#             --status --json lists the 5 healthy, links 4/4, a recent report; its metrics count 5
+#             reporting, 0 unhealthy
+#   page      the status page in headless Chromium (lab/browser/status-page.mjs, run in the `site`
+#             netns): 5 healthy; the h2-h4 link cut, h2 and h4 report (check failed, report
+#             stored): h2 unhealthy without a reload; screenshots in
+#             ${WGM_ARTEFACTS:-lab/artefacts}/e2e-enrol/; the link restored, 5 healthy again
 #   rejoin    h1 loses its WireGuard key, wghost makes a new one and enrols again: same number,
 #             ASN and port, the peers use the new key, the mesh converges again
 #   teardown  nothing of the lab left
@@ -149,19 +156,188 @@ mf__renumber() { awk -v map="$SITE_NUMBERS" 'BEGIN { n = split(map, a, " "); for
 mf_bgp_list() { mf_birdc "$1" show protocols | awk '$2 == "BGP" {print $1, $4, $6}' | mf__renumber; }
 mf_bfd_list() { mf_birdc "$1" show bfd sessions | awk '$2 ~ /^wg/ {print $2, $3}' | mf__renumber; }
 
-# ---------------------------------------------------------------- status (issue 23, a later part)
+# ---------------------------------------------------------------- status (issue 23)
 
-# The status part (hosts reporting their health, the status page in a browser) goes here: it
-# runs on the converged fleet, between the API checks and the rejoin. Nothing yet.
+# The status part runs on the converged fleet, between the API checks and the rejoin:
+#   reports   every host runs `wgdeploy --check --report` (the packaged unit's ExecStartPost);
+#             `wgsite --status --json --metrics` lists the 5 healthy, every link up, a recent report
+#   page      the status page in headless Chromium (lab/browser/status-page.mjs, in the `site`
+#             namespace, password login): every host healthy; the h2-h4 link cut (ml_block), h2
+#             and h4 report again (their check fails, the report is still stored): the page shows
+#             h2 unhealthy without a reload; screenshots kept in $SHOTS; the link restored, the
+#             mesh converges and every host reports healthy again
+SHOTS=${WGM_ARTEFACTS:-$MF_ROOT/lab/artefacts}/e2e-enrol
+CUT_A=2 CUT_B=4                    # the cut link: a certificate host and a token host
+
+# wgdeploy --check --report on the hosts listed, at once; REPORT_RC[N] is each one's exit code,
+# its output in STATE/report-hN.out/.err.
+declare -A REPORT_RC
+report_from() { # N...
+    local n p pids=()
+    for n in "$@"; do
+        ( mf_check "$n" --report
+          rc=$?
+          printf '%s\n' "$MF_OUT" >"$(ml__state)/report-h$n.out"
+          printf '%s\n' "$MF_ERR" >"$(ml__state)/report-h$n.err"
+          exit $rc ) &
+        pids+=("$n:$!")
+    done
+    for p in "${pids[@]}"; do
+        wait "${p#*:}"
+        REPORT_RC[${p%%:*}]=$?
+    done
+}
+# Each host listed must have reported with exit code WANT (0 healthy, 12 unhealthy: both mean the
+# report was stored; any other is the report's own failure).
+reported() { # WANT N...
+    local want=$1 n
+    shift
+    for n in "$@"; do
+        [ "${REPORT_RC[$n]:-?}" = "$want" ] ||
+            bad "wgdeploy --check --report on h$n exited ${REPORT_RC[$n]:-?}, want $want: $(grep -hE '^(FAIL|error|hint)' "$(ml__state)/report-h$n".{out,err} | tr '\n' ' ')"
+    done
+}
+# wgsite --status --json --metrics in the site namespace (as the lab runs wgsite): one line per
+# host "HOST HEALTH LINKS-UP PEERS REPORT-AGE SERIAL FAILED-CHECKS" in STATUS_ROWS (node reads the
+# JSON: it is there for the browser anyway), the document in STATE/status.json, the metrics in
+# STATE/site-status.prom.
+site_status() {
+    local d
+    d=$(ml__state)
+    mf__run site -- "$MF_BIN/wgsite" --status --json --metrics "$d/site-status.prom" "$SITE" || { bad "wgsite --status --json: $MF_ERR"; return 1; }
+    printf '%s\n' "$MF_OUT" >"$d/status.json"
+    STATUS_ROWS=$(node -e 'for (const h of JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).hosts)
+        console.log([h.host, h.health, h["links-up"] ?? "-", h.peers ?? "-", h["report-age"] ?? "-", h.serial ?? "-",
+            (h["failed-checks"] || []).join(",") || "-"].join(" "))' "$d/status.json") || { bad "status JSON unreadable: ${MF_OUT:0:300}"; return 1; }
+}
+# Every host listed is HEALTH in STATUS_ROWS with a report at most 60 s old (and, when healthy,
+# every link up).
+status_is() { # HEALTH N...
+    local want=$1 n row health up peers age
+    shift
+    for n in "$@"; do
+        row=$(awk -v h="h$n" '$1 == h' <<<"$STATUS_ROWS")
+        read -r _ health up peers age _ <<<"$row"
+        [ "$health" = "$want" ] || { bad "wgsite --status: h$n is '${health:-absent}', want $want ($row)"; continue; }
+        [ "$age" != - ] && [ "$age" -le 60 ] || bad "wgsite --status: h$n's last report is '$age' s old, want a recent one"
+        [ "$want" != healthy ] || { [ "$up" = 4 ] && [ "$peers" = 4 ]; } || bad "wgsite --status: h$n has links $up/$peers up, want 4/4"
+    done
+}
+metric_is() { # NAME VALUE
+    local got
+    got=$(awk -v n="$1" '$1 == n {print $2}' "$(ml__state)/site-status.prom")
+    [ "$got" = "$2" ] || bad "the site's metrics: $1 is '${got:-absent}', want $2"
+}
+# Waits until BFD on hA sees its session to hB as S (Up/Down).
+bfd_to_is() { # A B STATE SECS
+    local end=$(( $(mf_now_ms) + $4 * 1000 ))
+    until [ "$(mf_bfd_list "$1" | awk -v i="wg$2" '$1 == i {print $2}')" = "$3" ]; do
+        [ "$(mf_now_ms)" -lt "$end" ] || return 1
+        sleep 0.1
+    done
+}
+
 status_part() {
-    :
+    local t0 d rc browser up p f
+    d=$(ml__state)
+    # -------- reports
+    log "status: every host reports (wgdeploy --check --report); wgsite --status --json --metrics"
+    t0=$(mf_now_ms)
+    report_from $FLEET
+    reported 0 $FLEET
+    FIG_REPORTS=$(( $(mf_now_ms) - t0 ))
+    if command -v node >/dev/null && site_status; then
+        status_is healthy $FLEET
+        metric_is wgmesh_site_hosts 5
+        metric_is wgmesh_site_hosts_reporting 5
+        metric_is wgmesh_site_hosts_unhealthy 0
+        metric_is wgmesh_site_hosts_stale 0
+        metric_is wgmesh_site_hosts_never_reported 0
+        promtool check metrics <"$d/site-status.prom" >/dev/null 2>&1 || bad "promtool rejects the site's metrics: $(promtool check metrics <"$d/site-status.prom" 2>&1 | head -n 3)"
+    else
+        command -v node >/dev/null || bad "node is not installed (Node.js 20 or newer: docs/e2e.md)"
+    fi
+    verdict reports "5 x wgdeploy --check --report (3 by certificate, 2 by credential) in $FIG_REPORTS ms, each exit 0; wgsite --status: 5 healthy, links 4/4, report age $(awk '{print $5}' <<<"$STATUS_ROWS" | sort -n | tail -n 1) s at most; metrics: 5 reporting, 0 unhealthy, 0 stale"
+
+    # -------- page
+    log "status page: headless Chromium in the site namespace; cut h$CUT_A-h$CUT_B; screenshots in $SHOTS"
+    t0=$(mf_now_ms)
+    rm -f "$SHOTS"/status-*.png "$SHOTS"/status-*.json "$SHOTS"/*.log "$SHOTS"/*.txt "$d/browser.ready" "$d/browser.rc"
+    mkdir -p "$SHOTS" || bad "cannot make $SHOTS"
+    echo "status page artefacts: $SHOTS"
+    if [ ! -x /usr/bin/chromium ]; then
+        bad "chromium is not installed (scripts/setup-debian.sh installs it)"
+    elif ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+        bad "node and npm are not installed (Node.js 20 or newer: docs/e2e.md)"
+    # playwright-core as pinned by lab/browser/package-lock.json: npm ci when node_modules is
+    # missing or older than the lock (npm ci writes node_modules/.package-lock.json).
+    elif [ "$HERE/browser/package-lock.json" -nt "$HERE/browser/node_modules/.package-lock.json" ] &&
+        ! (cd "$HERE/browser" && npm ci --no-audit --no-fund --ignore-scripts >"$d/npm.log" 2>&1); then
+        bad "npm ci in lab/browser failed: $(tail -n 3 "$d/npm.log")"
+    fi
+    if [ ${#ERRS[@]} = 0 ]; then
+        browser=$(ml_spawn site status-page -- sh -c 'node "$@"; echo $? >"$0"' "$d/browser.rc" \
+            "$HERE/browser/status-page.mjs" --url "$URL/status" --ca "$PKI/site/ca.pem" --user admin \
+            --password-file "$PKI/admin.password" --hosts h1,h2,h3,h4,h5 --unhealthy "h$CUT_A" \
+            --screenshots "$SHOTS" --ready-file "$d/browser.ready" --timeout 60) || bad "the browser check did not start"
+        for _ in $(seq 1 900); do
+            [ -e "$d/browser.ready" ] || [ -e "$d/browser.rc" ] && break
+            sleep 0.1
+        done
+        [ -e "$d/browser.ready" ] || bad "the page never showed the 5 hosts healthy: $(tail -n 4 "$d/logs/status-page.log" | tr '\n' ' ')"
+        FIG_HEALTHY=$(( $(mf_now_ms) - t0 ))
+    fi
+    if [ ${#ERRS[@]} = 0 ]; then
+        # The cut: UDP between h2 and h4 dropped on the lab's "internet" (as e2e.sh's failover).
+        t0=$(mf_now_ms)
+        ml_block "h$CUT_A" "h$CUT_B" || bad "ml_block h$CUT_A h$CUT_B failed"
+        bfd_to_is "$CUT_A" "$CUT_B" Down 15 && bfd_to_is "$CUT_B" "$CUT_A" Down 15 ||
+            bad "BFD between h$CUT_A and h$CUT_B is not down 15 s after the cut: $(mf_bfd_list "$CUT_A" | tr '\n' ' ')"
+        report_from "$CUT_A" "$CUT_B"
+        reported 12 "$CUT_A" "$CUT_B"
+        grep -q "^FAIL $(iface_of "$CUT_B") " "$d/report-h$CUT_A.out" ||
+            bad "h$CUT_A's check does not name its link to h$CUT_B ($(iface_of "$CUT_B")): $(tr '\n' ';' <"$d/report-h$CUT_A.out")"
+        CUT_CHECK=$(grep -m1 '^FAIL ' "$d/report-h$CUT_A.out")
+        # The browser waits for h2 unhealthy (without a reload), then exits.
+        for _ in $(seq 1 900); do [ -e "$d/browser.rc" ] && break; sleep 0.1; done
+        rc=$(cat "$d/browser.rc" 2>/dev/null)
+        [ "$rc" = 0 ] || bad "the browser check exited ${rc:-(still running)}: $(grep -h 'status-page:' "$d/logs/status-page.log" | tail -n 3 | tr '\n' ' ')"
+        FIG_UNHEALTHY=$(( $(mf_now_ms) - t0 ))
+        for f in status-healthy.png status-unhealthy.png; do
+            [ "$(head -c 8 "$SHOTS/$f" 2>/dev/null | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] || bad "no screenshot $SHOTS/$f"
+        done
+        # The site's view: both ends of the cut unhealthy with a fresh report, the others healthy.
+        if site_status; then
+            status_is unhealthy "$CUT_A" "$CUT_B"
+            # Each end's failed checks, as the site stored them, name its link to the other.
+            for p in "$CUT_A:$CUT_B" "$CUT_B:$CUT_A"; do
+                awk -v h="h${p%%:*}" -v c="link.$(iface_of "${p#*:}")" '$1 == h && index("," $7 ",", "," c ",") {f = 1} END {exit !f}' <<<"$STATUS_ROWS" ||
+                    bad "wgsite --status: h${p%%:*}'s failed checks do not name link.$(iface_of "${p#*:}") (to h${p#*:}): $(awk -v h="h${p%%:*}" '$1 == h' <<<"$STATUS_ROWS")"
+            done
+            status_is healthy $(tr ' ' '\n' <<<"$FLEET" | grep -vx -e "$CUT_A" -e "$CUT_B")
+            metric_is wgmesh_site_hosts_reporting 5
+            metric_is wgmesh_site_hosts_unhealthy 2
+            cp "$d/status.json" "$SHOTS/status-cut.json"
+            printf '%s\n' "$STATUS_ROWS" >"$SHOTS/status-cut.txt"
+        fi
+        # The link restored: the mesh converges, the two report healthy again.
+        ml_unblock "h$CUT_A" "h$CUT_B" || bad "ml_unblock h$CUT_A h$CUT_B failed"
+        FIG_BACK=-
+        if up=$(mf_wait_converged 60 $FLEET); then FIG_BACK="$up ms"; else bad "not converged after the link came back: $MF_ERR"; fi
+        report_from "$CUT_A" "$CUT_B"
+        reported 0 "$CUT_A" "$CUT_B"
+        site_status && status_is healthy $FLEET && metric_is wgmesh_site_hosts_unhealthy 0
+    fi
+    grep -h 'status-page:' "$d/logs/status-page.log" >"$SHOTS/status-page.log" 2>/dev/null
+    printf '%s\n' "$STATUS_ROWS" >"$SHOTS/status-after.txt"
+    verdict page "Chromium: 5 healthy in ${FIG_HEALTHY:-?} ms; h$CUT_A-h$CUT_B cut: '${CUT_CHECK:-?}', h$CUT_A and h$CUT_B reported (exit 12), the page showed h$CUT_A unhealthy without a reload ${FIG_UNHEALTHY:-?} ms after the cut; wgsite --status: h$CUT_A, h$CUT_B unhealthy (failed: $(awk -v a="h$CUT_A" -v b="h$CUT_B" '$1 == a || $1 == b {printf "%s %s; ", $1, $7}' "$SHOTS/status-cut.txt" 2>/dev/null)), 3 healthy, metrics 2 unhealthy; restored: converged ${FIG_BACK:-?}, 5 healthy again; screenshots in $SHOTS"
 }
 
 # ---------------------------------------------------------------- 1. fleet
 log "lab up (6 hosts), Knot, PKI, site with enrolment, wgsite --serve on $URL"
 LAB_UP=1
 if ! ml_up -n 6 >/dev/null || ! ml_knot_start "$MF_ZONE" >/dev/null 2>&1; then
-    bad "lab did not come up"; verdict fleet ""; echo "$PASSED passed, $((FAILED + 4)) failed"; exit 1
+    bad "lab did not come up"; verdict fleet ""; echo "$PASSED passed, $((FAILED + 6)) failed"; exit 1
 fi
 PKI=$(ml__state)/pki
 SITE=$(mf__site)/wgmesh.yaml
@@ -207,6 +383,10 @@ YAML
     mf__run site -- env FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f -2d "$MF_BIN/wgsite" --token --hostname 'h*' "${TLAN[@]}" "$SITE" ||
         bad "wgsite --token two days ago: $MF_ERR"
     token_of >"$(mf__site)/expired.token"
+    # The status page's admin (--serve reads the admins at its start): a password made here, given
+    # on standard input, never on a command line.
+    (umask 077 && openssl rand -hex 16 >"$PKI/admin.password") &&
+        mf__run site -- "$MF_BIN/wgsite" --admin-password admin "$SITE" <"$PKI/admin.password" || bad "wgsite --admin-password: $MF_ERR"
     SERVE_PID=$(ml_spawn site wgsite-serve -- "$MF_BIN/wgsite" --serve "$SITE") || bad "wgsite --serve did not start"
     for _ in $(seq 1 300); do
         ml_exec site -- ss -Hltn "sport = :8443" | grep -q 8443 && break
@@ -394,6 +574,6 @@ verdict rejoin "'${SAID#admitted: }'; number ASN port '${ROW1:-?}' kept; new key
 
 teardown_verdict
 WALL=$(( ($(mf_now_ms) - T_START) / 1000 ))
-echo "figures: fleet enrolled in $T_ENROLLED ms, converged $FIG_FLEET; rejoin converged $FIG_REJOIN; e2e-enrol wall time ${WALL} s"
+echo "figures: fleet enrolled in $T_ENROLLED ms, converged $FIG_FLEET; 5 reports in ${FIG_REPORTS:-?} ms; page healthy in ${FIG_HEALTHY:-?} ms, unhealthy ${FIG_UNHEALTHY:-?} ms after the cut; rejoin converged $FIG_REJOIN; e2e-enrol wall time ${WALL} s"
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" = 0 ]
