@@ -66,6 +66,7 @@ class StatusPageServiceTest {
   StringWriter log = new StringWriter();
   Reporter reporter = new Reporter(new PrintWriter(log, true), Reporter.Verbosity.NORMAL);
   EnrolmentServer server;
+  ReportIntake intake;
 
   @BeforeEach
   void setUp() throws Exception {
@@ -128,7 +129,7 @@ class StatusPageServiceTest {
         EnrolmentServer.start(
             settings,
             new PolicyDecider(yaml, certificates, SitePublisher.wgpub(reporter), clock),
-            ReportIntake.start(yaml, certificates, clock),
+            intake = ReportIntake.start(yaml, certificates, clock),
             EnrolmentService.statusAccess(yaml, policy, clock),
             reporter,
             clock);
@@ -297,6 +298,7 @@ class StatusPageServiceTest {
                 .status())
         .isEqualTo(200);
 
+    intake.flush(); // the status file is written once a second
     Curl.Result r = get(Optional.empty(), Optional.of("admin:" + PASSWORD), "/v1/status");
     assertThat(r.status()).as(r.body() + r.stderr()).isEqualTo(200);
     assertThat(header(r, "Content-Type")).contains("application/json");
@@ -327,6 +329,7 @@ class StatusPageServiceTest {
         Optional.of(web1),
         "/v1/report",
         Reports.body(3, true, Reports.peer("web-2", "900"), Reports.peer("web-3", "20")));
+    intake.flush(); // the status file is written once a second
     JsonNode after =
         Json.readTree(
             get(Optional.empty(), Optional.of("admin:" + PASSWORD), "/v1/status").body(), "s");

@@ -54,6 +54,7 @@ class TokenReportTest {
   StringWriter log = new StringWriter();
   Reporter reporter = new Reporter(new PrintWriter(log, true), Reporter.Verbosity.VERBOSE);
   EnrolmentServer server;
+  ReportIntake intake;
   String token;
 
   @BeforeEach
@@ -99,7 +100,7 @@ class TokenReportTest {
         EnrolmentServer.start(
             settings,
             new PolicyDecider(yaml, certificates, SitePublisher.wgpub(reporter), clock),
-            ReportIntake.start(yaml, certificates, clock),
+            intake = ReportIntake.start(yaml, certificates, clock),
             reporter,
             clock);
   }
@@ -171,6 +172,7 @@ class TokenReportTest {
     Curl.Result r = report(credential);
     assertThat(r.status()).as(r.body()).isEqualTo(200);
     assertThat(r.body()).contains("\"stored\":\"db-1\"");
+    intake.flush(); // the status file is written once a second
     assertThat(StatusFile.read(statusFile()).get("db-1").report().serial()).isEqualTo(7);
 
     Path reporters = ReportCredentials.beside(yaml);
