@@ -278,7 +278,7 @@ status_part() {
     if [ ${#ERRS[@]} = 0 ]; then
         browser=$(ml_spawn site status-page -- sh -c 'node "$@"; echo $? >"$0"' "$d/browser.rc" \
             "$HERE/browser/status-page.mjs" --url "$URL/status" --ca "$PKI/site/ca.pem" --user admin \
-            --password-file "$PKI/admin.password" --hosts h1,h2,h3,h4,h5 --unhealthy "h$CUT_A" \
+            --password-file "$PKI/admin.password" --hosts h1,h2,h3,h4,h5 --unhealthy "h$CUT_A" --unhealthy-link "h$CUT_A,h$CUT_B" \
             --screenshots "$SHOTS" --ready-file "$d/browser.ready" --timeout 60) || bad "the browser check did not start"
         for _ in $(seq 1 900); do
             [ -e "$d/browser.ready" ] || [ -e "$d/browser.rc" ] && break
@@ -330,7 +330,7 @@ status_part() {
     fi
     grep -h 'status-page:' "$d/logs/status-page.log" >"$SHOTS/status-page.log" 2>/dev/null
     printf '%s\n' "$STATUS_ROWS" >"$SHOTS/status-after.txt"
-    verdict page "Chromium: 5 healthy in ${FIG_HEALTHY:-?} ms; h$CUT_A-h$CUT_B cut: '${CUT_CHECK:-?}', h$CUT_A and h$CUT_B reported (exit 12), the page showed h$CUT_A unhealthy without a reload ${FIG_UNHEALTHY:-?} ms after the cut; wgsite --status: h$CUT_A, h$CUT_B unhealthy (failed: $(awk -v a="h$CUT_A" -v b="h$CUT_B" '$1 == a || $1 == b {printf "%s %s; ", $1, $7}' "$SHOTS/status-cut.txt" 2>/dev/null)), 3 healthy, metrics 2 unhealthy; restored: converged ${FIG_BACK:-?}, 5 healthy again; screenshots in $SHOTS"
+    verdict page "Chromium: 5 healthy in ${FIG_HEALTHY:-?} ms; h$CUT_A-h$CUT_B cut: '${CUT_CHECK:-?}', h$CUT_A and h$CUT_B reported (exit 12), the page showed h$CUT_A and the h$CUT_A-h$CUT_B link unhealthy without a reload ${FIG_UNHEALTHY:-?} ms after the cut; wgsite --status: h$CUT_A, h$CUT_B unhealthy (failed: $(awk -v a="h$CUT_A" -v b="h$CUT_B" '$1 == a || $1 == b {printf "%s %s; ", $1, $7}' "$SHOTS/status-cut.txt" 2>/dev/null)), 3 healthy, metrics 2 unhealthy; restored: converged ${FIG_BACK:-?}, 5 healthy again; screenshots in $SHOTS"
 }
 
 # ---------------------------------------------------------------- 1. fleet

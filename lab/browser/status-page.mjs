@@ -11,6 +11,8 @@
 //   --url            the page, https://.../status of a running `wgsite --serve`
 //   --hosts          the hosts that must all show healthy first (comma-separated)
 //   --unhealthy      the host that must then show unhealthy (omit: only the first phase)
+//   --unhealthy-link A,B  with --unhealthy: the link between hosts A and B must then be drawn
+//                    unhealthy too
 //   --screenshots    where status-healthy.png and status-unhealthy.png are written
 //   --user, --password-file   the admin password login (HTTP Basic; the password is read from
 //                    the file's first line, never given on the command line); or
@@ -34,7 +36,7 @@ import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
 
-const OPTIONS = ['url', 'hosts', 'unhealthy', 'screenshots', 'user', 'password-file', 'cert',
+const OPTIONS = ['url', 'hosts', 'unhealthy', 'unhealthy-link', 'screenshots', 'user', 'password-file', 'cert',
   'key', 'ca', 'ready-file', 'timeout', 'chromium'];
 
 function usage(why) {
@@ -153,6 +155,12 @@ async function main() {
       await page.waitForFunction((h) =>
         document.querySelector(`#hosts tr[data-host="${h}"][data-health="unhealthy"]`),
       o.unhealthy, { timeout: o.timeoutMs, polling: 500 });
+      if (o['unhealthy-link']) {
+        const [a, b] = o['unhealthy-link'].split(',');
+        await page.waitForFunction(([x, y]) => [`${x} ${y}`, `${y} ${x}`].some((k) =>
+          document.querySelector(`#mesh line.link[data-link="${k}"][data-health="unhealthy"]`)),
+        [a, b], { timeout: o.timeoutMs, polling: 500 });
+      }
       if (!await page.evaluate(() => window.wgmeshLoadedOnce === true)) {
         throw new Error('the page was reloaded; it must update itself');
       }

@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 import org.wgmesh.core.json.Json;
 import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.model.MeshLinks;
+import org.wgmesh.core.net.Addressing;
 import org.wgmesh.core.site.Site;
 import org.wgmesh.core.site.SiteFile;
 
@@ -42,6 +43,12 @@ public final class StatusDocument {
     }
   }
 
+  /**
+   * The prefix of {@code wgdeploy --check}'s check of one link (HealthJudge in wgendpoint names
+   * it).
+   */
+  static final String LINK_CHECK = "link.";
+
   private StatusDocument() {}
 
   /**
@@ -69,9 +76,7 @@ public final class StatusDocument {
           continue;
         }
         LinkHealth health =
-            health(
-                seen(byName.get(a.hostname()), b.hostname()),
-                seen(byName.get(b.hostname()), a.hostname()));
+            health(seen(byName.get(a.hostname()), b), seen(byName.get(b.hostname()), a));
         links
             .addObject()
             .put("a", a.hostname())
@@ -91,14 +96,27 @@ public final class StatusDocument {
   }
 
   /** Whether {@code host}'s report shows {@code peer} up; empty when it is stale or silent. */
-  private static Optional<Boolean> seen(HostStatus host, String peer) {
+  private static Optional<Boolean> seen(HostStatus host, HostEntry peer) {
     if (host == null
         || host.latest().isEmpty()
         || host.health() == HostStatus.Health.STALE
         || host.health() == HostStatus.Health.NEVER) {
       return Optional.empty();
     }
-    return host.latest().get().report().peers().stream()
+    return seen(host.latest().get().report(), peer.hostname(), peer.number());
+  }
+
+  /**
+   * What {@code report} says of its link to {@code peer} (number {@code peerNumber}): down when the
+   * host's own check failed that link ({@code link.wgN}: BGP or BFD not up, wrong keys, ...), which
+   * it sees before the handshake ages out; else up or down by the latest handshake; empty when the
+   * report does not mention the peer.
+   */
+  static Optional<Boolean> seen(HealthReport report, String peer, int peerNumber) {
+    if (report.failedChecks().contains(LINK_CHECK + Addressing.interfaceName(peerNumber))) {
+      return Optional.of(false);
+    }
+    return report.peers().stream()
         .filter(p -> p.peer().equals(peer))
         .findFirst()
         .map(PeerState::up);
