@@ -3,6 +3,7 @@ package org.wgmesh.site.service;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
@@ -17,6 +18,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.wgmesh.core.cli.Reporter;
+import org.wgmesh.core.crypto.Fingerprint;
 import org.wgmesh.core.error.SafeText;
 
 /**
@@ -66,10 +68,7 @@ final class EnrolmentHandler extends Handler.Abstract {
     if (StatusPages.serves(path)) {
       return statusPages.handle(request, response, callback, client, clientChain(request));
     }
-    Optional<Duration> wait =
-        reportIdentity(path, request)
-            .map(reportLimiter::acquire)
-            .orElseGet(() -> limiter.acquire(client));
+    Optional<Duration> wait = admit(path, request, client);
     if (wait.isPresent()) {
       // Not logged at the default level: a flood would flood the log too.
       reporter.detail("enrolment service: %s rate-limited", client.getHostAddress());
@@ -218,6 +217,9 @@ final class EnrolmentHandler extends Handler.Abstract {
     try {
       host = receiver.receive(clientChain(request), bearer(request), client, raw);
     } catch (NotAuthenticatedException e) {
+      if (clientChain(request).isEmpty()) {
+        limiter.acquire(client); // a credential that failed counts against its address (admit)
+      }
       reporter.info(
           "report: address=%s refused: %s",
           client.getHostAddress(), SafeText.escape(e.getMessage()));
@@ -296,23 +298,35 @@ final class EnrolmentHandler extends Handler.Abstract {
   }
 
   /**
-   * Who a report is rate-limited as: the issuer and subject of its device certificate, which the
-   * TLS layer verified (the client holds its key), so each host has its own bucket however many
-   * share an address (a NAT, a benchmark on one machine). Revocation is checked later by the
-   * receiver; a revoked certificate gets its own bucket, and is refused. Everything else, and a
-   * report without a certificate, is limited per client address.
+   * The rate limit a request passes, or how long it must wait. Enrolments and everything else are
+   * limited per client address. A report is limited per host, so that hosts sharing an address (a
+   * NAT, a benchmark on one machine) do not share a bucket: by the issuer and subject of its device
+   * certificate, which the TLS layer verified (the client holds its key; revocation is checked
+   * later by the receiver), or by its report credential. A credential is not verified yet here, so
+   * a made-up one would escape the address limit: a credential report goes ahead only while its
+   * address has requests left, and a refused one is charged to the address ({@link #report}).
    */
-  private static Optional<String> reportIdentity(String path, Request request) {
+  private Optional<Duration> admit(String path, Request request, InetAddress client) {
     if (!REPORT.equals(path)) {
-      return Optional.empty();
+      return limiter.acquire(client);
     }
-    return clientChain(request).stream()
-        .findFirst()
-        .map(
-            leaf ->
-                leaf.getIssuerX500Principal().getName()
-                    + "\n"
-                    + leaf.getSubjectX500Principal().getName());
+    Optional<X509Certificate> leaf = clientChain(request).stream().findFirst();
+    if (leaf.isPresent()) {
+      return reportLimiter.acquire(
+          "certificate:"
+              + leaf.get().getIssuerX500Principal().getName()
+              + "\n"
+              + leaf.get().getSubjectX500Principal().getName());
+    }
+    Optional<String> credential = bearer(request);
+    if (credential.isPresent()) {
+      Optional<Duration> addressWait = limiter.waiting(client);
+      return addressWait.isPresent()
+          ? addressWait
+          : reportLimiter.acquire(
+              "credential:" + Fingerprint.of(credential.get().getBytes(StandardCharsets.UTF_8)));
+    }
+    return limiter.acquire(client);
   }
 
   /** The chain the TLS layer verified, leaf first; empty when the client sent no certificate. */

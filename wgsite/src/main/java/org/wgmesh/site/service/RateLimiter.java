@@ -67,8 +67,28 @@ public final class RateLimiter<K> {
       bucket.tokens -= 1;
       return Optional.empty();
     }
+    return Optional.of(untilNext(bucket));
+  }
+
+  /**
+   * How long {@code client} must wait before its next request, without taking one: for requests
+   * that are charged only when they fail ({@link #acquire} then).
+   *
+   * @return empty when a request may go ahead
+   */
+  public synchronized Optional<Duration> waiting(K client) {
+    Bucket bucket = buckets.get(client);
+    if (bucket == null) {
+      return Optional.empty();
+    }
+    refill(bucket, clock.instant());
+    return bucket.tokens >= 1 ? Optional.empty() : Optional.of(untilNext(bucket));
+  }
+
+  /** Until {@code bucket} has a whole token again: at least one second (Retry-After is whole). */
+  private Duration untilNext(Bucket bucket) {
     long waitMillis = (long) Math.ceil((1 - bucket.tokens) / tokensPerMilli);
-    return Optional.of(Duration.ofSeconds(Math.max(1, (waitMillis + 999) / 1000)));
+    return Duration.ofSeconds(Math.max(1, (waitMillis + 999) / 1000));
   }
 
   /** How many clients are tracked now (for tests of the bound). */

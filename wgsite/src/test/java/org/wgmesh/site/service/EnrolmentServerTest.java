@@ -316,6 +316,49 @@ class EnrolmentServerTest {
   }
 
   @Test
+  void credentialReports_arePerCredential_andFailedOnesAreChargedToTheAddress() throws Exception {
+    start(
+        settings()
+            .rateLimit(2, Duration.ofMinutes(1))
+            .reportRateLimit(2, Duration.ofMinutes(1))
+            .build(),
+        (chain, bearer, client, body) -> {
+          if (bearer.orElse("").startsWith("good-")) {
+            return bearer.get();
+          }
+          throw new NotAuthenticatedException("the report credential is not valid");
+        });
+    // three hosts behind one address, two reports each: every credential has its own bucket,
+    // and none of them spends the address's requests
+    for (int i = 0; i < 2; i++) {
+      for (String host : List.of("good-1", "good-2", "good-3")) {
+        assertThat(reportWith(host).status()).isEqualTo(200);
+      }
+    }
+    assertThat(reportWith("good-1").status()).isEqualTo(429);
+    // made-up credentials each look new, so they are charged to the address: two, then 429,
+    // before the receiver is asked again; the address is spent for the good ones too
+    assertThat(reportWith("made-up-1").status()).isEqualTo(403);
+    assertThat(reportWith("made-up-2").status()).isEqualTo(403);
+    assertThat(reportWith("made-up-3").status()).isEqualTo(429);
+    assertThat(reportWith("good-4").status()).isEqualTo(429);
+    assertThat(post(VALID).status()).isEqualTo(429);
+  }
+
+  Curl.Result reportWith(String credential) throws Exception {
+    Path body = Files.createTempFile(dir, "report", ".json");
+    Files.writeString(body, "{}", StandardCharsets.UTF_8);
+    return curl(
+        "-H",
+        "Content-Type: application/json",
+        "-H",
+        "Authorization: Bearer " + credential,
+        "--data-binary",
+        "@" + body,
+        url(EnrolmentHandler.REPORT));
+  }
+
+  @Test
   void plainHttp_getsNoApiAnswer() throws Exception {
     start(settings().build());
     Curl.Result r = Curl.run(dir, List.of("http://127.0.0.1:" + port() + EnrolmentHandler.HEALTH));

@@ -66,4 +66,19 @@ class RateLimiterTest {
     assertThat(limiter.acquire(address(4))).isEmpty();
     assertThat(limiter.trackedClients()).isEqualTo(1);
   }
+
+  @Test
+  void waiting_takesNothing_andSaysHowLongOnceTheBucketIsEmpty() {
+    StepClock clock = new StepClock();
+    RateLimiter<String> limiter = new RateLimiter<>(2, Duration.ofMinutes(1), 100, clock);
+    assertThat(limiter.waiting("a")).isEmpty();
+    assertThat(limiter.waiting("a")).isEmpty();
+    assertThat(limiter.trackedClients()).isZero();
+    limiter.acquire("a");
+    limiter.acquire("a");
+    assertThat(limiter.waiting("a")).contains(Duration.ofSeconds(30));
+    clock.now = clock.now.plusSeconds(30);
+    assertThat(limiter.waiting("a")).isEmpty();
+    assertThat(limiter.acquire("a")).isEmpty();
+  }
 }
