@@ -70,6 +70,11 @@ public final class JoinTokens {
     return new Minted(PREFIX + "." + id + "." + secretText, token);
   }
 
+  /** The id of a token's text ({@code wgjt1.<id>.<secret>}); empty when it is not of that form. */
+  public static Optional<String> id(String text) {
+    return split(text).map(p -> p[0]);
+  }
+
   /**
    * The id and secret of a token's text; empty when it is not of the form (a refusal as unknown,
    * not an error: the text comes from a client).

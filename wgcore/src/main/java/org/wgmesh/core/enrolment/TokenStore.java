@@ -64,6 +64,20 @@ public record TokenStore(List<JoinToken> tokens) {
    * LAN), so a refusal names the first that fails; the secret is compared in constant time.
    */
   public Redemption redeem(String text, String hostname, List<IpPrefix> lans, Instant now) {
+    return redeem(text, hostname, lans, now, true);
+  }
+
+  /**
+   * As {@link #redeem}, for a request the site admitted before under this very token (the same host
+   * and key: a client whose answer was lost asks again): no use is spent, so a used-up token still
+   * answers it; every other check applies.
+   */
+  public Redemption redeemAgain(String text, String hostname, List<IpPrefix> lans, Instant now) {
+    return redeem(text, hostname, lans, now, false);
+  }
+
+  private Redemption redeem(
+      String text, String hostname, List<IpPrefix> lans, Instant now, boolean spend) {
     Optional<String[]> parts = JoinTokens.split(text);
     String subject = parts.map(p -> "token:" + p[0]).orElse("token:?");
     Optional<JoinToken> found = parts.flatMap(p -> token(p[0]));
@@ -79,7 +93,7 @@ public record TokenStore(List<JoinToken> tokens) {
     if (!now.isBefore(t.expires())) {
       return refused(subject, Reason.EXPIRED, "expired at " + t.expires());
     }
-    if (t.usesLeft() <= 0) {
+    if (spend && t.usesLeft() <= 0) {
       return refused(subject, Reason.USED_UP, "every use is spent");
     }
     if (!HostnamePattern.isHostLabel(hostname) || !t.hostnames().matches(hostname)) {
@@ -96,7 +110,7 @@ public record TokenStore(List<JoinToken> tokens) {
     Accepted ok =
         new Accepted(
             subject, subject, hostname.toLowerCase(Locale.ROOT), lans, t.admit(), t.rejoin());
-    return new Redemption(ok, replace(t.used()));
+    return new Redemption(ok, spend ? replace(t.used()) : this);
   }
 
   private Redemption refused(String subject, Reason reason, String detail) {

@@ -191,4 +191,29 @@ class TokenStoreTest {
     assertThat(HostnamePattern.parse("*", "t").matches("anything-1")).isTrue();
     assertThat(HostnamePattern.parse("web-1", "t").matches("web-10")).isFalse();
   }
+
+  @Test
+  void redeemAgain_spendsNoUse_acceptsAUsedUpToken_butNoOtherRefusal() {
+    JoinTokens.Minted m = mint(1);
+    TokenStore used =
+        TokenStore.EMPTY.with(m.token()).redeem(m.text(), "web-1", List.of(), NOW).store();
+    assertThat(refused(used.redeem(m.text(), "web-1", List.of(), NOW)).reason())
+        .isEqualTo(Reason.USED_UP);
+
+    TokenStore.Redemption again = used.redeemAgain(m.text(), "web-1", List.of(), NOW);
+
+    assertThat(again.decision()).isInstanceOf(Accepted.class);
+    assertThat(again.store()).isEqualTo(used);
+    assertThat(refused(used.redeemAgain(m.text(), "db-1", List.of(), NOW)).reason())
+        .isEqualTo(Reason.HOSTNAME_NOT_ALLOWED);
+    assertThat(
+            refused(used.revoke(m.token().id()).redeemAgain(m.text(), "web-1", List.of(), NOW))
+                .reason())
+        .isEqualTo(Reason.REVOKED);
+    assertThat(
+            refused(used.redeemAgain(m.text(), "web-1", List.of(), NOW.plusSeconds(3600))).reason())
+        .isEqualTo(Reason.EXPIRED);
+    assertThat(JoinTokens.id(m.text())).contains(m.token().id());
+    assertThat(JoinTokens.id("wgjt1.nope")).isEmpty();
+  }
 }

@@ -14,6 +14,7 @@ import org.wgmesh.core.enrolment.EnrolmentDecision;
 import org.wgmesh.core.enrolment.EnrolmentDecision.Accepted;
 import org.wgmesh.core.enrolment.EnrolmentDecision.Reason;
 import org.wgmesh.core.enrolment.EnrolmentDecision.Refused;
+import org.wgmesh.core.enrolment.JoinTokens;
 import org.wgmesh.core.enrolment.TokenFile;
 import org.wgmesh.core.enrolment.TokenStore;
 import org.wgmesh.core.error.ConflictException;
@@ -95,7 +96,9 @@ public final class PolicyDecider implements EnrolmentDecider {
     EnrolmentDecision decision;
     if (token.isPresent()) {
       TokenStore.Redemption r =
-          tokensBefore.redeem(token.get(), reg.hostname(), reg.lanPrefixes(), now);
+          admittedBefore(site, reg, token.get())
+              ? tokensBefore.redeemAgain(token.get(), reg.hostname(), reg.lanPrefixes(), now)
+              : tokensBefore.redeem(token.get(), reg.hostname(), reg.lanPrefixes(), now);
       decision = r.decision();
       tokensAfter = r.store();
     } else {
@@ -160,6 +163,20 @@ public final class PolicyDecider implements EnrolmentDecider {
             .withSubject(yes.subject());
     return new Outcome(
         minted.map(m -> admitted.withReportCredential(m.text())).orElse(admitted), plan.changes());
+  }
+
+  /**
+   * Whether the site holds this very host (uuid and key) enrolled under {@code token}: a request
+   * asked again (its answer was lost), which must not spend another use, or a single-use token
+   * would leave the host admitted but told "used up", without its report credential.
+   */
+  private static boolean admittedBefore(Site site, Registration reg, String token) {
+    Optional<String> identity = JoinTokens.id(token).map(id -> "token:" + id);
+    return identity.isPresent()
+        && site.host(reg.uuid())
+            .filter(h -> h.publicKey().equals(reg.publicKey()))
+            .filter(h -> h.enrolledAs().equals(identity))
+            .isPresent();
   }
 
   private static String admittedAs(Admission plan, Registration reg) {

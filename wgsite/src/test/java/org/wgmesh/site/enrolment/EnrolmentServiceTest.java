@@ -254,6 +254,27 @@ class EnrolmentServiceTest {
   }
 
   @Test
+  void repeatedTokenRequest_ofTheAdmittedHost_isAdmittedAgain_withoutSpendingAUse()
+      throws Exception {
+    String token = token(Instant.now(), Duration.ofHours(1), 1);
+    start(SitePublisher.wgpub(reporter));
+    String blob = blob("db-1");
+    Curl.Result first = enrol(Optional.empty(), body(blob, token));
+    assertThat(first.body()).as(first.stderr()).contains("\"decision\":\"admitted\"");
+    String site = Files.readString(yaml);
+
+    // the answer was lost: the host asks again with the same blob and the used-up token
+    Curl.Result again = enrol(Optional.empty(), body(blob, token));
+
+    assertThat(again.body()).as(again.stderr()).contains("\"decision\":\"admitted\"");
+    assertThat(again.body()).contains("reportCredential");
+    assertThat(Files.readString(yaml)).isEqualTo(site);
+    assertThat(TokenFile.read(TokenFile.beside(yaml)).tokens().get(0).usesLeft()).isZero();
+    // another host with that token is still refused: the use is spent
+    assertThat(enrol(Optional.empty(), body(blob("db-2"), token)).body()).contains("used up");
+  }
+
+  @Test
   void expiredToken_isRefused() throws Exception {
     String token = token(Instant.now().minus(Duration.ofDays(1)), Duration.ofHours(1), 5);
     start(SitePublisher.wgpub(reporter));
