@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.wgmesh.core.enrolment.EnrolmentDecision.Accepted;
 import org.wgmesh.core.enrolment.EnrolmentDecision.Reason;
 import org.wgmesh.core.enrolment.EnrolmentDecision.Refused;
+import org.wgmesh.core.testing.TestPki;
 
 /**
  * A CRL changed while the checker runs is used from the next look at the file on (at most {@link

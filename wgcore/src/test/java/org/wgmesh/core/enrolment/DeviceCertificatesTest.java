@@ -18,6 +18,7 @@ import org.wgmesh.core.enrolment.EnrolmentDecision.Refused;
 import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.error.FileException;
 import org.wgmesh.core.net.IpPrefix;
+import org.wgmesh.core.testing.TestPki;
 
 /**
  * Device certificates against real certificates made by openssl at test time: a CA, two good

@@ -35,6 +35,7 @@ import org.wgmesh.core.error.ExitCode;
 import org.wgmesh.core.error.WgmeshException;
 import org.wgmesh.core.net.DomainName;
 import org.wgmesh.core.net.IpAddress;
+import org.wgmesh.core.testing.TestPki;
 import org.wgmesh.endpoint.config.EndpointFile;
 import org.wgmesh.endpoint.config.EndpointPaths;
 import org.wgmesh.endpoint.config.EnrolOptions;
@@ -45,7 +46,6 @@ import org.wgmesh.endpoint.deploy.health.ReportBody;
 import org.wgmesh.endpoint.enrol.EnrolClient;
 import org.wgmesh.endpoint.enrol.ReportSender;
 import org.wgmesh.endpoint.enrol.ServiceEnrolment;
-import org.wgmesh.endpoint.enrol.TestCertificates;
 import org.wgmesh.endpoint.settings.EndpointConfig;
 import org.wgmesh.endpoint.settings.Roots;
 import org.wgmesh.site.service.Decision;
@@ -69,7 +69,7 @@ class ReportToServiceTest {
 
   @TempDir Path dir;
   @TempDir Path pkiDir;
-  TestCertificates pki;
+  TestPki pki;
   TestMesh mesh;
   EnrolmentServer server;
   final StringWriter serverLog = new StringWriter();
@@ -85,7 +85,7 @@ class ReportToServiceTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    pki = TestCertificates.make(pkiDir);
+    pki = TestPki.service(pkiDir);
     mesh = new TestMesh().publishEmpty();
     new Enrolment(Reporter.silent(), o -> mesh.dns)
         .enrol(
@@ -101,13 +101,13 @@ class ReportToServiceTest {
     }
   }
 
-  void start(String serverCert) {
+  void start(TestPki issuer) {
     server =
         EnrolmentServer.start(
             ServiceSettings.builder()
                 .listen(List.of(new InetSocketAddress("127.0.0.1", 0)))
-                .serverCertificate(pki.cert(serverCert))
-                .serverKey(pki.key(serverCert))
+                .serverCertificate(issuer.cert("server"))
+                .serverKey(issuer.key("server"))
                 .clientCas(List.of(pki.cert("ca")))
                 .rateLimit(1000, Duration.ofMinutes(1))
                 .maxThreads(6)
@@ -237,7 +237,7 @@ class ReportToServiceTest {
 
   @Test
   void tokenEnrolment_recordsWhereToReport_andTheReportReachesTheSite() throws Exception {
-    start("server");
+    start(pki);
     EndpointConfig config = enrolWithToken();
     assertThat(config.reportUrl()).contains(url());
     assertThat(config.reportCa()).contains(pki.cert("ca").toAbsolutePath());
@@ -264,7 +264,7 @@ class ReportToServiceTest {
 
   @Test
   void aWrongCredential_isDeclined_exit9_namingTheUrl() throws Exception {
-    start("server");
+    start(pki);
     EndpointConfig config = enrolWithToken();
     Files.writeString(config.reportCredential().orElseThrow(), "wgrc1.web-1.wrong\n");
 
@@ -279,7 +279,7 @@ class ReportToServiceTest {
 
   @Test
   void aServiceThatIsDown_failsQuickly_withExit6_namingTheUrl() throws Exception {
-    start("server");
+    start(pki);
     EndpointConfig config = enrolWithToken();
     server.close();
     server = null;

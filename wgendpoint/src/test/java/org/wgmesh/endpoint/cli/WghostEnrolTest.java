@@ -34,13 +34,13 @@ import org.wgmesh.core.net.DomainName;
 import org.wgmesh.core.net.IpAddress;
 import org.wgmesh.core.registration.Registration;
 import org.wgmesh.core.registration.RegistrationBlob;
+import org.wgmesh.core.testing.TestPki;
 import org.wgmesh.endpoint.config.EnrolOptions;
 import org.wgmesh.endpoint.config.Enrolment;
 import org.wgmesh.endpoint.config.HostRegistration;
 import org.wgmesh.endpoint.config.TestMesh;
 import org.wgmesh.endpoint.enrol.EnrolClient;
 import org.wgmesh.endpoint.enrol.ServiceEnrolment;
-import org.wgmesh.endpoint.enrol.TestCertificates;
 import org.wgmesh.endpoint.settings.Roots;
 import org.wgmesh.site.service.Decision;
 import org.wgmesh.site.service.EnrolmentRequest;
@@ -58,7 +58,7 @@ class WghostEnrolTest {
 
   @TempDir Path dir;
   @TempDir Path pkiDir;
-  TestCertificates pki;
+  TestPki pki;
   TestMesh mesh;
   EnrolmentServer server;
   final StringWriter serverLog = new StringWriter();
@@ -69,7 +69,7 @@ class WghostEnrolTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    pki = TestCertificates.make(pkiDir);
+    pki = TestPki.service(pkiDir);
     mesh = new TestMesh().publishEmpty();
     new Enrolment(Reporter.silent(), o -> mesh.dns)
         .enrol(
@@ -85,13 +85,13 @@ class WghostEnrolTest {
     }
   }
 
-  void start(String serverCert) {
+  void start(TestPki issuer) {
     server =
         EnrolmentServer.start(
             ServiceSettings.builder()
                 .listen(List.of(new InetSocketAddress("127.0.0.1", 0)))
-                .serverCertificate(pki.cert(serverCert))
-                .serverKey(pki.key(serverCert))
+                .serverCertificate(issuer.cert("server"))
+                .serverKey(issuer.key("server"))
                 .clientCas(List.of(pki.cert("ca")))
                 .rateLimit(1000, Duration.ofMinutes(1))
                 .maxThreads(6)
@@ -172,7 +172,7 @@ class WghostEnrolTest {
 
   @Test
   void admittedByTokenFromFile_verifiesThePin_andTheTokenIsNeverShown() throws Exception {
-    start("server");
+    start(pki);
     decide =
         r -> {
           Registration reg = RegistrationBlob.open(r.body().blob(), mesh.site.box(), D);
@@ -205,7 +205,7 @@ class WghostEnrolTest {
 
   @Test
   void queuedWithADeviceCertificate_printsIt_andEnrolsNoFurther() throws Exception {
-    start("server");
+    start(pki);
     decide = r -> Decision.queued("device " + r.subject() + " waits for approval");
     Files.delete(seenFile());
 
@@ -232,7 +232,7 @@ class WghostEnrolTest {
 
   @Test
   void refused_showsTheReason_exits9_andChangesNothing() throws Exception {
-    start("server");
+    start(pki);
     decide = r -> Decision.refused("used up");
     run("--config-dir", dir.toString(), D); // the host key exists, as after a first wghost
     Map<Path, String> before = endpointFiles();
@@ -248,7 +248,7 @@ class WghostEnrolTest {
 
   @Test
   void aServerCertificateNotFromTheGivenCa_isRefusedBeforeAnythingIsSent() throws Exception {
-    start("rogue-server");
+    start(pki.other());
     decide = r -> Decision.admitted("would admit", mesh.site.fingerprint());
     Files.delete(seenFile());
 
@@ -270,7 +270,7 @@ class WghostEnrolTest {
 
   @Test
   void aDeviceCertificateTheServiceDoesNotTrust_isDeclinedAtTheHandshake() throws Exception {
-    start("server");
+    start(pki);
     Run r =
         runEnrol(
             "--enrol",
@@ -278,9 +278,9 @@ class WghostEnrolTest {
             "--ca",
             pki.cert("ca").toString(),
             "--cert",
-            pki.cert("rogue-device").toString(),
+            pki.other().cert("device").toString(),
             "--key",
-            pki.key("rogue-device").toString());
+            pki.other().key("device").toString());
     assertThat(r.rc()).as(r.err()).isEqualTo(ExitCode.DECLINED.code());
     assertThat(r.err()).contains("ended the TLS handshake");
     assertThat(asked).isEmpty();
@@ -288,7 +288,7 @@ class WghostEnrolTest {
 
   @Test
   void admittedToAnotherSiteKey_isARecordError_andNothingIsWritten() throws Exception {
-    start("server");
+    start(pki);
     decide = r -> Decision.admitted("ok", SiteKeys.generate().fingerprint());
     Files.delete(seenFile());
     Run r = runEnrol("--enrol", url(), "--ca", pki.cert("ca").toString(), "--token", TOKEN);
@@ -299,7 +299,7 @@ class WghostEnrolTest {
 
   @Test
   void anOversizedAnswer_isRefused() throws Exception {
-    start("server");
+    start(pki);
     decide = r -> Decision.queued("x".repeat(20_000));
     Run r = runEnrol("--enrol", url(), "--ca", pki.cert("ca").toString(), "--token", TOKEN);
     assertThat(r.rc()).as(r.err()).isEqualTo(ExitCode.RECORD.code());
@@ -309,7 +309,7 @@ class WghostEnrolTest {
 
   @Test
   void badInput_isNamed_andNothingIsSentOrWritten() throws Exception {
-    start("server");
+    start(pki);
     Map<Path, String> before = endpointFiles();
     String ca = pki.cert("ca").toString();
     String url = url();
@@ -340,10 +340,10 @@ class WghostEnrolTest {
             "--cert",
             pki.cert("device").toString(),
             "--key",
-            pki.key("other-device").toString());
+            pki.key("device2").toString());
     assertThat(wrongKey.rc()).isEqualTo(ExitCode.INPUT.code());
     assertThat(wrongKey.err())
-        .contains("--key " + pki.key("other-device"))
+        .contains("--key " + pki.key("device2"))
         .contains("is not the private key of the certificate in " + pki.cert("device"));
 
     Run noTokenFile =

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.wgmesh.core.error.DnsException;
 import org.wgmesh.core.error.RecordException;
+import org.wgmesh.core.testing.TestPki;
 import org.wgmesh.site.service.PemKeys;
 
 /**
@@ -31,13 +32,13 @@ import org.wgmesh.site.service.PemKeys;
  */
 class EnrolClientTest {
   @TempDir Path dir;
-  TestCertificates pki;
+  TestPki pki;
   SSLServerSocket listener;
   Thread serving;
 
   @BeforeEach
   void pki() throws Exception {
-    pki = TestCertificates.make(dir);
+    pki = TestPki.service(dir);
   }
 
   @AfterEach

@@ -28,7 +28,6 @@ import org.wgmesh.core.crypto.X25519PrivateKey;
 import org.wgmesh.core.enrolment.DeviceCertificates;
 import org.wgmesh.core.enrolment.EnrolmentPolicy;
 import org.wgmesh.core.enrolment.HostnamePattern;
-import org.wgmesh.core.enrolment.TestPki;
 import org.wgmesh.core.enrolment.TokenFile;
 import org.wgmesh.core.error.PublishException;
 import org.wgmesh.core.net.IpAddress;
@@ -38,12 +37,12 @@ import org.wgmesh.core.registration.Registration;
 import org.wgmesh.core.registration.RegistrationBlob;
 import org.wgmesh.core.site.Site;
 import org.wgmesh.core.site.SiteFile;
+import org.wgmesh.core.testing.TestPki;
 import org.wgmesh.site.TokenAdmin;
 import org.wgmesh.site.publish.TestSites;
 import org.wgmesh.site.service.Curl;
 import org.wgmesh.site.service.EnrolmentServer;
 import org.wgmesh.site.service.ServiceSettings;
-import org.wgmesh.site.service.TlsTestPki;
 
 /**
  * The enrolment service end to end (issue 23): the site file's {@code enrolment:} section, the
@@ -55,7 +54,7 @@ class EnrolmentServiceTest {
   Path yaml;
   Path zone;
   TestPki fleet;
-  TlsTestPki tls;
+  TestPki tls;
   Path good;
   Path revoked;
   Path office;
@@ -67,8 +66,8 @@ class EnrolmentServiceTest {
   @BeforeEach
   void setUp() throws Exception {
     assumeTrue(TestPki.opensslAvailable(), "openssl is not installed");
-    assumeTrue(TlsTestPki.onPath("curl"), "curl is not installed");
-    tls = TlsTestPki.make(Files.createDirectory(dir.resolve("tls")));
+    assumeTrue(TestPki.onPath("curl"), "curl is not installed");
+    tls = TestPki.service(Files.createDirectory(dir.resolve("tls")));
     fleet = TestPki.ca(Files.createDirectory(dir.resolve("fleet")), "fleet CA");
     good = fleet.device("web-1", "/CN=web-1.fleet.example");
     revoked = fleet.device("web-2", "/CN=web-2.fleet.example");
@@ -86,8 +85,8 @@ class EnrolmentServiceTest {
                 "enrolment:",
                 "  listen:",
                 "  - 127.0.0.1:8443",
-                "  tls-certificate: " + tls.serverCert,
-                "  tls-key: " + tls.serverKey,
+                "  tls-certificate: " + tls.cert("server"),
+                "  tls-key: " + tls.key("server"),
                 "  certificates:",
                 "  - name: fleet",
                 "    ca: " + fleet.caPem(),
@@ -154,7 +153,7 @@ class EnrolmentServiceTest {
         new ArrayList<>(
             List.of(
                 "--cacert",
-                tls.caCert.toString(),
+                tls.caPem().toString(),
                 "-H",
                 "Content-Type: application/json",
                 "--data-binary",
@@ -181,8 +180,8 @@ class EnrolmentServiceTest {
   void settings_comeFromTheEnrolmentSection() {
     ServiceSettings s = EnrolmentService.settings(policy());
     assertThat(s.listen()).containsExactly(new InetSocketAddress("127.0.0.1", 8443));
-    assertThat(s.serverCertificate()).isEqualTo(tls.serverCert);
-    assertThat(s.serverKey()).isEqualTo(tls.serverKey);
+    assertThat(s.serverCertificate()).isEqualTo(tls.cert("server"));
+    assertThat(s.serverKey()).isEqualTo(tls.key("server"));
     assertThat(s.clientCas()).containsExactly(fleet.caPem(), fleet.caPem());
   }
 
@@ -215,7 +214,7 @@ class EnrolmentServiceTest {
     Curl.Result otherName = enrol(Optional.of(good), body(blob("web-9")));
     assertThat(otherName.body()).contains("hostname not allowed");
     // A foreign CA ends at the TLS layer, before the decider: no HTTP answer, a log line.
-    Curl.Result foreign = enrol(Optional.of(tls.foreignCert), body(blob("web-1")));
+    Curl.Result foreign = enrol(Optional.of(tls.other().cert("device")), body(blob("web-1")));
     assertThat(foreign.status()).isZero();
     assertThat(foreign.exit()).isNotZero();
     assertThat(log.toString())

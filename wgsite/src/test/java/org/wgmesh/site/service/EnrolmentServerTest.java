@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.wgmesh.core.cli.Reporter;
 import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.json.Json;
+import org.wgmesh.core.testing.TestPki;
 
 /**
  * The service on 127.0.0.1 (an ephemeral port) driven by {@code curl} with certificates {@code
@@ -44,7 +45,7 @@ class EnrolmentServerTest {
       "{\"blob\": \"wgmesh1:AAAA\", \"token\": \"good-token\"}";
 
   @TempDir static Path dir;
-  static TlsTestPki pki;
+  static TestPki pki;
 
   private final List<EnrolmentRequest> seen = new CopyOnWriteArrayList<>();
   private final StringWriter log = new StringWriter();
@@ -52,8 +53,8 @@ class EnrolmentServerTest {
 
   @BeforeAll
   static void certificates() throws Exception {
-    assumeThat(TlsTestPki.onPath("curl")).as("curl is installed").isTrue();
-    pki = TlsTestPki.make(dir);
+    assumeThat(TestPki.onPath("curl")).as("curl is installed").isTrue();
+    pki = TestPki.service(dir);
   }
 
   @AfterEach
@@ -82,9 +83,9 @@ class EnrolmentServerTest {
   private ServiceSettings.Builder settings() {
     return ServiceSettings.builder()
         .listen(List.of(new InetSocketAddress("127.0.0.1", 0)))
-        .serverCertificate(pki.serverCert)
-        .serverKey(pki.serverKey)
-        .clientCas(List.of(pki.caCert))
+        .serverCertificate(pki.cert("server"))
+        .serverKey(pki.key("server"))
+        .clientCas(List.of(pki.caPem()))
         .rateLimit(1000, Duration.ofMinutes(1))
         .maxThreads(8);
   }
@@ -112,7 +113,7 @@ class EnrolmentServerTest {
   }
 
   private Curl.Result curl(String... args) throws Exception {
-    List<String> argv = new ArrayList<>(List.of("--cacert", pki.caCert.toString()));
+    List<String> argv = new ArrayList<>(List.of("--cacert", pki.caPem().toString()));
     argv.addAll(List.of(args));
     return Curl.run(dir, argv);
   }
@@ -136,7 +137,7 @@ class EnrolmentServerTest {
   void deviceCertificate_reachesTheDecider_verified() throws Exception {
     start(settings().build());
     Curl.Result r =
-        post(VALID, "--cert", pki.deviceCert.toString(), "--key", pki.deviceKey.toString());
+        post(VALID, "--cert", pki.cert("device").toString(), "--key", pki.key("device").toString());
     assertThat(r.status()).as(r.stderr()).isEqualTo(200);
     assertThat(field(r, "decision")).isEqualTo("queued");
     assertThat(field(r, "reason")).isEqualTo("device CN=web-1,O=example waits for approval");
@@ -178,7 +179,12 @@ class EnrolmentServerTest {
   void certificateFromAnotherCa_failsTheHandshake_theDeciderSeesNothing() throws Exception {
     start(settings().build());
     Curl.Result r =
-        post(WITH_TOKEN, "--cert", pki.foreignCert.toString(), "--key", pki.foreignKey.toString());
+        post(
+            WITH_TOKEN,
+            "--cert",
+            pki.other().cert("device").toString(),
+            "--key",
+            pki.other().key("device").toString());
     assertThat(r.status()).as("no HTTP answer: " + r.stderr()).isZero();
     assertThat(r.exit()).isNotZero();
     assertThat(r.stderr()).contains("alert");
@@ -191,7 +197,12 @@ class EnrolmentServerTest {
   void withoutClientCas_noCertificateIsAsked_theDeciderSeesNone() throws Exception {
     start(settings().clientCas(List.of()).build());
     Curl.Result r =
-        post(VALID, "--cert", pki.foreignCert.toString(), "--key", pki.foreignKey.toString());
+        post(
+            VALID,
+            "--cert",
+            pki.other().cert("device").toString(),
+            "--key",
+            pki.other().key("device").toString());
     assertThat(r.status()).as(r.stderr()).isEqualTo(200);
     assertThat(field(r, "decision")).isEqualTo("refused");
     assertThat(seen).singleElement().satisfies(q -> assertThat(q.clientChain()).isEmpty());
@@ -285,8 +296,8 @@ class EnrolmentServerTest {
     for (int i = 0; i < 2; i++) {
       for (Path[] device :
           List.of(
-              new Path[] {pki.deviceCert, pki.deviceKey},
-              new Path[] {pki.secondDeviceCert, pki.secondDeviceKey})) {
+              new Path[] {pki.cert("device"), pki.key("device")},
+              new Path[] {pki.cert("device2"), pki.key("device2")})) {
         List<String> argv = new ArrayList<>(report);
         argv.addAll(
             List.of(
@@ -303,9 +314,9 @@ class EnrolmentServerTest {
     third.addAll(
         List.of(
             "--cert",
-            pki.deviceCert.toString(),
+            pki.cert("device").toString(),
             "--key",
-            pki.deviceKey.toString(),
+            pki.key("device").toString(),
             url(EnrolmentHandler.REPORT)));
     Curl.Result r = curl(third.toArray(String[]::new));
     assertThat(r.status()).isEqualTo(429);
@@ -492,7 +503,7 @@ class EnrolmentServerTest {
   private SSLSocket tlsSocket() throws Exception {
     TrustManagerFactory trust =
         TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    trust.init(PemKeys.trustStore(List.of(pki.caCert)));
+    trust.init(PemKeys.trustStore(List.of(pki.caPem())));
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(null, trust.getTrustManagers(), null);
     SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port());

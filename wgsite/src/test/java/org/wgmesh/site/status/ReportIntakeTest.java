@@ -26,7 +26,7 @@ import org.wgmesh.core.enrolment.Admit;
 import org.wgmesh.core.enrolment.CertificateRule;
 import org.wgmesh.core.enrolment.DeviceCertificates;
 import org.wgmesh.core.enrolment.SubjectPattern;
-import org.wgmesh.core.enrolment.TestPki;
+import org.wgmesh.core.testing.TestPki;
 import org.wgmesh.site.service.NotAuthenticatedException;
 
 /**

@@ -25,13 +25,13 @@ import org.wgmesh.core.cli.Reporter;
 import org.wgmesh.core.crypto.X25519PrivateKey;
 import org.wgmesh.core.enrolment.DeviceCertificates;
 import org.wgmesh.core.enrolment.EnrolmentPolicy;
-import org.wgmesh.core.enrolment.TestPki;
 import org.wgmesh.core.json.Json;
 import org.wgmesh.core.net.IpAddress;
 import org.wgmesh.core.registration.Registration;
 import org.wgmesh.core.registration.RegistrationBlob;
 import org.wgmesh.core.site.Site;
 import org.wgmesh.core.site.SiteFile;
+import org.wgmesh.core.testing.TestPki;
 import org.wgmesh.site.admin.AdminPasswordFile;
 import org.wgmesh.site.enrolment.EnrolmentService;
 import org.wgmesh.site.enrolment.PolicyDecider;
@@ -40,7 +40,6 @@ import org.wgmesh.site.publish.TestSites;
 import org.wgmesh.site.service.Curl;
 import org.wgmesh.site.service.EnrolmentServer;
 import org.wgmesh.site.service.ServiceSettings;
-import org.wgmesh.site.service.TlsTestPki;
 
 /**
  * The status page end to end: the service of a site with three enrolled hosts, an admin rule and an
@@ -55,7 +54,7 @@ class StatusPageServiceTest {
 
   @TempDir Path dir;
   Path yaml;
-  TlsTestPki tls;
+  TestPki tls;
   TestPki fleet;
   TestPki adminCa;
   Path web1;
@@ -71,8 +70,8 @@ class StatusPageServiceTest {
   @BeforeEach
   void setUp() throws Exception {
     assumeTrue(TestPki.opensslAvailable(), "openssl is not installed");
-    assumeTrue(TlsTestPki.onPath("curl"), "curl is not installed");
-    tls = TlsTestPki.make(Files.createDirectory(dir.resolve("tls")));
+    assumeTrue(TestPki.onPath("curl"), "curl is not installed");
+    tls = TestPki.service(Files.createDirectory(dir.resolve("tls")));
     fleet = TestPki.ca(Files.createDirectory(dir.resolve("fleet")), "fleet CA");
     web1 = fleet.device("web-1", "/CN=web-1.fleet.example");
     web2 = fleet.device("web-2", "/CN=web-2.fleet.example");
@@ -93,8 +92,8 @@ class StatusPageServiceTest {
                 "enrolment:",
                 "  listen:",
                 "  - 127.0.0.1:8443",
-                "  tls-certificate: " + tls.serverCert,
-                "  tls-key: " + tls.serverKey,
+                "  tls-certificate: " + tls.cert("server"),
+                "  tls-key: " + tls.key("server"),
                 "  certificates:",
                 "  - name: fleet",
                 "    ca: " + fleet.caPem(),
@@ -177,7 +176,7 @@ class StatusPageServiceTest {
         new ArrayList<>(
             List.of(
                 "--cacert",
-                tls.caCert.toString(),
+                tls.caPem().toString(),
                 "-H",
                 "Content-Type: application/json",
                 "--data-binary",
@@ -189,7 +188,7 @@ class StatusPageServiceTest {
 
   /** GET with a certificate and/or HTTP Basic {@code user:password}. */
   Curl.Result get(Optional<Path> cert, Optional<String> basic, String path) throws Exception {
-    List<String> args = new ArrayList<>(List.of("--cacert", tls.caCert.toString()));
+    List<String> args = new ArrayList<>(List.of("--cacert", tls.caPem().toString()));
     args.addAll(certArgs(cert));
     basic.ifPresent(b -> args.addAll(List.of("-u", b)));
     args.add(url(path));

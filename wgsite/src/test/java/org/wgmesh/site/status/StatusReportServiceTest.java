@@ -25,12 +25,12 @@ import org.wgmesh.core.cli.Reporter;
 import org.wgmesh.core.crypto.X25519PrivateKey;
 import org.wgmesh.core.enrolment.DeviceCertificates;
 import org.wgmesh.core.enrolment.EnrolmentPolicy;
-import org.wgmesh.core.enrolment.TestPki;
 import org.wgmesh.core.net.IpAddress;
 import org.wgmesh.core.registration.Registration;
 import org.wgmesh.core.registration.RegistrationBlob;
 import org.wgmesh.core.site.Site;
 import org.wgmesh.core.site.SiteFile;
+import org.wgmesh.core.testing.TestPki;
 import org.wgmesh.site.enrolment.EnrolmentService;
 import org.wgmesh.site.enrolment.PolicyDecider;
 import org.wgmesh.site.enrolment.SitePublisher;
@@ -38,7 +38,6 @@ import org.wgmesh.site.publish.TestSites;
 import org.wgmesh.site.service.Curl;
 import org.wgmesh.site.service.EnrolmentServer;
 import org.wgmesh.site.service.ServiceSettings;
-import org.wgmesh.site.service.TlsTestPki;
 
 /**
  * {@code POST /v1/report} end to end: the real service with the site's policy, curl on 127.0.0.1
@@ -49,7 +48,7 @@ class StatusReportServiceTest {
   @TempDir Path dir;
   Path yaml;
   TestPki fleet;
-  TlsTestPki tls;
+  TestPki tls;
   Path good;
   Path revoked;
   Path unenrolled;
@@ -62,8 +61,8 @@ class StatusReportServiceTest {
   @BeforeEach
   void setUp() throws Exception {
     assumeTrue(TestPki.opensslAvailable(), "openssl is not installed");
-    assumeTrue(TlsTestPki.onPath("curl"), "curl is not installed");
-    tls = TlsTestPki.make(Files.createDirectory(dir.resolve("tls")));
+    assumeTrue(TestPki.onPath("curl"), "curl is not installed");
+    tls = TestPki.service(Files.createDirectory(dir.resolve("tls")));
     fleet = TestPki.ca(Files.createDirectory(dir.resolve("fleet")), "fleet CA");
     good = fleet.device("web-1", "/CN=web-1.fleet.example");
     revoked = fleet.device("web-2", "/CN=web-2.fleet.example");
@@ -80,8 +79,8 @@ class StatusReportServiceTest {
                 "enrolment:",
                 "  listen:",
                 "  - 127.0.0.1:8443",
-                "  tls-certificate: " + tls.serverCert,
-                "  tls-key: " + tls.serverKey,
+                "  tls-certificate: " + tls.cert("server"),
+                "  tls-key: " + tls.key("server"),
                 "  certificates:",
                 "  - name: fleet",
                 "    ca: " + fleet.caPem(),
@@ -154,7 +153,7 @@ class StatusReportServiceTest {
         new ArrayList<>(
             List.of(
                 "--cacert",
-                tls.caCert.toString(),
+                tls.caPem().toString(),
                 "-H",
                 "Content-Type: application/json",
                 "--data-binary",
@@ -228,7 +227,7 @@ class StatusReportServiceTest {
             dir,
             List.of(
                 "--cacert",
-                tls.caCert.toString(),
+                tls.caPem().toString(),
                 "https://127.0.0.1:" + server.addresses().get(0).getPort() + "/v1/report"));
     assertThat(get.status()).isEqualTo(405);
 

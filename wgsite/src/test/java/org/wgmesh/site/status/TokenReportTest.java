@@ -33,6 +33,7 @@ import org.wgmesh.core.registration.Registration;
 import org.wgmesh.core.registration.RegistrationBlob;
 import org.wgmesh.core.site.Site;
 import org.wgmesh.core.site.SiteFile;
+import org.wgmesh.core.testing.TestPki;
 import org.wgmesh.site.TokenAdmin;
 import org.wgmesh.site.enrolment.EnrolmentService;
 import org.wgmesh.site.enrolment.PolicyDecider;
@@ -41,7 +42,6 @@ import org.wgmesh.site.publish.TestSites;
 import org.wgmesh.site.service.Curl;
 import org.wgmesh.site.service.EnrolmentServer;
 import org.wgmesh.site.service.ServiceSettings;
-import org.wgmesh.site.service.TlsTestPki;
 
 /**
  * Hosts admitted with a join token report with the credential the admission answered ({@code
@@ -50,7 +50,7 @@ import org.wgmesh.site.service.TlsTestPki;
 class TokenReportTest {
   @TempDir Path dir;
   Path yaml;
-  TlsTestPki tls;
+  TestPki tls;
   StringWriter log = new StringWriter();
   Reporter reporter = new Reporter(new PrintWriter(log, true), Reporter.Verbosity.VERBOSE);
   EnrolmentServer server;
@@ -59,9 +59,9 @@ class TokenReportTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    assumeTrue(TlsTestPki.onPath("openssl"), "openssl is not installed");
-    assumeTrue(TlsTestPki.onPath("curl"), "curl is not installed");
-    tls = TlsTestPki.make(Files.createDirectory(dir.resolve("tls")));
+    assumeTrue(TestPki.onPath("openssl"), "openssl is not installed");
+    assumeTrue(TestPki.onPath("curl"), "curl is not installed");
+    tls = TestPki.service(Files.createDirectory(dir.resolve("tls")));
     yaml = dir.resolve("wgmesh.yaml");
     TestSites.create(yaml, "zonefile:" + dir.resolve("mesh.zone"), 0);
     Files.writeString(
@@ -72,8 +72,8 @@ class TokenReportTest {
                 "enrolment:",
                 "  listen:",
                 "  - 127.0.0.1:8443",
-                "  tls-certificate: " + tls.serverCert,
-                "  tls-key: " + tls.serverKey,
+                "  tls-certificate: " + tls.cert("server"),
+                "  tls-key: " + tls.key("server"),
                 "  tokens:",
                 "    admit: auto",
                 "    rejoin: true",
@@ -146,7 +146,7 @@ class TokenReportTest {
         new ArrayList<>(
             List.of(
                 "--cacert",
-                tls.caCert.toString(),
+                tls.caPem().toString(),
                 "-H",
                 "Content-Type: application/json",
                 "--data-binary",
