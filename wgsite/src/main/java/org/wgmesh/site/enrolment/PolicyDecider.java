@@ -96,7 +96,9 @@ public final class PolicyDecider implements EnrolmentDecider {
     EnrolmentDecision decision;
     if (token.isPresent()) {
       TokenStore.Redemption r =
-          admittedBefore(site, reg, token.get())
+          JoinTokens.id(token.get())
+                  .filter(id -> admittedBefore(site, reg, "token:" + id))
+                  .isPresent()
               ? tokensBefore.redeemAgain(token.get(), reg.hostname(), reg.lanPrefixes(), now)
               : tokensBefore.redeem(token.get(), reg.hostname(), reg.lanPrefixes(), now);
       decision = r.decision();
@@ -112,7 +114,7 @@ public final class PolicyDecider implements EnrolmentDecider {
     TokenStore spent = tokensAfter;
     Runnable saveTokens = () -> TokenFile.write(tokenFile, spent);
     Runnable restoreTokens = () -> TokenFile.write(tokenFile, tokensBefore);
-    if (yes.admit() == Admit.QUEUE) {
+    if (yes.admit() == Admit.QUEUE && !admittedBefore(site, reg, yes.subject())) {
       QueuedHost queued =
           new QueuedHost(
               newId(),
@@ -166,17 +168,16 @@ public final class PolicyDecider implements EnrolmentDecider {
   }
 
   /**
-   * Whether the site holds this very host (uuid and key) enrolled under {@code token}: a request
-   * asked again (its answer was lost), which must not spend another use, or a single-use token
-   * would leave the host admitted but told "used up", without its report credential.
+   * Whether the site holds this very host (uuid and key) enrolled as {@code identity}: a request
+   * asked again, because its answer was lost or, after a queue, to learn the decision. It is
+   * answered admitted without queueing it again and without spending another token use (a
+   * single-use token would otherwise leave the host admitted but told "used up").
    */
-  private static boolean admittedBefore(Site site, Registration reg, String token) {
-    Optional<String> identity = JoinTokens.id(token).map(id -> "token:" + id);
-    return identity.isPresent()
-        && site.host(reg.uuid())
-            .filter(h -> h.publicKey().equals(reg.publicKey()))
-            .filter(h -> h.enrolledAs().equals(identity))
-            .isPresent();
+  private static boolean admittedBefore(Site site, Registration reg, String identity) {
+    return site.host(reg.uuid())
+        .filter(h -> h.publicKey().equals(reg.publicKey()))
+        .filter(h -> h.enrolledAs().equals(Optional.of(identity)))
+        .isPresent();
   }
 
   private static String admittedAs(Admission plan, Registration reg) {

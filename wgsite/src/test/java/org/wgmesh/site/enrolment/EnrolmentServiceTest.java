@@ -285,7 +285,8 @@ class EnrolmentServiceTest {
   @Test
   void queuedHost_isListed_thenPublishedAfterApproval() throws Exception {
     start(SitePublisher.wgpub(reporter));
-    Curl.Result r = enrol(Optional.of(lab), body(blob("lab-7")));
+    String blob = blob("lab-7");
+    Curl.Result r = enrol(Optional.of(lab), body(blob));
     assertThat(r.body()).contains("\"decision\":\"queued\"");
     assertThat(SiteFile.load(yaml).hosts()).isEmpty();
     Path queueFile = QueueFile.beside(yaml);
@@ -300,6 +301,12 @@ class EnrolmentServiceTest {
     assertThat(queue.list()).isEmpty();
     assertThat(Files.readString(zone))
         .contains(RecordNames.hostRecordName(TestSites.DOMAIN, 1).replaceFirst("\\.$", ""));
+    // the host asks again to learn the decision: admitted, not queued a second time
+    String site = Files.readString(yaml);
+    Curl.Result again = enrol(Optional.of(lab), body(blob));
+    assertThat(again.body()).as(again.stderr()).contains("\"decision\":\"admitted\"");
+    assertThat(queue.list()).isEmpty();
+    assertThat(Files.readString(yaml)).isEqualTo(site);
   }
 
   @Test
