@@ -2,6 +2,7 @@ package org.wgmesh.site.service;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.regex.Pattern;
 import org.eclipse.jetty.io.ssl.SslHandshakeListener;
 import org.wgmesh.core.cli.Reporter;
 import org.wgmesh.core.error.SafeText;
@@ -13,6 +14,10 @@ import org.wgmesh.core.error.SafeText;
  * reason. The certificate itself is not available once the handshake failed.
  */
 final class TlsRefusals implements SslHandshakeListener {
+  /** A qualified exception class name and its colon, as the JDK nests causes in a message. */
+  private static final Pattern JDK_CLASS =
+      Pattern.compile("\\b(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_]*(?:Exception|Error): ");
+
   private final Reporter reporter;
 
   TlsRefusals(Reporter reporter) {
@@ -24,7 +29,16 @@ final class TlsRefusals implements SslHandshakeListener {
     reporter.info(
         "enrolment: subject=- address=%s decision=refused reason=TLS handshake failed: %s",
         address(event.getEndPoint().getRemoteSocketAddress()),
-        SafeText.escape(String.valueOf(failure.getMessage())));
+        SafeText.escape(reason(String.valueOf(failure.getMessage()))));
+  }
+
+  /**
+   * The JDK's message without the internal class names it nests ({@code PKIX path building failed:
+   * sun.security.provider.certpath.SunCertPathBuilderException: unable to find valid certification
+   * path to requested target}): what an admin reads, not a stack.
+   */
+  static String reason(String message) {
+    return JDK_CLASS.matcher(message).replaceAll("");
   }
 
   private static String address(SocketAddress remote) {
