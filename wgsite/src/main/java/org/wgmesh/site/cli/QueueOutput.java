@@ -1,8 +1,11 @@
 package org.wgmesh.site.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.util.List;
 import org.wgmesh.core.error.SafeText;
+import org.wgmesh.core.json.Json;
 import org.wgmesh.site.enrolment.QueuedHost;
 
 /**
@@ -23,6 +26,23 @@ final class QueueOutput {
           SafeText.escape(h.rule()),
           SafeText.escape(h.subject()));
     }
+    out.flush();
+  }
+
+  /** The queue as JSON, for scripts: what the table shows, the blob left out. */
+  static void json(List<QueuedHost> hosts, PrintWriter out) {
+    ObjectNode root = Json.object();
+    ArrayNode list = root.putArray("queued");
+    for (QueuedHost h : hosts) {
+      list.addObject()
+          .put("id", h.id())
+          .put("received", h.received().toString())
+          .put("hostname", h.hostname())
+          .put("rule", h.rule())
+          .put("subject", h.subject())
+          .put("rejoin", h.rejoin());
+    }
+    out.print(Json.pretty(root) + "\n");
     out.flush();
   }
 }

@@ -1,11 +1,14 @@
 package org.wgmesh.site.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.wgmesh.core.enrolment.JoinToken;
 import org.wgmesh.core.enrolment.JoinTokens;
+import org.wgmesh.core.json.Json;
 
 /** How {@code wgsite} prints join tokens: the new one once, the list without secrets. */
 final class TokenOutput {
@@ -30,6 +33,26 @@ final class TokenOutput {
     for (JoinToken t : tokens) {
       out.printf(f, t.id(), state(t, now), t.expires(), t.usesLeft(), t.hostnames(), lans(t));
     }
+    out.flush();
+  }
+
+  /** The tokens as JSON, for scripts: what the table shows (never a secret or its hash). */
+  static void json(List<JoinToken> tokens, Instant now, PrintWriter out) {
+    ObjectNode root = Json.object();
+    ArrayNode list = root.putArray("tokens");
+    for (JoinToken t : tokens) {
+      ObjectNode o =
+          list.addObject()
+              .put("id", t.id())
+              .put("state", state(t, now))
+              .put("expires", t.expires().toString())
+              .put("uses-left", t.usesLeft())
+              .put("hostnames", t.hostnames().toString())
+              .put("admit", t.admit().text());
+      ArrayNode lans = o.putArray("lan-prefixes");
+      t.lanPrefixes().forEach(p -> lans.add(p.toString()));
+    }
+    out.print(Json.pretty(root) + "\n");
     out.flush();
   }
 

@@ -67,10 +67,10 @@ import picocli.CommandLine.Parameters;
       "                                     (also with --domain/--locus when creating)",
       "  wgsite --token --hostname PATTERN [--lan P]... [--expires D] [--uses N] FILE",
       "                                     make a join token (printed once, stored hashed)",
-      "  wgsite --tokens FILE               list the join tokens",
+      "  wgsite --tokens [--json] FILE      list the join tokens",
       "  wgsite --revoke-token ID FILE      revoke a join token",
       "  wgsite --serve FILE                run the enrolment service (foreground, until TERM)",
-      "  wgsite --queue FILE                list the enrolment requests waiting for a human",
+      "  wgsite --queue [--json] FILE       list the enrolment requests waiting for a human",
       "  wgsite --approve ID FILE           admit a queued request and publish the site",
       "  wgsite --reject ID FILE            drop a queued request",
       "  wgsite --admin-password NAME FILE  set a status-page admin's password (read from stdin)",
@@ -174,7 +174,7 @@ public final class WgsiteCommand implements Callable<Integer> {
       description = "With -i: accept a new key for a known uuid (number and AS stay).")
   boolean replace;
 
-  @Option(names = "--json", description = "With --list or --status: print JSON.")
+  @Option(names = "--json", description = "With --list, --status, --tokens or --queue: print JSON.")
   boolean json;
 
   @Option(
@@ -389,7 +389,11 @@ public final class WgsiteCommand implements Callable<Integer> {
   /** {@code --queue}, {@code --approve ID}, {@code --reject ID}. */
   private void queue(EnrolmentQueue queue) {
     if (action.queue) {
-      QueueOutput.table(queue.list(), io.out());
+      if (json) {
+        QueueOutput.json(queue.list(), io.out());
+      } else {
+        QueueOutput.table(queue.list(), io.out());
+      }
     } else if (action.approve != null) {
       queue.approve(action.approve);
       io.out().println("approved " + action.approve);
@@ -413,7 +417,11 @@ public final class WgsiteCommand implements Callable<Integer> {
               prefixes);
       TokenOutput.created(tokenAdmin.create(file, request, Instant.now(clock)), io.out());
     } else if (action.tokens) {
-      TokenOutput.table(tokenAdmin.list(file), Instant.now(clock), io.out());
+      if (json) {
+        TokenOutput.json(tokenAdmin.list(file), Instant.now(clock), io.out());
+      } else {
+        TokenOutput.table(tokenAdmin.list(file), Instant.now(clock), io.out());
+      }
     } else {
       TokenOutput.revoked(tokenAdmin.revoke(file, action.revokeToken), io.out());
     }
@@ -480,8 +488,8 @@ public final class WgsiteCommand implements Callable<Integer> {
       throw usage(
           "--domain, --locus, --asn-range, --tunnel-prefix, --portbase and --publish only create a site");
     }
-    if (json && !action.list && !action.status) {
-      throw usage("--json goes with --list or --status");
+    if (json && !action.list && !action.status && !action.tokens && !action.queue) {
+      throw usage("--json goes with --list, --status, --tokens or --queue");
     }
     if ((staleAfter != null || metrics != null) && !action.status) {
       throw usage("--stale-after and --metrics go with --status");

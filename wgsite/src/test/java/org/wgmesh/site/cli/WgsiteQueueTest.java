@@ -2,6 +2,7 @@ package org.wgmesh.site.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -11,6 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.wgmesh.core.json.Json;
 import org.wgmesh.core.testing.CliRun;
 import org.wgmesh.core.testing.CliRun.Result;
 import org.wgmesh.site.enrolment.QueueFile;
@@ -51,6 +53,13 @@ class WgsiteQueueTest {
     Result r = run("--queue", yaml.toString());
     assertThat(r.rc()).as(r.err()).isZero();
     assertThat(r.out()).contains("0123456789abcdef").contains("lab-7").doesNotContain("\u001b");
+    Result json = run("--queue", "--json", yaml.toString());
+    assertThat(json.rc()).as(json.err()).isZero();
+    JsonNode q = Json.readTree(json.out(), "queue").get("queued").get(0);
+    assertThat(q.get("id").asText()).isEqualTo("0123456789abcdef");
+    assertThat(q.get("hostname").asText()).isEqualTo("lab-7");
+    assertThat(q.get("subject").asText()).isEqualTo("CN=lab-7\u001b[31m");
+    assertThat(json.out()).doesNotContain("wgmesh1:x"); // the blob stays in the queue file
   }
 
   @Test

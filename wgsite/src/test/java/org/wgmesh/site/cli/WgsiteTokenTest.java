@@ -2,6 +2,7 @@ package org.wgmesh.site.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -19,6 +20,7 @@ import org.wgmesh.core.enrolment.EnrolmentDecision.Reason;
 import org.wgmesh.core.enrolment.TokenFile;
 import org.wgmesh.core.enrolment.TokenStore;
 import org.wgmesh.core.error.ExitCode;
+import org.wgmesh.core.json.Json;
 import org.wgmesh.core.net.IpPrefix;
 import org.wgmesh.core.testing.CliRun;
 import org.wgmesh.core.testing.CliRun.Result;
@@ -114,6 +116,16 @@ class WgsiteTokenTest {
         .contains("active")
         .contains("web-*")
         .doesNotContain(secret);
+    Result json = run("--tokens", "--json", yaml.toString());
+    assertThat(json.rc()).as(json.err()).isZero();
+    JsonNode t = Json.readTree(json.out(), "tokens").get("tokens").get(0);
+    assertThat(t.get("id").asText()).isEqualTo(store.tokens().get(0).id());
+    assertThat(t.get("state").asText()).isEqualTo("active");
+    assertThat(t.get("uses-left").asInt()).isEqualTo(2);
+    assertThat(t.get("lan-prefixes").get(0).asText()).isEqualTo("10.30.0.0/16");
+    assertThat(json.out())
+        .doesNotContain(secret)
+        .doesNotContain(store.tokens().get(0).secretHash());
   }
 
   @Test
