@@ -57,14 +57,7 @@ class ReportToServiceTest extends WghostServiceHarness {
   }
 
   EndpointConfig enrolWithToken() throws Exception {
-    Run r =
-        runEnrol(
-            "--enrol",
-            url(),
-            "--ca",
-            pki.cert("ca").toString(),
-            "--token-file",
-            tokenFile().toString());
+    Run r = enrolWithTokenFile();
     assertThat(r.rc()).as(r.err()).isZero();
     assertThat(r.err()).doesNotContain(CREDENTIAL);
     return EndpointFile.load(EndpointPaths.path(dir, DN), DN);

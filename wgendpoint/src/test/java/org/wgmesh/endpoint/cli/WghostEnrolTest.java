@@ -32,14 +32,7 @@ class WghostEnrolTest extends WghostServiceHarness {
         };
     Files.delete(seenFile()); // written again by the enrolment that follows the admission
 
-    Run r =
-        runEnrol(
-            "--enrol",
-            url(),
-            "--ca",
-            pki.cert("ca").toString(),
-            "--token-file",
-            tokenFile().toString());
+    Run r = enrolWithTokenFile();
 
     assertThat(r.rc()).as(r.err()).isZero();
     assertThat(r.out()).isEqualTo("admitted: join token 3f9c0d12a4b5e6f7 is valid\n");
@@ -101,14 +94,7 @@ class WghostEnrolTest extends WghostServiceHarness {
     decide = r -> Decision.admitted("would admit", mesh.site.fingerprint());
     Files.delete(seenFile());
 
-    Run r =
-        runEnrol(
-            "--enrol",
-            url(),
-            "--ca",
-            pki.cert("ca").toString(),
-            "--token-file",
-            tokenFile().toString());
+    Run r = enrolWithTokenFile();
 
     assertThat(r.rc()).as(r.err()).isEqualTo(ExitCode.INPUT.code());
     assertThat(r.err()).contains("not from the CA of --ca").doesNotContain(TOKEN);

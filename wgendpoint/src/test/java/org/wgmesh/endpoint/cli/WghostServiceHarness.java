@@ -151,6 +151,19 @@ abstract class WghostServiceHarness {
     return run(enrol(more).toArray(String[]::new));
   }
 
+  /**
+   * {@code wghost --enrol} against the server, trusting the test CA, with the token from a file.
+   */
+  Run enrolWithTokenFile() throws Exception {
+    return runEnrol(
+        "--enrol",
+        url(),
+        "--ca",
+        pki.cert("ca").toString(),
+        "--token-file",
+        tokenFile().toString());
+  }
+
   Path seenFile() {
     return Roots.under(dir.resolve("root")).seenFile(D);
   }
