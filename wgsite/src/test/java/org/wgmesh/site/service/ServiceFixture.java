@@ -116,7 +116,15 @@ public final class ServiceFixture implements AutoCloseable {
 
   /** A registration blob of a new host {@code hostname} with the LAN prefixes {@code lans}. */
   public String blob(String hostname, String... lans) {
-    Site site = SiteFile.load(yaml);
+    return blob(yaml, hostname, lans);
+  }
+
+  /**
+   * A registration blob for the site of {@code siteFile}: a new host (fresh key and uuid) {@code
+   * hostname} with the LAN prefixes {@code lans}.
+   */
+  public static String blob(Path siteFile, String hostname, String... lans) {
+    Site site = SiteFile.load(siteFile);
     X25519PrivateKey key = X25519PrivateKey.generate();
     Registration r =
         Registration.builder()
