@@ -2,9 +2,7 @@ package org.wgmesh.site.enrolment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -13,35 +11,24 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.wgmesh.core.cli.Reporter;
-import org.wgmesh.core.crypto.X25519PrivateKey;
 import org.wgmesh.core.enrolment.DeviceCertificates;
 import org.wgmesh.core.enrolment.EnrolmentPolicy;
-import org.wgmesh.core.enrolment.HostnamePattern;
 import org.wgmesh.core.enrolment.TokenFile;
 import org.wgmesh.core.error.PublishException;
-import org.wgmesh.core.net.IpAddress;
-import org.wgmesh.core.net.IpPrefix;
 import org.wgmesh.core.record.RecordNames;
-import org.wgmesh.core.registration.Registration;
-import org.wgmesh.core.registration.RegistrationBlob;
-import org.wgmesh.core.site.Site;
 import org.wgmesh.core.site.SiteFile;
 import org.wgmesh.core.testing.TestPki;
-import org.wgmesh.site.TokenAdmin;
 import org.wgmesh.site.publish.TestSites;
 import org.wgmesh.site.service.Curl;
 import org.wgmesh.site.service.EnrolmentServer;
+import org.wgmesh.site.service.ServiceFixture;
 import org.wgmesh.site.service.ServiceSettings;
 
 /**
@@ -51,6 +38,7 @@ import org.wgmesh.site.service.ServiceSettings;
  */
 class EnrolmentServiceTest {
   @TempDir Path dir;
+  ServiceFixture service;
   Path yaml;
   Path zone;
   TestPki fleet;
@@ -59,72 +47,56 @@ class EnrolmentServiceTest {
   Path revoked;
   Path office;
   Path lab;
-  StringWriter log = new StringWriter();
-  Reporter reporter = new Reporter(new PrintWriter(log, true), Reporter.Verbosity.NORMAL);
-  EnrolmentServer server;
+  StringWriter log;
+  Reporter reporter;
 
   @BeforeEach
   void setUp() throws Exception {
-    assumeTrue(TestPki.opensslAvailable(), "openssl is not installed");
-    assumeTrue(TestPki.onPath("curl"), "curl is not installed");
-    tls = TestPki.service(Files.createDirectory(dir.resolve("tls")));
+    service = ServiceFixture.in(dir, Reporter.Verbosity.NORMAL);
+    yaml = service.yaml;
+    tls = service.tls;
+    log = service.log;
+    reporter = service.reporter;
     fleet = TestPki.ca(Files.createDirectory(dir.resolve("fleet")), "fleet CA");
     good = fleet.device("web-1", "/CN=web-1.fleet.example");
     revoked = fleet.device("web-2", "/CN=web-2.fleet.example");
     office = fleet.device("printer", "/CN=printer.office.example");
     lab = fleet.device("lab-7", "/CN=lab-7.lab.example");
     fleet.revoke(revoked);
-    yaml = dir.resolve("wgmesh.yaml");
     zone = dir.resolve("mesh.zone");
-    TestSites.create(yaml, "zonefile:" + zone, 0);
-    Files.writeString(
-        yaml,
-        Files.readString(yaml)
-            + String.join(
-                "\n",
-                "enrolment:",
-                "  listen:",
-                "  - 127.0.0.1:8443",
-                "  tls-certificate: " + tls.cert("server"),
-                "  tls-key: " + tls.key("server"),
-                "  certificates:",
-                "  - name: fleet",
-                "    ca: " + fleet.caPem(),
-                "    crl: " + fleet.crl(),
-                "    subject: CN=*.fleet.example",
-                "    lan-prefixes:",
-                "    - 10.20.0.0/16",
-                "    admit: auto",
-                "  - name: lab",
-                "    ca: " + fleet.caPem(),
-                "    subject: CN=*.lab.example",
-                "    admit: queue",
-                "  tokens:",
-                "    admit: auto",
-                ""));
+    service.writeSite(
+        zone,
+        "  certificates:",
+        "  - name: fleet",
+        "    ca: " + fleet.caPem(),
+        "    crl: " + fleet.crl(),
+        "    subject: CN=*.fleet.example",
+        "    lan-prefixes:",
+        "    - 10.20.0.0/16",
+        "    admit: auto",
+        "  - name: lab",
+        "    ca: " + fleet.caPem(),
+        "    subject: CN=*.lab.example",
+        "    admit: queue",
+        "  tokens:",
+        "    admit: auto");
   }
 
   @AfterEach
   void stop() {
-    if (server != null) {
-      server.close();
-    }
+    service.close();
   }
 
   EnrolmentPolicy policy() {
-    return EnrolmentService.policy(SiteFile.load(yaml), yaml);
+    return service.policy();
   }
 
-  /** The settings --serve builds, on an ephemeral port instead of the file's 8443. */
+  /** The settings --serve builds, on an ephemeral port, without report intake or status page. */
   void start(SitePublisher publisher) {
     EnrolmentPolicy policy = policy();
-    ServiceSettings settings =
-        EnrolmentService.settings(policy).toBuilder()
-            .listen(List.of(new InetSocketAddress("127.0.0.1", 0)))
-            .build();
-    server =
+    service.server =
         EnrolmentServer.start(
-            settings,
+            ServiceFixture.settings(policy).build(),
             new PolicyDecider(
                 yaml, DeviceCertificates.load(policy.certificates()), publisher, Clock.systemUTC()),
             reporter,
@@ -132,40 +104,11 @@ class EnrolmentServiceTest {
   }
 
   String blob(String hostname, String... lans) {
-    Site site = SiteFile.load(yaml);
-    X25519PrivateKey key = X25519PrivateKey.generate();
-    Registration r =
-        Registration.builder()
-            .uuid(UUID.randomUUID())
-            .hostname(hostname)
-            .publicKey(key.publicKey())
-            .endpoints(List.of(IpAddress.parse("198.51.100.7", "test")))
-            .lanPrefixes(Arrays.stream(lans).map(l -> IpPrefix.parse(l, "test")).toList())
-            .created(Instant.now())
-            .build();
-    return RegistrationBlob.seal(r, key, site.keys().box().publicKey(), site.settings().domain());
+    return service.blob(hostname, lans);
   }
 
   Curl.Result enrol(Optional<Path> cert, String body) throws Exception {
-    Path file = Files.createTempFile(dir, "body", ".json");
-    Files.writeString(file, body);
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "--cacert",
-                tls.caPem().toString(),
-                "-H",
-                "Content-Type: application/json",
-                "--data-binary",
-                "@" + file));
-    if (cert.isPresent()) {
-      Path key =
-          cert.get().resolveSibling(cert.get().getFileName().toString().replace(".pem", ".key"));
-      args.addAll(List.of("--cert", cert.get().toString(), "--key", key.toString()));
-    }
-    int port = server.addresses().get(0).getPort();
-    args.add("https://127.0.0.1:" + port + "/v1/enrol");
-    return Curl.run(dir, args);
+    return service.post(ServiceFixture.certArgs(cert), "/v1/enrol", body);
   }
 
   static String body(String blob) {
@@ -226,16 +169,7 @@ class EnrolmentServiceTest {
   }
 
   String token(Instant made, Duration expires, int uses) {
-    return new TokenAdmin()
-        .create(
-            yaml,
-            new TokenAdmin.Request(
-                Optional.of(expires),
-                OptionalInt.of(uses),
-                HostnamePattern.parse("db-*", "test"),
-                List.of()),
-            made)
-        .text();
+    return service.token(made, expires, uses);
   }
 
   @Test

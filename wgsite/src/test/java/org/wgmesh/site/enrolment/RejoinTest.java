@@ -12,19 +12,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.wgmesh.core.cli.Reporter;
-import org.wgmesh.core.crypto.X25519PrivateKey;
 import org.wgmesh.core.enrolment.DeviceCertificates;
 import org.wgmesh.core.enrolment.HostnamePattern;
 import org.wgmesh.core.error.ConflictException;
 import org.wgmesh.core.model.HostEntry;
-import org.wgmesh.core.net.IpAddress;
-import org.wgmesh.core.registration.Registration;
-import org.wgmesh.core.registration.RegistrationBlob;
 import org.wgmesh.core.site.Site;
 import org.wgmesh.core.site.SiteFile;
 import org.wgmesh.site.Admission;
@@ -34,6 +29,7 @@ import org.wgmesh.site.publish.TestSites;
 import org.wgmesh.site.service.Decision;
 import org.wgmesh.site.service.EnrolmentBody;
 import org.wgmesh.site.service.EnrolmentRequest;
+import org.wgmesh.site.service.ServiceFixture;
 
 /**
  * Stateless rejoin through the decider (issue 23), with join tokens (the identity {@code
@@ -86,17 +82,7 @@ class RejoinTest {
 
   /** A device with a fresh key and uuid, as one that lost its state makes. */
   String blob(String hostname) {
-    Site site = SiteFile.load(yaml);
-    X25519PrivateKey key = X25519PrivateKey.generate();
-    Registration r =
-        Registration.builder()
-            .uuid(UUID.randomUUID())
-            .hostname(hostname)
-            .publicKey(key.publicKey())
-            .endpoints(List.of(IpAddress.parse("198.51.100.7", "test")))
-            .created(Instant.now())
-            .build();
-    return RegistrationBlob.seal(r, key, site.keys().box().publicKey(), site.settings().domain());
+    return ServiceFixture.blob(yaml, hostname);
   }
 
   Decision enrol(String blob, String token) throws Exception {

@@ -1,12 +1,9 @@
 package org.wgmesh.site.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -16,30 +13,20 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.wgmesh.core.cli.Reporter;
-import org.wgmesh.core.crypto.X25519PrivateKey;
-import org.wgmesh.core.enrolment.DeviceCertificates;
 import org.wgmesh.core.enrolment.EnrolmentPolicy;
 import org.wgmesh.core.json.Json;
-import org.wgmesh.core.net.IpAddress;
-import org.wgmesh.core.registration.Registration;
-import org.wgmesh.core.registration.RegistrationBlob;
-import org.wgmesh.core.site.Site;
 import org.wgmesh.core.site.SiteFile;
 import org.wgmesh.core.testing.TestPki;
 import org.wgmesh.site.admin.AdminPasswordFile;
 import org.wgmesh.site.enrolment.EnrolmentService;
-import org.wgmesh.site.enrolment.PolicyDecider;
-import org.wgmesh.site.enrolment.SitePublisher;
-import org.wgmesh.site.publish.TestSites;
 import org.wgmesh.site.service.Curl;
 import org.wgmesh.site.service.EnrolmentServer;
-import org.wgmesh.site.service.ServiceSettings;
+import org.wgmesh.site.service.ServiceFixture;
 
 /**
  * The status page end to end: the service of a site with three enrolled hosts, an admin rule and an
@@ -53,8 +40,8 @@ class StatusPageServiceTest {
           + " base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
   @TempDir Path dir;
+  ServiceFixture service;
   Path yaml;
-  TestPki tls;
   TestPki fleet;
   TestPki adminCa;
   Path web1;
@@ -62,16 +49,16 @@ class StatusPageServiceTest {
   Path web3;
   Path alice;
   Path mallory;
-  StringWriter log = new StringWriter();
-  Reporter reporter = new Reporter(new PrintWriter(log, true), Reporter.Verbosity.NORMAL);
-  EnrolmentServer server;
+  StringWriter log;
+  Reporter reporter;
   ReportIntake intake;
 
   @BeforeEach
   void setUp() throws Exception {
-    assumeTrue(TestPki.opensslAvailable(), "openssl is not installed");
-    assumeTrue(TestPki.onPath("curl"), "curl is not installed");
-    tls = TestPki.service(Files.createDirectory(dir.resolve("tls")));
+    service = ServiceFixture.in(dir, Reporter.Verbosity.NORMAL);
+    yaml = service.yaml;
+    log = service.log;
+    reporter = service.reporter;
     fleet = TestPki.ca(Files.createDirectory(dir.resolve("fleet")), "fleet CA");
     web1 = fleet.device("web-1", "/CN=web-1.fleet.example");
     web2 = fleet.device("web-2", "/CN=web-2.fleet.example");
@@ -82,117 +69,47 @@ class StatusPageServiceTest {
     // From the admin CA but not matching the admin subject pattern.
     mallory = adminCa.device("mallory", "/CN=mallory.other.example");
     adminCa.writeCrl();
-    yaml = dir.resolve("wgmesh.yaml");
-    TestSites.create(yaml, "zonefile:" + dir.resolve("mesh.zone"), 0);
-    Files.writeString(
-        yaml,
-        Files.readString(yaml)
-            + String.join(
-                "\n",
-                "enrolment:",
-                "  listen:",
-                "  - 127.0.0.1:8443",
-                "  tls-certificate: " + tls.cert("server"),
-                "  tls-key: " + tls.key("server"),
-                "  certificates:",
-                "  - name: fleet",
-                "    ca: " + fleet.caPem(),
-                "    crl: " + fleet.crl(),
-                "    subject: CN=*.fleet.example",
-                "    admit: auto",
-                "  admins:",
-                "  - name: ops",
-                "    ca: " + adminCa.caPem(),
-                "    crl: " + adminCa.crl(),
-                "    subject: CN=*.admins.example",
-                ""));
+    service.writeSite(
+        dir.resolve("mesh.zone"),
+        "  certificates:",
+        "  - name: fleet",
+        "    ca: " + fleet.caPem(),
+        "    crl: " + fleet.crl(),
+        "    subject: CN=*.fleet.example",
+        "    admit: auto",
+        "  admins:",
+        "  - name: ops",
+        "    ca: " + adminCa.caPem(),
+        "    crl: " + adminCa.crl(),
+        "    subject: CN=*.admins.example");
     AdminPasswordFile.set(yaml, "admin", PASSWORD.toCharArray(), new SecureRandom());
-    start();
+    EnrolmentPolicy policy = service.policy();
+    intake =
+        service.startWithReports(
+            ServiceFixture.settings(policy).rateLimit(1000, Duration.ofMinutes(1)).build(),
+            EnrolmentService.statusAccess(yaml, policy, Clock.systemUTC()));
     for (Path cert : List.of(web1, web2, web3)) {
       String host = cert.getFileName().toString().replace(".pem", "");
-      Curl.Result r = post(Optional.of(cert), "/v1/enrol", "{\"blob\":\"" + blob(host) + "\"}");
+      Curl.Result r =
+          post(Optional.of(cert), "/v1/enrol", "{\"blob\":\"" + service.blob(host) + "\"}");
       assertThat(r.body()).as(r.stderr()).contains("\"decision\":\"admitted\"");
     }
   }
 
-  void start() {
-    EnrolmentPolicy policy = EnrolmentService.policy(SiteFile.load(yaml), yaml);
-    ServiceSettings settings =
-        EnrolmentService.settings(policy).toBuilder()
-            .listen(List.of(new InetSocketAddress("127.0.0.1", 0)))
-            .rateLimit(1000, Duration.ofMinutes(1))
-            .build();
-    DeviceCertificates certificates = DeviceCertificates.load(policy.certificates());
-    Clock clock = Clock.systemUTC();
-    server =
-        EnrolmentServer.start(
-            settings,
-            new PolicyDecider(yaml, certificates, SitePublisher.wgpub(reporter), clock),
-            intake = ReportIntake.start(yaml, certificates, clock),
-            EnrolmentService.statusAccess(yaml, policy, clock),
-            reporter,
-            clock);
-  }
-
   @AfterEach
   void stop() {
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  String blob(String hostname) {
-    Site site = SiteFile.load(yaml);
-    X25519PrivateKey key = X25519PrivateKey.generate();
-    Registration r =
-        Registration.builder()
-            .uuid(UUID.randomUUID())
-            .hostname(hostname)
-            .publicKey(key.publicKey())
-            .endpoints(List.of(IpAddress.parse("198.51.100.7", "test")))
-            .lanPrefixes(List.of())
-            .created(Instant.now())
-            .build();
-    return RegistrationBlob.seal(r, key, site.keys().box().publicKey(), site.settings().domain());
-  }
-
-  List<String> certArgs(Optional<Path> cert) {
-    if (cert.isEmpty()) {
-      return List.of();
-    }
-    Path key =
-        cert.get().resolveSibling(cert.get().getFileName().toString().replace(".pem", ".key"));
-    return List.of("--cert", cert.get().toString(), "--key", key.toString());
-  }
-
-  String url(String path) {
-    return "https://127.0.0.1:" + server.addresses().get(0).getPort() + path;
+    service.close();
   }
 
   Curl.Result post(Optional<Path> cert, String path, String body) throws Exception {
-    Path file = Files.createTempFile(dir, "body", ".json");
-    Files.writeString(file, body);
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "--cacert",
-                tls.caPem().toString(),
-                "-H",
-                "Content-Type: application/json",
-                "--data-binary",
-                "@" + file));
-    args.addAll(certArgs(cert));
-    args.add(url(path));
-    return Curl.run(dir, args);
+    return service.post(ServiceFixture.certArgs(cert), path, body);
   }
 
   /** GET with a certificate and/or HTTP Basic {@code user:password}. */
   Curl.Result get(Optional<Path> cert, Optional<String> basic, String path) throws Exception {
-    List<String> args = new ArrayList<>(List.of("--cacert", tls.caPem().toString()));
-    args.addAll(certArgs(cert));
+    List<String> args = new ArrayList<>(ServiceFixture.certArgs(cert));
     basic.ifPresent(b -> args.addAll(List.of("-u", b)));
-    args.add(url(path));
-    return Curl.run(dir, args);
+    return service.get(args, path);
   }
 
   static Optional<String> header(Curl.Result r, String name) {
@@ -341,13 +258,10 @@ class StatusPageServiceTest {
     Curl.Result post = post(Optional.of(alice), "/v1/status", "{}");
     assertThat(post.status()).isEqualTo(405);
     assertThat(header(post, "Allow")).contains("GET");
-    server.close();
-    EnrolmentPolicy policy = EnrolmentService.policy(SiteFile.load(yaml), yaml);
-    server =
+    service.close();
+    service.server =
         EnrolmentServer.start(
-            EnrolmentService.settings(policy).toBuilder()
-                .listen(List.of(new InetSocketAddress("127.0.0.1", 0)))
-                .build(),
+            ServiceFixture.settings(service.policy()).build(),
             request -> {
               throw new IllegalStateException("not asked");
             },

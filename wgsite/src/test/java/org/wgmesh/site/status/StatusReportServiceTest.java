@@ -2,42 +2,26 @@ package org.wgmesh.site.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.wgmesh.core.cli.Reporter;
-import org.wgmesh.core.crypto.X25519PrivateKey;
-import org.wgmesh.core.enrolment.DeviceCertificates;
-import org.wgmesh.core.enrolment.EnrolmentPolicy;
-import org.wgmesh.core.net.IpAddress;
-import org.wgmesh.core.registration.Registration;
-import org.wgmesh.core.registration.RegistrationBlob;
-import org.wgmesh.core.site.Site;
 import org.wgmesh.core.site.SiteFile;
 import org.wgmesh.core.testing.TestPki;
-import org.wgmesh.site.enrolment.EnrolmentService;
-import org.wgmesh.site.enrolment.PolicyDecider;
-import org.wgmesh.site.enrolment.SitePublisher;
-import org.wgmesh.site.publish.TestSites;
 import org.wgmesh.site.service.Curl;
-import org.wgmesh.site.service.EnrolmentServer;
+import org.wgmesh.site.service.ServiceFixture;
 import org.wgmesh.site.service.ServiceSettings;
+import org.wgmesh.site.service.StatusAccess;
 
 /**
  * {@code POST /v1/report} end to end: the real service with the site's policy, curl on 127.0.0.1
@@ -46,6 +30,7 @@ import org.wgmesh.site.service.ServiceSettings;
  */
 class StatusReportServiceTest {
   @TempDir Path dir;
+  ServiceFixture service;
   Path yaml;
   TestPki fleet;
   TestPki tls;
@@ -53,118 +38,50 @@ class StatusReportServiceTest {
   Path revoked;
   Path unenrolled;
   Path office;
-  StringWriter log = new StringWriter();
-  Reporter reporter = new Reporter(new PrintWriter(log, true), Reporter.Verbosity.NORMAL);
-  EnrolmentServer server;
+  StringWriter log;
   ReportIntake intake;
 
   @BeforeEach
   void setUp() throws Exception {
-    assumeTrue(TestPki.opensslAvailable(), "openssl is not installed");
-    assumeTrue(TestPki.onPath("curl"), "curl is not installed");
-    tls = TestPki.service(Files.createDirectory(dir.resolve("tls")));
+    service = ServiceFixture.in(dir, Reporter.Verbosity.NORMAL);
+    yaml = service.yaml;
+    tls = service.tls;
+    log = service.log;
     fleet = TestPki.ca(Files.createDirectory(dir.resolve("fleet")), "fleet CA");
     good = fleet.device("web-1", "/CN=web-1.fleet.example");
     revoked = fleet.device("web-2", "/CN=web-2.fleet.example");
     unenrolled = fleet.device("web-3", "/CN=web-3.fleet.example");
     office = fleet.device("printer", "/CN=printer.office.example");
     fleet.writeCrl();
-    yaml = dir.resolve("wgmesh.yaml");
-    TestSites.create(yaml, "zonefile:" + dir.resolve("mesh.zone"), 0);
-    Files.writeString(
-        yaml,
-        Files.readString(yaml)
-            + String.join(
-                "\n",
-                "enrolment:",
-                "  listen:",
-                "  - 127.0.0.1:8443",
-                "  tls-certificate: " + tls.cert("server"),
-                "  tls-key: " + tls.key("server"),
-                "  certificates:",
-                "  - name: fleet",
-                "    ca: " + fleet.caPem(),
-                "    crl: " + fleet.crl(),
-                "    subject: CN=*.fleet.example",
-                "    admit: auto",
-                ""));
-    EnrolmentPolicy policy = EnrolmentService.policy(SiteFile.load(yaml), yaml);
-    ServiceSettings settings =
-        EnrolmentService.settings(policy).toBuilder()
-            .listen(List.of(new InetSocketAddress("127.0.0.1", 0)))
-            .build();
-    DeviceCertificates certificates = DeviceCertificates.load(policy.certificates());
-    Clock clock = Clock.systemUTC();
-    server =
-        EnrolmentServer.start(
-            settings,
-            new PolicyDecider(yaml, certificates, SitePublisher.wgpub(reporter), clock),
-            ReportIntake.start(yaml, certificates, clock),
-            reporter,
-            clock);
+    service.writeSite(
+        dir.resolve("mesh.zone"),
+        "  certificates:",
+        "  - name: fleet",
+        "    ca: " + fleet.caPem(),
+        "    crl: " + fleet.crl(),
+        "    subject: CN=*.fleet.example",
+        "    admit: auto");
+    ServiceSettings settings = ServiceFixture.settings(service.policy()).build();
+    service.startWithReports(settings, StatusAccess.NONE);
     // web-1 and web-2 enrol while both are good; then web-2 is revoked.
     for (Path cert : List.of(good, revoked)) {
       String host = cert.getFileName().toString().replace(".pem", "");
-      Curl.Result r = post(Optional.of(cert), "/v1/enrol", "{\"blob\":\"" + blob(host) + "\"}");
+      Curl.Result r =
+          post(Optional.of(cert), "/v1/enrol", "{\"blob\":\"" + service.blob(host) + "\"}");
       assertThat(r.body()).as(r.stderr()).contains("\"decision\":\"admitted\"");
     }
-    server.close();
+    service.close();
     fleet.revoke(revoked);
-    intake = ReportIntake.start(yaml, DeviceCertificates.load(policy.certificates()), clock);
-    server =
-        EnrolmentServer.start(
-            settings,
-            new PolicyDecider(
-                yaml,
-                DeviceCertificates.load(policy.certificates()),
-                SitePublisher.wgpub(reporter),
-                clock),
-            intake,
-            reporter,
-            clock);
+    intake = service.startWithReports(settings, StatusAccess.NONE);
   }
 
   @AfterEach
   void stop() {
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  String blob(String hostname) {
-    Site site = SiteFile.load(yaml);
-    X25519PrivateKey key = X25519PrivateKey.generate();
-    Registration r =
-        Registration.builder()
-            .uuid(UUID.randomUUID())
-            .hostname(hostname)
-            .publicKey(key.publicKey())
-            .endpoints(List.of(IpAddress.parse("198.51.100.7", "test")))
-            .lanPrefixes(List.of())
-            .created(Instant.now())
-            .build();
-    return RegistrationBlob.seal(r, key, site.keys().box().publicKey(), site.settings().domain());
+    service.close();
   }
 
   Curl.Result post(Optional<Path> cert, String path, String body) throws Exception {
-    Path file = Files.createTempFile(dir, "body", ".json");
-    Files.writeString(file, body);
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "--cacert",
-                tls.caPem().toString(),
-                "-H",
-                "Content-Type: application/json",
-                "--data-binary",
-                "@" + file));
-    if (cert.isPresent()) {
-      Path key =
-          cert.get().resolveSibling(cert.get().getFileName().toString().replace(".pem", ".key"));
-      args.addAll(List.of("--cert", cert.get().toString(), "--key", key.toString()));
-    }
-    args.add("https://127.0.0.1:" + server.addresses().get(0).getPort() + path);
-    return Curl.run(dir, args);
+    return service.post(ServiceFixture.certArgs(cert), path, body);
   }
 
   Curl.Result report(Optional<Path> cert, String body) throws Exception {
@@ -223,12 +140,7 @@ class StatusReportServiceTest {
     assertThat(big.status()).isEqualTo(413);
 
     Curl.Result get =
-        Curl.run(
-            dir,
-            List.of(
-                "--cacert",
-                tls.caPem().toString(),
-                "https://127.0.0.1:" + server.addresses().get(0).getPort() + "/v1/report"));
+        Curl.run(dir, List.of("--cacert", tls.caPem().toString(), service.url("/v1/report")));
     assertThat(get.status()).isEqualTo(405);
 
     assertThat(intake.flush()).isFalse();
