@@ -3,8 +3,9 @@
 # Sourced by lab/e2e.sh and scripts/demo.sh (after lab/meshlab.sh); see docs/e2e.md.
 #
 #   mf_site_init                 wgsite creates the site in the `site` netns, wgpub publishes to Knot
-#   mf_enrol N [opts] [-- opts]  on hN: wgconfig (pins the site fingerprint) and wghost > blob
-#                                (no public address for the hosts in $MF_NAT_HOSTS)
+#   mf_configure N [opts]        on hN: wgconfig (pins the site fingerprint; no public address for
+#                                the hosts in $MF_NAT_HOSTS)
+#   mf_enrol N [opts] [-- opts]  on hN: mf_configure and wghost > blob
 #   mf_admit N...                wgsite -i @blobs --yes
 #   mf_publish                   wgpub
 #   mf_deploy N                  on hN: wgdeploy (direct supervisor), reading DNS from
@@ -83,21 +84,30 @@ mf_site_init() {
     mf_publish
 }
 
-# Enrols host N: wgconfig reads the mesh record from the lab DNS and pins the site key by its
-# fingerprint; wghost creates the host key and prints the blob (kept in STATE/site/blob-hN).
-mf_enrol() { # N [more wgconfig options] [-- more wghost options]
-    local n=$1 public=203.0.113.$1 conf=() host=()
+# wgconfig on host N: reads the mesh record from the lab DNS and pins the site key by its
+# fingerprint (no public address for the hosts in $MF_NAT_HOSTS). Also the first step of
+# `wghost --enrol` (lab/e2e-enrol.sh).
+mf_configure() { # N [more wgconfig options]
+    local n=$1 public=203.0.113.$1 conf=()
     [ "$MF_UNDERLAY" = ipv6 ] && public=2001:db8:ff::$1
     [ -z "$MF_FIREWALL" ] || conf=(--firewall "$MF_FIREWALL")
     shift
-    while [ $# -gt 0 ] && [ "$1" != -- ]; do conf+=("$1"); shift; done
-    [ "${1:-}" = -- ] && shift
-    host=("$@")
     # A host behind the lab's NAT router (meshlab up --nat) has no public address.
     [[ " ${MF_NAT_HOSTS:-} " == *" $n "* ]] && public=
     mf__run "h$n" -- "$MF_BIN/wgconfig" -i pub0 -T lan0 -I "198.18.$n.1/24" -I "fd00:18:$n::1/64" \
         --public-address "$public" --hostname "h$n" --site-fingerprint "$MF_FP" \
-        --resolver "$MF_HOST_RESOLVER" "${conf[@]}" "$MF_DOMAIN" || return 1
+        --resolver "$MF_HOST_RESOLVER" "${conf[@]}" "$@" "$MF_DOMAIN"
+}
+
+# Enrols host N: wgconfig reads the mesh record from the lab DNS and pins the site key by its
+# fingerprint; wghost creates the host key and prints the blob (kept in STATE/site/blob-hN).
+mf_enrol() { # N [more wgconfig options] [-- more wghost options]
+    local n=$1 conf=() host=()
+    shift
+    while [ $# -gt 0 ] && [ "$1" != -- ]; do conf+=("$1"); shift; done
+    [ "${1:-}" = -- ] && shift
+    host=("$@")
+    mf_configure "$n" "${conf[@]}" || return 1
     mf__run "h$n" -- "$MF_BIN/wghost" "${host[@]}" "$MF_DOMAIN" || return 1
     [ -n "$MF_OUT" ] || { MF_ERR="wghost printed no blob"; return 1; }
     printf '%s\n' "$MF_OUT" >"$(mf__site)/blob-h$n"

@@ -23,6 +23,7 @@ PACKAGES=(
   prometheus-node-exporter curl            # the e2e lab scrapes the endpoint metrics through it
   faketime                                 # lab/e2e-keys.sh moves the commands' clock forward
   time                                     # GNU time: peak memory in scripts/bench-topology.sh
+  chromium                                 # lab/e2e-enrol.sh opens the status page in it (headless)
 )
 
 if [ "$(id -u)" != 0 ]; then
@@ -47,4 +48,12 @@ for s in knot bird unbound; do
     systemctl stop "$s" || true
   fi
 done
+# Node.js 20 or newer with npm runs the status page's browser check (lab/browser: playwright-core,
+# pinned there, refuses Node 18). Debian 12's nodejs is 18, so it is not installed from here.
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if [ "$node_major" -lt 20 ] || ! command -v npm >/dev/null; then
+  echo "setup: warning: lab/e2e-enrol.sh (the status page in Chromium) needs Node.js 20 or newer and npm;" \
+    "found $(node --version 2>/dev/null || echo no node), $(command -v npm >/dev/null && echo npm || echo no npm)." \
+    "Debian 12's nodejs is 18: install Node.js 20 (e.g. the nodejs package of deb.nodesource.com)" >&2
+fi
 echo "setup: all packages present" >&2

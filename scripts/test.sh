@@ -26,6 +26,10 @@ part "e2e ipv6 nftables" bash lab/e2e.sh -p wge2e6 --underlay ipv6 --firewall nf
 part e2e-topology bash lab/e2e-topology.sh
 # Keys over time: group key, host key and site key rotations under traffic (docs/e2e.md).
 part e2e-keys bash lab/e2e-keys.sh
+# Enrolment: a fleet of 5 joins through the site's HTTPS service (wgsite --serve, wghost --enrol),
+# refusals, the API under curl, health reports and the status page in headless Chromium through a
+# link cut (screenshots in lab/artefacts/e2e-enrol/), a rejoin (docs/e2e.md, "Enrolment").
+part e2e-enrol bash lab/e2e-enrol.sh
 # The lab machines' Debian 12 image (lab/machines/build-image.sh), built once from Debian's
 # packages and cached in /var/cache/wgmesh-lab (WGM_CACHE; .ci/run gives an empty one).
 export WGM_CACHE=${WGM_CACHE:-/var/cache/wgmesh-lab}

@@ -9,7 +9,10 @@
 # namespace of its own (unshare -m): nothing is written to the image, and every mount goes with
 # the namespace when the script ends, also on failure. No network: the image already holds every
 # package wgmesh depends on. Systemd does not run in a chroot, so the timers' start and stop are
-# not seen here (lab/machines/fleet.sh shows them); their enablement links are.
+# not seen here (lab/machines/fleet.sh shows them); their enablement links are. The enrolment
+# service is seen running: at the end the same root is booted as a container (systemd-nspawn,
+# loopback only), the package installed again, a site with an enrolment: section made, and
+# wgsite-enrol@ started, asked for its health over HTTPS, stopped, and purged with the package.
 # Prints one PASS/FAIL line per check, then "N passed, N failed"; exit 1 if any failed.
 set -uo pipefail
 root=$(cd -P -- "$(dirname -- "$0")/../.." && pwd)
@@ -58,8 +61,9 @@ cp "$work/old.deb" "$work/new.deb" "$R/tmp/"
 
 PASSED=0 FAILED=0
 in_root() { chroot "$R" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C DEBIAN_FRONTEND=noninteractive sh -c "$1"; }
+RUN=in_root   # where check runs its condition: in_root, or in_box once the root is booted
 check() { # WHAT SHELL-CONDITION (run in the root)
-  if in_root "$2" >"$work/check.log" 2>&1; then
+  if "$RUN" "$2" >"$work/check.log" 2>&1; then
     PASSED=$((PASSED + 1)); printf 'PASS %s\n' "$1"
   else
     FAILED=$((FAILED + 1)); printf 'FAIL %s\n' "$1"; sed 's/^/     /' "$work/check.log" | tail -n 5
@@ -110,6 +114,61 @@ apt_run 'purge -y -q wgmesh'
 check "apt-get purge removes the deploy state (/var/lib/wgmesh) and the timers' enablement links" \
   "! [ -e /var/lib/wgmesh ] && ! $TIMER && ! dpkg-query -W wgmesh 2>/dev/null | grep -q ."
 check "apt-get purge never deletes keys: /etc/wgmesh stays (docs/install.md says to delete it by hand)" "$KEPT"
+
+# ---- the enrolment service under systemd: the purged root booted as a container
+# The chroot's own mounts go; nspawn brings its own /proc, /dev, /run and /tmp. No network but
+# loopback (--private-network), where the service listens.
+cp "$work/new.deb" "$R/root/new.deb"
+umount "$R/dev/pts" "$R/dev" "$R/proc" "$R/tmp" "$R/run"
+systemd-nspawn --quiet --register=no --keep-unit --boot --directory="$R" --private-network \
+  --machine=wgm-lifecycle --console=read-only </dev/null >"$work/boot.log" 2>&1 &
+nspawn=$!
+# shellcheck disable=SC2317 # called by the EXIT trap
+stop_box() { # poweroff, then kill after 20 s; the namespace's mounts go with the script
+  kill -0 "$nspawn" 2>/dev/null || return 0
+  kill -TERM "$nspawn" 2>/dev/null
+  for _ in $(seq 20); do kill -0 "$nspawn" 2>/dev/null || return 0; sleep 1; done
+  kill -KILL "$nspawn" 2>/dev/null; wait "$nspawn" 2>/dev/null
+}
+trap stop_box EXIT
+leader=
+for _ in $(seq 30); do leader=$(pgrep -P "$nspawn" | head -n 1) && [ -n "$leader" ] && break; sleep 0.5; done
+in_box() { nsenter -t "$leader" -m -u -i -n -p -r -w -- env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C DEBIAN_FRONTEND=noninteractive sh -c "$1"; }
+RUN=in_box
+check "the root boots as a container (systemd as PID 1)" \
+  'for i in $(seq 90); do case $(systemctl is-system-running 2>/dev/null) in running|degraded) exit 0;; esac; sleep 1; done
+   systemctl is-system-running; exit 1'
+apt_run_box() { in_box "apt-get $1" >"$work/apt.log" 2>&1 || { echo "apt-get $1 (booted) failed:"; tail -n 15 "$work/apt.log"; }; }
+apt_run_box 'install -y -q /root/new.deb'
+# A site with an enrolment: section on loopback; the server certificate made with openssl.
+SITE=/etc/wgmesh/site/wgmesh.yaml
+UNIT="wgsite-enrol@\$(systemd-escape --path $SITE).service"
+in_box "set -e; umask 077; mkdir -p /etc/wgmesh/site; cd /etc/wgmesh/site
+  wgsite --domain mesh.example.com --locus mesh1 wgmesh.yaml >/dev/null
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=127.0.0.1 \
+    -addext subjectAltName=IP:127.0.0.1 -keyout enrol.key -out enrol.crt 2>/dev/null
+  printf 'enrolment:\n  listen:\n  - 127.0.0.1:8443\n  tls-certificate: %s\n  tls-key: %s\n' \
+    /etc/wgmesh/site/enrol.crt /etc/wgmesh/site/enrol.key >>wgmesh.yaml" >"$work/site.log" 2>&1 ||
+  { echo "could not make the site:"; tail -n 5 "$work/site.log"; }
+check "systemd-analyze verify finds nothing to say about wgsite-enrol@.service (hardening as wgpub@)" \
+  "out=\$(systemd-analyze verify --man=no $UNIT 2>&1); echo \"\$out\"; [ -z \"\$out\" ]"
+# (the pattern's [e] keeps pgrep from finding the shell that runs it)
+# GET /v1/health over TLS, the certificate verified against the one the site file names; openssl
+# rather than curl, which the image does not have.
+HEALTH="printf 'GET /v1/health HTTP/1.1\\r\\nHost: 127.0.0.1\\r\\nConnection: close\\r\\n\\r\\n' |
+  openssl s_client -quiet -verify_return_error -CAfile /etc/wgmesh/site/enrol.crt -connect 127.0.0.1:8443 2>/dev/null |
+  grep -q 'status.*ok'"
+check "systemctl enable --now wgsite-enrol@SITE: https://127.0.0.1:8443/v1/health answers ok" \
+  "systemctl enable --now $UNIT && for i in \$(seq 40); do $HEALTH && exit 0; sleep 0.5; done; systemctl status --no-pager $UNIT; exit 1"
+check "systemctl stop: the unit is inactive, no wgsite process, the port is free" \
+  "systemctl stop $UNIT && ! systemctl is-active -q $UNIT && ! pgrep -f -- '--serv[e] $SITE' && ! $HEALTH"
+in_box "systemctl start $UNIT"
+apt_run_box 'purge -y -q wgmesh'
+check "apt-get purge of a running wgsite-enrol@: it is stopped, its unit file and enablement link gone" \
+  "! pgrep -f -- '--serv[e] $SITE' && ! $HEALTH && ! [ -e /lib/systemd/system/wgsite-enrol@.service ] &&
+   ! ls /etc/systemd/system/multi-user.target.wants/wgsite-enrol@* 2>/dev/null && ! systemctl is-active -q $UNIT"
+RUN=in_root
+stop_box
 
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" = 0 ]

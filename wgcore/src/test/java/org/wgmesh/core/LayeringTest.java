@@ -34,6 +34,11 @@ class LayeringTest {
   }
 
   @Test
+  void jetty_notUsed() {
+    LayeringRules.jettyOnlyInSiteService().check(CORE);
+  }
+
+  @Test
   void freemarker_notUsed() {
     LayeringRules.freemarkerOnlyInRenderer().check(CORE);
   }

@@ -34,6 +34,11 @@ class LayeringTest {
   }
 
   @Test
+  void jetty_notUsed() {
+    LayeringRules.jettyOnlyInSiteService().check(ENDPOINT);
+  }
+
+  @Test
   void freemarker_onlyInTheRenderer() {
     LayeringRules.freemarkerOnlyInRenderer().check(ENDPOINT);
   }

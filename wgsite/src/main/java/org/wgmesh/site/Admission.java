@@ -208,6 +208,8 @@ public record Admission(Site before, Site after, List<Step> steps) {
             .sharedLans(r.sharedLans())
             .hpkePublic(r.hpkePublic())
             .keySwitch(old.publicKey().equals(r.publicKey()) ? old.keySwitch() : Optional.empty())
+            // The identity it enrolled with stays: a blob says nothing about it.
+            .enrolledAs(old.enrolledAs())
             .build();
     if (!old.publicKey().equals(r.publicKey())) {
       if (!replace) {

@@ -191,7 +191,8 @@ final class Roster {
         site.ttl(),
         site.recordLifetime(),
         site.retired(),
-        site.keyPolicy());
+        site.keyPolicy(),
+        site.enrolment());
   }
 
   /**

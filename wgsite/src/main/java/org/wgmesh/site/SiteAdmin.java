@@ -572,7 +572,13 @@ public final class SiteAdmin {
    * Opens a blob with the site box key, or during a site-key roll with the next one (an endpoint
    * that saw the announcement may seal to either).
    */
-  private static Registration openBlob(Site site, String text) {
+  /**
+   * Opens a registration blob sealed to the site's box key (or, during a site-key roll, to the next
+   * one), as {@code wgsite -i} does: the enrolment service and its queue use the same check.
+   *
+   * @throws InputException when the blob is malformed, for another site or not sealed to it
+   */
+  public static Registration openBlob(Site site, String text) {
     try {
       return RegistrationBlob.open(text, site.keys().box(), site.settings().domain());
     } catch (InputException e) {

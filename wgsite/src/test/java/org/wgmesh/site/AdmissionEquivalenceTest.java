@@ -167,7 +167,8 @@ class AdmissionEquivalenceTest {
         s.ttl(),
         s.recordLifetime(),
         retired,
-        s.keyPolicy());
+        s.keyPolicy(),
+        s.enrolment());
   }
 
   /** Small pools, so that uuids, keys, names, LANs and shared-LAN addresses repeat. */

@@ -33,6 +33,11 @@ class LayeringTest {
   }
 
   @Test
+  void jetty_onlyInTheEnrolmentService() {
+    LayeringRules.jettyOnlyInSiteService().check(SITE);
+  }
+
+  @Test
   void freemarker_notUsed() {
     LayeringRules.freemarkerOnlyInRenderer().check(SITE);
   }
@@ -57,6 +62,7 @@ class LayeringTest {
     assertThat(SITE.contain("org.wgmesh.site.publish.route53.Route53Publisher")).isTrue();
     assertThat(SITE.contain("org.wgmesh.site.publish.rfc2136.Rfc2136Publisher")).isTrue();
     assertThat(SITE.contain("org.wgmesh.site.publish.zonefile.ZoneFilePublisher")).isTrue();
+    assertThat(SITE.contain("org.wgmesh.site.service.EnrolmentServer")).isTrue();
     assertThat(SITE.stream().allMatch(c -> c.getPackageName().startsWith("org.wgmesh.site")))
         .isTrue();
   }

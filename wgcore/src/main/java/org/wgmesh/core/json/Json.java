@@ -19,6 +19,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Optional;
+import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.error.FileException;
 import org.wgmesh.core.error.InputException;
 
@@ -121,6 +123,30 @@ public final class Json {
       throw new FileException(file.toString(), "cannot read: " + e.getMessage(), null, e);
     }
     return readTree(text, file.toString());
+  }
+
+  /**
+   * Reads a JSON file that wgmesh writes for itself, marked by a {@code "format"} field (the join
+   * tokens, the enrolment queue): its root, or empty when the file does not exist. Malformed JSON
+   * or another format is a broken configuration file (exit 3), not bad input.
+   *
+   * @throws FileException when the file cannot be read
+   * @throws ConfigException naming the file when it is not JSON of {@code format}
+   */
+  public static Optional<JsonNode> readFormatFile(Path file, String format) {
+    if (!Files.exists(file)) {
+      return Optional.empty();
+    }
+    JsonNode root;
+    try {
+      root = readTree(file);
+    } catch (InputException e) {
+      throw new ConfigException(e.what(), e.why(), "restore it from a backup", e);
+    }
+    if (!format.equals(root.path("format").asText())) {
+      throw new ConfigException(file.toString(), "is not a file of format " + format);
+    }
+    return Optional.of(root);
   }
 
   /**

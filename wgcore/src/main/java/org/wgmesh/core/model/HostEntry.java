@@ -33,6 +33,10 @@ import org.wgmesh.core.net.IpPrefix;
  *     has none
  * @param keySwitch a scheduled switch from the previous key to {@code publicKey}, if any: until its
  *     time the host still uses the previous key ({@link #keyAt})
+ * @param enrolledAs the identity the host enrolled with through the enrolment service (issue 23):
+ *     its device certificate's subject, or {@code token:<id>} for a join token; empty for a host
+ *     admitted from a blob. A later request under the same identity may replace its key (rejoin).
+ *     Only the site file holds it: host records do not carry it
  */
 public record HostEntry(
     UUID uuid,
@@ -44,7 +48,8 @@ public record HostEntry(
     List<IpPrefix> lanPrefixes,
     List<IpPrefix> sharedLans,
     Optional<X25519PublicKey> hpkePublic,
-    Optional<KeySwitch> keySwitch) {
+    Optional<KeySwitch> keySwitch,
+    Optional<String> enrolledAs) {
   /**
    * @throws NullPointerException naming the component that is null
    * @throws IllegalArgumentException when the key switch is from the key itself
@@ -58,6 +63,7 @@ public record HostEntry(
     sharedLans = List.copyOf(sharedLans);
     Objects.requireNonNull(hpkePublic, "hpkePublic");
     Objects.requireNonNull(keySwitch, "keySwitch");
+    Objects.requireNonNull(enrolledAs, "enrolledAs");
     if (keySwitch.filter(s -> s.from().equals(publicKey)).isPresent()) {
       throw new IllegalArgumentException("a key switch from the key itself");
     }
@@ -80,7 +86,8 @@ public record HostEntry(
         .lanPrefixes(lanPrefixes)
         .sharedLans(sharedLans)
         .hpkePublic(hpkePublic)
-        .keySwitch(keySwitch);
+        .keySwitch(keySwitch)
+        .enrolledAs(enrolledAs);
   }
 
   /** Whether peers can send to it: it lists a public address (else it sits behind NAT). */
@@ -139,14 +146,21 @@ public record HostEntry(
     return hpkePublic.orElse(publicKey);
   }
 
-  /** This entry as its host record carries it (without the HPKE key, which only the site keeps). */
+  /**
+   * This entry as its host record carries it: without the HPKE key and the enrolment identity,
+   * which only the site keeps.
+   */
   public HostEntry published() {
-    return hpkePublic.isEmpty() ? this : withoutHpkePublic();
+    if (hpkePublic.isEmpty() && enrolledAs.isEmpty()) {
+      return this;
+    }
+    return toBuilder().hpkePublic(Optional.empty()).enrolledAs(Optional.empty()).build();
   }
 
   /**
    * Assembles a {@link HostEntry} by name rather than by position: lists default to empty, the HPKE
-   * key and the key switch to none. {@link #build()} validates like the constructor.
+   * key, the key switch and the enrolment identity to none. {@link #build()} validates like the
+   * constructor.
    */
   public static final class Builder {
     private UUID uuid;
@@ -159,6 +173,7 @@ public record HostEntry(
     private List<IpPrefix> sharedLans = List.of();
     private Optional<X25519PublicKey> hpkePublic = Optional.empty();
     private Optional<KeySwitch> keySwitch = Optional.empty();
+    private Optional<String> enrolledAs = Optional.empty();
 
     private Builder() {}
 
@@ -224,6 +239,12 @@ public record HostEntry(
       return this;
     }
 
+    /** The identity it enrolled with, if it came through the enrolment service. */
+    public Builder enrolledAs(Optional<String> identity) {
+      this.enrolledAs = identity;
+      return this;
+    }
+
     /**
      * The entry.
      *
@@ -241,7 +262,8 @@ public record HostEntry(
           lanPrefixes,
           sharedLans,
           hpkePublic,
-          keySwitch);
+          keySwitch,
+          enrolledAs);
     }
   }
 }

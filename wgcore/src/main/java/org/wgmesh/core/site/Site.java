@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import org.wgmesh.core.crypto.SiteKeys;
+import org.wgmesh.core.enrolment.EnrolmentPolicy;
 import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.model.LinkSettings;
@@ -33,6 +34,7 @@ import org.wgmesh.core.net.AsnRange;
  *     this)
  * @param retired removed hosts whose removal is not yet published; their numbers stay reserved
  * @param keyPolicy how the keys change over time (group-key schedule)
+ * @param enrolment the {@code enrolment:} section (issue 23); empty: no enrolment service
  */
 public record Site(
     MeshSettings settings,
@@ -43,7 +45,8 @@ public record Site(
     Duration ttl,
     Duration recordLifetime,
     List<RetiredHost> retired,
-    KeyPolicy keyPolicy) {
+    KeyPolicy keyPolicy,
+    Optional<EnrolmentPolicy> enrolment) {
 
   /**
    * @throws ConfigException when hosts collide or break a rule (see {@code docs/site-file.md})
@@ -56,6 +59,7 @@ public record Site(
     Objects.requireNonNull(ttl, "ttl");
     Objects.requireNonNull(recordLifetime, "recordLifetime");
     Objects.requireNonNull(keyPolicy, "keyPolicy");
+    Objects.requireNonNull(enrolment, "enrolment");
     List<HostEntry> sorted = new ArrayList<>(hosts);
     sorted.sort(Comparator.comparingInt(HostEntry::number));
     hosts = List.copyOf(sorted);
@@ -71,7 +75,7 @@ public record Site(
         retired);
   }
 
-  /** A site without a key schedule ({@link KeyPolicy#NONE}). */
+  /** A site without a key schedule ({@link KeyPolicy#NONE}) and without enrolment. */
   public Site(
       MeshSettings settings,
       List<HostEntry> hosts,
@@ -90,13 +94,38 @@ public record Site(
         ttl,
         recordLifetime,
         retired,
-        KeyPolicy.NONE);
+        KeyPolicy.NONE,
+        Optional.empty());
   }
 
   /** This site with another key policy. */
   public Site withKeyPolicy(KeyPolicy policy) {
     return new Site(
-        settings, hosts, keys, asnRange, publishTarget, ttl, recordLifetime, retired, policy);
+        settings,
+        hosts,
+        keys,
+        asnRange,
+        publishTarget,
+        ttl,
+        recordLifetime,
+        retired,
+        policy,
+        enrolment);
+  }
+
+  /** This site with another {@code enrolment:} section (empty: none). */
+  public Site withEnrolment(Optional<EnrolmentPolicy> policy) {
+    return new Site(
+        settings,
+        hosts,
+        keys,
+        asnRange,
+        publishTarget,
+        ttl,
+        recordLifetime,
+        retired,
+        keyPolicy,
+        policy);
   }
 
   /** This site with other mesh-wide link settings (MTU, keepalive, BFD). */
@@ -110,7 +139,8 @@ public record Site(
         ttl,
         recordLifetime,
         retired,
-        keyPolicy);
+        keyPolicy,
+        enrolment);
   }
 
   /** The host with this uuid. */
@@ -130,7 +160,40 @@ public record Site(
     next.removeIf(h -> h.uuid().equals(host.uuid()));
     next.add(host);
     return new Site(
-        settings, next, keys, asnRange, publishTarget, ttl, recordLifetime, retired, keyPolicy);
+        settings,
+        next,
+        keys,
+        asnRange,
+        publishTarget,
+        ttl,
+        recordLifetime,
+        retired,
+        keyPolicy,
+        enrolment);
+  }
+
+  /**
+   * This site with {@code host} in the place of the host {@code previous} (issue 23, rejoin: a
+   * device that lost its state comes back with a new uuid and key). Unlike {@link #withoutHost},
+   * the number is not retired: {@code host} keeps it. Unchanged when there is no such host.
+   */
+  public Site withHostInPlaceOf(UUID previous, HostEntry host) {
+    if (host(previous).isEmpty()) {
+      return this;
+    }
+    List<HostEntry> next = new ArrayList<>(hosts);
+    next.replaceAll(h -> h.uuid().equals(previous) ? host : h);
+    return new Site(
+        settings,
+        next,
+        keys,
+        asnRange,
+        publishTarget,
+        ttl,
+        recordLifetime,
+        retired,
+        keyPolicy,
+        enrolment);
   }
 
   /**
@@ -147,7 +210,16 @@ public record Site(
     List<RetiredHost> ret = new ArrayList<>(retired);
     ret.add(new RetiredHost(gone.get().number(), uuid));
     return new Site(
-        settings, next, keys, asnRange, publishTarget, ttl, recordLifetime, ret, keyPolicy);
+        settings,
+        next,
+        keys,
+        asnRange,
+        publishTarget,
+        ttl,
+        recordLifetime,
+        ret,
+        keyPolicy,
+        enrolment);
   }
 
   /**
@@ -158,6 +230,15 @@ public record Site(
     List<RetiredHost> ret = new ArrayList<>(retired);
     ret.removeIf(r -> numbers.contains(r.number()));
     return new Site(
-        settings, hosts, keys, asnRange, publishTarget, ttl, recordLifetime, ret, keyPolicy);
+        settings,
+        hosts,
+        keys,
+        asnRange,
+        publishTarget,
+        ttl,
+        recordLifetime,
+        ret,
+        keyPolicy,
+        enrolment);
   }
 }

@@ -124,6 +124,7 @@ final class SiteCodec {
                 e.put("previous-key", ks.from().toBase64());
                 e.put("key-switch-at", ks.at().toString());
               });
+      h.enrolledAs().ifPresent(id -> e.put("enrolled-as", id));
       hosts.add(e);
     }
     m.put("hosts", hosts);
@@ -135,6 +136,8 @@ final class SiteCodec {
       retired.add(e);
     }
     m.put("retired", retired);
+    // Only a site that has the section writes it, so every other site file stays as it was.
+    site.enrolment().ifPresent(p -> m.put(EnrolmentSpec.KEY, EnrolmentSpec.render(p)));
     return "# wgmesh site file: see docs/site-file.md. Private keys are in the .sign.key and .box.key\n"
         + "# files beside this one (never in here). Edit with care; 'wgsite FILE' validates.\n"
         + YamlDocuments.dump(m);

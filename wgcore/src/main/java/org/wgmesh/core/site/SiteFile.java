@@ -50,7 +50,8 @@ public final class SiteFile {
         spec.ttl(),
         spec.recordLifetime(),
         spec.retired(),
-        spec.keyPolicy().withRoll(keys.roll()));
+        spec.keyPolicy().withRoll(keys.roll()),
+        spec.enrolment());
   }
 
   /**

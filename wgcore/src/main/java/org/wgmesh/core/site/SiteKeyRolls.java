@@ -83,7 +83,8 @@ public final class SiteKeyRolls {
               site.ttl(),
               site.recordLifetime(),
               site.retired(),
-              site.keyPolicy().withRoll(Optional.empty()));
+              site.keyPolicy().withRoll(Optional.empty()),
+              site.enrolment());
       SiteFile.save(done, yaml);
       changed = true;
     }

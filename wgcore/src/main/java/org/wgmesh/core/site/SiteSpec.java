@@ -18,6 +18,7 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.wgmesh.core.crypto.Ed25519PublicKey;
 import org.wgmesh.core.crypto.X25519PublicKey;
+import org.wgmesh.core.enrolment.EnrolmentPolicy;
 import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.error.InputException;
 import org.wgmesh.core.model.BfdProfile;
@@ -53,6 +54,7 @@ import org.wgmesh.core.yaml.YamlNode;
  * @param keyPolicy {@code group-key-max-age} and {@code key-switch-delay} (the roll comes with the
  *     key file, in {@link SiteFile})
  * @param roll {@code site-keys.next-signing-public} and {@code roll-at}, empty outside a roll
+ * @param enrolment the {@code enrolment:} section ({@link EnrolmentSpec}), empty when absent
  */
 record SiteSpec(
     MeshSettings settings,
@@ -67,7 +69,8 @@ record SiteSpec(
     YamlNode signingNode,
     YamlNode boxNode,
     KeyPolicy keyPolicy,
-    Optional<RollSpec> roll) {
+    Optional<RollSpec> roll,
+    Optional<EnrolmentPolicy> enrolment) {
 
   /**
    * A site-key roll as the site file states it.
@@ -134,7 +137,8 @@ record SiteSpec(
           "key-switch-delay",
           "site-keys",
           "hosts",
-          "retired");
+          "retired",
+          EnrolmentSpec.KEY);
   static final Set<String> KEY_KEYS =
       Set.of("signing-public", "box-public", "next-signing-public", "next-box-public", "roll-at");
   static final Set<String> HOST_KEYS =
@@ -149,7 +153,8 @@ record SiteSpec(
           "shared-lans",
           "hpke-public",
           "previous-key",
-          "key-switch-at");
+          "key-switch-at",
+          "enrolled-as");
   static final Set<String> RETIRED_KEYS = Set.of("number", "uuid");
   static final Set<String> TOPOLOGY_KEYS = Set.of("policy", "hubs", "hubs-per-spoke");
 
@@ -254,7 +259,8 @@ record SiteSpec(
         signNode,
         boxNode,
         keyPolicy,
-        roll);
+        roll,
+        YamlNode.optional(top, EnrolmentSpec.KEY).map(n -> EnrolmentSpec.parse(n, allowed)));
   }
 
   /**
@@ -455,7 +461,31 @@ record SiteSpec(
             YamlNode.optional(e, "hpke-public")
                 .map(n -> convert(n, t -> X25519PublicKey.parse(t, "hpke-public"))))
         .keySwitch(keySwitch(e, key))
+        .enrolledAs(YamlNode.optional(e, "enrolled-as").map(SiteSpec::enrolledAs))
         .build();
+  }
+
+  /** Longest {@code enrolled-as}: a certificate subject of a reasonable size, or a token id. */
+  static final int MAX_ENROLLED_AS = 1024;
+
+  /**
+   * {@code enrolled-as} (issue 23): the identity a host enrolled with, a certificate subject or
+   * {@code token:<id>}; one line of printable text, as it is compared and logged.
+   */
+  private static String enrolledAs(YamlNode n) {
+    String t = n.text();
+    if (t.isBlank()) {
+      throw n.error("is empty", "remove enrolled-as, or give the subject the host enrolled with");
+    }
+    if (t.length() > MAX_ENROLLED_AS) {
+      throw n.error(
+          "is " + t.length() + " characters long, more than " + MAX_ENROLLED_AS,
+          "give the certificate subject or token:<id> the host enrolled with");
+    }
+    if (t.chars().anyMatch(Character::isISOControl)) {
+      throw n.error("contains a control character", "write the subject on one line");
+    }
+    return t;
   }
 
   /**

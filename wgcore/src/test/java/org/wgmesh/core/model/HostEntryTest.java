@@ -55,6 +55,7 @@ class HostEntryTest {
                     List.of(),
                     List.of(),
                     null,
+                    Optional.empty(),
                     Optional.empty()))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("hpkePublic");
@@ -70,7 +71,8 @@ class HostEntryTest {
                     List.of(),
                     List.of(),
                     Optional.empty(),
-                    null))
+                    null,
+                    Optional.empty()))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("keySwitch");
   }

@@ -482,7 +482,8 @@ class SiteFileTest {
             rolled.ttl(),
             rolled.recordLifetime(),
             rolled.retired(),
-            rolled.keyPolicy().withRoll(java.util.Optional.empty()));
+            rolled.keyPolicy().withRoll(java.util.Optional.empty()),
+            rolled.enrolment());
     SiteFile.save(half, yaml);
     assertThat(SiteFile.load(yaml).keys().signing().publicKey())
         .isEqualTo(roll.nextSigning().publicKey());

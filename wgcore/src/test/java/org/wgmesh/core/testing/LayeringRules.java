@@ -20,9 +20,9 @@ import java.util.List;
  * The layering rules of {@code docs/architecture.md} ("Layering rules (checked by ArchUnit)") as
  * ArchUnit rules, for each module's {@code LayeringTest} to apply to its own main classes ({@link
  * #mainClasses}). Libraries stay at the edges: picocli in the commands, the AWS SDK in the Route53
- * adapter, dnsjava's updates and TSIG in the RFC 2136 adapter, FreeMarker in the renderer, YAML in
- * the file codecs; no publisher uses another; and no package, nor (where a module asks) a class,
- * depends, through others, on itself.
+ * adapter, dnsjava's updates and TSIG in the RFC 2136 adapter, FreeMarker in the renderer, Jetty in
+ * the site's enrolment service, YAML in the file codecs; no publisher uses another; and no package,
+ * nor (where a module asks) a class, depends, through others, on itself.
  *
  * <p>Where a rule allows places, each is an ArchUnit package pattern ({@code "..cli.."}, {@code
  * "org.wgmesh.core.yaml.."}) or, when its last part starts with a capital letter, the fully
@@ -47,6 +47,9 @@ public final class LayeringRules {
   public static final List<String> PUBLISHER_ADAPTERS =
       List.of(ZONEFILE_ADAPTER, RFC2136_ADAPTER, ROUTE53_ADAPTER);
 
+  /** The site's HTTPS enrolment service, the one place that uses Jetty. */
+  public static final String SITE_SERVICE = "org.wgmesh.site.service..";
+
   /** The DNS readers of wgcore, which (with {@value #RFC2136_ADAPTER}) may use dnsjava. */
   public static final String DNS_READERS = "org.wgmesh.core.dns..";
 
@@ -58,7 +61,8 @@ public final class LayeringRules {
       List.of(
           "org.wgmesh.core.yaml..",
           "org.wgmesh.core.site.SiteCodec",
-          "org.wgmesh.core.site.SiteSpec");
+          "org.wgmesh.core.site.SiteSpec",
+          "org.wgmesh.core.site.EnrolmentSpec");
 
   private LayeringRules() {}
 
@@ -126,6 +130,11 @@ public final class LayeringRules {
                         .as("no publisher package uses another " + PUBLISHER_ADAPTERS))
             .toList();
     return CompositeArchRule.of(rules);
+  }
+
+  /** Only the site's enrolment service ({@value #SITE_SERVICE}) uses Jetty. */
+  public static ArchRule jettyOnlyInSiteService() {
+    return onlyIn("org.eclipse.jetty..", "Jetty", SITE_SERVICE);
   }
 
   /** Only the renderer ({@value #RENDERER}) uses FreeMarker. */

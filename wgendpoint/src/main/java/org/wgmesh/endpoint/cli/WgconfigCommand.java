@@ -29,6 +29,7 @@ import org.wgmesh.core.registration.Registration;
 import org.wgmesh.endpoint.config.EndpointPaths;
 import org.wgmesh.endpoint.config.EnrolOptions;
 import org.wgmesh.endpoint.config.Enrolment;
+import org.wgmesh.endpoint.enrol.ServiceAddress;
 import org.wgmesh.endpoint.settings.EndpointConfig;
 import org.wgmesh.endpoint.settings.ExistingFirewall;
 import org.wgmesh.endpoint.settings.Firewall;
@@ -218,6 +219,42 @@ public final class WgconfigCommand implements Callable<Integer> {
   Boolean routerOnMesh;
 
   @Option(
+      names = "--report-url",
+      paramLabel = "URL",
+      description =
+          "The site's enrolment service that 'wgdeploy --check --report' sends health reports to,"
+              + " e.g. https://192.0.2.10:8443 ('' for none: nothing is reported).")
+  String reportUrl;
+
+  @Option(
+      names = "--report-ca",
+      paramLabel = "FILE",
+      description = "The CA file (PEM) the service's certificate must come from ('' for none).")
+  String reportCa;
+
+  @Option(
+      names = "--report-cert",
+      paramLabel = "FILE",
+      description =
+          "The device certificate (PEM) reports authenticate with, with --report-key ('' for"
+              + " none).")
+  String reportCert;
+
+  @Option(
+      names = "--report-key",
+      paramLabel = "FILE",
+      description = "The device certificate's private key (PKCS#8 PEM) ('' for none).")
+  String reportKey;
+
+  @Option(
+      names = "--report-credential",
+      paramLabel = "FILE",
+      description =
+          "The file (0600) holding the report credential of a host admitted with a join token"
+              + " ('' for none).")
+  String reportCredential;
+
+  @Option(
       names = "--config-dir",
       paramLabel = "DIR",
       description =
@@ -341,7 +378,24 @@ public final class WgconfigCommand implements Callable<Integer> {
                 : Optional.of(BfdProfile.parse(t, "--bfd")),
         (b, v) -> b.tuning = b.tuning.withBfd(v));
     set(c, routerOnMesh, v -> v, (b, v) -> b.tuning = b.tuning.withRouterOnMesh(v));
+    set(
+        c,
+        reportUrl,
+        t ->
+            t.isBlank()
+                ? Optional.<String>empty()
+                : Optional.of(ServiceAddress.parse(t.strip(), "--report-url").toString()),
+        (b, v) -> b.reportUrl = v);
+    set(c, reportCa, WgconfigCommand::fileOrNone, (b, v) -> b.reportCa = v);
+    set(c, reportCert, WgconfigCommand::fileOrNone, (b, v) -> b.reportCert = v);
+    set(c, reportKey, WgconfigCommand::fileOrNone, (b, v) -> b.reportKey = v);
+    set(c, reportCredential, WgconfigCommand::fileOrNone, (b, v) -> b.reportCredential = v);
     return c;
+  }
+
+  /** A file given as an option ({@code ''}: none), absolute as the endpoint file records it. */
+  private static Optional<Path> fileOrNone(String t) {
+    return t.isBlank() ? Optional.empty() : Optional.of(Path.of(t.strip()).toAbsolutePath());
   }
 
   /** {@code site} (no override) or a number. */

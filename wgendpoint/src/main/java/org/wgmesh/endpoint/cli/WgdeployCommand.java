@@ -19,6 +19,7 @@ import org.wgmesh.core.error.WgmeshException;
 import org.wgmesh.core.exec.CommandRunner;
 import org.wgmesh.core.exec.ProcessCommandRunner;
 import org.wgmesh.core.net.DomainName;
+import org.wgmesh.endpoint.config.EndpointFile;
 import org.wgmesh.endpoint.config.EndpointPaths;
 import org.wgmesh.endpoint.deploy.CheckJob;
 import org.wgmesh.endpoint.deploy.DeployResult;
@@ -27,10 +28,13 @@ import org.wgmesh.endpoint.deploy.RunOverrides;
 import org.wgmesh.endpoint.deploy.Sleeper;
 import org.wgmesh.endpoint.deploy.health.HealthCheck;
 import org.wgmesh.endpoint.deploy.health.HealthReport;
+import org.wgmesh.endpoint.deploy.health.ReportBody;
 import org.wgmesh.endpoint.deploy.steps.DryRunTransactions;
 import org.wgmesh.endpoint.deploy.steps.HostTransactions;
 import org.wgmesh.endpoint.deploy.steps.Transactions;
 import org.wgmesh.endpoint.deploy.steps.Waiter;
+import org.wgmesh.endpoint.enrol.ReportSender;
+import org.wgmesh.endpoint.settings.EndpointConfig;
 import org.wgmesh.endpoint.settings.Supervisor;
 import org.wgmesh.endpoint.settings.WireGuardBackendChoice;
 import org.wgmesh.endpoint.source.EndpointMeshSource;
@@ -103,6 +107,14 @@ public final class WgdeployCommand implements Callable<Integer> {
       description =
           "With --check: print the checks as JSON (name, status, subject, value, hint) instead of lines.")
   boolean json;
+
+  @Option(
+      names = "--report",
+      description =
+          "With --check: also send the result and each peer's handshake age, transfer and endpoint"
+              + " to the site's enrolment service (report-url of the endpoint file, recorded by"
+              + " wghost --enrol); a failed report exits with its own code after the check's output.")
+  boolean report;
 
   @Option(
       names = "--max-handshake-age",
@@ -205,8 +217,9 @@ public final class WgdeployCommand implements Callable<Integer> {
     if (check) {
       return check(reporter, dir, mesh);
     }
-    if (maxHandshakeAge != null || json) {
-      throw usage((json ? "--json" : "--max-handshake-age") + " goes with --check");
+    if (maxHandshakeAge != null || json || report) {
+      throw usage(
+          (json ? "--json" : report ? "--report" : "--max-handshake-age") + " goes with --check");
     }
     if (keySwitchWait != null && (keySwitchWait < 0 || down)) {
       throw down
@@ -272,6 +285,14 @@ public final class WgdeployCommand implements Callable<Integer> {
       if (json) {
         io.out().print(HealthReport.errorJson(mesh.toString(), clock.instant(), e));
       }
+      if (this.report) {
+        // The site learns that the check could not run; the check's error stays the exit code.
+        try {
+          send(dir, mesh, ReportBody.error(mesh.toString(), clock.instant(), e));
+        } catch (WgmeshException failed) {
+          reporter.warn("%s", failed.getMessage());
+        }
+      }
       throw e;
     }
     // -q: only what is wrong, so that cron mails (and log lines) appear only then.
@@ -284,7 +305,22 @@ public final class WgdeployCommand implements Callable<Integer> {
         io.out().println(report.summary());
       }
     }
+    if (this.report) {
+      String host = send(dir, mesh, ReportBody.of(report));
+      reporter.detail("report: stored for %s", host);
+    }
     return (report.healthy() ? ExitCode.OK : ExitCode.UNHEALTHY).code();
+  }
+
+  /** {@code --report}: one POST to the service of the endpoint file; quick, see ReportSender. */
+  private String send(Path dir, DomainName mesh, String body) {
+    EndpointConfig config = EndpointFile.load(EndpointPaths.path(dir, mesh), mesh);
+    if (config.reportUrl().isEmpty()) {
+      // The packaged timer asks every host; one not enrolled through the service has no site to
+      // report to, and that is not a failure worth a journal line every run.
+      return "nobody (no report-url in the endpoint file: nothing sent)";
+    }
+    return new ReportSender().send(config, body);
   }
 
   private UsageException usage(String why) {

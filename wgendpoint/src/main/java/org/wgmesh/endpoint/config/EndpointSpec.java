@@ -253,7 +253,38 @@ final class EndpointSpec {
                   b -> b.tuning.routerOnMesh(),
                   (b, v) -> b.tuning = b.tuning.withRouterOnMesh(v),
                   v -> v)
-              .whenSet());
+              .whenSet(),
+          // Health reports (issue 23): wghost --enrol records them; absent, nothing is reported.
+          ifSet(
+              "report-url",
+              (n, d) -> n.text(),
+              b -> b.reportUrl,
+              (b, v) -> b.reportUrl = v,
+              text()),
+          ifSet(
+              "report-ca",
+              EndpointSpec::inConfigDir,
+              b -> b.reportCa,
+              (b, v) -> b.reportCa = v,
+              text()),
+          ifSet(
+              "report-cert",
+              EndpointSpec::inConfigDir,
+              b -> b.reportCert,
+              (b, v) -> b.reportCert = v,
+              text()),
+          ifSet(
+              "report-key",
+              EndpointSpec::inConfigDir,
+              b -> b.reportKey,
+              (b, v) -> b.reportKey = v,
+              text()),
+          ifSet(
+              "report-credential",
+              EndpointSpec::inConfigDir,
+              b -> b.reportCredential,
+              (b, v) -> b.reportCredential = v,
+              text()));
 
   private EndpointSpec() {}
 

@@ -114,7 +114,7 @@ public final class HostRegistration {
           "  shared LAN:   %s",
           String.join(", ", r.sharedLans().stream().map(IpPrefix::toString).toList()));
     }
-    reporter.info("hand the line on stdout to the site admin: wgsite -i BLOB wgmesh.yaml");
+    // What to do with the blob (hand it over, or send it to the enrolment service) is the caller's.
     return new Result(r, blob, key.created());
   }
 

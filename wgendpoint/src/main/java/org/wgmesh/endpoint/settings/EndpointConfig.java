@@ -45,6 +45,12 @@ import org.wgmesh.core.net.IpPrefix;
  * @param existingFirewall what the first Shorewall deploy does with the operator's own Shorewall
  *     configuration
  * @param tuning link overrides (MTU, keepalive, BFD) and the router on the mesh
+ * @param reportUrl the site's enrolment service ({@code https://HOST:PORT}) that {@code wgdeploy
+ *     --check --report} sends health reports to; recorded by {@code wghost --enrol}
+ * @param reportCa the CA file the service's certificate must come from (the site TLS pin)
+ * @param reportCert the device certificate reports authenticate with (with {@code reportKey})
+ * @param reportKey the device certificate's private key
+ * @param reportCredential the file (0600) holding the report credential of a token-enrolled host
  */
 public record EndpointConfig(
     DomainName domain,
@@ -69,7 +75,12 @@ public record EndpointConfig(
     boolean allowSshFromNet,
     Firewall firewall,
     ExistingFirewall existingFirewall,
-    EndpointTuning tuning) {
+    EndpointTuning tuning,
+    Optional<String> reportUrl,
+    Optional<Path> reportCa,
+    Optional<Path> reportCert,
+    Optional<Path> reportKey,
+    Optional<Path> reportCredential) {
 
   /**
    * @throws ConfigException naming the setting that is invalid
@@ -107,6 +118,17 @@ public record EndpointConfig(
     Objects.requireNonNull(firewall, "firewall");
     Objects.requireNonNull(existingFirewall, "existingFirewall");
     Objects.requireNonNull(tuning, "tuning");
+    Objects.requireNonNull(reportUrl, "reportUrl");
+    Objects.requireNonNull(reportCa, "reportCa");
+    Objects.requireNonNull(reportCert, "reportCert");
+    Objects.requireNonNull(reportKey, "reportKey");
+    Objects.requireNonNull(reportCredential, "reportCredential");
+    if (reportCert.isPresent() != reportKey.isPresent()) {
+      throw new ConfigException(
+          reportCert.isPresent() ? "report-key" : "report-cert",
+          "report-cert and report-key go together",
+          "set both, or neither");
+    }
   }
 
   /** The pinned site key's fingerprint ({@code SHA256:...}), as operators compare it. */
@@ -207,6 +229,11 @@ public record EndpointConfig(
     public Firewall firewall;
     public ExistingFirewall existingFirewall;
     public EndpointTuning tuning;
+    public Optional<String> reportUrl;
+    public Optional<Path> reportCa;
+    public Optional<Path> reportCert;
+    public Optional<Path> reportKey;
+    public Optional<Path> reportCredential;
 
     private Builder() {
       hostname = Optional.empty();
@@ -226,6 +253,11 @@ public record EndpointConfig(
       firewall = Firewall.SHOREWALL;
       existingFirewall = ExistingFirewall.REFUSE;
       tuning = EndpointTuning.DEFAULT;
+      reportUrl = Optional.empty();
+      reportCa = Optional.empty();
+      reportCert = Optional.empty();
+      reportKey = Optional.empty();
+      reportCredential = Optional.empty();
     }
 
     private Builder(EndpointConfig c) {
@@ -252,6 +284,11 @@ public record EndpointConfig(
       firewall = c.firewall;
       existingFirewall = c.existingFirewall;
       tuning = c.tuning;
+      reportUrl = c.reportUrl;
+      reportCa = c.reportCa;
+      reportCert = c.reportCert;
+      reportKey = c.reportKey;
+      reportCredential = c.reportCredential;
     }
 
     /**
@@ -282,7 +319,12 @@ public record EndpointConfig(
           allowSshFromNet,
           firewall,
           existingFirewall,
-          tuning);
+          tuning,
+          reportUrl,
+          reportCa,
+          reportCert,
+          reportKey,
+          reportCredential);
     }
   }
 }

@@ -237,6 +237,8 @@ class WgconfigCommandTest {
       {new String[] {"--keepalive", "x"}, "--keepalive: 'x' is not a whole number"},
       {new String[] {"--bfd", "turbo"}, "--bfd: 'turbo' is not one of normal, fast"},
       {new String[] {"--router-on-mesh", "maybe"}, "--router-on-mesh"},
+      {new String[] {"--report-url", "http://192.0.2.10:8443"}, "--report-url 'http://"},
+      {new String[] {"--report-url", "https://192.0.2.10/v1/x"}, "has a path"},
     };
     for (Object[] c : cases) {
       String[] opts = (String[]) c[0];
@@ -353,5 +355,32 @@ class WgconfigCommandTest {
         run("--mtu", "site", "--keepalive", "site", "--bfd", "site", "--router-on-mesh", "true", D);
     assertThat(back.rc()).as(back.err()).isZero();
     assertThat(stored().tuning()).isEqualTo(org.wgmesh.endpoint.settings.EndpointTuning.DEFAULT);
+  }
+
+  @Test
+  void reportSettings_setShownAndCleared() {
+    assertThat(run(D).rc()).isZero();
+    Run set =
+        run(
+            "--report-url",
+            "https://192.0.2.10:8443",
+            "--report-ca",
+            "/etc/wgmesh/site-ca.pem",
+            "--report-credential",
+            "/etc/wgmesh/mesh.report",
+            D);
+    assertThat(set.rc()).as(set.err()).isZero();
+    assertThat(set.out()).contains("report-url: (unset) -> https://192.0.2.10:8443");
+    assertThat(stored().reportUrl()).hasValue("https://192.0.2.10:8443");
+    assertThat(stored().reportCa()).hasValue(Path.of("/etc/wgmesh/site-ca.pem"));
+    assertThat(stored().reportCredential()).hasValue(Path.of("/etc/wgmesh/mesh.report"));
+    Run half = run("--report-cert", "/etc/wgmesh/dev.pem", D);
+    assertThat(half.rc()).isNotZero();
+    assertThat(half.err()).contains("report-cert and report-key go together");
+    Run cleared = run("--report-url", "", "--report-ca", "", "--report-credential", "", D);
+    assertThat(cleared.rc()).as(cleared.err()).isZero();
+    assertThat(stored().reportUrl()).isEmpty();
+    assertThat(stored().reportCa()).isEmpty();
+    assertThat(stored().reportCredential()).isEmpty();
   }
 }

@@ -91,6 +91,19 @@ class EndpointSpecTest {
     s.put("keepalive", b -> b.tuning = b.tuning.withKeepalive(OptionalInt.of(0)));
     s.put("bfd", b -> b.tuning = b.tuning.withBfd(Optional.of(BfdProfile.FAST)));
     s.put("router-on-mesh", b -> b.tuning = b.tuning.withRouterOnMesh(false));
+    s.put("report-url", b -> b.reportUrl = Optional.of("https://192.0.2.10:8443"));
+    s.put("report-ca", b -> b.reportCa = Optional.of(Path.of("/etc/wgmesh/site-ca.pem")));
+    // The certificate and its key go together.
+    Consumer<EndpointConfig.Builder> device =
+        b -> {
+          b.reportCert = Optional.of(Path.of("/etc/wgmesh/device.pem"));
+          b.reportKey = Optional.of(Path.of("/etc/wgmesh/device.key"));
+        };
+    s.put("report-cert", device);
+    s.put("report-key", device);
+    s.put(
+        "report-credential",
+        b -> b.reportCredential = Optional.of(Path.of("/etc/wgmesh/mesh.report")));
     return s;
   }
 

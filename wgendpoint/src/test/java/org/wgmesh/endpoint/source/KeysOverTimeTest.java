@@ -253,7 +253,8 @@ class KeysOverTimeTest {
             created.ttl(),
             created.recordLifetime(),
             created.retired(),
-            new KeyPolicy(Optional.of(Duration.ofDays(30)), Optional.empty()));
+            new KeyPolicy(Optional.of(Duration.ofDays(30)), Optional.empty()),
+            Optional.empty());
     SiteFile.save(site, yaml);
     String oldFingerprint = site.keys().fingerprint();
     publisher = new SitePublication(Reporter.silent(), Publishers::fromUri, clock);

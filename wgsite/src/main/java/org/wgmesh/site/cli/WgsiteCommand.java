@@ -1,10 +1,15 @@
 package org.wgmesh.site.cli;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
@@ -13,15 +18,27 @@ import org.wgmesh.core.cli.Cli;
 import org.wgmesh.core.cli.CommonOptions;
 import org.wgmesh.core.cli.Io;
 import org.wgmesh.core.cli.VersionProvider;
+import org.wgmesh.core.enrolment.HostnamePattern;
 import org.wgmesh.core.error.ExitCode;
+import org.wgmesh.core.error.InputException;
 import org.wgmesh.core.error.UsageException;
+import org.wgmesh.core.io.AtomicFiles;
+import org.wgmesh.core.json.Json;
 import org.wgmesh.core.model.BfdProfile;
 import org.wgmesh.core.model.LinkSettings;
+import org.wgmesh.core.net.IpPrefix;
 import org.wgmesh.core.site.Site;
 import org.wgmesh.core.site.SiteFile;
 import org.wgmesh.site.BlobSource;
 import org.wgmesh.site.NewSite;
 import org.wgmesh.site.SiteAdmin;
+import org.wgmesh.site.TokenAdmin;
+import org.wgmesh.site.admin.AdminPasswordFile;
+import org.wgmesh.site.enrolment.EnrolmentQueue;
+import org.wgmesh.site.enrolment.EnrolmentService;
+import org.wgmesh.site.enrolment.QueuedHost;
+import org.wgmesh.site.enrolment.SitePublisher;
+import org.wgmesh.site.status.SiteStatus;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,9 +61,19 @@ import picocli.CommandLine.Parameters;
       "  wgsite FILE                        validate and print the site report and fingerprint",
       "  wgsite -i BLOB|@BLOBFILE FILE      admit hosts from their registration blobs",
       "  wgsite --list [--json] FILE        list the hosts",
+      "  wgsite --status [--json] [--stale-after D] [--metrics F] FILE   hosts' latest health reports",
       "  wgsite --remove UUID|HOSTNAME FILE remove a host",
       "  wgsite --mtu N|auto --keepalive S --bfd normal|fast FILE   set the link settings",
       "                                     (also with --domain/--locus when creating)",
+      "  wgsite --token --hostname PATTERN [--lan P]... [--expires D] [--uses N] FILE",
+      "                                     make a join token (printed once, stored hashed)",
+      "  wgsite --tokens [--json] FILE      list the join tokens",
+      "  wgsite --revoke-token ID FILE      revoke a join token",
+      "  wgsite --serve FILE                run the enrolment service (foreground, until TERM)",
+      "  wgsite --queue [--json] FILE       list the enrolment requests waiting for a human",
+      "  wgsite --approve ID FILE           admit a queued request and publish the site",
+      "  wgsite --reject ID FILE            drop a queued request",
+      "  wgsite --admin-password NAME FILE  set a status-page admin's password (read from stdin)",
       ""
     },
     exitCodeListHeading = "%nExit codes (see docs/exit-codes.md):%n",
@@ -92,6 +119,48 @@ public final class WgsiteCommand implements Callable<Integer> {
             "Start a site signing-key roll: wgpub announces the next key (signed by the current one)"
                 + " for --overlap, then signs with the new key alone.")
     boolean rollSiteKey;
+
+    @Option(
+        names = "--token",
+        description =
+            "Make a join token (needs the site file's enrolment: section); prints it once.")
+    boolean token;
+
+    @Option(names = "--tokens", description = "List the join tokens (never their secrets).")
+    boolean tokens;
+
+    @Option(names = "--revoke-token", paramLabel = "ID", description = "Revoke a join token.")
+    String revokeToken;
+
+    @Option(
+        names = "--serve",
+        description = "Run the enrolment service of the site file's enrolment: section until TERM.")
+    boolean serve;
+
+    @Option(names = "--queue", description = "List the enrolment requests waiting for a human.")
+    boolean queue;
+
+    @Option(
+        names = "--approve",
+        paramLabel = "ID",
+        description = "Admit the queued enrolment request ID and publish the site.")
+    String approve;
+
+    @Option(names = "--reject", paramLabel = "ID", description = "Drop the queued request ID.")
+    String reject;
+
+    @Option(
+        names = "--status",
+        description = "Show each host's latest health report (a table; --json for machines).")
+    boolean status;
+
+    @Option(
+        names = "--admin-password",
+        paramLabel = "NAME",
+        description =
+            "Set the status-page password of admin NAME: one line read from standard input, stored"
+                + " as a slow salted hash in FILE.admins (0600).")
+    String adminPassword;
   }
 
   @ArgGroup(exclusive = true, multiplicity = "0..1")
@@ -105,7 +174,7 @@ public final class WgsiteCommand implements Callable<Integer> {
       description = "With -i: accept a new key for a known uuid (number and AS stay).")
   boolean replace;
 
-  @Option(names = "--json", description = "With --list: print JSON.")
+  @Option(names = "--json", description = "With --list, --status, --tokens or --queue: print JSON.")
   boolean json;
 
   @Option(
@@ -115,6 +184,18 @@ public final class WgsiteCommand implements Callable<Integer> {
           "With --roll-site-key: how long both keys are trusted (default: 14d; at least the record"
               + " lifetime; cover the longest time an endpoint stays offline).")
   String overlap;
+
+  @Option(
+      names = "--stale-after",
+      paramLabel = "DURATION",
+      description = "With --status: a report older than this makes its host stale (default 10m).")
+  String staleAfter;
+
+  @Option(
+      names = "--metrics",
+      paramLabel = "FILE",
+      description = "With --status: also write the counts as Prometheus text to FILE (0644).")
+  Path metrics;
 
   @Option(
       names = "--mtu",
@@ -136,6 +217,30 @@ public final class WgsiteCommand implements Callable<Integer> {
       paramLabel = "normal|fast",
       description = "Set the BFD profile: normal (100 ms x 3, the default) or fast (20 ms x 3).")
   String bfd;
+
+  @Option(
+      names = "--hostname",
+      paramLabel = "PATTERN",
+      description = "With --token: the hostnames it admits, * any run of letters, digits, -.")
+  String hostnamePattern;
+
+  @Option(
+      names = "--lan",
+      paramLabel = "PREFIX",
+      description = "With --token: a LAN prefix its hosts may announce (repeat for more).")
+  List<String> lans = new ArrayList<>();
+
+  @Option(
+      names = "--expires",
+      paramLabel = "DURATION",
+      description = "With --token: how long it is valid (default: enrolment.tokens.expires).")
+  String expires;
+
+  @Option(
+      names = "--uses",
+      paramLabel = "N",
+      description = "With --token: how many hosts it admits (default: enrolment.tokens.uses).")
+  String uses;
 
   @Option(
       names = "--domain",
@@ -202,7 +307,15 @@ public final class WgsiteCommand implements Callable<Integer> {
     checkCombinations(create);
     var reporter = common.reporter(io);
     SiteAdmin admin = new SiteAdmin(reporter, new PromptConfirmation(io, yes, reporter));
-    if (action.blob != null) {
+    if (action.token || action.tokens || action.revokeToken != null) {
+      tokens();
+    } else if (action.adminPassword != null) {
+      adminPassword();
+    } else if (action.serve) {
+      EnrolmentService.runUntilStopped(file, reporter, SitePublisher.wgpub(reporter), clock);
+    } else if (action.queue || action.approve != null || action.reject != null) {
+      queue(new EnrolmentQueue(file, reporter, SitePublisher.wgpub(reporter)));
+    } else if (action.blob != null) {
       admin.admit(file, BlobSource.read(action.blob), replace, Instant.now(clock));
     } else if (action.remove != null) {
       admin.remove(file, action.remove);
@@ -219,6 +332,8 @@ public final class WgsiteCommand implements Callable<Integer> {
       boolean existed = Files.exists(file);
       admin.openOrCreate(file, create);
       SiteOutput.report(admin.setLinks(file, change, existed), io.out());
+    } else if (action.status) {
+      status();
     } else if (action.list) {
       Site site = SiteFile.load(file);
       if (json) {
@@ -230,6 +345,94 @@ public final class WgsiteCommand implements Callable<Integer> {
       SiteOutput.report(admin.openOrCreate(file, create), io.out());
     }
     return ExitCode.OK.code();
+  }
+
+  /** {@code --status [--json] [--stale-after D] [--metrics FILE]}. */
+  private void status() {
+    Duration stale =
+        staleAfter == null
+            ? SiteStatus.DEFAULT_STALE_AFTER
+            : SiteFile.parseDuration(staleAfter, "--stale-after");
+    SiteStatus status = SiteStatus.of(SiteFile.load(file), file, Instant.now(clock), stale);
+    if (metrics != null) {
+      AtomicFiles.write(metrics, status.metrics(), AtomicFiles.PUBLIC);
+    }
+    io.out().print(json ? Json.pretty(status.json()) + "\n" : status.table());
+    io.out().flush();
+  }
+
+  /** {@code --admin-password NAME}: the password is one line of stdin, never an argument. */
+  private void adminPassword() {
+    String name = AdminPasswordFile.checkName(action.adminPassword);
+    SiteFile.load(file);
+    if (io.interactive()) {
+      io.err().print("password for " + name + ": ");
+      io.err().flush();
+    }
+    String line;
+    try {
+      line = io.in().readLine();
+    } catch (IOException e) {
+      throw new InputException("standard input", "cannot be read: " + e.getMessage());
+    }
+    if (line == null) {
+      throw new InputException(
+          "standard input", "is empty", "give the password as one line on standard input");
+    }
+    char[] password = line.toCharArray();
+    AdminPasswordFile.set(file, name, password, new SecureRandom());
+    Arrays.fill(password, '\0');
+    io.out().println("admin " + name + ": password set in " + AdminPasswordFile.beside(file));
+    io.out().println("restart wgsite --serve to take it");
+  }
+
+  /** {@code --queue}, {@code --approve ID}, {@code --reject ID}. */
+  private void queue(EnrolmentQueue queue) {
+    if (action.queue) {
+      if (json) {
+        QueueOutput.json(queue.list(), io.out());
+      } else {
+        QueueOutput.table(queue.list(), io.out());
+      }
+    } else if (action.approve != null) {
+      queue.approve(action.approve);
+      io.out().println("approved " + action.approve);
+    } else {
+      QueuedHost dropped = queue.reject(action.reject);
+      io.out().println("rejected " + dropped.id() + " (" + dropped.hostname() + ")");
+    }
+  }
+
+  /** {@code --token}, {@code --tokens}, {@code --revoke-token}: option values checked first. */
+  private void tokens() {
+    TokenAdmin tokenAdmin = new TokenAdmin();
+    if (action.token) {
+      List<IpPrefix> prefixes = new ArrayList<>();
+      lans.forEach(l -> prefixes.add(IpPrefix.parse(l, "--lan")));
+      TokenAdmin.Request request =
+          new TokenAdmin.Request(
+              Optional.ofNullable(expires).map(e -> SiteFile.parseDuration(e, "--expires")),
+              uses == null ? OptionalInt.empty() : OptionalInt.of(number(uses, "--uses")),
+              HostnamePattern.parse(hostnamePattern, "--hostname"),
+              prefixes);
+      TokenOutput.created(tokenAdmin.create(file, request, Instant.now(clock)), io.out());
+    } else if (action.tokens) {
+      if (json) {
+        TokenOutput.json(tokenAdmin.list(file), Instant.now(clock), io.out());
+      } else {
+        TokenOutput.table(tokenAdmin.list(file), Instant.now(clock), io.out());
+      }
+    } else {
+      TokenOutput.revoked(tokenAdmin.revoke(file, action.revokeToken), io.out());
+    }
+  }
+
+  private static int number(String text, String what) {
+    try {
+      return Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      throw new InputException(what, "'" + text + "' is not a whole number");
+    }
   }
 
   private boolean linkChange() {
@@ -256,21 +459,50 @@ public final class WgsiteCommand implements Callable<Integer> {
   }
 
   private void checkCombinations(NewSite create) {
+    boolean tokenAction =
+        action.token
+            || action.tokens
+            || action.revokeToken != null
+            || action.serve
+            || action.queue
+            || action.approve != null
+            || action.reject != null
+            || action.adminPassword != null;
     boolean editing =
-        action.blob != null || action.remove != null || action.list || action.rollSiteKey;
+        action.blob != null
+            || action.remove != null
+            || action.list
+            || action.status
+            || action.rollSiteKey
+            || tokenAction;
     if (linkChange()
-        && (action.blob != null || action.remove != null || action.list || action.rollSiteKey)) {
+        && (action.blob != null
+            || action.remove != null
+            || action.list
+            || action.status
+            || action.rollSiteKey
+            || tokenAction)) {
       throw usage("--mtu, --keepalive and --bfd go alone, or with the options that create a site");
     }
     if (editing && create.any()) {
       throw usage(
           "--domain, --locus, --asn-range, --tunnel-prefix, --portbase and --publish only create a site");
     }
-    if (json && !action.list) {
-      throw usage("--json goes with --list");
+    if (json && !action.list && !action.status && !action.tokens && !action.queue) {
+      throw usage("--json goes with --list, --status, --tokens or --queue");
+    }
+    if ((staleAfter != null || metrics != null) && !action.status) {
+      throw usage("--stale-after and --metrics go with --status");
     }
     if (replace && action.blob == null) {
       throw usage("--replace goes with -i");
+    }
+    if ((hostnamePattern != null || !lans.isEmpty() || expires != null || uses != null)
+        && !action.token) {
+      throw usage("--hostname, --lan, --expires and --uses go with --token");
+    }
+    if (action.token && hostnamePattern == null) {
+      throw usage("--token needs --hostname (the hostnames the token admits, e.g. 'web-*')");
     }
     if (overlap != null && !action.rollSiteKey) {
       throw usage("--overlap goes with --roll-site-key");

@@ -119,9 +119,8 @@ public final class HealthJudge {
               state == null ? "" : state,
               session == null ? "" : session,
               link == null ? 0 : link.mtu(),
-              Optional.ofNullable(manifest.mtus().get(iface))
-                  .map(Manifest.LinkMtu::mtu)
-                  .orElse(0)));
+              Optional.ofNullable(manifest.mtus().get(iface)).map(Manifest.LinkMtu::mtu).orElse(0),
+              host.endpoints().getOrDefault(iface, "")));
     }
     items.add(mtu(manifest, host));
     items.add(ports(ns, manifest, host));

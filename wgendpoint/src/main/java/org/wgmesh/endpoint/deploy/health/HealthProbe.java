@@ -71,7 +71,9 @@ public final class HealthProbe {
     host.hostSysctl("net.ipv4.ip_forward")
         .ifPresent(v -> p.hostSysctls.put("net.ipv4.ip_forward", v));
     if (p.namespaceExists) {
-      p.ipv6Endpoints = ipv6Endpoints(runner.execute(Wg.in(ns).showEndpoints()));
+      CommandResult endpoints = runner.execute(Wg.in(ns).showEndpoints());
+      p.ipv6Endpoints = ipv6Endpoints(endpoints);
+      p.endpoints = endpoints(endpoints);
       if (p.ipv6Endpoints) {
         host.hostSysctl(Ipv6Forwarding.KEY)
             .ifPresent(v -> p.hostSysctls.put(Ipv6Forwarding.KEY, v));
@@ -130,6 +132,24 @@ public final class HealthProbe {
   static boolean ipv6Endpoints(CommandResult endpoints) {
     return endpoints.ok()
         && endpoints.stdout().lines().anyMatch(l -> l.matches("\\S+\\s+\\S+\\s+\\[.*"));
+  }
+
+  /**
+   * {@code wg show all endpoints}: {@code IFACE PEERKEY ENDPOINT} per peer; {@code (none)} until
+   * the peer was heard from (left out). Each mesh interface has one peer.
+   */
+  static Map<String, String> endpoints(CommandResult r) {
+    Map<String, String> out = new HashMap<>();
+    if (!r.ok()) {
+      return out;
+    }
+    for (String line : r.stdout().split("\n")) {
+      String[] f = line.strip().split("\\s+");
+      if (f.length == 3 && !f[2].equals("(none)")) {
+        out.put(f[0], f[2]);
+      }
+    }
+    return out;
   }
 
   /**

@@ -71,6 +71,7 @@ public record HealthReport(
    * @param bfd the BFD session state, likewise
    * @param mtu the interface's MTU, 0 when unknown (no interface)
    * @param plannedMtu the MTU the last deploy planned, 0 when unknown (an older deploy)
+   * @param endpoint the peer's address as WireGuard sees it ({@code addr:port}), empty when none
    */
   public record LinkStatus(
       String iface,
@@ -82,7 +83,8 @@ public record HealthReport(
       String bgp,
       String bfd,
       int mtu,
-      int plannedMtu) {}
+      int plannedMtu,
+      String endpoint) {}
 
   /**
    * The mesh record the last deploy applied.

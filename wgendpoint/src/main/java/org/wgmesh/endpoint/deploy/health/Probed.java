@@ -36,6 +36,9 @@ import org.wgmesh.endpoint.deploy.host.Shorewall;
  * @param nftablesTable whether wgdeploy's nftables table is loaded; empty when not asked
  *     (Shorewall)
  * @param shorewallStarted whether each Shorewall is started; empty when not asked (nftables)
+ * @param endpoints each WireGuard interface's peer endpoint ({@code addr:port}, {@code
+ *     [addr]:port}) as {@code wg show all endpoints} has it; an interface whose peer has none yet
+ *     is missing
  */
 public record Probed(
     Instant at,
@@ -53,7 +56,8 @@ public record Probed(
     List<PortUser> hostPortUsers,
     List<PortUser> namespacePortUsers,
     Optional<Boolean> nftablesTable,
-    Map<Shorewall, Boolean> shorewallStarted) {
+    Map<Shorewall, Boolean> shorewallStarted,
+    Map<String, String> endpoints) {
   public Probed {
     Objects.requireNonNull(at, "at");
     links = Map.copyOf(links);
@@ -68,6 +72,7 @@ public record Probed(
     namespacePortUsers = List.copyOf(namespacePortUsers);
     Objects.requireNonNull(nftablesTable, "nftablesTable");
     shorewallStarted = Map.copyOf(shorewallStarted);
+    endpoints = Map.copyOf(endpoints);
   }
 
   /**
@@ -141,6 +146,7 @@ public record Probed(
     public List<PortUser> namespacePortUsers = new ArrayList<>();
     public Optional<Boolean> nftablesTable = Optional.empty();
     public Map<Shorewall, Boolean> shorewallStarted = new EnumMap<>(Shorewall.class);
+    public Map<String, String> endpoints = new HashMap<>();
 
     /** Nothing found yet. */
     public Builder() {}
@@ -163,6 +169,7 @@ public record Probed(
       nftablesTable = p.nftablesTable;
       shorewallStarted = new EnumMap<>(Shorewall.class);
       shorewallStarted.putAll(p.shorewallStarted);
+      endpoints = new HashMap<>(p.endpoints);
     }
 
     public Probed build() {
@@ -182,7 +189,8 @@ public record Probed(
           hostPortUsers,
           namespacePortUsers,
           nftablesTable,
-          shorewallStarted);
+          shorewallStarted,
+          endpoints);
     }
   }
 }

@@ -1,0 +1,241 @@
+package org.wgmesh.site.service;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.BlockingArrayQueue;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
+import org.wgmesh.core.cli.Reporter;
+import org.wgmesh.core.error.ConfigException;
+import org.wgmesh.core.error.ExitCode;
+import org.wgmesh.core.error.WgmeshException;
+
+/**
+ * The site's enrolment service: Jetty 12 (core, no servlets) serving the API of {@link
+ * EnrolmentHandler} over HTTPS only, on exactly the configured addresses. TLS 1.3 or 1.2 with the
+ * server key from PEM files; when client CAs are configured it asks for a client certificate
+ * (wants, does not need one: token enrolments come without) and the TLS layer refuses any chain
+ * those CAs did not issue. Limits: the head and body sizes, the idle timeout, a deadline per
+ * connection, a rate limit per client address (per device certificate for reports), a bounded
+ * thread pool and queue, a connection cap. {@link #close} stops it, waits for its threads and
+ * closes the report receiver (which writes what it holds): nothing is left listening or running.
+ */
+public final class EnrolmentServer implements AutoCloseable {
+  /** The prefix of every thread the service starts (tests check none outlives {@link #close}). */
+  public static final String THREAD_NAME = "wgsite-enrol";
+
+  private final Server server;
+  private final List<ServerConnector> connectors;
+  private final ReportReceiver receiver;
+
+  private EnrolmentServer(
+      Server server, List<ServerConnector> connectors, ReportReceiver receiver) {
+    this.server = server;
+    this.connectors = connectors;
+    this.receiver = receiver;
+  }
+
+  /**
+   * Starts the service.
+   *
+   * @throws ConfigException when the TLS files are unusable or an address cannot be bound (in use,
+   *     not this host's); nothing is left running
+   */
+  public static EnrolmentServer start(
+      ServiceSettings settings, EnrolmentDecider decider, Reporter reporter, Clock clock) {
+    return start(settings, decider, ReportReceiver.NONE, reporter, clock);
+  }
+
+  /**
+   * Starts the service, taking health reports with {@code receiver}.
+   *
+   * @throws ConfigException as {@link #start(ServiceSettings, EnrolmentDecider, Reporter, Clock)}
+   */
+  public static EnrolmentServer start(
+      ServiceSettings settings,
+      EnrolmentDecider decider,
+      ReportReceiver receiver,
+      Reporter reporter,
+      Clock clock) {
+    return start(settings, decider, receiver, StatusAccess.NONE, reporter, clock);
+  }
+
+  /**
+   * Starts the service, taking health reports with {@code receiver} and serving the status page to
+   * the admins of {@code status}.
+   *
+   * @throws ConfigException as {@link #start(ServiceSettings, EnrolmentDecider, Reporter, Clock)}
+   */
+  public static EnrolmentServer start(
+      ServiceSettings settings,
+      EnrolmentDecider decider,
+      ReportReceiver receiver,
+      StatusAccess status,
+      Reporter reporter,
+      Clock clock) {
+    SslContextFactory.Server tls;
+    try {
+      tls = tls(settings);
+    } catch (RuntimeException e) {
+      receiver.close();
+      throw e;
+    }
+    QueuedThreadPool pool =
+        new QueuedThreadPool(
+            settings.maxThreads(),
+            Math.min(4, settings.maxThreads()),
+            60_000,
+            new BlockingArrayQueue<>(settings.maxQueuedJobs()));
+    pool.setName(THREAD_NAME);
+    pool.setReservedThreads(0);
+    pool.setStopTimeout(5_000);
+    Server server = new Server(pool);
+    server.addBean(new ScheduledExecutorScheduler(THREAD_NAME + "-timer", false));
+    server.setErrorHandler(EnrolmentServer::jettyError);
+
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSecureScheme("https");
+    http.setRequestHeaderSize(settings.maxHeaderBytes());
+    http.setSendServerVersion(false);
+    http.setSendXPoweredBy(false);
+    http.setIdleTimeout(settings.idleTimeout().toMillis());
+    // Clients connect by address and pin the site themselves: no SNI host check.
+    http.addCustomizer(new SecureRequestCustomizer(false, false, -1, false));
+
+    List<ServerConnector> connectors =
+        settings.listen().stream()
+            .map(
+                address -> {
+                  ServerConnector c =
+                      new ServerConnector(
+                          server,
+                          1,
+                          1,
+                          new SslConnectionFactory(tls, HttpVersion.HTTP_1_1.asString()),
+                          new HttpConnectionFactory(http));
+                  c.setHost(address.getAddress().getHostAddress());
+                  c.setPort(address.getPort());
+                  c.setIdleTimeout(settings.idleTimeout().toMillis());
+                  c.addBean(new TlsRefusals(reporter));
+                  c.addBean(
+                      new ConnectionDeadline(
+                          c.getScheduler(), settings.connectionDeadline(), reporter));
+                  server.addConnector(c);
+                  return c;
+                })
+            .toList();
+    server.addBean(
+        new NetworkConnectionLimit(
+            settings.maxConnections(), connectors.toArray(ServerConnector[]::new)));
+    RateLimiter<InetAddress> limiter =
+        new RateLimiter<>(
+            settings.rateRequests(), settings.ratePeriod(), settings.maxTrackedClients(), clock);
+    RateLimiter<String> reportLimiter =
+        new RateLimiter<>(
+            settings.reportRequests(),
+            settings.reportPeriod(),
+            settings.maxTrackedClients(),
+            clock);
+    server.setHandler(
+        new EnrolmentHandler(
+            decider,
+            receiver,
+            new StatusPages(status, settings.maxTrackedClients(), reporter, clock),
+            limiter,
+            reportLimiter,
+            settings.maxBodyBytes(),
+            reporter));
+
+    try {
+      server.start();
+    } catch (Exception e) {
+      stopQuietly(server);
+      receiver.close();
+      throw new ConfigException(
+          "enrolment service on " + settings.listen(),
+          "cannot start: " + e,
+          "is the address this host's and the port free?",
+          e);
+    }
+    // The caller logs where it listens, with what it serves (EnrolmentService names the site).
+    return new EnrolmentServer(server, connectors, receiver);
+  }
+
+  /** The addresses listened on, with the ports actually bound (port 0 in the settings). */
+  public List<InetSocketAddress> addresses() {
+    return connectors.stream()
+        .map(c -> new InetSocketAddress(c.getHost(), c.getLocalPort()))
+        .toList();
+  }
+
+  /**
+   * Stops listening, ends every connection, waits for the service's threads to end, then closes the
+   * report receiver (after the last request, so the reports it holds are all written).
+   */
+  @Override
+  public void close() {
+    try {
+      server.stop();
+      server.join();
+    } catch (Exception e) {
+      throw new WgmeshException(ExitCode.INTERNAL, "enrolment service", "did not stop: " + e);
+    } finally {
+      receiver.close();
+    }
+  }
+
+  private static SslContextFactory.Server tls(ServiceSettings settings) {
+    SslContextFactory.Server tls = new SslContextFactory.Server();
+    tls.setKeyStore(PemKeys.serverKeyStore(settings.serverCertificate(), settings.serverKey()));
+    tls.setKeyStorePassword(PemKeys.STORE_PASSWORD);
+    tls.setKeyManagerPassword(PemKeys.STORE_PASSWORD);
+    tls.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+    tls.setRenegotiationAllowed(false);
+    if (!settings.clientCas().isEmpty()) {
+      tls.setTrustStore(PemKeys.trustStore(settings.clientCas()));
+      // Want, not need: a token enrolment comes without a certificate. A certificate that does
+      // not chain to these CAs still fails the handshake. Revocation is the decider's (per rule
+      // CRL), so the TLS layer checks none.
+      tls.setWantClientAuth(true);
+    }
+    return tls;
+  }
+
+  /** Jetty's own errors (a head too large, a malformed request line) as JSON like the API's. */
+  private static boolean jettyError(Request request, Response response, Callback callback) {
+    int status =
+        request.getAttribute(ErrorHandler.ERROR_STATUS) instanceof Integer s
+            ? s
+            : HttpStatus.INTERNAL_SERVER_ERROR_500;
+    return EnrolmentHandler.answer(
+        response,
+        callback,
+        status,
+        Answers.error(HttpStatus.getMessage(status).toLowerCase(Locale.ROOT), "HTTP " + status));
+  }
+
+  private static void stopQuietly(Server server) {
+    try {
+      server.stop();
+    } catch (Exception e) {
+      // already failing to start: the start failure is the one to report
+    }
+  }
+}

@@ -1,0 +1,222 @@
+package org.wgmesh.site.service;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import org.wgmesh.core.enrolment.ServiceLimits;
+
+/**
+ * How the enrolment service runs: where it listens, its TLS material and its limits. Built with
+ * {@link #builder()}, which holds the defaults; every limit is checked once here.
+ *
+ * @param listen the addresses to bind, and only these (port 0: any free port, for tests)
+ * @param serverCertificate PEM: the server certificate, then its intermediates
+ * @param serverKey PEM: the server's private key, unencrypted PKCS#8 ({@code BEGIN PRIVATE KEY})
+ * @param clientCas PEM files: the CAs whose device certificates the TLS layer accepts (the site
+ *     file's {@code certificates[].ca}, all rules together); none: the service asks for no client
+ *     certificate (tokens only)
+ * @param maxBodyBytes the largest request body (413 beyond)
+ * @param maxHeaderBytes the largest request head, request line and headers (431 beyond)
+ * @param idleTimeout how long a connection may send nothing before it is closed
+ * @param connectionDeadline how long a connection may live at all, however busy: cuts a client that
+ *     trickles a byte now and then, which the idle timeout alone would let stay
+ * @param rateRequests requests one client address may make at once ...
+ * @param ratePeriod ... and gets back over this period (429 with {@code Retry-After} beyond)
+ * @param maxTrackedClients how many client addresses the rate limit remembers
+ * @param maxThreads the thread pool's size (acceptor and selector threads included)
+ * @param maxQueuedJobs how many jobs wait for a thread before the server refuses more
+ * @param maxConnections open connections across all addresses; accepting pauses beyond
+ * @param reportRequests health reports one device certificate (issuer and subject) may send at once
+ *     ... (reports with a certificate are limited per certificate, not per address, so a fleet
+ *     behind one NAT address can report; enrolments and the rest stay limited per address)
+ * @param reportPeriod ... and gets back over this period (429 with {@code Retry-After} beyond)
+ */
+public record ServiceSettings(
+    List<InetSocketAddress> listen,
+    Path serverCertificate,
+    Path serverKey,
+    List<Path> clientCas,
+    int maxBodyBytes,
+    int maxHeaderBytes,
+    Duration idleTimeout,
+    Duration connectionDeadline,
+    int rateRequests,
+    Duration ratePeriod,
+    int maxTrackedClients,
+    int maxThreads,
+    int maxQueuedJobs,
+    int maxConnections,
+    int reportRequests,
+    Duration reportPeriod) {
+  public ServiceSettings {
+    listen = List.copyOf(listen);
+    if (listen.isEmpty()) {
+      throw new IllegalArgumentException("the service needs at least one address to listen on");
+    }
+    Objects.requireNonNull(serverCertificate, "serverCertificate");
+    Objects.requireNonNull(serverKey, "serverKey");
+    clientCas = List.copyOf(clientCas);
+    positive("maxBodyBytes", maxBodyBytes);
+    positive("maxHeaderBytes", maxHeaderBytes);
+    positive("idleTimeout", idleTimeout.toMillis());
+    positive("connectionDeadline", connectionDeadline.toMillis());
+    positive("rateRequests", rateRequests);
+    positive("ratePeriod", ratePeriod.toMillis());
+    positive("maxTrackedClients", maxTrackedClients);
+    positive("maxQueuedJobs", maxQueuedJobs);
+    positive("maxConnections", maxConnections);
+    positive("reportRequests", reportRequests);
+    positive("reportPeriod", reportPeriod.toMillis());
+    // Jetty leases an acceptor and a selector thread per address; requests need the rest.
+    if (maxThreads < ServiceLimits.minThreads(listen.size())) {
+      throw new IllegalArgumentException(
+          "maxThreads " + maxThreads + " is too few for " + listen.size() + " addresses");
+    }
+  }
+
+  private static void positive(String name, long value) {
+    if (value <= 0) {
+      throw new IllegalArgumentException(name + " must be positive, is " + value);
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Builder toBuilder() {
+    return new Builder()
+        .listen(listen)
+        .serverCertificate(serverCertificate)
+        .serverKey(serverKey)
+        .clientCas(clientCas)
+        .maxBodyBytes(maxBodyBytes)
+        .maxHeaderBytes(maxHeaderBytes)
+        .idleTimeout(idleTimeout)
+        .connectionDeadline(connectionDeadline)
+        .rateLimit(rateRequests, ratePeriod)
+        .maxTrackedClients(maxTrackedClients)
+        .maxThreads(maxThreads)
+        .maxQueuedJobs(maxQueuedJobs)
+        .maxConnections(maxConnections)
+        .reportRateLimit(reportRequests, reportPeriod);
+  }
+
+  /** The defaults suit a site of a few thousand hosts on a small controller. */
+  public static final class Builder {
+    private List<InetSocketAddress> listen = List.of();
+    private Path serverCertificate;
+    private Path serverKey;
+    private List<Path> clientCas = List.of();
+    // A blob is at most 8192 characters, a token 256; the rest is JSON around them.
+    private int maxBodyBytes = 16 * 1024;
+    private int maxHeaderBytes = 8 * 1024;
+    private Duration idleTimeout = Duration.ofSeconds(10);
+    private Duration connectionDeadline = Duration.ofSeconds(30);
+    private int rateRequests = 10;
+    private Duration ratePeriod = Duration.ofMinutes(1);
+    private int maxTrackedClients = 10_000;
+    private int maxThreads = 16;
+    private int maxQueuedJobs = 64;
+    private int maxConnections = 256;
+    // A host reports from its timer every 30 s or more: 6 a minute leaves room for retries.
+    private int reportRequests = 6;
+    private Duration reportPeriod = Duration.ofMinutes(1);
+
+    private Builder() {}
+
+    public Builder listen(List<InetSocketAddress> listen) {
+      this.listen = listen;
+      return this;
+    }
+
+    public Builder serverCertificate(Path serverCertificate) {
+      this.serverCertificate = serverCertificate;
+      return this;
+    }
+
+    public Builder serverKey(Path serverKey) {
+      this.serverKey = serverKey;
+      return this;
+    }
+
+    public Builder clientCas(List<Path> clientCas) {
+      this.clientCas = clientCas;
+      return this;
+    }
+
+    public Builder maxBodyBytes(int maxBodyBytes) {
+      this.maxBodyBytes = maxBodyBytes;
+      return this;
+    }
+
+    public Builder maxHeaderBytes(int maxHeaderBytes) {
+      this.maxHeaderBytes = maxHeaderBytes;
+      return this;
+    }
+
+    public Builder idleTimeout(Duration idleTimeout) {
+      this.idleTimeout = idleTimeout;
+      return this;
+    }
+
+    public Builder connectionDeadline(Duration connectionDeadline) {
+      this.connectionDeadline = connectionDeadline;
+      return this;
+    }
+
+    public Builder rateLimit(int requests, Duration period) {
+      this.rateRequests = requests;
+      this.ratePeriod = period;
+      return this;
+    }
+
+    public Builder maxTrackedClients(int maxTrackedClients) {
+      this.maxTrackedClients = maxTrackedClients;
+      return this;
+    }
+
+    public Builder maxThreads(int maxThreads) {
+      this.maxThreads = maxThreads;
+      return this;
+    }
+
+    public Builder maxQueuedJobs(int maxQueuedJobs) {
+      this.maxQueuedJobs = maxQueuedJobs;
+      return this;
+    }
+
+    public Builder maxConnections(int maxConnections) {
+      this.maxConnections = maxConnections;
+      return this;
+    }
+
+    public Builder reportRateLimit(int requests, Duration period) {
+      this.reportRequests = requests;
+      this.reportPeriod = period;
+      return this;
+    }
+
+    public ServiceSettings build() {
+      return new ServiceSettings(
+          listen,
+          serverCertificate,
+          serverKey,
+          clientCas,
+          maxBodyBytes,
+          maxHeaderBytes,
+          idleTimeout,
+          connectionDeadline,
+          rateRequests,
+          ratePeriod,
+          maxTrackedClients,
+          maxThreads,
+          maxQueuedJobs,
+          maxConnections,
+          reportRequests,
+          reportPeriod);
+    }
+  }
+}

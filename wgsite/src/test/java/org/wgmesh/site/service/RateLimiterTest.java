@@ -1,0 +1,84 @@
+package org.wgmesh.site.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class RateLimiterTest {
+  /** A clock the test moves. */
+  private static final class StepClock extends Clock {
+    Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+    @Override
+    public ZoneOffset getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+
+  private static InetAddress address(int last) throws Exception {
+    return InetAddress.getByAddress(new byte[] {(byte) 192, 0, 2, (byte) last});
+  }
+
+  @Test
+  void burstThenRetryAfter_thenRefilled() throws Exception {
+    StepClock clock = new StepClock();
+    RateLimiter<InetAddress> limiter = new RateLimiter<>(3, Duration.ofMinutes(1), 100, clock);
+    InetAddress a = address(1);
+    assertThat(limiter.acquire(a)).isEmpty();
+    assertThat(limiter.acquire(a)).isEmpty();
+    assertThat(limiter.acquire(a)).isEmpty();
+    assertThat(limiter.acquire(a)).isEqualTo(Optional.of(Duration.ofSeconds(20)));
+    // another address has its own bucket
+    assertThat(limiter.acquire(address(2))).isEmpty();
+    clock.now = clock.now.plusSeconds(20);
+    assertThat(limiter.acquire(a)).isEmpty();
+    assertThat(limiter.acquire(a)).isPresent();
+  }
+
+  @Test
+  void trackedClients_areBounded_fullBucketsForgotten() throws Exception {
+    StepClock clock = new StepClock();
+    RateLimiter<InetAddress> limiter = new RateLimiter<>(2, Duration.ofSeconds(10), 3, clock);
+    for (int i = 1; i <= 3; i++) {
+      assertThat(limiter.acquire(address(i))).isEmpty();
+    }
+    // the map is full and no bucket has refilled: a new address waits too
+    assertThat(limiter.acquire(address(4))).isEqualTo(Optional.of(Duration.ofSeconds(1)));
+    assertThat(limiter.trackedClients()).isEqualTo(3);
+    clock.now = clock.now.plusSeconds(10);
+    assertThat(limiter.acquire(address(4))).isEmpty();
+    assertThat(limiter.trackedClients()).isEqualTo(1);
+  }
+
+  @Test
+  void waiting_takesNothing_andSaysHowLongOnceTheBucketIsEmpty() {
+    StepClock clock = new StepClock();
+    RateLimiter<String> limiter = new RateLimiter<>(2, Duration.ofMinutes(1), 100, clock);
+    assertThat(limiter.waiting("a")).isEmpty();
+    assertThat(limiter.waiting("a")).isEmpty();
+    assertThat(limiter.trackedClients()).isZero();
+    limiter.acquire("a");
+    limiter.acquire("a");
+    assertThat(limiter.waiting("a")).contains(Duration.ofSeconds(30));
+    clock.now = clock.now.plusSeconds(30);
+    assertThat(limiter.waiting("a")).isEmpty();
+    assertThat(limiter.acquire("a")).isEmpty();
+  }
+}
