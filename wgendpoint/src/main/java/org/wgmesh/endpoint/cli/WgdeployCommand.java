@@ -34,7 +34,6 @@ import org.wgmesh.endpoint.deploy.steps.HostTransactions;
 import org.wgmesh.endpoint.deploy.steps.Transactions;
 import org.wgmesh.endpoint.deploy.steps.Waiter;
 import org.wgmesh.endpoint.enrol.ReportSender;
-import org.wgmesh.endpoint.settings.EndpointConfig;
 import org.wgmesh.endpoint.settings.Supervisor;
 import org.wgmesh.endpoint.settings.WireGuardBackendChoice;
 import org.wgmesh.endpoint.source.EndpointMeshSource;
@@ -272,6 +271,13 @@ public final class WgdeployCommand implements Callable<Integer> {
       throw new InputException(
           "--max-handshake-age " + maxHandshakeAge, "must be a positive number of seconds");
     }
+    if (this.report && !reportsAnywhere(dir, mesh)) {
+      // The packaged timer runs --check --report on every host (the unit's ExecStartPost); one
+      // not enrolled through the service has nowhere to send it, and a check that nobody reads
+      // would cost a JVM and a probe of every link on each timer run.
+      reporter.info("no report-url in the endpoint file of %s: nothing checked or sent", mesh);
+      return ExitCode.OK.code();
+    }
     Duration maxAge =
         maxHandshakeAge == null
             ? HealthCheck.DEFAULT_MAX_HANDSHAKE_AGE
@@ -312,15 +318,14 @@ public final class WgdeployCommand implements Callable<Integer> {
     return (report.healthy() ? ExitCode.OK : ExitCode.UNHEALTHY).code();
   }
 
+  /** Whether the endpoint file names a service to report to ({@code report-url}). */
+  private static boolean reportsAnywhere(Path dir, DomainName mesh) {
+    return EndpointFile.load(EndpointPaths.path(dir, mesh), mesh).reportUrl().isPresent();
+  }
+
   /** {@code --report}: one POST to the service of the endpoint file; quick, see ReportSender. */
   private String send(Path dir, DomainName mesh, String body) {
-    EndpointConfig config = EndpointFile.load(EndpointPaths.path(dir, mesh), mesh);
-    if (config.reportUrl().isEmpty()) {
-      // The packaged timer asks every host; one not enrolled through the service has no site to
-      // report to, and that is not a failure worth a journal line every run.
-      return "nobody (no report-url in the endpoint file: nothing sent)";
-    }
-    return new ReportSender().send(config, body);
+    return new ReportSender().send(EndpointFile.load(EndpointPaths.path(dir, mesh), mesh), body);
   }
 
   private UsageException usage(String why) {

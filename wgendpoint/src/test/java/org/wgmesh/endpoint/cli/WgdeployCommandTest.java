@@ -315,6 +315,18 @@ class WgdeployCommandTest {
   }
 
   @Test
+  void checkReport_withoutReportUrl_checksNothing_andExits0() {
+    deployedHealthyHost();
+    runner.clear();
+    // the packaged unit's ExecStartPost on a host not enrolled through the service
+    assertThat(run(d -> Fixtures.view(), "--check", "--report", "-q", Fixtures.DOMAIN)).isZero();
+    assertThat(out()).isEmpty();
+    assertThat(runner.commands()).isEmpty();
+    assertThat(run(d -> Fixtures.view(), "--check", "--report", Fixtures.DOMAIN)).isZero();
+    assertThat(runner.commands()).isEmpty();
+  }
+
+  @Test
   void check_failure_exit12_quietPrintsOnlyTheFailures() {
     deployedHealthyHost();
     runner.respond(
