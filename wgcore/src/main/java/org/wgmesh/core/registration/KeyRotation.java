@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Optional;
 import org.wgmesh.core.crypto.Hpke;
 import org.wgmesh.core.crypto.X25519PrivateKey;
@@ -64,9 +63,7 @@ public final class KeyRotation {
     Hpke.Sealed s = Hpke.seal(oldKey, siteBoxKey, info(domain), header, plain);
     ByteBuffer out = ByteBuffer.allocate(header.length + KEY + s.ciphertext().length);
     out.put(header).put(s.enc()).put(s.ciphertext());
-    return registrationBlob.strip()
-        + "."
-        + Base64.getUrlEncoder().withoutPadding().encodeToString(out.array());
+    return registrationBlob.strip() + "." + BlobBase64.encode(out.array());
   }
 
   /**
@@ -84,11 +81,7 @@ public final class KeyRotation {
     String registration = t.substring(0, dot);
     byte[] raw;
     try {
-      String e = t.substring(dot + 1);
-      if (e.contains("=")) {
-        throw new IllegalArgumentException("padding '=' is not used");
-      }
-      raw = Base64.getUrlDecoder().decode(e);
+      raw = BlobBase64.decode(t.substring(dot + 1));
     } catch (IllegalArgumentException x) {
       throw new InputException("rotation blob: endorsement", "not base64url: " + x.getMessage());
     }

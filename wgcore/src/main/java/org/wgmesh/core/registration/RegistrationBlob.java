@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -68,7 +67,7 @@ public final class RegistrationBlob {
     Hpke.Sealed s = Hpke.seal(hostKey, siteBoxKey, info(d), header, encodeBody(r));
     ByteBuffer out = ByteBuffer.allocate(header.length + KEY + s.ciphertext().length);
     out.put(header).put(s.enc()).put(s.ciphertext());
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(out.array());
+    return BlobBase64.encode(out.array());
   }
 
   /**
@@ -89,10 +88,7 @@ public final class RegistrationBlob {
     }
     byte[] raw;
     try {
-      if (text.contains("=")) {
-        throw new IllegalArgumentException("padding '=' is not used");
-      }
-      raw = Base64.getUrlDecoder().decode(text);
+      raw = BlobBase64.decode(text);
     } catch (IllegalArgumentException e) {
       throw new InputException(
           "registration blob",
