@@ -100,47 +100,17 @@ public record Site(
 
   /** This site with another key policy. */
   public Site withKeyPolicy(KeyPolicy policy) {
-    return new Site(
-        settings,
-        hosts,
-        keys,
-        asnRange,
-        publishTarget,
-        ttl,
-        recordLifetime,
-        retired,
-        policy,
-        enrolment);
+    return changed(settings, hosts, retired, policy, enrolment);
   }
 
   /** This site with another {@code enrolment:} section (empty: none). */
   public Site withEnrolment(Optional<EnrolmentPolicy> policy) {
-    return new Site(
-        settings,
-        hosts,
-        keys,
-        asnRange,
-        publishTarget,
-        ttl,
-        recordLifetime,
-        retired,
-        keyPolicy,
-        policy);
+    return changed(settings, hosts, retired, keyPolicy, policy);
   }
 
   /** This site with other mesh-wide link settings (MTU, keepalive, BFD). */
   public Site withLinks(LinkSettings links) {
-    return new Site(
-        settings.withLinks(links),
-        hosts,
-        keys,
-        asnRange,
-        publishTarget,
-        ttl,
-        recordLifetime,
-        retired,
-        keyPolicy,
-        enrolment);
+    return changed(settings.withLinks(links), hosts, retired, keyPolicy, enrolment);
   }
 
   /** The host with this uuid. */
@@ -159,17 +129,7 @@ public record Site(
     List<HostEntry> next = new ArrayList<>(hosts);
     next.removeIf(h -> h.uuid().equals(host.uuid()));
     next.add(host);
-    return new Site(
-        settings,
-        next,
-        keys,
-        asnRange,
-        publishTarget,
-        ttl,
-        recordLifetime,
-        retired,
-        keyPolicy,
-        enrolment);
+    return changed(settings, next, retired, keyPolicy, enrolment);
   }
 
   /**
@@ -183,17 +143,7 @@ public record Site(
     }
     List<HostEntry> next = new ArrayList<>(hosts);
     next.replaceAll(h -> h.uuid().equals(previous) ? host : h);
-    return new Site(
-        settings,
-        next,
-        keys,
-        asnRange,
-        publishTarget,
-        ttl,
-        recordLifetime,
-        retired,
-        keyPolicy,
-        enrolment);
+    return changed(settings, next, retired, keyPolicy, enrolment);
   }
 
   /**
@@ -209,17 +159,7 @@ public record Site(
     next.remove(gone.get());
     List<RetiredHost> ret = new ArrayList<>(retired);
     ret.add(new RetiredHost(gone.get().number(), uuid));
-    return new Site(
-        settings,
-        next,
-        keys,
-        asnRange,
-        publishTarget,
-        ttl,
-        recordLifetime,
-        ret,
-        keyPolicy,
-        enrolment);
+    return changed(settings, next, ret, keyPolicy, enrolment);
   }
 
   /**
@@ -229,6 +169,19 @@ public record Site(
   public Site withoutRetired(Collection<Integer> numbers) {
     List<RetiredHost> ret = new ArrayList<>(retired);
     ret.removeIf(r -> numbers.contains(r.number()));
+    return changed(settings, hosts, ret, keyPolicy, enrolment);
+  }
+
+  /**
+   * A copy with the parts the {@code with*} methods change; keys, ASN range, target and durations
+   * are only set by loading or creating a site. Validated again by the constructor.
+   */
+  private Site changed(
+      MeshSettings settings,
+      List<HostEntry> hosts,
+      List<RetiredHost> retired,
+      KeyPolicy keyPolicy,
+      Optional<EnrolmentPolicy> enrolment) {
     return new Site(
         settings,
         hosts,
@@ -237,7 +190,7 @@ public record Site(
         publishTarget,
         ttl,
         recordLifetime,
-        ret,
+        retired,
         keyPolicy,
         enrolment);
   }

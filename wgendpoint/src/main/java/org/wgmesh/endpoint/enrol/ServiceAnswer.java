@@ -81,15 +81,7 @@ public record ServiceAnswer(
    * @throws RecordException when it is not UTF-8 JSON of the documented form
    */
   static ServiceAnswer parse(byte[] body, String from) {
-    JsonNode root;
-    try {
-      root = Json.readTree(utf8(body, from), "the answer of " + from);
-    } catch (InputException e) {
-      throw malformed(from, e.why());
-    }
-    if (!root.isObject()) {
-      throw malformed(from, "not a JSON object");
-    }
+    JsonNode root = object(body, from);
     String word = text(root, "decision", from);
     Decision decision;
     try {
@@ -123,6 +115,12 @@ public record ServiceAnswer(
    * @throws RecordException when the answer is not of that form
    */
   static String stored(byte[] body, String from) {
+    JsonNode root = object(body, from);
+    return SafeText.abbreviate(text(root, "stored", from), 253);
+  }
+
+  /** The answer's body as a JSON object, or the error that names the service and the fault. */
+  private static JsonNode object(byte[] body, String from) {
     JsonNode root;
     try {
       root = Json.readTree(utf8(body, from), "the answer of " + from);
@@ -132,7 +130,7 @@ public record ServiceAnswer(
     if (!root.isObject()) {
       throw malformed(from, "not a JSON object");
     }
-    return SafeText.abbreviate(text(root, "stored", from), 253);
+    return root;
   }
 
   /** The {@code message} of an error answer, when it has one; for the error shown. */
