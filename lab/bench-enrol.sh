@@ -75,45 +75,15 @@ trap 'exit 130' INT TERM
 
 # ---- certificates (cached) ----------------------------------------------------------------------
 
+# shellcheck source=pki.sh
+. "$root/lab/pki.sh"
 make_certs() {
-  local d=$1 n=$2
-  mkdir -p "$d/newcerts"
-  : >"$d/index.txt"
-  echo 1000 >"$d/serial"
-  echo 1000 >"$d/crlnumber"
-  cat >"$d/ca.cnf" <<EOF
-[ ca ]
-default_ca = CA_default
-[ CA_default ]
-dir = $d
-database = \$dir/index.txt
-new_certs_dir = \$dir/newcerts
-certificate = \$dir/ca.pem
-private_key = \$dir/ca.key
-serial = \$dir/serial
-crlnumber = \$dir/crlnumber
-default_md = sha256
-default_crl_days = 30
-policy = policy_any
-[ policy_any ]
-commonName = supplied
-EOF
-  printf 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n' >"$d/device.ext"
-  printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' >"$d/server.ext"
-  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$d/ca.key" \
-    -out "$d/ca.pem" -days 30 -subj "/CN=bench fleet CA" \
-    -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
-  openssl ca -config "$d/ca.cnf" -gencrl -out "$d/ca.crl" 2>/dev/null
-  leaf() { # NAME SUBJECT EXT
-    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$d/$1.key" \
-      -subj "$2" 2>/dev/null |
-      openssl x509 -req -CA "$d/ca.pem" -CAkey "$d/ca.key" -set_serial "0x$(openssl rand -hex 8)" \
-        -days 30 -extfile "$d/$3" -out "$d/$1.pem" 2>/dev/null
-  }
-  leaf server "/CN=site.bench.example" server.ext
-  local i
+  local d=$1 n=$2 i
+  mkdir -p "$d"
+  pki_ca "$d" "bench fleet CA" 30 && pki_crl "$d" &&
+    pki_leaf "$d" server "/CN=site.bench.example" server "IP:127.0.0.1" || return 1
   for i in $(seq 1 "$n"); do
-    leaf "bench-$i" "/CN=bench-$i.fleet.example" device.ext
+    pki_leaf "$d" "bench-$i" "/CN=bench-$i.fleet.example" device || return 1
   done
   echo "$n" >"$d/count"
 }
@@ -122,7 +92,7 @@ if [ "$(cat "$certs/count" 2>/dev/null)" != "$total" ]; then
   echo "making a CA, a server certificate and $total device certificates in $certs ..." >&2
   rm -rf -- "$certs"
   started=$SECONDS
-  make_certs "$certs" "$total"
+  make_certs "$certs" "$total" || { echo "openssl failed: $(tail -n 3 "$certs/openssl.log")" >&2; exit 1; }
   echo "   $((SECONDS - started)) s" >&2
 fi
 

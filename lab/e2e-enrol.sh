@@ -44,59 +44,8 @@ URL=https://$SERVICE_IP:8443
 FLEET_DNS=fleet.wgmesh.test        # device certificates: CN=hN.fleet.wgmesh.test -> hostname hN
 
 # ---------------------------------------------------------------- a minimal openssl PKI
-
-# A CA in directory DIR (with the database `openssl ca` needs to revoke and write a CRL).
-pki_ca() { # DIR NAME
-    local d=$1
-    mkdir -p "$d/newcerts" && : >"$d/index.txt" && echo 1000 >"$d/serial" && echo 1000 >"$d/crlnumber"
-    cat >"$d/ca.cnf" <<CNF
-[ ca ]
-default_ca = CA_default
-[ CA_default ]
-dir = $d
-database = \$dir/index.txt
-new_certs_dir = \$dir/newcerts
-certificate = \$dir/ca.pem
-private_key = \$dir/ca.key
-serial = \$dir/serial
-crlnumber = \$dir/crlnumber
-default_md = sha256
-default_days = 2
-default_crl_days = 2
-policy = policy_any
-unique_subject = no
-copy_extensions = copy
-[ policy_any ]
-commonName = supplied
-[ device ]
-basicConstraints = CA:FALSE
-keyUsage = critical, digitalSignature
-extendedKeyUsage = clientAuth
-[ server ]
-basicConstraints = CA:FALSE
-keyUsage = critical, digitalSignature
-extendedKeyUsage = serverAuth
-CNF
-    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$d/ca.key" \
-        -out "$d/ca.pem" -days 2 -subj "/CN=$2" -addext basicConstraints=critical,CA:TRUE \
-        -addext keyUsage=critical,keyCertSign,cRLSign 2>>"$d/openssl.log"
-}
-
-# A certificate and its PKCS#8 key (NAME.pem, NAME.key in the CA's directory), signed by that CA.
-pki_leaf() { # DIR NAME SUBJECT device|server [SAN]
-    local d=$1 add=()
-    [ -z "${5:-}" ] || add=(-addext "subjectAltName=$5")
-    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$d/$2.key" \
-        -out "$d/$2.csr" -subj "$3" "${add[@]}" 2>>"$d/openssl.log" &&
-        openssl ca -batch -config "$d/ca.cnf" -extensions "$4" -notext -in "$d/$2.csr" \
-            -out "$d/$2.pem" 2>>"$d/openssl.log" &&
-        chmod 0600 "$d/$2.key"
-}
-
-pki_revoke() { # DIR NAME: revokes the certificate and writes DIR/ca.crl
-    openssl ca -config "$1/ca.cnf" -revoke "$1/$2.pem" 2>>"$1/openssl.log" &&
-        openssl ca -config "$1/ca.cnf" -gencrl -out "$1/ca.crl" 2>>"$1/openssl.log"
-}
+# shellcheck source=pki.sh
+. "$HERE/pki.sh"
 
 # ---------------------------------------------------------------- helpers
 

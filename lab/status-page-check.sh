@@ -47,24 +47,14 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM
 
 # --- certificates (openssl) ---
-mkca() { # DIR NAME
-    mkdir -p "$1"
-    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
-        -subj "/CN=$2" -keyout "$1/ca.key" -out "$1/ca.pem" 2>/dev/null
-}
-mkcert() { # CA_DIR NAME SUBJECT [EXTFILE]
-    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "$3" \
-        -keyout "$1/$2.key" -out "$1/$2.csr" 2>/dev/null &&
-    openssl x509 -req -in "$1/$2.csr" -CA "$1/ca.pem" -CAkey "$1/ca.key" -CAcreateserial \
-        -days 2 -out "$1/$2.pem" ${4:+-extfile "$4"} 2>/dev/null
-}
-mkca "$WORK/tls" "wgmesh status-page test TLS CA" || fail "openssl: TLS CA"
-printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' >"$WORK/tls/ext"
-mkcert "$WORK/tls" server "/CN=127.0.0.1" "$WORK/tls/ext" || fail "openssl: server certificate"
-openssl pkcs8 -topk8 -nocrypt -in "$WORK/tls/server.key" -out "$WORK/tls/server.p8" || fail "openssl: pkcs8"
-mkca "$WORK/fleet" "wgmesh status-page test fleet CA" || fail "openssl: fleet CA"
+# shellcheck source=pki.sh
+. "$ROOT/lab/pki.sh"
+pki_ca "$WORK/tls" "wgmesh status-page test TLS CA" &&
+    pki_leaf "$WORK/tls" server "/CN=127.0.0.1" server "IP:127.0.0.1" ||
+    fail "openssl: TLS CA and server certificate: $(tail -n 3 "$WORK/tls/openssl.log")"
+pki_ca "$WORK/fleet" "wgmesh status-page test fleet CA" || fail "openssl: fleet CA"
 for h in "${HOSTS[@]}"; do
-    mkcert "$WORK/fleet" "$h" "/CN=$h.fleet.example" || fail "openssl: device certificate of $h"
+    pki_leaf "$WORK/fleet" "$h" "/CN=$h.fleet.example" device || fail "openssl: device certificate of $h"
 done
 
 # --- the site: hosts written into the file, the enrolment section, the admin password ---
@@ -92,7 +82,7 @@ enrolment:
   listen:
   - 127.0.0.1:$PORT
   tls-certificate: $WORK/tls/server.pem
-  tls-key: $WORK/tls/server.p8
+  tls-key: $WORK/tls/server.key
   certificates:
   - name: fleet
     ca: $WORK/fleet/ca.pem
