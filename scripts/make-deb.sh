@@ -124,6 +124,10 @@ sed -e "s/@VERSION@/$version/" -e "s/@SIZE@/$size/" "$pkg/control" >"$tree/DEBIA
 chmod 0644 "$tree/DEBIAN/md5sums"
 mkdir -p "$out"
 deb=$out/wgmesh_${version}_all.deb
+# gzip, not xz: the payload is mostly jars, already deflated, so xz saved 2 % of the size (26.8
+# against 27.3 MB) and cost every router 1.4 s of CPU at normal priority to unpack it, against
+# 0.2 s; on a busy 2-core router that unpack, beside BIRD's 100 ms BFD, lost probes in the fleet's
+# upgrade under traffic.
 SOURCE_DATE_EPOCH=$(git -C "$root" log -1 --format=%ct 2>/dev/null || date +%s) \
-  dpkg-deb --root-owner-group -Zxz --build "$tree" "$deb" >/dev/null
+  dpkg-deb --root-owner-group -Zgzip --build "$tree" "$deb" >/dev/null
 echo "make-deb: $deb" >&2

@@ -291,11 +291,12 @@ check "BGP Established and BFD Up on every link of h1..h3" \
       [ \$(birdc -s /run/wgmesh/bird-$meshns.ctl show bfd sessions | grep -c ' Up ') -eq 2 ] && exit 0
       sleep 1
     done; exit 1" h1 h2 h3
-check "the shipped wgdeploy@$DOMAIN.service ran as shipped (hardening in force, last run succeeded)" \
+check "the shipped wgdeploy@$DOMAIN.service ran as shipped (hardening in force, below the data plane's priority, last run succeeded)" \
   onq h1 "[ -z \"\$(ls /etc/systemd/system/wgdeploy@* 2>/dev/null)\" ] &&
     systemctl show -p Result --value wgdeploy@$DOMAIN.service | grep -qx success &&
     systemctl show -p CapabilityBoundingSet --value wgdeploy@$DOMAIN.service | grep -q cap_net_admin &&
-    systemctl show -p NoNewPrivileges --value wgdeploy@$DOMAIN.service | grep -qx yes"
+    systemctl show -p NoNewPrivileges --value wgdeploy@$DOMAIN.service | grep -qx yes &&
+    systemctl show -p Nice --value wgdeploy@$DOMAIN.service | grep -qx 10"
 check "wgdeploy --check is healthy on h1..h3" on_all "wgdeploy --check -q $DOMAIN" h1 h2 h3
 
 # ------------------------------------------------------------------ join by the shipped timers
