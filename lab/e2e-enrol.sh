@@ -224,7 +224,7 @@ status_part() {
         metric_is wgmesh_site_hosts_never_reported 0
         promtool check metrics <"$d/site-status.prom" >/dev/null 2>&1 || bad "promtool rejects the site's metrics: $(promtool check metrics <"$d/site-status.prom" 2>&1 | head -n 3)"
     else
-        command -v node >/dev/null || bad "node is not installed (Node.js 20 or newer: docs/e2e.md)"
+        command -v node >/dev/null || bad "node is not installed (scripts/setup-debian.sh installs Debian's nodejs: docs/e2e.md)"
     fi
     verdict reports "5 x wgdeploy --check --report (3 by certificate, 2 by credential) in $FIG_REPORTS ms, each exit 0; wgsite --status: 5 healthy, links 4/4, report age $(awk '{print $5}' <<<"$STATUS_ROWS" | sort -n | tail -n 1) s at most; metrics: 5 reporting, 0 unhealthy, 0 stale"
 
@@ -237,7 +237,7 @@ status_part() {
     if [ ! -x /usr/bin/chromium ]; then
         bad "chromium is not installed (scripts/setup-debian.sh installs it)"
     elif ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-        bad "node and npm are not installed (Node.js 20 or newer: docs/e2e.md)"
+        bad "node and npm are not installed (scripts/setup-debian.sh installs Debian's nodejs and npm: docs/e2e.md)"
     # playwright-core as pinned by lab/browser/package-lock.json: npm ci when node_modules is
     # missing or older than the lock (npm ci writes node_modules/.package-lock.json).
     elif [ "$HERE/browser/package-lock.json" -nt "$HERE/browser/node_modules/.package-lock.json" ] &&

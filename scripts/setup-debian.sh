@@ -48,12 +48,20 @@ for s in knot bird unbound; do
     systemctl stop "$s" || true
   fi
 done
-# Node.js 20 or newer with npm runs the status page's browser check (lab/browser: playwright-core,
-# pinned there, refuses Node 18). Debian 12's nodejs is 18, so it is not installed from here.
+# Node.js and npm run the status page's browser check (lab/browser: playwright-core, pinned to
+# the last release that runs on Debian 12's Node.js 18). A machine that already has a node and an
+# npm (say Node.js 20 from another repository, whose nodejs package carries npm and conflicts with
+# Debian's) keeps them; otherwise Debian's nodejs and npm are installed.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  echo "setup: installing nodejs npm (Debian's)" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q >/dev/null
+  apt-get install -y -q --no-install-recommends nodejs npm >/dev/null
+fi
 node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
-if [ "$node_major" -lt 20 ] || ! command -v npm >/dev/null; then
-  echo "setup: warning: lab/e2e-enrol.sh (the status page in Chromium) needs Node.js 20 or newer and npm;" \
-    "found $(node --version 2>/dev/null || echo no node), $(command -v npm >/dev/null && echo npm || echo no npm)." \
-    "Debian 12's nodejs is 18: install Node.js 20 (e.g. the nodejs package of deb.nodesource.com)" >&2
+if [ "$node_major" -lt 18 ]; then
+  echo "error: setup: lab/e2e-enrol.sh (the status page in Chromium) needs Node.js 18 or newer;" \
+    "found $(node --version 2>/dev/null || echo none)" >&2
+  exit 1
 fi
 echo "setup: all packages present" >&2
