@@ -1,10 +1,7 @@
 package org.wgmesh.core.enrolment;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.security.cert.CRL;
 import java.security.cert.X509CRL;
 import java.time.Duration;
@@ -14,6 +11,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.wgmesh.core.error.WgmeshException;
+import org.wgmesh.core.io.FileStamp;
 
 /**
  * A rule's CRL file, read again when it changes, so that a device revoked while the service runs is
@@ -31,15 +29,9 @@ final class CrlFile {
   private final Function<Path, List<CRL>> parser;
   private final Consumer<String> warnings;
   private List<CRL> crls;
-  private Stamp loaded;
-  private Optional<Stamp> refused = Optional.empty();
+  private FileStamp loaded;
+  private Optional<FileStamp> refused = Optional.empty();
   private Instant lookedAt;
-
-  /** What tells that the file changed: a rename over it changes the file key. */
-  private record Stamp(FileTime modified, long size, Optional<Object> key) {}
-
-  /** The stamp of a file that cannot be looked at (gone, no permission). */
-  private static final Stamp MISSING = new Stamp(FileTime.fromMillis(0), -1, Optional.empty());
 
   /**
    * Reads the file now; a bad file throws, as at any start.
@@ -61,11 +53,11 @@ final class CrlFile {
       return crls;
     }
     lookedAt = now;
-    Stamp stamp = stamp();
+    FileStamp stamp = stamp();
     if (stamp.equals(loaded) || refused.equals(Optional.of(stamp))) {
       return crls;
     }
-    if (stamp.equals(MISSING)) {
+    if (stamp.equals(FileStamp.MISSING)) {
       refused = Optional.of(stamp);
       warnings.accept(
           "CRL " + path + " cannot be read any more: keeping the one read before " + describe());
@@ -126,12 +118,12 @@ final class CrlFile {
         + ")";
   }
 
-  private Stamp stamp() {
+  /** The file's stamp; {@link FileStamp#MISSING} also when it cannot be looked at (permission). */
+  private FileStamp stamp() {
     try {
-      BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
-      return new Stamp(a.lastModifiedTime(), a.size(), Optional.ofNullable(a.fileKey()));
+      return FileStamp.of(path);
     } catch (IOException e) {
-      return MISSING;
+      return FileStamp.MISSING;
     }
   }
 }

@@ -26,6 +26,7 @@ import org.wgmesh.core.enrolment.Admit;
 import org.wgmesh.core.enrolment.CertificateRule;
 import org.wgmesh.core.enrolment.DeviceCertificates;
 import org.wgmesh.core.enrolment.SubjectPattern;
+import org.wgmesh.core.io.ChangedFile;
 import org.wgmesh.core.testing.TestPki;
 import org.wgmesh.site.service.NotAuthenticatedException;
 
@@ -66,7 +67,7 @@ class ReportIntakeTest {
     status = StatusFile.beside(site);
     intake =
         new ReportIntake(
-            new SiteHosts(site, ReportIntakeTest::hostnames),
+            new ChangedFile<>(site, ReportIntakeTest::hostnames),
             StatusStore.open(status),
             ReportCredentials.beside(site),
             certificates,
