@@ -14,8 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.wgmesh.core.enrolment.DeviceCertificates;
 import org.wgmesh.core.enrolment.EnrolmentDecision;
+import org.wgmesh.core.error.WgmeshException;
 import org.wgmesh.site.service.AdminCheck;
 import org.wgmesh.site.service.AdminVerdict;
 
@@ -42,17 +44,21 @@ public final class SiteAdmins implements AdminCheck {
           + Base64.getEncoder().encodeToString(new byte[32]);
 
   private final DeviceCertificates adminRules;
-  private final Map<String, String> passwords;
+  private final Supplier<Map<String, String>> passwords;
   private final Clock clock;
   private final Map<String, Instant> remembered = new LinkedHashMap<>();
+  private Map<String, String> rememberedFor = Map.of();
 
   /**
    * @param adminRules the {@code enrolment.admins} rules, loaded (CAs and CRLs read)
-   * @param passwords user name to {@link PasswordHash} text
+   * @param passwords user name to {@link PasswordHash} text, as the admin file says now: a new map
+   *     object means the file changed, and every remembered password is forgotten (a removed or
+   *     changed password stops working at once)
    */
-  public SiteAdmins(DeviceCertificates adminRules, Map<String, String> passwords, Clock clock) {
+  public SiteAdmins(
+      DeviceCertificates adminRules, Supplier<Map<String, String>> passwords, Clock clock) {
     this.adminRules = adminRules;
-    this.passwords = Map.copyOf(passwords);
+    this.passwords = passwords;
     this.clock = clock;
   }
 
@@ -94,13 +100,21 @@ public final class SiteAdmins implements AdminCheck {
     }
     String user = pair.substring(0, colon);
     String shownUser = user.matches("[A-Za-z0-9._-]{1,32}") ? user : "(not a user name)";
+    Map<String, String> users;
+    try {
+      users = passwords.get();
+    } catch (WgmeshException e) {
+      // Fail closed: no password is taken from a file that cannot be read.
+      return new AdminVerdict.WrongCredential(
+          "password logins are refused until the admin file is fixed: " + e.getMessage());
+    }
     String key = digest(header.trim());
-    if (recall(key)) {
+    if (recall(key, users)) {
       return new AdminVerdict.Admin("password " + shownUser);
     }
     char[] password = pair.substring(colon + 1).toCharArray();
     try {
-      String stored = passwords.get(user);
+      String stored = users.get(user);
       boolean ok = PasswordHash.verify(password, stored == null ? DUMMY : stored) && stored != null;
       if (!ok) {
         return new AdminVerdict.WrongCredential("wrong password for user " + shownUser);
@@ -108,11 +122,15 @@ public final class SiteAdmins implements AdminCheck {
     } finally {
       Arrays.fill(password, '\0');
     }
-    remember(key);
+    remember(key, users);
     return new AdminVerdict.Admin("password " + shownUser);
   }
 
-  private synchronized boolean recall(String key) {
+  private synchronized boolean recall(String key, Map<String, String> users) {
+    if (users != rememberedFor) {
+      remembered.clear();
+      rememberedFor = users;
+    }
     Instant until = remembered.get(key);
     if (until != null && clock.instant().isBefore(until)) {
       return true;
@@ -121,7 +139,14 @@ public final class SiteAdmins implements AdminCheck {
     return false;
   }
 
-  private synchronized void remember(String key) {
+  /**
+   * Remembers a login verified against {@code users}; not when the file changed during the slow
+   * hash (a password removed meanwhile must not be remembered for minutes).
+   */
+  private synchronized void remember(String key, Map<String, String> users) {
+    if (users != rememberedFor) {
+      return;
+    }
     if (remembered.size() >= MAX_REMEMBERED) {
       remembered.remove(remembered.keySet().iterator().next());
     }

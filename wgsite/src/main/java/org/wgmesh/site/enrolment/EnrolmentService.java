@@ -5,12 +5,14 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.wgmesh.core.cli.Reporter;
 import org.wgmesh.core.enrolment.DeviceCertificates;
 import org.wgmesh.core.enrolment.EnrolmentPolicy;
 import org.wgmesh.core.enrolment.ServiceLimits;
 import org.wgmesh.core.error.ConfigException;
+import org.wgmesh.core.io.ChangedFile;
 import org.wgmesh.core.site.Site;
 import org.wgmesh.core.site.SiteFile;
 import org.wgmesh.site.admin.AdminPasswordFile;
@@ -94,14 +96,18 @@ public final class EnrolmentService {
 
   /**
    * The status page's admins ({@code enrolment.admins} certificates, the admin password file) and
-   * its document, read anew for each request. Both are read once here: a new admin takes a restart.
+   * its document, read anew for each request. The admin password file is read again whenever it
+   * changes ({@code wgsite --admin-password} while the service runs takes effect at once); the
+   * admin rules' CA bundles are read here, once: a new CA takes a restart.
    */
   public static StatusAccess statusAccess(Path siteFile, EnrolmentPolicy policy, Clock clock) {
+    Path passwordFile = AdminPasswordFile.beside(siteFile);
+    // Read once now, so that a broken file stops the start with its error (exit 3).
+    AdminPasswordFile.read(passwordFile);
+    ChangedFile<Map<String, String>> passwords =
+        new ChangedFile<>(passwordFile, AdminPasswordFile::read);
     SiteAdmins admins =
-        new SiteAdmins(
-            DeviceCertificates.load(policy.admins()),
-            AdminPasswordFile.read(AdminPasswordFile.beside(siteFile)),
-            clock);
+        new SiteAdmins(DeviceCertificates.load(policy.admins()), passwords::current, clock);
     return new StatusAccess(admins, () -> StatusDocument.read(siteFile, clock.instant()));
   }
 

@@ -167,6 +167,38 @@ class StatusPageServiceTest {
   }
 
   @Test
+  void adminFileChangedWhileRunning_takesEffectAtOnce_andABrokenOneRefusesPasswordsOnly()
+      throws Exception {
+    // The right password, verified once and so remembered for minutes.
+    assertThat(get(Optional.empty(), Optional.of("admin:" + PASSWORD), "/v1/status").status())
+        .isEqualTo(200);
+    // As 'wgsite --admin-password' does while the service runs: a new admin, a changed password.
+    AdminPasswordFile.set(yaml, "bob", "another long password".toCharArray(), new SecureRandom());
+    AdminPasswordFile.set(
+        yaml, "admin", "a changed long password".toCharArray(), new SecureRandom());
+    assertThat(
+            get(Optional.empty(), Optional.of("bob:another long password"), "/v1/status").status())
+        .isEqualTo(200);
+    // Remembered, but the file changed: the old password is forgotten at once.
+    assertThat(get(Optional.empty(), Optional.of("admin:" + PASSWORD), "/v1/status").status())
+        .isEqualTo(401);
+    assertThat(
+            get(Optional.empty(), Optional.of("admin:a changed long password"), "/v1/status")
+                .status())
+        .isEqualTo(200);
+    // A broken file: no password is taken from it (fail closed), certificates still work.
+    Files.writeString(AdminPasswordFile.beside(yaml), "{ not json");
+    Curl.Result broken =
+        get(Optional.empty(), Optional.of("admin:a changed long password"), "/v1/status");
+    assertThat(broken.status()).isEqualTo(401);
+    assertThat(broken.body()).doesNotContain("web-1");
+    assertThat(log.toString())
+        .contains("password logins are refused until the admin file is fixed")
+        .contains(".admins");
+    assertThat(get(Optional.of(alice), Optional.empty(), "/v1/status").status()).isEqualTo(200);
+  }
+
+  @Test
   void adminCertificate_getsThePage_scriptAndStyle_withTheirTypesAndTheCsp() throws Exception {
     Curl.Result page = get(Optional.of(alice), Optional.empty(), "/status");
     assertThat(page.status()).as(page.body() + page.stderr()).isEqualTo(200);
