@@ -34,6 +34,7 @@ import org.wgmesh.endpoint.deploy.steps.HostTransactions;
 import org.wgmesh.endpoint.deploy.steps.Transactions;
 import org.wgmesh.endpoint.deploy.steps.Waiter;
 import org.wgmesh.endpoint.enrol.ReportSender;
+import org.wgmesh.endpoint.settings.EndpointConfig;
 import org.wgmesh.endpoint.settings.Supervisor;
 import org.wgmesh.endpoint.settings.WireGuardBackendChoice;
 import org.wgmesh.endpoint.source.EndpointMeshSource;
@@ -271,7 +272,12 @@ public final class WgdeployCommand implements Callable<Integer> {
       throw new InputException(
           "--max-handshake-age " + maxHandshakeAge, "must be a positive number of seconds");
     }
-    if (this.report && !reportsAnywhere(dir, mesh)) {
+    // --report: where to, read once for the whole run.
+    Optional<EndpointConfig> reportTo =
+        this.report
+            ? Optional.of(EndpointFile.load(EndpointPaths.path(dir, mesh), mesh))
+            : Optional.empty();
+    if (reportTo.isPresent() && reportTo.get().reportUrl().isEmpty()) {
       // The packaged timer runs --check --report on every host (the unit's ExecStartPost); one
       // not enrolled through the service has nowhere to send it, and a check that nobody reads
       // would cost a JVM and a probe of every link on each timer run.
@@ -291,10 +297,10 @@ public final class WgdeployCommand implements Callable<Integer> {
       if (json) {
         io.out().print(HealthReport.errorJson(mesh.toString(), clock.instant(), e));
       }
-      if (this.report) {
+      if (reportTo.isPresent()) {
         // The site learns that the check could not run; the check's error stays the exit code.
         try {
-          send(dir, mesh, ReportBody.error(mesh.toString(), clock.instant(), e));
+          send(reportTo.get(), ReportBody.error(mesh.toString(), clock.instant(), e));
         } catch (WgmeshException failed) {
           reporter.warn("%s", failed.getMessage());
         }
@@ -311,21 +317,16 @@ public final class WgdeployCommand implements Callable<Integer> {
         io.out().println(report.summary());
       }
     }
-    if (this.report) {
-      String host = send(dir, mesh, ReportBody.of(report));
+    if (reportTo.isPresent()) {
+      String host = send(reportTo.get(), ReportBody.of(report));
       reporter.detail("report: stored for %s", host);
     }
     return (report.healthy() ? ExitCode.OK : ExitCode.UNHEALTHY).code();
   }
 
-  /** Whether the endpoint file names a service to report to ({@code report-url}). */
-  private static boolean reportsAnywhere(Path dir, DomainName mesh) {
-    return EndpointFile.load(EndpointPaths.path(dir, mesh), mesh).reportUrl().isPresent();
-  }
-
   /** {@code --report}: one POST to the service of the endpoint file; quick, see ReportSender. */
-  private String send(Path dir, DomainName mesh, String body) {
-    return new ReportSender().send(EndpointFile.load(EndpointPaths.path(dir, mesh), mesh), body);
+  private static String send(EndpointConfig config, String body) {
+    return new ReportSender().send(config, body);
   }
 
   private UsageException usage(String why) {
