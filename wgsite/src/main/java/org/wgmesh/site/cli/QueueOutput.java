@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.util.List;
 import org.wgmesh.core.error.SafeText;
 import org.wgmesh.core.json.Json;
+import org.wgmesh.site.enrolment.QueueFile;
 import org.wgmesh.site.enrolment.QueuedHost;
 
 /**
@@ -34,13 +35,7 @@ final class QueueOutput {
     ObjectNode root = Json.object();
     ArrayNode list = root.putArray("queued");
     for (QueuedHost h : hosts) {
-      list.addObject()
-          .put("id", h.id())
-          .put("received", h.received().toString())
-          .put("hostname", h.hostname())
-          .put("rule", h.rule())
-          .put("subject", h.subject())
-          .put("rejoin", h.rejoin());
+      QueueFile.summary(h, list.addObject());
     }
     out.print(Json.pretty(root) + "\n");
     out.flush();

@@ -87,15 +87,21 @@ public final class QueueFile {
     root.put("format", FORMAT);
     ArrayNode list = root.putArray("queued");
     for (QueuedHost h : hosts) {
-      list.addObject()
-          .put("id", h.id())
-          .put("received", h.received().toString())
-          .put("subject", h.subject())
-          .put("rule", h.rule())
-          .put("rejoin", h.rejoin())
-          .put("hostname", h.hostname())
-          .put("blob", h.blob());
+      summary(h, list.addObject()).put("blob", h.blob());
     }
     AtomicFiles.write(file, Json.pretty(root) + "\n", AtomicFiles.SECRET);
+  }
+
+  /**
+   * The fields of {@code h} but its blob, put into {@code into}: the queue file adds the blob,
+   * {@code wgsite --queue --json} shows them as they are.
+   */
+  public static ObjectNode summary(QueuedHost h, ObjectNode into) {
+    return into.put("id", h.id())
+        .put("received", h.received().toString())
+        .put("subject", h.subject())
+        .put("rule", h.rule())
+        .put("rejoin", h.rejoin())
+        .put("hostname", h.hostname());
   }
 }
