@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.wgmesh.core.cli.Reporter;
 import org.wgmesh.core.enrolment.DeviceCertificates;
@@ -17,6 +18,7 @@ import org.wgmesh.core.site.Site;
 import org.wgmesh.core.site.SiteFile;
 import org.wgmesh.site.admin.AdminPasswordFile;
 import org.wgmesh.site.admin.SiteAdmins;
+import org.wgmesh.site.nudge.Nudges;
 import org.wgmesh.site.service.EnrolmentServer;
 import org.wgmesh.site.service.ServiceSettings;
 import org.wgmesh.site.service.StatusAccess;
@@ -82,14 +84,29 @@ public final class EnrolmentService {
     DeviceCertificates certificates =
         DeviceCertificates.load(
             policy.certificates(), message -> reporter.warn("%s", message), clock.instant());
-    EnrolmentServer server =
-        EnrolmentServer.start(
-            settings(policy),
-            new PolicyDecider(siteFile, certificates, publisher, clock),
-            ReportIntake.start(siteFile, certificates, clock),
-            statusAccess(siteFile, policy, clock),
-            reporter,
-            clock);
+    ServiceSettings settings = settings(policy);
+    // The push: every publication (wgpub, or an admission here) nudges the waiting endpoints.
+    Nudges nudges =
+        Nudges.watch(
+            siteFile,
+            settings.maxFollowers(),
+            EnrolmentServer.THREAD_NAME + "-nudge",
+            message -> reporter.warn("%s", message));
+    EnrolmentServer server;
+    try {
+      server =
+          EnrolmentServer.start(
+              settings,
+              new PolicyDecider(siteFile, certificates, publisher, clock),
+              ReportIntake.start(siteFile, certificates, clock),
+              statusAccess(siteFile, policy, clock),
+              Optional.of(nudges),
+              reporter,
+              clock);
+    } catch (RuntimeException e) {
+      nudges.close(); // the server closes it once started, and when its own start fails
+      throw e;
+    }
     reporter.info("enrolment service of %s listening on %s", siteFile, server.addresses());
     return server;
   }

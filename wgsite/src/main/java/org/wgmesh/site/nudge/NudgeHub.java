@@ -118,6 +118,21 @@ public final class NudgeHub {
     }
   }
 
+  /**
+   * Answers every waiting endpoint with the serial as it stands (the service stops: they ask again,
+   * of the next service, rather than wait for a connection that is cut).
+   */
+  public void releaseAll() {
+    List<Waiter> due;
+    long now;
+    synchronized (this) {
+      due = new ArrayList<>(waiting.values());
+      waiting.clear();
+      now = serial;
+    }
+    due.forEach(w -> w.answer().accept(now));
+  }
+
   /** How many wait now. */
   public synchronized int waiting() {
     return waiting.size();

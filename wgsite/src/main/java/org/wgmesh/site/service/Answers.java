@@ -37,6 +37,11 @@ public final class Answers {
     return Json.write(Json.object().put("stored", hostname));
   }
 
+  /** {@code GET /v1/nudge}: the site's serial, {@code {"serial": N}}. */
+  public static String nudge(long serial) {
+    return Json.write(Json.object().put("serial", serial));
+  }
+
   /** {@code GET /v1/health}: the service is up and answering. */
   public static String health() {
     return Json.write(Json.object().put("status", "ok"));

@@ -22,13 +22,14 @@ import org.wgmesh.core.crypto.Fingerprint;
 import org.wgmesh.core.error.SafeText;
 
 /**
- * The API over HTTP: {@code POST /v1/enrol} and {@code GET /v1/health}, every answer JSON. Per
- * request: the client address's rate limit, or for a report with a device certificate that
- * certificate's (429 with {@code Retry-After}), the route (404, 405 with {@code Allow}), the
- * content type (415), the body within its limit (413), strict parsing (400 naming the field), then
- * the {@link EnrolmentDecider} with the TLS-verified client chain; the decision is logged and
- * answered. The body is read without blocking ({@link BoundedBody}); the decider runs on the
- * server's bounded pool and may block (it publishes).
+ * The API over HTTP: {@code POST /v1/enrol}, {@code POST /v1/report}, {@code GET /v1/nudge} ({@link
+ * FollowerDoor}) and {@code GET /v1/health}, every answer JSON. Per request: the client address's
+ * rate limit, or for a report with a device certificate that certificate's (429 with {@code
+ * Retry-After}), the route (404, 405 with {@code Allow}), the content type (415), the body within
+ * its limit (413), strict parsing (400 naming the field), then the {@link EnrolmentDecider} with
+ * the TLS-verified client chain; the decision is logged and answered. The body is read without
+ * blocking ({@link BoundedBody}); the decider runs on the server's bounded pool and may block (it
+ * publishes).
  */
 final class EnrolmentHandler extends Handler.Abstract {
   static final String ENROL = "/v1/enrol";
@@ -40,6 +41,7 @@ final class EnrolmentHandler extends Handler.Abstract {
   private final StatusPages statusPages;
   private final RateLimiter<InetAddress> limiter;
   private final RateLimiter<String> reportLimiter;
+  private final FollowerDoor followers;
   private final int maxBodyBytes;
   private final Reporter reporter;
 
@@ -49,6 +51,7 @@ final class EnrolmentHandler extends Handler.Abstract {
       StatusPages statusPages,
       RateLimiter<InetAddress> limiter,
       RateLimiter<String> reportLimiter,
+      FollowerDoor followers,
       int maxBodyBytes,
       Reporter reporter) {
     this.decider = decider;
@@ -56,6 +59,7 @@ final class EnrolmentHandler extends Handler.Abstract {
     this.statusPages = statusPages;
     this.limiter = limiter;
     this.reportLimiter = reportLimiter;
+    this.followers = followers;
     this.maxBodyBytes = maxBodyBytes;
     this.reporter = reporter;
   }
@@ -100,6 +104,11 @@ final class EnrolmentHandler extends Handler.Abstract {
               body -> report(body, request, response, callback, client))
           : notAllowed(response, callback, "POST");
     }
+    if (FollowerDoor.PATH.equals(path)) {
+      return "GET".equals(method)
+          ? nudge(request, response, callback, client)
+          : notAllowed(response, callback, "GET");
+    }
     if (HEALTH.equals(path)) {
       return "GET".equals(method)
           ? answer(response, callback, HttpStatus.OK_200, Answers.health())
@@ -110,7 +119,15 @@ final class EnrolmentHandler extends Handler.Abstract {
         callback,
         HttpStatus.NOT_FOUND_404,
         Answers.error(
-            "not found", "the API is POST " + ENROL + ", POST " + REPORT + " and GET " + HEALTH));
+            "not found",
+            "the API is POST "
+                + ENROL
+                + ", POST "
+                + REPORT
+                + ", GET "
+                + FollowerDoor.PATH
+                + " and GET "
+                + HEALTH));
   }
 
   /** Checks the content type and size, reads the body without blocking and hands it on. */
@@ -246,6 +263,27 @@ final class EnrolmentHandler extends Handler.Abstract {
     answer(response, callback, HttpStatus.OK_200, Answers.stored(host));
   }
 
+  /** A follower's wait for the next publication; logged at -v only (every ~25 s per host). */
+  private boolean nudge(Request request, Response response, Callback callback, InetAddress client) {
+    List<X509Certificate> chain = clientChain(request);
+    try {
+      return followers.handle(request, response, callback, receiver, chain, bearer(request));
+    } catch (NotAuthenticatedException e) {
+      if (chain.isEmpty()) {
+        limiter.acquire(client); // as for reports: a made-up credential costs its address
+      }
+      reporter.info(
+          "nudge: address=%s refused: %s",
+          client.getHostAddress(), SafeText.escape(e.getMessage()));
+      return answer(
+          response, callback, HttpStatus.FORBIDDEN_403, Answers.error("forbidden", e.getMessage()));
+    } catch (BadRequestException e) {
+      reporter.detail(
+          "nudge: address=%s refused: bad request (field %s)", client.getHostAddress(), e.field());
+      return answer(response, callback, HttpStatus.BAD_REQUEST_400, Answers.badRequest(e));
+    }
+  }
+
   /**
    * The credential of an {@code Authorization: Bearer} header; empty without the header. Another
    * scheme is passed on as it is, so the receiver refuses it as not valid rather than falling back
@@ -299,20 +337,26 @@ final class EnrolmentHandler extends Handler.Abstract {
 
   /**
    * The rate limit a request passes, or how long it must wait. Enrolments and everything else are
-   * limited per client address. A report is limited per host, so that hosts sharing an address (a
-   * NAT, a benchmark on one machine) do not share a bucket: by the issuer and subject of its device
-   * certificate, which the TLS layer verified (the client holds its key; revocation is checked
-   * later by the receiver), or by its report credential. A credential is not verified yet here, so
-   * a made-up one would escape the address limit: a credential report goes ahead only while its
-   * address has requests left, and a refused one is charged to the address ({@link #report}).
+   * limited per client address. A report, and a nudge request (a limit of their own), is limited
+   * per host, so that hosts sharing an address (a NAT, a benchmark on one machine) do not share a
+   * bucket: by the issuer and subject of its device certificate, which the TLS layer verified (the
+   * client holds its key; revocation is checked later by the receiver), or by its report
+   * credential. A credential is not verified yet here, so a made-up one would escape the address
+   * limit: a credential report goes ahead only while its address has requests left, and a refused
+   * one is charged to the address ({@link #report}).
    */
   private Optional<Duration> admit(String path, Request request, InetAddress client) {
-    if (!REPORT.equals(path)) {
+    RateLimiter<String> perHost;
+    if (REPORT.equals(path)) {
+      perHost = reportLimiter;
+    } else if (FollowerDoor.PATH.equals(path)) {
+      perHost = followers.limiter();
+    } else {
       return limiter.acquire(client);
     }
     Optional<X509Certificate> leaf = clientChain(request).stream().findFirst();
     if (leaf.isPresent()) {
-      return reportLimiter.acquire(
+      return perHost.acquire(
           "certificate:"
               + leaf.get().getIssuerX500Principal().getName()
               + "\n"
@@ -323,7 +367,7 @@ final class EnrolmentHandler extends Handler.Abstract {
       Optional<Duration> addressWait = limiter.waiting(client);
       return addressWait.isPresent()
           ? addressWait
-          : reportLimiter.acquire(
+          : perHost.acquire(
               "credential:" + Fingerprint.of(credential.get().getBytes(StandardCharsets.UTF_8)));
     }
     return limiter.acquire(client);

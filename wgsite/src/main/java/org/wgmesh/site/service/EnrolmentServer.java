@@ -3,8 +3,10 @@ package org.wgmesh.site.service;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -26,6 +28,8 @@ import org.wgmesh.core.cli.Reporter;
 import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.error.ExitCode;
 import org.wgmesh.core.error.WgmeshException;
+import org.wgmesh.site.nudge.NudgeHub;
+import org.wgmesh.site.nudge.Nudges;
 
 /**
  * The site's enrolment service: Jetty 12 (core, no servlets) serving the API of {@link
@@ -44,12 +48,17 @@ public final class EnrolmentServer implements AutoCloseable {
   private final Server server;
   private final List<ServerConnector> connectors;
   private final ReportReceiver receiver;
+  private final Optional<Nudges> nudges;
 
   private EnrolmentServer(
-      Server server, List<ServerConnector> connectors, ReportReceiver receiver) {
+      Server server,
+      List<ServerConnector> connectors,
+      ReportReceiver receiver,
+      Optional<Nudges> nudges) {
     this.server = server;
     this.connectors = connectors;
     this.receiver = receiver;
+    this.nudges = nudges;
   }
 
   /**
@@ -90,10 +99,30 @@ public final class EnrolmentServer implements AutoCloseable {
       StatusAccess status,
       Reporter reporter,
       Clock clock) {
+    return start(settings, decider, receiver, status, Optional.empty(), reporter, clock);
+  }
+
+  /**
+   * Starts the service, taking health reports with {@code receiver}, serving the status page to the
+   * admins of {@code status} and, with {@code nudges}, answering {@code GET /v1/nudge} from its hub
+   * (without: 404). The service owns {@code nudges} from here: {@link #close} closes it, as it does
+   * when the start fails.
+   *
+   * @throws ConfigException as {@link #start(ServiceSettings, EnrolmentDecider, Reporter, Clock)}
+   */
+  public static EnrolmentServer start(
+      ServiceSettings settings,
+      EnrolmentDecider decider,
+      ReportReceiver receiver,
+      StatusAccess status,
+      Optional<Nudges> nudges,
+      Reporter reporter,
+      Clock clock) {
     SslContextFactory.Server tls;
     try {
       tls = tls(settings);
     } catch (RuntimeException e) {
+      nudges.ifPresent(Nudges::close);
       receiver.close();
       throw e;
     }
@@ -141,9 +170,11 @@ public final class EnrolmentServer implements AutoCloseable {
                   return c;
                 })
             .toList();
+    // Followers hold a connection each while they wait: they get a budget of their own on top.
     server.addBean(
         new NetworkConnectionLimit(
-            settings.maxConnections(), connectors.toArray(ServerConnector[]::new)));
+            settings.maxConnections() + (nudges.isPresent() ? settings.maxFollowers() : 0),
+            connectors.toArray(ServerConnector[]::new)));
     RateLimiter<InetAddress> limiter =
         new RateLimiter<>(
             settings.rateRequests(), settings.ratePeriod(), settings.maxTrackedClients(), clock);
@@ -160,6 +191,14 @@ public final class EnrolmentServer implements AutoCloseable {
             new StatusPages(status, settings.maxTrackedClients(), reporter, clock),
             limiter,
             reportLimiter,
+            new FollowerDoor(
+                nudges.map(Nudges::hub),
+                new RateLimiter<>(
+                    FollowerDoor.NUDGES_PER_MINUTE,
+                    Duration.ofMinutes(1),
+                    settings.maxTrackedClients(),
+                    clock),
+                settings.nudgeWait()),
             settings.maxBodyBytes(),
             reporter));
 
@@ -167,6 +206,7 @@ public final class EnrolmentServer implements AutoCloseable {
       server.start();
     } catch (Exception e) {
       stopQuietly(server);
+      nudges.ifPresent(Nudges::close);
       receiver.close();
       throw new ConfigException(
           "enrolment service on " + settings.listen(),
@@ -175,7 +215,12 @@ public final class EnrolmentServer implements AutoCloseable {
           e);
     }
     // The caller logs where it listens, with what it serves (EnrolmentService names the site).
-    return new EnrolmentServer(server, connectors, receiver);
+    return new EnrolmentServer(server, connectors, receiver, nudges);
+  }
+
+  /** The push's hub, if the service nudges (tests look at who waits). */
+  public Optional<NudgeHub> nudgeHub() {
+    return nudges.map(Nudges::hub);
   }
 
   /** The addresses listened on, with the ports actually bound (port 0 in the settings). */
@@ -191,12 +236,15 @@ public final class EnrolmentServer implements AutoCloseable {
    */
   @Override
   public void close() {
+    // Waiting followers are answered first, so that they ask the next service at once.
+    nudges.ifPresent(n -> n.hub().releaseAll());
     try {
       server.stop();
       server.join();
     } catch (Exception e) {
       throw new WgmeshException(ExitCode.INTERNAL, "enrolment service", "did not stop: " + e);
     } finally {
+      nudges.ifPresent(Nudges::close);
       receiver.close();
     }
   }

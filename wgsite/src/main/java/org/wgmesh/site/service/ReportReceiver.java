@@ -34,6 +34,17 @@ public interface ReportReceiver extends AutoCloseable {
       List<X509Certificate> chain, Optional<String> bearer, InetAddress client, byte[] body);
 
   /**
+   * Authenticates a host without a report ({@code GET /v1/nudge}): as {@link #receive}, the device
+   * certificate or the report credential must name a host of the site now.
+   *
+   * @return the hostname
+   * @throws NotAuthenticatedException when the client is not a host of the site (403)
+   */
+  default String host(List<X509Certificate> chain, Optional<String> bearer) {
+    throw new NotAuthenticatedException("this service knows no hosts");
+  }
+
+  /**
    * Called once by {@link EnrolmentServer#close} after the last request: a receiver that holds
    * reports in memory writes them here.
    */

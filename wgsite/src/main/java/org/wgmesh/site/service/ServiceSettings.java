@@ -32,6 +32,12 @@ import org.wgmesh.core.enrolment.ServiceLimits;
  *     ... (reports with a certificate are limited per certificate, not per address, so a fleet
  *     behind one NAT address can report; enrolments and the rest stay limited per address)
  * @param reportPeriod ... and gets back over this period (429 with {@code Retry-After} beyond)
+ * @param maxFollowers how many endpoints may wait for a nudge at once ({@code GET /v1/nudge}, each
+ *     holding a connection); the connection cap is {@code maxConnections} plus this, so that
+ *     followers never crowd out enrolments and reports
+ * @param nudgeWait how long a nudge request waits for a publication before it is answered with the
+ *     serial as it stands (the endpoint asks again): below {@code connectionDeadline}, which would
+ *     cut it
  */
 public record ServiceSettings(
     List<InetSocketAddress> listen,
@@ -49,7 +55,9 @@ public record ServiceSettings(
     int maxQueuedJobs,
     int maxConnections,
     int reportRequests,
-    Duration reportPeriod) {
+    Duration reportPeriod,
+    int maxFollowers,
+    Duration nudgeWait) {
   public ServiceSettings {
     listen = List.copyOf(listen);
     if (listen.isEmpty()) {
@@ -69,6 +77,15 @@ public record ServiceSettings(
     positive("maxConnections", maxConnections);
     positive("reportRequests", reportRequests);
     positive("reportPeriod", reportPeriod.toMillis());
+    positive("maxFollowers", maxFollowers);
+    positive("nudgeWait", nudgeWait.toMillis());
+    if (nudgeWait.compareTo(connectionDeadline) >= 0) {
+      throw new IllegalArgumentException(
+          "nudgeWait "
+              + nudgeWait
+              + " must be below the connection deadline "
+              + connectionDeadline);
+    }
     // Jetty leases an acceptor and a selector thread per address; requests need the rest.
     if (maxThreads < ServiceLimits.minThreads(listen.size())) {
       throw new IllegalArgumentException(
@@ -101,8 +118,26 @@ public record ServiceSettings(
         .maxThreads(maxThreads)
         .maxQueuedJobs(maxQueuedJobs)
         .maxConnections(maxConnections)
-        .reportRateLimit(reportRequests, reportPeriod);
+        .reportRateLimit(reportRequests, reportPeriod)
+        .maxFollowers(maxFollowers)
+        .nudgeWait(nudgeWait);
   }
+
+  /**
+   * The nudge wait that fits {@code connectionDeadline}: 25 s, or 5 s less than the deadline when
+   * that is shorter (at least 1 s), so that the answer leaves before the deadline cuts the
+   * connection.
+   */
+  public static Duration nudgeWaitFor(Duration connectionDeadline) {
+    Duration wait = connectionDeadline.minusSeconds(5);
+    if (wait.compareTo(DEFAULT_NUDGE_WAIT) > 0) {
+      return DEFAULT_NUDGE_WAIT;
+    }
+    return wait.compareTo(Duration.ofSeconds(1)) < 0 ? connectionDeadline.dividedBy(2) : wait;
+  }
+
+  /** The longest a nudge request waits by default. */
+  public static final Duration DEFAULT_NUDGE_WAIT = Duration.ofSeconds(25);
 
   /** The defaults suit a site of a few thousand hosts on a small controller. */
   public static final class Builder {
@@ -124,6 +159,10 @@ public record ServiceSettings(
     // A host reports from its timer every 30 s or more: 6 a minute leaves room for retries.
     private int reportRequests = 6;
     private Duration reportPeriod = Duration.ofMinutes(1);
+    // A nudge connection is idle TLS: a few tens of KiB each (docs/enrolment.md, "Push").
+    private int maxFollowers = 1024;
+    // Unset: derived from the connection deadline at build (nudgeWaitFor).
+    private Duration nudgeWait;
 
     private Builder() {}
 
@@ -199,6 +238,16 @@ public record ServiceSettings(
       return this;
     }
 
+    public Builder maxFollowers(int maxFollowers) {
+      this.maxFollowers = maxFollowers;
+      return this;
+    }
+
+    public Builder nudgeWait(Duration nudgeWait) {
+      this.nudgeWait = nudgeWait;
+      return this;
+    }
+
     public ServiceSettings build() {
       return new ServiceSettings(
           listen,
@@ -216,7 +265,9 @@ public record ServiceSettings(
           maxQueuedJobs,
           maxConnections,
           reportRequests,
-          reportPeriod);
+          reportPeriod,
+          maxFollowers,
+          nudgeWait != null ? nudgeWait : nudgeWaitFor(connectionDeadline));
     }
   }
 }

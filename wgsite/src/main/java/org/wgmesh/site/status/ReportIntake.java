@@ -94,20 +94,25 @@ public final class ReportIntake implements ReportReceiver {
   @Override
   public String receive(
       List<X509Certificate> chain, Optional<String> bearer, InetAddress client, byte[] body) {
-    Instant now = clock.instant();
+    String hostname = host(chain, bearer);
+    HealthReport report = HealthReportParser.parse(body);
+    store.put(hostname, new StatusFile.Received(clock.instant(), report));
+    return hostname;
+  }
+
+  @Override
+  public String host(List<X509Certificate> chain, Optional<String> bearer) {
     String hostname =
-        bearer.isPresent() ? credentialHost(bearer.get()) : certificateHost(chain, now);
+        bearer.isPresent() ? credentialHost(bearer.get()) : certificateHost(chain, clock.instant());
     Set<String> hosts = siteHosts.current();
     if (hosts != retained) {
-      // The site file changed (or this is the first report): forget the hosts it no longer has.
+      // The site file changed (or this is the first request): forget the hosts it no longer has.
       store.retainOnly(hosts);
       retained = hosts;
     }
     if (!hosts.contains(hostname)) {
       throw new NotAuthenticatedException("no host " + hostname + " in the site");
     }
-    HealthReport report = HealthReportParser.parse(body);
-    store.put(hostname, new StatusFile.Received(now, report));
     return hostname;
   }
 

@@ -119,4 +119,17 @@ class NudgeHubTest {
       pool.shutdownNow();
     }
   }
+
+  @Test
+  void releaseAll_answersEveryWaiter_withTheSerialNow_once() {
+    NudgeHub hub = new NudgeHub(5, 10);
+    List<Long> answers = new ArrayList<>();
+    hub.await(5, answers::add);
+    hub.await(7, answers::add);
+    hub.releaseAll();
+    assertThat(answers).containsExactly(5L, 5L);
+    assertThat(hub.waiting()).isZero();
+    hub.published(9);
+    assertThat(answers).hasSize(2);
+  }
 }

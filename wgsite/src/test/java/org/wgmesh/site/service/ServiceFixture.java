@@ -33,6 +33,7 @@ import org.wgmesh.site.TokenAdmin;
 import org.wgmesh.site.enrolment.EnrolmentService;
 import org.wgmesh.site.enrolment.PolicyDecider;
 import org.wgmesh.site.enrolment.SitePublisher;
+import org.wgmesh.site.nudge.Nudges;
 import org.wgmesh.site.publish.TestSites;
 import org.wgmesh.site.status.ReportIntake;
 
@@ -96,7 +97,8 @@ public final class ServiceFixture implements AutoCloseable {
 
   /**
    * Starts the service as {@code --serve} does: the policy decider publishing with wgpub, a report
-   * intake and {@code status}; returns the intake (it writes the status file about once a second).
+   * intake, {@code status} and the push (nudges on each publication); returns the intake (it writes
+   * the status file about once a second).
    */
   public ReportIntake startWithReports(ServiceSettings settings, StatusAccess status) {
     EnrolmentPolicy policy = policy();
@@ -109,6 +111,12 @@ public final class ServiceFixture implements AutoCloseable {
             new PolicyDecider(yaml, certificates, SitePublisher.wgpub(reporter), clock),
             intake,
             status,
+            Optional.of(
+                Nudges.watch(
+                    yaml,
+                    settings.maxFollowers(),
+                    EnrolmentServer.THREAD_NAME + "-nudge",
+                    message -> reporter.warn("%s", message))),
             reporter,
             clock);
     return intake;

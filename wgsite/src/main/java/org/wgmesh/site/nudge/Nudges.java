@@ -1,0 +1,76 @@
+package org.wgmesh.site.nudge;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The push of a site (issue 24): the {@link NudgeHub} the service's {@code GET /v1/nudge} waits on,
+ * fed by a {@link PublicationWatch} of the site's publication state on a thread of its own. Whoever
+ * publishes ({@code wgpub} from a shell or a timer, the service's own admissions) is seen the same
+ * way: by the state file it writes once the records are in DNS.
+ */
+public final class Nudges implements AutoCloseable {
+  /** How often the publication state is looked at: a stat, well below the push's 5 s target. */
+  public static final Duration LOOK_EVERY = Duration.ofMillis(200);
+
+  private final NudgeHub hub;
+  private final PublicationWatch watch;
+  private final ScheduledExecutorService scheduler;
+
+  private Nudges(NudgeHub hub, PublicationWatch watch, ScheduledExecutorService scheduler) {
+    this.hub = hub;
+    this.watch = watch;
+    this.scheduler = scheduler;
+  }
+
+  /**
+   * Starts watching the publication state of {@code siteFile}.
+   *
+   * @param maxFollowers how many endpoints may wait at once
+   * @param threadName the watch thread's name (the service's prefix, so tests see it end)
+   * @param warnings where a state file that cannot be read is reported (once per change)
+   */
+  public static Nudges watch(
+      Path siteFile, int maxFollowers, String threadName, Consumer<String> warnings) {
+    ScheduledExecutorService scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, threadName);
+              t.setDaemon(true);
+              return t;
+            });
+    NudgeHub hub = new NudgeHub(0, maxFollowers);
+    PublicationWatch watch;
+    try {
+      watch = PublicationWatch.start(siteFile, hub, warnings, scheduler, LOOK_EVERY);
+    } catch (RuntimeException e) {
+      scheduler.shutdownNow();
+      throw e;
+    }
+    return new Nudges(hub, watch, scheduler);
+  }
+
+  /** The endpoints waiting, and the serial they wait on. */
+  public NudgeHub hub() {
+    return hub;
+  }
+
+  /** Stops watching and ends the watch thread. */
+  @Override
+  public void close() {
+    watch.close();
+    scheduler.shutdown();
+    try {
+      if (!scheduler.awaitTermination(5, TimeUnit.SECONDS)) {
+        scheduler.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      scheduler.shutdownNow();
+    }
+  }
+}
