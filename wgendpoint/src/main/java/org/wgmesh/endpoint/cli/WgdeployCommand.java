@@ -12,6 +12,7 @@ import org.wgmesh.core.cli.CommonOptions;
 import org.wgmesh.core.cli.Io;
 import org.wgmesh.core.cli.Reporter;
 import org.wgmesh.core.cli.VersionProvider;
+import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.error.ExitCode;
 import org.wgmesh.core.error.InputException;
 import org.wgmesh.core.error.UsageException;
@@ -34,6 +35,8 @@ import org.wgmesh.endpoint.deploy.steps.HostTransactions;
 import org.wgmesh.endpoint.deploy.steps.Transactions;
 import org.wgmesh.endpoint.deploy.steps.Waiter;
 import org.wgmesh.endpoint.enrol.ReportSender;
+import org.wgmesh.endpoint.follow.Follower;
+import org.wgmesh.endpoint.follow.FollowerStop;
 import org.wgmesh.endpoint.settings.EndpointConfig;
 import org.wgmesh.endpoint.settings.Supervisor;
 import org.wgmesh.endpoint.settings.WireGuardBackendChoice;
@@ -115,6 +118,15 @@ public final class WgdeployCommand implements Callable<Integer> {
               + " to the site's enrolment service (report-url of the endpoint file, recorded by"
               + " wghost --enrol); a failed report exits with its own code after the check's output.")
   boolean report;
+
+  @Option(
+      names = "--follow",
+      description =
+          "Run until stopped: hold a request open at the site's enrolment service (report-url of"
+              + " the endpoint file) and deploy as soon as the site publishes, in seconds instead of"
+              + " at the next timer run. Each deploy still reads and verifies the records from DNS;"
+              + " the timer stays the fallback. Errors are logged and retried, never fatal.")
+  boolean follow;
 
   @Option(
       names = "--max-handshake-age",
@@ -221,6 +233,9 @@ public final class WgdeployCommand implements Callable<Integer> {
       throw usage(
           (json ? "--json" : report ? "--report" : "--max-handshake-age") + " goes with --check");
     }
+    if (follow && (down || dryRun)) {
+      throw usage("--follow cannot be used with " + (down ? "--down" : "--dry-run"));
+    }
     if (keySwitchWait != null && (keySwitchWait < 0 || down)) {
       throw down
           ? usage("--key-switch-wait cannot be used with --down")
@@ -244,6 +259,9 @@ public final class WgdeployCommand implements Callable<Integer> {
             sleeper);
     RunOverrides overrides =
         new RunOverrides(Optional.ofNullable(backend), Optional.ofNullable(supervisor));
+    if (follow) {
+      return follow(reporter, dir, mesh, service, overrides);
+    }
     DeployResult result = down ? service.down(mesh, overrides) : service.deploy(mesh, overrides);
     if (result.dryRun()) {
       result.describe().forEach(io.out()::println);
@@ -253,6 +271,41 @@ public final class WgdeployCommand implements Callable<Integer> {
     } else {
       result.describe().forEach(line -> reporter.detail("%s", line));
     }
+    return ExitCode.OK.code();
+  }
+
+  /**
+   * {@code --follow}: until the process is asked to stop. A stop (TERM) waits for a deploy in
+   * progress to end, so that a stopped follower never leaves a half-applied transaction behind.
+   */
+  private int follow(
+      Reporter reporter, Path dir, DomainName mesh, DeployService service, RunOverrides overrides) {
+    Path endpointFile = EndpointPaths.path(dir, mesh);
+    if (EndpointFile.load(endpointFile, mesh).reportUrl().isEmpty()) {
+      throw new ConfigException(
+          endpointFile.toString(),
+          "has no report-url: there is no site service to follow",
+          "enrol with wghost --enrol URL (it records report-url) or set it with wgconfig"
+              + " --report-url; the timer deploys without it");
+    }
+    ReportSender sender = ReportSender.forFollowing();
+    FollowerStop stop = FollowerStop.install(Thread.currentThread());
+    // The endpoint file is read for each request: a new enrolment's credential is used at once.
+    Follower follower =
+        new Follower(
+            after -> sender.nudge(EndpointFile.load(endpointFile, mesh), after),
+            () -> stop.shielded(() -> !service.deploy(mesh, overrides).unchanged()),
+            d -> Thread.sleep(d.toMillis()),
+            reporter);
+    reporter.info("following the site of %s for nudges", mesh);
+    try {
+      follower.run(stop::requested);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      stop.done();
+    }
+    reporter.info("stopped following %s", mesh);
     return ExitCode.OK.code();
   }
 

@@ -138,6 +138,48 @@ public final class EnrolClient {
         "is report-url the site's enrolment service, of a matching version?");
   }
 
+  /**
+   * Waits for the site's next publication after serial {@code after} ({@code GET /v1/nudge}): the
+   * answer is the site's serial, higher than {@code after} when it published meanwhile, else as it
+   * stands when the service's wait (25 s) ended. This client's timeout must be longer than that.
+   *
+   * @throws DeclinedException when the site does not know this host (403)
+   * @throws InputException when the server's certificate is not from the CA, or the service refused
+   *     the request as malformed (4xx; 404: a service without the push)
+   * @throws DnsException when the service cannot be reached, does not answer in time, or is busy or
+   *     failed (429, 503: too many followers, 5xx)
+   * @throws RecordException when the answer is over the size limit or not {@code {"serial": N}}
+   */
+  public long nudge(ServiceAddress service, long after, Optional<String> bearer) {
+    String from = service.nudge(after).toString();
+    HttpRequest.Builder request = HttpRequest.newBuilder(service.nudge(after)).GET();
+    bearer.ifPresent(b -> request.header("Authorization", "Bearer " + b));
+    HttpResponse<byte[]> response = exchange(request, from);
+    byte[] answer = response.body();
+    int status = response.statusCode();
+    if (status == 200) {
+      return ServiceAnswer.serial(answer, from);
+    }
+    String said =
+        "HTTP " + status + ServiceAnswer.errorMessage(answer).map(m -> ": " + m).orElse("");
+    if (status == 401 || status == 403) {
+      throw new DeclinedException(
+          from, "the site does not send nudges to this host (" + said + ")");
+    }
+    if (status == 429 || status >= 500) {
+      throw new DnsException(
+          from,
+          "the enrolment service could not take the nudge request now (" + said + ")",
+          "the follower asks again later; the timer deploys meanwhile");
+    }
+    throw new InputException(
+        from,
+        "the enrolment service refused the nudge request (" + said + ")",
+        status == 404
+            ? "this site's service has no push (an older wgsite?): the timer deploys"
+            : "is report-url the site's enrolment service, of a matching version?");
+  }
+
   /** Sends {@code request} as JSON within the deadlines; the answer is capped in size. */
   private HttpResponse<byte[]> exchange(HttpRequest.Builder builder, String from) {
     HttpRequest request =

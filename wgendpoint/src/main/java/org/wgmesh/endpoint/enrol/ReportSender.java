@@ -48,6 +48,34 @@ public final class ReportSender {
    * @throws org.wgmesh.core.error.WgmeshException from the exchange, see {@link EnrolClient#report}
    */
   public String send(EndpointConfig config, String body) {
+    Channel c = channel(config);
+    return clients.apply(c.tls).report(c.service, body, c.bearer);
+  }
+
+  /**
+   * Waits for the site's next publication after serial {@code after} on the same channel as the
+   * reports ({@link EnrolClient#nudge}); this sender's client timeout must outlast the service's
+   * wait ({@link #FOLLOW_TIMEOUT}).
+   *
+   * @throws ConfigException as {@link #send}
+   */
+  public long nudge(EndpointConfig config, long after) {
+    Channel c = channel(config);
+    return clients.apply(c.tls).nudge(c.service, after, c.bearer);
+  }
+
+  /** A sender for {@link #nudge}: the service answers within 25 s, this waits up to 40 s. */
+  public static ReportSender forFollowing() {
+    return new ReportSender(tls -> new EnrolClient(tls, CONNECT_TIMEOUT, FOLLOW_TIMEOUT));
+  }
+
+  /** How long a nudge request may take: above the service's longest wait (25 s). */
+  public static final Duration FOLLOW_TIMEOUT = Duration.ofSeconds(40);
+
+  /** Where reports and nudge requests go, and with what. */
+  private record Channel(ServiceAddress service, SSLContext tls, Optional<String> bearer) {}
+
+  private static Channel channel(EndpointConfig config) {
     String url =
         config
             .reportUrl()
@@ -79,7 +107,7 @@ public final class ReportSender {
           "no report-cert/report-key and no report-credential to report with",
           "enrol again with wghost --enrol (it records them)");
     }
-    return clients.apply(ClientTls.context(ca, device)).report(service, body, bearer);
+    return new Channel(service, ClientTls.context(ca, device), bearer);
   }
 
   /** Saves a report credential for {@code report-credential}: 0600, atomically. */

@@ -73,6 +73,14 @@ public record ServiceAddress(URI base) {
     return base.resolve("/v1/report");
   }
 
+  /** {@code GET} here to wait for the next publication after serial {@code after}. */
+  public URI nudge(long after) {
+    if (after < 0) {
+      throw new IllegalArgumentException("a serial is not negative: " + after);
+    }
+    return base.resolve("/v1/nudge?after=" + after);
+  }
+
   @Override
   public String toString() {
     return base.toString();

@@ -119,6 +119,19 @@ public record ServiceAnswer(
     return SafeText.abbreviate(text(root, "stored", from), 253);
   }
 
+  /**
+   * The serial of a {@code GET /v1/nudge} answer, {@code {"serial": N}}.
+   *
+   * @throws RecordException when the answer is not of that form
+   */
+  static long serial(byte[] body, String from) {
+    JsonNode n = object(body, from).get("serial");
+    if (n == null || !n.canConvertToLong() || !n.isIntegralNumber() || n.asLong() < 0) {
+      throw malformed(from, "no serial (a number, 0 or more) in the nudge");
+    }
+    return n.asLong();
+  }
+
   /** The answer's body as a JSON object, or the error that names the service and the fault. */
   private static JsonNode object(byte[] body, String from) {
     JsonNode root;

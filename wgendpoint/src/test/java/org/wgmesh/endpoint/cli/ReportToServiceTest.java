@@ -3,16 +3,20 @@ package org.wgmesh.endpoint.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.wgmesh.core.error.ExitCode;
 import org.wgmesh.core.error.WgmeshException;
@@ -47,13 +51,56 @@ class ReportToServiceTest extends WghostServiceHarness {
 
   @Override
   ReportReceiver receiver() {
-    return (chain, bearer, client, body) -> {
-      if (!bearer.equals(Optional.of(CREDENTIAL))) {
-        throw new NotAuthenticatedException("the report credential is not valid");
+    return new ReportReceiver() {
+      @Override
+      public String receive(
+          List<X509Certificate> chain, Optional<String> bearer, InetAddress client, byte[] body) {
+        String host = host(chain, bearer);
+        received.add(HealthReportParser.parse(body));
+        return host;
       }
-      received.add(HealthReportParser.parse(body));
-      return "web-1";
+
+      @Override
+      public String host(List<X509Certificate> chain, Optional<String> bearer) {
+        if (!bearer.equals(Optional.of(CREDENTIAL))) {
+          throw new NotAuthenticatedException("the report credential is not valid");
+        }
+        return "web-1";
+      }
     };
+  }
+
+  @Test
+  void nudge_answersAtOnceWhenBehind_waitsForThePublication_andAnswersItsSerial() throws Exception {
+    published(5);
+    start(pki);
+    EndpointConfig config = enrolWithToken();
+    ReportSender sender = ReportSender.forFollowing();
+    assertThat(sender.nudge(config, 0)).isEqualTo(5);
+
+    CompletableFuture<Long> waiting = CompletableFuture.supplyAsync(() -> sender.nudge(config, 5));
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (server.nudgeHub().orElseThrow().waiting() != 1) {
+      assertThat(System.nanoTime()).as("the request never waited").isLessThan(end);
+      Thread.sleep(20);
+    }
+    published(6);
+    assertThat(waiting.get(10, TimeUnit.SECONDS)).isEqualTo(6);
+  }
+
+  @Test
+  void nudge_withAWrongCredential_isDeclined_exit9() throws Exception {
+    published(5);
+    start(pki);
+    EndpointConfig config = enrolWithToken();
+    Files.writeString(config.reportCredential().orElseThrow(), "wgrc1.web-1.wrong\n");
+
+    WgmeshException e =
+        catchThrowableOfType(
+            WgmeshException.class, () -> ReportSender.forFollowing().nudge(config, 0));
+
+    assertThat(e.exitCode()).isEqualTo(ExitCode.DECLINED);
+    assertThat(e.getMessage()).contains(url() + "/v1/nudge?after=0").contains("HTTP 403");
   }
 
   EndpointConfig enrolWithToken() throws Exception {

@@ -252,6 +252,23 @@ class WgdeployCommandTest {
   }
 
   @Test
+  void follow_withoutAServiceToFollow_isAConfigError_namingReportUrl_andAsksNoDns() {
+    assertThat(run(d -> Fixtures.view(), "--follow", Fixtures.DOMAIN))
+        .isEqualTo(ExitCode.CONFIG.code());
+    assertThat(err()).contains("has no report-url").contains("wghost --enrol");
+    assertThat(askedDomain.get()).isNull();
+  }
+
+  @Test
+  void follow_withDownOrDryRun_isAUsageError() {
+    assertThat(run(d -> Fixtures.view(), "--follow", "--down", Fixtures.DOMAIN))
+        .isEqualTo(ExitCode.USAGE.code());
+    assertThat(err()).contains("--follow cannot be used with --down");
+    assertThat(run(d -> Fixtures.view(), "--follow", "--dry-run", Fixtures.DOMAIN))
+        .isEqualTo(ExitCode.USAGE.code());
+  }
+
+  @Test
   void downWithoutState_isDeployError() {
     assertThat(run(d -> Fixtures.view(), "--down", Fixtures.DOMAIN))
         .isEqualTo(ExitCode.DEPLOY.code());

@@ -2,6 +2,7 @@ package org.wgmesh.endpoint.cli;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
@@ -15,6 +16,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
@@ -26,6 +28,7 @@ import org.wgmesh.core.cli.Io;
 import org.wgmesh.core.cli.Reporter;
 import org.wgmesh.core.net.DomainName;
 import org.wgmesh.core.net.IpAddress;
+import org.wgmesh.core.record.PublicationState;
 import org.wgmesh.core.testing.TestPki;
 import org.wgmesh.endpoint.config.EnrolOptions;
 import org.wgmesh.endpoint.config.Enrolment;
@@ -34,11 +37,14 @@ import org.wgmesh.endpoint.config.TestMesh;
 import org.wgmesh.endpoint.enrol.EnrolClient;
 import org.wgmesh.endpoint.enrol.ServiceEnrolment;
 import org.wgmesh.endpoint.settings.Roots;
+import org.wgmesh.site.nudge.Nudges;
+import org.wgmesh.site.publish.SitePublication;
 import org.wgmesh.site.service.Decision;
 import org.wgmesh.site.service.EnrolmentRequest;
 import org.wgmesh.site.service.EnrolmentServer;
 import org.wgmesh.site.service.ReportReceiver;
 import org.wgmesh.site.service.ServiceSettings;
+import org.wgmesh.site.service.StatusAccess;
 
 /**
  * What the tests of {@code wghost} against wgsite's real HTTPS {@link EnrolmentServer} share: an
@@ -102,8 +108,25 @@ abstract class WghostServiceHarness {
               return decide.apply(request);
             },
             receiver(),
+            StatusAccess.NONE,
+            Optional.of(
+                Nudges.watch(
+                    siteFile(), 8, EnrolmentServer.THREAD_NAME + "-nudge", serverLog::write)),
             new Reporter(new PrintWriter(serverLog, true), Reporter.Verbosity.VERBOSE),
             Clock.systemUTC());
+  }
+
+  /** The site file the service's push watches (only its publication state is ever written). */
+  Path siteFile() {
+    return pkiDir.resolve("site.yaml");
+  }
+
+  /** Writes the publication state a wgpub of serial {@code serial} leaves: a push to followers. */
+  void published(long serial) throws IOException {
+    Files.writeString(
+        SitePublication.statePath(siteFile()),
+        new PublicationState(serial, Optional.empty(), Map.of(), Optional.empty(), Map.of())
+            .toText());
   }
 
   String url() {
