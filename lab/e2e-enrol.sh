@@ -25,6 +25,11 @@
 #             ${WGM_ARTEFACTS:-lab/artefacts}/e2e-enrol/; the link restored, 5 healthy again
 #   rejoin    h1 loses its WireGuard key, wghost makes a new one and enrols again: same number,
 #             ASN and port, the peers use the new key, the mesh converges again
+#   push      every host runs `wgdeploy --follow`; h5 removed (`wgsite --remove`, `wgpub`) under
+#             probes between the others: every peer drops its link to h5 within 5 s of wgpub, the
+#             nudge in each follower's log, no probe lost
+#   forged    h1's follower pointed at a service whose certificate another CA issued: refused at
+#             TLS, nothing deployed, h1's links and accepted serials unchanged
 #   teardown  nothing of the lab left
 # Prints one PASS/FAIL line per check, then "N passed, N failed"; exit 1 if any failed. A trap
 # tears the lab down on exit, error, INT and TERM (unless --keep).
@@ -541,8 +546,89 @@ FIG_REJOIN=-
 if ms=$(mf_wait_converged 60 $FLEET); then FIG_REJOIN="$ms ms"; else bad "not converged after the rejoin: $MF_ERR"; fi
 verdict rejoin "'${SAID#admitted: }'; number ASN port '${ROW1:-?}' kept; new key on every peer; converged $FIG_REJOIN after the last deploy"
 
+# ---------------------------------------------------------------- 5. push
+log "push: every host follows the site (wgdeploy --follow); h5 removed and wgpub under probes"
+d=$(ml__state)
+follower_log() { printf '%s/logs/follow-h%s.log' "$d" "$1"; }
+for n in $FLEET; do
+    ml_spawn "h$n" "follow-h$n" -- "$MF_BIN/wgdeploy" --follow -v --resolver "$MF_HOST_RESOLVER" \
+        --supervisor direct "$MF_DOMAIN" >/dev/null || bad "wgdeploy --follow did not start on h$n"
+done
+# A follower asks after serial 0 first, so each deploys once at its start, then waits.
+for n in $FLEET; do
+    for _ in $(seq 1 600); do grep -q '^.*deployed' "$(follower_log "$n")" 2>/dev/null && break; sleep 0.1; done
+    grep -q 'deployed' "$(follower_log "$n")" 2>/dev/null ||
+        bad "h$n's follower did not deploy at its start: $(tail -n 3 "$(follower_log "$n")" | tr '\n' ' ')"
+done
+# Every link of h1..h4 carries probes while h5 goes: the removal must not disturb the others.
+PUSH_PEERS="1 2 3 4"
+for n in $PUSH_PEERS; do
+    mf_probe_start "push-$n" "$n" "198.18.$(( n % 4 + 1 )).100" 0.02 || bad "probe from h$n did not start"
+done
+sleep 1
+GONE=$(iface_of 5)
+T_REMOVE=$(mf_now_ms)
+mf_remove 5 || bad "wgsite --remove h5: $MF_ERR"
+mf_publish || bad "wgpub after the removal: $MF_ERR"
+T_PUB=$(mf_now_ms)
+PUSH_MAX=0
+for n in $PUSH_PEERS; do
+    dropped=
+    for _ in $(seq 1 400); do
+        if ! ml_exec "h$n/$MF_LOCUS" -- wg show interfaces 2>/dev/null | tr ' ' '\n' | grep -qx "$GONE"; then
+            dropped=$(( $(mf_now_ms) - T_PUB )); break
+        fi
+        sleep 0.05
+    done
+    if [ -z "$dropped" ]; then
+        bad "h$n still has its link to h5 ($GONE) 20 s after wgpub"
+    else
+        [ "$dropped" -gt "$PUSH_MAX" ] && PUSH_MAX=$dropped
+    fi
+done
+[ "$PUSH_MAX" -lt 5000 ] || bad "the last peer dropped its link to h5 ${PUSH_MAX} ms after wgpub, want under 5 s; followers said: $(for n in $PUSH_PEERS; do printf 'h%s: ' "$n"; tail -n 4 "$(follower_log "$n")" | tr '\n' ' '; done)"
+PUSH_LOSS=""
+for n in $PUSH_PEERS; do
+    mf_probe_stop "push-$n"
+    PUSH_LOSS+="h$n:$PROBE_LOST/$PROBE_SENT "
+    [ "${PROBE_LOST:-1}" = 0 ] || bad "probes from h$n lost $PROBE_LOST of $PROBE_SENT during the removal (longest gap $PROBE_GAP_MS ms)"
+done
+for n in $PUSH_PEERS; do
+    grep -q 'nudged: the site published serial' "$(follower_log "$n")" || bad "h$n's follower logged no nudge"
+done
+mf_wait_converged 60 $PUSH_PEERS >/dev/null || bad "h1..h4 not converged after the removal: $MF_ERR"
+verdict push "h5 removed: every peer dropped its link ${PUSH_MAX} ms after wgpub at most ($(( T_PUB - T_REMOVE )) ms for wgsite --remove and wgpub); probes lost ${PUSH_LOSS}"
+
+# ---------------------------------------------------------------- 6. forged
+# A service that is not the site's (its certificate from another CA) cannot nudge: the follower
+# refuses it at TLS and deploys nothing; the mesh is unchanged.
+log "forged: h1's follower pointed at a service with another CA's certificate"
+FORGED_DIR=$d/forged-h1
+{
+    pki_leaf "$PKI/other" server "/CN=site.wgmesh.test" server "IP:$SERVICE_IP" &&
+        ml_spawn site forged-service -- openssl s_server -quiet -accept "$SERVICE_IP:8444" \
+            -cert "$PKI/other/server.pem" -key "$PKI/other/server.key" -WWW >/dev/null
+} || bad "the forged service did not start"
+# h1's endpoint files with report-url moved to the forged service: a follower of its own.
+mkdir -p "$FORGED_DIR" && ml_exec h1 -- cp -a /etc/wgmesh/. "$FORGED_DIR/" &&
+    sed -i "s|^report-url: .*|report-url: https://$SERVICE_IP:8444|" "$FORGED_DIR/$MF_DOMAIN.yaml" ||
+    bad "could not copy h1's endpoint files"
+SEEN0=$(ml_exec h1 -- cat "/var/lib/wgmesh/$MF_DOMAIN.seen" 2>/dev/null)
+LINKS0=$(ml_exec "h1/$MF_LOCUS" -- wg show all peers 2>/dev/null | sort)
+ml_spawn h1 forged-follow -- "$MF_BIN/wgdeploy" --follow --config-dir "$FORGED_DIR" \
+    --resolver "$MF_HOST_RESOLVER" --supervisor direct "$MF_DOMAIN" >/dev/null || bad "the forged follower did not start"
+FORGED_LOG=$d/logs/forged-follow.log
+for _ in $(seq 1 150); do grep -q 'cannot ask the site' "$FORGED_LOG" 2>/dev/null && break; sleep 0.1; done
+sleep 2 # a second and third try (1 s, then 2 s of back-off)
+grep -q "cannot ask the site for nudges: .*8444.*not from the CA" "$FORGED_LOG" ||
+    bad "the follower did not refuse the forged service's certificate: $(tail -n 3 "$FORGED_LOG" | tr '\n' ' ')"
+! grep -q 'nudged\|deploying' "$FORGED_LOG" || bad "the forged service made h1 deploy: $(grep -m1 'nudged\|deploying' "$FORGED_LOG")"
+[ "$(ml_exec h1 -- cat "/var/lib/wgmesh/$MF_DOMAIN.seen" 2>/dev/null)" = "$SEEN0" ] || bad "h1's accepted serials changed"
+[ "$(ml_exec "h1/$MF_LOCUS" -- wg show all peers 2>/dev/null | sort)" = "$LINKS0" ] || bad "h1's links changed"
+verdict forged "a service with another CA's certificate: the follower refused it at TLS ($(grep -c 'cannot ask the site' "$FORGED_LOG") warning, retried with back-off), deployed nothing; h1's links and accepted serials unchanged"
+
 teardown_verdict
 WALL=$(( ($(mf_now_ms) - T_START) / 1000 ))
-echo "figures: fleet enrolled in $T_ENROLLED ms, converged $FIG_FLEET; 5 reports in ${FIG_REPORTS:-?} ms; page healthy in ${FIG_HEALTHY:-?} ms, unhealthy ${FIG_UNHEALTHY:-?} ms after the cut; rejoin converged $FIG_REJOIN; e2e-enrol wall time ${WALL} s"
+echo "figures: fleet enrolled in $T_ENROLLED ms, converged $FIG_FLEET; 5 reports in ${FIG_REPORTS:-?} ms; page healthy in ${FIG_HEALTHY:-?} ms, unhealthy ${FIG_UNHEALTHY:-?} ms after the cut; rejoin converged $FIG_REJOIN; removal pushed to every peer in ${PUSH_MAX:-?} ms after wgpub; e2e-enrol wall time ${WALL} s"
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" = 0 ]

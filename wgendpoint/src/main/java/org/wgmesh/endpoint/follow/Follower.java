@@ -52,9 +52,10 @@ public final class Follower {
   /**
    * A nudged deploy that found nothing to change runs once more after this: the nudge can come
    * before DNS serves the publication (a zone-file target whose server reloads after wgpub, a
-   * secondary that transfers the zone a moment later).
+   * secondary that transfers the zone a moment later). Short, because the follower asks for no
+   * nudge meanwhile (a publication in that time is acted on after it, at once).
    */
-  public static final Duration RECHECK_AFTER = Duration.ofSeconds(10);
+  public static final Duration RECHECK_AFTER = Duration.ofSeconds(5);
 
   /** A deploy that met another run (the timer's) tries again after this. */
   public static final Duration CONFLICT_PAUSE = Duration.ofSeconds(2);
@@ -114,8 +115,15 @@ public final class Follower {
     if (serial == acted) {
       return; // the wait ended with nothing new
     }
-    reporter.info("nudged: the site published serial %d; deploying", serial);
-    deployFor(serial);
+    if (acted == 0) {
+      // The first answer is the site's serial as it stands, not a publication: one deploy catches
+      // up with whatever happened while nobody followed; there is no publication to wait for.
+      reporter.info("the site is at serial %d; deploying", serial);
+      deployOnce(serial);
+    } else {
+      reporter.info("nudged: the site published serial %d; deploying", serial);
+      deployFor(serial);
+    }
     acted = serial;
   }
 

@@ -493,7 +493,7 @@ class DeployServiceTest {
   }
 
   @Test
-  void deploy_peerLeft_birdReloadedBeforeItsInterfaceIsRemoved() {
+  void deploy_peerLeft_itsInterfaceIsCutFirst_thenFirewallAndBirdReload() {
     deploy(Fixtures.view());
     playDeployedHost("wg2 wg3 wg5");
     host.clear();
@@ -501,9 +501,10 @@ class DeployServiceTest {
     List<String> m = host.mutations().stream().map(Command::display).toList();
     assertThat(m)
         .containsSubsequence(
+            "ip -n lab link del wg3",
             dir.resolve("var/lib/wgmesh/lab/staging/shorewall.program") + " reload",
-            "birdc -s " + dir.resolve("run/wgmesh/bird-lab.ctl") + " configure",
-            "ip -n lab link del wg3");
+            "birdc -s " + dir.resolve("run/wgmesh/bird-lab.ctl") + " configure");
+    assertThat(m.get(0)).isEqualTo("ip -n lab link del wg3");
     assertThat(m).noneMatch(c -> c.contains("wg2") || c.contains("wg5"));
     assertThat(dir.resolve("etc/wireguard/lab/wg3.conf")).doesNotExist();
   }

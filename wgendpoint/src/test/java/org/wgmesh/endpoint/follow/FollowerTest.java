@@ -65,7 +65,7 @@ class FollowerTest {
     run(7L, 7L, 9L);
     assertThat(asked).containsExactly(0L, 7L, 7L);
     assertThat(deployed).isEqualTo(2);
-    assertThat(log.toString()).contains("published serial 7").contains("published serial 9");
+    assertThat(log.toString()).contains("site is at serial 7").contains("published serial 9");
   }
 
   @Test
@@ -103,11 +103,21 @@ class FollowerTest {
 
   @Test
   void aNudgedDeployThatChangesNothing_runsOnceMore_afterDnsHadTime() throws Exception {
+    deploys.add(true); // the start
     deploys.add(false);
     deploys.add(true);
-    run(6L);
-    assertThat(deployed).isEqualTo(2);
+    run(6L, 7L);
+    assertThat(deployed).isEqualTo(3);
     assertThat(pauses).containsExactly(Follower.RECHECK_AFTER);
+  }
+
+  @Test
+  void theDeployAtTheStart_isNotRechecked_soTheFirstNudgeIsHeardAtOnce() throws Exception {
+    deploys.add(false); // everything was deployed already
+    run(6L, 7L);
+    assertThat(deployed).isEqualTo(2);
+    assertThat(pauses).isEmpty();
+    assertThat(asked).containsExactly(0L, 6L);
   }
 
   @Test
@@ -121,9 +131,10 @@ class FollowerTest {
 
   @Test
   void aFailedDeploy_isLogged_notRetried_andTheFollowerGoesOn() throws Exception {
+    deploys.add(true); // the start
     deploys.add(new DeployException("bird", "did not start"));
-    run(6L, 6L, 8L);
-    assertThat(deployed).isEqualTo(2); // 6 failed (not again), 8 deployed
+    run(5L, 6L, 6L, 8L);
+    assertThat(deployed).isEqualTo(3); // 5, then 6 failed (not again), 8 deployed
     assertThat(pauses).isEmpty();
     assertThat(log.toString()).contains("deploy for serial 6: ").contains("did not start");
   }

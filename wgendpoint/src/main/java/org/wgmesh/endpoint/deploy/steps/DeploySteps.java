@@ -155,6 +155,9 @@ public final class DeploySteps {
     boolean reloadUnits = recovers || diff.touches(Component.SYSTEMD);
     reloadNft = recovers || diff.touches(Component.NFTABLES);
 
+    // A peer that left is cut first, before any file is staged or reloaded: the site removed it
+    // (perhaps compromised), so its link must not outlive the slow part of the deploy.
+    removeStale(wg, old);
     Optional<Journal> journal = Optional.empty();
     if (!diff.isEmpty()) {
       prepare(diff, recovers);
@@ -204,7 +207,6 @@ public final class DeploySteps {
           recovers || diff.touchesInterface(e.getKey()));
     }
     bird(reloadBird);
-    removeStale(wg, old);
     boolean stopsShorewall = otherFirewallOff(old);
     finish(old, journal, move, startsShorewall, stopsShorewall);
     return new Plan(steps, diff.changes(), backend.name(), recovers, warnings);
@@ -920,7 +922,12 @@ public final class DeploySteps {
     }
   }
 
-  /** Last: interfaces of peers that left (BIRD has already dropped their sessions). */
+  /**
+   * First: interfaces of peers that left. BIRD sees the interface go (its session drops, the routes
+   * learnt over it are withdrawn) before {@code birdc configure} removes the session from its
+   * configuration. Undone by recreating the link from its file, which is in the live place again by
+   * then: the swap's undo, which runs before this one, restores it (or the swap never ran).
+   */
   private void removeStale(Map<String, String> wanted, Manifest old) {
     Set<String> stale = new TreeSet<>();
     host.nsLinks().keySet().stream()
@@ -935,10 +942,8 @@ public final class DeploySteps {
       if (cidr != null
           && old.files().contains(conf)
           && host.wireguardInterfaces().contains(iface)) {
-        // Its file is gone from the live place once the swap ran: recreate it from the backup.
         recreate.addAll(backend.create(ns, iface));
-        recreate.add(
-            Effect.Run.of(Wg.in(ns).setconf(iface, state.mirror(StateStore.BACKUP, conf))));
+        recreate.add(Effect.Run.of(Wg.in(ns).setconf(iface, conf)));
         recreate.add(Effect.Run.of(Ip.in(ns).addrAdd(cidr, iface)));
         recreate.add(Effect.Run.of(Ip.in(ns).linkUp(iface)));
       }

@@ -166,11 +166,11 @@ class DeployStepsTableTest {
               "deployed",
               "peer leaves",
               labels(
+                  "remove wg3",
                   FILES,
                   "remove routes to LANs no longer in the mesh",
                   RELOAD_FIREWALLS,
                   "birdc configure",
-                  "remove wg3",
                   RECORD)),
           new Row("deployed", "peer changes endpoint", labels(FILES, "wg syncconf wg2", RECORD)),
           new Row("deployed", "peer changes key", labels(FILES, "wg syncconf wg2", RECORD)),
@@ -179,11 +179,11 @@ class DeployStepsTableTest {
               "wg3 died",
               "peer leaves",
               labels(
+                  "remove wg3",
                   FILES,
                   "remove routes to LANs no longer in the mesh",
                   RELOAD_FIREWALLS,
                   "birdc configure",
-                  "remove wg3",
                   RECORD)),
           new Row(
               "wg3 died",
@@ -446,20 +446,21 @@ class DeployStepsTableTest {
   }
 
   @Test
-  void plan_peerLeaves_reloadsBirdBeforeRemovingItsInterface() {
+  void plan_peerLeaves_cutsItsInterfaceFirst_beforeAnyFileIsStagedOrReloaded() {
     DeploySteps.Plan p = DeploySteps.plan(HostStates.peerLeaves(), deployed(d0()));
     List<String> labels = labelsOf(p);
-    assertThat(labels.indexOf("birdc configure")).isLessThan(labels.indexOf("remove wg3"));
-    assertThat(labels.indexOf("remove wg3")).isEqualTo(labels.size() - 2);
+    assertThat(labels.indexOf("remove wg3")).isZero();
+    assertThat(labels.indexOf("remove wg3")).isLessThan(labels.indexOf("birdc configure"));
     assertThat(commands(step(p, "birdc configure")))
         .containsExactly("birdc -s " + d0().plan().layout().birdSocket() + " configure");
     assertThat(commands(step(p, "remove wg3"))).containsExactly("ip -n lab link del wg3");
-    // Its undo brings wg3 back from the backup of its removed file.
+    // Its undo brings wg3 back from its file, in the live place again by then: the swap's undo
+    // (which runs first) restores it from its backup.
     Path backup = HostStates.state(d0()).mirror(StateStore.BACKUP, HostStates.wgConf("wg3"));
     assertThat(undoCommands(step(p, "remove wg3")))
         .containsExactly(
             "ip -n lab link add wg3 type wireguard",
-            "ip netns exec lab wg setconf wg3 " + backup,
+            "ip netns exec lab wg setconf wg3 " + HostStates.wgConf("wg3"),
             "ip -n lab addr add fd12:3456:789a:1:3::1/80 dev wg3 nodad",
             "ip -n lab link set wg3 up");
     assertThat(step(p, "back up the files to replace").apply())
