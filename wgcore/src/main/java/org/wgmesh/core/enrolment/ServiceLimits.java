@@ -15,6 +15,8 @@ import java.util.OptionalInt;
  * @param maxBodyBytes the largest request body
  * @param idleTimeout how long a connection may send nothing
  * @param connectionDeadline how long a connection may live at all
+ * @param maxFollowers how many endpoints may wait for a nudge at once (the push, {@code GET
+ *     /v1/nudge}), on a connection budget of their own
  */
 public record ServiceLimits(
     OptionalInt requestsPerMinute,
@@ -22,7 +24,8 @@ public record ServiceLimits(
     OptionalInt maxThreads,
     OptionalInt maxBodyBytes,
     Optional<Duration> idleTimeout,
-    Optional<Duration> connectionDeadline) {
+    Optional<Duration> connectionDeadline,
+    OptionalInt maxFollowers) {
   /** No limit set: every one at the service's default. */
   public static final ServiceLimits NONE =
       new ServiceLimits(
@@ -31,11 +34,13 @@ public record ServiceLimits(
           OptionalInt.empty(),
           OptionalInt.empty(),
           Optional.empty(),
-          Optional.empty());
+          Optional.empty(),
+          OptionalInt.empty());
 
   public static final int MAX_REQUESTS_PER_MINUTE = 100_000;
   public static final int MAX_CONNECTIONS = 100_000;
   public static final int MAX_THREADS = 1_000;
+  public static final int MAX_FOLLOWERS = 100_000;
 
   /** A blob is at most 8192 characters: a smaller body could not enrol anything. */
   public static final int MIN_BODY_BYTES = 16 * 1024;

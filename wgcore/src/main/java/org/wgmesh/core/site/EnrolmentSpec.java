@@ -46,7 +46,8 @@ final class EnrolmentSpec {
           "max-threads",
           "max-body-bytes",
           "idle-timeout",
-          "connection-deadline");
+          "connection-deadline",
+          "max-followers");
 
   private EnrolmentSpec() {}
 
@@ -114,7 +115,8 @@ final class EnrolmentSpec {
         whole(e, "max-threads", ServiceLimits.minThreads(addresses), ServiceLimits.MAX_THREADS),
         whole(e, "max-body-bytes", ServiceLimits.MIN_BODY_BYTES, ServiceLimits.MAX_BODY_BYTES),
         timeout(e, "idle-timeout", ServiceLimits.MAX_IDLE_TIMEOUT),
-        timeout(e, "connection-deadline", ServiceLimits.MAX_CONNECTION_DEADLINE));
+        timeout(e, "connection-deadline", ServiceLimits.MAX_CONNECTION_DEADLINE),
+        whole(e, "max-followers", 1, ServiceLimits.MAX_FOLLOWERS));
   }
 
   private static OptionalInt whole(Map<String, YamlNode> e, String key, int min, int max) {
@@ -290,6 +292,7 @@ final class EnrolmentSpec {
     l.maxBodyBytes().ifPresent(v -> m.put("max-body-bytes", v));
     l.idleTimeout().ifPresent(v -> m.put("idle-timeout", Durations.format(v)));
     l.connectionDeadline().ifPresent(v -> m.put("connection-deadline", Durations.format(v)));
+    l.maxFollowers().ifPresent(v -> m.put("max-followers", v));
     return m;
   }
 

@@ -37,6 +37,7 @@ class SiteEnrolmentLimitsTest {
           max-body-bytes: 65536
           idle-timeout: 20s
           connection-deadline: 2m
+          max-followers: 5000
       """;
 
   @TempDir Path dir;
@@ -61,6 +62,7 @@ class SiteEnrolmentLimitsTest {
     assertThat(l.maxBodyBytes()).isEqualTo(OptionalInt.of(65536));
     assertThat(l.idleTimeout()).contains(Duration.ofSeconds(20));
     assertThat(l.connectionDeadline()).contains(Duration.ofMinutes(2));
+    assertThat(l.maxFollowers()).isEqualTo(OptionalInt.of(5000));
     assertThat(SiteCodec.render(s)).isEqualTo(good + SECTION);
   }
 
@@ -82,6 +84,10 @@ class SiteEnrolmentLimitsTest {
 
   static Stream<Arguments> badLimits() {
     return Stream.of(
+        Arguments.of(
+            "max-followers: 5000",
+            "max-followers: 0",
+            "Property 'enrolment.limits.max-followers' at line L+12: 0 is out of range 1..100000"),
         Arguments.of(
             "requests-per-minute: 30",
             "requests-per-minute: 0",

@@ -57,6 +57,7 @@ public final class EnrolmentService {
     limits.maxBodyBytes().ifPresent(b::maxBodyBytes);
     limits.idleTimeout().ifPresent(b::idleTimeout);
     limits.connectionDeadline().ifPresent(b::connectionDeadline);
+    limits.maxFollowers().ifPresent(b::maxFollowers);
     return b.build();
   }
 

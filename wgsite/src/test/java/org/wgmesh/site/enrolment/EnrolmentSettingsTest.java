@@ -51,7 +51,8 @@ class EnrolmentSettingsTest {
                     OptionalInt.of(40),
                     OptionalInt.of(65536),
                     Optional.of(Duration.ofSeconds(20)),
-                    Optional.of(Duration.ofMinutes(2)))));
+                    Optional.of(Duration.ofMinutes(2)),
+                    OptionalInt.of(5000))));
     assertThat(s.rateRequests()).isEqualTo(30);
     assertThat(s.ratePeriod()).isEqualTo(Duration.ofMinutes(1));
     assertThat(s.maxConnections()).isEqualTo(1000);
@@ -59,6 +60,9 @@ class EnrolmentSettingsTest {
     assertThat(s.maxBodyBytes()).isEqualTo(65536);
     assertThat(s.idleTimeout()).isEqualTo(Duration.ofSeconds(20));
     assertThat(s.connectionDeadline()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(s.maxFollowers()).isEqualTo(5000);
+    // The nudge wait follows the deadline: 25 s, well within 2 min.
+    assertThat(s.nudgeWait()).isEqualTo(Duration.ofSeconds(25));
     ServiceSettings one =
         EnrolmentService.settings(
             policy(
@@ -68,8 +72,12 @@ class EnrolmentSettingsTest {
                     OptionalInt.empty(),
                     OptionalInt.empty(),
                     Optional.empty(),
-                    Optional.empty())));
+                    Optional.of(Duration.ofSeconds(8)),
+                    OptionalInt.empty())));
     assertThat(one.maxConnections()).isEqualTo(1000);
+    assertThat(one.maxFollowers()).isEqualTo(1024);
+    // A short deadline shortens the nudge wait, so that the answer leaves before the cut.
+    assertThat(one.nudgeWait()).isEqualTo(Duration.ofSeconds(3));
     assertThat(one.rateRequests()).isEqualTo(10);
     assertThat(one.maxThreads()).isEqualTo(16);
   }
