@@ -37,6 +37,7 @@ class HostEntryTest {
     assertThat(h.sharedLans()).isEmpty();
     assertThat(h.hpkePublic()).isEmpty();
     assertThat(h.keySwitch()).isEmpty();
+    assertThat(h.observed()).isEmpty();
     assertThat(h.sealingKey()).isEqualTo(KEY);
     assertThat(h.keyAt(AT)).isEqualTo(KEY);
   }
@@ -56,6 +57,7 @@ class HostEntryTest {
                     List.of(),
                     null,
                     Optional.empty(),
+                    Optional.empty(),
                     Optional.empty()))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("hpkePublic");
@@ -72,9 +74,30 @@ class HostEntryTest {
                     List.of(),
                     Optional.empty(),
                     null,
+                    Optional.empty(),
                     Optional.empty()))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("keySwitch");
+    assertThatThrownBy(
+            () ->
+                new HostEntry(
+                    new UUID(0, 1),
+                    "h1",
+                    1,
+                    64512,
+                    KEY,
+                    List.of(),
+                    List.of(),
+                    List.of(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("observed");
+    assertThatThrownBy(() -> new Observed(null, true))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("address");
   }
 
   @Test
@@ -97,6 +120,19 @@ class HostEntryTest {
     assertThat(full.withoutHpkePublic().hpkePublic()).isEmpty();
     assertThat(full.withoutKeySwitch().keySwitch()).isEmpty();
     assertThat(minimal().build().withHpkePublic(HPKE).hpkePublic()).contains(HPKE);
+  }
+
+  @Test
+  void observed_isState_keptByCopiesAndPublished_butMakesNoHostPublic() {
+    Observed seen = new Observed(IpAddress.parse("198.51.100.7", "t"), true);
+    HostEntry nat = minimal().hpkePublic(HPKE).build().withObserved(seen);
+
+    assertThat(nat.observed()).contains(seen);
+    assertThat(nat.toBuilder().build()).isEqualTo(nat);
+    assertThat(nat.published().observed()).contains(seen);
+    assertThat(nat.settledAt(AT).observed()).contains(seen);
+    assertThat(nat.isPublic()).isFalse();
+    assertThat(nat.withoutObserved()).isEqualTo(minimal().hpkePublic(HPKE).build());
   }
 
   @Test
