@@ -42,59 +42,37 @@ class HostEntryTest {
     assertThat(h.keyAt(AT)).isEqualTo(KEY);
   }
 
+  /** The canonical constructor with these optional parts and everything else minimal. */
+  static HostEntry construct(
+      Optional<X25519PublicKey> hpke, Optional<KeySwitch> keySwitch, Optional<Observed> observed) {
+    return new HostEntry(
+        new UUID(0, 1),
+        "h1",
+        1,
+        64512,
+        KEY,
+        List.of(),
+        List.of(),
+        List.of(),
+        hpke,
+        keySwitch,
+        Optional.empty(),
+        observed);
+  }
+
   @Test
   void constructor_nullForAnAbsentPart_isRefusedNamingIt() {
-    assertThatThrownBy(
-            () ->
-                new HostEntry(
-                    new UUID(0, 1),
-                    "h1",
-                    1,
-                    64512,
-                    KEY,
-                    List.of(),
-                    List.of(),
-                    List.of(),
-                    null,
-                    Optional.empty(),
-                    Optional.empty(),
-                    Optional.empty()))
+    assertThatThrownBy(() -> construct(null, Optional.empty(), Optional.empty()))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("hpkePublic");
-    assertThatThrownBy(
-            () ->
-                new HostEntry(
-                    new UUID(0, 1),
-                    "h1",
-                    1,
-                    64512,
-                    KEY,
-                    List.of(),
-                    List.of(),
-                    List.of(),
-                    Optional.empty(),
-                    null,
-                    Optional.empty(),
-                    Optional.empty()))
+    assertThatThrownBy(() -> construct(Optional.empty(), null, Optional.empty()))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("keySwitch");
-    assertThatThrownBy(
-            () ->
-                new HostEntry(
-                    new UUID(0, 1),
-                    "h1",
-                    1,
-                    64512,
-                    KEY,
-                    List.of(),
-                    List.of(),
-                    List.of(),
-                    Optional.empty(),
-                    Optional.empty(),
-                    Optional.empty(),
-                    null))
+    assertThatThrownBy(() -> construct(Optional.empty(), Optional.empty(), null))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("observed");
+    assertThat(construct(Optional.empty(), Optional.empty(), Optional.empty()))
+        .isEqualTo(minimal().build());
     assertThatThrownBy(() -> new Observed(null, true))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("address");

@@ -408,8 +408,7 @@ class MeshLinksTest {
             .isSorted()
             .doesNotContain(h.number())
             .doesNotHaveDuplicates();
-        links.put(
-            h.number(), mine.stream().collect(Collectors.toMap(l -> l.peer().number(), l -> l)));
+        links.put(h.number(), byPeer(mine));
       }
       boolean valid = MeshLinks.check(t, hosts).isEmpty();
       for (HostEntry a : hosts) {
@@ -523,6 +522,10 @@ class MeshLinksTest {
     }
   }
 
+  private static Map<Integer, MeshLinks.Link> byPeer(List<MeshLinks.Link> links) {
+    return links.stream().collect(Collectors.toMap(l -> l.peer().number(), l -> l));
+  }
+
   /** The hosts, some observed: at their own address or another, any family, ports kept or not. */
   private static List<HostEntry> observedSome(Random r, List<HostEntry> hosts) {
     List<HostEntry> out = new ArrayList<>();
@@ -551,17 +554,11 @@ class MeshLinksTest {
       String where = "seed " + seed + " round " + round + " " + t;
       assertThat(MeshLinks.check(t, hosts)).as(where).isEqualTo(MeshLinks.check(t, registered));
       Map<Integer, Map<Integer, MeshLinks.Link>> links = new HashMap<>();
-      for (HostEntry h : hosts) {
-        links.put(
-            h.number(),
-            MeshLinks.linksOf(t, h, hosts).stream()
-                .collect(Collectors.toMap(l -> l.peer().number(), l -> l)));
-      }
+      hosts.forEach(h -> links.put(h.number(), byPeer(MeshLinks.linksOf(t, h, hosts))));
       for (int i = 0; i < hosts.size(); i++) {
         HostEntry a = hosts.get(i);
         Map<Integer, MeshLinks.Link> before =
-            MeshLinks.linksOf(t, registered.get(i), registered).stream()
-                .collect(Collectors.toMap(l -> l.peer().number(), l -> l));
+            byPeer(MeshLinks.linksOf(t, registered.get(i), registered));
         for (HostEntry b : hosts) {
           String pair = where + " " + a.number() + "<->" + b.number();
           MeshLinks.Link ab = links.get(a.number()).get(b.number());

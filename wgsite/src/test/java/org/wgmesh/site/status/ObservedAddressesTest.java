@@ -9,13 +9,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.wgmesh.core.crypto.X25519PrivateKey;
-import org.wgmesh.core.crypto.X25519PublicKey;
 import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.model.Observed;
 import org.wgmesh.core.net.IpAddress;
+import org.wgmesh.site.publish.TestSites;
 
 /**
  * Observed addresses from peers' reports: one claim per reporter and peer, a lone claim stands,
@@ -27,7 +25,6 @@ class ObservedAddressesTest {
   static final int PORTBASE = 51800;
   static final Instant NOW = Instant.parse("2026-12-05T02:00:00Z");
   static final Duration MAX_AGE = Duration.ofMinutes(10);
-  static final X25519PublicKey KEY = X25519PrivateKey.generate().publicKey();
   static final ObservedAddresses OBSERVED = new ObservedAddresses(PORTBASE, MAX_AGE, true);
 
   /** Hosts 1, 3, 4, 5, 6 public at 203.0.113.n; host 2 and 7 behind NAT. */
@@ -41,15 +38,15 @@ class ObservedAddressesTest {
           host(6, "203.0.113.6"),
           host(7, null));
 
+  /** Host n of {@link TestSites}, public at {@code address} or behind NAT (null). */
   static HostEntry host(int n, String address) {
-    return HostEntry.builder()
-        .uuid(new UUID(0, n))
-        .hostname("h" + n)
-        .number(n)
-        .asn(64511 + n)
-        .publicKey(KEY)
+    return TestSites.host(n).toBuilder()
         .endpoints(address == null ? List.of() : List.of(IpAddress.parse(address, "t")))
         .build();
+  }
+
+  static String name(int n) {
+    return TestSites.host(n).hostname();
   }
 
   /** A peer whose link is up, seen at {@code endpoint}. */
@@ -75,7 +72,7 @@ class ObservedAddressesTest {
 
     /** Reporter {@code reporter} sees {@code subject} at {@code address} from the kept port. */
     Claims kept(int reporter, int subject, String address) {
-      return add(reporter, up("h" + subject, address + ":" + (PORTBASE + reporter)));
+      return add(reporter, up(name(subject), address + ":" + (PORTBASE + reporter)));
     }
 
     Map<Integer, Observed> observed() {
@@ -110,7 +107,7 @@ class ObservedAddressesTest {
     // Port 51801 is the kept port for reporter 1 only: for 3 and 4 the NAT changed it.
     Claims samePort = new Claims();
     for (int reporter : new int[] {1, 3, 4}) {
-      samePort.add(reporter, up("h2", "198.51.100.2:51801"));
+      samePort.add(reporter, up(name(2), "198.51.100.2:51801"));
     }
     assertThat(samePort.observed()).isEqualTo(Map.of(2, moved("198.51.100.2")));
   }
@@ -119,7 +116,7 @@ class ObservedAddressesTest {
   void portsNotKept_isPublishedAsSuch() {
     Claims random = new Claims();
     for (int reporter : new int[] {1, 3, 4}) {
-      random.add(reporter, up("h2", "198.51.100.2:" + (40000 + reporter)));
+      random.add(reporter, up(name(2), "198.51.100.2:" + (40000 + reporter)));
     }
     assertThat(random.observed()).isEqualTo(Map.of(2, moved("198.51.100.2")));
   }
@@ -161,9 +158,9 @@ class ObservedAddressesTest {
     assertThat(
             new Claims()
                 .kept(1, 2, a)
-                .add(3, up("h2", a + ":40000"))
+                .add(3, up(name(2), a + ":40000"))
                 .kept(4, 2, a)
-                .add(5, up("h2", a + ":40001"))
+                .add(5, up(name(2), a + ":40001"))
                 .observed())
         .isEmpty();
   }
@@ -173,7 +170,7 @@ class ObservedAddressesTest {
     // Reporter 1 lists host 2 twice; were both counted, 198.51.100.22 would have two of three.
     assertThat(
             new Claims()
-                .add(1, up("h2", "198.51.100.2:51801"), up("h2", "198.51.100.22:51801"))
+                .add(1, up(name(2), "198.51.100.2:51801"), up(name(2), "198.51.100.22:51801"))
                 .kept(3, 2, "198.51.100.22")
                 .observed())
         .isEmpty();
@@ -183,11 +180,11 @@ class ObservedAddressesTest {
   void staleReport_makesNoClaim() {
     Claims r =
         new Claims()
-            .add(1, NOW.minus(MAX_AGE).minusSeconds(1), up("h2", "198.51.100.22:51801"))
+            .add(1, NOW.minus(MAX_AGE).minusSeconds(1), up(name(2), "198.51.100.22:51801"))
             .kept(3, 2, "198.51.100.2");
     assertThat(r.observed()).isEqualTo(Map.of(2, kept("198.51.100.2")));
     // Exactly as old as the max age still counts: then the two disagree.
-    r.add(1, NOW.minus(MAX_AGE), up("h2", "198.51.100.22:51801"));
+    r.add(1, NOW.minus(MAX_AGE), up(name(2), "198.51.100.22:51801"));
     assertThat(r.observed()).isEmpty();
   }
 
@@ -195,13 +192,13 @@ class ObservedAddressesTest {
   void linkDown_makesNoClaim() {
     PeerState old =
         new PeerState(
-            "h2",
+            name(2),
             Optional.of(PeerState.UP_WITHIN.plusSeconds(1)),
             1,
             1,
             Optional.of("198.51.100.22:51801"));
     PeerState never =
-        new PeerState("h2", Optional.empty(), 0, 0, Optional.of("198.51.100.22:51803"));
+        new PeerState(name(2), Optional.empty(), 0, 0, Optional.of("198.51.100.22:51803"));
     assertThat(new Claims().add(1, old).add(3, never).kept(4, 2, "198.51.100.2").observed())
         .isEqualTo(Map.of(2, kept("198.51.100.2")));
     assertThat(new Claims().add(1, old).add(3, never).observed()).isEmpty();
@@ -211,8 +208,8 @@ class ObservedAddressesTest {
   void ipv6_inBrackets() {
     assertThat(
             new Claims()
-                .add(1, up("h2", "[2001:db8:2::2]:51801"))
-                .add(3, up("h2", "[2001:db8:2:0::2]:51803"))
+                .add(1, up(name(2), "[2001:db8:2::2]:51801"))
+                .add(3, up(name(2), "[2001:db8:2:0::2]:51803"))
                 .observed())
         .isEqualTo(Map.of(2, kept("2001:db8:2::2")));
   }
@@ -225,7 +222,7 @@ class ObservedAddressesTest {
     assertThat(new Claims().kept(1, 3, "198.51.100.33").kept(4, 3, "198.51.100.33").observed())
         .isEqualTo(Map.of(3, kept("198.51.100.33")));
     // At its address, but through something that changes the ports.
-    assertThat(new Claims().add(1, up("h3", "203.0.113.3:40000")).observed())
+    assertThat(new Claims().add(1, up(name(3), "203.0.113.3:40000")).observed())
         .isEqualTo(Map.of(3, moved("203.0.113.3")));
   }
 
@@ -233,7 +230,7 @@ class ObservedAddressesTest {
   void natTraversalOff_leavesHostsWithoutARegisteredAddressOut_roamingStillCounts() {
     ObservedAddresses off = new ObservedAddresses(PORTBASE, MAX_AGE, false);
     Claims r = new Claims().kept(1, 2, "198.51.100.2").kept(4, 3, "198.51.100.33");
-    r.add(5, up("h7", "198.51.100.7:51805"));
+    r.add(5, up(name(7), "198.51.100.7:51805"));
     assertThat(off.of(HOSTS, r.byNumber, NOW)).isEqualTo(Map.of(3, kept("198.51.100.33")));
     assertThat(r.observed())
         .isEqualTo(
@@ -266,9 +263,9 @@ class ObservedAddressesTest {
     for (String endpoint : bad) {
       assertThat(PeerEndpoint.parse(endpoint)).as(endpoint).isEmpty();
       hosts.add(host(reporter, "203.0.114." + (reporter - 99)));
-      r.add(reporter++, up("h2", endpoint));
+      r.add(reporter++, up(name(2), endpoint));
     }
-    r.add(reporter, new PeerState("h2", Optional.of(Duration.ZERO), 1, 1, Optional.empty()));
+    r.add(reporter, new PeerState(name(2), Optional.of(Duration.ZERO), 1, 1, Optional.empty()));
     hosts.add(host(reporter, "203.0.114.99"));
     // Only reporter 1 could be read: its claim is the only one, and stands.
     assertThat(OBSERVED.of(hosts, r.byNumber, NOW)).isEqualTo(Map.of(2, kept("198.51.100.2")));
@@ -288,9 +285,9 @@ class ObservedAddressesTest {
   void strangers_selfReports_andUnknownPeers_areIgnored() {
     Map<Integer, StatusFile.Received> reports =
         new Claims()
-            .add(99, up("h2", "198.51.100.22:51899")) // no host of the mesh
-            .add(2, up("h2", "198.51.100.22:51802")) // about itself
-            .add(1, up("nobody", "198.51.100.9:51801"), up("h2", "198.51.100.2:51801"))
+            .add(99, up(name(2), "198.51.100.22:51899")) // no host of the mesh
+            .add(2, up(name(2), "198.51.100.22:51802")) // about itself
+            .add(1, up("nobody", "198.51.100.9:51801"), up(name(2), "198.51.100.2:51801"))
             .byNumber;
     assertThat(OBSERVED.of(HOSTS, reports, NOW)).isEqualTo(Map.of(2, kept("198.51.100.2")));
   }
@@ -299,7 +296,7 @@ class ObservedAddressesTest {
   void ofStored_takesTheReportsByHostname_asTheStatusFileKeepsThem() {
     Claims r = new Claims().kept(1, 2, "198.51.100.2").kept(3, 2, "198.51.100.2");
     Map<String, StatusFile.Received> stored = new HashMap<>();
-    r.byNumber.forEach((n, received) -> stored.put("h" + n, received));
+    r.byNumber.forEach((n, received) -> stored.put(name(n), received));
     stored.put("gone.example", r.byNumber.get(1));
     assertThat(OBSERVED.ofStored(HOSTS, stored, NOW)).isEqualTo(r.observed());
     assertThat(OBSERVED.ofStored(HOSTS, Map.of(), NOW)).isEmpty();
