@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.wgmesh.core.model.HostEntry;
+import org.wgmesh.core.model.MeshLinks;
 import org.wgmesh.core.model.Observed;
 import org.wgmesh.core.net.Addressing;
 
@@ -19,12 +20,13 @@ import org.wgmesh.core.net.Addressing;
  * clock; the same reports give the same map.
  *
  * <p>Each reporter whose report is fresh makes at most one claim per peer whose link is up ({@link
- * PeerState#up()}): the address its WireGuard saw the peer's packets come from, and whether they
- * came from the port the peer's interface towards the reporter listens on ({@code portbase +
- * reporter}, {@link Addressing#listenPort}: then the NAT in front of the peer, if any, kept the
- * ports). A claim stands when it is the only one about the host, or when at least two claimants and
- * a strict majority of them agree on address and ports: one wrong or lying reporter among several
- * cannot move a host, and a host seen by one peer only (a spoke of one hub) is still found.
+ * PeerState#up()}) and with whom it shares no LAN (over one it sees the peer's LAN address): the
+ * address its WireGuard saw the peer's packets come from, and whether they came from the port the
+ * peer's interface towards the reporter listens on ({@code portbase + reporter}, {@link
+ * Addressing#listenPort}: then the NAT in front of the peer, if any, kept the ports). A claim
+ * stands when it is the only one about the host, or when at least two claimants and a strict
+ * majority of them agree on address and ports: one wrong or lying reporter among several cannot
+ * move a host, and a host seen by one peer only (a spoke of one hub) is still found.
  *
  * <p>Nothing is published for a host seen where the admin registered it with the ports kept (its
  * record stays as it is). A host without a registered address gets an observed one only when the
@@ -70,7 +72,7 @@ public final class ObservedAddresses {
         .forEach(
             (reporter, received) -> {
               if (byNumber.containsKey(reporter) && fresh(received, now)) {
-                claim(reporter, received.report(), byName, claims);
+                claim(byNumber.get(reporter), received.report(), byName, claims);
               }
             });
     Map<Integer, Observed> out = new TreeMap<>();
@@ -103,16 +105,23 @@ public final class ObservedAddresses {
     return Duration.between(received.received(), now).compareTo(maxAge) <= 0;
   }
 
-  /** The reporter's claims about each of its peers whose link is up, the first one per peer. */
+  /**
+   * The reporter's claims about each of its peers whose link is up, the first one per peer. Not
+   * about a peer it shares a LAN with: their link runs over that LAN (MeshLinks), so the reporter
+   * sees the peer's LAN address, not where the peer's packets to the rest of the mesh come from.
+   */
   private void claim(
-      int reporter,
+      HostEntry reporter,
       HealthReport report,
       Map<String, HostEntry> byName,
       Map<Integer, Map<Integer, Observed>> claims) {
-    int keptPort = Addressing.listenPort(portbase, reporter);
+    int keptPort = Addressing.listenPort(portbase, reporter.number());
     for (PeerState peer : report.peers()) {
       HostEntry subject = byName.get(peer.peer());
-      if (!peer.up() || subject == null || subject.number() == reporter) {
+      if (!peer.up()
+          || subject == null
+          || subject.number() == reporter.number()
+          || MeshLinks.sharedNetwork(reporter, subject).isPresent()) {
         continue;
       }
       peer.endpoint()
@@ -121,7 +130,8 @@ public final class ObservedAddresses {
               e ->
                   claims
                       .computeIfAbsent(subject.number(), n -> new TreeMap<>())
-                      .putIfAbsent(reporter, new Observed(e.address(), e.port() == keptPort)));
+                      .putIfAbsent(
+                          reporter.number(), new Observed(e.address(), e.port() == keptPort)));
     }
   }
 

@@ -13,13 +13,14 @@ import org.junit.jupiter.api.Test;
 import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.model.Observed;
 import org.wgmesh.core.net.IpAddress;
+import org.wgmesh.core.net.IpPrefix;
 import org.wgmesh.site.publish.TestSites;
 
 /**
  * Observed addresses from peers' reports: one claim per reporter and peer, a lone claim stands,
- * several need two and a strict majority; stale reports, links that are down and unreadable
- * endpoints make no claim; nothing for a host seen where it is registered; NAT traversal off leaves
- * hosts without a registered address out.
+ * several need two and a strict majority; stale reports, links that are down, peers on a shared LAN
+ * and unreadable endpoints make no claim; nothing for a host seen where it is registered; NAT
+ * traversal off leaves hosts without a registered address out.
  */
 class ObservedAddressesTest {
   static final int PORTBASE = 51800;
@@ -290,6 +291,21 @@ class ObservedAddressesTest {
             .add(1, up("nobody", "198.51.100.9:51801"), up(name(2), "198.51.100.2:51801"))
             .byNumber;
     assertThat(OBSERVED.of(HOSTS, reports, NOW)).isEqualTo(Map.of(2, kept("198.51.100.2")));
+  }
+
+  @Test
+  void sharedLanPeer_seesTheLanAddress_andMakesNoClaim() {
+    List<HostEntry> hosts = new ArrayList<>(HOSTS);
+    hosts.set(1, lan(hosts.get(1), "192.168.7.2/24"));
+    hosts.set(6, lan(hosts.get(6), "192.168.7.7/24"));
+    Claims r = new Claims().kept(1, 2, "198.51.100.2").kept(7, 2, "192.168.7.2");
+    assertThat(OBSERVED.of(hosts, r.byNumber, NOW)).isEqualTo(Map.of(2, kept("198.51.100.2")));
+    // Without the shared LAN, the two claims disagree.
+    assertThat(r.observed()).isEmpty();
+  }
+
+  static HostEntry lan(HostEntry h, String sharedLan) {
+    return h.withSharedLans(List.of(IpPrefix.parseInterface(sharedLan, "t")));
   }
 
   @Test
