@@ -37,6 +37,10 @@ import org.wgmesh.core.net.IpPrefix;
  *     its device certificate's subject, or {@code token:<id>} for a join token; empty for a host
  *     admitted from a blob. A later request under the same identity may replace its key (rejoin).
  *     Only the site file holds it: host records do not carry it
+ * @param observed where its peers agree its WireGuard packets come from (issue 24), when the site
+ *     learned it from their health reports: state, not configuration, so the site file never holds
+ *     it; its host record carries it. {@link MeshLinks} sends to it instead of {@code endpoints}
+ *     when the NAT in front of the host keeps ports ({@link Observed})
  */
 public record HostEntry(
     UUID uuid,
@@ -49,7 +53,8 @@ public record HostEntry(
     List<IpPrefix> sharedLans,
     Optional<X25519PublicKey> hpkePublic,
     Optional<KeySwitch> keySwitch,
-    Optional<String> enrolledAs) {
+    Optional<String> enrolledAs,
+    Optional<Observed> observed) {
   /**
    * @throws NullPointerException naming the component that is null
    * @throws IllegalArgumentException when the key switch is from the key itself
@@ -64,12 +69,16 @@ public record HostEntry(
     Objects.requireNonNull(hpkePublic, "hpkePublic");
     Objects.requireNonNull(keySwitch, "keySwitch");
     Objects.requireNonNull(enrolledAs, "enrolledAs");
+    Objects.requireNonNull(observed, "observed");
     if (keySwitch.filter(s -> s.from().equals(publicKey)).isPresent()) {
       throw new IllegalArgumentException("a key switch from the key itself");
     }
   }
 
-  /** A builder with no addresses, prefixes, HPKE key or key switch; the rest must be set. */
+  /**
+   * A builder with no addresses, prefixes, HPKE key, key switch or observed address; the rest must
+   * be set.
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -87,10 +96,14 @@ public record HostEntry(
         .sharedLans(sharedLans)
         .hpkePublic(hpkePublic)
         .keySwitch(keySwitch)
-        .enrolledAs(enrolledAs);
+        .enrolledAs(enrolledAs)
+        .observed(observed);
   }
 
-  /** Whether peers can send to it: it lists a public address (else it sits behind NAT). */
+  /**
+   * Whether peers can send to it: it lists a public address (else it sits behind NAT). Its
+   * registered addresses only: an observed address does not make a host public.
+   */
   public boolean isPublic() {
     return !endpoints.isEmpty();
   }
@@ -118,6 +131,16 @@ public record HostEntry(
   /** This entry with no key switch scheduled. */
   public HostEntry withoutKeySwitch() {
     return toBuilder().keySwitch(Optional.empty()).build();
+  }
+
+  /** This entry with {@code o} as the address its peers see it at. */
+  public HostEntry withObserved(Observed o) {
+    return toBuilder().observed(o).build();
+  }
+
+  /** This entry without an observed address. */
+  public HostEntry withoutObserved() {
+    return toBuilder().observed(Optional.empty()).build();
   }
 
   /** The WireGuard key the host uses at {@code t}: the previous one until a scheduled switch. */
@@ -159,8 +182,8 @@ public record HostEntry(
 
   /**
    * Assembles a {@link HostEntry} by name rather than by position: lists default to empty, the HPKE
-   * key, the key switch and the enrolment identity to none. {@link #build()} validates like the
-   * constructor.
+   * key, the key switch, the enrolment identity and the observed address to none. {@link #build()}
+   * validates like the constructor.
    */
   public static final class Builder {
     private UUID uuid;
@@ -174,6 +197,7 @@ public record HostEntry(
     private Optional<X25519PublicKey> hpkePublic = Optional.empty();
     private Optional<KeySwitch> keySwitch = Optional.empty();
     private Optional<String> enrolledAs = Optional.empty();
+    private Optional<Observed> observed = Optional.empty();
 
     private Builder() {}
 
@@ -245,6 +269,17 @@ public record HostEntry(
       return this;
     }
 
+    /** Its observed address (not null: leave it unset for none). */
+    public Builder observed(Observed o) {
+      this.observed = Optional.of(o);
+      return this;
+    }
+
+    public Builder observed(Optional<Observed> o) {
+      this.observed = o;
+      return this;
+    }
+
     /**
      * The entry.
      *
@@ -263,7 +298,8 @@ public record HostEntry(
           sharedLans,
           hpkePublic,
           keySwitch,
-          enrolledAs);
+          enrolledAs,
+          observed);
     }
   }
 }

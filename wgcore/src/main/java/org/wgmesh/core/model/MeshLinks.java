@@ -29,7 +29,18 @@ import org.wgmesh.core.net.IpPrefix;
  *       one of {@link Topology.HubAndSpoke#hubsOf(int) the spoke's hubs}; two spokes do not link.
  *   <li>The same-LAN shortcut, in every policy: two hosts with addresses in one network of their
  *       {@link HostEntry#sharedLans()} always link, over that network.
+ *   <li>NAT traversal, in every policy (issue 24): two hosts without a public address whose NATs
+ *       keep ports, each {@link HostEntry#observed() observed} at an address of one family, link
+ *       directly ({@link Via#OBSERVED}): each sends to the other's mapping, so both send first and
+ *       the keepalive holds the mappings open. A shared LAN between the two comes first.
  * </ul>
+ *
+ * <p>The endpoint towards a peer is where it is observed, when its NAT keeps ports and the address
+ * is of the link's family (a roaming host, or a host behind NAT); else its first registered address
+ * of that family ({@link #publicEndpoint}). Only the registered addresses decide whether a host is
+ * public, which family a link uses and whether the policy serves the hosts ({@link #check}): an
+ * observed address is state the site learns from reports, so links over it are extra and never
+ * needed for the mesh to be connected.
  */
 public final class MeshLinks {
   private MeshLinks() {}
@@ -39,7 +50,12 @@ public final class MeshLinks {
     /** The peer's public address (or none: the peer is behind NAT and dials in). */
     PUBLIC,
     /** The peer's address on a network both hosts list in {@link HostEntry#sharedLans()}. */
-    SHARED_LAN
+    SHARED_LAN,
+    /**
+     * The peer's observed address: two hosts behind NATs that keep ports, each sending to the
+     * other's mapping (NAT traversal, {@link #observedFamily}).
+     */
+    OBSERVED
   }
 
   /**
@@ -49,7 +65,7 @@ public final class MeshLinks {
    * @param via how the peer is reached
    * @param endpoint the peer's address to send to; empty when it is behind NAT (it dials in)
    * @param v6Underlay whether the link's packets travel over IPv6 (both ends agree): the family of
-   *     the shared LAN, or the {@link #commonFamily} of the two hosts
+   *     the shared LAN, of the observed addresses, or the {@link #commonFamily} of the two hosts
    */
   public record Link(HostEntry peer, Via via, Optional<IpAddress> endpoint, boolean v6Underlay) {}
 
@@ -73,9 +89,14 @@ public final class MeshLinks {
     if (a.number() == b.number()) {
       return false;
     }
-    if (sharedNetwork(a, b).isPresent()) {
+    if (sharedNetwork(a, b).isPresent() || observedFamily(a, b).isPresent()) {
       return true;
     }
+    return policyLinks(topology, a, b);
+  }
+
+  /** Whether the policy itself links the two (without the shortcuts over a LAN or NAT). */
+  private static boolean policyLinks(Topology topology, HostEntry a, HostEntry b) {
     if (topology instanceof Topology.HubAndSpoke hs) {
       boolean ha = hs.isHub(a.number());
       boolean hb = hs.isHub(b.number());
@@ -116,6 +137,31 @@ public final class MeshLinks {
     return Optional.empty();
   }
 
+  /**
+   * The family two hosts behind NAT link directly over (NAT traversal): both have no public address
+   * and both are observed, with ports kept, at addresses of this family. Then each can predict the
+   * other's mapping for their link ({@link Observed}). Empty otherwise (a public host is reached at
+   * its registered address; a NAT with random ports leaves nothing to send to).
+   *
+   * @return {@code false} for IPv4, {@code true} for IPv6
+   */
+  public static Optional<Boolean> observedFamily(HostEntry a, HostEntry b) {
+    if (a.isPublic() || b.isPublic()) {
+      return Optional.empty();
+    }
+    Optional<IpAddress> oa = portsKept(a);
+    Optional<IpAddress> ob = portsKept(b);
+    if (oa.isEmpty() || ob.isEmpty() || oa.get().isV6() != ob.get().isV6()) {
+      return Optional.empty();
+    }
+    return Optional.of(oa.get().isV6());
+  }
+
+  /** Where a host is observed, when its NAT keeps ports (else no peer can predict its port). */
+  private static Optional<IpAddress> portsKept(HostEntry h) {
+    return h.observed().filter(Observed::portsKept).map(Observed::address);
+  }
+
   /** A host can use a family when it has a public address of it, or no public address at all. */
   private static boolean usable(HostEntry h, boolean v6) {
     return !h.isPublic() || has(h, v6);
@@ -143,20 +189,14 @@ public final class MeshLinks {
         continue;
       }
       Optional<IpPrefix> lan = sharedNetwork(self, peer);
-      boolean link;
-      if (lan.isPresent()) {
-        link = true;
-      } else if (myHubs != null) {
-        link = myHubs.contains(peer.number());
-      } else {
-        link = linked(topology, self, peer);
-      }
-      if (!link) {
-        continue;
-      }
+      Optional<Boolean> observed = observedFamily(self, peer);
+      boolean byPolicy =
+          myHubs != null ? myHubs.contains(peer.number()) : policyLinks(topology, self, peer);
       if (lan.isPresent()) {
         out.add(new Link(peer, Via.SHARED_LAN, addressIn(peer, lan.get()), lan.get().isV6()));
-      } else {
+      } else if (observed.isPresent()) {
+        out.add(new Link(peer, Via.OBSERVED, portsKept(peer), observed.get()));
+      } else if (byPolicy) {
         out.add(
             new Link(
                 peer,
@@ -192,14 +232,21 @@ public final class MeshLinks {
   }
 
   /**
-   * WireGuard takes exactly one endpoint per peer: the peer's first address (its order is best
-   * first) of the two hosts' {@link #commonFamily}. Empty when the peer has no public address (it
-   * dials in) or when the two have no family in common (then they do not link directly in a full
-   * mesh, and {@link #check} refuses a hub-and-spoke mesh that would need them to).
+   * WireGuard takes exactly one endpoint per peer, of the two hosts' {@link #commonFamily}: where
+   * the peer is observed when its NAT keeps ports and the address is of that family (where it
+   * really is: a roaming host's new address, or a NATed host's mapping, whose port for this link is
+   * the one every peer derives anyway), else the peer's first registered address of that family
+   * (its order is best first). Empty when the peer has neither (it dials in) or when the two have
+   * no family in common (then they do not link directly in a full mesh, and {@link #check} refuses
+   * a hub-and-spoke mesh that would need them to).
    */
   public static Optional<IpAddress> publicEndpoint(HostEntry self, HostEntry peer) {
     return commonFamily(self, peer)
-        .flatMap(v6 -> peer.endpoints().stream().filter(a -> a.isV6() == v6).findFirst());
+        .flatMap(
+            v6 ->
+                portsKept(peer)
+                    .filter(a -> a.isV6() == v6)
+                    .or(() -> peer.endpoints().stream().filter(a -> a.isV6() == v6).findFirst()));
   }
 
   private static final String FAMILY_HINT =
@@ -255,8 +302,17 @@ public final class MeshLinks {
     return Optional.empty();
   }
 
+  /**
+   * Whether two hosts can always link directly: an address family in common or a shared LAN. Not
+   * their observed addresses: those come and go with the reports, and the site must not accept a
+   * mesh that falls apart when they go.
+   */
+  private static boolean reachable(HostEntry a, HostEntry b) {
+    return commonFamily(a, b).isPresent() || sharedNetwork(a, b).isPresent();
+  }
+
   private static Optional<Problem> unreachable(String what, HostEntry a, HostEntry b) {
-    if (commonFamily(a, b).isPresent() || sharedNetwork(a, b).isPresent()) {
+    if (reachable(a, b)) {
       return Optional.empty();
     }
     return Optional.of(
@@ -339,7 +395,7 @@ public final class MeshLinks {
     while (!todo.isEmpty()) {
       HostEntry h = todo.remove(todo.size() - 1);
       for (HostEntry o : sorted) {
-        if (!reached.contains(o.number()) && linked(Topology.FULL_MESH, h, o)) {
+        if (!reached.contains(o.number()) && reachable(h, o)) {
           reached.add(o.number());
           todo.add(o);
         }

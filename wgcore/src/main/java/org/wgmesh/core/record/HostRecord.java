@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -19,6 +20,8 @@ import org.wgmesh.core.dns.TxtRecordSet;
 import org.wgmesh.core.error.RecordException;
 import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.model.KeySwitch;
+import org.wgmesh.core.model.Observed;
+import org.wgmesh.core.net.IpAddress;
 import org.wgmesh.core.net.IpPrefix;
 
 /**
@@ -38,6 +41,16 @@ public record HostRecord(
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /**
+   * Written in place of a key switch's previous key to say "no key switch" when an observed address
+   * follows: the all-zero X25519 key is a point of small order, never a key a host holds (a DH with
+   * it gives zero, which X25519 refuses), so no real switch is ever written this way.
+   */
+  private static final byte[] NO_KEY_SWITCH = new byte[32];
+
+  /** The observed address's flags byte: bit 0 says the ports were kept; other bits must be 0. */
+  private static final int PORTS_KEPT = 1;
+
+  /**
    * @throws IllegalArgumentException for values the format cannot carry
    */
   public HostRecord {
@@ -48,6 +61,9 @@ public record HostRecord(
     RecordChecks.header(serial, issued, expires, epoch);
     if (entry.asn() < 0 || entry.asn() > 0xffff_ffffL) {
       throw new IllegalArgumentException("ASN out of range: " + entry.asn());
+    }
+    if (entry.keySwitch().filter(k -> isNoKeySwitch(k.from().bytes())).isPresent()) {
+      throw new IllegalArgumentException("a key switch from the all-zero key");
     }
   }
 
@@ -182,17 +198,25 @@ public record HostRecord(
     // shares no LAN is still written without it, byte for byte as before.
     List<IpPrefix> shared = List.of();
     Optional<KeySwitch> keySwitch = Optional.empty();
+    Optional<Observed> observed = Optional.empty();
     if (p.remaining() > 0) {
       shared = p.interfaceAddresses("entry.sharedLans");
       // Second optional trailing field (issue 12): a scheduled key switch, the previous key and
       // the switch time. Before it an empty shared-LAN list is written; without it, no list.
       if (p.remaining() > 0) {
-        X25519PublicKey from = new X25519PublicKey(p.raw(32, "entry.keySwitch.from"));
-        Instant at = p.time("entry.keySwitch.at");
-        if (from.equals(key)) {
-          throw p.error("entry.keySwitch.from", "a switch from the key itself");
+        byte[] from = p.raw(32, "entry.keySwitch.from");
+        if (isNoKeySwitch(from)) {
+          // Third optional trailing field (issue 24): the marker stands only before it.
+          if (p.remaining() == 0) {
+            throw p.error(
+                "entry.keySwitch.from", "no key switch is written only before an observed address");
+          }
+        } else {
+          keySwitch = Optional.of(keySwitch(p, new X25519PublicKey(from), key));
         }
-        keySwitch = Optional.of(new KeySwitch(from, at));
+        if (p.remaining() > 0) {
+          observed = Optional.of(observed(p));
+        }
       } else if (shared.isEmpty()) {
         throw p.error("entry.sharedLans", "an empty list is written as no list");
       }
@@ -209,8 +233,30 @@ public record HostRecord(
             .lanPrefixes(lans)
             .sharedLans(shared)
             .keySwitch(keySwitch)
+            .observed(observed)
             .build();
     return new HostRecord(entry, h.serial, h.issued, h.expires, h.epoch);
+  }
+
+  private static KeySwitch keySwitch(WireReader p, X25519PublicKey from, X25519PublicKey key) {
+    Instant at = p.time("entry.keySwitch.at");
+    if (from.equals(key)) {
+      throw p.error("entry.keySwitch.from", "a switch from the key itself");
+    }
+    return new KeySwitch(from, at);
+  }
+
+  private static Observed observed(WireReader p) {
+    IpAddress address = p.address("entry.observed.address");
+    int flags = p.u8("entry.observed.flags");
+    if ((flags & ~PORTS_KEPT) != 0) {
+      throw p.error("entry.observed.flags", "unknown bits set: " + flags);
+    }
+    return new Observed(address, flags == PORTS_KEPT);
+  }
+
+  private static boolean isNoKeySwitch(byte[] from) {
+    return Arrays.equals(from, NO_KEY_SWITCH);
   }
 
   /**
@@ -273,10 +319,19 @@ public record HostRecord(
         .u32(entry.asn())
         .raw(entry.publicKey().bytes());
     p.addresses(entry.endpoints()).prefixes(entry.lanPrefixes());
-    if (!entry.sharedLans().isEmpty() || entry.keySwitch().isPresent()) {
+    // Each optional trailing field is written only when it or one after it is present, so an entry
+    // without the later fields is encoded exactly as before they existed.
+    Optional<Observed> observed = entry.observed();
+    if (!entry.sharedLans().isEmpty() || entry.keySwitch().isPresent() || observed.isPresent()) {
       p.prefixes(entry.sharedLans());
     }
-    entry.keySwitch().ifPresent(s -> p.raw(s.from().bytes()).time(s.at()));
+    if (entry.keySwitch().isPresent()) {
+      KeySwitch s = entry.keySwitch().get();
+      p.raw(s.from().bytes()).time(s.at());
+    } else if (observed.isPresent()) {
+      p.raw(NO_KEY_SWITCH);
+    }
+    observed.ifPresent(o -> p.address(o.address()).u8(o.portsKept() ? PORTS_KEPT : 0));
     return p.toByteArray();
   }
 

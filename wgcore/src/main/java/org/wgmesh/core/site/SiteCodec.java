@@ -125,6 +125,8 @@ final class SiteCodec {
                 e.put("key-switch-at", ks.at().toString());
               });
       h.enrolledAs().ifPresent(id -> e.put("enrolled-as", id));
+      // Not h.observed(): where peers see a host is state learned from their reports (issue 24),
+      // published in its record; the site file keeps only what the admin approved.
       hosts.add(e);
     }
     m.put("hosts", hosts);

@@ -37,44 +37,45 @@ class HostEntryTest {
     assertThat(h.sharedLans()).isEmpty();
     assertThat(h.hpkePublic()).isEmpty();
     assertThat(h.keySwitch()).isEmpty();
+    assertThat(h.observed()).isEmpty();
     assertThat(h.sealingKey()).isEqualTo(KEY);
     assertThat(h.keyAt(AT)).isEqualTo(KEY);
   }
 
+  /** The canonical constructor with these optional parts and everything else minimal. */
+  static HostEntry construct(
+      Optional<X25519PublicKey> hpke, Optional<KeySwitch> keySwitch, Optional<Observed> observed) {
+    return new HostEntry(
+        new UUID(0, 1),
+        "h1",
+        1,
+        64512,
+        KEY,
+        List.of(),
+        List.of(),
+        List.of(),
+        hpke,
+        keySwitch,
+        Optional.empty(),
+        observed);
+  }
+
   @Test
   void constructor_nullForAnAbsentPart_isRefusedNamingIt() {
-    assertThatThrownBy(
-            () ->
-                new HostEntry(
-                    new UUID(0, 1),
-                    "h1",
-                    1,
-                    64512,
-                    KEY,
-                    List.of(),
-                    List.of(),
-                    List.of(),
-                    null,
-                    Optional.empty(),
-                    Optional.empty()))
+    assertThatThrownBy(() -> construct(null, Optional.empty(), Optional.empty()))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("hpkePublic");
-    assertThatThrownBy(
-            () ->
-                new HostEntry(
-                    new UUID(0, 1),
-                    "h1",
-                    1,
-                    64512,
-                    KEY,
-                    List.of(),
-                    List.of(),
-                    List.of(),
-                    Optional.empty(),
-                    null,
-                    Optional.empty()))
+    assertThatThrownBy(() -> construct(Optional.empty(), null, Optional.empty()))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("keySwitch");
+    assertThatThrownBy(() -> construct(Optional.empty(), Optional.empty(), null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("observed");
+    assertThat(construct(Optional.empty(), Optional.empty(), Optional.empty()))
+        .isEqualTo(minimal().build());
+    assertThatThrownBy(() -> new Observed(null, true))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("address");
   }
 
   @Test
@@ -97,6 +98,19 @@ class HostEntryTest {
     assertThat(full.withoutHpkePublic().hpkePublic()).isEmpty();
     assertThat(full.withoutKeySwitch().keySwitch()).isEmpty();
     assertThat(minimal().build().withHpkePublic(HPKE).hpkePublic()).contains(HPKE);
+  }
+
+  @Test
+  void observed_isState_keptByCopiesAndPublished_butMakesNoHostPublic() {
+    Observed seen = new Observed(IpAddress.parse("198.51.100.7", "t"), true);
+    HostEntry nat = minimal().hpkePublic(HPKE).build().withObserved(seen);
+
+    assertThat(nat.observed()).contains(seen);
+    assertThat(nat.toBuilder().build()).isEqualTo(nat);
+    assertThat(nat.published().observed()).contains(seen);
+    assertThat(nat.settledAt(AT).observed()).contains(seen);
+    assertThat(nat.isPublic()).isFalse();
+    assertThat(nat.withoutObserved()).isEqualTo(minimal().hpkePublic(HPKE).build());
   }
 
   @Test

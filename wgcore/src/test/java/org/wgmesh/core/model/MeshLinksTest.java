@@ -39,6 +39,11 @@ class MeshLinksTest {
         .build();
   }
 
+  /** Host n as {@link #host}, observed at {@code observed} with the ports kept or not. */
+  static HostEntry seen(int n, String address, String observed, boolean portsKept) {
+    return host(n, address).withObserved(new Observed(IpAddress.parse(observed, "t"), portsKept));
+  }
+
   private static Map<Integer, String> table(Topology t, HostEntry self, List<HostEntry> all) {
     Map<Integer, String> out = new java.util.TreeMap<>();
     for (MeshLinks.Link l : MeshLinks.linksOf(t, self, all)) {
@@ -129,6 +134,109 @@ class MeshLinksTest {
             host(3, null, "192.168.7.3/24"));
     assertThat(table(Topology.FULL_MESH, nat.get(1), nat))
         .isEqualTo(Map.of(1, "SHARED_LAN 192.168.7.1", 3, "SHARED_LAN 192.168.7.3"));
+  }
+
+  @Test
+  void observed_twoNatHostsWithPortsKept_linkDirectly_inEveryPolicy() {
+    List<HostEntry> all =
+        List.of(
+            host(1, "203.0.113.1"),
+            seen(2, null, "198.51.100.2", true),
+            seen(3, null, "198.51.100.3", true),
+            seen(4, null, "2001:db8:4::4", true),
+            seen(5, null, "198.51.100.5", false),
+            host(6, null),
+            seen(7, null, "2001:db8:7::7", true));
+    for (Topology t : List.of(Topology.FULL_MESH, Topology.HubAndSpoke.of(List.of(1)))) {
+      // 2 and 3 (IPv4) and 4 and 7 (IPv6) punch through to each other, in addition to the hub;
+      // 5's NAT picks random ports and 6 is not observed: only the public host.
+      assertThat(table(t, all.get(1), all))
+          .as("%s", t)
+          .isEqualTo(Map.of(1, "PUBLIC 203.0.113.1", 3, "OBSERVED 198.51.100.3"));
+      assertThat(table(t, all.get(2), all))
+          .as("%s", t)
+          .isEqualTo(Map.of(1, "PUBLIC 203.0.113.1", 2, "OBSERVED 198.51.100.2"));
+      assertThat(table(t, all.get(3), all))
+          .as("%s", t)
+          .isEqualTo(Map.of(1, "PUBLIC 203.0.113.1", 7, "OBSERVED 2001:db8:7::7"));
+      assertThat(table(t, all.get(4), all)).as("%s", t).isEqualTo(Map.of(1, "PUBLIC 203.0.113.1"));
+      assertThat(table(t, all.get(5), all)).as("%s", t).isEqualTo(Map.of(1, "PUBLIC 203.0.113.1"));
+      // The public host sends to the mappings it can predict (IPv4, ports kept), as before to the
+      // others (they dial in).
+      assertThat(table(t, all.get(0), all))
+          .as("%s", t)
+          .isEqualTo(
+              Map.of(
+                  2, "PUBLIC 198.51.100.2",
+                  3, "PUBLIC 198.51.100.3",
+                  4, "PUBLIC -",
+                  5, "PUBLIC -",
+                  6, "PUBLIC -",
+                  7, "PUBLIC -"));
+      for (HostEntry a : all) {
+        for (HostEntry b : all) {
+          assertThat(MeshLinks.linked(t, a, b)).isEqualTo(MeshLinks.linked(t, b, a));
+        }
+      }
+    }
+    // The link's family is the observed addresses' family, from both ends.
+    assertThat(MeshLinks.linksOf(Topology.FULL_MESH, all.get(3), all))
+        .filteredOn(l -> l.via() == MeshLinks.Via.OBSERVED)
+        .extracting(l -> l.peer().number(), MeshLinks.Link::v6Underlay)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(7, true));
+    assertThat(MeshLinks.observedFamily(all.get(3), all.get(6))).hasValue(true);
+    assertThat(MeshLinks.observedFamily(all.get(6), all.get(3))).hasValue(true);
+    assertThat(MeshLinks.observedFamily(all.get(1), all.get(2))).hasValue(false);
+    // Family mismatch, ports not kept, not observed: no direct link.
+    assertThat(MeshLinks.observedFamily(all.get(1), all.get(3))).isEmpty();
+    assertThat(MeshLinks.observedFamily(all.get(1), all.get(4))).isEmpty();
+    assertThat(MeshLinks.observedFamily(all.get(4), all.get(1))).isEmpty();
+    assertThat(MeshLinks.observedFamily(all.get(1), all.get(5))).isEmpty();
+    assertThat(MeshLinks.linked(Topology.FULL_MESH, all.get(1), all.get(4))).isFalse();
+  }
+
+  @Test
+  void observed_aHostWithARegisteredAddress_isReachedWhereItIsSeen_butLinksAsBefore() {
+    HostEntry roaming = seen(2, "203.0.113.2", "198.51.100.22", true);
+    HostEntry remapped = seen(3, "203.0.113.3", "198.51.100.33", false);
+    HostEntry otherFamily = seen(4, "203.0.113.4", "2001:db8::44", true);
+    HostEntry nat = seen(5, null, "198.51.100.55", true);
+    HostEntry self = host(1, "203.0.113.1");
+    List<HostEntry> all = List.of(self, roaming, remapped, otherFamily, nat);
+    // A roaming host is sent to where it is; ports not kept or another family: the registered one.
+    assertThat(table(Topology.FULL_MESH, self, all))
+        .isEqualTo(
+            Map.of(
+                2, "PUBLIC 198.51.100.22",
+                3, "PUBLIC 203.0.113.3",
+                4, "PUBLIC 203.0.113.4",
+                5, "PUBLIC 198.51.100.55"));
+    // It stays public (its registered address is its identity): no NAT traversal with 5.
+    assertThat(roaming.isPublic()).isTrue();
+    assertThat(MeshLinks.observedFamily(roaming, nat)).isEmpty();
+    assertThat(table(Topology.FULL_MESH, nat, all).get(2)).isEqualTo("PUBLIC 198.51.100.22");
+    // A shared LAN comes first, observed or not.
+    HostEntry lanA = host(6, null, "192.168.9.6/24").withObserved(nat.observed().orElseThrow());
+    HostEntry lanB = host(7, null, "192.168.9.7/24").withObserved(nat.observed().orElseThrow());
+    assertThat(table(Topology.FULL_MESH, lanA, List.of(lanA, lanB)))
+        .isEqualTo(Map.of(7, "SHARED_LAN 192.168.9.7"));
+  }
+
+  @Test
+  void observed_neverChangesTheCheck_observedLinksAreExtra() {
+    List<HostEntry> noPublic =
+        List.of(seen(2, null, "198.51.100.2", true), seen(3, null, "198.51.100.3", true));
+    assertThat(table(Topology.FULL_MESH, noPublic.get(0), noPublic))
+        .isEqualTo(Map.of(3, "OBSERVED 198.51.100.3"));
+    assertThat(MeshLinks.check(Topology.FULL_MESH, noPublic))
+        .map(MeshLinks.Problem::why)
+        .hasValueSatisfying(w -> assertThat(w).contains("h3 (host 3) cannot reach h2"));
+    // A hub observed elsewhere is still judged by its registered address.
+    List<HostEntry> hubBehindNat =
+        List.of(seen(1, null, "198.51.100.1", true), seen(2, null, "198.51.100.2", true));
+    assertThat(MeshLinks.check(Topology.HubAndSpoke.of(List.of(1)), hubBehindNat))
+        .map(MeshLinks.Problem::why)
+        .hasValueSatisfying(w -> assertThat(w).contains("has no public address"));
   }
 
   @Test
@@ -300,8 +408,7 @@ class MeshLinksTest {
             .isSorted()
             .doesNotContain(h.number())
             .doesNotHaveDuplicates();
-        links.put(
-            h.number(), mine.stream().collect(Collectors.toMap(l -> l.peer().number(), l -> l)));
+        links.put(h.number(), byPeer(mine));
       }
       boolean valid = MeshLinks.check(t, hosts).isEmpty();
       for (HostEntry a : hosts) {
@@ -412,6 +519,86 @@ class MeshLinksTest {
         }
       }
       assertThat(reached).as("seed %d %s from %d", seed, t, from.number()).hasSize(hosts.size());
+    }
+  }
+
+  private static Map<Integer, MeshLinks.Link> byPeer(List<MeshLinks.Link> links) {
+    return links.stream().collect(Collectors.toMap(l -> l.peer().number(), l -> l));
+  }
+
+  /** The hosts, some observed: at their own address or another, any family, ports kept or not. */
+  private static List<HostEntry> observedSome(Random r, List<HostEntry> hosts) {
+    List<HostEntry> out = new ArrayList<>();
+    for (HostEntry h : hosts) {
+      if (r.nextBoolean()) {
+        out.add(h);
+        continue;
+      }
+      String address =
+          r.nextBoolean()
+              ? "198.51.100." + (h.number() % 250)
+              : "2001:db8:ffff::" + Integer.toHexString(h.number());
+      out.add(h.withObserved(new Observed(IpAddress.parse(address, "t"), r.nextInt(4) > 0)));
+    }
+    return out;
+  }
+
+  @Test
+  void linksOf_randomMeshesWithObservedAddresses_addOnlyObservedLinks_andKeepTheCheck() {
+    long seed = new Random().nextLong();
+    Random r = new Random(seed);
+    for (int round = 0; round < 300; round++) {
+      List<HostEntry> registered = randomHosts(r);
+      Topology t = randomTopology(r, registered);
+      List<HostEntry> hosts = observedSome(r, registered);
+      String where = "seed " + seed + " round " + round + " " + t;
+      assertThat(MeshLinks.check(t, hosts)).as(where).isEqualTo(MeshLinks.check(t, registered));
+      Map<Integer, Map<Integer, MeshLinks.Link>> links = new HashMap<>();
+      hosts.forEach(h -> links.put(h.number(), byPeer(MeshLinks.linksOf(t, h, hosts))));
+      for (int i = 0; i < hosts.size(); i++) {
+        HostEntry a = hosts.get(i);
+        Map<Integer, MeshLinks.Link> before =
+            byPeer(MeshLinks.linksOf(t, registered.get(i), registered));
+        for (HostEntry b : hosts) {
+          String pair = where + " " + a.number() + "<->" + b.number();
+          MeshLinks.Link ab = links.get(a.number()).get(b.number());
+          MeshLinks.Link ba = links.get(b.number()).get(a.number());
+          MeshLinks.Link old = before.get(b.number());
+          assertThat(ab == null).as(pair).isEqualTo(ba == null);
+          assertThat(ab != null).as(pair).isEqualTo(MeshLinks.linked(t, a, b));
+          if (ab == null) {
+            assertThat(old).as(pair).isNull();
+            continue;
+          }
+          assertThat(ab.via()).as(pair).isEqualTo(ba.via());
+          assertThat(ab.v6Underlay()).as(pair).isEqualTo(ba.v6Underlay());
+          if (ab.via() == MeshLinks.Via.OBSERVED) {
+            // Extra: two hosts without a registered address, each sending to the other's mapping.
+            assertThat(old).as(pair).isNull();
+            assertThat(a.isPublic() || b.isPublic()).as(pair).isFalse();
+            assertThat(ab.endpoint()).as(pair).isEqualTo(b.observed().map(Observed::address));
+            assertThat(b.observed().orElseThrow().portsKept()).as(pair).isTrue();
+            assertThat(ab.endpoint().orElseThrow().isV6()).as(pair).isEqualTo(ab.v6Underlay());
+            continue;
+          }
+          // Every other link is the one of before, sent to where the peer is when that is known.
+          assertThat(old).as(pair).isNotNull();
+          assertThat(ab.via()).as(pair).isEqualTo(old.via());
+          assertThat(ab.v6Underlay()).as(pair).isEqualTo(old.v6Underlay());
+          // (A pair without a common family has no endpoint, observed or not: hub-and-spoke
+          // meshes the check refuses.)
+          Optional<IpAddress> seen =
+              b.observed()
+                  .filter(o -> o.portsKept() && o.address().isV6() == ab.v6Underlay())
+                  .filter(o -> MeshLinks.commonFamily(a, b).isPresent())
+                  .map(Observed::address);
+          if (ab.via() == MeshLinks.Via.PUBLIC && seen.isPresent()) {
+            assertThat(ab.endpoint()).as(pair).isEqualTo(seen);
+          } else {
+            assertThat(ab.endpoint()).as(pair).isEqualTo(old.endpoint());
+          }
+        }
+      }
     }
   }
 

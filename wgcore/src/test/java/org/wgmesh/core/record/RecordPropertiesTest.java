@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -19,13 +20,14 @@ import org.wgmesh.core.dns.TxtRecordSet;
 import org.wgmesh.core.error.RecordException;
 import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.model.MeshSettings;
+import org.wgmesh.core.model.Observed;
 import org.wgmesh.core.net.IpAddress;
 import org.wgmesh.core.net.IpPrefix;
 
 /**
  * Properties over random input (seeded loops, so a failure names its seed and replays): round trips
- * of random meshes and hosts; any single changed character is refused; arbitrary TXT strings only
- * ever give a RecordException.
+ * of random meshes and hosts (with and without shared LANs and an observed address); any single
+ * changed character is refused; arbitrary TXT strings only ever give a RecordException.
  */
 class RecordPropertiesTest {
   private static final SiteKeys SITE = Fixtures.siteKeys();
@@ -203,7 +205,15 @@ class RecordPropertiesTest {
         .endpoints(endpoints)
         .lanPrefixes(lans)
         .sharedLans(sharedLans(r))
+        .observed(observed(r))
         .build();
+  }
+
+  /** None half the time (the old form), else any address, ports kept or not. */
+  static Optional<Observed> observed(Random r) {
+    return r.nextBoolean()
+        ? Optional.empty()
+        : Optional.of(new Observed(address(r), r.nextBoolean()));
   }
 
   /** None half the time (the old form), else up to 5 interface addresses (host bits allowed). */

@@ -21,6 +21,8 @@ import org.wgmesh.core.error.FileException;
 import org.wgmesh.core.error.WgmeshException;
 import org.wgmesh.core.model.BfdProfile;
 import org.wgmesh.core.model.LinkSettings;
+import org.wgmesh.core.model.Observed;
+import org.wgmesh.core.net.IpAddress;
 
 class SiteFileTest {
   @TempDir Path dir;
@@ -370,6 +372,18 @@ class SiteFileTest {
     assertThat(s.settings().allowedLanPrefixes()).hasSize(5);
     assertThat(s.ttl()).isEqualTo(Duration.ofMinutes(15));
     assertThat(s.recordLifetime()).isEqualTo(Duration.ofHours(48));
+  }
+
+  @Test
+  void observed_isStateNotConfiguration_neverWrittenNorRead() throws Exception {
+    Site s = SiteFile.load(yaml);
+    Observed seen = new Observed(IpAddress.parse("198.51.100.7", "t"), true);
+    Site observed = s.withHost(s.hosts().get(1).withObserved(seen));
+    // Byte for byte the file without it: the site file holds what the admin approved.
+    assertThat(SiteCodec.render(observed)).isEqualTo(good);
+    SiteFile.save(observed, yaml);
+    assertThat(Files.readString(yaml)).isEqualTo(good);
+    assertThat(SiteFile.load(yaml).hosts()).allSatisfy(h -> assertThat(h.observed()).isEmpty());
   }
 
   @Test

@@ -19,9 +19,12 @@ import org.wgmesh.core.exec.Command;
 import org.wgmesh.core.exec.CommandResult;
 import org.wgmesh.core.exec.ProcessCommandRunner;
 import org.wgmesh.core.model.HostEntry;
+import org.wgmesh.core.model.MeshLinks;
 import org.wgmesh.core.model.MeshSettings;
 import org.wgmesh.core.model.MeshView;
+import org.wgmesh.core.model.Observed;
 import org.wgmesh.core.model.Topology;
+import org.wgmesh.core.net.IpAddress;
 import org.wgmesh.core.net.IpPrefix;
 import org.wgmesh.endpoint.deploy.plan.DeployPlan;
 import org.wgmesh.endpoint.deploy.plan.Planner;
@@ -147,6 +150,58 @@ class TopologyPlanTest {
             Map.entry("wg2", "51822 203.0.113.2:51824 25 transit"),
             Map.entry("wg3", "51823 203.0.113.3:51824 25 transit"));
     assertThat(table(plan(Topology.FULL_MESH, 5))).containsKeys("wg1", "wg2", "wg3", "wg6");
+  }
+
+  /** {@link #hosts()} with 4 and a new host 7 behind NATs that keep ports, seen where given. */
+  static List<HostEntry> observedHosts() {
+    List<HostEntry> all = new ArrayList<>(hosts());
+    all.set(3, all.get(3).withObserved(seen("198.51.100.4")));
+    all.add(Fixtures.host(7).withObserved(seen("198.51.100.7")));
+    return all;
+  }
+
+  static Observed seen(String address) {
+    return new Observed(IpAddress.parse(address, "t"), true);
+  }
+
+  @Test
+  void plan_natHostsObservedWithPortsKept_linkToEachOther_overTheObservedAddress() {
+    List<HostEntry> all = observedHosts();
+    for (Topology t : List.of(HUBS, Topology.FULL_MESH)) {
+      DeployPlan four = Planner.plan(view(t, 4, all), Fixtures.endpoint(ROOT));
+      DeployPlan seven = Planner.plan(view(t, 7, all), Fixtures.endpoint(ROOT));
+      // Both send first, to the other's mapping at the port its interface towards them uses, and
+      // keep it open with the keepalive every link has.
+      String transit = t.isTransit(7) ? " transit" : ""; // every host of a full mesh, no spoke
+      assertThat(table(four))
+          .as("%s", t)
+          .containsEntry("wg7", "51827 198.51.100.7:51824 25" + transit);
+      assertThat(table(seven))
+          .as("%s", t)
+          .containsEntry("wg4", "51824 198.51.100.4:51827 25" + transit);
+      assertThat(four.link("wg7").orElseThrow().via()).isEqualTo(MeshLinks.Via.OBSERVED);
+      assertThat(four.link("wg7").orElseThrow().v6Underlay()).isFalse();
+      assertThat(four.sharedLanPeers()).isEmpty();
+      // Host 6 is not observed: no link between 4 and 6, as before.
+      assertThat(table(four)).as("%s", t).doesNotContainKey("wg6");
+    }
+    // The hub sends to where the hosts behind NAT are seen, at the port it derives anyway.
+    assertThat(table(Planner.plan(view(HUBS, 1, all), Fixtures.endpoint(ROOT))))
+        .containsEntry("wg4", "51824 198.51.100.4:51821 25")
+        .containsEntry("wg6", "51826 - 25");
+    // The WireGuard config of the link is the usual one, with the endpoint.
+    DeployPlan four = Planner.plan(view(HUBS, 4, all), Fixtures.endpoint(ROOT));
+    String conf =
+        new TemplateRenderer(Optional.empty())
+            .render(four, Fixtures.key(4)).stream()
+                .filter(f -> f.component() == Component.WIREGUARD)
+                .filter(f -> f.path().getFileName().toString().equals("wg7.conf"))
+                .findFirst()
+                .orElseThrow()
+                .content();
+    assertThat(conf)
+        .contains("Endpoint = 198.51.100.7:51824\n")
+        .contains("PersistentKeepalive = 25");
   }
 
   @Test

@@ -70,6 +70,11 @@ final class StatusStore {
     return Optional.ofNullable(hosts.get(hostname));
   }
 
+  /** The latest report of every host, by hostname: a copy, as of now. */
+  synchronized Map<String, StatusFile.Received> latestOfAll() {
+    return new TreeMap<>(hosts);
+  }
+
   /**
    * Writes the file if a report came or went since the last write.
    *

@@ -38,6 +38,7 @@ class StatusStoreTest {
         .containsEntry("web-1", received(3))
         .containsEntry("web-2", received(2));
     assertThat(store.flush()).isFalse();
+    assertThat(store.latestOfAll()).isEqualTo(StatusFile.read(file));
   }
 
   @Test

@@ -15,8 +15,9 @@ import org.wgmesh.core.net.IpAddress;
  * @param peerNumber the peer's host number
  * @param peerHostname for comments and BGP descriptions
  * @param peerPublicKey the peer's WireGuard key
- * @param endpointAddress the address this host sends to: the peer's public address, or its address
- *     on a shared LAN; empty when the peer has no public address (it dials us)
+ * @param endpointAddress the address this host sends to: the peer's public address (or where it is
+ *     observed, when its NAT keeps ports), or its address on a shared LAN; empty when the peer has
+ *     none of these (it dials us)
  * @param endpointPort the peer's port for this link (portbase + this host's number)
  * @param persistentKeepalive seconds, 0 for off
  * @param localAddress this host's address on the link (prefix length {@link #prefixLength})
@@ -25,7 +26,8 @@ import org.wgmesh.core.net.IpAddress;
  * @param peerAsn the peer's AS number
  * @param peerTransit whether the peer relays other hosts' routes (a hub, or any host of a full
  *     mesh); from a peer that does not, BGP accepts only the peer's own LANs (AS path of length 1)
- * @param via how the peer is reached: its public address or a shared LAN (the direct shortcut)
+ * @param via how the peer is reached: its public address, a shared LAN (the direct shortcut) or,
+ *     for two hosts behind NAT, its observed address (NAT traversal)
  * @param v6Underlay whether the link's packets travel over IPv6 ({@link MeshLinks.Link#v6Underlay})
  * @param mtu the interface MTU: the endpoint's or the site's setting, else 1420 over IPv4 and 1400
  *     over IPv6
