@@ -19,6 +19,7 @@ import java.util.stream.Stream;
  * @param limits the service's limits the file sets (the rest at their defaults)
  * @param admins who may read the status page with a client certificate: rules of the same form as
  *     {@code certificates} (CA, CRL, subject pattern) whose LANs, admit and rejoin mean nothing
+ * @param observed what the site publishes of the addresses its hosts are observed at (issue 24)
  */
 public record EnrolmentPolicy(
     List<Listen> listen,
@@ -27,7 +28,8 @@ public record EnrolmentPolicy(
     List<CertificateRule> certificates,
     TokenDefaults tokens,
     ServiceLimits limits,
-    List<CertificateRule> admins) {
+    List<CertificateRule> admins,
+    ObservedPolicy observed) {
   public EnrolmentPolicy {
     listen = List.copyOf(listen);
     if (listen.isEmpty()) {
@@ -39,6 +41,7 @@ public record EnrolmentPolicy(
     Objects.requireNonNull(tokens, "tokens");
     Objects.requireNonNull(limits, "limits");
     admins = List.copyOf(admins);
+    Objects.requireNonNull(observed, "observed");
   }
 
   /** A policy with every limit at the service's default and no admin rules. */
@@ -48,7 +51,15 @@ public record EnrolmentPolicy(
       Path tlsKey,
       List<CertificateRule> certificates,
       TokenDefaults tokens) {
-    this(listen, tlsCertificate, tlsKey, certificates, tokens, ServiceLimits.NONE, List.of());
+    this(
+        listen,
+        tlsCertificate,
+        tlsKey,
+        certificates,
+        tokens,
+        ServiceLimits.NONE,
+        List.of(),
+        ObservedPolicy.DEFAULT);
   }
 
   /** Every CA bundle the TLS layer must accept: the device rules', then the admin rules'. */

@@ -16,6 +16,7 @@ import org.wgmesh.core.enrolment.CertificateRule;
 import org.wgmesh.core.enrolment.EnrolmentPolicy;
 import org.wgmesh.core.enrolment.Lans;
 import org.wgmesh.core.enrolment.Listen;
+import org.wgmesh.core.enrolment.ObservedPolicy;
 import org.wgmesh.core.enrolment.ServiceLimits;
 import org.wgmesh.core.enrolment.SubjectPattern;
 import org.wgmesh.core.enrolment.TokenDefaults;
@@ -31,7 +32,16 @@ import org.wgmesh.core.yaml.YamlNode;
 final class EnrolmentSpec {
   static final String KEY = "enrolment";
   static final Set<String> KEYS =
-      Set.of("listen", "tls-certificate", "tls-key", "certificates", "tokens", "limits", "admins");
+      Set.of(
+          "listen",
+          "tls-certificate",
+          "tls-key",
+          "certificates",
+          "tokens",
+          "limits",
+          "admins",
+          "observed");
+  static final Set<String> OBSERVED_KEYS = Set.of("roaming", "nat-traversal");
   static final Set<String> RULE_KEYS =
       Set.of("name", "ca", "crl", "subject", "subject-regex", "lan-prefixes", "admit", "rejoin");
 
@@ -104,7 +114,11 @@ final class EnrolmentSpec {
       }
       admins.add(rule);
     }
-    return new EnrolmentPolicy(listen, cert, key, rules, tokens, limits, admins);
+    ObservedPolicy observed =
+        YamlNode.optional(e, "observed")
+            .map(EnrolmentSpec::observed)
+            .orElse(ObservedPolicy.DEFAULT);
+    return new EnrolmentPolicy(listen, cert, key, rules, tokens, limits, admins, observed);
   }
 
   private static ServiceLimits limits(YamlNode n, int addresses) {
@@ -209,17 +223,27 @@ final class EnrolmentSpec {
   }
 
   private static boolean rejoin(Map<String, YamlNode> e) {
-    return YamlNode.optional(e, "rejoin")
+    return flag(e, "rejoin").orElse(false);
+  }
+
+  /** A {@code true}/{@code false} key, if given; anything else names the key and line. */
+  private static Optional<Boolean> flag(Map<String, YamlNode> e, String key) {
+    return YamlNode.optional(e, key)
         .map(
             n ->
                 n.as(
                     t -> {
                       if (!t.equals("true") && !t.equals("false")) {
-                        throw new InputException("rejoin", "'" + t + "' is not true or false");
+                        throw new InputException(key, "'" + t + "' is not true or false");
                       }
                       return Boolean.parseBoolean(t);
-                    }))
-        .orElse(false);
+                    }));
+  }
+
+  /** {@code observed:} (issue 24): what the site publishes of where its hosts are seen. */
+  private static ObservedPolicy observed(YamlNode n) {
+    Map<String, YamlNode> e = n.entries(OBSERVED_KEYS);
+    return new ObservedPolicy(flag(e, "roaming"), flag(e, "nat-traversal"));
   }
 
   /** An absolute path: the service runs from systemd, whose working directory is no guide. */
@@ -280,6 +304,12 @@ final class EnrolmentSpec {
     }
     if (!p.limits().equals(ServiceLimits.NONE)) {
       m.put("limits", renderLimits(p.limits()));
+    }
+    if (!p.observed().equals(ObservedPolicy.DEFAULT)) {
+      Map<String, Object> o = new LinkedHashMap<>();
+      p.observed().roaming().ifPresent(v -> o.put("roaming", v));
+      p.observed().natTraversal().ifPresent(v -> o.put("nat-traversal", v));
+      m.put("observed", o);
     }
     return m;
   }

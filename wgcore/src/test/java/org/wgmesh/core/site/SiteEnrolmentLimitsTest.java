@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.wgmesh.core.enrolment.ObservedPolicy;
 import org.wgmesh.core.enrolment.ServiceLimits;
 import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.error.ExitCode;
@@ -137,5 +138,30 @@ class SiteEnrolmentLimitsTest {
         .satisfies(e -> assertThat(((ConfigException) e).exitCode()).isEqualTo(ExitCode.CONFIG))
         .hasMessageContaining(expected);
     assertThat(Files.readString(yaml)).isEqualTo(bad);
+  }
+
+  @Test
+  void observed_isRead_writtenBackAsGiven_defaultsOn_andABadValueNamed() throws Exception {
+    String none = SECTION.substring(0, SECTION.indexOf("  limits:"));
+    Files.writeString(yaml, good + none);
+    ObservedPolicy d = SiteFile.load(yaml).enrolment().orElseThrow().observed();
+    assertThat(d).isEqualTo(ObservedPolicy.DEFAULT);
+    assertThat(d.roamingOn()).isTrue();
+    assertThat(d.natTraversalOn()).isTrue();
+
+    String off = none + "  observed:\n    nat-traversal: false\n";
+    Files.writeString(yaml, good + off);
+    Site s = SiteFile.load(yaml);
+    ObservedPolicy o = s.enrolment().orElseThrow().observed();
+    assertThat(o.natTraversalOn()).isFalse();
+    assertThat(o.roamingOn()).isTrue();
+    assertThat(SiteCodec.render(s)).isEqualTo(good + off);
+
+    Files.writeString(yaml, good + none + "  observed:\n    roaming: maybe\n");
+    assertThatThrownBy(() -> SiteFile.load(yaml))
+        .hasMessageContaining("enrolment.observed.roaming")
+        .hasMessageContaining("'maybe' is not true or false");
+    Files.writeString(yaml, good + none + "  observed:\n    follow: true\n");
+    assertThatThrownBy(() -> SiteFile.load(yaml)).hasMessageContaining("follow");
   }
 }

@@ -20,6 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.wgmesh.core.enrolment.Admit;
 import org.wgmesh.core.enrolment.CertificateRule;
 import org.wgmesh.core.enrolment.EnrolmentPolicy;
+import org.wgmesh.core.enrolment.ObservedPolicy;
 import org.wgmesh.core.enrolment.ServiceLimits;
 import org.wgmesh.core.enrolment.TokenDefaults;
 import org.wgmesh.core.error.ConfigException;
@@ -270,7 +271,8 @@ class SiteEnrolmentTest {
                     List.of(),
                     TokenDefaults.DEFAULT,
                     ServiceLimits.NONE,
-                    List.of()))
+                    List.of(),
+                    ObservedPolicy.DEFAULT))
         .isInstanceOf(IllegalArgumentException.class);
   }
 

@@ -111,7 +111,10 @@ abstract class WghostServiceHarness {
             StatusAccess.NONE,
             Optional.of(
                 Nudges.watch(
-                    siteFile(), 8, EnrolmentServer.THREAD_NAME + "-nudge", serverLog::write)),
+                    SitePublication.statePath(siteFile()),
+                    8,
+                    EnrolmentServer.THREAD_NAME + "-nudge",
+                    serverLog::write)),
             new Reporter(new PrintWriter(serverLog, true), Reporter.Verbosity.VERBOSE),
             Clock.systemUTC());
   }

@@ -19,6 +19,7 @@ import org.wgmesh.core.site.SiteFile;
 import org.wgmesh.site.admin.AdminPasswordFile;
 import org.wgmesh.site.admin.SiteAdmins;
 import org.wgmesh.site.nudge.Nudges;
+import org.wgmesh.site.publish.SitePublication;
 import org.wgmesh.site.service.EnrolmentServer;
 import org.wgmesh.site.service.ServiceSettings;
 import org.wgmesh.site.service.StatusAccess;
@@ -89,7 +90,7 @@ public final class EnrolmentService {
     // The push: every publication (wgpub, or an admission here) nudges the waiting endpoints.
     Nudges nudges =
         Nudges.watch(
-            siteFile,
+            SitePublication.statePath(siteFile),
             settings.maxFollowers(),
             EnrolmentServer.THREAD_NAME + "-nudge",
             message -> reporter.warn("%s", message));
@@ -107,6 +108,12 @@ public final class EnrolmentService {
     } catch (RuntimeException e) {
       nudges.close(); // the server closes it once started, and when its own start fails
       throw e;
+    }
+    if (policy.observed().any()) {
+      // Roaming and NAT traversal: a change in where peers see a host is published (and pushed).
+      server.closeAlso(
+          ObservedRepublisher.start(
+              siteFile, publisher, reporter, clock, EnrolmentServer.THREAD_NAME + "-observed"));
     }
     reporter.info("enrolment service of %s listening on %s", siteFile, server.addresses());
     return server;

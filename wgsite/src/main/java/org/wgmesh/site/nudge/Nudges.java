@@ -28,14 +28,15 @@ public final class Nudges implements AutoCloseable {
   }
 
   /**
-   * Starts watching the publication state of {@code siteFile}.
+   * Starts watching the site's publication state {@code stateFile} ({@code
+   * SitePublication.statePath}: passed in, so that the push does not depend on the publisher).
    *
    * @param maxFollowers how many endpoints may wait at once
    * @param threadName the watch thread's name (the service's prefix, so tests see it end)
    * @param warnings where a state file that cannot be read is reported (once per change)
    */
   public static Nudges watch(
-      Path siteFile, int maxFollowers, String threadName, Consumer<String> warnings) {
+      Path stateFile, int maxFollowers, String threadName, Consumer<String> warnings) {
     ScheduledExecutorService scheduler =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -46,7 +47,7 @@ public final class Nudges implements AutoCloseable {
     NudgeHub hub = new NudgeHub(0, maxFollowers);
     PublicationWatch watch;
     try {
-      watch = PublicationWatch.start(siteFile, hub, warnings, scheduler, LOOK_EVERY);
+      watch = PublicationWatch.start(stateFile, hub, warnings, scheduler, LOOK_EVERY);
     } catch (RuntimeException e) {
       scheduler.shutdownNow();
       throw e;

@@ -13,7 +13,6 @@ import org.wgmesh.core.error.FileException;
 import org.wgmesh.core.error.WgmeshException;
 import org.wgmesh.core.io.ChangedFile;
 import org.wgmesh.core.record.PublicationState;
-import org.wgmesh.site.publish.SitePublication;
 
 /**
  * Tells the {@link NudgeHub} when the site published: it looks at the publication state file
@@ -30,20 +29,23 @@ public final class PublicationWatch implements AutoCloseable {
   private ScheduledFuture<?> task;
   private Optional<WgmeshException> reported = Optional.empty();
 
-  PublicationWatch(Path siteFile, NudgeHub hub, Consumer<String> warnings) {
-    this.serials = new ChangedFile<>(SitePublication.statePath(siteFile), PublicationWatch::serial);
+  /**
+   * @param stateFile the site's publication state ({@code SitePublication.statePath})
+   */
+  PublicationWatch(Path stateFile, NudgeHub hub, Consumer<String> warnings) {
+    this.serials = new ChangedFile<>(stateFile, PublicationWatch::serial);
     this.hub = hub;
     this.warnings = warnings;
   }
 
   /** Starts looking every {@code every} on {@code scheduler}; the first look is now. */
   public static PublicationWatch start(
-      Path siteFile,
+      Path stateFile,
       NudgeHub hub,
       Consumer<String> warnings,
       ScheduledExecutorService scheduler,
       Duration every) {
-    PublicationWatch watch = new PublicationWatch(siteFile, hub, warnings);
+    PublicationWatch watch = new PublicationWatch(stateFile, hub, warnings);
     watch.look();
     watch.task =
         scheduler.scheduleWithFixedDelay(

@@ -17,6 +17,7 @@ import org.wgmesh.core.record.PublicationVerifier;
 import org.wgmesh.core.site.Site;
 import org.wgmesh.core.site.SiteFile;
 import org.wgmesh.site.publish.target.Publisher;
+import org.wgmesh.site.status.ObservedHosts;
 
 /**
  * The {@code wgpub --verify} service: reads back from the site's publish target what endpoints read
@@ -78,7 +79,8 @@ public final class PublishVerification {
                     domain,
                     site.keys().signing().publicKey(),
                     site.keys().box().publicKey(),
-                    site.hosts(),
+                    ObservedHosts.hosts(
+                        site, siteFile, clock.instant(), message -> reporter.warn("%s", message)),
                     state);
       } catch (DnsException e) {
         metricsFile.ifPresent(

@@ -32,6 +32,7 @@ import org.wgmesh.core.site.SiteFile;
 import org.wgmesh.core.site.SiteKeyRoll;
 import org.wgmesh.core.site.SiteKeyRolls;
 import org.wgmesh.site.publish.target.Publisher;
+import org.wgmesh.site.status.ObservedHosts;
 
 /**
  * The {@code wgpub} service: publishes a site file's mesh to its target. {@link #prepare} reads the
@@ -178,7 +179,10 @@ public final class SitePublication {
               .withNextKeys(
                   announced.map(r -> r.nextSigning().publicKey()),
                   announced.map(r -> r.nextBox().publicKey()));
-      PublicationPlan plan = planner.plan(site.settings(), site.hosts(), state, current, now);
+      // Each host where its peers agree it is (issue 24), as the site's policy allows.
+      List<HostEntry> hosts =
+          ObservedHosts.hosts(site, siteFile, now, message -> reporter.warn("%s", message));
+      PublicationPlan plan = planner.plan(site.settings(), hosts, state, current, now);
       reportKeySwitches(site, plan.newState());
       RecordDiff diff =
           RecordDiff.between(

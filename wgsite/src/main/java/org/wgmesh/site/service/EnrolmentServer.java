@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -49,6 +50,7 @@ public final class EnrolmentServer implements AutoCloseable {
   private final List<ServerConnector> connectors;
   private final ReportReceiver receiver;
   private final Optional<Nudges> nudges;
+  private final List<AutoCloseable> companions = new CopyOnWriteArrayList<>();
 
   private EnrolmentServer(
       Server server,
@@ -218,6 +220,14 @@ public final class EnrolmentServer implements AutoCloseable {
     return new EnrolmentServer(server, connectors, receiver, nudges);
   }
 
+  /**
+   * Something that runs beside the service and ends with it (the site's republication of observed
+   * addresses): closed by {@link #close} after the last request, before the report receiver.
+   */
+  public void closeAlso(AutoCloseable companion) {
+    companions.add(companion);
+  }
+
   /** The push's hub, if the service nudges (tests look at who waits). */
   public Optional<NudgeHub> nudgeHub() {
     return nudges.map(Nudges::hub);
@@ -245,6 +255,13 @@ public final class EnrolmentServer implements AutoCloseable {
       throw new WgmeshException(ExitCode.INTERNAL, "enrolment service", "did not stop: " + e);
     } finally {
       nudges.ifPresent(Nudges::close);
+      for (AutoCloseable c : companions) {
+        try {
+          c.close();
+        } catch (Exception e) {
+          // one that fails to stop must not keep the others (and the receiver's last write) from it
+        }
+      }
       receiver.close();
     }
   }

@@ -93,7 +93,7 @@ public final class StatusFile {
   }
 
   /** Writes {@code hosts} as the whole file, atomically (the old file or the new, never half). */
-  static void write(Path file, Map<String, Received> hosts) {
+  public static void write(Path file, Map<String, Received> hosts) {
     ObjectNode root = Json.object();
     root.put("format", FORMAT);
     ObjectNode list = root.putObject("hosts");

@@ -11,6 +11,7 @@ import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.wgmesh.core.enrolment.EnrolmentPolicy;
 import org.wgmesh.core.enrolment.Listen;
+import org.wgmesh.core.enrolment.ObservedPolicy;
 import org.wgmesh.core.enrolment.ServiceLimits;
 import org.wgmesh.core.enrolment.TokenDefaults;
 import org.wgmesh.site.service.ServiceSettings;
@@ -25,7 +26,8 @@ class EnrolmentSettingsTest {
         List.of(),
         TokenDefaults.DEFAULT,
         limits,
-        List.of());
+        List.of(),
+        ObservedPolicy.DEFAULT);
   }
 
   @Test

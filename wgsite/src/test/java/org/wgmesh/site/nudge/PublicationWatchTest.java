@@ -39,7 +39,8 @@ class PublicationWatchTest {
   @Test
   void aNewSerialInTheStateFile_nudgesTheWaiters_andNothingElseDoes() throws Exception {
     NudgeHub hub = new NudgeHub(0, 10);
-    PublicationWatch watch = new PublicationWatch(site(), hub, warnings::add);
+    PublicationWatch watch =
+        new PublicationWatch(SitePublication.statePath(site()), hub, warnings::add);
     watch.look();
     assertThat(hub.serial()).isZero();
     hub.await(0, nudged::add);
@@ -61,7 +62,8 @@ class PublicationWatchTest {
   void aBrokenStateFile_isReportedOnce_keepsTheSerial_andAFixedOneIsTaken() throws Exception {
     stateWith(3);
     NudgeHub hub = new NudgeHub(0, 10);
-    PublicationWatch watch = new PublicationWatch(site(), hub, warnings::add);
+    PublicationWatch watch =
+        new PublicationWatch(SitePublication.statePath(site()), hub, warnings::add);
     watch.look();
     assertThat(hub.serial()).isEqualTo(3);
     Files.writeString(SitePublication.statePath(site()), "not a state\n");

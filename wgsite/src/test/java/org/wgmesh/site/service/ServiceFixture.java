@@ -34,6 +34,7 @@ import org.wgmesh.site.enrolment.EnrolmentService;
 import org.wgmesh.site.enrolment.PolicyDecider;
 import org.wgmesh.site.enrolment.SitePublisher;
 import org.wgmesh.site.nudge.Nudges;
+import org.wgmesh.site.publish.SitePublication;
 import org.wgmesh.site.publish.TestSites;
 import org.wgmesh.site.status.ReportIntake;
 
@@ -113,7 +114,7 @@ public final class ServiceFixture implements AutoCloseable {
             status,
             Optional.of(
                 Nudges.watch(
-                    yaml,
+                    SitePublication.statePath(yaml),
                     settings.maxFollowers(),
                     EnrolmentServer.THREAD_NAME + "-nudge",
                     message -> reporter.warn("%s", message))),
