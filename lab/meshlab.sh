@@ -6,7 +6,7 @@
 #                     lab/meshlab.sh spawn TARGET NAME -- CMD... (background, PID recorded, log in STATEDIR/logs)
 #                     lab/meshlab.sh block hA hB | unblock hA hB | knot-start ZONE | knot-stop
 #                     lab/meshlab.sh unbound-start ZONE | unbound-stop | unbound-control ARGS...
-#                     lab/meshlab.sh nat-of hN | nat-mode ROUTER [masquerade|random] | move hN ADDRESS | public-of hN
+#                     lab/meshlab.sh nat-of hN | nat-mode ROUTER [masquerade|random] | move hN ADDRESS [--flush-conntrack] | public-of hN
 # Or source it:       . lab/meshlab.sh; meshlab up -n 3; meshlab exec h1 -- ip addr
 #
 # Everything the lab creates is recorded in the state dir (default /tmp/wgl-PREFIX) *before* it is
@@ -29,9 +29,11 @@
 #                   random,fully-random`: a random source port per flow, as a NAT that does not keep
 #                   ports); flushes that router's conntrack table so no old mapping survives.
 #                   Without MODE: prints the current one
-#   move hN ADDRESS a public host's IPv4 address on pub0 becomes ADDRESS (in 203.0.113.0/24, free),
-#                   the old one goes (other addresses and IPv6 stay; a default route is kept):
-#                   roaming. `public-of hN` prints its current public IPv4 address
+#   move hN ADDRESS [--flush-conntrack]   a public host's IPv4 address on pub0 becomes ADDRESS
+#                   (in 203.0.113.0/24, free), the old one goes (other addresses and IPv6 stay; a
+#                   default route is kept): roaming. --flush-conntrack also deletes the host's
+#                   conntrack entries of flows sent to the old address (see ml_move).
+#                   `public-of hN` prints its current public IPv4 address
 # Network safety: only 203.0.113.0/24, 198.51.100.0/24, 192.0.2.0/24, 2001:db8:ff::/64, 198.18.0.0/15 and fd00:18::/32 are used,
 # all inside namespaces made here; the root namespace's interfaces, routes and firewall are never touched.
 
@@ -463,10 +465,21 @@ ml_public_of() { # hN
 # the host had is put back if the change removed it. What the host sends from then on carries the
 # new source address: a WireGuard peer that hears from it (a keepalive, a handshake) moves its
 # endpoint there. Note: `block` matches the original 203.0.113.N addresses.
-ml_move() { # hN ADDRESS
-    local n new old S H P=$ML_PREFIX def
+# But: a flow a peer started towards the old address (DNAT'd by the host's firewall into the mesh
+# namespace) keeps its conntrack entry, and the host's answers on it leave with the OLD source
+# address for as long as they keep the entry alive (always, with keepalives): that peer never sees
+# the new address. Masqueraded flows (the host started them) are dropped by the kernel with the
+# address. --flush-conntrack deletes the host's entries whose original destination is the old
+# address (`conntrack -D --orig-dst OLD`), as something on the host that notices the change would.
+ml_move() { # hN ADDRESS [--flush-conntrack]
+    local n new old S H P=$ML_PREFIX def flush=0
     n=$(ml__hostnum "$1") || return 1
     new=${2:-}
+    case ${3:-} in
+        "") ;;
+        --flush-conntrack) flush=1 ;;
+        *) ml_die "move: unknown option '$3'"; return 1 ;;
+    esac
     [[ $new =~ ^203\.0\.113\.([0-9]{1,3})$ ]] && [ "${BASH_REMATCH[1]}" -ge 1 ] && [ "${BASH_REMATCH[1]}" -le 254 ] ||
         { ml_die "move: ADDRESS must be an address in 203.0.113.1..254, not '$new'"; return 1; }
     old=$(ml_public_of "h$n") || return 1
@@ -487,6 +500,10 @@ ml_move() { # hN ADDRESS
     printf '%s\n' "$new" >"$S/hosts/h$n/public4"
     # shellcheck disable=SC2086
     [ -z "$def" ] || [ -n "$(ip -n "$H" -4 route show default)" ] || ip -n "$H" route add $def || return 1
+    if [ "$flush" = 1 ]; then
+        command -v conntrack >/dev/null || { ml_die "move: --flush-conntrack needs conntrack (Debian package conntrack)"; return 1; }
+        ip netns exec "$H" conntrack -D --orig-dst "$old" >/dev/null 2>&1 || true   # exit 1 when none matched
+    fi
 }
 
 # ---------------------------------------------------------------- Knot DNS in the dns netns
