@@ -133,14 +133,21 @@ teardown_verdict() {
 # For hosts enrolled through the site's service (mf_enrol_service): each sends its health with
 # `wgdeploy --check --report`, the site shows it in `wgsite --status --json` (read with node).
 
-# wgdeploy --check --report on the hosts listed, at once; REPORT_RC[N] is each one's exit code,
-# its output in STATE/report-hN.out/.err.
+# wgdeploy --check --report on the hosts listed, at once (at most REPORT_PARALLEL at a time when
+# it is set: each is a JVM, and the report gives the service 3 s to connect, TLS included);
+# REPORT_RC[N] is each one's exit code, its output in STATE/report-hN.out/.err.
 declare -A REPORT_RC
 REPORTS_SENT=0                     # mf_now_ms just before the last report_from
+REPORT_PARALLEL=${REPORT_PARALLEL:-0}
 report_from() { # N...
     local n p pids=()
     REPORTS_SENT=$(mf_now_ms)
     for n in "$@"; do
+        if [ "$REPORT_PARALLEL" -gt 0 ] && [ ${#pids[@]} -ge "$REPORT_PARALLEL" ]; then
+            wait "${pids[0]#*:}"
+            REPORT_RC[${pids[0]%%:*}]=$?
+            pids=("${pids[@]:1}")
+        fi
         ( mf_check "$n" --report
           rc=$?
           printf '%s\n' "$MF_OUT" >"$(ml__state)/report-h$n.out"
