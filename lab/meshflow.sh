@@ -400,7 +400,7 @@ mf_endpoint() { # N IFACE
 }
 
 # Polls until host N's IFACE endpoint matches GLOB (a bash pattern, e.g. '203.0.113.104:*');
-# prints the elapsed ms; on timeout MF_ERR names the endpoint last seen.
+# prints the elapsed ms; on timeout MF_ERR (and stderr) names the endpoint last seen.
 mf_wait_endpoint() { # SECS N IFACE GLOB
     local t0 end ep
     t0=$(mf_now_ms)
@@ -409,7 +409,13 @@ mf_wait_endpoint() { # SECS N IFACE GLOB
         ep=$(mf_endpoint "$2" "$3")
         # shellcheck disable=SC2053
         [[ $ep == $4 ]] && break
-        [ "$(mf_now_ms)" -lt "$end" ] || { MF_ERR="h$2's $3 endpoint is '$ep' after $1 s, want $4"; echo $(($(mf_now_ms) - t0)); return 1; }
+        if [ "$(mf_now_ms)" -ge "$end" ]; then
+            # Also on stderr: MF_ERR does not leave the $(...) a caller reads the time with.
+            MF_ERR="h$2's $3 endpoint is '$ep' after $1 s, want $4"
+            printf 'mf_wait_endpoint: %s\n' "$MF_ERR" >&2
+            echo $(($(mf_now_ms) - t0))
+            return 1
+        fi
         sleep 0.1
     done
     echo $(($(mf_now_ms) - t0))

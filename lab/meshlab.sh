@@ -31,8 +31,9 @@
 #                   Without MODE: prints the current one
 #   move hN ADDRESS [--flush-conntrack]   a public host's IPv4 address on pub0 becomes ADDRESS
 #                   (in 203.0.113.0/24, free), the old one goes (other addresses and IPv6 stay; a
-#                   default route is kept): roaming. --flush-conntrack also deletes the host's
-#                   conntrack entries of flows sent to the old address (see ml_move).
+#                   default route is kept) and the internet drops what is sent to it: roaming.
+#                   --flush-conntrack also deletes the host's conntrack entries of flows sent to
+#                   the old address (see ml_move).
 #                   `public-of hN` prints its current public IPv4 address
 # Network safety: only 203.0.113.0/24, 198.51.100.0/24, 192.0.2.0/24, 2001:db8:ff::/64, 198.18.0.0/15 and fd00:18::/32 are used,
 # all inside namespaces made here; the root namespace's interfaces, routes and firewall are never touched.
@@ -465,6 +466,11 @@ ml_public_of() { # hN
 # the host had is put back if the change removed it. What the host sends from then on carries the
 # new source address: a WireGuard peer that hears from it (a keepalive, a handshake) moves its
 # endpoint there. Note: `block` matches the original 203.0.113.N addresses.
+# The old address is gone from the network as when a provider hands it to someone else: before it
+# is removed, the internet bridge starts dropping IPv4 sent to it (ebtables in the inet netns,
+# recorded in STATE/moved; a later move to that address lifts it). Without that, a peer's cached
+# neighbour entry would still deliver to the host, whose DNAT matches its interface and not its
+# address, and so would take the peer's packets in as a flow to the old address.
 # But: a flow a peer started towards the old address (DNAT'd by the host's firewall into the mesh
 # namespace) keeps its conntrack entry, and the host's answers on it leave with the OLD source
 # address for as long as they keep the entry alive (always, with keepalives): that peer never sees
@@ -484,6 +490,8 @@ ml_move() { # hN ADDRESS [--flush-conntrack]
         { ml_die "move: ADDRESS must be an address in 203.0.113.1..254, not '$new'"; return 1; }
     old=$(ml_public_of "h$n") || return 1
     [ "$new" != "$old" ] || return 0
+    [ "$flush" = 0 ] || command -v conntrack >/dev/null ||
+        { ml_die "move: --flush-conntrack needs conntrack (Debian package conntrack)"; return 1; }
     S=$(ml__state)
     H="$P-h$n"
     # In use on the lab's internet (a host, a router, the site, DNS): refused, as a real move would
@@ -494,6 +502,15 @@ ml_move() { # hN ADDRESS [--flush-conntrack]
             { ml_die "move: $new is in use ($ns)"; return 1; }
     done
     def=$(ip -n "$H" -4 route show default)
+    if grep -qx "$new" "$S/moved" 2>/dev/null; then
+        ml_exec inet -- ebtables -t filter -D FORWARD -p IPv4 --ip-dst "$new" -j DROP || return 1
+        grep -vx "$new" "$S/moved" >"$S/moved.new"
+        mv "$S/moved.new" "$S/moved"
+    fi
+    if ! grep -qx "$old" "$S/moved" 2>/dev/null; then
+        ml__rec moved "$old"
+        ml_exec inet -- ebtables -t filter -A FORWARD -p IPv4 --ip-dst "$old" -j DROP || return 1
+    fi
     ip netns exec "$H" sysctl -qw net.ipv4.conf.pub0.promote_secondaries=1 || return 1
     ip -n "$H" addr add "$new/24" dev pub0 || return 1
     ip -n "$H" addr del "$old/24" dev pub0 || return 1
@@ -501,7 +518,6 @@ ml_move() { # hN ADDRESS [--flush-conntrack]
     # shellcheck disable=SC2086
     [ -z "$def" ] || [ -n "$(ip -n "$H" -4 route show default)" ] || ip -n "$H" route add $def || return 1
     if [ "$flush" = 1 ]; then
-        command -v conntrack >/dev/null || { ml_die "move: --flush-conntrack needs conntrack (Debian package conntrack)"; return 1; }
         ip netns exec "$H" conntrack -D --orig-dst "$old" >/dev/null 2>&1 || true   # exit 1 when none matched
     fi
 }
