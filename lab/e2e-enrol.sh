@@ -44,26 +44,19 @@ command -v openssl >/dev/null && command -v faketime >/dev/null ||
     { echo "e2e-enrol: openssl and faketime needed (scripts/setup-debian.sh installs them)" >&2; exit 2; }
 
 FLEET="1 2 3 4 5"
-SERVICE_IP=203.0.113.250
-URL=https://$SERVICE_IP:8443
+URL=$MF_SERVICE_URL                # https://203.0.113.250:8443 (lab/meshflow.sh: the service's functions)
 FLEET_DNS=fleet.wgmesh.test        # device certificates: CN=hN.fleet.wgmesh.test -> hostname hN
 
 # ---------------------------------------------------------------- a minimal openssl PKI
-# shellcheck source=pki.sh
-. "$HERE/pki.sh"
+# lab/pki.sh, sourced by lab/meshflow.sh: the site TLS CA by mf_service_pki, the others below.
 
 # ---------------------------------------------------------------- helpers
 
-# wghost --enrol on host N with the service's CA and the credentials given.
-enrol() { # N CREDENTIAL-OPTIONS...
-    local n=$1
-    shift
-    mf__run "h$n" -- "$MF_BIN/wghost" --enrol "$URL" --ca "$PKI/site/ca.pem" "$@" "$MF_DOMAIN"
-}
+# wghost --enrol on host N with the service's CA and the credentials given (lab/meshflow.sh).
+enrol() { mf_enrol_service "$@"; }
 cert_of() { printf -- '--cert %s/fleet/%s.pem --key %s/fleet/%s.key' "$PKI" "$1" "$PKI" "$1"; }
 # NUMBER ASN PORT of host hN (wgsite --list).
 host_row() { mf__run site -- "$MF_BIN/wgsite" --list "$SITE" && awk -v h="h$1" '$2 == h {print $1, $4, $5}' <<<"$MF_OUT"; }
-token_of() { awk '$1 == "token:" {print $2}' <<<"$MF_OUT"; }
 
 # curl against the service from SOURCE (an address of its own, so each check has its own rate
 # bucket), in h6. Sets HTTP (status, 0 when none), BODY, HDRS, CURL_RC.
@@ -123,85 +116,6 @@ mf_bfd_list() { mf_birdc "$1" show bfd sessions | awk '$2 ~ /^wg/ {print $2, $3}
 SHOTS=${WGM_ARTEFACTS:-$MF_ROOT/lab/artefacts}/e2e-enrol
 CUT_A=2 CUT_B=4                    # the cut link: a certificate host and a token host
 
-# wgdeploy --check --report on the hosts listed, at once; REPORT_RC[N] is each one's exit code,
-# its output in STATE/report-hN.out/.err.
-declare -A REPORT_RC
-REPORTS_SENT=0                     # mf_now_ms just before the last report_from
-report_from() { # N...
-    local n p pids=()
-    REPORTS_SENT=$(mf_now_ms)
-    for n in "$@"; do
-        ( mf_check "$n" --report
-          rc=$?
-          printf '%s\n' "$MF_OUT" >"$(ml__state)/report-h$n.out"
-          printf '%s\n' "$MF_ERR" >"$(ml__state)/report-h$n.err"
-          exit $rc ) &
-        pids+=("$n:$!")
-    done
-    for p in "${pids[@]}"; do
-        wait "${p#*:}"
-        REPORT_RC[${p%%:*}]=$?
-    done
-}
-# Each host listed must have reported with exit code WANT (0 healthy, 12 unhealthy: both mean the
-# report was stored; any other is the report's own failure).
-reported() { # WANT N...
-    local want=$1 n
-    shift
-    for n in "$@"; do
-        [ "${REPORT_RC[$n]:-?}" = "$want" ] ||
-            bad "wgdeploy --check --report on h$n exited ${REPORT_RC[$n]:-?}, want $want: $(grep -hE '^(FAIL|error|hint)' "$(ml__state)/report-h$n".{out,err} | tr '\n' ' ')"
-    done
-}
-# wgsite --status --json --metrics in the site namespace (as the lab runs wgsite): one line per
-# host "HOST HEALTH LINKS-UP PEERS REPORT-AGE SERIAL FAILED-CHECKS RECEIVED-MS" in STATUS_ROWS (node reads the
-# JSON: it is there for the browser anyway), the document in STATE/status.json, the metrics in
-# STATE/site-status.prom.
-site_status() {
-    local d
-    d=$(ml__state)
-    mf__run site -- "$MF_BIN/wgsite" --status --json --metrics "$d/site-status.prom" "$SITE" || { bad "wgsite --status --json: $MF_ERR"; return 1; }
-    printf '%s\n' "$MF_OUT" >"$d/status.json"
-    STATUS_ROWS=$(node -e 'for (const h of JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).hosts)
-        console.log([h.host, h.health, h["links-up"] ?? "-", h.peers ?? "-", h["report-age"] ?? "-", h.serial ?? "-",
-            (h["failed-checks"] || []).join(",") || "-", Date.parse(h.received ?? "") || 0].join(" "))' "$d/status.json") || { bad "status JSON unreadable: ${MF_OUT:0:300}"; return 1; }
-}
-# site_status, once the status file holds the reports the hosts listed sent in the last
-# report_from: the service keeps reports in memory and writes the file at most once a second
-# (docs/enrolment.md, "The status file"), so a read right after the reports can still show the
-# earlier ones (a CI run saw h2 unhealthy from its report during the cut).
-site_status_reported() { # N...
-    local n end stale
-    end=$(( $(mf_now_ms) + 5000 ))
-    while :; do
-        site_status || return 1
-        stale=
-        for n in "$@"; do
-            awk -v h="h$n" -v t="$REPORTS_SENT" '$1 == h && $8 >= t {f = 1} END {exit !f}' <<<"$STATUS_ROWS" || stale+=" h$n"
-        done
-        [ -z "$stale" ] && return 0
-        [ "$(mf_now_ms)" -lt "$end" ] || { bad "wgsite --status: no report received from$stale since the last run, 5 s after it"; return 1; }
-        sleep 0.2
-    done
-}
-# Every host listed is HEALTH in STATUS_ROWS with a report at most 60 s old (and, when healthy,
-# every link up).
-status_is() { # HEALTH N...
-    local want=$1 n row health up peers age
-    shift
-    for n in "$@"; do
-        row=$(awk -v h="h$n" '$1 == h' <<<"$STATUS_ROWS")
-        read -r _ health up peers age _ <<<"$row"
-        [ "$health" = "$want" ] || { bad "wgsite --status: h$n is '${health:-absent}', want $want ($row)"; continue; }
-        [ "$age" != - ] && [ "$age" -le 60 ] || bad "wgsite --status: h$n's last report is '$age' s old, want a recent one"
-        [ "$want" != healthy ] || { [ "$up" = 4 ] && [ "$peers" = 4 ]; } || bad "wgsite --status: h$n has links $up/$peers up, want 4/4"
-    done
-}
-metric_is() { # NAME VALUE
-    local got
-    got=$(awk -v n="$1" '$1 == n {print $2}' "$(ml__state)/site-status.prom")
-    [ "$got" = "$2" ] || bad "the site's metrics: $1 is '${got:-absent}', want $2"
-}
 # Waits until BFD on hA sees its session to hB as S (Up/Down).
 bfd_to_is() { # A B STATE SECS
     local end=$(( $(mf_now_ms) + $4 * 1000 ))
@@ -313,12 +227,11 @@ LAB_UP=1
 if ! ml_up -n 6 >/dev/null || ! ml_knot_start "$MF_ZONE" >/dev/null 2>&1; then
     bad "lab did not come up"; verdict fleet ""; echo "$PASSED passed, $((FAILED + 6)) failed"; exit 1
 fi
-PKI=$(ml__state)/pki
+PKI=$(mf__pki)
 SITE=$(mf__site)/wgmesh.yaml
+STATUS_HOSTS=$FLEET
 {
-    mkdir -p "$PKI" && chmod 0755 "$PKI"
-    pki_ca "$PKI/site" "wgmesh lab site CA" &&
-        pki_leaf "$PKI/site" server "/CN=site.wgmesh.test" server "IP:$SERVICE_IP" || bad "site CA: $(tail -n 3 "$PKI/site/openssl.log")"
+    mf_service_pki || bad "$MF_ERR"
     pki_ca "$PKI/fleet" "wgmesh lab fleet CA" || bad "fleet CA: $(tail -n 3 "$PKI/fleet/openssl.log")"
     for n in 1 2 3; do pki_leaf "$PKI/fleet" "h$n" "/O=wgmesh lab/CN=h$n.$FLEET_DNS" device || bad "certificate of h$n"; done
     pki_leaf "$PKI/fleet" revoked "/CN=h6.$FLEET_DNS" device && pki_revoke "$PKI/fleet" revoked || bad "revoked certificate"
@@ -326,12 +239,7 @@ SITE=$(mf__site)/wgmesh.yaml
     pki_ca "$PKI/other" "some other CA" && pki_leaf "$PKI/other" foreign "/CN=h6.$FLEET_DNS" device || bad "other CA"
     # The hosts read the files from the state dir (shared with them); the keys stay 0600.
     mf_site_init || bad "site init: $MF_ERR"
-    cat >>"$SITE" <<YAML
-enrolment:
-  listen:
-  - $SERVICE_IP:8443
-  tls-certificate: $PKI/site/server.pem
-  tls-key: $PKI/site/server.key
+    mf_service_section <<YAML || bad "wgsite refuses the enrolment section: $MF_ERR"
   certificates:
   - name: fleet
     ca: $PKI/fleet/ca.pem
@@ -347,28 +255,19 @@ enrolment:
     uses: 1
     admit: auto
 YAML
-    mf__run site -- "$MF_BIN/wgsite" "$SITE" || bad "wgsite refuses the enrolment section: $MF_ERR"
-    TLAN=(--lan 198.18.0.0/16 --lan fd00:18::/32)
     for n in 4 5; do
-        mf__run site -- "$MF_BIN/wgsite" --token --hostname "h$n" "${TLAN[@]}" "$SITE" || bad "wgsite --token for h$n: $MF_ERR"
-        token_of >"$(mf__site)/h$n.token"
+        mf_token "h$n" "$(mf__site)/h$n.token" || bad "wgsite --token for h$n: $MF_ERR"
     done
     # A token made "two days ago" for an hour: expired now.
-    mf__run site -- env FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f -2d "$MF_BIN/wgsite" --token --hostname 'h*' "${TLAN[@]}" "$SITE" ||
+    mf__run site -- env FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f -2d "$MF_BIN/wgsite" --token --hostname 'h*' \
+        --lan 198.18.0.0/16 --lan fd00:18::/32 "$SITE" ||
         bad "wgsite --token two days ago: $MF_ERR"
-    token_of >"$(mf__site)/expired.token"
+    mf_token_of >"$(mf__site)/expired.token"
     # The status page's admin (--serve reads the admins at its start): a password made here, given
     # on standard input, never on a command line.
     (umask 077 && openssl rand -hex 16 >"$PKI/admin.password") &&
         mf__run site -- "$MF_BIN/wgsite" --admin-password admin "$SITE" <"$PKI/admin.password" || bad "wgsite --admin-password: $MF_ERR"
-    SERVE_PID=$(ml_spawn site wgsite-serve -- "$MF_BIN/wgsite" --serve "$SITE") || bad "wgsite --serve did not start"
-    for _ in $(seq 1 300); do
-        ml_exec site -- ss -Hltn "sport = :8443" | grep -q 8443 && break
-        ml__alive "${SERVE_PID:-0}" || break
-        sleep 0.1
-    done
-    ml_exec site -- ss -Hltn "sport = :8443" | grep -qE "$SERVICE_IP]?:8443 " ||
-        bad "the service does not listen on $SERVICE_IP:8443: $(tail -n 5 "$(ml__state)/logs/wgsite-serve.log")"
+    mf_service_start && mf_service_wait 30 || bad "$MF_ERR"
 }
 SERVICE_LOG=$(ml__state)/logs/wgsite-serve.log
 # A slow body, started now (it runs into the service's 30 s connection deadline while the fleet

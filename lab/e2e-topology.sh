@@ -5,12 +5,17 @@
 #   lab/e2e-topology.sh [-p PREFIX] [--keep]
 #
 # One lab of 8 simulated hosts: hubs h1 and h2; public spokes h3, h4, h5, h8; spokes h6 and h7
-# behind a NAT router namespace (nftables masquerade, no inbound port forwarding); h5 and h8 share
-# a second network (192.0.2.0/24) and register it, so they link directly over it. The site file
-# says `topology: {policy: hub-and-spoke, hubs: [h1, h2]}`. Checks: every host has exactly the
-# links the policy gives it; every LAN reaches every LAN over IPv4 and IPv6; h5 and h8 route to
-# each other over their direct link (route and counters); a hub stopped under probes between
-# spokes: traffic keeps flowing through the other hub, loss window measured; teardown.
+# each behind a NAT router of its own (meshlab up --nat 6 --nat 7: nftables masquerade, which
+# keeps source ports, no inbound port forwarding); h5 and h8 share a second network
+# (192.0.2.0/24) and register it, so they link directly over it. Every host joins through the
+# site's enrolment service (`wgsite --serve` in the site netns, `wghost --enrol` with a join token
+# from `wgsite --token`), so every host has a report channel. The site file says `topology:
+# {policy: hub-and-spoke, hubs: [h1, h2]}`. Checks: every host has exactly the links the policy
+# gives it, the hubs see each NAT spoke at its own router's address with its port kept; every LAN
+# reaches every LAN over IPv4 and IPv6; every host reports (`wgdeploy --check --report`) and
+# `wgsite --status --json` shows all 8 healthy; h5 and h8 route to each other over their direct
+# link (route and counters); a hub stopped under probes between spokes: traffic keeps flowing
+# through the other hub, loss window measured; teardown.
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -21,8 +26,10 @@ SCENARIO=e2e-topology
 
 HOSTS="1 2 3 4 5 6 7 8"
 HUBS="1 2"
-MF_NAT_HOSTS="6 7"
+MF_NAT_HOSTS="6 7"                # each behind a NAT router of its own
 SHARED="5 8"
+STATUS_HOSTS=$HOSTS               # wgsite --status: each host's links as mf_peers_of gives them
+TOKEN=                            # the join token file (STATE/site/fleet.token)
 
 # The links the policy gives each host: hubs link to every other host; a spoke to both hubs, and
 # h5 and h8 to each other over their shared network.
@@ -45,23 +52,60 @@ links_of() { ml_exec "h$1/$MF_LOCUS" -- wg show interfaces 2>/dev/null | tr ' ' 
 rx_of() { ml_exec "h$1/$MF_LOCUS" -- wg show "$2" transfer | awk '{s += $2} END {print s + 0}'; }
 
 # ---------------------------------------------------------------- 1. topology
-log "lab up (8 hosts, h6 and h7 behind NAT, h5 and h8 sharing 192.0.2.0/24) and Knot for $MF_ZONE"
+log "lab up (8 hosts, h6 and h7 each behind a NAT router, h5 and h8 sharing 192.0.2.0/24) and Knot for $MF_ZONE"
 LAB_UP=1
-if ! ml_up -n 8 --nat 6,7 --segment 5,8 >/dev/null || ! ml_knot_start "$MF_ZONE" >/dev/null 2>&1; then
+if ! ml_up -n 8 --nat 6 --nat 7 --segment 5,8 >/dev/null || ! ml_knot_start "$MF_ZONE" >/dev/null 2>&1; then
     bad "lab did not come up"
     verdict topology ""
     echo "$PASSED passed, $((FAILED + 4)) failed"
     exit 1
 fi
 T0=$(mf_now_ms)
+log "site with an enrolment section (TLS PKI, one join token for h*), wgsite --serve on $MF_SERVICE_URL; wgconfig on every host"
 {
+    mf_service_pki || bad "$MF_ERR"
     mf_site_init || bad "site init: $MF_ERR"
+    # The enrolment service: join tokens admit at once; one token for the 8 hosts.
+    mf_service_section <<YAML || bad "wgsite refuses the enrolment section: $MF_ERR"
+  tokens:
+    expires: 1h
+    uses: 8
+    admit: auto
+YAML
+    TOKEN=$(mf__site)/fleet.token
+    mf_token 'h*' "$TOKEN" || bad "wgsite --token: $MF_ERR"
+}
+if [ ${#ERRS[@]} = 0 ]; then
+    mf_service_start || bad "$MF_ERR"
+    # wgconfig on every host at once (it reads the mesh record, the site is not involved) while
+    # the service starts; then wghost --enrol one host after the other, so that the site numbers
+    # hN as N (the links are checked by name: wgP is the link to hP).
+    pids=()
+    for n in $HOSTS; do
+        ( mf_configure "$n" || { printf '%s\n' "$MF_ERR" >"$(ml__state)/configure-h$n.err"; exit 1; } ) &
+        pids+=("$n:$!")
+    done
+    for p in "${pids[@]}"; do
+        wait "${p#*:}" || bad "wgconfig on h${p%%:*}: $(cat "$(ml__state)/configure-h${p%%:*}.err")"
+    done
+    mf_service_wait 60 || bad "$MF_ERR"
+fi
+if [ ${#ERRS[@]} = 0 ]; then
+    log "wghost --enrol on h1..h8, one after the other"
     for n in $HOSTS; do
         extra=()
-        [[ " $SHARED " == *" $n "* ]] && extra=(-- --shared-lan "192.0.2.$n/24")
-        mf_enrol "$n" "${extra[@]}" || bad "enrol h$n: $MF_ERR"
+        [[ " $SHARED " == *" $n "* ]] && extra=(--shared-lan "192.0.2.$n/24")
+        mf_enrol_service "$n" --token-file "$TOKEN" "${extra[@]}" || { bad "h$n: wghost --enrol exited $?: $MF_OUT $(grep -m2 -E '^(error|hint)' <<<"$MF_ERR" | tr '\n' ' ')"; break; }
+        grep -q '^admitted: ' <<<"$MF_OUT" || { bad "h$n was not admitted: $MF_OUT"; break; }
     done
-    mf_admit $HOSTS || bad "wgsite -i: $MF_ERR"
+    T_ENROLLED=$(mf_now_ms)
+    # Every host has its report channel (docs/enrolment.md, "From the host").
+    for n in $HOSTS; do
+        ml_exec "h$n" -- grep -q '^report-url: ' "/etc/wgmesh/$MF_DOMAIN.yaml" || bad "h$n's endpoint file has no report-url"
+    done
+fi
+if [ ${#ERRS[@]} = 0 ]; then
+    log "hub-and-spoke policy into the site file, wgpub, wgdeploy on every host"
     # The policy goes into the site file; wgsite validates it (names, public addresses).
     SITE_FILE="$(mf__site)/wgmesh.yaml"
     sed -i '/^topology:/d' "$SITE_FILE"
@@ -70,9 +114,10 @@ T0=$(mf_now_ms)
     mf_publish || bad "wgpub: $MF_ERR"
     mf_verify || bad "wgpub --verify: $MF_ERR"
     for n in $HOSTS; do mf_deploy "$n" || bad "wgdeploy on h$n failed (exit $?): $MF_ERR"; done
-}
+fi
 T_DEPLOYED=$(mf_now_ms)
 LINKS=""
+NATEP=""
 if [ ${#ERRS[@]} = 0 ]; then
     for n in $HOSTS; do
         want=$(for p in $(mf_peers_of "$n" $HOSTS); do printf 'wg%s ' "$p"; done)
@@ -81,15 +126,61 @@ if [ ${#ERRS[@]} = 0 ]; then
         LINKS+="h$n:$(wc -w <<<"$got") "
     done
     if ms=$(mf_wait_converged 90 $HOSTS); then FIG_CONVERGE="$ms ms"; else bad "not converged 90 s after the last wgdeploy: $MF_ERR"; FIG_CONVERGE=-; fi
+    # Each NAT spoke reaches the hubs from its own router's outside address, and both NATs (the
+    # host's own masquerade and the router's) kept the port: hub H sees spoke S at ROUTER:51000+H.
+    for n in $MF_NAT_HOSTS; do
+        r=$(ml_nat_of "h$n") && k=$(ml__nat_index "$n") || { bad "h$n is not behind a NAT router"; continue; }
+        for h in $HUBS; do
+            ep=$(mf_endpoint "$h" "wg$n")
+            [ "$ep" = "$(ml__nat_out4 "$k"):$((51000 + h))" ] || bad "h$h sees h$n at '$ep', want $(ml__nat_out4 "$k"):$((51000 + h)) (h$n's router $r, port kept)"
+            NATEP+="h$h sees h$n at $ep; "
+        done
+    done
 fi
-verdict topology "8 hosts deployed in $(( (T_DEPLOYED - T0) / 1000 )) s; links per host: ${LINKS}(hubs 7, spokes 2, h5/h8 3); BGP Established, BFD Up on every link; 56 LAN pairs x v4+v6 reachable ${FIG_CONVERGE:-}"
+verdict topology "8 hosts enrolled through the service in $(( (${T_ENROLLED:-$T0} - T0) / 1000 )) s, deployed $(( (T_DEPLOYED - T0) / 1000 )) s after the start; links per host: ${LINKS}(hubs 7, spokes 2, h5/h8 3); ${NATEP}BGP Established, BFD Up on every link; 56 LAN pairs x v4+v6 reachable ${FIG_CONVERGE:-}"
+
+# ---------------------------------------------------------------- 2. reports
+# Two at a time (the machine's cores): eight JVMs at once on a loaded 2-core machine starved the
+# service and the reports' own TLS past the report's 3 s connect timeout (exit 6). A report that
+# still was not answered in time (exit 6), or whose check found a link down (exit 12: a BFD
+# session flapped under the machine's load once, after the mesh had converged), is sent once more,
+# as the host's next timer run would, after the mesh is whole again; the figures say so.
+log "reports: every host runs wgdeploy --check --report, two at a time; wgsite --status --json"
+REPORT_PARALLEL=2
+t0=$(mf_now_ms)
+report_from $HOSTS
+AGAIN=""
+RETRIED=""
+for n in $HOSTS; do
+    case ${REPORT_RC[$n]} in
+        6) AGAIN+=" $n" RETRIED+=" h$n (not answered in time);" ;;
+        12) AGAIN+=" $n" RETRIED+=" h$n ($(grep -m1 '^FAIL ' "$(ml__state)/report-h$n.out"));" ;;
+    esac
+done
+if [ -n "$AGAIN" ]; then
+    log "  sent again:$RETRIED"
+    # shellcheck disable=SC2086
+    mf_wait_converged 60 $HOSTS >/dev/null || bad "not converged again before the second reports: $MF_ERR"
+    sent=$REPORTS_SENT
+    # shellcheck disable=SC2086
+    report_from $AGAIN
+    REPORTS_SENT=$sent
+fi
+reported 0 $HOSTS
+FIG_REPORTS=$(( $(mf_now_ms) - t0 ))
+if ! command -v node >/dev/null; then
+    bad "node is not installed (scripts/setup-debian.sh installs Debian's nodejs: docs/e2e.md)"
+elif site_status_reported $HOSTS; then
+    status_is healthy $HOSTS
+fi
+verdict reports "8 x wgdeploy --check --report (join-token report credentials, 2 at a time) in $FIG_REPORTS ms, exit codes $(for n in $HOSTS; do printf 'h%s:%s ' "$n" "${REPORT_RC[$n]:-?}"; done)(sent again:${RETRIED:- none}); wgsite --status --json: $(awk '$2 == "healthy"' <<<"${STATUS_ROWS:-}" | grep -c .) of 8 healthy, links up $(awk '{printf "%s %s/%s ", $1, $3, $4}' <<<"${STATUS_ROWS:-}")"
 
 # ---------------------------------------------------------------- 2. shortcut
 log "same-LAN shortcut: h5 <-> h8 over 192.0.2.0/24"
 R4=$(mf_route_dev 5 198.18.8.100) R6=$(mf_route_dev 5 fd00:18:8::100) B4=$(mf_route_dev 8 198.18.5.100)
 [ "$R4" = wg8 ] && [ "$R6" = wg8 ] || bad "h5 routes to h8's LAN via '$R4' (v4) / '$R6' (v6), want wg8"
 [ "$B4" = wg5 ] || bad "h8 routes to h5's LAN via '$B4', want wg5"
-EP=$(ml_exec "h5/$MF_LOCUS" -- wg show wg8 endpoints | awk '{print $2}')
+EP=$(mf_endpoint 5 wg8)
 [[ $EP == 192.0.2.8:* ]] || bad "h5's wg8 sends to '$EP', want 192.0.2.8:PORT"
 before8=$(rx_of 5 wg8) before1=$(rx_of 5 wg1) before2=$(rx_of 5 wg2)
 ml_exec h5-lan -- ping -n -q -c 20 -i 0.01 -s 1000 198.18.8.100 >/dev/null 2>&1 || bad "h5-lan cannot ping h8-lan"
@@ -124,6 +215,6 @@ verdict hub-failure "h$DOWN stopped: h3 -> h4 was via $VIA, then via ${AFTER:-?}
 
 teardown_verdict
 WALL=$(( ($(mf_now_ms) - T_START) / 1000 ))
-echo "figures: links ${LINKS}; converged ${FIG_CONVERGE:-}; hub failure ${FIG:-}; wall time ${WALL} s"
+echo "figures: links ${LINKS}; converged ${FIG_CONVERGE:-}; reports ${FIG_REPORTS:-?} ms; hub failure ${FIG:-}; wall time ${WALL} s"
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" = 0 ]

@@ -21,6 +21,16 @@
 #   mf_matrix_ok N...            every LAN client reaches every other one, IPv4 and IPv6
 #   mf_wait_converged SECS N...  poll both until they hold (or the deadline passes)
 #   mf_probe_start NAME FROM ADDR INTERVAL / mf_probe_stop NAME   continuous ping and its loss window
+#   mf_endpoint N IFACE          what WireGuard on hN sees as IFACE's peer endpoint (ADDRESS:PORT)
+#   mf_wait_endpoint SECS N IFACE GLOB   poll until it matches GLOB (e.g. '203.0.113.104:*')
+# The site's enrolment service (docs/enrolment.md), in the `site` netns on $MF_SERVICE_URL:
+#   mf_service_pki               the site TLS CA and the service's certificate (STATE/pki/site)
+#   mf_service_section < RULES   appends the `enrolment:` section (listen, TLS files, then RULES:
+#                                its certificates/tokens/limits keys, indented by 2); wgsite checks it
+#   mf_service_start / mf_service_wait [SECS]   wgsite --serve in the background / until it listens
+#   mf_token PATTERN FILE [opts] wgsite --token --hostname PATTERN with the lab's LAN prefixes > FILE
+#   mf_enrol_service N CRED...   on hN: wghost --enrol URL --ca STATE/pki/site/ca.pem CRED... (run
+#                                mf_configure N first); the decision in $MF_OUT
 #
 # Every function returns non-zero on failure and leaves the command's stderr in $MF_ERR.
 
@@ -43,9 +53,14 @@ else
     MF_HOST_RESOLVER=$MF_RESOLVER
 fi
 MF_BIRD_SOCK=/run/wgmesh/bird-$MF_LOCUS.ctl   # docs/deploy.md: run root /run/wgmesh
+MF_SERVICE_IP=203.0.113.250                # the site netns: the enrolment service listens there
+MF_SERVICE_URL=https://$MF_SERVICE_IP:8443
 MF_FP=
 MF_ERR=
 MF_OUT=
+
+# shellcheck source=pki.sh
+. "$MF_HERE/pki.sh"
 
 mf_now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
@@ -179,6 +194,79 @@ mf_deploy() { # N [extra options]
     return $rc
 }
 
+# ---------------------------------------------------------------- the site's enrolment service
+
+mf__pki() { printf '%s/pki' "$(ml__state)"; }
+
+# The site TLS CA and the service's certificate, naming $MF_SERVICE_IP, in STATE/pki/site/ (lab/pki.sh).
+# The hosts read STATE/pki/site/ca.pem (wghost --enrol --ca); the keys stay 0600.
+mf_service_pki() {
+    local d
+    d=$(mf__pki)
+    mkdir -p "$d" && chmod 0755 "$d" || { MF_ERR="cannot make $d"; return 1; }
+    pki_ca "$d/site" "wgmesh lab site CA" &&
+        pki_leaf "$d/site" server "/CN=site.wgmesh.test" server "IP:$MF_SERVICE_IP" ||
+        { MF_ERR="site CA: $(tail -n 3 "$d/site/openssl.log")"; return 1; }
+}
+
+# Appends the site file's `enrolment:` section: listen on $MF_SERVICE_IP:8443 with the certificate
+# of mf_service_pki, then the rest of the section from stdin (keys such as certificates, tokens,
+# limits, indented by 2 spaces). wgsite reads the file back: a bad section fails here.
+mf_service_section() { # < RULES
+    local site pki
+    site="$(mf__site)/wgmesh.yaml"
+    pki=$(mf__pki)
+    {
+        printf 'enrolment:\n  listen:\n  - %s:8443\n  tls-certificate: %s\n  tls-key: %s\n' \
+            "$MF_SERVICE_IP" "$pki/site/server.pem" "$pki/site/server.key"
+        cat
+    } >>"$site" || { MF_ERR="cannot write $site"; return 1; }
+    mf__run site -- "$MF_BIN/wgsite" "$site"
+}
+
+# `wgsite --serve` in the site netns, in the background (log STATE/logs/wgsite-serve.log); its PID
+# in MF_SERVE_PID. It takes a JVM start to listen: mf_service_wait.
+MF_SERVE_PID=
+mf_service_start() {
+    MF_SERVE_PID=$(ml_spawn site wgsite-serve -- "$MF_BIN/wgsite" --serve "$(mf__site)/wgmesh.yaml") ||
+        { MF_ERR="wgsite --serve did not start"; return 1; }
+}
+
+# Waits (at most SECS, default 30) until the service listens on $MF_SERVICE_IP:8443.
+mf_service_wait() { # [SECS]
+    local end=$(( $(mf_now_ms) + ${1:-30} * 1000 ))
+    until ml_exec site -- ss -Hltn "sport = :8443" | grep -qE "$MF_SERVICE_IP]?:8443 "; do
+        if ! ml__alive "${MF_SERVE_PID:-0}" || [ "$(mf_now_ms)" -ge "$end" ]; then
+            MF_ERR="the service does not listen on $MF_SERVICE_IP:8443: $(tail -n 5 "$(ml__state)/logs/wgsite-serve.log")"
+            return 1
+        fi
+        sleep 0.1
+    done
+}
+
+# The token `wgsite --token` printed (in MF_OUT).
+mf_token_of() { awk '$1 == "token:" {print $2}' <<<"$MF_OUT"; }
+
+# A join token for hostnames PATTERN (`h4`, `h*`) that may announce the lab's LAN prefixes
+# (198.18.0.0/16, fd00:18::/32), written to FILE (0600); more wgsite options (--uses N, --expires D).
+mf_token() { # PATTERN FILE [more wgsite --token options]
+    local pat=$1 f=$2
+    shift 2
+    mf__run site -- "$MF_BIN/wgsite" --token --hostname "$pat" --lan 198.18.0.0/16 --lan fd00:18::/32 \
+        "$@" "$(mf__site)/wgmesh.yaml" || return 1
+    (umask 077 && mf_token_of >"$f")
+    [ -s "$f" ] || { MF_ERR="wgsite --token printed no token"; return 1; }
+}
+
+# wghost --enrol on host N with the service's CA and the credentials given (--token-file FILE,
+# --cert FILE --key FILE) and any more wghost options (--shared-lan ...). Run mf_configure N first.
+# Exit 0 admitted or queued (MF_OUT says which), 9 refused.
+mf_enrol_service() { # N CREDENTIAL-OPTIONS...
+    local n=$1
+    shift
+    mf__run "h$n" -- "$MF_BIN/wghost" --enrol "$MF_SERVICE_URL" --ca "$(mf__pki)/site/ca.pem" "$@" "$MF_DOMAIN"
+}
+
 # ---------------------------------------------------------------- state queries
 
 mf_birdc() { # N ARGS...
@@ -299,6 +387,36 @@ mf_wait_route() { # SECS N ADDR IFACE
     while [ "$(mf_route_dev "$2" "$3")" != "$4" ]; do
         [ "$(mf_now_ms)" -lt "$end" ] || { echo $(($(mf_now_ms) - t0)); return 1; }
         sleep 0.05
+    done
+    echo $(($(mf_now_ms) - t0))
+}
+
+# What WireGuard on host N sees as the endpoint of IFACE's peer (`wg show IFACE endpoints` in the
+# mesh namespace): ADDRESS:PORT ([ADDRESS]:PORT for IPv6), "(none)" before it has one, nothing when
+# there is no such interface. A peer that roams moves it: WireGuard sends to wherever the last
+# authenticated packet came from.
+mf_endpoint() { # N IFACE
+    ml_exec "h$1/$MF_LOCUS" -- wg show "$2" endpoints 2>/dev/null | awk 'NR == 1 {print $2}'
+}
+
+# Polls until host N's IFACE endpoint matches GLOB (a bash pattern, e.g. '203.0.113.104:*');
+# prints the elapsed ms; on timeout MF_ERR (and stderr) names the endpoint last seen.
+mf_wait_endpoint() { # SECS N IFACE GLOB
+    local t0 end ep
+    t0=$(mf_now_ms)
+    end=$((t0 + $1 * 1000))
+    while :; do
+        ep=$(mf_endpoint "$2" "$3")
+        # shellcheck disable=SC2053
+        [[ $ep == $4 ]] && break
+        if [ "$(mf_now_ms)" -ge "$end" ]; then
+            # Also on stderr: MF_ERR does not leave the $(...) a caller reads the time with.
+            MF_ERR="h$2's $3 endpoint is '$ep' after $1 s, want $4"
+            printf 'mf_wait_endpoint: %s\n' "$MF_ERR" >&2
+            echo $(($(mf_now_ms) - t0))
+            return 1
+        fi
+        sleep 0.1
     done
     echo $(($(mf_now_ms) - t0))
 }

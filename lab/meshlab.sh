@@ -1,22 +1,40 @@
 #!/bin/bash
 # meshlab.sh: simulate several Linux hosts on one machine with network + mount namespaces.
 #
-# Use as a command:   lab/meshlab.sh [-p PREFIX] [-s STATEDIR] up [-n N] [--nat N,N..] [--segment N,N..] [--v6-only N,N..] | down | status
-#                     lab/meshlab.sh exec TARGET -- CMD...      TARGET: hN, hN/NETNS, hN-lan, inet, dns, site, nat, seg
+# Use as a command:   lab/meshlab.sh [-p PREFIX] [-s STATEDIR] up [-n N] [--nat N,N..]... [--segment N,N..] [--v6-only N,N..] | down | status
+#                     lab/meshlab.sh exec TARGET -- CMD...      TARGET: hN, hN/NETNS, hN-lan, inet, dns, site, nat, natK, nat-hN, seg
 #                     lab/meshlab.sh spawn TARGET NAME -- CMD... (background, PID recorded, log in STATEDIR/logs)
 #                     lab/meshlab.sh block hA hB | unblock hA hB | knot-start ZONE | knot-stop
 #                     lab/meshlab.sh unbound-start ZONE | unbound-stop | unbound-control ARGS...
+#                     lab/meshlab.sh nat-of hN | nat-mode ROUTER [masquerade|random] | move hN ADDRESS [--flush-conntrack] | public-of hN
 # Or source it:       . lab/meshlab.sh; meshlab up -n 3; meshlab exec h1 -- ip addr
 #
 # Everything the lab creates is recorded in the state dir (default /tmp/wgl-PREFIX) *before* it is
 # created, so `down` removes exactly that, also after the creator crashed. See docs/lab.md.
-#   --nat N,..      those hosts sit behind a NAT router (netns PREFIX-nat: 203.0.113.254 outside,
-#                   198.51.100.1/24 inside, nftables masquerade, no inbound port forwarding); their
-#                   pub0 is 198.51.100.N/24 with a default route via the router, IPv4 only
+#   --nat N,..      those hosts sit behind one NAT router of their own; each --nat makes one more
+#                   (`--nat 6,7`: h6 and h7 behind one router; `--nat 6 --nat 7`: one router each).
+#                   Router K (K-th --nat) is netns PREFIX-nat (K=1) or PREFIX-natK, exec target nat /
+#                   natK (or nat-hN: the router of hN); outside 203.0.113.(255-K) and
+#                   2001:db8:ff::(255-K) (254, 253, ...) on the internet bridge, inside
+#                   198.51.100.(32(K-1)+30)/27 on bridge br1; nftables masquerade (source ports
+#                   kept where free), nothing new let in (no port forwarding). A host N behind it:
+#                   pub0 198.51.100.(32(K-1)+N)/27, default route via the router, IPv4 only
 #   --segment N,..  those hosts share one more network: site0 with 192.0.2.N/24 on a bridge in
 #                   netns PREFIX-seg (the same-LAN shortcut)
 #   --v6-only N,..  those hosts' pub0 has only its IPv6 address (2001:db8:ff::N/64): an IPv6-only
 #                   underlay; their LANs keep both families
+#   nat-of hN       the exec target of the router hN sits behind (fails for a public host)
+#   nat-mode ROUTER [MODE]   ROUTER (nat, natK or hN) masquerades with MODE `masquerade` (plain:
+#                   Linux keeps a flow's source port when it is free) or `random` (`masquerade
+#                   random,fully-random`: a random source port per flow, as a NAT that does not keep
+#                   ports); flushes that router's conntrack table so no old mapping survives.
+#                   Without MODE: prints the current one
+#   move hN ADDRESS [--flush-conntrack]   a public host's IPv4 address on pub0 becomes ADDRESS
+#                   (in 203.0.113.0/24, free), the old one goes (other addresses and IPv6 stay; a
+#                   default route is kept) and the internet drops what is sent to it: roaming.
+#                   --flush-conntrack also deletes the host's conntrack entries of flows sent to
+#                   the old address (see ml_move).
+#                   `public-of hN` prints its current public IPv4 address
 # Network safety: only 203.0.113.0/24, 198.51.100.0/24, 192.0.2.0/24, 2001:db8:ff::/64, 198.18.0.0/15 and fd00:18::/32 are used,
 # all inside namespaces made here; the root namespace's interfaces, routes and firewall are never touched.
 
@@ -75,11 +93,11 @@ ml__netns_add() { # NAME
 # ---------------------------------------------------------------- up
 
 ml_up() {
-    local n=3 S nat="" seg="" v6only=""
+    local n=3 S nat="" seg="" v6only="" g h
     while [ $# -gt 0 ]; do
         case $1 in
             -n) n=$2; shift 2 ;;
-            --nat) nat=${2//,/ }; shift 2 ;;
+            --nat) nat+="$2 "; shift 2 ;;
             --segment) seg=${2//,/ }; shift 2 ;;
             --v6-only) v6only=${2//,/ }; shift 2 ;;
             *) ml_die "up: unknown argument $1"; return 1 ;;
@@ -87,6 +105,17 @@ ml_up() {
     done
     ml__check_prefix || return 1
     [[ $n =~ ^[1-9]$ ]] && [ "$n" -le $ML_MAX_HOSTS ] || { ml_die "up: -n must be 1..$ML_MAX_HOSTS"; return 1; }
+    # --nat: one group of hosts per router, "6,7 8" (groups separated by spaces, hosts by commas).
+    nat=${nat% }
+    local seen=" "
+    for g in $nat; do
+        for h in ${g//,/ }; do
+            [[ $h =~ ^[1-9]$ ]] && [ "$h" -le "$n" ] || { ml_die "up: --nat $g: $h is not a host 1..$n"; return 1; }
+            [[ $seen != *" $h "* ]] || { ml_die "up: --nat: h$h is named twice"; return 1; }
+            [[ " $v6only " != *" $h "* ]] || { ml_die "up: h$h cannot be both --nat and --v6-only"; return 1; }
+            seen+="$h "
+        done
+    done
     [ "$(id -u)" = 0 ] || { ml_die "must run as root"; return 1; }
     S=$(ml__state)
     if [ -e "$S/lab.env" ]; then
@@ -102,9 +131,9 @@ ml_up() {
     if ! mountpoint -q /run/netns 2>/dev/null; then
         [ -d /run/netns ] && ml__rec mounts "/run/netns bind" || ml__rec mounts "/run/netns bind+dir"
     fi
+    # ML_NAT: the --nat groups, one per router in order ("6,7" one router; "6 7" two).
     printf 'ML_PREFIX=%s\nML_HOSTS=%s\nML_CREATED=%s\nML_NAT="%s"\nML_SEGMENT="%s"\nML_V6ONLY="%s"\n' \
         "$ML_PREFIX" "$n" "$(date +%s)" "$nat" "$seg" "$v6only" >"$S/lab.env"
-    ML__NAT=" $nat "
     ML__V6ONLY=" $v6only "
 
     local P=$ML_PREFIX
@@ -114,8 +143,11 @@ ml_up() {
     ip -n "$P-inet" link set br0 up
     ml__attach dns "$P-dns" 203.0.113.53 2001:db8:ff::53 || return 1
     ml__attach site "$P-site" 203.0.113.250 2001:db8:ff::250 || return 1
-    local i
-    if [ -n "$nat" ]; then ml__nat_up || return 1; fi
+    local i k=0
+    for g in $nat; do
+        k=$((k + 1))
+        ml__nat_up "$k" || return 1
+    done
     if [ -n "$seg" ]; then
         ml__netns_add "$P-seg" || return 1
         ip -n "$P-seg" link add br0 type bridge stp_state 0 mcast_snooping 0 || return 1
@@ -133,21 +165,84 @@ ml_up() {
     ml_log "lab '$P' up: $n hosts, state $S"
 }
 
-# The NAT router: pub0 on the internet bridge, br1 inside for the hosts behind it. Masquerade out;
+# ---------------------------------------------------------------- NAT routers
+
+# The --nat groups of the lab, one line each (router K on line K), hosts separated by spaces.
+ml__nat_groups() {
+    local S g
+    S=$(ml__state)
+    [ -e "$S/lab.env" ] || { ml_die "no lab '$ML_PREFIX' (state $S)"; return 1; }
+    for g in $(sed -n 's/^ML_NAT="\(.*\)"$/\1/p' "$S/lab.env"); do printf '%s\n' "${g//,/ }"; done
+}
+# Router K's exec target (its netns is PREFIX-TARGET): nat for the first, natK for the others.
+ml__nat_name() { [ "$1" = 1 ] && printf nat || printf 'nat%s' "$1"; }
+# Router K's addresses: outside IPv4 and IPv6, the inside network's first three octets and the
+# offset of its /27 (router at offset+30, host N at offset+N).
+ml__nat_out4() { printf '203.0.113.%s' $((255 - $1)); }
+ml__nat_out6() { printf '2001:db8:ff::%s' $((255 - $1)); }
+ml__nat_base() { printf '%s' $((32 * ($1 - 1))); }
+
+# The number K of the router host N sits behind (none: fails).
+ml__nat_index() { # N
+    local k=0 g
+    while read -r g; do
+        k=$((k + 1))
+        [[ " $g " == *" $1 "* ]] && { printf '%s' "$k"; return 0; }
+    done < <(ml__nat_groups)
+    return 1
+}
+
+# The exec target of the NAT router host hN sits behind (nat, nat2, ...); fails for a public host.
+ml_nat_of() { # hN
+    local n k
+    n=$(ml__hostnum "$1") || return 1
+    k=$(ml__nat_index "$n") || { ml_die "$1 is not behind a NAT router"; return 1; }
+    ml__nat_name "$k"
+}
+
+# Router K: pub0 on the internet bridge, br1 inside for the hosts behind it. Masquerade out;
 # nothing new comes in (no port forwarding), as on a home or office router.
-ml__nat_up() {
-    local P=$ML_PREFIX
-    ml__attach nat "$P-nat" 203.0.113.254 2001:db8:ff::254 || return 1
-    ip -n "$P-nat" link add br1 type bridge stp_state 0 mcast_snooping 0 || return 1
-    ip -n "$P-nat" addr add 198.51.100.1/24 dev br1
-    ip -n "$P-nat" link set br1 up
-    ip netns exec "$P-nat" sysctl -q -w net.ipv4.ip_forward=1 || return 1
-    ip netns exec "$P-nat" nft -f - <<'NFT' || return 1
+ml__nat_up() { # K
+    local P=$ML_PREFIX k=$1 name base
+    name=$(ml__nat_name "$k")
+    base=$(ml__nat_base "$k")
+    ml__attach "$name" "$P-$name" "$(ml__nat_out4 "$k")" "$(ml__nat_out6 "$k")" || return 1
+    ip -n "$P-$name" link add br1 type bridge stp_state 0 mcast_snooping 0 || return 1
+    ip -n "$P-$name" addr add "198.51.100.$((base + 30))/27" dev br1
+    ip -n "$P-$name" link set br1 up
+    ip netns exec "$P-$name" sysctl -q -w net.ipv4.ip_forward=1 || return 1
+    ip netns exec "$P-$name" nft -f - <<'NFT' || return 1
 table ip meshlab_nat {
     chain postrouting { type nat hook postrouting priority srcnat; oifname "pub0" masquerade; }
     chain forward { type filter hook forward priority filter; policy accept; iifname "pub0" ct state new drop; }
 }
 NFT
+}
+
+# Switches a NAT router between plain masquerade (Linux keeps a flow's source port where it is
+# free: hole punching works through it) and random source ports (`random,fully-random`: every
+# new flow gets a random port, so the port a peer sees is no use to another). Flushes the router's
+# conntrack table, so existing mappings go and every flow is mapped anew. Without MODE: prints the
+# current mode.
+ml_nat_mode() { # ROUTER|hN [masquerade|random]
+    local r=$1 mode=${2:-} P=$ML_PREFIX rule cur
+    [[ $r =~ ^h[0-9]$ ]] && { r=$(ml_nat_of "$r") || return 1; }
+    [[ $r =~ ^nat[2-8]?$ ]] && [ -e "/run/netns/$P-$r" ] || { ml_die "nat-mode: no NAT router '$r' in lab '$P'"; return 1; }
+    if [ -z "$mode" ]; then
+        cur=$(ip netns exec "$P-$r" nft list chain ip meshlab_nat postrouting) || return 1
+        case $cur in *fully-random*) echo random ;; *masquerade*) echo masquerade ;; *) echo unknown ;; esac
+        return 0
+    fi
+    case $mode in
+        masquerade) rule='oifname "pub0" masquerade' ;;
+        random) rule='oifname "pub0" masquerade random,fully-random' ;;
+        *) ml_die "nat-mode: MODE is masquerade or random, not '$mode'"; return 1 ;;
+    esac
+    command -v conntrack >/dev/null || { ml_die "nat-mode: conntrack (Debian package conntrack) is needed to flush the router's mappings"; return 1; }
+    printf 'flush chain ip meshlab_nat postrouting\nadd rule ip meshlab_nat postrouting %s\n' "$rule" |
+        ip netns exec "$P-$r" nft -f - || return 1
+    # conntrack -F says how many entries it removed on stderr; none is no failure.
+    ip netns exec "$P-$r" conntrack -F >/dev/null 2>&1 || { ml_die "nat-mode: conntrack -F failed in $P-$r"; return 1; }
 }
 
 # Make netns NS with interface pub0 on the internet bridge (port v-NAME) holding V4/24 (none when
@@ -208,14 +303,17 @@ ml__host_up() { # N
     S=$(ml__state)
     H="$P-h$i"
     D="$S/hosts/h$i"
-    if [[ " ${ML__NAT:-} " == *" $i "* ]]; then
-        # Behind the NAT router: a private address, a default route through the router, no IPv6.
+    local k r base
+    if k=$(ml__nat_index "$i"); then
+        # Behind NAT router K: an inside address, a default route through the router, no IPv6.
+        r="$P-$(ml__nat_name "$k")"
+        base=$(ml__nat_base "$k")
         ml__netns_add "$H" || return 1
-        ip -n "$P-nat" link add "v-h$i" type veth peer name pub0 netns "$H" || return 1
-        ip -n "$P-nat" link set "v-h$i" master br1 up
-        ip -n "$H" addr add "198.51.100.$i/24" dev pub0
+        ip -n "$r" link add "v-h$i" type veth peer name pub0 netns "$H" || return 1
+        ip -n "$r" link set "v-h$i" master br1 up
+        ip -n "$H" addr add "198.51.100.$((base + i))/27" dev pub0
         ip -n "$H" link set pub0 up
-        ip -n "$H" route add default via 198.51.100.1
+        ip -n "$H" route add default via "198.51.100.$((base + 30))"
     elif [[ " ${ML__V6ONLY:-} " == *" $i "* ]]; then
         ml__attach "h$i" "$H" "" "2001:db8:ff::$i" || return 1
     else
@@ -268,7 +366,8 @@ ml__target() { # TARGET
     S=$(ml__state)
     [ -e "$S/lab.env" ] || { ml_die "no lab '$P' (state $S)"; return 1; }
     case $t in
-        inet|dns|site|nat|seg|h[0-9]-lan) ML__CMD=(ip netns exec "$P-$t") ;;
+        inet|dns|site|nat|nat[2-8]|seg|h[0-9]-lan) ML__CMD=(ip netns exec "$P-$t") ;;
+        nat-h[0-9]) host=$(ml_nat_of "${t#nat-}") || return 1; ML__CMD=(ip netns exec "$P-$host") ;;
         h[0-9]|h[0-9]/*)
             host=${t%%/*}
             ns=${t#*/}; [ "$ns" = "$t" ] && ns=
@@ -278,7 +377,7 @@ ml__target() { # TARGET
             ML__CMD=(nsenter -t "$pid" -m -n -u --)
             [ -n "$ns" ] && ML__CMD+=(ip netns exec "$ns")
             ;;
-        *) ml_die "unknown target '$t' (hN, hN/NETNS, hN-lan, inet, dns, site, nat, seg)"; return 1 ;;
+        *) ml_die "unknown target '$t' (hN, hN/NETNS, hN-lan, inet, dns, site, nat, natK, nat-hN, seg)"; return 1 ;;
     esac
     ML__CMD=(env "MESHLAB_LAB=$P" "MESHLAB_HOST=${t%%/*}" "${ML__CMD[@]}")
 }
@@ -344,6 +443,83 @@ ml_unblock() { # hA hB
     ml__block_rules -D "$a" "$b" || return 1
     grep -vx "$key" "$S/blocks" >"$S/blocks.new" || true
     mv "$S/blocks.new" "$S/blocks"
+}
+
+# ---------------------------------------------------------------- roaming
+
+# The public IPv4 address host hN has now on pub0: 203.0.113.N until `move` changed it (kept in
+# STATE/hosts/hN/public4). Fails for a host behind NAT or with an IPv6-only pub0.
+ml_public_of() { # hN
+    local n S f
+    n=$(ml__hostnum "$1") || return 1
+    S=$(ml__state)
+    [ -e "$S/lab.env" ] || { ml_die "no lab '$ML_PREFIX' (state $S)"; return 1; }
+    ml__nat_index "$n" >/dev/null && { ml_die "h$n is behind a NAT router (ml_nat_of h$n): no public address of its own"; return 1; }
+    [[ " $(sed -n 's/^ML_V6ONLY="\(.*\)"$/\1/p' "$S/lab.env") " == *" $n "* ]] && { ml_die "h$n has no IPv4 on pub0 (--v6-only)"; return 1; }
+    f="$S/hosts/h$n/public4"
+    if [ -s "$f" ]; then cat "$f"; else printf '203.0.113.%s\n' "$n"; fi
+}
+
+# Roaming: host hN's public IPv4 address becomes ADDRESS (in 203.0.113.0/24, not in use), the old
+# one goes; its IPv6 and any other address stay. The new address is added before the old one is
+# removed (promote_secondaries on pub0), so the host is never without one, and a default route
+# the host had is put back if the change removed it. What the host sends from then on carries the
+# new source address: a WireGuard peer that hears from it (a keepalive, a handshake) moves its
+# endpoint there. Note: `block` matches the original 203.0.113.N addresses.
+# The old address is gone from the network as when a provider hands it to someone else: before it
+# is removed, the internet bridge starts dropping IPv4 sent to it (ebtables in the inet netns,
+# recorded in STATE/moved; a later move to that address lifts it). Without that, a peer's cached
+# neighbour entry would still deliver to the host, whose DNAT matches its interface and not its
+# address, and so would take the peer's packets in as a flow to the old address.
+# But: a flow a peer started towards the old address (DNAT'd by the host's firewall into the mesh
+# namespace) keeps its conntrack entry, and the host's answers on it leave with the OLD source
+# address for as long as they keep the entry alive (always, with keepalives): that peer never sees
+# the new address. Masqueraded flows (the host started them) are dropped by the kernel with the
+# address. --flush-conntrack deletes the host's entries whose original destination is the old
+# address (`conntrack -D --orig-dst OLD`), as something on the host that notices the change would.
+ml_move() { # hN ADDRESS [--flush-conntrack]
+    local n new old S H P=$ML_PREFIX def flush=0
+    n=$(ml__hostnum "$1") || return 1
+    new=${2:-}
+    case ${3:-} in
+        "") ;;
+        --flush-conntrack) flush=1 ;;
+        *) ml_die "move: unknown option '$3'"; return 1 ;;
+    esac
+    [[ $new =~ ^203\.0\.113\.([0-9]{1,3})$ ]] && [ "${BASH_REMATCH[1]}" -ge 1 ] && [ "${BASH_REMATCH[1]}" -le 254 ] ||
+        { ml_die "move: ADDRESS must be an address in 203.0.113.1..254, not '$new'"; return 1; }
+    old=$(ml_public_of "h$n") || return 1
+    [ "$new" != "$old" ] || return 0
+    [ "$flush" = 0 ] || command -v conntrack >/dev/null ||
+        { ml_die "move: --flush-conntrack needs conntrack (Debian package conntrack)"; return 1; }
+    S=$(ml__state)
+    H="$P-h$n"
+    # In use on the lab's internet (a host, a router, the site, DNS): refused, as a real move would
+    # get a free address. ping -c1 to find out would be slow; the addresses are all in namespaces.
+    local ns
+    for ns in $(ip netns list | awk '{print $1}' | grep -E "^$P-(dns|site|nat|nat[2-8]|h[0-9])$"); do
+        ip -n "$ns" -4 -o addr show dev pub0 2>/dev/null | grep -q " $new/" &&
+            { ml_die "move: $new is in use ($ns)"; return 1; }
+    done
+    def=$(ip -n "$H" -4 route show default)
+    if grep -qx "$new" "$S/moved" 2>/dev/null; then
+        ml_exec inet -- ebtables -t filter -D FORWARD -p IPv4 --ip-dst "$new" -j DROP || return 1
+        grep -vx "$new" "$S/moved" >"$S/moved.new"
+        mv "$S/moved.new" "$S/moved"
+    fi
+    if ! grep -qx "$old" "$S/moved" 2>/dev/null; then
+        ml__rec moved "$old"
+        ml_exec inet -- ebtables -t filter -A FORWARD -p IPv4 --ip-dst "$old" -j DROP || return 1
+    fi
+    ip netns exec "$H" sysctl -qw net.ipv4.conf.pub0.promote_secondaries=1 || return 1
+    ip -n "$H" addr add "$new/24" dev pub0 || return 1
+    ip -n "$H" addr del "$old/24" dev pub0 || return 1
+    printf '%s\n' "$new" >"$S/hosts/h$n/public4"
+    # shellcheck disable=SC2086
+    [ -z "$def" ] || [ -n "$(ip -n "$H" -4 route show default)" ] || ip -n "$H" route add $def || return 1
+    if [ "$flush" = 1 ]; then
+        ip netns exec "$H" conntrack -D --orig-dst "$old" >/dev/null 2>&1 || true   # exit 1 when none matched
+    fi
 }
 
 # ---------------------------------------------------------------- Knot DNS in the dns netns
@@ -495,6 +671,15 @@ ml_status() {
         printf '  %-7s %-14s net:%s\n' "$pid" "$(cat /proc/$pid/comm 2>/dev/null)" "$(readlink /proc/$pid/ns/net 2>/dev/null | tr -dc 0-9)"
     done
     if [ -s "$S/blocks" ]; then echo "blocked links:"; sed 's/^/  /' "$S/blocks"; fi
+    if [ -e "$S/lab.env" ] && [ -n "$(ml__nat_groups)" ]; then
+        echo "NAT routers:"
+        local k=0 g
+        while read -r g; do
+            k=$((k + 1))
+            printf '  %-5s %-15s %s; hosts %s\n' "$(ml__nat_name "$k")" "$(ml__nat_out4 "$k")" \
+                "$(ml_nat_mode "$(ml__nat_name "$k")" 2>/dev/null)" "$(printf 'h%s\n' $g | paste -sd ' ')"
+        done < <(ml__nat_groups)
+    fi
 }
 
 # ---------------------------------------------------------------- down
@@ -512,7 +697,7 @@ ml__lab_pids() {
             [ "$(ml__starttime "$pid")" = "$st" ] && want[$pid]=1
         done <"$S/pids"
     fi
-    for n in $( { cat "$S/netns" 2>/dev/null; ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^$P-(inet|dns|site|nat|seg|h[0-9]|h[0-9]-lan)$"; } | sort -u); do
+    for n in $( { cat "$S/netns" 2>/dev/null; ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^$P-(inet|dns|site|nat|nat[2-8]|seg|h[0-9]|h[0-9]-lan)$"; } | sort -u); do
         [ -e "/run/netns/$n" ] && inodes+=" $(stat -L -c %i "/run/netns/$n" 2>/dev/null)"
     done
     for f in "$S"/hosts/h*/holder.pid; do
@@ -565,7 +750,7 @@ ml_down() {
         sleep 0.05
     fi
     # Namespaces: recorded ones, plus any leftover with exactly our naming scheme.
-    for n in $( { cat "$S/netns" 2>/dev/null; ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^$P-(inet|dns|site|nat|seg|h[0-9]|h[0-9]-lan)$"; } | sort -u); do
+    for n in $( { cat "$S/netns" 2>/dev/null; ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^$P-(inet|dns|site|nat|nat[2-8]|seg|h[0-9]|h[0-9]-lan)$"; } | sort -u); do
         [ -e "/run/netns/$n" ] && { ip netns del "$n" || ml_log "could not delete netns $n"; }
     done
     # The /run/netns bind mount, if we made it and nobody else uses it now.
@@ -618,9 +803,13 @@ meshlab() {
         unbound-start) ml_unbound_start "$@" ;;
         unbound-stop) ml_unbound_stop "$@" ;;
         unbound-control) ml_unbound_control "$@" ;;
+        nat-of) ml_nat_of "$@" ;;
+        nat-mode) ml_nat_mode "$@" ;;
+        move) ml_move "$@" ;;
+        public-of) ml_public_of "$@" ;;
         pids) ml__lab_pids ;;
         state) ml__state; echo ;;
-        *) sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; return 2 ;;
+        *) sed -n '2,/^# Network safety/p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; return 2 ;;
     esac
 }
 

@@ -1,10 +1,11 @@
 # scenario.sh: the harness of the end-to-end scripts (lab/e2e.sh, lab/e2e-topology.sh,
-# lab/e2e-keys.sh). A script sets ML_PREFIX (its default lab prefix) and SCENARIO (its name in
+# lab/e2e-keys.sh, lab/e2e-enrol.sh). A script sets ML_PREFIX (its default lab prefix) and SCENARIO (its name in
 # messages), then sources this file with its arguments:  . "$HERE/scenario.sh" "$@"
 # It reads -p PREFIX, --keep and the lab's variant (--underlay ipv4|ipv6, --firewall
 # shorewall|nftables, --bfd PROFILE: MF_UNDERLAY, MF_FIREWALL, MF_BFD for meshflow.sh), sources meshlab.sh and meshflow.sh, checks for root and the
 # commands in dist/bin, and sets the traps that tear the lab down (unless --keep). Then: one
-# PASS/FAIL line per scenario with its figures, sub-checks collected with `bad`, probe helpers.
+# PASS/FAIL line per scenario with its figures, sub-checks collected with `bad`, probe helpers,
+# health-report helpers (report_from, reported, site_status_reported, status_is, metric_is).
 
 SCENARIO_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ML_STATE=
@@ -128,5 +129,100 @@ teardown_verdict() {
     fi
 }
 
+# ---------------------------------------------------------------- health reports (docs/enrolment.md, "Status")
+# For hosts enrolled through the site's service (mf_enrol_service): each sends its health with
+# `wgdeploy --check --report`, the site shows it in `wgsite --status --json` (read with node).
+
+# wgdeploy --check --report on the hosts listed, at once (at most REPORT_PARALLEL at a time when
+# it is set: each is a JVM, and the report gives the service 3 s to connect, TLS included);
+# REPORT_RC[N] is each one's exit code, its output in STATE/report-hN.out/.err.
+declare -A REPORT_RC
+REPORTS_SENT=0                     # mf_now_ms just before the last report_from
+REPORT_PARALLEL=${REPORT_PARALLEL:-0}
+report_from() { # N...
+    local n p pids=()
+    REPORTS_SENT=$(mf_now_ms)
+    for n in "$@"; do
+        if [ "$REPORT_PARALLEL" -gt 0 ] && [ ${#pids[@]} -ge "$REPORT_PARALLEL" ]; then
+            wait "${pids[0]#*:}"
+            REPORT_RC[${pids[0]%%:*}]=$?
+            pids=("${pids[@]:1}")
+        fi
+        ( mf_check "$n" --report
+          rc=$?
+          printf '%s\n' "$MF_OUT" >"$(ml__state)/report-h$n.out"
+          printf '%s\n' "$MF_ERR" >"$(ml__state)/report-h$n.err"
+          exit $rc ) &
+        pids+=("$n:$!")
+    done
+    for p in "${pids[@]}"; do
+        wait "${p#*:}"
+        REPORT_RC[${p%%:*}]=$?
+    done
+}
+# Each host listed must have reported with exit code WANT (0 healthy, 12 unhealthy: both mean the
+# report was stored; any other is the report's own failure).
+reported() { # WANT N...
+    local want=$1 n
+    shift
+    for n in "$@"; do
+        [ "${REPORT_RC[$n]:-?}" = "$want" ] ||
+            bad "wgdeploy --check --report on h$n exited ${REPORT_RC[$n]:-?}, want $want: $(grep -hE '^(FAIL|error|hint)' "$(ml__state)/report-h$n".{out,err} | tr '\n' ' ')"
+    done
+}
+# wgsite --status --json --metrics in the site namespace (as the lab runs wgsite): one line per
+# host "HOST HEALTH LINKS-UP PEERS REPORT-AGE SERIAL FAILED-CHECKS RECEIVED-MS" in STATUS_ROWS (node reads the
+# JSON: it is there for the browser anyway), the document in STATE/status.json, the metrics in
+# STATE/site-status.prom.
+site_status() {
+    local d
+    d=$(ml__state)
+    mf__run site -- "$MF_BIN/wgsite" --status --json --metrics "$d/site-status.prom" "$(mf__site)/wgmesh.yaml" || { bad "wgsite --status --json: $MF_ERR"; return 1; }
+    printf '%s\n' "$MF_OUT" >"$d/status.json"
+    STATUS_ROWS=$(node -e 'for (const h of JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).hosts)
+        console.log([h.host, h.health, h["links-up"] ?? "-", h.peers ?? "-", h["report-age"] ?? "-", h.serial ?? "-",
+            (h["failed-checks"] || []).join(",") || "-", Date.parse(h.received ?? "") || 0].join(" "))' "$d/status.json") || { bad "status JSON unreadable: ${MF_OUT:0:300}"; return 1; }
+}
+# site_status, once the status file holds the reports the hosts listed sent in the last
+# report_from: the service keeps reports in memory and writes the file at most once a second
+# (docs/enrolment.md, "The status file"), so a read right after the reports can still show the
+# earlier ones (a CI run saw h2 unhealthy from its report during the cut).
+site_status_reported() { # N...
+    local n end stale
+    end=$(( $(mf_now_ms) + 5000 ))
+    while :; do
+        site_status || return 1
+        stale=
+        for n in "$@"; do
+            awk -v h="h$n" -v t="$REPORTS_SENT" '$1 == h && $8 >= t {f = 1} END {exit !f}' <<<"$STATUS_ROWS" || stale+=" h$n"
+        done
+        [ -z "$stale" ] && return 0
+        [ "$(mf_now_ms)" -lt "$end" ] || { bad "wgsite --status: no report received from$stale since the last run, 5 s after it"; return 1; }
+        sleep 0.2
+    done
+}
+# Every host listed is HEALTH in STATUS_ROWS with a report at most 60 s old (and, when healthy,
+# every link up: as many as the host's peers among $STATUS_HOSTS by mf_peers_of, the scenario's
+# topology; every host of the mesh goes in STATUS_HOSTS).
+STATUS_HOSTS=
+status_is() { # HEALTH N...
+    local want=$1 n row health up peers age links
+    shift
+    for n in "$@"; do
+        row=$(awk -v h="h$n" '$1 == h' <<<"$STATUS_ROWS")
+        read -r _ health up peers age _ <<<"$row"
+        [ "$health" = "$want" ] || { bad "wgsite --status: h$n is '${health:-absent}', want $want ($row)"; continue; }
+        [ "$age" != - ] && [ "$age" -le 60 ] || bad "wgsite --status: h$n's last report is '$age' s old, want a recent one"
+        [ "$want" = healthy ] || continue
+        # shellcheck disable=SC2086
+        links=$(mf_peers_of "$n" $STATUS_HOSTS | grep -c .)
+        { [ "$up" = "$links" ] && [ "$peers" = "$links" ]; } || bad "wgsite --status: h$n has links $up/$peers up, want $links/$links"
+    done
+}
+metric_is() { # NAME VALUE
+    local got
+    got=$(awk -v n="$1" '$1 == n {print $2}' "$(ml__state)/site-status.prom")
+    [ "$got" = "$2" ] || bad "the site's metrics: $1 is '${got:-absent}', want $2"
+}
 trap 'teardown' EXIT
 trap 'log "interrupted"; exit 130' INT TERM
