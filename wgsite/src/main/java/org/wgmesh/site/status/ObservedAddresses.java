@@ -12,6 +12,7 @@ import java.util.TreeMap;
 import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.model.MeshLinks;
 import org.wgmesh.core.model.Observed;
+import org.wgmesh.core.model.Topology;
 import org.wgmesh.core.net.Addressing;
 
 /**
@@ -37,6 +38,12 @@ public final class ObservedAddresses {
   private final int portbase;
   private final Duration maxAge;
   private final boolean natTraversal;
+  private final Topology topology;
+
+  /** As the other constructor, for a full mesh. */
+  public ObservedAddresses(int portbase, Duration maxAge, boolean natTraversal) {
+    this(portbase, maxAge, natTraversal, Topology.FULL_MESH);
+  }
 
   /**
    * @param portbase the mesh's portbase (the ports of every link derive from it)
@@ -44,8 +51,9 @@ public final class ObservedAddresses {
    * @param natTraversal whether hosts without a registered address get an observed one (the links
    *     two of them then make directly to each other, {@code MeshLinks})
    */
-  public ObservedAddresses(int portbase, Duration maxAge, boolean natTraversal) {
+  public ObservedAddresses(int portbase, Duration maxAge, boolean natTraversal, Topology topology) {
     this.portbase = portbase;
+    this.topology = Objects.requireNonNull(topology, "topology");
     this.maxAge = Objects.requireNonNull(maxAge, "maxAge");
     this.natTraversal = natTraversal;
   }
@@ -121,6 +129,7 @@ public final class ObservedAddresses {
       if (!peer.up()
           || subject == null
           || subject.number() == reporter.number()
+          || !mayLink(reporter, subject)
           || MeshLinks.sharedNetwork(reporter, subject).isPresent()) {
         continue;
       }
@@ -133,6 +142,17 @@ public final class ObservedAddresses {
                       .putIfAbsent(
                           reporter.number(), new Observed(e.address(), e.port() == keptPort)));
     }
+  }
+
+  /**
+   * Whether the reporter can have a link to the subject at all: the policy links them, or neither
+   * has a registered address (a NAT-traversal link). A claim about any other host is not about a
+   * link of the reporter's own, so it is not taken (a member cannot speak for hosts it does not
+   * talk to).
+   */
+  private boolean mayLink(HostEntry reporter, HostEntry subject) {
+    return MeshLinks.linked(topology, reporter, subject)
+        || (!reporter.isPublic() && !subject.isPublic());
   }
 
   /**

@@ -44,7 +44,11 @@ public final class ObservedHosts {
     }
     Map<Integer, Observed> found =
         new HashMap<>(
-            new ObservedAddresses(site.settings().portbase(), MAX_AGE, policy.natTraversalOn())
+            new ObservedAddresses(
+                    site.settings().portbase(),
+                    MAX_AGE,
+                    policy.natTraversalOn(),
+                    site.settings().topology())
                 .ofStored(site.hosts(), reports, now));
     if (!policy.roamingOn()) {
       // A host with a registered address stays there: only hosts behind NAT get one.

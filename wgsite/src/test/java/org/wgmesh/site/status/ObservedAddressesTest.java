@@ -12,6 +12,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.model.Observed;
+import org.wgmesh.core.model.Topology;
 import org.wgmesh.core.net.IpAddress;
 import org.wgmesh.core.net.IpPrefix;
 import org.wgmesh.site.publish.TestSites;
@@ -316,5 +317,19 @@ class ObservedAddressesTest {
     stored.put("gone.example", r.byNumber.get(1));
     assertThat(OBSERVED.ofStored(HOSTS, stored, NOW)).isEqualTo(r.observed());
     assertThat(OBSERVED.ofStored(HOSTS, Map.of(), NOW)).isEmpty();
+  }
+
+  @Test
+  void aClaimAboutAHostTheReporterDoesNotLinkTo_isNotTaken() {
+    // Hub and spoke with hub 1: spokes 3 and 4 do not link to each other, nor to spoke 2.
+    ObservedAddresses hubs =
+        new ObservedAddresses(PORTBASE, MAX_AGE, true, Topology.HubAndSpoke.of(List.of(1)));
+    Claims c = new Claims().kept(1, 2, "198.51.100.2");
+    c.add(3, up(name(2), "198.51.100.66:" + (PORTBASE + 3)));
+    c.add(4, up(name(2), "198.51.100.66:" + (PORTBASE + 4)));
+    // The hub's claim alone stands: two lying spokes that outnumber it are not heard.
+    assertThat(hubs.of(HOSTS, c.byNumber, NOW)).isEqualTo(Map.of(2, kept("198.51.100.2")));
+    // In a full mesh the same three all link to host 2, and the two agreeing claims win.
+    assertThat(c.observed()).isEqualTo(Map.of(2, kept("198.51.100.66")));
   }
 }
