@@ -213,6 +213,133 @@ ml_exec "h$DOWN" -- ip link set pub0 up || bad "could not bring h$DOWN back"
 mf_wait_converged 90 $HOSTS >/dev/null || bad "mesh not whole again after h$DOWN came back: $MF_ERR"
 verdict hub-failure "h$DOWN stopped: h3 -> h4 was via $VIA, then via ${AFTER:-?}; $FIG(h3-h4 public spokes v4, h6-h7 behind NAT v4, h3-h6 v6); whole again after it came back"
 
+# ---------------------------------------------------------------- 5. NAT traversal (issue 24)
+# The hubs' reports (above) told the site where h6 and h7 are: at their routers' addresses, ports
+# kept. The service published that (enrolment.observed, on by default); every host now follows the
+# site, deploys once at its start, and h6 and h7 get a direct link through both NATs.
+log "nat-traversal: wgdeploy --follow on every host; h6 and h7 link directly through their NATs"
+d=$(ml__state)
+follower_log() { printf '%s/logs/follow-h%s.log' "$d" "$1"; }
+# The observed addresses of the NAT spokes, as the service published them (its log says so).
+for _ in $(seq 1 100); do grep -q 'observed addresses changed: published' "$d/logs/wgsite-serve.log" && break; sleep 0.1; done
+OBS_LINE=$(grep 'observed addresses changed: published' "$d/logs/wgsite-serve.log" | tail -n 1 | sed 's/.*published (//; s/)$//')
+[ -n "$OBS_LINE" ] || bad "the service did not publish observed addresses after the reports: $(tail -n 3 "$d/logs/wgsite-serve.log" | tr '\n' ' ')"
+T_FOLLOW=$(mf_now_ms)
+for n in $HOSTS; do
+    ml_spawn "h$n" "follow-h$n" -- "$MF_BIN/wgdeploy" --follow -v --resolver "${MF_DEPLOY_RESOLVER:-$MF_HOST_RESOLVER}" \
+        --supervisor direct "$MF_DOMAIN" >/dev/null || bad "wgdeploy --follow did not start on h$n"
+done
+FIG_DIRECT=-
+if ms6=$(mf_wait_route 60 6 198.18.7.100 wg7) && ms7=$(mf_wait_route 30 7 198.18.6.100 wg6); then
+    FIG_DIRECT="$(( $(mf_now_ms) - T_FOLLOW )) ms"
+else
+    bad "h6 and h7 do not route to each other's LAN over a direct link within a minute: h6 via $(mf_route_dev 6 198.18.7.100), h7 via $(mf_route_dev 7 198.18.6.100); h6's links: $(links_of 6); h6's follower: $(tail -n 3 "$(follower_log 6)" | tr '\n' ' ')"
+fi
+EP67=$(mf_endpoint 6 wg7) EP76=$(mf_endpoint 7 wg6)
+[[ $EP67 == "$(ml__nat_out4 2):$((51000 + 6))" ]] || bad "h6 sends to h7 at '$EP67', want h7's router $(ml__nat_out4 2) port $((51000 + 6))"
+[ "$(links_of 6)" = "wg1 wg2 wg7 " ] || bad "h6 has links '$(links_of 6)', want its hubs and h7: 'wg1 wg2 wg7 '"
+for v in 198.18.7.100 fd00:18:7::100; do
+    [ "$(mf_route_dev 6 "$v")" = wg7 ] || bad "h6 routes to $v via '$(mf_route_dev 6 "$v")', want the direct link wg7"
+done
+before7=$(rx_of 6 wg7) before1=$(rx_of 6 wg1) before2=$(rx_of 6 wg2)
+ml_exec h6-lan -- ping -n -q -c 20 -i 0.01 -s 1000 198.18.7.100 >/dev/null 2>&1 || bad "h6-lan cannot ping h7-lan over the direct link"
+grew7=$(( $(rx_of 6 wg7) - before7 )) grew_hubs=$(( $(rx_of 6 wg1) + $(rx_of 6 wg2) - before1 - before2 ))
+[ "$grew7" -gt 20000 ] || bad "h6's wg7 received only $grew7 bytes for 20 x 1000-byte pings"
+[ "$grew_hubs" -lt 20000 ] || bad "h6's hub links received $grew_hubs bytes: the pings went through a hub"
+verdict nat-traversal "published: $OBS_LINE; followers started: h6-h7 direct link routing both LANs $FIG_DIRECT later (h6 sends to $EP67, h7 to $EP76), hub links kept as backup ($(links_of 6)); 20 pings: wg7 +$grew7 bytes, hub links +$grew_hubs"
+
+# ---------------------------------------------------------------- 6. a NAT with random ports
+# h7's router now picks a random source port for every new mapping (and forgets the old ones):
+# the hubs see h7's ports changed, report it, the site publishes it, and h6 and h7 drop their
+# direct link (its ports cannot be predicted through such a NAT); LAN to LAN goes by the hubs.
+log "nat-random: h7's router switched to random source ports; the hubs report; the direct link goes"
+ml_nat_mode h7 random >/dev/null || bad "meshlab nat-mode h7 random failed"
+T_RANDOM=$(mf_now_ms)
+for h in $HUBS; do
+    for _ in $(seq 1 100); do
+        ep=$(mf_endpoint "$h" wg7)
+        [[ $ep == "$(ml__nat_out4 2)":* ]] && [ "${ep##*:}" != $((51000 + h)) ] && break
+        sleep 0.1
+    done
+    [ "${ep##*:}" != $((51000 + h)) ] || bad "h$h still sees h7 at its kept port ($ep) 10 s after its router went random"
+done
+log "  the hubs see h7 at ports its router picked: $(mf_endpoint 1 wg7), $(mf_endpoint 2 wg7); they report"
+REPORT_PARALLEL=2
+report_from $HUBS
+reported 0 $HUBS
+log "  reported; waiting for the site to publish h7's ports changed"
+for _ in $(seq 1 300); do grep -q 'host 7 at [0-9.]* (ports changed)' "$d/logs/wgsite-serve.log" && break; sleep 0.1; done
+log "  published ($(grep -c 'observed addresses changed' "$d/logs/wgsite-serve.log") observed publications so far); waiting for h6 and h7 to drop their direct link"
+FIG_RANDOM=-
+for _ in $(seq 1 300); do
+    [ "$(links_of 6)" = "wg1 wg2 " ] && [ "$(links_of 7)" = "wg1 wg2 " ] && { FIG_RANDOM="$(( $(mf_now_ms) - REPORTS_SENT )) ms"; break; }
+    sleep 0.1
+done
+[ "$FIG_RANDOM" != - ] || bad "h6 and h7 still link directly 30 s after the hubs reported h7's random ports: h6 $(links_of 6), h7 $(links_of 7)"
+mf_wait_route 60 6 198.18.7.100 wg1 >/dev/null || mf_wait_route 5 6 198.18.7.100 wg2 >/dev/null || bad "h6 routes to h7's LAN via '$(mf_route_dev 6 198.18.7.100)', want a hub"
+ml_exec h6-lan -- ping -n -q -c 5 -i 0.2 -W 2 198.18.7.100 >/dev/null 2>&1 || bad "h6-lan cannot reach h7-lan through the hubs"
+ml_exec h6-lan -- ping -n -q -c 5 -i 0.2 -W 2 fd00:18:7::100 >/dev/null 2>&1 || bad "h6-lan cannot reach h7-lan over IPv6 through the hubs"
+verdict nat-random "h7's router random: the hubs saw h7 at $(mf_endpoint 1 wg7) (port not kept), reported it; the direct link was gone on both $FIG_RANDOM after the reports; h6 -> h7 via $(mf_route_dev 6 198.18.7.100), pings v4 and v6 answered"
+# h7's router stays random to the end: the hosts keep the links the policy gives them.
+
+# ---------------------------------------------------------------- 7. roaming
+# h4, a public spoke, gets another address under probes from h3's LAN. Its keepalives and BFD
+# reach the hubs from the new address at once, so WireGuard follows; the hubs' reports then make
+# the site publish it as h4's observed address (the registered one stays in the site file), so a
+# hub that deploys again, or a peer that hears nothing from h4, sends there too.
+log "roaming: h4 moves to 203.0.113.104 under 20 ms probes from h3's LAN"
+REG4=$(mf__run site -- "$MF_BIN/wgsite" --list "$(mf__site)/wgmesh.yaml" && awk '$2 == "h4" {print $6}' <<<"$MF_OUT")
+mf_probe_start roam 3 198.18.4.100 0.02 || bad "probe did not start"
+wait_replies roam 25 10 || bad "probe roam gets no replies before the move"
+T_MOVE=$(mf_now_ms)
+ml_move h4 203.0.113.104 --flush-conntrack >/dev/null || bad "meshlab move h4 failed"
+FIG_FOLLOW=""
+for h in $HUBS; do
+    ms=$(mf_wait_endpoint 30 "$h" wg4 '203.0.113.104:*') || bad "h$h does not follow h4: $MF_ERR"
+    FIG_FOLLOW+="h$h ${ms} ms; "
+done
+report_from $HUBS
+reported 0 $HUBS
+T_REPORTED=$(mf_now_ms)
+for _ in $(seq 1 150); do grep -q 'host 4 at 203.0.113.104' "$d/logs/wgsite-serve.log" && break; sleep 0.1; done
+grep -q 'host 4 at 203.0.113.104' "$d/logs/wgsite-serve.log" || bad "the site did not publish h4's new address: $(grep 'observed' "$d/logs/wgsite-serve.log" | tail -n 2 | tr '\n' ' ')"
+FIG_PUBLISHED=$(( $(mf_now_ms) - T_REPORTED ))
+sleep 3 # the followers' deploys of that publication
+# A hub deploying again keeps sending to the new address: the record says it now.
+mf_deploy 1 || bad "wgdeploy on h1 after the move: $MF_ERR"
+[[ $(mf_endpoint 1 wg4) == 203.0.113.104:* ]] || bad "after a deploy h1 sends to h4 at '$(mf_endpoint 1 wg4)', want the observed 203.0.113.104"
+mf_wait_converged 60 $HOSTS >/dev/null || bad "not converged after the move"
+mf_probe_stop roam
+[ "$PROBE_GAP_MS" -lt 3000 ] || bad "the move cut h3 -> h4 for $PROBE_GAP_MS ms, want under 3 s"
+REG4_AFTER=$(mf__run site -- "$MF_BIN/wgsite" --list "$(mf__site)/wgmesh.yaml" && awk '$2 == "h4" {print $6}' <<<"$MF_OUT")
+[ -n "$REG4" ] && [ "$REG4_AFTER" = "$REG4" ] || bad "h4's registered address changed in the site file: '$REG4' -> '$REG4_AFTER'"
+verdict roaming "h4 moved: hubs followed ($FIG_FOLLOW), loss window $PROBE_GAP_MS ms ($PROBE_LOST of $PROBE_SENT lost); hubs reported, the site published h4 at 203.0.113.104 $FIG_PUBLISHED ms later; a redeployed hub sends there; registered address still $REG4; no human step"
+
+# ---------------------------------------------------------------- 8. a forged observed-address report
+# h3 (a spoke, authenticated by its own report credential) claims h6 is at 198.51.100.66 and hub
+# h1 at 198.51.100.11. h3 does not link to h6, so that claim is not heard; about h1 it is one
+# voice against the other spokes'. Nothing is published, no endpoint changes.
+log "forged: h3 reports made-up addresses for h6 and h1"
+SERIAL0=$(awk '$1 == "serial" {print $2}' "$(mf__site)/wgmesh.publish-state")
+mf_check 3 --json >/dev/null
+CHECK3=$MF_OUT
+CRED3=$(ml_exec h3 -- awk '$1 == "report-credential:" {print $2}' "/etc/wgmesh/$MF_DOMAIN.yaml")
+FORGED=$(CHECK="$CHECK3" node -e '
+  const check = JSON.parse(process.env.CHECK);
+  const peer = (p, e) => ({peer: p, "handshake-age": 5, "rx-bytes": 1, "tx-bytes": 1, endpoint: e});
+  process.stdout.write(JSON.stringify({serial: 1, check,
+    peers: [peer("h6", "198.51.100.66:51003"), peer("h1", "198.51.100.11:51003"), peer("h2", "203.0.113.2:51003")]}));')
+HTTP=$(ml_exec h3 -- curl -sS -o /dev/null -w '%{http_code}' --cacert "$(mf__pki)/site/ca.pem" \
+    -H "Authorization: Bearer $(ml_exec h3 -- cat "$CRED3")" -H 'Content-Type: application/json' \
+    --data-binary "$FORGED" "$MF_SERVICE_URL/v1/report")
+[ "$HTTP" = 200 ] || bad "the forged report was not stored (HTTP $HTTP): it must be taken, and then outvoted"
+sleep 8 # a look of the service (every 5 s) after the status file's write (every second)
+SERIAL1=$(awk '$1 == "serial" {print $2}' "$(mf__site)/wgmesh.publish-state")
+[ "$SERIAL1" = "$SERIAL0" ] || bad "the site published after the forged report (serial $SERIAL0 -> $SERIAL1)"
+[[ $(mf_endpoint 2 wg6) == "$(ml__nat_out4 1)":* ]] || bad "h2 sends to h6 at '$(mf_endpoint 2 wg6)' after the forged report"
+[[ $(mf_endpoint 2 wg1) == 203.0.113.1:* ]] || bad "h2 sends to h1 at '$(mf_endpoint 2 wg1)' after the forged report"
+verdict forged-report "h3's report (HTTP $HTTP) claimed h6 at 198.51.100.66 and h1 at 198.51.100.11: not published (serial still $SERIAL1), peers' endpoints unchanged"
+
 teardown_verdict
 WALL=$(( ($(mf_now_ms) - T_START) / 1000 ))
 echo "figures: links ${LINKS}; converged ${FIG_CONVERGE:-}; reports ${FIG_REPORTS:-?} ms; hub failure ${FIG:-}; wall time ${WALL} s"

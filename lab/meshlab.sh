@@ -215,6 +215,10 @@ ml__nat_up() { # K
 table ip meshlab_nat {
     chain postrouting { type nat hook postrouting priority srcnat; oifname "pub0" masquerade; }
     chain forward { type filter hook forward priority filter; policy accept; iifname "pub0" ct state new drop; }
+    # As a home router: nothing new comes in to the router itself either. Without this, a packet
+    # for a mapping not made yet (a peer punching first) would be answered port-unreachable and
+    # leave a conntrack entry that makes the later outgoing flow take another source port.
+    chain input { type filter hook input priority filter; policy accept; iifname "pub0" ct state new drop; }
 }
 NFT
 }
