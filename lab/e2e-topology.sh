@@ -15,7 +15,12 @@
 # reaches every LAN over IPv4 and IPv6; every host reports (`wgdeploy --check --report`) and
 # `wgsite --status --json` shows all 8 healthy; h5 and h8 route to each other over their direct
 # link (route and counters); a hub stopped under probes between spokes: traffic keeps flowing
-# through the other hub, loss window measured; teardown.
+# through the other hub, loss window measured. Issue 24: every host follows the site (`wgdeploy
+# --follow`); h6 and h7, observed at their routers with ports kept, link directly (route and
+# counters, hub links kept); h7's router switched to random ports: the direct link goes, traffic on
+# the hubs; h4 moves under probes: the hubs follow and the site publishes where it is; a spoke's
+# forged report changes nothing; h8 removed under probes: every peer drops it within 5 s of wgpub;
+# teardown.
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -311,9 +316,11 @@ mf_deploy 1 || bad "wgdeploy on h1 after the move: $MF_ERR"
 mf_wait_converged 60 $HOSTS >/dev/null || bad "not converged after the move"
 mf_probe_stop roam
 [ "$PROBE_GAP_MS" -lt 3000 ] || bad "the move cut h3 -> h4 for $PROBE_GAP_MS ms, want under 3 s"
-REG4_AFTER=$(mf__run site -- "$MF_BIN/wgsite" --list "$(mf__site)/wgmesh.yaml" && awk '$2 == "h4" {print $6}' <<<"$MF_OUT")
-[ -n "$REG4" ] && [ "$REG4_AFTER" = "$REG4" ] || bad "h4's registered address changed in the site file: '$REG4' -> '$REG4_AFTER'"
-verdict roaming "h4 moved: hubs followed ($FIG_FOLLOW), loss window $PROBE_GAP_MS ms ($PROBE_LOST of $PROBE_SENT lost); hubs reported, the site published h4 at 203.0.113.104 $FIG_PUBLISHED ms later; a redeployed hub sends there; registered address still $REG4; no human step"
+# wgsite --list: the registered address as the admin approved it, the observed one beside it.
+ROW4=$(mf__run site -- "$MF_BIN/wgsite" --list "$(mf__site)/wgmesh.yaml" && awk '$2 == "h4" {print $6, $8}' <<<"$MF_OUT")
+[ -n "$REG4" ] && [ "${ROW4% *}" = "$REG4" ] || bad "h4's registered address changed in the site file: '$REG4' -> '${ROW4% *}'"
+[ "${ROW4#* }" = 203.0.113.104 ] || bad "wgsite --list shows h4 observed at '${ROW4#* }', want 203.0.113.104"
+verdict roaming "h4 moved: hubs followed ($FIG_FOLLOW), loss window $PROBE_GAP_MS ms ($PROBE_LOST of $PROBE_SENT lost); hubs reported, the site published h4 at 203.0.113.104 $FIG_PUBLISHED ms later; a redeployed hub sends there; wgsite --list: registered ${ROW4% *}, observed ${ROW4#* }; no human step"
 
 # ---------------------------------------------------------------- 8. a forged observed-address report
 # h3 (a spoke, authenticated by its own report credential) claims h6 is at 198.51.100.66 and hub
@@ -339,6 +346,33 @@ SERIAL1=$(awk '$1 == "serial" {print $2}' "$(mf__site)/wgmesh.publish-state")
 [[ $(mf_endpoint 2 wg6) == "$(ml__nat_out4 1)":* ]] || bad "h2 sends to h6 at '$(mf_endpoint 2 wg6)' after the forged report"
 [[ $(mf_endpoint 2 wg1) == 203.0.113.1:* ]] || bad "h2 sends to h1 at '$(mf_endpoint 2 wg1)' after the forged report"
 verdict forged-report "h3's report (HTTP $HTTP) claimed h6 at 198.51.100.66 and h1 at 198.51.100.11: not published (serial still $SERIAL1), peers' endpoints unchanged"
+
+# ---------------------------------------------------------------- 9. removal, pushed
+# h8 (a public spoke, linked to both hubs and to h5 over their shared LAN) is removed and
+# published under probes between the others: every peer drops its link within 5 s of wgpub.
+log "removal: h8 removed and published under probes; every peer drops its link"
+mf_probe_start rm35 3 198.18.5.100 0.02 && mf_probe_start rm61 6 198.18.1.100 0.02 || bad "probe did not start"
+wait_replies rm35 25 10 && wait_replies rm61 25 10 || bad "the probes get no replies before the removal"
+mf_remove 8 || bad "wgsite --remove h8: $MF_ERR"
+mf_publish || bad "wgpub after the removal: $MF_ERR"
+T_PUB=$(mf_now_ms)
+RM_MAX=0
+for n in 1 2 5; do
+    dropped=
+    for _ in $(seq 1 400); do
+        if ! links_of "$n" | grep -qw wg8; then dropped=$(( $(mf_now_ms) - T_PUB )); break; fi
+        sleep 0.05
+    done
+    if [ -z "$dropped" ]; then bad "h$n still links to h8 20 s after wgpub"; else [ "$dropped" -gt "$RM_MAX" ] && RM_MAX=$dropped; fi
+done
+[ "$RM_MAX" -lt 5000 ] || bad "the last peer dropped its link to h8 $RM_MAX ms after wgpub, want under 5 s"
+RM_FIG=""
+for p in rm35 rm61; do
+    mf_probe_stop "$p"
+    RM_FIG+="$p $PROBE_LOST of $PROBE_SENT lost; "
+    [ "$PROBE_GAP_MS" -lt 1000 ] || bad "probe $p had a gap of $PROBE_GAP_MS ms during the removal"
+done
+verdict removal "h8 removed: h1, h2 and h5 had dropped their links to it $RM_MAX ms after wgpub at most (8-host lab, every host following the site); probes ${RM_FIG}"
 
 teardown_verdict
 WALL=$(( ($(mf_now_ms) - T_START) / 1000 ))

@@ -64,13 +64,17 @@ public final class ReportSender {
     return clients.apply(c.tls).nudge(c.service, after, c.bearer);
   }
 
-  /** A sender for {@link #nudge}: the service answers within 25 s, this waits up to 40 s. */
+  /** A sender for {@link #nudge}: the service answers within 25 s, this waits up to 30 s. */
   public static ReportSender forFollowing() {
     return new ReportSender(tls -> new EnrolClient(tls, CONNECT_TIMEOUT, FOLLOW_TIMEOUT));
   }
 
-  /** How long a nudge request may take: above the service's longest wait (25 s). */
-  public static final Duration FOLLOW_TIMEOUT = Duration.ofSeconds(40);
+  /**
+   * How long a nudge request may take: above the service's longest wait (25 s), and no longer, for
+   * a request whose connection died silently (a NAT that lost its mapping) is only noticed by this
+   * timeout: the follower then hears of a publication at most this late.
+   */
+  public static final Duration FOLLOW_TIMEOUT = Duration.ofSeconds(30);
 
   /** Where reports and nudge requests go, and with what. */
   private record Channel(ServiceAddress service, SSLContext tls, Optional<String> bearer) {}

@@ -6,9 +6,12 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.wgmesh.core.json.Json;
 import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.model.MeshSettings;
+import org.wgmesh.core.model.Observed;
 import org.wgmesh.core.model.Topology;
 import org.wgmesh.core.site.RetiredHost;
 import org.wgmesh.core.site.Site;
@@ -115,9 +118,12 @@ final class SiteOutput {
     return seconds + " s";
   }
 
-  /** One line per host, columns aligned, with a header. */
-  static void table(Site site, PrintWriter out) {
-    String[] head = {"NUMBER", "HOSTNAME", "UUID", "ASN", "PORT", "ENDPOINTS", "LANS"};
+  /**
+   * One line per host, columns aligned, with a header; last, where the host's peers see it when the
+   * site publishes that ({@code observed}: the registered endpoints stay what the admin approved).
+   */
+  static void table(Site site, Map<Integer, Observed> observed, PrintWriter out) {
+    String[] head = {"NUMBER", "HOSTNAME", "UUID", "ASN", "PORT", "ENDPOINTS", "LANS", "OBSERVED"};
     List<String[]> rows = new ArrayList<>();
     rows.add(head);
     for (HostEntry h : site.hosts()) {
@@ -133,7 +139,8 @@ final class SiteOutput {
                 : String.join(",", h.endpoints().stream().map(Object::toString).toList()),
             h.lanPrefixes().isEmpty()
                 ? "-"
-                : String.join(",", h.lanPrefixes().stream().map(Object::toString).toList())
+                : String.join(",", h.lanPrefixes().stream().map(Object::toString).toList()),
+            Optional.ofNullable(observed.get(h.number())).map(SiteOutput::observed).orElse("-")
           });
     }
     int[] w = new int[head.length];
@@ -154,9 +161,10 @@ final class SiteOutput {
   /**
    * The listing as one JSON object on one line: {@code {"domain":..,"locus":..,"fingerprint":..,
    * "hosts":[{"number":..,"hostname":..,"uuid":..,"asn":..,"port":..,"public_key":..,
-   * "key_fingerprint":..,"endpoints":[..],"lan_prefixes":[..]}],"retired":[{"number":..,"uuid":..}]}}.
+   * "key_fingerprint":..,"endpoints":[..],"lan_prefixes":[..],"observed":{"address":..,
+   * "ports_kept":..} or null}],"retired":[{"number":..,"uuid":..}]}}.
    */
-  static void json(Site site, PrintWriter out) {
+  static void json(Site site, Map<Integer, Observed> observed, PrintWriter out) {
     ObjectNode root =
         Json.object()
             .put("domain", site.settings().domain())
@@ -176,12 +184,24 @@ final class SiteOutput {
               .put("key_fingerprint", h.publicKey().fingerprint());
       strings(host.putArray("endpoints"), h.endpoints());
       strings(host.putArray("lan_prefixes"), h.lanPrefixes());
+      Observed o = observed.get(h.number());
+      if (o == null) {
+        host.putNull("observed");
+      } else {
+        host.putObject("observed")
+            .put("address", o.address().toString())
+            .put("ports_kept", o.portsKept());
+      }
     }
     ArrayNode retired = root.putArray("retired");
     for (RetiredHost r : site.retired()) {
       retired.addObject().put("number", r.number()).put("uuid", r.uuid().toString());
     }
     out.println(Json.write(root));
+  }
+
+  private static String observed(Observed o) {
+    return o.address() + (o.portsKept() ? "" : "(ports-changed)");
   }
 
   private static void strings(ArrayNode array, List<?> items) {

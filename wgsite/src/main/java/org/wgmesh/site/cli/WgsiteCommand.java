@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
@@ -26,6 +27,7 @@ import org.wgmesh.core.io.AtomicFiles;
 import org.wgmesh.core.json.Json;
 import org.wgmesh.core.model.BfdProfile;
 import org.wgmesh.core.model.LinkSettings;
+import org.wgmesh.core.model.Observed;
 import org.wgmesh.core.net.IpPrefix;
 import org.wgmesh.core.site.Site;
 import org.wgmesh.core.site.SiteFile;
@@ -38,6 +40,7 @@ import org.wgmesh.site.enrolment.EnrolmentQueue;
 import org.wgmesh.site.enrolment.EnrolmentService;
 import org.wgmesh.site.enrolment.QueuedHost;
 import org.wgmesh.site.enrolment.SitePublisher;
+import org.wgmesh.site.status.ObservedHosts;
 import org.wgmesh.site.status.SiteStatus;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -336,10 +339,16 @@ public final class WgsiteCommand implements Callable<Integer> {
       status();
     } else if (action.list) {
       Site site = SiteFile.load(file);
+      // Where the peers see each host, as wgpub publishes it (from the service's reports).
+      Map<Integer, Observed> observed =
+          ObservedHosts.observed(
+              site,
+              ObservedHosts.reports(site, file, message -> reporter.warn("%s", message)),
+              clock.instant());
       if (json) {
-        SiteOutput.json(site, io.out());
+        SiteOutput.json(site, observed, io.out());
       } else {
-        SiteOutput.table(site, io.out());
+        SiteOutput.table(site, observed, io.out());
       }
     } else {
       SiteOutput.report(admin.openOrCreate(file, create), io.out());

@@ -77,15 +77,24 @@ public final class ObservedHosts {
    */
   public static List<HostEntry> hosts(
       Site site, Path siteFile, Instant now, Consumer<String> warnings) {
-    Map<String, StatusFile.Received> reports;
+    return hosts(site, reports(site, siteFile, warnings), now);
+  }
+
+  /**
+   * The reports of {@code siteFile}'s status file (none without an enrolment service); one that
+   * cannot be read is reported to {@code warnings} and counts as none.
+   */
+  public static Map<String, StatusFile.Received> reports(
+      Site site, Path siteFile, Consumer<String> warnings) {
+    if (site.enrolment().isEmpty()) {
+      return Map.of();
+    }
     try {
-      reports =
-          site.enrolment().isPresent() ? StatusFile.read(StatusFile.beside(siteFile)) : Map.of();
+      return StatusFile.read(StatusFile.beside(siteFile));
     } catch (WgmeshException e) {
       warnings.accept(
           "observed addresses left out: the status file cannot be read: " + e.getMessage());
-      reports = Map.of();
+      return Map.of();
     }
-    return hosts(site, reports, now);
   }
 }

@@ -601,7 +601,8 @@ class WgsiteCommandTest {
         .contains(
             "1       router1   "
                 + h.uuid()
-                + "  64512  51001  198.51.100.9,2001:db8::9  10.1.0.0/24");
+                + "  64512  51001  198.51.100.9,2001:db8::9  10.1.0.0/24  -");
+    assertThat(t.out().lines().findFirst().orElseThrow()).endsWith("LANS         OBSERVED");
     Result j = run("--list", "--json", yaml.toString());
     assertThat(j.rc()).isZero();
     assertThat(j.out())
@@ -627,7 +628,9 @@ class WgsiteCommandTest {
             "public_key",
             "key_fingerprint",
             "endpoints",
-            "lan_prefixes");
+            "lan_prefixes",
+            "observed");
+    assertThat(doc.path("hosts").get(0).path("observed").isNull()).isTrue();
     assertThat(doc.path("hosts").get(0).path("endpoints").toString())
         .isEqualTo("[\"198.51.100.9\",\"2001:db8::9\"]");
   }
