@@ -25,6 +25,7 @@ import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.model.KeySwitch;
 import org.wgmesh.core.model.MeshView;
 import org.wgmesh.core.testing.RecordingCommandRunner;
+import org.wgmesh.core.testing.TestClock;
 import org.wgmesh.endpoint.config.EndpointFile;
 import org.wgmesh.endpoint.config.EndpointPaths;
 import org.wgmesh.endpoint.deploy.host.DiskFile;
@@ -514,41 +515,17 @@ class DeployServiceTest {
 
   static final Instant SWITCH_AT = Instant.parse("2029-12-26T12:00:00Z");
 
-  /** A clock the test sets; the sleeper "waits" by setting it. */
-  static final class SetClock extends Clock {
-    Instant now;
-
-    SetClock(Instant now) {
-      this.now = now;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return java.time.ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-  }
-
   final List<String> slept = new java.util.ArrayList<>();
 
   /**
    * A deployed host (wg2 wg3 wg5) whose endpoint file and key are on disk, reading {@code view}.
    */
-  DeployService deployedHostReading(MeshView view, SetClock clock, Transactions t) {
+  DeployService deployedHostReading(MeshView view, TestClock clock, Transactions t) {
     return deployedHostReading((c, k) -> Fixtures.read(view, c), clock, t);
   }
 
   /** As above, reading from {@code source}. */
-  DeployService deployedHostReading(MeshSource source, SetClock clock, Transactions t) {
+  DeployService deployedHostReading(MeshSource source, TestClock clock, Transactions t) {
     deploy(Fixtures.view());
     playDeployedHost("wg2 wg3 wg5");
     host.clear();
@@ -608,7 +585,7 @@ class DeployServiceTest {
   @Test
   void deploy_peerKeySwitchWithinTheWait_keepsTheOldKeyThenSwitchesOnlyThatLinkAtItsTime()
       throws Exception {
-    SetClock clock = new SetClock(SWITCH_AT.minusSeconds(300));
+    TestClock clock = new TestClock(SWITCH_AT.minusSeconds(300));
     Path wg2 = dir.resolve("etc/wireguard/lab/wg2.conf");
     DeployResult r =
         deployedHostReading(withPeer2Switching(), clock, transactions())
@@ -628,7 +605,7 @@ class DeployServiceTest {
 
   @Test
   void deploy_peerKeySwitchBeyondTheWait_doesNotWaitAndKeepsTheOldKey() throws Exception {
-    SetClock clock = new SetClock(SWITCH_AT.minusSeconds(3600));
+    TestClock clock = new TestClock(SWITCH_AT.minusSeconds(3600));
     deployedHostReading(withPeer2Switching(), clock, transactions())
         .deploy(settings.domain(), RunOverrides.none());
     assertThat(slept).isEmpty();
@@ -639,7 +616,7 @@ class DeployServiceTest {
 
   @Test
   void deploy_afterThePeersSwitchTime_configuresTheNewKeyWithoutWaiting() throws Exception {
-    SetClock clock = new SetClock(SWITCH_AT.plusSeconds(1));
+    TestClock clock = new TestClock(SWITCH_AT.plusSeconds(1));
     deployedHostReading(withPeer2Switching(), clock, transactions())
         .deploy(settings.domain(), RunOverrides.none());
     assertThat(slept).isEmpty();
@@ -649,7 +626,7 @@ class DeployServiceTest {
 
   @Test
   void deploy_dryRunBeforeAKeySwitch_neitherWaitsNorChangesAnything() throws Exception {
-    SetClock clock = new SetClock(SWITCH_AT.minusSeconds(60));
+    TestClock clock = new TestClock(SWITCH_AT.minusSeconds(60));
     Path wg2 = dir.resolve("etc/wireguard/lab/wg2.conf");
     DeployService service =
         deployedHostReading(withPeer2Switching(), clock, new DryRunTransactions());
@@ -664,7 +641,7 @@ class DeployServiceTest {
   @Test
   void deploy_ownKeySwitch_keepsTheCurrentKeyUntilTheTimeThenSwitchesEveryLinkAndAdoptsTheKey()
       throws Exception {
-    SetClock clock = new SetClock(SWITCH_AT.minusSeconds(120));
+    TestClock clock = new TestClock(SWITCH_AT.minusSeconds(120));
     MeshView view = withSelfSwitching();
     DeployService service = deployedHostReading(view, clock, transactions());
     Path pending = org.wgmesh.endpoint.config.HostKeys.pendingFile(settings.hostKey());
@@ -689,7 +666,7 @@ class DeployServiceTest {
 
   @Test
   void deploy_ownKeySwitch_adoptsThePendingKeyAsReadAtTheStart() throws Exception {
-    SetClock clock = new SetClock(SWITCH_AT.minusSeconds(120));
+    TestClock clock = new TestClock(SWITCH_AT.minusSeconds(120));
     MeshView view = withSelfSwitching();
     Path pending = org.wgmesh.endpoint.config.HostKeys.pendingFile(settings.hostKey());
     // The pending key file is damaged once the run has read it: a second read would fail.

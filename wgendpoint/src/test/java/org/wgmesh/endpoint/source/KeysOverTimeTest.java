@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,6 +38,7 @@ import org.wgmesh.core.site.Site;
 import org.wgmesh.core.site.SiteFile;
 import org.wgmesh.core.site.SiteKeyRolls;
 import org.wgmesh.core.site.SiteKeyStore;
+import org.wgmesh.core.testing.TestClock;
 import org.wgmesh.endpoint.config.EnrolOptions;
 import org.wgmesh.endpoint.config.Enrolment;
 import org.wgmesh.endpoint.config.HostKeyring;
@@ -72,26 +70,6 @@ class KeysOverTimeTest {
   static final Duration READ_EVERY = Duration.ofHours(3);
 
   @TempDir Path dir;
-
-  /** A clock the test moves. */
-  static final class SimClock extends Clock {
-    Instant now = T0;
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 
   /** The zone file as DNS serves it now (re-read on every lookup round). */
   static final class ZoneDns implements DnsSource {
@@ -199,7 +177,7 @@ class KeysOverTimeTest {
     }
   }
 
-  final SimClock clock = new SimClock();
+  final TestClock clock = new TestClock(T0);
   ZoneDns dns;
   EndpointMeshSource source;
   Path yaml;

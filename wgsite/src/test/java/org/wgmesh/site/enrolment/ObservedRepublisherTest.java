@@ -6,11 +6,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +19,7 @@ import org.wgmesh.core.cli.Reporter;
 import org.wgmesh.core.error.PublishException;
 import org.wgmesh.core.site.Site;
 import org.wgmesh.core.site.SiteFile;
+import org.wgmesh.core.testing.TestClock;
 import org.wgmesh.site.publish.TestSites;
 import org.wgmesh.site.status.HealthReport;
 import org.wgmesh.site.status.PeerState;
@@ -38,24 +36,7 @@ class ObservedRepublisherTest {
   final List<Path> published = new ArrayList<>();
   RuntimeException failing;
   final StringWriter log = new StringWriter();
-  Instant now = Instant.parse("2026-12-05T10:00:00Z");
-  final Clock clock =
-      new Clock() {
-        @Override
-        public ZoneId getZone() {
-          return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-          return this;
-        }
-
-        @Override
-        public Instant instant() {
-          return now;
-        }
-      };
+  final TestClock clock = new TestClock(Instant.parse("2026-12-05T10:00:00Z"));
 
   @BeforeEach
   void setUp() throws Exception {
@@ -97,7 +78,8 @@ class ObservedRepublisherTest {
         new PeerState(
             "router2", Optional.of(Duration.ofSeconds(20)), 1, 1, Optional.of(endpointOf2));
     return new StatusFile.Received(
-        now.minusSeconds(10), new HealthReport(3, CHECK, "healthy", now, List.of(), List.of(peer)));
+        clock.now.minusSeconds(10),
+        new HealthReport(3, CHECK, "healthy", clock.now, List.of(), List.of(peer)));
   }
 
   /** A healthy {@code wgdeploy --check --json} document, as the status file keeps it. */
@@ -145,9 +127,9 @@ class ObservedRepublisherTest {
     assertThat(r.look()).isFalse();
     assertThat(log.toString()).contains("publishing failed").contains("refused");
     failing = null;
-    now = now.plusSeconds(30);
+    clock.now = clock.now.plusSeconds(30);
     assertThat(r.look()).isFalse();
-    now = now.plus(ObservedRepublisher.RETRY_AFTER);
+    clock.now = clock.now.plus(ObservedRepublisher.RETRY_AFTER);
     assertThat(r.look()).isTrue();
     assertThat(published).hasSize(1);
   }

@@ -3,34 +3,14 @@ package org.wgmesh.site.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
+import org.wgmesh.core.testing.TestClock;
 
 class LoginFailuresTest {
-  /** A clock the test moves. */
-  static final class StepClock extends Clock {
-    Instant now = Instant.parse("2026-12-05T00:00:00Z");
 
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-  }
-
-  StepClock clock = new StepClock();
+  TestClock clock = new TestClock(Instant.parse("2026-12-05T00:00:00Z"));
   LoginFailures failures = new LoginFailures(3, Duration.ofMinutes(5), 2, clock);
 
   static InetAddress at(String a) throws Exception {

@@ -3,34 +3,13 @@ package org.wgmesh.site.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.wgmesh.core.testing.TestClock;
 
 class RateLimiterTest {
-  /** A clock the test moves. */
-  private static final class StepClock extends Clock {
-    Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 
   private static InetAddress address(int last) throws Exception {
     return InetAddress.getByAddress(new byte[] {(byte) 192, 0, 2, (byte) last});
@@ -38,7 +17,7 @@ class RateLimiterTest {
 
   @Test
   void burstThenRetryAfter_thenRefilled() throws Exception {
-    StepClock clock = new StepClock();
+    TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
     RateLimiter<InetAddress> limiter = new RateLimiter<>(3, Duration.ofMinutes(1), 100, clock);
     InetAddress a = address(1);
     assertThat(limiter.acquire(a)).isEmpty();
@@ -54,7 +33,7 @@ class RateLimiterTest {
 
   @Test
   void trackedClients_areBounded_fullBucketsForgotten() throws Exception {
-    StepClock clock = new StepClock();
+    TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
     RateLimiter<InetAddress> limiter = new RateLimiter<>(2, Duration.ofSeconds(10), 3, clock);
     for (int i = 1; i <= 3; i++) {
       assertThat(limiter.acquire(address(i))).isEmpty();
@@ -69,7 +48,7 @@ class RateLimiterTest {
 
   @Test
   void waiting_takesNothing_andSaysHowLongOnceTheBucketIsEmpty() {
-    StepClock clock = new StepClock();
+    TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
     RateLimiter<String> limiter = new RateLimiter<>(2, Duration.ofMinutes(1), 100, clock);
     assertThat(limiter.waiting("a")).isEmpty();
     assertThat(limiter.waiting("a")).isEmpty();
