@@ -6,11 +6,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.wgmesh.core.cli.Reporter;
 import org.wgmesh.core.error.WgmeshException;
+import org.wgmesh.core.exec.Timer;
 import org.wgmesh.core.io.ChangedFile;
 import org.wgmesh.core.model.Observed;
 import org.wgmesh.core.site.Site;
@@ -55,13 +55,7 @@ public final class ObservedRepublisher implements AutoCloseable {
   public static ObservedRepublisher start(
       Path siteFile, SitePublisher publisher, Reporter reporter, Clock clock, String threadName) {
     ObservedRepublisher r = new ObservedRepublisher(siteFile, publisher, reporter, clock);
-    r.scheduler =
-        Executors.newSingleThreadScheduledExecutor(
-            t -> {
-              Thread thread = new Thread(t, threadName);
-              thread.setDaemon(true);
-              return thread;
-            });
+    r.scheduler = Timer.named(threadName);
     long every = LOOK_EVERY.toMillis();
     r.scheduler.scheduleWithFixedDelay(r::lookQuietly, every, every, TimeUnit.MILLISECONDS);
     return r;
@@ -128,14 +122,7 @@ public final class ObservedRepublisher implements AutoCloseable {
     if (scheduler == null) {
       return;
     }
-    scheduler.shutdown();
-    try {
-      if (!scheduler.awaitTermination(30, TimeUnit.SECONDS)) {
-        scheduler.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      scheduler.shutdownNow();
-    }
+    // A publication in progress (which holds the site file's lock) is let finish.
+    Timer.stop(scheduler, Duration.ofSeconds(30));
   }
 }

@@ -2,10 +2,9 @@ package org.wgmesh.site.nudge;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.wgmesh.core.exec.Timer;
 
 /**
  * The push of a site (issue 24): the {@link NudgeHub} the service's {@code GET /v1/nudge} waits on,
@@ -37,13 +36,7 @@ public final class Nudges implements AutoCloseable {
    */
   public static Nudges watch(
       Path stateFile, int maxFollowers, String threadName, Consumer<String> warnings) {
-    ScheduledExecutorService scheduler =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, threadName);
-              t.setDaemon(true);
-              return t;
-            });
+    ScheduledExecutorService scheduler = Timer.named(threadName);
     NudgeHub hub = new NudgeHub(0, maxFollowers);
     PublicationWatch watch;
     try {
@@ -64,14 +57,6 @@ public final class Nudges implements AutoCloseable {
   @Override
   public void close() {
     watch.close();
-    scheduler.shutdown();
-    try {
-      if (!scheduler.awaitTermination(5, TimeUnit.SECONDS)) {
-        scheduler.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      scheduler.shutdownNow();
-    }
+    Timer.stop(scheduler, Duration.ofSeconds(5));
   }
 }

@@ -9,12 +9,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.wgmesh.core.enrolment.DeviceCertificates;
 import org.wgmesh.core.enrolment.EnrolmentDecision;
+import org.wgmesh.core.exec.Timer;
 import org.wgmesh.core.io.ChangedFile;
 import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.site.SiteFile;
@@ -71,13 +71,7 @@ public final class ReportIntake implements ReportReceiver {
    */
   public static ReportIntake start(Path siteFile, DeviceCertificates certificates, Clock clock) {
     StatusStore store = StatusStore.open(StatusFile.beside(siteFile));
-    ScheduledExecutorService writer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, EnrolmentServer.THREAD_NAME + "-status");
-              t.setDaemon(true);
-              return t;
-            });
+    ScheduledExecutorService writer = Timer.named(EnrolmentServer.THREAD_NAME + "-status");
     ReportIntake intake =
         new ReportIntake(
             new ChangedFile<>(siteFile, ReportIntake::hostnames),
@@ -154,14 +148,7 @@ public final class ReportIntake implements ReportReceiver {
   /** Stops the timer, then writes what is left. */
   @Override
   public void close() {
-    writer.shutdown();
-    try {
-      if (!writer.awaitTermination(10, TimeUnit.SECONDS)) {
-        writer.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    Timer.stop(writer, Duration.ofSeconds(10));
     store.flush();
   }
 

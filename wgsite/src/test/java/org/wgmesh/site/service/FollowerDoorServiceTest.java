@@ -42,14 +42,7 @@ class FollowerDoorServiceTest {
     web2 = fleet.device("web-2", "/CN=web-2.fleet.example");
     stranger = fleet.device("web-3", "/CN=web-3.fleet.example");
     fleet.writeCrl();
-    service.writeSite(
-        dir.resolve("mesh.zone"),
-        "  certificates:",
-        "  - name: fleet",
-        "    ca: " + fleet.caPem(),
-        "    crl: " + fleet.crl(),
-        "    subject: CN=*.fleet.example",
-        "    admit: auto");
+    service.writeSite(dir.resolve("mesh.zone"), ServiceFixture.fleetRule(fleet));
   }
 
   @AfterEach

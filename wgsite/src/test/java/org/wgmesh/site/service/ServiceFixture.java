@@ -86,6 +86,24 @@ public final class ServiceFixture implements AutoCloseable {
     Files.writeString(yaml, Files.readString(yaml) + String.join("\n", section));
   }
 
+  /**
+   * The section's lines of one certificate rule {@code fleet}: {@code fleet}'s CA and CRL, subjects
+   * {@code CN=*.fleet.example}, admitted at once; then {@code more} lines of the section.
+   */
+  public static String[] fleetRule(TestPki fleet, String... more) {
+    List<String> lines =
+        new ArrayList<>(
+            List.of(
+                "  certificates:",
+                "  - name: fleet",
+                "    ca: " + fleet.caPem(),
+                "    crl: " + fleet.crl(),
+                "    subject: CN=*.fleet.example",
+                "    admit: auto"));
+    lines.addAll(Arrays.asList(more));
+    return lines.toArray(String[]::new);
+  }
+
   public EnrolmentPolicy policy() {
     return EnrolmentService.policy(SiteFile.load(yaml), yaml);
   }

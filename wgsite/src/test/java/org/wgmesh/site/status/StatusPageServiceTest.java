@@ -71,17 +71,13 @@ class StatusPageServiceTest {
     adminCa.writeCrl();
     service.writeSite(
         dir.resolve("mesh.zone"),
-        "  certificates:",
-        "  - name: fleet",
-        "    ca: " + fleet.caPem(),
-        "    crl: " + fleet.crl(),
-        "    subject: CN=*.fleet.example",
-        "    admit: auto",
-        "  admins:",
-        "  - name: ops",
-        "    ca: " + adminCa.caPem(),
-        "    crl: " + adminCa.crl(),
-        "    subject: CN=*.admins.example");
+        ServiceFixture.fleetRule(
+            fleet,
+            "  admins:",
+            "  - name: ops",
+            "    ca: " + adminCa.caPem(),
+            "    crl: " + adminCa.crl(),
+            "    subject: CN=*.admins.example"));
     AdminPasswordFile.set(yaml, "admin", PASSWORD.toCharArray(), new SecureRandom());
     EnrolmentPolicy policy = service.policy();
     intake =

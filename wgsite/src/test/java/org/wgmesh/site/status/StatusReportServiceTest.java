@@ -53,14 +53,7 @@ class StatusReportServiceTest {
     unenrolled = fleet.device("web-3", "/CN=web-3.fleet.example");
     office = fleet.device("printer", "/CN=printer.office.example");
     fleet.writeCrl();
-    service.writeSite(
-        dir.resolve("mesh.zone"),
-        "  certificates:",
-        "  - name: fleet",
-        "    ca: " + fleet.caPem(),
-        "    crl: " + fleet.crl(),
-        "    subject: CN=*.fleet.example",
-        "    admit: auto");
+    service.writeSite(dir.resolve("mesh.zone"), ServiceFixture.fleetRule(fleet));
     ServiceSettings settings = ServiceFixture.settings(service.policy()).build();
     service.startWithReports(settings, StatusAccess.NONE);
     // web-1 and web-2 enrol while both are good; then web-2 is revoked.
