@@ -504,13 +504,13 @@ verdict push "h5 removed: every peer dropped its link ${PUSH_MAX} ms after wgpub
 log "forged: h1's follower pointed at a service with another CA's certificate"
 FORGED_DIR=$d/forged-h1
 {
-    pki_leaf "$PKI/other" server "/CN=site.wgmesh.test" server "IP:$SERVICE_IP" &&
-        ml_spawn site forged-service -- openssl s_server -quiet -accept "$SERVICE_IP:8444" \
+    pki_leaf "$PKI/other" server "/CN=site.wgmesh.test" server "IP:$MF_SERVICE_IP" &&
+        ml_spawn site forged-service -- openssl s_server -quiet -accept "$MF_SERVICE_IP:8444" \
             -cert "$PKI/other/server.pem" -key "$PKI/other/server.key" -WWW >/dev/null
 } || bad "the forged service did not start"
 # h1's endpoint files with report-url moved to the forged service: a follower of its own.
 mkdir -p "$FORGED_DIR" && ml_exec h1 -- cp -a /etc/wgmesh/. "$FORGED_DIR/" &&
-    sed -i "s|^report-url: .*|report-url: https://$SERVICE_IP:8444|" "$FORGED_DIR/$MF_DOMAIN.yaml" ||
+    sed -i "s|^report-url: .*|report-url: https://$MF_SERVICE_IP:8444|" "$FORGED_DIR/$MF_DOMAIN.yaml" ||
     bad "could not copy h1's endpoint files"
 SEEN0=$(ml_exec h1 -- cat "/var/lib/wgmesh/$MF_DOMAIN.seen" 2>/dev/null)
 LINKS0=$(ml_exec "h1/$MF_LOCUS" -- wg show all peers 2>/dev/null | sort)
