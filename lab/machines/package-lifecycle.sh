@@ -162,14 +162,19 @@ check "systemctl enable --now wgsite-enrol@SITE: https://127.0.0.1:8443/v1/healt
   "systemctl enable --now $UNIT && for i in \$(seq 40); do $HEALTH && exit 0; sleep 0.5; done; systemctl status --no-pager $UNIT; exit 1"
 check "systemctl stop: the unit is inactive, no wgsite process, the port is free" \
   "systemctl stop $UNIT && ! systemctl is-active -q $UNIT && ! pgrep -f -- '--serv[e] $SITE' && ! $HEALTH"
-# The follower (issue 24): the unit verifies clean; an endpoint without report-url (this one, made
-# above) has nothing to follow, so its condition skips the unit rather than failing it.
+# The follower (issue 24): the unit verifies clean; an endpoint file without report-url (written
+# here: the unit's ConditionPathExists needs one, or the ExecCondition is never reached) has
+# nothing to follow, so the ExecCondition skips the unit rather than failing it.
 FOLLOW=wgdeploy-follow@mesh.example.com.service
 check "systemd-analyze verify finds nothing to say about wgdeploy-follow@.service" \
   "out=\$(systemd-analyze verify --man=no $FOLLOW 2>&1); echo \"\$out\"; [ -z \"\$out\" ]"
 check "wgdeploy-follow@ on an endpoint without report-url: skipped by its condition, not failed, no wgdeploy left" \
-  "systemctl start $FOLLOW; ! systemctl is-failed -q $FOLLOW && ! systemctl is-active -q $FOLLOW &&
-   systemctl show -p Result --value $FOLLOW | grep -qx exec-condition && ! pgrep -f -- '--follo[w]'"
+  "mkdir -p /etc/wgmesh && printf 'domain: mesh.example.com\\n' >/etc/wgmesh/mesh.example.com.yaml &&
+   systemctl start $FOLLOW; systemctl show -p Result -p ConditionResult -p ActiveState $FOLLOW
+   journalctl -q -u $FOLLOW | tail -n 2
+   ! systemctl is-failed -q $FOLLOW && ! systemctl is-active -q $FOLLOW &&
+   systemctl show -p ConditionResult --value $FOLLOW | grep -qx no &&
+   journalctl -q -u $FOLLOW | grep -q 'exec-condition' && ! pgrep -f -- '--follo[w]'"
 in_box "systemctl start $UNIT"
 apt_run_box 'purge -y -q wgmesh'
 check "apt-get purge of a running wgsite-enrol@: it is stopped, its unit file and enablement link gone" \
