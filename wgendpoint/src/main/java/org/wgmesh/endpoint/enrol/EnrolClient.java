@@ -115,26 +115,16 @@ public final class EnrolClient {
         HttpRequest.newBuilder(service.report()).POST(HttpRequest.BodyPublishers.ofString(report));
     bearer.ifPresent(b -> request.header("Authorization", "Bearer " + b));
     HttpResponse<byte[]> response = exchange(request, from);
-    byte[] answer = response.body();
-    int status = response.statusCode();
-    String said =
-        "HTTP " + status + ServiceAnswer.errorMessage(answer).map(m -> ": " + m).orElse("");
-    if (status == 200) {
-      return ServiceAnswer.stored(answer, from);
+    if (response.statusCode() == 200) {
+      return ServiceAnswer.stored(response.body(), from);
     }
-    if (status == 401 || status == 403) {
-      throw new DeclinedException(
-          from, "the site does not take reports from this host (" + said + ")");
-    }
-    if (status == 429 || status >= 500) {
-      throw new DnsException(
-          from,
-          "the enrolment service could not take the report now (" + said + ")",
-          "the next run of the timer sends a new one");
-    }
-    throw new InputException(
+    throw refusal(
         from,
-        "the enrolment service refused the report (" + said + ")",
+        response,
+        "the site does not take reports from this host",
+        "the enrolment service could not take the report now",
+        "the next run of the timer sends a new one",
+        "the enrolment service refused the report",
         "is report-url the site's enrolment service, of a matching version?");
   }
 
@@ -155,29 +145,48 @@ public final class EnrolClient {
     HttpRequest.Builder request = HttpRequest.newBuilder(service.nudge(after)).GET();
     bearer.ifPresent(b -> request.header("Authorization", "Bearer " + b));
     HttpResponse<byte[]> response = exchange(request, from);
-    byte[] answer = response.body();
-    int status = response.statusCode();
-    if (status == 200) {
-      return ServiceAnswer.serial(answer, from);
+    if (response.statusCode() == 200) {
+      return ServiceAnswer.serial(response.body(), from);
     }
-    String said =
-        "HTTP " + status + ServiceAnswer.errorMessage(answer).map(m -> ": " + m).orElse("");
-    if (status == 401 || status == 403) {
-      throw new DeclinedException(
-          from, "the site does not send nudges to this host (" + said + ")");
-    }
-    if (status == 429 || status >= 500) {
-      throw new DnsException(
-          from,
-          "the enrolment service could not take the nudge request now (" + said + ")",
-          "the follower asks again later; the timer deploys meanwhile");
-    }
-    throw new InputException(
+    throw refusal(
         from,
-        "the enrolment service refused the nudge request (" + said + ")",
-        status == 404
+        response,
+        "the site does not send nudges to this host",
+        "the enrolment service could not take the nudge request now",
+        "the follower asks again later; the timer deploys meanwhile",
+        "the enrolment service refused the nudge request",
+        response.statusCode() == 404
             ? "this site's service has no push (an older wgsite?): the timer deploys"
             : "is report-url the site's enrolment service, of a matching version?");
+  }
+
+  /**
+   * The error of a host's request ({@code POST /v1/report}, {@code GET /v1/nudge}) the service did
+   * not answer 200, each message ending with the status and the service's own message: 401 or 403
+   * declined (the site does not know this host), 429 or 5xx a {@link DnsException} (try later),
+   * anything else refused as malformed.
+   */
+  private static RuntimeException refusal(
+      String from,
+      HttpResponse<byte[]> response,
+      String declined,
+      String busy,
+      String busyHint,
+      String refused,
+      String refusedHint) {
+    int status = response.statusCode();
+    String said =
+        " (HTTP "
+            + status
+            + ServiceAnswer.errorMessage(response.body()).map(m -> ": " + m).orElse("")
+            + ")";
+    if (status == 401 || status == 403) {
+      return new DeclinedException(from, declined + said);
+    }
+    if (status == 429 || status >= 500) {
+      return new DnsException(from, busy + said, busyHint);
+    }
+    return new InputException(from, refused + said, refusedHint);
   }
 
   /** Sends {@code request} as JSON within the deadlines; the answer is capped in size. */

@@ -90,10 +90,8 @@ public final class Follower {
       } catch (WgmeshException e) {
         warnOnce("cannot ask the site for nudges: " + e.getMessage());
         pause.sleep(backoff);
-        backoff =
-            backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
-                ? MAX_BACKOFF
-                : backoff.multipliedBy(2);
+        Duration doubled = backoff.multipliedBy(2);
+        backoff = doubled.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : doubled;
         continue;
       }
       backoff = MIN_BACKOFF;
