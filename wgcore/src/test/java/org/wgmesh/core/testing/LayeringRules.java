@@ -62,7 +62,8 @@ public final class LayeringRules {
           "org.wgmesh.core.yaml..",
           "org.wgmesh.core.site.SiteCodec",
           "org.wgmesh.core.site.SiteSpec",
-          "org.wgmesh.core.site.EnrolmentSpec");
+          "org.wgmesh.core.site.EnrolmentSpec",
+          "org.wgmesh.core.original.OriginalYaml");
 
   private LayeringRules() {}
 
