@@ -283,7 +283,7 @@ public final class OriginalImport {
         "router id",
         "1.0.<octet>.1",
         "1.0.0.0 + number",
-        "injective up to number 65535 (the original's broke above 255)");
+        "injective up to number 65535; the original's broke above 255");
     notes.changed("BFD", "50 ms x 5", "100 ms x 3 (bfd: normal)", "the site's link defaults");
     notes.changed(
         "routing filter",

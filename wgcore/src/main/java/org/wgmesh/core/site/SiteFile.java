@@ -15,6 +15,7 @@ import org.wgmesh.core.error.FileException;
 import org.wgmesh.core.error.InputException;
 import org.wgmesh.core.io.AtomicFiles;
 import org.wgmesh.core.io.LockFile;
+import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.model.MeshSettings;
 import org.wgmesh.core.net.AsnRange;
 import org.wgmesh.core.net.IpPrefix;
@@ -94,18 +95,7 @@ public final class SiteFile {
    */
   public static Site create(
       Path yaml, MeshSettings settings, AsnRange asnRange, String publishTarget) {
-    SiteKeys keys = SiteKeys.generate();
-    Site site =
-        new Site(
-            settings,
-            List.of(),
-            keys,
-            asnRange,
-            publishTarget,
-            SiteSpec.DEFAULT_TTL,
-            SiteSpec.DEFAULT_RECORD_LIFETIME,
-            List.of());
-    return createFiles(yaml, site);
+    return createFiles(yaml, draft(settings, List.of(), asnRange, publishTarget));
   }
 
   /**
@@ -182,6 +172,25 @@ public final class SiteFile {
     save(without, yaml);
     SiteKeyStore.beside(yaml).deleteOriginal();
     return without;
+  }
+
+  /**
+   * A new site in memory, with freshly made site keys and the default TTL and record lifetime: what
+   * {@link #create} writes, for a caller that shows it before writing (an import).
+   *
+   * @throws org.wgmesh.core.error.ConfigException when the hosts break a site rule
+   */
+  public static Site draft(
+      MeshSettings settings, List<HostEntry> hosts, AsnRange asnRange, String publishTarget) {
+    return new Site(
+        settings,
+        hosts,
+        SiteKeys.generate(),
+        asnRange,
+        publishTarget,
+        SiteSpec.DEFAULT_TTL,
+        SiteSpec.DEFAULT_RECORD_LIFETIME,
+        List.of());
   }
 
   /** How long a command waits for another one that is changing the same site file. */

@@ -9,10 +9,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
 import org.wgmesh.core.cli.Cli;
@@ -24,15 +27,18 @@ import org.wgmesh.core.error.ExitCode;
 import org.wgmesh.core.error.InputException;
 import org.wgmesh.core.error.UsageException;
 import org.wgmesh.core.io.AtomicFiles;
+import org.wgmesh.core.io.BoundedFiles;
 import org.wgmesh.core.json.Json;
 import org.wgmesh.core.model.BfdProfile;
 import org.wgmesh.core.model.LinkSettings;
 import org.wgmesh.core.model.Observed;
 import org.wgmesh.core.net.IpPrefix;
+import org.wgmesh.core.original.ImportOptions;
 import org.wgmesh.core.site.Site;
 import org.wgmesh.core.site.SiteFile;
 import org.wgmesh.site.BlobSource;
 import org.wgmesh.site.NewSite;
+import org.wgmesh.site.OriginalSiteImport;
 import org.wgmesh.site.SiteAdmin;
 import org.wgmesh.site.TokenAdmin;
 import org.wgmesh.site.admin.AdminPasswordFile;
@@ -78,6 +84,9 @@ import picocli.CommandLine.Parameters;
       "  wgsite --approve ID FILE           admit a queued request and publish the site",
       "  wgsite --reject ID FILE            drop a queued request",
       "  wgsite --admin-password NAME FILE  set a status-page admin's password (read from stdin)",
+      "  wgsite --import-original ORIGINAL.yaml [--original-key F] [--original-node F]...",
+      "         [--lan HOST=PREFIX]... [--exclude UUID|HOST|@F]... [--dry-run] [--json] NEW",
+      "                                     create NEW from an original wgmesh 2.x site",
       ""
     },
     exitCodeListHeading = "%nExit codes (see docs/exit-codes.md):%n",
@@ -172,6 +181,14 @@ public final class WgsiteCommand implements Callable<Integer> {
             "Set the status-page password of admin NAME: one line read from standard input, stored"
                 + " as a slow salted hash in FILE.admins (0600).")
     String adminPassword;
+
+    @Option(
+        names = "--import-original",
+        paramLabel = "ORIGINAL.yaml",
+        description =
+            "Create FILE from a site file of the original wgmesh 2.x: every host keeps its uuid,"
+                + " hostname, number, AS and key; prints what was kept and what changed.")
+    Path importOriginal;
   }
 
   @ArgGroup(exclusive = true, multiplicity = "0..1")
@@ -230,6 +247,34 @@ public final class WgsiteCommand implements Callable<Integer> {
   String bfd;
 
   @Option(
+      names = "--original-key",
+      paramLabel = "FILE",
+      description =
+          "With --import-original: the original site key (default: global.privatekey, else"
+              + " <locus>_priv beside the original file).")
+  Path originalKey;
+
+  @Option(
+      names = "--original-node",
+      paramLabel = "FILE",
+      description =
+          "With --import-original: a host's original node_<locus>.yaml; its trust networks become"
+              + " the host's LAN prefixes (repeat for more).")
+  List<Path> originalNodes = new ArrayList<>();
+
+  @Option(
+      names = "--exclude",
+      paramLabel = "UUID|HOSTNAME|@FILE",
+      description =
+          "With --import-original: leave a host out; @FILE lists one per line (# comments).")
+  List<String> excludes = new ArrayList<>();
+
+  @Option(
+      names = "--dry-run",
+      description = "With --import-original: print the report, write nothing.")
+  boolean dryRun;
+
+  @Option(
       names = "--hostname",
       paramLabel = "PATTERN",
       description = "With --token: the hostnames it admits, * any run of letters, digits, -.")
@@ -238,7 +283,9 @@ public final class WgsiteCommand implements Callable<Integer> {
   @Option(
       names = "--lan",
       paramLabel = "PREFIX",
-      description = "With --token: a LAN prefix its hosts may announce (repeat for more).")
+      description =
+          "With --token: a LAN prefix its hosts may announce; with --import-original:"
+              + " HOSTNAME=PREFIX, a LAN of an imported host (repeat for more).")
   List<String> lans = new ArrayList<>();
 
   @Option(
@@ -318,7 +365,10 @@ public final class WgsiteCommand implements Callable<Integer> {
     checkCombinations(create);
     var reporter = common.reporter(io);
     SiteAdmin admin = new SiteAdmin(reporter, new PromptConfirmation(io, yes, reporter));
-    if (action.token || action.tokens || action.revokeToken != null) {
+    if (action.importOriginal != null) {
+      importOriginal(
+          create, new OriginalSiteImport(reporter, new PromptConfirmation(io, yes, reporter)));
+    } else if (action.token || action.tokens || action.revokeToken != null) {
       tokens();
     } else if (action.adminPassword != null) {
       adminPassword();
@@ -364,6 +414,81 @@ public final class WgsiteCommand implements Callable<Integer> {
       SiteOutput.report(admin.openOrCreate(file, create), io.out());
     }
     return ExitCode.OK.code();
+  }
+
+  /**
+   * {@code --import-original}: the report first, then the question; a dry run stops after the
+   * report.
+   */
+  private void importOriginal(NewSite create, OriginalSiteImport importer) {
+    ImportOptions options =
+        new ImportOptions(
+            create.domain(),
+            create.locus(),
+            create.tunnelPrefix().map(t -> IpPrefix.parse(t, "--tunnel-prefix")),
+            create.portbase(),
+            create.asnRange(),
+            create.publish(),
+            excluded(),
+            lansByHost(),
+            List.of());
+    OriginalSiteImport.Prepared prepared =
+        importer.prepare(
+            file,
+            new OriginalSiteImport.Request(
+                action.importOriginal, Optional.ofNullable(originalKey), originalNodes, options));
+    if (dryRun) {
+      if (json) {
+        ImportOutput.json(prepared, file, Optional.empty(), io.out());
+      } else {
+        ImportOutput.text(prepared, file, true, io.out());
+      }
+      return;
+    }
+    if (!json) {
+      ImportOutput.text(prepared, file, false, io.out());
+    }
+    Site site = importer.create(file, prepared, action.importOriginal.toString());
+    if (json) {
+      ImportOutput.json(prepared, file, Optional.of(site), io.out());
+    } else {
+      SiteOutput.report(site, io.out());
+    }
+  }
+
+  /** {@code --exclude}: each a uuid or hostname, or {@code @FILE} with one per line. */
+  private Set<String> excluded() {
+    Set<String> out = new LinkedHashSet<>();
+    for (String e : excludes) {
+      if (!e.startsWith("@")) {
+        out.add(e.strip());
+        continue;
+      }
+      Path f = Path.of(e.substring(1));
+      BoundedFiles.readUtf8(
+              f, new BoundedFiles.Limit("exclude-file size limit", 1L << 20, InputException::new))
+          .lines()
+          .map(String::strip)
+          .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+          .forEach(out::add);
+    }
+    return out;
+  }
+
+  /** {@code --lan HOSTNAME=PREFIX} of an import. */
+  private Map<String, List<IpPrefix>> lansByHost() {
+    Map<String, List<IpPrefix>> out = new LinkedHashMap<>();
+    for (String l : lans) {
+      int eq = l.indexOf('=');
+      if (eq < 1) {
+        throw new InputException(
+            "--lan", "'" + l + "' is not HOSTNAME=PREFIX", "e.g. --lan node001=10.0.1.0/24");
+      }
+      out.computeIfAbsent(
+              l.substring(0, eq).strip().toLowerCase(java.util.Locale.ROOT), k -> new ArrayList<>())
+          .add(IpPrefix.parse(l.substring(eq + 1).strip(), "--lan " + l));
+    }
+    return out;
   }
 
   /** {@code --status [--json] [--stale-after D] [--metrics FILE]}. */
@@ -509,8 +634,17 @@ public final class WgsiteCommand implements Callable<Integer> {
       throw usage(
           "--domain, --locus, --asn-range, --tunnel-prefix, --portbase and --publish only create a site");
     }
-    if (json && !action.list && !action.status && !action.tokens && !action.queue) {
-      throw usage("--json goes with --list, --status, --tokens or --queue");
+    boolean importing = action.importOriginal != null;
+    if (importing && linkChange()) {
+      throw usage("--mtu, --keepalive and --bfd change a site: import first, then set them");
+    }
+    if (!importing
+        && (originalKey != null || !originalNodes.isEmpty() || !excludes.isEmpty() || dryRun)) {
+      throw usage(
+          "--original-key, --original-node, --exclude and --dry-run go with --import-original");
+    }
+    if (json && !action.list && !action.status && !action.tokens && !action.queue && !importing) {
+      throw usage("--json goes with --list, --status, --tokens, --queue or --import-original");
     }
     if ((staleAfter != null || metrics != null) && !action.status) {
       throw usage("--stale-after and --metrics go with --status");
@@ -518,9 +652,11 @@ public final class WgsiteCommand implements Callable<Integer> {
     if (replace && action.blob == null) {
       throw usage("--replace goes with -i");
     }
-    if ((hostnamePattern != null || !lans.isEmpty() || expires != null || uses != null)
-        && !action.token) {
-      throw usage("--hostname, --lan, --expires and --uses go with --token");
+    if ((hostnamePattern != null || expires != null || uses != null) && !action.token) {
+      throw usage("--hostname, --expires and --uses go with --token");
+    }
+    if (!lans.isEmpty() && !action.token && !importing) {
+      throw usage("--lan goes with --token or --import-original");
     }
     if (action.token && hostnamePattern == null) {
       throw usage("--token needs --hostname (the hostnames the token admits, e.g. 'web-*')");
