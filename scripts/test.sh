@@ -30,6 +30,9 @@ part e2e-keys bash lab/e2e-keys.sh
 # refusals, the API under curl, health reports and the status page in headless Chromium through a
 # link cut (screenshots in lab/artefacts/e2e-enrol/), a rejoin (docs/e2e.md, "Enrolment").
 part e2e-enrol bash lab/e2e-enrol.sh
+# Migration: the original wgmesh 2.0.2's files (a 100-host site, five hosts' node files, keys and
+# blobs) imported, and five hosts set up from them form a mesh (docs/e2e.md, "Migration").
+part e2e-migrate bash lab/e2e-migrate.sh
 # The lab machines' Debian 12 image (lab/machines/build-image.sh), built once from Debian's
 # packages and cached in /var/cache/wgmesh-lab (WGM_CACHE; .ci/run gives an empty one).
 export WGM_CACHE=${WGM_CACHE:-/var/cache/wgmesh-lab}
