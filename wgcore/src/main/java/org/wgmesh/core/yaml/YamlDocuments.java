@@ -166,6 +166,10 @@ public final class YamlDocuments {
     d.setIndicatorIndent(0);
     d.setWidth(200);
     d.setSplitLines(false);
+    // Every value written in full: Java shares one empty list (List.of(), Stream.toList()), which
+    // SnakeYAML would write once with an anchor and then as aliases, and parse() refuses more than
+    // 10 aliases, so a site file with 11 hosts without LAN prefixes could not be read back.
+    d.setDereferenceAliases(true);
     return new Yaml(d).dump(data);
   }
 

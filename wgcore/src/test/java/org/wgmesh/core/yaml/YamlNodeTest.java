@@ -117,4 +117,17 @@ class YamlNodeTest {
         .containsExactly("10.0.0.0/8", "fd00::/8");
     assertThat(back.get("c").number(0, 10)).isEqualTo(5);
   }
+
+  @Test
+  void dump_sharedValues_areWrittenInFullAndParseBack() {
+    // One list object in many places, as the shared empty list of hosts without LAN prefixes.
+    java.util.List<String> shared = java.util.List.of();
+    java.util.List<Object> hosts = new java.util.ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      hosts.add(Map.of("lan-prefixes", shared));
+    }
+    String text = YamlDocuments.dump(Map.of("hosts", hosts));
+    assertThat(text).doesNotContain("&").doesNotContain("*");
+    assertThat(YamlDocuments.parse(text, "t").entries().get("hosts").items()).hasSize(20);
+  }
 }
