@@ -17,9 +17,12 @@ import org.wgmesh.core.cli.CommonOptions;
 import org.wgmesh.core.cli.Io;
 import org.wgmesh.core.cli.Reporter;
 import org.wgmesh.core.cli.VersionProvider;
+import org.wgmesh.core.dns.DnsSource;
+import org.wgmesh.core.dns.DnsSources;
 import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.error.ExitCode;
 import org.wgmesh.core.error.InputException;
+import org.wgmesh.core.error.UsageException;
 import org.wgmesh.core.model.BfdProfile;
 import org.wgmesh.core.model.LinkSettings;
 import org.wgmesh.core.net.DomainName;
@@ -29,6 +32,7 @@ import org.wgmesh.core.registration.Registration;
 import org.wgmesh.endpoint.config.EndpointPaths;
 import org.wgmesh.endpoint.config.EnrolOptions;
 import org.wgmesh.endpoint.config.Enrolment;
+import org.wgmesh.endpoint.config.OriginalNodeImport;
 import org.wgmesh.endpoint.enrol.ServiceAddress;
 import org.wgmesh.endpoint.settings.EndpointConfig;
 import org.wgmesh.endpoint.settings.ExistingFirewall;
@@ -45,10 +49,11 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code wgconfig [-i PUBLIC_IF] [-T TRUST_IF] [-I TRUST_CIDR]... [--public-address ADDR]...
- * [--site-fingerprint SHA256:...] [--resolver IP:PORT | --zone-file PATH] DOMAIN}: reads and
- * verifies the mesh record, pins the site key, and creates or updates {@code DIR/<domain>.yaml}.
- * Thin: options, one {@link Enrolment} call, exit code. Changed settings go to stdout, one per
- * line.
+ * [--site-fingerprint SHA256:...] [--resolver IP:PORT | --zone-file PATH] [--import-original
+ * NODE.yaml [--original-key FILE]] DOMAIN}: reads and verifies the mesh record, pins the site key,
+ * and creates or updates {@code DIR/<domain>.yaml}; with {@code --import-original}, for a host of
+ * the original wgmesh, keeping its uuid and key ({@link OriginalNodeImport}). Thin: options, one
+ * {@link Enrolment} call, exit code. Changed settings go to stdout, one per line.
  */
 @Command(
     name = "wgconfig",
@@ -63,6 +68,7 @@ public final class WgconfigCommand implements Callable<Integer> {
   private final Io io;
   private final Map<String, String> env;
   private final BiFunction<Reporter, EnrolOptions, Enrolment.Result> service;
+  private final Function<EnrolOptions, DnsSource> sources;
 
   @Mixin CommonOptions common;
 
@@ -261,6 +267,23 @@ public final class WgconfigCommand implements Callable<Integer> {
           "Endpoint configuration directory (default: $WGMESH_CONFIG_DIR, else /etc/wgmesh).")
   Path configDir;
 
+  @Option(
+      names = "--import-original",
+      paramLabel = "NODE.yaml",
+      description =
+          "Take over a host of the original wgmesh (v2): its uuid, host name, interfaces and"
+              + " addresses from its node file (node_<locus>.yaml; options given override them),"
+              + " and its node key as the host key, so the site needs no new registration.")
+  Path importOriginal;
+
+  @Option(
+      names = "--original-key",
+      paramLabel = "FILE",
+      description =
+          "With --import-original: the original node key (default: the node file's"
+              + " secret_key_file, else node_<locus>.key beside the node file).")
+  Path originalKey;
+
   @Parameters(
       index = "0",
       paramLabel = "DOMAIN",
@@ -272,14 +295,27 @@ public final class WgconfigCommand implements Callable<Integer> {
     this(io, System.getenv(), (reporter, options) -> new Enrolment(reporter).enrol(options));
   }
 
-  /** For tests: a given environment and enrolment service. */
+  /** For tests: a given environment and enrolment service (records as the options say). */
   WgconfigCommand(
       Io io,
       Map<String, String> env,
       BiFunction<Reporter, EnrolOptions, Enrolment.Result> service) {
+    this(io, env, service, o -> DnsSources.fromOptions(o.resolver(), o.zoneFile()));
+  }
+
+  /**
+   * For tests: a given environment, enrolment service, and the source of the records an import
+   * looks up after the enrolment (the service's).
+   */
+  WgconfigCommand(
+      Io io,
+      Map<String, String> env,
+      BiFunction<Reporter, EnrolOptions, Enrolment.Result> service,
+      Function<EnrolOptions, DnsSource> sources) {
     this.io = io;
     this.env = env;
     this.service = service;
+    this.sources = sources;
   }
 
   /** The process entry point. */
@@ -299,7 +335,23 @@ public final class WgconfigCommand implements Callable<Integer> {
             Optional.ofNullable(resolver),
             Optional.ofNullable(zoneFile),
             changes());
-    Enrolment.Result result = service.apply(reporter, options);
+    if (importOriginal == null && originalKey != null) {
+      throw new UsageException(
+          "--original-key", "only goes with --import-original", "give the node file too");
+    }
+    if (importOriginal == null) {
+      printEnrolment(reporter, service.apply(reporter, options));
+    } else {
+      OriginalNodeImport.Result imported =
+          new OriginalNodeImport(reporter, o -> service.apply(reporter, o), sources)
+              .run(importOriginal.toAbsolutePath(), Optional.ofNullable(originalKey), options);
+      printEnrolment(reporter, imported.enrolled());
+      printImport(reporter, imported);
+    }
+    return ExitCode.OK.code();
+  }
+
+  private void printEnrolment(Reporter reporter, Enrolment.Result result) {
     if (result.created()) {
       io.out().println("created " + result.file());
     } else if (result.changes().isEmpty()) {
@@ -311,7 +363,31 @@ public final class WgconfigCommand implements Callable<Integer> {
     reporter.info(
         "site %s, key %s, locus %s",
         result.config().domain(), result.config().siteFingerprint(), result.config().locus());
-    return ExitCode.OK.code();
+  }
+
+  /** The key copied and whether the site knows it (its absence was warned about). */
+  private void printImport(Reporter reporter, OriginalNodeImport.Result imported) {
+    if (imported.keyWritten()) {
+      io.out()
+          .println(
+              "imported host key "
+                  + imported.hostKey()
+                  + " from "
+                  + imported.keySource()
+                  + " (mode 0600)");
+    } else {
+      reporter.info(
+          "%s: host key unchanged (the key of %s)", imported.hostKey(), imported.keySource());
+    }
+    imported
+        .admittedAs()
+        .ifPresent(
+            n ->
+                io.out()
+                    .println(
+                        "the site has admitted this host (number "
+                            + n
+                            + "): no wghost needed, run wgdeploy"));
   }
 
   /** The settings given, each as a change of the stored configuration (parsed and checked here). */
