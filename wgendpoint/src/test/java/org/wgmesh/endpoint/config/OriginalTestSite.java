@@ -3,17 +3,18 @@ package org.wgmesh.endpoint.config;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
 import org.wgmesh.core.cli.Reporter;
-import org.wgmesh.core.model.HostEntry;
-import org.wgmesh.core.model.MeshSettings;
-import org.wgmesh.core.model.Topology;
-import org.wgmesh.core.net.AsnRange;
-import org.wgmesh.core.net.IpAddress;
-import org.wgmesh.core.net.IpPrefix;
+import org.wgmesh.core.original.ImportOptions;
+import org.wgmesh.core.original.ImportPlan;
 import org.wgmesh.core.original.OriginalHost;
+import org.wgmesh.core.original.OriginalImport;
+import org.wgmesh.core.original.OriginalKeys;
+import org.wgmesh.core.original.OriginalNode;
 import org.wgmesh.core.original.OriginalSite;
 import org.wgmesh.core.original.OriginalYaml;
 import org.wgmesh.core.site.Site;
@@ -22,13 +23,10 @@ import org.wgmesh.core.testing.OriginalFixtures;
 import org.wgmesh.site.publish.SitePublication;
 
 /**
- * The original fixture site ({@code site/mesh1.yaml}) as the site import keeps it (issue 26, plan
- * §2.1/§2.2: domain, locus and port base kept, the tunnel /48 of {@code tunnel_ipv6}, number =
- * octet, AS and key kept, the addresses without their /32 and /128), written as a wgmesh site file
- * with a zone-file publish target and published once by the real {@link SitePublication} (what
- * {@code wgpub} does). A stand-in for the site importer, written in parallel (steps 3 to 5): only
- * what endpoint tests need. The fixture hosts 1 to 5 announce their node files' trust networks
- * ({@code 10.0.N.0/24}).
+ * The original fixture site ({@code site/mesh1.yaml}) imported (issue 26), written as a wgmesh site
+ * file with a zone-file publish target and published once by the real {@link SitePublication} (what
+ * {@code wgpub} does). The fixture hosts 1 to 5 announce their node files' trust networks ({@code
+ * 10.0.N.0/24}).
  */
 public final class OriginalTestSite {
   /** The fixture's {@code global.domain}. */
@@ -50,7 +48,8 @@ public final class OriginalTestSite {
   }
 
   /**
-   * Imports the fixture hosts {@code included} accepts into a new site below {@code dir} and
+   * Imports the fixture hosts {@code included} accepts into a new site below {@code dir}, with the
+   * real importer ({@link OriginalImport}) and the node files of fixture hosts 1 to 5, and
    * publishes it into {@code dir/mesh1.zone}.
    */
   public static OriginalTestSite publish(Path dir, Predicate<OriginalHost> included)
@@ -59,23 +58,27 @@ public final class OriginalTestSite {
     Path yaml = dir.resolve("mesh1.yaml");
     Path zone = dir.resolve("mesh1.zone");
     Files.createDirectories(dir);
-    MeshSettings settings =
-        new MeshSettings(
-            original.domain(),
-            original.locus(),
-            IpPrefix.parse("fd86:ea04:1116::/48", "t"),
-            original.portbase(),
-            SiteFile.defaultAllowedLanPrefixes(),
-            Topology.FULL_MESH);
-    Site site =
-        SiteFile.create(
-            yaml, settings, AsnRange.parse(original.asnRange(), "t"), "zonefile:" + zone);
+    Set<String> excluded = new HashSet<>();
+    List<OriginalNode> nodes = new ArrayList<>();
     for (OriginalHost h : original.hosts()) {
-      if (included.test(h)) {
-        site = site.withHost(entry(h));
+      if (!included.test(h)) {
+        excluded.add(h.uuid().toString());
+      } else if (h.octet() <= OriginalFixtures.NODES) {
+        nodes.add(OriginalYaml.readNode(OriginalFixtures.nodeFile((int) h.octet())));
       }
     }
-    SiteFile.save(site, yaml);
+    ImportPlan plan =
+        OriginalImport.plan(
+            original,
+            ImportOptions.NONE.withExclude(excluded).withNodes(nodes),
+            () -> {
+              throw new AssertionError("the fixture's tunnel prefix is kept");
+            });
+    Site site =
+        SiteFile.createImported(
+            yaml,
+            SiteFile.draft(plan.settings(), plan.hosts(), plan.asnRange(), "zonefile:" + zone),
+            OriginalKeys.siteKey(original, OriginalFixtures.siteKey()).key());
     SitePublication wgpub = new SitePublication(Reporter.silent());
     try (SitePublication.Prepared p = wgpub.prepare(yaml, Optional.empty(), false)) {
       wgpub.apply(p);
@@ -91,28 +94,5 @@ public final class OriginalTestSite {
   /** The site's fingerprint, as {@code wgsite} prints it. */
   public String fingerprint() {
     return site.keys().fingerprint();
-  }
-
-  private static HostEntry entry(OriginalHost h) {
-    List<IpAddress> endpoints = new ArrayList<>();
-    for (String a : h.localIpv4()) {
-      endpoints.add(IpAddress.parse(a.replaceFirst("/32$", ""), "t"));
-    }
-    for (String a : h.localIpv6()) {
-      endpoints.add(IpAddress.parse(a.replaceFirst("/128$", ""), "t"));
-    }
-    List<IpPrefix> lans =
-        h.octet() <= OriginalFixtures.NODES
-            ? List.of(IpPrefix.parse("10.0." + h.octet() + ".0/24", "t"))
-            : List.of();
-    return HostEntry.builder()
-        .uuid(h.uuid())
-        .hostname(h.hostname())
-        .number((int) h.octet())
-        .asn(h.asn())
-        .publicKey(h.publicKey())
-        .endpoints(endpoints)
-        .lanPrefixes(lans)
-        .build();
   }
 }
