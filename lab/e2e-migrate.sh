@@ -8,9 +8,12 @@
 # site file with its key, the node files, key pairs and registration blobs of node001..node005)
 # are moved over as an admin would (docs/migration.md): the site is imported (every uuid, number,
 # AS and key kept), node005 is admitted from its original blob, and hosts h1..h5 of the lab, each
-# given fixture node N's public address and LAN, are set up from their original node file and key
-# pair with `wgconfig --import-original`: no wghost, no new approval. They form a working mesh with
-# the original's ports and keys. Then mangled copies are refused with nothing changed.
+# given fixture node N's public address, are set up from their original node file and key pair with
+# `wgconfig --import-original`: no wghost, no new approval. They form a working mesh with the
+# original's ports and keys. Then mangled copies are refused with nothing changed. The node files'
+# LAN (trust_address 10.0.N.1/24) is the one value the lab changes, in its copies: to the lab's LAN
+# addresses (198.18.N.1/24 and fd00:18:N::1/64), so that the lab uses only the documentation,
+# benchmarking and ULA ranges of docs/lab.md.
 # Checks: import-all, import, original-blob, endpoints, mesh, kept, refusals, teardown.
 set -uo pipefail
 
@@ -21,9 +24,6 @@ SCENARIO=e2e-migrate
 MF_ZONE=example.test
 MF_LOCUS=mesh1
 MF_DOMAIN=mesh1.example.test
-# The fixture's LANs are 10.0.N.0/24 (IPv4 only): the LAN clients get 10.0.N.100.
-MF_LAN4=10.0.%s.100
-MF_LAN6=
 # shellcheck source=scenario.sh
 . "$HERE/scenario.sh" "$@"
 
@@ -32,6 +32,10 @@ HOSTS="1 2 3 4 5"
 node() { printf 'node%03d' "$1"; }
 D=
 SITE=
+# Host N's node file as the lab uses it: the fixture's, with the lab's LAN as its trust addresses.
+lab_node_file() { # N
+    sed "s|^  - 10\.0\.$1\.1/24\$|  - 198.18.$1.1/24\n  - fd00:18:$1::1/64|" "$FX/nodes/$(node "$1")/node_mesh1.yaml"
+}
 
 # The JSON of the last command's stdout, read with node (scenario.sh reads the status that way).
 json() { # EXPRESSION (of `j`)
@@ -68,7 +72,11 @@ verdict import-all "100 original hosts planned with uuid, number, AS and key unc
 log "import: the site with node001..node004 (their node files give the LANs), the rest left out"
 awk '/^    hostname: /{print $2}' "$FX/site/mesh1.yaml" | grep -vx 'node00[1-4]' >"$D/exclude.txt"
 NODES=()
-for n in 1 2 3 4; do NODES+=(--original-node "$FX/nodes/$(node "$n")/node_mesh1.yaml"); done
+for n in $HOSTS; do
+    lab_node_file "$n" >"$D/node_mesh1-h$n.yaml"
+    grep -q "198.18.$n.1/24" "$D/node_mesh1-h$n.yaml" || bad "the lab's copy of $(node "$n")'s node file has no lab LAN"
+    [ "$n" = 5 ] || NODES+=(--original-node "$D/node_mesh1-h$n.yaml")
+done
 if mf__run site -- "$MF_BIN/wgsite" --import-original "$FX/site/mesh1.yaml" --original-key "$FX/site/mesh1_priv" \
     "${NODES[@]}" --exclude "@$D/exclude.txt" --publish "$PUBLISH" --yes "$SITE"; then
     MF_FP=$(awk '$1 == "fingerprint:" {print $2}' <<<"$MF_OUT")
@@ -85,7 +93,7 @@ verdict import "4 hosts imported (96 left out), original key kept 0600, fingerpr
 # ---------------------------------------------------------------- 3. original-blob
 log "original blob: node005 admitted from the blob the original's wgsite add took"
 BLOB_FIG=-
-if mf__run site -- "$MF_BIN/wgsite" -i "@$FX/blobs/node005.blob" --lan 10.0.5.0/24 --yes "$SITE"; then
+if mf__run site -- "$MF_BIN/wgsite" -i "@$FX/blobs/node005.blob" --lan 198.18.5.0/24 --lan fd00:18:5::/64 --yes "$SITE"; then
     mf__run site -- "$MF_BIN/wgsite" --list --json "$SITE" || bad "wgsite --list --json: $MF_ERR"
     BLOB_FIG=$(json 'const h = j.hosts.find(h => h.hostname === "node005"); h ? h.number + " AS" + h.asn : "absent"')
     [ "$BLOB_FIG" = "5 AS64516" ] || bad "node005 was admitted as '$BLOB_FIG', want number 5 and AS 64516 (the original's)"
@@ -107,13 +115,12 @@ verdict original-blob "node005 from its original blob: number, AS = ${BLOB_FIG};
 log "endpoints: h1..h5 set up from the original node files and key pairs (no wghost)"
 for n in $HOSTS; do
     N=$(node "$n")
-    # Fixture node N's public address and LAN (documentation and private ranges, in the lab only).
+    # Fixture node N's public address, on the lab's "internet" (inside 198.18.0.0/15).
     ml_exec "h$n" -- ip addr add "198.18.0.$n/24" dev pub0 || bad "h$n: cannot add 198.18.0.$n"
-    ml_exec "h$n-lan" -- ip addr add "10.0.$n.100/24" dev eth0 &&
-        ml_exec "h$n-lan" -- ip route add 10.0.0.0/16 via "10.0.$n.1" || bad "h$n-lan: cannot add its 10.0.$n.0/24 address"
     # Where the original left them, with its umask.
     ml_exec "h$n" -- mkdir -p /etc/wgmesh
-    for f in node_mesh1.yaml node_mesh1.key node_mesh1.pub; do
+    ml_exec "h$n" -- install -m 0644 "$D/node_mesh1-h$n.yaml" /etc/wgmesh/node_mesh1.yaml || bad "h$n: cannot install its node file"
+    for f in node_mesh1.key node_mesh1.pub; do
         ml_exec "h$n" -- install -m 0644 "$FX/nodes/$N/$f" "/etc/wgmesh/$f" || bad "h$n: cannot install $f"
     done
     if mf__run "h$n" -- "$MF_BIN/wgconfig" --import-original /etc/wgmesh/node_mesh1.yaml -i pub0 -T lan0 \
@@ -123,7 +130,7 @@ for n in $HOSTS; do
         [ "$(ml_exec "h$n" -- stat -c %a "/etc/wgmesh/$MF_DOMAIN.key")" = 600 ] || bad "h$n: the host key is not 0600"
         uuid=$(awk '/^  uuid:/{print $2}' "$FX/nodes/$N/node_mesh1.yaml")
         ml_exec "h$n" -- grep -q "$uuid" "/etc/wgmesh/$MF_DOMAIN.yaml" || bad "h$n: the endpoint file does not keep uuid $uuid"
-        grep -qi 'no wghost needed' <<<"$MF_OUT$MF_ERR" || bad "h$n: wgconfig does not say the site admitted it: $MF_OUT $MF_ERR"
+        grep -q 'the site has admitted this host' <<<"$MF_OUT" || bad "h$n: wgconfig does not say the site admitted it: $MF_OUT $MF_ERR"
     else
         bad "wgconfig --import-original on h$n exited $?: $MF_ERR"
     fi
@@ -139,7 +146,7 @@ if deploy_all $HOSTS; then
 fi
 # shellcheck disable=SC2086
 mf_matrix_print $HOSTS >&2
-verdict mesh "5 hosts of the original, deployed: every BGP session Established, BFD Up, 20 LAN pairs reachable in ${CONV} ms"
+verdict mesh "5 hosts of the original, deployed: every BGP session Established, BFD Up, 20 LAN pairs x v4+v6 reachable in ${CONV} ms"
 
 # ---------------------------------------------------------------- 6. kept
 log "kept: h1's links use the original's ports and keys"

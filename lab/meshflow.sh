@@ -55,10 +55,6 @@ fi
 MF_BIRD_SOCK=/run/wgmesh/bird-$MF_LOCUS.ctl   # docs/deploy.md: run root /run/wgmesh
 MF_SERVICE_IP=203.0.113.250                # the site netns: the enrolment service listens there
 MF_SERVICE_URL=https://$MF_SERVICE_IP:8443
-# The LAN clients every reachability check pings, as printf formats of the host index (an empty
-# one skips that family): meshlab's clients, unless a scenario gives its hosts other LANs.
-MF_LAN4=${MF_LAN4-198.18.%s.100}
-MF_LAN6=${MF_LAN6-fd00:18:%s::100}
 MF_FP=
 MF_ERR=
 MF_OUT=
@@ -323,9 +319,7 @@ mf_reach_from() { # N DEST...
     shift
     for d in "$@"; do
         [ "$d" = "$n" ] && continue
-        # shellcheck disable=SC2059 # the formats are the scenario's own
-        [ -z "$MF_LAN4" ] || targets+=("$(printf "$MF_LAN4" "$d")")
-        [ -z "$MF_LAN6" ] || targets+=("$(printf "$MF_LAN6" "$d")")
+        targets+=("198.18.$d.100" "fd00:18:$d::100")
     done
     [ ${#targets[@]} -gt 0 ] || return 0
     out=$(ml_exec "h$n-lan" -- fping -c 1 -t 500 -r 1 "${targets[@]}" 2>&1)
@@ -356,8 +350,8 @@ mf_matrix_print() { # N...
         for d in "$@"; do
             if [ "$d" = "$n" ]; then row+=$(printf ' %-7s' "."); continue; fi
             local c4=- c6=-
-            [ -n "$MF_LAN4" ] && grep -qxF "$(printf "$MF_LAN4" "$d") ok" <<<"$out" && c4=4
-            [ -n "$MF_LAN6" ] && grep -qxF "$(printf "$MF_LAN6" "$d") ok" <<<"$out" && c6=6
+            grep -q "^198.18.$d.100 ok" <<<"$out" && c4=4
+            grep -q "^fd00:18:$d::100 ok" <<<"$out" && c6=6
             row+=$(printf ' %-7s' "$c4 $c6")
         done
         printf '%s\n' "$row"
