@@ -192,7 +192,8 @@ final class Roster {
         site.recordLifetime(),
         site.retired(),
         site.keyPolicy(),
-        site.enrolment());
+        site.enrolment(),
+        site.originalKey());
   }
 
   /**

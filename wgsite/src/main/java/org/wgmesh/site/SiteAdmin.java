@@ -406,6 +406,45 @@ public final class SiteAdmin {
   }
 
   /**
+   * Forgets the original wgmesh's site key (issue 26) after confirmation, once every host has moved
+   * over: the site file drops {@code site-keys.original-public} and {@code NAME.original.key} is
+   * deleted, so blobs of the original wgmesh are refused from then on. Nothing else changes.
+   *
+   * @return the site without the key
+   * @throws InputException when the site has no original key
+   * @throws WgmeshException with {@link ExitCode#DECLINED} when the operator says no
+   */
+  public Site forgetOriginal(Path yaml) {
+    if (!Files.exists(yaml)) {
+      SiteFile.load(yaml); // the usual "does not exist" error, without creating a lock file
+    }
+    try (LockFile lock = SiteFile.lock(yaml, SiteFile.LOCK_WAIT)) {
+      Site site = SiteFile.load(yaml);
+      Path keyFile = SiteKeyStore.beside(yaml).original();
+      if (site.originalKey().isEmpty()) {
+        throw new InputException(
+            "--forget-original",
+            yaml + " names no original wgmesh key (site-keys.original-public)",
+            Files.exists(keyFile)
+                ? keyFile + " is left over and unused: delete it"
+                : "only a site imported with 'wgsite --import-original' has one");
+      }
+      ask(
+          "Forget the original wgmesh's site key of " + site.settings().domain() + "?",
+          List.of(
+              "original key: " + site.originalKey().get().publicKey().fingerprint(),
+              "key file:     " + keyFile + " (deleted)",
+              "afterwards:   blobs of the original wgmesh are refused; hosts still running it",
+              "              must move over first (wgconfig --import-original)",
+              ""));
+      Site forgotten = SiteFile.forgetOriginal(site, yaml);
+      reporter.info(
+          "forgot the original key: removed original-public from %s and deleted %s", yaml, keyFile);
+      return forgotten;
+    }
+  }
+
+  /**
    * Changes the mesh-wide link settings (MTU, keepalive, BFD profile; issues 20 and 21) after
    * confirmation; {@code wgpub} then publishes them in the mesh record. Nothing changes when the
    * settings are already these.

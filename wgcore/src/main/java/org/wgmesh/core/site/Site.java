@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import org.wgmesh.core.crypto.SiteKeys;
+import org.wgmesh.core.crypto.X25519PrivateKey;
 import org.wgmesh.core.enrolment.EnrolmentPolicy;
 import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.model.HostEntry;
@@ -35,6 +36,9 @@ import org.wgmesh.core.net.AsnRange;
  * @param retired removed hosts whose removal is not yet published; their numbers stay reserved
  * @param keyPolicy how the keys change over time (group-key schedule)
  * @param enrolment the {@code enrolment:} section (issue 23); empty: no enrolment service
+ * @param originalKey the site key of the original wgmesh this site was imported from (issue 26),
+ *     {@code NAME.original.key}: it opens the registration blobs of hosts still running the
+ *     original, and nothing else; empty for every other site, and once forgotten
  */
 public record Site(
     MeshSettings settings,
@@ -46,7 +50,8 @@ public record Site(
     Duration recordLifetime,
     List<RetiredHost> retired,
     KeyPolicy keyPolicy,
-    Optional<EnrolmentPolicy> enrolment) {
+    Optional<EnrolmentPolicy> enrolment,
+    Optional<X25519PrivateKey> originalKey) {
 
   /**
    * @throws ConfigException when hosts collide or break a rule (see {@code docs/site-file.md})
@@ -60,6 +65,7 @@ public record Site(
     Objects.requireNonNull(recordLifetime, "recordLifetime");
     Objects.requireNonNull(keyPolicy, "keyPolicy");
     Objects.requireNonNull(enrolment, "enrolment");
+    Objects.requireNonNull(originalKey, "originalKey");
     List<HostEntry> sorted = new ArrayList<>(hosts);
     sorted.sort(Comparator.comparingInt(HostEntry::number));
     hosts = List.copyOf(sorted);
@@ -73,6 +79,32 @@ public record Site(
         Optional.of(asnRange),
         hosts,
         retired);
+  }
+
+  /** A site without the original wgmesh's key: every site not imported from it. */
+  public Site(
+      MeshSettings settings,
+      List<HostEntry> hosts,
+      SiteKeys keys,
+      AsnRange asnRange,
+      String publishTarget,
+      Duration ttl,
+      Duration recordLifetime,
+      List<RetiredHost> retired,
+      KeyPolicy keyPolicy,
+      Optional<EnrolmentPolicy> enrolment) {
+    this(
+        settings,
+        hosts,
+        keys,
+        asnRange,
+        publishTarget,
+        ttl,
+        recordLifetime,
+        retired,
+        keyPolicy,
+        enrolment,
+        Optional.empty());
   }
 
   /** A site without a key schedule ({@link KeyPolicy#NONE}) and without enrolment. */
@@ -106,6 +138,25 @@ public record Site(
   /** This site with another {@code enrolment:} section (empty: none). */
   public Site withEnrolment(Optional<EnrolmentPolicy> policy) {
     return changed(settings, hosts, retired, keyPolicy, policy);
+  }
+
+  /**
+   * This site with the original wgmesh's site key (issue 26), or without it (empty: {@code wgsite
+   * --forget-original}). Only {@link SiteFile} writes its key file.
+   */
+  public Site withOriginalKey(Optional<X25519PrivateKey> key) {
+    return new Site(
+        settings,
+        hosts,
+        keys,
+        asnRange,
+        publishTarget,
+        ttl,
+        recordLifetime,
+        retired,
+        keyPolicy,
+        enrolment,
+        key);
   }
 
   /** This site with other mesh-wide link settings (MTU, keepalive, BFD). */
@@ -192,6 +243,7 @@ public record Site(
         recordLifetime,
         retired,
         keyPolicy,
-        enrolment);
+        enrolment,
+        originalKey);
   }
 }

@@ -103,6 +103,9 @@ final class SiteCodec {
               keys.put("next-box-public", r.nextBox().publicKey().toBase64());
               keys.put("roll-at", r.at().toString());
             });
+    // Only an imported site that still has the original's key names it (issue 26), so every other
+    // site file stays as it was.
+    site.originalKey().ifPresent(k -> keys.put(SiteSpec.ORIGINAL_PUBLIC, k.publicKey().toBase64()));
     m.put("site-keys", keys);
     List<Object> hosts = new ArrayList<>();
     for (HostEntry h : site.hosts()) {

@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.wgmesh.core.crypto.SiteKeys;
+import org.wgmesh.core.crypto.X25519PrivateKey;
 import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.error.ConflictException;
 import org.wgmesh.core.error.FileException;
@@ -51,7 +53,8 @@ public final class SiteFile {
         spec.recordLifetime(),
         spec.retired(),
         spec.keyPolicy().withRoll(keys.roll()),
-        spec.enrolment());
+        spec.enrolment(),
+        keys.original());
   }
 
   /**
@@ -91,9 +94,6 @@ public final class SiteFile {
    */
   public static Site create(
       Path yaml, MeshSettings settings, AsnRange asnRange, String publishTarget) {
-    if (Files.exists(yaml)) {
-      throw new FileException(yaml.toString(), "already exists");
-    }
     SiteKeys keys = SiteKeys.generate();
     Site site =
         new Site(
@@ -105,9 +105,83 @@ public final class SiteFile {
             SiteSpec.DEFAULT_TTL,
             SiteSpec.DEFAULT_RECORD_LIFETIME,
             List.of());
-    SiteKeyStore.beside(yaml).createCurrent(keys);
-    save(site, yaml);
-    return site;
+    return createFiles(yaml, site);
+  }
+
+  /**
+   * Creates the site file of a site imported from the original wgmesh (issue 26, {@code wgsite
+   * --import-original}): the key files of {@code draft} ({@code NAME.sign.key}, {@code
+   * NAME.box.key}), the original's site key ({@code NAME.original.key}), all 0600, then the site
+   * file naming the original key's public half as {@code site-keys.original-public}. A failure
+   * removes the files this call created, so the directory is left as it was. The caller holds
+   * {@link #lock} and has confirmed the import.
+   *
+   * @param yaml the new site file; it must not exist
+   * @param draft the imported site with freshly generated keys ({@link SiteKeys#generate()}) and no
+   *     roll under way; its own original key, if any, is replaced by {@code originalKey}
+   * @param originalKey the original site's private key, already checked against its {@code
+   *     global.publickey}; stored byte for byte (NaCl keys are not clamped)
+   * @return the site as written, with {@link Site#originalKey()} present
+   * @throws FileException when the site file or one of its key files already exists, or a file
+   *     cannot be written
+   * @throws IllegalArgumentException when {@code draft} has a site-key roll under way
+   */
+  public static Site createImported(Path yaml, Site draft, X25519PrivateKey originalKey) {
+    if (draft.keyPolicy().roll().isPresent()) {
+      throw new IllegalArgumentException("an imported site starts without a site-key roll");
+    }
+    return createFiles(yaml, draft.withOriginalKey(Optional.of(originalKey)));
+  }
+
+  /**
+   * Writes a new site's key files, then its site file; on failure deletes what it created (the key
+   * files are refused when they exist, so every file that exists afterwards and did not before is
+   * this call's).
+   */
+  private static Site createFiles(Path yaml, Site site) {
+    if (Files.exists(yaml)) {
+      throw new FileException(yaml.toString(), "already exists");
+    }
+    SiteKeyStore store = SiteKeyStore.beside(yaml);
+    List<Path> ours = new ArrayList<>();
+    for (Path p : List.of(store.signing(), store.box(), store.original(), yaml)) {
+      if (!Files.exists(p)) {
+        ours.add(p);
+      }
+    }
+    try {
+      store.createCurrent(site.keys(), site.originalKey());
+      save(site, yaml);
+      return site;
+    } catch (RuntimeException e) {
+      for (Path p : ours) {
+        try {
+          Files.deleteIfExists(p);
+        } catch (IOException cleanup) {
+          e.addSuppressed(cleanup);
+        }
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Forgets the original wgmesh's site key (issue 26, {@code wgsite --forget-original}): the site
+   * file no longer names {@code original-public}, then {@code NAME.original.key} is deleted, so
+   * original registration blobs are no longer accepted. The caller holds {@link #lock} and has
+   * loaded {@code site} from {@code yaml}. Idempotent: a site without the key only loses a leftover
+   * key file.
+   *
+   * @return the site without the original key
+   * @throws FileException when the site file cannot be written or the key file deleted
+   */
+  public static Site forgetOriginal(Site site, Path yaml) {
+    Site without = site.withOriginalKey(Optional.empty());
+    // The site file first: a run cut short in between leaves a key file no site file names, which
+    // is never read, and the next run deletes it.
+    save(without, yaml);
+    SiteKeyStore.beside(yaml).deleteOriginal();
+    return without;
   }
 
   /** How long a command waits for another one that is changing the same site file. */

@@ -84,7 +84,9 @@ public final class SiteKeyRolls {
               site.recordLifetime(),
               site.retired(),
               site.keyPolicy().withRoll(Optional.empty()),
-              site.enrolment());
+              site.enrolment(),
+              // A site-key roll does not touch the original wgmesh's key (issue 26).
+              site.originalKey());
       SiteFile.save(done, yaml);
       changed = true;
     }

@@ -10,6 +10,7 @@ import org.wgmesh.core.crypto.Ed25519PrivateKey;
 import org.wgmesh.core.crypto.KeyFiles;
 import org.wgmesh.core.crypto.SiteKeys;
 import org.wgmesh.core.crypto.X25519PrivateKey;
+import org.wgmesh.core.crypto.X25519PublicKey;
 import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.error.FileException;
 import org.wgmesh.core.error.InputException;
@@ -25,8 +26,10 @@ import org.wgmesh.core.error.InputException;
  * @param box the box (HPKE) key, {@code <name>.box.key}
  * @param nextSigning the next signing key during a roll, {@code <name>.sign.next.key}
  * @param nextBox the next box key during a roll, {@code <name>.box.next.key}
+ * @param original the original wgmesh's site key of an imported site (issue 26), {@code
+ *     <name>.original.key}; read only when the site file names {@code original-public}
  */
-public record SiteKeyStore(Path signing, Path box, Path nextSigning, Path nextBox) {
+public record SiteKeyStore(Path signing, Path box, Path nextSigning, Path nextBox, Path original) {
 
   /** The key files of the site file {@code yaml}, beside it. */
   public static SiteKeyStore beside(Path yaml) {
@@ -35,7 +38,8 @@ public record SiteKeyStore(Path signing, Path box, Path nextSigning, Path nextBo
         yaml.resolveSibling(name + ".sign.key"),
         yaml.resolveSibling(name + ".box.key"),
         yaml.resolveSibling(name + ".sign.next.key"),
-        yaml.resolveSibling(name + ".box.next.key"));
+        yaml.resolveSibling(name + ".box.next.key"),
+        yaml.resolveSibling(name + ".original.key"));
   }
 
   /**
@@ -43,8 +47,9 @@ public record SiteKeyStore(Path signing, Path box, Path nextSigning, Path nextBo
    *
    * @param keys the current keys
    * @param roll the roll under way, with the next keys
+   * @param original the original wgmesh's site key, when the site file names its public half
    */
-  record Keys(SiteKeys keys, Optional<SiteKeyRoll> roll) {}
+  record Keys(SiteKeys keys, Optional<SiteKeyRoll> roll, Optional<X25519PrivateKey> original) {}
 
   /**
    * Reads the keys {@code spec} names and checks each against its public half. A completion that
@@ -72,8 +77,9 @@ public record SiteKeyStore(Path signing, Path box, Path nextSigning, Path nextBo
     }
     check(signingKey.publicKey().equals(spec.signingPublic()), spec, "signing-public", signing);
     check(boxKey.publicKey().equals(spec.boxPublic()), spec, "box-public", box);
+    Optional<X25519PrivateKey> originalKey = loadOriginal(spec);
     if (spec.roll().isEmpty()) {
-      return new Keys(new SiteKeys(signingKey, boxKey), Optional.empty());
+      return new Keys(new SiteKeys(signingKey, boxKey), Optional.empty(), originalKey);
     }
     SiteSpec.RollSpec roll = spec.roll().get();
     Ed25519PrivateKey next = read(nextSigning, Ed25519PrivateKey::parse);
@@ -82,22 +88,59 @@ public record SiteKeyStore(Path signing, Path box, Path nextSigning, Path nextBo
     check(nextBoxKey.publicKey().equals(roll.nextBoxPublic()), spec, "next-box-public", nextBox);
     return new Keys(
         new SiteKeys(signingKey, boxKey),
-        Optional.of(new SiteKeyRoll(next, nextBoxKey, roll.at())));
+        Optional.of(new SiteKeyRoll(next, nextBoxKey, roll.at())),
+        originalKey);
   }
 
   /**
-   * Writes the keys of a new site, refusing to overwrite a key file (it may belong to a site whose
-   * file was lost).
+   * The original wgmesh's key, when the site file names {@code original-public}; a leftover file of
+   * a site that forgot it is not read.
+   */
+  private Optional<X25519PrivateKey> loadOriginal(SiteSpec spec) {
+    Optional<X25519PublicKey> expected = spec.originalPublic();
+    if (expected.isEmpty()) {
+      return Optional.empty();
+    }
+    X25519PrivateKey key = read(original, X25519PrivateKey::parse);
+    check(key.publicKey().equals(expected.get()), spec, SiteSpec.ORIGINAL_PUBLIC, original);
+    return Optional.of(key);
+  }
+
+  /**
+   * Writes the keys of a new site, and the original wgmesh's key of an imported one, refusing to
+   * overwrite a key file (it may belong to a site whose file was lost): every file is checked
+   * before the first is written.
    *
    * @throws FileException when a key file exists or cannot be written
    */
-  void createCurrent(SiteKeys keys) {
+  void createCurrent(SiteKeys keys, Optional<X25519PrivateKey> originalKey) {
     refuseExisting(
         List.of(signing, box),
         "a key file exists but the site file does not",
         "move the old key files away (they may belong to a site whose file was lost) and run again");
+    if (originalKey.isPresent()) {
+      refuseExisting(
+          List.of(original),
+          "an original key file exists but the site file does not",
+          "move it away (it may belong to another imported site) and run again");
+    }
     KeyFiles.createSecret(signing, keys.signing().toBase64());
     KeyFiles.createSecret(box, keys.box().toBase64());
+    originalKey.ifPresent(k -> KeyFiles.createSecret(original, k.toBase64()));
+  }
+
+  /**
+   * Deletes the original wgmesh's key file, once the site file no longer names it.
+   *
+   * @return true when there was a file
+   * @throws FileException when it cannot be deleted
+   */
+  boolean deleteOriginal() {
+    try {
+      return Files.deleteIfExists(original);
+    } catch (IOException e) {
+      throw new FileException(original.toString(), "cannot delete: " + e.getMessage(), null, e);
+    }
   }
 
   /**

@@ -55,6 +55,9 @@ import org.wgmesh.core.yaml.YamlNode;
  *     key file, in {@link SiteFile})
  * @param roll {@code site-keys.next-signing-public} and {@code roll-at}, empty outside a roll
  * @param enrolment the {@code enrolment:} section ({@link EnrolmentSpec}), empty when absent
+ * @param originalNode {@code site-keys.original-public} (issue 26): the public half of the original
+ *     wgmesh's site key, whose private half is in {@code NAME.original.key}; empty for a site not
+ *     imported from the original, or that forgot its key
  */
 record SiteSpec(
     MeshSettings settings,
@@ -70,7 +73,8 @@ record SiteSpec(
     YamlNode boxNode,
     KeyPolicy keyPolicy,
     Optional<RollSpec> roll,
-    Optional<EnrolmentPolicy> enrolment) {
+    Optional<EnrolmentPolicy> enrolment,
+    Optional<YamlNode> originalNode) {
 
   /**
    * A site-key roll as the site file states it.
@@ -97,6 +101,7 @@ record SiteSpec(
           case "box-public" -> boxNode;
           case "next-signing-public" -> roll.orElseThrow().node();
           case "next-box-public" -> roll.orElseThrow().boxNode();
+          case ORIGINAL_PUBLIC -> originalNode.orElseThrow();
           default -> throw new IllegalArgumentException(property);
         };
     String hint =
@@ -106,6 +111,14 @@ record SiteSpec(
                 + file.getFileName()
                 + " (e.g. from a backup); never edit site-keys by hand";
     return node.error("does not match the private key in " + file, hint);
+  }
+
+  /** The public half of the original wgmesh's site key (issue 26), in {@code site-keys}. */
+  static final String ORIGINAL_PUBLIC = "original-public";
+
+  /** The original wgmesh's site public key, when the site file names one. */
+  Optional<X25519PublicKey> originalPublic() {
+    return originalNode.map(n -> convert(n, t -> X25519PublicKey.parse(t, ORIGINAL_PUBLIC)));
   }
 
   /** Format version of the site file; written as {@code version: 1}. */
@@ -140,7 +153,13 @@ record SiteSpec(
           "retired",
           EnrolmentSpec.KEY);
   static final Set<String> KEY_KEYS =
-      Set.of("signing-public", "box-public", "next-signing-public", "next-box-public", "roll-at");
+      Set.of(
+          "signing-public",
+          "box-public",
+          "next-signing-public",
+          "next-box-public",
+          "roll-at",
+          ORIGINAL_PUBLIC);
   static final Set<String> HOST_KEYS =
       Set.of(
           "uuid",
@@ -213,6 +232,8 @@ record SiteSpec(
     Ed25519PublicKey sign = convert(signNode, t -> Ed25519PublicKey.parse(t, "signing-public"));
     X25519PublicKey box = convert(boxNode, t -> X25519PublicKey.parse(t, "box-public"));
     Optional<RollSpec> roll = rollSpec(keysNode, keys, sign, box);
+    Optional<YamlNode> originalNode = YamlNode.optional(keys, ORIGINAL_PUBLIC);
+    originalNode.ifPresent(n -> convert(n, t -> X25519PublicKey.parse(t, ORIGINAL_PUBLIC)));
 
     List<YamlNode> hostNodes =
         YamlNode.optional(top, "hosts").map(YamlNode::items).orElse(List.of());
@@ -260,7 +281,8 @@ record SiteSpec(
         boxNode,
         keyPolicy,
         roll,
-        YamlNode.optional(top, EnrolmentSpec.KEY).map(n -> EnrolmentSpec.parse(n, allowed)));
+        YamlNode.optional(top, EnrolmentSpec.KEY).map(n -> EnrolmentSpec.parse(n, allowed)),
+        originalNode);
   }
 
   /**

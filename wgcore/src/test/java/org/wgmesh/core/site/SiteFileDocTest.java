@@ -32,6 +32,19 @@ class SiteFileDocTest {
   }
 
   @Test
+  void everyKeyFile_isDocumented() throws Exception {
+    String doc = doc();
+    SiteKeyStore store = SiteKeyStore.beside(Path.of("NAME.yaml"));
+    for (Path p :
+        java.util.List.of(
+            store.signing(), store.box(), store.nextSigning(), store.nextBox(), store.original())) {
+      assertThat(doc).as("key file %s documented", p).contains("`" + p + "`");
+    }
+    // The original wgmesh's key of an imported site (issue 26) has its row in the files table.
+    assertThat(doc).contains("| `wgmesh.original.key` | 0600 |");
+  }
+
+  @Test
   void everyKey_isDocumented() throws Exception {
     String doc = doc();
     Set<String> keys = new TreeSet<>();

@@ -61,6 +61,12 @@ final class SiteOutput {
                 out.printf(
                     "next key:        %s (announced; signs alone from %s)%n",
                     r.nextSigning().publicKey().fingerprint(), r.at()));
+    site.originalKey()
+        .ifPresent(
+            k ->
+                out.printf(
+                    "original key:    %s (opens blobs of the original wgmesh)%n",
+                    k.publicKey().fingerprint()));
     out.printf("tunnel-prefix:   %s%n", s.tunnelPrefix());
     out.printf("portbase:        %d (host n listens on %d + n)%n", s.portbase(), s.portbase());
     out.printf(

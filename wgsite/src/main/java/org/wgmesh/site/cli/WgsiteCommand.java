@@ -66,6 +66,7 @@ import picocli.CommandLine.Parameters;
       "  wgsite --list [--json] FILE        list the hosts",
       "  wgsite --status [--json] [--stale-after D] [--metrics F] FILE   hosts' latest health reports",
       "  wgsite --remove UUID|HOSTNAME FILE remove a host",
+      "  wgsite --forget-original FILE      forget the original wgmesh's key (after the move)",
       "  wgsite --mtu N|auto --keepalive S --bfd normal|fast FILE   set the link settings",
       "                                     (also with --domain/--locus when creating)",
       "  wgsite --token --hostname PATTERN [--lan P]... [--expires D] [--uses N] FILE",
@@ -122,6 +123,13 @@ public final class WgsiteCommand implements Callable<Integer> {
             "Start a site signing-key roll: wgpub announces the next key (signed by the current one)"
                 + " for --overlap, then signs with the new key alone.")
     boolean rollSiteKey;
+
+    @Option(
+        names = "--forget-original",
+        description =
+            "Forget the original wgmesh's site key of an imported site (its blobs are refused"
+                + " afterwards): removes site-keys.original-public and FILE's .original.key.")
+    boolean forgetOriginal;
 
     @Option(
         names = "--token",
@@ -322,6 +330,8 @@ public final class WgsiteCommand implements Callable<Integer> {
       admin.admit(file, BlobSource.read(action.blob), replace, Instant.now(clock));
     } else if (action.remove != null) {
       admin.remove(file, action.remove);
+    } else if (action.forgetOriginal) {
+      SiteOutput.report(admin.forgetOriginal(file), io.out());
     } else if (action.rollSiteKey) {
       Duration d = SiteFile.parseDuration(overlap == null ? "14d" : overlap, "--overlap");
       SiteOutput.report(admin.rollSiteKey(file, d, Instant.now(clock)), io.out());
@@ -483,6 +493,7 @@ public final class WgsiteCommand implements Callable<Integer> {
             || action.list
             || action.status
             || action.rollSiteKey
+            || action.forgetOriginal
             || tokenAction;
     if (linkChange()
         && (action.blob != null
@@ -490,6 +501,7 @@ public final class WgsiteCommand implements Callable<Integer> {
             || action.list
             || action.status
             || action.rollSiteKey
+            || action.forgetOriginal
             || tokenAction)) {
       throw usage("--mtu, --keepalive and --bfd go alone, or with the options that create a site");
     }

@@ -967,4 +967,66 @@ class WgsiteCommandTest {
     assertThat(SiteFile.load(yaml).host(h.uuid()).orElseThrow().hpkePublic())
         .contains(hpke.publicKey());
   }
+
+  /** A site imported from the original wgmesh: its site file names the original's key. */
+  X25519PrivateKey imported() throws Exception {
+    Path draftFile = dir.resolve("draft.yaml");
+    Result r =
+        run(
+            "--domain",
+            DOMAIN,
+            "--locus",
+            "mesh1",
+            "--publish",
+            "zonefile:/x",
+            draftFile.toString());
+    assertThat(r.rc()).as(r.err()).isZero();
+    X25519PrivateKey original =
+        X25519PrivateKey.parse(
+            java.nio.file.Files.readString(org.wgmesh.core.testing.OriginalFixtures.siteKey()),
+            "fixture");
+    SiteFile.createImported(yaml, SiteFile.load(draftFile), original);
+    return original;
+  }
+
+  @Test
+  void forgetOriginal_declined_changesNothing_thenYesDropsTheLineAndTheKeyFile() throws Exception {
+    X25519PrivateKey original = imported();
+    Path keyFile = SiteKeyStore.beside(yaml).original();
+    String fingerprint = original.publicKey().fingerprint();
+    Result report = run(yaml.toString());
+    assertThat(report.out())
+        .contains("original key:    " + fingerprint + " (opens blobs of the original wgmesh)");
+    String before = java.nio.file.Files.readString(yaml);
+
+    Result no = run("n\n", true, "--forget-original", yaml.toString());
+    assertThat(no.rc()).isEqualTo(ExitCode.DECLINED.code());
+    assertThat(no.err()).contains("original key: " + fingerprint).contains(keyFile.toString());
+    assertThat(java.nio.file.Files.readString(yaml)).isEqualTo(before);
+    assertThat(keyFile).exists();
+    Result noTerminal = run("--forget-original", yaml.toString());
+    assertThat(noTerminal.rc()).isEqualTo(ExitCode.USAGE.code());
+    assertThat(keyFile).exists();
+
+    Result yes = run("--forget-original", "--yes", yaml.toString());
+    assertThat(yes.rc()).as(yes.err()).isZero();
+    assertThat(yes.err()).contains("forgot the original key");
+    assertThat(yes.out()).contains("fingerprint:").doesNotContain("original key:");
+    assertThat(keyFile).doesNotExist();
+    assertThat(java.nio.file.Files.readString(yaml)).doesNotContain("original-public");
+    assertThat(SiteFile.load(yaml).originalKey()).isEmpty();
+    assertThat(run(yaml.toString()).out()).doesNotContain("original key:");
+
+    Result again = run("--forget-original", "--yes", yaml.toString());
+    assertThat(again.rc()).isEqualTo(ExitCode.INPUT.code());
+    assertThat(again.err()).contains("names no original wgmesh key");
+  }
+
+  @Test
+  void forgetOriginal_withAnotherAction_isAUsageError() throws Exception {
+    imported();
+    Result r = run("--forget-original", "--list", yaml.toString());
+    assertThat(r.rc()).isEqualTo(ExitCode.USAGE.code());
+    assertThat(SiteKeyStore.beside(yaml).original()).exists();
+  }
 }
