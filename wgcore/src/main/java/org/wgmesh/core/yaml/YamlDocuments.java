@@ -166,6 +166,10 @@ public final class YamlDocuments {
     d.setIndicatorIndent(0);
     d.setWidth(200);
     d.setSplitLines(false);
+    // Never anchors and aliases: equal objects (the one empty list Stream.toList() returns for
+    // every host without LANs) were written as &id001 / *id001, and more than 10 of them made the
+    // file unreadable (the reader's alias limit; a site of 11 hosts without LANs, issue 26).
+    d.setDereferenceAliases(true);
     return new Yaml(d).dump(data);
   }
 
