@@ -105,7 +105,9 @@ public final class WgsiteCommand implements Callable<Integer> {
         names = {"-i", "--import"},
         paramLabel = "BLOB|@FILE",
         description =
-            "Admit the host of a registration blob; @FILE reads one blob per line (# comments), all or nothing.")
+            "Admit the host of a registration blob (in a site imported from the original wgmesh,"
+                + " also the original's blobs); @FILE reads one blob per line (# comments), all or"
+                + " nothing.")
     String blob;
 
     @Option(names = "--list", description = "List the hosts (a table; --json for machines).")
@@ -238,7 +240,9 @@ public final class WgsiteCommand implements Callable<Integer> {
   @Option(
       names = "--lan",
       paramLabel = "PREFIX",
-      description = "With --token: a LAN prefix its hosts may announce (repeat for more).")
+      description =
+          "With --token: a LAN prefix its hosts may announce (repeat for more). With -i of a"
+              + " single blob of the original wgmesh, which carries none: the host's LAN prefixes.")
   List<String> lans = new ArrayList<>();
 
   @Option(
@@ -327,7 +331,9 @@ public final class WgsiteCommand implements Callable<Integer> {
     } else if (action.queue || action.approve != null || action.reject != null) {
       queue(new EnrolmentQueue(file, reporter, SitePublisher.wgpub(reporter)));
     } else if (action.blob != null) {
-      admin.admit(file, BlobSource.read(action.blob), replace, Instant.now(clock));
+      List<IpPrefix> originalLans = new ArrayList<>();
+      lans.forEach(l -> originalLans.add(IpPrefix.parse(l, "--lan")));
+      admin.admit(file, BlobSource.read(action.blob), replace, originalLans, Instant.now(clock));
     } else if (action.remove != null) {
       admin.remove(file, action.remove);
     } else if (action.forgetOriginal) {
@@ -518,9 +524,12 @@ public final class WgsiteCommand implements Callable<Integer> {
     if (replace && action.blob == null) {
       throw usage("--replace goes with -i");
     }
-    if ((hostnamePattern != null || !lans.isEmpty() || expires != null || uses != null)
-        && !action.token) {
+    if ((hostnamePattern != null || expires != null || uses != null) && !action.token) {
       throw usage("--hostname, --lan, --expires and --uses go with --token");
+    }
+    // Also with -i of one original wgmesh blob (issue 26): SiteAdmin.admit checks the blob.
+    if (!lans.isEmpty() && !action.token && action.blob == null) {
+      throw usage("--lan goes with --token, or with -i of a blob of the original wgmesh");
     }
     if (action.token && hostnamePattern == null) {
       throw usage("--token needs --hostname (the hostnames the token admits, e.g. 'web-*')");
