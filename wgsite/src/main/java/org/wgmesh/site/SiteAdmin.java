@@ -454,7 +454,8 @@ public final class SiteAdmin {
    * deleted, so blobs of the original wgmesh are refused from then on. Nothing else changes.
    *
    * @return the site without the key
-   * @throws InputException when the site has no original key
+   * @throws InputException when the site has no original key (nor a key file left by a forget cut
+   *     short, which this finishes)
    * @throws WgmeshException with {@link ExitCode#DECLINED} when the operator says no
    */
   public Site forgetOriginal(Path yaml) {
@@ -464,18 +465,21 @@ public final class SiteAdmin {
     try (LockFile lock = SiteFile.lock(yaml, SiteFile.LOCK_WAIT)) {
       Site site = SiteFile.load(yaml);
       Path keyFile = SiteKeyStore.beside(yaml).original();
-      if (site.originalKey().isEmpty()) {
+      if (site.originalKey().isEmpty() && !Files.exists(keyFile)) {
         throw new InputException(
             "--forget-original",
             yaml + " names no original wgmesh key (site-keys.original-public)",
-            Files.exists(keyFile)
-                ? keyFile + " is left over and unused: delete it"
-                : "only a site imported with 'wgsite --import-original' has one");
+            "only a site imported with 'wgsite --import-original' has one");
       }
+      // Without the key in the site file but with its file: a forget cut short after the site
+      // file was written; this run finishes it.
       ask(
           "Forget the original wgmesh's site key of " + site.settings().domain() + "?",
           List.of(
-              "original key: " + site.originalKey().get().publicKey().fingerprint(),
+              "original key: "
+                  + site.originalKey()
+                      .map(k -> k.publicKey().fingerprint())
+                      .orElse("(already gone from the site file)"),
               "key file:     " + keyFile + " (deleted)",
               "afterwards:   blobs of the original wgmesh are refused; hosts still running it",
               "              must move over first (wgconfig --import-original)",
