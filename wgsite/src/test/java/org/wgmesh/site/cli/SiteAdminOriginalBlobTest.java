@@ -108,6 +108,31 @@ class SiteAdminOriginalBlobTest {
   }
 
   @Test
+  void knownHost_keepsItsLansSharedLansAndHpkeKey_soItsBlobIsUnchanged() throws Exception {
+    Site site = OriginalFixtureSite.create(yaml, Set.of());
+    HostEntry h = site.hostNamed("node003").orElseThrow();
+    HostEntry richer =
+        h.toBuilder()
+            .lanPrefixes(List.of(IpPrefix.parse("10.0.3.0/24", "t")))
+            .sharedLans(List.of(IpPrefix.parseInterface("192.168.7.3/24", "t")))
+            .hpkePublic(org.wgmesh.core.crypto.X25519PrivateKey.generate().publicKey())
+            .build();
+    SiteFile.save(site.withHost(richer), yaml);
+    List<String> before = listing();
+
+    Result r = run("-i", "@" + OriginalFixtures.blob(3), yaml.toString());
+
+    assertThat(r.rc()).as(r.err()).isZero();
+    assertThat(r.err())
+        .contains("node003 (unchanged)")
+        .contains("LANs:       10.0.3.0/24")
+        .contains("shared LAN: 192.168.7.3/24")
+        .contains("HPKE key:   " + richer.hpkePublic().orElseThrow().fingerprint());
+    assertThat(listing()).isEqualTo(before);
+    assertThat(SiteFile.load(yaml).hostNamed("node003")).contains(richer);
+  }
+
+  @Test
   void declinedAtThePrompt_changesNothing() throws Exception {
     OriginalFixtureSite.create(yaml, Set.of("node003"));
     List<String> before = listing();
