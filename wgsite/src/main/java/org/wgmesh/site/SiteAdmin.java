@@ -28,6 +28,7 @@ import org.wgmesh.core.model.Topology;
 import org.wgmesh.core.net.AsnRange;
 import org.wgmesh.core.net.DomainName;
 import org.wgmesh.core.net.IpPrefix;
+import org.wgmesh.core.original.OriginalBlob;
 import org.wgmesh.core.registration.KeyRotation;
 import org.wgmesh.core.registration.Registration;
 import org.wgmesh.core.registration.RegistrationBlob;
@@ -194,21 +195,40 @@ public final class SiteAdmin {
    * new key at {@code now} plus the site's {@code key-switch-delay}.
    */
   public Admission admit(Path yaml, List<BlobSource.Blob> blobs, boolean replace, Instant now) {
+    return admit(yaml, blobs, replace, List.of(), now);
+  }
+
+  /**
+   * {@link #admit(Path, List, boolean, Instant)} of one blob of the original wgmesh (issue 26) with
+   * the LAN prefixes it cannot carry ({@code --lan}).
+   *
+   * @param lans the host's LAN prefixes; not empty only with a single original blob
+   * @throws UsageException when {@code lans} is given with other blobs
+   */
+  public Admission admit(
+      Path yaml, List<BlobSource.Blob> blobs, boolean replace, List<IpPrefix> lans, Instant now) {
+    if (!lans.isEmpty()
+        && (blobs.size() != 1 || !OriginalBlob.looksOriginal(blobs.get(0).text()))) {
+      throw new UsageException(
+          "wgsite -i",
+          "--lan goes with -i only for a single blob of the original wgmesh (which carries no LANs)",
+          "a wgmesh blob carries the host's LANs: make a new one with 'wghost --lan'");
+    }
     if (!Files.exists(yaml)) {
       SiteFile.load(yaml); // the usual "does not exist" error, without creating a lock file
     }
     try (LockFile lock = SiteFile.lock(yaml, SiteFile.LOCK_WAIT)) {
-      return admitLocked(yaml, blobs, replace, now);
+      return admitLocked(yaml, blobs, replace, lans, now);
     }
   }
 
   private Admission admitLocked(
-      Path yaml, List<BlobSource.Blob> blobs, boolean replace, Instant now) {
+      Path yaml, List<BlobSource.Blob> blobs, boolean replace, List<IpPrefix> lans, Instant now) {
     Site site = SiteFile.load(yaml);
     // Opening a blob costs two X25519 operations: the blobs open side by side (issue 21: 82% of
     // admitting 10,000 blobs), then are reported and judged in their order, so the first bad blob
     // is the one named, as before.
-    List<Opened> opened = CpuWork.map(blobs, b -> open(site, b, now));
+    List<Opened> opened = CpuWork.map(blobs, b -> open(site, b, lans, now));
     List<Registration> regs = new ArrayList<>();
     int rotations = 0;
     for (int i = 0; i < blobs.size(); i++) {
@@ -244,8 +264,8 @@ public final class SiteAdmin {
                 .map(sources -> Admission.plan(site, regs, replace, sources))
                 .orElseGet(() -> Admission.plan(site, regs, replace));
     List<String> details = new ArrayList<>();
-    for (Admission.Step st : plan.steps()) {
-      details.addAll(describe(st, site));
+    for (int i = 0; i < plan.steps().size(); i++) {
+      details.addAll(describe(plan.steps().get(i), site, opened.get(i)));
     }
     if (!plan.changes()) {
       details.forEach(d -> reporter.info("%s", d));
@@ -269,23 +289,38 @@ public final class SiteAdmin {
     return plan;
   }
 
-  /** A blob opened: its registration and whether it was a key rotation, or why it did not open. */
+  /**
+   * A blob opened: its registration, whether it was a key rotation, and for a blob of the original
+   * wgmesh its notes; or why it did not open.
+   */
   private record Opened(
-      Optional<Registration> registration, boolean rotation, Optional<RuntimeException> error) {
+      Optional<Registration> registration,
+      boolean rotation,
+      Optional<List<String>> originalNotes,
+      Optional<RuntimeException> error) {
     static Opened ok(Registration registration, boolean rotation) {
-      return new Opened(Optional.of(registration), rotation, Optional.empty());
+      return new Opened(Optional.of(registration), rotation, Optional.empty(), Optional.empty());
+    }
+
+    static Opened original(OriginalBlob.Opened o) {
+      return new Opened(
+          Optional.of(o.registration()), false, Optional.of(o.notes()), Optional.empty());
     }
 
     static Opened failed(RuntimeException error) {
-      return new Opened(Optional.empty(), false, Optional.of(error));
+      return new Opened(Optional.empty(), false, Optional.empty(), Optional.of(error));
     }
   }
 
-  private static Opened open(Site site, BlobSource.Blob b, Instant now) {
+  private static Opened open(Site site, BlobSource.Blob b, List<IpPrefix> lans, Instant now) {
     try {
-      return KeyRotation.isRotation(b.text())
-          ? Opened.ok(openRotation(site, b.text(), now), true)
-          : Opened.ok(openBlob(site, b.text()), false);
+      if (KeyRotation.isRotation(b.text())) {
+        return Opened.ok(openRotation(site, b.text(), now), true);
+      }
+      if (OriginalBlob.looksOriginal(b.text())) {
+        return Opened.original(OriginalAdmission.open(site, b.text(), lans, now));
+      }
+      return Opened.ok(openBlob(site, b.text()), false);
     } catch (RuntimeException e) {
       return Opened.failed(e);
     }
@@ -299,7 +334,7 @@ public final class SiteAdmin {
     return Optional.of(blobs.stream().map(BlobSource.Blob::where).toList());
   }
 
-  private static List<String> describe(Admission.Step st, Site site) {
+  private static List<String> describe(Admission.Step st, Site site, Opened opened) {
     List<String> out = new ArrayList<>();
     Registration r = st.registration();
     HostEntry e = st.entry();
@@ -312,6 +347,9 @@ public final class SiteAdmin {
           case UNCHANGED -> "unchanged";
         };
     out.add(String.format("host:       %s (%s)", r.hostname(), kind));
+    if (opened.originalNotes().isPresent()) {
+      out.add(String.format("origin:     %s", OriginalAdmission.ORIGIN));
+    }
     out.add(String.format("uuid:       %s", r.uuid()));
     out.add(String.format("key:        %s", r.publicKey().fingerprint()));
     if (st.kind() == Admission.Kind.REPLACED) {
@@ -341,10 +379,15 @@ public final class SiteAdmin {
             r.hpkePublic()
                 .map(X25519PublicKey::fingerprint)
                 .orElse("(none: its key record is sealed to its WireGuard key)")));
-    out.add(String.format("created:    %s", r.created()));
+    if (opened.originalNotes().isEmpty()) {
+      out.add(String.format("created:    %s", r.created()));
+    }
     out.add(
         String.format(
             "number:     %d (port %d, AS %d)", e.number(), portbase + e.number(), e.asn()));
+    for (String note : opened.originalNotes().orElse(List.of())) {
+      out.add(String.format("note:       %s", note));
+    }
     if (st.note().isPresent()) {
       out.add(String.format("note:       %s", st.note().get()));
     }
@@ -411,7 +454,8 @@ public final class SiteAdmin {
    * deleted, so blobs of the original wgmesh are refused from then on. Nothing else changes.
    *
    * @return the site without the key
-   * @throws InputException when the site has no original key
+   * @throws InputException when the site has no original key (nor a key file left by a forget cut
+   *     short, which this finishes)
    * @throws WgmeshException with {@link ExitCode#DECLINED} when the operator says no
    */
   public Site forgetOriginal(Path yaml) {
@@ -421,18 +465,21 @@ public final class SiteAdmin {
     try (LockFile lock = SiteFile.lock(yaml, SiteFile.LOCK_WAIT)) {
       Site site = SiteFile.load(yaml);
       Path keyFile = SiteKeyStore.beside(yaml).original();
-      if (site.originalKey().isEmpty()) {
+      if (site.originalKey().isEmpty() && !Files.exists(keyFile)) {
         throw new InputException(
             "--forget-original",
             yaml + " names no original wgmesh key (site-keys.original-public)",
-            Files.exists(keyFile)
-                ? keyFile + " is left over and unused: delete it"
-                : "only a site imported with 'wgsite --import-original' has one");
+            "only a site imported with 'wgsite --import-original' has one");
       }
+      // Without the key in the site file but with its file: a forget cut short after the site
+      // file was written; this run finishes it.
       ask(
           "Forget the original wgmesh's site key of " + site.settings().domain() + "?",
           List.of(
-              "original key: " + site.originalKey().get().publicKey().fingerprint(),
+              "original key: "
+                  + site.originalKey()
+                      .map(k -> k.publicKey().fingerprint())
+                      .orElse("(already gone from the site file)"),
               "key file:     " + keyFile + " (deleted)",
               "afterwards:   blobs of the original wgmesh are refused; hosts still running it",
               "              must move over first (wgconfig --import-original)",

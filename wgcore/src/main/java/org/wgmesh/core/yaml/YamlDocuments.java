@@ -166,9 +166,9 @@ public final class YamlDocuments {
     d.setIndicatorIndent(0);
     d.setWidth(200);
     d.setSplitLines(false);
-    // Every value written in full: Java shares one empty list (List.of(), Stream.toList()), which
-    // SnakeYAML would write once with an anchor and then as aliases, and parse() refuses more than
-    // 10 aliases, so a site file with 11 hosts without LAN prefixes could not be read back.
+    // Never anchors and aliases: equal objects (the one empty list Stream.toList() returns for
+    // every host without LANs) were written as &id001 / *id001, and more than 10 of them made the
+    // file unreadable (the reader's alias limit; a site of 11 hosts without LANs, issue 26).
     d.setDereferenceAliases(true);
     return new Yaml(d).dump(data);
   }

@@ -76,6 +76,18 @@ class SiteFileTest {
   }
 
   @Test
+  void save_manyHostsWithoutLans_writesNoAliases_andLoadsAgain() throws Exception {
+    Site s = SiteFile.load(yaml);
+    for (int n = 4; n <= 20; n++) {
+      s = s.withHost(SiteFixtures.host(n, null));
+    }
+    SiteFile.save(s, yaml);
+    String text = Files.readString(yaml);
+    assertThat(text).doesNotContain("&id").doesNotContain("*id");
+    assertThat(SiteFile.load(yaml).hosts()).hasSize(19);
+  }
+
+  @Test
   void save_keepsBackupOfPreviousVersion() throws Exception {
     Site s = SiteFile.load(yaml);
     assertThat(SiteFile.save(s, yaml)).isFalse();

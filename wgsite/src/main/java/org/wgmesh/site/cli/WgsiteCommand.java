@@ -114,7 +114,9 @@ public final class WgsiteCommand implements Callable<Integer> {
         names = {"-i", "--import"},
         paramLabel = "BLOB|@FILE",
         description =
-            "Admit the host of a registration blob; @FILE reads one blob per line (# comments), all or nothing.")
+            "Admit the host of a registration blob (in a site imported from the original wgmesh,"
+                + " also the original's blobs); @FILE reads one blob per line (# comments), all or"
+                + " nothing.")
     String blob;
 
     @Option(names = "--list", description = "List the hosts (a table; --json for machines).")
@@ -284,8 +286,9 @@ public final class WgsiteCommand implements Callable<Integer> {
       names = "--lan",
       paramLabel = "PREFIX",
       description =
-          "With --token: a LAN prefix its hosts may announce; with --import-original:"
-              + " HOSTNAME=PREFIX, a LAN of an imported host (repeat for more).")
+          "With --token: a LAN prefix its hosts may announce (repeat for more). With -i of a"
+              + " single blob of the original wgmesh, which carries none: the host's LAN prefixes."
+              + " With --import-original: HOSTNAME=PREFIX, a LAN of an imported host.")
   List<String> lans = new ArrayList<>();
 
   @Option(
@@ -377,7 +380,9 @@ public final class WgsiteCommand implements Callable<Integer> {
     } else if (action.queue || action.approve != null || action.reject != null) {
       queue(new EnrolmentQueue(file, reporter, SitePublisher.wgpub(reporter)));
     } else if (action.blob != null) {
-      admin.admit(file, BlobSource.read(action.blob), replace, Instant.now(clock));
+      List<IpPrefix> originalLans = new ArrayList<>();
+      lans.forEach(l -> originalLans.add(IpPrefix.parse(l, "--lan")));
+      admin.admit(file, BlobSource.read(action.blob), replace, originalLans, Instant.now(clock));
     } else if (action.remove != null) {
       admin.remove(file, action.remove);
     } else if (action.forgetOriginal) {
@@ -655,8 +660,12 @@ public final class WgsiteCommand implements Callable<Integer> {
     if ((hostnamePattern != null || expires != null || uses != null) && !action.token) {
       throw usage("--hostname, --expires and --uses go with --token");
     }
-    if (!lans.isEmpty() && !action.token && !importing) {
-      throw usage("--lan goes with --token or --import-original");
+    // Also with -i of one original wgmesh blob (issue 26): SiteAdmin.admit checks the blob. With
+    // --import-original it is HOSTNAME=PREFIX.
+    if (!lans.isEmpty() && !action.token && action.blob == null && !importing) {
+      throw usage(
+          "--lan goes with --token, with -i of a blob of the original wgmesh, or with"
+              + " --import-original");
     }
     if (action.token && hostnamePattern == null) {
       throw usage("--token needs --hostname (the hostnames the token admits, e.g. 'web-*')");

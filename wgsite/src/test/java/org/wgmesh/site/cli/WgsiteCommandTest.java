@@ -1023,6 +1023,20 @@ class WgsiteCommandTest {
   }
 
   @Test
+  void forgetOriginal_cutShortAfterTheSiteFile_isFinishedByTheNextRun() throws Exception {
+    imported();
+    Path keyFile = SiteKeyStore.beside(yaml).original();
+    String keyText = java.nio.file.Files.readString(keyFile);
+    assertThat(run("--forget-original", "--yes", yaml.toString()).rc()).isZero();
+    // As if the run had stopped before deleting the key file.
+    java.nio.file.Files.writeString(keyFile, keyText);
+    Result r = run("--forget-original", "--yes", yaml.toString());
+    assertThat(r.rc()).as(r.err()).isZero();
+    assertThat(r.err()).contains("(already gone from the site file)");
+    assertThat(keyFile).doesNotExist();
+  }
+
+  @Test
   void forgetOriginal_withAnotherAction_isAUsageError() throws Exception {
     imported();
     Result r = run("--forget-original", "--list", yaml.toString());
