@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.error.InputException;
 import org.wgmesh.core.model.HostEntry;
@@ -145,7 +146,7 @@ final class HostMapping {
   private void unique(
       List<OriginalHost> hosts,
       String property,
-      java.util.function.Function<OriginalHost, Object> value,
+      Function<OriginalHost, Object> value,
       String what) {
     Map<Object, OriginalHost> seen = new HashMap<>();
     for (OriginalHost h : hosts) {

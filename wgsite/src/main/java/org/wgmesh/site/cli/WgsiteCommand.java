@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -490,7 +491,7 @@ public final class WgsiteCommand implements Callable<Integer> {
             "--lan", "'" + l + "' is not HOSTNAME=PREFIX", "e.g. --lan node001=10.0.1.0/24");
       }
       out.computeIfAbsent(
-              l.substring(0, eq).strip().toLowerCase(java.util.Locale.ROOT), k -> new ArrayList<>())
+              l.substring(0, eq).strip().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
           .add(IpPrefix.parse(l.substring(eq + 1).strip(), "--lan " + l));
     }
     return out;
