@@ -29,12 +29,12 @@ MF_DOMAIN=mesh1.example.test
 
 FX=$MF_ROOT/wgcore/src/test/resources/original-wgmesh-v2
 HOSTS="1 2 3 4 5"
-node() { printf 'node%03d' "$1"; }
+fx_node() { printf 'node%03d' "$1"; }
 D=
 SITE=
 # Host N's node file as the lab uses it: the fixture's, with the lab's LAN as its trust addresses.
 lab_node_file() { # N
-    sed "s|^  - 10\.0\.$1\.1/24\$|  - 198.18.$1.1/24\n  - fd00:18:$1::1/64|" "$FX/nodes/$(node "$1")/node_mesh1.yaml"
+    sed "s|^  - 10\.0\.$1\.1/24\$|  - 198.18.$1.1/24\n  - fd00:18:$1::1/64|" "$FX/nodes/$(fx_node "$1")/node_mesh1.yaml"
 }
 
 # The JSON of the last command's stdout, read with node (scenario.sh reads the status that way).
@@ -74,7 +74,7 @@ awk '/^    hostname: /{print $2}' "$FX/site/mesh1.yaml" | grep -vx 'node00[1-4]'
 NODES=()
 for n in $HOSTS; do
     lab_node_file "$n" >"$D/node_mesh1-h$n.yaml"
-    grep -q "198.18.$n.1/24" "$D/node_mesh1-h$n.yaml" || bad "the lab's copy of $(node "$n")'s node file has no lab LAN"
+    grep -q "198.18.$n.1/24" "$D/node_mesh1-h$n.yaml" || bad "the lab's copy of $(fx_node "$n")'s node file has no lab LAN"
     [ "$n" = 5 ] || NODES+=(--original-node "$D/node_mesh1-h$n.yaml")
 done
 if mf__run site -- "$MF_BIN/wgsite" --import-original "$FX/site/mesh1.yaml" --original-key "$FX/site/mesh1_priv" \
@@ -114,7 +114,7 @@ verdict original-blob "node005 from its original blob: number, AS = ${BLOB_FIG};
 # ---------------------------------------------------------------- 4. endpoints
 log "endpoints: h1..h5 set up from the original node files and key pairs (no wghost)"
 for n in $HOSTS; do
-    N=$(node "$n")
+    N=$(fx_node "$n")
     # Fixture node N's public address, on the lab's "internet" (inside 198.18.0.0/15).
     ml_exec "h$n" -- ip addr add "198.18.0.$n/24" dev pub0 || bad "h$n: cannot add 198.18.0.$n"
     # Where the original left them, with its umask.
@@ -154,7 +154,7 @@ for p in 2 3 4 5; do
     port=$(ml_exec "h1/$MF_LOCUS" -- wg show "wg$p" listen-port)
     [ "$port" = $((9000 + p)) ] || bad "h1: wg$p listens on '$port', want $((9000 + p)) (the original's portbase + $p)"
     peer=$(ml_exec "h1/$MF_LOCUS" -- wg show "wg$p" peers)
-    [ "$peer" = "$(cat "$FX/nodes/$(node "$p")/node_mesh1.pub")" ] || bad "h1: wg$p's peer is '$peer', not $(node "$p")'s original key"
+    [ "$peer" = "$(cat "$FX/nodes/$(fx_node "$p")/node_mesh1.pub")" ] || bad "h1: wg$p's peer is '$peer', not $(fx_node "$p")'s original key"
     ep=$(mf_endpoint 1 "wg$p")
     [ "$ep" = "198.18.0.$p:9001" ] || bad "h1: wg$p sends to '$ep', want 198.18.0.$p:9001"
 done

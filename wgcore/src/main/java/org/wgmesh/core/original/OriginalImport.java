@@ -242,23 +242,59 @@ public final class OriginalImport {
 
   /**
    * The default allowed LAN prefixes, plus every imported LAN outside them: the original accepted
-   * any private IPv4 and any IPv6 route.
+   * any private IPv4 and any IPv6 route. A default that holds a host's public address is left out:
+   * endpoints route the allowed prefixes into the mesh (an unreachable route in their namespace
+   * when no peer announces them), so WireGuard could not reach that address. The original's hosts
+   * may well have public addresses in private ranges (a private WAN).
    */
   private List<IpPrefix> allowedLans(List<HostEntry> entries) {
-    List<IpPrefix> allowed = new ArrayList<>(SiteFile.defaultAllowedLanPrefixes());
+    List<IpPrefix> allowed = new ArrayList<>();
+    for (IpPrefix d : SiteFile.defaultAllowedLanPrefixes()) {
+      Optional<String> holds = endpointIn(entries, d);
+      if (holds.isPresent()) {
+        notes.changed(
+            "allowed-lan-prefixes",
+            d,
+            "(left out)",
+            "it holds "
+                + holds.get()
+                + ": the mesh routes its allowed prefixes, so peers could not reach that address");
+      } else {
+        allowed.add(d);
+      }
+    }
     for (HostEntry e : entries) {
       for (IpPrefix lan : e.lanPrefixes()) {
+        Optional<String> holds = endpointIn(entries, lan);
+        if (holds.isPresent()) {
+          throw new InputException(
+              e.hostname() + " LAN " + lan,
+              "holds " + holds.get() + ": the mesh would route that address into " + e.hostname(),
+              "a LAN prefix cannot hold a host's public address; correct the node file or --lan");
+        }
         if (allowed.stream().noneMatch(a -> a.contains(lan))) {
           allowed.add(lan);
           notes.changed(
               "allowed-lan-prefixes",
               "(the original accepted it)",
               "+" + lan,
-              e.hostname() + " announces it, outside the default allowed prefixes");
+              e.hostname() + " announces it, outside the allowed prefixes");
         }
       }
     }
     return allowed;
+  }
+
+  /** The first host endpoint inside {@code prefix}, as {@code host's public address A}. */
+  private static Optional<String> endpointIn(List<HostEntry> entries, IpPrefix prefix) {
+    for (HostEntry e : entries) {
+      for (IpAddress a : e.endpoints()) {
+        if (prefix.contains(new IpPrefix(a, a.isV6() ? 128 : 32))) {
+          return Optional.of(e.hostname() + "'s public address " + a);
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   private Optional<String> publish(String domain) {

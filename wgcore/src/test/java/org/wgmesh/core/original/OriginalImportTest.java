@@ -102,6 +102,29 @@ class OriginalImportTest {
         .anyMatch(n -> n.equals("asn_used (derived from the hosts)"));
     assertThat(r.excluded()).isEmpty();
     assertThat(r.withoutLans()).hasSize(100);
+    // The fixture's public addresses are 198.18.0.N: the default 198.18.0.0/15 would route them
+    // into the mesh.
+    assertThat(plan.settings().allowedLanPrefixes())
+        .containsExactly(
+            prefix("10.0.0.0/8"),
+            prefix("172.16.0.0/12"),
+            prefix("192.168.0.0/16"),
+            prefix("fd00::/8"));
+    assertThat(r.changed())
+        .extracting(ImportReport.Change::toString)
+        .contains(
+            "allowed-lan-prefixes: 198.18.0.0/15 -> (left out) (it holds node001's public address"
+                + " 198.18.0.1: the mesh routes its allowed prefixes, so peers could not reach that"
+                + " address)");
+  }
+
+  @Test
+  void lanHoldingAPublicAddress_isRefused() {
+    assertThatThrownBy(
+            () -> fixturePlan(options(Map.of("node003", List.of(prefix("198.18.0.0/24"))))))
+        .isInstanceOf(InputException.class)
+        .hasMessageContaining("node003 LAN 198.18.0.0/24")
+        .hasMessageContaining("holds node001's public address 198.18.0.1");
   }
 
   /** The site file's own rules accept what the import plans. */
