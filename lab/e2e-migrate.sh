@@ -93,6 +93,10 @@ verdict import "4 hosts imported (96 left out), original key kept 0600, fingerpr
 # ---------------------------------------------------------------- 3. original-blob
 log "original blob: node005 admitted from the blob the original's wgsite add took"
 BLOB_FIG=-
+# The import left 198.18.0.0/15 out of allowed-lan-prefixes (it holds the fixture hosts' public
+# addresses) and allowed h1..h4's LANs one by one: the admin allows h5's the same way, by hand.
+sed -i 's|^- fd00::/8$|&\n- 198.18.5.0/24|' "$SITE"
+mf__run site -- "$MF_BIN/wgsite" "$SITE" >/dev/null || bad "the site file with h5's LAN allowed: $MF_ERR"
 if mf__run site -- "$MF_BIN/wgsite" -i "@$FX/blobs/node005.blob" --lan 198.18.5.0/24 --lan fd00:18:5::/64 --yes "$SITE"; then
     mf__run site -- "$MF_BIN/wgsite" --list --json "$SITE" || bad "wgsite --list --json: $MF_ERR"
     BLOB_FIG=$(json 'const h = j.hosts.find(h => h.hostname === "node005"); h ? h.number + " AS" + h.asn : "absent"')
@@ -142,7 +146,12 @@ log "mesh: wgdeploy on h1..h5"
 CONV=-
 if deploy_all $HOSTS; then
     # shellcheck disable=SC2086
-    CONV=$(mf_wait_converged 60 $HOSTS) || bad "not converged 60 s after the last wgdeploy: $MF_ERR"
+    if ! CONV=$(mf_wait_converged 60 $HOSTS); then
+        # The wait ran in a subshell: ask again for what is missing.
+        mf_sessions_ok $HOSTS; e=$MF_ERR
+        mf_matrix_ok $HOSTS
+        bad "not converged 60 s after the last wgdeploy: $e $MF_ERR"
+    fi
 fi
 # shellcheck disable=SC2086
 mf_matrix_print $HOSTS >&2

@@ -143,8 +143,13 @@ final class SiteCodec {
     m.put("retired", retired);
     // Only a site that has the section writes it, so every other site file stays as it was.
     site.enrolment().ifPresent(p -> m.put(EnrolmentSpec.KEY, EnrolmentSpec.render(p)));
-    return "# wgmesh site file: see docs/site-file.md. Private keys are in the .sign.key and .box.key\n"
-        + "# files beside this one (never in here). Edit with care; 'wgsite FILE' validates.\n"
+    String keyFiles =
+        site.originalKey().isPresent()
+            ? "the .sign.key, .box.key and\n# .original.key"
+            : "the .sign.key and .box.key\n#";
+    return "# wgmesh site file: see docs/site-file.md. Private keys are in "
+        + keyFiles
+        + " files beside this one (never in here). Edit with care; 'wgsite FILE' validates.\n"
         + YamlDocuments.dump(m);
   }
 }

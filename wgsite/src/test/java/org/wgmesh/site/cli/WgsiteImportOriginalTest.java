@@ -80,6 +80,10 @@ class WgsiteImportOriginalTest {
     assertThat(s.settings().portbase()).isEqualTo(9000);
     assertThat(s.originalKey()).isPresent();
     assertThat(mode(yaml)).isEqualTo("rw-r-----");
+    assertThat(Files.readString(yaml))
+        .startsWith(
+            "# wgmesh site file: see docs/site-file.md. Private keys are in the .sign.key, .box.key"
+                + " and\n# .original.key files beside this one");
     assertThat(mode(dir.resolve("mesh1.original.key"))).isEqualTo("rw-------");
     assertThat(Files.readString(dir.resolve("mesh1.original.key")).strip())
         .isEqualTo(Files.readString(key).strip());
