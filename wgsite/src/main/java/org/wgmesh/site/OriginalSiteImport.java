@@ -70,7 +70,8 @@ public final class OriginalSiteImport {
   /**
    * Reads and checks the original files and plans the new site; writes nothing.
    *
-   * @throws FileException when {@code yaml} exists, or an original file cannot be read
+   * @throws FileException when {@code yaml} exists, or an original file (or the site key) cannot be
+   *     found or read
    * @throws ConfigException naming the original file and property that is broken, or the key file
    *     that is not the site's
    */
@@ -153,7 +154,7 @@ public final class OriginalSiteImport {
         return p;
       }
     }
-    throw new ConfigException(
+    throw new FileException(
         request.original().toString(),
         "the original site key is in none of " + tried,
         "give the file the original's global.privatekey names with --original-key");

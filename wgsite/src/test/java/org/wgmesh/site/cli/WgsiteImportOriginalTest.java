@@ -178,10 +178,10 @@ class WgsiteImportOriginalTest {
   }
 
   @Test
-  void missingSiteKey_exits3WithTheHint() throws Exception {
+  void missingSiteKey_exits11WithTheHint() throws Exception {
     Files.delete(key);
     Result r = importing(site, "--yes");
-    assertThat(r.rc()).isEqualTo(3);
+    assertThat(r.rc()).isEqualTo(11);
     assertThat(r.err()).contains("the original site key is in none of").contains("--original-key");
     assertThat(Files.exists(yaml)).isFalse();
   }
