@@ -22,6 +22,8 @@ import org.wgmesh.core.crypto.X25519PublicKey;
  * @param siteBoxKey the site's X25519 key (registration blobs are sealed to it)
  * @param self this endpoint's own entry
  * @param peers every other member, ordered by host number
+ * @param clients every client of the mesh (issue 25), ordered by client number; an attached host
+ *     renders those that attach to it, the others only route to them through the mesh
  */
 public record MeshView(
     MeshSettings settings,
@@ -31,10 +33,30 @@ public record MeshView(
     Ed25519PublicKey siteSigningKey,
     X25519PublicKey siteBoxKey,
     HostEntry self,
-    List<HostEntry> peers) {
+    List<HostEntry> peers,
+    List<ClientEntry> clients) {
   public MeshView {
     Objects.requireNonNull(self, "self");
     peers = List.copyOf(peers);
+    clients = List.copyOf(clients);
+  }
+
+  /** A mesh without clients. */
+  public MeshView(
+      MeshSettings settings,
+      long serial,
+      Instant issued,
+      Instant expires,
+      Ed25519PublicKey siteSigningKey,
+      X25519PublicKey siteBoxKey,
+      HostEntry self,
+      List<HostEntry> peers) {
+    this(settings, serial, issued, expires, siteSigningKey, siteBoxKey, self, peers, List.of());
+  }
+
+  /** The clients that attach to this endpoint, ordered by client number. */
+  public List<ClientEntry> attachedClients() {
+    return clients.stream().filter(c -> c.attachesTo(self.number())).toList();
   }
 
   /** How long the site lets a record live (the time between signing and expiry). */
@@ -55,7 +77,8 @@ public record MeshView(
         siteSigningKey,
         siteBoxKey,
         self.settledAt(t),
-        peers.stream().map(p -> p.settledAt(t)).toList());
+        peers.stream().map(p -> p.settledAt(t)).toList(),
+        clients);
   }
 
   /** The earliest scheduled key switch after {@code t} (of this host or a peer), if any. */

@@ -15,7 +15,15 @@ import java.util.regex.Pattern;
  *       a has {@code P:a:b::1}, host b has {@code P:a:b::2} (a and b are written in hex, so each
  *       fills one 16-bit group).
  *   <li>BGP router id: 1.0.0.0 plus the host number, as a dotted quad (unique 32-bit id).
+ *   <li>Host n's mesh address: {@code P:0:1::n}/128 (n in hex), on its namespace's loopback and
+ *       announced by BGP: one stable address per host whatever its links (names, the overlay).
+ *   <li>Clients (issue 25): the default IPv6 client pool is {@code P:0:2::/64}; client c's
+ *       interface on each host it attaches to is {@code wgc<c>}. {@code P:0:3::/64} is kept for the
+ *       VXLAN overlay's addresses.
  * </ul>
+ *
+ * <p>Link networks have a, b &ge; 1, so nothing under {@code P:0::/32} is a link: the rows above
+ * live there.
  */
 public final class Addressing {
   /** Highest host number: one 16-bit group of the link address. */
@@ -26,6 +34,12 @@ public final class Addressing {
 
   /** Prefix length the site's tunnel prefix must have. */
   public static final int TUNNEL_PREFIX_LENGTH = 48;
+
+  /** Highest client number. */
+  public static final int MAX_CLIENT = 65535;
+
+  /** The names {@link #clientInterfaceName} gives: {@code wgc} and a client number. */
+  public static final Pattern CLIENT_INTERFACE_NAME = Pattern.compile("wgc[0-9]+");
 
   private Addressing() {}
 
@@ -63,9 +77,7 @@ public final class Addressing {
     if (x == y) {
       throw new IllegalArgumentException("a host has no link to itself: " + x);
     }
-    if (!tunnelPrefix.isV6() || tunnelPrefix.length() != TUNNEL_PREFIX_LENGTH) {
-      throw new IllegalArgumentException("tunnel prefix must be an IPv6 /48: " + tunnelPrefix);
-    }
+    checkTunnelPrefix(tunnelPrefix);
     int lo = Math.min(x, y);
     int hi = Math.max(x, y);
     byte[] b = tunnelPrefix.network().bytes();
@@ -75,6 +87,46 @@ public final class Addressing {
     b[9] = (byte) hi;
     b[15] = (byte) host;
     return IpPrefix.of(b);
+  }
+
+  /** Host {@code n}'s mesh address {@code P:0:1::n} (without prefix length). */
+  public static IpAddress meshAddress(IpPrefix tunnelPrefix, int n) {
+    return inSubnet(tunnelPrefix, 1, checkHost(n));
+  }
+
+  /** The default IPv6 pool of client addresses, {@code P:0:2::/64}. */
+  public static IpPrefix clientPool6(IpPrefix tunnelPrefix) {
+    return new IpPrefix(inSubnet(tunnelPrefix, 2, 0), 64);
+  }
+
+  /** The /64 kept for the VXLAN overlay's addresses, {@code P:0:3::/64}. */
+  public static IpPrefix overlayNetwork6(IpPrefix tunnelPrefix) {
+    return new IpPrefix(inSubnet(tunnelPrefix, 3, 0), 64);
+  }
+
+  /** Name of the WireGuard interface towards client {@code c} on the hosts it attaches to. */
+  public static String clientInterfaceName(int c) {
+    if (c < 1 || c > MAX_CLIENT) {
+      throw new IllegalArgumentException("client number must be 1.." + MAX_CLIENT + ": " + c);
+    }
+    return "wgc" + c;
+  }
+
+  // P:0:subnet::index, for the rows under P:0::/32.
+  private static IpAddress inSubnet(IpPrefix tunnelPrefix, int subnet, int index) {
+    checkTunnelPrefix(tunnelPrefix);
+    byte[] b = tunnelPrefix.network().bytes();
+    b[8] = (byte) (subnet >> 8);
+    b[9] = (byte) subnet;
+    b[14] = (byte) (index >> 8);
+    b[15] = (byte) index;
+    return IpPrefix.of(b);
+  }
+
+  private static void checkTunnelPrefix(IpPrefix tunnelPrefix) {
+    if (!tunnelPrefix.isV6() || tunnelPrefix.length() != TUNNEL_PREFIX_LENGTH) {
+      throw new IllegalArgumentException("tunnel prefix must be an IPv6 /48: " + tunnelPrefix);
+    }
   }
 
   /** The BGP router id of host {@code n}: 1.0.0.0 + n. */

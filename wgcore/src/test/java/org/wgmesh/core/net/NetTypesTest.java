@@ -138,4 +138,32 @@ class NetTypesTest {
     assertThatThrownBy(() -> Addressing.interfaceName(65536))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void addressing_meshClientAndOverlayRowsLieOutsideEveryLink() {
+    IpPrefix p = IpPrefix.parse("fd12:3456:789a::/48", "x");
+    assertThat(Addressing.meshAddress(p, 1).toString()).isEqualTo("fd12:3456:789a:0:1::1");
+    assertThat(Addressing.meshAddress(p, 65535).toString()).isEqualTo("fd12:3456:789a:0:1::ffff");
+    assertThat(Addressing.clientPool6(p).toString()).isEqualTo("fd12:3456:789a:0:2::/64");
+    assertThat(Addressing.overlayNetwork6(p).toString()).isEqualTo("fd12:3456:789a:0:3::/64");
+    assertThat(Addressing.clientInterfaceName(7)).isEqualTo("wgc7");
+    assertThat(Addressing.CLIENT_INTERFACE_NAME.matcher("wgc7").matches()).isTrue();
+    assertThat(Addressing.INTERFACE_NAME.matcher("wgc7").matches()).isFalse();
+    IpPrefix firstLink = Addressing.linkNetwork(p, 1, 2);
+    for (IpAddress a :
+        new IpAddress[] {
+          Addressing.meshAddress(p, 1),
+          Addressing.clientPool6(p).network(),
+          Addressing.overlayNetwork6(p).network()
+        }) {
+      assertThat(firstLink.contains(new IpPrefix(a, 128))).isFalse();
+      assertThat(new IpPrefix(a, 128).masked().network().bytes()[7]).isZero();
+    }
+    assertThatThrownBy(() -> Addressing.meshAddress(p, 0))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Addressing.clientInterfaceName(0))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Addressing.meshAddress(IpPrefix.parse("fd12::/64", "x"), 1))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }
