@@ -2,9 +2,9 @@
 # meshlab.sh: simulate several Linux hosts on one machine with network + mount namespaces.
 #
 # Use as a command:   lab/meshlab.sh [-p PREFIX] [-s STATEDIR] up [-n N] [--nat N,N..]... [--segment N,N..] [--v6-only N,N..] | down | status
-#                     lab/meshlab.sh exec TARGET -- CMD...      TARGET: hN, hN/NETNS, hN-lan, inet, dns, site, nat, natK, nat-hN, seg
+#                     lab/meshlab.sh exec TARGET -- CMD...      TARGET: hN, hN/NETNS, hN-lan, inet, dns, site, nat, natK, nat-hN, seg, devN
 #                     lab/meshlab.sh spawn TARGET NAME -- CMD... (background, PID recorded, log in STATEDIR/logs)
-#                     lab/meshlab.sh block hA hB | unblock hA hB | knot-start ZONE | knot-stop
+#                     lab/meshlab.sh block hA hB | unblock hA hB | knot-start ZONE | knot-stop | device-up N
 #                     lab/meshlab.sh unbound-start ZONE | unbound-stop | unbound-control ARGS...
 #                     lab/meshlab.sh nat-of hN | nat-mode ROUTER [masquerade|random] | move hN ADDRESS [--flush-conntrack] | public-of hN
 # Or source it:       . lab/meshlab.sh; meshlab up -n 3; meshlab exec h1 -- ip addr
@@ -23,6 +23,8 @@
 #                   netns PREFIX-seg (the same-LAN shortcut)
 #   --v6-only N,..  those hosts' pub0 has only its IPv6 address (2001:db8:ff::N/64): an IPv6-only
 #                   underlay; their LANs keep both families
+#   device-up N     a device that runs no wgmesh (a WireGuard client): netns PREFIX-devN (exec
+#                   target devN) on the internet bridge, 203.0.113.(200+N) and 2001:db8:ff::(200+N)
 #   nat-of hN       the exec target of the router hN sits behind (fails for a public host)
 #   nat-mode ROUTER [MODE]   ROUTER (nat, natK or hN) masquerades with MODE `masquerade` (plain:
 #                   Linux keeps a flow's source port when it is free) or `random` (`masquerade
@@ -163,6 +165,14 @@ ml_up() {
         ip -n "$P-h$i" link set site0 up
     done
     ml_log "lab '$P' up: $n hosts, state $S"
+}
+
+# A device on the internet that runs no wgmesh (a WireGuard client, docs/clients.md): netns
+# PREFIX-devN, exec target devN, pub0 with 203.0.113.(200+N) and 2001:db8:ff::(200+N).
+ml_device_up() { # N
+    [[ $1 =~ ^[1-9]$ ]] || { ml_die "device-up: N must be 1..9"; return 1; }
+    [ -e "$(ml__state)/lab.env" ] || { ml_die "no lab '$ML_PREFIX'"; return 1; }
+    ml__attach "dev$1" "$ML_PREFIX-dev$1" "203.0.113.$((200 + $1))" "2001:db8:ff::$((200 + $1))"
 }
 
 # ---------------------------------------------------------------- NAT routers
@@ -370,7 +380,7 @@ ml__target() { # TARGET
     S=$(ml__state)
     [ -e "$S/lab.env" ] || { ml_die "no lab '$P' (state $S)"; return 1; }
     case $t in
-        inet|dns|site|nat|nat[2-8]|seg|h[0-9]-lan) ML__CMD=(ip netns exec "$P-$t") ;;
+        inet|dns|site|nat|nat[2-8]|seg|h[0-9]-lan|dev[0-9]) ML__CMD=(ip netns exec "$P-$t") ;;
         nat-h[0-9]) host=$(ml_nat_of "${t#nat-}") || return 1; ML__CMD=(ip netns exec "$P-$host") ;;
         h[0-9]|h[0-9]/*)
             host=${t%%/*}
@@ -381,7 +391,7 @@ ml__target() { # TARGET
             ML__CMD=(nsenter -t "$pid" -m -n -u --)
             [ -n "$ns" ] && ML__CMD+=(ip netns exec "$ns")
             ;;
-        *) ml_die "unknown target '$t' (hN, hN/NETNS, hN-lan, inet, dns, site, nat, natK, nat-hN, seg)"; return 1 ;;
+        *) ml_die "unknown target '$t' (hN, hN/NETNS, hN-lan, inet, dns, site, nat, natK, nat-hN, seg, devN)"; return 1 ;;
     esac
     ML__CMD=(env "MESHLAB_LAB=$P" "MESHLAB_HOST=${t%%/*}" "${ML__CMD[@]}")
 }
@@ -701,7 +711,7 @@ ml__lab_pids() {
             [ "$(ml__starttime "$pid")" = "$st" ] && want[$pid]=1
         done <"$S/pids"
     fi
-    for n in $( { cat "$S/netns" 2>/dev/null; ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^$P-(inet|dns|site|nat|nat[2-8]|seg|h[0-9]|h[0-9]-lan)$"; } | sort -u); do
+    for n in $( { cat "$S/netns" 2>/dev/null; ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^$P-(inet|dns|site|nat|nat[2-8]|seg|h[0-9]|h[0-9]-lan|dev[0-9])$"; } | sort -u); do
         [ -e "/run/netns/$n" ] && inodes+=" $(stat -L -c %i "/run/netns/$n" 2>/dev/null)"
     done
     for f in "$S"/hosts/h*/holder.pid; do
@@ -754,7 +764,7 @@ ml_down() {
         sleep 0.05
     fi
     # Namespaces: recorded ones, plus any leftover with exactly our naming scheme.
-    for n in $( { cat "$S/netns" 2>/dev/null; ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^$P-(inet|dns|site|nat|nat[2-8]|seg|h[0-9]|h[0-9]-lan)$"; } | sort -u); do
+    for n in $( { cat "$S/netns" 2>/dev/null; ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^$P-(inet|dns|site|nat|nat[2-8]|seg|h[0-9]|h[0-9]-lan|dev[0-9])$"; } | sort -u); do
         [ -e "/run/netns/$n" ] && { ip netns del "$n" || ml_log "could not delete netns $n"; }
     done
     # The /run/netns bind mount, if we made it and nobody else uses it now.
@@ -811,6 +821,7 @@ meshlab() {
         nat-mode) ml_nat_mode "$@" ;;
         move) ml_move "$@" ;;
         public-of) ml_public_of "$@" ;;
+        device-up) ml_device_up "$@" ;;
         pids) ml__lab_pids ;;
         state) ml__state; echo ;;
         *) sed -n '2,/^# Network safety/p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; return 2 ;;
