@@ -199,7 +199,7 @@ final class ClientRules {
                               ap,
                               a + " is IPv4, but the site has no clients.pool-ipv4",
                               "set pool-ipv4, or give the client only an IPv6 address"));
-      if (!inside(pool, a)) {
+      if (!ClientPools.inside(pool, a)) {
         throw fail(
             source,
             at,
@@ -245,12 +245,6 @@ final class ClientRules {
         throw fail(source, at, ap, "host " + name + " is named twice", null);
       }
     }
-  }
-
-  /** Whether {@code a} lies inside {@code pool}, not its first (network) or last address. */
-  static boolean inside(IpPrefix pool, IpAddress a) {
-    IpPrefix single = new IpPrefix(a, a.isV6() ? 128 : 32);
-    return pool.contains(single) && !a.equals(pool.network()) && !a.equals(pool.last());
   }
 
   private static <K> void unique(
