@@ -25,6 +25,7 @@ PACKAGES=(
   faketime                                 # lab/e2e-keys.sh moves the commands' clock forward
   time                                     # GNU time: peak memory in scripts/bench-topology.sh
   chromium                                 # lab/e2e-enrol.sh opens the status page in it (headless)
+  zbar-tools                               # zbarimg: the clients lab decodes the config's QR code (issue 25)
 )
 
 if [ "$(id -u)" != 0 ]; then

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  *   <li>BGP router id: 1.0.0.0 plus the host number, as a dotted quad (unique 32-bit id).
  *   <li>Host n's mesh address: {@code P:0:1::n}/128 (n in hex), on its namespace's loopback and
  *       announced by BGP: one stable address per host whatever its links (names, the overlay).
- *   <li>Clients (issue 25): the default IPv6 client pool is {@code P:0:2::/64}; client c's
+ *   <li>Clients (issue 25): the default IPv6 client pool is {@code P:0:2::/80}; client c's
  *       interface on each host it attaches to is {@code wgc<c>}. {@code P:0:3::/64} is kept for the
  *       VXLAN overlay's addresses.
  * </ul>
@@ -94,9 +94,12 @@ public final class Addressing {
     return inSubnet(tunnelPrefix, 1, checkHost(n));
   }
 
-  /** The default IPv6 pool of client addresses, {@code P:0:2::/64}. */
+  /**
+   * The default IPv6 pool of client addresses, {@code P:0:2::/80}: an /80, as the 2 sits in the
+   * fifth group (a /64 would be {@code P:0::/64}, which holds the mesh addresses too).
+   */
   public static IpPrefix clientPool6(IpPrefix tunnelPrefix) {
-    return new IpPrefix(inSubnet(tunnelPrefix, 2, 0), 64);
+    return new IpPrefix(inSubnet(tunnelPrefix, 2, 0), 80);
   }
 
   /** The /64 kept for the VXLAN overlay's addresses, {@code P:0:3::/64}. */

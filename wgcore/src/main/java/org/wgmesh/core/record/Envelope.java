@@ -23,6 +23,7 @@ final class Envelope {
   static final int TYPE_MESH = 1;
   static final int TYPE_HOST = 2;
   static final int TYPE_KEY = 3;
+  static final int TYPE_CLIENT = 4;
   static final int FLAG_DEFLATE = 1;
   static final int HEADER = 3;
 
@@ -142,6 +143,7 @@ final class Envelope {
       case TYPE_MESH -> "mesh";
       case TYPE_HOST -> "host";
       case TYPE_KEY -> "key";
+      case TYPE_CLIENT -> "client";
       default -> "unknown";
     };
   }

@@ -16,6 +16,7 @@ import org.wgmesh.core.crypto.X25519PublicKey;
 import org.wgmesh.core.dns.DnsSource;
 import org.wgmesh.core.dns.TxtRecordSet;
 import org.wgmesh.core.error.RecordException;
+import org.wgmesh.core.model.ClientEntry;
 import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.model.MeshView;
 import org.wgmesh.core.site.PublishableMesh;
@@ -221,7 +222,9 @@ public final class MeshReader {
       }
     }
     checkPublishable(d, mesh, records);
+    ClientsRead clients = readClients(source, d, mesh, key.groupKey(), now, seen, records);
     seen.accept(mesh.serial(), mesh.issued(), serials);
+    seen.acceptClients(clients.serials());
     // Site-key roll: the key that signed this record is now the current one (a record signed by
     // the announced next key drops the old key), and what it announces the next one.
     seen.acceptSiteKeys(mesh.siteSigningKey(), mesh.nextSigningKey(), mesh.siteBoxKey());
@@ -234,7 +237,107 @@ public final class MeshReader {
         mesh.siteBoxKey(),
         // present: this host is listed (checked above) and every listed member's record was read
         selfEntry.orElseThrow(),
-        peers);
+        peers,
+        clients.entries());
+  }
+
+  /** The verified clients, and their records' serials (for {@link SeenSerials}). */
+  private record ClientsRead(List<ClientEntry> entries, Map<Integer, Long> serials) {}
+
+  /**
+   * Reads and verifies every client record the mesh record lists (issue 25), as host records are
+   * verified: signed by the site, of the mesh's epoch, not expired, not older than seen; and
+   * checked against the members read (attached hosts listed, no name or key of a host, no client
+   * twice), since a mix of two publications could otherwise pass.
+   */
+  private ClientsRead readClients(
+      DnsSource source,
+      String domain,
+      MeshRecord mesh,
+      GroupKey groupKey,
+      Instant now,
+      SeenSerials seen,
+      Map<Integer, HostRead> hosts) {
+    Map<Integer, Long> serials = new TreeMap<>();
+    if (mesh.clients().isEmpty()) {
+      return new ClientsRead(List.of(), serials);
+    }
+    List<ClientRead> read =
+        ParallelLookups.map(
+            List.copyOf(mesh.clients()),
+            parallelism,
+            n ->
+                readClient(
+                    source,
+                    RecordNames.clientRecordName(domain, n),
+                    n,
+                    mesh,
+                    groupKey,
+                    domain,
+                    now));
+    Set<String> hostNames = new HashSet<>();
+    Set<X25519PublicKey> keys = new HashSet<>();
+    for (HostRead h : hosts.values()) {
+      hostNames.add(h.record().entry().hostname());
+      keys.add(h.record().entry().publicKey());
+    }
+    Set<String> names = new HashSet<>();
+    List<ClientEntry> out = new ArrayList<>();
+    for (ClientRead r : read) {
+      ClientEntry c = r.record().entry();
+      String name = RecordNames.clientRecordName(domain, c.number());
+      if (r.record().serial() < seen.client(c.number())) {
+        throw new RecordException(
+            name,
+            "field 'serial': serial "
+                + r.record().serial()
+                + " is older than "
+                + seen.client(c.number())
+                + " already seen",
+            "a DNS cache still holds an earlier record (or it was replayed): " + retry(r.ttl()));
+      }
+      for (int n : c.attachedTo()) {
+        if (!mesh.members().contains(n)) {
+          throw new RecordException(
+              name, "field 'entry.attachedTo': host " + n + " is not a member", mixHint(hosts));
+        }
+      }
+      if (hostNames.contains(c.name()) || !names.add(c.name()) || !keys.add(c.publicKey())) {
+        throw new RecordException(
+            name,
+            "field 'entry': name or WireGuard key of a host or another client",
+            mixHint(hosts));
+      }
+      serials.put(c.number(), r.record().serial());
+      out.add(c);
+    }
+    return new ClientsRead(out, serials);
+  }
+
+  /** A verified client record and the TTL its RRset was served with. */
+  private record ClientRead(ClientRecord record, int ttl) {}
+
+  private static ClientRead readClient(
+      DnsSource source,
+      String name,
+      int number,
+      MeshRecord mesh,
+      GroupKey groupKey,
+      String domain,
+      Instant now) {
+    TxtRecordSet rrset =
+        require(
+            source,
+            name,
+            "no client record for client " + number,
+            "the mesh record lists it: a DNS resolver may still cache 'no such name' from before"
+                + " the client was added: retry after the zone's negative TTL or flush the"
+                + " resolver; if it persists, run wgpub on the site");
+    if (!rrset.name().equals(name)) {
+      throw new RecordException(name, "field 'name': the DNS source answered for " + rrset.name());
+    }
+    return new ClientRead(
+        ClientRecord.decode(rrset, mesh.siteSigningKey(), groupKey, domain, now), rrset.ttl());
   }
 
   /** A verified host record and the TTL its RRset was served with (what a cache has left). */

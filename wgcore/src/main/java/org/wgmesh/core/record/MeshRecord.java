@@ -41,6 +41,8 @@ import org.wgmesh.core.model.Topology;
  *     otherwise (then nothing of it is on the wire)
  * @param nextBoxKey during a site-key roll: the X25519 key that will seal key records and open
  *     registration blobs once the overlap ends; empty otherwise
+ * @param clients the client numbers (issue 25), ascending: each has a client record at {@code
+ *     c<number>.<domain>}; written as extension tag 6 only when there are clients
  */
 public record MeshRecord(
     MeshSettings settings,
@@ -52,7 +54,8 @@ public record MeshRecord(
     SortedSet<Integer> members,
     long epoch,
     Optional<Ed25519PublicKey> nextSigningKey,
-    Optional<X25519PublicKey> nextBoxKey) {
+    Optional<X25519PublicKey> nextBoxKey,
+    SortedSet<Integer> clients) {
 
   /** Extension tag of the next site signing key (see {@code docs/record-format.md}). */
   static final int EXT_NEXT_SIGNING_KEY = 1;
@@ -68,6 +71,12 @@ public record MeshRecord(
 
   /** Extension tag of the BFD profile (ASCII name), written only when not {@code normal}. */
   static final int EXT_BFD = 5;
+
+  /**
+   * Extension tag of the client numbers (issue 25): {@code u16 highest} and a bitmap as the
+   * members', written only when there are clients.
+   */
+  static final int EXT_CLIENTS = 6;
 
   /**
    * @throws IllegalArgumentException when a value cannot be carried by the format (domain not lower
@@ -89,6 +98,9 @@ public record MeshRecord(
     TreeSet<Integer> copy = new TreeSet<>(members);
     copy.forEach(RecordNames::checkNumber);
     members = Collections.unmodifiableSortedSet(copy);
+    TreeSet<Integer> clientCopy = new TreeSet<>(clients);
+    clientCopy.forEach(RecordNames::checkNumber);
+    clients = Collections.unmodifiableSortedSet(clientCopy);
     if (nextSigningKey.filter(siteSigningKey::equals).isPresent()) {
       throw new IllegalArgumentException("the next site signing key is the current one");
     }
@@ -126,7 +138,7 @@ public record MeshRecord(
     w.prefixes(settings.allowedLanPrefixes());
     w.u32(epoch);
     int highest = members.isEmpty() ? 0 : members.last();
-    w.u16(highest).raw(bitmap(highest));
+    w.u16(highest).raw(bitmap(members, highest));
     // Optional extensions, only when there is something to say: records outside a roll are byte
     // for byte what they were before extensions existed.
     nextSigningKey.ifPresent(k -> w.u8(EXT_NEXT_SIGNING_KEY).bytes16(k.bytes()));
@@ -141,6 +153,11 @@ public record MeshRecord(
     }
     if (links.bfd() != LinkSettings.DEFAULT.bfd()) {
       w.u8(EXT_BFD).bytes16(links.bfd().text().getBytes(StandardCharsets.US_ASCII));
+    }
+    if (!clients.isEmpty()) {
+      WireWriter c = new WireWriter().u16(clients.last());
+      c.raw(bitmap(clients, clients.last()));
+      w.u8(EXT_CLIENTS).bytes16(c.toByteArray());
     }
     byte[] envelope = Envelope.build(name(), Envelope.TYPE_MESH, w.toByteArray(), siteSigning);
     return new TxtRecordSet(name(), ttl, TxtChunks.split(envelope));
@@ -264,6 +281,19 @@ public record MeshRecord(
             + ". Otherwise the record is forged");
   }
 
+  /**
+   * The client numbers a published mesh record lists (issue 25), for the site to find the client
+   * records a removal must delete; empty when it does not verify with {@code site}.
+   */
+  public static SortedSet<Integer> publishedClients(
+      TxtRecordSet rrset, Ed25519PublicKey site, String domain) {
+    try {
+      return decodeAnyTime(rrset, site, domain).clients();
+    } catch (RecordException e) {
+      return new TreeSet<>();
+    }
+  }
+
   private static Envelope.Parsed envelope(TxtRecordSet rrset, String domain) {
     if (!rrset.name().equals(domain)) {
       throw new RecordException(
@@ -322,6 +352,7 @@ public record MeshRecord(
         .epoch(epoch)
         .nextSigningKey(ext.signing)
         .nextBoxKey(ext.box)
+        .clients(ext.clients)
         .build();
   }
 
@@ -332,13 +363,17 @@ public record MeshRecord(
    * are skipped (they are signed, so a later format can add some that older readers ignore).
    */
   private record Extensions(
-      Optional<Ed25519PublicKey> signing, Optional<X25519PublicKey> box, LinkSettings links) {}
+      Optional<Ed25519PublicKey> signing,
+      Optional<X25519PublicKey> box,
+      LinkSettings links,
+      SortedSet<Integer> clients) {}
 
   private static Extensions readExtensions(
       WireReader r, Ed25519PublicKey signing, X25519PublicKey box) {
     Optional<Ed25519PublicKey> next = Optional.empty();
     Optional<X25519PublicKey> nextBox = Optional.empty();
     LinkSettings links = LinkSettings.DEFAULT;
+    SortedSet<Integer> clients = new TreeSet<>();
     int last = 0;
     while (r.remaining() > 0) {
       int tag = r.u8("extensions.tag");
@@ -390,9 +425,16 @@ public record MeshRecord(
                   + BfdProfile.names()
                   + "; upgrade wgmesh if the site is newer)");
         }
+      } else if (tag == EXT_CLIENTS) {
+        WireReader c = new WireReader(r.record(), value);
+        clients = readBitmap(c, "clients");
+        c.end("clients");
+        if (clients.isEmpty()) {
+          throw r.error("clients", "an empty client list is written as none");
+        }
       }
     }
-    return new Extensions(next, nextBox, links);
+    return new Extensions(next, nextBox, links, clients);
   }
 
   /** A two-byte big-endian extension value. */
@@ -420,7 +462,7 @@ public record MeshRecord(
   }
 
   /** Bit for host n: byte (n-1)/8, bit 7-((n-1)%8), most significant first. */
-  private byte[] bitmap(int highest) {
+  private static byte[] bitmap(SortedSet<Integer> members, int highest) {
     byte[] map = new byte[(highest + 7) / 8];
     for (int n : members) {
       map[(n - 1) >>> 3] |= (byte) (0x80 >>> ((n - 1) & 7));
@@ -429,19 +471,24 @@ public record MeshRecord(
   }
 
   private static SortedSet<Integer> readMembers(WireReader r) {
-    int highest = r.u16("members.highest");
-    byte[] map = r.raw((highest + 7) / 8, "members.bitmap");
+    return readBitmap(r, "members");
+  }
+
+  /** {@code u16 highest} and the bitmap of {@link #bitmap}; {@code field} names it in errors. */
+  private static SortedSet<Integer> readBitmap(WireReader r, String field) {
+    int highest = r.u16(field + ".highest");
+    byte[] map = r.raw((highest + 7) / 8, field + ".bitmap");
     TreeSet<Integer> members = new TreeSet<>();
     for (int i = 0; i < map.length * 8; i++) {
       if ((map[i >>> 3] & (0x80 >>> (i & 7))) != 0) {
         if (i + 1 > highest) {
-          throw r.error("members.bitmap", "bit set past the highest member " + highest);
+          throw r.error(field + ".bitmap", "bit set past the highest number " + highest);
         }
         members.add(i + 1);
       }
     }
     if (highest > 0 && !members.contains(highest)) {
-      throw r.error("members.highest", "highest member " + highest + " is not in the bitmap");
+      throw r.error(field + ".highest", "highest number " + highest + " is not in the bitmap");
     }
     return members;
   }
@@ -462,8 +509,15 @@ public record MeshRecord(
     private long epoch;
     private Optional<Ed25519PublicKey> nextSigningKey = Optional.empty();
     private Optional<X25519PublicKey> nextBoxKey = Optional.empty();
+    private SortedSet<Integer> clients = new TreeSet<>();
 
     private Builder() {}
+
+    /** The client numbers (issue 25); none unless set. */
+    public Builder clients(SortedSet<Integer> clients) {
+      this.clients = clients;
+      return this;
+    }
 
     public Builder settings(MeshSettings settings) {
       this.settings = settings;
@@ -544,7 +598,8 @@ public record MeshRecord(
           members,
           epoch,
           nextSigningKey,
-          nextBoxKey);
+          nextBoxKey,
+          clients);
     }
   }
 }

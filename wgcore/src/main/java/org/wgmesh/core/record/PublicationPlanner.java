@@ -27,6 +27,7 @@ import org.wgmesh.core.dns.TxtRecordSet;
 import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.error.RecordException;
 import org.wgmesh.core.exec.CpuWork;
+import org.wgmesh.core.model.ClientEntry;
 import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.model.KeySwitch;
 import org.wgmesh.core.model.MeshSettings;
@@ -218,9 +219,31 @@ public final class PublicationPlanner {
       PublicationState state,
       Map<String, TxtRecordSet> published,
       Instant now) {
+    return plan(settings, hosts, List.of(), state, published, now);
+  }
+
+  /**
+   * Plans a publication of a mesh with clients (issue 25): as {@link #plan(MeshSettings, List,
+   * PublicationState, Map, Instant)}, plus one client record per client at {@code
+   * c<number>.<domain>} (kept byte for byte while it says the same and is not due for renewal) and
+   * the client numbers in the mesh record. A removed client's record is deleted. Clients hold no
+   * group key, so adding or removing one never starts a new epoch. Without clients the plan is
+   * exactly the one without them.
+   *
+   * @param clients every client, its attached hosts among {@code hosts}
+   * @throws ConfigException also when clients share a number, or attach to a host not listed
+   */
+  public PublicationPlan plan(
+      MeshSettings settings,
+      List<HostEntry> hosts,
+      List<ClientEntry> clients,
+      PublicationState state,
+      Map<String, TxtRecordSet> published,
+      Instant now) {
     String domain = TxtRecordSet.normalize(settings.domain());
     checkSettings(domain, settings);
     checkHosts(domain, hosts);
+    checkClients(domain, hosts, clients);
     // A host key switch is published with its switch time (issue 12), or settled once it is due.
     Map<UUID, PublicationState.Switch> switches = new TreeMap<>();
     List<HostEntry> resolved = new ArrayList<>();
@@ -252,7 +275,11 @@ public final class PublicationPlanner {
     // nothing to write at 10,000 hosts).
     List<TxtRecordSet> oursList = new ArrayList<>(ours.values());
     List<Optional<HostRecord.Header>> headers =
-        CpuWork.map(oursList, rrset -> tryHeader(rrset, sitePublic, domain));
+        CpuWork.map(
+            oursList,
+            rrset ->
+                tryHeader(rrset, sitePublic, domain)
+                    .or(() -> tryClientHeader(rrset, sitePublic, domain)));
     Map<String, HostRecord.Header> verified = new HashMap<>();
     for (int i = 0; i < oursList.size(); i++) {
       if (headers.get(i).isPresent()) {
@@ -343,6 +370,30 @@ public final class PublicationPlanner {
         encodings.add(() -> sealKey(host, groupKey, domain, ephemeral));
       }
     }
+    // Client records after every host's (issue 25), so a mesh without clients draws the same
+    // serials and random bytes as before.
+    List<ClientEntry> clientsByNumber = new ArrayList<>(clients);
+    clientsByNumber.sort(Comparator.comparingInt(ClientEntry::number));
+    for (ClientEntry client : clientsByNumber) {
+      String name = RecordNames.clientRecordName(domain, client.number());
+      TxtRecordSet current = ours.get(name);
+      if (current != null
+          && clientRecordStillGood(
+              current,
+              Optional.ofNullable(verified.get(name)),
+              client,
+              groupKey,
+              domain,
+              renewLimit)) {
+        encodings.add(() -> current);
+      } else {
+        ClientRecord record =
+            new ClientRecord(client, ++counter, now, now.plus(lifetime), groupKey.epoch());
+        byte[] nonce = new byte[Aead.NONCE_LENGTH];
+        random.nextBytes(nonce);
+        encodings.add(() -> record.encode(domain, groupKey, keys.signing(), ttl, nonce));
+      }
+    }
     List<TxtRecordSet> desired = new ArrayList<>(CpuWork.map(encodings, Supplier::get));
     List<TxtRecordSet> upserts = new ArrayList<>();
     for (TxtRecordSet rrset : desired) {
@@ -353,12 +404,15 @@ public final class PublicationPlanner {
 
     TreeSet<Integer> numbers = new TreeSet<>();
     hosts.forEach(h -> numbers.add(h.number()));
+    TreeSet<Integer> clientNumbers = new TreeSet<>();
+    clients.forEach(c -> clientNumbers.add(c.number()));
     Optional<TxtRecordSet> meshRrset = Optional.empty();
     boolean keepMesh =
         publishedMesh.isPresent()
             && ours.get(domain).ttl() == ttl
             && meshStillGood(
-                publishedMesh.get(), withDomain(settings, domain), numbers, groupKey, renewLimit);
+                publishedMesh.get(), withDomain(settings, domain), numbers, groupKey, renewLimit)
+            && publishedMesh.get().clients().equals(clientNumbers);
     if (keepMesh) {
       desired.add(ours.get(domain));
     } else {
@@ -374,6 +428,7 @@ public final class PublicationPlanner {
               .epoch(groupKey.epoch())
               .nextSigningKey(nextSigningKey)
               .nextBoxKey(nextBoxKey)
+              .clients(clientNumbers)
               .build();
       TxtRecordSet encoded = mesh.encode(keys.signing(), ttl);
       meshRrset = Optional.of(encoded);
@@ -457,6 +512,56 @@ public final class PublicationPlanner {
           && r.expires().isAfter(renewLimit);
     } catch (RecordException e) {
       return false;
+    }
+  }
+
+  /** Whether the published client record (its verified header, if it verified) can stay. */
+  private boolean clientRecordStillGood(
+      TxtRecordSet current,
+      Optional<HostRecord.Header> header,
+      ClientEntry client,
+      GroupKey groupKey,
+      String domain,
+      Instant renewLimit) {
+    if (current.ttl() != ttl || header.isEmpty()) {
+      return false;
+    }
+    try {
+      ClientRecord r = ClientRecord.decrypt(header.get(), groupKey, domain);
+      return r.entry().equals(client) && r.expires().isAfter(renewLimit);
+    } catch (RecordException e) {
+      return false;
+    }
+  }
+
+  /** The verified header of a client record; empty for other names and records that fail. */
+  private static Optional<HostRecord.Header> tryClientHeader(
+      TxtRecordSet rrset, Ed25519PublicKey site, String domain) {
+    if (RecordNames.clientNumberOf(rrset.name(), domain) < 0) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(ClientRecord.header(rrset, site, domain));
+    } catch (RecordException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static void checkClients(
+      String domain, List<HostEntry> hosts, List<ClientEntry> clients) {
+    Set<Integer> hostNumbers = new HashSet<>();
+    hosts.forEach(h -> hostNumbers.add(h.number()));
+    Set<Integer> numbers = new HashSet<>();
+    for (ClientEntry c : clients) {
+      String what = domain + ": client " + c.name();
+      if (!numbers.add(c.number())) {
+        throw new ConfigException(what, "client number " + c.number() + " is used twice");
+      }
+      for (int n : c.attachedTo()) {
+        if (!hostNumbers.contains(n)) {
+          throw new ConfigException(what, "attaches to host " + n + ", which is not a member");
+        }
+      }
     }
   }
 

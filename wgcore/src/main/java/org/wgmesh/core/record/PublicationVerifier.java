@@ -17,6 +17,7 @@ import org.wgmesh.core.crypto.X25519PublicKey;
 import org.wgmesh.core.dns.DnsSource;
 import org.wgmesh.core.dns.TxtRecordSet;
 import org.wgmesh.core.error.RecordException;
+import org.wgmesh.core.model.ClientEntry;
 import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.record.PublicationReport.Expiry;
 import org.wgmesh.core.record.PublicationReport.Problem;
@@ -98,6 +99,25 @@ public final class PublicationVerifier {
       X25519PublicKey siteBox,
       List<HostEntry> hosts,
       PublicationState state) {
+    return verify(source, domain, siteSigning, siteBox, hosts, List.of(), state);
+  }
+
+  /**
+   * As {@link #verify(DnsSource, String, Ed25519PublicKey, X25519PublicKey, List,
+   * PublicationState)} for a site with clients (issue 25): the mesh record lists exactly their
+   * numbers, and each client record is checked as a host record is (signature, number, epoch,
+   * expiry, serial, decrypts to the site file's client).
+   *
+   * @param clients the site file's clients
+   */
+  public PublicationReport verify(
+      DnsSource source,
+      String domain,
+      Ed25519PublicKey siteSigning,
+      X25519PublicKey siteBox,
+      List<HostEntry> hosts,
+      List<ClientEntry> clients,
+      PublicationState state) {
     Run run = new Run(source, TxtRecordSet.normalize(domain), clock.instant(), state);
     Map<Integer, HostEntry> byNumber = new TreeMap<>();
     hosts.forEach(h -> byNumber.put(h.number(), h));
@@ -121,7 +141,18 @@ public final class PublicationVerifier {
         names.add(RecordNames.keyRecordName(run.domain, byNumber.get(n).publicKey()));
       }
     }
+    Map<Integer, ClientEntry> clientsByNumber = new TreeMap<>();
+    clients.forEach(c -> clientsByNumber.put(c.number(), c));
+    mesh.ifPresent(m -> run.clientNumbers(m, clientsByNumber));
+    SortedSet<Integer> clientNumbers =
+        mesh.map(MeshRecord::clients).orElseGet(() -> new TreeSet<>(clientsByNumber.keySet()));
+    for (int c : clientNumbers) {
+      names.add(RecordNames.clientRecordName(run.domain, c));
+    }
     run.prefetch(names, parallelism);
+    for (int c : clientNumbers) {
+      run.client(c, siteSigning, epoch, groupKey, Optional.ofNullable(clientsByNumber.get(c)));
+    }
     for (int n : members) {
       // The entry as the planner publishes it: a key switch at the same time, or settled.
       Optional<HostEntry> expected =
@@ -340,6 +371,75 @@ public final class PublicationVerifier {
               "entry",
               "does not match host " + want.hostname() + " of the site file: run wgpub");
         }
+      }
+    }
+
+    /** The mesh record lists exactly the site file's clients. */
+    void clientNumbers(MeshRecord mesh, Map<Integer, ClientEntry> clients) {
+      for (ClientEntry c : clients.values()) {
+        if (!mesh.clients().contains(c.number())) {
+          problem(
+              domain,
+              "clients",
+              "client "
+                  + c.number()
+                  + " ("
+                  + c.name()
+                  + ") of the site file is not listed: run wgpub");
+        }
+      }
+      for (int n : mesh.clients()) {
+        if (!clients.containsKey(n)) {
+          problem(
+              domain,
+              "clients",
+              "lists client " + n + ", which the site file does not have: run wgpub");
+        }
+      }
+    }
+
+    void client(
+        int n,
+        Ed25519PublicKey siteSigning,
+        long epoch,
+        Optional<GroupKey> groupKey,
+        Optional<ClientEntry> expected) {
+      String name = RecordNames.clientRecordName(domain, n);
+      Optional<TxtRecordSet> rrset = read(name, "no client record for client " + n + ": run wgpub");
+      if (rrset.isEmpty()) {
+        return;
+      }
+      HostRecord.Header h;
+      try {
+        h = ClientRecord.header(rrset.get(), siteSigning, domain);
+      } catch (RecordException e) {
+        problems.add(Problem.of(e));
+        return;
+      }
+      expiries.add(new Expiry(name, h.expires()));
+      check(() -> RecordChecks.notExpired(name, h.expires(), now));
+      serialAtMostCounter(name, h.serial());
+      if (epoch >= 0 && h.epoch() != epoch) {
+        problem(
+            name,
+            "epoch",
+            "encrypted under group key epoch "
+                + h.epoch()
+                + ", the mesh record is at epoch "
+                + epoch);
+        return;
+      }
+      if (groupKey.isEmpty()) {
+        return;
+      }
+      ClientRecord[] decrypted = new ClientRecord[1];
+      if (check(() -> decrypted[0] = ClientRecord.decrypt(h, groupKey.get(), domain))
+          && expected.isPresent()
+          && !decrypted[0].entry().equals(expected.get())) {
+        problem(
+            name,
+            "entry",
+            "does not match client " + expected.get().name() + " of the site file: run wgpub");
       }
     }
 

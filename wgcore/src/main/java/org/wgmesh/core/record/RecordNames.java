@@ -7,14 +7,16 @@ import org.wgmesh.core.dns.TxtRecordSet;
 
 /**
  * The DNS names of the records of a mesh at {@code domain}: the mesh record at the domain itself,
- * host records at {@code h<number>.<domain>}, key records at {@code _key.<kid>.<domain>}. Every
- * name is lower case without the trailing dot ({@link TxtRecordSet#normalize}).
+ * host records at {@code h<number>.<domain>}, client records (issue 25) at {@code
+ * c<number>.<domain>}, key records at {@code _key.<kid>.<domain>}. Every name is lower case without
+ * the trailing dot ({@link TxtRecordSet#normalize}).
  */
 public final class RecordNames {
   /** Bytes of SHA-256(WireGuard public key) that make up a key id. */
   static final int KEY_ID_BYTES = 10;
 
   private static final Pattern HOST_LABEL = Pattern.compile("h[1-9][0-9]{0,4}");
+  private static final Pattern CLIENT_LABEL = Pattern.compile("c[1-9][0-9]{0,4}");
   private static final Pattern KEY_ID = Pattern.compile("[a-z2-7]{16}");
 
   private RecordNames() {}
@@ -28,6 +30,27 @@ public final class RecordNames {
   /** {@code h<number>.<domain>}. */
   public static String hostRecordName(String domain, int number) {
     return hostLabel(number) + "." + TxtRecordSet.normalize(domain);
+  }
+
+  /** {@code c<number>.<domain>}: the record of client {@code number} (issue 25). */
+  public static String clientRecordName(String domain, int number) {
+    checkNumber(number);
+    return "c" + number + "." + TxtRecordSet.normalize(domain);
+  }
+
+  /** The client number in a client record name of {@code domain}, or -1 when it is not one. */
+  static int clientNumberOf(String name, String domain) {
+    String n = TxtRecordSet.normalize(name);
+    String d = "." + TxtRecordSet.normalize(domain);
+    if (!n.endsWith(d)) {
+      return -1;
+    }
+    String label = n.substring(0, n.length() - d.length());
+    if (!CLIENT_LABEL.matcher(label).matches()) {
+      return -1;
+    }
+    int number = Integer.parseInt(label.substring(1));
+    return number <= 65535 ? number : -1;
   }
 
   /**
@@ -46,8 +69,9 @@ public final class RecordNames {
 
   /**
    * Whether {@code name} is one of the names the site publishes for {@code domain}: the domain
-   * itself, {@code h<n>.<domain>} or {@code _key.<kid>.<domain>}, compared label by label (a name
-   * that merely contains the domain, such as {@code h1.xmesh.example.com}, is not ours).
+   * itself, {@code h<n>.<domain>}, {@code c<n>.<domain>} or {@code _key.<kid>.<domain>}, compared
+   * label by label (a name that merely contains the domain, such as {@code h1.xmesh.example.com},
+   * is not ours).
    */
   public static boolean isOurs(String name, String domain) {
     String n = TxtRecordSet.normalize(name);
@@ -59,7 +83,7 @@ public final class RecordNames {
       return false;
     }
     String prefix = n.substring(0, n.length() - d.length() - 1);
-    if (HOST_LABEL.matcher(prefix).matches()) {
+    if (HOST_LABEL.matcher(prefix).matches() || CLIENT_LABEL.matcher(prefix).matches()) {
       return Integer.parseInt(prefix.substring(1)) <= 65535;
     }
     return prefix.startsWith("_key.") && KEY_ID.matcher(prefix.substring(5)).matches();

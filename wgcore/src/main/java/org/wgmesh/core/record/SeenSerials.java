@@ -37,6 +37,7 @@ public final class SeenSerials {
   private Optional<Ed25519PublicKey> nextSiteKey = Optional.empty();
   private Optional<X25519PublicKey> siteBoxKey = Optional.empty();
   private final Map<Integer, Long> hosts = new TreeMap<>();
+  private final Map<Integer, Long> clients = new TreeMap<>();
 
   /** Nothing seen yet. */
   public static SeenSerials empty() {
@@ -145,6 +146,22 @@ public final class SeenSerials {
     return !hosts.isEmpty();
   }
 
+  /** The highest serial seen for client {@code number}'s record (issue 25), or -1. */
+  public synchronized long client(int number) {
+    return clients.getOrDefault(number, -1L);
+  }
+
+  /**
+   * Records the serials of the clients' records of a complete, verified read (issue 25); clients no
+   * longer listed are forgotten, as hosts are.
+   */
+  public synchronized void acceptClients(Map<Integer, Long> clientSerials) {
+    Map<Integer, Long> next = new TreeMap<>();
+    clientSerials.forEach((n, s) -> next.put(n, Math.max(s, clients.getOrDefault(n, -1L))));
+    clients.clear();
+    clients.putAll(next);
+  }
+
   /** The highest serial seen for host {@code number}'s record, or -1. */
   public synchronized long host(int number) {
     return hosts.getOrDefault(number, -1L);
@@ -193,6 +210,7 @@ public final class SeenSerials {
     nextSiteKey.ifPresent(k -> sb.append("next-site-key ").append(k.toBase64()).append('\n'));
     siteBoxKey.ifPresent(k -> sb.append("site-box-key ").append(k.toBase64()).append('\n'));
     hosts.forEach((n, s) -> sb.append("host ").append(n).append(' ').append(s).append('\n'));
+    clients.forEach((n, s) -> sb.append("client ").append(n).append(' ').append(s).append('\n'));
     return sb.toString();
   }
 
@@ -247,11 +265,17 @@ public final class SeenSerials {
             throw new ConfigException(where, "host number must be 1..65535");
           }
           seen.hosts.put(n, Long.parseLong(f[2]));
+        } else if (f[0].equals("client") && f.length == 3) {
+          int n = Integer.parseInt(f[1]);
+          if (n < 1 || n > 65535) {
+            throw new ConfigException(where, "client number must be 1..65535");
+          }
+          seen.clients.put(n, Long.parseLong(f[2]));
         } else {
           throw new ConfigException(
               where,
               "expected 'mesh SERIAL', 'mesh-issued SECONDS', 'site-key KEY', 'next-site-key KEY', 'site-box-key KEY'"
-                  + " or 'host NUMBER SERIAL'");
+                  + ", 'host NUMBER SERIAL' or 'client NUMBER SERIAL'");
         }
       } catch (NumberFormatException | DateTimeException e) {
         throw new ConfigException(where, "not a number: " + e.getMessage());

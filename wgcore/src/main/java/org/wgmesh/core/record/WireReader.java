@@ -34,6 +34,11 @@ final class WireReader {
     this.pos = start;
   }
 
+  /** The name of the record being read (for a reader of a nested value). */
+  String record() {
+    return record;
+  }
+
   RecordException error(String field, String why) {
     return new RecordException(record, "field '" + field + "': " + why);
   }

@@ -13,6 +13,7 @@ import org.wgmesh.core.crypto.SiteKeys;
 import org.wgmesh.core.crypto.X25519PrivateKey;
 import org.wgmesh.core.enrolment.EnrolmentPolicy;
 import org.wgmesh.core.error.ConfigException;
+import org.wgmesh.core.model.ClientEntry;
 import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.model.LinkSettings;
 import org.wgmesh.core.model.MeshSettings;
@@ -39,6 +40,7 @@ import org.wgmesh.core.net.AsnRange;
  * @param originalKey the site key of the original wgmesh this site was imported from (issue 26),
  *     {@code NAME.original.key}: it opens the registration blobs of hosts still running the
  *     original, and nothing else; empty for every other site, and once forgotten
+ * @param clients the {@code clients:} section (issue 25); {@link SiteClients#NONE} without one
  */
 public record Site(
     MeshSettings settings,
@@ -51,12 +53,14 @@ public record Site(
     List<RetiredHost> retired,
     KeyPolicy keyPolicy,
     Optional<EnrolmentPolicy> enrolment,
-    Optional<X25519PrivateKey> originalKey) {
+    Optional<X25519PrivateKey> originalKey,
+    SiteClients clients) {
 
   /**
    * @throws ConfigException when hosts collide or break a rule (see {@code docs/site-file.md})
    */
   public Site {
+    Objects.requireNonNull(clients, "clients");
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(keys, "keys");
     Objects.requireNonNull(asnRange, "asnRange");
@@ -79,6 +83,35 @@ public record Site(
         Optional.of(asnRange),
         hosts,
         retired);
+    ClientRules.check("site " + settings.domain(), SiteRules.NO_LINES, settings, hosts, clients);
+  }
+
+  /** A site without clients (issue 25). */
+  public Site(
+      MeshSettings settings,
+      List<HostEntry> hosts,
+      SiteKeys keys,
+      AsnRange asnRange,
+      String publishTarget,
+      Duration ttl,
+      Duration recordLifetime,
+      List<RetiredHost> retired,
+      KeyPolicy keyPolicy,
+      Optional<EnrolmentPolicy> enrolment,
+      Optional<X25519PrivateKey> originalKey) {
+    this(
+        settings,
+        hosts,
+        keys,
+        asnRange,
+        publishTarget,
+        ttl,
+        recordLifetime,
+        retired,
+        keyPolicy,
+        enrolment,
+        originalKey,
+        SiteClients.NONE);
   }
 
   /** A site without the original wgmesh's key: every site not imported from it. */
@@ -156,7 +189,49 @@ public record Site(
         retired,
         keyPolicy,
         enrolment,
-        key);
+        key,
+        clients);
+  }
+
+  /** This site with another {@code clients:} section (issue 25). */
+  public Site withClients(SiteClients next) {
+    return new Site(
+        settings,
+        hosts,
+        keys,
+        asnRange,
+        publishTarget,
+        ttl,
+        recordLifetime,
+        retired,
+        keyPolicy,
+        enrolment,
+        originalKey,
+        next);
+  }
+
+  /**
+   * The clients as the hosts see them (issue 25): attach hostnames as host numbers, the port and
+   * keepalive resolved; ordered by client number. Empty without a {@code clients:} section.
+   */
+  public List<ClientEntry> clientEntries() {
+    List<ClientEntry> out = new ArrayList<>();
+    ClientSettings s = clients.settings();
+    int portBase = s.portBase(settings.portbase());
+    for (SiteClient c : clients.list()) {
+      List<Integer> attached =
+          c.attach().stream().map(n -> hostNamed(n).orElseThrow().number()).toList();
+      out.add(
+          new ClientEntry(
+              c.name(),
+              c.number(),
+              c.publicKey(),
+              c.addresses(),
+              attached,
+              portBase + c.number(),
+              s.keepalive()));
+    }
+    return out;
   }
 
   /** This site with other mesh-wide link settings (MTU, keepalive, BFD). */
@@ -244,6 +319,7 @@ public record Site(
         retired,
         keyPolicy,
         enrolment,
-        originalKey);
+        originalKey,
+        clients);
   }
 }

@@ -143,6 +143,10 @@ final class SiteCodec {
     m.put("retired", retired);
     // Only a site that has the section writes it, so every other site file stays as it was.
     site.enrolment().ifPresent(p -> m.put(EnrolmentSpec.KEY, EnrolmentSpec.render(p)));
+    // Likewise the clients section (issue 25).
+    if (site.clients().present()) {
+      m.put(ClientSpec.KEY, ClientSpec.render(site.clients()));
+    }
     String keyFiles =
         site.originalKey().isPresent()
             ? "the .sign.key, .box.key and\n# .original.key"

@@ -58,6 +58,8 @@ import org.wgmesh.core.yaml.YamlNode;
  * @param originalNode {@code site-keys.original-public} (issue 26): the public half of the original
  *     wgmesh's site key, whose private half is in {@code NAME.original.key}; empty for a site not
  *     imported from the original, or that forgot its key
+ * @param clients the {@code clients:} section (issue 25, {@link ClientSpec}); {@link
+ *     SiteClients#NONE} when absent
  */
 record SiteSpec(
     MeshSettings settings,
@@ -74,7 +76,8 @@ record SiteSpec(
     KeyPolicy keyPolicy,
     Optional<RollSpec> roll,
     Optional<EnrolmentPolicy> enrolment,
-    Optional<YamlNode> originalNode) {
+    Optional<YamlNode> originalNode,
+    SiteClients clients) {
 
   /**
    * A site-key roll as the site file states it.
@@ -151,7 +154,8 @@ record SiteSpec(
           "site-keys",
           "hosts",
           "retired",
-          EnrolmentSpec.KEY);
+          EnrolmentSpec.KEY,
+          ClientSpec.KEY);
   static final Set<String> KEY_KEYS =
       Set.of(
           "signing-public",
@@ -257,16 +261,15 @@ record SiteSpec(
     }
     Map<String, Integer> lines = new HashMap<>();
     collectLines(root, lines);
-    SiteRules.check(
-        root.source(),
+    SiteRules.Locator locator =
         path ->
             lines.containsKey(path)
                 ? "Property '" + path + "' at line " + lines.get(path)
-                : "Property '" + path + "'",
-        settings,
-        Optional.of(asn),
-        hosts,
-        retired);
+                : "Property '" + path + "'";
+    SiteRules.check(root.source(), locator, settings, Optional.of(asn), hosts, retired);
+    SiteClients clients =
+        YamlNode.optional(top, ClientSpec.KEY).map(ClientSpec::parse).orElse(SiteClients.NONE);
+    ClientRules.check(root.source(), locator, settings, hosts, clients);
     return new SiteSpec(
         settings,
         asn,
@@ -282,7 +285,8 @@ record SiteSpec(
         keyPolicy,
         roll,
         YamlNode.optional(top, EnrolmentSpec.KEY).map(n -> EnrolmentSpec.parse(n, allowed)),
-        originalNode);
+        originalNode,
+        clients);
   }
 
   /**

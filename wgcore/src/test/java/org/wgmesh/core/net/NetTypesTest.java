@@ -144,7 +144,12 @@ class NetTypesTest {
     IpPrefix p = IpPrefix.parse("fd12:3456:789a::/48", "x");
     assertThat(Addressing.meshAddress(p, 1).toString()).isEqualTo("fd12:3456:789a:0:1::1");
     assertThat(Addressing.meshAddress(p, 65535).toString()).isEqualTo("fd12:3456:789a:0:1::ffff");
-    assertThat(Addressing.clientPool6(p).toString()).isEqualTo("fd12:3456:789a:0:2::/64");
+    assertThat(Addressing.clientPool6(p).toString()).isEqualTo("fd12:3456:789a:0:2::/80");
+    // A real network (no host bits), so it parses back and holds no mesh address.
+    assertThat(IpPrefix.parse(Addressing.clientPool6(p).toString(), "x"))
+        .isEqualTo(Addressing.clientPool6(p));
+    assertThat(Addressing.clientPool6(p).contains(new IpPrefix(Addressing.meshAddress(p, 1), 128)))
+        .isFalse();
     assertThat(Addressing.overlayNetwork6(p).toString()).isEqualTo("fd12:3456:789a:0:3::/64");
     assertThat(Addressing.clientInterfaceName(7)).isEqualTo("wgc7");
     assertThat(Addressing.CLIENT_INTERFACE_NAME.matcher("wgc7").matches()).isTrue();

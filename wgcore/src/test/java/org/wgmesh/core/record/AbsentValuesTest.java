@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.wgmesh.core.crypto.SiteKeys;
 import org.wgmesh.core.dns.TxtRecordSet;
@@ -39,7 +40,8 @@ class AbsentValuesTest {
                     plain.members(),
                     0,
                     null,
-                    Optional.empty()))
+                    Optional.empty(),
+                    new TreeSet<>()))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("nextSigningKey");
     assertThat(MeshRecord.class.getConstructors()).hasSize(1);

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.wgmesh.core.crypto.SiteKeys;
 import org.wgmesh.core.crypto.X25519PrivateKey;
@@ -75,6 +76,28 @@ class RecordVectorsTest {
     return new HostRecord(Fixtures.host(2), 4, NOW, NOW.plusSeconds(7 * 86400), 3);
   }
 
+  /** Client 3 (issue 25), attached to hosts 2 and 1, at serial 5 of epoch 3. */
+  private static ClientRecord client() {
+    return new ClientRecord(
+        ClientRecordTest.client(3, 2, 1), 5, NOW, NOW.plusSeconds(7 * 86400), 3);
+  }
+
+  /** The mesh record with clients 3 and 9 (extension tag 6). */
+  private static MeshRecord meshWithClients() {
+    MeshRecord m = mesh();
+    return MeshRecord.builder()
+        .settings(m.settings())
+        .siteSigningKey(m.siteSigningKey())
+        .siteBoxKey(m.siteBoxKey())
+        .serial(m.serial())
+        .issued(m.issued())
+        .expires(m.expires())
+        .members(m.members())
+        .epoch(m.epoch())
+        .clients(new TreeSet<>(List.of(3, 9)))
+        .build();
+  }
+
   private static KeyRecord key() {
     return new KeyRecord(2, GROUP);
   }
@@ -108,6 +131,28 @@ class RecordVectorsTest {
     TxtRecordSet vector = vector("host.txt", encoded, "host record: host 2, serial 4, epoch 3");
     assertThat(HostRecord.decode(vector, SITE.signing().publicKey(), GROUP, DOMAIN, NOW))
         .isEqualTo(host());
+    assertThat(encoded.strings()).containsExactlyElementsOf(vector.strings());
+  }
+
+  @Test
+  void clientVector_decodesAndReencodesIdentically() throws IOException {
+    TxtRecordSet encoded = client().encode(DOMAIN, GROUP, SITE.signing(), 300, NONCE);
+    TxtRecordSet vector =
+        vector(
+            "client.txt", encoded, "client record: client 3 on hosts 2 and 1, serial 5, epoch 3");
+    assertThat(ClientRecord.decode(vector, SITE.signing().publicKey(), GROUP, DOMAIN, NOW))
+        .isEqualTo(client());
+    assertThat(encoded.strings()).containsExactlyElementsOf(vector.strings());
+  }
+
+  @Test
+  void meshWithClientsVector_decodesAndReencodesIdentically() throws IOException {
+    TxtRecordSet encoded = meshWithClients().encode(SITE.signing(), 300);
+    TxtRecordSet vector =
+        vector(
+            "mesh-clients.txt", encoded, "mesh record: as mesh.txt, with clients 3 and 9 (tag 6)");
+    assertThat(MeshRecord.decode(vector, SITE.signing().publicKey(), DOMAIN, NOW))
+        .isEqualTo(meshWithClients());
     assertThat(encoded.strings()).containsExactlyElementsOf(vector.strings());
   }
 

@@ -9,12 +9,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.wgmesh.core.json.Json;
+import org.wgmesh.core.model.ClientEntry;
 import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.model.MeshSettings;
 import org.wgmesh.core.model.Observed;
 import org.wgmesh.core.model.Topology;
 import org.wgmesh.core.site.RetiredHost;
 import org.wgmesh.core.site.Site;
+import org.wgmesh.core.site.SiteClient;
 import org.wgmesh.site.SiteAdmin;
 
 /** Formats a site for stdout: the validation report, the host table, and the JSON listing. */
@@ -162,6 +164,43 @@ final class SiteOutput {
       }
       out.println(sb.toString().stripTrailing());
     }
+    clientTable(site, out);
+  }
+
+  /** The clients (issue 25), after the hosts; nothing for a site without a clients section. */
+  private static void clientTable(Site site, PrintWriter out) {
+    if (!site.clients().present()) {
+      return;
+    }
+    out.println();
+    String[] head = {"CLIENT", "NAME", "PORT", "ADDRESSES", "HOSTS", "KEY"};
+    List<String[]> rows = new ArrayList<>();
+    rows.add(head);
+    for (ClientEntry c : site.clientEntries()) {
+      SiteClient sc = site.clients().named(c.name()).orElseThrow();
+      rows.add(
+          new String[] {
+            String.valueOf(c.number()),
+            c.name(),
+            String.valueOf(c.port()),
+            String.join(",", c.addresses().stream().map(Object::toString).toList()),
+            String.join(",", sc.attach()),
+            c.publicKey().fingerprint()
+          });
+    }
+    int[] w = new int[head.length];
+    for (String[] r : rows) {
+      for (int i = 0; i < r.length; i++) {
+        w[i] = Math.max(w[i], r[i].length());
+      }
+    }
+    for (String[] r : rows) {
+      StringBuilder sb = new StringBuilder();
+      for (int i = 0; i < r.length; i++) {
+        sb.append(i == r.length - 1 ? r[i] : String.format("%-" + w[i] + "s  ", r[i]));
+      }
+      out.println(sb.toString().stripTrailing());
+    }
   }
 
   /**
@@ -202,6 +241,24 @@ final class SiteOutput {
     ArrayNode retired = root.putArray("retired");
     for (RetiredHost r : site.retired()) {
       retired.addObject().put("number", r.number()).put("uuid", r.uuid().toString());
+    }
+    // Only a site with a clients section lists them (issue 25), so other listings stay as they
+    // were.
+    if (site.clients().present()) {
+      ArrayNode clients = root.putArray("clients");
+      for (ClientEntry c : site.clientEntries()) {
+        ObjectNode client =
+            clients
+                .addObject()
+                .put("number", c.number())
+                .put("name", c.name())
+                .put("port", c.port())
+                .put("keepalive", c.keepalive())
+                .put("public_key", c.publicKey().toBase64())
+                .put("key_fingerprint", c.publicKey().fingerprint());
+        strings(client.putArray("addresses"), c.addresses());
+        strings(client.putArray("attach"), site.clients().named(c.name()).orElseThrow().attach());
+      }
     }
     out.println(Json.write(root));
   }

@@ -73,6 +73,12 @@ import picocli.CommandLine.Parameters;
       "  wgsite --list [--json] FILE        list the hosts",
       "  wgsite --status [--json] [--stale-after D] [--metrics F] FILE   hosts' latest health reports",
       "  wgsite --remove UUID|HOSTNAME FILE remove a host",
+      "  wgsite --add-client NAME --attach HOST[,HOST...] --key PUBKEY [--address A]... FILE",
+      "  wgsite --add-client NAME --attach HOST[,HOST...] --generate-key [--qr] [--qr-png F] FILE",
+      "                                     add a client (a device without wgmesh, docs/clients.md)",
+      "  wgsite --client-config NAME [--private-key-file F] [--qr] [--qr-png F] FILE",
+      "                                     print a client's wg-quick config",
+      "  wgsite --remove-client NAME FILE   remove a client",
       "  wgsite --forget-original FILE      forget the original wgmesh's key (after the move)",
       "  wgsite --mtu N|auto --keepalive S --bfd normal|fast FILE   set the link settings",
       "                                     (also with --domain/--locus when creating)",
@@ -128,6 +134,26 @@ public final class WgsiteCommand implements Callable<Integer> {
         paramLabel = "UUID|HOSTNAME",
         description = "Remove a host; its number is reused only after wgpub published the removal.")
     String remove;
+
+    @Option(
+        names = "--add-client",
+        paramLabel = "NAME",
+        description =
+            "Add a client (issue 25): a device that runs only WireGuard, dialling in to the"
+                + " --attach hosts; its key from --key, or --generate-key.")
+    String addClient;
+
+    @Option(
+        names = "--client-config",
+        paramLabel = "NAME",
+        description = "Print client NAME's wg-quick config on stdout (--qr, --qr-png: as QR code).")
+    String clientConfig;
+
+    @Option(
+        names = "--remove-client",
+        paramLabel = "NAME",
+        description = "Remove a client; wgpub deletes its record and its hosts drop it.")
+    String removeClient;
 
     @Option(
         names = "--roll-site-key",
@@ -274,8 +300,59 @@ public final class WgsiteCommand implements Callable<Integer> {
 
   @Option(
       names = "--dry-run",
-      description = "With --import-original: print the report, write nothing.")
+      description =
+          "With --import-original: print the report, write nothing. With --add-client: check and"
+              + " show the client, write nothing.")
   boolean dryRun;
+
+  @Option(
+      names = "--attach",
+      paramLabel = "HOST[,HOST...]",
+      split = ",",
+      description = "With --add-client: the hosts the client dials in to, the primary first.")
+  List<String> attach = new ArrayList<>();
+
+  @Option(
+      names = "--key",
+      paramLabel = "PUBKEY",
+      description = "With --add-client: the client's WireGuard public key (base64, wg pubkey).")
+  String clientKey;
+
+  @Option(
+      names = "--generate-key",
+      description =
+          "With --add-client: make the client's key pair; the config with its private key is"
+              + " printed once on stdout and never stored.")
+  boolean generateKey;
+
+  @Option(
+      names = "--address",
+      paramLabel = "ADDR",
+      description =
+          "With --add-client: the client's address from a client pool (one per family; default:"
+              + " the site picks).")
+  List<String> clientAddresses = new ArrayList<>();
+
+  @Option(
+      names = "--qr",
+      description =
+          "With --client-config or --generate-key: also show the config as a QR code (stderr).")
+  boolean qr;
+
+  @Option(
+      names = "--qr-png",
+      paramLabel = "FILE",
+      description =
+          "With --client-config or --generate-key: write the config's QR code as PNG (0600).")
+  Path qrPng;
+
+  @Option(
+      names = "--private-key-file",
+      paramLabel = "FILE",
+      description =
+          "With --client-config: a file (0600) holding the client's base64 private key, to fill in"
+              + " the PrivateKey line.")
+  Path privateKeyFile;
 
   @Option(
       names = "--hostname",
@@ -386,6 +463,16 @@ public final class WgsiteCommand implements Callable<Integer> {
       admin.admit(file, BlobSource.read(action.blob), replace, originalLans, Instant.now(clock));
     } else if (action.remove != null) {
       admin.remove(file, action.remove);
+    } else if (clientAction()) {
+      ClientCommands clients =
+          new ClientCommands(io, reporter, new PromptConfirmation(io, yes, reporter));
+      if (action.addClient != null) {
+        clients.add(file, action.addClient, clientOptions());
+      } else if (action.clientConfig != null) {
+        clients.config(file, action.clientConfig, clientOptions());
+      } else {
+        clients.remove(file, action.removeClient);
+      }
     } else if (action.forgetOriginal) {
       SiteOutput.report(admin.forgetOriginal(file), io.out());
     } else if (action.rollSiteKey) {
@@ -585,6 +672,38 @@ public final class WgsiteCommand implements Callable<Integer> {
     }
   }
 
+  private boolean clientAction() {
+    return action.addClient != null || action.clientConfig != null || action.removeClient != null;
+  }
+
+  private ClientCommands.Options clientOptions() {
+    return new ClientCommands.Options(
+        attach,
+        Optional.ofNullable(clientKey),
+        generateKey,
+        clientAddresses,
+        qr,
+        Optional.ofNullable(qrPng),
+        Optional.ofNullable(privateKeyFile),
+        dryRun);
+  }
+
+  /** The client options go with their actions only (issue 25). */
+  private void checkClientCombinations() {
+    boolean adding = action.addClient != null;
+    boolean exporting = action.clientConfig != null;
+    if ((!attach.isEmpty() || clientKey != null || generateKey || !clientAddresses.isEmpty())
+        && !adding) {
+      throw usage("--attach, --key, --generate-key and --address go with --add-client");
+    }
+    if ((qr || qrPng != null) && !adding && !exporting) {
+      throw usage("--qr and --qr-png go with --client-config or --add-client --generate-key");
+    }
+    if (privateKeyFile != null && !exporting) {
+      throw usage("--private-key-file goes with --client-config");
+    }
+  }
+
   private boolean linkChange() {
     return mtu != null || keepalive != null || bfd != null;
   }
@@ -625,7 +744,12 @@ public final class WgsiteCommand implements Callable<Integer> {
             || action.status
             || action.rollSiteKey
             || action.forgetOriginal
+            || clientAction()
             || tokenAction;
+    checkClientCombinations();
+    if (linkChange() && clientAction()) {
+      throw usage("--mtu, --keepalive and --bfd go alone, or with the options that create a site");
+    }
     if (linkChange()
         && (action.blob != null
             || action.remove != null
@@ -644,10 +768,11 @@ public final class WgsiteCommand implements Callable<Integer> {
     if (importing && linkChange()) {
       throw usage("--mtu, --keepalive and --bfd change a site: import first, then set them");
     }
-    if (!importing
-        && (originalKey != null || !originalNodes.isEmpty() || !excludes.isEmpty() || dryRun)) {
-      throw usage(
-          "--original-key, --original-node, --exclude and --dry-run go with --import-original");
+    if (!importing && (originalKey != null || !originalNodes.isEmpty() || !excludes.isEmpty())) {
+      throw usage("--original-key, --original-node and --exclude go with --import-original");
+    }
+    if (dryRun && !importing && action.addClient == null) {
+      throw usage("--dry-run goes with --import-original or --add-client");
     }
     if (json && !action.list && !action.status && !action.tokens && !action.queue && !importing) {
       throw usage("--json goes with --list, --status, --tokens, --queue or --import-original");

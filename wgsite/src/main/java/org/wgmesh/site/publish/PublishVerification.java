@@ -81,6 +81,7 @@ public final class PublishVerification {
                     site.keys().box().publicKey(),
                     ObservedHosts.hosts(
                         site, siteFile, clock.instant(), message -> reporter.warn("%s", message)),
+                    site.clientEntries(),
                     state);
       } catch (DnsException e) {
         metricsFile.ifPresent(

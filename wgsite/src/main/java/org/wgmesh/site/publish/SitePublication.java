@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -21,7 +22,9 @@ import org.wgmesh.core.crypto.SiteKeys;
 import org.wgmesh.core.dns.TxtRecordSet;
 import org.wgmesh.core.error.FileException;
 import org.wgmesh.core.io.Lock;
+import org.wgmesh.core.model.ClientEntry;
 import org.wgmesh.core.model.HostEntry;
+import org.wgmesh.core.record.MeshRecord;
 import org.wgmesh.core.record.PublicationPlan;
 import org.wgmesh.core.record.PublicationPlanner;
 import org.wgmesh.core.record.PublicationState;
@@ -149,7 +152,11 @@ public final class SitePublication {
       String domain = TxtRecordSet.normalize(site.settings().domain());
       PublishService service = new PublishService(publisher, reporter);
       Map<String, TxtRecordSet> current =
-          service.readCurrent(domain, candidateNames(domain, site, state));
+          withRemovedClients(
+              service,
+              domain,
+              site,
+              service.readCurrent(domain, candidateNames(domain, site, state)));
       Duration lifetime = site.recordLifetime();
       Instant now = clock.instant();
       // A site-key roll: during the overlap the current key signs and the mesh record announces
@@ -182,7 +189,8 @@ public final class SitePublication {
       // Each host where its peers agree it is (issue 24), as the site's policy allows.
       List<HostEntry> hosts =
           ObservedHosts.hosts(site, siteFile, now, message -> reporter.warn("%s", message));
-      PublicationPlan plan = planner.plan(site.settings(), hosts, state, current, now);
+      PublicationPlan plan =
+          planner.plan(site.settings(), hosts, site.clientEntries(), state, current, now);
       reportKeySwitches(site, plan.newState());
       RecordDiff diff =
           RecordDiff.between(
@@ -255,7 +263,36 @@ public final class SitePublication {
     for (RetiredHost r : site.retired()) {
       names.add(RecordNames.hostRecordName(domain, r.number()));
     }
+    for (ClientEntry c : site.clientEntries()) {
+      names.add(RecordNames.clientRecordName(domain, c.number()));
+    }
     return names;
+  }
+
+  /**
+   * {@code current} with the records of clients the published mesh record lists but the site file
+   * no longer has (issue 25): a removed client's record is found there and deleted, as a retired
+   * host's is. Clients leave no retired list: the mesh record is the list.
+   */
+  private static Map<String, TxtRecordSet> withRemovedClients(
+      PublishService service, String domain, Site site, Map<String, TxtRecordSet> current) {
+    TxtRecordSet mesh = current.get(domain);
+    if (mesh == null) {
+      return current;
+    }
+    Set<String> extra = new TreeSet<>();
+    for (int n : MeshRecord.publishedClients(mesh, site.keys().signing().publicKey(), domain)) {
+      String name = RecordNames.clientRecordName(domain, n);
+      if (!current.containsKey(name)) {
+        extra.add(name);
+      }
+    }
+    if (extra.isEmpty()) {
+      return current;
+    }
+    Map<String, TxtRecordSet> all = new TreeMap<>(current);
+    all.putAll(service.readCurrent(domain, extra));
+    return all;
   }
 
   /** The publication state at {@code statePath}, empty when there is none. */
