@@ -43,6 +43,82 @@ function mesh_own_v6() {
   return <@within bgp.ownV6/>;
 }
 
+<#if bgp.hasClients>
+<#list ["v4", "v6"] as f>
+<#if f == "v4">
+# Clients (issue 25): a route to a client address is accepted only when the AS that ends its path
+# is a host the client attaches to, and only the exact address (/32, /128) the signed mesh view
+# lists, never a covering or a longer prefix.
+</#if>
+function mesh_client_${f}() {
+  case bgp_path.last {
+<#list bgp.clientOrigins as o>
+    ${o.asn}: return <#if o[f]?has_content>net ~ [ ${o[f]?join(", ")} ]<#else>false</#if>; # ${o.hostname}
+</#list>
+    else: return false;
+  }
+}
+
+<#if f == "v4">
+# The clients attached here: BIRD's static routes over their interfaces (protocol mesh_clients_*
+# below), announced to every peer.
+</#if>
+function mesh_own_client_${f}() {
+  if proto != "mesh_clients_${f}" then return false;
+  return <#if bgp["ownClients" + f?upper_case]?has_content>net ~ [ ${bgp["ownClients" + f?upper_case]?join(", ")} ]<#else>false</#if>;
+}
+
+<#if f == "v4">
+# The clients whose primary host is another one: announced with our AS put in front
+# ${bgp.clientPrepend} more times, so the mesh sends their traffic through the primary, where their
+# configs send it (a secondary still reaches them directly: its own static route wins here).
+</#if>
+function mesh_secondary_client_${f}() {
+  return <#if bgp["secondaryClients" + f?upper_case]?has_content>net ~ [ ${bgp["secondaryClients" + f?upper_case]?join(", ")} ]<#else>false</#if>;
+}
+
+</#list>
+
+# Never a default route, whatever a LAN prefix says.
+<#list ["v4", "v6"] as f>
+filter mesh_${f}_in { if net.len > 0 && (mesh_origin_${f}() || mesh_client_${f}()) then accept; reject; }
+</#list>
+<#if !bgp.transit>
+# Not transit (a spoke of a hub-and-spoke mesh): only our own LANs and clients go out, never a
+# route learned from a peer, so traffic between other hosts never passes through here.
+</#if>
+<#list ["v4", "v6"] as f>
+filter mesh_${f}_out {
+  if net.len = 0 then reject;
+  if mesh_own_${f}() then accept;
+  if mesh_own_client_${f}() then {
+    if mesh_secondary_client_${f}() then {
+<#list 1..bgp.clientPrepend as i>
+      bgp_path.prepend(MESH_ASN);
+</#list>
+    }
+    accept;
+  }
+<#if bgp.transit>
+  if mesh_origin_${f}() || mesh_client_${f}() then accept;
+</#if>
+  reject;
+}
+</#list>
+<#if bgp.fromNonTransit>
+
+# From a peer that is not transit (a spoke), only the peer's own LANs: an AS path of exactly its
+# AS. A direct (shared-LAN) path has this length 1 and wins over the path through a hub (2 or more).
+# Its clients' addresses come with its AS alone, repeated when it is not their primary host.
+<#list ["v4", "v6"] as f>
+filter mesh_${f}_in_own {
+  if net.len > 0 && bgp_path.len = 1 && mesh_origin_${f}() then accept;
+  if net.len > 0 && bgp_path.first = bgp_path.last && mesh_client_${f}() then accept;
+  reject;
+}
+</#list>
+</#if>
+<#else>
 # Never a default route, whatever a LAN prefix says.
 filter mesh_v4_in { if net.len > 0 && mesh_origin_v4() then accept; reject; }
 filter mesh_v6_in { if net.len > 0 && mesh_origin_v6() then accept; reject; }
@@ -62,10 +138,26 @@ filter mesh_v6_out { if net.len > 0 && mesh_own_v6() then accept; reject; }
 filter mesh_v4_in_own { if net.len > 0 && bgp_path.len = 1 && mesh_origin_v4() then accept; reject; }
 filter mesh_v6_in_own { if net.len > 0 && bgp_path.len = 1 && mesh_origin_v6() then accept; reject; }
 </#if>
+</#if>
 
 protocol device {
   scan time 10;
 }
+<#if clients?has_content>
+
+# The clients attached here (issue 25): a route to each address over the client's own interface,
+# to the kernel and, by the export filters above, to every peer.
+<#list ["v4", "v6"] as f>
+protocol static mesh_clients_${f} {
+  ip${f};
+<#list clients as c>
+<#list c[f] as a>
+  route ${a} via "${c.interfaceName}"; # ${c.name}
+</#list>
+</#list>
+}
+</#list>
+</#if>
 
 # The connected prefixes of the trust (LAN) interface.
 protocol direct lan {

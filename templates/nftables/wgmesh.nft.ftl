@@ -16,6 +16,11 @@ table inet wgmesh {
 		meta nfproto ipv4 iifname ${set(netIfaces)} udp dport { ${ports?join(", ")} } dnat ip to ${veth.nsV4Address}
 		meta nfproto ipv6 iifname ${set(netIfaces)} udp dport { ${ports?join(", ")} } dnat ip6 to ${veth.nsV6Address}
 </#if>
+<#if (clientPorts![])?has_content>
+		# WireGuard clients attached here: one UDP port per client, forwarded likewise.
+		meta nfproto ipv4 iifname ${set(netIfaces)} udp dport { ${clientPorts?join(", ")} } dnat ip to ${veth.nsV4Address}
+		meta nfproto ipv6 iifname ${set(netIfaces)} udp dport { ${clientPorts?join(", ")} } dnat ip6 to ${veth.nsV6Address}
+</#if>
 	}
 
 	chain postrouting {

@@ -7,6 +7,11 @@
 # WireGuard: one UDP port per peer (port base + peer number), forwarded into namespace ${namespace}.
 DNAT	net	loc:${veth.nsV4Address}	udp	${ports?join(",")}
 </#if>
+<#if (clientPorts![])?has_content>
+# WireGuard clients attached here (one UDP port per client): forwarded into namespace ${namespace}
+# like the peers' ports; there they reach every LAN, and every LAN reaches them.
+DNAT	net	loc:${veth.nsV4Address}	udp	${clientPorts?join(",")}
+</#if>
 Ping(ACCEPT)	net	$FW
 Ping(ACCEPT)	loc	$FW
 <#if firewall.sshFromNet>

@@ -7,6 +7,10 @@
 # WireGuard over IPv6: the same ports, forwarded into namespace ${namespace}.
 DNAT	net	loc:[${veth.nsV6Address}]	udp	${ports?join(",")}
 </#if>
+<#if (clientPorts![])?has_content>
+# WireGuard clients attached here over IPv6: their ports, forwarded likewise.
+DNAT	net	loc:[${veth.nsV6Address}]	udp	${clientPorts?join(",")}
+</#if>
 Ping(ACCEPT)	net	$FW
 Ping(ACCEPT)	loc	$FW
 <#if firewall.sshFromNet>

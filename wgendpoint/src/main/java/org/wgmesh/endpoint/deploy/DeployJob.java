@@ -152,7 +152,8 @@ final class DeployJob {
         new ArrayList<>(
             new TemplateRenderer(config.templateDir()).render(plan, key, sharedLanInterfaces));
     reporter.detail(
-        "planned %d WireGuard links in namespace %s", plan.links().size(), plan.namespace());
+        "planned %d WireGuard links and %d client interfaces in namespace %s",
+        plan.links().size(), plan.clients().size(), plan.namespace());
     Layout l = plan.layout();
     SavedState state = run.state(l);
     List<Path> operatorFiles = List.of();

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.wgmesh.core.crypto.Ed25519PublicKey;
 import org.wgmesh.core.crypto.X25519PrivateKey;
+import org.wgmesh.core.model.ClientEntry;
 import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.model.MeshSettings;
 import org.wgmesh.core.model.MeshView;
@@ -110,6 +111,52 @@ public final class Fixtures {
         key(99).publicKey(),
         host(1, "203.0.113.1", "2001:db8:ff::1"),
         peers);
+  }
+
+  /**
+   * Client {@code n} (issue 25): key 32 bytes of 100 + n, addresses as given, attached to {@code
+   * hosts} (primary first), port 61000 + n, keepalive 25.
+   */
+  public static ClientEntry client(int n, String name, List<String> addresses, Integer... hosts) {
+    return new ClientEntry(
+        name,
+        n,
+        key(100 + n).publicKey(),
+        addresses.stream().map(a -> IpAddress.parse(a, "t")).toList(),
+        List.of(hosts),
+        61000 + n,
+        25);
+  }
+
+  /**
+   * The clients of {@link #clientView()}: anna attached to host 1 alone (its primary), bob to hosts
+   * 2 and 1 (host 1 is secondary), carol to host 3 (IPv4 only), dave to host 2 (IPv6 only).
+   */
+  public static List<ClientEntry> clients() {
+    return List.of(
+        client(1, "anna", List.of("198.51.100.1", "fd12:3456:789a:2::1"), 1),
+        client(2, "bob", List.of("198.51.100.2", "fd12:3456:789a:2::2"), 2, 1),
+        client(3, "carol", List.of("198.51.100.3"), 3),
+        client(4, "dave", List.of("fd12:3456:789a:2::4"), 2));
+  }
+
+  /** {@link #view()} with {@link #clients()}. */
+  public static MeshView clientView() {
+    return withClients(view(), clients());
+  }
+
+  /** {@code v} with {@code clients}. */
+  public static MeshView withClients(MeshView v, List<ClientEntry> clients) {
+    return new MeshView(
+        v.settings(),
+        v.serial(),
+        v.issued(),
+        v.expires(),
+        v.siteSigningKey(),
+        v.siteBoxKey(),
+        v.self(),
+        v.peers(),
+        clients);
   }
 
   /**

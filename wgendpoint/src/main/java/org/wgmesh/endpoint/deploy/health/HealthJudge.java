@@ -122,6 +122,8 @@ public final class HealthJudge {
               Optional.ofNullable(manifest.mtus().get(iface)).map(Manifest.LinkMtu::mtu).orElse(0),
               host.endpoints().getOrDefault(iface, "")));
     }
+    List<HealthReport.ClientStatus> clients = new ArrayList<>();
+    manifest.clients().forEach((iface, name) -> items.add(client(iface, name, host, now, clients)));
     items.add(mtu(manifest, host));
     items.add(ports(ns, manifest, host));
     items.add(recordExpiry(manifest, now));
@@ -146,7 +148,42 @@ public final class HealthJudge {
         measured,
         bird.routes(),
         new HealthReport.RecordStatus(
-            manifest.serial(), manifest.recordIssued(), manifest.recordExpires(), acceptedSerial));
+            manifest.serial(), manifest.recordIssued(), manifest.recordExpires(), acceptedSerial),
+        clients);
+  }
+
+  /**
+   * A client's interface (issue 25): it must exist, be up and have its peer; its handshake is shown
+   * but not judged, since a laptop or a phone is often away. Adds what was measured to {@code
+   * measured}.
+   */
+  private static HealthReport.Item client(
+      String iface, String name, Probed host, long now, List<HealthReport.ClientStatus> measured) {
+    LinkCheck c = new LinkCheck();
+    LinkInfo link = host.links().get(iface);
+    c.add(
+        link != null && link.up(),
+        link == null ? "link missing" : link.up() ? "link up" : "link down",
+        "run wgdeploy: it recreates a missing interface and sets it up");
+    Long last = host.handshakes().get(iface);
+    if (last == null) {
+      c.add(false, "no peer", "run wgdeploy: it configures the client as the interface's peer");
+    } else if (last == 0) {
+      c.add(true, "no handshake yet (the client has not connected)", "");
+    } else {
+      c.add(true, "handshake " + Math.max(0, now - last) + " s ago", "");
+    }
+    Probed.Transfer rxtx = host.transfer().getOrDefault(iface, new Probed.Transfer(0, 0));
+    measured.add(
+        new HealthReport.ClientStatus(
+            iface,
+            name,
+            link != null && link.up(),
+            last == null || last == 0 ? OptionalLong.empty() : OptionalLong.of(last),
+            rxtx.received(),
+            rxtx.sent(),
+            host.endpoints().getOrDefault(iface, "")));
+    return c.item("client." + iface, iface + " (client " + name + ")");
   }
 
   /** wgdeploy's nftables table, or Shorewall and Shorewall6: whichever the deploy chose. */

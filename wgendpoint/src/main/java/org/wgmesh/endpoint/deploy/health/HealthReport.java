@@ -30,13 +30,48 @@ public record HealthReport(
     List<Item> items,
     List<LinkStatus> links,
     Map<String, Long> bgpRoutes,
-    RecordStatus record) {
+    RecordStatus record,
+    List<ClientStatus> clients) {
   public HealthReport {
     items = List.copyOf(items);
     links = List.copyOf(links);
+    clients = List.copyOf(clients);
     bgpRoutes = Map.copyOf(bgpRoutes);
     Objects.requireNonNull(record, "record");
   }
+
+  /** A report of a host no client attaches to. */
+  public HealthReport(
+      String domain,
+      String namespace,
+      Instant at,
+      List<Item> items,
+      List<LinkStatus> links,
+      Map<String, Long> bgpRoutes,
+      RecordStatus record) {
+    this(domain, namespace, at, items, links, bgpRoutes, record, List.of());
+  }
+
+  /**
+   * What was measured of one client interface (issue 25): a client may be offline for days, so its
+   * handshake is shown, never judged.
+   *
+   * @param iface {@code wgc<c>}
+   * @param client the client's name
+   * @param up whether the interface is up
+   * @param lastHandshake epoch seconds of the latest handshake; empty when none was ever made
+   * @param receiveBytes bytes received from the client
+   * @param transmitBytes bytes sent to it
+   * @param endpoint where the client was last seen ({@code addr:port}), empty when never
+   */
+  public record ClientStatus(
+      String iface,
+      String client,
+      boolean up,
+      OptionalLong lastHandshake,
+      long receiveBytes,
+      long transmitBytes,
+      String endpoint) {}
 
   /**
    * One check.

@@ -64,6 +64,15 @@ public final class Metrics {
                 "wgmesh_link_planned_mtu_bytes",
                 "The MTU wgdeploy planned for the interface (from the site, the endpoint or the"
                     + " underlay family).")
+            .gauge("wgmesh_client_up", "Whether the WireGuard interface to a client is up.")
+            .gauge(
+                "wgmesh_client_handshake_age_seconds",
+                "Seconds since the latest WireGuard handshake with the client (absent: never).")
+            .counter(
+                "wgmesh_client_receive_bytes_total",
+                "Bytes received from the client over WireGuard.")
+            .counter(
+                "wgmesh_client_transmit_bytes_total", "Bytes sent to the client over WireGuard.")
             .gauge("wgmesh_bgp_routes", "Routes BGP brought into the main table, by family.")
             .gauge("wgmesh_mesh_record_serial", "Serial of the mesh record deployed.")
             .gauge(
@@ -98,6 +107,18 @@ public final class Metrics {
       if (l.plannedMtu() > 0) {
         t.sample("wgmesh_link_planned_mtu_bytes", l.plannedMtu(), labels);
       }
+    }
+    for (HealthReport.ClientStatus c : r.clients()) {
+      String[] labels = {"domain", d, "interface", c.iface(), "client", c.client()};
+      t.sample("wgmesh_client_up", c.up() ? 1 : 0, labels);
+      if (c.lastHandshake().isPresent()) {
+        t.sample(
+            "wgmesh_client_handshake_age_seconds",
+            Math.max(0, now - c.lastHandshake().getAsLong()),
+            labels);
+      }
+      t.sample("wgmesh_client_receive_bytes_total", c.receiveBytes(), labels);
+      t.sample("wgmesh_client_transmit_bytes_total", c.transmitBytes(), labels);
     }
     r.bgpRoutes().entrySet().stream()
         .sorted(Map.Entry.comparingByKey())

@@ -39,6 +39,10 @@ import org.wgmesh.endpoint.settings.EndpointConfig;
  * @param layout the paths every file and socket goes to
  * @param settings the endpoint settings it was planned with (templates read settings from here)
  * @param linkSettings the link settings in force: the site's with this endpoint's overrides
+ * @param clients one WireGuard interface per client attached to this host (issue 25), ordered by
+ *     client number; empty when none attaches here
+ * @param clientOrigins every peer that clients attach to, as the BGP origin of their addresses,
+ *     ordered by host number: what BGP accepts from each (peers without clients are left out)
  */
 public record DeployPlan(
     String domain,
@@ -63,7 +67,9 @@ public record DeployPlan(
     List<LanOrigin> peerLans,
     Layout layout,
     EndpointConfig settings,
-    LinkSettings linkSettings) {
+    LinkSettings linkSettings,
+    List<ClientLink> clients,
+    List<ClientOrigin> clientOrigins) {
   public DeployPlan {
     Objects.requireNonNull(namespace, "namespace");
     trustAddresses = List.copyOf(trustAddresses);
@@ -75,6 +81,32 @@ public record DeployPlan(
     Objects.requireNonNull(layout, "layout");
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(linkSettings, "linkSettings");
+    clients = List.copyOf(clients);
+    clientOrigins = List.copyOf(clientOrigins);
+  }
+
+  /**
+   * The host prefixes of the clients attached here, of one family: this host originates them (its
+   * BIRD's static routes over their interfaces). With {@code secondaryOnly}, only those of clients
+   * whose primary host is another one (announced with this host's AS prepended).
+   */
+  public List<IpPrefix> ownClientPrefixes(boolean v6, boolean secondaryOnly) {
+    return clients.stream()
+        .filter(c -> !secondaryOnly || !c.primary())
+        .flatMap(c -> c.hostPrefixes().stream())
+        .filter(p -> p.isV6() == v6)
+        .sorted()
+        .toList();
+  }
+
+  /** Whether any client address is routed in this mesh (own clients or a peer's). */
+  public boolean hasClients() {
+    return !clients.isEmpty() || !clientOrigins.isEmpty();
+  }
+
+  /** The client interface named {@code interfaceName}, if planned. */
+  public Optional<ClientLink> client(String interfaceName) {
+    return clients.stream().filter(c -> c.interfaceName().equals(interfaceName)).findFirst();
   }
 
   /**

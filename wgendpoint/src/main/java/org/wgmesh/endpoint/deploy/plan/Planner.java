@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.wgmesh.core.error.ConfigException;
+import org.wgmesh.core.model.ClientEntry;
 import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.model.LinkSettings;
 import org.wgmesh.core.model.MeshLinks;
@@ -128,7 +129,86 @@ public final class Planner {
         peerLans,
         new Layout(settings.roots(), ns),
         settings,
-        tuned);
+        tuned,
+        clients(mesh, view, tuned, settings),
+        clientOrigins(view));
+  }
+
+  /**
+   * The clients attached to this host (issue 25), one interface each. Its MTU is the link MTU over
+   * the family of this host's first public address, where the clients' packets arrive.
+   */
+  private static List<ClientLink> clients(
+      MeshSettings mesh, MeshView view, LinkSettings tuned, EndpointConfig settings) {
+    int self = view.self().number();
+    boolean v6 =
+        view.self().endpoints().stream()
+            .findFirst()
+            .or(() -> settings.publicAddresses().stream().findFirst())
+            .map(IpAddress::isV6)
+            .orElse(false);
+    Set<Integer> numbers = new HashSet<>();
+    Set<Integer> ports = new HashSet<>();
+    List<ClientLink> out = new ArrayList<>();
+    for (ClientEntry c :
+        view.attachedClients().stream()
+            .sorted(Comparator.comparingInt(ClientEntry::number))
+            .toList()) {
+      if (!numbers.add(c.number())) {
+        throw new ConfigException(
+            "mesh " + mesh.domain() + " client " + c.name(),
+            "client number " + c.number() + " is used twice",
+            "the site file must give every client its own number");
+      }
+      if (!ports.add(c.port())) {
+        throw new ConfigException(
+            "mesh " + mesh.domain() + " client " + c.name(),
+            "port " + c.port() + " is used by two clients attached to " + view.self().hostname(),
+            "the site file must give every client its own port");
+      }
+      out.add(
+          new ClientLink(
+              Addressing.clientInterfaceName(c.number()),
+              c.port(),
+              c.number(),
+              c.name(),
+              c.publicKey(),
+              c.addresses(),
+              c.keepalive(),
+              c.isPrimary(self),
+              tuned.mtuFor(v6),
+              v6));
+    }
+    return out;
+  }
+
+  /**
+   * Every peer as the BGP origin of the addresses of the clients attached to it, by host number;
+   * peers without clients are left out. This host is not among them: its own clients' routes coming
+   * back from a peer are not accepted by origin (their last AS would be ours).
+   */
+  private static List<ClientOrigin> clientOrigins(MeshView view) {
+    List<ClientOrigin> out = new ArrayList<>();
+    for (HostEntry peer :
+        view.peers().stream().sorted(Comparator.comparingInt(HostEntry::number)).toList()) {
+      List<IpPrefix> prefixes =
+          view.clients().stream()
+              .filter(c -> c.attachesTo(peer.number()))
+              .flatMap(c -> ClientLink.hostPrefixes(c.addresses()).stream())
+              .distinct()
+              .sorted()
+              .toList();
+      if (!prefixes.isEmpty()) {
+        out.add(
+            new ClientOrigin(
+                peer.number(),
+                peer.hostname(),
+                peer.asn(),
+                prefixes.stream().filter(p -> !p.isV6()).toList(),
+                prefixes.stream().filter(IpPrefix::isV6).toList()));
+      }
+    }
+    return out;
   }
 
   private static WireGuardLink link(

@@ -6,6 +6,8 @@ import java.util.Locale;
 import java.util.Map;
 import org.wgmesh.core.model.MeshLinks;
 import org.wgmesh.core.net.IpPrefix;
+import org.wgmesh.endpoint.deploy.plan.ClientLink;
+import org.wgmesh.endpoint.deploy.plan.ClientOrigin;
 import org.wgmesh.endpoint.deploy.plan.DeployPlan;
 import org.wgmesh.endpoint.deploy.plan.LanOrigin;
 import org.wgmesh.endpoint.deploy.plan.Layout;
@@ -46,6 +48,9 @@ final class TemplateModel {
             "v6Networks", strings(p.trustNetworks(true))));
     m.put("links", p.links().stream().map(TemplateModel::link).toList());
     m.put("ports", p.links().stream().map(k -> String.valueOf(k.listenPort())).toList());
+    // Clients attached here (issue 25): their interfaces, and their ports for the firewall.
+    m.put("clients", p.clients().stream().map(TemplateModel::client).toList());
+    m.put("clientPorts", p.clients().stream().map(c -> String.valueOf(c.listenPort())).toList());
     m.put(
         "bgp",
         map(
@@ -60,7 +65,15 @@ final class TemplateModel {
             // The BFD profile in force (issue 21): the site's, or this endpoint's override.
             "bfdProfile", p.linkSettings().bfd().text(),
             "bfdIntervalMs", p.linkSettings().bfd().intervalMs(),
-            "bfdMultiplier", p.linkSettings().bfd().multiplier()));
+            "bfdMultiplier", p.linkSettings().bfd().multiplier(),
+            // Client addresses (issue 25): ours, and the peers' as origins of theirs.
+            "hasClients", p.hasClients(),
+            "ownClientsV4", strings(p.ownClientPrefixes(false, false)),
+            "ownClientsV6", strings(p.ownClientPrefixes(true, false)),
+            "secondaryClientsV4", strings(p.ownClientPrefixes(false, true)),
+            "secondaryClientsV6", strings(p.ownClientPrefixes(true, true)),
+            "clientPrepend", ClientLink.SECONDARY_PREPEND,
+            "clientOrigins", p.clientOrigins().stream().map(TemplateModel::clientOrigin).toList()));
     m.put(
         "paths",
         map(
@@ -105,6 +118,30 @@ final class TemplateModel {
         "peerAsn", k.peerAsn(),
         "peerTransit", k.peerTransit(),
         "sharedLan", k.via() == MeshLinks.Via.SHARED_LAN);
+  }
+
+  static Map<String, Object> client(ClientLink c) {
+    return map(
+        "interfaceName", c.interfaceName(),
+        "listenPort", c.listenPort(),
+        "number", c.clientNumber(),
+        "name", c.clientName(),
+        "publicKey", c.publicKey().toBase64(),
+        "allowedIps", c.allowedIps(),
+        "v4", strings(c.hostPrefixes().stream().filter(x -> !x.isV6()).toList()),
+        "v6", strings(c.hostPrefixes().stream().filter(IpPrefix::isV6).toList()),
+        "persistentKeepalive", c.keepalive(),
+        "primary", c.primary(),
+        "mtu", c.mtu());
+  }
+
+  static Map<String, Object> clientOrigin(ClientOrigin o) {
+    return map(
+        "number", o.number(),
+        "hostname", o.hostname(),
+        "asn", o.asn(),
+        "v4", strings(o.v4()),
+        "v6", strings(o.v6()));
   }
 
   static Map<String, Object> origin(LanOrigin o) {

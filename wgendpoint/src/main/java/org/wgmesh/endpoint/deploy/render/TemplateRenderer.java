@@ -25,6 +25,7 @@ import java.util.Set;
 import org.wgmesh.core.crypto.X25519PrivateKey;
 import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.io.AtomicFiles;
+import org.wgmesh.endpoint.deploy.plan.ClientLink;
 import org.wgmesh.endpoint.deploy.plan.DeployPlan;
 import org.wgmesh.endpoint.deploy.plan.Layout;
 import org.wgmesh.endpoint.deploy.plan.WireGuardLink;
@@ -112,6 +113,19 @@ public final class TemplateRenderer {
               AtomicFiles.SECRET,
               Component.WIREGUARD,
               link.interfaceName()));
+    }
+    for (ClientLink client : plan.clients()) {
+      Map<String, Object> m = new LinkedHashMap<>(model);
+      m.put("client", TemplateModel.client(client));
+      m.put("privateKey", privateKey.toBase64());
+      out.add(
+          file(
+              l.wireguardConf(client.interfaceName()),
+              "wireguard/wg-client.conf.ftl",
+              m,
+              AtomicFiles.SECRET,
+              Component.WIREGUARD,
+              client.interfaceName()));
     }
     out.add(file(l.birdConf(), "bird/bird.conf.ftl", model, AtomicFiles.GROUP, Component.BIRD, ""));
     if (plan.settings().firewall() == Firewall.NFTABLES) {

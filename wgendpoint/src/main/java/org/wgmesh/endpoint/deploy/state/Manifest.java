@@ -34,6 +34,8 @@ import java.util.TreeMap;
  *     the operator's edits
  * @param mtus each WireGuard interface's planned MTU and underlay family (for {@code --check})
  * @param publicInterface the public interface (for {@code --check}); empty: unknown
+ * @param clients each client interface ({@code wgc<c>}, issue 25) to its client's name; client
+ *     interfaces have no address, their ports and MTUs are in {@code ports} and {@code mtus}
  */
 public record Manifest(
     String domain,
@@ -52,7 +54,8 @@ public record Manifest(
     String firewall,
     Map<Path, String> createdIncludes,
     Map<String, LinkMtu> mtus,
-    String publicInterface) {
+    String publicInterface,
+    Map<String, String> clients) {
   /** The firewall of a manifest that names none. */
   public static final String DEFAULT_FIREWALL = "shorewall";
 
@@ -83,6 +86,47 @@ public record Manifest(
     ports = Collections.unmodifiableMap(new TreeMap<>(ports));
     mtus = Collections.unmodifiableMap(new TreeMap<>(mtus));
     Objects.requireNonNull(publicInterface, "publicInterface");
+    clients = Collections.unmodifiableMap(new TreeMap<>(clients));
+  }
+
+  /** A manifest without client interfaces (before issue 25, or a host no client attaches to). */
+  public Manifest(
+      String domain,
+      String namespace,
+      String vethHost,
+      List<Path> files,
+      Map<String, String> wireguard,
+      String trustMoved,
+      List<String> trustOriginalAddresses,
+      boolean trustWasUp,
+      boolean shorewallStarted,
+      long serial,
+      long recordIssued,
+      long recordExpires,
+      Map<String, Integer> ports,
+      String firewall,
+      Map<Path, String> createdIncludes,
+      Map<String, LinkMtu> mtus,
+      String publicInterface) {
+    this(
+        domain,
+        namespace,
+        vethHost,
+        files,
+        wireguard,
+        trustMoved,
+        trustOriginalAddresses,
+        trustWasUp,
+        shorewallStarted,
+        serial,
+        recordIssued,
+        recordExpires,
+        ports,
+        firewall,
+        createdIncludes,
+        mtus,
+        publicInterface,
+        Map.of());
   }
 
   /** The manifest of a host wgdeploy never touched. */
@@ -104,11 +148,12 @@ public record Manifest(
         DEFAULT_FIREWALL,
         Map.of(),
         Map.of(),
-        "");
+        "",
+        Map.of());
   }
 
   public boolean isEmpty() {
-    return files.isEmpty() && wireguard.isEmpty() && trustMoved.isEmpty();
+    return files.isEmpty() && wireguard.isEmpty() && clients.isEmpty() && trustMoved.isEmpty();
   }
 
   public Properties toProperties() {
@@ -139,6 +184,7 @@ public record Manifest(
     if (!publicInterface.isEmpty()) {
       p.setProperty("public.interface", publicInterface);
     }
+    clients.forEach((k, v) -> p.setProperty("client." + k, v));
     return p;
   }
 
@@ -150,7 +196,11 @@ public record Manifest(
     Map<String, String> wg = new TreeMap<>();
     Map<String, Integer> ports = new TreeMap<>();
     Map<String, LinkMtu> mtus = new TreeMap<>();
+    Map<String, String> clients = new TreeMap<>();
     for (String k : p.stringPropertyNames()) {
+      if (k.startsWith("client.")) {
+        clients.put(k.substring("client.".length()), p.getProperty(k));
+      }
       if (k.startsWith("mtu.")) {
         mtus.put(k.substring("mtu.".length()), LinkMtu.parse(p.getProperty(k)));
       }
@@ -183,6 +233,7 @@ public record Manifest(
         p.getProperty("firewall", DEFAULT_FIREWALL),
         includes,
         mtus,
-        p.getProperty("public.interface", ""));
+        p.getProperty("public.interface", ""),
+        clients);
   }
 }

@@ -30,7 +30,6 @@ import org.wgmesh.endpoint.deploy.host.Wg;
 import org.wgmesh.endpoint.deploy.plan.DeployPlan;
 import org.wgmesh.endpoint.deploy.plan.Layout;
 import org.wgmesh.endpoint.deploy.plan.VethPair;
-import org.wgmesh.endpoint.deploy.plan.WireGuardLink;
 import org.wgmesh.endpoint.deploy.render.Component;
 import org.wgmesh.endpoint.deploy.render.RenderedFile;
 import org.wgmesh.endpoint.deploy.render.ShorewallIncludes;
@@ -147,8 +146,11 @@ public final class DeploySteps {
     FileDiff diff = FileDiff.of(desired.files(), removable(old), live.files());
     Map<String, String> wg = new LinkedHashMap<>();
     plan.links().forEach(l -> wg.put(l.interfaceName(), l.localCidr()));
+    // Client interfaces (issue 25) have no address of their own: BIRD routes the clients' there.
+    plan.clients().forEach(c -> wg.put(c.interfaceName(), ""));
     Map<String, Integer> mtus = new LinkedHashMap<>();
     plan.links().forEach(l -> mtus.put(l.interfaceName(), l.mtu()));
+    plan.clients().forEach(c -> mtus.put(c.interfaceName(), c.mtu()));
     boolean reloadBird = recovers || diff.touches(Component.BIRD);
     boolean reloadSw = recovers || diff.touches(Component.SHOREWALL);
     boolean reloadSw6 = recovers || diff.touches(Component.SHOREWALL6);
@@ -181,20 +183,18 @@ public final class DeploySteps {
       sw = shorewall(Shorewall.V4, layout.shorewallDir(), host.shorewallRunning(), reloadSw);
       sw6 = shorewall(Shorewall.V6, layout.shorewall6Dir(), host.shorewall6Running(), reloadSw6);
     }
-    if ((sw || sw6 || nft) && host.tools().conntrack() && !plan.links().isEmpty()) {
+    List<Integer> wgPorts = new ArrayList<>();
+    plan.links().forEach(l -> wgPorts.add(l.listenPort()));
+    plan.clients().forEach(c -> wgPorts.add(c.listenPort()));
+    if ((sw || sw6 || nft) && host.tools().conntrack() && !wgPorts.isEmpty()) {
       // Entries made before the DNAT rules were loaded would keep bypassing them; exit status 1
       // means "no entry".
       List<Effect> flush = new ArrayList<>();
-      for (WireGuardLink l : plan.links()) {
+      for (int port : wgPorts) {
         flush.add(
             Effect.Run.tolerant(
                 Command.change(
-                    "conntrack",
-                    "-D",
-                    "-p",
-                    "udp",
-                    "--orig-port-dst",
-                    Integer.toString(l.listenPort()))));
+                    "conntrack", "-D", "-p", "udp", "--orig-port-dst", Integer.toString(port))));
       }
       steps.add(Step.of("flush stale conntrack entries of the WireGuard ports", flush));
     }
@@ -263,7 +263,8 @@ public final class DeploySteps {
               m.firewall(),
               m.createdIncludes(),
               m.mtus(),
-              m.publicInterface());
+              m.publicInterface(),
+              m.clients());
       effects.add(
           Effect.WriteFile.text(
               state.manifestFile(),
@@ -441,12 +442,12 @@ public final class DeploySteps {
     }
     // What ran before this run re-reads its previous files (a reload that did not happen yet is
     // harmless: the files are the ones it already runs with).
-    for (WireGuardLink l : plan.links()) {
-      if (host.wireguardInterfaces().contains(l.interfaceName())
-          && diff.touchesInterface(l.interfaceName())) {
-        restore.add(
-            Effect.Run.of(
-                Wg.in(ns).syncconf(l.interfaceName(), layout.wireguardConf(l.interfaceName()))));
+    List<String> ifaces = new ArrayList<>();
+    plan.links().forEach(l -> ifaces.add(l.interfaceName()));
+    plan.clients().forEach(c -> ifaces.add(c.interfaceName()));
+    for (String iface : ifaces) {
+      if (host.wireguardInterfaces().contains(iface) && diff.touchesInterface(iface)) {
+        restore.add(Effect.Run.of(Wg.in(ns).syncconf(iface, layout.wireguardConf(iface))));
       }
     }
     if (bird && host.birdRunning()) {
@@ -872,7 +873,7 @@ public final class DeploySteps {
         address,
         Ip.in(ns),
         iface,
-        List.of(IpPrefix.parseInterface(cidr, iface)),
+        cidr.isEmpty() ? List.of() : List.of(IpPrefix.parseInterface(cidr, iface)),
         running ? link : Optional.empty());
     if (!address.isEmpty()) {
       steps.add(Step.of("address " + iface, address));
@@ -930,25 +931,36 @@ public final class DeploySteps {
    */
   private void removeStale(Map<String, String> wanted, Manifest old) {
     Set<String> stale = new TreeSet<>();
-    host.nsLinks().keySet().stream()
-        .filter(n -> Addressing.INTERFACE_NAME.matcher(n).matches())
-        .forEach(stale::add);
+    host.nsLinks().keySet().stream().filter(DeploySteps::isManagedInterface).forEach(stale::add);
     stale.addAll(host.wireguardInterfaces());
     stale.removeAll(wanted.keySet());
     for (String iface : stale) {
       Path conf = layout.wireguardConf(iface);
       List<Effect> recreate = new ArrayList<>();
-      String cidr = old.wireguard().get(iface);
+      // A client's interface (issue 25) has no address: only its configuration comes back.
+      String cidr = old.clients().containsKey(iface) ? "" : old.wireguard().get(iface);
       if (cidr != null
           && old.files().contains(conf)
           && host.wireguardInterfaces().contains(iface)) {
         recreate.addAll(backend.create(ns, iface));
         recreate.add(Effect.Run.of(Wg.in(ns).setconf(iface, conf)));
-        recreate.add(Effect.Run.of(Ip.in(ns).addrAdd(cidr, iface)));
+        if (!cidr.isEmpty()) {
+          recreate.add(Effect.Run.of(Ip.in(ns).addrAdd(cidr, iface)));
+        }
         recreate.add(Effect.Run.of(Ip.in(ns).linkUp(iface)));
       }
       steps.add(new Step("remove " + iface, backend.delete(ns, iface), recreate));
     }
+  }
+
+  /**
+   * Whether {@code name} is an interface wgdeploy makes in the namespace: a peer link ({@code
+   * wg<n>}) or a client's ({@code wgc<c>}, issue 25). Stale ones are removed, {@code --down}
+   * removes all.
+   */
+  static boolean isManagedInterface(String name) {
+    return Addressing.INTERFACE_NAME.matcher(name).matches()
+        || Addressing.CLIENT_INTERFACE_NAME.matcher(name).matches();
   }
 
   /** The manifest of this deploy; with a journal, the end of the transaction. */
@@ -967,6 +979,14 @@ public final class DeploySteps {
               wg.put(l.interfaceName(), l.localCidr());
               ports.put(l.interfaceName(), l.listenPort());
               mtus.put(l.interfaceName(), new Manifest.LinkMtu(l.mtu(), l.v6Underlay()));
+            });
+    Map<String, String> clients = new LinkedHashMap<>();
+    plan.clients()
+        .forEach(
+            c -> {
+              clients.put(c.interfaceName(), c.clientName());
+              ports.put(c.interfaceName(), c.listenPort());
+              mtus.put(c.interfaceName(), new Manifest.LinkMtu(c.mtu(), c.v6Underlay()));
             });
     boolean moved = move != null || !old.trustMoved().isEmpty();
     Manifest m =
@@ -987,7 +1007,8 @@ public final class DeploySteps {
             desired.plan().settings().firewall().name().toLowerCase(Locale.ROOT),
             createdIncludes(old),
             mtus,
-            plan.publicInterface());
+            plan.publicInterface(),
+            clients);
     String text = StateStore.text(m.toProperties());
     List<Effect> effects = new ArrayList<>();
     if (!live.text(state.manifestFile()).equals(Optional.of(text))) {

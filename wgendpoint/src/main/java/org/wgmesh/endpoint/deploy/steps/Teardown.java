@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.wgmesh.core.exec.Command;
-import org.wgmesh.core.net.Addressing;
 import org.wgmesh.endpoint.deploy.host.Birdc;
 import org.wgmesh.endpoint.deploy.host.HostState;
 import org.wgmesh.endpoint.deploy.host.Ip;
@@ -63,8 +62,9 @@ public final class Teardown {
     if (host.namespaceExists()) {
       WireGuardBackend backend = backend(choice, host.tools(), layout, supervisor);
       Set<String> ifaces = new TreeSet<>(m.wireguard().keySet());
+      ifaces.addAll(m.clients().keySet());
       host.wireguardInterfaces().stream()
-          .filter(n -> Addressing.INTERFACE_NAME.matcher(n).matches())
+          .filter(DeploySteps::isManagedInterface)
           .forEach(ifaces::add);
       for (String iface : ifaces) {
         steps.add(Step.of("remove " + iface, backend.delete(ns, iface)));

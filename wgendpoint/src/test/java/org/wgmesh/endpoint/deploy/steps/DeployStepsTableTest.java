@@ -213,6 +213,41 @@ class DeployStepsTableTest {
               "rebooted, stale veth",
               "D0",
               labels(NETWORK, START_FIREWALLS, create("wg2", "wg3", "wg5"), "start BIRD")),
+          // Clients (issue 25): their interfaces come after the peers', after the firewall that
+          // lets their ports in; one that leaves is cut first, as a peer that leaves is.
+          new Row(
+              "fresh host",
+              "clients",
+              labels(
+                  SERIALS,
+                  NEW_FILES,
+                  NETWORK,
+                  START_FIREWALLS,
+                  create("wg2", "wg3", "wg5", "wgc1", "wgc2"),
+                  "start BIRD",
+                  RECORD)),
+          new Row(
+              "deployed",
+              "clients",
+              labels(FILES, RELOAD_FIREWALLS, create("wgc1", "wgc2"), "birdc configure", RECORD)),
+          new Row(
+              "deployed with clients",
+              "client changes key",
+              labels(FILES, "wg syncconf wgc1", RECORD)),
+          new Row(
+              "deployed with clients",
+              "client leaves",
+              labels("remove wgc1", FILES, RELOAD_FIREWALLS, "birdc configure", RECORD)),
+          new Row(
+              "deployed with clients",
+              "D0",
+              labels(
+                  "remove wgc1",
+                  "remove wgc2",
+                  FILES,
+                  RELOAD_FIREWALLS,
+                  "birdc configure",
+                  RECORD)),
           // Recovery reloads everything: the running system may have read the crashed run's files.
           new Row(
               "interrupted",
@@ -476,6 +511,87 @@ class DeployStepsTableTest {
             StateStore.parse(written(step(p, RECORD), HostStates.state(d0()).manifestFile())));
     assertThat(m.wireguard()).containsOnlyKeys("wg2", "wg5");
     assertThat(m.files()).doesNotContain(HostStates.wgConf("wg3"));
+  }
+
+  // ---- clients (issue 25) -------------------------------------------------------------------
+
+  @Test
+  void plan_clientsAttach_interfacesWithoutAddress_afterTheFirewall_portsFlushed_manifest() {
+    DeploySteps.Plan p = DeploySteps.plan(HostStates.withClients(), deployed(d0()));
+    List<String> labels = labelsOf(p);
+    assertThat(labels.indexOf("shorewall reload"))
+        .isLessThan(labels.indexOf("create wgc1 (kernel)"));
+    assertThat(labels.indexOf("create wgc2 (kernel)"))
+        .isLessThan(labels.indexOf("birdc configure"));
+    assertThat(commands(step(p, "create wgc1 (kernel)")))
+        .containsExactly(
+            "ip -n lab link add wgc1 type wireguard",
+            "ip netns exec lab wg setconf wgc1 " + conf("wgc1"),
+            "ip -n lab link set dev wgc1 mtu 1420");
+    assertThat(undoCommands(step(p, "create wgc1 (kernel)")))
+        .containsExactly("ip -n lab link del wgc1");
+    // No address of its own: only set up (BIRD's static route sends the client's addresses here).
+    assertThat(commands(step(p, "address wgc1"))).containsExactly("ip -n lab link set wgc1 up");
+    assertThat(commands(step(p, "flush stale conntrack entries of the WireGuard ports")))
+        .contains(
+            "conntrack -D -p udp --orig-port-dst 61001",
+            "conntrack -D -p udp --orig-port-dst 61002");
+    assertThat(p.files())
+        .filteredOn(f -> f.kind() == FileChange.Kind.ADDED)
+        .extracting(FileChange::path)
+        .containsExactly(HostStates.wgConf("wgc1"), HostStates.wgConf("wgc2"));
+    assertThat(p.files())
+        .filteredOn(f -> f.path().endsWith("wgc1.conf"))
+        .allMatch(FileChange::secret);
+    Manifest m =
+        Manifest.fromProperties(
+            StateStore.parse(written(step(p, RECORD), HostStates.state(d0()).manifestFile())));
+    assertThat(m.clients()).containsEntry("wgc1", "anna").containsEntry("wgc2", "bob").hasSize(2);
+    assertThat(m.wireguard()).doesNotContainKeys("wgc1", "wgc2");
+    assertThat(m.ports()).containsEntry("wgc1", 61001).containsEntry("wgc2", 61002);
+    assertThat(m.mtus()).containsEntry("wgc1", new Manifest.LinkMtu(1420, false));
+  }
+
+  @Test
+  void plan_clientLeaves_cutsItsInterfaceFirst_undoBringsItBackWithoutAddress() {
+    Desired with = HostStates.withClients();
+    DeploySteps.Plan p = DeploySteps.plan(HostStates.clientLeaves(), deployed(with));
+    assertThat(labelsOf(p).indexOf("remove wgc1")).isZero();
+    assertThat(commands(step(p, "remove wgc1"))).containsExactly("ip -n lab link del wgc1");
+    assertThat(undoCommands(step(p, "remove wgc1")))
+        .containsExactly(
+            "ip -n lab link add wgc1 type wireguard",
+            "ip netns exec lab wg setconf wgc1 " + HostStates.wgConf("wgc1"),
+            "ip -n lab link set wgc1 up");
+    assertThat(p.files())
+        .filteredOn(f -> f.kind() == FileChange.Kind.REMOVED)
+        .extracting(FileChange::path)
+        .containsExactly(HostStates.wgConf("wgc1"));
+    assertThat(labelsOf(p)).doesNotContain("remove wgc2");
+    Manifest m =
+        Manifest.fromProperties(
+            StateStore.parse(written(step(p, RECORD), HostStates.state(with).manifestFile())));
+    assertThat(m.clients()).containsOnlyKeys("wgc2");
+    assertThat(m.ports()).doesNotContainKey("wgc1");
+  }
+
+  @Test
+  void plan_clientChangesKey_syncsOnlyItsInterface_undoSyncsTheRestoredFile() {
+    DeploySteps.Plan p =
+        DeploySteps.plan(HostStates.clientChangesKey(), deployed(HostStates.withClients()));
+    assertThat(p.files()).extracting(FileChange::path).containsExactly(HostStates.wgConf("wgc1"));
+    assertThat(p.steps().stream().flatMap(Step::commands).map(Command::display))
+        .containsExactly("ip netns exec lab wg syncconf wgc1 " + conf("wgc1"));
+    assertThat(undoCommands(step(p, "install the new files")))
+        .containsExactly("ip netns exec lab wg syncconf wgc1 " + conf("wgc1"));
+  }
+
+  @Test
+  void isManagedInterface_peerAndClientInterfacesOnly() {
+    assertThat(DeploySteps.isManagedInterface("wg2")).isTrue();
+    assertThat(DeploySteps.isManagedInterface("wgc12")).isTrue();
+    assertThat(DeploySteps.isManagedInterface("wgx1")).isFalse();
+    assertThat(DeploySteps.isManagedInterface("lan0")).isFalse();
   }
 
   @Test

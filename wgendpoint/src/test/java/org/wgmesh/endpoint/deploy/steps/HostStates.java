@@ -1,6 +1,7 @@
 package org.wgmesh.endpoint.deploy.steps;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -11,6 +12,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.wgmesh.core.io.AtomicFiles;
+import org.wgmesh.core.model.ClientEntry;
 import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.model.MeshView;
 import org.wgmesh.core.net.IpPrefix;
@@ -19,6 +21,7 @@ import org.wgmesh.endpoint.deploy.host.DiskFile;
 import org.wgmesh.endpoint.deploy.host.HostProbe;
 import org.wgmesh.endpoint.deploy.host.HostState;
 import org.wgmesh.endpoint.deploy.host.LinkInfo;
+import org.wgmesh.endpoint.deploy.plan.ClientLink;
 import org.wgmesh.endpoint.deploy.plan.DeployPlan;
 import org.wgmesh.endpoint.deploy.plan.Planner;
 import org.wgmesh.endpoint.deploy.plan.VethPair;
@@ -91,6 +94,36 @@ final class HostStates {
     return desired(Fixtures.view(List.of(rotated, peer3(), peer5())));
   }
 
+  /**
+   * Clients (issue 25): D0 with {@link Fixtures#clients()}: anna (wgc1, primary here) and bob
+   * (wgc2, secondary here) attach to host 1; carol and dave only to peers.
+   */
+  static Desired withClients() {
+    return desired(Fixtures.clientView());
+  }
+
+  /** Anna has a new key (everything else as in {@link #withClients()}). */
+  static Desired clientChangesKey() {
+    List<ClientEntry> cs = new ArrayList<>(Fixtures.clients());
+    ClientEntry a = cs.get(0);
+    cs.set(
+        0,
+        new ClientEntry(
+            a.name(),
+            a.number(),
+            Fixtures.key(77).publicKey(),
+            a.addresses(),
+            a.attachedTo(),
+            a.port(),
+            a.keepalive()));
+    return desired(Fixtures.withClients(Fixtures.view(), cs));
+  }
+
+  /** Anna is removed (bob, carol and dave stay). */
+  static Desired clientLeaves() {
+    return desired(Fixtures.withClients(Fixtures.view(), Fixtures.clients().subList(1, 4)));
+  }
+
   static Map<String, Desired> desiredStates() {
     Map<String, Desired> m = new LinkedHashMap<>();
     m.put("D0", d0());
@@ -98,6 +131,9 @@ final class HostStates {
     m.put("peer leaves", peerLeaves());
     m.put("peer changes endpoint", peerChangesEndpoint());
     m.put("peer changes key", peerChangesKey());
+    m.put("clients", withClients());
+    m.put("client changes key", clientChangesKey());
+    m.put("client leaves", clientLeaves());
     return m;
   }
 
@@ -175,6 +211,11 @@ final class HostStates {
               l.interfaceName(), true, Set.of(HostProbe.canonical(l.localCidr())), l.mtu()));
       wg.add(l.interfaceName());
     }
+    // Client interfaces have no address; BIRD routes the clients' addresses there.
+    for (ClientLink c : p.clients()) {
+      inNs.put(c.interfaceName(), new LinkInfo(c.interfaceName(), true, Set.of(), c.mtu()));
+      wg.add(c.interfaceName());
+    }
     Set<String> nsRoutes = new HashSet<>();
     nsRoutes.add(HostProbe.routeKey("unicast", "default", v.hostV4().network().toString()));
     nsRoutes.add(HostProbe.routeKey("unicast", "default", v.hostV6().network().toString()));
@@ -239,6 +280,14 @@ final class HostStates {
               ports.put(l.interfaceName(), l.listenPort());
               mtus.put(l.interfaceName(), new Manifest.LinkMtu(l.mtu(), l.v6Underlay()));
             });
+    Map<String, String> clients = new LinkedHashMap<>();
+    p.clients()
+        .forEach(
+            c -> {
+              clients.put(c.interfaceName(), c.clientName());
+              ports.put(c.interfaceName(), c.listenPort());
+              mtus.put(c.interfaceName(), new Manifest.LinkMtu(c.mtu(), c.v6Underlay()));
+            });
     return new Manifest(
         p.domain(),
         p.namespace(),
@@ -256,7 +305,8 @@ final class HostStates {
         Manifest.DEFAULT_FIREWALL,
         Map.of(),
         mtus,
-        p.publicInterface());
+        p.publicInterface(),
+        clients);
   }
 
   /** D0 deployed, but the WireGuard of wg3 died: its device is still there and does not answer. */
@@ -357,6 +407,7 @@ final class HostStates {
     Map<String, LiveState> m = new LinkedHashMap<>();
     m.put("fresh host", fresh());
     m.put("deployed", deployed(d0()));
+    m.put("deployed with clients", deployed(withClients()));
     m.put("wg3 died", wg3Died());
     m.put("half torn down", halfTornDown());
     m.put("interrupted", interrupted());
