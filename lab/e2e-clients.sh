@@ -49,7 +49,11 @@ reaches() { # TARGET ADDR SECS
 lan_addresses() { local n; for n in $HOSTS; do printf '198.18.%s.100 fd00:18:%s::100 ' "$n" "$n"; done; }
 # The value of KEY in a wg-quick config's first section that has it.
 conf_value() { # FILE KEY
-    awk -v k="$2" -F' *= *' '$1 == k {print $2; exit}' "$1"
+    awk -v k="$2" '{ line = $0; sub(/ *=.*/, "", line) } line == k { sub(/^[^=]*= */, ""); print; exit }' "$1"
+}
+# The JSON of the last command's stdout, read with node.
+json() { # EXPRESSION (of `j`)
+    node -e 'const j = JSON.parse(require("fs").readFileSync(0, "utf8")); console.log(eval(process.argv[1]))' "$1" <<<"$MF_OUT"
 }
 # A listing of the site directory: names, sizes, modes and contents' hashes.
 site_listing() { (cd "$D" && find . -type f -printf '%p %s %m\n' | sort && sha256sum "$SITE"); }
@@ -91,10 +95,11 @@ fi
 LAPTOP_KEY=$(conf_value "$LAPTOP" PrivateKey)
 LAPTOP_PUB=$(wg pubkey <<<"$LAPTOP_KEY" 2>/dev/null)
 [ -n "$LAPTOP_PUB" ] || bad "the laptop's config has no valid PrivateKey"
-grep -rqF -- "$LAPTOP_KEY" "$D" --include='*.yaml*' --include='*.key' --include='*.json' 2>/dev/null &&
-    bad "the site stored the laptop's private key"
+# Only the config printed (saved by this script) and the PNG asked for hold it.
+STORED=$(grep -rlF -- "$LAPTOP_KEY" "$D" 2>/dev/null | grep -v -e "^$LAPTOP\$" -e "^$D/laptop.png\$")
+[ -z "$LAPTOP_KEY" ] || [ -z "$STORED" ] || bad "the site stored the laptop's private key in $STORED"
 grep -qF -- "$LAPTOP_PUB" "$SITE" || bad "the site file does not hold the laptop's public key"
-wg genkey >"$D/phone.key" && chmod 0600 "$D/phone.key"
+(umask 077 && wg genkey >"$D/phone.key")
 PHONE_PUB=$(wg pubkey <"$D/phone.key")
 mf__run site -- "$MF_BIN/wgsite" --add-client phone --attach h2,h3 --key "$PHONE_PUB" --yes "$SITE" ||
     bad "wgsite --add-client phone --key exited $?: $MF_ERR"
@@ -128,7 +133,8 @@ verdict config "laptop $LAPTOP_ADDR, phone $PHONE_ADDR; wg-quick strip accepts b
 # ---------------------------------------------------------------- 4. qr
 log "qr: the PNGs decode (zbarimg) to the configs"
 for c in laptop phone; do
-    got=$(zbarimg -q --raw "$D/$c.png" 2>&1)
+    # zbarimg complains about D-Bus on stderr in a machine without it: only stdout counts.
+    got=$(zbarimg -q --raw "$D/$c.png" 2>/dev/null)
     [ "$got" = "$(cat "$D/cl-$c.conf")" ] || bad "the $c QR code decodes to something else: $(diff <(printf '%s\n' "$got") "$D/cl-$c.conf" | head -5 | tr '\n' ' ')"
     [ "$(stat -c %a "$D/$c.png")" = 600 ] || bad "$c.png is not 0600 (it holds the private key)"
 done
@@ -187,7 +193,7 @@ refuse() { # WHAT WANT-IN-MESSAGE ARGS...
     [ "$BEFORE" = "$(site_listing)" ] || bad "$what: the site directory changed"
 }
 refuse not-a-key "key" --add-client tablet --attach h1 --key not-a-key
-refuse dup-key "$PHONE_PUB" --add-client tablet --attach h1 --key "$PHONE_PUB"
+refuse dup-key "key of client phone" --add-client tablet --attach h1 --key "$PHONE_PUB"
 refuse dup-name "phone" --add-client phone --attach h1 --key "$(wg genkey | wg pubkey)"
 refuse host-name "h3" --add-client h3 --attach h1 --key "$(wg genkey | wg pubkey)"
 refuse outside-pool "192.0.2.5" --add-client tablet --attach h1 --key "$(wg genkey | wg pubkey)" --address 192.0.2.5
