@@ -34,6 +34,11 @@ final class WireReader {
     this.pos = start;
   }
 
+  /** The record this reads, as errors name it. */
+  String record() {
+    return record;
+  }
+
   RecordException error(String field, String why) {
     return new RecordException(record, "field '" + field + "': " + why);
   }
