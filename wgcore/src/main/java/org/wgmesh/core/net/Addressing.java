@@ -105,11 +105,11 @@ public final class Addressing {
    * ({@code P:0:3::/64} has host bits set and means {@code P::/64}, the rows' common /64).
    */
   public static IpPrefix overlayNetwork6(IpPrefix tunnelPrefix) {
-    return new IpPrefix(inSubnet(tunnelPrefix, 3, 0), OVERLAY6_PREFIX_LENGTH);
+    return new IpPrefix(inSubnet(tunnelPrefix, 3, 0), ROW_PREFIX_LENGTH);
   }
 
-  /** Prefix length of {@link #overlayNetwork6}: the fifth group tells the rows apart. */
-  public static final int OVERLAY6_PREFIX_LENGTH = 80;
+  /** Prefix length of the rows under {@code P:0::/64} (mesh addresses P:0:1::/80, the overlay P:0:3::/80): the fifth group tells them apart. */
+  public static final int ROW_PREFIX_LENGTH = 80;
 
   /** Name of the WireGuard interface towards client {@code c} on the hosts it attaches to. */
   public static String clientInterfaceName(int c) {

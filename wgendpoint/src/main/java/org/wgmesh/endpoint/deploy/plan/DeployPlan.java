@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.wgmesh.core.model.LinkSettings;
 import org.wgmesh.core.model.MeshLinks;
+import org.wgmesh.core.net.Addressing;
 import org.wgmesh.core.net.IpAddress;
 import org.wgmesh.core.net.IpPrefix;
 import org.wgmesh.endpoint.settings.EndpointConfig;
@@ -39,6 +40,10 @@ import org.wgmesh.endpoint.settings.EndpointConfig;
  * @param layout the paths every file and socket goes to
  * @param settings the endpoint settings it was planned with (templates read settings from here)
  * @param linkSettings the link settings in force: the site's with this endpoint's overrides
+ * @param meshAddress this host's mesh address ({@code P:0:1::n}, issue 25): on the namespace's
+ *     loopback, announced by BGP
+ * @param tunnelPrefix the site's tunnel prefix, from which every host's mesh address derives
+ * @param overlay the VXLAN overlay on this host, when the site has one
  */
 public record DeployPlan(
     String domain,
@@ -63,7 +68,10 @@ public record DeployPlan(
     List<LanOrigin> peerLans,
     Layout layout,
     EndpointConfig settings,
-    LinkSettings linkSettings) {
+    LinkSettings linkSettings,
+    IpAddress meshAddress,
+    IpPrefix tunnelPrefix,
+    Optional<OverlayPlan> overlay) {
   public DeployPlan {
     Objects.requireNonNull(namespace, "namespace");
     trustAddresses = List.copyOf(trustAddresses);
@@ -75,6 +83,22 @@ public record DeployPlan(
     Objects.requireNonNull(layout, "layout");
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(linkSettings, "linkSettings");
+    Objects.requireNonNull(meshAddress, "meshAddress");
+    Objects.requireNonNull(tunnelPrefix, "tunnelPrefix");
+    Objects.requireNonNull(overlay, "overlay");
+  }
+
+  /** Host {@code n}'s mesh address as a /128: what BGP accepts from n's AS only. */
+  public IpPrefix meshAddressOf(int n) {
+    return new IpPrefix(Addressing.meshAddress(tunnelPrefix, n), 128);
+  }
+
+  /**
+   * The network of every mesh address, {@code P:0:1::/80}: unreachable in the namespace unless BGP
+   * has a route, so a mesh address without one is never sent out in clear by the default route.
+   */
+  public IpPrefix meshAddressRow() {
+    return new IpPrefix(meshAddress, Addressing.ROW_PREFIX_LENGTH).masked();
   }
 
   /**
