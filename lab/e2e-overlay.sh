@@ -79,8 +79,8 @@ verdict mesh "3 hosts, converged in ${CONV:-?} ms, tunnel prefix $P::/48"
 log "mesh address: on every namespace's lo, announced by BGP, reachable from every other host's"
 PAIRS=0
 for a in $HOSTS; do
-    in_ns "$a" ip -6 -o addr show dev lo | grep -q " $(mesh_address "$a")/128 " ||
-        bad "h$a: lo has no $(mesh_address "$a")/128: $(in_ns "$a" ip -6 -o addr show dev lo | awk '{print $4}' | tr '\n' ' ')"
+    lo=$(in_ns "$a" ip -6 -o addr show dev lo | awk '{print $4}')
+    grep -qx "$(mesh_address "$a")/128" <<<"$lo" || bad "h$a: lo has no $(mesh_address "$a")/128: $(tr '\n' ' ' <<<"$lo")"
     for b in $HOSTS; do
         [ "$a" = "$b" ] && continue
         route=$(in_ns "$a" ip -6 route show "$(mesh_address "$b")/128")
@@ -120,8 +120,10 @@ fi
 # shellcheck disable=SC2086
 deploy_all $HOSTS
 for n in $HOSTS; do
-    in_ns "$n" ip -d link show "$DEV" 2>/dev/null | grep -q "vxlan id $VNI local $(mesh_address "$n") .*dstport $PORT" ||
-        bad "h$n: $DEV is not VXLAN $VNI from $(mesh_address "$n") port $PORT: $(in_ns "$n" ip -d link show "$DEV" 2>&1 | tr '\n' ' ')"
+    # Output read whole, then matched: with pipefail, grep -q closing a pipe early fails it.
+    dev=$(in_ns "$n" ip -d link show "$DEV" 2>&1)
+    grep -q "vxlan id $VNI local $(mesh_address "$n") .*dstport $PORT" <<<"$dev" ||
+        bad "h$n: $DEV is not VXLAN $VNI from $(mesh_address "$n") port $PORT: $(tr '\n' ' ' <<<"$dev")"
 done
 verdict overlay-on "bad VNI refused (exit $rc: $REFUSAL), site unchanged; overlay published, dry run shows it, deployed on 3 hosts"
 
@@ -148,20 +150,24 @@ for n in $HOSTS; do
     [ "$mtu" = "$MTU" ] || bad "h$n: $DEV has MTU $mtu, want $MTU"
 done
 # The VXLAN port takes packets only over WireGuard from mesh addresses (the guard table).
-in_ns 1 nft list table inet wgmesh_overlay 2>/dev/null | grep -q "udp dport $PORT counter" ||
-    bad "h1: no guard table for the VXLAN port"
-# A second deploy changes nothing.
-mf_deploy 2 || bad "second wgdeploy on h2: $MF_ERR"
-grep -qi "overlay\|fdb" <<<"$MF_OUT" && bad "the second deploy on h2 touched the overlay: $MF_OUT"
-verdict overlay "arping answered $ARP of 3 pairs, IPv6 ping over $DEV, fdb entries per host $FDB(one per peer), MTU $MTU, redeploy changes nothing"
+guard=$(in_ns 1 nft list table inet wgmesh_overlay 2>&1)
+grep -q "udp dport $PORT counter" <<<"$guard" || bad "h1: no guard table for the VXLAN port: $guard"
+# wgdeploy --check stays healthy with the overlay.
+mf_check 1 >/dev/null || bad "wgdeploy --check on h1 with the overlay exited $?: $(grep -E '^FAIL|^error' <<<"$MF_OUT"$'\n'"$MF_ERR" | tr '\n' ';')"
+# A second deploy changes nothing (-v lists every step it runs).
+mf_deploy 2 -v || bad "second wgdeploy on h2: $MF_ERR"
+grep -q "step: .*\(overlay\|$DEV\|mesh address\)" <<<"$MF_ERR" &&
+    bad "the second deploy on h2 ran: $(grep 'step: ' <<<"$MF_ERR" | tr '\n' ' ')"
+verdict overlay "arping answered $ARP of 3 pairs, IPv6 ping over $DEV, fdb entries per host $FDB(one per peer), MTU $MTU, guard table, --check healthy, redeploy changes nothing"
 
 # ---------------------------------------------------------------- 5. overlay-off
 log "overlay off: the section removed, published, deployed"
 cp "$SITE.before-overlay" "$SITE"
 mf__run site -- "$MF_BIN/wgsite" "$SITE" || bad "wgsite without the overlay: $MF_ERR"
 mf_publish || bad "wgpub without the overlay: $MF_ERR"
-# shellcheck disable=SC2086
-deploy_all $HOSTS
+mf_deploy 1 -v || bad "wgdeploy on h1 without the overlay: $MF_ERR"
+grep -q "step: remove overlay $DEV" <<<"$MF_ERR" || bad "the deploy on h1 did not say 'remove overlay $DEV': $MF_ERR"
+deploy_all 2 3
 for n in $HOSTS; do
     in_ns "$n" ip link show "$DEV" >/dev/null 2>&1 && bad "h$n: $DEV is still there"
     in_ns "$n" nft list table inet wgmesh_overlay >/dev/null 2>&1 && bad "h$n: the guard table is still there"
