@@ -108,7 +108,10 @@ public final class Addressing {
     return new IpPrefix(inSubnet(tunnelPrefix, 3, 0), ROW_PREFIX_LENGTH);
   }
 
-  /** Prefix length of the rows under {@code P:0::/64} (mesh addresses P:0:1::/80, the overlay P:0:3::/80): the fifth group tells them apart. */
+  /**
+   * Prefix length of the rows under {@code P:0::/64} (mesh addresses P:0:1::/80, the overlay
+   * P:0:3::/80): the fifth group tells them apart.
+   */
   public static final int ROW_PREFIX_LENGTH = 80;
 
   /** Name of the WireGuard interface towards client {@code c} on the hosts it attaches to. */
