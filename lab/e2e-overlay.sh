@@ -152,13 +152,19 @@ done
 # The VXLAN port takes packets only over WireGuard from mesh addresses (the guard table).
 guard=$(in_ns 1 nft list table inet wgmesh_overlay 2>&1)
 grep -q "udp dport $PORT counter" <<<"$guard" || bad "h1: no guard table for the VXLAN port: $guard"
+# A LAN client of h1 sends UDP to h1's mesh address at the VXLAN port: the guard drops it (its
+# counter), while the overlay's own packets (over WireGuard, from mesh addresses) passed above.
+ml_exec h1-lan -- bash -c "for i in 1 2 3; do echo inject >/dev/udp/$(mesh_address 1)/$PORT; done" 2>/dev/null
+sleep 0.3
+DROPPED=$(in_ns 1 nft list table inet wgmesh_overlay 2>/dev/null | awk '/udp dport '"$PORT"' counter/ {for (i = 1; i < NF; i++) if ($i == "packets") print $(i + 1)}')
+[ "${DROPPED:-0}" -ge 3 ] || bad "h1: the guard counted ${DROPPED:-no} dropped packets from the LAN, want 3 or more"
 # wgdeploy --check stays healthy with the overlay.
 mf_check 1 >/dev/null || bad "wgdeploy --check on h1 with the overlay exited $?: $(grep -E '^FAIL|^error' <<<"$MF_OUT"$'\n'"$MF_ERR" | tr '\n' ';')"
 # A second deploy changes nothing (-v lists every step it runs).
 mf_deploy 2 -v || bad "second wgdeploy on h2: $MF_ERR"
 grep -q "step: .*\(overlay\|$DEV\|mesh address\)" <<<"$MF_ERR" &&
     bad "the second deploy on h2 ran: $(grep 'step: ' <<<"$MF_ERR" | tr '\n' ' ')"
-verdict overlay "arping answered $ARP of 3 pairs, IPv6 ping over $DEV, fdb entries per host $FDB(one per peer), MTU $MTU, guard table, --check healthy, redeploy changes nothing"
+verdict overlay "arping answered $ARP of 3 pairs, IPv6 ping over $DEV, fdb entries per host $FDB(one per peer), MTU $MTU, guard dropped ${DROPPED:-0} LAN packets to the VXLAN port, --check healthy, redeploy changes nothing"
 
 # ---------------------------------------------------------------- 5. overlay-off
 log "overlay off: the section removed, published, deployed"
