@@ -23,6 +23,7 @@ PACKAGES=(
   prometheus-node-exporter curl            # the e2e lab scrapes the endpoint metrics through it
   openssl                                  # the tests' and the enrolment labs' certificates (TestPki, lab/pki.sh)
   faketime                                 # lab/e2e-keys.sh moves the commands' clock forward
+  iputils-arping                           # lab/e2e-overlay.sh: ARP across the VXLAN overlay
   time                                     # GNU time: peak memory in scripts/bench-topology.sh
   chromium                                 # lab/e2e-enrol.sh opens the status page in it (headless)
   zbar-tools                               # zbarimg: the clients lab decodes the config's QR code (issue 25)

@@ -10,6 +10,8 @@ define MESH_ASN = ${self.asn};
 # within a LAN prefix of the host whose AS ends its AS path (bgp_path.last): no host can take over
 # another host's LAN, or a more specific of it, under its own AS. Rejected as well: link and
 # tunnel prefixes, default routes, and our own prefixes coming back (MESH_ASN is not listed).
+# Each host's mesh address (a /128 under the tunnel prefix, issue 25) is accepted from its own AS
+# only, like its LANs.
 # Transit still works: host C's route relayed by host B has the path "B C", origin C.
 # BGP does not authenticate the path, so a host can still forge one that ends in another host's
 # AS (docs/security.md).
@@ -26,7 +28,7 @@ function mesh_origin_v4() {
 function mesh_origin_v6() {
   case bgp_path.last {
 <#list bgp.origins as o>
-    ${o.asn}: return <@within o.v6/>; # ${o.hostname}
+    ${o.asn}: return net ~ [ ${o.meshAddress} ] || <@within o.v6/>; # ${o.hostname}
 </#list>
     else: return false;
   }
@@ -40,7 +42,7 @@ function mesh_own_v4() {
 
 function mesh_own_v6() {
   if source = RTS_BGP then return false;
-  return <@within bgp.ownV6/>;
+  return net ~ [ ${bgp.meshAddress} ] || <@within bgp.ownV6/>;
 }
 
 <#if bgp.hasClients>
@@ -164,6 +166,13 @@ protocol direct lan {
   ipv4;
   ipv6;
   interface "${trust.interface}";
+}
+
+# This host's mesh address on the namespace's loopback (issue 25): announced to every peer, so
+# every host reaches it (the VXLAN overlay's endpoint, the host's "tunnel" address in DNS).
+protocol direct mesh_address {
+  ipv6 { import where net ~ [ ${bgp.meshAddress} ]; };
+  interface "lo";
 }
 
 # Routes learned over the mesh (and local static ones) go to the kernel; nothing is learned from it.

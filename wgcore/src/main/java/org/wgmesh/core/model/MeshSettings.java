@@ -2,6 +2,7 @@ package org.wgmesh.core.model;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.wgmesh.core.net.IpPrefix;
 
 /**
@@ -14,6 +15,7 @@ import org.wgmesh.core.net.IpPrefix;
  * @param allowedLanPrefixes the prefixes hosts may announce; BGP import filters accept only these
  * @param topology the topology policy, from which every endpoint computes its links
  * @param links the mesh-wide link settings (MTU, keepalive, BFD; issues 20 and 21)
+ * @param overlay the VXLAN overlay (issue 25), when the site has one
  */
 public record MeshSettings(
     String domain,
@@ -22,7 +24,8 @@ public record MeshSettings(
     int portbase,
     List<IpPrefix> allowedLanPrefixes,
     Topology topology,
-    LinkSettings links) {
+    LinkSettings links,
+    Optional<VxlanOverlay> overlay) {
 
   public MeshSettings {
     Objects.requireNonNull(domain, "domain");
@@ -31,6 +34,27 @@ public record MeshSettings(
     allowedLanPrefixes = List.copyOf(allowedLanPrefixes);
     Objects.requireNonNull(topology, "topology");
     Objects.requireNonNull(links, "links");
+    Objects.requireNonNull(overlay, "overlay");
+  }
+
+  /** Settings without an overlay. */
+  public MeshSettings(
+      String domain,
+      String locus,
+      IpPrefix tunnelPrefix,
+      int portbase,
+      List<IpPrefix> allowedLanPrefixes,
+      Topology topology,
+      LinkSettings links) {
+    this(
+        domain,
+        locus,
+        tunnelPrefix,
+        portbase,
+        allowedLanPrefixes,
+        topology,
+        links,
+        Optional.empty());
   }
 
   /** Settings with the default link settings ({@link LinkSettings#DEFAULT}). */
@@ -46,6 +70,13 @@ public record MeshSettings(
 
   /** A copy with {@code l} as the link settings. */
   public MeshSettings withLinks(LinkSettings l) {
-    return new MeshSettings(domain, locus, tunnelPrefix, portbase, allowedLanPrefixes, topology, l);
+    return new MeshSettings(
+        domain, locus, tunnelPrefix, portbase, allowedLanPrefixes, topology, l, overlay);
+  }
+
+  /** A copy with {@code o} as the VXLAN overlay (empty: none). */
+  public MeshSettings withOverlay(Optional<VxlanOverlay> o) {
+    return new MeshSettings(
+        domain, locus, tunnelPrefix, portbase, allowedLanPrefixes, topology, links, o);
   }
 }

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  *   <li>Host n's mesh address: {@code P:0:1::n}/128 (n in hex), on its namespace's loopback and
  *       announced by BGP: one stable address per host whatever its links (names, the overlay).
  *   <li>Clients (issue 25): the default IPv6 client pool is {@code P:0:2::/80}; client c's
- *       interface on each host it attaches to is {@code wgc<c>}. {@code P:0:3::/64} is kept for the
+ *       interface on each host it attaches to is {@code wgc<c>}. {@code P:0:3::/80} is kept for the
  *       VXLAN overlay's addresses.
  * </ul>
  *
@@ -99,13 +99,23 @@ public final class Addressing {
    * fifth group (a /64 would be {@code P:0::/64}, which holds the mesh addresses too).
    */
   public static IpPrefix clientPool6(IpPrefix tunnelPrefix) {
-    return new IpPrefix(inSubnet(tunnelPrefix, 2, 0), 80);
+    return new IpPrefix(inSubnet(tunnelPrefix, 2, 0), ROW_PREFIX_LENGTH);
   }
 
-  /** The /64 kept for the VXLAN overlay's addresses, {@code P:0:3::/64}. */
+  /**
+   * The network of the VXLAN overlay's IPv6 addresses, {@code P:0:3::/80}. An /80, not a /64: the
+   * rows under {@code P:0::/64} differ in the fifth group (the 3 here), which a /64 would not cover
+   * ({@code P:0:3::/64} has host bits set and means {@code P::/64}, the rows' common /64).
+   */
   public static IpPrefix overlayNetwork6(IpPrefix tunnelPrefix) {
-    return new IpPrefix(inSubnet(tunnelPrefix, 3, 0), 64);
+    return new IpPrefix(inSubnet(tunnelPrefix, 3, 0), ROW_PREFIX_LENGTH);
   }
+
+  /**
+   * Prefix length of the rows under {@code P:0::/64} (mesh addresses P:0:1::/80, the overlay
+   * P:0:3::/80): the fifth group tells them apart.
+   */
+  public static final int ROW_PREFIX_LENGTH = 80;
 
   /** Name of the WireGuard interface towards client {@code c} on the hosts it attaches to. */
   public static String clientInterfaceName(int c) {
@@ -113,6 +123,30 @@ public final class Addressing {
       throw new IllegalArgumentException("client number must be 1.." + MAX_CLIENT + ": " + c);
     }
     return "wgc" + c;
+  }
+
+  /**
+   * Host {@code n}'s address in an overlay network (issue 25): the network's address plus n, with
+   * the network's prefix length ({@code 198.51.100.0/24} gives host 7 {@code 198.51.100.7/24},
+   * {@code P:0:3::/64} gives {@code P:0:3::7/64}).
+   *
+   * @throws IllegalArgumentException when the network has no such address (an IPv4 network's
+   *     broadcast address and beyond)
+   */
+  public static IpPrefix overlayAddress(IpPrefix network, int n) {
+    checkHost(n);
+    int hostBits = (network.isV6() ? 128 : 32) - network.length();
+    if (hostBits < 63 && n > (1L << hostBits) - (network.isV6() ? 1 : 2)) {
+      throw new IllegalArgumentException("host number " + n + " has no address in " + network);
+    }
+    byte[] b = network.network().bytes();
+    int carry = n;
+    for (int i = b.length - 1; i >= 0 && carry > 0; i--) {
+      int v = (b[i] & 0xff) + (carry & 0xff);
+      b[i] = (byte) v;
+      carry = (carry >>> 8) + (v >>> 8);
+    }
+    return new IpPrefix(IpPrefix.of(b), network.length());
   }
 
   // P:0:subnet::index, for the rows under P:0::/32.

@@ -20,6 +20,8 @@ import org.wgmesh.core.model.BfdProfile;
 import org.wgmesh.core.model.LinkSettings;
 import org.wgmesh.core.model.MeshSettings;
 import org.wgmesh.core.model.Topology;
+import org.wgmesh.core.model.VxlanOverlay;
+import org.wgmesh.core.net.IpPrefix;
 
 /**
  * The public, signed mesh record at {@code <domain>}: mesh settings, the site's public keys, a
@@ -77,6 +79,12 @@ public record MeshRecord(
    * members', written only when there are clients.
    */
   static final int EXT_CLIENTS = 6;
+
+  /**
+   * Extension tag of the VXLAN overlay (issue 25), written only when the site has one: u32 VNI, u16
+   * port, the IPv6 network (prefix, /64../80), then the IPv4 network as a list of 0 or 1 prefixes.
+   */
+  static final int EXT_OVERLAY = 7;
 
   /**
    * @throws IllegalArgumentException when a value cannot be carried by the format (domain not lower
@@ -159,6 +167,7 @@ public record MeshRecord(
       c.raw(bitmap(clients, clients.last()));
       w.u8(EXT_CLIENTS).bytes16(c.toByteArray());
     }
+    settings.overlay().ifPresent(o -> w.u8(EXT_OVERLAY).bytes16(overlayValue(o)));
     byte[] envelope = Envelope.build(name(), Envelope.TYPE_MESH, w.toByteArray(), siteSigning);
     return new TxtRecordSet(name(), ttl, TxtChunks.split(envelope));
   }
@@ -340,7 +349,8 @@ public record MeshRecord(
       throw r.error("expires", "expiry " + expires + " is not after issue " + issued);
     }
     MeshSettings settings =
-        new MeshSettings(domain, locus, tunnel, portbase, allowed, topology, ext.links);
+        new MeshSettings(
+            domain, locus, tunnel, portbase, allowed, topology, ext.links, ext.overlay);
     return builder()
         .settings(settings)
         .siteSigningKey(signing)
@@ -359,14 +369,16 @@ public record MeshRecord(
   /**
    * Optional extensions after the member bitmap: {@code u8 tag, bytes16 value}, tags strictly
    * increasing. Tag 1 is the next site signing key, tag 2 the next site box key (32 bytes each),
-   * tag 3 the link MTU, tag 4 the keepalive (u16 each), tag 5 the BFD profile (ASCII); unknown tags
-   * are skipped (they are signed, so a later format can add some that older readers ignore).
+   * tag 3 the link MTU, tag 4 the keepalive (u16 each), tag 5 the BFD profile (ASCII), tag 6 the
+   * client numbers, tag 7 the VXLAN overlay; unknown tags are skipped (they are signed, so a later
+   * format can add some that older readers ignore).
    */
   private record Extensions(
       Optional<Ed25519PublicKey> signing,
       Optional<X25519PublicKey> box,
       LinkSettings links,
-      SortedSet<Integer> clients) {}
+      SortedSet<Integer> clients,
+      Optional<VxlanOverlay> overlay) {}
 
   private static Extensions readExtensions(
       WireReader r, Ed25519PublicKey signing, X25519PublicKey box) {
@@ -374,6 +386,7 @@ public record MeshRecord(
     Optional<X25519PublicKey> nextBox = Optional.empty();
     LinkSettings links = LinkSettings.DEFAULT;
     SortedSet<Integer> clients = new TreeSet<>();
+    Optional<VxlanOverlay> overlay = Optional.empty();
     int last = 0;
     while (r.remaining() > 0) {
       int tag = r.u8("extensions.tag");
@@ -432,9 +445,46 @@ public record MeshRecord(
         if (clients.isEmpty()) {
           throw r.error("clients", "an empty client list is written as none");
         }
+      } else if (tag == EXT_OVERLAY) {
+        overlay = Optional.of(overlay(r.record(), value));
       }
     }
-    return new Extensions(next, nextBox, links, clients);
+    return new Extensions(next, nextBox, links, clients, overlay);
+  }
+
+  /** The value of extension 7: see {@link #EXT_OVERLAY}. */
+  private static byte[] overlayValue(VxlanOverlay o) {
+    return new WireWriter()
+        .u32(o.vni())
+        .u16(o.port())
+        .prefix(o.ipv6())
+        .prefixes(o.ipv4().stream().toList())
+        .toByteArray();
+  }
+
+  /** Extension 7 read back, every value checked as the site file checks it. */
+  private static VxlanOverlay overlay(String record, byte[] value) {
+    WireReader v = new WireReader(record, value);
+    long vni = v.u32("overlay.vni");
+    if (vni < 1 || vni > VxlanOverlay.MAX_VNI) {
+      throw v.error("overlay.vni", vni + " is out of range 1.." + VxlanOverlay.MAX_VNI);
+    }
+    int port = v.u16("overlay.port");
+    if (port < 1) {
+      throw v.error("overlay.port", "must be 1..65535, is 0");
+    }
+    IpPrefix ipv6 = v.prefix("overlay.ipv6");
+    if (!ipv6.isV6()
+        || ipv6.length() < VxlanOverlay.IPV6_LENGTH
+        || ipv6.length() > VxlanOverlay.MAX_IPV6_LENGTH) {
+      throw v.error("overlay.ipv6", "must be an IPv6 /64 to /80, is " + ipv6);
+    }
+    List<IpPrefix> ipv4 = v.prefixes("overlay.ipv4");
+    if (ipv4.size() > 1 || ipv4.stream().anyMatch(p -> p.isV6() || p.length() > 30)) {
+      throw v.error("overlay.ipv4", "must be none or one IPv4 network up to /30, is " + ipv4);
+    }
+    v.end("overlay");
+    return new VxlanOverlay((int) vni, port, ipv4.stream().findFirst(), ipv6);
   }
 
   /** A two-byte big-endian extension value. */

@@ -606,7 +606,8 @@ public final class PublicationPlanner {
         s.portbase(),
         s.allowedLanPrefixes(),
         s.topology(),
-        s.links());
+        s.links(),
+        s.overlay());
   }
 
   private static void checkSettings(String domain, MeshSettings s) {

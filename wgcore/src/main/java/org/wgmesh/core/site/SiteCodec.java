@@ -11,6 +11,8 @@ import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.model.LinkSettings;
 import org.wgmesh.core.model.MeshSettings;
 import org.wgmesh.core.model.Topology;
+import org.wgmesh.core.model.VxlanOverlay;
+import org.wgmesh.core.net.Addressing;
 import org.wgmesh.core.yaml.YamlDocuments;
 
 /**
@@ -63,6 +65,20 @@ final class SiteCodec {
     return t;
   }
 
+  /** {@code overlay: vxlan:} with the port and IPv6 network written as the defaults allow. */
+  private static Map<String, Object> overlay(VxlanOverlay o, MeshSettings s) {
+    Map<String, Object> vx = new LinkedHashMap<>();
+    vx.put("vni", o.vni());
+    vx.put("port", o.port());
+    o.ipv4().ifPresent(p -> vx.put("ipv4", p.toString()));
+    vx.put(
+        "ipv6",
+        o.ipv6().equals(Addressing.overlayNetwork6(s.tunnelPrefix()))
+            ? SiteSpec.DEFAULT_OVERLAY_IPV6
+            : o.ipv6().toString());
+    return Map.of("vxlan", vx);
+  }
+
   /** The YAML text for {@code site}: keys in a fixed order, hosts by number. */
   static String render(Site site) {
     MeshSettings s = site.settings();
@@ -83,6 +99,8 @@ final class SiteCodec {
     if (s.links().bfd() != LinkSettings.DEFAULT.bfd()) {
       m.put("bfd", s.links().bfd().text());
     }
+    // The overlay only when set, so a site without one keeps its file as it was.
+    s.overlay().ifPresent(o -> m.put(SiteSpec.OVERLAY, overlay(o, s)));
     m.put("publish", site.publishTarget());
     m.put("ttl", site.ttl().getSeconds());
     m.put("record-lifetime", Durations.format(site.recordLifetime()));

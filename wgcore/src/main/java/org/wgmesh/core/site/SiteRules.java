@@ -11,6 +11,7 @@ import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.model.MeshLinks;
 import org.wgmesh.core.model.MeshSettings;
+import org.wgmesh.core.model.VxlanOverlay;
 import org.wgmesh.core.net.Addressing;
 import org.wgmesh.core.net.AsnRange;
 import org.wgmesh.core.net.IpPrefix;
@@ -125,6 +126,7 @@ final class SiteRules {
         }
       }
     }
+    settings.overlay().ifPresent(o -> checkOverlay(source, at, settings, o, hosts, lans));
     MeshLinks.check(settings.topology(), hosts)
         .ifPresent(
             problem -> {
@@ -165,6 +167,66 @@ final class SiteRules {
   }
 
   private record Lan(IpPrefix prefix, int host, String path) {}
+
+  /**
+   * The VXLAN overlay (issue 25): its IPv4 network has an address for every host number, and
+   * neither of its networks shares addresses with a LAN; an IPv6 /64 of the operator's lies outside
+   * the tunnel prefix (whose /64s are links and the rows of {@link Addressing}).
+   */
+  private static void checkOverlay(
+      String source,
+      Locator at,
+      MeshSettings settings,
+      VxlanOverlay overlay,
+      List<HostEntry> hosts,
+      List<Lan> lans) {
+    String v4 = "overlay.vxlan.ipv4";
+    String v6 = "overlay.vxlan.ipv6";
+    if (overlay.ipv4().isPresent()) {
+      IpPrefix net = overlay.ipv4().get();
+      long highest = VxlanOverlay.highestIpv4Host(net);
+      for (int i = 0; i < hosts.size(); i++) {
+        if (hosts.get(i).number() > highest) {
+          throw fail(
+              source,
+              at,
+              v4,
+              net
+                  + " has addresses for host numbers 1.."
+                  + highest
+                  + ", but "
+                  + at.where("hosts[" + i + "].number")
+                  + " is "
+                  + hosts.get(i).number(),
+              "give a larger network (host n gets the n-th address)");
+        }
+      }
+    }
+    boolean defaultV6 = overlay.ipv6().equals(Addressing.overlayNetwork6(settings.tunnelPrefix()));
+    if (!defaultV6 && overlay.ipv6().overlaps(settings.tunnelPrefix())) {
+      throw fail(
+          source,
+          at,
+          v6,
+          overlay.ipv6() + " is inside the tunnel prefix " + settings.tunnelPrefix(),
+          "write 'default' for " + Addressing.overlayNetwork6(settings.tunnelPrefix()));
+    }
+    for (Lan l : lans) {
+      for (IpPrefix net :
+          overlay.ipv4().isPresent()
+              ? List.of(overlay.ipv4().get(), overlay.ipv6())
+              : List.of(overlay.ipv6())) {
+        if (net.isV6() == l.prefix().isV6() && net.overlaps(l.prefix())) {
+          throw fail(
+              source,
+              at,
+              net.isV6() ? v6 : v4,
+              net + " overlaps the LAN " + l.prefix() + " (" + at.where(l.path()) + ")",
+              "the overlay needs addresses of its own");
+        }
+      }
+    }
+  }
 
   /**
    * A host's {@code previous-key} (a scheduled key switch) is still in use until the switch: it may

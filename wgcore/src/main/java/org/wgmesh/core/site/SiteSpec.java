@@ -27,6 +27,7 @@ import org.wgmesh.core.model.KeySwitch;
 import org.wgmesh.core.model.LinkSettings;
 import org.wgmesh.core.model.MeshSettings;
 import org.wgmesh.core.model.Topology;
+import org.wgmesh.core.model.VxlanOverlay;
 import org.wgmesh.core.net.Addressing;
 import org.wgmesh.core.net.AsnRange;
 import org.wgmesh.core.net.DomainName;
@@ -155,7 +156,8 @@ record SiteSpec(
           "hosts",
           "retired",
           EnrolmentSpec.KEY,
-          ClientSpec.KEY);
+          ClientSpec.KEY,
+          "overlay");
   static final Set<String> KEY_KEYS =
       Set.of(
           "signing-public",
@@ -180,6 +182,15 @@ record SiteSpec(
           "enrolled-as");
   static final Set<String> RETIRED_KEYS = Set.of("number", "uuid");
   static final Set<String> TOPOLOGY_KEYS = Set.of("policy", "hubs", "hubs-per-spoke");
+
+  /** The {@code overlay:} section (issue 25) and its one kind, {@code vxlan:}. */
+  static final String OVERLAY = "overlay";
+
+  static final Set<String> OVERLAY_KEYS = Set.of("vxlan");
+  static final Set<String> VXLAN_KEYS = Set.of("vni", "port", "ipv4", "ipv6");
+
+  /** {@code overlay.vxlan.ipv6: default}: the site's {@code P:0:3::/64}. */
+  static final String DEFAULT_OVERLAY_IPV6 = "default";
 
   private static final Pattern LOCUS = Pattern.compile("[a-z][a-z0-9-]{0,14}");
   private static final Pattern URI_FORM = Pattern.compile("[a-z][a-z0-9+.-]*:\\S.*");
@@ -248,7 +259,15 @@ record SiteSpec(
     Topology topology =
         YamlNode.optional(top, "topology").map(n -> topology(n, hosts)).orElse(Topology.FULL_MESH);
     MeshSettings settings =
-        new MeshSettings(domain, locus, tunnel, portbase, allowed, topology, linkSettings(top));
+        new MeshSettings(
+            domain,
+            locus,
+            tunnel,
+            portbase,
+            allowed,
+            topology,
+            linkSettings(top),
+            YamlNode.optional(top, OVERLAY).map(n -> overlay(n, tunnel)));
     List<YamlNode> retiredNodes =
         YamlNode.optional(top, "retired").map(YamlNode::items).orElse(List.of());
     List<RetiredHost> retired = new ArrayList<>();
@@ -319,6 +338,52 @@ record SiteSpec(
       l = l.withBfd(convert(bfd.get(), t -> BfdProfile.parse(t, "bfd")));
     }
     return l;
+  }
+
+  /**
+   * {@code overlay: vxlan:} (issue 25): {@code vni} required, {@code port} (default 4789), {@code
+   * ipv4} (a network, optional), {@code ipv6} ({@code default}, the site's {@code P:0:3::/64}, or a
+   * /64). That every host number has an address is a rule across entries ({@link SiteRules}).
+   */
+  private static VxlanOverlay overlay(YamlNode n, IpPrefix tunnel) {
+    Map<String, YamlNode> kinds = n.entries(OVERLAY_KEYS);
+    YamlNode vx = n.require(kinds, "vxlan");
+    Map<String, YamlNode> e = vx.entries(VXLAN_KEYS);
+    int vni = (int) vx.require(e, "vni").number(1, VxlanOverlay.MAX_VNI);
+    int port =
+        YamlNode.optional(e, "port")
+            .map(p -> (int) p.number(1, 65535))
+            .orElse(VxlanOverlay.DEFAULT_PORT);
+    Optional<IpPrefix> ipv4 = YamlNode.optional(e, "ipv4").map(SiteSpec::overlayIpv4);
+    IpPrefix ipv6 =
+        YamlNode.optional(e, "ipv6")
+            .filter(v -> !v.text().equals(DEFAULT_OVERLAY_IPV6))
+            .map(v -> overlayIpv6(v, tunnel))
+            .orElseGet(() -> Addressing.overlayNetwork6(tunnel));
+    return new VxlanOverlay(vni, port, ipv4, ipv6);
+  }
+
+  private static IpPrefix overlayIpv4(YamlNode v) {
+    IpPrefix p = convert(v, t -> IpPrefix.parse(t, "ipv4"));
+    if (p.isV6()) {
+      throw v.error("is an IPv6 prefix", "give an IPv4 network such as 198.51.100.0/24");
+    }
+    if (p.length() > 30) {
+      throw v.error(
+          "/" + p.length() + " leaves no room for hosts",
+          "give a network with an address for every host number, e.g. a /24");
+    }
+    return p;
+  }
+
+  private static IpPrefix overlayIpv6(YamlNode v, IpPrefix tunnel) {
+    IpPrefix p = convert(v, t -> IpPrefix.parse(t, "ipv6"));
+    if (!p.isV6() || p.length() != VxlanOverlay.IPV6_LENGTH) {
+      throw v.error(
+          "must be an IPv6 /64 or 'default', is " + p,
+          "write 'default' for " + Addressing.overlayNetwork6(tunnel) + ", or a /64 of yours");
+    }
+    return p;
   }
 
   /** {@code next-signing-public} and {@code roll-at} come together, or neither. */

@@ -150,7 +150,17 @@ class NetTypesTest {
         .isEqualTo(Addressing.clientPool6(p));
     assertThat(Addressing.clientPool6(p).contains(new IpPrefix(Addressing.meshAddress(p, 1), 128)))
         .isFalse();
-    assertThat(Addressing.overlayNetwork6(p).toString()).isEqualTo("fd12:3456:789a:0:3::/64");
+    // An /80: the rows differ in the fifth group, which a /64 would leave in its host bits.
+    assertThat(Addressing.overlayNetwork6(p).toString()).isEqualTo("fd12:3456:789a:0:3::/80");
+    assertThat(Addressing.overlayNetwork6(p).masked()).isEqualTo(Addressing.overlayNetwork6(p));
+    assertThat(Addressing.overlayAddress(Addressing.overlayNetwork6(p), 300))
+        .hasToString("fd12:3456:789a:0:3::12c/80");
+    assertThat(Addressing.overlayAddress(IpPrefix.parse("198.51.100.0/24", "x"), 254))
+        .hasToString("198.51.100.254/24");
+    assertThat(Addressing.overlayAddress(IpPrefix.parse("10.0.0.0/16", "x"), 300))
+        .hasToString("10.0.1.44/16");
+    assertThatThrownBy(() -> Addressing.overlayAddress(IpPrefix.parse("198.51.100.0/24", "x"), 255))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThat(Addressing.clientInterfaceName(7)).isEqualTo("wgc7");
     assertThat(Addressing.CLIENT_INTERFACE_NAME.matcher("wgc7").matches()).isTrue();
     assertThat(Addressing.INTERFACE_NAME.matcher("wgc7").matches()).isFalse();

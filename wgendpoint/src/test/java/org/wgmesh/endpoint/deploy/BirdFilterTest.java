@@ -112,7 +112,21 @@ class BirdFilterTest {
           in("fd00:18:1::/64", List.of(64603L, 64601L), false, "our own IPv6 LAN coming back"),
           in("fd00:18:5::/64", List.of(64605L), false, "host 5 has no IPv6 LAN"),
           in("fd12:3456:789a:1:2::/80", List.of(64602L), false, "the link prefix"),
-          in("::/0", List.of(64602L), false, "an IPv6 default route"));
+          in("::/0", List.of(64602L), false, "an IPv6 default route"),
+          // Issue 25: each host's mesh address P:0:1::n/128, from its own AS only.
+          in("fd12:3456:789a:0:1::2/128", List.of(64602L), true, "host 2's mesh address"),
+          in(
+              "fd12:3456:789a:0:1::5/128",
+              List.of(64602L, 64605L),
+              true,
+              "host 5's mesh address relayed by host 2 (host 5 has no LAN)"),
+          in(
+              "fd12:3456:789a:0:1::3/128",
+              List.of(64602L),
+              false,
+              "host 2 announces host 3's mesh address"),
+          in("fd12:3456:789a:0:1::/80", List.of(64602L), false, "the row of mesh addresses"),
+          in("fd12:3456:789a:0:1::1/128", List.of(64602L, 64601L), false, "our mesh address back"));
 
   /** Routes originated on host 1 (connected or static), as the export filters see them. */
   static final List<Route> LOCAL =
@@ -123,6 +137,8 @@ class BirdFilterTest {
           in("198.18.0.0/15", List.of(), false, "the allowed list"),
           in("0.0.0.0/0", List.of(), false, "our default route"),
           in("fd00:18:1::/64", List.of(), true, "our IPv6 LAN"),
+          in("fd12:3456:789a:0:1::1/128", List.of(), true, "our mesh address (issue 25)"),
+          in("fd12:3456:789a:0:1::2/128", List.of(), false, "host 2's mesh address, static here"),
           in("fd12:3456:789a:1:2::/80", List.of(), false, "a link prefix"),
           in("fdff:a9fe::/64", List.of(), false, "the veth"));
 

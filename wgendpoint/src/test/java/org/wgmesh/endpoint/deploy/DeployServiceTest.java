@@ -304,6 +304,7 @@ class DeployServiceTest {
                 "["
                     + String.join(
                         ",",
+                        link.formatted("lo", addr.formatted("6", "fd12:3456:789a:0:1::1", 128)),
                         link.formatted(
                             "lab-vn",
                             addr.formatted("", "169.254.0.2", 30)
@@ -352,7 +353,8 @@ class DeployServiceTest {
         .respond(
             CommandResult.success(
                 "[{\"dst\":\"default\",\"gateway\":\"fdff:a9fe::1\",\"dev\":\"lab-vn\"},"
-                    + "{\"type\":\"unreachable\",\"dst\":\"fd00:18::/32\"}]"),
+                    + "{\"type\":\"unreachable\",\"dst\":\"fd00:18::/32\"},"
+                    + "{\"type\":\"unreachable\",\"dst\":\"fd12:3456:789a:0:1::/80\"}]"),
             "ip",
             "-6",
             "-n",
@@ -437,7 +439,9 @@ class DeployServiceTest {
     playDeployedHost("wg2 wg3 wg5");
     host.respond(
         CommandResult.success(
-            "[{\"ifname\":\"lan0\",\"flags\":[\"UP\"],\"addr_info\":["
+            "[{\"ifname\":\"lo\",\"flags\":[\"UP\"],\"addr_info\":["
+                + "{\"local\":\"fd12:3456:789a:0:1::1\",\"prefixlen\":128}]},"
+                + "{\"ifname\":\"lan0\",\"flags\":[\"UP\"],\"addr_info\":["
                 + "{\"local\":\"198.18.1.1\",\"prefixlen\":24},"
                 + "{\"local\":\"fd00:18:1::1\",\"prefixlen\":64}]},"
                 + "{\"ifname\":\"lab-vn\",\"flags\":[\"UP\"],\"addr_info\":["

@@ -245,10 +245,14 @@ class TemplateRendererTest {
             "neighbor fd12:3456:789a:1:5::2 as 64605;",
             "64602: return net ~ [ 198.18.2.0/24+ ]; # host2",
             "64603: return false; # host3",
-            "64603: return net ~ [ fd00:18:3::/64+ ]; # host3",
+            "64603: return net ~ [ fd12:3456:789a:0:1::3/128 ] || net ~ [ fd00:18:3::/64+ ];"
+                + " # host3",
             "64605: return false; # host5",
             "return net ~ [ 198.18.1.0/24+ ];",
-            "return net ~ [ fd00:18:1::/64+ ];",
+            "return net ~ [ fd12:3456:789a:0:1::1/128 ] || net ~ [ fd00:18:1::/64+ ];",
+            // The mesh address (issue 25): announced from lo, accepted from its origin only.
+            "protocol direct mesh_address {",
+            "ipv6 { import where net ~ [ fd12:3456:789a:0:1::1/128 ]; };",
             "import filter mesh_v4_in;",
             "export filter mesh_v6_out;",
             "interface \"lan0\";",

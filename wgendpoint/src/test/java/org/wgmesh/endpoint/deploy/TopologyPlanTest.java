@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,14 +20,18 @@ import org.wgmesh.core.exec.Command;
 import org.wgmesh.core.exec.CommandResult;
 import org.wgmesh.core.exec.ProcessCommandRunner;
 import org.wgmesh.core.model.HostEntry;
+import org.wgmesh.core.model.LinkSettings;
 import org.wgmesh.core.model.MeshLinks;
 import org.wgmesh.core.model.MeshSettings;
 import org.wgmesh.core.model.MeshView;
 import org.wgmesh.core.model.Observed;
 import org.wgmesh.core.model.Topology;
+import org.wgmesh.core.model.VxlanOverlay;
+import org.wgmesh.core.net.Addressing;
 import org.wgmesh.core.net.IpAddress;
 import org.wgmesh.core.net.IpPrefix;
 import org.wgmesh.endpoint.deploy.plan.DeployPlan;
+import org.wgmesh.endpoint.deploy.plan.OverlayPlan;
 import org.wgmesh.endpoint.deploy.plan.Planner;
 import org.wgmesh.endpoint.deploy.plan.WireGuardLink;
 import org.wgmesh.endpoint.deploy.render.Component;
@@ -114,6 +119,57 @@ class TopologyPlanTest {
             Map.entry("wg6", "51826 - 25"));
     // BGP accepts routes of every host, linked or not.
     assertThat(p.peerLans()).extracting(o -> o.number()).containsExactly(2, 3, 4, 5, 6);
+  }
+
+  /**
+   * Issue 25: a spoke's overlay replicates to every host, also the spokes it has no link to (their
+   * mesh addresses are routed through a hub), and its MTU is the site's, not its own links'.
+   */
+  @Test
+  void plan_spokeOverlay_replicatesToEveryHost_linkedOrNot() {
+    MeshView v = view(HUBS, 3, hosts());
+    VxlanOverlay o =
+        new VxlanOverlay(
+            9, 4789, Optional.empty(), Addressing.overlayNetwork6(v.settings().tunnelPrefix()));
+    MeshView on =
+        new MeshView(
+            v.settings().withOverlay(Optional.of(o)),
+            v.serial(),
+            v.issued(),
+            v.expires(),
+            v.siteSigningKey(),
+            v.siteBoxKey(),
+            v.self(),
+            v.peers());
+    DeployPlan p = Planner.plan(on, Fixtures.endpoint(ROOT));
+    assertThat(table(p)).containsOnlyKeys("wg1", "wg2");
+    OverlayPlan overlay = p.overlay().orElseThrow();
+    assertThat(overlay.remotes())
+        .extracting(Object::toString)
+        .containsExactly(
+            "fd12:3456:789a:0:1::1",
+            "fd12:3456:789a:0:1::2",
+            "fd12:3456:789a:0:1::4",
+            "fd12:3456:789a:0:1::5",
+            "fd12:3456:789a:0:1::6");
+    assertThat(overlay.local()).hasToString("fd12:3456:789a:0:1::3");
+    assertThat(overlay.addresses())
+        .extracting(Object::toString)
+        .containsExactly("fd12:3456:789a:0:3::3/80");
+    assertThat(overlay.mtu()).isEqualTo(1330);
+    // The site's MTU 1380 gives 1310 on every host, whatever the underlay of its links.
+    MeshView mtu =
+        new MeshView(
+            on.settings().withLinks(LinkSettings.DEFAULT.withMtu(OptionalInt.of(1380))),
+            v.serial(),
+            v.issued(),
+            v.expires(),
+            v.siteSigningKey(),
+            v.siteBoxKey(),
+            v.self(),
+            v.peers());
+    assertThat(Planner.plan(mtu, Fixtures.endpoint(ROOT)).overlay().orElseThrow().mtu())
+        .isEqualTo(1310);
   }
 
   @Test

@@ -17,6 +17,7 @@ import org.wgmesh.core.json.Json;
 import org.wgmesh.core.net.IpAddress;
 import org.wgmesh.core.net.IpPrefix;
 import org.wgmesh.endpoint.deploy.plan.Layout;
+import org.wgmesh.endpoint.deploy.plan.OverlayPlan;
 
 /**
  * Reads the live state of an endpoint with query commands only ({@code ip -j}, {@code wg show},
@@ -95,6 +96,8 @@ public final class HostProbe {
         SideBySide.start(() -> exists ? wireguardInterfaces(ns) : Set.<String>of());
     CompletableFuture<Boolean> forwarding =
         SideBySide.start(() -> exists && namespaceSettingsInPlace(ns, snat));
+    CompletableFuture<Optional<Vxlan.Device>> vxlan =
+        SideBySide.start(() -> exists ? vxlan(ns) : Optional.<Vxlan.Device>empty());
     CompletableFuture<Set<String>> nsRoutes =
         SideBySide.start(
             () -> {
@@ -117,7 +120,25 @@ public final class HostProbe {
         SideBySide.join(sw4),
         SideBySide.join(sw6),
         SideBySide.join(tools),
-        SideBySide.join(nft));
+        SideBySide.join(nft),
+        SideBySide.join(vxlan));
+  }
+
+  /**
+   * The overlay's VXLAN device in {@code ns} with its fdb and guard table (issue 25); one query
+   * when there is none.
+   */
+  public Optional<Vxlan.Device> vxlan(String ns) {
+    CommandResult details = runner.execute(Vxlan.details(ns, OverlayPlan.DEVICE));
+    if (!details.ok()) {
+      return Optional.empty();
+    }
+    CommandResult fdb = runner.execute(Vxlan.fdb(ns, OverlayPlan.DEVICE));
+    CommandResult guard = runner.execute(Vxlan.listGuard(ns));
+    return Vxlan.parse(
+        details.stdout(),
+        fdb.ok() ? fdb.stdout() : "",
+        guard.ok() ? Optional.of(guard.stdout()) : Optional.empty());
   }
 
   /** The namespace's kernel settings and its nft table (with the SNAT of {@code snat}). */

@@ -1,6 +1,7 @@
 package org.wgmesh.endpoint.deploy.host;
 
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -22,6 +23,7 @@ import java.util.Set;
  * @param shorewall6Running whether Shorewall6 is started
  * @param tools which optional host tools there are
  * @param nftablesTable whether wgdeploy's nftables table {@code inet wgmesh} exists
+ * @param vxlan the overlay's VXLAN device in the namespace (issue 25), when there is one
  */
 public record HostState(
     boolean namespaceExists,
@@ -35,13 +37,45 @@ public record HostState(
     boolean shorewallRunning,
     boolean shorewall6Running,
     Tools tools,
-    boolean nftablesTable) {
+    boolean nftablesTable,
+    Optional<Vxlan.Device> vxlan) {
   public HostState {
     hostLinks = Map.copyOf(hostLinks);
     nsLinks = Map.copyOf(nsLinks);
     wireguardInterfaces = Set.copyOf(wireguardInterfaces);
     nsRoutes = Set.copyOf(nsRoutes);
     hostRoutes = Set.copyOf(hostRoutes);
+    Objects.requireNonNull(vxlan, "vxlan");
+  }
+
+  /** A host without an overlay device. */
+  public HostState(
+      boolean namespaceExists,
+      Map<String, LinkInfo> hostLinks,
+      Map<String, LinkInfo> nsLinks,
+      Set<String> wireguardInterfaces,
+      boolean forwarding,
+      Set<String> nsRoutes,
+      Set<String> hostRoutes,
+      boolean birdRunning,
+      boolean shorewallRunning,
+      boolean shorewall6Running,
+      Tools tools,
+      boolean nftablesTable) {
+    this(
+        namespaceExists,
+        hostLinks,
+        nsLinks,
+        wireguardInterfaces,
+        forwarding,
+        nsRoutes,
+        hostRoutes,
+        birdRunning,
+        shorewallRunning,
+        shorewall6Running,
+        tools,
+        nftablesTable,
+        Optional.empty());
   }
 
   /**

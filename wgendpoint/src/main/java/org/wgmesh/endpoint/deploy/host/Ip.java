@@ -87,6 +87,11 @@ public final class Ip {
         : change("addr", "add", cidr, "dev", dev);
   }
 
+  /** {@code ip addr del CIDR dev DEV}. */
+  public Command addrDel(String cidr, String dev) {
+    return change("addr", "del", cidr, "dev", dev);
+  }
+
   /** {@code ip link set DEV up}. */
   public Command linkUp(String dev) {
     return change("link", "set", dev, "up");

@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.wgmesh.core.model.LinkSettings;
 import org.wgmesh.core.model.MeshLinks;
+import org.wgmesh.core.net.Addressing;
 import org.wgmesh.core.net.IpAddress;
 import org.wgmesh.core.net.IpPrefix;
 import org.wgmesh.endpoint.settings.EndpointConfig;
@@ -43,6 +44,10 @@ import org.wgmesh.endpoint.settings.EndpointConfig;
  *     client number; empty when none attaches here
  * @param clientOrigins every peer that clients attach to, as the BGP origin of their addresses,
  *     ordered by host number: what BGP accepts from each (peers without clients are left out)
+ * @param meshAddress this host's mesh address ({@code P:0:1::n}, issue 25): on the namespace's
+ *     loopback, announced by BGP
+ * @param tunnelPrefix the site's tunnel prefix, from which every host's mesh address derives
+ * @param overlay the VXLAN overlay on this host, when the site has one
  */
 public record DeployPlan(
     String domain,
@@ -69,7 +74,10 @@ public record DeployPlan(
     EndpointConfig settings,
     LinkSettings linkSettings,
     List<ClientLink> clients,
-    List<ClientOrigin> clientOrigins) {
+    List<ClientOrigin> clientOrigins,
+    IpAddress meshAddress,
+    IpPrefix tunnelPrefix,
+    Optional<OverlayPlan> overlay) {
   public DeployPlan {
     Objects.requireNonNull(namespace, "namespace");
     trustAddresses = List.copyOf(trustAddresses);
@@ -83,6 +91,9 @@ public record DeployPlan(
     Objects.requireNonNull(linkSettings, "linkSettings");
     clients = List.copyOf(clients);
     clientOrigins = List.copyOf(clientOrigins);
+    Objects.requireNonNull(meshAddress, "meshAddress");
+    Objects.requireNonNull(tunnelPrefix, "tunnelPrefix");
+    Objects.requireNonNull(overlay, "overlay");
   }
 
   /**
@@ -107,6 +118,19 @@ public record DeployPlan(
   /** The client interface named {@code interfaceName}, if planned. */
   public Optional<ClientLink> client(String interfaceName) {
     return clients.stream().filter(c -> c.interfaceName().equals(interfaceName)).findFirst();
+  }
+
+  /** Host {@code n}'s mesh address as a /128: what BGP accepts from n's AS only. */
+  public IpPrefix meshAddressOf(int n) {
+    return new IpPrefix(Addressing.meshAddress(tunnelPrefix, n), 128);
+  }
+
+  /**
+   * The network of every mesh address, {@code P:0:1::/80}: unreachable in the namespace unless BGP
+   * has a route, so a mesh address without one is never sent out in clear by the default route.
+   */
+  public IpPrefix meshAddressRow() {
+    return new IpPrefix(meshAddress, Addressing.ROW_PREFIX_LENGTH).masked();
   }
 
   /**

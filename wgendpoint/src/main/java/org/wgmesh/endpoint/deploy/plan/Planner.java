@@ -13,6 +13,7 @@ import org.wgmesh.core.model.LinkSettings;
 import org.wgmesh.core.model.MeshLinks;
 import org.wgmesh.core.model.MeshSettings;
 import org.wgmesh.core.model.MeshView;
+import org.wgmesh.core.model.VxlanOverlay;
 import org.wgmesh.core.net.Addressing;
 import org.wgmesh.core.net.IpAddress;
 import org.wgmesh.core.net.IpPrefix;
@@ -131,7 +132,35 @@ public final class Planner {
         settings,
         tuned,
         clients(mesh, view, tuned, settings),
-        clientOrigins(view));
+        clientOrigins(view),
+        Addressing.meshAddress(mesh.tunnelPrefix(), self.number()),
+        mesh.tunnelPrefix(),
+        mesh.overlay().map(o -> overlay(o, mesh, self, view.peers(), links)));
+  }
+
+  /** The VXLAN overlay on this host: see {@link OverlayPlan}. */
+  private static OverlayPlan overlay(
+      VxlanOverlay o,
+      MeshSettings mesh,
+      HostEntry self,
+      List<HostEntry> peers,
+      List<WireGuardLink> links) {
+    List<IpPrefix> addresses = new ArrayList<>();
+    o.ipv4Address(self.number()).ifPresent(addresses::add);
+    addresses.add(o.ipv6Address(self.number()));
+    IpAddress local = Addressing.meshAddress(mesh.tunnelPrefix(), self.number());
+    return new OverlayPlan(
+        OverlayPlan.DEVICE,
+        o.vni(),
+        o.port(),
+        local,
+        new IpPrefix(local, Addressing.ROW_PREFIX_LENGTH).masked(),
+        OverlayPlan.mtu(mesh.links(), links.stream().map(WireGuardLink::mtu).toList()),
+        addresses,
+        peers.stream()
+            .sorted(Comparator.comparingInt(HostEntry::number))
+            .map(p -> Addressing.meshAddress(mesh.tunnelPrefix(), p.number()))
+            .toList());
   }
 
   /**

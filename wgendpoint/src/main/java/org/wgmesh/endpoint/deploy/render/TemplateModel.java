@@ -11,6 +11,7 @@ import org.wgmesh.endpoint.deploy.plan.ClientOrigin;
 import org.wgmesh.endpoint.deploy.plan.DeployPlan;
 import org.wgmesh.endpoint.deploy.plan.LanOrigin;
 import org.wgmesh.endpoint.deploy.plan.Layout;
+import org.wgmesh.endpoint.deploy.plan.OverlayPlan;
 import org.wgmesh.endpoint.deploy.plan.VethPair;
 import org.wgmesh.endpoint.deploy.plan.WireGuardLink;
 
@@ -58,7 +59,9 @@ final class TemplateModel {
             "allowedV6", strings(p.allowedV6()),
             "ownV4", strings(p.ownLans().v4()),
             "ownV6", strings(p.ownLans().v6()),
-            "origins", p.peerLans().stream().map(TemplateModel::origin).toList(),
+            "origins", p.peerLans().stream().map(o -> withMeshAddress(origin(o), p, o)).toList(),
+            // This host's mesh address (issue 25): on the namespace's loopback, announced.
+            "meshAddress", p.meshAddressOf(p.selfNumber()).toString(),
             "transit", p.transit(),
             "fromNonTransit", p.links().stream().anyMatch(k -> !k.peerTransit()),
             "localIncludeDir", l.birdLocalDir().toString(),
@@ -90,6 +93,7 @@ final class TemplateModel {
         map(
             "bird", l.birdUnit(),
             "wireguardGo", l.wireguardGoUnitTemplate()));
+    m.put("overlay", overlay(p));
     m.put(
         "firewall",
         map(
@@ -142,6 +146,30 @@ final class TemplateModel {
         "asn", o.asn(),
         "v4", strings(o.v4()),
         "v6", strings(o.v6()));
+  }
+
+  /** An origin with its mesh address /128, which BGP accepts from that origin's AS only. */
+  private static Map<String, Object> withMeshAddress(
+      Map<String, Object> origin, DeployPlan p, LanOrigin o) {
+    origin.put("meshAddress", p.meshAddressOf(o.number()).toString());
+    return origin;
+  }
+
+  /** The VXLAN overlay (issue 25), or {@code enabled: false}. */
+  private static Map<String, Object> overlay(DeployPlan p) {
+    if (p.overlay().isEmpty()) {
+      return map("enabled", false);
+    }
+    OverlayPlan o = p.overlay().get();
+    return map(
+        "enabled", true,
+        "device", o.device(),
+        "vni", o.vni(),
+        "port", o.port(),
+        "local", o.local().toString(),
+        "mtu", o.mtu(),
+        "addresses", strings(o.addresses()),
+        "remotes", o.remotes().stream().map(Object::toString).toList());
   }
 
   static Map<String, Object> origin(LanOrigin o) {

@@ -26,9 +26,11 @@ import org.wgmesh.endpoint.deploy.host.LinkInfo;
 import org.wgmesh.endpoint.deploy.host.Nft;
 import org.wgmesh.endpoint.deploy.host.Shorewall;
 import org.wgmesh.endpoint.deploy.host.SourceValidation;
+import org.wgmesh.endpoint.deploy.host.Vxlan;
 import org.wgmesh.endpoint.deploy.host.Wg;
 import org.wgmesh.endpoint.deploy.plan.DeployPlan;
 import org.wgmesh.endpoint.deploy.plan.Layout;
+import org.wgmesh.endpoint.deploy.plan.OverlayPlan;
 import org.wgmesh.endpoint.deploy.plan.VethPair;
 import org.wgmesh.endpoint.deploy.render.Component;
 import org.wgmesh.endpoint.deploy.render.RenderedFile;
@@ -175,6 +177,7 @@ public final class DeploySteps {
     namespace();
     veth();
     TrustMove move = trust();
+    meshAddress();
     routes();
     boolean nft = nftables();
     boolean sw = false;
@@ -206,6 +209,7 @@ public final class DeploySteps {
           mtus.get(e.getKey()),
           recovers || diff.touchesInterface(e.getKey()));
     }
+    overlay();
     bird(reloadBird);
     boolean stopsShorewall = otherFirewallOff(old);
     finish(old, journal, move, startsShorewall, stopsShorewall);
@@ -587,6 +591,171 @@ public final class DeploySteps {
   }
 
   /**
+   * This host's mesh address ({@code P:0:1::n}/128, issue 25) on the namespace's loopback, where
+   * BIRD's {@code mesh_address} protocol picks it up and announces it; another mesh address left
+   * there (the host's number or the tunnel prefix changed) goes.
+   */
+  private void meshAddress() {
+    String mine = plan.meshAddressOf(plan.selfNumber()).toString();
+    IpPrefix row = plan.meshAddressRow();
+    Set<String> have = host.nsLink(LOOPBACK).map(LinkInfo::addresses).orElse(Set.of());
+    List<Effect> add = new ArrayList<>();
+    List<Effect> undo = new ArrayList<>();
+    if (!have.contains(mine)) {
+      add.add(Effect.Run.of(Ip.in(ns).addrAdd(mine, LOOPBACK)));
+      undo.add(Effect.Run.tolerant(Ip.in(ns).addrDel(mine, LOOPBACK)));
+    }
+    for (String a : new TreeSet<>(have)) {
+      IpPrefix p = IpPrefix.parseInterface(a, "address");
+      if (!a.equals(mine) && p.isV6() && p.length() == 128 && row.contains(p)) {
+        add.add(Effect.Run.tolerant(Ip.in(ns).addrDel(a, LOOPBACK)));
+        undo.add(Effect.Run.tolerant(Ip.in(ns).addrAdd(a, LOOPBACK)));
+      }
+    }
+    if (!add.isEmpty()) {
+      steps.add(new Step("mesh address " + mine + " on " + LOOPBACK + " in " + ns, add, undo));
+    }
+  }
+
+  /** The namespace's loopback: the mesh address lives there (the lab kernel has no dummy). */
+  static final String LOOPBACK = "lo";
+
+  /**
+   * The VXLAN overlay (issue 25): the device made, changed in place (MTU, fdb entries, addresses)
+   * or made again when its id, port or local address changed, and removed when the site no longer
+   * has an overlay; its guard table with it. Each step's undo puts back what was there.
+   */
+  private void overlay() {
+    String dev = OverlayPlan.DEVICE;
+    Optional<Vxlan.Device> have = host.vxlan();
+    Optional<LinkInfo> link = host.nsLink(dev);
+    Optional<OverlayPlan> want = plan.overlay();
+    if (want.isEmpty()) {
+      if (link.isPresent() || have.isPresent()) {
+        List<Effect> remove = new ArrayList<>();
+        remove.add(Effect.Run.tolerant(Vxlan.deleteGuard(ns)));
+        remove.add(Effect.Run.of(Ip.in(ns).linkDel(dev)));
+        steps.add(new Step("remove overlay " + dev, remove, recreate(have, link)));
+      }
+      return;
+    }
+    OverlayPlan o = want.get();
+    String local = o.local().toString();
+    boolean same =
+        have.isPresent()
+            && link.isPresent()
+            && have.get().vni() == o.vni()
+            && have.get().port() == o.port()
+            && have.get().local().equals(local);
+    if (!same) {
+      List<Effect> create = new ArrayList<>();
+      if (link.isPresent()) {
+        create.add(Effect.Run.of(Ip.in(ns).linkDel(dev)));
+      }
+      create.add(Effect.Run.of(Vxlan.add(ns, dev, o.vni(), local, o.port())));
+      create.add(Effect.Run.of(Ip.in(ns).linkSetMtu(dev, o.mtu())));
+      for (IpAddress r : o.remotes()) {
+        create.add(Effect.Run.of(Vxlan.fdbAppend(ns, dev, r.toString())));
+      }
+      for (IpPrefix a : o.addresses()) {
+        create.add(Effect.Run.of(Ip.in(ns).addrAdd(a.toString(), dev)));
+      }
+      create.add(Effect.Run.of(Ip.in(ns).linkUp(dev)));
+      create.add(Effect.Run.of(Vxlan.applyGuard(ns, o.port(), o.meshRow().toString(), local)));
+      List<Effect> undo = new ArrayList<>();
+      undo.add(Effect.Run.tolerant(Ip.in(ns).linkDel(dev)));
+      undo.add(Effect.Run.tolerant(Vxlan.deleteGuard(ns)));
+      undo.addAll(recreate(have, link));
+      steps.add(
+          new Step(
+              "create overlay " + dev + " (VXLAN " + o.vni() + ", port " + o.port() + ")",
+              create,
+              undo));
+      return;
+    }
+    LinkInfo live = link.get();
+    if (live.mtu() != o.mtu()) {
+      steps.add(
+          new Step(
+              "mtu " + dev + " " + o.mtu(),
+              List.of(Effect.Run.of(Ip.in(ns).linkSetMtu(dev, o.mtu()))),
+              live.mtu() > 0
+                  ? List.of(Effect.Run.of(Ip.in(ns).linkSetMtu(dev, live.mtu())))
+                  : List.of()));
+    }
+    List<List<String>> fdb =
+        Vxlan.fdbChanges(
+            have.get().remotes(), o.remotes().stream().map(IpAddress::toString).toList());
+    if (!fdb.get(0).isEmpty() || !fdb.get(1).isEmpty()) {
+      List<Effect> change = new ArrayList<>();
+      List<Effect> undo = new ArrayList<>();
+      for (String r : fdb.get(0)) {
+        change.add(Effect.Run.of(Vxlan.fdbAppend(ns, dev, r)));
+        undo.add(Effect.Run.tolerant(Vxlan.fdbDel(ns, dev, r)));
+      }
+      for (String r : fdb.get(1)) {
+        change.add(Effect.Run.tolerant(Vxlan.fdbDel(ns, dev, r)));
+        undo.add(Effect.Run.tolerant(Vxlan.fdbAppend(ns, dev, r)));
+      }
+      steps.add(
+          new Step(
+              "overlay " + dev + " fdb: +" + fdb.get(0).size() + " -" + fdb.get(1).size(),
+              change,
+              undo));
+    }
+    List<Effect> address = new ArrayList<>();
+    List<Effect> addressUndo = new ArrayList<>();
+    Set<String> wanted = new TreeSet<>();
+    for (IpPrefix a : o.addresses()) {
+      wanted.add(a.toString());
+      if (!live.addresses().contains(a.toString())) {
+        address.add(Effect.Run.of(Ip.in(ns).addrAdd(a.toString(), dev)));
+        addressUndo.add(Effect.Run.tolerant(Ip.in(ns).addrDel(a.toString(), dev)));
+      }
+    }
+    for (String a : new TreeSet<>(live.addresses())) {
+      if (!wanted.contains(a)) {
+        address.add(Effect.Run.tolerant(Ip.in(ns).addrDel(a, dev)));
+        addressUndo.add(Effect.Run.tolerant(Ip.in(ns).addrAdd(a, dev)));
+      }
+    }
+    if (!live.up()) {
+      address.add(Effect.Run.of(Ip.in(ns).linkUp(dev)));
+    }
+    if (!address.isEmpty()) {
+      steps.add(new Step("address overlay " + dev, address, addressUndo));
+    }
+    if (!Vxlan.guardInPlace(have.get().guard(), o.port(), o.meshRow().toString(), local)) {
+      steps.add(
+          new Step(
+              "overlay guard: VXLAN port " + o.port() + " only from mesh addresses",
+              List.of(Effect.Run.of(Vxlan.applyGuard(ns, o.port(), o.meshRow().toString(), local))),
+              List.of()));
+    }
+  }
+
+  /** What puts back an overlay device that was there: its id, port, fdb and addresses. */
+  private List<Effect> recreate(Optional<Vxlan.Device> was, Optional<LinkInfo> link) {
+    if (was.isEmpty() || was.get().local().isEmpty()) {
+      return List.of();
+    }
+    String dev = OverlayPlan.DEVICE;
+    Vxlan.Device d = was.get();
+    List<Effect> out = new ArrayList<>();
+    out.add(Effect.Run.tolerant(Vxlan.add(ns, dev, d.vni(), d.local(), d.port())));
+    link.filter(l -> l.mtu() > 0)
+        .ifPresent(l -> out.add(Effect.Run.tolerant(Ip.in(ns).linkSetMtu(dev, l.mtu()))));
+    for (String r : new TreeSet<>(d.remotes())) {
+      out.add(Effect.Run.tolerant(Vxlan.fdbAppend(ns, dev, r)));
+    }
+    for (String a : new TreeSet<>(link.map(LinkInfo::addresses).orElse(Set.of()))) {
+      out.add(Effect.Run.tolerant(Ip.in(ns).addrAdd(a, dev)));
+    }
+    out.add(Effect.Run.tolerant(Ip.in(ns).linkUp(dev)));
+    return out;
+  }
+
+  /**
    * Inside the namespace: a default route out through the veth (Shorewall masquerades it), and
    * unreachable routes for the mesh prefixes. In the default namespace: the LAN via the veth.
    */
@@ -602,6 +771,8 @@ public final class DeploySteps {
     }
     List<IpPrefix> mesh = new ArrayList<>(plan.allowedV4());
     mesh.addAll(plan.allowedV6());
+    // The mesh addresses too (issue 25): without a BGP route one is refused, never sent in clear.
+    mesh.add(plan.meshAddressRow());
     for (IpPrefix prefix : mesh) {
       if (prefix.length() > 0
           && !host.nsRoutes().contains(HostProbe.routeKey("unreachable", prefix.toString(), ""))) {

@@ -18,7 +18,9 @@ class TemplateModelTest {
     Map<String, Object> bgp = (Map<String, Object>) m.get("bgp");
     assertThat(bgp.get("ownV4")).isEqualTo(List.of("198.18.1.0/24"));
     assertThat(bgp.get("ownV6")).isEqualTo(List.of("fd00:18:1::/64"));
-    // host 2: both families; host 3: IPv6 only; host 5: none.
+    assertThat(bgp.get("meshAddress")).isEqualTo("fd12:3456:789a:0:1::1/128");
+    // host 2: both families; host 3: IPv6 only; host 5: none. Each with its mesh address (issue
+    // 25).
     assertThat(bgp.get("origins"))
         .isEqualTo(
             List.of(
@@ -32,7 +34,9 @@ class TemplateModelTest {
                     "v4",
                     List.of("198.18.2.0/24"),
                     "v6",
-                    List.of("fd00:18:2::/64")),
+                    List.of("fd00:18:2::/64"),
+                    "meshAddress",
+                    "fd12:3456:789a:0:1::2/128"),
                 Map.of(
                     "number",
                     3,
@@ -43,7 +47,9 @@ class TemplateModelTest {
                     "v4",
                     List.of(),
                     "v6",
-                    List.of("fd00:18:3::/64")),
+                    List.of("fd00:18:3::/64"),
+                    "meshAddress",
+                    "fd12:3456:789a:0:1::3/128"),
                 Map.of(
                     "number",
                     5,
@@ -54,6 +60,8 @@ class TemplateModelTest {
                     "v4",
                     List.of(),
                     "v6",
-                    List.of())));
+                    List.of(),
+                    "meshAddress",
+                    "fd12:3456:789a:0:1::5/128")));
   }
 }

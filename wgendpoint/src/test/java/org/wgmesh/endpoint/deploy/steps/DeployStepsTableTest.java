@@ -60,6 +60,7 @@ class DeployStepsTableTest {
           "address veth lab-vh/lab-vn",
           "move lan0 into lab",
           "address lan0 in lab",
+          "mesh address fd12:3456:789a:0:1::1/128 on lo in lab",
           "routes in lab",
           "routes to the LAN in the default namespace",
           "routes to the remote LANs in the default namespace");
@@ -87,6 +88,7 @@ class DeployStepsTableTest {
           "create veth lab-vh/lab-vn",
           "address veth lab-vh/lab-vn",
           "address lan0 in lab",
+          "mesh address fd12:3456:789a:0:1::1/128 on lo in lab",
           "routes in lab",
           "routes to the LAN in the default namespace",
           "routes to the remote LANs in the default namespace");

@@ -21,8 +21,10 @@ import org.wgmesh.endpoint.deploy.host.DiskFile;
 import org.wgmesh.endpoint.deploy.host.HostProbe;
 import org.wgmesh.endpoint.deploy.host.HostState;
 import org.wgmesh.endpoint.deploy.host.LinkInfo;
+import org.wgmesh.endpoint.deploy.host.Vxlan;
 import org.wgmesh.endpoint.deploy.plan.ClientLink;
 import org.wgmesh.endpoint.deploy.plan.DeployPlan;
+import org.wgmesh.endpoint.deploy.plan.OverlayPlan;
 import org.wgmesh.endpoint.deploy.plan.Planner;
 import org.wgmesh.endpoint.deploy.plan.VethPair;
 import org.wgmesh.endpoint.deploy.plan.WireGuardLink;
@@ -200,7 +202,8 @@ final class HostStates {
     DeployPlan p = d.plan();
     VethPair v = p.veth();
     Map<String, LinkInfo> inNs = new HashMap<>();
-    inNs.put("lo", new LinkInfo("lo", true, Set.of()));
+    // lo with this host's mesh address (issue 25).
+    inNs.put("lo", new LinkInfo("lo", true, Set.of(p.meshAddressOf(p.selfNumber()).toString())));
     inNs.put(v.nsName(), link(v.nsName(), List.of(v.nsV4(), v.nsV6())));
     inNs.put(p.trustInterface(), link(p.trustInterface(), p.trustAddresses()));
     Set<String> wg = new HashSet<>();
@@ -216,11 +219,33 @@ final class HostStates {
       inNs.put(c.interfaceName(), new LinkInfo(c.interfaceName(), true, Set.of(), c.mtu()));
       wg.add(c.interfaceName());
     }
+    // The VXLAN overlay's device (issue 25) with its fdb and guard table, when the plan has one.
+    Optional<Vxlan.Device> vxlan =
+        p.overlay()
+            .map(
+                o -> {
+                  inNs.put(
+                      o.device(),
+                      new LinkInfo(
+                          o.device(),
+                          true,
+                          o.addresses().stream()
+                              .map(IpPrefix::toString)
+                              .collect(Collectors.toSet()),
+                          o.mtu()));
+                  return new Vxlan.Device(
+                      o.vni(),
+                      o.port(),
+                      o.local().toString(),
+                      o.remotes().stream().map(Object::toString).collect(Collectors.toSet()),
+                      overlayGuard(o));
+                });
     Set<String> nsRoutes = new HashSet<>();
     nsRoutes.add(HostProbe.routeKey("unicast", "default", v.hostV4().network().toString()));
     nsRoutes.add(HostProbe.routeKey("unicast", "default", v.hostV6().network().toString()));
     p.allowedV4().forEach(a -> nsRoutes.add(HostProbe.routeKey("unreachable", a.toString(), "")));
     p.allowedV6().forEach(a -> nsRoutes.add(HostProbe.routeKey("unreachable", a.toString(), "")));
+    nsRoutes.add(HostProbe.routeKey("unreachable", p.meshAddressRow().toString(), ""));
     Set<String> hostRoutes = new HashSet<>();
     p.trustNetworks(false)
         .forEach(
@@ -256,7 +281,8 @@ final class HostStates {
             true,
             true,
             TOOLS,
-            false);
+            false,
+            vxlan);
     Map<Path, DiskFile> files = new HashMap<>();
     d.files().forEach(f -> files.put(f.path(), new DiskFile(f.content(), f.mode())));
     d.acceptedSerials()
@@ -265,6 +291,20 @@ final class HostStates {
         state(d).manifestFile(),
         new DiskFile(StateStore.text(manifest(d).toProperties()), AtomicFiles.SECRET));
     return new LiveState(host, files, manifest(d), Optional.empty(), Set.of());
+  }
+
+  /** The guard table of {@code o} as {@code nft list} shows it. */
+  static String overlayGuard(OverlayPlan o) {
+    return "table inet wgmesh_overlay {\n\tchain input {\n"
+        + "\t\tiifname \"wg*\" ip6 saddr "
+        + o.meshRow()
+        + " ip6 daddr "
+        + o.local()
+        + " udp dport "
+        + o.port()
+        + " accept\n\t\tudp dport "
+        + o.port()
+        + " counter packets 0 bytes 0 drop\n\t}\n}\n";
   }
 
   /** The manifest a deploy of {@code d} from {@link #fresh()} writes. */

@@ -132,6 +132,7 @@ class TransactionsTest {
             "ip -4 route del 198.18.2.0/24 via 169.254.0.2 dev lab-vh",
             "ip -6 route del fd00:18:2::/64 via fdff:a9fe::2 dev lab-vh",
             "ip -6 route del fd00:18:3::/64 via fdff:a9fe::2 dev lab-vh",
+            "ip -n lab addr del fd12:3456:789a:0:1::1/128 dev lo",
             "sh -c ip -n \"$0\" link set \"$1\" netns $$ lab lan0",
             "ip addr add 198.18.1.1/24 dev lan0",
             "ip addr add fd00:18:1::1/64 dev lan0 nodad",
