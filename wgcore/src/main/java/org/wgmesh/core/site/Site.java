@@ -16,6 +16,7 @@ import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.model.LinkSettings;
 import org.wgmesh.core.model.MeshSettings;
+import org.wgmesh.core.model.NamesPolicy;
 import org.wgmesh.core.net.AsnRange;
 
 /**
@@ -39,6 +40,8 @@ import org.wgmesh.core.net.AsnRange;
  * @param originalKey the site key of the original wgmesh this site was imported from (issue 26),
  *     {@code NAME.original.key}: it opens the registration blobs of hosts still running the
  *     original, and nothing else; empty for every other site, and once forgotten
+ * @param names the {@code names:} section (issue 25): A/AAAA and PTR records wgpub writes; empty:
+ *     none
  */
 public record Site(
     MeshSettings settings,
@@ -51,7 +54,8 @@ public record Site(
     List<RetiredHost> retired,
     KeyPolicy keyPolicy,
     Optional<EnrolmentPolicy> enrolment,
-    Optional<X25519PrivateKey> originalKey) {
+    Optional<X25519PrivateKey> originalKey,
+    Optional<NamesPolicy> names) {
 
   /**
    * @throws ConfigException when hosts collide or break a rule (see {@code docs/site-file.md})
@@ -79,6 +83,38 @@ public record Site(
         Optional.of(asnRange),
         hosts,
         retired);
+    Objects.requireNonNull(names, "names");
+    if (names.isPresent()) {
+      NamesSpec.check(names.get(), settings, hosts, "site " + settings.domain());
+    }
+  }
+
+  /** A site without a {@code names:} section (the form before issue 25). */
+  public Site(
+      MeshSettings settings,
+      List<HostEntry> hosts,
+      SiteKeys keys,
+      AsnRange asnRange,
+      String publishTarget,
+      Duration ttl,
+      Duration recordLifetime,
+      List<RetiredHost> retired,
+      KeyPolicy keyPolicy,
+      Optional<EnrolmentPolicy> enrolment,
+      Optional<X25519PrivateKey> originalKey) {
+    this(
+        settings,
+        hosts,
+        keys,
+        asnRange,
+        publishTarget,
+        ttl,
+        recordLifetime,
+        retired,
+        keyPolicy,
+        enrolment,
+        originalKey,
+        Optional.empty());
   }
 
   /** A site without the original wgmesh's key: every site not imported from it. */
@@ -156,7 +192,25 @@ public record Site(
         retired,
         keyPolicy,
         enrolment,
-        key);
+        key,
+        names);
+  }
+
+  /** This site with another {@code names:} section (empty: none, wgpub removes what it wrote). */
+  public Site withNames(Optional<NamesPolicy> policy) {
+    return new Site(
+        settings,
+        hosts,
+        keys,
+        asnRange,
+        publishTarget,
+        ttl,
+        recordLifetime,
+        retired,
+        keyPolicy,
+        enrolment,
+        originalKey,
+        policy);
   }
 
   /** This site with other mesh-wide link settings (MTU, keepalive, BFD). */
@@ -244,6 +298,7 @@ public record Site(
         retired,
         keyPolicy,
         enrolment,
-        originalKey);
+        originalKey,
+        names);
   }
 }

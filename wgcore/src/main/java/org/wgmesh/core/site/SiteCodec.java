@@ -143,6 +143,7 @@ final class SiteCodec {
     m.put("retired", retired);
     // Only a site that has the section writes it, so every other site file stays as it was.
     site.enrolment().ifPresent(p -> m.put(EnrolmentSpec.KEY, EnrolmentSpec.render(p)));
+    site.names().ifPresent(p -> m.put(NamesSpec.KEY, NamesSpec.render(p)));
     String keyFiles =
         site.originalKey().isPresent()
             ? "the .sign.key, .box.key and\n# .original.key"

@@ -55,7 +55,8 @@ public final class SiteFile {
         spec.retired(),
         spec.keyPolicy().withRoll(keys.roll()),
         spec.enrolment(),
-        keys.original());
+        keys.original(),
+        spec.names());
   }
 
   /**

@@ -26,6 +26,7 @@ import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.model.KeySwitch;
 import org.wgmesh.core.model.LinkSettings;
 import org.wgmesh.core.model.MeshSettings;
+import org.wgmesh.core.model.NamesPolicy;
 import org.wgmesh.core.model.Topology;
 import org.wgmesh.core.net.Addressing;
 import org.wgmesh.core.net.AsnRange;
@@ -58,6 +59,7 @@ import org.wgmesh.core.yaml.YamlNode;
  * @param originalNode {@code site-keys.original-public} (issue 26): the public half of the original
  *     wgmesh's site key, whose private half is in {@code NAME.original.key}; empty for a site not
  *     imported from the original, or that forgot its key
+ * @param names the {@code names:} section (issue 25, {@link NamesSpec}), empty when absent
  */
 record SiteSpec(
     MeshSettings settings,
@@ -74,7 +76,8 @@ record SiteSpec(
     KeyPolicy keyPolicy,
     Optional<RollSpec> roll,
     Optional<EnrolmentPolicy> enrolment,
-    Optional<YamlNode> originalNode) {
+    Optional<YamlNode> originalNode,
+    Optional<NamesPolicy> names) {
 
   /**
    * A site-key roll as the site file states it.
@@ -151,7 +154,8 @@ record SiteSpec(
           "site-keys",
           "hosts",
           "retired",
-          EnrolmentSpec.KEY);
+          EnrolmentSpec.KEY,
+          NamesSpec.KEY);
   static final Set<String> KEY_KEYS =
       Set.of(
           "signing-public",
@@ -282,7 +286,24 @@ record SiteSpec(
         keyPolicy,
         roll,
         YamlNode.optional(top, EnrolmentSpec.KEY).map(n -> EnrolmentSpec.parse(n, allowed)),
-        originalNode);
+        originalNode,
+        names(top, settings, hosts));
+  }
+
+  /** The {@code names:} section (issue 25), checked against the hosts at its line. */
+  private static Optional<NamesPolicy> names(
+      Map<String, YamlNode> top, MeshSettings settings, List<HostEntry> hosts) {
+    Optional<YamlNode> node = YamlNode.optional(top, NamesSpec.KEY);
+    if (node.isEmpty()) {
+      return Optional.empty();
+    }
+    NamesPolicy policy = NamesSpec.parse(node.get());
+    try {
+      NamesSpec.check(policy, settings, hosts, node.get().where());
+    } catch (ConfigException e) {
+      throw node.get().error(e.why(), e.hint());
+    }
+    return Optional.of(policy);
   }
 
   /**
