@@ -147,7 +147,8 @@ class ZoneFilePublisherTest {
             () -> ZoneFilePublisher.parse("\n\nm.example.test. soon IN TXT \"a\"\n", "f"))
         .hasMessageContaining("f line 3")
         .hasMessageContaining("TTL 'soon'");
-    assertThatThrownBy(() -> ZoneFilePublisher.parse("m.example.test. 300 IN MX 10 mx.example.test.\n", "f"))
+    assertThatThrownBy(
+            () -> ZoneFilePublisher.parse("m.example.test. 300 IN MX 10 mx.example.test.\n", "f"))
         .hasMessageContaining("expected 'NAME. TTL IN TXT");
     assertThatThrownBy(
             () ->
@@ -160,7 +161,8 @@ class ZoneFilePublisherTest {
         .hasMessageContaining("f line 1")
         .hasMessageContaining("not an address of type A");
     assertThatThrownBy(
-            () -> ZoneFilePublisher.parse("1.2.0.192.in-addr.arpa. 300 IN PTR m.example.test\n", "f"))
+            () ->
+                ZoneFilePublisher.parse("1.2.0.192.in-addr.arpa. 300 IN PTR m.example.test\n", "f"))
         .hasMessageContaining("not absolute");
     assertThatThrownBy(
             () -> ZoneFilePublisher.parse("m.example.test. 300 IN TXT \"a\\999\"\n", "f"))
