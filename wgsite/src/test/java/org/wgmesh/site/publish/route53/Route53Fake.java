@@ -136,9 +136,11 @@ public final class Route53Fake implements AutoCloseable {
       lastAuthorization = ex.getRequestHeaders().getFirst("Authorization");
       lastSecurityToken = ex.getRequestHeaders().getFirst("X-Amz-Security-Token");
       String prefix = "/2013-04-01/hostedzone/";
+      // ChangeResourceRecordSets posts to .../rrset/, ListResourceRecordSets gets .../rrset.
+      String rrsetPath = path.replaceFirst("/$", "");
       String id =
-          path.startsWith(prefix) && path.endsWith("/rrset")
-              ? path.substring(prefix.length(), path.length() - "/rrset".length())
+          rrsetPath.startsWith(prefix) && rrsetPath.endsWith("/rrset")
+              ? rrsetPath.substring(prefix.length(), rrsetPath.length() - "/rrset".length())
               : null;
       Map<String, RRset> records = id == null ? null : id.equals(zoneId) ? zone : moreZones.get(id);
       if (path.startsWith(prefix) && records == null) {
