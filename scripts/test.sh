@@ -33,6 +33,9 @@ part e2e-enrol bash lab/e2e-enrol.sh
 # Migration: the original wgmesh 2.0.2's files (a 100-host site, five hosts' node files, keys and
 # blobs) imported, and five hosts set up from them form a mesh (docs/e2e.md, "Migration").
 part e2e-migrate bash lab/e2e-migrate.sh
+# Names: A/AAAA and PTR records of the hosts in Knot's forward and reverse zones, kept in step
+# with joins and removals (docs/e2e.md, "Names").
+part e2e-names bash lab/e2e-names.sh
 # The lab machines' Debian 12 image (lab/machines/build-image.sh), built once from Debian's
 # packages and cached in /var/cache/wgmesh-lab (WGM_CACHE; .ci/run gives an empty one).
 export WGM_CACHE=${WGM_CACHE:-/var/cache/wgmesh-lab}
