@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.error.InputException;
 import org.wgmesh.core.model.HostEntry;
@@ -17,7 +18,6 @@ import org.wgmesh.core.net.DomainName;
 import org.wgmesh.core.net.IpAddress;
 import org.wgmesh.core.net.IpPrefix;
 import org.wgmesh.core.net.ReverseNames;
-import org.wgmesh.core.record.RecordNames;
 import org.wgmesh.core.registration.Registration;
 import org.wgmesh.core.yaml.YamlNode;
 
@@ -49,7 +49,7 @@ final class NamesSpec {
         YamlNode.optional(e, "ttl")
             .map(
                 t -> {
-                  Duration d = SiteSpec.convert(t, s -> Durations.parse(s, t.path()));
+                  Duration d = t.as(s -> Durations.parse(s, t.path()));
                   if (d.getSeconds() < 1 || d.getSeconds() > 86400) {
                     throw t.error(Durations.format(d) + " is out of range 1s..1d");
                   }
@@ -59,7 +59,7 @@ final class NamesSpec {
     Map<String, YamlNode> seenZones = new HashMap<>();
     for (YamlNode z :
         YamlNode.optional(e, "reverse-zones").map(YamlNode::items).orElse(List.of())) {
-      String zone = SiteSpec.convert(z, t -> ReverseNames.checkZone(t, "reverse zone"));
+      String zone = z.as(t -> ReverseNames.checkZone(t, "reverse zone"));
       YamlNode prev = seenZones.putIfAbsent(zone, z);
       if (prev != null) {
         throw z.error("reverse zone " + zone + " is listed twice (also line " + prev.line() + ")");
@@ -76,7 +76,7 @@ final class NamesSpec {
         String host = Registration.checkHostname(h.getKey(), "host name");
         List<IpAddress> list = new ArrayList<>();
         for (YamlNode a : h.getValue().items()) {
-          list.add(SiteSpec.convert(a, t -> IpAddress.parse(t, "LAN address")));
+          list.add(a.as(t -> IpAddress.parse(t, "LAN address")));
         }
         if (list.isEmpty()) {
           throw h.getValue().error("lists no address", "give the host's addresses on its LANs");
@@ -124,7 +124,7 @@ final class NamesSpec {
         throw new ConfigException(
             what, who + ": name " + name + ": " + e.why(), "use a shorter host name or domain");
       }
-      if (RecordNames.isOurs(name, domain)) {
+      if (isRecordLabel(h.hostname())) {
         throw new ConfigException(
             what,
             who + ": its name " + name + " is the name of a wgmesh record under " + domain,
@@ -168,6 +168,20 @@ final class NamesSpec {
         }
       }
     }
+  }
+
+  /** {@code h<number>}: the label of a host record ({@code RecordNames.hostLabel}). */
+  private static final Pattern HOST_RECORD_LABEL = Pattern.compile("h[1-9][0-9]{0,4}");
+
+  /**
+   * Whether {@code hostname} as the label below the domain is the name of a wgmesh record ({@code
+   * RecordNames.isOurs}, which this package cannot use: core.record depends on it): a host record
+   * {@code h<1..65535>}. Key records ({@code _key.<kid>}) cannot clash: a host name has no {@code
+   * _}.
+   */
+  static boolean isRecordLabel(String hostname) {
+    return HOST_RECORD_LABEL.matcher(hostname).matches()
+        && Integer.parseInt(hostname.substring(1)) <= 65535;
   }
 
   private static boolean insideLans(IpAddress a, HostEntry h) {

@@ -41,8 +41,7 @@ class SiteNamesTest {
         .isInstanceOf(ConfigException.class)
         .satisfies(
             e ->
-                assertThat(
-                        e.getMessage() + " / hint: " + ((ConfigException) e).hint().orElse(""))
+                assertThat(e.getMessage() + " / hint: " + ((ConfigException) e).hint().orElse(""))
                     .contains(messages));
   }
 
