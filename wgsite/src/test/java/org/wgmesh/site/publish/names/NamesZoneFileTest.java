@@ -152,6 +152,22 @@ class NamesZoneFileTest {
   }
 
   @Test
+  void json_listsTheNameChanges_onlyWhenThereAreAny() throws Exception {
+    try (SitePublication.Prepared p = service.prepare(yaml, Optional.empty(), true)) {
+      assertThat(DiffFormat.json(p.diff(), p.names(), p.target(), true))
+          .doesNotContain("\"names\"");
+    }
+    setNames("names:\n  addresses: tunnel\n");
+    try (SitePublication.Prepared p = service.prepare(yaml, Optional.empty(), true)) {
+      assertThat(DiffFormat.json(p.diff(), p.names(), p.target(), true))
+          .contains(
+              "{\"action\":\"add\",\"zone\":\"mesh.example.com\",\"name\":\"router1.mesh.example.com\","
+                  + "\"type\":\"AAAA\",\"values\":[\"fd12:3456:789a:0:1::1\"]}")
+          .contains("\"zone\":\"" + REVERSE + "\"");
+    }
+  }
+
+  @Test
   void badNames_clearErrorAndNothingChanged() throws Exception {
     setNames("names:\n  addresses: tunnel\n");
     publish(false);
