@@ -134,8 +134,7 @@ public final class WgpubCommand implements Callable<Integer> {
           .print(
               json
                   ? DiffFormat.json(prepared.diff(), prepared.names(), prepared.target(), dryRun)
-                  : DiffFormat.text(prepared.diff(), prepared.target())
-                      + DiffFormat.namesText(prepared.names(), prepared.target()));
+                  : DiffFormat.text(prepared.diff(), prepared.names(), prepared.target()));
       io.out().flush();
       publication.apply(prepared);
     }

@@ -17,6 +17,22 @@ public final class DiffFormat {
    * then a summary line; just the summary when nothing changes.
    */
   public static String text(RecordDiff diff, String target) {
+    return text(diff, NameDiff.none(), target);
+  }
+
+  /**
+   * {@link #text(RecordDiff, String)}, then the name records' lines ({@link #namesText}); when only
+   * name records change the first summary says the TXT records are up to date.
+   */
+  public static String text(RecordDiff diff, NameDiff names, String target) {
+    if (diff.isEmpty() && !names.isEmpty()) {
+      return String.format(Locale.ROOT, "%s: TXT records up to date%n", target)
+          + namesText(names, target);
+    }
+    return txtText(diff, target) + namesText(names, target);
+  }
+
+  private static String txtText(RecordDiff diff, String target) {
     StringBuilder b = new StringBuilder();
     for (RecordDiff.Entry e : diff.entries()) {
       switch (e.action()) {

@@ -47,7 +47,11 @@ class NamesZoneFileTest {
   /** Publishes; returns the name lines of the diff output. */
   private String publish(boolean dryRun) {
     try (SitePublication.Prepared p = service.prepare(yaml, Optional.empty(), dryRun)) {
-      String shown = DiffFormat.namesText(p.names(), p.target());
+      String shown = DiffFormat.text(p.diff(), p.names(), p.target());
+      if (p.names().isEmpty()) {
+        assertThat(shown).isEqualTo(DiffFormat.text(p.diff(), p.target()));
+        shown = "";
+      }
       service.apply(p);
       return shown;
     }
@@ -123,6 +127,7 @@ class NamesZoneFileTest {
         "names:\n  addresses: lan\n  reverse-zones: [0.10.in-addr.arpa]\n  lan-addresses:\n"
             + "    router1: [10.0.1.9]\n    router2: [10.0.2.1]\n    router3: [10.0.3.1]\n");
     assertThat(publish(false))
+        .startsWith("zonefile:" + zone + ": TXT records up to date\n")
         .contains("~ router1.mesh.example.com  A 10.0.1.9")
         .contains("+ 9.1.0.10.in-addr.arpa  PTR router1.mesh.example.com")
         .contains("- 1.1.0.10.in-addr.arpa  PTR router1.mesh.example.com");
