@@ -174,7 +174,7 @@ try_bad "address outside the host's LANs" "LAN address 198.18.7.1 is in none of 
 AFTER="$(ask "$(name_of 1)" A) $(ask "$(name_of 3)" AAAA) $(ptr 198.18.1.1)"
 [ "$BEFORE" = "$AFTER" ] || bad "DNS changed: '$BEFORE' -> '$AFTER'"
 cp "$D/good.yaml" "$SITE"
-verdict refusals "${#REFUSED[@]} of 3 refused with exit 3 ($(IFS=,; echo "${REFUSED[*]}")), site file and DNS unchanged"
+verdict refusals "${#REFUSED[@]} of 3 refused with exit 3 ($(printf '%s; ' "${REFUSED[@]}" | sed 's/; $//')), site file and DNS unchanged"
 
 # ---------------------------------------------------------------- 6. dropped
 log "dropped: the names section removed; every name wgmesh wrote goes, the foreign PTR and the TXT records stay"
