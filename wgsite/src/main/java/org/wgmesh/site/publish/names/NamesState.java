@@ -24,7 +24,7 @@ import org.wgmesh.site.publish.target.NameZone;
  * their records (RFC 2136). One line per RRset:
  *
  * <pre>
- * forward mesh.example.com gw1.mesh.example.com AAAA 300 fd12:3456:789a:1::1
+ * forward mesh.example.com gw1.mesh.example.com AAAA 300 fd12:3456:789a:0:1::1
  * reverse 2.0.192.in-addr.arpa 10.2.0.192.in-addr.arpa PTR 300 gw1.mesh.example.com
  * </pre>
  *
