@@ -4,7 +4,7 @@
 # Use as a command:   lab/meshlab.sh [-p PREFIX] [-s STATEDIR] up [-n N] [--nat N,N..]... [--segment N,N..] [--v6-only N,N..] | down | status
 #                     lab/meshlab.sh exec TARGET -- CMD...      TARGET: hN, hN/NETNS, hN-lan, inet, dns, site, nat, natK, nat-hN, seg, devN
 #                     lab/meshlab.sh spawn TARGET NAME -- CMD... (background, PID recorded, log in STATEDIR/logs)
-#                     lab/meshlab.sh block hA hB | unblock hA hB | knot-start ZONE | knot-stop | device-up N
+#                     lab/meshlab.sh block hA hB | unblock hA hB | knot-start ZONE [ZONE...] | knot-stop | device-up N
 #                     lab/meshlab.sh unbound-start ZONE | unbound-stop | unbound-control ARGS...
 #                     lab/meshlab.sh nat-of hN | nat-mode ROUTER [masquerade|random] | move hN ADDRESS [--flush-conntrack] | public-of hN
 # Or source it:       . lab/meshlab.sh; meshlab up -n 3; meshlab exec h1 -- ip addr
@@ -538,8 +538,8 @@ ml_move() { # hN ADDRESS [--flush-conntrack]
 
 # ---------------------------------------------------------------- Knot DNS in the dns netns
 
-ml_knot_start() { # ZONE
-    local zone=${1:?knot-start ZONE} S K secret pid i
+ml_knot_start() { # ZONE [MORE-ZONE...]
+    local zone=${1:?knot-start ZONE} S K secret pid i more
     zone=${zone%.}
     S=$(ml__state)
     [ -e "$S/lab.env" ] || { ml_die "no lab"; return 1; }
@@ -570,6 +570,14 @@ zone:
     file: "$zone.zone"
     acl: upd
 CONF
+    shift
+    # More zones with the same update ACL (lab/e2e-names.sh: the reverse zones of the PTRs).
+    for more in "$@"; do
+        more=${more%.}
+        printf '  - domain: %s\n    storage: "%s"\n    file: "%s.zone"\n    acl: upd\n' "$more" "$K/zones" "$more" >>"$K/knot.conf"
+        printf '$ORIGIN %s.\n$TTL 60\n@ SOA ns1.%s. hostmaster.%s. 1 3600 900 604800 60\n@ NS ns1.%s.\n' \
+            "$more" "$zone" "$zone" "$zone" >"$K/zones/$more.zone"
+    done
     printf '$ORIGIN %s.\n$TTL 60\n@ SOA ns1 hostmaster 1 3600 900 604800 60\n@ NS ns1\nns1 A 203.0.113.53\nns1 AAAA 2001:db8:ff::53\n' \
         "$zone" >"$K/zones/$zone.zone"
     printf '%s\n' "$secret" >"$K/tsig.secret"

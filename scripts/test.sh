@@ -36,6 +36,9 @@ part e2e-migrate bash lab/e2e-migrate.sh
 # VXLAN overlay (issue 25): mesh addresses reachable, the overlay on (arping, IPv6, fdb, MTU) and
 # off again (docs/e2e.md, "VXLAN overlay").
 part e2e-overlay bash lab/e2e-overlay.sh
+# Names: A/AAAA and PTR records of the hosts in Knot's forward and reverse zones, kept in step
+# with joins and removals (docs/e2e.md, "Names").
+part e2e-names bash lab/e2e-names.sh
 # The lab machines' Debian 12 image (lab/machines/build-image.sh), built once from Debian's
 # packages and cached in /var/cache/wgmesh-lab (WGM_CACHE; .ci/run gives an empty one).
 export WGM_CACHE=${WGM_CACHE:-/var/cache/wgmesh-lab}

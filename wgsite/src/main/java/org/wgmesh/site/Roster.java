@@ -194,7 +194,8 @@ final class Roster {
         site.keyPolicy(),
         site.enrolment(),
         site.originalKey(),
-        site.clients());
+        site.clients(),
+        site.names());
   }
 
   /**

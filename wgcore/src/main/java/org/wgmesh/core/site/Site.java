@@ -17,6 +17,7 @@ import org.wgmesh.core.model.ClientEntry;
 import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.model.LinkSettings;
 import org.wgmesh.core.model.MeshSettings;
+import org.wgmesh.core.model.NamesPolicy;
 import org.wgmesh.core.net.AsnRange;
 
 /**
@@ -41,6 +42,8 @@ import org.wgmesh.core.net.AsnRange;
  *     {@code NAME.original.key}: it opens the registration blobs of hosts still running the
  *     original, and nothing else; empty for every other site, and once forgotten
  * @param clients the {@code clients:} section (issue 25); {@link SiteClients#NONE} without one
+ * @param names the {@code names:} section (issue 25): A/AAAA and PTR records wgpub writes; empty:
+ *     none
  */
 public record Site(
     MeshSettings settings,
@@ -54,7 +57,8 @@ public record Site(
     KeyPolicy keyPolicy,
     Optional<EnrolmentPolicy> enrolment,
     Optional<X25519PrivateKey> originalKey,
-    SiteClients clients) {
+    SiteClients clients,
+    Optional<NamesPolicy> names) {
 
   /**
    * @throws ConfigException when hosts collide or break a rule (see {@code docs/site-file.md})
@@ -84,9 +88,13 @@ public record Site(
         hosts,
         retired);
     ClientRules.check("site " + settings.domain(), SiteRules.NO_LINES, settings, hosts, clients);
+    Objects.requireNonNull(names, "names");
+    if (names.isPresent()) {
+      NamesSpec.check(names.get(), settings, hosts, "site " + settings.domain());
+    }
   }
 
-  /** A site without clients (issue 25). */
+  /** A site without clients or names (the form before issue 25). */
   public Site(
       MeshSettings settings,
       List<HostEntry> hosts,
@@ -111,7 +119,8 @@ public record Site(
         keyPolicy,
         enrolment,
         originalKey,
-        SiteClients.NONE);
+        SiteClients.NONE,
+        Optional.empty());
   }
 
   /** A site without the original wgmesh's key: every site not imported from it. */
@@ -190,7 +199,8 @@ public record Site(
         keyPolicy,
         enrolment,
         key,
-        clients);
+        clients,
+        names);
   }
 
   /** This site with another {@code clients:} section (issue 25). */
@@ -207,7 +217,26 @@ public record Site(
         keyPolicy,
         enrolment,
         originalKey,
-        next);
+        next,
+        names);
+  }
+
+  /** This site with another {@code names:} section (empty: none, wgpub removes what it wrote). */
+  public Site withNames(Optional<NamesPolicy> policy) {
+    return new Site(
+        settings,
+        hosts,
+        keys,
+        asnRange,
+        publishTarget,
+        ttl,
+        recordLifetime,
+        retired,
+        keyPolicy,
+        enrolment,
+        originalKey,
+        clients,
+        policy);
   }
 
   /**
@@ -320,6 +349,7 @@ public record Site(
         keyPolicy,
         enrolment,
         originalKey,
-        clients);
+        clients,
+        names);
   }
 }

@@ -165,6 +165,7 @@ final class SiteCodec {
     if (site.clients().present()) {
       m.put(ClientSpec.KEY, ClientSpec.render(site.clients()));
     }
+    site.names().ifPresent(p -> m.put(NamesSpec.KEY, NamesSpec.render(p)));
     String keyFiles =
         site.originalKey().isPresent()
             ? "the .sign.key, .box.key and\n# .original.key"

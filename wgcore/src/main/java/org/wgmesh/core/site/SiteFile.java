@@ -56,7 +56,8 @@ public final class SiteFile {
         spec.keyPolicy().withRoll(keys.roll()),
         spec.enrolment(),
         keys.original(),
-        spec.clients());
+        spec.clients(),
+        spec.names());
   }
 
   /**

@@ -87,7 +87,8 @@ public final class SiteKeyRolls {
               site.enrolment(),
               // A site-key roll does not touch the original wgmesh's key (issue 26).
               site.originalKey(),
-              site.clients());
+              site.clients(),
+              site.names());
       SiteFile.save(done, yaml);
       changed = true;
     }

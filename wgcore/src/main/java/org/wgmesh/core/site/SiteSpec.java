@@ -26,6 +26,7 @@ import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.model.KeySwitch;
 import org.wgmesh.core.model.LinkSettings;
 import org.wgmesh.core.model.MeshSettings;
+import org.wgmesh.core.model.NamesPolicy;
 import org.wgmesh.core.model.Topology;
 import org.wgmesh.core.model.VxlanOverlay;
 import org.wgmesh.core.net.Addressing;
@@ -61,6 +62,7 @@ import org.wgmesh.core.yaml.YamlNode;
  *     imported from the original, or that forgot its key
  * @param clients the {@code clients:} section (issue 25, {@link ClientSpec}); {@link
  *     SiteClients#NONE} when absent
+ * @param names the {@code names:} section (issue 25, {@link NamesSpec}), empty when absent
  */
 record SiteSpec(
     MeshSettings settings,
@@ -78,7 +80,8 @@ record SiteSpec(
     Optional<RollSpec> roll,
     Optional<EnrolmentPolicy> enrolment,
     Optional<YamlNode> originalNode,
-    SiteClients clients) {
+    SiteClients clients,
+    Optional<NamesPolicy> names) {
 
   /**
    * A site-key roll as the site file states it.
@@ -157,7 +160,8 @@ record SiteSpec(
           "retired",
           EnrolmentSpec.KEY,
           ClientSpec.KEY,
-          "overlay");
+          "overlay",
+          NamesSpec.KEY);
   static final Set<String> KEY_KEYS =
       Set.of(
           "signing-public",
@@ -305,7 +309,24 @@ record SiteSpec(
         roll,
         YamlNode.optional(top, EnrolmentSpec.KEY).map(n -> EnrolmentSpec.parse(n, allowed)),
         originalNode,
-        clients);
+        clients,
+        names(top, settings, hosts));
+  }
+
+  /** The {@code names:} section (issue 25), checked against the hosts at its line. */
+  private static Optional<NamesPolicy> names(
+      Map<String, YamlNode> top, MeshSettings settings, List<HostEntry> hosts) {
+    Optional<YamlNode> node = YamlNode.optional(top, NamesSpec.KEY);
+    if (node.isEmpty()) {
+      return Optional.empty();
+    }
+    NamesPolicy policy = NamesSpec.parse(node.get());
+    try {
+      NamesSpec.check(policy, settings, hosts, node.get().where());
+    } catch (ConfigException e) {
+      throw node.get().error(e.why(), e.hint());
+    }
+    return Optional.of(policy);
   }
 
   /**

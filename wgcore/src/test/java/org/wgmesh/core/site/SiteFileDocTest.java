@@ -55,6 +55,7 @@ class SiteFileDocTest {
     keys.addAll(SiteSpec.TOPOLOGY_KEYS);
     keys.addAll(ClientSpec.KEYS);
     keys.addAll(ClientSpec.CLIENT_KEYS);
+    keys.addAll(NamesSpec.KEYS);
     for (String k : keys) {
       assertThat(doc).as("key %s documented in a table row", k).contains("| `" + k + "` |");
     }

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.xbill.DNS.DClass;
@@ -69,6 +70,16 @@ public final class KnotServer implements AutoCloseable {
    */
   public static KnotServer start(String zone, List<String> zoneLines)
       throws IOException, InterruptedException {
+    return start(zone, zoneLines, Map.of());
+  }
+
+  /**
+   * Starts a server for {@code zone} and for each of {@code moreZones} (issue 25: the reverse zones
+   * of name records), each with its extra lines and the same update ACL.
+   */
+  public static KnotServer start(
+      String zone, List<String> zoneLines, Map<String, List<String>> moreZones)
+      throws IOException, InterruptedException {
     byte[] raw = new byte[32];
     new SecureRandom().nextBytes(raw);
     String secret = Base64.getEncoder().encodeToString(raw);
@@ -78,7 +89,7 @@ public final class KnotServer implements AutoCloseable {
     for (int attempt = 0; attempt < 3; attempt++) {
       Path dir = Files.createTempDirectory("wgmesh-knot-");
       try {
-        return launch(dir, zone, zoneLines, secret, freePort());
+        return launch(dir, zone, zoneLines, moreZones, secret, freePort());
       } catch (IOException e) {
         last = e;
         deleteTree(dir);
@@ -148,7 +159,12 @@ public final class KnotServer implements AutoCloseable {
   }
 
   private static KnotServer launch(
-      Path dir, String zone, List<String> zoneLines, String secret, int port)
+      Path dir,
+      String zone,
+      List<String> zoneLines,
+      Map<String, List<String>> moreZones,
+      String secret,
+      int port)
       throws IOException, InterruptedException {
     Files.createDirectories(dir.resolve("run"));
     Files.createDirectories(dir.resolve("db"));
@@ -178,18 +194,19 @@ public final class KnotServer implements AutoCloseable {
             "    file: \"" + zone + ".zone\"",
             "    acl: upd",
             "");
+    for (String more : moreZones.keySet()) {
+      conf +=
+          String.join(
+              "\n",
+              "  - domain: " + more,
+              "    storage: \"" + dir.resolve("zones") + "\"",
+              "    file: \"" + more + ".zone\"",
+              "    acl: upd",
+              "");
+      writeZone(dir, more, moreZones.get(more));
+    }
     Files.writeString(dir.resolve("knot.conf"), conf);
-    List<String> lines =
-        new ArrayList<>(
-            List.of(
-                "$ORIGIN " + zone + ".",
-                "$TTL 300",
-                "@ SOA ns1 hostmaster 1 3600 900 604800 300",
-                "@ NS ns1",
-                "ns1 A 127.0.0.1"));
-    lines.addAll(zoneLines);
-    Files.writeString(
-        dir.resolve("zones").resolve(zone + ".zone"), String.join("\n", lines) + "\n");
+    writeZone(dir, zone, zoneLines);
 
     List<String> argv = new ArrayList<>();
     if (isRoot()) {
@@ -214,6 +231,20 @@ public final class KnotServer implements AutoCloseable {
           "knotd did not become ready on 127.0.0.1:" + port + ": " + e.getMessage() + "\n" + log,
           e);
     }
+  }
+
+  private static void writeZone(Path dir, String zone, List<String> zoneLines) throws IOException {
+    List<String> lines =
+        new ArrayList<>(
+            List.of(
+                "$ORIGIN " + zone + ".",
+                "$TTL 300",
+                "@ SOA ns1 hostmaster 1 3600 900 604800 300",
+                "@ NS ns1",
+                "ns1 A 127.0.0.1"));
+    lines.addAll(zoneLines);
+    Files.writeString(
+        dir.resolve("zones").resolve(zone + ".zone"), String.join("\n", lines) + "\n");
   }
 
   private void awaitSoa() throws IOException, InterruptedException {

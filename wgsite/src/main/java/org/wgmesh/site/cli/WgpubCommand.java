@@ -133,8 +133,8 @@ public final class WgpubCommand implements Callable<Integer> {
       io.out()
           .print(
               json
-                  ? DiffFormat.json(prepared.diff(), prepared.target(), dryRun)
-                  : DiffFormat.text(prepared.diff(), prepared.target()));
+                  ? DiffFormat.json(prepared.diff(), prepared.names(), prepared.target(), dryRun)
+                  : DiffFormat.text(prepared.diff(), prepared.names(), prepared.target()));
       io.out().flush();
       publication.apply(prepared);
     }

@@ -7,6 +7,7 @@ import org.wgmesh.core.cli.Reporter;
 import org.wgmesh.core.io.Lock;
 import org.wgmesh.core.record.PublicationState;
 import org.wgmesh.core.site.Site;
+import org.wgmesh.site.publish.names.NamesState;
 
 /**
  * The files side of a dry run: takes no lock (a dry run only reads, and must not create a lock
@@ -28,6 +29,13 @@ public final class DryRunPublicationFiles implements PublicationFiles {
   @Override
   public void saveState(Path statePath, PublicationState state) {
     reporter.detail("dry run: would save publication state %s", statePath);
+  }
+
+  @Override
+  public void saveNamesState(Path path, NamesState state) {
+    if (!state.isEmpty()) {
+      reporter.detail("dry run: would save names state %s", path);
+    }
   }
 
   @Override

@@ -6,6 +6,8 @@ import java.util.Map;
 import org.wgmesh.core.cli.Reporter;
 import org.wgmesh.core.dns.DnsSource;
 import org.wgmesh.core.dns.TxtRecordSet;
+import org.wgmesh.site.publish.target.NameRecordSet;
+import org.wgmesh.site.publish.target.NameZone;
 import org.wgmesh.site.publish.target.Publisher;
 
 /**
@@ -56,6 +58,22 @@ public final class DryRunPublisher implements Publisher {
     if (!names.isEmpty()) {
       suppressedWrites += names.size();
       reporter.info("dry run: would delete %d RRset(s) from %s", names.size(), target.describe());
+    }
+  }
+
+  @Override
+  public Map<String, NameRecordSet> readNames(NameZone zone, Collection<String> keys) {
+    return target.readNames(zone, keys);
+  }
+
+  @Override
+  public void writeNames(NameZone zone, List<NameRecordSet> upserts, List<NameRecordSet> deletes) {
+    int n = upserts.size() + deletes.size();
+    if (n > 0) {
+      suppressedWrites += n;
+      reporter.info(
+          "dry run: would write %d and delete %d name RRset(s) of %s to %s",
+          upserts.size(), deletes.size(), zone, target.describe());
     }
   }
 

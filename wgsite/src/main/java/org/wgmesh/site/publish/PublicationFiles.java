@@ -6,6 +6,7 @@ import java.util.List;
 import org.wgmesh.core.io.Lock;
 import org.wgmesh.core.record.PublicationState;
 import org.wgmesh.core.site.Site;
+import org.wgmesh.site.publish.names.NamesState;
 
 /**
  * What a {@code wgpub} run changes beside DNS: the site file's lock, the publication state file and
@@ -27,6 +28,14 @@ public interface PublicationFiles {
    * @throws org.wgmesh.core.error.FileException when it cannot be written
    */
   void saveState(Path statePath, PublicationState state);
+
+  /**
+   * Saves the names state (issue 25); an empty state removes the file. Leaves the file untouched
+   * when it would not change, and creates none for an empty state.
+   *
+   * @throws org.wgmesh.core.error.FileException when it cannot be written
+   */
+  void saveNamesState(Path path, NamesState state);
 
   /**
    * Removes {@code numbers} from the site file's {@code retired} list; does nothing for an empty

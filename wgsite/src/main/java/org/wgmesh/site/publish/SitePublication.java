@@ -34,6 +34,11 @@ import org.wgmesh.core.site.Site;
 import org.wgmesh.core.site.SiteFile;
 import org.wgmesh.core.site.SiteKeyRoll;
 import org.wgmesh.core.site.SiteKeyRolls;
+import org.wgmesh.site.publish.names.NameDiff;
+import org.wgmesh.site.publish.names.NameRecords;
+import org.wgmesh.site.publish.names.NamesState;
+import org.wgmesh.site.publish.target.NameRecordSet;
+import org.wgmesh.site.publish.target.NameZone;
 import org.wgmesh.site.publish.target.Publisher;
 import org.wgmesh.site.status.ObservedHosts;
 
@@ -198,6 +203,12 @@ public final class SitePublication {
               new RecordChanges(
                   plan.upsertsBeforeMesh(), plan.meshRecord(), plan.deletesAfterMesh()));
       List<Integer> retired = site.retired().stream().map(RetiredHost::number).toList();
+      // Names (issue 25): A/AAAA and PTR records beside the TXT records, against what wgpub wrote
+      // before (the names state), so that removals delete exactly wgmesh's own records.
+      Path namesStatePath = NamesState.pathFor(siteFile);
+      NamesState namesWritten = NamesState.read(namesStatePath);
+      Map<NameZone, List<NameRecordSet>> namesWanted = NameRecords.wanted(site);
+      NameDiff names = NameDiff.between(namesWanted, namesWritten, publisher);
       return new Prepared(
           siteFile,
           site,
@@ -209,7 +220,8 @@ public final class SitePublication {
           plan.newState(),
           retired,
           lock,
-          switched ? Optional.of(now) : Optional.empty());
+          switched ? Optional.of(now) : Optional.empty(),
+          new NamesChange(names, namesStatePath, namesWritten, new NamesState(namesWanted)));
     } catch (RuntimeException e) {
       publisher.close();
       throw e;
@@ -239,10 +251,41 @@ public final class SitePublication {
    */
   public void apply(Prepared p) {
     p.service.apply(p.diff, () -> p.files.saveState(p.statePath, p.newState));
+    applyNames(p);
     Site site = p.files.freeRetired(p.siteFile, p.site, p.retiredNumbers);
     // Once every record is signed by the new key: drop the old one.
     p.rollDoneAt.ifPresent(at -> p.files.completeRoll(p.siteFile, site, at));
   }
+
+  /**
+   * Writes the name records (issue 25). The names state first grows to every record this run may
+   * write (so a failure half-way still knows them), then becomes exactly what is wanted; a site
+   * without names and without a state file gets none.
+   */
+  private void applyNames(Prepared p) {
+    NamesChange n = p.names;
+    if (!n.diff().isEmpty()) {
+      p.files.saveNamesState(n.statePath(), n.written().union(n.wanted()));
+      n.diff().apply(p.publisher);
+      reporter.info(
+          "%s: %s: %d name RRset(s), %d deleted",
+          p.publisher.describe(),
+          p.publisher.writtenVerb(),
+          n.diff().entries().size() - n.diff().count(NameDiff.Action.DELETE),
+          n.diff().count(NameDiff.Action.DELETE));
+    }
+    p.files.saveNamesState(n.statePath(), n.wanted());
+  }
+
+  /**
+   * The name records part of a publication.
+   *
+   * @param diff what to write
+   * @param statePath the names state file
+   * @param written what the state says wgpub wrote before
+   * @param wanted what the site wants now (the state once written)
+   */
+  record NamesChange(NameDiff diff, Path statePath, NamesState written, NamesState wanted) {}
 
   /**
    * Every name this site may have published: the mesh record, current hosts' host and key records,
@@ -320,6 +363,7 @@ public final class SitePublication {
     private final List<Integer> retiredNumbers;
     private final Lock lock;
     private final Optional<Instant> rollDoneAt;
+    private final NamesChange names;
 
     Prepared(
         Path siteFile,
@@ -332,7 +376,8 @@ public final class SitePublication {
         PublicationState newState,
         List<Integer> retiredNumbers,
         Lock lock,
-        Optional<Instant> rollDoneAt) {
+        Optional<Instant> rollDoneAt,
+        NamesChange names) {
       this.siteFile = siteFile;
       this.site = site;
       this.statePath = statePath;
@@ -344,6 +389,12 @@ public final class SitePublication {
       this.retiredNumbers = List.copyOf(retiredNumbers);
       this.lock = lock;
       this.rollDoneAt = rollDoneAt;
+      this.names = names;
+    }
+
+    /** What changes of the name records (issue 25). */
+    public NameDiff names() {
+      return names.diff();
     }
 
     /** What will change. */

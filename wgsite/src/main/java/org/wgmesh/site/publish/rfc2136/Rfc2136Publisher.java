@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -24,13 +25,19 @@ import org.wgmesh.core.dns.DnsSource;
 import org.wgmesh.core.dns.DnsjavaSource;
 import org.wgmesh.core.dns.TxtRecordSet;
 import org.wgmesh.core.error.PublishException;
+import org.wgmesh.core.net.IpAddress;
 import org.wgmesh.site.publish.target.DomainNames;
+import org.wgmesh.site.publish.target.NameRecordSet;
+import org.wgmesh.site.publish.target.NameZone;
 import org.wgmesh.site.publish.target.Publisher;
 import org.wgmesh.site.publish.target.QuotedStrings;
 import org.wgmesh.site.publish.target.TargetUri;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
@@ -292,6 +299,118 @@ public final class Rfc2136Publisher implements Publisher {
       bytes += n.length() + 12;
     }
     send(batches, "deletion of " + names.size() + " RRset(s)");
+  }
+
+  /**
+   * Queries each key's name for its type (A, AAAA or PTR) at the same server: the forward names are
+   * in the mesh domain's zone, the PTRs in the reverse zone, which the server must also serve.
+   */
+  @Override
+  public Map<String, NameRecordSet> readNames(NameZone zone, Collection<String> keys) {
+    SimpleResolver resolver = resolver(false);
+    Map<String, NameRecordSet> found = new TreeMap<>();
+    List<String> all = new ArrayList<>(keys);
+    for (int start = 0; start < all.size(); start += QUERY_WINDOW) {
+      List<String> window = all.subList(start, Math.min(all.size(), start + QUERY_WINDOW));
+      List<CompletableFuture<Message>> answers = new ArrayList<>();
+      for (String key : window) {
+        String[] k = key.split(" ");
+        Message query =
+            Message.newQuery(Record.newRecord(dnsName(k[0]), Type.value(k[1]), DClass.IN));
+        answers.add(resolver.sendAsync(query).toCompletableFuture());
+      }
+      for (int i = 0; i < window.size(); i++) {
+        String[] k = window.get(i).split(" ");
+        Message response = await(answers.get(i), "query " + k[1] + " " + k[0]);
+        namesOf(k[0], NameRecordSet.Type.valueOf(k[1]), response)
+            .ifPresent(set -> found.put(set.key(), set));
+      }
+    }
+    return found;
+  }
+
+  @Override
+  public void writeNames(NameZone zone, List<NameRecordSet> upserts, List<NameRecordSet> deletes) {
+    if (upserts.isEmpty() && deletes.isEmpty()) {
+      return;
+    }
+    Name z =
+        zone.reverse()
+            ? dnsName(zone.name())
+            : zone(upserts.isEmpty() ? deletes.get(0).name() : upserts.get(0).name());
+    // Name records are few (a few per host): one message per zone, applied all or nothing.
+    Update update = new Update(z);
+    for (NameRecordSet d : deletes) {
+      update.delete(dnsName(d.name()), Type.value(d.type().name()));
+    }
+    for (NameRecordSet u : upserts) {
+      Name name = dnsName(u.name());
+      int type = Type.value(u.type().name());
+      update.delete(name, type);
+      for (String v : u.values()) {
+        try {
+          update.add(
+              Record.fromString(
+                  name,
+                  type,
+                  DClass.IN,
+                  u.ttl(),
+                  u.type() == NameRecordSet.Type.PTR ? v + "." : v,
+                  Name.root));
+        } catch (IOException e) {
+          throw new PublishException(u.key(), "not a valid record: " + v + ": " + e.getMessage());
+        }
+      }
+    }
+    send(
+        List.of(update),
+        "name records of "
+            + zone
+            + " ("
+            + upserts.size()
+            + " written, "
+            + deletes.size()
+            + " deleted)");
+  }
+
+  private Optional<NameRecordSet> namesOf(String name, NameRecordSet.Type type, Message response) {
+    int rcode = response.getRcode();
+    if (rcode == Rcode.NXDOMAIN) {
+      return Optional.empty();
+    }
+    if (rcode != Rcode.NOERROR) {
+      throw new PublishException(
+          describe(),
+          "query " + type + " " + name + ": the server answered " + Rcode.string(rcode),
+          "the server must serve the zone (for PTRs: the reverse zone) to this machine");
+    }
+    List<String> values = new ArrayList<>();
+    long ttl = -1;
+    Name qname = dnsName(name);
+    int t = Type.value(type.name());
+    for (Record r : response.getSection(Section.ANSWER)) {
+      if (r.getType() == t && r.getName().equals(qname)) {
+        ttl = r.getTTL();
+        values.add(nameValue(r));
+      }
+    }
+    return ttl < 0
+        ? Optional.empty()
+        : Optional.of(new NameRecordSet(name, type, (int) ttl, values));
+  }
+
+  /** A record's data as {@link NameRecordSet} holds it: canonical address, target name. */
+  private static String nameValue(Record r) {
+    if (r instanceof ARecord a) {
+      return IpAddress.parse(a.getAddress().getHostAddress(), "A").toString();
+    }
+    if (r instanceof AAAARecord a) {
+      return IpAddress.parse(a.getAddress().getHostAddress(), "AAAA").toString();
+    }
+    if (r instanceof PTRRecord p) {
+      return p.getTarget().toString(true);
+    }
+    return r.rdataToString();
   }
 
   private void send(List<Update> batches, String what) {

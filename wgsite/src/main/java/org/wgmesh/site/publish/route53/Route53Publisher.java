@@ -5,15 +5,21 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.wgmesh.core.dns.TxtRecordSet;
+import org.wgmesh.core.error.InputException;
 import org.wgmesh.core.error.PublishException;
+import org.wgmesh.core.net.IpAddress;
 import org.wgmesh.site.publish.target.DomainNames;
+import org.wgmesh.site.publish.target.NameRecordSet;
+import org.wgmesh.site.publish.target.NameZone;
 import org.wgmesh.site.publish.target.Publisher;
 import org.wgmesh.site.publish.target.QuotedStrings;
 import org.wgmesh.site.publish.target.TargetUri;
@@ -35,6 +41,7 @@ import software.amazon.awssdk.services.route53.model.Change;
 import software.amazon.awssdk.services.route53.model.ChangeAction;
 import software.amazon.awssdk.services.route53.model.ChangeInfo;
 import software.amazon.awssdk.services.route53.model.ChangeStatus;
+import software.amazon.awssdk.services.route53.model.HostedZone;
 import software.amazon.awssdk.services.route53.model.RRType;
 import software.amazon.awssdk.services.route53.model.ResourceRecord;
 import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
@@ -63,6 +70,7 @@ public final class Route53Publisher implements Publisher {
   private final Duration maxWait;
   private final Limits limits;
   private int batchesSent;
+  private final Map<String, String> reverseZoneIds = new HashMap<>();
 
   /**
    * @param client a client from {@link #newClient}
@@ -276,6 +284,133 @@ public final class Route53Publisher implements Publisher {
     submit(changes, "deletion of " + changes.size() + " RRset(s)");
   }
 
+  /**
+   * The zone's A, AAAA or PTR RRsets at {@code keys}. The forward zone is this target's hosted
+   * zone; a reverse zone is the account's hosted zone of that name ({@link #hostedZoneOf}).
+   */
+  @Override
+  public Map<String, NameRecordSet> readNames(NameZone zone, Collection<String> keys) {
+    String id = hostedZoneOf(zone);
+    Set<String> wanted = new HashSet<>(keys);
+    Map<String, NameRecordSet> out = new TreeMap<>();
+    for (ResourceRecordSet rr : listRecords(id, "list the name records of " + zone)) {
+      NameRecordSet.Type type = nameType(rr.type());
+      if (type == null) {
+        continue;
+      }
+      String key = NameRecordSet.key(fromRoute53Name(rr.name()), type);
+      if (wanted.contains(key)) {
+        out.put(key, toNames(rr, type));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void writeNames(NameZone zone, List<NameRecordSet> upserts, List<NameRecordSet> deletes) {
+    if (upserts.isEmpty() && deletes.isEmpty()) {
+      return;
+    }
+    String id = hostedZoneOf(zone);
+    List<Change> changes = new ArrayList<>();
+    // DELETE must match the current values and TTL exactly: deletes are the RRsets as read.
+    deletes.forEach(
+        d ->
+            changes.add(
+                Change.builder()
+                    .action(ChangeAction.DELETE)
+                    .resourceRecordSet(toRoute53(d))
+                    .build()));
+    upserts.forEach(
+        u ->
+            changes.add(
+                Change.builder()
+                    .action(ChangeAction.UPSERT)
+                    .resourceRecordSet(toRoute53(u))
+                    .build()));
+    submit(id, changes, "name records of " + zone);
+  }
+
+  /**
+   * The hosted zone id of {@code zone}: this target's for the forward zone, else the account's
+   * hosted zone of that name, found with ListHostedZonesByName (IAM: {@code
+   * route53:ListHostedZonesByName}) once per run.
+   */
+  private String hostedZoneOf(NameZone zone) {
+    if (!zone.reverse()) {
+      return zoneId;
+    }
+    String cached = reverseZoneIds.get(zone.name());
+    if (cached != null) {
+      return cached;
+    }
+    String dnsName = zone.name() + ".";
+    List<HostedZone> found =
+        call(
+            "find the hosted zone of " + zone,
+            0,
+            () ->
+                client.listHostedZonesByName(r -> r.dnsName(dnsName).maxItems("1")).hostedZones());
+    HostedZone z =
+        found.stream()
+            .filter(h -> TxtRecordSet.normalize(h.name()).equals(zone.name()))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new PublishException(
+                        describe(),
+                        "no hosted zone " + zone.name() + " for the PTR records",
+                        "create it (aws route53 create-hosted-zone --name "
+                            + zone.name()
+                            + ") and have it delegated, or list other reverse-zones in names:"));
+    String id = z.id().replaceFirst("^/?hostedzone/", "");
+    reverseZoneIds.put(zone.name(), id);
+    return id;
+  }
+
+  private static NameRecordSet.Type nameType(RRType t) {
+    return switch (t) {
+      case A -> NameRecordSet.Type.A;
+      case AAAA -> NameRecordSet.Type.AAAA;
+      case PTR -> NameRecordSet.Type.PTR;
+      default -> null;
+    };
+  }
+
+  private NameRecordSet toNames(ResourceRecordSet rr, NameRecordSet.Type type) {
+    List<String> values = new ArrayList<>();
+    for (ResourceRecord v : rr.resourceRecords()) {
+      String value = v.value().strip();
+      try {
+        values.add(
+            type == NameRecordSet.Type.PTR
+                ? value
+                : IpAddress.parse(value, type.name()).toString());
+      } catch (InputException e) {
+        throw new PublishException(describe(), type + " " + rr.name() + ": " + e.why());
+      }
+    }
+    return new NameRecordSet(
+        fromRoute53Name(rr.name()), type, rr.ttl() == null ? 0 : rr.ttl().intValue(), values);
+  }
+
+  private static ResourceRecordSet toRoute53(NameRecordSet set) {
+    List<ResourceRecord> values =
+        set.values().stream()
+            .map(
+                v ->
+                    ResourceRecord.builder()
+                        .value(set.type() == NameRecordSet.Type.PTR ? v + "." : v)
+                        .build())
+            .toList();
+    return ResourceRecordSet.builder()
+        .name(set.name() + ".")
+        .type(RRType.fromValue(set.type().name()))
+        .ttl((long) set.ttl())
+        .resourceRecords(values)
+        .build();
+  }
+
   @Override
   public void close() {
     client.close();
@@ -321,6 +456,10 @@ public final class Route53Publisher implements Publisher {
   }
 
   private void submit(List<Change> changes, String what) {
+    submit(zoneId, changes, what);
+  }
+
+  private void submit(String hostedZone, List<Change> changes, String what) {
     List<List<Change>> batches = batches(changes);
     for (int i = 0; i < batches.size(); i++) {
       String step =
@@ -335,7 +474,7 @@ public final class Route53Publisher implements Publisher {
                   client
                       .changeResourceRecordSets(
                           r ->
-                              r.hostedZoneId(zoneId)
+                              r.hostedZoneId(hostedZone)
                                   .changeBatch(cb -> cb.comment("wgpub").changes(batch)))
                       .changeInfo());
       batchesSent++;
@@ -374,19 +513,22 @@ public final class Route53Publisher implements Publisher {
   }
 
   private List<ResourceRecordSet> listTxt(String step) {
+    return listRecords(zoneId, step).stream().filter(rr -> rr.type() == RRType.TXT).toList();
+  }
+
+  /** Every RRset of a hosted zone with values (alias records have none). */
+  private List<ResourceRecordSet> listRecords(String hostedZone, String step) {
     return call(
         step,
         0,
         () -> {
           List<ResourceRecordSet> out = new ArrayList<>();
           client
-              .listResourceRecordSetsPaginator(r -> r.hostedZoneId(zoneId))
+              .listResourceRecordSetsPaginator(r -> r.hostedZoneId(hostedZone))
               .resourceRecordSets()
               .forEach(
                   rr -> {
-                    if (rr.type() == RRType.TXT
-                        && rr.resourceRecords() != null
-                        && !rr.resourceRecords().isEmpty()) {
+                    if (rr.resourceRecords() != null && !rr.resourceRecords().isEmpty()) {
                       out.add(rr);
                     }
                   });

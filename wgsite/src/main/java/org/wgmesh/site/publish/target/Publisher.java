@@ -76,6 +76,29 @@ public interface Publisher extends AutoCloseable {
     return "written";
   }
 
+  /**
+   * Reads the name records (A, AAAA, PTR; issue 25) of {@code zone} at {@code keys} ({@link
+   * NameRecordSet#key}): only those, since a zone may hold other records of the same names that
+   * wgmesh did not write.
+   *
+   * @return key to RRset; absent RRsets are missing
+   * @throws PublishException when the target cannot be read, or does not publish names
+   */
+  default Map<String, NameRecordSet> readNames(NameZone zone, Collection<String> keys) {
+    throw new PublishException(describe(), "this target does not publish name records");
+  }
+
+  /**
+   * Writes name records of {@code zone}: each of {@code upserts} replaces the RRset of its name and
+   * type whole; each of {@code deletes} is removed (the RRset of that name and type, whatever it
+   * holds). Idempotent like {@link #upsert}.
+   *
+   * @throws PublishException when the target refuses or fails
+   */
+  default void writeNames(NameZone zone, List<NameRecordSet> upserts, List<NameRecordSet> deletes) {
+    throw new PublishException(describe(), "this target does not publish name records");
+  }
+
   /** Releases connections; never throws. */
   @Override
   default void close() {}

@@ -19,7 +19,10 @@ import org.wgmesh.core.error.FileException;
 import org.wgmesh.core.error.InputException;
 import org.wgmesh.core.error.PublishException;
 import org.wgmesh.core.io.AtomicFiles;
+import org.wgmesh.core.net.IpAddress;
 import org.wgmesh.site.publish.target.DomainNames;
+import org.wgmesh.site.publish.target.NameRecordSet;
+import org.wgmesh.site.publish.target.NameZone;
 import org.wgmesh.site.publish.target.Publisher;
 import org.wgmesh.site.publish.target.QuotedStrings;
 
@@ -74,25 +77,105 @@ public final class ZoneFilePublisher implements Publisher {
 
   @Override
   public void upsert(List<TxtRecordSet> sets) {
-    Map<String, TxtRecordSet> all = readAll();
+    Content c = read(file);
     for (TxtRecordSet set : sets) {
-      all.put(set.name(), set);
+      c.txt().put(set.name(), set);
     }
-    write(all);
+    write(file, c);
   }
 
   @Override
   public void delete(List<String> names) {
-    Map<String, TxtRecordSet> all = readAll();
+    Content c = read(file);
     for (String name : names) {
-      all.remove(TxtRecordSet.normalize(name));
+      c.txt().remove(TxtRecordSet.normalize(name));
     }
-    write(all);
+    write(file, c);
+  }
+
+  /**
+   * The forward zone's name records are in this file with the TXT records; a reverse zone's in its
+   * own fragment ({@link #reverseFile}).
+   */
+  @Override
+  public Map<String, NameRecordSet> readNames(NameZone zone, Collection<String> keys) {
+    Map<String, NameRecordSet> all = read(fileOf(zone)).names();
+    Map<String, NameRecordSet> out = new TreeMap<>();
+    for (String k : keys) {
+      if (all.containsKey(k)) {
+        out.put(k, all.get(k));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void writeNames(NameZone zone, List<NameRecordSet> upserts, List<NameRecordSet> deletes) {
+    Path f = fileOf(zone);
+    Content c = read(f);
+    deletes.forEach(d -> c.names().remove(d.key()));
+    upserts.forEach(u -> c.names().put(u.key(), u));
+    write(f, c);
+  }
+
+  /**
+   * The fragment file of reverse zone {@code zone}, beside the zone file: {@code mesh.zone} and
+   * {@code 2.0.192.in-addr.arpa} give {@code mesh.2.0.192.in-addr.arpa.zone} (without a {@code
+   * .zone} suffix the zone file's whole name is the stem). The operator includes it in the reverse
+   * zone with {@code $INCLUDE}.
+   */
+  public Path reverseFile(String zone) {
+    String stem = file.getFileName().toString().replaceFirst("\\.zone$", "");
+    return file.resolveSibling(stem + "." + TxtRecordSet.normalize(zone) + ".zone");
+  }
+
+  private Path fileOf(NameZone zone) {
+    return zone.reverse() ? reverseFile(zone.name()) : file;
   }
 
   /** The file's content for these RRsets: deterministic, sorted by name and string. */
   static String render(Collection<TxtRecordSet> sets) {
+    return render(sets, List.of());
+  }
+
+  /** The content for TXT and name RRsets: the TXT records as before, then the name records. */
+  static String render(Collection<TxtRecordSet> sets, Collection<NameRecordSet> names) {
     StringBuilder b = new StringBuilder(HEADER);
+    renderTxt(b, sets);
+    renderNames(b, names);
+    return b.toString();
+  }
+
+  /** A reverse zone's fragment: only PTR records. */
+  static String renderReverse(String zone, Collection<NameRecordSet> names) {
+    StringBuilder b =
+        new StringBuilder(
+            "; wgmesh PTR records of reverse zone "
+                + zone
+                + ", written by wgpub: do not edit, the next run rewrites this file.\n"
+                + "; Load it from the reverse zone with: $INCLUDE <this file>\n");
+    renderNames(b, names);
+    return b.toString();
+  }
+
+  private static void renderNames(StringBuilder b, Collection<NameRecordSet> names) {
+    Map<String, NameRecordSet> sorted = new TreeMap<>();
+    names.forEach(n -> sorted.put(n.key(), n));
+    for (NameRecordSet n : sorted.values()) {
+      for (String v : n.values()) {
+        b.append(n.name())
+            .append(". ")
+            .append(n.ttl())
+            .append(" IN ")
+            .append(n.type())
+            .append(' ')
+            .append(n.type() == NameRecordSet.Type.PTR ? v + "." : v)
+            .append('\n');
+      }
+    }
+  }
+
+  private static void renderTxt(StringBuilder b, Collection<TxtRecordSet> sets) {
     for (TxtRecordSet set : new TreeMap<>(byName(sets)).values()) {
       for (String s : set.strings().stream().sorted().toList()) {
         b.append(set.name())
@@ -103,7 +186,18 @@ public final class ZoneFilePublisher implements Publisher {
             .append('\n');
       }
     }
-    return b.toString();
+  }
+
+  /** What one file holds: TXT RRsets by name, name RRsets by {@link NameRecordSet#key}. */
+  record Content(Map<String, TxtRecordSet> txt, Map<String, NameRecordSet> names) {}
+
+  /**
+   * Parses what {@link #render} writes: its TXT RRsets.
+   *
+   * @throws PublishException naming {@code source} and the line when a line is malformed
+   */
+  static Map<String, TxtRecordSet> parse(String text, String source) {
+    return parseContent(text, source).txt();
   }
 
   /**
@@ -111,7 +205,8 @@ public final class ZoneFilePublisher implements Publisher {
    *
    * @throws PublishException naming {@code source} and the line when a line is malformed
    */
-  static Map<String, TxtRecordSet> parse(String text, String source) {
+  static Content parseContent(String text, String source) {
+    Map<String, NameRecordSet> names = new TreeMap<>();
     Map<String, Integer> ttls = new LinkedHashMap<>();
     Map<String, List<String>> strings = new LinkedHashMap<>();
     String[] lines = text.split("\n", -1);
@@ -122,6 +217,10 @@ public final class ZoneFilePublisher implements Publisher {
       }
       String where = source + " line " + (i + 1);
       String[] f = line.split("[ \t]+", 5);
+      if (f.length == 5 && f[2].equalsIgnoreCase("IN") && nameType(f[3]) != null) {
+        nameRecord(names, f, where);
+        continue;
+      }
       if (f.length < 5 || !f[2].equalsIgnoreCase("IN") || !f[3].equalsIgnoreCase("TXT")) {
         throw malformed(where, "expected 'NAME. TTL IN TXT \"string\"', got: " + abbreviate(line));
       }
@@ -152,24 +251,93 @@ public final class ZoneFilePublisher implements Publisher {
     Map<String, TxtRecordSet> sets = new TreeMap<>();
     strings.forEach(
         (name, values) -> sets.put(name, new TxtRecordSet(name, ttls.get(name), values)));
-    return sets;
+    return new Content(sets, names);
+  }
+
+  private static NameRecordSet.Type nameType(String t) {
+    for (NameRecordSet.Type type : NameRecordSet.Type.values()) {
+      if (type.name().equalsIgnoreCase(t)) {
+        return type;
+      }
+    }
+    return null;
+  }
+
+  /** One A, AAAA or PTR line, merged into its RRset. */
+  private static void nameRecord(Map<String, NameRecordSet> names, String[] f, String where) {
+    if (!f[0].endsWith(".") || f[0].length() < 2) {
+      throw malformed(where, "name '" + f[0] + "' is not absolute (it must end with '.')");
+    }
+    int ttl;
+    try {
+      ttl = Integer.parseInt(f[1]);
+    } catch (NumberFormatException e) {
+      throw malformed(where, "TTL '" + f[1] + "' is not a number of seconds");
+    }
+    NameRecordSet.Type type = nameType(f[3]);
+    String value = f[4].strip();
+    try {
+      if (type == NameRecordSet.Type.PTR) {
+        if (!value.endsWith(".")) {
+          throw malformed(where, "PTR target '" + value + "' is not absolute");
+        }
+      } else if (IpAddress.parse(value, "address").isV6() != (type == NameRecordSet.Type.AAAA)) {
+        throw malformed(where, "'" + value + "' is not an address of type " + type);
+      }
+    } catch (InputException e) {
+      throw malformed(where, e.why());
+    }
+    NameRecordSet set = new NameRecordSet(f[0], type, ttl, List.of(value));
+    NameRecordSet earlier = names.get(set.key());
+    if (earlier != null && earlier.ttl() != ttl) {
+      throw malformed(
+          where,
+          "TTL "
+              + ttl
+              + " differs from "
+              + earlier.ttl()
+              + " of the earlier records of "
+              + set.key());
+    }
+    if (earlier != null) {
+      List<String> values = new ArrayList<>(earlier.values());
+      values.add(value);
+      set = earlier.withValues(values);
+    }
+    names.put(set.key(), set);
   }
 
   private Map<String, TxtRecordSet> readAll() {
+    return read(file).txt();
+  }
+
+  private static Content read(Path file) {
     String text;
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
-      return new TreeMap<>();
+      return new Content(new TreeMap<>(), new TreeMap<>());
     } catch (IOException e) {
       throw new FileException(file.toString(), "cannot read: " + e.getMessage(), null, e);
     }
-    return parse(text, file.toString());
+    Content c = parseContent(text, file.toString());
+    return new Content(new TreeMap<>(c.txt()), new TreeMap<>(c.names()));
   }
 
-  private void write(Map<String, TxtRecordSet> all) {
+  private void write(Path target, Content c) {
     // Public data (host records are encrypted), and the DNS server's user must read it.
-    AtomicFiles.write(file, render(all.values()), AtomicFiles.PUBLIC);
+    String text =
+        target.equals(file)
+            ? render(c.txt().values(), c.names().values())
+            : renderReverse(reverseZoneOf(target), c.names().values());
+    AtomicFiles.write(target, text, AtomicFiles.PUBLIC);
+  }
+
+  /** The reverse zone a fragment file is for, from its name ({@link #reverseFile}). */
+  private String reverseZoneOf(Path fragment) {
+    String stem = file.getFileName().toString().replaceFirst("\\.zone$", "");
+    String n = fragment.getFileName().toString();
+    return n.substring(stem.length() + 1, n.length() - ".zone".length());
   }
 
   private static Map<String, TxtRecordSet> byName(Collection<TxtRecordSet> sets) {

@@ -45,6 +45,15 @@ public final class Route53Fake implements AutoCloseable {
 
   public final String zoneId;
   public final Map<String, RRset> zone = Collections.synchronizedMap(new TreeMap<>());
+
+  /**
+   * More hosted zones (issue 25: reverse zones for PTRs), by id, each with its name for
+   * ListHostedZonesByName ({@link #addZone}).
+   */
+  public final Map<String, Map<String, RRset>> moreZones =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private final Map<String, String> zoneNames = new java.util.concurrent.ConcurrentHashMap<>();
   public final List<Batch> batches = Collections.synchronizedList(new ArrayList<>());
   public final AtomicInteger changeRequests = new AtomicInteger();
   public final AtomicInteger getChangeRequests = new AtomicInteger();
@@ -99,6 +108,14 @@ public final class Route53Fake implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
   }
 
+  /** Adds hosted zone {@code id} named {@code name} (no trailing dot); returns its records. */
+  public Map<String, RRset> addZone(String id, String name) {
+    Map<String, RRset> records = Collections.synchronizedMap(new TreeMap<>());
+    moreZones.put(id, records);
+    zoneNames.put(id, name + ".");
+    return records;
+  }
+
   /** Puts an RRset straight into the zone, as if made by someone else. */
   public void put(String name, String type, long ttl, String... values) {
     zone.put(key(name, type), new RRset(name, type, ttl, List.of(values)));
@@ -118,13 +135,22 @@ public final class Route53Fake implements AutoCloseable {
       }
       lastAuthorization = ex.getRequestHeaders().getFirst("Authorization");
       lastSecurityToken = ex.getRequestHeaders().getFirst("X-Amz-Security-Token");
-      String prefix = "/2013-04-01/hostedzone/" + zoneId + "/rrset";
-      if (path.startsWith("/2013-04-01/hostedzone/") && !path.startsWith(prefix)) {
+      String prefix = "/2013-04-01/hostedzone/";
+      // ChangeResourceRecordSets posts to .../rrset/, ListResourceRecordSets gets .../rrset.
+      String rrsetPath = path.replaceFirst("/$", "");
+      String id =
+          rrsetPath.startsWith(prefix) && rrsetPath.endsWith("/rrset")
+              ? rrsetPath.substring(prefix.length(), rrsetPath.length() - "/rrset".length())
+              : null;
+      Map<String, RRset> records = id == null ? null : id.equals(zoneId) ? zone : moreZones.get(id);
+      if (path.startsWith(prefix) && records == null) {
         error(ex, 404, "NoSuchHostedZone", "No hosted zone found with ID: " + path);
-      } else if (path.startsWith(prefix) && ex.getRequestMethod().equals("POST")) {
-        change(ex);
-      } else if (path.startsWith(prefix) && ex.getRequestMethod().equals("GET")) {
-        list(ex);
+      } else if (path.equals("/2013-04-01/hostedzonesbyname")) {
+        zonesByName(ex);
+      } else if (ex.getRequestMethod().equals("POST")) {
+        change(ex, records);
+      } else if (ex.getRequestMethod().equals("GET") && records != null) {
+        list(ex, records);
       } else if (path.startsWith("/2013-04-01/change/")) {
         getChange(ex);
       } else {
@@ -143,7 +169,32 @@ public final class Route53Fake implements AutoCloseable {
     }
   }
 
-  private void change(HttpExchange ex) throws Exception {
+  /** ListHostedZonesByName: the zones named {@code dnsname} or after it, by name. */
+  private void zonesByName(HttpExchange ex) throws IOException {
+    String from = query(ex.getRequestURI()).getOrDefault("dnsname", "");
+    StringBuilder b =
+        new StringBuilder("<ListHostedZonesByNameResponse xmlns=\"" + NS + "\"><HostedZones>");
+    zoneNames.entrySet().stream()
+        .filter(e -> reversedLabels(e.getValue()).compareTo(reversedLabels(from)) >= 0)
+        .sorted(Map.Entry.comparingByValue(Comparator.comparing(Route53Fake::reversedLabels)))
+        .limit(1)
+        .forEach(
+            e ->
+                b.append("<HostedZone><Id>/hostedzone/")
+                    .append(e.getKey())
+                    .append("</Id><Name>")
+                    .append(xml(e.getValue()))
+                    .append("</Name><CallerReference>fake</CallerReference>")
+                    .append("<Config><PrivateZone>false</PrivateZone></Config>")
+                    .append("<ResourceRecordSetCount>0</ResourceRecordSetCount></HostedZone>"));
+    b.append("</HostedZones><DNSName>")
+        .append(xml(from))
+        .append("</DNSName><IsTruncated>false</IsTruncated><MaxItems>1</MaxItems>")
+        .append("</ListHostedZonesByNameResponse>");
+    respond(ex, 200, b.toString());
+  }
+
+  private void change(HttpExchange ex, Map<String, RRset> zone) throws Exception {
     changeRequests.incrementAndGet();
     Document doc;
     try (InputStream in = ex.getRequestBody()) {
@@ -327,7 +378,7 @@ public final class Route53Fake implements AutoCloseable {
     return form;
   }
 
-  private void list(HttpExchange ex) throws IOException {
+  private void list(HttpExchange ex, Map<String, RRset> zone) throws IOException {
     listRequests.incrementAndGet();
     Map<String, String> q = query(ex.getRequestURI());
     List<RRset> all;

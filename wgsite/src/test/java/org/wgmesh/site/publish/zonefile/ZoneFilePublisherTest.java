@@ -147,7 +147,8 @@ class ZoneFilePublisherTest {
             () -> ZoneFilePublisher.parse("\n\nm.example.test. soon IN TXT \"a\"\n", "f"))
         .hasMessageContaining("f line 3")
         .hasMessageContaining("TTL 'soon'");
-    assertThatThrownBy(() -> ZoneFilePublisher.parse("m.example.test. 300 IN A 192.0.2.1\n", "f"))
+    assertThatThrownBy(
+            () -> ZoneFilePublisher.parse("m.example.test. 300 IN MX 10 mx.example.test.\n", "f"))
         .hasMessageContaining("expected 'NAME. TTL IN TXT");
     assertThatThrownBy(
             () ->
@@ -155,6 +156,14 @@ class ZoneFilePublisherTest {
                     "m.example.test. 300 IN TXT \"a\"\nm.example.test. 60 IN TXT \"b\"\n", "f"))
         .hasMessageContaining("f line 2")
         .hasMessageContaining("TTL 60 differs");
+    // Name records (issue 25) are read, strictly too.
+    assertThatThrownBy(() -> ZoneFilePublisher.parse("m.example.test. 300 IN A 2001:db8::1\n", "f"))
+        .hasMessageContaining("f line 1")
+        .hasMessageContaining("not an address of type A");
+    assertThatThrownBy(
+            () ->
+                ZoneFilePublisher.parse("1.2.0.192.in-addr.arpa. 300 IN PTR m.example.test\n", "f"))
+        .hasMessageContaining("not absolute");
     assertThatThrownBy(
             () -> ZoneFilePublisher.parse("m.example.test. 300 IN TXT \"a\\999\"\n", "f"))
         .hasMessageContaining("over 255");
