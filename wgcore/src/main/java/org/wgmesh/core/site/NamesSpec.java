@@ -104,32 +104,24 @@ final class NamesSpec {
   }
 
   /**
-   * The rules between the names and the hosts: every name a valid DNS name that is no record name
-   * wgmesh already uses under the domain (a host called {@code h2} would shadow host 2's record);
-   * with {@code addresses: lan} every host has an address, each inside one of its LANs; no address
-   * carried by two hosts (its PTR would point at both); every address in a reverse zone.
+   * The rules between the names and the hosts and clients: every name a valid DNS name that is no
+   * record name wgmesh already uses under the domain (a host called {@code h2} would shadow host
+   * 2's record, a client called {@code c2} client 2's); with {@code addresses: lan} every host has
+   * an address, each inside one of its LANs; no address carried by two names (its PTR would point
+   * at both); every address in a reverse zone. A client's names carry its pool addresses.
    *
    * @param what the site file (and line) for the error
-   * @throws ConfigException naming the host and what is wrong
+   * @throws ConfigException naming the host or client and what is wrong
    */
-  static void check(NamesPolicy p, MeshSettings settings, List<HostEntry> hosts, String what) {
-    String domain = settings.domain();
+  static void check(
+      NamesPolicy p,
+      MeshSettings settings,
+      List<HostEntry> hosts,
+      List<SiteClient> clients,
+      String what) {
     Map<IpAddress, String> owners = new HashMap<>();
     for (HostEntry h : hosts) {
-      String name = h.hostname() + "." + domain;
       String who = "host " + h.hostname() + " (h" + h.number() + ")";
-      try {
-        DomainName.checkLabels(name, "name");
-      } catch (InputException e) {
-        throw new ConfigException(
-            what, who + ": name " + name + ": " + e.why(), "use a shorter host name or domain");
-      }
-      if (isRecordLabel(h.hostname())) {
-        throw new ConfigException(
-            what,
-            who + ": its name " + name + " is the name of a wgmesh record under " + domain,
-            "rename the host: names h<number> are the host records' (docs/record-format.md)");
-      }
       List<IpAddress> addresses = p.addressesOf(h, settings.tunnelPrefix());
       if (addresses.isEmpty()) {
         throw new ConfigException(
@@ -147,37 +139,71 @@ final class NamesSpec {
           }
         }
       }
-      for (IpAddress a : addresses) {
-        String other = owners.putIfAbsent(a, h.hostname());
-        if (other != null) {
-          throw new ConfigException(
-              what,
-              who + ": address " + a + " is also host " + other + "'s",
-              "each address has one PTR: give each host its own");
-        }
-        if (p.reverseZoneOf(a).isEmpty()) {
-          throw new ConfigException(
-              what,
-              who
-                  + ": no reverse zone in names.reverse-zones holds "
-                  + a
-                  + " ("
-                  + ReverseNames.ptrName(a)
-                  + ")",
-              "add its reverse zone, e.g. " + ReverseNames.defaultZone(a));
-        }
+      checkName(p, settings, what, who, h.hostname(), addresses, owners);
+    }
+    for (SiteClient c : clients) {
+      String who = "client " + c.name() + " (c" + c.number() + ")";
+      checkName(p, settings, what, who, c.name(), c.addresses(), owners);
+    }
+  }
+
+  /** The rules every name has, host's or client's; {@code owners} collects the addresses. */
+  private static void checkName(
+      NamesPolicy p,
+      MeshSettings settings,
+      String what,
+      String who,
+      String label,
+      List<IpAddress> addresses,
+      Map<IpAddress, String> owners) {
+    String domain = settings.domain();
+    String name = label + "." + domain;
+    try {
+      DomainName.checkLabels(name, "name");
+    } catch (InputException e) {
+      throw new ConfigException(
+          what, who + ": name " + name + ": " + e.why(), "use a shorter name or domain");
+    }
+    if (isRecordLabel(label)) {
+      throw new ConfigException(
+          what,
+          who + ": its name " + name + " is the name of a wgmesh record under " + domain,
+          "rename it: names h<number> and c<number> are the host and client records'"
+              + " (docs/record-format.md)");
+    }
+    for (IpAddress a : addresses) {
+      String other = owners.putIfAbsent(a, who);
+      if (other != null) {
+        throw new ConfigException(
+            what,
+            who + ": address " + a + " is also " + other + "'s",
+            "each address has one PTR: give each its own");
+      }
+      if (p.reverseZoneOf(a).isEmpty()) {
+        throw new ConfigException(
+            what,
+            who
+                + ": no reverse zone in names.reverse-zones holds "
+                + a
+                + " ("
+                + ReverseNames.ptrName(a)
+                + ")",
+            "add its reverse zone, e.g. " + ReverseNames.defaultZone(a));
       }
     }
   }
 
-  /** {@code h<number>}: the label of a host record ({@code RecordNames.hostLabel}). */
-  private static final Pattern HOST_RECORD_LABEL = Pattern.compile("h[1-9][0-9]{0,4}");
+  /**
+   * {@code h<number>} and {@code c<number>}: the labels of host and client records ({@code
+   * RecordNames}).
+   */
+  private static final Pattern HOST_RECORD_LABEL = Pattern.compile("[hc][1-9][0-9]{0,4}");
 
   /**
    * Whether {@code hostname} as the label below the domain is the name of a wgmesh record ({@code
    * RecordNames.isOurs}, which this package cannot use: core.record depends on it): a host record
-   * {@code h<1..65535>}. Key records ({@code _key.<kid>}) cannot clash: a host name has no {@code
-   * _}.
+   * {@code h<1..65535>} or a client record {@code c<1..65535>}. Key records ({@code _key.<kid>})
+   * cannot clash: a host name has no {@code _}.
    */
   static boolean isRecordLabel(String hostname) {
     return HOST_RECORD_LABEL.matcher(hostname).matches()

@@ -90,7 +90,7 @@ public record Site(
     ClientRules.check("site " + settings.domain(), SiteRules.NO_LINES, settings, hosts, clients);
     Objects.requireNonNull(names, "names");
     if (names.isPresent()) {
-      NamesSpec.check(names.get(), settings, hosts, "site " + settings.domain());
+      NamesSpec.check(names.get(), settings, hosts, clients.list(), "site " + settings.domain());
     }
   }
 

@@ -310,19 +310,22 @@ record SiteSpec(
         YamlNode.optional(top, EnrolmentSpec.KEY).map(n -> EnrolmentSpec.parse(n, allowed)),
         originalNode,
         clients,
-        names(top, settings, hosts));
+        names(top, settings, hosts, clients));
   }
 
-  /** The {@code names:} section (issue 25), checked against the hosts at its line. */
+  /** The {@code names:} section (issue 25), checked against the hosts and clients at its line. */
   private static Optional<NamesPolicy> names(
-      Map<String, YamlNode> top, MeshSettings settings, List<HostEntry> hosts) {
+      Map<String, YamlNode> top,
+      MeshSettings settings,
+      List<HostEntry> hosts,
+      SiteClients clients) {
     Optional<YamlNode> node = YamlNode.optional(top, NamesSpec.KEY);
     if (node.isEmpty()) {
       return Optional.empty();
     }
     NamesPolicy policy = NamesSpec.parse(node.get());
     try {
-      NamesSpec.check(policy, settings, hosts, node.get().where());
+      NamesSpec.check(policy, settings, hosts, clients.list(), node.get().where());
     } catch (ConfigException e) {
       throw node.get().error(e.why(), e.hint());
     }

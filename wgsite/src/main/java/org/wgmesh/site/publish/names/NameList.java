@@ -28,13 +28,10 @@ public final class NameList {
   }
 
   /**
-   * The clients' names: where clients join the name list. A client (a device without wgmesh, {@code
-   * ClientEntry}) has only its tunnel addresses from the site's client pools, so whatever {@code
-   * names.addresses} says, its entry is {@code new NameEntry(client.name(), client.addresses())}.
-   * Empty until the site file holds clients; once {@code Site} has them, map each here (the name
-   * rules of {@code NamesSpec.check} then apply to clients too).
+   * The clients' names: a client (a device without wgmesh) has only its addresses from the site's
+   * client pools, so whatever {@code names.addresses} says, its entry carries those.
    */
   static List<NameEntry> clients(Site site) {
-    return List.of();
+    return site.clients().list().stream().map(c -> new NameEntry(c.name(), c.addresses())).toList();
   }
 }
