@@ -1,9 +1,11 @@
 package org.wgmesh.endpoint.deploy.plan;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.wgmesh.core.model.LinkSettings;
 import org.wgmesh.core.model.MeshLinks;
 import org.wgmesh.core.net.IpAddress;
@@ -97,6 +99,34 @@ public record DeployPlan(
         .filter(p -> p.isV6() == v6)
         .sorted()
         .toList();
+  }
+
+  /**
+   * The destinations the namespace refuses when BGP has no route to them (an {@code unreachable}
+   * route with the highest metric), rather than sending them out in clear through the veth: the
+   * mesh's allowed LAN prefixes and every client address of the mesh (issue 25; the client pools
+   * need not lie within the allowed prefixes). Sorted, allowed prefixes first.
+   */
+  public List<IpPrefix> refusedWithoutRoute() {
+    List<IpPrefix> out = new ArrayList<>(allowedV4);
+    out.addAll(allowedV6);
+    clients.stream()
+        .flatMap(c -> c.hostPrefixes().stream())
+        .forEach(
+            p -> {
+              if (!out.contains(p)) {
+                out.add(p);
+              }
+            });
+    clientOrigins.stream()
+        .flatMap(o -> Stream.concat(o.v4().stream(), o.v6().stream()))
+        .forEach(
+            p -> {
+              if (!out.contains(p)) {
+                out.add(p);
+              }
+            });
+    return out;
   }
 
   /** Whether any client address is routed in this mesh (own clients or a peer's). */
