@@ -105,27 +105,19 @@ public record DeployPlan(
    * The destinations the namespace refuses when BGP has no route to them (an {@code unreachable}
    * route with the highest metric), rather than sending them out in clear through the veth: the
    * mesh's allowed LAN prefixes and every client address of the mesh (issue 25; the client pools
-   * need not lie within the allowed prefixes). Sorted, allowed prefixes first.
+   * need not lie within the allowed prefixes): the allowed prefixes, then the client addresses
+   * sorted.
    */
   public List<IpPrefix> refusedWithoutRoute() {
     List<IpPrefix> out = new ArrayList<>(allowedV4);
     out.addAll(allowedV6);
-    clients.stream()
-        .flatMap(c -> c.hostPrefixes().stream())
-        .forEach(
-            p -> {
-              if (!out.contains(p)) {
-                out.add(p);
-              }
-            });
-    clientOrigins.stream()
-        .flatMap(o -> Stream.concat(o.v4().stream(), o.v6().stream()))
-        .forEach(
-            p -> {
-              if (!out.contains(p)) {
-                out.add(p);
-              }
-            });
+    Stream.concat(
+            clients.stream().flatMap(c -> c.hostPrefixes().stream()),
+            clientOrigins.stream().flatMap(o -> Stream.concat(o.v4().stream(), o.v6().stream())))
+        .distinct()
+        .sorted()
+        .filter(p -> !allowedV4.contains(p) && !allowedV6.contains(p))
+        .forEach(out::add);
     return out;
   }
 
