@@ -64,6 +64,10 @@ class ClientDeployPrivilegedTest {
       awaitOutput(
           host, "dev wgc1", "ip", "-n", "mesh", "-6", "route", "show", "fd12:3456:789a:2::1");
 
+      // The router itself reaches the client through the veth (router-on-mesh).
+      assertThat(host.sh("ip", "-4", "route", "show", "198.51.100.1"))
+          .contains("via 169.254.0.2 dev mesh-vh");
+
       // Issue 25: without a BGP route a client address is refused, not sent out through the veth.
       assertThat(host.sh("ip", "-n", "mesh", "route", "show", "type", "unreachable"))
           .contains("198.51.100.1");
@@ -109,6 +113,8 @@ class ClientDeployPrivilegedTest {
       awaitStatus(host, "ip", "netns", "exec", "cli", "ping", "-c", "1", "-W", "1", "198.18.1.1");
       awaitStatus(
           host, "ip", "netns", "exec", "cli", "ping", "-6", "-c", "1", "-W", "1", "fd00:18:1::1");
+      // The router's own ping, its source rewritten to its LAN address in the namespace.
+      awaitStatus(host, "ping", "-c", "1", "-W", "1", "198.51.100.1");
       String handshake =
           host.sh("ip", "netns", "exec", "mesh", "wg", "show", "wgc1", "latest-handshakes");
       assertThat(handshake.strip()).doesNotEndWith("\t0");
@@ -127,6 +133,7 @@ class ClientDeployPrivilegedTest {
           .isBlank();
       assertThat(Files.exists(conf)).isFalse();
       assertThat(host.sh("iptables", "-t", "nat", "-S")).doesNotContain("61001");
+      assertThat(host.sh("ip", "-4", "route", "show", "198.51.100.1")).isBlank();
       assertThat(
               host.status("ip", "netns", "exec", "cli", "ping", "-c", "2", "-W", "1", "198.18.1.1"))
           .isNotZero();

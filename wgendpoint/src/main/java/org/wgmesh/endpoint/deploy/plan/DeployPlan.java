@@ -134,20 +134,31 @@ public record DeployPlan(
   /**
    * The remote LANs the router itself may reach through the veth ({@code router-on-mesh}): what the
    * peers announce, of one family, sorted, without this host's own trust networks (routed already)
-   * and only when the setting is on. The deploy leaves out the ones that are not safe on the host
-   * (see {@code DeploySteps}).
+   * and only when the setting is on; then the mesh's client addresses of that family (issue 25,
+   * sorted: the clients attached here and the peers'). The deploy leaves out the ones that are not
+   * safe on the host (see {@code DeploySteps}).
    */
   public List<IpPrefix> remoteLans(boolean v6) {
     if (!settings.tuning().routerOnMesh()) {
       return List.of();
     }
     List<IpPrefix> own = trustNetworks(v6);
-    return peerLans.stream()
-        .flatMap(o -> (v6 ? o.v6() : o.v4()).stream())
-        .filter(p -> !own.contains(p))
+    List<IpPrefix> out =
+        new ArrayList<>(
+            peerLans.stream()
+                .flatMap(o -> (v6 ? o.v6() : o.v4()).stream())
+                .filter(p -> !own.contains(p))
+                .distinct()
+                .sorted()
+                .toList());
+    Stream.concat(
+            clients.stream().flatMap(c -> c.hostPrefixes().stream()),
+            clientOrigins.stream().flatMap(o -> (v6 ? o.v6() : o.v4()).stream()))
+        .filter(p -> p.isV6() == v6 && !out.contains(p))
         .distinct()
         .sorted()
-        .toList();
+        .forEach(out::add);
+    return out;
   }
 
   /**

@@ -652,6 +652,17 @@ public final class DeploySteps {
   }
 
   /**
+   * Whether the default namespace routes {@code prefix} via {@code via}; {@code ip -j route} shows
+   * a host route (a client address, issue 25) without its length.
+   */
+  private boolean hasHostRoute(IpPrefix prefix, String via) {
+    return host.hostRoutes().contains(HostProbe.routeKey("unicast", prefix.toString(), via))
+        || (prefix.length() == (prefix.isV6() ? 128 : 32)
+            && host.hostRoutes()
+                .contains(HostProbe.routeKey("unicast", prefix.network().toString(), via)));
+  }
+
+  /**
    * Whether the namespace has the unreachable route to {@code prefix}; {@code ip -j route} shows a
    * host route (a client address, issue 25) without its length.
    */
@@ -691,7 +702,7 @@ public final class DeploySteps {
             continue;
           }
           wanted.add(lan);
-          if (!host.hostRoutes().contains(HostProbe.routeKey("unicast", lan.toString(), via))) {
+          if (!hasHostRoute(lan, via)) {
             add.add(
                 Effect.Run.of(
                     Ip.host().routeReplace(v6, lan.toString(), "via", via, "dev", v.hostName())));
@@ -704,9 +715,12 @@ public final class DeploySteps {
       List<IpPrefix> mesh = v6 ? plan.allowedV6() : plan.allowedV4();
       for (String key : new TreeSet<>(host.hostRoutes())) {
         Optional<IpPrefix> dst = viaDestination(key, via);
+        // Ours: a route through the veth to a mesh prefix, or to a single address (a client's,
+        // issue 25, whose pool may lie outside the mesh prefixes).
         if (dst.isPresent()
             && !wanted.contains(dst.get())
-            && mesh.stream().anyMatch(m -> m.contains(dst.get()))) {
+            && (mesh.stream().anyMatch(m -> m.contains(dst.get()))
+                || dst.get().length() == (v6 ? 128 : 32))) {
           remove.add(
               Effect.Run.tolerant(
                   Ip.host().routeDel(v6, dst.get().toString(), "via", via, "dev", v.hostName())));

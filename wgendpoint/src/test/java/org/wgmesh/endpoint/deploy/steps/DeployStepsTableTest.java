@@ -232,6 +232,7 @@ class DeployStepsTableTest {
               labels(
                   FILES,
                   "routes in lab",
+                  "routes to the remote LANs in the default namespace",
                   RELOAD_FIREWALLS,
                   create("wgc1", "wgc2"),
                   "birdc configure",
@@ -247,6 +248,7 @@ class DeployStepsTableTest {
                   "remove wgc1",
                   FILES,
                   "remove routes to clients no longer in the mesh",
+                  "remove routes to LANs no longer in the mesh",
                   RELOAD_FIREWALLS,
                   "birdc configure",
                   RECORD)),
@@ -258,6 +260,7 @@ class DeployStepsTableTest {
                   "remove wgc2",
                   FILES,
                   "remove routes to clients no longer in the mesh",
+                  "remove routes to LANs no longer in the mesh",
                   RELOAD_FIREWALLS,
                   "birdc configure",
                   RECORD)),
