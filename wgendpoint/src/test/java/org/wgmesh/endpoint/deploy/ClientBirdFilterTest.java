@@ -18,6 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.wgmesh.core.exec.Command;
 import org.wgmesh.core.exec.CommandResult;
 import org.wgmesh.core.exec.ProcessCommandRunner;
+import org.wgmesh.core.model.ClientEntry;
+import org.wgmesh.core.model.MeshSettings;
+import org.wgmesh.core.model.MeshView;
+import org.wgmesh.core.model.Topology;
 import org.wgmesh.endpoint.deploy.plan.Planner;
 import org.wgmesh.endpoint.deploy.render.Component;
 import org.wgmesh.endpoint.deploy.render.TemplateRenderer;
@@ -81,46 +85,88 @@ class ClientBirdFilterTest {
   @EnabledIf("birdPresent")
   void clientRoutes_exactAddressesFromAttachedHostsOnly_secondaryPrepends(@TempDir Path dir)
       throws Exception {
-    Path conf = dir.resolve("filters.conf");
-    Files.writeString(conf, config(dir));
-    Path socket = dir.resolve("bird.ctl");
-    ProcessCommandRunner runner = new ProcessCommandRunner();
-    CommandResult parse =
-        runner.execute(Command.query(BIRD.toString(), "-p", "-c", conf.toString()));
-    assertThat(parse.exitCode()).as(parse.stderr()).isZero();
-    Process bird =
-        new ProcessBuilder(BIRD.toString(), "-f", "-c", conf.toString(), "-s", socket.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("bird.out").toFile())
-            .start();
-    try {
-      awaitFed(runner, socket);
-      assertThat(routes(runner, socket, "accepted4", "accepted6"))
+    try (Bird bird = Bird.start(dir, config(dir, Fixtures.clientView(), LEARNED, OWN, "_in"))) {
+      bird.awaitFed(LEARNED, OWN);
+      assertThat(bird.routes("accepted4", "accepted6"))
           .as("imported")
           .containsExactlyElementsOf(passing(LEARNED));
-      assertThat(routes(runner, socket, "sent4", "sent6"))
+      assertThat(bird.routes("sent4", "sent6"))
           .as("exported")
           .containsExactlyElementsOf(passing(OWN));
-      assertThat(path(runner, socket, "sent4", "198.51.100.2/32"))
+      assertThat(bird.path("sent4", "198.51.100.2/32"))
           .as("bob, whose primary is host 2: our AS three more times")
           .isEqualTo("64601 64601 64601");
-      assertThat(path(runner, socket, "sent6", "fd12:3456:789a:2::2/128"))
-          .isEqualTo("64601 64601 64601");
-      assertThat(path(runner, socket, "sent4", "198.51.100.1/32"))
+      assertThat(bird.path("sent6", "fd12:3456:789a:2::2/128")).isEqualTo("64601 64601 64601");
+      assertThat(bird.path("sent4", "198.51.100.1/32"))
           .as("anna, whose primary we are: plain")
           .isEmpty();
-    } finally {
-      bird.destroy();
-      bird.waitFor();
     }
   }
 
-  private static String config(Path dir) {
+  /**
+   * Host 1 as a hub of a hub-and-spoke mesh (hubs 1 and 2; hosts 3 and 5 are spokes), with erin
+   * (198.51.100.5, fd12:3456:789a:2::5) attached to host 2 then spoke 3: from a spoke, a client
+   * address is accepted with the spoke's AS alone, plain or prepended, never relayed.
+   */
+  static final List<BirdFilterTest.Route> FROM_SPOKE =
+      List.of(
+          in("198.51.100.3/32", List.of(64603L), true, "carol from spoke 3, her primary"),
+          in(
+              "198.51.100.5/32",
+              List.of(64603L, 64603L, 64603L, 64603L),
+              true,
+              "erin from spoke 3, her secondary, prepended"),
+          in(
+              "fd12:3456:789a:2::5/128",
+              List.of(64603L, 64602L),
+              false,
+              "erin relayed by spoke 3 from host 2"),
+          in("198.51.100.2/32", List.of(64603L), false, "bob (hosts 2 and 1) from spoke 3"),
+          in("fd00:18:3::/64", List.of(64603L), true, "spoke 3's own LAN"),
+          in("198.18.2.0/24", List.of(64603L, 64602L), false, "host 2's LAN relayed by a spoke"));
+
+  @Test
+  @EnabledIf("birdPresent")
+  void fromASpoke_clientAddressesWithItsAsAlone(@TempDir Path dir) throws Exception {
+    List<ClientEntry> clients = new ArrayList<>(Fixtures.clients());
+    clients.add(Fixtures.client(5, "erin", List.of("198.51.100.5", "fd12:3456:789a:2::5"), 2, 3));
+    MeshView f = Fixtures.clientView();
+    MeshSettings m = f.settings();
+    MeshView hub =
+        new MeshView(
+            new MeshSettings(
+                m.domain(),
+                m.locus(),
+                m.tunnelPrefix(),
+                m.portbase(),
+                m.allowedLanPrefixes(),
+                Topology.HubAndSpoke.of(List.of(1, 2))),
+            f.serial(),
+            f.issued(),
+            f.expires(),
+            f.siteSigningKey(),
+            f.siteBoxKey(),
+            f.self(),
+            f.peers(),
+            clients);
+    try (Bird bird =
+        Bird.start(dir, config(dir, hub, FROM_SPOKE, List.<BirdFilterTest.Route>of(), "_in_own"))) {
+      bird.awaitFed(FROM_SPOKE, List.<BirdFilterTest.Route>of());
+      assertThat(bird.routes("accepted4", "accepted6"))
+          .as("imported from a spoke")
+          .containsExactlyElementsOf(passing(FROM_SPOKE));
+    }
+  }
+
+  private static String config(
+      Path dir,
+      MeshView view,
+      List<BirdFilterTest.Route> learned,
+      List<BirdFilterTest.Route> own,
+      String in) {
     String c =
         new TemplateRenderer(Optional.empty())
-                .render(
-                    Planner.plan(Fixtures.clientView(), Fixtures.endpoint(Path.of("/srv/h1"))),
-                    Fixtures.key(1))
+                .render(Planner.plan(view, Fixtures.endpoint(Path.of("/srv/h1"))), Fixtures.key(1))
                 .stream()
                 .filter(f -> f.component() == Component.BIRD)
                 .findFirst()
@@ -136,11 +182,11 @@ class ClientBirdFilterTest {
         sb.append("ipv").append(v).append(" table ").append(t).append(v).append(";\n");
       }
       sb.append(
-          statics("learned_v" + v, "learned" + v, v, LEARNED.stream().filter(r -> r.v6() == v6)));
+          statics("learned_v" + v, "learned" + v, v, learned.stream().filter(r -> r.v6() == v6)));
       // The protocol name the export filter recognises as our client routes.
       sb.append(
-          statics("mesh_clients_v" + v, "local" + v, v, OWN.stream().filter(r -> r.v6() == v6)));
-      sb.append(pipe("in" + v, "learned" + v, "accepted" + v, "mesh_v" + v + "_in"));
+          statics("mesh_clients_v" + v, "local" + v, v, own.stream().filter(r -> r.v6() == v6)));
+      sb.append(pipe("in" + v, "learned" + v, "accepted" + v, "mesh_v" + v + in));
       sb.append(pipe("out" + v, "local" + v, "sent" + v, "mesh_v" + v + "_out"));
     }
     return sb.toString();
@@ -175,75 +221,93 @@ class ClientBirdFilterTest {
         .toList();
   }
 
-  private static void awaitFed(ProcessCommandRunner runner, Path socket) throws Exception {
-    List<String> pending = new ArrayList<>();
-    for (long end = System.nanoTime() + 10_000_000_000L;
-        System.nanoTime() < end;
-        Thread.sleep(100)) {
-      pending.clear();
-      for (String v : List.of("4", "6")) {
-        boolean v6 = v.equals("6");
-        fed(runner, socket, "in" + v, LEARNED.stream().filter(r -> r.v6() == v6).count(), pending);
-        fed(runner, socket, "out" + v, OWN.stream().filter(r -> r.v6() == v6).count(), pending);
+  /** A BIRD running a test config in the foreground, stopped on close. */
+  private record Bird(Process process, Path socket, ProcessCommandRunner runner)
+      implements AutoCloseable {
+    static Bird start(Path dir, String config) throws Exception {
+      Path conf = dir.resolve("filters.conf");
+      Files.writeString(conf, config);
+      ProcessCommandRunner runner = new ProcessCommandRunner();
+      CommandResult parse =
+          runner.execute(Command.query(BIRD.toString(), "-p", "-c", conf.toString()));
+      assertThat(parse.exitCode()).as(config + parse.stderr()).isZero();
+      Path socket = dir.resolve("bird.ctl");
+      Process p =
+          new ProcessBuilder(BIRD.toString(), "-f", "-c", conf.toString(), "-s", socket.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("bird.out").toFile())
+              .start();
+      return new Bird(p, socket, runner);
+    }
+
+    /** Waits until every pipe has been offered every route of its table. */
+    void awaitFed(List<BirdFilterTest.Route> learned, List<BirdFilterTest.Route> own)
+        throws Exception {
+      List<String> pending = new ArrayList<>();
+      for (long end = System.nanoTime() + 10_000_000_000L;
+          System.nanoTime() < end;
+          Thread.sleep(100)) {
+        pending.clear();
+        for (String v : List.of("4", "6")) {
+          boolean v6 = v.equals("6");
+          fed("in" + v, learned.stream().filter(r -> r.v6() == v6).count(), pending);
+          fed("out" + v, own.stream().filter(r -> r.v6() == v6).count(), pending);
+        }
+        if (pending.isEmpty()) {
+          return;
+        }
       }
-      if (pending.isEmpty()) {
+      throw new AssertionError("BIRD did not feed " + pending);
+    }
+
+    private void fed(String pipe, long routes, List<String> pending) {
+      if (routes == 0) {
         return;
       }
+      CommandResult r = birdc("show", "protocols", "all", pipe);
+      Matcher m = EXPORT_UPDATES.matcher(r.stdout());
+      if (r.exitCode() != 0 || !m.find() || Long.parseLong(m.group(1)) < routes) {
+        pending.add(pipe);
+      }
     }
-    throw new AssertionError("BIRD did not feed " + pending);
-  }
 
-  private static void fed(
-      ProcessCommandRunner runner, Path socket, String pipe, long routes, List<String> pending) {
-    CommandResult r =
-        runner.execute(
-            Command.query(
-                BIRDC.toString(), "-s", socket.toString(), "show", "protocols", "all", pipe));
-    Matcher m = EXPORT_UPDATES.matcher(r.stdout());
-    if (r.exitCode() != 0 || !m.find() || Long.parseLong(m.group(1)) < routes) {
-      pending.add(pipe);
+    List<String> routes(String... tables) {
+      Set<String> out = new TreeSet<>();
+      for (String t : tables) {
+        CommandResult r = birdc("show", "route", "table", t);
+        assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isZero();
+        r.stdout()
+            .lines()
+            .map(PREFIX::matcher)
+            .filter(Matcher::find)
+            .forEach(m -> out.add(m.group(1)));
+      }
+      return List.copyOf(out);
     }
-  }
 
-  private static List<String> routes(ProcessCommandRunner runner, Path socket, String... tables) {
-    Set<String> out = new TreeSet<>();
-    for (String t : tables) {
-      CommandResult r =
-          runner.execute(
-              Command.query(
-                  BIRDC.toString(), "-s", socket.toString(), "show", "route", "table", t));
+    /** The AS path BIRD shows for {@code prefix} in {@code table}; empty when it has none. */
+    String path(String table, String prefix) {
+      CommandResult r = birdc("show", "route", "table", table, prefix, "all");
       assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isZero();
-      r.stdout()
+      return r.stdout()
           .lines()
-          .map(PREFIX::matcher)
-          .filter(Matcher::find)
-          .forEach(m -> out.add(m.group(1)));
+          .map(String::strip)
+          .filter(l -> l.startsWith("BGP.as_path:"))
+          .map(l -> l.substring("BGP.as_path:".length()).strip())
+          .findFirst()
+          .orElse("");
     }
-    return List.copyOf(out);
-  }
 
-  /** The AS path BIRD shows for {@code prefix} in {@code table}; empty when it has none. */
-  private static String path(
-      ProcessCommandRunner runner, Path socket, String table, String prefix) {
-    CommandResult r =
-        runner.execute(
-            Command.query(
-                BIRDC.toString(),
-                "-s",
-                socket.toString(),
-                "show",
-                "route",
-                "table",
-                table,
-                prefix,
-                "all"));
-    assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isZero();
-    return r.stdout()
-        .lines()
-        .map(String::strip)
-        .filter(l -> l.startsWith("BGP.as_path:"))
-        .map(l -> l.substring("BGP.as_path:".length()).strip())
-        .findFirst()
-        .orElse("");
+    private CommandResult birdc(String... args) {
+      List<String> argv = new ArrayList<>(List.of(BIRDC.toString(), "-s", socket.toString()));
+      argv.addAll(List.of(args));
+      return runner.execute(Command.query(argv.toArray(String[]::new)));
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      process.destroy();
+      process.waitFor();
+    }
   }
 }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.wgmesh.core.exec.Command;
 import org.wgmesh.core.io.AtomicFiles;
 import org.wgmesh.core.model.MeshView;
+import org.wgmesh.core.testing.RecordingCommandRunner;
 import org.wgmesh.endpoint.deploy.health.HealthCheck;
 import org.wgmesh.endpoint.deploy.health.HealthReport;
 import org.wgmesh.endpoint.settings.EndpointConfig;
@@ -63,6 +64,23 @@ class ClientDeployPrivilegedTest {
       awaitOutput(
           host, "dev wgc1", "ip", "-n", "mesh", "-6", "route", "show", "fd12:3456:789a:2::1");
 
+      // The router itself reaches the client through the veth (router-on-mesh).
+      assertThat(host.sh("ip", "-4", "route", "show", "198.51.100.1"))
+          .contains("via 169.254.0.2 dev mesh-vh");
+
+      // Issue 25: without a BGP route a client address is refused, not sent out through the veth.
+      assertThat(host.sh("ip", "-n", "mesh", "route", "show", "type", "unreachable"))
+          .contains("198.51.100.1");
+
+      // Nothing changed: only queries run (the probe reads the host routes without their /32).
+      RecordingCommandRunner recorder = RecordingCommandRunner.delegatingTo(host.runner());
+      assertThat(
+              HostSandbox.service(dir.resolve("root/etc/wgmesh"), recorder, settings)
+                  .deploy(settings, Fixtures.key(1), Fixtures.read(withAnna, settings))
+                  .unchanged())
+          .isTrue();
+      assertThat(recorder.mutations()).isEmpty();
+
       // The client: a namespace behind the host's public interface, with wg and a real key pair.
       Path key = dir.resolve("client.key");
       Files.writeString(key, Fixtures.key(101).toBase64() + "\n");
@@ -95,6 +113,8 @@ class ClientDeployPrivilegedTest {
       awaitStatus(host, "ip", "netns", "exec", "cli", "ping", "-c", "1", "-W", "1", "198.18.1.1");
       awaitStatus(
           host, "ip", "netns", "exec", "cli", "ping", "-6", "-c", "1", "-W", "1", "fd00:18:1::1");
+      // The router's own ping, its source rewritten to its LAN address in the namespace.
+      awaitStatus(host, "ping", "-c", "1", "-W", "1", "198.51.100.1");
       String handshake =
           host.sh("ip", "netns", "exec", "mesh", "wg", "show", "wgc1", "latest-handshakes");
       assertThat(handshake.strip()).doesNotEndWith("\t0");
@@ -109,8 +129,11 @@ class ClientDeployPrivilegedTest {
       service.deploy(settings, Fixtures.key(1), Fixtures.read(base, settings));
       assertThat(host.status("ip", "-n", "mesh", "link", "show", "wgc1")).isNotZero();
       assertThat(host.sh("ip", "-n", "mesh", "route", "show", "198.51.100.1")).isBlank();
+      assertThat(host.sh("ip", "-n", "mesh", "-6", "route", "show", "fd12:3456:789a:2::1"))
+          .isBlank();
       assertThat(Files.exists(conf)).isFalse();
       assertThat(host.sh("iptables", "-t", "nat", "-S")).doesNotContain("61001");
+      assertThat(host.sh("ip", "-4", "route", "show", "198.51.100.1")).isBlank();
       assertThat(
               host.status("ip", "netns", "exec", "cli", "ping", "-c", "2", "-W", "1", "198.18.1.1"))
           .isNotZero();

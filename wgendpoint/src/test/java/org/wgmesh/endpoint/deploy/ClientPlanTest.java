@@ -102,6 +102,21 @@ class ClientPlanTest {
         .hasMessageContaining("port 61001");
   }
 
+  @Test
+  void clientOnALinkPort_isConfigError() {
+    ClientEntry a = Fixtures.clients().get(0);
+    ClientEntry onWg2 =
+        new ClientEntry(
+            a.name(), 1, a.publicKey(), a.addresses(), List.of(1), 51822, a.keepalive());
+    assertThatThrownBy(
+            () ->
+                Planner.plan(
+                    Fixtures.withClients(Fixtures.view(), List.of(onWg2)), Fixtures.endpoint(ROOT)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("client anna")
+        .hasMessageContaining("port 51822 is used twice on host1");
+  }
+
   private static IpPrefix prefix(String p) {
     return IpPrefix.parse(p, "t");
   }

@@ -17,7 +17,9 @@ import org.wgmesh.core.exec.CommandResult;
 import org.wgmesh.core.exec.ProcessCommandRunner;
 import org.wgmesh.core.io.AtomicFiles;
 import org.wgmesh.core.model.ClientEntry;
+import org.wgmesh.core.model.MeshSettings;
 import org.wgmesh.core.model.MeshView;
+import org.wgmesh.core.model.Topology;
 import org.wgmesh.endpoint.deploy.plan.Planner;
 import org.wgmesh.endpoint.deploy.render.Component;
 import org.wgmesh.endpoint.deploy.render.RenderedFile;
@@ -122,7 +124,38 @@ class ClientRenderTest {
   @EnabledIf("org.wgmesh.endpoint.deploy.TemplateRendererTest#toolsPresent")
   void bird_withClients_passesBirdParse(@TempDir Path dir) throws IOException {
     MeshView onlyOthers = Fixtures.withClients(Fixtures.view(), List.of(Fixtures.clients().get(2)));
-    for (MeshView v : List.of(Fixtures.clientView(), onlyOthers)) {
+    // A hub of a hub-and-spoke mesh (hosts 1 and 2 are hubs): the spokes' import filters, where
+    // carol's address (attached to spoke 3) is accepted by its AS alone.
+    MeshView f = Fixtures.clientView();
+    MeshSettings m = f.settings();
+    MeshView hub =
+        Fixtures.withClients(
+            new MeshView(
+                new MeshSettings(
+                    m.domain(),
+                    m.locus(),
+                    m.tunnelPrefix(),
+                    m.portbase(),
+                    m.allowedLanPrefixes(),
+                    Topology.HubAndSpoke.of(List.of(1, 2))),
+                f.serial(),
+                f.issued(),
+                f.expires(),
+                f.siteSigningKey(),
+                f.siteBoxKey(),
+                f.self(),
+                f.peers()),
+            f.clients());
+    String hubBird =
+        render(hub, Fixtures.endpoint(ROOT)).stream()
+            .filter(r -> r.component() == Component.BIRD)
+            .findFirst()
+            .orElseThrow()
+            .content();
+    assertThat(hubBird)
+        .contains(
+            "if net.len > 0 && bgp_path.first = bgp_path.last && mesh_client_v4() then accept;");
+    for (MeshView v : List.of(Fixtures.clientView(), onlyOthers, hub)) {
       Path root = Files.createTempDirectory(dir, "h");
       RenderedFile conf =
           render(v, Fixtures.endpoint(root)).stream()

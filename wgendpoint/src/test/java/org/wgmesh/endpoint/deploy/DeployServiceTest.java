@@ -139,6 +139,32 @@ class DeployServiceTest {
   }
 
   @Test
+  void deploy_dryRunWithClients_showsTheirInterfacesFilesAndPortsChangesNothing() {
+    DeployResult r = dryRun(Fixtures.clientView());
+    assertThat(host.mutations()).isEmpty();
+    assertThat(r.commands())
+        .extracting(Command::display)
+        .containsSubsequence(
+            "ip -n lab link add wg5 type wireguard",
+            "ip -n lab link add wgc1 type wireguard",
+            "ip netns exec lab wg setconf wgc1 " + dir.resolve("etc/wireguard/lab/wgc1.conf"),
+            "ip -n lab link set wgc1 up",
+            "ip -n lab link add wgc2 type wireguard")
+        .contains(
+            "ip -4 -n lab route replace unreachable 198.51.100.3/32 metric 4278198272",
+            "ip -6 -n lab route replace unreachable fd12:3456:789a:2::4/128 metric 4278198272");
+    List<String> report = r.describe();
+    assertThat(report)
+        .contains(
+            "added " + dir.resolve("etc/wireguard/lab/wgc1.conf"),
+            "  (holds a private key: content not shown)");
+    assertThat(String.join("\n", report))
+        .doesNotContain(Fixtures.key(1).toBase64())
+        .contains("+DNAT\tnet\tloc:169.254.0.2\tudp\t61001,61002");
+    assertThat(dir.resolve("etc")).doesNotExist();
+  }
+
+  @Test
   void deploy_freshHost_writesFilesWithModesAndStartsInOrder() throws Exception {
     DeployResult r = deploy(Fixtures.view());
     assertThat(r.unchanged()).isFalse();

@@ -15,7 +15,7 @@ import org.wgmesh.core.net.IpPrefix;
  * @param interfaceName {@code wgc<client number>}
  * @param listenPort the client's port (the same on every host it attaches to)
  * @param clientNumber the client's number
- * @param clientName its name in the site file (comments, BGP descriptions)
+ * @param clientName its name in the site file (comments, {@code --check} lines)
  * @param publicKey its WireGuard key
  * @param addresses its addresses (one IPv4 and/or one IPv6)
  * @param keepalive seconds, 0 for none

@@ -22,9 +22,4 @@ public record ClientOrigin(
     v4 = List.copyOf(v4);
     v6 = List.copyOf(v6);
   }
-
-  /** Whether it originates no client address. */
-  public boolean isEmpty() {
-    return v4.isEmpty() && v6.isEmpty();
-  }
 }

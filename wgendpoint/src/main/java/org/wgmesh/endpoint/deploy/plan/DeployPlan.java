@@ -1,9 +1,11 @@
 package org.wgmesh.endpoint.deploy.plan;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.wgmesh.core.model.LinkSettings;
 import org.wgmesh.core.model.MeshLinks;
 import org.wgmesh.core.net.Addressing;
@@ -110,6 +112,27 @@ public record DeployPlan(
         .toList();
   }
 
+  /**
+   * The destinations the namespace refuses when BGP has no route to them (an {@code unreachable}
+   * route with the highest metric), rather than sending them out in clear through the veth: the
+   * mesh's allowed LAN prefixes, the network of the mesh addresses ({@link #meshAddressRow}) and
+   * every client address of the mesh (issue 25; the client pools need not lie within the allowed
+   * prefixes): the allowed prefixes, the mesh addresses' network, then the client addresses sorted.
+   */
+  public List<IpPrefix> refusedWithoutRoute() {
+    List<IpPrefix> out = new ArrayList<>(allowedV4);
+    out.addAll(allowedV6);
+    out.add(meshAddressRow());
+    Stream.concat(
+            clients.stream().flatMap(c -> c.hostPrefixes().stream()),
+            clientOrigins.stream().flatMap(o -> Stream.concat(o.v4().stream(), o.v6().stream())))
+        .distinct()
+        .sorted()
+        .filter(p -> !allowedV4.contains(p) && !allowedV6.contains(p))
+        .forEach(out::add);
+    return out;
+  }
+
   /** Whether any client address is routed in this mesh (own clients or a peer's). */
   public boolean hasClients() {
     return !clients.isEmpty() || !clientOrigins.isEmpty();
@@ -136,20 +159,31 @@ public record DeployPlan(
   /**
    * The remote LANs the router itself may reach through the veth ({@code router-on-mesh}): what the
    * peers announce, of one family, sorted, without this host's own trust networks (routed already)
-   * and only when the setting is on. The deploy leaves out the ones that are not safe on the host
-   * (see {@code DeploySteps}).
+   * and only when the setting is on; then the mesh's client addresses of that family (issue 25,
+   * sorted: the clients attached here and the peers'). The deploy leaves out the ones that are not
+   * safe on the host (see {@code DeploySteps}).
    */
   public List<IpPrefix> remoteLans(boolean v6) {
     if (!settings.tuning().routerOnMesh()) {
       return List.of();
     }
     List<IpPrefix> own = trustNetworks(v6);
-    return peerLans.stream()
-        .flatMap(o -> (v6 ? o.v6() : o.v4()).stream())
-        .filter(p -> !own.contains(p))
+    List<IpPrefix> out =
+        new ArrayList<>(
+            peerLans.stream()
+                .flatMap(o -> (v6 ? o.v6() : o.v4()).stream())
+                .filter(p -> !own.contains(p))
+                .distinct()
+                .sorted()
+                .toList());
+    Stream.concat(
+            clients.stream().flatMap(c -> c.hostPrefixes().stream()),
+            clientOrigins.stream().flatMap(o -> (v6 ? o.v6() : o.v4()).stream()))
+        .filter(p -> p.isV6() == v6 && !out.contains(p))
         .distinct()
         .sorted()
-        .toList();
+        .forEach(out::add);
+    return out;
   }
 
   /**

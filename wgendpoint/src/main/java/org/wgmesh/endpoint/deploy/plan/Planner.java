@@ -131,7 +131,7 @@ public final class Planner {
         new Layout(settings.roots(), ns),
         settings,
         tuned,
-        clients(mesh, view, tuned, settings),
+        clients(mesh, view, tuned, settings, links),
         clientOrigins(view),
         Addressing.meshAddress(mesh.tunnelPrefix(), self.number()),
         mesh.tunnelPrefix(),
@@ -168,7 +168,11 @@ public final class Planner {
    * the family of this host's first public address, where the clients' packets arrive.
    */
   private static List<ClientLink> clients(
-      MeshSettings mesh, MeshView view, LinkSettings tuned, EndpointConfig settings) {
+      MeshSettings mesh,
+      MeshView view,
+      LinkSettings tuned,
+      EndpointConfig settings,
+      List<WireGuardLink> links) {
     int self = view.self().number();
     boolean v6 =
         view.self().endpoints().stream()
@@ -177,7 +181,9 @@ public final class Planner {
             .map(IpAddress::isV6)
             .orElse(false);
     Set<Integer> numbers = new HashSet<>();
+    // A client's port must not be one of this host's link ports either: one socket per port.
     Set<Integer> ports = new HashSet<>();
+    links.forEach(l -> ports.add(l.listenPort()));
     List<ClientLink> out = new ArrayList<>();
     for (ClientEntry c :
         view.attachedClients().stream()
@@ -192,8 +198,12 @@ public final class Planner {
       if (!ports.add(c.port())) {
         throw new ConfigException(
             "mesh " + mesh.domain() + " client " + c.name(),
-            "port " + c.port() + " is used by two clients attached to " + view.self().hostname(),
-            "the site file must give every client its own port");
+            "port "
+                + c.port()
+                + " is used twice on "
+                + view.self().hostname()
+                + " (by another client or a link to a peer)",
+            "the site file must give every client its own port, outside the hosts' link ports");
       }
       out.add(
           new ClientLink(

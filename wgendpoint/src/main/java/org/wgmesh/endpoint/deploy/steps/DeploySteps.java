@@ -14,7 +14,6 @@ import java.util.TreeSet;
 import org.wgmesh.core.error.DeployException;
 import org.wgmesh.core.exec.Command;
 import org.wgmesh.core.io.AtomicFiles;
-import org.wgmesh.core.net.Addressing;
 import org.wgmesh.core.net.IpAddress;
 import org.wgmesh.core.net.IpPrefix;
 import org.wgmesh.endpoint.deploy.host.Birdc;
@@ -769,13 +768,8 @@ public final class DeploySteps {
             Effect.Run.of(Ip.in(ns).routeReplace(v6, "default", "via", gw, "dev", v.nsName())));
       }
     }
-    List<IpPrefix> mesh = new ArrayList<>(plan.allowedV4());
-    mesh.addAll(plan.allowedV6());
-    // The mesh addresses too (issue 25): without a BGP route one is refused, never sent in clear.
-    mesh.add(plan.meshAddressRow());
-    for (IpPrefix prefix : mesh) {
-      if (prefix.length() > 0
-          && !host.nsRoutes().contains(HostProbe.routeKey("unreachable", prefix.toString(), ""))) {
+    for (IpPrefix prefix : plan.refusedWithoutRoute()) {
+      if (prefix.length() > 0 && !hasUnreachable(prefix)) {
         inside.add(
             Effect.Run.of(
                 Ip.in(ns)
@@ -789,6 +783,25 @@ public final class DeploySteps {
     }
     if (!inside.isEmpty()) {
       steps.add(Step.of("routes in " + ns, inside));
+    }
+    // A client that left (issue 25): the unreachable route to its address goes too.
+    List<Effect> stale = new ArrayList<>();
+    for (String key : new TreeSet<>(host.nsRoutes())) {
+      String[] f = key.split(" ");
+      if (f.length != 2 || !f[0].equals("unreachable")) {
+        continue;
+      }
+      IpPrefix dst = destination(f[1]);
+      if (dst.length() == (dst.isV6() ? 128 : 32) && !plan.refusedWithoutRoute().contains(dst)) {
+        stale.add(
+            Effect.Run.tolerant(
+                Ip.in(ns)
+                    .routeDel(
+                        dst.isV6(), "unreachable", dst.toString(), "metric", UNREACHABLE_METRIC)));
+      }
+    }
+    if (!stale.isEmpty()) {
+      steps.add(Step.of("remove routes to clients no longer in the mesh", stale));
     }
     List<Effect> outside = new ArrayList<>();
     for (boolean v6 : new boolean[] {false, true}) {
@@ -805,6 +818,28 @@ public final class DeploySteps {
       steps.add(Step.of("routes to the LAN in the default namespace", outside));
     }
     routerOnMesh();
+  }
+
+  /**
+   * Whether the default namespace routes {@code prefix} via {@code via}; {@code ip -j route} shows
+   * a host route (a client address, issue 25) without its length.
+   */
+  private boolean hasHostRoute(IpPrefix prefix, String via) {
+    return host.hostRoutes().contains(HostProbe.routeKey("unicast", prefix.toString(), via))
+        || (prefix.length() == (prefix.isV6() ? 128 : 32)
+            && host.hostRoutes()
+                .contains(HostProbe.routeKey("unicast", prefix.network().toString(), via)));
+  }
+
+  /**
+   * Whether the namespace has the unreachable route to {@code prefix}; {@code ip -j route} shows a
+   * host route (a client address, issue 25) without its length.
+   */
+  private boolean hasUnreachable(IpPrefix prefix) {
+    return host.nsRoutes().contains(HostProbe.routeKey("unreachable", prefix.toString(), ""))
+        || (prefix.length() == (prefix.isV6() ? 128 : 32)
+            && host.nsRoutes()
+                .contains(HostProbe.routeKey("unreachable", prefix.network().toString(), "")));
   }
 
   /**
@@ -836,7 +871,7 @@ public final class DeploySteps {
             continue;
           }
           wanted.add(lan);
-          if (!host.hostRoutes().contains(HostProbe.routeKey("unicast", lan.toString(), via))) {
+          if (!hasHostRoute(lan, via)) {
             add.add(
                 Effect.Run.of(
                     Ip.host().routeReplace(v6, lan.toString(), "via", via, "dev", v.hostName())));
@@ -849,9 +884,12 @@ public final class DeploySteps {
       List<IpPrefix> mesh = v6 ? plan.allowedV6() : plan.allowedV4();
       for (String key : new TreeSet<>(host.hostRoutes())) {
         Optional<IpPrefix> dst = viaDestination(key, via);
+        // Ours: a route through the veth to a mesh prefix, or to a single address (a client's,
+        // issue 25, whose pool may lie outside the mesh prefixes).
         if (dst.isPresent()
             && !wanted.contains(dst.get())
-            && mesh.stream().anyMatch(m -> m.contains(dst.get()))) {
+            && (mesh.stream().anyMatch(m -> m.contains(dst.get()))
+                || dst.get().length() == (v6 ? 128 : 32))) {
           remove.add(
               Effect.Run.tolerant(
                   Ip.host().routeDel(v6, dst.get().toString(), "via", via, "dev", v.hostName())));
@@ -1102,7 +1140,7 @@ public final class DeploySteps {
    */
   private void removeStale(Map<String, String> wanted, Manifest old) {
     Set<String> stale = new TreeSet<>();
-    host.nsLinks().keySet().stream().filter(DeploySteps::isManagedInterface).forEach(stale::add);
+    host.nsLinks().keySet().stream().filter(Teardown::isManagedInterface).forEach(stale::add);
     stale.addAll(host.wireguardInterfaces());
     stale.removeAll(wanted.keySet());
     for (String iface : stale) {
@@ -1122,16 +1160,6 @@ public final class DeploySteps {
       }
       steps.add(new Step("remove " + iface, backend.delete(ns, iface), recreate));
     }
-  }
-
-  /**
-   * Whether {@code name} is an interface wgdeploy makes in the namespace: a peer link ({@code
-   * wg<n>}) or a client's ({@code wgc<c>}, issue 25). Stale ones are removed, {@code --down}
-   * removes all.
-   */
-  static boolean isManagedInterface(String name) {
-    return Addressing.INTERFACE_NAME.matcher(name).matches()
-        || Addressing.CLIENT_INTERFACE_NAME.matcher(name).matches();
   }
 
   /** The manifest of this deploy; with a journal, the end of the transaction. */

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.wgmesh.core.exec.Command;
+import org.wgmesh.core.net.Addressing;
 import org.wgmesh.endpoint.deploy.host.Birdc;
 import org.wgmesh.endpoint.deploy.host.HostState;
 import org.wgmesh.endpoint.deploy.host.Ip;
@@ -28,6 +29,16 @@ import org.wgmesh.endpoint.settings.WireGuardBackendChoice;
  */
 public final class Teardown {
   private Teardown() {}
+
+  /**
+   * Whether {@code name} is an interface wgdeploy makes in the namespace: a peer link ({@code
+   * wg<n>}) or a client's ({@code wgc<c>}, issue 25). Stale ones are removed, {@code --down}
+   * removes all.
+   */
+  static boolean isManagedInterface(String name) {
+    return Addressing.INTERFACE_NAME.matcher(name).matches()
+        || Addressing.CLIENT_INTERFACE_NAME.matcher(name).matches();
+  }
 
   /**
    * Plans the teardown; empty when there is nothing to remove.
@@ -63,9 +74,7 @@ public final class Teardown {
       WireGuardBackend backend = backend(choice, host.tools(), layout, supervisor);
       Set<String> ifaces = new TreeSet<>(m.wireguard().keySet());
       ifaces.addAll(m.clients().keySet());
-      host.wireguardInterfaces().stream()
-          .filter(DeploySteps::isManagedInterface)
-          .forEach(ifaces::add);
+      host.wireguardInterfaces().stream().filter(Teardown::isManagedInterface).forEach(ifaces::add);
       for (String iface : ifaces) {
         steps.add(Step.of("remove " + iface, backend.delete(ns, iface)));
       }

@@ -231,7 +231,14 @@ class DeployStepsTableTest {
           new Row(
               "deployed",
               "clients",
-              labels(FILES, RELOAD_FIREWALLS, create("wgc1", "wgc2"), "birdc configure", RECORD)),
+              labels(
+                  FILES,
+                  "routes in lab",
+                  "routes to the remote LANs in the default namespace",
+                  RELOAD_FIREWALLS,
+                  create("wgc1", "wgc2"),
+                  "birdc configure",
+                  RECORD)),
           new Row(
               "deployed with clients",
               "client changes key",
@@ -239,7 +246,14 @@ class DeployStepsTableTest {
           new Row(
               "deployed with clients",
               "client leaves",
-              labels("remove wgc1", FILES, RELOAD_FIREWALLS, "birdc configure", RECORD)),
+              labels(
+                  "remove wgc1",
+                  FILES,
+                  "remove routes to clients no longer in the mesh",
+                  "remove routes to LANs no longer in the mesh",
+                  RELOAD_FIREWALLS,
+                  "birdc configure",
+                  RECORD)),
           new Row(
               "deployed with clients",
               "D0",
@@ -247,6 +261,8 @@ class DeployStepsTableTest {
                   "remove wgc1",
                   "remove wgc2",
                   FILES,
+                  "remove routes to clients no longer in the mesh",
+                  "remove routes to LANs no longer in the mesh",
                   RELOAD_FIREWALLS,
                   "birdc configure",
                   RECORD)),
@@ -590,10 +606,10 @@ class DeployStepsTableTest {
 
   @Test
   void isManagedInterface_peerAndClientInterfacesOnly() {
-    assertThat(DeploySteps.isManagedInterface("wg2")).isTrue();
-    assertThat(DeploySteps.isManagedInterface("wgc12")).isTrue();
-    assertThat(DeploySteps.isManagedInterface("wgx1")).isFalse();
-    assertThat(DeploySteps.isManagedInterface("lan0")).isFalse();
+    assertThat(Teardown.isManagedInterface("wg2")).isTrue();
+    assertThat(Teardown.isManagedInterface("wgc12")).isTrue();
+    assertThat(Teardown.isManagedInterface("wgx1")).isFalse();
+    assertThat(Teardown.isManagedInterface("lan0")).isFalse();
   }
 
   @Test

@@ -243,9 +243,8 @@ final class HostStates {
     Set<String> nsRoutes = new HashSet<>();
     nsRoutes.add(HostProbe.routeKey("unicast", "default", v.hostV4().network().toString()));
     nsRoutes.add(HostProbe.routeKey("unicast", "default", v.hostV6().network().toString()));
-    p.allowedV4().forEach(a -> nsRoutes.add(HostProbe.routeKey("unreachable", a.toString(), "")));
-    p.allowedV6().forEach(a -> nsRoutes.add(HostProbe.routeKey("unreachable", a.toString(), "")));
-    nsRoutes.add(HostProbe.routeKey("unreachable", p.meshAddressRow().toString(), ""));
+    p.refusedWithoutRoute()
+        .forEach(a -> nsRoutes.add(HostProbe.routeKey("unreachable", a.toString(), "")));
     Set<String> hostRoutes = new HashSet<>();
     p.trustNetworks(false)
         .forEach(
