@@ -434,6 +434,10 @@ class WgsiteClientTest {
     assertThat(c.get("name").asText()).isEqualTo("anna");
     assertThat(c.get("port").asInt()).isEqualTo(61001);
     assertThat(c.get("attach").toString()).isEqualTo("[\"gw-paris\",\"gw-berlin\"]");
+    // Its hosts stay while it names them.
+    Result host = run("--yes", "--remove", "gw-berlin", yaml.toString());
+    assertThat(host.rc()).isEqualTo(ExitCode.CONFLICT.code());
+    assertThat(host.err()).contains("client anna attaches to gw-berlin");
     Result removed = ok("--yes", "--remove-client", "anna", yaml.toString());
     assertThat(removed.err()).contains("removed client anna");
     assertThat(SiteFile.load(yaml).clientEntries()).isEmpty();
