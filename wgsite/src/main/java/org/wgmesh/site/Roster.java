@@ -193,7 +193,8 @@ final class Roster {
         site.retired(),
         site.keyPolicy(),
         site.enrolment(),
-        site.originalKey());
+        site.originalKey(),
+        site.clients());
   }
 
   /**

@@ -86,7 +86,8 @@ public final class SiteKeyRolls {
               site.keyPolicy().withRoll(Optional.empty()),
               site.enrolment(),
               // A site-key roll does not touch the original wgmesh's key (issue 26).
-              site.originalKey());
+              site.originalKey(),
+              site.clients());
       SiteFile.save(done, yaml);
       changed = true;
     }
