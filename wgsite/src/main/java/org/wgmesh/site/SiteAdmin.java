@@ -33,6 +33,7 @@ import org.wgmesh.core.registration.KeyRotation;
 import org.wgmesh.core.registration.Registration;
 import org.wgmesh.core.registration.RegistrationBlob;
 import org.wgmesh.core.site.Site;
+import org.wgmesh.core.site.SiteClient;
 import org.wgmesh.core.site.SiteFile;
 import org.wgmesh.core.site.SiteKeyRolls;
 import org.wgmesh.core.site.SiteKeyStore;
@@ -433,6 +434,16 @@ public final class SiteAdmin {
                     "--remove " + who,
                     "no host with this uuid or hostname in " + yaml,
                     "see 'wgsite --list " + yaml + "'"));
+    // A client names the hosts it attaches to (issue 25): it must move before its host goes.
+    for (SiteClient c : site.clients().list()) {
+      if (c.attach().contains(host.hostname())) {
+        throw new ConflictException(
+            "--remove " + who,
+            "client " + c.name() + " attaches to " + host.hostname(),
+            "remove the client (wgsite --remove-client) or add it again attached to other hosts,"
+                + " then remove the host");
+      }
+    }
     List<String> details =
         List.of(
             String.format(

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -171,6 +173,17 @@ class SiteClientsTest {
     assertThatThrownBy(() -> site.withoutHost(site.hostNamed("router2").orElseThrow().uuid()))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("unknown host 'router2'");
+  }
+
+  @Test
+  void aSiteKeyRoll_keepsTheClients() throws Exception {
+    Site site = withSection(section(""));
+    Instant now = Instant.parse("2026-12-01T00:00:00Z");
+    Site rolling = SiteKeyRolls.start(site, yaml, Duration.ofDays(14), now);
+    assertThat(rolling.clients()).isEqualTo(site.clients());
+    Site done = SiteKeyRolls.complete(rolling, yaml, now.plus(Duration.ofDays(15))).orElseThrow();
+    assertThat(done.clients()).isEqualTo(site.clients());
+    assertThat(SiteFile.load(yaml).clients()).isEqualTo(site.clients());
   }
 
   @Test

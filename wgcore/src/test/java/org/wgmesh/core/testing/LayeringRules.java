@@ -64,6 +64,7 @@ public final class LayeringRules {
           "org.wgmesh.core.site.SiteSpec",
           "org.wgmesh.core.site.EnrolmentSpec",
           "org.wgmesh.core.site.NamesSpec",
+          "org.wgmesh.core.site.ClientSpec",
           "org.wgmesh.core.original.OriginalYaml");
 
   private LayeringRules() {}

@@ -68,9 +68,21 @@ final class ClientCommands {
             .orElseGet(() -> X25519PublicKey.parse(o.key().orElseThrow(), "--key"));
     List<IpAddress> addresses = new ArrayList<>();
     o.addresses().forEach(a -> addresses.add(IpAddress.parse(a, "--address")));
+    // The config and its QR code are made before the site file is written, so a config too long
+    // for a QR code refuses the client instead of adding one whose config was not shown.
+    Rendered[] rendered = new Rendered[1];
     ClientAdmin.Added added =
         new ClientAdmin(reporter, confirmation)
-            .add(file, new ClientAdmin.AddRequest(name, o.attach(), key, addresses), o.dryRun());
+            .add(
+                file,
+                new ClientAdmin.AddRequest(name, o.attach(), key, addresses),
+                o.dryRun(),
+                a -> {
+                  if (generated.isPresent()) {
+                    rendered[0] =
+                        render(ClientConfig.render(a.site(), a.client().name(), generated), o);
+                  }
+                });
     List<String> summary =
         ClientAdmin.summary(
             added.client(), added.site().clients().named(added.client().name()).orElseThrow());
@@ -87,7 +99,7 @@ final class ClientCommands {
     reporter.warn(
         "the config below holds the client's private key: it is printed this once and never"
             + " stored; keep it safe");
-    emit(ClientConfig.render(added.site(), added.client().name(), generated), o);
+    emit(rendered[0], o);
   }
 
   /**
@@ -104,7 +116,7 @@ final class ClientCommands {
           "the PrivateKey line is a placeholder: put the client's private key there (wgsite does"
               + " not keep it), or give --private-key-file");
     }
-    emit(config, o);
+    emit(render(config, o), o);
   }
 
   /** {@code --remove-client NAME}. */
@@ -112,15 +124,27 @@ final class ClientCommands {
     new ClientAdmin(reporter, confirmation).remove(file, name);
   }
 
+  /** A config and the QR codes asked for. */
+  private record Rendered(String config, Optional<String> terminal, Optional<byte[]> png) {}
+
+  private static Rendered render(String config, Options o) {
+    return new Rendered(
+        config,
+        o.qr() ? Optional.of(QrCodes.terminal(config)) : Optional.empty(),
+        o.qrPng().isPresent() ? Optional.of(QrCodes.png(config)) : Optional.empty());
+  }
+
   /** The config on stdout, its QR code on stderr and/or in a PNG (0600: it may hold the key). */
-  private void emit(String config, Options o) {
-    io.out().print(config);
+  private void emit(Rendered r, Options o) {
+    io.out().print(r.config());
     io.out().flush();
-    if (o.qr()) {
-      io.err().print(QrCodes.terminal(config));
-      io.err().flush();
-    }
-    o.qrPng().ifPresent(p -> AtomicFiles.write(p, QrCodes.png(config), AtomicFiles.SECRET));
+    r.terminal()
+        .ifPresent(
+            t -> {
+              io.err().print(t);
+              io.err().flush();
+            });
+    r.png().ifPresent(png -> AtomicFiles.write(o.qrPng().orElseThrow(), png, AtomicFiles.SECRET));
   }
 
   private static UsageException usage(String why) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.wgmesh.core.cli.Reporter;
 import org.wgmesh.core.crypto.X25519PublicKey;
@@ -68,6 +69,15 @@ public final class ClientAdmin {
    * @throws DeclinedException when the operator says no
    */
   public Added add(Path yaml, AddRequest request, boolean dryRun) {
+    return add(yaml, request, dryRun, added -> {});
+  }
+
+  /**
+   * {@link #add(Path, AddRequest, boolean)}, running {@code beforeWrite} on the result after the
+   * confirmation and before the site file is written: what must not fail once the client exists
+   * (rendering its config and QR code) fails while nothing is written yet.
+   */
+  public Added add(Path yaml, AddRequest request, boolean dryRun, Consumer<Added> beforeWrite) {
     if (!Files.exists(yaml)) {
       SiteFile.load(yaml); // the usual "does not exist" error, without creating a lock file
     }
@@ -91,9 +101,11 @@ public final class ClientAdmin {
       ask(
           "Add client " + client.name() + " to " + site.settings().domain() + "?",
           summary(entry, client));
+      Added added = new Added(next, entry, true);
+      beforeWrite.accept(added);
       SiteFile.save(next, yaml);
       reporter.info("added client %s; run 'wgpub %s' to publish it", client.name(), yaml);
-      return new Added(next, entry, true);
+      return added;
     }
   }
 

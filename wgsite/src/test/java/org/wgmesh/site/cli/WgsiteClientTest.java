@@ -405,6 +405,45 @@ class WgsiteClientTest {
     assertThat(FileSnapshot.of(dir)).isEqualTo(full);
   }
 
+  @Test
+  void aConfigTooLongForAQrCode_refusesTheClient_beforeAnythingIsWritten() throws Exception {
+    for (String big : List.of("ab", "ac")) {
+      String[] lans = new String[64];
+      for (int i = 0; i < lans.length; i++) {
+        lans[i] = "fd00:" + big + ":" + Integer.toHexString(i + 1) + "::/48";
+      }
+      admit("gw-" + big, true, lans);
+    }
+    // Admitting hosts kept the clients section (its IPv4 pool).
+    assertThat(SiteFile.load(yaml).clients().settings().pool4()).isPresent();
+    FileSnapshot before = FileSnapshot.of(dir);
+    Result r =
+        run(
+            "--yes",
+            "--add-client",
+            "anna",
+            "--attach",
+            "gw-paris",
+            "--generate-key",
+            "--qr",
+            yaml.toString());
+    assertThat(r.rc()).as(r.err()).isEqualTo(ExitCode.INPUT.code());
+    assertThat(r.err()).contains("does not fit a QR code");
+    assertThat(r.out()).isEmpty();
+    assertThat(FileSnapshot.of(dir)).isEqualTo(before);
+    // Without --qr the same client is added, and its config is printed.
+    Result ok =
+        ok(
+            "--yes",
+            "--add-client",
+            "anna",
+            "--attach",
+            "gw-paris",
+            "--generate-key",
+            yaml.toString());
+    assertThat(ok.out()).contains("fd00:ac:40::/48", "Address = 198.51.100.1/32");
+  }
+
   void refused(ExitCode code, String message, String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     all.add(yaml.toString());
@@ -434,6 +473,10 @@ class WgsiteClientTest {
     assertThat(c.get("name").asText()).isEqualTo("anna");
     assertThat(c.get("port").asInt()).isEqualTo(61001);
     assertThat(c.get("attach").toString()).isEqualTo("[\"gw-paris\",\"gw-berlin\"]");
+    // Its hosts stay while it names them.
+    Result host = run("--yes", "--remove", "gw-berlin", yaml.toString());
+    assertThat(host.rc()).isEqualTo(ExitCode.CONFLICT.code());
+    assertThat(host.err()).contains("client anna attaches to gw-berlin");
     Result removed = ok("--yes", "--remove-client", "anna", yaml.toString());
     assertThat(removed.err()).contains("removed client anna");
     assertThat(SiteFile.load(yaml).clientEntries()).isEmpty();
