@@ -7,11 +7,12 @@
 # A site with a `names:` section publishes by RFC 2136 to the lab's Knot, which serves the mesh's
 # zone and three reverse zones (the tunnel prefix's ip6.arpa /48, 18.198.in-addr.arpa and the
 # ip6.arpa /32 of the hosts' IPv6 LANs). kdig against Knot resolves every host's AAAA (its mesh
-# address) and its PTR; a host that joins gets its names, a removed host loses them, switching to
+# address) and its PTR; a host that joins gets its names, a removed host loses them, a client
+# (docs/clients.md) has names with its pool addresses while it exists, switching to
 # `addresses: lan` replaces the records with the LAN addresses (A and AAAA), bad input is refused
 # with DNS unchanged, and dropping the section removes every name wgmesh wrote while a PTR it did
 # not write stays. No host is deployed: names are the site's and DNS's business.
-# Checks: names, join, remove, lan, refusals, dropped, teardown.
+# Checks: names, join, remove, client, lan, refusals, dropped, teardown.
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -73,7 +74,7 @@ set_names() { # SECTION (empty: none)
 log "lab up (3 hosts), Knot for $MF_ZONE and the reverse zones; a site with names: addresses: tunnel"
 LAB_UP=1
 if ! ml_up -n 3 >/dev/null || ! ml_knot_start "$MF_ZONE" "$REV_TUNNEL" "$REV_LAN4" "$REV_LAN6" >/dev/null 2>&1; then
-    bad "lab did not come up"; verdict names ""; echo "$PASSED passed, $((FAILED + 6)) failed"; exit 1
+    bad "lab did not come up"; verdict names ""; echo "$PASSED passed, $((FAILED + 7)) failed"; exit 1
 fi
 D=$(mf__site)
 mkdir -p "$D" && chmod 0700 "$D"
@@ -118,7 +119,32 @@ tunnel_names 2 absent
 for n in 1 3; do tunnel_names "$n" present; done
 verdict remove "gw2's AAAA and PTR gone; gw1, gw3 stay"
 
-# ---------------------------------------------------------------- 4. lan
+# ---------------------------------------------------------------- 4. client
+log "client: a client's names carry its pool addresses, and go with it"
+CLIENT=laptop.$MF_DOMAIN
+CLIENT4=198.18.250.1
+CLIENT6=fd12:3456:789a:0:2::1
+set_names ""
+printf 'clients:\n  pool-ipv4: 198.18.250.0/24\n' >>"$SITE"
+set_names "names:
+  addresses: tunnel
+  reverse-zones: [$REV_TUNNEL, $REV_LAN4]"
+mf__run site -- "$MF_BIN/wgsite" --add-client laptop --attach gw1 --key "$(wg genkey | wg pubkey)" --yes "$SITE" ||
+    bad "wgsite --add-client laptop: $MF_ERR"
+mf_publish || bad "wgpub: $MF_ERR"
+[ "$(ask "$CLIENT" A)" = "$CLIENT4" ] || bad "$CLIENT A is '$(ask "$CLIENT" A)', want $CLIENT4"
+[ "$(ask "$CLIENT" AAAA)" = "$CLIENT6" ] || bad "$CLIENT AAAA is '$(ask "$CLIENT" AAAA)', want $CLIENT6"
+[ "$(ptr "$CLIENT4")" = "$CLIENT." ] || bad "PTR of $CLIENT4 is '$(ptr "$CLIENT4")', want $CLIENT."
+[ "$(ptr "$CLIENT6")" = "$CLIENT." ] || bad "PTR of $CLIENT6 is '$(ptr "$CLIENT6")', want $CLIENT."
+for n in 1 3; do tunnel_names "$n" present; done
+CLIENT_FIG="A $(ask "$CLIENT" A), AAAA $(ask "$CLIENT" AAAA)"
+mf__run site -- "$MF_BIN/wgsite" --remove-client laptop --yes "$SITE" || bad "wgsite --remove-client laptop: $MF_ERR"
+mf_publish || bad "wgpub: $MF_ERR"
+[ -z "$(ask "$CLIENT" A)$(ask "$CLIENT" AAAA)" ] || bad "$CLIENT still has addresses after its removal"
+[ -z "$(ptr "$CLIENT4")$(ptr "$CLIENT6")" ] || bad "the client's PTRs are still there after its removal"
+verdict client "$CLIENT: $CLIENT_FIG and both PTRs; gone with the client"
+
+# ---------------------------------------------------------------- 5. lan
 log "lan: names carry the LAN addresses; a PTR wgmesh did not write is added by nsupdate"
 printf 'server %s 53\nzone %s\nupdate add 9.9.18.198.in-addr.arpa 300 PTR printer.example.\nsend\n' \
     "$MF_DNS" "$REV_LAN4" | ml_exec site -- nsupdate -v -k "$(ml__state)/knot/tsig.nsupdate" || bad "nsupdate of the foreign PTR failed"
@@ -139,7 +165,7 @@ for n in 1 3; do
 done
 verdict lan "gw1: A $(ask "$(name_of 1)" A), AAAA $(ask "$(name_of 1)" AAAA); PTRs in $REV_LAN4 and $REV_LAN6; tunnel PTRs gone"
 
-# ---------------------------------------------------------------- 5. refusals
+# ---------------------------------------------------------------- 6. refusals
 log "refusals: bad names sections, nothing changed"
 BEFORE="$(ask "$(name_of 1)" A) $(ask "$(name_of 3)" AAAA) $(ptr 198.18.1.1)"
 cp "$SITE" "$D/good.yaml"
@@ -176,7 +202,7 @@ AFTER="$(ask "$(name_of 1)" A) $(ask "$(name_of 3)" AAAA) $(ptr 198.18.1.1)"
 cp "$D/good.yaml" "$SITE"
 verdict refusals "${#REFUSED[@]} of 3 refused with exit 3 ($(printf '%s; ' "${REFUSED[@]}" | sed 's/; $//')), site file and DNS unchanged"
 
-# ---------------------------------------------------------------- 6. dropped
+# ---------------------------------------------------------------- 7. dropped
 log "dropped: the names section removed; every name wgmesh wrote goes, the foreign PTR and the TXT records stay"
 set_names ""
 mf_publish || bad "wgpub: $MF_ERR"

@@ -39,6 +39,11 @@ part e2e-overlay bash lab/e2e-overlay.sh
 # Names: A/AAAA and PTR records of the hosts in Knot's forward and reverse zones, kept in step
 # with joins and removals (docs/e2e.md, "Names").
 part e2e-names bash lab/e2e-names.sh
+# Clients: devices with only WireGuard get wg-quick configs and QR codes from wgsite, come up with
+# the real wg-quick and reach every LAN; refusals; a removed client reaches nothing; with both
+# firewalls (docs/e2e.md, "Clients").
+part e2e-clients bash lab/e2e-clients.sh
+part "e2e-clients nftables" bash lab/e2e-clients.sh -p wgeclin --firewall nftables
 # The lab machines' Debian 12 image (lab/machines/build-image.sh), built once from Debian's
 # packages and cached in /var/cache/wgmesh-lab (WGM_CACHE; .ci/run gives an empty one).
 export WGM_CACHE=${WGM_CACHE:-/var/cache/wgmesh-lab}

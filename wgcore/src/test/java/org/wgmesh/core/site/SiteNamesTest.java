@@ -11,6 +11,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.wgmesh.core.crypto.X25519PrivateKey;
 import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.model.HostEntry;
 import org.wgmesh.core.model.NamesPolicy;
@@ -146,5 +147,37 @@ class SiteNamesTest {
         .hasMessageContaining("h7.mesh.example.com is the name of a wgmesh record");
     // Without names the same host is fine: its name is not published.
     assertThat(s.withNames(Optional.empty()).withHost(h2).hostNamed("h7")).isPresent();
+  }
+
+  private static String clientsSection(String name) {
+    return """
+        clients:
+          pool-ipv4: 198.51.100.128/25
+          list:
+            - name: %s
+              number: 1
+              public-key: %s
+              addresses: [198.51.100.129, 'fd12:3456:789a:0:2::1']
+              attach: [router1]
+        """
+        .formatted(name, X25519PrivateKey.generate().publicKey().toBase64());
+  }
+
+  @Test
+  void clients_areCheckedWithTheHosts() throws Exception {
+    Site s = loadWith(clientsSection("anna-laptop") + "names:\n  addresses: tunnel\n");
+    assertThat(s.clients().list()).hasSize(1);
+    assertThat(s.names()).isPresent();
+    // c<number> is a client record's name, as h<number> is a host record's.
+    assertError(
+        clientsSection("c7") + "names:\n  addresses: tunnel\n",
+        "client c7 (c1): its name c7.mesh.example.com is the name of a wgmesh record");
+    // An address no reverse zone holds is refused for a client as for a host.
+    assertError(
+        clientsSection("anna-laptop")
+            + "names:\n  addresses: tunnel\n  reverse-zones: [a.9.8.7.6.5.4.3.2.1.d.f.ip6.arpa]\n",
+        "client anna-laptop (c1): no reverse zone in names.reverse-zones holds 198.51.100.129");
+    // Without names the same client name is fine: it is not published.
+    assertThat(loadWith(clientsSection("c7")).clients().list().get(0).name()).isEqualTo("c7");
   }
 }
