@@ -56,17 +56,19 @@ public record ClientRecord(
   /** Encrypts and signs this record for {@code domain}, with the AEAD nonce given. */
   TxtRecordSet encode(
       String domain, GroupKey groupKey, Ed25519PrivateKey siteSigning, int ttl, byte[] nonce) {
-    if (groupKey.epoch() != epoch) {
-      throw new IllegalArgumentException(
-          "group key epoch " + groupKey.epoch() + " is not the record's epoch " + epoch);
-    }
     String d = TxtRecordSet.normalize(domain);
     String name = RecordNames.clientRecordName(d, entry.number());
-    byte[] sealed = Aead.seal(groupKey.key(), aad(name, d, epoch), plaintext(), nonce);
-    WireWriter w = new WireWriter();
-    w.u32(epoch).u16(entry.number()).u63(serial).time(issued).time(expires).bytes16(sealed);
-    byte[] envelope = Envelope.build(name, Envelope.TYPE_CLIENT, w.toByteArray(), siteSigning);
-    return new TxtRecordSet(name, ttl, TxtChunks.split(envelope));
+    HostRecord.Clear clear =
+        new HostRecord.Clear(name, epoch, entry.number(), serial, issued, expires);
+    return HostRecord.sealAndSign(
+        clear,
+        Envelope.TYPE_CLIENT,
+        aad(name, d, epoch),
+        plaintext(),
+        groupKey,
+        siteSigning,
+        ttl,
+        nonce);
   }
 
   /**
@@ -93,35 +95,13 @@ public record ClientRecord(
    * @throws RecordException when it is malformed or not signed by {@code siteSigning}
    */
   static HostRecord.Header header(TxtRecordSet rrset, Ed25519PublicKey siteSigning, String domain) {
-    String name = rrset.name();
-    int labelNumber = RecordNames.clientNumberOf(name, domain);
-    if (labelNumber < 0) {
-      throw new RecordException(
-          name, "field 'name': not a client record name of " + TxtRecordSet.normalize(domain));
-    }
-    Envelope.Parsed env = Envelope.parse(name, TxtChunks.join(rrset), Envelope.TYPE_CLIENT, true);
-    if (!env.verifiedBy(siteSigning)) {
-      throw new RecordException(
-          name,
-          "field 'signature': not signed by the site key " + siteSigning.fingerprint(),
-          "the record was altered after the site signed it (tampered or damaged): run wgpub on the"
-              + " site to publish it again");
-    }
-    WireReader r = new WireReader(name, env.body());
-    long epoch = r.u32("epoch");
-    int number = r.u16("number");
-    if (number != labelNumber) {
-      throw r.error("number", "record for client " + number + " published at " + name);
-    }
-    long serial = r.u63("serial");
-    Instant issued = r.time("issued");
-    Instant expires = r.time("expires");
-    byte[] sealed = r.bytes16("ciphertext");
-    r.end("ciphertext");
-    if (!expires.isAfter(issued)) {
-      throw r.error("expires", "expiry " + expires + " is not after issue " + issued);
-    }
-    return new HostRecord.Header(name, r, epoch, number, serial, issued, expires, sealed);
+    return HostRecord.header(
+        rrset,
+        siteSigning,
+        domain,
+        "client",
+        RecordNames.clientNumberOf(rrset.name(), domain),
+        Envelope.TYPE_CLIENT);
   }
 
   /**

@@ -96,17 +96,48 @@ public record HostRecord(
   /** As {@link #encode(String, GroupKey, Ed25519PrivateKey, int)}, with the AEAD nonce given. */
   TxtRecordSet encode(
       String domain, GroupKey groupKey, Ed25519PrivateKey siteSigning, int ttl, byte[] nonce) {
-    if (groupKey.epoch() != epoch) {
-      throw new IllegalArgumentException(
-          "group key epoch " + groupKey.epoch() + " is not the record's epoch " + epoch);
-    }
     String d = TxtRecordSet.normalize(domain);
     String name = RecordNames.hostRecordName(d, entry.number());
-    byte[] sealed = Aead.seal(groupKey.key(), aad(name, d, epoch), plaintext(), nonce);
+    Clear clear = new Clear(name, epoch, entry.number(), serial, issued, expires);
+    return sealAndSign(
+        clear,
+        Envelope.TYPE_HOST,
+        aad(name, d, epoch),
+        plaintext(),
+        groupKey,
+        siteSigning,
+        ttl,
+        nonce);
+  }
+
+  /**
+   * The layout host and client records share (issue 25): the clear header of {@code clear} (its
+   * epoch, number, serial, issued, expires), then {@code plaintext} sealed under the group key of
+   * that epoch with {@code aad}, signed as an envelope of {@code type}.
+   */
+  static TxtRecordSet sealAndSign(
+      Clear clear,
+      int type,
+      byte[] aad,
+      byte[] plaintext,
+      GroupKey groupKey,
+      Ed25519PrivateKey siteSigning,
+      int ttl,
+      byte[] nonce) {
+    if (groupKey.epoch() != clear.epoch()) {
+      throw new IllegalArgumentException(
+          "group key epoch " + groupKey.epoch() + " is not the record's epoch " + clear.epoch());
+    }
+    byte[] sealed = Aead.seal(groupKey.key(), aad, plaintext, nonce);
     WireWriter w = new WireWriter();
-    w.u32(epoch).u16(entry.number()).u63(serial).time(issued).time(expires).bytes16(sealed);
-    byte[] envelope = Envelope.build(name, Envelope.TYPE_HOST, w.toByteArray(), siteSigning);
-    return new TxtRecordSet(name, ttl, TxtChunks.split(envelope));
+    w.u32(clear.epoch())
+        .u16(clear.number())
+        .u63(clear.serial())
+        .time(clear.issued())
+        .time(clear.expires())
+        .bytes16(sealed);
+    byte[] envelope = Envelope.build(clear.name(), type, w.toByteArray(), siteSigning);
+    return new TxtRecordSet(clear.name(), ttl, TxtChunks.split(envelope));
   }
 
   /**
@@ -266,13 +297,36 @@ public record HostRecord(
    * @throws RecordException when it is malformed or not signed by {@code siteSigning}
    */
   static Header header(TxtRecordSet rrset, Ed25519PublicKey siteSigning, String domain) {
+    return header(
+        rrset,
+        siteSigning,
+        domain,
+        "host",
+        RecordNames.hostNumberOf(rrset.name(), domain),
+        Envelope.TYPE_HOST);
+  }
+
+  /**
+   * The signed clear part of a sealed record of {@code kind} ({@code host}, or {@code client}:
+   * client records share the host record's header layout, issue 25), published at a name that gives
+   * {@code labelNumber} (negative: not such a name).
+   *
+   * @throws RecordException when it is malformed or not signed by {@code siteSigning}
+   */
+  static Header header(
+      TxtRecordSet rrset,
+      Ed25519PublicKey siteSigning,
+      String domain,
+      String kind,
+      int labelNumber,
+      int envelopeType) {
     String name = rrset.name();
-    int labelNumber = RecordNames.hostNumberOf(name, domain);
     if (labelNumber < 0) {
       throw new RecordException(
-          name, "field 'name': not a host record name of " + TxtRecordSet.normalize(domain));
+          name,
+          "field 'name': not a " + kind + " record name of " + TxtRecordSet.normalize(domain));
     }
-    Envelope.Parsed env = Envelope.parse(name, TxtChunks.join(rrset), Envelope.TYPE_HOST, true);
+    Envelope.Parsed env = Envelope.parse(name, TxtChunks.join(rrset), envelopeType, true);
     if (!env.verifiedBy(siteSigning)) {
       throw new RecordException(
           name,
@@ -284,7 +338,7 @@ public record HostRecord(
     long epoch = r.u32("epoch");
     int number = r.u16("number");
     if (number != labelNumber) {
-      throw r.error("number", "record for host " + number + " published at " + name);
+      throw r.error("number", "record for " + kind + " " + number + " published at " + name);
     }
     long serial = r.u63("serial");
     Instant issued = r.time("issued");
@@ -298,6 +352,9 @@ public record HostRecord(
   }
 
   /** The clear, signed part of a host record. */
+  /** The clear fields of a sealed record being written: see {@link #sealAndSign}. */
+  record Clear(String name, long epoch, int number, long serial, Instant issued, Instant expires) {}
+
   record Header(
       String name,
       WireReader reader,

@@ -326,16 +326,13 @@ public final class MeshReader {
       String domain,
       Instant now) {
     TxtRecordSet rrset =
-        require(
+        requireExact(
             source,
             name,
             "no client record for client " + number,
             "the mesh record lists it: a DNS resolver may still cache 'no such name' from before"
                 + " the client was added: retry after the zone's negative TTL or flush the"
                 + " resolver; if it persists, run wgpub on the site");
-    if (!rrset.name().equals(name)) {
-      throw new RecordException(name, "field 'name': the DNS source answered for " + rrset.name());
-    }
     return new ClientRead(
         ClientRecord.decode(rrset, mesh.siteSigningKey(), groupKey, domain, now), rrset.ttl());
   }
@@ -417,21 +414,27 @@ public final class MeshReader {
       String domain,
       Instant now) {
     TxtRecordSet rrset =
-        require(
+        requireExact(
             source,
             name,
             "no host record for member " + number,
             "the mesh record lists it: a DNS resolver may still cache 'no such name' from before"
                 + " the host was admitted (up to the zone's negative TTL, the SOA minimum): retry"
                 + " after it or flush the resolver; if it persists, run wgpub on the site");
-    if (!rrset.name().equals(name)) {
-      throw new RecordException(name, "field 'name': the DNS source answered for " + rrset.name());
-    }
     return new HostRead(
         HostRecord.decode(rrset, mesh.siteSigningKey(), groupKey, domain, now), rrset.ttl());
   }
 
   private static TxtRecordSet require(DnsSource source, String name, String why, String hint) {
     return source.lookup(name).orElseThrow(() -> new RecordException(name, why, hint));
+  }
+
+  /** As {@link #require}, and the answer must be for that very name (a member's record). */
+  private static TxtRecordSet requireExact(DnsSource source, String name, String why, String hint) {
+    TxtRecordSet rrset = require(source, name, why, hint);
+    if (!rrset.name().equals(name)) {
+      throw new RecordException(name, "field 'name': the DNS source answered for " + rrset.name());
+    }
+    return rrset;
   }
 }

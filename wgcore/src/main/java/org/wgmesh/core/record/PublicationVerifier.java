@@ -12,6 +12,7 @@ import java.util.OptionalLong;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 import org.wgmesh.core.crypto.Ed25519PublicKey;
 import org.wgmesh.core.crypto.X25519PublicKey;
 import org.wgmesh.core.dns.DnsSource;
@@ -321,23 +322,23 @@ public final class PublicationVerifier {
       return Optional.of(mesh);
     }
 
-    void host(
-        int n,
-        Ed25519PublicKey siteSigning,
-        long epoch,
-        Optional<GroupKey> groupKey,
-        Optional<HostEntry> expected) {
-      String name = RecordNames.hostRecordName(domain, n);
-      Optional<TxtRecordSet> rrset = read(name, "no host record for member " + n + ": run wgpub");
+    /**
+     * The clear part of the sealed record at {@code name} (a host's or a client's: one layout),
+     * when it is there, signed, not expired, within the serial counter and under the mesh record's
+     * epoch ({@code epoch} negative: not known); each problem is recorded.
+     */
+    private Optional<HostRecord.Header> sealedHeader(
+        String name, String missing, Function<TxtRecordSet, HostRecord.Header> parse, long epoch) {
+      Optional<TxtRecordSet> rrset = read(name, missing);
       if (rrset.isEmpty()) {
-        return;
+        return Optional.empty();
       }
       HostRecord.Header h;
       try {
-        h = HostRecord.header(rrset.get(), siteSigning, domain);
+        h = parse.apply(rrset.get());
       } catch (RecordException e) {
         problems.add(Problem.of(e));
-        return;
+        return Optional.empty();
       }
       expiries.add(new Expiry(name, h.expires()));
       check(() -> RecordChecks.notExpired(name, h.expires(), now));
@@ -350,11 +351,28 @@ public final class PublicationVerifier {
                 + h.epoch()
                 + ", the mesh record is at epoch "
                 + epoch);
-        return;
+        return Optional.empty();
       }
-      if (groupKey.isEmpty()) {
-        return; // reported once for the whole mesh
+      return Optional.of(h);
+    }
+
+    void host(
+        int n,
+        Ed25519PublicKey siteSigning,
+        long epoch,
+        Optional<GroupKey> groupKey,
+        Optional<HostEntry> expected) {
+      String name = RecordNames.hostRecordName(domain, n);
+      Optional<HostRecord.Header> header =
+          sealedHeader(
+              name,
+              "no host record for member " + n + ": run wgpub",
+              rrset -> HostRecord.header(rrset, siteSigning, domain),
+              epoch);
+      if (header.isEmpty() || groupKey.isEmpty()) {
+        return; // a missing group key is reported once for the whole mesh
       }
+      HostRecord.Header h = header.get();
       HostRecord[] decrypted = new HostRecord[1];
       if (check(() -> decrypted[0] = HostRecord.decrypt(h, groupKey.get(), domain))
           && expected.isPresent()) {
@@ -405,33 +423,16 @@ public final class PublicationVerifier {
         Optional<GroupKey> groupKey,
         Optional<ClientEntry> expected) {
       String name = RecordNames.clientRecordName(domain, n);
-      Optional<TxtRecordSet> rrset = read(name, "no client record for client " + n + ": run wgpub");
-      if (rrset.isEmpty()) {
+      Optional<HostRecord.Header> header =
+          sealedHeader(
+              name,
+              "no client record for client " + n + ": run wgpub",
+              rrset -> ClientRecord.header(rrset, siteSigning, domain),
+              epoch);
+      if (header.isEmpty() || groupKey.isEmpty()) {
         return;
       }
-      HostRecord.Header h;
-      try {
-        h = ClientRecord.header(rrset.get(), siteSigning, domain);
-      } catch (RecordException e) {
-        problems.add(Problem.of(e));
-        return;
-      }
-      expiries.add(new Expiry(name, h.expires()));
-      check(() -> RecordChecks.notExpired(name, h.expires(), now));
-      serialAtMostCounter(name, h.serial());
-      if (epoch >= 0 && h.epoch() != epoch) {
-        problem(
-            name,
-            "epoch",
-            "encrypted under group key epoch "
-                + h.epoch()
-                + ", the mesh record is at epoch "
-                + epoch);
-        return;
-      }
-      if (groupKey.isEmpty()) {
-        return;
-      }
+      HostRecord.Header h = header.get();
       ClientRecord[] decrypted = new ClientRecord[1];
       if (check(() -> decrypted[0] = ClientRecord.decrypt(h, groupKey.get(), domain))
           && expected.isPresent()

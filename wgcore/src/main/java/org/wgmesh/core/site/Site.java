@@ -187,56 +187,17 @@ public record Site(
    * --forget-original}). Only {@link SiteFile} writes its key file.
    */
   public Site withOriginalKey(Optional<X25519PrivateKey> key) {
-    return new Site(
-        settings,
-        hosts,
-        keys,
-        asnRange,
-        publishTarget,
-        ttl,
-        recordLifetime,
-        retired,
-        keyPolicy,
-        enrolment,
-        key,
-        clients,
-        names);
+    return sections(key, clients, names);
   }
 
   /** This site with another {@code clients:} section (issue 25). */
   public Site withClients(SiteClients next) {
-    return new Site(
-        settings,
-        hosts,
-        keys,
-        asnRange,
-        publishTarget,
-        ttl,
-        recordLifetime,
-        retired,
-        keyPolicy,
-        enrolment,
-        originalKey,
-        next,
-        names);
+    return sections(originalKey, next, names);
   }
 
   /** This site with another {@code names:} section (empty: none, wgpub removes what it wrote). */
   public Site withNames(Optional<NamesPolicy> policy) {
-    return new Site(
-        settings,
-        hosts,
-        keys,
-        asnRange,
-        publishTarget,
-        ttl,
-        recordLifetime,
-        retired,
-        keyPolicy,
-        enrolment,
-        originalKey,
-        clients,
-        policy);
+    return sections(originalKey, clients, policy);
   }
 
   /**
@@ -325,6 +286,25 @@ public record Site(
     List<RetiredHost> ret = new ArrayList<>(retired);
     ret.removeIf(r -> numbers.contains(r.number()));
     return changed(settings, hosts, ret, keyPolicy, enrolment);
+  }
+
+  /** A copy with other optional sections: the original's key, the clients, the names. */
+  private Site sections(
+      Optional<X25519PrivateKey> originalKey, SiteClients clients, Optional<NamesPolicy> names) {
+    return new Site(
+        settings,
+        hosts,
+        keys,
+        asnRange,
+        publishTarget,
+        ttl,
+        recordLifetime,
+        retired,
+        keyPolicy,
+        enrolment,
+        originalKey,
+        clients,
+        names);
   }
 
   /**
