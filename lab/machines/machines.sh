@@ -84,7 +84,9 @@ ml_boot_container() {
   ip -n "$ML_NS" link add "wgmv$index" type veth peer name eth0 netns "wgm-c-$name"
   ip -n "wgm-c-$name" link set eth0 address "52:54:00:00:01:$(printf %02d "$index")"
   ip -n "$ML_NS" link set "wgmv$index" master "$ML_BR" up
+  ml_cgroups "$name" >"$dir/cgroups"
   (
+    ml_enter_cgroups "$dir/cgroups"
     while [ ! -e "$dir/stop" ]; do
       # --register=no --keep-unit: this machine's PID 1 is not systemd (no machined, no bus).
       # SYSTEMD_NSPAWN_API_VFS_WRITABLE=network: /proc/sys/net writable, as on a router (wgdeploy
@@ -102,6 +104,41 @@ ml_boot_container() {
     done
   ) </dev/null >>"$ML_STATE/$name.console" 2>&1 &
   echo $! >"$dir/loop.pid"
+}
+
+# A container's own cgroups, one per hierarchy its systemd uses (the unified one, and on a hybrid
+# host like this machine the name=systemd one): below the caller's, named wgm-lab-NAME; printed,
+# a line each. nspawn --keep-unit runs the container in the cgroup nspawn starts in (payload/
+# below it), so without these every container's systemd would manage one and the same subtree:
+# a service ending on one machine removed the cgroup of the same service starting on another
+# ("Failed to attach to cgroup", status 219/CGROUP: a deploy that never ran), and units failed at
+# boot the same way. Made here, removed by ml_clean.
+ml_cgroups() { # NAME
+  local name=$1 hier path mnt
+  while IFS=: read -r _ hier path; do
+    case $hier in
+      "") mnt=$(awk '$3 == "cgroup2" {print $2; exit}' /proc/mounts) ;;
+      name=systemd) mnt=$(awk '$3 == "cgroup" && $4 ~ /(^|,)name=systemd(,|$)/ {print $2; exit}' /proc/mounts) ;;
+      *) continue ;;
+    esac
+    [ -n "$mnt" ] || continue
+    mkdir -p "$mnt${path%/}/wgm-lab-$name" && echo "$mnt${path%/}/wgm-lab-$name"
+  done </proc/self/cgroup
+}
+ml_enter_cgroups() { # FILE: moves this (sub)shell into the cgroups listed there
+  local cg
+  while read -r cg; do echo "$BASHPID" >"$cg/cgroup.procs"; done <"$1"
+}
+# Removes the cgroups of FILE, innermost first (the container's systemd made its own below
+# them); a cgroup still holding a process stays, and says so.
+ml_remove_cgroups() { # FILE
+  local cg
+  [ -f "$1" ] || return 0
+  while read -r cg; do
+    [ -d "$cg" ] || continue
+    find "$cg" -depth -type d -exec rmdir {} + 2>/dev/null ||
+      echo "ml_clean: $cg not removed: $(find "$cg" -name cgroup.procs -exec cat {} + 2>/dev/null | wc -l) process(es) left in it" >&2
+  done <"$1"
 }
 
 # A VM: a tap on the bridge; QEMU runs inside the lab namespace. KVM when it can boot Debian's
@@ -209,6 +246,7 @@ ml_clean() {
   done
   for dir in "$ML_STATE"/*/; do
     dir=${dir%/}
+    ml_remove_cgroups "$dir/cgroups"
     mountpoint -q "$dir/root" && { umount "$dir/root" 2>/dev/null || umount -l "$dir/root"; }
     name=${dir##*/}
     ip netns del "wgm-c-$name" 2>/dev/null || true

@@ -120,15 +120,24 @@ check "apt-get purge never deletes keys: /etc/wgmesh stays (docs/install.md says
 # loopback (--private-network), where the service listens.
 cp "$work/new.deb" "$R/root/new.deb"
 umount "$R/dev/pts" "$R/dev" "$R/proc" "$R/tmp" "$R/run"
-systemd-nspawn --quiet --register=no --keep-unit --boot --directory="$R" --private-network \
-  --machine=wgm-lifecycle --console=read-only </dev/null >"$work/boot.log" 2>&1 &
+# In cgroups of its own (machines.sh, ml_cgroups), removed when it stops, as the fleet's are.
+. "$root/lab/machines/machines.sh"
+ml_cgroups lifecycle >"$work/cgroups"
+(
+  ml_enter_cgroups "$work/cgroups"
+  exec systemd-nspawn --quiet --register=no --keep-unit --boot --directory="$R" --private-network \
+    --machine=wgm-lifecycle --console=read-only
+) </dev/null >"$work/boot.log" 2>&1 &
 nspawn=$!
 # shellcheck disable=SC2317 # called by the EXIT trap
 stop_box() { # poweroff, then kill after 20 s; the namespace's mounts go with the script
-  kill -0 "$nspawn" 2>/dev/null || return 0
-  kill -TERM "$nspawn" 2>/dev/null
-  for _ in $(seq 20); do kill -0 "$nspawn" 2>/dev/null || return 0; sleep 1; done
-  kill -KILL "$nspawn" 2>/dev/null; wait "$nspawn" 2>/dev/null
+  if kill -0 "$nspawn" 2>/dev/null; then
+    kill -TERM "$nspawn" 2>/dev/null
+    for _ in $(seq 20); do kill -0 "$nspawn" 2>/dev/null || break; sleep 1; done
+    kill -KILL "$nspawn" 2>/dev/null
+  fi
+  wait "$nspawn" 2>/dev/null
+  ml_remove_cgroups "$work/cgroups"
 }
 trap stop_box EXIT
 leader=
