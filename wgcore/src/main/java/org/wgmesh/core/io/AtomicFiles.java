@@ -84,6 +84,35 @@ public final class AtomicFiles {
   }
 
   /**
+   * Checks, writing nothing, that {@link #write} could create {@code target}: it is not a
+   * directory, and its nearest existing ancestor is a directory this process may write to. For a
+   * command that must refuse before it changes anything else (a site file) when one of its outputs
+   * could not be written.
+   *
+   * @throws FileException naming what is in the way
+   */
+  public static void checkWritable(Path target) {
+    Path abs = target.toAbsolutePath().normalize();
+    if (Files.isDirectory(abs)) {
+      throw new FileException(target.toString(), "is a directory", "name a file to write");
+    }
+    Path dir = abs.getParent();
+    while (dir != null && !Files.exists(dir)) {
+      dir = dir.getParent();
+    }
+    if (dir == null || !Files.isDirectory(dir)) {
+      throw new FileException(
+          target.toString(),
+          "cannot be written: " + dir + " is not a directory",
+          "name a file in a directory");
+    }
+    if (!Files.isWritable(dir)) {
+      throw new FileException(
+          target.toString(), "cannot be written: directory " + dir + " is not writable");
+    }
+  }
+
+  /**
    * Creates {@code target} with {@code content} only if it does not exist yet (used for keys, which
    * must never be overwritten by accident).
    *

@@ -63,6 +63,25 @@ class AtomicFilesTest {
   }
 
   @Test
+  void checkWritable_refusesWhatWriteCouldNot_andWritesNothing(@TempDir Path dir) throws Exception {
+    Path blocker = dir.resolve("file");
+    Files.writeString(blocker, "old");
+    assertThatThrownBy(() -> AtomicFiles.checkWritable(blocker.resolve("sub/qr.png")))
+        .isInstanceOf(FileException.class)
+        .hasMessageContaining("qr.png")
+        .hasMessageContaining(blocker + " is not a directory");
+    assertThatThrownBy(() -> AtomicFiles.checkWritable(dir))
+        .isInstanceOf(FileException.class)
+        .hasMessageContaining("is a directory");
+    // Missing directories are fine (write creates them) and are not made by the check.
+    AtomicFiles.checkWritable(dir.resolve("new/dirs/qr.png"));
+    AtomicFiles.checkWritable(blocker);
+    try (Stream<Path> files = Files.list(dir)) {
+      assertThat(files).containsExactly(blocker);
+    }
+  }
+
+  @Test
   void backup_copiesContentAndMode(@TempDir Path dir) throws Exception {
     Path f = dir.resolve("wgmesh.yaml");
     AtomicFiles.write(f, "v1", AtomicFiles.GROUP);

@@ -60,6 +60,9 @@ final class ClientCommands {
       throw usage(
           "--qr and --qr-png go with --generate-key or --client-config (a config needs the private key)");
     }
+    // The PNG is written after the site file (a dry run writes none): a path that cannot be
+    // written is refused first, so that the command fails before it admits the client.
+    o.qrPng().ifPresent(AtomicFiles::checkWritable);
     Optional<X25519PrivateKey> generated =
         o.generateKey() ? Optional.of(X25519PrivateKey.generate()) : Optional.empty();
     X25519PublicKey key =
@@ -106,6 +109,7 @@ final class ClientCommands {
    * {@code --client-config NAME}: the config, with the private key from a file or a placeholder.
    */
   void config(Path file, String name, Options o) {
+    o.qrPng().ifPresent(AtomicFiles::checkWritable);
     Site site = SiteFile.load(file);
     Optional<X25519PrivateKey> key =
         o.privateKeyFile()

@@ -375,6 +375,22 @@ class WgsiteClientTest {
         "--key",
         newKey());
     refused(ExitCode.INPUT, "no client of this name", "--remove-client", "nobody", "--yes");
+    // A QR code PNG that could not be written: refused before the client is added (its private
+    // key would otherwise be made for a client whose command failed).
+    Path notADirectory = dir.resolve("wgmesh.yaml").resolve("bob.png");
+    for (Path png : List.of(notADirectory, dir)) {
+      refused(
+          ExitCode.IO,
+          "cannot be written|is a directory",
+          "--yes",
+          "--add-client",
+          "bob",
+          "--attach",
+          "gw-paris",
+          "--generate-key",
+          "--qr-png",
+          png.toString());
+    }
     assertThat(FileSnapshot.of(dir)).isEqualTo(before);
     // A dry run shows the client and writes nothing either.
     Result dry =
@@ -449,7 +465,7 @@ class WgsiteClientTest {
     all.add(yaml.toString());
     Result r = run(all.toArray(String[]::new));
     assertThat(r.rc()).as(r.err()).isEqualTo(code.code());
-    assertThat(r.err()).contains(message);
+    assertThat(r.err()).containsPattern(message);
     assertThat(r.out()).doesNotContain("[Interface]");
   }
 
