@@ -158,13 +158,27 @@ ml_exec h1-lan -- bash -c "for i in 1 2 3; do echo inject >/dev/udp/$(mesh_addre
 sleep 0.3
 DROPPED=$(in_ns 1 nft list table inet wgmesh_overlay 2>/dev/null | awk '/udp dport '"$PORT"' counter/ {for (i = 1; i < NF; i++) if ($i == "packets") print $(i + 1)}')
 [ "${DROPPED:-0}" -ge 3 ] || bad "h1: the guard counted ${DROPPED:-no} dropped packets from the LAN, want 3 or more"
-# wgdeploy --check stays healthy with the overlay.
+# wgdeploy --check is healthy with the overlay and has a line for it.
 mf_check 1 >/dev/null || bad "wgdeploy --check on h1 with the overlay exited $?: $(grep -E '^FAIL|^error' <<<"$MF_OUT"$'\n'"$MF_ERR" | tr '\n' ';')"
+grep -q "^ok   overlay $DEV: up, VXLAN $VNI port $PORT, MTU $MTU, replicating to 2 peers" <<<"$MF_OUT" ||
+    bad "wgdeploy --check on h1 has no healthy overlay line: $(grep overlay <<<"$MF_OUT")"
+# A replication entry deleted by hand: --check fails naming the peer's mesh address, and the
+# next deploy puts it back.
+in_ns 1 bridge fdb del 00:00:00:00:00:00 dev "$DEV" dst "$(mesh_address 3)" || bad "h1: could not delete the fdb entry to h3"
+if mf_check 1 >/dev/null; then
+    bad "wgdeploy --check on h1 is healthy with an fdb entry of $DEV gone"
+else
+    grep -q "^FAIL overlay $DEV: no replication to $(mesh_address 3)" <<<"$MF_OUT" ||
+        bad "wgdeploy --check does not name the lost entry: $(grep overlay <<<"$MF_OUT")"
+fi
+CHECKED=$(grep "^FAIL overlay" <<<"$MF_OUT" | sed 's/^FAIL //')
+mf_deploy 1 || bad "wgdeploy on h1 after the fdb entry went: $MF_ERR"
+mf_check 1 >/dev/null || bad "wgdeploy --check on h1 after the redeploy: $(grep -E '^FAIL' <<<"$MF_OUT" | tr '\n' ';')"
 # A second deploy changes nothing (-v lists every step it runs).
 mf_deploy 2 -v || bad "second wgdeploy on h2: $MF_ERR"
 grep -q "step: .*\(overlay\|$DEV\|mesh address\)" <<<"$MF_ERR" &&
     bad "the second deploy on h2 ran: $(grep 'step: ' <<<"$MF_ERR" | tr '\n' ' ')"
-verdict overlay "arping answered $ARP of 3 pairs, IPv6 ping over $DEV, fdb entries per host $FDB(one per peer), MTU $MTU, guard dropped ${DROPPED:-0} LAN packets to the VXLAN port, --check healthy, redeploy changes nothing"
+verdict overlay "arping answered $ARP of 3 pairs, IPv6 ping over $DEV, fdb entries per host $FDB(one per peer), MTU $MTU, guard dropped ${DROPPED:-0} LAN packets to the VXLAN port, --check healthy; an fdb entry deleted: '${CHECKED:-?}', put back by wgdeploy; redeploy changes nothing"
 
 # ---------------------------------------------------------------- 5. overlay-off
 log "overlay off: the section removed, published, deployed"

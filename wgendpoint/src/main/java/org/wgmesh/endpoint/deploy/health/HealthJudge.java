@@ -23,10 +23,11 @@ import org.wgmesh.endpoint.deploy.state.Manifest;
 /**
  * Judges a probed host against what the last deploy left ({@link Manifest}): the namespace and the
  * kernel settings of both namespaces, the veth pair, each WireGuard interface (up, its link
- * address, a recent handshake) with its BGP session (Established) and BFD session (Up) in BIRD, the
- * MTUs, no other program on a mesh UDP port, the deployed mesh record (not close to expiry, not
- * older than one verified since), BIRD, and the firewall. Pure: no command, no file, no clock (the
- * time is the probe's), so every host state can be written down as a table row and judged.
+ * address, a recent handshake) with its BGP session (Established) and BFD session (Up) in BIRD,
+ * each client's interface, the VXLAN overlay ({@link OverlayHealth}), the MTUs, no other program on
+ * a mesh UDP port, the deployed mesh record (not close to expiry, not older than one verified
+ * since), BIRD, and the firewall. Pure: no command, no file, no clock (the time is the probe's), so
+ * every host state can be written down as a table row and judged.
  */
 public final class HealthJudge {
   private HealthJudge() {}
@@ -124,6 +125,7 @@ public final class HealthJudge {
     }
     List<HealthReport.ClientStatus> clients = new ArrayList<>();
     manifest.clients().forEach((iface, name) -> items.add(client(iface, name, host, now, clients)));
+    manifest.overlay().ifPresent(o -> items.add(OverlayHealth.judge(o, host)));
     items.add(mtu(manifest, host));
     items.add(ports(ns, manifest, host));
     items.add(recordExpiry(manifest, now));

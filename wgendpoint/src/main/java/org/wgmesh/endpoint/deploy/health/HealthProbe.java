@@ -91,6 +91,9 @@ public final class HealthProbe {
         p.namespacePortUsers = portUsers(runner.execute(Ip.exec(ns, false, UDP_SOCKETS)));
       }
     }
+    if (p.namespaceExists && manifest.overlay().isPresent()) {
+      p.overlay = host.vxlan(ns);
+    }
     if (manifest.firewall().equals("nftables")) {
       p.nftablesTable = Optional.of(host.nftablesTable());
     } else {

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import org.wgmesh.endpoint.deploy.host.LinkInfo;
 import org.wgmesh.endpoint.deploy.host.Shorewall;
+import org.wgmesh.endpoint.deploy.host.Vxlan;
 
 /**
  * What {@link HealthProbe} found on the host, parsed: all {@link HealthJudge} needs besides the
@@ -39,6 +40,8 @@ import org.wgmesh.endpoint.deploy.host.Shorewall;
  * @param endpoints each WireGuard interface's peer endpoint ({@code addr:port}, {@code
  *     [addr]:port}) as {@code wg show all endpoints} has it; an interface whose peer has none yet
  *     is missing
+ * @param overlay the overlay's VXLAN device with its fdb and guard table (issue 25), when the
+ *     manifest has an overlay and the device is there
  */
 public record Probed(
     Instant at,
@@ -57,7 +60,8 @@ public record Probed(
     List<PortUser> namespacePortUsers,
     Optional<Boolean> nftablesTable,
     Map<Shorewall, Boolean> shorewallStarted,
-    Map<String, String> endpoints) {
+    Map<String, String> endpoints,
+    Optional<Vxlan.Device> overlay) {
   public Probed {
     Objects.requireNonNull(at, "at");
     links = Map.copyOf(links);
@@ -73,6 +77,7 @@ public record Probed(
     Objects.requireNonNull(nftablesTable, "nftablesTable");
     shorewallStarted = Map.copyOf(shorewallStarted);
     endpoints = Map.copyOf(endpoints);
+    Objects.requireNonNull(overlay, "overlay");
   }
 
   /**
@@ -147,6 +152,7 @@ public record Probed(
     public Optional<Boolean> nftablesTable = Optional.empty();
     public Map<Shorewall, Boolean> shorewallStarted = new EnumMap<>(Shorewall.class);
     public Map<String, String> endpoints = new HashMap<>();
+    public Optional<Vxlan.Device> overlay = Optional.empty();
 
     /** Nothing found yet. */
     public Builder() {}
@@ -170,6 +176,7 @@ public record Probed(
       shorewallStarted = new EnumMap<>(Shorewall.class);
       shorewallStarted.putAll(p.shorewallStarted);
       endpoints = new HashMap<>(p.endpoints);
+      overlay = p.overlay;
     }
 
     public Probed build() {
@@ -190,7 +197,8 @@ public record Probed(
           namespacePortUsers,
           nftablesTable,
           shorewallStarted,
-          endpoints);
+          endpoints,
+          overlay);
     }
   }
 }

@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 
@@ -36,6 +37,8 @@ import java.util.TreeMap;
  * @param publicInterface the public interface (for {@code --check}); empty: unknown
  * @param clients each client interface ({@code wgc<c>}, issue 25) to its client's name; client
  *     interfaces have no address, their ports and MTUs are in {@code ports} and {@code mtus}
+ * @param overlay the VXLAN overlay device this deploy set up (issue 25; for {@code --check}), empty
+ *     when the mesh has none
  */
 public record Manifest(
     String domain,
@@ -55,7 +58,8 @@ public record Manifest(
     Map<Path, String> createdIncludes,
     Map<String, LinkMtu> mtus,
     String publicInterface,
-    Map<String, String> clients) {
+    Map<String, String> clients,
+    Optional<Overlay> overlay) {
   /** The firewall of a manifest that names none. */
   public static final String DEFAULT_FIREWALL = "shorewall";
 
@@ -77,6 +81,67 @@ public record Manifest(
     }
   }
 
+  /**
+   * The VXLAN overlay device as deployed: what {@code --check} compares the live device with.
+   *
+   * @param device the device name
+   * @param vni its VXLAN id
+   * @param port its UDP port
+   * @param local this host's mesh address, the device's source (canonical text)
+   * @param meshRow the network of every mesh address, which the guard table admits
+   * @param mtu the device's MTU
+   * @param addresses this host's overlay addresses on it (interface form)
+   * @param remotes the mesh address of every peer it replicates to (canonical text)
+   */
+  public record Overlay(
+      String device,
+      int vni,
+      int port,
+      String local,
+      String meshRow,
+      int mtu,
+      List<String> addresses,
+      List<String> remotes) {
+    public Overlay {
+      Objects.requireNonNull(device, "device");
+      Objects.requireNonNull(local, "local");
+      Objects.requireNonNull(meshRow, "meshRow");
+      addresses = List.copyOf(addresses);
+      remotes = List.copyOf(remotes);
+    }
+
+    void write(Properties p) {
+      p.setProperty("overlay.device", device);
+      p.setProperty("overlay.vni", Integer.toString(vni));
+      p.setProperty("overlay.port", Integer.toString(port));
+      p.setProperty("overlay.local", local);
+      p.setProperty("overlay.mesh-row", meshRow);
+      p.setProperty("overlay.mtu", Integer.toString(mtu));
+      p.setProperty("overlay.addresses", String.join(",", addresses));
+      p.setProperty("overlay.remotes", String.join(",", remotes));
+    }
+
+    static Optional<Overlay> read(Properties p) {
+      if (!p.containsKey("overlay.device")) {
+        return Optional.empty();
+      }
+      return Optional.of(
+          new Overlay(
+              p.getProperty("overlay.device"),
+              Integer.parseInt(p.getProperty("overlay.vni", "0")),
+              Integer.parseInt(p.getProperty("overlay.port", "0")),
+              p.getProperty("overlay.local", ""),
+              p.getProperty("overlay.mesh-row", ""),
+              Integer.parseInt(p.getProperty("overlay.mtu", "0")),
+              list(p.getProperty("overlay.addresses", "")),
+              list(p.getProperty("overlay.remotes", ""))));
+    }
+
+    private static List<String> list(String commaSeparated) {
+      return commaSeparated.isEmpty() ? List.of() : List.of(commaSeparated.split(","));
+    }
+  }
+
   public Manifest {
     files = List.copyOf(files);
     firewall = firewall == null || firewall.isEmpty() ? DEFAULT_FIREWALL : firewall;
@@ -87,9 +152,10 @@ public record Manifest(
     mtus = Collections.unmodifiableMap(new TreeMap<>(mtus));
     Objects.requireNonNull(publicInterface, "publicInterface");
     clients = Collections.unmodifiableMap(new TreeMap<>(clients));
+    Objects.requireNonNull(overlay, "overlay");
   }
 
-  /** A manifest without client interfaces (before issue 25, or a host no client attaches to). */
+  /** A manifest without clients or overlay (before issue 25; tests of what came before). */
   public Manifest(
       String domain,
       String namespace,
@@ -126,7 +192,8 @@ public record Manifest(
         createdIncludes,
         mtus,
         publicInterface,
-        Map.of());
+        Map.of(),
+        Optional.empty());
   }
 
   /** The manifest of a host wgdeploy never touched. */
@@ -149,7 +216,8 @@ public record Manifest(
         Map.of(),
         Map.of(),
         "",
-        Map.of());
+        Map.of(),
+        Optional.empty());
   }
 
   public boolean isEmpty() {
@@ -185,6 +253,7 @@ public record Manifest(
       p.setProperty("public.interface", publicInterface);
     }
     clients.forEach((k, v) -> p.setProperty("client." + k, v));
+    overlay.ifPresent(o -> o.write(p));
     return p;
   }
 
@@ -234,6 +303,7 @@ public record Manifest(
         includes,
         mtus,
         p.getProperty("public.interface", ""),
-        clients);
+        clients,
+        Overlay.read(p));
   }
 }

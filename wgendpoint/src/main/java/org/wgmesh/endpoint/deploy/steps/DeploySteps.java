@@ -267,7 +267,8 @@ public final class DeploySteps {
               m.createdIncludes(),
               m.mtus(),
               m.publicInterface(),
-              m.clients());
+              m.clients(),
+              m.overlay());
       effects.add(
           Effect.WriteFile.text(
               state.manifestFile(),
@@ -731,6 +732,19 @@ public final class DeploySteps {
               List.of(Effect.Run.of(Vxlan.applyGuard(ns, o.port(), o.meshRow().toString(), local))),
               List.of()));
     }
+  }
+
+  /** What the manifest records of the overlay, for {@code wgdeploy --check} to compare. */
+  static Manifest.Overlay deployedOverlay(OverlayPlan o) {
+    return new Manifest.Overlay(
+        o.device(),
+        o.vni(),
+        o.port(),
+        o.local().toString(),
+        o.meshRow().toString(),
+        o.mtu(),
+        o.addresses().stream().map(IpPrefix::toString).toList(),
+        o.remotes().stream().map(IpAddress::toString).toList());
   }
 
   /** What puts back an overlay device that was there: its id, port, fdb and addresses. */
@@ -1207,7 +1221,8 @@ public final class DeploySteps {
             createdIncludes(old),
             mtus,
             plan.publicInterface(),
-            clients);
+            clients,
+            plan.overlay().map(DeploySteps::deployedOverlay));
     String text = StateStore.text(m.toProperties());
     List<Effect> effects = new ArrayList<>();
     if (!live.text(state.manifestFile()).equals(Optional.of(text))) {

@@ -345,7 +345,8 @@ final class HostStates {
         Map.of(),
         mtus,
         p.publicInterface(),
-        clients);
+        clients,
+        p.overlay().map(DeploySteps::deployedOverlay));
   }
 
   /** D0 deployed, but the WireGuard of wg3 died: its device is still there and does not answer. */
