@@ -163,7 +163,20 @@ for n in 1 3; do
     [ "$(ptr "fd00:18:$n::1")" = "$(name_of "$n")." ] || bad "PTR of fd00:18:$n::1 is '$(ptr "fd00:18:$n::1")'"
     [ -z "$(ptr "$(mesh_addr "$n")")" ] || bad "the tunnel PTR of gw$n is still there"
 done
-verdict lan "gw1: A $(ask "$(name_of 1)" A), AAAA $(ask "$(name_of 1)" AAAA); PTRs in $REV_LAN4 and $REV_LAN6; tunnel PTRs gone"
+# wgpub --verify checks the names too: gw1's A deleted behind wgmesh's back is named (exit 5);
+# the next wgpub writes it again.
+mf_verify || bad "wgpub --verify with the LAN names: $MF_OUT $MF_ERR"
+printf 'server %s 53\nzone %s\nupdate delete %s A\nsend\n' "$MF_DNS" "$MF_DOMAIN" "$(name_of 1)" |
+    ml_exec site -- nsupdate -v -k "$(ml__state)/knot/tsig.nsupdate" || bad "nsupdate deleting gw1's A failed"
+mf_verify
+rc=$?
+[ "$rc" = 5 ] || bad "wgpub --verify with gw1's A deleted exited $rc, want 5"
+VERIFY_SAID=$(grep -m1 "^$(name_of 1): field 'A': missing" <<<"$MF_OUT$MF_ERR" || true)
+[ -n "$VERIFY_SAID" ] || bad "wgpub --verify does not name gw1's missing A: $MF_OUT $MF_ERR"
+mf_publish || bad "wgpub after the A was deleted: $MF_ERR"
+[ "$(ask "$(name_of 1)" A)" = "198.18.1.1" ] || bad "wgpub did not write gw1's A again"
+mf_verify || bad "wgpub --verify after wgpub wrote the A again: $MF_OUT $MF_ERR"
+verdict lan "gw1: A $(ask "$(name_of 1)" A), AAAA $(ask "$(name_of 1)" AAAA); PTRs in $REV_LAN4 and $REV_LAN6; tunnel PTRs gone; gw1's A deleted by hand: wgpub --verify exit 5 '${VERIFY_SAID:-?}', wgpub wrote it again"
 
 # ---------------------------------------------------------------- 6. refusals
 log "refusals: bad names sections, nothing changed"

@@ -2,6 +2,7 @@ package org.wgmesh.site.publish;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BiFunction;
@@ -16,14 +17,16 @@ import org.wgmesh.core.record.PublicationState;
 import org.wgmesh.core.record.PublicationVerifier;
 import org.wgmesh.core.site.Site;
 import org.wgmesh.core.site.SiteFile;
+import org.wgmesh.site.publish.names.NameVerification;
 import org.wgmesh.site.publish.target.Publisher;
 import org.wgmesh.site.status.ObservedHosts;
 
 /**
  * The {@code wgpub --verify} service: reads back from the site's publish target what endpoints read
  * ({@link Publisher#readBack}) and verifies every record as an endpoint does ({@link
- * PublicationVerifier}), with the site's keys, hosts and publication state. Writes no file but the
- * metrics file when one is asked for, takes no lock, and changes nothing.
+ * PublicationVerifier}), with the site's keys, hosts and publication state; then the name records
+ * ({@link NameVerification}). Writes no file but the metrics file when one is asked for, takes no
+ * lock, and changes nothing.
  */
 public final class PublishVerification {
   private final Reporter reporter;
@@ -83,6 +86,7 @@ public final class PublishVerification {
                         site, siteFile, clock.instant(), message -> reporter.warn("%s", message)),
                     site.clientEntries(),
                     state);
+        report = withNameProblems(report, NameVerification.problems(site, siteFile, publisher));
       } catch (DnsException e) {
         metricsFile.ifPresent(
             f -> writeMetrics(f, VerifyMetrics.unreadableMetrics(domain, clock.instant())));
@@ -92,6 +96,18 @@ public final class PublishVerification {
       metricsFile.ifPresent(f -> writeMetrics(f, VerifyMetrics.metrics(found)));
       return new Verified(publisher.describe(), report);
     }
+  }
+
+  /** The report with the name records' problems after the TXT records' (issue 25). */
+  private static PublicationReport withNameProblems(
+      PublicationReport r, List<PublicationReport.Problem> names) {
+    if (names.isEmpty()) {
+      return r;
+    }
+    List<PublicationReport.Problem> all = new ArrayList<>(r.problems());
+    all.addAll(names);
+    return new PublicationReport(
+        r.domain(), r.checkedAt(), r.records(), r.meshSerial(), all, r.earliestExpiry());
   }
 
   private void writeMetrics(Path file, String text) {

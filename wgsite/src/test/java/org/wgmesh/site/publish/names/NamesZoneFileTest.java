@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -14,6 +15,7 @@ import org.wgmesh.core.error.ConfigException;
 import org.wgmesh.core.site.Site;
 import org.wgmesh.core.site.SiteFile;
 import org.wgmesh.site.publish.DiffFormat;
+import org.wgmesh.site.publish.PublishVerification;
 import org.wgmesh.site.publish.SitePublication;
 import org.wgmesh.site.publish.TestSites;
 
@@ -143,6 +145,43 @@ class NamesZoneFileTest {
     assertThat(Files.readString(lanFragment)).doesNotContain(" IN PTR ");
     assertThat(Files.exists(dir.resolve("wgmesh.names-state"))).isFalse();
     assertThat(publish(false)).isEmpty();
+  }
+
+  /** What {@code wgpub --verify} finds wrong, as its lines. */
+  private List<String> verifyProblems() {
+    return new PublishVerification(Reporter.silent())
+        .verify(yaml, Optional.empty(), Optional.empty()).report().problems().stream()
+            .map(Object::toString)
+            .toList();
+  }
+
+  @Test
+  void verify_checksTheNameRecords_missingEditedAndStale() throws Exception {
+    setNames("names:\n  addresses: tunnel\n");
+    publish(false);
+    assertThat(verifyProblems()).isEmpty();
+
+    // Deleted and edited in the zone by hand: both named, with what the site has.
+    String published = Files.readString(zone);
+    Files.writeString(
+        zone, published.replace(aaaa(1), "").replace(aaaa(2), aaaa(2).replace(":1::2", ":1::99")));
+    assertThat(verifyProblems())
+        .containsExactly(
+            "router1.mesh.example.com: field 'AAAA': missing; the site has"
+                + " fd12:3456:789a:0:1::1 (TTL 300)",
+            "router2.mesh.example.com: field 'AAAA': not as published by wgpub; the site has"
+                + " fd12:3456:789a:0:1::2 (TTL 300)");
+    publish(false);
+    assertThat(verifyProblems()).isEmpty();
+
+    // The site drops the section; until wgpub runs, the names it wrote are still there.
+    setNames(null);
+    assertThat(verifyProblems())
+        .contains(
+            "router3.mesh.example.com: field 'AAAA': still published (fd12:3456:789a:0:1::3"
+                + " (TTL 300)), but the site no longer has this name");
+    publish(false);
+    assertThat(verifyProblems()).isEmpty();
   }
 
   @Test
