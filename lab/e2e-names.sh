@@ -166,7 +166,7 @@ done
 # wgpub --verify checks the names too: gw1's A deleted behind wgmesh's back is named (exit 5);
 # the next wgpub writes it again.
 mf_verify || bad "wgpub --verify with the LAN names: $MF_OUT $MF_ERR"
-printf 'server %s 53\nzone %s\nupdate delete %s A\nsend\n' "$MF_DNS" "$MF_DOMAIN" "$(name_of 1)" |
+printf 'server %s 53\nzone %s\nupdate delete %s A\nsend\n' "$MF_DNS" "$MF_ZONE" "$(name_of 1)" |
     ml_exec site -- nsupdate -v -k "$(ml__state)/knot/tsig.nsupdate" || bad "nsupdate deleting gw1's A failed"
 mf_verify
 rc=$?
