@@ -29,6 +29,7 @@ import org.wgmesh.site.service.Decision;
 import org.wgmesh.site.service.EnrolmentServer;
 import org.wgmesh.site.service.NotAuthenticatedException;
 import org.wgmesh.site.service.ReportReceiver;
+import org.wgmesh.site.status.ClientState;
 import org.wgmesh.site.status.HealthReport;
 import org.wgmesh.site.status.HealthReportParser;
 
@@ -163,6 +164,49 @@ class ReportToServiceTest extends WghostServiceHarness {
     assertThat(stored.peers().get(0).endpoint()).contains("198.51.100.7:51002");
     assertThat(stored.peers().get(1).handshakeAge()).isEmpty();
     assertThat(stored.peers().get(1).endpoint()).isEmpty();
+  }
+
+  @Test
+  void aHostWithClients_reportsThem_andTheSiteReadsThem() throws Exception {
+    org.wgmesh.endpoint.deploy.health.HealthReport plain = check();
+    org.wgmesh.endpoint.deploy.health.HealthReport withClients =
+        new org.wgmesh.endpoint.deploy.health.HealthReport(
+            plain.domain(),
+            plain.namespace(),
+            plain.at(),
+            plain.items(),
+            plain.links(),
+            plain.bgpRoutes(),
+            plain.record(),
+            List.of(
+                new org.wgmesh.endpoint.deploy.health.HealthReport.ClientStatus(
+                    "wgc1",
+                    "anna",
+                    true,
+                    OptionalLong.of(plain.at().getEpochSecond() - 25),
+                    500,
+                    700,
+                    "203.0.113.77:41641"),
+                new org.wgmesh.endpoint.deploy.health.HealthReport.ClientStatus(
+                    "wgc2", "bob", true, OptionalLong.empty(), 0, 0, "")));
+    start(pki);
+    EndpointConfig config = enrolWithToken();
+
+    new ReportSender().send(config, ReportBody.of(withClients));
+
+    List<ClientState> clients = received.get(0).clients();
+    assertThat(clients)
+        .containsExactly(
+            new ClientState(
+                "anna",
+                "wgc1",
+                Optional.of(Duration.ofSeconds(25)),
+                500,
+                700,
+                Optional.of("203.0.113.77:41641")),
+            new ClientState("bob", "wgc2", Optional.empty(), 0, 0, Optional.empty()));
+    // A host without clients sends no "clients" field: a site of an older release reads it.
+    assertThat(ReportBody.of(plain)).doesNotContain("clients");
   }
 
   @Test

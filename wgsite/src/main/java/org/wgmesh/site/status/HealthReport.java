@@ -19,6 +19,7 @@ import org.wgmesh.core.json.Json;
  * @param checkTime when the check ran (the host's clock)
  * @param failedChecks names of the checks that failed
  * @param peers what {@code wg show} saw of each peer
+ * @param clients what it saw of each client attached to the host (issue 25); empty for most hosts
  */
 public record HealthReport(
     long serial,
@@ -26,13 +27,15 @@ public record HealthReport(
     String checkStatus,
     Instant checkTime,
     List<String> failedChecks,
-    List<PeerState> peers) {
+    List<PeerState> peers,
+    List<ClientState> clients) {
   public HealthReport {
     Objects.requireNonNull(check, "check");
     Objects.requireNonNull(checkStatus, "checkStatus");
     Objects.requireNonNull(checkTime, "checkTime");
     failedChecks = List.copyOf(failedChecks);
     peers = List.copyOf(peers);
+    clients = List.copyOf(clients);
   }
 
   /** The number of peers whose link is up ({@link PeerState#up()}). */
@@ -54,19 +57,39 @@ public record HealthReport(
     for (PeerState p : peers) {
       ObjectNode o = list.addObject();
       o.put("peer", p.peer());
-      if (p.handshakeAge().isPresent()) {
-        o.put("handshake-age", p.handshakeAge().get().toSeconds());
-      } else {
-        o.putNull("handshake-age");
-      }
-      o.put("rx-bytes", p.rxBytes());
-      o.put("tx-bytes", p.txBytes());
-      if (p.endpoint().isPresent()) {
-        o.put("endpoint", p.endpoint().get());
-      } else {
-        o.putNull("endpoint");
+      wireGuard(o, p.handshakeAge(), p.rxBytes(), p.txBytes(), p.endpoint());
+    }
+    // Only where clients attach: a report without them reads as it did before issue 25.
+    if (!clients.isEmpty()) {
+      ArrayNode attached = root.putArray("clients");
+      for (ClientState c : clients) {
+        ObjectNode o = attached.addObject();
+        o.put("client", c.client());
+        o.put("interface", c.iface());
+        wireGuard(o, c.handshakeAge(), c.rxBytes(), c.txBytes(), c.endpoint());
       }
     }
     return root;
+  }
+
+  /** The fields {@code wg show} gives of a peer or a client, as the report has them. */
+  static void wireGuard(
+      ObjectNode o,
+      Optional<Duration> handshakeAge,
+      long rxBytes,
+      long txBytes,
+      Optional<String> endpoint) {
+    if (handshakeAge.isPresent()) {
+      o.put("handshake-age", handshakeAge.get().toSeconds());
+    } else {
+      o.putNull("handshake-age");
+    }
+    o.put("rx-bytes", rxBytes);
+    o.put("tx-bytes", txBytes);
+    if (endpoint.isPresent()) {
+      o.put("endpoint", endpoint.get());
+    } else {
+      o.putNull("endpoint");
+    }
   }
 }

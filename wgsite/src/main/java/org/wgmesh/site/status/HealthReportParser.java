@@ -16,9 +16,10 @@ import org.wgmesh.site.service.RequestJson;
 /**
  * Reads the body of {@code POST /v1/report} strictly: {@code {"serial": N, "check": <the wgdeploy
  * --check --json document>, "peers": [{"peer", "handshake-age", "rx-bytes", "tx-bytes",
- * "endpoint"}]}}. Unknown or missing fields, wrong types, negative numbers, over-long texts or
- * lists are a {@link BadRequestException} naming the field by its path ({@code peers[2].rx-bytes});
- * nothing else is thrown.
+ * "endpoint"}]}}, and on a host clients attach to {@code "clients": [{"client", "interface",
+ * "handshake-age", "rx-bytes", "tx-bytes", "endpoint"}]} (issue 25). Unknown or missing fields,
+ * wrong types, negative numbers, over-long texts or lists are a {@link BadRequestException} naming
+ * the field by its path ({@code peers[2].rx-bytes}); nothing else is thrown.
  */
 public final class HealthReportParser {
   /** More than any mesh has peers; bounds what one report makes the site keep. */
@@ -29,7 +30,12 @@ public final class HealthReportParser {
 
   private static final int MAX_TEXT = 1024;
   private static final int MAX_NAME = 64;
-  private static final Set<String> ROOT = Set.of("serial", "check", "peers");
+
+  /** More clients than one host serves; bounds a report as {@link #MAX_PEERS} does. */
+  public static final int MAX_CLIENTS = 1024;
+
+  private static final Set<String> ROOT = Set.of("serial", "check", "peers", "clients");
+  private static final Set<String> ROOT_REQUIRED = Set.of("serial", "check", "peers");
   private static final Set<String> CHECK =
       Set.of("status", "domain", "namespace", "time", "healthy", "checks", "error");
   private static final Set<String> CHECK_ITEM =
@@ -37,6 +43,8 @@ public final class HealthReportParser {
   private static final Set<String> ERROR = Set.of("what", "why", "hint", "exit-code");
   private static final Set<String> PEER =
       Set.of("peer", "handshake-age", "rx-bytes", "tx-bytes", "endpoint");
+  private static final Set<String> CLIENT =
+      Set.of("client", "interface", "handshake-age", "rx-bytes", "tx-bytes", "endpoint");
 
   private HealthReportParser() {}
 
@@ -48,7 +56,7 @@ public final class HealthReportParser {
 
   /** Parses a report already read as JSON (the status file keeps them so). */
   public static HealthReport parse(JsonNode root) {
-    object("body", root, ROOT, ROOT);
+    object("body", root, ROOT, ROOT_REQUIRED);
     long serial = count("serial", root.get("serial"));
     JsonNode check = root.get("check");
     object("check", check, CHECK, Set.of("status", "domain", "time", "healthy", "checks"));
@@ -107,21 +115,47 @@ public final class HealthReportParser {
       String at = "peers[" + i + "]";
       JsonNode p = list.get(i);
       object(at, p, PEER, PEER);
-      JsonNode age = p.get("handshake-age");
-      JsonNode endpoint = p.get("endpoint");
       peers.add(
           new PeerState(
               text(at + ".peer", p.get("peer"), MAX_NAME),
-              age.isNull()
-                  ? Optional.empty()
-                  : Optional.of(Duration.ofSeconds(count(at + ".handshake-age", age))),
+              handshakeAge(at, p),
               count(at + ".rx-bytes", p.get("rx-bytes")),
               count(at + ".tx-bytes", p.get("tx-bytes")),
-              endpoint.isNull()
-                  ? Optional.empty()
-                  : Optional.of(text(at + ".endpoint", endpoint, MAX_NAME))));
+              endpoint(at, p)));
     }
-    return new HealthReport(serial, Json.write(check), status, time, failed, peers);
+    List<ClientState> clients = new ArrayList<>();
+    JsonNode attached = root.has("clients") ? root.get("clients") : Json.array();
+    list("clients", attached, MAX_CLIENTS);
+    for (int i = 0; i < attached.size(); i++) {
+      String at = "clients[" + i + "]";
+      JsonNode c = attached.get(i);
+      object(at, c, CLIENT, CLIENT);
+      clients.add(
+          new ClientState(
+              text(at + ".client", c.get("client"), MAX_NAME),
+              text(at + ".interface", c.get("interface"), MAX_NAME),
+              handshakeAge(at, c),
+              count(at + ".rx-bytes", c.get("rx-bytes")),
+              count(at + ".tx-bytes", c.get("tx-bytes")),
+              endpoint(at, c)));
+    }
+    return new HealthReport(serial, Json.write(check), status, time, failed, peers, clients);
+  }
+
+  /** A peer's or client's {@code handshake-age}: seconds, or null for none. */
+  private static Optional<Duration> handshakeAge(String at, JsonNode entry) {
+    JsonNode age = entry.get("handshake-age");
+    return age.isNull()
+        ? Optional.empty()
+        : Optional.of(Duration.ofSeconds(count(at + ".handshake-age", age)));
+  }
+
+  /** A peer's or client's {@code endpoint}: {@code ADDRESS:PORT}, or null for none yet. */
+  private static Optional<String> endpoint(String at, JsonNode entry) {
+    JsonNode endpoint = entry.get("endpoint");
+    return endpoint.isNull()
+        ? Optional.empty()
+        : Optional.of(text(at + ".endpoint", endpoint, MAX_NAME));
   }
 
   private static void object(String at, JsonNode node, Set<String> allowed, Set<String> required) {

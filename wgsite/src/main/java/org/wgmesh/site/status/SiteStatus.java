@@ -63,7 +63,40 @@ public record SiteStatus(Instant at, Duration staleAfter, List<HostStatus> hosts
               r.map(x -> age(Duration.between(x.received(), at)) + " ago").orElse("-"),
               h.health().text()));
     }
+    out.append(clientLines());
     return out.toString();
+  }
+
+  /**
+   * After the table, a line per client as its host's latest report saw it (issue 25): {@code client
+   * anna on gw1 (wgc1): handshake 30s ago from 203.0.113.77:41641}, or {@code never connected}.
+   * Shown, never judged; nothing when no report has a client.
+   */
+  private String clientLines() {
+    StringBuilder out = new StringBuilder();
+    for (HostStatus h : hosts) {
+      List<ClientState> clients = h.latest().map(r -> r.report().clients()).orElse(List.of());
+      for (ClientState c : clients) {
+        out.append("client ")
+            .append(c.client())
+            .append(" on ")
+            .append(h.hostname())
+            .append(" (")
+            .append(c.iface())
+            .append("): ")
+            .append(
+                c.handshakeAge()
+                    .map(
+                        a ->
+                            "handshake "
+                                + age(a)
+                                + " ago"
+                                + c.endpoint().map(e -> " from " + e).orElse(""))
+                    .orElse("never connected"))
+            .append(System.lineSeparator());
+      }
+    }
+    return out.isEmpty() ? "" : System.lineSeparator() + out;
   }
 
   /** The JSON document ({@code docs/enrolment.md}, "Status"). */
@@ -89,6 +122,12 @@ public record SiteStatus(Instant at, Duration staleAfter, List<HostStatus> hosts
       o.put("report-age", Duration.between(r.received(), at).toSeconds());
       o.put("check", report.checkStatus());
       report.failedChecks().forEach(o.withArray("failed-checks")::add);
+      for (ClientState c : report.clients()) {
+        ObjectNode client = o.withArray("clients").addObject();
+        client.put("client", c.client());
+        client.put("connected", c.connected());
+        HealthReport.wireGuard(client, c.handshakeAge(), c.rxBytes(), c.txBytes(), c.endpoint());
+      }
     }
     return root;
   }

@@ -79,7 +79,7 @@ class ObservedRepublisherTest {
             "router2", Optional.of(Duration.ofSeconds(20)), 1, 1, Optional.of(endpointOf2));
     return new StatusFile.Received(
         clock.now.minusSeconds(10),
-        new HealthReport(3, CHECK, "healthy", clock.now, List.of(), List.of(peer)));
+        new HealthReport(3, CHECK, "healthy", clock.now, List.of(), List.of(peer), List.of()));
   }
 
   /** A healthy {@code wgdeploy --check --json} document, as the status file keeps it. */

@@ -39,6 +39,63 @@ class HealthReportParserTest {
   }
 
   @Test
+  void clients_areRead_shownNotJudged_andWrittenBackTheSame() {
+    HealthReport r =
+        parse(
+            Reports.withClients(
+                Reports.body(42, true, Reports.peer("b", "12")),
+                Reports.client("anna", "wgc1", "30"),
+                Reports.client("bob", "wgc2", "null")));
+    assertThat(r.clients())
+        .containsExactly(
+            new ClientState(
+                "anna",
+                "wgc1",
+                Optional.of(Duration.ofSeconds(30)),
+                500,
+                700,
+                Optional.of("203.0.113.77:41641")),
+            new ClientState("bob", "wgc2", Optional.empty(), 500, 700, Optional.empty()));
+    assertThat(r.clients().get(0).connected()).isTrue();
+    assertThat(r.clients().get(1).connected()).isFalse();
+    assertThat(HealthReportParser.parse(r.json())).isEqualTo(r);
+    // Without clients the report reads and writes as before issue 25: no "clients" field.
+    HealthReport plain = parse(Reports.body(42, true, Reports.peer("b", "12")));
+    assertThat(plain.clients()).isEmpty();
+    assertThat(plain.json().has("clients")).isFalse();
+  }
+
+  /** A client entry's mistakes are named by their path, as a peer's. */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "\"client\":\"anna\"|\"client\":7|clients[0].client|not a string",
+        "\"interface\":\"wgc1\",|\"iface\":\"wgc1\",|clients[0].iface|unknown field",
+        "\"interface\":\"wgc1\",||clients[0].interface|missing",
+        "\"rx-bytes\":500|\"rx-bytes\":-1|clients[0].rx-bytes|negative",
+        "\"handshake-age\":30|\"handshake-age\":true|clients[0].handshake-age|not a whole number",
+      })
+  void clientMistake_isNamed(String from, String to, String field, String why) {
+    assertThatThrownBy(
+            () -> parse(Reports.withClients(Reports.body(1, true)).replace("[]}", "{}}")))
+        .isInstanceOf(BadRequestException.class)
+        .extracting(e -> ((BadRequestException) e).field())
+        .isEqualTo("clients");
+    String good = Reports.withClients(Reports.body(42, true), Reports.client("anna", "wgc1", "30"));
+    String bad =
+        good.replaceFirst(Pattern.quote(from), Matcher.quoteReplacement(to == null ? "" : to));
+    assertThat(bad).isNotEqualTo(good);
+    assertThatThrownBy(() -> parse(bad))
+        .isInstanceOf(BadRequestException.class)
+        .satisfies(
+            e -> {
+              assertThat(((BadRequestException) e).field()).isEqualTo(field);
+              assertThat(((BadRequestException) e).why()).contains(why);
+            });
+  }
+
+  @Test
   void checkErrorDocument_isAccepted() {
     String check =
         "{\"status\":\"error\",\"domain\":\"mesh.example.com\",\"time\":\"2026-12-05T02:00:00Z\","

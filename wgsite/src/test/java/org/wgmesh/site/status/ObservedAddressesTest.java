@@ -64,7 +64,7 @@ class ObservedAddressesTest {
       byNumber.put(
           reporter,
           new StatusFile.Received(
-              at, new HealthReport(1, "{}", "healthy", at, List.of(), List.of(peers))));
+              at, new HealthReport(1, "{}", "healthy", at, List.of(), List.of(peers), List.of())));
       return this;
     }
 

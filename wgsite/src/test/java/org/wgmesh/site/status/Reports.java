@@ -24,6 +24,26 @@ final class Reports {
         + ",\"rx-bytes\":1200,\"tx-bytes\":3400,\"endpoint\":\"198.51.100.7:51002\"}";
   }
 
+  static String client(String name, String iface, String handshakeAge) {
+    return "{\"client\":\""
+        + name
+        + "\",\"interface\":\""
+        + iface
+        + "\",\"handshake-age\":"
+        + handshakeAge
+        + ",\"rx-bytes\":500,\"tx-bytes\":700,\"endpoint\":"
+        + (handshakeAge.equals("null") ? "null" : "\"203.0.113.77:41641\"")
+        + "}";
+  }
+
+  /** A body of a host clients attach to: {@link #body} with {@code "clients"}. */
+  static String withClients(String body, String... clients) {
+    return body.substring(0, body.length() - 1)
+        + ",\"clients\":["
+        + String.join(",", clients)
+        + "]}";
+  }
+
   static String body(long serial, boolean healthy, String... peers) {
     return "{\"serial\":"
         + serial

@@ -87,6 +87,35 @@ class SiteStatusTest {
   }
 
   @Test
+  void clients_areListedAfterTheTable_andInTheJson_neverJudged() {
+    HostStatus gw =
+        judge(
+            "gw-1",
+            received(
+                Duration.ofSeconds(30),
+                Reports.withClients(
+                    Reports.body(7, true, Reports.peer("b", "20")),
+                    Reports.client("anna", "wgc1", "30"),
+                    Reports.client("bob", "wgc2", "null"))));
+    assertThat(gw.health()).isEqualTo(HostStatus.Health.HEALTHY);
+    SiteStatus withClients = new SiteStatus(NOW, STALE, List.of(gw, never));
+    assertThat(withClients.table())
+        .endsWith(
+            "\nclient anna on gw-1 (wgc1): handshake 30s ago from 203.0.113.77:41641\n"
+                + "client bob on gw-1 (wgc2): never connected\n");
+    assertThat(status.table()).doesNotContain("client ");
+    JsonNode clients = withClients.json().get("hosts").get(0).get("clients");
+    assertThat(clients).hasSize(2);
+    assertThat(clients.get(0).get("client").asText()).isEqualTo("anna");
+    assertThat(clients.get(0).get("connected").asBoolean()).isTrue();
+    assertThat(clients.get(0).get("handshake-age").asLong()).isEqualTo(30);
+    assertThat(clients.get(0).get("endpoint").asText()).isEqualTo("203.0.113.77:41641");
+    assertThat(clients.get(1).get("connected").asBoolean()).isFalse();
+    assertThat(clients.get(1).get("handshake-age").isNull()).isTrue();
+    assertThat(status.json().get("hosts").get(0).has("clients")).isFalse();
+  }
+
+  @Test
   void metrics_countReportingStaleUnhealthy() {
     assertThat(status.metrics())
         .contains("wgmesh_site_hosts 5\n")

@@ -32,7 +32,8 @@ class StatusDocumentTest {
         "ok",
         Instant.parse("2026-12-05T10:00:00Z"),
         failed,
-        List.of(peers));
+        List.of(peers),
+        List.of());
   }
 
   static PeerState peer(String name, long handshakeSeconds) {

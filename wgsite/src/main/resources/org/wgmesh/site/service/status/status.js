@@ -39,6 +39,10 @@
       cell(row, h['oldest-handshake'] === undefined ? undefined : age(h['oldest-handshake']));
       cell(row, h['report-age'] === undefined ? undefined : age(h['report-age']) + ' ago');
       cell(row, (h['failed-checks'] || []).join(', ') || '-');
+      // Clients attached to the host (issue 25): shown, never judged (a phone is often away).
+      cell(row, (h.clients || []).map((c) =>
+        c.client + ' ' + (c['handshake-age'] === null ? 'never' : age(c['handshake-age']))).join(', ') || '-',
+      'clients');
       body.appendChild(row);
     }
     document.getElementById('summary').textContent =
