@@ -85,7 +85,8 @@ class OverlayStepsTest {
     LiveState before = HostStates.deployed(HostStates.d0());
     DeploySteps.Plan p = DeploySteps.plan(d, before);
     String create = "create overlay vxmesh (VXLAN 4242, port 4789)";
-    assertThat(labels(p)).containsExactly(create);
+    // The manifest records the overlay (for --check): it is written again.
+    assertThat(labels(p)).containsExactly(create, "record the deploy");
     List<String> cmds = commands(p, create);
     assertThat(cmds)
         .startsWith(
@@ -143,7 +144,7 @@ class OverlayStepsTest {
   void optionRemoved_removesTheDeviceAndItsGuard_undoMakesItAgain() {
     LiveState live = HostStates.deployed(overlaid(Fixtures.view()));
     DeploySteps.Plan p = DeploySteps.plan(HostStates.d0(), live);
-    assertThat(labels(p)).containsExactly("remove overlay vxmesh");
+    assertThat(labels(p)).containsExactly("remove overlay vxmesh", "record the deploy");
     assertThat(commands(p, "remove overlay vxmesh"))
         .containsExactly(
             "ip netns exec lab nft delete table inet wgmesh_overlay", "ip -n lab link del vxmesh");
@@ -166,7 +167,8 @@ class OverlayStepsTest {
             Optional.of(new VxlanOverlay(7, 4789, Optional.empty(), OVERLAY.ipv6())));
     DeploySteps.Plan p = DeploySteps.plan(HostStates.desired(other), live);
     String create = "create overlay vxmesh (VXLAN 7, port 4789)";
-    assertThat(labels(p)).containsExactly(create);
+    // The manifest records the overlay (for --check): it is written again.
+    assertThat(labels(p)).containsExactly(create, "record the deploy");
     assertThat(commands(p, create))
         .startsWith(
             "ip -n lab link del vxmesh",
