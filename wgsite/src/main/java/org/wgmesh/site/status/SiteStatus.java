@@ -75,28 +75,22 @@ public record SiteStatus(Instant at, Duration staleAfter, List<HostStatus> hosts
   private String clientLines() {
     StringBuilder out = new StringBuilder();
     for (HostStatus h : hosts) {
-      List<ClientState> clients = h.latest().map(r -> r.report().clients()).orElse(List.of());
-      for (ClientState c : clients) {
-        out.append("client ")
-            .append(c.client())
-            .append(" on ")
-            .append(h.hostname())
-            .append(" (")
-            .append(c.iface())
-            .append("): ")
-            .append(
-                c.handshakeAge()
-                    .map(
-                        a ->
-                            "handshake "
-                                + age(a)
-                                + " ago"
-                                + c.endpoint().map(e -> " from " + e).orElse(""))
-                    .orElse("never connected"))
-            .append(System.lineSeparator());
+      for (ClientState c : h.latest().map(r -> r.report().clients()).orElse(List.of())) {
+        out.append(clientLine(h.hostname(), c)).append(System.lineSeparator());
       }
     }
     return out.isEmpty() ? "" : System.lineSeparator() + out;
+  }
+
+  private static String clientLine(String host, ClientState c) {
+    String seen =
+        c.handshakeAge().isEmpty()
+            ? "never connected"
+            : "handshake "
+                + age(c.handshakeAge().get())
+                + " ago"
+                + c.endpoint().map(e -> " from " + e).orElse("");
+    return "client " + c.client() + " on " + host + " (" + c.iface() + "): " + seen;
   }
 
   /** The JSON document ({@code docs/enrolment.md}, "Status"). */
