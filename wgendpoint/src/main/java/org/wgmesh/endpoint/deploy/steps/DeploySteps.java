@@ -1138,8 +1138,8 @@ public final class DeploySteps {
               birdc.showStatus(),
               Birdc.UP,
               "BIRD in " + ns,
-              "see the system log; BIRD checks its file at start: bird -p -c "
-                  + layout.birdConf()));
+              "see the system log; BIRD checks its file at start: bird -p -c " + layout.birdConf(),
+              Optional.empty()));
       steps.add(new Step("start BIRD", start, stop));
     } else if (changed) {
       steps.add(Step.of("birdc configure", List.of(new Effect.ConfigureBird(birdc.configure()))));

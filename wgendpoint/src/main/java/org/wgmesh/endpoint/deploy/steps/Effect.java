@@ -77,9 +77,11 @@ public sealed interface Effect {
 
   /**
    * Polls {@code probe} (a query) until it succeeds and prints {@code expect}; fails the step after
-   * the waiter's time limit.
+   * the waiter's time limit, quoting the end of {@code log} (the file the daemon writes, when it
+   * writes one) so that the error says why it did not come up.
    */
-  record Await(Command probe, String expect, String subject, String hint) implements Effect {
+  record Await(Command probe, String expect, String subject, String hint, Optional<Path> log)
+      implements Effect {
     @Override
     public String describe() {
       return "wait for " + subject;

@@ -103,7 +103,21 @@ final class HostEffects {
               return res.ok() && res.stdout().contains(a.expect());
             });
     if (!up) {
-      throw new DeployException(a.subject(), "did not come up within the time limit", a.hint());
+      String logEnd = a.log().map(HostEffects::tail).orElse("");
+      throw new DeployException(
+          a.subject(),
+          "did not come up within the time limit"
+              + (logEnd.isEmpty() ? "" : "; its log ends: " + logEnd),
+          a.hint());
+    }
+  }
+
+  /** The last lines of a daemon's log, empty when it has none (or it cannot be read). */
+  private static String tail(Path log) {
+    try {
+      return lastLines(Files.readString(log).strip(), 3);
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return "";
     }
   }
 

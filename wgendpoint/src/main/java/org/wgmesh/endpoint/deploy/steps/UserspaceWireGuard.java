@@ -32,22 +32,25 @@ final class UserspaceWireGuard implements WireGuardBackend {
   @Override
   public List<Effect> create(String ns, String iface) {
     // Ready when its control socket answers.
-    Effect ready =
-        new Effect.Await(
-            Wg.in(ns).showListenPort(iface),
-            "",
-            "wireguard-go " + iface + " in namespace " + ns,
-            "see " + layout.wireguardGoLog(iface));
+    String subject = "wireguard-go " + iface + " in namespace " + ns;
     if (supervisor == Supervisor.SYSTEMD) {
+      String unit = layout.wireguardGoUnit(iface);
       return List.of(
           // A unit that failed too often in a row (its start limit) refuses a plain start.
-          Effect.Run.tolerant(
-              Command.change("systemctl", "reset-failed", layout.wireguardGoUnit(iface))),
-          Effect.Run.of(Command.change("systemctl", "start", layout.wireguardGoUnit(iface))),
-          ready);
+          Effect.Run.tolerant(Command.change("systemctl", "reset-failed", unit)),
+          Effect.Run.of(Command.change("systemctl", "start", unit)),
+          new Effect.Await(
+              Wg.in(ns).showListenPort(iface),
+              "",
+              subject,
+              "see 'journalctl -u " + unit + "'",
+              Optional.empty()));
     }
     Path pid = layout.wireguardGoPidFile(iface);
     Path log = layout.wireguardGoLog(iface);
+    Effect ready =
+        new Effect.Await(
+            Wg.in(ns).showListenPort(iface), "", subject, "see " + log, Optional.of(log));
     return List.of(
         new Effect.MakeDirectory(pid.getParent(), Optional.empty()),
         new Effect.MakeDirectory(log.getParent(), Optional.empty()),
