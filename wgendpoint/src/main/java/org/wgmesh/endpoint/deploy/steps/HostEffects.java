@@ -1,6 +1,7 @@
 package org.wgmesh.endpoint.deploy.steps;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -116,7 +117,7 @@ final class HostEffects {
   private static String tail(Path log) {
     try {
       return lastLines(Files.readString(log).strip(), 3);
-    } catch (IOException | java.io.UncheckedIOException e) {
+    } catch (IOException | UncheckedIOException e) {
       return "";
     }
   }

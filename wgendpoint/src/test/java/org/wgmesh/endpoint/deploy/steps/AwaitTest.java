@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,7 +63,7 @@ class AwaitTest {
             new RecordingCommandRunner().respond(new CommandResult(1, "", "no socket"), "wg"),
             GIVES_UP);
     for (Optional<Path> log :
-        java.util.List.of(Optional.<Path>empty(), Optional.of(dir.resolve("none.log")))) {
+        List.of(Optional.<Path>empty(), Optional.of(dir.resolve("none.log")))) {
       assertThatThrownBy(() -> effects.apply(await(log)))
           .isInstanceOf(DeployException.class)
           .hasMessageContaining("did not come up within the time limit")
