@@ -82,17 +82,12 @@ class HealthReportParserTest {
         .isInstanceOf(BadRequestException.class)
         .extracting(e -> ((BadRequestException) e).field())
         .isEqualTo("clients");
-    String good = Reports.withClients(Reports.body(42, true), Reports.client("anna", "wgc1", "30"));
-    String bad =
-        good.replaceFirst(Pattern.quote(from), Matcher.quoteReplacement(to == null ? "" : to));
-    assertThat(bad).isNotEqualTo(good);
-    assertThatThrownBy(() -> parse(bad))
-        .isInstanceOf(BadRequestException.class)
-        .satisfies(
-            e -> {
-              assertThat(((BadRequestException) e).field()).isEqualTo(field);
-              assertThat(((BadRequestException) e).why()).contains(why);
-            });
+    assertNamed(
+        Reports.withClients(Reports.body(42, true), Reports.client("anna", "wgc1", "30")),
+        from,
+        to,
+        field,
+        why);
   }
 
   @Test
@@ -128,7 +123,11 @@ class HealthReportParserTest {
         ",\"tx-bytes\":3400|,\"tx\":3400|peers[0].tx|unknown field",
       })
   void mistake_isNamed(String from, String to, String field, String why) {
-    String good = Reports.body(42, false, Reports.peer("b", "12"));
+    assertNamed(Reports.body(42, false, Reports.peer("b", "12")), from, to, field, why);
+  }
+
+  /** The body {@code good} with {@code from} changed to {@code to} is refused, naming field. */
+  static void assertNamed(String good, String from, String to, String field, String why) {
     String bad =
         good.replaceFirst(Pattern.quote(from), Matcher.quoteReplacement(to == null ? "" : to));
     assertThat(bad).isNotEqualTo(good);
