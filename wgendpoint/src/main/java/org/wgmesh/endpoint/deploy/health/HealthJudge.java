@@ -125,7 +125,7 @@ public final class HealthJudge {
     }
     List<HealthReport.ClientStatus> clients = new ArrayList<>();
     manifest.clients().forEach((iface, name) -> items.add(client(iface, name, host, now, clients)));
-    manifest.overlay().ifPresent(o -> items.add(OverlayHealth.judge(o, host)));
+    manifest.overlay().ifPresent(o -> items.add(OverlayHealth.judge(ns, o, host)));
     items.add(mtu(manifest, host));
     items.add(ports(ns, manifest, host));
     items.add(recordExpiry(manifest, now));

@@ -18,11 +18,12 @@ import org.wgmesh.endpoint.deploy.state.Manifest;
 final class OverlayHealth {
   private OverlayHealth() {}
 
-  /** The item {@code overlay} for the overlay {@code want} the manifest records. */
-  static HealthReport.Item judge(Manifest.Overlay want, Probed host) {
+  /** The item {@code overlay} for the overlay {@code want} the manifest records in {@code ns}. */
+  static HealthReport.Item judge(String ns, Manifest.Overlay want, Probed host) {
     String subject = "overlay " + want.device();
     String hint =
-        "run wgdeploy: it sets the overlay device up again as planned; see 'bridge -n <namespace>"
+        "run wgdeploy: it sets the overlay device up again as planned; see 'bridge -n "
+            + ns
             + " fdb show dev "
             + want.device()
             + "'";

@@ -1,9 +1,12 @@
 package org.wgmesh.endpoint.deploy.steps;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -113,11 +116,22 @@ final class HostEffects {
     }
   }
 
+  /**
+   * How much of a daemon's log the error reads: its end (the log is appended to, run after run).
+   */
+  private static final int LOG_TAIL_BYTES = 4096;
+
   /** The last lines of a daemon's log, empty when it has none (or it cannot be read). */
   private static String tail(Path log) {
-    try {
-      return lastLines(Files.readString(log).strip(), 3);
-    } catch (IOException | UncheckedIOException e) {
+    try (FileChannel ch = FileChannel.open(log, StandardOpenOption.READ)) {
+      long from = Math.max(0, ch.size() - LOG_TAIL_BYTES);
+      ByteBuffer end = ByteBuffer.allocate((int) (ch.size() - from));
+      while (end.hasRemaining() && ch.read(end, from + end.position()) > 0) {
+        // read until the end of the file as it was
+      }
+      String text = new String(end.array(), 0, end.position(), StandardCharsets.UTF_8).strip();
+      return lastLines(text, 3);
+    } catch (IOException e) {
       return "";
     }
   }

@@ -57,6 +57,26 @@ class AwaitTest {
   }
 
   @Test
+  void notUp_aLongLog_isReadFromItsEnd() throws Exception {
+    Path log = dir.resolve("wireguard-go-wg1.log");
+    Files.writeString(
+        log,
+        "INFO: (wg1) an earlier run\n".repeat(2000)
+            + "INFO: (wg1) Starting wireguard-go\n"
+            + "ERROR: (wg1) Failed to create TUN device: operation not permitted\n");
+    HostEffects effects =
+        new HostEffects(
+            new RecordingCommandRunner().respond(new CommandResult(1, "", "no socket"), "wg"),
+            GIVES_UP);
+
+    assertThatThrownBy(() -> effects.apply(await(Optional.of(log))))
+        .isInstanceOf(DeployException.class)
+        .hasMessageContaining(
+            "its log ends: INFO: (wg1) an earlier run | INFO: (wg1) Starting wireguard-go |"
+                + " ERROR: (wg1) Failed to create TUN device: operation not permitted");
+  }
+
+  @Test
   void notUp_withoutALog_saysSoPlainly() {
     HostEffects effects =
         new HostEffects(
